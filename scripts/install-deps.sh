@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages kvdesk needs that are not there yet. Idempotent and quiet when
+# everything is installed. Usage: scripts/install-deps.sh [app|test]   (default: app)
+set -euo pipefail
+
+what=${1:-app}
+
+# Build: compiler, CMake, Qt 6.4 (Core, Network, Gui, Widgets, Test), QtKeychain, OpenSSL's libcrypto.
+packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-qpa-plugins qtkeychain-qt6-dev libssl-dev libdtl-dev
+          # Run: the NATS server the app starts locally.
+          nats-server)
+if [[ $what == test ]]; then
+    packages+=(
+        # A real Secret Service for the keychain tests, and openssl to make test certificates.
+        dbus dbus-daemon gnome-keyring openssl
+        # Official clients, for interoperability tests only (never linked into kvdesk).
+        libnats-dev golang-go golang-github-nats-io-go-nats-dev
+        # Screenshots of the real window under Xvfb.
+        xvfb xdotool imagemagick)
+fi
+
+missing=()
+for package in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$package")
+    fi
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "install-deps: not root and no sudo; install: ${missing[*]}" >&2; exit 1; }
+    sudo=sudo
+fi
+echo "install-deps: installing ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+if ! $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >/tmp/kvdesk-apt.log 2>&1; then
+    # A fresh machine may have no package lists yet.
+    $sudo apt-get update -q >/tmp/kvdesk-apt.log 2>&1
+    $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" >>/tmp/kvdesk-apt.log 2>&1 \
+        || { tail -20 /tmp/kvdesk-apt.log >&2; exit 1; }
+fi

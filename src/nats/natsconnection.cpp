@@ -1,0 +1,1165 @@
+#include "natsconnection.h"
+
+#include "natscredentials.h"
+#include "natslogging.h"
+#include "natsnkey.h"
+#include "natsnuid.h"
+#include "natsprotocol.h"
+#include "natsreply.h"
+#include "natssubscription.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QRandomGenerator>
+#include <QtCore/QTimer>
+#include <QtNetwork/QSslConfiguration>
+#include <QtNetwork/QSslKey>
+#include <QtNetwork/QSslSocket>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kMaxReconnectWaitFactor = 4; // backoff: the wait doubles per failed attempt, up to 4x
+
+const char *const kLang = "qt";
+
+NatsError::Code codeForServerError(const QByteArray &lowerText)
+{
+    struct Mapping
+    {
+        const char *prefix;
+        NatsError::Code code;
+    };
+    static const Mapping mappings[] = {
+        {"authorization violation", NatsError::AuthorizationViolation},
+        {"user authentication expired", NatsError::AuthenticationExpired},
+        {"user authentication revoked", NatsError::AuthorizationViolation},
+        {"account authentication expired", NatsError::AuthenticationExpired},
+        {"authentication timeout", NatsError::AuthorizationViolation},
+        {"permissions violation", NatsError::PermissionsViolation},
+        {"maximum payload violation", NatsError::MaxPayloadViolation},
+        {"maximum control line exceeded", NatsError::MaxControlLineExceeded},
+        {"maximum connections exceeded", NatsError::MaxConnectionsExceeded},
+        {"maximum account active connections exceeded", NatsError::MaxConnectionsExceeded},
+        {"maximum subscriptions exceeded", NatsError::MaxSubscriptionsExceeded},
+        {"stale connection", NatsError::StaleConnection},
+        {"slow consumer", NatsError::SlowConsumer},
+        {"secure connection - tls required", NatsError::SecureConnectionRequired},
+        {"invalid subject", NatsError::InvalidSubjectRejected},
+        {"invalid publish subject", NatsError::InvalidSubjectRejected},
+    };
+    for (const Mapping &mapping : mappings) {
+        if (lowerText.startsWith(mapping.prefix))
+            return mapping.code;
+    }
+    return NatsError::ServerError;
+}
+
+bool isAuthError(NatsError::Code code)
+{
+    return code == NatsError::AuthorizationViolation || code == NatsError::AuthenticationExpired;
+}
+
+// Errors after which the server keeps the connection open.
+bool keepsConnectionOpen(NatsError::Code code)
+{
+    return code == NatsError::PermissionsViolation || code == NatsError::InvalidSubjectRejected
+        || code == NatsError::MaxSubscriptionsExceeded;
+}
+
+QByteArray base62Token(quint64 value)
+{
+    static constexpr char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    QByteArray token(8, '0');
+    for (int i = 7; i >= 0; --i) {
+        token[i] = digits[value % 62];
+        value /= 62;
+    }
+    return token;
+}
+
+} // namespace
+
+NatsConnection::NatsConnection(QObject *parent)
+    : QObject(parent)
+    , m_connectTimer(new QTimer(this))
+    , m_reconnectTimer(new QTimer(this))
+    , m_pingTimer(new QTimer(this))
+    , m_requestTimer(new QTimer(this))
+    , m_drainTimer(new QTimer(this))
+{
+    m_clock.start();
+    m_connectTimer->setSingleShot(true);
+    m_reconnectTimer->setSingleShot(true);
+    m_requestTimer->setSingleShot(true);
+    m_drainTimer->setSingleShot(true);
+    connect(m_connectTimer, &QTimer::timeout, this, [this] {
+        attemptFailed(NatsError(NatsError::ConnectionTimeout,
+                                tr("connecting to %1 timed out").arg(currentServer().toDisplayString())));
+    });
+    connect(m_reconnectTimer, &QTimer::timeout, this, &NatsConnection::connectToCurrentServer);
+    connect(m_pingTimer, &QTimer::timeout, this, &NatsConnection::sendPing);
+    connect(m_requestTimer, &QTimer::timeout, this, &NatsConnection::expireRequests);
+    connect(m_drainTimer, &QTimer::timeout, this, [this] {
+        setError(NatsError(NatsError::Timeout, tr("drain timed out; closing with requests still pending")));
+        close();
+    });
+}
+
+NatsConnection::~NatsConnection()
+{
+    // Handles are our children and die with us; finish them first so nobody waits forever.
+    const bool blocked = blockSignals(true);
+    m_state = State::Closed;
+    dropSocket();
+    failAllPending(NatsError(NatsError::ConnectionClosed, tr("the connection was destroyed")));
+    blockSignals(blocked);
+}
+
+void NatsConnection::setOptions(const NatsConnectOptions &options)
+{
+    m_options = options;
+}
+
+QUrl NatsConnection::currentServer() const
+{
+    if (m_serverIndex >= 0 && m_serverIndex < m_pool.size())
+        return m_pool[m_serverIndex].url;
+    return {};
+}
+
+QList<QUrl> NatsConnection::serverPool() const
+{
+    QList<QUrl> urls;
+    for (const Server &server : m_pool)
+        urls.append(server.url);
+    return urls;
+}
+
+QByteArray NatsConnection::newInbox()
+{
+    return NatsNuid::newInbox();
+}
+
+void NatsConnection::connectToServer(const NatsConnectOptions &options)
+{
+    setOptions(options);
+    connectToServer();
+}
+
+void NatsConnection::connectToServer()
+{
+    if (m_state == State::Connecting || m_state == State::Connected || m_state == State::Reconnecting)
+        return;
+
+    QList<QUrl> urls = m_options.servers;
+    QString parseError;
+    if (urls.isEmpty()) {
+        const QString text = m_options.serversText.isEmpty() ? u"nats://127.0.0.1:4222"_s : m_options.serversText;
+        if (!NatsConnectOptions::parseServers(text, &urls, &parseError)) {
+            setError(NatsError(NatsError::InvalidUrl, parseError));
+            setState(State::Closed);
+            Q_EMIT closed();
+            return;
+        }
+    }
+    if (m_options.randomizeServers && urls.size() > 1)
+        std::shuffle(urls.begin(), urls.end(), *QRandomGenerator::global());
+
+    m_pool.clear();
+    for (const QUrl &url : std::as_const(urls))
+        m_pool.append(Server{url, {}, 0, {}, false});
+    m_tlsHostName = m_pool.first().url.host();
+    m_serverIndex = -1;
+    m_everConnected = false;
+    m_initialAttempts = 0;
+    m_error = {};
+    setState(State::Connecting);
+    startAttempt();
+}
+
+void NatsConnection::startAttempt()
+{
+    if (m_state != State::Connecting && m_state != State::Reconnecting)
+        return;
+    if (m_pool.isEmpty()) {
+        if (!m_error.isError())
+            setError(NatsError(NatsError::NoServers, tr("no servers left to connect to")));
+        Q_EMIT errorOccurred(m_error.code());
+        failAllPending(m_error);
+        setState(State::Closed);
+        Q_EMIT closed();
+        return;
+    }
+
+    m_serverIndex = (m_serverIndex + 1) % m_pool.size();
+    const qint64 delay = reconnectDelay(m_pool[m_serverIndex]);
+    if (delay > 0)
+        m_reconnectTimer->start(int(delay));
+    else
+        connectToCurrentServer();
+}
+
+qint64 NatsConnection::reconnectDelay(const Server &server) const
+{
+    // Pacing as in nats.go: a server tried less than the reconnect wait ago waits the rest of it, plus
+    // jitter so a restarted cluster is not hit by every client at once. The wait doubles with each
+    // failed attempt on that server, up to kMaxReconnectWaitFactor times.
+    if (!server.lastAttempt.isValid())
+        return 0;
+    const int factor = std::min(1 << std::max(server.failedAttempts - 1, 0), kMaxReconnectWaitFactor);
+    const bool tls = server.url.scheme() == "tls"_L1 || m_options.tlsRequired;
+    const int jitterMax = tls ? m_options.reconnectJitterTlsMs : m_options.reconnectJitterMs;
+    const qint64 jitter = jitterMax > 0 ? QRandomGenerator::global()->bounded(jitterMax + 1) : 0;
+    const qint64 wait = qint64(m_options.reconnectWaitMs) * factor + jitter;
+    return std::max<qint64>(0, wait - server.lastAttempt.elapsed());
+}
+
+void NatsConnection::connectToCurrentServer()
+{
+    if ((m_state != State::Connecting && m_state != State::Reconnecting) || m_serverIndex < 0
+        || m_serverIndex >= m_pool.size())
+        return;
+    Server &server = m_pool[m_serverIndex];
+    server.lastAttempt.start();
+    dropSocket();
+    m_parser.reset();
+    m_handshake = Handshake::WaitingInfo;
+    m_tls = false;
+
+    m_socket = new QSslSocket(this);
+    connect(m_socket, &QSslSocket::connected, this, &NatsConnection::onSocketConnected);
+    connect(m_socket, &QSslSocket::encrypted, this, &NatsConnection::onSocketEncrypted);
+    connect(m_socket, &QSslSocket::disconnected, this, &NatsConnection::onSocketDisconnected);
+    connect(m_socket, &QSslSocket::errorOccurred, this, &NatsConnection::onSocketError);
+    connect(m_socket, &QSslSocket::sslErrors, this, &NatsConnection::onSocketError);
+    connect(m_socket, &QSslSocket::readyRead, this, &NatsConnection::onSocketReadyRead);
+
+    qCDebug(lcNatsConnection) << "connecting to" << server.url.toDisplayString(QUrl::RemoveUserInfo);
+    m_connectTimer->start(m_options.connectTimeoutMs);
+    m_socket->connectToHost(server.url.host(), quint16(server.url.port(NatsConnectOptions::DefaultPort)));
+}
+
+void NatsConnection::dropSocket()
+{
+    m_connectTimer->stop();
+    m_pingTimer->stop();
+    if (!m_socket)
+        return;
+    QSslSocket *socket = m_socket;
+    m_socket = nullptr;
+    socket->disconnect(this);
+    socket->abort();
+    socket->deleteLater();
+}
+
+void NatsConnection::onSocketConnected()
+{
+    qCDebug(lcNatsConnection) << "TCP connected, waiting for INFO";
+}
+
+void NatsConnection::onSocketError()
+{
+    if (!m_socket)
+        return;
+    const QAbstractSocket::SocketError socketError = m_socket->error();
+    const QString where = currentServer().toDisplayString(QUrl::RemoveUserInfo);
+    NatsError error;
+    if (!m_socket->sslHandshakeErrors().isEmpty()) {
+        QStringList texts;
+        for (const QSslError &sslError : m_socket->sslHandshakeErrors())
+            texts.append(sslError.errorString());
+        error = NatsError(NatsError::TlsError, tr("TLS handshake with %1 failed: %2").arg(where, texts.join("; "_L1)));
+    } else if (socketError == QAbstractSocket::ConnectionRefusedError) {
+        error = NatsError(NatsError::ConnectionRefused, tr("connection to %1 refused").arg(where));
+    } else if (socketError == QAbstractSocket::HostNotFoundError) {
+        error = NatsError(NatsError::HostNotFound, tr("host %1 not found").arg(currentServer().host()));
+    } else if (socketError == QAbstractSocket::SslHandshakeFailedError
+               || socketError == QAbstractSocket::SslInternalError
+               || socketError == QAbstractSocket::SslInvalidUserDataError) {
+        error = NatsError(NatsError::TlsError, tr("TLS error with %1: %2").arg(where, m_socket->errorString()));
+    } else if (socketError == QAbstractSocket::RemoteHostClosedError) {
+        error = NatsError(NatsError::ConnectionLost, tr("%1 closed the connection").arg(where));
+    } else {
+        error = NatsError(NatsError::SocketError, tr("%1: %2").arg(where, m_socket->errorString()));
+    }
+    if (m_handshake == Handshake::Done)
+        connectionLost(error);
+    else
+        attemptFailed(error);
+}
+
+void NatsConnection::onSocketDisconnected()
+{
+    if (!m_socket)
+        return;
+    const NatsError error(NatsError::ConnectionLost,
+                          tr("connection to %1 lost").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo)));
+    if (m_handshake == Handshake::Done)
+        connectionLost(error);
+    else
+        attemptFailed(error);
+}
+
+void NatsConnection::onSocketReadyRead()
+{
+    if (!m_socket)
+        return;
+    const QByteArray data = m_socket->readAll();
+    m_stats.inBytes += quint64(data.size());
+    qCDebug(lcNatsWire).noquote() << "<<" << data.left(512);
+    m_parser.feed(data);
+
+    // A handler may close the connection or start another attempt; stop once the socket changes.
+    const QSslSocket *socket = m_socket;
+    NatsProtocolParser::Op op;
+    while (m_socket == socket && m_parser.next(&op))
+        processOperation(op);
+    if (m_socket == socket && m_parser.hasError()) {
+        const NatsError error(NatsError::ProtocolError,
+                              tr("protocol error from %1: %2")
+                                  .arg(currentServer().toDisplayString(QUrl::RemoveUserInfo), m_parser.errorString()));
+        qCWarning(lcNatsProtocol).noquote() << error.message();
+        if (m_handshake == Handshake::Done)
+            connectionLost(error);
+        else
+            attemptFailed(error);
+    }
+}
+
+void NatsConnection::processOperation(const NatsProtocolParser::Op &op)
+{
+    using OpType = NatsProtocolParser::OpType;
+    switch (op.type) {
+    case OpType::Msg:
+        if (m_handshake == Handshake::Done)
+            handleMessage(op);
+        break;
+    case OpType::Ping:
+        writeToSocket(NatsProtocol::pong());
+        break;
+    case OpType::Pong:
+        if (m_handshake == Handshake::WaitingPong)
+            handshakeCompleted();
+        else
+            handlePong();
+        break;
+    case OpType::Info:
+        handleInfo(op.text);
+        break;
+    case OpType::Err:
+        handleServerError(op.text);
+        break;
+    case OpType::Ok:
+        break;
+    }
+}
+
+void NatsConnection::handleInfo(const QByteArray &json)
+{
+    bool ok = false;
+    const NatsServerInfo info = NatsServerInfo::fromJson(json, &ok);
+    if (!ok) {
+        attemptFailed(NatsError(NatsError::ProtocolError, tr("the server sent an INFO that is not valid JSON")));
+        return;
+    }
+    const bool wasLameDuck = m_info.lameDuckMode;
+    m_info = info;
+    // Messages from the server can carry a few headers more than max_payload allows clients.
+    m_parser.setMaxPayload(std::max<qsizetype>(info.maxPayload, 1024 * 1024) + 64 * 1024);
+    addImplicitServers(info.connectUrls);
+    Q_EMIT serverInfoChanged();
+    if (info.lameDuckMode && !wasLameDuck)
+        Q_EMIT lameDuckModeEntered();
+
+    if (m_handshake != Handshake::WaitingInfo)
+        return;
+
+    const bool wantTls = currentServer().scheme() == "tls"_L1 || m_options.tlsRequired;
+    if (info.tlsRequired || wantTls) {
+        if (!info.tlsRequired && !info.tlsAvailable) {
+            attemptFailed(NatsError(NatsError::TlsNotAvailable,
+                                    tr("%1 does not offer TLS (secure connection not available)")
+                                        .arg(currentServer().toDisplayString(QUrl::RemoveUserInfo))));
+            return;
+        }
+        startTls();
+        return;
+    }
+    sendConnect();
+}
+
+bool NatsConnection::startTls()
+{
+    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
+    config.setPeerVerifyMode(QSslSocket::VerifyPeer);
+    if (!m_options.tlsCaFile.isEmpty()) {
+        const QList<QSslCertificate> cas = QSslCertificate::fromPath(m_options.tlsCaFile);
+        if (cas.isEmpty()) {
+            attemptFailed(NatsError(NatsError::TlsError,
+                                    tr("no CA certificate could be read from %1").arg(m_options.tlsCaFile)));
+            return false;
+        }
+        config.setCaCertificates(cas);
+    }
+    if (!m_options.tlsCertFile.isEmpty()) {
+        const QList<QSslCertificate> certs = QSslCertificate::fromPath(m_options.tlsCertFile);
+        QFile keyFile(m_options.tlsKeyFile);
+        if (certs.isEmpty()) {
+            attemptFailed(NatsError(NatsError::TlsError,
+                                    tr("no client certificate could be read from %1").arg(m_options.tlsCertFile)));
+            return false;
+        }
+        if (!keyFile.open(QIODevice::ReadOnly)) {
+            attemptFailed(NatsError(NatsError::TlsError,
+                                    tr("cannot read the client key %1: %2").arg(m_options.tlsKeyFile, keyFile.errorString())));
+            return false;
+        }
+        const QByteArray pem = keyFile.readAll();
+        QSslKey key(pem, QSsl::Rsa);
+        if (key.isNull())
+            key = QSslKey(pem, QSsl::Ec);
+        if (key.isNull()) {
+            attemptFailed(NatsError(NatsError::TlsError,
+                                    tr("the client key %1 is not an RSA or EC key in PEM form").arg(m_options.tlsKeyFile)));
+            return false;
+        }
+        config.setLocalCertificate(certs.first());
+        config.setPrivateKey(key);
+    }
+    m_socket->setSslConfiguration(config);
+    // Verify the name the user gave, also for bare IPs learned from connect_urls (as nats.go does).
+    const Server &server = m_pool[m_serverIndex];
+    m_socket->setPeerVerifyName(server.implicit ? m_tlsHostName : server.url.host());
+    m_handshake = Handshake::WaitingTls;
+    m_socket->startClientEncryption();
+    return true;
+}
+
+void NatsConnection::onSocketEncrypted()
+{
+    if (m_handshake != Handshake::WaitingTls)
+        return;
+    m_tls = true;
+    sendConnect();
+}
+
+QByteArray NatsConnection::buildConnectJson(NatsError *error)
+{
+    const QUrl url = currentServer();
+    QJsonObject connect{
+        {"verbose"_L1, m_options.verbose},
+        {"pedantic"_L1, m_options.pedantic},
+        {"tls_required"_L1, m_tls},
+        {"name"_L1, m_options.name},
+        {"lang"_L1, QLatin1StringView(kLang)},
+        {"version"_L1, QStringLiteral(KVDESK_VERSION)},
+        {"protocol"_L1, 1},
+        {"echo"_L1, m_options.echo},
+        // Both follow INFO.headers: no_responders without headers makes the server close.
+        {"headers"_L1, m_info.headers},
+        {"no_responders"_L1, m_info.headers},
+    };
+
+    // URL userinfo wins over the options; a user without a password is a token (official clients' rule).
+    QString user = m_options.user;
+    QString password = m_options.password;
+    QString token = m_options.token;
+    if (!url.userName().isEmpty()) {
+        if (url.password().isEmpty()) {
+            token = url.userName();
+            user.clear();
+        } else {
+            user = url.userName();
+            password = url.password();
+        }
+    }
+    if (!user.isEmpty()) {
+        connect.insert("user"_L1, user);
+        connect.insert("pass"_L1, password);
+    }
+    if (!token.isEmpty())
+        connect.insert("auth_token"_L1, token);
+
+    QByteArray jwt = m_options.userJwt;
+    QByteArray seed = m_options.userSeed;
+    QString problem;
+    if (!m_options.credentialsFile.isEmpty()) {
+        NatsCredentials creds;
+        if (!NatsCredentials::load(m_options.credentialsFile, &creds, &problem)) {
+            *error = NatsError(NatsError::CredentialsError, problem);
+            return {};
+        }
+        jwt = creds.jwt();
+        seed = creds.seed();
+        creds.clear();
+    } else if (jwt.isEmpty()) {
+        seed = m_options.nkeySeed;
+        if (!m_options.nkeySeedFile.isEmpty()) {
+            QFile file(m_options.nkeySeedFile);
+            if (!file.open(QIODevice::ReadOnly)) {
+                *error = NatsError(NatsError::CredentialsError,
+                                   tr("cannot read the NKEY seed file %1: %2").arg(m_options.nkeySeedFile, file.errorString()));
+                return {};
+            }
+            // The file may hold comments (nsc writes some); take the first line that is a seed.
+            for (const QByteArray &line : file.readAll().split('\n')) {
+                if (line.trimmed().startsWith("SU") || line.trimmed().startsWith("SA") || line.trimmed().startsWith("SO")) {
+                    seed = line.trimmed();
+                    break;
+                }
+            }
+            if (seed.isEmpty()) {
+                *error = NatsError(NatsError::CredentialsError,
+                                   tr("the file %1 holds no NKEY seed (a line starting with SU)").arg(m_options.nkeySeedFile));
+                return {};
+            }
+        }
+    }
+
+    if (!seed.isEmpty()) {
+        const NatsNKey key = NatsNKey::fromSeed(seed, &problem);
+        if (!key.isValid()) {
+            *error = NatsError(NatsError::CredentialsError, tr("the NKEY seed is not valid: %1").arg(problem));
+            return {};
+        }
+        if (m_info.nonce.isEmpty()) {
+            *error = NatsError(NatsError::CredentialsError,
+                               tr("the server sent no nonce to sign; it is not set up for NKEY or JWT users"));
+            return {};
+        }
+        // Sign the nonce exactly as sent in INFO (its ASCII bytes, not decoded).
+        const QByteArray signature = key.sign(m_info.nonce).toBase64(QByteArray::Base64UrlEncoding
+                                                                       | QByteArray::OmitTrailingEquals);
+        connect.insert("sig"_L1, QString::fromLatin1(signature));
+        if (!jwt.isEmpty())
+            connect.insert("jwt"_L1, QString::fromLatin1(jwt.trimmed()));
+        else
+            connect.insert("nkey"_L1, QString::fromLatin1(key.publicKey()));
+    } else if (!jwt.isEmpty()) {
+        connect.insert("jwt"_L1, QString::fromLatin1(jwt.trimmed())); // bearer JWT: no signature needed
+    }
+    seed.fill('\0');
+    return QJsonDocument(connect).toJson(QJsonDocument::Compact);
+}
+
+void NatsConnection::sendConnect()
+{
+    NatsError error;
+    const QByteArray json = buildConnectJson(&error);
+    if (error.isError()) {
+        // Wrong credentials on our side will not get better by retrying: close with the reason.
+        setError(error);
+        Q_EMIT errorOccurred(error.code());
+        dropSocket();
+        failAllPending(error);
+        setState(State::Closed);
+        Q_EMIT closed();
+        return;
+    }
+    m_handshake = Handshake::WaitingPong;
+    writeToSocket(NatsProtocol::connect(json) + NatsProtocol::ping());
+}
+
+void NatsConnection::handshakeCompleted()
+{
+    m_connectTimer->stop();
+    m_handshake = Handshake::Done;
+    Server &server = m_pool[m_serverIndex];
+    server.failedAttempts = 0;
+    server.lastAuthError = {};
+    m_pingsOutstanding = 0;
+    if (m_options.pingIntervalMs > 0)
+        m_pingTimer->start(m_options.pingIntervalMs);
+
+    const bool reconnect = m_everConnected;
+    qCDebug(lcNatsConnection) << (reconnect ? "reconnected to" : "connected to")
+                              << server.url.toDisplayString(QUrl::RemoveUserInfo) << "server" << m_info.version;
+    // Order as the official clients: subscriptions first, then what was published meanwhile.
+    resendSubscriptions();
+    if (!m_pendingOut.isEmpty()) {
+        writeToSocket(m_pendingOut);
+        m_pendingOut.clear();
+    }
+    m_everConnected = true;
+    m_error = {};
+    setState(State::Connected);
+    if (reconnect) {
+        ++m_stats.reconnects;
+        Q_EMIT reconnected();
+    } else {
+        Q_EMIT connected();
+    }
+}
+
+void NatsConnection::attemptFailed(const NatsError &error)
+{
+    if (!m_socket && m_handshake == Handshake::None)
+        return;
+    qCDebug(lcNatsConnection).noquote() << "attempt failed:" << error.message();
+    dropSocket();
+    m_handshake = Handshake::None;
+
+    Server &server = m_pool[m_serverIndex];
+    ++server.failedAttempts;
+    bool dropServer = m_options.maxReconnectAttempts >= 0 && server.failedAttempts > m_options.maxReconnectAttempts;
+    // The same authentication error twice from one server: it will not change its mind.
+    if (isAuthError(error.code())) {
+        if (server.lastAuthError.code() == error.code())
+            dropServer = true;
+        server.lastAuthError = error;
+    }
+    setError(error);
+
+    if (m_state == State::Connecting && !m_options.retryOnFailedConnect) {
+        // The first connect tries each server once, then gives up with the last error.
+        if (++m_initialAttempts >= m_pool.size()) {
+            Q_EMIT errorOccurred(error.code());
+            failAllPending(error);
+            setState(State::Closed);
+            Q_EMIT closed();
+            return;
+        }
+        scheduleNextAttempt();
+        return;
+    }
+    if (isAuthError(error.code()))
+        Q_EMIT errorOccurred(error.code());
+    if (dropServer) {
+        m_pool.removeAt(m_serverIndex);
+        --m_serverIndex;
+    }
+    if (m_state == State::Closed)
+        return;
+    scheduleNextAttempt();
+}
+
+void NatsConnection::scheduleNextAttempt()
+{
+    // Let the event loop breathe between attempts; startAttempt() applies the per-server wait.
+    QTimer::singleShot(0, this, &NatsConnection::startAttempt);
+}
+
+void NatsConnection::connectionLost(const NatsError &error)
+{
+    if (m_state != State::Connected && m_state != State::Draining)
+        return;
+    qCDebug(lcNatsConnection).noquote() << "connection lost:" << error.message();
+    dropSocket();
+    m_handshake = Handshake::None;
+    setError(error);
+    failPendingPongs(NatsError(NatsError::ConnectionLost, tr("the connection was lost before the server answered")));
+    if (m_state == State::Draining || !m_options.allowReconnect) {
+        Q_EMIT errorOccurred(error.code());
+        failAllPending(error);
+        setState(State::Closed);
+        Q_EMIT disconnected();
+        Q_EMIT closed();
+        return;
+    }
+    setState(State::Reconnecting);
+    Q_EMIT disconnected();
+    scheduleNextAttempt();
+}
+
+void NatsConnection::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void NatsConnection::setError(const NatsError &error)
+{
+    m_error = error;
+}
+
+void NatsConnection::addImplicitServers(const QStringList &urls)
+{
+    const QUrl current = currentServer();
+    for (const QString &hostPort : urls) {
+        QUrl url(current.scheme() + "://"_L1 + hostPort);
+        if (!url.isValid() || url.host().isEmpty())
+            continue;
+        if (url.port() < 0)
+            url.setPort(NatsConnectOptions::DefaultPort);
+        url.setUserName(current.userName());
+        url.setPassword(current.password());
+        const bool known = std::any_of(m_pool.cbegin(), m_pool.cend(), [&url](const Server &server) {
+            return server.url.host() == url.host() && server.url.port() == url.port();
+        });
+        if (!known) {
+            qCDebug(lcNatsConnection) << "learned server" << hostPort;
+            m_pool.append(Server{url, {}, 0, {}, true});
+        }
+    }
+}
+
+void NatsConnection::close()
+{
+    if (m_state == State::Closed || m_state == State::Disconnected)
+        return;
+    m_reconnectTimer->stop();
+    m_drainTimer->stop();
+    if (m_socket) {
+        // Let bytes already written reach the server before the socket goes.
+        QSslSocket *socket = m_socket;
+        m_socket = nullptr;
+        socket->disconnect(this);
+        connect(socket, &QSslSocket::disconnected, socket, &QObject::deleteLater);
+        socket->disconnectFromHost();
+        if (socket->state() == QAbstractSocket::UnconnectedState)
+            socket->deleteLater();
+    }
+    m_connectTimer->stop();
+    m_pingTimer->stop();
+    m_handshake = Handshake::None;
+    m_pendingOut.clear();
+    failAllPending(NatsError(NatsError::ConnectionClosed, tr("the connection was closed")));
+    setState(State::Closed);
+    Q_EMIT closed();
+}
+
+NatsReply *NatsConnection::drain()
+{
+    auto *reply = new NatsReply(this);
+    if (m_state != State::Connected) {
+        if (m_state == State::Closed || m_state == State::Disconnected)
+            reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("the connection is not open")));
+        else
+            reply->finishWithErrorLater(NatsError(NatsError::NotConnected, tr("cannot drain while not connected")));
+        return reply;
+    }
+    m_drainReply = reply;
+    setState(State::Draining);
+    for (auto it = m_subscriptions.cbegin(); it != m_subscriptions.cend(); ++it) {
+        if (it.key() != m_responseSid)
+            writeToSocket(NatsProtocol::unsub(it.key()));
+    }
+    const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
+    for (const QPointer<NatsSubscription> &subscription : subscriptions) {
+        if (subscription && subscription->sid() != m_responseSid) {
+            m_subscriptions.remove(subscription->sid());
+            subscription->deactivate();
+        }
+    }
+    m_drainTimer->start(m_options.drainTimeoutMs);
+    finishDrainIfIdle();
+    return reply;
+}
+
+void NatsConnection::finishDrainIfIdle()
+{
+    if (m_state != State::Draining || !m_requests.isEmpty())
+        return;
+    // Everything answered: one flush so the server has our last publishes, then close.
+    if (m_drainFlushing)
+        return;
+    m_drainFlushing = true;
+    NatsReply *flushReply = flush();
+    connect(flushReply, &NatsReply::finished, this, [this, flushReply] {
+        flushReply->deleteLater();
+        m_drainFlushing = false;
+        const QPointer<NatsReply> drainReply = m_drainReply;
+        m_drainReply = nullptr;
+        close();
+        if (drainReply)
+            drainReply->finishWithMessage({});
+    });
+}
+
+NatsError NatsConnection::checkPublish(const NatsMessage &message) const
+{
+    switch (m_state) {
+    case State::Disconnected:
+        return NatsError(NatsError::NotConnected, tr("not connected: call connectToServer() first"));
+    case State::Closed:
+        return NatsError(NatsError::ConnectionClosed, tr("the connection is closed"));
+    case State::Draining:
+        return NatsError(NatsError::ConnectionDraining, tr("the connection is draining; nothing new can be sent"));
+    default:
+        break;
+    }
+    QString problem = NatsProtocol::validateSubject(message.subject(), NatsProtocol::SubjectKind::Publish);
+    if (problem.isEmpty() && !message.replyTo().isEmpty())
+        problem = NatsProtocol::validateSubject(message.replyTo(), NatsProtocol::SubjectKind::Publish);
+    if (!problem.isEmpty())
+        return NatsError(NatsError::InvalidSubject, problem);
+
+    qsizetype headerSize = 0;
+    if (message.hasHeaders()) {
+        if (m_everConnected && !m_info.headers)
+            return NatsError(NatsError::InvalidHeader, tr("the server does not support headers"));
+        for (const NatsHeaders::Entry &entry : message.headers().entries()) {
+            problem = NatsHeaders::validate(entry.first, entry.second);
+            if (!problem.isEmpty())
+                return NatsError(NatsError::InvalidHeader, problem);
+        }
+        headerSize = message.headers().toWire().size();
+    }
+    const qsizetype total = headerSize + message.data().size();
+    if (total > m_info.maxPayload) {
+        return NatsError(NatsError::PayloadTooLarge,
+                         tr("message of %1 bytes exceeds the server's maximum payload of %2 bytes")
+                             .arg(total)
+                             .arg(m_info.maxPayload));
+    }
+    const qsizetype lineLength = NatsProtocol::publishLineLength(message.subject(), message.replyTo(), headerSize, total);
+    if (lineLength > NatsProtocol::MaxControlLine) {
+        return NatsError(NatsError::ControlLineTooLong,
+                         tr("subject and reply subject are too long: the protocol line would be %1 bytes, the limit is %2")
+                             .arg(lineLength)
+                             .arg(NatsProtocol::MaxControlLine));
+    }
+    return {};
+}
+
+NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo)
+{
+    return publish(NatsMessage(subject, data, replyTo));
+}
+
+NatsError NatsConnection::publish(const NatsMessage &message)
+{
+    const NatsError problem = checkPublish(message);
+    if (problem.isError())
+        return problem;
+    const QByteArray bytes = message.hasHeaders()
+        ? NatsProtocol::hpub(message.subject(), message.replyTo(), message.headers().toWire(), message.data())
+        : NatsProtocol::pub(message.subject(), message.replyTo(), message.data());
+    if (m_state != State::Connected && m_pendingOut.size() + bytes.size() > m_options.reconnectBufferSize) {
+        return NatsError(NatsError::ReconnectBufferFull,
+                         tr("not connected and the reconnect buffer (%1 bytes) is full; the message was not sent")
+                             .arg(m_options.reconnectBufferSize));
+    }
+    ++m_stats.outMessages;
+    write(bytes);
+    return {};
+}
+
+void NatsConnection::write(const QByteArray &bytes)
+{
+    if (m_state == State::Connected || m_state == State::Draining)
+        writeToSocket(bytes);
+    else
+        m_pendingOut += bytes;
+}
+
+void NatsConnection::writeToSocket(const QByteArray &bytes)
+{
+    if (!m_socket)
+        return;
+    qCDebug(lcNatsWire).noquote() << ">>" << bytes.left(512);
+    m_stats.outBytes += quint64(bytes.size());
+    m_socket->write(bytes);
+}
+
+NatsSubscription *NatsConnection::subscribe(const QByteArray &subject, const QByteArray &queueGroup)
+{
+    const quint64 sid = m_nextSid++;
+    auto *subscription = new NatsSubscription(this, sid, subject, queueGroup);
+
+    NatsError problem;
+    QString text = NatsProtocol::validateSubject(subject, NatsProtocol::SubjectKind::Subscribe);
+    if (!text.isEmpty())
+        problem = NatsError(NatsError::InvalidSubject, text);
+    else if (!(text = NatsProtocol::validateQueueGroup(queueGroup)).isEmpty())
+        problem = NatsError(NatsError::InvalidQueueGroup, text);
+    else if (m_state == State::Closed || m_state == State::Disconnected)
+        problem = NatsError(NatsError::ConnectionClosed, tr("cannot subscribe: the connection is not open"));
+    else if (m_state == State::Draining)
+        problem = NatsError(NatsError::ConnectionDraining, tr("cannot subscribe: the connection is draining"));
+    if (problem.isError()) {
+        subscription->m_active = false;
+        QTimer::singleShot(0, subscription, [subscription, problem] { subscription->fail(problem); });
+        return subscription;
+    }
+
+    m_subscriptions.insert(sid, subscription);
+    // While (re)connecting the SUB goes out with the others once the handshake is done.
+    if (m_state == State::Connected)
+        writeToSocket(NatsProtocol::sub(subject, queueGroup, sid));
+    return subscription;
+}
+
+void NatsConnection::removeSubscription(quint64 sid, bool sendUnsub)
+{
+    if (!m_subscriptions.remove(sid))
+        return;
+    if (sendUnsub && m_state == State::Connected)
+        writeToSocket(NatsProtocol::unsub(sid));
+}
+
+void NatsConnection::sendAutoUnsubscribe(quint64 sid, quint64 maxMessages)
+{
+    if (m_state == State::Connected)
+        writeToSocket(NatsProtocol::unsub(sid, maxMessages));
+}
+
+void NatsConnection::resendSubscriptions()
+{
+    QByteArray bytes;
+    for (auto it = m_subscriptions.cbegin(); it != m_subscriptions.cend(); ++it) {
+        const NatsSubscription *subscription = it.value();
+        if (!subscription)
+            continue;
+        bytes += NatsProtocol::sub(subscription->subject(), subscription->queueGroup(), it.key());
+        if (subscription->maxMessages() > 0)
+            bytes += NatsProtocol::unsub(it.key(), subscription->maxMessages() - subscription->receivedCount());
+    }
+    if (!bytes.isEmpty())
+        writeToSocket(bytes);
+}
+
+void NatsConnection::handleMessage(const NatsProtocolParser::Op &op)
+{
+    ++m_stats.inMessages;
+    NatsMessage message(op.subject, op.payload, op.replyTo);
+    if (op.hasHeaders) {
+        NatsHeaders headers;
+        if (!NatsHeaders::fromWire(op.headers, &headers)) {
+            qCWarning(lcNatsProtocol) << "dropping a message on" << op.subject << "with a malformed header block";
+            return;
+        }
+        message.setHeaders(headers);
+    }
+    if (op.sid == m_responseSid && m_responseSid != 0) {
+        handleResponse(message);
+        return;
+    }
+    const QPointer<NatsSubscription> subscription = m_subscriptions.value(op.sid);
+    if (subscription)
+        subscription->deliver(message);
+}
+
+void NatsConnection::handleServerError(const QByteArray &text)
+{
+    const NatsError::Code code = codeForServerError(text.toLower());
+    const NatsError error(code, tr("server error: %1").arg(QString::fromUtf8(text)));
+    qCWarning(lcNatsConnection).noquote() << "-ERR" << text;
+
+    if (m_handshake != Handshake::Done) {
+        attemptFailed(error);
+        return;
+    }
+    setError(error);
+    if (code == NatsError::PermissionsViolation) {
+        // 'Permissions Violation for Subscription to "foo"' / '... for Publish to "foo"'
+        const qsizetype open = text.indexOf('"');
+        const qsizetype end = text.lastIndexOf('"');
+        const QByteArray subject = open >= 0 && end > open ? text.mid(open + 1, end - open - 1) : QByteArray();
+        if (text.toLower().contains("subscription")) {
+            const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
+            for (const QPointer<NatsSubscription> &subscription : subscriptions) {
+                if (subscription && subscription->subject() == subject)
+                    subscription->fail(error);
+            }
+        } else {
+            failRequestsTo(subject, error);
+        }
+    }
+    Q_EMIT errorOccurred(code);
+    if (keepsConnectionOpen(code))
+        return;
+    // The server closes after the other errors; reconnect (stale connection, max connections) or report.
+    connectionLost(error);
+}
+
+void NatsConnection::sendPing()
+{
+    if (m_state != State::Connected && m_state != State::Draining)
+        return;
+    if (++m_pingsOutstanding > m_options.maxPingsOutstanding) {
+        connectionLost(NatsError(NatsError::StaleConnection,
+                                 tr("stale connection: %1 pings were not answered").arg(m_options.maxPingsOutstanding)));
+        return;
+    }
+    m_pongWaiters.enqueue(PongWaiter{nullptr, m_clock.nsecsElapsed() / 1000});
+    writeToSocket(NatsProtocol::ping());
+}
+
+void NatsConnection::handlePong()
+{
+    m_pingsOutstanding = 0;
+    if (m_pongWaiters.isEmpty())
+        return;
+    // PONGs come back in the order of the PINGs.
+    const PongWaiter waiter = m_pongWaiters.dequeue();
+    m_rttUs = m_clock.nsecsElapsed() / 1000 - waiter.sentAtUs;
+    Q_EMIT roundTripTimeChanged(m_rttUs);
+    if (waiter.reply)
+        waiter.reply->finishWithMessage({});
+}
+
+NatsReply *NatsConnection::flush(int timeoutMs)
+{
+    auto *reply = new NatsReply(this);
+    if (m_state != State::Connected && m_state != State::Draining) {
+        reply->finishWithErrorLater(NatsError(m_state == State::Closed ? NatsError::ConnectionClosed : NatsError::NotConnected,
+                                              tr("cannot flush: not connected")));
+        return reply;
+    }
+    m_pongWaiters.enqueue(PongWaiter{reply, m_clock.nsecsElapsed() / 1000});
+    writeToSocket(NatsProtocol::ping());
+    const int timeout = timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs;
+    QTimer::singleShot(timeout, reply, [reply] {
+        reply->finishWithError(NatsError(NatsError::Timeout, tr("flush timed out: the server did not answer PING")));
+    });
+    return reply;
+}
+
+void NatsConnection::failPendingPongs(const NatsError &error)
+{
+    const QQueue<PongWaiter> waiters = m_pongWaiters;
+    m_pongWaiters.clear();
+    m_pingsOutstanding = 0;
+    for (const PongWaiter &waiter : waiters) {
+        if (waiter.reply)
+            waiter.reply->finishWithError(error);
+    }
+}
+
+void NatsConnection::failAllPending(const NatsError &error)
+{
+    failPendingPongs(error);
+    const QHash<QByteArray, PendingRequest> requests = m_requests;
+    m_requests.clear();
+    m_requestDeadlines.clear();
+    m_requestTimer->stop();
+    for (const PendingRequest &request : requests) {
+        if (request.reply)
+            request.reply->finishWithError(error);
+    }
+    const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
+    m_subscriptions.clear();
+    m_responseSid = 0;
+    for (const QPointer<NatsSubscription> &subscription : subscriptions) {
+        if (subscription)
+            subscription->deactivate();
+    }
+    if (m_drainReply)
+        m_drainReply->finishWithError(error);
+}
+
+// ---- request/reply -------------------------------------------------------------------------------
+
+void NatsConnection::ensureResponseSubscription()
+{
+    if (m_responseSid != 0)
+        return;
+    // One wildcard inbox for every request on this connection: _INBOX.<nuid>.* (nats.go's resp mux).
+    m_responsePrefix = NatsNuid::newInbox() + '.';
+    NatsSubscription *subscription = subscribe(m_responsePrefix + '*');
+    m_responseSid = subscription->sid();
+}
+
+NatsReply *NatsConnection::request(const QByteArray &subject, const QByteArray &data, int timeoutMs)
+{
+    return request(NatsMessage(subject, data), timeoutMs);
+}
+
+NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
+{
+    auto *reply = new NatsReply(this);
+    if (m_state == State::Draining) {
+        reply->finishWithErrorLater(NatsError(NatsError::ConnectionDraining, tr("the connection is draining")));
+        return reply;
+    }
+    if (m_state == State::Closed || m_state == State::Disconnected) {
+        reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("cannot send a request: the connection is not open")));
+        return reply;
+    }
+    ensureResponseSubscription();
+    const QByteArray token = base62Token(m_nextRequestId++);
+    NatsMessage outgoing = message;
+    outgoing.setReplyTo(m_responsePrefix + token);
+    const NatsError problem = publish(outgoing);
+    if (problem.isError()) {
+        reply->finishWithErrorLater(problem);
+        return reply;
+    }
+    const qint64 timeout = timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs;
+    const qint64 deadline = m_clock.elapsed() + timeout;
+    m_requests.insert(token, PendingRequest{reply, message.subject(), deadline});
+    m_requestDeadlines.emplace(deadline, token);
+    armRequestTimer();
+    return reply;
+}
+
+void NatsConnection::handleResponse(const NatsMessage &message)
+{
+    const QByteArray token = message.subject().mid(m_responsePrefix.size());
+    const auto it = m_requests.find(token);
+    if (it == m_requests.end())
+        return; // timed out, aborted, or a second reply
+    const PendingRequest request = it.value();
+    m_requests.erase(it);
+    if (request.reply) {
+        if (message.status() == 503 && message.data().isEmpty()) {
+            request.reply->finishWithError(NatsError(NatsError::NoResponders,
+                                                     tr("no responders available for request on \"%1\"")
+                                                         .arg(QString::fromUtf8(request.subject))));
+        } else {
+            request.reply->finishWithMessage(message);
+        }
+    }
+    finishDrainIfIdle();
+}
+
+void NatsConnection::armRequestTimer()
+{
+    // One timer for all requests, aimed at the earliest deadline: thousands of pipelined requests
+    // would otherwise mean thousands of QTimers.
+    if (m_requestDeadlines.empty()) {
+        m_requestTimer->stop();
+        return;
+    }
+    const qint64 wait = std::max<qint64>(0, m_requestDeadlines.begin()->first - m_clock.elapsed());
+    if (!m_requestTimer->isActive() || m_requestTimer->remainingTime() > wait)
+        m_requestTimer->start(int(wait));
+}
+
+void NatsConnection::expireRequests()
+{
+    const qint64 now = m_clock.elapsed();
+    QList<PendingRequest> expired;
+    while (!m_requestDeadlines.empty() && m_requestDeadlines.begin()->first <= now) {
+        const QByteArray token = m_requestDeadlines.begin()->second;
+        m_requestDeadlines.erase(m_requestDeadlines.begin());
+        const auto it = m_requests.find(token);
+        if (it != m_requests.end() && it->deadline <= now) {
+            expired.append(it.value());
+            m_requests.erase(it);
+        }
+    }
+    armRequestTimer();
+    for (const PendingRequest &request : std::as_const(expired)) {
+        if (request.reply && !request.reply->isFinished()) {
+            request.reply->finishWithError(NatsError(NatsError::Timeout,
+                                                     tr("request on \"%1\" timed out").arg(QString::fromUtf8(request.subject))));
+        }
+    }
+    finishDrainIfIdle();
+}
+
+void NatsConnection::failRequestsTo(const QByteArray &subject, const NatsError &error)
+{
+    QList<PendingRequest> failed;
+    for (auto it = m_requests.begin(); it != m_requests.end();) {
+        if (it->subject == subject) {
+            failed.append(it.value());
+            it = m_requests.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const PendingRequest &request : std::as_const(failed)) {
+        if (request.reply)
+            request.reply->finishWithError(error);
+    }
+}

@@ -1,0 +1,232 @@
+#pragma once
+
+#include "natsconnectoptions.h"
+#include "natserror.h"
+#include "natsmessage.h"
+#include "natsprotocolparser.h"
+#include "natsserverinfo.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QHash>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QQueue>
+#include <QtCore/QUrl>
+
+#include <map>
+
+class QSslSocket;
+class QTimer;
+class NatsReply;
+class NatsSubscription;
+
+// A connection to a NATS server (or cluster), speaking the wire protocol over QTcpSocket/QSslSocket in
+// the caller's event loop: no threads of its own. It connects, authenticates, keeps the connection alive
+// with PING/PONG, and reconnects through the server pool when the connection drops, subscribing again
+// and replaying publishes buffered meanwhile. Everything asynchronous reports through signals and reply
+// handles; nothing blocks.
+class NatsConnection : public QObject
+{
+    Q_OBJECT
+    Q_PROPERTY(State state READ state NOTIFY stateChanged)
+
+public:
+    enum class State {
+        Disconnected, // not started
+        Connecting,   // first connection attempt(s)
+        Connected,
+        Reconnecting, // lost the connection, trying the pool again
+        Draining,     // drain() in progress
+        Closed,       // closed by close(), drain(), or because no server could be reached
+    };
+    Q_ENUM(State)
+
+    struct Statistics
+    {
+        quint64 inMessages = 0;
+        quint64 outMessages = 0;
+        quint64 inBytes = 0;
+        quint64 outBytes = 0;
+        quint64 reconnects = 0;
+    };
+
+    explicit NatsConnection(QObject *parent = nullptr);
+    ~NatsConnection() override;
+
+    void setOptions(const NatsConnectOptions &options);
+    const NatsConnectOptions &options() const { return m_options; }
+
+    // Starts connecting; connected() or errorOccurred() + closed() follow.
+    void connectToServer();
+    void connectToServer(const NatsConnectOptions &options);
+    // Closes at once: pending requests fail with ConnectionClosed, subscriptions end.
+    void close();
+    // Unsubscribes everything, lets pending requests finish (up to the drain timeout), flushes, then
+    // closes. The reply finishes when the connection is closed.
+    NatsReply *drain();
+
+    State state() const { return m_state; }
+    bool isConnected() const { return m_state == State::Connected; }
+    NatsError::Code error() const { return m_error.code(); }
+    QString errorString() const { return m_error.message(); }
+    NatsError lastError() const { return m_error; }
+
+    NatsServerInfo serverInfo() const { return m_info; }
+    // URL of the server currently connected (or last tried).
+    QUrl currentServer() const;
+    QList<QUrl> serverPool() const;
+    // Largest header+payload the server accepts (INFO max_payload).
+    qint64 maxPayload() const { return m_info.maxPayload; }
+    // Round trip of the last PING/PONG in microseconds, -1 before the first one.
+    qint64 roundTripTime() const { return m_rttUs; }
+    Statistics statistics() const { return m_stats; }
+
+    // Publishes a message. Checks subject, headers, size and connection state first; returns the
+    // reason it was refused, or NoError. While reconnecting, publishes are buffered up to
+    // options().reconnectBufferSize; past that they are refused with ReconnectBufferFull.
+    NatsError publish(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo = {});
+    NatsError publish(const NatsMessage &message);
+
+    // Subscribes to subject (wildcards allowed), optionally in a queue group. Never returns nullptr: an
+    // invalid subject or a closed connection gives a subscription that reports errorOccurred() on the
+    // next event-loop turn.
+    NatsSubscription *subscribe(const QByteArray &subject, const QByteArray &queueGroup = {});
+
+    // Request/reply through one shared inbox subscription. timeoutMs < 0 uses options().requestTimeoutMs.
+    // "503 No Responders" fails the request at once with NatsError::NoResponders.
+    NatsReply *request(const QByteArray &subject, const QByteArray &data, int timeoutMs = -1);
+    NatsReply *request(const NatsMessage &message, int timeoutMs = -1);
+
+    // Finishes when the server has processed everything sent before it (a PING/PONG round trip).
+    NatsReply *flush(int timeoutMs = -1);
+
+    static QByteArray newInbox();
+
+Q_SIGNALS:
+    void stateChanged(NatsConnection::State state);
+    void connected();
+    // The connection was lost; reconnecting follows unless reconnects are off.
+    void disconnected();
+    void reconnected();
+    void closed();
+    // Errors that belong to no single reply: refused credentials, permission violations, lost
+    // connections, protocol errors. Details in lastError().
+    void errorOccurred(NatsError::Code code);
+    void serverInfoChanged();
+    void lameDuckModeEntered();
+    void roundTripTimeChanged(qint64 microseconds);
+
+private:
+    friend class NatsSubscription;
+
+    enum class Handshake { None, WaitingInfo, WaitingTls, WaitingPong, Done };
+
+    struct Server
+    {
+        QUrl url;
+        QElapsedTimer lastAttempt;
+        int failedAttempts = 0;
+        NatsError lastAuthError;
+        bool implicit = false; // learned from INFO connect_urls
+    };
+
+    struct PendingRequest
+    {
+        QPointer<NatsReply> reply;
+        QByteArray subject;
+        qint64 deadline = 0;
+    };
+
+    struct PongWaiter
+    {
+        QPointer<NatsReply> reply; // null for keep-alive pings
+        qint64 sentAtUs = 0;
+    };
+
+    // connecting and the handshake
+    void startAttempt();
+    void connectToCurrentServer();
+    qint64 reconnectDelay(const Server &server) const;
+    void scheduleNextAttempt();
+    void attemptFailed(const NatsError &error);
+    void onSocketConnected();
+    void onSocketEncrypted();
+    void onSocketDisconnected();
+    void onSocketError();
+    void onSocketReadyRead();
+    void handleInfo(const QByteArray &json);
+    bool startTls();
+    void sendConnect();
+    void handshakeCompleted();
+    void connectionLost(const NatsError &error);
+    void setState(State state);
+    void setError(const NatsError &error);
+    void dropSocket();
+    void addImplicitServers(const QStringList &urls);
+    QByteArray buildConnectJson(NatsError *error);
+
+    // the running connection
+    void processOperation(const NatsProtocolParser::Op &op);
+    void handleMessage(const NatsProtocolParser::Op &op);
+    void handleServerError(const QByteArray &text);
+    void handlePong();
+    void sendPing();
+    void write(const QByteArray &bytes);
+    void writeToSocket(const QByteArray &bytes);
+    void resendSubscriptions();
+    NatsError checkPublish(const NatsMessage &message) const;
+    void failPendingPongs(const NatsError &error);
+    void failAllPending(const NatsError &error);
+    void finishDrainIfIdle();
+
+    // requests
+    void ensureResponseSubscription();
+    void handleResponse(const NatsMessage &message);
+    void armRequestTimer();
+    void expireRequests();
+    void failRequestsTo(const QByteArray &subject, const NatsError &error);
+
+    // used by NatsSubscription
+    void removeSubscription(quint64 sid, bool sendUnsub);
+    void sendAutoUnsubscribe(quint64 sid, quint64 maxMessages);
+
+    NatsConnectOptions m_options;
+    QList<Server> m_pool;
+    qsizetype m_serverIndex = -1;
+    QString m_tlsHostName; // hostname to verify for bare-IP servers learned from INFO
+
+    QSslSocket *m_socket = nullptr;
+    NatsProtocolParser m_parser;
+    Handshake m_handshake = Handshake::None;
+    bool m_everConnected = false;
+    bool m_drainFlushing = false;
+    qsizetype m_initialAttempts = 0;
+    bool m_tls = false;
+    NatsServerInfo m_info;
+
+    State m_state = State::Disconnected;
+    NatsError m_error;
+    QByteArray m_pendingOut; // publishes made while not connected
+    int m_pingsOutstanding = 0;
+    QQueue<PongWaiter> m_pongWaiters;
+    QElapsedTimer m_clock;
+    qint64 m_rttUs = -1;
+    Statistics m_stats;
+
+    QHash<quint64, QPointer<NatsSubscription>> m_subscriptions;
+    quint64 m_nextSid = 1;
+
+    quint64 m_responseSid = 0;
+    QByteArray m_responsePrefix;
+    quint64 m_nextRequestId = 0;
+    QHash<QByteArray, PendingRequest> m_requests;
+    std::multimap<qint64, QByteArray> m_requestDeadlines;
+
+    QPointer<NatsReply> m_drainReply;
+
+    QTimer *m_connectTimer = nullptr;
+    QTimer *m_reconnectTimer = nullptr;
+    QTimer *m_pingTimer = nullptr;
+    QTimer *m_requestTimer = nullptr;
+    QTimer *m_drainTimer = nullptr;
+};

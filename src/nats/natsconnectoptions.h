@@ -1,0 +1,59 @@
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QList>
+#include <QtCore/QString>
+#include <QtCore/QUrl>
+
+// Everything a NatsConnection needs to know before connecting. Defaults follow nats.go, so a kvdesk
+// connection behaves like the official clients (ping every 2 min, 2 outstanding pings, 60 reconnect
+// attempts per server 2 s apart plus jitter, 8 MiB of publishes buffered while reconnecting).
+struct NatsConnectOptions
+{
+    static constexpr int DefaultPort = 4222;
+
+    // Parses "nats://host:4222", "tls://host", "user:pass@host:port", "host" and comma-separated lists
+    // of them. Returns false and sets *errorMessage naming the bad entry.
+    static bool parseServers(const QString &text, QList<QUrl> *out, QString *errorMessage);
+    // Convenience: options for the given server list (parse errors surface when connecting).
+    static NatsConnectOptions fromUrl(const QString &servers);
+
+    QList<QUrl> servers;
+    QString serversText; // the text given to fromUrl(), reported if it does not parse
+    bool randomizeServers = true;
+
+    QString name = QStringLiteral("kvdesk");
+    bool echo = true;
+    bool verbose = false;
+    bool pedantic = false;
+
+    // Authentication. URL userinfo (nats://user:pass@host) overrides user/password, and a user without
+    // a password in the URL is used as a token, as the official clients do.
+    QString user;
+    QString password;
+    QString token;
+    QByteArray nkeySeed;          // "SU..." seed string
+    QString nkeySeedFile;         // or a file holding it
+    QString credentialsFile;      // ".creds": user JWT + seed
+    QByteArray userJwt;           // or the JWT and seed given directly
+    QByteArray userSeed;
+
+    // TLS: used for tls:// URLs, when the server requires it, or when tlsRequired is set.
+    bool tlsRequired = false;
+    QString tlsCaFile;
+    QString tlsCertFile;
+    QString tlsKeyFile;
+
+    int connectTimeoutMs = 2000;
+    int pingIntervalMs = 2 * 60 * 1000;
+    int maxPingsOutstanding = 2;
+    bool allowReconnect = true;
+    int maxReconnectAttempts = 60; // per server; -1 means forever
+    int reconnectWaitMs = 2000;
+    int reconnectJitterMs = 100;
+    int reconnectJitterTlsMs = 1000;
+    qint64 reconnectBufferSize = 8 * 1024 * 1024;
+    bool retryOnFailedConnect = false;
+    int drainTimeoutMs = 30 * 1000;
+    int requestTimeoutMs = 5000;
+};

@@ -1,0 +1,110 @@
+#pragma once
+
+#include <QtCore/QMetaType>
+#include <QtCore/QObject>
+#include <QtCore/QString>
+
+// One error vocabulary for every layer of the client (core, JetStream, Key/Value), so a failure keeps
+// its meaning as it travels up: a KvReply that failed because the connection dropped says so.
+// As in qtmqtt, codes the server sends sit low and failures detected on our side start at 256.
+class NatsError
+{
+    Q_GADGET
+
+public:
+    enum Code {
+        NoError = 0,
+
+        // -ERR texts from the server (core protocol)
+        AuthorizationViolation = 1,
+        AuthenticationExpired,
+        PermissionsViolation,
+        MaxPayloadViolation,
+        MaxControlLineExceeded,
+        MaxConnectionsExceeded,
+        MaxSubscriptionsExceeded,
+        StaleConnection,
+        SlowConsumer,
+        SecureConnectionRequired,
+        InvalidSubjectRejected,
+        ServerError,              // any other -ERR text
+
+        // JetStream API errors (the server's err_code is kept in jsErrorCode())
+        JetStreamNotEnabled = 100,
+        JetStreamUnavailable,     // 10008: no meta leader / system temporarily unavailable
+        StreamNotFound,
+        StreamNameInUse,
+        ConsumerNotFound,
+        MessageNotFound,
+        WrongLastSequence,
+        MessageTooLarge,
+        NoStreamResponse,         // a publish that no stream captured (503)
+        JetStreamApiError,        // any other JetStream error
+
+        // Key/Value errors
+        InvalidBucketName = 200,
+        InvalidKey,
+        BucketNotFound,
+        NotKeyValueBucket,
+        KeyNotFound,
+        KeyExists,
+        WrongRevision,
+        HistoryTooLarge,
+        ValueTooLarge,
+        ValueDecodeError,
+        NoKeysFound,
+        InvalidBucketConfig,
+
+        // Failures detected by the client itself
+        InvalidUrl = 256,
+        NoServers,
+        HostNotFound,
+        ConnectionRefused,
+        ConnectionTimeout,
+        SocketError,
+        TlsError,
+        TlsNotAvailable,
+        ProtocolError,
+        InvalidSubject,
+        InvalidQueueGroup,
+        InvalidHeader,
+        PayloadTooLarge,
+        ControlLineTooLong,
+        NotConnected,
+        ConnectionClosed,
+        ConnectionLost,
+        ConnectionDraining,
+        ReconnectBufferFull,
+        NoResponders,
+        Timeout,
+        Cancelled,
+        CredentialsError,
+        InvalidArgument,
+        InvalidResponse,
+    };
+    Q_ENUM(Code)
+
+    NatsError() = default;
+    NatsError(Code code, const QString &message, int jsErrorCode = 0);
+
+    Code code() const { return m_code; }
+    bool isError() const { return m_code != NoError; }
+    // The human text: what went wrong, naming the input or server text concerned.
+    QString message() const;
+    // The JetStream err_code (10071, 10059, ...) when the error came from a JetStream reply, else 0.
+    int jsErrorCode() const { return m_jsErrorCode; }
+
+    // A short generic text for a code, used when no more specific message is known.
+    static QString describe(Code code);
+    // Name of the code as declared ("KeyExists"), for logs and tests.
+    static QString codeName(Code code);
+
+    bool operator==(const NatsError &other) const = default;
+
+private:
+    Code m_code = NoError;
+    QString m_message;
+    int m_jsErrorCode = 0;
+};
+
+Q_DECLARE_METATYPE(NatsError)

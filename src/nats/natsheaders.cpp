@@ -1,0 +1,141 @@
+#include "natsheaders.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QString>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+const QByteArray kVersionLine = "NATS/1.0"_ba;
+}
+
+void NatsHeaders::setStatus(int code, const QByteArray &description)
+{
+    m_status = code;
+    m_description = description;
+}
+
+QByteArray NatsHeaders::value(const QByteArray &key, const QByteArray &defaultValue) const
+{
+    for (const Entry &entry : m_entries) {
+        if (entry.first == key)
+            return entry.second;
+    }
+    return defaultValue;
+}
+
+QList<QByteArray> NatsHeaders::values(const QByteArray &key) const
+{
+    QList<QByteArray> result;
+    for (const Entry &entry : m_entries) {
+        if (entry.first == key)
+            result.append(entry.second);
+    }
+    return result;
+}
+
+bool NatsHeaders::contains(const QByteArray &key) const
+{
+    for (const Entry &entry : m_entries) {
+        if (entry.first == key)
+            return true;
+    }
+    return false;
+}
+
+void NatsHeaders::append(const QByteArray &key, const QByteArray &value)
+{
+    m_entries.append({key, value});
+}
+
+void NatsHeaders::set(const QByteArray &key, const QByteArray &value)
+{
+    remove(key);
+    append(key, value);
+}
+
+void NatsHeaders::remove(const QByteArray &key)
+{
+    m_entries.removeIf([&key](const Entry &entry) { return entry.first == key; });
+}
+
+QList<QByteArray> NatsHeaders::keys() const
+{
+    QList<QByteArray> result;
+    for (const Entry &entry : m_entries) {
+        if (!result.contains(entry.first))
+            result.append(entry.first);
+    }
+    return result;
+}
+
+QString NatsHeaders::validate(const QByteArray &key, const QByteArray &value)
+{
+    const auto tr = [](const char *text) { return QCoreApplication::translate("NatsHeaders", text); };
+    if (key.isEmpty())
+        return tr("header name is empty");
+    for (const char c : key) {
+        if (c == ':' || c == '\r' || c == '\n' || c == ' ' || c == '\t')
+            return tr("header name \"%1\" contains a colon, space or line break").arg(QString::fromUtf8(key));
+    }
+    if (value.contains('\r') || value.contains('\n'))
+        return tr("value of header \"%1\" contains a line break").arg(QString::fromUtf8(key));
+    return {};
+}
+
+QByteArray NatsHeaders::toWire() const
+{
+    QByteArray out = kVersionLine;
+    if (m_status > 0) {
+        out += ' ' + QByteArray::number(m_status);
+        if (!m_description.isEmpty())
+            out += ' ' + m_description;
+    }
+    out += "\r\n";
+    for (const Entry &entry : m_entries)
+        out += entry.first + ": " + entry.second + "\r\n";
+    out += "\r\n";
+    return out;
+}
+
+bool NatsHeaders::fromWire(const QByteArray &block, NatsHeaders *out)
+{
+    if (!block.startsWith(kVersionLine))
+        return false;
+    NatsHeaders headers;
+    qsizetype lineEnd = block.indexOf("\r\n");
+    if (lineEnd < 0)
+        return false;
+
+    // Status line: "NATS/1.0", "NATS/1.0 503" or "NATS/1.0 100 Idle Heartbeat".
+    const QByteArray statusPart = block.mid(kVersionLine.size(), lineEnd - kVersionLine.size()).trimmed();
+    if (!statusPart.isEmpty()) {
+        const qsizetype space = statusPart.indexOf(' ');
+        bool ok = false;
+        const int code = statusPart.left(space < 0 ? statusPart.size() : space).toInt(&ok);
+        if (!ok || code < 0 || code > 999)
+            return false;
+        headers.m_status = code;
+        if (space > 0)
+            headers.m_description = statusPart.mid(space + 1).trimmed();
+    }
+
+    qsizetype pos = lineEnd + 2;
+    while (pos < block.size()) {
+        lineEnd = block.indexOf("\r\n", pos);
+        if (lineEnd < 0)
+            return false;
+        if (lineEnd == pos)
+            break; // the empty line that ends the block
+        const QByteArray line = block.mid(pos, lineEnd - pos);
+        const qsizetype colon = line.indexOf(':');
+        if (colon <= 0)
+            return false;
+        const QByteArray key = line.left(colon).trimmed();
+        if (!key.isEmpty())
+            headers.m_entries.append({key, line.mid(colon + 1).trimmed()});
+        pos = lineEnd + 2;
+    }
+    *out = headers;
+    return true;
+}

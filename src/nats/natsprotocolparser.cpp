@@ -1,0 +1,254 @@
+#include "natsprotocolparser.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QList>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("NatsProtocolParser", text);
+}
+
+bool isBlank(char c)
+{
+    return c == ' ' || c == '\t';
+}
+
+// Fields are separated by runs of spaces or tabs: server-generated messages (JetStream replies,
+// heartbeats) carry two spaces where the reply subject is absent ("MSG _INBOX.x 2  29").
+QList<QByteArray> splitFields(const QByteArray &text)
+{
+    QList<QByteArray> fields;
+    qsizetype i = 0;
+    const qsizetype n = text.size();
+    while (i < n) {
+        while (i < n && isBlank(text[i]))
+            ++i;
+        const qsizetype start = i;
+        while (i < n && !isBlank(text[i]))
+            ++i;
+        if (i > start)
+            fields.append(text.mid(start, i - start));
+    }
+    return fields;
+}
+
+bool parseSize(const QByteArray &field, qsizetype *out)
+{
+    if (field.isEmpty() || field.size() > 12)
+        return false;
+    qsizetype value = 0;
+    for (const char c : field) {
+        if (c < '0' || c > '9')
+            return false;
+        value = value * 10 + (c - '0');
+    }
+    *out = value;
+    return true;
+}
+
+bool parseSid(const QByteArray &field, quint64 *out)
+{
+    bool ok = false;
+    const quint64 value = field.toULongLong(&ok, 10);
+    if (!ok || field.isEmpty() || field.front() < '0' || field.front() > '9')
+        return false; // toULongLong accepts a sign and surrounding blanks; a sid has neither
+    *out = value;
+    return true;
+}
+
+} // namespace
+
+void NatsProtocolParser::feed(const QByteArray &data)
+{
+    if (hasError())
+        return;
+    m_buffer.append(data);
+}
+
+void NatsProtocolParser::reset()
+{
+    m_buffer.clear();
+    m_offset = 0;
+    m_pending = {};
+    m_error.clear();
+}
+
+void NatsProtocolParser::fail(const QString &message)
+{
+    m_error = message;
+    m_buffer.clear();
+    m_offset = 0;
+    m_pending = {};
+}
+
+void NatsProtocolParser::compact()
+{
+    // Drop consumed bytes once they dominate the buffer, so a long session does not keep them.
+    if (m_offset > 0 && (m_offset == m_buffer.size() || m_offset > 64 * 1024)) {
+        m_buffer.remove(0, m_offset);
+        m_offset = 0;
+    }
+}
+
+bool NatsProtocolParser::next(Op *op)
+{
+    if (hasError())
+        return false;
+
+    if (m_pending.active)
+        return takePayload(op);
+
+    const qsizetype newline = m_buffer.indexOf('\n', m_offset);
+    if (newline < 0) {
+        if (bufferedBytes() > m_maxControlLine)
+            fail(tr("control line longer than %1 bytes").arg(m_maxControlLine));
+        return false;
+    }
+    if (newline - m_offset > m_maxControlLine) {
+        fail(tr("control line longer than %1 bytes").arg(m_maxControlLine));
+        return false;
+    }
+    if (newline == m_offset || m_buffer[newline - 1] != '\r') {
+        fail(tr("control line not terminated by CRLF"));
+        return false;
+    }
+
+    const QByteArray line = m_buffer.mid(m_offset, newline - 1 - m_offset);
+    m_offset = newline + 1;
+    Op parsed;
+    if (!parseControlLine(line, &parsed))
+        return false;
+    if (m_pending.active)
+        return takePayload(op);
+    compact();
+    *op = parsed;
+    return true;
+}
+
+bool NatsProtocolParser::parseControlLine(const QByteArray &line, Op *op)
+{
+    qsizetype nameEnd = 0;
+    while (nameEnd < line.size() && !isBlank(line[nameEnd]))
+        ++nameEnd;
+    const QByteArray name = line.left(nameEnd).toUpper();
+    const QByteArray rest = line.mid(nameEnd).trimmed();
+
+    if (name == "MSG")
+        return parseMessageArgs(rest, false);
+    if (name == "HMSG")
+        return parseMessageArgs(rest, true);
+
+    const auto noArguments = [&](OpType type) {
+        if (!rest.isEmpty()) {
+            fail(tr("unexpected arguments after %1").arg(QString::fromLatin1(name)));
+            return false;
+        }
+        op->type = type;
+        return true;
+    };
+    if (name == "PING")
+        return noArguments(OpType::Ping);
+    if (name == "PONG")
+        return noArguments(OpType::Pong);
+    if (name == "+OK")
+        return noArguments(OpType::Ok);
+    if (name == "-ERR") {
+        op->type = OpType::Err;
+        QByteArray text = rest;
+        if (text.size() >= 2 && text.startsWith('\'') && text.endsWith('\''))
+            text = text.mid(1, text.size() - 2);
+        op->text = text;
+        return true;
+    }
+    if (name == "INFO") {
+        if (rest.isEmpty()) {
+            fail(tr("INFO without a JSON body"));
+            return false;
+        }
+        op->type = OpType::Info;
+        op->text = rest;
+        return true;
+    }
+
+    QByteArray shown = line.left(32);
+    for (char &c : shown) {
+        if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)
+            c = '?';
+    }
+    fail(tr("unknown protocol operation \"%1\"").arg(QString::fromLatin1(shown)));
+    return false;
+}
+
+// MSG  <subject> <sid> [reply] <#payload>
+// HMSG <subject> <sid> [reply] <#header> <#total>
+bool NatsProtocolParser::parseMessageArgs(const QByteArray &args, bool withHeaders)
+{
+    const QList<QByteArray> fields = splitFields(args);
+    const qsizetype sizeFields = withHeaders ? 2 : 1;
+    if (fields.size() != 2 + sizeFields && fields.size() != 3 + sizeFields) {
+        fail(tr("%1 with %2 arguments").arg(withHeaders ? u"HMSG"_s : u"MSG"_s).arg(fields.size()));
+        return false;
+    }
+
+    PendingMessage pending;
+    pending.op.type = OpType::Msg;
+    pending.op.hasHeaders = withHeaders;
+    pending.op.subject = fields[0];
+    if (!parseSid(fields[1], &pending.op.sid)) {
+        fail(tr("invalid subscription id \"%1\"").arg(QString::fromLatin1(fields[1].left(32))));
+        return false;
+    }
+    if (fields.size() == 3 + sizeFields)
+        pending.op.replyTo = fields[2];
+
+    const qsizetype firstSize = fields.size() - sizeFields;
+    if (!parseSize(fields[firstSize], &pending.totalSize)) {
+        fail(tr("invalid size \"%1\"").arg(QString::fromLatin1(fields[firstSize].left(32))));
+        return false;
+    }
+    if (withHeaders) {
+        pending.headerSize = pending.totalSize;
+        if (!parseSize(fields[firstSize + 1], &pending.totalSize)) {
+            fail(tr("invalid size \"%1\"").arg(QString::fromLatin1(fields[firstSize + 1].left(32))));
+            return false;
+        }
+        if (pending.headerSize > pending.totalSize) {
+            fail(tr("header size %1 larger than total size %2").arg(pending.headerSize).arg(pending.totalSize));
+            return false;
+        }
+    }
+    if (pending.totalSize > m_maxPayload) {
+        fail(tr("message of %1 bytes exceeds the limit of %2 bytes").arg(pending.totalSize).arg(m_maxPayload));
+        return false;
+    }
+    pending.active = true;
+    m_pending = pending;
+    return true;
+}
+
+bool NatsProtocolParser::takePayload(Op *op)
+{
+    const qsizetype needed = m_pending.totalSize + 2;
+    if (bufferedBytes() < needed)
+        return false;
+    if (m_buffer[m_offset + m_pending.totalSize] != '\r' || m_buffer[m_offset + m_pending.totalSize + 1] != '\n') {
+        fail(tr("message payload not followed by CRLF"));
+        return false;
+    }
+    Op result = m_pending.op;
+    if (result.hasHeaders) {
+        result.headers = m_buffer.mid(m_offset, m_pending.headerSize);
+        result.payload = m_buffer.mid(m_offset + m_pending.headerSize, m_pending.totalSize - m_pending.headerSize);
+    } else {
+        result.payload = m_buffer.mid(m_offset, m_pending.totalSize);
+    }
+    m_offset += needed;
+    m_pending = {};
+    compact();
+    *op = result;
+    return true;
+}

@@ -1,0 +1,68 @@
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QString>
+
+// Turns the bytes a server sends into protocol operations. A plain class: it is fed bytes in chunks of
+// any size (one byte at a time is fine) and knows nothing about sockets. Control lines and payloads are
+// capped, so a hostile or broken server cannot make it allocate without bound; any malformed input puts
+// it into a sticky error state that only reset() clears.
+class NatsProtocolParser
+{
+public:
+    enum class OpType { Info, Msg, Ping, Pong, Ok, Err };
+
+    struct Op
+    {
+        OpType type = OpType::Ping;
+        QByteArray subject;    // MSG/HMSG
+        QByteArray replyTo;    // MSG/HMSG, empty when absent
+        quint64 sid = 0;       // MSG/HMSG
+        bool hasHeaders = false;
+        QByteArray headers;    // HMSG: the raw header block, "NATS/1.0...\r\n\r\n"
+        QByteArray payload;    // MSG/HMSG: the message body
+        QByteArray text;       // INFO: the JSON; -ERR: the text without quotes
+    };
+
+    static constexpr qsizetype DefaultMaxControlLine = 64 * 1024;
+    static constexpr qsizetype DefaultMaxPayload = 64 * 1024 * 1024;
+
+    NatsProtocolParser() = default;
+
+    void setMaxControlLine(qsizetype bytes) { m_maxControlLine = bytes; }
+    qsizetype maxControlLine() const { return m_maxControlLine; }
+    // Largest header+payload accepted in one MSG/HMSG.
+    void setMaxPayload(qsizetype bytes) { m_maxPayload = bytes; }
+    qsizetype maxPayload() const { return m_maxPayload; }
+
+    void feed(const QByteArray &data);
+    // Takes the next complete operation. Returns false when more bytes are needed or after an error.
+    bool next(Op *op);
+
+    bool hasError() const { return !m_error.isEmpty(); }
+    QString errorString() const { return m_error; }
+    qsizetype bufferedBytes() const { return m_buffer.size() - m_offset; }
+    void reset();
+
+private:
+    struct PendingMessage
+    {
+        bool active = false;
+        Op op;
+        qsizetype headerSize = 0;
+        qsizetype totalSize = 0;
+    };
+
+    bool parseControlLine(const QByteArray &line, Op *op);
+    bool parseMessageArgs(const QByteArray &args, bool withHeaders);
+    bool takePayload(Op *op);
+    void fail(const QString &message);
+    void compact();
+
+    QByteArray m_buffer;
+    qsizetype m_offset = 0;
+    PendingMessage m_pending;
+    QString m_error;
+    qsizetype m_maxControlLine = DefaultMaxControlLine;
+    qsizetype m_maxPayload = DefaultMaxPayload;
+};

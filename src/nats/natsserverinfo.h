@@ -1,0 +1,38 @@
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QMetaType>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+// What the server said about itself in INFO. Unknown fields are ignored.
+class NatsServerInfo
+{
+public:
+    static NatsServerInfo fromJson(const QByteArray &json, bool *ok = nullptr);
+
+    QString serverId;
+    QString serverName;
+    QString version;
+    QString host;
+    int port = 0;
+    int proto = 0;
+    qint64 maxPayload = 1024 * 1024;
+    quint64 clientId = 0;
+    QString clientIp;
+    QString cluster;
+    QString domain;          // JetStream domain, empty when none
+    QByteArray nonce;        // only when NKEY/JWT users are configured
+    QStringList connectUrls; // "host:port" of the cluster's other servers
+    bool headers = false;
+    bool authRequired = false;
+    bool tlsRequired = false;
+    bool tlsAvailable = false;
+    bool jetStream = false;
+    bool lameDuckMode = false;
+
+    // True when the server's version is at least major.minor.patch.
+    bool versionAtLeast(int major, int minor, int patch) const;
+};
+
+Q_DECLARE_METATYPE(NatsServerInfo)

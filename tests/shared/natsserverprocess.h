@@ -1,0 +1,91 @@
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+#include <QtCore/QTemporaryDir>
+
+#include <memory>
+
+class QProcess;
+
+// A real nats-server for a test: started as a child process on 127.0.0.1 with a free port and a
+// temporary store, stopped (SIGTERM) or killed (SIGKILL) by PID, restartable on the same port and store.
+// The child gets PR_SET_PDEATHSIG, so it dies with the test process on every exit path, crashes included.
+class NatsServerProcess : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QByteArray config;        // written to a file and passed with -c (auth, TLS, cluster...)
+        QStringList extraArgs;
+        bool jetStream = true;
+        int port = -1;            // -1: a free port chosen by the server
+        QString name;             // label in messages
+    };
+
+    explicit NatsServerProcess(QObject *parent = nullptr);
+    ~NatsServerProcess() override;
+
+    // The nats-server program: $KVDESK_NATS_SERVER or "nats-server" on PATH.
+    static QString executable();
+    // A port free on 127.0.0.1 right now (for cluster routes, which must be known in advance).
+    static int freePort();
+
+    // Starts and waits until the server listens. On failure returns false; errorString() says why
+    // (nats-server missing, exited, no port reported).
+    bool start(const Options &options);
+    bool start();
+    bool stop();    // SIGTERM, wait for exit
+    bool kill();    // SIGKILL, wait for exit
+    bool restart(); // same port, store and config
+    bool isRunning() const;
+
+    QString url() const;      // nats://127.0.0.1:<port>
+    QString tlsUrl() const;   // tls://localhost:<port>
+    int port() const { return m_port; }
+    qint64 pid() const;
+    QString storeDir() const;
+    QString dir() const;      // the temporary directory holding config, store and log
+    QString log() const;      // what the server wrote
+    QString errorString() const { return m_error; }
+
+private:
+    bool launch();
+    bool waitForPortsFile(qint64 pid);
+
+    std::unique_ptr<QTemporaryDir> m_dir;
+    QProcess *m_process = nullptr;
+    Options m_options;
+    QString m_error;
+    int m_port = -1;
+};
+
+// Three JetStream servers with routes between them on loopback (cluster "C1", distinct stores).
+class NatsClusterProcess : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit NatsClusterProcess(QObject *parent = nullptr);
+    ~NatsClusterProcess() override;
+
+    // Starts all nodes and waits until JetStream answers (a meta leader exists).
+    bool start(int nodes = 3);
+    NatsServerProcess *node(int index) const { return m_nodes.value(index); }
+    int size() const { return int(m_nodes.size()); }
+    // "nats://127.0.0.1:a,nats://127.0.0.1:b,..." for the nodes still running.
+    QString urls() const;
+    QString errorString() const { return m_error; }
+
+    // Waits until a JetStream API request through url gets an answer without error.
+    static bool waitForJetStream(const QString &url, int timeoutMs, QString *errorMessage);
+
+private:
+    QList<NatsServerProcess *> m_nodes;
+    QString m_error;
+};
