@@ -105,8 +105,16 @@ NatsConnection::NatsConnection(QObject *parent)
     connect(m_pingTimer, &QTimer::timeout, this, &NatsConnection::sendPing);
     connect(m_requestTimer, &QTimer::timeout, this, &NatsConnection::expireRequests);
     connect(m_drainTimer, &QTimer::timeout, this, [this] {
-        setError(NatsError(NatsError::Timeout, tr("drain timed out; closing with requests still pending")));
+        const NatsError error(NatsError::Timeout,
+                              tr("drain timed out after %1 ms; closing with requests still pending")
+                                  .arg(m_options.drainTimeoutMs));
+        setError(error);
+        // The drain reply reports the timeout; close() would finish it with a plain ConnectionClosed.
+        const QPointer<NatsReply> drainReply = m_drainReply;
+        m_drainReply = nullptr;
         close();
+        if (drainReply)
+            drainReply->finishWithError(error);
     });
 }
 
@@ -178,6 +186,8 @@ void NatsConnection::connectToServer()
     m_everConnected = false;
     m_initialAttempts = 0;
     m_error = {};
+    // A new session: publishes buffered by one that ended while reconnecting are not replayed into it.
+    m_pendingOut.clear();
     setState(State::Connecting);
     startAttempt();
 }
@@ -661,6 +671,9 @@ void NatsConnection::connectionLost(const NatsError &error)
         Q_EMIT closed();
         return;
     }
+    // Reported even though a reconnect follows: a protocol error or a stale connection is worth knowing
+    // about, and errorOccurred() is documented to cover lost connections.
+    Q_EMIT errorOccurred(error.code());
     setState(State::Reconnecting);
     Q_EMIT disconnected();
     scheduleNextAttempt();
@@ -737,25 +750,39 @@ NatsReply *NatsConnection::drain()
     }
     m_drainReply = reply;
     setState(State::Draining);
+    QByteArray unsubscribes;
     for (auto it = m_subscriptions.cbegin(); it != m_subscriptions.cend(); ++it) {
         if (it.key() != m_responseSid)
-            writeToSocket(NatsProtocol::unsub(it.key()));
+            unsubscribes += NatsProtocol::unsub(it.key());
     }
-    const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
-    for (const QPointer<NatsSubscription> &subscription : subscriptions) {
-        if (subscription && subscription->sid() != m_responseSid) {
-            m_subscriptions.remove(subscription->sid());
-            subscription->deactivate();
+    writeToSocket(unsubscribes);
+    // Messages the server routed before it handled the UNSUBs are still on their way, and draining must
+    // not lose them: they all arrive before the PONG of this PING, so the subscriptions end only then
+    // (nats.go drains subscriptions the same way). Requests go on using the response subscription.
+    m_drainingSubscriptions = true;
+    NatsReply *unsubscribed = flush(m_options.drainTimeoutMs);
+    connect(unsubscribed, &NatsReply::finished, this, [this, unsubscribed] {
+        unsubscribed->deleteLater();
+        m_drainingSubscriptions = false;
+        // On failure whoever failed the flush (close, lost connection, drain timeout) also closes.
+        if (m_state != State::Draining || unsubscribed->error() != NatsError::NoError)
+            return;
+        const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
+        for (const QPointer<NatsSubscription> &subscription : subscriptions) {
+            if (subscription && subscription->sid() != m_responseSid) {
+                m_subscriptions.remove(subscription->sid());
+                subscription->deactivate();
+            }
         }
-    }
+        finishDrainIfIdle();
+    });
     m_drainTimer->start(m_options.drainTimeoutMs);
-    finishDrainIfIdle();
     return reply;
 }
 
 void NatsConnection::finishDrainIfIdle()
 {
-    if (m_state != State::Draining || !m_requests.isEmpty())
+    if (m_state != State::Draining || m_drainingSubscriptions || !m_requests.isEmpty())
         return;
     // Everything answered: one flush so the server has our last publishes, then close.
     if (m_drainFlushing)
@@ -765,6 +792,9 @@ void NatsConnection::finishDrainIfIdle()
     connect(flushReply, &NatsReply::finished, this, [this, flushReply] {
         flushReply->deleteLater();
         m_drainFlushing = false;
+        // Failed: closed meanwhile, or the drain timer will close (calling close() here could re-enter it).
+        if (m_state != State::Draining || flushReply->error() != NatsError::NoError)
+            return;
         const QPointer<NatsReply> drainReply = m_drainReply;
         m_drainReply = nullptr;
         close();
@@ -870,6 +900,15 @@ NatsSubscription *NatsConnection::subscribe(const QByteArray &subject, const QBy
         problem = NatsError(NatsError::InvalidSubject, text);
     else if (!(text = NatsProtocol::validateQueueGroup(queueGroup)).isEmpty())
         problem = NatsError(NatsError::InvalidQueueGroup, text);
+    else if (const qsizetype lineLength = NatsProtocol::sub(subject, queueGroup, sid).size() - 2;
+             lineLength > NatsProtocol::MaxControlLine)
+        // The server closes the connection on a longer SUB line, and every reconnect would send it
+        // again (§1.6): refuse it here, as publish() does.
+        problem = NatsError(NatsError::ControlLineTooLong,
+                            tr("cannot subscribe: the subject is too long (the protocol line would be %1 bytes, "
+                               "the limit is %2)")
+                                .arg(lineLength)
+                                .arg(NatsProtocol::MaxControlLine));
     else if (m_state == State::Closed || m_state == State::Disconnected)
         problem = NatsError(NatsError::ConnectionClosed, tr("cannot subscribe: the connection is not open"));
     else if (m_state == State::Draining)
@@ -940,7 +979,11 @@ void NatsConnection::handleMessage(const NatsProtocolParser::Op &op)
 void NatsConnection::handleServerError(const QByteArray &text)
 {
     const NatsError::Code code = codeForServerError(text.toLower());
-    const NatsError error(code, tr("server error: %1").arg(QString::fromUtf8(text)));
+    // Name the server: with a pool, "Authorization Violation" alone does not say who refused.
+    const QString server = currentServer().toDisplayString(QUrl::RemoveUserInfo);
+    const NatsError error(code, isAuthError(code)
+                                    ? tr("%1 refused the credentials: %2").arg(server, QString::fromUtf8(text))
+                                    : tr("server error from %1: %2").arg(server, QString::fromUtf8(text)));
     qCWarning(lcNatsConnection).noquote() << "-ERR" << text;
 
     if (m_handshake != Handshake::Done) {
@@ -963,10 +1006,12 @@ void NatsConnection::handleServerError(const QByteArray &text)
             failRequestsTo(subject, error);
         }
     }
-    Q_EMIT errorOccurred(code);
-    if (keepsConnectionOpen(code))
+    if (keepsConnectionOpen(code)) {
+        Q_EMIT errorOccurred(code);
         return;
-    // The server closes after the other errors; reconnect (stale connection, max connections) or report.
+    }
+    // The server closes after the other errors; reconnect (stale connection, max connections) or close.
+    // connectionLost() reports the error, once.
     connectionLost(error);
 }
 

@@ -200,6 +200,7 @@ private:
     Handshake m_handshake = Handshake::None;
     bool m_everConnected = false;
     bool m_drainFlushing = false;
+    bool m_drainingSubscriptions = false; // drain(): UNSUBs sent, messages routed before them still arriving
     qsizetype m_initialAttempts = 0;
     bool m_tls = false;
     NatsServerInfo m_info;
