@@ -1,0 +1,404 @@
+#include "jetstreamcontext.h"
+
+#include "jsorderedconsumer.h"
+#include "natsconnection.h"
+#include "natslogging.h"
+#include "natsreply.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int kPublishRetryWaitMs = 250;
+constexpr int kPublishRetries = 2;
+} // namespace
+
+QJsonObject JsMessageGetRequest::toJson() const
+{
+    QJsonObject object;
+    if (sequence > 0)
+        object.insert("seq"_L1, qint64(sequence));
+    if (!lastBySubject.isEmpty())
+        object.insert("last_by_subj"_L1, QString::fromUtf8(lastBySubject));
+    if (!nextBySubject.isEmpty())
+        object.insert("next_by_subj"_L1, QString::fromUtf8(nextBySubject));
+    return object;
+}
+
+QJsonObject JsPurgeRequest::toJson() const
+{
+    QJsonObject object;
+    if (!filter.isEmpty())
+        object.insert("filter"_L1, QString::fromUtf8(filter));
+    if (upToSequence > 0)
+        object.insert("seq"_L1, qint64(upToSequence));
+    if (keep > 0)
+        object.insert("keep"_L1, qint64(keep));
+    return object;
+}
+
+JetStreamContext::JetStreamContext(NatsConnection *connection, QObject *parent)
+    : QObject(parent)
+    , m_connection(connection)
+{
+}
+
+JetStreamContext::~JetStreamContext() = default;
+
+NatsConnection *JetStreamContext::connection() const
+{
+    return m_connection;
+}
+
+void JetStreamContext::setDomain(const QString &domain)
+{
+    m_domain = domain;
+    m_apiPrefix = domain.isEmpty() ? QByteArrayLiteral("$JS.API.") : "$JS." + domain.toUtf8() + ".API.";
+}
+
+void JetStreamContext::setApiPrefix(const QString &prefix)
+{
+    m_domain.clear();
+    m_apiPrefix = prefix.toUtf8();
+    if (m_apiPrefix.isEmpty())
+        m_apiPrefix = QByteArrayLiteral("$JS.API.");
+    if (!m_apiPrefix.endsWith('.'))
+        m_apiPrefix += '.';
+}
+
+JsApiReply *JetStreamContext::newReply()
+{
+    return new JsApiReply(this);
+}
+
+NatsError JetStreamContext::translateTransportError(const NatsReply *inner, const QByteArray &subject) const
+{
+    const QString where = QString::fromUtf8(subject);
+    switch (inner->error()) {
+    case NatsError::NoResponders:
+        // Nobody listens on $JS.API: the server runs without -js, or this account has no JetStream.
+        return NatsError(NatsError::JetStreamNotEnabled,
+                         tr("JetStream not enabled: nothing answered %1 (is nats-server running with -js?)").arg(where));
+    case NatsError::Timeout:
+        return NatsError(NatsError::Timeout, tr("JetStream request %1 timed out").arg(where));
+    default:
+        return inner->errorInfo();
+    }
+}
+
+void JetStreamContext::callApi(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body,
+                               int timeoutMs, const ResponseHandler &onResponse)
+{
+    if (!m_connection) {
+        reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("the connection is gone")));
+        return;
+    }
+    const QByteArray subject = m_apiPrefix + apiSubject;
+    const QByteArray payload = body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
+    NatsReply *inner = m_connection->request(subject, payload, timeoutMs < 0 ? m_timeoutMs : timeoutMs);
+    qCDebug(lcJetStream) << "API" << subject << payload;
+    // Cancelling the outer reply cancels the request it waits on.
+    connect(reply, &NatsReply::finished, inner, [inner] { inner->abort(); });
+    connect(inner, &NatsReply::finished, reply, [this, reply, inner, subject, onResponse] {
+        inner->deleteLater();
+        if (reply->isFinished())
+            return;
+        if (inner->error() != NatsError::NoError) {
+            reply->finishWithError(translateTransportError(inner, subject));
+            return;
+        }
+        QJsonParseError parseError;
+        const QJsonDocument doc = QJsonDocument::fromJson(inner->message().data(), &parseError);
+        if (parseError.error != QJsonParseError::NoError || !doc.isObject()) {
+            reply->finishWithError(NatsError(NatsError::InvalidResponse,
+                                             tr("JetStream answered %1 with something that is not JSON: %2")
+                                                 .arg(QString::fromUtf8(subject), parseError.errorString())));
+            return;
+        }
+        const QJsonObject response = doc.object();
+        const NatsError error = JsApiReply::errorFromResponse(response);
+        if (error.isError()) {
+            reply->finishWithError(error);
+            return;
+        }
+        onResponse(reply, response);
+    });
+}
+
+JsApiReply *JetStreamContext::request(const QByteArray &apiSubject, const QJsonObject &body, int timeoutMs)
+{
+    JsApiReply *reply = newReply();
+    callApi(reply, apiSubject, body, timeoutMs,
+            [](JsApiReply *r, const QJsonObject &response) { r->finishWithResponse(response); });
+    return reply;
+}
+
+JsApiReply *JetStreamContext::accountInfo()
+{
+    return request("INFO");
+}
+
+JsApiReply *JetStreamContext::createStream(const JsStreamConfig &config)
+{
+    return request("STREAM.CREATE." + config.name.toUtf8(), config.toJson());
+}
+
+JsApiReply *JetStreamContext::updateStream(const JsStreamConfig &config)
+{
+    return request("STREAM.UPDATE." + config.name.toUtf8(), config.toJson());
+}
+
+JsApiReply *JetStreamContext::streamInfo(const QString &name, const QString &subjectsFilter)
+{
+    if (subjectsFilter.isEmpty())
+        return request("STREAM.INFO." + name.toUtf8());
+
+    // Subject details come in pages; merge every page's subjects into the first answer.
+    JsApiReply *reply = newReply();
+    fetchStreamInfoPage(reply, name.toUtf8(), subjectsFilter, 0, std::make_shared<QJsonObject>());
+    return reply;
+}
+
+void JetStreamContext::fetchStreamInfoPage(JsApiReply *reply, const QByteArray &stream, const QString &subjectsFilter,
+                                           qint64 offset, const std::shared_ptr<QJsonObject> &merged)
+{
+    const QJsonObject body{{"subjects_filter"_L1, subjectsFilter}, {"offset"_L1, offset}};
+    callApi(reply, "STREAM.INFO." + stream, body, -1,
+            [this, stream, subjectsFilter, merged](JsApiReply *r, const QJsonObject &response) {
+                const QJsonObject pageSubjects = response.value("state"_L1).toObject().value("subjects"_L1).toObject();
+                if (merged->isEmpty()) {
+                    *merged = response;
+                } else {
+                    QJsonObject state = merged->value("state"_L1).toObject();
+                    QJsonObject subjects = state.value("subjects"_L1).toObject();
+                    for (auto it = pageSubjects.begin(); it != pageSubjects.end(); ++it)
+                        subjects.insert(it.key(), it.value());
+                    state.insert("subjects"_L1, subjects);
+                    merged->insert("state"_L1, state);
+                }
+                const qint64 total = response.value("total"_L1).toInteger();
+                const qint64 received = merged->value("state"_L1).toObject().value("subjects"_L1).toObject().size();
+                if (pageSubjects.isEmpty() || received >= total)
+                    r->finishWithResponse(*merged);
+                else
+                    fetchStreamInfoPage(r, stream, subjectsFilter, received, merged);
+            });
+}
+
+JsApiReply *JetStreamContext::deleteStream(const QString &name)
+{
+    return request("STREAM.DELETE." + name.toUtf8());
+}
+
+JsApiReply *JetStreamContext::purgeStream(const QString &name, const JsPurgeRequest &purge)
+{
+    return request("STREAM.PURGE." + name.toUtf8(), purge.toJson());
+}
+
+void JetStreamContext::fetchPage(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body,
+                                 qint64 offset, const std::shared_ptr<QJsonArray> &items)
+{
+    QJsonObject pageBody = body;
+    pageBody.insert("offset"_L1, offset);
+    callApi(reply, apiSubject, pageBody, -1,
+            [this, apiSubject, body, items](JsApiReply *r, const QJsonObject &response) {
+                // Paging: ask again from the number received until total is reached or a page is empty.
+                const QJsonArray page = response.value("streams"_L1).toArray();
+                for (const QJsonValue &item : page)
+                    items->append(item);
+                const qint64 total = response.value("total"_L1).toInteger();
+                if (page.isEmpty() || items->size() >= total) {
+                    if (apiSubject == "STREAM.NAMES") {
+                        QStringList names;
+                        for (const QJsonValue &name : std::as_const(*items))
+                            names.append(name.toString());
+                        r->finishWithNames(names);
+                    } else {
+                        QList<JsStreamInfo> streams;
+                        for (const QJsonValue &info : std::as_const(*items))
+                            streams.append(JsStreamInfo::fromJson(info.toObject()));
+                        r->finishWithStreams(streams);
+                    }
+                    return;
+                }
+                fetchPage(r, apiSubject, body, items->size(), items);
+            });
+}
+
+JsApiReply *JetStreamContext::streamNames(const QString &subjectFilter)
+{
+    JsApiReply *reply = newReply();
+    QJsonObject body;
+    if (!subjectFilter.isEmpty())
+        body.insert("subject"_L1, subjectFilter);
+    fetchPage(reply, "STREAM.NAMES", body, 0, std::make_shared<QJsonArray>());
+    return reply;
+}
+
+JsApiReply *JetStreamContext::listStreams(const QString &subjectFilter)
+{
+    JsApiReply *reply = newReply();
+    QJsonObject body;
+    if (!subjectFilter.isEmpty())
+        body.insert("subject"_L1, subjectFilter);
+    fetchPage(reply, "STREAM.LIST", body, 0, std::make_shared<QJsonArray>());
+    return reply;
+}
+
+JsApiReply *JetStreamContext::getMessage(const QString &stream, const JsMessageGetRequest &get)
+{
+    JsApiReply *reply = newReply();
+    callApi(reply, "STREAM.MSG.GET." + stream.toUtf8(), get.toJson(), -1, [this](JsApiReply *r, const QJsonObject &response) {
+        JsStoredMessage message;
+        if (!JsStoredMessage::fromMessageGet(response.value("message"_L1).toObject(), &message)) {
+            r->finishWithError(NatsError(NatsError::InvalidResponse, tr("STREAM.MSG.GET answered without a valid message")));
+            return;
+        }
+        r->finishWithStoredMessage(message);
+    });
+    return reply;
+}
+
+JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGetRequest &get)
+{
+    JsApiReply *reply = newReply();
+    if (!m_connection) {
+        reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("the connection is gone")));
+        return reply;
+    }
+    // The last message of a subject has its own form with an empty body (nats.go uses it for KV Get).
+    QByteArray subject = m_apiPrefix + "DIRECT.GET." + stream.toUtf8();
+    QByteArray body;
+    if (!get.lastBySubject.isEmpty() && get.sequence == 0 && get.nextBySubject.isEmpty())
+        subject += '.' + get.lastBySubject;
+    else
+        body = QJsonDocument(get.toJson()).toJson(QJsonDocument::Compact);
+
+    NatsReply *inner = m_connection->request(subject, body, m_timeoutMs);
+    connect(reply, &NatsReply::finished, inner, [inner] { inner->abort(); });
+    connect(inner, &NatsReply::finished, reply, [this, reply, inner, subject] {
+        inner->deleteLater();
+        if (reply->isFinished())
+            return;
+        if (inner->error() != NatsError::NoError) {
+            // DIRECT.GET on a stream without allow_direct gets no answer at all: say so.
+            NatsError error = translateTransportError(inner, subject);
+            if (error.code() == NatsError::Timeout)
+                error = NatsError(NatsError::Timeout, tr("direct get %1 timed out (does the stream allow direct gets?)")
+                                                          .arg(QString::fromUtf8(subject)));
+            reply->finishWithError(error);
+            return;
+        }
+        const NatsMessage message = inner->message();
+        if (message.status() == 404) {
+            reply->finishWithError(NatsError(NatsError::MessageNotFound, tr("message not found"), 10037));
+            return;
+        }
+        if (message.status() >= 400 || (message.status() > 0 && message.data().isEmpty() && !message.headers().contains("Nats-Sequence"))) {
+            reply->finishWithError(NatsError(NatsError::JetStreamApiError,
+                                             tr("direct get failed: %1 %2")
+                                                 .arg(message.status())
+                                                 .arg(QString::fromUtf8(message.headers().statusDescription()))));
+            return;
+        }
+        JsStoredMessage stored;
+        if (!JsStoredMessage::fromDirectGet(message, &stored)) {
+            reply->finishWithError(NatsError(NatsError::InvalidResponse, tr("direct get answered without the Nats-* headers")));
+            return;
+        }
+        reply->finishWithStoredMessage(stored);
+    });
+    return reply;
+}
+
+JsApiReply *JetStreamContext::publish(const NatsMessage &message, const JsPublishOptions &options)
+{
+    JsApiReply *reply = newReply();
+    NatsMessage outgoing = message;
+    NatsHeaders &headers = outgoing.headers();
+    if (!options.messageId.isEmpty())
+        headers.set("Nats-Msg-Id", options.messageId);
+    if (!options.expectedStream.isEmpty())
+        headers.set("Nats-Expected-Stream", options.expectedStream.toUtf8());
+    if (options.expectedLastSequence)
+        headers.set("Nats-Expected-Last-Sequence", QByteArray::number(*options.expectedLastSequence));
+    if (options.expectedLastSubjectSequence)
+        headers.set("Nats-Expected-Last-Subject-Sequence", QByteArray::number(*options.expectedLastSubjectSequence));
+    if (!options.expectedLastMessageId.isEmpty())
+        headers.set("Nats-Expected-Last-Msg-Id", options.expectedLastMessageId);
+    publishAttempt(reply, outgoing, options.timeoutMs < 0 ? m_timeoutMs : options.timeoutMs, kPublishRetries);
+    return reply;
+}
+
+void JetStreamContext::publishAttempt(JsApiReply *reply, const NatsMessage &message, int timeoutMs, int retriesLeft)
+{
+    if (!m_connection) {
+        reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("the connection is gone")));
+        return;
+    }
+    NatsReply *inner = m_connection->request(message, timeoutMs);
+    connect(reply, &NatsReply::finished, inner, [inner] { inner->abort(); });
+    connect(inner, &NatsReply::finished, reply, [this, reply, inner, message, timeoutMs, retriesLeft] {
+        inner->deleteLater();
+        if (reply->isFinished())
+            return;
+        const QString subject = QString::fromUtf8(message.subject());
+        if (inner->error() == NatsError::NoResponders) {
+            // No stream captured the subject right now: during a leader election this passes.
+            if (retriesLeft > 0) {
+                QTimer::singleShot(kPublishRetryWaitMs, reply, [this, reply, message, timeoutMs, retriesLeft] {
+                    if (!reply->isFinished())
+                        publishAttempt(reply, message, timeoutMs, retriesLeft - 1);
+                });
+                return;
+            }
+            reply->finishWithError(NatsError(NatsError::NoStreamResponse,
+                                             tr("no response from stream: no stream stores subject %1").arg(subject)));
+            return;
+        }
+        if (inner->error() == NatsError::Timeout) {
+            reply->finishWithError(NatsError(NatsError::Timeout,
+                                             tr("publish to %1 timed out waiting for the stream's acknowledgement").arg(subject)));
+            return;
+        }
+        if (inner->error() != NatsError::NoError) {
+            reply->finishWithError(inner->errorInfo());
+            return;
+        }
+        const QJsonObject response = QJsonDocument::fromJson(inner->message().data()).object();
+        const NatsError error = JsApiReply::errorFromResponse(response);
+        if (error.isError()) {
+            reply->finishWithError(error);
+            return;
+        }
+        if (!response.contains("stream"_L1)) {
+            reply->finishWithError(NatsError(NatsError::InvalidResponse, tr("the publish acknowledgement names no stream")));
+            return;
+        }
+        JsPubAck ack;
+        ack.stream = response.value("stream"_L1).toString();
+        ack.sequence = quint64(response.value("seq"_L1).toInteger());
+        ack.duplicate = response.value("duplicate"_L1).toBool();
+        ack.domain = response.value("domain"_L1).toString();
+        reply->finishWithPubAck(ack, response);
+    });
+}
+
+JsApiReply *JetStreamContext::createConsumer(const QString &stream, const QJsonObject &config)
+{
+    const QJsonObject body{{"stream_name"_L1, stream}, {"config"_L1, config}};
+    return request("CONSUMER.CREATE." + stream.toUtf8(), body);
+}
+
+JsApiReply *JetStreamContext::deleteConsumer(const QString &stream, const QString &consumer)
+{
+    return request("CONSUMER.DELETE." + stream.toUtf8() + '.' + consumer.toUtf8());
+}
+
+JsOrderedConsumer *JetStreamContext::orderedConsumer(const JsOrderedConsumerConfig &config)
+{
+    return new JsOrderedConsumer(this, config, this);
+}

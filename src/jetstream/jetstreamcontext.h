@@ -1,0 +1,127 @@
+#pragma once
+
+#include "jsapireply.h"
+#include "jsstreamconfig.h"
+#include "natsmessage.h"
+
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+
+#include <QtCore/QJsonArray>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+class NatsConnection;
+class JsOrderedConsumer;
+struct JsOrderedConsumerConfig;
+
+// Expectations a publish carries as headers; the stream refuses the message when one does not hold.
+struct JsPublishOptions
+{
+    QByteArray messageId;                                  // Nats-Msg-Id: de-duplication
+    QString expectedStream;                                // Nats-Expected-Stream
+    std::optional<quint64> expectedLastSequence;           // Nats-Expected-Last-Sequence
+    std::optional<quint64> expectedLastSubjectSequence;    // Nats-Expected-Last-Subject-Sequence (0: none yet)
+    QByteArray expectedLastMessageId;                      // Nats-Expected-Last-Msg-Id
+    int timeoutMs = -1;                                    // -1: the context's timeout
+};
+
+// What STREAM.MSG.GET / DIRECT.GET should fetch: a sequence, the last message of a subject, or the first
+// message of a subject at or after a sequence.
+struct JsMessageGetRequest
+{
+    quint64 sequence = 0;
+    QByteArray lastBySubject;
+    QByteArray nextBySubject;
+    QJsonObject toJson() const;
+};
+
+// STREAM.PURGE options: only a subject, up to a sequence, or keeping the newest n.
+struct JsPurgeRequest
+{
+    QByteArray filter;
+    quint64 upToSequence = 0;
+    quint64 keep = 0;
+    QJsonObject toJson() const;
+};
+
+// JetStream over a NatsConnection: the $JS.API requests (with domain or custom API prefix), publishing
+// with acknowledgements, message gets, and ordered push consumers. Every call returns a JsApiReply
+// parented to this context; the caller deletes it when finished.
+class JetStreamContext : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit JetStreamContext(NatsConnection *connection, QObject *parent = nullptr);
+    ~JetStreamContext() override;
+
+    NatsConnection *connection() const;
+
+    // "$JS.<domain>.API." instead of "$JS.API." (an empty domain restores the default).
+    void setDomain(const QString &domain);
+    QString domain() const { return m_domain; }
+    // A custom prefix ("$JS.hub.API", a trailing dot is added when missing).
+    void setApiPrefix(const QString &prefix);
+    QByteArray apiPrefix() const { return m_apiPrefix; }
+    // Timeout of API requests and publish acks, 5 s by default.
+    void setTimeout(int milliseconds) { m_timeoutMs = milliseconds; }
+    int timeout() const { return m_timeoutMs; }
+
+    // A raw API request: apiSubject is what follows the prefix ("STREAM.INFO.KV_x"). Result: response().
+    JsApiReply *request(const QByteArray &apiSubject, const QJsonObject &body = {}, int timeoutMs = -1);
+
+    // $JS.API.INFO. Result: response(). Fails with JetStreamNotEnabled when JetStream is off.
+    JsApiReply *accountInfo();
+    // Result: streamInfo().
+    JsApiReply *createStream(const JsStreamConfig &config);
+    JsApiReply *updateStream(const JsStreamConfig &config);
+    // With subjectsFilter, state.subjects lists matching subjects with message counts (all pages).
+    JsApiReply *streamInfo(const QString &name, const QString &subjectsFilter = {});
+    // Result: response() {"success":true}.
+    JsApiReply *deleteStream(const QString &name);
+    // Result: response() {"success":true,"purged":n}.
+    JsApiReply *purgeStream(const QString &name, const JsPurgeRequest &request = {});
+    // All stream names (paged), optionally only streams with subjects matching subjectFilter. Result: streamNames().
+    JsApiReply *streamNames(const QString &subjectFilter = {});
+    // All stream infos (paged). Result: streams().
+    JsApiReply *listStreams(const QString &subjectFilter = {});
+    // STREAM.MSG.GET. Result: storedMessage(); MessageNotFound on a miss.
+    JsApiReply *getMessage(const QString &stream, const JsMessageGetRequest &request);
+    // DIRECT.GET (needs allow_direct; any replica answers). Result: storedMessage(); MessageNotFound on a miss.
+    JsApiReply *directGet(const QString &stream, const JsMessageGetRequest &request);
+
+    // Publishes to a stream and waits for its ack. Result: pubAck(). A 503 (no stream captures the
+    // subject, or a leader election) is retried twice 250 ms apart, then NoStreamResponse.
+    JsApiReply *publish(const NatsMessage &message, const JsPublishOptions &options = {});
+
+    // CONSUMER.CREATE (legacy endpoint, server-named ephemeral) / CONSUMER.DELETE. Result: response().
+    JsApiReply *createConsumer(const QString &stream, const QJsonObject &config);
+    JsApiReply *deleteConsumer(const QString &stream, const QString &consumer);
+
+    // An ordered push consumer, started at once and parented to this context.
+    JsOrderedConsumer *orderedConsumer(const JsOrderedConsumerConfig &config);
+
+private:
+    using ResponseHandler = std::function<void(JsApiReply *reply, const QJsonObject &response)>;
+
+    JsApiReply *newReply();
+    // Sends a request and hands a successful JSON answer to onResponse; errors finish the reply.
+    void callApi(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body, int timeoutMs,
+                 const ResponseHandler &onResponse);
+    // STREAM.NAMES / STREAM.LIST: both answer with a "streams" array and total.
+    void fetchPage(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body, qint64 offset,
+                   const std::shared_ptr<QJsonArray> &items);
+    void fetchStreamInfoPage(JsApiReply *reply, const QByteArray &stream, const QString &subjectsFilter,
+                             qint64 offset, const std::shared_ptr<QJsonObject> &merged);
+    void publishAttempt(JsApiReply *reply, const NatsMessage &message, int timeoutMs, int retriesLeft);
+    NatsError translateTransportError(const NatsReply *inner, const QByteArray &subject) const;
+
+    QPointer<NatsConnection> m_connection;
+    QString m_domain;
+    QByteArray m_apiPrefix = QByteArrayLiteral("$JS.API.");
+    int m_timeoutMs = 5000;
+};

@@ -1,0 +1,68 @@
+#include "jsapireply.h"
+
+using namespace Qt::StringLiterals;
+
+JsApiReply::JsApiReply(QObject *parent)
+    : NatsReply(parent)
+{
+}
+
+NatsError JsApiReply::errorFromResponse(const QJsonObject &response)
+{
+    const QJsonValue errorValue = response.value("error"_L1);
+    if (!errorValue.isObject())
+        return {};
+    const QJsonObject error = errorValue.toObject();
+    const int errCode = error.value("err_code"_L1).toInt();
+    const int code = error.value("code"_L1).toInt();
+    const QString description = error.value("description"_L1).toString();
+
+    NatsError::Code mapped = NatsError::JetStreamApiError;
+    switch (errCode) {
+    case 10039:
+    case 10076: mapped = NatsError::JetStreamNotEnabled; break;
+    case 10008: mapped = NatsError::JetStreamUnavailable; break;
+    case 10059: mapped = NatsError::StreamNotFound; break;
+    case 10058: mapped = NatsError::StreamNameInUse; break;
+    case 10014: mapped = NatsError::ConsumerNotFound; break;
+    case 10037: mapped = NatsError::MessageNotFound; break;
+    case 10071: mapped = NatsError::WrongLastSequence; break;
+    case 10054: mapped = NatsError::MessageTooLarge; break;
+    default:
+        if (code == 503)
+            mapped = NatsError::JetStreamNotEnabled;
+        break;
+    }
+    return NatsError(mapped, u"%1 (JetStream error %2)"_s.arg(description).arg(errCode), errCode);
+}
+
+void JsApiReply::finishWithResponse(const QJsonObject &response)
+{
+    m_response = response;
+    finishSuccess();
+}
+
+void JsApiReply::finishWithNames(const QStringList &names)
+{
+    m_names = names;
+    finishSuccess();
+}
+
+void JsApiReply::finishWithStreams(const QList<JsStreamInfo> &streams)
+{
+    m_streams = streams;
+    finishSuccess();
+}
+
+void JsApiReply::finishWithStoredMessage(const JsStoredMessage &message)
+{
+    m_storedMessage = message;
+    finishSuccess();
+}
+
+void JsApiReply::finishWithPubAck(const JsPubAck &ack, const QJsonObject &response)
+{
+    m_pubAck = ack;
+    m_response = response;
+    finishSuccess();
+}

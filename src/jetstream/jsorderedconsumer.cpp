@@ -1,0 +1,281 @@
+#include "jsorderedconsumer.h"
+
+#include "jetstreamcontext.h"
+#include "natsconnection.h"
+#include "natslogging.h"
+#include "natssubscription.h"
+
+#include <QtCore/QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kCreateRetryMs = 1000;
+// ack_wait is not used by an ack-less consumer, but nats.go sends 22 h; so do we, for identical configs.
+constexpr qint64 kAckWaitNs = 22LL * 3600 * 1000000000;
+
+QString policyName(JsOrderedConsumerConfig::DeliverPolicy policy)
+{
+    using P = JsOrderedConsumerConfig::DeliverPolicy;
+    switch (policy) {
+    case P::All: return u"all"_s;
+    case P::Last: return u"last"_s;
+    case P::New: return u"new"_s;
+    case P::ByStartSequence: return u"by_start_sequence"_s;
+    case P::ByStartTime: return u"by_start_time"_s;
+    case P::LastPerSubject: return u"last_per_subject"_s;
+    }
+    return u"all"_s;
+}
+
+} // namespace
+
+QJsonObject JsOrderedConsumerConfig::toJson(const QByteArray &deliverSubject) const
+{
+    QJsonObject config{
+        {"deliver_policy"_L1, policyName(deliverPolicy)},
+        {"ack_policy"_L1, "none"_L1},
+        {"ack_wait"_L1, kAckWaitNs},
+        {"max_deliver"_L1, 1},
+        {"replay_policy"_L1, "instant"_L1},
+        {"flow_control"_L1, true},
+        {"idle_heartbeat"_L1, qint64(idleHeartbeatMs) * 1000000},
+        {"deliver_subject"_L1, QString::fromUtf8(deliverSubject)},
+        {"num_replicas"_L1, 1},
+        {"mem_storage"_L1, true},
+    };
+    if (!filterSubject.isEmpty())
+        config.insert("filter_subject"_L1, QString::fromUtf8(filterSubject));
+    if (deliverPolicy == DeliverPolicy::ByStartSequence)
+        config.insert("opt_start_seq"_L1, qint64(startSequence));
+    if (deliverPolicy == DeliverPolicy::ByStartTime)
+        config.insert("opt_start_time"_L1, startTime.toUTC().toString(Qt::ISODateWithMs));
+    if (headersOnly)
+        config.insert("headers_only"_L1, true);
+    return config;
+}
+
+JsOrderedConsumer::JsOrderedConsumer(JetStreamContext *context, const JsOrderedConsumerConfig &config, QObject *parent)
+    : QObject(parent)
+    , m_context(context)
+    , m_config(config)
+    , m_livenessTimer(new QTimer(this))
+    , m_retryTimer(new QTimer(this))
+{
+    m_retryTimer->setSingleShot(true);
+    connect(m_retryTimer, &QTimer::timeout, this, &JsOrderedConsumer::create);
+    // Heartbeats come every idle_heartbeat when nothing else does; two missed ones mean the consumer is
+    // gone (server restart, its peer died) or deliveries stopped: re-create it.
+    connect(m_livenessTimer, &QTimer::timeout, this, &JsOrderedConsumer::checkLiveness);
+    m_livenessTimer->start(2 * std::max(config.idleHeartbeatMs, 100));
+    if (NatsConnection *connection = context->connection()) {
+        // After a reconnect the server may have lost the consumer (a restart) without telling anyone:
+        // re-create at once rather than waiting for heartbeats to be missed.
+        connect(connection, &NatsConnection::reconnected, this, [this] { reset(u"reconnected"_s); });
+    }
+    // Start on the next turn so the creator can connect its signals first.
+    QTimer::singleShot(0, this, &JsOrderedConsumer::create);
+}
+
+JsOrderedConsumer::~JsOrderedConsumer()
+{
+    const bool blocked = blockSignals(true);
+    stop();
+    blockSignals(blocked);
+}
+
+void JsOrderedConsumer::setState(State state)
+{
+    if (m_state == state)
+        return;
+    m_state = state;
+    Q_EMIT stateChanged(state);
+}
+
+void JsOrderedConsumer::create()
+{
+    if (m_state == State::Stopped || m_state == State::Failed || !m_context || !m_context->connection())
+        return;
+    const int generation = ++m_createGeneration;
+    m_createPending = true;
+    m_expectedConsumerSequence = 1;
+
+    // Subscribe before asking for the consumer: deliveries can arrive before the create reply.
+    m_deliverSubject = NatsConnection::newInbox();
+    m_subscription = m_context->connection()->subscribe(m_deliverSubject);
+    connect(m_subscription, &NatsSubscription::messageReceived, this, &JsOrderedConsumer::onMessage);
+
+    JsOrderedConsumerConfig config = m_config;
+    if (m_lastStreamSequence > 0) {
+        // Resume right after the last message handed out. Only then: with nothing delivered yet the
+        // original policy stands (a last-per-subject watch must not turn into a full replay).
+        config.deliverPolicy = JsOrderedConsumerConfig::DeliverPolicy::ByStartSequence;
+        config.startSequence = m_lastStreamSequence + 1;
+    }
+    JsApiReply *reply = m_context->createConsumer(m_config.stream, config.toJson(m_deliverSubject));
+    connect(reply, &NatsReply::finished, this, [this, reply, generation] {
+        reply->deleteLater();
+        if (generation != m_createGeneration)
+            return; // superseded by a newer attempt
+        m_createPending = false;
+        if (reply->error() == NatsError::NoError)
+            onCreated(reply->response());
+        else
+            onCreateFailed(reply->errorInfo());
+    });
+}
+
+void JsOrderedConsumer::onCreated(const QJsonObject &info)
+{
+    m_consumerName = info.value("name"_L1).toString();
+    const quint64 pending = quint64(info.value("num_pending"_L1).toInteger());
+    const quint64 delivered = quint64(info.value("delivered"_L1).toObject().value("consumer_seq"_L1).toInteger());
+    const bool first = m_state == State::Creating;
+    if (first)
+        m_initialPending = pending + delivered;
+    qCDebug(lcJetStream) << "ordered consumer" << m_consumerName << "on" << m_config.stream << "pending" << pending;
+    m_active = true;
+    setState(State::Active);
+    if (!first)
+        Q_EMIT recovered();
+    // Nothing to deliver (empty stream, no match, deliver "new"): caught up at once.
+    if (!m_caughtUp && pending + delivered == 0)
+        markCaughtUp();
+}
+
+void JsOrderedConsumer::onCreateFailed(const NatsError &error)
+{
+    qCDebug(lcJetStream).noquote() << "creating the consumer failed:" << error.message();
+    const bool gone = error.code() == NatsError::StreamNotFound || error.code() == NatsError::JetStreamNotEnabled;
+    if (m_state == State::Creating || gone) {
+        fail(error);
+        return;
+    }
+    // A timeout or a 10008 while the cluster elects a leader passes; try again soon.
+    m_retryTimer->start(kCreateRetryMs);
+}
+
+void JsOrderedConsumer::fail(const NatsError &error)
+{
+    m_error = error;
+    m_livenessTimer->stop();
+    m_retryTimer->stop();
+    dropSubscription();
+    setState(State::Failed);
+    Q_EMIT errorOccurred(error.code());
+}
+
+void JsOrderedConsumer::onMessage(const NatsMessage &message)
+{
+    if (sender() != m_subscription)
+        return; // a late delivery for a consumer we already replaced
+    m_active = true;
+    if (message.status() == 100) {
+        onControlMessage(message);
+        return;
+    }
+    JsDeliveryInfo info;
+    if (!JsDeliveryInfo::parse(message.replyTo(), &info)) {
+        qCWarning(lcJetStream) << "ignoring a delivery without JetStream metadata on" << message.subject();
+        return;
+    }
+    if (info.consumerSequence != m_expectedConsumerSequence) {
+        reset(u"gap: expected consumer sequence %1, got %2"_s.arg(m_expectedConsumerSequence).arg(info.consumerSequence));
+        return;
+    }
+    m_expectedConsumerSequence = info.consumerSequence + 1;
+    m_lastStreamSequence = info.streamSequence;
+    const QPointer<JsOrderedConsumer> guard(this);
+    Q_EMIT messageReceived(message, info);
+    if (guard && !m_caughtUp && info.pending == 0)
+        markCaughtUp();
+}
+
+void JsOrderedConsumer::onControlMessage(const NatsMessage &message)
+{
+    NatsConnection *connection = m_context ? m_context->connection() : nullptr;
+    if (!connection)
+        return;
+    const QByteArray description = message.headers().statusDescription();
+    if (description.startsWith("FlowControl") || message.replyTo().startsWith("$JS.FC.")) {
+        // Everything received before this request has already been handed to the application
+        // (delivery is synchronous), so answer at once.
+        (void)connection->publish(message.replyTo(), {});
+        return;
+    }
+    // Idle heartbeat.
+    const QByteArray stalled = message.headers().value("Nats-Consumer-Stalled");
+    if (!stalled.isEmpty())
+        (void)connection->publish(stalled, {});
+    const QByteArray lastConsumer = message.headers().value("Nats-Last-Consumer");
+    if (!lastConsumer.isEmpty()) {
+        const quint64 serverLast = lastConsumer.toULongLong();
+        if (serverLast != m_expectedConsumerSequence - 1)
+            reset(u"heartbeat: the server delivered %1, we received %2"_s.arg(serverLast).arg(m_expectedConsumerSequence - 1));
+    }
+}
+
+void JsOrderedConsumer::reset(const QString &reason)
+{
+    if (m_state == State::Stopped || m_state == State::Failed)
+        return;
+    ++m_resetCount;
+    qCDebug(lcJetStream).noquote() << "resetting ordered consumer on" << m_config.stream << ':' << reason;
+    dropSubscription();
+    deleteOnServer(m_consumerName);
+    m_consumerName.clear();
+    m_retryTimer->stop();
+    setState(State::Recovering);
+    Q_EMIT recovering(m_lastStreamSequence + 1, reason);
+    if (m_context && m_context->connection() && m_context->connection()->isConnected())
+        create(); // a newer attempt also supersedes one still waiting for its reply
+    else
+        m_retryTimer->start(kCreateRetryMs);
+}
+
+void JsOrderedConsumer::checkLiveness()
+{
+    if (m_state == State::Stopped || m_state == State::Failed)
+        return;
+    const bool connected = m_context && m_context->connection() && m_context->connection()->isConnected();
+    if (!m_active && connected && !m_createPending && !m_retryTimer->isActive())
+        reset(u"no heartbeat for %1 ms"_s.arg(2 * m_config.idleHeartbeatMs));
+    m_active = false;
+}
+
+void JsOrderedConsumer::deleteOnServer(const QString &consumerName)
+{
+    if (consumerName.isEmpty() || !m_context || !m_context->connection() || !m_context->connection()->isConnected())
+        return;
+    // Best effort: an ephemeral consumer also expires by itself 5 s after interest is gone.
+    JsApiReply *reply = m_context->deleteConsumer(m_config.stream, consumerName);
+    reply->setAutoDelete(true);
+}
+
+void JsOrderedConsumer::stop()
+{
+    if (m_state == State::Stopped)
+        return;
+    ++m_createGeneration;
+    m_livenessTimer->stop();
+    m_retryTimer->stop();
+    dropSubscription();
+    deleteOnServer(m_consumerName);
+    setState(State::Stopped);
+}
+
+void JsOrderedConsumer::dropSubscription()
+{
+    if (!m_subscription)
+        return;
+    m_subscription->unsubscribe();
+    m_subscription->deleteLater();
+    m_subscription = nullptr;
+}
+
+void JsOrderedConsumer::markCaughtUp()
+{
+    m_caughtUp = true;
+    Q_EMIT caughtUp();
+}

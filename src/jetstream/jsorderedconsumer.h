@@ -1,0 +1,106 @@
+#pragma once
+
+#include "jsdeliveryinfo.h"
+#include "natserror.h"
+#include "natsmessage.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonObject>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+
+class JetStreamContext;
+class NatsSubscription;
+class QTimer;
+
+struct JsOrderedConsumerConfig
+{
+    enum class DeliverPolicy { All, Last, New, ByStartSequence, ByStartTime, LastPerSubject };
+
+    QString stream;
+    QByteArray filterSubject;  // nats-server 2.9 takes one filter per consumer
+    DeliverPolicy deliverPolicy = DeliverPolicy::All;
+    quint64 startSequence = 0; // ByStartSequence
+    QDateTime startTime;       // ByStartTime
+    bool headersOnly = false;  // deliveries carry headers and Nats-Msg-Size, no payload
+    int idleHeartbeatMs = 5000;
+
+    // The consumer config as nats.go sends it for an ordered consumer (docs/nats-protocol.md §4.1).
+    QJsonObject toJson(const QByteArray &deliverSubject) const;
+};
+
+// An ordered push consumer: an ephemeral, ack-less consumer whose deliveries are checked for gaps and
+// re-created from the next expected stream sequence whenever something goes wrong — a gap in consumer
+// sequences, a heartbeat that disagrees, heartbeats that stop, or a reconnect — so the application sees
+// every message exactly once, in stream order. It answers flow control and stalled-consumer heartbeats.
+// This is the engine under Key/Value watchers and key listing.
+class JsOrderedConsumer : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Creating, Active, Recovering, Stopped, Failed };
+    Q_ENUM(State)
+
+    JsOrderedConsumer(JetStreamContext *context, const JsOrderedConsumerConfig &config, QObject *parent = nullptr);
+    ~JsOrderedConsumer() override;
+
+    const JsOrderedConsumerConfig &config() const { return m_config; }
+    State state() const { return m_state; }
+    NatsError::Code error() const { return m_error.code(); }
+    QString errorString() const { return m_error.message(); }
+    QString consumerName() const { return m_consumerName; }
+    // Stream sequence of the last message delivered to the application (0 before the first).
+    quint64 lastStreamSequence() const { return m_lastStreamSequence; }
+    // Messages the consumer had to deliver when it was first created.
+    quint64 initialPending() const { return m_initialPending; }
+    bool hasCaughtUp() const { return m_caughtUp; }
+    int resetCount() const { return m_resetCount; }
+
+public Q_SLOTS:
+    // Unsubscribes and deletes the consumer on the server. No signal follows but stateChanged(Stopped).
+    void stop();
+
+Q_SIGNALS:
+    void messageReceived(const NatsMessage &message, const JsDeliveryInfo &info);
+    // Everything pending at creation has been delivered (emitted once, at once when there was nothing).
+    void caughtUp();
+    void stateChanged(JsOrderedConsumer::State state);
+    // The consumer is being re-created from nextSequence, for the reason given.
+    void recovering(quint64 nextSequence, const QString &reason);
+    // A re-created consumer is delivering again.
+    void recovered();
+    void errorOccurred(NatsError::Code code);
+
+private:
+    void create();
+    void onCreated(const QJsonObject &info);
+    void onCreateFailed(const NatsError &error);
+    void onMessage(const NatsMessage &message);
+    void onControlMessage(const NatsMessage &message);
+    void reset(const QString &reason);
+    void checkLiveness();
+    void deleteOnServer(const QString &consumerName);
+    void setState(State state);
+    void fail(const NatsError &error);
+    void markCaughtUp();
+    void dropSubscription();
+
+    QPointer<JetStreamContext> m_context;
+    JsOrderedConsumerConfig m_config;
+    QPointer<NatsSubscription> m_subscription;
+    QByteArray m_deliverSubject;
+    QString m_consumerName;
+    State m_state = State::Creating;
+    NatsError m_error;
+    quint64 m_expectedConsumerSequence = 1;
+    quint64 m_lastStreamSequence = 0;
+    quint64 m_initialPending = 0;
+    int m_resetCount = 0;
+    int m_createGeneration = 0;
+    bool m_createPending = false;
+    bool m_caughtUp = false;
+    bool m_active = false; // something arrived since the last liveness check
+    QTimer *m_livenessTimer = nullptr;
+    QTimer *m_retryTimer = nullptr;
+};

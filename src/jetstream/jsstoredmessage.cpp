@@ -1,0 +1,48 @@
+#include "jsstoredmessage.h"
+
+#include "jstimestamp.h"
+#include "natsmessage.h"
+
+using namespace Qt::StringLiterals;
+
+bool JsStoredMessage::fromMessageGet(const QJsonObject &message, JsStoredMessage *out)
+{
+    if (!message.contains("seq"_L1) || !message.contains("subject"_L1))
+        return false;
+    JsStoredMessage result;
+    result.subject = message.value("subject"_L1).toString().toUtf8();
+    result.sequence = quint64(message.value("seq"_L1).toInteger());
+    result.time = JsTimestamp::parse(message.value("time"_L1).toString());
+    result.data = QByteArray::fromBase64(message.value("data"_L1).toString().toLatin1());
+    const QByteArray headerBlock = QByteArray::fromBase64(message.value("hdrs"_L1).toString().toLatin1());
+    if (!headerBlock.isEmpty() && !NatsHeaders::fromWire(headerBlock, &result.headers))
+        return false;
+    *out = result;
+    return true;
+}
+
+bool JsStoredMessage::fromDirectGet(const NatsMessage &reply, JsStoredMessage *out)
+{
+    const NatsHeaders &headers = reply.headers();
+    // All four are required (as nats.go checks) — without them this is not a stored message.
+    static const QByteArray required[] = {"Nats-Stream", "Nats-Subject", "Nats-Sequence", "Nats-Time-Stamp"};
+    for (const QByteArray &name : required) {
+        if (!headers.contains(name))
+            return false;
+    }
+    JsStoredMessage result;
+    result.subject = headers.value("Nats-Subject");
+    bool ok = false;
+    result.sequence = headers.value("Nats-Sequence").toULongLong(&ok);
+    if (!ok)
+        return false;
+    result.time = JsTimestamp::parse(QString::fromLatin1(headers.value("Nats-Time-Stamp")));
+    result.data = reply.data();
+    for (const NatsHeaders::Entry &entry : headers.entries()) {
+        if (entry.first != "Nats-Stream" && entry.first != "Nats-Subject" && entry.first != "Nats-Sequence"
+            && entry.first != "Nats-Time-Stamp")
+            result.headers.append(entry.first, entry.second);
+    }
+    *out = result;
+    return true;
+}

@@ -1,0 +1,27 @@
+#pragma once
+
+#include "natsheaders.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonObject>
+#include <QtCore/QMetaType>
+
+class NatsMessage;
+
+// A message as stored in a stream, read back with STREAM.MSG.GET or DIRECT.GET.
+struct JsStoredMessage
+{
+    QByteArray subject;
+    quint64 sequence = 0;
+    NatsHeaders headers; // the message's own headers (KV-Operation...), not the Nats-* ones DIRECT.GET adds
+    QByteArray data;
+    QDateTime time;
+
+    // From STREAM.MSG.GET's {"message":{subject,seq,hdrs(b64),data(b64),time}}. False when malformed.
+    static bool fromMessageGet(const QJsonObject &message, JsStoredMessage *out);
+    // From a DIRECT.GET reply: Nats-Stream, Nats-Subject, Nats-Sequence, Nats-Time-Stamp headers.
+    static bool fromDirectGet(const NatsMessage &reply, JsStoredMessage *out);
+};
+
+Q_DECLARE_METATYPE(JsStoredMessage)

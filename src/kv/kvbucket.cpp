@@ -1,0 +1,572 @@
+#include "kvbucket.h"
+
+#include "jetstreamcontext.h"
+#include "kvkeylister.h"
+#include "kvnames.h"
+#include "natsconnection.h"
+#include "natslogging.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QRegularExpression>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QByteArray kOperationHeader = QByteArrayLiteral("KV-Operation");
+
+// "wrong last sequence: 7" -> 7: the revision the key really has.
+quint64 revisionFromWrongSequence(const QString &description)
+{
+    static const QRegularExpression number(uR"(wrong last sequence:\s*(\d+))"_s);
+    const QRegularExpressionMatch match = number.match(description);
+    return match.hasMatch() ? match.captured(1).toULongLong() : 0;
+}
+
+} // namespace
+
+KvBucket::KvBucket(JetStreamContext *context, const QString &name, QObject *parent)
+    : QObject(parent)
+    , m_context(context)
+    , m_name(name)
+{
+}
+
+KvBucket::~KvBucket() = default;
+
+JetStreamContext *KvBucket::jetStream() const
+{
+    return m_context;
+}
+
+QString KvBucket::streamName() const
+{
+    return KvNames::streamName(m_name);
+}
+
+KvReply *KvBucket::newReply()
+{
+    return new KvReply(this);
+}
+
+NatsError KvBucket::bucketError(const NatsError &error) const
+{
+    if (error.code() == NatsError::StreamNotFound)
+        return NatsError(NatsError::BucketNotFound, tr("bucket \"%1\" not found").arg(m_name), error.jsErrorCode());
+    return error;
+}
+
+bool KvBucket::failIfInvalidKey(KvReply *reply, const QString &key)
+{
+    const QString problem = KvNames::validateKey(key);
+    if (problem.isEmpty())
+        return false;
+    reply->finishWithErrorLater(NatsError(NatsError::InvalidKey, problem));
+    return true;
+}
+
+QString KvBucket::checkValueSize(const QString &key, qint64 size, qint64 headerSize) const
+{
+    const qint64 total = size + headerSize;
+    const qint64 bucketLimit = m_boundStatus.config.maxValueSize;
+    if (m_bound && bucketLimit > 0 && total > bucketLimit) {
+        return tr("value for key \"%1\" is %2 bytes; bucket \"%3\" allows at most %4 bytes per value")
+            .arg(key)
+            .arg(total)
+            .arg(m_name)
+            .arg(bucketLimit);
+    }
+    const NatsConnection *connection = m_context ? m_context->connection() : nullptr;
+    const qint64 serverLimit = connection ? connection->maxPayload() : 0;
+    if (serverLimit > 0 && total > serverLimit) {
+        return tr("value for key \"%1\" is %2 bytes; the server accepts at most %3 bytes per message (max_payload)")
+            .arg(key)
+            .arg(total)
+            .arg(serverLimit);
+    }
+    return {};
+}
+
+// ---- binding ---------------------------------------------------------------------------------------
+
+void KvBucket::whenBound(KvReply *reply, const Action &action)
+{
+    if (m_bound) {
+        action();
+        return;
+    }
+    m_waiting.append({reply, action});
+    if (!m_binding)
+        bind();
+}
+
+void KvBucket::bind()
+{
+    const QString problem = KvNames::validateBucketName(m_name);
+    m_binding = true;
+    if (!problem.isEmpty() || !m_context) {
+        const NatsError error(problem.isEmpty() ? NatsError::ConnectionClosed : NatsError::InvalidBucketName,
+                              problem.isEmpty() ? tr("the connection is gone") : problem);
+        const auto waiting = std::exchange(m_waiting, {});
+        m_binding = false;
+        for (const auto &entry : waiting) {
+            if (entry.first)
+                entry.first->finishWithErrorLater(error);
+        }
+        return;
+    }
+    JsApiReply *reply = m_context->streamInfo(streamName());
+    connect(reply, &NatsReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        m_binding = false;
+        NatsError error = bucketError(reply->errorInfo());
+        JsStreamInfo info;
+        if (!error.isError()) {
+            info = reply->streamInfo();
+            if (info.config.maxMsgsPerSubject < 1)
+                error = NatsError(NatsError::NotKeyValueBucket, tr("stream \"%1\" is not a valid key-value bucket").arg(streamName()));
+        }
+        if (!error.isError())
+            onBound(info);
+        const auto waiting = std::exchange(m_waiting, {});
+        for (const auto &entry : waiting) {
+            if (!entry.first || entry.first->isFinished())
+                continue;
+            if (error.isError())
+                entry.first->finishWithError(error);
+            else
+                entry.second();
+        }
+    });
+}
+
+void KvBucket::onBound(const JsStreamInfo &info)
+{
+    m_boundStatus = KvBucketStatus::fromStreamInfo(info);
+    m_directGet = info.config.allowDirect;
+    m_readPrefix = KvNames::subjectPrefix(m_name);
+    m_writePrefix = m_readPrefix;
+    if (!info.config.mirror.isEmpty()) {
+        // A mirror has no subjects: read and write through the origin bucket's subjects.
+        QString origin = info.config.mirror.name;
+        if (origin.startsWith("KV_"_L1))
+            origin = origin.mid(3);
+        m_readPrefix = KvNames::subjectPrefix(origin);
+        m_writePrefix = m_readPrefix;
+        if (!info.config.mirror.externalApiPrefix.isEmpty())
+            m_writePrefix = info.config.mirror.externalApiPrefix.toUtf8() + '.' + m_readPrefix;
+    } else if (m_context->apiPrefix() != "$JS.API.") {
+        // As nats.go: with a JetStream domain or API prefix, writes go through it too.
+        m_writePrefix = m_context->apiPrefix() + m_writePrefix;
+    }
+    m_bound = true;
+    Q_EMIT boundChanged();
+}
+
+KvReply *KvBucket::status()
+{
+    KvReply *reply = newReply();
+    if (!m_context) {
+        reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("the connection is gone")));
+        return reply;
+    }
+    JsApiReply *info = m_context->streamInfo(streamName());
+    connect(reply, &NatsReply::finished, info, [info] { info->abort(); });
+    connect(info, &NatsReply::finished, reply, [this, reply, info] {
+        info->deleteLater();
+        if (info->error() != NatsError::NoError) {
+            reply->finishWithError(bucketError(info->errorInfo()));
+            return;
+        }
+        onBound(info->streamInfo());
+        reply->finishWithStatus(m_boundStatus);
+    });
+    return reply;
+}
+
+// ---- reading ---------------------------------------------------------------------------------------
+
+void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler)
+{
+    JsMessageGetRequest request;
+    if (revision == 0)
+        request.lastBySubject = readSubject(key);
+    else
+        request.sequence = revision;
+    JsApiReply *get = m_directGet ? m_context->directGet(streamName(), request) : m_context->getMessage(streamName(), request);
+    connect(reply, &NatsReply::finished, get, [get] { get->abort(); });
+    connect(get, &NatsReply::finished, reply, [this, reply, get, key, revision, handler] {
+        get->deleteLater();
+        if (reply->isFinished())
+            return;
+        if (get->error() == NatsError::MessageNotFound) {
+            handler(false, {});
+            return;
+        }
+        if (get->error() != NatsError::NoError) {
+            reply->finishWithError(bucketError(get->errorInfo()));
+            return;
+        }
+        const JsStoredMessage stored = get->storedMessage();
+        if (revision != 0 && stored.subject != readSubject(key)) {
+            handler(false, {}); // that revision belongs to another key
+            return;
+        }
+        KvEntry entry;
+        entry.bucket = m_name;
+        entry.key = key;
+        entry.value = stored.data;
+        entry.revision = stored.sequence;
+        entry.created = stored.time;
+        entry.operation = KvEntry::operationFromHeader(stored.headers.value(kOperationHeader));
+        handler(true, entry);
+    });
+}
+
+KvReply *KvBucket::get(const QString &key)
+{
+    return get(key, 0);
+}
+
+KvReply *KvBucket::get(const QString &key, quint64 revision)
+{
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
+    whenBound(reply, [this, reply, key, revision] {
+        fetchEntry(reply, key, revision, [this, reply, key, revision](bool found, const KvEntry &entry) {
+            if (!found) {
+                const QString message = revision == 0
+                    ? tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)
+                    : tr("key \"%1\" has no revision %2 in bucket \"%3\"").arg(key).arg(revision).arg(m_name);
+                reply->finishWithError(NatsError(NatsError::KeyNotFound, message));
+                return;
+            }
+            if (entry.isDeleted()) {
+                // Deleted keys read as not found, as in every official client; the marker is kept.
+                reply->setEntry(entry);
+                reply->finishWithError(NatsError(NatsError::KeyNotFound,
+                                                 tr("key \"%1\" not found: it was %2 at revision %3")
+                                                     .arg(key, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"))
+                                                     .arg(entry.revision)));
+                return;
+            }
+            reply->finishWithEntry(entry);
+        });
+    });
+    return reply;
+}
+
+KvReply *KvBucket::getJson(const QString &key)
+{
+    KvReply *reply = newReply();
+    KvReply *inner = get(key);
+    connect(inner, &NatsReply::finished, reply, [reply, inner] {
+        inner->deleteLater();
+        if (inner->error() != NatsError::NoError) {
+            reply->finishWithError(inner->errorInfo());
+            return;
+        }
+        QJsonDocument document;
+        QString problem;
+        if (!inner->entry().toJson(&document, &problem)) {
+            reply->setEntry(inner->entry());
+            reply->finishWithError(NatsError(NatsError::ValueDecodeError, problem));
+            return;
+        }
+        reply->finishWithJson(inner->entry(), document);
+    });
+    return reply;
+}
+
+KvReply *KvBucket::getText(const QString &key)
+{
+    KvReply *reply = newReply();
+    KvReply *inner = get(key);
+    connect(inner, &NatsReply::finished, reply, [reply, inner] {
+        inner->deleteLater();
+        if (inner->error() != NatsError::NoError) {
+            reply->finishWithError(inner->errorInfo());
+            return;
+        }
+        QString text;
+        QString problem;
+        if (!inner->entry().toText(&text, &problem)) {
+            reply->setEntry(inner->entry());
+            reply->finishWithError(NatsError(NatsError::ValueDecodeError, problem));
+            return;
+        }
+        reply->finishWithText(inner->entry(), text);
+    });
+    return reply;
+}
+
+// ---- writing ---------------------------------------------------------------------------------------
+
+void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessage &message,
+                            const JsPublishOptions &options, const std::function<void(quint64)> &onAck)
+{
+    const qint64 headerSize = message.hasHeaders() ? message.headers().toWire().size() : 0;
+    const QString sizeProblem = checkValueSize(key, message.data().size(), headerSize);
+    if (!sizeProblem.isEmpty()) {
+        reply->finishWithError(NatsError(NatsError::ValueTooLarge, sizeProblem));
+        return;
+    }
+    JsApiReply *publish = m_context->publish(message, options);
+    connect(reply, &NatsReply::finished, publish, [publish] { publish->abort(); });
+    connect(publish, &NatsReply::finished, reply, [this, reply, publish, key, onAck] {
+        publish->deleteLater();
+        if (reply->isFinished())
+            return;
+        const NatsError error = publish->errorInfo();
+        switch (error.code()) {
+        case NatsError::NoError:
+            onAck(publish->pubAck().sequence);
+            return;
+        case NatsError::WrongLastSequence: {
+            const quint64 current = revisionFromWrongSequence(error.message());
+            reply->setCurrentRevision(current);
+            reply->finishWithError(NatsError(NatsError::WrongRevision,
+                                             tr("key \"%1\" was changed by someone else: its current revision is %2")
+                                                 .arg(key)
+                                                 .arg(current),
+                                             error.jsErrorCode()));
+            return;
+        }
+        case NatsError::MessageTooLarge:
+            reply->finishWithError(NatsError(NatsError::ValueTooLarge,
+                                             tr("value for key \"%1\" exceeds the maximum value size of bucket \"%2\"")
+                                                 .arg(key, m_name),
+                                             error.jsErrorCode()));
+            return;
+        case NatsError::NoStreamResponse:
+            reply->finishWithError(NatsError(NatsError::NoStreamResponse,
+                                             tr("no response from stream: bucket \"%1\" does not store key \"%2\" "
+                                                "(was the bucket deleted?)")
+                                                 .arg(m_name, key)));
+            return;
+        default:
+            reply->finishWithError(bucketError(error));
+        }
+    });
+}
+
+KvReply *KvBucket::put(const QString &key, const QByteArray &value)
+{
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
+    whenBound(reply, [this, reply, key, value] {
+        publishEntry(reply, key, NatsMessage(writeSubject(key), value), {},
+                     [reply](quint64 revision) { reply->finishWithRevision(revision); });
+    });
+    return reply;
+}
+
+KvReply *KvBucket::putJson(const QString &key, const QJsonDocument &document)
+{
+    return put(key, document.toJson(QJsonDocument::Compact));
+}
+
+KvReply *KvBucket::putText(const QString &key, const QString &text)
+{
+    return put(key, text.toUtf8());
+}
+
+KvReply *KvBucket::update(const QString &key, const QByteArray &value, quint64 expectedRevision)
+{
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
+    whenBound(reply, [this, reply, key, value, expectedRevision] {
+        JsPublishOptions options;
+        options.expectedLastSubjectSequence = expectedRevision;
+        publishEntry(reply, key, NatsMessage(writeSubject(key), value), options,
+                     [reply](quint64 revision) { reply->finishWithRevision(revision); });
+    });
+    return reply;
+}
+
+KvReply *KvBucket::create(const QString &key, const QByteArray &value)
+{
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
+    whenBound(reply, [this, reply, key, value] {
+        // An update against "no message yet"; if the key exists it may only be a delete/purge marker,
+        // which create may replace (by updating against the marker's revision).
+        KvReply *attempt = update(key, value, 0);
+        connect(reply, &NatsReply::finished, attempt, [attempt] { attempt->abort(); });
+        connect(attempt, &NatsReply::finished, reply, [this, reply, attempt, key, value] {
+            attempt->deleteLater();
+            if (attempt->error() == NatsError::NoError)
+                reply->finishWithRevision(attempt->revision());
+            else if (attempt->error() == NatsError::WrongRevision)
+                createOver(reply, key, value);
+            else
+                reply->finishWithError(attempt->errorInfo());
+        });
+    });
+    return reply;
+}
+
+void KvBucket::createOver(KvReply *reply, const QString &key, const QByteArray &value)
+{
+    fetchEntry(reply, key, 0, [this, reply, key, value](bool found, const KvEntry &entry) {
+        if (found && !entry.isDeleted()) {
+            reply->setCurrentRevision(entry.revision);
+            reply->finishWithError(NatsError(NatsError::KeyExists,
+                                             tr("key \"%1\" already exists (revision %2)").arg(key).arg(entry.revision)));
+            return;
+        }
+        JsPublishOptions options;
+        options.expectedLastSubjectSequence = found ? entry.revision : 0;
+        publishEntry(reply, key, NatsMessage(writeSubject(key), value), options, [reply](quint64 revision) {
+            reply->finishWithRevision(revision);
+        });
+    });
+}
+
+KvReply *KvBucket::writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision)
+{
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
+    whenBound(reply, [this, reply, key, operation, expectedRevision] {
+        NatsMessage message(writeSubject(key), {});
+        if (operation == KvEntry::Operation::Purge) {
+            message.headers().append(kOperationHeader, "PURGE");
+            message.headers().append("Nats-Rollup", "sub"); // drop the key's older revisions
+        } else {
+            message.headers().append(kOperationHeader, "DEL");
+        }
+        JsPublishOptions options;
+        if (expectedRevision != 0)
+            options.expectedLastSubjectSequence = expectedRevision;
+        publishEntry(reply, key, message, options, [reply](quint64 revision) { reply->finishWithRevision(revision); });
+    });
+    return reply;
+}
+
+KvReply *KvBucket::remove(const QString &key, quint64 expectedRevision)
+{
+    return writeMarker(key, KvEntry::Operation::Delete, expectedRevision);
+}
+
+KvReply *KvBucket::purge(const QString &key, quint64 expectedRevision)
+{
+    return writeMarker(key, KvEntry::Operation::Purge, expectedRevision);
+}
+
+// ---- watching and listing --------------------------------------------------------------------------
+
+KvWatcher *KvBucket::watch(const QStringList &filters, const KvWatchOptions &options)
+{
+    // The watcher needs the subject prefix, which for a mirror comes from binding; for every other bucket
+    // it is known without asking, so the watch starts at once.
+    const QByteArray prefix = m_bound ? m_readPrefix : KvNames::subjectPrefix(m_name);
+    return new KvWatcher(m_context, m_name, prefix, filters, options, this);
+}
+
+KvWatcher *KvBucket::watchAll(const KvWatchOptions &options)
+{
+    return watch({}, options);
+}
+
+KvKeyLister *KvBucket::listKeys(const QStringList &filters, bool includeDeleted)
+{
+    KvWatchOptions options;
+    options.metaOnly = true;
+    options.ignoreDeletes = !includeDeleted;
+    return new KvKeyLister(watch(filters, options), this);
+}
+
+KvReply *KvBucket::history(const QString &key)
+{
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
+    KvWatchOptions options;
+    options.includeHistory = true;
+    KvWatcher *watcher = watch({key}, options);
+    auto entries = std::make_shared<QList<KvEntry>>();
+    connect(watcher, &KvWatcher::entryReceived, reply, [entries](const KvEntry &entry) { entries->append(entry); });
+    connect(watcher, &KvWatcher::initialValuesReceived, reply, [this, reply, watcher, entries, key] {
+        watcher->stop();
+        watcher->deleteLater();
+        if (entries->isEmpty())
+            reply->finishWithError(NatsError(NatsError::KeyNotFound, tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)));
+        else
+            reply->finishWithEntries(*entries);
+    });
+    connect(watcher, &KvWatcher::errorOccurred, reply, [reply, watcher] {
+        reply->finishWithError(NatsError(watcher->error(), watcher->errorString()));
+        watcher->deleteLater();
+    });
+    connect(reply, &NatsReply::finished, watcher, &QObject::deleteLater);
+    return reply;
+}
+
+KvReply *KvBucket::keys(const QStringList &filters)
+{
+    KvReply *reply = newReply();
+    KvKeyLister *lister = listKeys(filters);
+    auto keys = std::make_shared<QStringList>();
+    connect(lister, &KvKeyLister::keysReceived, reply, [keys](const QStringList &batch) { keys->append(batch); });
+    connect(lister, &KvKeyLister::finished, reply, [reply, lister, keys] {
+        lister->deleteLater();
+        if (lister->error() != NatsError::NoError)
+            reply->finishWithError(NatsError(lister->error(), lister->errorString()));
+        else
+            reply->finishWithKeys(*keys);
+    });
+    connect(reply, &NatsReply::finished, lister, &QObject::deleteLater);
+    return reply;
+}
+
+KvReply *KvBucket::purgeDeletes(qint64 olderThanMs)
+{
+    KvReply *reply = newReply();
+    const qint64 threshold = olderThanMs == 0 ? DefaultDeleteMarkerThresholdMs : olderThanMs;
+    KvWatchOptions options;
+    options.metaOnly = true;
+    KvWatcher *watcher = watchAll(options);
+    auto markers = std::make_shared<QList<KvEntry>>();
+    connect(watcher, &KvWatcher::entryReceived, reply, [markers](const KvEntry &entry) {
+        if (entry.isDeleted())
+            markers->append(entry);
+    });
+    connect(watcher, &KvWatcher::initialValuesReceived, reply, [this, reply, watcher, markers, threshold] {
+        watcher->stop();
+        watcher->deleteLater();
+        purgeMarkers(reply, *markers, threshold, 0);
+    });
+    connect(watcher, &KvWatcher::errorOccurred, reply, [reply, watcher] {
+        reply->finishWithError(NatsError(watcher->error(), watcher->errorString()));
+        watcher->deleteLater();
+    });
+    return reply;
+}
+
+void KvBucket::purgeMarkers(KvReply *reply, QList<KvEntry> markers, qint64 thresholdMs, quint64 purged)
+{
+    if (markers.isEmpty()) {
+        reply->finishWithRevision(purged);
+        return;
+    }
+    const KvEntry marker = markers.takeFirst();
+    JsPurgeRequest request;
+    request.filter = readSubject(marker.key);
+    // A recent marker stays (keep 1) so watchers that are behind still learn of the delete.
+    if (thresholdMs > 0 && marker.created.isValid() && marker.created.msecsTo(QDateTime::currentDateTimeUtc()) < thresholdMs)
+        request.keep = 1;
+    JsApiReply *purge = m_context->purgeStream(streamName(), request);
+    connect(purge, &NatsReply::finished, reply, [this, reply, purge, markers, thresholdMs, purged] {
+        purge->deleteLater();
+        if (purge->error() != NatsError::NoError) {
+            reply->finishWithError(bucketError(purge->errorInfo()));
+            return;
+        }
+        purgeMarkers(reply, markers, thresholdMs, purged + 1);
+    });
+}

@@ -1,0 +1,116 @@
+#pragma once
+
+#include "kvbucketstatus.h"
+#include "kventry.h"
+#include "kvreply.h"
+#include "kvwatcher.h"
+
+#include <QtCore/QJsonDocument>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+
+#include <functional>
+
+class JetStreamContext;
+class KvKeyLister;
+class NatsMessage;
+struct JsPublishOptions;
+
+// One Key/Value bucket: reads, writes, history, watches. Usable at once: the first call binds to the
+// bucket (one STREAM.INFO, to learn its limits, whether direct gets work, and whether it mirrors another
+// bucket) and later calls reuse that. Every call validates its input before anything is sent and
+// returns a KvReply, parented to the bucket, that the caller deletes when finished.
+class KvBucket : public QObject
+{
+    Q_OBJECT
+
+public:
+    static constexpr qint64 DefaultDeleteMarkerThresholdMs = 30 * 60 * 1000;
+
+    KvBucket(JetStreamContext *context, const QString &name, QObject *parent = nullptr);
+    ~KvBucket() override;
+
+    QString name() const { return m_name; }
+    JetStreamContext *jetStream() const;
+    bool isBound() const { return m_bound; }
+    // The status read when binding (refresh with status()).
+    KvBucketStatus boundStatus() const { return m_boundStatus; }
+    // Why a value of size bytes cannot be stored under key (bucket max value size, server max payload),
+    // or an empty string. Needs the bucket bound for the bucket's limit; the server's is always checked.
+    QString checkValueSize(const QString &key, qint64 size, qint64 headerSize = 0) const;
+
+    // Fresh status. Result: status().
+    KvReply *status();
+
+    // Latest value. Result: entry(). KeyNotFound when absent, deleted or purged.
+    KvReply *get(const QString &key);
+    // A given revision. Result: entry(). KeyNotFound when that revision is not this key's or is a marker.
+    KvReply *get(const QString &key, quint64 revision);
+    // Results: revision().
+    KvReply *put(const QString &key, const QByteArray &value);
+    // Only if the key does not exist (or was deleted/purged). KeyExists otherwise.
+    KvReply *create(const QString &key, const QByteArray &value);
+    // Only if the key's latest revision is still expectedRevision. WrongRevision otherwise, with
+    // currentRevision() set; the stored value is not touched.
+    KvReply *update(const QString &key, const QByteArray &value, quint64 expectedRevision);
+    // A delete marker; with expectedRevision != 0 only if that is still the latest.
+    KvReply *remove(const QString &key, quint64 expectedRevision = 0);
+    // A purge marker that also drops the key's history.
+    KvReply *purge(const QString &key, quint64 expectedRevision = 0);
+    // Every kept revision, markers included, oldest first. Result: entries(). KeyNotFound when none.
+    KvReply *history(const QString &key);
+    // Keys with a current value, optionally only those matching filters (wildcards). Result: keys().
+    KvReply *keys(const QStringList &filters = {});
+    // Removes delete/purge markers (and the history behind them). Markers newer than olderThanMs keep
+    // themselves; 0 means the default of 30 min; a negative value removes every marker. Result:
+    // revision() = number of keys purged.
+    KvReply *purgeDeletes(qint64 olderThanMs = 0);
+
+    // Typed convenience, as nats.net's records: JSON documents and UTF-8 text.
+    KvReply *putJson(const QString &key, const QJsonDocument &document);
+    KvReply *putText(const QString &key, const QString &text);
+    // Result: json() and entry(). ValueDecodeError (naming key and revision) when the value is not JSON.
+    KvReply *getJson(const QString &key);
+    // Result: text() and entry(). ValueDecodeError when the value is not UTF-8.
+    KvReply *getText(const QString &key);
+
+    // A live watch; filters empty means the whole bucket. Parented to the bucket.
+    KvWatcher *watch(const QStringList &filters, const KvWatchOptions &options = {});
+    KvWatcher *watchAll(const KvWatchOptions &options = {});
+    // Streams keys in batches (see KvKeyLister). includeDeleted also lists keys whose latest entry is a marker.
+    KvKeyLister *listKeys(const QStringList &filters = {}, bool includeDeleted = false);
+
+Q_SIGNALS:
+    void boundChanged();
+
+private:
+    using Action = std::function<void()>;
+    using EntryHandler = std::function<void(bool found, const KvEntry &entry)>;
+
+    KvReply *newReply();
+    bool failIfInvalidKey(KvReply *reply, const QString &key);
+    void whenBound(KvReply *reply, const Action &action);
+    void bind();
+    void onBound(const JsStreamInfo &info);
+    void fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler);
+    void publishEntry(KvReply *reply, const QString &key, const NatsMessage &message, const JsPublishOptions &options,
+                      const std::function<void(quint64 revision)> &onAck);
+    KvReply *writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision);
+    void createOver(KvReply *reply, const QString &key, const QByteArray &value);
+    void purgeMarkers(KvReply *reply, QList<KvEntry> markers, qint64 thresholdMs, quint64 purged);
+    QByteArray readSubject(const QString &key) const { return m_readPrefix + key.toUtf8(); }
+    QByteArray writeSubject(const QString &key) const { return m_writePrefix + key.toUtf8(); }
+    QString streamName() const;
+    NatsError bucketError(const NatsError &error) const;
+
+    QPointer<JetStreamContext> m_context;
+    QString m_name;
+    KvBucketStatus m_boundStatus;
+    QByteArray m_readPrefix;
+    QByteArray m_writePrefix;
+    QList<QPair<QPointer<KvReply>, Action>> m_waiting;
+    bool m_bound = false;
+    bool m_binding = false;
+    bool m_directGet = true;
+};

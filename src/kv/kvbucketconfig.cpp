@@ -1,0 +1,111 @@
+#include "kvbucketconfig.h"
+
+#include "kvnames.h"
+#include "natsserverinfo.h"
+
+#include <QtCore/QCoreApplication>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr qint64 kNsPerMs = 1000000;
+constexpr qint64 kDefaultDuplicateWindowMs = 2 * 60 * 1000;
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("KvBucketConfig", text);
+}
+
+JsStreamSource withStreamPrefix(JsStreamSource source)
+{
+    if (!source.name.startsWith("KV_"_L1))
+        source.name.prepend("KV_"_L1);
+    return source;
+}
+
+} // namespace
+
+QString KvBucketConfig::storageName(Storage storage)
+{
+    return storage == Storage::Memory ? u"memory"_s : u"file"_s;
+}
+
+QString KvBucketConfig::validate() const
+{
+    const QString nameProblem = KvNames::validateBucketName(bucket);
+    if (!nameProblem.isEmpty())
+        return nameProblem;
+    if (history < 1 || history > MaxHistory)
+        return tr("history must be between 1 and %1, not %2 (history limited to a max of 64)").arg(MaxHistory).arg(history);
+    if (ttlMs < 0)
+        return tr("TTL cannot be negative");
+    if (maxBytes < -1 || maxBytes == 0)
+        return tr("maximum bucket size must be positive or -1 for unlimited, not %1").arg(maxBytes);
+    if (maxValueSize < -1 || maxValueSize == 0)
+        return tr("maximum value size must be positive or -1 for unlimited, not %1").arg(maxValueSize);
+    if (replicas < 1 || replicas > 5)
+        return tr("replicas must be between 1 and 5, not %1").arg(replicas);
+    if (!republish.isEmpty() && republish.destination.isEmpty())
+        return tr("republish needs a destination subject");
+    if (!mirror.isEmpty() && !sources.isEmpty())
+        return tr("a bucket cannot have both a mirror and sources");
+    return {};
+}
+
+JsStreamConfig KvBucketConfig::toStreamConfig(const NatsServerInfo &serverInfo) const
+{
+    JsStreamConfig config;
+    config.name = KvNames::streamName(bucket);
+    config.description = description;
+    config.retention = u"limits"_s;
+    config.maxConsumers = -1;
+    config.maxMsgs = -1;
+    config.maxBytes = maxBytes <= 0 ? -1 : maxBytes;
+    config.maxAgeNs = ttlMs * kNsPerMs;
+    config.maxMsgsPerSubject = history <= 0 ? 1 : history;
+    config.maxMsgSize = maxValueSize <= 0 ? -1 : maxValueSize;
+    config.storage = storageName(storage);
+    config.numReplicas = replicas <= 0 ? 1 : replicas;
+    // The duplicate window may not exceed max_age (10052): 2 min, or the TTL when that is shorter.
+    const qint64 windowMs = ttlMs > 0 && ttlMs < kDefaultDuplicateWindowMs ? ttlMs : kDefaultDuplicateWindowMs;
+    config.duplicateWindowNs = windowMs * kNsPerMs;
+    config.placement = placement;
+    config.republish = republish;
+    config.allowRollupHeaders = true;
+    config.denyDelete = true;
+    config.denyPurge = false;
+    config.allowDirect = true;
+    config.mirrorDirect = false;
+    if (serverInfo.versionAtLeast(2, 7, 2))
+        config.discard = u"new"_s;
+    if (!mirror.isEmpty()) {
+        // A mirror has no subjects of its own; reads go through the origin's subjects.
+        config.mirror = withStreamPrefix(mirror);
+        config.mirrorDirect = true;
+    } else if (!sources.isEmpty()) {
+        for (const JsStreamSource &source : sources)
+            config.sources.append(withStreamPrefix(source));
+    }
+    if (mirror.isEmpty())
+        config.subjects = QStringList{QString::fromUtf8(KvNames::subjectPrefix(bucket)) + u'>'};
+    return config;
+}
+
+KvBucketConfig KvBucketConfig::fromStreamConfig(const JsStreamConfig &config)
+{
+    KvBucketConfig kv;
+    kv.bucket = KvNames::bucketFromStream(config.name);
+    kv.description = config.description;
+    kv.history = int(config.maxMsgsPerSubject);
+    kv.ttlMs = config.maxAgeNs / kNsPerMs;
+    kv.maxBytes = config.maxBytes;
+    kv.maxValueSize = config.maxMsgSize;
+    kv.storage = config.storage == "memory"_L1 ? Storage::Memory : Storage::File;
+    kv.replicas = config.numReplicas;
+    kv.placement = config.placement;
+    kv.republish = config.republish;
+    kv.mirror = config.mirror;
+    kv.sources = config.sources;
+    return kv;
+}

@@ -1,0 +1,40 @@
+#pragma once
+
+#include "jsstreamconfig.h"
+
+#include <QtCore/QMetaType>
+#include <QtCore/QString>
+
+class NatsServerInfo;
+
+// A bucket's settings, and their mapping onto the backing stream exactly as nats.go's CreateKeyValue
+// builds it (docs/nats-protocol.md §5.2), so buckets made here and by the official clients are alike.
+struct KvBucketConfig
+{
+    static constexpr int MaxHistory = 64;
+
+    enum class Storage { File, Memory };
+
+    QString bucket;
+    QString description;
+    int history = 1;          // revisions kept per key, 1..64
+    qint64 ttlMs = 0;         // 0: values never expire
+    qint64 maxBytes = -1;     // -1: unlimited
+    qint64 maxValueSize = -1; // -1: unlimited; counts headers too
+    Storage storage = Storage::File;
+    int replicas = 1;
+    JsPlacement placement;
+    JsRepublish republish;
+    JsStreamSource mirror;          // the bucket mirrors another one (its name, with or without KV_)
+    QList<JsStreamSource> sources;  // the bucket collects from others
+
+    // Why the config cannot be used (bucket name, history range, negative sizes...), or an empty string.
+    QString validate() const;
+    // The stream config to create or update; serverInfo decides discard:new (servers >= 2.7.2).
+    JsStreamConfig toStreamConfig(const NatsServerInfo &serverInfo) const;
+    static KvBucketConfig fromStreamConfig(const JsStreamConfig &config);
+
+    static QString storageName(Storage storage);
+};
+
+Q_DECLARE_METATYPE(KvBucketConfig)

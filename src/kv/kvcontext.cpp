@@ -1,0 +1,272 @@
+#include "kvcontext.h"
+
+#include "jetstreamcontext.h"
+#include "kvbucket.h"
+#include "kvnames.h"
+#include "natsconnection.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+KvContext::KvContext(JetStreamContext *context, QObject *parent)
+    : QObject(parent)
+    , m_context(context)
+{
+}
+
+KvContext::~KvContext() = default;
+
+JetStreamContext *KvContext::jetStream() const
+{
+    return m_context;
+}
+
+KvReply *KvContext::newReply()
+{
+    auto *reply = new KvReply(this);
+    if (!m_context)
+        reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("the connection is gone")));
+    return reply;
+}
+
+NatsError KvContext::bucketError(const NatsError &error, const QString &bucket) const
+{
+    if (error.code() == NatsError::StreamNotFound)
+        return NatsError(NatsError::BucketNotFound, tr("bucket \"%1\" not found").arg(bucket), error.jsErrorCode());
+    return error;
+}
+
+bool KvContext::failIfInvalid(KvReply *reply, const KvBucketConfig &config)
+{
+    const QString problem = config.validate();
+    if (problem.isEmpty())
+        return false;
+    const bool badName = !KvNames::validateBucketName(config.bucket).isEmpty();
+    const bool badHistory = config.history > KvBucketConfig::MaxHistory;
+    reply->finishWithErrorLater(NatsError(badName ? NatsError::InvalidBucketName
+                                                  : (badHistory ? NatsError::HistoryTooLarge : NatsError::InvalidBucketConfig),
+                                          problem));
+    return true;
+}
+
+void KvContext::finishWithStreamInfo(KvReply *reply, JsApiReply *info)
+{
+    info->deleteLater();
+    if (reply->isFinished())
+        return;
+    if (info->error() != NatsError::NoError) {
+        reply->finishWithError(bucketError(info->errorInfo(), KvNames::bucketFromStream(info->streamInfo().config.name)));
+        return;
+    }
+    reply->finishWithStatus(KvBucketStatus::fromStreamInfo(info->streamInfo()));
+}
+
+KvReply *KvContext::createBucket(const KvBucketConfig &config)
+{
+    KvReply *reply = newReply();
+    if (!m_context || failIfInvalid(reply, config))
+        return reply;
+    // Ask $JS.API.INFO first, as nats.go does: a server without JetStream fails clearly here.
+    JsApiReply *account = m_context->accountInfo();
+    connect(account, &NatsReply::finished, reply, [this, reply, account, config] {
+        account->deleteLater();
+        if (account->error() != NatsError::NoError)
+            reply->finishWithError(account->errorInfo());
+        else
+            createStream(reply, config);
+    });
+    return reply;
+}
+
+void KvContext::createStream(KvReply *reply, const KvBucketConfig &config)
+{
+    const JsStreamConfig wanted = config.toStreamConfig(m_context->connection()->serverInfo());
+    JsApiReply *create = m_context->createStream(wanted);
+    connect(create, &NatsReply::finished, reply, [this, reply, create, config, wanted] {
+        if (create->error() == NatsError::StreamNameInUse) {
+            create->deleteLater();
+            resolveExisting(reply, config, wanted);
+            return;
+        }
+        finishWithStreamInfo(reply, create);
+    });
+}
+
+void KvContext::resolveExisting(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &wanted)
+{
+    // The bucket exists with another config. If only "discard" differs it was made by an older client
+    // (discard:old); bring it up to date as nats.go does. Anything else is a real conflict.
+    JsApiReply *info = m_context->streamInfo(wanted.name);
+    connect(info, &NatsReply::finished, reply, [this, reply, info, config, wanted] {
+        info->deleteLater();
+        if (info->error() != NatsError::NoError) {
+            reply->finishWithError(bucketError(info->errorInfo(), config.bucket));
+            return;
+        }
+        JsStreamConfig existing = info->streamInfo().config;
+        existing.discard = wanted.discard;
+        const QJsonObject wantedJson = wanted.toJson();
+        const QJsonObject existingJson = existing.toJson();
+        const QStringList keys = wantedJson.keys();
+        const bool onlyDiscard = std::all_of(keys.cbegin(), keys.cend(), [&](const QString &key) {
+            return existingJson.value(key) == wantedJson.value(key);
+        });
+        if (!onlyDiscard) {
+            reply->finishWithError(NatsError(NatsError::StreamNameInUse,
+                                             tr("bucket \"%1\" already exists with a different configuration").arg(config.bucket),
+                                             10058));
+            return;
+        }
+        JsApiReply *update = m_context->updateStream(wanted);
+        connect(update, &NatsReply::finished, reply, [this, reply, update] { finishWithStreamInfo(reply, update); });
+    });
+}
+
+KvReply *KvContext::updateBucket(const KvBucketConfig &config)
+{
+    KvReply *reply = newReply();
+    if (!m_context || failIfInvalid(reply, config))
+        return reply;
+    updateStream(reply, config, false);
+    return reply;
+}
+
+KvReply *KvContext::createOrUpdateBucket(const KvBucketConfig &config)
+{
+    KvReply *reply = newReply();
+    if (!m_context || failIfInvalid(reply, config))
+        return reply;
+    updateStream(reply, config, true);
+    return reply;
+}
+
+void KvContext::updateStream(KvReply *reply, const KvBucketConfig &config, bool createIfMissing)
+{
+    // Start from the stream's current config so settings this client does not know survive the update.
+    JsApiReply *info = m_context->streamInfo(KvNames::streamName(config.bucket));
+    connect(info, &NatsReply::finished, reply, [this, reply, info, config, createIfMissing] {
+        info->deleteLater();
+        if (info->error() == NatsError::StreamNotFound && createIfMissing) {
+            createStream(reply, config);
+            return;
+        }
+        if (info->error() != NatsError::NoError) {
+            reply->finishWithError(bucketError(info->errorInfo(), config.bucket));
+            return;
+        }
+        QJsonObject merged = info->streamInfo().config.toJson();
+        const QJsonObject wanted = config.toStreamConfig(m_context->connection()->serverInfo()).toJson();
+        for (auto it = wanted.begin(); it != wanted.end(); ++it)
+            merged.insert(it.key(), it.value());
+        // Fields the new config leaves out (description, placement...) were cleared on purpose.
+        for (const QString &optional : {u"description"_s, u"placement"_s, u"republish"_s, u"sources"_s, u"mirror"_s}) {
+            if (!wanted.contains(optional))
+                merged.remove(optional);
+        }
+        JsApiReply *update = m_context->updateStream(JsStreamConfig::fromJson(merged));
+        connect(update, &NatsReply::finished, reply, [this, reply, update] { finishWithStreamInfo(reply, update); });
+    });
+}
+
+KvReply *KvContext::bucketStatus(const QString &bucket)
+{
+    KvReply *reply = newReply();
+    if (!m_context)
+        return reply;
+    const QString problem = KvNames::validateBucketName(bucket);
+    if (!problem.isEmpty()) {
+        reply->finishWithErrorLater(NatsError(NatsError::InvalidBucketName, problem));
+        return reply;
+    }
+    JsApiReply *info = m_context->streamInfo(KvNames::streamName(bucket));
+    connect(info, &NatsReply::finished, reply, [this, reply, info, bucket] {
+        info->deleteLater();
+        if (info->error() != NatsError::NoError) {
+            reply->finishWithError(bucketError(info->errorInfo(), bucket));
+            return;
+        }
+        const JsStreamInfo streamInfo = info->streamInfo();
+        if (streamInfo.config.maxMsgsPerSubject < 1) {
+            reply->finishWithError(NatsError(NatsError::NotKeyValueBucket,
+                                             tr("stream \"%1\" is not a valid key-value bucket").arg(streamInfo.config.name)));
+            return;
+        }
+        reply->finishWithStatus(KvBucketStatus::fromStreamInfo(streamInfo));
+    });
+    return reply;
+}
+
+KvReply *KvContext::deleteBucket(const QString &bucket)
+{
+    KvReply *reply = newReply();
+    if (!m_context)
+        return reply;
+    const QString problem = KvNames::validateBucketName(bucket);
+    if (!problem.isEmpty()) {
+        reply->finishWithErrorLater(NatsError(NatsError::InvalidBucketName, problem));
+        return reply;
+    }
+    JsApiReply *remove = m_context->deleteStream(KvNames::streamName(bucket));
+    connect(remove, &NatsReply::finished, reply, [this, reply, remove, bucket] {
+        remove->deleteLater();
+        if (remove->error() != NatsError::NoError)
+            reply->finishWithError(bucketError(remove->errorInfo(), bucket));
+        else
+            reply->finishWithRevision(0);
+    });
+    return reply;
+}
+
+KvReply *KvContext::bucketNames()
+{
+    KvReply *reply = newReply();
+    if (!m_context)
+        return reply;
+    JsApiReply *names = m_context->streamNames(u"$KV.*.>"_s);
+    connect(names, &NatsReply::finished, reply, [reply, names] {
+        names->deleteLater();
+        if (names->error() != NatsError::NoError) {
+            reply->finishWithError(names->errorInfo());
+            return;
+        }
+        QStringList buckets;
+        for (const QString &stream : names->streamNames()) {
+            const QString bucket = KvNames::bucketFromStream(stream);
+            if (!bucket.isEmpty())
+                buckets.append(bucket);
+        }
+        buckets.sort();
+        reply->finishWithBucketNames(buckets);
+    });
+    return reply;
+}
+
+KvReply *KvContext::bucketStatuses()
+{
+    KvReply *reply = newReply();
+    if (!m_context)
+        return reply;
+    JsApiReply *list = m_context->listStreams(u"$KV.*.>"_s);
+    connect(list, &NatsReply::finished, reply, [reply, list] {
+        list->deleteLater();
+        if (list->error() != NatsError::NoError) {
+            reply->finishWithError(list->errorInfo());
+            return;
+        }
+        QList<KvBucketStatus> statuses;
+        for (const JsStreamInfo &info : list->streams()) {
+            if (!KvNames::bucketFromStream(info.config.name).isEmpty() && info.config.maxMsgsPerSubject >= 1)
+                statuses.append(KvBucketStatus::fromStreamInfo(info));
+        }
+        std::sort(statuses.begin(), statuses.end(),
+                  [](const KvBucketStatus &a, const KvBucketStatus &b) { return a.bucket < b.bucket; });
+        reply->finishWithStatuses(statuses);
+    });
+    return reply;
+}
+
+KvBucket *KvContext::bucket(const QString &name, QObject *parent)
+{
+    return new KvBucket(m_context, name, parent ? parent : this);
+}

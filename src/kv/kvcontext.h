@@ -1,0 +1,53 @@
+#pragma once
+
+#include "kvbucketconfig.h"
+#include "kvreply.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+
+class JetStreamContext;
+class JsApiReply;
+class KvBucket;
+struct JsStreamConfig;
+
+// The buckets of an account (nats.net's NatsKVContext): create, update, inspect, list and delete them,
+// and open one. Replies are parented to the context; the caller deletes them when finished.
+class KvContext : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit KvContext(JetStreamContext *context, QObject *parent = nullptr);
+    ~KvContext() override;
+
+    JetStreamContext *jetStream() const;
+
+    // Result: status(). Creating a bucket that exists with the same settings succeeds; with different
+    // settings it fails with StreamNameInUse.
+    KvReply *createBucket(const KvBucketConfig &config);
+    // Changes an existing bucket (storage cannot change). BucketNotFound when it does not exist.
+    KvReply *updateBucket(const KvBucketConfig &config);
+    KvReply *createOrUpdateBucket(const KvBucketConfig &config);
+    // Result: status(). BucketNotFound, or NotKeyValueBucket for a stream that is not a bucket.
+    KvReply *bucketStatus(const QString &bucket);
+    KvReply *deleteBucket(const QString &bucket);
+    // Result: bucketNames(), sorted.
+    KvReply *bucketNames();
+    // Result: statuses(), sorted by bucket name.
+    KvReply *bucketStatuses();
+
+    // A bucket handle parented to parent (this context when null). It binds on first use.
+    KvBucket *bucket(const QString &name, QObject *parent = nullptr);
+
+private:
+    KvReply *newReply();
+    bool failIfInvalid(KvReply *reply, const KvBucketConfig &config);
+    void createStream(KvReply *reply, const KvBucketConfig &config);
+    void resolveExisting(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &wanted);
+    void updateStream(KvReply *reply, const KvBucketConfig &config, bool createIfMissing);
+    void finishWithStreamInfo(KvReply *reply, JsApiReply *info);
+    NatsError bucketError(const NatsError &error, const QString &bucket) const;
+
+    QPointer<JetStreamContext> m_context;
+};

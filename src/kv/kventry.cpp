@@ -1,0 +1,57 @@
+#include "kventry.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QStringDecoder>
+
+using namespace Qt::StringLiterals;
+
+QString KvEntry::operationName(Operation operation)
+{
+    switch (operation) {
+    case Operation::Put: return u"PUT"_s;
+    case Operation::Delete: return u"DEL"_s;
+    case Operation::Purge: return u"PURGE"_s;
+    }
+    return u"PUT"_s;
+}
+
+KvEntry::Operation KvEntry::operationFromHeader(const QByteArray &value)
+{
+    if (value == "DEL")
+        return Operation::Delete;
+    if (value == "PURGE")
+        return Operation::Purge;
+    return Operation::Put;
+}
+
+bool KvEntry::toText(QString *text, QString *errorMessage) const
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringConverter::Flag::Stateless);
+    const QString decoded = decoder.decode(value);
+    if (decoder.hasError()) {
+        if (errorMessage)
+            *errorMessage = QCoreApplication::translate("KvEntry", "value of key \"%1\" at revision %2 is not valid UTF-8 text")
+                                .arg(key)
+                                .arg(revision);
+        return false;
+    }
+    *text = decoded;
+    return true;
+}
+
+bool KvEntry::toJson(QJsonDocument *document, QString *errorMessage) const
+{
+    QJsonParseError parseError;
+    const QJsonDocument parsed = QJsonDocument::fromJson(value, &parseError);
+    if (parseError.error != QJsonParseError::NoError) {
+        if (errorMessage)
+            *errorMessage = QCoreApplication::translate("KvEntry", "value of key \"%1\" at revision %2 is not valid JSON: %3 at byte %4")
+                                .arg(key)
+                                .arg(revision)
+                                .arg(parseError.errorString())
+                                .arg(parseError.offset);
+        return false;
+    }
+    *document = parsed;
+    return true;
+}

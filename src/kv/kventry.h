@@ -1,0 +1,44 @@
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QDateTime>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QMetaType>
+#include <QtCore/QObject>
+#include <QtCore/QString>
+
+// One revision of a key: a value (Put), or a delete or purge marker.
+class KvEntry
+{
+    Q_GADGET
+
+public:
+    enum class Operation { Put, Delete, Purge };
+    Q_ENUM(Operation)
+
+    QString bucket;
+    QString key;
+    QByteArray value;        // empty for markers and for meta-only watches
+    quint64 revision = 0;    // the stream sequence
+    quint64 delta = 0;       // in a watch: how many newer entries are pending after this one
+    QDateTime created;
+    Operation operation = Operation::Put;
+    qint64 valueSize = -1;   // for meta-only watches, from Nats-Msg-Size; else -1 (use value.size())
+
+    bool isDeleted() const { return operation != Operation::Put; }
+    qint64 size() const { return valueSize >= 0 ? valueSize : value.size(); }
+
+    // "PUT", "DEL", "PURGE" as on the wire and in natscli.
+    static QString operationName(Operation operation);
+    // From the KV-Operation header value; anything else is a Put.
+    static Operation operationFromHeader(const QByteArray &value);
+
+    // The value as UTF-8 text; false (and *errorMessage says why, naming key and revision) when it is not.
+    bool toText(QString *text, QString *errorMessage = nullptr) const;
+    // The value as JSON; false (and *errorMessage names key, revision, and the parse error) when it is not.
+    bool toJson(QJsonDocument *document, QString *errorMessage = nullptr) const;
+
+    bool operator==(const KvEntry &other) const = default;
+};
+
+Q_DECLARE_METATYPE(KvEntry)

@@ -1,0 +1,104 @@
+#include "kvnames.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QStringList>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("KvNames", text);
+}
+
+bool isBucketChar(QChar c)
+{
+    return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'_' || c == u'-';
+}
+
+bool isKeyChar(QChar c)
+{
+    return isBucketChar(c) || c == u'/' || c == u'=' || c == u'.';
+}
+
+QString describeChar(QChar c)
+{
+    if (c == u' ')
+        return tr("a space");
+    if (c.unicode() < 0x20 || c.unicode() == 0x7f)
+        return tr("a control character (U+%1)").arg(uint(c.unicode()), 4, 16, QChar(u'0')).toUpper();
+    return u"\"%1\""_s.arg(c);
+}
+
+QString checkTokens(const QString &text, bool allowWildcards)
+{
+    if (text.startsWith(u'.'))
+        return tr("starts with a dot");
+    if (text.endsWith(u'.'))
+        return tr("ends with a dot");
+    const QStringList tokens = text.split(u'.');
+    for (qsizetype i = 0; i < tokens.size(); ++i) {
+        const QString &token = tokens[i];
+        if (token.isEmpty())
+            return tr("has an empty token between dots");
+        if (allowWildcards && (token == "*"_L1 || (token == ">"_L1 && i == tokens.size() - 1)))
+            continue;
+        if (allowWildcards && token == ">"_L1)
+            return tr("has \">\" before the last token");
+        for (const QChar c : token) {
+            if (!isKeyChar(c))
+                return tr("contains %1; allowed are letters, digits and - / _ = .").arg(describeChar(c));
+        }
+    }
+    return {};
+}
+
+} // namespace
+
+namespace KvNames {
+
+QString validateBucketName(const QString &name)
+{
+    if (name.isEmpty())
+        return tr("bucket name is empty");
+    for (const QChar c : name) {
+        if (!isBucketChar(c))
+            return tr("bucket name \"%1\" is not valid: it contains %2; allowed are letters, digits, - and _")
+                .arg(name, describeChar(c));
+    }
+    return {};
+}
+
+QString validateKey(const QString &key)
+{
+    if (key.isEmpty())
+        return tr("key is empty");
+    const QString problem = checkTokens(key, false);
+    return problem.isEmpty() ? QString() : tr("key \"%1\" is not valid: it %2").arg(key, problem);
+}
+
+QString validateKeyFilter(const QString &pattern)
+{
+    if (pattern.isEmpty())
+        return tr("key filter is empty");
+    const QString problem = checkTokens(pattern, true);
+    return problem.isEmpty() ? QString() : tr("key filter \"%1\" is not valid: it %2").arg(pattern, problem);
+}
+
+QString streamName(const QString &bucket)
+{
+    return "KV_"_L1 + bucket;
+}
+
+QByteArray subjectPrefix(const QString &bucket)
+{
+    return "$KV." + bucket.toUtf8() + '.';
+}
+
+QString bucketFromStream(const QString &stream)
+{
+    return stream.startsWith("KV_"_L1) ? stream.mid(3) : QString();
+}
+
+} // namespace KvNames

@@ -1,0 +1,204 @@
+#include "kvwatcher.h"
+
+#include "jetstreamcontext.h"
+#include "jsorderedconsumer.h"
+#include "kvnames.h"
+#include "natslogging.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QTimer>
+
+using namespace Qt::StringLiterals;
+
+QString KvWatchOptions::validate() const
+{
+    const auto tr = [](const char *text) { return QCoreApplication::translate("KvWatchOptions", text); };
+    if (includeHistory && updatesOnly)
+        return tr("\"include history\" and \"updates only\" cannot be combined");
+    if (resumeFromRevision > 0 && (includeHistory || updatesOnly))
+        return tr("\"resume from revision\" cannot be combined with \"include history\" or \"updates only\"");
+    if (idleHeartbeatMs < 100)
+        return tr("the idle heartbeat must be at least 100 ms");
+    return {};
+}
+
+KvWatcher::KvWatcher(JetStreamContext *context, const QString &bucket, const QByteArray &subjectPrefix,
+                     const QStringList &filters, const KvWatchOptions &options, QObject *parent)
+    : QObject(parent)
+    , m_context(context)
+    , m_bucket(bucket)
+    , m_subjectPrefix(subjectPrefix)
+    , m_filters(filters.isEmpty() ? QStringList{u">"_s} : filters)
+    , m_options(options)
+{
+    QString problem = options.validate();
+    for (const QString &filter : std::as_const(m_filters)) {
+        if (problem.isEmpty())
+            problem = KvNames::validateKeyFilter(filter);
+    }
+    if (!problem.isEmpty()) {
+        const NatsError error(NatsError::InvalidArgument, problem);
+        QTimer::singleShot(0, this, [this, error] { fail(error); });
+        return;
+    }
+    m_filters.removeDuplicates();
+    for (const QString &filter : std::as_const(m_filters))
+        startFeed(filter);
+}
+
+KvWatcher::~KvWatcher()
+{
+    const bool blocked = blockSignals(true);
+    stop();
+    blockSignals(blocked);
+}
+
+void KvWatcher::startFeed(const QString &filter)
+{
+    // nats-server 2.9 takes a single filter per consumer, so each filter gets its own ordered consumer.
+    using Policy = JsOrderedConsumerConfig::DeliverPolicy;
+    JsOrderedConsumerConfig config;
+    config.stream = KvNames::streamName(m_bucket);
+    config.filterSubject = m_subjectPrefix + filter.toUtf8();
+    config.headersOnly = m_options.metaOnly;
+    config.idleHeartbeatMs = m_options.idleHeartbeatMs;
+    if (m_options.resumeFromRevision > 0) {
+        config.deliverPolicy = Policy::ByStartSequence;
+        config.startSequence = m_options.resumeFromRevision;
+    } else if (m_options.updatesOnly) {
+        config.deliverPolicy = Policy::New;
+    } else if (m_options.includeHistory) {
+        config.deliverPolicy = Policy::All;
+    } else {
+        config.deliverPolicy = Policy::LastPerSubject;
+    }
+
+    const qsizetype index = m_feeds.size();
+    JsOrderedConsumer *consumer = m_context->orderedConsumer(config);
+    consumer->setParent(this);
+    m_feeds.append(Feed{consumer, 0, false});
+    connect(consumer, &JsOrderedConsumer::messageReceived, this,
+            [this, index](const NatsMessage &message, const JsDeliveryInfo &info) { onMessage(index, message, info); });
+    connect(consumer, &JsOrderedConsumer::caughtUp, this, [this, index] { onCaughtUp(index); });
+    connect(consumer, &JsOrderedConsumer::errorOccurred, this, [this, index] { onFeedFailed(index); });
+    connect(consumer, &JsOrderedConsumer::stateChanged, this, &KvWatcher::updateState);
+    connect(consumer, &JsOrderedConsumer::recovering, this, &KvWatcher::recovering);
+}
+
+void KvWatcher::onMessage(qsizetype feedIndex, const NatsMessage &message, const JsDeliveryInfo &info)
+{
+    Feed &feed = m_feeds[feedIndex];
+    feed.lastDelta = info.pending;
+
+    // The key is the stream subject after "$KV.<bucket>."; a message with nothing after it is no entry.
+    const qsizetype prefixAt = message.subject().indexOf(m_subjectPrefix);
+    if (prefixAt < 0 || message.subject().size() <= prefixAt + m_subjectPrefix.size())
+        return;
+    KvEntry entry;
+    entry.bucket = m_bucket;
+    entry.key = QString::fromUtf8(message.subject().mid(prefixAt + m_subjectPrefix.size()));
+    entry.revision = info.streamSequence;
+    entry.delta = info.pending;
+    entry.created = info.timestamp();
+    entry.operation = KvEntry::operationFromHeader(message.headers().value("KV-Operation"));
+    entry.value = message.data();
+    if (m_options.metaOnly) {
+        bool ok = false;
+        const qint64 size = message.headers().value("Nats-Msg-Size").toLongLong(&ok);
+        entry.valueSize = ok ? size : 0;
+    }
+
+    if (m_feeds.size() > 1) {
+        quint64 &last = m_lastRevisionByKey[entry.key];
+        if (entry.revision <= last)
+            return; // already delivered through an overlapping filter
+        last = entry.revision;
+    }
+    m_lastRevision = std::max(m_lastRevision, entry.revision);
+    ++m_received;
+    if (m_options.ignoreDeletes && entry.isDeleted())
+        return;
+    Q_EMIT entryReceived(entry);
+}
+
+void KvWatcher::onCaughtUp(qsizetype feedIndex)
+{
+    m_feeds[feedIndex].caughtUp = true;
+    if (m_initialDone)
+        return;
+    for (const Feed &feed : std::as_const(m_feeds)) {
+        if (!feed.caughtUp)
+            return;
+    }
+    m_initialDone = true;
+    updateState();
+    Q_EMIT initialValuesReceived();
+}
+
+void KvWatcher::onFeedFailed(qsizetype feedIndex)
+{
+    const JsOrderedConsumer *consumer = m_feeds[feedIndex].consumer;
+    if (!consumer)
+        return;
+    NatsError error(consumer->error(), consumer->errorString());
+    if (error.code() == NatsError::StreamNotFound)
+        error = NatsError(NatsError::BucketNotFound, tr("bucket \"%1\" not found").arg(m_bucket));
+    fail(error);
+}
+
+quint64 KvWatcher::pendingCount() const
+{
+    quint64 pending = 0;
+    for (const Feed &feed : m_feeds)
+        pending += feed.lastDelta;
+    return pending;
+}
+
+void KvWatcher::updateState()
+{
+    if (m_state == State::Stopped || m_state == State::Failed)
+        return;
+    bool recovering = false;
+    bool starting = false;
+    for (const Feed &feed : std::as_const(m_feeds)) {
+        if (!feed.consumer)
+            continue;
+        recovering = recovering || feed.consumer->state() == JsOrderedConsumer::State::Recovering;
+        starting = starting || feed.consumer->state() == JsOrderedConsumer::State::Creating;
+    }
+    const State next = recovering ? State::Recovering : (starting ? State::Starting : State::Watching);
+    if (next == m_state)
+        return;
+    const State previous = m_state;
+    m_state = next;
+    Q_EMIT stateChanged(next);
+    if (previous == State::Recovering && next == State::Watching)
+        Q_EMIT resumed();
+}
+
+void KvWatcher::fail(const NatsError &error)
+{
+    if (m_state == State::Failed || m_state == State::Stopped)
+        return;
+    qCDebug(lcKv).noquote() << "watch on" << m_bucket << "failed:" << error.message();
+    m_error = error;
+    for (Feed &feed : m_feeds) {
+        if (feed.consumer)
+            feed.consumer->stop();
+    }
+    m_state = State::Failed;
+    Q_EMIT stateChanged(m_state);
+    Q_EMIT errorOccurred(error.code());
+}
+
+void KvWatcher::stop()
+{
+    if (m_state == State::Stopped)
+        return;
+    for (Feed &feed : m_feeds) {
+        if (feed.consumer)
+            feed.consumer->stop();
+    }
+    m_state = State::Stopped;
+    Q_EMIT stateChanged(m_state);
+}

@@ -1,0 +1,100 @@
+#pragma once
+
+#include "kventry.h"
+#include "natserror.h"
+
+#include <QtCore/QHash>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QStringList>
+
+class JetStreamContext;
+class JsOrderedConsumer;
+struct JsDeliveryInfo;
+class NatsMessage;
+
+struct KvWatchOptions
+{
+    bool includeHistory = false;    // every kept revision, oldest first (else the latest per key)
+    bool ignoreDeletes = false;     // skip delete and purge markers
+    bool metaOnly = false;          // headers only: key, revision, operation, size, but no value
+    bool updatesOnly = false;       // only changes from now on
+    quint64 resumeFromRevision = 0; // start at this revision (e.g. after the last one seen)
+    int idleHeartbeatMs = 5000;
+
+    // Why the options do not go together (as nats.net rules), or an empty string.
+    QString validate() const;
+};
+
+// A live watch of one key, a wildcard filter ("orders.*", "orders.>"), several filters, or the whole
+// bucket. First come the initial values (latest per key, or the history), then initialValuesReceived()
+// — always, also when there are none — then every change as it happens. It survives reconnects and
+// server restarts and resumes after the last revision it delivered: no gap, no duplicate.
+class KvWatcher : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class State { Starting, Watching, Recovering, Stopped, Failed };
+    Q_ENUM(State)
+
+    // Made by KvBucket::watch(). subjectPrefix is "$KV.<bucket>." (the origin's for a mirror).
+    KvWatcher(JetStreamContext *context, const QString &bucket, const QByteArray &subjectPrefix,
+              const QStringList &filters, const KvWatchOptions &options, QObject *parent = nullptr);
+    ~KvWatcher() override;
+
+    QString bucket() const { return m_bucket; }
+    QStringList filters() const { return m_filters; }
+    KvWatchOptions options() const { return m_options; }
+    State state() const { return m_state; }
+    NatsError::Code error() const { return m_error.code(); }
+    QString errorString() const { return m_error.message(); }
+    bool initialValuesDone() const { return m_initialDone; }
+    // Highest revision delivered so far (0 before the first).
+    quint64 lastRevision() const { return m_lastRevision; }
+    quint64 receivedCount() const { return m_received; }
+    // Entries the server still has queued for this watch (from the newest delivery's delta).
+    quint64 pendingCount() const;
+
+public Q_SLOTS:
+    void stop();
+
+Q_SIGNALS:
+    void entryReceived(const KvEntry &entry);
+    void initialValuesReceived();
+    void stateChanged(KvWatcher::State state);
+    // Connection or consumer trouble: re-subscribing from revision fromRevision.
+    void recovering(quint64 fromRevision, const QString &reason);
+    void resumed();
+    void errorOccurred(NatsError::Code code);
+
+private:
+    struct Feed
+    {
+        QPointer<JsOrderedConsumer> consumer;
+        quint64 lastDelta = 0;
+        bool caughtUp = false;
+    };
+
+    void startFeed(const QString &filter);
+    void onMessage(qsizetype feedIndex, const NatsMessage &message, const JsDeliveryInfo &info);
+    void onCaughtUp(qsizetype feedIndex);
+    void onFeedFailed(qsizetype feedIndex);
+    void updateState();
+    void fail(const NatsError &error);
+
+    QPointer<JetStreamContext> m_context;
+    QString m_bucket;
+    QByteArray m_subjectPrefix;
+    QStringList m_filters;
+    KvWatchOptions m_options;
+    QList<Feed> m_feeds;
+    // With several filters the feeds may overlap: keep each key's revisions strictly increasing.
+    QHash<QString, quint64> m_lastRevisionByKey;
+    State m_state = State::Starting;
+    NatsError m_error;
+    quint64 m_lastRevision = 0;
+    quint64 m_received = 0;
+    bool m_initialDone = false;
+};
