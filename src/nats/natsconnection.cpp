@@ -291,7 +291,20 @@ void NatsConnection::onSocketError()
     } else if (socketError == QAbstractSocket::SslHandshakeFailedError
                || socketError == QAbstractSocket::SslInternalError
                || socketError == QAbstractSocket::SslInvalidUserDataError) {
-        error = NatsError(NatsError::TlsError, tr("TLS error with %1: %2").arg(where, m_socket->errorString()));
+        // With verify on, the server ends the handshake with a bare alert when it does not like our
+        // certificate (or we sent none); OpenSSL's "sslv3 alert bad certificate" alone does not say that.
+        if (m_info.tlsVerify && m_options.tlsCertFile.isEmpty()) {
+            error = NatsError(NatsError::TlsError,
+                              tr("TLS error with %1: the server requires a client certificate and none is "
+                                 "configured (%2)")
+                                  .arg(where, m_socket->errorString()));
+        } else if (m_info.tlsVerify) {
+            error = NatsError(NatsError::TlsError,
+                              tr("TLS error with %1: the server did not accept the client certificate %2 (%3)")
+                                  .arg(where, m_options.tlsCertFile, m_socket->errorString()));
+        } else {
+            error = NatsError(NatsError::TlsError, tr("TLS error with %1: %2").arg(where, m_socket->errorString()));
+        }
     } else if (socketError == QAbstractSocket::RemoteHostClosedError) {
         error = NatsError(NatsError::ConnectionLost, tr("%1 closed the connection").arg(where));
     } else {
@@ -497,6 +510,7 @@ QByteArray NatsConnection::buildConnectJson(NatsError *error)
 
     QByteArray jwt = m_options.userJwt;
     QByteArray seed = m_options.userSeed;
+    QString seedSource; // the file the seed came from, so a bad seed's message names it
     QString problem;
     if (!m_options.credentialsFile.isEmpty()) {
         NatsCredentials creds;
@@ -520,6 +534,7 @@ QByteArray NatsConnection::buildConnectJson(NatsError *error)
             for (const QByteArray &line : file.readAll().split('\n')) {
                 if (line.trimmed().startsWith("SU") || line.trimmed().startsWith("SA") || line.trimmed().startsWith("SO")) {
                     seed = line.trimmed();
+                    seedSource = m_options.nkeySeedFile;
                     break;
                 }
             }
@@ -534,7 +549,10 @@ QByteArray NatsConnection::buildConnectJson(NatsError *error)
     if (!seed.isEmpty()) {
         const NatsNKey key = NatsNKey::fromSeed(seed, &problem);
         if (!key.isValid()) {
-            *error = NatsError(NatsError::CredentialsError, tr("the NKEY seed is not valid: %1").arg(problem));
+            *error = NatsError(NatsError::CredentialsError,
+                               seedSource.isEmpty()
+                                   ? tr("the NKEY seed is not valid: %1").arg(problem)
+                                   : tr("the NKEY seed in %1 is not valid: %2").arg(seedSource, problem));
             return {};
         }
         if (m_info.nonce.isEmpty()) {

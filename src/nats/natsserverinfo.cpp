@@ -33,6 +33,7 @@ NatsServerInfo NatsServerInfo::fromJson(const QByteArray &json, bool *ok)
     info.authRequired = o.value("auth_required"_L1).toBool();
     info.tlsRequired = o.value("tls_required"_L1).toBool();
     info.tlsAvailable = o.value("tls_available"_L1).toBool();
+    info.tlsVerify = o.value("tls_verify"_L1).toBool();
     info.jetStream = o.value("jetstream"_L1).toBool();
     info.lameDuckMode = o.value("ldm"_L1).toBool();
     return info;
