@@ -1,0 +1,156 @@
+#include "bucketlistmodel.h"
+
+#include "humanformat.h"
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+BucketListModel::BucketListModel(QObject *parent)
+    : QAbstractTableModel(parent)
+{
+}
+
+int BucketListModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_statuses.size());
+}
+
+int BucketListModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant BucketListModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case BucketColumn: return tr("Bucket");
+    case DescriptionColumn: return tr("Description");
+    case CreatedColumn: return tr("Created");
+    case SizeColumn: return tr("Size");
+    case ValuesColumn: return tr("Values");
+    case LastUpdateColumn: return tr("Last Update");
+    case HistoryColumn: return tr("History");
+    case TtlColumn: return tr("TTL");
+    case StorageColumn: return tr("Storage");
+    case ReplicasColumn: return tr("Replicas");
+    default: return {};
+    }
+}
+
+QVariant BucketListModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const KvBucketStatus &status = m_statuses[index.row()];
+    switch (role) {
+    case Qt::DisplayRole:
+        return displayValue(status, index.column());
+    case Qt::ToolTipRole:
+        if (index.column() == CreatedColumn)
+            return HumanFormat::utcTime(status.created);
+        if (index.column() == LastUpdateColumn)
+            return HumanFormat::utcTime(status.lastUpdate);
+        if (index.column() == SizeColumn && status.config.maxBytes > 0)
+            return tr("%1 of %2").arg(HumanFormat::size(qint64(status.bytes)), HumanFormat::size(status.config.maxBytes));
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() == SizeColumn || index.column() == ValuesColumn || index.column() == HistoryColumn
+            || index.column() == ReplicasColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case RawValueRole:
+        return rawValue(status, index.column());
+    case BucketNameRole:
+        return status.bucket;
+    case UsageRole:
+        return status.config.maxBytes > 0 ? double(status.bytes) / double(status.config.maxBytes) : -1.0;
+    default:
+        return {};
+    }
+}
+
+QVariant BucketListModel::displayValue(const KvBucketStatus &status, int column) const
+{
+    switch (column) {
+    case BucketColumn: return status.bucket;
+    case DescriptionColumn: return status.config.description;
+    case CreatedColumn: return HumanFormat::localTime(status.created);
+    case SizeColumn: return HumanFormat::size(qint64(status.bytes));
+    case ValuesColumn: return HumanFormat::count(qint64(status.values));
+    case LastUpdateColumn: return HumanFormat::localTime(status.lastUpdate);
+    case HistoryColumn: return status.config.history;
+    case TtlColumn: return status.config.ttlMs > 0 ? HumanFormat::duration(status.config.ttlMs) : tr("none");
+    case StorageColumn: return KvBucketConfig::storageName(status.config.storage);
+    case ReplicasColumn: return status.config.replicas;
+    default: return {};
+    }
+}
+
+QVariant BucketListModel::rawValue(const KvBucketStatus &status, int column) const
+{
+    switch (column) {
+    case CreatedColumn: return status.created;
+    case SizeColumn: return qint64(status.bytes);
+    case ValuesColumn: return qint64(status.values);
+    case LastUpdateColumn: return status.lastUpdate;
+    case TtlColumn: return status.config.ttlMs;
+    default: return displayValue(status, column);
+    }
+}
+
+void BucketListModel::setStatuses(const QList<KvBucketStatus> &statuses)
+{
+    QList<KvBucketStatus> incoming = statuses;
+    std::sort(incoming.begin(), incoming.end(),
+              [](const KvBucketStatus &a, const KvBucketStatus &b) { return a.bucket < b.bucket; });
+
+    // Walk both sorted lists once: remove, update in place or insert.
+    int row = 0;
+    qsizetype next = 0;
+    while (row < m_statuses.size() || next < incoming.size()) {
+        const bool haveOld = row < m_statuses.size();
+        const bool haveNew = next < incoming.size();
+        if (haveOld && (!haveNew || m_statuses[row].bucket < incoming[next].bucket)) {
+            beginRemoveRows({}, row, row);
+            m_statuses.removeAt(row);
+            endRemoveRows();
+        } else if (haveNew && (!haveOld || incoming[next].bucket < m_statuses[row].bucket)) {
+            beginInsertRows({}, row, row);
+            m_statuses.insert(row, incoming[next]);
+            endInsertRows();
+            ++row;
+            ++next;
+        } else {
+            m_statuses[row] = incoming[next];
+            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+            ++row;
+            ++next;
+        }
+    }
+}
+
+void BucketListModel::clear()
+{
+    if (m_statuses.isEmpty())
+        return;
+    beginResetModel();
+    m_statuses.clear();
+    endResetModel();
+}
+
+KvBucketStatus BucketListModel::statusAt(int row) const
+{
+    return row >= 0 && row < m_statuses.size() ? m_statuses[row] : KvBucketStatus();
+}
+
+int BucketListModel::rowOf(const QString &bucket) const
+{
+    for (qsizetype i = 0; i < m_statuses.size(); ++i) {
+        if (m_statuses[i].bucket == bucket)
+            return int(i);
+    }
+    return -1;
+}

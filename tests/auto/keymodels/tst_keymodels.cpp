@@ -1,0 +1,206 @@
+#include "bucketlistmodel.h"
+#include "jetstreamcontext.h"
+#include "keyfilterproxymodel.h"
+#include "keylistmodel.h"
+#include "keytreemodel.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+#define WAIT_OK(expression)                                                                                  \
+    do {                                                                                                     \
+        NatsReply *waited_ = (expression);                                                                   \
+        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
+        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
+    } while (false)
+
+class tst_KeyModels final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void keyListFollowsServer();
+    void treeFollowsList();
+    void proxyFiltersAndSortsNaturally();
+    void bucketListMerges();
+    void largeBucketLoadsInBatches();
+
+private:
+    KvBucket *makeBucket(const QString &name);
+
+    NatsServerProcess m_server;
+    NatsConnection *m_connection = nullptr;
+    KvContext *m_kv = nullptr;
+};
+
+void tst_KeyModels::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    m_connection = new NatsConnection(this);
+    m_connection->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(m_connection->isConnected());
+    m_kv = new KvContext(new JetStreamContext(m_connection, this), this);
+}
+
+KvBucket *tst_KeyModels::makeBucket(const QString &name)
+{
+    KvBucketConfig config;
+    config.bucket = name;
+    config.history = 5;
+    KvReply *reply = m_kv->createBucket(config);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000))
+        return nullptr;
+    return reply->error() == NatsError::NoError ? m_kv->bucket(name, this) : nullptr;
+}
+
+void tst_KeyModels::keyListFollowsServer()
+{
+    KvBucket *bucket = makeBucket(u"live"_s);
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"a"_s, "1"));
+    WAIT_OK(bucket->put(u"b"_s, "22"));
+
+    KeyListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy finished(&model, &KeyListModel::loadingFinished);
+    model.load(bucket);
+    QVERIFY(finished.wait());
+    QCOMPARE(finished.first().first().toBool(), false);
+    QCOMPARE(model.rowCount(), 2);
+
+    // Another writer: a new key appears, a change updates its row, a delete marks it.
+    WAIT_OK(bucket->put(u"c"_s, "333"));
+    QTRY_COMPARE(model.rowCount(), 3);
+    const int c = model.rowOfKey(u"c"_s);
+    QCOMPARE(model.index(c, KeyListModel::SizeColumn).data(KeyListModel::SizeRole).toLongLong(), 3);
+    WAIT_OK(bucket->put(u"a"_s, "12345"));
+    const int a = model.rowOfKey(u"a"_s);
+    QTRY_COMPARE(model.index(a, 0).data(KeyListModel::RevisionRole).toULongLong(), 4u);
+    QCOMPARE(model.index(a, 0).data(KeyListModel::SizeRole).toLongLong(), 5);
+    WAIT_OK(bucket->remove(u"b"_s));
+    const int b = model.rowOfKey(u"b"_s);
+    QTRY_VERIFY(model.index(b, 0).data(KeyListModel::DeletedRole).toBool());
+    QCOMPARE(model.index(b, KeyListModel::OperationColumn).data().toString(), u"DEL"_s);
+}
+
+void tst_KeyModels::treeFollowsList()
+{
+    KvBucket *bucket = makeBucket(u"tree"_s);
+    QVERIFY(bucket);
+    for (const QString &key : {u"orders.1.status"_s, u"orders.2.status"_s, u"orders.2.total"_s, u"users.x"_s, u"a"_s})
+        WAIT_OK(bucket->put(key, "v"));
+
+    KeyListModel list;
+    KeyTreeModel tree(&list);
+    QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy finished(&list, &KeyListModel::loadingFinished);
+    list.load(bucket);
+    QVERIFY(finished.wait());
+    QTRY_COMPARE(tree.rowCount(), 3); // orders, users, a
+    const QModelIndex orders = tree.indexForPath(u"orders"_s);
+    QVERIFY(orders.isValid());
+    QCOMPARE(orders.data(KeyTreeModel::LiveCountRole).toInt(), 3);
+    QCOMPARE(orders.data().toString(), u"orders (3)"_s);
+    QCOMPARE(tree.rowCount(orders), 2);
+
+    // Live: a key in a new folder, a key turning into a folder, a delete lowering the counts.
+    WAIT_OK(bucket->put(u"orders.3.status"_s, "v"));
+    WAIT_OK(bucket->put(u"a.b"_s, "v"));
+    QTRY_COMPARE(tree.indexForPath(u"orders"_s).data(KeyTreeModel::LiveCountRole).toInt(), 4);
+    QTRY_VERIFY(tree.indexForPath(u"a.b"_s).isValid());
+    QCOMPARE(tree.indexForPath(u"a"_s).data(KeyTreeModel::SourceRowRole).toInt() >= 0, true);
+    WAIT_OK(bucket->remove(u"orders.2.total"_s));
+    QTRY_COMPARE(tree.indexForPath(u"orders"_s).data(KeyTreeModel::LiveCountRole).toInt(), 3);
+    QCOMPARE(tree.indexForPath(u"orders.2"_s).data(KeyTreeModel::LiveCountRole).toInt(), 1);
+}
+
+void tst_KeyModels::proxyFiltersAndSortsNaturally()
+{
+    KeyListModel list;
+    QList<KvEntry> entries;
+    for (const QString &key : {u"k10"_s, u"k2"_s, u"k1"_s, u"other"_s}) {
+        KvEntry entry;
+        entry.key = key;
+        entry.revision = quint64(entries.size() + 1);
+        entries.append(entry);
+    }
+    entries[3].operation = KvEntry::Operation::Delete;
+    list.applyEntries(entries);
+
+    KeyFilterProxyModel proxy;
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.setSourceModel(&list);
+    proxy.sort(KeyListModel::KeyColumn);
+    QCOMPARE(proxy.rowCount(), 3); // "other" is deleted
+    QCOMPARE(proxy.index(0, 0).data().toString(), u"k1"_s);
+    QCOMPARE(proxy.index(1, 0).data().toString(), u"k2"_s);
+    QCOMPARE(proxy.index(2, 0).data().toString(), u"k10"_s);
+    proxy.setShowDeleted(true);
+    QCOMPARE(proxy.rowCount(), 4);
+    proxy.setTextFilter(u"K1"_s);
+    QCOMPARE(proxy.rowCount(), 2);
+    QVERIFY(KeyFilterProxyModel::naturalCompare(u"a02"_s, u"a1"_s) > 0);
+    QVERIFY(KeyFilterProxyModel::naturalCompare(u"a"_s, u"a.b"_s) < 0);
+}
+
+void tst_KeyModels::bucketListMerges()
+{
+    QVERIFY(makeBucket(u"bl_one"_s));
+    QVERIFY(makeBucket(u"bl_two"_s));
+    BucketListModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    KvReply *list = m_kv->bucketStatuses();
+    QTRY_VERIFY(list->isFinished());
+    model.setStatuses(list->statuses());
+    const int before = model.rowCount();
+    QVERIFY(model.rowOf(u"bl_one"_s) >= 0);
+
+    WAIT_OK(m_kv->deleteBucket(u"bl_one"_s));
+    QVERIFY(makeBucket(u"bl_three"_s));
+    KvBucket *two = m_kv->bucket(u"bl_two"_s, this);
+    WAIT_OK(two->put(u"x"_s, "hello"));
+    KvReply *again = m_kv->bucketStatuses();
+    QTRY_VERIFY(again->isFinished());
+    model.setStatuses(again->statuses());
+    QCOMPARE(model.rowCount(), before);
+    QCOMPARE(model.rowOf(u"bl_one"_s), -1);
+    const int row = model.rowOf(u"bl_two"_s);
+    QCOMPARE(model.index(row, BucketListModel::ValuesColumn).data(BucketListModel::RawValueRole).toLongLong(), 1);
+    QVERIFY(model.index(row, BucketListModel::LastUpdateColumn).data().toString() != u"never"_s);
+}
+
+void tst_KeyModels::largeBucketLoadsInBatches()
+{
+    KvBucket *bucket = makeBucket(u"large"_s);
+    QVERIFY(bucket);
+    const int count = 20000;
+    QList<KvReply *> puts;
+    for (int i = 0; i < count; ++i)
+        puts.append(bucket->put(u"dev.%1.state"_s.arg(i), "x"));
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->isFinished(); }), 60000);
+
+    KeyListModel list;
+    KeyTreeModel tree(&list);
+    QSignalSpy inserts(&list, &QAbstractItemModel::rowsInserted);
+    QSignalSpy finished(&list, &KeyListModel::loadingFinished);
+    QSignalSpy progress(&list, &KeyListModel::loadingProgress);
+    list.load(bucket);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(list.rowCount(), count);
+    // Batches, not one model change per key.
+    QVERIFY2(inserts.size() < count / 100, qPrintable(QString::number(inserts.size())));
+    QVERIFY(progress.size() >= 1);
+    QCOMPARE(tree.indexForPath(u"dev"_s).data(KeyTreeModel::LiveCountRole).toInt(), count);
+}
+
+QTEST_GUILESS_MAIN(tst_KeyModels)
+
+#include "tst_keymodels.moc"
