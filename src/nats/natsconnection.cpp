@@ -392,8 +392,10 @@ void NatsConnection::handleInfo(const QByteArray &json)
     }
     const bool wasLameDuck = m_info.lameDuckMode;
     m_info = info;
-    // Messages from the server can carry a few headers more than max_payload allows clients.
-    m_parser.setMaxPayload(std::max<qsizetype>(info.maxPayload, 1024 * 1024) + 64 * 1024);
+    // max_payload binds clients, not the server: its own replies exceed it (a STREAM.INFO with 100,000
+    // subject details is over 1 MB, a STREAM.LIST page of 256 stream infos can be too), and its
+    // deliveries add headers. Keep the parser's 64 MiB guard unless the server allows more.
+    m_parser.setMaxPayload(std::max<qsizetype>(info.maxPayload + 64 * 1024, NatsProtocolParser::DefaultMaxPayload));
     addImplicitServers(info.connectUrls);
     Q_EMIT serverInfoChanged();
     if (info.lameDuckMode && !wasLameDuck)
