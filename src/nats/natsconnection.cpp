@@ -387,7 +387,15 @@ void NatsConnection::handleInfo(const QByteArray &json)
     bool ok = false;
     const NatsServerInfo info = NatsServerInfo::fromJson(json, &ok);
     if (!ok) {
-        attemptFailed(NatsError(NatsError::ProtocolError, tr("the server sent an INFO that is not valid JSON")));
+        const NatsError error(NatsError::ProtocolError,
+                              tr("protocol error from %1: the server sent an INFO that is not valid JSON")
+                                  .arg(currentServer().toDisplayString(QUrl::RemoveUserInfo)));
+        // INFO also comes at any time once connected (cluster changes, lame duck mode). attemptFailed()
+        // there dropped the socket but left the state Connected, with nothing left to ever change it.
+        if (m_handshake == Handshake::Done)
+            connectionLost(error);
+        else
+            attemptFailed(error);
         return;
     }
     const bool wasLameDuck = m_info.lameDuckMode;
