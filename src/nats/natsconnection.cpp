@@ -796,7 +796,8 @@ NatsReply *NatsConnection::drain()
         if (m_state != State::Draining || unsubscribed->error() != NatsError::NoError)
             return;
         const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
-        for (const QPointer<NatsSubscription> &subscription : subscriptions) {
+        for (const QPointer<NatsSubscription> &guarded : subscriptions) {
+            NatsSubscription *subscription = guarded.data(); // see handleServerError() on -Wnull-dereference
             if (subscription && subscription->sid() != m_responseSid) {
                 m_subscriptions.remove(subscription->sid());
                 subscription->deactivate();
@@ -1026,7 +1027,9 @@ void NatsConnection::handleServerError(const QByteArray &text)
         const QByteArray subject = open >= 0 && end > open ? text.mid(open + 1, end - open - 1) : QByteArray();
         if (text.toLower().contains("subscription")) {
             const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
-            for (const QPointer<NatsSubscription> &subscription : subscriptions) {
+            for (const QPointer<NatsSubscription> &guarded : subscriptions) {
+                // Through a plain pointer: GCC's -Wnull-dereference misreads QPointer checks at -O2.
+                NatsSubscription *subscription = guarded.data();
                 if (subscription && subscription->subject() == subject)
                     subscription->fail(error);
             }
@@ -1212,9 +1215,10 @@ void NatsConnection::expireRequests()
     }
     armRequestTimer();
     for (const PendingRequest &request : std::as_const(expired)) {
-        if (request.reply && !request.reply->isFinished()) {
-            request.reply->finishWithError(NatsError(NatsError::Timeout,
-                                                     tr("request on \"%1\" timed out").arg(QString::fromUtf8(request.subject))));
+        NatsReply *reply = request.reply.data(); // see handleServerError() on -Wnull-dereference
+        if (reply && !reply->isFinished()) {
+            reply->finishWithError(NatsError(NatsError::Timeout,
+                                             tr("request on \"%1\" timed out").arg(QString::fromUtf8(request.subject))));
         }
     }
     finishDrainIfIdle();
