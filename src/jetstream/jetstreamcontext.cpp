@@ -141,50 +141,61 @@ JsApiReply *JetStreamContext::accountInfo()
     return request("INFO");
 }
 
+JsApiReply *JetStreamContext::streamRequest(const QByteArray &apiSubject, const JsStreamConfig &config)
+{
+    JsApiReply *reply = newReply();
+    callApi(reply, apiSubject + config.name.toUtf8(), config.toJson(), -1, [](JsApiReply *r, const QJsonObject &response) {
+        r->finishWithStreamInfo(JsStreamInfo::fromJson(response), response);
+    });
+    return reply;
+}
+
 JsApiReply *JetStreamContext::createStream(const JsStreamConfig &config)
 {
-    return request("STREAM.CREATE." + config.name.toUtf8(), config.toJson());
+    return streamRequest("STREAM.CREATE.", config);
 }
 
 JsApiReply *JetStreamContext::updateStream(const JsStreamConfig &config)
 {
-    return request("STREAM.UPDATE." + config.name.toUtf8(), config.toJson());
+    return streamRequest("STREAM.UPDATE.", config);
 }
 
 JsApiReply *JetStreamContext::streamInfo(const QString &name, const QString &subjectsFilter)
 {
-    if (subjectsFilter.isEmpty())
-        return request("STREAM.INFO." + name.toUtf8());
-
-    // Subject details come in pages; merge every page's subjects into the first answer.
     JsApiReply *reply = newReply();
-    fetchStreamInfoPage(reply, name.toUtf8(), subjectsFilter, 0, std::make_shared<QJsonObject>());
+    if (subjectsFilter.isEmpty()) {
+        callApi(reply, "STREAM.INFO." + name.toUtf8(), {}, -1, [](JsApiReply *r, const QJsonObject &response) {
+            r->finishWithStreamInfo(JsStreamInfo::fromJson(response), response);
+        });
+        return reply;
+    }
+    // Subject details come in pages (100,000 subjects each on 2.9): gather them all.
+    fetchStreamInfoPage(reply, name.toUtf8(), subjectsFilter, 0, std::make_shared<StreamInfoPages>());
     return reply;
 }
 
 void JetStreamContext::fetchStreamInfoPage(JsApiReply *reply, const QByteArray &stream, const QString &subjectsFilter,
-                                           qint64 offset, const std::shared_ptr<QJsonObject> &merged)
+                                           qint64 offset, const std::shared_ptr<StreamInfoPages> &pages)
 {
     const QJsonObject body{{"subjects_filter"_L1, subjectsFilter}, {"offset"_L1, offset}};
     callApi(reply, "STREAM.INFO." + stream, body, -1,
-            [this, stream, subjectsFilter, merged](JsApiReply *r, const QJsonObject &response) {
+            [this, stream, subjectsFilter, offset, pages](JsApiReply *r, const QJsonObject &response) {
                 const QJsonObject pageSubjects = response.value("state"_L1).toObject().value("subjects"_L1).toObject();
-                if (merged->isEmpty()) {
-                    *merged = response;
+                if (offset == 0) {
+                    pages->info = JsStreamInfo::fromJson(response);
+                    pages->firstPage = response;
                 } else {
-                    QJsonObject state = merged->value("state"_L1).toObject();
-                    QJsonObject subjects = state.value("subjects"_L1).toObject();
+                    // Gathered in a hash: merging into one QJsonObject would cost O(n) per subject.
+                    QHash<QString, quint64> &subjects = pages->info.state.subjects;
                     for (auto it = pageSubjects.begin(); it != pageSubjects.end(); ++it)
-                        subjects.insert(it.key(), it.value());
-                    state.insert("subjects"_L1, subjects);
-                    merged->insert("state"_L1, state);
+                        subjects.insert(it.key(), quint64(it.value().toInteger()));
                 }
                 const qint64 total = response.value("total"_L1).toInteger();
-                const qint64 received = merged->value("state"_L1).toObject().value("subjects"_L1).toObject().size();
-                if (pageSubjects.isEmpty() || received >= total)
-                    r->finishWithResponse(*merged);
+                const qint64 next = offset + pageSubjects.size();
+                if (pageSubjects.isEmpty() || next >= total)
+                    r->finishWithStreamInfo(pages->info, pages->firstPage);
                 else
-                    fetchStreamInfoPage(r, stream, subjectsFilter, received, merged);
+                    fetchStreamInfoPage(r, stream, subjectsFilter, next, pages);
             });
 }
 
@@ -314,11 +325,9 @@ JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGe
     return reply;
 }
 
-JsApiReply *JetStreamContext::publish(const NatsMessage &message, const JsPublishOptions &options)
+void JetStreamContext::applyPublishOptions(NatsMessage *message, const JsPublishOptions &options)
 {
-    JsApiReply *reply = newReply();
-    NatsMessage outgoing = message;
-    NatsHeaders &headers = outgoing.headers();
+    NatsHeaders &headers = message->headers();
     if (!options.messageId.isEmpty())
         headers.set("Nats-Msg-Id", options.messageId);
     if (!options.expectedStream.isEmpty())
@@ -329,6 +338,13 @@ JsApiReply *JetStreamContext::publish(const NatsMessage &message, const JsPublis
         headers.set("Nats-Expected-Last-Subject-Sequence", QByteArray::number(*options.expectedLastSubjectSequence));
     if (!options.expectedLastMessageId.isEmpty())
         headers.set("Nats-Expected-Last-Msg-Id", options.expectedLastMessageId);
+}
+
+JsApiReply *JetStreamContext::publish(const NatsMessage &message, const JsPublishOptions &options)
+{
+    JsApiReply *reply = newReply();
+    NatsMessage outgoing = message;
+    applyPublishOptions(&outgoing, options);
     publishAttempt(reply, outgoing, options.timeoutMs < 0 ? m_timeoutMs : options.timeoutMs, kPublishRetries);
     return reply;
 }

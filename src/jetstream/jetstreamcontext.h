@@ -4,11 +4,10 @@
 #include "jsstreamconfig.h"
 #include "natsmessage.h"
 
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
-
-#include <QtCore/QJsonArray>
 
 #include <functional>
 #include <memory>
@@ -74,12 +73,14 @@ public:
     // A raw API request: apiSubject is what follows the prefix ("STREAM.INFO.KV_x"). Result: response().
     JsApiReply *request(const QByteArray &apiSubject, const QJsonObject &body = {}, int timeoutMs = -1);
 
-    // $JS.API.INFO. Result: response(). Fails with JetStreamNotEnabled when JetStream is off.
+    // $JS.API.INFO. Result: accountInfo() (and response()). Fails with JetStreamNotEnabled when
+    // JetStream is off (a 503 from the server, at once, not a timeout).
     JsApiReply *accountInfo();
     // Result: streamInfo().
     JsApiReply *createStream(const JsStreamConfig &config);
     JsApiReply *updateStream(const JsStreamConfig &config);
-    // With subjectsFilter, state.subjects lists matching subjects with message counts (all pages).
+    // Result: streamInfo(). With subjectsFilter, state.subjects lists matching subjects with message
+    // counts, gathered from every page.
     JsApiReply *streamInfo(const QString &name, const QString &subjectsFilter = {});
     // Result: response() {"success":true}.
     JsApiReply *deleteStream(const QString &name);
@@ -97,6 +98,8 @@ public:
     // Publishes to a stream and waits for its ack. Result: pubAck(). A 503 (no stream captures the
     // subject, or a leader election) is retried twice 250 ms apart, then NoStreamResponse.
     JsApiReply *publish(const NatsMessage &message, const JsPublishOptions &options = {});
+    // Adds the headers options asks for to message, as publish() does (to size a message before sending).
+    static void applyPublishOptions(NatsMessage *message, const JsPublishOptions &options);
 
     // CONSUMER.CREATE (legacy endpoint, server-named ephemeral) / CONSUMER.DELETE. Result: response().
     JsApiReply *createConsumer(const QString &stream, const QJsonObject &config);
@@ -108,6 +111,12 @@ public:
 private:
     using ResponseHandler = std::function<void(JsApiReply *reply, const QJsonObject &response)>;
 
+    struct StreamInfoPages
+    {
+        JsStreamInfo info; // subjects of every page merged into info.state.subjects
+        QJsonObject firstPage;
+    };
+
     JsApiReply *newReply();
     // Sends a request and hands a successful JSON answer to onResponse; errors finish the reply.
     void callApi(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body, int timeoutMs,
@@ -116,7 +125,8 @@ private:
     void fetchPage(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body, qint64 offset,
                    const std::shared_ptr<QJsonArray> &items);
     void fetchStreamInfoPage(JsApiReply *reply, const QByteArray &stream, const QString &subjectsFilter,
-                             qint64 offset, const std::shared_ptr<QJsonObject> &merged);
+                             qint64 offset, const std::shared_ptr<StreamInfoPages> &pages);
+    JsApiReply *streamRequest(const QByteArray &apiSubject, const JsStreamConfig &config);
     void publishAttempt(JsApiReply *reply, const NatsMessage &message, int timeoutMs, int retriesLeft);
     NatsError translateTransportError(const NatsReply *inner, const QByteArray &subject) const;
 

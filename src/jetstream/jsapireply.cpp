@@ -42,6 +42,19 @@ void JsApiReply::finishWithResponse(const QJsonObject &response)
     finishSuccess();
 }
 
+JsStreamInfo JsApiReply::streamInfo() const
+{
+    return m_hasStreamInfo ? m_streamInfo : JsStreamInfo::fromJson(m_response);
+}
+
+void JsApiReply::finishWithStreamInfo(const JsStreamInfo &info, const QJsonObject &response)
+{
+    m_streamInfo = info;
+    m_hasStreamInfo = true;
+    m_response = response;
+    finishSuccess();
+}
+
 void JsApiReply::finishWithNames(const QStringList &names)
 {
     m_names = names;

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "jsaccountinfo.h"
 #include "jspuback.h"
 #include "jsstoredmessage.h"
 #include "jsstreaminfo.h"
@@ -18,8 +19,11 @@ class JsApiReply : public NatsReply
 public:
     explicit JsApiReply(QObject *parent = nullptr);
 
+    // The JSON answer (for a paged stream info with subjects: the first page).
     QJsonObject response() const { return m_response; }
-    JsStreamInfo streamInfo() const { return JsStreamInfo::fromJson(m_response); }
+    // For stream create/update/info; with a subjects filter state.subjects holds every page's subjects.
+    JsStreamInfo streamInfo() const;
+    JsAccountInfo accountInfo() const { return JsAccountInfo::fromJson(m_response); }
     QStringList streamNames() const { return m_names; }
     QList<JsStreamInfo> streams() const { return m_streams; }
     JsStoredMessage storedMessage() const { return m_storedMessage; }
@@ -31,6 +35,7 @@ public:
 
     // For JetStreamContext: store the result and finish.
     void finishWithResponse(const QJsonObject &response);
+    void finishWithStreamInfo(const JsStreamInfo &info, const QJsonObject &response);
     void finishWithNames(const QStringList &names);
     void finishWithStreams(const QList<JsStreamInfo> &streams);
     void finishWithStoredMessage(const JsStoredMessage &message);
@@ -38,6 +43,8 @@ public:
 
 private:
     QJsonObject m_response;
+    JsStreamInfo m_streamInfo;
+    bool m_hasStreamInfo = false; // else streamInfo() parses m_response
     QStringList m_names;
     QList<JsStreamInfo> m_streams;
     JsStoredMessage m_storedMessage;

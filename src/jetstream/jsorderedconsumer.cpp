@@ -97,13 +97,18 @@ void JsOrderedConsumer::create()
 {
     if (m_state == State::Stopped || m_state == State::Failed || !m_context || !m_context->connection())
         return;
+    NatsConnection *connection = m_context->connection();
+    if (m_createdOnce && connection->state() == NatsConnection::State::Reconnecting)
+        return; // the reconnected() handler re-creates it; a request now would only wait in the buffer
     const int generation = ++m_createGeneration;
     m_createPending = true;
     m_expectedConsumerSequence = 1;
 
+    // A retry after a failed create must not leave the previous attempt's subscription behind.
+    dropSubscription();
     // Subscribe before asking for the consumer: deliveries can arrive before the create reply.
     m_deliverSubject = NatsConnection::newInbox();
-    m_subscription = m_context->connection()->subscribe(m_deliverSubject);
+    m_subscription = connection->subscribe(m_deliverSubject);
     connect(m_subscription, &NatsSubscription::messageReceived, this, &JsOrderedConsumer::onMessage);
 
     JsOrderedConsumerConfig config = m_config;
@@ -131,28 +136,38 @@ void JsOrderedConsumer::onCreated(const QJsonObject &info)
     m_consumerName = info.value("name"_L1).toString();
     const quint64 pending = quint64(info.value("num_pending"_L1).toInteger());
     const quint64 delivered = quint64(info.value("delivered"_L1).toObject().value("consumer_seq"_L1).toInteger());
-    const bool first = m_state == State::Creating;
-    if (first)
+    if (!m_createdOnce)
         m_initialPending = pending + delivered;
+    m_createdOnce = true;
     qCDebug(lcJetStream) << "ordered consumer" << m_consumerName << "on" << m_config.stream << "pending" << pending;
     m_active = true;
-    setState(State::Active);
-    if (!first)
-        Q_EMIT recovered();
+    setActive();
     // Nothing to deliver (empty stream, no match, deliver "new"): caught up at once.
     if (!m_caughtUp && pending + delivered == 0)
         markCaughtUp();
 }
 
+void JsOrderedConsumer::setActive()
+{
+    // Deliveries often arrive before the create reply: whichever comes first shows the consumer works.
+    const State previous = m_state;
+    if (previous != State::Creating && previous != State::Recovering)
+        return;
+    setState(State::Active);
+    if (previous == State::Recovering)
+        Q_EMIT recovered();
+}
+
 void JsOrderedConsumer::onCreateFailed(const NatsError &error)
 {
     qCDebug(lcJetStream).noquote() << "creating the consumer failed:" << error.message();
-    const bool gone = error.code() == NatsError::StreamNotFound || error.code() == NatsError::JetStreamNotEnabled;
-    if (m_state == State::Creating || gone) {
+    // The first create reports every failure: the caller asked for something the server refuses (or
+    // cannot answer). A re-create asked for what worked before, so only a deleted stream is final; a
+    // timeout, a 503 or a 10008 while a restarted server or a cluster elects leaders passes.
+    if (!m_createdOnce || error.code() == NatsError::StreamNotFound) {
         fail(error);
         return;
     }
-    // A timeout or a 10008 while the cluster elects a leader passes; try again soon.
     m_retryTimer->start(kCreateRetryMs);
 }
 
@@ -187,6 +202,9 @@ void JsOrderedConsumer::onMessage(const NatsMessage &message)
     m_expectedConsumerSequence = info.consumerSequence + 1;
     m_lastStreamSequence = info.streamSequence;
     const QPointer<JsOrderedConsumer> guard(this);
+    setActive();
+    if (!guard)
+        return;
     Q_EMIT messageReceived(message, info);
     if (guard && !m_caughtUp && info.pending == 0)
         markCaughtUp();
@@ -201,10 +219,12 @@ void JsOrderedConsumer::onControlMessage(const NatsMessage &message)
     if (description.startsWith("FlowControl") || message.replyTo().startsWith("$JS.FC.")) {
         // Everything received before this request has already been handed to the application
         // (delivery is synchronous), so answer at once.
+        ++m_flowControlCount;
         (void)connection->publish(message.replyTo(), {});
         return;
     }
     // Idle heartbeat.
+    ++m_heartbeatCount;
     const QByteArray stalled = message.headers().value("Nats-Consumer-Stalled");
     if (!stalled.isEmpty())
         (void)connection->publish(stalled, {});

@@ -56,6 +56,11 @@ public:
     quint64 initialPending() const { return m_initialPending; }
     bool hasCaughtUp() const { return m_caughtUp; }
     int resetCount() const { return m_resetCount; }
+    // Where the current consumer delivers (changes with every re-create).
+    QByteArray deliverSubject() const { return m_deliverSubject; }
+    // Idle heartbeats and flow-control requests received (answered) so far, for diagnostics.
+    quint64 heartbeatCount() const { return m_heartbeatCount; }
+    quint64 flowControlCount() const { return m_flowControlCount; }
 
 public Q_SLOTS:
     // Unsubscribes and deletes the consumer on the server. No signal follows but stateChanged(Stopped).
@@ -76,6 +81,7 @@ private:
     void create();
     void onCreated(const QJsonObject &info);
     void onCreateFailed(const NatsError &error);
+    void setActive();
     void onMessage(const NatsMessage &message);
     void onControlMessage(const NatsMessage &message);
     void reset(const QString &reason);
@@ -96,10 +102,13 @@ private:
     quint64 m_expectedConsumerSequence = 1;
     quint64 m_lastStreamSequence = 0;
     quint64 m_initialPending = 0;
+    quint64 m_heartbeatCount = 0;
+    quint64 m_flowControlCount = 0;
     int m_resetCount = 0;
     int m_createGeneration = 0;
     bool m_createPending = false;
     bool m_caughtUp = false;
+    bool m_createdOnce = false; // a create succeeded: later failures are retried, not final
     bool m_active = false; // something arrived since the last liveness check
     QTimer *m_livenessTimer = nullptr;
     QTimer *m_retryTimer = nullptr;

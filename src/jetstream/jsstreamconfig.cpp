@@ -1,5 +1,7 @@
 #include "jsstreamconfig.h"
 
+#include "jstimestamp.h"
+
 #include <QtCore/QJsonArray>
 
 using namespace Qt::StringLiterals;
@@ -52,7 +54,7 @@ JsStreamSource JsStreamSource::fromJson(const QJsonObject &object)
     source.name = object.value("name"_L1).toString();
     source.optStartSeq = quint64(object.value("opt_start_seq"_L1).toInteger());
     if (object.contains("opt_start_time"_L1))
-        source.optStartTime = QDateTime::fromString(object.value("opt_start_time"_L1).toString(), Qt::ISODateWithMs);
+        source.optStartTime = JsTimestamp::parse(object.value("opt_start_time"_L1).toString()); // nanoseconds
     source.filterSubject = object.value("filter_subject"_L1).toString();
     const QJsonObject external = object.value("external"_L1).toObject();
     source.externalApiPrefix = external.value("api"_L1).toString();
