@@ -113,6 +113,7 @@ private Q_SLOTS:
     void jwtExpiresWhileConnected();
     void credentialsErrors_data();
     void credentialsErrors();
+    void permissionsViolation();
 
     void tlsConnect_data();
     void tlsConnect();
@@ -139,6 +140,7 @@ private:
     NatsServerProcess m_token;
     NatsServerProcess m_nkey;
     NatsServerProcess m_jwt;
+    NatsServerProcess m_permissions;
     NatsServerProcess m_tls;           // tls_required, no client certificate needed
     NatsServerProcess m_mutualTls;     // verify: true
     NatsServerProcess m_wrongHostTls;  // certificate for another host name
@@ -215,6 +217,11 @@ void tst_NatsAuth::initTestCase()
     QVERIFY(startServer(&m_nkey, "authorization { users: [ { nkey: "_ba + m_nkeyUser.publicKey() + " } ] }\n"_ba,
                         u"nkey"_s));
     QVERIFY(startServer(&m_jwt, m_issuer.serverConfig(m_jwtStore.path()), u"jwt"_s));
+    QVERIFY(startServer(&m_permissions,
+                        "authorization { users: [ { user: limited, password: p, permissions: {\n"
+                        "  publish: { allow: [\"allowed.>\"] }\n"
+                        "  subscribe: { allow: [\"allowed.>\", \"_INBOX.>\"] } } } ] }\n"_ba,
+                        u"permissions"_s));
     QVERIFY(startServer(&m_tls, tlsBlock(m_dir.path(), u"server"_s, false), u"tls"_s));
     QVERIFY(startServer(&m_mutualTls, tlsBlock(m_dir.path(), u"server"_s, true), u"mtls"_s));
     QVERIFY(startServer(&m_wrongHostTls, tlsBlock(m_dir.path(), u"wronghost"_s, false), u"wronghost"_s));
@@ -479,6 +486,40 @@ void tst_NatsAuth::credentialsErrors()
     QCOMPARE(attempt.closed.count(), 1);
     const QString message = attempt.connection->errorString();
     QVERIFY2(message.contains(path), qPrintable(message));
+}
+
+void tst_NatsAuth::permissionsViolation()
+{
+    // The server refuses what the user may not do but keeps the connection (§2.3): the subscription or
+    // request concerned fails, the rest goes on.
+    NatsConnectOptions options = optionsFor(m_permissions.url());
+    options.user = u"limited"_s;
+    options.password = u"p"_s;
+    Attempt attempt(options);
+    QVERIFY(attempt.settle());
+    NatsConnection *connection = attempt.connection.get();
+    QVERIFY(connection->isConnected());
+
+    NatsSubscription *denied = connection->subscribe("denied.x");
+    QSignalSpy deniedErrors(denied, &NatsSubscription::errorOccurred);
+    QVERIFY(deniedErrors.wait());
+    QCOMPARE(denied->error(), NatsError::PermissionsViolation);
+    QVERIFY2(denied->errorString().contains(u"denied.x"_s), qPrintable(denied->errorString()));
+
+    NatsReply *request = connection->request("denied.svc", "x", 10000);
+    QSignalSpy requestErrors(request, &NatsReply::errorOccurred);
+    QVERIFY(requestErrors.wait());
+    QCOMPARE(request->error(), NatsError::PermissionsViolation);
+    QVERIFY2(request->errorString().contains(u"denied.svc"_s), qPrintable(request->errorString()));
+
+    QVERIFY(connection->isConnected());
+    QCOMPARE(attempt.errors.count(), 2);
+    for (const QList<QVariant> &arguments : std::as_const(attempt.errors))
+        QCOMPARE(arguments.first().value<NatsError::Code>(), NatsError::PermissionsViolation);
+    NatsSubscription *allowed = connection->subscribe("allowed.x");
+    QSignalSpy messages(allowed, &NatsSubscription::messageReceived);
+    QCOMPARE(connection->publish("allowed.x", "fine").code(), NatsError::NoError);
+    QVERIFY(messages.wait());
 }
 
 // ---- TLS ------------------------------------------------------------------------------------------

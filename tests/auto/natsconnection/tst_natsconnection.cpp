@@ -75,6 +75,7 @@ private Q_SLOTS:
     void wildcards_data();
     void wildcards();
     void noEcho();
+    void verboseMode();
     void queueGroup();
     void unsubscribe();
     void autoUnsubscribe();
@@ -275,6 +276,22 @@ void tst_NatsConnection::noEcho()
     QVERIFY(flushed(quiet));
     QCOMPARE(messages.count(), 1);
     QCOMPARE(messagesOf(messages).first().data(), "theirs"_ba);
+}
+
+void tst_NatsConnection::verboseMode()
+{
+    // verbose: the server acknowledges every operation with +OK, which the client must take in its stride.
+    QObject scope;
+    NatsConnectOptions options;
+    options.verbose = true;
+    NatsConnection *connection = connectTo(m_server.url(), &scope, options);
+    QVERIFY(waitForConnected(connection));
+    NatsSubscription *subscription = connection->subscribe("verbose.x");
+    QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
+    QCOMPARE(connection->publish("verbose.x", "1").code(), NatsError::NoError);
+    QVERIFY(messages.wait());
+    QVERIFY(flushed(connection));
+    QVERIFY(connection->isConnected());
 }
 
 void tst_NatsConnection::queueGroup()

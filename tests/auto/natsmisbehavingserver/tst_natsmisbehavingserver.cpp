@@ -36,6 +36,7 @@ private Q_SLOTS:
     void serverClosesDuringHandshake();
     void answersServerPing();
     void messageForUnknownSubscription();
+    void asyncInfo();
 };
 
 void tst_NatsMisbehavingServer::brokenProtocol_data()
@@ -228,6 +229,37 @@ void tst_NatsMisbehavingServer::messageForUnknownSubscription()
     QCOMPARE(flush->error(), NatsError::NoError);
     QCOMPARE(errors.count(), 0);
     QCOMPARE(connection.statistics().inMessages, quint64(2));
+}
+
+void tst_NatsMisbehavingServer::asyncInfo()
+{
+    // Not misbehaviour, but only a fake can send it on cue: a later INFO adds cluster URLs to the pool
+    // and announces lame duck mode.
+    FakeNatsServer server;
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    NatsConnection connection;
+    QSignalSpy connected(&connection, &NatsConnection::connected);
+    QSignalSpy infoChanged(&connection, &NatsConnection::serverInfoChanged);
+    QSignalSpy lameDuck(&connection, &NatsConnection::lameDuckModeEntered);
+    NatsConnectOptions options = NatsConnectOptions::fromUrl(server.url());
+    connection.connectToServer(options);
+    QVERIFY(connected.wait(5000));
+    QCOMPARE(connection.serverPool().size(), 1);
+
+    QByteArray info = FakeNatsServer::defaultInfo(server.port());
+    info.replace("\"headers\"", "\"connect_urls\":[\"127.0.0.1:4999\",\"10.0.0.2:4222\"],\"ldm\":true,\"headers\"");
+    server.sendToClients(info);
+    QVERIFY(lameDuck.wait());
+    QCOMPARE(lameDuck.count(), 1);
+    QVERIFY(infoChanged.count() >= 2);
+    QCOMPARE(connection.serverPool().size(), 3);
+    QVERIFY(connection.serverPool().contains(QUrl(u"nats://10.0.0.2:4222"_s)));
+    QVERIFY(connection.isConnected());
+    // The same INFO again announces nothing new.
+    server.sendToClients(info);
+    QTRY_VERIFY(infoChanged.count() >= 3);
+    QCOMPARE(lameDuck.count(), 1);
+    QCOMPARE(connection.serverPool().size(), 3);
 }
 
 QTEST_GUILESS_MAIN(tst_NatsMisbehavingServer)
