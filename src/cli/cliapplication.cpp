@@ -1,0 +1,211 @@
+#include "cliapplication.h"
+
+#include "clibucketcommands.h"
+#include "clicommand.h"
+#include "cliconnection.h"
+#include "cliexportcommand.h"
+#include "cliimportcommand.h"
+#include "clikeycommands.h"
+#include "cliwatchcommand.h"
+#include "kvcontext.h"
+#include "natsconnection.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QEventLoop>
+
+using namespace Qt::StringLiterals;
+
+CliApplication::CliApplication(QObject *parent)
+    : QObject(parent)
+{
+}
+
+CliApplication::~CliApplication() = default;
+
+QList<CliCommand *> CliApplication::commands(QObject *parent)
+{
+    return {
+        new LsCommand(parent),
+        new BucketConfigCommand(BucketConfigCommand::Mode::Add, parent),
+        new BucketConfigCommand(BucketConfigCommand::Mode::Edit, parent),
+        new InfoCommand(parent),
+        new DeleteCommand(parent),
+        new WriteCommand(WriteCommand::Mode::Put, parent),
+        new GetCommand(parent),
+        new WriteCommand(WriteCommand::Mode::Create, parent),
+        new WriteCommand(WriteCommand::Mode::Update, parent),
+        new PurgeCommand(parent),
+        new HistoryCommand(parent),
+        new RevertCommand(parent),
+        new CompactCommand(parent),
+        new WatchCommand(parent),
+        new ExportCommand(parent),
+        new ImportCommand(parent),
+    };
+}
+
+CliCommand *CliApplication::findCommand(const QString &name)
+{
+    CliCommand *found = nullptr;
+    const QList<CliCommand *> all = commands(this);
+    for (CliCommand *command : all) {
+        if (!found && (command->info().name == name || command->info().aliases.contains(name)))
+            found = command;
+        else
+            delete command;
+    }
+    return found;
+}
+
+qsizetype CliApplication::commandIndex(const QStringList &arguments)
+{
+    const QStringList valued = CliConnection::valueOptionNames();
+    for (qsizetype i = 0; i < arguments.size(); ++i) {
+        const QString &argument = arguments[i];
+        if (argument == "--"_L1)
+            return -1;
+        if (!argument.startsWith(u'-') || argument == "-"_L1)
+            return i;
+        QString name = argument.mid(argument.startsWith("--"_L1) ? 2 : 1);
+        if (!name.contains(u'=') && valued.contains(name))
+            ++i; // the option's value
+    }
+    return -1;
+}
+
+int CliApplication::usageError(const QString &message)
+{
+    m_out.error(message);
+    m_out.note(tr("Run \"kvdesk-cli --help\" or \"kvdesk-cli COMMAND --help\" for usage."));
+    return CliCommand::UsageError;
+}
+
+QString CliApplication::generalHelp() const
+{
+    QString text = tr("Usage: kvdesk-cli [global options] COMMAND [options] [arguments]\n\n"
+                      "A command line for NATS JetStream Key/Value buckets, mirroring `nats kv`.\n\n"
+                      "Commands:\n");
+    QObject scratch;
+    const QList<CliCommand *> all = commands(&scratch);
+    for (const CliCommand *command : all) {
+        const QString usage = command->info().name + u' ' + command->info().syntax;
+        text += "  "_L1 + usage.leftJustified(44) + u' ' + command->info().summary + u'\n';
+    }
+    QCommandLineParser parser;
+    CliConnection::addOptions(&parser);
+    parser.addOption(QCommandLineOption(u"json"_s, tr("Print JSON (NDJSON for streams)")));
+    const QString options = parser.helpText();
+    text += u'\n' + options.mid(options.indexOf("Options:"_L1));
+    text += tr("\nExit status: 0 success, 1 the operation failed, 2 the command line was wrong.\n");
+    return text;
+}
+
+QString CliApplication::commandHelp(const CliCommand *command, QCommandLineParser &parser) const
+{
+    const CliCommand::Info &info = command->info();
+    QString text = tr("Usage: kvdesk-cli %1 [options] %2\n\n%3\n").arg(info.name, info.syntax, info.summary);
+    if (!info.aliases.isEmpty())
+        text += tr("Aliases: %1\n").arg(info.aliases.join(", "_L1));
+    const QString options = parser.helpText();
+    return text + u'\n' + options.mid(options.indexOf("Options:"_L1));
+}
+
+int CliApplication::run(const QStringList &arguments)
+{
+    QStringList args = arguments.mid(1);
+    if (!args.isEmpty() && args.first() == "kv"_L1)
+        args.removeFirst(); // `kvdesk-cli kv put ...` reads like `nats kv put ...`
+    const qsizetype index = commandIndex(args);
+    if (index < 0) {
+        if (args.contains("--version"_L1)) {
+            m_out.printLine(u"kvdesk-cli "_s + QStringLiteral(KVDESK_VERSION));
+            return CliCommand::Success;
+        }
+        if (args.contains("--help"_L1) || args.contains("-h"_L1)) {
+            m_out.print(generalHelp());
+            return CliCommand::Success;
+        }
+        m_out.note(generalHelp());
+        return usageError(tr("no command given"));
+    }
+    QString name = args.takeAt(index);
+    if (name == "help"_L1) {
+        if (index >= args.size()) {
+            m_out.print(generalHelp());
+            return CliCommand::Success;
+        }
+        name = args.takeAt(index);
+        args.append(u"--help"_s);
+    }
+    CliCommand *command = findCommand(name);
+    if (!command)
+        return usageError(tr("unknown command \"%1\"").arg(name));
+    command->setOutput(&m_out);
+
+    QCommandLineParser parser;
+    parser.addOption(QCommandLineOption({u"h"_s, u"help"_s}, tr("Show this help")));
+    parser.addOption(QCommandLineOption(u"json"_s, tr("Print JSON (NDJSON for streams)")));
+    CliConnection::addOptions(&parser);
+    command->addOptions(&parser);
+    if (!parser.parse(QStringList{u"kvdesk-cli"_s} + args))
+        return usageError(parser.errorText());
+    if (parser.isSet(u"help"_s)) {
+        m_out.print(commandHelp(command, parser));
+        return CliCommand::Success;
+    }
+    return execute(command, parser);
+}
+
+int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
+{
+    const CliCommand::Info &info = command->info();
+    const QStringList positional = parser.positionalArguments();
+    const bool tooFew = positional.size() < info.minArguments;
+    const bool tooMany = info.maxArguments >= 0 && positional.size() > info.maxArguments;
+    if (tooFew || tooMany)
+        return usageError(tr("%1 arguments for %2: expected %3").arg(tooFew ? tr("missing") : tr("too many"), info.name, info.syntax));
+    m_out.setJson(parser.isSet(u"json"_s));
+    const QString problem = command->prepare(parser, positional);
+    if (!problem.isEmpty())
+        return usageError(problem);
+
+    CliConnection connection;
+    QString error;
+    bool usage = false;
+    if (!connection.configure(parser, &error, &usage))
+        return usage ? usageError(error) : (m_out.error(error), int(CliCommand::Failure));
+
+    const QString question = command->confirmation();
+    if (!question.isEmpty() && !command->forced()) {
+        switch (m_out.confirm(question)) {
+        case CliOutput::Answer::NoTerminal:
+            return usageError(tr("\"%1\" needs a confirmation, and stdin is not a terminal: pass -f to go ahead without asking").arg(question));
+        case CliOutput::Answer::No:
+            m_out.note(command->declinedMessage());
+            return CliCommand::Success;
+        case CliOutput::Answer::Yes:
+            break;
+        }
+    }
+
+    int exitCode = CliCommand::Failure;
+    QEventLoop loop;
+    connect(command, &CliCommand::finished, &loop, [&loop, &exitCode](int code) {
+        exitCode = code;
+        loop.quit();
+    });
+    connect(&connection, &CliConnection::ready, command, [command, &connection] { command->start(connection.kv()); },
+            Qt::SingleShotConnection);
+    connect(&connection, &CliConnection::failed, &loop, [this, &loop, &exitCode](const NatsError &failure) {
+        m_out.error(CliCommand::describe(failure));
+        exitCode = CliCommand::Failure;
+        loop.quit();
+    });
+    connection.open();
+    loop.exec();
+    m_out.flush();
+    disconnect(&connection, nullptr, &loop, nullptr);
+    delete command;
+    connection.connection()->close();
+    return exitCode;
+}

@@ -1,0 +1,39 @@
+#pragma once
+
+#include "clioutput.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QStringList>
+
+#include <memory>
+
+class CliCommand;
+class QCommandLineParser;
+
+// kvdesk-cli's dispatcher: finds the subcommand among the arguments (global options may come before or
+// after it, and natscli's "kv" word in front is accepted), parses its options with a QCommandLineParser
+// of its own, asks for confirmation where needed, connects, runs the command in the event loop, and
+// returns the exit status: 0 success, 1 the operation failed, 2 the command line was wrong.
+class CliApplication : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit CliApplication(QObject *parent = nullptr);
+    ~CliApplication() override;
+
+    int run(const QStringList &arguments);
+
+    // Every subcommand, in help order (parented to parent).
+    static QList<CliCommand *> commands(QObject *parent);
+
+private:
+    int usageError(const QString &message);
+    QString generalHelp() const;
+    QString commandHelp(const CliCommand *command, QCommandLineParser &parser) const;
+    CliCommand *findCommand(const QString &name);
+    static qsizetype commandIndex(const QStringList &arguments);
+    int execute(CliCommand *command, QCommandLineParser &parser);
+
+    CliOutput m_out;
+};

@@ -1,0 +1,128 @@
+#pragma once
+
+#include "clicommand.h"
+#include "kvbucketconfig.h"
+
+#include <optional>
+
+struct KvBucketStatus;
+
+// The bucket-level subcommands: ls, add/edit, info, rm/del, compact.
+
+// ls: buckets as a table (or names, or JSON); ls BUCKET [FILTER...]: the bucket's keys streamed one per line.
+class LsCommand final : public CliCommand
+{
+    Q_OBJECT
+
+public:
+    explicit LsCommand(QObject *parent = nullptr);
+    void addOptions(QCommandLineParser *parser) override;
+    QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+
+protected:
+    void run() override;
+
+private:
+    void listBuckets();
+    void listKeys();
+
+    QString m_bucket;
+    QStringList m_filters;
+    bool m_namesOnly = false;
+};
+
+// add BUCKET / edit BUCKET with natscli's flags; prints the bucket's info afterwards.
+class BucketConfigCommand final : public CliCommand
+{
+    Q_OBJECT
+
+public:
+    enum class Mode { Add, Edit };
+
+    BucketConfigCommand(Mode mode, QObject *parent = nullptr);
+    void addOptions(QCommandLineParser *parser) override;
+    QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+
+protected:
+    void run() override;
+
+private:
+    QString readFlags(const QCommandLineParser &parser);
+    KvBucketConfig applied(KvBucketConfig config) const;
+    void submit(const KvBucketConfig &config);
+
+    Mode m_mode;
+    QString m_bucket;
+    std::optional<QString> m_description;
+    std::optional<int> m_history;
+    std::optional<qint64> m_ttlMs;
+    std::optional<qint64> m_maxValueSize;
+    std::optional<qint64> m_maxBucketSize;
+    std::optional<KvBucketConfig::Storage> m_storage;
+    std::optional<int> m_replicas;
+    std::optional<QString> m_republishSource;
+    std::optional<QString> m_republishDestination;
+    bool m_republishHeaders = false;
+};
+
+// info BUCKET: natscli's "Information for Key-Value Store Bucket" page.
+class InfoCommand final : public CliCommand
+{
+    Q_OBJECT
+
+public:
+    explicit InfoCommand(QObject *parent = nullptr);
+    QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    // Prints status as `info` does (text or JSON); add and edit reuse it.
+    static void printStatus(CliOutput *out, const KvBucketStatus &status);
+
+protected:
+    void run() override;
+
+private:
+    QString m_bucket;
+};
+
+// rm BUCKET (asks unless -f) deletes the bucket; rm/del BUCKET KEY writes a delete marker for the key.
+class DeleteCommand final : public CliCommand
+{
+    Q_OBJECT
+
+public:
+    explicit DeleteCommand(QObject *parent = nullptr);
+    void addOptions(QCommandLineParser *parser) override;
+    QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString confirmation() const override;
+    bool forced() const override { return m_force; }
+    QString declinedMessage() const override { return tr("Skipping delete"); }
+
+protected:
+    void run() override;
+
+private:
+    QString m_bucket;
+    QString m_key;
+    bool m_force = false;
+};
+
+// compact BUCKET: removes delete/purge markers and the history behind them (asks unless -f).
+class CompactCommand final : public CliCommand
+{
+    Q_OBJECT
+
+public:
+    explicit CompactCommand(QObject *parent = nullptr);
+    void addOptions(QCommandLineParser *parser) override;
+    QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString confirmation() const override;
+    bool forced() const override { return m_force; }
+    QString declinedMessage() const override { return tr("Skipping compact"); }
+
+protected:
+    void run() override;
+
+private:
+    QString m_bucket;
+    qint64 m_olderThanMs = 0;
+    bool m_force = false;
+};

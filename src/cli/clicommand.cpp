@@ -1,0 +1,117 @@
+#include "clicommand.h"
+
+#include "clioutput.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "kvnames.h"
+
+#include <QtCore/QCommandLineParser>
+
+using namespace Qt::StringLiterals;
+
+CliCommand::CliCommand(const Info &info, QObject *parent)
+    : QObject(parent)
+    , m_info(info)
+{
+}
+
+CliCommand::~CliCommand() = default;
+
+void CliCommand::addOptions(QCommandLineParser *parser)
+{
+    Q_UNUSED(parser)
+}
+
+void CliCommand::start(KvContext *context)
+{
+    m_kv = context;
+    run();
+}
+
+KvContext *CliCommand::kv() const
+{
+    return m_kv;
+}
+
+KvBucket *CliCommand::bucket(const QString &name)
+{
+    if (!m_bucket || m_bucket->name() != name)
+        m_bucket = m_kv->bucket(name, this);
+    return m_bucket;
+}
+
+QString CliCommand::describe(const NatsError &error)
+{
+    switch (error.code()) {
+    case NatsError::PermissionsViolation:
+    case NatsError::AuthorizationViolation:
+    case NatsError::AuthenticationExpired:
+        return tr("permission denied: %1").arg(error.message());
+    case NatsError::InvalidUrl:
+    case NatsError::NoServers:
+    case NatsError::HostNotFound:
+    case NatsError::ConnectionRefused:
+    case NatsError::ConnectionTimeout:
+    case NatsError::SocketError:
+    case NatsError::TlsError:
+    case NatsError::TlsNotAvailable:
+    case NatsError::NotConnected:
+    case NatsError::ConnectionClosed:
+    case NatsError::ConnectionLost:
+    case NatsError::CredentialsError:
+        return tr("not connected: %1").arg(error.message());
+    default:
+        return error.message();
+    }
+}
+
+void CliCommand::finish(int exitCode)
+{
+    if (m_finished)
+        return;
+    m_finished = true;
+    Q_EMIT finished(exitCode);
+}
+
+void CliCommand::fail(const NatsError &error)
+{
+    fail(describe(error));
+}
+
+void CliCommand::fail(const QString &message, int exitCode)
+{
+    if (m_finished)
+        return;
+    m_out->error(message);
+    finish(exitCode);
+}
+
+void CliCommand::whenDone(KvReply *reply, const std::function<void(KvReply *)> &onSuccess)
+{
+    connect(reply, &NatsReply::finished, this, [this, reply, onSuccess] {
+        reply->deleteLater();
+        if (reply->error() != NatsError::NoError)
+            fail(reply->errorInfo());
+        else
+            onSuccess(reply);
+    });
+}
+
+QString CliCommand::checkBucket(const QString &bucket)
+{
+    return KvNames::validateBucketName(bucket);
+}
+
+QString CliCommand::checkKey(const QString &key)
+{
+    return KvNames::validateKey(key);
+}
+
+QString CliCommand::parseRevision(const QString &text, quint64 *revision)
+{
+    bool ok = false;
+    *revision = text.toULongLong(&ok);
+    if (!ok || *revision == 0)
+        return tr("invalid revision \"%1\": a revision is a number from 1 up").arg(text);
+    return {};
+}

@@ -1,0 +1,88 @@
+#pragma once
+
+#include "natserror.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QStringList>
+
+#include <functional>
+
+class CliOutput;
+class KvBucket;
+class KvContext;
+class KvReply;
+class QCommandLineParser;
+
+// One kvdesk-cli subcommand. CliApplication gives it a QCommandLineParser with the global options, lets
+// it add its own (addOptions), lets it check its arguments before anything connects (prepare: a problem
+// there is a usage error, exit status 2), asks its confirmation question unless --force, connects, and
+// then calls run(). The command ends with finish(): 0 on success, 1 when the operation failed.
+class CliCommand : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum ExitCode { Success = 0, Failure = 1, UsageError = 2 };
+
+    struct Info
+    {
+        QString name;
+        QStringList aliases;
+        QString summary;
+        QString syntax;     // "BUCKET KEY [VALUE]"
+        int minArguments = 0;
+        int maxArguments = 0; // -1: any number
+    };
+
+    explicit CliCommand(const Info &info, QObject *parent = nullptr);
+    ~CliCommand() override;
+
+    const Info &info() const { return m_info; }
+    void setOutput(CliOutput *output) { m_out = output; }
+
+    virtual void addOptions(QCommandLineParser *parser);
+    // Reads positional arguments and options. Returns why they cannot be used, or an empty string.
+    virtual QString prepare(const QCommandLineParser &parser, const QStringList &arguments) = 0;
+    // The question to confirm before run() (empty: none), and whether --force answered it already.
+    virtual QString confirmation() const { return {}; }
+    virtual bool forced() const { return false; }
+    // What to say when the question is declined ("Skipping delete").
+    virtual QString declinedMessage() const { return tr("Skipping"); }
+
+    // Connected: start the work.
+    void start(KvContext *context);
+
+    // The one-line text for an error: its message, prefixed with the kind of problem where the message
+    // alone does not say it ("not connected: ...", "permission denied: ...").
+    static QString describe(const NatsError &error);
+
+Q_SIGNALS:
+    void finished(int exitCode);
+
+protected:
+    virtual void run() = 0;
+
+    CliOutput *out() const { return m_out; }
+    KvContext *kv() const;
+    // The bucket handle, made once per command.
+    KvBucket *bucket(const QString &name);
+
+    void finish(int exitCode = Success);
+    void fail(const NatsError &error);
+    void fail(const QString &message, int exitCode = Failure);
+    // Runs onSuccess when reply succeeds, else fails the command with the reply's error.
+    void whenDone(KvReply *reply, const std::function<void(KvReply *reply)> &onSuccess);
+
+    // Shared argument checks; each returns the usage problem or an empty string.
+    static QString checkBucket(const QString &bucket);
+    static QString checkKey(const QString &key);
+    static QString parseRevision(const QString &text, quint64 *revision);
+
+private:
+    Info m_info;
+    CliOutput *m_out = nullptr;
+    QPointer<KvContext> m_kv;
+    KvBucket *m_bucket = nullptr;
+    bool m_finished = false;
+};

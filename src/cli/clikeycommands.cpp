@@ -1,0 +1,280 @@
+#include "clikeycommands.h"
+
+#include "clijson.h"
+#include "clioutput.h"
+#include "clitable.h"
+#include "kvbucket.h"
+#include "kvformat.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QFile>
+
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kForce = u"force"_s;
+
+QString operationText(KvEntry::Operation operation)
+{
+    // natscli's strForOp: PUT, DELETE, PURGE.
+    switch (operation) {
+    case KvEntry::Operation::Put: return u"PUT"_s;
+    case KvEntry::Operation::Delete: return u"DELETE"_s;
+    case KvEntry::Operation::Purge: return u"PURGE"_s;
+    }
+    return u"PUT"_s;
+}
+
+QByteArray readStdin()
+{
+    QFile input;
+    if (!input.open(STDIN_FILENO, QIODevice::ReadOnly))
+        return {};
+    return input.readAll();
+}
+
+} // namespace
+
+// ---- put / create / update -------------------------------------------------------------------------
+
+WriteCommand::WriteCommand(Mode mode, QObject *parent)
+    : CliCommand(mode == Mode::Put      ? Info{u"put"_s, {}, tr("Put a value into a key (stdin when VALUE is absent)"), u"BUCKET KEY [VALUE]"_s, 2, 3}
+                 : mode == Mode::Create ? Info{u"create"_s, {}, tr("Put a value only if the key is new or deleted"), u"BUCKET KEY [VALUE]"_s, 2, 3}
+                                        : Info{u"update"_s, {}, tr("Put a value only if the key is still at REVISION"), u"BUCKET KEY VALUE REVISION"_s, 4, 4},
+                 parent)
+    , m_mode(mode)
+{
+}
+
+QString WriteCommand::prepare(const QCommandLineParser &, const QStringList &arguments)
+{
+    m_bucket = arguments[0];
+    m_key = arguments[1];
+    QString problem = checkBucket(m_bucket);
+    if (problem.isEmpty())
+        problem = checkKey(m_key);
+    if (problem.isEmpty() && m_mode == Mode::Update)
+        problem = parseRevision(arguments[3], &m_revision);
+    if (!problem.isEmpty())
+        return problem;
+    m_valueGiven = arguments.size() > 2;
+    if (m_valueGiven)
+        m_value = arguments[2].toUtf8();
+    else if (!CliOutput::stdinIsTerminal()) // natscli: no value and a terminal means an empty value
+        m_value = readStdin();
+    return {};
+}
+
+void WriteCommand::run()
+{
+    KvBucket *target = bucket(m_bucket);
+    KvReply *reply = m_mode == Mode::Put      ? target->put(m_key, m_value)
+                     : m_mode == Mode::Create ? target->create(m_key, m_value)
+                                              : target->update(m_key, m_value, m_revision);
+    connect(reply, &NatsReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        if (reply->error() == NatsError::WrongRevision) {
+            fail(reply->currentRevision() == 0
+                     ? tr("wrong revision for key \"%1\": expected %2, but the key has no value").arg(m_key).arg(m_revision)
+                     : tr("wrong revision for key \"%1\": expected %2, the current revision is %3")
+                           .arg(m_key).arg(m_revision).arg(reply->currentRevision()));
+            return;
+        }
+        if (reply->error() != NatsError::NoError) {
+            fail(reply->errorInfo());
+            return;
+        }
+        if (out()->json())
+            out()->printJson(CliJson::write(m_bucket, m_key, reply->revision(), KvEntry::Operation::Put));
+        else if (m_valueGiven)
+            out()->printLine(QString::fromUtf8(m_value)); // as natscli, which echoes the value
+        finish();
+    });
+}
+
+// ---- get -------------------------------------------------------------------------------------------
+
+GetCommand::GetCommand(QObject *parent)
+    : CliCommand({u"get"_s, {}, tr("Get the value of a key"), u"BUCKET KEY"_s, 2, 2}, parent)
+{
+}
+
+void GetCommand::addOptions(QCommandLineParser *parser)
+{
+    parser->addOption(QCommandLineOption(u"revision"_s, tr("Get a specific revision"), u"N"_s));
+    parser->addOption(QCommandLineOption(u"raw"_s, tr("Print only the value, byte for byte")));
+}
+
+QString GetCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
+{
+    m_bucket = arguments[0];
+    m_key = arguments[1];
+    m_raw = parser.isSet(u"raw"_s);
+    QString problem = checkBucket(m_bucket);
+    if (problem.isEmpty())
+        problem = checkKey(m_key);
+    if (problem.isEmpty() && parser.isSet(u"revision"_s))
+        problem = parseRevision(parser.value(u"revision"_s), &m_revision);
+    return problem;
+}
+
+void GetCommand::run()
+{
+    KvBucket *source = bucket(m_bucket);
+    whenDone(m_revision > 0 ? source->get(m_key, m_revision) : source->get(m_key), [this](KvReply *reply) {
+        const KvEntry entry = reply->entry();
+        if (out()->json()) {
+            out()->printJson(CliJson::entry(entry));
+        } else if (m_raw) {
+            out()->write(entry.value);
+        } else {
+            out()->printLine(tr("%1 > %2 revision: %3 created @ %4\n")
+                                 .arg(entry.bucket, entry.key)
+                                 .arg(entry.revision)
+                                 .arg(KvFormat::rfc822(entry.created)));
+            const QString shown = KvFormat::base64IfNotPrintable(entry.value);
+            if (shown.size() > 120) {
+                out()->printLine(tr("Showing first 120 bytes of %1, use --raw for full data\n").arg(KvFormat::comma(shown.size())));
+                out()->printLine(shown.left(120));
+            } else {
+                out()->printLine(shown);
+            }
+            out()->printLine({});
+        }
+        finish();
+    });
+}
+
+// ---- purge -----------------------------------------------------------------------------------------
+
+PurgeCommand::PurgeCommand(QObject *parent)
+    : CliCommand({u"purge"_s, {}, tr("Delete a key and its history, leaving a purge marker (asks unless -f)"), u"BUCKET KEY"_s, 2, 2}, parent)
+{
+}
+
+void PurgeCommand::addOptions(QCommandLineParser *parser)
+{
+    parser->addOption(QCommandLineOption({u"f"_s, kForce}, tr("Act without confirmation")));
+}
+
+QString PurgeCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
+{
+    m_bucket = arguments[0];
+    m_key = arguments[1];
+    m_force = parser.isSet(kForce);
+    const QString problem = checkBucket(m_bucket);
+    return problem.isEmpty() ? checkKey(m_key) : problem;
+}
+
+QString PurgeCommand::confirmation() const
+{
+    return tr("Purge key %1 > %2?").arg(m_bucket, m_key);
+}
+
+void PurgeCommand::run()
+{
+    whenDone(bucket(m_bucket)->purge(m_key), [this](KvReply *reply) {
+        if (out()->json())
+            out()->printJson(CliJson::write(m_bucket, m_key, reply->revision(), KvEntry::Operation::Purge));
+        finish();
+    });
+}
+
+// ---- history ---------------------------------------------------------------------------------------
+
+HistoryCommand::HistoryCommand(QObject *parent)
+    : CliCommand({u"history"_s, {}, tr("Show the full history of a key"), u"BUCKET KEY"_s, 2, 2}, parent)
+{
+}
+
+QString HistoryCommand::prepare(const QCommandLineParser &, const QStringList &arguments)
+{
+    m_bucket = arguments[0];
+    m_key = arguments[1];
+    const QString problem = checkBucket(m_bucket);
+    return problem.isEmpty() ? checkKey(m_key) : problem;
+}
+
+void HistoryCommand::run()
+{
+    whenDone(bucket(m_bucket)->history(m_key), [this](KvReply *reply) {
+        printHistory(out(), m_bucket, m_key, reply->entries());
+        finish();
+    });
+}
+
+void HistoryCommand::printHistory(CliOutput *out, const QString &bucket, const QString &key, const QList<KvEntry> &entries)
+{
+    if (out->json()) {
+        for (const KvEntry &entry : entries)
+            out->printJson(CliJson::entry(entry));
+        return;
+    }
+    CliTable table(tr("History for %1 > %2").arg(bucket, key));
+    table.setHeaders({tr("Key"), tr("Revision"), tr("Op"), tr("Created"), tr("Length"), tr("Value")});
+    table.setRightAligned({1, 4});
+    for (const KvEntry &entry : entries) {
+        table.addRow({entry.key, QString::number(entry.revision), operationText(entry.operation),
+                      KvFormat::localTime(entry.created), KvFormat::comma(entry.value.size()),
+                      KvFormat::abbreviate(KvFormat::base64IfNotPrintable(entry.value))});
+    }
+    out->print(table.render());
+}
+
+// ---- revert ----------------------------------------------------------------------------------------
+
+RevertCommand::RevertCommand(QObject *parent)
+    : CliCommand({u"revert"_s, {}, tr("Put the value of an earlier revision again (asks unless -f)"), u"BUCKET KEY REVISION"_s, 3, 3}, parent)
+{
+}
+
+void RevertCommand::addOptions(QCommandLineParser *parser)
+{
+    parser->addOption(QCommandLineOption({u"f"_s, kForce}, tr("Force reverting without prompting")));
+}
+
+QString RevertCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
+{
+    m_bucket = arguments[0];
+    m_key = arguments[1];
+    m_force = parser.isSet(kForce);
+    QString problem = checkBucket(m_bucket);
+    if (problem.isEmpty())
+        problem = checkKey(m_key);
+    return problem.isEmpty() ? parseRevision(arguments[2], &m_revision) : problem;
+}
+
+QString RevertCommand::confirmation() const
+{
+    return tr("Really revert %1 > %2 to revision %3?").arg(m_bucket, m_key).arg(m_revision);
+}
+
+void RevertCommand::run()
+{
+    whenDone(bucket(m_bucket)->history(m_key), [this](KvReply *history) {
+        const QList<KvEntry> entries = history->entries();
+        const auto found = std::find_if(entries.cbegin(), entries.cend(),
+                                        [this](const KvEntry &entry) { return entry.revision == m_revision; });
+        if (found == entries.cend() || found->isDeleted()) {
+            fail(NatsError(NatsError::KeyNotFound, tr("key \"%1\" has no value at revision %2 in bucket \"%3\"")
+                                                       .arg(m_key).arg(m_revision).arg(m_bucket)));
+            return;
+        }
+        // Update against the latest revision: if someone writes meanwhile, the revert fails instead of
+        // silently overwriting their value.
+        whenDone(bucket(m_bucket)->update(m_key, found->value, entries.last().revision), [this](KvReply *update) {
+            if (out()->json()) {
+                out()->printJson(CliJson::write(m_bucket, m_key, update->revision(), KvEntry::Operation::Put));
+                finish();
+                return;
+            }
+            whenDone(bucket(m_bucket)->history(m_key), [this](KvReply *after) {
+                HistoryCommand::printHistory(out(), m_bucket, m_key, after->entries());
+                finish();
+            });
+        });
+    });
+}

@@ -1,0 +1,112 @@
+#pragma once
+
+#include "clicommand.h"
+#include "kventry.h"
+
+// The key-level subcommands: put/create/update, get, purge, history, revert.
+
+// put BUCKET KEY [VALUE], create BUCKET KEY [VALUE] (stdin when VALUE is absent), update BUCKET KEY VALUE REVISION.
+class WriteCommand final : public CliCommand
+{
+    Q_OBJECT
+
+public:
+    enum class Mode { Put, Create, Update };
+
+    WriteCommand(Mode mode, QObject *parent = nullptr);
+    QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+
+protected:
+    void run() override;
+
+private:
+    Mode m_mode;
+    QString m_bucket;
+    QString m_key;
+    QByteArray m_value;
+    bool m_valueGiven = false;
+    quint64 m_revision = 0;
+};
+
+// get BUCKET KEY [--revision N] [--raw]
+class GetCommand final : public CliCommand
+{
+    Q_OBJECT
+
+public:
+    explicit GetCommand(QObject *parent = nullptr);
+    void addOptions(QCommandLineParser *parser) override;
+    QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+
+protected:
+    void run() override;
+
+private:
+    QString m_bucket;
+    QString m_key;
+    quint64 m_revision = 0;
+    bool m_raw = false;
+};
+
+// purge BUCKET KEY: drops the key's history and leaves a purge marker (asks unless -f).
+class PurgeCommand final : public CliCommand
+{
+    Q_OBJECT
+
+public:
+    explicit PurgeCommand(QObject *parent = nullptr);
+    void addOptions(QCommandLineParser *parser) override;
+    QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString confirmation() const override;
+    bool forced() const override { return m_force; }
+    QString declinedMessage() const override { return tr("Skipping purge"); }
+
+protected:
+    void run() override;
+
+private:
+    QString m_bucket;
+    QString m_key;
+    bool m_force = false;
+};
+
+// history BUCKET KEY: every kept revision as natscli's table (or NDJSON).
+class HistoryCommand final : public CliCommand
+{
+    Q_OBJECT
+
+public:
+    explicit HistoryCommand(QObject *parent = nullptr);
+    QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    static void printHistory(CliOutput *out, const QString &bucket, const QString &key, const QList<KvEntry> &entries);
+
+protected:
+    void run() override;
+
+private:
+    QString m_bucket;
+    QString m_key;
+};
+
+// revert BUCKET KEY REVISION: writes that revision's value again, only if nobody changed the key meanwhile.
+class RevertCommand final : public CliCommand
+{
+    Q_OBJECT
+
+public:
+    explicit RevertCommand(QObject *parent = nullptr);
+    void addOptions(QCommandLineParser *parser) override;
+    QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString confirmation() const override;
+    bool forced() const override { return m_force; }
+    QString declinedMessage() const override { return tr("Skipping revert"); }
+
+protected:
+    void run() override;
+
+private:
+    QString m_bucket;
+    QString m_key;
+    quint64 m_revision = 0;
+    bool m_force = false;
+};

@@ -1,0 +1,99 @@
+#include "kvndjson.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QStringDecoder>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("KvNdjson", text);
+}
+
+bool fail(QString *error, const QString &message)
+{
+    if (error)
+        *error = message;
+    return false;
+}
+
+bool parseOperation(const QString &name, KvEntry::Operation *operation)
+{
+    if (name.isEmpty() || name == "PUT"_L1)
+        *operation = KvEntry::Operation::Put;
+    else if (name == "DEL"_L1 || name == "DELETE"_L1)
+        *operation = KvEntry::Operation::Delete;
+    else if (name == "PURGE"_L1)
+        *operation = KvEntry::Operation::Purge;
+    else
+        return false;
+    return true;
+}
+
+} // namespace
+
+QByteArray KvNdjson::encode(const KvEntry &entry)
+{
+    return QJsonDocument(toJson(entry)).toJson(QJsonDocument::Compact);
+}
+
+QJsonObject KvNdjson::toJson(const KvEntry &entry)
+{
+    QStringDecoder decoder(QStringDecoder::Utf8, QStringConverter::Flag::Stateless);
+    const QString text = decoder.decode(entry.value);
+    const bool isText = !decoder.hasError();
+    QJsonObject object{
+        {u"key"_s, entry.key},
+        {u"value"_s, isText ? text : QString::fromLatin1(entry.value.toBase64())},
+        {u"encoding"_s, QLatin1StringView(isText ? TextEncoding : Base64Encoding)},
+        {u"revision"_s, qint64(entry.revision)},
+        {u"operation"_s, KvEntry::operationName(entry.operation)},
+    };
+    if (entry.created.isValid())
+        object.insert(u"created"_s, entry.created.toUTC().toString(Qt::ISODateWithMs));
+    return object;
+}
+
+bool KvNdjson::decode(const QByteArray &line, KvEntry *entry, QString *error)
+{
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(line.trimmed(), &parseError);
+    if (parseError.error != QJsonParseError::NoError)
+        return fail(error, tr("not JSON: %1 at byte %2").arg(parseError.errorString()).arg(parseError.offset));
+    if (!document.isObject())
+        return fail(error, tr("not a JSON object"));
+    const QJsonObject object = document.object();
+    if (!object.value("key"_L1).isString() || object.value("key"_L1).toString().isEmpty())
+        return fail(error, tr("the \"key\" field is missing"));
+    KvEntry decoded;
+    decoded.key = object.value("key"_L1).toString();
+    const QJsonValue value = object.value("value"_L1);
+    if (!value.isUndefined() && !value.isNull() && !value.isString())
+        return fail(error, tr("the \"value\" of key \"%1\" is not a string").arg(decoded.key));
+    const QString encoding = object.value("encoding"_L1).toString(QLatin1StringView(TextEncoding));
+    if (encoding == QLatin1StringView(TextEncoding)) {
+        decoded.value = value.toString().toUtf8();
+    } else if (encoding == QLatin1StringView(Base64Encoding)) {
+        const auto result = QByteArray::fromBase64Encoding(value.toString().toLatin1(),
+                                                           QByteArray::AbortOnBase64DecodingErrors);
+        if (!result)
+            return fail(error, tr("the value of key \"%1\" is not valid base64").arg(decoded.key));
+        decoded.value = *result;
+    } else {
+        return fail(error, tr("unknown encoding \"%1\" for key \"%2\" (use text or base64)").arg(encoding, decoded.key));
+    }
+    const QString operation = object.value("operation"_L1).toString();
+    if (!parseOperation(operation, &decoded.operation))
+        return fail(error, tr("unknown operation \"%1\" for key \"%2\"").arg(operation, decoded.key));
+    const double revision = object.value("revision"_L1).toDouble(0);
+    decoded.revision = revision > 0 ? quint64(revision) : 0;
+    const QString created = object.value("created"_L1).toString();
+    if (!created.isEmpty())
+        decoded.created = QDateTime::fromString(created, Qt::ISODateWithMs);
+    *entry = decoded;
+    return true;
+}

@@ -1,0 +1,28 @@
+#pragma once
+
+#include "kventry.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QJsonObject>
+#include <QtCore/QString>
+
+// The NDJSON entry format of `kvdesk-cli export`/`import` and of the app's watch-panel export: one JSON
+// object per line,
+//   {"key":"a.b","value":"hello","encoding":"text","revision":3,"operation":"PUT","created":"2024-05-01T10:00:00.123Z"}
+// value is the text itself when the bytes are valid UTF-8 ("encoding":"text"), else standard base64
+// ("encoding":"base64"), so any value round-trips byte for byte while text stays readable and greppable.
+// operation is "PUT", "DEL" or "PURGE" (markers carry an empty value); created is UTC ISO 8601.
+class KvNdjson
+{
+public:
+    static constexpr const char *TextEncoding = "text";
+    static constexpr const char *Base64Encoding = "base64";
+
+    // One line without the trailing newline.
+    static QByteArray encode(const KvEntry &entry);
+    // The same record as a JSON object (for callers that add fields, such as the bucket name).
+    static QJsonObject toJson(const KvEntry &entry);
+    // Parses one line (a trailing "\r" or "\n" is ignored). Only "key" is required; a missing encoding is
+    // text, a missing operation PUT. On failure returns false and *error says what is wrong.
+    static bool decode(const QByteArray &line, KvEntry *entry, QString *error);
+};

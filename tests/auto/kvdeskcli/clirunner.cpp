@@ -1,0 +1,91 @@
+#include "clirunner.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QProcess>
+
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+using namespace Qt::StringLiterals;
+
+QString CliRunner::Result::describe() const
+{
+    return u"exit %1\n--- stdout:\n%2\n--- stderr:\n%3"_s.arg(exitCode).arg(QString::fromUtf8(out), QString::fromUtf8(err));
+}
+
+CliRunner::CliRunner()
+{
+    m_environment = QProcessEnvironment::systemEnvironment();
+    const QStringList names = m_environment.keys();
+    for (const QString &name : names) {
+        if (name.startsWith("NATS_"_L1))
+            m_environment.remove(name);
+    }
+    m_environment.insert(u"XDG_CONFIG_HOME"_s, m_config.path());
+    m_environment.remove(u"QT_LOGGING_RULES"_s);
+}
+
+QString CliRunner::program()
+{
+    return QStringLiteral(KVDESK_CLI_PATH);
+}
+
+void CliRunner::writeContext(const QString &name, const QByteArray &json, bool select) const
+{
+    QDir().mkpath(m_config.filePath(u"nats/context"_s));
+    QFile file(m_config.filePath(u"nats/context/"_s + name + u".json"_s));
+    if (file.open(QIODevice::WriteOnly))
+        file.write(json);
+    if (select) {
+        QFile selected(m_config.filePath(u"nats/context.txt"_s));
+        if (selected.open(QIODevice::WriteOnly))
+            selected.write(name.toUtf8() + '\n');
+    }
+}
+
+CliRunner::Result CliRunner::run(const QStringList &arguments, const QByteArray &stdinData) const
+{
+    QProcess process;
+    process.setProcessEnvironment(m_environment);
+    process.start(program(), arguments);
+    Result result;
+    if (!process.waitForStarted(10000))
+        return result;
+    process.write(stdinData);
+    process.closeWriteChannel();
+    process.waitForFinished(30000);
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}
+
+CliRunner::Result CliRunner::runOnTerminal(const QStringList &arguments, const QByteArray &typed) const
+{
+    Result result;
+    const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0)
+        return result;
+    const QByteArray slavePath = ::ptsname(master);
+    // Typed ahead: the line discipline keeps it until the child reads its stdin.
+    if (::write(master, typed.constData(), size_t(typed.size())) != typed.size()) {
+        ::close(master);
+        return result;
+    }
+    QProcess process;
+    process.setProcessEnvironment(m_environment);
+    process.setChildProcessModifier([slavePath] {
+        const int slave = ::open(slavePath.constData(), O_RDWR);
+        if (slave >= 0)
+            ::dup2(slave, STDIN_FILENO);
+    });
+    process.start(program(), arguments);
+    process.waitForFinished(30000);
+    ::close(master);
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput();
+    result.err = process.readAllStandardError();
+    return result;
+}

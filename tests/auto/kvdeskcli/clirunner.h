@@ -1,0 +1,39 @@
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QProcessEnvironment>
+#include <QtCore/QStringList>
+#include <QtCore/QTemporaryDir>
+
+// Runs the kvdesk-cli binary the way a user's shell would, with a clean environment: no NATS_* variables
+// and an empty XDG_CONFIG_HOME of its own, so no natscli context of the machine leaks in.
+class CliRunner
+{
+public:
+    struct Result
+    {
+        int exitCode = -1;
+        QByteArray out;
+        QByteArray err;
+        QString describe() const; // for failure messages
+    };
+
+    CliRunner();
+
+    static QString program();
+    QString configHome() const { return m_config.path(); }
+    QProcessEnvironment environment() const { return m_environment; }
+    void setEnvironment(const QString &name, const QString &value) { m_environment.insert(name, value); }
+    // Writes a natscli context file (and selects it when select is true).
+    void writeContext(const QString &name, const QByteArray &json, bool select = false) const;
+
+    // Runs kvdesk-cli with arguments; stdinData is written and stdin closed (so stdin is a pipe, not a
+    // terminal). Waits up to 30 s.
+    Result run(const QStringList &arguments, const QByteArray &stdinData = {}) const;
+    // The same with stdin on a pseudo terminal that has already received input (for confirmations).
+    Result runOnTerminal(const QStringList &arguments, const QByteArray &typed) const;
+
+private:
+    QTemporaryDir m_config;
+    QProcessEnvironment m_environment;
+};

@@ -1,0 +1,598 @@
+#include "clirunner.h"
+#include "jetstreamcontext.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "natsconnection.h"
+#include "natsjwtissuer.h"
+#include "natsnkey.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+// Runs the CLI against the test server and names the output when the exit code is not the expected one.
+#define CLI_EXPECT(result, expression, code)                                                                 \
+    const CliRunner::Result result = (expression);                                                           \
+    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
+
+#define WAIT_OK(expression)                                                                                  \
+    do {                                                                                                     \
+        NatsReply *waited_ = (expression);                                                                   \
+        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
+        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
+    } while (false)
+
+class tst_KvdeskCli final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void usage_data();
+    void usage();
+    void addInfoEditLs();
+    void putGetCreateUpdate();
+    void deleteHistoryRevertPurgeCompact();
+    void listKeysStreamed();
+    void watch();
+    void exportRmImportRoundTrip();
+    void importModes();
+    void errorPaths_data();
+    void errorPaths();
+    void confirmations();
+    void permissionDenied();
+    void contexts_data();
+    void contexts();
+    void contextSelection();
+
+private:
+    QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
+    CliRunner::Result cli(const QStringList &arguments, const QByteArray &input = {}) const
+    {
+        return m_runner.run(server(arguments), input);
+    }
+    KvBucket *bucket(const QString &name) { return m_kv->bucket(name, this); }
+    static QList<QJsonObject> ndjson(const QByteArray &out);
+    static QByteArray tlsConfig(const QString &dir, QString *caFile);
+
+    NatsServerProcess m_server;
+    CliRunner m_runner;
+    NatsConnection *m_connection = nullptr;
+    KvContext *m_kv = nullptr;
+};
+
+void tst_KvdeskCli::initTestCase()
+{
+    QVERIFY2(QFileInfo::exists(CliRunner::program()), qPrintable(CliRunner::program()));
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    m_connection = new NatsConnection(this);
+    m_connection->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(m_connection->isConnected());
+    m_kv = new KvContext(new JetStreamContext(m_connection, this), this);
+    CLI_EXPECT(made, cli({u"add"_s, u"T"_s, u"--history"_s, u"10"_s}), 0);
+}
+
+QList<QJsonObject> tst_KvdeskCli::ndjson(const QByteArray &out)
+{
+    QList<QJsonObject> objects;
+    for (const QByteArray &line : out.split('\n')) {
+        if (!line.isEmpty())
+            objects.append(QJsonDocument::fromJson(line).object());
+    }
+    return objects;
+}
+
+void tst_KvdeskCli::usage_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("help") << QStringList{u"--help"_s} << 0 << u"Commands:"_s;
+    QTest::newRow("command help") << QStringList{u"put"_s, u"--help"_s} << 0 << u"BUCKET KEY [VALUE]"_s;
+    QTest::newRow("help command") << QStringList{u"help"_s, u"watch"_s} << 0 << u"--no-deletes"_s;
+    QTest::newRow("natscli kv word") << QStringList{u"kv"_s, u"get"_s, u"--help"_s} << 0 << u"--revision"_s;
+    QTest::newRow("version") << QStringList{u"--version"_s} << 0 << u"kvdesk-cli"_s;
+    QTest::newRow("no command") << QStringList{} << 2 << u"no command given"_s;
+    QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << 2 << u"unknown command \"frobnicate\""_s;
+    QTest::newRow("missing arguments") << QStringList{u"put"_s, u"T"_s} << 2 << u"missing arguments for put"_s;
+    QTest::newRow("too many arguments") << QStringList{u"get"_s, u"T"_s, u"k"_s, u"x"_s} << 2 << u"too many arguments"_s;
+    QTest::newRow("unknown option") << QStringList{u"get"_s, u"--bogus"_s, u"T"_s, u"k"_s} << 2 << u"bogus"_s;
+}
+
+void tst_KvdeskCli::usage()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, expected);
+    CLI_EXPECT(result, m_runner.run(arguments), exitCode);
+    const QByteArray text = exitCode == 0 ? result.out : result.err;
+    QVERIFY2(text.contains(expected.toUtf8()), qPrintable(result.describe()));
+}
+
+void tst_KvdeskCli::addInfoEditLs()
+{
+    CLI_EXPECT(added, cli({u"add"_s, u"CFG"_s, u"--history"_s, u"5"_s, u"--ttl"_s, u"1h30m"_s, u"--description"_s,
+                           u"settings"_s, u"--max-value-size"_s, u"1KB"_s, u"--storage"_s, u"memory"_s,
+                           u"--republish-destination"_s, u"repub.>"_s, u"--republish-headers"_s}), 0);
+    QVERIFY(added.out.contains("Information for Key-Value Store Bucket CFG"));
+    QVERIFY2(added.out.contains("Maximum Age: 1h30m0s"), added.out.constData());
+    QVERIFY(added.out.contains("Maximum Value Size: 1.0 KiB"));
+
+    CLI_EXPECT(info, cli({u"info"_s, u"CFG"_s, u"--json"_s}), 0);
+    const QJsonObject status = QJsonDocument::fromJson(info.out).object();
+    QCOMPARE(status.value("bucket"_L1).toString(), u"CFG"_s);
+    QCOMPARE(status.value("history"_L1).toInt(), 5);
+    QCOMPARE(status.value("ttl"_L1).toInteger(), 5400000000000);
+    QCOMPARE(status.value("max_value_size"_L1).toInteger(), 1024);
+    QCOMPARE(status.value("max_bucket_size"_L1).toInteger(), -1);
+    QCOMPARE(status.value("storage"_L1).toString(), u"memory"_s);
+    QCOMPARE(status.value("description"_L1).toString(), u"settings"_s);
+    QCOMPARE(status.value("replicas"_L1).toInt(), 1);
+    QVERIFY(status.value("last_update"_L1).isNull());
+
+    QVERIFY(added.out.contains("Republishing Headers: $KV.CFG.> to repub.>"));
+    const QJsonObject republish = status.value("republish"_L1).toObject();
+    QCOMPARE(republish.value("destination"_L1).toString(), u"repub.>"_s);
+    QCOMPARE(republish.value("headers_only"_L1).toBool(), true);
+
+    CLI_EXPECT(edited, cli({u"edit"_s, u"CFG"_s, u"--history"_s, u"8"_s, u"--description"_s, u"changed"_s, u"--json"_s}), 0);
+    const QJsonObject after = QJsonDocument::fromJson(edited.out).object();
+    QCOMPARE(after.value("history"_L1).toInt(), 8);
+    QCOMPARE(after.value("description"_L1).toString(), u"changed"_s);
+    QCOMPARE(after.value("ttl"_L1).toInteger(), 5400000000000); // untouched settings stay
+    QCOMPARE(after.value("republish"_L1).toObject(), republish);
+    CLI_EXPECT(storage, cli({u"edit"_s, u"CFG"_s, u"--storage"_s, u"file"_s}), 1);
+    QVERIFY(storage.err.contains("storage of bucket \"CFG\" cannot be changed"));
+    CLI_EXPECT(different, cli({u"add"_s, u"CFG"_s, u"--history"_s, u"2"_s}), 1);
+    QVERIFY(different.err.contains("already exists with different settings"));
+
+    CLI_EXPECT(table, cli({u"ls"_s}), 0);
+    for (const char *column : {"Bucket", "Description", "Created", "Size", "Values", "Last Update", "History", "TTL", "Storage", "Replicas"})
+        QVERIFY2(table.out.contains(column), column);
+    QVERIFY(table.out.contains("Key-Value Buckets"));
+    QVERIFY(table.out.contains("\u2502 CFG "));
+    QVERIFY(table.out.contains("1h30m0s"));
+    QVERIFY(table.out.contains("never"));
+    CLI_EXPECT(names, cli({u"ls"_s, u"-n"_s}), 0);
+    QVERIFY(names.out.split('\n').contains("CFG"));
+    CLI_EXPECT(json, cli({u"ls"_s, u"--json"_s}), 0);
+    const QList<QJsonObject> buckets = ndjson(json.out);
+    QVERIFY(std::any_of(buckets.cbegin(), buckets.cend(), [](const QJsonObject &o) { return o.value("bucket"_L1) == "CFG"_L1; }));
+}
+
+void tst_KvdeskCli::putGetCreateUpdate()
+{
+    CLI_EXPECT(put, cli({u"put"_s, u"T"_s, u"greeting"_s, u"hello"_s}), 0);
+    QCOMPARE(put.out, "hello\n"_ba);
+    CLI_EXPECT(raw, cli({u"get"_s, u"T"_s, u"greeting"_s, u"--raw"_s}), 0);
+    QCOMPARE(raw.out, "hello"_ba);
+    CLI_EXPECT(pretty, cli({u"get"_s, u"T"_s, u"greeting"_s}), 0);
+    QVERIFY2(pretty.out.startsWith("T > greeting revision: "), pretty.out.constData());
+    QVERIFY(pretty.out.contains("\n\nhello\n"));
+
+    // No VALUE: stdin, byte for byte, binary included.
+    const QByteArray binary("\x00\x01\r\n\xff\xfe end", 10);
+    CLI_EXPECT(piped, cli({u"put"_s, u"T"_s, u"bin"_s, u"--json"_s}, binary), 0);
+    const QJsonObject written = QJsonDocument::fromJson(piped.out).object();
+    QCOMPARE(written.value("key"_L1).toString(), u"bin"_s);
+    QCOMPARE(written.value("operation"_L1).toString(), u"PUT"_s);
+    const qint64 revision = written.value("revision"_L1).toInteger();
+    QVERIFY(revision > 0);
+    CLI_EXPECT(rawBinary, cli({u"get"_s, u"T"_s, u"bin"_s, u"--raw"_s}), 0);
+    QCOMPARE(rawBinary.out, binary);
+    CLI_EXPECT(json, cli({u"get"_s, u"T"_s, u"bin"_s, u"--json"_s}), 0);
+    const QJsonObject entry = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(entry.value("encoding"_L1).toString(), u"base64"_s);
+    QCOMPARE(QByteArray::fromBase64(entry.value("value"_L1).toString().toLatin1()), binary);
+    QCOMPARE(entry.value("bucket"_L1).toString(), u"T"_s);
+    QVERIFY(!entry.value("created"_L1).toString().isEmpty());
+
+    CLI_EXPECT(second, cli({u"put"_s, u"T"_s, u"greeting"_s, u"hi again"_s}), 0);
+    CLI_EXPECT(old, cli({u"get"_s, u"T"_s, u"greeting"_s, u"--revision"_s, u"1"_s, u"--raw"_s}), 0);
+    QCOMPARE(old.out, "hello"_ba);
+
+    CLI_EXPECT(created, cli({u"create"_s, u"T"_s, u"fresh"_s, u"v1"_s, u"--json"_s}), 0);
+    const qint64 freshRevision = QJsonDocument::fromJson(created.out).object().value("revision"_L1).toInteger();
+    CLI_EXPECT(updated, cli({u"update"_s, u"T"_s, u"fresh"_s, u"v2"_s, QString::number(freshRevision)}), 0);
+    CLI_EXPECT(stale, cli({u"update"_s, u"T"_s, u"fresh"_s, u"v3"_s, QString::number(freshRevision)}), 1);
+    QVERIFY2(stale.err.contains(u"wrong revision for key \"fresh\": expected %1, the current revision is %2"_s
+                                     .arg(freshRevision).arg(freshRevision + 1).toUtf8()),
+             stale.err.constData());
+    CLI_EXPECT(value, cli({u"get"_s, u"T"_s, u"fresh"_s, u"--raw"_s}), 0);
+    QCOMPARE(value.out, "v2"_ba);
+}
+
+void tst_KvdeskCli::deleteHistoryRevertPurgeCompact()
+{
+    for (const QString &value : {u"one"_s, u"two"_s, u"three"_s})
+        QCOMPARE(cli({u"put"_s, u"T"_s, u"h"_s, value}).exitCode, 0);
+    CLI_EXPECT(history, cli({u"history"_s, u"T"_s, u"h"_s, u"--json"_s}), 0);
+    const QList<QJsonObject> entries = ndjson(history.out);
+    QCOMPARE(entries.size(), 3);
+    const qint64 first = entries.first().value("revision"_L1).toInteger();
+
+    CLI_EXPECT(deleted, cli({u"del"_s, u"T"_s, u"h"_s}), 0);
+    CLI_EXPECT(gone, cli({u"get"_s, u"T"_s, u"h"_s}), 1);
+    QVERIFY2(gone.err.contains("key \"h\" not found"), gone.err.constData());
+    CLI_EXPECT(table, cli({u"history"_s, u"T"_s, u"h"_s}), 0);
+    QVERIFY(table.out.contains("History for T > h"));
+    QVERIFY(table.out.contains("DELETE"));
+    QVERIFY(table.out.contains("three"));
+
+    CLI_EXPECT(reverted, cli({u"revert"_s, u"T"_s, u"h"_s, QString::number(first), u"-f"_s}), 0);
+    CLI_EXPECT(back, cli({u"get"_s, u"T"_s, u"h"_s, u"--raw"_s}), 0);
+    QCOMPARE(back.out, "one"_ba);
+    CLI_EXPECT(noSuchRevision, cli({u"revert"_s, u"T"_s, u"h"_s, u"99999"_s, u"--force"_s}), 1);
+    QVERIFY(noSuchRevision.err.contains("no value at revision 99999"));
+
+    CLI_EXPECT(purged, cli({u"purge"_s, u"T"_s, u"h"_s, u"-f"_s, u"--json"_s}), 0);
+    QCOMPARE(QJsonDocument::fromJson(purged.out).object().value("operation"_L1).toString(), u"PURGE"_s);
+    const QList<QJsonObject> afterPurge = ndjson(cli({u"history"_s, u"T"_s, u"h"_s, u"--json"_s}).out);
+    QCOMPARE(afterPurge.size(), 1);
+    QCOMPARE(afterPurge.first().value("operation"_L1).toString(), u"PURGE"_s);
+
+    // compact: a deleted key's history goes; with --older-than 0 its marker too.
+    QCOMPARE(cli({u"put"_s, u"T"_s, u"c"_s, u"1"_s}).exitCode, 0);
+    QCOMPARE(cli({u"put"_s, u"T"_s, u"c"_s, u"2"_s}).exitCode, 0);
+    QCOMPARE(cli({u"del"_s, u"T"_s, u"c"_s}).exitCode, 0);
+    CLI_EXPECT(compacted, cli({u"compact"_s, u"T"_s, u"-f"_s, u"--json"_s}), 0);
+    QVERIFY(QJsonDocument::fromJson(compacted.out).object().value("purged_keys"_L1).toInteger() >= 1);
+    QCOMPARE(ndjson(cli({u"history"_s, u"T"_s, u"c"_s, u"--json"_s}).out).size(), 1);
+    CLI_EXPECT(all, cli({u"compact"_s, u"T"_s, u"-f"_s, u"--older-than"_s, u"0"_s}), 0);
+    CLI_EXPECT(noHistory, cli({u"history"_s, u"T"_s, u"c"_s}), 1);
+    QVERIFY(noHistory.err.contains("not found"));
+}
+
+void tst_KvdeskCli::listKeysStreamed()
+{
+    QCOMPARE(cli({u"add"_s, u"MANY"_s}).exitCode, 0);
+    KvBucket *many = bucket(u"MANY"_s);
+    QList<KvReply *> puts;
+    for (int i = 0; i < 3000; ++i)
+        puts.append(many->put(u"k.%1"_s.arg(i), QByteArray::number(i)));
+    puts.append(many->put(u"other"_s, "x"));
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->isFinished(); }), 30000);
+    QVERIFY(std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->error() == NatsError::NoError; }));
+
+    CLI_EXPECT(all, cli({u"ls"_s, u"MANY"_s}), 0);
+    QStringList keys = QString::fromUtf8(all.out).split(u'\n', Qt::SkipEmptyParts);
+    QCOMPARE(keys.size(), 3001);
+    keys.removeDuplicates();
+    QCOMPARE(keys.size(), 3001);
+    CLI_EXPECT(filtered, cli({u"ls"_s, u"MANY"_s, u"other"_s, u"k.1"_s, u"--json"_s}), 0);
+    const QList<QJsonObject> lines = ndjson(filtered.out);
+    QCOMPARE(lines.size(), 2);
+    QCOMPARE(lines.first().value("key"_L1).isString(), true);
+
+    QCOMPARE(cli({u"add"_s, u"EMPTY"_s}).exitCode, 0);
+    CLI_EXPECT(empty, cli({u"ls"_s, u"EMPTY"_s}), 0);
+    QVERIFY(empty.out.isEmpty());
+    QVERIFY(empty.err.contains("No keys found in bucket"));
+}
+
+void tst_KvdeskCli::watch()
+{
+    QCOMPARE(cli({u"put"_s, u"T"_s, u"w.before"_s, u"old"_s}).exitCode, 0);
+    QProcess watcher;
+    watcher.setProcessEnvironment(m_runner.environment());
+    QByteArray seen;
+    connect(&watcher, &QProcess::readyReadStandardOutput, this, [&] { seen += watcher.readAllStandardOutput(); });
+    watcher.start(CliRunner::program(), server({u"watch"_s, u"T"_s, u"w.>"_s}));
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT T > w.before: old\n"), 10000);
+    WAIT_OK(bucket(u"T"_s)->put(u"w.live"_s, "new"));
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT T > w.live: new\n"), 10000);
+    WAIT_OK(bucket(u"T"_s)->remove(u"w.live"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("DELETE T > w.live\n"), 10000);
+    QVERIFY(seen.startsWith('['));
+    watcher.kill();
+    watcher.waitForFinished();
+
+    QProcess updates;
+    updates.setProcessEnvironment(m_runner.environment());
+    QByteArray json;
+    connect(&updates, &QProcess::readyReadStandardOutput, this, [&] { json += updates.readAllStandardOutput(); });
+    updates.start(CliRunner::program(), server({u"watch"_s, u"T"_s, u"--updates"_s, u"--no-deletes"_s, u"--json"_s}));
+    QVERIFY(updates.waitForStarted());
+    // --updates: nothing old comes; poll with fresh writes until the watch is live.
+    int n = 0;
+    QTRY_VERIFY_WITH_TIMEOUT((bucket(u"T"_s)->put(u"w.json"_s, QByteArray::number(++n)), json.contains("\"key\":\"w.json\"")), 10000);
+    QVERIFY(!json.contains("w.before"));
+    const QJsonObject line = ndjson(json).first();
+    QCOMPARE(line.value("operation"_L1).toString(), u"PUT"_s);
+    QVERIFY(line.contains("delta"_L1));
+    updates.kill();
+    updates.waitForFinished();
+
+    CLI_EXPECT(missing, cli({u"watch"_s, u"NOPE"_s}), 1);
+    QVERIFY(missing.err.contains("bucket \"NOPE\" not found"));
+}
+
+void tst_KvdeskCli::exportRmImportRoundTrip()
+{
+    QCOMPARE(cli({u"add"_s, u"RT"_s}).exitCode, 0);
+    QMap<QString, QByteArray> values{
+        {u"text"_s, "plain text"_ba},
+        {u"unicode"_s, u"gr\u00fc\u00dfe \u2603"_s.toUtf8()},
+        {u"json.doc"_s, R"({"a":[1,2,{"b":"\n"}]})"_ba},
+        {u"empty"_s, QByteArray()},
+        {u"nul"_s, QByteArray("a\0b", 3)},
+        {u"bad.utf8"_s, "\xc3\x28\xff"_ba},
+    };
+    QByteArray everyByte;
+    for (int i = 0; i < 256; ++i)
+        everyByte.append(char(i));
+    values.insert(u"all.bytes"_s, everyByte);
+    for (int i = 0; i < 300; ++i)
+        values.insert(u"bulk.%1"_s.arg(i), QByteArray(i, char('a' + i % 26)));
+    for (auto it = values.cbegin(); it != values.cend(); ++it)
+        WAIT_OK(bucket(u"RT"_s)->put(it.key(), it.value()));
+    WAIT_OK(bucket(u"RT"_s)->put(u"deleted"_s, "x"));
+    WAIT_OK(bucket(u"RT"_s)->remove(u"deleted"_s));
+
+    const QString file = m_runner.configHome() + u"/rt.ndjson"_s;
+    CLI_EXPECT(exported, cli({u"export"_s, u"RT"_s, file}), 0);
+    QVERIFY(exported.err.contains(u"Exported %1 entries"_s.arg(values.size()).toUtf8()));
+    CLI_EXPECT(toStdout, cli({u"export"_s, u"RT"_s}), 0);
+    QFile saved(file);
+    QVERIFY(saved.open(QIODevice::ReadOnly));
+    QCOMPARE(toStdout.out, saved.readAll());
+    QCOMPARE(toStdout.out.count('\n'), values.size());
+    QVERIFY(toStdout.out.contains(R"("encoding":"base64")"));
+    QVERIFY(toStdout.out.contains(R"("key":"text","value":"plain text")") || toStdout.out.contains("\"plain text\""));
+
+    CLI_EXPECT(removed, cli({u"rm"_s, u"RT"_s, u"-f"_s}), 0);
+    CLI_EXPECT(missing, cli({u"info"_s, u"RT"_s}), 1);
+    CLI_EXPECT(imported, cli({u"import"_s, u"RT"_s, file}), 0);
+    QVERIFY2(imported.out.contains(u"%1 written, 0 skipped, 0 failed"_s.arg(values.size()).toUtf8()), qPrintable(imported.describe()));
+    QVERIFY(imported.err.contains("Created bucket RT"));
+
+    KvBucket *restored = m_kv->bucket(u"RT"_s, this); // a fresh handle: the old one was bound to the deleted stream
+    KvReply *keys = restored->keys();
+    WAIT_OK(keys);
+    QCOMPARE(keys->keys().size(), values.size());
+    for (auto it = values.cbegin(); it != values.cend(); ++it) {
+        KvReply *get = restored->get(it.key());
+        WAIT_OK(get);
+        QCOMPARE(get->entry().value, it.value());
+    }
+}
+
+void tst_KvdeskCli::importModes()
+{
+    const QByteArray input = R"({"key":"m.a","value":"1"}
+{"key":"m.b","value":"Mg==","encoding":"base64"}
+
+not json
+{"key":"bad key","value":"x"}
+)"_ba;
+    CLI_EXPECT(first, cli({u"import"_s, u"T"_s, u"--json"_s}, input), 1);
+    const QJsonObject summary = QJsonDocument::fromJson(first.out).object();
+    QCOMPARE(summary.value("written"_L1).toInt(), 2);
+    QCOMPARE(summary.value("failed"_L1).toInt(), 2);
+    QVERIFY2(first.err.contains("line 4: not JSON"), first.err.constData());
+    QVERIFY(first.err.contains("line 5: key \"bad key\" is not valid"));
+    CLI_EXPECT(value, cli({u"get"_s, u"T"_s, u"m.b"_s, u"--raw"_s}), 0);
+    QCOMPARE(value.out, "2"_ba);
+
+    const QByteArray again = "{\"key\":\"m.a\",\"value\":\"one\"}\n{\"key\":\"m.c\",\"value\":\"3\"}\n";
+    CLI_EXPECT(create, cli({u"import"_s, u"T"_s, u"-"_s, u"--mode"_s, u"create"_s}, again), 1);
+    QVERIFY2(create.out.contains("1 written, 0 skipped, 1 failed"), qPrintable(create.describe()));
+    QVERIFY(create.err.contains("already exists"));
+    CLI_EXPECT(skip, cli({u"import"_s, u"T"_s, u"--mode"_s, u"skip-existing"_s}, again), 0);
+    QVERIFY2(skip.out.contains("0 written, 2 skipped, 0 failed"), qPrintable(skip.describe()));
+    CLI_EXPECT(kept, cli({u"get"_s, u"T"_s, u"m.a"_s, u"--raw"_s}), 0);
+    QCOMPARE(kept.out, "1"_ba);
+}
+
+void tst_KvdeskCli::errorPaths_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+    QTest::newRow("bad key") << QStringList{u"put"_s, u"T"_s, u"a b"_s, u"v"_s} << 2 << u"key \"a b\" is not valid"_s;
+    QTest::newRow("bad key dots") << QStringList{u"get"_s, u"T"_s, u"a..b"_s} << 2 << u"empty token"_s;
+    QTest::newRow("bad bucket") << QStringList{u"info"_s, u"a.b"_s} << 2 << u"bucket name \"a.b\" is not valid"_s;
+    QTest::newRow("bad filter") << QStringList{u"ls"_s, u"T"_s, u"a.>.b"_s} << 2 << u"not valid"_s;
+    QTest::newRow("bucket not found") << QStringList{u"get"_s, u"NOSUCH"_s, u"k"_s} << 1 << u"bucket \"NOSUCH\" not found"_s;
+    QTest::newRow("bucket not found ls") << QStringList{u"ls"_s, u"NOSUCH"_s} << 1 << u"bucket \"NOSUCH\" not found"_s;
+    QTest::newRow("rm missing bucket") << QStringList{u"rm"_s, u"NOSUCH"_s, u"-f"_s} << 1 << u"bucket \"NOSUCH\" not found"_s;
+    QTest::newRow("edit missing bucket") << QStringList{u"edit"_s, u"NOSUCH"_s, u"--history"_s, u"2"_s} << 1 << u"not found"_s;
+    QTest::newRow("key not found") << QStringList{u"get"_s, u"T"_s, u"never.written"_s} << 1 << u"key \"never.written\" not found in bucket \"T\""_s;
+    QTest::newRow("wrong revision") << QStringList{u"update"_s, u"T"_s, u"greeting"_s, u"x"_s, u"1"_s} << 1 << u"the current revision is"_s;
+    QTest::newRow("wrong revision new key") << QStringList{u"update"_s, u"T"_s, u"nokey"_s, u"x"_s, u"4"_s} << 1 << u"the key has no value"_s;
+    QTest::newRow("key exists") << QStringList{u"create"_s, u"T"_s, u"greeting"_s, u"x"_s} << 1 << u"key \"greeting\" already exists"_s;
+    QTest::newRow("value too large") << QStringList{u"put"_s, u"CFG"_s, u"big"_s, QString(2000, u'x')} << 1 << u"allows at most 1024 bytes"_s;
+    QTest::newRow("not connected") << QStringList{u"-s"_s, u"nats://127.0.0.1:1"_s, u"ls"_s} << 1 << u"not connected:"_s;
+    QTest::newRow("bad server url") << QStringList{u"--server"_s, u"http://x"_s, u"ls"_s} << 2 << u"invalid --server"_s;
+    QTest::newRow("history too large") << QStringList{u"add"_s, u"H"_s, u"--history"_s, u"65"_s} << 2 << u"history limited to a max of 64"_s;
+    QTest::newRow("bad ttl") << QStringList{u"add"_s, u"H"_s, u"--ttl"_s, u"soon"_s} << 2 << u"invalid duration \"soon\""_s;
+    QTest::newRow("bad size") << QStringList{u"add"_s, u"H"_s, u"--max-value-size"_s, u"5Q"_s} << 2 << u"invalid size"_s;
+    QTest::newRow("bad storage") << QStringList{u"add"_s, u"H"_s, u"--storage"_s, u"tape"_s} << 2 << u"--storage must be file or memory"_s;
+    QTest::newRow("bad revision") << QStringList{u"get"_s, u"T"_s, u"k"_s, u"--revision"_s, u"abc"_s} << 2 << u"invalid revision \"abc\""_s;
+    QTest::newRow("bad timeout") << QStringList{u"--timeout"_s, u"x"_s, u"ls"_s} << 2 << u"invalid duration"_s;
+    QTest::newRow("bad import mode") << QStringList{u"import"_s, u"T"_s, u"--mode"_s, u"merge"_s} << 2 << u"--mode must be"_s;
+    QTest::newRow("conflicting watch") << QStringList{u"watch"_s, u"T"_s, u"--history"_s, u"--updates"_s} << 2 << u"cannot be combined"_s;
+    QTest::newRow("import missing file") << QStringList{u"import"_s, u"T"_s, u"/nonexistent/x.ndjson"_s} << 1 << u"cannot read /nonexistent/x.ndjson"_s;
+    QTest::newRow("unknown context") << QStringList{u"--context"_s, u"nope"_s, u"ls"_s} << 1 << u"unknown context \"nope\""_s;
+    QTest::newRow("rm needs -f") << QStringList{u"rm"_s, u"T"_s} << 2 << u"pass -f"_s;
+    QTest::newRow("purge needs -f") << QStringList{u"purge"_s, u"T"_s, u"greeting"_s} << 2 << u"pass -f"_s;
+    QTest::newRow("compact needs -f") << QStringList{u"compact"_s, u"T"_s} << 2 << u"pass -f"_s;
+}
+
+void tst_KvdeskCli::errorPaths()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    // The rows run in order after the other tests: T holds "greeting" and CFG limits values to 1 KiB.
+    const bool ownServer = arguments.contains(u"-s"_s) || arguments.contains(u"--server"_s);
+    CLI_EXPECT(result, ownServer ? m_runner.run(arguments) : cli(arguments), exitCode);
+    QVERIFY2(result.err.contains(message.toUtf8()), qPrintable(result.describe()));
+    // One clear line (plus the usage hint for usage errors), nothing on stdout.
+    QVERIFY2(result.err.startsWith("kvdesk-cli: error: "), qPrintable(result.describe()));
+    QCOMPARE(result.err.count('\n'), exitCode == 2 ? 2 : 1);
+    QVERIFY(result.out.isEmpty());
+}
+
+void tst_KvdeskCli::confirmations()
+{
+    QCOMPARE(cli({u"add"_s, u"ASK"_s}).exitCode, 0);
+    CLI_EXPECT(declined, m_runner.runOnTerminal(server({u"rm"_s, u"ASK"_s}), "n\n"), 0);
+    QVERIFY2(declined.err.contains("Delete bucket ASK? [y/N]"), qPrintable(declined.describe()));
+    QVERIFY(declined.err.contains("Skipping delete"));
+    QCOMPARE(cli({u"info"_s, u"ASK"_s}).exitCode, 0);
+    CLI_EXPECT(accepted, m_runner.runOnTerminal(server({u"rm"_s, u"ASK"_s}), "yes\n"), 0);
+    CLI_EXPECT(gone, cli({u"info"_s, u"ASK"_s}), 1);
+    QVERIFY(gone.err.contains("not found"));
+}
+
+void tst_KvdeskCli::permissionDenied()
+{
+    NatsServerProcess server;
+    NatsServerProcess::Options options;
+    options.config = R"(authorization { users: [
+        { user: admin, password: a },
+        { user: reader, password: r, permissions: { publish: { deny: ["$KV.>"] } } }
+    ] })";
+    QVERIFY2(server.start(options), qPrintable(server.errorString()));
+    const QStringList admin{u"-s"_s, server.url(), u"--user"_s, u"admin"_s, u"--password"_s, u"a"_s};
+    QCOMPARE(m_runner.run(admin + QStringList{u"add"_s, u"P"_s}).exitCode, 0);
+    QCOMPARE(m_runner.run(admin + QStringList{u"put"_s, u"P"_s, u"k"_s, u"v"_s}).exitCode, 0);
+
+    const QStringList reader{u"-s"_s, server.url(), u"--user"_s, u"reader"_s, u"--password"_s, u"r"_s};
+    CLI_EXPECT(denied, m_runner.run(reader + QStringList{u"put"_s, u"P"_s, u"k"_s, u"w"_s}), 1);
+    QVERIFY2(denied.err.contains("permission denied: ") && denied.err.contains("$KV.P.k"), qPrintable(denied.describe()));
+    QCOMPARE(denied.err.count('\n'), 1);
+    CLI_EXPECT(read, m_runner.run(reader + QStringList{u"get"_s, u"P"_s, u"k"_s, u"--raw"_s}), 0);
+    QCOMPARE(read.out, "v"_ba);
+
+    CLI_EXPECT(refused, m_runner.run({u"-s"_s, server.url(), u"--user"_s, u"reader"_s, u"--password"_s, u"wrong"_s, u"ls"_s}), 1);
+    QVERIFY2(refused.err.contains("Authorization Violation"), qPrintable(refused.describe()));
+}
+
+QByteArray tst_KvdeskCli::tlsConfig(const QString &dir, QString *caFile)
+{
+    const auto openssl = [&dir](const QStringList &arguments) {
+        QProcess process;
+        process.setWorkingDirectory(dir);
+        process.start(u"openssl"_s, arguments);
+        return process.waitForFinished(30000) && process.exitCode() == 0;
+    };
+    QFile extensions(dir + u"/san.cnf"_s);
+    if (!extensions.open(QIODevice::WriteOnly) || extensions.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n") <= 0)
+        return {};
+    extensions.close();
+    const QStringList ec{u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s};
+    const bool made = openssl(QStringList{u"req"_s, u"-x509"_s} + ec + QStringList{u"-keyout"_s, u"ca.key"_s, u"-out"_s, u"ca.pem"_s, u"-days"_s, u"2"_s, u"-subj"_s, u"/CN=kvdesk test CA"_s})
+        && openssl(QStringList{u"req"_s} + ec + QStringList{u"-keyout"_s, u"server.key"_s, u"-out"_s, u"server.csr"_s, u"-subj"_s, u"/CN=localhost"_s})
+        && openssl({u"x509"_s, u"-req"_s, u"-in"_s, u"server.csr"_s, u"-CA"_s, u"ca.pem"_s, u"-CAkey"_s, u"ca.key"_s,
+                    u"-CAcreateserial"_s, u"-out"_s, u"server.pem"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"san.cnf"_s});
+    if (!made)
+        return {};
+    *caFile = dir + u"/ca.pem"_s;
+    return "tls { cert_file: \"" + dir.toUtf8() + "/server.pem\", key_file: \"" + dir.toUtf8() + "/server.key\" }\n";
+}
+
+void tst_KvdeskCli::contexts_data()
+{
+    QTest::addColumn<QString>("kind");
+    for (const char *kind : {"user-password", "token", "nkey", "creds", "tls-ca"})
+        QTest::newRow(kind) << QString::fromLatin1(kind);
+}
+
+void tst_KvdeskCli::contexts()
+{
+    QFETCH(QString, kind);
+    QTemporaryDir dir;
+    NatsServerProcess server;
+    NatsServerProcess::Options options;
+    QJsonObject context{{u"description"_s, QString(u"test context "_s + kind)}};
+    QJsonObject wrong; // the same context with a bad secret
+    if (kind == "user-password"_L1) {
+        options.config = "authorization { user: alice, password: s3cret }";
+        context.insert(u"user"_s, u"alice"_s);
+        context.insert(u"password"_s, u"s3cret"_s);
+        wrong = context;
+        wrong.insert(u"password"_s, u"nope"_s);
+    } else if (kind == "token"_L1) {
+        options.config = "authorization { token: t0ken }";
+        context.insert(u"token"_s, u"t0ken"_s);
+        wrong = context;
+        wrong.insert(u"token"_s, u"other"_s);
+    } else if (kind == "nkey"_L1) {
+        const NatsNKey user = NatsNKey::create(NatsNKey::Type::User);
+        options.config = "authorization { users: [ { nkey: " + user.publicKey() + " } ] }";
+        QFile seed(dir.filePath(u"user.nk"_s));
+        QVERIFY(seed.open(QIODevice::WriteOnly) && seed.write(user.seed() + '\n') > 0);
+        seed.close();
+        context.insert(u"nkey"_s, seed.fileName());
+        QFile other(dir.filePath(u"other.nk"_s));
+        QVERIFY(other.open(QIODevice::WriteOnly) && other.write(NatsNKey::create(NatsNKey::Type::User).seed()) > 0);
+        wrong = context;
+        wrong.insert(u"nkey"_s, other.fileName());
+    } else if (kind == "creds"_L1) {
+        const NatsJwtIssuer issuer;
+        options.config = issuer.serverConfig(dir.filePath(u"store"_s));
+        options.jetStream = false; // the operator config enables JetStream itself
+        QFile creds(dir.filePath(u"user.creds"_s));
+        QVERIFY(creds.open(QIODevice::WriteOnly) && creds.write(issuer.userCreds(u"cli"_s)) > 0);
+        creds.close();
+        context.insert(u"creds"_s, creds.fileName());
+        QFile stranger(dir.filePath(u"stranger.creds"_s));
+        QVERIFY(stranger.open(QIODevice::WriteOnly) && stranger.write(issuer.unknownAccountUserCreds(u"x"_s)) > 0);
+        wrong = context;
+        wrong.insert(u"creds"_s, stranger.fileName());
+    } else {
+        QString ca;
+        options.config = tlsConfig(dir.path(), &ca);
+        QVERIFY2(!options.config.isEmpty(), "openssl could not make the certificates");
+        context.insert(u"ca"_s, ca);
+        wrong = context;
+        wrong.remove(u"ca"_s); // without the CA the server's certificate cannot be verified
+    }
+    QVERIFY2(server.start(options), qPrintable(server.errorString()));
+    context.insert(u"url"_s, server.url());
+    wrong.insert(u"url"_s, server.url());
+
+    CliRunner runner;
+    runner.writeContext(u"good"_s, QJsonDocument(context).toJson());
+    runner.writeContext(u"bad"_s, QJsonDocument(wrong).toJson());
+    const QStringList good{u"--context"_s, u"good"_s};
+    CLI_EXPECT(added, runner.run(good + QStringList{u"add"_s, u"CTX"_s}), 0);
+    CLI_EXPECT(put, runner.run(good + QStringList{u"put"_s, u"CTX"_s, u"k"_s, kind}), 0);
+    CLI_EXPECT(got, runner.run(good + QStringList{u"get"_s, u"CTX"_s, u"k"_s, u"--raw"_s}), 0);
+    QCOMPARE(got.out, kind.toUtf8());
+    CLI_EXPECT(refused, runner.run({u"--context"_s, u"bad"_s, u"ls"_s}), 1);
+    QVERIFY2(refused.err.contains("not connected") || refused.err.contains("permission denied"), qPrintable(refused.describe()));
+}
+
+void tst_KvdeskCli::contextSelection()
+{
+    CliRunner runner;
+    const QByteArray good = R"({"url":")" + m_server.url().toUtf8() + R"("})";
+    runner.writeContext(u"here"_s, good);
+    runner.writeContext(u"nowhere"_s, R"({"url":"nats://127.0.0.1:1"})", true);
+    CLI_EXPECT(selected, runner.run({u"ls"_s, u"-n"_s}), 1); // context.txt selects "nowhere"
+    QVERIFY(selected.err.contains("not connected"));
+    CLI_EXPECT(flag, runner.run({u"--server"_s, m_server.url(), u"ls"_s, u"-n"_s}), 0); // a flag beats the context
+    QVERIFY(flag.out.split('\n').contains("T"));
+    runner.setEnvironment(u"NATS_URL"_s, m_server.url()); // so does the flag's environment variable
+    CLI_EXPECT(environment, runner.run({u"ls"_s, u"-n"_s}), 0);
+
+    CliRunner chosen;
+    chosen.writeContext(u"nowhere"_s, R"({"url":"nats://127.0.0.1:1"})", true);
+    chosen.writeContext(u"here"_s, good);
+    chosen.setEnvironment(u"NATS_CONTEXT"_s, u"here"_s);
+    CLI_EXPECT(named, chosen.run({u"ls"_s, u"-n"_s}), 0);
+    CLI_EXPECT(explicitContext, chosen.run({u"--context"_s, u"nowhere"_s, u"ls"_s}), 1);
+    chosen.writeContext(u"domain"_s, R"({"url":")" + m_server.url().toUtf8() + R"(","jetstream_domain":"elsewhere"})");
+    CLI_EXPECT(domain, chosen.run({u"--context"_s, u"domain"_s, u"--timeout"_s, u"1s"_s, u"ls"_s}), 1);
+    CLI_EXPECT(domainFlag, chosen.run({u"--js-domain"_s, u"elsewhere"_s, u"--timeout"_s, u"1s"_s, u"info"_s, u"T"_s}), 1);
+}
+
+QTEST_GUILESS_MAIN(tst_KvdeskCli)
+#include "tst_kvdeskcli.moc"
