@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QString>
+
+// The ways a value can be shown and edited, the choice of the best one, and conversions both ways.
+// JSON is pretty-printed by re-indenting the text, never by re-serialising it, so the key order and
+// the numbers stay exactly as stored.
+namespace ValueFormat {
+
+enum class View { Text, Json, Hex, Base64, Cbor };
+
+QString viewName(View view);
+bool isEditable(View view);
+// JSON when it parses, text when it is printable UTF-8, CBOR when it decodes completely, else hex.
+View detect(const QByteArray &value);
+
+// The value as text for view. False (with *error saying why) when the value cannot be shown that way.
+bool render(const QByteArray &value, View view, QString *text, QString *error);
+// Text typed in view back to bytes. False (with *error) when it is not valid for that view.
+bool parse(const QString &text, View view, QByteArray *value, QString *error);
+
+bool isValidJson(const QByteArray &value, QString *error = nullptr);
+QString prettyJson(const QByteArray &json);
+QString hexDump(const QByteArray &value);
+
+} // namespace ValueFormat

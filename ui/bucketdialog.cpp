@@ -1,0 +1,207 @@
+#include "bucketdialog.h"
+
+#include "errorlabel.h"
+#include "humanformat.h"
+#include "kvnames.h"
+
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QFormLayout>
+#include <QtWidgets/QGroupBox>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QLineEdit *lineEdit(QWidget *parent, const QString &objectName, const QString &placeholder)
+{
+    auto *edit = new QLineEdit(parent);
+    edit->setObjectName(objectName);
+    edit->setPlaceholderText(placeholder);
+    edit->setAccessibleName(placeholder);
+    return edit;
+}
+
+} // namespace
+
+BucketDialog::BucketDialog(Mode mode, QWidget *parent)
+    : QDialog(parent)
+    , m_mode(mode)
+{
+    setWindowTitle(mode == Mode::Create ? tr("New Bucket") : tr("Edit Bucket"));
+    setObjectName(u"bucketDialog"_s);
+
+    m_name = lineEdit(this, u"bucketName"_s, tr("letters, digits, - and _"));
+    m_name->setEnabled(mode == Mode::Create);
+    m_description = lineEdit(this, u"description"_s, tr("optional"));
+    m_history = new QSpinBox(this);
+    m_history->setObjectName(u"history"_s);
+    m_history->setRange(1, KvBucketConfig::MaxHistory);
+    m_history->setAccessibleName(tr("History"));
+    m_ttl = lineEdit(this, u"ttl"_s, tr("none, or e.g. 90s, 1h30m, 7d"));
+    m_maxBytes = lineEdit(this, u"maxBytes"_s, tr("unlimited, or e.g. 100MiB"));
+    m_maxValueSize = lineEdit(this, u"maxValueSize"_s, tr("unlimited, or e.g. 64KiB"));
+    m_storage = new QComboBox(this);
+    m_storage->setObjectName(u"storage"_s);
+    m_storage->addItem(tr("File"), int(KvBucketConfig::Storage::File));
+    m_storage->addItem(tr("Memory"), int(KvBucketConfig::Storage::Memory));
+    m_storage->setEnabled(mode == Mode::Create); // the server cannot change storage
+    m_storage->setAccessibleName(tr("Storage"));
+    m_replicas = new QSpinBox(this);
+    m_replicas->setObjectName(u"replicas"_s);
+    m_replicas->setRange(1, 5);
+    m_replicas->setAccessibleName(tr("Replicas"));
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Name:"), m_name);
+    form->addRow(tr("&Description:"), m_description);
+    form->addRow(tr("&History (revisions per key):"), m_history);
+    form->addRow(tr("&TTL:"), m_ttl);
+    form->addRow(tr("Max bucket &size:"), m_maxBytes);
+    form->addRow(tr("Max &value size:"), m_maxValueSize);
+    form->addRow(tr("St&orage:"), m_storage);
+    form->addRow(tr("&Replicas:"), m_replicas);
+
+    auto *advanced = new QGroupBox(tr("Placement, republish, mirror and sources"), this);
+    advanced->setCheckable(false);
+    auto *advancedForm = new QFormLayout(advanced);
+    m_placementCluster = lineEdit(advanced, u"placementCluster"_s, tr("cluster name"));
+    m_placementTags = lineEdit(advanced, u"placementTags"_s, tr("tags, comma separated"));
+    m_republishSource = lineEdit(advanced, u"republishSource"_s, tr("e.g. $KV.bucket.>"));
+    m_republishDestination = lineEdit(advanced, u"republishDestination"_s, tr("subject to republish to"));
+    m_republishHeadersOnly = new QCheckBox(tr("Headers only"), advanced);
+    m_mirror = lineEdit(advanced, u"mirror"_s, tr("bucket to mirror"));
+    m_sources = lineEdit(advanced, u"sources"_s, tr("buckets to source from, comma separated"));
+    m_mirror->setEnabled(mode == Mode::Create);
+    advancedForm->addRow(tr("Placement cluster:"), m_placementCluster);
+    advancedForm->addRow(tr("Placement tags:"), m_placementTags);
+    advancedForm->addRow(tr("Republish source:"), m_republishSource);
+    advancedForm->addRow(tr("Republish destination:"), m_republishDestination);
+    advancedForm->addRow(QString(), m_republishHeadersOnly);
+    advancedForm->addRow(tr("Mirror of:"), m_mirror);
+    advancedForm->addRow(tr("Sources:"), m_sources);
+
+    m_errorLabel = new ErrorLabel(this);
+    m_errorLabel->setObjectName(u"errorLabel"_s);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(mode == Mode::Create ? tr("Create") : tr("Save"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(advanced);
+    layout->addWidget(m_errorLabel);
+    layout->addWidget(m_buttons);
+
+    for (QLineEdit *edit : {m_name, m_description, m_ttl, m_maxBytes, m_maxValueSize, m_placementCluster, m_placementTags,
+                            m_republishSource, m_republishDestination, m_mirror, m_sources})
+        connect(edit, &QLineEdit::textChanged, this, &BucketDialog::validate);
+    connect(m_history, &QSpinBox::valueChanged, this, &BucketDialog::validate);
+    connect(m_replicas, &QSpinBox::valueChanged, this, &BucketDialog::validate);
+    validate();
+}
+
+void BucketDialog::setConfig(const KvBucketConfig &config)
+{
+    m_original = config;
+    m_name->setText(config.bucket);
+    m_description->setText(config.description);
+    m_history->setValue(config.history);
+    m_ttl->setText(config.ttlMs > 0 ? HumanFormat::duration(config.ttlMs) : QString());
+    m_maxBytes->setText(config.maxBytes > 0 ? QString::number(config.maxBytes) : QString());
+    m_maxValueSize->setText(config.maxValueSize > 0 ? QString::number(config.maxValueSize) : QString());
+    m_storage->setCurrentIndex(config.storage == KvBucketConfig::Storage::Memory ? 1 : 0);
+    m_replicas->setValue(config.replicas);
+    m_placementCluster->setText(config.placement.cluster);
+    m_placementTags->setText(config.placement.tags.join(u", "_s));
+    m_republishSource->setText(config.republish.source);
+    m_republishDestination->setText(config.republish.destination);
+    m_republishHeadersOnly->setChecked(config.republish.headersOnly);
+    m_mirror->setText(config.mirror.name);
+    QStringList sources;
+    for (const JsStreamSource &source : config.sources)
+        sources.append(source.name);
+    m_sources->setText(sources.join(u", "_s));
+    validate();
+}
+
+bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
+{
+    KvBucketConfig c = m_original;
+    c.bucket = m_name->text().trimmed();
+    c.description = m_description->text();
+    c.history = m_history->value();
+    c.replicas = m_replicas->value();
+    c.storage = KvBucketConfig::Storage(m_storage->currentData().toInt());
+    QString problem;
+    if (!HumanFormat::parseDuration(m_ttl->text(), &c.ttlMs, &problem)) {
+        *error = tr("TTL: %1").arg(problem);
+        return false;
+    }
+    const auto readSize = [&](QLineEdit *edit, qint64 *out, const QString &label) {
+        if (edit->text().trimmed().isEmpty()) {
+            *out = -1;
+            return true;
+        }
+        if (!HumanFormat::parseSize(edit->text(), out, &problem) || *out <= 0) {
+            *error = tr("%1: %2").arg(label, problem.isEmpty() ? tr("must be more than 0") : problem);
+            return false;
+        }
+        return true;
+    };
+    if (!readSize(m_maxBytes, &c.maxBytes, tr("Max bucket size")) || !readSize(m_maxValueSize, &c.maxValueSize, tr("Max value size")))
+        return false;
+    c.placement.cluster = m_placementCluster->text().trimmed();
+    c.placement.tags.clear();
+    for (const QString &tag : m_placementTags->text().split(u',', Qt::SkipEmptyParts))
+        c.placement.tags.append(tag.trimmed());
+    c.republish.source = m_republishSource->text().trimmed();
+    c.republish.destination = m_republishDestination->text().trimmed();
+    c.republish.headersOnly = m_republishHeadersOnly->isChecked();
+    if (m_mode == Mode::Create)
+        c.mirror.name = m_mirror->text().trimmed();
+    c.sources.clear();
+    for (const QString &name : m_sources->text().split(u',', Qt::SkipEmptyParts)) {
+        JsStreamSource source;
+        source.name = name.trimmed();
+        const QString nameProblem = KvNames::validateBucketName(source.name.startsWith("KV_"_L1) ? source.name.mid(3) : source.name);
+        if (!nameProblem.isEmpty()) {
+            *error = tr("Sources: %1").arg(nameProblem);
+            return false;
+        }
+        c.sources.append(source);
+    }
+    problem = c.validate();
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
+    *config = c;
+    return true;
+}
+
+void BucketDialog::validate()
+{
+    KvBucketConfig config;
+    m_error.clear();
+    if (!readConfig(&config, &m_error) && m_error.isEmpty())
+        m_error = tr("invalid configuration");
+    m_errorLabel->setMessage(m_error);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_error.isEmpty());
+}
+
+KvBucketConfig BucketDialog::config() const
+{
+    KvBucketConfig config;
+    QString error;
+    readConfig(&config, &error);
+    return config;
+}

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "kvbucketconfig.h"
+
+#include <QtWidgets/QDialog>
+
+class QCheckBox;
+class QComboBox;
+class QDialogButtonBox;
+class ErrorLabel;
+class QLineEdit;
+class QSpinBox;
+
+// Create or edit a bucket. Every field is checked as it is typed (name rule, history 1–64, sizes like
+// "64KiB", durations like "1h30m") and the problem is shown under the form; OK is only enabled when the
+// whole configuration is valid.
+class BucketDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    enum class Mode { Create, Edit };
+
+    explicit BucketDialog(Mode mode, QWidget *parent = nullptr);
+
+    void setConfig(const KvBucketConfig &config);
+    // Valid only when validationError() is empty.
+    KvBucketConfig config() const;
+    QString validationError() const { return m_error; }
+
+private:
+    void validate();
+    bool readConfig(KvBucketConfig *config, QString *error) const;
+
+    Mode m_mode;
+    QLineEdit *m_name = nullptr;
+    QLineEdit *m_description = nullptr;
+    QSpinBox *m_history = nullptr;
+    QLineEdit *m_ttl = nullptr;
+    QLineEdit *m_maxBytes = nullptr;
+    QLineEdit *m_maxValueSize = nullptr;
+    QComboBox *m_storage = nullptr;
+    QSpinBox *m_replicas = nullptr;
+    QLineEdit *m_placementCluster = nullptr;
+    QLineEdit *m_placementTags = nullptr;
+    QLineEdit *m_republishSource = nullptr;
+    QLineEdit *m_republishDestination = nullptr;
+    QCheckBox *m_republishHeadersOnly = nullptr;
+    QLineEdit *m_mirror = nullptr;
+    QLineEdit *m_sources = nullptr;
+    ErrorLabel *m_errorLabel = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+    KvBucketConfig m_original;
+    QString m_error;
+};

@@ -1,0 +1,287 @@
+#include "bucketpanel.h"
+
+#include "bucketdialog.h"
+#include "bucketlistmodel.h"
+#include "errorlabel.h"
+#include "headercolumnsmenu.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "natsconnection.h"
+#include "natssubscription.h"
+#include "session.h"
+#include "usagebardelegate.h"
+
+#include <QtCore/QSortFilterProxyModel>
+#include <QtCore/QTimer>
+#include <QtGui/QAction>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QInputDialog>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QToolBar>
+#include <QtWidgets/QTreeView>
+#include <QtWidgets/QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int kSizeRefreshMs = 10000;
+}
+
+BucketPanel::BucketPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new BucketListModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_view(new QTreeView(this))
+    , m_error(new ErrorLabel(this))
+    , m_refreshTimer(new QTimer(this))
+{
+    setObjectName(u"bucketPanel"_s);
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(BucketListModel::RawValueRole);
+    m_view->setObjectName(u"bucketView"_s);
+    m_view->setAccessibleName(tr("Buckets"));
+    m_view->setModel(m_proxy);
+    m_view->setRootIsDecorated(false);
+    m_view->setUniformRowHeights(true);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(BucketListModel::BucketColumn, Qt::AscendingOrder);
+    m_view->setAlternatingRowColors(true);
+    m_view->setItemDelegateForColumn(BucketListModel::SizeColumn, new UsageBarDelegate(m_view));
+    m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(BucketListModel::BucketColumn, QHeaderView::Stretch);
+    m_view->header()->resizeSection(BucketListModel::SizeColumn, 90);
+    m_view->header()->resizeSection(BucketListModel::ValuesColumn, 70);
+    // The panel is narrow: name, size and values by default; the header's menu shows the rest.
+    HeaderColumnsMenu::install(m_view->header(), u"columns/buckets"_s,
+                               {BucketListModel::DescriptionColumn, BucketListModel::CreatedColumn,
+                                BucketListModel::LastUpdateColumn, BucketListModel::HistoryColumn, BucketListModel::TtlColumn,
+                                BucketListModel::StorageColumn, BucketListModel::ReplicasColumn});
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+
+    m_newAction = new QAction(tr("&New Bucket…"), this);
+    m_newAction->setShortcut(QKeySequence(u"Ctrl+Shift+N"_s));
+    m_editAction = new QAction(tr("&Edit Bucket…"), this);
+    m_deleteAction = new QAction(tr("&Delete Bucket…"), this);
+    m_compactAction = new QAction(tr("&Compact (purge old delete markers)"), this);
+    m_refreshAction = new QAction(tr("&Refresh"), this);
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    connect(m_newAction, &QAction::triggered, this, &BucketPanel::createBucket);
+    connect(m_editAction, &QAction::triggered, this, &BucketPanel::editBucket);
+    connect(m_deleteAction, &QAction::triggered, this, &BucketPanel::deleteBucket);
+    connect(m_compactAction, &QAction::triggered, this, &BucketPanel::compactBucket);
+    connect(m_refreshAction, &QAction::triggered, this, &BucketPanel::refresh);
+    m_view->addActions({m_newAction, m_editAction, m_deleteAction, m_compactAction, m_refreshAction});
+
+    auto *toolbar = new QToolBar(this);
+    toolbar->addAction(m_newAction);
+    toolbar->addAction(m_refreshAction);
+    auto *title = new QLabel(tr("<b>Buckets</b>"), this);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(title);
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_error);
+    layout->addWidget(toolbar);
+
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        updateActions();
+        Q_EMIT bucketSelected(currentBucket());
+    });
+    m_refreshTimer->setInterval(kSizeRefreshMs);
+    connect(m_refreshTimer, &QTimer::timeout, this, [this] {
+        if (isVisible())
+            refresh();
+    });
+    updateActions();
+}
+
+void BucketPanel::setSession(Session *session)
+{
+    m_session = session;
+    m_model->clear();
+    m_error->setMessage({});
+    if (m_advisories)
+        m_advisories->deleteLater();
+    m_refreshTimer->stop();
+    updateActions();
+    if (!session)
+        return;
+    auto start = [this] {
+        if (!m_session)
+            return;
+        // Buckets created, updated or deleted by anyone: the stream advisories of this account.
+        if (!m_advisories) {
+            m_advisories = m_session->connection()->subscribe("$JS.EVENT.ADVISORY.STREAM.*.*");
+            connect(m_advisories, &NatsSubscription::messageReceived, this, [this](const NatsMessage &advisory) {
+                if (advisory.subject().mid(advisory.subject().lastIndexOf('.') + 1).startsWith("KV_"))
+                    refresh();
+            });
+        }
+        m_refreshTimer->start();
+        refresh();
+    };
+    connect(session, &Session::opened, this, start);
+    connect(session, &Session::reconnected, this, &BucketPanel::refresh);
+    if (session->isConnected())
+        start();
+}
+
+QString BucketPanel::currentBucket() const
+{
+    return m_view->currentIndex().data(BucketListModel::BucketNameRole).toString();
+}
+
+void BucketPanel::selectBucket(const QString &bucket)
+{
+    const int row = m_model->rowOf(bucket);
+    if (row < 0) {
+        m_pendingSelection = bucket; // after the next refresh
+        return;
+    }
+    m_pendingSelection.clear();
+    const QModelIndex index = m_proxy->mapFromSource(m_model->index(row, 0));
+    m_view->setCurrentIndex(index);
+    m_view->scrollTo(index);
+}
+
+void BucketPanel::showError(const QString &text)
+{
+    m_error->setMessage(text);
+    Q_EMIT message(text);
+}
+
+void BucketPanel::refresh()
+{
+    if (!m_session || !m_session->isConnected() || m_refreshing)
+        return;
+    m_refreshing = true;
+    KvReply *reply = m_session->kv()->bucketStatuses();
+    connect(reply, &NatsReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        m_refreshing = false;
+        if (reply->error() != NatsError::NoError) {
+            showError(tr("Could not list buckets: %1").arg(reply->errorString()));
+            return;
+        }
+        m_error->setMessage({});
+        m_model->setStatuses(reply->statuses());
+        if (!m_pendingSelection.isEmpty())
+            selectBucket(m_pendingSelection);
+        updateActions();
+    });
+}
+
+void BucketPanel::updateActions()
+{
+    const bool connected = m_session && m_session->isConnected();
+    const bool writable = connected && !m_session->isReadOnly();
+    const bool selected = !currentBucket().isEmpty();
+    const QString readOnlyNote = tr("This connection is read-only.");
+    for (QAction *action : {m_newAction, m_editAction, m_deleteAction, m_compactAction})
+        action->setToolTip(m_session && m_session->isReadOnly() ? readOnlyNote : QString());
+    m_newAction->setEnabled(writable);
+    m_editAction->setEnabled(writable && selected);
+    m_deleteAction->setEnabled(writable && selected);
+    m_compactAction->setEnabled(writable && selected);
+    m_refreshAction->setEnabled(connected);
+}
+
+void BucketPanel::createBucket()
+{
+    if (!m_session || m_session->isReadOnly())
+        return;
+    BucketDialog dialog(BucketDialog::Mode::Create, this);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    const KvBucketConfig config = dialog.config();
+    KvReply *reply = m_session->kv()->createBucket(config);
+    connect(reply, &NatsReply::finished, this, [this, reply, config] {
+        reply->deleteLater();
+        if (reply->error() != NatsError::NoError) {
+            showError(tr("Could not create bucket \"%1\": %2").arg(config.bucket, reply->errorString()));
+            return;
+        }
+        Q_EMIT message(tr("Bucket \"%1\" created").arg(config.bucket));
+        m_pendingSelection = config.bucket;
+        refresh();
+    });
+}
+
+void BucketPanel::editBucket()
+{
+    const QString bucket = currentBucket();
+    if (!m_session || m_session->isReadOnly() || bucket.isEmpty())
+        return;
+    BucketDialog dialog(BucketDialog::Mode::Edit, this);
+    dialog.setConfig(m_model->statusAt(m_model->rowOf(bucket)).config);
+    if (dialog.exec() != QDialog::Accepted)
+        return;
+    KvReply *reply = m_session->kv()->updateBucket(dialog.config());
+    connect(reply, &NatsReply::finished, this, [this, reply, bucket] {
+        reply->deleteLater();
+        if (reply->error() != NatsError::NoError)
+            showError(tr("Could not change bucket \"%1\": %2").arg(bucket, reply->errorString()));
+        else
+            Q_EMIT message(tr("Bucket \"%1\" changed").arg(bucket));
+        refresh();
+    });
+}
+
+void BucketPanel::deleteBucket()
+{
+    const QString bucket = currentBucket();
+    if (!m_session || m_session->isReadOnly() || bucket.isEmpty())
+        return;
+    const KvBucketStatus status = m_model->statusAt(m_model->rowOf(bucket));
+    bool ok = false;
+    const QString typed = QInputDialog::getText(
+        this, tr("Delete Bucket"),
+        tr("This deletes bucket \"%1\" with all %2 values and their history. It cannot be undone.\n\n"
+           "Type the bucket name to confirm:")
+            .arg(bucket)
+            .arg(status.values),
+        QLineEdit::Normal, {}, &ok);
+    if (!ok)
+        return;
+    if (typed != bucket) {
+        showError(tr("Bucket not deleted: the name typed does not match \"%1\".").arg(bucket));
+        return;
+    }
+    KvReply *reply = m_session->kv()->deleteBucket(bucket);
+    connect(reply, &NatsReply::finished, this, [this, reply, bucket] {
+        reply->deleteLater();
+        if (reply->error() != NatsError::NoError) {
+            showError(tr("Could not delete bucket \"%1\": %2").arg(bucket, reply->errorString()));
+            return;
+        }
+        Q_EMIT message(tr("Bucket \"%1\" deleted").arg(bucket));
+        Q_EMIT bucketDeleted(bucket);
+        refresh();
+    });
+}
+
+void BucketPanel::compactBucket()
+{
+    const QString bucket = currentBucket();
+    if (!m_session || m_session->isReadOnly() || bucket.isEmpty())
+        return;
+    const auto answer = QMessageBox::question(
+        this, tr("Compact Bucket"),
+        tr("Remove the delete and purge markers older than 30 minutes from bucket \"%1\", with the history "
+           "behind them?").arg(bucket));
+    if (answer != QMessageBox::Yes)
+        return;
+    KvBucket *handle = m_session->kv()->bucket(bucket);
+    KvReply *reply = handle->purgeDeletes();
+    connect(reply, &NatsReply::finished, this, [this, reply, handle, bucket] {
+        handle->deleteLater();
+        if (reply->error() != NatsError::NoError)
+            showError(tr("Could not compact bucket \"%1\": %2").arg(bucket, reply->errorString()));
+        else
+            Q_EMIT message(tr("Bucket \"%1\" compacted: %2 deleted keys removed").arg(bucket).arg(reply->revision()));
+        refresh();
+    });
+}

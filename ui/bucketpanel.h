@@ -1,0 +1,66 @@
+#pragma once
+
+#include <QtCore/QPointer>
+#include <QtWidgets/QWidget>
+
+class BucketListModel;
+class ErrorLabel;
+class NatsSubscription;
+class QAction;
+class QSortFilterProxyModel;
+class QTimer;
+class QTreeView;
+class Session;
+
+// The buckets of the connection: a sortable table with the `nats kv ls` columns and a usage bar, the
+// bucket actions (new, edit, delete after typing the name, compact), refreshed on demand, when a
+// bucket is created, changed or deleted anywhere (JetStream advisories), and every few seconds for sizes.
+class BucketPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit BucketPanel(QWidget *parent = nullptr);
+
+    void setSession(Session *session);
+    QString currentBucket() const;
+    void selectBucket(const QString &bucket);
+    BucketListModel *model() const { return m_model; }
+
+    QAction *newAction() const { return m_newAction; }
+    QAction *editAction() const { return m_editAction; }
+    QAction *deleteAction() const { return m_deleteAction; }
+    QAction *compactAction() const { return m_compactAction; }
+    QAction *refreshAction() const { return m_refreshAction; }
+
+public Q_SLOTS:
+    void refresh();
+    void createBucket();
+    void editBucket();
+    void deleteBucket();
+    void compactBucket();
+
+Q_SIGNALS:
+    void bucketSelected(const QString &bucket);
+    void bucketDeleted(const QString &bucket);
+    void message(const QString &text);
+
+private:
+    void updateActions();
+    void showError(const QString &text);
+
+    QPointer<Session> m_session;
+    BucketListModel *m_model = nullptr;
+    QSortFilterProxyModel *m_proxy = nullptr;
+    QTreeView *m_view = nullptr;
+    ErrorLabel *m_error = nullptr;
+    QTimer *m_refreshTimer = nullptr;
+    QPointer<NatsSubscription> m_advisories;
+    QString m_pendingSelection;
+    bool m_refreshing = false;
+    QAction *m_newAction = nullptr;
+    QAction *m_editAction = nullptr;
+    QAction *m_deleteAction = nullptr;
+    QAction *m_compactAction = nullptr;
+    QAction *m_refreshAction = nullptr;
+};

@@ -1,0 +1,25 @@
+#pragma once
+
+#include "kventry.h"
+
+#include <QtWidgets/QDialog>
+
+class QPlainTextEdit;
+
+// Shown when a save is refused because someone else changed the key: the user's version beside the
+// newer one, and a choice — overwrite (an update on the newer revision), take theirs, or keep editing.
+class ConflictDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    enum class Choice { KeepEditing, Overwrite, TakeTheirs };
+
+    ConflictDialog(const QString &key, const QString &mine, quint64 baseRevision, const KvEntry &theirs,
+                   const QString &theirsText, QWidget *parent = nullptr);
+
+    Choice choice() const { return m_choice; }
+
+private:
+    Choice m_choice = Choice::KeepEditing;
+};

@@ -1,0 +1,75 @@
+#include "connectionprofile.h"
+
+#include "natsconnectoptions.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QUuid>
+
+using namespace Qt::StringLiterals;
+
+bool ConnectionProfile::needsSecret() const
+{
+    return authKind == AuthKind::UserPassword || authKind == AuthKind::Token || authKind == AuthKind::NkeySeed;
+}
+
+QString ConnectionProfile::secretLabel() const
+{
+    switch (authKind) {
+    case AuthKind::UserPassword: return QCoreApplication::translate("ConnectionProfile", "Password");
+    case AuthKind::Token: return QCoreApplication::translate("ConnectionProfile", "Token");
+    case AuthKind::NkeySeed: return QCoreApplication::translate("ConnectionProfile", "NKEY seed");
+    default: return {};
+    }
+}
+
+QString ConnectionProfile::authKindName(AuthKind kind)
+{
+    const auto tr = [](const char *text) { return QCoreApplication::translate("ConnectionProfile", text); };
+    switch (kind) {
+    case AuthKind::None: return tr("None");
+    case AuthKind::UserPassword: return tr("User and password");
+    case AuthKind::Token: return tr("Token");
+    case AuthKind::NkeySeed: return tr("NKEY seed");
+    case AuthKind::NkeySeedFile: return tr("NKEY seed file");
+    case AuthKind::CredsFile: return tr("Credentials file (.creds)");
+    }
+    return {};
+}
+
+NatsConnectOptions ConnectionProfile::toConnectOptions(const QString &secret) const
+{
+    NatsConnectOptions options = NatsConnectOptions::fromUrl(servers);
+    options.name = u"kvdesk"_s;
+    // A desktop window keeps trying for as long as it is open; the status bar says so.
+    options.maxReconnectAttempts = -1;
+    switch (authKind) {
+    case AuthKind::None: break;
+    case AuthKind::UserPassword:
+        options.user = user;
+        options.password = secret;
+        break;
+    case AuthKind::Token: options.token = secret; break;
+    case AuthKind::NkeySeed: options.nkeySeed = secret.toUtf8(); break;
+    case AuthKind::NkeySeedFile: options.nkeySeedFile = nkeySeedFile; break;
+    case AuthKind::CredsFile: options.credentialsFile = credsFile; break;
+    }
+    options.tlsCaFile = tlsCaFile;
+    options.tlsCertFile = tlsCertFile;
+    options.tlsKeyFile = tlsKeyFile;
+    return options;
+}
+
+ConnectionProfile ConnectionProfile::localServerProfile()
+{
+    ConnectionProfile profile;
+    profile.id = u"local"_s;
+    profile.name = QCoreApplication::translate("ConnectionProfile", "Local server");
+    profile.servers.clear(); // known once the server runs
+    profile.local = true;
+    return profile;
+}
+
+QString ConnectionProfile::newId()
+{
+    return QUuid::createUuid().toString(QUuid::WithoutBraces);
+}

@@ -1,0 +1,158 @@
+#include "diffview.h"
+
+#include "linediff.h"
+
+#include <QtGui/QTextBlock>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QScrollBar>
+#include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QToolButton>
+#include <QtWidgets/QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QPlainTextEdit *makeEdit(QWidget *parent, const QString &name)
+{
+    auto *edit = new QPlainTextEdit(parent);
+    edit->setObjectName(name);
+    edit->setReadOnly(true);
+    edit->setLineWrapMode(QPlainTextEdit::NoWrap);
+    QFont font(u"monospace"_s);
+    font.setStyleHint(QFont::Monospace);
+    edit->setFont(font);
+    return edit;
+}
+
+// Background colours that read on light and dark palettes alike.
+QColor removedColor(const QPalette &palette)
+{
+    return palette.color(QPalette::Base).lightness() < 128 ? QColor(0x5a, 0x1d, 0x1d) : QColor(0xff, 0xdc, 0xdc);
+}
+
+QColor addedColor(const QPalette &palette)
+{
+    return palette.color(QPalette::Base).lightness() < 128 ? QColor(0x1d, 0x4a, 0x26) : QColor(0xd6, 0xf5, 0xd6);
+}
+
+void markLines(QPlainTextEdit *edit, const QList<int> &lines, const QColor &color)
+{
+    QList<QTextEdit::ExtraSelection> selections;
+    for (const int line : lines) {
+        QTextEdit::ExtraSelection selection;
+        selection.cursor = QTextCursor(edit->document()->findBlockByNumber(line));
+        selection.format.setBackground(color);
+        selection.format.setProperty(QTextFormat::FullWidthSelection, true);
+        selections.append(selection);
+    }
+    edit->setExtraSelections(selections);
+}
+
+} // namespace
+
+DiffView::DiffView(QWidget *parent)
+    : QWidget(parent)
+    , m_leftTitle(new QLabel(this))
+    , m_rightTitle(new QLabel(this))
+    , m_summary(new QLabel(this))
+    , m_left(makeEdit(this, u"diffLeft"_s))
+    , m_right(makeEdit(this, u"diffRight"_s))
+    , m_unified(makeEdit(this, u"diffUnified"_s))
+    , m_stack(new QStackedWidget(this))
+    , m_unifiedButton(new QToolButton(this))
+{
+    auto *sideBySide = new QWidget(this);
+    auto *columns = new QHBoxLayout(sideBySide);
+    columns->setContentsMargins(0, 0, 0, 0);
+    auto *leftColumn = new QVBoxLayout;
+    leftColumn->addWidget(m_leftTitle);
+    leftColumn->addWidget(m_left);
+    auto *rightColumn = new QVBoxLayout;
+    rightColumn->addWidget(m_rightTitle);
+    rightColumn->addWidget(m_right);
+    columns->addLayout(leftColumn);
+    columns->addLayout(rightColumn);
+    m_stack->addWidget(sideBySide);
+    m_stack->addWidget(m_unified);
+
+    // The two sides scroll together.
+    connect(m_left->verticalScrollBar(), &QScrollBar::valueChanged, m_right->verticalScrollBar(), &QScrollBar::setValue);
+    connect(m_right->verticalScrollBar(), &QScrollBar::valueChanged, m_left->verticalScrollBar(), &QScrollBar::setValue);
+
+    m_unifiedButton->setText(tr("Unified"));
+    m_unifiedButton->setObjectName(u"unifiedToggle"_s);
+    m_unifiedButton->setCheckable(true);
+    connect(m_unifiedButton, &QToolButton::toggled, this, &DiffView::setUnified);
+    auto *bar = new QHBoxLayout;
+    bar->addWidget(m_summary, 1);
+    bar->addWidget(m_unifiedButton);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(bar);
+    layout->addWidget(m_stack, 1);
+}
+
+void DiffView::setTexts(const QString &leftTitle, const QString &left, const QString &rightTitle, const QString &right)
+{
+    m_leftTitle->setText(leftTitle);
+    m_rightTitle->setText(rightTitle);
+    const QStringList leftLines = left.split(u'\n');
+    const QStringList rightLines = right.split(u'\n');
+    const QList<LineDiff::Line> lines = LineDiff::diff(leftLines, rightLines);
+    m_changes = LineDiff::changeCount(lines);
+    m_summary->setText(m_changes == 0 ? tr("No differences") : tr("%n changed line(s)", nullptr, m_changes));
+
+    // Side by side: rows aligned, blanks where one side has nothing.
+    QStringList leftRows;
+    QStringList rightRows;
+    QList<int> removedRows;
+    QList<int> addedRows;
+    const QList<LineDiff::Row> rows = LineDiff::sideBySide(lines);
+    for (qsizetype i = 0; i < rows.size(); ++i) {
+        const LineDiff::Row &row = rows[i];
+        leftRows.append(row.leftLine >= 0 ? leftLines[row.leftLine] : QString());
+        rightRows.append(row.rightLine >= 0 ? rightLines[row.rightLine] : QString());
+        if (row.changed && row.leftLine >= 0)
+            removedRows.append(int(i));
+        if (row.changed && row.rightLine >= 0)
+            addedRows.append(int(i));
+    }
+    m_left->setPlainText(leftRows.join(u'\n'));
+    m_right->setPlainText(rightRows.join(u'\n'));
+    markLines(m_left, removedRows, removedColor(palette()));
+    markLines(m_right, addedRows, addedColor(palette()));
+
+    m_unified->setPlainText(LineDiff::unified(lines));
+    QList<QTextEdit::ExtraSelection> selections;
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        if (lines[i].op == LineDiff::Op::Equal)
+            continue;
+        QTextEdit::ExtraSelection selection;
+        selection.cursor = QTextCursor(m_unified->document()->findBlockByNumber(int(i)));
+        selection.format.setBackground(lines[i].op == LineDiff::Op::Removed ? removedColor(palette()) : addedColor(palette()));
+        selection.format.setProperty(QTextFormat::FullWidthSelection, true);
+        selections.append(selection);
+    }
+    m_unified->setExtraSelections(selections);
+}
+
+void DiffView::setUnified(bool unified)
+{
+    m_stack->setCurrentIndex(unified ? 1 : 0);
+    if (m_unifiedButton->isChecked() != unified)
+        m_unifiedButton->setChecked(unified);
+}
+
+bool DiffView::isUnified() const
+{
+    return m_stack->currentIndex() == 1;
+}
+
+QString DiffView::unifiedText() const
+{
+    return m_unified->toPlainText();
+}

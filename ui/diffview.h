@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QtWidgets/QWidget>
+
+class QLabel;
+class QPlainTextEdit;
+class QStackedWidget;
+class QToolButton;
+
+// Two texts compared line by line, side by side (scrolling together) or unified, with removed lines
+// marked on the left and added lines on the right. JSON values should be passed pretty-printed, so key
+// order and spacing do not drown the real change.
+class DiffView final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit DiffView(QWidget *parent = nullptr);
+
+    void setTexts(const QString &leftTitle, const QString &left, const QString &rightTitle, const QString &right);
+    void setUnified(bool unified);
+    bool isUnified() const;
+    int changeCount() const { return m_changes; }
+    QString unifiedText() const;
+
+private:
+    QLabel *m_leftTitle = nullptr;
+    QLabel *m_rightTitle = nullptr;
+    QLabel *m_summary = nullptr;
+    QPlainTextEdit *m_left = nullptr;
+    QPlainTextEdit *m_right = nullptr;
+    QPlainTextEdit *m_unified = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    QToolButton *m_unifiedButton = nullptr;
+    int m_changes = 0;
+};

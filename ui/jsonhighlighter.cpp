@@ -1,0 +1,56 @@
+#include "jsonhighlighter.h"
+
+#include <QtGui/QGuiApplication>
+#include <QtGui/QPalette>
+
+JsonHighlighter::JsonHighlighter(QTextDocument *document)
+    : QSyntaxHighlighter(document)
+{
+    const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
+    m_key.setForeground(dark ? QColor(0x9c, 0xdc, 0xfe) : QColor(0x00, 0x45, 0x9e));
+    m_string.setForeground(dark ? QColor(0xce, 0x91, 0x78) : QColor(0xa3, 0x15, 0x15));
+    m_number.setForeground(dark ? QColor(0xb5, 0xce, 0xa8) : QColor(0x09, 0x86, 0x58));
+    m_keyword.setForeground(dark ? QColor(0x56, 0x9c, 0xd6) : QColor(0x00, 0x00, 0xff));
+    m_keyword.setFontWeight(QFont::Bold);
+}
+
+void JsonHighlighter::highlightBlock(const QString &text)
+{
+    // Line by line is enough for pretty-printed JSON; a string never spans lines in JSON.
+    qsizetype i = 0;
+    while (i < text.size()) {
+        const QChar c = text[i];
+        if (c == u'"') {
+            qsizetype end = i + 1;
+            while (end < text.size() && text[end] != u'"') {
+                if (text[end] == u'\\')
+                    ++end;
+                ++end;
+            }
+            const qsizetype length = std::min(end + 1, text.size()) - i;
+            qsizetype next = i + length;
+            while (next < text.size() && text[next].isSpace())
+                ++next;
+            const bool isKey = next < text.size() && text[next] == u':';
+            setFormat(int(i), int(length), isKey ? m_key : m_string);
+            i += length;
+        } else if (c.isDigit() || c == u'-') {
+            qsizetype end = i + 1;
+            while (end < text.size() && (text[end].isDigit() || text[end] == u'.' || text[end] == u'e'
+                                         || text[end] == u'E' || text[end] == u'+' || text[end] == u'-'))
+                ++end;
+            setFormat(int(i), int(end - i), m_number);
+            i = end;
+        } else if (c.isLetter()) {
+            qsizetype end = i;
+            while (end < text.size() && text[end].isLetter())
+                ++end;
+            const QStringView word = QStringView(text).mid(i, end - i);
+            if (word == u"true" || word == u"false" || word == u"null")
+                setFormat(int(i), int(end - i), m_keyword);
+            i = end;
+        } else {
+            ++i;
+        }
+    }
+}

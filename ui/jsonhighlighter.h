@@ -1,0 +1,23 @@
+#pragma once
+
+#include <QtGui/QSyntaxHighlighter>
+#include <QtGui/QTextCharFormat>
+
+// Colours JSON: keys, strings, numbers, true/false/null. Colours are picked against the palette, so a
+// dark theme gets light colours.
+class JsonHighlighter final : public QSyntaxHighlighter
+{
+    Q_OBJECT
+
+public:
+    explicit JsonHighlighter(QTextDocument *document);
+
+protected:
+    void highlightBlock(const QString &text) override;
+
+private:
+    QTextCharFormat m_key;
+    QTextCharFormat m_string;
+    QTextCharFormat m_number;
+    QTextCharFormat m_keyword;
+};

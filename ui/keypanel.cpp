@@ -1,0 +1,319 @@
+#include "keypanel.h"
+
+#include "errorlabel.h"
+#include "headercolumnsmenu.h"
+#include "humanformat.h"
+#include "keyfilterproxymodel.h"
+#include "keylistmodel.h"
+#include "keytreemodel.h"
+#include "kvbucket.h"
+#include "kvnames.h"
+
+#include <QtCore/QTimer>
+#include <QtGui/QAction>
+#include <QtGui/QActionGroup>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QProgressBar>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QToolButton>
+#include <QtWidgets/QTreeView>
+#include <QtWidgets/QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+constexpr int kFilterDelayMs = 300;
+
+// A filter with a whole-token "*" or a final ">" is a NATS wildcard for the server.
+bool isWildcardFilter(const QString &text)
+{
+    const QStringList tokens = text.split(u'.');
+    return std::any_of(tokens.cbegin(), tokens.cend(), [](const QString &t) { return t == "*"_L1 || t == ">"_L1; });
+}
+
+} // namespace
+
+KeyPanel::KeyPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_list(new KeyListModel(this))
+    , m_listProxy(new KeyFilterProxyModel(this))
+    , m_filter(new QLineEdit(this))
+    , m_filterTimer(new QTimer(this))
+    , m_stack(new QStackedWidget(this))
+    , m_status(new QLabel(this))
+    , m_progress(new QProgressBar(this))
+    , m_cancel(new QPushButton(tr("Cancel"), this))
+    , m_error(new ErrorLabel(this))
+{
+    setObjectName(u"keyPanel"_s);
+    m_listProxy->setSourceModel(m_list);
+    m_listView = makeView(u"keyListView"_s);
+    m_listView->setModel(m_listProxy);
+    configureColumns(m_listView, u"columns/keyList"_s);
+    m_listView->setRootIsDecorated(false);
+    m_listView->sortByColumn(KeyListModel::KeyColumn, Qt::AscendingOrder);
+    m_stack->addWidget(m_listView);
+    connect(m_listView->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &index) {
+        Q_EMIT keySelected(index.data(KeyListModel::KeyRole).toString());
+    });
+
+    m_filter->setObjectName(u"keyFilter"_s);
+    m_filter->setPlaceholderText(tr("Filter: text, or a NATS wildcard such as orders.*.status or orders.>"));
+    m_filter->setAccessibleName(tr("Key filter"));
+    m_filter->setClearButtonEnabled(true);
+    m_filterTimer->setSingleShot(true);
+    m_filterTimer->setInterval(kFilterDelayMs);
+    connect(m_filter, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
+    connect(m_filter, &QLineEdit::returnPressed, this, &KeyPanel::applyFilter);
+    connect(m_filterTimer, &QTimer::timeout, this, &KeyPanel::applyFilter);
+
+    m_filterAction = new QAction(tr("&Filter Keys"), this);
+    m_filterAction->setShortcut(QKeySequence::Find);
+    connect(m_filterAction, &QAction::triggered, this, [this] {
+        m_filter->setFocus();
+        m_filter->selectAll();
+    });
+    m_listAction = new QAction(tr("Keys as &List"), this);
+    m_listAction->setCheckable(true);
+    m_listAction->setChecked(true);
+    m_listAction->setShortcut(QKeySequence(u"Ctrl+1"_s));
+    m_treeAction = new QAction(tr("Keys as &Tree"), this);
+    m_treeAction->setCheckable(true);
+    m_treeAction->setShortcut(QKeySequence(u"Ctrl+2"_s));
+    auto *group = new QActionGroup(this);
+    group->addAction(m_listAction);
+    group->addAction(m_treeAction);
+    connect(m_treeAction, &QAction::toggled, this, &KeyPanel::setTreeMode);
+    m_showDeletedAction = new QAction(tr("Show &Deleted Keys"), this);
+    m_showDeletedAction->setCheckable(true);
+    connect(m_showDeletedAction, &QAction::toggled, this, [this](bool show) {
+        m_listProxy->setShowDeleted(show);
+        if (m_treeProxy)
+            m_treeProxy->setShowDeleted(show);
+        updateStatus();
+    });
+    m_reloadAction = new QAction(tr("Re&load Keys"), this);
+    connect(m_reloadAction, &QAction::triggered, this, &KeyPanel::reload);
+
+    auto makeButton = [this](QAction *action, const QString &text) {
+        auto *button = new QToolButton(this);
+        button->setDefaultAction(action);
+        button->setText(text);
+        button->setAutoRaise(true);
+        return button;
+    };
+    auto *top = new QHBoxLayout;
+    top->addWidget(new QLabel(tr("<b>Keys</b>"), this));
+    top->addWidget(m_filter, 1);
+    top->addWidget(makeButton(m_listAction, tr("List")));
+    top->addWidget(makeButton(m_treeAction, tr("Tree")));
+    top->addWidget(makeButton(m_showDeletedAction, tr("Deleted")));
+
+    m_status->setObjectName(u"keyStatus"_s);
+    m_progress->setObjectName(u"keyProgress"_s);
+    m_progress->setMaximumWidth(200);
+    m_progress->hide();
+    m_cancel->setObjectName(u"cancelLoading"_s);
+    m_cancel->hide();
+    connect(m_cancel, &QPushButton::clicked, m_list, &KeyListModel::cancelLoading);
+    auto *bottom = new QHBoxLayout;
+    bottom->addWidget(m_status, 1);
+    bottom->addWidget(m_progress);
+    bottom->addWidget(m_cancel);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_stack, 1);
+    layout->addWidget(m_error);
+    layout->addLayout(bottom);
+
+    connect(m_list, &KeyListModel::loadingStarted, this, &KeyPanel::updateStatus);
+    connect(m_list, &KeyListModel::loadingProgress, this, &KeyPanel::updateStatus);
+    connect(m_list, &KeyListModel::loadingFinished, this, &KeyPanel::updateStatus);
+    connect(m_list, &QAbstractItemModel::rowsInserted, this, &KeyPanel::updateStatus);
+    connect(m_list, &QAbstractItemModel::modelReset, this, &KeyPanel::updateStatus);
+    connect(m_list, &KeyListModel::watchRecovering, this, [this](const QString &reason) {
+        m_error->setMessage(tr("Live updates interrupted (%1); resuming…").arg(reason));
+    });
+    connect(m_list, &KeyListModel::watchResumed, this, [this] { m_error->setMessage({}); });
+    connect(m_list, &KeyListModel::errorOccurred, this, [this](const QString &message) {
+        m_error->setMessage(tr("Keys could not be loaded: %1").arg(message));
+    });
+    updateStatus();
+}
+
+void KeyPanel::configureColumns(QTreeView *view, const QString &settingsKey)
+{
+    // Fixed widths: measuring the contents of 100,000 rows would stall the window.
+    QHeaderView *header = view->header();
+    header->setSectionResizeMode(KeyListModel::KeyColumn, QHeaderView::Stretch);
+    header->resizeSection(KeyListModel::RevisionColumn, 64);
+    header->resizeSection(KeyListModel::OperationColumn, 64);
+    header->resizeSection(KeyListModel::UpdatedColumn, 140);
+    header->resizeSection(KeyListModel::SizeColumn, 64);
+    HeaderColumnsMenu::install(header, settingsKey, {KeyListModel::UpdatedColumn});
+}
+
+QTreeView *KeyPanel::makeView(const QString &name)
+{
+    auto *view = new QTreeView(this);
+    view->setObjectName(name);
+    view->setAccessibleName(tr("Keys"));
+    view->setUniformRowHeights(true); // lets the view skip measuring 100,000 rows
+    view->setSortingEnabled(true);
+    view->setAlternatingRowColors(true);
+    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->header()->setStretchLastSection(false);
+    connect(view, &QTreeView::activated, this, [this](const QModelIndex &index) {
+        const QString key = index.data(KeyListModel::KeyRole).toString();
+        if (!index.data(KeyTreeModel::IsFolderRole).toBool() && !key.isEmpty())
+            Q_EMIT keyActivated(key);
+    });
+    return view;
+}
+
+void KeyPanel::ensureTree()
+{
+    if (m_tree)
+        return;
+    // Built on first use: the tree costs memory per key that list-only users need not pay.
+    m_tree = new KeyTreeModel(m_list, this);
+    m_treeProxy = new KeyFilterProxyModel(this);
+    m_treeProxy->setSourceModel(m_tree);
+    m_treeProxy->setShowDeleted(m_listProxy->showDeleted());
+    m_treeProxy->setTextFilter(m_listProxy->textFilter());
+    m_treeView = makeView(u"keyTreeView"_s);
+    m_treeView->setModel(m_treeProxy);
+    configureColumns(m_treeView, u"columns/keyTree"_s);
+    m_treeView->sortByColumn(KeyListModel::KeyColumn, Qt::AscendingOrder);
+    m_stack->addWidget(m_treeView);
+    connect(m_treeView->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &index) {
+        if (!index.data(KeyTreeModel::IsFolderRole).toBool())
+            Q_EMIT keySelected(index.data(KeyListModel::KeyRole).toString());
+    });
+}
+
+void KeyPanel::setTreeMode(bool tree)
+{
+    const QString key = currentKey();
+    if (tree)
+        ensureTree();
+    m_stack->setCurrentWidget(tree ? m_treeView : m_listView);
+    if (m_treeAction->isChecked() != tree)
+        m_treeAction->setChecked(tree);
+    if (!tree && !m_listAction->isChecked())
+        m_listAction->setChecked(true);
+    if (!key.isEmpty())
+        selectKey(key);
+}
+
+QTreeView *KeyPanel::currentView() const
+{
+    return static_cast<QTreeView *>(m_stack->currentWidget());
+}
+
+KvBucket *KeyPanel::bucket() const
+{
+    return m_bucket;
+}
+
+void KeyPanel::setBucket(KvBucket *bucket)
+{
+    m_bucket = bucket;
+    m_error->setMessage({});
+    m_list->load(bucket, m_serverFilters);
+    updateStatus();
+}
+
+void KeyPanel::reload()
+{
+    if (m_bucket)
+        m_list->load(m_bucket, m_serverFilters);
+}
+
+QString KeyPanel::currentKey() const
+{
+    const QModelIndex index = currentView()->currentIndex();
+    if (!index.isValid() || index.data(KeyTreeModel::IsFolderRole).toBool())
+        return {};
+    return index.data(KeyListModel::KeyRole).toString();
+}
+
+void KeyPanel::selectKey(const QString &key)
+{
+    QModelIndex index;
+    if (currentView() == m_treeView && m_tree) {
+        index = m_treeProxy->mapFromSource(m_tree->indexForPath(key));
+    } else {
+        const int row = m_list->rowOfKey(key);
+        if (row >= 0)
+            index = m_listProxy->mapFromSource(m_list->index(row, 0));
+    }
+    if (!index.isValid())
+        return;
+    currentView()->setCurrentIndex(index);
+    currentView()->scrollTo(index);
+}
+
+void KeyPanel::applyFilter()
+{
+    m_filterTimer->stop();
+    const QString text = m_filter->text().trimmed();
+    if (isWildcardFilter(text)) {
+        const QString problem = KvNames::validateKeyFilter(text);
+        if (!problem.isEmpty()) {
+            m_error->setMessage(problem);
+            return;
+        }
+        m_error->setMessage({});
+        m_listProxy->setTextFilter({});
+        if (m_treeProxy)
+            m_treeProxy->setTextFilter({});
+        if (m_serverFilters != QStringList{text}) {
+            m_serverFilters = {text};
+            reload();
+        }
+        return;
+    }
+    m_error->setMessage({});
+    if (!m_serverFilters.isEmpty()) {
+        m_serverFilters.clear();
+        reload();
+    }
+    m_listProxy->setTextFilter(text);
+    if (m_treeProxy)
+        m_treeProxy->setTextFilter(text);
+    updateStatus();
+}
+
+void KeyPanel::updateStatus()
+{
+    const quint64 loaded = m_list->loadedCount();
+    const bool loading = m_list->isLoading();
+    QString text;
+    if (!m_bucket) {
+        text = tr("No bucket selected");
+    } else if (loading) {
+        text = tr("Loading keys… %1 of %2").arg(HumanFormat::count(qint64(loaded)), HumanFormat::count(qint64(m_list->expectedCount())));
+    } else {
+        const int shown = m_listProxy->rowCount();
+        text = shown == int(loaded) ? tr("%1 keys").arg(HumanFormat::count(shown))
+                                    : tr("%1 of %2 keys shown").arg(HumanFormat::count(shown), HumanFormat::count(qint64(loaded)));
+        if (!m_serverFilters.isEmpty())
+            text += tr(" matching %1").arg(m_serverFilters.join(u", "_s));
+    }
+    m_status->setText(text);
+    m_progress->setVisible(loading);
+    m_cancel->setVisible(loading);
+    if (loading) {
+        const quint64 expected = std::max<quint64>(m_list->expectedCount(), 1);
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(int(1000 * std::min<quint64>(loaded, expected) / expected));
+    }
+}

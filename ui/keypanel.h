@@ -1,0 +1,80 @@
+#pragma once
+
+#include <QtCore/QPointer>
+#include <QtWidgets/QWidget>
+
+class ErrorLabel;
+class KeyFilterProxyModel;
+class KeyListModel;
+class KeyTreeModel;
+class KvBucket;
+class QAction;
+class QCheckBox;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QStackedWidget;
+class QTimer;
+class QToolButton;
+class QTreeView;
+
+// The keys of the selected bucket: a flat list and a tree on ".", one filter box (NATS wildcards go to
+// the server as the watch filter, plain text filters what is loaded), "show deleted", and a status line
+// with the count and the loading progress that can be cancelled.
+class KeyPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    explicit KeyPanel(QWidget *parent = nullptr);
+
+    void setBucket(KvBucket *bucket);
+    KvBucket *bucket() const;
+    KeyListModel *model() const { return m_list; }
+    QString currentKey() const;
+    void selectKey(const QString &key);
+
+    QAction *filterAction() const { return m_filterAction; }
+    QAction *listAction() const { return m_listAction; }
+    QAction *treeAction() const { return m_treeAction; }
+    QAction *showDeletedAction() const { return m_showDeletedAction; }
+    QAction *reloadAction() const { return m_reloadAction; }
+
+public Q_SLOTS:
+    void reload();
+    void setTreeMode(bool tree);
+
+Q_SIGNALS:
+    void keySelected(const QString &key);
+    void keyActivated(const QString &key);
+
+private:
+    void applyFilter();
+    void updateStatus();
+    QTreeView *currentView() const;
+    QTreeView *makeView(const QString &name);
+    void configureColumns(QTreeView *view, const QString &settingsKey);
+    void ensureTree();
+
+    QPointer<KvBucket> m_bucket;
+    KeyListModel *m_list = nullptr;
+    KeyTreeModel *m_tree = nullptr;
+    KeyFilterProxyModel *m_listProxy = nullptr;
+    KeyFilterProxyModel *m_treeProxy = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QTimer *m_filterTimer = nullptr;
+    QStackedWidget *m_stack = nullptr;
+    QTreeView *m_listView = nullptr;
+    QTreeView *m_treeView = nullptr;
+    QLabel *m_status = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QPushButton *m_cancel = nullptr;
+    ErrorLabel *m_error = nullptr;
+    QAction *m_filterAction = nullptr;
+    QAction *m_listAction = nullptr;
+    QAction *m_treeAction = nullptr;
+    QAction *m_showDeletedAction = nullptr;
+    QAction *m_reloadAction = nullptr;
+    QStringList m_serverFilters;
+};

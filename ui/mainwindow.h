@@ -1,0 +1,90 @@
+#pragma once
+
+#include "connectionprofile.h"
+
+#include <QtCore/QPointer>
+#include <QtWidgets/QMainWindow>
+
+class BucketPanel;
+class KeyPanel;
+class KvBucket;
+class LocalServer;
+class ProfileStore;
+class QComboBox;
+class QFrame;
+class QLabel;
+class QPushButton;
+class QSplitter;
+class QStackedWidget;
+class SecretStore;
+class Session;
+class ValuePanel;
+
+// The window: a connection bar (profile, state, read-only badge, colour tag), buckets | keys | value,
+// menus with a shortcut for every action, and the status bar. It wires the panels together and owns the
+// session; the panels do the work and hold no protocol logic.
+class MainWindow final : public QMainWindow
+{
+    Q_OBJECT
+
+public:
+    struct StartOptions
+    {
+        QString server;   // --server URL: connect straight there
+        QString bucket;   // --bucket NAME: and open this bucket
+        bool local = false; // --local: the app-owned local server
+    };
+
+    explicit MainWindow(QWidget *parent = nullptr);
+    ~MainWindow() override;
+
+    void start(const StartOptions &options);
+    // Connects to profile, asking for its secret when it has one and the keychain does not.
+    void openProfile(const ConnectionProfile &profile);
+    void openProfile(const ConnectionProfile &profile, const QString &secret);
+
+    Session *session() const;
+    BucketPanel *bucketPanel() const { return m_buckets; }
+    KeyPanel *keyPanel() const { return m_keys; }
+    ValuePanel *valuePanel() const { return m_value; }
+    LocalServer *localServer() const { return m_localServer; }
+    ProfileStore *profileStore() const { return m_profiles; }
+    SecretStore *secretStore() const { return m_secrets; }
+
+protected:
+    void closeEvent(QCloseEvent *event) override;
+
+private:
+    void buildMenus();
+    QWidget *buildConnectionBar();
+    QWidget *buildWelcome();
+    void reloadProfileChoices();
+    void connectSelectedProfile();
+    void onBucketSelected(const QString &bucket);
+    void onKeySelected(const QString &key);
+    void updateConnectionBar();
+    void manageConnections();
+    void showLocalServerLog();
+    void showAbout();
+    void restoreLayout();
+    void saveLayout() const;
+
+    ProfileStore *m_profiles = nullptr;
+    SecretStore *m_secrets = nullptr;
+    LocalServer *m_localServer = nullptr;
+    QPointer<Session> m_session;
+    QPointer<KvBucket> m_bucket;
+    QString m_pendingBucket;
+
+    QStackedWidget *m_pages = nullptr;
+    QSplitter *m_splitter = nullptr;
+    BucketPanel *m_buckets = nullptr;
+    KeyPanel *m_keys = nullptr;
+    ValuePanel *m_value = nullptr;
+    QFrame *m_connectionBar = nullptr;
+    QComboBox *m_profileChoice = nullptr;
+    QPushButton *m_connectButton = nullptr;
+    QLabel *m_connectionStatus = nullptr;
+    QLabel *m_readOnlyBadge = nullptr;
+    QLabel *m_statusLabel = nullptr;
+};

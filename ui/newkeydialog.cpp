@@ -1,0 +1,104 @@
+#include "newkeydialog.h"
+
+#include "errorlabel.h"
+#include "kvbucket.h"
+#include "kvnames.h"
+#include "valueformat.h"
+
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QFormLayout>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+using View = ValueFormat::View;
+
+NewKeyDialog::NewKeyDialog(KvBucket *bucket, QWidget *parent)
+    : QDialog(parent)
+    , m_bucket(bucket)
+    , m_key(new QLineEdit(this))
+    , m_format(new QComboBox(this))
+    , m_value(new QPlainTextEdit(this))
+    , m_error(new ErrorLabel(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
+{
+    setObjectName(u"newKeyDialog"_s);
+    setWindowTitle(tr("New Key in %1").arg(bucket ? bucket->name() : QString()));
+    m_key->setObjectName(u"newKeyName"_s);
+    m_key->setPlaceholderText(tr("e.g. orders.17.status"));
+    m_key->setAccessibleName(tr("Key"));
+    m_format->setObjectName(u"newKeyFormat"_s);
+    for (const View view : {View::Text, View::Json, View::Base64})
+        m_format->addItem(ValueFormat::viewName(view), int(view));
+    m_value->setObjectName(u"newKeyValue"_s);
+    m_value->setAccessibleName(tr("Value"));
+    m_error->setObjectName(u"newKeyError"_s);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &NewKeyDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_key, &QLineEdit::textChanged, this, &NewKeyDialog::validate);
+    connect(m_value, &QPlainTextEdit::textChanged, this, &NewKeyDialog::validate);
+    connect(m_format, &QComboBox::currentIndexChanged, this, &NewKeyDialog::validate);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&Key:"), m_key);
+    form->addRow(tr("&Format:"), m_format);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(m_value, 1);
+    layout->addWidget(m_error);
+    layout->addWidget(m_buttons);
+    resize(520, 360);
+    validate();
+}
+
+QString NewKeyDialog::key() const
+{
+    return m_key->text();
+}
+
+void NewKeyDialog::validate()
+{
+    QString problem = m_key->text().isEmpty() ? QString() : KvNames::validateKey(m_key->text());
+    QByteArray value;
+    if (problem.isEmpty()) {
+        QString error;
+        if (!ValueFormat::parse(m_value->toPlainText(), View(m_format->currentData().toInt()), &value, &error)
+            && !m_value->toPlainText().isEmpty())
+            problem = error;
+    }
+    if (problem.isEmpty() && m_bucket && !m_key->text().isEmpty())
+        problem = m_bucket->checkValueSize(m_key->text(), value.size());
+    m_error->setMessage(problem);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty() && !m_key->text().isEmpty() && !m_busy);
+}
+
+void NewKeyDialog::accept()
+{
+    if (!m_bucket || m_busy)
+        return;
+    QByteArray value;
+    QString error;
+    if (!ValueFormat::parse(m_value->toPlainText(), View(m_format->currentData().toInt()), &value, &error)) {
+        m_error->setMessage(error);
+        return;
+    }
+    m_busy = true;
+    validate();
+    KvReply *reply = m_bucket->create(m_key->text(), value);
+    connect(reply, &NatsReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        m_busy = false;
+        if (reply->error() != NatsError::NoError) {
+            m_error->setMessage(reply->errorString());
+            m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
+            return;
+        }
+        m_revision = reply->revision();
+        QDialog::accept();
+    });
+}

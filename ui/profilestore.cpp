@@ -1,0 +1,109 @@
+#include "profilestore.h"
+
+#include <QtCore/QSettings>
+
+using namespace Qt::StringLiterals;
+
+ProfileStore::ProfileStore(QObject *parent)
+    : QObject(parent)
+{
+    load();
+}
+
+void ProfileStore::load()
+{
+    QSettings settings;
+    const int count = settings.beginReadArray(u"profiles"_s);
+    for (int i = 0; i < count; ++i) {
+        settings.setArrayIndex(i);
+        ConnectionProfile p;
+        p.id = settings.value(u"id"_s).toString();
+        p.name = settings.value(u"name"_s).toString();
+        p.servers = settings.value(u"servers"_s).toString();
+        p.authKind = ConnectionProfile::AuthKind(settings.value(u"authKind"_s, 0).toInt());
+        p.user = settings.value(u"user"_s).toString();
+        p.nkeySeedFile = settings.value(u"nkeySeedFile"_s).toString();
+        p.credsFile = settings.value(u"credsFile"_s).toString();
+        p.tlsCaFile = settings.value(u"tlsCaFile"_s).toString();
+        p.tlsCertFile = settings.value(u"tlsCertFile"_s).toString();
+        p.tlsKeyFile = settings.value(u"tlsKeyFile"_s).toString();
+        p.jetStreamDomain = settings.value(u"jetStreamDomain"_s).toString();
+        p.color = QColor(settings.value(u"color"_s).toString());
+        p.readOnly = settings.value(u"readOnly"_s, false).toBool();
+        if (!p.id.isEmpty())
+            m_profiles.append(p);
+    }
+    settings.endArray();
+}
+
+void ProfileStore::write()
+{
+    QSettings settings;
+    settings.remove(u"profiles"_s);
+    settings.beginWriteArray(u"profiles"_s, int(m_profiles.size()));
+    for (int i = 0; i < m_profiles.size(); ++i) {
+        const ConnectionProfile &p = m_profiles[i];
+        settings.setArrayIndex(i);
+        settings.setValue(u"id"_s, p.id);
+        settings.setValue(u"name"_s, p.name);
+        settings.setValue(u"servers"_s, p.servers);
+        settings.setValue(u"authKind"_s, int(p.authKind));
+        settings.setValue(u"user"_s, p.user);
+        settings.setValue(u"nkeySeedFile"_s, p.nkeySeedFile);
+        settings.setValue(u"credsFile"_s, p.credsFile);
+        settings.setValue(u"tlsCaFile"_s, p.tlsCaFile);
+        settings.setValue(u"tlsCertFile"_s, p.tlsCertFile);
+        settings.setValue(u"tlsKeyFile"_s, p.tlsKeyFile);
+        settings.setValue(u"jetStreamDomain"_s, p.jetStreamDomain);
+        settings.setValue(u"color"_s, p.color.isValid() ? p.color.name() : QString());
+        settings.setValue(u"readOnly"_s, p.readOnly);
+    }
+    settings.endArray();
+    settings.sync();
+}
+
+ConnectionProfile ProfileStore::profile(const QString &id) const
+{
+    for (const ConnectionProfile &p : m_profiles) {
+        if (p.id == id)
+            return p;
+    }
+    return {};
+}
+
+bool ProfileStore::contains(const QString &id) const
+{
+    return !profile(id).id.isEmpty();
+}
+
+void ProfileStore::save(const ConnectionProfile &profile)
+{
+    bool replaced = false;
+    for (ConnectionProfile &p : m_profiles) {
+        if (p.id == profile.id) {
+            p = profile;
+            replaced = true;
+        }
+    }
+    if (!replaced)
+        m_profiles.append(profile);
+    write();
+    Q_EMIT profilesChanged();
+}
+
+void ProfileStore::remove(const QString &id)
+{
+    m_profiles.removeIf([&id](const ConnectionProfile &p) { return p.id == id; });
+    write();
+    Q_EMIT profilesChanged();
+}
+
+QString ProfileStore::lastUsedId() const
+{
+    return QSettings().value(u"lastProfile"_s).toString();
+}
+
+void ProfileStore::setLastUsedId(const QString &id)
+{
+    QSettings().setValue(u"lastProfile"_s, id);
+}

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "connectionprofile.h"
+
+#include <QtCore/QList>
+#include <QtCore/QObject>
+
+class QSettings;
+
+// Saved connection profiles in QSettings. Secrets never go here (see SecretStore); the file holds only
+// what is safe to read: names, URLs, file paths, flags.
+class ProfileStore final : public QObject
+{
+    Q_OBJECT
+
+public:
+    explicit ProfileStore(QObject *parent = nullptr);
+
+    QList<ConnectionProfile> profiles() const { return m_profiles; }
+    ConnectionProfile profile(const QString &id) const;
+    bool contains(const QString &id) const;
+    void save(const ConnectionProfile &profile); // adds or replaces
+    void remove(const QString &id);
+    QString lastUsedId() const;
+    void setLastUsedId(const QString &id);
+
+Q_SIGNALS:
+    void profilesChanged();
+
+private:
+    void load();
+    void write();
+
+    QList<ConnectionProfile> m_profiles;
+};

@@ -1,0 +1,138 @@
+#include "session.h"
+
+#include "humanformat.h"
+#include "jetstreamcontext.h"
+#include "kvcontext.h"
+#include "localserver.h"
+#include "natsconnection.h"
+#include "natsreply.h"
+
+#include <QtCore/QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int kRoundTripProbeMs = 5000;
+}
+
+Session::Session(const ConnectionProfile &profile, const QString &secret, LocalServer *localServer, QObject *parent)
+    : QObject(parent)
+    , m_profile(profile)
+    , m_secret(secret)
+    , m_localServer(localServer)
+    , m_connection(new NatsConnection(this))
+    , m_jetStream(new JetStreamContext(m_connection, this))
+    , m_kv(new KvContext(m_jetStream, this))
+    , m_rttTimer(new QTimer(this))
+{
+    if (!profile.jetStreamDomain.isEmpty())
+        m_jetStream->setDomain(profile.jetStreamDomain);
+    connect(m_connection, &NatsConnection::stateChanged, this, &Session::statusChanged);
+    connect(m_connection, &NatsConnection::roundTripTimeChanged, this, &Session::statusChanged);
+    connect(m_connection, &NatsConnection::connected, this, [this] {
+        probeRoundTrip();
+        m_rttTimer->start();
+        Q_EMIT opened();
+    });
+    connect(m_connection, &NatsConnection::reconnected, this, &Session::reconnected);
+    connect(m_connection, &NatsConnection::errorOccurred, this, [this] {
+        m_lastError = m_connection->errorString();
+        Q_EMIT statusChanged();
+    });
+    connect(m_connection, &NatsConnection::closed, this, [this] {
+        m_rttTimer->stop();
+        if (m_connection->error() != NatsError::NoError) {
+            m_lastError = m_connection->errorString();
+            Q_EMIT failed(m_lastError);
+        }
+        Q_EMIT statusChanged();
+    });
+    m_rttTimer->setInterval(kRoundTripProbeMs);
+    connect(m_rttTimer, &QTimer::timeout, this, &Session::probeRoundTrip);
+}
+
+Session::~Session()
+{
+    m_secret.fill(u'\0');
+}
+
+bool Session::isConnected() const
+{
+    return m_connection->isConnected();
+}
+
+void Session::open()
+{
+    if (!m_profile.local) {
+        connectTo(m_profile.servers);
+        return;
+    }
+    if (!m_localServer) {
+        m_lastError = tr("no local server available");
+        Q_EMIT failed(m_lastError);
+        return;
+    }
+    m_startingLocal = true;
+    Q_EMIT statusChanged();
+    connect(m_localServer, &LocalServer::started, this, [this](const QString &url) {
+        if (!m_startingLocal)
+            return;
+        m_startingLocal = false;
+        m_profile.servers = url;
+        connectTo(url);
+    });
+    connect(m_localServer, &LocalServer::failed, this, [this](const QString &message) {
+        m_startingLocal = false;
+        m_lastError = message;
+        Q_EMIT statusChanged();
+        Q_EMIT failed(message);
+    });
+    m_localServer->start();
+}
+
+void Session::connectTo(const QString &servers)
+{
+    ConnectionProfile profile = m_profile;
+    profile.servers = servers;
+    m_connection->connectToServer(profile.toConnectOptions(m_secret));
+}
+
+void Session::close()
+{
+    m_rttTimer->stop();
+    m_connection->close();
+}
+
+void Session::probeRoundTrip()
+{
+    if (!m_connection->isConnected())
+        return;
+    NatsReply *reply = m_connection->flush();
+    reply->setAutoDelete(true);
+}
+
+QString Session::statusText() const
+{
+    if (m_startingLocal)
+        return tr("starting the local nats-server…");
+    const QString where = m_connection->currentServer().toDisplayString(QUrl::RemoveUserInfo);
+    switch (m_connection->state()) {
+    case NatsConnection::State::Disconnected:
+        return tr("not connected");
+    case NatsConnection::State::Connecting:
+        return tr("connecting to %1…").arg(where);
+    case NatsConnection::State::Connected:
+    case NatsConnection::State::Draining: {
+        QString text = tr("connected %1 · nats-server %2").arg(where, m_connection->serverInfo().version);
+        const qint64 rtt = m_connection->roundTripTime();
+        if (rtt >= 0)
+            text += tr(" · %1 ms").arg(QString::number(double(rtt) / 1000.0, 'f', rtt < 10000 ? 2 : 0));
+        return text;
+    }
+    case NatsConnection::State::Reconnecting:
+        return tr("connection lost; reconnecting to %1… (%2)").arg(where, m_lastError);
+    case NatsConnection::State::Closed:
+        return m_lastError.isEmpty() ? tr("disconnected") : tr("disconnected: %1").arg(m_lastError);
+    }
+    return {};
+}

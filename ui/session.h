@@ -1,0 +1,56 @@
+#pragma once
+
+#include "connectionprofile.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+
+class JetStreamContext;
+class KvContext;
+class LocalServer;
+class NatsConnection;
+class QTimer;
+
+// One open connection for a profile: the NatsConnection with its JetStream and Key/Value contexts, the
+// local server when the profile is the built-in one, and a round-trip probe for the status bar.
+class Session final : public QObject
+{
+    Q_OBJECT
+
+public:
+    Session(const ConnectionProfile &profile, const QString &secret, LocalServer *localServer, QObject *parent = nullptr);
+    ~Session() override;
+
+    const ConnectionProfile &profile() const { return m_profile; }
+    bool isReadOnly() const { return m_profile.readOnly; }
+    NatsConnection *connection() const { return m_connection; }
+    JetStreamContext *jetStream() const { return m_jetStream; }
+    KvContext *kv() const { return m_kv; }
+    bool isConnected() const;
+    // "connected nats://127.0.0.1:4222 · v2.9.10 · 0.4 ms", "reconnecting…", "failed: …".
+    QString statusText() const;
+    QString lastError() const { return m_lastError; }
+
+    void open();
+    void close();
+
+Q_SIGNALS:
+    void opened();               // first connect done
+    void statusChanged();        // anything in statusText() changed
+    void failed(const QString &message);
+    void reconnected();
+
+private:
+    void connectTo(const QString &servers);
+    void probeRoundTrip();
+
+    ConnectionProfile m_profile;
+    QString m_secret;
+    QPointer<LocalServer> m_localServer;
+    NatsConnection *m_connection = nullptr;
+    JetStreamContext *m_jetStream = nullptr;
+    KvContext *m_kv = nullptr;
+    QTimer *m_rttTimer = nullptr;
+    QString m_lastError;
+    bool m_startingLocal = false;
+};

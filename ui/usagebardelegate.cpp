@@ -1,0 +1,22 @@
+#include "usagebardelegate.h"
+
+#include "bucketlistmodel.h"
+
+#include <QtGui/QPainter>
+
+void UsageBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const
+{
+    const double usage = index.data(BucketListModel::UsageRole).toDouble();
+    if (usage >= 0) {
+        // A thin bar along the bottom of the cell, in the highlight colour; the size text stays readable.
+        QRect bar = option.rect.adjusted(2, option.rect.height() - 5, -2, -2);
+        painter->save();
+        QColor track = option.palette.color(QPalette::Mid);
+        track.setAlpha(90);
+        painter->fillRect(bar, track);
+        bar.setWidth(std::max(1, int(bar.width() * std::clamp(usage, 0.0, 1.0))));
+        painter->fillRect(bar, usage > 0.9 ? QColor(0xd0, 0x40, 0x30) : option.palette.color(QPalette::Highlight));
+        painter->restore();
+    }
+    QStyledItemDelegate::paint(painter, option, index);
+}

@@ -1,0 +1,14 @@
+#pragma once
+
+#include <QtWidgets/QStyledItemDelegate>
+
+// Draws the bucket's size with a bar of how full it is, where the bucket has a maximum size.
+class UsageBarDelegate final : public QStyledItemDelegate
+{
+    Q_OBJECT
+
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+    void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+};
