@@ -1,0 +1,344 @@
+// Key/Value throughput of kvdesk's library against a local nats-server -js of its own: sequential and
+// pipelined puts, gets, listing and watching big buckets, live watch updates (checked for loss), and the
+// client's peak memory per case. Each line names the case, count and value size, so the same cases can
+// be run with the official clients and compared. Not a test.
+
+#include "jetstreamcontext.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "kvkeylister.h"
+#include "kvwatcher.h"
+#include "natsconnection.h"
+
+#include <QtCore/QCommandLineParser>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QDeadlineTimer>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QEventLoop>
+#include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QLocale>
+#include <QtCore/QProcess>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QTextStream>
+#include <QtCore/QThread>
+
+#include <csignal>
+#include <functional>
+#include <memory>
+
+#ifdef Q_OS_LINUX
+#include <sys/prctl.h>
+#endif
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+[[noreturn]] void fail(const QString &message)
+{
+    QTextStream(stderr) << "kvbench: " << message << Qt::endl;
+    std::exit(1);
+}
+
+// nats-server -a 127.0.0.1 -p -1 -js -sd <tmp> --ports_file_dir <tmp>; the URL comes from its ports file.
+class LocalServer
+{
+public:
+    QString start()
+    {
+        const QString program = QStandardPaths::findExecutable(qEnvironmentVariable("KVDESK_NATS_SERVER", u"nats-server"_s));
+        if (program.isEmpty() || !m_dir.isValid())
+            fail(u"nats-server not found on PATH (set KVDESK_NATS_SERVER, or pass --server)"_s);
+        m_process.setProgram(program);
+        m_process.setArguments({u"-a"_s, u"127.0.0.1"_s, u"-p"_s, u"-1"_s, u"-js"_s, u"-sd"_s, m_dir.filePath(u"store"_s),
+                                u"--ports_file_dir"_s, m_dir.path()});
+        m_process.setStandardOutputFile(m_dir.filePath(u"server.log"_s));
+        m_process.setStandardErrorFile(m_dir.filePath(u"server.log"_s));
+#ifdef Q_OS_LINUX
+        m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); }); // fail() does not unwind
+#endif
+        m_process.start();
+        if (!m_process.waitForStarted(10000))
+            fail(u"cannot start %1: %2"_s.arg(program, m_process.errorString()));
+        const QString portsFile = m_dir.filePath(u"nats-server_%1.ports"_s.arg(m_process.processId()));
+        const QDeadlineTimer deadline(10000);
+        while (!deadline.hasExpired() && m_process.state() == QProcess::Running) {
+            QFile file(portsFile);
+            if (file.open(QIODevice::ReadOnly)) {
+                const QJsonArray urls = QJsonDocument::fromJson(file.readAll()).object().value("nats"_L1).toArray();
+                if (!urls.isEmpty())
+                    return urls.first().toString();
+            }
+            QThread::msleep(5); // set-up of a benchmark, not a test: polling a file is fine here
+        }
+        fail(u"nats-server did not report its port"_s);
+    }
+
+    ~LocalServer()
+    {
+        m_process.terminate();
+        if (!m_process.waitForFinished(5000))
+            m_process.kill();
+    }
+
+private:
+    QTemporaryDir m_dir;
+    QProcess m_process;
+};
+
+// Peak resident memory: VmHWM, reset per case through /proc/self/clear_refs ("5", Linux >= 4.0).
+void resetPeakMemory()
+{
+    QFile file(u"/proc/self/clear_refs"_s);
+    if (file.open(QIODevice::WriteOnly))
+        file.write("5");
+}
+
+qint64 peakMemoryKiB()
+{
+    QFile file(u"/proc/self/status"_s);
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
+struct Settings
+{
+    qint64 count = 20000;   // puts and gets
+    qint64 keys = 100000;   // list and watch cases
+    qsizetype size = 128;   // value bytes
+    int window = 256;       // requests in flight when pipelined
+};
+
+class KvBench
+{
+public:
+    KvBench(const QString &url, const Settings &settings)
+        : m_settings(settings)
+        , m_value(settings.size, 'v')
+    {
+        m_writer = connectTo(url);
+        m_reader = connectTo(url);
+        m_writerKv = new KvContext(new JetStreamContext(m_writer.get(), m_writer.get()), m_writer.get());
+        m_readerKv = new KvContext(new JetStreamContext(m_reader.get(), m_reader.get()), m_reader.get());
+    }
+
+    QString serverVersion() const { return m_writer->serverInfo().version; }
+
+    void run()
+    {
+        KvBucket *bucket = makeBucket(u"BENCH_PUT"_s);
+        measure(u"put (sequential)"_s, m_settings.count, [&] { putMany(bucket, u"seq"_s, m_settings.count, 1); });
+        measure(u"put (pipelined)"_s, m_settings.count, [&] { putMany(bucket, u"pipe"_s, m_settings.count, m_settings.window); });
+        KvBucket *readBucket = m_readerKv->bucket(u"BENCH_PUT"_s, m_reader.get());
+        measure(u"get (sequential)"_s, m_settings.count, [&] { getMany(readBucket, m_settings.count, 1); });
+        measure(u"get (pipelined)"_s, m_settings.count, [&] { getMany(readBucket, m_settings.count, m_settings.window); });
+
+        KvBucket *big = makeBucket(u"BENCH_BIG"_s);
+        putMany(big, u"key"_s, m_settings.keys, m_settings.window); // fill, not timed
+        KvBucket *bigReader = m_readerKv->bucket(u"BENCH_BIG"_s, m_reader.get());
+        measure(u"list keys"_s, m_settings.keys, [&] { listKeys(bigReader); });
+        measure(u"watch initial values"_s, m_settings.keys, [&] { watchInitial(bigReader); });
+        measureLiveWatch();
+    }
+
+private:
+    static std::unique_ptr<NatsConnection> connectTo(const QString &url)
+    {
+        auto connection = std::make_unique<NatsConnection>();
+        NatsConnectOptions options = NatsConnectOptions::fromUrl(url);
+        options.name = u"kvbench"_s;
+        options.requestTimeoutMs = 30000;
+        QEventLoop loop;
+        QObject::connect(connection.get(), &NatsConnection::connected, &loop, &QEventLoop::quit);
+        QObject::connect(connection.get(), &NatsConnection::closed, &loop, &QEventLoop::quit);
+        connection->connectToServer(options);
+        loop.exec();
+        if (!connection->isConnected())
+            fail(u"cannot connect to %1: %2"_s.arg(url, connection->errorString()));
+        return connection;
+    }
+
+    static void wait(NatsReply *reply)
+    {
+        if (!reply->isFinished()) {
+            QEventLoop loop;
+            QObject::connect(reply, &NatsReply::finished, &loop, &QEventLoop::quit);
+            loop.exec();
+        }
+        if (reply->error() != NatsError::NoError)
+            fail(reply->errorString());
+        reply->deleteLater();
+    }
+
+    KvBucket *makeBucket(const QString &name)
+    {
+        KvBucketConfig config;
+        config.bucket = name;
+        wait(m_writerKv->createBucket(config));
+        return m_writerKv->bucket(name, m_writer.get());
+    }
+
+    // Keeps `window` calls outstanding until `count` have finished.
+    static void pipeline(qint64 count, int window, const std::function<KvReply *(qint64 index)> &call)
+    {
+        qint64 started = 0;
+        qint64 done = 0;
+        QEventLoop loop;
+        std::function<void()> startOne = [&] {
+            KvReply *reply = call(started++);
+            QObject::connect(reply, &NatsReply::finished, &loop, [&, reply] {
+                if (reply->error() != NatsError::NoError)
+                    fail(reply->errorString());
+                reply->deleteLater();
+                if (++done == count)
+                    loop.quit();
+                else if (started < count)
+                    startOne();
+            });
+        };
+        for (int i = 0; i < window && started < count; ++i)
+            startOne();
+        if (count > 0)
+            loop.exec();
+    }
+
+    void putMany(KvBucket *bucket, const QString &prefix, qint64 count, int window)
+    {
+        pipeline(count, window, [&](qint64 i) { return bucket->put(prefix + u'.' + QString::number(i), m_value); });
+    }
+
+    void getMany(KvBucket *bucket, qint64 count, int window)
+    {
+        pipeline(count, window, [&](qint64 i) { return bucket->get(u"pipe."_s + QString::number(i % m_settings.count)); });
+    }
+
+    void listKeys(KvBucket *bucket)
+    {
+        KvKeyLister *lister = bucket->listKeys();
+        qint64 received = 0;
+        QObject::connect(lister, &KvKeyLister::keysReceived, lister, [&](const QStringList &keys) { received += keys.size(); });
+        QEventLoop loop;
+        QObject::connect(lister, &KvKeyLister::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        if (lister->error() != NatsError::NoError || received != m_settings.keys)
+            fail(u"listing gave %1 of %2 keys: %3"_s.arg(received).arg(m_settings.keys).arg(lister->errorString()));
+        lister->deleteLater();
+    }
+
+    void watchInitial(KvBucket *bucket)
+    {
+        KvWatcher *watcher = bucket->watchAll();
+        qint64 received = 0;
+        QObject::connect(watcher, &KvWatcher::entryReceived, watcher, [&](const KvEntry &) { ++received; });
+        QEventLoop loop;
+        QObject::connect(watcher, &KvWatcher::initialValuesReceived, &loop, &QEventLoop::quit);
+        QObject::connect(watcher, &KvWatcher::errorOccurred, &loop, &QEventLoop::quit);
+        loop.exec();
+        if (watcher->error() != NatsError::NoError || received != m_settings.keys)
+            fail(u"watch delivered %1 of %2 initial values: %3"_s.arg(received).arg(m_settings.keys).arg(watcher->errorString()));
+        watcher->stop();
+        watcher->deleteLater();
+    }
+
+    // Updates published (pipelined) on one connection and received by a watch on another; every
+    // revision must arrive once, in order.
+    void measureLiveWatch()
+    {
+        makeBucket(u"BENCH_LIVE"_s);
+        KvBucket *target = m_writerKv->bucket(u"BENCH_LIVE"_s, m_writer.get());
+        KvWatchOptions options;
+        options.updatesOnly = true;
+        KvWatcher *watcher = m_readerKv->bucket(u"BENCH_LIVE"_s, m_reader.get())->watchAll(options);
+        QEventLoop ready;
+        QObject::connect(watcher, &KvWatcher::initialValuesReceived, &ready, &QEventLoop::quit);
+        ready.exec();
+
+        qint64 received = 0;
+        quint64 lastRevision = 0;
+        qint64 outOfOrder = 0;
+        QEventLoop allIn;
+        QObject::connect(watcher, &KvWatcher::entryReceived, watcher, [&](const KvEntry &entry) {
+            outOfOrder += entry.revision != lastRevision + 1 ? 1 : 0;
+            lastRevision = entry.revision;
+            if (++received == m_settings.count)
+                allIn.quit();
+        });
+        measure(u"watch live updates"_s, m_settings.count, [&] {
+            putMany(target, u"live"_s, m_settings.count, m_settings.window);
+            if (received < m_settings.count)
+                allIn.exec();
+        }, [&] { return u"lost=%1 out-of-order=%2"_s.arg(m_settings.count - received).arg(outOfOrder); });
+        watcher->deleteLater();
+    }
+
+    void measure(const QString &name, qint64 count, const std::function<void()> &body,
+                 const std::function<QString()> &extra = {})
+    {
+        resetPeakMemory();
+        QElapsedTimer clock;
+        clock.start();
+        body();
+        const double seconds = double(clock.nsecsElapsed()) / 1e9;
+        QTextStream out(stdout);
+        out << name.leftJustified(22) << u"count=%1"_s.arg(count).leftJustified(14)
+            << u"size=%1 B"_s.arg(m_settings.size).leftJustified(12)
+            << u"time=%1 s"_s.arg(seconds, 0, 'f', 3).leftJustified(14)
+            << QLocale::c().toString(double(count) / seconds, 'f', 0).rightJustified(10) << " ops/s  "
+            << u"peak=%1 MiB"_s.arg(double(peakMemoryKiB()) / 1024.0, 0, 'f', 1);
+        if (extra)
+            out << "  " << extra();
+        out << Qt::endl;
+    }
+
+    Settings m_settings;
+    QByteArray m_value;
+    std::unique_ptr<NatsConnection> m_writer;
+    std::unique_ptr<NatsConnection> m_reader;
+    KvContext *m_writerKv = nullptr;
+    KvContext *m_readerKv = nullptr;
+};
+
+} // namespace
+
+int main(int argc, char *argv[])
+{
+    QCoreApplication app(argc, argv);
+    QCoreApplication::setApplicationName(u"kvbench"_s);
+    QCommandLineParser parser;
+    parser.setApplicationDescription(u"Key/Value throughput and memory of kvdesk's client library."_s);
+    parser.addHelpOption();
+    const QCommandLineOption countOption(u"count"_s, u"Puts, gets and live watch updates per case (default 20000)."_s, u"N"_s, u"20000"_s);
+    const QCommandLineOption keysOption(u"keys"_s, u"Keys in the list and initial-watch cases (default 100000)."_s, u"N"_s, u"100000"_s);
+    const QCommandLineOption sizeOption(u"size"_s, u"Value size in bytes (default 128)."_s, u"BYTES"_s, u"128"_s);
+    const QCommandLineOption windowOption(u"window"_s, u"Requests in flight when pipelined (default 256)."_s, u"N"_s, u"256"_s);
+    const QCommandLineOption serverOption(u"server"_s, u"Use this server (with JetStream) instead of starting one."_s, u"URL"_s);
+    parser.addOptions({countOption, keysOption, sizeOption, windowOption, serverOption});
+    parser.process(app);
+
+    Settings settings;
+    settings.count = std::max<qint64>(1, parser.value(countOption).toLongLong());
+    settings.keys = std::max<qint64>(1, parser.value(keysOption).toLongLong());
+    settings.size = std::max<qsizetype>(0, parser.value(sizeOption).toLongLong());
+    settings.window = std::max(1, parser.value(windowOption).toInt());
+
+    std::unique_ptr<LocalServer> server;
+    QString url = parser.value(serverOption);
+    if (url.isEmpty()) {
+        server = std::make_unique<LocalServer>();
+        url = server->start();
+    }
+    KvBench bench(url, settings);
+    QTextStream(stdout) << "kvbench: kvdesk " << KVDESK_VERSION << " against nats-server " << bench.serverVersion()
+                        << " at " << url << Qt::endl;
+    bench.run();
+    return 0;
+}
