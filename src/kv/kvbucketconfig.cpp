@@ -84,11 +84,13 @@ JsStreamConfig KvBucketConfig::toStreamConfig(const NatsServerInfo &serverInfo) 
         config.mirror = withStreamPrefix(mirror);
         config.mirrorDirect = true;
     } else if (!sources.isEmpty()) {
+        // Like a mirror, a bucket made of sources gets no subjects of its own (nats.go 1.22.1, doc §5.2):
+        // it only collects what its sources store.
         for (const JsStreamSource &source : sources)
             config.sources.append(withStreamPrefix(source));
-    }
-    if (mirror.isEmpty())
+    } else {
         config.subjects = QStringList{QString::fromUtf8(KvNames::subjectPrefix(bucket)) + u'>'};
+    }
     return config;
 }
 
