@@ -7,7 +7,8 @@ trap 'kill "${GNOME_KEYRING_PID:-}" 2>/dev/null || true; rm -rf "$keyring_home"'
 export XDG_DATA_HOME=$keyring_home/data XDG_RUNTIME_DIR=$keyring_home/run
 mkdir -p "$XDG_DATA_HOME" "$XDG_RUNTIME_DIR"
 chmod 700 "$XDG_RUNTIME_DIR"
-# An empty password on stdin creates and unlocks the login keyring.
-eval "$(printf '' | gnome-keyring-daemon --unlock --components=secrets)"
+# A password on stdin creates the login keyring (the default collection) and unlocks it; with an
+# empty one gnome-keyring would prompt instead, and there is no display to prompt on.
+eval "$(printf 'kvdesk-test' | gnome-keyring-daemon --unlock --components=secrets)"
 export GNOME_KEYRING_CONTROL GNOME_KEYRING_PID
 "$@"

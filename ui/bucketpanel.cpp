@@ -124,6 +124,7 @@ void BucketPanel::setSession(Session *session)
         refresh();
     };
     connect(session, &Session::opened, this, start);
+    connect(session, &Session::statusChanged, this, &BucketPanel::updateActions);
     connect(session, &Session::reconnected, this, &BucketPanel::refresh);
     if (session->isConnected())
         start();

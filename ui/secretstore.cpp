@@ -14,10 +14,14 @@ QString SecretStore::serviceName()
     return u"kvdesk"_s;
 }
 
+// Jobs have no parent and delete themselves when finished (QtKeychain's autoDelete): a job destroyed
+// while its D-Bus call is in flight crashes in libsecret's callback. Our lambdas are connected with
+// this or a guard as context, so they simply do not run once we are gone.
+
 void SecretStore::probe()
 {
     // Reading an entry that does not exist tells whether a backend answers at all.
-    auto *job = new QKeychain::ReadPasswordJob(serviceName(), this);
+    auto *job = new QKeychain::ReadPasswordJob(serviceName());
     job->setKey(u"kvdesk-probe"_s);
     job->setInsecureFallback(false);
     connect(job, &QKeychain::Job::finished, this, [this](QKeychain::Job *done) {
@@ -31,7 +35,7 @@ void SecretStore::probe()
 
 void SecretStore::read(const QString &profileId, QObject *context, const ReadCallback &callback)
 {
-    auto *job = new QKeychain::ReadPasswordJob(serviceName(), this);
+    auto *job = new QKeychain::ReadPasswordJob(serviceName());
     job->setKey(profileId);
     job->setInsecureFallback(false);
     const QPointer<QObject> guard(context);
@@ -51,7 +55,7 @@ void SecretStore::read(const QString &profileId, QObject *context, const ReadCal
 
 void SecretStore::write(const QString &profileId, const QString &secret, QObject *context, const WriteCallback &callback)
 {
-    auto *job = new QKeychain::WritePasswordJob(serviceName(), this);
+    auto *job = new QKeychain::WritePasswordJob(serviceName());
     job->setKey(profileId);
     job->setInsecureFallback(false); // never a clear-text fallback
     job->setTextData(secret);
@@ -72,7 +76,7 @@ void SecretStore::write(const QString &profileId, const QString &secret, QObject
 
 void SecretStore::remove(const QString &profileId)
 {
-    auto *job = new QKeychain::DeletePasswordJob(serviceName(), this);
+    auto *job = new QKeychain::DeletePasswordJob(serviceName());
     job->setKey(profileId);
     job->setInsecureFallback(false);
     job->start();

@@ -41,6 +41,7 @@ ValuePanel::ValuePanel(QWidget *parent)
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_title->setWordWrap(true);
     m_meta->setObjectName(u"valueMeta"_s);
+    m_status->setObjectName(u"valueStatus"_s);
     m_meta->setWordWrap(true);
 
     // The banner: someone else changed the open key.

@@ -8,6 +8,7 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QRegularExpression>
+#include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -46,7 +47,7 @@ QString KvBucket::streamName() const
 
 KvReply *KvBucket::newReply()
 {
-    return new KvReply(this);
+    return new KvReply(m_replyShelf.next());
 }
 
 NatsError KvBucket::bucketError(const NatsError &error) const
@@ -54,6 +55,19 @@ NatsError KvBucket::bucketError(const NatsError &error) const
     if (error.code() == NatsError::StreamNotFound)
         return NatsError(NatsError::BucketNotFound, tr("bucket \"%1\" not found").arg(m_name), error.jsErrorCode());
     return error;
+}
+
+NatsError KvBucket::keyError(const NatsError &error, const QString &key) const
+{
+    if (error.code() != NatsError::ControlLineTooLong)
+        return bucketError(error);
+    // The key is valid by itself, but its subject does not fit the server's 4096-byte protocol line
+    // (which would close the connection): name the key rather than the protocol line.
+    const QString shown = key.size() > 40 ? key.left(40) + u'…' : key;
+    return NatsError(NatsError::InvalidKey,
+                     tr("key \"%1\" (%2 characters) is too long: its subject would exceed the server's protocol line limit")
+                         .arg(shown)
+                         .arg(key.size()));
 }
 
 bool KvBucket::failIfInvalidKey(KvReply *reply, const QString &key)
@@ -91,13 +105,34 @@ QString KvBucket::checkValueSize(const QString &key, qint64 size, qint64 headerS
 
 void KvBucket::whenBound(KvReply *reply, const Action &action)
 {
+    whenBound(reply, [reply, action] {
+        if (!reply->isFinished())
+            action();
+    }, [reply](const NatsError &error) { reply->finishWithError(error); });
+}
+
+void KvBucket::whenBound(QObject *owner, const Action &action, const ErrorHandler &onError)
+{
     if (m_bound) {
         action();
         return;
     }
-    m_waiting.append({reply, action});
+    m_waiting.append(Waiter{owner, action, onError});
     if (!m_binding)
         bind();
+}
+
+void KvBucket::finishWaiting(const NatsError &error)
+{
+    const QList<Waiter> waiting = std::exchange(m_waiting, {});
+    for (const Waiter &waiter : waiting) {
+        if (!waiter.owner)
+            continue; // the reply or watcher is gone
+        if (error.isError())
+            waiter.onError(error);
+        else
+            waiter.action();
+    }
 }
 
 void KvBucket::bind()
@@ -107,12 +142,11 @@ void KvBucket::bind()
     if (!problem.isEmpty() || !m_context) {
         const NatsError error(problem.isEmpty() ? NatsError::ConnectionClosed : NatsError::InvalidBucketName,
                               problem.isEmpty() ? tr("the connection is gone") : problem);
-        const auto waiting = std::exchange(m_waiting, {});
-        m_binding = false;
-        for (const auto &entry : waiting) {
-            if (entry.first)
-                entry.first->finishWithErrorLater(error);
-        }
+        // Not at once: the caller of put()/watch() has not connected to its handle yet.
+        QTimer::singleShot(0, this, [this, error] {
+            m_binding = false;
+            finishWaiting(error);
+        });
         return;
     }
     JsApiReply *reply = m_context->streamInfo(streamName());
@@ -128,15 +162,7 @@ void KvBucket::bind()
         }
         if (!error.isError())
             onBound(info);
-        const auto waiting = std::exchange(m_waiting, {});
-        for (const auto &entry : waiting) {
-            if (!entry.first || entry.first->isFinished())
-                continue;
-            if (error.isError())
-                entry.first->finishWithError(error);
-            else
-                entry.second();
-        }
+        finishWaiting(error);
     });
 }
 
@@ -204,7 +230,7 @@ void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, 
             return;
         }
         if (get->error() != NatsError::NoError) {
-            reply->finishWithError(bucketError(get->errorInfo()));
+            reply->finishWithError(keyError(get->errorInfo(), key));
             return;
         }
         const JsStoredMessage stored = get->storedMessage();
@@ -306,10 +332,15 @@ KvReply *KvBucket::getText(const QString &key)
 void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessage &message,
                             const JsPublishOptions &options, const std::function<void(quint64)> &onAck)
 {
-    const qint64 headerSize = message.hasHeaders() ? message.headers().toWire().size() : 0;
+    // Sized as sent: the stream's max_msg_size and the server's max_payload count the headers too,
+    // including the expectation headers the options add.
+    NatsMessage sized = message;
+    JetStreamContext::applyPublishOptions(&sized, options);
+    const qint64 headerSize = sized.hasHeaders() ? sized.headers().toWire().size() : 0;
     const QString sizeProblem = checkValueSize(key, message.data().size(), headerSize);
     if (!sizeProblem.isEmpty()) {
-        reply->finishWithError(NatsError(NatsError::ValueTooLarge, sizeProblem));
+        // Later, not now: the caller of put()/update() has not connected to the reply yet.
+        reply->finishWithErrorLater(NatsError(NatsError::ValueTooLarge, sizeProblem));
         return;
     }
     JsApiReply *publish = m_context->publish(message, options);
@@ -346,7 +377,7 @@ void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessag
                                                  .arg(m_name, key)));
             return;
         default:
-            reply->finishWithError(bucketError(error));
+            reply->finishWithError(keyError(error, key));
         }
     });
 }
@@ -462,10 +493,20 @@ KvReply *KvBucket::purge(const QString &key, quint64 expectedRevision)
 
 KvWatcher *KvBucket::watch(const QStringList &filters, const KvWatchOptions &options)
 {
-    // The watcher needs the subject prefix, which for a mirror comes from binding; for every other bucket
-    // it is known without asking, so the watch starts at once.
-    const QByteArray prefix = m_bound ? m_readPrefix : KvNames::subjectPrefix(m_name);
-    return new KvWatcher(m_context, m_name, prefix, filters, options, this);
+    // The watcher needs the subject prefix, and only binding tells whether the bucket mirrors another
+    // one (whose subjects it then stores): bind first, unless already bound.
+    auto *watcher = new KvWatcher(m_context, m_name, m_bound ? m_readPrefix : QByteArray(), filters, options, this);
+    if (!m_bound) {
+        const QPointer<KvWatcher> guard(watcher);
+        whenBound(watcher, [this, guard] {
+            if (guard)
+                guard->start(m_readPrefix);
+        }, [guard](const NatsError &error) {
+            if (guard)
+                guard->fail(error);
+        });
+    }
+    return watcher;
 }
 
 KvWatcher *KvBucket::watchAll(const KvWatchOptions &options)

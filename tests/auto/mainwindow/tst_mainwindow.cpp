@@ -1,0 +1,453 @@
+#include "bucketdialog.h"
+#include "bucketlistmodel.h"
+#include "bucketpanel.h"
+#include "conflictdialog.h"
+#include "connectionprofile.h"
+#include "jetstreamcontext.h"
+#include "keylistmodel.h"
+#include "keypanel.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "localserver.h"
+#include "mainwindow.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+#include "newkeydialog.h"
+#include "profiledialog.h"
+#include "profilestore.h"
+#include "secretstore.h"
+#include "session.h"
+#include "valuepanel.h"
+
+#include <QtCore/QSettings>
+#include <QtCore/QStandardPaths>
+#include <QtCore/QTemporaryDir>
+#include <QtCore/QTimer>
+#include <QtGui/QAction>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QFrame>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QStackedWidget>
+
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QTemporaryDir *homeDir()
+{
+    static QTemporaryDir dir;
+    return &dir;
+}
+
+// Runs handler on the next modal dialog of type T once it is shown (dialogs run their own event loop).
+template <typename T>
+void onNextDialog(const std::function<void(T *)> &handler)
+{
+    auto *timer = new QTimer;
+    timer->setInterval(10);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, handler] {
+        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
+            timer->stop();
+            timer->deleteLater();
+            handler(dialog);
+        }
+    });
+    timer->start();
+}
+
+template <typename T>
+T *child(QObject *parent, const QString &name)
+{
+    return parent->findChild<T *>(name);
+}
+
+} // namespace
+
+class tst_MainWindow final : public QObject
+{
+    Q_OBJECT
+
+public:
+    // Before QApplication exists: settings, keychain-free data and the local server's store go to a
+    // throw-away home, never the user's.
+    static void initMain()
+    {
+        qputenv("XDG_CONFIG_HOME", homeDir()->filePath(u"config"_s).toUtf8());
+        qputenv("XDG_DATA_HOME", homeDir()->filePath(u"data"_s).toUtf8());
+        QCoreApplication::setOrganizationName(u"kvdesk-test"_s);
+        QCoreApplication::setApplicationName(u"kvdesk-test"_s);
+    }
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void firstStartOffersLocalServer();
+    void createBucketPutKeyAndSeeLiveUpdates();
+    void editAndSave();
+    void concurrentChangeShowsConflictAndLosesNothing();
+    void readOnlyProfileBlocksWrites();
+    void badKeyAndOversizeValueAreRefused();
+    void secretsGoToTheKeychainNotTheSettingsFile();
+
+private:
+    MainWindow *openWindow(const QString &server, const QString &bucket = {});
+    KvBucket *peerBucket(const QString &name, int maxValueSize = -1);
+    bool selectKey(MainWindow *window, const QString &key);
+
+    NatsServerProcess m_server;
+    NatsConnection *m_peer = nullptr;
+    KvContext *m_peerKv = nullptr;
+    MainWindow *m_window = nullptr;
+    int m_counter = 0;
+};
+
+void tst_MainWindow::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    // "Another client": a separate connection writing to the same server.
+    m_peer = new NatsConnection(this);
+    m_peer->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(m_peer->isConnected());
+    m_peerKv = new KvContext(new JetStreamContext(m_peer, this), this);
+}
+
+void tst_MainWindow::init()
+{
+    ++m_counter;
+    QSettings().clear();
+}
+
+void tst_MainWindow::cleanup()
+{
+    delete m_window;
+    m_window = nullptr;
+}
+
+MainWindow *tst_MainWindow::openWindow(const QString &server, const QString &bucket)
+{
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({server, bucket, false});
+    return m_window;
+}
+
+KvBucket *tst_MainWindow::peerBucket(const QString &name, int maxValueSize)
+{
+    KvBucketConfig config;
+    config.bucket = name;
+    config.history = 10;
+    config.maxValueSize = maxValueSize;
+    KvReply *reply = m_peerKv->createBucket(config);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
+        return nullptr;
+    return m_peerKv->bucket(name, this);
+}
+
+bool tst_MainWindow::selectKey(MainWindow *window, const QString &key)
+{
+    if (!QTest::qWaitFor([&] { return window->keyPanel()->model()->rowOfKey(key) >= 0; }, 10000))
+        return false;
+    window->keyPanel()->selectKey(key);
+    return QTest::qWaitFor([&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; }, 10000);
+}
+
+void tst_MainWindow::firstStartOffersLocalServer()
+{
+    QVERIFY2(!LocalServer::executable().isEmpty(), "nats-server is not installed");
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({});
+    auto *pages = m_window->findChild<QStackedWidget *>();
+    QVERIFY(pages);
+    QCOMPARE(pages->currentWidget()->objectName(), u"welcomePage"_s);
+
+    // One click from a working bucket: the app starts and owns its nats-server.
+    child<QPushButton>(m_window, u"welcomeLocal"_s)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isConnected(), 15000);
+    QVERIFY(m_window->localServer()->isRunning());
+    QVERIFY(m_window->localServer()->storeDir().startsWith(homeDir()->path()));
+    QTRY_COMPARE(pages->currentWidget()->objectName(), u"mainSplitter"_s);
+    QVERIFY(child<QLabel>(m_window, u"connectionStatus"_s)->text().contains(u"connected"_s));
+    QTRY_VERIFY(m_window->bucketPanel()->newAction()->isEnabled());
+    m_window->localServer()->stop();
+    QVERIFY(!m_window->localServer()->isRunning());
+}
+
+void tst_MainWindow::createBucketPutKeyAndSeeLiveUpdates()
+{
+    MainWindow *window = openWindow(m_server.url());
+    QTRY_VERIFY_WITH_TIMEOUT(window->session()->isConnected(), 10000);
+    const QString bucket = u"gui_create_%1"_s.arg(m_counter);
+
+    onNextDialog<BucketDialog>([bucket](BucketDialog *dialog) {
+        child<QLineEdit>(dialog, u"bucketName"_s)->setText(bucket);
+        child<QSpinBox>(dialog, u"history"_s)->setValue(5);
+        child<QLineEdit>(dialog, u"ttl"_s)->setText(u"1h30m"_s);
+        QVERIFY(dialog->validationError().isEmpty());
+        dialog->accept();
+    });
+    window->bucketPanel()->newAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(bucket) >= 0, 10000);
+    const KvBucketStatus status = window->bucketPanel()->model()->statusAt(window->bucketPanel()->model()->rowOf(bucket));
+    QCOMPARE(status.config.history, 5);
+    QCOMPARE(status.config.ttlMs, 90 * 60 * 1000);
+    QTRY_COMPARE(window->bucketPanel()->currentBucket(), bucket);
+
+    onNextDialog<NewKeyDialog>([](NewKeyDialog *dialog) {
+        child<QLineEdit>(dialog, u"newKeyName"_s)->setText(u"orders.1"_s);
+        child<QPlainTextEdit>(dialog, u"newKeyValue"_s)->setPlainText(u"{\"id\":1}"_s);
+        dialog->accept();
+    });
+    window->valuePanel()->newKeyAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(window->keyPanel()->model()->rowOfKey(u"orders.1"_s) >= 0, 10000);
+    QTRY_COMPARE(window->valuePanel()->key(), u"orders.1"_s);
+    QTRY_COMPARE(window->valuePanel()->currentValue(), "{\"id\":1}"_ba);
+
+    // Another client writes: the key list follows without a refresh.
+    KvBucket *peer = m_peerKv->bucket(bucket, this);
+    KvReply *put = peer->put(u"orders.2"_s, "two");
+    QTRY_VERIFY(put->isFinished());
+    QTRY_VERIFY_WITH_TIMEOUT(window->keyPanel()->model()->rowOfKey(u"orders.2"_s) >= 0, 10000);
+    KvReply *removed = peer->remove(u"orders.2"_s);
+    QTRY_VERIFY(removed->isFinished());
+    const int row = window->keyPanel()->model()->rowOfKey(u"orders.2"_s);
+    QTRY_VERIFY(window->keyPanel()->model()->index(row, 0).data(KeyListModel::DeletedRole).toBool());
+}
+
+void tst_MainWindow::editAndSave()
+{
+    const QString name = u"gui_edit_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    KvReply *put = peer->put(u"greeting"_s, "hello");
+    QTRY_VERIFY(put->isFinished());
+
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"greeting"_s));
+    QCOMPARE(window->valuePanel()->openedRevision(), 1u);
+
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    QCOMPARE(editor->toPlainText(), u"hello"_s);
+    QVERIFY(!window->valuePanel()->saveAction()->isEnabled());
+    editor->selectAll();
+    QTest::keyClicks(editor, u"hello, world"_s);
+    QVERIFY(window->valuePanel()->isModified());
+    QVERIFY(window->valuePanel()->saveAction()->isEnabled());
+    window->valuePanel()->saveAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->openedRevision(), 2u, 10000);
+    QVERIFY(!window->valuePanel()->isModified());
+
+    KvReply *get = peer->get(u"greeting"_s);
+    QTRY_VERIFY(get->isFinished());
+    QCOMPARE(get->entry().value, "hello, world"_ba);
+    QCOMPARE(get->entry().revision, 2u);
+}
+
+void tst_MainWindow::concurrentChangeShowsConflictAndLosesNothing()
+{
+    const QString name = u"gui_conflict_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    KvReply *put = peer->put(u"doc"_s, "original");
+    QTRY_VERIFY(put->isFinished());
+
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"doc"_s));
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    editor->selectAll();
+    QTest::keyClicks(editor, u"mine"_s);
+
+    // Someone else saves meanwhile: the banner says so at once.
+    KvReply *theirs = peer->put(u"doc"_s, "theirs");
+    QTRY_VERIFY(theirs->isFinished());
+    auto *banner = child<QFrame>(window, u"conflictBanner"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(banner->isVisible(), 10000);
+    QVERIFY(child<QLabel>(window, u"conflictBannerText"_s)->text().contains(u"revision 2"_s));
+
+    // The save is refused; both versions are shown; keep editing changes nothing.
+    bool shown = false;
+    onNextDialog<ConflictDialog>([&shown](ConflictDialog *dialog) {
+        shown = true;
+        QVERIFY(child<QPlainTextEdit>(dialog, u"diffLeft"_s)->toPlainText().contains(u"mine"_s));
+        QVERIFY(child<QPlainTextEdit>(dialog, u"diffRight"_s)->toPlainText().contains(u"theirs"_s));
+        child<QPushButton>(dialog, u"keepEditingButton"_s)->click();
+    });
+    window->valuePanel()->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(shown, 10000);
+    QTRY_VERIFY(!QApplication::activeModalWidget());
+    KvReply *check = peer->get(u"doc"_s);
+    QTRY_VERIFY(check->isFinished());
+    QCOMPARE(check->entry().value, "theirs"_ba);
+    QCOMPARE(editor->toPlainText(), u"mine"_s);
+    QVERIFY(window->valuePanel()->isModified());
+
+    // A deliberate overwrite: a new revision on top of theirs.
+    shown = false;
+    onNextDialog<ConflictDialog>([&shown](ConflictDialog *dialog) {
+        shown = true;
+        child<QPushButton>(dialog, u"overwriteButton"_s)->click();
+    });
+    window->valuePanel()->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(shown, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->openedRevision(), 3u, 10000);
+    KvReply *history = peer->history(u"doc"_s);
+    QTRY_VERIFY(history->isFinished());
+    QCOMPARE(history->entries().size(), 3); // original, theirs, mine: nothing lost
+    QCOMPARE(history->entries()[1].value, "theirs"_ba);
+    QCOMPARE(history->entries()[2].value, "mine"_ba);
+}
+
+void tst_MainWindow::readOnlyProfileBlocksWrites()
+{
+    const QString name = u"gui_readonly_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    KvReply *put = peer->put(u"k"_s, "v");
+    QTRY_VERIFY(put->isFinished());
+
+    ConnectionProfile profile;
+    profile.id = u"ro"_s;
+    profile.name = u"production"_s;
+    profile.servers = m_server.url();
+    profile.readOnly = true;
+    profile.color = QColor(Qt::red);
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->openProfile(profile, {});
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session()->isConnected(), 10000);
+    m_window->bucketPanel()->selectBucket(name);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(m_window, u"k"_s));
+
+    QVERIFY(child<QLabel>(m_window, u"readOnlyBadge"_s)->isVisible());
+    QCOMPARE(child<QFrame>(m_window, u"connectionBar"_s)->palette().color(QPalette::Window), QColor(Qt::red));
+    QVERIFY(!m_window->bucketPanel()->newAction()->isEnabled());
+    QVERIFY(!m_window->bucketPanel()->deleteAction()->isEnabled());
+    QVERIFY(!m_window->valuePanel()->newKeyAction()->isEnabled());
+    QVERIFY(!m_window->valuePanel()->deleteAction()->isEnabled());
+    QVERIFY(!m_window->valuePanel()->purgeAction()->isEnabled());
+    auto *editor = child<QPlainTextEdit>(m_window, u"valueEditor"_s);
+    QVERIFY(editor->isReadOnly());
+    QTest::keyClicks(editor, u"x"_s);
+    QVERIFY(!m_window->valuePanel()->saveAction()->isEnabled());
+    // Even when called directly, nothing is written.
+    m_window->valuePanel()->save();
+    m_window->valuePanel()->deleteKey();
+    KvReply *get = peer->get(u"k"_s);
+    QTRY_VERIFY(get->isFinished());
+    QCOMPARE(get->entry().revision, 1u);
+    QVERIFY(m_window->valuePanel()->saveAction()->toolTip().contains(u"read-only"_s));
+}
+
+void tst_MainWindow::badKeyAndOversizeValueAreRefused()
+{
+    const QString name = u"gui_limits_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name, 100);
+    QVERIFY(peer);
+    KvReply *put = peer->put(u"small"_s, "ok");
+    QTRY_VERIFY(put->isFinished());
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"small"_s));
+
+    // A bad key is refused as it is typed, with the reason.
+    bool checked = false;
+    onNextDialog<NewKeyDialog>([&checked](NewKeyDialog *dialog) {
+        auto *key = child<QLineEdit>(dialog, u"newKeyName"_s);
+        auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        key->setText(u"orders..1"_s);
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(child<QLabel>(dialog, u"newKeyError"_s)->text().contains(u"empty token"_s));
+        key->setText(u"orders 1"_s);
+        QVERIFY(!ok->isEnabled());
+        QVERIFY(child<QLabel>(dialog, u"newKeyError"_s)->text().contains(u"space"_s));
+        key->setText(u"orders.1"_s);
+        QVERIFY(ok->isEnabled());
+        checked = true;
+        dialog->reject();
+    });
+    window->valuePanel()->newKeyAction()->trigger();
+    QVERIFY(checked);
+
+    // A value over the bucket's max value size is refused before sending, naming the limit.
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    editor->selectAll();
+    QTest::keyClicks(editor, QString(150, u'x'));
+    window->valuePanel()->saveAction()->trigger();
+    auto *status = child<QLabel>(window, u"valueStatus"_s);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->isVisible() && status->text().contains(u"at most 100 bytes"_s), qPrintable(status->text()), 5000);
+    KvReply *get = peer->get(u"small"_s);
+    QTRY_VERIFY(get->isFinished());
+    QCOMPARE(get->entry().value, "ok"_ba);
+    QCOMPARE(window->valuePanel()->openedRevision(), 1u);
+}
+
+void tst_MainWindow::secretsGoToTheKeychainNotTheSettingsFile()
+{
+    // A server that wants a password.
+    NatsServerProcess secured;
+    NatsServerProcess::Options options;
+    options.config = "authorization { user: alice, password: \"s3cr3t-Pa55\" }\n";
+    QVERIFY2(secured.start(options), qPrintable(secured.errorString()));
+
+    m_window = new MainWindow;
+    m_window->show();
+    SecretStore *secrets = m_window->secretStore();
+    QTRY_VERIFY_WITH_TIMEOUT(secrets->isProbed(), 10000);
+    QVERIFY2(secrets->isAvailable(), qPrintable(u"no Secret Service: run the tests through scripts/test.sh (dbus-run-session "
+                                                "with gnome-keyring): "_s + secrets->unavailableReason()));
+
+    ProfileDialog dialog(m_window->profileStore(), secrets, m_window);
+    child<QLineEdit>(&dialog, u"profileName"_s)->setText(u"secured"_s);
+    child<QLineEdit>(&dialog, u"profileServers"_s)->setText(secured.url());
+    auto *kind = child<QComboBox>(&dialog, u"profileAuthKind"_s);
+    kind->setCurrentIndex(kind->findData(int(ConnectionProfile::AuthKind::UserPassword)));
+    child<QLineEdit>(&dialog, u"profileUser"_s)->setText(u"alice"_s);
+    auto *secret = child<QLineEdit>(&dialog, u"profileSecret"_s);
+    secret->setFocus();
+    QTest::keyClicks(secret, u"s3cr3t-Pa55"_s);
+    child<QPushButton>(&dialog, u"saveProfile"_s)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(secret->text().isEmpty(), 10000); // cleared once the keychain has it
+
+    const QList<ConnectionProfile> profiles = m_window->profileStore()->profiles();
+    QCOMPARE(profiles.size(), 1);
+    bool found = false;
+    QString stored;
+    secrets->read(profiles.first().id, this, [&](bool ok, const QString &value, const QString &) {
+        found = ok;
+        stored = value;
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(found, 10000);
+    QCOMPARE(stored, u"s3cr3t-Pa55"_s);
+
+    QSettings settings;
+    settings.sync();
+    QFile file(settings.fileName());
+    QVERIFY2(file.open(QIODevice::ReadOnly), qPrintable(settings.fileName()));
+    const QByteArray content = file.readAll();
+    QVERIFY(content.contains("secured"));
+    QVERIFY2(!content.contains("s3cr3t-Pa55"), "the password leaked into the settings file");
+
+    // Connecting takes the secret from the keychain.
+    m_window->openProfile(profiles.first());
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isConnected(), 10000);
+    secrets->remove(profiles.first().id);
+}
+
+QTEST_MAIN(tst_MainWindow)
+
+#include "tst_mainwindow.moc"
