@@ -1141,7 +1141,7 @@ NatsReply *NatsConnection::request(const QByteArray &subject, const QByteArray &
 
 NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
 {
-    auto *reply = new NatsReply(this);
+    auto *reply = new NatsReply(m_replyShelf.next());
     if (m_state == State::Draining) {
         reply->finishWithErrorLater(NatsError(NatsError::ConnectionDraining, tr("the connection is draining")));
         return reply;

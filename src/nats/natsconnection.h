@@ -2,6 +2,7 @@
 
 #include "natsconnectoptions.h"
 #include "natserror.h"
+#include "natshandleshelf.h"
 #include "natsmessage.h"
 #include "natsprotocolparser.h"
 #include "natsserverinfo.h"
@@ -221,6 +222,7 @@ private:
     QByteArray m_responsePrefix;
     quint64 m_nextRequestId = 0;
     QHash<QByteArray, PendingRequest> m_requests;
+    NatsHandleShelf m_replyShelf{this}; // request replies: thousands may be in flight
     std::multimap<qint64, QByteArray> m_requestDeadlines;
 
     QPointer<NatsReply> m_drainReply;
