@@ -71,7 +71,7 @@ void JetStreamContext::setApiPrefix(const QString &prefix)
 
 JsApiReply *JetStreamContext::newReply()
 {
-    return new JsApiReply(this);
+    return new JsApiReply(m_replyShelf.next());
 }
 
 NatsError JetStreamContext::translateTransportError(const NatsReply *inner, const QByteArray &subject) const

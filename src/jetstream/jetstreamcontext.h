@@ -2,6 +2,7 @@
 
 #include "jsapireply.h"
 #include "jsstreamconfig.h"
+#include "natshandleshelf.h"
 #include "natsmessage.h"
 
 #include <QtCore/QJsonArray>
@@ -49,7 +50,7 @@ struct JsPurgeRequest
 
 // JetStream over a NatsConnection: the $JS.API requests (with domain or custom API prefix), publishing
 // with acknowledgements, message gets, and ordered push consumers. Every call returns a JsApiReply
-// parented to this context; the caller deletes it when finished.
+// owned by this context (through a NatsHandleShelf); the caller deletes it when finished.
 class JetStreamContext : public QObject
 {
     Q_OBJECT
@@ -134,4 +135,5 @@ private:
     QString m_domain;
     QByteArray m_apiPrefix = QByteArrayLiteral("$JS.API.");
     int m_timeoutMs = 5000;
+    NatsHandleShelf m_replyShelf{this};
 };

@@ -4,6 +4,7 @@
 #include "kventry.h"
 #include "kvreply.h"
 #include "kvwatcher.h"
+#include "natshandleshelf.h"
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QList>
@@ -20,7 +21,7 @@ struct JsPublishOptions;
 // One Key/Value bucket: reads, writes, history, watches. Usable at once: the first call binds to the
 // bucket (one STREAM.INFO, to learn its limits, whether direct gets work, and whether it mirrors another
 // bucket) and later calls reuse that. Every call validates its input before anything is sent and
-// returns a KvReply, parented to the bucket, that the caller deletes when finished.
+// returns a KvReply, owned by the bucket (through a NatsHandleShelf), that the caller deletes when finished.
 class KvBucket : public QObject
 {
     Q_OBJECT
@@ -86,11 +87,23 @@ Q_SIGNALS:
 
 private:
     using Action = std::function<void()>;
+    using ErrorHandler = std::function<void(const NatsError &error)>;
     using EntryHandler = std::function<void(bool found, const KvEntry &entry)>;
+
+    // Something waiting for the bucket to be bound; dropped when its owner (reply, watcher) is gone.
+    struct Waiter
+    {
+        QPointer<QObject> owner;
+        Action action;
+        ErrorHandler onError;
+    };
 
     KvReply *newReply();
     bool failIfInvalidKey(KvReply *reply, const QString &key);
+    // Runs action once bound (at once if already), or fails reply with the binding error.
     void whenBound(KvReply *reply, const Action &action);
+    void whenBound(QObject *owner, const Action &action, const ErrorHandler &onError);
+    void finishWaiting(const NatsError &error);
     void bind();
     void onBound(const JsStreamInfo &info);
     void fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler);
@@ -103,14 +116,16 @@ private:
     QByteArray writeSubject(const QString &key) const { return m_writePrefix + key.toUtf8(); }
     QString streamName() const;
     NatsError bucketError(const NatsError &error) const;
+    NatsError keyError(const NatsError &error, const QString &key) const;
 
     QPointer<JetStreamContext> m_context;
     QString m_name;
     KvBucketStatus m_boundStatus;
     QByteArray m_readPrefix;
     QByteArray m_writePrefix;
-    QList<QPair<QPointer<KvReply>, Action>> m_waiting;
+    QList<Waiter> m_waiting;
     bool m_bound = false;
     bool m_binding = false;
     bool m_directGet = true;
+    NatsHandleShelf m_replyShelf{this}; // puts may be pipelined by the thousand
 };

@@ -24,7 +24,7 @@ JetStreamContext *KvContext::jetStream() const
 
 KvReply *KvContext::newReply()
 {
-    auto *reply = new KvReply(this);
+    auto *reply = new KvReply(m_replyShelf.next());
     if (!m_context)
         reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("the connection is gone")));
     return reply;
@@ -50,13 +50,13 @@ bool KvContext::failIfInvalid(KvReply *reply, const KvBucketConfig &config)
     return true;
 }
 
-void KvContext::finishWithStreamInfo(KvReply *reply, JsApiReply *info)
+void KvContext::finishWithStreamInfo(KvReply *reply, JsApiReply *info, const QString &bucket)
 {
     info->deleteLater();
     if (reply->isFinished())
         return;
     if (info->error() != NatsError::NoError) {
-        reply->finishWithError(bucketError(info->errorInfo(), KvNames::bucketFromStream(info->streamInfo().config.name)));
+        reply->finishWithError(bucketError(info->errorInfo(), bucket));
         return;
     }
     reply->finishWithStatus(KvBucketStatus::fromStreamInfo(info->streamInfo()));
@@ -89,7 +89,7 @@ void KvContext::createStream(KvReply *reply, const KvBucketConfig &config)
             resolveExisting(reply, config, wanted);
             return;
         }
-        finishWithStreamInfo(reply, create);
+        finishWithStreamInfo(reply, create, config.bucket);
     });
 }
 
@@ -119,7 +119,9 @@ void KvContext::resolveExisting(KvReply *reply, const KvBucketConfig &config, co
             return;
         }
         JsApiReply *update = m_context->updateStream(wanted);
-        connect(update, &NatsReply::finished, reply, [this, reply, update] { finishWithStreamInfo(reply, update); });
+        connect(update, &NatsReply::finished, reply, [this, reply, update, config] {
+            finishWithStreamInfo(reply, update, config.bucket);
+        });
     });
 }
 
@@ -165,7 +167,9 @@ void KvContext::updateStream(KvReply *reply, const KvBucketConfig &config, bool 
                 merged.remove(optional);
         }
         JsApiReply *update = m_context->updateStream(JsStreamConfig::fromJson(merged));
-        connect(update, &NatsReply::finished, reply, [this, reply, update] { finishWithStreamInfo(reply, update); });
+        connect(update, &NatsReply::finished, reply, [this, reply, update, config] {
+            finishWithStreamInfo(reply, update, config.bucket);
+        });
     });
 }
 
@@ -223,7 +227,8 @@ KvReply *KvContext::bucketNames()
     KvReply *reply = newReply();
     if (!m_context)
         return reply;
-    JsApiReply *names = m_context->streamNames(u"$KV.*.>"_s);
+    // No "$KV.*.>" subject filter (as nats.go uses): a mirror bucket has no subjects and would be left out.
+    JsApiReply *names = m_context->streamNames();
     connect(names, &NatsReply::finished, reply, [reply, names] {
         names->deleteLater();
         if (names->error() != NatsError::NoError) {
@@ -247,7 +252,8 @@ KvReply *KvContext::bucketStatuses()
     KvReply *reply = newReply();
     if (!m_context)
         return reply;
-    JsApiReply *list = m_context->listStreams(u"$KV.*.>"_s);
+    // Unfiltered, as bucketNames(): mirror buckets have no subjects.
+    JsApiReply *list = m_context->listStreams();
     connect(list, &NatsReply::finished, reply, [reply, list] {
         list->deleteLater();
         if (list->error() != NatsError::NoError) {

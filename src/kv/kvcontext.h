@@ -2,6 +2,7 @@
 
 #include "kvbucketconfig.h"
 #include "kvreply.h"
+#include "natshandleshelf.h"
 
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
@@ -12,7 +13,7 @@ class KvBucket;
 struct JsStreamConfig;
 
 // The buckets of an account (nats.net's NatsKVContext): create, update, inspect, list and delete them,
-// and open one. Replies are parented to the context; the caller deletes them when finished.
+// and open one. Replies are owned by the context; the caller deletes them when finished.
 class KvContext : public QObject
 {
     Q_OBJECT
@@ -32,7 +33,7 @@ public:
     // Result: status(). BucketNotFound, or NotKeyValueBucket for a stream that is not a bucket.
     KvReply *bucketStatus(const QString &bucket);
     KvReply *deleteBucket(const QString &bucket);
-    // Result: bucketNames(), sorted.
+    // Result: bucketNames(), sorted: every stream named KV_<bucket>, mirror buckets included.
     KvReply *bucketNames();
     // Result: statuses(), sorted by bucket name.
     KvReply *bucketStatuses();
@@ -46,8 +47,9 @@ private:
     void createStream(KvReply *reply, const KvBucketConfig &config);
     void resolveExisting(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &wanted);
     void updateStream(KvReply *reply, const KvBucketConfig &config, bool createIfMissing);
-    void finishWithStreamInfo(KvReply *reply, JsApiReply *info);
+    void finishWithStreamInfo(KvReply *reply, JsApiReply *info, const QString &bucket);
     NatsError bucketError(const NatsError &error, const QString &bucket) const;
 
     QPointer<JetStreamContext> m_context;
+    NatsHandleShelf m_replyShelf{this};
 };

@@ -38,10 +38,21 @@ KvWatcher::KvWatcher(JetStreamContext *context, const QString &bucket, const QBy
     }
     if (!problem.isEmpty()) {
         const NatsError error(NatsError::InvalidArgument, problem);
+        m_started = true; // never start: fail on the next turn, once the creator has connected its signals
         QTimer::singleShot(0, this, [this, error] { fail(error); });
         return;
     }
     m_filters.removeDuplicates();
+    if (!subjectPrefix.isEmpty())
+        start(subjectPrefix);
+}
+
+void KvWatcher::start(const QByteArray &subjectPrefix)
+{
+    if (m_started || m_state != State::Starting || !m_context)
+        return;
+    m_started = true;
+    m_subjectPrefix = subjectPrefix;
     for (const QString &filter : std::as_const(m_filters))
         startFeed(filter);
 }
@@ -91,12 +102,12 @@ void KvWatcher::onMessage(qsizetype feedIndex, const NatsMessage &message, const
     feed.lastDelta = info.pending;
 
     // The key is the stream subject after "$KV.<bucket>."; a message with nothing after it is no entry.
-    const qsizetype prefixAt = message.subject().indexOf(m_subjectPrefix);
-    if (prefixAt < 0 || message.subject().size() <= prefixAt + m_subjectPrefix.size())
+    const QByteArray subject = message.subject();
+    if (!subject.startsWith(m_subjectPrefix) || subject.size() <= m_subjectPrefix.size())
         return;
     KvEntry entry;
     entry.bucket = m_bucket;
-    entry.key = QString::fromUtf8(message.subject().mid(prefixAt + m_subjectPrefix.size()));
+    entry.key = QString::fromUtf8(subject.mid(m_subjectPrefix.size()));
     entry.revision = info.streamSequence;
     entry.delta = info.pending;
     entry.created = info.timestamp();

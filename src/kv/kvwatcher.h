@@ -39,7 +39,8 @@ public:
     enum class State { Starting, Watching, Recovering, Stopped, Failed };
     Q_ENUM(State)
 
-    // Made by KvBucket::watch(). subjectPrefix is "$KV.<bucket>." (the origin's for a mirror).
+    // Made by KvBucket::watch(). subjectPrefix is "$KV.<bucket>." (the origin's for a mirror); when it is
+    // empty the watch waits for KvBucket to learn it (binding) and start it.
     KvWatcher(JetStreamContext *context, const QString &bucket, const QByteArray &subjectPrefix,
               const QStringList &filters, const KvWatchOptions &options, QObject *parent = nullptr);
     ~KvWatcher() override;
@@ -70,6 +71,8 @@ Q_SIGNALS:
     void errorOccurred(NatsError::Code code);
 
 private:
+    friend class KvBucket;
+
     struct Feed
     {
         QPointer<JsOrderedConsumer> consumer;
@@ -77,6 +80,8 @@ private:
         bool caughtUp = false;
     };
 
+    // Starts one ordered consumer per filter under subjectPrefix (once; not after stop() or a failure).
+    void start(const QByteArray &subjectPrefix);
     void startFeed(const QString &filter);
     void onMessage(qsizetype feedIndex, const NatsMessage &message, const JsDeliveryInfo &info);
     void onCaughtUp(qsizetype feedIndex);
@@ -97,4 +102,5 @@ private:
     quint64 m_lastRevision = 0;
     quint64 m_received = 0;
     bool m_initialDone = false;
+    bool m_started = false;
 };

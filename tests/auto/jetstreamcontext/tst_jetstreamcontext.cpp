@@ -94,6 +94,7 @@ private Q_SLOTS:
     void publishDeduplicates();
     void publishWithoutStream();
     void pipelinedPublishes();
+    void repliesOwnedByContext();
 
     void orderedConsumerDelivers();
     void orderedConsumerCaughtUpWhenEmpty();
@@ -688,6 +689,30 @@ void tst_JetStreamContext::pipelinedPublishes()
     }
 }
 
+void tst_JetStreamContext::repliesOwnedByContext()
+{
+    // Replies are owned by the context through shelves of 256 (Qt removes a child from a long children
+    // list in linear time): a thousand in flight add four children, deleting them in any order leaves
+    // only the current shelf, and deleting the context takes unfinished replies along.
+    auto *js = new JetStreamContext(m_connection);
+    const qsizetype baseline = js->children().size();
+    QList<JsApiReply *> replies;
+    for (int i = 0; i < 1000; ++i)
+        replies.append(js->accountInfo());
+    QCOMPARE(js->children().size(), baseline + (1000 + NatsHandleShelf::Capacity - 1) / NatsHandleShelf::Capacity);
+    for (JsApiReply *reply : std::as_const(replies)) {
+        QTRY_VERIFY(reply->isFinished());
+        QCOMPARE(reply->error(), NatsError::NoError);
+    }
+    for (qsizetype i = replies.size() - 1; i >= 0; --i)
+        delete replies[i];
+    QTRY_COMPARE(js->children().size(), baseline + 1);
+
+    const QPointer<JsApiReply> pending = js->accountInfo();
+    delete js;
+    QVERIFY(pending.isNull());
+}
+
 // ---- ordered push consumer ---------------------------------------------------------------------------
 
 void tst_JetStreamContext::orderedConsumerDelivers()
@@ -704,8 +729,9 @@ void tst_JetStreamContext::orderedConsumerDelivers()
     QVERIFY(caughtUp.wait());
     QCOMPARE(received->streamSequences, range(1, 5));
     QCOMPARE(consumer->state(), JsOrderedConsumer::State::Active);
+    // Deliveries may come before the create reply; what it reports is known once it is in.
+    QTRY_VERIFY(!consumer->consumerName().isEmpty());
     QCOMPARE(consumer->initialPending(), 5u);
-    QVERIFY(!consumer->consumerName().isEmpty());
     QCOMPARE(received->messages[3].data(), "3"_ba);
     QCOMPARE(received->messages[3].subject(), subject + ".odd");
 
@@ -733,6 +759,7 @@ void tst_JetStreamContext::orderedConsumerCaughtUpWhenEmpty()
     JsOrderedConsumer *none = startConsumer(name, subject + ".nothing", 5000);
     QSignalSpy noneCaughtUp(none, &JsOrderedConsumer::caughtUp);
     QVERIFY(noneCaughtUp.wait());
+    QVERIFY(!none->consumerName().isEmpty()); // only the create reply can say there is nothing
     QCOMPARE(none->initialPending(), 0u);
 
     JsOrderedConsumerConfig config;
