@@ -174,6 +174,8 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
     bool usage = false;
     if (!connection.configure(parser, &error, &usage))
         return usage ? usageError(error) : (m_out.error(error), int(CliCommand::Failure));
+    if (command->streams() && !connection.timeoutGiven())
+        connection.setRequestTimeout(std::max(connection.timeoutMs(), int(CliCommand::StreamingTimeoutMs)));
 
     const QString question = command->confirmation();
     if (!question.isEmpty() && !command->forced()) {

@@ -18,6 +18,7 @@ public:
     explicit LsCommand(QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    bool streams() const override { return !m_bucket.isEmpty(); }
 
 protected:
     void run() override;

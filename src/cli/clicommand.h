@@ -47,6 +47,11 @@ public:
     // The question to confirm before run() (empty: none), and whether --force answered it already.
     virtual QString confirmation() const { return {}; }
     virtual bool forced() const { return false; }
+    // Whether the command starts a watch over the whole bucket. On nats-server 2.9, creating that
+    // consumer takes seconds for a bucket of a million keys, so without --timeout such commands wait
+    // up to StreamingTimeoutMs for it.
+    virtual bool streams() const { return false; }
+    static constexpr int StreamingTimeoutMs = 60 * 1000;
     // What to say when the question is declined ("Skipping delete").
     virtual QString declinedMessage() const { return tr("Skipping"); }
 

@@ -132,18 +132,26 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
             return false;
         }
         m_timeoutMs = int(std::min<qint64>(ns / KvFormat::NsPerMs, 24 * 3600 * 1000));
+        m_timeoutGiven = true;
     }
+    m_requestTimeoutMs = m_timeoutMs;
     m_options.name = u"kvdesk-cli"_s;
     m_options.connectTimeoutMs = m_timeoutMs;
-    m_options.requestTimeoutMs = m_timeoutMs;
+    m_options.requestTimeoutMs = m_requestTimeoutMs;
     return true;
+}
+
+void CliConnection::setRequestTimeout(int milliseconds)
+{
+    m_requestTimeoutMs = milliseconds;
+    m_options.requestTimeoutMs = milliseconds;
 }
 
 void CliConnection::open()
 {
     m_connection = new NatsConnection(this);
     m_jetStream = new JetStreamContext(m_connection, this);
-    m_jetStream->setTimeout(m_timeoutMs);
+    m_jetStream->setTimeout(m_requestTimeoutMs);
     if (!m_apiPrefix.isEmpty())
         m_jetStream->setApiPrefix(m_apiPrefix);
     else if (!m_domain.isEmpty())

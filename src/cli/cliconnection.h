@@ -32,6 +32,10 @@ public:
     bool configure(const QCommandLineParser &parser, QString *error, bool *usageError);
     const NatsConnectOptions &options() const { return m_options; }
     int timeoutMs() const { return m_timeoutMs; }
+    // Whether --timeout (or NATS_TIMEOUT) was given.
+    bool timeoutGiven() const { return m_timeoutGiven; }
+    // A longer timeout for JetStream requests only (the connect timeout stays), set before open().
+    void setRequestTimeout(int milliseconds);
 
     // Connects; ready() or failed() follows.
     void open();
@@ -50,6 +54,8 @@ private:
     QString m_domain;
     QString m_apiPrefix;
     int m_timeoutMs = 5000;
+    int m_requestTimeoutMs = 5000;
+    bool m_timeoutGiven = false;
     NatsConnection *m_connection = nullptr;
     JetStreamContext *m_jetStream = nullptr;
     KvContext *m_kv = nullptr;

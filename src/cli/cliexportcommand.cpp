@@ -78,6 +78,7 @@ void ExportCommand::done()
         return;
     }
     m_file.close();
+    showProgress(); // the final count, on a terminal
     if (!m_path.isEmpty() || CliOutput::stderrIsTerminal())
         out()->note(tr("Exported %1 entries of bucket %2%3").arg(m_count).arg(m_bucket, m_path.isEmpty() ? QString() : tr(" to %1").arg(m_path)));
     finish();

@@ -17,6 +17,7 @@ public:
     explicit ExportCommand(QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    bool streams() const override { return true; }
 
 protected:
     void run() override;

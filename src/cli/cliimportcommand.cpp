@@ -57,9 +57,7 @@ void ImportCommand::run()
     }
     if (CliOutput::stderrIsTerminal()) {
         m_progressTimer = new QTimer(this);
-        connect(m_progressTimer, &QTimer::timeout, this, [this] {
-            out()->progress(tr("imported %1 lines: %2 written, %3 skipped, %4 failed").arg(m_line).arg(m_written).arg(m_skipped).arg(m_failed));
-        });
+        connect(m_progressTimer, &QTimer::timeout, this, &ImportCommand::showProgress);
         m_progressTimer->start(200);
     }
     ensureBucket();
@@ -149,6 +147,11 @@ void ImportCommand::submit(const KvEntry &entry)
     });
 }
 
+void ImportCommand::showProgress()
+{
+    out()->progress(tr("imported %1 lines: %2 written, %3 skipped, %4 failed").arg(m_line).arg(m_written).arg(m_skipped).arg(m_failed));
+}
+
 void ImportCommand::report(const QString &problem)
 {
     if (++m_reported <= kMaxReported)
@@ -159,8 +162,10 @@ void ImportCommand::report(const QString &problem)
 
 void ImportCommand::summarize()
 {
-    if (m_progressTimer)
+    if (m_progressTimer) {
         m_progressTimer->stop();
+        showProgress(); // the final count
+    }
     if (out()->json()) {
         out()->printJson({{u"bucket"_s, m_bucket}, {u"lines"_s, qint64(m_line)}, {u"written"_s, qint64(m_written)},
                           {u"skipped"_s, qint64(m_skipped)}, {u"failed"_s, qint64(m_failed)}});

@@ -29,6 +29,7 @@ private:
     void pump();
     void submit(const KvEntry &entry);
     void report(const QString &problem);
+    void showProgress();
     void summarize();
 
     static constexpr int kWindow = 256;

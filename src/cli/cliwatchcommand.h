@@ -13,6 +13,7 @@ public:
     explicit WatchCommand(QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    bool streams() const override { return true; }
 
 protected:
     void run() override;

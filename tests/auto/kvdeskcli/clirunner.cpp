@@ -62,30 +62,46 @@ CliRunner::Result CliRunner::run(const QStringList &arguments, const QByteArray 
     return result;
 }
 
-CliRunner::Result CliRunner::runOnTerminal(const QStringList &arguments, const QByteArray &typed) const
+CliRunner::Result CliRunner::runOnTerminal(const QStringList &arguments, const QByteArray &typed, bool stderrToo) const
 {
     Result result;
-    const int master = ::posix_openpt(O_RDWR | O_NOCTTY);
+    const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
     if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0)
         return result;
     const QByteArray slavePath = ::ptsname(master);
+    // Held open here too, so what the child wrote stays readable after it exits.
+    const int keepSlave = ::open(slavePath.constData(), O_RDWR | O_NOCTTY);
     // Typed ahead: the line discipline keeps it until the child reads its stdin.
-    if (::write(master, typed.constData(), size_t(typed.size())) != typed.size()) {
+    if (keepSlave < 0 || ::write(master, typed.constData(), size_t(typed.size())) != typed.size()) {
         ::close(master);
         return result;
     }
     QProcess process;
     process.setProcessEnvironment(m_environment);
-    process.setChildProcessModifier([slavePath] {
+    process.setChildProcessModifier([slavePath, stderrToo] {
         const int slave = ::open(slavePath.constData(), O_RDWR);
-        if (slave >= 0)
+        if (slave >= 0) {
             ::dup2(slave, STDIN_FILENO);
+            if (stderrToo)
+                ::dup2(slave, STDERR_FILENO);
+        }
     });
     process.start(program(), arguments);
-    process.waitForFinished(30000);
+    QByteArray terminal;
+    const auto drain = [&terminal, master] {
+        char buffer[4096];
+        for (ssize_t n; (n = ::read(master, buffer, sizeof buffer)) > 0;)
+            terminal.append(buffer, n);
+    };
+    for (int waited = 0; process.state() != QProcess::NotRunning && waited < 30000; waited += 20) {
+        process.waitForFinished(20);
+        drain();
+    }
+    drain();
+    ::close(keepSlave);
     ::close(master);
     result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
     result.out = process.readAllStandardOutput();
-    result.err = process.readAllStandardError();
+    result.err = stderrToo ? terminal : process.readAllStandardError();
     return result;
 }

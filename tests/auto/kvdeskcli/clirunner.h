@@ -31,7 +31,8 @@ public:
     // terminal). Waits up to 30 s.
     Result run(const QStringList &arguments, const QByteArray &stdinData = {}) const;
     // The same with stdin on a pseudo terminal that has already received input (for confirmations).
-    Result runOnTerminal(const QStringList &arguments, const QByteArray &typed) const;
+    // With stderrToo, stderr goes to the terminal as well and err holds what the terminal showed.
+    Result runOnTerminal(const QStringList &arguments, const QByteArray &typed, bool stderrToo = false) const;
 
 private:
     QTemporaryDir m_config;

@@ -448,6 +448,15 @@ void tst_KvdeskCli::confirmations()
     CLI_EXPECT(accepted, m_runner.runOnTerminal(server({u"rm"_s, u"ASK"_s}), "yes\n"), 0);
     CLI_EXPECT(gone, cli({u"info"_s, u"ASK"_s}), 1);
     QVERIFY(gone.err.contains("not found"));
+
+    // Progress goes to stderr only when that is a terminal (redrawn in place with "\r").
+    const QString file = m_runner.configHome() + u"/progress.ndjson"_s;
+    CLI_EXPECT(exported, m_runner.runOnTerminal(server({u"export"_s, u"T"_s, file}), {}, true), 0);
+    QVERIFY2(exported.err.contains("\r\x1b[Kexported ") && exported.err.contains("Exported "), qPrintable(exported.describe()));
+    CLI_EXPECT(imported, m_runner.runOnTerminal(server({u"import"_s, u"T"_s, file, u"--mode"_s, u"skip-existing"_s}), {}, true), 0);
+    QVERIFY2(imported.err.contains("\r\x1b[Kimported "), qPrintable(imported.describe()));
+    CLI_EXPECT(quiet, cli({u"export"_s, u"T"_s, file}), 0);
+    QVERIFY(!quiet.err.contains("\r"));
 }
 
 void tst_KvdeskCli::permissionDenied()
