@@ -144,9 +144,9 @@ int CliApplication::run(const QStringList &arguments)
 
     QCommandLineParser parser;
     parser.addOption(QCommandLineOption({u"h"_s, u"help"_s}, tr("Show this help")));
+    command->addOptions(&parser); // its own options first in the help, then the global ones
     parser.addOption(QCommandLineOption(u"json"_s, tr("Print JSON (NDJSON for streams)")));
     CliConnection::addOptions(&parser);
-    command->addOptions(&parser);
     if (!parser.parse(QStringList{u"kvdesk-cli"_s} + args))
         return usageError(parser.errorText());
     if (parser.isSet(u"help"_s)) {

@@ -58,6 +58,8 @@ private:
     KvBucket *bucket(const QString &name) { return m_kv->bucket(name, this); }
     static QList<QJsonObject> ndjson(const QByteArray &out);
     static QByteArray tlsConfig(const QString &dir, QString *caFile);
+    static bool authSetup(const QString &kind, const QTemporaryDir &dir, NatsServerProcess::Options *options,
+                          QJsonObject *context, QJsonObject *wrong);
 
     NatsServerProcess m_server;
     CliRunner m_runner;
@@ -513,58 +515,56 @@ void tst_KvdeskCli::contexts_data()
         QTest::newRow(kind) << QString::fromLatin1(kind);
 }
 
+// The server configuration for one authentication kind, a context that logs in with it, and the same
+// context with a bad secret. Returns false when the set-up itself failed.
+bool tst_KvdeskCli::authSetup(const QString &kind, const QTemporaryDir &dir, NatsServerProcess::Options *options,
+                              QJsonObject *context, QJsonObject *wrong)
+{
+    const auto writeFile = [&dir](const QString &name, const QByteArray &content) {
+        QFile file(dir.filePath(name));
+        return file.open(QIODevice::WriteOnly) && file.write(content) == content.size() ? file.fileName() : QString();
+    };
+    if (kind == "user-password"_L1) {
+        options->config = "authorization { user: alice, password: s3cret }";
+        *context = {{u"user"_s, u"alice"_s}, {u"password"_s, u"s3cret"_s}};
+        *wrong = {{u"user"_s, u"alice"_s}, {u"password"_s, u"nope"_s}};
+    } else if (kind == "token"_L1) {
+        options->config = "authorization { token: t0ken }";
+        *context = {{u"token"_s, u"t0ken"_s}};
+        *wrong = {{u"token"_s, u"other"_s}};
+    } else if (kind == "nkey"_L1) {
+        const NatsNKey user = NatsNKey::create(NatsNKey::Type::User);
+        options->config = "authorization { users: [ { nkey: " + user.publicKey() + " } ] }";
+        *context = {{u"nkey"_s, writeFile(u"user.nk"_s, user.seed() + '\n')}};
+        *wrong = {{u"nkey"_s, writeFile(u"other.nk"_s, NatsNKey::create(NatsNKey::Type::User).seed())}};
+    } else if (kind == "creds"_L1) {
+        const NatsJwtIssuer issuer;
+        options->config = issuer.serverConfig(dir.filePath(u"store"_s));
+        options->jetStream = false; // the operator config enables JetStream itself
+        *context = {{u"creds"_s, writeFile(u"user.creds"_s, issuer.userCreds(u"cli"_s))}};
+        *wrong = {{u"creds"_s, writeFile(u"stranger.creds"_s, issuer.unknownAccountUserCreds(u"x"_s))}};
+    } else {
+        QString ca;
+        options->config = tlsConfig(dir.path(), &ca);
+        *context = {{u"ca"_s, ca}};
+        *wrong = {}; // without the CA the server's certificate cannot be verified
+        return !options->config.isEmpty();
+    }
+    return !context->constBegin().value().toString().isEmpty() && !wrong->constBegin().value().toString().isEmpty();
+}
+
 void tst_KvdeskCli::contexts()
 {
     QFETCH(QString, kind);
     QTemporaryDir dir;
     NatsServerProcess server;
     NatsServerProcess::Options options;
-    QJsonObject context{{u"description"_s, QString(u"test context "_s + kind)}};
-    QJsonObject wrong; // the same context with a bad secret
-    if (kind == "user-password"_L1) {
-        options.config = "authorization { user: alice, password: s3cret }";
-        context.insert(u"user"_s, u"alice"_s);
-        context.insert(u"password"_s, u"s3cret"_s);
-        wrong = context;
-        wrong.insert(u"password"_s, u"nope"_s);
-    } else if (kind == "token"_L1) {
-        options.config = "authorization { token: t0ken }";
-        context.insert(u"token"_s, u"t0ken"_s);
-        wrong = context;
-        wrong.insert(u"token"_s, u"other"_s);
-    } else if (kind == "nkey"_L1) {
-        const NatsNKey user = NatsNKey::create(NatsNKey::Type::User);
-        options.config = "authorization { users: [ { nkey: " + user.publicKey() + " } ] }";
-        QFile seed(dir.filePath(u"user.nk"_s));
-        QVERIFY(seed.open(QIODevice::WriteOnly) && seed.write(user.seed() + '\n') > 0);
-        seed.close();
-        context.insert(u"nkey"_s, seed.fileName());
-        QFile other(dir.filePath(u"other.nk"_s));
-        QVERIFY(other.open(QIODevice::WriteOnly) && other.write(NatsNKey::create(NatsNKey::Type::User).seed()) > 0);
-        wrong = context;
-        wrong.insert(u"nkey"_s, other.fileName());
-    } else if (kind == "creds"_L1) {
-        const NatsJwtIssuer issuer;
-        options.config = issuer.serverConfig(dir.filePath(u"store"_s));
-        options.jetStream = false; // the operator config enables JetStream itself
-        QFile creds(dir.filePath(u"user.creds"_s));
-        QVERIFY(creds.open(QIODevice::WriteOnly) && creds.write(issuer.userCreds(u"cli"_s)) > 0);
-        creds.close();
-        context.insert(u"creds"_s, creds.fileName());
-        QFile stranger(dir.filePath(u"stranger.creds"_s));
-        QVERIFY(stranger.open(QIODevice::WriteOnly) && stranger.write(issuer.unknownAccountUserCreds(u"x"_s)) > 0);
-        wrong = context;
-        wrong.insert(u"creds"_s, stranger.fileName());
-    } else {
-        QString ca;
-        options.config = tlsConfig(dir.path(), &ca);
-        QVERIFY2(!options.config.isEmpty(), "openssl could not make the certificates");
-        context.insert(u"ca"_s, ca);
-        wrong = context;
-        wrong.remove(u"ca"_s); // without the CA the server's certificate cannot be verified
-    }
+    QJsonObject context;
+    QJsonObject wrong;
+    QVERIFY2(authSetup(kind, dir, &options, &context, &wrong), "could not prepare the credentials");
     QVERIFY2(server.start(options), qPrintable(server.errorString()));
     context.insert(u"url"_s, server.url());
+    context.insert(u"description"_s, QString(u"test context "_s + kind));
     wrong.insert(u"url"_s, server.url());
 
     CliRunner runner;
