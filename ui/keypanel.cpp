@@ -79,10 +79,12 @@ KeyPanel::KeyPanel(QWidget *parent)
         m_filter->selectAll();
     });
     m_listAction = new QAction(tr("Keys as &List"), this);
+    m_listAction->setIconText(tr("List"));
     m_listAction->setCheckable(true);
     m_listAction->setChecked(true);
     m_listAction->setShortcut(QKeySequence(u"Ctrl+1"_s));
     m_treeAction = new QAction(tr("Keys as &Tree"), this);
+    m_treeAction->setIconText(tr("Tree"));
     m_treeAction->setCheckable(true);
     m_treeAction->setShortcut(QKeySequence(u"Ctrl+2"_s));
     auto *group = new QActionGroup(this);
@@ -90,6 +92,7 @@ KeyPanel::KeyPanel(QWidget *parent)
     group->addAction(m_treeAction);
     connect(m_treeAction, &QAction::toggled, this, &KeyPanel::setTreeMode);
     m_showDeletedAction = new QAction(tr("Show &Deleted Keys"), this);
+    m_showDeletedAction->setIconText(tr("Deleted"));
     m_showDeletedAction->setCheckable(true);
     connect(m_showDeletedAction, &QAction::toggled, this, [this](bool show) {
         m_listProxy->setShowDeleted(show);
@@ -100,19 +103,18 @@ KeyPanel::KeyPanel(QWidget *parent)
     m_reloadAction = new QAction(tr("Re&load Keys"), this);
     connect(m_reloadAction, &QAction::triggered, this, &KeyPanel::reload);
 
-    auto makeButton = [this](QAction *action, const QString &text) {
+    auto makeButton = [this](QAction *action) {
         auto *button = new QToolButton(this);
         button->setDefaultAction(action);
-        button->setText(text);
         button->setAutoRaise(true);
         return button;
     };
     auto *top = new QHBoxLayout;
     top->addWidget(new QLabel(tr("<b>Keys</b>"), this));
     top->addWidget(m_filter, 1);
-    top->addWidget(makeButton(m_listAction, tr("List")));
-    top->addWidget(makeButton(m_treeAction, tr("Tree")));
-    top->addWidget(makeButton(m_showDeletedAction, tr("Deleted")));
+    top->addWidget(makeButton(m_listAction));
+    top->addWidget(makeButton(m_treeAction));
+    top->addWidget(makeButton(m_showDeletedAction));
 
     m_status->setObjectName(u"keyStatus"_s);
     m_progress->setObjectName(u"keyProgress"_s);

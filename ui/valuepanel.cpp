@@ -90,15 +90,19 @@ ValuePanel::ValuePanel(QWidget *parent)
     m_saveAction = new QAction(tr("&Save Value"), this);
     m_saveAction->setShortcut(QKeySequence::Save);
     m_revertAction = new QAction(tr("Re&vert Changes"), this);
+    m_revertAction->setIconText(tr("Revert"));
     m_deleteAction = new QAction(tr("&Delete Key…"), this);
+    m_deleteAction->setIconText(tr("Delete"));
     m_deleteAction->setShortcut(QKeySequence::Delete);
     m_purgeAction = new QAction(tr("&Purge Key…"), this);
+    m_purgeAction->setIconText(tr("Purge"));
     m_purgeAction->setShortcut(QKeySequence(u"Shift+Del"_s));
     m_newKeyAction = new QAction(tr("&New Key…"), this);
     m_newKeyAction->setShortcut(QKeySequence::New);
     m_copyKeyAction = new QAction(tr("Copy &Key"), this);
     m_copyKeyAction->setShortcut(QKeySequence(u"Ctrl+Shift+C"_s));
     m_copyValueAction = new QAction(tr("Copy V&alue"), this);
+    m_copyValueAction->setIconText(tr("Copy"));
     connect(m_saveAction, &QAction::triggered, this, &ValuePanel::save);
     connect(m_revertAction, &QAction::triggered, this, &ValuePanel::revert);
     connect(m_deleteAction, &QAction::triggered, this, &ValuePanel::deleteKey);
@@ -112,10 +116,9 @@ ValuePanel::ValuePanel(QWidget *parent)
     m_saveButton = new QPushButton(tr("Save"), this);
     m_saveButton->setObjectName(u"saveButton"_s);
     connect(m_saveButton, &QPushButton::clicked, this, &ValuePanel::save);
-    auto actionButton = [this](QAction *action, const QString &text) {
+    auto actionButton = [this](QAction *action) {
         auto *button = new QToolButton(this);
         button->setDefaultAction(action);
-        button->setText(text);
         return button;
     };
     auto *viewRow = new QHBoxLayout;
@@ -125,11 +128,11 @@ ValuePanel::ValuePanel(QWidget *parent)
     viewRow->addWidget(m_size);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_saveButton);
-    buttons->addWidget(actionButton(m_revertAction, tr("Revert")));
+    buttons->addWidget(actionButton(m_revertAction));
     buttons->addStretch(1);
-    buttons->addWidget(actionButton(m_copyValueAction, tr("Copy")));
-    buttons->addWidget(actionButton(m_deleteAction, tr("Delete")));
-    buttons->addWidget(actionButton(m_purgeAction, tr("Purge")));
+    buttons->addWidget(actionButton(m_copyValueAction));
+    buttons->addWidget(actionButton(m_deleteAction));
+    buttons->addWidget(actionButton(m_purgeAction));
 
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
