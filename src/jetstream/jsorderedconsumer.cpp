@@ -112,11 +112,12 @@ void JsOrderedConsumer::create()
     connect(m_subscription, &NatsSubscription::messageReceived, this, &JsOrderedConsumer::onMessage);
 
     JsOrderedConsumerConfig config = m_config;
-    if (m_lastStreamSequence > 0) {
+    if (m_lastStreamSequence > 0 || m_newFloorKnown) {
         // Resume right after the last message handed out. Only then: with nothing delivered yet the
-        // original policy stands (a last-per-subject watch must not turn into a full replay).
+        // original policy stands (a last-per-subject watch must not turn into a full replay) --
+        // except "new", which re-created later would skip what was stored in between.
         config.deliverPolicy = JsOrderedConsumerConfig::DeliverPolicy::ByStartSequence;
-        config.startSequence = m_lastStreamSequence + 1;
+        config.startSequence = std::max(m_lastStreamSequence, m_newFloor) + 1;
     }
     JsApiReply *reply = m_context->createConsumer(m_config.stream, config.toJson(m_deliverSubject));
     connect(reply, &NatsReply::finished, this, [this, reply, generation] {
@@ -136,8 +137,14 @@ void JsOrderedConsumer::onCreated(const QJsonObject &info)
     m_consumerName = info.value("name"_L1).toString();
     const quint64 pending = quint64(info.value("num_pending"_L1).toInteger());
     const quint64 delivered = quint64(info.value("delivered"_L1).toObject().value("consumer_seq"_L1).toInteger());
-    if (!m_createdOnce)
+    if (!m_createdOnce) {
         m_initialPending = pending + delivered;
+        if (m_config.deliverPolicy == JsOrderedConsumerConfig::DeliverPolicy::New) {
+            // A "new" consumer starts after the stream's last sequence, which it reports as delivered.
+            m_newFloor = quint64(info.value("delivered"_L1).toObject().value("stream_seq"_L1).toInteger());
+            m_newFloorKnown = true;
+        }
+    }
     m_createdOnce = true;
     qCDebug(lcJetStream) << "ordered consumer" << m_consumerName << "on" << m_config.stream << "pending" << pending;
     m_active = true;

@@ -109,6 +109,8 @@ private:
     bool m_createPending = false;
     bool m_caughtUp = false;
     bool m_createdOnce = false; // a create succeeded: later failures are retried, not final
+    quint64 m_newFloor = 0;      // deliver "new": the stream's last sequence when first created
+    bool m_newFloorKnown = false;
     bool m_active = false; // something arrived since the last liveness check
     QTimer *m_livenessTimer = nullptr;
     QTimer *m_retryTimer = nullptr;

@@ -101,6 +101,7 @@ private Q_SLOTS:
     void orderedConsumerFlowControlBurst();
     void orderedConsumerHeartbeats();
     void orderedConsumerMissedHeartbeat();
+    void orderedConsumerNewResumesWhereItStarted();
     void orderedConsumerGap();
     void orderedConsumerHeartbeatMismatch();
     void orderedConsumerReconnect();
@@ -846,6 +847,32 @@ void tst_JetStreamContext::orderedConsumerMissedHeartbeat()
     for (int i = 3; i < 6; ++i)
         QVERIFY(publish(subject, QByteArray::number(i)) > 0);
     QTRY_COMPARE(received->streamSequences, range(1, 6));
+    delete consumer;
+}
+
+void tst_JetStreamContext::orderedConsumerNewResumesWhereItStarted()
+{
+    // Deliver "new", nothing delivered yet, consumer lost, a message stored meanwhile: re-created as
+    // "new" it would skip that message; it must resume right after where it first started.
+    const QString name = unique(u"NR"_s);
+    const QByteArray subject = uniqueSubject("nr");
+    QVERIFY(createStream(memoryStream(name, {QString::fromUtf8(subject)})));
+    QVERIFY(publish(subject, "old") > 0);
+    JsOrderedConsumerConfig config;
+    config.stream = name;
+    config.filterSubject = subject;
+    config.deliverPolicy = JsOrderedConsumerConfig::DeliverPolicy::New;
+    config.idleHeartbeatMs = 300;
+    JsOrderedConsumer *consumer = m_js->orderedConsumer(config);
+    const auto received = collect(consumer);
+    QTRY_VERIFY(!consumer->consumerName().isEmpty());
+    QSignalSpy recovered(consumer, &JsOrderedConsumer::recovered);
+    WAIT_OK(m_js->deleteConsumer(name, consumer->consumerName()));
+    QCOMPARE(publish(subject, "while lost"), 2u);
+    QVERIFY(recovered.wait(5000));
+    QTRY_COMPARE(received->streamSequences, QList<quint64>{2});
+    QVERIFY(publish(subject, "after") > 0);
+    QTRY_COMPARE(received->streamSequences, (QList<quint64>{2, 3}));
     delete consumer;
 }
 

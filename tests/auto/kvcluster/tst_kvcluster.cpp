@@ -1,0 +1,330 @@
+#include "jetstreamcontext.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "kvwatcher.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonArray>
+#include <QtCore/QMap>
+#include <QtCore/QTimer>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+// Both evaluate their reply expression once, wait for it, and report its error text on failure.
+#define WAIT_OK(expression)                                                                                  \
+    do {                                                                                                     \
+        NatsReply *waited_ = (expression);                                                                   \
+        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 15000);                                              \
+        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
+    } while (false)
+
+namespace {
+
+NatsConnectOptions clusterOptions(const QString &urls)
+{
+    NatsConnectOptions options = NatsConnectOptions::fromUrl(urls);
+    options.reconnectWaitMs = 100;
+    options.reconnectJitterMs = 50;
+    options.maxReconnectAttempts = -1;
+    return options;
+}
+
+// Keeps putting "k<n % keys>" = n every intervalMs and records which revisions were acknowledged.
+class Writer final : public QObject
+{
+public:
+    Writer(KvBucket *bucket, int keys, int intervalMs)
+        : m_bucket(bucket)
+        , m_keys(keys)
+    {
+        m_timer.setInterval(intervalMs);
+        connect(&m_timer, &QTimer::timeout, this, &Writer::write);
+    }
+
+    void start() { m_timer.start(); }
+    void stop() { m_timer.stop(); }
+    int inFlight() const { return m_inFlight; }
+    qsizetype acknowledgedCount() const { return m_acknowledged.size(); }
+    const QMap<quint64, QByteArray> &acknowledged() const { return m_acknowledged; }
+    int failed() const { return m_failed; }
+    int written() const { return m_written; }
+
+private:
+    void write()
+    {
+        const QByteArray value = QByteArray::number(m_written);
+        KvReply *put = m_bucket->put(u"k%1"_s.arg(m_written % m_keys), value);
+        ++m_written;
+        ++m_inFlight;
+        put->onFinished(this, [this, put, value] {
+            --m_inFlight;
+            if (put->error() == NatsError::NoError)
+                m_acknowledged.insert(put->revision(), value);
+            else
+                ++m_failed;
+            put->deleteLater();
+        });
+    }
+
+    KvBucket *m_bucket;
+    QTimer m_timer;
+    QMap<quint64, QByteArray> m_acknowledged; // revision -> value
+    int m_keys;
+    int m_written = 0;
+    int m_failed = 0;
+    int m_inFlight = 0;
+};
+
+} // namespace
+
+class tst_KvCluster final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+
+    void replicatedBucket();
+    void placement();
+    void streamLeaderKilled();
+    void watchConsumerNodeKilled();
+
+private:
+    // R3 creation right after the cluster forms can time out while leaders settle: retry for a while.
+    KvReply *createBucket(const KvBucketConfig &config);
+    // Index of the node named "n<i+1>", or -1.
+    int nodeIndex(const QString &serverName) const;
+    QString streamLeader(const QString &stream);
+    // Kills node index with a writer running, restarts it, and checks the watcher saw every
+    // acknowledged revision exactly once, in order.
+    void killWhileWriting(const QString &bucketName, const std::function<int()> &pickNode);
+
+    NatsClusterProcess m_cluster;
+    NatsConnection *m_connection = nullptr;
+    JetStreamContext *m_js = nullptr;
+    KvContext *m_kv = nullptr;
+    int m_counter = 0;
+};
+
+void tst_KvCluster::initTestCase()
+{
+    QVERIFY2(m_cluster.start(3), qPrintable(m_cluster.errorString()));
+    m_connection = new NatsConnection(this);
+    m_connection->connectToServer(clusterOptions(m_cluster.urls()));
+    QTRY_VERIFY(m_connection->isConnected());
+    m_js = new JetStreamContext(m_connection, this);
+    m_kv = new KvContext(m_js, this);
+}
+
+void tst_KvCluster::init()
+{
+    ++m_counter;
+}
+
+void tst_KvCluster::cleanup()
+{
+    // Every test starts with all three nodes up and JetStream answering.
+    for (int i = 0; i < m_cluster.size(); ++i) {
+        if (!m_cluster.node(i)->isRunning())
+            QVERIFY2(m_cluster.node(i)->restart(), qPrintable(m_cluster.node(i)->errorString()));
+    }
+    QString problem;
+    QVERIFY2(NatsClusterProcess::waitForJetStream(m_cluster.urls(), 30000, &problem), qPrintable(problem));
+}
+
+KvReply *tst_KvCluster::createBucket(const KvBucketConfig &config)
+{
+    QElapsedTimer clock;
+    clock.start();
+    for (;;) {
+        KvReply *reply = m_kv->createBucket(config);
+        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 20000))
+            return reply;
+        const bool transient = reply->error() == NatsError::Timeout || reply->error() == NatsError::JetStreamUnavailable;
+        if (!transient || clock.elapsed() > 20000)
+            return reply;
+        reply->deleteLater();
+    }
+}
+
+int tst_KvCluster::nodeIndex(const QString &serverName) const
+{
+    for (int i = 0; i < m_cluster.size(); ++i) {
+        if (serverName == u"n%1"_s.arg(i + 1))
+            return i;
+    }
+    return -1;
+}
+
+QString tst_KvCluster::streamLeader(const QString &stream)
+{
+    JsApiReply *info = m_js->streamInfo(stream);
+    const bool answered = QTest::qWaitFor([info] { return info->isFinished(); }, 10000);
+    const QString leader = answered ? info->streamInfo().cluster.leader : QString();
+    info->deleteLater();
+    return leader;
+}
+
+void tst_KvCluster::replicatedBucket()
+{
+    KvBucketConfig config;
+    config.bucket = u"r3_%1"_s.arg(m_counter);
+    config.replicas = 3;
+    config.history = 5;
+    KvReply *create = createBucket(config);
+    QTRY_VERIFY_WITH_TIMEOUT(create->isFinished(), 20000);
+    QVERIFY2(create->error() == NatsError::NoError, qPrintable(create->errorString()));
+    QCOMPARE(create->status().config.replicas, 3);
+    QCOMPARE(create->status().streamInfo.config.numReplicas, 3);
+    QCOMPARE(create->status().streamInfo.cluster.name, u"C1"_s);
+
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    KvReply *put = bucket->put(u"k"_s, "replicated");
+    WAIT_OK(put);
+
+    // Every node serves it: read through a connection to each one alone.
+    for (int i = 0; i < m_cluster.size(); ++i) {
+        NatsConnection single;
+        NatsConnectOptions options = NatsConnectOptions::fromUrl(m_cluster.node(i)->url());
+        single.connectToServer(options);
+        QTRY_VERIFY(single.isConnected());
+        JetStreamContext js(&single);
+        KvContext kv(&js);
+        KvBucket *remote = kv.bucket(config.bucket);
+        KvReply *get = remote->get(u"k"_s);
+        WAIT_OK(get);
+        QCOMPARE(get->entry().value, "replicated"_ba);
+        QCOMPARE(get->entry().revision, put->revision());
+    }
+
+    KvReply *status = m_kv->bucketStatus(config.bucket);
+    WAIT_OK(status);
+    QCOMPARE(status->status().streamInfo.cluster.replicas.size(), 2); // the leader is not listed
+    QVERIFY(nodeIndex(status->status().streamInfo.cluster.leader) >= 0);
+    QCOMPARE(status->status().values, 1u);
+}
+
+void tst_KvCluster::placement()
+{
+    KvBucketConfig config;
+    config.bucket = u"placed%1"_s.arg(m_counter);
+    config.replicas = 3;
+    config.placement.cluster = u"C1"_s;
+    KvReply *create = createBucket(config);
+    QTRY_VERIFY_WITH_TIMEOUT(create->isFinished(), 20000);
+    QVERIFY2(create->error() == NatsError::NoError, qPrintable(create->errorString()));
+    QCOMPARE(create->status().config.placement.cluster, u"C1"_s);
+
+    config.bucket = u"nowhere%1"_s.arg(m_counter);
+    config.placement.cluster = u"C9"_s;
+    KvReply *nowhere = createBucket(config);
+    QTRY_VERIFY_WITH_TIMEOUT(nowhere->isFinished(), 20000);
+    QVERIFY2(nowhere->error() != NatsError::NoError, "a bucket placed in a cluster that does not exist");
+    QVERIFY2(nowhere->errorInfo().jsErrorCode() != 0, qPrintable(nowhere->errorString()));
+}
+
+void tst_KvCluster::killWhileWriting(const QString &bucketName, const std::function<int()> &pickNode)
+{
+    KvBucketConfig config;
+    config.bucket = bucketName;
+    config.replicas = 3;
+    config.history = 64; // 5 keys x 64: nothing written in this test is trimmed
+    KvReply *create = createBucket(config);
+    QTRY_VERIFY_WITH_TIMEOUT(create->isFinished(), 20000);
+    QVERIFY2(create->error() == NatsError::NoError, qPrintable(create->errorString()));
+
+    // Writer and watcher on connections of their own, each given every node.
+    NatsConnection writeConnection;
+    writeConnection.connectToServer(clusterOptions(m_cluster.urls()));
+    NatsConnection watchConnection;
+    watchConnection.connectToServer(clusterOptions(m_cluster.urls()));
+    QTRY_VERIFY(writeConnection.isConnected() && watchConnection.isConnected());
+    JetStreamContext writeJs(&writeConnection);
+    writeJs.setTimeout(2000); // during an election, fail fast and go on writing
+    JetStreamContext watchJs(&watchConnection);
+    KvContext writeKv(&writeJs);
+    KvContext watchKv(&watchJs);
+
+    KvWatchOptions options;
+    options.includeHistory = true;
+    options.idleHeartbeatMs = 1000; // a lost consumer is noticed after ~2 s
+    KvWatcher *watcher = watchKv.bucket(bucketName)->watchAll(options);
+    QList<KvEntry> entries;
+    connect(watcher, &KvWatcher::entryReceived, this, [&entries](const KvEntry &entry) { entries.append(entry); });
+    QSignalSpy initial(watcher, &KvWatcher::initialValuesReceived);
+    QSignalSpy recovering(watcher, &KvWatcher::recovering);
+    QVERIFY(initial.wait(10000));
+
+    Writer writer(writeKv.bucket(bucketName), 5, 20);
+    writer.start();
+    QTRY_VERIFY_WITH_TIMEOUT(writer.acknowledgedCount() >= 30, 10000);
+    QTRY_VERIFY(!entries.isEmpty());
+
+    const int victim = pickNode();
+    QVERIFY(victim >= 0);
+    QElapsedTimer clock;
+    clock.start();
+    const qsizetype ackedBeforeKill = writer.acknowledgedCount();
+    QVERIFY(m_cluster.node(victim)->kill());
+
+    // Puts resume once a new leader is elected (doc §8.2: ~5-8 s).
+    QTRY_VERIFY_WITH_TIMEOUT(writer.acknowledgedCount() >= ackedBeforeKill + 30, 40000);
+    const qint64 resumedAfter = clock.elapsed();
+    writer.stop();
+    QTRY_VERIFY_WITH_TIMEOUT(writer.inFlight() == 0, 15000);
+    const quint64 lastAcked = writer.acknowledged().lastKey();
+    QTRY_VERIFY_WITH_TIMEOUT(watcher->lastRevision() >= lastAcked, 45000);
+    qInfo("node n%d killed: puts resumed after %lld ms, watcher caught up after %lld ms; written %d, "
+          "acknowledged %lld, failed %d, watcher recoveries %lld",
+          victim + 1, resumedAfter, clock.elapsed(), writer.written(), qint64(writer.acknowledgedCount()),
+          writer.failed(), qint64(recovering.size()));
+
+    QList<quint64> revisions;
+    QHash<quint64, QByteArray> seen;
+    for (const KvEntry &entry : std::as_const(entries)) {
+        revisions.append(entry.revision);
+        seen.insert(entry.revision, entry.value);
+    }
+    for (qsizetype i = 1; i < revisions.size(); ++i)
+        QVERIFY2(revisions[i] > revisions[i - 1], qPrintable(u"revision %1 after %2"_s.arg(revisions[i]).arg(revisions[i - 1])));
+    for (auto it = writer.acknowledged().cbegin(); it != writer.acknowledged().cend(); ++it) {
+        QVERIFY2(seen.contains(it.key()), qPrintable(u"acknowledged revision %1 never arrived"_s.arg(it.key())));
+        QCOMPARE(seen.value(it.key()), it.value());
+    }
+    delete watcher;
+}
+
+void tst_KvCluster::streamLeaderKilled()
+{
+    const QString bucket = u"leader%1"_s.arg(m_counter);
+    killWhileWriting(bucket, [this, bucket] { return nodeIndex(streamLeader(u"KV_"_s + bucket)); });
+}
+
+void tst_KvCluster::watchConsumerNodeKilled()
+{
+    // The watch's consumer is R1 on one peer of the stream; when that peer dies and the watcher's own
+    // connection survives, only missing heartbeats tell.
+    const QString bucket = u"consumer%1"_s.arg(m_counter);
+    killWhileWriting(bucket, [this, bucket] {
+        JsApiReply *list = m_js->request("CONSUMER.LIST.KV_" + bucket.toUtf8());
+        if (!QTest::qWaitFor([list] { return list->isFinished(); }, 10000) || list->error() != NatsError::NoError)
+            return -1;
+        const QJsonArray consumers = list->response().value("consumers"_L1).toArray();
+        list->deleteLater();
+        if (consumers.size() != 1)
+            return -1;
+        return nodeIndex(consumers.first().toObject().value("cluster"_L1).toObject().value("leader"_L1).toString());
+    });
+}
+
+QTEST_GUILESS_MAIN(tst_KvCluster)
+
+#include "tst_kvcluster.moc"
