@@ -568,46 +568,56 @@ KvReply *KvBucket::keys(const QStringList &filters)
 KvReply *KvBucket::purgeDeletes(qint64 olderThanMs)
 {
     KvReply *reply = newReply();
-    const qint64 threshold = olderThanMs == 0 ? DefaultDeleteMarkerThresholdMs : olderThanMs;
+    auto job = std::make_shared<PurgeJob>();
+    job->thresholdMs = olderThanMs == 0 ? DefaultDeleteMarkerThresholdMs : olderThanMs;
     KvWatchOptions options;
     options.metaOnly = true;
     KvWatcher *watcher = watchAll(options);
-    auto markers = std::make_shared<QList<KvEntry>>();
-    connect(watcher, &KvWatcher::entryReceived, reply, [markers](const KvEntry &entry) {
+    connect(watcher, &KvWatcher::entryReceived, reply, [job](const KvEntry &entry) {
         if (entry.isDeleted())
-            markers->append(entry);
+            job->markers.append(entry);
     });
-    connect(watcher, &KvWatcher::initialValuesReceived, reply, [this, reply, watcher, markers, threshold] {
+    connect(watcher, &KvWatcher::initialValuesReceived, reply, [this, reply, watcher, job] {
         watcher->stop();
         watcher->deleteLater();
-        purgeMarkers(reply, *markers, threshold, 0);
+        purgeMarkers(reply, job);
     });
     connect(watcher, &KvWatcher::errorOccurred, reply, [reply, watcher] {
         reply->finishWithError(NatsError(watcher->error(), watcher->errorString()));
         watcher->deleteLater();
     });
+    // Given up (aborted, deleted) before the markers were collected: stop watching.
+    connect(reply, &NatsReply::finished, watcher, &QObject::deleteLater);
     return reply;
 }
 
-void KvBucket::purgeMarkers(KvReply *reply, QList<KvEntry> markers, qint64 thresholdMs, quint64 purged)
+void KvBucket::purgeMarkers(KvReply *reply, const std::shared_ptr<PurgeJob> &job)
 {
-    if (markers.isEmpty()) {
-        reply->finishWithRevision(purged);
+    // One STREAM.PURGE per marked key, a few in flight at a time.
+    constexpr int kWindow = 32;
+    if (reply->isFinished())
         return;
+    while (job->inFlight < kWindow && job->next < job->markers.size()) {
+        const KvEntry &marker = job->markers.at(job->next++);
+        JsPurgeRequest request;
+        request.filter = readSubject(marker.key);
+        // A recent marker stays (keep 1) so watchers that are behind still learn of the delete.
+        if (job->thresholdMs > 0 && marker.created.isValid()
+            && marker.created.msecsTo(QDateTime::currentDateTimeUtc()) < job->thresholdMs)
+            request.keep = 1;
+        JsApiReply *purge = m_context->purgeStream(streamName(), request);
+        ++job->inFlight;
+        connect(purge, &NatsReply::finished, reply, [this, reply, purge, job] {
+            purge->deleteLater();
+            --job->inFlight;
+            if (purge->error() != NatsError::NoError) {
+                reply->finishWithError(bucketError(purge->errorInfo()));
+                return;
+            }
+            ++job->purged;
+            purgeMarkers(reply, job);
+        });
     }
-    const KvEntry marker = markers.takeFirst();
-    JsPurgeRequest request;
-    request.filter = readSubject(marker.key);
-    // A recent marker stays (keep 1) so watchers that are behind still learn of the delete.
-    if (thresholdMs > 0 && marker.created.isValid() && marker.created.msecsTo(QDateTime::currentDateTimeUtc()) < thresholdMs)
-        request.keep = 1;
-    JsApiReply *purge = m_context->purgeStream(streamName(), request);
-    connect(purge, &NatsReply::finished, reply, [this, reply, purge, markers, thresholdMs, purged] {
-        purge->deleteLater();
-        if (purge->error() != NatsError::NoError) {
-            reply->finishWithError(bucketError(purge->errorInfo()));
-            return;
-        }
-        purgeMarkers(reply, markers, thresholdMs, purged + 1);
-    });
+    if (job->inFlight == 0 && job->next >= job->markers.size())
+        reply->finishWithRevision(job->purged);
 }

@@ -12,6 +12,7 @@
 #include <QtCore/QPointer>
 
 #include <functional>
+#include <memory>
 
 class JetStreamContext;
 class KvKeyLister;
@@ -111,7 +112,15 @@ private:
                       const std::function<void(quint64 revision)> &onAck);
     KvReply *writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision);
     void createOver(KvReply *reply, const QString &key, const QByteArray &value);
-    void purgeMarkers(KvReply *reply, QList<KvEntry> markers, qint64 thresholdMs, quint64 purged);
+    struct PurgeJob
+    {
+        QList<KvEntry> markers; // the delete/purge markers found
+        qsizetype next = 0;
+        int inFlight = 0;
+        quint64 purged = 0;
+        qint64 thresholdMs = 0;
+    };
+    void purgeMarkers(KvReply *reply, const std::shared_ptr<PurgeJob> &job);
     QByteArray readSubject(const QString &key) const { return m_readPrefix + key.toUtf8(); }
     QByteArray writeSubject(const QString &key) const { return m_writePrefix + key.toUtf8(); }
     QString streamName() const;

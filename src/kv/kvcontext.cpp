@@ -30,6 +30,13 @@ KvReply *KvContext::newReply()
     return reply;
 }
 
+NatsServerInfo KvContext::serverInfo() const
+{
+    // The connection may be gone by the time an answer arrives; then the defaults will do.
+    const NatsConnection *connection = m_context ? m_context->connection() : nullptr;
+    return connection ? connection->serverInfo() : NatsServerInfo();
+}
+
 NatsError KvContext::bucketError(const NatsError &error, const QString &bucket) const
 {
     if (error.code() == NatsError::StreamNotFound)
@@ -81,7 +88,7 @@ KvReply *KvContext::createBucket(const KvBucketConfig &config)
 
 void KvContext::createStream(KvReply *reply, const KvBucketConfig &config)
 {
-    const JsStreamConfig wanted = config.toStreamConfig(m_context->connection()->serverInfo());
+    const JsStreamConfig wanted = config.toStreamConfig(serverInfo());
     JsApiReply *create = m_context->createStream(wanted);
     connect(create, &NatsReply::finished, reply, [this, reply, create, config, wanted] {
         if (create->error() == NatsError::StreamNameInUse) {
@@ -158,7 +165,7 @@ void KvContext::updateStream(KvReply *reply, const KvBucketConfig &config, bool 
             return;
         }
         QJsonObject merged = info->streamInfo().config.toJson();
-        const QJsonObject wanted = config.toStreamConfig(m_context->connection()->serverInfo()).toJson();
+        const QJsonObject wanted = config.toStreamConfig(serverInfo()).toJson();
         for (auto it = wanted.begin(); it != wanted.end(); ++it)
             merged.insert(it.key(), it.value());
         // Fields the new config leaves out (description, placement...) were cleared on purpose.

@@ -10,6 +10,7 @@
 class JetStreamContext;
 class JsApiReply;
 class KvBucket;
+class NatsServerInfo;
 struct JsStreamConfig;
 
 // The buckets of an account (nats.net's NatsKVContext): create, update, inspect, list and delete them,
@@ -49,6 +50,7 @@ private:
     void updateStream(KvReply *reply, const KvBucketConfig &config, bool createIfMissing);
     void finishWithStreamInfo(KvReply *reply, JsApiReply *info, const QString &bucket);
     NatsError bucketError(const NatsError &error, const QString &bucket) const;
+    NatsServerInfo serverInfo() const;
 
     QPointer<JetStreamContext> m_context;
     NatsHandleShelf m_replyShelf{this};

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void deleteAndPurgeWithExpectedRevision();
     void markersSeenByGetKeysHistory();
     void purgeDeletesThreshold();
+    void purgeDeletesMany();
     void typedValues();
     void longKeys();
     void missingBucket();
@@ -887,6 +888,24 @@ void tst_KvBucket::purgeDeletesThreshold()
     WAIT_ERROR(bucket->history(u"b"_s), NatsError::KeyNotFound);
     QCOMPARE(getValue(bucket, u"c"_s), "4"_ba);
     QCOMPARE(statusValues(bucket->name()), 1u);
+}
+
+void tst_KvBucket::purgeDeletesMany()
+{
+    constexpr int kKeys = 300;
+    KvBucket *bucket = makeBucket(u"pdm"_s, 2);
+    QList<KvReply *> writes;
+    for (int i = 0; i < kKeys; ++i) {
+        writes.append(bucket->put(u"k%1"_s.arg(i), "v"));
+        writes.append(bucket->remove(u"k%1"_s.arg(i)));
+    }
+    for (KvReply *write : std::as_const(writes))
+        WAIT_OK(write);
+    QCOMPARE(statusValues(bucket->name()), quint64(2 * kKeys));
+    KvReply *purge = bucket->purgeDeletes(-1);
+    WAIT_OK(purge);
+    QCOMPARE(purge->revision(), quint64(kKeys));
+    QCOMPARE(statusValues(bucket->name()), 0u);
 }
 
 void tst_KvBucket::typedValues()
