@@ -1,0 +1,298 @@
+#include "clitable.h"
+#include "kvformat.h"
+#include "kvndjson.h"
+#include "natsclicontext.h"
+
+#include <QtCore/QDir>
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+#include <limits>
+
+using namespace Qt::StringLiterals;
+
+// natscli's printing and parsing rules (expected values are what Go and natscli print), the shared
+// NDJSON entry format, and the natscli context reader.
+class tst_KvFormat final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void goDuration_data();
+    void goDuration();
+    void humanizeDuration_data();
+    void humanizeDuration();
+    void parseDuration_data();
+    void parseDuration();
+    void bytes_data();
+    void bytes();
+    void parseBytes_data();
+    void parseBytes();
+    void table();
+    void ndjsonRoundTrip_data();
+    void ndjsonRoundTrip();
+    void ndjsonErrors_data();
+    void ndjsonErrors();
+    void cliContext();
+};
+
+constexpr qint64 ms = 1000000;
+constexpr qint64 s = 1000 * ms;
+
+void tst_KvFormat::goDuration_data()
+{
+    QTest::addColumn<qint64>("ns");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("zero") << qint64(0) << u"0s"_s;
+    QTest::newRow("ns") << qint64(5) << u"5ns"_s;
+    QTest::newRow("us") << qint64(1500) << u"1.5\u00b5s"_s;
+    QTest::newRow("ms") << 250 * ms << u"250ms"_s;
+    QTest::newRow("s") << 5 * s << u"5s"_s;
+    QTest::newRow("fraction") << 1500 * ms << u"1.5s"_s;
+    QTest::newRow("minutes") << 125 * s << u"2m5s"_s;
+    QTest::newRow("hours") << 5400 * s << u"1h30m0s"_s;
+    QTest::newRow("day") << 86400 * s << u"24h0m0s"_s;
+    QTest::newRow("negative") << -90 * s << u"-1m30s"_s;
+}
+
+void tst_KvFormat::goDuration()
+{
+    QFETCH(qint64, ns);
+    QFETCH(QString, text);
+    QCOMPARE(KvFormat::goDuration(ns), text);
+}
+
+void tst_KvFormat::humanizeDuration_data()
+{
+    QTest::addColumn<qint64>("ns");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("micro") << qint64(1234) << u"1\u00b5s"_s;
+    QTest::newRow("milli") << 64 * ms + 400000 << u"64ms"_s;
+    QTest::newRow("seconds") << 5 * s << u"5.00s"_s;
+    QTest::newRow("minutes") << 125 * s << u"2m5s"_s;
+    QTest::newRow("hours") << 5400 * s << u"1h30m0s"_s;
+    QTest::newRow("days") << (2 * 86400 + 3661) * s << u"2d1h1m1s"_s;
+    QTest::newRow("years") << (400LL * 86400) * s << u"1y35d0h0m0s"_s;
+    QTest::newRow("never") << std::numeric_limits<qint64>::max() << u"never"_s;
+}
+
+void tst_KvFormat::humanizeDuration()
+{
+    QFETCH(qint64, ns);
+    QFETCH(QString, text);
+    QCOMPARE(KvFormat::humanizeDuration(ns), text);
+}
+
+void tst_KvFormat::parseDuration_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<qint64>("ns");
+    QTest::newRow("zero") << u"0"_s << true << qint64(0);
+    QTest::newRow("go") << u"1h30m"_s << true << 5400 * s;
+    QTest::newRow("fraction") << u"1.5s"_s << true << 1500 * ms;
+    QTest::newRow("ms") << u"300ms"_s << true << 300 * ms;
+    QTest::newRow("day") << u"2d"_s << true << 2 * 86400 * s;
+    QTest::newRow("week") << u"1w"_s << true << 7 * 86400 * s;
+    QTest::newRow("year") << u"1y"_s << true << 365 * 86400 * s;
+    QTest::newRow("no unit") << u"5"_s << false << qint64(0);
+    QTest::newRow("word") << u"soon"_s << false << qint64(0);
+    QTest::newRow("trailing") << u"5sx"_s << false << qint64(0);
+    QTest::newRow("empty") << QString() << false << qint64(0);
+}
+
+void tst_KvFormat::parseDuration()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, valid);
+    QFETCH(qint64, ns);
+    qint64 parsed = -1;
+    QString error;
+    QCOMPARE(KvFormat::parseDuration(text, &parsed, &error), valid);
+    if (valid)
+        QCOMPARE(parsed, ns);
+    else
+        QVERIFY(error.contains(u"invalid duration"_s));
+}
+
+void tst_KvFormat::bytes_data()
+{
+    QTest::addColumn<quint64>("bytes");
+    QTest::addColumn<QString>("text");
+    QTest::newRow("tiny") << quint64(9) << u"9 B"_s;
+    QTest::newRow("bytes") << quint64(97) << u"97 B"_s;
+    QTest::newRow("KiB") << quint64(1234) << u"1.2 KiB"_s;
+    QTest::newRow("1 KiB") << quint64(1024) << u"1.0 KiB"_s;
+    QTest::newRow("12 KiB") << quint64(12345) << u"12 KiB"_s;
+    QTest::newRow("MiB") << quint64(50) * 1024 * 1024 << u"50 MiB"_s;
+}
+
+void tst_KvFormat::bytes()
+{
+    QFETCH(quint64, bytes);
+    QFETCH(QString, text);
+    QCOMPARE(KvFormat::iBytes(bytes), text);
+    QCOMPARE(KvFormat::comma(1234567), u"1,234,567"_s);
+    QCOMPARE(KvFormat::comma(-1000), u"-1,000"_s);
+    QCOMPARE(KvFormat::comma(999), u"999"_s);
+}
+
+void tst_KvFormat::parseBytes_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<qint64>("bytes");
+    QTest::newRow("plain") << u"1000"_s << true << qint64(1000);
+    QTest::newRow("K") << u"1K"_s << true << qint64(1024);
+    QTest::newRow("KB") << u"2KB"_s << true << qint64(2048);
+    QTest::newRow("KiB") << u"1KiB"_s << true << qint64(1024);
+    QTest::newRow("MB") << u"5MB"_s << true << qint64(5) * 1024 * 1024;
+    QTest::newRow("G") << u"1g"_s << true << (qint64(1) << 30);
+    QTest::newRow("negative") << u"-1"_s << true << qint64(-1);
+    QTest::newRow("bad unit") << u"5Q"_s << false << qint64(0);
+    QTest::newRow("word") << u"big"_s << false << qint64(0);
+}
+
+void tst_KvFormat::parseBytes()
+{
+    QFETCH(QString, text);
+    QFETCH(bool, valid);
+    QFETCH(qint64, bytes);
+    qint64 parsed = 0;
+    QString error;
+    QCOMPARE(KvFormat::parseBytes(text, &parsed, &error), valid);
+    if (valid)
+        QCOMPARE(parsed, bytes);
+}
+
+void tst_KvFormat::table()
+{
+    CliTable table(u"Title"_s);
+    table.setHeaders({u"Name"_s, u"Size"_s});
+    table.setRightAligned({1});
+    table.addRow({u"alpha"_s, u"1 B"_s});
+    table.addRow({u"b"_s, u"10 KiB"_s});
+    const QString expected = u"\u256d\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u256e\n"
+                             u"\u2502     Title      \u2502\n"
+                             u"\u251c\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u252c\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2524\n"
+                             u"\u2502 Name  \u2502   Size \u2502\n"
+                             u"\u251c\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u253c\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2524\n"
+                             u"\u2502 alpha \u2502    1 B \u2502\n"
+                             u"\u2502 b     \u2502 10 KiB \u2502\n"
+                             u"\u2570\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2534\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u256f\n"_s;
+    QCOMPARE(table.render(), expected);
+}
+
+void tst_KvFormat::ndjsonRoundTrip_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<QString>("encoding");
+    QByteArray everyByte;
+    for (int i = 0; i < 256; ++i)
+        everyByte.append(char(i));
+    QTest::newRow("text") << "hello"_ba << u"text"_s;
+    QTest::newRow("empty") << QByteArray() << u"text"_s;
+    QTest::newRow("unicode") << u"\u2603 snow"_s.toUtf8() << u"text"_s;
+    QTest::newRow("nul is text") << QByteArray("a\0b", 3) << u"text"_s;
+    QTest::newRow("invalid utf8") << "\xc3\x28"_ba << u"base64"_s;
+    QTest::newRow("every byte") << everyByte << u"base64"_s;
+}
+
+void tst_KvFormat::ndjsonRoundTrip()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(QString, encoding);
+    KvEntry entry;
+    entry.key = u"a.b"_s;
+    entry.value = value;
+    entry.revision = 42;
+    entry.operation = KvEntry::Operation::Put;
+    entry.created = QDateTime(QDate(2024, 5, 1), QTime(10, 0, 0, 123), Qt::UTC);
+    const QByteArray line = KvNdjson::encode(entry);
+    QVERIFY(!line.contains('\n'));
+    QVERIFY(line.contains(QByteArray("\"encoding\":\"" + encoding.toUtf8() + '"')));
+    QVERIFY(line.contains("\"created\":\"2024-05-01T10:00:00.123Z\""));
+    KvEntry decoded;
+    QString error;
+    QVERIFY2(KvNdjson::decode(line + '\n', &decoded, &error), qPrintable(error));
+    QCOMPARE(decoded.key, entry.key);
+    QCOMPARE(decoded.value, value);
+    QCOMPARE(decoded.revision, 42u);
+    QCOMPARE(decoded.created, entry.created);
+
+    entry.operation = KvEntry::Operation::Purge;
+    QVERIFY(KvNdjson::decode(KvNdjson::encode(entry), &decoded, &error));
+    QCOMPARE(decoded.operation, KvEntry::Operation::Purge);
+}
+
+void tst_KvFormat::ndjsonErrors_data()
+{
+    QTest::addColumn<QByteArray>("line");
+    QTest::addColumn<QString>("error");
+    QTest::newRow("not json") << "nope"_ba << u"not JSON"_s;
+    QTest::newRow("array") << "[1]"_ba << u"not a JSON object"_s;
+    QTest::newRow("no key") << R"({"value":"x"})"_ba << u"\"key\" field is missing"_s;
+    QTest::newRow("bad base64") << R"({"key":"k","value":"!!","encoding":"base64"})"_ba << u"not valid base64"_s;
+    QTest::newRow("bad encoding") << R"({"key":"k","value":"x","encoding":"hex"})"_ba << u"unknown encoding \"hex\""_s;
+    QTest::newRow("bad operation") << R"({"key":"k","operation":"ZAP"})"_ba << u"unknown operation \"ZAP\""_s;
+    QTest::newRow("value not string") << R"({"key":"k","value":5})"_ba << u"not a string"_s;
+}
+
+void tst_KvFormat::ndjsonErrors()
+{
+    QFETCH(QByteArray, line);
+    QFETCH(QString, error);
+    KvEntry entry;
+    QString problem;
+    QVERIFY(!KvNdjson::decode(line, &entry, &problem));
+    QVERIFY2(problem.contains(error), qPrintable(problem));
+}
+
+void tst_KvFormat::cliContext()
+{
+    QTemporaryDir config;
+    qputenv("XDG_CONFIG_HOME", config.path().toUtf8());
+    QCOMPARE(NatsCliContext::configDir(), config.path() + u"/nats"_s);
+    QVERIFY(NatsCliContext::contextNames().isEmpty());
+    QVERIFY(NatsCliContext::selectedName().isEmpty());
+
+    QVERIFY(QDir().mkpath(config.filePath(u"nats/context"_s)));
+    QFile file(config.filePath(u"nats/context/prod.json"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"description":"production","url":"tls://nats.example:4443","user":"u","password":"p",
+                   "creds":"~/prod.creds","nkey":"file:///keys/u.nk","ca":"/etc/ca.pem","jetstream_domain":"hub"})");
+    file.close();
+    QFile empty(config.filePath(u"nats/context/empty.json"_s)); // natscli skips empty files
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
+    QFile selected(config.filePath(u"nats/context.txt"_s));
+    QVERIFY(selected.open(QIODevice::WriteOnly) && selected.write("prod\n") > 0);
+    selected.close();
+
+    QCOMPARE(NatsCliContext::contextNames(), QStringList{u"prod"_s});
+    QCOMPARE(NatsCliContext::selectedName(), u"prod"_s);
+    NatsCliContext context;
+    QString error;
+    QVERIFY2(NatsCliContext::load(u"prod"_s, &context, &error), qPrintable(error));
+    QCOMPARE(context.description, u"production"_s);
+    QCOMPARE(context.jetStreamDomain, u"hub"_s);
+    const NatsConnectOptions options = context.toConnectOptions();
+    QCOMPARE(options.servers.size(), 1);
+    QCOMPARE(options.servers.first().scheme(), u"tls"_s);
+    QCOMPARE(options.servers.first().port(), 4443);
+    QCOMPARE(options.user, u"u"_s);
+    QCOMPARE(options.credentialsFile, QDir::homePath() + u"/prod.creds"_s);
+    QCOMPARE(options.nkeySeedFile, u"/keys/u.nk"_s);
+    QVERIFY(options.tlsRequired);
+
+    QVERIFY(!NatsCliContext::load(u"missing"_s, &context, &error));
+    QVERIFY(error.contains(u"unknown context \"missing\""_s));
+    QVERIFY(!NatsCliContext::load(u"../escape"_s, &context, &error));
+    QVERIFY(error.contains(u"invalid context name"_s));
+    NatsCliContext defaults;
+    QCOMPARE(defaults.toConnectOptions().servers.first().toString(), u"nats://127.0.0.1:4222"_s);
+}
+
+QTEST_GUILESS_MAIN(tst_KvFormat)
+#include "tst_kvformat.moc"
