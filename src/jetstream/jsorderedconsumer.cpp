@@ -73,6 +73,11 @@ JsOrderedConsumer::JsOrderedConsumer(JetStreamContext *context, const JsOrderedC
         // After a reconnect the server may have lost the consumer (a restart) without telling anyone:
         // re-create at once rather than waiting for heartbeats to be missed.
         connect(connection, &NatsConnection::reconnected, this, [this] { reset(u"reconnected"_s); });
+        // Closed for good (close(), or no server left to reconnect to): nothing will be delivered.
+        connect(connection, &NatsConnection::closed, this, [this] {
+            if (m_state != State::Stopped && m_state != State::Failed)
+                fail(NatsError(NatsError::ConnectionClosed, tr("the connection was closed")));
+        });
     }
     // Start on the next turn so the creator can connect its signals first.
     QTimer::singleShot(0, this, &JsOrderedConsumer::create);
@@ -171,7 +176,7 @@ void JsOrderedConsumer::onCreateFailed(const NatsError &error)
     // The first create reports every failure: the caller asked for something the server refuses (or
     // cannot answer). A re-create asked for what worked before, so only a deleted stream is final; a
     // timeout, a 503 or a 10008 while a restarted server or a cluster elects leaders passes.
-    if (!m_createdOnce || error.code() == NatsError::StreamNotFound) {
+    if (!m_createdOnce || error.code() == NatsError::StreamNotFound || error.code() == NatsError::ConnectionClosed) {
         fail(error);
         return;
     }

@@ -106,6 +106,7 @@ private Q_SLOTS:
     void orderedConsumerHeartbeatMismatch();
     void orderedConsumerReconnect();
     void orderedConsumerStreamDeleted();
+    void orderedConsumerConnectionClosed();
 
 private:
     QString unique(const QString &base) const { return base + QString::number(m_counter); }
@@ -993,6 +994,30 @@ void tst_JetStreamContext::orderedConsumerStreamDeleted()
     WAIT_OK(m_js->deleteStream(name));
     QVERIFY(failed.wait(5000));
     QCOMPARE(failed.first().first().value<NatsError::Code>(), NatsError::StreamNotFound);
+    QCOMPARE(consumer->state(), JsOrderedConsumer::State::Failed);
+    delete consumer;
+}
+
+void tst_JetStreamContext::orderedConsumerConnectionClosed()
+{
+    const QString name = unique(u"CC"_s);
+    const QByteArray subject = uniqueSubject("cc");
+    QVERIFY(createStream(memoryStream(name, {QString::fromUtf8(subject)})));
+    NatsConnection connection;
+    connection.connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(connection.isConnected());
+    JetStreamContext js(&connection);
+    JsOrderedConsumerConfig config;
+    config.stream = name;
+    config.filterSubject = subject;
+    JsOrderedConsumer *consumer = js.orderedConsumer(config);
+    QSignalSpy caughtUp(consumer, &JsOrderedConsumer::caughtUp);
+    QVERIFY(caughtUp.wait());
+    // Closed for good: the consumer says so instead of retrying forever.
+    QSignalSpy failed(consumer, &JsOrderedConsumer::errorOccurred);
+    connection.close();
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(consumer->error(), NatsError::ConnectionClosed);
     QCOMPARE(consumer->state(), JsOrderedConsumer::State::Failed);
     delete consumer;
 }

@@ -309,7 +309,12 @@ void tst_KvBucket::validation()
     KvBucket *bucket = m_kv->bucket(u"whatever"_s, this);
     KvReply *put = bucket->put(key, "x");
     WAIT_ERROR(put, NatsError::InvalidKey);
-    QVERIFY2(put->errorString().contains(u"key"_s), qPrintable(put->errorString()));
+    // The message names the key itself (or says it is empty).
+    QVERIFY2(put->errorString().contains(key.isEmpty() ? u"empty"_s : u'"' + key + u'"'), qPrintable(put->errorString()));
+    for (NatsReply *other : {static_cast<NatsReply *>(bucket->get(key)), static_cast<NatsReply *>(bucket->create(key, "x")),
+                             static_cast<NatsReply *>(bucket->update(key, "x", 1)), static_cast<NatsReply *>(bucket->remove(key)),
+                             static_cast<NatsReply *>(bucket->purge(key)), static_cast<NatsReply *>(bucket->history(key))})
+        WAIT_ERROR(other, NatsError::InvalidKey);
 }
 
 // ---- buckets -------------------------------------------------------------------------------------------
