@@ -242,6 +242,9 @@ void NatsConnection::connectToCurrentServer()
     m_tls = false;
 
     m_socket = new QSslSocket(this);
+    // Bounds what Qt pulls off the kernel per read: a fast server (a million-key listing) otherwise
+    // lands in one huge readAll() while the previous chunk is still being handled.
+    m_socket->setReadBufferSize(1024 * 1024);
     connect(m_socket, &QSslSocket::connected, this, &NatsConnection::onSocketConnected);
     connect(m_socket, &QSslSocket::encrypted, this, &NatsConnection::onSocketEncrypted);
     connect(m_socket, &QSslSocket::disconnected, this, &NatsConnection::onSocketDisconnected);
