@@ -1,0 +1,196 @@
+#include "bucketexporter.h"
+
+#include "kvbucket.h"
+#include "kvndjson.h"
+#include "kvwatcher.h"
+
+#include <QtCore/QIODevice>
+#include <QtCore/QTimer>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int kFetchWindow = 32;       // reads in flight
+constexpr qsizetype kWriteChunk = 500; // entries written per event-loop turn, so the UI keeps turning
+constexpr int kProgressEveryMs = 50;
+constexpr qsizetype kMaxProblems = 100;
+} // namespace
+
+BucketExporter::BucketExporter(KvBucket *bucket, QIODevice *output, QObject *parent)
+    : QObject(parent)
+    , m_bucket(bucket)
+    , m_output(output)
+{
+}
+
+BucketExporter::~BucketExporter()
+{
+    if (m_watcher)
+        m_watcher->stop();
+}
+
+bool BucketExporter::begin()
+{
+    if (m_state != State::Idle)
+        return false;
+    m_state = State::Running;
+    m_sinceProgress.start();
+    if (!m_bucket || !m_output || !m_output->isWritable()) {
+        // Fail on the next turn, so the caller has connected finished() either way.
+        QTimer::singleShot(0, this, [this] { finish(State::Failed, tr("nothing to export to")); });
+        return false;
+    }
+    return true;
+}
+
+void BucketExporter::exportBucket(bool includeDeletes)
+{
+    if (!begin())
+        return;
+    KvWatchOptions options;
+    options.ignoreDeletes = !includeDeletes;
+    m_watcher = m_bucket->watchAll(options);
+    connect(m_watcher, &KvWatcher::entryReceived, this, [this](const KvEntry &entry) {
+        if (m_state != State::Running)
+            return;
+        write(entry);
+        reportProgress(false);
+    });
+    connect(m_watcher, &KvWatcher::initialValuesReceived, this, [this] {
+        m_watcher->stop();
+        reportProgress(true);
+        finish(State::Finished);
+    });
+    connect(m_watcher, &KvWatcher::errorOccurred, this, [this] { finish(State::Failed, m_watcher->errorString()); });
+}
+
+void BucketExporter::exportKeys(const QStringList &keys)
+{
+    if (!begin())
+        return;
+    m_items.reserve(keys.size());
+    for (const QString &key : keys) {
+        Item item;
+        item.entry.key = key;
+        item.fetch = true;
+        m_items.append(item);
+    }
+    QTimer::singleShot(0, this, &BucketExporter::pumpItems);
+}
+
+void BucketExporter::exportEntries(const QList<KvEntry> &entries)
+{
+    if (!begin())
+        return;
+    m_items.reserve(entries.size());
+    for (const KvEntry &entry : entries) {
+        Item item;
+        item.entry = entry;
+        item.fetch = entry.valueSize >= 0 && entry.value.size() != entry.valueSize;
+        if (!item.fetch)
+            item.result = entry;
+        m_items.append(item);
+    }
+    QTimer::singleShot(0, this, &BucketExporter::pumpItems);
+}
+
+void BucketExporter::pumpItems()
+{
+    if (m_state != State::Running)
+        return;
+    while (m_inFlight < kFetchWindow && m_nextFetch < m_items.size()) {
+        if (m_items[m_nextFetch].fetch)
+            fetch(m_nextFetch);
+        ++m_nextFetch;
+    }
+    writeReady();
+}
+
+void BucketExporter::fetch(qsizetype index)
+{
+    const KvEntry wanted = m_items[index].entry;
+    // A feed entry names its revision; a key of the bucket wants the latest.
+    KvReply *reply = wanted.revision > 0 ? m_bucket->get(wanted.key, wanted.revision) : m_bucket->get(wanted.key);
+    ++m_inFlight;
+    connect(reply, &NatsReply::finished, this, [this, reply, index] {
+        reply->deleteLater();
+        --m_inFlight;
+        if (m_state != State::Running)
+            return;
+        Item &item = m_items[index];
+        if (reply->error() == NatsError::NoError) {
+            item.result = reply->entry();
+        } else {
+            item.result = KvEntry();
+            skip(reply->errorString());
+        }
+        pumpItems();
+    });
+}
+
+void BucketExporter::writeReady()
+{
+    // In order: an entry waits for the reads before it. A chunk per turn, then the event loop runs.
+    qsizetype chunk = 0;
+    while (m_state == State::Running && m_nextWrite < m_items.size() && m_items[m_nextWrite].result
+           && chunk < kWriteChunk) {
+        Item &item = m_items[m_nextWrite++];
+        if (!item.result->key.isEmpty())
+            write(*item.result);
+        item = Item(); // the value is written: let it go
+        ++chunk;
+    }
+    reportProgress(m_nextWrite == m_items.size());
+    if (m_state != State::Running)
+        return;
+    if (m_nextWrite == m_items.size())
+        finish(State::Finished);
+    else if (chunk == kWriteChunk)
+        QTimer::singleShot(0, this, &BucketExporter::pumpItems);
+}
+
+void BucketExporter::write(const KvEntry &entry)
+{
+    if (!m_output)
+        return;
+    const QByteArray line = KvNdjson::encode(entry) + '\n';
+    if (m_output->write(line) != line.size()) {
+        finish(State::Failed, tr("cannot write: %1").arg(m_output->errorString()));
+        return;
+    }
+    ++m_written;
+}
+
+void BucketExporter::skip(const QString &problem)
+{
+    ++m_skipped;
+    if (m_problems.size() < kMaxProblems)
+        m_problems.append(problem);
+}
+
+void BucketExporter::reportProgress(bool force)
+{
+    if (!force && m_sinceProgress.elapsed() < kProgressEveryMs)
+        return;
+    m_sinceProgress.restart();
+    const qint64 done = m_written + m_skipped;
+    const qint64 total = m_watcher ? done + qint64(m_watcher->pendingCount()) : qint64(m_items.size());
+    Q_EMIT progress(done, total);
+}
+
+void BucketExporter::cancel()
+{
+    if (m_state == State::Running)
+        finish(State::Cancelled, tr("cancelled"));
+}
+
+void BucketExporter::finish(State state, const QString &error)
+{
+    if (isFinished())
+        return;
+    if (m_watcher)
+        m_watcher->stop();
+    m_state = state;
+    m_error = error;
+    Q_EMIT finished();
+}

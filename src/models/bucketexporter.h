@@ -1,0 +1,86 @@
+#pragma once
+
+#include "kventry.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QStringList>
+
+#include <optional>
+
+class KvBucket;
+class KvWatcher;
+class QIODevice;
+
+// Writes entries of a bucket as NDJSON (KvNdjson, the format of `kvdesk-cli export`) to a device: the
+// whole bucket, some keys, or entries already at hand (a watch feed), with progress and cancel. Values
+// that must be read first are read a window at a time and still written in order. One export per object.
+class BucketExporter final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(BucketExporter)
+
+public:
+    enum class State { Idle, Running, Finished, Cancelled, Failed };
+    Q_ENUM(State)
+
+    // output must be open for writing and outlive the export.
+    BucketExporter(KvBucket *bucket, QIODevice *output, QObject *parent = nullptr);
+    ~BucketExporter() override;
+
+    // The latest entry of every key, as `kvdesk-cli export` (markers too with includeDeletes).
+    void exportBucket(bool includeDeletes = false);
+    // The latest value of each key, in this order; a key that no longer exists is skipped.
+    void exportKeys(const QStringList &keys);
+    // These entries as they are. One whose value is not complete (value.size() != valueSize, see
+    // WatchFeedModel::entryAt) is read again by revision; if the server no longer has it, it is skipped.
+    void exportEntries(const QList<KvEntry> &entries);
+    void cancel();
+
+    State state() const { return m_state; }
+    bool isFinished() const { return m_state != State::Idle && m_state != State::Running; }
+    QString errorString() const { return m_error; }
+    qint64 writtenCount() const { return m_written; }
+    qint64 skippedCount() const { return m_skipped; }
+    // Why entries were skipped (the first 100).
+    QStringList problems() const { return m_problems; }
+
+Q_SIGNALS:
+    // done of total entries (total grows while a whole-bucket export learns how many are pending).
+    void progress(qint64 done, qint64 total);
+    void finished();
+
+private:
+    struct Item
+    {
+        KvEntry entry;
+        bool fetch = false;
+        std::optional<KvEntry> result; // set when ready; an empty entry key means skipped
+        bool done = false;
+    };
+
+    bool begin();
+    void write(const KvEntry &entry);
+    void pumpItems();
+    void fetch(qsizetype index);
+    void writeReady();
+    void reportProgress(bool force);
+    void skip(const QString &problem);
+    void finish(State state, const QString &error = {});
+
+    QPointer<KvBucket> m_bucket;
+    QPointer<QIODevice> m_output;
+    QPointer<KvWatcher> m_watcher;
+    QList<Item> m_items;
+    qsizetype m_nextFetch = 0;
+    qsizetype m_nextWrite = 0;
+    int m_inFlight = 0;
+    State m_state = State::Idle;
+    QString m_error;
+    QStringList m_problems;
+    qint64 m_written = 0;
+    qint64 m_skipped = 0;
+    QElapsedTimer m_sinceProgress;
+};

@@ -1,0 +1,40 @@
+#include "difftext.h"
+
+#include "valueformat.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+
+namespace DiffText {
+
+QString normalizedJson(const QByteArray &value)
+{
+    if (!ValueFormat::isValidJson(value))
+        return {};
+    // Wrapped in an array so scalars parse too. QJsonObject keeps its keys sorted, so writing the
+    // document back out sorts every object; integers that fit 64 bits are written back exactly.
+    const QJsonValue parsed = QJsonDocument::fromJson("[" + value + "]").array().first();
+    QByteArray compact;
+    if (parsed.isObject())
+        compact = QJsonDocument(parsed.toObject()).toJson(QJsonDocument::Compact);
+    else if (parsed.isArray())
+        compact = QJsonDocument(parsed.toArray()).toJson(QJsonDocument::Compact);
+    else
+        compact = value.trimmed();
+    return ValueFormat::prettyJson(compact);
+}
+
+QString forValue(const QByteArray &value)
+{
+    const ValueFormat::View view = ValueFormat::detect(value);
+    if (view == ValueFormat::View::Json)
+        return normalizedJson(value);
+    QString text;
+    QString error;
+    if (ValueFormat::render(value, view, &text, &error))
+        return text;
+    return ValueFormat::hexDump(value);
+}
+
+} // namespace DiffText

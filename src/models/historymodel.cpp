@@ -1,0 +1,241 @@
+#include "historymodel.h"
+
+#include "humanformat.h"
+#include "kvbucket.h"
+#include "kvwatcher.h"
+#include "operationstyle.h"
+
+#include <QtCore/QTimer>
+#include <QtGui/QGuiApplication>
+#include <QtGui/QPalette>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int kFlushIntervalMs = 30;
+} // namespace
+
+HistoryModel::HistoryModel(QObject *parent)
+    : QAbstractTableModel(parent)
+    , m_flushTimer(new QTimer(this))
+{
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setInterval(kFlushIntervalMs);
+    connect(m_flushTimer, &QTimer::timeout, this, &HistoryModel::flushPending);
+}
+
+HistoryModel::~HistoryModel()
+{
+    stopWatcher();
+}
+
+int HistoryModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_rows.size());
+}
+
+int HistoryModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case RevisionColumn: return tr("Revision");
+    case OperationColumn: return tr("Operation");
+    case CreatedColumn: return tr("Created");
+    case SizeColumn: return tr("Size");
+    default: return {};
+    }
+}
+
+QVariant HistoryModel::data(const QModelIndex &index, int role) const
+{
+    if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
+        return {};
+    const KvEntry &entry = m_rows[index.row()];
+    switch (role) {
+    case Qt::DisplayRole: return displayValue(entry, index.column());
+    case Qt::ToolTipRole:
+        if (index.column() == CreatedColumn)
+            return HumanFormat::utcTime(entry.created);
+        return {};
+    case Qt::ForegroundRole:
+        if (index.column() == OperationColumn)
+            return OperationStyle::color(entry.operation, QGuiApplication::palette());
+        return {};
+    case Qt::TextAlignmentRole:
+        if (index.column() == RevisionColumn || index.column() == SizeColumn)
+            return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
+        return {};
+    case RawValueRole: return rawValue(entry, index.column());
+    case RevisionRole: return entry.revision;
+    case OperationRole: return int(entry.operation);
+    case CreatedRole: return entry.created;
+    case ValueRole: return entry.value;
+    default: return {};
+    }
+}
+
+QVariant HistoryModel::displayValue(const KvEntry &entry, int column) const
+{
+    switch (column) {
+    case RevisionColumn: return HumanFormat::revision(entry.revision);
+    case OperationColumn: return KvEntry::operationName(entry.operation);
+    case CreatedColumn: return HumanFormat::localTime(entry.created);
+    case SizeColumn: return entry.isDeleted() ? QString() : HumanFormat::size(entry.size());
+    default: return {};
+    }
+}
+
+QVariant HistoryModel::rawValue(const KvEntry &entry, int column) const
+{
+    switch (column) {
+    case OperationColumn: return int(entry.operation);
+    case CreatedColumn: return entry.created;
+    case SizeColumn: return entry.size();
+    default: return entry.revision;
+    }
+}
+
+void HistoryModel::stopWatcher()
+{
+    if (!m_watcher)
+        return;
+    m_watcher->disconnect(this);
+    m_watcher->stop();
+    m_watcher->deleteLater();
+    m_watcher = nullptr;
+}
+
+void HistoryModel::clear()
+{
+    stopWatcher();
+    m_flushTimer->stop();
+    m_pending.clear();
+    m_key.clear();
+    m_loading = false;
+    m_loaded = false;
+    m_historyLimit = 0;
+    beginResetModel();
+    m_rows.clear();
+    endResetModel();
+}
+
+void HistoryModel::load(KvBucket *bucket, const QString &key)
+{
+    clear();
+    if (!bucket || key.isEmpty())
+        return;
+    m_key = key;
+    m_loading = true;
+    KvWatchOptions options;
+    options.includeHistory = true;
+    m_watcher = bucket->watch({key}, options);
+    connect(m_watcher, &KvWatcher::entryReceived, this, &HistoryModel::onEntry);
+    const QPointer<KvBucket> guard(bucket);
+    connect(m_watcher, &KvWatcher::initialValuesReceived, this, [this, bucket = guard] {
+        if (bucket && bucket->isBound() && m_historyLimit == 0)
+            m_historyLimit = bucket->boundStatus().config.history;
+        flushPending();
+        m_loading = false;
+        m_loaded = true;
+        Q_EMIT loaded();
+    });
+    connect(m_watcher, &KvWatcher::errorOccurred, this, [this] {
+        const QString message = m_watcher ? m_watcher->errorString() : QString();
+        flushPending();
+        m_loading = false;
+        Q_EMIT errorOccurred(message);
+    });
+}
+
+void HistoryModel::onEntry(const KvEntry &entry)
+{
+    m_pending.append(entry);
+    if (m_loaded)
+        Q_EMIT revisionAdded(entry);
+    if (!m_flushTimer->isActive())
+        m_flushTimer->start();
+}
+
+void HistoryModel::flushPending()
+{
+    m_flushTimer->stop();
+    if (m_pending.isEmpty())
+        return;
+    applyEntries(std::exchange(m_pending, {}));
+}
+
+void HistoryModel::applyEntries(const QList<KvEntry> &entries)
+{
+    const quint64 latest = latestRevision();
+    QList<KvEntry> fresh;
+    for (const KvEntry &entry : entries) {
+        if (entry.revision <= latest || (!fresh.isEmpty() && entry.revision <= fresh.last().revision))
+            continue; // already shown
+        if (entry.operation == KvEntry::Operation::Purge)
+            fresh.clear(); // a purge removes every older revision of the key from the server
+        fresh.append(entry);
+    }
+    if (fresh.isEmpty())
+        return;
+    if (fresh.first().operation == KvEntry::Operation::Purge)
+        removeRows(0, int(m_rows.size()) - 1);
+    beginInsertRows({}, 0, int(fresh.size()) - 1);
+    std::reverse(fresh.begin(), fresh.end());
+    m_rows = fresh + m_rows;
+    endInsertRows();
+    trimToLimit();
+}
+
+void HistoryModel::removeRows(int first, int last)
+{
+    if (first > last)
+        return;
+    beginRemoveRows({}, first, last);
+    m_rows.remove(first, last - first + 1);
+    endRemoveRows();
+}
+
+void HistoryModel::setHistoryLimit(int limit)
+{
+    m_historyLimit = std::max(0, limit);
+    trimToLimit();
+}
+
+void HistoryModel::trimToLimit()
+{
+    // The server drops a key's oldest revision once it has more than the bucket's history: so do we.
+    if (m_historyLimit > 0 && m_rows.size() > m_historyLimit)
+        removeRows(m_historyLimit, int(m_rows.size()) - 1);
+}
+
+KvEntry HistoryModel::entryAt(int row) const
+{
+    return row >= 0 && row < m_rows.size() ? m_rows[row] : KvEntry();
+}
+
+int HistoryModel::rowOfRevision(quint64 revision) const
+{
+    for (qsizetype i = 0; i < m_rows.size(); ++i) {
+        if (m_rows[i].revision == revision)
+            return int(i);
+    }
+    return -1;
+}
+
+quint64 HistoryModel::latestRevision() const
+{
+    return m_rows.isEmpty() ? 0 : m_rows.first().revision;
+}
+
+KvEntry HistoryModel::latestEntry() const
+{
+    return m_rows.isEmpty() ? KvEntry() : m_rows.first();
+}

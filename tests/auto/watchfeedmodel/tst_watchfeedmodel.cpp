@@ -1,0 +1,379 @@
+#include "ratehistory.h"
+#include "watchfeedmodel.h"
+
+#include <QtGui/QColor>
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+// The watch feed model: batches (one insert and at most one remove per batch), the cap, pause with a
+// waiting count, gap markers, previews and the value memory budget, always under QAbstractItemModelTester.
+class tst_WatchFeedModel final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void appendsAreCoalesced();
+    void capTrimsOldestInOneRemove();
+    void queueLongerThanCap();
+    void shrinkingTheCap();
+    void pauseCountsWaiting();
+    void pauseKeepsAtMostTheCap();
+    void gapAfterResume();
+    void noGapWhenContiguous();
+    void previews_data();
+    void previews();
+    void valuesKeptUpToLimit();
+    void valueBudgetReleasesOldest();
+    void metaOnlyEntries();
+    void clearResets();
+    void operationRoles();
+    void rateHistoryCounts();
+    void rateHistoryForgetsOldSeconds();
+
+private:
+    static KvEntry entry(quint64 revision, const QByteArray &value = "v", KvEntry::Operation op = KvEntry::Operation::Put);
+    void appendRange(quint64 first, quint64 last);
+    QList<quint64> revisions() const;
+
+    std::unique_ptr<WatchFeedModel> m_model;
+    std::unique_ptr<QAbstractItemModelTester> m_tester;
+};
+
+KvEntry tst_WatchFeedModel::entry(quint64 revision, const QByteArray &value, KvEntry::Operation op)
+{
+    KvEntry e;
+    e.bucket = u"b"_s;
+    e.key = u"k.%1"_s.arg(revision % 7);
+    e.revision = revision;
+    e.value = op == KvEntry::Operation::Put ? value : QByteArray();
+    e.operation = op;
+    e.created = QDateTime::currentDateTimeUtc();
+    return e;
+}
+
+void tst_WatchFeedModel::appendRange(quint64 first, quint64 last)
+{
+    for (quint64 r = first; r <= last; ++r)
+        m_model->appendEntry(entry(r));
+}
+
+QList<quint64> tst_WatchFeedModel::revisions() const
+{
+    QList<quint64> result;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (m_model->kindAt(row) == WatchFeedModel::RowKind::Entry)
+            result.append(m_model->entryAt(row).revision);
+    }
+    return result;
+}
+
+static QList<quint64> range(quint64 first, quint64 last)
+{
+    QList<quint64> result;
+    for (quint64 r = first; r <= last; ++r)
+        result.append(r);
+    return result;
+}
+
+void tst_WatchFeedModel::init()
+{
+    m_model = std::make_unique<WatchFeedModel>();
+    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+}
+
+void tst_WatchFeedModel::cleanup()
+{
+    m_tester.reset();
+    m_model.reset();
+}
+
+void tst_WatchFeedModel::appendsAreCoalesced()
+{
+    QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+    QSignalSpy batches(m_model.get(), &WatchFeedModel::batchApplied);
+    appendRange(1, 1000);
+    QCOMPARE(m_model->rowCount(), 0); // nothing until the batch is applied
+    QVERIFY(batches.wait(2000));
+    QCOMPARE(inserted.size(), 1);
+    QCOMPARE(inserted.first().at(1).toInt(), 0);
+    QCOMPARE(inserted.first().at(2).toInt(), 999);
+    QCOMPARE(m_model->rowCount(), 1000);
+    QCOMPARE(revisions(), range(1, 1000));
+    QCOMPARE(m_model->receivedCount(), 1000u);
+    QCOMPARE(m_model->lastRevision(), 1000u);
+}
+
+void tst_WatchFeedModel::capTrimsOldestInOneRemove()
+{
+    m_model->setRowCap(200);
+    QSignalSpy removed(m_model.get(), &QAbstractItemModel::rowsRemoved);
+    QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+    appendRange(1, 150);
+    m_model->flush();
+    QCOMPARE(removed.size(), 0);
+    appendRange(151, 300);
+    m_model->flush();
+    QCOMPARE(inserted.size(), 2);
+    QCOMPARE(removed.size(), 1); // 100 oldest rows in one signal
+    QCOMPARE(removed.first().at(1).toInt(), 0);
+    QCOMPARE(removed.first().at(2).toInt(), 99);
+    QCOMPARE(m_model->rowCount(), 200);
+    QCOMPARE(revisions(), range(101, 300));
+    QCOMPARE(m_model->droppedCount(), 100u);
+}
+
+void tst_WatchFeedModel::queueLongerThanCap()
+{
+    m_model->setRowCap(100);
+    appendRange(1, 50);
+    m_model->flush();
+    QSignalSpy removed(m_model.get(), &QAbstractItemModel::rowsRemoved);
+    QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+    QSignalSpy batches(m_model.get(), &WatchFeedModel::batchApplied);
+    // More than the cap at once: the model applies it without waiting for the timer, never holding more
+    // than the cap, one insert and one remove per batch.
+    appendRange(51, 400);
+    m_model->flush();
+    QVERIFY(m_model->rowCount() <= 100);
+    QCOMPARE(revisions(), range(301, 400));
+    QCOMPARE(inserted.size(), batches.size());
+    QVERIFY(removed.size() <= batches.size());
+    for (const QList<QVariant> &signal : std::as_const(removed))
+        QCOMPARE(signal.at(1).toInt(), 0);
+    QCOMPARE(m_model->droppedCount(), 300u);
+}
+
+void tst_WatchFeedModel::shrinkingTheCap()
+{
+    appendRange(1, 500);
+    m_model->flush();
+    QSignalSpy removed(m_model.get(), &QAbstractItemModel::rowsRemoved);
+    m_model->setRowCap(120);
+    QCOMPARE(removed.size(), 1);
+    QCOMPARE(m_model->rowCount(), 120);
+    QCOMPARE(revisions(), range(381, 500));
+    m_model->setRowCap(5); // clamped to the minimum
+    QCOMPARE(m_model->rowCap(), WatchFeedModel::MinRowCap);
+}
+
+void tst_WatchFeedModel::pauseCountsWaiting()
+{
+    appendRange(1, 10);
+    m_model->flush();
+    m_model->setPaused(true);
+    QSignalSpy waiting(m_model.get(), &WatchFeedModel::waitingCountChanged);
+    appendRange(11, 60);
+    QCOMPARE(m_model->waitingCount(), 50);
+    QVERIFY(waiting.wait(2000)); // reported with the next frame, not per message
+    QCOMPARE(waiting.last().at(0).value<qsizetype>(), 50);
+    m_model->flush();
+    QCOMPARE(m_model->rowCount(), 10); // still paused
+    m_model->setPaused(false);
+    QCOMPARE(m_model->waitingCount(), 0);
+    QCOMPARE(m_model->rowCount(), 60);
+    QCOMPARE(revisions(), range(1, 60));
+}
+
+void tst_WatchFeedModel::pauseKeepsAtMostTheCap()
+{
+    m_model->setRowCap(100);
+    appendRange(1, 100);
+    m_model->flush();
+    m_model->setPaused(true);
+    appendRange(101, 1100);
+    QCOMPARE(m_model->waitingCount(), 1000);
+    m_model->setPaused(false);
+    QCOMPARE(m_model->rowCount(), 100);
+    QCOMPARE(revisions(), range(1001, 1100));
+    QCOMPARE(m_model->droppedCount(), 1000u);
+}
+
+void tst_WatchFeedModel::gapAfterResume()
+{
+    QSignalSpy gaps(m_model.get(), &WatchFeedModel::gapDetected);
+    appendRange(1, 9);
+    m_model->expectRevision(10);
+    m_model->appendEntry(entry(15));
+    m_model->appendEntry(entry(16));
+    m_model->flush();
+    QCOMPARE(m_model->rowCount(), 12);
+    QCOMPARE(m_model->kindAt(9), WatchFeedModel::RowKind::Gap);
+    QCOMPARE(m_model->gapAt(9), qMakePair(quint64(10), quint64(14)));
+    QCOMPARE(m_model->entryAt(10).revision, 15u);
+    QCOMPARE(gaps.size(), 1);
+    QCOMPARE(m_model->gapCount(), 1);
+    const QString text = m_model->index(9, WatchFeedModel::PreviewColumn).data().toString();
+    QVERIFY2(text.contains(u"10–14"_s) && text.contains(u"no longer on the server"_s), qPrintable(text));
+    QCOMPARE(m_model->index(9, WatchFeedModel::OperationColumn).data().toString(), u"GAP"_s);
+    QVERIFY(!m_model->entryAt(9).revision); // a gap is no entry
+}
+
+void tst_WatchFeedModel::noGapWhenContiguous()
+{
+    appendRange(1, 9);
+    m_model->expectRevision(10);
+    appendRange(10, 12);
+    // The expectation holds for the first entry only: later jumps (another key's filter) are not gaps.
+    m_model->appendEntry(entry(20));
+    m_model->flush();
+    QCOMPARE(m_model->gapCount(), 0);
+    QCOMPARE(m_model->rowCount(), 13);
+}
+
+void tst_WatchFeedModel::previews_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("text") << "hello world"_ba << u"hello world"_s;
+    QTest::newRow("newlines") << "a\nb\tc"_ba << u"a b c"_s;
+    QTest::newRow("json") << R"({"id":1})"_ba << uR"({"id":1})"_s;
+    QTest::newRow("binary") << QByteArray("\x00\x01\xff", 3) << u"00 01 ff"_s;
+    QTest::newRow("long") << QByteArray(300, 'x') << QString(200, u'x') + u'…';
+    // 199 ASCII bytes then a 3-byte character cut at byte 200: the cut character is left out, not hex.
+    QTest::newRow("cut utf8") << QByteArray(199, 'a') + "€€" << QString(199, u'a') + u'…';
+    QTest::newRow("empty") << QByteArray() << QString();
+}
+
+void tst_WatchFeedModel::previews()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(QString, expected);
+    m_model->appendEntry(entry(1, value));
+    m_model->flush();
+    QCOMPARE(m_model->index(0, WatchFeedModel::PreviewColumn).data().toString(), expected);
+    QCOMPARE(m_model->index(0, WatchFeedModel::SizeColumn).data(WatchFeedModel::RawValueRole).toLongLong(), value.size());
+}
+
+void tst_WatchFeedModel::valuesKeptUpToLimit()
+{
+    const QByteArray small(WatchFeedModel::MaxValueBytes, 's');
+    const QByteArray big(WatchFeedModel::MaxValueBytes + 1, 'b');
+    m_model->appendEntry(entry(1, small));
+    m_model->appendEntry(entry(2, big));
+    m_model->flush();
+    QVERIFY(m_model->hasCompleteValue(0));
+    QCOMPARE(m_model->entryAt(0).value, small);
+    QCOMPARE(m_model->entryAt(0).valueSize, -1);
+    QVERIFY(!m_model->hasCompleteValue(1));
+    const KvEntry truncated = m_model->entryAt(1);
+    QCOMPARE(truncated.value, big.left(WatchFeedModel::PreviewBytes));
+    QCOMPARE(truncated.valueSize, big.size()); // value.size() != valueSize: read it again to export
+    QCOMPARE(truncated.size(), big.size());
+}
+
+void tst_WatchFeedModel::valueBudgetReleasesOldest()
+{
+    // One shared buffer, counted per row as the model cannot know it is shared: a cheap way to exceed the budget.
+    const QByteArray value(WatchFeedModel::MaxValueBytes, 'v');
+    const int rows = int(WatchFeedModel::ValueBudgetBytes / value.size()) + 50;
+    m_model->setRowCap(rows + 10);
+    for (int i = 1; i <= rows; ++i)
+        m_model->appendEntry(entry(quint64(i), value));
+    m_model->flush();
+    QCOMPARE(m_model->rowCount(), rows);
+    QVERIFY(m_model->keptValueBytes() <= WatchFeedModel::ValueBudgetBytes);
+    // The oldest rows gave up their values (a preview each stays, so a few more than 50 had to), the
+    // newest kept theirs.
+    int released = 0;
+    while (released < rows && !m_model->hasCompleteValue(released))
+        ++released;
+    QVERIFY2(released >= 50 && released <= 52, qPrintable(QString::number(released)));
+    for (int row = released; row < rows; ++row)
+        QVERIFY(m_model->hasCompleteValue(row));
+    // The preview of a released row is unchanged.
+    QCOMPARE(m_model->index(0, WatchFeedModel::PreviewColumn).data().toString(), QString(200, u'v') + u'…');
+}
+
+void tst_WatchFeedModel::metaOnlyEntries()
+{
+    KvEntry meta = entry(1, {});
+    meta.valueSize = 42;
+    m_model->appendEntry(meta);
+    KvEntry deleted = entry(2, {}, KvEntry::Operation::Delete);
+    m_model->appendEntry(deleted);
+    m_model->flush();
+    QVERIFY(!m_model->hasCompleteValue(0));
+    QCOMPARE(m_model->entryAt(0).valueSize, 42);
+    QCOMPARE(m_model->index(0, WatchFeedModel::SizeColumn).data().toString(), u"42 B"_s);
+    QCOMPARE(m_model->index(0, WatchFeedModel::PreviewColumn).data().toString(), QString());
+    QVERIFY(m_model->hasCompleteValue(1)); // a marker has no value to miss
+    QCOMPARE(m_model->index(1, WatchFeedModel::OperationColumn).data().toString(), u"DEL"_s);
+}
+
+void tst_WatchFeedModel::clearResets()
+{
+    appendRange(1, 20);
+    m_model->flush();
+    m_model->setPaused(true);
+    appendRange(21, 25);
+    QSignalSpy reset(m_model.get(), &QAbstractItemModel::modelReset);
+    m_model->clear();
+    QCOMPARE(reset.size(), 1);
+    QCOMPARE(m_model->rowCount(), 0);
+    QCOMPARE(m_model->waitingCount(), 0);
+    m_model->setPaused(false);
+    QCOMPARE(m_model->rowCount(), 0); // what was waiting was cleared too
+    appendRange(26, 27);
+    m_model->flush();
+    QCOMPARE(revisions(), range(26, 27));
+}
+
+void tst_WatchFeedModel::operationRoles()
+{
+    m_model->appendEntry(entry(1));
+    m_model->appendEntry(entry(2, {}, KvEntry::Operation::Delete));
+    m_model->appendEntry(entry(3, {}, KvEntry::Operation::Purge));
+    m_model->flush();
+    const auto color = [this](int row) {
+        return m_model->index(row, WatchFeedModel::OperationColumn).data(Qt::ForegroundRole).value<QColor>();
+    };
+    QVERIFY(color(0).isValid() && color(1).isValid() && color(2).isValid());
+    QVERIFY(color(0) != color(1) && color(1) != color(2) && color(0) != color(2));
+    QVERIFY(!m_model->index(0, 0).data(Qt::BackgroundRole).isValid()); // PUT rows keep the palette's base
+    QVERIFY(m_model->index(2, 0).data(Qt::BackgroundRole).isValid());
+    QCOMPARE(m_model->index(2, 0).data(WatchFeedModel::OperationRole).toInt(), int(KvEntry::Operation::Purge));
+    QCOMPARE(m_model->index(1, WatchFeedModel::KeyColumn).data().toString(), u"k.2"_s);
+    QVERIFY(m_model->index(0, WatchFeedModel::TimeColumn).data().toString().contains(u'.'));
+}
+
+void tst_WatchFeedModel::rateHistoryCounts()
+{
+    RateHistory rate;
+    const qint64 t0 = 1'700'000'000'000;
+    for (int i = 0; i < 5; ++i)
+        rate.record(t0 + 100);
+    rate.record(t0 + 999, 3);
+    rate.record(t0 + 2500, 7);
+    const QList<int> counts = rate.counts(t0 + 2600);
+    QCOMPARE(counts.size(), RateHistory::Seconds);
+    QCOMPARE(counts.last(), 7);
+    QCOMPARE(counts[RateHistory::Seconds - 2], 0);
+    QCOMPARE(counts[RateHistory::Seconds - 3], 8);
+    QCOMPARE(rate.lastSecond(t0 + 1500), 8);
+    QCOMPARE(rate.lastSecond(t0 + 2600), 0);
+    QCOMPARE(rate.peak(t0 + 2600), 8);
+}
+
+void tst_WatchFeedModel::rateHistoryForgetsOldSeconds()
+{
+    RateHistory rate;
+    const qint64 t0 = 1'700'000'000'000;
+    rate.record(t0, 10);
+    QCOMPARE(rate.peak(t0 + 59'000), 10);
+    QCOMPARE(rate.peak(t0 + 60'000), 0); // a minute later it has left the window
+    rate.record(t0 + 60'000, 2); // same ring slot, new second: starts from 0
+    QCOMPARE(rate.counts(t0 + 60'000).last(), 2);
+    rate.clear();
+    QCOMPARE(rate.peak(t0 + 60'000), 0);
+}
+
+QTEST_MAIN(tst_WatchFeedModel)
+
+#include "tst_watchfeedmodel.moc"
