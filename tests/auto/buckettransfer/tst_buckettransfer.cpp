@@ -1,0 +1,352 @@
+#include "bucketexporter.h"
+#include "bucketimporter.h"
+#include "jetstreamcontext.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "kvndjson.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QBuffer>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+#define WAIT_OK(expression)                                                                                  \
+    do {                                                                                                     \
+        NatsReply *waited_ = (expression);                                                                   \
+        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
+        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
+        waited_->deleteLater();                                                                              \
+    } while (false)
+
+// Bucket export and import in the NDJSON format of `kvdesk-cli export`, against a real nats-server:
+// byte-exact round trips, key selections, feed entries, the existing-key choices, cancel, bad lines.
+class tst_BucketTransfer final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void exportBucketInCliFormat();
+    void roundTripIsByteExact();
+    void exportSelectedKeysInOrder();
+    void exportEntriesReadsIncompleteValues();
+    void existingKeys_data();
+    void existingKeys();
+    void importCancel();
+    void badLinesAreCountedAndNamed();
+
+private:
+    KvBucket *makeBucket(const QString &prefix, int history = 1);
+    QByteArray value(KvBucket *bucket, const QString &key);
+    QList<QPair<QString, QByteArray>> sampleValues() const;
+
+    NatsServerProcess m_server;
+    NatsConnection *m_connection = nullptr;
+    KvContext *m_kv = nullptr;
+    int m_counter = 0;
+};
+
+void tst_BucketTransfer::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    m_connection = new NatsConnection(this);
+    m_connection->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(m_connection->isConnected());
+    m_kv = new KvContext(new JetStreamContext(m_connection, this), this);
+}
+
+void tst_BucketTransfer::init()
+{
+    ++m_counter;
+}
+
+KvBucket *tst_BucketTransfer::makeBucket(const QString &prefix, int history)
+{
+    KvBucketConfig config;
+    config.bucket = prefix + QString::number(m_counter);
+    config.history = history;
+    KvReply *reply = m_kv->createBucket(config);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
+        qWarning() << "creating bucket failed:" << reply->errorString();
+    reply->deleteLater();
+    return m_kv->bucket(config.bucket, this);
+}
+
+QByteArray tst_BucketTransfer::value(KvBucket *bucket, const QString &key)
+{
+    KvReply *get = bucket->get(key);
+    const bool found = QTest::qWaitFor([get] { return get->isFinished(); }, 10000) && get->error() == NatsError::NoError;
+    get->deleteLater();
+    return found ? get->entry().value : QByteArray("<not found>");
+}
+
+QList<QPair<QString, QByteArray>> tst_BucketTransfer::sampleValues() const
+{
+    QByteArray everyByte;
+    for (int i = 0; i < 256; ++i)
+        everyByte.append(char(i));
+    return {
+        {u"text"_s, "hello, wörld"_ba},
+        {u"json.doc"_s, R"({"b":1,"a":[true,null]})"_ba},
+        {u"binary"_s, everyByte},
+        {u"empty"_s, QByteArray()},
+        {u"crlf"_s, "a\r\nb\n"_ba},
+        {u"bad.utf8"_s, QByteArray("\xc3\x28 not utf-8", 13)},
+    };
+}
+
+void tst_BucketTransfer::exportBucketInCliFormat()
+{
+    KvBucket *bucket = makeBucket(u"exp"_s);
+    WAIT_OK(bucket->put(u"a"_s, "1"));
+    WAIT_OK(bucket->put(u"gone"_s, "x"));
+    WAIT_OK(bucket->remove(u"gone"_s));
+    WAIT_OK(bucket->put(u"b"_s, QByteArray("\xff\x00", 2))); // not UTF-8: base64
+
+    QBuffer out;
+    out.open(QIODevice::WriteOnly);
+    BucketExporter exporter(bucket, &out);
+    QSignalSpy finished(&exporter, &BucketExporter::finished);
+    QSignalSpy progress(&exporter, &BucketExporter::progress);
+    exporter.exportBucket();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(exporter.state(), BucketExporter::State::Finished);
+    QCOMPARE(exporter.writtenCount(), 2);
+    QVERIFY(!progress.isEmpty());
+    QCOMPARE(progress.last().at(0).toLongLong(), 2);
+
+    const QList<QByteArray> lines = out.data().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    // Exactly what kvdesk-cli export writes: one KvNdjson object per line.
+    const QJsonObject first = QJsonDocument::fromJson(lines[0]).object();
+    QCOMPARE(first.value("key"_L1).toString(), u"a"_s);
+    QCOMPARE(first.value("value"_L1).toString(), u"1"_s);
+    QCOMPARE(first.value("encoding"_L1).toString(), u"text"_s);
+    QCOMPARE(first.value("revision"_L1).toInteger(), 1);
+    QCOMPARE(first.value("operation"_L1).toString(), u"PUT"_s);
+    QVERIFY(first.value("created"_L1).toString().endsWith(u'Z'));
+    const QJsonObject second = QJsonDocument::fromJson(lines[1]).object();
+    QCOMPARE(second.value("encoding"_L1).toString(), u"base64"_s);
+    QCOMPARE(second.value("value"_L1).toString(), u"/wA="_s);
+
+    // With deletes, the marker is exported too.
+    QBuffer all;
+    all.open(QIODevice::WriteOnly);
+    BucketExporter withDeletes(bucket, &all);
+    QSignalSpy done(&withDeletes, &BucketExporter::finished);
+    withDeletes.exportBucket(true);
+    QVERIFY(done.wait(10000));
+    QCOMPARE(withDeletes.writtenCount(), 3);
+    QVERIFY(all.data().contains(R"("operation":"DEL")"));
+}
+
+void tst_BucketTransfer::roundTripIsByteExact()
+{
+    KvBucket *source = makeBucket(u"src"_s);
+    for (const auto &[key, bytes] : sampleValues())
+        WAIT_OK(source->put(key, bytes));
+    QBuffer file;
+    file.open(QIODevice::ReadWrite);
+    BucketExporter exporter(source, &file);
+    QSignalSpy exported(&exporter, &BucketExporter::finished);
+    exporter.exportBucket();
+    QVERIFY(exported.wait(10000));
+    QCOMPARE(exporter.writtenCount(), sampleValues().size());
+
+    KvBucket *target = makeBucket(u"dst"_s);
+    file.seek(0);
+    BucketImporter importer(target, &file);
+    QSignalSpy imported(&importer, &BucketImporter::finished);
+    QSignalSpy progress(&importer, &BucketImporter::progress);
+    importer.start(BucketImporter::ExistingKeys::Overwrite);
+    QVERIFY(imported.wait(10000));
+    QCOMPARE(importer.state(), BucketImporter::State::Finished);
+    QCOMPARE(importer.writtenCount(), sampleValues().size());
+    QCOMPARE(importer.failedCount(), 0);
+    QCOMPARE(progress.last().at(0).toLongLong(), file.size());
+    QCOMPARE(progress.last().at(1).toLongLong(), file.size());
+    for (const auto &[key, bytes] : sampleValues())
+        QCOMPARE(value(target, key), bytes);
+}
+
+void tst_BucketTransfer::exportSelectedKeysInOrder()
+{
+    KvBucket *bucket = makeBucket(u"sel"_s);
+    for (int i = 0; i < 100; ++i)
+        WAIT_OK(bucket->put(u"k%1"_s.arg(i), QByteArray::number(i)));
+    QStringList keys;
+    for (int i = 99; i >= 0; i -= 3)
+        keys.append(u"k%1"_s.arg(i));
+    keys.insert(5, u"missing"_s);
+    QBuffer out;
+    out.open(QIODevice::WriteOnly);
+    BucketExporter exporter(bucket, &out);
+    QSignalSpy finished(&exporter, &BucketExporter::finished);
+    exporter.exportKeys(keys);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(exporter.state(), BucketExporter::State::Finished);
+    QCOMPARE(exporter.skippedCount(), 1);
+    QCOMPARE(exporter.writtenCount(), keys.size() - 1);
+    QVERIFY(exporter.problems().first().contains(u"missing"_s));
+    const QList<QByteArray> lines = out.data().trimmed().split('\n');
+    keys.removeAll(u"missing"_s);
+    QCOMPARE(lines.size(), keys.size());
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        KvEntry entry;
+        QString error;
+        QVERIFY2(KvNdjson::decode(lines[i], &entry, &error), qPrintable(error));
+        QCOMPARE(entry.key, keys[i]);
+        QCOMPARE(entry.value, entry.key.mid(1).toUtf8());
+    }
+}
+
+void tst_BucketTransfer::exportEntriesReadsIncompleteValues()
+{
+    KvBucket *bucket = makeBucket(u"feed"_s, 1);
+    const QByteArray big(100 * 1024, 'B');
+    WAIT_OK(bucket->put(u"big"_s, big));          // rev 1
+    WAIT_OK(bucket->put(u"gone"_s, "old"));       // rev 2
+    WAIT_OK(bucket->put(u"gone"_s, "newer"));     // rev 3: history 1 drops rev 2
+
+    KvEntry complete;
+    complete.key = u"small"_s;
+    complete.value = "as received";
+    complete.revision = 99; // not read again: the feed holds it whole
+    KvEntry truncated;
+    truncated.key = u"big"_s;
+    truncated.value = big.left(200);
+    truncated.valueSize = big.size();
+    truncated.revision = 1;
+    KvEntry lost = truncated;
+    lost.key = u"gone"_s;
+    lost.value = "o";
+    lost.valueSize = 3;
+    lost.revision = 2;
+
+    QBuffer out;
+    out.open(QIODevice::WriteOnly);
+    BucketExporter exporter(bucket, &out);
+    QSignalSpy finished(&exporter, &BucketExporter::finished);
+    exporter.exportEntries({complete, truncated, lost});
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(exporter.writtenCount(), 2);
+    QCOMPARE(exporter.skippedCount(), 1);
+    const QList<QByteArray> lines = out.data().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    KvEntry first;
+    KvEntry second;
+    QVERIFY(KvNdjson::decode(lines[0], &first, nullptr));
+    QVERIFY(KvNdjson::decode(lines[1], &second, nullptr));
+    QCOMPARE(first.value, "as received"_ba);
+    QCOMPARE(first.revision, 99u);
+    QCOMPARE(second.value, big);
+    QCOMPARE(second.revision, 1u);
+}
+
+void tst_BucketTransfer::existingKeys_data()
+{
+    QTest::addColumn<BucketImporter::ExistingKeys>("mode");
+    QTest::addColumn<BucketImporter::State>("state");
+    QTest::addColumn<QByteArray>("existingValue");
+    QTest::addColumn<qint64>("written");
+    QTest::newRow("overwrite") << BucketImporter::ExistingKeys::Overwrite << BucketImporter::State::Finished << "new"_ba << qint64(3);
+    QTest::newRow("skip") << BucketImporter::ExistingKeys::Skip << BucketImporter::State::Finished << "old"_ba << qint64(2);
+    QTest::newRow("stop") << BucketImporter::ExistingKeys::Stop << BucketImporter::State::Stopped << "old"_ba << qint64(-1);
+}
+
+void tst_BucketTransfer::existingKeys()
+{
+    QFETCH(BucketImporter::ExistingKeys, mode);
+    QFETCH(BucketImporter::State, state);
+    QFETCH(QByteArray, existingValue);
+    QFETCH(qint64, written);
+
+    KvBucket *bucket = makeBucket(u"imp"_s, 5);
+    WAIT_OK(bucket->put(u"exists"_s, "old"));
+    QByteArray input;
+    for (const char *key : {"fresh1", "exists", "fresh2"}) {
+        KvEntry entry;
+        entry.key = QString::fromLatin1(key);
+        entry.value = "new";
+        input += KvNdjson::encode(entry) + '\n';
+    }
+    QBuffer file(&input);
+    file.open(QIODevice::ReadOnly);
+    BucketImporter importer(bucket, &file);
+    QSignalSpy finished(&importer, &BucketImporter::finished);
+    importer.start(mode);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(importer.state(), state);
+    QCOMPARE(value(bucket, u"exists"_s), existingValue);
+    QCOMPARE(value(bucket, u"fresh1"_s), "new"_ba);
+    if (written >= 0)
+        QCOMPARE(importer.writtenCount(), written);
+    if (state == BucketImporter::State::Stopped) {
+        QVERIFY2(importer.errorString().contains(u"\"exists\""_s) && importer.errorString().contains(u"line 2"_s),
+                 qPrintable(importer.errorString()));
+        QCOMPARE(importer.skippedCount(), 1);
+    }
+}
+
+void tst_BucketTransfer::importCancel()
+{
+    KvBucket *bucket = makeBucket(u"cancel"_s);
+    QByteArray input;
+    for (int i = 0; i < 20000; ++i) {
+        KvEntry entry;
+        entry.key = u"key.%1"_s.arg(i);
+        entry.value = QByteArray::number(i);
+        input += KvNdjson::encode(entry) + '\n';
+    }
+    QBuffer file(&input);
+    file.open(QIODevice::ReadOnly);
+    BucketImporter importer(bucket, &file);
+    QSignalSpy finished(&importer, &BucketImporter::finished);
+    importer.start(BucketImporter::ExistingKeys::Overwrite);
+    QTRY_VERIFY(importer.writtenCount() > 100);
+    importer.cancel();
+    QVERIFY(finished.wait(10000) || importer.isFinished());
+    QCOMPARE(importer.state(), BucketImporter::State::Cancelled);
+    QVERIFY(importer.writtenCount() < 20000);
+    // The counts are true: every write sent was waited for.
+    KvReply *keys = bucket->keys();
+    QTRY_VERIFY_WITH_TIMEOUT(keys->isFinished(), 10000);
+    QCOMPARE(keys->keys().size(), importer.writtenCount());
+}
+
+void tst_BucketTransfer::badLinesAreCountedAndNamed()
+{
+    KvBucket *bucket = makeBucket(u"bad"_s);
+    QByteArray input = "{\"key\":\"ok\",\"value\":\"1\"}\n"
+                       "not json\n"
+                       "\n"
+                       "{\"value\":\"no key\"}\n"
+                       "{\"key\":\"bad..key\",\"value\":\"x\"}\n"
+                       "{\"key\":\"b64\",\"value\":\"AAE=\",\"encoding\":\"base64\"}\n";
+    QBuffer file(&input);
+    file.open(QIODevice::ReadOnly);
+    BucketImporter importer(bucket, &file);
+    QSignalSpy finished(&importer, &BucketImporter::finished);
+    importer.start(BucketImporter::ExistingKeys::Overwrite);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(importer.state(), BucketImporter::State::Finished);
+    QCOMPARE(importer.writtenCount(), 2);
+    QCOMPARE(importer.failedCount(), 3);
+    QCOMPARE(importer.lineCount(), 6);
+    const QStringList problems = importer.problems();
+    QCOMPARE(problems.size(), 3);
+    QVERIFY2(problems[0].startsWith(u"line 2:"_s), qPrintable(problems[0]));
+    QVERIFY2(problems[1].startsWith(u"line 4:"_s), qPrintable(problems[1]));
+    QVERIFY2(problems[2].startsWith(u"line 5:"_s), qPrintable(problems[2]));
+    QCOMPARE(value(bucket, u"b64"_s), QByteArray("\0\1", 2));
+}
+
+QTEST_GUILESS_MAIN(tst_BucketTransfer)
+
+#include "tst_buckettransfer.moc"

@@ -1,0 +1,70 @@
+#include "difftext.h"
+#include "linediff.h"
+#include "valueformat.h"
+
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+// What two values are compared as in the history panel's diffs.
+class tst_DiffText final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void forValue_data();
+    void forValue();
+    void keyOrderAndSpacingDoNotShow();
+    void realJsonChangeShows();
+    void notJson();
+};
+
+void tst_DiffText::forValue_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("object sorted") << R"({"b":1,"a":{"d":true,"c":null}})"_ba
+                                   << u"{\n  \"a\": {\n    \"c\": null,\n    \"d\": true\n  },\n  \"b\": 1\n}"_s;
+    QTest::newRow("array") << "[1, 2,3]"_ba << u"[\n  1,\n  2,\n  3\n]"_s;
+    QTest::newRow("big integer exact") << R"({"id":9007199254740993})"_ba << u"{\n  \"id\": 9007199254740993\n}"_s;
+    QTest::newRow("scalar") << " 42 "_ba << u"42"_s;
+    QTest::newRow("text") << "line one\nline two"_ba << u"line one\nline two"_s;
+    QTest::newRow("empty") << QByteArray() << QString();
+    QTest::newRow("binary") << QByteArray("\x00\x01", 2)
+                            << ValueFormat::hexDump(QByteArray("\x00\x01", 2));
+}
+
+void tst_DiffText::forValue()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(QString, expected);
+    QCOMPARE(DiffText::forValue(value), expected);
+}
+
+void tst_DiffText::keyOrderAndSpacingDoNotShow()
+{
+    const QByteArray left = R"({"name":"a","tags":["x","y"],"n":1})";
+    const QByteArray right = "{\n    \"n\" : 1,\n    \"tags\": [ \"x\", \"y\" ],\n    \"name\": \"a\"\n}";
+    const auto lines = LineDiff::diff(DiffText::forValue(left).split(u'\n'), DiffText::forValue(right).split(u'\n'));
+    QCOMPARE(LineDiff::changeCount(lines), 0);
+}
+
+void tst_DiffText::realJsonChangeShows()
+{
+    const QByteArray left = R"({"status":"new","id":17,"total":12.5})";
+    const QByteArray right = R"({"id":17,"total":12.5,"status":"paid"})";
+    const auto lines = LineDiff::diff(DiffText::forValue(left).split(u'\n'), DiffText::forValue(right).split(u'\n'));
+    QCOMPARE(LineDiff::changeCount(lines), 2); // one line removed, one added
+    const QString unified = LineDiff::unified(lines);
+    QVERIFY2(unified.contains(u"-   \"status\": \"new\""_s) && unified.contains(u"+   \"status\": \"paid\""_s), qPrintable(unified));
+}
+
+void tst_DiffText::notJson()
+{
+    QCOMPARE(DiffText::normalizedJson("{oops"), QString());
+    QCOMPARE(DiffText::normalizedJson(""), QString());
+}
+
+QTEST_APPLESS_MAIN(tst_DiffText)
+
+#include "tst_difftext.moc"

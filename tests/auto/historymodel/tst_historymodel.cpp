@@ -1,0 +1,242 @@
+#include "historymodel.h"
+#include "jetstreamcontext.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+#define WAIT_OK(expression)                                                                                  \
+    do {                                                                                                     \
+        NatsReply *waited_ = (expression);                                                                   \
+        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
+        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
+        waited_->deleteLater();                                                                              \
+    } while (false)
+
+// The history of one key against a real nats-server: what is kept, live updates, the history limit, purges.
+class tst_HistoryModel final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void loadsEveryKeptRevisionNewestFirst();
+    void followsLiveUpdates();
+    void historyLimitDropsOldest();
+    void purgeDropsOlderRevisions();
+    void keyWithoutHistory();
+    void reloadReplaces();
+    void batchesWithPurgeAndDuplicates();
+
+private:
+    KvBucket *makeBucket(int history);
+    QList<quint64> revisions(const HistoryModel &model) const;
+
+    NatsServerProcess m_server;
+    NatsConnection *m_connection = nullptr;
+    KvContext *m_kv = nullptr;
+    int m_counter = 0;
+};
+
+void tst_HistoryModel::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    m_connection = new NatsConnection(this);
+    m_connection->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(m_connection->isConnected());
+    m_kv = new KvContext(new JetStreamContext(m_connection, this), this);
+}
+
+void tst_HistoryModel::init()
+{
+    ++m_counter;
+}
+
+KvBucket *tst_HistoryModel::makeBucket(int history)
+{
+    KvBucketConfig config;
+    config.bucket = u"hist%1"_s.arg(m_counter);
+    config.history = history;
+    KvReply *reply = m_kv->createBucket(config);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
+        qWarning() << "creating bucket failed:" << reply->errorString();
+    reply->deleteLater();
+    return m_kv->bucket(config.bucket, this);
+}
+
+QList<quint64> tst_HistoryModel::revisions(const HistoryModel &model) const
+{
+    QList<quint64> result;
+    for (int row = 0; row < model.rowCount(); ++row)
+        result.append(model.entryAt(row).revision);
+    return result;
+}
+
+void tst_HistoryModel::loadsEveryKeptRevisionNewestFirst()
+{
+    KvBucket *bucket = makeBucket(10);
+    WAIT_OK(bucket->put(u"other"_s, "x"));       // rev 1, another key
+    WAIT_OK(bucket->put(u"k"_s, "one"));         // rev 2
+    WAIT_OK(bucket->put(u"k"_s, R"({"a":1})"));  // rev 3
+    WAIT_OK(bucket->remove(u"k"_s));             // rev 4
+    WAIT_OK(bucket->put(u"k"_s, QByteArray("\0\xff", 2))); // rev 5
+
+    HistoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy loaded(&model, &HistoryModel::loaded);
+    model.load(bucket, u"k"_s);
+    QVERIFY(model.isLoading());
+    QVERIFY(loaded.wait(10000));
+    QVERIFY(model.isLoaded());
+    QCOMPARE(revisions(model), (QList<quint64>{5, 4, 3, 2}));
+    QCOMPARE(model.entryAt(0).value, QByteArray("\0\xff", 2));
+    QCOMPARE(model.entryAt(1).operation, KvEntry::Operation::Delete);
+    QCOMPARE(model.entryAt(3).value, "one"_ba);
+    QCOMPARE(model.latestRevision(), 5u);
+    QCOMPARE(model.rowOfRevision(3), 2);
+    QCOMPARE(model.rowOfRevision(1), -1);
+    QCOMPARE(model.historyLimit(), 10);
+    QCOMPARE(model.index(0, HistoryModel::RevisionColumn).data().toString(), u"rev 5"_s);
+    QCOMPARE(model.index(1, HistoryModel::OperationColumn).data().toString(), u"DEL"_s);
+    QCOMPARE(model.index(2, HistoryModel::SizeColumn).data().toString(), u"7 B"_s);
+    QCOMPARE(model.index(1, HistoryModel::SizeColumn).data().toString(), QString()); // a marker has no size
+    QVERIFY(model.index(0, HistoryModel::CreatedColumn).data(Qt::ToolTipRole).toString().endsWith(u'Z'));
+    QCOMPARE(model.index(2, 0).data(HistoryModel::ValueRole).toByteArray(), R"({"a":1})"_ba);
+}
+
+void tst_HistoryModel::followsLiveUpdates()
+{
+    KvBucket *bucket = makeBucket(10);
+    WAIT_OK(bucket->put(u"k"_s, "one"));
+    HistoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy loaded(&model, &HistoryModel::loaded);
+    model.load(bucket, u"k"_s);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.rowCount(), 1);
+
+    QSignalSpy added(&model, &HistoryModel::revisionAdded);
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    WAIT_OK(bucket->put(u"k"_s, "two"));
+    WAIT_OK(bucket->put(u"other"_s, "not this key"));
+    WAIT_OK(bucket->put(u"k"_s, "three"));
+    QTRY_COMPARE(model.rowCount(), 3);
+    QCOMPARE(revisions(model), (QList<quint64>{4, 2, 1}));
+    QCOMPARE(model.entryAt(0).value, "three"_ba);
+    QCOMPARE(added.size(), 2);
+    for (const QList<QVariant> &signal : std::as_const(inserted))
+        QCOMPARE(signal.at(1).toInt(), 0); // new revisions go on top
+}
+
+void tst_HistoryModel::historyLimitDropsOldest()
+{
+    KvBucket *bucket = makeBucket(3);
+    for (int i = 1; i <= 3; ++i)
+        WAIT_OK(bucket->put(u"k"_s, QByteArray::number(i)));
+    HistoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy loaded(&model, &HistoryModel::loaded);
+    model.load(bucket, u"k"_s);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(revisions(model), (QList<quint64>{3, 2, 1}));
+    WAIT_OK(bucket->put(u"k"_s, "4"));
+    WAIT_OK(bucket->put(u"k"_s, "5"));
+    QTRY_COMPARE(model.latestRevision(), 5u);
+    // The server kept three: so does the model.
+    QCOMPARE(revisions(model), (QList<quint64>{5, 4, 3}));
+    KvReply *history = bucket->history(u"k"_s);
+    QTRY_VERIFY(history->isFinished());
+    QCOMPARE(history->entries().size(), 3);
+}
+
+void tst_HistoryModel::purgeDropsOlderRevisions()
+{
+    KvBucket *bucket = makeBucket(10);
+    WAIT_OK(bucket->put(u"k"_s, "one"));
+    WAIT_OK(bucket->put(u"k"_s, "two"));
+    HistoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy loaded(&model, &HistoryModel::loaded);
+    model.load(bucket, u"k"_s);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.rowCount(), 2);
+    WAIT_OK(bucket->purge(u"k"_s));
+    QTRY_COMPARE(model.latestRevision(), 3u);
+    QCOMPARE(model.rowCount(), 1);
+    QCOMPARE(model.entryAt(0).operation, KvEntry::Operation::Purge);
+    WAIT_OK(bucket->put(u"k"_s, "again"));
+    QTRY_COMPARE(model.rowCount(), 2);
+}
+
+void tst_HistoryModel::keyWithoutHistory()
+{
+    KvBucket *bucket = makeBucket(5);
+    HistoryModel model;
+    QSignalSpy loaded(&model, &HistoryModel::loaded);
+    model.load(bucket, u"never.written"_s);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.latestRevision(), 0u);
+    QCOMPARE(model.latestEntry().revision, 0u);
+    // It still follows the key: the first write shows.
+    WAIT_OK(bucket->put(u"never.written"_s, "now"));
+    QTRY_COMPARE(model.rowCount(), 1);
+}
+
+void tst_HistoryModel::reloadReplaces()
+{
+    KvBucket *bucket = makeBucket(5);
+    WAIT_OK(bucket->put(u"a"_s, "1"));
+    WAIT_OK(bucket->put(u"b"_s, "2"));
+    HistoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy loaded(&model, &HistoryModel::loaded);
+    model.load(bucket, u"a"_s);
+    QVERIFY(loaded.wait(10000));
+    model.load(bucket, u"b"_s);
+    QCOMPARE(model.rowCount(), 0);
+    QCOMPARE(model.key(), u"b"_s);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(revisions(model), (QList<quint64>{2}));
+    WAIT_OK(bucket->put(u"a"_s, "not shown"));
+    WAIT_OK(bucket->put(u"b"_s, "shown"));
+    QTRY_COMPARE(model.rowCount(), 2);
+    QCOMPARE(model.entryAt(0).value, "shown"_ba);
+    model.clear();
+    QCOMPARE(model.rowCount(), 0);
+    QVERIFY(!model.isLoaded());
+}
+
+void tst_HistoryModel::batchesWithPurgeAndDuplicates()
+{
+    HistoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto make = [](quint64 revision, KvEntry::Operation op = KvEntry::Operation::Put) {
+        KvEntry e;
+        e.key = u"k"_s;
+        e.revision = revision;
+        e.operation = op;
+        return e;
+    };
+    model.applyEntries({make(1), make(2), make(3)});
+    QCOMPARE(revisions(model), (QList<quint64>{3, 2, 1}));
+    QSignalSpy inserted(&model, &QAbstractItemModel::rowsInserted);
+    model.applyEntries({make(2), make(3), make(4), make(5)}); // 2 and 3 are known: ignored
+    QCOMPARE(revisions(model), (QList<quint64>{5, 4, 3, 2, 1}));
+    QCOMPARE(inserted.size(), 1);
+    model.applyEntries({make(6), make(7, KvEntry::Operation::Purge), make(8)});
+    QCOMPARE(revisions(model), (QList<quint64>{8, 7}));
+    model.setHistoryLimit(1);
+    QCOMPARE(revisions(model), (QList<quint64>{8}));
+}
+
+QTEST_MAIN(tst_HistoryModel)
+
+#include "tst_historymodel.moc"
