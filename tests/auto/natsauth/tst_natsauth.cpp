@@ -434,7 +434,11 @@ void tst_NatsAuth::jwtExpiresWhileConnected()
     QCOMPARE(attempt.connection->state(), NatsConnection::State::Closed);
     QVERIFY(attempt.errors.count() >= 1);
     QCOMPARE(attempt.firstError(), NatsError::AuthenticationExpired);
-    QCOMPARE(attempt.errors.last().first().value<NatsError::Code>(), NatsError::AuthorizationViolation);
+    // Which refusal ends it depends on timing: within the expiry second the server accepts the JWT at
+    // CONNECT and expires it again; after it, it refuses the CONNECT. Either way an auth error, twice.
+    const auto last = attempt.errors.last().first().value<NatsError::Code>();
+    QVERIFY2(last == NatsError::AuthorizationViolation || last == NatsError::AuthenticationExpired,
+             qPrintable(NatsError::codeName(last)));
 }
 
 void tst_NatsAuth::credentialsErrors_data()
