@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 
+#include "bucketlistmodel.h"
 #include "bucketpanel.h"
+#include "historypanel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
@@ -11,7 +13,10 @@
 #include "profilestore.h"
 #include "secretstore.h"
 #include "session.h"
+#include "transferdialog.h"
 #include "valuepanel.h"
+#include "watchpanel.h"
+#include "watchview.h"
 
 #include <QtCore/QSettings>
 #include <QtGui/QCloseEvent>
@@ -19,6 +24,7 @@
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialog>
 #include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QDockWidget>
 #include <QtWidgets/QFrame>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QInputDialog>
@@ -91,6 +97,7 @@ MainWindow::MainWindow(QWidget *parent)
     });
     connect(m_profiles, &ProfileStore::profilesChanged, this, &MainWindow::reloadProfileChoices);
 
+    buildDocks();
     buildMenus();
     reloadProfileChoices();
     updateConnectionBar();
@@ -183,6 +190,8 @@ void MainWindow::buildMenus()
                         m_buckets->compactAction()});
     bucket->addSeparator();
     bucket->addAction(m_buckets->refreshAction());
+    bucket->addSeparator();
+    bucket->addActions({m_watchBucketAction, m_exportAction, m_importAction});
 
     QMenu *key = menuBar()->addMenu(tr("&Key"));
     key->addActions({m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction()});
@@ -190,9 +199,14 @@ void MainWindow::buildMenus()
     key->addActions({m_value->deleteAction(), m_value->purgeAction()});
     key->addSeparator();
     key->addActions({m_value->copyKeyAction(), m_value->copyValueAction(), m_keys->filterAction(), m_keys->reloadAction()});
+    key->addSeparator();
+    key->addActions({m_historyAction, m_watchKeyAction});
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addActions({m_keys->listAction(), m_keys->treeAction(), m_keys->showDeletedAction()});
+    view->addSeparator();
+    view->addActions({m_watchDock->toggleViewAction(), m_historyDock->toggleViewAction()});
+    buildWatchMenu();
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
     help->addAction(tr("&About kvdesk"), this, &MainWindow::showAbout);
@@ -279,7 +293,9 @@ void MainWindow::openProfile(const ConnectionProfile &profile, const QString &se
     m_bucket = nullptr;
     m_keys->setBucket(nullptr);
     m_value->setBucket(nullptr, nullptr, profile.readOnly);
+    m_history->setBucket(nullptr, profile.readOnly);
     m_session = new Session(profile, secret, m_localServer, this);
+    m_watches->setContext(m_session->kv(), true);
     connect(m_session, &Session::statusChanged, this, &MainWindow::updateConnectionBar);
     connect(m_session, &Session::failed, this, [this](const QString &message) {
         statusBar()->showMessage(tr("Connection failed: %1").arg(message), kMessageMs);
@@ -335,6 +351,8 @@ void MainWindow::onBucketSelected(const QString &bucket)
     m_bucket = bucket.isEmpty() || !m_session ? nullptr : m_session->kv()->bucket(bucket, this);
     m_keys->setBucket(m_bucket);
     m_value->setBucket(m_bucket, m_keys->model(), m_session && m_session->isReadOnly());
+    m_history->setBucket(m_bucket, m_session && m_session->isReadOnly());
+    m_watches->setCurrentBucket(bucket);
 }
 
 void MainWindow::onKeySelected(const QString &key)
@@ -418,4 +436,136 @@ void MainWindow::closeEvent(QCloseEvent *event)
         m_session->close();
     m_localServer->stop();
     event->accept();
+}
+
+// History and live watch: two bottom docks, tabbed together; their actions go into the Bucket, Key, View
+// and Watch menus.
+void MainWindow::buildDocks()
+{
+    m_history = new HistoryPanel(this);
+    m_watches = new WatchPanel(this);
+    m_historyDock = new QDockWidget(tr("History"), this);
+    m_historyDock->setObjectName(u"historyDock"_s);
+    m_historyDock->setWidget(m_history);
+    m_historyDock->toggleViewAction()->setText(tr("&History Panel"));
+    m_historyDock->toggleViewAction()->setShortcut(QKeySequence(u"Ctrl+Alt+H"_s));
+    m_watchDock = new QDockWidget(tr("Watch"), this);
+    m_watchDock->setObjectName(u"watchDock"_s);
+    m_watchDock->setWidget(m_watches);
+    m_watchDock->toggleViewAction()->setText(tr("&Watch Panel"));
+    m_watchDock->toggleViewAction()->setShortcut(QKeySequence(u"Ctrl+Alt+W"_s));
+    addDockWidget(Qt::BottomDockWidgetArea, m_watchDock);
+    addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
+    tabifyDockWidget(m_watchDock, m_historyDock);
+    m_historyDock->raise();
+    resizeDocks({m_watchDock}, {260}, Qt::Vertical);
+
+    m_history->setEditorSource([this](QByteArray *value, QString *label) {
+        if (m_value->key() != m_history->key())
+            return false;
+        *label = m_value->isModified() ? tr("Editor (unsaved)") : tr("Editor");
+        return m_value->editorValue(value);
+    });
+    // Whatever opens a key in the editor (a click, a new key, the feed) shows its history too.
+    connect(m_value, &ValuePanel::entryLoaded, m_history, [this](const KvEntry &entry) { m_history->setKey(entry.key); });
+    connect(m_history, &HistoryPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_watches, &WatchPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_watches, &WatchPanel::openRequested, this, &MainWindow::openFeedRevision);
+    const auto updateBucketNames = [this] { m_watches->setBucketNames(bucketNames()); };
+    connect(m_buckets->model(), &QAbstractItemModel::modelReset, this, updateBucketNames);
+    connect(m_buckets->model(), &QAbstractItemModel::rowsInserted, this, updateBucketNames);
+    connect(m_buckets->model(), &QAbstractItemModel::rowsRemoved, this, updateBucketNames);
+    connect(m_watches, &WatchPanel::watchAdded, this, [this] {
+        m_watchDock->show();
+        m_watchDock->raise();
+    });
+
+    m_historyAction = new QAction(tr("Key &History"), this);
+    m_historyAction->setShortcut(QKeySequence(u"Ctrl+H"_s));
+    connect(m_historyAction, &QAction::triggered, this, &MainWindow::showHistory);
+    m_watchKeyAction = new QAction(tr("&Watch This Key"), this);
+    m_watchKeyAction->setShortcut(QKeySequence(u"Ctrl+Alt+K"_s));
+    connect(m_watchKeyAction, &QAction::triggered, this, [this] { watchCurrent(true); });
+    m_watchBucketAction = new QAction(tr("&Watch This Bucket"), this);
+    m_watchBucketAction->setShortcut(QKeySequence(u"Ctrl+Alt+B"_s));
+    connect(m_watchBucketAction, &QAction::triggered, this, [this] { watchCurrent(false); });
+    m_exportAction = new QAction(tr("E&xport…"), this);
+    m_exportAction->setShortcut(QKeySequence(u"Ctrl+Shift+X"_s));
+    connect(m_exportAction, &QAction::triggered, this, [this] { transferBucket(false); });
+    m_importAction = new QAction(tr("&Import…"), this);
+    m_importAction->setShortcut(QKeySequence(u"Ctrl+Shift+I"_s));
+    connect(m_importAction, &QAction::triggered, this, [this] { transferBucket(true); });
+}
+
+void MainWindow::buildWatchMenu()
+{
+    QMenu *watch = menuBar()->addMenu(tr("&Watch"));
+    watch->addActions({m_watches->newWatchAction(), m_watchBucketAction, m_watchKeyAction});
+    watch->addSeparator();
+    watch->addActions({m_watches->pauseAction(), m_watches->clearAction(), m_watches->followAction(),
+                       m_watches->exportAction(), m_watches->closeAction()});
+    // Help stays the last menu.
+    const QList<QAction *> menus = menuBar()->actions();
+    if (menus.size() > 1 && menus.last() == watch->menuAction())
+        menuBar()->insertAction(menus[menus.size() - 2], watch->menuAction());
+}
+
+void MainWindow::showHistory()
+{
+    m_historyDock->show();
+    m_historyDock->raise();
+    m_history->setKey(m_value->key());
+    m_history->setFocus();
+}
+
+void MainWindow::watchCurrent(bool keyOnly)
+{
+    if (!m_bucket || (keyOnly && m_value->key().isEmpty())) {
+        statusBar()->showMessage(keyOnly ? tr("Open a key to watch it") : tr("Select a bucket to watch it"), kMessageMs);
+        return;
+    }
+    m_watches->addWatch(m_bucket->name(), keyOnly ? QStringList{m_value->key()} : QStringList{});
+}
+
+QStringList MainWindow::bucketNames() const
+{
+    QStringList names;
+    const BucketListModel *model = m_buckets->model();
+    for (int row = 0; row < model->rowCount(); ++row)
+        names.append(model->index(row, 0).data(BucketListModel::BucketNameRole).toString());
+    return names;
+}
+
+void MainWindow::openFeedRevision(const QString &bucket, const QString &key, quint64 revision)
+{
+    if (!m_bucket || m_bucket->name() != bucket) {
+        m_buckets->selectBucket(bucket);
+        if (!m_bucket || m_bucket->name() != bucket)
+            return; // the user kept unsaved changes, or the bucket is gone
+    }
+    if (key != m_value->key() && !m_value->maybeDiscard())
+        return;
+    // The editor first: selecting the key in the list then finds it open and does not load the newest.
+    m_value->openRevision(key, revision);
+    m_keys->selectKey(key);
+    m_historyDock->show();
+    m_historyDock->raise();
+    m_history->setKey(key);
+    m_history->selectRevision(revision);
+}
+
+void MainWindow::transferBucket(bool import)
+{
+    if (!m_bucket) {
+        statusBar()->showMessage(tr("Select a bucket first"), kMessageMs);
+        return;
+    }
+    if (import && m_session && m_session->isReadOnly()) {
+        statusBar()->showMessage(tr("This connection is read-only: nothing can be imported"), kMessageMs);
+        return;
+    }
+    const QString key = m_keys->currentKey();
+    TransferDialog dialog(import ? TransferDialog::Mode::Import : TransferDialog::Mode::Export, m_bucket,
+                          key.isEmpty() ? QStringList() : QStringList{key}, this);
+    dialog.exec();
 }

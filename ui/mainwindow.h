@@ -6,11 +6,13 @@
 #include <QtWidgets/QMainWindow>
 
 class BucketPanel;
+class HistoryPanel;
 class KeyPanel;
 class KvBucket;
 class LocalServer;
 class ProfileStore;
 class QComboBox;
+class QDockWidget;
 class QFrame;
 class QLabel;
 class QPushButton;
@@ -19,6 +21,7 @@ class QStackedWidget;
 class SecretStore;
 class Session;
 class ValuePanel;
+class WatchPanel;
 
 // The window: a connection bar (profile, state, read-only badge, colour tag), buckets | keys | value,
 // menus with a shortcut for every action, and the status bar. It wires the panels together and owns the
@@ -47,6 +50,8 @@ public:
     BucketPanel *bucketPanel() const { return m_buckets; }
     KeyPanel *keyPanel() const { return m_keys; }
     ValuePanel *valuePanel() const { return m_value; }
+    HistoryPanel *historyPanel() const { return m_history; }
+    WatchPanel *watchPanel() const { return m_watches; }
     LocalServer *localServer() const { return m_localServer; }
     ProfileStore *profileStore() const { return m_profiles; }
     SecretStore *secretStore() const { return m_secrets; }
@@ -68,6 +73,14 @@ private:
     void showAbout();
     void restoreLayout();
     void saveLayout() const;
+    // History and watch docks (historypanel, watchpanel), bucket export/import.
+    void buildDocks();
+    void buildWatchMenu();
+    void showHistory();
+    void watchCurrent(bool keyOnly);
+    void openFeedRevision(const QString &bucket, const QString &key, quint64 revision);
+    void transferBucket(bool import);
+    QStringList bucketNames() const;
 
     ProfileStore *m_profiles = nullptr;
     SecretStore *m_secrets = nullptr;
@@ -81,6 +94,15 @@ private:
     BucketPanel *m_buckets = nullptr;
     KeyPanel *m_keys = nullptr;
     ValuePanel *m_value = nullptr;
+    HistoryPanel *m_history = nullptr;
+    WatchPanel *m_watches = nullptr;
+    QDockWidget *m_historyDock = nullptr;
+    QDockWidget *m_watchDock = nullptr;
+    QAction *m_historyAction = nullptr;
+    QAction *m_watchBucketAction = nullptr;
+    QAction *m_watchKeyAction = nullptr;
+    QAction *m_exportAction = nullptr;
+    QAction *m_importAction = nullptr;
     QFrame *m_connectionBar = nullptr;
     QComboBox *m_profileChoice = nullptr;
     QPushButton *m_connectButton = nullptr;

@@ -223,6 +223,48 @@ void ValuePanel::openKey(const QString &key)
     updateActions();
 }
 
+void ValuePanel::openRevision(const QString &key, quint64 revision)
+{
+    if (!m_bucket || key.isEmpty() || revision == 0) {
+        openKey(key);
+        return;
+    }
+    m_key = key;
+    m_loading = true;
+    m_title->setText(tr("<b>%1</b>").arg(key.toHtmlEscaped()));
+    m_meta->setText(tr("loading revision %1…").arg(revision));
+    m_status->setMessage({});
+    KvReply *reply = m_bucket->get(key, revision);
+    connect(reply, &NatsReply::finished, this, [this, reply, key, revision] {
+        reply->deleteLater();
+        if (key != m_key)
+            return;
+        m_loading = false;
+        if (reply->error() != NatsError::NoError) {
+            // A marker, or a revision the bucket no longer keeps: show what the key holds now.
+            Q_EMIT message(tr("Revision %1 of %2 has no value to show (%3); showing the newest").arg(revision).arg(key, reply->errorString()));
+            reload();
+            return;
+        }
+        showEntry(reply->entry(), true);
+        const int row = m_keys ? m_keys->rowOfKey(key) : -1;
+        if (row >= 0 && m_keys->entryAt(row).revision > revision)
+            m_meta->setText(tr("%1 · an older revision: a save is checked against the newest").arg(m_meta->text()));
+    });
+    updateActions();
+}
+
+bool ValuePanel::editorValue(QByteArray *value) const
+{
+    if (m_key.isEmpty())
+        return false;
+    const QString text = m_editor->toPlainText();
+    QString error;
+    if (!ValueFormat::parse(text, m_view, value, &error))
+        *value = ValueFormat::isEditable(m_view) ? text.toUtf8() : m_entry.value; // half-typed JSON still compares
+    return true;
+}
+
 void ValuePanel::reload()
 {
     const QString key = m_key;

@@ -33,11 +33,15 @@ public:
     void setReadOnly(bool readOnly);
     // Loads key (unless it is open already); the value is fetched now, never before.
     void openKey(const QString &key);
+    // Loads one revision of key (e.g. from the watch feed); a save is checked against the newest as ever.
+    void openRevision(const QString &key, quint64 revision);
     void clear();
 
     QString key() const { return m_key; }
     quint64 openedRevision() const { return m_revision; }
     bool isModified() const;
+    // The bytes the editor holds now, saved or not (the loaded value in a read-only view); false when no key is open.
+    bool editorValue(QByteArray *value) const;
     QByteArray currentValue() const { return m_entry.value; }
     ValueFormat::View view() const { return m_view; }
     void setView(ValueFormat::View view);

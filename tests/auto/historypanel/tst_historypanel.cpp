@@ -1,0 +1,326 @@
+#include "diffview.h"
+#include "historymodel.h"
+#include "historypanel.h"
+#include "jetstreamcontext.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QTimer>
+#include <QtGui/QAction>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QTreeView>
+
+#include <functional>
+
+using namespace Qt::StringLiterals;
+
+#define WAIT_OK(expression)                                                                                  \
+    do {                                                                                                     \
+        NatsReply *waited_ = (expression);                                                                   \
+        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
+        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
+        waited_->deleteLater();                                                                              \
+    } while (false)
+
+namespace {
+
+// Runs handler on the next modal QMessageBox once it is shown (it runs its own event loop).
+void onNextMessageBox(const std::function<void(QMessageBox *)> &handler)
+{
+    auto *timer = new QTimer;
+    timer->setInterval(10);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, handler] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            timer->stop();
+            timer->deleteLater();
+            handler(box);
+        }
+    });
+    timer->start();
+}
+
+} // namespace
+
+// The history panel against a real nats-server: revisions and values, diffs (JSON normalised), compare
+// with the editor, revert and the refused revert, live updates, read-only.
+class tst_HistoryPanel final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void showsRevisionsAndTheSelectedValue();
+    void twoRevisionsShowTheirDiff();
+    void compareWithPreviousAndWithEditor();
+    void revertWritesTheOldValueAsNewRevision();
+    void revertRefusedWhenSomeoneChangedTheKey();
+    void followsLiveUpdates();
+    void readOnlyCannotRevert();
+    void pendingRevisionIsSelectedOnceLoaded();
+    void hiddenPanelStopsWatching();
+
+private:
+    KvBucket *makeBucket(int history = 10);
+    bool selectRows(const QList<int> &rows);
+    QByteArray serverValue(const QString &key, quint64 *revision = nullptr);
+
+    NatsServerProcess m_server;
+    NatsConnection *m_connection = nullptr;
+    KvContext *m_kv = nullptr;
+    KvBucket *m_bucket = nullptr;
+    HistoryPanel *m_panel = nullptr;
+    int m_counter = 0;
+};
+
+void tst_HistoryPanel::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    m_connection = new NatsConnection(this);
+    m_connection->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(m_connection->isConnected());
+    m_kv = new KvContext(new JetStreamContext(m_connection, this), this);
+}
+
+void tst_HistoryPanel::init()
+{
+    ++m_counter;
+    m_bucket = makeBucket();
+    QVERIFY(m_bucket);
+    // The writes the tests look at: three revisions of "doc" (the second only reorders and respaces the
+    // first) and one of another key in between.
+    WAIT_OK(m_bucket->put(u"doc"_s, R"({"status":"new","id":7,"tags":["a"]})"));               // rev 1
+    WAIT_OK(m_bucket->put(u"doc"_s, "{ \"id\": 7,  \"tags\": [\"a\"], \"status\": \"new\" }"));  // rev 2
+    WAIT_OK(m_bucket->put(u"other"_s, "x"));                                                    // rev 3
+    WAIT_OK(m_bucket->put(u"doc"_s, R"({"id":7,"status":"paid","tags":["a"]})"));               // rev 4
+    m_panel = new HistoryPanel;
+    m_panel->resize(1000, 400);
+    m_panel->setBucket(m_bucket, false);
+    m_panel->show();
+    m_panel->setKey(u"doc"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->model()->isLoaded(), 10000);
+}
+
+void tst_HistoryPanel::cleanup()
+{
+    delete m_panel;
+    m_panel = nullptr;
+}
+
+KvBucket *tst_HistoryPanel::makeBucket(int history)
+{
+    KvBucketConfig config;
+    config.bucket = u"hp%1"_s.arg(m_counter);
+    config.history = history;
+    KvReply *reply = m_kv->createBucket(config);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
+        return nullptr;
+    reply->deleteLater();
+    return m_kv->bucket(config.bucket, this);
+}
+
+bool tst_HistoryPanel::selectRows(const QList<int> &rows)
+{
+    QTreeView *view = m_panel->revisionView();
+    view->clearSelection();
+    for (const int row : rows) {
+        const QRect rect = view->visualRect(m_panel->model()->index(row, 0));
+        if (!rect.isValid())
+            return false;
+        QTest::mouseClick(view->viewport(), Qt::LeftButton, rows.size() > 1 ? Qt::ControlModifier : Qt::NoModifier,
+                          rect.center());
+    }
+    return m_panel->selectedRevisions().size() == rows.size();
+}
+
+QByteArray tst_HistoryPanel::serverValue(const QString &key, quint64 *revision)
+{
+    KvReply *get = m_bucket->get(key);
+    const bool ok = QTest::qWaitFor([get] { return get->isFinished(); }, 10000) && get->error() == NatsError::NoError;
+    get->deleteLater();
+    if (revision)
+        *revision = ok ? get->entry().revision : 0;
+    return ok ? get->entry().value : QByteArray("<not found>");
+}
+
+void tst_HistoryPanel::showsRevisionsAndTheSelectedValue()
+{
+    HistoryModel *model = m_panel->model();
+    QCOMPARE(model->rowCount(), 3);
+    QCOMPARE(model->entryAt(0).revision, 4u);
+    QCOMPARE(model->entryAt(2).revision, 1u);
+    // The newest is selected and shown in the JSON view, pretty-printed.
+    QCOMPARE(m_panel->selectedRevisions(), QList<quint64>{4});
+    QVERIFY(!m_panel->isShowingDiff());
+    QVERIFY2(m_panel->valueText().contains(u"\"status\": \"paid\""_s), qPrintable(m_panel->valueText()));
+    auto *viewSelector = m_panel->findChild<QComboBox *>(u"historyViewSelector"_s);
+    QCOMPARE(viewSelector->currentText(), u"JSON"_s);
+    // Another revision, in another view.
+    QVERIFY(selectRows({2}));
+    QVERIFY(m_panel->valueText().contains(u"\"status\": \"new\""_s));
+    viewSelector->setCurrentIndex(viewSelector->findText(u"Hex"_s));
+    Q_EMIT viewSelector->activated(viewSelector->currentIndex());
+    QVERIFY2(m_panel->valueText().startsWith(u"00000000  7b 22"_s), qPrintable(m_panel->valueText()));
+    QVERIFY(m_panel->findChild<QLabel *>(u"historyHeader"_s)->text().contains(u"3 revision"_s));
+}
+
+void tst_HistoryPanel::twoRevisionsShowTheirDiff()
+{
+    // Revisions 1 and 2 differ only in key order and spacing: no change once normalised.
+    QVERIFY(selectRows({1, 2}));
+    QVERIFY(m_panel->isShowingDiff());
+    QCOMPARE(m_panel->diffView()->changeCount(), 0);
+    // 2 and 4: the status changed, one line out and one in, older on the left.
+    QVERIFY(selectRows({0, 1}));
+    QCOMPARE(m_panel->diffView()->changeCount(), 2);
+    const QString unified = m_panel->diffView()->unifiedText();
+    QVERIFY2(unified.contains(u"-   \"status\": \"new\""_s) && unified.contains(u"+   \"status\": \"paid\""_s), qPrintable(unified));
+    m_panel->diffView()->setUnified(true);
+    QVERIFY(m_panel->diffView()->isUnified());
+}
+
+void tst_HistoryPanel::compareWithPreviousAndWithEditor()
+{
+    QVERIFY(selectRows({0}));
+    QVERIFY(m_panel->compareAction()->isEnabled());
+    m_panel->compareAction()->trigger();
+    QVERIFY(m_panel->isShowingDiff());
+    QCOMPARE(m_panel->diffView()->changeCount(), 2);
+
+    // No editor: nothing to compare with.
+    QVERIFY(!m_panel->compareEditorAction()->isEnabled());
+    m_panel->setEditorSource([](QByteArray *value, QString *label) {
+        *value = R"({"tags":["a","b"],"status":"paid","id":7})";
+        *label = u"Editor (unsaved)"_s;
+        return true;
+    });
+    QVERIFY(selectRows({0}));
+    QVERIFY(m_panel->compareEditorAction()->isEnabled());
+    m_panel->compareEditorAction()->trigger();
+    QVERIFY(m_panel->isShowingDiff());
+    const QString unified = m_panel->diffView()->unifiedText();
+    QCOMPARE(m_panel->diffView()->changeCount(), 3); // "a" becomes "a", (out and in), "b" is added
+    QVERIFY2(unified.contains(u"+     \"b\""_s), qPrintable(unified));
+}
+
+void tst_HistoryPanel::revertWritesTheOldValueAsNewRevision()
+{
+    QVERIFY(selectRows({0}));
+    QVERIFY(!m_panel->revertAction()->isEnabled()); // the newest already
+    QVERIFY(selectRows({2}));
+    QVERIFY(m_panel->revertAction()->isEnabled());
+    QSignalSpy reverted(m_panel, &HistoryPanel::reverted);
+    bool asked = false;
+    onNextMessageBox([&asked](QMessageBox *box) {
+        asked = box->text().contains(u"rev 1"_s);
+        box->button(QMessageBox::Yes)->click();
+    });
+    m_panel->findChild<QPushButton *>(u"historyRevert"_s)->click();
+    QVERIFY(asked);
+    QVERIFY(reverted.wait(10000));
+    QCOMPARE(reverted.first().at(1).toULongLong(), 5u);
+    quint64 revision = 0;
+    QCOMPARE(serverValue(u"doc"_s, &revision), R"({"status":"new","id":7,"tags":["a"]})"_ba);
+    QCOMPARE(revision, 5u);
+    // The panel follows: the new revision on top, selected.
+    QTRY_COMPARE(m_panel->model()->latestRevision(), 5u);
+    QTRY_COMPARE(m_panel->selectedRevisions(), QList<quint64>{5});
+    QVERIFY(m_panel->statusMessage().contains(u"saved as rev 5"_s));
+}
+
+void tst_HistoryPanel::revertRefusedWhenSomeoneChangedTheKey()
+{
+    QVERIFY(selectRows({2}));
+    // Someone else writes the key while the user is being asked: the revert, based on rev 4, must fail.
+    NatsConnection other;
+    other.connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(other.isConnected());
+    JetStreamContext otherJs(&other);
+    KvContext otherKv(&otherJs);
+    KvBucket *otherBucket = otherKv.bucket(m_bucket->name());
+    bool written = false;
+    onNextMessageBox([&](QMessageBox *box) {
+        KvReply *put = otherBucket->put(u"doc"_s, R"({"id":7,"status":"refunded"})");
+        written = QTest::qWaitFor([put] { return put->isFinished(); }, 10000) && put->error() == NatsError::NoError;
+        box->button(QMessageBox::Yes)->click();
+    });
+    m_panel->revertAction()->trigger();
+    QVERIFY(written);
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->statusMessage().startsWith(u"Not reverted"_s), 10000);
+    QVERIFY2(m_panel->statusMessage().contains(u"after rev 4"_s) && m_panel->statusMessage().contains(u"now at rev 5"_s),
+             qPrintable(m_panel->statusMessage()));
+    // Nothing was written: the other client's value stands, and no revision followed it.
+    quint64 revision = 0;
+    QCOMPARE(serverValue(u"doc"_s, &revision), R"({"id":7,"status":"refunded"})"_ba);
+    QCOMPARE(revision, 5u);
+    QTRY_COMPARE(m_panel->model()->latestRevision(), 5u);
+    QCOMPARE(m_panel->model()->rowCount(), 4);
+}
+
+void tst_HistoryPanel::followsLiveUpdates()
+{
+    QCOMPARE(m_panel->selectedRevisions(), QList<quint64>{4});
+    WAIT_OK(m_bucket->put(u"doc"_s, "plain text now"));
+    QTRY_COMPARE(m_panel->model()->latestRevision(), 5u);
+    QTRY_COMPARE(m_panel->selectedRevisions(), QList<quint64>{5});
+    QCOMPARE(m_panel->valueText(), u"plain text now"_s);
+    WAIT_OK(m_bucket->remove(u"doc"_s));
+    QTRY_COMPARE(m_panel->model()->latestRevision(), 6u);
+    QCOMPARE(m_panel->model()->entryAt(0).operation, KvEntry::Operation::Delete);
+    // Looking at an older revision, the selection stays put when a new one arrives.
+    QVERIFY(selectRows({2}));
+    WAIT_OK(m_bucket->put(u"doc"_s, "again"));
+    QTRY_COMPARE(m_panel->model()->latestRevision(), 7u);
+    QCOMPARE(m_panel->selectedRevisions(), QList<quint64>{4});
+}
+
+void tst_HistoryPanel::readOnlyCannotRevert()
+{
+    m_panel->setReadOnly(true);
+    QVERIFY(selectRows({2}));
+    QVERIFY(!m_panel->revertAction()->isEnabled());
+    m_panel->revertTo(1, 4); // even asked directly
+    quint64 revision = 0;
+    serverValue(u"doc"_s, &revision);
+    QCOMPARE(revision, 4u);
+}
+
+void tst_HistoryPanel::pendingRevisionIsSelectedOnceLoaded()
+{
+    m_panel->setKey(u"other"_s);
+    m_panel->setKey(u"doc"_s);
+    m_panel->selectRevision(2); // before the history is back
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->model()->isLoaded(), 10000);
+    QTRY_COMPARE(m_panel->selectedRevisions(), QList<quint64>{2});
+    // A revision the key no longer has (another key's): said so, newest shown.
+    m_panel->setKey(u"other"_s);
+    m_panel->selectRevision(1);
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->model()->isLoaded(), 10000);
+    QTRY_VERIFY(m_panel->statusMessage().contains(u"Revision 1 of other is no longer on the server"_s));
+    QCOMPARE(m_panel->selectedRevisions(), QList<quint64>{3});
+}
+
+void tst_HistoryPanel::hiddenPanelStopsWatching()
+{
+    m_panel->hide();
+    QVERIFY(!m_panel->model()->isLoaded());
+    QCOMPARE(m_panel->model()->rowCount(), 0);
+    WAIT_OK(m_bucket->put(u"doc"_s, "while hidden"));
+    m_panel->show();
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->model()->isLoaded(), 10000);
+    QCOMPARE(m_panel->model()->latestRevision(), 5u);
+    QCOMPARE(m_panel->key(), u"doc"_s);
+}
+
+QTEST_MAIN(tst_HistoryPanel)
+
+#include "tst_historypanel.moc"

@@ -1,0 +1,453 @@
+#include "historypanel.h"
+
+#include "diffview.h"
+#include "difftext.h"
+#include "errorlabel.h"
+#include "historymodel.h"
+#include "humanformat.h"
+#include "jsonhighlighter.h"
+#include "kvbucket.h"
+
+#include <QtGui/QAction>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QSplitter>
+#include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QToolButton>
+#include <QtWidgets/QTreeView>
+#include <QtWidgets/QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+using View = ValueFormat::View;
+
+HistoryPanel::HistoryPanel(QWidget *parent)
+    : QWidget(parent)
+    , m_model(new HistoryModel(this))
+    , m_header(new QLabel(this))
+    , m_view(new QTreeView(this))
+    , m_pages(new QStackedWidget(this))
+    , m_diff(new DiffView(this))
+    , m_status(new ErrorLabel(this))
+{
+    setObjectName(u"historyPanel"_s);
+    m_header->setObjectName(u"historyHeader"_s);
+    m_header->setWordWrap(true);
+    m_view->setObjectName(u"historyView"_s);
+    m_view->setAccessibleName(tr("Revisions"));
+    setFocusProxy(m_view);
+    m_view->setModel(m_model);
+    m_view->setRootIsDecorated(false);
+    m_view->setUniformRowHeights(true);
+    m_view->setAlternatingRowColors(true);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setAllColumnsShowFocus(true);
+    m_view->header()->setSectionResizeMode(QHeaderView::ResizeToContents); // 64 rows at most
+    m_view->header()->setStretchLastSection(false);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HistoryPanel::onSelectionChanged);
+    connect(m_model, &HistoryModel::loaded, this, &HistoryPanel::onLoaded);
+    connect(m_model, &QAbstractItemModel::rowsInserted, this, &HistoryPanel::onRevisionAdded);
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &HistoryPanel::updateHeader);
+    connect(m_model, &HistoryModel::errorOccurred, this, [this](const QString &text) {
+        m_status->setMessage(tr("The history could not be read: %1").arg(text));
+    });
+
+    m_compareAction = new QAction(tr("Compare with &Previous"), this);
+    m_compareAction->setToolTip(tr("The selected revision against the one before it"));
+    connect(m_compareAction, &QAction::triggered, this, &HistoryPanel::compareWithPrevious);
+    m_compareEditorAction = new QAction(tr("Compare with &Editor"), this);
+    m_compareEditorAction->setToolTip(tr("The selected revision against the text in the value editor, saved or not"));
+    connect(m_compareEditorAction, &QAction::triggered, this, &HistoryPanel::compareWithEditor);
+    m_revertAction = new QAction(tr("&Revert to This Revision…"), this);
+    m_revertAction->setToolTip(tr("Write this revision's value as the key's newest revision"));
+    connect(m_revertAction, &QAction::triggered, this, &HistoryPanel::revertToSelected);
+
+    m_diff->setObjectName(u"historyDiff"_s);
+    m_pages->addWidget(buildValuePage());
+    m_pages->addWidget(m_diff);
+
+    const auto button = [this](QAction *action, const QString &name) {
+        auto *b = new QToolButton(this);
+        b->setDefaultAction(action);
+        b->setObjectName(name);
+        return b;
+    };
+    auto *buttons = new QHBoxLayout;
+    buttons->setContentsMargins(0, 0, 0, 0);
+    buttons->addWidget(button(m_compareAction, u"historyCompare"_s));
+    buttons->addWidget(button(m_compareEditorAction, u"historyCompareEditor"_s));
+    buttons->addStretch(1);
+    m_revertButton = new QPushButton(this);
+    m_revertButton->setObjectName(u"historyRevert"_s);
+    m_revertButton->setText(tr("Revert to This…"));
+    connect(m_revertButton, &QPushButton::clicked, m_revertAction, &QAction::trigger);
+    buttons->addWidget(m_revertButton);
+
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(m_header);
+    leftLayout->addWidget(m_view, 1);
+    leftLayout->addLayout(buttons);
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    splitter->setObjectName(u"historySplitter"_s);
+    splitter->addWidget(left);
+    splitter->addWidget(m_pages);
+    splitter->setStretchFactor(0, 2);
+    splitter->setStretchFactor(1, 5);
+    splitter->setSizes({380, 900});
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->addWidget(splitter, 1);
+    layout->addWidget(m_status);
+    updateHeader();
+    updateActions();
+}
+
+QWidget *HistoryPanel::buildValuePage()
+{
+    auto *page = new QWidget(this);
+    m_valueMeta = new QLabel(page);
+    m_valueMeta->setObjectName(u"historyValueMeta"_s);
+    m_viewSelector = new QComboBox(page);
+    m_viewSelector->setObjectName(u"historyViewSelector"_s);
+    m_viewSelector->setAccessibleName(tr("Value view"));
+    for (const View view : {View::Text, View::Json, View::Hex, View::Base64, View::Cbor})
+        m_viewSelector->addItem(ValueFormat::viewName(view), int(view));
+    connect(m_viewSelector, &QComboBox::activated, this, [this](int index) {
+        m_viewMode = View(m_viewSelector->itemData(index).toInt());
+        renderValue();
+    });
+    m_value = new QPlainTextEdit(page);
+    m_value->setObjectName(u"historyValue"_s);
+    m_value->setAccessibleName(tr("Value of the selected revision"));
+    m_value->setReadOnly(true);
+    QFont mono(u"monospace"_s);
+    mono.setStyleHint(QFont::Monospace);
+    m_value->setFont(mono);
+    m_highlighter = new JsonHighlighter(nullptr);
+    m_highlighter->setParent(this);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(m_valueMeta, 1);
+    top->addWidget(new QLabel(tr("View:"), page));
+    top->addWidget(m_viewSelector);
+    auto *layout = new QVBoxLayout(page);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addLayout(top);
+    layout->addWidget(m_value, 1);
+    return page;
+}
+
+void HistoryPanel::setBucket(KvBucket *bucket, bool readOnly)
+{
+    m_bucket = bucket;
+    m_readOnly = readOnly;
+    m_key.clear();
+    m_model->clear();
+    m_shown = {};
+    m_value->clear();
+    m_valueMeta->clear();
+    m_status->setMessage({});
+    updateHeader();
+    updateActions();
+}
+
+void HistoryPanel::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    updateActions();
+}
+
+void HistoryPanel::setKey(const QString &key)
+{
+    if (key == m_key && (m_model->isLoaded() || m_model->isLoading() || !isVisible()))
+        return;
+    m_key = key;
+    m_pendingRevision = 0;
+    m_followLatest = true;
+    m_shown = {};
+    m_value->clear();
+    m_valueMeta->clear();
+    m_status->setMessage({});
+    m_pages->setCurrentIndex(0);
+    if (isVisible())
+        load();
+    else
+        m_model->clear();
+    updateHeader();
+    updateActions();
+}
+
+void HistoryPanel::load()
+{
+    if (m_key.isEmpty() || !m_bucket) {
+        m_model->clear();
+        return;
+    }
+    m_model->load(m_bucket, m_key);
+    updateHeader();
+}
+
+void HistoryPanel::showEvent(QShowEvent *event)
+{
+    QWidget::showEvent(event);
+    if (!m_key.isEmpty() && (m_model->key() != m_key || (!m_model->isLoaded() && !m_model->isLoading())))
+        load();
+}
+
+void HistoryPanel::hideEvent(QHideEvent *event)
+{
+    QWidget::hideEvent(event);
+    // Hidden (its dock closed or behind another tab) it stops watching; shown again it reloads.
+    m_model->clear();
+}
+
+void HistoryPanel::selectRevision(quint64 revision)
+{
+    const int row = m_model->rowOfRevision(revision);
+    if (row < 0) {
+        m_pendingRevision = revision; // selected once loaded
+        return;
+    }
+    m_pendingRevision = 0;
+    m_followLatest = row == 0;
+    m_view->selectionModel()->select(m_model->index(row, 0),
+                                     QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    m_view->setCurrentIndex(m_model->index(row, 0));
+    m_view->scrollTo(m_model->index(row, 0));
+}
+
+void HistoryPanel::onLoaded()
+{
+    updateHeader();
+    if (m_pendingRevision > 0 && m_model->rowOfRevision(m_pendingRevision) >= 0) {
+        selectRevision(m_pendingRevision);
+    } else if (m_pendingRevision > 0) {
+        m_status->setMessage(tr("Revision %1 of %2 is no longer on the server; the bucket keeps %n revision(s) per key.",
+                                nullptr, m_model->historyLimit())
+                                 .arg(m_pendingRevision)
+                                 .arg(m_key));
+        m_pendingRevision = 0;
+        if (m_model->rowCount() > 0)
+            selectRevision(m_model->latestRevision());
+    } else if (m_model->rowCount() > 0) {
+        selectRevision(m_model->latestRevision());
+    }
+}
+
+void HistoryPanel::onRevisionAdded()
+{
+    updateHeader();
+    if (!m_model->isLoaded())
+        return;
+    if (m_pendingRevision > 0 && m_model->rowOfRevision(m_pendingRevision) >= 0)
+        selectRevision(m_pendingRevision); // (the one a revert just wrote)
+    else if (m_followLatest && selectedRevisions().size() <= 1)
+        selectRevision(m_model->latestRevision()); // following the newest: the selection moves up with it
+    updateActions();
+}
+
+QList<quint64> HistoryPanel::selectedRevisions() const
+{
+    QList<int> rows;
+    const QModelIndexList selected = m_view->selectionModel()->selectedRows();
+    for (const QModelIndex &index : selected)
+        rows.append(index.row());
+    std::sort(rows.begin(), rows.end());
+    QList<quint64> revisions;
+    for (const int row : std::as_const(rows))
+        revisions.append(m_model->entryAt(row).revision);
+    return revisions;
+}
+
+KvEntry HistoryPanel::selectedEntry() const
+{
+    const QList<quint64> revisions = selectedRevisions();
+    return revisions.size() == 1 ? m_model->entryAt(m_model->rowOfRevision(revisions.first())) : KvEntry();
+}
+
+void HistoryPanel::onSelectionChanged()
+{
+    const QList<quint64> revisions = selectedRevisions();
+    m_followLatest = revisions.size() == 1 && revisions.first() == m_model->latestRevision();
+    if (revisions.size() == 1) {
+        showRevision(m_model->entryAt(m_model->rowOfRevision(revisions.first())));
+    } else if (revisions.size() == 2) {
+        // Older on the left, newer on the right, as a change reads.
+        const KvEntry newer = m_model->entryAt(m_model->rowOfRevision(revisions[0]));
+        const KvEntry older = m_model->entryAt(m_model->rowOfRevision(revisions[1]));
+        showDiff(tr("%1 · %2").arg(HumanFormat::revision(older.revision), HumanFormat::localTime(older.created)), older.value,
+                 tr("%1 · %2").arg(HumanFormat::revision(newer.revision), HumanFormat::localTime(newer.created)), newer.value);
+    }
+    updateActions();
+}
+
+void HistoryPanel::showRevision(const KvEntry &entry)
+{
+    m_shown = entry;
+    m_pages->setCurrentIndex(0);
+    QString meta = tr("%1 · %2 · %3").arg(HumanFormat::revision(entry.revision), KvEntry::operationName(entry.operation),
+                                          HumanFormat::localTime(entry.created));
+    if (entry.isDeleted())
+        meta = tr("%1 — the key was %2 here: no value").arg(meta, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"));
+    else
+        meta = tr("%1 · %2").arg(meta, HumanFormat::size(entry.value.size()));
+    if (entry.revision == m_model->latestRevision())
+        meta = tr("%1 · newest").arg(meta);
+    m_valueMeta->setText(meta);
+    m_valueMeta->setToolTip(HumanFormat::utcTime(entry.created));
+    m_viewMode = ValueFormat::detect(entry.value);
+    renderValue();
+}
+
+void HistoryPanel::renderValue()
+{
+    QString text;
+    QString error;
+    if (!ValueFormat::render(m_shown.value, m_viewMode, &text, &error)) {
+        m_status->setMessage(error);
+        m_renderError = true;
+        m_viewMode = ValueFormat::detect(m_shown.value);
+        ValueFormat::render(m_shown.value, m_viewMode, &text, &error);
+    } else if (std::exchange(m_renderError, false)) {
+        m_status->setMessage({}); // only our own complaint: other messages stay
+    }
+    m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(m_viewMode)));
+    m_highlighter->setDocument(m_viewMode == View::Json ? m_value->document() : nullptr);
+    m_value->setPlainText(text);
+}
+
+void HistoryPanel::showDiff(const QString &leftTitle, const QByteArray &leftValue, const QString &rightTitle,
+                            const QByteArray &rightValue)
+{
+    m_diff->setTexts(leftTitle, DiffText::forValue(leftValue), rightTitle, DiffText::forValue(rightValue));
+    m_pages->setCurrentWidget(m_diff);
+}
+
+bool HistoryPanel::isShowingDiff() const
+{
+    return m_pages->currentWidget() == m_diff;
+}
+
+QString HistoryPanel::valueText() const
+{
+    return m_value->toPlainText();
+}
+
+QString HistoryPanel::statusMessage() const
+{
+    return m_status->message();
+}
+
+void HistoryPanel::compareWithPrevious()
+{
+    const KvEntry entry = selectedEntry();
+    const int row = m_model->rowOfRevision(entry.revision);
+    if (row < 0 || row + 1 >= m_model->rowCount())
+        return;
+    const KvEntry previous = m_model->entryAt(row + 1);
+    showDiff(HumanFormat::revision(previous.revision), previous.value, HumanFormat::revision(entry.revision), entry.value);
+}
+
+void HistoryPanel::compareWithEditor()
+{
+    const KvEntry entry = selectedEntry();
+    QByteArray mine;
+    QString label;
+    if (entry.revision == 0 || !m_editorSource || !m_editorSource(&mine, &label))
+        return;
+    showDiff(HumanFormat::revision(entry.revision), entry.value, label, mine);
+}
+
+void HistoryPanel::revertToSelected()
+{
+    const KvEntry entry = selectedEntry();
+    if (entry.revision == 0 || entry.isDeleted() || m_readOnly)
+        return;
+    // The guard is the newest revision the user sees now, taken before asking: a change that arrives while
+    // the question is open makes the write fail rather than overwrite it.
+    const quint64 latest = m_model->latestRevision();
+    const auto answer = QMessageBox::question(
+        this, tr("Revert Key"),
+        tr("Write the value of %1 as the newest revision of \"%2\"? The current value (%3) stays in the history.")
+            .arg(HumanFormat::revision(entry.revision), m_key, HumanFormat::revision(latest)),
+        QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
+    if (answer == QMessageBox::Yes)
+        revertTo(entry.revision, latest);
+}
+
+void HistoryPanel::revertTo(quint64 revision, quint64 expectedLatest)
+{
+    const int row = m_model->rowOfRevision(revision);
+    if (!m_bucket || row < 0 || m_readOnly || m_busy)
+        return;
+    const KvEntry entry = m_model->entryAt(row);
+    const QString key = m_key;
+    m_busy = true;
+    updateActions();
+    KvReply *reply = m_bucket->update(key, entry.value, expectedLatest);
+    connect(reply, &NatsReply::finished, this, [this, reply, key, revision, expectedLatest] {
+        reply->deleteLater();
+        m_busy = false;
+        updateActions();
+        if (reply->error() == NatsError::WrongRevision) {
+            m_status->setMessage(tr("Not reverted: someone changed \"%1\" after %2 (it is now at %3). Nothing was "
+                                    "written; look at the newer revision and revert again if you still want to.")
+                                     .arg(key, HumanFormat::revision(expectedLatest),
+                                          HumanFormat::revision(reply->currentRevision())));
+            return;
+        }
+        if (reply->error() != NatsError::NoError) {
+            m_status->setMessage(tr("Not reverted: %1").arg(reply->errorString()));
+            return;
+        }
+        m_status->setInfo(tr("Reverted \"%1\" to the value of %2: saved as %3")
+                              .arg(key, HumanFormat::revision(revision), HumanFormat::revision(reply->revision())));
+        selectRevision(reply->revision()); // now, or as soon as the watch brings it
+        Q_EMIT message(m_status->message());
+        Q_EMIT reverted(key, reply->revision());
+    });
+}
+
+void HistoryPanel::updateHeader()
+{
+    if (m_key.isEmpty()) {
+        m_header->setText(tr("<i>Select a key to see its history</i>"));
+        return;
+    }
+    QString text = tr("<b>%1</b>").arg(m_key.toHtmlEscaped());
+    if (m_model->isLoading())
+        text += tr(" · loading…");
+    else if (m_model->isLoaded() && m_model->rowCount() == 0)
+        text += tr(" · no revisions kept");
+    else if (m_model->isLoaded())
+        text += tr(" · %n revision(s)", nullptr, m_model->rowCount());
+    if (m_model->historyLimit() > 0)
+        text += tr(" (the bucket keeps %1)").arg(m_model->historyLimit());
+    m_header->setText(text);
+}
+
+void HistoryPanel::updateActions()
+{
+    const KvEntry entry = selectedEntry();
+    const int row = m_model->rowOfRevision(entry.revision);
+    m_compareAction->setEnabled(entry.revision > 0 && row + 1 < m_model->rowCount());
+    m_compareEditorAction->setEnabled(entry.revision > 0 && bool(m_editorSource));
+    const bool canRevert = entry.revision > 0 && !entry.isDeleted() && entry.revision != m_model->latestRevision();
+    m_revertAction->setEnabled(canRevert && !m_readOnly && !m_busy && m_bucket);
+    m_revertButton->setEnabled(m_revertAction->isEnabled());
+    if (m_readOnly)
+        m_revertButton->setToolTip(tr("This connection is read-only"));
+    else if (entry.revision > 0 && entry.revision == m_model->latestRevision())
+        m_revertButton->setToolTip(tr("This is the newest revision already"));
+    else
+        m_revertButton->setToolTip(m_revertAction->toolTip());
+}

@@ -1,0 +1,116 @@
+#pragma once
+
+#include "kventry.h"
+#include "valueformat.h"
+
+#include <QtCore/QPointer>
+#include <QtWidgets/QWidget>
+
+#include <functional>
+
+class DiffView;
+class ErrorLabel;
+class HistoryModel;
+class JsonHighlighter;
+class KvBucket;
+class QAction;
+class QComboBox;
+class QLabel;
+class QPlainTextEdit;
+class QPushButton;
+class QStackedWidget;
+class QTreeView;
+
+// The history of the selected key: every kept revision (operation, time, size), live. One revision
+// selected shows its value in the editor's views; two selected show their diff (JSON compared
+// normalised), as do "Compare with Previous" and "Compare with Editor". Revert writes the chosen revision's
+// value as a new revision, guarded by the newest revision shown, so a key someone changed meanwhile is
+// never overwritten: the panel says so and writes nothing. It watches only while it is visible.
+class HistoryPanel final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    // Gives the editor's current bytes and a label for them; false when there is nothing to compare.
+    using EditorSource = std::function<bool(QByteArray *value, QString *label)>;
+
+    explicit HistoryPanel(QWidget *parent = nullptr);
+
+    void setBucket(KvBucket *bucket, bool readOnly);
+    void setReadOnly(bool readOnly);
+    void setEditorSource(const EditorSource &source) { m_editorSource = source; }
+    // Shows key's history (loaded now if the panel is visible, else when it is shown).
+    void setKey(const QString &key);
+    QString key() const { return m_key; }
+    // Selects revision once the history has it.
+    void selectRevision(quint64 revision);
+
+    HistoryModel *model() const { return m_model; }
+    QTreeView *revisionView() const { return m_view; }
+    DiffView *diffView() const { return m_diff; }
+    bool isShowingDiff() const;
+    // The revisions selected, newest first.
+    QList<quint64> selectedRevisions() const;
+    QString valueText() const;
+    QString statusMessage() const;
+
+    QAction *compareAction() const { return m_compareAction; }
+    QAction *compareEditorAction() const { return m_compareEditorAction; }
+    QAction *revertAction() const { return m_revertAction; }
+
+public Q_SLOTS:
+    void compareWithPrevious();
+    void compareWithEditor();
+    // Asks, then writes revision's value as the key's new revision (guarded by the newest one shown).
+    void revertToSelected();
+    // Without asking: for callers that already asked. expectedLatest is the revision the write is based on.
+    void revertTo(quint64 revision, quint64 expectedLatest);
+
+Q_SIGNALS:
+    void message(const QString &text);
+    void reverted(const QString &key, quint64 revision);
+
+protected:
+    void showEvent(QShowEvent *event) override;
+    void hideEvent(QHideEvent *event) override;
+
+private:
+    QWidget *buildValuePage();
+    void load();
+    void onSelectionChanged();
+    void onLoaded();
+    void onRevisionAdded();
+    void showRevision(const KvEntry &entry);
+    void renderValue();
+    void showDiff(const QString &leftTitle, const QByteArray &leftValue, const QString &rightTitle,
+                  const QByteArray &rightValue);
+    void updateActions();
+    void updateHeader();
+    KvEntry selectedEntry() const;
+
+    QPointer<KvBucket> m_bucket;
+    QString m_key;
+    EditorSource m_editorSource;
+    HistoryModel *m_model = nullptr;
+    KvEntry m_shown;
+    ValueFormat::View m_viewMode = ValueFormat::View::Text;
+    quint64 m_pendingRevision = 0;
+    bool m_readOnly = false;
+    bool m_busy = false;
+    bool m_followLatest = true;
+    bool m_renderError = false;
+
+    QLabel *m_header = nullptr;
+    QTreeView *m_view = nullptr;
+    QStackedWidget *m_pages = nullptr;
+    QLabel *m_valueMeta = nullptr;
+    QComboBox *m_viewSelector = nullptr;
+    QPlainTextEdit *m_value = nullptr;
+    JsonHighlighter *m_highlighter = nullptr;
+    DiffView *m_diff = nullptr;
+    ErrorLabel *m_status = nullptr;
+    QPushButton *m_revertButton = nullptr;
+    QAction *m_compareAction = nullptr;
+    QAction *m_compareEditorAction = nullptr;
+    QAction *m_revertAction = nullptr;
+};

@@ -1,0 +1,350 @@
+#include "transferdialog.h"
+
+#include "bucketexporter.h"
+#include "errorlabel.h"
+#include "humanformat.h"
+#include "kvbucket.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QSaveFile>
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QFormLayout>
+#include <QtWidgets/QGroupBox>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QProgressBar>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QRadioButton>
+#include <QtWidgets/QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+TransferDialog::TransferDialog(Mode mode, KvBucket *bucket, const QStringList &selectedKeys, QWidget *parent)
+    : QDialog(parent)
+    , m_mode(mode)
+    , m_bucket(bucket)
+    , m_selectedKeys(selectedKeys)
+    , m_file(new QLineEdit(this))
+    , m_progress(new QProgressBar(this))
+    , m_progressText(new QLabel(this))
+    , m_message(new ErrorLabel(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Cancel, this))
+{
+    const QString bucketName = bucket ? bucket->name() : QString();
+    const bool exporting = mode == Mode::Export;
+    setObjectName(exporting ? u"exportDialog"_s : u"importDialog"_s);
+    setWindowTitle(exporting ? tr("Export Bucket %1").arg(bucketName) : tr("Import into Bucket %1").arg(bucketName));
+
+    m_file->setObjectName(u"transferFile"_s);
+    m_file->setAccessibleName(tr("File"));
+    m_file->setPlaceholderText(exporting ? tr("where to write the NDJSON file") : tr("the NDJSON file to read"));
+    connect(m_file, &QLineEdit::textChanged, this, &TransferDialog::validate);
+    auto *browseButton = new QPushButton(tr("&Browse…"), this);
+    connect(browseButton, &QPushButton::clicked, this, &TransferDialog::browse);
+    auto *fileRow = new QHBoxLayout;
+    fileRow->addWidget(m_file, 1);
+    fileRow->addWidget(browseButton);
+
+    auto *intro = new QLabel(exporting ? tr("One JSON object per line, as <tt>kvdesk-cli export</tt> writes: key, value "
+                                            "(text, or base64 for binary values), revision, operation, created.")
+                                       : tr("One JSON object per line, as <tt>kvdesk-cli export</tt> writes. Values are "
+                                            "written byte for byte."),
+                             this);
+    intro->setWordWrap(true);
+    m_options = exporting ? buildExportOptions(int(selectedKeys.size())) : buildImportOptions();
+
+    m_progress->setObjectName(u"transferProgress"_s);
+    m_progress->hide();
+    m_progressText->setObjectName(u"transferProgressText"_s);
+    m_message->setObjectName(u"transferMessage"_s);
+    m_startButton = m_buttons->addButton(exporting ? tr("&Export") : tr("&Import"), QDialogButtonBox::AcceptRole);
+    m_startButton->setObjectName(u"transferStart"_s);
+    m_startButton->setDefault(true);
+    connect(m_startButton, &QPushButton::clicked, this, &TransferDialog::start);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &TransferDialog::reject);
+
+    auto *form = new QFormLayout;
+    form->addRow(tr("&File:"), fileRow);
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addLayout(form);
+    layout->addWidget(m_options);
+    layout->addWidget(m_progress);
+    layout->addWidget(m_progressText);
+    layout->addWidget(m_message);
+    layout->addStretch(1);
+    layout->addWidget(m_buttons);
+    resize(560, sizeHint().height());
+    validate();
+}
+
+TransferDialog::~TransferDialog()
+{
+    // Closing mid-way cancels; an unfinished export file is discarded, never left half-written.
+    if (m_exporter)
+        m_exporter->cancel();
+    if (m_importer)
+        m_importer->cancel();
+}
+
+QWidget *TransferDialog::buildExportOptions(int selectedCount)
+{
+    auto *box = new QGroupBox(tr("What"), this);
+    m_wholeBucket = new QRadioButton(tr("The &whole bucket: the newest value of every key"), box);
+    m_wholeBucket->setObjectName(u"exportWholeBucket"_s);
+    m_selected = new QRadioButton(tr("The &selected keys (%n)", nullptr, selectedCount), box);
+    m_selected->setObjectName(u"exportSelectedKeys"_s);
+    m_selected->setEnabled(selectedCount > 0);
+    m_includeDeletes = new QCheckBox(tr("Include &deleted keys (their delete and purge markers)"), box);
+    m_includeDeletes->setObjectName(u"exportIncludeDeletes"_s);
+    (selectedCount > 1 ? m_selected : m_wholeBucket)->setChecked(true);
+    connect(m_wholeBucket, &QRadioButton::toggled, m_includeDeletes, &QCheckBox::setEnabled);
+    m_includeDeletes->setEnabled(m_wholeBucket->isChecked());
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(m_wholeBucket);
+    layout->addWidget(m_includeDeletes);
+    layout->addWidget(m_selected);
+    return box;
+}
+
+QWidget *TransferDialog::buildImportOptions()
+{
+    auto *box = new QGroupBox(tr("Keys that already exist"), this);
+    m_overwrite = new QRadioButton(tr("&Overwrite: the imported value becomes their newest revision"), box);
+    m_overwrite->setObjectName(u"importOverwrite"_s);
+    m_skip = new QRadioButton(tr("S&kip them: keep their current value"), box);
+    m_skip->setObjectName(u"importSkip"_s);
+    m_stop = new QRadioButton(tr("S&top the import at the first one"), box);
+    m_stop->setObjectName(u"importStop"_s);
+    m_skip->setChecked(true); // the choice that never loses a value
+    auto *layout = new QVBoxLayout(box);
+    layout->addWidget(m_overwrite);
+    layout->addWidget(m_skip);
+    layout->addWidget(m_stop);
+    return box;
+}
+
+void TransferDialog::setFileName(const QString &path)
+{
+    m_file->setText(path);
+}
+
+QString TransferDialog::fileName() const
+{
+    return m_file->text().trimmed();
+}
+
+void TransferDialog::setSelectedKeysOnly(bool selected)
+{
+    if (m_selected && m_selected->isEnabled() && selected)
+        m_selected->setChecked(true);
+    else if (m_wholeBucket)
+        m_wholeBucket->setChecked(true);
+}
+
+void TransferDialog::setIncludeDeletes(bool include)
+{
+    if (m_includeDeletes)
+        m_includeDeletes->setChecked(include);
+}
+
+void TransferDialog::setExistingKeys(BucketImporter::ExistingKeys existing)
+{
+    if (!m_overwrite)
+        return;
+    switch (existing) {
+    case BucketImporter::ExistingKeys::Overwrite: m_overwrite->setChecked(true); break;
+    case BucketImporter::ExistingKeys::Skip: m_skip->setChecked(true); break;
+    case BucketImporter::ExistingKeys::Stop: m_stop->setChecked(true); break;
+    }
+}
+
+BucketImporter::ExistingKeys TransferDialog::existingKeys() const
+{
+    if (m_overwrite && m_overwrite->isChecked())
+        return BucketImporter::ExistingKeys::Overwrite;
+    if (m_stop && m_stop->isChecked())
+        return BucketImporter::ExistingKeys::Stop;
+    return BucketImporter::ExistingKeys::Skip;
+}
+
+void TransferDialog::browse()
+{
+    const QString filter = tr("NDJSON (*.ndjson *.jsonl *.json);;All files (*)");
+    const QString suggested = m_file->text().isEmpty() && m_bucket ? u"%1.ndjson"_s.arg(m_bucket->name()) : m_file->text();
+    const QString path = m_mode == Mode::Export ? QFileDialog::getSaveFileName(this, windowTitle(), suggested, filter)
+                                                : QFileDialog::getOpenFileName(this, windowTitle(), m_file->text(), filter);
+    if (!path.isEmpty())
+        m_file->setText(path);
+}
+
+void TransferDialog::validate()
+{
+    QString problem;
+    if (m_mode == Mode::Import && !fileName().isEmpty() && !QFile::exists(fileName()))
+        problem = tr("%1 does not exist").arg(fileName());
+    if (!isRunning())
+        m_message->setMessage(problem);
+    m_startButton->setEnabled(!isRunning() && !fileName().isEmpty() && problem.isEmpty() && m_bucket);
+}
+
+bool TransferDialog::isRunning() const
+{
+    return (m_exporter && !m_exporter->isFinished()) || (m_importer && !m_importer->isFinished());
+}
+
+QString TransferDialog::summary() const
+{
+    return m_summary;
+}
+
+void TransferDialog::start()
+{
+    if (isRunning() || !m_bucket || fileName().isEmpty())
+        return;
+    m_done = false;
+    m_summary.clear();
+    m_message->setMessage({});
+    if (m_mode == Mode::Export)
+        startExport();
+    else
+        startImport();
+}
+
+void TransferDialog::startExport()
+{
+    if (m_exporter)
+        m_exporter->deleteLater();
+    delete m_saveFile;
+    m_saveFile = new QSaveFile(fileName(), this);
+    if (!m_saveFile->open(QIODevice::WriteOnly)) {
+        m_message->setMessage(tr("Cannot write %1: %2").arg(fileName(), m_saveFile->errorString()));
+        return;
+    }
+    m_exporter = new BucketExporter(m_bucket, m_saveFile, this);
+    connect(m_exporter, &BucketExporter::progress, this, &TransferDialog::onProgress);
+    connect(m_exporter, &BucketExporter::finished, this, &TransferDialog::onExportFinished);
+    setRunning(true);
+    if (m_selected && m_selected->isChecked())
+        m_exporter->exportKeys(m_selectedKeys);
+    else
+        m_exporter->exportBucket(m_includeDeletes && m_includeDeletes->isChecked());
+}
+
+void TransferDialog::startImport()
+{
+    if (m_importer)
+        m_importer->deleteLater();
+    delete m_readFile;
+    m_readFile = new QFile(fileName(), this);
+    if (!m_readFile->open(QIODevice::ReadOnly)) {
+        m_message->setMessage(tr("Cannot read %1: %2").arg(fileName(), m_readFile->errorString()));
+        return;
+    }
+    m_importer = new BucketImporter(m_bucket, m_readFile, this);
+    connect(m_importer, &BucketImporter::progress, this, &TransferDialog::onProgress);
+    connect(m_importer, &BucketImporter::finished, this, &TransferDialog::onImportFinished);
+    setRunning(true);
+    m_importer->start(existingKeys());
+}
+
+void TransferDialog::onProgress(qint64 done, qint64 total)
+{
+    if (total > 0) {
+        // Byte counts of a large file overflow int: show per mille.
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(int(std::min<qint64>(1000, done * 1000 / total)));
+    } else {
+        m_progress->setRange(0, 0);
+    }
+    if (m_exporter)
+        m_progressText->setText(tr("%1 of %2 entries written").arg(HumanFormat::count(done), HumanFormat::count(total)));
+    else if (m_importer)
+        m_progressText->setText(tr("%1 of %2 read · %3 written · %4 skipped · %5 failed")
+                                    .arg(HumanFormat::size(done), total > 0 ? HumanFormat::size(total) : tr("?"),
+                                         HumanFormat::count(m_importer->writtenCount()),
+                                         HumanFormat::count(m_importer->skippedCount()),
+                                         HumanFormat::count(m_importer->failedCount())));
+}
+
+void TransferDialog::onExportFinished()
+{
+    const BucketExporter *exporter = m_exporter;
+    const bool ok = exporter->state() == BucketExporter::State::Finished && m_saveFile->commit();
+    if (!ok)
+        m_saveFile->cancelWriting(); // nothing half-written replaces the file
+    if (ok) {
+        m_summary = tr("Exported %1 entries to %2").arg(HumanFormat::count(exporter->writtenCount()), fileName());
+        if (exporter->skippedCount() > 0)
+            m_summary += tr("; %1 selected keys no longer exist").arg(HumanFormat::count(exporter->skippedCount()));
+        m_message->setInfo(m_summary);
+    } else {
+        const QString why = exporter->state() == BucketExporter::State::Cancelled ? tr("cancelled; no file was written")
+                                                                                   : exporter->errorString();
+        m_summary = tr("Export not done: %1").arg(why.isEmpty() ? m_saveFile->errorString() : why);
+        m_message->setMessage(m_summary);
+    }
+    setRunning(false);
+    Q_EMIT finished(ok);
+}
+
+void TransferDialog::onImportFinished()
+{
+    const BucketImporter *importer = m_importer;
+    const QString counts = tr("%1 written, %2 skipped, %3 failed")
+                               .arg(HumanFormat::count(importer->writtenCount()), HumanFormat::count(importer->skippedCount()),
+                                    HumanFormat::count(importer->failedCount()));
+    const bool ok = importer->state() == BucketImporter::State::Finished && importer->failedCount() == 0;
+    switch (importer->state()) {
+    case BucketImporter::State::Finished: m_summary = tr("Imported: %1").arg(counts); break;
+    case BucketImporter::State::Cancelled: m_summary = tr("Import cancelled: %1 before it stopped").arg(counts); break;
+    default: m_summary = tr("Import stopped: %1. %2").arg(importer->errorString(), counts); break;
+    }
+    if (!importer->problems().isEmpty())
+        m_summary += u"\n"_s + importer->problems().mid(0, 5).join(u'\n');
+    if (ok)
+        m_message->setInfo(m_summary);
+    else
+        m_message->setMessage(m_summary);
+    m_readFile->close();
+    setRunning(false);
+    Q_EMIT finished(ok);
+}
+
+void TransferDialog::setRunning(bool running)
+{
+    m_done = !running;
+    m_options->setEnabled(!running);
+    m_file->setEnabled(!running);
+    m_progress->setVisible(running || m_progress->isVisible());
+    if (running) {
+        m_progress->setRange(0, 0);
+        m_progressText->setText(tr("Starting…"));
+    } else {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(1000);
+    }
+    m_buttons->button(QDialogButtonBox::Cancel)->setText(running ? tr("&Cancel") : tr("&Close"));
+    validate();
+}
+
+void TransferDialog::cancel()
+{
+    if (m_exporter && !m_exporter->isFinished())
+        m_exporter->cancel();
+    if (m_importer && !m_importer->isFinished())
+        m_importer->cancel();
+}
+
+void TransferDialog::reject()
+{
+    // Cancel while running stops the job and keeps the dialog open to show what happened.
+    if (isRunning()) {
+        cancel();
+        return;
+    }
+    QDialog::reject();
+}

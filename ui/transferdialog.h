@@ -1,0 +1,94 @@
+#pragma once
+
+#include "bucketexporter.h"
+#include "bucketimporter.h"
+
+#include <QtCore/QPointer>
+#include <QtWidgets/QDialog>
+
+class ErrorLabel;
+class KvBucket;
+class QCheckBox;
+class QDialogButtonBox;
+class QFile;
+class QLabel;
+class QLineEdit;
+class QProgressBar;
+class QPushButton;
+class QRadioButton;
+class QSaveFile;
+
+// Exports a bucket (or the selected keys) to an NDJSON file, or imports one into it, in the format of
+// `kvdesk-cli export`: a file, what to do with keys that exist, then progress with a Cancel that stops
+// at once (an export leaves no half-written file behind; an import reports what it wrote).
+class TransferDialog final : public QDialog
+{
+    Q_OBJECT
+
+public:
+    enum class Mode { Export, Import };
+
+    TransferDialog(Mode mode, KvBucket *bucket, const QStringList &selectedKeys, QWidget *parent = nullptr);
+    ~TransferDialog() override;
+
+    Mode mode() const { return m_mode; }
+    void setFileName(const QString &path);
+    QString fileName() const;
+    void setSelectedKeysOnly(bool selected);
+    void setIncludeDeletes(bool include);
+    void setExistingKeys(BucketImporter::ExistingKeys existing);
+    BucketImporter::ExistingKeys existingKeys() const;
+
+    bool isRunning() const;
+    bool isDone() const { return m_done; }
+    // What happened, in words (also shown in the dialog).
+    QString summary() const;
+    BucketExporter *exporter() const { return m_exporter; }
+    BucketImporter *importer() const { return m_importer; }
+
+public Q_SLOTS:
+    void start();
+    void cancel();
+    void browse();
+
+Q_SIGNALS:
+    void finished(bool ok);
+
+protected:
+    void reject() override;
+
+private:
+    QWidget *buildExportOptions(int selectedCount);
+    QWidget *buildImportOptions();
+    void startExport();
+    void startImport();
+    void onProgress(qint64 done, qint64 total);
+    void onExportFinished();
+    void onImportFinished();
+    void setRunning(bool running);
+    void validate();
+
+    Mode m_mode;
+    QPointer<KvBucket> m_bucket;
+    QStringList m_selectedKeys;
+    QPointer<BucketExporter> m_exporter;
+    QPointer<BucketImporter> m_importer;
+    QSaveFile *m_saveFile = nullptr;
+    QFile *m_readFile = nullptr;
+    QString m_summary;
+    bool m_done = false;
+
+    QLineEdit *m_file = nullptr;
+    QRadioButton *m_wholeBucket = nullptr;
+    QRadioButton *m_selected = nullptr;
+    QCheckBox *m_includeDeletes = nullptr;
+    QRadioButton *m_overwrite = nullptr;
+    QRadioButton *m_skip = nullptr;
+    QRadioButton *m_stop = nullptr;
+    QProgressBar *m_progress = nullptr;
+    QLabel *m_progressText = nullptr;
+    ErrorLabel *m_message = nullptr;
+    QDialogButtonBox *m_buttons = nullptr;
+    QPushButton *m_startButton = nullptr;
+    QWidget *m_options = nullptr;
+};

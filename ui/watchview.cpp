@@ -1,0 +1,445 @@
+#include "watchview.h"
+
+#include "bucketexporter.h"
+#include "humanformat.h"
+#include "kvbucket.h"
+#include "ratechart.h"
+#include "watchfeedmodel.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QSaveFile>
+#include <QtCore/QSettings>
+#include <QtCore/QSortFilterProxyModel>
+#include <QtCore/QTimer>
+#include <QtWidgets/QFileDialog>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QScrollBar>
+#include <QtWidgets/QSpinBox>
+#include <QtWidgets/QToolButton>
+#include <QtWidgets/QTreeView>
+#include <QtWidgets/QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+constexpr int kStatusEveryMs = 500;
+constexpr int kFilterDelayMs = 150;
+const QString kCapSetting = u"watch/rowCap"_s;
+} // namespace
+
+WatchView::WatchView(KvBucket *bucket, const QStringList &filters, const KvWatchOptions &options, QWidget *parent)
+    : QWidget(parent)
+    , m_bucket(bucket)
+    , m_bucketName(bucket ? bucket->name() : QString())
+    , m_filters(filters.isEmpty() ? QStringList{u">"_s} : filters)
+    , m_options(options)
+    , m_model(new WatchFeedModel(this))
+    , m_proxy(new QSortFilterProxyModel(this))
+    , m_view(new QTreeView(this))
+    , m_chart(new RateChart(this))
+    , m_state(new QLabel(this))
+    , m_status(new QLabel(this))
+    , m_filterTimer(new QTimer(this))
+    , m_statusTimer(new QTimer(this))
+{
+    setObjectName(u"watchView"_s);
+    // Every revision reaches an all-keys watch that keeps markers: a jump after a resume is a real gap.
+    m_detectGaps = m_filters == QStringList{u">"_s} && !options.ignoreDeletes;
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setFilterKeyColumn(-1);
+    m_proxy->setFilterCaseSensitivity(Qt::CaseInsensitive);
+    buildView();
+
+    auto *layout = new QVBoxLayout(this);
+    layout->setContentsMargins(2, 2, 2, 2);
+    layout->setSpacing(2);
+    layout->addWidget(buildToolbar());
+    layout->addWidget(m_view, 1);
+    layout->addWidget(m_status);
+    m_status->setObjectName(u"watchStatus"_s);
+    m_status->setTextInteractionFlags(Qt::TextSelectableByMouse);
+
+    connect(m_model, &WatchFeedModel::batchApplied, this, &WatchView::onBatch);
+    connect(m_model, &WatchFeedModel::waitingCountChanged, this, &WatchView::updatePauseButton);
+    m_statusTimer->setInterval(kStatusEveryMs);
+    connect(m_statusTimer, &QTimer::timeout, this, &WatchView::refreshStatus);
+    m_statusTimer->start();
+    setRowCap(QSettings().value(kCapSetting, DefaultRowCap).toInt());
+    startWatch(bucket);
+    refreshStatus();
+}
+
+WatchView::~WatchView()
+{
+    if (m_exporter)
+        m_exporter->cancel();
+    if (KvWatcher *watcher = m_watcher.data()) {
+        watcher->disconnect(this);
+        delete watcher;
+    }
+}
+
+void WatchView::buildView()
+{
+    m_view->setObjectName(u"watchFeed"_s);
+    m_view->setAccessibleName(tr("Watch feed"));
+    m_view->setModel(m_proxy);
+    m_view->setRootIsDecorated(false);
+    m_view->setUniformRowHeights(true); // the view never measures 10,000 rows
+    m_view->setAlternatingRowColors(true);
+    m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setAllColumnsShowFocus(true);
+    QHeaderView *header = m_view->header();
+    header->setStretchLastSection(true);
+    const int digit = fontMetrics().horizontalAdvance(u'0');
+    const QList<int> widths{15 * digit, 28 * digit, 7 * digit, 10 * digit, 7 * digit, 9 * digit};
+    for (int column = 0; column < widths.size(); ++column)
+        header->resizeSection(column, widths[column]);
+    connect(m_view, &QTreeView::activated, this, &WatchView::onActivated);
+    // Scrolling up to read stops following; scrolling back to the bottom follows again.
+    QScrollBar *bar = m_view->verticalScrollBar();
+    connect(bar, &QScrollBar::actionTriggered, this, [this, bar] { setFollowing(bar->sliderPosition() >= bar->maximum()); });
+}
+
+QWidget *WatchView::buildToolbar()
+{
+    auto *bar = new QWidget(this);
+    auto *layout = new QHBoxLayout(bar);
+    layout->setContentsMargins(0, 0, 0, 0);
+    auto *titleLabel = new QLabel(u"<b>%1</b>"_s.arg(title().toHtmlEscaped()), bar);
+    titleLabel->setToolTip(description());
+    m_state->setObjectName(u"watchState"_s);
+
+    m_pause = new QToolButton(bar);
+    m_pause->setObjectName(u"watchPause"_s);
+    m_pause->setCheckable(true);
+    m_pause->setToolTip(tr("Pause the feed: updates keep arriving and wait until you resume"));
+    connect(m_pause, &QToolButton::toggled, this, &WatchView::setPaused);
+    auto *clearButton = new QToolButton(bar);
+    clearButton->setObjectName(u"watchClear"_s);
+    clearButton->setText(tr("Clear"));
+    connect(clearButton, &QToolButton::clicked, this, &WatchView::clear);
+    m_follow = new QToolButton(bar);
+    m_follow->setObjectName(u"watchFollow"_s);
+    m_follow->setText(tr("Follow"));
+    m_follow->setToolTip(tr("Keep the newest row in view"));
+    m_follow->setCheckable(true);
+    m_follow->setChecked(true);
+    connect(m_follow, &QToolButton::toggled, this, &WatchView::setFollowing);
+
+    m_cap = new QSpinBox(bar);
+    m_cap->setObjectName(u"watchRowCap"_s);
+    m_cap->setAccessibleName(tr("Rows kept"));
+    m_cap->setToolTip(tr("Rows kept in the feed; the oldest go first"));
+    m_cap->setRange(WatchFeedModel::MinRowCap, WatchFeedModel::MaxRowCap);
+    m_cap->setSingleStep(1000);
+    m_cap->setGroupSeparatorShown(true);
+    m_cap->setSuffix(tr(" rows"));
+    connect(m_cap, &QSpinBox::valueChanged, this, &WatchView::setRowCap);
+
+    m_filter = new QLineEdit(bar);
+    m_filter->setObjectName(u"watchTextFilter"_s);
+    m_filter->setAccessibleName(tr("Filter rows"));
+    m_filter->setPlaceholderText(tr("Filter rows"));
+    m_filter->setClearButtonEnabled(true);
+    m_filterTimer->setSingleShot(true);
+    m_filterTimer->setInterval(kFilterDelayMs);
+    connect(m_filter, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
+    connect(m_filterTimer, &QTimer::timeout, this, [this] { m_proxy->setFilterFixedString(m_filter->text()); });
+
+    auto *exportButton = new QToolButton(bar);
+    exportButton->setObjectName(u"watchExport"_s);
+    exportButton->setText(tr("Export"));
+    exportButton->setPopupMode(QToolButton::InstantPopup);
+    auto *menu = new QMenu(exportButton);
+    menu->addAction(tr("Export Feed as NDJSON…"), this, &WatchView::exportFeed);
+    menu->addAction(tr("Export Selected Rows as NDJSON…"), this, &WatchView::exportSelection);
+    exportButton->setMenu(menu);
+
+    layout->addWidget(titleLabel);
+    layout->addWidget(m_state);
+    layout->addStretch(1);
+    layout->addWidget(m_chart);
+    layout->addWidget(m_pause);
+    layout->addWidget(clearButton);
+    layout->addWidget(m_follow);
+    layout->addWidget(m_cap);
+    layout->addWidget(m_filter);
+    layout->addWidget(exportButton);
+    updatePauseButton();
+    return bar;
+}
+
+void WatchView::startWatch(KvBucket *bucket)
+{
+    if (!bucket)
+        return;
+    m_watcher = bucket->watch(m_filters, m_options);
+    // Straight into the model, which only queues: no widget work per message.
+    connect(m_watcher, &KvWatcher::entryReceived, m_model, qOverload<const KvEntry &>(&WatchFeedModel::appendEntry));
+    connect(m_watcher, &KvWatcher::initialValuesReceived, this, &WatchView::refreshStatus);
+    connect(m_watcher, &KvWatcher::stateChanged, this, [this] {
+        refreshStatus();
+        Q_EMIT stateChanged();
+    });
+    connect(m_watcher, &KvWatcher::recovering, this, &WatchView::onRecovering);
+    connect(m_watcher, &KvWatcher::resumed, this, [this] {
+        m_recoveryText.clear();
+        refreshStatus();
+    });
+    connect(m_watcher, &KvWatcher::errorOccurred, this, &WatchView::refreshStatus);
+}
+
+QString WatchView::title() const
+{
+    return tr("%1 › %2").arg(m_bucketName, m_filters.join(u' '));
+}
+
+QString WatchView::description() const
+{
+    QStringList options;
+    if (m_options.includeHistory)
+        options.append(tr("with history"));
+    if (m_options.updatesOnly)
+        options.append(tr("updates only"));
+    if (m_options.ignoreDeletes)
+        options.append(tr("ignoring deletes"));
+    if (m_options.metaOnly)
+        options.append(tr("metadata only"));
+    if (m_options.resumeFromRevision > 0)
+        options.append(tr("from revision %1").arg(m_options.resumeFromRevision));
+    const QString what = tr("Bucket %1, keys %2").arg(m_bucketName, m_filters.join(u", "_s));
+    return options.isEmpty() ? what : tr("%1; %2").arg(what, options.join(u", "_s));
+}
+
+void WatchView::onBatch()
+{
+    if (m_following)
+        m_view->scrollToBottom();
+}
+
+void WatchView::onRecovering(quint64 fromRevision, const QString &reason)
+{
+    m_recoveryText = tr("Reconnecting (%1); the feed resumes after rev %2").arg(reason).arg(fromRevision - 1);
+    // Only a resume in the middle of the live feed can lose revisions: the first one delivered must be
+    // fromRevision, or the server no longer has those in between.
+    if (m_detectGaps && m_watcher && m_watcher->initialValuesDone() && fromRevision > 1 && m_model->lastRevision() > 0)
+        m_model->expectRevision(fromRevision);
+    refreshStatus();
+}
+
+void WatchView::onActivated(const QModelIndex &index)
+{
+    const int row = m_proxy->mapToSource(index).row();
+    if (m_model->kindAt(row) != WatchFeedModel::RowKind::Entry)
+        return;
+    const KvEntry entry = m_model->entryAt(row);
+    if (!entry.key.isEmpty())
+        Q_EMIT openRequested(m_bucketName, entry.key, entry.revision);
+}
+
+bool WatchView::isPaused() const
+{
+    return m_model->isPaused();
+}
+
+void WatchView::setPaused(bool paused)
+{
+    m_model->setPaused(paused);
+    if (m_pause->isChecked() != paused)
+        m_pause->setChecked(paused);
+    updatePauseButton();
+    if (!paused && m_following)
+        m_view->scrollToBottom();
+    Q_EMIT stateChanged();
+}
+
+void WatchView::updatePauseButton()
+{
+    if (!m_model->isPaused()) {
+        m_pause->setText(tr("Pause"));
+        return;
+    }
+    const qsizetype waiting = m_model->waitingCount();
+    m_pause->setText(waiting > 0 ? tr("Resume (%1 waiting)").arg(HumanFormat::count(waiting)) : tr("Resume"));
+}
+
+void WatchView::setFollowing(bool follow)
+{
+    if (m_following == follow)
+        return;
+    m_following = follow;
+    if (m_follow->isChecked() != follow)
+        m_follow->setChecked(follow);
+    if (follow)
+        m_view->scrollToBottom();
+    Q_EMIT stateChanged();
+}
+
+int WatchView::rowCap() const
+{
+    return m_model->rowCap();
+}
+
+void WatchView::setRowCap(int cap)
+{
+    m_model->setRowCap(cap);
+    if (m_cap->value() != m_model->rowCap())
+        m_cap->setValue(m_model->rowCap());
+    QSettings().setValue(kCapSetting, m_model->rowCap()); // new watches start with the last cap chosen
+}
+
+QString WatchView::textFilter() const
+{
+    return m_filter->text();
+}
+
+void WatchView::setTextFilter(const QString &text)
+{
+    m_filter->setText(text);
+    m_filterTimer->stop();
+    m_proxy->setFilterFixedString(text);
+}
+
+void WatchView::clear()
+{
+    m_model->clear();
+    updatePauseButton();
+    refreshStatus();
+}
+
+QString WatchView::statusText() const
+{
+    const KvWatcher *watcher = m_watcher.data();
+    if (!watcher)
+        return tr("No watch");
+    QStringList parts;
+    switch (watcher->state()) {
+    case KvWatcher::State::Failed: return tr("The watch failed: %1").arg(watcher->errorString());
+    case KvWatcher::State::Stopped: parts.append(tr("Stopped")); break;
+    case KvWatcher::State::Recovering: parts.append(m_recoveryText.isEmpty() ? tr("Reconnecting") : m_recoveryText); break;
+    case KvWatcher::State::Starting: parts.append(tr("Starting")); break;
+    case KvWatcher::State::Watching:
+        parts.append(watcher->initialValuesDone() ? tr("Watching") : tr("Loading current values"));
+        break;
+    }
+    parts.append(tr("%1 received").arg(HumanFormat::count(qint64(m_model->receivedCount()))));
+    if (m_model->lastRevision() > 0)
+        parts.append(tr("last %1").arg(HumanFormat::revision(m_model->lastRevision())));
+    if (m_model->droppedCount() > 0)
+        parts.append(tr("%1 older rows dropped by the cap").arg(HumanFormat::count(qint64(m_model->droppedCount()))));
+    if (m_model->gapCount() > 0)
+        parts.append(tr("%n gap(s)", nullptr, m_model->gapCount()));
+    if (m_proxy->rowCount() != m_model->rowCount())
+        parts.append(tr("%1 of %2 rows match the filter").arg(HumanFormat::count(m_proxy->rowCount()), HumanFormat::count(m_model->rowCount())));
+    return parts.join(u" · "_s);
+}
+
+void WatchView::refreshStatus()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    m_chart->setCounts(m_model->rate().counts(now), m_model->rate().lastSecond(now));
+    m_status->setText(statusText());
+    const KvWatcher *watcher = m_watcher.data();
+    const KvWatcher::State state = watcher ? watcher->state() : KvWatcher::State::Stopped;
+    QString text;
+    switch (state) {
+    case KvWatcher::State::Watching: text = m_model->isPaused() ? tr("paused") : tr("live"); break;
+    case KvWatcher::State::Recovering: text = tr("reconnecting"); break;
+    case KvWatcher::State::Starting: text = tr("starting"); break;
+    case KvWatcher::State::Failed: text = tr("failed"); break;
+    case KvWatcher::State::Stopped: text = tr("stopped"); break;
+    }
+    m_state->setText(text);
+    QPalette palette = this->palette();
+    const bool dark = palette.color(QPalette::Window).lightness() < 128;
+    QColor color = palette.color(QPalette::WindowText);
+    if (state == KvWatcher::State::Watching && !m_model->isPaused())
+        color = dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
+    else if (state == KvWatcher::State::Recovering || m_model->isPaused())
+        color = dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xb2, 0x6a, 0x00);
+    else if (state == KvWatcher::State::Failed)
+        color = dark ? QColor(0xef, 0x70, 0x70) : QColor(0xc6, 0x28, 0x28);
+    palette.setColor(QPalette::WindowText, color);
+    m_state->setPalette(palette);
+}
+
+QList<KvEntry> WatchView::selectedEntries() const
+{
+    QList<int> rows;
+    const QModelIndexList selected = m_view->selectionModel()->selectedRows();
+    for (const QModelIndex &index : selected)
+        rows.append(m_proxy->mapToSource(index).row());
+    std::sort(rows.begin(), rows.end());
+    QList<KvEntry> entries;
+    for (const int row : std::as_const(rows)) {
+        if (m_model->kindAt(row) == WatchFeedModel::RowKind::Entry)
+            entries.append(m_model->entryAt(row));
+    }
+    return entries;
+}
+
+QList<KvEntry> WatchView::allEntries() const
+{
+    QList<KvEntry> entries;
+    entries.reserve(m_model->rowCount());
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        if (m_model->kindAt(row) == WatchFeedModel::RowKind::Entry)
+            entries.append(m_model->entryAt(row));
+    }
+    return entries;
+}
+
+BucketExporter *WatchView::exportRows(const QString &path, bool selectedOnly)
+{
+    if (m_exporter) {
+        Q_EMIT message(tr("An export of this feed is still running"));
+        return nullptr;
+    }
+    auto *file = new QSaveFile(path, this);
+    if (!file->open(QIODevice::WriteOnly)) {
+        Q_EMIT message(tr("Cannot write %1: %2").arg(path, file->errorString()));
+        delete file;
+        return nullptr;
+    }
+    auto *exporter = new BucketExporter(m_bucket, file, this);
+    m_exporter = exporter;
+    connect(exporter, &BucketExporter::finished, this, [this, exporter, file, path] {
+        const bool ok = exporter->state() == BucketExporter::State::Finished && file->commit();
+        if (!ok)
+            file->cancelWriting();
+        QString text = ok ? tr("Exported %n row(s) to %1", nullptr, int(exporter->writtenCount())).arg(path)
+                          : tr("Export to %1 failed: %2").arg(path, exporter->errorString());
+        if (ok && exporter->skippedCount() > 0)
+            text += tr("; %n row(s) left out: their values are no longer on the server", nullptr, int(exporter->skippedCount()));
+        Q_EMIT message(text);
+        exporter->deleteLater();
+        file->deleteLater();
+    });
+    exporter->exportEntries(selectedOnly ? selectedEntries() : allEntries());
+    return exporter;
+}
+
+void WatchView::exportFeed()
+{
+    askAndExport(false);
+}
+
+void WatchView::exportSelection()
+{
+    askAndExport(true);
+}
+
+void WatchView::askAndExport(bool selectedOnly)
+{
+    const QString suggested = u"%1-watch.ndjson"_s.arg(m_bucketName);
+    const QString path = QFileDialog::getSaveFileName(this, selectedOnly ? tr("Export Selected Rows") : tr("Export Feed"),
+                                                      suggested, tr("NDJSON (*.ndjson *.jsonl);;All files (*)"));
+    if (!path.isEmpty())
+        exportRows(path, selectedOnly);
+}

@@ -1,0 +1,112 @@
+#pragma once
+
+#include "kventry.h"
+#include "kvwatcher.h"
+
+#include <QtCore/QPointer>
+#include <QtWidgets/QWidget>
+
+class BucketExporter;
+class KvBucket;
+class QLabel;
+class QLineEdit;
+class QSaveFile;
+class QSortFilterProxyModel;
+class QSpinBox;
+class QTimer;
+class QToolButton;
+class QTreeView;
+class RateChart;
+class WatchFeedModel;
+
+// One live watch as a feed: a toolbar (state, the rate chart, pause/resume with the waiting count, clear,
+// follow the newest row, the row cap, a text filter, export) over the rows of a WatchFeedModel. The watcher
+// feeds the model directly and the model coalesces, so the view repaints once a frame whatever the rate.
+// A resume after a reconnect that finds revisions gone from the server shows a gap row.
+class WatchView final : public QWidget
+{
+    Q_OBJECT
+
+public:
+    static constexpr int DefaultRowCap = 10000;
+
+    // Watches bucket (which must outlive the view; WatchPanel parents it to the view) with filters.
+    WatchView(KvBucket *bucket, const QStringList &filters, const KvWatchOptions &options, QWidget *parent = nullptr);
+    ~WatchView() override;
+
+    QString bucketName() const { return m_bucketName; }
+    QStringList filters() const { return m_filters; }
+    KvWatchOptions options() const { return m_options; }
+    // "orders › orders.>" for the tab; the options in words for its tooltip.
+    QString title() const;
+    QString description() const;
+    bool detectsGaps() const { return m_detectGaps; }
+
+    WatchFeedModel *model() const { return m_model; }
+    QSortFilterProxyModel *proxy() const { return m_proxy; }
+    QTreeView *feedView() const { return m_view; }
+    RateChart *rateChart() const { return m_chart; }
+    KvWatcher *watcher() const { return m_watcher; }
+
+    bool isPaused() const;
+    bool isFollowing() const { return m_following; }
+    int rowCap() const;
+    QString textFilter() const;
+    QString statusText() const;
+    // Entries of the selected rows (in feed order), or of every row; gap rows are left out.
+    QList<KvEntry> selectedEntries() const;
+    QList<KvEntry> allEntries() const;
+
+    // Writes the feed (or the selected rows) to path as NDJSON. The exporter reports progress and
+    // finished(); the file is replaced only once everything is written.
+    BucketExporter *exportRows(const QString &path, bool selectedOnly);
+
+public Q_SLOTS:
+    void setPaused(bool paused);
+    void setFollowing(bool follow);
+    void setRowCap(int cap);
+    void setTextFilter(const QString &text);
+    void clear();
+    // Asks where to save, then exports.
+    void exportFeed();
+    void exportSelection();
+
+Q_SIGNALS:
+    void openRequested(const QString &bucket, const QString &key, quint64 revision);
+    void stateChanged();
+    void message(const QString &text);
+
+private:
+    QWidget *buildToolbar();
+    void buildView();
+    void startWatch(KvBucket *bucket);
+    void onBatch();
+    void onRecovering(quint64 fromRevision, const QString &reason);
+    void onActivated(const QModelIndex &index);
+    void updatePauseButton();
+    void refreshStatus();
+    void askAndExport(bool selectedOnly);
+
+    QPointer<KvBucket> m_bucket;
+    QPointer<KvWatcher> m_watcher;
+    QString m_bucketName;
+    QStringList m_filters;
+    KvWatchOptions m_options;
+    WatchFeedModel *m_model = nullptr;
+    QSortFilterProxyModel *m_proxy = nullptr;
+    QTreeView *m_view = nullptr;
+    RateChart *m_chart = nullptr;
+    QLabel *m_state = nullptr;
+    QLabel *m_status = nullptr;
+    QToolButton *m_pause = nullptr;
+    QToolButton *m_follow = nullptr;
+    QSpinBox *m_cap = nullptr;
+    QLineEdit *m_filter = nullptr;
+    QTimer *m_filterTimer = nullptr;
+    QTimer *m_statusTimer = nullptr;
+    QSaveFile *m_exportFile = nullptr;
+    QPointer<BucketExporter> m_exporter;
+    QString m_recoveryText;
+    bool m_following = true;
+    bool m_detectGaps = false;
+};
