@@ -56,6 +56,7 @@ private:
     QTreeView *makeView(const QString &name);
     void configureColumns(QTreeView *view, const QString &settingsKey);
     void ensureTree();
+    void setLiveSorting(bool live);
 
     QPointer<KvBucket> m_bucket;
     KeyListModel *m_list = nullptr;

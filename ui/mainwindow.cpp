@@ -58,6 +58,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_statusLabel(new QLabel(this))
 {
     setObjectName(u"mainWindow"_s);
+    m_pages->setObjectName(u"pages"_s);
     setWindowTitle(tr("kvdesk"));
     m_splitter->setObjectName(u"mainSplitter"_s);
     m_splitter->addWidget(m_buckets);

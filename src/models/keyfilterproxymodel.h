@@ -27,6 +27,8 @@ protected:
     bool lessThan(const QModelIndex &left, const QModelIndex &right) const override;
 
 private:
+    void refilter();
+
     QString m_text;
     bool m_showDeleted = false;
 };

@@ -60,6 +60,9 @@ public:
 
     int rowOfKey(const QString &key) const { return m_rowByKey.value(key, -1); }
     QString keyAt(int row) const;
+    // Fast paths for the proxy's filter and sort, valid for 0 <= row < rowCount().
+    const QString &keyRef(int row) const { return m_rows[size_t(row)].key; }
+    bool isDeletedAt(int row) const { return m_rows[size_t(row)].operation != KvEntry::Operation::Put; }
     // The row's metadata as an entry (no value).
     KvEntry entryAt(int row) const;
 

@@ -6,6 +6,37 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+constexpr size_t kFewChildren = 8;
+}
+
+KeyTreeModel::Node *KeyTreeModel::Node::findChild(const QString &childName) const
+{
+    if (many)
+        return many->value(childName);
+    for (Node *child : few) {
+        if (child->name == childName)
+            return child;
+    }
+    return nullptr;
+}
+
+void KeyTreeModel::Node::indexChild(Node *child)
+{
+    if (!many && few.size() < kFewChildren) {
+        few.push_back(child);
+        return;
+    }
+    if (!many) {
+        many = std::make_unique<QHash<QString, Node *>>();
+        for (Node *known : few)
+            many->insert(known->name, known);
+        few.clear();
+        few.shrink_to_fit();
+    }
+    many->insert(child->name, child);
+}
+
 KeyTreeModel::KeyTreeModel(KeyListModel *source, QObject *parent)
     : QAbstractItemModel(parent)
     , m_source(source)
@@ -103,7 +134,7 @@ QModelIndex KeyTreeModel::indexForPath(const QString &path) const
 {
     const Node *node = &m_root;
     for (const QString &token : path.split(u'.')) {
-        node = node->childByName.value(token);
+        node = node->findChild(token);
         if (!node)
             return {};
     }
@@ -119,7 +150,9 @@ void KeyTreeModel::rebuild()
 {
     beginResetModel();
     m_root.children.clear();
-    m_root.childByName.clear();
+    m_root.few.clear();
+    m_root.many.reset();
+    m_names.clear();
     m_root.liveCount = 0;
     m_leafBySourceRow.clear();
     m_liveBySourceRow.clear();
@@ -131,13 +164,13 @@ void KeyTreeModel::rebuild()
 KeyTreeModel::Node *KeyTreeModel::childFor(Node *parent, const QString &name, PendingInserts *pending,
                                            QSet<const Node *> *fresh)
 {
-    if (Node *existing = parent->childByName.value(name))
+    if (Node *existing = parent->findChild(name))
         return existing;
     auto node = std::make_unique<Node>();
-    node->name = name;
+    node->name = *m_names.insert(name);
     node->parent = parent;
     Node *raw = node.get();
-    parent->childByName.insert(name, raw);
+    parent->indexChild(raw);
     fresh->insert(raw);
     // Under a node already in the model the new child waits for one grouped insert; under a node that
     // is itself new in this batch it simply comes along when that node is inserted.

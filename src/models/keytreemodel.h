@@ -47,7 +47,12 @@ private:
         QString name;
         Node *parent = nullptr;
         std::vector<std::unique_ptr<Node>> children;
-        QHash<QString, Node *> childByName;
+        // Children by name, pending inserts included: a short list for the many small folders and
+        // leaves, a hash only for folders with many children (a hash per node cost ~1 KiB per key).
+        std::vector<Node *> few;
+        std::unique_ptr<QHash<QString, Node *>> many;
+        Node *findChild(const QString &childName) const;
+        void indexChild(Node *child);
         int row = 0;         // position among the parent's children
         int sourceRow = -1;  // the key's row in the list model, -1 for pure folders
         int liveCount = 0;   // live (not deleted) keys at and below
@@ -65,6 +70,7 @@ private:
     QString pathOf(const Node *node) const;
 
     QPointer<KeyListModel> m_source;
+    QSet<QString> m_names; // one shared copy of each token ("status" under 100,000 orders)
     Node m_root;
     std::vector<Node *> m_leafBySourceRow;
     std::vector<bool> m_liveBySourceRow;

@@ -169,7 +169,7 @@ void tst_MainWindow::firstStartOffersLocalServer()
     m_window = new MainWindow;
     m_window->show();
     m_window->start({});
-    auto *pages = m_window->findChild<QStackedWidget *>();
+    auto *pages = child<QStackedWidget>(m_window, u"pages"_s);
     QVERIFY(pages);
     QCOMPARE(pages->currentWidget()->objectName(), u"welcomePage"_s);
 
