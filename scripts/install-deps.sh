@@ -6,17 +6,18 @@ set -euo pipefail
 what=${1:-app}
 
 # Build: compiler, CMake, Qt 6.4 (Core, Network, Gui, Widgets, Test), QtKeychain, OpenSSL's libcrypto.
-packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-qpa-plugins qtkeychain-qt6-dev libssl-dev libdtl-dev
-          # Run: the NATS server the app starts locally.
-          nats-server)
+packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-qpa-plugins qtkeychain-qt6-dev libssl-dev
+          # Run: the NATS server the app starts locally, and libsecret, which QtKeychain loads to reach
+          # the desktop's Secret Service.
+          nats-server libsecret-1-0)
 if [[ $what == test ]]; then
     packages+=(
         # A real Secret Service for the keychain tests, and openssl to make test certificates.
         dbus dbus-daemon gnome-keyring openssl
         # Official clients, for interoperability tests only (never linked into kvdesk).
         libnats-dev golang-go golang-github-nats-io-go-nats-dev
-        # Screenshots of the real window under Xvfb.
-        xvfb xdotool imagemagick)
+        # Screenshots of the real window under Xvfb (xvfb-run needs xauth).
+        xvfb xauth)
 fi
 
 missing=()
