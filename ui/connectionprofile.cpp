@@ -42,6 +42,9 @@ NatsConnectOptions ConnectionProfile::toConnectOptions(const QString &secret) co
     options.name = u"kvdesk"_s;
     // A desktop window keeps trying for as long as it is open; the status bar says so.
     options.maxReconnectAttempts = -1;
+    // More patience than the library's 2 s for the first handshake: a busy laptop or a TLS server
+    // across the world should not read as "server down".
+    options.connectTimeoutMs = 5000;
     switch (authKind) {
     case AuthKind::None: break;
     case AuthKind::UserPassword:
