@@ -27,43 +27,6 @@ constexpr int kMaxReconnectWaitFactor = 4; // backoff: the wait doubles per fail
 
 const char *const kLang = "qt";
 
-NatsError::Code codeForServerError(const QByteArray &lowerText)
-{
-    struct Mapping
-    {
-        const char *prefix;
-        NatsError::Code code;
-    };
-    static const Mapping mappings[] = {
-        {"authorization violation", NatsError::AuthorizationViolation},
-        {"user authentication expired", NatsError::AuthenticationExpired},
-        {"user authentication revoked", NatsError::AuthorizationViolation},
-        {"account authentication expired", NatsError::AuthenticationExpired},
-        {"authentication timeout", NatsError::AuthorizationViolation},
-        {"permissions violation", NatsError::PermissionsViolation},
-        {"maximum payload violation", NatsError::MaxPayloadViolation},
-        {"maximum control line exceeded", NatsError::MaxControlLineExceeded},
-        {"maximum connections exceeded", NatsError::MaxConnectionsExceeded},
-        {"maximum account active connections exceeded", NatsError::MaxConnectionsExceeded},
-        {"maximum subscriptions exceeded", NatsError::MaxSubscriptionsExceeded},
-        {"stale connection", NatsError::StaleConnection},
-        {"slow consumer", NatsError::SlowConsumer},
-        {"secure connection - tls required", NatsError::SecureConnectionRequired},
-        {"invalid subject", NatsError::InvalidSubjectRejected},
-        {"invalid publish subject", NatsError::InvalidSubjectRejected},
-    };
-    for (const Mapping &mapping : mappings) {
-        if (lowerText.startsWith(mapping.prefix))
-            return mapping.code;
-    }
-    return NatsError::ServerError;
-}
-
-bool isAuthError(NatsError::Code code)
-{
-    return code == NatsError::AuthorizationViolation || code == NatsError::AuthenticationExpired;
-}
-
 // Errors after which the server keeps the connection open.
 bool keepsConnectionOpen(NatsError::Code code)
 {
@@ -649,7 +612,7 @@ void NatsConnection::attemptFailed(const NatsError &error)
     ++server.failedAttempts;
     bool dropServer = m_options.maxReconnectAttempts >= 0 && server.failedAttempts > m_options.maxReconnectAttempts;
     // The same authentication error twice from one server: it will not change its mind.
-    if (isAuthError(error.code())) {
+    if (NatsError::isAuthenticationError(error.code())) {
         if (server.lastAuthError.code() == error.code())
             dropServer = true;
         server.lastAuthError = error;
@@ -668,7 +631,7 @@ void NatsConnection::attemptFailed(const NatsError &error)
         scheduleNextAttempt();
         return;
     }
-    if (isAuthError(error.code()))
+    if (NatsError::isAuthenticationError(error.code()))
         Q_EMIT errorOccurred(error.code());
     if (dropServer) {
         m_pool.removeAt(m_serverIndex);
@@ -1010,10 +973,10 @@ void NatsConnection::handleMessage(const NatsProtocolParser::Op &op)
 
 void NatsConnection::handleServerError(const QByteArray &text)
 {
-    const NatsError::Code code = codeForServerError(text.toLower());
+    const NatsError::Code code = NatsError::fromServerText(text);
     // Name the server: with a pool, "Authorization Violation" alone does not say who refused.
     const QString server = currentServer().toDisplayString(QUrl::RemoveUserInfo);
-    const NatsError error(code, isAuthError(code)
+    const NatsError error(code, NatsError::isAuthenticationError(code)
                                     ? tr("%1 refused the credentials: %2").arg(server, QString::fromUtf8(text))
                                     : tr("server error from %1: %2").arg(server, QString::fromUtf8(text)));
     qCWarning(lcNatsConnection).noquote() << "-ERR" << text;

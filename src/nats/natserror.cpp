@@ -22,6 +22,45 @@ QString NatsError::codeName(Code code)
     return QString::fromLatin1(QMetaEnum::fromType<Code>().valueToKey(code));
 }
 
+NatsError::Code NatsError::fromServerText(const QByteArray &text)
+{
+    struct Mapping
+    {
+        const char *prefix;
+        Code code;
+    };
+    // Prefixes, because some texts go on with details ("Permissions Violation for Subscription to ...").
+    static const Mapping mappings[] = {
+        {"authorization violation", AuthorizationViolation},
+        {"user authentication expired", AuthenticationExpired},
+        {"user authentication revoked", AuthorizationViolation},
+        {"account authentication expired", AuthenticationExpired},
+        {"authentication timeout", AuthorizationViolation},
+        {"permissions violation", PermissionsViolation},
+        {"maximum payload violation", MaxPayloadViolation},
+        {"maximum control line exceeded", MaxControlLineExceeded},
+        {"maximum connections exceeded", MaxConnectionsExceeded},
+        {"maximum account active connections exceeded", MaxConnectionsExceeded},
+        {"maximum subscriptions exceeded", MaxSubscriptionsExceeded},
+        {"stale connection", StaleConnection},
+        {"slow consumer", SlowConsumer},
+        {"secure connection - tls required", SecureConnectionRequired},
+        {"invalid subject", InvalidSubjectRejected},
+        {"invalid publish subject", InvalidSubjectRejected},
+    };
+    const QByteArray lowerText = text.toLower();
+    for (const Mapping &mapping : mappings) {
+        if (lowerText.startsWith(mapping.prefix))
+            return mapping.code;
+    }
+    return ServerError;
+}
+
+bool NatsError::isAuthenticationError(Code code)
+{
+    return code == AuthorizationViolation || code == AuthenticationExpired;
+}
+
 QString NatsError::describe(Code code)
 {
     const auto tr = [](const char *text) { return QCoreApplication::translate("NatsError", text); };

@@ -98,6 +98,11 @@ public:
     static QString describe(Code code);
     // Name of the code as declared ("KeyExists"), for logs and tests.
     static QString codeName(Code code);
+    // The code for the text of a server's -ERR ("Permissions Violation for Publish to ..."), matched
+    // case-insensitively on the texts nats-server sends; ServerError for any other text.
+    static Code fromServerText(const QByteArray &text);
+    // True for the codes with which a server refuses credentials: retrying the same ones may not help.
+    static bool isAuthenticationError(Code code);
 
     bool operator==(const NatsError &other) const = default;
 

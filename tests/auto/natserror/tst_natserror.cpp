@@ -1,0 +1,77 @@
+#include "natserror.h"
+
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+// The -ERR texts are the ones nats-server sends (server/errors.go, server/client.go), as the parser
+// hands them over: without the quotes.
+class tst_NatsError final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void fromServerText_data();
+    void fromServerText();
+    void isAuthenticationError();
+    void messageFallsBackToDescription();
+};
+
+void tst_NatsError::fromServerText_data()
+{
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<NatsError::Code>("code");
+
+    QTest::newRow("authorization") << "Authorization Violation"_ba << NatsError::AuthorizationViolation;
+    QTest::newRow("case-insensitive") << "AUTHORIZATION VIOLATION"_ba << NatsError::AuthorizationViolation;
+    QTest::newRow("user expired") << "User Authentication Expired"_ba << NatsError::AuthenticationExpired;
+    QTest::newRow("user revoked") << "User Authentication Revoked"_ba << NatsError::AuthorizationViolation;
+    QTest::newRow("account expired") << "Account Authentication Expired"_ba << NatsError::AuthenticationExpired;
+    QTest::newRow("auth timeout") << "Authentication Timeout"_ba << NatsError::AuthorizationViolation;
+    QTest::newRow("permissions publish") << "Permissions Violation for Publish to \"a.b\""_ba
+                                         << NatsError::PermissionsViolation;
+    QTest::newRow("permissions subscribe") << "Permissions Violation for Subscription to \"a.>\""_ba
+                                           << NatsError::PermissionsViolation;
+    QTest::newRow("max payload") << "Maximum Payload Violation"_ba << NatsError::MaxPayloadViolation;
+    QTest::newRow("max control line") << "Maximum Control Line Exceeded"_ba << NatsError::MaxControlLineExceeded;
+    QTest::newRow("max connections") << "maximum connections exceeded"_ba << NatsError::MaxConnectionsExceeded;
+    QTest::newRow("max account connections") << "Maximum Account Active Connections Exceeded"_ba
+                                             << NatsError::MaxConnectionsExceeded;
+    QTest::newRow("max subscriptions") << "Maximum Subscriptions Exceeded"_ba << NatsError::MaxSubscriptionsExceeded;
+    QTest::newRow("stale") << "Stale Connection"_ba << NatsError::StaleConnection;
+    QTest::newRow("slow consumer") << "Slow Consumer"_ba << NatsError::SlowConsumer;
+    QTest::newRow("tls required") << "Secure Connection - TLS Required"_ba << NatsError::SecureConnectionRequired;
+    QTest::newRow("invalid subject") << "Invalid Subject"_ba << NatsError::InvalidSubjectRejected;
+    QTest::newRow("invalid publish subject") << "Invalid Publish Subject"_ba << NatsError::InvalidSubjectRejected;
+    QTest::newRow("unknown") << "Unknown Protocol Operation"_ba << NatsError::ServerError;
+    QTest::newRow("empty") << QByteArray() << NatsError::ServerError;
+    // A known text in the middle of another one is not that error.
+    QTest::newRow("prefix only") << "Not an Authorization Violation"_ba << NatsError::ServerError;
+}
+
+void tst_NatsError::fromServerText()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(NatsError::Code, code);
+    QCOMPARE(NatsError::fromServerText(text), code);
+}
+
+void tst_NatsError::isAuthenticationError()
+{
+    QVERIFY(NatsError::isAuthenticationError(NatsError::AuthorizationViolation));
+    QVERIFY(NatsError::isAuthenticationError(NatsError::AuthenticationExpired));
+    QVERIFY(!NatsError::isAuthenticationError(NatsError::PermissionsViolation));
+    QVERIFY(!NatsError::isAuthenticationError(NatsError::CredentialsError));
+    QVERIFY(!NatsError::isAuthenticationError(NatsError::NoError));
+}
+
+void tst_NatsError::messageFallsBackToDescription()
+{
+    QCOMPARE(NatsError(NatsError::Timeout, u"request on \"a\" timed out"_s).message(), u"request on \"a\" timed out"_s);
+    QCOMPARE(NatsError(NatsError::Timeout, {}).message(), NatsError::describe(NatsError::Timeout));
+    QVERIFY(NatsError().message().isEmpty());
+}
+
+QTEST_APPLESS_MAIN(tst_NatsError)
+
+#include "tst_natserror.moc"
