@@ -1,16 +1,13 @@
 #include "natsconnection.h"
 
-#include "natscredentials.h"
+#include "natsconnectrequest.h"
 #include "natslogging.h"
-#include "natsnkey.h"
 #include "natsnuid.h"
 #include "natsprotocol.h"
 #include "natsreply.h"
 #include "natssubscription.h"
 
 #include <QtCore/QFile>
-#include <QtCore/QJsonDocument>
-#include <QtCore/QJsonObject>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QTimer>
 #include <QtNetwork/QSslConfiguration>
@@ -24,8 +21,6 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kMaxReconnectWaitFactor = 4; // backoff: the wait doubles per failed attempt, up to 4x
-
-const char *const kLang = "qt";
 
 // Errors after which the server keeps the connection open.
 bool keepsConnectionOpen(NatsError::Code code)
@@ -447,114 +442,10 @@ void NatsConnection::onSocketEncrypted()
     sendConnect();
 }
 
-QByteArray NatsConnection::buildConnectJson(NatsError *error)
-{
-    const QUrl url = currentServer();
-    QJsonObject connect{
-        {"verbose"_L1, m_options.verbose},
-        {"pedantic"_L1, m_options.pedantic},
-        {"tls_required"_L1, m_tls},
-        {"name"_L1, m_options.name},
-        {"lang"_L1, QLatin1StringView(kLang)},
-        {"version"_L1, QStringLiteral(KVDESK_VERSION)},
-        {"protocol"_L1, 1},
-        {"echo"_L1, m_options.echo},
-        // Both follow INFO.headers: no_responders without headers makes the server close.
-        {"headers"_L1, m_info.headers},
-        {"no_responders"_L1, m_info.headers},
-    };
-
-    // URL userinfo wins over the options; a user without a password is a token (official clients' rule).
-    QString user = m_options.user;
-    QString password = m_options.password;
-    QString token = m_options.token;
-    if (!url.userName().isEmpty()) {
-        if (url.password().isEmpty()) {
-            token = url.userName();
-            user.clear();
-        } else {
-            user = url.userName();
-            password = url.password();
-        }
-    }
-    if (!user.isEmpty()) {
-        connect.insert("user"_L1, user);
-        connect.insert("pass"_L1, password);
-    }
-    if (!token.isEmpty())
-        connect.insert("auth_token"_L1, token);
-
-    QByteArray jwt = m_options.userJwt;
-    QByteArray seed = m_options.userSeed;
-    QString seedSource; // the file the seed came from, so a bad seed's message names it
-    QString problem;
-    if (!m_options.credentialsFile.isEmpty()) {
-        NatsCredentials creds;
-        if (!NatsCredentials::load(m_options.credentialsFile, &creds, &problem)) {
-            *error = NatsError(NatsError::CredentialsError, problem);
-            return {};
-        }
-        jwt = creds.jwt();
-        seed = creds.seed();
-        creds.clear();
-    } else if (jwt.isEmpty()) {
-        seed = m_options.nkeySeed;
-        if (!m_options.nkeySeedFile.isEmpty()) {
-            QFile file(m_options.nkeySeedFile);
-            if (!file.open(QIODevice::ReadOnly)) {
-                *error = NatsError(NatsError::CredentialsError,
-                                   tr("cannot read the NKEY seed file %1: %2").arg(m_options.nkeySeedFile, file.errorString()));
-                return {};
-            }
-            // The file may hold comments (nsc writes some); take the first line that is a seed.
-            for (const QByteArray &line : file.readAll().split('\n')) {
-                if (line.trimmed().startsWith("SU") || line.trimmed().startsWith("SA") || line.trimmed().startsWith("SO")) {
-                    seed = line.trimmed();
-                    seedSource = m_options.nkeySeedFile;
-                    break;
-                }
-            }
-            if (seed.isEmpty()) {
-                *error = NatsError(NatsError::CredentialsError,
-                                   tr("the file %1 holds no NKEY seed (a line starting with SU)").arg(m_options.nkeySeedFile));
-                return {};
-            }
-        }
-    }
-
-    if (!seed.isEmpty()) {
-        const NatsNKey key = NatsNKey::fromSeed(seed, &problem);
-        if (!key.isValid()) {
-            *error = NatsError(NatsError::CredentialsError,
-                               seedSource.isEmpty()
-                                   ? tr("the NKEY seed is not valid: %1").arg(problem)
-                                   : tr("the NKEY seed in %1 is not valid: %2").arg(seedSource, problem));
-            return {};
-        }
-        if (m_info.nonce.isEmpty()) {
-            *error = NatsError(NatsError::CredentialsError,
-                               tr("the server sent no nonce to sign; it is not set up for NKEY or JWT users"));
-            return {};
-        }
-        // Sign the nonce exactly as sent in INFO (its ASCII bytes, not decoded).
-        const QByteArray signature = key.sign(m_info.nonce).toBase64(QByteArray::Base64UrlEncoding
-                                                                       | QByteArray::OmitTrailingEquals);
-        connect.insert("sig"_L1, QString::fromLatin1(signature));
-        if (!jwt.isEmpty())
-            connect.insert("jwt"_L1, QString::fromLatin1(jwt.trimmed()));
-        else
-            connect.insert("nkey"_L1, QString::fromLatin1(key.publicKey()));
-    } else if (!jwt.isEmpty()) {
-        connect.insert("jwt"_L1, QString::fromLatin1(jwt.trimmed())); // bearer JWT: no signature needed
-    }
-    seed.fill('\0');
-    return QJsonDocument(connect).toJson(QJsonDocument::Compact);
-}
-
 void NatsConnection::sendConnect()
 {
     NatsError error;
-    const QByteArray json = buildConnectJson(&error);
+    const QByteArray json = NatsConnectRequest::build(m_options, m_info, currentServer(), m_tls, &error);
     if (error.isError()) {
         // Wrong credentials on our side will not get better by retrying: close with the reason.
         setError(error);

@@ -164,7 +164,6 @@ private:
     void setError(const NatsError &error);
     void dropSocket();
     void addImplicitServers(const QStringList &urls);
-    QByteArray buildConnectJson(NatsError *error);
 
     // the running connection
     void processOperation(const NatsProtocolParser::Op &op);
