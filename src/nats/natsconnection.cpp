@@ -6,12 +6,10 @@
 #include "natsprotocol.h"
 #include "natsreply.h"
 #include "natssubscription.h"
+#include "natstlsconfig.h"
 
-#include <QtCore/QFile>
 #include <QtCore/QRandomGenerator>
 #include <QtCore/QTimer>
-#include <QtNetwork/QSslConfiguration>
-#include <QtNetwork/QSslKey>
 #include <QtNetwork/QSslSocket>
 
 #include <algorithm>
@@ -387,43 +385,13 @@ void NatsConnection::handleInfo(const QByteArray &json)
     sendConnect();
 }
 
-bool NatsConnection::startTls()
+void NatsConnection::startTls()
 {
-    QSslConfiguration config = QSslConfiguration::defaultConfiguration();
-    config.setPeerVerifyMode(QSslSocket::VerifyPeer);
-    if (!m_options.tlsCaFile.isEmpty()) {
-        const QList<QSslCertificate> cas = QSslCertificate::fromPath(m_options.tlsCaFile);
-        if (cas.isEmpty()) {
-            attemptFailed(NatsError(NatsError::TlsError,
-                                    tr("no CA certificate could be read from %1").arg(m_options.tlsCaFile)));
-            return false;
-        }
-        config.setCaCertificates(cas);
-    }
-    if (!m_options.tlsCertFile.isEmpty()) {
-        const QList<QSslCertificate> certs = QSslCertificate::fromPath(m_options.tlsCertFile);
-        QFile keyFile(m_options.tlsKeyFile);
-        if (certs.isEmpty()) {
-            attemptFailed(NatsError(NatsError::TlsError,
-                                    tr("no client certificate could be read from %1").arg(m_options.tlsCertFile)));
-            return false;
-        }
-        if (!keyFile.open(QIODevice::ReadOnly)) {
-            attemptFailed(NatsError(NatsError::TlsError,
-                                    tr("cannot read the client key %1: %2").arg(m_options.tlsKeyFile, keyFile.errorString())));
-            return false;
-        }
-        const QByteArray pem = keyFile.readAll();
-        QSslKey key(pem, QSsl::Rsa);
-        if (key.isNull())
-            key = QSslKey(pem, QSsl::Ec);
-        if (key.isNull()) {
-            attemptFailed(NatsError(NatsError::TlsError,
-                                    tr("the client key %1 is not an RSA or EC key in PEM form").arg(m_options.tlsKeyFile)));
-            return false;
-        }
-        config.setLocalCertificate(certs.first());
-        config.setPrivateKey(key);
+    NatsError error;
+    const QSslConfiguration config = NatsTlsConfig::build(m_options, &error);
+    if (error.isError()) {
+        attemptFailed(error);
+        return;
     }
     m_socket->setSslConfiguration(config);
     // Verify the name the user gave, also for bare IPs learned from connect_urls (as nats.go does).
@@ -431,7 +399,6 @@ bool NatsConnection::startTls()
     m_socket->setPeerVerifyName(server.implicit ? m_tlsHostName : server.url.host());
     m_handshake = Handshake::WaitingTls;
     m_socket->startClientEncryption();
-    return true;
 }
 
 void NatsConnection::onSocketEncrypted()

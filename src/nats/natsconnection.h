@@ -156,7 +156,7 @@ private:
     void onSocketError();
     void onSocketReadyRead();
     void handleInfo(const QByteArray &json);
-    bool startTls();
+    void startTls();
     void sendConnect();
     void handshakeCompleted();
     void connectionLost(const NatsError &error);
