@@ -18,8 +18,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int kMaxReconnectWaitFactor = 4; // backoff: the wait doubles per failed attempt, up to 4x
-
 // Errors after which the server keeps the connection open.
 bool keepsConnectionOpen(NatsError::Code code)
 {
@@ -91,17 +89,12 @@ void NatsConnection::setOptions(const NatsConnectOptions &options)
 
 QUrl NatsConnection::currentServer() const
 {
-    if (m_serverIndex >= 0 && m_serverIndex < m_pool.size())
-        return m_pool[m_serverIndex].url;
-    return {};
+    return m_pool.currentUrl();
 }
 
 QList<QUrl> NatsConnection::serverPool() const
 {
-    QList<QUrl> urls;
-    for (const Server &server : m_pool)
-        urls.append(server.url);
-    return urls;
+    return m_pool.urls();
 }
 
 QByteArray NatsConnection::newInbox()
@@ -134,11 +127,7 @@ void NatsConnection::connectToServer()
     if (m_options.randomizeServers && urls.size() > 1)
         std::shuffle(urls.begin(), urls.end(), *QRandomGenerator::global());
 
-    m_pool.clear();
-    for (const QUrl &url : std::as_const(urls))
-        m_pool.append(Server{url, {}, 0, {}, false});
-    m_tlsHostName = m_pool.first().url.host();
-    m_serverIndex = -1;
+    m_pool.reset(urls);
     m_everConnected = false;
     m_initialAttempts = 0;
     m_error = {};
@@ -162,36 +151,19 @@ void NatsConnection::startAttempt()
         return;
     }
 
-    m_serverIndex = (m_serverIndex + 1) % m_pool.size();
-    const qint64 delay = reconnectDelay(m_pool[m_serverIndex]);
+    const qint64 delay = m_pool.advance(m_options);
     if (delay > 0)
         m_reconnectTimer->start(int(delay));
     else
         connectToCurrentServer();
 }
 
-qint64 NatsConnection::reconnectDelay(const Server &server) const
-{
-    // Pacing as in nats.go: a server tried less than the reconnect wait ago waits the rest of it, plus
-    // jitter so a restarted cluster is not hit by every client at once. The wait doubles with each
-    // failed attempt on that server, up to kMaxReconnectWaitFactor times.
-    if (!server.lastAttempt.isValid())
-        return 0;
-    const int factor = std::min(1 << std::max(server.failedAttempts - 1, 0), kMaxReconnectWaitFactor);
-    const bool tls = server.url.scheme() == "tls"_L1 || m_options.tlsRequired;
-    const int jitterMax = tls ? m_options.reconnectJitterTlsMs : m_options.reconnectJitterMs;
-    const qint64 jitter = jitterMax > 0 ? QRandomGenerator::global()->bounded(jitterMax + 1) : 0;
-    const qint64 wait = qint64(m_options.reconnectWaitMs) * factor + jitter;
-    return std::max<qint64>(0, wait - server.lastAttempt.elapsed());
-}
-
 void NatsConnection::connectToCurrentServer()
 {
-    if ((m_state != State::Connecting && m_state != State::Reconnecting) || m_serverIndex < 0
-        || m_serverIndex >= m_pool.size())
+    if ((m_state != State::Connecting && m_state != State::Reconnecting) || !m_pool.hasCurrent())
         return;
-    Server &server = m_pool[m_serverIndex];
-    server.lastAttempt.start();
+    m_pool.attemptStarted();
+    const QUrl url = m_pool.currentUrl();
     dropSocket();
     m_parser.reset();
     m_handshake = Handshake::WaitingInfo;
@@ -208,9 +180,9 @@ void NatsConnection::connectToCurrentServer()
     connect(m_socket, &QSslSocket::sslErrors, this, &NatsConnection::onSocketError);
     connect(m_socket, &QSslSocket::readyRead, this, &NatsConnection::onSocketReadyRead);
 
-    qCDebug(lcNatsConnection) << "connecting to" << server.url.toDisplayString(QUrl::RemoveUserInfo);
+    qCDebug(lcNatsConnection) << "connecting to" << url.toDisplayString(QUrl::RemoveUserInfo);
     m_connectTimer->start(m_options.connectTimeoutMs);
-    m_socket->connectToHost(server.url.host(), quint16(server.url.port(NatsConnectOptions::DefaultPort)));
+    m_socket->connectToHost(url.host(), quint16(url.port(NatsConnectOptions::DefaultPort)));
 }
 
 void NatsConnection::dropSocket()
@@ -363,7 +335,7 @@ void NatsConnection::handleInfo(const QByteArray &json)
     // subject details is over 1 MB, a STREAM.LIST page of 256 stream infos can be too), and its
     // deliveries add headers. Keep the parser's 64 MiB guard unless the server allows more.
     m_parser.setMaxPayload(std::max<qsizetype>(info.maxPayload + 64 * 1024, NatsProtocolParser::DefaultMaxPayload));
-    addImplicitServers(info.connectUrls);
+    m_pool.addImplicitServers(info.connectUrls);
     Q_EMIT serverInfoChanged();
     if (info.lameDuckMode && !wasLameDuck)
         Q_EMIT lameDuckModeEntered();
@@ -394,9 +366,7 @@ void NatsConnection::startTls()
         return;
     }
     m_socket->setSslConfiguration(config);
-    // Verify the name the user gave, also for bare IPs learned from connect_urls (as nats.go does).
-    const Server &server = m_pool[m_serverIndex];
-    m_socket->setPeerVerifyName(server.implicit ? m_tlsHostName : server.url.host());
+    m_socket->setPeerVerifyName(m_pool.tlsPeerName());
     m_handshake = Handshake::WaitingTls;
     m_socket->startClientEncryption();
 }
@@ -431,16 +401,14 @@ void NatsConnection::handshakeCompleted()
 {
     m_connectTimer->stop();
     m_handshake = Handshake::Done;
-    Server &server = m_pool[m_serverIndex];
-    server.failedAttempts = 0;
-    server.lastAuthError = {};
+    m_pool.attemptSucceeded();
     m_pingsOutstanding = 0;
     if (m_options.pingIntervalMs > 0)
         m_pingTimer->start(m_options.pingIntervalMs);
 
     const bool reconnect = m_everConnected;
     qCDebug(lcNatsConnection) << (reconnect ? "reconnected to" : "connected to")
-                              << server.url.toDisplayString(QUrl::RemoveUserInfo) << "server" << m_info.version;
+                              << currentServer().toDisplayString(QUrl::RemoveUserInfo) << "server" << m_info.version;
     // Order as the official clients: subscriptions first, then what was published meanwhile.
     resendSubscriptions();
     if (!m_pendingOut.isEmpty()) {
@@ -466,15 +434,8 @@ void NatsConnection::attemptFailed(const NatsError &error)
     dropSocket();
     m_handshake = Handshake::None;
 
-    Server &server = m_pool[m_serverIndex];
-    ++server.failedAttempts;
-    bool dropServer = m_options.maxReconnectAttempts >= 0 && server.failedAttempts > m_options.maxReconnectAttempts;
-    // The same authentication error twice from one server: it will not change its mind.
-    if (NatsError::isAuthenticationError(error.code())) {
-        if (server.lastAuthError.code() == error.code())
-            dropServer = true;
-        server.lastAuthError = error;
-    }
+    // Counted even on the first connect, which gives up below before dropping anything.
+    const bool dropServer = m_pool.attemptFailed(error, m_options);
     setError(error);
 
     if (m_state == State::Connecting && !m_options.retryOnFailedConnect) {
@@ -492,8 +453,7 @@ void NatsConnection::attemptFailed(const NatsError &error)
     if (NatsError::isAuthenticationError(error.code()))
         Q_EMIT errorOccurred(error.code());
     if (dropServer) {
-        m_pool.removeAt(m_serverIndex);
-        --m_serverIndex;
+        m_pool.removeCurrent();
     }
     if (m_state == State::Closed)
         return;
@@ -542,27 +502,6 @@ void NatsConnection::setState(State state)
 void NatsConnection::setError(const NatsError &error)
 {
     m_error = error;
-}
-
-void NatsConnection::addImplicitServers(const QStringList &urls)
-{
-    const QUrl current = currentServer();
-    for (const QString &hostPort : urls) {
-        QUrl url(current.scheme() + "://"_L1 + hostPort);
-        if (!url.isValid() || url.host().isEmpty())
-            continue;
-        if (url.port() < 0)
-            url.setPort(NatsConnectOptions::DefaultPort);
-        url.setUserName(current.userName());
-        url.setPassword(current.password());
-        const bool known = std::any_of(m_pool.cbegin(), m_pool.cend(), [&url](const Server &server) {
-            return server.url.host() == url.host() && server.url.port() == url.port();
-        });
-        if (!known) {
-            qCDebug(lcNatsConnection) << "learned server" << hostPort;
-            m_pool.append(Server{url, {}, 0, {}, true});
-        }
-    }
 }
 
 void NatsConnection::close()

@@ -6,6 +6,7 @@
 #include "natsmessage.h"
 #include "natsprotocolparser.h"
 #include "natsserverinfo.h"
+#include "natsserverpool.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
@@ -122,15 +123,6 @@ private:
 
     enum class Handshake { None, WaitingInfo, WaitingTls, WaitingPong, Done };
 
-    struct Server
-    {
-        QUrl url;
-        QElapsedTimer lastAttempt;
-        int failedAttempts = 0;
-        NatsError lastAuthError;
-        bool implicit = false; // learned from INFO connect_urls
-    };
-
     struct PendingRequest
     {
         QPointer<NatsReply> reply;
@@ -147,7 +139,6 @@ private:
     // connecting and the handshake
     void startAttempt();
     void connectToCurrentServer();
-    qint64 reconnectDelay(const Server &server) const;
     void scheduleNextAttempt();
     void attemptFailed(const NatsError &error);
     void onSocketConnected();
@@ -163,7 +154,6 @@ private:
     void setState(State state);
     void setError(const NatsError &error);
     void dropSocket();
-    void addImplicitServers(const QStringList &urls);
 
     // the running connection
     void processOperation(const NatsProtocolParser::Op &op);
@@ -191,9 +181,7 @@ private:
     void sendAutoUnsubscribe(quint64 sid, quint64 maxMessages);
 
     NatsConnectOptions m_options;
-    QList<Server> m_pool;
-    qsizetype m_serverIndex = -1;
-    QString m_tlsHostName; // hostname to verify for bare-IP servers learned from INFO
+    NatsServerPool m_pool;
 
     QSslSocket *m_socket = nullptr;
     NatsProtocolParser m_parser;

@@ -1,0 +1,124 @@
+#include "natsserverpool.h"
+
+#include "natsconnectoptions.h"
+#include "natslogging.h"
+
+#include <QtCore/QRandomGenerator>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+void NatsServerPool::reset(const QList<QUrl> &urls)
+{
+    m_servers.clear();
+    for (const QUrl &url : urls)
+        m_servers.append(Server{url, {}, 0, {}, false});
+    m_tlsHostName = m_servers.isEmpty() ? QString() : m_servers.first().url.host();
+    m_index = -1;
+}
+
+QList<QUrl> NatsServerPool::urls() const
+{
+    QList<QUrl> urls;
+    for (const Server &server : m_servers)
+        urls.append(server.url);
+    return urls;
+}
+
+QUrl NatsServerPool::currentUrl() const
+{
+    return hasCurrent() ? m_servers[m_index].url : QUrl();
+}
+
+QString NatsServerPool::tlsPeerName() const
+{
+    if (!hasCurrent())
+        return {};
+    // Verify the name the user gave, also for bare IPs learned from connect_urls (as nats.go does).
+    const Server &server = m_servers[m_index];
+    return server.implicit ? m_tlsHostName : server.url.host();
+}
+
+qint64 NatsServerPool::advance(const NatsConnectOptions &options)
+{
+    if (m_servers.isEmpty())
+        return 0;
+    m_index = (m_index + 1) % m_servers.size();
+    return reconnectDelay(m_servers[m_index], options);
+}
+
+void NatsServerPool::attemptStarted()
+{
+    if (hasCurrent())
+        m_servers[m_index].lastAttempt.start();
+}
+
+void NatsServerPool::attemptSucceeded()
+{
+    if (!hasCurrent())
+        return;
+    Server &server = m_servers[m_index];
+    server.failedAttempts = 0;
+    server.lastAuthError = {};
+}
+
+bool NatsServerPool::attemptFailed(const NatsError &error, const NatsConnectOptions &options)
+{
+    if (!hasCurrent())
+        return false;
+    Server &server = m_servers[m_index];
+    ++server.failedAttempts;
+    bool drop = options.maxReconnectAttempts >= 0 && server.failedAttempts > options.maxReconnectAttempts;
+    // The same authentication error twice from one server: it will not change its mind.
+    if (NatsError::isAuthenticationError(error.code())) {
+        if (server.lastAuthError.code() == error.code())
+            drop = true;
+        server.lastAuthError = error;
+    }
+    return drop;
+}
+
+void NatsServerPool::removeCurrent()
+{
+    if (!hasCurrent())
+        return;
+    m_servers.removeAt(m_index);
+    --m_index;
+}
+
+void NatsServerPool::addImplicitServers(const QStringList &hostPorts)
+{
+    const QUrl current = currentUrl();
+    for (const QString &hostPort : hostPorts) {
+        QUrl url(current.scheme() + "://"_L1 + hostPort);
+        if (!url.isValid() || url.host().isEmpty())
+            continue;
+        if (url.port() < 0)
+            url.setPort(NatsConnectOptions::DefaultPort);
+        url.setUserName(current.userName());
+        url.setPassword(current.password());
+        const bool known = std::any_of(m_servers.cbegin(), m_servers.cend(), [&url](const Server &server) {
+            return server.url.host() == url.host() && server.url.port() == url.port();
+        });
+        if (!known) {
+            qCDebug(lcNatsConnection) << "learned server" << hostPort;
+            m_servers.append(Server{url, {}, 0, {}, true});
+        }
+    }
+}
+
+qint64 NatsServerPool::reconnectDelay(const Server &server, const NatsConnectOptions &options)
+{
+    // Pacing as in nats.go: a server tried less than the reconnect wait ago waits the rest of it, plus
+    // jitter so a restarted cluster is not hit by every client at once. The wait doubles with each
+    // failed attempt on that server, up to MaxReconnectWaitFactor times.
+    if (!server.lastAttempt.isValid())
+        return 0;
+    const int factor = std::min(1 << std::max(server.failedAttempts - 1, 0), MaxReconnectWaitFactor);
+    const bool tls = server.url.scheme() == "tls"_L1 || options.tlsRequired;
+    const int jitterMax = tls ? options.reconnectJitterTlsMs : options.reconnectJitterMs;
+    const qint64 jitter = jitterMax > 0 ? QRandomGenerator::global()->bounded(jitterMax + 1) : 0;
+    const qint64 wait = qint64(options.reconnectWaitMs) * factor + jitter;
+    return std::max<qint64>(0, wait - server.lastAttempt.elapsed());
+}

@@ -1,0 +1,259 @@
+#include "natsconnectoptions.h"
+#include "natsserverpool.h"
+
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+// Reconnect pacing and pool membership, without sockets: the test plays the connection's part
+// (advance, attemptStarted, attemptFailed/attemptSucceeded).
+
+namespace {
+
+// Delays are computed against the time since the last attempt, which the test cannot set: allow this
+// much to have passed on a loaded machine.
+constexpr qint64 kSlackMs = 500;
+
+QUrl url(const QString &text)
+{
+    return QUrl(text);
+}
+
+NatsConnectOptions pacing(int waitMs, int jitterMs = 0, int jitterTlsMs = 0)
+{
+    NatsConnectOptions options;
+    options.reconnectWaitMs = waitMs;
+    options.reconnectJitterMs = jitterMs;
+    options.reconnectJitterTlsMs = jitterTlsMs;
+    return options;
+}
+
+NatsServerPool::Server triedServer(const QString &address, int failedAttempts)
+{
+    NatsServerPool::Server server;
+    server.url = url(address);
+    server.failedAttempts = failedAttempts;
+    server.lastAttempt.start();
+    return server;
+}
+
+const NatsError kRefused(NatsError::ConnectionRefused, u"refused"_s);
+const NatsError kAuthViolation(NatsError::AuthorizationViolation, u"Authorization Violation"_s);
+const NatsError kAuthExpired(NatsError::AuthenticationExpired, u"User Authentication Expired"_s);
+
+} // namespace
+
+class tst_NatsServerPool final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void startsWithoutCurrentServer();
+    void roundRobin();
+    void untriedServerWaitsNothing();
+    void backoff_data();
+    void backoff();
+    void jitterFollowsTls();
+    void waitsOnlyTheRestOfTheWait();
+    void dropAfterMaxAttempts();
+    void retryForever();
+    void sameAuthErrorTwice();
+    void successForgetsFailures();
+    void removeCurrent();
+    void implicitServers();
+    void tlsPeerName();
+};
+
+void tst_NatsServerPool::startsWithoutCurrentServer()
+{
+    NatsServerPool pool;
+    pool.reset({url(u"nats://a:4222"_s), url(u"nats://b:4222"_s)});
+    QCOMPARE(pool.size(), 2);
+    QVERIFY(!pool.hasCurrent());
+    QCOMPARE(pool.currentUrl(), QUrl());
+    QCOMPARE(pool.urls(), (QList<QUrl>{url(u"nats://a:4222"_s), url(u"nats://b:4222"_s)}));
+    QVERIFY(!pool.attemptFailed(kRefused, pacing(0))); // nothing current: nothing counted
+    QCOMPARE(pool.servers().at(0).failedAttempts, 0);
+}
+
+void tst_NatsServerPool::roundRobin()
+{
+    NatsServerPool pool;
+    pool.reset({url(u"nats://a:4222"_s), url(u"nats://b:4222"_s)});
+    QList<QString> hosts;
+    for (int i = 0; i < 5; ++i) {
+        pool.advance(pacing(0));
+        hosts.append(pool.currentUrl().host());
+    }
+    QCOMPARE(hosts, (QList<QString>{u"a"_s, u"b"_s, u"a"_s, u"b"_s, u"a"_s}));
+}
+
+void tst_NatsServerPool::untriedServerWaitsNothing()
+{
+    NatsServerPool pool;
+    pool.reset({url(u"nats://a:4222"_s)});
+    QCOMPARE(pool.advance(pacing(60000, 1000, 1000)), 0);
+    pool.attemptStarted();
+    pool.attemptFailed(kRefused, pacing(60000));
+    QVERIFY(pool.advance(pacing(60000)) > 60000 - kSlackMs);
+}
+
+void tst_NatsServerPool::backoff_data()
+{
+    QTest::addColumn<int>("failedAttempts");
+    QTest::addColumn<int>("factor");
+
+    QTest::newRow("never failed") << 0 << 1;
+    QTest::newRow("1 failure") << 1 << 1;
+    QTest::newRow("2 failures") << 2 << 2;
+    QTest::newRow("3 failures") << 3 << 4;
+    QTest::newRow("4 failures: capped") << 4 << NatsServerPool::MaxReconnectWaitFactor;
+    QTest::newRow("10 failures: capped") << 10 << NatsServerPool::MaxReconnectWaitFactor;
+}
+
+void tst_NatsServerPool::backoff()
+{
+    QFETCH(int, failedAttempts);
+    QFETCH(int, factor);
+
+    const qint64 expected = 1000 * factor;
+    const qint64 delay = NatsServerPool::reconnectDelay(triedServer(u"nats://a:4222"_s, failedAttempts), pacing(1000));
+    QVERIFY2(delay <= expected && delay > expected - kSlackMs, qPrintable(QString::number(delay)));
+}
+
+void tst_NatsServerPool::jitterFollowsTls()
+{
+    // TLS handshakes cost the server more, so TLS reconnects spread wider (reconnectJitterTlsMs).
+    const NatsConnectOptions options = pacing(0, 10, 1000);
+    NatsConnectOptions tlsRequired = options;
+    tlsRequired.tlsRequired = true;
+    qint64 maxPlain = 0;
+    qint64 maxTlsUrl = 0;
+    qint64 maxTlsOption = 0;
+    // Jitter is random: 200 draws from 0..1000 all staying at or below 10 would be a 1e-400 chance.
+    for (int i = 0; i < 200; ++i) {
+        maxPlain = std::max(maxPlain, NatsServerPool::reconnectDelay(triedServer(u"nats://a:4222"_s, 1), options));
+        maxTlsUrl = std::max(maxTlsUrl, NatsServerPool::reconnectDelay(triedServer(u"tls://a:4222"_s, 1), options));
+        maxTlsOption = std::max(maxTlsOption,
+                                NatsServerPool::reconnectDelay(triedServer(u"nats://a:4222"_s, 1), tlsRequired));
+    }
+    QVERIFY(maxPlain <= 10);
+    QVERIFY2(maxTlsUrl > 10 && maxTlsUrl <= 1000, qPrintable(QString::number(maxTlsUrl)));
+    QVERIFY2(maxTlsOption > 10 && maxTlsOption <= 1000, qPrintable(QString::number(maxTlsOption)));
+}
+
+void tst_NatsServerPool::waitsOnlyTheRestOfTheWait()
+{
+    // A server last tried longer ago than its wait is tried at once.
+    NatsServerPool::Server server = triedServer(u"nats://a:4222"_s, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(NatsServerPool::reconnectDelay(server, pacing(20)), 0, 5000);
+}
+
+void tst_NatsServerPool::dropAfterMaxAttempts()
+{
+    NatsConnectOptions options = pacing(0);
+    options.maxReconnectAttempts = 2;
+    NatsServerPool pool;
+    pool.reset({url(u"nats://a:4222"_s)});
+    pool.advance(options);
+    QVERIFY(!pool.attemptFailed(kRefused, options));
+    QVERIFY(!pool.attemptFailed(kRefused, options));
+    QVERIFY(pool.attemptFailed(kRefused, options));
+    QCOMPARE(pool.servers().at(0).failedAttempts, 3);
+}
+
+void tst_NatsServerPool::retryForever()
+{
+    NatsConnectOptions options = pacing(0);
+    options.maxReconnectAttempts = -1;
+    NatsServerPool pool;
+    pool.reset({url(u"nats://a:4222"_s)});
+    pool.advance(options);
+    for (int i = 0; i < 100; ++i)
+        QVERIFY(!pool.attemptFailed(kRefused, options));
+}
+
+void tst_NatsServerPool::sameAuthErrorTwice()
+{
+    NatsConnectOptions options = pacing(0);
+    options.maxReconnectAttempts = -1;
+    NatsServerPool pool;
+    pool.reset({url(u"nats://a:4222"_s)});
+    pool.advance(options);
+    QVERIFY(!pool.attemptFailed(kAuthViolation, options));
+    QVERIFY(!pool.attemptFailed(kAuthExpired, options)); // a different refusal: maybe it changes again
+    QVERIFY(!pool.attemptFailed(kRefused, options));     // not an auth error: does not reset the rule
+    QVERIFY(pool.attemptFailed(kAuthExpired, options));
+}
+
+void tst_NatsServerPool::successForgetsFailures()
+{
+    NatsConnectOptions options = pacing(0);
+    options.maxReconnectAttempts = 1;
+    NatsServerPool pool;
+    pool.reset({url(u"nats://a:4222"_s)});
+    pool.advance(options);
+    QVERIFY(!pool.attemptFailed(kAuthViolation, options));
+    pool.attemptSucceeded();
+    QCOMPARE(pool.servers().at(0).failedAttempts, 0);
+    QVERIFY(!pool.attemptFailed(kAuthViolation, options));
+    QVERIFY(pool.attemptFailed(kRefused, options));
+}
+
+void tst_NatsServerPool::removeCurrent()
+{
+    NatsServerPool pool;
+    pool.reset({url(u"nats://a:4222"_s), url(u"nats://b:4222"_s), url(u"nats://c:4222"_s)});
+    pool.advance(pacing(0));
+    pool.advance(pacing(0));
+    QCOMPARE(pool.currentUrl().host(), u"b"_s);
+    pool.removeCurrent();
+    QCOMPARE(pool.urls(), (QList<QUrl>{url(u"nats://a:4222"_s), url(u"nats://c:4222"_s)}));
+    pool.advance(pacing(0));
+    QCOMPARE(pool.currentUrl().host(), u"c"_s);
+    pool.removeCurrent();
+    pool.advance(pacing(0));
+    QCOMPARE(pool.currentUrl().host(), u"a"_s);
+    pool.removeCurrent();
+    QVERIFY(pool.isEmpty());
+    QVERIFY(!pool.hasCurrent());
+}
+
+void tst_NatsServerPool::implicitServers()
+{
+    NatsServerPool pool;
+    pool.reset({url(u"tls://alice:secret@seed.example:4222"_s)});
+    pool.advance(pacing(0));
+    pool.addImplicitServers({u"10.0.0.2:4223"_s, u"10.0.0.3"_s, u"seed.example:4222"_s, u"10.0.0.2:4223"_s, QString()});
+
+    const QList<NatsServerPool::Server> &servers = pool.servers();
+    QCOMPARE(servers.size(), 3); // the seed and the duplicate are known, the empty entry is no server
+    QVERIFY(!servers.at(0).implicit);
+    // Learned servers take the scheme and credentials of the server that announced them.
+    QCOMPARE(servers.at(1).url, url(u"tls://alice:secret@10.0.0.2:4223"_s));
+    QVERIFY(servers.at(1).implicit);
+    QCOMPARE(servers.at(2).url, url(u"tls://alice:secret@10.0.0.3:4222"_s)); // the default port
+    QVERIFY(servers.at(2).implicit);
+    QCOMPARE(servers.at(2).failedAttempts, 0);
+    QVERIFY(!servers.at(2).lastAttempt.isValid());
+}
+
+void tst_NatsServerPool::tlsPeerName()
+{
+    // Learned servers are often bare IPs: their certificates are checked against the first configured
+    // host, as nats.go does; configured servers against their own.
+    NatsServerPool pool;
+    pool.reset({url(u"tls://first.example:4222"_s), url(u"tls://second.example:4222"_s)});
+    QCOMPARE(pool.tlsPeerName(), QString());
+    pool.advance(pacing(0));
+    pool.advance(pacing(0));
+    QCOMPARE(pool.tlsPeerName(), u"second.example"_s);
+    pool.addImplicitServers({u"10.0.0.9:4222"_s});
+    pool.advance(pacing(0));
+    QCOMPARE(pool.currentUrl().host(), u"10.0.0.9"_s);
+    QCOMPARE(pool.tlsPeerName(), u"first.example"_s);
+}
+
+QTEST_GUILESS_MAIN(tst_NatsServerPool)
+
+#include "tst_natsserverpool.moc"
