@@ -115,7 +115,9 @@ qint64 NatsServerPool::reconnectDelay(const Server &server, const NatsConnectOpt
     // failed attempt on that server, up to MaxReconnectWaitFactor times.
     if (!server.lastAttempt.isValid())
         return 0;
-    const int factor = std::min(1 << std::max(server.failedAttempts - 1, 0), MaxReconnectWaitFactor);
+    // Clamped before shifting: 1 << 32 and beyond is undefined, and wrapped round to short waits.
+    const int doublings = std::clamp(server.failedAttempts - 1, 0, 30);
+    const int factor = std::min(1 << doublings, MaxReconnectWaitFactor);
     const bool tls = server.url.scheme() == "tls"_L1 || options.tlsRequired;
     const int jitterMax = tls ? options.reconnectJitterTlsMs : options.reconnectJitterMs;
     const qint64 jitter = jitterMax > 0 ? QRandomGenerator::global()->bounded(jitterMax + 1) : 0;

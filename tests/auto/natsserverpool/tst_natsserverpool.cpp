@@ -109,6 +109,9 @@ void tst_NatsServerPool::backoff_data()
     QTest::newRow("3 failures") << 3 << 4;
     QTest::newRow("4 failures: capped") << 4 << NatsServerPool::MaxReconnectWaitFactor;
     QTest::newRow("10 failures: capped") << 10 << NatsServerPool::MaxReconnectWaitFactor;
+    // Past 32 failures a shift by the count would overflow int (the default allows 60 attempts).
+    QTest::newRow("33 failures: capped") << 33 << NatsServerPool::MaxReconnectWaitFactor;
+    QTest::newRow("60 failures: capped") << 60 << NatsServerPool::MaxReconnectWaitFactor;
 }
 
 void tst_NatsServerPool::backoff()
