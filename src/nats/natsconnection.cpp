@@ -5,6 +5,7 @@
 #include "natsnuid.h"
 #include "natsprotocol.h"
 #include "natsreply.h"
+#include "natsrequestmux.h"
 #include "natssubscription.h"
 #include "natstlsconfig.h"
 
@@ -25,17 +26,6 @@ bool keepsConnectionOpen(NatsError::Code code)
         || code == NatsError::MaxSubscriptionsExceeded;
 }
 
-QByteArray base62Token(quint64 value)
-{
-    static constexpr char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    QByteArray token(8, '0');
-    for (int i = 7; i >= 0; --i) {
-        token[i] = digits[value % 62];
-        value /= 62;
-    }
-    return token;
-}
-
 } // namespace
 
 NatsConnection::NatsConnection(QObject *parent)
@@ -43,13 +33,12 @@ NatsConnection::NatsConnection(QObject *parent)
     , m_connectTimer(new QTimer(this))
     , m_reconnectTimer(new QTimer(this))
     , m_pingTimer(new QTimer(this))
-    , m_requestTimer(new QTimer(this))
+    , m_requestMux(new NatsRequestMux(this))
     , m_drainTimer(new QTimer(this))
 {
     m_clock.start();
     m_connectTimer->setSingleShot(true);
     m_reconnectTimer->setSingleShot(true);
-    m_requestTimer->setSingleShot(true);
     m_drainTimer->setSingleShot(true);
     connect(m_connectTimer, &QTimer::timeout, this, [this] {
         attemptFailed(NatsError(NatsError::ConnectionTimeout,
@@ -57,7 +46,7 @@ NatsConnection::NatsConnection(QObject *parent)
     });
     connect(m_reconnectTimer, &QTimer::timeout, this, &NatsConnection::connectToCurrentServer);
     connect(m_pingTimer, &QTimer::timeout, this, &NatsConnection::sendPing);
-    connect(m_requestTimer, &QTimer::timeout, this, &NatsConnection::expireRequests);
+    connect(m_requestMux, &NatsRequestMux::idle, this, &NatsConnection::finishDrainIfIdle);
     connect(m_drainTimer, &QTimer::timeout, this, [this] {
         const NatsError error(NatsError::Timeout,
                               tr("drain timed out after %1 ms; closing with requests still pending")
@@ -574,7 +563,7 @@ NatsReply *NatsConnection::drain()
 
 void NatsConnection::finishDrainIfIdle()
 {
-    if (m_state != State::Draining || m_drainingSubscriptions || !m_requests.isEmpty())
+    if (m_state != State::Draining || m_drainingSubscriptions || m_requestMux->hasPending())
         return;
     // Everything answered: one flush so the server has our last publishes, then close.
     if (m_drainFlushing)
@@ -760,7 +749,7 @@ void NatsConnection::handleMessage(const NatsProtocolParser::Op &op)
         message.setHeaders(headers);
     }
     if (op.sid == m_responseSid && m_responseSid != 0) {
-        handleResponse(message);
+        m_requestMux->handleResponse(message);
         return;
     }
     const QPointer<NatsSubscription> subscription = m_subscriptions.value(op.sid);
@@ -797,7 +786,7 @@ void NatsConnection::handleServerError(const QByteArray &text)
                     subscription->fail(error);
             }
         } else {
-            failRequestsTo(subject, error);
+            m_requestMux->failRequestsTo(subject, error);
         }
     }
     if (keepsConnectionOpen(code)) {
@@ -866,14 +855,7 @@ void NatsConnection::failPendingPongs(const NatsError &error)
 void NatsConnection::failAllPending(const NatsError &error)
 {
     failPendingPongs(error);
-    const QHash<QByteArray, PendingRequest> requests = m_requests;
-    m_requests.clear();
-    m_requestDeadlines.clear();
-    m_requestTimer->stop();
-    for (const PendingRequest &request : requests) {
-        if (request.reply)
-            request.reply->finishWithError(error);
-    }
+    m_requestMux->failAll(error);
     const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
     m_subscriptions.clear();
     m_responseSid = 0;
@@ -891,10 +873,8 @@ void NatsConnection::ensureResponseSubscription()
 {
     if (m_responseSid != 0)
         return;
-    // One wildcard inbox for every request on this connection: _INBOX.<nuid>.* (nats.go's resp mux).
-    m_responsePrefix = NatsNuid::newInbox() + '.';
-    NatsSubscription *subscription = subscribe(m_responsePrefix + '*');
-    m_responseSid = subscription->sid();
+    // One wildcard inbox for every request on this connection (see NatsRequestMux).
+    m_responseSid = subscribe(m_requestMux->newInbox())->sid();
 }
 
 NatsReply *NatsConnection::request(const QByteArray &subject, const QByteArray &data, int timeoutMs)
@@ -904,7 +884,7 @@ NatsReply *NatsConnection::request(const QByteArray &subject, const QByteArray &
 
 NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
 {
-    auto *reply = new NatsReply(m_replyShelf.next());
+    NatsReply *reply = m_requestMux->createReply();
     if (m_state == State::Draining) {
         reply->finishWithErrorLater(NatsError(NatsError::ConnectionDraining, tr("the connection is draining")));
         return reply;
@@ -914,92 +894,13 @@ NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
         return reply;
     }
     ensureResponseSubscription();
-    const QByteArray token = base62Token(m_nextRequestId++);
     NatsMessage outgoing = message;
-    outgoing.setReplyTo(m_responsePrefix + token);
+    outgoing.setReplyTo(m_requestMux->nextReplySubject());
     const NatsError problem = publish(outgoing);
     if (problem.isError()) {
         reply->finishWithErrorLater(problem);
         return reply;
     }
-    const qint64 timeout = timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs;
-    const qint64 deadline = m_clock.elapsed() + timeout;
-    m_requests.insert(token, PendingRequest{reply, message.subject(), deadline});
-    m_requestDeadlines.emplace(deadline, token);
-    armRequestTimer();
+    m_requestMux->add(outgoing.replyTo(), reply, message.subject(), timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs);
     return reply;
-}
-
-void NatsConnection::handleResponse(const NatsMessage &message)
-{
-    const QByteArray token = message.subject().mid(m_responsePrefix.size());
-    const auto it = m_requests.find(token);
-    if (it == m_requests.end())
-        return; // timed out, aborted, or a second reply
-    const PendingRequest request = it.value();
-    m_requests.erase(it);
-    if (request.reply) {
-        if (message.status() == 503 && message.data().isEmpty()) {
-            request.reply->finishWithError(NatsError(NatsError::NoResponders,
-                                                     tr("no responders available for request on \"%1\"")
-                                                         .arg(QString::fromUtf8(request.subject))));
-        } else {
-            request.reply->finishWithMessage(message);
-        }
-    }
-    finishDrainIfIdle();
-}
-
-void NatsConnection::armRequestTimer()
-{
-    // One timer for all requests, aimed at the earliest deadline: thousands of pipelined requests
-    // would otherwise mean thousands of QTimers.
-    if (m_requestDeadlines.empty()) {
-        m_requestTimer->stop();
-        return;
-    }
-    const qint64 wait = std::max<qint64>(0, m_requestDeadlines.begin()->first - m_clock.elapsed());
-    if (!m_requestTimer->isActive() || m_requestTimer->remainingTime() > wait)
-        m_requestTimer->start(int(wait));
-}
-
-void NatsConnection::expireRequests()
-{
-    const qint64 now = m_clock.elapsed();
-    QList<PendingRequest> expired;
-    while (!m_requestDeadlines.empty() && m_requestDeadlines.begin()->first <= now) {
-        const QByteArray token = m_requestDeadlines.begin()->second;
-        m_requestDeadlines.erase(m_requestDeadlines.begin());
-        const auto it = m_requests.find(token);
-        if (it != m_requests.end() && it->deadline <= now) {
-            expired.append(it.value());
-            m_requests.erase(it);
-        }
-    }
-    armRequestTimer();
-    for (const PendingRequest &request : std::as_const(expired)) {
-        NatsReply *reply = request.reply.data(); // see handleServerError() on -Wnull-dereference
-        if (reply && !reply->isFinished()) {
-            reply->finishWithError(NatsError(NatsError::Timeout,
-                                             tr("request on \"%1\" timed out").arg(QString::fromUtf8(request.subject))));
-        }
-    }
-    finishDrainIfIdle();
-}
-
-void NatsConnection::failRequestsTo(const QByteArray &subject, const NatsError &error)
-{
-    QList<PendingRequest> failed;
-    for (auto it = m_requests.begin(); it != m_requests.end();) {
-        if (it->subject == subject) {
-            failed.append(it.value());
-            it = m_requests.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    for (const PendingRequest &request : std::as_const(failed)) {
-        if (request.reply)
-            request.reply->finishWithError(error);
-    }
 }

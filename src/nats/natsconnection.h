@@ -2,7 +2,6 @@
 
 #include "natsconnectoptions.h"
 #include "natserror.h"
-#include "natshandleshelf.h"
 #include "natsmessage.h"
 #include "natsprotocolparser.h"
 #include "natsserverinfo.h"
@@ -15,11 +14,10 @@
 #include <QtCore/QQueue>
 #include <QtCore/QUrl>
 
-#include <map>
-
 class QSslSocket;
 class QTimer;
 class NatsReply;
+class NatsRequestMux;
 class NatsSubscription;
 
 // A connection to a NATS server (or cluster), speaking the wire protocol over QTcpSocket/QSslSocket in
@@ -123,13 +121,6 @@ private:
 
     enum class Handshake { None, WaitingInfo, WaitingTls, WaitingPong, Done };
 
-    struct PendingRequest
-    {
-        QPointer<NatsReply> reply;
-        QByteArray subject;
-        qint64 deadline = 0;
-    };
-
     struct PongWaiter
     {
         QPointer<NatsReply> reply; // null for keep-alive pings
@@ -169,12 +160,7 @@ private:
     void failAllPending(const NatsError &error);
     void finishDrainIfIdle();
 
-    // requests
     void ensureResponseSubscription();
-    void handleResponse(const NatsMessage &message);
-    void armRequestTimer();
-    void expireRequests();
-    void failRequestsTo(const QByteArray &subject, const NatsError &error);
 
     // used by NatsSubscription
     void removeSubscription(quint64 sid, bool sendUnsub);
@@ -205,18 +191,13 @@ private:
     QHash<quint64, QPointer<NatsSubscription>> m_subscriptions;
     quint64 m_nextSid = 1;
 
-    quint64 m_responseSid = 0;
-    QByteArray m_responsePrefix;
-    quint64 m_nextRequestId = 0;
-    QHash<QByteArray, PendingRequest> m_requests;
-    NatsHandleShelf m_replyShelf{this}; // request replies: thousands may be in flight
-    std::multimap<qint64, QByteArray> m_requestDeadlines;
+    quint64 m_responseSid = 0; // the wildcard inbox subscription of m_requestMux
 
     QPointer<NatsReply> m_drainReply;
 
     QTimer *m_connectTimer = nullptr;
     QTimer *m_reconnectTimer = nullptr;
     QTimer *m_pingTimer = nullptr;
-    QTimer *m_requestTimer = nullptr;
+    NatsRequestMux *m_requestMux = nullptr;
     QTimer *m_drainTimer = nullptr;
 };

@@ -1,0 +1,158 @@
+#include "natsrequestmux.h"
+
+#include "natserror.h"
+#include "natsmessage.h"
+#include "natsnuid.h"
+#include "natsreply.h"
+
+#include <QtCore/QList>
+#include <QtCore/QTimer>
+
+#include <algorithm>
+
+namespace {
+
+// Fixed width, so tokens sort and read alike in wire logs.
+QByteArray base62Token(quint64 value)
+{
+    static constexpr char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+    QByteArray token(8, '0');
+    for (int i = 7; i >= 0; --i) {
+        token[i] = digits[value % 62];
+        value /= 62;
+    }
+    return token;
+}
+
+} // namespace
+
+NatsRequestMux::NatsRequestMux(QObject *owner)
+    : QObject(owner)
+    , m_replyShelf(owner)
+    , m_timer(new QTimer(this))
+{
+    m_clock.start();
+    m_timer->setSingleShot(true);
+    connect(m_timer, &QTimer::timeout, this, &NatsRequestMux::expire);
+}
+
+NatsRequestMux::~NatsRequestMux() = default;
+
+NatsReply *NatsRequestMux::createReply()
+{
+    return new NatsReply(m_replyShelf.next());
+}
+
+QByteArray NatsRequestMux::newInbox()
+{
+    m_prefix = NatsNuid::newInbox() + '.';
+    return m_prefix + '*';
+}
+
+QByteArray NatsRequestMux::nextReplySubject()
+{
+    return m_prefix + base62Token(m_nextId++);
+}
+
+void NatsRequestMux::add(const QByteArray &replySubject, NatsReply *reply, const QByteArray &subject,
+                         qint64 timeoutMs)
+{
+    const QByteArray token = replySubject.mid(m_prefix.size());
+    const qint64 deadline = m_clock.elapsed() + timeoutMs;
+    m_requests.insert(token, PendingRequest{reply, subject, deadline});
+    m_deadlines.emplace(deadline, token);
+    armTimer();
+}
+
+void NatsRequestMux::handleResponse(const NatsMessage &message)
+{
+    const QByteArray token = message.subject().mid(m_prefix.size());
+    const auto it = m_requests.find(token);
+    if (it == m_requests.end())
+        return; // timed out, aborted, or a second reply
+    const PendingRequest request = it.value();
+    m_requests.erase(it);
+    if (request.reply) {
+        if (message.status() == 503 && message.data().isEmpty()) {
+            request.reply->finishWithError(NatsError(NatsError::NoResponders,
+                                                     tr("no responders available for request on \"%1\"")
+                                                         .arg(QString::fromUtf8(request.subject))));
+        } else {
+            request.reply->finishWithMessage(message);
+        }
+    }
+    emitIdleIfEmpty();
+}
+
+void NatsRequestMux::armTimer()
+{
+    // One timer for all requests, aimed at the earliest deadline: thousands of pipelined requests
+    // would otherwise mean thousands of QTimers.
+    if (m_deadlines.empty()) {
+        m_timer->stop();
+        return;
+    }
+    const qint64 wait = std::max<qint64>(0, m_deadlines.begin()->first - m_clock.elapsed());
+    if (!m_timer->isActive() || m_timer->remainingTime() > wait)
+        m_timer->start(int(wait));
+}
+
+void NatsRequestMux::expire()
+{
+    const qint64 now = m_clock.elapsed();
+    QList<PendingRequest> expired;
+    while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
+        const QByteArray token = m_deadlines.begin()->second;
+        m_deadlines.erase(m_deadlines.begin());
+        const auto it = m_requests.find(token);
+        if (it != m_requests.end() && it->deadline <= now) {
+            expired.append(it.value());
+            m_requests.erase(it);
+        }
+    }
+    armTimer();
+    for (const PendingRequest &request : std::as_const(expired)) {
+        // Through a plain pointer: GCC's -Wnull-dereference misreads QPointer checks at -O2.
+        NatsReply *reply = request.reply.data();
+        if (reply && !reply->isFinished()) {
+            reply->finishWithError(NatsError(NatsError::Timeout,
+                                             tr("request on \"%1\" timed out").arg(QString::fromUtf8(request.subject))));
+        }
+    }
+    emitIdleIfEmpty();
+}
+
+void NatsRequestMux::failRequestsTo(const QByteArray &subject, const NatsError &error)
+{
+    QList<PendingRequest> failed;
+    for (auto it = m_requests.begin(); it != m_requests.end();) {
+        if (it->subject == subject) {
+            failed.append(it.value());
+            it = m_requests.erase(it);
+        } else {
+            ++it;
+        }
+    }
+    for (const PendingRequest &request : std::as_const(failed)) {
+        if (request.reply)
+            request.reply->finishWithError(error);
+    }
+}
+
+void NatsRequestMux::failAll(const NatsError &error)
+{
+    const QHash<QByteArray, PendingRequest> requests = m_requests;
+    m_requests.clear();
+    m_deadlines.clear();
+    m_timer->stop();
+    for (const PendingRequest &request : requests) {
+        if (request.reply)
+            request.reply->finishWithError(error);
+    }
+}
+
+void NatsRequestMux::emitIdleIfEmpty()
+{
+    if (m_requests.isEmpty())
+        Q_EMIT idle();
+}
