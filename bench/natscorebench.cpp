@@ -55,7 +55,10 @@ class LocalServer
 public:
     QString start()
     {
-        const QString program = QStandardPaths::findExecutable(qEnvironmentVariable("KVDESK_NATS_SERVER", u"nats-server"_s));
+        const QString name = qEnvironmentVariable("KVDESK_NATS_SERVER", u"nats-server"_s);
+        QString program = QStandardPaths::findExecutable(name);
+        if (program.isEmpty()) // Debian puts it in /usr/sbin, off a normal user's PATH
+            program = QStandardPaths::findExecutable(name, {u"/usr/sbin"_s, u"/usr/local/sbin"_s});
         if (program.isEmpty())
             fail(u"nats-server not found on PATH (or set KVDESK_NATS_SERVER, or pass --server)"_s);
         if (!m_dir.isValid())

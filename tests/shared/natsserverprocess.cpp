@@ -40,7 +40,9 @@ QString NatsServerProcess::executable()
     const QString configured = qEnvironmentVariable("KVDESK_NATS_SERVER", u"nats-server"_s);
     if (QFileInfo(configured).isAbsolute())
         return configured;
-    return QStandardPaths::findExecutable(configured);
+    // Debian installs it in /usr/sbin, which is not on a normal user's PATH.
+    const QString onPath = QStandardPaths::findExecutable(configured);
+    return onPath.isEmpty() ? QStandardPaths::findExecutable(configured, {u"/usr/sbin"_s, u"/usr/local/sbin"_s}) : onPath;
 }
 
 int NatsServerProcess::freePort()
