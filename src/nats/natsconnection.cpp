@@ -596,38 +596,8 @@ NatsError NatsConnection::checkPublish(const NatsMessage &message) const
     default:
         break;
     }
-    QString problem = NatsProtocol::validateSubject(message.subject(), NatsProtocol::SubjectKind::Publish);
-    if (problem.isEmpty() && !message.replyTo().isEmpty())
-        problem = NatsProtocol::validateSubject(message.replyTo(), NatsProtocol::SubjectKind::Publish);
-    if (!problem.isEmpty())
-        return NatsError(NatsError::InvalidSubject, problem);
-
-    qsizetype headerSize = 0;
-    if (message.hasHeaders()) {
-        if (m_everConnected && !m_info.headers)
-            return NatsError(NatsError::InvalidHeader, tr("the server does not support headers"));
-        for (const NatsHeaders::Entry &entry : message.headers().entries()) {
-            problem = NatsHeaders::validate(entry.first, entry.second);
-            if (!problem.isEmpty())
-                return NatsError(NatsError::InvalidHeader, problem);
-        }
-        headerSize = message.headers().toWire().size();
-    }
-    const qsizetype total = headerSize + message.data().size();
-    if (total > m_info.maxPayload) {
-        return NatsError(NatsError::PayloadTooLarge,
-                         tr("message of %1 bytes exceeds the server's maximum payload of %2 bytes")
-                             .arg(total)
-                             .arg(m_info.maxPayload));
-    }
-    const qsizetype lineLength = NatsProtocol::publishLineLength(message.subject(), message.replyTo(), headerSize, total);
-    if (lineLength > NatsProtocol::MaxControlLine) {
-        return NatsError(NatsError::ControlLineTooLong,
-                         tr("subject and reply subject are too long: the protocol line would be %1 bytes, the limit is %2")
-                             .arg(lineLength)
-                             .arg(NatsProtocol::MaxControlLine));
-    }
-    return {};
+    // Headers are refused only once INFO has said the server does not take them.
+    return NatsProtocol::checkPublish(message, m_info.maxPayload, !m_everConnected || m_info.headers);
 }
 
 NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo)
@@ -675,25 +645,13 @@ NatsSubscription *NatsConnection::subscribe(const QByteArray &subject, const QBy
     const quint64 sid = m_nextSid++;
     auto *subscription = new NatsSubscription(this, sid, subject, queueGroup);
 
-    NatsError problem;
-    QString text = NatsProtocol::validateSubject(subject, NatsProtocol::SubjectKind::Subscribe);
-    if (!text.isEmpty())
-        problem = NatsError(NatsError::InvalidSubject, text);
-    else if (!(text = NatsProtocol::validateQueueGroup(queueGroup)).isEmpty())
-        problem = NatsError(NatsError::InvalidQueueGroup, text);
-    else if (const qsizetype lineLength = NatsProtocol::sub(subject, queueGroup, sid).size() - 2;
-             lineLength > NatsProtocol::MaxControlLine)
-        // The server closes the connection on a longer SUB line, and every reconnect would send it
-        // again (§1.6): refuse it here, as publish() does.
-        problem = NatsError(NatsError::ControlLineTooLong,
-                            tr("cannot subscribe: the subject is too long (the protocol line would be %1 bytes, "
-                               "the limit is %2)")
-                                .arg(lineLength)
-                                .arg(NatsProtocol::MaxControlLine));
-    else if (m_state == State::Closed || m_state == State::Disconnected)
-        problem = NatsError(NatsError::ConnectionClosed, tr("cannot subscribe: the connection is not open"));
-    else if (m_state == State::Draining)
-        problem = NatsError(NatsError::ConnectionDraining, tr("cannot subscribe: the connection is draining"));
+    NatsError problem = NatsProtocol::checkSubscribe(subject, queueGroup, sid);
+    if (!problem.isError()) {
+        if (m_state == State::Closed || m_state == State::Disconnected)
+            problem = NatsError(NatsError::ConnectionClosed, tr("cannot subscribe: the connection is not open"));
+        else if (m_state == State::Draining)
+            problem = NatsError(NatsError::ConnectionDraining, tr("cannot subscribe: the connection is draining"));
+    }
     if (problem.isError()) {
         subscription->m_active = false;
         QTimer::singleShot(0, subscription, [subscription, problem] { subscription->fail(problem); });

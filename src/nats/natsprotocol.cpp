@@ -1,5 +1,7 @@
 #include "natsprotocol.h"
 
+#include "natsmessage.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QList>
 
@@ -130,6 +132,62 @@ QString validateQueueGroup(const QByteArray &queue)
     for (const char c : queue) {
         if (c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0')
             return tr("queue group \"%1\" contains whitespace").arg(QString::fromUtf8(queue).simplified());
+    }
+    return {};
+}
+
+NatsError checkPublish(const NatsMessage &message, qint64 maxPayload, bool headersSupported)
+{
+    QString problem = validateSubject(message.subject(), SubjectKind::Publish);
+    if (problem.isEmpty() && !message.replyTo().isEmpty())
+        problem = validateSubject(message.replyTo(), SubjectKind::Publish);
+    if (!problem.isEmpty())
+        return NatsError(NatsError::InvalidSubject, problem);
+
+    qsizetype headerSize = 0;
+    if (message.hasHeaders()) {
+        if (!headersSupported)
+            return NatsError(NatsError::InvalidHeader, tr("the server does not support headers"));
+        for (const NatsHeaders::Entry &entry : message.headers().entries()) {
+            problem = NatsHeaders::validate(entry.first, entry.second);
+            if (!problem.isEmpty())
+                return NatsError(NatsError::InvalidHeader, problem);
+        }
+        headerSize = message.headers().toWire().size();
+    }
+    const qsizetype total = headerSize + message.data().size();
+    if (total > maxPayload) {
+        return NatsError(NatsError::PayloadTooLarge,
+                         tr("message of %1 bytes exceeds the server's maximum payload of %2 bytes")
+                             .arg(total)
+                             .arg(maxPayload));
+    }
+    const qsizetype lineLength = publishLineLength(message.subject(), message.replyTo(), headerSize, total);
+    if (lineLength > MaxControlLine) {
+        return NatsError(NatsError::ControlLineTooLong,
+                         tr("subject and reply subject are too long: the protocol line would be %1 bytes, the limit is %2")
+                             .arg(lineLength)
+                             .arg(MaxControlLine));
+    }
+    return {};
+}
+
+NatsError checkSubscribe(const QByteArray &subject, const QByteArray &queue, quint64 sid)
+{
+    QString problem = validateSubject(subject, SubjectKind::Subscribe);
+    if (!problem.isEmpty())
+        return NatsError(NatsError::InvalidSubject, problem);
+    problem = validateQueueGroup(queue);
+    if (!problem.isEmpty())
+        return NatsError(NatsError::InvalidQueueGroup, problem);
+    // The server closes the connection on a longer SUB line, and every reconnect would send it again
+    // (§1.6): refuse it here, as checkPublish() does.
+    if (const qsizetype lineLength = sub(subject, queue, sid).size() - 2; lineLength > MaxControlLine) {
+        return NatsError(NatsError::ControlLineTooLong,
+                         tr("cannot subscribe: the subject is too long (the protocol line would be %1 bytes, "
+                            "the limit is %2)")
+                             .arg(lineLength)
+                             .arg(MaxControlLine));
     }
     return {};
 }

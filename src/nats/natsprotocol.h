@@ -1,11 +1,15 @@
 #pragma once
 
+#include "natserror.h"
+
 #include <QtCore/QByteArray>
 #include <QtCore/QString>
 
 class NatsHeaders;
+class NatsMessage;
 
-// Pure encoders for what a client sends, and the subject rules. No state, no socket.
+// Pure encoders for what a client sends, and the rules it must keep (subjects, sizes, line lengths).
+// No state, no socket.
 namespace NatsProtocol {
 
 // The server closes the connection on a client control line (PUB/HPUB/SUB with subject, reply and sizes)
@@ -31,6 +35,13 @@ enum class SubjectKind { Publish, Subscribe };
 // as a field separator, so the client must check both.
 QString validateSubject(const QByteArray &subject, SubjectKind kind);
 QString validateQueueGroup(const QByteArray &queue);
+// Why message cannot be published to a server that takes maxPayload bytes of headers and data, and
+// headers only when headersSupported: an invalid subject or reply subject, an invalid header, too many
+// bytes or too long a control line, checked in that order. NoError when it can.
+NatsError checkPublish(const NatsMessage &message, qint64 maxPayload, bool headersSupported);
+// Why SUB subject [queue] sid cannot be sent: an invalid subject or queue group, or too long a line.
+NatsError checkSubscribe(const QByteArray &subject, const QByteArray &queue, quint64 sid);
+
 // True when subject (no wildcards) matches pattern (`*` one token, `>` one or more trailing tokens).
 bool subjectMatches(const QByteArray &pattern, const QByteArray &subject);
 
