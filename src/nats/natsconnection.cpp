@@ -6,6 +6,7 @@
 #include "natsprotocol.h"
 #include "natsreply.h"
 #include "natsrequestmux.h"
+#include "natssocketerror.h"
 #include "natssubscription.h"
 #include "natstlsconfig.h"
 
@@ -196,56 +197,15 @@ void NatsConnection::onSocketError()
 {
     if (!m_socket)
         return;
-    const QAbstractSocket::SocketError socketError = m_socket->error();
-    const QString where = currentServer().toDisplayString(QUrl::RemoveUserInfo);
-    NatsError error;
-    if (!m_socket->sslHandshakeErrors().isEmpty()) {
-        QStringList texts;
-        for (const QSslError &sslError : m_socket->sslHandshakeErrors())
-            texts.append(sslError.errorString());
-        error = NatsError(NatsError::TlsError, tr("TLS handshake with %1 failed: %2").arg(where, texts.join("; "_L1)));
-    } else if (socketError == QAbstractSocket::ConnectionRefusedError) {
-        error = NatsError(NatsError::ConnectionRefused, tr("connection to %1 refused").arg(where));
-    } else if (socketError == QAbstractSocket::HostNotFoundError) {
-        error = NatsError(NatsError::HostNotFound, tr("host %1 not found").arg(currentServer().host()));
-    } else if (socketError == QAbstractSocket::SslHandshakeFailedError
-               || socketError == QAbstractSocket::SslInternalError
-               || socketError == QAbstractSocket::SslInvalidUserDataError) {
-        // With verify on, the server ends the handshake with a bare alert when it does not like our
-        // certificate (or we sent none); OpenSSL's "sslv3 alert bad certificate" alone does not say that.
-        if (m_info.tlsVerify && m_options.tlsCertFile.isEmpty()) {
-            error = NatsError(NatsError::TlsError,
-                              tr("TLS error with %1: the server requires a client certificate and none is "
-                                 "configured (%2)")
-                                  .arg(where, m_socket->errorString()));
-        } else if (m_info.tlsVerify) {
-            error = NatsError(NatsError::TlsError,
-                              tr("TLS error with %1: the server did not accept the client certificate %2 (%3)")
-                                  .arg(where, m_options.tlsCertFile, m_socket->errorString()));
-        } else {
-            error = NatsError(NatsError::TlsError, tr("TLS error with %1: %2").arg(where, m_socket->errorString()));
-        }
-    } else if (socketError == QAbstractSocket::RemoteHostClosedError) {
-        error = NatsError(NatsError::ConnectionLost, tr("%1 closed the connection").arg(where));
-    } else {
-        error = NatsError(NatsError::SocketError, tr("%1: %2").arg(where, m_socket->errorString()));
-    }
-    if (m_handshake == Handshake::Done)
-        connectionLost(error);
-    else
-        attemptFailed(error);
+    connectionFailed(NatsSocketError::describe(*m_socket, currentServer(), m_info.tlsVerify, m_options.tlsCertFile));
 }
 
 void NatsConnection::onSocketDisconnected()
 {
     if (!m_socket)
         return;
-    const NatsError error(NatsError::ConnectionLost,
-                          tr("connection to %1 lost").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo)));
-    if (m_handshake == Handshake::Done)
-        connectionLost(error);
-    else
-        attemptFailed(error);
+    connectionFailed(NatsError(NatsError::ConnectionLost,
+                               tr("connection to %1 lost").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo))));
 }
 
 void NatsConnection::onSocketReadyRead()
@@ -267,10 +227,7 @@ void NatsConnection::onSocketReadyRead()
                               tr("protocol error from %1: %2")
                                   .arg(currentServer().toDisplayString(QUrl::RemoveUserInfo), m_parser.errorString()));
         qCWarning(lcNatsProtocol).noquote() << error.message();
-        if (m_handshake == Handshake::Done)
-            connectionLost(error);
-        else
-            attemptFailed(error);
+        connectionFailed(error);
     }
 }
 
@@ -312,10 +269,7 @@ void NatsConnection::handleInfo(const QByteArray &json)
                                   .arg(currentServer().toDisplayString(QUrl::RemoveUserInfo)));
         // INFO also comes at any time once connected (cluster changes, lame duck mode). attemptFailed()
         // there dropped the socket but left the state Connected, with nothing left to ever change it.
-        if (m_handshake == Handshake::Done)
-            connectionLost(error);
-        else
-            attemptFailed(error);
+        connectionFailed(error);
         return;
     }
     const bool wasLameDuck = m_info.lameDuckMode;
@@ -447,6 +401,15 @@ void NatsConnection::attemptFailed(const NatsError &error)
     if (m_state == State::Closed)
         return;
     scheduleNextAttempt();
+}
+
+void NatsConnection::connectionFailed(const NatsError &error)
+{
+    // Until the handshake is done a failure ends the attempt on this server; after it, the connection.
+    if (m_handshake == Handshake::Done)
+        connectionLost(error);
+    else
+        attemptFailed(error);
 }
 
 void NatsConnection::scheduleNextAttempt()

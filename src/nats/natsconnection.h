@@ -132,6 +132,7 @@ private:
     void connectToCurrentServer();
     void scheduleNextAttempt();
     void attemptFailed(const NatsError &error);
+    void connectionFailed(const NatsError &error);
     void onSocketConnected();
     void onSocketEncrypted();
     void onSocketDisconnected();

@@ -1,0 +1,63 @@
+#include "natssocketerror.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QStringList>
+#include <QtCore/QUrl>
+#include <QtNetwork/QSslSocket>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("NatsSocketError", text);
+}
+
+NatsError describeTlsFailure(const QSslSocket &socket, const QString &where, bool serverVerifiesClients,
+                             const QString &clientCertFile)
+{
+    // With verify on, the server ends the handshake with a bare alert when it does not like our
+    // certificate (or we sent none); OpenSSL's "sslv3 alert bad certificate" alone does not say that.
+    if (serverVerifiesClients && clientCertFile.isEmpty()) {
+        return NatsError(NatsError::TlsError,
+                         tr("TLS error with %1: the server requires a client certificate and none is "
+                            "configured (%2)")
+                             .arg(where, socket.errorString()));
+    }
+    if (serverVerifiesClients) {
+        return NatsError(NatsError::TlsError,
+                         tr("TLS error with %1: the server did not accept the client certificate %2 (%3)")
+                             .arg(where, clientCertFile, socket.errorString()));
+    }
+    return NatsError(NatsError::TlsError, tr("TLS error with %1: %2").arg(where, socket.errorString()));
+}
+
+} // namespace
+
+NatsError NatsSocketError::describe(const QSslSocket &socket, const QUrl &server, bool serverVerifiesClients,
+                                    const QString &clientCertFile)
+{
+    const QString where = server.toDisplayString(QUrl::RemoveUserInfo);
+    const QList<QSslError> handshakeErrors = socket.sslHandshakeErrors();
+    if (!handshakeErrors.isEmpty()) {
+        QStringList texts;
+        for (const QSslError &sslError : handshakeErrors)
+            texts.append(sslError.errorString());
+        return NatsError(NatsError::TlsError, tr("TLS handshake with %1 failed: %2").arg(where, texts.join("; "_L1)));
+    }
+    switch (socket.error()) {
+    case QAbstractSocket::ConnectionRefusedError:
+        return NatsError(NatsError::ConnectionRefused, tr("connection to %1 refused").arg(where));
+    case QAbstractSocket::HostNotFoundError:
+        return NatsError(NatsError::HostNotFound, tr("host %1 not found").arg(server.host()));
+    case QAbstractSocket::SslHandshakeFailedError:
+    case QAbstractSocket::SslInternalError:
+    case QAbstractSocket::SslInvalidUserDataError:
+        return describeTlsFailure(socket, where, serverVerifiesClients, clientCertFile);
+    case QAbstractSocket::RemoteHostClosedError:
+        return NatsError(NatsError::ConnectionLost, tr("%1 closed the connection").arg(where));
+    default:
+        return NatsError(NatsError::SocketError, tr("%1: %2").arg(where, socket.errorString()));
+    }
+}
