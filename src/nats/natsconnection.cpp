@@ -10,7 +10,6 @@
 #include "natssubscription.h"
 #include "natstlsconfig.h"
 
-#include <QtCore/QRandomGenerator>
 #include <QtCore/QTimer>
 #include <QtNetwork/QSslSocket>
 
@@ -103,21 +102,13 @@ void NatsConnection::connectToServer()
     if (m_state == State::Connecting || m_state == State::Connected || m_state == State::Reconnecting)
         return;
 
-    QList<QUrl> urls = m_options.servers;
     QString parseError;
-    if (urls.isEmpty()) {
-        const QString text = m_options.serversText.isEmpty() ? u"nats://127.0.0.1:4222"_s : m_options.serversText;
-        if (!NatsConnectOptions::parseServers(text, &urls, &parseError)) {
-            setError(NatsError(NatsError::InvalidUrl, parseError));
-            setState(State::Closed);
-            Q_EMIT closed();
-            return;
-        }
+    if (!m_pool.reset(m_options, &parseError)) {
+        setError(NatsError(NatsError::InvalidUrl, parseError));
+        setState(State::Closed);
+        Q_EMIT closed();
+        return;
     }
-    if (m_options.randomizeServers && urls.size() > 1)
-        std::shuffle(urls.begin(), urls.end(), *QRandomGenerator::global());
-
-    m_pool.reset(urls);
     m_everConnected = false;
     m_initialAttempts = 0;
     m_error = {};

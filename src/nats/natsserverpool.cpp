@@ -9,6 +9,20 @@
 
 using namespace Qt::StringLiterals;
 
+bool NatsServerPool::reset(const NatsConnectOptions &options, QString *errorMessage)
+{
+    QList<QUrl> urls = options.servers;
+    if (urls.isEmpty()) {
+        const QString text = options.serversText.isEmpty() ? u"nats://127.0.0.1:4222"_s : options.serversText;
+        if (!NatsConnectOptions::parseServers(text, &urls, errorMessage))
+            return false;
+    }
+    if (options.randomizeServers && urls.size() > 1)
+        std::shuffle(urls.begin(), urls.end(), *QRandomGenerator::global());
+    reset(urls);
+    return true;
+}
+
 void NatsServerPool::reset(const QList<QUrl> &urls)
 {
     m_servers.clear();

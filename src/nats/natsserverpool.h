@@ -29,6 +29,10 @@ public:
     // The wait doubles with each failed attempt on a server, up to this many times the reconnect wait.
     static constexpr int MaxReconnectWaitFactor = 4;
 
+    // Starts over with the servers of options: its server list, else its text parsed, else the local
+    // default; shuffled when options.randomizeServers. False with *errorMessage set (and the pool left
+    // as it was) when the text does not parse.
+    bool reset(const NatsConnectOptions &options, QString *errorMessage);
     // Starts over with urls, in the order given, none of them tried yet and none current.
     void reset(const QList<QUrl> &urls);
 

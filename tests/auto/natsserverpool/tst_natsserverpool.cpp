@@ -3,6 +3,8 @@
 
 #include <QtTest/QTest>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 // Reconnect pacing and pool membership, without sockets: the test plays the connection's part
@@ -48,6 +50,10 @@ class tst_NatsServerPool final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void serversFromOptions_data();
+    void serversFromOptions();
+    void randomizedServers();
+    void unparsableServers();
     void startsWithoutCurrentServer();
     void roundRobin();
     void untriedServerWaitsNothing();
@@ -63,6 +69,64 @@ private Q_SLOTS:
     void implicitServers();
     void tlsPeerName();
 };
+
+void tst_NatsServerPool::serversFromOptions_data()
+{
+    QTest::addColumn<QList<QUrl>>("servers");
+    QTest::addColumn<QString>("serversText");
+    QTest::addColumn<QList<QUrl>>("expected");
+
+    const QList<QUrl> three{url(u"nats://a:4222"_s), url(u"nats://b:4222"_s), url(u"tls://c:4333"_s)};
+    QTest::newRow("list, in order") << three << u"nats://ignored:1"_s << three;
+    QTest::newRow("text") << QList<QUrl>() << u"a, nats://b, tls://c:4333"_s << three;
+    QTest::newRow("default") << QList<QUrl>() << QString() << QList<QUrl>{url(u"nats://127.0.0.1:4222"_s)};
+}
+
+void tst_NatsServerPool::serversFromOptions()
+{
+    QFETCH(QList<QUrl>, servers);
+    QFETCH(QString, serversText);
+    QFETCH(QList<QUrl>, expected);
+
+    NatsConnectOptions options;
+    options.servers = servers;
+    options.serversText = serversText;
+    options.randomizeServers = false;
+    NatsServerPool pool;
+    QString error;
+    QVERIFY(pool.reset(options, &error));
+    QCOMPARE(pool.urls(), expected);
+    QVERIFY(!pool.hasCurrent());
+}
+
+void tst_NatsServerPool::randomizedServers()
+{
+    NatsConnectOptions options;
+    for (int i = 0; i < 20; ++i)
+        options.servers.append(url(u"nats://s%1:4222"_s.arg(i)));
+    NatsServerPool pool;
+    QString error;
+    QVERIFY(pool.reset(options, &error));
+    // The same servers, each once: 20! orders, so the original one coming back is not worth a retry.
+    QList<QUrl> sorted = pool.urls();
+    std::sort(sorted.begin(), sorted.end(), [](const QUrl &a, const QUrl &b) { return a.host() < b.host(); });
+    QList<QUrl> expected = options.servers;
+    std::sort(expected.begin(), expected.end(), [](const QUrl &a, const QUrl &b) { return a.host() < b.host(); });
+    QCOMPARE(sorted, expected);
+    QVERIFY(pool.urls() != options.servers);
+}
+
+void tst_NatsServerPool::unparsableServers()
+{
+    NatsServerPool pool;
+    pool.reset({url(u"nats://kept:4222"_s)});
+    NatsConnectOptions options;
+    options.serversText = u"http://wrong"_s;
+    QString error;
+    QVERIFY(!pool.reset(options, &error));
+    QVERIFY2(error.contains(u"http"_s), qPrintable(error));
+    QCOMPARE(pool.urls(), QList<QUrl>{url(u"nats://kept:4222"_s)});
+}
 
 void tst_NatsServerPool::startsWithoutCurrentServer()
 {
