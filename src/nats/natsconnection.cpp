@@ -344,7 +344,8 @@ void NatsConnection::handshakeCompleted()
     qCDebug(lcNatsConnection) << (reconnect ? "reconnected to" : "connected to")
                               << currentServer().toDisplayString(QUrl::RemoveUserInfo) << "server" << m_info.version;
     // Order as the official clients: subscriptions first, then what was published meanwhile.
-    resendSubscriptions();
+    if (const QByteArray subscribe = m_subscriptions.resubscribeCommands(); !subscribe.isEmpty())
+        writeToSocket(subscribe);
     if (!m_pendingOut.isEmpty()) {
         writeToSocket(m_pendingOut);
         m_pendingOut.clear();
@@ -484,12 +485,7 @@ NatsReply *NatsConnection::drain()
     }
     m_drainReply = reply;
     setState(State::Draining);
-    QByteArray unsubscribes;
-    for (auto it = m_subscriptions.cbegin(); it != m_subscriptions.cend(); ++it) {
-        if (it.key() != m_responseSid)
-            unsubscribes += NatsProtocol::unsub(it.key());
-    }
-    writeToSocket(unsubscribes);
+    writeToSocket(m_subscriptions.unsubscribeCommands(m_responseSid));
     // Messages the server routed before it handled the UNSUBs are still on their way, and draining must
     // not lose them: they all arrive before the PONG of this PING, so the subscriptions end only then
     // (nats.go drains subscriptions the same way). Requests go on using the response subscription.
@@ -501,14 +497,7 @@ NatsReply *NatsConnection::drain()
         // On failure whoever failed the flush (close, lost connection, drain timeout) also closes.
         if (m_state != State::Draining || unsubscribed->error() != NatsError::NoError)
             return;
-        const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
-        for (const QPointer<NatsSubscription> &guarded : subscriptions) {
-            NatsSubscription *subscription = guarded.data(); // see handleServerError() on -Wnull-dereference
-            if (subscription && subscription->sid() != m_responseSid) {
-                m_subscriptions.remove(subscription->sid());
-                subscription->deactivate();
-            }
-        }
+        m_subscriptions.endAllBut(m_responseSid);
         finishDrainIfIdle();
     });
     m_drainTimer->start(m_options.drainTimeoutMs);
@@ -596,7 +585,7 @@ void NatsConnection::writeToSocket(const QByteArray &bytes)
 
 NatsSubscription *NatsConnection::subscribe(const QByteArray &subject, const QByteArray &queueGroup)
 {
-    const quint64 sid = m_nextSid++;
+    const quint64 sid = m_subscriptions.nextSid();
     auto *subscription = new NatsSubscription(this, sid, subject, queueGroup);
 
     NatsError problem = NatsProtocol::checkSubscribe(subject, queueGroup, sid);
@@ -612,7 +601,7 @@ NatsSubscription *NatsConnection::subscribe(const QByteArray &subject, const QBy
         return subscription;
     }
 
-    m_subscriptions.insert(sid, subscription);
+    m_subscriptions.insert(subscription);
     // While (re)connecting the SUB goes out with the others once the handshake is done.
     if (m_state == State::Connected)
         writeToSocket(NatsProtocol::sub(subject, queueGroup, sid));
@@ -633,21 +622,6 @@ void NatsConnection::sendAutoUnsubscribe(quint64 sid, quint64 maxMessages)
         writeToSocket(NatsProtocol::unsub(sid, maxMessages));
 }
 
-void NatsConnection::resendSubscriptions()
-{
-    QByteArray bytes;
-    for (auto it = m_subscriptions.cbegin(); it != m_subscriptions.cend(); ++it) {
-        const NatsSubscription *subscription = it.value();
-        if (!subscription)
-            continue;
-        bytes += NatsProtocol::sub(subscription->subject(), subscription->queueGroup(), it.key());
-        if (subscription->maxMessages() > 0)
-            bytes += NatsProtocol::unsub(it.key(), subscription->maxMessages() - subscription->receivedCount());
-    }
-    if (!bytes.isEmpty())
-        writeToSocket(bytes);
-}
-
 void NatsConnection::handleMessage(const NatsProtocolParser::Op &op)
 {
     ++m_stats.inMessages;
@@ -664,9 +638,7 @@ void NatsConnection::handleMessage(const NatsProtocolParser::Op &op)
         m_requestMux->handleResponse(message);
         return;
     }
-    const QPointer<NatsSubscription> subscription = m_subscriptions.value(op.sid);
-    if (subscription)
-        subscription->deliver(message);
+    m_subscriptions.deliver(op.sid, message);
 }
 
 void NatsConnection::handleServerError(const QByteArray &text)
@@ -689,17 +661,10 @@ void NatsConnection::handleServerError(const QByteArray &text)
         const qsizetype open = text.indexOf('"');
         const qsizetype end = text.lastIndexOf('"');
         const QByteArray subject = open >= 0 && end > open ? text.mid(open + 1, end - open - 1) : QByteArray();
-        if (text.toLower().contains("subscription")) {
-            const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
-            for (const QPointer<NatsSubscription> &guarded : subscriptions) {
-                // Through a plain pointer: GCC's -Wnull-dereference misreads QPointer checks at -O2.
-                NatsSubscription *subscription = guarded.data();
-                if (subscription && subscription->subject() == subject)
-                    subscription->fail(error);
-            }
-        } else {
+        if (text.toLower().contains("subscription"))
+            m_subscriptions.failSubscriptionsTo(subject, error);
+        else
             m_requestMux->failRequestsTo(subject, error);
-        }
     }
     if (keepsConnectionOpen(code)) {
         Q_EMIT errorOccurred(code);
@@ -768,13 +733,8 @@ void NatsConnection::failAllPending(const NatsError &error)
 {
     failPendingPongs(error);
     m_requestMux->failAll(error);
-    const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
-    m_subscriptions.clear();
-    m_responseSid = 0;
-    for (const QPointer<NatsSubscription> &subscription : subscriptions) {
-        if (subscription)
-            subscription->deactivate();
-    }
+    m_responseSid = 0; // before the subscriptions end: their slots may send requests on a new inbox
+    m_subscriptions.endAll();
     if (m_drainReply)
         m_drainReply->finishWithError(error);
 }

@@ -6,6 +6,7 @@
 #include "natsprotocolparser.h"
 #include "natsserverinfo.h"
 #include "natsserverpool.h"
+#include "natssubscriptiontable.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
@@ -155,7 +156,6 @@ private:
     void sendPing();
     void write(const QByteArray &bytes);
     void writeToSocket(const QByteArray &bytes);
-    void resendSubscriptions();
     NatsError checkPublish(const NatsMessage &message) const;
     void failPendingPongs(const NatsError &error);
     void failAllPending(const NatsError &error);
@@ -189,8 +189,7 @@ private:
     qint64 m_rttUs = -1;
     Statistics m_stats;
 
-    QHash<quint64, QPointer<NatsSubscription>> m_subscriptions;
-    quint64 m_nextSid = 1;
+    NatsSubscriptionTable m_subscriptions;
 
     quint64 m_responseSid = 0; // the wildcard inbox subscription of m_requestMux
 

@@ -43,6 +43,7 @@ Q_SIGNALS:
 
 private:
     friend class NatsConnection;
+    friend class NatsSubscriptionTable;
     NatsSubscription(NatsConnection *connection, quint64 sid, const QByteArray &subject, const QByteArray &queue);
 
     // Called by the connection.

@@ -1,0 +1,83 @@
+#include "natssubscriptiontable.h"
+
+#include "natsmessage.h"
+#include "natsprotocol.h"
+#include "natssubscription.h"
+
+#include <QtCore/QList>
+
+// Loops over copies: a subscription's signals may unsubscribe or subscribe, changing the table.
+// Subscriptions are used through plain pointers: GCC's -Wnull-dereference misreads QPointer checks at -O2.
+
+void NatsSubscriptionTable::insert(NatsSubscription *subscription)
+{
+    m_subscriptions.insert(subscription->sid(), subscription);
+}
+
+bool NatsSubscriptionTable::remove(quint64 sid)
+{
+    return m_subscriptions.remove(sid);
+}
+
+void NatsSubscriptionTable::deliver(quint64 sid, const NatsMessage &message) const
+{
+    const QPointer<NatsSubscription> subscription = m_subscriptions.value(sid);
+    if (subscription)
+        subscription->deliver(message);
+}
+
+QByteArray NatsSubscriptionTable::resubscribeCommands() const
+{
+    QByteArray bytes;
+    for (auto it = m_subscriptions.cbegin(); it != m_subscriptions.cend(); ++it) {
+        const NatsSubscription *subscription = it.value();
+        if (!subscription)
+            continue;
+        bytes += NatsProtocol::sub(subscription->subject(), subscription->queueGroup(), it.key());
+        if (subscription->maxMessages() > 0)
+            bytes += NatsProtocol::unsub(it.key(), subscription->maxMessages() - subscription->receivedCount());
+    }
+    return bytes;
+}
+
+QByteArray NatsSubscriptionTable::unsubscribeCommands(quint64 keepSid) const
+{
+    QByteArray bytes;
+    for (auto it = m_subscriptions.cbegin(); it != m_subscriptions.cend(); ++it) {
+        if (it.key() != keepSid)
+            bytes += NatsProtocol::unsub(it.key());
+    }
+    return bytes;
+}
+
+void NatsSubscriptionTable::endAllBut(quint64 keepSid)
+{
+    const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
+    for (const QPointer<NatsSubscription> &guarded : subscriptions) {
+        NatsSubscription *subscription = guarded.data();
+        if (subscription && subscription->sid() != keepSid) {
+            m_subscriptions.remove(subscription->sid());
+            subscription->deactivate();
+        }
+    }
+}
+
+void NatsSubscriptionTable::endAll()
+{
+    const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
+    m_subscriptions.clear();
+    for (const QPointer<NatsSubscription> &subscription : subscriptions) {
+        if (subscription)
+            subscription->deactivate();
+    }
+}
+
+void NatsSubscriptionTable::failSubscriptionsTo(const QByteArray &subject, const NatsError &error)
+{
+    const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
+    for (const QPointer<NatsSubscription> &guarded : subscriptions) {
+        NatsSubscription *subscription = guarded.data();
+        if (subscription && subscription->subject() == subject)
+            subscription->fail(error);
+    }
+}

@@ -1,0 +1,37 @@
+#pragma once
+
+#include <QtCore/QByteArray>
+#include <QtCore/QHash>
+#include <QtCore/QPointer>
+
+class NatsError;
+class NatsMessage;
+class NatsSubscription;
+
+// A connection's live subscriptions by sid, and what the connection does to all of them at once: send
+// them again after a reconnect, end them on drain or close, fail those the server refused.
+class NatsSubscriptionTable final
+{
+public:
+    quint64 nextSid() { return m_nextSid++; }
+    void insert(NatsSubscription *subscription);
+    // False when sid is not (or no longer) in the table.
+    bool remove(quint64 sid);
+    // Hands message to subscription sid, if it is still there.
+    void deliver(quint64 sid, const NatsMessage &message) const;
+
+    // SUB for each subscription, and the UNSUB that restores what is left of its auto-unsubscribe count.
+    QByteArray resubscribeCommands() const;
+    // UNSUB for each subscription but keepSid.
+    QByteArray unsubscribeCommands(quint64 keepSid) const;
+    // Ends each subscription but keepSid: it leaves the table, then emits unsubscribed().
+    void endAllBut(quint64 keepSid);
+    // Empties the table, then ends each subscription that was in it.
+    void endAll();
+    // Reports error on each subscription to subject (a permissions violation names the subject only).
+    void failSubscriptionsTo(const QByteArray &subject, const NatsError &error);
+
+private:
+    QHash<quint64, QPointer<NatsSubscription>> m_subscriptions;
+    quint64 m_nextSid = 1;
+};
