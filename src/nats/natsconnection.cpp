@@ -36,7 +36,6 @@ NatsConnection::NatsConnection(QObject *parent)
     , m_requestMux(new NatsRequestMux(this))
     , m_drainTimer(new QTimer(this))
 {
-    m_clock.start();
     m_connectTimer->setSingleShot(true);
     m_reconnectTimer->setSingleShot(true);
     m_drainTimer->setSingleShot(true);
@@ -336,7 +335,7 @@ void NatsConnection::handshakeCompleted()
     m_connectTimer->stop();
     m_handshake = Handshake::Done;
     m_pool.attemptSucceeded();
-    m_pingsOutstanding = 0;
+    m_pings.resetOutstanding();
     if (m_options.pingIntervalMs > 0)
         m_pingTimer->start(m_options.pingIntervalMs);
 
@@ -418,7 +417,7 @@ void NatsConnection::connectionLost(const NatsError &error)
     dropSocket();
     m_handshake = Handshake::None;
     setError(error);
-    failPendingPongs(NatsError(NatsError::ConnectionLost, tr("the connection was lost before the server answered")));
+    m_pings.failAll(NatsError(NatsError::ConnectionLost, tr("the connection was lost before the server answered")));
     if (m_state == State::Draining || !m_options.allowReconnect) {
         Q_EMIT errorOccurred(error.code());
         failAllPending(error);
@@ -679,26 +678,22 @@ void NatsConnection::sendPing()
 {
     if (m_state != State::Connected && m_state != State::Draining)
         return;
-    if (++m_pingsOutstanding > m_options.maxPingsOutstanding) {
+    if (!m_pings.keepAlive(m_options.maxPingsOutstanding)) {
         connectionLost(NatsError(NatsError::StaleConnection,
                                  tr("stale connection: %1 pings were not answered").arg(m_options.maxPingsOutstanding)));
         return;
     }
-    m_pongWaiters.enqueue(PongWaiter{nullptr, m_clock.nsecsElapsed() / 1000});
     writeToSocket(NatsProtocol::ping());
 }
 
 void NatsConnection::handlePong()
 {
-    m_pingsOutstanding = 0;
-    if (m_pongWaiters.isEmpty())
+    QPointer<NatsReply> reply;
+    if (!m_pings.pongReceived(&reply))
         return;
-    // PONGs come back in the order of the PINGs.
-    const PongWaiter waiter = m_pongWaiters.dequeue();
-    m_rttUs = m_clock.nsecsElapsed() / 1000 - waiter.sentAtUs;
-    Q_EMIT roundTripTimeChanged(m_rttUs);
-    if (waiter.reply)
-        waiter.reply->finishWithMessage({});
+    Q_EMIT roundTripTimeChanged(m_pings.roundTripTime());
+    if (reply)
+        reply->finishWithMessage({});
 }
 
 NatsReply *NatsConnection::flush(int timeoutMs)
@@ -709,7 +704,7 @@ NatsReply *NatsConnection::flush(int timeoutMs)
                                               tr("cannot flush: not connected")));
         return reply;
     }
-    m_pongWaiters.enqueue(PongWaiter{reply, m_clock.nsecsElapsed() / 1000});
+    m_pings.expectPong(reply);
     writeToSocket(NatsProtocol::ping());
     const int timeout = timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs;
     QTimer::singleShot(timeout, reply, [reply] {
@@ -718,20 +713,9 @@ NatsReply *NatsConnection::flush(int timeoutMs)
     return reply;
 }
 
-void NatsConnection::failPendingPongs(const NatsError &error)
-{
-    const QQueue<PongWaiter> waiters = m_pongWaiters;
-    m_pongWaiters.clear();
-    m_pingsOutstanding = 0;
-    for (const PongWaiter &waiter : waiters) {
-        if (waiter.reply)
-            waiter.reply->finishWithError(error);
-    }
-}
-
 void NatsConnection::failAllPending(const NatsError &error)
 {
-    failPendingPongs(error);
+    m_pings.failAll(error);
     m_requestMux->failAll(error);
     m_responseSid = 0; // before the subscriptions end: their slots may send requests on a new inbox
     m_subscriptions.endAll();

@@ -3,6 +3,7 @@
 #include "natsconnectoptions.h"
 #include "natserror.h"
 #include "natsmessage.h"
+#include "natspingtracker.h"
 #include "natsprotocolparser.h"
 #include "natsserverinfo.h"
 #include "natsserverpool.h"
@@ -79,7 +80,7 @@ public:
     // Largest header+payload the server accepts (INFO max_payload).
     qint64 maxPayload() const { return m_info.maxPayload; }
     // Round trip of the last PING/PONG in microseconds, -1 before the first one.
-    qint64 roundTripTime() const { return m_rttUs; }
+    qint64 roundTripTime() const { return m_pings.roundTripTime(); }
     Statistics statistics() const { return m_stats; }
 
     // Publishes a message. Checks subject, headers, size and connection state first; returns the
@@ -122,12 +123,6 @@ private:
 
     enum class Handshake { None, WaitingInfo, WaitingTls, WaitingPong, Done };
 
-    struct PongWaiter
-    {
-        QPointer<NatsReply> reply; // null for keep-alive pings
-        qint64 sentAtUs = 0;
-    };
-
     // connecting and the handshake
     void startAttempt();
     void connectToCurrentServer();
@@ -157,7 +152,6 @@ private:
     void write(const QByteArray &bytes);
     void writeToSocket(const QByteArray &bytes);
     NatsError checkPublish(const NatsMessage &message) const;
-    void failPendingPongs(const NatsError &error);
     void failAllPending(const NatsError &error);
     void finishDrainIfIdle();
 
@@ -183,10 +177,7 @@ private:
     State m_state = State::Disconnected;
     NatsError m_error;
     QByteArray m_pendingOut; // publishes made while not connected
-    int m_pingsOutstanding = 0;
-    QQueue<PongWaiter> m_pongWaiters;
-    QElapsedTimer m_clock;
-    qint64 m_rttUs = -1;
+    NatsPingTracker m_pings;
     Statistics m_stats;
 
     NatsSubscriptionTable m_subscriptions;
