@@ -75,6 +75,8 @@ WatchDialog::WatchDialog(const QStringList &buckets, QWidget *parent)
 
 void WatchDialog::setBucket(const QString &bucket)
 {
+    if (bucket.isEmpty())
+        return;
     if (m_bucket->findText(bucket) < 0)
         m_bucket->addItem(bucket);
     m_bucket->setCurrentText(bucket);
@@ -134,6 +136,12 @@ QString WatchDialog::problem() const
         return tr("\"%1\" is not a revision: use a whole number from 1, or leave it empty.").arg(resume);
     problem = options().validate();
     return problem.isEmpty() ? QString() : tr("These options do not go together: %1.").arg(problem);
+}
+
+void WatchDialog::accept()
+{
+    if (problem().isEmpty())
+        QDialog::accept();
 }
 
 void WatchDialog::validate()

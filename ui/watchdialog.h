@@ -30,6 +30,9 @@ public:
     // Why the dialog cannot be accepted as filled in, or an empty string.
     QString problem() const;
 
+public Q_SLOTS:
+    void accept() override;
+
 private:
     void validate();
 

@@ -182,7 +182,11 @@ void WatchView::startWatch(KvBucket *bucket)
     m_watcher = bucket->watch(m_filters, m_options);
     // Straight into the model, which only queues: no widget work per message.
     connect(m_watcher, &KvWatcher::entryReceived, m_model, qOverload<const KvEntry &>(&WatchFeedModel::appendEntry));
-    connect(m_watcher, &KvWatcher::initialValuesReceived, this, &WatchView::refreshStatus);
+    connect(m_watcher, &KvWatcher::initialValuesReceived, this, [this] {
+        // The initial values skip older revisions by design; from here on every revision must come.
+        m_model->setGapDetection(m_detectGaps);
+        refreshStatus();
+    });
     connect(m_watcher, &KvWatcher::stateChanged, this, [this] {
         refreshStatus();
         Q_EMIT stateChanged();
@@ -225,11 +229,9 @@ void WatchView::onBatch()
 
 void WatchView::onRecovering(quint64 fromRevision, const QString &reason)
 {
+    // The watcher resumes after the last revision it delivered; revisions the server dropped meanwhile show
+    // as a gap row (the model's gap detection) when the feed gets every revision.
     m_recoveryText = tr("Reconnecting (%1); the feed resumes after rev %2").arg(reason).arg(fromRevision - 1);
-    // Only a resume in the middle of the live feed can lose revisions: the first one delivered must be
-    // fromRevision, or the server no longer has those in between.
-    if (m_detectGaps && m_watcher && m_watcher->initialValuesDone() && fromRevision > 1 && m_model->lastRevision() > 0)
-        m_model->expectRevision(fromRevision);
     refreshStatus();
 }
 

@@ -22,7 +22,8 @@ class WatchFeedModel;
 // One live watch as a feed: a toolbar (state, the rate chart, pause/resume with the waiting count, clear,
 // follow the newest row, the row cap, a text filter, export) over the rows of a WatchFeedModel. The watcher
 // feeds the model directly and the model coalesces, so the view repaints once a frame whatever the rate.
-// A resume after a reconnect that finds revisions gone from the server shows a gap row.
+// Revisions that never reach an all-keys feed (gone from the server before it got them, e.g. while it was
+// reconnecting) show as a gap row.
 class WatchView final : public QWidget
 {
     Q_OBJECT

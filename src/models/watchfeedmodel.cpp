@@ -130,8 +130,8 @@ QVariant WatchFeedModel::displayValue(const Row &row, int column) const
                                                               : u"%1–%2"_s.arg(row.revision).arg(row.delta);
         case PreviewColumn:
             return row.revision == row.delta
-                ? tr("revision %1 is no longer on the server: missed while reconnecting").arg(row.revision)
-                : tr("revisions %1–%2 are no longer on the server: missed while reconnecting").arg(row.revision).arg(row.delta);
+                ? tr("revision %1 never reached this feed: it is no longer on the server").arg(row.revision)
+                : tr("revisions %1–%2 never reached this feed: they are no longer on the server").arg(row.revision).arg(row.delta);
         default: return {};
         }
     }
@@ -169,6 +169,11 @@ QVariant WatchFeedModel::toolTip(const Row &row, int column) const
                  HumanFormat::utcTime(QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC)));
     case KeyColumn: return row.key;
     case DeltaColumn: return tr("entries still pending on the server after this one");
+    case OperationColumn:
+        if (row.kind == RowKind::Gap)
+            return tr("Removed from the server (history limit, purge or TTL) before this feed received them, for "
+                      "example while it was reconnecting or falling behind");
+        return {};
     case PreviewColumn:
         if (row.kind == RowKind::Gap)
             return displayValue(row, column);
@@ -201,11 +206,8 @@ void WatchFeedModel::appendEntry(const KvEntry &entry)
 
 void WatchFeedModel::appendEntry(const KvEntry &entry, qint64 receivedMs)
 {
-    if (m_expectedRevision > 0) {
-        if (entry.revision > m_expectedRevision)
-            appendGap(m_expectedRevision, entry.revision - 1);
-        m_expectedRevision = 0;
-    }
+    if (m_gapDetection && m_lastRevision > 0 && entry.revision > m_lastRevision + 1)
+        appendGap(m_lastRevision + 1, entry.revision - 1);
     Row row;
     row.receivedMs = receivedMs;
     row.createdMs = entry.created.isValid() ? entry.created.toMSecsSinceEpoch() : 0;
@@ -240,9 +242,9 @@ void WatchFeedModel::appendGap(quint64 from, quint64 to)
     enqueue(std::move(row));
 }
 
-void WatchFeedModel::expectRevision(quint64 next)
+void WatchFeedModel::setGapDetection(bool detect)
 {
-    m_expectedRevision = next;
+    m_gapDetection = detect;
 }
 
 void WatchFeedModel::enqueue(Row &&row)

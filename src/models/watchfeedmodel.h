@@ -69,9 +69,12 @@ public:
     void appendEntry(const KvEntry &entry, qint64 receivedMs);
     // Queues a marker row: revisions from..to were never delivered and are no longer on the server.
     void appendGap(quint64 from, quint64 to);
-    // After a resume: the next entry should be revision next; if it is higher, the revisions in between are
-    // marked as a gap. Only meaningful when the feed gets every revision (an all-keys watch with markers).
-    void expectRevision(quint64 next);
+    // From now on every revision after lastRevision() is expected: an entry further on marks the ones in
+    // between as a gap (removed by the history limit, a purge or a TTL before the feed got them, e.g. while
+    // it was reconnecting). Only for feeds that get every revision: an all-keys watch that keeps markers,
+    // once its initial values (which skip older revisions by design) are in.
+    void setGapDetection(bool detect);
+    bool gapDetection() const { return m_gapDetection; }
     // Applies the queue now (the timer does it otherwise); does nothing while paused.
     void flush();
     void clear();
@@ -146,8 +149,8 @@ private:
     quint64 m_received = 0;
     quint64 m_dropped = 0;
     quint64 m_lastRevision = 0;
-    quint64 m_expectedRevision = 0;
     int m_rowCap = DefaultRowCap;
     int m_gaps = 0;
     bool m_paused = false;
+    bool m_gapDetection = false;
 };

@@ -25,8 +25,8 @@ private Q_SLOTS:
     void shrinkingTheCap();
     void pauseCountsWaiting();
     void pauseKeepsAtMostTheCap();
-    void gapAfterResume();
-    void noGapWhenContiguous();
+    void gapWhenRevisionsAreSkipped();
+    void noGapWithoutDetection();
     void previews_data();
     void previews();
     void valuesKeptUpToLimit();
@@ -195,36 +195,41 @@ void tst_WatchFeedModel::pauseKeepsAtMostTheCap()
     QCOMPARE(m_model->droppedCount(), 1000u);
 }
 
-void tst_WatchFeedModel::gapAfterResume()
+void tst_WatchFeedModel::gapWhenRevisionsAreSkipped()
 {
     QSignalSpy gaps(m_model.get(), &WatchFeedModel::gapDetected);
     appendRange(1, 9);
-    m_model->expectRevision(10);
+    m_model->setGapDetection(true);
+    m_model->appendEntry(entry(10));
     m_model->appendEntry(entry(15));
     m_model->appendEntry(entry(16));
+    m_model->appendEntry(entry(18));
     m_model->flush();
-    QCOMPARE(m_model->rowCount(), 12);
-    QCOMPARE(m_model->kindAt(9), WatchFeedModel::RowKind::Gap);
-    QCOMPARE(m_model->gapAt(9), qMakePair(quint64(10), quint64(14)));
-    QCOMPARE(m_model->entryAt(10).revision, 15u);
-    QCOMPARE(gaps.size(), 1);
-    QCOMPARE(m_model->gapCount(), 1);
-    const QString text = m_model->index(9, WatchFeedModel::PreviewColumn).data().toString();
-    QVERIFY2(text.contains(u"10–14"_s) && text.contains(u"no longer on the server"_s), qPrintable(text));
-    QCOMPARE(m_model->index(9, WatchFeedModel::OperationColumn).data().toString(), u"GAP"_s);
-    QVERIFY(!m_model->entryAt(9).revision); // a gap is no entry
+    QCOMPARE(m_model->rowCount(), 15);
+    QCOMPARE(m_model->kindAt(10), WatchFeedModel::RowKind::Gap);
+    QCOMPARE(m_model->gapAt(10), qMakePair(quint64(11), quint64(14)));
+    QCOMPARE(m_model->entryAt(11).revision, 15u);
+    QCOMPARE(m_model->gapAt(13), qMakePair(quint64(17), quint64(17)));
+    QCOMPARE(gaps.size(), 2);
+    QCOMPARE(m_model->gapCount(), 2);
+    const QString text = m_model->index(10, WatchFeedModel::PreviewColumn).data().toString();
+    QVERIFY2(text.contains(u"11–14"_s) && text.contains(u"no longer on the server"_s), qPrintable(text));
+    QVERIFY(m_model->index(13, WatchFeedModel::PreviewColumn).data().toString().startsWith(u"revision 17 "_s));
+    QCOMPARE(m_model->index(10, WatchFeedModel::OperationColumn).data().toString(), u"GAP"_s);
+    QCOMPARE(m_model->index(10, WatchFeedModel::RevisionColumn).data().toString(), u"11–14"_s);
+    QVERIFY(!m_model->entryAt(10).revision); // a gap is no entry
+    QVERIFY(m_model->index(10, 0).data(Qt::BackgroundRole).isValid());
 }
 
-void tst_WatchFeedModel::noGapWhenContiguous()
+void tst_WatchFeedModel::noGapWithoutDetection()
 {
-    appendRange(1, 9);
-    m_model->expectRevision(10);
-    appendRange(10, 12);
-    // The expectation holds for the first entry only: later jumps (another key's filter) are not gaps.
+    // Initial values (latest per key) or a filtered watch skip revisions by design.
+    appendRange(1, 3);
     m_model->appendEntry(entry(20));
     m_model->flush();
     QCOMPARE(m_model->gapCount(), 0);
-    QCOMPARE(m_model->rowCount(), 13);
+    QCOMPARE(m_model->rowCount(), 4);
+    QVERIFY(!m_model->gapDetection());
 }
 
 void tst_WatchFeedModel::previews_data()
