@@ -124,10 +124,7 @@ void NatsConnection::startAttempt()
     if (m_pool.isEmpty()) {
         if (!m_error.isError())
             setError(NatsError(NatsError::NoServers, tr("no servers left to connect to")));
-        Q_EMIT errorOccurred(m_error.code());
-        failAllPending(m_error);
-        setState(State::Closed);
-        Q_EMIT closed();
+        giveUp(m_error);
         return;
     }
 
@@ -375,10 +372,7 @@ void NatsConnection::attemptFailed(const NatsError &error)
     if (m_state == State::Connecting && !m_options.retryOnFailedConnect) {
         // The first connect tries each server once, then gives up with the last error.
         if (++m_initialAttempts >= m_pool.size()) {
-            Q_EMIT errorOccurred(error.code());
-            failAllPending(error);
-            setState(State::Closed);
-            Q_EMIT closed();
+            giveUp(error);
             return;
         }
         scheduleNextAttempt();
@@ -401,6 +395,14 @@ void NatsConnection::connectionFailed(const NatsError &error)
         connectionLost(error);
     else
         attemptFailed(error);
+}
+
+void NatsConnection::giveUp(const NatsError &error)
+{
+    Q_EMIT errorOccurred(error.code());
+    failAllPending(error);
+    setState(State::Closed);
+    Q_EMIT closed();
 }
 
 void NatsConnection::scheduleNextAttempt()

@@ -9,11 +9,8 @@
 #include "natsserverpool.h"
 #include "natssubscriptiontable.h"
 
-#include <QtCore/QElapsedTimer>
-#include <QtCore/QHash>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
-#include <QtCore/QQueue>
 #include <QtCore/QUrl>
 
 class QSslSocket;
@@ -126,35 +123,38 @@ private:
     // connecting and the handshake
     void startAttempt();
     void connectToCurrentServer();
-    void scheduleNextAttempt();
-    void attemptFailed(const NatsError &error);
-    void connectionFailed(const NatsError &error);
+    void dropSocket();
     void onSocketConnected();
-    void onSocketEncrypted();
-    void onSocketDisconnected();
     void onSocketError();
+    void onSocketDisconnected();
     void onSocketReadyRead();
+    void processOperation(const NatsProtocolParser::Op &op);
     void handleInfo(const QByteArray &json);
     void startTls();
+    void onSocketEncrypted();
     void sendConnect();
     void handshakeCompleted();
+
+    // failures
+    void attemptFailed(const NatsError &error);
+    void connectionFailed(const NatsError &error);
+    // No server left to try, or none worked on the first connect: report error and close.
+    void giveUp(const NatsError &error);
+    void scheduleNextAttempt();
     void connectionLost(const NatsError &error);
     void setState(State state);
     void setError(const NatsError &error);
-    void dropSocket();
 
     // the running connection
-    void processOperation(const NatsProtocolParser::Op &op);
-    void handleMessage(const NatsProtocolParser::Op &op);
-    void handleServerError(const QByteArray &text);
-    void handlePong();
-    void sendPing();
+    void finishDrainIfIdle();
+    NatsError checkPublish(const NatsMessage &message) const;
     void write(const QByteArray &bytes);
     void writeToSocket(const QByteArray &bytes);
-    NatsError checkPublish(const NatsMessage &message) const;
+    void handleMessage(const NatsProtocolParser::Op &op);
+    void handleServerError(const QByteArray &text);
+    void sendPing();
+    void handlePong();
     void failAllPending(const NatsError &error);
-    void finishDrainIfIdle();
-
     void ensureResponseSubscription();
 
     // used by NatsSubscription
@@ -163,28 +163,28 @@ private:
 
     NatsConnectOptions m_options;
     NatsServerPool m_pool;
+    State m_state = State::Disconnected;
+    NatsError m_error;
+    bool m_everConnected = false;
+    qsizetype m_initialAttempts = 0; // servers tried by the first connect
 
+    // the current attempt or connection
     QSslSocket *m_socket = nullptr;
     NatsProtocolParser m_parser;
     Handshake m_handshake = Handshake::None;
-    bool m_everConnected = false;
-    bool m_drainFlushing = false;
-    bool m_drainingSubscriptions = false; // drain(): UNSUBs sent, messages routed before them still arriving
-    qsizetype m_initialAttempts = 0;
     bool m_tls = false;
     NatsServerInfo m_info;
-
-    State m_state = State::Disconnected;
-    NatsError m_error;
     QByteArray m_pendingOut; // publishes made while not connected
     NatsPingTracker m_pings;
     Statistics m_stats;
 
     NatsSubscriptionTable m_subscriptions;
-
     quint64 m_responseSid = 0; // the wildcard inbox subscription of m_requestMux
 
+    // drain()
     QPointer<NatsReply> m_drainReply;
+    bool m_drainingSubscriptions = false; // UNSUBs sent, messages routed before them still arriving
+    bool m_drainFlushing = false;
 
     QTimer *m_connectTimer = nullptr;
     QTimer *m_reconnectTimer = nullptr;
