@@ -186,8 +186,12 @@ void TransferDialog::validate()
     QString problem;
     if (m_mode == Mode::Import && !fileName().isEmpty() && !QFile::exists(fileName()))
         problem = tr("%1 does not exist").arg(fileName());
-    if (!isRunning())
+    // The problem with the file, or none; a summary of the last run stays until the file changes.
+    if (!problem.isEmpty())
         m_message->setMessage(problem);
+    else if (std::exchange(m_problemShown, false))
+        m_message->setMessage({});
+    m_problemShown = !problem.isEmpty();
     m_startButton->setEnabled(!isRunning() && !fileName().isEmpty() && problem.isEmpty() && m_bucket);
 }
 

@@ -77,6 +77,7 @@ private:
     QFile *m_readFile = nullptr;
     QString m_summary;
     bool m_done = false;
+    bool m_problemShown = false;
 
     QLineEdit *m_file = nullptr;
     QRadioButton *m_wholeBucket = nullptr;

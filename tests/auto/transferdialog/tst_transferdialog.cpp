@@ -1,0 +1,273 @@
+#include "jetstreamcontext.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "kvndjson.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+#include "transferdialog.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QRadioButton>
+
+using namespace Qt::StringLiterals;
+
+#define WAIT_OK(expression)                                                                                  \
+    do {                                                                                                     \
+        NatsReply *waited_ = (expression);                                                                   \
+        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
+        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
+        waited_->deleteLater();                                                                              \
+    } while (false)
+
+// The bucket export/import dialog against a real nats-server: whole bucket and selected keys, a binary
+// round trip through files, the existing-key choices, cancel, and a missing file.
+class tst_TransferDialog final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void exportThenImportRoundTripsBytes();
+    void exportSelectedKeysOnly();
+    void importExistingKeys_data();
+    void importExistingKeys();
+    void cancelStopsAndSays();
+    void missingFileCannotStart();
+
+private:
+    KvBucket *makeBucket(const QString &prefix);
+    QByteArray value(KvBucket *bucket, const QString &key);
+    static QPushButton *startButton(TransferDialog *dialog);
+
+    NatsServerProcess m_server;
+    NatsConnection *m_connection = nullptr;
+    KvContext *m_kv = nullptr;
+    QTemporaryDir m_dir;
+    int m_counter = 0;
+};
+
+void tst_TransferDialog::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    m_connection = new NatsConnection(this);
+    m_connection->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(m_connection->isConnected());
+    m_kv = new KvContext(new JetStreamContext(m_connection, this), this);
+}
+
+void tst_TransferDialog::init()
+{
+    ++m_counter;
+}
+
+KvBucket *tst_TransferDialog::makeBucket(const QString &prefix)
+{
+    KvBucketConfig config;
+    config.bucket = prefix + QString::number(m_counter);
+    config.history = 5;
+    KvReply *reply = m_kv->createBucket(config);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
+        return nullptr;
+    reply->deleteLater();
+    return m_kv->bucket(config.bucket, this);
+}
+
+QByteArray tst_TransferDialog::value(KvBucket *bucket, const QString &key)
+{
+    KvReply *get = bucket->get(key);
+    const bool found = QTest::qWaitFor([get] { return get->isFinished(); }, 10000) && get->error() == NatsError::NoError;
+    get->deleteLater();
+    return found ? get->entry().value : QByteArray("<not found>");
+}
+
+QPushButton *tst_TransferDialog::startButton(TransferDialog *dialog)
+{
+    return dialog->findChild<QPushButton *>(u"transferStart"_s);
+}
+
+void tst_TransferDialog::exportThenImportRoundTripsBytes()
+{
+    KvBucket *source = makeBucket(u"from"_s);
+    QVERIFY(source);
+    QByteArray binary;
+    for (int i = 0; i < 256; ++i)
+        binary.append(char(255 - i));
+    WAIT_OK(source->put(u"bin"_s, binary));
+    WAIT_OK(source->put(u"text"_s, "naïve café"));
+    WAIT_OK(source->put(u"gone"_s, "x"));
+    WAIT_OK(source->remove(u"gone"_s));
+    const QString path = m_dir.filePath(u"roundtrip.ndjson"_s);
+
+    TransferDialog exportDialog(TransferDialog::Mode::Export, source, {});
+    exportDialog.show();
+    QVERIFY(!startButton(&exportDialog)->isEnabled()); // no file yet
+    exportDialog.findChild<QLineEdit *>(u"transferFile"_s)->setText(path);
+    QVERIFY(startButton(&exportDialog)->isEnabled());
+    QVERIFY(!exportDialog.findChild<QRadioButton *>(u"exportSelectedKeys"_s)->isEnabled()); // none selected
+    exportDialog.findChild<QCheckBox *>(u"exportIncludeDeletes"_s)->setChecked(true);
+    QSignalSpy exported(&exportDialog, &TransferDialog::finished);
+    startButton(&exportDialog)->click();
+    QVERIFY(exported.wait(10000));
+    QCOMPARE(exported.first().at(0).toBool(), true);
+    QVERIFY2(exportDialog.summary().startsWith(u"Exported 3 entries"_s), qPrintable(exportDialog.summary()));
+    QCOMPARE(exportDialog.exporter()->writtenCount(), 3);
+
+    KvBucket *target = makeBucket(u"to"_s);
+    QVERIFY(target);
+    TransferDialog importDialog(TransferDialog::Mode::Import, target, {});
+    importDialog.show();
+    importDialog.setFileName(path);
+    importDialog.setExistingKeys(BucketImporter::ExistingKeys::Overwrite);
+    QSignalSpy imported(&importDialog, &TransferDialog::finished);
+    startButton(&importDialog)->click();
+    QVERIFY(imported.wait(10000));
+    QVERIFY2(imported.first().at(0).toBool(), qPrintable(importDialog.summary()));
+    QVERIFY2(importDialog.summary().contains(u"3 written"_s), qPrintable(importDialog.summary()));
+    QCOMPARE(value(target, u"bin"_s), binary);
+    QCOMPARE(value(target, u"text"_s), "naïve café"_ba);
+    QCOMPARE(value(target, u"gone"_s), "<not found>"_ba); // the marker was replayed
+}
+
+void tst_TransferDialog::exportSelectedKeysOnly()
+{
+    KvBucket *bucket = makeBucket(u"sel"_s);
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"a"_s, "1"));
+    WAIT_OK(bucket->put(u"b"_s, "2"));
+    WAIT_OK(bucket->put(u"c"_s, "3"));
+    const QString path = m_dir.filePath(u"selected.ndjson"_s);
+    TransferDialog dialog(TransferDialog::Mode::Export, bucket, {u"c"_s, u"a"_s});
+    dialog.show();
+    QVERIFY(dialog.findChild<QRadioButton *>(u"exportSelectedKeys"_s)->isChecked()); // more than one selected
+    QVERIFY(dialog.findChild<QRadioButton *>(u"exportSelectedKeys"_s)->text().contains(u"2"_s));
+    dialog.setFileName(path);
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    startButton(&dialog)->click();
+    QVERIFY(finished.wait(10000));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    KvEntry first;
+    QVERIFY(KvNdjson::decode(lines[0], &first, nullptr));
+    QCOMPARE(first.key, u"c"_s);
+}
+
+void tst_TransferDialog::importExistingKeys_data()
+{
+    QTest::addColumn<BucketImporter::ExistingKeys>("choice");
+    QTest::addColumn<QString>("radio");
+    QTest::addColumn<QByteArray>("kept");
+    QTest::addColumn<bool>("ok");
+    QTest::addColumn<QString>("summary");
+    QTest::newRow("overwrite") << BucketImporter::ExistingKeys::Overwrite << u"importOverwrite"_s << "imported"_ba << true
+                               << u"Imported: 3 written, 0 skipped"_s;
+    QTest::newRow("skip") << BucketImporter::ExistingKeys::Skip << u"importSkip"_s << "mine"_ba << true
+                          << u"Imported: 2 written, 1 skipped"_s;
+    QTest::newRow("stop") << BucketImporter::ExistingKeys::Stop << u"importStop"_s << "mine"_ba << false
+                          << u"Import stopped: key \"exists\" already exists (line 2)"_s;
+}
+
+void tst_TransferDialog::importExistingKeys()
+{
+    QFETCH(BucketImporter::ExistingKeys, choice);
+    QFETCH(QString, radio);
+    QFETCH(QByteArray, kept);
+    QFETCH(bool, ok);
+    QFETCH(QString, summary);
+    KvBucket *bucket = makeBucket(u"imp"_s);
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"exists"_s, "mine"));
+    const QString path = m_dir.filePath(u"import-%1.ndjson"_s.arg(m_counter));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    for (const char *key : {"new1", "exists", "new2"}) {
+        KvEntry entry;
+        entry.key = QString::fromLatin1(key);
+        entry.value = "imported";
+        file.write(KvNdjson::encode(entry) + '\n');
+    }
+    file.close();
+
+    TransferDialog dialog(TransferDialog::Mode::Import, bucket, {});
+    dialog.show();
+    QCOMPARE(dialog.existingKeys(), BucketImporter::ExistingKeys::Skip); // the default never loses a value
+    dialog.setFileName(path);
+    dialog.findChild<QRadioButton *>(radio)->click();
+    QCOMPARE(dialog.existingKeys(), choice);
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    startButton(&dialog)->click();
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(finished.first().at(0).toBool(), ok);
+    QVERIFY2(dialog.summary().startsWith(summary), qPrintable(dialog.summary()));
+    QCOMPARE(value(bucket, u"exists"_s), kept);
+    QCOMPARE(value(bucket, u"new1"_s), "imported"_ba);
+    QVERIFY(dialog.findChild<QLabel *>(u"transferMessage"_s)->text().startsWith(summary));
+}
+
+void tst_TransferDialog::cancelStopsAndSays()
+{
+    KvBucket *bucket = makeBucket(u"cancel"_s);
+    QVERIFY(bucket);
+    const QString path = m_dir.filePath(u"big.ndjson"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    for (int i = 0; i < 20000; ++i) {
+        KvEntry entry;
+        entry.key = u"k.%1"_s.arg(i);
+        entry.value = QByteArray::number(i);
+        file.write(KvNdjson::encode(entry) + '\n');
+    }
+    file.close();
+    TransferDialog dialog(TransferDialog::Mode::Import, bucket, {});
+    dialog.show();
+    dialog.setFileName(path);
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    startButton(&dialog)->click();
+    QVERIFY(dialog.isRunning());
+    QVERIFY(!startButton(&dialog)->isEnabled());
+    QTRY_VERIFY(dialog.importer()->writtenCount() > 0);
+    // Cancel (Escape, or the button) stops the job and keeps the dialog open to show what happened.
+    dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->click();
+    QVERIFY(finished.wait(10000) || finished.size() == 1);
+    QVERIFY(dialog.isVisible());
+    QVERIFY2(dialog.summary().startsWith(u"Import cancelled"_s), qPrintable(dialog.summary()));
+    QVERIFY(dialog.importer()->writtenCount() < 20000);
+    QCOMPARE(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->text(), u"&Close"_s);
+
+    // An export cancelled at once writes no file at all.
+    const QString out = m_dir.filePath(u"cancelled.ndjson"_s);
+    TransferDialog exportDialog(TransferDialog::Mode::Export, bucket, {});
+    exportDialog.setFileName(out);
+    QSignalSpy exported(&exportDialog, &TransferDialog::finished);
+    exportDialog.start();
+    exportDialog.cancel();
+    QTRY_COMPARE(exported.size(), 1);
+    QCOMPARE(exported.first().at(0).toBool(), false);
+    QVERIFY(exportDialog.summary().contains(u"cancelled; no file was written"_s));
+    QVERIFY(!QFile::exists(out));
+}
+
+void tst_TransferDialog::missingFileCannotStart()
+{
+    KvBucket *bucket = makeBucket(u"missing"_s);
+    QVERIFY(bucket);
+    TransferDialog dialog(TransferDialog::Mode::Import, bucket, {});
+    dialog.show();
+    dialog.setFileName(m_dir.filePath(u"does-not-exist.ndjson"_s));
+    QVERIFY(!startButton(&dialog)->isEnabled());
+    QVERIFY(dialog.findChild<QLabel *>(u"transferMessage"_s)->text().contains(u"does not exist"_s));
+}
+
+QTEST_MAIN(tst_TransferDialog)
+
+#include "tst_transferdialog.moc"
