@@ -179,7 +179,7 @@ QTreeView *KeyPanel::makeView(const QString &name)
     view->setUniformRowHeights(true); // lets the view skip measuring 100,000 rows
     view->setSortingEnabled(true);
     view->setAlternatingRowColors(true);
-    view->setSelectionMode(QAbstractItemView::SingleSelection);
+    view->setSelectionMode(QAbstractItemView::ExtendedSelection); // several keys: for Bucket > Export
     view->header()->setStretchLastSection(false);
     connect(view, &QTreeView::activated, this, [this](const QModelIndex &index) {
         const QString key = index.data(KeyListModel::KeyRole).toString();
@@ -254,6 +254,19 @@ void KeyPanel::reload()
 {
     if (m_bucket)
         m_list->load(m_bucket, m_serverFilters);
+}
+
+QStringList KeyPanel::selectedKeys() const
+{
+    QStringList keys;
+    const QModelIndexList rows = currentView()->selectionModel()->selectedRows();
+    for (const QModelIndex &index : rows) {
+        const QString key = index.data(KeyListModel::KeyRole).toString();
+        if (!index.data(KeyTreeModel::IsFolderRole).toBool() && !key.isEmpty())
+            keys.append(key);
+    }
+    keys.sort();
+    return keys;
 }
 
 QString KeyPanel::currentKey() const

@@ -33,6 +33,8 @@ public:
     KvBucket *bucket() const;
     KeyListModel *model() const { return m_list; }
     QString currentKey() const;
+    // The keys selected in the list or tree (folders left out), sorted.
+    QStringList selectedKeys() const;
     void selectKey(const QString &key);
 
     QAction *filterAction() const { return m_filterAction; }

@@ -565,8 +565,7 @@ void MainWindow::transferBucket(bool import)
         statusBar()->showMessage(tr("This connection is read-only: nothing can be imported"), kMessageMs);
         return;
     }
-    const QString key = m_keys->currentKey();
     TransferDialog dialog(import ? TransferDialog::Mode::Import : TransferDialog::Mode::Export, m_bucket,
-                          key.isEmpty() ? QStringList() : QStringList{key}, this);
+                          m_keys->selectedKeys(), this);
     dialog.exec();
 }
