@@ -328,7 +328,10 @@ void HistoryPanel::renderValue()
 void HistoryPanel::showDiff(const QString &leftTitle, const QByteArray &leftValue, const QString &rightTitle,
                             const QByteArray &rightValue)
 {
-    m_diff->setTexts(leftTitle, DiffText::forValue(leftValue), rightTitle, DiffText::forValue(rightValue));
+    // Said where it shows: a normalised JSON diff reads numbers and key order the way the parser does.
+    const bool json = ValueFormat::detect(leftValue) == View::Json && ValueFormat::detect(rightValue) == View::Json;
+    const QString note = json ? tr(" · JSON, keys sorted") : QString();
+    m_diff->setTexts(leftTitle + note, DiffText::forValue(leftValue), rightTitle + note, DiffText::forValue(rightValue));
     m_pages->setCurrentWidget(m_diff);
 }
 

@@ -27,6 +27,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int kStatusEveryMs = 500;
+constexpr int kStatusMinMs = 150;
 constexpr int kFilterDelayMs = 150;
 const QString kCapSetting = u"watch/rowCap"_s;
 } // namespace
@@ -225,6 +226,9 @@ void WatchView::onBatch()
 {
     if (m_following)
         m_view->scrollToBottom();
+    // The counts keep up with the rows, a few times a second at most.
+    if (m_sinceStatus.isValid() && m_sinceStatus.elapsed() >= kStatusMinMs)
+        refreshStatus();
 }
 
 void WatchView::onRecovering(quint64 fromRevision, const QString &reason)
@@ -344,6 +348,7 @@ QString WatchView::statusText() const
 
 void WatchView::refreshStatus()
 {
+    m_sinceStatus.start();
     const qint64 now = QDateTime::currentMSecsSinceEpoch();
     m_chart->setCounts(m_model->rate().counts(now), m_model->rate().lastSecond(now));
     m_status->setText(statusText());

@@ -3,6 +3,7 @@
 #include "kventry.h"
 #include "kvwatcher.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
@@ -108,6 +109,7 @@ private:
     QSaveFile *m_exportFile = nullptr;
     QPointer<BucketExporter> m_exporter;
     QString m_recoveryText;
+    QElapsedTimer m_sinceStatus;
     bool m_following = true;
     bool m_detectGaps = false;
 };

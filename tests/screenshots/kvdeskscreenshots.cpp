@@ -4,16 +4,21 @@
 #include "bucketdialog.h"
 #include "bucketpanel.h"
 #include "conflictdialog.h"
+#include "historymodel.h"
+#include "historypanel.h"
 #include "jetstreamcontext.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "mainwindow.h"
+#include "ratechart.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "session.h"
 #include "valuepanel.h"
+#include "watchpanel.h"
+#include "watchview.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QTemporaryDir>
@@ -21,6 +26,8 @@
 #include <QtGui/QAction>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QDockWidget>
+#include <QtWidgets/QTreeView>
 #include <QtWidgets/QPlainTextEdit>
 
 #include <cstdio>
@@ -119,7 +126,100 @@ bool openKey(MainWindow *window, const QString &key)
     if (!waitFor([&] { return window->keyPanel()->model()->rowOfKey(key) >= 0; }, "the key list"))
         return false;
     window->keyPanel()->selectKey(key);
-    return waitFor([&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; }, "the value");
+    if (!waitFor([&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; }, "the value"))
+        return false;
+    // The history dock below shows the key's revisions too.
+    const HistoryPanel *history = window->historyPanel();
+    return waitFor([history] { return !history->isVisible() || history->model()->isLoaded(); }, "the history");
+}
+
+// A key with a story: an order going through its states, rewritten once with its keys in another
+// order, deleted by mistake and written again.
+void writeOrderHistory(KvBucket *shop)
+{
+    const QList<QByteArray> revisions{
+        R"({"id":42,"customer":"c-1042","status":"new","total":18.90,"items":["book"]})",
+        R"({"id":42,"customer":"c-1042","status":"paid","total":18.90,"items":["book"],"paidAt":"2026-11-25T09:14:03Z"})",
+        R"({"status":"paid","id":42,"items":["book","pen"],"customer":"c-1042","total":21.40,"paidAt":"2026-11-25T09:14:03Z"})",
+        R"({"id":42,"customer":"c-1042","status":"shipped","total":21.40,"items":["book","pen"],"paidAt":"2026-11-25T09:14:03Z","carrier":"DHL"})",
+    };
+    for (const QByteArray &value : revisions)
+        waitReply(shop->put(u"orders.42.status"_s, value));
+    waitReply(shop->remove(u"orders.42.status"_s));
+    waitReply(shop->put(u"orders.42.status"_s, revisions.last()));
+}
+
+// Steady traffic from another client for the watch panel: puts, some deletes and purges.
+void startTraffic(KvBucket *shop, QObject *owner, int *written)
+{
+    auto *timer = new QTimer(owner);
+    timer->setInterval(20);
+    QObject::connect(timer, &QTimer::timeout, owner, [shop, written] {
+        // A wave, so the rate chart has a shape: 2 to 9 writes per tick.
+        const int burst = 2 + (*written / 60) % 8;
+        for (int i = 0; i < burst; ++i, ++*written) {
+            const int order = 300 + *written % 37;
+            KvReply *reply = nullptr;
+            if (*written % 23 == 0)
+                reply = shop->remove(u"orders.%1.invoice"_s.arg(order));
+            else if (*written % 97 == 0)
+                reply = shop->purge(u"orders.%1.status"_s.arg(order - 1));
+            else
+                reply = shop->put(u"orders.%1.status"_s.arg(order),
+                                  u"{\"id\":%1,\"status\":\"%2\",\"total\":%3.50,\"seq\":%4}"_s
+                                      .arg(order)
+                                      .arg(QStringList{u"paid"_s, u"packed"_s, u"shipped"_s}[*written % 3])
+                                      .arg(*written % 90 + 10)
+                                      .arg(*written)
+                                      .toUtf8());
+            QObject::connect(reply, &NatsReply::finished, reply, &QObject::deleteLater);
+        }
+    });
+    timer->start();
+}
+
+bool historyAndWatchShots(MainWindow *window, KvContext *kv)
+{
+    KvBucket *shop = kv->bucket(u"shop_orders"_s);
+    writeOrderHistory(shop);
+    if (!openKey(window, u"orders.42.status"_s))
+        return false;
+    window->valuePanel()->setView(ValueFormat::View::Json);
+    auto *historyDock = window->findChild<QDockWidget *>(u"historyDock"_s);
+    historyDock->show();
+    historyDock->raise();
+    window->resizeDocks({historyDock}, {330}, Qt::Vertical);
+    HistoryPanel *history = window->historyPanel();
+    if (!waitFor([history] { return history->model()->rowCount() >= 6; }, "the history"))
+        return false;
+    // Two revisions selected: the change between them, JSON compared normalised.
+    QTreeView *revisions = history->revisionView();
+    revisions->selectionModel()->select(history->model()->index(2, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    revisions->selectionModel()->select(history->model()->index(4, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    save(window, u"history-diff"_s);
+    revisions->selectionModel()->select(history->model()->index(3, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    save(window, u"history"_s);
+
+    // Two live watches; the bucket-wide one in front while another client writes.
+    WatchPanel *watches = window->watchPanel();
+    KvWatchOptions options;
+    options.updatesOnly = true;
+    watches->addWatch(u"sessions"_s, {u"user.*"_s}, options);
+    WatchView *feed = watches->addWatch(u"shop_orders"_s, {u"orders.>"_s}, options);
+    if (!waitFor([feed] { return feed->watcher() && feed->watcher()->initialValuesDone(); }, "the watch"))
+        return false;
+    int written = 0;
+    auto *traffic = new QObject;
+    startTraffic(shop, traffic, &written);
+    // Enough for the chart to show a few seconds, and taken while the traffic still runs.
+    const bool ok = waitFor([&written] { return written >= 3000; }, "the traffic", 60000)
+        && waitFor([feed] { return feed->rateChart()->current() > 0; }, "the rate chart");
+    if (ok)
+        save(window, u"watch-panel"_s);
+    delete traffic;
+    if (!ok)
+        return false;
+    return true;
 }
 
 } // namespace
@@ -203,5 +303,6 @@ int main(int argc, char *argv[])
     window.bucketPanel()->newAction()->trigger();
     if (!waitFor([&] { return bucketShown; }, "the bucket dialog"))
         return 1;
-    return 0;
+    window.resize(1280, 860);
+    return historyAndWatchShots(&window, &kv) ? 0 : 1;
 }
