@@ -300,7 +300,7 @@ void tst_NatsConnectRequest::credentialsFileErrorsNameTheFile_data()
     QTest::addColumn<QByteArray>("content"); // null: the file does not exist
 
     QTest::newRow("missing") << QByteArray();
-    QTest::newRow("no JWT") << "-----BEGIN USER NKEY SEED-----\nSUAAAA\n------END USER NKEY SEED------\n"_ba;
+    QTest::newRow("seed where the JWT belongs") << "-----BEGIN USER NKEY SEED-----\nSUAAAA\n------END USER NKEY SEED------\n"_ba;
     QTest::newRow("bad seed") << NatsCredentials::format(kJwt, "SUNOTASEED"_ba);
 }
 
