@@ -41,7 +41,7 @@ NatsConnection::NatsConnection(QObject *parent)
     m_drainTimer->setSingleShot(true);
     connect(m_connectTimer, &QTimer::timeout, this, [this] {
         attemptFailed(NatsError(NatsError::ConnectionTimeout,
-                                tr("connecting to %1 timed out").arg(currentServer().toDisplayString())));
+                                tr("connecting to %1 timed out").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo))));
     });
     connect(m_reconnectTimer, &QTimer::timeout, this, &NatsConnection::connectToCurrentServer);
     connect(m_pingTimer, &QTimer::timeout, this, &NatsConnection::sendPing);

@@ -62,6 +62,12 @@ void NatsRequestMux::add(const QByteArray &replySubject, NatsReply *reply, const
     m_requests.insert(token, PendingRequest{reply, subject, deadline});
     m_deadlines.emplace(deadline, token);
     armTimer();
+    // A reply that finishes another way (abort()) is no longer pending: a drain must not wait for it
+    // until its deadline.
+    connect(reply, &NatsReply::finished, this, [this, token] {
+        if (m_requests.remove(token))
+            emitIdleIfEmpty();
+    });
 }
 
 void NatsRequestMux::handleResponse(const NatsMessage &message)
@@ -137,6 +143,8 @@ void NatsRequestMux::failRequestsTo(const QByteArray &subject, const NatsError &
         if (request.reply)
             request.reply->finishWithError(error);
     }
+    if (!failed.isEmpty())
+        emitIdleIfEmpty();
 }
 
 void NatsRequestMux::failAll(const NatsError &error)

@@ -48,6 +48,7 @@ private Q_SLOTS:
     void failRequestsTo();
     void failAll();
     void idleOnlyWhenNothingIsPending();
+    void abortedAndRefusedRequestsStopBeingPending();
 
 private:
     // Sends a request: returns its reply subject.
@@ -220,6 +221,23 @@ void tst_NatsRequestMux::idleOnlyWhenNothingIsPending()
     QCOMPARE(idle.size(), 0); // one still pending
     QTRY_COMPARE(idle.size(), 1);
     QCOMPARE(expiring->error(), NatsError::Timeout);
+}
+
+void tst_NatsRequestMux::abortedAndRefusedRequestsStopBeingPending()
+{
+    // A drain waits for idle(): an aborted request or one refused for permissions must not keep it
+    // waiting until the request's deadline.
+    QSignalSpy idle(m_mux, &NatsRequestMux::idle);
+    NatsReply *aborted = m_mux->createReply();
+    NatsReply *refused = m_mux->createReply();
+    add(aborted, "a", 60000);
+    add(refused, "secret", 60000);
+    aborted->abort();
+    QVERIFY(m_mux->hasPending());
+    QCOMPARE(idle.size(), 0);
+    m_mux->failRequestsTo("secret", NatsError(NatsError::PermissionsViolation, u"no"_s));
+    QVERIFY(!m_mux->hasPending());
+    QCOMPARE(idle.size(), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_NatsRequestMux)
