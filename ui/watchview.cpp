@@ -180,12 +180,14 @@ void WatchView::startWatch(KvBucket *bucket)
 {
     if (!bucket)
         return;
+    learnBaseline(bucket);
     m_watcher = bucket->watch(m_filters, m_options);
     // Straight into the model, which only queues: no widget work per message.
     connect(m_watcher, &KvWatcher::entryReceived, m_model, qOverload<const KvEntry &>(&WatchFeedModel::appendEntry));
     connect(m_watcher, &KvWatcher::initialValuesReceived, this, [this] {
         // The initial values skip older revisions by design; from here on every revision must come.
         m_model->setGapDetection(m_detectGaps);
+        applyBaseline();
         refreshStatus();
     });
     connect(m_watcher, &KvWatcher::stateChanged, this, [this] {
@@ -220,6 +222,33 @@ QString WatchView::description() const
         options.append(tr("from revision %1").arg(m_options.resumeFromRevision));
     const QString what = tr("Bucket %1, keys %2").arg(m_bucketName, m_filters.join(u", "_s));
     return options.isEmpty() ? what : tr("%1; %2").arg(what, options.join(u", "_s));
+}
+
+void WatchView::learnBaseline(KvBucket *bucket)
+{
+    // With no initial values, the feed's first revision is the one after the bucket's last when the watch
+    // began; read that now, so revisions lost before the very first delivery also show as a gap. (Not for
+    // "updates only": its consumer starts wherever the stream is when it is made, known to it alone.)
+    if (!m_detectGaps || m_options.updatesOnly)
+        return;
+    if (m_options.resumeFromRevision > 0) {
+        m_baseline = m_options.resumeFromRevision - 1;
+        return;
+    }
+    KvReply *status = bucket->status();
+    connect(status, &NatsReply::finished, this, [this, status] {
+        status->deleteLater();
+        if (status->error() != NatsError::NoError)
+            return;
+        m_baseline = status->status().streamInfo.state.lastSequence;
+        applyBaseline();
+    });
+}
+
+void WatchView::applyBaseline()
+{
+    if (m_baseline && m_watcher && m_watcher->initialValuesDone() && m_model->lastRevision() == 0)
+        m_model->setExpectedAfter(*m_baseline);
 }
 
 void WatchView::onBatch()

@@ -7,6 +7,8 @@
 #include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
+#include <optional>
+
 class BucketExporter;
 class KvBucket;
 class QLabel;
@@ -82,6 +84,8 @@ private:
     QWidget *buildToolbar();
     void buildView();
     void startWatch(KvBucket *bucket);
+    void learnBaseline(KvBucket *bucket);
+    void applyBaseline();
     void onBatch();
     void onRecovering(quint64 fromRevision, const QString &reason);
     void onActivated(const QModelIndex &index);
@@ -110,6 +114,7 @@ private:
     QPointer<BucketExporter> m_exporter;
     QString m_recoveryText;
     QElapsedTimer m_sinceStatus;
+    std::optional<quint64> m_baseline; // the bucket's last revision when the watch began
     bool m_following = true;
     bool m_detectGaps = false;
 };

@@ -206,8 +206,9 @@ void WatchFeedModel::appendEntry(const KvEntry &entry)
 
 void WatchFeedModel::appendEntry(const KvEntry &entry, qint64 receivedMs)
 {
-    if (m_gapDetection && m_lastRevision > 0 && entry.revision > m_lastRevision + 1)
-        appendGap(m_lastRevision + 1, entry.revision - 1);
+    const quint64 seen = std::max(m_lastRevision, m_expectedAfter);
+    if (m_gapDetection && (m_lastRevision > 0 || m_expectedAfterKnown) && entry.revision > seen + 1)
+        appendGap(seen + 1, entry.revision - 1);
     Row row;
     row.receivedMs = receivedMs;
     row.createdMs = entry.created.isValid() ? entry.created.toMSecsSinceEpoch() : 0;
@@ -245,6 +246,12 @@ void WatchFeedModel::appendGap(quint64 from, quint64 to)
 void WatchFeedModel::setGapDetection(bool detect)
 {
     m_gapDetection = detect;
+}
+
+void WatchFeedModel::setExpectedAfter(quint64 revision)
+{
+    m_expectedAfter = revision;
+    m_expectedAfterKnown = true;
 }
 
 void WatchFeedModel::enqueue(Row &&row)

@@ -75,6 +75,9 @@ public:
     // once its initial values (which skip older revisions by design) are in.
     void setGapDetection(bool detect);
     bool gapDetection() const { return m_gapDetection; }
+    // Revisions up to this one are not expected (e.g. the bucket's last revision when a watch began with no
+    // initial values): with gap detection on, the first entry after it must be the next one.
+    void setExpectedAfter(quint64 revision);
     // Applies the queue now (the timer does it otherwise); does nothing while paused.
     void flush();
     void clear();
@@ -149,8 +152,10 @@ private:
     quint64 m_received = 0;
     quint64 m_dropped = 0;
     quint64 m_lastRevision = 0;
+    quint64 m_expectedAfter = 0;
     int m_rowCap = DefaultRowCap;
     int m_gaps = 0;
     bool m_paused = false;
     bool m_gapDetection = false;
+    bool m_expectedAfterKnown = false;
 };

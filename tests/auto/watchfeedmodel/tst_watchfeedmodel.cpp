@@ -26,6 +26,7 @@ private Q_SLOTS:
     void pauseCountsWaiting();
     void pauseKeepsAtMostTheCap();
     void gapWhenRevisionsAreSkipped();
+    void gapBeforeTheFirstEntry();
     void noGapWithoutDetection();
     void previews_data();
     void previews();
@@ -219,6 +220,35 @@ void tst_WatchFeedModel::gapWhenRevisionsAreSkipped()
     QCOMPARE(m_model->index(10, WatchFeedModel::RevisionColumn).data().toString(), u"11–14"_s);
     QVERIFY(!m_model->entryAt(10).revision); // a gap is no entry
     QVERIFY(m_model->index(10, 0).data(Qt::BackgroundRole).isValid());
+}
+
+void tst_WatchFeedModel::gapBeforeTheFirstEntry()
+{
+    // A watch that began on a bucket at revision 100 with no initial values: 101 should come first.
+    m_model->setGapDetection(true);
+    m_model->setExpectedAfter(100);
+    m_model->appendEntry(entry(105));
+    m_model->appendEntry(entry(106));
+    m_model->flush();
+    QCOMPARE(m_model->gapCount(), 1);
+    QCOMPARE(m_model->gapAt(0), qMakePair(quint64(101), quint64(104)));
+    // And on a bucket never written: revision 1.
+    m_model->clear();
+    WatchFeedModel fresh;
+    fresh.setGapDetection(true);
+    fresh.setExpectedAfter(0);
+    fresh.appendEntry(entry(3));
+    fresh.flush();
+    QCOMPARE(fresh.gapAt(0), qMakePair(quint64(1), quint64(2)));
+    // Entries at or below the baseline (a race between reading it and the watch) are no gap.
+    WatchFeedModel racing;
+    racing.setGapDetection(true);
+    racing.setExpectedAfter(10);
+    racing.appendEntry(entry(9));
+    racing.appendEntry(entry(10));
+    racing.appendEntry(entry(11));
+    racing.flush();
+    QCOMPARE(racing.gapCount(), 0);
 }
 
 void tst_WatchFeedModel::noGapWithoutDetection()
