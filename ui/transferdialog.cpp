@@ -66,8 +66,10 @@ TransferDialog::TransferDialog(Mode mode, KvBucket *bucket, const QStringList &s
     connect(m_startButton, &QPushButton::clicked, this, &TransferDialog::start);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &TransferDialog::reject);
 
+    auto *fileLabel = new QLabel(tr("&File:"), this);
+    fileLabel->setBuddy(m_file);
     auto *form = new QFormLayout;
-    form->addRow(tr("&File:"), fileRow);
+    form->addRow(fileLabel, fileRow);
     auto *layout = new QVBoxLayout(this);
     layout->addWidget(intro);
     layout->addLayout(form);
@@ -265,7 +267,7 @@ void TransferDialog::onProgress(qint64 done, qint64 total)
         m_progress->setRange(0, 0);
     }
     if (m_exporter)
-        m_progressText->setText(tr("%1 of %2 entries written").arg(HumanFormat::count(done), HumanFormat::count(total)));
+        m_progressText->setText(tr("%1 of %2 entries").arg(HumanFormat::count(done), HumanFormat::count(total)));
     else if (m_importer)
         m_progressText->setText(tr("%1 of %2 read · %3 written · %4 skipped · %5 failed")
                                     .arg(HumanFormat::size(done), total > 0 ? HumanFormat::size(total) : tr("?"),

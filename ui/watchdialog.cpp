@@ -14,6 +14,18 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+// KvNames says "key filter \"a..b\" is not valid: ..." for use inside a sentence; here it is one.
+QString sentence(const QString &text)
+{
+    if (text.isEmpty())
+        return text;
+    return text.front().toUpper() + text.mid(1) + (text.endsWith(u'.') ? QString() : u"."_s);
+}
+
+} // namespace
+
 WatchDialog::WatchDialog(const QStringList &buckets, QWidget *parent)
     : QDialog(parent)
     , m_bucket(new QComboBox(this))
@@ -124,11 +136,11 @@ QString WatchDialog::problem() const
         return tr("Choose a bucket.");
     QString problem = KvNames::validateBucketName(bucket());
     if (!problem.isEmpty())
-        return tr("Bucket \"%1\" is not valid: %2").arg(bucket(), problem);
+        return sentence(problem);
     for (const QString &filter : filters()) {
         problem = KvNames::validateKeyFilter(filter);
         if (!problem.isEmpty())
-            return tr("Filter \"%1\" is not valid: %2").arg(filter, problem);
+            return sentence(problem);
     }
     const QString resume = m_resumeFrom->text().trimmed();
     bool ok = true;
