@@ -505,10 +505,6 @@ void MainWindow::buildWatchMenu()
     watch->addSeparator();
     watch->addActions({m_watches->pauseAction(), m_watches->clearAction(), m_watches->followAction(),
                        m_watches->exportAction(), m_watches->closeAction()});
-    // Help stays the last menu.
-    const QList<QAction *> menus = menuBar()->actions();
-    if (menus.size() > 1 && menus.last() == watch->menuAction())
-        menuBar()->insertAction(menus[menus.size() - 2], watch->menuAction());
 }
 
 void MainWindow::showHistory()
