@@ -16,6 +16,7 @@
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "session.h"
+#include "uitestsupport.h"
 #include "valuepanel.h"
 #include "watchpanel.h"
 #include "watchview.h"
@@ -103,22 +104,6 @@ void fillSampleData(KvContext *kv)
     waitFor([&puts] { return std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->isFinished(); }); },
             "the sample data");
     waitReply(shop->remove(u"orders.3.invoice"_s));
-}
-
-// Runs handler on the next modal dialog of type T once it is shown (dialogs run their own event loop).
-template <typename T>
-void onNextDialog(const std::function<void(T *)> &handler)
-{
-    auto *timer = new QTimer;
-    timer->setInterval(20);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, handler] {
-        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            handler(dialog);
-        }
-    });
-    timer->start();
 }
 
 bool openKey(MainWindow *window, const QString &key)
@@ -283,7 +268,7 @@ int main(int argc, char *argv[])
     save(&window, u"conflict-banner"_s);
 
     bool conflictShown = false;
-    onNextDialog<ConflictDialog>([&conflictShown](ConflictDialog *dialog) {
+    UiTest::onNextDialog<ConflictDialog>([&conflictShown](ConflictDialog *dialog) {
         dialog->resize(1000, 520);
         save(dialog, u"conflict-dialog"_s);
         conflictShown = true;
@@ -295,7 +280,7 @@ int main(int argc, char *argv[])
 
     window.valuePanel()->revert();
     bool bucketShown = false;
-    onNextDialog<BucketDialog>([&bucketShown](BucketDialog *dialog) {
+    UiTest::onNextDialog<BucketDialog>([&bucketShown](BucketDialog *dialog) {
         save(dialog, u"bucket-dialog"_s);
         bucketShown = true;
         dialog->reject();

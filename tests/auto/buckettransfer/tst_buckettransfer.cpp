@@ -4,6 +4,7 @@
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "kvndjson.h"
+#include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 
@@ -14,14 +15,6 @@
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
-
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
-        waited_->deleteLater();                                                                              \
-    } while (false)
 
 // Bucket export and import in the NDJSON format of `kvdesk-cli export`, against a real nats-server:
 // byte-exact round trips, key selections, feed entries, the existing-key choices, cancel, bad lines.
@@ -43,7 +36,6 @@ private Q_SLOTS:
 
 private:
     KvBucket *makeBucket(const QString &prefix, int history = 1);
-    QByteArray value(KvBucket *bucket, const QString &key);
     QList<QPair<QString, QByteArray>> sampleValues() const;
 
     NatsServerProcess m_server;
@@ -71,19 +63,8 @@ KvBucket *tst_BucketTransfer::makeBucket(const QString &prefix, int history)
     KvBucketConfig config;
     config.bucket = prefix + QString::number(m_counter);
     config.history = history;
-    KvReply *reply = m_kv->createBucket(config);
-    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
-        qWarning() << "creating bucket failed:" << reply->errorString();
-    reply->deleteLater();
+    KvTest::createBucket(m_kv, config);
     return m_kv->bucket(config.bucket, this);
-}
-
-QByteArray tst_BucketTransfer::value(KvBucket *bucket, const QString &key)
-{
-    KvReply *get = bucket->get(key);
-    const bool found = QTest::qWaitFor([get] { return get->isFinished(); }, 10000) && get->error() == NatsError::NoError;
-    get->deleteLater();
-    return found ? get->entry().value : QByteArray("<not found>");
 }
 
 QList<QPair<QString, QByteArray>> tst_BucketTransfer::sampleValues() const
@@ -172,7 +153,7 @@ void tst_BucketTransfer::roundTripIsByteExact()
     QCOMPARE(progress.last().at(0).toLongLong(), file.size());
     QCOMPARE(progress.last().at(1).toLongLong(), file.size());
     for (const auto &[key, bytes] : sampleValues())
-        QCOMPARE(value(target, key), bytes);
+        QCOMPARE(KvTest::value(target, key), bytes);
 }
 
 void tst_BucketTransfer::exportSelectedKeysInOrder()
@@ -283,8 +264,8 @@ void tst_BucketTransfer::existingKeys()
     importer.start(mode);
     QVERIFY(finished.wait(10000));
     QCOMPARE(importer.state(), state);
-    QCOMPARE(value(bucket, u"exists"_s), existingValue);
-    QCOMPARE(value(bucket, u"fresh1"_s), "new"_ba);
+    QCOMPARE(KvTest::value(bucket, u"exists"_s), existingValue);
+    QCOMPARE(KvTest::value(bucket, u"fresh1"_s), "new"_ba);
     if (written >= 0)
         QCOMPARE(importer.writtenCount(), written);
     if (state == BucketImporter::State::Stopped) {
@@ -344,7 +325,7 @@ void tst_BucketTransfer::badLinesAreCountedAndNamed()
     QVERIFY2(problems[0].startsWith(u"line 2:"_s), qPrintable(problems[0]));
     QVERIFY2(problems[1].startsWith(u"line 4:"_s), qPrintable(problems[1]));
     QVERIFY2(problems[2].startsWith(u"line 5:"_s), qPrintable(problems[2]));
-    QCOMPARE(value(bucket, u"b64"_s), QByteArray("\0\1", 2));
+    QCOMPARE(KvTest::value(bucket, u"b64"_s), QByteArray("\0\1", 2));
 }
 
 QTEST_GUILESS_MAIN(tst_BucketTransfer)

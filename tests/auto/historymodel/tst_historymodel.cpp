@@ -2,6 +2,7 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 
@@ -10,14 +11,6 @@
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
-
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
-        waited_->deleteLater();                                                                              \
-    } while (false)
 
 // The history of one key against a real nats-server: what is kept, live updates, the history limit, purges.
 class tst_HistoryModel final : public QObject
@@ -64,10 +57,7 @@ KvBucket *tst_HistoryModel::makeBucket(int history)
     KvBucketConfig config;
     config.bucket = u"hist%1"_s.arg(m_counter);
     config.history = history;
-    KvReply *reply = m_kv->createBucket(config);
-    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
-        qWarning() << "creating bucket failed:" << reply->errorString();
-    reply->deleteLater();
+    KvTest::createBucket(m_kv, config);
     return m_kv->bucket(config.bucket, this);
 }
 

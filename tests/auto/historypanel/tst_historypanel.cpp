@@ -4,50 +4,21 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
+#include "uitestsupport.h"
 
-#include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
-#include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QTreeView>
 
-#include <functional>
-
 using namespace Qt::StringLiterals;
-
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
-        waited_->deleteLater();                                                                              \
-    } while (false)
-
-namespace {
-
-// Runs handler on the next modal QMessageBox once it is shown (it runs its own event loop).
-void onNextMessageBox(const std::function<void(QMessageBox *)> &handler)
-{
-    auto *timer = new QTimer;
-    timer->setInterval(10);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, handler] {
-        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            handler(box);
-        }
-    });
-    timer->start();
-}
-
-} // namespace
 
 // The history panel against a real nats-server: revisions and values, diffs (JSON normalised), compare
 // with the editor, revert and the refused revert, live updates, read-only.
@@ -121,11 +92,7 @@ KvBucket *tst_HistoryPanel::makeBucket(int history)
     KvBucketConfig config;
     config.bucket = u"hp%1"_s.arg(m_counter);
     config.history = history;
-    KvReply *reply = m_kv->createBucket(config);
-    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
-        return nullptr;
-    reply->deleteLater();
-    return m_kv->bucket(config.bucket, this);
+    return KvTest::createBucket(m_kv, config) ? m_kv->bucket(config.bucket, this) : nullptr;
 }
 
 bool tst_HistoryPanel::selectRows(const QList<int> &rows)
@@ -220,7 +187,7 @@ void tst_HistoryPanel::revertWritesTheOldValueAsNewRevision()
     QVERIFY(m_panel->revertAction()->isEnabled());
     QSignalSpy reverted(m_panel, &HistoryPanel::reverted);
     bool asked = false;
-    onNextMessageBox([&asked](QMessageBox *box) {
+    UiTest::onNextDialog<QMessageBox>([&asked](QMessageBox *box) {
         asked = box->text().contains(u"rev 1"_s);
         box->button(QMessageBox::Yes)->click();
     });
@@ -248,7 +215,7 @@ void tst_HistoryPanel::revertRefusedWhenSomeoneChangedTheKey()
     KvContext otherKv(&otherJs);
     KvBucket *otherBucket = otherKv.bucket(m_bucket->name());
     bool written = false;
-    onNextMessageBox([&](QMessageBox *box) {
+    UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
         KvReply *put = otherBucket->put(u"doc"_s, R"({"id":7,"status":"refunded"})");
         written = QTest::qWaitFor([put] { return put->isFinished(); }, 10000) && put->error() == NatsError::NoError;
         box->button(QMessageBox::Yes)->click();

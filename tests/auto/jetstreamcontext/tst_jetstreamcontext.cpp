@@ -2,6 +2,7 @@
 #include "jsorderedconsumer.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "kvtestsupport.h"
 #include "kvwatcher.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
@@ -14,21 +15,6 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
-
-// Both evaluate their reply expression once, wait for it, and report its error text on failure.
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 15000);                                              \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
-    } while (false)
-
-#define WAIT_ERROR(expression, code)                                                                         \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 15000);                                              \
-        QVERIFY2(waited_->error() == code, qPrintable(waited_->errorString()));                              \
-    } while (false)
 
 namespace {
 

@@ -5,6 +5,7 @@
 #include "keytreemodel.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 
@@ -13,13 +14,6 @@
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
-
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
-    } while (false)
 
 class tst_KeyModels final : public QObject
 {
@@ -55,10 +49,7 @@ KvBucket *tst_KeyModels::makeBucket(const QString &name)
     KvBucketConfig config;
     config.bucket = name;
     config.history = 5;
-    KvReply *reply = m_kv->createBucket(config);
-    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000))
-        return nullptr;
-    return reply->error() == NatsError::NoError ? m_kv->bucket(name, this) : nullptr;
+    return KvTest::createBucket(m_kv, config) ? m_kv->bucket(name, this) : nullptr;
 }
 
 void tst_KeyModels::keyListFollowsServer()

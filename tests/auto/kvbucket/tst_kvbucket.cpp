@@ -2,6 +2,7 @@
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "kvkeylister.h"
+#include "kvtestsupport.h"
 #include "kvwatcher.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
@@ -13,24 +14,6 @@
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
-
-// Waits for a reply and reports its error text when the test expects success.
-// Both evaluate their reply expression once, wait for it, and report its error text on failure.
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
-    } while (false)
-
-#define WAIT_ERROR(expression, code)                                                                         \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
-        if (waited_->error() != code)                                                                        \
-            qWarning().noquote() << "unexpected error:" << waited_->errorString();                          \
-        QCOMPARE(waited_->error(), code);                                                                    \
-    } while (false)
 
 class tst_KvBucket final : public QObject
 {
@@ -77,7 +60,6 @@ private:
     quint64 sentMessages() const { return m_connection->statistics().outMessages; }
     // Synchronous reads for QTRY_* conditions.
     NatsError::Code getError(KvBucket *bucket, const QString &key);
-    QByteArray getValue(KvBucket *bucket, const QString &key);
     quint64 statusValues(const QString &bucket);
 
     NatsServerProcess m_server;
@@ -113,8 +95,7 @@ KvBucket *tst_KvBucket::makeBucket(const QString &name, int history)
 KvBucket *tst_KvBucket::makeBucket(KvBucketConfig config)
 {
     config.bucket += QString::number(m_counter);
-    KvReply *reply = m_kv->createBucket(config);
-    [&] { WAIT_OK(reply); }();
+    KvTest::createBucket(m_kv, config);
     return m_kv->bucket(config.bucket, this);
 }
 
@@ -124,14 +105,6 @@ NatsError::Code tst_KvBucket::getError(KvBucket *bucket, const QString &key)
     const NatsError::Code code = QTest::qWaitFor([get] { return get->isFinished(); }, 10000) ? get->error() : NatsError::Timeout;
     get->deleteLater();
     return code;
-}
-
-QByteArray tst_KvBucket::getValue(KvBucket *bucket, const QString &key)
-{
-    KvReply *get = bucket->get(key);
-    const bool found = QTest::qWaitFor([get] { return get->isFinished(); }, 10000) && get->error() == NatsError::NoError;
-    get->deleteLater();
-    return found ? get->entry().value : QByteArray("<not found>");
 }
 
 quint64 tst_KvBucket::statusValues(const QString &bucket)
@@ -692,7 +665,7 @@ void tst_KvBucket::mirrorBucket()
     config.mirror.name = origin->name();
     KvBucket *mirror = makeBucket(config);
     // The mirror stores the origin's subjects and catches up by itself: read through the handle.
-    QTRY_COMPARE(getValue(mirror, u"a"_s), "3"_ba);
+    QTRY_COMPARE(KvTest::value(mirror, u"a"_s), "3"_ba);
     QVERIFY(mirror->isBound());
     QCOMPARE(mirror->boundStatus().config.mirror.name, u"KV_"_s + origin->name());
     QCOMPARE(getError(mirror, u"b"_s), NatsError::KeyNotFound);
@@ -717,8 +690,8 @@ void tst_KvBucket::mirrorBucket()
 
     // Writes through the mirror's handle go to the origin, and come back through the mirror.
     WAIT_OK(mirror->put(u"d"_s, "5"));
-    QCOMPARE(getValue(origin, u"d"_s), "5"_ba);
-    QTRY_COMPARE(getValue(mirror, u"d"_s), "5"_ba);
+    QCOMPARE(KvTest::value(origin, u"d"_s), "5"_ba);
+    QTRY_COMPARE(KvTest::value(mirror, u"d"_s), "5"_ba);
 }
 
 void tst_KvBucket::sourcesBucket()
@@ -806,7 +779,7 @@ void tst_KvBucket::deleteAndPurgeWithExpectedRevision()
     KvReply *staleDelete = bucket->remove(u"k"_s, 5);
     WAIT_ERROR(staleDelete, NatsError::WrongRevision);
     QCOMPARE(staleDelete->currentRevision(), 1u);
-    QCOMPARE(getValue(bucket, u"k"_s), "v"_ba);
+    QCOMPARE(KvTest::value(bucket, u"k"_s), "v"_ba);
     KvReply *removed = bucket->remove(u"k"_s, 1);
     WAIT_OK(removed);
     QCOMPARE(removed->revision(), 2u);
@@ -891,7 +864,7 @@ void tst_KvBucket::purgeDeletesThreshold()
     QCOMPARE(all->revision(), 2u);
     WAIT_ERROR(bucket->history(u"a"_s), NatsError::KeyNotFound);
     WAIT_ERROR(bucket->history(u"b"_s), NatsError::KeyNotFound);
-    QCOMPARE(getValue(bucket, u"c"_s), "4"_ba);
+    QCOMPARE(KvTest::value(bucket, u"c"_s), "4"_ba);
     QCOMPARE(statusValues(bucket->name()), 1u);
 }
 
@@ -951,7 +924,7 @@ void tst_KvBucket::longKeys()
     KvBucket *bucket = makeBucket(u"long"_s);
     const QString key(3900, u'k');
     WAIT_OK(bucket->put(key, "fits"));
-    QCOMPARE(getValue(bucket, key), "fits"_ba);
+    QCOMPARE(KvTest::value(bucket, key), "fits"_ba);
 
     // Past the server's 4096-byte control line: refused here with the key named, and the connection
     // stays up (the server would close it).
@@ -961,7 +934,7 @@ void tst_KvBucket::longKeys()
     QVERIFY2(put->errorString().contains(u"xkkk"_s), qPrintable(put->errorString()));
     WAIT_ERROR(bucket->get(tooLong), NatsError::InvalidKey);
     QVERIFY(m_connection->isConnected());
-    QCOMPARE(getValue(bucket, key), "fits"_ba);
+    QCOMPARE(KvTest::value(bucket, key), "fits"_ba);
 }
 
 void tst_KvBucket::missingBucket()

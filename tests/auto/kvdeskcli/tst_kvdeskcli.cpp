@@ -2,6 +2,7 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsjwtissuer.h"
 #include "natsnkey.h"
@@ -18,13 +19,6 @@ using namespace Qt::StringLiterals;
 #define CLI_EXPECT(result, expression, code)                                                                 \
     const CliRunner::Result result = (expression);                                                           \
     QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
-
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
-    } while (false)
 
 class tst_KvdeskCli final : public QObject
 {

@@ -22,7 +22,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QByteArray kBinary("\0\r\nbin\x01\x7f\xff\r\n\0", 13);
+const QByteArray kBinary = KvInterop::binaryValue();
 
 } // namespace
 
@@ -116,9 +116,7 @@ void tst_KvInteropC::bindC(const QString &name, CKvStore *store)
 
 KvBucket *tst_KvInteropC::createKvdeskBucket(const InteropBucketOptions &options, const QString &name)
 {
-    KvReply *reply = m_kv->createBucket(options.toKvdesk(name));
-    [&] { WAIT_OK(reply); }();
-    return QTest::currentTestFailed() ? nullptr : m_kv->bucket(name, this);
+    return KvTest::createBucket(m_kv, options.toKvdesk(name)) ? m_kv->bucket(name, this) : nullptr;
 }
 
 void tst_KvInteropC::cBucketSettingsReadByKvdesk_data()
@@ -140,20 +138,9 @@ void tst_KvInteropC::cBucketSettingsReadByKvdesk()
     WAIT_OK(status);
     const KvBucketConfig config = status->status().config;
     QCOMPARE(status->status().bucket, name);
-    QCOMPARE(config.bucket, name);
-    QCOMPARE(config.description, options.description);
-    QCOMPARE(config.history, options.effectiveHistory());
-    QCOMPARE(config.ttlMs, options.ttlMs);
-    QCOMPARE(config.maxBytes, options.effectiveMaxBytes());
-    QCOMPARE(config.maxValueSize, options.effectiveMaxValueSize());
-    QCOMPARE(config.storage, options.memory ? KvBucketConfig::Storage::Memory : KvBucketConfig::Storage::File);
-    QCOMPARE(config.replicas, options.effectiveReplicas());
-    QCOMPARE(config.republish.isEmpty(), !options.republish);
-    if (options.republish) {
-        QCOMPARE(config.republish.source, InteropBucketOptions::republishSource(name));
-        QCOMPARE(config.republish.destination, InteropBucketOptions::republishDestination(name));
-        QVERIFY(config.republish.headersOnly);
-    }
+    KvInterop::checkConfig(config, options, name);
+    if (QTest::currentTestFailed())
+        return;
     QCOMPARE(status->status().values, 0u);
 
     // kvdesk lists it as a bucket as well.
@@ -528,11 +515,7 @@ void tst_KvInteropC::streamCreateRequests()
     QTRY_COMPARE_WITH_TIMEOUT(captured.size(), 2, 10000);
     requests->deleteLater();
 
-    QHash<QByteArray, QJsonObject> bodies;
-    for (const QList<QVariant> &arguments : std::as_const(captured)) {
-        const NatsMessage message = arguments.at(0).value<NatsMessage>();
-        bodies.insert(message.subject(), QJsonDocument::fromJson(message.data()).object());
-    }
+    const QHash<QByteArray, QJsonObject> bodies = KvInterop::bodiesBySubject(captured);
     const QJsonObject theirs = bodies.value("$JS.API.STREAM.CREATE.KV_"_ba + cName.toUtf8());
     const QJsonObject ours = bodies.value("$JS.API.STREAM.CREATE.KV_"_ba + ourName.toUtf8());
     QVERIFY2(!theirs.isEmpty() && !ours.isEmpty(), QByteArrayList(bodies.keys()).join(' ').constData());

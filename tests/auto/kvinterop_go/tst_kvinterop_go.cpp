@@ -23,7 +23,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QByteArray kBinary("\0\r\nbin\x01\x7f\xff\r\n\0", 13);
+const QByteArray kBinary = KvInterop::binaryValue();
 
 // One entry as the peer prints it.
 struct GoEntry
@@ -174,9 +174,7 @@ void tst_KvInteropGo::runPeer(const QStringList &arguments, QJsonObject *result,
 
 KvBucket *tst_KvInteropGo::createKvdeskBucket(const InteropBucketOptions &options, const QString &name)
 {
-    KvReply *reply = m_kv->createBucket(options.toKvdesk(name));
-    [&] { WAIT_OK(reply); }();
-    return QTest::currentTestFailed() ? nullptr : m_kv->bucket(name, this);
+    return KvTest::createBucket(m_kv, options.toKvdesk(name)) ? m_kv->bucket(name, this) : nullptr;
 }
 
 // The buckets that mirror and source rows read from (creating an existing one again is a no-op).
@@ -220,20 +218,7 @@ void tst_KvInteropGo::goBucketSettingsReadByKvdesk()
     KvReply *status = m_kv->bucketStatus(name);
     WAIT_OK(status);
     const KvBucketConfig config = status->status().config;
-    QCOMPARE(config.bucket, name);
-    QCOMPARE(config.description, options.description);
-    QCOMPARE(config.history, options.effectiveHistory());
-    QCOMPARE(config.ttlMs, options.ttlMs);
-    QCOMPARE(config.maxBytes, options.effectiveMaxBytes());
-    QCOMPARE(config.maxValueSize, options.effectiveMaxValueSize());
-    QCOMPARE(config.storage, options.memory ? KvBucketConfig::Storage::Memory : KvBucketConfig::Storage::File);
-    QCOMPARE(config.replicas, options.effectiveReplicas());
-    QCOMPARE(config.republish.isEmpty(), !options.republish);
-    if (options.republish) {
-        QCOMPARE(config.republish.source, InteropBucketOptions::republishSource(name));
-        QCOMPARE(config.republish.destination, InteropBucketOptions::republishDestination(name));
-        QVERIFY(config.republish.headersOnly);
-    }
+    KvInterop::checkConfig(config, options, name);
 }
 
 // Entries nats.go wrote, markers included, read by kvdesk.
@@ -512,11 +497,7 @@ void tst_KvInteropGo::streamCreateRequestsMatch()
     QTRY_COMPARE_WITH_TIMEOUT(captured.size(), 2, 10000);
     requests->deleteLater();
 
-    QHash<QByteArray, QJsonObject> bodies;
-    for (const QList<QVariant> &arguments : std::as_const(captured)) {
-        const NatsMessage message = arguments.at(0).value<NatsMessage>();
-        bodies.insert(message.subject(), QJsonDocument::fromJson(message.data()).object());
-    }
+    const QHash<QByteArray, QJsonObject> bodies = KvInterop::bodiesBySubject(captured);
     const QJsonObject theirs = bodies.value("$JS.API.STREAM.CREATE.KV_"_ba + goName.toUtf8());
     const QJsonObject ours = bodies.value("$JS.API.STREAM.CREATE.KV_"_ba + ourName.toUtf8());
     QVERIFY2(!theirs.isEmpty() && !ours.isEmpty(), QByteArrayList(bodies.keys()).join(' ').constData());

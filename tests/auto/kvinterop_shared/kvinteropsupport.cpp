@@ -1,9 +1,11 @@
 #include "kvinteropsupport.h"
 
 #include "jetstreamcontext.h"
+#include "natsmessage.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtTest/QSignalSpy>
 
 using namespace Qt::StringLiterals;
 
@@ -76,6 +78,39 @@ void addOptionRows()
     republish.history = 3;
     republish.republish = true;
     QTest::newRow("republish headers only") << republish;
+}
+
+QByteArray binaryValue()
+{
+    return QByteArray("\0\r\nbin\x01\x7f\xff\r\n\0", 13);
+}
+
+void checkConfig(const KvBucketConfig &config, const InteropBucketOptions &options, const QString &name)
+{
+    QCOMPARE(config.bucket, name);
+    QCOMPARE(config.description, options.description);
+    QCOMPARE(config.history, options.effectiveHistory());
+    QCOMPARE(config.ttlMs, options.ttlMs);
+    QCOMPARE(config.maxBytes, options.effectiveMaxBytes());
+    QCOMPARE(config.maxValueSize, options.effectiveMaxValueSize());
+    QCOMPARE(config.storage, options.memory ? KvBucketConfig::Storage::Memory : KvBucketConfig::Storage::File);
+    QCOMPARE(config.replicas, options.effectiveReplicas());
+    QCOMPARE(config.republish.isEmpty(), !options.republish);
+    if (options.republish) {
+        QCOMPARE(config.republish.source, InteropBucketOptions::republishSource(name));
+        QCOMPARE(config.republish.destination, InteropBucketOptions::republishDestination(name));
+        QVERIFY(config.republish.headersOnly);
+    }
+}
+
+QHash<QByteArray, QJsonObject> bodiesBySubject(const QSignalSpy &captured)
+{
+    QHash<QByteArray, QJsonObject> bodies;
+    for (const QList<QVariant> &arguments : captured) {
+        const NatsMessage message = arguments.at(0).value<NatsMessage>();
+        bodies.insert(message.subject(), QJsonDocument::fromJson(message.data()).object());
+    }
+    return bodies;
 }
 
 void fetchStreamConfig(JetStreamContext *js, const QString &stream, QJsonObject *config)

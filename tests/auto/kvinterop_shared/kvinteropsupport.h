@@ -1,8 +1,9 @@
 #pragma once
 
 #include "kvbucketconfig.h"
-#include "natsreply.h"
+#include "kvtestsupport.h"
 
+#include <QtCore/QHash>
 #include <QtCore/QJsonObject>
 #include <QtCore/QMetaType>
 #include <QtCore/QString>
@@ -11,24 +12,10 @@
 #include <QtTest/QTest>
 
 class JetStreamContext;
+class QSignalSpy;
 
 // Helpers shared by the interoperability tests against the official clients (tst_kvinterop_c with
 // libnats, tst_kvinterop_go with nats.go). Not a test unit of its own: no CMakeLists.txt here.
-
-// Wait for a kvdesk reply; WAIT_OK reports its error text when it failed.
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
-    } while (false)
-
-#define WAIT_ERROR(expression, code)                                                                         \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
-        QCOMPARE(waited_->error(), code);                                                                    \
-    } while (false)
 
 // One set of bucket options as a user would give them to any client. Zero means "the client's default"
 // (history 1, unlimited sizes, one replica), so the official clients get their own defaults applied.
@@ -62,6 +49,16 @@ namespace KvInterop {
 
 // The rows every interop test runs for settings and stream configs: column "options".
 void addOptionRows();
+
+// Bytes that trip up text handling (NUL, CR LF, invalid UTF-8), written and read by both clients.
+QByteArray binaryValue();
+
+// Checks the settings kvdesk reads back for bucket name against the options another client created it
+// with. Uses QCOMPARE: check QTest::currentTestFailed() after.
+void checkConfig(const KvBucketConfig &config, const InteropBucketOptions &options, const QString &name);
+
+// The bodies of the requests a subscription captured (its messageReceived spy), by subject.
+QHash<QByteArray, QJsonObject> bodiesBySubject(const QSignalSpy &captured);
 
 // The raw "config" object of a stream's STREAM.INFO. Uses QTRY: check QTest::currentTestFailed() after.
 void fetchStreamConfig(JetStreamContext *js, const QString &stream, QJsonObject *config);

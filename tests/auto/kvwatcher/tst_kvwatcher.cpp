@@ -2,6 +2,7 @@
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "kvkeylister.h"
+#include "kvtestsupport.h"
 #include "kvwatcher.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
@@ -15,14 +16,6 @@
 #include <memory>
 
 using namespace Qt::StringLiterals;
-
-// Both evaluate their reply expression once, wait for it, and report its error text on failure.
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 15000);                                              \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
-    } while (false)
 
 namespace {
 
@@ -128,8 +121,7 @@ KvBucket *tst_KvWatcher::makeBucket(const QString &name, int history, bool memor
     config.bucket = name + QString::number(m_counter);
     config.history = history;
     config.storage = memory ? KvBucketConfig::Storage::Memory : KvBucketConfig::Storage::File;
-    KvReply *reply = m_kv->createBucket(config);
-    [&] { WAIT_OK(reply); }();
+    KvTest::createBucket(m_kv, config);
     return m_kv->bucket(config.bucket, this);
 }
 

@@ -8,6 +8,7 @@
 #include "keypanel.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "kvtestsupport.h"
 #include "localserver.h"
 #include "mainwindow.h"
 #include "natsconnection.h"
@@ -17,12 +18,11 @@
 #include "profilestore.h"
 #include "secretstore.h"
 #include "session.h"
+#include "uitestsupport.h"
 #include "valuepanel.h"
 
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
-#include <QtCore/QTemporaryDir>
-#include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -38,33 +38,9 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QStackedWidget>
 
-#include <functional>
-
 using namespace Qt::StringLiterals;
 
 namespace {
-
-QTemporaryDir *homeDir()
-{
-    static QTemporaryDir dir;
-    return &dir;
-}
-
-// Runs handler on the next modal dialog of type T once it is shown (dialogs run their own event loop).
-template <typename T>
-void onNextDialog(const std::function<void(T *)> &handler)
-{
-    auto *timer = new QTimer;
-    timer->setInterval(10);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, handler] {
-        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            handler(dialog);
-        }
-    });
-    timer->start();
-}
 
 template <typename T>
 T *child(QObject *parent, const QString &name)
@@ -83,10 +59,7 @@ public:
     // throw-away home, never the user's.
     static void initMain()
     {
-        qputenv("XDG_CONFIG_HOME", homeDir()->filePath(u"config"_s).toUtf8());
-        qputenv("XDG_DATA_HOME", homeDir()->filePath(u"data"_s).toUtf8());
-        QCoreApplication::setOrganizationName(u"kvdesk-test"_s);
-        QCoreApplication::setApplicationName(u"kvdesk-test"_s);
+        UiTest::useThrowAwayHome(u"kvdesk-test"_s);
     }
 
 private Q_SLOTS:
@@ -149,10 +122,7 @@ KvBucket *tst_MainWindow::peerBucket(const QString &name, int maxValueSize)
     config.bucket = name;
     config.history = 10;
     config.maxValueSize = maxValueSize;
-    KvReply *reply = m_peerKv->createBucket(config);
-    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
-        return nullptr;
-    return m_peerKv->bucket(name, this);
+    return KvTest::createBucket(m_peerKv, config) ? m_peerKv->bucket(name, this) : nullptr;
 }
 
 bool tst_MainWindow::selectKey(MainWindow *window, const QString &key)
@@ -177,7 +147,7 @@ void tst_MainWindow::firstStartOffersLocalServer()
     child<QPushButton>(m_window, u"welcomeLocal"_s)->click();
     QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isConnected(), 15000);
     QVERIFY(m_window->localServer()->isRunning());
-    QVERIFY(m_window->localServer()->storeDir().startsWith(homeDir()->path()));
+    QVERIFY(m_window->localServer()->storeDir().startsWith(UiTest::throwAwayHome()));
     QTRY_COMPARE(pages->currentWidget()->objectName(), u"mainSplitter"_s);
     QVERIFY(child<QLabel>(m_window, u"connectionStatus"_s)->text().contains(u"connected"_s));
     QTRY_VERIFY(m_window->bucketPanel()->newAction()->isEnabled());
@@ -191,7 +161,7 @@ void tst_MainWindow::createBucketPutKeyAndSeeLiveUpdates()
     QTRY_VERIFY_WITH_TIMEOUT(window->session()->isConnected(), 10000);
     const QString bucket = u"gui_create_%1"_s.arg(m_counter);
 
-    onNextDialog<BucketDialog>([bucket](BucketDialog *dialog) {
+    UiTest::onNextDialog<BucketDialog>([bucket](BucketDialog *dialog) {
         child<QLineEdit>(dialog, u"bucketName"_s)->setText(bucket);
         child<QSpinBox>(dialog, u"history"_s)->setValue(5);
         child<QLineEdit>(dialog, u"ttl"_s)->setText(u"1h30m"_s);
@@ -205,7 +175,7 @@ void tst_MainWindow::createBucketPutKeyAndSeeLiveUpdates()
     QCOMPARE(status.config.ttlMs, 90 * 60 * 1000);
     QTRY_COMPARE(window->bucketPanel()->currentBucket(), bucket);
 
-    onNextDialog<NewKeyDialog>([](NewKeyDialog *dialog) {
+    UiTest::onNextDialog<NewKeyDialog>([](NewKeyDialog *dialog) {
         child<QLineEdit>(dialog, u"newKeyName"_s)->setText(u"orders.1"_s);
         child<QPlainTextEdit>(dialog, u"newKeyValue"_s)->setPlainText(u"{\"id\":1}"_s);
         dialog->accept();
@@ -280,7 +250,7 @@ void tst_MainWindow::concurrentChangeShowsConflictAndLosesNothing()
 
     // The save is refused; both versions are shown; keep editing changes nothing.
     bool shown = false;
-    onNextDialog<ConflictDialog>([&shown](ConflictDialog *dialog) {
+    UiTest::onNextDialog<ConflictDialog>([&shown](ConflictDialog *dialog) {
         shown = true;
         QVERIFY(child<QPlainTextEdit>(dialog, u"diffLeft"_s)->toPlainText().contains(u"mine"_s));
         QVERIFY(child<QPlainTextEdit>(dialog, u"diffRight"_s)->toPlainText().contains(u"theirs"_s));
@@ -297,7 +267,7 @@ void tst_MainWindow::concurrentChangeShowsConflictAndLosesNothing()
 
     // A deliberate overwrite: a new revision on top of theirs.
     shown = false;
-    onNextDialog<ConflictDialog>([&shown](ConflictDialog *dialog) {
+    UiTest::onNextDialog<ConflictDialog>([&shown](ConflictDialog *dialog) {
         shown = true;
         child<QPushButton>(dialog, u"overwriteButton"_s)->click();
     });
@@ -366,7 +336,7 @@ void tst_MainWindow::badKeyAndOversizeValueAreRefused()
 
     // A bad key is refused as it is typed, with the reason.
     bool checked = false;
-    onNextDialog<NewKeyDialog>([&checked](NewKeyDialog *dialog) {
+    UiTest::onNextDialog<NewKeyDialog>([&checked](NewKeyDialog *dialog) {
         auto *key = child<QLineEdit>(dialog, u"newKeyName"_s);
         auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
         key->setText(u"orders..1"_s);

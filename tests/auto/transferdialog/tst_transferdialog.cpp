@@ -2,6 +2,7 @@
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "kvndjson.h"
+#include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "transferdialog.h"
@@ -18,14 +19,6 @@
 #include <QtWidgets/QRadioButton>
 
 using namespace Qt::StringLiterals;
-
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
-        waited_->deleteLater();                                                                              \
-    } while (false)
 
 // The bucket export/import dialog against a real nats-server: whole bucket and selected keys, a binary
 // round trip through files, the existing-key choices, cancel, and a missing file.
@@ -45,7 +38,6 @@ private Q_SLOTS:
 
 private:
     KvBucket *makeBucket(const QString &prefix);
-    QByteArray value(KvBucket *bucket, const QString &key);
     static QPushButton *startButton(TransferDialog *dialog);
 
     NatsServerProcess m_server;
@@ -74,19 +66,7 @@ KvBucket *tst_TransferDialog::makeBucket(const QString &prefix)
     KvBucketConfig config;
     config.bucket = prefix + QString::number(m_counter);
     config.history = 5;
-    KvReply *reply = m_kv->createBucket(config);
-    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
-        return nullptr;
-    reply->deleteLater();
-    return m_kv->bucket(config.bucket, this);
-}
-
-QByteArray tst_TransferDialog::value(KvBucket *bucket, const QString &key)
-{
-    KvReply *get = bucket->get(key);
-    const bool found = QTest::qWaitFor([get] { return get->isFinished(); }, 10000) && get->error() == NatsError::NoError;
-    get->deleteLater();
-    return found ? get->entry().value : QByteArray("<not found>");
+    return KvTest::createBucket(m_kv, config) ? m_kv->bucket(config.bucket, this) : nullptr;
 }
 
 QPushButton *tst_TransferDialog::startButton(TransferDialog *dialog)
@@ -132,9 +112,9 @@ void tst_TransferDialog::exportThenImportRoundTripsBytes()
     QVERIFY(imported.wait(10000));
     QVERIFY2(imported.first().at(0).toBool(), qPrintable(importDialog.summary()));
     QVERIFY2(importDialog.summary().contains(u"3 written"_s), qPrintable(importDialog.summary()));
-    QCOMPARE(value(target, u"bin"_s), binary);
-    QCOMPARE(value(target, u"text"_s), "naïve café"_ba);
-    QCOMPARE(value(target, u"gone"_s), "<not found>"_ba); // the marker was replayed
+    QCOMPARE(KvTest::value(target, u"bin"_s), binary);
+    QCOMPARE(KvTest::value(target, u"text"_s), "naïve café"_ba);
+    QCOMPARE(KvTest::value(target, u"gone"_s), "<not found>"_ba); // the marker was replayed
 }
 
 void tst_TransferDialog::exportSelectedKeysOnly()
@@ -209,8 +189,8 @@ void tst_TransferDialog::importExistingKeys()
     QVERIFY(finished.wait(10000));
     QCOMPARE(finished.first().at(0).toBool(), ok);
     QVERIFY2(dialog.summary().startsWith(summary), qPrintable(dialog.summary()));
-    QCOMPARE(value(bucket, u"exists"_s), kept);
-    QCOMPARE(value(bucket, u"new1"_s), "imported"_ba);
+    QCOMPARE(KvTest::value(bucket, u"exists"_s), kept);
+    QCOMPARE(KvTest::value(bucket, u"new1"_s), "imported"_ba);
     QVERIFY(dialog.findChild<QLabel *>(u"transferMessage"_s)->text().startsWith(summary));
 }
 

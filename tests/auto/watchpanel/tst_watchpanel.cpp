@@ -8,11 +8,13 @@
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "kvndjson.h"
+#include "kvtestsupport.h"
 #include "mainwindow.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "ratechart.h"
 #include "session.h"
+#include "uitestsupport.h"
 #include "valuepanel.h"
 #include "watchdialog.h"
 #include "watchfeedmodel.h"
@@ -23,11 +25,9 @@
 #include <QtCore/QSettings>
 #include <QtCore/QSortFilterProxyModel>
 #include <QtCore/QTemporaryDir>
-#include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
-#include <QtWidgets/QApplication>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialogButtonBox>
@@ -41,40 +41,9 @@
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QTreeView>
 
-#include <functional>
-
 using namespace Qt::StringLiterals;
 
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), 10000);                                              \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
-        waited_->deleteLater();                                                                              \
-    } while (false)
-
 namespace {
-
-QTemporaryDir *homeDir()
-{
-    static QTemporaryDir dir;
-    return &dir;
-}
-
-template <typename T>
-void onNextDialog(const std::function<void(T *)> &handler)
-{
-    auto *timer = new QTimer;
-    timer->setInterval(10);
-    QObject::connect(timer, &QTimer::timeout, timer, [timer, handler] {
-        if (auto *dialog = qobject_cast<T *>(QApplication::activeModalWidget())) {
-            timer->stop();
-            timer->deleteLater();
-            handler(dialog);
-        }
-    });
-    timer->start();
-}
 
 NatsConnectOptions reconnecting(const QString &url, int waitMs)
 {
@@ -106,10 +75,7 @@ class tst_WatchPanel final : public QObject
 public:
     static void initMain()
     {
-        qputenv("XDG_CONFIG_HOME", homeDir()->filePath(u"config"_s).toUtf8());
-        qputenv("XDG_DATA_HOME", homeDir()->filePath(u"data"_s).toUtf8());
-        QCoreApplication::setOrganizationName(u"kvdesk-test"_s);
-        QCoreApplication::setApplicationName(u"kvdesk-watchpanel-test"_s);
+        UiTest::useThrowAwayHome(u"kvdesk-watchpanel-test"_s);
     }
 
 private Q_SLOTS:
@@ -178,13 +144,7 @@ KvBucket *tst_WatchPanel::makeBucket(KvContext *kv, const QString &name, int his
     KvBucketConfig config;
     config.bucket = name;
     config.history = history;
-    KvReply *reply = kv->createBucket(config);
-    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError) {
-        qWarning() << "creating" << name << "failed:" << reply->errorString();
-        return nullptr;
-    }
-    reply->deleteLater();
-    return kv->bucket(name, this);
+    return KvTest::createBucket(kv, config) ? kv->bucket(name, this) : nullptr;
 }
 
 WatchView *tst_WatchPanel::watch(const QStringList &filters, const KvWatchOptions &options)
@@ -237,7 +197,7 @@ void tst_WatchPanel::newWatchThroughTheDialog()
     WAIT_OK(m_bucket->put(u"a.1"_s, "x"));
     m_panel->setBucketNames({u"another"_s, m_bucket->name()});
     m_panel->setCurrentBucket(m_bucket->name()); // what the window has selected
-    onNextDialog<WatchDialog>([](WatchDialog *dialog) {
+    UiTest::onNextDialog<WatchDialog>([](WatchDialog *dialog) {
         dialog->findChild<QLineEdit *>(u"watchFilter"_s)->setText(u"a.*"_s);
         dialog->findChild<QCheckBox *>(u"watchIncludeHistory"_s)->setChecked(true);
         dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();

@@ -1,0 +1,49 @@
+#pragma once
+
+#include "natserror.h"
+#include "natsreply.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QDebug>
+#include <QtCore/QString>
+#include <QtTest/QTest>
+
+class KvBucket;
+class KvContext;
+struct KvBucketConfig;
+
+// What the tests against a real nats-server share: waiting for a reply and checking its error, and
+// creating buckets.
+
+// Both evaluate their reply expression once, wait for it (KvTest::ReplyTimeoutMs), and report its error
+// text on failure. The reply is left alone, so the test can still read its result.
+#define WAIT_OK(expression)                                                                                  \
+    do {                                                                                                     \
+        NatsReply *waited_ = (expression);                                                                   \
+        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), KvTest::ReplyTimeoutMs);                             \
+        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
+    } while (false)
+
+#define WAIT_ERROR(expression, code)                                                                         \
+    do {                                                                                                     \
+        NatsReply *waited_ = (expression);                                                                   \
+        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), KvTest::ReplyTimeoutMs);                             \
+        if (waited_->error() != (code))                                                                      \
+            qWarning().noquote() << "unexpected error:" << waited_->errorString();                          \
+        QCOMPARE(waited_->error(), code);                                                                    \
+    } while (false)
+
+namespace KvTest {
+
+// How long WAIT_OK and WAIT_ERROR wait for a reply (a server under load, or a cluster electing leaders).
+constexpr int ReplyTimeoutMs = 15000;
+
+// Creates the bucket and waits for the answer. On failure it records a test failure naming the bucket
+// and the error, and returns false; the caller decides whether to go on.
+bool createBucket(KvContext *kv, const KvBucketConfig &config);
+
+// The latest value of key, read synchronously (for QTRY_* conditions and QCOMPARE); "<not found>" when
+// it cannot be read within timeoutMs.
+QByteArray value(KvBucket *bucket, const QString &key, int timeoutMs = 10000);
+
+} // namespace KvTest
