@@ -3,6 +3,7 @@
 // client's peak memory per case. Each line names the case, count and value size, so the same cases can
 // be run with the official clients and compared. Not a test.
 
+#include "benchsupport.h"
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
@@ -12,86 +13,18 @@
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
-#include <QtCore/QDeadlineTimer>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
 #include <QtCore/QFile>
-#include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
-#include <QtCore/QJsonObject>
 #include <QtCore/QLocale>
-#include <QtCore/QProcess>
-#include <QtCore/QStandardPaths>
-#include <QtCore/QTemporaryDir>
 #include <QtCore/QTextStream>
-#include <QtCore/QThread>
 
-#include <csignal>
 #include <functional>
 #include <memory>
-
-#ifdef Q_OS_LINUX
-#include <sys/prctl.h>
-#endif
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-[[noreturn]] void fail(const QString &message)
-{
-    QTextStream(stderr) << "kvbench: " << message << Qt::endl;
-    std::exit(1);
-}
-
-// nats-server -a 127.0.0.1 -p -1 -js -sd <tmp> --ports_file_dir <tmp>; the URL comes from its ports file.
-class LocalServer
-{
-public:
-    QString start()
-    {
-        const QString name = qEnvironmentVariable("KVDESK_NATS_SERVER", u"nats-server"_s);
-        QString program = QStandardPaths::findExecutable(name);
-        if (program.isEmpty()) // Debian puts it in /usr/sbin, off a normal user's PATH
-            program = QStandardPaths::findExecutable(name, {u"/usr/sbin"_s, u"/usr/local/sbin"_s});
-        if (program.isEmpty() || !m_dir.isValid())
-            fail(u"nats-server not found on PATH (set KVDESK_NATS_SERVER, or pass --server)"_s);
-        m_process.setProgram(program);
-        m_process.setArguments({u"-a"_s, u"127.0.0.1"_s, u"-p"_s, u"-1"_s, u"-js"_s, u"-sd"_s, m_dir.filePath(u"store"_s),
-                                u"--ports_file_dir"_s, m_dir.path()});
-        m_process.setStandardOutputFile(m_dir.filePath(u"server.log"_s));
-        m_process.setStandardErrorFile(m_dir.filePath(u"server.log"_s));
-#ifdef Q_OS_LINUX
-        m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); }); // fail() does not unwind
-#endif
-        m_process.start();
-        if (!m_process.waitForStarted(10000))
-            fail(u"cannot start %1: %2"_s.arg(program, m_process.errorString()));
-        const QString portsFile = m_dir.filePath(u"nats-server_%1.ports"_s.arg(m_process.processId()));
-        const QDeadlineTimer deadline(10000);
-        while (!deadline.hasExpired() && m_process.state() == QProcess::Running) {
-            QFile file(portsFile);
-            if (file.open(QIODevice::ReadOnly)) {
-                const QJsonArray urls = QJsonDocument::fromJson(file.readAll()).object().value("nats"_L1).toArray();
-                if (!urls.isEmpty())
-                    return urls.first().toString();
-            }
-            QThread::msleep(5); // set-up of a benchmark, not a test: polling a file is fine here
-        }
-        fail(u"nats-server did not report its port"_s);
-    }
-
-    ~LocalServer()
-    {
-        m_process.terminate();
-        if (!m_process.waitForFinished(5000))
-            m_process.kill();
-    }
-
-private:
-    QTemporaryDir m_dir;
-    QProcess m_process;
-};
 
 // Peak resident memory: VmHWM, reset per case through /proc/self/clear_refs ("5", Linux >= 4.0).
 void resetPeakMemory()
@@ -156,62 +89,28 @@ public:
 private:
     static std::unique_ptr<NatsConnection> connectTo(const QString &url)
     {
-        auto connection = std::make_unique<NatsConnection>();
         NatsConnectOptions options = NatsConnectOptions::fromUrl(url);
         options.name = u"kvbench"_s;
         options.requestTimeoutMs = 30000;
-        QEventLoop loop;
-        QObject::connect(connection.get(), &NatsConnection::connected, &loop, &QEventLoop::quit);
-        QObject::connect(connection.get(), &NatsConnection::closed, &loop, &QEventLoop::quit);
-        connection->connectToServer(options);
-        loop.exec();
-        if (!connection->isConnected())
-            fail(u"cannot connect to %1: %2"_s.arg(url, connection->errorString()));
-        return connection;
-    }
-
-    static void wait(NatsReply *reply)
-    {
-        if (!reply->isFinished()) {
-            QEventLoop loop;
-            QObject::connect(reply, &NatsReply::finished, &loop, &QEventLoop::quit);
-            loop.exec();
-        }
-        if (reply->error() != NatsError::NoError)
-            fail(reply->errorString());
-        reply->deleteLater();
+        return Bench::connect(options);
     }
 
     KvBucket *makeBucket(const QString &name)
     {
         KvBucketConfig config;
         config.bucket = name;
-        wait(m_writerKv->createBucket(config));
+        if (!Bench::wait(m_writerKv->createBucket(config)))
+            std::exit(1);
         return m_writerKv->bucket(name, m_writer.get());
     }
 
-    // Keeps `window` calls outstanding until `count` have finished.
+    // Keeps `window` calls outstanding until `count` have finished; any failure ends the program.
     static void pipeline(qint64 count, int window, const std::function<KvReply *(qint64 index)> &call)
     {
-        qint64 started = 0;
-        qint64 done = 0;
-        QEventLoop loop;
-        std::function<void()> startOne = [&] {
-            KvReply *reply = call(started++);
-            QObject::connect(reply, &NatsReply::finished, &loop, [&, reply] {
-                if (reply->error() != NatsError::NoError)
-                    fail(reply->errorString());
-                reply->deleteLater();
-                if (++done == count)
-                    loop.quit();
-                else if (started < count)
-                    startOne();
-            });
-        };
-        for (int i = 0; i < window && started < count; ++i)
-            startOne();
-        if (count > 0)
-            loop.exec();
+        Bench::pipeline(count, window, call, [](NatsReply *reply) {
+            if (reply->error() != NatsError::NoError)
+                Bench::fail(reply->errorString());
+        });
     }
 
     void putMany(KvBucket *bucket, const QString &prefix, qint64 count, int window)
@@ -233,7 +132,7 @@ private:
         QObject::connect(lister, &KvKeyLister::finished, &loop, &QEventLoop::quit);
         loop.exec();
         if (lister->error() != NatsError::NoError || received != m_settings.keys)
-            fail(u"listing gave %1 of %2 keys: %3"_s.arg(received).arg(m_settings.keys).arg(lister->errorString()));
+            Bench::fail(u"listing gave %1 of %2 keys: %3"_s.arg(received).arg(m_settings.keys).arg(lister->errorString()));
         lister->deleteLater();
     }
 
@@ -247,7 +146,7 @@ private:
         QObject::connect(watcher, &KvWatcher::errorOccurred, &loop, &QEventLoop::quit);
         loop.exec();
         if (watcher->error() != NatsError::NoError || received != m_settings.keys)
-            fail(u"watch delivered %1 of %2 initial values: %3"_s.arg(received).arg(m_settings.keys).arg(watcher->errorString()));
+            Bench::fail(u"watch delivered %1 of %2 initial values: %3"_s.arg(received).arg(m_settings.keys).arg(watcher->errorString()));
         watcher->stop();
         watcher->deleteLater();
     }
@@ -333,10 +232,10 @@ int main(int argc, char *argv[])
     settings.size = std::max<qsizetype>(0, parser.value(sizeOption).toLongLong());
     settings.window = std::max(1, parser.value(windowOption).toInt());
 
-    std::unique_ptr<LocalServer> server;
+    std::unique_ptr<BenchServer> server;
     QString url = parser.value(serverOption);
     if (url.isEmpty()) {
-        server = std::make_unique<LocalServer>();
+        server = std::make_unique<BenchServer>();
         url = server->start();
     }
     KvBench bench(url, settings);

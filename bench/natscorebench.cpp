@@ -2,36 +2,18 @@
 // small and 1 KiB payloads, and request/reply round trips, one at a time and with 100 in flight.
 // Starts its own nats-server unless --server is given. Prints one line per figure; not a test.
 
+#include "benchsupport.h"
 #include "natsconnection.h"
 #include "natsreply.h"
 #include "natssubscription.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
-#include <QtCore/QDeadlineTimer>
-#include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
-#include <QtCore/QEventLoop>
-#include <QtCore/QFile>
-#include <QtCore/QJsonArray>
-#include <QtCore/QJsonDocument>
-#include <QtCore/QJsonObject>
 #include <QtCore/QLocale>
-#include <QtCore/QProcess>
-#include <QtCore/QStandardPaths>
-#include <QtCore/QTemporaryDir>
 #include <QtCore/QTextStream>
-#include <QtCore/QThread>
-#include <QtCore/QTimer>
 
-#include <csignal>
-#include <cstdio>
-#include <functional>
 #include <memory>
-
-#ifdef Q_OS_LINUX
-#include <sys/prctl.h>
-#endif
 
 using namespace Qt::StringLiterals;
 
@@ -43,99 +25,13 @@ QTextStream &out()
     return stream;
 }
 
-[[noreturn]] void fail(const QString &message)
-{
-    QTextStream(stderr) << "natscorebench: " << message << Qt::endl;
-    std::exit(1);
-}
-
-// A nats-server of our own: free port, temporary store, the port read from its ports file.
-class LocalServer
-{
-public:
-    QString start()
-    {
-        const QString name = qEnvironmentVariable("KVDESK_NATS_SERVER", u"nats-server"_s);
-        QString program = QStandardPaths::findExecutable(name);
-        if (program.isEmpty()) // Debian puts it in /usr/sbin, off a normal user's PATH
-            program = QStandardPaths::findExecutable(name, {u"/usr/sbin"_s, u"/usr/local/sbin"_s});
-        if (program.isEmpty())
-            fail(u"nats-server not found on PATH (or set KVDESK_NATS_SERVER, or pass --server)"_s);
-        if (!m_dir.isValid())
-            fail(u"cannot create a temporary directory"_s);
-        m_process.setProgram(program);
-        m_process.setArguments({u"-a"_s, u"127.0.0.1"_s, u"-p"_s, u"-1"_s, u"-js"_s, u"-sd"_s, m_dir.filePath(u"store"_s),
-                                u"--ports_file_dir"_s, m_dir.path()});
-        m_process.setStandardOutputFile(m_dir.filePath(u"server.log"_s));
-        m_process.setStandardErrorFile(m_dir.filePath(u"server.log"_s));
-#ifdef Q_OS_LINUX
-        // fail() exits without unwinding: the server must not outlive us.
-        m_process.setChildProcessModifier([] { ::prctl(PR_SET_PDEATHSIG, SIGKILL); });
-#endif
-        m_process.start();
-        if (!m_process.waitForStarted(10000))
-            fail(u"cannot start %1: %2"_s.arg(program, m_process.errorString()));
-
-        // The server writes nats-server_<pid>.ports once it listens (within tens of ms).
-        const QString portsFile = m_dir.filePath(u"nats-server_%1.ports"_s.arg(m_process.processId()));
-        const QDeadlineTimer deadline(10000);
-        while (!deadline.hasExpired() && m_process.state() == QProcess::Running) {
-            QFile file(portsFile);
-            if (file.open(QIODevice::ReadOnly)) {
-                const QJsonArray urls = QJsonDocument::fromJson(file.readAll()).object().value("nats"_L1).toArray();
-                if (!urls.isEmpty())
-                    return urls.first().toString();
-            }
-            QThread::msleep(5); // a benchmark's set-up, not a test: polling a file is fine here
-        }
-        fail(u"nats-server did not report its port"_s);
-    }
-
-    ~LocalServer()
-    {
-        if (m_process.state() != QProcess::NotRunning) {
-            m_process.terminate();
-            if (!m_process.waitForFinished(5000))
-                m_process.kill();
-            m_process.waitForFinished(5000);
-        }
-    }
-
-private:
-    QTemporaryDir m_dir;
-    QProcess m_process;
-};
-
 std::unique_ptr<NatsConnection> connectTo(const QString &url)
 {
-    auto connection = std::make_unique<NatsConnection>();
     NatsConnectOptions options = NatsConnectOptions::fromUrl(url);
     options.name = u"natscorebench"_s;
     // Room for a whole publish run while the first flush is under way.
     options.reconnectBufferSize = 512 * 1024 * 1024;
-    QEventLoop loop;
-    QObject::connect(connection.get(), &NatsConnection::connected, &loop, &QEventLoop::quit);
-    QObject::connect(connection.get(), &NatsConnection::closed, &loop, &QEventLoop::quit);
-    connection->connectToServer(options);
-    loop.exec();
-    if (!connection->isConnected())
-        fail(u"cannot connect to %1: %2"_s.arg(url, connection->errorString()));
-    return connection;
-}
-
-// Waits for a reply in a nested event loop.
-bool waitFor(NatsReply *reply)
-{
-    if (!reply->isFinished()) {
-        QEventLoop loop;
-        QObject::connect(reply, &NatsReply::finished, &loop, &QEventLoop::quit);
-        loop.exec();
-    }
-    const bool ok = reply->error() == NatsError::NoError;
-    if (!ok)
-        QTextStream(stderr) << "natscorebench: " << reply->errorString() << Qt::endl;
-    reply->deleteLater();
-    return ok;
+    return Bench::connect(options);
 }
 
 QString rate(double perSecond)
@@ -160,13 +56,13 @@ void benchPublish(NatsConnection *connection, qsizetype size, qint64 count)
     for (qint64 i = 0; i < count; ++i) {
         const NatsError error = connection->publish(subject, payload);
         if (error.isError())
-            fail(error.message());
+            Bench::fail(error.message());
         // Let the socket drain now and then; otherwise every byte waits in its buffer until the end.
         if ((i & 1023) == 1023)
             QCoreApplication::processEvents();
     }
-    if (!waitFor(connection->flush(60000)))
-        fail(u"flush failed"_s);
+    if (!Bench::wait(connection->flush(60000)))
+        Bench::fail(u"flush failed"_s);
     const qint64 nsecs = clock.nsecsElapsed();
     const double seconds = double(nsecs) / 1e9;
     const double messagesPerSecond = double(count) / seconds;
@@ -179,31 +75,17 @@ void benchPublish(NatsConnection *connection, qsizetype size, qint64 count)
 void benchRequests(NatsConnection *requester, qsizetype size, qint64 count, int inFlight)
 {
     const QByteArray payload(size, 'r');
-    qint64 started = 0;
-    qint64 completed = 0;
     qint64 failed = 0;
-    QEventLoop loop;
-    std::function<void()> startOne = [&] {
-        ++started;
-        NatsReply *reply = requester->request("bench.echo", payload, 10000);
-        QObject::connect(reply, &NatsReply::finished, &loop, [&, reply] {
-            if (reply->error() != NatsError::NoError || reply->message().data().size() != size)
-                ++failed;
-            reply->deleteLater();
-            if (++completed == count)
-                loop.quit();
-            else if (started < count)
-                startOne();
-        });
-    };
     QElapsedTimer clock;
     clock.start();
-    for (int i = 0; i < inFlight && started < count; ++i)
-        startOne();
-    loop.exec();
+    Bench::pipeline(count, inFlight, [&](qint64) { return requester->request("bench.echo", payload, 10000); },
+                    [&](NatsReply *reply) {
+                        if (reply->error() != NatsError::NoError || reply->message().data().size() != size)
+                            ++failed;
+                    });
     const qint64 nsecs = clock.nsecsElapsed();
     if (failed > 0)
-        fail(u"%1 of %2 requests failed"_s.arg(failed).arg(count));
+        Bench::fail(u"%1 of %2 requests failed"_s.arg(failed).arg(count));
     const QString what = inFlight == 1 ? u"request (sequential)"_s : u"request (%1 in flight)"_s.arg(inFlight);
     QString figures = u"%1 round trips/s"_s.arg(rate(double(count) / (double(nsecs) / 1e9)));
     if (inFlight == 1)
@@ -232,10 +114,10 @@ int main(int argc, char *argv[])
     parser.addOptions({serverOption, smallOption, largeOption, sequentialOption, pipelinedOption});
     parser.process(app);
 
-    std::unique_ptr<LocalServer> localServer;
+    std::unique_ptr<BenchServer> localServer;
     QString url = parser.value(serverOption);
     if (url.isEmpty()) {
-        localServer = std::make_unique<LocalServer>();
+        localServer = std::make_unique<BenchServer>();
         url = localServer->start();
     }
 
@@ -253,8 +135,8 @@ int main(int argc, char *argv[])
                      [connection = responder.get()](const NatsMessage &message) {
                          connection->publish(message.replyTo(), message.data());
                      });
-    if (!waitFor(responder->flush()))
-        fail(u"the responder could not subscribe"_s);
+    if (!Bench::wait(responder->flush()))
+        Bench::fail(u"the responder could not subscribe"_s);
     const auto requester = connectTo(url);
     benchRequests(requester.get(), 16, parser.value(sequentialOption).toLongLong(), 1);
     benchRequests(requester.get(), 16, parser.value(pipelinedOption).toLongLong(), 100);
