@@ -283,54 +283,51 @@ KvReply *KvBucket::get(const QString &key, quint64 revision)
     return reply;
 }
 
-KvReply *KvBucket::getJson(const QString &key)
+KvReply *KvBucket::getDecoded(const QString &key, const Decoder &decode)
 {
     KvReply *reply = newReply();
     KvReply *inner = get(key);
-    connect(inner, &NatsReply::finished, reply, [reply, inner] {
+    connect(inner, &NatsReply::finished, reply, [reply, inner, decode] {
         inner->deleteLater();
         if (inner->error() != NatsError::NoError) {
             reply->finishWithError(inner->errorInfo());
             return;
         }
-        QJsonDocument document;
         QString problem;
-        if (!inner->entry().toJson(&document, &problem)) {
+        if (!decode(reply, inner->entry(), &problem)) {
             reply->setEntry(inner->entry());
             reply->finishWithError(NatsError(NatsError::ValueDecodeError, problem));
-            return;
         }
-        reply->finishWithJson(inner->entry(), document);
     });
     return reply;
 }
 
+KvReply *KvBucket::getJson(const QString &key)
+{
+    return getDecoded(key, [](KvReply *reply, const KvEntry &entry, QString *problem) {
+        QJsonDocument document;
+        if (!entry.toJson(&document, problem))
+            return false;
+        reply->finishWithJson(entry, document);
+        return true;
+    });
+}
+
 KvReply *KvBucket::getText(const QString &key)
 {
-    KvReply *reply = newReply();
-    KvReply *inner = get(key);
-    connect(inner, &NatsReply::finished, reply, [reply, inner] {
-        inner->deleteLater();
-        if (inner->error() != NatsError::NoError) {
-            reply->finishWithError(inner->errorInfo());
-            return;
-        }
+    return getDecoded(key, [](KvReply *reply, const KvEntry &entry, QString *problem) {
         QString text;
-        QString problem;
-        if (!inner->entry().toText(&text, &problem)) {
-            reply->setEntry(inner->entry());
-            reply->finishWithError(NatsError(NatsError::ValueDecodeError, problem));
-            return;
-        }
-        reply->finishWithText(inner->entry(), text);
+        if (!entry.toText(&text, problem))
+            return false;
+        reply->finishWithText(entry, text);
+        return true;
     });
-    return reply;
 }
 
 // ---- writing ---------------------------------------------------------------------------------------
 
 void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessage &message,
-                            const JsPublishOptions &options, const std::function<void(quint64)> &onAck)
+                            const JsPublishOptions &options)
 {
     // Sized as sent: the stream's max_msg_size and the server's max_payload count the headers too,
     // including the expectation headers the options add.
@@ -345,14 +342,14 @@ void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessag
     }
     JsApiReply *publish = m_context->publish(message, options);
     connect(reply, &NatsReply::finished, publish, [publish] { publish->abort(); });
-    connect(publish, &NatsReply::finished, reply, [this, reply, publish, key, onAck] {
+    connect(publish, &NatsReply::finished, reply, [this, reply, publish, key] {
         publish->deleteLater();
         if (reply->isFinished())
             return;
         const NatsError error = publish->errorInfo();
         switch (error.code()) {
         case NatsError::NoError:
-            onAck(publish->pubAck().sequence);
+            reply->finishWithRevision(publish->pubAck().sequence);
             return;
         case NatsError::WrongLastSequence: {
             const quint64 current = revisionFromWrongSequence(error.message());
@@ -382,16 +379,23 @@ void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessag
     });
 }
 
-KvReply *KvBucket::put(const QString &key, const QByteArray &value)
+KvReply *KvBucket::writeEntry(const QString &key, const QByteArray &value, const NatsHeaders &headers,
+                              const JsPublishOptions &options)
 {
     KvReply *reply = newReply();
     if (failIfInvalidKey(reply, key))
         return reply;
-    whenBound(reply, [this, reply, key, value] {
-        publishEntry(reply, key, NatsMessage(writeSubject(key), value), {},
-                     [reply](quint64 revision) { reply->finishWithRevision(revision); });
+    whenBound(reply, [this, reply, key, value, headers, options] {
+        NatsMessage message(writeSubject(key), value);
+        message.headers() = headers;
+        publishEntry(reply, key, message, options);
     });
     return reply;
+}
+
+KvReply *KvBucket::put(const QString &key, const QByteArray &value)
+{
+    return writeEntry(key, value, {}, {});
 }
 
 KvReply *KvBucket::putJson(const QString &key, const QJsonDocument &document)
@@ -406,16 +410,9 @@ KvReply *KvBucket::putText(const QString &key, const QString &text)
 
 KvReply *KvBucket::update(const QString &key, const QByteArray &value, quint64 expectedRevision)
 {
-    KvReply *reply = newReply();
-    if (failIfInvalidKey(reply, key))
-        return reply;
-    whenBound(reply, [this, reply, key, value, expectedRevision] {
-        JsPublishOptions options;
-        options.expectedLastSubjectSequence = expectedRevision;
-        publishEntry(reply, key, NatsMessage(writeSubject(key), value), options,
-                     [reply](quint64 revision) { reply->finishWithRevision(revision); });
-    });
-    return reply;
+    JsPublishOptions options;
+    options.expectedLastSubjectSequence = expectedRevision;
+    return writeEntry(key, value, {}, options);
 }
 
 KvReply *KvBucket::create(const QString &key, const QByteArray &value)
@@ -452,31 +449,23 @@ void KvBucket::createOver(KvReply *reply, const QString &key, const QByteArray &
         }
         JsPublishOptions options;
         options.expectedLastSubjectSequence = found ? entry.revision : 0;
-        publishEntry(reply, key, NatsMessage(writeSubject(key), value), options, [reply](quint64 revision) {
-            reply->finishWithRevision(revision);
-        });
+        publishEntry(reply, key, NatsMessage(writeSubject(key), value), options);
     });
 }
 
 KvReply *KvBucket::writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision)
 {
-    KvReply *reply = newReply();
-    if (failIfInvalidKey(reply, key))
-        return reply;
-    whenBound(reply, [this, reply, key, operation, expectedRevision] {
-        NatsMessage message(writeSubject(key), {});
-        if (operation == KvEntry::Operation::Purge) {
-            message.headers().append(kOperationHeader, "PURGE");
-            message.headers().append("Nats-Rollup", "sub"); // drop the key's older revisions
-        } else {
-            message.headers().append(kOperationHeader, "DEL");
-        }
-        JsPublishOptions options;
-        if (expectedRevision != 0)
-            options.expectedLastSubjectSequence = expectedRevision;
-        publishEntry(reply, key, message, options, [reply](quint64 revision) { reply->finishWithRevision(revision); });
-    });
-    return reply;
+    NatsHeaders headers;
+    if (operation == KvEntry::Operation::Purge) {
+        headers.append(kOperationHeader, "PURGE");
+        headers.append("Nats-Rollup", "sub"); // drop the key's older revisions
+    } else {
+        headers.append(kOperationHeader, "DEL");
+    }
+    JsPublishOptions options;
+    if (expectedRevision != 0)
+        options.expectedLastSubjectSequence = expectedRevision;
+    return writeEntry(key, {}, headers, options);
 }
 
 KvReply *KvBucket::remove(const QString &key, quint64 expectedRevision)
@@ -522,6 +511,23 @@ KvKeyLister *KvBucket::listKeys(const QStringList &filters, bool includeDeleted)
     return new KvKeyLister(watch(filters, options), this);
 }
 
+void KvBucket::collectInitialValues(KvReply *reply, KvWatcher *watcher, const std::function<void(const KvEntry &)> &onEntry,
+                                    const Action &onDone)
+{
+    connect(watcher, &KvWatcher::entryReceived, reply, onEntry);
+    connect(watcher, &KvWatcher::initialValuesReceived, reply, [watcher, onDone] {
+        watcher->stop();
+        watcher->deleteLater();
+        onDone();
+    });
+    connect(watcher, &KvWatcher::errorOccurred, reply, [reply, watcher] {
+        reply->finishWithError(NatsError(watcher->error(), watcher->errorString()));
+        watcher->deleteLater();
+    });
+    // Given up (aborted, deleted) before the initial values were in: stop watching.
+    connect(reply, &NatsReply::finished, watcher, &QObject::deleteLater);
+}
+
 KvReply *KvBucket::history(const QString &key)
 {
     KvReply *reply = newReply();
@@ -529,22 +535,15 @@ KvReply *KvBucket::history(const QString &key)
         return reply;
     KvWatchOptions options;
     options.includeHistory = true;
-    KvWatcher *watcher = watch({key}, options);
     auto entries = std::make_shared<QList<KvEntry>>();
-    connect(watcher, &KvWatcher::entryReceived, reply, [entries](const KvEntry &entry) { entries->append(entry); });
-    connect(watcher, &KvWatcher::initialValuesReceived, reply, [this, reply, watcher, entries, key] {
-        watcher->stop();
-        watcher->deleteLater();
-        if (entries->isEmpty())
-            reply->finishWithError(NatsError(NatsError::KeyNotFound, tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)));
-        else
-            reply->finishWithEntries(*entries);
-    });
-    connect(watcher, &KvWatcher::errorOccurred, reply, [reply, watcher] {
-        reply->finishWithError(NatsError(watcher->error(), watcher->errorString()));
-        watcher->deleteLater();
-    });
-    connect(reply, &NatsReply::finished, watcher, &QObject::deleteLater);
+    collectInitialValues(reply, watch({key}, options), [entries](const KvEntry &entry) { entries->append(entry); },
+                         [this, reply, entries, key] {
+                             if (entries->isEmpty())
+                                 reply->finishWithError(NatsError(NatsError::KeyNotFound,
+                                                                  tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)));
+                             else
+                                 reply->finishWithEntries(*entries);
+                         });
     return reply;
 }
 
@@ -572,22 +571,10 @@ KvReply *KvBucket::purgeDeletes(qint64 olderThanMs)
     job->thresholdMs = olderThanMs == 0 ? DefaultDeleteMarkerThresholdMs : olderThanMs;
     KvWatchOptions options;
     options.metaOnly = true;
-    KvWatcher *watcher = watchAll(options);
-    connect(watcher, &KvWatcher::entryReceived, reply, [job](const KvEntry &entry) {
+    collectInitialValues(reply, watchAll(options), [job](const KvEntry &entry) {
         if (entry.isDeleted())
             job->markers.append(entry);
-    });
-    connect(watcher, &KvWatcher::initialValuesReceived, reply, [this, reply, watcher, job] {
-        watcher->stop();
-        watcher->deleteLater();
-        purgeMarkers(reply, job);
-    });
-    connect(watcher, &KvWatcher::errorOccurred, reply, [reply, watcher] {
-        reply->finishWithError(NatsError(watcher->error(), watcher->errorString()));
-        watcher->deleteLater();
-    });
-    // Given up (aborted, deleted) before the markers were collected: stop watching.
-    connect(reply, &NatsReply::finished, watcher, &QObject::deleteLater);
+    }, [this, reply, job] { purgeMarkers(reply, job); });
     return reply;
 }
 

@@ -16,6 +16,7 @@
 
 class JetStreamContext;
 class KvKeyLister;
+class NatsHeaders;
 class NatsMessage;
 struct JsPublishOptions;
 
@@ -90,6 +91,8 @@ private:
     using Action = std::function<void()>;
     using ErrorHandler = std::function<void(const NatsError &error)>;
     using EntryHandler = std::function<void(bool found, const KvEntry &entry)>;
+    // Finishes reply with the decoded entry and returns true, or returns false with *problem set.
+    using Decoder = std::function<bool(KvReply *reply, const KvEntry &entry, QString *problem)>;
 
     // Something waiting for the bucket to be bound; dropped when its owner (reply, watcher) is gone.
     struct Waiter
@@ -108,8 +111,13 @@ private:
     void bind();
     void onBound(const JsStreamInfo &info);
     void fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler);
-    void publishEntry(KvReply *reply, const QString &key, const NatsMessage &message, const JsPublishOptions &options,
-                      const std::function<void(quint64 revision)> &onAck);
+    // The latest value of key, turned into a typed result by decode (ValueDecodeError when it cannot).
+    KvReply *getDecoded(const QString &key, const Decoder &decode);
+    // Publishes message (for key) and finishes reply with the revision stored, or with the KV error.
+    void publishEntry(KvReply *reply, const QString &key, const NatsMessage &message, const JsPublishOptions &options);
+    // Validates key, binds, then publishes value with headers: put, update and the markers.
+    KvReply *writeEntry(const QString &key, const QByteArray &value, const NatsHeaders &headers,
+                        const JsPublishOptions &options);
     KvReply *writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision);
     void createOver(KvReply *reply, const QString &key, const QByteArray &value);
     struct PurgeJob
@@ -121,6 +129,10 @@ private:
         qint64 thresholdMs = 0;
     };
     void purgeMarkers(KvReply *reply, const std::shared_ptr<PurgeJob> &job);
+    // Hands watcher's initial values to onEntry, then stops it and calls onDone; a watcher error fails
+    // reply. The watcher goes when reply finishes first (aborted, deleted).
+    void collectInitialValues(KvReply *reply, KvWatcher *watcher, const std::function<void(const KvEntry &)> &onEntry,
+                              const Action &onDone);
     QByteArray readSubject(const QString &key) const { return m_readPrefix + key.toUtf8(); }
     QByteArray writeSubject(const QString &key) const { return m_writePrefix + key.toUtf8(); }
     QString streamName() const;

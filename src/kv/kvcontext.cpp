@@ -57,6 +57,26 @@ bool KvContext::failIfInvalid(KvReply *reply, const KvBucketConfig &config)
     return true;
 }
 
+bool KvContext::failIfInvalidName(KvReply *reply, const QString &bucket)
+{
+    const QString problem = KvNames::validateBucketName(bucket);
+    if (problem.isEmpty())
+        return false;
+    reply->finishWithErrorLater(NatsError(NatsError::InvalidBucketName, problem));
+    return true;
+}
+
+void KvContext::whenAnswered(KvReply *reply, JsApiReply *api, const QString &bucket, const std::function<void()> &onSuccess)
+{
+    connect(api, &NatsReply::finished, reply, [this, reply, api, bucket, onSuccess] {
+        api->deleteLater();
+        if (api->error() != NatsError::NoError)
+            reply->finishWithError(bucket.isEmpty() ? api->errorInfo() : bucketError(api->errorInfo(), bucket));
+        else
+            onSuccess();
+    });
+}
+
 void KvContext::finishWithStreamInfo(KvReply *reply, JsApiReply *info, const QString &bucket)
 {
     info->deleteLater();
@@ -75,14 +95,7 @@ KvReply *KvContext::createBucket(const KvBucketConfig &config)
     if (!m_context || failIfInvalid(reply, config))
         return reply;
     // Ask $JS.API.INFO first, as nats.go does: a server without JetStream fails clearly here.
-    JsApiReply *account = m_context->accountInfo();
-    connect(account, &NatsReply::finished, reply, [this, reply, account, config] {
-        account->deleteLater();
-        if (account->error() != NatsError::NoError)
-            reply->finishWithError(account->errorInfo());
-        else
-            createStream(reply, config);
-    });
+    whenAnswered(reply, m_context->accountInfo(), {}, [this, reply, config] { createStream(reply, config); });
     return reply;
 }
 
@@ -105,12 +118,7 @@ void KvContext::resolveExisting(KvReply *reply, const KvBucketConfig &config, co
     // The bucket exists with another config. If only "discard" differs it was made by an older client
     // (discard:old); bring it up to date as nats.go does. Anything else is a real conflict.
     JsApiReply *info = m_context->streamInfo(wanted.name);
-    connect(info, &NatsReply::finished, reply, [this, reply, info, config, wanted] {
-        info->deleteLater();
-        if (info->error() != NatsError::NoError) {
-            reply->finishWithError(bucketError(info->errorInfo(), config.bucket));
-            return;
-        }
+    whenAnswered(reply, info, config.bucket, [this, reply, info, config, wanted] {
         JsStreamConfig existing = info->streamInfo().config;
         existing.discard = wanted.discard;
         const QJsonObject wantedJson = wanted.toJson();
@@ -134,24 +142,19 @@ void KvContext::resolveExisting(KvReply *reply, const KvBucketConfig &config, co
 
 KvReply *KvContext::updateBucket(const KvBucketConfig &config)
 {
-    KvReply *reply = newReply();
-    if (!m_context || failIfInvalid(reply, config))
-        return reply;
-    updateStream(reply, config, false);
-    return reply;
+    return changeBucket(config, false);
 }
 
 KvReply *KvContext::createOrUpdateBucket(const KvBucketConfig &config)
 {
+    return changeBucket(config, true);
+}
+
+KvReply *KvContext::changeBucket(const KvBucketConfig &config, bool createIfMissing)
+{
     KvReply *reply = newReply();
     if (!m_context || failIfInvalid(reply, config))
         return reply;
-    updateStream(reply, config, true);
-    return reply;
-}
-
-void KvContext::updateStream(KvReply *reply, const KvBucketConfig &config, bool createIfMissing)
-{
     // Start from the stream's current config so settings this client does not know survive the update.
     JsApiReply *info = m_context->streamInfo(KvNames::streamName(config.bucket));
     connect(info, &NatsReply::finished, reply, [this, reply, info, config, createIfMissing] {
@@ -178,25 +181,16 @@ void KvContext::updateStream(KvReply *reply, const KvBucketConfig &config, bool 
             finishWithStreamInfo(reply, update, config.bucket);
         });
     });
+    return reply;
 }
 
 KvReply *KvContext::bucketStatus(const QString &bucket)
 {
     KvReply *reply = newReply();
-    if (!m_context)
+    if (!m_context || failIfInvalidName(reply, bucket))
         return reply;
-    const QString problem = KvNames::validateBucketName(bucket);
-    if (!problem.isEmpty()) {
-        reply->finishWithErrorLater(NatsError(NatsError::InvalidBucketName, problem));
-        return reply;
-    }
     JsApiReply *info = m_context->streamInfo(KvNames::streamName(bucket));
-    connect(info, &NatsReply::finished, reply, [this, reply, info, bucket] {
-        info->deleteLater();
-        if (info->error() != NatsError::NoError) {
-            reply->finishWithError(bucketError(info->errorInfo(), bucket));
-            return;
-        }
+    whenAnswered(reply, info, bucket, [this, reply, info] {
         const JsStreamInfo streamInfo = info->streamInfo();
         if (streamInfo.config.maxMsgsPerSubject < 1) {
             reply->finishWithError(NatsError(NatsError::NotKeyValueBucket,
@@ -211,21 +205,9 @@ KvReply *KvContext::bucketStatus(const QString &bucket)
 KvReply *KvContext::deleteBucket(const QString &bucket)
 {
     KvReply *reply = newReply();
-    if (!m_context)
+    if (!m_context || failIfInvalidName(reply, bucket))
         return reply;
-    const QString problem = KvNames::validateBucketName(bucket);
-    if (!problem.isEmpty()) {
-        reply->finishWithErrorLater(NatsError(NatsError::InvalidBucketName, problem));
-        return reply;
-    }
-    JsApiReply *remove = m_context->deleteStream(KvNames::streamName(bucket));
-    connect(remove, &NatsReply::finished, reply, [this, reply, remove, bucket] {
-        remove->deleteLater();
-        if (remove->error() != NatsError::NoError)
-            reply->finishWithError(bucketError(remove->errorInfo(), bucket));
-        else
-            reply->finishWithRevision(0);
-    });
+    whenAnswered(reply, m_context->deleteStream(KvNames::streamName(bucket)), bucket, [reply] { reply->finishWithRevision(0); });
     return reply;
 }
 
@@ -236,12 +218,7 @@ KvReply *KvContext::bucketNames()
         return reply;
     // No "$KV.*.>" subject filter (as nats.go uses): a mirror bucket has no subjects and would be left out.
     JsApiReply *names = m_context->streamNames();
-    connect(names, &NatsReply::finished, reply, [reply, names] {
-        names->deleteLater();
-        if (names->error() != NatsError::NoError) {
-            reply->finishWithError(names->errorInfo());
-            return;
-        }
+    whenAnswered(reply, names, {}, [reply, names] {
         QStringList buckets;
         for (const QString &stream : names->streamNames()) {
             const QString bucket = KvNames::bucketFromStream(stream);
@@ -261,12 +238,7 @@ KvReply *KvContext::bucketStatuses()
         return reply;
     // Unfiltered, as bucketNames(): mirror buckets have no subjects.
     JsApiReply *list = m_context->listStreams();
-    connect(list, &NatsReply::finished, reply, [reply, list] {
-        list->deleteLater();
-        if (list->error() != NatsError::NoError) {
-            reply->finishWithError(list->errorInfo());
-            return;
-        }
+    whenAnswered(reply, list, {}, [reply, list] {
         QList<KvBucketStatus> statuses;
         for (const JsStreamInfo &info : list->streams()) {
             if (!KvNames::bucketFromStream(info.config.name).isEmpty() && info.config.maxMsgsPerSubject >= 1)

@@ -7,6 +7,8 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+#include <functional>
+
 class JetStreamContext;
 class JsApiReply;
 class KvBucket;
@@ -45,9 +47,14 @@ public:
 private:
     KvReply *newReply();
     bool failIfInvalid(KvReply *reply, const KvBucketConfig &config);
+    bool failIfInvalidName(KvReply *reply, const QString &bucket);
+    // When api finishes (deleted later): its error fails reply (StreamNotFound named as the bucket when
+    // bucket is given), success runs onSuccess.
+    void whenAnswered(KvReply *reply, JsApiReply *api, const QString &bucket, const std::function<void()> &onSuccess);
     void createStream(KvReply *reply, const KvBucketConfig &config);
     void resolveExisting(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &wanted);
-    void updateStream(KvReply *reply, const KvBucketConfig &config, bool createIfMissing);
+    // Updates the bucket's stream from its current config (or creates it, if missing and allowed).
+    KvReply *changeBucket(const KvBucketConfig &config, bool createIfMissing);
     void finishWithStreamInfo(KvReply *reply, JsApiReply *info, const QString &bucket);
     NatsError bucketError(const NatsError &error, const QString &bucket) const;
     NatsServerInfo serverInfo() const;
