@@ -1,9 +1,9 @@
 #include "transferdialog.h"
 
-#include "bucketexporter.h"
 #include "errorlabel.h"
 #include "humanformat.h"
 #include "kvbucket.h"
+#include "kvexportjob.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QSaveFile>
@@ -153,24 +153,25 @@ void TransferDialog::setIncludeDeletes(bool include)
         m_includeDeletes->setChecked(include);
 }
 
-void TransferDialog::setExistingKeys(BucketImporter::ExistingKeys existing)
+void TransferDialog::setExistingKeys(KvImportJob::ExistingKeys existing)
 {
     if (!m_overwrite)
         return;
     switch (existing) {
-    case BucketImporter::ExistingKeys::Overwrite: m_overwrite->setChecked(true); break;
-    case BucketImporter::ExistingKeys::Skip: m_skip->setChecked(true); break;
-    case BucketImporter::ExistingKeys::Stop: m_stop->setChecked(true); break;
+    case KvImportJob::ExistingKeys::Overwrite: m_overwrite->setChecked(true); break;
+    case KvImportJob::ExistingKeys::Skip: m_skip->setChecked(true); break;
+    case KvImportJob::ExistingKeys::Stop: m_stop->setChecked(true); break;
+    case KvImportJob::ExistingKeys::Fail: break; // kvdesk-cli's --mode create: not a choice here
     }
 }
 
-BucketImporter::ExistingKeys TransferDialog::existingKeys() const
+KvImportJob::ExistingKeys TransferDialog::existingKeys() const
 {
     if (m_overwrite && m_overwrite->isChecked())
-        return BucketImporter::ExistingKeys::Overwrite;
+        return KvImportJob::ExistingKeys::Overwrite;
     if (m_stop && m_stop->isChecked())
-        return BucketImporter::ExistingKeys::Stop;
-    return BucketImporter::ExistingKeys::Skip;
+        return KvImportJob::ExistingKeys::Stop;
+    return KvImportJob::ExistingKeys::Skip;
 }
 
 void TransferDialog::browse()
@@ -230,9 +231,9 @@ void TransferDialog::startExport()
         m_message->setMessage(tr("Cannot write %1: %2").arg(fileName(), m_saveFile->errorString()));
         return;
     }
-    m_exporter = new BucketExporter(m_bucket, m_saveFile, this);
-    connect(m_exporter, &BucketExporter::progress, this, &TransferDialog::onProgress);
-    connect(m_exporter, &BucketExporter::finished, this, &TransferDialog::onExportFinished);
+    m_exporter = new KvExportJob(m_bucket, m_saveFile, this);
+    connect(m_exporter, &KvExportJob::progress, this, &TransferDialog::onProgress);
+    connect(m_exporter, &KvExportJob::finished, this, &TransferDialog::onExportFinished);
     setRunning(true);
     if (m_selected && m_selected->isChecked())
         m_exporter->exportKeys(m_selectedKeys);
@@ -250,9 +251,9 @@ void TransferDialog::startImport()
         m_message->setMessage(tr("Cannot read %1: %2").arg(fileName(), m_readFile->errorString()));
         return;
     }
-    m_importer = new BucketImporter(m_bucket, m_readFile, this);
-    connect(m_importer, &BucketImporter::progress, this, &TransferDialog::onProgress);
-    connect(m_importer, &BucketImporter::finished, this, &TransferDialog::onImportFinished);
+    m_importer = new KvImportJob(m_bucket, m_readFile, this);
+    connect(m_importer, &KvImportJob::progress, this, &TransferDialog::onProgress);
+    connect(m_importer, &KvImportJob::finished, this, &TransferDialog::onImportFinished);
     setRunning(true);
     m_importer->start(existingKeys());
 }
@@ -278,8 +279,8 @@ void TransferDialog::onProgress(qint64 done, qint64 total)
 
 void TransferDialog::onExportFinished()
 {
-    const BucketExporter *exporter = m_exporter;
-    const bool ok = exporter->state() == BucketExporter::State::Finished && m_saveFile->commit();
+    const KvExportJob *exporter = m_exporter;
+    const bool ok = exporter->state() == KvExportJob::State::Finished && m_saveFile->commit();
     if (!ok)
         m_saveFile->cancelWriting(); // nothing half-written replaces the file
     if (ok) {
@@ -288,8 +289,8 @@ void TransferDialog::onExportFinished()
             m_summary += tr("; %1 selected keys no longer exist").arg(HumanFormat::count(exporter->skippedCount()));
         m_message->setInfo(m_summary);
     } else {
-        const QString why = exporter->state() == BucketExporter::State::Cancelled ? tr("cancelled; no file was written")
-                                                                                   : exporter->errorString();
+        const QString why = exporter->state() == KvExportJob::State::Cancelled ? tr("cancelled; no file was written")
+                                                                                : exporter->errorString();
         m_summary = tr("Export not done: %1").arg(why.isEmpty() ? m_saveFile->errorString() : why);
         m_message->setMessage(m_summary);
     }
@@ -299,14 +300,14 @@ void TransferDialog::onExportFinished()
 
 void TransferDialog::onImportFinished()
 {
-    const BucketImporter *importer = m_importer;
+    const KvImportJob *importer = m_importer;
     const QString counts = tr("%1 written, %2 skipped, %3 failed")
                                .arg(HumanFormat::count(importer->writtenCount()), HumanFormat::count(importer->skippedCount()),
                                     HumanFormat::count(importer->failedCount()));
-    const bool ok = importer->state() == BucketImporter::State::Finished && importer->failedCount() == 0;
+    const bool ok = importer->state() == KvImportJob::State::Finished && importer->failedCount() == 0;
     switch (importer->state()) {
-    case BucketImporter::State::Finished: m_summary = tr("Imported: %1").arg(counts); break;
-    case BucketImporter::State::Cancelled: m_summary = tr("Import cancelled: %1 before it stopped").arg(counts); break;
+    case KvImportJob::State::Finished: m_summary = tr("Imported: %1").arg(counts); break;
+    case KvImportJob::State::Cancelled: m_summary = tr("Import cancelled: %1 before it stopped").arg(counts); break;
     default: m_summary = tr("Import stopped: %1. %2").arg(importer->errorString(), counts); break;
     }
     if (!importer->problems().isEmpty())

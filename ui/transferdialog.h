@@ -1,7 +1,7 @@
 #pragma once
 
-#include "bucketexporter.h"
-#include "bucketimporter.h"
+#include "kvexportjob.h"
+#include "kvimportjob.h"
 
 #include <QtCore/QPointer>
 #include <QtWidgets/QDialog>
@@ -36,15 +36,15 @@ public:
     QString fileName() const;
     void setSelectedKeysOnly(bool selected);
     void setIncludeDeletes(bool include);
-    void setExistingKeys(BucketImporter::ExistingKeys existing);
-    BucketImporter::ExistingKeys existingKeys() const;
+    void setExistingKeys(KvImportJob::ExistingKeys existing);
+    KvImportJob::ExistingKeys existingKeys() const;
 
     bool isRunning() const;
     bool isDone() const { return m_done; }
     // What happened, in words (also shown in the dialog).
     QString summary() const;
-    BucketExporter *exporter() const { return m_exporter; }
-    BucketImporter *importer() const { return m_importer; }
+    KvExportJob *exporter() const { return m_exporter; }
+    KvImportJob *importer() const { return m_importer; }
 
 public Q_SLOTS:
     void start();
@@ -71,8 +71,8 @@ private:
     Mode m_mode;
     QPointer<KvBucket> m_bucket;
     QStringList m_selectedKeys;
-    QPointer<BucketExporter> m_exporter;
-    QPointer<BucketImporter> m_importer;
+    QPointer<KvExportJob> m_exporter;
+    QPointer<KvImportJob> m_importer;
     QSaveFile *m_saveFile = nullptr;
     QFile *m_readFile = nullptr;
     QString m_summary;

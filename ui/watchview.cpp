@@ -1,8 +1,8 @@
 #include "watchview.h"
 
-#include "bucketexporter.h"
 #include "humanformat.h"
 #include "kvbucket.h"
+#include "kvexportjob.h"
 #include "ratechart.h"
 #include "watchfeedmodel.h"
 
@@ -431,7 +431,7 @@ QList<KvEntry> WatchView::allEntries() const
     return entries;
 }
 
-BucketExporter *WatchView::exportRows(const QString &path, bool selectedOnly)
+KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
 {
     if (m_exporter) {
         Q_EMIT message(tr("An export of this feed is still running"));
@@ -443,10 +443,10 @@ BucketExporter *WatchView::exportRows(const QString &path, bool selectedOnly)
         delete file;
         return nullptr;
     }
-    auto *exporter = new BucketExporter(m_bucket, file, this);
+    auto *exporter = new KvExportJob(m_bucket, file, this);
     m_exporter = exporter;
-    connect(exporter, &BucketExporter::finished, this, [this, exporter, file, path] {
-        const bool ok = exporter->state() == BucketExporter::State::Finished && file->commit();
+    connect(exporter, &KvExportJob::finished, this, [this, exporter, file, path] {
+        const bool ok = exporter->state() == KvExportJob::State::Finished && file->commit();
         if (!ok)
             file->cancelWriting();
         QString text = ok ? tr("Exported %n row(s) to %1", nullptr, int(exporter->writtenCount())).arg(path)

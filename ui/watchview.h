@@ -9,8 +9,8 @@
 
 #include <optional>
 
-class BucketExporter;
 class KvBucket;
+class KvExportJob;
 class QLabel;
 class QLineEdit;
 class QSaveFile;
@@ -63,7 +63,7 @@ public:
 
     // Writes the feed (or the selected rows) to path as NDJSON. The exporter reports progress and
     // finished(); the file is replaced only once everything is written.
-    BucketExporter *exportRows(const QString &path, bool selectedOnly);
+    KvExportJob *exportRows(const QString &path, bool selectedOnly);
 
 public Q_SLOTS:
     void setPaused(bool paused);
@@ -111,7 +111,7 @@ private:
     QTimer *m_filterTimer = nullptr;
     QTimer *m_statusTimer = nullptr;
     QSaveFile *m_exportFile = nullptr;
-    QPointer<BucketExporter> m_exporter;
+    QPointer<KvExportJob> m_exporter;
     QString m_recoveryText;
     QElapsedTimer m_sinceStatus;
     std::optional<quint64> m_baseline; // the bucket's last revision when the watch began

@@ -2,11 +2,12 @@
 
 #include "clioutput.h"
 #include "kvbucket.h"
-#include "kvndjson.h"
-#include "kvwatcher.h"
+#include "kvexportjob.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTimer>
+
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -32,21 +33,16 @@ QString ExportCommand::prepare(const QCommandLineParser &parser, const QStringLi
 
 void ExportCommand::run()
 {
-    if (!m_path.isEmpty()) {
-        m_file.setFileName(m_path);
-        if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-            fail(tr("cannot write %1: %2").arg(m_path, m_file.errorString()));
-            return;
-        }
+    // stdout through a file of its own: nothing else is printed there while the export runs.
+    const bool opened = m_path.isEmpty() ? m_file.open(STDOUT_FILENO, QIODevice::WriteOnly)
+                                         : (m_file.setFileName(m_path), m_file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    if (!opened) {
+        fail(tr("cannot write %1: %2").arg(m_path, m_file.errorString()));
+        return;
     }
-    KvWatchOptions options;
-    options.ignoreDeletes = !m_includeDeletes;
-    m_watcher = bucket(m_bucket)->watchAll(options);
-    connect(m_watcher, &KvWatcher::entryReceived, this, &ExportCommand::write);
-    connect(m_watcher, &KvWatcher::initialValuesReceived, this, &ExportCommand::done);
-    connect(m_watcher, &KvWatcher::errorOccurred, this, [this] {
-        fail(NatsError(m_watcher->error(), m_watcher->errorString()));
-    });
+    m_job = new KvExportJob(bucket(m_bucket), &m_file, this);
+    connect(m_job, &KvExportJob::finished, this, &ExportCommand::done);
+    m_job->exportBucket(m_includeDeletes);
     if (CliOutput::stderrIsTerminal()) {
         auto *timer = new QTimer(this);
         connect(timer, &QTimer::timeout, this, &ExportCommand::showProgress);
@@ -54,32 +50,25 @@ void ExportCommand::run()
     }
 }
 
-void ExportCommand::write(const KvEntry &entry)
-{
-    const QByteArray line = KvNdjson::encode(entry) + '\n';
-    if (m_file.isOpen())
-        m_file.write(line);
-    else
-        out()->write(line);
-    ++m_count;
-}
-
 void ExportCommand::showProgress()
 {
-    out()->progress(tr("exported %1 of %2 entries").arg(m_count).arg(m_count + m_watcher->pendingCount()));
+    out()->progress(tr("exported %1 of %2 entries").arg(m_job->writtenCount()).arg(m_job->totalCount()));
 }
 
 void ExportCommand::done()
 {
-    m_watcher->stop();
-    out()->flush();
-    if (m_file.isOpen() && (!m_file.flush() || m_file.error() != QFileDevice::NoError)) {
+    const bool writeFailed = !m_file.flush() || m_file.error() != QFileDevice::NoError;
+    if (writeFailed && !m_path.isEmpty()) {
         fail(tr("cannot write %1: %2").arg(m_path, m_file.errorString()));
+        return;
+    }
+    if (m_job->state() != KvExportJob::State::Finished) {
+        fail(m_job->errorInfo());
         return;
     }
     m_file.close();
     showProgress(); // the final count, on a terminal
     if (!m_path.isEmpty() || CliOutput::stderrIsTerminal())
-        out()->note(tr("Exported %1 entries of bucket %2%3").arg(m_count).arg(m_bucket, m_path.isEmpty() ? QString() : tr(" to %1").arg(m_path)));
+        out()->note(tr("Exported %1 entries of bucket %2%3").arg(m_job->writtenCount()).arg(m_bucket, m_path.isEmpty() ? QString() : tr(" to %1").arg(m_path)));
     finish();
 }

@@ -4,11 +4,11 @@
 
 #include <QtCore/QFile>
 
-class KvWatcher;
-struct KvEntry;
+class KvExportJob;
 
-// export BUCKET [FILE]: the bucket's current values as NDJSON (KvNdjson), one entry per line, written as
-// they arrive; to stdout when FILE is absent or "-". Progress on stderr when that is a terminal.
+// export BUCKET [FILE]: the bucket's current values as NDJSON (KvNdjson, written by KvExportJob), one entry
+// per line, written as they arrive; to stdout when FILE is absent or "-". Progress on stderr when that is
+// a terminal.
 class ExportCommand final : public CliCommand
 {
     Q_OBJECT
@@ -23,14 +23,12 @@ protected:
     void run() override;
 
 private:
-    void write(const KvEntry &entry);
     void done();
     void showProgress();
 
     QString m_bucket;
     QString m_path;
     QFile m_file;
-    KvWatcher *m_watcher = nullptr;
-    quint64 m_count = 0;
+    KvExportJob *m_job = nullptr;
     bool m_includeDeletes = false;
 };

@@ -3,7 +3,6 @@
 #include "clioutput.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
-#include "kvndjson.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTimer>
@@ -37,11 +36,11 @@ QString ImportCommand::prepare(const QCommandLineParser &parser, const QStringLi
         m_path.clear();
     const QString mode = parser.value(u"mode"_s);
     if (mode.isEmpty() || mode == "put"_L1)
-        m_mode = Mode::Put;
+        m_existing = KvImportJob::ExistingKeys::Overwrite;
     else if (mode == "create"_L1)
-        m_mode = Mode::Create;
+        m_existing = KvImportJob::ExistingKeys::Fail;
     else if (mode == "skip-existing"_L1)
-        m_mode = Mode::SkipExisting;
+        m_existing = KvImportJob::ExistingKeys::Skip;
     else
         return tr("--mode must be put, create or skip-existing, not \"%1\"").arg(mode);
     return checkBucket(m_bucket);
@@ -55,6 +54,10 @@ void ImportCommand::run()
         fail(tr("cannot read %1: %2").arg(m_path.isEmpty() ? tr("stdin") : m_path, m_input.errorString()));
         return;
     }
+    m_job = new KvImportJob(bucket(m_bucket), &m_input, this);
+    m_job->setWindow(kWindow);
+    connect(m_job, &KvImportJob::lineFailed, this, &ImportCommand::report);
+    connect(m_job, &KvImportJob::finished, this, &ImportCommand::summarize);
     if (CliOutput::stderrIsTerminal()) {
         m_progressTimer = new QTimer(this);
         connect(m_progressTimer, &QTimer::timeout, this, &ImportCommand::showProgress);
@@ -69,7 +72,7 @@ void ImportCommand::ensureBucket()
     connect(status, &NatsReply::finished, this, [this, status] {
         status->deleteLater();
         if (status->error() == NatsError::NoError) {
-            pump();
+            m_job->start(m_existing);
             return;
         }
         if (status->error() != NatsError::BucketNotFound) {
@@ -80,82 +83,24 @@ void ImportCommand::ensureBucket()
         config.bucket = m_bucket;
         whenDone(kv()->createBucket(config), [this](KvReply *) {
             out()->note(tr("Created bucket %1 with default settings").arg(m_bucket));
-            pump();
+            m_job->start(m_existing);
         });
-    });
-}
-
-void ImportCommand::pump()
-{
-    if (m_pumping)
-        return; // a reply that finished synchronously inside submit(): the loop below continues
-    m_pumping = true;
-    while (m_inFlight < kWindow && !m_atEnd) {
-        if (m_input.atEnd() && !m_input.isSequential()) {
-            m_atEnd = true;
-            break;
-        }
-        const QByteArray line = m_input.readLine();
-        if (line.isEmpty()) { // end of input: a blank line still holds its "\n"
-            m_atEnd = true;
-            break;
-        }
-        ++m_line;
-        if (line.trimmed().isEmpty())
-            continue;
-        KvEntry entry;
-        QString problem;
-        if (!KvNdjson::decode(line, &entry, &problem)) {
-            ++m_failed;
-            report(tr("line %1: %2").arg(m_line).arg(problem));
-            continue;
-        }
-        submit(entry);
-    }
-    m_pumping = false;
-    if (m_atEnd && m_inFlight == 0)
-        summarize();
-}
-
-void ImportCommand::submit(const KvEntry &entry)
-{
-    KvBucket *target = bucket(m_bucket);
-    KvReply *reply = nullptr;
-    if (entry.isDeleted()) {
-        if (m_mode != Mode::Put) {
-            ++m_skipped; // markers only make sense when replaying over what is there
-            return;
-        }
-        reply = entry.operation == KvEntry::Operation::Purge ? target->purge(entry.key) : target->remove(entry.key);
-    } else {
-        reply = m_mode == Mode::Put ? target->put(entry.key, entry.value) : target->create(entry.key, entry.value);
-    }
-    ++m_inFlight;
-    const quint64 line = m_line;
-    connect(reply, &NatsReply::finished, this, [this, reply, line] {
-        reply->deleteLater();
-        --m_inFlight;
-        if (reply->error() == NatsError::NoError)
-            ++m_written;
-        else if (reply->error() == NatsError::KeyExists && m_mode == Mode::SkipExisting)
-            ++m_skipped;
-        else {
-            ++m_failed;
-            report(tr("line %1: %2").arg(line).arg(describe(reply->errorInfo())));
-        }
-        pump();
     });
 }
 
 void ImportCommand::showProgress()
 {
-    out()->progress(tr("imported %1 lines: %2 written, %3 skipped, %4 failed").arg(m_line).arg(m_written).arg(m_skipped).arg(m_failed));
+    out()->progress(tr("imported %1 lines: %2 written, %3 skipped, %4 failed")
+                        .arg(m_job->lineCount())
+                        .arg(m_job->writtenCount())
+                        .arg(m_job->skippedCount())
+                        .arg(m_job->failedCount()));
 }
 
-void ImportCommand::report(const QString &problem)
+void ImportCommand::report(qint64 line, const NatsError &error)
 {
     if (++m_reported <= kMaxReported)
-        out()->error(problem);
+        out()->error(tr("line %1: %2").arg(line).arg(describe(error)));
     else if (m_reported == kMaxReported + 1)
         out()->error(tr("more failures follow; only the summary counts them"));
 }
@@ -166,12 +111,16 @@ void ImportCommand::summarize()
         m_progressTimer->stop();
         showProgress(); // the final count
     }
+    const qint64 lines = m_job->lineCount();
+    const qint64 written = m_job->writtenCount();
+    const qint64 skipped = m_job->skippedCount();
+    const qint64 failed = m_job->failedCount();
     if (out()->json()) {
-        out()->printJson({{u"bucket"_s, m_bucket}, {u"lines"_s, qint64(m_line)}, {u"written"_s, qint64(m_written)},
-                          {u"skipped"_s, qint64(m_skipped)}, {u"failed"_s, qint64(m_failed)}});
+        out()->printJson({{u"bucket"_s, m_bucket}, {u"lines"_s, lines}, {u"written"_s, written},
+                          {u"skipped"_s, skipped}, {u"failed"_s, failed}});
     } else {
         out()->printLine(tr("Imported into bucket %1: %2 written, %3 skipped, %4 failed")
-                        .arg(m_bucket).arg(m_written).arg(m_skipped).arg(m_failed));
+                        .arg(m_bucket).arg(written).arg(skipped).arg(failed));
     }
-    finish(m_failed > 0 ? Failure : Success);
+    finish(failed > 0 ? Failure : Success);
 }

@@ -1,8 +1,8 @@
-#include "bucketexporter.h"
-#include "bucketimporter.h"
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "kvexportjob.h"
+#include "kvimportjob.h"
 #include "kvndjson.h"
 #include "kvtestsupport.h"
 #include "natsconnection.h"
@@ -92,12 +92,12 @@ void tst_BucketTransfer::exportBucketInCliFormat()
 
     QBuffer out;
     out.open(QIODevice::WriteOnly);
-    BucketExporter exporter(bucket, &out);
-    QSignalSpy finished(&exporter, &BucketExporter::finished);
-    QSignalSpy progress(&exporter, &BucketExporter::progress);
+    KvExportJob exporter(bucket, &out);
+    QSignalSpy finished(&exporter, &KvExportJob::finished);
+    QSignalSpy progress(&exporter, &KvExportJob::progress);
     exporter.exportBucket();
     QVERIFY(finished.wait(10000));
-    QCOMPARE(exporter.state(), BucketExporter::State::Finished);
+    QCOMPARE(exporter.state(), KvExportJob::State::Finished);
     QCOMPARE(exporter.writtenCount(), 2);
     QVERIFY(!progress.isEmpty());
     QCOMPARE(progress.last().at(0).toLongLong(), 2);
@@ -119,8 +119,8 @@ void tst_BucketTransfer::exportBucketInCliFormat()
     // With deletes, the marker is exported too.
     QBuffer all;
     all.open(QIODevice::WriteOnly);
-    BucketExporter withDeletes(bucket, &all);
-    QSignalSpy done(&withDeletes, &BucketExporter::finished);
+    KvExportJob withDeletes(bucket, &all);
+    QSignalSpy done(&withDeletes, &KvExportJob::finished);
     withDeletes.exportBucket(true);
     QVERIFY(done.wait(10000));
     QCOMPARE(withDeletes.writtenCount(), 3);
@@ -134,20 +134,20 @@ void tst_BucketTransfer::roundTripIsByteExact()
         WAIT_OK(source->put(key, bytes));
     QBuffer file;
     file.open(QIODevice::ReadWrite);
-    BucketExporter exporter(source, &file);
-    QSignalSpy exported(&exporter, &BucketExporter::finished);
+    KvExportJob exporter(source, &file);
+    QSignalSpy exported(&exporter, &KvExportJob::finished);
     exporter.exportBucket();
     QVERIFY(exported.wait(10000));
     QCOMPARE(exporter.writtenCount(), sampleValues().size());
 
     KvBucket *target = makeBucket(u"dst"_s);
     file.seek(0);
-    BucketImporter importer(target, &file);
-    QSignalSpy imported(&importer, &BucketImporter::finished);
-    QSignalSpy progress(&importer, &BucketImporter::progress);
-    importer.start(BucketImporter::ExistingKeys::Overwrite);
+    KvImportJob importer(target, &file);
+    QSignalSpy imported(&importer, &KvImportJob::finished);
+    QSignalSpy progress(&importer, &KvImportJob::progress);
+    importer.start(KvImportJob::ExistingKeys::Overwrite);
     QVERIFY(imported.wait(10000));
-    QCOMPARE(importer.state(), BucketImporter::State::Finished);
+    QCOMPARE(importer.state(), KvImportJob::State::Finished);
     QCOMPARE(importer.writtenCount(), sampleValues().size());
     QCOMPARE(importer.failedCount(), 0);
     QCOMPARE(progress.last().at(0).toLongLong(), file.size());
@@ -167,11 +167,11 @@ void tst_BucketTransfer::exportSelectedKeysInOrder()
     keys.insert(5, u"missing"_s);
     QBuffer out;
     out.open(QIODevice::WriteOnly);
-    BucketExporter exporter(bucket, &out);
-    QSignalSpy finished(&exporter, &BucketExporter::finished);
+    KvExportJob exporter(bucket, &out);
+    QSignalSpy finished(&exporter, &KvExportJob::finished);
     exporter.exportKeys(keys);
     QVERIFY(finished.wait(10000));
-    QCOMPARE(exporter.state(), BucketExporter::State::Finished);
+    QCOMPARE(exporter.state(), KvExportJob::State::Finished);
     QCOMPARE(exporter.skippedCount(), 1);
     QCOMPARE(exporter.writtenCount(), keys.size() - 1);
     QVERIFY(exporter.problems().first().contains(u"missing"_s));
@@ -212,8 +212,8 @@ void tst_BucketTransfer::exportEntriesReadsIncompleteValues()
 
     QBuffer out;
     out.open(QIODevice::WriteOnly);
-    BucketExporter exporter(bucket, &out);
-    QSignalSpy finished(&exporter, &BucketExporter::finished);
+    KvExportJob exporter(bucket, &out);
+    QSignalSpy finished(&exporter, &KvExportJob::finished);
     exporter.exportEntries({complete, truncated, lost});
     QVERIFY(finished.wait(10000));
     QCOMPARE(exporter.writtenCount(), 2);
@@ -232,19 +232,19 @@ void tst_BucketTransfer::exportEntriesReadsIncompleteValues()
 
 void tst_BucketTransfer::existingKeys_data()
 {
-    QTest::addColumn<BucketImporter::ExistingKeys>("mode");
-    QTest::addColumn<BucketImporter::State>("state");
+    QTest::addColumn<KvImportJob::ExistingKeys>("mode");
+    QTest::addColumn<KvImportJob::State>("state");
     QTest::addColumn<QByteArray>("existingValue");
     QTest::addColumn<qint64>("written");
-    QTest::newRow("overwrite") << BucketImporter::ExistingKeys::Overwrite << BucketImporter::State::Finished << "new"_ba << qint64(3);
-    QTest::newRow("skip") << BucketImporter::ExistingKeys::Skip << BucketImporter::State::Finished << "old"_ba << qint64(2);
-    QTest::newRow("stop") << BucketImporter::ExistingKeys::Stop << BucketImporter::State::Stopped << "old"_ba << qint64(-1);
+    QTest::newRow("overwrite") << KvImportJob::ExistingKeys::Overwrite << KvImportJob::State::Finished << "new"_ba << qint64(3);
+    QTest::newRow("skip") << KvImportJob::ExistingKeys::Skip << KvImportJob::State::Finished << "old"_ba << qint64(2);
+    QTest::newRow("stop") << KvImportJob::ExistingKeys::Stop << KvImportJob::State::Stopped << "old"_ba << qint64(-1);
 }
 
 void tst_BucketTransfer::existingKeys()
 {
-    QFETCH(BucketImporter::ExistingKeys, mode);
-    QFETCH(BucketImporter::State, state);
+    QFETCH(KvImportJob::ExistingKeys, mode);
+    QFETCH(KvImportJob::State, state);
     QFETCH(QByteArray, existingValue);
     QFETCH(qint64, written);
 
@@ -259,8 +259,8 @@ void tst_BucketTransfer::existingKeys()
     }
     QBuffer file(&input);
     file.open(QIODevice::ReadOnly);
-    BucketImporter importer(bucket, &file);
-    QSignalSpy finished(&importer, &BucketImporter::finished);
+    KvImportJob importer(bucket, &file);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
     importer.start(mode);
     QVERIFY(finished.wait(10000));
     QCOMPARE(importer.state(), state);
@@ -268,7 +268,7 @@ void tst_BucketTransfer::existingKeys()
     QCOMPARE(KvTest::value(bucket, u"fresh1"_s), "new"_ba);
     if (written >= 0)
         QCOMPARE(importer.writtenCount(), written);
-    if (state == BucketImporter::State::Stopped) {
+    if (state == KvImportJob::State::Stopped) {
         QVERIFY2(importer.errorString().contains(u"\"exists\""_s) && importer.errorString().contains(u"line 2"_s),
                  qPrintable(importer.errorString()));
         QCOMPARE(importer.skippedCount(), 1);
@@ -287,13 +287,13 @@ void tst_BucketTransfer::importCancel()
     }
     QBuffer file(&input);
     file.open(QIODevice::ReadOnly);
-    BucketImporter importer(bucket, &file);
-    QSignalSpy finished(&importer, &BucketImporter::finished);
-    importer.start(BucketImporter::ExistingKeys::Overwrite);
+    KvImportJob importer(bucket, &file);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    importer.start(KvImportJob::ExistingKeys::Overwrite);
     QTRY_VERIFY(importer.writtenCount() > 100);
     importer.cancel();
     QVERIFY(finished.wait(10000) || importer.isFinished());
-    QCOMPARE(importer.state(), BucketImporter::State::Cancelled);
+    QCOMPARE(importer.state(), KvImportJob::State::Cancelled);
     QVERIFY(importer.writtenCount() < 20000);
     // The counts are true: every write sent was waited for.
     KvReply *keys = bucket->keys();
@@ -312,11 +312,11 @@ void tst_BucketTransfer::badLinesAreCountedAndNamed()
                        "{\"key\":\"b64\",\"value\":\"AAE=\",\"encoding\":\"base64\"}\n";
     QBuffer file(&input);
     file.open(QIODevice::ReadOnly);
-    BucketImporter importer(bucket, &file);
-    QSignalSpy finished(&importer, &BucketImporter::finished);
-    importer.start(BucketImporter::ExistingKeys::Overwrite);
+    KvImportJob importer(bucket, &file);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    importer.start(KvImportJob::ExistingKeys::Overwrite);
     QVERIFY(finished.wait(10000));
-    QCOMPARE(importer.state(), BucketImporter::State::Finished);
+    QCOMPARE(importer.state(), KvImportJob::State::Finished);
     QCOMPARE(importer.writtenCount(), 2);
     QCOMPARE(importer.failedCount(), 3);
     QCOMPARE(importer.lineCount(), 6);

@@ -106,7 +106,7 @@ void tst_TransferDialog::exportThenImportRoundTripsBytes()
     TransferDialog importDialog(TransferDialog::Mode::Import, target, {});
     importDialog.show();
     importDialog.setFileName(path);
-    importDialog.setExistingKeys(BucketImporter::ExistingKeys::Overwrite);
+    importDialog.setExistingKeys(KvImportJob::ExistingKeys::Overwrite);
     QSignalSpy imported(&importDialog, &TransferDialog::finished);
     startButton(&importDialog)->click();
     QVERIFY(imported.wait(10000));
@@ -144,22 +144,22 @@ void tst_TransferDialog::exportSelectedKeysOnly()
 
 void tst_TransferDialog::importExistingKeys_data()
 {
-    QTest::addColumn<BucketImporter::ExistingKeys>("choice");
+    QTest::addColumn<KvImportJob::ExistingKeys>("choice");
     QTest::addColumn<QString>("radio");
     QTest::addColumn<QByteArray>("kept");
     QTest::addColumn<bool>("ok");
     QTest::addColumn<QString>("summary");
-    QTest::newRow("overwrite") << BucketImporter::ExistingKeys::Overwrite << u"importOverwrite"_s << "imported"_ba << true
+    QTest::newRow("overwrite") << KvImportJob::ExistingKeys::Overwrite << u"importOverwrite"_s << "imported"_ba << true
                                << u"Imported: 3 written, 0 skipped"_s;
-    QTest::newRow("skip") << BucketImporter::ExistingKeys::Skip << u"importSkip"_s << "mine"_ba << true
+    QTest::newRow("skip") << KvImportJob::ExistingKeys::Skip << u"importSkip"_s << "mine"_ba << true
                           << u"Imported: 2 written, 1 skipped"_s;
-    QTest::newRow("stop") << BucketImporter::ExistingKeys::Stop << u"importStop"_s << "mine"_ba << false
+    QTest::newRow("stop") << KvImportJob::ExistingKeys::Stop << u"importStop"_s << "mine"_ba << false
                           << u"Import stopped: key \"exists\" already exists (line 2)"_s;
 }
 
 void tst_TransferDialog::importExistingKeys()
 {
-    QFETCH(BucketImporter::ExistingKeys, choice);
+    QFETCH(KvImportJob::ExistingKeys, choice);
     QFETCH(QString, radio);
     QFETCH(QByteArray, kept);
     QFETCH(bool, ok);
@@ -180,7 +180,7 @@ void tst_TransferDialog::importExistingKeys()
 
     TransferDialog dialog(TransferDialog::Mode::Import, bucket, {});
     dialog.show();
-    QCOMPARE(dialog.existingKeys(), BucketImporter::ExistingKeys::Skip); // the default never loses a value
+    QCOMPARE(dialog.existingKeys(), KvImportJob::ExistingKeys::Skip); // the default never loses a value
     dialog.setFileName(path);
     dialog.findChild<QRadioButton *>(radio)->click();
     QCOMPARE(dialog.existingKeys(), choice);

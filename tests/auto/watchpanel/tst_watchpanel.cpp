@@ -1,4 +1,3 @@
-#include "bucketexporter.h"
 #include "bucketpanel.h"
 #include "historymodel.h"
 #include "historypanel.h"
@@ -7,6 +6,7 @@
 #include "keypanel.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "kvexportjob.h"
 #include "kvndjson.h"
 #include "kvtestsupport.h"
 #include "mainwindow.h"
@@ -364,7 +364,7 @@ void tst_WatchPanel::exportFeedAndSelectedRows()
     QTemporaryDir dir;
     const QString all = dir.filePath(u"all.ndjson"_s);
     QSignalSpy messages(view, &WatchView::message);
-    BucketExporter *exporter = view->exportRows(all, false);
+    KvExportJob *exporter = view->exportRows(all, false);
     QVERIFY(exporter);
     QTRY_COMPARE(messages.size(), 1);
     QVERIFY2(messages.first().at(0).toString().startsWith(u"Exported 3 row"_s), qPrintable(messages.first().at(0).toString()));

@@ -1,4 +1,4 @@
-#include "bucketimporter.h"
+#include "kvimportjob.h"
 
 #include "kvbucket.h"
 #include "kvndjson.h"
@@ -9,22 +9,21 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr int kWriteWindow = 64;     // writes in flight, as kvdesk-cli import
 constexpr int kLinesPerTurn = 1000;  // lines read per event-loop turn at most
 constexpr int kProgressEveryMs = 50;
 constexpr qsizetype kMaxProblems = 100;
 } // namespace
 
-BucketImporter::BucketImporter(KvBucket *bucket, QIODevice *input, QObject *parent)
+KvImportJob::KvImportJob(KvBucket *bucket, QIODevice *input, QObject *parent)
     : QObject(parent)
     , m_bucket(bucket)
     , m_input(input)
 {
 }
 
-BucketImporter::~BucketImporter() = default;
+KvImportJob::~KvImportJob() = default;
 
-void BucketImporter::start(ExistingKeys existing)
+void KvImportJob::start(ExistingKeys existing)
 {
     if (m_state != State::Idle)
         return;
@@ -33,26 +32,31 @@ void BucketImporter::start(ExistingKeys existing)
     m_sinceProgress.start();
     if (!m_bucket || !m_input || !m_input->isReadable()) {
         m_ending = State::Failed;
-        m_error = tr("nothing to import from");
+        m_error = NatsError(NatsError::InvalidArgument, tr("nothing to import from"));
         m_atEnd = true;
     }
     // On the next turn, so the caller has connected finished() whatever happens.
-    QTimer::singleShot(0, this, &BucketImporter::pump);
+    QTimer::singleShot(0, this, &KvImportJob::pump);
 }
 
-void BucketImporter::pump()
+void KvImportJob::pump()
 {
     if (m_state != State::Running || m_pumping)
         return; // (a write that finished inside submit(): the loop below continues)
     m_pumping = true;
     QIODevice *input = m_input.data(); // a plain pointer: GCC's -Wnull-dereference misreads QPointer checks
     int lines = 0;
-    while (!m_atEnd && m_inFlight < kWriteWindow && lines < kLinesPerTurn) {
-        if (!input || input->atEnd()) {
+    while (!m_atEnd && m_inFlight < m_window && lines < kLinesPerTurn) {
+        // A pipe (stdin) may not know yet whether more comes: only an empty read says it is over.
+        if (!input || (input->atEnd() && !input->isSequential())) {
             m_atEnd = true;
             break;
         }
         const QByteArray line = input->readLine();
+        if (line.isEmpty()) { // end of input: a blank line still holds its "\n"
+            m_atEnd = true;
+            break;
+        }
         m_bytesRead += line.size();
         ++m_lines;
         ++lines;
@@ -61,20 +65,19 @@ void BucketImporter::pump()
         KvEntry entry;
         QString error;
         if (!KvNdjson::decode(line, &entry, &error)) {
-            ++m_failed;
-            problem(tr("line %1: %2").arg(m_lines).arg(error));
+            fail(m_lines, NatsError(NatsError::ValueDecodeError, error));
             continue;
         }
         submit(entry, m_lines);
     }
     m_pumping = false;
     reportProgress(false);
-    if (lines == kLinesPerTurn && m_inFlight < kWriteWindow)
-        QTimer::singleShot(0, this, &BucketImporter::pump); // a file of bad lines must not freeze the UI
+    if (lines == kLinesPerTurn && m_inFlight < m_window)
+        QTimer::singleShot(0, this, &KvImportJob::pump); // a file of bad lines must not freeze the UI
     maybeFinish();
 }
 
-void BucketImporter::submit(const KvEntry &entry, qint64 line)
+void KvImportJob::submit(const KvEntry &entry, qint64 line)
 {
     KvReply *reply = nullptr;
     if (entry.isDeleted()) {
@@ -93,14 +96,14 @@ void BucketImporter::submit(const KvEntry &entry, qint64 line)
     connect(reply, &NatsReply::finished, this, [this, reply, key, line] {
         reply->deleteLater();
         --m_inFlight;
-        onWritten(reply->error() == NatsError::NoError, reply->error() == NatsError::KeyExists, key,
-                  reply->errorString(), line);
+        onWritten(reply->errorInfo(), key, line);
     });
 }
 
-void BucketImporter::onWritten(bool ok, bool exists, const QString &key, const QString &error, qint64 line)
+void KvImportJob::onWritten(const NatsError &error, const QString &key, qint64 line)
 {
-    if (ok) {
+    const bool exists = error.code() == NatsError::KeyExists;
+    if (!error.isError()) {
         ++m_written;
     } else if (exists && m_existing == ExistingKeys::Skip) {
         ++m_skipped;
@@ -108,23 +111,25 @@ void BucketImporter::onWritten(bool ok, bool exists, const QString &key, const Q
         ++m_skipped;
         if (m_ending == State::Idle) {
             m_ending = State::Stopped;
-            m_error = tr("key \"%1\" already exists (line %2): import stopped").arg(key).arg(line);
+            m_error = NatsError(NatsError::KeyExists,
+                                tr("key \"%1\" already exists (line %2): import stopped").arg(key).arg(line));
             m_atEnd = true;
         }
     } else {
-        ++m_failed;
-        problem(tr("line %1: %2").arg(line).arg(error));
+        fail(line, error);
     }
     pump();
 }
 
-void BucketImporter::problem(const QString &text)
+void KvImportJob::fail(qint64 line, const NatsError &error)
 {
+    ++m_failed;
     if (m_problems.size() < kMaxProblems)
-        m_problems.append(text);
+        m_problems.append(tr("line %1: %2").arg(line).arg(error.message()));
+    Q_EMIT lineFailed(line, error);
 }
 
-void BucketImporter::reportProgress(bool force)
+void KvImportJob::reportProgress(bool force)
 {
     if (!force && m_sinceProgress.elapsed() < kProgressEveryMs)
         return;
@@ -134,18 +139,18 @@ void BucketImporter::reportProgress(bool force)
     Q_EMIT progress(m_bytesRead, total);
 }
 
-void BucketImporter::cancel()
+void KvImportJob::cancel()
 {
     if (m_state != State::Running || m_ending != State::Idle)
         return;
     // Nothing more is read; the writes already sent are waited for, so the counts are true.
     m_ending = State::Cancelled;
-    m_error = tr("cancelled");
+    m_error = NatsError(NatsError::Cancelled, tr("cancelled"));
     m_atEnd = true;
     maybeFinish();
 }
 
-void BucketImporter::maybeFinish()
+void KvImportJob::maybeFinish()
 {
     if (m_state != State::Running || !m_atEnd || m_inFlight > 0)
         return;

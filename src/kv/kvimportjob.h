@@ -1,5 +1,7 @@
 #pragma once
 
+#include "natserror.h"
+
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
@@ -10,17 +12,18 @@ class KvEntry;
 class QIODevice;
 
 // Reads NDJSON entries (KvNdjson, the format of `kvdesk-cli export`) from a device and writes them into a
-// bucket, a window of writes at a time, with progress and cancel. What happens to keys that already exist
-// is the caller's choice: overwrite them, skip them, or stop the import at the first one. Values are
+// bucket, a window of writes at a time, with progress and cancel: the engine of `kvdesk-cli import` and
+// of the app's bucket import. What happens to keys that already exist is the caller's choice. Values are
 // written byte for byte (base64-encoded lines included).
-class BucketImporter final : public QObject
+class KvImportJob final : public QObject
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(BucketImporter)
+    Q_DISABLE_COPY_MOVE(KvImportJob)
 
 public:
     enum class ExistingKeys {
         Overwrite, // put: the imported value becomes the key's new revision; markers are replayed
+        Fail,      // create: an existing key is a failed line; markers are skipped
         Skip,      // create: keys with a current value keep it; markers are skipped
         Stop,      // create: the first existing key stops the import (writes already sent complete)
     };
@@ -29,24 +32,32 @@ public:
     enum class State { Idle, Running, Finished, Cancelled, Stopped, Failed };
     Q_ENUM(State)
 
-    // input must be open for reading and outlive the import.
-    BucketImporter(KvBucket *bucket, QIODevice *input, QObject *parent = nullptr);
-    ~BucketImporter() override;
+    static constexpr int DefaultWindow = 64;
 
+    // input must be open for reading and outlive the import.
+    KvImportJob(KvBucket *bucket, QIODevice *input, QObject *parent = nullptr);
+    ~KvImportJob() override;
+
+    // Writes in flight at most (DefaultWindow unless set before start()).
+    void setWindow(int window) { m_window = window; }
     void start(ExistingKeys existing);
     void cancel();
 
     State state() const { return m_state; }
     bool isFinished() const { return m_state != State::Idle && m_state != State::Running; }
-    QString errorString() const { return m_error; }
+    // Why the import ended early (cancelled, stopped at an existing key, nothing to read).
+    NatsError errorInfo() const { return m_error; }
+    QString errorString() const { return m_error.message(); }
     qint64 lineCount() const { return m_lines; }
     qint64 writtenCount() const { return m_written; }
     qint64 skippedCount() const { return m_skipped; }
     qint64 failedCount() const { return m_failed; }
-    // Lines that failed and why (the first 100).
+    // Lines that failed and why, as "line <n>: <why>" (the first 100).
     QStringList problems() const { return m_problems; }
 
 Q_SIGNALS:
+    // One line that could not be imported: not an entry, or its write failed.
+    void lineFailed(qint64 line, const NatsError &error);
     // Bytes of the input read so far, of total (-1 when the input has no known size).
     void progress(qint64 bytesRead, qint64 bytesTotal);
     void finished();
@@ -54,8 +65,8 @@ Q_SIGNALS:
 private:
     void pump();
     void submit(const KvEntry &entry, qint64 line);
-    void onWritten(bool ok, bool exists, const QString &key, const QString &error, qint64 line);
-    void problem(const QString &text);
+    void onWritten(const NatsError &error, const QString &key, qint64 line);
+    void fail(qint64 line, const NatsError &error);
     void reportProgress(bool force);
     void maybeFinish();
 
@@ -64,13 +75,14 @@ private:
     ExistingKeys m_existing = ExistingKeys::Overwrite;
     State m_state = State::Idle;
     State m_ending = State::Idle; // the state to finish in once the writes in flight are back
-    QString m_error;
+    NatsError m_error;
     QStringList m_problems;
     qint64 m_lines = 0;
     qint64 m_written = 0;
     qint64 m_skipped = 0;
     qint64 m_failed = 0;
     qint64 m_bytesRead = 0;
+    int m_window = DefaultWindow;
     int m_inFlight = 0;
     bool m_atEnd = false;
     bool m_pumping = false;

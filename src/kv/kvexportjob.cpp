@@ -1,4 +1,4 @@
-#include "bucketexporter.h"
+#include "kvexportjob.h"
 
 #include "kvbucket.h"
 #include "kvndjson.h"
@@ -16,20 +16,20 @@ constexpr int kProgressEveryMs = 50;
 constexpr qsizetype kMaxProblems = 100;
 } // namespace
 
-BucketExporter::BucketExporter(KvBucket *bucket, QIODevice *output, QObject *parent)
+KvExportJob::KvExportJob(KvBucket *bucket, QIODevice *output, QObject *parent)
     : QObject(parent)
     , m_bucket(bucket)
     , m_output(output)
 {
 }
 
-BucketExporter::~BucketExporter()
+KvExportJob::~KvExportJob()
 {
     if (m_watcher)
         m_watcher->stop();
 }
 
-bool BucketExporter::begin()
+bool KvExportJob::begin()
 {
     if (m_state != State::Idle)
         return false;
@@ -37,13 +37,15 @@ bool BucketExporter::begin()
     m_sinceProgress.start();
     if (!m_bucket || !m_output || !m_output->isWritable()) {
         // Fail on the next turn, so the caller has connected finished() either way.
-        QTimer::singleShot(0, this, [this] { finish(State::Failed, tr("nothing to export to")); });
+        QTimer::singleShot(0, this, [this] {
+            finish(State::Failed, NatsError(NatsError::InvalidArgument, tr("nothing to export to")));
+        });
         return false;
     }
     return true;
 }
 
-void BucketExporter::exportBucket(bool includeDeletes)
+void KvExportJob::exportBucket(bool includeDeletes)
 {
     if (!begin())
         return;
@@ -61,10 +63,12 @@ void BucketExporter::exportBucket(bool includeDeletes)
         reportProgress(true);
         finish(State::Finished);
     });
-    connect(m_watcher, &KvWatcher::errorOccurred, this, [this] { finish(State::Failed, m_watcher->errorString()); });
+    connect(m_watcher, &KvWatcher::errorOccurred, this, [this] {
+        finish(State::Failed, NatsError(m_watcher->error(), m_watcher->errorString()));
+    });
 }
 
-void BucketExporter::exportKeys(const QStringList &keys)
+void KvExportJob::exportKeys(const QStringList &keys)
 {
     if (!begin())
         return;
@@ -75,10 +79,10 @@ void BucketExporter::exportKeys(const QStringList &keys)
         item.fetch = true;
         m_items.append(item);
     }
-    QTimer::singleShot(0, this, &BucketExporter::pumpItems);
+    QTimer::singleShot(0, this, &KvExportJob::pumpItems);
 }
 
-void BucketExporter::exportEntries(const QList<KvEntry> &entries)
+void KvExportJob::exportEntries(const QList<KvEntry> &entries)
 {
     if (!begin())
         return;
@@ -91,10 +95,10 @@ void BucketExporter::exportEntries(const QList<KvEntry> &entries)
             item.result = entry;
         m_items.append(item);
     }
-    QTimer::singleShot(0, this, &BucketExporter::pumpItems);
+    QTimer::singleShot(0, this, &KvExportJob::pumpItems);
 }
 
-void BucketExporter::pumpItems()
+void KvExportJob::pumpItems()
 {
     if (m_state != State::Running)
         return;
@@ -106,7 +110,7 @@ void BucketExporter::pumpItems()
     writeReady();
 }
 
-void BucketExporter::fetch(qsizetype index)
+void KvExportJob::fetch(qsizetype index)
 {
     const KvEntry wanted = m_items[index].entry;
     // A feed entry names its revision; a key of the bucket wants the latest.
@@ -128,7 +132,7 @@ void BucketExporter::fetch(qsizetype index)
     });
 }
 
-void BucketExporter::writeReady()
+void KvExportJob::writeReady()
 {
     // In order: an entry waits for the reads before it. A chunk per turn, then the event loop runs.
     qsizetype chunk = 0;
@@ -146,45 +150,48 @@ void BucketExporter::writeReady()
     if (m_nextWrite == m_items.size())
         finish(State::Finished);
     else if (chunk == kWriteChunk)
-        QTimer::singleShot(0, this, &BucketExporter::pumpItems);
+        QTimer::singleShot(0, this, &KvExportJob::pumpItems);
 }
 
-void BucketExporter::write(const KvEntry &entry)
+void KvExportJob::write(const KvEntry &entry)
 {
     if (!m_output)
         return;
     const QByteArray line = KvNdjson::encode(entry) + '\n';
     if (m_output->write(line) != line.size()) {
-        finish(State::Failed, tr("cannot write: %1").arg(m_output->errorString()));
+        finish(State::Failed, NatsError(NatsError::InvalidArgument, tr("cannot write: %1").arg(m_output->errorString())));
         return;
     }
     ++m_written;
 }
 
-void BucketExporter::skip(const QString &problem)
+void KvExportJob::skip(const QString &problem)
 {
     ++m_skipped;
     if (m_problems.size() < kMaxProblems)
         m_problems.append(problem);
 }
 
-void BucketExporter::reportProgress(bool force)
+void KvExportJob::reportProgress(bool force)
 {
     if (!force && m_sinceProgress.elapsed() < kProgressEveryMs)
         return;
     m_sinceProgress.restart();
-    const qint64 done = m_written + m_skipped;
-    const qint64 total = m_watcher ? done + qint64(m_watcher->pendingCount()) : qint64(m_items.size());
-    Q_EMIT progress(done, total);
+    Q_EMIT progress(m_written + m_skipped, totalCount());
 }
 
-void BucketExporter::cancel()
+qint64 KvExportJob::totalCount() const
+{
+    return m_watcher ? m_written + m_skipped + qint64(m_watcher->pendingCount()) : qint64(m_items.size());
+}
+
+void KvExportJob::cancel()
 {
     if (m_state == State::Running)
-        finish(State::Cancelled, tr("cancelled"));
+        finish(State::Cancelled, NatsError(NatsError::Cancelled, tr("cancelled")));
 }
 
-void BucketExporter::finish(State state, const QString &error)
+void KvExportJob::finish(State state, const NatsError &error)
 {
     if (isFinished())
         return;

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kventry.h"
+#include "natserror.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QList>
@@ -14,21 +15,22 @@ class KvBucket;
 class KvWatcher;
 class QIODevice;
 
-// Writes entries of a bucket as NDJSON (KvNdjson, the format of `kvdesk-cli export`) to a device: the
-// whole bucket, some keys, or entries already at hand (a watch feed), with progress and cancel. Values
-// that must be read first are read a window at a time and still written in order. One export per object.
-class BucketExporter final : public QObject
+// Writes entries of a bucket as NDJSON (KvNdjson) to a device: the whole bucket (the engine of
+// `kvdesk-cli export`), some keys, or entries already at hand (the app's watch feed), with progress and
+// cancel. Values that must be read first are read a window at a time and still written in order. One
+// export per object.
+class KvExportJob final : public QObject
 {
     Q_OBJECT
-    Q_DISABLE_COPY_MOVE(BucketExporter)
+    Q_DISABLE_COPY_MOVE(KvExportJob)
 
 public:
     enum class State { Idle, Running, Finished, Cancelled, Failed };
     Q_ENUM(State)
 
     // output must be open for writing and outlive the export.
-    BucketExporter(KvBucket *bucket, QIODevice *output, QObject *parent = nullptr);
-    ~BucketExporter() override;
+    KvExportJob(KvBucket *bucket, QIODevice *output, QObject *parent = nullptr);
+    ~KvExportJob() override;
 
     // The latest entry of every key, as `kvdesk-cli export` (markers too with includeDeletes).
     void exportBucket(bool includeDeletes = false);
@@ -41,9 +43,14 @@ public:
 
     State state() const { return m_state; }
     bool isFinished() const { return m_state != State::Idle && m_state != State::Running; }
-    QString errorString() const { return m_error; }
+    // Why the export failed: the server's error, InvalidArgument when the output refused the bytes (or
+    // there was nothing to export to), Cancelled.
+    NatsError errorInfo() const { return m_error; }
+    QString errorString() const { return m_error.message(); }
     qint64 writtenCount() const { return m_written; }
     qint64 skippedCount() const { return m_skipped; }
+    // Entries written or skipped plus those still to come (for a whole bucket, what the watch has pending).
+    qint64 totalCount() const;
     // Why entries were skipped (the first 100).
     QStringList problems() const { return m_problems; }
 
@@ -68,7 +75,7 @@ private:
     void writeReady();
     void reportProgress(bool force);
     void skip(const QString &problem);
-    void finish(State state, const QString &error = {});
+    void finish(State state, const NatsError &error = {});
 
     QPointer<KvBucket> m_bucket;
     QPointer<QIODevice> m_output;
@@ -78,7 +85,7 @@ private:
     qsizetype m_nextWrite = 0;
     int m_inFlight = 0;
     State m_state = State::Idle;
-    QString m_error;
+    NatsError m_error;
     QStringList m_problems;
     qint64 m_written = 0;
     qint64 m_skipped = 0;
