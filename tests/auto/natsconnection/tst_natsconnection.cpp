@@ -3,6 +3,7 @@
 #include "natsreply.h"
 #include "natsserverprocess.h"
 #include "natssubscription.h"
+#include "natstestsupport.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QSet>
@@ -38,17 +39,6 @@ bool waitForConnected(NatsConnection *connection)
         return connection->state() == NatsConnection::State::Connected
             || connection->state() == NatsConnection::State::Closed;
     }) && connection->isConnected();
-}
-
-// A PING/PONG round trip: once it is back, the server has handled everything sent before, and every
-// message it routed to this same connection before the PONG has been delivered.
-bool flushed(NatsConnection *connection)
-{
-    NatsReply *reply = connection->flush(5000);
-    const bool finished = QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000);
-    const bool ok = finished && reply->error() == NatsError::NoError;
-    reply->deleteLater();
-    return ok;
 }
 
 QByteArray allBytes()
@@ -247,11 +237,11 @@ void tst_NatsConnection::wildcards()
     QVERIFY(waitForConnected(connection));
     NatsSubscription *subscription = connection->subscribe(pattern);
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     for (const QByteArray &subject : std::as_const(published))
         QCOMPARE(connection->publish(subject, subject).code(), NatsError::NoError);
     // Messages to ourselves come before the PONG of a later PING.
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QCOMPARE(subjectsOf(messages), expected);
     for (const NatsMessage &message : messagesOf(messages))
         QCOMPARE(message.data(), message.subject());
@@ -269,11 +259,11 @@ void tst_NatsConnection::noEcho()
     QVERIFY(waitForConnected(other));
     NatsSubscription *subscription = quiet->subscribe("echo.test");
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
-    QVERIFY(flushed(quiet));
+    QVERIFY(NatsTest::flushed(quiet));
     QCOMPARE(quiet->publish("echo.test", "mine").code(), NatsError::NoError);
     QCOMPARE(other->publish("echo.test", "theirs").code(), NatsError::NoError);
     QVERIFY(messages.wait());
-    QVERIFY(flushed(quiet));
+    QVERIFY(NatsTest::flushed(quiet));
     QCOMPARE(messages.count(), 1);
     QCOMPARE(messagesOf(messages).first().data(), "theirs"_ba);
 }
@@ -290,7 +280,7 @@ void tst_NatsConnection::verboseMode()
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
     QCOMPARE(connection->publish("verbose.x", "1").code(), NatsError::NoError);
     QVERIFY(messages.wait());
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QVERIFY(connection->isConnected());
 }
 
@@ -315,17 +305,17 @@ void tst_NatsConnection::queueGroup()
     QSignalSpy bMessages(b, &NatsSubscription::messageReceived);
     QSignalSpy b2Messages(b2, &NatsSubscription::messageReceived);
     QSignalSpy monitorMessages(monitor, &NatsSubscription::messageReceived);
-    QVERIFY(flushed(workerA));
-    QVERIFY(flushed(workerB));
-    QVERIFY(flushed(publisher));
+    QVERIFY(NatsTest::flushed(workerA));
+    QVERIFY(NatsTest::flushed(workerB));
+    QVERIFY(NatsTest::flushed(publisher));
 
     constexpr int count = 300;
     for (int i = 0; i < count; ++i)
         QCOMPARE(publisher->publish("jobs.run", QByteArray::number(i)).code(), NatsError::NoError);
     QTRY_COMPARE(monitorMessages.count(), count);
     QTRY_COMPARE(aMessages.count() + bMessages.count() + b2Messages.count(), count);
-    QVERIFY(flushed(workerA));
-    QVERIFY(flushed(workerB));
+    QVERIFY(NatsTest::flushed(workerA));
+    QVERIFY(NatsTest::flushed(workerB));
     QCOMPARE(aMessages.count() + bMessages.count() + b2Messages.count(), count);
 
     // Each message went to exactly one member, and the work was split (a random pick among three
@@ -347,19 +337,19 @@ void tst_NatsConnection::unsubscribe()
     NatsSubscription *subscription = connection->subscribe("unsub.test");
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
     QSignalSpy ended(subscription, &NatsSubscription::unsubscribed);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QCOMPARE(connection->publish("unsub.test", "1").code(), NatsError::NoError);
     QVERIFY(messages.wait());
     subscription->unsubscribe();
     QCOMPARE(ended.count(), 1);
     QVERIFY(!subscription->isActive());
     QCOMPARE(connection->publish("unsub.test", "2").code(), NatsError::NoError);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QCOMPARE(messages.count(), 1);
 
     // Deleting a subscription unsubscribes it on the server too: a request to it finds nobody.
     NatsSubscription *doomed = connection->subscribe("unsub.deleted");
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     delete doomed;
     NatsReply *reply = connection->request("unsub.deleted", "anyone?", 3000);
     QSignalSpy finished(reply, &NatsReply::finished);
@@ -377,10 +367,10 @@ void tst_NatsConnection::autoUnsubscribe()
     QCOMPARE(subscription->maxMessages(), quint64(3));
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
     QSignalSpy ended(subscription, &NatsSubscription::unsubscribed);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     for (int i = 0; i < 5; ++i)
         QCOMPARE(connection->publish("auto." + QByteArray::number(i), "x").code(), NatsError::NoError);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QCOMPARE(subjectsOf(messages), (QList<QByteArray>{"auto.0", "auto.1", "auto.2"}));
     QCOMPARE(ended.count(), 1);
     QVERIFY(!subscription->isActive());
@@ -402,15 +392,15 @@ void tst_NatsConnection::autoUnsubscribeAfterReceived()
     NatsSubscription *subscription = connection->subscribe("auto2.x");
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
     QSignalSpy ended(subscription, &NatsSubscription::unsubscribed);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QCOMPARE(connection->publish("auto2.x", "1").code(), NatsError::NoError);
     QCOMPARE(connection->publish("auto2.x", "2").code(), NatsError::NoError);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QCOMPARE(messages.count(), 2);
     subscription->autoUnsubscribe(2);
     QCOMPARE(ended.count(), 1);
     QCOMPARE(connection->publish("auto2.x", "3").code(), NatsError::NoError);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QCOMPARE(messages.count(), 2);
 }
 
@@ -428,7 +418,7 @@ void tst_NatsConnection::requestReply()
         answer.headers().append("Echoed-Subject", message.subject());
         QCOMPARE(responder->publish(answer).code(), NatsError::NoError);
     });
-    QVERIFY(flushed(responder));
+    QVERIFY(NatsTest::flushed(responder));
 
     NatsReply *reply = requester->request("svc.echo", "ping", 2000);
     QSignalSpy finished(reply, &NatsReply::finished);
@@ -460,7 +450,7 @@ void tst_NatsConnection::manyRequestsInFlight()
     connect(service, &NatsSubscription::messageReceived, responder, [responder](const NatsMessage &message) {
         responder->publish(message.replyTo(), QByteArray::number(message.data().toInt() * 2));
     });
-    QVERIFY(flushed(responder));
+    QVERIFY(NatsTest::flushed(responder));
 
     // Every reply must reach its own request through the shared inbox.
     constexpr int count = 500;
@@ -484,7 +474,7 @@ void tst_NatsConnection::requestTimeout()
     QVERIFY(waitForConnected(requester));
     NatsSubscription *sink = silent->subscribe("svc.silent");
     QSignalSpy received(sink, &NatsSubscription::messageReceived);
-    QVERIFY(flushed(silent));
+    QVERIFY(NatsTest::flushed(silent));
 
     QElapsedTimer clock;
     clock.start();
@@ -499,8 +489,8 @@ void tst_NatsConnection::requestTimeout()
     // A reply arriving after the timeout is ignored, and the connection is fine.
     QCOMPARE(silent->publish(received.first().first().value<NatsMessage>().replyTo(), "late").code(),
              NatsError::NoError);
-    QVERIFY(flushed(silent));
-    QVERIFY(flushed(requester));
+    QVERIFY(NatsTest::flushed(silent));
+    QVERIFY(NatsTest::flushed(requester));
     QCOMPARE(reply->error(), NatsError::Timeout);
     QVERIFY(requester->isConnected());
 
@@ -558,7 +548,7 @@ void tst_NatsConnection::headersRoundTrip()
     QVERIFY(waitForConnected(receiver));
     NatsSubscription *subscription = receiver->subscribe("hdr.test");
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
-    QVERIFY(flushed(receiver));
+    QVERIFY(NatsTest::flushed(receiver));
 
     NatsMessage message("hdr.test", payload);
     for (const NatsHeaders::Entry &entry : std::as_const(entries))
@@ -599,7 +589,7 @@ void tst_NatsConnection::invalidHeader()
     const NatsError error = connection->publish(message);
     QCOMPARE(error.code(), NatsError::InvalidHeader);
     QVERIFY(!error.message().isEmpty());
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QVERIFY(connection->isConnected());
 }
 
@@ -630,7 +620,7 @@ void tst_NatsConnection::maxPayload()
     NatsSubscription *subscription = connection->subscribe("big");
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
     QSignalSpy connectionErrors(connection, &NatsConnection::errorOccurred);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
 
     NatsMessage message("big", {});
     qsizetype dataSize = payloadSize;
@@ -649,7 +639,7 @@ void tst_NatsConnection::maxPayload()
         QVERIFY2(error.message().contains(QString::number(payloadSize)) && error.message().contains(u"4096"_s),
                  qPrintable(error.message()));
         // Refused locally: nothing was sent, so the server did not close the connection.
-        QVERIFY(flushed(connection));
+        QVERIFY(NatsTest::flushed(connection));
         QCOMPARE(messages.count(), 0);
     }
     QVERIFY(connection->isConnected());
@@ -722,7 +712,7 @@ void tst_NatsConnection::invalidSubjects()
             QVERIFY2(subscription->errorString().contains(shown), qPrintable(subscription->errorString()));
     }
     // Refused locally: the server never saw it and the connection is unharmed.
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QVERIFY(connection->isConnected());
     QCOMPARE(connectionErrors.count(), 0);
 }
@@ -746,7 +736,7 @@ void tst_NatsConnection::controlLineTooLong()
     QVERIFY(waitForConnected(connection));
     NatsSubscription *subscription = connection->subscribe("long.>");
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
 
     // "PUB <subject> 1": the longest subject the client lets through must also pass the server (§1.6:
     // the server closes on a control line over 4096 bytes), and one more character is refused locally.
@@ -767,7 +757,7 @@ void tst_NatsConnection::controlLineTooLong()
     QVERIFY(replyErrors.wait());
     QCOMPARE(reply->error(), NatsError::ControlLineTooLong);
 
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QVERIFY(connection->isConnected());
     QCOMPARE(messages.count(), 1);
 }
@@ -784,7 +774,7 @@ void tst_NatsConnection::subscribeControlLineTooLong()
     QVERIFY(errors.wait());
     QCOMPARE(subscription->error(), NatsError::ControlLineTooLong);
     QVERIFY(!subscription->isActive());
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QVERIFY(connection->isConnected());
     QCOMPARE(connectionErrors.count(), 0);
 
@@ -792,7 +782,7 @@ void tst_NatsConnection::subscribeControlLineTooLong()
     const QByteArray fits = "sub." + QByteArray(3900, 's');
     NatsSubscription *fine = connection->subscribe(fits);
     QSignalSpy messages(fine, &NatsSubscription::messageReceived);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QCOMPARE(connection->publish(fits, "ok").code(), NatsError::NoError);
     QVERIFY(messages.wait());
 }
@@ -851,7 +841,7 @@ void tst_NatsConnection::drainDeliversMessagesInFlight()
     QSignalSpy ended(subscription, &NatsSubscription::unsubscribed);
     QSignalSpy states(connection, &NatsConnection::stateChanged);
     QSignalSpy closed(connection, &NatsConnection::closed);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
 
     // Published just before drain(): the server routes them back before it handles the UNSUB, so they
     // are in flight while draining and must still be delivered (drain, unlike close, loses nothing).
@@ -880,7 +870,7 @@ void tst_NatsConnection::drainAnswersPendingRequests()
     QVERIFY(waitForConnected(requester));
     NatsSubscription *service = responder->subscribe("svc.slow");
     QSignalSpy requests(service, &NatsSubscription::messageReceived);
-    QVERIFY(flushed(responder));
+    QVERIFY(NatsTest::flushed(responder));
     NatsSubscription *ownSubscription = requester->subscribe("own.sub");
     QSignalSpy ownEnded(ownSubscription, &NatsSubscription::unsubscribed);
 
@@ -949,10 +939,10 @@ void tst_NatsConnection::drainTimeout()
     QVERIFY(waitForConnected(silent));
     QVERIFY(waitForConnected(requester));
     NatsSubscription *sink = silent->subscribe("svc.mute");
-    QVERIFY(flushed(silent));
+    QVERIFY(NatsTest::flushed(silent));
 
     NatsReply *pending = requester->request("svc.mute", "x", 10000);
-    QVERIFY(flushed(requester));
+    QVERIFY(NatsTest::flushed(requester));
     QElapsedTimer clock;
     clock.start();
     NatsReply *drain = requester->drain();
@@ -986,7 +976,7 @@ void tst_NatsConnection::closeFailsPendingRequests()
     QVERIFY(waitForConnected(requester));
     NatsSubscription *sink = silent->subscribe("svc.never");
     QSignalSpy received(sink, &NatsSubscription::messageReceived);
-    QVERIFY(flushed(silent));
+    QVERIFY(NatsTest::flushed(silent));
 
     NatsSubscription *subscription = requester->subscribe("close.sub");
     QSignalSpy ended(subscription, &NatsSubscription::unsubscribed);
@@ -1021,10 +1011,10 @@ void tst_NatsConnection::statistics()
     QVERIFY(waitForConnected(connection));
     NatsSubscription *subscription = connection->subscribe("stats.x");
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     for (int i = 0; i < 10; ++i)
         QCOMPARE(connection->publish("stats.x", "12345").code(), NatsError::NoError);
-    QVERIFY(flushed(connection));
+    QVERIFY(NatsTest::flushed(connection));
     QCOMPARE(messages.count(), 10);
     const NatsConnection::Statistics stats = connection->statistics();
     QCOMPARE(stats.outMessages, quint64(10));

@@ -2,6 +2,7 @@
 #include "natsconnection.h"
 #include "natsreply.h"
 #include "natssubscription.h"
+#include "natstestsupport.h"
 
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -11,18 +12,6 @@ using namespace Qt::StringLiterals;
 // What a real nats-server never sends, from a scripted fake (tests/shared/fakenatsserver): malformed and
 // oversized protocol. Each case must end in one clear ProtocolError and a clean close, never a crash, a
 // hang, or a connection that claims to be connected without a socket.
-
-namespace {
-
-QList<NatsError::Code> codesOf(const QSignalSpy &spy)
-{
-    QList<NatsError::Code> codes;
-    for (const QList<QVariant> &arguments : spy)
-        codes.append(arguments.first().value<NatsError::Code>());
-    return codes;
-}
-
-} // namespace
 
 class tst_NatsMisbehavingServer final : public QObject
 {
@@ -109,7 +98,7 @@ void tst_NatsMisbehavingServer::brokenProtocol()
 
     QVERIFY(closed.wait(5000));
     QCOMPARE(closed.count(), 1);
-    QCOMPARE(codesOf(errors), QList<NatsError::Code>{expected});
+    QCOMPARE(NatsTest::codesOf(errors), QList<NatsError::Code>{expected});
     QCOMPARE(connection.error(), expected);
     QCOMPARE(connection.state(), NatsConnection::State::Closed);
     const QString message = connection.errorString();
@@ -141,12 +130,12 @@ void tst_NatsMisbehavingServer::brokenProtocolWithReconnect()
     connection.connectToServer(options);
 
     QVERIFY(errors.wait(5000));
-    QCOMPARE(codesOf(errors).first(), NatsError::ProtocolError);
+    QCOMPARE(NatsTest::codesOf(errors).first(), NatsError::ProtocolError);
     QVERIFY2(connection.errorString().contains(u"invalid size"_s), qPrintable(connection.errorString()));
     QTRY_VERIFY(reconnected.count() >= 1);
     QTRY_VERIFY(server.connectionCount() >= 2);
     QCOMPARE(closed.count(), 0);
-    for (const NatsError::Code code : codesOf(errors))
+    for (const NatsError::Code code : NatsTest::codesOf(errors))
         QCOMPARE(code, NatsError::ProtocolError);
 
     connection.close();
@@ -168,7 +157,7 @@ void tst_NatsMisbehavingServer::silentServer()
     QSignalSpy closed(&connection, &NatsConnection::closed);
     connection.connectToServer(options);
     QVERIFY(closed.wait(5000));
-    QCOMPARE(codesOf(errors), QList<NatsError::Code>{NatsError::ConnectionTimeout});
+    QCOMPARE(NatsTest::codesOf(errors), QList<NatsError::Code>{NatsError::ConnectionTimeout});
     QVERIFY2(connection.errorString().contains(QString::number(server.port())), qPrintable(connection.errorString()));
     QTRY_COMPARE(server.openConnections(), 0);
 }

@@ -2,6 +2,7 @@
 #include "natsreply.h"
 #include "natsserverprocess.h"
 #include "natssubscription.h"
+#include "natstestsupport.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
@@ -36,15 +37,6 @@ NatsConnectOptions fastReconnect(const QString &url)
 bool waitForConnected(NatsConnection *connection, int timeoutMs = 10000)
 {
     return QTest::qWaitFor([connection] { return connection->isConnected(); }, timeoutMs);
-}
-
-bool flushed(NatsConnection *connection)
-{
-    NatsReply *reply = connection->flush(5000);
-    const bool finished = QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000);
-    const bool ok = finished && reply->error() == NatsError::NoError;
-    reply->deleteLater();
-    return ok;
 }
 
 // A JetStream API call answered without an "error" member. Until a (meta) leader is elected the API
@@ -87,14 +79,6 @@ QList<NatsConnection::State> statesOf(const QSignalSpy &spy)
     for (const QList<QVariant> &arguments : spy)
         states.append(arguments.first().value<NatsConnection::State>());
     return states;
-}
-
-QList<NatsError::Code> codesOf(const QSignalSpy &spy)
-{
-    QList<NatsError::Code> codes;
-    for (const QList<QVariant> &arguments : spy)
-        codes.append(arguments.first().value<NatsError::Code>());
-    return codes;
 }
 
 } // namespace
@@ -144,7 +128,7 @@ void tst_NatsReconnect::reconnectAfterKill()
     NatsSubscription *live = connection.subscribe("live.>");
     QSignalSpy liveMessages(live, &NatsSubscription::messageReceived);
     QSignalSpy liveEnded(live, &NatsSubscription::unsubscribed);
-    QVERIFY(flushed(&connection));
+    QVERIFY(NatsTest::flushed(&connection));
 
     QSignalSpy states(&connection, &NatsConnection::stateChanged);
     QSignalSpy disconnected(&connection, &NatsConnection::disconnected);
@@ -155,7 +139,7 @@ void tst_NatsReconnect::reconnectAfterKill()
     QVERIFY(server.kill());
     QVERIFY(disconnected.wait());
     QCOMPARE(connection.state(), NatsConnection::State::Reconnecting);
-    QCOMPARE(codesOf(errors), QList<NatsError::Code>{NatsError::ConnectionLost});
+    QCOMPARE(NatsTest::codesOf(errors), QList<NatsError::Code>{NatsError::ConnectionLost});
 
     // While the server is down: publishes are buffered, and a new subscription waits for the reconnect.
     constexpr int buffered = 10;
@@ -179,7 +163,7 @@ void tst_NatsReconnect::reconnectAfterKill()
     const QList<NatsConnection::State> seen = statesOf(states);
     QCOMPARE(seen.first(), NatsConnection::State::Reconnecting);
     QCOMPARE(seen.last(), NatsConnection::State::Connected);
-    QVERIFY(flushed(&connection));
+    QVERIFY(NatsTest::flushed(&connection));
 
     // Subscriptions resumed: a second connection publishes after the restart.
     NatsConnection other;
@@ -246,7 +230,7 @@ void tst_NatsReconnect::reconnectBufferFull()
 
     QVERIFY2(server.restart(), qPrintable(server.errorString()));
     QVERIFY(reconnected.wait(15000));
-    QVERIFY(flushed(&connection));
+    QVERIFY(NatsTest::flushed(&connection));
     const QJsonObject info = jsApi(&connection, "$JS.API.STREAM.INFO.FULL", {}, &problem);
     QVERIFY2(!info.isEmpty(), qPrintable(problem));
     QCOMPARE(info.value("state"_L1).toObject().value("messages"_L1).toInt(), accepted + 1);
@@ -270,10 +254,10 @@ void tst_NatsReconnect::autoUnsubscribeAcrossReconnect()
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
     QSignalSpy queuedMessages(queued, &NatsSubscription::messageReceived);
     QSignalSpy ended(subscription, &NatsSubscription::unsubscribed);
-    QVERIFY(flushed(&connection));
+    QVERIFY(NatsTest::flushed(&connection));
     for (int i = 0; i < 2; ++i)
         QCOMPARE(connection.publish("limited.x", "before").code(), NatsError::NoError);
-    QVERIFY(flushed(&connection));
+    QVERIFY(NatsTest::flushed(&connection));
     QCOMPARE(messages.count(), 2);
 
     QSignalSpy reconnected(&connection, &NatsConnection::reconnected);
@@ -283,7 +267,7 @@ void tst_NatsReconnect::autoUnsubscribeAcrossReconnect()
     for (int i = 0; i < 10; ++i)
         QCOMPARE(connection.publish("limited.x", "after").code(), NatsError::NoError);
     QCOMPARE(connection.publish("queued.x", "q").code(), NatsError::NoError);
-    QVERIFY(flushed(&connection));
+    QVERIFY(NatsTest::flushed(&connection));
     QCOMPARE(messages.count(), 5);
     QCOMPARE(ended.count(), 1);
     // The queue subscription came back in its group.
@@ -332,7 +316,7 @@ void tst_NatsReconnect::noReconnect()
     QVERIFY(closed.wait());
     QCOMPARE(connection.state(), NatsConnection::State::Closed);
     QCOMPARE(disconnected.count(), 1);
-    QCOMPARE(codesOf(errors), QList<NatsError::Code>{NatsError::ConnectionLost});
+    QCOMPARE(NatsTest::codesOf(errors), QList<NatsError::Code>{NatsError::ConnectionLost});
     QVERIFY2(connection.errorString().contains(QString::number(server.port())), qPrintable(connection.errorString()));
     QCOMPARE(ended.count(), 1);
     QVERIFY(request->isFinished());
@@ -377,7 +361,7 @@ void tst_NatsReconnect::staleConnection()
     QVERIFY(waitForConnected(&connection));
     NatsSubscription *subscription = connection.subscribe("stale.x");
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
-    QVERIFY(flushed(&connection));
+    QVERIFY(NatsTest::flushed(&connection));
     QSignalSpy errors(&connection, &NatsConnection::errorOccurred);
     QSignalSpy disconnected(&connection, &NatsConnection::disconnected);
     QSignalSpy reconnected(&connection, &NatsConnection::reconnected);
@@ -387,7 +371,7 @@ void tst_NatsReconnect::staleConnection()
     QVERIFY(::kill(pid, SIGSTOP) == 0);
     auto resume = qScopeGuard([pid] { ::kill(pid, SIGCONT); });
     QVERIFY(disconnected.wait(5000));
-    QCOMPARE(codesOf(errors).value(0), NatsError::StaleConnection);
+    QCOMPARE(NatsTest::codesOf(errors).value(0), NatsError::StaleConnection);
     QVERIFY2(connection.errorString().contains(u"stale"_s, Qt::CaseInsensitive), qPrintable(connection.errorString()));
     QCOMPARE(connection.state(), NatsConnection::State::Reconnecting);
 
@@ -474,7 +458,7 @@ void tst_NatsReconnect::failover()
     NatsSubscription *subscription = client.subscribe("fo.x");
     QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
     QSignalSpy ended(subscription, &NatsSubscription::unsubscribed);
-    QVERIFY(flushed(&client));
+    QVERIFY(NatsTest::flushed(&client));
 
     NatsConnection publisher;
     publisher.connectToServer(NatsConnectOptions::fromUrl(m_cluster.node(2)->url()));
