@@ -1,11 +1,32 @@
 #include "kvtestsupport.h"
 
+#include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "natsconnection.h"
 
 using namespace Qt::StringLiterals;
 
 namespace KvTest {
+
+bool connectClient(const NatsConnectOptions &options, QObject *parent, NatsConnection **connection,
+                   JetStreamContext **js, KvContext **kv)
+{
+    auto *client = new NatsConnection(parent);
+    *connection = client;
+    client->connectToServer(options);
+    const bool connected = QTest::qWaitFor([client] { return client->isConnected(); }, 5000);
+    if (!QTest::qVerify(connected, "connectClient",
+                        qPrintable(u"connecting to %1 failed: %2"_s.arg(options.serversText, client->errorString())),
+                        __FILE__, __LINE__))
+        return false;
+    auto *jetStream = new JetStreamContext(client, parent);
+    if (js)
+        *js = jetStream;
+    if (kv)
+        *kv = new KvContext(jetStream, parent);
+    return true;
+}
 
 bool createBucket(KvContext *kv, const KvBucketConfig &config)
 {

@@ -8,12 +8,16 @@
 #include <QtCore/QString>
 #include <QtTest/QTest>
 
+class JetStreamContext;
 class KvBucket;
 class KvContext;
+class NatsConnection;
+class QObject;
 struct KvBucketConfig;
+struct NatsConnectOptions;
 
-// What the tests against a real nats-server share: waiting for a reply and checking its error, and
-// creating buckets.
+// What the tests against a real nats-server share: connecting, waiting for a reply and checking its
+// error, and creating buckets.
 
 // Both evaluate their reply expression once, wait for it (KvTest::ReplyTimeoutMs), and report its error
 // text on failure. The reply is left alone, so the test can still read its result.
@@ -37,6 +41,13 @@ namespace KvTest {
 
 // How long WAIT_OK and WAIT_ERROR wait for a reply (a server under load, or a cluster electing leaders).
 constexpr int ReplyTimeoutMs = 15000;
+
+// Connects a client of the test's server and waits until it is connected (5 s, as QTRY_VERIFY), then
+// opens a JetStream and a Key/Value context on it; all are children of parent. Stores the connection and
+// whichever contexts are asked for (js and kv may be null). When it does not connect, it records a test
+// failure naming the reason and returns false.
+bool connectClient(const NatsConnectOptions &options, QObject *parent, NatsConnection **connection,
+                   JetStreamContext **js = nullptr, KvContext **kv = nullptr);
 
 // Creates the bucket and waits for the answer. On failure it records a test failure naming the bucket
 // and the error, and returns false; the caller decides whether to go on.

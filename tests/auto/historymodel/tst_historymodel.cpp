@@ -41,10 +41,7 @@ private:
 void tst_HistoryModel::initTestCase()
 {
     QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-    m_connection = new NatsConnection(this);
-    m_connection->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
-    QTRY_VERIFY(m_connection->isConnected());
-    m_kv = new KvContext(new JetStreamContext(m_connection, this), this);
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, nullptr, &m_kv));
 }
 
 void tst_HistoryModel::init()

@@ -113,10 +113,7 @@ private:
 void tst_JetStreamContext::initTestCase()
 {
     QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-    m_connection = new NatsConnection(this);
-    m_connection->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
-    QTRY_VERIFY(m_connection->isConnected());
-    m_js = new JetStreamContext(m_connection, this);
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, &m_js));
 }
 
 void tst_JetStreamContext::init()

@@ -72,11 +72,7 @@ private:
 void tst_KvBucket::initTestCase()
 {
     QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-    m_connection = new NatsConnection(this);
-    m_connection->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
-    QTRY_VERIFY(m_connection->isConnected());
-    m_js = new JetStreamContext(m_connection, this);
-    m_kv = new KvContext(m_js, this);
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, &m_js, &m_kv));
 }
 
 void tst_KvBucket::init()

@@ -110,11 +110,7 @@ private:
 void tst_KvCluster::initTestCase()
 {
     QVERIFY2(m_cluster.start(3), qPrintable(m_cluster.errorString()));
-    m_connection = new NatsConnection(this);
-    m_connection->connectToServer(clusterOptions(m_cluster.urls()));
-    QTRY_VERIFY(m_connection->isConnected());
-    m_js = new JetStreamContext(m_connection, this);
-    m_kv = new KvContext(m_js, this);
+    QVERIFY(KvTest::connectClient(clusterOptions(m_cluster.urls()), this, &m_connection, &m_js, &m_kv));
 }
 
 void tst_KvCluster::init()

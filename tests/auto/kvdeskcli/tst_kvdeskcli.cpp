@@ -65,10 +65,7 @@ void tst_KvdeskCli::initTestCase()
 {
     QVERIFY2(QFileInfo::exists(CliRunner::program()), qPrintable(CliRunner::program()));
     QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-    m_connection = new NatsConnection(this);
-    m_connection->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
-    QTRY_VERIFY(m_connection->isConnected());
-    m_kv = new KvContext(new JetStreamContext(m_connection, this), this);
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, nullptr, &m_kv));
     CLI_EXPECT(made, cli({u"add"_s, u"T"_s, u"--history"_s, u"10"_s}), 0);
 }
 

@@ -90,10 +90,7 @@ void tst_MainWindow::initTestCase()
 {
     QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
     // "Another client": a separate connection writing to the same server.
-    m_peer = new NatsConnection(this);
-    m_peer->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
-    QTRY_VERIFY(m_peer->isConnected());
-    m_peerKv = new KvContext(new JetStreamContext(m_peer, this), this);
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_peer, nullptr, &m_peerKv));
 }
 
 void tst_MainWindow::init()

@@ -112,13 +112,9 @@ private:
 void tst_WatchPanel::initTestCase()
 {
     QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-    m_writer = new NatsConnection(this);
-    m_writer->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
-    m_watchConnection = new NatsConnection(this);
-    m_watchConnection->connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
-    QTRY_VERIFY(m_writer->isConnected() && m_watchConnection->isConnected());
-    m_writerKv = new KvContext(new JetStreamContext(m_writer, this), this);
-    m_watchKv = new KvContext(new JetStreamContext(m_watchConnection, this), this);
+    const NatsConnectOptions options = NatsConnectOptions::fromUrl(m_server.url());
+    QVERIFY(KvTest::connectClient(options, this, &m_writer, nullptr, &m_writerKv));
+    QVERIFY(KvTest::connectClient(options, this, &m_watchConnection, nullptr, &m_watchKv));
 }
 
 void tst_WatchPanel::init()
