@@ -145,6 +145,8 @@ int CliApplication::run(const QStringList &arguments)
     QCommandLineParser parser;
     parser.addOption(QCommandLineOption({u"h"_s, u"help"_s}, tr("Show this help")));
     command->addOptions(&parser); // its own options first in the help, then the global ones
+    if (command->info().asks)
+        parser.addOption(QCommandLineOption({u"f"_s, u"force"_s}, tr("Act without confirmation")));
     parser.addOption(QCommandLineOption(u"json"_s, tr("Print JSON (NDJSON for streams)")));
     CliConnection::addOptions(&parser);
     if (!parser.parse(QStringList{u"kvdesk-cli"_s} + args))
@@ -177,8 +179,8 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
     if (command->streams() && !connection.timeoutGiven())
         connection.setRequestTimeout(std::max(connection.timeoutMs(), int(CliCommand::StreamingTimeoutMs)));
 
-    const QString question = command->confirmation();
-    if (!question.isEmpty() && !command->forced()) {
+    const QString question = info.asks && !parser.isSet(u"force"_s) ? command->confirmation() : QString();
+    if (!question.isEmpty()) {
         switch (m_out.confirm(question)) {
         case CliOutput::Answer::NoTerminal:
             return usageError(tr("\"%1\" needs a confirmation, and stdin is not a terminal: pass -f to go ahead without asking").arg(question));

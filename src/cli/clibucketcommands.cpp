@@ -18,13 +18,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QString kForce = u"force"_s;
-
-QCommandLineOption forceOption()
-{
-    return QCommandLineOption({u"f"_s, kForce}, QCoreApplication::translate("CliCommand", "Act without confirmation"));
-}
-
 QString ttlText(qint64 ttlMs)
 {
     return ttlMs > 0 ? KvFormat::humanizeDuration(ttlMs * KvFormat::NsPerMs) : u"unlimited"_s;
@@ -363,20 +356,14 @@ void InfoCommand::printStatus(CliOutput *out, const KvBucketStatus &status)
 // ---- rm / del --------------------------------------------------------------------------------------
 
 DeleteCommand::DeleteCommand(QObject *parent)
-    : CliCommand({u"rm"_s, {u"del"_s}, tr("Delete a bucket (asks unless -f), or a key (writes a delete marker)"), u"BUCKET [KEY]"_s, 1, 2}, parent)
+    : CliCommand({u"rm"_s, {u"del"_s}, tr("Delete a bucket (asks unless -f), or a key (writes a delete marker)"), u"BUCKET [KEY]"_s, 1, 2, true}, parent)
 {
 }
 
-void DeleteCommand::addOptions(QCommandLineParser *parser)
-{
-    parser->addOption(forceOption());
-}
-
-QString DeleteCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
+QString DeleteCommand::prepare(const QCommandLineParser &, const QStringList &arguments)
 {
     m_bucket = arguments.first();
     m_key = arguments.value(1);
-    m_force = parser.isSet(kForce);
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty() && arguments.size() > 1)
         problem = checkKey(m_key);
@@ -409,13 +396,12 @@ void DeleteCommand::run()
 // ---- compact ---------------------------------------------------------------------------------------
 
 CompactCommand::CompactCommand(QObject *parent)
-    : CliCommand({u"compact"_s, {}, tr("Reclaim space used by deleted keys (purges old delete markers)"), u"BUCKET"_s, 1, 1}, parent)
+    : CliCommand({u"compact"_s, {}, tr("Reclaim space used by deleted keys (purges old delete markers)"), u"BUCKET"_s, 1, 1, true}, parent)
 {
 }
 
 void CompactCommand::addOptions(QCommandLineParser *parser)
 {
-    parser->addOption(forceOption());
     parser->addOption(QCommandLineOption(u"older-than"_s, tr("Remove markers older than this entirely; newer ones keep only the marker (default 30m)"),
                                          u"DURATION"_s));
 }
@@ -423,7 +409,6 @@ void CompactCommand::addOptions(QCommandLineParser *parser)
 QString CompactCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
 {
     m_bucket = arguments.first();
-    m_force = parser.isSet(kForce);
     if (parser.isSet(u"older-than"_s)) {
         qint64 ns = 0;
         QString problem;

@@ -91,10 +91,8 @@ class DeleteCommand final : public CliCommand
 
 public:
     explicit DeleteCommand(QObject *parent = nullptr);
-    void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
     QString confirmation() const override;
-    bool forced() const override { return m_force; }
     QString declinedMessage() const override { return tr("Skipping delete"); }
 
 protected:
@@ -103,7 +101,6 @@ protected:
 private:
     QString m_bucket;
     QString m_key;
-    bool m_force = false;
 };
 
 // compact BUCKET: removes delete/purge markers and the history behind them (asks unless -f).
@@ -116,7 +113,6 @@ public:
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
     QString confirmation() const override;
-    bool forced() const override { return m_force; }
     QString declinedMessage() const override { return tr("Skipping compact"); }
 
 protected:
@@ -125,5 +121,4 @@ protected:
 private:
     QString m_bucket;
     qint64 m_olderThanMs = 0;
-    bool m_force = false;
 };

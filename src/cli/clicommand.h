@@ -16,7 +16,8 @@ class QCommandLineParser;
 
 // One kvdesk-cli subcommand. CliApplication gives it a QCommandLineParser with the global options, lets
 // it add its own (addOptions), lets it check its arguments before anything connects (prepare: a problem
-// there is a usage error, exit status 2), asks its confirmation question unless --force, connects, and
+// there is a usage error, exit status 2), asks its confirmation question unless -f/--force (offered to
+// every command whose Info says it asks), connects, and
 // then calls run(). The command ends with finish(): 0 on success, 1 when the operation failed.
 class CliCommand : public QObject
 {
@@ -33,6 +34,7 @@ public:
         QString syntax;     // "BUCKET KEY [VALUE]"
         int minArguments = 0;
         int maxArguments = 0; // -1: any number
+        bool asks = false;    // may ask a confirmation question; takes -f/--force to skip it
     };
 
     explicit CliCommand(const Info &info, QObject *parent = nullptr);
@@ -44,9 +46,8 @@ public:
     virtual void addOptions(QCommandLineParser *parser);
     // Reads positional arguments and options. Returns why they cannot be used, or an empty string.
     virtual QString prepare(const QCommandLineParser &parser, const QStringList &arguments) = 0;
-    // The question to confirm before run() (empty: none), and whether --force answered it already.
+    // The question to confirm before run() (empty: none); only asked when Info::asks.
     virtual QString confirmation() const { return {}; }
-    virtual bool forced() const { return false; }
     // Whether the command starts a watch over the whole bucket. On nats-server 2.9, creating that
     // consumer takes seconds for a bucket of a million keys, so without --timeout such commands wait
     // up to StreamingTimeoutMs for it.

@@ -15,8 +15,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-const QString kForce = u"force"_s;
-
 QString operationText(KvEntry::Operation operation)
 {
     // natscli's strForOp: PUT, DELETE, PURGE.
@@ -151,20 +149,14 @@ void GetCommand::run()
 // ---- purge -----------------------------------------------------------------------------------------
 
 PurgeCommand::PurgeCommand(QObject *parent)
-    : CliCommand({u"purge"_s, {}, tr("Delete a key and its history, leaving a purge marker (asks unless -f)"), u"BUCKET KEY"_s, 2, 2}, parent)
+    : CliCommand({u"purge"_s, {}, tr("Delete a key and its history, leaving a purge marker (asks unless -f)"), u"BUCKET KEY"_s, 2, 2, true}, parent)
 {
 }
 
-void PurgeCommand::addOptions(QCommandLineParser *parser)
-{
-    parser->addOption(QCommandLineOption({u"f"_s, kForce}, tr("Act without confirmation")));
-}
-
-QString PurgeCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
+QString PurgeCommand::prepare(const QCommandLineParser &, const QStringList &arguments)
 {
     m_bucket = arguments[0];
     m_key = arguments[1];
-    m_force = parser.isSet(kForce);
     const QString problem = checkBucket(m_bucket);
     return problem.isEmpty() ? checkKey(m_key) : problem;
 }
@@ -227,20 +219,14 @@ void HistoryCommand::printHistory(CliOutput *out, const QString &bucket, const Q
 // ---- revert ----------------------------------------------------------------------------------------
 
 RevertCommand::RevertCommand(QObject *parent)
-    : CliCommand({u"revert"_s, {}, tr("Put the value of an earlier revision again (asks unless -f)"), u"BUCKET KEY REVISION"_s, 3, 3}, parent)
+    : CliCommand({u"revert"_s, {}, tr("Put the value of an earlier revision again (asks unless -f)"), u"BUCKET KEY REVISION"_s, 3, 3, true}, parent)
 {
 }
 
-void RevertCommand::addOptions(QCommandLineParser *parser)
-{
-    parser->addOption(QCommandLineOption({u"f"_s, kForce}, tr("Force reverting without prompting")));
-}
-
-QString RevertCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
+QString RevertCommand::prepare(const QCommandLineParser &, const QStringList &arguments)
 {
     m_bucket = arguments[0];
     m_key = arguments[1];
-    m_force = parser.isSet(kForce);
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty())
         problem = checkKey(m_key);

@@ -55,10 +55,8 @@ class PurgeCommand final : public CliCommand
 
 public:
     explicit PurgeCommand(QObject *parent = nullptr);
-    void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
     QString confirmation() const override;
-    bool forced() const override { return m_force; }
     QString declinedMessage() const override { return tr("Skipping purge"); }
 
 protected:
@@ -67,7 +65,6 @@ protected:
 private:
     QString m_bucket;
     QString m_key;
-    bool m_force = false;
 };
 
 // history BUCKET KEY: every kept revision as natscli's table (or NDJSON).
@@ -95,10 +92,8 @@ class RevertCommand final : public CliCommand
 
 public:
     explicit RevertCommand(QObject *parent = nullptr);
-    void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
     QString confirmation() const override;
-    bool forced() const override { return m_force; }
     QString declinedMessage() const override { return tr("Skipping revert"); }
 
 protected:
@@ -108,5 +103,4 @@ private:
     QString m_bucket;
     QString m_key;
     quint64 m_revision = 0;
-    bool m_force = false;
 };
