@@ -53,7 +53,7 @@ NatsConnectOptions ConnectionProfile::toConnectOptions(const QString &secret) co
         break;
     case AuthKind::Token: options.token = secret; break;
     case AuthKind::NkeySeed: options.nkeySeed = secret.toUtf8(); break;
-    case AuthKind::NkeySeedFile: options.nkeySeedFile = nkeySeedFile; break;
+    case AuthKind::NkeySeedFile: options.nkeyFile = nkeyFile; break;
     case AuthKind::CredsFile: options.credentialsFile = credsFile; break;
     }
     options.tlsCaFile = tlsCaFile;

@@ -17,7 +17,7 @@ struct ConnectionProfile
     QString servers = QStringLiteral("nats://127.0.0.1:4222");
     AuthKind authKind = AuthKind::None;
     QString user;            // UserPassword
-    QString nkeySeedFile;    // NkeySeedFile
+    QString nkeyFile;        // NkeySeedFile: the path of a file holding the seed
     QString credsFile;       // CredsFile
     QString tlsCaFile;
     QString tlsCertFile;

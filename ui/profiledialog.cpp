@@ -199,7 +199,7 @@ void ProfileDialog::showProfile(const ConnectionProfile &profile)
     m_secret->clear();
     m_secretEdited = false;
     m_secret->setPlaceholderText(profile.needsSecret() ? tr("(unchanged)") : QString());
-    m_seedFile->setText(profile.nkeySeedFile);
+    m_seedFile->setText(profile.nkeyFile);
     m_credsFile->setText(profile.credsFile);
     m_caFile->setText(profile.tlsCaFile);
     m_certFile->setText(profile.tlsCertFile);
@@ -229,7 +229,7 @@ ConnectionProfile ProfileDialog::formProfile() const
     profile.servers = m_servers->text().trimmed();
     profile.authKind = AuthKind(m_authKind->currentData().toInt());
     profile.user = m_user->text().trimmed();
-    profile.nkeySeedFile = m_seedFile->text().trimmed();
+    profile.nkeyFile = m_seedFile->text().trimmed();
     profile.credsFile = m_credsFile->text().trimmed();
     profile.tlsCaFile = m_caFile->text().trimmed();
     profile.tlsCertFile = m_certFile->text().trimmed();
@@ -250,7 +250,7 @@ QString ProfileDialog::validate(const ConnectionProfile &profile) const
         return problem;
     if (profile.authKind == AuthKind::UserPassword && profile.user.isEmpty())
         return tr("User and password authentication needs a user name.");
-    if (profile.authKind == AuthKind::NkeySeedFile && profile.nkeySeedFile.isEmpty())
+    if (profile.authKind == AuthKind::NkeySeedFile && profile.nkeyFile.isEmpty())
         return tr("Choose the NKEY seed file.");
     if (profile.authKind == AuthKind::CredsFile && profile.credsFile.isEmpty())
         return tr("Choose the credentials (.creds) file.");
@@ -341,7 +341,7 @@ int ProfileDialog::importContexts()
             profile.credsFile = context.creds;
         } else if (!context.nkey.isEmpty()) {
             profile.authKind = AuthKind::NkeySeedFile;
-            profile.nkeySeedFile = context.nkey;
+            profile.nkeyFile = context.nkey;
         } else if (!context.token.isEmpty()) {
             profile.authKind = AuthKind::Token;
             secret = context.token;

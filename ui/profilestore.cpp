@@ -22,7 +22,7 @@ void ProfileStore::load()
         p.servers = settings.value(u"servers"_s).toString();
         p.authKind = ConnectionProfile::AuthKind(settings.value(u"authKind"_s, 0).toInt());
         p.user = settings.value(u"user"_s).toString();
-        p.nkeySeedFile = settings.value(u"nkeyFile"_s).toString();
+        p.nkeyFile = settings.value(u"nkeyFile"_s).toString();
         p.credsFile = settings.value(u"credsFile"_s).toString();
         p.tlsCaFile = settings.value(u"tlsCaFile"_s).toString();
         p.tlsCertFile = settings.value(u"tlsCertFile"_s).toString();
@@ -49,7 +49,7 @@ void ProfileStore::write()
         settings.setValue(u"servers"_s, p.servers);
         settings.setValue(u"authKind"_s, int(p.authKind));
         settings.setValue(u"user"_s, p.user);
-        settings.setValue(u"nkeyFile"_s, p.nkeySeedFile); // the path only; a pasted seed goes to the keychain
+        settings.setValue(u"nkeyFile"_s, p.nkeyFile); // a path; a pasted seed goes to the keychain
         settings.setValue(u"credsFile"_s, p.credsFile);
         settings.setValue(u"tlsCaFile"_s, p.tlsCaFile);
         settings.setValue(u"tlsCertFile"_s, p.tlsCertFile);

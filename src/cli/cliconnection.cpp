@@ -111,7 +111,7 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
     override(&m_options.password, u"password"_s, "NATS_PASSWORD");
     override(&m_options.token, u"token"_s, "NATS_TOKEN");
     override(&m_options.credentialsFile, u"creds"_s, "NATS_CREDS");
-    override(&m_options.nkeySeedFile, u"nkey"_s, "NATS_NKEY");
+    override(&m_options.nkeyFile, u"nkey"_s, "NATS_NKEY");
     override(&m_options.tlsCertFile, u"tlscert"_s, "NATS_CERT");
     override(&m_options.tlsKeyFile, u"tlskey"_s, "NATS_KEY");
     override(&m_options.tlsCaFile, u"tlsca"_s, "NATS_CA");

@@ -120,7 +120,7 @@ NatsConnectOptions NatsCliContext::toConnectOptions() const
     options.password = password;
     options.token = token;
     options.credentialsFile = expandPath(creds);
-    options.nkeySeedFile = expandPath(nkey);
+    options.nkeyFile = expandPath(nkey);
     options.userJwt = userJwt.toUtf8();
     options.userSeed = userSeed.toUtf8();
     options.tlsCertFile = expandPath(cert);

@@ -33,7 +33,7 @@ struct NatsConnectOptions
     QString password;
     QString token;
     QByteArray nkeySeed;          // "SU..." seed string
-    QString nkeySeedFile;         // or a file holding it
+    QString nkeyFile;         // or a file holding it
     QString credentialsFile;      // ".creds": user JWT + seed
     QByteArray userJwt;           // or the JWT and seed given directly
     QByteArray userSeed;

@@ -98,8 +98,8 @@ bool loadIdentity(const NatsConnectOptions &options, Identity *identity, NatsErr
         creds.clear();
     } else if (identity->jwt.isEmpty()) {
         identity->seed = options.nkeySeed;
-        if (!options.nkeySeedFile.isEmpty())
-            return readSeedFile(options.nkeySeedFile, identity, error);
+        if (!options.nkeyFile.isEmpty())
+            return readSeedFile(options.nkeyFile, identity, error);
     }
     return true;
 }

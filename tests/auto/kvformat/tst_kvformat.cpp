@@ -283,7 +283,7 @@ void tst_KvFormat::cliContext()
     QCOMPARE(options.servers.first().port(), 4443);
     QCOMPARE(options.user, u"u"_s);
     QCOMPARE(options.credentialsFile, QDir::homePath() + u"/prod.creds"_s);
-    QCOMPARE(options.nkeySeedFile, u"/keys/u.nk"_s);
+    QCOMPARE(options.nkeyFile, u"/keys/u.nk"_s);
     QVERIFY(options.tlsRequired);
 
     QVERIFY(!NatsCliContext::load(u"missing"_s, &context, &error));

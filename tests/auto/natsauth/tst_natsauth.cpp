@@ -339,8 +339,8 @@ void tst_NatsAuth::nkey()
     if (fileLayout.isEmpty()) {
         options.nkeySeed = key.seed();
     } else {
-        options.nkeySeedFile = file(u"user.nk"_s);
-        QVERIFY(writeFile(options.nkeySeedFile, fileLayout.arg(QString::fromLatin1(key.seed())).toUtf8()));
+        options.nkeyFile = file(u"user.nk"_s);
+        QVERIFY(writeFile(options.nkeyFile, fileLayout.arg(QString::fromLatin1(key.seed())).toUtf8()));
     }
     Attempt attempt(options);
     QVERIFY(attempt.settle());
@@ -479,7 +479,7 @@ void tst_NatsAuth::credentialsErrors()
 
     NatsConnectOptions options = optionsFor(option == "nkey"_L1 ? m_nkey.url() : m_jwt.url());
     if (option == "nkey"_L1)
-        options.nkeySeedFile = path;
+        options.nkeyFile = path;
     else
         options.credentialsFile = path;
     Attempt attempt(options);

@@ -89,7 +89,7 @@ private Q_SLOTS:
     void userPasswordAndToken();
 
     void nkeySeed();
-    void nkeySeedFile();
+    void nkeyFile();
     void nkeySeedFileErrorsNameTheFile_data();
     void nkeySeedFileErrorsNameTheFile();
     void invalidSeed();
@@ -227,12 +227,12 @@ void tst_NatsConnectRequest::nkeySeed()
     QVERIFY(!verifySignature(connect, key.publicKey(), "another nonce"_ba));
 }
 
-void tst_NatsConnectRequest::nkeySeedFile()
+void tst_NatsConnectRequest::nkeyFile()
 {
     const NatsNKey key = NatsNKey::create(NatsNKey::Type::User);
     NatsConnectOptions options;
     // nsc writes comments around the seed.
-    options.nkeySeedFile = writeFile(u"user.nk"_s, "# the user's seed\n\n  "_ba + key.seed() + "  \n# end\n"_ba);
+    options.nkeyFile = writeFile(u"user.nk"_s, "# the user's seed\n\n  "_ba + key.seed() + "  \n# end\n"_ba);
 
     const QJsonObject connect = build(options);
     QCOMPARE(connect.value("nkey"_L1).toString().toLatin1(), key.publicKey());
@@ -257,10 +257,10 @@ void tst_NatsConnectRequest::nkeySeedFileErrorsNameTheFile()
     QFETCH(QString, expected);
 
     NatsConnectOptions options;
-    options.nkeySeedFile = content.isNull() ? m_dir->filePath(fileName) : writeFile(fileName, content);
+    options.nkeyFile = content.isNull() ? m_dir->filePath(fileName) : writeFile(fileName, content);
     const NatsError error = buildError(options);
     QCOMPARE(error.code(), NatsError::CredentialsError);
-    QVERIFY2(error.message().contains(options.nkeySeedFile), qPrintable(error.message()));
+    QVERIFY2(error.message().contains(options.nkeyFile), qPrintable(error.message()));
     QVERIFY2(error.message().contains(expected), qPrintable(error.message()));
 }
 
