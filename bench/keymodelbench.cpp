@@ -43,7 +43,8 @@ int main(int argc, char *argv[])
     const QCommandLineOption keysOption(u"keys"_s, u"keys to load"_s, u"n"_s, u"100000"_s);
     const QCommandLineOption batchOption(u"batch"_s, u"entries per model update"_s, u"n"_s, u"2000"_s);
     const QCommandLineOption treeOption(u"tree"_s, u"also build the tree view's model"_s);
-    const QCommandLineOption liveSortOption(u"live-sort"_s, u"keep the proxy sorted during the load (the panel sorts once at the end)"_s);
+    const QCommandLineOption liveSortOption(
+        u"live-sort"_s, u"keep the proxy sorted during the load (the panel sorts once at the end)"_s);
     parser.addOptions({keysOption, batchOption, treeOption, liveSortOption});
     parser.process(app);
     const int keys = parser.value(keysOption).toInt();

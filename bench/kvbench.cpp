@@ -48,10 +48,10 @@ qint64 peakMemoryKiB()
 
 struct Settings
 {
-    qint64 count = 20000;   // puts and gets
-    qint64 keys = 100000;   // list and watch cases
-    qsizetype size = 128;   // value bytes
-    int window = 256;       // requests in flight when pipelined
+    qint64 count = 20000; // puts and gets
+    qint64 keys = 100000; // list and watch cases
+    qsizetype size = 128; // value bytes
+    int window = 256;     // requests in flight when pipelined
 };
 
 class KvBench
@@ -73,10 +73,12 @@ public:
     {
         KvBucket *bucket = makeBucket(u"BENCH_PUT"_s);
         measure(u"put (sequential)"_s, m_settings.count, [&] { putMany(bucket, u"seq"_s, m_settings.count, 1); });
-        measure(u"put (pipelined)"_s, m_settings.count, [&] { putMany(bucket, u"pipe"_s, m_settings.count, m_settings.window); });
+        measure(u"put (pipelined)"_s, m_settings.count,
+                [&] { putMany(bucket, u"pipe"_s, m_settings.count, m_settings.window); });
         KvBucket *readBucket = m_readerKv->bucket(u"BENCH_PUT"_s, m_reader.get());
         measure(u"get (sequential)"_s, m_settings.count, [&] { getMany(readBucket, m_settings.count, 1); });
-        measure(u"get (pipelined)"_s, m_settings.count, [&] { getMany(readBucket, m_settings.count, m_settings.window); });
+        measure(u"get (pipelined)"_s, m_settings.count,
+                [&] { getMany(readBucket, m_settings.count, m_settings.window); });
 
         KvBucket *big = makeBucket(u"BENCH_BIG"_s);
         putMany(big, u"key"_s, m_settings.keys, m_settings.window); // fill, not timed
@@ -120,19 +122,22 @@ private:
 
     void getMany(KvBucket *bucket, qint64 count, int window)
     {
-        pipeline(count, window, [&](qint64 i) { return bucket->get(u"pipe."_s + QString::number(i % m_settings.count)); });
+        pipeline(count, window,
+                 [&](qint64 i) { return bucket->get(u"pipe."_s + QString::number(i % m_settings.count)); });
     }
 
     void listKeys(KvBucket *bucket)
     {
         KvKeyLister *lister = bucket->listKeys();
         qint64 received = 0;
-        QObject::connect(lister, &KvKeyLister::keysReceived, lister, [&](const QStringList &keys) { received += keys.size(); });
+        QObject::connect(lister, &KvKeyLister::keysReceived, lister,
+                         [&](const QStringList &keys) { received += keys.size(); });
         QEventLoop loop;
         QObject::connect(lister, &KvKeyLister::finished, &loop, &QEventLoop::quit);
         loop.exec();
         if (lister->error() != NatsError::NoError || received != m_settings.keys)
-            Bench::fail(u"listing gave %1 of %2 keys: %3"_s.arg(received).arg(m_settings.keys).arg(lister->errorString()));
+            Bench::fail(
+                u"listing gave %1 of %2 keys: %3"_s.arg(received).arg(m_settings.keys).arg(lister->errorString()));
         lister->deleteLater();
     }
 
@@ -146,7 +151,9 @@ private:
         QObject::connect(watcher, &KvWatcher::errorOccurred, &loop, &QEventLoop::quit);
         loop.exec();
         if (watcher->error() != NatsError::NoError || received != m_settings.keys)
-            Bench::fail(u"watch delivered %1 of %2 initial values: %3"_s.arg(received).arg(m_settings.keys).arg(watcher->errorString()));
+            Bench::fail(u"watch delivered %1 of %2 initial values: %3"_s.arg(received)
+                            .arg(m_settings.keys)
+                            .arg(watcher->errorString()));
         watcher->stop();
         watcher->deleteLater();
     }
@@ -174,11 +181,14 @@ private:
             if (++received == m_settings.count)
                 allIn.quit();
         });
-        measure(u"watch live updates"_s, m_settings.count, [&] {
-            putMany(target, u"live"_s, m_settings.count, m_settings.window);
-            if (received < m_settings.count)
-                allIn.exec();
-        }, [&] { return u"lost=%1 out-of-order=%2"_s.arg(m_settings.count - received).arg(outOfOrder); });
+        measure(
+            u"watch live updates"_s, m_settings.count,
+            [&] {
+                putMany(target, u"live"_s, m_settings.count, m_settings.window);
+                if (received < m_settings.count)
+                    allIn.exec();
+            },
+            [&] { return u"lost=%1 out-of-order=%2"_s.arg(m_settings.count - received).arg(outOfOrder); });
         watcher->deleteLater();
     }
 
@@ -218,11 +228,15 @@ int main(int argc, char *argv[])
     QCommandLineParser parser;
     parser.setApplicationDescription(u"Key/Value throughput and memory of kvdesk's client library."_s);
     parser.addHelpOption();
-    const QCommandLineOption countOption(u"count"_s, u"Puts, gets and live watch updates per case (default 20000)."_s, u"N"_s, u"20000"_s);
-    const QCommandLineOption keysOption(u"keys"_s, u"Keys in the list and initial-watch cases (default 100000)."_s, u"N"_s, u"100000"_s);
+    const QCommandLineOption countOption(u"count"_s, u"Puts, gets and live watch updates per case (default 20000)."_s,
+                                         u"N"_s, u"20000"_s);
+    const QCommandLineOption keysOption(u"keys"_s, u"Keys in the list and initial-watch cases (default 100000)."_s,
+                                        u"N"_s, u"100000"_s);
     const QCommandLineOption sizeOption(u"size"_s, u"Value size in bytes (default 128)."_s, u"BYTES"_s, u"128"_s);
-    const QCommandLineOption windowOption(u"window"_s, u"Requests in flight when pipelined (default 256)."_s, u"N"_s, u"256"_s);
-    const QCommandLineOption serverOption(u"server"_s, u"Use this server (with JetStream) instead of starting one."_s, u"URL"_s);
+    const QCommandLineOption windowOption(u"window"_s, u"Requests in flight when pipelined (default 256)."_s, u"N"_s,
+                                          u"256"_s);
+    const QCommandLineOption serverOption(u"server"_s, u"Use this server (with JetStream) instead of starting one."_s,
+                                          u"URL"_s);
     parser.addOptions({countOption, keysOption, sizeOption, windowOption, serverOption});
     parser.process(app);
 

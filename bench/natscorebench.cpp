@@ -78,11 +78,12 @@ void benchRequests(NatsConnection *requester, qsizetype size, qint64 count, int 
     qint64 failed = 0;
     QElapsedTimer clock;
     clock.start();
-    Bench::pipeline(count, inFlight, [&](qint64) { return requester->request("bench.echo", payload, 10000); },
-                    [&](NatsReply *reply) {
-                        if (reply->error() != NatsError::NoError || reply->message().data().size() != size)
-                            ++failed;
-                    });
+    Bench::pipeline(
+        count, inFlight, [&](qint64) { return requester->request("bench.echo", payload, 10000); },
+        [&](NatsReply *reply) {
+            if (reply->error() != NatsError::NoError || reply->message().data().size() != size)
+                ++failed;
+        });
     const qint64 nsecs = clock.nsecsElapsed();
     if (failed > 0)
         Bench::fail(u"%1 of %2 requests failed"_s.arg(failed).arg(count));
@@ -104,8 +105,7 @@ int main(int argc, char *argv[])
     parser.setApplicationDescription(u"Publish and request/reply throughput of the kvdesk NATS client."_s);
     parser.addHelpOption();
     const QCommandLineOption serverOption(u"server"_s, u"Use this server instead of starting nats-server."_s, u"url"_s);
-    const QCommandLineOption smallOption(u"small-count"_s, u"Messages in the 16 B publish run."_s, u"n"_s,
-                                         u"500000"_s);
+    const QCommandLineOption smallOption(u"small-count"_s, u"Messages in the 16 B publish run."_s, u"n"_s, u"500000"_s);
     const QCommandLineOption largeOption(u"large-count"_s, u"Messages in the 1 KiB publish run."_s, u"n"_s,
                                          u"100000"_s);
     const QCommandLineOption sequentialOption(u"sequential-count"_s, u"Sequential requests."_s, u"n"_s, u"10000"_s);

@@ -101,8 +101,8 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
     layout->addWidget(m_errorLabel);
     layout->addWidget(m_buttons);
 
-    for (QLineEdit *edit : {m_name, m_description, m_ttl, m_maxBytes, m_maxValueSize, m_placementCluster, m_placementTags,
-                            m_republishSource, m_republishDestination, m_mirror, m_sources})
+    for (QLineEdit *edit : {m_name, m_description, m_ttl, m_maxBytes, m_maxValueSize, m_placementCluster,
+                            m_placementTags, m_republishSource, m_republishDestination, m_mirror, m_sources})
         connect(edit, &QLineEdit::textChanged, this, &BucketDialog::validate);
     connect(m_history, &QSpinBox::valueChanged, this, &BucketDialog::validate);
     connect(m_replicas, &QSpinBox::valueChanged, this, &BucketDialog::validate);
@@ -157,7 +157,8 @@ bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
         }
         return true;
     };
-    if (!readSize(m_maxBytes, &c.maxBytes, tr("Max bucket size")) || !readSize(m_maxValueSize, &c.maxValueSize, tr("Max value size")))
+    if (!readSize(m_maxBytes, &c.maxBytes, tr("Max bucket size"))
+        || !readSize(m_maxValueSize, &c.maxValueSize, tr("Max value size")))
         return false;
     c.placement.cluster = m_placementCluster->text().trimmed();
     c.placement.tags.clear();
@@ -172,7 +173,8 @@ bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
     for (const QString &name : m_sources->text().split(u',', Qt::SkipEmptyParts)) {
         JsStreamSource source;
         source.name = name.trimmed();
-        const QString nameProblem = KvNames::validateBucketName(source.name.startsWith("KV_"_L1) ? source.name.mid(3) : source.name);
+        const QString nameProblem = KvNames::validateBucketName(source.name.startsWith("KV_"_L1) ? source.name.mid(3)
+                                                                                                 : source.name);
         if (!nameProblem.isEmpty()) {
             *error = tr("Sources: %1").arg(nameProblem);
             return false;

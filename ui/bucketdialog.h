@@ -19,7 +19,10 @@ class BucketDialog final : public QDialog
     Q_OBJECT
 
 public:
-    enum class Mode { Create, Edit };
+    enum class Mode {
+        Create,
+        Edit
+    };
 
     explicit BucketDialog(Mode mode, QWidget *parent = nullptr);
 

@@ -56,8 +56,9 @@ BucketPanel::BucketPanel(QWidget *parent)
     // The panel is narrow: name, size and values by default; the header's menu shows the rest.
     HeaderColumnsMenu::install(m_view->header(), u"columns/buckets"_s,
                                {BucketListModel::DescriptionColumn, BucketListModel::CreatedColumn,
-                                BucketListModel::LastUpdateColumn, BucketListModel::HistoryColumn, BucketListModel::TtlColumn,
-                                BucketListModel::StorageColumn, BucketListModel::ReplicasColumn});
+                                BucketListModel::LastUpdateColumn, BucketListModel::HistoryColumn,
+                                BucketListModel::TtlColumn, BucketListModel::StorageColumn,
+                                BucketListModel::ReplicasColumn});
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
 
     m_newAction = new QAction(tr("&New Bucket…"), this);
@@ -272,7 +273,8 @@ void BucketPanel::compactBucket()
     const auto answer = QMessageBox::question(
         this, tr("Compact Bucket"),
         tr("Remove the delete and purge markers older than 30 minutes from bucket \"%1\", with the history "
-           "behind them?").arg(bucket));
+           "behind them?")
+            .arg(bucket));
     if (answer != QMessageBox::Yes)
         return;
     KvBucket *handle = m_session->kv()->bucket(bucket);

@@ -17,14 +17,18 @@ ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 
     setObjectName(u"conflictDialog"_s);
     setWindowTitle(tr("Key Changed by Someone Else"));
     const QString what = theirs.isDeleted()
-        ? tr("deleted it (%1) at revision %2, %3").arg(KvEntry::operationName(theirs.operation)).arg(theirs.revision).arg(HumanFormat::localTime(theirs.created))
+        ? tr("deleted it (%1) at revision %2, %3")
+              .arg(KvEntry::operationName(theirs.operation))
+              .arg(theirs.revision)
+              .arg(HumanFormat::localTime(theirs.created))
         : tr("saved revision %1 at %2").arg(theirs.revision).arg(HumanFormat::localTime(theirs.created));
-    auto *intro = new QLabel(tr("Your changes to <b>%1</b> were not saved: you opened revision %2, and since then someone "
-                                "else %3. Nothing has been overwritten.")
-                                 .arg(key.toHtmlEscaped())
-                                 .arg(baseRevision)
-                                 .arg(what),
-                             this);
+    auto *intro = new QLabel(
+        tr("Your changes to <b>%1</b> were not saved: you opened revision %2, and since then someone "
+           "else %3. Nothing has been overwritten.")
+            .arg(key.toHtmlEscaped())
+            .arg(baseRevision)
+            .arg(what),
+        this);
     intro->setWordWrap(true);
 
     auto *diff = new DiffView(this);

@@ -13,7 +13,11 @@ class ConflictDialog final : public QDialog
     Q_OBJECT
 
 public:
-    enum class Choice { KeepEditing, Overwrite, TakeTheirs };
+    enum class Choice {
+        KeepEditing,
+        Overwrite,
+        TakeTheirs
+    };
 
     ConflictDialog(const QString &key, const QString &mine, quint64 baseRevision, const KvEntry &theirs,
                    const QString &theirsText, QWidget *parent = nullptr);

@@ -15,10 +15,14 @@ bool ConnectionProfile::needsSecret() const
 QString ConnectionProfile::secretLabel() const
 {
     switch (authKind) {
-    case AuthKind::UserPassword: return QCoreApplication::translate("ConnectionProfile", "Password");
-    case AuthKind::Token: return QCoreApplication::translate("ConnectionProfile", "Token");
-    case AuthKind::NkeySeed: return QCoreApplication::translate("ConnectionProfile", "NKEY seed");
-    default: return {};
+    case AuthKind::UserPassword:
+        return QCoreApplication::translate("ConnectionProfile", "Password");
+    case AuthKind::Token:
+        return QCoreApplication::translate("ConnectionProfile", "Token");
+    case AuthKind::NkeySeed:
+        return QCoreApplication::translate("ConnectionProfile", "NKEY seed");
+    default:
+        return {};
     }
 }
 
@@ -26,12 +30,18 @@ QString ConnectionProfile::authKindName(AuthKind kind)
 {
     const auto tr = [](const char *text) { return QCoreApplication::translate("ConnectionProfile", text); };
     switch (kind) {
-    case AuthKind::None: return tr("None");
-    case AuthKind::UserPassword: return tr("User and password");
-    case AuthKind::Token: return tr("Token");
-    case AuthKind::NkeySeed: return tr("NKEY seed");
-    case AuthKind::NkeySeedFile: return tr("NKEY seed file");
-    case AuthKind::CredsFile: return tr("Credentials file (.creds)");
+    case AuthKind::None:
+        return tr("None");
+    case AuthKind::UserPassword:
+        return tr("User and password");
+    case AuthKind::Token:
+        return tr("Token");
+    case AuthKind::NkeySeed:
+        return tr("NKEY seed");
+    case AuthKind::NkeySeedFile:
+        return tr("NKEY seed file");
+    case AuthKind::CredsFile:
+        return tr("Credentials file (.creds)");
     }
     return {};
 }
@@ -46,15 +56,24 @@ NatsConnectOptions ConnectionProfile::toConnectOptions(const QString &secret) co
     // across the world should not read as "server down".
     options.connectTimeoutMs = 5000;
     switch (authKind) {
-    case AuthKind::None: break;
+    case AuthKind::None:
+        break;
     case AuthKind::UserPassword:
         options.user = user;
         options.password = secret;
         break;
-    case AuthKind::Token: options.token = secret; break;
-    case AuthKind::NkeySeed: options.nkeySeed = secret.toUtf8(); break;
-    case AuthKind::NkeySeedFile: options.nkeyFile = nkeyFile; break;
-    case AuthKind::CredsFile: options.credentialsFile = credsFile; break;
+    case AuthKind::Token:
+        options.token = secret;
+        break;
+    case AuthKind::NkeySeed:
+        options.nkeySeed = secret.toUtf8();
+        break;
+    case AuthKind::NkeySeedFile:
+        options.nkeyFile = nkeyFile;
+        break;
+    case AuthKind::CredsFile:
+        options.credentialsFile = credsFile;
+        break;
     }
     options.tlsCaFile = tlsCaFile;
     options.tlsCertFile = tlsCertFile;

@@ -10,22 +10,29 @@ struct NatsConnectOptions;
 // handed in separately when connecting.
 struct ConnectionProfile
 {
-    enum class AuthKind { None, UserPassword, Token, NkeySeed, NkeySeedFile, CredsFile };
+    enum class AuthKind {
+        None,
+        UserPassword,
+        Token,
+        NkeySeed,
+        NkeySeedFile,
+        CredsFile
+    };
 
-    QString id;              // stable key for settings and keychain entries
+    QString id; // stable key for settings and keychain entries
     QString name;
     QString servers = QStringLiteral("nats://127.0.0.1:4222");
     AuthKind authKind = AuthKind::None;
-    QString user;            // UserPassword
-    QString nkeyFile;        // NkeySeedFile: the path of a file holding the seed
-    QString credsFile;       // CredsFile
+    QString user;      // UserPassword
+    QString nkeyFile;  // NkeySeedFile: the path of a file holding the seed
+    QString credsFile; // CredsFile
     QString tlsCaFile;
     QString tlsCertFile;
     QString tlsKeyFile;
     QString jetStreamDomain;
-    QColor color;            // tints the connection bar (e.g. red for production)
+    QColor color; // tints the connection bar (e.g. red for production)
     bool readOnly = false;
-    bool local = false;      // the app-owned local nats-server
+    bool local = false; // the app-owned local nats-server
 
     // Whether the auth kind needs a secret from the keychain (password, token, seed).
     bool needsSecret() const;

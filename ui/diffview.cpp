@@ -79,8 +79,10 @@ DiffView::DiffView(QWidget *parent)
     m_stack->addWidget(m_unified);
 
     // The two sides scroll together.
-    connect(m_left->verticalScrollBar(), &QScrollBar::valueChanged, m_right->verticalScrollBar(), &QScrollBar::setValue);
-    connect(m_right->verticalScrollBar(), &QScrollBar::valueChanged, m_left->verticalScrollBar(), &QScrollBar::setValue);
+    connect(m_left->verticalScrollBar(), &QScrollBar::valueChanged, m_right->verticalScrollBar(),
+            &QScrollBar::setValue);
+    connect(m_right->verticalScrollBar(), &QScrollBar::valueChanged, m_left->verticalScrollBar(),
+            &QScrollBar::setValue);
 
     m_unifiedButton->setText(tr("Unified"));
     m_unifiedButton->setObjectName(u"unifiedToggle"_s);
@@ -133,7 +135,8 @@ void DiffView::setTexts(const QString &leftTitle, const QString &left, const QSt
             continue;
         QTextEdit::ExtraSelection selection;
         selection.cursor = QTextCursor(m_unified->document()->findBlockByNumber(int(i)));
-        selection.format.setBackground(lines[i].op == LineDiff::Op::Removed ? removedColor(palette()) : addedColor(palette()));
+        selection.format.setBackground(lines[i].op == LineDiff::Op::Removed ? removedColor(palette())
+                                                                            : addedColor(palette()));
         selection.format.setProperty(QTextFormat::FullWidthSelection, true);
         selections.append(selection);
     }

@@ -1,7 +1,7 @@
 #include "historypanel.h"
 
-#include "diffview.h"
 #include "difftext.h"
+#include "diffview.h"
 #include "errorlabel.h"
 #include "historymodel.h"
 #include "humanformat.h"
@@ -54,9 +54,8 @@ HistoryPanel::HistoryPanel(QWidget *parent)
     connect(m_model, &HistoryModel::loaded, this, &HistoryPanel::onLoaded);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &HistoryPanel::onRevisionAdded);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &HistoryPanel::updateHeader);
-    connect(m_model, &HistoryModel::errorOccurred, this, [this](const QString &text) {
-        m_status->setMessage(tr("The history could not be read: %1").arg(text));
-    });
+    connect(m_model, &HistoryModel::errorOccurred, this,
+            [this](const QString &text) { m_status->setMessage(tr("The history could not be read: %1").arg(text)); });
 
     m_compareAction = new QAction(tr("Compare with &Previous"), this);
     m_compareAction->setToolTip(tr("The selected revision against the one before it"));
@@ -231,10 +230,11 @@ void HistoryPanel::onLoaded()
     if (m_pendingRevision > 0 && m_model->rowOfRevision(m_pendingRevision) >= 0) {
         selectRevision(m_pendingRevision);
     } else if (m_pendingRevision > 0) {
-        m_status->setMessage(tr("Revision %1 of %2 is no longer on the server; the bucket keeps %n revision(s) per key.",
-                                nullptr, m_model->historyLimit())
-                                 .arg(m_pendingRevision)
-                                 .arg(m_key));
+        m_status->setMessage(
+            tr("Revision %1 of %2 is no longer on the server; the bucket keeps %n revision(s) per key.", nullptr,
+               m_model->historyLimit())
+                .arg(m_pendingRevision)
+                .arg(m_key));
         m_pendingRevision = 0;
         if (m_model->rowCount() > 0)
             selectRevision(m_model->latestRevision());
@@ -284,8 +284,10 @@ void HistoryPanel::onSelectionChanged()
         // Older on the left, newer on the right, as a change reads.
         const KvEntry newer = m_model->entryAt(m_model->rowOfRevision(revisions[0]));
         const KvEntry older = m_model->entryAt(m_model->rowOfRevision(revisions[1]));
-        showDiff(tr("%1 · %2").arg(HumanFormat::revision(older.revision), HumanFormat::localTime(older.created)), older.value,
-                 tr("%1 · %2").arg(HumanFormat::revision(newer.revision), HumanFormat::localTime(newer.created)), newer.value);
+        showDiff(tr("%1 · %2").arg(HumanFormat::revision(older.revision), HumanFormat::localTime(older.created)),
+                 older.value,
+                 tr("%1 · %2").arg(HumanFormat::revision(newer.revision), HumanFormat::localTime(newer.created)),
+                 newer.value);
     }
     updateActions();
 }
@@ -294,10 +296,12 @@ void HistoryPanel::showRevision(const KvEntry &entry)
 {
     m_shown = entry;
     m_pages->setCurrentIndex(0);
-    QString meta = tr("%1 · %2 · %3").arg(HumanFormat::revision(entry.revision), KvEntry::operationName(entry.operation),
-                                          HumanFormat::localTime(entry.created));
+    QString meta = tr("%1 · %2 · %3")
+                       .arg(HumanFormat::revision(entry.revision), KvEntry::operationName(entry.operation),
+                            HumanFormat::localTime(entry.created));
     if (entry.isDeleted())
-        meta = tr("%1 — the key was %2 here: no value").arg(meta, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"));
+        meta = tr("%1 — the key was %2 here: no value")
+                   .arg(meta, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"));
     else
         meta = tr("%1 · %2").arg(meta, HumanFormat::size(entry.value.size()));
     if (entry.revision == m_model->latestRevision())
@@ -331,7 +335,8 @@ void HistoryPanel::showDiff(const QString &leftTitle, const QByteArray &leftValu
     // Said where it shows: a normalised JSON diff reads numbers and key order the way the parser does.
     const bool json = ValueFormat::detect(leftValue) == View::Json && ValueFormat::detect(rightValue) == View::Json;
     const QString note = json ? tr(" · JSON, keys sorted") : QString();
-    m_diff->setTexts(leftTitle + note, DiffText::forValue(leftValue), rightTitle + note, DiffText::forValue(rightValue));
+    m_diff->setTexts(leftTitle + note, DiffText::forValue(leftValue), rightTitle + note,
+                     DiffText::forValue(rightValue));
     m_pages->setCurrentWidget(m_diff);
 }
 
@@ -357,7 +362,8 @@ void HistoryPanel::compareWithPrevious()
     if (row < 0 || row + 1 >= m_model->rowCount())
         return;
     const KvEntry previous = m_model->entryAt(row + 1);
-    showDiff(HumanFormat::revision(previous.revision), previous.value, HumanFormat::revision(entry.revision), entry.value);
+    showDiff(HumanFormat::revision(previous.revision), previous.value, HumanFormat::revision(entry.revision),
+             entry.value);
 }
 
 void HistoryPanel::compareWithEditor()
@@ -402,10 +408,10 @@ void HistoryPanel::revertTo(quint64 revision, quint64 expectedLatest)
         m_busy = false;
         updateActions();
         if (reply->error() == NatsError::WrongRevision) {
-            m_status->setMessage(tr("Not reverted: someone changed \"%1\" after %2 (it is now at %3). Nothing was "
-                                    "written; look at the newer revision and revert again if you still want to.")
-                                     .arg(key, HumanFormat::revision(expectedLatest),
-                                          HumanFormat::revision(reply->currentRevision())));
+            m_status->setMessage(
+                tr("Not reverted: someone changed \"%1\" after %2 (it is now at %3). Nothing was "
+                   "written; look at the newer revision and revert again if you still want to.")
+                    .arg(key, HumanFormat::revision(expectedLatest), HumanFormat::revision(reply->currentRevision())));
             return;
         }
         if (reply->error() != NatsError::NoError) {

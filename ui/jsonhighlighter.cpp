@@ -36,8 +36,9 @@ void JsonHighlighter::highlightBlock(const QString &text)
             i += length;
         } else if (c.isDigit() || c == u'-') {
             qsizetype end = i + 1;
-            while (end < text.size() && (text[end].isDigit() || text[end] == u'.' || text[end] == u'e'
-                                         || text[end] == u'E' || text[end] == u'+' || text[end] == u'-'))
+            while (end < text.size()
+                   && (text[end].isDigit() || text[end] == u'.' || text[end] == u'e' || text[end] == u'E'
+                       || text[end] == u'+' || text[end] == u'-'))
                 ++end;
             setFormat(int(i), int(end - i), m_number);
             i = end;

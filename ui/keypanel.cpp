@@ -58,9 +58,8 @@ KeyPanel::KeyPanel(QWidget *parent)
     m_listView->setRootIsDecorated(false);
     m_listView->sortByColumn(KeyListModel::KeyColumn, Qt::AscendingOrder);
     m_stack->addWidget(m_listView);
-    connect(m_listView->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &index) {
-        Q_EMIT keySelected(index.data(KeyListModel::KeyRole).toString());
-    });
+    connect(m_listView->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this](const QModelIndex &index) { Q_EMIT keySelected(index.data(KeyListModel::KeyRole).toString()); });
 
     m_filter->setObjectName(u"keyFilter"_s);
     m_filter->setPlaceholderText(tr("Filter: text, or a NATS wildcard such as orders.*.status or orders.>"));
@@ -153,9 +152,8 @@ KeyPanel::KeyPanel(QWidget *parent)
         m_error->setMessage(tr("Live updates interrupted (%1); resuming…").arg(reason));
     });
     connect(m_list, &KeyListModel::watchResumed, this, [this] { m_error->setMessage({}); });
-    connect(m_list, &KeyListModel::errorOccurred, this, [this](const QString &message) {
-        m_error->setMessage(tr("Keys could not be loaded: %1").arg(message));
-    });
+    connect(m_list, &KeyListModel::errorOccurred, this,
+            [this](const QString &message) { m_error->setMessage(tr("Keys could not be loaded: %1").arg(message)); });
     updateStatus();
 }
 
@@ -332,11 +330,13 @@ void KeyPanel::updateStatus()
     if (!m_bucket) {
         text = tr("No bucket selected");
     } else if (loading) {
-        text = tr("Loading keys… %1 of %2").arg(HumanFormat::count(qint64(loaded)), HumanFormat::count(qint64(m_list->expectedCount())));
+        text = tr("Loading keys… %1 of %2")
+                   .arg(HumanFormat::count(qint64(loaded)), HumanFormat::count(qint64(m_list->expectedCount())));
     } else {
         const int shown = m_listProxy->rowCount();
-        text = shown == int(loaded) ? tr("%1 keys").arg(HumanFormat::count(shown))
-                                    : tr("%1 of %2 keys shown").arg(HumanFormat::count(shown), HumanFormat::count(qint64(loaded)));
+        text = shown == int(loaded)
+            ? tr("%1 keys").arg(HumanFormat::count(shown))
+            : tr("%1 of %2 keys shown").arg(HumanFormat::count(shown), HumanFormat::count(qint64(loaded)));
         if (!m_serverFilters.isEmpty())
             text += tr(" matching %1").arg(m_serverFilters.join(u", "_s));
     }

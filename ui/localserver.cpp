@@ -134,7 +134,9 @@ void LocalServer::checkPortsFile()
     }
     if (++m_polls * kPollMs > kStartTimeoutMs) {
         m_pollTimer->stop();
-        fail(tr("nats-server did not start listening within %1 s. Its log: %2").arg(kStartTimeoutMs / 1000).arg(log().right(1500)));
+        fail(tr("nats-server did not start listening within %1 s. Its log: %2")
+                 .arg(kStartTimeoutMs / 1000)
+                 .arg(log().right(1500)));
     }
 }
 

@@ -19,11 +19,12 @@ int main(int argc, char *argv[])
     QApplication::setWindowIcon(QIcon(u":/icons/kvdesk.svg"_s));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QApplication::translate("main", "Browse and edit NATS JetStream Key/Value buckets."));
+    parser.setApplicationDescription(
+        QApplication::translate("main", "Browse and edit NATS JetStream Key/Value buckets."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption server(u"server"_s, QApplication::translate("main", "Connect to the NATS server(s) at <url>."),
-                                    u"url"_s);
+    const QCommandLineOption server(
+        u"server"_s, QApplication::translate("main", "Connect to the NATS server(s) at <url>."), u"url"_s);
     const QCommandLineOption bucket(u"bucket"_s, QApplication::translate("main", "Open bucket <name> once connected."),
                                     u"name"_s);
     const QCommandLineOption local(u"local"_s,
@@ -32,7 +33,8 @@ int main(int argc, char *argv[])
     parser.process(app);
 
     if (parser.isSet(server) && parser.isSet(local)) {
-        fputs(qPrintable(QApplication::translate("main", "kvdesk: --server and --local cannot be used together.\n")), stderr);
+        fputs(qPrintable(QApplication::translate("main", "kvdesk: --server and --local cannot be used together.\n")),
+              stderr);
         return 2;
     }
 

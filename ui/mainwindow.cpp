@@ -81,10 +81,12 @@ MainWindow::MainWindow(QWidget *parent)
     statusBar()->addPermanentWidget(m_statusLabel);
 
     connect(m_buckets, &BucketPanel::bucketSelected, this, &MainWindow::onBucketSelected);
-    connect(m_buckets, &BucketPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_buckets, &BucketPanel::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
-    connect(m_value, &ValuePanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_value, &ValuePanel::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
     connect(m_value, &ValuePanel::keyCreated, this, [this](const QString &key) {
         m_value->openKey(key);
         // The live list shows the new key in a moment; select it when it is there.
@@ -187,8 +189,8 @@ void MainWindow::buildMenus()
     quit->setShortcut(QKeySequence::Quit);
 
     QMenu *bucket = menuBar()->addMenu(tr("&Bucket"));
-    bucket->addActions({m_buckets->newAction(), m_buckets->editAction(), m_buckets->deleteAction(),
-                        m_buckets->compactAction()});
+    bucket->addActions(
+        {m_buckets->newAction(), m_buckets->editAction(), m_buckets->deleteAction(), m_buckets->compactAction()});
     bucket->addSeparator();
     bucket->addAction(m_buckets->refreshAction());
     bucket->addSeparator();
@@ -199,7 +201,8 @@ void MainWindow::buildMenus()
     key->addSeparator();
     key->addActions({m_value->deleteAction(), m_value->purgeAction()});
     key->addSeparator();
-    key->addActions({m_value->copyKeyAction(), m_value->copyValueAction(), m_keys->filterAction(), m_keys->reloadAction()});
+    key->addActions(
+        {m_value->copyKeyAction(), m_value->copyValueAction(), m_keys->filterAction(), m_keys->reloadAction()});
     key->addSeparator();
     key->addActions({m_historyAction, m_watchKeyAction});
 
@@ -273,8 +276,9 @@ void MainWindow::openProfile(const ConnectionProfile &profile)
             return;
         }
         bool ok = false;
-        const QString why = error.isEmpty() ? tr("No %1 is stored for \"%2\".").arg(profile.secretLabel().toLower(), profile.name)
-                                            : tr("The keychain could not be read (%1).").arg(error);
+        const QString why = error.isEmpty()
+            ? tr("No %1 is stored for \"%2\".").arg(profile.secretLabel().toLower(), profile.name)
+            : tr("The keychain could not be read (%1).").arg(error);
         const QString asked = QInputDialog::getText(this, tr("Connect to %1").arg(profile.name),
                                                     tr("%1\n%2 for %3:").arg(why, profile.secretLabel(), profile.name),
                                                     QLineEdit::Password, {}, &ok);
@@ -383,9 +387,10 @@ void MainWindow::showLocalServerLog()
     dialog.setWindowTitle(tr("Local nats-server Log"));
     auto *text = new QPlainTextEdit(&dialog);
     text->setReadOnly(true);
-    text->setPlainText(m_localServer->isRunning() || !m_localServer->log().isEmpty()
-                           ? m_localServer->log()
-                           : tr("The local server has not run yet. Its log will be in %1.").arg(m_localServer->logFile()));
+    text->setPlainText(
+        m_localServer->isRunning() || !m_localServer->log().isEmpty()
+            ? m_localServer->log()
+            : tr("The local server has not run yet. Its log will be in %1.").arg(m_localServer->logFile()));
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
     connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
     auto *layout = new QVBoxLayout(&dialog);
@@ -398,7 +403,8 @@ void MainWindow::showLocalServerLog()
 
 void MainWindow::showAbout()
 {
-    const QString server = m_session && m_session->isConnected() ? m_session->connection()->serverInfo().version : tr("not connected");
+    const QString server = m_session && m_session->isConnected() ? m_session->connection()->serverInfo().version
+                                                                 : tr("not connected");
     QMessageBox::about(this, tr("About kvdesk"),
                        tr("<h3>kvdesk %1</h3><p>A native desktop browser and editor for NATS JetStream Key/Value "
                           "buckets.</p><p>Qt %2 (built with %3)<br>nats-server: %4</p>")
@@ -468,9 +474,12 @@ void MainWindow::buildDocks()
         return m_value->editorValue(value);
     });
     // Whatever opens a key in the editor (a click, a new key, the feed) shows its history too.
-    connect(m_value, &ValuePanel::entryLoaded, m_history, [this](const KvEntry &entry) { m_history->setKey(entry.key); });
-    connect(m_history, &HistoryPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
-    connect(m_watches, &WatchPanel::message, this, [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_value, &ValuePanel::entryLoaded, m_history,
+            [this](const KvEntry &entry) { m_history->setKey(entry.key); });
+    connect(m_history, &HistoryPanel::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_watches, &WatchPanel::message, this,
+            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
     connect(m_watches, &WatchPanel::openRequested, this, &MainWindow::openFeedRevision);
     const auto updateBucketNames = [this] { m_watches->setBucketNames(bucketNames()); };
     connect(m_buckets->model(), &QAbstractItemModel::modelReset, this, updateBucketNames);
@@ -518,7 +527,8 @@ void MainWindow::showHistory()
 void MainWindow::watchCurrent(bool keyOnly)
 {
     if (!m_bucket || (keyOnly && m_value->key().isEmpty())) {
-        statusBar()->showMessage(keyOnly ? tr("Open a key to watch it") : tr("Select a bucket to watch it"), kMessageMs);
+        statusBar()->showMessage(keyOnly ? tr("Open a key to watch it") : tr("Select a bucket to watch it"),
+                                 kMessageMs);
         return;
     }
     m_watches->addWatch(m_bucket->name(), keyOnly ? QStringList{m_value->key()} : QStringList{});

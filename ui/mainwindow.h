@@ -33,8 +33,8 @@ class MainWindow final : public QMainWindow
 public:
     struct StartOptions
     {
-        QString server;   // --server URL: connect straight there
-        QString bucket;   // --bucket NAME: and open this bucket
+        QString server;     // --server URL: connect straight there
+        QString bucket;     // --bucket NAME: and open this bucket
         bool local = false; // --local: the app-owned local server
     };
 

@@ -136,11 +136,13 @@ ProfileDialog::ProfileDialog(ProfileStore *profiles, SecretStore *secrets, QWidg
     m_keychainStatus->setObjectName(u"keychainStatus"_s);
     m_keychainStatus->setWordWrap(true);
     const auto showKeychain = [this] {
-        m_keychainStatus->setText(!m_secrets->isProbed() ? tr("Checking the system keychain…")
-                                  : m_secrets->isAvailable()
-                                      ? tr("Passwords, tokens and seeds are kept in the system keychain, never in kvdesk's settings.")
-                                      : tr("No system keychain is available (%1). Secrets are not stored: kvdesk asks for them "
-                                           "when connecting.").arg(m_secrets->unavailableReason()));
+        m_keychainStatus->setText(
+            !m_secrets->isProbed() ? tr("Checking the system keychain…")
+                : m_secrets->isAvailable()
+                ? tr("Passwords, tokens and seeds are kept in the system keychain, never in kvdesk's settings.")
+                : tr("No system keychain is available (%1). Secrets are not stored: kvdesk asks for them "
+                     "when connecting.")
+                      .arg(m_secrets->unavailableReason()));
     };
     connect(secrets, &SecretStore::availabilityChanged, this, showKeychain);
     showKeychain();
@@ -287,7 +289,8 @@ void ProfileDialog::saveCurrent(bool thenConnect)
         if (ok)
             finish(tr("Saved; the secret is in the system keychain."));
         else
-            finish(tr("Saved without the secret: the keychain refused it (%1). kvdesk will ask for it when connecting.").arg(error));
+            finish(tr("Saved without the secret: the keychain refused it (%1). kvdesk will ask for it when connecting.")
+                       .arg(error));
     });
 }
 
@@ -307,7 +310,8 @@ void ProfileDialog::deleteCurrent()
     if (m_currentId.isEmpty())
         return;
     const ConnectionProfile profile = m_profiles->profile(m_currentId);
-    if (QMessageBox::question(this, tr("Delete Connection"), tr("Delete the connection \"%1\" and its stored secret?").arg(profile.name))
+    if (QMessageBox::question(this, tr("Delete Connection"),
+                              tr("Delete the connection \"%1\" and its stored secret?").arg(profile.name))
         != QMessageBox::Yes)
         return;
     m_secrets->remove(profile.id);

@@ -43,7 +43,8 @@ void RateChart::setCounts(const QList<int> &counts, int current)
     m_counts = counts;
     m_current = current;
     setToolTip(tr("%1 now, peak %2 in the last minute")
-                   .arg(rateText(current), rateText(counts.isEmpty() ? 0 : *std::max_element(counts.cbegin(), counts.cend()))));
+                   .arg(rateText(current),
+                        rateText(counts.isEmpty() ? 0 : *std::max_element(counts.cbegin(), counts.cend()))));
     update();
 }
 

@@ -53,7 +53,8 @@ void SecretStore::read(const QString &profileId, QObject *context, const ReadCal
     job->start();
 }
 
-void SecretStore::write(const QString &profileId, const QString &secret, QObject *context, const WriteCallback &callback)
+void SecretStore::write(const QString &profileId, const QString &secret, QObject *context,
+                        const WriteCallback &callback)
 {
     auto *job = new QKeychain::WritePasswordJob(serviceName());
     job->setKey(profileId);

@@ -18,7 +18,8 @@ class Session final : public QObject
     Q_OBJECT
 
 public:
-    Session(const ConnectionProfile &profile, const QString &secret, LocalServer *localServer, QObject *parent = nullptr);
+    Session(const ConnectionProfile &profile, const QString &secret, LocalServer *localServer,
+            QObject *parent = nullptr);
     ~Session() override;
 
     const ConnectionProfile &profile() const { return m_profile; }
@@ -35,8 +36,8 @@ public:
     void close();
 
 Q_SIGNALS:
-    void opened();               // first connect done
-    void statusChanged();        // anything in statusText() changed
+    void opened();        // first connect done
+    void statusChanged(); // anything in statusText() changed
     void failed(const QString &message);
     void reconnected();
 

@@ -48,10 +48,11 @@ TransferDialog::TransferDialog(Mode mode, KvBucket *bucket, const QStringList &s
     fileRow->addWidget(m_file, 1);
     fileRow->addWidget(browseButton);
 
-    auto *intro = new QLabel(exporting ? tr("One JSON object per line, as <tt>kvdesk-cli export</tt> writes: key, value "
-                                            "(text, or base64 for binary values), revision, operation, created.")
-                                       : tr("One JSON object per line, as <tt>kvdesk-cli export</tt> writes. Values are "
-                                            "written byte for byte."),
+    auto *intro = new QLabel(exporting
+                                 ? tr("One JSON object per line, as <tt>kvdesk-cli export</tt> writes: key, value "
+                                      "(text, or base64 for binary values), revision, operation, created.")
+                                 : tr("One JSON object per line, as <tt>kvdesk-cli export</tt> writes. Values are "
+                                      "written byte for byte."),
                              this);
     intro->setWordWrap(true);
     m_options = exporting ? buildExportOptions(int(selectedKeys.size())) : buildImportOptions();
@@ -158,10 +159,17 @@ void TransferDialog::setExistingKeys(KvImportJob::ExistingKeys existing)
     if (!m_overwrite)
         return;
     switch (existing) {
-    case KvImportJob::ExistingKeys::Overwrite: m_overwrite->setChecked(true); break;
-    case KvImportJob::ExistingKeys::Skip: m_skip->setChecked(true); break;
-    case KvImportJob::ExistingKeys::Stop: m_stop->setChecked(true); break;
-    case KvImportJob::ExistingKeys::Fail: break; // kvdesk-cli's --mode create: not a choice here
+    case KvImportJob::ExistingKeys::Overwrite:
+        m_overwrite->setChecked(true);
+        break;
+    case KvImportJob::ExistingKeys::Skip:
+        m_skip->setChecked(true);
+        break;
+    case KvImportJob::ExistingKeys::Stop:
+        m_stop->setChecked(true);
+        break;
+    case KvImportJob::ExistingKeys::Fail:
+        break; // kvdesk-cli's --mode create: not a choice here
     }
 }
 
@@ -177,9 +185,11 @@ KvImportJob::ExistingKeys TransferDialog::existingKeys() const
 void TransferDialog::browse()
 {
     const QString filter = tr("NDJSON (*.ndjson *.jsonl *.json);;All files (*)");
-    const QString suggested = m_file->text().isEmpty() && m_bucket ? u"%1.ndjson"_s.arg(m_bucket->name()) : m_file->text();
-    const QString path = m_mode == Mode::Export ? QFileDialog::getSaveFileName(this, windowTitle(), suggested, filter)
-                                                : QFileDialog::getOpenFileName(this, windowTitle(), m_file->text(), filter);
+    const QString suggested = m_file->text().isEmpty() && m_bucket ? u"%1.ndjson"_s.arg(m_bucket->name())
+                                                                   : m_file->text();
+    const QString path = m_mode == Mode::Export
+        ? QFileDialog::getSaveFileName(this, windowTitle(), suggested, filter)
+        : QFileDialog::getOpenFileName(this, windowTitle(), m_file->text(), filter);
     if (!path.isEmpty())
         m_file->setText(path);
 }
@@ -290,7 +300,7 @@ void TransferDialog::onExportFinished()
         m_message->setInfo(m_summary);
     } else {
         const QString why = exporter->state() == KvExportJob::State::Cancelled ? tr("cancelled; no file was written")
-                                                                                : exporter->errorString();
+                                                                               : exporter->errorString();
         m_summary = tr("Export not done: %1").arg(why.isEmpty() ? m_saveFile->errorString() : why);
         m_message->setMessage(m_summary);
     }
@@ -302,13 +312,20 @@ void TransferDialog::onImportFinished()
 {
     const KvImportJob *importer = m_importer;
     const QString counts = tr("%1 written, %2 skipped, %3 failed")
-                               .arg(HumanFormat::count(importer->writtenCount()), HumanFormat::count(importer->skippedCount()),
+                               .arg(HumanFormat::count(importer->writtenCount()),
+                                    HumanFormat::count(importer->skippedCount()),
                                     HumanFormat::count(importer->failedCount()));
     const bool ok = importer->state() == KvImportJob::State::Finished && importer->failedCount() == 0;
     switch (importer->state()) {
-    case KvImportJob::State::Finished: m_summary = tr("Imported: %1").arg(counts); break;
-    case KvImportJob::State::Cancelled: m_summary = tr("Import cancelled: %1 before it stopped").arg(counts); break;
-    default: m_summary = tr("Import stopped: %1. %2").arg(importer->errorString(), counts); break;
+    case KvImportJob::State::Finished:
+        m_summary = tr("Imported: %1").arg(counts);
+        break;
+    case KvImportJob::State::Cancelled:
+        m_summary = tr("Import cancelled: %1 before it stopped").arg(counts);
+        break;
+    default:
+        m_summary = tr("Import stopped: %1. %2").arg(importer->errorString(), counts);
+        break;
     }
     if (!importer->problems().isEmpty())
         m_summary += u"\n"_s + importer->problems().mid(0, 5).join(u'\n');

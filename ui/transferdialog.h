@@ -26,7 +26,10 @@ class TransferDialog final : public QDialog
     Q_OBJECT
 
 public:
-    enum class Mode { Export, Import };
+    enum class Mode {
+        Export,
+        Import
+    };
 
     TransferDialog(Mode mode, KvBucket *bucket, const QStringList &selectedKeys, QWidget *parent = nullptr);
     ~TransferDialog() override;

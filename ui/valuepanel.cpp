@@ -8,9 +8,9 @@
 #include "kvbucket.h"
 #include "newkeydialog.h"
 
+#include <QtGui/QAction>
 #include <QtGui/QClipboard>
 #include <QtGui/QGuiApplication>
-#include <QtGui/QAction>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QFrame>
 #include <QtWidgets/QHBoxLayout>
@@ -74,9 +74,8 @@ ValuePanel::ValuePanel(QWidget *parent)
     m_viewSelector->setAccessibleName(tr("Value view"));
     for (const View view : {View::Text, View::Json, View::Hex, View::Base64, View::Cbor})
         m_viewSelector->addItem(ValueFormat::viewName(view), int(view));
-    connect(m_viewSelector, &QComboBox::activated, this, [this](int index) {
-        setView(View(m_viewSelector->itemData(index).toInt()));
-    });
+    connect(m_viewSelector, &QComboBox::activated, this,
+            [this](int index) { setView(View(m_viewSelector->itemData(index).toInt())); });
 
     m_editor->setObjectName(u"valueEditor"_s);
     m_editor->setAccessibleName(tr("Value"));
@@ -109,9 +108,8 @@ ValuePanel::ValuePanel(QWidget *parent)
     connect(m_purgeAction, &QAction::triggered, this, &ValuePanel::purgeKey);
     connect(m_newKeyAction, &QAction::triggered, this, &ValuePanel::newKey);
     connect(m_copyKeyAction, &QAction::triggered, this, [this] { QGuiApplication::clipboard()->setText(m_key); });
-    connect(m_copyValueAction, &QAction::triggered, this, [this] {
-        QGuiApplication::clipboard()->setText(m_editor->toPlainText());
-    });
+    connect(m_copyValueAction, &QAction::triggered, this,
+            [this] { QGuiApplication::clipboard()->setText(m_editor->toPlainText()); });
 
     m_saveButton = new QPushButton(tr("Save"), this);
     m_saveButton->setObjectName(u"saveButton"_s);
@@ -242,7 +240,9 @@ void ValuePanel::openRevision(const QString &key, quint64 revision)
         m_loading = false;
         if (reply->error() != NatsError::NoError) {
             // A marker, or a revision the bucket no longer keeps: show what the key holds now.
-            Q_EMIT message(tr("Revision %1 of %2 has no value to show (%3); showing the newest").arg(revision).arg(key, reply->errorString()));
+            Q_EMIT message(tr("Revision %1 of %2 has no value to show (%3); showing the newest")
+                               .arg(revision)
+                               .arg(key, reply->errorString()));
             reload();
             return;
         }
@@ -466,7 +466,8 @@ void ValuePanel::resolveConflict(const QByteArray &mine)
             return;
         KvEntry theirs = latest->entry();
         if (latest->error() != NatsError::NoError && latest->error() != NatsError::KeyNotFound) {
-            m_status->setMessage(tr("Not saved, and the newer version could not be read: %1").arg(latest->errorString()));
+            m_status->setMessage(
+                tr("Not saved, and the newer version could not be read: %1").arg(latest->errorString()));
             return;
         }
         ConflictDialog dialog(key, entryText(mine), m_revision, theirs, entryText(theirs.value), this);
@@ -521,7 +522,8 @@ void ValuePanel::deleteKey()
         return;
     const auto answer = QMessageBox::question(this, tr("Delete Key"),
                                               tr("Delete key \"%1\"? It will read as not found; its history is kept "
-                                                 "until compacted.").arg(m_key));
+                                                 "until compacted.")
+                                                  .arg(m_key));
     if (answer == QMessageBox::Yes)
         writeMarker(false);
 }
@@ -532,7 +534,8 @@ void ValuePanel::purgeKey()
         return;
     const auto answer = QMessageBox::warning(this, tr("Purge Key"),
                                              tr("Purge key \"%1\"? This removes the key and every revision of its "
-                                                "history. It cannot be undone.").arg(m_key),
+                                                "history. It cannot be undone.")
+                                                 .arg(m_key),
                                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer == QMessageBox::Yes)
         writeMarker(true);

@@ -30,10 +30,12 @@ WatchPanel::WatchPanel(QWidget *parent)
 
     // With no watch open the panel says what it is for and offers the first one.
     auto *empty = new QWidget(this);
-    auto *hint = new QLabel(tr("No watch is open. A watch shows every change to a bucket's keys as it happens."), empty);
+    auto *hint = new QLabel(tr("No watch is open. A watch shows every change to a bucket's keys as it happens."),
+                            empty);
     hint->setWordWrap(true);
     hint->setAlignment(Qt::AlignCenter);
-    auto *start = new QPushButton(tr("New Watch… (%1)").arg(m_newAction->shortcut().toString(QKeySequence::NativeText)), empty);
+    auto *start = new QPushButton(tr("New Watch… (%1)").arg(m_newAction->shortcut().toString(QKeySequence::NativeText)),
+                                  empty);
     start->setObjectName(u"watchStart"_s);
     connect(start, &QPushButton::clicked, this, [this] { newWatch(); });
     auto *emptyLayout = new QVBoxLayout(empty);

@@ -104,7 +104,8 @@ void WatchView::buildView()
     connect(m_view, &QTreeView::activated, this, &WatchView::onActivated);
     // Scrolling up to read stops following; scrolling back to the bottom follows again.
     QScrollBar *bar = m_view->verticalScrollBar();
-    connect(bar, &QScrollBar::actionTriggered, this, [this, bar] { setFollowing(bar->sliderPosition() >= bar->maximum()); });
+    connect(bar, &QScrollBar::actionTriggered, this,
+            [this, bar] { setFollowing(bar->sliderPosition() >= bar->maximum()); });
 }
 
 QWidget *WatchView::buildToolbar()
@@ -355,10 +356,17 @@ QString WatchView::statusText() const
         return tr("No watch");
     QStringList parts;
     switch (watcher->state()) {
-    case KvWatcher::State::Failed: return tr("The watch failed: %1").arg(watcher->errorString());
-    case KvWatcher::State::Stopped: parts.append(tr("Stopped")); break;
-    case KvWatcher::State::Recovering: parts.append(m_recoveryText.isEmpty() ? tr("Reconnecting") : m_recoveryText); break;
-    case KvWatcher::State::Starting: parts.append(tr("Starting")); break;
+    case KvWatcher::State::Failed:
+        return tr("The watch failed: %1").arg(watcher->errorString());
+    case KvWatcher::State::Stopped:
+        parts.append(tr("Stopped"));
+        break;
+    case KvWatcher::State::Recovering:
+        parts.append(m_recoveryText.isEmpty() ? tr("Reconnecting") : m_recoveryText);
+        break;
+    case KvWatcher::State::Starting:
+        parts.append(tr("Starting"));
+        break;
     case KvWatcher::State::Watching:
         parts.append(watcher->initialValuesDone() ? tr("Watching") : tr("Loading current values"));
         break;
@@ -371,7 +379,8 @@ QString WatchView::statusText() const
     if (m_model->gapCount() > 0)
         parts.append(tr("%n gap(s)", nullptr, m_model->gapCount()));
     if (m_proxy->rowCount() != m_model->rowCount())
-        parts.append(tr("%1 of %2 rows match the filter").arg(HumanFormat::count(m_proxy->rowCount()), HumanFormat::count(m_model->rowCount())));
+        parts.append(tr("%1 of %2 rows match the filter")
+                         .arg(HumanFormat::count(m_proxy->rowCount()), HumanFormat::count(m_model->rowCount())));
     return parts.join(u" · "_s);
 }
 
@@ -385,11 +394,21 @@ void WatchView::refreshStatus()
     const KvWatcher::State state = watcher ? watcher->state() : KvWatcher::State::Stopped;
     QString text;
     switch (state) {
-    case KvWatcher::State::Watching: text = m_model->isPaused() ? tr("paused") : tr("live"); break;
-    case KvWatcher::State::Recovering: text = tr("reconnecting"); break;
-    case KvWatcher::State::Starting: text = tr("starting"); break;
-    case KvWatcher::State::Failed: text = tr("failed"); break;
-    case KvWatcher::State::Stopped: text = tr("stopped"); break;
+    case KvWatcher::State::Watching:
+        text = m_model->isPaused() ? tr("paused") : tr("live");
+        break;
+    case KvWatcher::State::Recovering:
+        text = tr("reconnecting");
+        break;
+    case KvWatcher::State::Starting:
+        text = tr("starting");
+        break;
+    case KvWatcher::State::Failed:
+        text = tr("failed");
+        break;
+    case KvWatcher::State::Stopped:
+        text = tr("stopped");
+        break;
     }
     m_state->setText(text);
     QPalette palette = this->palette();
@@ -452,7 +471,8 @@ KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
         QString text = ok ? tr("Exported %n row(s) to %1", nullptr, int(exporter->writtenCount())).arg(path)
                           : tr("Export to %1 failed: %2").arg(path, exporter->errorString());
         if (ok && exporter->skippedCount() > 0)
-            text += tr("; %n row(s) left out: their values are no longer on the server", nullptr, int(exporter->skippedCount()));
+            text += tr("; %n row(s) left out: their values are no longer on the server", nullptr,
+                       int(exporter->skippedCount()));
         Q_EMIT message(text);
         exporter->deleteLater();
         file->deleteLater();
@@ -474,7 +494,8 @@ void WatchView::exportSelection()
 void WatchView::askAndExport(bool selectedOnly)
 {
     const QString suggested = u"%1-watch.ndjson"_s.arg(m_bucketName);
-    const QString path = QFileDialog::getSaveFileName(this, selectedOnly ? tr("Export Selected Rows") : tr("Export Feed"),
+    const QString path = QFileDialog::getSaveFileName(this,
+                                                      selectedOnly ? tr("Export Selected Rows") : tr("Export Feed"),
                                                       suggested, tr("NDJSON (*.ndjson *.jsonl);;All files (*)"));
     if (!path.isEmpty())
         exportRows(path, selectedOnly);

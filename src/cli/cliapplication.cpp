@@ -165,7 +165,8 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
     const bool tooFew = positional.size() < info.minArguments;
     const bool tooMany = info.maxArguments >= 0 && positional.size() > info.maxArguments;
     if (tooFew || tooMany)
-        return usageError(tr("%1 arguments for %2: expected %3").arg(tooFew ? tr("missing") : tr("too many"), info.name, info.syntax));
+        return usageError(tr("%1 arguments for %2: expected %3")
+                              .arg(tooFew ? tr("missing") : tr("too many"), info.name, info.syntax));
     m_out.setJson(parser.isSet(u"json"_s));
     const QString problem = command->prepare(parser, positional);
     if (!problem.isEmpty())
@@ -183,7 +184,9 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
     if (!question.isEmpty()) {
         switch (m_out.confirm(question)) {
         case CliOutput::Answer::NoTerminal:
-            return usageError(tr("\"%1\" needs a confirmation, and stdin is not a terminal: pass -f to go ahead without asking").arg(question));
+            return usageError(
+                tr("\"%1\" needs a confirmation, and stdin is not a terminal: pass -f to go ahead without asking")
+                    .arg(question));
         case CliOutput::Answer::No:
             m_out.note(command->declinedMessage());
             return CliCommand::Success;
@@ -198,8 +201,9 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
         exitCode = code;
         loop.quit();
     });
-    connect(&connection, &CliConnection::ready, command, [command, &connection] { command->start(connection.kv()); },
-            Qt::SingleShotConnection);
+    connect(
+        &connection, &CliConnection::ready, command, [command, &connection] { command->start(connection.kv()); },
+        Qt::SingleShotConnection);
     connect(&connection, &CliConnection::failed, &loop, [this, &loop, &exitCode](const NatsError &failure) {
         m_out.error(CliCommand::describe(failure));
         exitCode = CliCommand::Failure;

@@ -39,7 +39,13 @@ QString storageText(KvBucketConfig::Storage storage)
 // ---- ls --------------------------------------------------------------------------------------------
 
 LsCommand::LsCommand(QObject *parent)
-    : CliCommand({u"ls"_s, {u"list"_s}, tr("List buckets, or the keys of a bucket (streamed)"), u"[BUCKET] [FILTER...]"_s, 0, -1}, parent)
+    : CliCommand({u"ls"_s,
+                  {u"list"_s},
+                  tr("List buckets, or the keys of a bucket (streamed)"),
+                  u"[BUCKET] [FILTER...]"_s,
+                  0,
+                  -1},
+                 parent)
 {
 }
 
@@ -149,12 +155,16 @@ void BucketConfigCommand::addOptions(QCommandLineParser *parser)
         QCommandLineOption(u"description"_s, tr("A description for the bucket"), u"TEXT"_s),
         QCommandLineOption(u"history"_s, tr("How many historic values to keep per key (1-64, default 1)"), u"N"_s),
         QCommandLineOption(u"ttl"_s, tr("How long to keep values for (e.g. 1h, 7d; 0 forever)"), u"DURATION"_s),
-        QCommandLineOption(u"max-value-size"_s, tr("Maximum size for any single value (e.g. 1MB; -1 unlimited)"), u"BYTES"_s),
-        QCommandLineOption(u"max-bucket-size"_s, tr("Maximum size for the bucket (e.g. 1GB; -1 unlimited)"), u"BYTES"_s),
+        QCommandLineOption(u"max-value-size"_s, tr("Maximum size for any single value (e.g. 1MB; -1 unlimited)"),
+                           u"BYTES"_s),
+        QCommandLineOption(u"max-bucket-size"_s, tr("Maximum size for the bucket (e.g. 1GB; -1 unlimited)"),
+                           u"BYTES"_s),
         QCommandLineOption(u"storage"_s, tr("Storage backend: file or memory"), u"TYPE"_s),
         QCommandLineOption(u"replicas"_s, tr("How many replicas of the data to store (default 1)"), u"N"_s),
-        QCommandLineOption(u"republish-source"_s, tr("Republish messages matching this subject to --republish-destination"), u"SRC"_s),
-        QCommandLineOption(u"republish-destination"_s, tr("Republish destination for messages in --republish-source"), u"DEST"_s),
+        QCommandLineOption(u"republish-source"_s,
+                           tr("Republish messages matching this subject to --republish-destination"), u"SRC"_s),
+        QCommandLineOption(u"republish-destination"_s, tr("Republish destination for messages in --republish-source"),
+                           u"DEST"_s),
         QCommandLineOption(u"republish-headers"_s, tr("Republish only message headers, no bodies")),
     });
 }
@@ -167,7 +177,11 @@ QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
         bool ok = false;
         const int value = parser.value(name).toInt(&ok);
         if (!ok || value < low || value > high)
-            return tr("--%1 must be a number from %2 to %3, not \"%4\"").arg(name).arg(low).arg(high).arg(parser.value(name));
+            return tr("--%1 must be a number from %2 to %3, not \"%4\"")
+                .arg(name)
+                .arg(low)
+                .arg(high)
+                .arg(parser.value(name));
         *out = value;
         return {};
     };
@@ -184,7 +198,9 @@ QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
     if (parser.isSet(u"description"_s))
         m_description = parser.value(u"description"_s);
     if (parser.isSet(u"history"_s) && parser.value(u"history"_s).toInt() > KvBucketConfig::MaxHistory)
-        return tr("history limited to a max of %1, not %2").arg(KvBucketConfig::MaxHistory).arg(parser.value(u"history"_s));
+        return tr("history limited to a max of %1, not %2")
+            .arg(KvBucketConfig::MaxHistory)
+            .arg(parser.value(u"history"_s));
     QString problem = number(u"history"_s, 1, KvBucketConfig::MaxHistory, &m_history);
     if (problem.isEmpty())
         problem = number(u"replicas"_s, 1, 5, &m_replicas);
@@ -299,7 +315,8 @@ void BucketConfigCommand::submit(const KvBucketConfig &config)
 // ---- info ------------------------------------------------------------------------------------------
 
 InfoCommand::InfoCommand(QObject *parent)
-    : CliCommand({u"info"_s, {u"view"_s, u"status"_s}, tr("Show the settings and state of a bucket"), u"BUCKET"_s, 1, 1}, parent)
+    : CliCommand(
+        {u"info"_s, {u"view"_s, u"status"_s}, tr("Show the settings and state of a bucket"), u"BUCKET"_s, 1, 1}, parent)
 {
 }
 
@@ -356,7 +373,14 @@ void InfoCommand::printStatus(CliOutput *out, const KvBucketStatus &status)
 // ---- rm / del --------------------------------------------------------------------------------------
 
 DeleteCommand::DeleteCommand(QObject *parent)
-    : CliCommand({u"rm"_s, {u"del"_s}, tr("Delete a bucket (asks unless -f), or a key (writes a delete marker)"), u"BUCKET [KEY]"_s, 1, 2, true}, parent)
+    : CliCommand({u"rm"_s,
+                  {u"del"_s},
+                  tr("Delete a bucket (asks unless -f), or a key (writes a delete marker)"),
+                  u"BUCKET [KEY]"_s,
+                  1,
+                  2,
+                  true},
+                 parent)
 {
 }
 
@@ -396,14 +420,22 @@ void DeleteCommand::run()
 // ---- compact ---------------------------------------------------------------------------------------
 
 CompactCommand::CompactCommand(QObject *parent)
-    : CliCommand({u"compact"_s, {}, tr("Reclaim space used by deleted keys (purges old delete markers)"), u"BUCKET"_s, 1, 1, true}, parent)
+    : CliCommand({u"compact"_s,
+                  {},
+                  tr("Reclaim space used by deleted keys (purges old delete markers)"),
+                  u"BUCKET"_s,
+                  1,
+                  1,
+                  true},
+                 parent)
 {
 }
 
 void CompactCommand::addOptions(QCommandLineParser *parser)
 {
-    parser->addOption(QCommandLineOption(u"older-than"_s, tr("Remove markers older than this entirely; newer ones keep only the marker (default 30m)"),
-                                         u"DURATION"_s));
+    parser->addOption(QCommandLineOption(
+        u"older-than"_s, tr("Remove markers older than this entirely; newer ones keep only the marker (default 30m)"),
+        u"DURATION"_s));
 }
 
 QString CompactCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)

@@ -38,7 +38,10 @@ class BucketConfigCommand final : public CliCommand
     Q_OBJECT
 
 public:
-    enum class Mode { Add, Edit };
+    enum class Mode {
+        Add,
+        Edit
+    };
 
     BucketConfigCommand(Mode mode, QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;

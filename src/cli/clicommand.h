@@ -24,14 +24,18 @@ class CliCommand : public QObject
     Q_OBJECT
 
 public:
-    enum ExitCode { Success = 0, Failure = 1, UsageError = 2 };
+    enum ExitCode {
+        Success = 0,
+        Failure = 1,
+        UsageError = 2
+    };
 
     struct Info
     {
         QString name;
         QStringList aliases;
         QString summary;
-        QString syntax;     // "BUCKET KEY [VALUE]"
+        QString syntax; // "BUCKET KEY [VALUE]"
         int minArguments = 0;
         int maxArguments = 0; // -1: any number
         bool asks = false;    // may ask a confirmation question; takes -f/--force to skip it

@@ -49,8 +49,8 @@ void CliConnection::addOptions(QCommandLineParser *parser)
         QStringList names{QString::fromLatin1(option.name)};
         if (names.first() == "server"_L1)
             names.prepend(u"s"_s);
-        parser->addOption(QCommandLineOption(names, QString::fromLatin1(option.description),
-                                             QString::fromLatin1(option.valueName)));
+        parser->addOption(
+            QCommandLineOption(names, QString::fromLatin1(option.description), QString::fromLatin1(option.valueName)));
     }
 }
 

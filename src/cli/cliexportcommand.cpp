@@ -12,13 +12,16 @@
 using namespace Qt::StringLiterals;
 
 ExportCommand::ExportCommand(QObject *parent)
-    : CliCommand({u"export"_s, {}, tr("Write the bucket's values as NDJSON to FILE or stdout"), u"BUCKET [FILE]"_s, 1, 2}, parent)
+    : CliCommand(
+        {u"export"_s, {}, tr("Write the bucket's values as NDJSON to FILE or stdout"), u"BUCKET [FILE]"_s, 1, 2},
+        parent)
 {
 }
 
 void ExportCommand::addOptions(QCommandLineParser *parser)
 {
-    parser->addOption(QCommandLineOption(u"include-deletes"_s, tr("Also export keys whose latest entry is a delete or purge marker")));
+    parser->addOption(QCommandLineOption(u"include-deletes"_s,
+                                         tr("Also export keys whose latest entry is a delete or purge marker")));
 }
 
 QString ExportCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
@@ -34,8 +37,9 @@ QString ExportCommand::prepare(const QCommandLineParser &parser, const QStringLi
 void ExportCommand::run()
 {
     // stdout through a file of its own: nothing else is printed there while the export runs.
-    const bool opened = m_path.isEmpty() ? m_file.open(STDOUT_FILENO, QIODevice::WriteOnly)
-                                         : (m_file.setFileName(m_path), m_file.open(QIODevice::WriteOnly | QIODevice::Truncate));
+    const bool opened = m_path.isEmpty()
+        ? m_file.open(STDOUT_FILENO, QIODevice::WriteOnly)
+        : (m_file.setFileName(m_path), m_file.open(QIODevice::WriteOnly | QIODevice::Truncate));
     if (!opened) {
         fail(tr("cannot write %1: %2").arg(m_path, m_file.errorString()));
         return;
@@ -69,6 +73,8 @@ void ExportCommand::done()
     m_file.close();
     showProgress(); // the final count, on a terminal
     if (!m_path.isEmpty() || CliOutput::stderrIsTerminal())
-        out()->note(tr("Exported %1 entries of bucket %2%3").arg(m_job->writtenCount()).arg(m_bucket, m_path.isEmpty() ? QString() : tr(" to %1").arg(m_path)));
+        out()->note(tr("Exported %1 entries of bucket %2%3")
+                        .arg(m_job->writtenCount())
+                        .arg(m_bucket, m_path.isEmpty() ? QString() : tr(" to %1").arg(m_path)));
     finish();
 }

@@ -19,13 +19,20 @@ constexpr quint64 kMaxReported = 20;
 } // namespace
 
 ImportCommand::ImportCommand(QObject *parent)
-    : CliCommand({u"import"_s, {}, tr("Write NDJSON entries (as made by export) from FILE or stdin into the bucket"), u"BUCKET [FILE]"_s, 1, 2}, parent)
+    : CliCommand({u"import"_s,
+                  {},
+                  tr("Write NDJSON entries (as made by export) from FILE or stdin into the bucket"),
+                  u"BUCKET [FILE]"_s,
+                  1,
+                  2},
+                 parent)
 {
 }
 
 void ImportCommand::addOptions(QCommandLineParser *parser)
 {
-    parser->addOption(QCommandLineOption(u"mode"_s, tr("put (overwrite), create (existing keys fail) or skip-existing (default put)"), u"MODE"_s));
+    parser->addOption(QCommandLineOption(
+        u"mode"_s, tr("put (overwrite), create (existing keys fail) or skip-existing (default put)"), u"MODE"_s));
 }
 
 QString ImportCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
@@ -116,11 +123,17 @@ void ImportCommand::summarize()
     const qint64 skipped = m_job->skippedCount();
     const qint64 failed = m_job->failedCount();
     if (out()->json()) {
-        out()->printJson({{u"bucket"_s, m_bucket}, {u"lines"_s, lines}, {u"written"_s, written},
-                          {u"skipped"_s, skipped}, {u"failed"_s, failed}});
+        out()->printJson({{u"bucket"_s, m_bucket},
+                          {u"lines"_s, lines},
+                          {u"written"_s, written},
+                          {u"skipped"_s, skipped},
+                          {u"failed"_s, failed}});
     } else {
         out()->printLine(tr("Imported into bucket %1: %2 written, %3 skipped, %4 failed")
-                        .arg(m_bucket).arg(written).arg(skipped).arg(failed));
+                             .arg(m_bucket)
+                             .arg(written)
+                             .arg(skipped)
+                             .arg(failed));
     }
     finish(failed > 0 ? Failure : Success);
 }

@@ -15,9 +15,10 @@ QJsonObject CliJson::status(const KvBucketStatus &status)
         {u"created"_s, KvFormat::isoTime(status.created)},
         {u"bytes"_s, qint64(status.bytes)},
         {u"values"_s, qint64(status.values)},
-        {u"last_update"_s, status.lastUpdate.isValid() && status.lastUpdate.toMSecsSinceEpoch() > 0
-                               ? QJsonValue(KvFormat::isoTime(status.lastUpdate))
-                               : QJsonValue(QJsonValue::Null)},
+        {u"last_update"_s,
+         status.lastUpdate.isValid() && status.lastUpdate.toMSecsSinceEpoch() > 0
+             ? QJsonValue(KvFormat::isoTime(status.lastUpdate))
+             : QJsonValue(QJsonValue::Null)},
         {u"history"_s, config.history},
         {u"ttl"_s, config.ttlMs * KvFormat::NsPerMs},
         {u"max_value_size"_s, config.maxValueSize},
@@ -27,11 +28,12 @@ QJsonObject CliJson::status(const KvBucketStatus &status)
         {u"stream"_s, status.streamInfo.config.name},
     };
     if (!config.republish.isEmpty()) {
-        object.insert(u"republish"_s, QJsonObject{
-                                          {u"source"_s, config.republish.source},
-                                          {u"destination"_s, config.republish.destination},
-                                          {u"headers_only"_s, config.republish.headersOnly},
-                                      });
+        object.insert(u"republish"_s,
+                      QJsonObject{
+                          {u"source"_s, config.republish.source},
+                          {u"destination"_s, config.republish.destination},
+                          {u"headers_only"_s, config.republish.headersOnly},
+                      });
     }
     return object;
 }

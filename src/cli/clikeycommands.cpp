@@ -19,9 +19,12 @@ QString operationText(KvEntry::Operation operation)
 {
     // natscli's strForOp: PUT, DELETE, PURGE.
     switch (operation) {
-    case KvEntry::Operation::Put: return u"PUT"_s;
-    case KvEntry::Operation::Delete: return u"DELETE"_s;
-    case KvEntry::Operation::Purge: return u"PURGE"_s;
+    case KvEntry::Operation::Put:
+        return u"PUT"_s;
+    case KvEntry::Operation::Delete:
+        return u"DELETE"_s;
+    case KvEntry::Operation::Purge:
+        return u"PURGE"_s;
     }
     return u"PUT"_s;
 }
@@ -39,10 +42,22 @@ QByteArray readStdin()
 // ---- put / create / update -------------------------------------------------------------------------
 
 WriteCommand::WriteCommand(Mode mode, QObject *parent)
-    : CliCommand(mode == Mode::Put      ? Info{u"put"_s, {}, tr("Put a value into a key (stdin when VALUE is absent)"), u"BUCKET KEY [VALUE]"_s, 2, 3}
-                 : mode == Mode::Create ? Info{u"create"_s, {}, tr("Put a value only if the key is new or deleted"), u"BUCKET KEY [VALUE]"_s, 2, 3}
-                                        : Info{u"update"_s, {}, tr("Put a value only if the key is still at REVISION"), u"BUCKET KEY VALUE REVISION"_s, 4, 4},
-                 parent)
+    : CliCommand(
+        mode == Mode::Put ? Info{u"put"_s,
+                                 {},
+                                 tr("Put a value into a key (stdin when VALUE is absent)"),
+                                 u"BUCKET KEY [VALUE]"_s,
+                                 2,
+                                 3}
+            : mode == Mode::Create
+            ? Info{u"create"_s, {}, tr("Put a value only if the key is new or deleted"), u"BUCKET KEY [VALUE]"_s, 2, 3}
+            : Info{u"update"_s,
+                   {},
+                   tr("Put a value only if the key is still at REVISION"),
+                   u"BUCKET KEY VALUE REVISION"_s,
+                   4,
+                   4},
+        parent)
     , m_mode(mode)
 {
 }
@@ -69,16 +84,20 @@ QString WriteCommand::prepare(const QCommandLineParser &, const QStringList &arg
 void WriteCommand::run()
 {
     KvBucket *target = bucket(m_bucket);
-    KvReply *reply = m_mode == Mode::Put      ? target->put(m_key, m_value)
-                     : m_mode == Mode::Create ? target->create(m_key, m_value)
-                                              : target->update(m_key, m_value, m_revision);
+    KvReply *reply = m_mode == Mode::Put ? target->put(m_key, m_value)
+        : m_mode == Mode::Create         ? target->create(m_key, m_value)
+                                         : target->update(m_key, m_value, m_revision);
     connect(reply, &NatsReply::finished, this, [this, reply] {
         reply->deleteLater();
         if (reply->error() == NatsError::WrongRevision) {
             fail(reply->currentRevision() == 0
-                     ? tr("wrong revision for key \"%1\": expected %2, but the key has no value").arg(m_key).arg(m_revision)
+                     ? tr("wrong revision for key \"%1\": expected %2, but the key has no value")
+                           .arg(m_key)
+                           .arg(m_revision)
                      : tr("wrong revision for key \"%1\": expected %2, the current revision is %3")
-                           .arg(m_key).arg(m_revision).arg(reply->currentRevision()));
+                           .arg(m_key)
+                           .arg(m_revision)
+                           .arg(reply->currentRevision()));
             return;
         }
         if (reply->error() != NatsError::NoError) {
@@ -135,7 +154,8 @@ void GetCommand::run()
                                  .arg(KvFormat::rfc822(entry.created)));
             const QString shown = KvFormat::base64IfNotPrintable(entry.value);
             if (shown.size() > 120) {
-                out()->printLine(tr("Showing first 120 bytes of %1, use --raw for full data\n").arg(KvFormat::comma(shown.size())));
+                out()->printLine(
+                    tr("Showing first 120 bytes of %1, use --raw for full data\n").arg(KvFormat::comma(shown.size())));
                 out()->printLine(shown.left(120));
             } else {
                 out()->printLine(shown);
@@ -149,7 +169,14 @@ void GetCommand::run()
 // ---- purge -----------------------------------------------------------------------------------------
 
 PurgeCommand::PurgeCommand(QObject *parent)
-    : CliCommand({u"purge"_s, {}, tr("Delete a key and its history, leaving a purge marker (asks unless -f)"), u"BUCKET KEY"_s, 2, 2, true}, parent)
+    : CliCommand({u"purge"_s,
+                  {},
+                  tr("Delete a key and its history, leaving a purge marker (asks unless -f)"),
+                  u"BUCKET KEY"_s,
+                  2,
+                  2,
+                  true},
+                 parent)
 {
 }
 
@@ -198,7 +225,8 @@ void HistoryCommand::run()
     });
 }
 
-void HistoryCommand::printHistory(CliOutput *out, const QString &bucket, const QString &key, const QList<KvEntry> &entries)
+void HistoryCommand::printHistory(CliOutput *out, const QString &bucket, const QString &key,
+                                  const QList<KvEntry> &entries)
 {
     if (out->json()) {
         for (const KvEntry &entry : entries)
@@ -219,7 +247,14 @@ void HistoryCommand::printHistory(CliOutput *out, const QString &bucket, const Q
 // ---- revert ----------------------------------------------------------------------------------------
 
 RevertCommand::RevertCommand(QObject *parent)
-    : CliCommand({u"revert"_s, {}, tr("Put the value of an earlier revision again (asks unless -f)"), u"BUCKET KEY REVISION"_s, 3, 3, true}, parent)
+    : CliCommand({u"revert"_s,
+                  {},
+                  tr("Put the value of an earlier revision again (asks unless -f)"),
+                  u"BUCKET KEY REVISION"_s,
+                  3,
+                  3,
+                  true},
+                 parent)
 {
 }
 
@@ -245,8 +280,11 @@ void RevertCommand::run()
         const auto found = std::find_if(entries.cbegin(), entries.cend(),
                                         [this](const KvEntry &entry) { return entry.revision == m_revision; });
         if (found == entries.cend() || found->isDeleted()) {
-            fail(NatsError(NatsError::KeyNotFound, tr("key \"%1\" has no value at revision %2 in bucket \"%3\"")
-                                                       .arg(m_key).arg(m_revision).arg(m_bucket)));
+            fail(NatsError(NatsError::KeyNotFound,
+                           tr("key \"%1\" has no value at revision %2 in bucket \"%3\"")
+                               .arg(m_key)
+                               .arg(m_revision)
+                               .arg(m_bucket)));
             return;
         }
         // Update against the latest revision: if someone writes meanwhile, the revert fails instead of

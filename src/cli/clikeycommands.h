@@ -11,7 +11,11 @@ class WriteCommand final : public CliCommand
     Q_OBJECT
 
 public:
-    enum class Mode { Put, Create, Update };
+    enum class Mode {
+        Put,
+        Create,
+        Update
+    };
 
     WriteCommand(Mode mode, QObject *parent = nullptr);
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;

@@ -10,7 +10,11 @@
 class CliOutput final
 {
 public:
-    enum class Answer { Yes, No, NoTerminal };
+    enum class Answer {
+        Yes,
+        No,
+        NoTerminal
+    };
 
     CliOutput();
     ~CliOutput();

@@ -27,7 +27,8 @@ QString CliTable::line(const QStringList &cells, const QList<int> &widths) const
     QString text(u'\u2502');
     for (qsizetype i = 0; i < widths.size(); ++i) {
         const QString cell = cells.value(i);
-        const QString padded = m_rightAligned.contains(int(i)) ? cell.rightJustified(widths[i]) : cell.leftJustified(widths[i]);
+        const QString padded = m_rightAligned.contains(int(i)) ? cell.rightJustified(widths[i])
+                                                               : cell.leftJustified(widths[i]);
         text += u' ' + padded + u' ' + u'\u2502';
     }
     return text + u'\n';

@@ -11,7 +11,8 @@
 using namespace Qt::StringLiterals;
 
 WatchCommand::WatchCommand(QObject *parent)
-    : CliCommand({u"watch"_s, {}, tr("Watch the bucket or some keys for changes"), u"BUCKET [KEY-FILTER]"_s, 1, 2}, parent)
+    : CliCommand({u"watch"_s, {}, tr("Watch the bucket or some keys for changes"), u"BUCKET [KEY-FILTER]"_s, 1, 2},
+                 parent)
 {
 }
 
@@ -44,9 +45,8 @@ void WatchCommand::run()
 {
     KvWatcher *watcher = bucket(m_bucket)->watch({m_filter}, m_options);
     connect(watcher, &KvWatcher::entryReceived, this, &WatchCommand::print);
-    connect(watcher, &KvWatcher::errorOccurred, this, [this, watcher] {
-        fail(NatsError(watcher->error(), watcher->errorString()));
-    });
+    connect(watcher, &KvWatcher::errorOccurred, this,
+            [this, watcher] { fail(NatsError(watcher->error(), watcher->errorString())); });
     connect(watcher, &KvWatcher::recovering, this, [this](quint64 fromRevision, const QString &reason) {
         out()->note(tr("watch interrupted (%1): resuming from revision %2").arg(reason).arg(fromRevision));
     });
@@ -57,9 +57,9 @@ void WatchCommand::print(const KvEntry &entry)
     if (out()->json()) {
         out()->printJson(CliJson::entry(entry, true));
     } else if (entry.isDeleted()) {
-        out()->printLine(u"[%1] %2 %3 > %4"_s.arg(KvFormat::localTime(entry.created),
-                                                   entry.operation == KvEntry::Operation::Purge ? u"PURGE"_s : u"DELETE"_s,
-                                                   entry.bucket, entry.key));
+        out()->printLine(u"[%1] %2 %3 > %4"_s.arg(
+            KvFormat::localTime(entry.created), entry.operation == KvEntry::Operation::Purge ? u"PURGE"_s : u"DELETE"_s,
+            entry.bucket, entry.key));
     } else {
         out()->printLine(u"[%1] PUT %2 > %3: "_s.arg(KvFormat::localTime(entry.created), entry.bucket, entry.key)
                          + QString::fromUtf8(entry.value));

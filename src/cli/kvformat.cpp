@@ -145,8 +145,8 @@ bool KvFormat::parseBytes(const QString &text, qint64 *bytes, QString *error)
 {
     static const QRegularExpression sized(uR"(^(\d+)\s*([A-Za-z]+)$)"_s);
     static const QHash<QString, int> shifts{
-        {u"B"_s, 0}, {u"K"_s, 10}, {u"KB"_s, 10}, {u"KIB"_s, 10}, {u"M"_s, 20}, {u"MB"_s, 20}, {u"MIB"_s, 20},
-        {u"G"_s, 30}, {u"GB"_s, 30}, {u"GIB"_s, 30}, {u"T"_s, 40}, {u"TB"_s, 40}, {u"TIB"_s, 40},
+        {u"B"_s, 0},  {u"K"_s, 10},  {u"KB"_s, 10},  {u"KIB"_s, 10}, {u"M"_s, 20},  {u"MB"_s, 20},  {u"MIB"_s, 20},
+        {u"G"_s, 30}, {u"GB"_s, 30}, {u"GIB"_s, 30}, {u"T"_s, 40},   {u"TB"_s, 40}, {u"TIB"_s, 40},
     };
     const QString trimmed = text.trimmed();
     if (trimmed.startsWith(u'-')) {

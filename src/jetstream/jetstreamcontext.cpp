@@ -80,8 +80,9 @@ NatsError JetStreamContext::translateTransportError(const NatsReply *inner, cons
     switch (inner->error()) {
     case NatsError::NoResponders:
         // Nobody listens on $JS.API: the server runs without -js, or this account has no JetStream.
-        return NatsError(NatsError::JetStreamNotEnabled,
-                         tr("JetStream not enabled: nothing answered %1 (is nats-server running with -js?)").arg(where));
+        return NatsError(
+            NatsError::JetStreamNotEnabled,
+            tr("JetStream not enabled: nothing answered %1 (is nats-server running with -js?)").arg(where));
     case NatsError::Timeout:
         return NatsError(NatsError::Timeout, tr("JetStream request %1 timed out").arg(where));
     default:
@@ -89,8 +90,8 @@ NatsError JetStreamContext::translateTransportError(const NatsReply *inner, cons
     }
 }
 
-void JetStreamContext::callApi(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body,
-                               int timeoutMs, const ResponseHandler &onResponse)
+void JetStreamContext::callApi(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body, int timeoutMs,
+                               const ResponseHandler &onResponse)
 {
     if (!m_connection) {
         reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("the connection is gone")));
@@ -144,9 +145,10 @@ JsApiReply *JetStreamContext::accountInfo()
 JsApiReply *JetStreamContext::streamRequest(const QByteArray &apiSubject, const JsStreamConfig &config)
 {
     JsApiReply *reply = newReply();
-    callApi(reply, apiSubject + config.name.toUtf8(), config.toJson(), -1, [](JsApiReply *r, const QJsonObject &response) {
-        r->finishWithStreamInfo(JsStreamInfo::fromJson(response), response);
-    });
+    callApi(reply, apiSubject + config.name.toUtf8(), config.toJson(), -1,
+            [](JsApiReply *r, const QJsonObject &response) {
+                r->finishWithStreamInfo(JsStreamInfo::fromJson(response), response);
+            });
     return reply;
 }
 
@@ -262,14 +264,16 @@ JsApiReply *JetStreamContext::listStreams(const QString &subjectFilter)
 JsApiReply *JetStreamContext::getMessage(const QString &stream, const JsMessageGetRequest &get)
 {
     JsApiReply *reply = newReply();
-    callApi(reply, "STREAM.MSG.GET." + stream.toUtf8(), get.toJson(), -1, [this](JsApiReply *r, const QJsonObject &response) {
-        JsStoredMessage message;
-        if (!JsStoredMessage::fromMessageGet(response.value("message"_L1).toObject(), &message)) {
-            r->finishWithError(NatsError(NatsError::InvalidResponse, tr("STREAM.MSG.GET answered without a valid message")));
-            return;
-        }
-        r->finishWithStoredMessage(message);
-    });
+    callApi(reply, "STREAM.MSG.GET." + stream.toUtf8(), get.toJson(), -1,
+            [this](JsApiReply *r, const QJsonObject &response) {
+                JsStoredMessage message;
+                if (!JsStoredMessage::fromMessageGet(response.value("message"_L1).toObject(), &message)) {
+                    r->finishWithError(
+                        NatsError(NatsError::InvalidResponse, tr("STREAM.MSG.GET answered without a valid message")));
+                    return;
+                }
+                r->finishWithStoredMessage(message);
+            });
     return reply;
 }
 
@@ -298,8 +302,9 @@ JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGe
             // DIRECT.GET on a stream without allow_direct gets no answer at all: say so.
             NatsError error = translateTransportError(inner, subject);
             if (error.code() == NatsError::Timeout)
-                error = NatsError(NatsError::Timeout, tr("direct get %1 timed out (does the stream allow direct gets?)")
-                                                          .arg(QString::fromUtf8(subject)));
+                error = NatsError(
+                    NatsError::Timeout,
+                    tr("direct get %1 timed out (does the stream allow direct gets?)").arg(QString::fromUtf8(subject)));
             reply->finishWithError(error);
             return;
         }
@@ -308,7 +313,8 @@ JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGe
             reply->finishWithError(NatsError(NatsError::MessageNotFound, tr("message not found"), 10037));
             return;
         }
-        if (message.status() >= 400 || (message.status() > 0 && message.data().isEmpty() && !message.headers().contains("Nats-Sequence"))) {
+        if (message.status() >= 400
+            || (message.status() > 0 && message.data().isEmpty() && !message.headers().contains("Nats-Sequence"))) {
             reply->finishWithError(NatsError(NatsError::JetStreamApiError,
                                              tr("direct get failed: %1 %2")
                                                  .arg(message.status())
@@ -317,7 +323,8 @@ JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGe
         }
         JsStoredMessage stored;
         if (!JsStoredMessage::fromDirectGet(message, &stored)) {
-            reply->finishWithError(NatsError(NatsError::InvalidResponse, tr("direct get answered without the Nats-* headers")));
+            reply->finishWithError(
+                NatsError(NatsError::InvalidResponse, tr("direct get answered without the Nats-* headers")));
             return;
         }
         reply->finishWithStoredMessage(stored);
@@ -376,8 +383,9 @@ void JetStreamContext::publishAttempt(JsApiReply *reply, const NatsMessage &mess
             return;
         }
         if (inner->error() == NatsError::Timeout) {
-            reply->finishWithError(NatsError(NatsError::Timeout,
-                                             tr("publish to %1 timed out waiting for the stream's acknowledgement").arg(subject)));
+            reply->finishWithError(
+                NatsError(NatsError::Timeout,
+                          tr("publish to %1 timed out waiting for the stream's acknowledgement").arg(subject)));
             return;
         }
         if (inner->error() != NatsError::NoError) {
@@ -391,7 +399,8 @@ void JetStreamContext::publishAttempt(JsApiReply *reply, const NatsMessage &mess
             return;
         }
         if (!response.contains("stream"_L1)) {
-            reply->finishWithError(NatsError(NatsError::InvalidResponse, tr("the publish acknowledgement names no stream")));
+            reply->finishWithError(
+                NatsError(NatsError::InvalidResponse, tr("the publish acknowledgement names no stream")));
             return;
         }
         JsPubAck ack;

@@ -21,12 +21,12 @@ struct JsOrderedConsumerConfig;
 // Expectations a publish carries as headers; the stream refuses the message when one does not hold.
 struct JsPublishOptions
 {
-    QByteArray messageId;                                  // Nats-Msg-Id: de-duplication
-    QString expectedStream;                                // Nats-Expected-Stream
-    std::optional<quint64> expectedLastSequence;           // Nats-Expected-Last-Sequence
-    std::optional<quint64> expectedLastSubjectSequence;    // Nats-Expected-Last-Subject-Sequence (0: none yet)
-    QByteArray expectedLastMessageId;                      // Nats-Expected-Last-Msg-Id
-    int timeoutMs = -1;                                    // -1: the context's timeout
+    QByteArray messageId;                               // Nats-Msg-Id: de-duplication
+    QString expectedStream;                             // Nats-Expected-Stream
+    std::optional<quint64> expectedLastSequence;        // Nats-Expected-Last-Sequence
+    std::optional<quint64> expectedLastSubjectSequence; // Nats-Expected-Last-Subject-Sequence (0: none yet)
+    QByteArray expectedLastMessageId;                   // Nats-Expected-Last-Msg-Id
+    int timeoutMs = -1;                                 // -1: the context's timeout
 };
 
 // What STREAM.MSG.GET / DIRECT.GET should fetch: a sequence, the last message of a subject, or the first
@@ -125,8 +125,8 @@ private:
     // STREAM.NAMES / STREAM.LIST: both answer with a "streams" array and total.
     void fetchPage(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body, qint64 offset,
                    const std::shared_ptr<QJsonArray> &items);
-    void fetchStreamInfoPage(JsApiReply *reply, const QByteArray &stream, const QString &subjectsFilter,
-                             qint64 offset, const std::shared_ptr<StreamInfoPages> &pages);
+    void fetchStreamInfoPage(JsApiReply *reply, const QByteArray &stream, const QString &subjectsFilter, qint64 offset,
+                             const std::shared_ptr<StreamInfoPages> &pages);
     JsApiReply *streamRequest(const QByteArray &apiSubject, const JsStreamConfig &config);
     void publishAttempt(JsApiReply *reply, const NatsMessage &message, int timeoutMs, int retriesLeft);
     NatsError translateTransportError(const NatsReply *inner, const QByteArray &subject) const;

@@ -20,8 +20,8 @@ struct JsAccountLimits
 // $JS.API.INFO's answer: what the account uses and may use (docs/nats-protocol.md §3.2).
 struct JsAccountInfo
 {
-    quint64 memory = 0;   // bytes in memory streams
-    quint64 storage = 0;  // bytes in file streams
+    quint64 memory = 0;  // bytes in memory streams
+    quint64 storage = 0; // bytes in file streams
     quint64 streams = 0;
     quint64 consumers = 0;
     JsAccountLimits limits;

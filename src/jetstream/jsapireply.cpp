@@ -20,14 +20,30 @@ NatsError JsApiReply::errorFromResponse(const QJsonObject &response)
     NatsError::Code mapped = NatsError::JetStreamApiError;
     switch (errCode) {
     case 10039:
-    case 10076: mapped = NatsError::JetStreamNotEnabled; break;
-    case 10008: mapped = NatsError::JetStreamUnavailable; break;
-    case 10059: mapped = NatsError::StreamNotFound; break;
-    case 10058: mapped = NatsError::StreamNameInUse; break;
-    case 10014: mapped = NatsError::ConsumerNotFound; break;
-    case 10037: mapped = NatsError::MessageNotFound; break;
-    case 10071: mapped = NatsError::WrongLastSequence; break;
-    case 10054: mapped = NatsError::MessageTooLarge; break;
+    case 10076:
+        mapped = NatsError::JetStreamNotEnabled;
+        break;
+    case 10008:
+        mapped = NatsError::JetStreamUnavailable;
+        break;
+    case 10059:
+        mapped = NatsError::StreamNotFound;
+        break;
+    case 10058:
+        mapped = NatsError::StreamNameInUse;
+        break;
+    case 10014:
+        mapped = NatsError::ConsumerNotFound;
+        break;
+    case 10037:
+        mapped = NatsError::MessageNotFound;
+        break;
+    case 10071:
+        mapped = NatsError::WrongLastSequence;
+        break;
+    case 10054:
+        mapped = NatsError::MessageTooLarge;
+        break;
     default:
         if (code == 503)
             mapped = NatsError::JetStreamNotEnabled;

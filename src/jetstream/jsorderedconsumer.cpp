@@ -19,12 +19,18 @@ QString policyName(JsOrderedConsumerConfig::DeliverPolicy policy)
 {
     using P = JsOrderedConsumerConfig::DeliverPolicy;
     switch (policy) {
-    case P::All: return u"all"_s;
-    case P::Last: return u"last"_s;
-    case P::New: return u"new"_s;
-    case P::ByStartSequence: return u"by_start_sequence"_s;
-    case P::ByStartTime: return u"by_start_time"_s;
-    case P::LastPerSubject: return u"last_per_subject"_s;
+    case P::All:
+        return u"all"_s;
+    case P::Last:
+        return u"last"_s;
+    case P::New:
+        return u"new"_s;
+    case P::ByStartSequence:
+        return u"by_start_sequence"_s;
+    case P::ByStartTime:
+        return u"by_start_time"_s;
+    case P::LastPerSubject:
+        return u"last_per_subject"_s;
     }
     return u"all"_s;
 }
@@ -208,7 +214,8 @@ void JsOrderedConsumer::onMessage(const NatsMessage &message)
         return;
     }
     if (info.consumerSequence != m_expectedConsumerSequence) {
-        reset(u"gap: expected consumer sequence %1, got %2"_s.arg(m_expectedConsumerSequence).arg(info.consumerSequence));
+        reset(
+            u"gap: expected consumer sequence %1, got %2"_s.arg(m_expectedConsumerSequence).arg(info.consumerSequence));
         return;
     }
     m_expectedConsumerSequence = info.consumerSequence + 1;
@@ -244,7 +251,8 @@ void JsOrderedConsumer::onControlMessage(const NatsMessage &message)
     if (!lastConsumer.isEmpty()) {
         const quint64 serverLast = lastConsumer.toULongLong();
         if (serverLast != m_expectedConsumerSequence - 1)
-            reset(u"heartbeat: the server delivered %1, we received %2"_s.arg(serverLast).arg(m_expectedConsumerSequence - 1));
+            reset(u"heartbeat: the server delivered %1, we received %2"_s.arg(serverLast)
+                      .arg(m_expectedConsumerSequence - 1));
     }
 }
 

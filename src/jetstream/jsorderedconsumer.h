@@ -15,10 +15,17 @@ class QTimer;
 
 struct JsOrderedConsumerConfig
 {
-    enum class DeliverPolicy { All, Last, New, ByStartSequence, ByStartTime, LastPerSubject };
+    enum class DeliverPolicy {
+        All,
+        Last,
+        New,
+        ByStartSequence,
+        ByStartTime,
+        LastPerSubject
+    };
 
     QString stream;
-    QByteArray filterSubject;  // nats-server 2.9 takes one filter per consumer
+    QByteArray filterSubject; // nats-server 2.9 takes one filter per consumer
     DeliverPolicy deliverPolicy = DeliverPolicy::All;
     quint64 startSequence = 0; // ByStartSequence
     QDateTime startTime;       // ByStartTime
@@ -39,7 +46,13 @@ class JsOrderedConsumer : public QObject
     Q_OBJECT
 
 public:
-    enum class State { Creating, Active, Recovering, Stopped, Failed };
+    enum class State {
+        Creating,
+        Active,
+        Recovering,
+        Stopped,
+        Failed
+    };
     Q_ENUM(State)
 
     JsOrderedConsumer(JetStreamContext *context, const JsOrderedConsumerConfig &config, QObject *parent = nullptr);
@@ -109,7 +122,7 @@ private:
     bool m_createPending = false;
     bool m_caughtUp = false;
     bool m_createdOnce = false; // a create succeeded: later failures are retried, not final
-    quint64 m_newFloor = 0;      // deliver "new": the stream's last sequence when first created
+    quint64 m_newFloor = 0;     // deliver "new": the stream's last sequence when first created
     bool m_newFloorKnown = false;
     bool m_active = false; // something arrived since the last liveness check
     QTimer *m_livenessTimer = nullptr;

@@ -11,12 +11,31 @@ namespace {
 // Keys toJson() writes itself; everything else in a parsed config is carried through untouched.
 const QStringList &knownKeys()
 {
-    static const QStringList keys{
-        u"name"_s, u"description"_s, u"subjects"_s, u"retention"_s, u"max_consumers"_s, u"max_msgs"_s,
-        u"max_bytes"_s, u"discard"_s, u"max_age"_s, u"max_msgs_per_subject"_s, u"max_msg_size"_s, u"storage"_s,
-        u"num_replicas"_s, u"no_ack"_s, u"duplicate_window"_s, u"placement"_s, u"mirror"_s, u"sources"_s,
-        u"sealed"_s, u"deny_delete"_s, u"deny_purge"_s, u"allow_rollup_hdrs"_s, u"allow_direct"_s,
-        u"mirror_direct"_s, u"republish"_s};
+    static const QStringList keys{u"name"_s,
+                                  u"description"_s,
+                                  u"subjects"_s,
+                                  u"retention"_s,
+                                  u"max_consumers"_s,
+                                  u"max_msgs"_s,
+                                  u"max_bytes"_s,
+                                  u"discard"_s,
+                                  u"max_age"_s,
+                                  u"max_msgs_per_subject"_s,
+                                  u"max_msg_size"_s,
+                                  u"storage"_s,
+                                  u"num_replicas"_s,
+                                  u"no_ack"_s,
+                                  u"duplicate_window"_s,
+                                  u"placement"_s,
+                                  u"mirror"_s,
+                                  u"sources"_s,
+                                  u"sealed"_s,
+                                  u"deny_delete"_s,
+                                  u"deny_purge"_s,
+                                  u"allow_rollup_hdrs"_s,
+                                  u"allow_direct"_s,
+                                  u"mirror_direct"_s,
+                                  u"republish"_s};
     return keys;
 }
 

@@ -53,11 +53,11 @@ struct JsStreamConfig
     qint64 maxConsumers = -1;
     qint64 maxMsgs = -1;
     qint64 maxBytes = -1;
-    QString discard = QStringLiteral("old");      // old | new
+    QString discard = QStringLiteral("old"); // old | new
     qint64 maxAgeNs = 0;
     qint64 maxMsgsPerSubject = -1;
     qint64 maxMsgSize = -1;
-    QString storage = QStringLiteral("file");     // file | memory
+    QString storage = QStringLiteral("file"); // file | memory
     int numReplicas = 1;
     bool noAck = false;
     qint64 duplicateWindowNs = 0;

@@ -44,9 +44,9 @@ JsStreamInfo JsStreamInfo::fromJson(const QJsonObject &object)
     info.cluster.leader = cluster.value("leader"_L1).toString();
     for (const QJsonValue &value : cluster.value("replicas"_L1).toArray()) {
         const QJsonObject replica = value.toObject();
-        info.cluster.replicas.append(JsPeerInfo{replica.value("name"_L1).toString(), replica.value("current"_L1).toBool(),
-                                                replica.value("offline"_L1).toBool(),
-                                                quint64(replica.value("lag"_L1).toInteger())});
+        info.cluster.replicas.append(
+            JsPeerInfo{replica.value("name"_L1).toString(), replica.value("current"_L1).toBool(),
+                       replica.value("offline"_L1).toBool(), quint64(replica.value("lag"_L1).toInteger())});
     }
     info.mirror = sourceInfoFromJson(object.value("mirror"_L1).toObject());
     for (const QJsonValue &value : object.value("sources"_L1).toArray())

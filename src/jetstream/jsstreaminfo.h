@@ -15,7 +15,7 @@ struct JsStreamState
     quint64 firstSequence = 0;
     QDateTime firstTime;
     quint64 lastSequence = 0;
-    QDateTime lastTime;     // invalid when the stream never had a message
+    QDateTime lastTime; // invalid when the stream never had a message
     quint64 numSubjects = 0;
     int consumerCount = 0;
     QHash<QString, quint64> subjects; // only when asked for with a subjects filter

@@ -64,10 +64,11 @@ NatsError KvBucket::keyError(const NatsError &error, const QString &key) const
     // The key is valid by itself, but its subject does not fit the server's 4096-byte protocol line
     // (which would close the connection): name the key rather than the protocol line.
     const QString shown = key.size() > 40 ? key.left(40) + u'…' : key;
-    return NatsError(NatsError::InvalidKey,
-                     tr("key \"%1\" (%2 characters) is too long: its subject would exceed the server's protocol line limit")
-                         .arg(shown)
-                         .arg(key.size()));
+    return NatsError(
+        NatsError::InvalidKey,
+        tr("key \"%1\" (%2 characters) is too long: its subject would exceed the server's protocol line limit")
+            .arg(shown)
+            .arg(key.size()));
 }
 
 bool KvBucket::failIfInvalidKey(KvReply *reply, const QString &key)
@@ -105,10 +106,13 @@ QString KvBucket::checkValueSize(const QString &key, qint64 size, qint64 headerS
 
 void KvBucket::whenBound(KvReply *reply, const Action &action)
 {
-    whenBound(reply, [reply, action] {
-        if (!reply->isFinished())
-            action();
-    }, [reply](const NatsError &error) { reply->finishWithError(error); });
+    whenBound(
+        reply,
+        [reply, action] {
+            if (!reply->isFinished())
+                action();
+        },
+        [reply](const NatsError &error) { reply->finishWithError(error); });
 }
 
 void KvBucket::whenBound(QObject *owner, const Action &action, const ErrorHandler &onError)
@@ -158,7 +162,8 @@ void KvBucket::bind()
         if (!error.isError()) {
             info = reply->streamInfo();
             if (info.config.maxMsgsPerSubject < 1)
-                error = NatsError(NatsError::NotKeyValueBucket, tr("stream \"%1\" is not a valid key-value bucket").arg(streamName()));
+                error = NatsError(NatsError::NotKeyValueBucket,
+                                  tr("stream \"%1\" is not a valid key-value bucket").arg(streamName()));
         }
         if (!error.isError())
             onBound(info);
@@ -219,7 +224,8 @@ void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, 
         request.lastBySubject = readSubject(key);
     else
         request.sequence = revision;
-    JsApiReply *get = m_directGet ? m_context->directGet(streamName(), request) : m_context->getMessage(streamName(), request);
+    JsApiReply *get = m_directGet ? m_context->directGet(streamName(), request)
+                                  : m_context->getMessage(streamName(), request);
     connect(reply, &NatsReply::finished, get, [get] { get->abort(); });
     connect(get, &NatsReply::finished, reply, [this, reply, get, key, revision, handler] {
         get->deleteLater();
@@ -271,10 +277,11 @@ KvReply *KvBucket::get(const QString &key, quint64 revision)
             if (entry.isDeleted()) {
                 // Deleted keys read as not found, as in every official client; the marker is kept.
                 reply->setEntry(entry);
-                reply->finishWithError(NatsError(NatsError::KeyNotFound,
-                                                 tr("key \"%1\" not found: it was %2 at revision %3")
-                                                     .arg(key, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"))
-                                                     .arg(entry.revision)));
+                reply->finishWithError(
+                    NatsError(NatsError::KeyNotFound,
+                              tr("key \"%1\" not found: it was %2 at revision %3")
+                                  .arg(key, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"))
+                                  .arg(entry.revision)));
                 return;
             }
             reply->finishWithEntry(entry);
@@ -354,18 +361,17 @@ void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessag
         case NatsError::WrongLastSequence: {
             const quint64 current = revisionFromWrongSequence(error.message());
             reply->setCurrentRevision(current);
-            reply->finishWithError(NatsError(NatsError::WrongRevision,
-                                             tr("key \"%1\" was changed by someone else: its current revision is %2")
-                                                 .arg(key)
-                                                 .arg(current),
-                                             error.jsErrorCode()));
+            reply->finishWithError(NatsError(
+                NatsError::WrongRevision,
+                tr("key \"%1\" was changed by someone else: its current revision is %2").arg(key).arg(current),
+                error.jsErrorCode()));
             return;
         }
         case NatsError::MessageTooLarge:
-            reply->finishWithError(NatsError(NatsError::ValueTooLarge,
-                                             tr("value for key \"%1\" exceeds the maximum value size of bucket \"%2\"")
-                                                 .arg(key, m_name),
-                                             error.jsErrorCode()));
+            reply->finishWithError(
+                NatsError(NatsError::ValueTooLarge,
+                          tr("value for key \"%1\" exceeds the maximum value size of bucket \"%2\"").arg(key, m_name),
+                          error.jsErrorCode()));
             return;
         case NatsError::NoStreamResponse:
             reply->finishWithError(NatsError(NatsError::NoStreamResponse,
@@ -443,8 +449,8 @@ void KvBucket::createOver(KvReply *reply, const QString &key, const QByteArray &
     fetchEntry(reply, key, 0, [this, reply, key, value](bool found, const KvEntry &entry) {
         if (found && !entry.isDeleted()) {
             reply->setCurrentRevision(entry.revision);
-            reply->finishWithError(NatsError(NatsError::KeyExists,
-                                             tr("key \"%1\" already exists (revision %2)").arg(key).arg(entry.revision)));
+            reply->finishWithError(NatsError(
+                NatsError::KeyExists, tr("key \"%1\" already exists (revision %2)").arg(key).arg(entry.revision)));
             return;
         }
         JsPublishOptions options;
@@ -487,13 +493,16 @@ KvWatcher *KvBucket::watch(const QStringList &filters, const KvWatchOptions &opt
     auto *watcher = new KvWatcher(m_context, m_name, m_bound ? m_readPrefix : QByteArray(), filters, options, this);
     if (!m_bound) {
         const QPointer<KvWatcher> guard(watcher);
-        whenBound(watcher, [this, guard] {
-            if (guard)
-                guard->start(m_readPrefix);
-        }, [guard](const NatsError &error) {
-            if (guard)
-                guard->fail(error);
-        });
+        whenBound(
+            watcher,
+            [this, guard] {
+                if (guard)
+                    guard->start(m_readPrefix);
+            },
+            [guard](const NatsError &error) {
+                if (guard)
+                    guard->fail(error);
+            });
     }
     return watcher;
 }
@@ -511,8 +520,8 @@ KvKeyLister *KvBucket::listKeys(const QStringList &filters, bool includeDeleted)
     return new KvKeyLister(watch(filters, options), this);
 }
 
-void KvBucket::collectInitialValues(KvReply *reply, KvWatcher *watcher, const std::function<void(const KvEntry &)> &onEntry,
-                                    const Action &onDone)
+void KvBucket::collectInitialValues(KvReply *reply, KvWatcher *watcher,
+                                    const std::function<void(const KvEntry &)> &onEntry, const Action &onDone)
 {
     connect(watcher, &KvWatcher::entryReceived, reply, onEntry);
     connect(watcher, &KvWatcher::initialValuesReceived, reply, [watcher, onDone] {
@@ -536,14 +545,15 @@ KvReply *KvBucket::history(const QString &key)
     KvWatchOptions options;
     options.includeHistory = true;
     auto entries = std::make_shared<QList<KvEntry>>();
-    collectInitialValues(reply, watch({key}, options), [entries](const KvEntry &entry) { entries->append(entry); },
-                         [this, reply, entries, key] {
-                             if (entries->isEmpty())
-                                 reply->finishWithError(NatsError(NatsError::KeyNotFound,
-                                                                  tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)));
-                             else
-                                 reply->finishWithEntries(*entries);
-                         });
+    collectInitialValues(
+        reply, watch({key}, options), [entries](const KvEntry &entry) { entries->append(entry); },
+        [this, reply, entries, key] {
+            if (entries->isEmpty())
+                reply->finishWithError(
+                    NatsError(NatsError::KeyNotFound, tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)));
+            else
+                reply->finishWithEntries(*entries);
+        });
     return reply;
 }
 
@@ -571,10 +581,13 @@ KvReply *KvBucket::purgeDeletes(qint64 olderThanMs)
     job->thresholdMs = olderThanMs == 0 ? DefaultDeleteMarkerThresholdMs : olderThanMs;
     KvWatchOptions options;
     options.metaOnly = true;
-    collectInitialValues(reply, watchAll(options), [job](const KvEntry &entry) {
-        if (entry.isDeleted())
-            job->markers.append(entry);
-    }, [this, reply, job] { purgeMarkers(reply, job); });
+    collectInitialValues(
+        reply, watchAll(options),
+        [job](const KvEntry &entry) {
+            if (entry.isDeleted())
+                job->markers.append(entry);
+        },
+        [this, reply, job] { purgeMarkers(reply, job); });
     return reply;
 }
 

@@ -37,7 +37,9 @@ QString KvBucketConfig::validate() const
     if (!nameProblem.isEmpty())
         return nameProblem;
     if (history < 1 || history > MaxHistory)
-        return tr("history must be between 1 and %1, not %2 (history limited to a max of 64)").arg(MaxHistory).arg(history);
+        return tr("history must be between 1 and %1, not %2 (history limited to a max of 64)")
+            .arg(MaxHistory)
+            .arg(history);
     if (ttlMs < 0)
         return tr("TTL cannot be negative");
     if (maxBytes < -1 || maxBytes == 0)

@@ -13,7 +13,10 @@ struct KvBucketConfig
 {
     static constexpr int MaxHistory = 64;
 
-    enum class Storage { File, Memory };
+    enum class Storage {
+        File,
+        Memory
+    };
 
     QString bucket;
     QString description;
@@ -25,8 +28,8 @@ struct KvBucketConfig
     int replicas = 1;
     JsPlacement placement;
     JsRepublish republish;
-    JsStreamSource mirror;          // the bucket mirrors another one (its name, with or without KV_)
-    QList<JsStreamSource> sources;  // the bucket collects from others
+    JsStreamSource mirror;         // the bucket mirrors another one (its name, with or without KV_)
+    QList<JsStreamSource> sources; // the bucket collects from others
 
     // Why the config cannot be used (bucket name, history range, negative sizes...), or an empty string.
     QString validate() const;

@@ -11,7 +11,7 @@ struct KvBucketStatus
 {
     QString bucket;
     KvBucketConfig config;
-    quint64 values = 0;   // stream messages: every kept revision and marker
+    quint64 values = 0; // stream messages: every kept revision and marker
     quint64 bytes = 0;
     QDateTime created;
     QDateTime lastUpdate; // invalid when never written

@@ -51,9 +51,10 @@ bool KvContext::failIfInvalid(KvReply *reply, const KvBucketConfig &config)
         return false;
     const bool badName = !KvNames::validateBucketName(config.bucket).isEmpty();
     const bool badHistory = config.history > KvBucketConfig::MaxHistory;
-    reply->finishWithErrorLater(NatsError(badName ? NatsError::InvalidBucketName
-                                                  : (badHistory ? NatsError::HistoryTooLarge : NatsError::InvalidBucketConfig),
-                                          problem));
+    reply->finishWithErrorLater(
+        NatsError(badName ? NatsError::InvalidBucketName
+                          : (badHistory ? NatsError::HistoryTooLarge : NatsError::InvalidBucketConfig),
+                  problem));
     return true;
 }
 
@@ -66,7 +67,8 @@ bool KvContext::failIfInvalidName(KvReply *reply, const QString &bucket)
     return true;
 }
 
-void KvContext::whenAnswered(KvReply *reply, JsApiReply *api, const QString &bucket, const std::function<void()> &onSuccess)
+void KvContext::whenAnswered(KvReply *reply, JsApiReply *api, const QString &bucket,
+                             const std::function<void()> &onSuccess)
 {
     connect(api, &NatsReply::finished, reply, [this, reply, api, bucket, onSuccess] {
         api->deleteLater();
@@ -128,15 +130,14 @@ void KvContext::resolveExisting(KvReply *reply, const KvBucketConfig &config, co
             return existingJson.value(key) == wantedJson.value(key);
         });
         if (!onlyDiscard) {
-            reply->finishWithError(NatsError(NatsError::StreamNameInUse,
-                                             tr("bucket \"%1\" already exists with a different configuration").arg(config.bucket),
-                                             10058));
+            reply->finishWithError(
+                NatsError(NatsError::StreamNameInUse,
+                          tr("bucket \"%1\" already exists with a different configuration").arg(config.bucket), 10058));
             return;
         }
         JsApiReply *update = m_context->updateStream(wanted);
-        connect(update, &NatsReply::finished, reply, [this, reply, update, config] {
-            finishWithStreamInfo(reply, update, config.bucket);
-        });
+        connect(update, &NatsReply::finished, reply,
+                [this, reply, update, config] { finishWithStreamInfo(reply, update, config.bucket); });
     });
 }
 
@@ -177,9 +178,8 @@ KvReply *KvContext::changeBucket(const KvBucketConfig &config, bool createIfMiss
                 merged.remove(optional);
         }
         JsApiReply *update = m_context->updateStream(JsStreamConfig::fromJson(merged));
-        connect(update, &NatsReply::finished, reply, [this, reply, update, config] {
-            finishWithStreamInfo(reply, update, config.bucket);
-        });
+        connect(update, &NatsReply::finished, reply,
+                [this, reply, update, config] { finishWithStreamInfo(reply, update, config.bucket); });
     });
     return reply;
 }
@@ -193,8 +193,9 @@ KvReply *KvContext::bucketStatus(const QString &bucket)
     whenAnswered(reply, info, bucket, [this, reply, info] {
         const JsStreamInfo streamInfo = info->streamInfo();
         if (streamInfo.config.maxMsgsPerSubject < 1) {
-            reply->finishWithError(NatsError(NatsError::NotKeyValueBucket,
-                                             tr("stream \"%1\" is not a valid key-value bucket").arg(streamInfo.config.name)));
+            reply->finishWithError(
+                NatsError(NatsError::NotKeyValueBucket,
+                          tr("stream \"%1\" is not a valid key-value bucket").arg(streamInfo.config.name)));
             return;
         }
         reply->finishWithStatus(KvBucketStatus::fromStreamInfo(streamInfo));
@@ -207,7 +208,8 @@ KvReply *KvContext::deleteBucket(const QString &bucket)
     KvReply *reply = newReply();
     if (!m_context || failIfInvalidName(reply, bucket))
         return reply;
-    whenAnswered(reply, m_context->deleteStream(KvNames::streamName(bucket)), bucket, [reply] { reply->finishWithRevision(0); });
+    whenAnswered(reply, m_context->deleteStream(KvNames::streamName(bucket)), bucket,
+                 [reply] { reply->finishWithRevision(0); });
     return reply;
 }
 

@@ -8,9 +8,12 @@ using namespace Qt::StringLiterals;
 QString KvEntry::operationName(Operation operation)
 {
     switch (operation) {
-    case Operation::Put: return u"PUT"_s;
-    case Operation::Delete: return u"DEL"_s;
-    case Operation::Purge: return u"PURGE"_s;
+    case Operation::Put:
+        return u"PUT"_s;
+    case Operation::Delete:
+        return u"DEL"_s;
+    case Operation::Purge:
+        return u"PURGE"_s;
     }
     return u"PUT"_s;
 }
@@ -30,7 +33,8 @@ bool KvEntry::toText(QString *text, QString *errorMessage) const
     const QString decoded = decoder.decode(value);
     if (decoder.hasError()) {
         if (errorMessage)
-            *errorMessage = QCoreApplication::translate("KvEntry", "value of key \"%1\" at revision %2 is not valid UTF-8 text")
+            *errorMessage = QCoreApplication::translate("KvEntry",
+                                                        "value of key \"%1\" at revision %2 is not valid UTF-8 text")
                                 .arg(key)
                                 .arg(revision);
         return false;
@@ -45,7 +49,8 @@ bool KvEntry::toJson(QJsonDocument *document, QString *errorMessage) const
     const QJsonDocument parsed = QJsonDocument::fromJson(value, &parseError);
     if (parseError.error != QJsonParseError::NoError) {
         if (errorMessage)
-            *errorMessage = QCoreApplication::translate("KvEntry", "value of key \"%1\" at revision %2 is not valid JSON: %3 at byte %4")
+            *errorMessage = QCoreApplication::translate(
+                                "KvEntry", "value of key \"%1\" at revision %2 is not valid JSON: %3 at byte %4")
                                 .arg(key)
                                 .arg(revision)
                                 .arg(parseError.errorString())

@@ -13,17 +13,21 @@ class KvEntry
     Q_GADGET
 
 public:
-    enum class Operation { Put, Delete, Purge };
+    enum class Operation {
+        Put,
+        Delete,
+        Purge
+    };
     Q_ENUM(Operation)
 
     QString bucket;
     QString key;
-    QByteArray value;        // empty for markers and for meta-only watches
-    quint64 revision = 0;    // the stream sequence
-    quint64 delta = 0;       // in a watch: how many newer entries are pending after this one
+    QByteArray value;     // empty for markers and for meta-only watches
+    quint64 revision = 0; // the stream sequence
+    quint64 delta = 0;    // in a watch: how many newer entries are pending after this one
     QDateTime created;
     Operation operation = Operation::Put;
-    qint64 valueSize = -1;   // for meta-only watches, from Nats-Msg-Size; else -1 (use value.size())
+    qint64 valueSize = -1; // for meta-only watches, from Nats-Msg-Size; else -1 (use value.size())
 
     bool isDeleted() const { return operation != Operation::Put; }
     qint64 size() const { return valueSize >= 0 ? valueSize : value.size(); }

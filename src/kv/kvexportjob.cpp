@@ -63,9 +63,8 @@ void KvExportJob::exportBucket(bool includeDeletes)
         reportProgress(true);
         finish(State::Finished);
     });
-    connect(m_watcher, &KvWatcher::errorOccurred, this, [this] {
-        finish(State::Failed, NatsError(m_watcher->error(), m_watcher->errorString()));
-    });
+    connect(m_watcher, &KvWatcher::errorOccurred, this,
+            [this] { finish(State::Failed, NatsError(m_watcher->error(), m_watcher->errorString())); });
 }
 
 void KvExportJob::exportKeys(const QStringList &keys)
@@ -159,7 +158,8 @@ void KvExportJob::write(const KvEntry &entry)
         return;
     const QByteArray line = KvNdjson::encode(entry) + '\n';
     if (m_output->write(line) != line.size()) {
-        finish(State::Failed, NatsError(NatsError::InvalidArgument, tr("cannot write: %1").arg(m_output->errorString())));
+        finish(State::Failed,
+               NatsError(NatsError::InvalidArgument, tr("cannot write: %1").arg(m_output->errorString())));
         return;
     }
     ++m_written;

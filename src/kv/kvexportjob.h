@@ -25,7 +25,13 @@ class KvExportJob final : public QObject
     Q_DISABLE_COPY_MOVE(KvExportJob)
 
 public:
-    enum class State { Idle, Running, Finished, Cancelled, Failed };
+    enum class State {
+        Idle,
+        Running,
+        Finished,
+        Cancelled,
+        Failed
+    };
     Q_ENUM(State)
 
     // output must be open for writing and outlive the export.

@@ -9,7 +9,7 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr int kLinesPerTurn = 1000;  // lines read per event-loop turn at most
+constexpr int kLinesPerTurn = 1000; // lines read per event-loop turn at most
 constexpr int kProgressEveryMs = 50;
 constexpr qsizetype kMaxProblems = 100;
 } // namespace

@@ -29,7 +29,14 @@ public:
     };
     Q_ENUM(ExistingKeys)
 
-    enum class State { Idle, Running, Finished, Cancelled, Stopped, Failed };
+    enum class State {
+        Idle,
+        Running,
+        Finished,
+        Cancelled,
+        Stopped,
+        Failed
+    };
     Q_ENUM(State)
 
     static constexpr int DefaultWindow = 64;

@@ -23,9 +23,8 @@ KvKeyLister::KvKeyLister(KvWatcher *watcher, QObject *parent)
             m_flushTimer->start();
     });
     connect(watcher, &KvWatcher::initialValuesReceived, this, [this] { finish({}); });
-    connect(watcher, &KvWatcher::errorOccurred, this, [this] {
-        finish(NatsError(m_watcher->error(), m_watcher->errorString()));
-    });
+    connect(watcher, &KvWatcher::errorOccurred, this,
+            [this] { finish(NatsError(m_watcher->error(), m_watcher->errorString())); });
 }
 
 KvKeyLister::~KvKeyLister() = default;

@@ -15,8 +15,8 @@ QString validateKey(const QString &key);
 // Why pattern is not a valid watch/list filter: a key whose tokens may also be "*" or a final ">".
 QString validateKeyFilter(const QString &pattern);
 
-QString streamName(const QString &bucket);          // "KV_<bucket>"
-QByteArray subjectPrefix(const QString &bucket);    // "$KV.<bucket>."
+QString streamName(const QString &bucket);       // "KV_<bucket>"
+QByteArray subjectPrefix(const QString &bucket); // "$KV.<bucket>."
 // The bucket name of stream "KV_<bucket>", or an empty string for any other stream.
 QString bucketFromStream(const QString &stream);
 

@@ -84,7 +84,8 @@ bool KvNdjson::decode(const QByteArray &line, KvEntry *entry, QString *error)
             return fail(error, tr("the value of key \"%1\" is not valid base64").arg(decoded.key));
         decoded.value = *result;
     } else {
-        return fail(error, tr("unknown encoding \"%1\" for key \"%2\" (use text or base64)").arg(encoding, decoded.key));
+        return fail(error,
+                    tr("unknown encoding \"%1\" for key \"%2\" (use text or base64)").arg(encoding, decoded.key));
     }
     const QString operation = object.value("operation"_L1).toString();
     if (!parseOperation(operation, &decoded.operation))

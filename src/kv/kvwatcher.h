@@ -36,7 +36,13 @@ class KvWatcher : public QObject
     Q_OBJECT
 
 public:
-    enum class State { Starting, Watching, Recovering, Stopped, Failed };
+    enum class State {
+        Starting,
+        Watching,
+        Recovering,
+        Stopped,
+        Failed
+    };
     Q_ENUM(State)
 
     // Made by KvBucket::watch(). subjectPrefix is "$KV.<bucket>." (the origin's for a mirror); when it is

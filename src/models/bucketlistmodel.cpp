@@ -26,17 +26,28 @@ QVariant BucketListModel::headerData(int section, Qt::Orientation orientation, i
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case BucketColumn: return tr("Bucket");
-    case DescriptionColumn: return tr("Description");
-    case CreatedColumn: return tr("Created");
-    case SizeColumn: return tr("Size");
-    case ValuesColumn: return tr("Values");
-    case LastUpdateColumn: return tr("Last Update");
-    case HistoryColumn: return tr("History");
-    case TtlColumn: return tr("TTL");
-    case StorageColumn: return tr("Storage");
-    case ReplicasColumn: return tr("Replicas");
-    default: return {};
+    case BucketColumn:
+        return tr("Bucket");
+    case DescriptionColumn:
+        return tr("Description");
+    case CreatedColumn:
+        return tr("Created");
+    case SizeColumn:
+        return tr("Size");
+    case ValuesColumn:
+        return tr("Values");
+    case LastUpdateColumn:
+        return tr("Last Update");
+    case HistoryColumn:
+        return tr("History");
+    case TtlColumn:
+        return tr("TTL");
+    case StorageColumn:
+        return tr("Storage");
+    case ReplicasColumn:
+        return tr("Replicas");
+    default:
+        return {};
     }
 }
 
@@ -54,7 +65,8 @@ QVariant BucketListModel::data(const QModelIndex &index, int role) const
         if (index.column() == LastUpdateColumn)
             return HumanFormat::utcTime(status.lastUpdate);
         if (index.column() == SizeColumn && status.config.maxBytes > 0)
-            return tr("%1 of %2").arg(HumanFormat::size(qint64(status.bytes)), HumanFormat::size(status.config.maxBytes));
+            return tr("%1 of %2")
+                .arg(HumanFormat::size(qint64(status.bytes)), HumanFormat::size(status.config.maxBytes));
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn || index.column() == ValuesColumn || index.column() == HistoryColumn
@@ -75,29 +87,46 @@ QVariant BucketListModel::data(const QModelIndex &index, int role) const
 QVariant BucketListModel::displayValue(const KvBucketStatus &status, int column) const
 {
     switch (column) {
-    case BucketColumn: return status.bucket;
-    case DescriptionColumn: return status.config.description;
-    case CreatedColumn: return HumanFormat::localTime(status.created);
-    case SizeColumn: return HumanFormat::size(qint64(status.bytes));
-    case ValuesColumn: return HumanFormat::count(qint64(status.values));
-    case LastUpdateColumn: return HumanFormat::localTime(status.lastUpdate);
-    case HistoryColumn: return status.config.history;
-    case TtlColumn: return status.config.ttlMs > 0 ? HumanFormat::duration(status.config.ttlMs) : tr("none");
-    case StorageColumn: return KvBucketConfig::storageName(status.config.storage);
-    case ReplicasColumn: return status.config.replicas;
-    default: return {};
+    case BucketColumn:
+        return status.bucket;
+    case DescriptionColumn:
+        return status.config.description;
+    case CreatedColumn:
+        return HumanFormat::localTime(status.created);
+    case SizeColumn:
+        return HumanFormat::size(qint64(status.bytes));
+    case ValuesColumn:
+        return HumanFormat::count(qint64(status.values));
+    case LastUpdateColumn:
+        return HumanFormat::localTime(status.lastUpdate);
+    case HistoryColumn:
+        return status.config.history;
+    case TtlColumn:
+        return status.config.ttlMs > 0 ? HumanFormat::duration(status.config.ttlMs) : tr("none");
+    case StorageColumn:
+        return KvBucketConfig::storageName(status.config.storage);
+    case ReplicasColumn:
+        return status.config.replicas;
+    default:
+        return {};
     }
 }
 
 QVariant BucketListModel::rawValue(const KvBucketStatus &status, int column) const
 {
     switch (column) {
-    case CreatedColumn: return status.created;
-    case SizeColumn: return qint64(status.bytes);
-    case ValuesColumn: return qint64(status.values);
-    case LastUpdateColumn: return status.lastUpdate;
-    case TtlColumn: return status.config.ttlMs;
-    default: return displayValue(status, column);
+    case CreatedColumn:
+        return status.created;
+    case SizeColumn:
+        return qint64(status.bytes);
+    case ValuesColumn:
+        return qint64(status.values);
+    case LastUpdateColumn:
+        return status.lastUpdate;
+    case TtlColumn:
+        return status.config.ttlMs;
+    default:
+        return displayValue(status, column);
     }
 }
 

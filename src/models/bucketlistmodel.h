@@ -32,7 +32,7 @@ public:
     enum Role {
         RawValueRole = Qt::UserRole + 1, // the unformatted value, for sorting
         BucketNameRole,
-        UsageRole,                       // bytes / max bytes in [0,1], or -1 without a limit
+        UsageRole, // bytes / max bytes in [0,1], or -1 without a limit
     };
 
     explicit BucketListModel(QObject *parent = nullptr);

@@ -46,11 +46,16 @@ QVariant HistoryModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case RevisionColumn: return tr("Revision");
-    case OperationColumn: return tr("Operation");
-    case CreatedColumn: return tr("Created");
-    case SizeColumn: return tr("Size");
-    default: return {};
+    case RevisionColumn:
+        return tr("Revision");
+    case OperationColumn:
+        return tr("Operation");
+    case CreatedColumn:
+        return tr("Created");
+    case SizeColumn:
+        return tr("Size");
+    default:
+        return {};
     }
 }
 
@@ -60,7 +65,8 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
         return {};
     const KvEntry &entry = m_rows[index.row()];
     switch (role) {
-    case Qt::DisplayRole: return displayValue(entry, index.column());
+    case Qt::DisplayRole:
+        return displayValue(entry, index.column());
     case Qt::ToolTipRole:
         if (index.column() == CreatedColumn)
             return HumanFormat::utcTime(entry.created);
@@ -73,33 +79,48 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
         if (index.column() == RevisionColumn || index.column() == SizeColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
-    case RawValueRole: return rawValue(entry, index.column());
-    case RevisionRole: return entry.revision;
-    case OperationRole: return int(entry.operation);
-    case CreatedRole: return entry.created;
-    case ValueRole: return entry.value;
-    default: return {};
+    case RawValueRole:
+        return rawValue(entry, index.column());
+    case RevisionRole:
+        return entry.revision;
+    case OperationRole:
+        return int(entry.operation);
+    case CreatedRole:
+        return entry.created;
+    case ValueRole:
+        return entry.value;
+    default:
+        return {};
     }
 }
 
 QVariant HistoryModel::displayValue(const KvEntry &entry, int column) const
 {
     switch (column) {
-    case RevisionColumn: return HumanFormat::revision(entry.revision);
-    case OperationColumn: return KvEntry::operationName(entry.operation);
-    case CreatedColumn: return HumanFormat::localTime(entry.created);
-    case SizeColumn: return entry.isDeleted() ? QString() : HumanFormat::size(entry.size());
-    default: return {};
+    case RevisionColumn:
+        return HumanFormat::revision(entry.revision);
+    case OperationColumn:
+        return KvEntry::operationName(entry.operation);
+    case CreatedColumn:
+        return HumanFormat::localTime(entry.created);
+    case SizeColumn:
+        return entry.isDeleted() ? QString() : HumanFormat::size(entry.size());
+    default:
+        return {};
     }
 }
 
 QVariant HistoryModel::rawValue(const KvEntry &entry, int column) const
 {
     switch (column) {
-    case OperationColumn: return int(entry.operation);
-    case CreatedColumn: return entry.created;
-    case SizeColumn: return entry.size();
-    default: return entry.revision;
+    case OperationColumn:
+        return int(entry.operation);
+    case CreatedColumn:
+        return entry.created;
+    case SizeColumn:
+        return entry.size();
+    default:
+        return entry.revision;
     }
 }
 

@@ -22,15 +22,21 @@ class HistoryModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(HistoryModel)
 
 public:
-    enum Column { RevisionColumn, OperationColumn, CreatedColumn, SizeColumn, ColumnCount };
+    enum Column {
+        RevisionColumn,
+        OperationColumn,
+        CreatedColumn,
+        SizeColumn,
+        ColumnCount
+    };
     Q_ENUM(Column)
 
     enum Role {
         RawValueRole = Qt::UserRole + 1, // unformatted value of the column
         RevisionRole,
-        OperationRole,                   // KvEntry::Operation as int
+        OperationRole, // KvEntry::Operation as int
         CreatedRole,
-        ValueRole,                       // the value bytes
+        ValueRole, // the value bytes
     };
 
     explicit HistoryModel(QObject *parent = nullptr);

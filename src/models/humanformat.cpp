@@ -103,12 +103,18 @@ bool parseDuration(const QString &text, qint64 *milliseconds, QString *error)
         const double value = match.captured(1).toDouble();
         const QString unit = match.captured(2);
         double factor = 1;
-        if (unit == "s"_L1) factor = 1000;
-        else if (unit == "m"_L1) factor = 60000;
-        else if (unit == "h"_L1) factor = 3600000;
-        else if (unit == "d"_L1) factor = 86400000;
-        else if (unit == "w"_L1) factor = 7.0 * 86400000;
-        else if (unit == "y"_L1) factor = 365.0 * 86400000;
+        if (unit == "s"_L1)
+            factor = 1000;
+        else if (unit == "m"_L1)
+            factor = 60000;
+        else if (unit == "h"_L1)
+            factor = 3600000;
+        else if (unit == "d"_L1)
+            factor = 86400000;
+        else if (unit == "w"_L1)
+            factor = 7.0 * 86400000;
+        else if (unit == "y"_L1)
+            factor = 365.0 * 86400000;
         total += qint64(value * factor);
     }
     if (position != trimmed.size()) {
@@ -133,10 +139,14 @@ bool parseSize(const QString &text, qint64 *bytes, QString *error)
     double value = match.captured(1).toDouble();
     const QString unit = match.captured(2).toLower();
     const double base = 1024.0; // natscli treats K, KB and KiB alike, as powers of 1024
-    if (unit == "k"_L1) value *= base;
-    else if (unit == "m"_L1) value *= base * base;
-    else if (unit == "g"_L1) value *= base * base * base;
-    else if (unit == "t"_L1) value *= base * base * base * base;
+    if (unit == "k"_L1)
+        value *= base;
+    else if (unit == "m"_L1)
+        value *= base * base;
+    else if (unit == "g"_L1)
+        value *= base * base * base;
+    else if (unit == "t"_L1)
+        value *= base * base * base * base;
     *bytes = qint64(value);
     return true;
 }

@@ -51,12 +51,18 @@ QVariant KeyListModel::headerData(int section, Qt::Orientation orientation, int 
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case KeyColumn: return tr("Key");
-    case RevisionColumn: return tr("Revision");
-    case OperationColumn: return tr("Operation");
-    case UpdatedColumn: return tr("Last Update");
-    case SizeColumn: return tr("Size");
-    default: return {};
+    case KeyColumn:
+        return tr("Key");
+    case RevisionColumn:
+        return tr("Revision");
+    case OperationColumn:
+        return tr("Operation");
+    case UpdatedColumn:
+        return tr("Last Update");
+    case SizeColumn:
+        return tr("Size");
+    default:
+        return {};
     }
 }
 
@@ -85,37 +91,56 @@ QVariant KeyListModel::data(const QModelIndex &index, int role) const
         if (index.column() == RevisionColumn || index.column() == SizeColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
-    case RawValueRole: return rawValue(row, index.column());
-    case KeyRole: return row.key;
-    case RevisionRole: return row.revision;
-    case OperationRole: return int(row.operation);
-    case CreatedRole: return QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC);
-    case SizeRole: return row.size;
-    case DeletedRole: return row.operation != KvEntry::Operation::Put;
-    default: return {};
+    case RawValueRole:
+        return rawValue(row, index.column());
+    case KeyRole:
+        return row.key;
+    case RevisionRole:
+        return row.revision;
+    case OperationRole:
+        return int(row.operation);
+    case CreatedRole:
+        return QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC);
+    case SizeRole:
+        return row.size;
+    case DeletedRole:
+        return row.operation != KvEntry::Operation::Put;
+    default:
+        return {};
     }
 }
 
 QVariant KeyListModel::displayValue(const Row &row, int column) const
 {
     switch (column) {
-    case KeyColumn: return row.key;
-    case RevisionColumn: return row.revision;
-    case OperationColumn: return KvEntry::operationName(row.operation);
-    case UpdatedColumn: return HumanFormat::localTime(QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC));
-    case SizeColumn: return HumanFormat::size(row.size);
-    default: return {};
+    case KeyColumn:
+        return row.key;
+    case RevisionColumn:
+        return row.revision;
+    case OperationColumn:
+        return KvEntry::operationName(row.operation);
+    case UpdatedColumn:
+        return HumanFormat::localTime(QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC));
+    case SizeColumn:
+        return HumanFormat::size(row.size);
+    default:
+        return {};
     }
 }
 
 QVariant KeyListModel::rawValue(const Row &row, int column) const
 {
     switch (column) {
-    case RevisionColumn: return row.revision;
-    case UpdatedColumn: return row.createdMs;
-    case SizeColumn: return row.size;
-    case OperationColumn: return int(row.operation);
-    default: return row.key;
+    case RevisionColumn:
+        return row.revision;
+    case UpdatedColumn:
+        return row.createdMs;
+    case SizeColumn:
+        return row.size;
+    case OperationColumn:
+        return int(row.operation);
+    default:
+        return row.key;
     }
 }
 

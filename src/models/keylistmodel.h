@@ -24,14 +24,21 @@ class KeyListModel final : public QAbstractTableModel
     Q_DISABLE_COPY_MOVE(KeyListModel)
 
 public:
-    enum Column { KeyColumn, RevisionColumn, OperationColumn, UpdatedColumn, SizeColumn, ColumnCount };
+    enum Column {
+        KeyColumn,
+        RevisionColumn,
+        OperationColumn,
+        UpdatedColumn,
+        SizeColumn,
+        ColumnCount
+    };
     Q_ENUM(Column)
 
     enum Role {
         RawValueRole = Qt::UserRole + 1, // unformatted value of the column, for sorting
         KeyRole,
         RevisionRole,
-        OperationRole,                   // KvEntry::Operation as int
+        OperationRole, // KvEntry::Operation as int
         CreatedRole,
         SizeRole,
         DeletedRole,

@@ -110,11 +110,16 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
     const Node *node = nodeOf(index);
     const bool folder = !node->children.empty();
     switch (role) {
-    case IsFolderRole: return node->sourceRow < 0;
-    case PathRole: return pathOf(node);
-    case LiveCountRole: return node->liveCount;
-    case SourceRowRole: return node->sourceRow;
-    default: break;
+    case IsFolderRole:
+        return node->sourceRow < 0;
+    case PathRole:
+        return pathOf(node);
+    case LiveCountRole:
+        return node->liveCount;
+    case SourceRowRole:
+        return node->sourceRow;
+    default:
+        break;
     }
     if (index.column() == KeyListModel::KeyColumn && role == Qt::DisplayRole) {
         if (folder)

@@ -23,9 +23,9 @@ class KeyTreeModel final : public QAbstractItemModel
 public:
     enum Role {
         IsFolderRole = Qt::UserRole + 100, // a node without a key of its own
-        PathRole,                           // "orders.17": the node's full path
-        LiveCountRole,                      // live keys at and below the node
-        SourceRowRole,                      // row in the list model, -1 for pure folders
+        PathRole,                          // "orders.17": the node's full path
+        LiveCountRole,                     // live keys at and below the node
+        SourceRowRole,                     // row in the list model, -1 for pure folders
     };
 
     explicit KeyTreeModel(KeyListModel *source, QObject *parent = nullptr);
@@ -53,9 +53,9 @@ private:
         std::unique_ptr<QHash<QString, Node *>> many;
         Node *findChild(const QString &childName) const;
         void indexChild(Node *child);
-        int row = 0;         // position among the parent's children
-        int sourceRow = -1;  // the key's row in the list model, -1 for pure folders
-        int liveCount = 0;   // live (not deleted) keys at and below
+        int row = 0;        // position among the parent's children
+        int sourceRow = -1; // the key's row in the list model, -1 for pure folders
+        int liveCount = 0;  // live (not deleted) keys at and below
     };
 
     void rebuild();

@@ -18,8 +18,9 @@ bool myers(const QStringList &a, qsizetype aStart, qsizetype n, const QStringLis
     int found = -1;
     for (int d = 0; d <= limit && found < 0; ++d) {
         for (int k = -d; k <= d; k += 2) {
-            int x = (k == -d || (k != d && v[size_t(offset + k - 1)] < v[size_t(offset + k + 1)])) ? v[size_t(offset + k + 1)]
-                                                                                                     : v[size_t(offset + k - 1)] + 1;
+            int x = (k == -d || (k != d && v[size_t(offset + k - 1)] < v[size_t(offset + k + 1)]))
+                ? v[size_t(offset + k + 1)]
+                : v[size_t(offset + k - 1)] + 1;
             int y = x - k;
             while (x < n && y < m && a[aStart + x] == b[bStart + y]) {
                 ++x;
@@ -130,7 +131,8 @@ QString unified(const QList<Line> &lines)
 {
     QString out;
     for (const Line &line : lines) {
-        out += line.op == Op::Equal ? QStringLiteral("  ") : (line.op == Op::Removed ? QStringLiteral("- ") : QStringLiteral("+ "));
+        out += line.op == Op::Equal ? QStringLiteral("  ")
+                                    : (line.op == Op::Removed ? QStringLiteral("- ") : QStringLiteral("+ "));
         out += line.text;
         out += u'\n';
     }

@@ -8,7 +8,11 @@
 // revisions of a value or a revision with the editor's text.
 namespace LineDiff {
 
-enum class Op { Equal, Removed, Added };
+enum class Op {
+    Equal,
+    Removed,
+    Added
+};
 
 struct Line
 {
@@ -22,7 +26,7 @@ struct Line
 // A row of a side-by-side view: a changed block pairs removed with added lines, padding the shorter side.
 struct Row
 {
-    int leftLine = -1;  // -1: nothing on this side
+    int leftLine = -1; // -1: nothing on this side
     int rightLine = -1;
     bool changed = false;
 };

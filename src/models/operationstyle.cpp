@@ -17,9 +17,12 @@ QColor color(KvEntry::Operation operation, const QPalette &palette)
 {
     const bool dark = isDark(palette);
     switch (operation) {
-    case KvEntry::Operation::Put: return dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
-    case KvEntry::Operation::Delete: return dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xb2, 0x6a, 0x00);
-    case KvEntry::Operation::Purge: return dark ? QColor(0xef, 0x70, 0x70) : QColor(0xc6, 0x28, 0x28);
+    case KvEntry::Operation::Put:
+        return dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
+    case KvEntry::Operation::Delete:
+        return dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xb2, 0x6a, 0x00);
+    case KvEntry::Operation::Purge:
+        return dark ? QColor(0xef, 0x70, 0x70) : QColor(0xc6, 0x28, 0x28);
     }
     return palette.color(QPalette::Text);
 }
@@ -28,9 +31,12 @@ QColor rowBackground(KvEntry::Operation operation, const QPalette &palette)
 {
     const bool dark = isDark(palette);
     switch (operation) {
-    case KvEntry::Operation::Put: return {};
-    case KvEntry::Operation::Delete: return dark ? QColor(0x4a, 0x38, 0x10) : QColor(0xff, 0xf4, 0xdc);
-    case KvEntry::Operation::Purge: return dark ? QColor(0x50, 0x1e, 0x1e) : QColor(0xfd, 0xe4, 0xe4);
+    case KvEntry::Operation::Put:
+        return {};
+    case KvEntry::Operation::Delete:
+        return dark ? QColor(0x4a, 0x38, 0x10) : QColor(0xff, 0xf4, 0xdc);
+    case KvEntry::Operation::Purge:
+        return dark ? QColor(0x50, 0x1e, 0x1e) : QColor(0xfd, 0xe4, 0xe4);
     }
     return {};
 }

@@ -40,11 +40,16 @@ namespace ValueFormat {
 QString viewName(View view)
 {
     switch (view) {
-    case View::Text: return tr("Text");
-    case View::Json: return tr("JSON");
-    case View::Hex: return tr("Hex");
-    case View::Base64: return tr("Base64");
-    case View::Cbor: return tr("CBOR");
+    case View::Text:
+        return tr("Text");
+    case View::Json:
+        return tr("JSON");
+    case View::Hex:
+        return tr("Hex");
+    case View::Base64:
+        return tr("Base64");
+    case View::Cbor:
+        return tr("CBOR");
     }
     return {};
 }
@@ -69,7 +74,8 @@ bool isValidJson(const QByteArray &value, QString *error)
         return false;
     }
     if (error)
-        *error = blank ? tr("empty value") : tr("%1 at byte %2").arg(parseError.errorString()).arg(std::max(0, parseError.offset - 1));
+        *error = blank ? tr("empty value")
+                       : tr("%1 at byte %2").arg(parseError.errorString()).arg(std::max(0, parseError.offset - 1));
     return false;
 }
 
@@ -94,7 +100,10 @@ QString prettyJson(const QByteArray &json)
             continue;
         }
         switch (c.unicode()) {
-        case u'"': inString = true; out += c; break;
+        case u'"':
+            inString = true;
+            out += c;
+            break;
         case u'{':
         case u'[': {
             // Keep empty containers on one line.
@@ -113,11 +122,25 @@ QString prettyJson(const QByteArray &json)
             break;
         }
         case u'}':
-        case u']': --depth; newline(); out += c; break;
-        case u',': out += c; newline(); break;
-        case u':': out += u": "_s; break;
-        case u' ': case u'\t': case u'\n': case u'\r': break;
-        default: out += c;
+        case u']':
+            --depth;
+            newline();
+            out += c;
+            break;
+        case u',':
+            out += c;
+            newline();
+            break;
+        case u':':
+            out += u": "_s;
+            break;
+        case u' ':
+        case u'\t':
+        case u'\n':
+        case u'\r':
+            break;
+        default:
+            out += c;
         }
     }
     return out;

@@ -8,7 +8,13 @@
 // the numbers stay exactly as stored.
 namespace ValueFormat {
 
-enum class View { Text, Json, Hex, Base64, Cbor };
+enum class View {
+    Text,
+    Json,
+    Hex,
+    Base64,
+    Cbor
+};
 
 QString viewName(View view);
 bool isEditable(View view);

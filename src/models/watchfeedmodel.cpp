@@ -77,14 +77,22 @@ QVariant WatchFeedModel::headerData(int section, Qt::Orientation orientation, in
     if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
         return {};
     switch (section) {
-    case TimeColumn: return tr("Received");
-    case KeyColumn: return tr("Key");
-    case OperationColumn: return tr("Op");
-    case RevisionColumn: return tr("Revision");
-    case DeltaColumn: return tr("Delta");
-    case SizeColumn: return tr("Size");
-    case PreviewColumn: return tr("Value");
-    default: return {};
+    case TimeColumn:
+        return tr("Received");
+    case KeyColumn:
+        return tr("Key");
+    case OperationColumn:
+        return tr("Op");
+    case RevisionColumn:
+        return tr("Revision");
+    case DeltaColumn:
+        return tr("Delta");
+    case SizeColumn:
+        return tr("Size");
+    case PreviewColumn:
+        return tr("Value");
+    default:
+        return {};
     }
 }
 
@@ -95,13 +103,16 @@ QVariant WatchFeedModel::data(const QModelIndex &index, int role) const
     const Row &row = m_rows[size_t(index.row())];
     const int column = index.column();
     switch (role) {
-    case Qt::DisplayRole: return displayValue(row, column);
-    case Qt::ToolTipRole: return toolTip(row, column);
+    case Qt::DisplayRole:
+        return displayValue(row, column);
+    case Qt::ToolTipRole:
+        return toolTip(row, column);
     case Qt::ForegroundRole:
         if (column == OperationColumn && row.kind == RowKind::Entry)
             return OperationStyle::color(row.operation, QGuiApplication::palette());
         return {};
-    case Qt::BackgroundRole: return background(row);
+    case Qt::BackgroundRole:
+        return background(row);
     case Qt::FontRole:
         if (row.kind == RowKind::Gap)
             return m_italicFont;
@@ -110,13 +121,20 @@ QVariant WatchFeedModel::data(const QModelIndex &index, int role) const
         if (column == RevisionColumn || column == DeltaColumn || column == SizeColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
-    case RawValueRole: return rawValue(row, column);
-    case KeyRole: return row.key;
-    case RevisionRole: return row.revision;
-    case OperationRole: return int(row.operation);
-    case KindRole: return int(row.kind);
-    case ReceivedRole: return QDateTime::fromMSecsSinceEpoch(row.receivedMs, Qt::UTC);
-    default: return {};
+    case RawValueRole:
+        return rawValue(row, column);
+    case KeyRole:
+        return row.key;
+    case RevisionRole:
+        return row.revision;
+    case OperationRole:
+        return int(row.operation);
+    case KindRole:
+        return int(row.kind);
+    case ReceivedRole:
+        return QDateTime::fromMSecsSinceEpoch(row.receivedMs, Qt::UTC);
+    default:
+        return {};
     }
 }
 
@@ -124,39 +142,60 @@ QVariant WatchFeedModel::displayValue(const Row &row, int column) const
 {
     if (row.kind == RowKind::Gap) {
         switch (column) {
-        case TimeColumn: return timeOfDay(row.receivedMs);
-        case OperationColumn: return tr("GAP");
-        case RevisionColumn: return row.revision == row.delta ? QString::number(row.revision)
-                                                              : u"%1–%2"_s.arg(row.revision).arg(row.delta);
+        case TimeColumn:
+            return timeOfDay(row.receivedMs);
+        case OperationColumn:
+            return tr("GAP");
+        case RevisionColumn:
+            return row.revision == row.delta ? QString::number(row.revision)
+                                             : u"%1–%2"_s.arg(row.revision).arg(row.delta);
         case PreviewColumn:
             return row.revision == row.delta
                 ? tr("revision %1 never reached this feed: it is no longer on the server").arg(row.revision)
-                : tr("revisions %1–%2 never reached this feed: they are no longer on the server").arg(row.revision).arg(row.delta);
-        default: return {};
+                : tr("revisions %1–%2 never reached this feed: they are no longer on the server")
+                      .arg(row.revision)
+                      .arg(row.delta);
+        default:
+            return {};
         }
     }
     switch (column) {
-    case TimeColumn: return timeOfDay(row.receivedMs);
-    case KeyColumn: return row.key;
-    case OperationColumn: return KvEntry::operationName(row.operation);
-    case RevisionColumn: return row.revision;
-    case DeltaColumn: return row.delta;
-    case SizeColumn: return HumanFormat::size(row.size);
-    case PreviewColumn: return preview(row);
-    default: return {};
+    case TimeColumn:
+        return timeOfDay(row.receivedMs);
+    case KeyColumn:
+        return row.key;
+    case OperationColumn:
+        return KvEntry::operationName(row.operation);
+    case RevisionColumn:
+        return row.revision;
+    case DeltaColumn:
+        return row.delta;
+    case SizeColumn:
+        return HumanFormat::size(row.size);
+    case PreviewColumn:
+        return preview(row);
+    default:
+        return {};
     }
 }
 
 QVariant WatchFeedModel::rawValue(const Row &row, int column) const
 {
     switch (column) {
-    case TimeColumn: return row.receivedMs;
-    case OperationColumn: return int(row.operation);
-    case RevisionColumn: return row.revision;
-    case DeltaColumn: return row.delta;
-    case SizeColumn: return row.size;
-    case PreviewColumn: return row.value.left(PreviewBytes);
-    default: return row.key;
+    case TimeColumn:
+        return row.receivedMs;
+    case OperationColumn:
+        return int(row.operation);
+    case RevisionColumn:
+        return row.revision;
+    case DeltaColumn:
+        return row.delta;
+    case SizeColumn:
+        return row.size;
+    case PreviewColumn:
+        return row.value.left(PreviewBytes);
+    default:
+        return row.key;
     }
 }
 
@@ -167,8 +206,10 @@ QVariant WatchFeedModel::toolTip(const Row &row, int column) const
         return tr("received %1; written %2")
             .arg(HumanFormat::utcTime(QDateTime::fromMSecsSinceEpoch(row.receivedMs, Qt::UTC)),
                  HumanFormat::utcTime(QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC)));
-    case KeyColumn: return row.key;
-    case DeltaColumn: return tr("entries still pending on the server after this one");
+    case KeyColumn:
+        return row.key;
+    case DeltaColumn:
+        return tr("entries still pending on the server after this one");
     case OperationColumn:
         if (row.kind == RowKind::Gap)
             return tr("Removed from the server (history limit, purge or TTL) before this feed received them, for "
@@ -180,7 +221,8 @@ QVariant WatchFeedModel::toolTip(const Row &row, int column) const
         if (row.metaOnly)
             return tr("a meta-only watch: values are not received");
         return previewText(row.value, kTooltipPreviewBytes, !row.complete);
-    default: return {};
+    default:
+        return {};
     }
 }
 

@@ -40,12 +40,15 @@ public:
         RawValueRole = Qt::UserRole + 1, // unformatted value of the column
         KeyRole,
         RevisionRole,
-        OperationRole,                   // KvEntry::Operation as int
-        KindRole,                        // RowKind as int
-        ReceivedRole,                    // QDateTime (UTC)
+        OperationRole, // KvEntry::Operation as int
+        KindRole,      // RowKind as int
+        ReceivedRole,  // QDateTime (UTC)
     };
 
-    enum class RowKind { Entry, Gap };
+    enum class RowKind {
+        Entry,
+        Gap
+    };
     Q_ENUM(RowKind)
 
     static constexpr int DefaultRowCap = 10000;
@@ -117,7 +120,7 @@ private:
         qint64 receivedMs = 0;
         qint64 createdMs = 0;
         QString key;
-        QByteArray value;  // whole, or the first PreviewBytes when complete is false
+        QByteArray value;     // whole, or the first PreviewBytes when complete is false
         quint64 revision = 0; // Gap: the first missing revision
         quint64 delta = 0;    // Gap: the last missing revision
         qint64 size = 0;
@@ -147,7 +150,7 @@ private:
     QFont m_italicFont;
     qint64 m_valueBytes = 0;       // values held by shown rows
     qint64 m_queuedValueBytes = 0; // values held by queued rows
-    size_t m_valueCursor = 0; // rows before this one hold no value any more
+    size_t m_valueCursor = 0;      // rows before this one hold no value any more
     qsizetype m_waiting = 0;
     quint64 m_received = 0;
     quint64 m_dropped = 0;

@@ -34,8 +34,8 @@ public:
     QString user;
     QString password;
     QString token;
-    QString creds;          // path of a .creds file
-    QString nkey;           // path of a file holding an NKEY seed
+    QString creds; // path of a .creds file
+    QString nkey;  // path of a file holding an NKEY seed
     QString userJwt;
     QString userSeed;
     QString cert;

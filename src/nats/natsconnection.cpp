@@ -40,16 +40,17 @@ NatsConnection::NatsConnection(QObject *parent)
     m_reconnectTimer->setSingleShot(true);
     m_drainTimer->setSingleShot(true);
     connect(m_connectTimer, &QTimer::timeout, this, [this] {
-        attemptFailed(NatsError(NatsError::ConnectionTimeout,
-                                tr("connecting to %1 timed out").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo))));
+        attemptFailed(
+            NatsError(NatsError::ConnectionTimeout,
+                      tr("connecting to %1 timed out").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo))));
     });
     connect(m_reconnectTimer, &QTimer::timeout, this, &NatsConnection::connectToCurrentServer);
     connect(m_pingTimer, &QTimer::timeout, this, &NatsConnection::sendPing);
     connect(m_requestMux, &NatsRequestMux::idle, this, &NatsConnection::finishDrainIfIdle);
     connect(m_drainTimer, &QTimer::timeout, this, [this] {
-        const NatsError error(NatsError::Timeout,
-                              tr("drain timed out after %1 ms; closing with requests still pending")
-                                  .arg(m_options.drainTimeoutMs));
+        const NatsError error(
+            NatsError::Timeout,
+            tr("drain timed out after %1 ms; closing with requests still pending").arg(m_options.drainTimeoutMs));
         setError(error);
         // The drain reply reports the timeout; close() would finish it with a plain ConnectionClosed.
         const QPointer<NatsReply> drainReply = m_drainReply;
@@ -647,9 +648,10 @@ void NatsConnection::handleServerError(const QByteArray &text)
     const NatsError::Code code = NatsError::fromServerText(text);
     // Name the server: with a pool, "Authorization Violation" alone does not say who refused.
     const QString server = currentServer().toDisplayString(QUrl::RemoveUserInfo);
-    const NatsError error(code, NatsError::isAuthenticationError(code)
-                                    ? tr("%1 refused the credentials: %2").arg(server, QString::fromUtf8(text))
-                                    : tr("server error from %1: %2").arg(server, QString::fromUtf8(text)));
+    const NatsError error(code,
+                          NatsError::isAuthenticationError(code)
+                              ? tr("%1 refused the credentials: %2").arg(server, QString::fromUtf8(text))
+                              : tr("server error from %1: %2").arg(server, QString::fromUtf8(text)));
     qCWarning(lcNatsConnection).noquote() << "-ERR" << text;
 
     if (m_handshake != Handshake::Done) {
@@ -681,8 +683,9 @@ void NatsConnection::sendPing()
     if (m_state != State::Connected && m_state != State::Draining)
         return;
     if (!m_pings.keepAlive(m_options.maxPingsOutstanding)) {
-        connectionLost(NatsError(NatsError::StaleConnection,
-                                 tr("stale connection: %1 pings were not answered").arg(m_options.maxPingsOutstanding)));
+        connectionLost(
+            NatsError(NatsError::StaleConnection,
+                      tr("stale connection: %1 pings were not answered").arg(m_options.maxPingsOutstanding)));
         return;
     }
     writeToSocket(NatsProtocol::ping());
@@ -702,8 +705,9 @@ NatsReply *NatsConnection::flush(int timeoutMs)
 {
     auto *reply = new NatsReply(this);
     if (m_state != State::Connected && m_state != State::Draining) {
-        reply->finishWithErrorLater(NatsError(m_state == State::Closed ? NatsError::ConnectionClosed : NatsError::NotConnected,
-                                              tr("cannot flush: not connected")));
+        reply->finishWithErrorLater(
+            NatsError(m_state == State::Closed ? NatsError::ConnectionClosed : NatsError::NotConnected,
+                      tr("cannot flush: not connected")));
         return reply;
     }
     m_pings.expectPong(reply);
@@ -748,7 +752,8 @@ NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
         return reply;
     }
     if (m_state == State::Closed || m_state == State::Disconnected) {
-        reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("cannot send a request: the connection is not open")));
+        reply->finishWithErrorLater(
+            NatsError(NatsError::ConnectionClosed, tr("cannot send a request: the connection is not open")));
         return reply;
     }
     ensureResponseSubscription();
@@ -759,6 +764,7 @@ NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
         reply->finishWithErrorLater(problem);
         return reply;
     }
-    m_requestMux->add(outgoing.replyTo(), reply, message.subject(), timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs);
+    m_requestMux->add(outgoing.replyTo(), reply, message.subject(),
+                      timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs);
     return reply;
 }

@@ -118,7 +118,13 @@ Q_SIGNALS:
 private:
     friend class NatsSubscription;
 
-    enum class Handshake { None, WaitingInfo, WaitingTls, WaitingPong, Done };
+    enum class Handshake {
+        None,
+        WaitingInfo,
+        WaitingTls,
+        WaitingPong,
+        Done
+    };
 
     // connecting and the handshake
     void startAttempt();

@@ -22,15 +22,15 @@ bool NatsConnectOptions::parseServers(const QString &text, QList<QUrl> *out, QSt
         QUrl url(entry, QUrl::StrictMode);
         const QString scheme = url.scheme().toLower();
         if (!url.isValid() || url.host().isEmpty())
-            return fail(QCoreApplication::translate("NatsConnectOptions", "\"%1\" is not a valid server URL")
-                            .arg(entry));
+            return fail(
+                QCoreApplication::translate("NatsConnectOptions", "\"%1\" is not a valid server URL").arg(entry));
         if (scheme != "nats"_L1 && scheme != "tls"_L1)
             return fail(QCoreApplication::translate("NatsConnectOptions",
                                                     "\"%1\": unsupported scheme \"%2\" (use nats:// or tls://)")
                             .arg(entry, url.scheme()));
         if (!url.path().isEmpty() && url.path() != "/"_L1)
-            return fail(QCoreApplication::translate("NatsConnectOptions", "\"%1\": a server URL has no path")
-                            .arg(entry));
+            return fail(
+                QCoreApplication::translate("NatsConnectOptions", "\"%1\": a server URL has no path").arg(entry));
         url.setScheme(scheme);
         url.setPath({});
         if (url.port() < 0)

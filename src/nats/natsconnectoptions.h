@@ -32,10 +32,10 @@ struct NatsConnectOptions
     QString user;
     QString password;
     QString token;
-    QByteArray nkeySeed;          // "SU..." seed string
-    QString nkeyFile;         // or a file holding it
-    QString credentialsFile;      // ".creds": user JWT + seed
-    QByteArray userJwt;           // or the JWT and seed given directly
+    QByteArray nkeySeed;     // "SU..." seed string
+    QString nkeyFile;        // or a file holding it
+    QString credentialsFile; // ".creds": user JWT + seed
+    QByteArray userJwt;      // or the JWT and seed given directly
     QByteArray userSeed;
 
     // TLS: used for tls:// URLs, when the server requires it, or when tlsRequired is set.

@@ -112,14 +112,13 @@ bool addSignature(QJsonObject &connect, const Identity &identity, const QByteArr
         *error = NatsError(NatsError::CredentialsError,
                            identity.seedSource.isEmpty()
                                ? tr("the NKEY seed is not valid: %1").arg(problem)
-                               : tr("the NKEY seed in %1 is not valid: %2")
-                                     .arg(identity.seedSource, problem));
+                               : tr("the NKEY seed in %1 is not valid: %2").arg(identity.seedSource, problem));
         return false;
     }
     if (nonce.isEmpty()) {
         *error = NatsError(NatsError::CredentialsError,
                            tr("the server sent no nonce to sign; it is not set up for NKEY or "
-                                                  "JWT users"));
+                              "JWT users"));
         return false;
     }
     // Sign the nonce exactly as sent in INFO (its ASCII bytes, not decoded).

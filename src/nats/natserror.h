@@ -27,19 +27,19 @@ public:
         SlowConsumer,
         SecureConnectionRequired,
         InvalidSubjectRejected,
-        ServerError,              // any other -ERR text
+        ServerError, // any other -ERR text
 
         // JetStream API errors (the server's err_code is kept in jsErrorCode())
         JetStreamNotEnabled = 100,
-        JetStreamUnavailable,     // 10008: no meta leader / system temporarily unavailable
+        JetStreamUnavailable, // 10008: no meta leader / system temporarily unavailable
         StreamNotFound,
         StreamNameInUse,
         ConsumerNotFound,
         MessageNotFound,
         WrongLastSequence,
         MessageTooLarge,
-        NoStreamResponse,         // a publish that no stream captured (503)
-        JetStreamApiError,        // any other JetStream error
+        NoStreamResponse,  // a publish that no stream captured (503)
+        JetStreamApiError, // any other JetStream error
 
         // Key/Value errors
         InvalidBucketName = 200,

@@ -12,9 +12,9 @@
 
 namespace {
 constexpr char kBase32Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-constexpr int kKeySize = 32;        // Ed25519 seed and public key
+constexpr int kKeySize = 32; // Ed25519 seed and public key
 constexpr int kSignatureSize = 64;
-constexpr int kSeedTextLength = 58; // base32 of [2 prefix bytes][32][CRC16]
+constexpr int kSeedTextLength = 58;     // base32 of [2 prefix bytes][32][CRC16]
 constexpr quint8 kSeedPrefix = 18 << 3; // 'S'
 
 // The first byte of a public key (and the type part of a seed) for each key type.
@@ -27,12 +27,18 @@ constexpr quint8 kPrefixUser = 20 << 3;     // 'U'
 quint8 prefixForType(NatsNKey::Type type)
 {
     switch (type) {
-    case NatsNKey::Type::User: return kPrefixUser;
-    case NatsNKey::Type::Account: return kPrefixAccount;
-    case NatsNKey::Type::Operator: return kPrefixOperator;
-    case NatsNKey::Type::Server: return kPrefixServer;
-    case NatsNKey::Type::Cluster: return kPrefixCluster;
-    case NatsNKey::Type::Invalid: break;
+    case NatsNKey::Type::User:
+        return kPrefixUser;
+    case NatsNKey::Type::Account:
+        return kPrefixAccount;
+    case NatsNKey::Type::Operator:
+        return kPrefixOperator;
+    case NatsNKey::Type::Server:
+        return kPrefixServer;
+    case NatsNKey::Type::Cluster:
+        return kPrefixCluster;
+    case NatsNKey::Type::Invalid:
+        break;
     }
     return 0xFF;
 }
@@ -40,12 +46,18 @@ quint8 prefixForType(NatsNKey::Type type)
 NatsNKey::Type typeForPrefix(quint8 prefix)
 {
     switch (prefix) {
-    case kPrefixUser: return NatsNKey::Type::User;
-    case kPrefixAccount: return NatsNKey::Type::Account;
-    case kPrefixOperator: return NatsNKey::Type::Operator;
-    case kPrefixServer: return NatsNKey::Type::Server;
-    case kPrefixCluster: return NatsNKey::Type::Cluster;
-    default: break;
+    case kPrefixUser:
+        return NatsNKey::Type::User;
+    case kPrefixAccount:
+        return NatsNKey::Type::Account;
+    case kPrefixOperator:
+        return NatsNKey::Type::Operator;
+    case kPrefixServer:
+        return NatsNKey::Type::Server;
+    case kPrefixCluster:
+        return NatsNKey::Type::Cluster;
+    default:
+        break;
     }
     return NatsNKey::Type::Invalid;
 }
@@ -71,7 +83,10 @@ void wipe(QByteArray &bytes)
 class WipeGuard
 {
 public:
-    explicit WipeGuard(QByteArray &bytes) : m_bytes(bytes) {}
+    explicit WipeGuard(QByteArray &bytes)
+        : m_bytes(bytes)
+    {
+    }
     ~WipeGuard() { wipe(m_bytes); }
     Q_DISABLE_COPY_MOVE(WipeGuard)
 
@@ -105,8 +120,8 @@ using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
 PKeyPtr privateKeyFromSeed(const QByteArray &rawSeed)
 {
-    return PKeyPtr(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, asBytes(rawSeed),
-                                                static_cast<size_t>(rawSeed.size())));
+    return PKeyPtr(
+        EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, asBytes(rawSeed), static_cast<size_t>(rawSeed.size())));
 }
 
 // RFC 8032: the public key is derived from the 32-byte seed.

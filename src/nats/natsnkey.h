@@ -12,7 +12,14 @@
 class NatsNKey
 {
 public:
-    enum class Type { Invalid, User, Account, Operator, Server, Cluster };
+    enum class Type {
+        Invalid,
+        User,
+        Account,
+        Operator,
+        Server,
+        Cluster
+    };
 
     NatsNKey();
     ~NatsNKey(); // wipes the seed from memory

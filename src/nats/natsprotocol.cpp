@@ -157,17 +157,17 @@ NatsError checkPublish(const NatsMessage &message, qint64 maxPayload, bool heade
     }
     const qsizetype total = headerSize + message.data().size();
     if (total > maxPayload) {
-        return NatsError(NatsError::PayloadTooLarge,
-                         tr("message of %1 bytes exceeds the server's maximum payload of %2 bytes")
-                             .arg(total)
-                             .arg(maxPayload));
+        return NatsError(
+            NatsError::PayloadTooLarge,
+            tr("message of %1 bytes exceeds the server's maximum payload of %2 bytes").arg(total).arg(maxPayload));
     }
     const qsizetype lineLength = publishLineLength(message.subject(), message.replyTo(), headerSize, total);
     if (lineLength > MaxControlLine) {
-        return NatsError(NatsError::ControlLineTooLong,
-                         tr("subject and reply subject are too long: the protocol line would be %1 bytes, the limit is %2")
-                             .arg(lineLength)
-                             .arg(MaxControlLine));
+        return NatsError(
+            NatsError::ControlLineTooLong,
+            tr("subject and reply subject are too long: the protocol line would be %1 bytes, the limit is %2")
+                .arg(lineLength)
+                .arg(MaxControlLine));
     }
     return {};
 }

@@ -29,7 +29,10 @@ QByteArray unsub(quint64 sid, quint64 maxMessages = 0);
 qsizetype publishLineLength(const QByteArray &subject, const QByteArray &replyTo, qsizetype headerSize,
                             qsizetype totalSize);
 
-enum class SubjectKind { Publish, Subscribe };
+enum class SubjectKind {
+    Publish,
+    Subscribe
+};
 // Why subject is not valid for a publish (no wildcards) or a subscription (`*` tokens, `>` last), or an
 // empty string when it is. The server does not check publish subjects and treats a tab in a SUB subject
 // as a field separator, so the client must check both.

@@ -10,18 +10,25 @@
 class NatsProtocolParser
 {
 public:
-    enum class OpType { Info, Msg, Ping, Pong, Ok, Err };
+    enum class OpType {
+        Info,
+        Msg,
+        Ping,
+        Pong,
+        Ok,
+        Err
+    };
 
     struct Op
     {
         OpType type = OpType::Ping;
-        QByteArray subject;    // MSG/HMSG
-        QByteArray replyTo;    // MSG/HMSG, empty when absent
-        quint64 sid = 0;       // MSG/HMSG
+        QByteArray subject; // MSG/HMSG
+        QByteArray replyTo; // MSG/HMSG, empty when absent
+        quint64 sid = 0;    // MSG/HMSG
         bool hasHeaders = false;
-        QByteArray headers;    // HMSG: the raw header block, "NATS/1.0...\r\n\r\n"
-        QByteArray payload;    // MSG/HMSG: the message body
-        QByteArray text;       // INFO: the JSON; -ERR: the text without quotes
+        QByteArray headers; // HMSG: the raw header block, "NATS/1.0...\r\n\r\n"
+        QByteArray payload; // MSG/HMSG: the message body
+        QByteArray text;    // INFO: the JSON; -ERR: the text without quotes
     };
 
     static constexpr qsizetype DefaultMaxControlLine = 64 * 1024;

@@ -30,7 +30,7 @@ public:
     bool autoDelete() const { return m_autoDelete; }
 
     // Runs functor when the reply finishes, as long as context lives (Qt's context-object connect).
-    template <typename Functor>
+    template<typename Functor>
     QMetaObject::Connection onFinished(const QObject *context, Functor &&functor)
     {
         return connect(this, &NatsReply::finished, context, std::forward<Functor>(functor));

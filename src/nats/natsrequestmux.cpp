@@ -54,8 +54,7 @@ QByteArray NatsRequestMux::nextReplySubject()
     return m_prefix + base62Token(m_nextId++);
 }
 
-void NatsRequestMux::add(const QByteArray &replySubject, NatsReply *reply, const QByteArray &subject,
-                         qint64 timeoutMs)
+void NatsRequestMux::add(const QByteArray &replySubject, NatsReply *reply, const QByteArray &subject, qint64 timeoutMs)
 {
     const QByteArray token = replySubject.mid(m_prefix.size());
     const qint64 deadline = m_clock.elapsed() + timeoutMs;
@@ -80,9 +79,9 @@ void NatsRequestMux::handleResponse(const NatsMessage &message)
     m_requests.erase(it);
     if (request.reply) {
         if (message.status() == 503 && message.data().isEmpty()) {
-            request.reply->finishWithError(NatsError(NatsError::NoResponders,
-                                                     tr("no responders available for request on \"%1\"")
-                                                         .arg(QString::fromUtf8(request.subject))));
+            request.reply->finishWithError(
+                NatsError(NatsError::NoResponders,
+                          tr("no responders available for request on \"%1\"").arg(QString::fromUtf8(request.subject))));
         } else {
             request.reply->finishWithMessage(message);
         }
@@ -121,8 +120,8 @@ void NatsRequestMux::expire()
         // Through a plain pointer: GCC's -Wnull-dereference misreads QPointer checks at -O2.
         NatsReply *reply = request.reply.data();
         if (reply && !reply->isFinished()) {
-            reply->finishWithError(NatsError(NatsError::Timeout,
-                                             tr("request on \"%1\" timed out").arg(QString::fromUtf8(request.subject))));
+            reply->finishWithError(NatsError(
+                NatsError::Timeout, tr("request on \"%1\" timed out").arg(QString::fromUtf8(request.subject))));
         }
     }
     emitIdleIfEmpty();

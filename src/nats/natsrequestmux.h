@@ -66,7 +66,7 @@ private:
 
     QByteArray m_prefix; // "_INBOX.<nuid>."
     quint64 m_nextId = 0;
-    QHash<QByteArray, PendingRequest> m_requests; // by token
+    QHash<QByteArray, PendingRequest> m_requests;  // by token
     std::multimap<qint64, QByteArray> m_deadlines; // ms on m_clock -> token; may hold tokens already gone
     NatsHandleShelf m_replyShelf;                  // thousands of replies may be in flight
     QElapsedTimer m_clock;

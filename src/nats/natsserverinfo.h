@@ -28,7 +28,7 @@ public:
     bool authRequired = false;
     bool tlsRequired = false;
     bool tlsAvailable = false;
-    bool tlsVerify = false;  // the server requires a client certificate
+    bool tlsVerify = false; // the server requires a client certificate
     bool jetStream = false;
     bool lameDuckMode = false;
 

@@ -23,7 +23,7 @@ public:
         QElapsedTimer lastAttempt; // invalid until the server is first tried
         int failedAttempts = 0;    // since the last successful handshake
         NatsError lastAuthError;
-        bool implicit = false;     // learned from INFO connect_urls
+        bool implicit = false; // learned from INFO connect_urls
     };
 
     // The wait doubles with each failed attempt on a server, up to this many times the reconnect wait.

@@ -53,7 +53,8 @@ QSslConfiguration NatsTlsConfig::build(const NatsConnectOptions &options, NatsEr
     if (!options.tlsCaFile.isEmpty()) {
         const QList<QSslCertificate> cas = QSslCertificate::fromPath(options.tlsCaFile);
         if (cas.isEmpty()) {
-            *error = NatsError(NatsError::TlsError, tr("no CA certificate could be read from %1").arg(options.tlsCaFile));
+            *error = NatsError(NatsError::TlsError,
+                               tr("no CA certificate could be read from %1").arg(options.tlsCaFile));
             return QSslConfiguration::defaultConfiguration();
         }
         config.setCaCertificates(cas);

@@ -12,9 +12,9 @@
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "mainwindow.h"
-#include "ratechart.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
+#include "ratechart.h"
 #include "session.h"
 #include "uitestsupport.h"
 #include "valuepanel.h"
@@ -28,8 +28,8 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QDockWidget>
-#include <QtWidgets/QTreeView>
 #include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QTreeView>
 
 #include <cstdio>
 #include <functional>
@@ -85,11 +85,12 @@ void fillSampleData(KvContext *kv)
     QList<KvReply *> puts;
     const QStringList statuses{u"paid"_s, u"shipped"_s, u"packed"_s, u"delivered"_s};
     for (int i = 1; i <= 240; ++i) {
-        const QString order = u"{\"id\":%1,\"customer\":\"c-%2\",\"status\":\"%3\",\"total\":%4.90,\"items\":[\"book\",\"pen\"]}"_s
-                                  .arg(i)
-                                  .arg(1000 + i * 7 % 97)
-                                  .arg(statuses[i % statuses.size()])
-                                  .arg(i * 13 % 200);
+        const QString order
+            = u"{\"id\":%1,\"customer\":\"c-%2\",\"status\":\"%3\",\"total\":%4.90,\"items\":[\"book\",\"pen\"]}"_s
+                  .arg(i)
+                  .arg(1000 + i * 7 % 97)
+                  .arg(statuses[i % statuses.size()])
+                  .arg(i * 13 % 200);
         puts.append(shop->put(u"orders.%1.status"_s.arg(i), order.toUtf8()));
         if (i % 3 == 0)
             puts.append(shop->put(u"orders.%1.invoice"_s.arg(i), "PDF-" + QByteArray::number(i)));
@@ -111,7 +112,8 @@ bool openKey(MainWindow *window, const QString &key)
     if (!waitFor([&] { return window->keyPanel()->model()->rowOfKey(key) >= 0; }, "the key list"))
         return false;
     window->keyPanel()->selectKey(key);
-    if (!waitFor([&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; }, "the value"))
+    if (!waitFor([&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; },
+                 "the value"))
         return false;
     // The history dock below shows the key's revisions too.
     const HistoryPanel *history = window->historyPanel();
@@ -151,8 +153,7 @@ void startTraffic(KvBucket *shop, QObject *owner, int *written)
                 reply = shop->purge(u"orders.%1.status"_s.arg(order - 1));
             else
                 reply = shop->put(u"orders.%1.status"_s.arg(order),
-                                  u"{\"id\":%1,\"status\":\"%2\",\"total\":%3.50,\"seq\":%4}"_s
-                                      .arg(order)
+                                  u"{\"id\":%1,\"status\":\"%2\",\"total\":%3.50,\"seq\":%4}"_s.arg(order)
                                       .arg(QStringList{u"paid"_s, u"packed"_s, u"shipped"_s}[*written % 3])
                                       .arg(*written % 90 + 10)
                                       .arg(*written)
@@ -179,10 +180,13 @@ bool historyAndWatchShots(MainWindow *window, KvContext *kv)
         return false;
     // Two revisions selected: the change between them, JSON compared normalised.
     QTreeView *revisions = history->revisionView();
-    revisions->selectionModel()->select(history->model()->index(2, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
-    revisions->selectionModel()->select(history->model()->index(4, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    revisions->selectionModel()->select(history->model()->index(2, 0),
+                                        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    revisions->selectionModel()->select(history->model()->index(4, 0),
+                                        QItemSelectionModel::Select | QItemSelectionModel::Rows);
     save(window, u"history-diff"_s);
-    revisions->selectionModel()->select(history->model()->index(3, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    revisions->selectionModel()->select(history->model()->index(3, 0),
+                                        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     save(window, u"history"_s);
 
     // Two live watches; the bucket-wide one in front while another client writes.

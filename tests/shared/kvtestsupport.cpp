@@ -43,7 +43,8 @@ bool createBucket(KvContext *kv, const KvBucketConfig &config)
 QByteArray value(KvBucket *bucket, const QString &key, int timeoutMs)
 {
     KvReply *get = bucket->get(key);
-    const bool found = QTest::qWaitFor([get] { return get->isFinished(); }, timeoutMs) && get->error() == NatsError::NoError;
+    const bool found = QTest::qWaitFor([get] { return get->isFinished(); }, timeoutMs)
+        && get->error() == NatsError::NoError;
     const QByteArray result = found ? get->entry().value : QByteArray("<not found>");
     get->deleteLater();
     return result;

@@ -21,20 +21,20 @@ struct NatsConnectOptions;
 
 // Both evaluate their reply expression once, wait for it (KvTest::ReplyTimeoutMs), and report its error
 // text on failure. The reply is left alone, so the test can still read its result.
-#define WAIT_OK(expression)                                                                                  \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), KvTest::ReplyTimeoutMs);                             \
-        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                \
+#define WAIT_OK(expression)                                                                                            \
+    do {                                                                                                               \
+        NatsReply *waited_ = (expression);                                                                             \
+        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), KvTest::ReplyTimeoutMs);                                       \
+        QVERIFY2(waited_->error() == NatsError::NoError, qPrintable(waited_->errorString()));                          \
     } while (false)
 
-#define WAIT_ERROR(expression, code)                                                                         \
-    do {                                                                                                     \
-        NatsReply *waited_ = (expression);                                                                   \
-        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), KvTest::ReplyTimeoutMs);                             \
-        if (waited_->error() != (code))                                                                      \
-            qWarning().noquote() << "unexpected error:" << waited_->errorString();                          \
-        QCOMPARE(waited_->error(), code);                                                                    \
+#define WAIT_ERROR(expression, code)                                                                                   \
+    do {                                                                                                               \
+        NatsReply *waited_ = (expression);                                                                             \
+        QTRY_VERIFY_WITH_TIMEOUT(waited_->isFinished(), KvTest::ReplyTimeoutMs);                                       \
+        if (waited_->error() != (code))                                                                                \
+            qWarning().noquote() << "unexpected error:" << waited_->errorString();                                     \
+        QCOMPARE(waited_->error(), code);                                                                              \
     } while (false)
 
 namespace KvTest {

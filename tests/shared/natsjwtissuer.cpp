@@ -91,8 +91,8 @@ NatsJwtIssuer::NatsJwtIssuer()
     , m_systemAccount(NatsNKey::create(NatsNKey::Type::Account))
     , m_appAccount(NatsNKey::create(NatsNKey::Type::Account))
 {
-    const QByteArray operatorNats =
-        "{\"system_account\":"_ba + jsonString(m_systemAccount.publicKey()) + ",\"type\":\"operator\",\"version\":2}"_ba;
+    const QByteArray operatorNats = "{\"system_account\":"_ba + jsonString(m_systemAccount.publicKey())
+        + ",\"type\":\"operator\",\"version\":2}"_ba;
     // The operator signs its own JWT.
     m_operatorJwt = encodeJwt(claimsJson(m_operator.publicKey(), m_operator.publicKey(), u"OP"_s, 0, operatorNats),
                               m_operator);

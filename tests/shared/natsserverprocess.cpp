@@ -42,7 +42,8 @@ QString NatsServerProcess::executable()
         return configured;
     // Debian installs it in /usr/sbin, which is not on a normal user's PATH.
     const QString onPath = QStandardPaths::findExecutable(configured);
-    return onPath.isEmpty() ? QStandardPaths::findExecutable(configured, {u"/usr/sbin"_s, u"/usr/local/sbin"_s}) : onPath;
+    return onPath.isEmpty() ? QStandardPaths::findExecutable(configured, {u"/usr/sbin"_s, u"/usr/local/sbin"_s})
+                            : onPath;
 }
 
 int NatsServerProcess::freePort()
@@ -236,8 +237,7 @@ bool NatsClusterProcess::start(int nodes)
         // Every node shares one route list that includes its own port; the resulting
         // "Duplicate Route" lines at start are harmless.
         options.config = u"server_name: n%1\n"
-                         "cluster {\n  name: C1\n  listen: 127.0.0.1:%2\n  routes: [%3]\n}\n"_s
-                             .arg(i + 1)
+                         "cluster {\n  name: C1\n  listen: 127.0.0.1:%2\n  routes: [%3]\n}\n"_s.arg(i + 1)
                              .arg(routePorts[i])
                              .arg(routes.join(u", "_s))
                              .toUtf8();

@@ -21,11 +21,11 @@ class NatsServerProcess : public QObject
 public:
     struct Options
     {
-        QByteArray config;        // written to a file and passed with -c (auth, TLS, cluster...)
+        QByteArray config; // written to a file and passed with -c (auth, TLS, cluster...)
         QStringList extraArgs;
         bool jetStream = true;
-        int port = -1;            // -1: a free port chosen by the server
-        QString name;             // label in messages
+        int port = -1; // -1: a free port chosen by the server
+        QString name;  // label in messages
     };
 
     explicit NatsServerProcess(QObject *parent = nullptr);
@@ -45,13 +45,13 @@ public:
     bool restart(); // same port, store and config
     bool isRunning() const;
 
-    QString url() const;      // nats://127.0.0.1:<port>
-    QString tlsUrl() const;   // tls://localhost:<port>
+    QString url() const;    // nats://127.0.0.1:<port>
+    QString tlsUrl() const; // tls://localhost:<port>
     int port() const { return m_port; }
     qint64 pid() const;
     QString storeDir() const;
-    QString dir() const;      // the temporary directory holding config, store and log
-    QString log() const;      // what the server wrote
+    QString dir() const; // the temporary directory holding config, store and log
+    QString log() const; // what the server wrote
     QString errorString() const { return m_error; }
 
 private:

@@ -20,7 +20,7 @@ QString throwAwayHome();
 
 // Runs handler on the next modal dialog of type T once it is shown: a dialog runs its own event loop,
 // so the test cannot reach it after calling exec().
-template <typename T>
+template<typename T>
 void onNextDialog(const std::function<void(T *)> &handler)
 {
     auto *timer = new QTimer;

@@ -70,12 +70,9 @@ QList<QPair<QString, QByteArray>> tst_BucketTransfer::sampleValues() const
     for (int i = 0; i < 256; ++i)
         everyByte.append(char(i));
     return {
-        {u"text"_s, "hello, wörld"_ba},
-        {u"json.doc"_s, R"({"b":1,"a":[true,null]})"_ba},
-        {u"binary"_s, everyByte},
-        {u"empty"_s, QByteArray()},
-        {u"crlf"_s, "a\r\nb\n"_ba},
-        {u"bad.utf8"_s, QByteArray("\xc3\x28 not utf-8", 13)},
+        {u"text"_s, "hello, wörld"_ba}, {u"json.doc"_s, R"({"b":1,"a":[true,null]})"_ba},
+        {u"binary"_s, everyByte},       {u"empty"_s, QByteArray()},
+        {u"crlf"_s, "a\r\nb\n"_ba},     {u"bad.utf8"_s, QByteArray("\xc3\x28 not utf-8", 13)},
     };
 }
 
@@ -188,9 +185,9 @@ void tst_BucketTransfer::exportEntriesReadsIncompleteValues()
 {
     KvBucket *bucket = makeBucket(u"feed"_s, 1);
     const QByteArray big(100 * 1024, 'B');
-    WAIT_OK(bucket->put(u"big"_s, big));          // rev 1
-    WAIT_OK(bucket->put(u"gone"_s, "old"));       // rev 2
-    WAIT_OK(bucket->put(u"gone"_s, "newer"));     // rev 3: history 1 drops rev 2
+    WAIT_OK(bucket->put(u"big"_s, big));      // rev 1
+    WAIT_OK(bucket->put(u"gone"_s, "old"));   // rev 2
+    WAIT_OK(bucket->put(u"gone"_s, "newer")); // rev 3: history 1 drops rev 2
 
     KvEntry complete;
     complete.key = u"small"_s;
@@ -233,7 +230,8 @@ void tst_BucketTransfer::existingKeys_data()
     QTest::addColumn<KvImportJob::State>("state");
     QTest::addColumn<QByteArray>("existingValue");
     QTest::addColumn<qint64>("written");
-    QTest::newRow("overwrite") << KvImportJob::ExistingKeys::Overwrite << KvImportJob::State::Finished << "new"_ba << qint64(3);
+    QTest::newRow("overwrite") << KvImportJob::ExistingKeys::Overwrite << KvImportJob::State::Finished << "new"_ba
+                               << qint64(3);
     QTest::newRow("skip") << KvImportJob::ExistingKeys::Skip << KvImportJob::State::Finished << "old"_ba << qint64(2);
     QTest::newRow("stop") << KvImportJob::ExistingKeys::Stop << KvImportJob::State::Stopped << "old"_ba << qint64(-1);
 }

@@ -30,8 +30,7 @@ void tst_DiffText::forValue_data()
     QTest::newRow("scalar") << " 42 "_ba << u"42"_s;
     QTest::newRow("text") << "line one\nline two"_ba << u"line one\nline two"_s;
     QTest::newRow("empty") << QByteArray() << QString();
-    QTest::newRow("binary") << QByteArray("\x00\x01", 2)
-                            << ValueFormat::hexDump(QByteArray("\x00\x01", 2));
+    QTest::newRow("binary") << QByteArray("\x00\x01", 2) << ValueFormat::hexDump(QByteArray("\x00\x01", 2));
 }
 
 void tst_DiffText::forValue()
@@ -56,7 +55,8 @@ void tst_DiffText::realJsonChangeShows()
     const auto lines = LineDiff::diff(DiffText::forValue(left).split(u'\n'), DiffText::forValue(right).split(u'\n'));
     QCOMPARE(LineDiff::changeCount(lines), 2); // one line removed, one added
     const QString unified = LineDiff::unified(lines);
-    QVERIFY2(unified.contains(u"-   \"status\": \"new\""_s) && unified.contains(u"+   \"status\": \"paid\""_s), qPrintable(unified));
+    QVERIFY2(unified.contains(u"-   \"status\": \"new\""_s) && unified.contains(u"+   \"status\": \"paid\""_s),
+             qPrintable(unified));
 }
 
 void tst_DiffText::notJson()

@@ -69,10 +69,10 @@ QList<quint64> tst_HistoryModel::revisions(const HistoryModel &model) const
 void tst_HistoryModel::loadsEveryKeptRevisionNewestFirst()
 {
     KvBucket *bucket = makeBucket(10);
-    WAIT_OK(bucket->put(u"other"_s, "x"));       // rev 1, another key
-    WAIT_OK(bucket->put(u"k"_s, "one"));         // rev 2
-    WAIT_OK(bucket->put(u"k"_s, R"({"a":1})"));  // rev 3
-    WAIT_OK(bucket->remove(u"k"_s));             // rev 4
+    WAIT_OK(bucket->put(u"other"_s, "x"));                 // rev 1, another key
+    WAIT_OK(bucket->put(u"k"_s, "one"));                   // rev 2
+    WAIT_OK(bucket->put(u"k"_s, R"({"a":1})"));            // rev 3
+    WAIT_OK(bucket->remove(u"k"_s));                       // rev 4
     WAIT_OK(bucket->put(u"k"_s, QByteArray("\0\xff", 2))); // rev 5
 
     HistoryModel model;

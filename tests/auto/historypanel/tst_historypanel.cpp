@@ -66,8 +66,8 @@ void tst_HistoryPanel::init()
     QVERIFY(m_bucket);
     // The writes the tests look at: three revisions of "doc" (the second only reorders and respaces the
     // first) and one of another key in between.
-    WAIT_OK(m_bucket->put(u"doc"_s, R"({"status":"new","id":7,"tags":["a"]})"));               // rev 1
-    WAIT_OK(m_bucket->put(u"doc"_s, "{ \"id\": 7,  \"tags\": [\"a\"], \"status\": \"new\" }"));  // rev 2
+    WAIT_OK(m_bucket->put(u"doc"_s, R"({"status":"new","id":7,"tags":["a"]})"));                // rev 1
+    WAIT_OK(m_bucket->put(u"doc"_s, "{ \"id\": 7,  \"tags\": [\"a\"], \"status\": \"new\" }")); // rev 2
     WAIT_OK(m_bucket->put(u"other"_s, "x"));                                                    // rev 3
     WAIT_OK(m_bucket->put(u"doc"_s, R"({"id":7,"status":"paid","tags":["a"]})"));               // rev 4
     m_panel = new HistoryPanel;
@@ -147,7 +147,8 @@ void tst_HistoryPanel::twoRevisionsShowTheirDiff()
     QVERIFY(selectRows({0, 1}));
     QCOMPARE(m_panel->diffView()->changeCount(), 2);
     const QString unified = m_panel->diffView()->unifiedText();
-    QVERIFY2(unified.contains(u"-   \"status\": \"new\""_s) && unified.contains(u"+   \"status\": \"paid\""_s), qPrintable(unified));
+    QVERIFY2(unified.contains(u"-   \"status\": \"new\""_s) && unified.contains(u"+   \"status\": \"paid\""_s),
+             qPrintable(unified));
     m_panel->diffView()->setUnified(true);
     QVERIFY(m_panel->diffView()->isUnified());
 }
@@ -220,7 +221,8 @@ void tst_HistoryPanel::revertRefusedWhenSomeoneChangedTheKey()
     m_panel->revertAction()->trigger();
     QVERIFY(written);
     QTRY_VERIFY_WITH_TIMEOUT(m_panel->statusMessage().startsWith(u"Not reverted"_s), 10000);
-    QVERIFY2(m_panel->statusMessage().contains(u"after rev 4"_s) && m_panel->statusMessage().contains(u"now at rev 5"_s),
+    QVERIFY2(m_panel->statusMessage().contains(u"after rev 4"_s)
+                 && m_panel->statusMessage().contains(u"now at rev 5"_s),
              qPrintable(m_panel->statusMessage()));
     // Nothing was written: the other client's value stands, and no revision followed it.
     quint64 revision = 0;

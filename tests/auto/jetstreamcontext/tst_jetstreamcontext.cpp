@@ -442,7 +442,8 @@ void tst_JetStreamContext::streamNamesAndListPaging()
     const QString prefix = unique(u"PG"_s) + u'_';
     QList<JsApiReply *> creates;
     for (int i = 0; i < kStreams; ++i)
-        creates.append(m_js->createStream(memoryStream(prefix + QString::number(i), {u"pg.%1.%2"_s.arg(m_counter).arg(i)})));
+        creates.append(
+            m_js->createStream(memoryStream(prefix + QString::number(i), {u"pg.%1.%2"_s.arg(m_counter).arg(i)})));
     for (JsApiReply *create : std::as_const(creates))
         WAIT_OK(create);
 
@@ -882,7 +883,8 @@ void tst_JetStreamContext::orderedConsumerGap()
     QVERIFY(subscription);
     QSignalSpy recovered(consumer, &JsOrderedConsumer::recovered);
     const NatsMessage forged(subject, "forged",
-                             "$JS.ACK." + name.toUtf8() + '.' + consumer->consumerName().toUtf8() + ".1.99.7.1700000000000000000.0");
+                             "$JS.ACK." + name.toUtf8() + '.' + consumer->consumerName().toUtf8()
+                                 + ".1.99.7.1700000000000000000.0");
     Q_EMIT subscription->messageReceived(forged);
     QVERIFY(recovered.wait());
     QCOMPARE(received->recoveries.size(), 1);

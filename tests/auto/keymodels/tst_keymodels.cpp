@@ -173,7 +173,8 @@ void tst_KeyModels::largeBucketLoadsInBatches()
     QList<KvReply *> puts;
     for (int i = 0; i < count; ++i)
         puts.append(bucket->put(u"dev.%1.state"_s.arg(i), "x"));
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->isFinished(); }), 60000);
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->isFinished(); }),
+                             60000);
 
     KeyListModel list;
     KeyTreeModel tree(&list);

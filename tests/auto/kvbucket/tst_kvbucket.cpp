@@ -98,7 +98,8 @@ KvBucket *tst_KvBucket::makeBucket(KvBucketConfig config)
 NatsError::Code tst_KvBucket::getError(KvBucket *bucket, const QString &key)
 {
     KvReply *get = bucket->get(key);
-    const NatsError::Code code = QTest::qWaitFor([get] { return get->isFinished(); }, 10000) ? get->error() : NatsError::Timeout;
+    const NatsError::Code code = QTest::qWaitFor([get] { return get->isFinished(); }, 10000) ? get->error()
+                                                                                             : NatsError::Timeout;
     get->deleteLater();
     return code;
 }
@@ -106,7 +107,8 @@ NatsError::Code tst_KvBucket::getError(KvBucket *bucket, const QString &key)
 quint64 tst_KvBucket::statusValues(const QString &bucket)
 {
     KvReply *status = m_kv->bucketStatus(bucket);
-    const bool ok = QTest::qWaitFor([status] { return status->isFinished(); }, 10000) && status->error() == NatsError::NoError;
+    const bool ok = QTest::qWaitFor([status] { return status->isFinished(); }, 10000)
+        && status->error() == NatsError::NoError;
     status->deleteLater();
     return ok ? status->status().values : 0;
 }
@@ -279,10 +281,12 @@ void tst_KvBucket::validation()
     KvReply *put = bucket->put(key, "x");
     WAIT_ERROR(put, NatsError::InvalidKey);
     // The message names the key itself (or says it is empty).
-    QVERIFY2(put->errorString().contains(key.isEmpty() ? u"empty"_s : u'"' + key + u'"'), qPrintable(put->errorString()));
-    for (NatsReply *other : {static_cast<NatsReply *>(bucket->get(key)), static_cast<NatsReply *>(bucket->create(key, "x")),
-                             static_cast<NatsReply *>(bucket->update(key, "x", 1)), static_cast<NatsReply *>(bucket->remove(key)),
-                             static_cast<NatsReply *>(bucket->purge(key)), static_cast<NatsReply *>(bucket->history(key))})
+    QVERIFY2(put->errorString().contains(key.isEmpty() ? u"empty"_s : u'"' + key + u'"'),
+             qPrintable(put->errorString()));
+    for (NatsReply *other :
+         {static_cast<NatsReply *>(bucket->get(key)), static_cast<NatsReply *>(bucket->create(key, "x")),
+          static_cast<NatsReply *>(bucket->update(key, "x", 1)), static_cast<NatsReply *>(bucket->remove(key)),
+          static_cast<NatsReply *>(bucket->purge(key)), static_cast<NatsReply *>(bucket->history(key))})
         WAIT_ERROR(other, NatsError::InvalidKey);
 }
 

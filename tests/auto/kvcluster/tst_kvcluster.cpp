@@ -137,7 +137,8 @@ KvReply *tst_KvCluster::createBucket(const KvBucketConfig &config)
         KvReply *reply = m_kv->createBucket(config);
         if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 20000))
             return reply;
-        const bool transient = reply->error() == NatsError::Timeout || reply->error() == NatsError::JetStreamUnavailable;
+        const bool transient = reply->error() == NatsError::Timeout
+            || reply->error() == NatsError::JetStreamUnavailable;
         if (!transient || clock.elapsed() > 20000)
             return reply;
         reply->deleteLater();
@@ -283,7 +284,8 @@ void tst_KvCluster::killWhileWriting(const QString &bucketName, const std::funct
         seen.insert(entry.revision, entry.value);
     }
     for (qsizetype i = 1; i < revisions.size(); ++i)
-        QVERIFY2(revisions[i] > revisions[i - 1], qPrintable(u"revision %1 after %2"_s.arg(revisions[i]).arg(revisions[i - 1])));
+        QVERIFY2(revisions[i] > revisions[i - 1],
+                 qPrintable(u"revision %1 after %2"_s.arg(revisions[i]).arg(revisions[i - 1])));
     for (auto it = writer.acknowledged().cbegin(); it != writer.acknowledged().cend(); ++it) {
         QVERIFY2(seen.contains(it.key()), qPrintable(u"acknowledged revision %1 never arrived"_s.arg(it.key())));
         QCOMPARE(seen.value(it.key()), it.value());

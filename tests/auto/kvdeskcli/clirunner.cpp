@@ -12,7 +12,8 @@ using namespace Qt::StringLiterals;
 
 QString CliRunner::Result::describe() const
 {
-    return u"exit %1\n--- stdout:\n%2\n--- stderr:\n%3"_s.arg(exitCode).arg(QString::fromUtf8(out), QString::fromUtf8(err));
+    return u"exit %1\n--- stdout:\n%2\n--- stderr:\n%3"_s.arg(exitCode).arg(QString::fromUtf8(out),
+                                                                            QString::fromUtf8(err));
 }
 
 CliRunner::CliRunner()

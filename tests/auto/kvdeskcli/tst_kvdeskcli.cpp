@@ -16,8 +16,8 @@
 using namespace Qt::StringLiterals;
 
 // Runs the CLI against the test server and names the output when the exit code is not the expected one.
-#define CLI_EXPECT(result, expression, code)                                                                 \
-    const CliRunner::Result result = (expression);                                                           \
+#define CLI_EXPECT(result, expression, code)                                                                           \
+    const CliRunner::Result result = (expression);                                                                     \
     QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
 
 class tst_KvdeskCli final : public QObject
@@ -92,7 +92,8 @@ void tst_KvdeskCli::usage_data()
     QTest::newRow("no command") << QStringList{} << 2 << u"no command given"_s;
     QTest::newRow("unknown command") << QStringList{u"frobnicate"_s} << 2 << u"unknown command \"frobnicate\""_s;
     QTest::newRow("missing arguments") << QStringList{u"put"_s, u"T"_s} << 2 << u"missing arguments for put"_s;
-    QTest::newRow("too many arguments") << QStringList{u"get"_s, u"T"_s, u"k"_s, u"x"_s} << 2 << u"too many arguments"_s;
+    QTest::newRow("too many arguments") << QStringList{u"get"_s, u"T"_s, u"k"_s, u"x"_s} << 2
+                                        << u"too many arguments"_s;
     QTest::newRow("unknown option") << QStringList{u"get"_s, u"--bogus"_s, u"T"_s, u"k"_s} << 2 << u"bogus"_s;
 }
 
@@ -108,9 +109,11 @@ void tst_KvdeskCli::usage()
 
 void tst_KvdeskCli::addInfoEditLs()
 {
-    CLI_EXPECT(added, cli({u"add"_s, u"CFG"_s, u"--history"_s, u"5"_s, u"--ttl"_s, u"1h30m"_s, u"--description"_s,
-                           u"settings"_s, u"--max-value-size"_s, u"1KB"_s, u"--storage"_s, u"memory"_s,
-                           u"--republish-destination"_s, u"repub.>"_s, u"--republish-headers"_s}), 0);
+    CLI_EXPECT(added,
+               cli({u"add"_s, u"CFG"_s, u"--history"_s, u"5"_s, u"--ttl"_s, u"1h30m"_s, u"--description"_s,
+                    u"settings"_s, u"--max-value-size"_s, u"1KB"_s, u"--storage"_s, u"memory"_s,
+                    u"--republish-destination"_s, u"repub.>"_s, u"--republish-headers"_s}),
+               0);
     QVERIFY(added.out.contains("Information for Key-Value Store Bucket CFG"));
     QVERIFY2(added.out.contains("Maximum Age: 1h30m0s"), added.out.constData());
     QVERIFY(added.out.contains("Maximum Value Size: 1.0 KiB"));
@@ -132,7 +135,8 @@ void tst_KvdeskCli::addInfoEditLs()
     QCOMPARE(republish.value("destination"_L1).toString(), u"repub.>"_s);
     QCOMPARE(republish.value("headers_only"_L1).toBool(), true);
 
-    CLI_EXPECT(edited, cli({u"edit"_s, u"CFG"_s, u"--history"_s, u"8"_s, u"--description"_s, u"changed"_s, u"--json"_s}), 0);
+    CLI_EXPECT(edited,
+               cli({u"edit"_s, u"CFG"_s, u"--history"_s, u"8"_s, u"--description"_s, u"changed"_s, u"--json"_s}), 0);
     const QJsonObject after = QJsonDocument::fromJson(edited.out).object();
     QCOMPARE(after.value("history"_L1).toInt(), 8);
     QCOMPARE(after.value("description"_L1).toString(), u"changed"_s);
@@ -144,7 +148,8 @@ void tst_KvdeskCli::addInfoEditLs()
     QVERIFY(different.err.contains("already exists with different settings"));
 
     CLI_EXPECT(table, cli({u"ls"_s}), 0);
-    for (const char *column : {"Bucket", "Description", "Created", "Size", "Values", "Last Update", "History", "TTL", "Storage", "Replicas"})
+    for (const char *column :
+         {"Bucket", "Description", "Created", "Size", "Values", "Last Update", "History", "TTL", "Storage", "Replicas"})
         QVERIFY2(table.out.contains(column), column);
     QVERIFY(table.out.contains("Key-Value Buckets"));
     QVERIFY(table.out.contains("\u2502 CFG "));
@@ -154,7 +159,8 @@ void tst_KvdeskCli::addInfoEditLs()
     QVERIFY(names.out.split('\n').contains("CFG"));
     CLI_EXPECT(json, cli({u"ls"_s, u"--json"_s}), 0);
     const QList<QJsonObject> buckets = ndjson(json.out);
-    QVERIFY(std::any_of(buckets.cbegin(), buckets.cend(), [](const QJsonObject &o) { return o.value("bucket"_L1) == "CFG"_L1; }));
+    QVERIFY(std::any_of(buckets.cbegin(), buckets.cend(),
+                        [](const QJsonObject &o) { return o.value("bucket"_L1) == "CFG"_L1; }));
 }
 
 void tst_KvdeskCli::putGetCreateUpdate()
@@ -192,8 +198,10 @@ void tst_KvdeskCli::putGetCreateUpdate()
     const qint64 freshRevision = QJsonDocument::fromJson(created.out).object().value("revision"_L1).toInteger();
     CLI_EXPECT(updated, cli({u"update"_s, u"T"_s, u"fresh"_s, u"v2"_s, QString::number(freshRevision)}), 0);
     CLI_EXPECT(stale, cli({u"update"_s, u"T"_s, u"fresh"_s, u"v3"_s, QString::number(freshRevision)}), 1);
-    QVERIFY2(stale.err.contains(u"wrong revision for key \"fresh\": expected %1, the current revision is %2"_s
-                                     .arg(freshRevision).arg(freshRevision + 1).toUtf8()),
+    QVERIFY2(stale.err.contains(
+                 u"wrong revision for key \"fresh\": expected %1, the current revision is %2"_s.arg(freshRevision)
+                     .arg(freshRevision + 1)
+                     .toUtf8()),
              stale.err.constData());
     CLI_EXPECT(value, cli({u"get"_s, u"T"_s, u"fresh"_s, u"--raw"_s}), 0);
     QCOMPARE(value.out, "v2"_ba);
@@ -248,7 +256,8 @@ void tst_KvdeskCli::listKeysStreamed()
     for (int i = 0; i < 3000; ++i)
         puts.append(many->put(u"k.%1"_s.arg(i), QByteArray::number(i)));
     puts.append(many->put(u"other"_s, "x"));
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->isFinished(); }), 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->isFinished(); }),
+                             30000);
     QVERIFY(std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->error() == NatsError::NoError; }));
 
     CLI_EXPECT(all, cli({u"ls"_s, u"MANY"_s}), 0);
@@ -292,7 +301,8 @@ void tst_KvdeskCli::watch()
     QVERIFY(updates.waitForStarted());
     // --updates: nothing old comes; poll with fresh writes until the watch is live.
     int n = 0;
-    QTRY_VERIFY_WITH_TIMEOUT((bucket(u"T"_s)->put(u"w.json"_s, QByteArray::number(++n)), json.contains("\"key\":\"w.json\"")), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (bucket(u"T"_s)->put(u"w.json"_s, QByteArray::number(++n)), json.contains("\"key\":\"w.json\"")), 10000);
     QVERIFY(!json.contains("w.before"));
     const QJsonObject line = ndjson(json).first();
     QCOMPARE(line.value("operation"_L1).toString(), u"PUT"_s);
@@ -340,7 +350,8 @@ void tst_KvdeskCli::exportRmImportRoundTrip()
     CLI_EXPECT(removed, cli({u"rm"_s, u"RT"_s, u"-f"_s}), 0);
     CLI_EXPECT(missing, cli({u"info"_s, u"RT"_s}), 1);
     CLI_EXPECT(imported, cli({u"import"_s, u"RT"_s, file}), 0);
-    QVERIFY2(imported.out.contains(u"%1 written, 0 skipped, 0 failed"_s.arg(values.size()).toUtf8()), qPrintable(imported.describe()));
+    QVERIFY2(imported.out.contains(u"%1 written, 0 skipped, 0 failed"_s.arg(values.size()).toUtf8()),
+             qPrintable(imported.describe()));
     QVERIFY(imported.err.contains("Created bucket RT"));
 
     KvBucket *restored = m_kv->bucket(u"RT"_s, this); // a fresh handle: the old one was bound to the deleted stream
@@ -390,27 +401,45 @@ void tst_KvdeskCli::errorPaths_data()
     QTest::newRow("bad key dots") << QStringList{u"get"_s, u"T"_s, u"a..b"_s} << 2 << u"empty token"_s;
     QTest::newRow("bad bucket") << QStringList{u"info"_s, u"a.b"_s} << 2 << u"bucket name \"a.b\" is not valid"_s;
     QTest::newRow("bad filter") << QStringList{u"ls"_s, u"T"_s, u"a.>.b"_s} << 2 << u"not valid"_s;
-    QTest::newRow("bucket not found") << QStringList{u"get"_s, u"NOSUCH"_s, u"k"_s} << 1 << u"bucket \"NOSUCH\" not found"_s;
+    QTest::newRow("bucket not found") << QStringList{u"get"_s, u"NOSUCH"_s, u"k"_s} << 1
+                                      << u"bucket \"NOSUCH\" not found"_s;
     QTest::newRow("bucket not found ls") << QStringList{u"ls"_s, u"NOSUCH"_s} << 1 << u"bucket \"NOSUCH\" not found"_s;
-    QTest::newRow("rm missing bucket") << QStringList{u"rm"_s, u"NOSUCH"_s, u"-f"_s} << 1 << u"bucket \"NOSUCH\" not found"_s;
-    QTest::newRow("edit missing bucket") << QStringList{u"edit"_s, u"NOSUCH"_s, u"--history"_s, u"2"_s} << 1 << u"not found"_s;
-    QTest::newRow("key not found") << QStringList{u"get"_s, u"T"_s, u"never.written"_s} << 1 << u"key \"never.written\" not found in bucket \"T\""_s;
-    QTest::newRow("wrong revision") << QStringList{u"update"_s, u"T"_s, u"greeting"_s, u"x"_s, u"1"_s} << 1 << u"the current revision is"_s;
-    QTest::newRow("wrong revision new key") << QStringList{u"update"_s, u"T"_s, u"nokey"_s, u"x"_s, u"4"_s} << 1 << u"the key has no value"_s;
-    QTest::newRow("key exists") << QStringList{u"create"_s, u"T"_s, u"greeting"_s, u"x"_s} << 1 << u"key \"greeting\" already exists"_s;
-    QTest::newRow("value too large") << QStringList{u"put"_s, u"CFG"_s, u"big"_s, QString(2000, u'x')} << 1 << u"allows at most 1024 bytes"_s;
-    QTest::newRow("not connected") << QStringList{u"-s"_s, u"nats://127.0.0.1:1"_s, u"ls"_s} << 1 << u"not connected:"_s;
+    QTest::newRow("rm missing bucket") << QStringList{u"rm"_s, u"NOSUCH"_s, u"-f"_s} << 1
+                                       << u"bucket \"NOSUCH\" not found"_s;
+    QTest::newRow("edit missing bucket") << QStringList{u"edit"_s, u"NOSUCH"_s, u"--history"_s, u"2"_s} << 1
+                                         << u"not found"_s;
+    QTest::newRow("key not found") << QStringList{u"get"_s, u"T"_s, u"never.written"_s} << 1
+                                   << u"key \"never.written\" not found in bucket \"T\""_s;
+    QTest::newRow("wrong revision") << QStringList{u"update"_s, u"T"_s, u"greeting"_s, u"x"_s, u"1"_s} << 1
+                                    << u"the current revision is"_s;
+    QTest::newRow("wrong revision new key")
+        << QStringList{u"update"_s, u"T"_s, u"nokey"_s, u"x"_s, u"4"_s} << 1 << u"the key has no value"_s;
+    QTest::newRow("key exists") << QStringList{u"create"_s, u"T"_s, u"greeting"_s, u"x"_s} << 1
+                                << u"key \"greeting\" already exists"_s;
+    QTest::newRow("value too large") << QStringList{u"put"_s, u"CFG"_s, u"big"_s, QString(2000, u'x')} << 1
+                                     << u"allows at most 1024 bytes"_s;
+    QTest::newRow("not connected") << QStringList{u"-s"_s, u"nats://127.0.0.1:1"_s, u"ls"_s} << 1
+                                   << u"not connected:"_s;
     QTest::newRow("bad server url") << QStringList{u"--server"_s, u"http://x"_s, u"ls"_s} << 2 << u"invalid --server"_s;
-    QTest::newRow("history too large") << QStringList{u"add"_s, u"H"_s, u"--history"_s, u"65"_s} << 2 << u"history limited to a max of 64"_s;
-    QTest::newRow("bad ttl") << QStringList{u"add"_s, u"H"_s, u"--ttl"_s, u"soon"_s} << 2 << u"invalid duration \"soon\""_s;
-    QTest::newRow("bad size") << QStringList{u"add"_s, u"H"_s, u"--max-value-size"_s, u"5Q"_s} << 2 << u"invalid size"_s;
-    QTest::newRow("bad storage") << QStringList{u"add"_s, u"H"_s, u"--storage"_s, u"tape"_s} << 2 << u"--storage must be file or memory"_s;
-    QTest::newRow("bad revision") << QStringList{u"get"_s, u"T"_s, u"k"_s, u"--revision"_s, u"abc"_s} << 2 << u"invalid revision \"abc\""_s;
+    QTest::newRow("history too large") << QStringList{u"add"_s, u"H"_s, u"--history"_s, u"65"_s} << 2
+                                       << u"history limited to a max of 64"_s;
+    QTest::newRow("bad ttl") << QStringList{u"add"_s, u"H"_s, u"--ttl"_s, u"soon"_s} << 2
+                             << u"invalid duration \"soon\""_s;
+    QTest::newRow("bad size") << QStringList{u"add"_s, u"H"_s, u"--max-value-size"_s, u"5Q"_s} << 2
+                              << u"invalid size"_s;
+    QTest::newRow("bad storage") << QStringList{u"add"_s, u"H"_s, u"--storage"_s, u"tape"_s} << 2
+                                 << u"--storage must be file or memory"_s;
+    QTest::newRow("bad revision") << QStringList{u"get"_s, u"T"_s, u"k"_s, u"--revision"_s, u"abc"_s} << 2
+                                  << u"invalid revision \"abc\""_s;
     QTest::newRow("bad timeout") << QStringList{u"--timeout"_s, u"x"_s, u"ls"_s} << 2 << u"invalid duration"_s;
-    QTest::newRow("bad import mode") << QStringList{u"import"_s, u"T"_s, u"--mode"_s, u"merge"_s} << 2 << u"--mode must be"_s;
-    QTest::newRow("conflicting watch") << QStringList{u"watch"_s, u"T"_s, u"--history"_s, u"--updates"_s} << 2 << u"cannot be combined"_s;
-    QTest::newRow("import missing file") << QStringList{u"import"_s, u"T"_s, u"/nonexistent/x.ndjson"_s} << 1 << u"cannot read /nonexistent/x.ndjson"_s;
-    QTest::newRow("unknown context") << QStringList{u"--context"_s, u"nope"_s, u"ls"_s} << 1 << u"unknown context \"nope\""_s;
+    QTest::newRow("bad import mode") << QStringList{u"import"_s, u"T"_s, u"--mode"_s, u"merge"_s} << 2
+                                     << u"--mode must be"_s;
+    QTest::newRow("conflicting watch") << QStringList{u"watch"_s, u"T"_s, u"--history"_s, u"--updates"_s} << 2
+                                       << u"cannot be combined"_s;
+    QTest::newRow("import missing file") << QStringList{u"import"_s, u"T"_s, u"/nonexistent/x.ndjson"_s} << 1
+                                         << u"cannot read /nonexistent/x.ndjson"_s;
+    QTest::newRow("unknown context") << QStringList{u"--context"_s, u"nope"_s, u"ls"_s} << 1
+                                     << u"unknown context \"nope\""_s;
     QTest::newRow("rm needs -f") << QStringList{u"rm"_s, u"T"_s} << 2 << u"pass -f"_s;
     QTest::newRow("purge needs -f") << QStringList{u"purge"_s, u"T"_s, u"greeting"_s} << 2 << u"pass -f"_s;
     QTest::newRow("compact needs -f") << QStringList{u"compact"_s, u"T"_s} << 2 << u"pass -f"_s;
@@ -445,8 +474,11 @@ void tst_KvdeskCli::confirmations()
     // Progress goes to stderr only when that is a terminal (redrawn in place with "\r").
     const QString file = m_runner.configHome() + u"/progress.ndjson"_s;
     CLI_EXPECT(exported, m_runner.runOnTerminal(server({u"export"_s, u"T"_s, file}), {}, true), 0);
-    QVERIFY2(exported.err.contains("\r\x1b[Kexported ") && exported.err.contains("Exported "), qPrintable(exported.describe()));
-    CLI_EXPECT(imported, m_runner.runOnTerminal(server({u"import"_s, u"T"_s, file, u"--mode"_s, u"skip-existing"_s}), {}, true), 0);
+    QVERIFY2(exported.err.contains("\r\x1b[Kexported ") && exported.err.contains("Exported "),
+             qPrintable(exported.describe()));
+    CLI_EXPECT(imported,
+               m_runner.runOnTerminal(server({u"import"_s, u"T"_s, file, u"--mode"_s, u"skip-existing"_s}), {}, true),
+               0);
     QVERIFY2(imported.err.contains("\r\x1b[Kimported "), qPrintable(imported.describe()));
     CLI_EXPECT(quiet, cli({u"export"_s, u"T"_s, file}), 0);
     QVERIFY(!quiet.err.contains("\r"));
@@ -467,12 +499,15 @@ void tst_KvdeskCli::permissionDenied()
 
     const QStringList reader{u"-s"_s, server.url(), u"--user"_s, u"reader"_s, u"--password"_s, u"r"_s};
     CLI_EXPECT(denied, m_runner.run(reader + QStringList{u"put"_s, u"P"_s, u"k"_s, u"w"_s}), 1);
-    QVERIFY2(denied.err.contains("permission denied: ") && denied.err.contains("$KV.P.k"), qPrintable(denied.describe()));
+    QVERIFY2(denied.err.contains("permission denied: ") && denied.err.contains("$KV.P.k"),
+             qPrintable(denied.describe()));
     QCOMPARE(denied.err.count('\n'), 1);
     CLI_EXPECT(read, m_runner.run(reader + QStringList{u"get"_s, u"P"_s, u"k"_s, u"--raw"_s}), 0);
     QCOMPARE(read.out, "v"_ba);
 
-    CLI_EXPECT(refused, m_runner.run({u"-s"_s, server.url(), u"--user"_s, u"reader"_s, u"--password"_s, u"wrong"_s, u"ls"_s}), 1);
+    CLI_EXPECT(refused,
+               m_runner.run({u"-s"_s, server.url(), u"--user"_s, u"reader"_s, u"--password"_s, u"wrong"_s, u"ls"_s}),
+               1);
     QVERIFY2(refused.err.contains("Authorization Violation"), qPrintable(refused.describe()));
 }
 
@@ -489,8 +524,12 @@ QByteArray tst_KvdeskCli::tlsConfig(const QString &dir, QString *caFile)
         return {};
     extensions.close();
     const QStringList ec{u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s};
-    const bool made = openssl(QStringList{u"req"_s, u"-x509"_s} + ec + QStringList{u"-keyout"_s, u"ca.key"_s, u"-out"_s, u"ca.pem"_s, u"-days"_s, u"2"_s, u"-subj"_s, u"/CN=kvdesk test CA"_s})
-        && openssl(QStringList{u"req"_s} + ec + QStringList{u"-keyout"_s, u"server.key"_s, u"-out"_s, u"server.csr"_s, u"-subj"_s, u"/CN=localhost"_s})
+    const bool made = openssl(QStringList{u"req"_s, u"-x509"_s} + ec
+                              + QStringList{u"-keyout"_s, u"ca.key"_s, u"-out"_s, u"ca.pem"_s, u"-days"_s, u"2"_s,
+                                            u"-subj"_s, u"/CN=kvdesk test CA"_s})
+        && openssl(QStringList{u"req"_s} + ec
+                   + QStringList{u"-keyout"_s, u"server.key"_s, u"-out"_s, u"server.csr"_s, u"-subj"_s,
+                                 u"/CN=localhost"_s})
         && openssl({u"x509"_s, u"-req"_s, u"-in"_s, u"server.csr"_s, u"-CA"_s, u"ca.pem"_s, u"-CAkey"_s, u"ca.key"_s,
                     u"-CAcreateserial"_s, u"-out"_s, u"server.pem"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"san.cnf"_s});
     if (!made)
@@ -567,7 +606,8 @@ void tst_KvdeskCli::contexts()
     CLI_EXPECT(got, runner.run(good + QStringList{u"get"_s, u"CTX"_s, u"k"_s, u"--raw"_s}), 0);
     QCOMPARE(got.out, kind.toUtf8());
     CLI_EXPECT(refused, runner.run({u"--context"_s, u"bad"_s, u"ls"_s}), 1);
-    QVERIFY2(refused.err.contains("not connected") || refused.err.contains("permission denied"), qPrintable(refused.describe()));
+    QVERIFY2(refused.err.contains("not connected") || refused.err.contains("permission denied"),
+             qPrintable(refused.describe()));
 }
 
 void tst_KvdeskCli::contextSelection()
@@ -591,7 +631,8 @@ void tst_KvdeskCli::contextSelection()
     CLI_EXPECT(explicitContext, chosen.run({u"--context"_s, u"nowhere"_s, u"ls"_s}), 1);
     chosen.writeContext(u"domain"_s, R"({"url":")" + m_server.url().toUtf8() + R"(","jetstream_domain":"elsewhere"})");
     CLI_EXPECT(domain, chosen.run({u"--context"_s, u"domain"_s, u"--timeout"_s, u"1s"_s, u"ls"_s}), 1);
-    CLI_EXPECT(domainFlag, chosen.run({u"--js-domain"_s, u"elsewhere"_s, u"--timeout"_s, u"1s"_s, u"info"_s, u"T"_s}), 1);
+    CLI_EXPECT(domainFlag, chosen.run({u"--js-domain"_s, u"elsewhere"_s, u"--timeout"_s, u"1s"_s, u"info"_s, u"T"_s}),
+               1);
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCli)

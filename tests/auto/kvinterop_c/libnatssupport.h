@@ -18,11 +18,14 @@
 
 // Ownership and error reporting for the libnats objects tst_kvinterop_c uses.
 
-template <auto Destroy>
+template<auto Destroy>
 struct CDeleter
 {
-    template <typename T>
-    void operator()(T *object) const { Destroy(object); }
+    template<typename T>
+    void operator()(T *object) const
+    {
+        Destroy(object);
+    }
 };
 
 using CConnection = std::unique_ptr<natsConnection, CDeleter<&natsConnection_Destroy>>;
@@ -63,22 +66,22 @@ struct CBucketConfig
 QByteArray cError(natsStatus status);
 QByteArray entryValue(kvEntry *entry);
 
-#define C_OK(expression)                                                                                     \
-    do {                                                                                                     \
-        const natsStatus cStatus_ = (expression);                                                            \
-        QVERIFY2(cStatus_ == NATS_OK, cError(cStatus_).constData());                                         \
+#define C_OK(expression)                                                                                               \
+    do {                                                                                                               \
+        const natsStatus cStatus_ = (expression);                                                                      \
+        QVERIFY2(cStatus_ == NATS_OK, cError(cStatus_).constData());                                                   \
     } while (false)
 
-#define C_STATUS(expression, expected)                                                                       \
-    do {                                                                                                     \
-        const natsStatus cStatus_ = (expression);                                                            \
-        QVERIFY2(cStatus_ == (expected), cError(cStatus_).constData());                                      \
+#define C_STATUS(expression, expected)                                                                                 \
+    do {                                                                                                               \
+        const natsStatus cStatus_ = (expression);                                                                      \
+        QVERIFY2(cStatus_ == (expected), cError(cStatus_).constData());                                                \
     } while (false)
 
 // The next entry of a libnats watcher (nullptr: the end of the initial values), waiting up to 5 s.
-#define C_NEXT(watcher, entry)                                                                               \
-    do {                                                                                                     \
-        kvEntry *next_ = nullptr;                                                                            \
-        C_OK(kvWatcher_Next(&next_, (watcher), 5000));                                                       \
-        (entry).reset(next_);                                                                                \
+#define C_NEXT(watcher, entry)                                                                                         \
+    do {                                                                                                               \
+        kvEntry *next_ = nullptr;                                                                                      \
+        C_OK(kvWatcher_Next(&next_, (watcher), 5000));                                                                 \
+        (entry).reset(next_);                                                                                          \
     } while (false)

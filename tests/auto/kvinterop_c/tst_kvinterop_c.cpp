@@ -159,10 +159,7 @@ void tst_KvInteropC::cEntriesReadByKvdesk()
 
     const QByteArray big(64 * 1024, 'z');
     const QList<QPair<QString, QByteArray>> values{
-        {u"text"_s, "hello from libnats"_ba},
-        {u"binary"_s, kBinary},
-        {u"empty"_s, QByteArray()},
-        {u"big"_s, big},
+        {u"text"_s, "hello from libnats"_ba}, {u"binary"_s, kBinary}, {u"empty"_s, QByteArray()}, {u"big"_s, big},
         {u"a.b/c=d-e_f"_s, "odd key"_ba},
     };
     QHash<QString, quint64> revisions;
@@ -292,11 +289,8 @@ void tst_KvInteropC::kvdeskEntriesReadByC()
     QVERIFY(bucket);
 
     const QList<QPair<QString, QByteArray>> values{
-        {u"text"_s, "hello from kvdesk"_ba},
-        {u"binary"_s, kBinary},
-        {u"empty"_s, QByteArray()},
-        {u"big"_s, QByteArray(64 * 1024, 'q')},
-        {u"a.b/c=d-e_f"_s, "odd key"_ba},
+        {u"text"_s, "hello from kvdesk"_ba},    {u"binary"_s, kBinary},           {u"empty"_s, QByteArray()},
+        {u"big"_s, QByteArray(64 * 1024, 'q')}, {u"a.b/c=d-e_f"_s, "odd key"_ba},
     };
     QHash<QString, quint64> revisions;
     for (const auto &[key, value] : values) {
@@ -519,10 +513,9 @@ void tst_KvInteropC::streamCreateRequests()
     QVERIFY(!theirs.contains("duplicate_window"_L1));
     QCOMPARE(ours.value("duplicate_window"_L1).toInteger(),
              (options.ttlMs > 0 && options.ttlMs < 120000 ? options.ttlMs : 120000) * 1000 * 1000);
-    const QStringList differences =
-        KvInterop::differences(KvInterop::withoutZeroValues(KvInterop::normalized(theirs, cName)),
-                               KvInterop::withoutZeroValues(KvInterop::normalized(ours, ourName)),
-                               {u"duplicate_window"_s});
+    const QStringList differences = KvInterop::differences(
+        KvInterop::withoutZeroValues(KvInterop::normalized(theirs, cName)),
+        KvInterop::withoutZeroValues(KvInterop::normalized(ours, ourName)), {u"duplicate_window"_s});
     QVERIFY2(differences.isEmpty(),
              qPrintable(u"libnats vs kvdesk STREAM.CREATE request:\n  "_s + differences.join(u"\n  "_s)));
 }

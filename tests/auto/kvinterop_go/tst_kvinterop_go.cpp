@@ -66,9 +66,10 @@ QJsonObject goBucketConfig(const InteropBucketOptions &options, const QString &n
         {"sources"_L1, QJsonArray::fromStringList(options.sources)},
     };
     if (options.republish) {
-        config.insert("republish"_L1, QJsonObject{{"src"_L1, InteropBucketOptions::republishSource(name)},
-                                                  {"dest"_L1, InteropBucketOptions::republishDestination(name)},
-                                                  {"headers_only"_L1, true}});
+        config.insert("republish"_L1,
+                      QJsonObject{{"src"_L1, InteropBucketOptions::republishSource(name)},
+                                  {"dest"_L1, InteropBucketOptions::republishDestination(name)},
+                                  {"headers_only"_L1, true}});
     }
     return config;
 }
@@ -77,19 +78,19 @@ QJsonObject goBucketConfig(const InteropBucketOptions &options, const QString &n
 
 // Runs one peer command (the server URL goes in after the command) and stores its JSON answer in result;
 // returns from the test when the peer did not succeed.
-#define PEER_OK(result, ...)                                                                                 \
-    do {                                                                                                     \
-        runPeer({__VA_ARGS__}, &(result), true);                                                             \
-        if (QTest::currentTestFailed())                                                                      \
-            return;                                                                                          \
+#define PEER_OK(result, ...)                                                                                           \
+    do {                                                                                                               \
+        runPeer({__VA_ARGS__}, &(result), true);                                                                       \
+        if (QTest::currentTestFailed())                                                                                \
+            return;                                                                                                    \
     } while (false)
 
 // The same, for a command that must fail (exit status 2 and an "error" member).
-#define PEER_FAILS(result, ...)                                                                              \
-    do {                                                                                                     \
-        runPeer({__VA_ARGS__}, &(result), false);                                                            \
-        if (QTest::currentTestFailed())                                                                      \
-            return;                                                                                          \
+#define PEER_FAILS(result, ...)                                                                                        \
+    do {                                                                                                               \
+        runPeer({__VA_ARGS__}, &(result), false);                                                                      \
+        if (QTest::currentTestFailed())                                                                                \
+            return;                                                                                                    \
     } while (false)
 
 class tst_KvInteropGo final : public QObject
@@ -228,11 +229,8 @@ void tst_KvInteropGo::goEntriesReadByKvdesk()
             QString::fromUtf8(QJsonDocument(goBucketConfig(options, name)).toJson(QJsonDocument::Compact)));
 
     const QList<QPair<QString, QByteArray>> values{
-        {u"text"_s, "hello from nats.go"_ba},
-        {u"binary"_s, kBinary},
-        {u"empty"_s, QByteArray()},
-        {u"big"_s, QByteArray(32 * 1024, 'g')},
-        {u"a.b/c=d-e_f"_s, "odd key"_ba},
+        {u"text"_s, "hello from nats.go"_ba},   {u"binary"_s, kBinary},           {u"empty"_s, QByteArray()},
+        {u"big"_s, QByteArray(32 * 1024, 'g')}, {u"a.b/c=d-e_f"_s, "odd key"_ba},
     };
     QHash<QString, quint64> revisions;
     for (const auto &[key, value] : values) {
@@ -317,11 +315,8 @@ void tst_KvInteropGo::kvdeskEntriesReadByGo()
     QVERIFY(bucket);
 
     const QList<QPair<QString, QByteArray>> values{
-        {u"text"_s, "hello from kvdesk"_ba},
-        {u"binary"_s, kBinary},
-        {u"empty"_s, QByteArray()},
-        {u"big"_s, QByteArray(32 * 1024, 'q')},
-        {u"a.b/c=d-e_f"_s, "odd key"_ba},
+        {u"text"_s, "hello from kvdesk"_ba},    {u"binary"_s, kBinary},           {u"empty"_s, QByteArray()},
+        {u"big"_s, QByteArray(32 * 1024, 'q')}, {u"a.b/c=d-e_f"_s, "odd key"_ba},
     };
     QHash<QString, KvEntry> written;
     for (const auto &[key, value] : values) {
@@ -497,9 +492,9 @@ void tst_KvInteropGo::streamCreateRequestsMatch()
     const QJsonObject theirs = bodies.value("$JS.API.STREAM.CREATE.KV_"_ba + goName.toUtf8());
     const QJsonObject ours = bodies.value("$JS.API.STREAM.CREATE.KV_"_ba + ourName.toUtf8());
     QVERIFY2(!theirs.isEmpty() && !ours.isEmpty(), QByteArrayList(bodies.keys()).join(' ').constData());
-    const QStringList differences =
-        KvInterop::differences(KvInterop::withoutZeroValues(KvInterop::normalized(theirs, goName)),
-                               KvInterop::withoutZeroValues(KvInterop::normalized(ours, ourName)));
+    const QStringList differences = KvInterop::differences(
+        KvInterop::withoutZeroValues(KvInterop::normalized(theirs, goName)),
+        KvInterop::withoutZeroValues(KvInterop::normalized(ours, ourName)));
     QVERIFY2(differences.isEmpty(),
              qPrintable(u"nats.go vs kvdesk STREAM.CREATE request:\n  "_s + differences.join(u"\n  "_s)));
 }

@@ -28,9 +28,9 @@ struct InteropBucketOptions
     qint32 maxValueSize = 0;
     bool memory = false;
     int replicas = 0;
-    bool republish = false;   // "$KV.<bucket>.>" to "repub.<bucket>.>", headers only
-    QString mirror;           // bucket name (nats.go and kvdesk only: libnats 3.4.1 has no mirrors)
-    QStringList sources;      // bucket names (nats.go and kvdesk only)
+    bool republish = false; // "$KV.<bucket>.>" to "repub.<bucket>.>", headers only
+    QString mirror;         // bucket name (nats.go and kvdesk only: libnats 3.4.1 has no mirrors)
+    QStringList sources;    // bucket names (nats.go and kvdesk only)
 
     // What kvdesk reads back: the defaults resolved.
     int effectiveHistory() const { return history > 0 ? history : 1; }

@@ -45,7 +45,8 @@ struct Watched
 std::shared_ptr<Watched> follow(KvWatcher *watcher)
 {
     auto watched = std::make_shared<Watched>();
-    QObject::connect(watcher, &KvWatcher::entryReceived, watcher, [watched](const KvEntry &entry) { watched->entries.append(entry); });
+    QObject::connect(watcher, &KvWatcher::entryReceived, watcher,
+                     [watched](const KvEntry &entry) { watched->entries.append(entry); });
     QObject::connect(watcher, &KvWatcher::initialValuesReceived, watcher, [watched] {
         watched->entriesBeforeInitialDone = int(watched->entries.size());
         ++watched->initialDoneCount;
@@ -527,8 +528,8 @@ void tst_KvWatcher::watcherAcrossServerRestartWithWriter()
     QTRY_VERIFY_WITH_TIMEOUT(acknowledged.size() >= ackedBeforeKill + 50, 20000);
     writeTimer.stop();
     QTRY_VERIFY_WITH_TIMEOUT(inFlight == 0, 15000);
-    qInfo("written %d, acknowledged %lld, failed %d, watcher recoveries %lld", written,
-          qint64(acknowledged.size()), failed, qint64(recovering.size()));
+    qInfo("written %d, acknowledged %lld, failed %d, watcher recoveries %lld", written, qint64(acknowledged.size()),
+          failed, qint64(recovering.size()));
 
     const quint64 lastAcked = acknowledged.lastKey();
     QTRY_VERIFY_WITH_TIMEOUT(watcher->lastRevision() >= lastAcked, 30000);
@@ -538,7 +539,8 @@ void tst_KvWatcher::watcherAcrossServerRestartWithWriter()
     // In order, nothing twice...
     const QList<quint64> revisions = watched->revisions();
     for (qsizetype i = 1; i < revisions.size(); ++i)
-        QVERIFY2(revisions[i] > revisions[i - 1], qPrintable(u"revision %1 after %2"_s.arg(revisions[i]).arg(revisions[i - 1])));
+        QVERIFY2(revisions[i] > revisions[i - 1],
+                 qPrintable(u"revision %1 after %2"_s.arg(revisions[i]).arg(revisions[i - 1])));
     // ...and every acknowledged revision with its value (unacknowledged writes may have been stored too).
     QHash<quint64, QByteArray> seen;
     for (const KvEntry &entry : std::as_const(watched->entries))

@@ -42,7 +42,7 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-template <typename T>
+template<typename T>
 T *child(QObject *parent, const QString &name)
 {
     return parent->findChild<T *>(name);
@@ -57,10 +57,7 @@ class tst_MainWindow final : public QObject
 public:
     // Before QApplication exists: settings, keychain-free data and the local server's store go to a
     // throw-away home, never the user's.
-    static void initMain()
-    {
-        UiTest::useThrowAwayHome(u"kvdesk-test"_s);
-    }
+    static void initMain() { UiTest::useThrowAwayHome(u"kvdesk-test"_s); }
 
 private Q_SLOTS:
     void initTestCase();
@@ -127,7 +124,8 @@ bool tst_MainWindow::selectKey(MainWindow *window, const QString &key)
     if (!QTest::qWaitFor([&] { return window->keyPanel()->model()->rowOfKey(key) >= 0; }, 10000))
         return false;
     window->keyPanel()->selectKey(key);
-    return QTest::qWaitFor([&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; }, 10000);
+    return QTest::qWaitFor(
+        [&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; }, 10000);
 }
 
 void tst_MainWindow::firstStartOffersLocalServer()
@@ -167,7 +165,8 @@ void tst_MainWindow::createBucketPutKeyAndSeeLiveUpdates()
     });
     window->bucketPanel()->newAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(bucket) >= 0, 10000);
-    const KvBucketStatus status = window->bucketPanel()->model()->statusAt(window->bucketPanel()->model()->rowOf(bucket));
+    const KvBucketStatus status = window->bucketPanel()->model()->statusAt(
+        window->bucketPanel()->model()->rowOf(bucket));
     QCOMPARE(status.config.history, 5);
     QCOMPARE(status.config.ttlMs, 90 * 60 * 1000);
     QTRY_COMPARE(window->bucketPanel()->currentBucket(), bucket);
@@ -356,7 +355,8 @@ void tst_MainWindow::badKeyAndOversizeValueAreRefused()
     QTest::keyClicks(editor, QString(150, u'x'));
     window->valuePanel()->saveAction()->trigger();
     auto *status = child<QLabel>(window, u"valueStatus"_s);
-    QTRY_VERIFY2_WITH_TIMEOUT(status->isVisible() && status->text().contains(u"at most 100 bytes"_s), qPrintable(status->text()), 5000);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->isVisible() && status->text().contains(u"at most 100 bytes"_s),
+                              qPrintable(status->text()), 5000);
     KvReply *get = peer->get(u"small"_s);
     QTRY_VERIFY(get->isFinished());
     QCOMPARE(get->entry().value, "ok"_ba);
@@ -375,8 +375,10 @@ void tst_MainWindow::secretsGoToTheKeychainNotTheSettingsFile()
     m_window->show();
     SecretStore *secrets = m_window->secretStore();
     QTRY_VERIFY_WITH_TIMEOUT(secrets->isProbed(), 10000);
-    QVERIFY2(secrets->isAvailable(), qPrintable(u"no Secret Service: run the tests through scripts/test.sh (dbus-run-session "
-                                                "with gnome-keyring): "_s + secrets->unavailableReason()));
+    QVERIFY2(secrets->isAvailable(),
+             qPrintable(u"no Secret Service: run the tests through scripts/test.sh (dbus-run-session "
+                        "with gnome-keyring): "_s
+                        + secrets->unavailableReason()));
 
     ProfileDialog dialog(m_window->profileStore(), secrets, m_window);
     child<QLineEdit>(&dialog, u"profileName"_s)->setText(u"secured"_s);

@@ -26,10 +26,7 @@ namespace {
 // One connection attempt, with spies attached before anything can happen.
 struct Attempt
 {
-    explicit Attempt(const NatsConnectOptions &options)
-    {
-        connection->connectToServer(options);
-    }
+    explicit Attempt(const NatsConnectOptions &options) { connection->connectToServer(options); }
 
     // Waits until the attempt settled: connected, or closed for good.
     bool settle(int timeoutMs = 15000)
@@ -141,10 +138,10 @@ private:
     NatsServerProcess m_nkey;
     NatsServerProcess m_jwt;
     NatsServerProcess m_permissions;
-    NatsServerProcess m_tls;           // tls_required, no client certificate needed
-    NatsServerProcess m_mutualTls;     // verify: true
-    NatsServerProcess m_wrongHostTls;  // certificate for another host name
-    NatsServerProcess m_untrustedTls;  // certificate from a CA the client does not trust
+    NatsServerProcess m_tls;          // tls_required, no client certificate needed
+    NatsServerProcess m_mutualTls;    // verify: true
+    NatsServerProcess m_wrongHostTls; // certificate for another host name
+    NatsServerProcess m_untrustedTls; // certificate from a CA the client does not trust
 };
 
 bool tst_NatsAuth::startServer(NatsServerProcess *server, const QByteArray &config, const QString &name)
@@ -241,8 +238,8 @@ void tst_NatsAuth::userPassword_data()
     QTest::newRow("URL") << u"alice:s3cret"_s << QString() << QString() << NatsError::NoError;
     QTest::newRow("URL wins over options") << u"alice:s3cret"_s << u"alice"_s << u"wrong"_s << NatsError::NoError;
     QTest::newRow("wrong password") << QString() << u"alice"_s << u"wrong"_s << NatsError::AuthorizationViolation;
-    QTest::newRow("wrong password in URL") << u"alice:wrong"_s << QString() << QString()
-                                           << NatsError::AuthorizationViolation;
+    QTest::newRow("wrong password in URL")
+        << u"alice:wrong"_s << QString() << QString() << NatsError::AuthorizationViolation;
     QTest::newRow("unknown user") << QString() << u"bob"_s << u"s3cret"_s << NatsError::AuthorizationViolation;
     QTest::newRow("no credentials") << QString() << QString() << QString() << NatsError::AuthorizationViolation;
 }
@@ -300,8 +297,8 @@ void tst_NatsAuth::token()
     QFETCH(QString, token);
     QFETCH(NatsError::Code, expected);
 
-    NatsConnectOptions options = optionsFor(
-        u"nats://"_s + (userInfo.isEmpty() ? QString() : userInfo + u'@') + u"127.0.0.1:%1"_s.arg(m_token.port()));
+    NatsConnectOptions options = optionsFor(u"nats://"_s + (userInfo.isEmpty() ? QString() : userInfo + u'@')
+                                            + u"127.0.0.1:%1"_s.arg(m_token.port()));
     options.token = token;
     Attempt attempt(options);
     QVERIFY(attempt.settle());
@@ -463,7 +460,8 @@ void tst_NatsAuth::credentialsErrors_data()
     QTest::newRow("creds: no seed") << u"creds"_s << goodCreds.left(goodCreds.indexOf("*****")) << true;
     const QByteArray seedFence = "-----BEGIN USER NKEY SEED-----\n"_ba;
     const qsizetype seedAt = goodCreds.indexOf(seedFence) + seedFence.size();
-    QTest::newRow("creds: corrupt seed") << u"creds"_s << QByteArray(goodCreds).replace(seedAt, 58, corruptSeed) << true;
+    QTest::newRow("creds: corrupt seed") << u"creds"_s << QByteArray(goodCreds).replace(seedAt, 58, corruptSeed)
+                                         << true;
 }
 
 void tst_NatsAuth::credentialsErrors()
@@ -472,7 +470,8 @@ void tst_NatsAuth::credentialsErrors()
     QFETCH(QByteArray, content);
     QFETCH(bool, exists);
 
-    const QString path = file(u"broken-%1.file"_s.arg(QString::fromUtf8(QTest::currentDataTag())).replace(u' ', u'_').remove(u':'));
+    const QString path = file(
+        u"broken-%1.file"_s.arg(QString::fromUtf8(QTest::currentDataTag())).replace(u' ', u'_').remove(u':'));
     QFile::remove(path);
     if (exists)
         QVERIFY(writeFile(path, content));
@@ -531,7 +530,7 @@ void tst_NatsAuth::permissionsViolation()
 void tst_NatsAuth::tlsConnect_data()
 {
     QTest::addColumn<QString>("server");
-    QTest::addColumn<QString>("urlPattern"); // %1 = port
+    QTest::addColumn<QString>("urlPattern");        // %1 = port
     QTest::addColumn<QString>("clientCertificate"); // "" for none
 
     QTest::newRow("tls:// URL") << u"tls"_s << u"tls://localhost:%1"_s << QString();
@@ -575,14 +574,14 @@ void tst_NatsAuth::tlsFailures_data()
     QTest::newRow("untrusted CA") << u"untrusted"_s << u"ca.pem"_s << QString() << QString() << u"issuer"_s;
     QTest::newRow("no CA given (system CAs)") << u"tls"_s << QString() << QString() << QString() << u"issuer"_s;
     QTest::newRow("CA file missing") << u"tls"_s << u"nothere.pem"_s << QString() << QString() << u"nothere.pem"_s;
-    QTest::newRow("client certificate missing") << u"mtls"_s << u"ca.pem"_s << QString() << QString()
-                                                << u"requires a client certificate"_s;
-    QTest::newRow("client certificate file missing") << u"mtls"_s << u"ca.pem"_s << u"nothere.pem"_s
-                                                     << u"client.key"_s << u"nothere.pem"_s;
-    QTest::newRow("client key not a key") << u"mtls"_s << u"ca.pem"_s << u"client.pem"_s << u"client.csr"_s
-                                          << u"client.csr"_s;
-    QTest::newRow("client certificate from another CA") << u"mtls"_s << u"ca.pem"_s << u"untrusted.pem"_s
-                                                        << u"untrusted.key"_s << u"untrusted.pem"_s;
+    QTest::newRow("client certificate missing")
+        << u"mtls"_s << u"ca.pem"_s << QString() << QString() << u"requires a client certificate"_s;
+    QTest::newRow("client certificate file missing")
+        << u"mtls"_s << u"ca.pem"_s << u"nothere.pem"_s << u"client.key"_s << u"nothere.pem"_s;
+    QTest::newRow("client key not a key")
+        << u"mtls"_s << u"ca.pem"_s << u"client.pem"_s << u"client.csr"_s << u"client.csr"_s;
+    QTest::newRow("client certificate from another CA")
+        << u"mtls"_s << u"ca.pem"_s << u"untrusted.pem"_s << u"untrusted.key"_s << u"untrusted.pem"_s;
 }
 
 void tst_NatsAuth::tlsFailures()

@@ -36,9 +36,10 @@ QList<QByteArray> subjectsOf(const QSignalSpy &spy)
 bool waitForConnected(NatsConnection *connection)
 {
     return QTest::qWaitFor([connection] {
-        return connection->state() == NatsConnection::State::Connected
-            || connection->state() == NatsConnection::State::Closed;
-    }) && connection->isConnected();
+               return connection->state() == NatsConnection::State::Connected
+                   || connection->state() == NatsConnection::State::Closed;
+           })
+        && connection->isConnected();
 }
 
 QByteArray allBytes()
@@ -457,8 +458,8 @@ void tst_NatsConnection::manyRequestsInFlight()
     QList<NatsReply *> replies;
     for (int i = 0; i < count; ++i)
         replies.append(requester->request("svc.double", QByteArray::number(i), 10000));
-    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(replies.cbegin(), replies.cend(), [](NatsReply *r) { return r->isFinished(); }),
-                             15000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::all_of(replies.cbegin(), replies.cend(), [](NatsReply *r) { return r->isFinished(); }), 15000);
     for (int i = 0; i < count; ++i) {
         QCOMPARE(replies[i]->error(), NatsError::NoError);
         QCOMPARE(replies[i]->message().data(), QByteArray::number(i * 2));
@@ -570,10 +571,14 @@ void tst_NatsConnection::invalidHeader_data()
     QTest::addColumn<QByteArray>("key");
     QTest::addColumn<QByteArray>("value");
 
-    QTest::newRow("colon in key") << "a:b"_ba << "v"_ba;
-    QTest::newRow("space in key") << "a b"_ba << "v"_ba;
-    QTest::newRow("CR in value") << "Key"_ba << "a\rb"_ba;
-    QTest::newRow("LF in value") << "Key"_ba << "a\nb"_ba;
+    QTest::newRow("colon in key") << "a:b"_ba
+                                  << "v"_ba;
+    QTest::newRow("space in key") << "a b"_ba
+                                  << "v"_ba;
+    QTest::newRow("CR in value") << "Key"_ba
+                                 << "a\rb"_ba;
+    QTest::newRow("LF in value") << "Key"_ba
+                                 << "a\nb"_ba;
     QTest::newRow("empty key") << QByteArray() << "v"_ba;
 }
 

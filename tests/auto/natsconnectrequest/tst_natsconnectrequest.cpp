@@ -300,7 +300,8 @@ void tst_NatsConnectRequest::credentialsFileErrorsNameTheFile_data()
     QTest::addColumn<QByteArray>("content"); // null: the file does not exist
 
     QTest::newRow("missing") << QByteArray();
-    QTest::newRow("seed where the JWT belongs") << "-----BEGIN USER NKEY SEED-----\nSUAAAA\n------END USER NKEY SEED------\n"_ba;
+    QTest::newRow("seed where the JWT belongs")
+        << "-----BEGIN USER NKEY SEED-----\nSUAAAA\n------END USER NKEY SEED------\n"_ba;
     QTest::newRow("bad seed") << NatsCredentials::format(kJwt, "SUNOTASEED"_ba);
 }
 
@@ -309,7 +310,8 @@ void tst_NatsConnectRequest::credentialsFileErrorsNameTheFile()
     QFETCH(QByteArray, content);
 
     NatsConnectOptions options;
-    options.credentialsFile = content.isNull() ? m_dir->filePath(u"missing.creds"_s) : writeFile(u"user.creds"_s, content);
+    options.credentialsFile = content.isNull() ? m_dir->filePath(u"missing.creds"_s)
+                                               : writeFile(u"user.creds"_s, content);
     const NatsError error = buildError(options);
     QCOMPARE(error.code(), NatsError::CredentialsError);
     QVERIFY2(error.message().contains(options.credentialsFile), qPrintable(error.message()));

@@ -30,13 +30,13 @@ void tst_NatsError::fromServerText_data()
     QTest::newRow("auth timeout") << "Authentication Timeout"_ba << NatsError::AuthorizationViolation;
     QTest::newRow("permissions publish") << "Permissions Violation for Publish to \"a.b\""_ba
                                          << NatsError::PermissionsViolation;
-    QTest::newRow("permissions subscribe") << "Permissions Violation for Subscription to \"a.>\""_ba
-                                           << NatsError::PermissionsViolation;
+    QTest::newRow("permissions subscribe")
+        << "Permissions Violation for Subscription to \"a.>\""_ba << NatsError::PermissionsViolation;
     QTest::newRow("max payload") << "Maximum Payload Violation"_ba << NatsError::MaxPayloadViolation;
     QTest::newRow("max control line") << "Maximum Control Line Exceeded"_ba << NatsError::MaxControlLineExceeded;
     QTest::newRow("max connections") << "maximum connections exceeded"_ba << NatsError::MaxConnectionsExceeded;
-    QTest::newRow("max account connections") << "Maximum Account Active Connections Exceeded"_ba
-                                             << NatsError::MaxConnectionsExceeded;
+    QTest::newRow("max account connections")
+        << "Maximum Account Active Connections Exceeded"_ba << NatsError::MaxConnectionsExceeded;
     QTest::newRow("max subscriptions") << "Maximum Subscriptions Exceeded"_ba << NatsError::MaxSubscriptionsExceeded;
     QTest::newRow("stale") << "Stale Connection"_ba << NatsError::StaleConnection;
     QTest::newRow("slow consumer") << "Slow Consumer"_ba << NatsError::SlowConsumer;

@@ -33,44 +33,46 @@ void tst_NatsMisbehavingServer::brokenProtocol_data()
     QTest::addColumn<QByteArray>("greeting");     // empty: a valid INFO
     QTest::addColumn<QByteArray>("afterConnect"); // sent once the handshake's PING was answered
     QTest::addColumn<NatsError::Code>("expected");
-    QTest::addColumn<QString>("expectedText");    // in errorString()
+    QTest::addColumn<QString>("expectedText"); // in errorString()
 
     const QByteArray none;
     const NatsError::Code protocol = NatsError::ProtocolError;
 
     QTest::newRow("garbage op") << none << "FOO bar\r\n"_ba << protocol << u"unknown protocol operation \"FOO bar\""_s;
     QTest::newRow("binary garbage") << none << "\x01\x02\xff\xfe\r\n"_ba << protocol << u"unknown protocol operation"_s;
-    QTest::newRow("MSG with a bad size") << none << "MSG foo 1 abc\r\nabc\r\n"_ba << protocol << u"invalid size \"abc\""_s;
+    QTest::newRow("MSG with a bad size") << none << "MSG foo 1 abc\r\nabc\r\n"_ba << protocol
+                                         << u"invalid size \"abc\""_s;
     QTest::newRow("MSG with a negative size") << none << "MSG foo 1 -3\r\nabc\r\n"_ba << protocol << u"invalid size"_s;
     QTest::newRow("MSG with too few arguments") << none << "MSG foo\r\n"_ba << protocol << u"MSG with 1 arguments"_s;
-    QTest::newRow("MSG with too many arguments") << none << "MSG a 1 b c 5\r\nhello\r\n"_ba << protocol
-                                                 << u"MSG with 5 arguments"_s;
+    QTest::newRow("MSG with too many arguments")
+        << none << "MSG a 1 b c 5\r\nhello\r\n"_ba << protocol << u"MSG with 5 arguments"_s;
     QTest::newRow("MSG with a bad sid") << none << "MSG foo x 3\r\nabc\r\n"_ba << protocol
                                         << u"invalid subscription id"_s;
-    QTest::newRow("MSG payload longer than its size") << none << "MSG foo 1 3\r\nabcdef\r\n"_ba << protocol
-                                                      << u"not followed by CRLF"_s;
+    QTest::newRow("MSG payload longer than its size")
+        << none << "MSG foo 1 3\r\nabcdef\r\n"_ba << protocol << u"not followed by CRLF"_s;
     QTest::newRow("HMSG header larger than total") << none << "HMSG foo 1 20 10\r\nNATS/1.0\r\n\r\n\r\n"_ba << protocol
                                                    << u"header size 20 larger than total size 10"_s;
-    QTest::newRow("payload size over the cap") << none << "MSG foo 1 999999999999\r\n"_ba << protocol
-                                               << u"exceeds the limit"_s;
-    QTest::newRow("oversized control line without CRLF") << none << QByteArray(200 * 1024, 'A') << protocol
-                                                         << u"control line longer than"_s;
+    QTest::newRow("payload size over the cap")
+        << none << "MSG foo 1 999999999999\r\n"_ba << protocol << u"exceeds the limit"_s;
+    QTest::newRow("oversized control line without CRLF")
+        << none << QByteArray(200 * 1024, 'A') << protocol << u"control line longer than"_s;
     QTest::newRow("LF without CR") << none << "PING\n"_ba << protocol << u"not terminated by CRLF"_s;
     QTest::newRow("PONG with arguments") << none << "PONG now\r\n"_ba << protocol << u"unexpected arguments"_s;
     QTest::newRow("INFO not JSON") << "INFO {not json\r\n"_ba << none << protocol << u"not valid JSON"_s;
     QTest::newRow("INFO a JSON array") << "INFO [1,2,3]\r\n"_ba << none << protocol << u"not valid JSON"_s;
     QTest::newRow("INFO without body") << "INFO\r\n"_ba << none << protocol << u"INFO without a JSON body"_s;
-    QTest::newRow("no INFO, something else") << "HELLO there\r\n"_ba << none << protocol
-                                             << u"unknown protocol operation"_s;
+    QTest::newRow("no INFO, something else")
+        << "HELLO there\r\n"_ba << none << protocol << u"unknown protocol operation"_s;
     QTest::newRow("oversized greeting") << QByteArray(200 * 1024, 'I') << none << protocol
                                         << u"control line longer than"_s;
     // A later INFO (cluster changes, lame duck mode) can be broken too.
-    QTest::newRow("async INFO not JSON") << none << "INFO {\"connect_urls\":[\r\n"_ba << protocol << u"not valid JSON"_s;
+    QTest::newRow("async INFO not JSON") << none << "INFO {\"connect_urls\":[\r\n"_ba << protocol
+                                         << u"not valid JSON"_s;
     // -ERR texts that close the connection are server errors, not protocol errors.
     QTest::newRow("-ERR unknown text") << none << "-ERR 'Something Odd'\r\n"_ba << NatsError::ServerError
                                        << u"Something Odd"_s;
-    QTest::newRow("-ERR stale connection") << none << "-ERR 'Stale Connection'\r\n"_ba << NatsError::StaleConnection
-                                           << u"Stale Connection"_s;
+    QTest::newRow("-ERR stale connection")
+        << none << "-ERR 'Stale Connection'\r\n"_ba << NatsError::StaleConnection << u"Stale Connection"_s;
 }
 
 void tst_NatsMisbehavingServer::brokenProtocol()

@@ -27,12 +27,12 @@ const QByteArray kAccountPublic = "ADXZDLX42OF4KOBFEDZPEAPZEXHT3B5Y7BYDXHCBMEGRZ
 // From nkeys' own creds_utils_test.go: the layout the jwt library's FormatUserConfig writes.
 const QByteArray kCredsSeed = "SUAOTBNEUHZDFJT3EUMELT7MQTP24JF3XVCXQNDSCU74G5IU6VAJBKH5LI"_ba;
 const QByteArray kCredsPublic = "UDE6WTGLTTPCRJRJCKBJRGVNZTLIVR7LEEELR4CYWWWBKJS7XYIKXDUU"_ba;
-const QByteArray kCredsJwt =
-    "eyJ0eXAiOiJqd3QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.eyJqdGkiOiJHVDROVU5NRUY3Wk1XQ1JCWFZWVURLUVQ2WllQWjc3VzRKUlFY"
-    "RDNMMjRIS1VKRUNRSDdRIiwiaWF0IjoxNTkwNzgxNTkzLCJpc3MiOiJBQURXTFRISUNWNFNVQUdGNkVLTlZFVzVCQlA3WVJESUJHV0dHSFo1"
-    "SkJET1FZQTdHVUZNNkFRVSIsIm5hbWUiOiJPUEVSQVRPUiIsInN1YiI6IlVERTZXVEdMVFRQQ1JKUkpDS0JKUkdWTlpUTElWUjdMRUVFTFI0"
-    "Q1lXV1dCS0pTN1hZSUtYRFVVIiwibmF0cyI6eyJwdWIiOnt9LCJzdWIiOnt9LCJ0eXBlIjoidXNlciIsInZlcnNpb24iOjJ9fQ.c_XQT04w"
-    "EoVVNDRjPHeKwe17BOrSpQTcftwIbB7KoNEIz6peZCJDc4-J3emVepHofUOWy7IAo9TlLwYhuGHWAQ"_ba;
+const QByteArray kCredsJwt
+    = "eyJ0eXAiOiJqd3QiLCJhbGciOiJlZDI1NTE5LW5rZXkifQ.eyJqdGkiOiJHVDROVU5NRUY3Wk1XQ1JCWFZWVURLUVQ2WllQWjc3VzRKUlFY"
+      "RDNMMjRIS1VKRUNRSDdRIiwiaWF0IjoxNTkwNzgxNTkzLCJpc3MiOiJBQURXTFRISUNWNFNVQUdGNkVLTlZFVzVCQlA3WVJESUJHV0dHSFo1"
+      "SkJET1FZQTdHVUZNNkFRVSIsIm5hbWUiOiJPUEVSQVRPUiIsInN1YiI6IlVERTZXVEdMVFRQQ1JKUkpDS0JKUkdWTlpUTElWUjdMRUVFTFI0"
+      "Q1lXV1dCS0pTN1hZSUtYRFVVIiwibmF0cyI6eyJwdWIiOnt9LCJzdWIiOnt9LCJ0eXBlIjoidXNlciIsInZlcnNpb24iOjJ9fQ.c_XQT04w"
+      "EoVVNDRjPHeKwe17BOrSpQTcftwIbB7KoNEIz6peZCJDc4-J3emVepHofUOWy7IAo9TlLwYhuGHWAQ"_ba;
 const QByteArray kDecoratedCreds = "-----BEGIN NATS USER JWT-----\n"_ba + kCredsJwt
     + "\n------END NATS USER JWT------\n"
       "\n"
@@ -153,9 +153,11 @@ void tst_NatsNKey::seedToPublicKey_data()
 
     QTest::newRow("user") << kUserSeed << kUserPublic << NatsNKey::Type::User << kUserSeed;
     QTest::newRow("account") << "SAAAOCILBUHRCEYVC4MRWHI7EERSKJZJFMWS6MJTGU3TSOZ5H5AUGRKAXM"_ba << kAccountPublic
-                             << NatsNKey::Type::Account << "SAAAOCILBUHRCEYVC4MRWHI7EERSKJZJFMWS6MJTGU3TSOZ5H5AUGRKAXM"_ba;
+                             << NatsNKey::Type::Account
+                             << "SAAAOCILBUHRCEYVC4MRWHI7EERSKJZJFMWS6MJTGU3TSOZ5H5AUGRKAXM"_ba;
     QTest::newRow("operator") << "SOAAOCQNCAJRMGI4D4RCKKBLFYYTINZ2HVAEGRSJJRHVEVKYLNPGCZDA24"_ba
-                              << "OAAWBPNKT5P47R6YTCT3ISOD63RIEBWLPP7WSWSA5G4CNGBUG5BRYZFS"_ba << NatsNKey::Type::Operator
+                              << "OAAWBPNKT5P47R6YTCT3ISOD63RIEBWLPP7WSWSA5G4CNGBUG5BRYZFS"_ba
+                              << NatsNKey::Type::Operator
                               << "SOAAOCQNCAJRMGI4D4RCKKBLFYYTINZ2HVAEGRSJJRHVEVKYLNPGCZDA24"_ba;
     QTest::newRow("server") << "SNAAOCYPCMLRWHZDE4VS6MZXHM7UGR2LJ5JVOW27MNTWW33TO55X7AYJ7E"_ba
                             << "NC5TTEILJEFQDJ3J5AJL4MXYOWJQ2JDEHMYC5S2HJESPU4BYKCYMA6HZ"_ba << NatsNKey::Type::Server
@@ -164,8 +166,8 @@ void tst_NatsNKey::seedToPublicKey_data()
                              << "CCENI5EOCMHKROJ6KNGLAFH5IYCBQQY63NMCFS4KRR7JHLG7MUFXNVZS"_ba << NatsNKey::Type::Cluster
                              << "SCAAODARCYNSAJJKF42DSPSDJBGVEV24MFTGW4DVPJ7YJCMOSOMJ3IRTSA"_ba;
     QTest::newRow("nkeys creds fixture") << kCredsSeed << kCredsPublic << NatsNKey::Type::User << kCredsSeed;
-    QTest::newRow("surrounding whitespace") << "  "_ba + kUserSeed + "\r\n"_ba << kUserPublic << NatsNKey::Type::User
-                                            << kUserSeed;
+    QTest::newRow("surrounding whitespace")
+        << "  "_ba + kUserSeed + "\r\n"_ba << kUserPublic << NatsNKey::Type::User << kUserSeed;
     // The last of 58 characters carries 2 unused bits; Go ignores them and accepted this variant.
     QTest::newRow("unused trailing bits set") << "SUAOTBNEUHZDFJT3EUMELT7MQTP24JF3XVCXQNDSCU74G5IU6VAJBKH5LJ"_ba
                                               << kCredsPublic << NatsNKey::Type::User << kCredsSeed;
@@ -194,16 +196,20 @@ void tst_NatsNKey::signMatchesGo_data()
     QTest::addColumn<QByteArray>("signature"); // b64url, as sent in CONNECT "sig"
 
     // Ed25519 is deterministic, so the signatures must equal Go's byte for byte.
-    QTest::newRow("user") << kUserSeed
-                          << "Xddihre_AKL6j6g9rxGZqB9riMPsjgoCcwEv3LDBONS3BBizm1HhVpBDlnxDF83lAYLYxPVd6xsadveEjmQhDw"_ba;
-    QTest::newRow("account") << "SAAAOCILBUHRCEYVC4MRWHI7EERSKJZJFMWS6MJTGU3TSOZ5H5AUGRKAXM"_ba
-                             << "In_S-VyqO0-ZvymJ0VqKI7kRxzynhq0jBpYhIW6LBJ5KozZfse9gNT8zc5i4y90_LQkpq7Ql9bif76aDyZtWDw"_ba;
-    QTest::newRow("operator") << "SOAAOCQNCAJRMGI4D4RCKKBLFYYTINZ2HVAEGRSJJRHVEVKYLNPGCZDA24"_ba
-                              << "ZLvDayWJR94d6LX92KtLAGUpWKpHLm54Ft4kOHDS7G1MIZQx3NxHSUD0xzQ9yD47lXAAwUWwGjYf-Ffk76nICQ"_ba;
-    QTest::newRow("server") << "SNAAOCYPCMLRWHZDE4VS6MZXHM7UGR2LJ5JVOW27MNTWW33TO55X7AYJ7E"_ba
-                            << "YjdBq1WzdULoqCL3WQdhXCvJ6CgJ3DsqD2w0n5UdyuZv6R_elgXLhu0EaRhn-A-7uOSHB-3pcXEWNne1DyklAQ"_ba;
-    QTest::newRow("cluster") << "SCAAODARCYNSAJJKF42DSPSDJBGVEV24MFTGW4DVPJ7YJCMOSOMJ3IRTSA"_ba
-                             << "CgrqKhL7xFSxME226bA6t6Zd0ognoW9nu7P_8-_TZoYnB0aGw5OJT4_q4yY21i3OLydUG8OlfaRm-mHQtLX1Cg"_ba;
+    QTest::newRow("user")
+        << kUserSeed << "Xddihre_AKL6j6g9rxGZqB9riMPsjgoCcwEv3LDBONS3BBizm1HhVpBDlnxDF83lAYLYxPVd6xsadveEjmQhDw"_ba;
+    QTest::newRow("account")
+        << "SAAAOCILBUHRCEYVC4MRWHI7EERSKJZJFMWS6MJTGU3TSOZ5H5AUGRKAXM"_ba
+        << "In_S-VyqO0-ZvymJ0VqKI7kRxzynhq0jBpYhIW6LBJ5KozZfse9gNT8zc5i4y90_LQkpq7Ql9bif76aDyZtWDw"_ba;
+    QTest::newRow("operator")
+        << "SOAAOCQNCAJRMGI4D4RCKKBLFYYTINZ2HVAEGRSJJRHVEVKYLNPGCZDA24"_ba
+        << "ZLvDayWJR94d6LX92KtLAGUpWKpHLm54Ft4kOHDS7G1MIZQx3NxHSUD0xzQ9yD47lXAAwUWwGjYf-Ffk76nICQ"_ba;
+    QTest::newRow("server")
+        << "SNAAOCYPCMLRWHZDE4VS6MZXHM7UGR2LJ5JVOW27MNTWW33TO55X7AYJ7E"_ba
+        << "YjdBq1WzdULoqCL3WQdhXCvJ6CgJ3DsqD2w0n5UdyuZv6R_elgXLhu0EaRhn-A-7uOSHB-3pcXEWNne1DyklAQ"_ba;
+    QTest::newRow("cluster")
+        << "SCAAODARCYNSAJJKF42DSPSDJBGVEV24MFTGW4DVPJ7YJCMOSOMJ3IRTSA"_ba
+        << "CgrqKhL7xFSxME226bA6t6Zd0ognoW9nu7P_8-_TZoYnB0aGw5OJT4_q4yY21i3OLydUG8OlfaRm-mHQtLX1Cg"_ba;
 }
 
 void tst_NatsNKey::signMatchesGo()
@@ -312,23 +318,23 @@ void tst_NatsNKey::badSeed_data()
     QTest::addColumn<QString>("expectedError"); // a fragment of the message
 
     // Go nkeys' verdicts are noted per row.
-    QTest::newRow("empty") << QByteArray() << u"empty"_s;                          // invalid encoded key
+    QTest::newRow("empty") << QByteArray() << u"empty"_s; // invalid encoded key
     QTest::newRow("whitespace only") << " \r\n"_ba << u"empty"_s;
     QTest::newRow("two letters") << "SU"_ba << u"has 2 characters instead of 58"_s; // invalid encoded key
     QTest::newRow("truncated") << "SUAOTBNEUHZDFJT3EUMELT7MQTP24JF3XVCXQNDSCU74G5IU6VAJBK"_ba
-                               << u"has 54 characters instead of 58"_s;          // invalid checksum
+                               << u"has 54 characters instead of 58"_s; // invalid checksum
     QTest::newRow("one character short") << "SUAOTBNEUHZDFJT3EUMELT7MQTP24JF3XVCXQNDSCU74G5IU6VAJBKH5L"_ba
                                          << u"has 57 characters instead of 58"_s; // invalid checksum
     QTest::newRow("wrong checksum") << "SUAOTBNEUHZDFJT3EUMELT7MQTP24JF3XVCXQNDSCU74G5IU6VAJBKH5MI"_ba
-                                    << u"checksum does not match"_s;              // invalid checksum
+                                    << u"checksum does not match"_s; // invalid checksum
     QTest::newRow("mistyped middle") << "SUAOTBNEUHZDFJT3EUMELT7MQTP24JF3XVCXQNDSCU74G5IU6VAKBKH5LI"_ba
-                                     << u"checksum does not match"_s;             // invalid checksum
+                                     << u"checksum does not match"_s; // invalid checksum
     QTest::newRow("bad base32 char") << "SUAOTBNEUHZDFJT3EUMELT7MQTP24JF3XVCXQNDSCU74G5IU6VAJBKH5L1"_ba
-                                     << u"contains '1' at position 58"_s;         // illegal base32 data at input byte 57
+                                     << u"contains '1' at position 58"_s; // illegal base32 data at input byte 57
     QTest::newRow("digit 8") << "SUAOTBNEUHZDFJT3EUMELT7MQTP24JF3XVCXQNDSCU74G5IU6VAJBKH5L8"_ba
-                             << u"contains '8' at position 58"_s;                 // illegal base32 data at input byte 57
+                             << u"contains '8' at position 58"_s; // illegal base32 data at input byte 57
     QTest::newRow("lower case") << kCredsSeed.toLower() << u"contains 's' at position 1"_s; // illegal base32 data
-    QTest::newRow("user public key") << kUserPublic << u"public key, not a seed"_s;          // invalid seed
+    QTest::newRow("user public key") << kUserPublic << u"public key, not a seed"_s;         // invalid seed
     QTest::newRow("account public key") << kAccountPublic << u"public key, not a seed"_s;
 }
 
@@ -355,12 +361,18 @@ void tst_NatsNKey::base32KnownValues_data()
 
     // RFC 4648 §10 without padding, as printed by Go's base32.StdEncoding.WithPadding(NoPadding).
     QTest::newRow("empty") << QByteArray() << QByteArray();
-    QTest::newRow("f") << "f"_ba << "MY"_ba;
-    QTest::newRow("fo") << "fo"_ba << "MZXQ"_ba;
-    QTest::newRow("foo") << "foo"_ba << "MZXW6"_ba;
-    QTest::newRow("foob") << "foob"_ba << "MZXW6YQ"_ba;
-    QTest::newRow("fooba") << "fooba"_ba << "MZXW6YTB"_ba;
-    QTest::newRow("foobar") << "foobar"_ba << "MZXW6YTBOI"_ba;
+    QTest::newRow("f") << "f"_ba
+                       << "MY"_ba;
+    QTest::newRow("fo") << "fo"_ba
+                        << "MZXQ"_ba;
+    QTest::newRow("foo") << "foo"_ba
+                         << "MZXW6"_ba;
+    QTest::newRow("foob") << "foob"_ba
+                          << "MZXW6YQ"_ba;
+    QTest::newRow("fooba") << "fooba"_ba
+                           << "MZXW6YTB"_ba;
+    QTest::newRow("foobar") << "foobar"_ba
+                            << "MZXW6YTBOI"_ba;
     QTest::newRow("binary") << QByteArray::fromHex("00ff1080") << "AD7RBAA"_ba;
 }
 
@@ -421,16 +433,21 @@ void tst_NatsNKey::crc16KnownValues_data()
     QTest::newRow("empty") << QByteArray() << 0;
     QTest::newRow("check value") << "123456789"_ba << 0x31C3; // the catalogued CRC-16/XMODEM check
     // [prefix][32-byte public key] and the CRC stored after it (little-endian) in Go's public keys.
-    QTest::newRow("user key") << QByteArray::fromHex("a000d05a1d1ea251396d557afbd4588b3c6d99dbeb972fed10a32562ea26dcdcfa")
+    QTest::newRow("user key") << QByteArray::fromHex(
+        "a000d05a1d1ea251396d557afbd4588b3c6d99dbeb972fed10a32562ea26dcdcfa")
                               << 0x3c37;
-    QTest::newRow("account key")
-        << QByteArray::fromHex("00ef91aefcd38bc5382520f2f201f925cf3d87b8f8703b9c41610d1c8249cdf582") << 0xfcf6;
-    QTest::newRow("operator key")
-        << QByteArray::fromHex("700160bdaa9f5fcfc7d898a7b449c3f6e28206cb7bff695a40e9b826983437431c") << 0xb264;
-    QTest::newRow("server key")
-        << QByteArray::fromHex("68bb39910b490b01a769e812be32f875930d24643b302ecb474924fa703850b0c0") << 0xf978;
-    QTest::newRow("cluster key")
-        << QByteArray::fromHex("1088d4748e130ea8b93e534cb014fd460418431edb5822cb8a8c7e93acdf650b76") << 0x32d7;
+    QTest::newRow("account key") << QByteArray::fromHex(
+        "00ef91aefcd38bc5382520f2f201f925cf3d87b8f8703b9c41610d1c8249cdf582")
+                                 << 0xfcf6;
+    QTest::newRow("operator key") << QByteArray::fromHex(
+        "700160bdaa9f5fcfc7d898a7b449c3f6e28206cb7bff695a40e9b826983437431c")
+                                  << 0xb264;
+    QTest::newRow("server key") << QByteArray::fromHex(
+        "68bb39910b490b01a769e812be32f875930d24643b302ecb474924fa703850b0c0")
+                                << 0xf978;
+    QTest::newRow("cluster key") << QByteArray::fromHex(
+        "1088d4748e130ea8b93e534cb014fd460418431edb5822cb8a8c7e93acdf650b76")
+                                 << 0x32d7;
 }
 
 void tst_NatsNKey::crc16KnownValues()
@@ -449,18 +466,20 @@ void tst_NatsNKey::credsParse_data()
 
     QByteArray crlf = kDecoratedCreds;
     crlf.replace("\n", "\r\n");
-    const QByteArray jwtOnly = "-----BEGIN NATS USER JWT-----\n"_ba + kCredsJwt + "\n------END NATS USER JWT------\n"_ba;
+    const QByteArray jwtOnly = "-----BEGIN NATS USER JWT-----\n"_ba + kCredsJwt
+        + "\n------END NATS USER JWT------\n"_ba;
 
     QTest::newRow("nkeys fixture, LF") << kDecoratedCreds << kCredsJwt << kCredsSeed;
     QTest::newRow("nkeys fixture, CRLF") << crlf << kCredsJwt << kCredsSeed;
     QTest::newRow("no final newline") << kDecoratedCreds.chopped(1) << kCredsJwt << kCredsSeed;
     QTest::newRow("leading blank lines") << "\n\n  \n"_ba + kDecoratedCreds << kCredsJwt << kCredsSeed;
     QTest::newRow("bare JWT, seed line") << kCredsJwt + "\n"_ba + kCredsSeed + "\n"_ba << kCredsJwt << kCredsSeed;
-    QTest::newRow("bare JWT, indented seed, CRLF") << kCredsJwt + "\r\n   "_ba + kCredsSeed + "\r\n"_ba << kCredsJwt
-                                                   << kCredsSeed;
+    QTest::newRow("bare JWT, indented seed, CRLF")
+        << kCredsJwt + "\r\n   "_ba + kCredsSeed + "\r\n"_ba << kCredsJwt << kCredsSeed;
     QTest::newRow("seed line first") << kCredsSeed + "\n\n"_ba + kCredsJwt << kCredsJwt << kCredsSeed;
     QTest::newRow("JWT block, loose seed") << jwtOnly + "\n"_ba + kCredsSeed + "\n"_ba << kCredsJwt << kCredsSeed;
-    QTest::newRow("account seed") << NatsCredentials::format(kCredsJwt, "SAAAOCILBUHRCEYVC4MRWHI7EERSKJZJFMWS6MJTGU3TSOZ5H5AUGRKAXM"_ba)
+    QTest::newRow("account seed") << NatsCredentials::format(
+        kCredsJwt, "SAAAOCILBUHRCEYVC4MRWHI7EERSKJZJFMWS6MJTGU3TSOZ5H5AUGRKAXM"_ba)
                                   << kCredsJwt << "SAAAOCILBUHRCEYVC4MRWHI7EERSKJZJFMWS6MJTGU3TSOZ5H5AUGRKAXM"_ba;
 }
 
@@ -482,7 +501,8 @@ void tst_NatsNKey::credsParseErrors_data()
     QTest::addColumn<QByteArray>("content");
     QTest::addColumn<QString>("expectedError");
 
-    const QByteArray jwtOnly = "-----BEGIN NATS USER JWT-----\n"_ba + kCredsJwt + "\n------END NATS USER JWT------\n"_ba;
+    const QByteArray jwtOnly = "-----BEGIN NATS USER JWT-----\n"_ba + kCredsJwt
+        + "\n------END NATS USER JWT------\n"_ba;
     QByteArray badChecksum = kDecoratedCreds;
     badChecksum.replace(kCredsSeed, "SUAOTBNEUHZDFJT3EUMELT7MQTP24JF3XVCXQNDSCU74G5IU6VAKBKH5LI"_ba);
     QByteArray publicInBlock = kDecoratedCreds;
@@ -577,8 +597,9 @@ void tst_NatsNKey::credsClear()
 void tst_NatsNKey::issuerClaimsIdMatchesLibrary()
 {
     // The jti of the nkeys creds fixture, which the jwt library computed.
-    const QByteArray claims = R"({"iat":1590781593,"iss":"AADWLTHICV4SUAGF6EKNVEW5BBP7YRDIBGWGGHZ5JBDOQYA7GUFM6AQU",)"
-                              R"("name":"OPERATOR","sub":"UDE6WTGLTTPCRJRJCKBJRGVNZTLIVR7LEEELR4CYWWWBKJS7XYIKXDUU"})"_ba;
+    const QByteArray claims
+        = R"({"iat":1590781593,"iss":"AADWLTHICV4SUAGF6EKNVEW5BBP7YRDIBGWGGHZ5JBDOQYA7GUFM6AQU",)"
+          R"("name":"OPERATOR","sub":"UDE6WTGLTTPCRJRJCKBJRGVNZTLIVR7LEEELR4CYWWWBKJS7XYIKXDUU"})"_ba;
     QCOMPARE(NatsJwtIssuer::claimsId(claims), "GT4NUNMEF7ZMWCRBXVVUDKQT6ZYPZ77W4JRQXD3L24HKUJECQH7Q"_ba);
 }
 
@@ -623,15 +644,15 @@ void tst_NatsNKey::issuerJwtsVerify()
     QCOMPARE(opNats.value("system_account"_L1).toString().toLatin1(), sys);
 
     // A missing limit counts as 0 (no connections), so every one is -1; JetStream only for APP.
-    const QJsonObject appLimits =
-        decodeJwt(issuer.appAccountJwt()).claims.value("nats"_L1).toObject().value("limits"_L1).toObject();
+    const QJsonObject appLimits
+        = decodeJwt(issuer.appAccountJwt()).claims.value("nats"_L1).toObject().value("limits"_L1).toObject();
     for (const auto &key : {"subs"_L1, "data"_L1, "payload"_L1, "imports"_L1, "exports"_L1, "conn"_L1, "leaf"_L1,
                             "mem_storage"_L1, "disk_storage"_L1, "streams"_L1, "consumer"_L1}) {
         QVERIFY2(appLimits.value(key).toInteger() == -1, key.data());
     }
     QCOMPARE(appLimits.value("wildcards"_L1).toBool(), true);
-    const QJsonObject sysLimits =
-        decodeJwt(issuer.systemAccountJwt()).claims.value("nats"_L1).toObject().value("limits"_L1).toObject();
+    const QJsonObject sysLimits
+        = decodeJwt(issuer.systemAccountJwt()).claims.value("nats"_L1).toObject().value("limits"_L1).toObject();
     QCOMPARE(sysLimits.value("conn"_L1).toInteger(), -1);
     QVERIFY(!sysLimits.contains("disk_storage"_L1));
 }
@@ -685,8 +706,7 @@ void tst_NatsNKey::issuerUnknownAccountUser()
     const NatsJwtIssuer issuer;
     NatsCredentials creds;
     QString error;
-    QVERIFY2(NatsCredentials::parse(issuer.unknownAccountUserCreds(u"mallory"_s), &creds, &error),
-             qPrintable(error));
+    QVERIFY2(NatsCredentials::parse(issuer.unknownAccountUserCreds(u"mallory"_s), &creds, &error), qPrintable(error));
     const DecodedJwt jwt = decodeJwt(creds.jwt());
     const QByteArray stranger = jwt.claims.value("iss"_L1).toString().toLatin1();
     QVERIFY(stranger.startsWith('A'));

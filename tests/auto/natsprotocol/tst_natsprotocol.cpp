@@ -46,8 +46,8 @@ void tst_NatsProtocol::checkPublish_data()
     QTest::newRow("wildcard reply") << NatsMessage("a.b", "data", "r.>") << mb << true << NatsError::InvalidSubject;
     QTest::newRow("empty subject") << NatsMessage({}, "data") << mb << true << NatsError::InvalidSubject;
     // The subject is checked before anything else.
-    QTest::newRow("bad subject and too large") << NatsMessage("a b", "data") << qint64(1) << true
-                                               << NatsError::InvalidSubject;
+    QTest::newRow("bad subject and too large")
+        << NatsMessage("a b", "data") << qint64(1) << true << NatsError::InvalidSubject;
     QTest::newRow("header") << withHeader("a", "Key", "value") << mb << true << NatsError::NoError;
     QTest::newRow("headers unsupported") << withHeader("a", "Key", "value") << mb << false << NatsError::InvalidHeader;
     QTest::newRow("no headers, unsupported") << NatsMessage("a", "data") << mb << false << NatsError::NoError;
@@ -57,8 +57,8 @@ void tst_NatsProtocol::checkPublish_data()
     QTest::newRow("one byte over") << NatsMessage("a", QByteArray(101, 'x')) << qint64(100) << true
                                    << NatsError::PayloadTooLarge;
     // Headers count towards the payload limit.
-    QTest::newRow("headers push it over") << withHeader("a", "Key", "value") << qint64(10) << true
-                                          << NatsError::PayloadTooLarge;
+    QTest::newRow("headers push it over")
+        << withHeader("a", "Key", "value") << qint64(10) << true << NatsError::PayloadTooLarge;
     // "PUB " + 4090 + " " + "1" = 4096 bytes: just fits.
     QTest::newRow("longest line") << NatsMessage(QByteArray(4090, 's'), "x") << mb << true << NatsError::NoError;
     QTest::newRow("line too long") << NatsMessage(QByteArray(4091, 's'), "x") << mb << true
@@ -96,16 +96,18 @@ void tst_NatsProtocol::checkSubscribe_data()
 
     QTest::newRow("plain") << "a.b"_ba << QByteArray() << quint64(1) << NatsError::NoError;
     QTest::newRow("wildcards") << "a.*.>"_ba << QByteArray() << quint64(1) << NatsError::NoError;
-    QTest::newRow("queue") << "a.b"_ba << "workers"_ba << quint64(1) << NatsError::NoError;
+    QTest::newRow("queue") << "a.b"_ba
+                           << "workers"_ba << quint64(1) << NatsError::NoError;
     QTest::newRow("> not last") << "a.>.b"_ba << QByteArray() << quint64(1) << NatsError::InvalidSubject;
     QTest::newRow("tab in subject") << "a\tb"_ba << QByteArray() << quint64(1) << NatsError::InvalidSubject;
-    QTest::newRow("space in queue") << "a.b"_ba << "two words"_ba << quint64(1) << NatsError::InvalidQueueGroup;
+    QTest::newRow("space in queue") << "a.b"_ba
+                                    << "two words"_ba << quint64(1) << NatsError::InvalidQueueGroup;
     // "SUB " + 4090 + " " + "1" = 4096 bytes; a longer sid makes the same subject too long.
     QTest::newRow("longest line") << QByteArray(4090, 's') << QByteArray() << quint64(1) << NatsError::NoError;
-    QTest::newRow("sid makes it too long") << QByteArray(4090, 's') << QByteArray() << quint64(10)
-                                           << NatsError::ControlLineTooLong;
-    QTest::newRow("queue makes it too long") << QByteArray(4089, 's') << "q"_ba << quint64(1)
-                                             << NatsError::ControlLineTooLong;
+    QTest::newRow("sid makes it too long")
+        << QByteArray(4090, 's') << QByteArray() << quint64(10) << NatsError::ControlLineTooLong;
+    QTest::newRow("queue makes it too long")
+        << QByteArray(4089, 's') << "q"_ba << quint64(1) << NatsError::ControlLineTooLong;
 }
 
 void tst_NatsProtocol::checkSubscribe()

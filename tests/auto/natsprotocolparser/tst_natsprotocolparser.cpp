@@ -103,19 +103,20 @@ void tst_NatsProtocolParser::validInput_data()
                                         << QList<Op>{simple(OpType::Err, "Authorization Violation")};
     QTest::newRow("msg") << "MSG foo 1 5\r\nhello\r\n"_ba << QList<Op>{msg("foo", 1, {}, "hello")};
     QTest::newRow("msg with reply") << "MSG foo 1 reply.x 0\r\n\r\n"_ba << QList<Op>{msg("foo", 1, "reply.x", {})};
-    QTest::newRow("msg two spaces, no reply") << "MSG _INBOX.x.y 2  3\r\nabc\r\n"_ba
-                                               << QList<Op>{msg("_INBOX.x.y", 2, {}, "abc")};
+    QTest::newRow("msg two spaces, no reply")
+        << "MSG _INBOX.x.y 2  3\r\nabc\r\n"_ba << QList<Op>{msg("_INBOX.x.y", 2, {}, "abc")};
     QTest::newRow("msg tabs") << "MSG\tfoo\t7\t2\r\nhi\r\n"_ba << QList<Op>{msg("foo", 7, {}, "hi")};
-    QTest::newRow("binary payload with CRLF inside") << "MSG b 3 6\r\n\r\n\0\r\n\x01\r\n"_ba
-                                                      << QList<Op>{msg("b", 3, {}, "\r\n\0\r\n\x01"_ba)};
+    QTest::newRow("binary payload with CRLF inside")
+        << "MSG b 3 6\r\n\r\n\0\r\n\x01\r\n"_ba << QList<Op>{msg("b", 3, {}, "\r\n\0\r\n\x01"_ba)};
     QTest::newRow("hmsg") << "HMSG foo 1 36 41\r\nNATS/1.0\r\nA: b\r\nA: c\r\nX-Key: v v\r\n\r\nhello\r\n"_ba
                           << QList<Op>{hmsg("foo", 1, {}, "NATS/1.0\r\nA: b\r\nA: c\r\nX-Key: v v\r\n\r\n", "hello")};
-    QTest::newRow("hmsg heartbeat, header only") << "HMSG dlv.fc 2  79 79\r\nNATS/1.0 100 Idle Heartbeat\r\n"
-                                                    "Nats-Last-Consumer: 200\r\nNats-Last-Stream: 200\r\n\r\n\r\n"_ba
-                                                 << QList<Op>{hmsg("dlv.fc", 2, {},
-                                                                   "NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 200\r\n"
-                                                                   "Nats-Last-Stream: 200\r\n\r\n",
-                                                                   {})};
+    QTest::newRow("hmsg heartbeat, header only")
+        << "HMSG dlv.fc 2  79 79\r\nNATS/1.0 100 Idle Heartbeat\r\n"
+           "Nats-Last-Consumer: 200\r\nNats-Last-Stream: 200\r\n\r\n\r\n"_ba
+        << QList<Op>{hmsg("dlv.fc", 2, {},
+                          "NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 200\r\n"
+                          "Nats-Last-Stream: 200\r\n\r\n",
+                          {})};
     QTest::newRow("hmsg js delivery with ack reply")
         << "HMSG $KV.TEST.name 2 $JS.ACK.KV_TEST.dlhYgiTS.1.4.1.1795623176754330805.0 51 51\r\nNATS/1.0\r\n"
            "KV-Operation: PURGE\r\nNats-Rollup: sub\r\n\r\n\r\n"_ba
@@ -268,20 +269,22 @@ void tst_NatsProtocolParser::headerBlocks_data()
     QTest::addColumn<QByteArray>("key");
     QTest::addColumn<QList<QByteArray>>("values");
 
-    QTest::newRow("plain") << "NATS/1.0\r\nA: b\r\nA: c\r\nX-Key: v v\r\n\r\n"_ba << true << 0 << QByteArray()
-                           << "A"_ba << QList<QByteArray>{"b", "c"};
+    QTest::newRow("plain") << "NATS/1.0\r\nA: b\r\nA: c\r\nX-Key: v v\r\n\r\n"_ba << true << 0 << QByteArray() << "A"_ba
+                           << QList<QByteArray>{"b", "c"};
     QTest::newRow("case preserved and exact") << "NATS/1.0\r\nKV-Operation: DEL\r\n\r\n"_ba << true << 0 << QByteArray()
                                               << "kv-operation"_ba << QList<QByteArray>{};
     QTest::newRow("no responders") << "NATS/1.0 503\r\n\r\n"_ba << true << 503 << QByteArray() << "x"_ba
                                    << QList<QByteArray>{};
     QTest::newRow("heartbeat") << "NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 200\r\n\r\n"_ba << true << 100
-                               << "Idle Heartbeat"_ba << "Nats-Last-Consumer"_ba << QList<QByteArray>{"200"};
+                               << "Idle Heartbeat"_ba
+                               << "Nats-Last-Consumer"_ba << QList<QByteArray>{"200"};
     QTest::newRow("flow control") << "NATS/1.0 100 FlowControl Request\r\n\r\n"_ba << true << 100
-                                  << "FlowControl Request"_ba << "x"_ba << QList<QByteArray>{};
-    QTest::newRow("not found") << "NATS/1.0 404 Message Not Found\r\n\r\n"_ba << true << 404
-                               << "Message Not Found"_ba << "x"_ba << QList<QByteArray>{};
-    QTest::newRow("no space after colon") << "NATS/1.0\r\nA:b\r\n\r\n"_ba << true << 0 << QByteArray() << "A"_ba
-                                          << QList<QByteArray>{"b"};
+                                  << "FlowControl Request"_ba
+                                  << "x"_ba << QList<QByteArray>{};
+    QTest::newRow("not found") << "NATS/1.0 404 Message Not Found\r\n\r\n"_ba << true << 404 << "Message Not Found"_ba
+                               << "x"_ba << QList<QByteArray>{};
+    QTest::newRow("no space after colon")
+        << "NATS/1.0\r\nA:b\r\n\r\n"_ba << true << 0 << QByteArray() << "A"_ba << QList<QByteArray>{"b"};
     QTest::newRow("wrong version") << "HTTP/1.1 200\r\n\r\n"_ba << false << 0 << QByteArray() << "x"_ba
                                    << QList<QByteArray>{};
     QTest::newRow("line without colon") << "NATS/1.0\r\nbroken\r\n\r\n"_ba << false << 0 << QByteArray() << "x"_ba

@@ -415,8 +415,8 @@ void tst_NatsReconnect::clusterR3Stream()
     QVERIFY(waitForConnected(&connection));
 
     QString problem;
-    const QJsonObject created =
-        jsApi(&connection, "$JS.API.STREAM.CREATE.ORDERS", streamConfig("ORDERS", "orders.>", 3), &problem);
+    const QJsonObject created = jsApi(&connection, "$JS.API.STREAM.CREATE.ORDERS",
+                                      streamConfig("ORDERS", "orders.>", 3), &problem);
     QVERIFY2(!created.isEmpty(), qPrintable(problem));
     QCOMPARE(created.value("config"_L1).toObject().value("num_replicas"_L1).toInt(), 3);
 
@@ -437,9 +437,9 @@ void tst_NatsReconnect::clusterR3Stream()
         [&] {
             info = jsApi(&connection, "$JS.API.STREAM.INFO.ORDERS", {}, &problem);
             const QJsonArray replicas = info.value("cluster"_L1).toObject().value("replicas"_L1).toArray();
-            return replicas.size() == 2
-                && std::all_of(replicas.begin(), replicas.end(),
-                               [](const QJsonValue &replica) { return replica.toObject().value("current"_L1).toBool(); });
+            return replicas.size() == 2 && std::all_of(replicas.begin(), replicas.end(), [](const QJsonValue &replica) {
+                       return replica.toObject().value("current"_L1).toBool();
+                   });
         }(),
         15000);
     QCOMPARE(info.value("config"_L1).toObject().value("num_replicas"_L1).toInt(), 3);

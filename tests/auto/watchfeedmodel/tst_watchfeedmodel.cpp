@@ -39,7 +39,8 @@ private Q_SLOTS:
     void rateHistoryForgetsOldSeconds();
 
 private:
-    static KvEntry entry(quint64 revision, const QByteArray &value = "v", KvEntry::Operation op = KvEntry::Operation::Put);
+    static KvEntry entry(quint64 revision, const QByteArray &value = "v",
+                         KvEntry::Operation op = KvEntry::Operation::Put);
     void appendRange(quint64 first, quint64 last);
     QList<quint64> revisions() const;
 
@@ -86,7 +87,8 @@ static QList<quint64> range(quint64 first, quint64 last)
 void tst_WatchFeedModel::init()
 {
     m_model = std::make_unique<WatchFeedModel>();
-    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(), QAbstractItemModelTester::FailureReportingMode::QtTest);
+    m_tester = std::make_unique<QAbstractItemModelTester>(m_model.get(),
+                                                          QAbstractItemModelTester::FailureReportingMode::QtTest);
 }
 
 void tst_WatchFeedModel::cleanup()
@@ -283,7 +285,8 @@ void tst_WatchFeedModel::previews()
     m_model->appendEntry(entry(1, value));
     m_model->flush();
     QCOMPARE(m_model->index(0, WatchFeedModel::PreviewColumn).data().toString(), expected);
-    QCOMPARE(m_model->index(0, WatchFeedModel::SizeColumn).data(WatchFeedModel::RawValueRole).toLongLong(), value.size());
+    QCOMPARE(m_model->index(0, WatchFeedModel::SizeColumn).data(WatchFeedModel::RawValueRole).toLongLong(),
+             value.size());
 }
 
 void tst_WatchFeedModel::valuesKeptUpToLimit()
@@ -403,7 +406,7 @@ void tst_WatchFeedModel::rateHistoryForgetsOldSeconds()
     rate.record(t0, 10);
     QCOMPARE(rate.peak(t0 + 59'000), 10);
     QCOMPARE(rate.peak(t0 + 60'000), 0); // a minute later it has left the window
-    rate.record(t0 + 60'000, 2); // same ring slot, new second: starts from 0
+    rate.record(t0 + 60'000, 2);         // same ring slot, new second: starts from 0
     QCOMPARE(rate.counts(t0 + 60'000).last(), 2);
     rate.clear();
     QCOMPARE(rate.peak(t0 + 60'000), 0);

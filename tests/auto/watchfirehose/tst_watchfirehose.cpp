@@ -20,8 +20,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-constexpr int kWindow = 4000;    // puts in flight
-constexpr int kTickMs = 16;      // a frame
+constexpr int kWindow = 4000; // puts in flight
+constexpr int kTickMs = 16;   // a frame
 // The longest the event loop may go without running a 16 ms timer while the feed takes the firehose.
 // A frame is 16 ms; this 2-core machine also runs nats-server, the publishing thread and other builds,
 // so the bound leaves room for the scheduler, yet one model change per message (50,000 inserts, each
@@ -228,10 +228,13 @@ void tst_WatchFirehose::everyRevisionAccountedForAndTheLoopKeepsTurning()
     const bool arrived = QTest::qWaitFor([&] { return stats.done && lastShown() >= quint64(stats.acked); }, 40000);
     const qint64 totalMs = clock.elapsed();
     ticker.stop();
-    QVERIFY2(arrived, qPrintable(u"after %1 ms: %2 acked, %3 failed, %4 rows, watcher state %5, %6 received"_s
-                                     .arg(totalMs).arg(stats.acked.load()).arg(stats.failed.load())
-                                     .arg(view->model()->rowCount()).arg(int(view->watcher()->state()))
-                                     .arg(view->model()->receivedCount())));
+    QVERIFY2(arrived,
+             qPrintable(u"after %1 ms: %2 acked, %3 failed, %4 rows, watcher state %5, %6 received"_s.arg(totalMs)
+                            .arg(stats.acked.load())
+                            .arg(stats.failed.load())
+                            .arg(view->model()->rowCount())
+                            .arg(int(view->watcher()->state()))
+                            .arg(view->model()->receivedCount())));
     QCOMPARE(stats.failed.load(), 0);
     QCOMPARE(stats.acked.load(), updates);
     // Every revision 1..updates once, in order: as a row, or (only where the server dropped it first)
@@ -265,13 +268,15 @@ void tst_WatchFirehose::everyRevisionAccountedForAndTheLoopKeepsTurning()
           "rest); %lld model inserts (%.0f rows each); %d ticks of %d ms in %lld ms, longest gap %lld ms; %d paints",
           updates, qint64(stats.elapsedMs), updates * 1000LL / std::max<qint64>(1, stats.elapsedMs), entries,
           entries * 1000LL / feedMs, model->gapCount(), qint64(inserts.size()),
-          double(model->rowCount()) / std::max<qsizetype>(1, inserts.size()), ticks, kTickMs, totalMs, maxGap, paints.paints);
+          double(model->rowCount()) / std::max<qsizetype>(1, inserts.size()), ticks, kTickMs, totalMs, maxGap,
+          paints.paints);
 
     // Coalesced: nowhere near one model change per message.
     QVERIFY2(inserts.size() < updates / 20, qPrintable(QString::number(inserts.size())));
     QVERIFY2(maxGap <= kMaxTickGapMs, qPrintable(u"the event loop stalled for %1 ms"_s.arg(maxGap)));
     // It kept painting: new rows showed at least as often as the loop may stall.
-    QVERIFY2(paints.paints >= totalMs / kMaxTickGapMs, qPrintable(u"%1 paints in %2 ms"_s.arg(paints.paints).arg(totalMs)));
+    QVERIFY2(paints.paints >= totalMs / kMaxTickGapMs,
+             qPrintable(u"%1 paints in %2 ms"_s.arg(paints.paints).arg(totalMs)));
 }
 
 QTEST_MAIN(tst_WatchFirehose)

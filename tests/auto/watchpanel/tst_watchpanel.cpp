@@ -73,10 +73,7 @@ class tst_WatchPanel final : public QObject
     Q_OBJECT
 
 public:
-    static void initMain()
-    {
-        UiTest::useThrowAwayHome(u"kvdesk-watchpanel-test"_s);
-    }
+    static void initMain() { UiTest::useThrowAwayHome(u"kvdesk-watchpanel-test"_s); }
 
 private Q_SLOTS:
     void initTestCase();
@@ -219,14 +216,17 @@ void tst_WatchPanel::feedShowsEntriesColouredByOperation()
     QTRY_COMPARE(view->model()->rowCount(), 4);
     const WatchFeedModel *model = view->model();
     QCOMPARE(feedRevisions(model), (QList<quint64>{1, 2, 3, 4}));
-    const auto cell = [model](int row, int column, int role = Qt::DisplayRole) { return model->index(row, column).data(role); };
+    const auto cell = [model](int row, int column, int role = Qt::DisplayRole) {
+        return model->index(row, column).data(role);
+    };
     QCOMPARE(cell(0, WatchFeedModel::KeyColumn).toString(), u"orders.1"_s);
     QCOMPARE(cell(0, WatchFeedModel::PreviewColumn).toString(), uR"({"id":1})"_s);
     QCOMPARE(cell(1, WatchFeedModel::PreviewColumn).toString(), u"00 01 02"_s);
     QCOMPARE(cell(1, WatchFeedModel::SizeColumn).toString(), u"3 B"_s);
     QCOMPARE(cell(2, WatchFeedModel::OperationColumn).toString(), u"DEL"_s);
     QCOMPARE(cell(3, WatchFeedModel::OperationColumn).toString(), u"PURGE"_s);
-    QVERIFY(cell(2, WatchFeedModel::OperationColumn, Qt::ForegroundRole) != cell(0, WatchFeedModel::OperationColumn, Qt::ForegroundRole));
+    QVERIFY(cell(2, WatchFeedModel::OperationColumn, Qt::ForegroundRole)
+            != cell(0, WatchFeedModel::OperationColumn, Qt::ForegroundRole));
     QVERIFY(cell(3, 0, Qt::BackgroundRole).isValid());
     QVERIFY(view->statusText().startsWith(u"Watching"_s));
     QVERIFY2(view->statusText().contains(u"4 received"_s), qPrintable(view->statusText()));
@@ -363,7 +363,8 @@ void tst_WatchPanel::exportFeedAndSelectedRows()
     KvExportJob *exporter = view->exportRows(all, false);
     QVERIFY(exporter);
     QTRY_COMPARE(messages.size(), 1);
-    QVERIFY2(messages.first().at(0).toString().startsWith(u"Exported 3 row"_s), qPrintable(messages.first().at(0).toString()));
+    QVERIFY2(messages.first().at(0).toString().startsWith(u"Exported 3 row"_s),
+             qPrintable(messages.first().at(0).toString()));
     QFile file(all);
     QVERIFY(file.open(QIODevice::ReadOnly));
     const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
@@ -497,7 +498,8 @@ void tst_WatchPanel::resumesAcrossServerRestartWithoutLossOrRepeat()
         put->deleteLater();
     }
     QVERIFY(lastAcked >= 100);
-    QTRY_VERIFY_WITH_TIMEOUT(!feedRevisions(view->model()).isEmpty() && feedRevisions(view->model()).last() >= lastAcked, 20000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !feedRevisions(view->model()).isEmpty() && feedRevisions(view->model()).last() >= lastAcked, 20000);
     QList<quint64> expected;
     for (quint64 r = 1; r <= feedRevisions(view->model()).last(); ++r)
         expected.append(r);
@@ -541,8 +543,8 @@ void tst_WatchPanel::gapMarkedWhenRevisionsAreGone()
         JetStreamContext otherJs(&other);
         KvContext otherKv(&otherJs);
         KvBucket *writer = otherKv.bucket(u"gaps"_s);
-        WAIT_OK(writer->put(u"d"_s, "4"));   // rev 4: gone once rev 5 is written
-        WAIT_OK(writer->put(u"d"_s, "5"));   // rev 5
+        WAIT_OK(writer->put(u"d"_s, "4")); // rev 4: gone once rev 5 is written
+        WAIT_OK(writer->put(u"d"_s, "5")); // rev 5
         QVERIFY2(!watchConnection.isConnected(), "the watch reconnected too early for this test");
     }
     QTRY_COMPARE_WITH_TIMEOUT(view->model()->lastRevision(), 5u, 15000);
@@ -551,7 +553,11 @@ void tst_WatchPanel::gapMarkedWhenRevisionsAreGone()
     const int gapRow = view->model()->rowCount() - 2;
     QCOMPARE(view->model()->kindAt(gapRow), WatchFeedModel::RowKind::Gap);
     QCOMPARE(view->model()->gapAt(gapRow), qMakePair(quint64(4), quint64(4)));
-    QVERIFY(view->model()->index(gapRow, WatchFeedModel::PreviewColumn).data().toString().contains(u"no longer on the server"_s));
+    QVERIFY(view->model()
+                ->index(gapRow, WatchFeedModel::PreviewColumn)
+                .data()
+                .toString()
+                .contains(u"no longer on the server"_s));
     QCOMPARE(feedRevisions(view->model()), (QList<quint64>{1, 2, 3, 5}));
     QVERIFY(view->statusText().contains(u"1 gap"_s));
     m_panel->closeAll();
