@@ -5,8 +5,14 @@
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 "$top/scripts/install-deps.sh" app
-"$top/scripts/build.sh"
 build=${KVDESK_BUILD_DIR:-$top/build}
+# The app alone: the tests and benchmarks need the test packages (scripts/test.sh installs those). A
+# build folder the test command already set up keeps its tests.
+if [[ -f $build/CMakeCache.txt ]]; then
+    KVDESK_BUILD_TARGETS="kvdesk kvdesk-cli" "$top/scripts/build.sh"
+else
+    "$top/scripts/build.sh" -DBUILD_TESTING=OFF -DKVDESK_BUILD_BENCH=OFF
+fi
 if [[ $# -eq 0 ]]; then
     exec "$build/ui/kvdesk" --local
 fi
