@@ -14,6 +14,8 @@ if [[ $what == test ]]; then
     packages+=(
         # A real Secret Service for the keychain tests, and openssl to make test certificates.
         dbus dbus-daemon gnome-keyring openssl
+        # The code-style checks of the suite.
+        clang-format
         # Official clients, for interoperability tests only (never linked into kvdesk).
         libnats-dev golang-go golang-github-nats-io-go-nats-dev
         # Screenshots of the real window under Xvfb (xvfb-run needs xauth).

@@ -12,7 +12,7 @@ servers="2.9=$(command -v nats-server || echo /usr/sbin/nats-server)"
 while read -r label program; do
     servers+=";$label=$program"
 done < <("$top/scripts/fetch-nats-servers.sh")
-"$top/scripts/build.sh" -DBUILD_TESTING=ON -DKVDESK_BUILD_BENCH=ON "-DKVDESK_NATS_SERVERS=$servers"
+"$top/scripts/build.sh" -DBUILD_TESTING=ON -DKVDESK_BUILD_BENCH=ON -DKVDESK_WERROR=ON "-DKVDESK_NATS_SERVERS=$servers"
 build=${KVDESK_BUILD_DIR:-$top/build}
 export KVDESK_CTEST_ARGS="$*"
 exec dbus-run-session -- "$top/scripts/with-keyring.sh" \

@@ -107,7 +107,7 @@ class tst_NatsNKey final : public QObject
 {
     Q_OBJECT
 
-private slots:
+private Q_SLOTS:
     void seedToPublicKey_data();
     void seedToPublicKey();
     void signMatchesGo_data();
