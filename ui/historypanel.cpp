@@ -7,6 +7,7 @@
 #include "humanformat.h"
 #include "jsonhighlighter.h"
 #include "kvbucket.h"
+#include "kvunits.h"
 
 #include <QtGui/QAction>
 #include <QtWidgets/QComboBox>
@@ -303,7 +304,7 @@ void HistoryPanel::showRevision(const KvEntry &entry)
         meta = tr("%1 — the key was %2 here: no value")
                    .arg(meta, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"));
     else
-        meta = tr("%1 · %2").arg(meta, HumanFormat::size(entry.value.size()));
+        meta = tr("%1 · %2").arg(meta, KvUnits::iBytes(entry.value.size()));
     if (entry.revision == m_model->latestRevision())
         meta = tr("%1 · newest").arg(meta);
     m_valueMeta->setText(meta);

@@ -2,7 +2,7 @@
 
 #include "jetstreamcontext.h"
 #include "kvcontext.h"
-#include "kvformat.h"
+#include "kvunits.h"
 #include "natsclicontext.h"
 #include "natsconnection.h"
 
@@ -125,13 +125,13 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
     const QString timeout = setting(parser, u"timeout"_s, "NATS_TIMEOUT");
     if (!timeout.isEmpty()) {
         qint64 ns = 0;
-        if (!KvFormat::parseDuration(timeout, &ns, error))
+        if (!KvUnits::parseDuration(timeout, &ns, error))
             return false;
-        if (ns < KvFormat::NsPerMs) {
+        if (ns < KvUnits::NsPerMs) {
             *error = tr("--timeout must be at least 1ms, not %1").arg(timeout);
             return false;
         }
-        m_timeoutMs = int(std::min<qint64>(ns / KvFormat::NsPerMs, 24 * 3600 * 1000));
+        m_timeoutMs = int(std::min<qint64>(ns / KvUnits::NsPerMs, 24 * 3600 * 1000));
         m_timeoutGiven = true;
     }
     m_requestTimeoutMs = m_timeoutMs;
