@@ -1,31 +1,37 @@
 #include "kvtestsupport.h"
 
-#include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
-#include "natsconnection.h"
 
 using namespace Qt::StringLiterals;
 
 namespace KvTest {
 
-bool connectClient(const NatsConnectOptions &options, QObject *parent, NatsConnection **connection,
-                   JetStreamContext **js, KvContext **kv)
+KvClient *connectClient(const KvClientOptions &options, QObject *parent, NatsConnection **connection,
+                        JetStreamContext **js, KvContext **kv)
 {
-    auto *client = new NatsConnection(parent);
-    *connection = client;
-    client->connectToServer(options);
+    auto *client = new KvClient(parent);
+    client->open(options);
     const bool connected = QTest::qWaitFor([client] { return client->isConnected(); }, 5000);
-    if (!QTest::qVerify(connected, "connectClient",
-                        qPrintable(u"connecting to %1 failed: %2"_s.arg(options.serversText, client->errorString())),
-                        __FILE__, __LINE__))
-        return false;
-    auto *jetStream = new JetStreamContext(client, parent);
+    if (!QTest::qVerify(
+            connected, "connectClient",
+            qPrintable(u"connecting to %1 failed: %2"_s.arg(options.connection.serversText, client->errorString())),
+            __FILE__, __LINE__))
+        return nullptr;
+    if (connection)
+        *connection = client->connection();
     if (js)
-        *js = jetStream;
+        *js = client->jetStream();
     if (kv)
-        *kv = new KvContext(jetStream, parent);
-    return true;
+        *kv = client->kv();
+    return client;
+}
+
+KvClient *connectClient(const NatsConnectOptions &options, QObject *parent, NatsConnection **connection,
+                        JetStreamContext **js, KvContext **kv)
+{
+    return connectClient(KvClientOptions(options), parent, connection, js, kv);
 }
 
 bool createBucket(KvContext *kv, const KvBucketConfig &config)

@@ -1,4 +1,5 @@
 #include "clitable.h"
+#include "kvclientoptions.h"
 #include "kvformat.h"
 #include "kvndjson.h"
 #include "natsclicontext.h"
@@ -156,6 +157,12 @@ void tst_KvFormat::cliContext()
     QCOMPARE(options.credentialsFile, QDir::homePath() + u"/prod.creds"_s);
     QCOMPARE(options.nkeyFile, u"/keys/u.nk"_s);
     QVERIFY(options.tlsRequired);
+    // The one way from a context to a client: its connection options and its JetStream domain.
+    const KvClientOptions client = KvClientOptions::fromCliContext(context);
+    QCOMPARE(client.connection.serversText, u"tls://nats.example:4443"_s);
+    QCOMPARE(client.connection.credentialsFile, options.credentialsFile);
+    QCOMPARE(client.jetStreamDomain, u"hub"_s);
+    QVERIFY(client.jetStreamApiPrefix.isEmpty());
 
     QVERIFY(!NatsCliContext::load(u"missing"_s, &context, &error));
     QVERIFY(error.contains(u"unknown context \"missing\""_s));

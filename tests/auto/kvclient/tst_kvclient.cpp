@@ -1,0 +1,123 @@
+#include "jetstreamcontext.h"
+#include "kvbucket.h"
+#include "kvclient.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+// The one client object (connection, JetStream and Key/Value contexts from one set of options), against
+// a real nats-server.
+class tst_KvClient final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void opensAndWorks();
+    void failsWhenNothingListens();
+    void closeIsNoFailure();
+    void jetStreamDomainAndApiPrefix();
+
+private:
+    NatsServerProcess m_server;
+};
+
+void tst_KvClient::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+}
+
+void tst_KvClient::opensAndWorks()
+{
+    KvClient client;
+    // The parts exist before open(), so signals can be wired first.
+    QVERIFY(client.connection() && client.jetStream() && client.kv());
+    QCOMPARE(client.jetStream()->connection(), client.connection());
+    QCOMPARE(client.kv()->jetStream(), client.jetStream());
+    QSignalSpy ready(&client, &KvClient::ready);
+    QSignalSpy failed(&client, &KvClient::failed);
+    KvClientOptions options = KvClientOptions::fromUrl(m_server.url());
+    options.requestTimeoutMs = 3000;
+    client.open(options);
+    QVERIFY(ready.wait(5000));
+    QVERIFY(client.isConnected());
+    QCOMPARE(client.error(), NatsError::NoError);
+    QCOMPARE(client.jetStream()->timeout(), 3000);
+    QCOMPARE(client.jetStream()->apiPrefix(), "$JS.API."_ba);
+    QCOMPARE(client.options().connection.serversText, m_server.url());
+
+    KvBucketConfig config;
+    config.bucket = u"client"_s;
+    QVERIFY(KvTest::createBucket(client.kv(), config));
+    KvBucket *bucket = client.kv()->bucket(u"client"_s);
+    WAIT_OK(bucket->put(u"k"_s, "v"));
+    QCOMPARE(KvTest::value(bucket, u"k"_s), "v"_ba);
+    QCOMPARE(ready.count(), 1);
+    QCOMPARE(failed.count(), 0);
+}
+
+void tst_KvClient::failsWhenNothingListens()
+{
+    KvClient client;
+    QSignalSpy ready(&client, &KvClient::ready);
+    QSignalSpy failed(&client, &KvClient::failed);
+    client.open(KvClientOptions::fromUrl(u"nats://127.0.0.1:%1"_s.arg(NatsServerProcess::freePort())));
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(ready.count(), 0);
+    const NatsError error = failed.first().first().value<NatsError>();
+    QVERIFY(error.isError());
+    QCOMPARE(client.error(), error.code());
+    QCOMPARE(client.errorString(), error.message());
+    QVERIFY2(error.message().contains(u"127.0.0.1"_s), qPrintable(error.message()));
+}
+
+void tst_KvClient::closeIsNoFailure()
+{
+    KvClient client;
+    QSignalSpy failed(&client, &KvClient::failed);
+    client.open(KvClientOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(client.isConnected());
+    QSignalSpy closed(client.connection(), &NatsConnection::closed);
+    client.close();
+    QTRY_COMPARE(closed.count(), 1);
+    QVERIFY(!client.isConnected());
+    QCOMPARE(failed.count(), 0);
+}
+
+void tst_KvClient::jetStreamDomainAndApiPrefix()
+{
+    NatsServerProcess hub;
+    NatsServerProcess::Options serverOptions;
+    serverOptions.config = "jetstream { domain: hub }\n";
+    QVERIFY2(hub.start(serverOptions), qPrintable(hub.errorString()));
+
+    // The domain from the options: Key/Value works through $JS.hub.API.
+    KvClientOptions options = KvClientOptions::fromUrl(hub.url());
+    options.jetStreamDomain = u"hub"_s;
+    KvClient *client = KvTest::connectClient(options, this);
+    QVERIFY(client);
+    QCOMPARE(client->jetStream()->apiPrefix(), "$JS.hub.API."_ba);
+    KvBucketConfig config;
+    config.bucket = u"D"_s;
+    QVERIFY(KvTest::createBucket(client->kv(), config));
+    WAIT_OK(client->kv()->bucket(u"D"_s)->put(u"k"_s, "v"));
+
+    // An API prefix wins over a domain.
+    options.jetStreamDomain = u"elsewhere"_s;
+    options.jetStreamApiPrefix = u"$JS.hub.API"_s;
+    KvClient *prefixed = KvTest::connectClient(options, this);
+    QVERIFY(prefixed);
+    QCOMPARE(prefixed->jetStream()->apiPrefix(), "$JS.hub.API."_ba);
+    QCOMPARE(KvTest::value(prefixed->kv()->bucket(u"D"_s), u"k"_s), "v"_ba);
+    delete prefixed;
+    delete client;
+}
+
+QTEST_GUILESS_MAIN(tst_KvClient)
+#include "tst_kvclient.moc"
