@@ -4,6 +4,7 @@
 #include "jsstreamconfig.h"
 #include "natshandleshelf.h"
 #include "natsmessage.h"
+#include "natsserverinfo.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
@@ -60,6 +61,11 @@ public:
     ~JetStreamContext() override;
 
     NatsConnection *connection() const;
+    // What the server said about itself (INFO: version, max_payload, ...); defaults when the connection
+    // is gone. The layers above ask here rather than reaching for the connection.
+    NatsServerInfo serverInfo() const;
+    // The largest message (headers and payload) the server accepts, 0 when unknown (no connection).
+    qint64 maxPayload() const;
 
     // "$JS.<domain>.API." instead of "$JS.API." (an empty domain restores the default).
     void setDomain(const QString &domain);

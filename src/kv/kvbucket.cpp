@@ -3,7 +3,6 @@
 #include "jetstreamcontext.h"
 #include "kvkeylister.h"
 #include "kvnames.h"
-#include "natsconnection.h"
 #include "natslogging.h"
 
 #include <QtCore/QDateTime>
@@ -91,8 +90,7 @@ QString KvBucket::checkValueSize(const QString &key, qint64 size, qint64 headerS
             .arg(m_name)
             .arg(bucketLimit);
     }
-    const NatsConnection *connection = m_context ? m_context->connection() : nullptr;
-    const qint64 serverLimit = connection ? connection->maxPayload() : 0;
+    const qint64 serverLimit = m_context ? m_context->maxPayload() : 0;
     if (serverLimit > 0 && total > serverLimit) {
         return tr("value for key \"%1\" is %2 bytes; the server accepts at most %3 bytes per message (max_payload)")
             .arg(key)

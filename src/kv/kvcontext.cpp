@@ -3,7 +3,6 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvnames.h"
-#include "natsconnection.h"
 
 #include <algorithm>
 
@@ -33,8 +32,7 @@ KvReply *KvContext::newReply()
 NatsServerInfo KvContext::serverInfo() const
 {
     // The connection may be gone by the time an answer arrives; then the defaults will do.
-    const NatsConnection *connection = m_context ? m_context->connection() : nullptr;
-    return connection ? connection->serverInfo() : NatsServerInfo();
+    return m_context ? m_context->serverInfo() : NatsServerInfo();
 }
 
 NatsError KvContext::bucketError(const NatsError &error, const QString &bucket) const

@@ -23,6 +23,7 @@ private Q_SLOTS:
     void failsWhenNothingListens();
     void closeIsNoFailure();
     void jetStreamDomainAndApiPrefix();
+    void limitsComeFromJetStream();
 
 private:
     NatsServerProcess m_server;
@@ -117,6 +118,33 @@ void tst_KvClient::jetStreamDomainAndApiPrefix()
     QCOMPARE(KvTest::value(prefixed->kv()->bucket(u"D"_s), u"k"_s), "v"_ba);
     delete prefixed;
     delete client;
+}
+
+void tst_KvClient::limitsComeFromJetStream()
+{
+    // The KV layer asks JetStream, not the connection, for the server's limits.
+    NatsServerProcess limited;
+    NatsServerProcess::Options serverOptions;
+    serverOptions.config = "max_payload: 4096\n";
+    QVERIFY2(limited.start(serverOptions), qPrintable(limited.errorString()));
+    KvClient *client = KvTest::connectClient(NatsConnectOptions::fromUrl(limited.url()), this);
+    QVERIFY(client);
+    QCOMPARE(client->jetStream()->maxPayload(), 4096);
+    QCOMPARE(client->jetStream()->serverInfo().version, client->connection()->serverInfo().version);
+    QVERIFY(!client->jetStream()->serverInfo().version.isEmpty());
+    KvBucketConfig config;
+    config.bucket = u"L"_s;
+    QVERIFY(KvTest::createBucket(client->kv(), config));
+    KvBucket *bucket = client->kv()->bucket(u"L"_s);
+    QVERIFY2(bucket->checkValueSize(u"k"_s, 5000).contains(u"at most 4096 bytes"_s),
+             qPrintable(bucket->checkValueSize(u"k"_s, 5000)));
+    QVERIFY(bucket->checkValueSize(u"k"_s, 100).isEmpty());
+
+    // With the connection gone, JetStream knows no limit rather than crashing.
+    JetStreamContext orphan(client->connection());
+    delete client;
+    QCOMPARE(orphan.maxPayload(), 0);
+    QVERIFY(orphan.serverInfo().version.isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_KvClient)
