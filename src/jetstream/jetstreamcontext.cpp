@@ -63,6 +63,11 @@ qint64 JetStreamContext::maxPayload() const
     return m_connection ? m_connection->maxPayload() : 0;
 }
 
+NatsSubscription *JetStreamContext::subscribeStreamAdvisories()
+{
+    return m_connection ? m_connection->subscribe(StreamAdvisorySubjects) : nullptr;
+}
+
 void JetStreamContext::setDomain(const QString &domain)
 {
     m_domain = domain;

@@ -16,6 +16,7 @@
 #include <optional>
 
 class NatsConnection;
+class NatsSubscription;
 class JsOrderedConsumer;
 struct JsOrderedConsumerConfig;
 
@@ -114,6 +115,12 @@ public:
 
     // An ordered push consumer, started at once and parented to this context.
     JsOrderedConsumer *orderedConsumer(const JsOrderedConsumerConfig &config);
+
+    // The account's stream advisories, $JS.EVENT.ADVISORY.STREAM.<event>.<stream> (CREATED, UPDATED,
+    // DELETED, LEADER_ELECTED, ...), which the server publishes whatever the domain or API prefix. A
+    // subscription of the connection (the caller deletes it), or nullptr when the connection is gone.
+    NatsSubscription *subscribeStreamAdvisories();
+    static constexpr const char *StreamAdvisorySubjects = "$JS.EVENT.ADVISORY.STREAM.*.*";
 
 private:
     using ResponseHandler = std::function<void(JsApiReply *reply, const QJsonObject &response)>;

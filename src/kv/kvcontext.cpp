@@ -2,6 +2,7 @@
 
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvbucketevents.h"
 #include "kvnames.h"
 
 #include <algorithm>
@@ -254,4 +255,9 @@ KvReply *KvContext::bucketStatuses()
 KvBucket *KvContext::bucket(const QString &name, QObject *parent)
 {
     return new KvBucket(m_context, name, parent ? parent : this);
+}
+
+KvBucketEvents *KvContext::watchBuckets(QObject *parent)
+{
+    return new KvBucketEvents(m_context ? m_context->subscribeStreamAdvisories() : nullptr, parent ? parent : this);
 }

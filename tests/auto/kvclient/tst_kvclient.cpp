@@ -1,5 +1,6 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvbucketevents.h"
 #include "kvclient.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
@@ -11,8 +12,8 @@
 
 using namespace Qt::StringLiterals;
 
-// The one client object (connection, JetStream and Key/Value contexts from one set of options), against
-// a real nats-server.
+// The one client object (connection, JetStream and Key/Value contexts from one set of options) and the
+// bucket events of the KV layer, against a real nats-server.
 class tst_KvClient final : public QObject
 {
     Q_OBJECT
@@ -24,6 +25,8 @@ private Q_SLOTS:
     void closeIsNoFailure();
     void jetStreamDomainAndApiPrefix();
     void limitsComeFromJetStream();
+    void bucketEvents();
+    void bucketEventsWithoutConnection();
 
 private:
     NatsServerProcess m_server;
@@ -145,6 +148,67 @@ void tst_KvClient::limitsComeFromJetStream()
     delete client;
     QCOMPARE(orphan.maxPayload(), 0);
     QVERIFY(orphan.serverInfo().version.isEmpty());
+}
+
+void tst_KvClient::bucketEvents()
+{
+    KvClient *client = KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this);
+    QVERIFY(client);
+    KvBucketEvents *events = client->kv()->watchBuckets(this);
+    QSignalSpy changed(events, &KvBucketEvents::bucketChanged);
+    QSignalSpy errors(events, &KvBucketEvents::errorOccurred);
+    WAIT_OK(client->connection()->flush()); // the subscription is in place
+
+    // Another client changes buckets: created, updated, deleted, each named.
+    KvClient *other = KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this);
+    QVERIFY(other);
+    KvBucketConfig config;
+    config.bucket = u"ev"_s;
+    QVERIFY(KvTest::createBucket(other->kv(), config));
+    config.description = u"changed"_s;
+    WAIT_OK(other->kv()->updateBucket(config));
+    WAIT_OK(other->kv()->deleteBucket(u"ev"_s));
+    // A plain stream is no bucket: no event for it.
+    JsStreamConfig plain;
+    plain.name = u"PLAIN"_s;
+    plain.subjects = {u"plain.>"_s};
+    WAIT_OK(other->jetStream()->createStream(plain));
+    WAIT_OK(other->jetStream()->deleteStream(u"PLAIN"_s));
+    // The server sends advisories in order: once the last is in, the others are too.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !changed.isEmpty() && changed.last().at(1).value<KvBucketEvents::Change>() == KvBucketEvents::Change::Deleted,
+        10000);
+
+    QList<KvBucketEvents::Change> changes;
+    for (const QList<QVariant> &event : std::as_const(changed)) {
+        QCOMPARE(event.at(0).toString(), u"ev"_s);
+        changes.append(event.at(1).value<KvBucketEvents::Change>());
+    }
+    // Other advisories (a leader elected, on some servers) may come between; these three in this order.
+    changes.removeAll(KvBucketEvents::Change::Other);
+    QCOMPARE(changes,
+             (QList<KvBucketEvents::Change>{KvBucketEvents::Change::Created, KvBucketEvents::Change::Updated,
+                                            KvBucketEvents::Change::Deleted}));
+    QCOMPARE(errors.count(), 0);
+    QCOMPARE(events->error(), NatsError::NoError);
+
+    // Deleting the handle stops listening.
+    delete events;
+    QVERIFY(KvTest::createBucket(other->kv(), config)); // nothing to receive it; must not crash
+    delete other;
+    delete client;
+}
+
+void tst_KvClient::bucketEventsWithoutConnection()
+{
+    // A handle, never nullptr: it fails on the next turn, naming why.
+    KvClient client;
+    KvBucketEvents *events = client.kv()->watchBuckets();
+    QSignalSpy errors(events, &KvBucketEvents::errorOccurred);
+    QVERIFY(errors.wait(5000));
+    QCOMPARE(errors.first().first().value<NatsError::Code>(), NatsError::ConnectionClosed);
+    QCOMPARE(events->error(), NatsError::ConnectionClosed);
+    QVERIFY(!events->errorString().isEmpty());
 }
 
 QTEST_GUILESS_MAIN(tst_KvClient)
