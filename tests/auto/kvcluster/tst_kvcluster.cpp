@@ -56,7 +56,7 @@ private:
         KvReply *put = m_bucket->put(u"k%1"_s.arg(m_written % m_keys), value);
         ++m_written;
         ++m_inFlight;
-        put->onFinished(this, [this, put, value] {
+        connect(put, &NatsReply::finished, this, [this, put, value] {
             --m_inFlight;
             if (put->error() == NatsError::NoError)
                 m_acknowledged.insert(put->revision(), value);

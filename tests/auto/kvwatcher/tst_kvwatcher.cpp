@@ -504,7 +504,7 @@ void tst_KvWatcher::watcherAcrossServerRestartWithWriter()
         KvReply *put = writer->put(u"k%1"_s.arg(written % 5), value);
         ++written;
         ++inFlight;
-        put->onFinished(this, [&, put, value] {
+        connect(put, &NatsReply::finished, this, [&, put, value] {
             --inFlight;
             if (put->error() == NatsError::NoError)
                 acknowledged.insert(put->revision(), value);
