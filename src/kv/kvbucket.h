@@ -120,19 +120,6 @@ private:
                         const JsPublishOptions &options);
     KvReply *writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision);
     void createOver(KvReply *reply, const QString &key, const QByteArray &value);
-    struct PurgeJob
-    {
-        QList<KvEntry> markers; // the delete/purge markers found
-        qsizetype next = 0;
-        int inFlight = 0;
-        quint64 purged = 0;
-        qint64 thresholdMs = 0;
-    };
-    void purgeMarkers(KvReply *reply, const std::shared_ptr<PurgeJob> &job);
-    // Hands watcher's initial values to onEntry, then stops it and calls onDone; a watcher error fails
-    // reply. The watcher goes when reply finishes first (aborted, deleted).
-    void collectInitialValues(KvReply *reply, KvWatcher *watcher, const std::function<void(const KvEntry &)> &onEntry,
-                              const Action &onDone);
     QByteArray readSubject(const QString &key) const { return m_readPrefix + key.toUtf8(); }
     QByteArray writeSubject(const QString &key) const { return m_writePrefix + key.toUtf8(); }
     QString streamName() const;
