@@ -399,11 +399,10 @@ void HistoryPanel::revertTo(quint64 revision, quint64 expectedLatest)
     const int row = m_model->rowOfRevision(revision);
     if (!m_bucket || row < 0 || m_readOnly || m_busy)
         return;
-    const KvEntry entry = m_model->entryAt(row);
     const QString key = m_key;
     m_busy = true;
     updateActions();
-    KvReply *reply = m_bucket->update(key, entry.value, expectedLatest);
+    KvReply *reply = m_bucket->revert(key, revision, expectedLatest);
     connect(reply, &NatsReply::finished, this, [this, reply, key, revision, expectedLatest] {
         reply->deleteLater();
         m_busy = false;

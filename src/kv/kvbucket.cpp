@@ -450,6 +450,38 @@ void KvBucket::createOver(KvReply *reply, const QString &key, const QByteArray &
     });
 }
 
+KvReply *KvBucket::revert(const QString &key, quint64 revision, quint64 expectedLatest)
+{
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
+    const NatsError noValue(
+        NatsError::KeyNotFound,
+        tr("key \"%1\" has no value at revision %2 in bucket \"%3\"").arg(key).arg(revision).arg(m_name));
+    if (revision == 0) {
+        reply->finishWithErrorLater(noValue);
+        return reply;
+    }
+    whenBound(reply, [this, reply, key, revision, expectedLatest, noValue] {
+        fetchEntry(reply, key, revision, [this, reply, key, expectedLatest, noValue](bool found, const KvEntry &old) {
+            if (!found || old.isDeleted()) {
+                reply->finishWithError(noValue);
+                return;
+            }
+            const auto write = [this, reply, key, value = old.value](quint64 latest) {
+                JsPublishOptions options;
+                options.expectedLastSubjectSequence = latest;
+                publishEntry(reply, key, NatsMessage(writeSubject(key), value), options);
+            };
+            if (expectedLatest != 0)
+                write(expectedLatest);
+            else // the newest revision, markers included: a get would hide a delete marker
+                fetchEntry(reply, key, 0, [write](bool, const KvEntry &latest) { write(latest.revision); });
+        });
+    });
+    return reply;
+}
+
 KvReply *KvBucket::writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision)
 {
     NatsHeaders headers;

@@ -61,6 +61,12 @@ public:
     KvReply *remove(const QString &key, quint64 expectedRevision = 0);
     // A purge marker that also drops the key's history.
     KvReply *purge(const QString &key, quint64 expectedRevision = 0);
+    // Writes the value the key had at revision as its newest revision, only if the key's newest
+    // revision (markers included) is still expectedLatest: taken when the user chose, so a change made
+    // meanwhile makes it fail with WrongRevision (currentRevision() set) instead of being overwritten.
+    // expectedLatest 0 means the newest revision when the call runs. Result: revision(). KeyNotFound
+    // when revision holds no value of key (another key's, a marker, or gone).
+    KvReply *revert(const QString &key, quint64 revision, quint64 expectedLatest = 0);
     // Every kept revision, markers included, oldest first. Result: entries(). KeyNotFound when none.
     KvReply *history(const QString &key);
     // Keys with a current value, optionally only those matching filters (wildcards). Result: keys().

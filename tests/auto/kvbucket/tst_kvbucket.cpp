@@ -46,6 +46,7 @@ private Q_SLOTS:
     void sourcesBucket();
     void entryFields();
     void conflictsLeaveValueUnchanged();
+    void revertWritesAnOldValueGuarded();
     void deleteAndPurgeWithExpectedRevision();
     void markersSeenByGetKeysHistory();
     void purgeDeletesThreshold();
@@ -770,6 +771,49 @@ void tst_KvBucket::conflictsLeaveValueUnchanged()
     KvReply *history = bucket->history(u"k"_s);
     WAIT_OK(history);
     QCOMPARE(history->entries().size(), 2); // no trace of the refused writes
+}
+
+void tst_KvBucket::revertWritesAnOldValueGuarded()
+{
+    // What the CLI's revert and the app's history panel both call.
+    KvBucket *bucket = makeBucket(u"rev"_s, 10);
+    WAIT_OK(bucket->put(u"k"_s, "first"));  // 1
+    WAIT_OK(bucket->put(u"k"_s, "second")); // 2
+    KvReply *reverted = bucket->revert(u"k"_s, 1);
+    WAIT_OK(reverted);
+    QCOMPARE(reverted->revision(), 3u);
+    QCOMPARE(KvTest::value(bucket, u"k"_s), "first"_ba);
+
+    // Guarded by the newest revision the caller saw: a change made meanwhile wins, nothing is written.
+    KvReply *stale = bucket->revert(u"k"_s, 2, 2);
+    WAIT_ERROR(stale, NatsError::WrongRevision);
+    QCOMPARE(stale->currentRevision(), 3u);
+    QCOMPARE(KvTest::value(bucket, u"k"_s), "first"_ba);
+    KvReply *guarded = bucket->revert(u"k"_s, 2, 3);
+    WAIT_OK(guarded);
+    QCOMPARE(guarded->revision(), 4u);
+    QCOMPARE(KvTest::value(bucket, u"k"_s), "second"_ba);
+
+    // Only revisions that hold a value of this key.
+    WAIT_OK(bucket->put(u"other"_s, "x")); // 5
+    for (const quint64 revision : {quint64(0), quint64(5), quint64(99)}) {
+        KvReply *none = bucket->revert(u"k"_s, revision);
+        WAIT_ERROR(none, NatsError::KeyNotFound);
+        QCOMPARE(none->errorString(),
+                 u"key \"k\" has no value at revision %1 in bucket \"%2\""_s.arg(revision).arg(bucket->name()));
+    }
+    WAIT_OK(bucket->remove(u"k"_s)); // 6: a delete marker
+    WAIT_ERROR(bucket->revert(u"k"_s, 6), NatsError::KeyNotFound);
+    WAIT_ERROR(bucket->revert(u"bad key"_s, 1), NatsError::InvalidKey);
+
+    // Reverting undoes a delete: unguarded, it is guarded by the marker, the newest revision.
+    KvReply *undeleted = bucket->revert(u"k"_s, 1);
+    WAIT_OK(undeleted);
+    QCOMPARE(undeleted->revision(), 7u);
+    QCOMPARE(KvTest::value(bucket, u"k"_s), "first"_ba);
+    KvReply *history = bucket->history(u"k"_s);
+    WAIT_OK(history);
+    QCOMPARE(history->entries().size(), 6); // 1, 2, 3, 4, 6 (marker), 7
 }
 
 void tst_KvBucket::deleteAndPurgeWithExpectedRevision()
