@@ -56,4 +56,22 @@ QByteArray value(KvBucket *bucket, const QString &key, int timeoutMs)
     return result;
 }
 
+NatsError::Code getError(KvBucket *bucket, const QString &key)
+{
+    KvReply *get = bucket->get(key);
+    const NatsError::Code code = QTest::qWaitFor([get] { return get->isFinished(); }, 10000) ? get->error()
+                                                                                             : NatsError::Timeout;
+    get->deleteLater();
+    return code;
+}
+
+quint64 statusValues(KvContext *kv, const QString &bucket)
+{
+    KvReply *status = kv->bucketStatus(bucket);
+    const bool ok = QTest::qWaitFor([status] { return status->isFinished(); }, 10000)
+        && status->error() == NatsError::NoError;
+    status->deleteLater();
+    return ok ? status->status().values : 0;
+}
+
 } // namespace KvTest

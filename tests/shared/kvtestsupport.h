@@ -60,5 +60,9 @@ bool createBucket(KvContext *kv, const KvBucketConfig &config);
 // The latest value of key, read synchronously (for QTRY_* conditions and QCOMPARE); "<not found>" when
 // it cannot be read within timeoutMs.
 QByteArray value(KvBucket *bucket, const QString &key, int timeoutMs = 10000);
+// The error a get of key ends with (10 s; Timeout when it does not finish), for QTRY_* conditions.
+NatsError::Code getError(KvBucket *bucket, const QString &key);
+// How many values the bucket's status counts (0 when it cannot be read within 10 s).
+quint64 statusValues(KvContext *kv, const QString &bucket);
 
 } // namespace KvTest
