@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Builds the Debian packages with CPack from the build tree (./build, or $KVDESK_BUILD_DIR) and prints
+# the path of each .deb it made, one per line: kvdesk (the desktop app) and kvdesk-cli (the command
+# line, which needs no desktop). Without a build tree it configures and builds one first (no tests, no
+# benchmarks); with one, it packages what is built (CPack only checks that the build is up to date).
+# Works as root and as a normal user (no fakeroot needed: CPack writes the files as root-owned).
+# Usage: scripts/package.sh            then e.g. sudo apt-get install ./build/packages/*.deb
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${KVDESK_BUILD_DIR:-$top/build}
+"$top/scripts/install-deps.sh" app
+if [[ ! -f $build/CPackConfig.cmake ]]; then
+    if [[ -f $build/CMakeCache.txt ]]; then
+        cmake "$build" >/dev/null # a tree configured before packaging existed
+    else
+        KVDESK_BUILD_DIR=$build "$top/scripts/build.sh" -DBUILD_TESTING=OFF -DKVDESK_BUILD_BENCH=OFF >&2
+    fi
+fi
+log=$build/packages/cpack.log
+mkdir -p "$build/packages"
+if ! cpack --config "$build/CPackConfig.cmake" -G DEB -B "$build/packages" > "$log" 2>&1; then
+    cat "$log" >&2
+    echo "package: cpack failed (log: $log)" >&2
+    exit 1
+fi
+# CPack names each package it generated: "CPack: - package: /path/kvdesk_0.1.0-1_amd64.deb generated."
+debs=$(sed -n 's/^CPack: - package: \(.*\.deb\) generated\.$/\1/p' "$log")
+[[ -n $debs ]] || { cat "$log" >&2; echo "package: cpack made no .deb" >&2; exit 1; }
+echo "$debs"
