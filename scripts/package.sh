@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Debian packages with CPack from the build tree (./build, or $KVDESK_BUILD_DIR) and prints
-# the path of each .deb it made, one per line: kvdesk (the desktop app) and kvdesk-cli (the command
+# Builds the Debian packages with CPack from the build tree (./build, or $KVDESK_BUILD_DIR) into
+# build/packages (or $KVDESK_PACKAGE_DIR) and prints the path of each .deb it made, one per line: kvdesk (the desktop app) and kvdesk-cli (the command
 # line, which needs no desktop). Without a build tree it configures and builds one first (no tests, no
 # benchmarks); with one, it packages what is built (CPack only checks that the build is up to date).
 # Works as root and as a normal user (no fakeroot needed: CPack writes the files as root-owned).
@@ -16,9 +16,10 @@ if [[ ! -f $build/CPackConfig.cmake ]]; then
         KVDESK_BUILD_DIR=$build "$top/scripts/build.sh" -DBUILD_TESTING=OFF -DKVDESK_BUILD_BENCH=OFF >&2
     fi
 fi
-log=$build/packages/cpack.log
-mkdir -p "$build/packages"
-if ! cpack --config "$build/CPackConfig.cmake" -G DEB -B "$build/packages" > "$log" 2>&1; then
+out=${KVDESK_PACKAGE_DIR:-$build/packages}
+mkdir -p "$out"
+log=$out/cpack.log
+if ! cpack --config "$build/CPackConfig.cmake" -G DEB -B "$out" > "$log" 2>&1; then
     cat "$log" >&2
     echo "package: cpack failed (log: $log)" >&2
     exit 1

@@ -62,7 +62,7 @@ _kvdesk_cli_buckets()
 _kvdesk_cli()
 {
     local cur prev words cword split
-    _init_completion -s || return
+    _init_completion -s -n : || return # URLs (nats://host:port) stay one word
 
     # Find the command (after the global options and their values, and an optional leading "kv"), and
     # count the positional arguments after it.

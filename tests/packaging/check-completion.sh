@@ -22,7 +22,7 @@ trap cleanup EXIT
 failures=0
 fail() { echo "FAIL: $*"; failures=1; }
 
-for program in bash fish zsh groff; do
+for program in bash fish zsh script; do
     command -v $program >/dev/null || fail "$program is not installed (scripts/install-deps.sh test installs it)"
 done
 [[ -r /usr/share/bash-completion/bash_completion ]] || fail "bash-completion is not installed"
@@ -44,6 +44,16 @@ bash_complete() {
 # fish: the same for a command line (a string).
 fish_complete() {
     fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$dir/kvdesk-cli.fish" "$cli $1" | cut -f1
+}
+
+# bash as a user meets it: an interactive bash in a terminal (script(1) gives it one) reads each line
+# typed, with a Tab at its end, and runs it as "echo @@ LINE"; prints each completed LINE. Unlike the
+# calls above, bash splits the words itself here (at ":" in URLs, too).
+bash_typed() {
+    local input="source /usr/share/bash-completion/bash_completion; source '$bash_file'"$'\n' line
+    for line; do input+="$line"$'\t\001echo @@ \n'; done
+    printf '%sexit\n' "$input" | HOME=$tmp TERM=dumb timeout 60 script -qfc "bash --norc --noprofile -i" /dev/null |
+        sed -e 's/\r$//' -e 's/.*\r//' | sed -n 's/^@@ //p'
 }
 
 # What a shell offers at the start ("@command"), for an option before the command ("@global") and for
@@ -138,6 +148,9 @@ else
     [[ $(bash_complete kv --server="$url" watch o) == orders ]] || fail "bash: kv watch o does not offer orders"
     [[ $(fish_complete "-s $url info " | sort | tr '\n' ' ') == "config_prod orders " ]] ||
         fail "fish: info does not offer the buckets of $url: $(fish_complete "-s $url info ")"
+    typed=$(bash_typed "$cli -s $url get config_p" "$cli kv --server=$url watch or" "$cli -s $url ge" "$cli get --rev")
+    [[ $typed == "$cli -s $url get config_prod"$'\n'"$cli kv --server=$url watch orders"$'\n'"$cli -s $url get"$'\n'"$cli get --revision" ]] ||
+        fail "bash in a terminal completed:"$'\n'"$typed"
     # After the bucket, a key: no bucket names again.
     [[ -z $(bash_complete -s "$url" get orders "") ]] || fail "bash: offers buckets after the bucket"
 fi
