@@ -48,16 +48,24 @@ for deb in "$app_deb" "$cli_deb"; do
     [[ $(field "$deb" Maintainer) =~ ^[^\<]+\ \<[^@]+@[^\>]+\>$ ]] || fail "$name: maintainer $(field "$deb" Maintainer)"
     [[ $(field "$deb" Homepage) == https://* ]] || fail "$name: no homepage"
     [[ $(field "$deb" Description | wc -l) -ge 4 ]] || fail "$name: no long description"
-    field "$deb" Depends | grep -q 'libqt6core6' || fail "$name: the computed dependencies lack libqt6core6"
-    field "$deb" Depends | grep -q 'libqt6network6' || fail "$name: the computed dependencies lack libqt6network6"
+    grep -q 'libqt6core6' <<< "$(field "$deb" Depends)" || fail "$name: the computed dependencies lack libqt6core6"
+    grep -q 'libqt6network6' <<< "$(field "$deb" Depends)" || fail "$name: the computed dependencies lack libqt6network6"
 done
 [[ $(field "$app_deb" Package) == kvdesk && $(field "$cli_deb" Package) == kvdesk-cli ]] || fail "package names"
 problems=$(gui_dependencies "$cli_deb")
 [[ -z $problems ]] || fail "kvdesk-cli depends on GUI libraries: $problems"
 [[ -n $(gui_dependencies "$app_deb") ]] || fail "the GUI dependency check does not see kvdesk's Widgets"
-field "$app_deb" Depends | grep -q 'libqt6widgets6' || fail "kvdesk does not depend on libqt6widgets6"
-field "$app_deb" Depends | grep -q 'libqt6keychain1' || fail "kvdesk does not depend on libqt6keychain1"
-field "$app_deb" Recommends | grep -q 'nats-server' || fail "kvdesk does not recommend nats-server"
+grep -q 'libqt6widgets6' <<< "$(field "$app_deb" Depends)" || fail "kvdesk does not depend on libqt6widgets6"
+grep -q 'libqt6keychain1' <<< "$(field "$app_deb" Depends)" || fail "kvdesk does not depend on libqt6keychain1"
+grep -q 'nats-server' <<< "$(field "$app_deb" Recommends)" || fail "kvdesk does not recommend nats-server"
+
+# Every package they name exists for apt (installed, or a candidate in its lists).
+for name in $(for deb in "$app_deb" "$cli_deb"; do for f in Depends Recommends Suggests; do field "$deb" $f; done; done |
+              tr ',|' '\n\n' | sed 's/(.*//; s/ //g' | sort -u | grep -vxE 'kvdesk|kvdesk-cli|'); do
+    [[ $(dpkg-query -W -f '${Status}' "$name" 2>/dev/null) == *"ok installed" ||
+       $(apt-cache policy "$name" 2>/dev/null) == *"Candidate: "[0-9]* ]] ||
+        fail "no package $name in Debian (named by the packages' relations)"
+done
 
 # Contents.
 contents() { dpkg-deb -c "$1" | awk '{print $2, $6}'; }
@@ -97,18 +105,18 @@ appstreamcli validate --no-net --pedantic "$root/usr/share/metainfo/$app_id.meta
 newest=$(grep -o '<release version="[^"]*"' "$root/usr/share/metainfo/$app_id.metainfo.xml" | head -1 | cut -d'"' -f2)
 [[ $newest == "$version" ]] || fail "the metainfo's newest release is $newest, the project is $version"
 for size in 16 22 24 32 48 64 96 128 256 512; do
-    file -b "$root/usr/share/icons/hicolor/${size}x${size}/apps/$app_id.png" | grep -q "PNG image data, $size x $size" ||
+    grep -q "PNG image data, $size x $size" <<< "$(file -b "$root/usr/share/icons/hicolor/${size}x${size}/apps/$app_id.png")" ||
         fail "the ${size}x${size} icon is $(file -b "$root/usr/share/icons/hicolor/${size}x${size}/apps/$app_id.png")"
 done
 for page in kvdesk kvdesk-cli; do
-    zcat "$root/usr/share/man/man1/$page.1.gz" | grep -q "^\.TH .* \"kvdesk $version\"" ||
+    grep -q "^\.TH .* \"kvdesk $version\"" <<< "$(zcat "$root/usr/share/man/man1/$page.1.gz")" ||
         fail "$page(1) does not name version $version in its .TH line"
 done
 [[ $("$root/usr/bin/kvdesk-cli" --version 2>&1) == "kvdesk-cli $version" ]] ||
     fail "the unpacked kvdesk-cli --version says: $("$root/usr/bin/kvdesk-cli" --version 2>&1)"
 [[ $("$root/usr/bin/kvdesk" --version 2>/dev/null) == "kvdesk $version" ]] ||
     fail "the unpacked kvdesk --version says: $("$root/usr/bin/kvdesk" --version 2>&1)"
-file -b "$root/usr/bin/kvdesk-cli" | grep -q ', stripped' || fail "kvdesk-cli is not stripped"
+grep -q ', stripped' <<< "$(file -b "$root/usr/bin/kvdesk-cli")" || fail "kvdesk-cli is not stripped"
 
 # lintian: errors fail the test; the rest is shown.
 start=$SECONDS
