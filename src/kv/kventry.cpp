@@ -1,5 +1,7 @@
 #include "kventry.h"
 
+#include "jsstoredmessage.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QStringDecoder>
 
@@ -25,6 +27,18 @@ KvEntry::Operation KvEntry::operationFromHeader(const QByteArray &value)
     if (value == "PURGE")
         return Operation::Purge;
     return Operation::Put;
+}
+
+KvEntry KvEntry::fromStoredMessage(const QString &bucket, const QString &key, const JsStoredMessage &stored)
+{
+    KvEntry entry;
+    entry.bucket = bucket;
+    entry.key = key;
+    entry.value = stored.data;
+    entry.revision = stored.sequence;
+    entry.created = stored.time;
+    entry.operation = operationFromHeader(stored.headers.value("KV-Operation"));
+    return entry;
 }
 
 bool KvEntry::toText(QString *text, QString *errorMessage) const
