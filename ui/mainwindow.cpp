@@ -197,7 +197,8 @@ void MainWindow::buildMenus()
     bucket->addActions({m_watchBucketAction, m_exportAction, m_importAction});
 
     QMenu *key = menuBar()->addMenu(tr("&Key"));
-    key->addActions({m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction()});
+    key->addActions(
+        {m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction(), m_value->reformatAction()});
     key->addSeparator();
     key->addActions({m_value->deleteAction(), m_value->purgeAction()});
     key->addSeparator();
