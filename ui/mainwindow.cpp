@@ -239,11 +239,10 @@ void MainWindow::start(const StartOptions &options)
         return;
     }
     if (!options.server.isEmpty()) {
-        ConnectionProfile profile;
-        profile.id = u"command-line"_s;
-        profile.name = options.server;
-        profile.servers = options.server;
-        openProfile(profile, {});
+        // Shown by its URL, with any password as ***: the password is used, never shown or saved.
+        QString secret;
+        const ConnectionProfile profile = ConnectionProfile::fromServerUrl(options.server, &secret);
+        openProfile(profile, secret);
         return;
     }
     const QString last = m_profiles->lastUsedId();

@@ -28,6 +28,9 @@ void ProfileStore::load()
         p.tlsCertFile = settings.value(u"tlsCertFile"_s).toString();
         p.tlsKeyFile = settings.value(u"tlsKeyFile"_s).toString();
         p.jetStreamDomain = settings.value(u"jetStreamDomain"_s).toString();
+        p.requireTls = settings.value(u"requireTls"_s, false).toBool();
+        p.tlsFirst = settings.value(u"tlsFirst"_s, false).toBool();
+        p.jetStreamApiPrefix = settings.value(u"jetStreamApiPrefix"_s).toString();
         p.color = QColor(settings.value(u"color"_s).toString());
         p.readOnly = settings.value(u"readOnly"_s, false).toBool();
         if (!p.id.isEmpty())
@@ -55,6 +58,9 @@ void ProfileStore::write()
         settings.setValue(u"tlsCertFile"_s, p.tlsCertFile);
         settings.setValue(u"tlsKeyFile"_s, p.tlsKeyFile);
         settings.setValue(u"jetStreamDomain"_s, p.jetStreamDomain);
+        settings.setValue(u"requireTls"_s, p.requireTls);
+        settings.setValue(u"tlsFirst"_s, p.tlsFirst);
+        settings.setValue(u"jetStreamApiPrefix"_s, p.jetStreamApiPrefix);
         settings.setValue(u"color"_s, p.color.isValid() ? p.color.name() : QString());
         settings.setValue(u"readOnly"_s, p.readOnly);
     }

@@ -25,7 +25,9 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     , m_kv(new KvContext(m_jetStream, this))
     , m_rttTimer(new QTimer(this))
 {
-    if (!profile.jetStreamDomain.isEmpty())
+    if (!profile.jetStreamApiPrefix.isEmpty())
+        m_jetStream->setApiPrefix(profile.jetStreamApiPrefix);
+    else if (!profile.jetStreamDomain.isEmpty())
         m_jetStream->setDomain(profile.jetStreamDomain);
     connect(m_connection, &NatsConnection::stateChanged, this, &Session::statusChanged);
     connect(m_connection, &NatsConnection::roundTripTimeChanged, this, &Session::statusChanged);

@@ -6,17 +6,26 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString redactedUrl(const QString &entry)
+// Where the userinfo of a URL (parsable or not) starts, and its "@" (< start when it has none): what
+// lies before the last "@" of the authority.
+qsizetype userInfoStart(const QString &entry, qsizetype *at)
 {
     const qsizetype scheme = entry.indexOf("://"_L1);
     const qsizetype start = scheme < 0 ? 0 : scheme + 3;
     qsizetype end = entry.size();
     for (const QChar stop : {u'/', u'?', u'#'}) {
-        const qsizetype at = entry.indexOf(stop, start);
-        if (at >= 0)
-            end = std::min(end, at);
+        const qsizetype found = entry.indexOf(stop, start);
+        if (found >= 0)
+            end = std::min(end, found);
     }
-    const qsizetype at = entry.lastIndexOf(u'@', end - 1);
+    *at = end > 0 ? entry.lastIndexOf(u'@', end - 1) : -1;
+    return start;
+}
+
+QString redactedUrl(const QString &entry)
+{
+    qsizetype at = -1;
+    const qsizetype start = userInfoStart(entry, &at);
     if (at < start)
         return entry;
     const qsizetype colon = entry.indexOf(u':', start);
@@ -25,6 +34,22 @@ QString redactedUrl(const QString &entry)
 }
 
 } // namespace
+
+QString NatsConnectOptions::withoutUserInfo(const QString &text, QString *userInfo)
+{
+    userInfo->clear();
+    QStringList entries = text.split(u',');
+    for (QString &entry : entries) {
+        qsizetype at = -1;
+        const qsizetype start = userInfoStart(entry, &at);
+        if (at < start)
+            continue;
+        if (userInfo->isEmpty())
+            *userInfo = entry.mid(start, at - start);
+        entry.remove(start, at + 1 - start);
+    }
+    return entries.join(u',');
+}
 
 QString NatsConnectOptions::redactedUrls(const QString &text)
 {

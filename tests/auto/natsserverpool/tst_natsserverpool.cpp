@@ -155,6 +155,10 @@ void tst_NatsServerPool::passwordsInUrlsAreNeverShown()
     QFETCH(QString, redacted);
     QFETCH(bool, parses);
     QCOMPARE(NatsConnectOptions::redactedUrls(servers), redacted);
+    QString userInfo;
+    const QString stripped = NatsConnectOptions::withoutUserInfo(servers, &userInfo);
+    QVERIFY2(!stripped.contains(u"Pw-S3cret-77"_s) && !stripped.contains(u'@'), qPrintable(stripped));
+    QCOMPARE(userInfo.contains(u"Pw-S3cret-77"_s), redacted != servers);
     QList<QUrl> urls;
     QString error;
     QCOMPARE(NatsConnectOptions::parseServers(servers, &urls, &error), parses);
