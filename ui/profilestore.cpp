@@ -1,5 +1,7 @@
 #include "profilestore.h"
 
+#include "secretstore.h"
+
 #include <QtCore/QSettings>
 
 using namespace Qt::StringLiterals;
@@ -102,6 +104,22 @@ void ProfileStore::remove(const QString &id)
     m_profiles.removeIf([&id](const ConnectionProfile &p) { return p.id == id; });
     write();
     Q_EMIT profilesChanged();
+}
+
+void ProfileStore::moveUrlSecretsTo(SecretStore *secrets)
+{
+    for (const ConnectionProfile &saved : std::as_const(m_profiles)) {
+        ConnectionProfile profile = saved;
+        QString secret;
+        if (!profile.takeUrlCredentials(&secret))
+            continue;
+        // Only once the keychain holds it: a refused write leaves the profile as it was, still working.
+        secrets->write(profile.id, secret, this, [this, profile](bool ok, const QString &) {
+            if (ok && contains(profile.id))
+                save(profile);
+        });
+        secret.fill(u'\0');
+    }
 }
 
 QString ProfileStore::lastUsedId() const

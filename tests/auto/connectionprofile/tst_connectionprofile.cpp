@@ -69,6 +69,7 @@ private Q_SLOTS:
     void requireTlsInTheProfileDialog();
     void commandLinePasswordIsNeverShown();
     void passwordTypedIntoServersGoesToTheKeychain();
+    void passwordSavedByAnOlderVersionMovesToTheKeychain();
     void natscliContextsImportAsNatscliReadsThem();
 
 private:
@@ -246,6 +247,33 @@ void tst_ConnectionProfile::passwordTypedIntoServersGoesToTheKeychain()
     QTRY_COMPARE_WITH_TIMEOUT(keychainSecret(profile.id), kPassword, 10000);
     QVERIFY(!settingsFile().contains(kPassword.toUtf8()));
     QVERIFY(!dialog.findChild<QLineEdit *>(u"profileServers"_s)->text().contains(kPassword));
+    QVERIFY(connects(profile));
+    m_window->secretStore()->remove(profile.id);
+    m_window->profileStore()->remove(profile.id);
+}
+
+// A settings file written before URLs were kept without credentials: the password moves to the keychain.
+void tst_ConnectionProfile::passwordSavedByAnOlderVersionMovesToTheKeychain()
+{
+    QString url = m_userServer.url();
+    url.insert(url.indexOf(u"://"_s) + 3, u"alice:"_s + kPassword + u'@');
+    delete m_window;
+    {
+        QSettings settings;
+        settings.beginWriteArray(u"profiles"_s, 1);
+        settings.setArrayIndex(0);
+        settings.setValue(u"id"_s, u"old"_s);
+        settings.setValue(u"name"_s, u"old"_s);
+        settings.setValue(u"servers"_s, url);
+        settings.endArray();
+    }
+    QVERIFY(settingsFile().contains(kPassword.toUtf8()));
+    m_window = new MainWindow;
+    QTRY_VERIFY_WITH_TIMEOUT(!settingsFile().contains(kPassword.toUtf8()), 10000);
+    const ConnectionProfile profile = m_window->profileStore()->profile(u"old"_s);
+    QCOMPARE(profile.servers, m_userServer.url());
+    QCOMPARE(profile.user, u"alice"_s);
+    QCOMPARE(keychainSecret(profile.id), kPassword);
     QVERIFY(connects(profile));
     m_window->secretStore()->remove(profile.id);
     m_window->profileStore()->remove(profile.id);
