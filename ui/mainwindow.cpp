@@ -187,6 +187,9 @@ void MainWindow::reloadProfileChoices()
     m_profileChoice->addItem(ConnectionProfile::localServerProfile().name, kLocalId);
     for (const ConnectionProfile &profile : m_profiles->profiles())
         m_profileChoice->addItem(profile.name, profile.id);
+    // A connection from the command line is shown, not saved: it stays while it is open.
+    if (m_session && m_profileChoice->findData(m_session->profile().id) < 0)
+        m_profileChoice->addItem(m_session->profile().name, m_session->profile().id);
     const int index = m_profileChoice->findData(current.isEmpty() ? m_profiles->lastUsedId() : current);
     if (index >= 0)
         m_profileChoice->setCurrentIndex(index);

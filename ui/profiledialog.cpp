@@ -367,11 +367,13 @@ void ProfileDialog::saveCurrent(bool thenConnect)
         finish(tr("Saved."));
         return;
     }
-    m_secrets->write(profile.id, secret, this, [this, finish](bool ok, const QString &error) {
+    m_secrets->write(profile.id, secret, this, [this, finish, fromUrl](bool ok, const QString &error) {
         for (QLineEdit *field : {m_secret, m_jwt})
             field->clear();
         m_secretEdited = m_jwtEdited = false;
-        if (ok)
+        if (ok && fromUrl)
+            finish(tr("Saved; the password from the server URL is in the system keychain, the URL without it."));
+        else if (ok)
             finish(tr("Saved; the secret is in the system keychain."));
         else
             finish(tr("Saved without the secret: the keychain refused it (%1). kvdesk will ask for it when connecting.")

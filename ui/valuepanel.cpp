@@ -84,10 +84,11 @@ void ValuePanel::createEditor()
         m_viewSelector->addItem(ValueFormat::viewName(view), int(view));
     connect(m_viewSelector, &QComboBox::activated, this,
             [this](int index) { setView(View(m_viewSelector->itemData(index).toInt())); });
-    m_layoutNote = new QLabel(tr("compact JSON, shown indented; saved compact"), this);
-    m_layoutNote->setObjectName(u"jsonLayoutNote"_s);
-    m_layoutNote->setToolTip(tr("The value is stored without spaces or line breaks. A save keeps it that way; "
-                                "Reformat JSON saves it indented instead."));
+    // What the editor cannot show but a save keeps: compact JSON, line endings.
+    m_layoutNote = new QLabel(this);
+    m_layoutNote->setObjectName(u"layoutNote"_s);
+    m_layoutNote->setToolTip(tr("A save changes only what you type: the rest of the value keeps its bytes. "
+                                "Reformat JSON saves JSON indented instead."));
 
     m_editor = new QPlainTextEdit(this);
     m_editor->setObjectName(u"valueEditor"_s);
@@ -222,6 +223,8 @@ void ValuePanel::clear()
     m_editor->clear();
     m_editor->document()->setModified(false);
     m_layoutNote->hide();
+    m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(View::Text)));
+    m_highlighter->setDocument(nullptr);
     m_status->setMessage({});
     m_showHex->hide();
     m_size->clear();
@@ -333,7 +336,8 @@ void ValuePanel::showDocument()
     m_highlighter->setDocument(document.view() == View::Json ? m_editor->document() : nullptr);
     m_editor->setPlainText(document.text());
     m_editor->document()->setModified(modified);
-    m_layoutNote->setVisible(document.isCompactJsonShownIndented());
+    m_layoutNote->setText(document.layoutNote());
+    m_layoutNote->setVisible(!m_layoutNote->text().isEmpty());
     m_showHex->hide();
     updateActions();
     updateSizeHint();

@@ -102,6 +102,25 @@ bool ValueDocument::setEditorText(const QString &source, QString *error)
     return false;
 }
 
+QString ValueDocument::layoutNote() const
+{
+    if (m_compactJson)
+        return tr("compact JSON, shown indented; saved compact");
+    if (m_view != View::Text && m_view != View::Json)
+        return {};
+    const QString source = m_text.source();
+    const qsizetype crlf = source.count(u"\r\n"_s);
+    const qsizetype cr = source.count(u'\r') - crlf;
+    const qsizetype lf = source.count(u'\n') - crlf;
+    if (crlf > 0 && cr == 0 && lf == 0)
+        return tr("CRLF line endings, kept");
+    if (cr > 0 && crlf == 0 && lf == 0)
+        return tr("CR line endings, kept");
+    if (int(crlf > 0) + int(cr > 0) + int(lf > 0) > 1)
+        return tr("mixed line endings, kept");
+    return {};
+}
+
 bool ValueDocument::toValue(const QString &editedText, QByteArray *value, QString *error) const
 {
     if (editedText == m_text.shown()) {

@@ -29,6 +29,8 @@ public:
     bool isEditable() const { return ValueFormat::isEditable(m_view); }
     // JSON stored compact, shown indented: a save writes it compact again.
     bool isCompactJsonShownIndented() const { return m_compactJson; }
+    // What the editor does not show but a save keeps ("compact JSON…", "CRLF line endings…"), or empty.
+    QString layoutNote() const;
 
     // The bytes editedText stands for; false (and *error) when it is not valid for the view.
     bool toValue(const QString &editedText, QByteArray *value, QString *error) const;

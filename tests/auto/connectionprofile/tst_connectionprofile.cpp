@@ -226,6 +226,13 @@ void tst_ConnectionProfile::commandLinePasswordIsNeverShown()
     QVERIFY(!m_window->session()->profile().name.contains(kPassword));
     QVERIFY(!m_window->session()->profile().servers.contains(kPassword));
     QVERIFY(!m_window->session()->statusText().contains(kPassword));
+    // Saving another profile meanwhile keeps the open connection in the choice, as it was shown.
+    ConnectionProfile other;
+    other.id = u"other"_s;
+    other.name = u"other"_s;
+    m_window->profileStore()->save(other);
+    QVERIFY2(choice->currentText().contains(shown), qPrintable(choice->currentText()));
+    m_window->profileStore()->remove(other.id);
     m_window->close(); // writes the window's settings
     QVERIFY(!settingsFile().isEmpty());
     QVERIFY(!settingsFile().contains(kPassword.toUtf8()));

@@ -42,6 +42,8 @@ private Q_SLOTS:
     void reformatSavesIndented();
     void invalidJsonIsRefusedNamingTheProblem();
     void base64Edits();
+    void layoutNoteSaysWhatIsKept_data();
+    void layoutNoteSaysWhatIsKept();
 };
 
 void tst_ValueDocument::editorTextKeepsWhatWasNotEdited_data()
@@ -195,6 +197,32 @@ void tst_ValueDocument::base64Edits()
     QVERIFY(document.toValue(u"AAEC"_s, &saved, &error));
     QCOMPARE(saved, "\x00\x01\x02"_ba);
     QVERIFY(!document.toValue(u"*"_s, &saved, &error));
+}
+
+void tst_ValueDocument::layoutNoteSaysWhatIsKept_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<int>("view");
+    QTest::addColumn<QString>("note");
+    QTest::newRow("LF") << "a\nb\n"_ba << int(View::Text) << QString();
+    QTest::newRow("CRLF") << "a\r\nb\r\n"_ba << int(View::Text) << u"CRLF line endings, kept"_s;
+    QTest::newRow("CR") << "a\rb"_ba << int(View::Text) << u"CR line endings, kept"_s;
+    QTest::newRow("mixed") << "a\r\nb\n"_ba << int(View::Text) << u"mixed line endings, kept"_s;
+    QTest::newRow("compact JSON") << "{\"a\":1}"_ba << int(View::Json)
+                                  << u"compact JSON, shown indented; saved compact"_s;
+    QTest::newRow("JSON with CRLF") << "{\r\n\"a\": 1\r\n}"_ba << int(View::Json) << u"CRLF line endings, kept"_s;
+    QTest::newRow("hex") << "a\r\nb"_ba << int(View::Hex) << QString();
+}
+
+void tst_ValueDocument::layoutNoteSaysWhatIsKept()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(int, view);
+    QFETCH(QString, note);
+    ValueDocument document;
+    QString error;
+    QVERIFY(document.setValue(value, View(view), &error));
+    QCOMPARE(document.layoutNote(), note);
 }
 
 QTEST_MAIN(tst_ValueDocument)

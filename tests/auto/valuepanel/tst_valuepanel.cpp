@@ -120,6 +120,8 @@ void tst_ValuePanel::typingOneCharacterChangesOneCharacter()
     WAIT_OK(m_bucket->put(key, stored));
     QVERIFY(openKey(key));
     QCOMPARE(int(m_panel->view()), view);
+    if (stored.contains("\r\n") && view == int(View::Text))
+        QVERIFY(m_panel->findChild<QLabel *>(u"layoutNote"_s)->text().contains(u"line endings"_s));
 
     // The cursor goes right after `after`, as a click would put it; then one key is typed.
     QTextCursor cursor = m_editor->document()->find(after);
@@ -172,12 +174,12 @@ void tst_ValuePanel::reformatIsAnExplicitChoice()
     WAIT_OK(m_bucket->put(u"reformat"_s, compact));
     QVERIFY(openKey(u"reformat"_s));
     QCOMPARE(m_panel->view(), View::Json);
-    QVERIFY(m_panel->findChild<QLabel *>(u"jsonLayoutNote"_s)->isVisible());
+    QVERIFY(m_panel->findChild<QLabel *>(u"layoutNote"_s)->isVisible());
     QVERIFY(!m_panel->saveAction()->isEnabled());
     QVERIFY(m_panel->reformatAction()->isEnabled());
     m_panel->reformatAction()->trigger();
     QVERIFY(m_panel->isModified());
-    QVERIFY(!m_panel->findChild<QLabel *>(u"jsonLayoutNote"_s)->isVisible());
+    QVERIFY(!m_panel->findChild<QLabel *>(u"layoutNote"_s)->isVisible());
     m_panel->saveAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isModified(), 10000);
     QCOMPARE(KvTest::value(m_bucket, u"reformat"_s), "{\n  \"a\": [\n    1,\n    2\n  ]\n}"_ba);
