@@ -298,8 +298,16 @@ JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGe
         inner->deleteLater();
         if (reply->isFinished())
             return;
+        if (inner->error() == NatsError::NoResponders) {
+            // 2.10+ answers a DIRECT.GET nobody serves with a 503 at once: the stream does not exist or
+            // does not allow direct gets (nats-modern.md §8.2). It says nothing about JetStream itself.
+            reply->finishWithError(NatsError(
+                NatsError::DirectGetUnavailable,
+                tr("direct get %1: no such stream, or it does not allow direct gets").arg(QString::fromUtf8(subject))));
+            return;
+        }
         if (inner->error() != NatsError::NoError) {
-            // DIRECT.GET on a stream without allow_direct gets no answer at all: say so.
+            // 2.9 does not answer a DIRECT.GET on a stream without allow_direct at all: say so.
             NatsError error = translateTransportError(inner, subject);
             if (error.code() == NatsError::Timeout)
                 error = NatsError(
