@@ -1,6 +1,7 @@
 #include "jetstreamcontext.h"
 
 #include "jsorderedconsumer.h"
+#include "jsservercapabilities.h"
 #include "natsconnection.h"
 #include "natslogging.h"
 #include "natsreply.h"
@@ -137,9 +138,21 @@ JsApiReply *JetStreamContext::request(const QByteArray &apiSubject, const QJsonO
     return reply;
 }
 
+JsServerCapabilities *JetStreamContext::capabilities()
+{
+    if (!m_capabilities)
+        m_capabilities = new JsServerCapabilities(this);
+    return m_capabilities;
+}
+
 JsApiReply *JetStreamContext::accountInfo()
 {
-    return request("INFO");
+    JsApiReply *reply = newReply();
+    callApi(reply, "INFO", {}, -1, [this](JsApiReply *r, const QJsonObject &response) {
+        capabilities()->learn(JsAccountInfo::fromJson(response)); // the API level, asked for or not
+        r->finishWithResponse(response);
+    });
+    return reply;
 }
 
 JsApiReply *JetStreamContext::streamRequest(const QByteArray &apiSubject, const JsStreamConfig &config)
@@ -424,6 +437,21 @@ JsApiReply *JetStreamContext::createConsumer(const QString &stream, const QJsonO
 {
     const QJsonObject body{{"stream_name"_L1, stream}, {"config"_L1, config}};
     return request("CONSUMER.CREATE." + stream.toUtf8(), body);
+}
+
+JsApiReply *JetStreamContext::createNamedConsumer(const QString &stream, const QJsonObject &config,
+                                                  const QString &action)
+{
+    QJsonObject body{{"stream_name"_L1, stream}, {"config"_L1, config}};
+    if (!action.isEmpty())
+        body.insert("action"_L1, action);
+    QByteArray subject = "CONSUMER.CREATE." + stream.toUtf8() + '.' + config.value("name"_L1).toString().toUtf8();
+    // A literal filter goes into the subject (the server routes and checks it there); one with wildcards
+    // cannot be part of a subject we publish to, so it stays in the config only, which 2.10+ accepts too.
+    const QString filter = config.value("filter_subject"_L1).toString();
+    if (!filter.isEmpty() && !filter.contains(u'*') && !filter.contains(u'>'))
+        subject += '.' + filter.toUtf8();
+    return request(subject, body);
 }
 
 JsApiReply *JetStreamContext::deleteConsumer(const QString &stream, const QString &consumer)

@@ -289,7 +289,7 @@ bool NatsClusterProcess::waitForAllPeers(int timeoutMs)
         if (!connection.isConnected())
             return false;
         NatsReply *reply = connection.request("$JS.API.STREAM.CREATE." + stream, body, 2000);
-        QTest::qWaitFor([reply] { return reply->isFinished(); }, 3000);
+        (void)QTest::qWaitFor([reply] { return reply->isFinished(); }, 3000);
         const QJsonObject answer = QJsonDocument::fromJson(reply->message().data()).object();
         const bool ok = reply->error() == NatsError::NoError && !answer.contains("error"_L1);
         lastProblem = reply->error() != NatsError::NoError ? reply->errorString()
@@ -302,7 +302,7 @@ bool NatsClusterProcess::waitForAllPeers(int timeoutMs)
         return false;
     }
     NatsReply *remove = connection.request("$JS.API.STREAM.DELETE." + stream, {}, 5000);
-    QTest::qWaitFor([remove] { return remove->isFinished(); }, 6000);
+    (void)QTest::qWaitFor([remove] { return remove->isFinished(); }, 6000);
     delete remove;
     return true;
 }
