@@ -20,6 +20,9 @@ if [[ $what == test ]]; then
         libnats-dev golang-go golang-github-nats-io-go-nats-dev
         # Screenshots of the real window under Xvfb (xvfb-run needs xauth).
         xvfb xauth)
+    # Node.js and npm for the @nats-io/kv 3.4 interop peer (tests/auto/kvinterop_js: npm ci of its pinned
+    # package-lock.json into the build folder). A Node that brings its own npm (NodeSource) is fine as is.
+    command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()

@@ -45,6 +45,7 @@ JetStreamContext::JetStreamContext(NatsConnection *connection, QObject *parent)
     : QObject(parent)
     , m_connection(connection)
 {
+    m_capabilities = new JsServerCapabilities(this);
 }
 
 JetStreamContext::~JetStreamContext() = default;
@@ -140,8 +141,6 @@ JsApiReply *JetStreamContext::request(const QByteArray &apiSubject, const QJsonO
 
 JsServerCapabilities *JetStreamContext::capabilities()
 {
-    if (!m_capabilities)
-        m_capabilities = new JsServerCapabilities(this);
     return m_capabilities;
 }
 

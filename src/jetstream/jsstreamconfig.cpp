@@ -118,7 +118,8 @@ QJsonObject JsStreamConfig::toJson() const
     object.insert("num_replicas"_L1, numReplicas);
     if (noAck)
         object.insert("no_ack"_L1, true);
-    object.insert("duplicate_window"_L1, duplicateWindowNs);
+    if (duplicateWindowNs > 0) // else the server's default (2 min, or max_age when shorter; none for a mirror)
+        object.insert("duplicate_window"_L1, duplicateWindowNs);
     if (!placement.isEmpty()) {
         QJsonObject p;
         if (!placement.cluster.isEmpty())

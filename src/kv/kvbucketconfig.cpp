@@ -84,6 +84,10 @@ JsStreamConfig KvBucketConfig::toStreamConfig(const NatsServerInfo &serverInfo) 
     // The duplicate window may not exceed max_age (10052): 2 min, or the TTL when that is shorter.
     const qint64 windowMs = ttlMs > 0 && ttlMs < kDefaultDuplicateWindowMs ? ttlMs : kDefaultDuplicateWindowMs;
     config.duplicateWindowNs = windowMs * kNsPerMs;
+    // On 2.10+ a mirror or a bucket of sources gets no window of its own, as @nats-io/kv 3.4 makes them
+    // (the server then leaves it unset); nats.go 1.22.1 on 2.9 sends the 2 min default.
+    if ((!mirror.isEmpty() || !sources.isEmpty()) && serverInfo.versionAtLeast(2, 10, 0))
+        config.duplicateWindowNs = 0;
     config.placement = placement;
     config.republish = republish;
     config.allowRollupHeaders = true;
@@ -120,9 +124,10 @@ JsStreamConfig KvBucketConfig::toStreamConfig(const NatsServerInfo &serverInfo) 
     } else {
         config.subjects = QStringList{ownSubjects};
     }
-    // 2.10+ knows compression: always say it (as nats.go does), so an edit can also turn it off.
-    if (modern || compressed)
-        config.compression = compressed ? u"s2"_s : u"none"_s;
+    // Only when asked for, as @nats-io/kv, nats.go 1.22 and libnats send it: the server's default is
+    // "none" (an edit that turns it off says so itself, KvContext).
+    if (compressed)
+        config.compression = u"s2"_s;
     config.metadata = metadata;
     if (markerTtlMs > 0) {
         config.allowMsgTtl = true;

@@ -262,6 +262,9 @@ void KvContext::sendUpdate(KvReply *reply, const KvBucketConfig &config, const J
     const QJsonObject wanted = wantedConfig.toJson();
     for (auto it = wanted.begin(); it != wanted.end(); ++it)
         merged.insert(it.key(), it.value());
+    // Compression is sent only when on: turning it off must say so (2.10+ knows the field).
+    if (!config.compressed && merged.contains("compression"_L1))
+        merged.insert("compression"_L1, "none"_L1);
     // Fields the new config leaves out (description, placement...) were cleared on purpose. A per-message
     // TTL cannot be turned off again (10052), so allow_msg_ttl stays as the server has it.
     for (const QString &optional : {u"description"_s, u"placement"_s, u"republish"_s, u"sources"_s, u"mirror"_s,

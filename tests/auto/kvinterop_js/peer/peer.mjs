@@ -1,12 +1,13 @@
-// Test-only peer of tst_kvinterop_js: runs one @nats-io/kv 3.4 operation and prints one JSON line.
-// Usage: node peer.mjs <server-url> <command> '<json arguments>'
-// Exit 0 with the result, or 2 with {"error": "..."}. Never part of kvdesk.
+// Test-only peer of tst_kvinterop_js: @nats-io/kv 3.4 operations on request, so the test sees what the
+// official JavaScript client sees. Usage: node peer.mjs <server-url>; then one JSON request per line on
+// stdin, {"command": "...", "args": {...}}, and one JSON answer per line on stdout: the result, or
+// {"error": "..."}. It stays connected until stdin closes. Never part of kvdesk.
 import { connect } from "@nats-io/transport-node";
 import { jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
+import { createInterface } from "node:readline";
 
-const [url, command, json] = process.argv.slice(2);
-const args = json ? JSON.parse(json) : {};
+const [url] = process.argv.slice(2);
 
 function entryJson(e) {
   if (!e) {
@@ -38,7 +39,7 @@ async function bucketOptions(a) {
   return opts;
 }
 
-async function run(nc) {
+async function run(nc, command, args) {
   const kvm = new Kvm(nc);
   const jsm = await jetstreamManager(nc);
   switch (command) {
@@ -90,12 +91,18 @@ async function run(nc) {
 }
 
 const nc = await connect({ servers: url, timeout: 5000 });
-let code = 0;
-try {
-  console.log(JSON.stringify(await run(nc)));
-} catch (err) {
-  console.log(JSON.stringify({ error: err.message ?? String(err) }));
-  code = 2;
+const lines = createInterface({ input: process.stdin });
+for await (const line of lines) {
+  if (line.trim() === "") {
+    continue;
+  }
+  let answer;
+  try {
+    const request = JSON.parse(line);
+    answer = await run(nc, request.command, request.args ?? {});
+  } catch (err) {
+    answer = { error: err.message ?? String(err) };
+  }
+  process.stdout.write(JSON.stringify(answer) + "\n");
 }
 await nc.close();
-process.exit(code);
