@@ -94,6 +94,8 @@ public:
             u"export (batch get)"_s, m_settings.keys, [&] { batched = exportKeys(bigReader, KvBulkRead::Mode::Auto); },
             [&] { return batched ? u"batch direct get"_s : u"one direct get each: the server has no batch get"_s; });
         measure(u"export (get each)"_s, m_settings.keys, [&] { exportKeys(bigReader, KvBulkRead::Mode::OneByOne); });
+        measure(u"read values (batch)"_s, m_settings.keys, [&] { readValues(bigReader, KvBulkRead::Mode::Auto); });
+        measure(u"read values (each)"_s, m_settings.keys, [&] { readValues(bigReader, KvBulkRead::Mode::OneByOne); });
         measureLiveWatch();
     }
 
@@ -190,6 +192,23 @@ private:
                             .arg(job.errorString()));
         return mode == KvBulkRead::Mode::Auto
             && bucket->jetStream()->capabilities()->supports(JsServerCapabilities::Feature::BatchGet);
+    }
+
+    // The same values read by KvBulkRead alone (no export bookkeeping, no NDJSON), in one go.
+    void readValues(KvBucket *bucket, KvBulkRead::Mode mode)
+    {
+        QList<KvBulkRead::Want> wants;
+        wants.reserve(m_settings.keys);
+        for (qint64 i = 0; i < m_settings.keys; ++i)
+            wants.append({u"key."_s + QString::number(i), 0});
+        KvBulkRead read(bucket, wants, mode);
+        QEventLoop loop;
+        QObject::connect(&read, &KvBulkRead::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        const auto results = read.results();
+        const qint64 found = std::count_if(results.cbegin(), results.cend(), [](const auto &r) { return bool(r); });
+        if (read.error() != NatsError::NoError || found != m_settings.keys)
+            Bench::fail(u"read %1 of %2 values: %3"_s.arg(found).arg(m_settings.keys).arg(read.errorInfo().message()));
     }
 
     // Updates published (pipelined) on one connection and received by a watch on another; every

@@ -179,6 +179,9 @@ void NatsConnection::dropSocket()
 
 void NatsConnection::onSocketConnected()
 {
+    // No Nagle, as nats.go (Go's default) and libnats: a request written while an earlier one's answer
+    // is still arriving would otherwise wait for the server's delayed ACK (40 ms).
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     qCDebug(lcNatsConnection) << "TCP connected, waiting for INFO";
 }
 
