@@ -1,6 +1,6 @@
 #include "benchsupport.h"
 
-#include "natsconnection.h"
+#include "kvclient.h"
 #include "natsreply.h"
 
 #include <QtCore/QCoreApplication>
@@ -39,17 +39,17 @@ void fail(const QString &message)
     std::exit(1);
 }
 
-std::unique_ptr<NatsConnection> connect(const NatsConnectOptions &options)
+std::unique_ptr<KvClient> connect(const KvClientOptions &options)
 {
-    auto connection = std::make_unique<NatsConnection>();
+    auto client = std::make_unique<KvClient>();
     QEventLoop loop;
-    QObject::connect(connection.get(), &NatsConnection::connected, &loop, &QEventLoop::quit);
-    QObject::connect(connection.get(), &NatsConnection::closed, &loop, &QEventLoop::quit);
-    connection->connectToServer(options);
+    QObject::connect(client.get(), &KvClient::ready, &loop, &QEventLoop::quit);
+    QObject::connect(client.get(), &KvClient::failed, &loop, &QEventLoop::quit);
+    client->open(options);
     loop.exec();
-    if (!connection->isConnected())
-        fail(u"cannot connect to %1: %2"_s.arg(options.serversText, connection->errorString()));
-    return connection;
+    if (!client->isConnected())
+        fail(u"cannot connect to %1: %2"_s.arg(options.connection.serversText, client->errorString()));
+    return client;
 }
 
 bool wait(NatsReply *reply)

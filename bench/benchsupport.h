@@ -7,9 +7,9 @@
 #include <functional>
 #include <memory>
 
-class NatsConnection;
+class KvClient;
 class NatsReply;
-struct NatsConnectOptions;
+struct KvClientOptions;
 
 // What the benchmark programs share: a nats-server of their own, connecting, waiting for replies and
 // keeping a window of them in flight. A benchmark has no one to report to, so failures end the program.
@@ -18,8 +18,8 @@ namespace Bench {
 // "<program>: message" on stderr (the program is the application name), then exit status 1.
 [[noreturn]] void fail(const QString &message);
 
-// Connects and waits (a nested event loop); fails the program when the connection cannot be made.
-std::unique_ptr<NatsConnection> connect(const NatsConnectOptions &options);
+// Connects a client and waits (a nested event loop); fails the program when the connection cannot be made.
+std::unique_ptr<KvClient> connect(const KvClientOptions &options);
 
 // Waits for reply in a nested event loop and deletes it later. False, with its error on stderr, when it failed.
 bool wait(NatsReply *reply);

@@ -7,6 +7,7 @@
 #include "jetstreamcontext.h"
 #include "jsservercapabilities.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
 #include "kvexportjob.h"
 #include "kvkeylister.h"
@@ -65,11 +66,11 @@ public:
     {
         m_writer = connectTo(url);
         m_reader = connectTo(url);
-        m_writerKv = new KvContext(new JetStreamContext(m_writer.get(), m_writer.get()), m_writer.get());
-        m_readerKv = new KvContext(new JetStreamContext(m_reader.get(), m_reader.get()), m_reader.get());
+        m_writerKv = m_writer->kv();
+        m_readerKv = m_reader->kv();
     }
 
-    QString serverVersion() const { return m_writer->serverInfo().version; }
+    QString serverVersion() const { return m_writer->connection()->serverInfo().version; }
 
     void run()
     {
@@ -100,10 +101,11 @@ public:
     }
 
 private:
-    static std::unique_ptr<NatsConnection> connectTo(const QString &url)
+    static std::unique_ptr<KvClient> connectTo(const QString &url)
     {
-        NatsConnectOptions options = NatsConnectOptions::fromUrl(url);
-        options.name = u"kvbench"_s;
+        KvClientOptions options = KvClientOptions::fromUrl(url);
+        options.connection.name = u"kvbench"_s;
+        options.connection.requestTimeoutMs = 30000;
         options.requestTimeoutMs = 30000;
         return Bench::connect(options);
     }
@@ -266,8 +268,8 @@ private:
 
     Settings m_settings;
     QByteArray m_value;
-    std::unique_ptr<NatsConnection> m_writer;
-    std::unique_ptr<NatsConnection> m_reader;
+    std::unique_ptr<KvClient> m_writer;
+    std::unique_ptr<KvClient> m_reader;
     KvContext *m_writerKv = nullptr;
     KvContext *m_readerKv = nullptr;
 };

@@ -3,6 +3,7 @@
 // Starts its own nats-server unless --server is given. Prints one line per figure; not a test.
 
 #include "benchsupport.h"
+#include "kvclient.h"
 #include "natsconnection.h"
 #include "natsreply.h"
 #include "natssubscription.h"
@@ -25,12 +26,12 @@ QTextStream &out()
     return stream;
 }
 
-std::unique_ptr<NatsConnection> connectTo(const QString &url)
+std::unique_ptr<KvClient> connectTo(const QString &url)
 {
-    NatsConnectOptions options = NatsConnectOptions::fromUrl(url);
-    options.name = u"natscorebench"_s;
+    KvClientOptions options = KvClientOptions::fromUrl(url);
+    options.connection.name = u"natscorebench"_s;
     // Room for a whole publish run while the first flush is under way.
-    options.reconnectBufferSize = 512 * 1024 * 1024;
+    options.connection.reconnectBufferSize = 512 * 1024 * 1024;
     return Bench::connect(options);
 }
 
@@ -121,25 +122,27 @@ int main(int argc, char *argv[])
         url = localServer->start();
     }
 
-    const auto publisher = connectTo(url);
+    const auto publisherClient = connectTo(url);
+    NatsConnection *publisher = publisherClient->connection();
     out() << "natscorebench: kvdesk " << KVDESK_VERSION << " against nats-server " << publisher->serverInfo().version
           << " at " << url << Qt::endl;
 
-    benchPublish(publisher.get(), 16, parser.value(smallOption).toLongLong());
-    benchPublish(publisher.get(), 1024, parser.value(largeOption).toLongLong());
+    benchPublish(publisher, 16, parser.value(smallOption).toLongLong());
+    benchPublish(publisher, 1024, parser.value(largeOption).toLongLong());
 
     // The responder echoes the payload back from a connection of its own.
-    const auto responder = connectTo(url);
+    const auto responderClient = connectTo(url);
+    NatsConnection *responder = responderClient->connection();
     NatsSubscription *service = responder->subscribe("bench.echo");
-    QObject::connect(service, &NatsSubscription::messageReceived, responder.get(),
-                     [connection = responder.get()](const NatsMessage &message) {
-                         connection->publish(message.replyTo(), message.data());
-                     });
+    QObject::connect(service, &NatsSubscription::messageReceived, responder, [responder](const NatsMessage &message) {
+        responder->publish(message.replyTo(), message.data());
+    });
     if (!Bench::wait(responder->flush()))
         Bench::fail(u"the responder could not subscribe"_s);
-    const auto requester = connectTo(url);
-    benchRequests(requester.get(), 16, parser.value(sequentialOption).toLongLong(), 1);
-    benchRequests(requester.get(), 16, parser.value(pipelinedOption).toLongLong(), 100);
-    benchRequests(requester.get(), 1024, parser.value(pipelinedOption).toLongLong(), 100);
+    const auto requesterClient = connectTo(url);
+    NatsConnection *requester = requesterClient->connection();
+    benchRequests(requester, 16, parser.value(sequentialOption).toLongLong(), 1);
+    benchRequests(requester, 16, parser.value(pipelinedOption).toLongLong(), 100);
+    benchRequests(requester, 1024, parser.value(pipelinedOption).toLongLong(), 100);
     return 0;
 }

@@ -9,7 +9,10 @@ what=${1:-app}
 packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-qpa-plugins qtkeychain-qt6-dev libssl-dev
           # Run: the NATS server the app starts locally, and libsecret, which QtKeychain loads to reach
           # the desktop's Secret Service.
-          nats-server libsecret-1-0)
+          nats-server libsecret-1-0
+          # Packaging: PNG icons rendered from the SVG at build time; CPack's Debian packages need
+          # dpkg-shlibdeps (dpkg-dev) and file (scripts/package.sh).
+          librsvg2-bin dpkg-dev file)
 if [[ $what == test ]]; then
     packages+=(
         # A real Secret Service for the keychain tests, and openssl to make test certificates.
@@ -19,7 +22,10 @@ if [[ $what == test ]]; then
         # Official clients, for interoperability tests only (never linked into kvdesk).
         libnats-dev golang-go golang-github-nats-io-go-nats-dev
         # Screenshots of the real window under Xvfb (xvfb-run needs xauth).
-        xvfb xauth)
+        xvfb xauth
+        # The packaging checks: package contents and lint, desktop entry and AppStream validation, manual
+        # pages (groff), and the shells whose completion they try.
+        lintian desktop-file-utils appstream groff-base bash-completion zsh fish)
     # Node.js and npm for the @nats-io/kv 3.4 interop peer (tests/auto/kvinterop_js: npm ci of its pinned
     # package-lock.json into the build folder). A Node that brings its own npm (NodeSource) is fine as is.
     command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)

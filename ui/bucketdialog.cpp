@@ -1,8 +1,8 @@
 #include "bucketdialog.h"
 
 #include "errorlabel.h"
-#include "humanformat.h"
 #include "kvnames.h"
+#include "kvunits.h"
 
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
@@ -115,7 +115,8 @@ void BucketDialog::setConfig(const KvBucketConfig &config)
     m_name->setText(config.bucket);
     m_description->setText(config.description);
     m_history->setValue(config.history);
-    m_ttl->setText(config.ttlMs > 0 ? HumanFormat::duration(config.ttlMs) : QString());
+    // Go's form is exact, so an unchanged TTL reads back as the same value.
+    m_ttl->setText(config.ttlMs > 0 ? KvUnits::goDuration(config.ttlMs * KvUnits::NsPerMs) : QString());
     m_maxBytes->setText(config.maxBytes > 0 ? QString::number(config.maxBytes) : QString());
     m_maxValueSize->setText(config.maxValueSize > 0 ? QString::number(config.maxValueSize) : QString());
     m_storage->setCurrentIndex(config.storage == KvBucketConfig::Storage::Memory ? 1 : 0);
@@ -142,7 +143,8 @@ bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
     c.replicas = m_replicas->value();
     c.storage = KvBucketConfig::Storage(m_storage->currentData().toInt());
     QString problem;
-    if (!HumanFormat::parseDuration(m_ttl->text(), &c.ttlMs, &problem)) {
+    c.ttlMs = 0; // empty: values never expire
+    if (!m_ttl->text().trimmed().isEmpty() && !KvUnits::parseMilliseconds(m_ttl->text(), &c.ttlMs, &problem)) {
         *error = tr("TTL: %1").arg(problem);
         return false;
     }
@@ -151,7 +153,7 @@ bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
             *out = -1;
             return true;
         }
-        if (!HumanFormat::parseSize(edit->text(), out, &problem) || *out <= 0) {
+        if (!KvUnits::parseSize(edit->text(), out, &problem) || *out <= 0) {
             *error = tr("%1: %2").arg(label, problem.isEmpty() ? tr("must be more than 0") : problem);
             return false;
         }

@@ -5,9 +5,8 @@
 #include "errorlabel.h"
 #include "headercolumnsmenu.h"
 #include "kvbucket.h"
+#include "kvbucketevents.h"
 #include "kvcontext.h"
-#include "natsconnection.h"
-#include "natssubscription.h"
 #include "session.h"
 #include "usagebardelegate.h"
 
@@ -104,8 +103,8 @@ void BucketPanel::setSession(Session *session)
     m_session = session;
     m_model->clear();
     m_error->setMessage({});
-    if (m_advisories)
-        m_advisories->deleteLater();
+    if (m_bucketEvents)
+        m_bucketEvents->deleteLater();
     m_refreshTimer->stop();
     updateActions();
     if (!session)
@@ -113,13 +112,10 @@ void BucketPanel::setSession(Session *session)
     auto start = [this] {
         if (!m_session)
             return;
-        // Buckets created, updated or deleted by anyone: the stream advisories of this account.
-        if (!m_advisories) {
-            m_advisories = m_session->connection()->subscribe("$JS.EVENT.ADVISORY.STREAM.*.*");
-            connect(m_advisories, &NatsSubscription::messageReceived, this, [this](const NatsMessage &advisory) {
-                if (advisory.subject().mid(advisory.subject().lastIndexOf('.') + 1).startsWith("KV_"))
-                    refresh();
-            });
+        // Buckets created, updated or deleted by anyone in the account.
+        if (!m_bucketEvents) {
+            m_bucketEvents = m_session->kv()->watchBuckets(this);
+            connect(m_bucketEvents, &KvBucketEvents::bucketChanged, this, &BucketPanel::refresh);
         }
         m_refreshTimer->start();
         refresh();
@@ -157,13 +153,20 @@ void BucketPanel::showError(const QString &text)
 
 void BucketPanel::refresh()
 {
-    if (!m_session || !m_session->isConnected() || m_refreshing)
+    if (!m_session || !m_session->isConnected())
         return;
+    if (m_refreshing) {
+        m_refreshAgain = true; // a change while the list is on its way: that answer may predate it
+        return;
+    }
     m_refreshing = true;
+    m_refreshAgain = false;
     KvReply *reply = m_session->kv()->bucketStatuses();
     connect(reply, &NatsReply::finished, this, [this, reply] {
         reply->deleteLater();
         m_refreshing = false;
+        if (m_refreshAgain)
+            QTimer::singleShot(0, this, &BucketPanel::refresh);
         if (reply->error() != NatsError::NoError) {
             showError(tr("Could not list buckets: %1").arg(reply->errorString()));
             return;

@@ -5,7 +5,7 @@
 
 class BucketListModel;
 class ErrorLabel;
-class NatsSubscription;
+class KvBucketEvents;
 class QAction;
 class QSortFilterProxyModel;
 class QTimer;
@@ -55,9 +55,10 @@ private:
     QTreeView *m_view = nullptr;
     ErrorLabel *m_error = nullptr;
     QTimer *m_refreshTimer = nullptr;
-    QPointer<NatsSubscription> m_advisories;
+    QPointer<KvBucketEvents> m_bucketEvents;
     QString m_pendingSelection;
     bool m_refreshing = false;
+    bool m_refreshAgain = false;
     QAction *m_newAction = nullptr;
     QAction *m_editAction = nullptr;
     QAction *m_deleteAction = nullptr;

@@ -1,6 +1,7 @@
 #include "connectionprofile.h"
 
-#include "natsconnectoptions.h"
+#include "kvclientoptions.h"
+#include "natsclicontext.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QUuid>
@@ -46,9 +47,11 @@ QString ConnectionProfile::authKindName(AuthKind kind)
     return {};
 }
 
-NatsConnectOptions ConnectionProfile::toConnectOptions(const QString &secret) const
+KvClientOptions ConnectionProfile::toClientOptions(const QString &secret) const
 {
-    NatsConnectOptions options = NatsConnectOptions::fromUrl(servers);
+    KvClientOptions client = KvClientOptions::fromUrl(servers);
+    client.jetStreamDomain = jetStreamDomain;
+    NatsConnectOptions &options = client.connection;
     options.name = u"kvdesk"_s;
     // A desktop window keeps trying for as long as it is open; the status bar says so.
     options.maxReconnectAttempts = -1;
@@ -78,7 +81,37 @@ NatsConnectOptions ConnectionProfile::toConnectOptions(const QString &secret) co
     options.tlsCaFile = tlsCaFile;
     options.tlsCertFile = tlsCertFile;
     options.tlsKeyFile = tlsKeyFile;
-    return options;
+    return client;
+}
+
+ConnectionProfile ConnectionProfile::fromCliContext(const NatsCliContext &context, QString *secret)
+{
+    const KvClientOptions client = KvClientOptions::fromCliContext(context);
+    const NatsConnectOptions &options = client.connection;
+    ConnectionProfile profile;
+    profile.id = u"natscli-"_s + context.name; // importing again updates the same profile
+    profile.name = QCoreApplication::translate("ConnectionProfile", "%1 (natscli)").arg(context.name);
+    profile.servers = options.serversText;
+    secret->clear();
+    if (!options.credentialsFile.isEmpty()) {
+        profile.authKind = AuthKind::CredsFile;
+        profile.credsFile = options.credentialsFile;
+    } else if (!options.nkeyFile.isEmpty()) {
+        profile.authKind = AuthKind::NkeySeedFile;
+        profile.nkeyFile = options.nkeyFile;
+    } else if (!options.token.isEmpty()) {
+        profile.authKind = AuthKind::Token;
+        *secret = options.token;
+    } else if (!options.user.isEmpty()) {
+        profile.authKind = AuthKind::UserPassword;
+        profile.user = options.user;
+        *secret = options.password;
+    }
+    profile.tlsCaFile = options.tlsCaFile;
+    profile.tlsCertFile = options.tlsCertFile;
+    profile.tlsKeyFile = options.tlsKeyFile;
+    profile.jetStreamDomain = client.jetStreamDomain;
+    return profile;
 }
 
 ConnectionProfile ConnectionProfile::localServerProfile()

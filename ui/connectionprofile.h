@@ -4,7 +4,8 @@
 #include <QtCore/QString>
 #include <QtGui/QColor>
 
-struct NatsConnectOptions;
+class NatsCliContext;
+struct KvClientOptions;
 
 // A saved connection: everything but its secrets, which live in the keychain (SecretStore) and are
 // handed in separately when connecting.
@@ -37,8 +38,11 @@ struct ConnectionProfile
     // Whether the auth kind needs a secret from the keychain (password, token, seed).
     bool needsSecret() const;
     QString secretLabel() const;
-    // Options for NatsConnection; secret is the password, token or seed.
-    NatsConnectOptions toConnectOptions(const QString &secret) const;
+    // Options for the session's KvClient; secret is the password, token or seed.
+    KvClientOptions toClientOptions(const QString &secret) const;
+    // A profile (id "natscli-<name>") connecting as the natscli context does, read through
+    // KvClientOptions::fromCliContext; *secret receives its password or token (for the keychain).
+    static ConnectionProfile fromCliContext(const NatsCliContext &context, QString *secret);
 
     static QString authKindName(AuthKind kind);
     static ConnectionProfile localServerProfile();

@@ -7,6 +7,7 @@
 #include "humanformat.h"
 #include "jsonhighlighter.h"
 #include "kvbucket.h"
+#include "kvunits.h"
 
 #include <QtGui/QAction>
 #include <QtWidgets/QComboBox>
@@ -303,7 +304,7 @@ void HistoryPanel::showRevision(const KvEntry &entry)
         meta = tr("%1 — the key was %2 here: no value")
                    .arg(meta, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"));
     else
-        meta = tr("%1 · %2").arg(meta, HumanFormat::size(entry.value.size()));
+        meta = tr("%1 · %2").arg(meta, KvUnits::iBytes(entry.value.size()));
     if (entry.revision == m_model->latestRevision())
         meta = tr("%1 · newest").arg(meta);
     m_valueMeta->setText(meta);
@@ -398,11 +399,10 @@ void HistoryPanel::revertTo(quint64 revision, quint64 expectedLatest)
     const int row = m_model->rowOfRevision(revision);
     if (!m_bucket || row < 0 || m_readOnly || m_busy)
         return;
-    const KvEntry entry = m_model->entryAt(row);
     const QString key = m_key;
     m_busy = true;
     updateActions();
-    KvReply *reply = m_bucket->update(key, entry.value, expectedLatest);
+    KvReply *reply = m_bucket->revert(key, revision, expectedLatest);
     connect(reply, &NatsReply::finished, this, [this, reply, key, revision, expectedLatest] {
         reply->deleteLater();
         m_busy = false;

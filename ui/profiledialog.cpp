@@ -335,29 +335,8 @@ int ProfileDialog::importContexts()
             problems.append(problem);
             continue;
         }
-        ConnectionProfile profile;
-        profile.id = u"natscli-"_s + name; // importing again updates the same profile
-        profile.name = tr("%1 (natscli)").arg(name);
-        profile.servers = context.url.isEmpty() ? QString::fromLatin1(NatsCliContext::DefaultUrl) : context.url;
         QString secret;
-        if (!context.creds.isEmpty()) {
-            profile.authKind = AuthKind::CredsFile;
-            profile.credsFile = context.creds;
-        } else if (!context.nkey.isEmpty()) {
-            profile.authKind = AuthKind::NkeySeedFile;
-            profile.nkeyFile = context.nkey;
-        } else if (!context.token.isEmpty()) {
-            profile.authKind = AuthKind::Token;
-            secret = context.token;
-        } else if (!context.user.isEmpty()) {
-            profile.authKind = AuthKind::UserPassword;
-            profile.user = context.user;
-            secret = context.password;
-        }
-        profile.tlsCaFile = context.ca;
-        profile.tlsCertFile = context.cert;
-        profile.tlsKeyFile = context.key;
-        profile.jetStreamDomain = context.jetStreamDomain;
+        const ConnectionProfile profile = ConnectionProfile::fromCliContext(context, &secret);
         m_profiles->save(profile);
         if (!secret.isEmpty())
             m_secrets->write(profile.id, secret, this, [](bool, const QString &) {});

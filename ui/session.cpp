@@ -1,8 +1,6 @@
 #include "session.h"
 
-#include "humanformat.h"
-#include "jetstreamcontext.h"
-#include "kvcontext.h"
+#include "kvclient.h"
 #include "localserver.h"
 #include "natsconnection.h"
 #include "natsreply.h"
@@ -20,16 +18,13 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     , m_profile(profile)
     , m_secret(secret)
     , m_localServer(localServer)
-    , m_connection(new NatsConnection(this))
-    , m_jetStream(new JetStreamContext(m_connection, this))
-    , m_kv(new KvContext(m_jetStream, this))
+    , m_client(new KvClient(this))
+    , m_connection(m_client->connection())
     , m_rttTimer(new QTimer(this))
 {
-    if (!profile.jetStreamDomain.isEmpty())
-        m_jetStream->setDomain(profile.jetStreamDomain);
     connect(m_connection, &NatsConnection::stateChanged, this, &Session::statusChanged);
     connect(m_connection, &NatsConnection::roundTripTimeChanged, this, &Session::statusChanged);
-    connect(m_connection, &NatsConnection::connected, this, [this] {
+    connect(m_client, &KvClient::ready, this, [this] {
         probeRoundTrip();
         m_rttTimer->start();
         Q_EMIT opened();
@@ -54,6 +49,21 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
 Session::~Session()
 {
     m_secret.fill(u'\0');
+}
+
+NatsConnection *Session::connection() const
+{
+    return m_client->connection();
+}
+
+JetStreamContext *Session::jetStream() const
+{
+    return m_client->jetStream();
+}
+
+KvContext *Session::kv() const
+{
+    return m_client->kv();
 }
 
 bool Session::isConnected() const
@@ -94,13 +104,13 @@ void Session::connectTo(const QString &servers)
 {
     ConnectionProfile profile = m_profile;
     profile.servers = servers;
-    m_connection->connectToServer(profile.toConnectOptions(m_secret));
+    m_client->open(profile.toClientOptions(m_secret));
 }
 
 void Session::close()
 {
     m_rttTimer->stop();
-    m_connection->close();
+    m_client->close();
 }
 
 void Session::probeRoundTrip()

@@ -6,13 +6,15 @@
 #include <QtCore/QPointer>
 
 class JetStreamContext;
+class KvClient;
 class KvContext;
 class LocalServer;
 class NatsConnection;
 class QTimer;
 
-// One open connection for a profile: the NatsConnection with its JetStream and Key/Value contexts, the
-// local server when the profile is the built-in one, and a round-trip probe for the status bar.
+// One open connection for a profile: a KvClient (the connection with its JetStream and Key/Value
+// contexts) built from the profile, the local server when the profile is the built-in one, and a
+// round-trip probe for the status bar.
 class Session final : public QObject
 {
     Q_OBJECT
@@ -24,9 +26,10 @@ public:
 
     const ConnectionProfile &profile() const { return m_profile; }
     bool isReadOnly() const { return m_profile.readOnly; }
-    NatsConnection *connection() const { return m_connection; }
-    JetStreamContext *jetStream() const { return m_jetStream; }
-    KvContext *kv() const { return m_kv; }
+    KvClient *client() const { return m_client; }
+    NatsConnection *connection() const;
+    JetStreamContext *jetStream() const;
+    KvContext *kv() const;
     bool isConnected() const;
     // "connected nats://127.0.0.1:4222 · v2.9.10 · 0.4 ms", "reconnecting…", "failed: …".
     QString statusText() const;
@@ -48,9 +51,8 @@ private:
     ConnectionProfile m_profile;
     QString m_secret;
     QPointer<LocalServer> m_localServer;
-    NatsConnection *m_connection = nullptr;
-    JetStreamContext *m_jetStream = nullptr;
-    KvContext *m_kv = nullptr;
+    KvClient *m_client = nullptr;
+    NatsConnection *m_connection = nullptr; // m_client's
     QTimer *m_rttTimer = nullptr;
     QString m_lastError;
     bool m_startingLocal = false;

@@ -4,6 +4,7 @@
 #include "humanformat.h"
 #include "kvbucket.h"
 #include "kvexportjob.h"
+#include "kvunits.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QSaveFile>
@@ -281,7 +282,7 @@ void TransferDialog::onProgress(qint64 done, qint64 total)
         m_progressText->setText(tr("%1 of %2 entries").arg(HumanFormat::count(done), HumanFormat::count(total)));
     else if (m_importer)
         m_progressText->setText(tr("%1 of %2 read · %3 written · %4 skipped · %5 failed")
-                                    .arg(HumanFormat::size(done), total > 0 ? HumanFormat::size(total) : tr("?"),
+                                    .arg(KvUnits::iBytes(done), total > 0 ? KvUnits::iBytes(total) : tr("?"),
                                          HumanFormat::count(m_importer->writtenCount()),
                                          HumanFormat::count(m_importer->skippedCount()),
                                          HumanFormat::count(m_importer->failedCount())));

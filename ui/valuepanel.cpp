@@ -6,6 +6,7 @@
 #include "jsonhighlighter.h"
 #include "keylistmodel.h"
 #include "kvbucket.h"
+#include "kvunits.h"
 #include "newkeydialog.h"
 
 #include <QtGui/QAction>
@@ -282,7 +283,7 @@ void ValuePanel::showEntry(const KvEntry &entry, bool exists)
     m_banner->hide();
     QString meta = tr("%1 · %2 · %3 · %4")
                        .arg(HumanFormat::revision(entry.revision), KvEntry::operationName(entry.operation),
-                            HumanFormat::localTime(entry.created), HumanFormat::size(entry.value.size()));
+                            HumanFormat::localTime(entry.created), KvUnits::iBytes(entry.value.size()));
     if (!exists)
         meta = tr("deleted: %1 — saving writes a new value").arg(meta);
     m_meta->setText(meta);
@@ -381,7 +382,7 @@ void ValuePanel::updateSizeHint()
         m_size->setText(ValueFormat::isEditable(m_view) ? error : QString());
         return;
     }
-    m_size->setText(HumanFormat::size(bytes.size()));
+    m_size->setText(KvUnits::iBytes(bytes.size()));
     // Say it while typing, not only when saving.
     if (m_bucket && isModified()) {
         const QString problem = m_bucket->checkValueSize(m_key, bytes.size(), 64);

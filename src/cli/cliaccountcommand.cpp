@@ -5,6 +5,7 @@
 #include "jsaccountinfo.h"
 #include "kvcontext.h"
 #include "kvformat.h"
+#include "kvunits.h"
 #include "natsconnection.h"
 
 #include <QtCore/QCoreApplication>
@@ -19,7 +20,7 @@ QString limit(qint64 value, bool bytes)
 {
     if (value < 0)
         return QCoreApplication::translate("AccountCommand", "Unlimited");
-    return bytes ? KvFormat::iBytes(quint64(value)) : KvFormat::comma(value);
+    return bytes ? KvUnits::iBytes(value) : KvFormat::comma(value);
 }
 
 QJsonObject limitsJson(const JsAccountLimits &limits)
@@ -104,7 +105,7 @@ void AccountCommand::print(const NatsConnection *connection, const JsAccountInfo
         {tr("Client ID"), QString::number(server.clientId)},
         {tr("Client IP"), server.clientIp},
         {tr("Headers Supported"), server.headers ? tr("true") : tr("false")},
-        {tr("Maximum Payload"), KvFormat::iBytes(quint64(server.maxPayload))},
+        {tr("Maximum Payload"), KvUnits::iBytes(server.maxPayload)},
         {tr("Connected URL"), url},
         {tr("Connected Server ID"), server.serverId},
         {tr("Connected Server Version"), server.version},
@@ -112,8 +113,8 @@ void AccountCommand::print(const NatsConnection *connection, const JsAccountInfo
         {tr("JetStream Domain"), info.domain.isEmpty() ? tr("(none)") : info.domain},
     };
     const QList<QPair<QString, QString>> usageRows{
-        {tr("Storage"), tr("%1 of %2").arg(KvFormat::iBytes(info.storage), limit(info.limits.maxStorage, true))},
-        {tr("Memory"), tr("%1 of %2").arg(KvFormat::iBytes(info.memory), limit(info.limits.maxMemory, true))},
+        {tr("Storage"), tr("%1 of %2").arg(KvUnits::iBytes(qint64(info.storage)), limit(info.limits.maxStorage, true))},
+        {tr("Memory"), tr("%1 of %2").arg(KvUnits::iBytes(qint64(info.memory)), limit(info.limits.maxMemory, true))},
         {tr("Streams"),
          tr("%1 of %2").arg(KvFormat::comma(qint64(info.streams)), limit(info.limits.maxStreams, false))},
         {tr("Consumers"),

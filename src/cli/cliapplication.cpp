@@ -8,8 +8,8 @@
 #include "cliimportcommand.h"
 #include "clikeycommands.h"
 #include "cliwatchcommand.h"
+#include "kvclient.h"
 #include "kvcontext.h"
-#include "natsconnection.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QEventLoop>
@@ -203,19 +203,20 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
         exitCode = code;
         loop.quit();
     });
+    KvClient client;
     connect(
-        &connection, &CliConnection::ready, command, [command, &connection] { command->start(connection.kv()); },
+        &client, &KvClient::ready, command, [command, &client] { command->start(client.kv()); },
         Qt::SingleShotConnection);
-    connect(&connection, &CliConnection::failed, &loop, [this, &loop, &exitCode](const NatsError &failure) {
+    connect(&client, &KvClient::failed, &loop, [this, &loop, &exitCode](const NatsError &failure) {
         m_out.error(CliCommand::describe(failure));
         exitCode = CliCommand::Failure;
         loop.quit();
     });
-    connection.open();
+    client.open(connection.options());
     loop.exec();
     m_out.flush();
-    disconnect(&connection, nullptr, &loop, nullptr);
+    disconnect(&client, nullptr, &loop, nullptr);
     delete command;
-    connection.connection()->close();
+    client.close();
     return exitCode;
 }

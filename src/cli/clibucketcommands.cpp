@@ -9,6 +9,7 @@
 #include "kvformat.h"
 #include "kvkeylister.h"
 #include "kvnames.h"
+#include "kvunits.h"
 
 #include <QtCore/QCommandLineParser>
 
@@ -20,12 +21,12 @@ namespace {
 
 QString ttlText(qint64 ttlMs)
 {
-    return ttlMs > 0 ? KvFormat::humanizeDuration(ttlMs * KvFormat::NsPerMs) : u"unlimited"_s;
+    return ttlMs > 0 ? KvUnits::humanizeDuration(ttlMs * KvUnits::NsPerMs) : u"unlimited"_s;
 }
 
 QString limitText(qint64 bytes)
 {
-    return bytes < 0 ? u"unlimited"_s : KvFormat::iBytes(quint64(bytes));
+    return bytes < 0 ? u"unlimited"_s : KvUnits::iBytes(bytes);
 }
 
 // Go's StorageType String(): "File", "Memory".
@@ -106,7 +107,7 @@ void LsCommand::listBuckets()
         for (const KvBucketStatus &status : std::as_const(statuses)) {
             const KvBucketConfig &config = status.config;
             table.addRow({status.bucket, config.description, KvFormat::localTime(status.created),
-                          KvFormat::iBytes(status.bytes), KvFormat::comma(qint64(status.values)),
+                          KvUnits::iBytes(qint64(status.bytes)), KvFormat::comma(qint64(status.values)),
                           KvFormat::since(status.lastUpdate), QString::number(config.history), ttlText(config.ttlMs),
                           config.markerTtlMs > 0 ? ttlText(config.markerTtlMs) : QString(), storageText(config.storage),
                           QString::number(config.replicas)});
@@ -192,7 +193,7 @@ QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
             return {};
         qint64 value = 0;
         QString problem;
-        if (!KvFormat::parseBytes(parser.value(name), &value, &problem))
+        if (!KvUnits::parseSize(parser.value(name), &value, &problem))
             return u"--"_s + name + u": "_s + problem;
         *out = value <= 0 ? -1 : value;
         return {};
@@ -213,12 +214,10 @@ QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
     if (!problem.isEmpty())
         return problem;
     if (parser.isSet(u"ttl"_s)) {
-        qint64 ns = 0;
-        if (!KvFormat::parseDuration(parser.value(u"ttl"_s), &ns, &problem))
+        qint64 ttlMs = 0;
+        if (!KvUnits::parseMilliseconds(parser.value(u"ttl"_s), &ttlMs, &problem))
             return u"--ttl: "_s + problem;
-        if (ns < 0)
-            return tr("--ttl cannot be negative");
-        m_ttlMs = ns / KvFormat::NsPerMs;
+        m_ttlMs = ttlMs;
     }
     if (parser.isSet(u"storage"_s)) {
         const QString storage = parser.value(u"storage"_s).toLower();
@@ -351,7 +350,7 @@ void InfoCommand::printStatus(CliOutput *out, const KvBucketStatus &status)
     };
     if (!config.description.isEmpty())
         rows.append({tr("Description"), config.description});
-    rows.append({tr("Bucket Size"), KvFormat::iBytes(status.bytes)});
+    rows.append({tr("Bucket Size"), KvUnits::iBytes(qint64(status.bytes))});
     rows.append({tr("Maximum Bucket Size"), limitText(config.maxBytes)});
     rows.append({tr("Maximum Value Size"), limitText(config.maxValueSize)});
     rows.append({tr("Maximum Age"), ttlText(config.ttlMs)});
@@ -447,10 +446,10 @@ QString CompactCommand::prepare(const QCommandLineParser &parser, const QStringL
     if (parser.isSet(u"older-than"_s)) {
         qint64 ns = 0;
         QString problem;
-        if (!KvFormat::parseDuration(parser.value(u"older-than"_s), &ns, &problem))
+        if (!KvUnits::parseDuration(parser.value(u"older-than"_s), &ns, &problem))
             return u"--older-than: "_s + problem;
         // 0 would mean "the default" to the library; here it means "every marker".
-        m_olderThanMs = ns <= 0 ? -1 : std::max<qint64>(1, ns / KvFormat::NsPerMs);
+        m_olderThanMs = ns <= 0 ? -1 : std::max<qint64>(1, ns / KvUnits::NsPerMs);
     }
     return checkBucket(m_bucket);
 }

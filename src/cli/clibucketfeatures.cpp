@@ -1,7 +1,7 @@
 #include "clibucketfeatures.h"
 
 #include "kvbucketstatus.h"
-#include "kvformat.h"
+#include "kvunits.h"
 #include "kvnames.h"
 
 #include <QtCore/QCommandLineParser>
@@ -40,12 +40,12 @@ QString CliBucketFeatures::read(const QCommandLineParser &parser)
     if (parser.isSet(u"marker-ttl"_s)) {
         qint64 ns = 0;
         QString problem;
-        if (!KvFormat::parseDuration(parser.value(u"marker-ttl"_s), &ns, &problem))
+        if (!KvUnits::parseDuration(parser.value(u"marker-ttl"_s), &ns, &problem))
             return u"--marker-ttl: "_s + problem;
-        if (ns != 0 && ns < KvFormat::NsPerSecond)
+        if (ns != 0 && ns < KvUnits::NsPerSecond)
             return tr("--marker-ttl must be at least 1s (the server's minimum), not \"%1\"")
                 .arg(parser.value(u"marker-ttl"_s));
-        m_markerTtlMs = ns / KvFormat::NsPerMs;
+        m_markerTtlMs = ns / KvUnits::NsPerMs;
     }
     if (parser.isSet(u"compression"_s)) {
         const QString value = parser.value(u"compression"_s).toLower();
@@ -111,7 +111,7 @@ QList<QPair<QString, QString>> CliBucketFeatures::infoRows(const KvBucketStatus 
     QList<QPair<QString, QString>> rows;
     rows.append({tr("Per-Key TTL Supported"), config.allowsKeyTtl() ? tr("true") : tr("false")});
     if (config.markerTtlMs > 0)
-        rows.append({tr("Limit Marker TTL"), KvFormat::humanizeDuration(config.markerTtlMs * KvFormat::NsPerMs)});
+        rows.append({tr("Limit Marker TTL"), KvUnits::humanizeDuration(config.markerTtlMs * KvUnits::NsPerMs)});
     rows.append({tr("Compressed"), config.compressed ? tr("true") : tr("false")});
     for (auto it = config.metadata.cbegin(); it != config.metadata.cend(); ++it)
         rows.append({tr("Metadata %1").arg(it.key()), it.value()});
@@ -127,7 +127,7 @@ QList<QPair<QString, QString>> CliBucketFeatures::infoRows(const KvBucketStatus 
 void CliBucketFeatures::addJson(QJsonObject *object, const KvBucketStatus &status)
 {
     const KvBucketConfig &config = status.config;
-    object->insert(u"marker_ttl"_s, config.markerTtlMs * KvFormat::NsPerMs);
+    object->insert(u"marker_ttl"_s, config.markerTtlMs * KvUnits::NsPerMs);
     object->insert(u"allow_msg_ttl"_s, config.allowsKeyTtl());
     object->insert(u"compression"_s, config.compressed ? u"s2"_s : u"none"_s);
     const auto toJson = [](const QMap<QString, QString> &map) {

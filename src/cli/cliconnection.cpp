@@ -1,10 +1,7 @@
 #include "cliconnection.h"
 
-#include "jetstreamcontext.h"
-#include "kvcontext.h"
-#include "kvformat.h"
+#include "kvunits.h"
 #include "natsclicontext.h"
-#include "natsconnection.h"
 
 #include <QtCore/QCommandLineParser>
 
@@ -35,13 +32,6 @@ const GlobalOption kOptions[] = {
 };
 
 } // namespace
-
-CliConnection::CliConnection(QObject *parent)
-    : QObject(parent)
-{
-}
-
-CliConnection::~CliConnection() = default;
 
 void CliConnection::addOptions(QCommandLineParser *parser)
 {
@@ -75,15 +65,13 @@ bool CliConnection::loadContext(const QCommandLineParser &parser, QString *error
     if (name.isEmpty())
         name = NatsCliContext::selectedName();
     if (name.isEmpty()) {
-        m_options = NatsConnectOptions::fromUrl(QString::fromLatin1(NatsCliContext::DefaultUrl));
+        m_options = KvClientOptions::fromUrl(QString::fromLatin1(NatsCliContext::DefaultUrl));
         return true;
     }
     NatsCliContext context;
     if (!NatsCliContext::load(name, &context, error))
         return false;
-    m_options = context.toConnectOptions();
-    m_domain = context.jetStreamDomain;
-    m_apiPrefix = context.jetStreamApiPrefix;
+    m_options = KvClientOptions::fromCliContext(context);
     return true;
 }
 
@@ -93,31 +81,33 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
     if (!loadContext(parser, error))
         return false;
     *usageError = true;
+    NatsConnectOptions &connection = m_options.connection;
     const QString servers = setting(parser, u"server"_s, "NATS_URL");
     if (!servers.isEmpty()) {
         QString problem;
-        if (!NatsConnectOptions::parseServers(servers, &m_options.servers, &problem)) {
+        if (!NatsConnectOptions::parseServers(servers, &connection.servers, &problem)) {
             *error = tr("invalid --server: %1").arg(problem);
             return false;
         }
-        m_options.serversText = servers;
+        connection.serversText = servers;
     }
     const auto override = [&](QString *field, const QString &option, const char *environment) {
         const QString value = setting(parser, option, environment);
         if (!value.isEmpty())
             *field = value;
     };
-    override(&m_options.user, u"user"_s, "NATS_USER");
-    override(&m_options.password, u"password"_s, "NATS_PASSWORD");
-    override(&m_options.token, u"token"_s, "NATS_TOKEN");
-    override(&m_options.credentialsFile, u"creds"_s, "NATS_CREDS");
-    override(&m_options.nkeyFile, u"nkey"_s, "NATS_NKEY");
-    override(&m_options.tlsCertFile, u"tlscert"_s, "NATS_CERT");
-    override(&m_options.tlsKeyFile, u"tlskey"_s, "NATS_KEY");
-    override(&m_options.tlsCaFile, u"tlsca"_s, "NATS_CA");
-    override(&m_domain, u"js-domain"_s, "NATS_JS_DOMAIN");
-    m_options.tlsRequired = m_options.tlsRequired || !m_options.tlsCertFile.isEmpty() || !m_options.tlsCaFile.isEmpty();
-    if (!m_options.tlsCertFile.isEmpty() && m_options.tlsKeyFile.isEmpty()) {
+    override(&connection.user, u"user"_s, "NATS_USER");
+    override(&connection.password, u"password"_s, "NATS_PASSWORD");
+    override(&connection.token, u"token"_s, "NATS_TOKEN");
+    override(&connection.credentialsFile, u"creds"_s, "NATS_CREDS");
+    override(&connection.nkeyFile, u"nkey"_s, "NATS_NKEY");
+    override(&connection.tlsCertFile, u"tlscert"_s, "NATS_CERT");
+    override(&connection.tlsKeyFile, u"tlskey"_s, "NATS_KEY");
+    override(&connection.tlsCaFile, u"tlsca"_s, "NATS_CA");
+    override(&m_options.jetStreamDomain, u"js-domain"_s, "NATS_JS_DOMAIN");
+    connection.tlsRequired = connection.tlsRequired || !connection.tlsCertFile.isEmpty()
+        || !connection.tlsCaFile.isEmpty();
+    if (!connection.tlsCertFile.isEmpty() && connection.tlsKeyFile.isEmpty()) {
         *error = tr("--tlscert needs --tlskey");
         return false;
     }
@@ -125,46 +115,23 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
     const QString timeout = setting(parser, u"timeout"_s, "NATS_TIMEOUT");
     if (!timeout.isEmpty()) {
         qint64 ns = 0;
-        if (!KvFormat::parseDuration(timeout, &ns, error))
+        if (!KvUnits::parseDuration(timeout, &ns, error))
             return false;
-        if (ns < KvFormat::NsPerMs) {
+        if (ns < KvUnits::NsPerMs) {
             *error = tr("--timeout must be at least 1ms, not %1").arg(timeout);
             return false;
         }
-        m_timeoutMs = int(std::min<qint64>(ns / KvFormat::NsPerMs, 24 * 3600 * 1000));
+        m_timeoutMs = int(std::min<qint64>(ns / KvUnits::NsPerMs, 24 * 3600 * 1000));
         m_timeoutGiven = true;
     }
-    m_requestTimeoutMs = m_timeoutMs;
-    m_options.name = u"kvdesk-cli"_s;
-    m_options.connectTimeoutMs = m_timeoutMs;
-    m_options.requestTimeoutMs = m_requestTimeoutMs;
+    connection.name = u"kvdesk-cli"_s;
+    connection.connectTimeoutMs = m_timeoutMs;
+    setRequestTimeout(m_timeoutMs);
     return true;
 }
 
 void CliConnection::setRequestTimeout(int milliseconds)
 {
-    m_requestTimeoutMs = milliseconds;
+    m_options.connection.requestTimeoutMs = milliseconds;
     m_options.requestTimeoutMs = milliseconds;
-}
-
-void CliConnection::open()
-{
-    m_connection = new NatsConnection(this);
-    m_jetStream = new JetStreamContext(m_connection, this);
-    m_jetStream->setTimeout(m_requestTimeoutMs);
-    if (!m_apiPrefix.isEmpty())
-        m_jetStream->setApiPrefix(m_apiPrefix);
-    else if (!m_domain.isEmpty())
-        m_jetStream->setDomain(m_domain);
-    m_kv = new KvContext(m_jetStream, this);
-
-    connect(m_connection, &NatsConnection::connected, this, &CliConnection::ready);
-    connect(m_connection, &NatsConnection::closed, this, [this] {
-        // Only a first connect that never succeeded ends here before ready(); later closes are the
-        // command's business (its replies fail with ConnectionClosed).
-        if (!m_connection->lastError().isError())
-            return;
-        Q_EMIT failed(m_connection->lastError());
-    });
-    m_connection->connectToServer(m_options);
 }

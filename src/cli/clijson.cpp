@@ -4,6 +4,7 @@
 #include "kvbucketstatus.h"
 #include "kvformat.h"
 #include "kvndjson.h"
+#include "kvunits.h"
 
 using namespace Qt::StringLiterals;
 
@@ -21,7 +22,7 @@ QJsonObject CliJson::status(const KvBucketStatus &status)
              ? QJsonValue(KvFormat::isoTime(status.lastUpdate))
              : QJsonValue(QJsonValue::Null)},
         {u"history"_s, config.history},
-        {u"ttl"_s, config.ttlMs * KvFormat::NsPerMs},
+        {u"ttl"_s, config.ttlMs * KvUnits::NsPerMs},
         {u"max_value_size"_s, config.maxValueSize},
         {u"max_bucket_size"_s, config.maxBytes},
         {u"storage"_s, KvBucketConfig::storageName(config.storage)},

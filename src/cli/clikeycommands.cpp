@@ -5,6 +5,7 @@
 #include "clitable.h"
 #include "kvbucket.h"
 #include "kvformat.h"
+#include "kvunits.h"
 #include "kvttl.h"
 
 #include <QtCore/QCommandLineParser>
@@ -75,7 +76,7 @@ QString readKeyTtl(const QCommandLineParser &parser, qint64 *ns)
     QString problem;
     if (text.compare("never"_L1, Qt::CaseInsensitive) == 0)
         value = KvTtl::Never;
-    else if (!KvFormat::parseDuration(text, &value, &problem))
+    else if (!KvUnits::parseDuration(text, &value, &problem))
         return u"--ttl: "_s + problem;
     problem = KvTtl::validate(value);
     if (!problem.isEmpty())
@@ -329,30 +330,17 @@ QString RevertCommand::confirmation() const
 
 void RevertCommand::run()
 {
-    whenDone(bucket(m_bucket)->history(m_key), [this](KvReply *history) {
-        const QList<KvEntry> entries = history->entries();
-        const auto found = std::find_if(entries.cbegin(), entries.cend(),
-                                        [this](const KvEntry &entry) { return entry.revision == m_revision; });
-        if (found == entries.cend() || found->isDeleted()) {
-            fail(NatsError(NatsError::KeyNotFound,
-                           tr("key \"%1\" has no value at revision %2 in bucket \"%3\"")
-                               .arg(m_key)
-                               .arg(m_revision)
-                               .arg(m_bucket)));
+    // Guarded by the key's newest revision once the question is answered: if someone writes meanwhile,
+    // the revert fails instead of silently overwriting their value.
+    whenDone(bucket(m_bucket)->revert(m_key, m_revision), [this](KvReply *revert) {
+        if (out()->json()) {
+            out()->printJson(CliJson::write(m_bucket, m_key, revert->revision(), KvEntry::Operation::Put));
+            finish();
             return;
         }
-        // Update against the latest revision: if someone writes meanwhile, the revert fails instead of
-        // silently overwriting their value.
-        whenDone(bucket(m_bucket)->update(m_key, found->value, entries.last().revision), [this](KvReply *update) {
-            if (out()->json()) {
-                out()->printJson(CliJson::write(m_bucket, m_key, update->revision(), KvEntry::Operation::Put));
-                finish();
-                return;
-            }
-            whenDone(bucket(m_bucket)->history(m_key), [this](KvReply *after) {
-                HistoryCommand::printHistory(out(), m_bucket, m_key, after->entries());
-                finish();
-            });
+        whenDone(bucket(m_bucket)->history(m_key), [this](KvReply *after) {
+            HistoryCommand::printHistory(out(), m_bucket, m_key, after->entries());
+            finish();
         });
     });
 }

@@ -55,6 +55,21 @@ NatsConnection *JetStreamContext::connection() const
     return m_connection;
 }
 
+NatsServerInfo JetStreamContext::serverInfo() const
+{
+    return m_connection ? m_connection->serverInfo() : NatsServerInfo();
+}
+
+qint64 JetStreamContext::maxPayload() const
+{
+    return m_connection ? m_connection->maxPayload() : 0;
+}
+
+NatsSubscription *JetStreamContext::subscribeStreamAdvisories()
+{
+    return m_connection ? m_connection->subscribe(StreamAdvisorySubjects) : nullptr;
+}
+
 void JetStreamContext::setDomain(const QString &domain)
 {
     m_domain = domain;

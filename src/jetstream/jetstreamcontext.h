@@ -4,6 +4,7 @@
 #include "jsstreamconfig.h"
 #include "natshandleshelf.h"
 #include "natsmessage.h"
+#include "natsserverinfo.h"
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
@@ -15,6 +16,7 @@
 #include <optional>
 
 class NatsConnection;
+class NatsSubscription;
 class JsOrderedConsumer;
 class JsServerCapabilities;
 struct JsOrderedConsumerConfig;
@@ -61,6 +63,11 @@ public:
     ~JetStreamContext() override;
 
     NatsConnection *connection() const;
+    // What the server said about itself (INFO: version, max_payload, ...); defaults when the connection
+    // is gone. The layers above ask here rather than reaching for the connection.
+    NatsServerInfo serverInfo() const;
+    // The largest message (headers and payload) the server accepts, 0 when unknown (no connection).
+    qint64 maxPayload() const;
 
     // "$JS.<domain>.API." instead of "$JS.API." (an empty domain restores the default).
     void setDomain(const QString &domain);
@@ -116,6 +123,12 @@ public:
 
     // An ordered push consumer, started at once and parented to this context.
     JsOrderedConsumer *orderedConsumer(const JsOrderedConsumerConfig &config);
+
+    // The account's stream advisories, $JS.EVENT.ADVISORY.STREAM.<event>.<stream> (CREATED, UPDATED,
+    // DELETED, LEADER_ELECTED, ...), which the server publishes whatever the domain or API prefix. A
+    // subscription of the connection (the caller deletes it), or nullptr when the connection is gone.
+    NatsSubscription *subscribeStreamAdvisories();
+    static constexpr const char *StreamAdvisorySubjects = "$JS.EVENT.ADVISORY.STREAM.*.*";
 
 private:
     using ResponseHandler = std::function<void(JsApiReply *reply, const QJsonObject &response)>;

@@ -3,12 +3,11 @@
 #include "jetstreamcontext.h"
 #include "jsservercapabilities.h"
 #include "kvkeylister.h"
+#include "kvmarkerpurge.h"
 #include "kvnames.h"
 #include "kvttl.h"
-#include "natsconnection.h"
 #include "natslogging.h"
 
-#include <QtCore/QDateTime>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QTimer>
 
@@ -94,8 +93,7 @@ QString KvBucket::checkValueSize(const QString &key, qint64 size, qint64 headerS
             .arg(m_name)
             .arg(bucketLimit);
     }
-    const NatsConnection *connection = m_context ? m_context->connection() : nullptr;
-    const qint64 serverLimit = connection ? connection->maxPayload() : 0;
+    const qint64 serverLimit = m_context ? m_context->maxPayload() : 0;
     if (serverLimit > 0 && total > serverLimit) {
         return tr("value for key \"%1\" is %2 bytes; the server accepts at most %3 bytes per message (max_payload)")
             .arg(key)
@@ -253,14 +251,7 @@ void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, 
             handler(false, {}); // that revision belongs to another key
             return;
         }
-        KvEntry entry;
-        entry.bucket = m_name;
-        entry.key = key;
-        entry.value = stored.data;
-        entry.revision = stored.sequence;
-        entry.created = stored.time;
-        entry.readHeaders(stored.headers);
-        handler(true, entry);
+        handler(true, KvEntry::fromStoredMessage(m_name, key, stored));
     });
 }
 
@@ -526,6 +517,38 @@ void KvBucket::createOver(KvReply *reply, const QString &key, const QByteArray &
     });
 }
 
+KvReply *KvBucket::revert(const QString &key, quint64 revision, quint64 expectedLatest)
+{
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
+    const NatsError noValue(
+        NatsError::KeyNotFound,
+        tr("key \"%1\" has no value at revision %2 in bucket \"%3\"").arg(key).arg(revision).arg(m_name));
+    if (revision == 0) {
+        reply->finishWithErrorLater(noValue);
+        return reply;
+    }
+    whenBound(reply, [this, reply, key, revision, expectedLatest, noValue] {
+        fetchEntry(reply, key, revision, [this, reply, key, expectedLatest, noValue](bool found, const KvEntry &old) {
+            if (!found || old.isDeleted()) {
+                reply->finishWithError(noValue);
+                return;
+            }
+            const auto write = [this, reply, key, value = old.value](quint64 latest) {
+                JsPublishOptions options;
+                options.expectedLastSubjectSequence = latest;
+                publishEntry(reply, key, NatsMessage(writeSubject(key), value), options);
+            };
+            if (expectedLatest != 0)
+                write(expectedLatest);
+            else // the newest revision, markers included: a get would hide a delete marker
+                fetchEntry(reply, key, 0, [write](bool, const KvEntry &latest) { write(latest.revision); });
+        });
+    });
+    return reply;
+}
+
 KvReply *KvBucket::writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision, qint64 ttlNs)
 {
     NatsHeaders headers;
@@ -601,23 +624,6 @@ KvKeyLister *KvBucket::listKeys(const QStringList &filters, bool includeDeleted)
     return new KvKeyLister(watch(filters, options), this);
 }
 
-void KvBucket::collectInitialValues(KvReply *reply, KvWatcher *watcher,
-                                    const std::function<void(const KvEntry &)> &onEntry, const Action &onDone)
-{
-    connect(watcher, &KvWatcher::entryReceived, reply, onEntry);
-    connect(watcher, &KvWatcher::initialValuesReceived, reply, [watcher, onDone] {
-        watcher->stop();
-        watcher->deleteLater();
-        onDone();
-    });
-    connect(watcher, &KvWatcher::errorOccurred, reply, [reply, watcher] {
-        reply->finishWithError(NatsError(watcher->error(), watcher->errorString()));
-        watcher->deleteLater();
-    });
-    // Given up (aborted, deleted) before the initial values were in: stop watching.
-    connect(reply, &NatsReply::finished, watcher, &QObject::deleteLater);
-}
-
 KvReply *KvBucket::history(const QString &key)
 {
     KvReply *reply = newReply();
@@ -626,15 +632,16 @@ KvReply *KvBucket::history(const QString &key)
     KvWatchOptions options;
     options.includeHistory = true;
     auto entries = std::make_shared<QList<KvEntry>>();
-    collectInitialValues(
-        reply, watch({key}, options), [entries](const KvEntry &entry) { entries->append(entry); },
-        [this, reply, entries, key] {
-            if (entries->isEmpty())
-                reply->finishWithError(
-                    NatsError(NatsError::KeyNotFound, tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)));
-            else
-                reply->finishWithEntries(*entries);
-        });
+    watch({key}, options)
+        ->collectInitialValues(
+            reply, [entries](const KvEntry &entry) { entries->append(entry); },
+            [this, reply, entries, key] {
+                if (entries->isEmpty())
+                    reply->finishWithError(NatsError(NatsError::KeyNotFound,
+                                                     tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)));
+                else
+                    reply->finishWithEntries(*entries);
+            });
     return reply;
 }
 
@@ -658,47 +665,17 @@ KvReply *KvBucket::keys(const QStringList &filters)
 KvReply *KvBucket::purgeDeletes(qint64 olderThanMs)
 {
     KvReply *reply = newReply();
-    auto job = std::make_shared<PurgeJob>();
-    job->thresholdMs = olderThanMs == 0 ? DefaultDeleteMarkerThresholdMs : olderThanMs;
+    auto *purge = new KvMarkerPurge(reply, m_context, streamName(),
+                                    olderThanMs == 0 ? DefaultDeleteMarkerThresholdMs : olderThanMs,
+                                    [this](const NatsError &error) { return bucketError(error); });
     KvWatchOptions options;
     options.metaOnly = true;
-    collectInitialValues(
-        reply, watchAll(options),
-        [job](const KvEntry &entry) {
+    watchAll(options)->collectInitialValues(
+        reply,
+        [purge](const KvEntry &entry) {
             if (entry.isDeleted())
-                job->markers.append(entry);
+                purge->addMarker(entry);
         },
-        [this, reply, job] { purgeMarkers(reply, job); });
+        [this, purge] { purge->start(m_readPrefix); });
     return reply;
-}
-
-void KvBucket::purgeMarkers(KvReply *reply, const std::shared_ptr<PurgeJob> &job)
-{
-    // One STREAM.PURGE per marked key, a few in flight at a time.
-    constexpr int kWindow = 32;
-    if (reply->isFinished())
-        return;
-    while (job->inFlight < kWindow && job->next < job->markers.size()) {
-        const KvEntry &marker = job->markers.at(job->next++);
-        JsPurgeRequest request;
-        request.filter = readSubject(marker.key);
-        // A recent marker stays (keep 1) so watchers that are behind still learn of the delete.
-        if (job->thresholdMs > 0 && marker.created.isValid()
-            && marker.created.msecsTo(QDateTime::currentDateTimeUtc()) < job->thresholdMs)
-            request.keep = 1;
-        JsApiReply *purge = m_context->purgeStream(streamName(), request);
-        ++job->inFlight;
-        connect(purge, &NatsReply::finished, reply, [this, reply, purge, job] {
-            purge->deleteLater();
-            --job->inFlight;
-            if (purge->error() != NatsError::NoError) {
-                reply->finishWithError(bucketError(purge->errorInfo()));
-                return;
-            }
-            ++job->purged;
-            purgeMarkers(reply, job);
-        });
-    }
-    if (job->inFlight == 0 && job->next >= job->markers.size())
-        reply->finishWithRevision(job->purged);
 }

@@ -69,6 +69,12 @@ public:
     // time, checked as create() checks it (a delete marker never takes one: it would bring back the value
     // before it when it expires).
     KvReply *purge(const QString &key, quint64 expectedRevision = 0, qint64 ttlNs = 0);
+    // Writes the value the key had at revision as its newest revision, only if the key's newest
+    // revision (markers included) is still expectedLatest: taken when the user chose, so a change made
+    // meanwhile makes it fail with WrongRevision (currentRevision() set) instead of being overwritten.
+    // expectedLatest 0 means the newest revision when the call runs. Result: revision(). KeyNotFound
+    // when revision holds no value of key (another key's, a marker, or gone).
+    KvReply *revert(const QString &key, quint64 revision, quint64 expectedLatest = 0);
     // Every kept revision, markers included, oldest first. Result: entries(). KeyNotFound when none.
     KvReply *history(const QString &key);
     // Keys with a current value, optionally only those matching filters (wildcards). Result: keys().
@@ -136,19 +142,6 @@ private:
     NatsError ttlProblem(qint64 ttlNs) const;
     // Direct get, or STREAM.MSG.GET where direct gets are off or unavailable (2.10+'s 503).
     JsApiReply *readMessage(const JsMessageGetRequest &request, bool direct);
-    struct PurgeJob
-    {
-        QList<KvEntry> markers; // the delete/purge markers found
-        qsizetype next = 0;
-        int inFlight = 0;
-        quint64 purged = 0;
-        qint64 thresholdMs = 0;
-    };
-    void purgeMarkers(KvReply *reply, const std::shared_ptr<PurgeJob> &job);
-    // Hands watcher's initial values to onEntry, then stops it and calls onDone; a watcher error fails
-    // reply. The watcher goes when reply finishes first (aborted, deleted).
-    void collectInitialValues(KvReply *reply, KvWatcher *watcher, const std::function<void(const KvEntry &)> &onEntry,
-                              const Action &onDone);
     QByteArray readSubject(const QString &key) const { return m_readPrefix + key.toUtf8(); }
     QByteArray writeSubject(const QString &key) const { return m_writePrefix + key.toUtf8(); }
     QString streamName() const;

@@ -3,8 +3,8 @@
 #include "jetstreamcontext.h"
 #include "jsservercapabilities.h"
 #include "kvbucket.h"
+#include "kvbucketevents.h"
 #include "kvnames.h"
-#include "natsconnection.h"
 
 #include <algorithm>
 
@@ -34,8 +34,7 @@ KvReply *KvContext::newReply()
 NatsServerInfo KvContext::serverInfo() const
 {
     // The connection may be gone by the time an answer arrives; then the defaults will do.
-    const NatsConnection *connection = m_context ? m_context->connection() : nullptr;
-    return connection ? connection->serverInfo() : NatsServerInfo();
+    return m_context ? m_context->serverInfo() : NatsServerInfo();
 }
 
 NatsError KvContext::bucketError(const NatsError &error, const QString &bucket) const
@@ -367,4 +366,9 @@ KvReply *KvContext::bucketStatuses()
 KvBucket *KvContext::bucket(const QString &name, QObject *parent)
 {
     return new KvBucket(m_context, name, parent ? parent : this);
+}
+
+KvBucketEvents *KvContext::watchBuckets(QObject *parent)
+{
+    return new KvBucketEvents(m_context ? m_context->subscribeStreamAdvisories() : nullptr, parent ? parent : this);
 }

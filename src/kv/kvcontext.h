@@ -12,6 +12,7 @@
 class JetStreamContext;
 class JsApiReply;
 class KvBucket;
+class KvBucketEvents;
 class NatsServerInfo;
 struct JsStreamConfig;
 
@@ -46,6 +47,9 @@ public:
 
     // A bucket handle parented to parent (this context when null). It binds on first use.
     KvBucket *bucket(const QString &name, QObject *parent = nullptr);
+    // Buckets created, changed or deleted from now on, by anyone in the account; parented to parent
+    // (this context when null).
+    KvBucketEvents *watchBuckets(QObject *parent = nullptr);
 
 private:
     KvReply *newReply();

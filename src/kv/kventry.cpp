@@ -1,5 +1,6 @@
 #include "kventry.h"
 
+#include "jsstoredmessage.h"
 #include "kvttl.h"
 #include "natsheaders.h"
 
@@ -60,6 +61,18 @@ QString KvEntry::operationLabel() const
     if (markerReason == "Remove")
         return u"REMOVED (%1)"_s.arg(reason);
     return u"PURGED (%1)"_s.arg(reason);
+}
+
+KvEntry KvEntry::fromStoredMessage(const QString &bucket, const QString &key, const JsStoredMessage &stored)
+{
+    KvEntry entry;
+    entry.bucket = bucket;
+    entry.key = key;
+    entry.value = stored.data;
+    entry.revision = stored.sequence;
+    entry.created = stored.time;
+    entry.readHeaders(stored.headers);
+    return entry;
 }
 
 bool KvEntry::toText(QString *text, QString *errorMessage) const

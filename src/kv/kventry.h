@@ -8,6 +8,7 @@
 #include <QtCore/QString>
 
 class NatsHeaders;
+struct JsStoredMessage;
 
 // One revision of a key: a value (Put), or a delete or purge marker. A marker is either written by a
 // client (KV-Operation: DEL or PURGE) or, on nats-server 2.11+, by the server itself when a key's last
@@ -53,6 +54,8 @@ public:
     static QString operationName(Operation operation);
     // From the KV-Operation header value; anything else is a Put.
     static Operation operationFromHeader(const QByteArray &value);
+    // The entry a stored stream message (a direct or STREAM.MSG get) holds for key of bucket.
+    static KvEntry fromStoredMessage(const QString &bucket, const QString &key, const JsStoredMessage &stored);
 
     // The value as UTF-8 text; false (and *errorMessage says why, naming key and revision) when it is not.
     bool toText(QString *text, QString *errorMessage = nullptr) const;

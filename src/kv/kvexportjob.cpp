@@ -223,5 +223,7 @@ void KvExportJob::finish(State state, const NatsError &error)
         m_watcher->stop();
     m_state = state;
     m_error = error;
+    if (error.isError())
+        Q_EMIT errorOccurred(error.code());
     Q_EMIT finished();
 }

@@ -54,9 +54,10 @@ public:
     State state() const { return m_state; }
     bool isFinished() const { return m_state != State::Idle && m_state != State::Running; }
     // Why the export failed: the server's error, InvalidArgument when the output refused the bytes (or
-    // there was nothing to export to), Cancelled.
-    NatsError errorInfo() const { return m_error; }
+    // there was nothing to export to), Cancelled. NoError when it finished.
+    NatsError::Code error() const { return m_error.code(); }
     QString errorString() const { return m_error.message(); }
+    NatsError errorInfo() const { return m_error; }
     qint64 writtenCount() const { return m_written; }
     qint64 skippedCount() const { return m_skipped; }
     // Entries written or skipped plus those still to come (for a whole bucket, what the watch has pending).
@@ -67,6 +68,8 @@ public:
 Q_SIGNALS:
     // done of total entries (total grows while a whole-bucket export learns how many are pending).
     void progress(qint64 done, qint64 total);
+    // The export failed or was cancelled (see error()); finished() follows.
+    void errorOccurred(NatsError::Code code);
     void finished();
 
 private:

@@ -159,5 +159,7 @@ void KvImportJob::maybeFinish()
         return;
     reportProgress(true);
     m_state = m_ending == State::Idle ? State::Finished : m_ending;
+    if (m_error.isError())
+        Q_EMIT errorOccurred(m_error.code());
     Q_EMIT finished();
 }

@@ -54,9 +54,11 @@ public:
 
     State state() const { return m_state; }
     bool isFinished() const { return m_state != State::Idle && m_state != State::Running; }
-    // Why the import ended early (cancelled, stopped at an existing key, nothing to read).
-    NatsError errorInfo() const { return m_error; }
+    // Why the import ended early (cancelled, stopped at an existing key, nothing to read); NoError when it
+    // read everything (lines that failed are counted, not errors of the job).
+    NatsError::Code error() const { return m_error.code(); }
     QString errorString() const { return m_error.message(); }
+    NatsError errorInfo() const { return m_error; }
     qint64 lineCount() const { return m_lines; }
     qint64 writtenCount() const { return m_written; }
     qint64 skippedCount() const { return m_skipped; }
@@ -69,6 +71,8 @@ Q_SIGNALS:
     void lineFailed(qint64 line, const NatsError &error);
     // Bytes of the input read so far, of total (-1 when the input has no known size).
     void progress(qint64 bytesRead, qint64 bytesTotal);
+    // The import ended early (see error()); finished() follows.
+    void errorOccurred(NatsError::Code code);
     void finished();
 
 private:

@@ -4,6 +4,7 @@
 #include "jsorderedconsumer.h"
 #include "jsservercapabilities.h"
 #include "kvnames.h"
+#include "kvreply.h"
 #include "natslogging.h"
 
 #include <QtCore/QCoreApplication>
@@ -266,4 +267,21 @@ void KvWatcher::stop()
     }
     m_state = State::Stopped;
     Q_EMIT stateChanged(m_state);
+}
+
+void KvWatcher::collectInitialValues(KvReply *reply, const std::function<void(const KvEntry &)> &onEntry,
+                                     const std::function<void()> &onDone)
+{
+    connect(this, &KvWatcher::entryReceived, reply, onEntry);
+    connect(this, &KvWatcher::initialValuesReceived, reply, [this, onDone] {
+        stop();
+        deleteLater();
+        onDone();
+    });
+    connect(this, &KvWatcher::errorOccurred, reply, [this, reply] {
+        reply->finishWithError(m_error);
+        deleteLater();
+    });
+    // Given up (aborted, deleted) before the initial values were in: stop watching.
+    connect(reply, &NatsReply::finished, this, &QObject::deleteLater);
 }

@@ -9,8 +9,11 @@
 #include <QtCore/QPointer>
 #include <QtCore/QStringList>
 
+#include <functional>
+
 class JetStreamContext;
 class JsOrderedConsumer;
+class KvReply;
 struct JsDeliveryInfo;
 class NatsMessage;
 
@@ -63,6 +66,12 @@ public:
     quint64 receivedCount() const { return m_received; }
     // Entries the server still has queued for this watch (from the newest delivery's delta).
     quint64 pendingCount() const;
+
+    // For one-shot reads built on a watch (history, compaction): hands each initial value to onEntry,
+    // then stops, calls onDone and deletes itself; an error fails reply instead. The watcher goes when
+    // reply finishes first (aborted, deleted).
+    void collectInitialValues(KvReply *reply, const std::function<void(const KvEntry &)> &onEntry,
+                              const std::function<void()> &onDone);
 
 public Q_SLOTS:
     void stop();

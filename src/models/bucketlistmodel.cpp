@@ -1,6 +1,7 @@
 #include "bucketlistmodel.h"
 
 #include "humanformat.h"
+#include "kvunits.h"
 
 #include <algorithm>
 
@@ -65,8 +66,7 @@ QVariant BucketListModel::data(const QModelIndex &index, int role) const
         if (index.column() == LastUpdateColumn)
             return HumanFormat::utcTime(status.lastUpdate);
         if (index.column() == SizeColumn && status.config.maxBytes > 0)
-            return tr("%1 of %2")
-                .arg(HumanFormat::size(qint64(status.bytes)), HumanFormat::size(status.config.maxBytes));
+            return tr("%1 of %2").arg(KvUnits::iBytes(qint64(status.bytes)), KvUnits::iBytes(status.config.maxBytes));
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn || index.column() == ValuesColumn || index.column() == HistoryColumn
@@ -94,7 +94,7 @@ QVariant BucketListModel::displayValue(const KvBucketStatus &status, int column)
     case CreatedColumn:
         return HumanFormat::localTime(status.created);
     case SizeColumn:
-        return HumanFormat::size(qint64(status.bytes));
+        return KvUnits::iBytes(qint64(status.bytes));
     case ValuesColumn:
         return HumanFormat::count(qint64(status.values));
     case LastUpdateColumn:
@@ -102,7 +102,8 @@ QVariant BucketListModel::displayValue(const KvBucketStatus &status, int column)
     case HistoryColumn:
         return status.config.history;
     case TtlColumn:
-        return status.config.ttlMs > 0 ? HumanFormat::duration(status.config.ttlMs) : tr("none");
+        // As kvdesk-cli ls prints it: "1h30m0s", "30d0h0m0s".
+        return status.config.ttlMs > 0 ? KvUnits::humanizeDuration(status.config.ttlMs * KvUnits::NsPerMs) : tr("none");
     case StorageColumn:
         return KvBucketConfig::storageName(status.config.storage);
     case ReplicasColumn:

@@ -2,6 +2,7 @@
 
 #include "humanformat.h"
 #include "kvbucket.h"
+#include "kvunits.h"
 #include "kvwatcher.h"
 #include "operationstyle.h"
 
@@ -104,7 +105,7 @@ QVariant HistoryModel::displayValue(const KvEntry &entry, int column) const
     case CreatedColumn:
         return HumanFormat::localTime(entry.created);
     case SizeColumn:
-        return entry.isDeleted() ? QString() : HumanFormat::size(entry.size());
+        return entry.isDeleted() ? QString() : KvUnits::iBytes(entry.size());
     default:
         return {};
     }

@@ -2,6 +2,7 @@
 
 #include "humanformat.h"
 #include "kvbucket.h"
+#include "kvunits.h"
 #include "kvwatcher.h"
 
 #include <QtCore/QTimer>
@@ -122,7 +123,7 @@ QVariant KeyListModel::displayValue(const Row &row, int column) const
     case UpdatedColumn:
         return HumanFormat::localTime(QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC));
     case SizeColumn:
-        return HumanFormat::size(row.size);
+        return KvUnits::iBytes(row.size);
     default:
         return {};
     }

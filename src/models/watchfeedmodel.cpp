@@ -1,6 +1,7 @@
 #include "watchfeedmodel.h"
 
 #include "humanformat.h"
+#include "kvunits.h"
 #include "operationstyle.h"
 
 #include <QtCore/QDateTime>
@@ -171,7 +172,7 @@ QVariant WatchFeedModel::displayValue(const Row &row, int column) const
     case DeltaColumn:
         return row.delta;
     case SizeColumn:
-        return HumanFormat::size(row.size);
+        return KvUnits::iBytes(row.size);
     case PreviewColumn:
         return preview(row);
     default:

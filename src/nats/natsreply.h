@@ -29,13 +29,6 @@ public:
     void setAutoDelete(bool autoDelete) { m_autoDelete = autoDelete; }
     bool autoDelete() const { return m_autoDelete; }
 
-    // Runs functor when the reply finishes, as long as context lives (Qt's context-object connect).
-    template<typename Functor>
-    QMetaObject::Connection onFinished(const QObject *context, Functor &&functor)
-    {
-        return connect(this, &NatsReply::finished, context, std::forward<Functor>(functor));
-    }
-
     // For the code that created the reply: complete it. The first completion wins; later ones are ignored.
     void finishWithMessage(const NatsMessage &message);
     void finishWithError(const NatsError &error);

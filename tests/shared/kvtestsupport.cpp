@@ -1,31 +1,37 @@
 #include "kvtestsupport.h"
 
-#include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
-#include "natsconnection.h"
 
 using namespace Qt::StringLiterals;
 
 namespace KvTest {
 
-bool connectClient(const NatsConnectOptions &options, QObject *parent, NatsConnection **connection,
-                   JetStreamContext **js, KvContext **kv)
+KvClient *connectClient(const KvClientOptions &options, QObject *parent, NatsConnection **connection,
+                        JetStreamContext **js, KvContext **kv)
 {
-    auto *client = new NatsConnection(parent);
-    *connection = client;
-    client->connectToServer(options);
+    auto *client = new KvClient(parent);
+    client->open(options);
     const bool connected = QTest::qWaitFor([client] { return client->isConnected(); }, 5000);
-    if (!QTest::qVerify(connected, "connectClient",
-                        qPrintable(u"connecting to %1 failed: %2"_s.arg(options.serversText, client->errorString())),
-                        __FILE__, __LINE__))
-        return false;
-    auto *jetStream = new JetStreamContext(client, parent);
+    if (!QTest::qVerify(
+            connected, "connectClient",
+            qPrintable(u"connecting to %1 failed: %2"_s.arg(options.connection.serversText, client->errorString())),
+            __FILE__, __LINE__))
+        return nullptr;
+    if (connection)
+        *connection = client->connection();
     if (js)
-        *js = jetStream;
+        *js = client->jetStream();
     if (kv)
-        *kv = new KvContext(jetStream, parent);
-    return true;
+        *kv = client->kv();
+    return client;
+}
+
+KvClient *connectClient(const NatsConnectOptions &options, QObject *parent, NatsConnection **connection,
+                        JetStreamContext **js, KvContext **kv)
+{
+    return connectClient(KvClientOptions(options), parent, connection, js, kv);
 }
 
 bool createBucket(KvContext *kv, const KvBucketConfig &config)
@@ -48,6 +54,24 @@ QByteArray value(KvBucket *bucket, const QString &key, int timeoutMs)
     const QByteArray result = found ? get->entry().value : QByteArray("<not found>");
     get->deleteLater();
     return result;
+}
+
+NatsError::Code getError(KvBucket *bucket, const QString &key)
+{
+    KvReply *get = bucket->get(key);
+    const NatsError::Code code = QTest::qWaitFor([get] { return get->isFinished(); }, 10000) ? get->error()
+                                                                                             : NatsError::Timeout;
+    get->deleteLater();
+    return code;
+}
+
+quint64 statusValues(KvContext *kv, const QString &bucket)
+{
+    KvReply *status = kv->bucketStatus(bucket);
+    const bool ok = QTest::qWaitFor([status] { return status->isFinished(); }, 10000)
+        && status->error() == NatsError::NoError;
+    status->deleteLater();
+    return ok ? status->status().values : 0;
 }
 
 } // namespace KvTest

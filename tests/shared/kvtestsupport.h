@@ -10,10 +10,12 @@
 
 class JetStreamContext;
 class KvBucket;
+class KvClient;
 class KvContext;
 class NatsConnection;
 class QObject;
 struct KvBucketConfig;
+struct KvClientOptions;
 struct NatsConnectOptions;
 
 // What the tests against a real nats-server share: connecting, waiting for a reply and checking its
@@ -42,12 +44,14 @@ namespace KvTest {
 // How long WAIT_OK and WAIT_ERROR wait for a reply (a server under load, or a cluster electing leaders).
 constexpr int ReplyTimeoutMs = 15000;
 
-// Connects a client of the test's server and waits until it is connected (5 s, as QTRY_VERIFY), then
-// opens a JetStream and a Key/Value context on it; all are children of parent. Stores the connection and
-// whichever contexts are asked for (js and kv may be null). When it does not connect, it records a test
-// failure naming the reason and returns false.
-bool connectClient(const NatsConnectOptions &options, QObject *parent, NatsConnection **connection,
-                   JetStreamContext **js = nullptr, KvContext **kv = nullptr);
+// Opens a KvClient (a child of parent) on the test's server and waits until it is connected (5 s, as
+// QTRY_VERIFY). Stores whichever of its connection, JetStream and Key/Value contexts are asked for (each
+// may be null) and returns the client. When it does not connect, it records a test failure naming the
+// reason and returns nullptr.
+KvClient *connectClient(const KvClientOptions &options, QObject *parent, NatsConnection **connection = nullptr,
+                        JetStreamContext **js = nullptr, KvContext **kv = nullptr);
+KvClient *connectClient(const NatsConnectOptions &options, QObject *parent, NatsConnection **connection = nullptr,
+                        JetStreamContext **js = nullptr, KvContext **kv = nullptr);
 
 // Creates the bucket and waits for the answer. On failure it records a test failure naming the bucket
 // and the error, and returns false; the caller decides whether to go on.
@@ -56,5 +60,9 @@ bool createBucket(KvContext *kv, const KvBucketConfig &config);
 // The latest value of key, read synchronously (for QTRY_* conditions and QCOMPARE); "<not found>" when
 // it cannot be read within timeoutMs.
 QByteArray value(KvBucket *bucket, const QString &key, int timeoutMs = 10000);
+// The error a get of key ends with (10 s; Timeout when it does not finish), for QTRY_* conditions.
+NatsError::Code getError(KvBucket *bucket, const QString &key);
+// How many values the bucket's status counts (0 when it cannot be read within 10 s).
+quint64 statusValues(KvContext *kv, const QString &bucket);
 
 } // namespace KvTest

@@ -25,4 +25,32 @@ bool flushed(NatsConnection *connection)
     return ok;
 }
 
+NatsConnection *connectTo(const QString &url, QObject *parent, NatsConnectOptions options)
+{
+    auto *connection = new NatsConnection(parent);
+    options.serversText = url;
+    QString problem;
+    if (!NatsConnectOptions::parseServers(url, &options.servers, &problem))
+        qWarning("%s", qPrintable(problem));
+    connection->connectToServer(options);
+    return connection;
+}
+
+bool waitForConnected(NatsConnection *connection)
+{
+    return QTest::qWaitFor([connection] {
+               return connection->state() == NatsConnection::State::Connected
+                   || connection->state() == NatsConnection::State::Closed;
+           })
+        && connection->isConnected();
+}
+
+QList<NatsMessage> messagesOf(const QSignalSpy &spy)
+{
+    QList<NatsMessage> messages;
+    for (const QList<QVariant> &arguments : spy)
+        messages.append(arguments.first().value<NatsMessage>());
+    return messages;
+}
+
 } // namespace NatsTest

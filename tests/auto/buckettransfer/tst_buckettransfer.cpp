@@ -33,6 +33,7 @@ private Q_SLOTS:
     void existingKeys();
     void importCancel();
     void badLinesAreCountedAndNamed();
+    void jobsReportErrorsAsRepliesDo();
 
 private:
     KvBucket *makeBucket(const QString &prefix, int history = 1);
@@ -89,9 +90,12 @@ void tst_BucketTransfer::exportBucketInCliFormat()
     KvExportJob exporter(bucket, &out);
     QSignalSpy finished(&exporter, &KvExportJob::finished);
     QSignalSpy progress(&exporter, &KvExportJob::progress);
+    QSignalSpy errors(&exporter, &KvExportJob::errorOccurred);
     exporter.exportBucket();
     QVERIFY(finished.wait(10000));
     QCOMPARE(exporter.state(), KvExportJob::State::Finished);
+    QCOMPARE(exporter.error(), NatsError::NoError);
+    QCOMPARE(errors.count(), 0);
     QCOMPARE(exporter.writtenCount(), 2);
     QVERIFY(!progress.isEmpty());
     QCOMPARE(progress.last().at(0).toLongLong(), 2);
@@ -256,9 +260,15 @@ void tst_BucketTransfer::existingKeys()
     file.open(QIODevice::ReadOnly);
     KvImportJob importer(bucket, &file);
     QSignalSpy finished(&importer, &KvImportJob::finished);
+    QSignalSpy errors(&importer, &KvImportJob::errorOccurred);
     importer.start(mode);
     QVERIFY(finished.wait(10000));
     QCOMPARE(importer.state(), state);
+    const NatsError::Code expected = state == KvImportJob::State::Stopped ? NatsError::KeyExists : NatsError::NoError;
+    QCOMPARE(importer.error(), expected);
+    QCOMPARE(errors.count(), expected == NatsError::NoError ? 0 : 1);
+    if (!errors.isEmpty())
+        QCOMPARE(errors.first().first().value<NatsError::Code>(), expected);
     QCOMPARE(KvTest::value(bucket, u"exists"_s), existingValue);
     QCOMPARE(KvTest::value(bucket, u"fresh1"_s), "new"_ba);
     if (written >= 0)
@@ -284,11 +294,14 @@ void tst_BucketTransfer::importCancel()
     file.open(QIODevice::ReadOnly);
     KvImportJob importer(bucket, &file);
     QSignalSpy finished(&importer, &KvImportJob::finished);
+    QSignalSpy errors(&importer, &KvImportJob::errorOccurred);
     importer.start(KvImportJob::ExistingKeys::Overwrite);
     QTRY_VERIFY(importer.writtenCount() > 100);
     importer.cancel();
     QVERIFY(finished.wait(10000) || importer.isFinished());
     QCOMPARE(importer.state(), KvImportJob::State::Cancelled);
+    QCOMPARE(importer.error(), NatsError::Cancelled);
+    QCOMPARE(errors.count(), 1);
     QVERIFY(importer.writtenCount() < 20000);
     // The counts are true: every write sent was waited for.
     KvReply *keys = bucket->keys();
@@ -321,6 +334,39 @@ void tst_BucketTransfer::badLinesAreCountedAndNamed()
     QVERIFY2(problems[1].startsWith(u"line 4:"_s), qPrintable(problems[1]));
     QVERIFY2(problems[2].startsWith(u"line 5:"_s), qPrintable(problems[2]));
     QCOMPARE(KvTest::value(bucket, u"b64"_s), QByteArray("\0\1", 2));
+    QCOMPARE(importer.error(), NatsError::NoError); // failed lines are counted, the import itself succeeded
+}
+
+void tst_BucketTransfer::jobsReportErrorsAsRepliesDo()
+{
+    // Like every reply: error(), errorString() and errorOccurred(code) first, then finished().
+    KvBucket *bucket = makeBucket(u"errs"_s);
+    QStringList events;
+
+    QBuffer unopened; // neither readable nor writable
+    KvImportJob importer(bucket, &unopened);
+    connect(&importer, &KvImportJob::errorOccurred, this,
+            [&events](NatsError::Code code) { events.append(u"import error %1"_s.arg(int(code))); });
+    connect(&importer, &KvImportJob::finished, this, [&events] { events.append(u"import finished"_s); });
+    importer.start(KvImportJob::ExistingKeys::Overwrite);
+    QTRY_VERIFY(importer.isFinished());
+    QCOMPARE(importer.state(), KvImportJob::State::Failed);
+    QCOMPARE(importer.error(), NatsError::InvalidArgument);
+    QCOMPARE(importer.errorString(), u"nothing to import from"_s);
+
+    KvExportJob exporter(bucket, nullptr);
+    connect(&exporter, &KvExportJob::errorOccurred, this,
+            [&events](NatsError::Code code) { events.append(u"export error %1"_s.arg(int(code))); });
+    connect(&exporter, &KvExportJob::finished, this, [&events] { events.append(u"export finished"_s); });
+    exporter.exportBucket();
+    QTRY_VERIFY(exporter.isFinished());
+    QCOMPARE(exporter.state(), KvExportJob::State::Failed);
+    QCOMPARE(exporter.error(), NatsError::InvalidArgument);
+    QCOMPARE(exporter.errorString(), u"nothing to export to"_s);
+    const QString invalid = QString::number(int(NatsError::InvalidArgument));
+    QCOMPARE(events,
+             (QStringList{u"import error "_s + invalid, u"import finished"_s, u"export error "_s + invalid,
+                          u"export finished"_s}));
 }
 
 QTEST_GUILESS_MAIN(tst_BucketTransfer)

@@ -3,6 +3,7 @@
 #include "historypanel.h"
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "natsconnection.h"
@@ -206,12 +207,10 @@ void tst_HistoryPanel::revertRefusedWhenSomeoneChangedTheKey()
 {
     QVERIFY(selectRows({2}));
     // Someone else writes the key while the user is being asked: the revert, based on rev 4, must fail.
-    NatsConnection other;
-    other.connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
+    KvClient other;
+    other.open(KvClientOptions::fromUrl(m_server.url()));
     QTRY_VERIFY(other.isConnected());
-    JetStreamContext otherJs(&other);
-    KvContext otherKv(&otherJs);
-    KvBucket *otherBucket = otherKv.bucket(m_bucket->name());
+    KvBucket *otherBucket = other.kv()->bucket(m_bucket->name());
     bool written = false;
     UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
         KvReply *put = otherBucket->put(u"doc"_s, R"({"id":7,"status":"refunded"})");

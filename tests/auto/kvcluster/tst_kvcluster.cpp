@@ -1,5 +1,6 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "kvwatcher.h"
@@ -55,7 +56,7 @@ private:
         KvReply *put = m_bucket->put(u"k%1"_s.arg(m_written % m_keys), value);
         ++m_written;
         ++m_inFlight;
-        put->onFinished(this, [this, put, value] {
+        connect(put, &NatsReply::finished, this, [this, put, value] {
             --m_inFlight;
             if (put->error() == NatsError::NoError)
                 m_acknowledged.insert(put->revision(), value);
@@ -185,13 +186,10 @@ void tst_KvCluster::replicatedBucket()
 
     // Every node serves it: read through a connection to each one alone.
     for (int i = 0; i < m_cluster.size(); ++i) {
-        NatsConnection single;
-        NatsConnectOptions options = NatsConnectOptions::fromUrl(m_cluster.node(i)->url());
-        single.connectToServer(options);
+        KvClient single;
+        single.open(KvClientOptions::fromUrl(m_cluster.node(i)->url()));
         QTRY_VERIFY(single.isConnected());
-        JetStreamContext js(&single);
-        KvContext kv(&js);
-        KvBucket *remote = kv.bucket(config.bucket);
+        KvBucket *remote = single.kv()->bucket(config.bucket);
         KvReply *get = remote->get(u"k"_s);
         WAIT_OK(get);
         QCOMPARE(get->entry().value, "replicated"_ba);
@@ -235,16 +233,15 @@ void tst_KvCluster::killWhileWriting(const QString &bucketName, const std::funct
     QVERIFY2(create->error() == NatsError::NoError, qPrintable(create->errorString()));
 
     // Writer and watcher on connections of their own, each given every node.
-    NatsConnection writeConnection;
-    writeConnection.connectToServer(clusterOptions(m_cluster.urls()));
-    NatsConnection watchConnection;
-    watchConnection.connectToServer(clusterOptions(m_cluster.urls()));
-    QTRY_VERIFY(writeConnection.isConnected() && watchConnection.isConnected());
-    JetStreamContext writeJs(&writeConnection);
-    writeJs.setTimeout(2000); // during an election, fail fast and go on writing
-    JetStreamContext watchJs(&watchConnection);
-    KvContext writeKv(&writeJs);
-    KvContext watchKv(&watchJs);
+    KvClient writeClient;
+    KvClientOptions writeOptions(clusterOptions(m_cluster.urls()));
+    writeOptions.requestTimeoutMs = 2000; // during an election, fail fast and go on writing
+    writeClient.open(writeOptions);
+    KvClient watchClient;
+    watchClient.open(KvClientOptions(clusterOptions(m_cluster.urls())));
+    QTRY_VERIFY(writeClient.isConnected() && watchClient.isConnected());
+    KvContext &writeKv = *writeClient.kv();
+    KvContext &watchKv = *watchClient.kv();
 
     KvWatchOptions options;
     options.includeHistory = true;

@@ -1,4 +1,5 @@
 #include "clitable.h"
+#include "kvclientoptions.h"
 #include "kvformat.h"
 #include "kvndjson.h"
 #include "natsclicontext.h"
@@ -8,27 +9,16 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
-#include <limits>
-
 using namespace Qt::StringLiterals;
 
-// natscli's printing and parsing rules (expected values are what Go and natscli print), the shared
-// NDJSON entry format, and the natscli context reader.
+// natscli's printing rules (expected values are what natscli prints; durations and sizes are
+// tst_kvunits'), the shared NDJSON entry format, and the natscli context reader.
 class tst_KvFormat final : public QObject
 {
     Q_OBJECT
 
 private Q_SLOTS:
-    void goDuration_data();
-    void goDuration();
-    void humanizeDuration_data();
-    void humanizeDuration();
-    void parseDuration_data();
-    void parseDuration();
-    void bytes_data();
-    void bytes();
-    void parseBytes_data();
-    void parseBytes();
+    void comma();
     void table();
     void ndjsonRoundTrip_data();
     void ndjsonRoundTrip();
@@ -37,133 +27,11 @@ private Q_SLOTS:
     void cliContext();
 };
 
-constexpr qint64 ms = 1000000;
-constexpr qint64 s = 1000 * ms;
-
-void tst_KvFormat::goDuration_data()
+void tst_KvFormat::comma()
 {
-    QTest::addColumn<qint64>("ns");
-    QTest::addColumn<QString>("text");
-    QTest::newRow("zero") << qint64(0) << u"0s"_s;
-    QTest::newRow("ns") << qint64(5) << u"5ns"_s;
-    QTest::newRow("us") << qint64(1500) << u"1.5\u00b5s"_s;
-    QTest::newRow("ms") << 250 * ms << u"250ms"_s;
-    QTest::newRow("s") << 5 * s << u"5s"_s;
-    QTest::newRow("fraction") << 1500 * ms << u"1.5s"_s;
-    QTest::newRow("minutes") << 125 * s << u"2m5s"_s;
-    QTest::newRow("hours") << 5400 * s << u"1h30m0s"_s;
-    QTest::newRow("day") << 86400 * s << u"24h0m0s"_s;
-    QTest::newRow("negative") << -90 * s << u"-1m30s"_s;
-}
-
-void tst_KvFormat::goDuration()
-{
-    QFETCH(qint64, ns);
-    QFETCH(QString, text);
-    QCOMPARE(KvFormat::goDuration(ns), text);
-}
-
-void tst_KvFormat::humanizeDuration_data()
-{
-    QTest::addColumn<qint64>("ns");
-    QTest::addColumn<QString>("text");
-    QTest::newRow("micro") << qint64(1234) << u"1\u00b5s"_s;
-    QTest::newRow("milli") << 64 * ms + 400000 << u"64ms"_s;
-    QTest::newRow("seconds") << 5 * s << u"5.00s"_s;
-    QTest::newRow("minutes") << 125 * s << u"2m5s"_s;
-    QTest::newRow("hours") << 5400 * s << u"1h30m0s"_s;
-    QTest::newRow("days") << (2 * 86400 + 3661) * s << u"2d1h1m1s"_s;
-    QTest::newRow("years") << (400LL * 86400) * s << u"1y35d0h0m0s"_s;
-    QTest::newRow("never") << std::numeric_limits<qint64>::max() << u"never"_s;
-}
-
-void tst_KvFormat::humanizeDuration()
-{
-    QFETCH(qint64, ns);
-    QFETCH(QString, text);
-    QCOMPARE(KvFormat::humanizeDuration(ns), text);
-}
-
-void tst_KvFormat::parseDuration_data()
-{
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<bool>("valid");
-    QTest::addColumn<qint64>("ns");
-    QTest::newRow("zero") << u"0"_s << true << qint64(0);
-    QTest::newRow("go") << u"1h30m"_s << true << 5400 * s;
-    QTest::newRow("fraction") << u"1.5s"_s << true << 1500 * ms;
-    QTest::newRow("ms") << u"300ms"_s << true << 300 * ms;
-    QTest::newRow("day") << u"2d"_s << true << 2 * 86400 * s;
-    QTest::newRow("week") << u"1w"_s << true << 7 * 86400 * s;
-    QTest::newRow("year") << u"1y"_s << true << 365 * 86400 * s;
-    QTest::newRow("no unit") << u"5"_s << false << qint64(0);
-    QTest::newRow("word") << u"soon"_s << false << qint64(0);
-    QTest::newRow("trailing") << u"5sx"_s << false << qint64(0);
-    QTest::newRow("empty") << QString() << false << qint64(0);
-}
-
-void tst_KvFormat::parseDuration()
-{
-    QFETCH(QString, text);
-    QFETCH(bool, valid);
-    QFETCH(qint64, ns);
-    qint64 parsed = -1;
-    QString error;
-    QCOMPARE(KvFormat::parseDuration(text, &parsed, &error), valid);
-    if (valid)
-        QCOMPARE(parsed, ns);
-    else
-        QVERIFY(error.contains(u"invalid duration"_s));
-}
-
-void tst_KvFormat::bytes_data()
-{
-    QTest::addColumn<quint64>("bytes");
-    QTest::addColumn<QString>("text");
-    QTest::newRow("tiny") << quint64(9) << u"9 B"_s;
-    QTest::newRow("bytes") << quint64(97) << u"97 B"_s;
-    QTest::newRow("KiB") << quint64(1234) << u"1.2 KiB"_s;
-    QTest::newRow("1 KiB") << quint64(1024) << u"1.0 KiB"_s;
-    QTest::newRow("12 KiB") << quint64(12345) << u"12 KiB"_s;
-    QTest::newRow("MiB") << quint64(50) * 1024 * 1024 << u"50 MiB"_s;
-}
-
-void tst_KvFormat::bytes()
-{
-    QFETCH(quint64, bytes);
-    QFETCH(QString, text);
-    QCOMPARE(KvFormat::iBytes(bytes), text);
     QCOMPARE(KvFormat::comma(1234567), u"1,234,567"_s);
     QCOMPARE(KvFormat::comma(-1000), u"-1,000"_s);
     QCOMPARE(KvFormat::comma(999), u"999"_s);
-}
-
-void tst_KvFormat::parseBytes_data()
-{
-    QTest::addColumn<QString>("text");
-    QTest::addColumn<bool>("valid");
-    QTest::addColumn<qint64>("bytes");
-    QTest::newRow("plain") << u"1000"_s << true << qint64(1000);
-    QTest::newRow("K") << u"1K"_s << true << qint64(1024);
-    QTest::newRow("KB") << u"2KB"_s << true << qint64(2048);
-    QTest::newRow("KiB") << u"1KiB"_s << true << qint64(1024);
-    QTest::newRow("MB") << u"5MB"_s << true << qint64(5) * 1024 * 1024;
-    QTest::newRow("G") << u"1g"_s << true << (qint64(1) << 30);
-    QTest::newRow("negative") << u"-1"_s << true << qint64(-1);
-    QTest::newRow("bad unit") << u"5Q"_s << false << qint64(0);
-    QTest::newRow("word") << u"big"_s << false << qint64(0);
-}
-
-void tst_KvFormat::parseBytes()
-{
-    QFETCH(QString, text);
-    QFETCH(bool, valid);
-    QFETCH(qint64, bytes);
-    qint64 parsed = 0;
-    QString error;
-    QCOMPARE(KvFormat::parseBytes(text, &parsed, &error), valid);
-    if (valid)
-        QCOMPARE(parsed, bytes);
 }
 
 void tst_KvFormat::table()
@@ -289,6 +157,12 @@ void tst_KvFormat::cliContext()
     QCOMPARE(options.credentialsFile, QDir::homePath() + u"/prod.creds"_s);
     QCOMPARE(options.nkeyFile, u"/keys/u.nk"_s);
     QVERIFY(options.tlsRequired);
+    // The one way from a context to a client: its connection options and its JetStream domain.
+    const KvClientOptions client = KvClientOptions::fromCliContext(context);
+    QCOMPARE(client.connection.serversText, u"tls://nats.example:4443"_s);
+    QCOMPARE(client.connection.credentialsFile, options.credentialsFile);
+    QCOMPARE(client.jetStreamDomain, u"hub"_s);
+    QVERIFY(client.jetStreamApiPrefix.isEmpty());
 
     QVERIFY(!NatsCliContext::load(u"missing"_s, &context, &error));
     QVERIFY(error.contains(u"unknown context \"missing\""_s));

@@ -1,5 +1,6 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
 #include "kvkeylister.h"
 #include "kvtestsupport.h"
@@ -471,21 +472,17 @@ void tst_KvWatcher::watcherAcrossServerRestartWithWriter()
     // afterwards the watcher must have every acknowledged revision exactly once, in order.
     NatsServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    NatsConnection watchConnection;
-    watchConnection.connectToServer(quickReconnect(server.url()));
-    NatsConnection writeConnection;
-    writeConnection.connectToServer(quickReconnect(server.url()));
-    QTRY_VERIFY(watchConnection.isConnected() && writeConnection.isConnected());
-    JetStreamContext watchJs(&watchConnection);
-    JetStreamContext writeJs(&writeConnection);
-    KvContext writeKv(&writeJs);
+    KvClient watchClient;
+    watchClient.open(KvClientOptions(quickReconnect(server.url())));
+    KvClient writeClient;
+    writeClient.open(KvClientOptions(quickReconnect(server.url())));
+    QTRY_VERIFY(watchClient.isConnected() && writeClient.isConnected());
     KvBucketConfig config;
     config.bucket = u"restart"_s;
     config.history = 64;
-    WAIT_OK(writeKv.createBucket(config));
-    KvBucket *writer = writeKv.bucket(u"restart"_s);
-    KvContext watchKv(&watchJs);
-    KvBucket *reader = watchKv.bucket(u"restart"_s);
+    WAIT_OK(writeClient.kv()->createBucket(config));
+    KvBucket *writer = writeClient.kv()->bucket(u"restart"_s);
+    KvBucket *reader = watchClient.kv()->bucket(u"restart"_s);
 
     KvWatchOptions options;
     options.includeHistory = true;
@@ -507,7 +504,7 @@ void tst_KvWatcher::watcherAcrossServerRestartWithWriter()
         KvReply *put = writer->put(u"k%1"_s.arg(written % 5), value);
         ++written;
         ++inFlight;
-        put->onFinished(this, [&, put, value] {
+        connect(put, &NatsReply::finished, this, [&, put, value] {
             --inFlight;
             if (put->error() == NatsError::NoError)
                 acknowledged.insert(put->revision(), value);
@@ -519,8 +516,8 @@ void tst_KvWatcher::watcherAcrossServerRestartWithWriter()
     writeTimer.start();
     QTRY_VERIFY_WITH_TIMEOUT(acknowledged.size() >= 50, 10000);
 
-    QSignalSpy watchReconnected(&watchConnection, &NatsConnection::reconnected);
-    QSignalSpy writeReconnected(&writeConnection, &NatsConnection::reconnected);
+    QSignalSpy watchReconnected(watchClient.connection(), &NatsConnection::reconnected);
+    QSignalSpy writeReconnected(writeClient.connection(), &NatsConnection::reconnected);
     const int ackedBeforeKill = int(acknowledged.size());
     QVERIFY(server.kill());
     QVERIFY2(server.restart(), qPrintable(server.errorString()));

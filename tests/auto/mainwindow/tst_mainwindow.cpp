@@ -65,6 +65,7 @@ private Q_SLOTS:
     void cleanup();
     void firstStartOffersLocalServer();
     void createBucketPutKeyAndSeeLiveUpdates();
+    void bucketsChangedElsewhereShowAtOnce();
     void editAndSave();
     void concurrentChangeShowsConflictAndLosesNothing();
     void readOnlyProfileBlocksWrites();
@@ -190,6 +191,20 @@ void tst_MainWindow::createBucketPutKeyAndSeeLiveUpdates()
     QTRY_VERIFY(removed->isFinished());
     const int row = window->keyPanel()->model()->rowOfKey(u"orders.2"_s);
     QTRY_VERIFY(window->keyPanel()->model()->index(row, 0).data(KeyListModel::DeletedRole).toBool());
+}
+
+void tst_MainWindow::bucketsChangedElsewhereShowAtOnce()
+{
+    // Another client creates and deletes a bucket: the list follows through the KV layer's bucket events,
+    // well before its 10 s size refresh.
+    MainWindow *window = openWindow(m_server.url());
+    QTRY_VERIFY_WITH_TIMEOUT(window->session()->isConnected(), 10000);
+    QTRY_VERIFY(window->bucketPanel()->refreshAction()->isEnabled());
+    const QString name = u"gui_elsewhere_%1"_s.arg(m_counter);
+    QVERIFY(peerBucket(name));
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(name) >= 0, 4000);
+    WAIT_OK(m_peerKv->deleteBucket(name));
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(name) < 0, 4000);
 }
 
 void tst_MainWindow::editAndSave()

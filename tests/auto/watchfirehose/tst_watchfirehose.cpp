@@ -1,7 +1,6 @@
-#include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
-#include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "watchfeedmodel.h"
 #include "watchpanel.h"
@@ -55,14 +54,13 @@ public:
 public Q_SLOTS:
     void run()
     {
-        m_connection = new NatsConnection(this);
-        auto *js = new JetStreamContext(m_connection, this);
-        m_kvBucket = (new KvContext(js, this))->bucket(m_bucket, this);
-        connect(m_connection, &NatsConnection::connected, this, [this] {
+        auto *client = new KvClient(this);
+        m_kvBucket = client->kv()->bucket(m_bucket, this);
+        connect(client, &KvClient::ready, this, [this] {
             m_clock.start();
             pump();
         });
-        m_connection->connectToServer(NatsConnectOptions::fromUrl(m_url));
+        client->open(KvClientOptions::fromUrl(m_url));
     }
 
 private:
@@ -94,7 +92,6 @@ private:
 
     QString m_url;
     QString m_bucket;
-    NatsConnection *m_connection = nullptr;
     KvBucket *m_kvBucket = nullptr;
     PublishStats *m_stats = nullptr;
     QElapsedTimer m_clock;
@@ -171,21 +168,20 @@ void tst_WatchFirehose::everyRevisionAccountedForAndTheLoopKeepsTurning()
     QFETCH(int, keys);
     QFETCH(int, updates);
     const QString bucketName = u"firehose%1"_s.arg(history);
-    NatsConnection connection;
-    connection.connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
-    QTRY_VERIFY(connection.isConnected());
-    JetStreamContext js(&connection);
-    KvContext kv(&js);
+    KvClient client;
+    client.open(KvClientOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(client.isConnected());
+    KvContext *kv = client.kv();
     KvBucketConfig config;
     config.bucket = bucketName;
     config.history = history;
-    KvReply *created = kv.createBucket(config);
+    KvReply *created = kv->createBucket(config);
     QTRY_VERIFY(created->isFinished());
     QVERIFY2(created->error() == NatsError::NoError, qPrintable(created->errorString()));
 
     WatchPanel panel;
     panel.resize(1200, 400);
-    panel.setContext(&kv, true);
+    panel.setContext(kv, true);
     panel.show();
     WatchView *view = panel.addWatch(bucketName, {});
     view->setRowCap(WatchFeedModel::MaxRowCap); // keep every row, to check every revision

@@ -5,6 +5,7 @@
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
 #include "kvexportjob.h"
 #include "kvndjson.h"
@@ -460,18 +461,14 @@ void tst_WatchPanel::resumesAcrossServerRestartWithoutLossOrRepeat()
     // Its own server: killed (SIGKILL) and restarted on the same port and store while the feed is open.
     NatsServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    NatsConnection watchConnection;
-    watchConnection.connectToServer(reconnecting(server.url(), 100));
-    NatsConnection writeConnection;
-    writeConnection.connectToServer(reconnecting(server.url(), 100));
-    QTRY_VERIFY(watchConnection.isConnected() && writeConnection.isConnected());
-    JetStreamContext watchJs(&watchConnection);
-    KvContext watchKv(&watchJs);
-    JetStreamContext writeJs(&writeConnection);
-    KvContext writeKv(&writeJs);
-    KvBucket *writer = makeBucket(&writeKv, u"restart"_s, 64);
+    KvClient watchClient;
+    watchClient.open(KvClientOptions(reconnecting(server.url(), 100)));
+    KvClient writeClient;
+    writeClient.open(KvClientOptions(reconnecting(server.url(), 100)));
+    QTRY_VERIFY(watchClient.isConnected() && writeClient.isConnected());
+    KvBucket *writer = makeBucket(writeClient.kv(), u"restart"_s, 64);
     QVERIFY(writer);
-    m_panel->setContext(&watchKv, true);
+    m_panel->setContext(watchClient.kv(), true);
     KvWatchOptions options;
     options.idleHeartbeatMs = 1000;
     WatchView *view = m_panel->addWatch(u"restart"_s, {}, options);
@@ -481,10 +478,10 @@ void tst_WatchPanel::resumesAcrossServerRestartWithoutLossOrRepeat()
     for (int i = 1; i <= 50; ++i)
         WAIT_OK(writer->put(u"k%1"_s.arg(i % 5), QByteArray::number(i)));
     QTRY_COMPARE(view->model()->rowCount(), 50);
-    QSignalSpy reconnected(&watchConnection, &NatsConnection::reconnected);
+    QSignalSpy reconnected(watchClient.connection(), &NatsConnection::reconnected);
     QVERIFY(server.kill());
     QVERIFY2(server.restart(), qPrintable(server.errorString()));
-    QTRY_VERIFY_WITH_TIMEOUT(reconnected.size() >= 1 && writeConnection.isConnected(), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(reconnected.size() >= 1 && writeClient.isConnected(), 15000);
     // Fifty more acknowledged writes; one that fails while the restarted stream recovers is tried again
     // (it may have been stored all the same: then it is a revision like any other).
     quint64 lastAcked = 0;
@@ -516,11 +513,11 @@ void tst_WatchPanel::gapMarkedWhenRevisionsAreGone()
     // is back, and the feed must say so instead of silently skipping it.
     NatsServerProcess server;
     QVERIFY2(server.start(), qPrintable(server.errorString()));
-    NatsConnection watchConnection;
-    watchConnection.connectToServer(reconnecting(server.url(), 4000));
+    KvClient watchClient;
+    watchClient.open(KvClientOptions(reconnecting(server.url(), 4000)));
+    NatsConnection &watchConnection = *watchClient.connection();
     QTRY_VERIFY(watchConnection.isConnected());
-    JetStreamContext watchJs(&watchConnection);
-    KvContext watchKv(&watchJs);
+    KvContext &watchKv = *watchClient.kv();
     KvBucket *setup = makeBucket(&watchKv, u"gaps"_s, 1);
     QVERIFY(setup);
     WAIT_OK(setup->put(u"a"_s, "1")); // rev 1
@@ -536,13 +533,11 @@ void tst_WatchPanel::gapMarkedWhenRevisionsAreGone()
     QTRY_VERIFY(disconnected.size() >= 1);
     QVERIFY2(server.restart(), qPrintable(server.errorString()));
     {
-        NatsConnection other;
-        other.connectToServer(NatsConnectOptions::fromUrl(server.url()));
+        KvClient other;
+        other.open(KvClientOptions::fromUrl(server.url()));
         QTRY_VERIFY(other.isConnected());
         QVERIFY2(!watchConnection.isConnected(), "the watch reconnected too early for this test");
-        JetStreamContext otherJs(&other);
-        KvContext otherKv(&otherJs);
-        KvBucket *writer = otherKv.bucket(u"gaps"_s);
+        KvBucket *writer = other.kv()->bucket(u"gaps"_s);
         WAIT_OK(writer->put(u"d"_s, "4")); // rev 4: gone once rev 5 is written
         WAIT_OK(writer->put(u"d"_s, "5")); // rev 5
         QVERIFY2(!watchConnection.isConnected(), "the watch reconnected too early for this test");

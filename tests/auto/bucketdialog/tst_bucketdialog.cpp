@@ -1,0 +1,91 @@
+#include "bucketdialog.h"
+
+#include <QtTest/QTest>
+#include <QtWidgets/QLineEdit>
+
+using namespace Qt::StringLiterals;
+
+// The app reads bucket settings as kvdesk-cli does: durations and sizes through KvUnits ("1M" is a month,
+// "1m" a minute), checked as they are typed.
+class tst_BucketDialog final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void readsAsTheCliDoes_data();
+    void readsAsTheCliDoes();
+    void ttlReadsBackUnchanged_data();
+    void ttlReadsBackUnchanged();
+
+private:
+    static QLineEdit *field(BucketDialog *dialog, const QString &name) { return dialog->findChild<QLineEdit *>(name); }
+};
+
+void tst_BucketDialog::readsAsTheCliDoes_data()
+{
+    QTest::addColumn<QString>("ttl");
+    QTest::addColumn<QString>("maxBytes");
+    QTest::addColumn<qint64>("ttlMs");
+    QTest::addColumn<qint64>("maxBytesValue");
+    QTest::addColumn<QString>("error");
+    constexpr qint64 day = 24 * 3600 * 1000;
+    QTest::newRow("empty: none, unlimited") << QString() << QString() << qint64(0) << qint64(-1) << QString();
+    QTest::newRow("M is a month") << u"1M"_s << u"1G"_s << 30 * day << (qint64(1) << 30) << QString();
+    QTest::newRow("m is a minute") << u"1m"_s << u"64KiB"_s << qint64(60000) << qint64(65536) << QString();
+    QTest::newRow("go and natscli units")
+        << u"1y2w3d4h5m6s"_s << u"5 MB"_s << (365 + 14 + 3) * day + (4 * 3600 + 5 * 60 + 6) * 1000
+        << qint64(5) * 1024 * 1024 << QString();
+    QTest::newRow("no unit") << u"5"_s << QString() << qint64(0) << qint64(-1)
+                             << u"TTL: invalid duration \"5\": 5 needs a unit: ns, us, ms, s, m, h, d, w, M or y"_s;
+    QTest::newRow("under a millisecond") << u"500us"_s << QString() << qint64(0) << qint64(-1)
+                                         << u"TTL: 500us is less than a millisecond"_s;
+    QTest::newRow("negative") << u"-1h"_s << QString() << qint64(0) << qint64(-1) << u"TTL: -1h is negative"_s;
+    QTest::newRow("fractional size") << QString() << u"1.5GiB"_s << qint64(0) << qint64(-1)
+                                     << u"Max bucket size: invalid size \"1.5GiB\": a whole number of bytes, "
+                                        "optionally ending in B, K, KB, KiB, M, MB, MiB, G, GB, GiB, T, TB or TiB"_s;
+}
+
+void tst_BucketDialog::readsAsTheCliDoes()
+{
+    QFETCH(QString, ttl);
+    QFETCH(QString, maxBytes);
+    QFETCH(qint64, ttlMs);
+    QFETCH(qint64, maxBytesValue);
+    QFETCH(QString, error);
+    BucketDialog dialog(BucketDialog::Mode::Create);
+    field(&dialog, u"bucketName"_s)->setText(u"b"_s);
+    field(&dialog, u"ttl"_s)->setText(ttl);
+    field(&dialog, u"maxBytes"_s)->setText(maxBytes);
+    QCOMPARE(dialog.validationError(), error);
+    if (!error.isEmpty())
+        return;
+    QCOMPARE(dialog.config().ttlMs, ttlMs);
+    QCOMPARE(dialog.config().maxBytes, maxBytesValue);
+}
+
+void tst_BucketDialog::ttlReadsBackUnchanged_data()
+{
+    QTest::addColumn<qint64>("ttlMs");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("90 minutes") << qint64(90 * 60 * 1000) << u"1h30m0s"_s;
+    QTest::newRow("fraction of a second") << qint64(61500) << u"1m1.5s"_s;
+    QTest::newRow("a month") << qint64(30) * 24 * 3600 * 1000 << u"720h0m0s"_s;
+}
+
+void tst_BucketDialog::ttlReadsBackUnchanged()
+{
+    // Editing a bucket without touching its TTL must save the same TTL.
+    QFETCH(qint64, ttlMs);
+    QFETCH(QString, shown);
+    KvBucketConfig config;
+    config.bucket = u"b"_s;
+    config.ttlMs = ttlMs;
+    BucketDialog dialog(BucketDialog::Mode::Edit);
+    dialog.setConfig(config);
+    QCOMPARE(field(&dialog, u"ttl"_s)->text(), shown);
+    QCOMPARE(dialog.validationError(), QString());
+    QCOMPARE(dialog.config().ttlMs, ttlMs);
+}
+
+QTEST_MAIN(tst_BucketDialog)
+#include "tst_bucketdialog.moc"

@@ -1,0 +1,180 @@
+#include "jetstreamcontext.h"
+#include "jstestsupport.h"
+#include "kvtestsupport.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+// Publishing to JetStream over a real nats-server: acks and expectation headers, de-duplication, no
+// stream, retries, many publishes in flight.
+
+using JsTest::memoryStream;
+
+class tst_JetStreamPublish final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+
+    void publishAckAndExpectations();
+    void publishDeduplicates();
+    void publishWithoutStream();
+    void pipelinedPublishes();
+
+private:
+    QString unique(const QString &base) const { return base + QString::number(m_counter); }
+    QByteArray uniqueSubject(const char *base) const { return QByteArray(base) + '.' + QByteArray::number(m_counter); }
+    bool createStream(const JsStreamConfig &config) { return JsTest::createStream(m_js, config); }
+    quint64 publish(const QByteArray &subject, const QByteArray &data) { return JsTest::publish(m_js, subject, data); }
+
+    NatsServerProcess m_server;
+    NatsConnection *m_connection = nullptr;
+    JetStreamContext *m_js = nullptr;
+    int m_counter = 0;
+};
+
+void tst_JetStreamPublish::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, &m_js));
+}
+
+void tst_JetStreamPublish::init()
+{
+    ++m_counter;
+}
+
+void tst_JetStreamPublish::publishAckAndExpectations()
+{
+    const QString name = unique(u"PX"_s);
+    const QByteArray subject = uniqueSubject("px");
+    QVERIFY(createStream(memoryStream(name, {QString::fromUtf8(subject) + u".>"_s})));
+    const QByteArray a = subject + ".a";
+
+    JsApiReply *plain = m_js->publish(NatsMessage(a, "1"));
+    WAIT_OK(plain);
+    QCOMPARE(plain->pubAck().stream, name);
+    QCOMPARE(plain->pubAck().sequence, 1u);
+    QVERIFY(!plain->pubAck().duplicate);
+    QVERIFY(plain->pubAck().domain.isEmpty());
+
+    JsPublishOptions expectOne;
+    expectOne.expectedLastSubjectSequence = 1;
+    JsApiReply *good = m_js->publish(NatsMessage(a, "2"), expectOne);
+    WAIT_OK(good);
+    QCOMPARE(good->pubAck().sequence, 2u);
+
+    JsApiReply *stale = m_js->publish(NatsMessage(a, "stale"), expectOne);
+    WAIT_ERROR(stale, NatsError::WrongLastSequence);
+    QCOMPARE(stale->errorInfo().jsErrorCode(), 10071);
+    QVERIFY2(stale->errorString().contains(u"wrong last sequence: 2"_s), qPrintable(stale->errorString()));
+    JsMessageGetRequest last;
+    last.lastBySubject = a;
+    JsApiReply *stored = m_js->getMessage(name, last);
+    WAIT_OK(stored);
+    QCOMPARE(stored->storedMessage().data, "2"_ba); // the refused message changed nothing
+
+    JsPublishOptions none; // 0: the subject must have no message yet
+    none.expectedLastSubjectSequence = 0;
+    WAIT_OK(m_js->publish(NatsMessage(subject + ".fresh", "f"), none));
+    WAIT_ERROR(m_js->publish(NatsMessage(subject + ".fresh", "f"), none), NatsError::WrongLastSequence);
+
+    JsPublishOptions lastSequence;
+    lastSequence.expectedLastSequence = 1;
+    JsApiReply *wrongLast = m_js->publish(NatsMessage(a, "x"), lastSequence);
+    WAIT_ERROR(wrongLast, NatsError::WrongLastSequence);
+    lastSequence.expectedLastSequence = 3;
+    WAIT_OK(m_js->publish(NatsMessage(a, "x"), lastSequence));
+
+    JsPublishOptions otherStream;
+    otherStream.expectedStream = u"OTHER"_s;
+    JsApiReply *wrongStream = m_js->publish(NatsMessage(a, "x"), otherStream);
+    WAIT_ERROR(wrongStream, NatsError::JetStreamApiError);
+    QCOMPARE(wrongStream->errorInfo().jsErrorCode(), 10060);
+    otherStream.expectedStream = name;
+    WAIT_OK(m_js->publish(NatsMessage(a, "x"), otherStream));
+
+    JsPublishOptions withId;
+    withId.messageId = "id-1";
+    WAIT_OK(m_js->publish(NatsMessage(a, "x"), withId));
+    JsPublishOptions lastId;
+    lastId.expectedLastMessageId = "id-0";
+    JsApiReply *wrongId = m_js->publish(NatsMessage(a, "x"), lastId);
+    WAIT_ERROR(wrongId, NatsError::JetStreamApiError);
+    QVERIFY(wrongId->errorInfo().jsErrorCode() != 0);
+    lastId.expectedLastMessageId = "id-1";
+    WAIT_OK(m_js->publish(NatsMessage(a, "x"), lastId));
+}
+
+void tst_JetStreamPublish::publishDeduplicates()
+{
+    const QString name = unique(u"DD"_s);
+    const QByteArray subject = uniqueSubject("dd");
+    QVERIFY(createStream(memoryStream(name, {QString::fromUtf8(subject)})));
+    JsPublishOptions options;
+    options.messageId = "order-17";
+    JsApiReply *original = m_js->publish(NatsMessage(subject, "first"), options);
+    WAIT_OK(original);
+    QVERIFY(!original->pubAck().duplicate);
+    JsApiReply *again = m_js->publish(NatsMessage(subject, "second"), options);
+    WAIT_OK(again);
+    QVERIFY(again->pubAck().duplicate);
+    QCOMPARE(again->pubAck().sequence, original->pubAck().sequence);
+    JsApiReply *info = m_js->streamInfo(name);
+    WAIT_OK(info);
+    QCOMPARE(info->streamInfo().state.messages, 1u);
+}
+
+void tst_JetStreamPublish::publishWithoutStream()
+{
+    // No stream stores the subject: 503, retried twice 250 ms apart, then "no response from stream".
+    QElapsedTimer clock;
+    clock.start();
+    JsApiReply *reply = m_js->publish(NatsMessage("no.stream.here", "x"));
+    WAIT_ERROR(reply, NatsError::NoStreamResponse);
+    QVERIFY(clock.elapsed() >= 450);
+    QVERIFY(clock.elapsed() < 4000);
+    QVERIFY2(reply->errorString().contains(u"no.stream.here"_s), qPrintable(reply->errorString()));
+}
+
+void tst_JetStreamPublish::pipelinedPublishes()
+{
+    // Many publishes in flight at once; each ack must reach the publish it answers.
+    constexpr int kMessages = 5000;
+    const QString name = unique(u"PP"_s);
+    const QByteArray subject = uniqueSubject("pp");
+    QVERIFY(createStream(memoryStream(name, {QString::fromUtf8(subject)})));
+    QElapsedTimer clock;
+    clock.start();
+    QList<JsApiReply *> replies;
+    replies.reserve(kMessages);
+    for (int i = 0; i < kMessages; ++i)
+        replies.append(m_js->publish(NatsMessage(subject, QByteArray::number(i))));
+    QTRY_VERIFY_WITH_TIMEOUT(replies.last()->isFinished(), 30000);
+    for (int i = 0; i < kMessages; ++i) {
+        QTRY_VERIFY(replies[i]->isFinished());
+        QVERIFY2(replies[i]->error() == NatsError::NoError, qPrintable(replies[i]->errorString()));
+        // One connection keeps publish order, so the i-th publish is stored at sequence i + 1.
+        QCOMPARE(replies[i]->pubAck().sequence, quint64(i + 1));
+    }
+    qInfo("%d pipelined publishes acknowledged in %lld ms", kMessages, clock.elapsed());
+    qDeleteAll(replies);
+    for (const quint64 sequence : {1ull, 2500ull, 5000ull}) {
+        JsMessageGetRequest get;
+        get.sequence = sequence;
+        JsApiReply *message = m_js->getMessage(name, get);
+        WAIT_OK(message);
+        QCOMPARE(message->storedMessage().data, QByteArray::number(sequence - 1));
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_JetStreamPublish)
+
+#include "tst_jetstreampublish.moc"
