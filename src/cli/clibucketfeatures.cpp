@@ -1,8 +1,8 @@
 #include "clibucketfeatures.h"
 
 #include "kvbucketstatus.h"
-#include "kvunits.h"
 #include "kvnames.h"
+#include "kvunits.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QJsonArray>

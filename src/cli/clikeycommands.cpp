@@ -5,8 +5,8 @@
 #include "clitable.h"
 #include "kvbucket.h"
 #include "kvformat.h"
-#include "kvunits.h"
 #include "kvttl.h"
+#include "kvunits.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QFile>
