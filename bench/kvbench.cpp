@@ -4,9 +4,12 @@
 // be run with the official clients and compared. Not a test.
 
 #include "benchsupport.h"
+#include "jetstreamcontext.h"
+#include "jsservercapabilities.h"
 #include "kvbucket.h"
 #include "kvclient.h"
 #include "kvcontext.h"
+#include "kvexportjob.h"
 #include "kvkeylister.h"
 #include "kvwatcher.h"
 #include "natsconnection.h"
@@ -85,6 +88,15 @@ public:
         KvBucket *bigReader = m_readerKv->bucket(u"BENCH_BIG"_s, m_reader.get());
         measure(u"list keys"_s, m_settings.keys, [&] { listKeys(bigReader); });
         measure(u"watch initial values"_s, m_settings.keys, [&] { watchInitial(bigReader); });
+        // Reading many keys' values: batch direct get (multi_last, 1,024 keys a request; nats-server
+        // 2.11+) against one direct get each (all older servers get).
+        bool batched = false;
+        measure(
+            u"export (batch get)"_s, m_settings.keys, [&] { batched = exportKeys(bigReader, KvBulkRead::Mode::Auto); },
+            [&] { return batched ? u"batch direct get"_s : u"one direct get each: the server has no batch get"_s; });
+        measure(u"export (get each)"_s, m_settings.keys, [&] { exportKeys(bigReader, KvBulkRead::Mode::OneByOne); });
+        measure(u"read values (batch)"_s, m_settings.keys, [&] { readValues(bigReader, KvBulkRead::Mode::Auto); });
+        measure(u"read values (each)"_s, m_settings.keys, [&] { readValues(bigReader, KvBulkRead::Mode::OneByOne); });
         measureLiveWatch();
     }
 
@@ -159,6 +171,48 @@ private:
         watcher->deleteLater();
     }
 
+    // Exports every key of the big bucket by name (KvExportJob::exportKeys) to /dev/null; true when the
+    // values were read with batch direct gets.
+    bool exportKeys(KvBucket *bucket, KvBulkRead::Mode mode)
+    {
+        QStringList keys;
+        keys.reserve(m_settings.keys);
+        for (qint64 i = 0; i < m_settings.keys; ++i)
+            keys.append(u"key."_s + QString::number(i));
+        QFile sink(u"/dev/null"_s);
+        if (!sink.open(QIODevice::WriteOnly))
+            Bench::fail(u"cannot open /dev/null"_s);
+        KvExportJob job(bucket, &sink);
+        job.setReadMode(mode);
+        QEventLoop loop;
+        QObject::connect(&job, &KvExportJob::finished, &loop, &QEventLoop::quit);
+        job.exportKeys(keys);
+        loop.exec();
+        if (job.state() != KvExportJob::State::Finished || job.writtenCount() != m_settings.keys)
+            Bench::fail(u"export wrote %1 of %2 values: %3"_s.arg(job.writtenCount())
+                            .arg(m_settings.keys)
+                            .arg(job.errorString()));
+        return mode == KvBulkRead::Mode::Auto
+            && bucket->jetStream()->capabilities()->supports(JsServerCapabilities::Feature::BatchGet);
+    }
+
+    // The same values read by KvBulkRead alone (no export bookkeeping, no NDJSON), in one go.
+    void readValues(KvBucket *bucket, KvBulkRead::Mode mode)
+    {
+        QList<KvBulkRead::Want> wants;
+        wants.reserve(m_settings.keys);
+        for (qint64 i = 0; i < m_settings.keys; ++i)
+            wants.append({u"key."_s + QString::number(i), 0});
+        KvBulkRead read(bucket, wants, mode);
+        QEventLoop loop;
+        QObject::connect(&read, &KvBulkRead::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        const auto results = read.results();
+        const qint64 found = std::count_if(results.cbegin(), results.cend(), [](const auto &r) { return bool(r); });
+        if (read.error() != NatsError::NoError || found != m_settings.keys)
+            Bench::fail(u"read %1 of %2 values: %3"_s.arg(found).arg(m_settings.keys).arg(read.errorInfo().message()));
+    }
+
     // Updates published (pipelined) on one connection and received by a watch on another; every
     // revision must arrive once, in order.
     void measureLiveWatch()
@@ -231,8 +285,8 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     const QCommandLineOption countOption(u"count"_s, u"Puts, gets and live watch updates per case (default 20000)."_s,
                                          u"N"_s, u"20000"_s);
-    const QCommandLineOption keysOption(u"keys"_s, u"Keys in the list and initial-watch cases (default 100000)."_s,
-                                        u"N"_s, u"100000"_s);
+    const QCommandLineOption keysOption(
+        u"keys"_s, u"Keys in the list, initial-watch and export cases (default 100000)."_s, u"N"_s, u"100000"_s);
     const QCommandLineOption sizeOption(u"size"_s, u"Value size in bytes (default 128)."_s, u"BYTES"_s, u"128"_s);
     const QCommandLineOption windowOption(u"window"_s, u"Requests in flight when pipelined (default 256)."_s, u"N"_s,
                                           u"256"_s);

@@ -26,6 +26,9 @@ if [[ $what == test ]]; then
         # The packaging checks: package contents and lint, desktop entry and AppStream validation, manual
         # pages (groff), and the shells whose completion they try.
         lintian desktop-file-utils appstream groff-base bash-completion zsh fish)
+    # Node.js and npm for the @nats-io/kv 3.4 interop peer (tests/auto/kvinterop_js: npm ci of its pinned
+    # package-lock.json into the build folder). A Node that brings its own npm (NodeSource) is fine as is.
+    command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
 fi
 
 missing=()

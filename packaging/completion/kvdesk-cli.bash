@@ -6,7 +6,7 @@
 # tests/packaging/check-completion.sh keeps the lists in step with `kvdesk-cli --help`.
 
 _kvdesk_cli_global_value_options='-s --server --user --password --token --creds --nkey --tlscert --tlskey --tlsca --js-domain --timeout --context'
-_kvdesk_cli_commands='ls list add new edit info view status rm del put get create update purge history revert compact watch export import help'
+_kvdesk_cli_commands='ls list add new edit info view status rm del put get create update purge history revert compact watch export import account help'
 
 # The options of command $1 (beyond the global ones), then after a "|" those that take a value.
 _kvdesk_cli_command_options()
@@ -15,11 +15,14 @@ _kvdesk_cli_command_options()
         ls | list) echo '-n --names |' ;;
         add | new | edit)
             echo '--description --history --ttl --max-value-size --max-bucket-size --storage --replicas' \
-                '--republish-source --republish-destination --republish-headers' \
+                '--republish-source --republish-destination --republish-headers --marker-ttl --compression' \
+                '--metadata --mirror --source' \
                 '| --description --history --ttl --max-value-size --max-bucket-size --storage --replicas' \
-                '--republish-source --republish-destination'
+                '--republish-source --republish-destination --marker-ttl --compression --metadata --mirror --source'
             ;;
-        rm | del | purge | revert) echo '-f --force |' ;;
+        put | create) echo '--ttl | --ttl' ;;
+        purge) echo '-f --force --ttl | --ttl' ;;
+        rm | del | revert) echo '-f --force |' ;;
         get) echo '--revision --raw | --revision' ;;
         compact) echo '--older-than -f --force | --older-than' ;;
         watch) echo '--history --no-deletes --updates --revision | --revision' ;;
@@ -101,6 +104,12 @@ _kvdesk_cli()
         --mode)
             [[ " $values " == *" --mode "* ]] && COMPREPLY=($(compgen -W 'put create skip-existing' -- "$cur")) && return
             ;;
+        --compression)
+            [[ " $values " == *" --compression "* ]] && COMPREPLY=($(compgen -W 's2 none' -- "$cur")) && return
+            ;;
+        --mirror | --source)
+            [[ " $values " == *" $prev "* ]] && local IFS=$'\n' && COMPREPLY=($(compgen -W "$(_kvdesk_cli_buckets)" -- "$cur")) && return
+            ;;
     esac
     # A value nobody can guess (URL, user, duration, ...), or one typed after "=".
     [[ " $_kvdesk_cli_global_value_options $values " == *" $prev "* && $prev == -* ]] && return
@@ -126,6 +135,9 @@ _kvdesk_cli()
     case $command in
         help)
             ((arguments == 0)) && COMPREPLY=($(compgen -W "$_kvdesk_cli_commands" -- "$cur"))
+            ;;
+        account)
+            ((arguments == 0)) && COMPREPLY=($(compgen -W 'info' -- "$cur"))
             ;;
         ls | list | add | new | edit | info | view | status | rm | del | put | get | create | update | purge | history | revert | compact | watch | export | import)
             if ((arguments == 0)); then

@@ -19,7 +19,7 @@ function __kvdesk_cli_line
         switch $token
             case -s --server --user --password --token --creds --nkey --tlscert --tlskey --tlsca --js-domain --timeout --context
                 set skip 1
-            case --description --ttl --max-value-size --max-bucket-size --storage --replicas --republish-source --republish-destination --older-than --mode --revision
+            case --description --ttl --max-value-size --max-bucket-size --storage --replicas --republish-source --republish-destination --older-than --mode --revision --marker-ttl --compression --metadata --mirror --source
                 test -n "$command"; and set skip 1
             case --history
                 contains -- "$command" add new edit; and set skip 1
@@ -107,11 +107,13 @@ complete -c kvdesk-cli -n __kvdesk_cli_no_command -a compact -d 'Reclaim space u
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a watch -d 'Watch the bucket or some keys for changes'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a export -d 'Write the bucket\'s values as NDJSON'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a import -d 'Write NDJSON entries into the bucket'
+complete -c kvdesk-cli -n __kvdesk_cli_no_command -a account -d 'Show the server, its JetStream API level, and the account'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a help -d 'Show the help of a command'
-complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 help' -a 'ls list add new edit info view status rm del put get create update purge history revert compact watch export import'
+complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 help' -a 'ls list add new edit info view status rm del put get create update purge history revert compact watch export import account'
+complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 account' -a info -d 'The server and the account'
 
 # The first argument of every command is a bucket; export and import take a file after it.
-complete -c kvdesk-cli -n '__kvdesk_cli_argument 0; and not __kvdesk_cli_using help' -a '(__kvdesk_cli_buckets)' -d Bucket
+complete -c kvdesk-cli -n '__kvdesk_cli_argument 0; and not __kvdesk_cli_using help account' -a '(__kvdesk_cli_buckets)' -d Bucket
 complete -c kvdesk-cli -n '__kvdesk_cli_argument 1 export import' -F
 
 # Options of every command.
@@ -144,6 +146,13 @@ complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l replicas 
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l republish-source -x -d 'Republish messages matching this subject'
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l republish-destination -x -d 'Republish destination'
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l republish-headers -d 'Republish only headers'
+complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l marker-ttl -x -d 'Per-key TTLs and limit markers kept this long (2.11+)'
+complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l compression -x -a 's2 none' -d 'Compress the stored values (2.10+)'
+complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l metadata -x -d 'Metadata KEY=VALUE (2.10+)'
+complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l mirror -x -a '(__kvdesk_cli_buckets)' -d 'Mirror another bucket'
+complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l source -x -a '(__kvdesk_cli_buckets)' -d 'Collect the keys of another bucket'
+complete -c kvdesk-cli -n '__kvdesk_cli_using create purge' -l ttl -x -d 'Expires after this long (2.11+)'
+complete -c kvdesk-cli -n '__kvdesk_cli_using put' -l ttl -x -d 'Not taken: a put has no TTL (use create --ttl)'
 complete -c kvdesk-cli -n '__kvdesk_cli_using rm del purge revert compact' -s f -l force -d 'Act without confirmation'
 complete -c kvdesk-cli -n '__kvdesk_cli_using get watch' -l revision -x -d 'The revision'
 complete -c kvdesk-cli -n '__kvdesk_cli_using get' -l raw -d 'Print only the value, byte for byte'

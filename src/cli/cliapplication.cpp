@@ -1,5 +1,6 @@
 #include "cliapplication.h"
 
+#include "cliaccountcommand.h"
 #include "clibucketcommands.h"
 #include "clicommand.h"
 #include "cliconnection.h"
@@ -41,6 +42,7 @@ QList<CliCommand *> CliApplication::commands(QObject *parent)
         new WatchCommand(parent),
         new ExportCommand(parent),
         new ImportCommand(parent),
+        new AccountCommand(parent),
     };
 }
 

@@ -102,14 +102,15 @@ void LsCommand::listBuckets()
                          [](const KvBucketStatus &a, const KvBucketStatus &b) { return a.bytes < b.bytes; });
         CliTable table(tr("Key-Value Buckets"));
         table.setHeaders({tr("Bucket"), tr("Description"), tr("Created"), tr("Size"), tr("Values"), tr("Last Update"),
-                          tr("History"), tr("TTL"), tr("Storage"), tr("Replicas")});
-        table.setRightAligned({3, 4, 6, 9});
+                          tr("History"), tr("TTL"), tr("Marker TTL"), tr("Storage"), tr("Replicas")});
+        table.setRightAligned({3, 4, 6, 10});
         for (const KvBucketStatus &status : std::as_const(statuses)) {
             const KvBucketConfig &config = status.config;
             table.addRow({status.bucket, config.description, KvFormat::localTime(status.created),
                           KvUnits::iBytes(qint64(status.bytes)), KvFormat::comma(qint64(status.values)),
                           KvFormat::since(status.lastUpdate), QString::number(config.history), ttlText(config.ttlMs),
-                          storageText(config.storage), QString::number(config.replicas)});
+                          config.markerTtlMs > 0 ? ttlText(config.markerTtlMs) : QString(), storageText(config.storage),
+                          QString::number(config.replicas)});
         }
         out()->print(table.render());
         finish();
@@ -168,6 +169,7 @@ void BucketConfigCommand::addOptions(QCommandLineParser *parser)
                            u"DEST"_s),
         QCommandLineOption(u"republish-headers"_s, tr("Republish only message headers, no bodies")),
     });
+    CliBucketFeatures::addOptions(parser);
 }
 
 QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
@@ -231,7 +233,7 @@ QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
     if (parser.isSet(u"republish-destination"_s))
         m_republishDestination = parser.value(u"republish-destination"_s);
     m_republishHeaders = parser.isSet(u"republish-headers"_s);
-    return {};
+    return m_features.read(parser);
 }
 
 QString BucketConfigCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
@@ -267,7 +269,7 @@ KvBucketConfig BucketConfigCommand::applied(KvBucketConfig config) const
     // Without a source the whole bucket is republished, as the server does for an empty source.
     if (!config.republish.destination.isEmpty() && config.republish.source.isEmpty())
         config.republish.source = QString::fromUtf8(KvNames::subjectPrefix(m_bucket)) + u'>';
-    return config;
+    return m_features.applied(config);
 }
 
 void BucketConfigCommand::run()
@@ -359,6 +361,7 @@ void InfoCommand::printStatus(CliOutput *out, const KvBucketStatus &status)
     if (!config.republish.isEmpty())
         rows.append({config.republish.headersOnly ? tr("Republishing Headers") : tr("Republishing"),
                      tr("%1 to %2").arg(config.republish.source, config.republish.destination)});
+    rows.append(CliBucketFeatures::infoRows(status));
     qsizetype width = 0;
     for (const auto &row : std::as_const(rows))
         width = std::max(width, row.first.size());

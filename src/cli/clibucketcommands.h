@@ -1,5 +1,6 @@
 #pragma once
 
+#include "clibucketfeatures.h"
 #include "clicommand.h"
 #include "kvbucketconfig.h"
 
@@ -67,6 +68,7 @@ private:
     std::optional<QString> m_republishSource;
     std::optional<QString> m_republishDestination;
     bool m_republishHeaders = false;
+    CliBucketFeatures m_features; // the 2.10 and 2.11+ settings
 };
 
 // info BUCKET: natscli's "Information for Key-Value Store Bucket" page.

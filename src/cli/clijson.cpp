@@ -1,5 +1,6 @@
 #include "clijson.h"
 
+#include "clibucketfeatures.h"
 #include "kvbucketstatus.h"
 #include "kvformat.h"
 #include "kvndjson.h"
@@ -36,6 +37,7 @@ QJsonObject CliJson::status(const KvBucketStatus &status)
                           {u"headers_only"_s, config.republish.headersOnly},
                       });
     }
+    CliBucketFeatures::addJson(&object, status);
     return object;
 }
 

@@ -5,6 +5,8 @@
 #include "clitable.h"
 #include "kvbucket.h"
 #include "kvformat.h"
+#include "kvttl.h"
+#include "kvunits.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QFile>
@@ -15,8 +17,11 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-QString operationText(KvEntry::Operation operation)
+QString operationText(const KvEntry &entry)
 {
+    if (entry.isLimitMarker())
+        return entry.operationLabel(); // EXPIRED (MaxAge): what the server did, not a client's marker
+    const KvEntry::Operation operation = entry.operation;
     // natscli's strForOp: PUT, DELETE, PURGE.
     switch (operation) {
     case KvEntry::Operation::Put:
@@ -62,8 +67,47 @@ WriteCommand::WriteCommand(Mode mode, QObject *parent)
 {
 }
 
-QString WriteCommand::prepare(const QCommandLineParser &, const QStringList &arguments)
+QString readKeyTtl(const QCommandLineParser &parser, qint64 *ns)
 {
+    if (!parser.isSet(u"ttl"_s))
+        return {};
+    const QString text = parser.value(u"ttl"_s);
+    qint64 value = 0;
+    QString problem;
+    if (text.compare("never"_L1, Qt::CaseInsensitive) == 0)
+        value = KvTtl::Never;
+    else if (!KvUnits::parseDuration(text, &value, &problem))
+        return u"--ttl: "_s + problem;
+    problem = KvTtl::validate(value);
+    if (!problem.isEmpty())
+        return u"--ttl: "_s + problem;
+    *ns = value;
+    return {};
+}
+
+void WriteCommand::addOptions(QCommandLineParser *parser)
+{
+    if (m_mode == Mode::Create)
+        parser->addOption(QCommandLineOption(
+            u"ttl"_s,
+            tr("The key expires after this long (at least 1s, or never; nats-server 2.11+ and a bucket with a "
+               "marker TTL)"),
+            u"DURATION"_s));
+    else if (m_mode == Mode::Put)
+        parser->addOption(QCommandLineOption(
+            u"ttl"_s, tr("Not taken: a put has no TTL, as in every official client (use create --ttl)"),
+            u"DURATION"_s));
+}
+
+QString WriteCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
+{
+    if (m_mode == Mode::Put && parser.isSet(u"ttl"_s))
+        return tr("put takes no TTL, as in every official client: when it expired, an older value of the key "
+                  "could come back. Use create --ttl for a new key, or purge --ttl");
+    if (m_mode == Mode::Create) {
+        if (const QString problem = readKeyTtl(parser, &m_ttlNs); !problem.isEmpty())
+            return problem;
+    }
     m_bucket = arguments[0];
     m_key = arguments[1];
     QString problem = checkBucket(m_bucket);
@@ -85,7 +129,7 @@ void WriteCommand::run()
 {
     KvBucket *target = bucket(m_bucket);
     KvReply *reply = m_mode == Mode::Put ? target->put(m_key, m_value)
-        : m_mode == Mode::Create         ? target->create(m_key, m_value)
+        : m_mode == Mode::Create         ? target->create(m_key, m_value, m_ttlNs)
                                          : target->update(m_key, m_value, m_revision);
     connect(reply, &NatsReply::finished, this, [this, reply] {
         reply->deleteLater();
@@ -180,8 +224,19 @@ PurgeCommand::PurgeCommand(QObject *parent)
 {
 }
 
-QString PurgeCommand::prepare(const QCommandLineParser &, const QStringList &arguments)
+void PurgeCommand::addOptions(QCommandLineParser *parser)
 {
+    parser->addOption(QCommandLineOption(
+        u"ttl"_s,
+        tr("The purge marker itself goes after this long (at least 1s; nats-server 2.11+ and a bucket "
+           "with a marker TTL)"),
+        u"DURATION"_s));
+}
+
+QString PurgeCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
+{
+    if (const QString problem = readKeyTtl(parser, &m_ttlNs); !problem.isEmpty())
+        return problem;
     m_bucket = arguments[0];
     m_key = arguments[1];
     const QString problem = checkBucket(m_bucket);
@@ -195,7 +250,7 @@ QString PurgeCommand::confirmation() const
 
 void PurgeCommand::run()
 {
-    whenDone(bucket(m_bucket)->purge(m_key), [this](KvReply *reply) {
+    whenDone(bucket(m_bucket)->purge(m_key, 0, m_ttlNs), [this](KvReply *reply) {
         if (out()->json())
             out()->printJson(CliJson::write(m_bucket, m_key, reply->revision(), KvEntry::Operation::Purge));
         finish();
@@ -237,7 +292,7 @@ void HistoryCommand::printHistory(CliOutput *out, const QString &bucket, const Q
     table.setHeaders({tr("Key"), tr("Revision"), tr("Op"), tr("Created"), tr("Length"), tr("Value")});
     table.setRightAligned({1, 4});
     for (const KvEntry &entry : entries) {
-        table.addRow({entry.key, QString::number(entry.revision), operationText(entry.operation),
+        table.addRow({entry.key, QString::number(entry.revision), operationText(entry),
                       KvFormat::localTime(entry.created), KvFormat::comma(entry.value.size()),
                       KvFormat::abbreviate(KvFormat::base64IfNotPrintable(entry.value))});
     }

@@ -5,6 +5,12 @@
 
 // The key-level subcommands: put/create/update, get, purge, history, revert.
 
+class QCommandLineParser;
+
+// --ttl DURATION for create and purge (nats-server 2.11+, a bucket with a marker TTL). Returns the usage
+// problem or an empty string; *ns stays 0 when the flag is not given.
+QString readKeyTtl(const QCommandLineParser &parser, qint64 *ns);
+
 // put BUCKET KEY [VALUE], create BUCKET KEY [VALUE] (stdin when VALUE is absent), update BUCKET KEY VALUE REVISION.
 class WriteCommand final : public CliCommand
 {
@@ -18,6 +24,7 @@ public:
     };
 
     WriteCommand(Mode mode, QObject *parent = nullptr);
+    void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
 
 protected:
@@ -25,6 +32,7 @@ protected:
 
 private:
     Mode m_mode;
+    qint64 m_ttlNs = 0; // create --ttl
     QString m_bucket;
     QString m_key;
     QByteArray m_value;
@@ -59,6 +67,7 @@ class PurgeCommand final : public CliCommand
 
 public:
     explicit PurgeCommand(QObject *parent = nullptr);
+    void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
     QString confirmation() const override;
     QString declinedMessage() const override { return tr("Skipping purge"); }
@@ -69,6 +78,7 @@ protected:
 private:
     QString m_bucket;
     QString m_key;
+    qint64 m_ttlNs = 0; // --ttl: the purge marker itself goes after this long
 };
 
 // history BUCKET KEY: every kept revision as natscli's table (or NDJSON).

@@ -11,7 +11,7 @@
 using namespace Qt::StringLiterals;
 
 WatchCommand::WatchCommand(QObject *parent)
-    : CliCommand({u"watch"_s, {}, tr("Watch the bucket or some keys for changes"), u"BUCKET [KEY-FILTER]"_s, 1, 2},
+    : CliCommand({u"watch"_s, {}, tr("Watch the bucket or some keys for changes"), u"BUCKET [KEY-FILTER...]"_s, 1, -1},
                  parent)
 {
 }
@@ -29,10 +29,14 @@ void WatchCommand::addOptions(QCommandLineParser *parser)
 QString WatchCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
 {
     m_bucket = arguments[0];
-    m_filter = arguments.value(1, u">"_s);
+    m_filters = arguments.mid(1);
+    if (m_filters.isEmpty())
+        m_filters.append(u">"_s);
     QString problem = checkBucket(m_bucket);
-    if (problem.isEmpty())
-        problem = KvNames::validateKeyFilter(m_filter);
+    for (const QString &filter : std::as_const(m_filters)) {
+        if (problem.isEmpty())
+            problem = KvNames::validateKeyFilter(filter);
+    }
     m_options.includeHistory = parser.isSet(u"history"_s);
     m_options.ignoreDeletes = parser.isSet(u"no-deletes"_s);
     m_options.updatesOnly = parser.isSet(u"updates"_s);
@@ -43,7 +47,7 @@ QString WatchCommand::prepare(const QCommandLineParser &parser, const QStringLis
 
 void WatchCommand::run()
 {
-    KvWatcher *watcher = bucket(m_bucket)->watch({m_filter}, m_options);
+    KvWatcher *watcher = bucket(m_bucket)->watch(m_filters, m_options);
     connect(watcher, &KvWatcher::entryReceived, this, &WatchCommand::print);
     connect(watcher, &KvWatcher::errorOccurred, this,
             [this, watcher] { fail(NatsError(watcher->error(), watcher->errorString())); });
@@ -57,9 +61,11 @@ void WatchCommand::print(const KvEntry &entry)
     if (out()->json()) {
         out()->printJson(CliJson::entry(entry, true));
     } else if (entry.isDeleted()) {
-        out()->printLine(u"[%1] %2 %3 > %4"_s.arg(
-            KvFormat::localTime(entry.created), entry.operation == KvEntry::Operation::Purge ? u"PURGE"_s : u"DELETE"_s,
-            entry.bucket, entry.key));
+        const QString operation = entry.isLimitMarker()
+            ? entry.operationLabel()
+            : (entry.operation == KvEntry::Operation::Purge ? u"PURGE"_s : u"DELETE"_s);
+        out()->printLine(
+            u"[%1] %2 %3 > %4"_s.arg(KvFormat::localTime(entry.created), operation, entry.bucket, entry.key));
     } else {
         out()->printLine(u"[%1] PUT %2 > %3: "_s.arg(KvFormat::localTime(entry.created), entry.bucket, entry.key)
                          + QString::fromUtf8(entry.value));

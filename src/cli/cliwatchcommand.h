@@ -3,7 +3,7 @@
 #include "clicommand.h"
 #include "kvwatcher.h"
 
-// watch BUCKET [KEY-FILTER] [--history] [--no-deletes] [--updates] [--revision N]: prints every entry as
+// watch BUCKET [KEY-FILTER...] [--history] [--no-deletes] [--updates] [--revision N]: prints every entry as
 // natscli does ("[time] PUT bucket > key: value"), or NDJSON, one line flushed per entry, until killed.
 class WatchCommand final : public CliCommand
 {
@@ -22,6 +22,6 @@ private:
     void print(const KvEntry &entry);
 
     QString m_bucket;
-    QString m_filter;
+    QStringList m_filters; // several at once: one consumer with filter_subjects on 2.10+
     KvWatchOptions m_options;
 };

@@ -1,6 +1,7 @@
 #include "jetstreamcontext.h"
 
 #include "jsorderedconsumer.h"
+#include "jsservercapabilities.h"
 #include "natsconnection.h"
 #include "natslogging.h"
 #include "natsreply.h"
@@ -44,6 +45,7 @@ JetStreamContext::JetStreamContext(NatsConnection *connection, QObject *parent)
     : QObject(parent)
     , m_connection(connection)
 {
+    m_capabilities = new JsServerCapabilities(this);
 }
 
 JetStreamContext::~JetStreamContext() = default;
@@ -152,9 +154,19 @@ JsApiReply *JetStreamContext::request(const QByteArray &apiSubject, const QJsonO
     return reply;
 }
 
+JsServerCapabilities *JetStreamContext::capabilities()
+{
+    return m_capabilities;
+}
+
 JsApiReply *JetStreamContext::accountInfo()
 {
-    return request("INFO");
+    JsApiReply *reply = newReply();
+    callApi(reply, "INFO", {}, -1, [this](JsApiReply *r, const QJsonObject &response) {
+        capabilities()->learn(JsAccountInfo::fromJson(response)); // the API level, asked for or not
+        r->finishWithResponse(response);
+    });
+    return reply;
 }
 
 JsApiReply *JetStreamContext::streamRequest(const QByteArray &apiSubject, const JsStreamConfig &config)
@@ -313,8 +325,16 @@ JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGe
         inner->deleteLater();
         if (reply->isFinished())
             return;
+        if (inner->error() == NatsError::NoResponders) {
+            // 2.10+ answers a DIRECT.GET nobody serves with a 503 at once: the stream does not exist or
+            // does not allow direct gets (nats-modern.md §8.2). It says nothing about JetStream itself.
+            reply->finishWithError(NatsError(
+                NatsError::DirectGetUnavailable,
+                tr("direct get %1: no such stream, or it does not allow direct gets").arg(QString::fromUtf8(subject))));
+            return;
+        }
         if (inner->error() != NatsError::NoError) {
-            // DIRECT.GET on a stream without allow_direct gets no answer at all: say so.
+            // 2.9 does not answer a DIRECT.GET on a stream without allow_direct at all: say so.
             NatsError error = translateTransportError(inner, subject);
             if (error.code() == NatsError::Timeout)
                 error = NatsError(
@@ -431,6 +451,21 @@ JsApiReply *JetStreamContext::createConsumer(const QString &stream, const QJsonO
 {
     const QJsonObject body{{"stream_name"_L1, stream}, {"config"_L1, config}};
     return request("CONSUMER.CREATE." + stream.toUtf8(), body);
+}
+
+JsApiReply *JetStreamContext::createNamedConsumer(const QString &stream, const QJsonObject &config,
+                                                  const QString &action)
+{
+    QJsonObject body{{"stream_name"_L1, stream}, {"config"_L1, config}};
+    if (!action.isEmpty())
+        body.insert("action"_L1, action);
+    QByteArray subject = "CONSUMER.CREATE." + stream.toUtf8() + '.' + config.value("name"_L1).toString().toUtf8();
+    // A literal filter goes into the subject (the server routes and checks it there); one with wildcards
+    // cannot be part of a subject we publish to, so it stays in the config only, which 2.10+ accepts too.
+    const QString filter = config.value("filter_subject"_L1).toString();
+    if (!filter.isEmpty() && !filter.contains(u'*') && !filter.contains(u'>'))
+        subject += '.' + filter.toUtf8();
+    return request(subject, body);
 }
 
 JsApiReply *JetStreamContext::deleteConsumer(const QString &stream, const QString &consumer)

@@ -18,6 +18,7 @@
 class NatsConnection;
 class NatsSubscription;
 class JsOrderedConsumer;
+class JsServerCapabilities;
 struct JsOrderedConsumerConfig;
 
 // Expectations a publish carries as headers; the stream refuses the message when one does not hold.
@@ -78,6 +79,9 @@ public:
     void setTimeout(int milliseconds) { m_timeoutMs = milliseconds; }
     int timeout() const { return m_timeoutMs; }
 
+    // What the server can do (version, API level), learned from what it says; owned by this context.
+    JsServerCapabilities *capabilities();
+
     // A raw API request: apiSubject is what follows the prefix ("STREAM.INFO.KV_x"). Result: response().
     JsApiReply *request(const QByteArray &apiSubject, const QJsonObject &body = {}, int timeoutMs = -1);
 
@@ -111,6 +115,10 @@ public:
 
     // CONSUMER.CREATE (legacy endpoint, server-named ephemeral) / CONSUMER.DELETE. Result: response().
     JsApiReply *createConsumer(const QString &stream, const QJsonObject &config);
+    // The 2.10+ API: config names the consumer; one literal filter goes into the subject too
+    // (CONSUMER.CREATE.<stream>.<name>.<filter>), wildcard ones and several (filter_subjects) do not; action is "create"
+    // (fails if a different one exists), "update", or empty for either. Result: response().
+    JsApiReply *createNamedConsumer(const QString &stream, const QJsonObject &config, const QString &action);
     JsApiReply *deleteConsumer(const QString &stream, const QString &consumer);
 
     // An ordered push consumer, started at once and parented to this context.
@@ -149,4 +157,5 @@ private:
     QByteArray m_apiPrefix = QByteArrayLiteral("$JS.API.");
     int m_timeoutMs = 5000;
     NatsHandleShelf m_replyShelf{this};
+    JsServerCapabilities *m_capabilities = nullptr;
 };

@@ -23,5 +23,13 @@ JsAccountInfo JsAccountInfo::fromJson(const QJsonObject &object)
     const QJsonObject api = object.value("api"_L1).toObject();
     info.apiTotal = quint64(api.value("total"_L1).toInteger());
     info.apiErrors = quint64(api.value("errors"_L1).toInteger());
+    info.apiLevel = api.value("level"_L1).toInt(0);
+    // 2.10.27 reports -1 limits summed as uint64 (2^64 - 9): JSON doubles above 2^63 mean "unknown".
+    const auto reserved = [&object](QLatin1StringView key) {
+        const QJsonValue value = object.value(key);
+        return value.isDouble() && value.toDouble() >= 0 && value.toDouble() < 9.2e18 ? qint64(value.toDouble()) : -1;
+    };
+    info.reservedMemory = reserved("reserved_memory"_L1);
+    info.reservedStorage = reserved("reserved_storage"_L1);
     return info;
 }

@@ -28,6 +28,9 @@ struct JsAccountInfo
     QString domain;       // empty without a JetStream domain
     quint64 apiTotal = 0; // API requests served for this account
     quint64 apiErrors = 0;
+    int apiLevel = 0;           // JetStream API level (api.level, 2.11+); 0 when the server does not say
+    qint64 reservedMemory = -1; // 2.10+; -1 when absent or nonsense (2.10.27 overflows it)
+    qint64 reservedStorage = -1;
     QJsonObject raw;
 
     static JsAccountInfo fromJson(const QJsonObject &object);

@@ -39,6 +39,7 @@ NatsError JsApiReply::errorFromResponse(const QJsonObject &response)
         mapped = NatsError::MessageNotFound;
         break;
     case 10071:
+    case 10164: // 2.11+: wrong last sequence without the number (atomic batches, R>1 contention)
         mapped = NatsError::WrongLastSequence;
         break;
     case 10054:

@@ -1,10 +1,13 @@
 #include "jsorderedconsumer.h"
 
 #include "jetstreamcontext.h"
+#include "jsservercapabilities.h"
 #include "natsconnection.h"
 #include "natslogging.h"
+#include "natsnuid.h"
 #include "natssubscription.h"
 
+#include <QtCore/QJsonArray>
 #include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
@@ -51,8 +54,15 @@ QJsonObject JsOrderedConsumerConfig::toJson(const QByteArray &deliverSubject) co
         {"num_replicas"_L1, 1},
         {"mem_storage"_L1, true},
     };
-    if (!filterSubject.isEmpty())
-        config.insert("filter_subject"_L1, QString::fromUtf8(filterSubject));
+    if (hasSeveralFilters()) {
+        QJsonArray filters;
+        for (const QByteArray &filter : filterSubjects)
+            filters.append(QString::fromUtf8(filter));
+        config.insert("filter_subjects"_L1, filters);
+    } else if (!filterSubjects.isEmpty() || !filterSubject.isEmpty()) {
+        const QByteArray filter = filterSubjects.isEmpty() ? filterSubject : filterSubjects.first();
+        config.insert("filter_subject"_L1, QString::fromUtf8(filter));
+    }
     if (deliverPolicy == DeliverPolicy::ByStartSequence)
         config.insert("opt_start_seq"_L1, qint64(startSequence));
     if (deliverPolicy == DeliverPolicy::ByStartTime)
@@ -130,16 +140,34 @@ void JsOrderedConsumer::create()
         config.deliverPolicy = JsOrderedConsumerConfig::DeliverPolicy::ByStartSequence;
         config.startSequence = std::max(m_lastStreamSequence, m_newFloor) + 1;
     }
-    JsApiReply *reply = m_context->createConsumer(m_config.stream, config.toJson(m_deliverSubject));
+    QJsonObject json = config.toJson(m_deliverSubject);
+    JsApiReply *reply = nullptr;
+    if (m_context->capabilities()->supports(JsServerCapabilities::Feature::ConsumerActions)) {
+        // 2.10+: a consumer of our own name, made only if no other has it (nats-modern.md §3.4).
+        json.insert("name"_L1, QString::fromLatin1("kvdesk_" + NatsNuid::generate()));
+        reply = m_context->createNamedConsumer(m_config.stream, json, u"create"_s);
+    } else {
+        reply = m_context->createConsumer(m_config.stream, json);
+    }
     connect(reply, &NatsReply::finished, this, [this, reply, generation] {
         reply->deleteLater();
         if (generation != m_createGeneration)
             return; // superseded by a newer attempt
         m_createPending = false;
-        if (reply->error() == NatsError::NoError)
-            onCreated(reply->response());
-        else
+        if (reply->error() != NatsError::NoError) {
             onCreateFailed(reply->errorInfo());
+            return;
+        }
+        const QJsonObject created = reply->response();
+        if (m_config.hasSeveralFilters() && !created.value("config"_L1).toObject().contains("filter_subjects"_L1)) {
+            // A server that ignores filter_subjects (2.9) would deliver the whole stream: refuse it.
+            deleteOnServer(created.value("name"_L1).toString());
+            fail(NatsError(NatsError::FeatureNotSupported,
+                           tr("the server ignored filter_subjects (several filters on one consumer need "
+                              "nats-server 2.10 or newer)")));
+            return;
+        }
+        onCreated(created);
     });
 }
 

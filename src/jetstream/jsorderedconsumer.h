@@ -6,6 +6,7 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonObject>
+#include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
@@ -25,7 +26,8 @@ struct JsOrderedConsumerConfig
     };
 
     QString stream;
-    QByteArray filterSubject; // nats-server 2.9 takes one filter per consumer
+    QByteArray filterSubject;         // one filter (nats-server 2.9 takes only one per consumer)
+    QList<QByteArray> filterSubjects; // several at once (filter_subjects, 2.10+); overrides filterSubject
     DeliverPolicy deliverPolicy = DeliverPolicy::All;
     quint64 startSequence = 0; // ByStartSequence
     QDateTime startTime;       // ByStartTime
@@ -34,13 +36,16 @@ struct JsOrderedConsumerConfig
 
     // The consumer config as nats.go sends it for an ordered consumer (docs/nats-protocol.md §4.1).
     QJsonObject toJson(const QByteArray &deliverSubject) const;
+    // Whether the consumer needs filter_subjects (more than one filter).
+    bool hasSeveralFilters() const { return filterSubjects.size() > 1; }
 };
 
 // An ordered push consumer: an ephemeral, ack-less consumer whose deliveries are checked for gaps and
 // re-created from the next expected stream sequence whenever something goes wrong — a gap in consumer
 // sequences, a heartbeat that disagrees, heartbeats that stop, or a reconnect — so the application sees
 // every message exactly once, in stream order. It answers flow control and stalled-consumer heartbeats.
-// This is the engine under Key/Value watchers and key listing.
+// This is the engine under Key/Value watchers and key listing. On nats-server 2.10+ it is a named
+// consumer made through the 2.10 API with action "create"; on 2.9 the legacy server-named one.
 class JsOrderedConsumer : public QObject
 {
     Q_OBJECT
@@ -62,6 +67,7 @@ public:
     State state() const { return m_state; }
     NatsError::Code error() const { return m_error.code(); }
     QString errorString() const { return m_error.message(); }
+    NatsError errorInfo() const { return m_error; }
     QString consumerName() const { return m_consumerName; }
     // Stream sequence of the last message delivered to the application (0 before the first).
     quint64 lastStreamSequence() const { return m_lastStreamSequence; }

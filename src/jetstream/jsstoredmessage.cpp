@@ -3,6 +3,8 @@
 #include "jstimestamp.h"
 #include "natsmessage.h"
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 bool JsStoredMessage::fromMessageGet(const QJsonObject &message, JsStoredMessage *out)
@@ -38,9 +40,12 @@ bool JsStoredMessage::fromDirectGet(const NatsMessage &reply, JsStoredMessage *o
         return false;
     result.time = JsTimestamp::parse(QString::fromLatin1(headers.value("Nats-Time-Stamp")));
     result.data = reply.data();
+    // What DIRECT.GET adds about the get itself (a batch adds pending and last-sequence counts) is not
+    // the message's.
+    static const QByteArray added[] = {"Nats-Stream",      "Nats-Subject",       "Nats-Sequence",     "Nats-Time-Stamp",
+                                       "Nats-Num-Pending", "Nats-Last-Sequence", "Nats-UpTo-Sequence"};
     for (const NatsHeaders::Entry &entry : headers.entries()) {
-        if (entry.first != "Nats-Stream" && entry.first != "Nats-Subject" && entry.first != "Nats-Sequence"
-            && entry.first != "Nats-Time-Stamp")
+        if (std::find(std::begin(added), std::end(added), entry.first) == std::end(added))
             result.headers.append(entry.first, entry.second);
     }
     *out = result;

@@ -35,7 +35,13 @@ const QStringList &knownKeys()
                                   u"allow_rollup_hdrs"_s,
                                   u"allow_direct"_s,
                                   u"mirror_direct"_s,
-                                  u"republish"_s};
+                                  u"republish"_s,
+                                  u"compression"_s,
+                                  u"metadata"_s,
+                                  u"first_seq"_s,
+                                  u"allow_msg_ttl"_s,
+                                  u"subject_delete_marker_ttl"_s,
+                                  u"template_owner"_s};
     return keys;
 }
 
@@ -64,6 +70,12 @@ QJsonObject JsStreamSource::toJson() const
             external.insert("deliver"_L1, externalDeliverPrefix);
         object.insert("external"_L1, external);
     }
+    if (!subjectTransforms.isEmpty()) {
+        QJsonArray transforms;
+        for (const JsSubjectTransform &transform : subjectTransforms)
+            transforms.append(QJsonObject{{"src"_L1, transform.source}, {"dest"_L1, transform.destination}});
+        object.insert("subject_transforms"_L1, transforms);
+    }
     return object;
 }
 
@@ -78,6 +90,11 @@ JsStreamSource JsStreamSource::fromJson(const QJsonObject &object)
     const QJsonObject external = object.value("external"_L1).toObject();
     source.externalApiPrefix = external.value("api"_L1).toString();
     source.externalDeliverPrefix = external.value("deliver"_L1).toString();
+    for (const QJsonValue &value : object.value("subject_transforms"_L1).toArray()) {
+        const QJsonObject transform = value.toObject();
+        source.subjectTransforms.append(
+            JsSubjectTransform{transform.value("src"_L1).toString(), transform.value("dest"_L1).toString()});
+    }
     return source;
 }
 
@@ -101,7 +118,8 @@ QJsonObject JsStreamConfig::toJson() const
     object.insert("num_replicas"_L1, numReplicas);
     if (noAck)
         object.insert("no_ack"_L1, true);
-    object.insert("duplicate_window"_L1, duplicateWindowNs);
+    if (duplicateWindowNs > 0) // else the server's default (2 min, or max_age when shorter; none for a mirror)
+        object.insert("duplicate_window"_L1, duplicateWindowNs);
     if (!placement.isEmpty()) {
         QJsonObject p;
         if (!placement.cluster.isEmpty())
@@ -131,6 +149,21 @@ QJsonObject JsStreamConfig::toJson() const
             r.insert("headers_only"_L1, true);
         object.insert("republish"_L1, r);
     }
+    if (!compression.isEmpty())
+        object.insert("compression"_L1, compression);
+    QJsonObject userMetadata;
+    for (auto it = metadata.cbegin(); it != metadata.cend(); ++it) {
+        if (!isServerMetadata(it.key()))
+            userMetadata.insert(it.key(), it.value());
+    }
+    if (!userMetadata.isEmpty())
+        object.insert("metadata"_L1, userMetadata);
+    if (firstSequence > 0)
+        object.insert("first_seq"_L1, qint64(firstSequence));
+    if (allowMsgTtl)
+        object.insert("allow_msg_ttl"_L1, true);
+    if (subjectDeleteMarkerTtlNs > 0)
+        object.insert("subject_delete_marker_ttl"_L1, subjectDeleteMarkerTtlNs);
     return object;
 }
 
@@ -168,9 +201,46 @@ JsStreamConfig JsStreamConfig::fromJson(const QJsonObject &object)
     c.republish.source = republish.value("src"_L1).toString();
     c.republish.destination = republish.value("dest"_L1).toString();
     c.republish.headersOnly = republish.value("headers_only"_L1).toBool();
+    c.compression = object.value("compression"_L1).toString();
+    const QJsonObject metadata = object.value("metadata"_L1).toObject();
+    for (auto it = metadata.begin(); it != metadata.end(); ++it)
+        c.metadata.insert(it.key(), it.value().toString());
+    c.firstSequence = quint64(object.value("first_seq"_L1).toInteger());
+    c.allowMsgTtl = object.value("allow_msg_ttl"_L1).toBool();
+    c.subjectDeleteMarkerTtlNs = object.value("subject_delete_marker_ttl"_L1).toInteger();
     for (auto it = object.begin(); it != object.end(); ++it) {
         if (!knownKeys().contains(it.key()))
             c.m_unknown.insert(it.key(), it.value());
     }
     return c;
+}
+
+QStringList JsStreamConfig::droppedFields(const JsStreamConfig &echoed) const
+{
+    QStringList dropped;
+    if (compression == "s2"_L1 && echoed.compression != compression)
+        dropped.append(u"compression"_s);
+    for (auto it = metadata.cbegin(); it != metadata.cend(); ++it) {
+        if (!isServerMetadata(it.key()) && echoed.metadata.value(it.key()) != it.value()) {
+            dropped.append(u"metadata"_s);
+            break;
+        }
+    }
+    if (firstSequence > 0 && echoed.firstSequence != firstSequence)
+        dropped.append(u"first_seq"_s);
+    if (allowMsgTtl && !echoed.allowMsgTtl)
+        dropped.append(u"allow_msg_ttl"_s);
+    if (subjectDeleteMarkerTtlNs > 0 && echoed.subjectDeleteMarkerTtlNs != subjectDeleteMarkerTtlNs)
+        dropped.append(u"subject_delete_marker_ttl"_s);
+    const auto transforms = [](const QList<JsStreamSource> &list) {
+        qsizetype count = 0;
+        for (const JsStreamSource &source : list)
+            count += source.subjectTransforms.size();
+        return count;
+    };
+    if (echoed.sources.size() != sources.size())
+        dropped.append(u"sources"_s);
+    else if (transforms(echoed.sources) < transforms(sources))
+        dropped.append(u"subject_transforms"_s);
+    return dropped;
 }

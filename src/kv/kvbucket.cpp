@@ -1,9 +1,11 @@
 #include "kvbucket.h"
 
 #include "jetstreamcontext.h"
+#include "jsservercapabilities.h"
 #include "kvkeylister.h"
 #include "kvmarkerpurge.h"
 #include "kvnames.h"
+#include "kvttl.h"
 #include "natslogging.h"
 
 #include <QtCore/QRegularExpression>
@@ -14,6 +16,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 const QByteArray kOperationHeader = QByteArrayLiteral("KV-Operation");
+const QByteArray kTtlHeader = QByteArrayLiteral("Nats-TTL");
 
 // "wrong last sequence: 7" -> 7: the revision the key really has.
 quint64 revisionFromWrongSequence(const QString &description)
@@ -222,13 +225,19 @@ void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, 
         request.lastBySubject = readSubject(key);
     else
         request.sequence = revision;
-    JsApiReply *get = m_directGet ? m_context->directGet(streamName(), request)
-                                  : m_context->getMessage(streamName(), request);
+    JsApiReply *get = readMessage(request, m_directGet);
     connect(reply, &NatsReply::finished, get, [get] { get->abort(); });
     connect(get, &NatsReply::finished, reply, [this, reply, get, key, revision, handler] {
         get->deleteLater();
         if (reply->isFinished())
             return;
+        if (get->error() == NatsError::DirectGetUnavailable) {
+            // 2.10+: nobody serves direct gets for the stream (deleted, or allow_direct turned off since
+            // binding). STREAM.MSG.GET tells which, and reads it if it is still there.
+            m_directGet = false;
+            fetchEntry(reply, key, revision, handler);
+            return;
+        }
         if (get->error() == NatsError::MessageNotFound) {
             handler(false, {});
             return;
@@ -244,6 +253,11 @@ void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, 
         }
         handler(true, KvEntry::fromStoredMessage(m_name, key, stored));
     });
+}
+
+JsApiReply *KvBucket::readMessage(const JsMessageGetRequest &request, bool direct)
+{
+    return direct ? m_context->directGet(streamName(), request) : m_context->getMessage(streamName(), request);
 }
 
 KvReply *KvBucket::get(const QString &key)
@@ -266,13 +280,15 @@ KvReply *KvBucket::get(const QString &key, quint64 revision)
                 return;
             }
             if (entry.isDeleted()) {
-                // Deleted keys read as not found, as in every official client; the marker is kept.
+                // Deleted keys read as not found, as in every official client; the marker is kept. A limit
+                // marker says the server removed the key (its TTL or the bucket's max age ran out).
+                const QString how = entry.isLimitMarker()
+                    ? (entry.markerReason == "MaxAge" ? tr("expired") : tr("removed by the server"))
+                    : (entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"));
                 reply->setEntry(entry);
                 reply->finishWithError(
                     NatsError(NatsError::KeyNotFound,
-                              tr("key \"%1\" not found: it was %2 at revision %3")
-                                  .arg(key, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"))
-                                  .arg(entry.revision)));
+                              tr("key \"%1\" not found: it was %2 at revision %3").arg(key, how).arg(entry.revision)));
                 return;
             }
             reply->finishWithEntry(entry);
@@ -412,32 +428,81 @@ KvReply *KvBucket::update(const QString &key, const QByteArray &value, quint64 e
     return writeEntry(key, value, {}, options);
 }
 
-KvReply *KvBucket::create(const QString &key, const QByteArray &value)
+NatsError KvBucket::ttlProblem(qint64 ttlNs) const
+{
+    const QString invalid = KvTtl::validate(ttlNs);
+    if (!invalid.isEmpty())
+        return NatsError(NatsError::InvalidArgument, invalid);
+    JsServerCapabilities *server = m_context->capabilities();
+    if (!server->supports(JsServerCapabilities::Feature::MessageTtl))
+        return server->refusal(JsServerCapabilities::Feature::MessageTtl);
+    if (!m_boundStatus.config.allowsKeyTtl())
+        return NatsError(NatsError::FeatureNotSupported,
+                         tr("per-key TTL needs a bucket that allows it: bucket \"%1\" has no marker TTL "
+                            "(set one with kvdesk-cli edit %1 --marker-ttl DURATION)")
+                             .arg(m_name));
+    return {};
+}
+
+void KvBucket::whenTtlAllowed(KvReply *reply, qint64 ttlNs, const Action &action)
+{
+    if (ttlNs == 0) {
+        action();
+        return;
+    }
+    m_context->capabilities()->whenKnown(reply, [this, reply, ttlNs, action](const NatsError &error) {
+        if (reply->isFinished())
+            return;
+        NatsError problem = error.isError() ? error : ttlProblem(ttlNs);
+        if (!problem.isError() || problem.code() != NatsError::FeatureNotSupported || !m_context
+            || !m_context->capabilities()->supports(JsServerCapabilities::Feature::MessageTtl)) {
+            problem.isError() ? reply->finishWithError(problem) : action();
+            return;
+        }
+        // Bound before the bucket was given a marker TTL? Read its settings again before refusing.
+        KvReply *fresh = status();
+        connect(fresh, &NatsReply::finished, reply, [this, reply, fresh, ttlNs, action] {
+            fresh->deleteLater();
+            const NatsError again = fresh->error() != NatsError::NoError ? fresh->errorInfo() : ttlProblem(ttlNs);
+            again.isError() ? reply->finishWithError(again) : action();
+        });
+    });
+}
+
+KvReply *KvBucket::create(const QString &key, const QByteArray &value, qint64 ttlNs)
 {
     KvReply *reply = newReply();
     if (failIfInvalidKey(reply, key))
         return reply;
-    whenBound(reply, [this, reply, key, value] {
-        // An update against "no message yet"; if the key exists it may only be a delete/purge marker,
-        // which create may replace (by updating against the marker's revision).
-        KvReply *attempt = update(key, value, 0);
-        connect(reply, &NatsReply::finished, attempt, [attempt] { attempt->abort(); });
-        connect(attempt, &NatsReply::finished, reply, [this, reply, attempt, key, value] {
-            attempt->deleteLater();
-            if (attempt->error() == NatsError::NoError)
-                reply->finishWithRevision(attempt->revision());
-            else if (attempt->error() == NatsError::WrongRevision)
-                createOver(reply, key, value);
-            else
-                reply->finishWithError(attempt->errorInfo());
+    NatsHeaders headers;
+    if (ttlNs != 0)
+        headers.append(kTtlHeader, KvTtl::toHeader(ttlNs));
+    whenBound(reply, [this, reply, key, value, ttlNs, headers] {
+        whenTtlAllowed(reply, ttlNs, [this, reply, key, value, headers] {
+            // An update against "no message yet"; if the key exists it may only be a marker (delete,
+            // purge, or a limit marker when it expired), which create may replace by updating against
+            // the marker's revision.
+            JsPublishOptions options;
+            options.expectedLastSubjectSequence = 0;
+            KvReply *attempt = writeEntry(key, value, headers, options);
+            connect(reply, &NatsReply::finished, attempt, [attempt] { attempt->abort(); });
+            connect(attempt, &NatsReply::finished, reply, [this, reply, attempt, key, value, headers] {
+                attempt->deleteLater();
+                if (attempt->error() == NatsError::NoError)
+                    reply->finishWithRevision(attempt->revision());
+                else if (attempt->error() == NatsError::WrongRevision)
+                    createOver(reply, key, value, headers);
+                else
+                    reply->finishWithError(attempt->errorInfo());
+            });
         });
     });
     return reply;
 }
 
-void KvBucket::createOver(KvReply *reply, const QString &key, const QByteArray &value)
+void KvBucket::createOver(KvReply *reply, const QString &key, const QByteArray &value, const NatsHeaders &headers)
 {
-    fetchEntry(reply, key, 0, [this, reply, key, value](bool found, const KvEntry &entry) {
+    fetchEntry(reply, key, 0, [this, reply, key, value, headers](bool found, const KvEntry &entry) {
         if (found && !entry.isDeleted()) {
             reply->setCurrentRevision(entry.revision);
             reply->finishWithError(NatsError(
@@ -446,7 +511,9 @@ void KvBucket::createOver(KvReply *reply, const QString &key, const QByteArray &
         }
         JsPublishOptions options;
         options.expectedLastSubjectSequence = found ? entry.revision : 0;
-        publishEntry(reply, key, NatsMessage(writeSubject(key), value), options);
+        NatsMessage message(writeSubject(key), value);
+        message.headers() = headers;
+        publishEntry(reply, key, message, options);
     });
 }
 
@@ -482,29 +549,43 @@ KvReply *KvBucket::revert(const QString &key, quint64 revision, quint64 expected
     return reply;
 }
 
-KvReply *KvBucket::writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision)
+KvReply *KvBucket::writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision, qint64 ttlNs)
 {
     NatsHeaders headers;
     if (operation == KvEntry::Operation::Purge) {
         headers.append(kOperationHeader, "PURGE");
         headers.append("Nats-Rollup", "sub"); // drop the key's older revisions
+        if (ttlNs != 0)
+            headers.append(kTtlHeader, KvTtl::toHeader(ttlNs));
     } else {
-        headers.append(kOperationHeader, "DEL");
+        headers.append(kOperationHeader, "DEL"); // never with a TTL (nats-modern.md §4.3)
     }
     JsPublishOptions options;
     if (expectedRevision != 0)
         options.expectedLastSubjectSequence = expectedRevision;
-    return writeEntry(key, {}, headers, options);
+    if (ttlNs == 0)
+        return writeEntry(key, {}, headers, options);
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
+    whenBound(reply, [this, reply, key, ttlNs, headers, options] {
+        whenTtlAllowed(reply, ttlNs, [this, reply, key, headers, options] {
+            NatsMessage message(writeSubject(key), {});
+            message.headers() = headers;
+            publishEntry(reply, key, message, options);
+        });
+    });
+    return reply;
 }
 
 KvReply *KvBucket::remove(const QString &key, quint64 expectedRevision)
 {
-    return writeMarker(key, KvEntry::Operation::Delete, expectedRevision);
+    return writeMarker(key, KvEntry::Operation::Delete, expectedRevision, 0);
 }
 
-KvReply *KvBucket::purge(const QString &key, quint64 expectedRevision)
+KvReply *KvBucket::purge(const QString &key, quint64 expectedRevision, qint64 ttlNs)
 {
-    return writeMarker(key, KvEntry::Operation::Purge, expectedRevision);
+    return writeMarker(key, KvEntry::Operation::Purge, expectedRevision, ttlNs);
 }
 
 // ---- watching and listing --------------------------------------------------------------------------

@@ -15,9 +15,11 @@
 #include <memory>
 
 class JetStreamContext;
+class JsApiReply;
 class KvKeyLister;
 class NatsHeaders;
 class NatsMessage;
+struct JsMessageGetRequest;
 struct JsPublishOptions;
 
 // One Key/Value bucket: reads, writes, history, watches. Usable at once: the first call binds to the
@@ -52,15 +54,21 @@ public:
     KvReply *get(const QString &key, quint64 revision);
     // Results: revision().
     KvReply *put(const QString &key, const QByteArray &value);
-    // Only if the key does not exist (or was deleted/purged). KeyExists otherwise.
-    KvReply *create(const QString &key, const QByteArray &value);
+    // Only if the key does not exist (or was deleted/purged). KeyExists otherwise. With a ttlNs (at least
+    // 1 s, or KvTtl::Never) the server removes the key by itself after that time: it needs nats-server
+    // 2.11+ and a bucket that allows per-key TTLs (a marker TTL); otherwise FeatureNotSupported, before
+    // anything is sent. A plain put takes no TTL, as in every official client (a TTL on a put could
+    // bring back an older value when it expires).
+    KvReply *create(const QString &key, const QByteArray &value, qint64 ttlNs = 0);
     // Only if the key's latest revision is still expectedRevision. WrongRevision otherwise, with
     // currentRevision() set; the stored value is not touched.
     KvReply *update(const QString &key, const QByteArray &value, quint64 expectedRevision);
     // A delete marker; with expectedRevision != 0 only if that is still the latest.
     KvReply *remove(const QString &key, quint64 expectedRevision = 0);
-    // A purge marker that also drops the key's history.
-    KvReply *purge(const QString &key, quint64 expectedRevision = 0);
+    // A purge marker that also drops the key's history. With a ttlNs the marker itself goes after that
+    // time, checked as create() checks it (a delete marker never takes one: it would bring back the value
+    // before it when it expires).
+    KvReply *purge(const QString &key, quint64 expectedRevision = 0, qint64 ttlNs = 0);
     // Writes the value the key had at revision as its newest revision, only if the key's newest
     // revision (markers included) is still expectedLatest: taken when the user chose, so a change made
     // meanwhile makes it fail with WrongRevision (currentRevision() set) instead of being overwritten.
@@ -94,6 +102,8 @@ Q_SIGNALS:
     void boundChanged();
 
 private:
+    friend class KvBulkRead; // binds through whenBound() and reads the subjects keys live under
+
     using Action = std::function<void()>;
     using ErrorHandler = std::function<void(const NatsError &error)>;
     using EntryHandler = std::function<void(bool found, const KvEntry &entry)>;
@@ -124,8 +134,14 @@ private:
     // Validates key, binds, then publishes value with headers: put, update and the markers.
     KvReply *writeEntry(const QString &key, const QByteArray &value, const NatsHeaders &headers,
                         const JsPublishOptions &options);
-    KvReply *writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision);
-    void createOver(KvReply *reply, const QString &key, const QByteArray &value);
+    KvReply *writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision, qint64 ttlNs);
+    void createOver(KvReply *reply, const QString &key, const QByteArray &value, const NatsHeaders &headers);
+    // Runs action when a write with ttlNs may go (no TTL, or the server and this bucket take one), else
+    // fails reply with the reason. Needs the bucket bound.
+    void whenTtlAllowed(KvReply *reply, qint64 ttlNs, const Action &action);
+    NatsError ttlProblem(qint64 ttlNs) const;
+    // Direct get, or STREAM.MSG.GET where direct gets are off or unavailable (2.10+'s 503).
+    JsApiReply *readMessage(const JsMessageGetRequest &request, bool direct);
     QByteArray readSubject(const QString &key) const { return m_readPrefix + key.toUtf8(); }
     QByteArray writeSubject(const QString &key) const { return m_writePrefix + key.toUtf8(); }
     QString streamName() const;

@@ -52,6 +52,18 @@ QString KvBucketConfig::validate() const
         return tr("republish needs a destination subject");
     if (!mirror.isEmpty() && !sources.isEmpty())
         return tr("a bucket cannot have both a mirror and sources");
+    if (markerTtlMs < 0)
+        return tr("the marker TTL cannot be negative");
+    if (markerTtlMs > 0 && markerTtlMs < 1000)
+        return tr("the marker TTL must be at least 1 second, not %1 ms").arg(markerTtlMs);
+    if (markerTtlMs > 0 && !mirror.isEmpty())
+        return tr("a mirror cannot have a marker TTL");
+    for (auto it = metadata.cbegin(); it != metadata.cend(); ++it) {
+        if (it.key().isEmpty())
+            return tr("a metadata key cannot be empty");
+        if (JsStreamConfig::isServerMetadata(it.key()))
+            return tr("metadata key \"%1\" is reserved for the server (_nats.)").arg(it.key());
+    }
     return {};
 }
 
@@ -72,6 +84,10 @@ JsStreamConfig KvBucketConfig::toStreamConfig(const NatsServerInfo &serverInfo) 
     // The duplicate window may not exceed max_age (10052): 2 min, or the TTL when that is shorter.
     const qint64 windowMs = ttlMs > 0 && ttlMs < kDefaultDuplicateWindowMs ? ttlMs : kDefaultDuplicateWindowMs;
     config.duplicateWindowNs = windowMs * kNsPerMs;
+    // On 2.10+ a mirror or a bucket of sources gets no window of its own, as @nats-io/kv 3.4 makes them
+    // (the server then leaves it unset); nats.go 1.22.1 on 2.9 sends the 2 min default.
+    if ((!mirror.isEmpty() || !sources.isEmpty()) && serverInfo.versionAtLeast(2, 10, 0))
+        config.duplicateWindowNs = 0;
     config.placement = placement;
     config.republish = republish;
     config.allowRollupHeaders = true;
@@ -81,17 +97,43 @@ JsStreamConfig KvBucketConfig::toStreamConfig(const NatsServerInfo &serverInfo) 
     config.mirrorDirect = false;
     if (serverInfo.versionAtLeast(2, 7, 2))
         config.discard = u"new"_s;
+    const bool modern = serverInfo.versionAtLeast(2, 10, 0);
+    const QString ownSubjects = QString::fromUtf8(KvNames::subjectPrefix(bucket)) + u'>';
     if (!mirror.isEmpty()) {
         // A mirror has no subjects of its own; reads go through the origin's subjects.
         config.mirror = withStreamPrefix(mirror);
         config.mirrorDirect = true;
+    } else if (!sources.isEmpty() && modern) {
+        // 2.10+ (nats.go 1.53, @nats-io/kv 3.4, ADR-57): the bucket keeps its own subjects and each
+        // source's keys are moved under them; transforms given by the caller pass through untouched.
+        config.subjects = QStringList{ownSubjects};
+        for (const JsStreamSource &source : sources) {
+            JsStreamSource named = withStreamPrefix(source);
+            const QString origin = KvNames::bucketFromStream(named.name);
+            const bool sameBucket = origin == bucket && !source.externalApiPrefix.isEmpty();
+            if (named.subjectTransforms.isEmpty() && !sameBucket)
+                named.subjectTransforms.append(
+                    JsSubjectTransform{QString::fromUtf8(KvNames::subjectPrefix(origin)) + u'>', ownSubjects});
+            config.sources.append(named);
+        }
     } else if (!sources.isEmpty()) {
-        // Like a mirror, a bucket made of sources gets no subjects of its own (nats.go 1.22.1, doc §5.2):
-        // it only collects what its sources store.
+        // 2.9 has no subject transforms: like a mirror, a bucket made of sources gets no subjects of its
+        // own (nats.go 1.22.1, doc §5.2) and only collects what its sources store.
         for (const JsStreamSource &source : sources)
             config.sources.append(withStreamPrefix(source));
     } else {
-        config.subjects = QStringList{QString::fromUtf8(KvNames::subjectPrefix(bucket)) + u'>'};
+        config.subjects = QStringList{ownSubjects};
+    }
+    // Only when asked for, as @nats-io/kv, nats.go 1.22 and libnats send it: the server's default is
+    // "none" (an edit that turns it off says so itself, KvContext).
+    if (compressed)
+        config.compression = u"s2"_s;
+    config.metadata = metadata;
+    if (markerTtlMs > 0) {
+        config.allowMsgTtl = true;
+        config.subjectDeleteMarkerTtlNs = markerTtlMs * kNsPerMs;
+    } else if (allowMessageTtl) {
+        config.allowMsgTtl = true;
     }
     return config;
 }
@@ -111,5 +153,12 @@ KvBucketConfig KvBucketConfig::fromStreamConfig(const JsStreamConfig &config)
     kv.republish = config.republish;
     kv.mirror = config.mirror;
     kv.sources = config.sources;
+    kv.compressed = config.compression == "s2"_L1;
+    for (auto it = config.metadata.cbegin(); it != config.metadata.cend(); ++it) {
+        if (!JsStreamConfig::isServerMetadata(it.key()))
+            kv.metadata.insert(it.key(), it.value());
+    }
+    kv.markerTtlMs = config.subjectDeleteMarkerTtlNs / kNsPerMs;
+    kv.allowMessageTtl = config.allowMsgTtl;
     return kv;
 }

@@ -12,5 +12,9 @@ KvBucketStatus KvBucketStatus::fromStreamInfo(const JsStreamInfo &info)
     status.created = info.created;
     status.lastUpdate = info.state.lastTime;
     status.streamInfo = info;
+    for (auto it = info.config.metadata.cbegin(); it != info.config.metadata.cend(); ++it) {
+        if (JsStreamConfig::isServerMetadata(it.key()))
+            status.serverMetadata.insert(it.key(), it.value());
+    }
     return status;
 }

@@ -16,6 +16,7 @@ struct KvBucketStatus
     QDateTime created;
     QDateTime lastUpdate; // invalid when never written
     QString backingStore = QStringLiteral("JetStream");
+    QMap<QString, QString> serverMetadata; // what the server wrote into the metadata itself (_nats.*, 2.11+)
     JsStreamInfo streamInfo;
 
     static KvBucketStatus fromStreamInfo(const JsStreamInfo &info);

@@ -1,6 +1,7 @@
 #include "kvcontext.h"
 
 #include "jetstreamcontext.h"
+#include "jsservercapabilities.h"
 #include "kvbucket.h"
 #include "kvbucketevents.h"
 #include "kvnames.h"
@@ -95,22 +96,95 @@ KvReply *KvContext::createBucket(const KvBucketConfig &config)
     KvReply *reply = newReply();
     if (!m_context || failIfInvalid(reply, config))
         return reply;
-    // Ask $JS.API.INFO first, as nats.go does: a server without JetStream fails clearly here.
-    whenAnswered(reply, m_context->accountInfo(), {}, [this, reply, config] { createStream(reply, config); });
+    // Ask $JS.API.INFO first, as nats.go does: a server without JetStream fails clearly here, and the
+    // answer says the API level a marker TTL needs.
+    whenAnswered(reply, m_context->accountInfo(), {}, [this, reply, config] {
+        const NatsError unsupported = checkSupported(config);
+        if (unsupported.isError())
+            reply->finishWithError(unsupported);
+        else
+            createStream(reply, config);
+    });
     return reply;
+}
+
+NatsError KvContext::checkSupported(const KvBucketConfig &config) const
+{
+    using Feature = JsServerCapabilities::Feature;
+    JsServerCapabilities *server = m_context->capabilities();
+    QList<Feature> wanted;
+    if (config.compressed)
+        wanted.append(Feature::Compression);
+    if (!config.metadata.isEmpty())
+        wanted.append(Feature::Metadata);
+    if (config.markerTtlMs > 0)
+        wanted.append(Feature::LimitMarkers);
+    if (config.allowsKeyTtl())
+        wanted.append(Feature::MessageTtl);
+    for (const Feature feature : std::as_const(wanted)) {
+        if (!server->supports(feature))
+            return server->refusal(feature);
+    }
+    return {};
+}
+
+NatsError KvContext::droppedError(const QStringList &dropped, const QString &bucket, const QString &outcome) const
+{
+    JsServerCapabilities *server = m_context->capabilities();
+    return NatsError(NatsError::FeatureNotSupported,
+                     tr("%1 (nats-server %2) silently dropped %3 from bucket \"%4\": %5")
+                         .arg(server->serverUrl(), server->serverVersion(), dropped.join(u", "_s), bucket, outcome));
 }
 
 void KvContext::createStream(KvReply *reply, const KvBucketConfig &config)
 {
     const JsStreamConfig wanted = config.toStreamConfig(serverInfo());
+    if (wanted.droppedFields(JsStreamConfig()).isEmpty()) {
+        sendCreate(reply, config, wanted, true);
+        return;
+    }
+    // Settings an older server may drop silently: learn first whether the bucket exists, so that if they
+    // are dropped only a bucket made now is removed again, never one that was there.
+    JsApiReply *info = m_context->streamInfo(wanted.name);
+    connect(info, &NatsReply::finished, reply, [this, reply, info, config, wanted] {
+        info->deleteLater();
+        if (info->error() != NatsError::NoError && info->error() != NatsError::StreamNotFound) {
+            reply->finishWithError(info->errorInfo());
+            return;
+        }
+        sendCreate(reply, config, wanted, info->error() == NatsError::NoError);
+    });
+}
+
+void KvContext::sendCreate(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &wanted, bool existed)
+{
     JsApiReply *create = m_context->createStream(wanted);
-    connect(create, &NatsReply::finished, reply, [this, reply, create, config, wanted] {
+    connect(create, &NatsReply::finished, reply, [this, reply, create, config, wanted, existed] {
         if (create->error() == NatsError::StreamNameInUse) {
             create->deleteLater();
             resolveExisting(reply, config, wanted);
             return;
         }
-        finishWithStreamInfo(reply, create, config.bucket);
+        const QStringList dropped = create->error() == NatsError::NoError
+            ? wanted.droppedFields(create->streamInfo().config)
+            : QStringList();
+        if (dropped.isEmpty()) {
+            finishWithStreamInfo(reply, create, config.bucket);
+            return;
+        }
+        create->deleteLater();
+        if (existed) {
+            reply->finishWithError(droppedError(dropped, config.bucket, tr("the existing bucket was left as it was")));
+            return;
+        }
+        JsApiReply *remove = m_context->deleteStream(wanted.name);
+        connect(remove, &NatsReply::finished, reply, [this, reply, remove, dropped, config] {
+            remove->deleteLater();
+            reply->finishWithError(droppedError(dropped, config.bucket,
+                                                remove->error() == NatsError::NoError
+                                                    ? tr("the bucket was removed again")
+                                                    : tr("removing it again failed: %1").arg(remove->errorString())));
+        });
     });
 }
 
@@ -167,20 +241,57 @@ KvReply *KvContext::changeBucket(const KvBucketConfig &config, bool createIfMiss
             reply->finishWithError(bucketError(info->errorInfo(), config.bucket));
             return;
         }
-        QJsonObject merged = info->streamInfo().config.toJson();
-        const QJsonObject wanted = config.toStreamConfig(serverInfo()).toJson();
-        for (auto it = wanted.begin(); it != wanted.end(); ++it)
-            merged.insert(it.key(), it.value());
-        // Fields the new config leaves out (description, placement...) were cleared on purpose.
-        for (const QString &optional : {u"description"_s, u"placement"_s, u"republish"_s, u"sources"_s, u"mirror"_s}) {
-            if (!wanted.contains(optional))
-                merged.remove(optional);
-        }
-        JsApiReply *update = m_context->updateStream(JsStreamConfig::fromJson(merged));
-        connect(update, &NatsReply::finished, reply,
-                [this, reply, update, config] { finishWithStreamInfo(reply, update, config.bucket); });
+        const JsStreamConfig previous = info->streamInfo().config;
+        // The API level decides whether a marker TTL may be asked for: learn it before sending.
+        m_context->capabilities()->whenKnown(reply, [this, reply, config, previous](const NatsError &error) {
+            const NatsError unsupported = error.isError() ? error : checkSupported(config);
+            if (unsupported.isError())
+                reply->finishWithError(unsupported);
+            else
+                sendUpdate(reply, config, previous);
+        });
     });
     return reply;
+}
+
+void KvContext::sendUpdate(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &previous)
+{
+    QJsonObject merged = previous.toJson();
+    const JsStreamConfig wantedConfig = config.toStreamConfig(serverInfo());
+    const QJsonObject wanted = wantedConfig.toJson();
+    for (auto it = wanted.begin(); it != wanted.end(); ++it)
+        merged.insert(it.key(), it.value());
+    // Compression is sent only when on: turning it off must say so (2.10+ knows the field).
+    if (!config.compressed && merged.contains("compression"_L1))
+        merged.insert("compression"_L1, "none"_L1);
+    // Fields the new config leaves out (description, placement...) were cleared on purpose. A per-message
+    // TTL cannot be turned off again (10052), so allow_msg_ttl stays as the server has it.
+    for (const QString &optional : {u"description"_s, u"placement"_s, u"republish"_s, u"sources"_s, u"mirror"_s,
+                                    u"metadata"_s, u"subject_delete_marker_ttl"_s}) {
+        if (!wanted.contains(optional))
+            merged.remove(optional);
+    }
+    JsApiReply *update = m_context->updateStream(JsStreamConfig::fromJson(merged));
+    connect(update, &NatsReply::finished, reply, [this, reply, update, config, wantedConfig, previous] {
+        const QStringList dropped = update->error() == NatsError::NoError
+            ? wantedConfig.droppedFields(update->streamInfo().config)
+            : QStringList();
+        if (dropped.isEmpty()) {
+            finishWithStreamInfo(reply, update, config.bucket);
+            return;
+        }
+        update->deleteLater();
+        // Put back what was there, so the bucket is not left half changed.
+        JsApiReply *restore = m_context->updateStream(previous);
+        connect(restore, &NatsReply::finished, reply, [this, reply, restore, dropped, config] {
+            restore->deleteLater();
+            reply->finishWithError(
+                droppedError(dropped, config.bucket,
+                             restore->error() == NatsError::NoError
+                                 ? tr("its previous settings were restored")
+                                 : tr("restoring its settings failed: %1").arg(restore->errorString())));
+        });
+    });
 }
 
 KvReply *KvContext::bucketStatus(const QString &bucket)

@@ -29,9 +29,12 @@ public:
     JetStreamContext *jetStream() const;
 
     // Result: status(). Creating a bucket that exists with the same settings succeeds; with different
-    // settings it fails with StreamNameInUse.
+    // settings it fails with StreamNameInUse. Settings the server lacks (compression or metadata before
+    // 2.10, a marker TTL before 2.11) are refused with FeatureNotSupported before anything is created;
+    // a setting the server drops silently anyway fails the call and the new bucket is removed again.
     KvReply *createBucket(const KvBucketConfig &config);
-    // Changes an existing bucket (storage cannot change). BucketNotFound when it does not exist.
+    // Changes an existing bucket (storage cannot change). BucketNotFound when it does not exist. Refuses
+    // and checks new settings as createBucket() does; a change the server dropped is undone.
     KvReply *updateBucket(const KvBucketConfig &config);
     KvReply *createOrUpdateBucket(const KvBucketConfig &config);
     // Result: status(). BucketNotFound, or NotKeyValueBucket for a stream that is not a bucket.
@@ -56,10 +59,16 @@ private:
     // bucket is given), success runs onSuccess.
     void whenAnswered(KvReply *reply, JsApiReply *api, const QString &bucket, const std::function<void()> &onSuccess);
     void createStream(KvReply *reply, const KvBucketConfig &config);
+    void sendCreate(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &wanted, bool existed);
+    // FeatureNotSupported when config asks for what the server lacks (API level known), else NoError.
+    NatsError checkSupported(const KvBucketConfig &config) const;
+    // The error for settings the server dropped silently (empty list: none).
+    NatsError droppedError(const QStringList &dropped, const QString &bucket, const QString &outcome) const;
     void resolveExisting(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &wanted);
     // Updates the bucket's stream from its current config (or creates it, if missing and allowed).
     KvReply *changeBucket(const KvBucketConfig &config, bool createIfMissing);
     void finishWithStreamInfo(KvReply *reply, JsApiReply *info, const QString &bucket);
+    void sendUpdate(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &previous);
     NatsError bucketError(const NatsError &error, const QString &bucket) const;
     NatsServerInfo serverInfo() const;
 

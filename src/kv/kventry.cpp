@@ -1,6 +1,8 @@
 #include "kventry.h"
 
 #include "jsstoredmessage.h"
+#include "kvttl.h"
+#include "natsheaders.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QStringDecoder>
@@ -29,6 +31,38 @@ KvEntry::Operation KvEntry::operationFromHeader(const QByteArray &value)
     return Operation::Put;
 }
 
+void KvEntry::readHeaders(const NatsHeaders &headers)
+{
+    const QByteArray operationHeader = headers.value("KV-Operation");
+    markerReason = operationHeader.isEmpty() ? headers.value("Nats-Marker-Reason") : QByteArray();
+    if (markerReason.isEmpty())
+        operation = operationFromHeader(operationHeader);
+    else
+        operation = markerReason == "Remove" ? Operation::Delete : Operation::Purge;
+    ttlNs = 0;
+    if (const QByteArray ttl = headers.value("Nats-TTL"); !ttl.isEmpty())
+        KvTtl::fromHeader(ttl, &ttlNs);
+}
+
+QDateTime KvEntry::expires() const
+{
+    if (ttlNs <= 0 || !created.isValid())
+        return {};
+    return created.addMSecs(ttlNs / 1000000);
+}
+
+QString KvEntry::operationLabel() const
+{
+    if (!isLimitMarker())
+        return operationName(operation);
+    const QString reason = QString::fromUtf8(markerReason);
+    if (markerReason == "MaxAge")
+        return u"EXPIRED (%1)"_s.arg(reason);
+    if (markerReason == "Remove")
+        return u"REMOVED (%1)"_s.arg(reason);
+    return u"PURGED (%1)"_s.arg(reason);
+}
+
 KvEntry KvEntry::fromStoredMessage(const QString &bucket, const QString &key, const JsStoredMessage &stored)
 {
     KvEntry entry;
@@ -37,7 +71,7 @@ KvEntry KvEntry::fromStoredMessage(const QString &bucket, const QString &key, co
     entry.value = stored.data;
     entry.revision = stored.sequence;
     entry.created = stored.time;
-    entry.operation = operationFromHeader(stored.headers.value("KV-Operation"));
+    entry.readHeaders(stored.headers);
     return entry;
 }
 

@@ -7,9 +7,13 @@
 #include <QtCore/QObject>
 #include <QtCore/QString>
 
+class NatsHeaders;
 struct JsStoredMessage;
 
-// One revision of a key: a value (Put), or a delete or purge marker.
+// One revision of a key: a value (Put), or a delete or purge marker. A marker is either written by a
+// client (KV-Operation: DEL or PURGE) or, on nats-server 2.11+, by the server itself when a key's last
+// value expired or was removed by a limit: a limit marker (Nats-Marker-Reason, no KV-Operation), which
+// means the key is gone exactly as a purge does.
 class KvEntry
 {
     Q_GADGET
@@ -29,7 +33,19 @@ public:
     quint64 delta = 0;    // in a watch: how many newer entries are pending after this one
     QDateTime created;
     Operation operation = Operation::Put;
-    qint64 valueSize = -1; // for meta-only watches, from Nats-Msg-Size; else -1 (use value.size())
+    qint64 valueSize = -1;   // for meta-only watches, from Nats-Msg-Size; else -1 (use value.size())
+    QByteArray markerReason; // a limit marker's Nats-Marker-Reason (MaxAge, Purge, Remove); else empty
+    qint64 ttlNs = 0;        // the entry's own TTL (Nats-TTL) in ns; 0 none; KvTtl::Never (-1) never expires
+
+    // Operation, limit marker and TTL from a stored message's headers (ADR-8/48 as nats.go maps them:
+    // KV-Operation first; without it a Nats-Marker-Reason MaxAge or Purge is a Purge, Remove a Delete).
+    void readHeaders(const NatsHeaders &headers);
+    bool isLimitMarker() const { return !markerReason.isEmpty(); }
+    // When the server removes this entry by its own TTL (created + TTL); invalid without one.
+    QDateTime expires() const;
+    // What the entry is, for people: "PUT", "DEL", "PURGE", or for a limit marker its meaning and reason,
+    // "EXPIRED (MaxAge)", "PURGED (Purge)", "REMOVED (Remove)".
+    QString operationLabel() const;
 
     bool isDeleted() const { return operation != Operation::Put; }
     qint64 size() const { return valueSize >= 0 ? valueSize : value.size(); }

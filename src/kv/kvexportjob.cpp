@@ -10,7 +10,8 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr int kFetchWindow = 32;       // reads in flight
+constexpr int kChunksInFlight = 2;     // bulk reads in flight
+constexpr qsizetype kChunk = 1024;     // entries per bulk read (multi_last takes 1,024 subjects)
 constexpr qsizetype kWriteChunk = 500; // entries written per event-loop turn, so the UI keeps turning
 constexpr int kProgressEveryMs = 50;
 constexpr qsizetype kMaxProblems = 100;
@@ -101,34 +102,57 @@ void KvExportJob::pumpItems()
 {
     if (m_state != State::Running)
         return;
-    while (m_inFlight < kFetchWindow && m_nextFetch < m_items.size()) {
-        if (m_items[m_nextFetch].fetch)
-            fetch(m_nextFetch);
-        ++m_nextFetch;
-    }
+    while (m_inFlight < kChunksInFlight && m_nextFetch < m_items.size())
+        fetchChunk();
     writeReady();
 }
 
-void KvExportJob::fetch(qsizetype index)
+void KvExportJob::fetchChunk()
 {
-    const KvEntry wanted = m_items[index].entry;
-    // A feed entry names its revision; a key of the bucket wants the latest.
-    KvReply *reply = wanted.revision > 0 ? m_bucket->get(wanted.key, wanted.revision) : m_bucket->get(wanted.key);
-    ++m_inFlight;
-    connect(reply, &NatsReply::finished, this, [this, reply, index] {
-        reply->deleteLater();
-        --m_inFlight;
-        if (m_state != State::Running)
-            return;
-        Item &item = m_items[index];
-        if (reply->error() == NatsError::NoError) {
-            item.result = reply->entry();
-        } else {
-            item.result = KvEntry();
-            skip(reply->errorString());
+    QList<KvBulkRead::Want> wants;
+    QList<qsizetype> indexes;
+    while (m_nextFetch < m_items.size() && wants.size() < kChunk) {
+        const Item &item = m_items[m_nextFetch];
+        if (item.fetch) {
+            // A feed entry names its revision; a key of the bucket wants the latest.
+            wants.append(KvBulkRead::Want{item.entry.key, item.entry.revision});
+            indexes.append(m_nextFetch);
         }
-        pumpItems();
-    });
+        ++m_nextFetch;
+    }
+    if (wants.isEmpty())
+        return;
+    auto *read = new KvBulkRead(m_bucket, wants, m_readMode, this);
+    ++m_inFlight;
+    connect(read, &KvBulkRead::finished, this, [this, read, indexes] { onChunkRead(read, indexes); });
+}
+
+void KvExportJob::onChunkRead(KvBulkRead *read, const QList<qsizetype> &indexes)
+{
+    read->deleteLater();
+    --m_inFlight;
+    if (m_state != State::Running)
+        return;
+    if (read->error() != NatsError::NoError) {
+        finish(State::Failed, read->errorInfo());
+        return;
+    }
+    const QList<std::optional<KvEntry>> results = read->results();
+    for (qsizetype i = 0; i < indexes.size(); ++i) {
+        Item &item = m_items[indexes[i]];
+        const std::optional<KvEntry> &result = results[i];
+        if (result && (!result->isDeleted() || item.entry.revision > 0)) {
+            item.result = *result;
+        } else {
+            // A key asked for by name whose newest entry is a marker is gone: never export it as live.
+            item.result = KvEntry();
+            skip(result ? tr("key \"%1\" not found: %2 at revision %3")
+                              .arg(result->key, result->operationLabel())
+                              .arg(result->revision)
+                        : read->problem(i));
+        }
+    }
+    pumpItems();
 }
 
 void KvExportJob::writeReady()

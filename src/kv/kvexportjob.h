@@ -1,5 +1,6 @@
 #pragma once
 
+#include "kvbulkread.h"
 #include "kventry.h"
 #include "natserror.h"
 
@@ -17,8 +18,9 @@ class QIODevice;
 
 // Writes entries of a bucket as NDJSON (KvNdjson) to a device: the whole bucket (the engine of
 // `kvdesk-cli export`), some keys, or entries already at hand (the app's watch feed), with progress and
-// cancel. Values that must be read first are read a window at a time and still written in order. One
-// export per object.
+// cancel. Values that must be read first are read in bulk (KvBulkRead: batch direct get on 2.11+, a
+// window of direct gets before) and still written in order. Nothing the server says is gone is written
+// as live: a key whose newest entry is a marker (a limit marker too) is skipped. One export per object.
 class KvExportJob final : public QObject
 {
     Q_OBJECT
@@ -46,6 +48,8 @@ public:
     // WatchFeedModel::entryAt) is read again by revision; if the server no longer has it, it is skipped.
     void exportEntries(const QList<KvEntry> &entries);
     void cancel();
+    // How values are read (KvBulkRead::Mode::Auto unless set before starting; for comparisons).
+    void setReadMode(KvBulkRead::Mode mode) { m_readMode = mode; }
 
     State state() const { return m_state; }
     bool isFinished() const { return m_state != State::Idle && m_state != State::Running; }
@@ -80,7 +84,8 @@ private:
     bool begin();
     void write(const KvEntry &entry);
     void pumpItems();
-    void fetch(qsizetype index);
+    void fetchChunk();
+    void onChunkRead(KvBulkRead *read, const QList<qsizetype> &indexes);
     void writeReady();
     void reportProgress(bool force);
     void skip(const QString &problem);
@@ -92,7 +97,8 @@ private:
     QList<Item> m_items;
     qsizetype m_nextFetch = 0;
     qsizetype m_nextWrite = 0;
-    int m_inFlight = 0;
+    int m_inFlight = 0; // bulk reads
+    KvBulkRead::Mode m_readMode = KvBulkRead::Mode::Auto;
     State m_state = State::Idle;
     NatsError m_error;
     QStringList m_problems;

@@ -85,7 +85,10 @@ void KvImportJob::submit(const KvEntry &entry, qint64 line)
             ++m_skipped; // a marker only makes sense when replaying over what is there
             return;
         }
-        reply = entry.operation == KvEntry::Operation::Purge ? m_bucket->purge(entry.key) : m_bucket->remove(entry.key);
+        reply = entry.operation == KvEntry::Operation::Purge ? m_bucket->purge(entry.key, 0, entry.ttlNs)
+                                                             : m_bucket->remove(entry.key);
+    } else if (entry.ttlNs != 0) {
+        reply = m_bucket->create(entry.key, entry.value, entry.ttlNs);
     } else if (m_existing == ExistingKeys::Overwrite) {
         reply = m_bucket->put(entry.key, entry.value);
     } else {

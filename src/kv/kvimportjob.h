@@ -14,7 +14,9 @@ class QIODevice;
 // Reads NDJSON entries (KvNdjson, the format of `kvdesk-cli export`) from a device and writes them into a
 // bucket, a window of writes at a time, with progress and cancel: the engine of `kvdesk-cli import` and
 // of the app's bucket import. What happens to keys that already exist is the caller's choice. Values are
-// written byte for byte (base64-encoded lines included).
+// written byte for byte (base64-encoded lines included). A line with a "ttl" is created with that TTL in
+// every mode (a TTL only goes with a create, as in the official clients); where the server or the bucket
+// cannot take it, or the key exists, that line fails with the reason.
 class KvImportJob final : public QObject
 {
     Q_OBJECT

@@ -102,3 +102,44 @@ QString bucketFromStream(const QString &stream)
 }
 
 } // namespace KvNames
+
+bool KvNames::filterMatches(const QString &filter, const QString &key)
+{
+    const QStringList pattern = filter.split(u'.');
+    const QStringList tokens = key.split(u'.');
+    for (qsizetype i = 0; i < pattern.size(); ++i) {
+        if (pattern[i] == ">"_L1)
+            return tokens.size() > i;
+        if (i >= tokens.size() || (pattern[i] != "*"_L1 && pattern[i] != tokens[i]))
+            return false;
+    }
+    return tokens.size() == pattern.size();
+}
+
+bool KvNames::filterCovers(const QString &wider, const QString &narrower)
+{
+    const QStringList w = wider.split(u'.');
+    const QStringList n = narrower.split(u'.');
+    for (qsizetype i = 0; i < w.size(); ++i) {
+        if (w[i] == ">"_L1)
+            return n.size() > i;
+        if (i >= n.size() || n[i] == ">"_L1)
+            return false;
+        if (w[i] != "*"_L1 && (n[i] == "*"_L1 || w[i] != n[i]))
+            return false;
+    }
+    return n.size() == w.size();
+}
+
+bool KvNames::filtersOverlap(const QString &a, const QString &b)
+{
+    const QStringList x = a.split(u'.');
+    const QStringList y = b.split(u'.');
+    for (qsizetype i = 0; i < x.size() && i < y.size(); ++i) {
+        if (x[i] == ">"_L1 || y[i] == ">"_L1)
+            return true;
+        if (x[i] != "*"_L1 && y[i] != "*"_L1 && x[i] != y[i])
+            return false;
+    }
+    return x.size() == y.size();
+}

@@ -15,6 +15,15 @@ QString validateKey(const QString &key);
 // Why pattern is not a valid watch/list filter: a key whose tokens may also be "*" or a final ">".
 QString validateKeyFilter(const QString &pattern);
 
+// Key filters as NATS subject patterns ("*" one token, a final ">" one or more):
+// whether key matches filter,
+bool filterMatches(const QString &filter, const QString &key);
+// whether every key that matches narrower also matches wider ("a.>" covers "a.*" and "a.b"),
+bool filterCovers(const QString &wider, const QString &narrower);
+// whether some key matches both ("a.*" and "*.b" overlap; nats-server 2.10 refuses overlapping
+// filter_subjects with 10138).
+bool filtersOverlap(const QString &a, const QString &b);
+
 QString streamName(const QString &bucket);       // "KV_<bucket>"
 QByteArray subjectPrefix(const QString &bucket); // "$KV.<bucket>."
 // The bucket name of stream "KV_<bucket>", or an empty string for any other stream.

@@ -55,6 +55,10 @@ QJsonObject KvNdjson::toJson(const KvEntry &entry)
     };
     if (entry.created.isValid())
         object.insert(u"created"_s, entry.created.toUTC().toString(Qt::ISODateWithMs));
+    if (entry.ttlNs != 0)
+        object.insert(u"ttl"_s, entry.ttlNs);
+    if (entry.isLimitMarker())
+        object.insert(u"marker_reason"_s, QString::fromUtf8(entry.markerReason));
     return object;
 }
 
@@ -92,6 +96,16 @@ bool KvNdjson::decode(const QByteArray &line, KvEntry *entry, QString *error)
         return fail(error, tr("unknown operation \"%1\" for key \"%2\"").arg(operation, decoded.key));
     const double revision = object.value("revision"_L1).toDouble(0);
     decoded.revision = revision > 0 ? quint64(revision) : 0;
+    const QJsonValue ttl = object.value("ttl"_L1);
+    if (!ttl.isUndefined() && !ttl.isNull()) {
+        const double ns = ttl.toDouble(-2);
+        if (!ttl.isDouble() || (ns < 0 && ns != -1))
+            return fail(
+                error,
+                tr("the \"ttl\" of key \"%1\" is not a number of nanoseconds (or -1 for never)").arg(decoded.key));
+        decoded.ttlNs = qint64(ns);
+    }
+    decoded.markerReason = object.value("marker_reason"_L1).toString().toUtf8();
     const QString created = object.value("created"_L1).toString();
     if (!created.isEmpty())
         decoded.created = QDateTime::fromString(created, Qt::ISODateWithMs);

@@ -11,7 +11,9 @@
 //   {"key":"a.b","value":"hello","encoding":"text","revision":3,"operation":"PUT","created":"2024-05-01T10:00:00.123Z"}
 // value is the text itself when the bytes are valid UTF-8 ("encoding":"text"), else standard base64
 // ("encoding":"base64"), so any value round-trips byte for byte while text stays readable and greppable.
-// operation is "PUT", "DEL" or "PURGE" (markers carry an empty value); created is UTC ISO 8601.
+// operation is "PUT", "DEL" or "PURGE" (markers carry an empty value); created is UTC ISO 8601. An entry
+// with its own TTL (nats-server 2.11+) adds "ttl" in nanoseconds (-1: never), like a bucket's ttl; a limit
+// marker the server wrote adds "marker_reason" (MaxAge, Purge, Remove) to its PURGE or DEL.
 class KvNdjson
 {
 public:

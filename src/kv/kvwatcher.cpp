@@ -2,12 +2,15 @@
 
 #include "jetstreamcontext.h"
 #include "jsorderedconsumer.h"
+#include "jsservercapabilities.h"
 #include "kvnames.h"
 #include "kvreply.h"
 #include "natslogging.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QTimer>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -54,8 +57,28 @@ void KvWatcher::start(const QByteArray &subjectPrefix)
         return;
     m_started = true;
     m_subjectPrefix = subjectPrefix;
-    for (const QString &filter : std::as_const(m_filters))
-        startFeed(filter);
+    // A filter another one covers adds nothing ("a.>" covers "a.b").
+    QStringList filters;
+    for (const QString &filter : std::as_const(m_filters)) {
+        const bool covered = std::any_of(m_filters.cbegin(), m_filters.cend(), [&filter](const QString &other) {
+            return other != filter && KvNames::filterCovers(other, filter);
+        });
+        if (!covered)
+            filters.append(filter);
+    }
+    bool overlap = false;
+    for (qsizetype i = 0; i < filters.size(); ++i) {
+        for (qsizetype j = i + 1; j < filters.size(); ++j)
+            overlap = overlap || KvNames::filtersOverlap(filters[i], filters[j]);
+    }
+    const bool oneConsumer = filters.size() > 1 && !overlap
+        && m_context->capabilities()->supports(JsServerCapabilities::Feature::FilterSubjects);
+    if (oneConsumer) {
+        startFeed(filters);
+        return;
+    }
+    for (const QString &filter : std::as_const(filters))
+        startFeed({filter});
 }
 
 KvWatcher::~KvWatcher()
@@ -65,13 +88,13 @@ KvWatcher::~KvWatcher()
     blockSignals(blocked);
 }
 
-void KvWatcher::startFeed(const QString &filter)
+void KvWatcher::startFeed(const QStringList &filters)
 {
-    // nats-server 2.9 takes a single filter per consumer, so each filter gets its own ordered consumer.
     using Policy = JsOrderedConsumerConfig::DeliverPolicy;
     JsOrderedConsumerConfig config;
     config.stream = KvNames::streamName(m_bucket);
-    config.filterSubject = m_subjectPrefix + filter.toUtf8();
+    for (const QString &filter : filters)
+        config.filterSubjects.append(m_subjectPrefix + filter.toUtf8());
     config.headersOnly = m_options.metaOnly;
     config.idleHeartbeatMs = m_options.idleHeartbeatMs;
     if (m_options.resumeFromRevision > 0) {
@@ -88,7 +111,7 @@ void KvWatcher::startFeed(const QString &filter)
     const qsizetype index = m_feeds.size();
     JsOrderedConsumer *consumer = m_context->orderedConsumer(config);
     consumer->setParent(this);
-    m_feeds.append(Feed{consumer, 0, false});
+    m_feeds.append(Feed{consumer, filters, 0, false});
     connect(consumer, &JsOrderedConsumer::messageReceived, this,
             [this, index](const NatsMessage &message, const JsDeliveryInfo &info) { onMessage(index, message, info); });
     connect(consumer, &JsOrderedConsumer::caughtUp, this, [this, index] { onCaughtUp(index); });
@@ -109,10 +132,19 @@ void KvWatcher::onMessage(qsizetype feedIndex, const NatsMessage &message, const
     KvEntry entry;
     entry.bucket = m_bucket;
     entry.key = QString::fromUtf8(subject.mid(m_subjectPrefix.size()));
+    if (feed.filters.size() > 1) {
+        // Checked here too: a server that ignored filter_subjects delivers the whole bucket until the
+        // consumer's echo shows it (and the feed is split).
+        const bool wanted = std::any_of(feed.filters.cbegin(), feed.filters.cend(), [&entry](const QString &filter) {
+            return KvNames::filterMatches(filter, entry.key);
+        });
+        if (!wanted)
+            return;
+    }
     entry.revision = info.streamSequence;
     entry.delta = info.pending;
     entry.created = info.timestamp();
-    entry.operation = KvEntry::operationFromHeader(message.headers().value("KV-Operation"));
+    entry.readHeaders(message.headers());
     entry.value = message.data();
     if (m_options.metaOnly) {
         bool ok = false;
@@ -147,10 +179,32 @@ void KvWatcher::onCaughtUp(qsizetype feedIndex)
     Q_EMIT initialValuesReceived();
 }
 
+bool KvWatcher::splitFeed(qsizetype feedIndex)
+{
+    Feed &feed = m_feeds[feedIndex];
+    if (feed.filters.size() < 2 || feed.consumer->lastStreamSequence() > 0)
+        return false;
+    qCDebug(lcKv).noquote() << "watch on" << m_bucket
+                            << ": one consumer per filter instead:" << feed.consumer->errorString();
+    feed.consumer->deleteLater();
+    feed.consumer = nullptr;
+    feed.caughtUp = true; // replaced by the feeds below
+    const QStringList filters = feed.filters;
+    for (const QString &filter : filters)
+        startFeed({filter});
+    return true;
+}
+
 void KvWatcher::onFeedFailed(qsizetype feedIndex)
 {
     const JsOrderedConsumer *consumer = m_feeds[feedIndex].consumer;
     if (!consumer)
+        return;
+    // Several filters on one consumer need 2.10 and filters that do not overlap: where the server says
+    // no (10136-10139, or it ignored filter_subjects), fall back to what works on every server.
+    const int code = consumer->errorInfo().jsErrorCode();
+    if ((consumer->error() == NatsError::FeatureNotSupported || (code >= 10136 && code <= 10139))
+        && splitFeed(feedIndex))
         return;
     NatsError error(consumer->error(), consumer->errorString());
     if (error.code() == NatsError::StreamNotFound)

@@ -91,13 +91,18 @@ private:
     struct Feed
     {
         QPointer<JsOrderedConsumer> consumer;
+        QStringList filters; // more than one: a filter_subjects consumer (2.10+)
         quint64 lastDelta = 0;
         bool caughtUp = false;
     };
 
-    // Starts one ordered consumer per filter under subjectPrefix (once; not after stop() or a failure).
+    // Starts the ordered consumers under subjectPrefix (once; not after stop() or a failure): one for all
+    // filters with filter_subjects on 2.10+, else one per filter (2.9 ignores filter_subjects and would
+    // deliver the whole bucket; overlapping filters are refused by 2.10+).
     void start(const QByteArray &subjectPrefix);
-    void startFeed(const QString &filter);
+    void startFeed(const QStringList &filters);
+    // A filter_subjects consumer the server turned down: one consumer per filter instead.
+    bool splitFeed(qsizetype feedIndex);
     void onMessage(qsizetype feedIndex, const NatsMessage &message, const JsDeliveryInfo &info);
     void onCaughtUp(qsizetype feedIndex);
     void onFeedFailed(qsizetype feedIndex);

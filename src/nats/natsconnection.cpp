@@ -10,6 +10,7 @@
 #include "natssubscription.h"
 #include "natstlsconfig.h"
 
+#include <QtCore/QJsonDocument>
 #include <QtCore/QTimer>
 #include <QtNetwork/QSslSocket>
 
@@ -178,6 +179,9 @@ void NatsConnection::dropSocket()
 
 void NatsConnection::onSocketConnected()
 {
+    // No Nagle, as nats.go (Go's default) and libnats: a request written while an earlier one's answer
+    // is still arriving would otherwise wait for the server's delayed ACK (40 ms).
+    m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     qCDebug(lcNatsConnection) << "TCP connected, waiting for INFO";
 }
 
@@ -249,9 +253,9 @@ void NatsConnection::processOperation(const NatsProtocolParser::Op &op)
 
 void NatsConnection::handleInfo(const QByteArray &json)
 {
-    bool ok = false;
-    const NatsServerInfo info = NatsServerInfo::fromJson(json, &ok);
-    if (!ok) {
+    QJsonParseError parseError;
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
+    if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
         const NatsError error(NatsError::ProtocolError,
                               tr("protocol error from %1: the server sent an INFO that is not valid JSON")
                                   .arg(currentServer().toDisplayString(QUrl::RemoveUserInfo)));
@@ -260,6 +264,15 @@ void NatsConnection::handleInfo(const QByteArray &json)
         connectionFailed(error);
         return;
     }
+    // A later INFO on the same connection (cluster changes, lame duck mode, and 2.12+'s second INFO
+    // right after the first PONG) updates what it names; what it leaves out (the nonce, which only the
+    // first INFO carries) stays as the handshake saw it.
+    QJsonObject merged = m_handshake == Handshake::WaitingInfo ? QJsonObject() : m_infoJson;
+    const QJsonObject received = document.object();
+    for (auto it = received.begin(); it != received.end(); ++it)
+        merged.insert(it.key(), it.value());
+    m_infoJson = merged;
+    const NatsServerInfo info = NatsServerInfo::fromJsonObject(merged);
     const bool wasLameDuck = m_info.lameDuckMode;
     m_info = info;
     // max_payload binds clients, not the server: its own replies exceed it (a STREAM.INFO with 100,000

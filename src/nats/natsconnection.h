@@ -180,6 +180,7 @@ private:
     Handshake m_handshake = Handshake::None;
     bool m_tls = false;
     NatsServerInfo m_info;
+    QJsonObject m_infoJson;  // every INFO of this connection merged, newest fields winning
     QByteArray m_pendingOut; // publishes made while not connected
     NatsPingTracker m_pings;
     Statistics m_stats;

@@ -111,6 +111,8 @@ QString NatsError::describe(Code code)
         return tr("no response from stream");
     case JetStreamApiError:
         return tr("JetStream API error");
+    case DirectGetUnavailable:
+        return tr("no such stream, or it does not allow direct gets");
     case InvalidBucketName:
         return tr("invalid bucket name");
     case InvalidKey:
@@ -185,6 +187,8 @@ QString NatsError::describe(Code code)
         return tr("invalid argument");
     case InvalidResponse:
         return tr("invalid response");
+    case FeatureNotSupported:
+        return tr("not supported by the server");
     }
     return codeName(code);
 }

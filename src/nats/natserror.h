@@ -38,8 +38,9 @@ public:
         MessageNotFound,
         WrongLastSequence,
         MessageTooLarge,
-        NoStreamResponse,  // a publish that no stream captured (503)
-        JetStreamApiError, // any other JetStream error
+        NoStreamResponse,     // a publish that no stream captured (503)
+        JetStreamApiError,    // any other JetStream error
+        DirectGetUnavailable, // 2.10+: a 503 to DIRECT.GET: no such stream, or it does not allow direct gets
 
         // Key/Value errors
         InvalidBucketName = 200,
@@ -81,6 +82,7 @@ public:
         CredentialsError,
         InvalidArgument,
         InvalidResponse,
+        FeatureNotSupported, // the server (or the bucket) lacks what was asked for: refused before sending
     };
     Q_ENUM(Code)
 

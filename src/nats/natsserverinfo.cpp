@@ -9,12 +9,16 @@ using namespace Qt::StringLiterals;
 
 NatsServerInfo NatsServerInfo::fromJson(const QByteArray &json, bool *ok)
 {
-    NatsServerInfo info;
     QJsonParseError parseError;
     const QJsonDocument doc = QJsonDocument::fromJson(json, &parseError);
     if (ok)
         *ok = parseError.error == QJsonParseError::NoError && doc.isObject();
-    const QJsonObject o = doc.object();
+    return fromJsonObject(doc.object());
+}
+
+NatsServerInfo NatsServerInfo::fromJsonObject(const QJsonObject &o)
+{
+    NatsServerInfo info;
     info.serverId = o.value("server_id"_L1).toString();
     info.serverName = o.value("server_name"_L1).toString();
     info.version = o.value("version"_L1).toString();
@@ -36,6 +40,8 @@ NatsServerInfo NatsServerInfo::fromJson(const QByteArray &json, bool *ok)
     info.tlsVerify = o.value("tls_verify"_L1).toBool();
     info.jetStream = o.value("jetstream"_L1).toBool();
     info.lameDuckMode = o.value("ldm"_L1).toBool();
+    info.apiLevel = o.contains("api_lvl"_L1) ? o.value("api_lvl"_L1).toInt(-1) : -1;
+    info.remoteAccount = o.value("remote_account"_L1).toString();
     return info;
 }
 

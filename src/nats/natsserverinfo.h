@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QJsonObject>
 #include <QtCore/QMetaType>
 #include <QtCore/QString>
 #include <QtCore/QStringList>
@@ -10,6 +11,7 @@ class NatsServerInfo
 {
 public:
     static NatsServerInfo fromJson(const QByteArray &json, bool *ok = nullptr);
+    static NatsServerInfo fromJsonObject(const QJsonObject &object);
 
     QString serverId;
     QString serverName;
@@ -31,6 +33,8 @@ public:
     bool tlsVerify = false; // the server requires a client certificate
     bool jetStream = false;
     bool lameDuckMode = false;
+    int apiLevel = -1;     // JetStream API level (api_lvl, 2.12+); -1 when the server does not say
+    QString remoteAccount; // the account this connection is bound to (2.12+'s post-PONG INFO)
 
     // True when the server's version is at least major.minor.patch.
     bool versionAtLeast(int major, int minor, int patch) const;

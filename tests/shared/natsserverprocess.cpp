@@ -4,7 +4,9 @@
 #include "natsreply.h"
 
 #include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
+#include <QtCore/QHash>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -44,6 +46,24 @@ QString NatsServerProcess::executable()
     const QString onPath = QStandardPaths::findExecutable(configured);
     return onPath.isEmpty() ? QStandardPaths::findExecutable(configured, {u"/usr/sbin"_s, u"/usr/local/sbin"_s})
                             : onPath;
+}
+
+QString NatsServerProcess::programVersion()
+{
+    static QHash<QString, QString> versions; // one run per program and test process
+    const QString program = executable();
+    if (versions.contains(program))
+        return versions.value(program);
+    QProcess process;
+    process.start(program, {u"--version"_s});
+    QString version;
+    if (process.waitForFinished(10000)) {
+        const QString output = QString::fromUtf8(process.readAllStandardOutput()).trimmed();
+        const qsizetype v = output.lastIndexOf(u" v"_s);
+        version = v >= 0 ? output.mid(v + 2) : QString();
+    }
+    versions.insert(program, version);
+    return version;
 }
 
 int NatsServerProcess::freePort()
@@ -248,7 +268,43 @@ bool NatsClusterProcess::start(int nodes)
         }
     }
     // Until a meta leader is elected, JetStream requests get no answer at all.
-    return waitForJetStream(urls(), 20000, &m_error);
+    return waitForJetStream(urls(), 20000, &m_error) && waitForAllPeers(30000);
+}
+
+bool NatsClusterProcess::waitForAllPeers(int timeoutMs)
+{
+    NatsConnection connection;
+    NatsConnectOptions options = NatsConnectOptions::fromUrl(urls());
+    options.retryOnFailedConnect = true;
+    connection.connectToServer(options);
+    const QByteArray stream = "KVDESK_PEER_PROBE";
+    const QJsonObject config{{"name"_L1, QString::fromLatin1(stream)},
+                             {"subjects"_L1, QJsonArray{u"_kvdesk.peer.probe"_s}},
+                             {"storage"_L1, "memory"_L1},
+                             {"num_replicas"_L1, int(m_nodes.size())}};
+    const QByteArray body = QJsonDocument(config).toJson(QJsonDocument::Compact);
+    QString lastProblem = u"not connected"_s;
+    // Polled like QTRY_VERIFY: each poll is one create attempt.
+    const auto placed = [&] {
+        if (!connection.isConnected())
+            return false;
+        NatsReply *reply = connection.request("$JS.API.STREAM.CREATE." + stream, body, 2000);
+        (void)QTest::qWaitFor([reply] { return reply->isFinished(); }, 3000);
+        const QJsonObject answer = QJsonDocument::fromJson(reply->message().data()).object();
+        const bool ok = reply->error() == NatsError::NoError && !answer.contains("error"_L1);
+        lastProblem = reply->error() != NatsError::NoError ? reply->errorString()
+                                                           : QString::fromUtf8(reply->message().data());
+        delete reply;
+        return ok;
+    };
+    if (!QTest::qWaitFor(placed, timeoutMs)) {
+        m_error = u"not every node became a current JetStream peer within %1 ms: %2"_s.arg(timeoutMs).arg(lastProblem);
+        return false;
+    }
+    NatsReply *remove = connection.request("$JS.API.STREAM.DELETE." + stream, {}, 5000);
+    (void)QTest::qWaitFor([remove] { return remove->isFinished(); }, 6000);
+    delete remove;
+    return true;
 }
 
 QString NatsClusterProcess::urls() const

@@ -33,6 +33,8 @@ public:
 
     // The nats-server program: $KVDESK_NATS_SERVER or "nats-server" on PATH.
     static QString executable();
+    // The version the program reports ("nats-server: v2.10.27" -> "2.10.27"), or an empty string.
+    static QString programVersion();
     // A port free on 127.0.0.1 right now (for cluster routes, which must be known in advance).
     static int freePort();
 
@@ -84,6 +86,10 @@ public:
 
     // Waits until a JetStream API request through url gets an answer without error.
     static bool waitForJetStream(const QString &url, int timeoutMs, QString *errorMessage);
+    // Waits until a stream replicated on every node can be placed: a node that was just (re)started
+    // answers requests before the meta leader counts it as a current peer, and until then an R3
+    // create fails with "no suitable peers for placement, peer offline" (10005).
+    bool waitForAllPeers(int timeoutMs);
 
 private:
     QList<NatsServerProcess *> m_nodes;

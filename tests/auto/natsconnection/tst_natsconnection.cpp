@@ -76,7 +76,9 @@ void tst_NatsConnection::connectPublishSubscribe()
     QVERIFY(connectedSpy.wait());
     QCOMPARE(connection->state(), NatsConnection::State::Connected);
     QCOMPARE(stateSpy.last().first().value<NatsConnection::State>(), NatsConnection::State::Connected);
-    QCOMPARE(connection->serverInfo().version, u"2.9.10"_s);
+    // The version the server program itself reports (the suite runs against several releases).
+    QVERIFY(!NatsServerProcess::programVersion().isEmpty());
+    QCOMPARE(connection->serverInfo().version, NatsServerProcess::programVersion());
     QVERIFY(connection->serverInfo().headers);
     QCOMPARE(connection->currentServer().port(), m_server.port());
     QCOMPARE(connection->error(), NatsError::NoError);

@@ -1,0 +1,275 @@
+#include "clirunner.h"
+#include "jetstreamcontext.h"
+#include "jsservercapabilities.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+#define CLI_EXPECT(result, expression, code)                                                                           \
+    const CliRunner::Result result = (expression);                                                                     \
+    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
+
+// kvdesk-cli with the features of nats-server 2.10 and 2.11+, on each server of the matrix. Which outcome
+// is right is read from what the server says (INFO version, JetStream API level), never from the label.
+class tst_KvdeskCliModern final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init() { ++m_counter; }
+    void accountInfo();
+    void refusals_data();
+    void refusals();
+    void putTakesNoTtl();
+    void bucketSettingsShown();
+    void ttlScenario();
+    void importWithTtl();
+    void severalFilters();
+
+private:
+    QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
+    CliRunner::Result cli(const QStringList &arguments, const QByteArray &input = {}) const
+    {
+        return m_runner.run(server(arguments), input);
+    }
+    bool modern() const { return m_connection->serverInfo().versionAtLeast(2, 10, 0); }
+    bool hasTtl() const { return m_js->capabilities()->supports(JsServerCapabilities::Feature::MessageTtl); }
+    QString unique(const QString &base) const { return base + QString::number(m_counter); }
+    static QList<QJsonObject> ndjson(const QByteArray &out);
+    quint64 storedMessages(const QString &bucket);
+
+    NatsServerProcess m_server;
+    CliRunner m_runner;
+    NatsConnection *m_connection = nullptr;
+    JetStreamContext *m_js = nullptr;
+    KvContext *m_kv = nullptr;
+    int m_counter = 0;
+};
+
+void tst_KvdeskCliModern::initTestCase()
+{
+    QVERIFY2(QFileInfo::exists(CliRunner::program()), qPrintable(CliRunner::program()));
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, &m_js, &m_kv));
+    WAIT_OK(m_js->accountInfo()); // the API level
+}
+
+QList<QJsonObject> tst_KvdeskCliModern::ndjson(const QByteArray &out)
+{
+    QList<QJsonObject> objects;
+    for (const QByteArray &line : out.split('\n')) {
+        if (!line.isEmpty())
+            objects.append(QJsonDocument::fromJson(line).object());
+    }
+    return objects;
+}
+
+quint64 tst_KvdeskCliModern::storedMessages(const QString &bucket)
+{
+    KvReply *status = m_kv->bucketStatus(bucket);
+    const bool ok = QTest::qWaitFor([status] { return status->isFinished(); }, KvTest::ReplyTimeoutMs)
+        && status->error() == NatsError::NoError;
+    const quint64 values = ok ? status->status().values : quint64(-1);
+    status->deleteLater();
+    return values;
+}
+
+void tst_KvdeskCliModern::accountInfo()
+{
+    CLI_EXPECT(json, cli({u"account"_s, u"info"_s, u"--json"_s}), 0);
+    const QJsonObject info = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(info.value("server_version"_L1).toString(), NatsServerProcess::programVersion());
+    QCOMPARE(info.value("api_level"_L1).toInt(), m_js->capabilities()->apiLevel());
+    QCOMPARE(info.value("api_level"_L1).toInt() >= 1, m_connection->serverInfo().versionAtLeast(2, 11, 0));
+    QCOMPARE(info.value("limits"_L1).toObject().value("max_streams"_L1).toInteger(), -1);
+    CLI_EXPECT(page, cli({u"account"_s, u"info"_s}), 0);
+    const QByteArray level = "JetStream API Level: " + QByteArray::number(m_js->capabilities()->apiLevel());
+    QVERIFY2(page.out.contains(level), page.out.constData());
+    const QByteArray version = "Connected Server Version: " + NatsServerProcess::programVersion().toUtf8();
+    QVERIFY(page.out.contains(version));
+    CLI_EXPECT(wrong, cli({u"account"_s, u"show"_s}), 2);
+}
+
+void tst_KvdeskCliModern::refusals_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<QString>("feature"); // as the message names it
+    QTest::addColumn<QString>("needs");   // "2.10" or "2.11"
+    QTest::newRow("add --marker-ttl") << QStringList{u"add"_s, u"NEW"_s, u"--marker-ttl"_s, u"5s"_s}
+                                      << u"limit markers (marker TTL)"_s << u"2.11"_s;
+    QTest::newRow("add --compression") << QStringList{u"add"_s, u"NEW"_s, u"--compression"_s, u"s2"_s}
+                                       << u"compression"_s << u"2.10"_s;
+    QTest::newRow("add --metadata") << QStringList{u"add"_s, u"NEW"_s, u"--metadata"_s, u"owner=qt"_s} << u"metadata"_s
+                                    << u"2.10"_s;
+    QTest::newRow("edit --marker-ttl") << QStringList{u"edit"_s, u"OLD"_s, u"--marker-ttl"_s, u"5s"_s}
+                                       << u"limit markers (marker TTL)"_s << u"2.11"_s;
+    QTest::newRow("create --ttl") << QStringList{u"create"_s, u"OLD"_s, u"k"_s, u"v"_s, u"--ttl"_s, u"1s"_s}
+                                  << u"per-key TTL"_s << u"2.11"_s;
+    QTest::newRow("purge --ttl") << QStringList{u"purge"_s, u"OLD"_s, u"k"_s, u"-f"_s, u"--ttl"_s, u"1s"_s}
+                                 << u"per-key TTL"_s << u"2.11"_s;
+}
+
+void tst_KvdeskCliModern::refusals()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, feature);
+    QFETCH(QString, needs);
+    const QString fresh = unique(u"new"_s);
+    const QString old = unique(u"old"_s);
+    CLI_EXPECT(made, cli({u"add"_s, old}), 0);
+    arguments.replaceInStrings(u"NEW"_s, fresh);
+    arguments.replaceInStrings(u"OLD"_s, old);
+    const bool serverHasIt = needs == "2.10"_L1 ? modern() : hasTtl();
+    const CliRunner::Result result = cli(arguments);
+    if (serverHasIt) {
+        // Where the server has it, only a per-key TTL still needs a bucket with a marker TTL.
+        const bool bucketLacksIt = feature == "per-key TTL"_L1;
+        QVERIFY2(result.exitCode == (bucketLacksIt ? 1 : 0), qPrintable(result.describe()));
+        if (bucketLacksIt)
+            QVERIFY2(result.err.contains("has no marker TTL"), qPrintable(result.describe()));
+        return;
+    }
+    QVERIFY2(result.exitCode == 1, qPrintable(result.describe()));
+    const QString expected = u"kvdesk-cli: error: %1 needs nats-server %2 or newer; %3 runs %4\n"_s.arg(
+        feature, needs, m_server.url(), m_connection->serverInfo().version);
+    QCOMPARE(QString::fromUtf8(result.err), expected);
+    QVERIFY(result.out.isEmpty());
+    // Nothing was created or written, and the old bucket was not changed.
+    WAIT_ERROR(m_kv->bucketStatus(fresh), NatsError::BucketNotFound);
+    QCOMPARE(storedMessages(old), 0u);
+    CLI_EXPECT(info, cli({u"info"_s, old, u"--json"_s}), 0);
+    const QJsonObject config = QJsonDocument::fromJson(info.out).object();
+    QCOMPARE(config.value("marker_ttl"_L1).toInteger(), 0);
+    QCOMPARE(config.value("allow_msg_ttl"_L1).toBool(), false);
+}
+
+void tst_KvdeskCliModern::putTakesNoTtl()
+{
+    const QString bucket = unique(u"put"_s);
+    CLI_EXPECT(made, cli({u"add"_s, bucket}), 0);
+    CLI_EXPECT(put, cli({u"put"_s, bucket, u"k"_s, u"v"_s, u"--ttl"_s, u"1s"_s}), 2);
+    QVERIFY2(put.err.contains("put takes no TTL") && put.err.contains("create --ttl"), qPrintable(put.describe()));
+    QCOMPARE(storedMessages(bucket), 0u);
+    CLI_EXPECT(help, cli({u"put"_s, u"--help"_s}), 0);
+    QVERIFY2(help.out.contains("a put has no TTL"), help.out.constData());
+    CLI_EXPECT(shortTtl, cli({u"create"_s, bucket, u"k"_s, u"v"_s, u"--ttl"_s, u"500ms"_s}), 2);
+    QVERIFY2(shortTtl.err.contains("at least 1 second"), qPrintable(shortTtl.describe()));
+}
+
+void tst_KvdeskCliModern::bucketSettingsShown()
+{
+    const QString bucket = unique(u"shown"_s);
+    if (!modern()) {
+        // The scenario cannot start here, and says why (refusals() checks each setting in detail).
+        CLI_EXPECT(refused, cli({u"add"_s, bucket, u"--compression"_s, u"s2"_s}), 1);
+        QVERIFY2(refused.err.contains("needs nats-server 2.10 or newer"), qPrintable(refused.describe()));
+        return;
+    }
+    QStringList arguments{u"add"_s,        bucket,        u"--compression"_s, u"s2"_s,
+                          u"--metadata"_s, u"owner=qt"_s, u"--metadata"_s,    u"team=kv"_s};
+    if (hasTtl())
+        arguments += {u"--marker-ttl"_s, u"2s"_s};
+    CLI_EXPECT(added, cli(arguments), 0);
+    QVERIFY2(added.out.contains("Compressed: true") && added.out.contains("Metadata owner: qt"), added.out.constData());
+    QCOMPARE(added.out.contains("Limit Marker TTL: 2.00s"), hasTtl());
+    CLI_EXPECT(json, cli({u"info"_s, bucket, u"--json"_s}), 0);
+    const QJsonObject info = QJsonDocument::fromJson(json.out).object();
+    QCOMPARE(info.value("compression"_L1).toString(), u"s2"_s);
+    QCOMPARE(info.value("metadata"_L1).toObject(), (QJsonObject{{u"owner"_s, u"qt"_s}, {u"team"_s, u"kv"_s}}));
+    QCOMPARE(info.value("marker_ttl"_L1).toInteger(), hasTtl() ? 2000000000LL : 0LL);
+    // The server's own metadata (2.11+) is shown as the server's.
+    QCOMPARE(info.value("server_metadata"_L1).toObject().contains("_nats.req.level"_L1), hasTtl());
+    CLI_EXPECT(edited, cli({u"edit"_s, bucket, u"--compression"_s, u"none"_s}), 0);
+    QVERIFY2(edited.out.contains("Compressed: false") && edited.out.contains("Metadata team: kv"),
+             edited.out.constData());
+    CLI_EXPECT(list, cli({u"ls"_s}), 0);
+    QVERIFY(list.out.contains("Marker TTL"));
+}
+
+void tst_KvdeskCliModern::ttlScenario()
+{
+    // The issue's scenario: a key with a 1 s TTL in a bucket with a marker TTL is shown as live only
+    // until it expires; after that ls, get, history and export all say it is gone. Where the server has
+    // no TTLs it cannot start, and says why.
+    const QString bucket = unique(u"ttlb"_s);
+    CLI_EXPECT(added, cli({u"add"_s, bucket, u"--marker-ttl"_s, u"10s"_s}), hasTtl() ? 0 : 1);
+    if (!hasTtl()) {
+        QVERIFY2(added.err.contains("needs nats-server 2.11 or newer"), qPrintable(added.describe()));
+        return;
+    }
+    CLI_EXPECT(stays, cli({u"put"_s, bucket, u"stays"_s, u"here"_s}), 0);
+    CLI_EXPECT(created, cli({u"create"_s, bucket, u"temp"_s, u"short"_s, u"--ttl"_s, u"1s"_s, u"--json"_s}), 0);
+    CLI_EXPECT(live, cli({u"get"_s, bucket, u"temp"_s, u"--json"_s}), 0);
+    QCOMPARE(QJsonDocument::fromJson(live.out).object().value("ttl"_L1).toInteger(), 1000000000LL);
+
+    QTRY_COMPARE_WITH_TIMEOUT(cli({u"get"_s, bucket, u"temp"_s}).exitCode, 1, 10000);
+    CLI_EXPECT(gone, cli({u"get"_s, bucket, u"temp"_s}), 1);
+    QVERIFY2(gone.err.contains("key \"temp\" not found") && gone.err.contains("expired"), qPrintable(gone.describe()));
+    CLI_EXPECT(keys, cli({u"ls"_s, bucket}), 0);
+    QCOMPARE(keys.out, "stays\n"_ba);
+    CLI_EXPECT(history, cli({u"history"_s, bucket, u"temp"_s}), 0);
+    QVERIFY2(history.out.contains("EXPIRED (MaxAge)") && !history.out.contains("PUT"), history.out.constData());
+    CLI_EXPECT(historyJson, cli({u"history"_s, bucket, u"temp"_s, u"--json"_s}), 0);
+    const QJsonObject marker = ndjson(historyJson.out).last();
+    QCOMPARE(marker.value("operation"_L1).toString(), u"PURGE"_s);
+    QCOMPARE(marker.value("marker_reason"_L1).toString(), u"MaxAge"_s);
+    CLI_EXPECT(exported, cli({u"export"_s, bucket}), 0);
+    QCOMPARE(ndjson(exported.out).size(), 1);
+    QCOMPARE(ndjson(exported.out).first().value("key"_L1).toString(), u"stays"_s);
+    CLI_EXPECT(withMarkers, cli({u"export"_s, bucket, u"--include-deletes"_s}), 0);
+    QVERIFY(withMarkers.out.contains("\"marker_reason\":\"MaxAge\""));
+    // Created again over the server's marker.
+    CLI_EXPECT(again, cli({u"create"_s, bucket, u"temp"_s, u"back"_s}), 0);
+}
+
+void tst_KvdeskCliModern::importWithTtl()
+{
+    const QString bucket = unique(u"imp"_s);
+    const QString plain = unique(u"impplain"_s);
+    if (hasTtl())
+        QCOMPARE(cli({u"add"_s, bucket, u"--marker-ttl"_s, u"10s"_s}).exitCode, 0);
+    CLI_EXPECT(addedPlain, cli({u"add"_s, plain}), 0);
+    const QByteArray lines = R"({"key":"temp","value":"t","ttl":60000000000}
+{"key":"plain","value":"p"}
+)";
+    // A line with a ttl is created with that TTL, or fails with the reason (the other lines go in).
+    CLI_EXPECT(refused, cli({u"import"_s, plain}, lines), 1);
+    QVERIFY2(refused.err.contains(hasTtl() ? "has no marker TTL" : "per-key TTL needs nats-server 2.11"),
+             qPrintable(refused.describe()));
+    QVERIFY2(refused.out.contains("1 written") && refused.out.contains("1 failed"), qPrintable(refused.describe()));
+    QCOMPARE(storedMessages(plain), 1u);
+    if (!hasTtl())
+        return;
+    CLI_EXPECT(imported, cli({u"import"_s, bucket}, lines), 0);
+    CLI_EXPECT(temp, cli({u"get"_s, bucket, u"temp"_s, u"--json"_s}), 0);
+    QCOMPARE(QJsonDocument::fromJson(temp.out).object().value("ttl"_L1).toInteger(), 60000000000LL);
+    CLI_EXPECT(back, cli({u"export"_s, bucket}), 0);
+    QVERIFY2(back.out.contains("\"ttl\":60000000000"), back.out.constData());
+}
+
+void tst_KvdeskCliModern::severalFilters()
+{
+    const QString bucket = unique(u"filters"_s);
+    CLI_EXPECT(added, cli({u"add"_s, bucket}), 0);
+    for (const QString &key : {u"a.1"_s, u"a.2"_s, u"b.1"_s, u"c.1"_s})
+        QCOMPARE(cli({u"put"_s, bucket, key, u"v"_s}).exitCode, 0);
+    CLI_EXPECT(keys, cli({u"ls"_s, bucket, u"a.*"_s, u"c.*"_s}), 0);
+    QStringList listed = QString::fromUtf8(keys.out).split(u'\n', Qt::SkipEmptyParts);
+    listed.sort();
+    QCOMPARE(listed, (QStringList{u"a.1"_s, u"a.2"_s, u"c.1"_s}));
+}
+
+QTEST_GUILESS_MAIN(tst_KvdeskCliModern)
+
+#include "tst_kvdeskclimodern.moc"
