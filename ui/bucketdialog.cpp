@@ -37,6 +37,33 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
     setWindowTitle(mode == Mode::Create ? tr("New Bucket") : tr("Edit Bucket"));
     setObjectName(u"bucketDialog"_s);
 
+    QFormLayout *form = createBasicForm(mode);
+    QGroupBox *advanced = createAdvancedGroup(mode);
+
+    m_errorLabel = new ErrorLabel(this);
+    m_errorLabel->setObjectName(u"errorLabel"_s);
+
+    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
+    m_buttons->button(QDialogButtonBox::Ok)->setText(mode == Mode::Create ? tr("Create") : tr("Save"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(form);
+    layout->addWidget(advanced);
+    layout->addWidget(m_errorLabel);
+    layout->addWidget(m_buttons);
+
+    for (QLineEdit *edit : {m_name, m_description, m_ttl, m_maxBytes, m_maxValueSize, m_placementCluster,
+                            m_placementTags, m_republishSource, m_republishDestination, m_mirror, m_sources})
+        connect(edit, &QLineEdit::textChanged, this, &BucketDialog::validate);
+    connect(m_history, &QSpinBox::valueChanged, this, &BucketDialog::validate);
+    connect(m_replicas, &QSpinBox::valueChanged, this, &BucketDialog::validate);
+    validate();
+}
+
+QFormLayout *BucketDialog::createBasicForm(Mode mode)
+{
     m_name = lineEdit(this, u"bucketName"_s, tr("letters, digits, - and _"));
     m_name->setEnabled(mode == Mode::Create);
     m_description = lineEdit(this, u"description"_s, tr("optional"));
@@ -67,7 +94,12 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
     form->addRow(tr("Max &value size:"), m_maxValueSize);
     form->addRow(tr("St&orage:"), m_storage);
     form->addRow(tr("&Replicas:"), m_replicas);
+    return form;
+}
 
+// What few buckets need, grouped below the rest.
+QGroupBox *BucketDialog::createAdvancedGroup(Mode mode)
+{
     auto *advanced = new QGroupBox(tr("Placement, republish, mirror and sources"), this);
     advanced->setCheckable(false);
     auto *advancedForm = new QFormLayout(advanced);
@@ -86,27 +118,7 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
     advancedForm->addRow(QString(), m_republishHeadersOnly);
     advancedForm->addRow(tr("Mirror of:"), m_mirror);
     advancedForm->addRow(tr("Sources:"), m_sources);
-
-    m_errorLabel = new ErrorLabel(this);
-    m_errorLabel->setObjectName(u"errorLabel"_s);
-
-    m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(mode == Mode::Create ? tr("Create") : tr("Save"));
-    connect(m_buttons, &QDialogButtonBox::accepted, this, &QDialog::accept);
-    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(form);
-    layout->addWidget(advanced);
-    layout->addWidget(m_errorLabel);
-    layout->addWidget(m_buttons);
-
-    for (QLineEdit *edit : {m_name, m_description, m_ttl, m_maxBytes, m_maxValueSize, m_placementCluster,
-                            m_placementTags, m_republishSource, m_republishDestination, m_mirror, m_sources})
-        connect(edit, &QLineEdit::textChanged, this, &BucketDialog::validate);
-    connect(m_history, &QSpinBox::valueChanged, this, &BucketDialog::validate);
-    connect(m_replicas, &QSpinBox::valueChanged, this, &BucketDialog::validate);
-    validate();
+    return advanced;
 }
 
 void BucketDialog::setConfig(const KvBucketConfig &config)

@@ -7,6 +7,8 @@
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
+class QFormLayout;
+class QGroupBox;
 class ErrorLabel;
 class QLineEdit;
 class QSpinBox;
@@ -32,6 +34,8 @@ public:
     QString validationError() const { return m_error; }
 
 private:
+    QFormLayout *createBasicForm(Mode mode);
+    QGroupBox *createAdvancedGroup(Mode mode);
     void validate();
     bool readConfig(KvBucketConfig *config, QString *error) const;
 

@@ -36,43 +36,8 @@ BucketPanel::BucketPanel(QWidget *parent)
     , m_refreshTimer(new QTimer(this))
 {
     setObjectName(u"bucketPanel"_s);
-    m_proxy->setSourceModel(m_model);
-    m_proxy->setSortRole(BucketListModel::RawValueRole);
-    m_view->setObjectName(u"bucketView"_s);
-    m_view->setAccessibleName(tr("Buckets"));
-    m_view->setModel(m_proxy);
-    m_view->setRootIsDecorated(false);
-    m_view->setUniformRowHeights(true);
-    m_view->setSortingEnabled(true);
-    m_view->sortByColumn(BucketListModel::BucketColumn, Qt::AscendingOrder);
-    m_view->setAlternatingRowColors(true);
-    m_view->setItemDelegateForColumn(BucketListModel::SizeColumn, new UsageBarDelegate(m_view));
-    m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
-    m_view->header()->setStretchLastSection(false);
-    m_view->header()->setSectionResizeMode(BucketListModel::BucketColumn, QHeaderView::Stretch);
-    m_view->header()->resizeSection(BucketListModel::SizeColumn, 90);
-    m_view->header()->resizeSection(BucketListModel::ValuesColumn, 70);
-    // The panel is narrow: name, size and values by default; the header's menu shows the rest.
-    HeaderColumnsMenu::install(m_view->header(), u"columns/buckets"_s,
-                               {BucketListModel::DescriptionColumn, BucketListModel::CreatedColumn,
-                                BucketListModel::LastUpdateColumn, BucketListModel::HistoryColumn,
-                                BucketListModel::TtlColumn, BucketListModel::StorageColumn,
-                                BucketListModel::ReplicasColumn});
-    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
-
-    m_newAction = new QAction(tr("&New Bucket…"), this);
-    m_newAction->setShortcut(QKeySequence(u"Ctrl+Shift+N"_s));
-    m_editAction = new QAction(tr("&Edit Bucket…"), this);
-    m_deleteAction = new QAction(tr("&Delete Bucket…"), this);
-    m_compactAction = new QAction(tr("&Compact (purge old delete markers)"), this);
-    m_refreshAction = new QAction(tr("&Refresh"), this);
-    m_refreshAction->setShortcut(QKeySequence::Refresh);
-    connect(m_newAction, &QAction::triggered, this, &BucketPanel::createBucket);
-    connect(m_editAction, &QAction::triggered, this, &BucketPanel::editBucket);
-    connect(m_deleteAction, &QAction::triggered, this, &BucketPanel::deleteBucket);
-    connect(m_compactAction, &QAction::triggered, this, &BucketPanel::compactBucket);
-    connect(m_refreshAction, &QAction::triggered, this, &BucketPanel::refresh);
-    m_view->addActions({m_newAction, m_editAction, m_deleteAction, m_compactAction, m_refreshAction});
+    createView();
+    createActions();
 
     auto *toolbar = new QToolBar(this);
     toolbar->addAction(m_newAction);
@@ -96,6 +61,50 @@ BucketPanel::BucketPanel(QWidget *parent)
             refresh();
     });
     updateActions();
+}
+
+void BucketPanel::createView()
+{
+    m_proxy->setSourceModel(m_model);
+    m_proxy->setSortRole(BucketListModel::RawValueRole);
+    m_view->setObjectName(u"bucketView"_s);
+    m_view->setAccessibleName(tr("Buckets"));
+    m_view->setModel(m_proxy);
+    m_view->setRootIsDecorated(false);
+    m_view->setUniformRowHeights(true);
+    m_view->setSortingEnabled(true);
+    m_view->sortByColumn(BucketListModel::BucketColumn, Qt::AscendingOrder);
+    m_view->setAlternatingRowColors(true);
+    m_view->setItemDelegateForColumn(BucketListModel::SizeColumn, new UsageBarDelegate(m_view));
+    m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
+    m_view->header()->setStretchLastSection(false);
+    m_view->header()->setSectionResizeMode(BucketListModel::BucketColumn, QHeaderView::Stretch);
+    m_view->header()->resizeSection(BucketListModel::SizeColumn, 90);
+    m_view->header()->resizeSection(BucketListModel::ValuesColumn, 70);
+    // The panel is narrow: name, size and values by default; the header's menu shows the rest.
+    HeaderColumnsMenu::install(m_view->header(), u"columns/buckets"_s,
+                               {BucketListModel::DescriptionColumn, BucketListModel::CreatedColumn,
+                                BucketListModel::LastUpdateColumn, BucketListModel::HistoryColumn,
+                                BucketListModel::TtlColumn, BucketListModel::StorageColumn,
+                                BucketListModel::ReplicasColumn});
+    m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+}
+
+void BucketPanel::createActions()
+{
+    m_newAction = new QAction(tr("&New Bucket…"), this);
+    m_newAction->setShortcut(QKeySequence(u"Ctrl+Shift+N"_s));
+    m_editAction = new QAction(tr("&Edit Bucket…"), this);
+    m_deleteAction = new QAction(tr("&Delete Bucket…"), this);
+    m_compactAction = new QAction(tr("&Compact (purge old delete markers)"), this);
+    m_refreshAction = new QAction(tr("&Refresh"), this);
+    m_refreshAction->setShortcut(QKeySequence::Refresh);
+    connect(m_newAction, &QAction::triggered, this, &BucketPanel::createBucket);
+    connect(m_editAction, &QAction::triggered, this, &BucketPanel::editBucket);
+    connect(m_deleteAction, &QAction::triggered, this, &BucketPanel::deleteBucket);
+    connect(m_compactAction, &QAction::triggered, this, &BucketPanel::compactBucket);
+    connect(m_refreshAction, &QAction::triggered, this, &BucketPanel::refresh);
+    m_view->addActions({m_newAction, m_editAction, m_deleteAction, m_compactAction, m_refreshAction});
 }
 
 void BucketPanel::setSession(Session *session)

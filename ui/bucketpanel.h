@@ -46,6 +46,8 @@ Q_SIGNALS:
     void message(const QString &text);
 
 private:
+    void createView();
+    void createActions();
     void updateActions();
     void showError(const QString &text);
 

@@ -6,18 +6,21 @@
 
 class NatsCliContext;
 struct KvClientOptions;
+struct NatsConnectOptions;
 
 // A saved connection: everything but its secrets, which live in the keychain (SecretStore) and are
-// handed in separately when connecting.
+// handed in separately when connecting. Server URLs are kept without credentials: a password or token
+// written into a URL is taken out (takeUrlCredentials) before the profile is saved or shown.
 struct ConnectionProfile
 {
-    enum class AuthKind {
+    enum class AuthKind { // stored as numbers: append only
         None,
         UserPassword,
         Token,
         NkeySeed,
         NkeySeedFile,
-        CredsFile
+        CredsFile,
+        UserJwt // a user JWT and its NKEY seed, both kept in the keychain (natscli's user_jwt, user_seed)
     };
 
     QString id; // stable key for settings and keychain entries
@@ -30,22 +33,39 @@ struct ConnectionProfile
     QString tlsCaFile;
     QString tlsCertFile;
     QString tlsKeyFile;
+    bool requireTls = false; // refuse a server that offers no TLS (implied by any TLS file)
+    bool tlsFirst = false;   // natscli's tls_first (implies TLS)
     QString jetStreamDomain;
-    QColor color; // tints the connection bar (e.g. red for production)
+    QString jetStreamApiPrefix; // natscli's jetstream_api_prefix; wins over the domain
+    QColor color;               // tints the connection bar (e.g. red for production)
     bool readOnly = false;
     bool local = false; // the app-owned local nats-server
 
-    // Whether the auth kind needs a secret from the keychain (password, token, seed).
+    // Whether the auth kind needs a secret from the keychain (password, token, seed, JWT and seed).
     bool needsSecret() const;
     QString secretLabel() const;
-    // Options for the session's KvClient; secret is the password, token or seed.
+    // Whether a server that offers no TLS is refused: asked for, or implied by a TLS setting, as the CLI,
+    // natscli and nats.go do. Nothing (no CONNECT, no secret) is sent to such a server.
+    bool requiresTls() const;
+    // Options for NatsConnection; secret is the password, token, seed, or jwtSecret().
+    NatsConnectOptions toConnectOptions(const QString &secret) const;
+    // Options for the session's KvClient: toConnectOptions() plus the JetStream domain or API prefix.
     KvClientOptions toClientOptions(const QString &secret) const;
-    // A profile (id "natscli-<name>") connecting as the natscli context does, read through
-    // KvClientOptions::fromCliContext; *secret receives its password or token (for the keychain).
-    static ConnectionProfile fromCliContext(const NatsCliContext &context, QString *secret);
+    // Takes credentials out of the server URLs (nats://user:password@host, nats://token@host): the user
+    // into user, the password or token into *secret, the auth kind set to match. False when none.
+    bool takeUrlCredentials(QString *secret);
 
+    // The keychain entry of a UserJwt profile: the JWT and the seed in one secret.
+    static QString jwtSecret(const QString &jwt, const QString &seed);
     static QString authKindName(AuthKind kind);
     static ConnectionProfile localServerProfile();
+    // The profile for `kvdesk --server URL`: named by the URL with its password as ***; *secret gets the
+    // password or token the URL held.
+    static ConnectionProfile fromServerUrl(const QString &servers, QString *secret);
+    // A profile (id "natscli-<name>") that connects as the natscli context does, read through the CLI's
+    // NatsCliContext ("~" expanded, TLS implied by TLS settings); *secret gets its password, token or
+    // jwtSecret(), for the keychain.
+    static ConnectionProfile fromCliContext(const NatsCliContext &context, QString *secret);
     static QString newId();
 };
 

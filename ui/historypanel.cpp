@@ -39,6 +39,19 @@ HistoryPanel::HistoryPanel(QWidget *parent)
     setObjectName(u"historyPanel"_s);
     m_header->setObjectName(u"historyHeader"_s);
     m_header->setWordWrap(true);
+    createView();
+    createActions();
+    m_diff->setObjectName(u"historyDiff"_s);
+    m_pages->addWidget(buildValuePage());
+    m_pages->addWidget(m_diff);
+
+    layoutWidgets();
+    updateHeader();
+    updateActions();
+}
+
+void HistoryPanel::createView()
+{
     m_view->setObjectName(u"historyView"_s);
     m_view->setAccessibleName(tr("Revisions"));
     setFocusProxy(m_view);
@@ -57,7 +70,10 @@ HistoryPanel::HistoryPanel(QWidget *parent)
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &HistoryPanel::updateHeader);
     connect(m_model, &HistoryModel::errorOccurred, this,
             [this](const QString &text) { m_status->setMessage(tr("The history could not be read: %1").arg(text)); });
+}
 
+void HistoryPanel::createActions()
+{
     m_compareAction = new QAction(tr("Compare with &Previous"), this);
     m_compareAction->setToolTip(tr("The selected revision against the one before it"));
     connect(m_compareAction, &QAction::triggered, this, &HistoryPanel::compareWithPrevious);
@@ -67,11 +83,10 @@ HistoryPanel::HistoryPanel(QWidget *parent)
     m_revertAction = new QAction(tr("&Revert to This Revision…"), this);
     m_revertAction->setToolTip(tr("Write this revision's value as the key's newest revision"));
     connect(m_revertAction, &QAction::triggered, this, &HistoryPanel::revertToSelected);
+}
 
-    m_diff->setObjectName(u"historyDiff"_s);
-    m_pages->addWidget(buildValuePage());
-    m_pages->addWidget(m_diff);
-
+void HistoryPanel::layoutWidgets()
+{
     const auto button = [this](QAction *action, const QString &name) {
         auto *b = new QToolButton(this);
         b->setDefaultAction(action);
@@ -107,8 +122,6 @@ HistoryPanel::HistoryPanel(QWidget *parent)
     layout->setContentsMargins(2, 2, 2, 2);
     layout->addWidget(splitter, 1);
     layout->addWidget(m_status);
-    updateHeader();
-    updateActions();
 }
 
 QWidget *HistoryPanel::buildValuePage()

@@ -75,6 +75,9 @@ protected:
     void hideEvent(QHideEvent *event) override;
 
 private:
+    void createView();
+    void createActions();
+    void layoutWidgets();
     QWidget *buildValuePage();
     void load();
     void onSelectionChanged();

@@ -52,6 +52,11 @@ Q_SIGNALS:
     void keyActivated(const QString &key);
 
 private:
+    void createListView();
+    void createFilter();
+    void createActions();
+    void layoutWidgets();
+    void connectModel();
     void applyFilter();
     void updateStatus();
     QTreeView *currentView() const;

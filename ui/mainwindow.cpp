@@ -2,12 +2,14 @@
 
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
+#include "connectionbar.h"
 #include "historypanel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "localserver.h"
+#include "localserverlogdialog.h"
 #include "natsconnection.h"
 #include "profiledialog.h"
 #include "profilestore.h"
@@ -17,22 +19,17 @@
 #include "valuepanel.h"
 #include "watchpanel.h"
 #include "watchview.h"
+#include "welcomepage.h"
 
 #include <QtCore/QSettings>
 #include <QtGui/QCloseEvent>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
-#include <QtWidgets/QDialog>
-#include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QDockWidget>
-#include <QtWidgets/QFrame>
-#include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QInputDialog>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
-#include <QtWidgets/QPlainTextEdit>
-#include <QtWidgets/QPushButton>
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QStatusBar>
@@ -58,8 +55,23 @@ MainWindow::MainWindow(QWidget *parent)
     , m_statusLabel(new QLabel(this))
 {
     setObjectName(u"mainWindow"_s);
-    m_pages->setObjectName(u"pages"_s);
     setWindowTitle(tr("kvdesk"));
+    buildPages();
+    connectPanels();
+    connect(m_profiles, &ProfileStore::profilesChanged, this, &MainWindow::reloadProfileChoices);
+    buildDocks();
+    buildMenus();
+    reloadProfileChoices();
+    updateConnectionBar();
+    restoreLayout();
+    m_secrets->probe();
+    m_profiles->moveUrlSecretsTo(m_secrets);
+}
+
+// The connection bar over the pages: the welcome page, or buckets | keys | value.
+void MainWindow::buildPages()
+{
+    m_pages->setObjectName(u"pages"_s);
     m_splitter->setObjectName(u"mainSplitter"_s);
     m_splitter->addWidget(m_buckets);
     m_splitter->addWidget(m_keys);
@@ -68,25 +80,39 @@ MainWindow::MainWindow(QWidget *parent)
     m_splitter->setStretchFactor(1, 4);
     m_splitter->setStretchFactor(2, 4);
     m_splitter->setSizes({260, 520, 500});
-    m_pages->addWidget(buildWelcome());
+    auto *welcome = new WelcomePage(this);
+    connect(welcome, &WelcomePage::localServerRequested, this,
+            [this] { openProfile(ConnectionProfile::localServerProfile(), {}); });
+    connect(welcome, &WelcomePage::addConnectionRequested, this, &MainWindow::manageConnections);
+    connect(welcome, &WelcomePage::importRequested, this, [this] {
+        ProfileDialog dialog(m_profiles, m_secrets, this);
+        const int count = dialog.importContexts();
+        statusBar()->showMessage(tr("Imported %n natscli context(s)", nullptr, count), kMessageMs);
+    });
+    m_pages->addWidget(welcome);
     m_pages->addWidget(m_splitter);
 
     auto *central = new QWidget(this);
     auto *layout = new QVBoxLayout(central);
     layout->setContentsMargins(4, 4, 4, 4);
-    layout->addWidget(buildConnectionBar());
+    m_connectionBar = new ConnectionBar(this);
+    m_profileChoice = m_connectionBar->profileChoice();
+    connect(m_connectionBar, &ConnectionBar::connectRequested, this, &MainWindow::connectSelectedProfile);
+    layout->addWidget(m_connectionBar);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
     m_statusLabel->setObjectName(u"connectionState"_s);
     statusBar()->addPermanentWidget(m_statusLabel);
+}
 
+void MainWindow::connectPanels()
+{
+    const auto showMessage = [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); };
     connect(m_buckets, &BucketPanel::bucketSelected, this, &MainWindow::onBucketSelected);
-    connect(m_buckets, &BucketPanel::message, this,
-            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_buckets, &BucketPanel::message, this, showMessage);
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
-    connect(m_value, &ValuePanel::message, this,
-            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
+    connect(m_value, &ValuePanel::message, this, showMessage);
     connect(m_value, &ValuePanel::keyCreated, this, [this](const QString &key) {
         m_value->openKey(key);
         // The live list shows the new key in a moment; select it when it is there.
@@ -98,14 +124,6 @@ MainWindow::MainWindow(QWidget *parent)
             }
         });
     });
-    connect(m_profiles, &ProfileStore::profilesChanged, this, &MainWindow::reloadProfileChoices);
-
-    buildDocks();
-    buildMenus();
-    reloadProfileChoices();
-    updateConnectionBar();
-    restoreLayout();
-    m_secrets->probe();
 }
 
 MainWindow::~MainWindow() = default;
@@ -113,63 +131,6 @@ MainWindow::~MainWindow() = default;
 Session *MainWindow::session() const
 {
     return m_session;
-}
-
-QWidget *MainWindow::buildConnectionBar()
-{
-    m_connectionBar = new QFrame(this);
-    m_connectionBar->setObjectName(u"connectionBar"_s);
-    m_connectionBar->setAutoFillBackground(true);
-    m_profileChoice = new QComboBox(m_connectionBar);
-    m_profileChoice->setObjectName(u"profileChoice"_s);
-    m_profileChoice->setAccessibleName(tr("Connection"));
-    m_profileChoice->setMinimumContentsLength(18);
-    m_connectButton = new QPushButton(tr("Connect"), m_connectionBar);
-    m_connectButton->setObjectName(u"connectButton"_s);
-    connect(m_connectButton, &QPushButton::clicked, this, &MainWindow::connectSelectedProfile);
-    m_connectionStatus = new QLabel(m_connectionBar);
-    m_connectionStatus->setObjectName(u"connectionStatus"_s);
-    m_readOnlyBadge = new QLabel(tr("<b>READ-ONLY</b>"), m_connectionBar);
-    m_readOnlyBadge->setObjectName(u"readOnlyBadge"_s);
-    m_readOnlyBadge->setToolTip(tr("This connection is read-only: every write is disabled."));
-    auto *layout = new QHBoxLayout(m_connectionBar);
-    layout->setContentsMargins(6, 3, 6, 3);
-    layout->addWidget(new QLabel(tr("Connection:"), m_connectionBar));
-    layout->addWidget(m_profileChoice);
-    layout->addWidget(m_connectButton);
-    layout->addWidget(m_connectionStatus, 1);
-    layout->addWidget(m_readOnlyBadge);
-    return m_connectionBar;
-}
-
-QWidget *MainWindow::buildWelcome()
-{
-    auto *page = new QWidget(this);
-    page->setObjectName(u"welcomePage"_s);
-    auto *text = new QLabel(tr("<h2>Welcome to kvdesk</h2><p>No connection yet. Start a NATS server of your own on "
-                               "this computer (JetStream enabled, data kept in your profile), or connect to one.</p>"),
-                            page);
-    text->setWordWrap(true);
-    auto *local = new QPushButton(tr("Start a &Local NATS Server"), page);
-    local->setObjectName(u"welcomeLocal"_s);
-    auto *add = new QPushButton(tr("&Add a Connection…"), page);
-    auto *import = new QPushButton(tr("&Import natscli Contexts"), page);
-    connect(local, &QPushButton::clicked, this, [this] { openProfile(ConnectionProfile::localServerProfile(), {}); });
-    connect(add, &QPushButton::clicked, this, &MainWindow::manageConnections);
-    connect(import, &QPushButton::clicked, this, [this] {
-        ProfileDialog dialog(m_profiles, m_secrets, this);
-        const int count = dialog.importContexts();
-        statusBar()->showMessage(tr("Imported %n natscli context(s)", nullptr, count), kMessageMs);
-    });
-    auto *layout = new QVBoxLayout(page);
-    layout->addStretch(1);
-    layout->addWidget(text);
-    layout->addWidget(local);
-    layout->addWidget(add);
-    layout->addWidget(import);
-    layout->addStretch(2);
-    layout->setContentsMargins(80, 20, 80, 20);
-    return page;
 }
 
 void MainWindow::buildMenus()
@@ -183,7 +144,7 @@ void MainWindow::buildMenus()
         if (m_session)
             m_session->close();
     });
-    file->addAction(tr("Local Server &Log…"), this, &MainWindow::showLocalServerLog);
+    file->addAction(tr("Local Server &Log…"), this, [this] { LocalServerLogDialog(m_localServer, this).exec(); });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -197,7 +158,8 @@ void MainWindow::buildMenus()
     bucket->addActions({m_watchBucketAction, m_exportAction, m_importAction});
 
     QMenu *key = menuBar()->addMenu(tr("&Key"));
-    key->addActions({m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction()});
+    key->addActions(
+        {m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction(), m_value->reformatAction()});
     key->addSeparator();
     key->addActions({m_value->deleteAction(), m_value->purgeAction()});
     key->addSeparator();
@@ -225,6 +187,9 @@ void MainWindow::reloadProfileChoices()
     m_profileChoice->addItem(ConnectionProfile::localServerProfile().name, kLocalId);
     for (const ConnectionProfile &profile : m_profiles->profiles())
         m_profileChoice->addItem(profile.name, profile.id);
+    // A connection from the command line is shown, not saved: it stays while it is open.
+    if (m_session && m_profileChoice->findData(m_session->profile().id) < 0)
+        m_profileChoice->addItem(m_session->profile().name, m_session->profile().id);
     const int index = m_profileChoice->findData(current.isEmpty() ? m_profiles->lastUsedId() : current);
     if (index >= 0)
         m_profileChoice->setCurrentIndex(index);
@@ -238,11 +203,10 @@ void MainWindow::start(const StartOptions &options)
         return;
     }
     if (!options.server.isEmpty()) {
-        ConnectionProfile profile;
-        profile.id = u"command-line"_s;
-        profile.name = options.server;
-        profile.servers = options.server;
-        openProfile(profile, {});
+        // Shown by its URL, with any password as ***: the password is used, never shown or saved.
+        QString secret;
+        const ConnectionProfile profile = ConnectionProfile::fromServerUrl(options.server, &secret);
+        openProfile(profile, secret);
         return;
     }
     const QString last = m_profiles->lastUsedId();
@@ -326,18 +290,9 @@ void MainWindow::openProfile(const ConnectionProfile &profile, const QString &se
 void MainWindow::updateConnectionBar()
 {
     const bool readOnly = m_session && m_session->isReadOnly();
-    m_readOnlyBadge->setVisible(readOnly);
     const QString status = m_session ? m_session->statusText() : tr("not connected");
-    m_connectionStatus->setText(status);
+    m_connectionBar->setState(status, readOnly, m_session ? m_session->profile().color : QColor());
     m_statusLabel->setText(status);
-    // The profile's colour tints the bar, so production is never mistaken for staging.
-    QPalette palette = QApplication::palette();
-    const QColor color = m_session ? m_session->profile().color : QColor();
-    if (color.isValid()) {
-        palette.setColor(QPalette::Window, color);
-        palette.setColor(QPalette::WindowText, color.lightness() < 140 ? Qt::white : Qt::black);
-    }
-    m_connectionBar->setPalette(palette);
     const QString title = m_session ? tr("%1 — kvdesk").arg(m_session->profile().name) : tr("kvdesk");
     setWindowTitle(readOnly ? tr("%1 (read-only)").arg(title) : title);
 }
@@ -379,26 +334,6 @@ void MainWindow::manageConnections()
         dialog.selectProfile(current);
     if (dialog.exec() == QDialog::Accepted && !dialog.connectId().isEmpty())
         openProfile(m_profiles->profile(dialog.connectId()));
-}
-
-void MainWindow::showLocalServerLog()
-{
-    QDialog dialog(this);
-    dialog.setWindowTitle(tr("Local nats-server Log"));
-    auto *text = new QPlainTextEdit(&dialog);
-    text->setReadOnly(true);
-    text->setPlainText(
-        m_localServer->isRunning() || !m_localServer->log().isEmpty()
-            ? m_localServer->log()
-            : tr("The local server has not run yet. Its log will be in %1.").arg(m_localServer->logFile()));
-    auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    auto *layout = new QVBoxLayout(&dialog);
-    layout->addWidget(new QLabel(tr("Store: %1").arg(m_localServer->storeDir()), &dialog));
-    layout->addWidget(text);
-    layout->addWidget(buttons);
-    dialog.resize(800, 500);
-    dialog.exec();
 }
 
 void MainWindow::showAbout()

@@ -6,6 +6,7 @@
 #include <QtWidgets/QMainWindow>
 
 class BucketPanel;
+class ConnectionBar;
 class HistoryPanel;
 class KeyPanel;
 class KvBucket;
@@ -13,9 +14,7 @@ class LocalServer;
 class ProfileStore;
 class QComboBox;
 class QDockWidget;
-class QFrame;
 class QLabel;
-class QPushButton;
 class QSplitter;
 class QStackedWidget;
 class SecretStore;
@@ -61,15 +60,14 @@ protected:
 
 private:
     void buildMenus();
-    QWidget *buildConnectionBar();
-    QWidget *buildWelcome();
+    void buildPages();
+    void connectPanels();
     void reloadProfileChoices();
     void connectSelectedProfile();
     void onBucketSelected(const QString &bucket);
     void onKeySelected(const QString &key);
     void updateConnectionBar();
     void manageConnections();
-    void showLocalServerLog();
     void showAbout();
     void restoreLayout();
     void saveLayout() const;
@@ -103,10 +101,7 @@ private:
     QAction *m_watchKeyAction = nullptr;
     QAction *m_exportAction = nullptr;
     QAction *m_importAction = nullptr;
-    QFrame *m_connectionBar = nullptr;
-    QComboBox *m_profileChoice = nullptr;
-    QPushButton *m_connectButton = nullptr;
-    QLabel *m_connectionStatus = nullptr;
-    QLabel *m_readOnlyBadge = nullptr;
+    ConnectionBar *m_connectionBar = nullptr;
+    QComboBox *m_profileChoice = nullptr; // the bar's
     QLabel *m_statusLabel = nullptr;
 };

@@ -45,6 +45,14 @@ QLineEdit *fileField(QWidget *parent, const QString &name, QFormLayout *form, co
     return edit;
 }
 
+QLineEdit *lineField(QWidget *parent, const QString &name, QFormLayout *form, const QString &label)
+{
+    auto *edit = new QLineEdit(parent);
+    edit->setObjectName(name);
+    form->addRow(label, edit);
+    return edit;
+}
+
 } // namespace
 
 ProfileDialog::ProfileDialog(ProfileStore *profiles, SecretStore *secrets, QWidget *parent)
@@ -57,39 +65,58 @@ ProfileDialog::ProfileDialog(ProfileStore *profiles, SecretStore *secrets, QWidg
 {
     setObjectName(u"profileDialog"_s);
     setWindowTitle(tr("Connections"));
-    m_list->setObjectName(u"profileList"_s);
-    m_list->setAccessibleName(tr("Saved connections"));
-
     auto *form = new QFormLayout;
-    m_name = new QLineEdit(this);
-    m_name->setObjectName(u"profileName"_s);
-    m_servers = new QLineEdit(this);
-    m_servers->setObjectName(u"profileServers"_s);
+    createForm(form);
+    m_keychainStatus->setObjectName(u"keychainStatus"_s);
+    m_keychainStatus->setWordWrap(true);
+    connect(secrets, &SecretStore::availabilityChanged, this, &ProfileDialog::showKeychainState);
+    showKeychainState();
+
+    auto *right = new QVBoxLayout;
+    right->addLayout(form);
+    right->addWidget(m_keychainStatus);
+    right->addWidget(m_error);
+    right->addStretch(1);
+    auto *columns = new QHBoxLayout;
+    columns->addLayout(createListColumn(), 1);
+    columns->addLayout(right, 2);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(columns);
+    layout->addWidget(createButtons());
+
+    reloadList();
+    if (m_list->count() > 0)
+        m_list->setCurrentRow(0);
+    else
+        newProfile();
+    resize(820, 560);
+}
+
+void ProfileDialog::createForm(QFormLayout *form)
+{
+    m_name = lineField(this, u"profileName"_s, form, tr("&Name:"));
+    m_servers = lineField(this, u"profileServers"_s, form, tr("&Servers:"));
     m_servers->setPlaceholderText(tr("nats://host:4222, tls://other:4222"));
+    m_servers->setToolTip(tr("A password or token written into a URL goes to the keychain when saved."));
     m_authKind = new QComboBox(this);
     m_authKind->setObjectName(u"profileAuthKind"_s);
     for (const AuthKind kind : {AuthKind::None, AuthKind::UserPassword, AuthKind::Token, AuthKind::NkeySeed,
-                                AuthKind::NkeySeedFile, AuthKind::CredsFile})
+                                AuthKind::NkeySeedFile, AuthKind::CredsFile, AuthKind::UserJwt})
         m_authKind->addItem(ConnectionProfile::authKindName(kind), int(kind));
-    m_user = new QLineEdit(this);
-    m_user->setObjectName(u"profileUser"_s);
-    m_secret = new QLineEdit(this);
-    m_secret->setObjectName(u"profileSecret"_s);
+    form->addRow(tr("&Authentication:"), m_authKind);
+    m_user = lineField(this, u"profileUser"_s, form, tr("&User:"));
+    m_jwt = lineField(this, u"profileJwt"_s, form, tr("User &JWT:"));
+    m_jwt->setEchoMode(QLineEdit::Password);
+    m_secret = lineField(this, u"profileSecret"_s, form, tr("Se&cret:"));
     m_secret->setEchoMode(QLineEdit::Password);
     connect(m_secret, &QLineEdit::textEdited, this, [this] { m_secretEdited = true; });
-    form->addRow(tr("&Name:"), m_name);
-    form->addRow(tr("&Servers:"), m_servers);
-    form->addRow(tr("&Authentication:"), m_authKind);
-    form->addRow(tr("&User:"), m_user);
-    form->addRow(tr("Se&cret:"), m_secret);
+    connect(m_jwt, &QLineEdit::textEdited, this, [this] { m_jwtEdited = true; });
     m_seedFile = fileField(this, u"profileSeedFile"_s, form, tr("NKEY seed file"));
     m_credsFile = fileField(this, u"profileCredsFile"_s, form, tr("Credentials file"));
-    m_caFile = fileField(this, u"profileCaFile"_s, form, tr("TLS CA file"));
-    m_certFile = fileField(this, u"profileCertFile"_s, form, tr("TLS client certificate"));
-    m_keyFile = fileField(this, u"profileKeyFile"_s, form, tr("TLS client key"));
-    m_domain = new QLineEdit(this);
-    m_domain->setObjectName(u"profileDomain"_s);
-    form->addRow(tr("JetStream &domain:"), m_domain);
+    createTlsRows(form);
+    m_domain = lineField(this, u"profileDomain"_s, form, tr("JetStream &domain:"));
+    m_apiPrefix = lineField(this, u"profileApiPrefix"_s, form, tr("JetStream API &prefix:"));
+    m_apiPrefix->setPlaceholderText(tr("$JS.API (instead of a domain)"));
     m_readOnly = new QCheckBox(tr("Read-only: disable every write"), this);
     m_readOnly->setObjectName(u"profileReadOnly"_s);
     form->addRow(QString(), m_readOnly);
@@ -104,8 +131,30 @@ ProfileDialog::ProfileDialog(ProfileStore *profiles, SecretStore *secrets, QWidg
     });
     form->addRow(tr("Colour &tag:"), m_colorButton);
     connect(m_authKind, &QComboBox::currentIndexChanged, this, &ProfileDialog::updateFields);
+}
 
-    auto *listButtons = new QHBoxLayout;
+void ProfileDialog::createTlsRows(QFormLayout *form)
+{
+    m_caFile = fileField(this, u"profileCaFile"_s, form, tr("TLS CA file"));
+    m_certFile = fileField(this, u"profileCertFile"_s, form, tr("TLS client certificate"));
+    m_keyFile = fileField(this, u"profileKeyFile"_s, form, tr("TLS client key"));
+    m_requireTls = new QCheckBox(tr("Require &TLS: never connect without it"), this);
+    m_requireTls->setObjectName(u"profileRequireTls"_s);
+    m_requireTls->setToolTip(tr("A server that does not offer TLS is refused before anything, credentials "
+                                "included, is sent to it."));
+    form->addRow(QString(), m_requireTls);
+    for (QLineEdit *file : {m_caFile, m_certFile, m_keyFile})
+        connect(file, &QLineEdit::textChanged, this, &ProfileDialog::updateTlsRequirement);
+}
+
+QLayout *ProfileDialog::createListColumn()
+{
+    m_list->setObjectName(u"profileList"_s);
+    m_list->setAccessibleName(tr("Saved connections"));
+    connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
+        if (row >= 0)
+            showProfile(m_profiles->profile(m_list->item(row)->data(Qt::UserRole).toString()));
+    });
     auto *add = new QPushButton(tr("&New"), this);
     auto *remove = new QPushButton(tr("&Delete"), this);
     auto *import = new QPushButton(tr("&Import natscli Contexts"), this);
@@ -117,13 +166,18 @@ ProfileDialog::ProfileDialog(ProfileStore *profiles, SecretStore *secrets, QWidg
         m_error->setInfo(count > 0 ? tr("Imported %n natscli context(s).", nullptr, count)
                                    : tr("No natscli contexts found in %1.").arg(NatsCliContext::configDir()));
     });
+    auto *listButtons = new QHBoxLayout;
     listButtons->addWidget(add);
     listButtons->addWidget(remove);
     auto *left = new QVBoxLayout;
     left->addWidget(m_list, 1);
     left->addLayout(listButtons);
     left->addWidget(import);
+    return left;
+}
 
+QDialogButtonBox *ProfileDialog::createButtons()
+{
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton *save = buttons->addButton(tr("&Save"), QDialogButtonBox::ApplyRole);
     save->setObjectName(u"saveProfile"_s);
@@ -132,43 +186,18 @@ ProfileDialog::ProfileDialog(ProfileStore *profiles, SecretStore *secrets, QWidg
     connect(save, &QPushButton::clicked, this, [this] { saveCurrent(false); });
     connect(connectButton, &QPushButton::clicked, this, [this] { saveCurrent(true); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    return buttons;
+}
 
-    m_keychainStatus->setObjectName(u"keychainStatus"_s);
-    m_keychainStatus->setWordWrap(true);
-    const auto showKeychain = [this] {
-        m_keychainStatus->setText(
-            !m_secrets->isProbed() ? tr("Checking the system keychain…")
-                : m_secrets->isAvailable()
-                ? tr("Passwords, tokens and seeds are kept in the system keychain, never in kvdesk's settings.")
-                : tr("No system keychain is available (%1). Secrets are not stored: kvdesk asks for them "
-                     "when connecting.")
-                      .arg(m_secrets->unavailableReason()));
-    };
-    connect(secrets, &SecretStore::availabilityChanged, this, showKeychain);
-    showKeychain();
-
-    auto *right = new QVBoxLayout;
-    right->addLayout(form);
-    right->addWidget(m_keychainStatus);
-    right->addWidget(m_error);
-    right->addStretch(1);
-    auto *columns = new QHBoxLayout;
-    columns->addLayout(left, 1);
-    columns->addLayout(right, 2);
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(columns);
-    layout->addWidget(buttons);
-
-    connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
-        if (row >= 0)
-            showProfile(m_profiles->profile(m_list->item(row)->data(Qt::UserRole).toString()));
-    });
-    reloadList();
-    if (m_list->count() > 0)
-        m_list->setCurrentRow(0);
-    else
-        newProfile();
-    resize(820, 520);
+void ProfileDialog::showKeychainState()
+{
+    m_keychainStatus->setText(
+        !m_secrets->isProbed() ? tr("Checking the system keychain…")
+            : m_secrets->isAvailable()
+            ? tr("Passwords, tokens and seeds are kept in the system keychain, never in kvdesk's settings.")
+            : tr("No system keychain is available (%1). Secrets are not stored: kvdesk asks for them "
+                 "when connecting.")
+                  .arg(m_secrets->unavailableReason()));
 }
 
 void ProfileDialog::reloadList()
@@ -199,28 +228,51 @@ void ProfileDialog::showProfile(const ConnectionProfile &profile)
     m_authKind->setCurrentIndex(m_authKind->findData(int(profile.authKind)));
     m_user->setText(profile.user);
     m_secret->clear();
-    m_secretEdited = false;
     m_secret->setPlaceholderText(profile.needsSecret() ? tr("(unchanged)") : QString());
+    m_jwt->clear();
+    m_jwt->setPlaceholderText(profile.authKind == AuthKind::UserJwt ? tr("(unchanged)") : QString());
+    m_secretEdited = false;
+    m_jwtEdited = false;
     m_seedFile->setText(profile.nkeyFile);
     m_credsFile->setText(profile.credsFile);
     m_caFile->setText(profile.tlsCaFile);
     m_certFile->setText(profile.tlsCertFile);
     m_keyFile->setText(profile.tlsKeyFile);
+    m_tlsFirst = profile.tlsFirst;
+    m_requireTls->setChecked(profile.requiresTls());
     m_domain->setText(profile.jetStreamDomain);
+    m_apiPrefix->setText(profile.jetStreamApiPrefix);
     m_readOnly->setChecked(profile.readOnly);
     m_color = profile.color;
     m_colorButton->setStyleSheet(m_color.isValid() ? u"background-color: %1"_s.arg(m_color.name()) : QString());
     m_error->setMessage({});
     updateFields();
+    updateTlsRequirement();
 }
 
 void ProfileDialog::updateFields()
 {
     const auto kind = AuthKind(m_authKind->currentData().toInt());
     m_user->setEnabled(kind == AuthKind::UserPassword);
-    m_secret->setEnabled(kind == AuthKind::UserPassword || kind == AuthKind::Token || kind == AuthKind::NkeySeed);
+    m_jwt->setEnabled(kind == AuthKind::UserJwt);
+    m_secret->setEnabled(kind == AuthKind::UserPassword || kind == AuthKind::Token || kind == AuthKind::NkeySeed
+                         || kind == AuthKind::UserJwt);
+    m_secret->setToolTip(kind == AuthKind::UserJwt ? tr("The user's NKEY seed (SU…)") : QString());
     m_seedFile->setEnabled(kind == AuthKind::NkeySeedFile);
     m_credsFile->setEnabled(kind == AuthKind::CredsFile);
+}
+
+// Any TLS setting means TLS is required, as in the CLI, natscli and nats.go: the box says so and stays on.
+void ProfileDialog::updateTlsRequirement()
+{
+    const bool implied = m_tlsFirst || !m_caFile->text().trimmed().isEmpty() || !m_certFile->text().trimmed().isEmpty()
+        || !m_keyFile->text().trimmed().isEmpty();
+    if (implied)
+        m_requireTls->setChecked(true);
+    m_requireTls->setEnabled(!implied);
+    m_requireTls->setToolTip(implied ? tr("A TLS setting is given, so TLS is always required.")
+                                     : tr("A server that does not offer TLS is refused before anything, "
+                                          "credentials included, is sent to it."));
 }
 
 ConnectionProfile ProfileDialog::formProfile() const
@@ -236,7 +288,10 @@ ConnectionProfile ProfileDialog::formProfile() const
     profile.tlsCaFile = m_caFile->text().trimmed();
     profile.tlsCertFile = m_certFile->text().trimmed();
     profile.tlsKeyFile = m_keyFile->text().trimmed();
+    profile.requireTls = m_requireTls->isChecked();
+    profile.tlsFirst = m_tlsFirst;
     profile.jetStreamDomain = m_domain->text().trimmed();
+    profile.jetStreamApiPrefix = m_apiPrefix->text().trimmed();
     profile.readOnly = m_readOnly->isChecked();
     profile.color = m_color;
     return profile;
@@ -249,7 +304,7 @@ QString ProfileDialog::validate(const ConnectionProfile &profile) const
     QList<QUrl> urls;
     QString problem;
     if (!NatsConnectOptions::parseServers(profile.servers, &urls, &problem))
-        return problem;
+        return problem; // names the entry, its password as ***
     if (profile.authKind == AuthKind::UserPassword && profile.user.isEmpty())
         return tr("User and password authentication needs a user name.");
     if (profile.authKind == AuthKind::NkeySeedFile && profile.nkeyFile.isEmpty())
@@ -261,10 +316,34 @@ QString ProfileDialog::validate(const ConnectionProfile &profile) const
     return {};
 }
 
+bool ProfileDialog::typedSecret(const ConnectionProfile &profile, QString *secret, bool *given, QString *problem) const
+{
+    const bool jwt = profile.authKind == AuthKind::UserJwt;
+    *given = profile.needsSecret() && (m_secretEdited || (jwt && m_jwtEdited));
+    if (!*given)
+        return true;
+    if (!jwt) {
+        *secret = m_secret->text();
+        return true;
+    }
+    if (m_jwt->text().trimmed().isEmpty() || m_secret->text().trimmed().isEmpty()) {
+        *problem = tr("Enter both the user JWT and its seed, or neither to keep the stored ones.");
+        return false;
+    }
+    *secret = ConnectionProfile::jwtSecret(m_jwt->text(), m_secret->text());
+    return true;
+}
+
 void ProfileDialog::saveCurrent(bool thenConnect)
 {
-    const ConnectionProfile profile = formProfile();
-    const QString problem = validate(profile);
+    ConnectionProfile profile = formProfile();
+    // A password (or token) in a server URL belongs in the keychain, and the user in the profile.
+    QString secret;
+    const bool fromUrl = profile.takeUrlCredentials(&secret);
+    bool given = fromUrl;
+    QString problem = validate(profile);
+    if (problem.isEmpty() && !fromUrl)
+        typedSecret(profile, &secret, &given, &problem);
     if (!problem.isEmpty()) {
         m_error->setMessage(problem);
         return;
@@ -272,6 +351,11 @@ void ProfileDialog::saveCurrent(bool thenConnect)
     m_profiles->save(profile);
     m_currentId = profile.id;
     reloadList();
+    if (fromUrl) {
+        m_servers->setText(profile.servers);
+        m_authKind->setCurrentIndex(m_authKind->findData(int(profile.authKind)));
+        m_user->setText(profile.user);
+    }
     const auto finish = [this, thenConnect, id = profile.id](const QString &note) {
         m_error->setInfo(note);
         if (thenConnect) {
@@ -279,19 +363,23 @@ void ProfileDialog::saveCurrent(bool thenConnect)
             accept();
         }
     };
-    if (!profile.needsSecret() || !m_secretEdited) {
+    if (!given) {
         finish(tr("Saved."));
         return;
     }
-    m_secrets->write(profile.id, m_secret->text(), this, [this, finish](bool ok, const QString &error) {
-        m_secret->clear();
-        m_secretEdited = false;
-        if (ok)
+    m_secrets->write(profile.id, secret, this, [this, finish, fromUrl](bool ok, const QString &error) {
+        for (QLineEdit *field : {m_secret, m_jwt})
+            field->clear();
+        m_secretEdited = m_jwtEdited = false;
+        if (ok && fromUrl)
+            finish(tr("Saved; the password from the server URL is in the system keychain, the URL without it."));
+        else if (ok)
             finish(tr("Saved; the secret is in the system keychain."));
         else
             finish(tr("Saved without the secret: the keychain refused it (%1). kvdesk will ask for it when connecting.")
                        .arg(error));
     });
+    secret.fill(u'\0');
 }
 
 void ProfileDialog::newProfile()
@@ -324,6 +412,7 @@ void ProfileDialog::deleteCurrent()
         newProfile();
 }
 
+// Through NatsCliContext, the CLI's own reading of a context: JWT and seed, API prefix, tls_first, "~".
 int ProfileDialog::importContexts()
 {
     int imported = 0;
@@ -338,8 +427,15 @@ int ProfileDialog::importContexts()
         QString secret;
         const ConnectionProfile profile = ConnectionProfile::fromCliContext(context, &secret);
         m_profiles->save(profile);
-        if (!secret.isEmpty())
-            m_secrets->write(profile.id, secret, this, [](bool, const QString &) {});
+        if (!secret.isEmpty()) {
+            m_secrets->write(profile.id, secret, this, [this, name](bool ok, const QString &error) {
+                if (!ok)
+                    m_error->setMessage(tr("Context %1 is imported without its secret: the keychain refused it (%2). "
+                                           "kvdesk will ask for it when connecting.")
+                                            .arg(name, error));
+            });
+            secret.fill(u'\0');
+        }
         ++imported;
     }
     reloadList();

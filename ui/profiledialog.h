@@ -9,15 +9,19 @@ class ErrorLabel;
 class ProfileStore;
 class QCheckBox;
 class QComboBox;
+class QDialogButtonBox;
+class QFormLayout;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QListWidget;
 class QPushButton;
 class SecretStore;
 
-// Manage saved connections: names, servers, authentication, TLS files, JetStream domain, read-only
-// flag and colour tag. Secrets go to the keychain; without one the dialog says so and the app asks for
-// the secret when connecting. natscli contexts can be imported as profiles.
+// Manage saved connections: names, servers, authentication, TLS files and "Require TLS", JetStream
+// domain or API prefix, read-only flag and colour tag. Secrets go to the keychain, a password typed
+// into a server URL included; without a keychain the dialog says so and the app asks for the secret
+// when connecting. natscli contexts are imported as the CLI reads them (NatsCliContext).
 class ProfileDialog final : public QDialog
 {
     Q_OBJECT
@@ -32,6 +36,11 @@ public:
     int importContexts();
 
 private:
+    void createForm(QFormLayout *form);
+    void createTlsRows(QFormLayout *form);
+    QLayout *createListColumn();
+    QDialogButtonBox *createButtons();
+    void showKeychainState();
     void reloadList();
     void showProfile(const ConnectionProfile &profile);
     ConnectionProfile formProfile() const;
@@ -39,7 +48,11 @@ private:
     void newProfile();
     void deleteCurrent();
     void updateFields();
+    void updateTlsRequirement();
     QString validate(const ConnectionProfile &profile) const;
+    // The secret typed into the form for profile: false (and *problem) when it is incomplete; *given is
+    // false when nothing was typed and the stored secret stays.
+    bool typedSecret(const ConnectionProfile &profile, QString *secret, bool *given, QString *problem) const;
 
     QPointer<ProfileStore> m_profiles;
     QPointer<SecretStore> m_secrets;
@@ -47,6 +60,8 @@ private:
     QString m_connectId;
     QColor m_color;
     bool m_secretEdited = false;
+    bool m_jwtEdited = false;
+    bool m_tlsFirst = false; // from a natscli context; kept as it is
 
     QListWidget *m_list = nullptr;
     QLineEdit *m_name = nullptr;
@@ -54,12 +69,15 @@ private:
     QComboBox *m_authKind = nullptr;
     QLineEdit *m_user = nullptr;
     QLineEdit *m_secret = nullptr;
+    QLineEdit *m_jwt = nullptr;
     QLineEdit *m_seedFile = nullptr;
     QLineEdit *m_credsFile = nullptr;
     QLineEdit *m_caFile = nullptr;
     QLineEdit *m_certFile = nullptr;
     QLineEdit *m_keyFile = nullptr;
+    QCheckBox *m_requireTls = nullptr;
     QLineEdit *m_domain = nullptr;
+    QLineEdit *m_apiPrefix = nullptr;
     QCheckBox *m_readOnly = nullptr;
     QPushButton *m_colorButton = nullptr;
     QLabel *m_keychainStatus = nullptr;

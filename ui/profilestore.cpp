@@ -1,5 +1,7 @@
 #include "profilestore.h"
 
+#include "secretstore.h"
+
 #include <QtCore/QSettings>
 
 using namespace Qt::StringLiterals;
@@ -28,6 +30,9 @@ void ProfileStore::load()
         p.tlsCertFile = settings.value(u"tlsCertFile"_s).toString();
         p.tlsKeyFile = settings.value(u"tlsKeyFile"_s).toString();
         p.jetStreamDomain = settings.value(u"jetStreamDomain"_s).toString();
+        p.requireTls = settings.value(u"requireTls"_s, false).toBool();
+        p.tlsFirst = settings.value(u"tlsFirst"_s, false).toBool();
+        p.jetStreamApiPrefix = settings.value(u"jetStreamApiPrefix"_s).toString();
         p.color = QColor(settings.value(u"color"_s).toString());
         p.readOnly = settings.value(u"readOnly"_s, false).toBool();
         if (!p.id.isEmpty())
@@ -55,6 +60,9 @@ void ProfileStore::write()
         settings.setValue(u"tlsCertFile"_s, p.tlsCertFile);
         settings.setValue(u"tlsKeyFile"_s, p.tlsKeyFile);
         settings.setValue(u"jetStreamDomain"_s, p.jetStreamDomain);
+        settings.setValue(u"requireTls"_s, p.requireTls);
+        settings.setValue(u"tlsFirst"_s, p.tlsFirst);
+        settings.setValue(u"jetStreamApiPrefix"_s, p.jetStreamApiPrefix);
         settings.setValue(u"color"_s, p.color.isValid() ? p.color.name() : QString());
         settings.setValue(u"readOnly"_s, p.readOnly);
     }
@@ -96,6 +104,22 @@ void ProfileStore::remove(const QString &id)
     m_profiles.removeIf([&id](const ConnectionProfile &p) { return p.id == id; });
     write();
     Q_EMIT profilesChanged();
+}
+
+void ProfileStore::moveUrlSecretsTo(SecretStore *secrets)
+{
+    for (const ConnectionProfile &saved : std::as_const(m_profiles)) {
+        ConnectionProfile profile = saved;
+        QString secret;
+        if (!profile.takeUrlCredentials(&secret))
+            continue;
+        // Only once the keychain holds it: a refused write leaves the profile as it was, still working.
+        secrets->write(profile.id, secret, this, [this, profile](bool ok, const QString &) {
+            if (ok && contains(profile.id))
+                save(profile);
+        });
+        secret.fill(u'\0');
+    }
 }
 
 QString ProfileStore::lastUsedId() const

@@ -6,6 +6,7 @@
 #include <QtCore/QObject>
 
 class QSettings;
+class SecretStore;
 
 // Saved connection profiles in QSettings. Secrets never go here (see SecretStore); the file holds only
 // what is safe to read: names, URLs, file paths, flags.
@@ -21,6 +22,9 @@ public:
     bool contains(const QString &id) const;
     void save(const ConnectionProfile &profile); // adds or replaces
     void remove(const QString &id);
+    // Settings from before URLs were kept without credentials may hold a password or token in a server
+    // URL: each goes to the keychain, and the profile loses it once the keychain has it.
+    void moveUrlSecretsTo(SecretStore *secrets);
     QString lastUsedId() const;
     void setLastUsedId(const QString &id);
 

@@ -39,15 +39,7 @@ TransferDialog::TransferDialog(Mode mode, KvBucket *bucket, const QStringList &s
     setObjectName(exporting ? u"exportDialog"_s : u"importDialog"_s);
     setWindowTitle(exporting ? tr("Export Bucket %1").arg(bucketName) : tr("Import into Bucket %1").arg(bucketName));
 
-    m_file->setObjectName(u"transferFile"_s);
-    m_file->setAccessibleName(tr("File"));
-    m_file->setPlaceholderText(exporting ? tr("where to write the NDJSON file") : tr("the NDJSON file to read"));
-    connect(m_file, &QLineEdit::textChanged, this, &TransferDialog::validate);
-    auto *browseButton = new QPushButton(tr("&Browse…"), this);
-    connect(browseButton, &QPushButton::clicked, this, &TransferDialog::browse);
-    auto *fileRow = new QHBoxLayout;
-    fileRow->addWidget(m_file, 1);
-    fileRow->addWidget(browseButton);
+    QLayout *fileRow = createFileRow(exporting);
 
     auto *intro = new QLabel(exporting
                                  ? tr("One JSON object per line, as <tt>kvdesk-cli export</tt> writes: key, value "
@@ -83,6 +75,20 @@ TransferDialog::TransferDialog(Mode mode, KvBucket *bucket, const QStringList &s
     layout->addWidget(m_buttons);
     resize(560, sizeHint().height());
     validate();
+}
+
+QLayout *TransferDialog::createFileRow(bool exporting)
+{
+    m_file->setObjectName(u"transferFile"_s);
+    m_file->setAccessibleName(tr("File"));
+    m_file->setPlaceholderText(exporting ? tr("where to write the NDJSON file") : tr("the NDJSON file to read"));
+    connect(m_file, &QLineEdit::textChanged, this, &TransferDialog::validate);
+    auto *browseButton = new QPushButton(tr("&Browse…"), this);
+    connect(browseButton, &QPushButton::clicked, this, &TransferDialog::browse);
+    auto *fileRow = new QHBoxLayout;
+    fileRow->addWidget(m_file, 1);
+    fileRow->addWidget(browseButton);
+    return fileRow;
 }
 
 TransferDialog::~TransferDialog()

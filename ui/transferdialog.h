@@ -12,6 +12,7 @@ class QCheckBox;
 class QDialogButtonBox;
 class QFile;
 class QLabel;
+class QLayout;
 class QLineEdit;
 class QProgressBar;
 class QPushButton;
@@ -61,6 +62,7 @@ protected:
     void reject() override;
 
 private:
+    QLayout *createFileRow(bool exporting);
     QWidget *buildExportOptions(int selectedCount);
     QWidget *buildImportOptions();
     void startExport();

@@ -4,10 +4,10 @@
 #include "errorlabel.h"
 #include "humanformat.h"
 #include "jsonhighlighter.h"
-#include "keylistmodel.h"
 #include "kvbucket.h"
 #include "kvunits.h"
 #include "newkeydialog.h"
+#include "valueeditsession.h"
 
 #include <QtGui/QAction>
 #include <QtGui/QClipboard>
@@ -28,12 +28,9 @@ using View = ValueFormat::View;
 
 ValuePanel::ValuePanel(QWidget *parent)
     : QWidget(parent)
+    , m_session(new ValueEditSession(this))
     , m_title(new QLabel(this))
     , m_meta(new QLabel(this))
-    , m_banner(new QFrame(this))
-    , m_bannerText(new QLabel(m_banner))
-    , m_viewSelector(new QComboBox(this))
-    , m_editor(new QPlainTextEdit(this))
     , m_status(new ErrorLabel(this))
     , m_size(new QLabel(this))
 {
@@ -42,10 +39,20 @@ ValuePanel::ValuePanel(QWidget *parent)
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_title->setWordWrap(true);
     m_meta->setObjectName(u"valueMeta"_s);
-    m_status->setObjectName(u"valueStatus"_s);
     m_meta->setWordWrap(true);
+    m_status->setObjectName(u"valueStatus"_s);
+    createBanner();
+    createEditor();
+    createActions();
+    layoutWidgets();
+    connectSession();
+    clear();
+}
 
-    // The banner: someone else changed the open key.
+// The banner: someone else changed the open key.
+void ValuePanel::createBanner()
+{
+    m_banner = new QFrame(this);
     m_banner->setObjectName(u"conflictBanner"_s);
     m_banner->setFrameShape(QFrame::StyledPanel);
     m_banner->setAutoFillBackground(true);
@@ -53,6 +60,7 @@ ValuePanel::ValuePanel(QWidget *parent)
     const bool dark = bannerPalette.color(QPalette::Window).lightness() < 128;
     bannerPalette.setColor(QPalette::Window, dark ? QColor(0x5c, 0x4a, 0x10) : QColor(0xff, 0xf3, 0xcd));
     m_banner->setPalette(bannerPalette);
+    m_bannerText = new QLabel(m_banner);
     m_bannerText->setObjectName(u"conflictBannerText"_s);
     m_bannerText->setWordWrap(true);
     auto *compare = new QPushButton(tr("Compare…"), m_banner);
@@ -64,33 +72,55 @@ ValuePanel::ValuePanel(QWidget *parent)
     bannerLayout->addWidget(compare);
     bannerLayout->addWidget(reloadButton);
     m_banner->hide();
-    connect(compare, &QPushButton::clicked, this, [this] {
-        QByteArray mine;
-        if (editorBytes(&mine))
-            resolveConflict(mine);
-    });
+    connect(compare, &QPushButton::clicked, this, [this] { m_session->compare(m_editor->toPlainText()); });
     connect(reloadButton, &QPushButton::clicked, this, &ValuePanel::reload);
+}
 
+void ValuePanel::createEditor()
+{
+    m_viewSelector = new QComboBox(this);
     m_viewSelector->setObjectName(u"viewSelector"_s);
     m_viewSelector->setAccessibleName(tr("Value view"));
     for (const View view : {View::Text, View::Json, View::Hex, View::Base64, View::Cbor})
         m_viewSelector->addItem(ValueFormat::viewName(view), int(view));
     connect(m_viewSelector, &QComboBox::activated, this,
             [this](int index) { setView(View(m_viewSelector->itemData(index).toInt())); });
+    // What the editor cannot show but a save keeps: compact JSON, line endings.
+    m_layoutNote = new QLabel(this);
+    m_layoutNote->setObjectName(u"layoutNote"_s);
+    m_layoutNote->setToolTip(tr("A save changes only what you type: the rest of the value keeps its bytes. "
+                                "Reformat JSON saves JSON indented instead."));
 
+    m_editor = new QPlainTextEdit(this);
     m_editor->setObjectName(u"valueEditor"_s);
     m_editor->setAccessibleName(tr("Value"));
     QFont mono(u"monospace"_s);
     mono.setStyleHint(QFont::Monospace);
     m_editor->setFont(mono);
     m_highlighter = new JsonHighlighter(nullptr);
-    connect(m_editor, &QPlainTextEdit::modificationChanged, this, &ValuePanel::updateActions);
+    connect(m_editor, &QPlainTextEdit::modificationChanged, this, [this](bool modified) {
+        m_session->setModified(modified);
+        updateActions();
+    });
     connect(m_editor, &QPlainTextEdit::textChanged, this, &ValuePanel::updateSizeHint);
 
+    // Offered where a view refuses a value: the one view that shows any bytes as they are.
+    m_showHex = new QPushButton(tr("Show in &Hex View"), this);
+    m_showHex->setObjectName(u"showHexButton"_s);
+    m_showHex->hide();
+    connect(m_showHex, &QPushButton::clicked, this, [this] { setView(View::Hex); });
+}
+
+void ValuePanel::createActions()
+{
     m_saveAction = new QAction(tr("&Save Value"), this);
     m_saveAction->setShortcut(QKeySequence::Save);
     m_revertAction = new QAction(tr("Re&vert Changes"), this);
     m_revertAction->setIconText(tr("Revert"));
+    m_reformatAction = new QAction(tr("Re&format JSON"), this);
+    m_reformatAction->setIconText(tr("Reformat"));
+    m_reformatAction->setShortcut(QKeySequence(u"Ctrl+Shift+F"_s));
+    m_reformatAction->setToolTip(tr("Indent the JSON, one member per line; a save then stores it so"));
     m_deleteAction = new QAction(tr("&Delete Key…"), this);
     m_deleteAction->setIconText(tr("Delete"));
     m_deleteAction->setShortcut(QKeySequence::Delete);
@@ -105,17 +135,26 @@ ValuePanel::ValuePanel(QWidget *parent)
     m_copyValueAction->setIconText(tr("Copy"));
     connect(m_saveAction, &QAction::triggered, this, &ValuePanel::save);
     connect(m_revertAction, &QAction::triggered, this, &ValuePanel::revert);
+    connect(m_reformatAction, &QAction::triggered, this, &ValuePanel::reformat);
     connect(m_deleteAction, &QAction::triggered, this, &ValuePanel::deleteKey);
     connect(m_purgeAction, &QAction::triggered, this, &ValuePanel::purgeKey);
     connect(m_newKeyAction, &QAction::triggered, this, &ValuePanel::newKey);
-    connect(m_copyKeyAction, &QAction::triggered, this, [this] { QGuiApplication::clipboard()->setText(m_key); });
-    connect(m_copyValueAction, &QAction::triggered, this,
-            [this] { QGuiApplication::clipboard()->setText(m_editor->toPlainText()); });
-
+    connect(m_copyKeyAction, &QAction::triggered, this,
+            [this] { QGuiApplication::clipboard()->setText(m_session->key()); });
+    connect(m_copyValueAction, &QAction::triggered, this, [this] {
+        QByteArray value;
+        const bool text = view() == View::Text || view() == View::Json;
+        QGuiApplication::clipboard()->setText(text && editorValue(&value) ? QString::fromUtf8(value)
+                                                                          : m_editor->toPlainText());
+    });
     m_saveButton = new QPushButton(tr("Save"), this);
     m_saveButton->setObjectName(u"saveButton"_s);
     connect(m_saveButton, &QPushButton::clicked, this, &ValuePanel::save);
-    auto actionButton = [this](QAction *action) {
+}
+
+void ValuePanel::layoutWidgets()
+{
+    const auto actionButton = [this](QAction *action) {
         auto *button = new QToolButton(this);
         button->setDefaultAction(action);
         return button;
@@ -123,11 +162,16 @@ ValuePanel::ValuePanel(QWidget *parent)
     auto *viewRow = new QHBoxLayout;
     viewRow->addWidget(new QLabel(tr("View:"), this));
     viewRow->addWidget(m_viewSelector);
+    viewRow->addWidget(m_layoutNote);
     viewRow->addStretch(1);
     viewRow->addWidget(m_size);
+    auto *statusRow = new QHBoxLayout;
+    statusRow->addWidget(m_status, 1);
+    statusRow->addWidget(m_showHex);
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_saveButton);
     buttons->addWidget(actionButton(m_revertAction));
+    buttons->addWidget(actionButton(m_reformatAction));
     buttons->addStretch(1);
     buttons->addWidget(actionButton(m_copyValueAction));
     buttons->addWidget(actionButton(m_deleteAction));
@@ -140,44 +184,72 @@ ValuePanel::ValuePanel(QWidget *parent)
     layout->addWidget(m_banner);
     layout->addLayout(viewRow);
     layout->addWidget(m_editor, 1);
-    layout->addWidget(m_status);
+    layout->addLayout(statusRow);
     layout->addLayout(buttons);
-    clear();
+}
+
+void ValuePanel::connectSession()
+{
+    connect(m_session, &ValueEditSession::opened, this, &ValuePanel::showOpened);
+    connect(m_session, &ValueEditSession::documentChanged, this, &ValuePanel::showDocument);
+    connect(m_session, &ValueEditSession::openFailed, this, &ValuePanel::showMissing);
+    connect(m_session, &ValueEditSession::stateChanged, this, &ValuePanel::updateActions);
+    connect(m_session, &ValueEditSession::noticeChanged, this, [this] {
+        m_bannerText->setText(m_session->notice());
+        m_banner->setVisible(!m_session->notice().isEmpty());
+    });
+    connect(m_session, &ValueEditSession::info, m_status, &ErrorLabel::setInfo);
+    connect(m_session, &ValueEditSession::failed, m_status, &ErrorLabel::setMessage);
+    connect(m_session, &ValueEditSession::saveRefused, this, &ValuePanel::showRefused);
+    connect(m_session, &ValueEditSession::message, this, &ValuePanel::message);
 }
 
 void ValuePanel::setBucket(KvBucket *bucket, KeyListModel *keys, bool readOnly)
 {
-    if (m_keys)
-        m_keys->disconnect(this);
-    m_bucket = bucket;
-    m_keys = keys;
-    m_readOnly = readOnly;
-    if (keys)
-        connect(keys, &KeyListModel::entryChanged, this, &ValuePanel::onOtherChange);
+    m_session->setReadOnly(readOnly);
+    m_session->setBucket(bucket, keys);
     clear();
 }
 
 void ValuePanel::setReadOnly(bool readOnly)
 {
-    m_readOnly = readOnly;
-    updateActions();
+    m_session->setReadOnly(readOnly);
 }
 
 void ValuePanel::clear()
 {
-    m_key.clear();
-    m_entry = {};
-    m_revision = 0;
-    m_newerRevision = 0;
-    m_exists = false;
+    m_session->close();
     m_title->setText(tr("<i>Select a key to see its value</i>"));
     m_meta->clear();
-    m_banner->hide();
     m_editor->clear();
     m_editor->document()->setModified(false);
+    m_layoutNote->hide();
+    m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(View::Text)));
+    m_highlighter->setDocument(nullptr);
     m_status->setMessage({});
+    m_showHex->hide();
     m_size->clear();
     updateActions();
+}
+
+QString ValuePanel::key() const
+{
+    return m_session->key();
+}
+
+quint64 ValuePanel::openedRevision() const
+{
+    return m_session->baseRevision();
+}
+
+QByteArray ValuePanel::currentValue() const
+{
+    return m_session->entry().value;
+}
+
+View ValuePanel::view() const
+{
+    return m_session->document().view();
 }
 
 bool ValuePanel::isModified() const
@@ -190,116 +262,94 @@ bool ValuePanel::maybeDiscard()
     if (!isModified())
         return true;
     const auto answer = QMessageBox::question(this, tr("Unsaved Changes"),
-                                              tr("Your changes to key \"%1\" are not saved. Discard them?").arg(m_key),
+                                              tr("Your changes to key \"%1\" are not saved. Discard them?").arg(key()),
                                               QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel);
     return answer == QMessageBox::Discard;
 }
 
+void ValuePanel::showLoading()
+{
+    m_title->setText(tr("<b>%1</b>").arg(m_session->key().toHtmlEscaped()));
+    m_status->setMessage({});
+    m_showHex->hide();
+    updateActions();
+}
+
 void ValuePanel::openKey(const QString &key)
 {
-    if (!m_bucket || key.isEmpty()) {
+    if (!m_session->bucket() || key.isEmpty()) {
         clear();
         return;
     }
-    m_key = key;
-    m_loading = true;
-    m_title->setText(tr("<b>%1</b>").arg(key.toHtmlEscaped()));
+    m_session->open(key);
     m_meta->setText(tr("loading…"));
-    m_status->setMessage({});
-    KvReply *reply = m_bucket->get(key);
-    connect(reply, &NatsReply::finished, this, [this, reply, key] {
-        reply->deleteLater();
-        if (key != m_key)
-            return; // the user moved on
-        m_loading = false;
-        if (reply->error() == NatsError::NoError)
-            showEntry(reply->entry(), true);
-        else if (reply->error() == NatsError::KeyNotFound && reply->entry().revision > 0)
-            showEntry(reply->entry(), false); // a delete or purge marker
-        else
-            showMissing(reply->errorString());
-    });
-    updateActions();
+    showLoading();
 }
 
 void ValuePanel::openRevision(const QString &key, quint64 revision)
 {
-    if (!m_bucket || key.isEmpty() || revision == 0) {
+    if (!m_session->bucket() || key.isEmpty() || revision == 0) {
         openKey(key);
         return;
     }
-    m_key = key;
-    m_loading = true;
-    m_title->setText(tr("<b>%1</b>").arg(key.toHtmlEscaped()));
+    m_session->openRevision(key, revision);
     m_meta->setText(tr("loading revision %1…").arg(revision));
-    m_status->setMessage({});
-    KvReply *reply = m_bucket->get(key, revision);
-    connect(reply, &NatsReply::finished, this, [this, reply, key, revision] {
-        reply->deleteLater();
-        if (key != m_key)
-            return;
-        m_loading = false;
-        if (reply->error() != NatsError::NoError) {
-            // A marker, or a revision the bucket no longer keeps: show what the key holds now.
-            Q_EMIT message(tr("Revision %1 of %2 has no value to show (%3); showing the newest")
-                               .arg(revision)
-                               .arg(key, reply->errorString()));
-            reload();
-            return;
-        }
-        showEntry(reply->entry(), true);
-        const int row = m_keys ? m_keys->rowOfKey(key) : -1;
-        if (row >= 0 && m_keys->entryAt(row).revision > revision)
-            m_meta->setText(tr("%1 · an older revision: a save is checked against the newest").arg(m_meta->text()));
-    });
-    updateActions();
-}
-
-bool ValuePanel::editorValue(QByteArray *value) const
-{
-    if (m_key.isEmpty())
-        return false;
-    const QString text = m_editor->toPlainText();
-    QString error;
-    if (!ValueFormat::parse(text, m_view, value, &error))
-        *value = ValueFormat::isEditable(m_view) ? text.toUtf8() : m_entry.value; // half-typed JSON still compares
-    return true;
+    showLoading();
 }
 
 void ValuePanel::reload()
 {
-    const QString key = m_key;
-    m_key.clear();
-    m_editor->document()->setModified(false);
-    openKey(key);
+    m_session->reload();
 }
 
-void ValuePanel::showEntry(const KvEntry &entry, bool exists)
+bool ValuePanel::editorValue(QByteArray *value) const
 {
-    m_entry = entry;
-    m_revision = entry.revision;
-    m_newerRevision = 0;
-    m_exists = exists;
-    m_banner->hide();
+    if (m_session->key().isEmpty())
+        return false;
+    const QString text = m_editor->toPlainText();
+    QString error;
+    if (!m_session->editedValue(text, value, &error)) // half-typed JSON still compares
+        *value = m_session->document().isEditable() ? text.toUtf8() : m_session->entry().value;
+    return true;
+}
+
+void ValuePanel::showOpened()
+{
+    const KvEntry entry = m_session->entry();
     QString meta = tr("%1 · %2 · %3 · %4")
                        .arg(HumanFormat::revision(entry.revision), KvEntry::operationName(entry.operation),
                             HumanFormat::localTime(entry.created), KvUnits::iBytes(entry.value.size()));
-    if (!exists)
+    if (!m_session->exists())
         meta = tr("deleted: %1 — saving writes a new value").arg(meta);
+    if (m_session->showsOlderRevision())
+        meta = tr("%1 · an older revision: a save is checked against the newest").arg(meta);
     m_meta->setText(meta);
     m_meta->setToolTip(HumanFormat::utcTime(entry.created));
-    render(ValueFormat::detect(entry.value));
+    showDocument();
     Q_EMIT entryLoaded(entry);
+}
+
+void ValuePanel::showDocument()
+{
+    const ValueDocument &document = m_session->document();
+    const bool modified = m_session->isModified();
+    m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(document.view())));
+    m_highlighter->setDocument(document.view() == View::Json ? m_editor->document() : nullptr);
+    m_editor->setPlainText(document.text());
+    m_editor->document()->setModified(modified);
+    m_layoutNote->setText(document.layoutNote());
+    m_layoutNote->setVisible(!m_layoutNote->text().isEmpty());
+    m_showHex->hide();
+    updateActions();
+    updateSizeHint();
 }
 
 void ValuePanel::showMissing(const QString &text)
 {
-    m_entry = {};
-    m_revision = 0;
-    m_exists = false;
     m_meta->setText(text);
     m_editor->clear();
     m_editor->document()->setModified(false);
+    m_layoutNote->hide();
     updateActions();
 }
 
@@ -312,99 +362,58 @@ QString ValuePanel::entryText(const QByteArray &value) const
     return {};
 }
 
-bool ValuePanel::render(View view)
-{
-    QString text;
-    QString error;
-    if (!ValueFormat::render(m_entry.value, view, &text, &error)) {
-        m_status->setMessage(error);
-        return false;
-    }
-    m_view = view;
-    m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(view)));
-    m_highlighter->setDocument(view == View::Json ? m_editor->document() : nullptr);
-    m_editor->setPlainText(text);
-    m_editor->document()->setModified(false);
-    m_status->setMessage({});
-    updateActions();
-    updateSizeHint();
-    return true;
-}
-
 void ValuePanel::setView(View view)
 {
-    if (view == m_view)
+    if (view == this->view())
         return;
-    // Unsaved edits travel to the new view through their bytes.
-    if (isModified()) {
-        QByteArray bytes;
-        if (!editorBytes(&bytes)) {
-            m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(m_view)));
-            return;
-        }
-        QString text;
-        QString error;
-        if (!ValueFormat::render(bytes, view, &text, &error)) {
-            m_status->setMessage(error);
-            m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(m_view)));
-            return;
-        }
-        m_view = view;
-        m_highlighter->setDocument(view == View::Json ? m_editor->document() : nullptr);
-        m_editor->setPlainText(text);
-        m_editor->document()->setModified(true);
-        updateActions();
-        return;
-    }
-    if (!render(view))
-        m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(m_view)));
+    QString problem;
+    if (!m_session->setView(view, m_editor->toPlainText(), &problem))
+        showViewProblem(problem);
 }
 
-bool ValuePanel::editorBytes(QByteArray *value)
+void ValuePanel::showViewProblem(const QString &problem)
 {
-    QString error;
-    if (!ValueFormat::parse(m_editor->toPlainText(), m_view, value, &error)) {
-        m_status->setMessage(tr("Not saved: %1").arg(error));
-        return false;
-    }
-    return true;
+    m_status->setMessage(problem);
+    m_showHex->setVisible(view() != View::Hex);
+    m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(view())));
 }
 
 void ValuePanel::updateSizeHint()
 {
-    if (m_key.isEmpty()) {
+    if (m_session->key().isEmpty()) {
         m_size->clear();
         return;
     }
     QByteArray bytes;
     QString error;
-    if (!ValueFormat::parse(m_editor->toPlainText(), m_view, &bytes, &error)) {
-        m_size->setText(ValueFormat::isEditable(m_view) ? error : QString());
+    if (!m_session->editedValue(m_editor->toPlainText(), &bytes, &error)) {
+        m_size->setText(m_session->document().isEditable() ? error : QString());
         return;
     }
     m_size->setText(KvUnits::iBytes(bytes.size()));
     // Say it while typing, not only when saving.
-    if (m_bucket && isModified()) {
-        const QString problem = m_bucket->checkValueSize(m_key, bytes.size(), 64);
-        m_status->setMessage(problem);
-    }
+    if (isModified())
+        m_status->setMessage(m_session->sizeProblem(bytes.size()));
 }
 
 void ValuePanel::updateActions()
 {
-    const bool open = !m_key.isEmpty() && !m_loading && m_bucket;
-    const bool writable = open && !m_readOnly;
-    const bool editable = writable && ValueFormat::isEditable(m_view);
+    const bool open = m_session->isOpen();
+    const bool readOnly = m_session->isReadOnly();
+    const bool writable = open && !readOnly;
+    const bool editable = writable && m_session->document().isEditable();
+    const bool busy = m_session->isBusy();
     m_editor->setReadOnly(!editable);
-    m_saveAction->setEnabled(editable && isModified() && !m_busy);
+    m_saveAction->setEnabled(editable && isModified() && !busy);
     m_saveButton->setEnabled(m_saveAction->isEnabled());
     m_revertAction->setEnabled(open && isModified());
-    m_deleteAction->setEnabled(writable && m_exists && !m_busy);
-    m_purgeAction->setEnabled(writable && m_revision > 0 && !m_busy);
-    m_newKeyAction->setEnabled(m_bucket && !m_readOnly);
+    m_reformatAction->setEnabled(editable && view() == View::Json);
+    m_deleteAction->setEnabled(writable && m_session->exists() && !busy);
+    m_purgeAction->setEnabled(writable && m_session->baseRevision() > 0 && !busy);
+    m_newKeyAction->setEnabled(m_session->bucket() && !readOnly);
     m_copyKeyAction->setEnabled(open);
     m_copyValueAction->setEnabled(open);
-    const QString readOnlyNote = m_readOnly ? tr("This connection is read-only.") : QString();
+    const QString readOnlyNote = readOnly ? tr("This connection is read-only.") : QString();
     for (QAction *action : {m_saveAction, m_deleteAction, m_purgeAction, m_newKeyAction})
         action->setToolTip(readOnlyNote);
     m_saveButton->setToolTip(readOnlyNote);
@@ -412,162 +421,70 @@ void ValuePanel::updateActions()
 
 void ValuePanel::revert()
 {
-    render(m_view);
+    m_session->revert();
+}
+
+void ValuePanel::reformat()
+{
+    QString problem;
+    if (!m_session->reformat(m_editor->toPlainText(), &problem))
+        m_status->setMessage(problem);
 }
 
 void ValuePanel::save()
 {
-    if (!m_bucket || m_key.isEmpty() || m_readOnly || m_busy)
-        return;
-    QByteArray value;
-    if (!editorBytes(&value))
-        return;
-    // Based on the revision the user opened: if that is no longer the latest the server refuses it.
-    KvReply *reply = m_revision == 0 ? m_bucket->create(m_key, value) : m_bucket->update(m_key, value, m_revision);
-    m_busy = true;
-    updateActions();
-    m_status->setInfo(tr("Saving…"));
-    const QString key = m_key;
-    connect(reply, &NatsReply::finished, this, [this, reply, key, value] {
-        reply->deleteLater();
-        m_busy = false;
-        if (key != m_key)
-            return;
-        if (reply->error() == NatsError::WrongRevision || reply->error() == NatsError::KeyExists) {
-            m_status->setMessage(tr("Not saved: %1").arg(reply->errorString()));
-            resolveConflict(value);
-            return;
-        }
-        if (reply->error() != NatsError::NoError) {
-            m_status->setMessage(tr("Not saved: %1").arg(reply->errorString()));
-            updateActions();
-            return;
-        }
-        KvEntry saved = m_entry;
-        saved.key = key;
-        saved.value = value;
-        saved.revision = reply->revision();
-        saved.operation = KvEntry::Operation::Put;
-        saved.created = QDateTime::currentDateTimeUtc();
-        const View view = m_view;
-        showEntry(saved, true);
-        render(view);
-        m_status->setInfo(tr("Saved as revision %1").arg(reply->revision()));
-        Q_EMIT message(tr("Saved %1 as revision %2").arg(key).arg(reply->revision()));
-    });
+    if (m_session->canWrite())
+        m_session->save(m_editor->toPlainText());
 }
 
-void ValuePanel::resolveConflict(const QByteArray &mine)
+void ValuePanel::showRefused(const KvEntry &theirs, const QByteArray &mine)
 {
-    KvReply *latest = m_bucket->get(m_key);
-    const QString key = m_key;
-    connect(latest, &NatsReply::finished, this, [this, latest, key, mine] {
-        latest->deleteLater();
-        if (key != m_key)
-            return;
-        KvEntry theirs = latest->entry();
-        if (latest->error() != NatsError::NoError && latest->error() != NatsError::KeyNotFound) {
-            m_status->setMessage(
-                tr("Not saved, and the newer version could not be read: %1").arg(latest->errorString()));
-            return;
-        }
-        ConflictDialog dialog(key, entryText(mine), m_revision, theirs, entryText(theirs.value), this);
-        dialog.exec();
-        switch (dialog.choice()) {
-        case ConflictDialog::Choice::Overwrite:
-            // A deliberate overwrite, still guarded: based on the revision just shown.
-            m_revision = theirs.revision;
-            m_exists = !theirs.isDeleted();
-            m_editor->document()->setModified(true);
-            save();
-            break;
-        case ConflictDialog::Choice::TakeTheirs:
-            reload();
-            break;
-        case ConflictDialog::Choice::KeepEditing:
-            m_newerRevision = theirs.revision;
-            m_bannerText->setText(tr("Revision %1 by someone else is newer than the one you are editing (%2). "
-                                     "Your save will be refused until you choose.")
-                                      .arg(theirs.revision)
-                                      .arg(m_revision));
-            m_banner->show();
-            updateActions();
-            break;
-        }
-    });
-}
-
-void ValuePanel::onOtherChange(const KvEntry &entry)
-{
-    if (entry.key != m_key || entry.revision <= m_revision || m_loading || m_busy)
-        return;
-    if (!isModified()) {
-        // Nothing of the user's is at stake: just show what is there now.
-        reload();
-        Q_EMIT message(tr("%1 changed: now revision %2").arg(entry.key).arg(entry.revision));
-        return;
+    ConflictDialog dialog(m_session->key(), entryText(mine), m_session->baseRevision(), theirs, entryText(theirs.value),
+                          this);
+    dialog.exec();
+    switch (dialog.choice()) {
+    case ConflictDialog::Choice::Overwrite:
+        m_session->resolve(ValueEditSession::Choice::Overwrite);
+        break;
+    case ConflictDialog::Choice::TakeTheirs:
+        m_session->resolve(ValueEditSession::Choice::TakeTheirs);
+        break;
+    case ConflictDialog::Choice::KeepEditing:
+        m_session->resolve(ValueEditSession::Choice::KeepEditing);
+        break;
     }
-    m_newerRevision = entry.revision;
-    const QString what = entry.isDeleted() ? tr("deleted it (%1)").arg(KvEntry::operationName(entry.operation))
-                                           : tr("saved revision %1").arg(entry.revision);
-    m_bannerText->setText(tr("Someone else %1 at %2 while you were editing revision %3. Saving will not overwrite "
-                             "it silently.")
-                              .arg(what, HumanFormat::localTime(entry.created))
-                              .arg(m_revision));
-    m_banner->show();
 }
 
 void ValuePanel::deleteKey()
 {
-    if (!m_bucket || m_key.isEmpty() || m_readOnly)
+    if (!m_session->canWrite())
         return;
     const auto answer = QMessageBox::question(this, tr("Delete Key"),
                                               tr("Delete key \"%1\"? It will read as not found; its history is kept "
                                                  "until compacted.")
-                                                  .arg(m_key));
+                                                  .arg(key()));
     if (answer == QMessageBox::Yes)
-        writeMarker(false);
+        m_session->removeKey(false);
 }
 
 void ValuePanel::purgeKey()
 {
-    if (!m_bucket || m_key.isEmpty() || m_readOnly)
+    if (!m_session->canWrite())
         return;
     const auto answer = QMessageBox::warning(this, tr("Purge Key"),
                                              tr("Purge key \"%1\"? This removes the key and every revision of its "
                                                 "history. It cannot be undone.")
-                                                 .arg(m_key),
+                                                 .arg(key()),
                                              QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
     if (answer == QMessageBox::Yes)
-        writeMarker(true);
-}
-
-void ValuePanel::writeMarker(bool purge)
-{
-    // Guarded by the open revision too: a key changed since it was opened is not deleted blindly.
-    KvReply *reply = purge ? m_bucket->purge(m_key, m_revision) : m_bucket->remove(m_key, m_revision);
-    m_busy = true;
-    updateActions();
-    const QString key = m_key;
-    connect(reply, &NatsReply::finished, this, [this, reply, key, purge] {
-        reply->deleteLater();
-        m_busy = false;
-        if (reply->error() != NatsError::NoError) {
-            m_status->setMessage(tr("%1 failed: %2").arg(purge ? tr("Purge") : tr("Delete"), reply->errorString()));
-            updateActions();
-            return;
-        }
-        Q_EMIT message(tr("%1 %2 (revision %3)").arg(purge ? tr("Purged") : tr("Deleted"), key).arg(reply->revision()));
-        if (key == m_key)
-            reload();
-    });
+        m_session->removeKey(true);
 }
 
 void ValuePanel::newKey()
 {
-    if (!m_bucket || m_readOnly)
+    if (!m_session->bucket() || m_session->isReadOnly())
         return;
-    NewKeyDialog dialog(m_bucket, this);
+    NewKeyDialog dialog(m_session->bucket(), this);
     if (dialog.exec() == QDialog::Accepted) {
         Q_EMIT message(tr("Created %1 (revision %2)").arg(dialog.key()).arg(dialog.revision()));
         Q_EMIT keyCreated(dialog.key());

@@ -3,7 +3,6 @@
 #include "kventry.h"
 #include "valueformat.h"
 
-#include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
 class ErrorLabel;
@@ -16,11 +15,13 @@ class QFrame;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class ValueEditSession;
 
 // The value of the selected key: its metadata, views (text, JSON, hex, base64, CBOR; the best one chosen
-// automatically), and the editor. A save is an update on the revision the user opened; if someone else
-// changed the key meanwhile the live key list says so at once with a banner, the server refuses the save,
-// and the user sees both versions and chooses. Nothing is ever overwritten silently.
+// automatically), and the editor. A thin view of a ValueEditSession, which does the work: a save is an
+// update on the revision the user opened; if someone else changed the key meanwhile a banner says so at
+// once, the server refuses the save, and the user sees both versions and chooses. Nothing is ever
+// overwritten silently, and a save changes only the bytes the user edited.
 class ValuePanel final : public QWidget
 {
     Q_OBJECT
@@ -28,6 +29,7 @@ class ValuePanel final : public QWidget
 public:
     explicit ValuePanel(QWidget *parent = nullptr);
 
+    ValueEditSession *session() const { return m_session; }
     // keys tells the panel about changes made by others (its entryChanged signal).
     void setBucket(KvBucket *bucket, KeyListModel *keys, bool readOnly);
     void setReadOnly(bool readOnly);
@@ -37,19 +39,20 @@ public:
     void openRevision(const QString &key, quint64 revision);
     void clear();
 
-    QString key() const { return m_key; }
-    quint64 openedRevision() const { return m_revision; }
+    QString key() const;
+    quint64 openedRevision() const;
     bool isModified() const;
     // The bytes the editor holds now, saved or not (the loaded value in a read-only view); false when no key is open.
     bool editorValue(QByteArray *value) const;
-    QByteArray currentValue() const { return m_entry.value; }
-    ValueFormat::View view() const { return m_view; }
+    QByteArray currentValue() const;
+    ValueFormat::View view() const;
     void setView(ValueFormat::View view);
     // Asks to discard unsaved changes; false when the user wants to keep them.
     bool maybeDiscard();
 
     QAction *saveAction() const { return m_saveAction; }
     QAction *revertAction() const { return m_revertAction; }
+    QAction *reformatAction() const { return m_reformatAction; }
     QAction *deleteAction() const { return m_deleteAction; }
     QAction *purgeAction() const { return m_purgeAction; }
     QAction *newKeyAction() const { return m_newKeyAction; }
@@ -59,6 +62,7 @@ public:
 public Q_SLOTS:
     void save();
     void revert();
+    void reformat();
     void deleteKey();
     void purgeKey();
     void newKey();
@@ -70,41 +74,38 @@ Q_SIGNALS:
     void entryLoaded(const KvEntry &entry);
 
 private:
-    void showEntry(const KvEntry &entry, bool exists);
+    void createBanner();
+    void createEditor();
+    void createActions();
+    void layoutWidgets();
+    void connectSession();
+    void showDocument();
+    void showOpened();
     void showMissing(const QString &text);
-    bool render(ValueFormat::View view);
-    bool editorBytes(QByteArray *value);
-    void onOtherChange(const KvEntry &entry);
-    void resolveConflict(const QByteArray &mine);
-    void writeMarker(bool purge);
+    void showRefused(const KvEntry &theirs, const QByteArray &mine);
+    void showViewProblem(const QString &problem);
+    void showLoading();
     void updateActions();
     void updateSizeHint();
     QString entryText(const QByteArray &value) const;
 
-    QPointer<KvBucket> m_bucket;
-    QPointer<KeyListModel> m_keys;
-    QString m_key;
-    KvEntry m_entry;             // as last loaded or saved
-    quint64 m_revision = 0;      // the revision a save is based on (a marker's, for a deleted key)
-    quint64 m_newerRevision = 0; // a newer revision seen by the watcher, 0 when none
-    ValueFormat::View m_view = ValueFormat::View::Text;
-    bool m_exists = false;
-    bool m_readOnly = false;
-    bool m_busy = false;
-    bool m_loading = false;
+    ValueEditSession *m_session = nullptr;
+    JsonHighlighter *m_highlighter = nullptr;
 
     QLabel *m_title = nullptr;
     QLabel *m_meta = nullptr;
     QFrame *m_banner = nullptr;
     QLabel *m_bannerText = nullptr;
     QComboBox *m_viewSelector = nullptr;
+    QLabel *m_layoutNote = nullptr;
     QPlainTextEdit *m_editor = nullptr;
-    JsonHighlighter *m_highlighter = nullptr;
     ErrorLabel *m_status = nullptr;
+    QPushButton *m_showHex = nullptr;
     QLabel *m_size = nullptr;
     QPushButton *m_saveButton = nullptr;
     QAction *m_saveAction = nullptr;
     QAction *m_revertAction = nullptr;
+    QAction *m_reformatAction = nullptr;
     QAction *m_deleteAction = nullptr;
     QAction *m_purgeAction = nullptr;
     QAction *m_newKeyAction = nullptr;

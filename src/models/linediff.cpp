@@ -12,9 +12,10 @@ bool myers(const QStringList &a, qsizetype aStart, qsizetype n, const QStringLis
 {
     const int max = int(n + m);
     const int limit = std::min(max, maxEdits);
-    std::vector<int> v(size_t(2 * max + 2), 0);
-    std::vector<std::vector<int>> trace;
+    // Diagonals -max-1 .. max+1: round d reads k±1 for |k| <= d and keeps the band [-d-1, d+1].
     const int offset = max + 1;
+    std::vector<int> v(size_t(2 * offset + 1), 0);
+    std::vector<std::vector<int>> trace;
     int found = -1;
     for (int d = 0; d <= limit && found < 0; ++d) {
         for (int k = -d; k <= d; k += 2) {

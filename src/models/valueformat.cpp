@@ -17,9 +17,37 @@ QString tr(const char *text)
 
 bool decodeUtf8(const QByteArray &value, QString *text)
 {
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringConverter::Flag::Stateless);
+    // A leading byte order mark stays a character: dropped, it would be lost from the value on save.
+    QStringDecoder decoder(QStringDecoder::Utf8,
+                           QStringConverter::Flag::Stateless | QStringConverter::Flag::ConvertInitialBom);
     *text = decoder.decode(value);
     return !decoder.hasError();
+}
+
+bool isJsonSpace(QChar c)
+{
+    return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r';
+}
+
+// Calls onOutside(i) for every character of json outside its strings.
+template<typename Function>
+void forEachOutsideStrings(const QString &json, Function onOutside)
+{
+    bool inString = false;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const QChar c = json[i];
+        if (inString) {
+            if (c == u'\\')
+                ++i;
+            else if (c == u'"')
+                inString = false;
+            continue;
+        }
+        if (c == u'"')
+            inString = true;
+        else
+            onOutside(i);
+    }
 }
 
 bool isPrintableText(const QString &text)
@@ -144,6 +172,42 @@ QString prettyJson(const QByteArray &json)
         }
     }
     return out;
+}
+
+QString compactJson(const QString &json)
+{
+    QString out;
+    out.reserve(json.size());
+    qsizetype copied = 0;
+    forEachOutsideStrings(json, [&](qsizetype i) {
+        if (isJsonSpace(json[i])) {
+            out += QStringView(json).mid(copied, i - copied);
+            copied = i + 1;
+        }
+    });
+    out += QStringView(json).mid(copied);
+    return out;
+}
+
+bool isCompactJson(const QString &json)
+{
+    qsizetype first = 0;
+    qsizetype last = json.size() - 1;
+    while (first <= last && isJsonSpace(json[first]))
+        ++first;
+    while (last >= first && isJsonSpace(json[last]))
+        --last;
+    bool compact = true;
+    forEachOutsideStrings(json, [&](qsizetype i) {
+        if (i > first && i < last && isJsonSpace(json[i]))
+            compact = false;
+    });
+    return compact;
+}
+
+bool decodeText(const QByteArray &value, QString *text)
+{
+    return decodeUtf8(value, text);
 }
 
 QString hexDump(const QByteArray &value)

@@ -4,6 +4,61 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+// Where the userinfo of a URL (parsable or not) starts, and its "@" (< start when it has none): what
+// lies before the last "@" of the authority.
+qsizetype userInfoStart(const QString &entry, qsizetype *at)
+{
+    const qsizetype scheme = entry.indexOf("://"_L1);
+    const qsizetype start = scheme < 0 ? 0 : scheme + 3;
+    qsizetype end = entry.size();
+    for (const QChar stop : {u'/', u'?', u'#'}) {
+        const qsizetype found = entry.indexOf(stop, start);
+        if (found >= 0)
+            end = std::min(end, found);
+    }
+    *at = end > 0 ? entry.lastIndexOf(u'@', end - 1) : -1;
+    return start;
+}
+
+QString redactedUrl(const QString &entry)
+{
+    qsizetype at = -1;
+    const qsizetype start = userInfoStart(entry, &at);
+    if (at < start)
+        return entry;
+    const qsizetype colon = entry.indexOf(u':', start);
+    const qsizetype secret = colon >= 0 && colon < at ? colon + 1 : start; // no password: a token
+    return entry.left(secret) + "***"_L1 + entry.mid(at);
+}
+
+} // namespace
+
+QString NatsConnectOptions::withoutUserInfo(const QString &text, QString *userInfo)
+{
+    userInfo->clear();
+    QStringList entries = text.split(u',');
+    for (QString &entry : entries) {
+        qsizetype at = -1;
+        const qsizetype start = userInfoStart(entry, &at);
+        if (at < start)
+            continue;
+        if (userInfo->isEmpty())
+            *userInfo = entry.mid(start, at - start);
+        entry.remove(start, at + 1 - start);
+    }
+    return entries.join(u',');
+}
+
+QString NatsConnectOptions::redactedUrls(const QString &text)
+{
+    QStringList entries = text.split(u',');
+    for (QString &entry : entries)
+        entry = redactedUrl(entry);
+    return entries.join(u',');
+}
+
 bool NatsConnectOptions::parseServers(const QString &text, QList<QUrl> *out, QString *errorMessage)
 {
     const auto fail = [errorMessage](const QString &message) {
@@ -22,15 +77,15 @@ bool NatsConnectOptions::parseServers(const QString &text, QList<QUrl> *out, QSt
         QUrl url(entry, QUrl::StrictMode);
         const QString scheme = url.scheme().toLower();
         if (!url.isValid() || url.host().isEmpty())
-            return fail(
-                QCoreApplication::translate("NatsConnectOptions", "\"%1\" is not a valid server URL").arg(entry));
+            return fail(QCoreApplication::translate("NatsConnectOptions", "\"%1\" is not a valid server URL")
+                            .arg(redactedUrl(entry)));
         if (scheme != "nats"_L1 && scheme != "tls"_L1)
             return fail(QCoreApplication::translate("NatsConnectOptions",
                                                     "\"%1\": unsupported scheme \"%2\" (use nats:// or tls://)")
-                            .arg(entry, url.scheme()));
+                            .arg(redactedUrl(entry), url.scheme()));
         if (!url.path().isEmpty() && url.path() != "/"_L1)
-            return fail(
-                QCoreApplication::translate("NatsConnectOptions", "\"%1\": a server URL has no path").arg(entry));
+            return fail(QCoreApplication::translate("NatsConnectOptions", "\"%1\": a server URL has no path")
+                            .arg(redactedUrl(entry)));
         url.setScheme(scheme);
         url.setPath({});
         if (url.port() < 0)

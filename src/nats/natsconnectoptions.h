@@ -15,6 +15,12 @@ struct NatsConnectOptions
     // Parses "nats://host:4222", "tls://host", "user:pass@host:port", "host" and comma-separated lists
     // of them. Returns false and sets *errorMessage naming the bad entry.
     static bool parseServers(const QString &text, QList<QUrl> *out, QString *errorMessage);
+    // text (one URL or a comma-separated list, parsable or not) with every password, and every token
+    // (a user without a password), shown as "***": for messages, titles and logs.
+    static QString redactedUrls(const QString &text);
+    // text without the userinfo ("user:password@", "token@") of its URLs; *userInfo receives the first
+    // one found, as written (percent-encoded), or an empty string.
+    static QString withoutUserInfo(const QString &text, QString *userInfo);
     // Convenience: options for the given server list (parse errors surface when connecting).
     static NatsConnectOptions fromUrl(const QString &servers);
 

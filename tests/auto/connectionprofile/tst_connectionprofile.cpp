@@ -1,75 +1,343 @@
 #include "connectionprofile.h"
-#include "kvclientoptions.h"
-#include "natsclicontext.h"
+#include "fakenatsserver.h"
+#include "jetstreamcontext.h"
+#include "mainwindow.h"
+#include "natsconnection.h"
+#include "natsconnectoptions.h"
+#include "natsjwtissuer.h"
+#include "natsnkey.h"
+#include "natsserverprocess.h"
+#include "profiledialog.h"
+#include "profilestore.h"
+#include "secretstore.h"
+#include "session.h"
+#include "uitestsupport.h"
 
 #include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QSettings>
 #include <QtCore/QTemporaryDir>
+#include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
+#include <QtWidgets/QCheckBox>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QStatusBar>
 
 using namespace Qt::StringLiterals;
 
-// A saved profile turns into the session's KvClientOptions, and a natscli context into a profile through
-// KvClientOptions::fromCliContext, so the app connects where kvdesk-cli --context would.
+namespace {
+
+const QString kPassword = u"Pw-S3cret-77"_s;
+const QString kToken = u"T0ken-S3cret-88"_s;
+
+QByteArray settingsFile()
+{
+    QSettings settings;
+    settings.sync();
+    QFile file(settings.fileName());
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+bool writeContext(const QString &name, const QJsonObject &json)
+{
+    const QString dir = qEnvironmentVariable("XDG_CONFIG_HOME") + u"/nats/context"_s;
+    QFile file(dir + u'/' + name + u".json"_s);
+    return QDir().mkpath(dir) && file.open(QIODevice::WriteOnly) && file.write(QJsonDocument(json).toJson()) > 0;
+}
+
+} // namespace
+
+// How a saved connection reaches the wire: TLS never downgraded, secrets never shown or written to the
+// settings file, natscli contexts imported as natscli reads them.
 class tst_ConnectionProfile final : public QObject
 {
     Q_OBJECT
 
+public:
+    static void initMain() { UiTest::useThrowAwayHome(u"kvdesk-test-profile"_s); }
+
 private Q_SLOTS:
-    void profileFromCliContext();
-    void clientOptions();
+    void initTestCase();
+    void cleanup();
+    void cleanupTestCase() { delete m_window; }
+    void anyTlsSettingRequiresTls_data();
+    void anyTlsSettingRequiresTls();
+    void requireTlsInTheProfileDialog();
+    void commandLinePasswordIsNeverShown();
+    void passwordTypedIntoServersGoesToTheKeychain();
+    void passwordSavedByAnOlderVersionMovesToTheKeychain();
+    void natscliContextsImportAsNatscliReadsThem();
+
+private:
+    QString keychainSecret(const QString &profileId);
+    bool connects(const ConnectionProfile &profile);
+
+    NatsServerProcess m_userServer; // authorization: alice and kPassword
+    NatsServerProcess m_jwtServer;  // operator mode
+    NatsJwtIssuer m_issuer;
+    QTemporaryDir m_jwtStore;
+    MainWindow *m_window = nullptr;
 };
 
-void tst_ConnectionProfile::profileFromCliContext()
+void tst_ConnectionProfile::initTestCase()
 {
-    QTemporaryDir home;
-    QVERIFY(QDir().mkpath(home.filePath(u"keys"_s)));
-    QFile file(home.filePath(u"prod.json"_s));
-    QVERIFY(file.open(QIODevice::WriteOnly));
-    file.write(R"({"url":"nats://a:4222,nats://b:4222","token":"s3cret","ca":"file:///etc/ca.pem",
-                   "cert":"~/keys/c.pem","key":"~/keys/c.key","jetstream_domain":"hub"})");
-    file.close();
-    NatsCliContext context;
-    QString problem;
-    QVERIFY2(NatsCliContext::loadFile(file.fileName(), &context, &problem), qPrintable(problem));
-
-    // The profile holds what the context holds, paths expanded as natscli expands them; the secret goes
-    // to the keychain, not into the profile.
-    QString secret;
-    const ConnectionProfile profile = ConnectionProfile::fromCliContext(context, &secret);
-    QCOMPARE(profile.id, u"natscli-prod"_s);
-    QCOMPARE(profile.servers, u"nats://a:4222,nats://b:4222"_s);
-    QCOMPARE(profile.authKind, ConnectionProfile::AuthKind::Token);
-    QCOMPARE(secret, u"s3cret"_s);
-    QCOMPARE(profile.tlsCaFile, u"/etc/ca.pem"_s);
-    QCOMPARE(profile.tlsCertFile, QDir::homePath() + u"/keys/c.pem"_s);
-    QCOMPARE(profile.jetStreamDomain, u"hub"_s);
-
-    // And back: the session's client connects as the context would.
-    const KvClientOptions fromProfile = profile.toClientOptions(secret);
-    const KvClientOptions fromContext = KvClientOptions::fromCliContext(context);
-    QCOMPARE(fromProfile.connection.servers, fromContext.connection.servers);
-    QCOMPARE(fromProfile.connection.token, fromContext.connection.token);
-    QCOMPARE(fromProfile.connection.tlsCertFile, fromContext.connection.tlsCertFile);
-    QCOMPARE(fromProfile.jetStreamDomain, u"hub"_s);
-    QCOMPARE(fromProfile.connection.name, u"kvdesk"_s);
+    NatsServerProcess::Options options;
+    options.config = "authorization { user: alice, password: \"" + kPassword.toUtf8() + "\" }\n";
+    QVERIFY2(m_userServer.start(options), qPrintable(m_userServer.errorString()));
+    options.config = m_issuer.serverConfig(m_jwtStore.path());
+    options.jetStream = false; // the issuer's configuration has its own JetStream block
+    QVERIFY2(m_jwtServer.start(options), qPrintable(m_jwtServer.errorString()));
+    m_window = new MainWindow;
+    SecretStore *secrets = m_window->secretStore();
+    QTRY_VERIFY_WITH_TIMEOUT(secrets->isProbed(), 10000);
+    QVERIFY2(secrets->isAvailable(),
+             qPrintable(u"no Secret Service: run the tests through scripts/test.sh "
+                        "(dbus-run-session with gnome-keyring): "_s
+                        + secrets->unavailableReason()));
 }
 
-void tst_ConnectionProfile::clientOptions()
+void tst_ConnectionProfile::cleanup()
 {
+    delete m_window;
+    m_window = new MainWindow;
+}
+
+QString tst_ConnectionProfile::keychainSecret(const QString &profileId)
+{
+    bool done = false;
+    QString stored;
+    m_window->secretStore()->read(profileId, this, [&](bool, const QString &value, const QString &) {
+        stored = value;
+        done = true;
+    });
+    if (!QTest::qWaitFor([&] { return done; }, 10000))
+        return u"<keychain did not answer>"_s;
+    return stored;
+}
+
+// Opens profile in the window as a user does (its secret read from the keychain) and waits until connected.
+bool tst_ConnectionProfile::connects(const ConnectionProfile &profile)
+{
+    m_window->openProfile(profile);
+    return QTest::qWaitFor([&] { return m_window->session() && m_window->session()->isConnected(); }, 10000);
+}
+
+void tst_ConnectionProfile::anyTlsSettingRequiresTls_data()
+{
+    QTest::addColumn<QString>("caFile");
+    QTest::addColumn<QString>("certFile");
+    QTest::addColumn<QString>("keyFile");
+    QTest::addColumn<bool>("requireTls");
+    QTest::addColumn<bool>("tlsExpected");
+    QTest::newRow("CA") << u"/etc/ssl/certs/ca.pem"_s << QString() << QString() << false << true;
+    QTest::newRow("client certificate and key")
+        << QString() << u"/tmp/client.pem"_s << u"/tmp/client.key"_s << false << true;
+    QTest::newRow("key") << QString() << QString() << u"/tmp/client.key"_s << false << true;
+    QTest::newRow("Require TLS") << QString() << QString() << QString() << true << true;
+    // The control: with no TLS setting a plain server gets the CONNECT (so the test can fail).
+    QTest::newRow("no TLS setting") << QString() << QString() << QString() << false << false;
+}
+
+// A nats:// server (or a man in the middle) that offers no TLS must not get the CONNECT with the password.
+void tst_ConnectionProfile::anyTlsSettingRequiresTls()
+{
+    QFETCH(QString, caFile);
+    QFETCH(QString, certFile);
+    QFETCH(QString, keyFile);
+    QFETCH(bool, requireTls);
+    QFETCH(bool, tlsExpected);
+    FakeNatsServer plain;
+    QVERIFY2(plain.listen(), qPrintable(plain.errorString()));
     ConnectionProfile profile;
-    profile.servers = u"nats://h:4222"_s;
+    profile.id = u"tls"_s;
+    profile.name = u"tls"_s;
+    profile.servers = plain.url();
     profile.authKind = ConnectionProfile::AuthKind::UserPassword;
-    profile.user = u"u"_s;
-    profile.jetStreamDomain = u"leaf"_s;
-    const KvClientOptions options = profile.toClientOptions(u"pw"_s);
-    QCOMPARE(options.connection.servers.size(), 1);
-    QCOMPARE(options.connection.user, u"u"_s);
-    QCOMPARE(options.connection.password, u"pw"_s);
-    QCOMPARE(options.connection.maxReconnectAttempts, -1); // a window keeps trying
-    QCOMPARE(options.jetStreamDomain, u"leaf"_s);
-    QVERIFY(options.jetStreamApiPrefix.isEmpty());
+    profile.user = u"alice"_s;
+    profile.tlsCaFile = caFile;
+    profile.tlsCertFile = certFile;
+    profile.tlsKeyFile = keyFile;
+    profile.requireTls = requireTls;
+    QCOMPARE(profile.requiresTls(), tlsExpected);
+
+    Session session(profile, kPassword, nullptr);
+    QSignalSpy disconnected(&plain, &FakeNatsServer::clientDisconnected);
+    session.open();
+    if (!tlsExpected) {
+        QTRY_VERIFY_WITH_TIMEOUT(session.isConnected(), 10000);
+        QVERIFY(plain.received().contains("CONNECT"));
+        return;
+    }
+    // The client reads INFO, finds no TLS and hangs up: every byte it sent is in by then. (A client that
+    // goes on connects instead.)
+    QTRY_VERIFY_WITH_TIMEOUT(!disconnected.isEmpty() || session.isConnected(), 10000);
+    QVERIFY2(!plain.received().contains("CONNECT"), plain.received().constData());
+    QVERIFY(!plain.received().contains(kPassword.toUtf8()));
+    QVERIFY2(session.lastError().contains(u"does not offer TLS"_s), qPrintable(session.lastError()));
+    QVERIFY2(session.statusText().contains(u"TLS"_s), qPrintable(session.statusText()));
+    QVERIFY(!session.isConnected());
 }
 
-QTEST_GUILESS_MAIN(tst_ConnectionProfile)
+void tst_ConnectionProfile::requireTlsInTheProfileDialog()
+{
+    ProfileDialog dialog(m_window->profileStore(), m_window->secretStore(), m_window);
+    auto *requireTls = dialog.findChild<QCheckBox *>(u"profileRequireTls"_s);
+    auto *caFile = dialog.findChild<QLineEdit *>(u"profileCaFile"_s);
+    QVERIFY(requireTls && caFile);
+    QVERIFY(!requireTls->isChecked());
+    QVERIFY(requireTls->isEnabled());
+    // A TLS file implies it: checked, and not to be unchecked.
+    caFile->setText(u"/etc/ssl/certs/ca.pem"_s);
+    QVERIFY(requireTls->isChecked());
+    QVERIFY(!requireTls->isEnabled());
+    caFile->clear();
+    QVERIFY(requireTls->isEnabled());
+
+    // Chosen on its own, it is saved and read back, and the connection requires TLS.
+    requireTls->setChecked(true);
+    dialog.findChild<QLineEdit *>(u"profileName"_s)->setText(u"tls only"_s);
+    dialog.findChild<QLineEdit *>(u"profileServers"_s)->setText(u"nats://127.0.0.1:4222"_s);
+    dialog.findChild<QPushButton *>(u"saveProfile"_s)->click();
+    QCOMPARE(m_window->profileStore()->profiles().size(), 1);
+    const ConnectionProfile saved = ProfileStore().profiles().constFirst();
+    QVERIFY(saved.requireTls);
+    QVERIFY(saved.toConnectOptions({}).tlsRequired);
+    m_window->profileStore()->remove(saved.id);
+}
+
+// kvdesk --server nats://alice:PW@host: connected with the password, never showing it.
+void tst_ConnectionProfile::commandLinePasswordIsNeverShown()
+{
+    QString url = m_userServer.url();
+    url.insert(url.indexOf(u"://"_s) + 3, u"alice:"_s + kPassword + u'@');
+    m_window->show();
+    m_window->start({url, {}, false});
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isConnected(), 10000);
+    const QString shown = u"alice:***@127.0.0.1"_s;
+    QVERIFY2(!m_window->windowTitle().contains(kPassword), qPrintable(m_window->windowTitle()));
+    QVERIFY2(m_window->windowTitle().contains(shown), qPrintable(m_window->windowTitle()));
+    auto *choice = m_window->findChild<QComboBox *>(u"profileChoice"_s);
+    QVERIFY2(!choice->currentText().contains(kPassword), qPrintable(choice->currentText()));
+    QVERIFY2(choice->currentText().contains(shown), qPrintable(choice->currentText()));
+    QVERIFY(!m_window->session()->profile().name.contains(kPassword));
+    QVERIFY(!m_window->session()->profile().servers.contains(kPassword));
+    QVERIFY(!m_window->session()->statusText().contains(kPassword));
+    // Saving another profile meanwhile keeps the open connection in the choice, as it was shown.
+    ConnectionProfile other;
+    other.id = u"other"_s;
+    other.name = u"other"_s;
+    m_window->profileStore()->save(other);
+    QVERIFY2(choice->currentText().contains(shown), qPrintable(choice->currentText()));
+    m_window->profileStore()->remove(other.id);
+    m_window->close(); // writes the window's settings
+    QVERIFY(!settingsFile().isEmpty());
+    QVERIFY(!settingsFile().contains(kPassword.toUtf8()));
+}
+
+// A password typed into the Servers field: the user stays in the profile, the password goes to the keychain.
+void tst_ConnectionProfile::passwordTypedIntoServersGoesToTheKeychain()
+{
+    QString url = m_userServer.url();
+    url.insert(url.indexOf(u"://"_s) + 3, u"alice:"_s + kPassword + u'@');
+    ProfileDialog dialog(m_window->profileStore(), m_window->secretStore(), m_window);
+    dialog.findChild<QLineEdit *>(u"profileName"_s)->setText(u"typed"_s);
+    dialog.findChild<QLineEdit *>(u"profileServers"_s)->setText(url);
+    dialog.findChild<QPushButton *>(u"saveProfile"_s)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->profileStore()->profiles().size() == 1, 10000);
+    const ConnectionProfile profile = m_window->profileStore()->profiles().constFirst();
+    QVERIFY2(!profile.servers.contains(kPassword), qPrintable(profile.servers));
+    QCOMPARE(profile.user, u"alice"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(keychainSecret(profile.id), kPassword, 10000);
+    QVERIFY(!settingsFile().contains(kPassword.toUtf8()));
+    QVERIFY(!dialog.findChild<QLineEdit *>(u"profileServers"_s)->text().contains(kPassword));
+    QVERIFY(connects(profile));
+    m_window->secretStore()->remove(profile.id);
+    m_window->profileStore()->remove(profile.id);
+}
+
+// A settings file written before URLs were kept without credentials: the password moves to the keychain.
+void tst_ConnectionProfile::passwordSavedByAnOlderVersionMovesToTheKeychain()
+{
+    QString url = m_userServer.url();
+    url.insert(url.indexOf(u"://"_s) + 3, u"alice:"_s + kPassword + u'@');
+    delete m_window;
+    {
+        QSettings settings;
+        settings.beginWriteArray(u"profiles"_s, 1);
+        settings.setArrayIndex(0);
+        settings.setValue(u"id"_s, u"old"_s);
+        settings.setValue(u"name"_s, u"old"_s);
+        settings.setValue(u"servers"_s, url);
+        settings.endArray();
+    }
+    QVERIFY(settingsFile().contains(kPassword.toUtf8()));
+    m_window = new MainWindow;
+    QTRY_VERIFY_WITH_TIMEOUT(!settingsFile().contains(kPassword.toUtf8()), 10000);
+    const ConnectionProfile profile = m_window->profileStore()->profile(u"old"_s);
+    QCOMPARE(profile.servers, m_userServer.url());
+    QCOMPARE(profile.user, u"alice"_s);
+    QCOMPARE(keychainSecret(profile.id), kPassword);
+    QVERIFY(connects(profile));
+    m_window->secretStore()->remove(profile.id);
+    m_window->profileStore()->remove(profile.id);
+}
+
+// The app reads natscli contexts with the CLI's own code: JWT and seed, API prefix, tls_first, "~",
+// passwords in the URL. Secrets go to the keychain, never to the settings file.
+void tst_ConnectionProfile::natscliContextsImportAsNatscliReadsThem()
+{
+    QString url = m_userServer.url();
+    url.insert(url.indexOf(u"://"_s) + 3, u"alice:"_s + kPassword + u'@');
+    QVERIFY(writeContext(u"urlpass"_s, {{u"url"_s, url}}));
+    const NatsNKey user = NatsNKey::create(NatsNKey::Type::User);
+    const QByteArray jwt = m_issuer.userJwt(user, u"ctxuser"_s);
+    const QByteArray seed = user.seed();
+    QVERIFY(writeContext(u"jwt"_s,
+                         {{u"url"_s, m_jwtServer.url()},
+                          {u"user_jwt"_s, QString::fromLatin1(jwt)},
+                          {u"user_seed"_s, QString::fromLatin1(seed)},
+                          {u"jetstream_api_prefix"_s, u"$JS.hub.API"_s}}));
+    QVERIFY(writeContext(
+        u"tls"_s, {{u"url"_s, u"nats://127.0.0.1:1"_s}, {u"ca"_s, u"~/certs/ca.pem"_s}, {u"tls_first"_s, true}}));
+    QVERIFY(writeContext(u"token"_s, {{u"url"_s, m_userServer.url()}, {u"token"_s, kToken}}));
+
+    ProfileDialog dialog(m_window->profileStore(), m_window->secretStore(), m_window);
+    QCOMPARE(dialog.importContexts(), 4);
+    ProfileStore *store = m_window->profileStore();
+
+    const ConnectionProfile jwtProfile = store->profile(u"natscli-jwt"_s);
+    const QString jwtSecret = keychainSecret(jwtProfile.id);
+    const NatsConnectOptions jwtOptions = jwtProfile.toConnectOptions(jwtSecret);
+    QCOMPARE(jwtOptions.userJwt, jwt);
+    QCOMPARE(jwtOptions.userSeed, seed);
+    QVERIFY(connects(jwtProfile));
+    QCOMPARE(m_window->session()->jetStream()->apiPrefix(), "$JS.hub.API."_ba);
+
+    const ConnectionProfile urlpass = store->profile(u"natscli-urlpass"_s);
+    QCOMPARE(urlpass.servers, m_userServer.url());
+    QCOMPARE(urlpass.user, u"alice"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(keychainSecret(urlpass.id), kPassword, 10000);
+    QVERIFY(connects(urlpass));
+
+    const ConnectionProfile tls = store->profile(u"natscli-tls"_s);
+    QCOMPARE(tls.tlsCaFile, QDir::homePath() + u"/certs/ca.pem"_s);
+    QVERIFY(tls.toConnectOptions({}).tlsRequired);
+
+    const ConnectionProfile token = store->profile(u"natscli-token"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(keychainSecret(token.id), kToken, 10000);
+
+    const QByteArray settings = settingsFile();
+    QVERIFY(settings.contains("natscli-jwt"));
+    for (const QByteArray &secret : {kPassword.toUtf8(), kToken.toUtf8(), seed, jwt})
+        QVERIFY2(!settings.contains(secret), secret.constData());
+    for (const ConnectionProfile &profile : store->profiles())
+        m_window->secretStore()->remove(profile.id);
+}
+
+QTEST_MAIN(tst_ConnectionProfile)
+
 #include "tst_connectionprofile.moc"

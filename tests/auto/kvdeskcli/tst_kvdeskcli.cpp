@@ -421,6 +421,12 @@ void tst_KvdeskCli::errorPaths_data()
     QTest::newRow("not connected") << QStringList{u"-s"_s, u"nats://127.0.0.1:1"_s, u"ls"_s} << 1
                                    << u"not connected:"_s;
     QTest::newRow("bad server url") << QStringList{u"--server"_s, u"http://x"_s, u"ls"_s} << 2 << u"invalid --server"_s;
+    // A URL's password is never printed, not even when the URL is wrong.
+    QTest::newRow("bad server url with password")
+        << QStringList{u"--server"_s, u"nats://alice:Pw-S3cret-77@host:notaport"_s, u"ls"_s} << 2
+        << u"\"nats://alice:***@host:notaport\" is not a valid server URL"_s;
+    QTest::newRow("not connected with password")
+        << QStringList{u"-s"_s, u"nats://alice:Pw-S3cret-77@127.0.0.1:1"_s, u"ls"_s} << 1 << u"not connected:"_s;
     QTest::newRow("history too large") << QStringList{u"add"_s, u"H"_s, u"--history"_s, u"65"_s} << 2
                                        << u"history limited to a max of 64"_s;
     QTest::newRow("bad ttl") << QStringList{u"add"_s, u"H"_s, u"--ttl"_s, u"soon"_s} << 2
@@ -454,6 +460,7 @@ void tst_KvdeskCli::errorPaths()
     const bool ownServer = arguments.contains(u"-s"_s) || arguments.contains(u"--server"_s);
     CLI_EXPECT(result, ownServer ? m_runner.run(arguments) : cli(arguments), exitCode);
     QVERIFY2(result.err.contains(message.toUtf8()), qPrintable(result.describe()));
+    QVERIFY2(!result.err.contains("Pw-S3cret-77"), qPrintable(result.describe()));
     // One clear line (plus the usage hint for usage errors), nothing on stdout.
     QVERIFY2(result.err.startsWith("kvdesk-cli: error: "), qPrintable(result.describe()));
     QCOMPARE(result.err.count('\n'), exitCode == 2 ? 2 : 1);

@@ -54,6 +54,8 @@ private Q_SLOTS:
     void serversFromOptions();
     void randomizedServers();
     void unparsableServers();
+    void passwordsInUrlsAreNeverShown_data();
+    void passwordsInUrlsAreNeverShown();
     void startsWithoutCurrentServer();
     void roundRobin();
     void untriedServerWaitsNothing();
@@ -126,6 +128,44 @@ void tst_NatsServerPool::unparsableServers()
     QVERIFY(!pool.reset(options, &error));
     QVERIFY2(error.contains(u"http"_s), qPrintable(error));
     QCOMPARE(pool.urls(), QList<QUrl>{url(u"nats://kept:4222"_s)});
+}
+
+void tst_NatsServerPool::passwordsInUrlsAreNeverShown_data()
+{
+    QTest::addColumn<QString>("servers");
+    QTest::addColumn<QString>("redacted");
+    QTest::addColumn<bool>("parses");
+    QTest::newRow("no credentials") << u"nats://host:4222"_s << u"nats://host:4222"_s << true;
+    QTest::newRow("user and password") << u"nats://alice:Pw-S3cret-77@host:4222"_s << u"nats://alice:***@host:4222"_s
+                                       << true;
+    QTest::newRow("token") << u"tls://Pw-S3cret-77@host"_s << u"tls://***@host"_s << true;
+    QTest::newRow("@ in the password") << u"alice:Pw-S3cret-77@x@host"_s << u"alice:***@host"_s << false;
+    QTest::newRow("a list") << u"nats://a:Pw-S3cret-77@h1, nats://h2"_s << u"nats://a:***@h1, nats://h2"_s << true;
+    QTest::newRow("bad port") << u"nats://alice:Pw-S3cret-77@host:notaport"_s << u"nats://alice:***@host:notaport"_s
+                              << false;
+    QTest::newRow("bad scheme") << u"http://alice:Pw-S3cret-77@host"_s << u"http://alice:***@host"_s << false;
+    QTest::newRow("a path") << u"nats://alice:Pw-S3cret-77@host/x"_s << u"nats://alice:***@host/x"_s << false;
+    QTest::newRow("space in the host") << u"nats://Pw-S3cret-77@ho st"_s << u"nats://***@ho st"_s << false;
+}
+
+// Parse errors name the bad entry; with its password shown as ***, never as it was typed.
+void tst_NatsServerPool::passwordsInUrlsAreNeverShown()
+{
+    QFETCH(QString, servers);
+    QFETCH(QString, redacted);
+    QFETCH(bool, parses);
+    QCOMPARE(NatsConnectOptions::redactedUrls(servers), redacted);
+    QString userInfo;
+    const QString stripped = NatsConnectOptions::withoutUserInfo(servers, &userInfo);
+    QVERIFY2(!stripped.contains(u"Pw-S3cret-77"_s) && !stripped.contains(u'@'), qPrintable(stripped));
+    QCOMPARE(userInfo.contains(u"Pw-S3cret-77"_s), redacted != servers);
+    QList<QUrl> urls;
+    QString error;
+    QCOMPARE(NatsConnectOptions::parseServers(servers, &urls, &error), parses);
+    if (parses)
+        return;
+    QVERIFY2(!error.contains(u"Pw-S3cret-77"_s), qPrintable(error));
+    QVERIFY2(error.contains(u"***@"_s), qPrintable(error));
 }
 
 void tst_NatsServerPool::startsWithoutCurrentServer()

@@ -1,0 +1,334 @@
+#include "valueeditsession.h"
+
+#include "humanformat.h"
+#include "keylistmodel.h"
+#include "kvbucket.h"
+
+using View = ValueDocument::View;
+
+ValueEditSession::ValueEditSession(QObject *parent)
+    : QObject(parent)
+{
+}
+
+void ValueEditSession::setBucket(KvBucket *bucket, KeyListModel *keys)
+{
+    if (m_keys)
+        m_keys->disconnect(this);
+    m_bucket = bucket;
+    m_keys = keys;
+    if (keys)
+        connect(keys, &KeyListModel::entryChanged, this, &ValueEditSession::onOtherChange);
+    close();
+}
+
+KvBucket *ValueEditSession::bucket() const
+{
+    return m_bucket;
+}
+
+void ValueEditSession::setReadOnly(bool readOnly)
+{
+    m_readOnly = readOnly;
+    Q_EMIT stateChanged();
+}
+
+void ValueEditSession::close()
+{
+    m_key.clear();
+    m_entry = {};
+    m_document.clear();
+    m_revision = 0;
+    m_newerRevision = 0;
+    m_exists = false;
+    m_loading = false;
+    m_modified = false;
+    m_olderRevision = false;
+    ++m_loadSerial;
+    setNotice({});
+    Q_EMIT stateChanged();
+}
+
+void ValueEditSession::open(const QString &key)
+{
+    load(key, 0);
+}
+
+void ValueEditSession::openRevision(const QString &key, quint64 revision)
+{
+    load(key, revision);
+}
+
+void ValueEditSession::reload()
+{
+    load(m_key, 0);
+}
+
+void ValueEditSession::load(const QString &key, quint64 revision)
+{
+    if (!m_bucket || key.isEmpty()) {
+        close();
+        return;
+    }
+    m_key = key;
+    m_loading = true;
+    m_modified = false;
+    Q_EMIT stateChanged();
+    KvReply *reply = revision == 0 ? m_bucket->get(key) : m_bucket->get(key, revision);
+    const quint64 serial = ++m_loadSerial;
+    connect(reply, &NatsReply::finished, this, [this, reply, key, revision, serial] {
+        reply->deleteLater();
+        if (serial != m_loadSerial)
+            return; // the user moved on
+        m_loading = false;
+        const KvEntry entry = reply->entry();
+        if (reply->error() == NatsError::NoError) {
+            const int row = revision > 0 && m_keys ? m_keys->rowOfKey(key) : -1;
+            showEntry(entry, true, ValueFormat::detect(entry.value),
+                      row >= 0 && m_keys->entryAt(row).revision > revision);
+        } else if (revision > 0) {
+            // A marker, or a revision the bucket no longer keeps: show what the key holds now.
+            Q_EMIT message(tr("Revision %1 of %2 has no value to show (%3); showing the newest")
+                               .arg(revision)
+                               .arg(key, reply->errorString()));
+            reload();
+            return;
+        } else if (reply->error() == NatsError::KeyNotFound && entry.revision > 0) {
+            showEntry(entry, false, View::Text); // a delete or purge marker
+        } else {
+            m_entry = {};
+            m_document.clear();
+            m_revision = 0;
+            m_exists = false;
+            Q_EMIT openFailed(reply->errorString());
+        }
+        Q_EMIT stateChanged();
+    });
+}
+
+void ValueEditSession::showEntry(const KvEntry &entry, bool exists, View view, bool older)
+{
+    m_entry = entry;
+    m_revision = entry.revision;
+    m_newerRevision = 0;
+    m_exists = exists;
+    m_modified = false;
+    m_olderRevision = older;
+    setNotice({});
+    showValue(entry.value, view);
+    Q_EMIT opened();
+}
+
+void ValueEditSession::showValue(const QByteArray &value, View view)
+{
+    QString error;
+    if (m_document.setValue(value, view, &error))
+        return;
+    QString ignored;
+    const View fallback = ValueFormat::detect(value);
+    if (fallback == view || !m_document.setValue(value, fallback, &ignored))
+        m_document.setValue(value, View::Hex, &ignored);
+    Q_EMIT info(tr("Shown in the %1 view: %2").arg(ValueFormat::viewName(m_document.view()), error));
+}
+
+void ValueEditSession::revert()
+{
+    m_modified = false;
+    showValue(m_entry.value, m_document.view());
+    Q_EMIT documentChanged();
+}
+
+bool ValueEditSession::setView(View view, const QString &editedText, QString *error)
+{
+    if (view == m_document.view())
+        return true;
+    // Unsaved edits travel to the new view through their bytes.
+    QByteArray bytes = m_entry.value;
+    if (m_modified && !m_document.toValue(editedText, &bytes, error))
+        return false;
+    if (!m_document.setValue(bytes, view, error))
+        return false;
+    Q_EMIT documentChanged();
+    return true;
+}
+
+bool ValueEditSession::reformat(const QString &editedText, QString *error)
+{
+    if (!m_document.reformat(editedText, error))
+        return false;
+    m_modified = true;
+    Q_EMIT documentChanged();
+    return true;
+}
+
+bool ValueEditSession::editedValue(const QString &editedText, QByteArray *value, QString *error) const
+{
+    return m_document.toValue(editedText, value, error);
+}
+
+QString ValueEditSession::sizeProblem(qint64 size) const
+{
+    // 64: room for the KV headers an update adds.
+    return m_bucket && !m_key.isEmpty() ? m_bucket->checkValueSize(m_key, size, 64) : QString();
+}
+
+void ValueEditSession::save(const QString &editedText)
+{
+    if (!canWrite())
+        return;
+    QByteArray value;
+    QString error;
+    if (!m_document.toValue(editedText, &value, &error)) {
+        Q_EMIT failed(tr("Not saved: %1").arg(error));
+        return;
+    }
+    saveValue(value);
+}
+
+void ValueEditSession::saveValue(const QByteArray &value)
+{
+    // Based on the revision the user opened: if that is no longer the latest the server refuses it.
+    KvReply *reply = m_revision == 0 ? m_bucket->create(m_key, value) : m_bucket->update(m_key, value, m_revision);
+    m_busy = true;
+    Q_EMIT stateChanged();
+    Q_EMIT info(tr("Saving…"));
+    const QString key = m_key;
+    connect(reply, &NatsReply::finished, this, [this, reply, key, value] {
+        reply->deleteLater();
+        m_busy = false;
+        if (key != m_key) {
+            Q_EMIT stateChanged();
+            return;
+        }
+        if (reply->error() == NatsError::NoError) {
+            onSaved(key, value, reply->revision());
+            return;
+        }
+        Q_EMIT failed(tr("Not saved: %1").arg(reply->errorString()));
+        Q_EMIT stateChanged();
+        if (reply->error() == NatsError::WrongRevision || reply->error() == NatsError::KeyExists)
+            fetchTheirs(value);
+    });
+}
+
+void ValueEditSession::onSaved(const QString &key, const QByteArray &value, quint64 revision)
+{
+    KvEntry entry = m_entry;
+    entry.key = key;
+    entry.value = value;
+    entry.revision = revision;
+    entry.operation = KvEntry::Operation::Put;
+    entry.created = QDateTime::currentDateTimeUtc();
+    showEntry(entry, true, m_document.view());
+    Q_EMIT stateChanged();
+    Q_EMIT info(tr("Saved as revision %1").arg(revision));
+    Q_EMIT saved(revision);
+    Q_EMIT message(tr("Saved %1 as revision %2").arg(key).arg(revision));
+}
+
+void ValueEditSession::compare(const QString &editedText)
+{
+    QByteArray mine;
+    QString error;
+    if (!m_bucket || m_key.isEmpty())
+        return;
+    if (!m_document.toValue(editedText, &mine, &error)) {
+        Q_EMIT failed(tr("Not saved: %1").arg(error));
+        return;
+    }
+    fetchTheirs(mine);
+}
+
+void ValueEditSession::fetchTheirs(const QByteArray &mine)
+{
+    KvReply *latest = m_bucket->get(m_key);
+    const QString key = m_key;
+    connect(latest, &NatsReply::finished, this, [this, latest, key, mine] {
+        latest->deleteLater();
+        if (key != m_key)
+            return;
+        if (latest->error() != NatsError::NoError && latest->error() != NatsError::KeyNotFound) {
+            Q_EMIT failed(tr("Not saved, and the newer version could not be read: %1").arg(latest->errorString()));
+            return;
+        }
+        m_theirs = latest->entry();
+        m_theirs.key = key;
+        m_mine = mine;
+        Q_EMIT saveRefused(m_theirs, mine);
+    });
+}
+
+void ValueEditSession::resolve(Choice choice)
+{
+    switch (choice) {
+    case Choice::Overwrite:
+        // A deliberate overwrite, still guarded: based on the revision just shown.
+        m_revision = m_theirs.revision;
+        m_exists = !m_theirs.isDeleted();
+        m_modified = true;
+        if (canWrite())
+            saveValue(m_mine);
+        break;
+    case Choice::TakeTheirs:
+        reload();
+        break;
+    case Choice::KeepEditing:
+        m_newerRevision = m_theirs.revision;
+        setNotice(tr("Revision %1 by someone else is newer than the one you are editing (%2). Your save will be "
+                     "refused until you choose.")
+                      .arg(m_theirs.revision)
+                      .arg(m_revision));
+        Q_EMIT stateChanged();
+        break;
+    }
+}
+
+void ValueEditSession::onOtherChange(const KvEntry &entry)
+{
+    if (entry.key != m_key || entry.revision <= m_revision || m_loading || m_busy)
+        return;
+    if (!m_modified) {
+        // Nothing of the user's is at stake: just show what is there now.
+        reload();
+        Q_EMIT message(tr("%1 changed: now revision %2").arg(entry.key).arg(entry.revision));
+        return;
+    }
+    m_newerRevision = entry.revision;
+    const QString what = entry.isDeleted() ? tr("deleted it (%1)").arg(KvEntry::operationName(entry.operation))
+                                           : tr("saved revision %1").arg(entry.revision);
+    setNotice(tr("Someone else %1 at %2 while you were editing revision %3. Saving will not overwrite it silently.")
+                  .arg(what, HumanFormat::localTime(entry.created))
+                  .arg(m_revision));
+    Q_EMIT stateChanged();
+}
+
+void ValueEditSession::removeKey(bool purge)
+{
+    if (!canWrite())
+        return;
+    // Guarded by the open revision too: a key changed since it was opened is not deleted blindly.
+    KvReply *reply = purge ? m_bucket->purge(m_key, m_revision) : m_bucket->remove(m_key, m_revision);
+    m_busy = true;
+    Q_EMIT stateChanged();
+    const QString key = m_key;
+    connect(reply, &NatsReply::finished, this, [this, reply, key, purge] {
+        reply->deleteLater();
+        m_busy = false;
+        Q_EMIT stateChanged();
+        if (reply->error() != NatsError::NoError) {
+            Q_EMIT failed(tr("%1 failed: %2").arg(purge ? tr("Purge") : tr("Delete"), reply->errorString()));
+            return;
+        }
+        Q_EMIT message(tr("%1 %2 (revision %3)").arg(purge ? tr("Purged") : tr("Deleted"), key).arg(reply->revision()));
+        if (key == m_key)
+            reload();
+    });
+}
+
+void ValueEditSession::setNotice(const QString &notice)
+{
+    if (notice == m_notice)
+        return;
+    m_notice = notice;
+    Q_EMIT noticeChanged();
+}

@@ -1,0 +1,131 @@
+#pragma once
+
+#include "kventry.h"
+#include "valuedocument.h"
+
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+
+class KeyListModel;
+class KvBucket;
+
+// Editing one key's value, without a window: the value loads when the key is opened, never before; a
+// save is an update on the revision that was opened (a create when the key has none), so a save over a
+// change by someone else is refused by the server, never applied. The live key list tells of such a
+// change at once (notice()); a refused save hands both versions to the caller (saveRefused()), who
+// chooses: overwrite on the newer revision, take theirs, or keep editing. The value panel is a view of
+// this class; the text the editor holds goes to and from bytes through document() (a ValueDocument), so
+// a save changes only what the user typed.
+class ValueEditSession final : public QObject
+{
+    Q_OBJECT
+
+public:
+    enum class Choice {
+        KeepEditing,
+        Overwrite, // save mine as an update on their revision
+        TakeTheirs // discard mine and open theirs
+    };
+    Q_ENUM(Choice)
+
+    explicit ValueEditSession(QObject *parent = nullptr);
+
+    // keys tells of changes made by others (its entryChanged signal); may be null.
+    void setBucket(KvBucket *bucket, KeyListModel *keys);
+    KvBucket *bucket() const;
+    void setReadOnly(bool readOnly);
+    bool isReadOnly() const { return m_readOnly; }
+
+    // Loads the newest value of key.
+    void open(const QString &key);
+    // Loads one revision of key; a save is still checked against the newest.
+    void openRevision(const QString &key, quint64 revision);
+    // Loads the newest value again, discarding unsaved changes.
+    void reload();
+    void close();
+    // Back to the value as loaded, in the same view when it can show it.
+    void revert();
+
+    QString key() const { return m_key; }
+    bool isOpen() const { return !m_key.isEmpty() && !m_loading && !m_bucket.isNull(); }
+    bool isLoading() const { return m_loading; }
+    bool isBusy() const { return m_busy; }
+    // The entry as last loaded or saved (a marker's when the key is deleted).
+    KvEntry entry() const { return m_entry; }
+    bool exists() const { return m_exists; }
+    // The revision a save is based on (0: the key has none, a save creates it).
+    quint64 baseRevision() const { return m_revision; }
+    // A newer revision by someone else, known from the live list or a refused save; 0 when none.
+    quint64 newerRevision() const { return m_newerRevision; }
+    // An older revision was opened (openRevision) and the key has a newer one.
+    bool showsOlderRevision() const { return m_olderRevision; }
+    // What the banner says: someone else changed the key while it is being edited; empty when nobody did.
+    QString notice() const { return m_notice; }
+
+    // The editor's unsaved-changes flag; a change by someone else to an unmodified key just reloads it.
+    void setModified(bool modified) { m_modified = modified; }
+    bool isModified() const { return m_modified; }
+    bool canWrite() const { return isOpen() && !m_readOnly && !m_busy; }
+
+    const ValueDocument &document() const { return m_document; }
+    // Shows the value (with the unsaved edits in editedText) in view; false (and *error) when it cannot.
+    bool setView(ValueDocument::View view, const QString &editedText, QString *error);
+    // Indents the JSON in editedText, an explicit choice: it is saved indented.
+    bool reformat(const QString &editedText, QString *error);
+    // The bytes editedText stands for; false (and *error) when it is not valid for the view.
+    bool editedValue(const QString &editedText, QByteArray *value, QString *error) const;
+    // Why a value of size bytes cannot be saved (bucket or server limit), or an empty string.
+    QString sizeProblem(qint64 size) const;
+
+    // Saves editedText as an update on baseRevision(): saved() or failed(), or saveRefused() when someone
+    // else changed the key.
+    void save(const QString &editedText);
+    // Reads the newest revision and shows both versions (saveRefused()), as a refused save does.
+    void compare(const QString &editedText);
+    // The answer to saveRefused().
+    void resolve(Choice choice);
+    // A delete (purge: purge) marker, guarded by the open revision too.
+    void removeKey(bool purge);
+
+Q_SIGNALS:
+    void opened();                       // entry() and document() hold the loaded value
+    void documentChanged();              // document() shows something else (a view, a reformat, a revert)
+    void openFailed(const QString &why); // nothing to show
+    void stateChanged();                 // loading, busy, revisions
+    void noticeChanged();
+    void info(const QString &text);   // "Saving…", "Saved as revision 4"
+    void failed(const QString &text); // "Not saved: …", "Delete failed: …"
+    void saved(quint64 revision);
+    // A save was refused (or compare() asked): mine against theirs, the newest revision (maybe a marker).
+    void saveRefused(const KvEntry &theirs, const QByteArray &mine);
+    void message(const QString &text); // for the status bar
+
+private:
+    void load(const QString &key, quint64 revision);
+    void showEntry(const KvEntry &entry, bool exists, ValueDocument::View view, bool older = false);
+    // Shows value in view, else in the view that suits it (saying why), else as hex.
+    void showValue(const QByteArray &value, ValueDocument::View view);
+    void saveValue(const QByteArray &value);
+    void onSaved(const QString &key, const QByteArray &value, quint64 revision);
+    void fetchTheirs(const QByteArray &mine);
+    void onOtherChange(const KvEntry &entry);
+    void setNotice(const QString &notice);
+
+    QPointer<KvBucket> m_bucket;
+    QPointer<KeyListModel> m_keys;
+    QString m_key;
+    KvEntry m_entry;
+    ValueDocument m_document;
+    quint64 m_revision = 0;
+    quint64 m_newerRevision = 0;
+    KvEntry m_theirs;  // the newest revision when a save was refused
+    QByteArray m_mine; // and what was to be saved
+    QString m_notice;
+    bool m_exists = false;
+    bool m_readOnly = false;
+    bool m_busy = false;
+    bool m_loading = false;
+    bool m_modified = false;
+    bool m_olderRevision = false;
+    quint64 m_loadSerial = 0; // only the newest load is shown
+};

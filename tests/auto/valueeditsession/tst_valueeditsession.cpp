@@ -1,0 +1,295 @@
+#include "keylistmodel.h"
+#include "kvbucket.h"
+#include "kvbucketconfig.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "natsconnection.h"
+#include "natsconnectoptions.h"
+#include "natsserverprocess.h"
+#include "valueeditsession.h"
+
+#include <QtGui/QTextCursor>
+#include <QtGui/QTextDocument>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+using Choice = ValueEditSession::Choice;
+
+// The value editor's save and conflict flow without a window, against a real nats-server: the session
+// is the panel's model, a QTextDocument stands in for its editor, and a second client is "someone else".
+class tst_ValueEditSession final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void saveIsAnUpdateOnTheOpenedRevision();
+    void typingOneCharacterChangesOneCharacter_data();
+    void typingOneCharacterChangesOneCharacter();
+    void changeByOthersReloadsAnUnmodifiedValue();
+    void changeByOthersWhileEditingShowsANotice();
+    void refusedSaveShowsBothVersionsAndKeepEditingWritesNothing();
+    void overwriteWritesOnTheNewerRevisionOnly();
+    void overwriteIsStillRefusedOverAnEvenNewerRevision();
+    void takeTheirsOpensTheNewerRevision();
+    void deletedByOthersWhileEditing();
+    void readOnlyWritesNothing();
+
+private:
+    bool open(const QString &key);
+    bool saveAndWait(const QString &text);
+    QString key() const { return u"k%1"_s.arg(m_counter); }
+
+    NatsServerProcess m_server;
+    NatsConnection *m_connection = nullptr;
+    NatsConnection *m_peerConnection = nullptr;
+    KvContext *m_kv = nullptr;
+    KvBucket *m_bucket = nullptr;
+    KvBucket *m_peer = nullptr; // someone else
+    KeyListModel *m_keys = nullptr;
+    ValueEditSession *m_session = nullptr;
+    int m_counter = 0;
+};
+
+void tst_ValueEditSession::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    const NatsConnectOptions options = NatsConnectOptions::fromUrl(m_server.url());
+    QVERIFY(KvTest::connectClient(options, this, &m_connection, nullptr, &m_kv));
+    KvContext *peerKv = nullptr;
+    QVERIFY(KvTest::connectClient(options, this, &m_peerConnection, nullptr, &peerKv));
+    KvBucketConfig config;
+    config.bucket = u"edits"_s;
+    config.history = 10;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    m_bucket = m_kv->bucket(config.bucket, this);
+    m_peer = peerKv->bucket(config.bucket, this);
+}
+
+void tst_ValueEditSession::init()
+{
+    ++m_counter;
+    m_keys = new KeyListModel(this);
+    m_keys->load(m_bucket);
+    m_session = new ValueEditSession(this);
+    m_session->setBucket(m_bucket, m_keys);
+}
+
+void tst_ValueEditSession::cleanup()
+{
+    delete m_session;
+    delete m_keys;
+}
+
+bool tst_ValueEditSession::open(const QString &key)
+{
+    QSignalSpy opened(m_session, &ValueEditSession::opened);
+    m_session->open(key);
+    return opened.wait(10000) && m_session->isOpen();
+}
+
+bool tst_ValueEditSession::saveAndWait(const QString &text)
+{
+    QSignalSpy saved(m_session, &ValueEditSession::saved);
+    m_session->setModified(true);
+    m_session->save(text);
+    return saved.wait(10000);
+}
+
+void tst_ValueEditSession::saveIsAnUpdateOnTheOpenedRevision()
+{
+    WAIT_OK(m_peer->put(key(), "v1"));
+    QVERIFY(open(key()));
+    QCOMPARE(m_session->baseRevision(), m_session->entry().revision);
+    const quint64 opened = m_session->baseRevision();
+    QVERIFY(saveAndWait(u"v2"_s));
+    QCOMPARE(m_session->baseRevision(), opened + 1);
+    QCOMPARE(m_session->entry().value, "v2"_ba);
+    QVERIFY(!m_session->isModified());
+    QCOMPARE(KvTest::value(m_peer, key()), "v2"_ba);
+
+    // A key nobody wrote yet: the save is a create.
+    QSignalSpy failed(m_session, &ValueEditSession::openFailed);
+    m_session->open(key() + u".new"_s);
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(m_session->baseRevision(), 0u);
+}
+
+void tst_ValueEditSession::typingOneCharacterChangesOneCharacter_data()
+{
+    QTest::addColumn<QByteArray>("stored");
+    QTest::addColumn<QString>("after");
+    QTest::newRow("CRLF") << "one\r\ntwo\r\n"_ba << u"one"_s;
+    QTest::newRow("NBSP") << u"1\u00A0000\u00A0EUR"_s.toUtf8() << u"000"_s;
+    QTest::newRow("U+2028") << u"a\u2028b\u2029c"_s.toUtf8() << u"b"_s;
+    QTest::newRow("compact JSON, trailing newline")
+        << "{\"id\":17,\"status\":\"paid\",\"items\":[1,2,3],\"ok\":true}\n"_ba << u"paid"_s;
+}
+
+void tst_ValueEditSession::typingOneCharacterChangesOneCharacter()
+{
+    QFETCH(QByteArray, stored);
+    QFETCH(QString, after);
+    WAIT_OK(m_peer->put(key(), stored));
+    QVERIFY(open(key()));
+    QTextDocument editor;
+    editor.setPlainText(m_session->document().text());
+    QTextCursor cursor = editor.find(after);
+    QVERIFY(!cursor.isNull());
+    cursor.clearSelection();
+    cursor.insertText(u"X"_s);
+    QVERIFY(saveAndWait(editor.toPlainText()));
+    QByteArray expected = stored;
+    expected.insert(stored.indexOf(after.toUtf8()) + after.toUtf8().size(), 'X');
+    QCOMPARE(KvTest::value(m_peer, key()), expected);
+}
+
+void tst_ValueEditSession::changeByOthersReloadsAnUnmodifiedValue()
+{
+    WAIT_OK(m_peer->put(key(), "old"));
+    QVERIFY(open(key()));
+    QSignalSpy opened(m_session, &ValueEditSession::opened);
+    WAIT_OK(m_peer->put(key(), "new")); // runs the event loop: the reload may be done already
+    QTRY_VERIFY_WITH_TIMEOUT(!opened.isEmpty(), 10000);
+    QCOMPARE(m_session->entry().value, "new"_ba);
+    QVERIFY(m_session->notice().isEmpty());
+}
+
+void tst_ValueEditSession::changeByOthersWhileEditingShowsANotice()
+{
+    WAIT_OK(m_peer->put(key(), "old"));
+    QVERIFY(open(key()));
+    const quint64 opened = m_session->baseRevision();
+    m_session->setModified(true);
+    QSignalSpy notice(m_session, &ValueEditSession::noticeChanged);
+    WAIT_OK(m_peer->put(key(), "theirs"));
+    QTRY_VERIFY_WITH_TIMEOUT(!notice.isEmpty(), 10000);
+    QVERIFY2(m_session->notice().contains(u"revision %1"_s.arg(opened + 1)), qPrintable(m_session->notice()));
+    QCOMPARE(m_session->newerRevision(), opened + 1);
+    QCOMPARE(m_session->baseRevision(), opened); // nothing of the user's was replaced
+    QCOMPARE(m_session->entry().value, "old"_ba);
+}
+
+void tst_ValueEditSession::refusedSaveShowsBothVersionsAndKeepEditingWritesNothing()
+{
+    WAIT_OK(m_peer->put(key(), "original"));
+    QVERIFY(open(key()));
+    m_session->setModified(true);
+    WAIT_OK(m_peer->put(key(), "theirs"));
+
+    QSignalSpy refused(m_session, &ValueEditSession::saveRefused);
+    QSignalSpy failed(m_session, &ValueEditSession::failed);
+    m_session->save(u"mine"_s);
+    QVERIFY(refused.wait(10000));
+    QVERIFY2(failed.first().first().toString().startsWith(u"Not saved"_s),
+             qPrintable(failed.first().first().toString()));
+    const KvEntry theirs = refused.first().at(0).value<KvEntry>();
+    QCOMPARE(theirs.value, "theirs"_ba);
+    QCOMPARE(theirs.revision, m_session->baseRevision() + 1);
+    QCOMPARE(refused.first().at(1).toByteArray(), "mine"_ba);
+
+    m_session->resolve(Choice::KeepEditing);
+    QVERIFY(!m_session->notice().isEmpty());
+    QCOMPARE(m_session->newerRevision(), theirs.revision);
+    // Until the user chooses otherwise, every save is refused again.
+    m_session->save(u"mine again"_s);
+    QVERIFY(refused.wait(10000));
+    QCOMPARE(KvTest::value(m_peer, key()), "theirs"_ba);
+}
+
+void tst_ValueEditSession::overwriteWritesOnTheNewerRevisionOnly()
+{
+    WAIT_OK(m_peer->put(key(), "original"));
+    QVERIFY(open(key()));
+    m_session->setModified(true);
+    WAIT_OK(m_peer->put(key(), "theirs"));
+    QSignalSpy refused(m_session, &ValueEditSession::saveRefused);
+    m_session->save(u"mine"_s);
+    QVERIFY(refused.wait(10000));
+    QSignalSpy saved(m_session, &ValueEditSession::saved);
+    m_session->resolve(Choice::Overwrite);
+    QVERIFY(saved.wait(10000));
+    KvReply *history = m_peer->history(key());
+    WAIT_OK(history);
+    QCOMPARE(history->entries().size(), 3); // original, theirs, mine: nothing lost
+    QCOMPARE(history->entries()[1].value, "theirs"_ba);
+    QCOMPARE(history->entries()[2].value, "mine"_ba);
+    QCOMPARE(m_session->baseRevision(), history->entries()[2].revision);
+}
+
+void tst_ValueEditSession::overwriteIsStillRefusedOverAnEvenNewerRevision()
+{
+    WAIT_OK(m_peer->put(key(), "original"));
+    QVERIFY(open(key()));
+    m_session->setModified(true);
+    WAIT_OK(m_peer->put(key(), "theirs"));
+    QSignalSpy refused(m_session, &ValueEditSession::saveRefused);
+    m_session->save(u"mine"_s);
+    QVERIFY(refused.wait(10000));
+    // While the user looks at both versions, a third writer comes in: the overwrite is refused too.
+    WAIT_OK(m_peer->put(key(), "third"));
+    m_session->resolve(Choice::Overwrite);
+    QVERIFY(refused.wait(10000));
+    QCOMPARE(refused.last().at(0).value<KvEntry>().value, "third"_ba);
+    QCOMPARE(KvTest::value(m_peer, key()), "third"_ba);
+}
+
+void tst_ValueEditSession::takeTheirsOpensTheNewerRevision()
+{
+    WAIT_OK(m_peer->put(key(), "original"));
+    QVERIFY(open(key()));
+    m_session->setModified(true);
+    WAIT_OK(m_peer->put(key(), "theirs"));
+    QSignalSpy refused(m_session, &ValueEditSession::saveRefused);
+    m_session->save(u"mine"_s);
+    QVERIFY(refused.wait(10000));
+    QSignalSpy opened(m_session, &ValueEditSession::opened);
+    m_session->resolve(Choice::TakeTheirs);
+    QVERIFY(opened.wait(10000));
+    QCOMPARE(m_session->entry().value, "theirs"_ba);
+    QCOMPARE(m_session->document().text(), u"theirs"_s);
+    QVERIFY(!m_session->isModified());
+    QVERIFY(m_session->notice().isEmpty());
+}
+
+void tst_ValueEditSession::deletedByOthersWhileEditing()
+{
+    WAIT_OK(m_peer->put(key(), "original"));
+    QVERIFY(open(key()));
+    m_session->setModified(true);
+    QSignalSpy notice(m_session, &ValueEditSession::noticeChanged);
+    WAIT_OK(m_peer->remove(key()));
+    QTRY_VERIFY_WITH_TIMEOUT(!notice.isEmpty(), 10000);
+    QVERIFY2(m_session->notice().contains(u"deleted"_s), qPrintable(m_session->notice()));
+    QSignalSpy refused(m_session, &ValueEditSession::saveRefused);
+    m_session->save(u"mine"_s);
+    QVERIFY(refused.wait(10000));
+    QVERIFY(refused.first().at(0).value<KvEntry>().isDeleted());
+    QSignalSpy saved(m_session, &ValueEditSession::saved);
+    m_session->resolve(Choice::Overwrite); // brings the key back, on top of the marker
+    QVERIFY(saved.wait(10000));
+    QCOMPARE(KvTest::value(m_peer, key()), "mine"_ba);
+}
+
+void tst_ValueEditSession::readOnlyWritesNothing()
+{
+    WAIT_OK(m_peer->put(key(), "v"));
+    m_session->setReadOnly(true);
+    QVERIFY(open(key()));
+    QVERIFY(!m_session->canWrite());
+    QSignalSpy info(m_session, &ValueEditSession::info);
+    m_session->setModified(true);
+    m_session->save(u"changed"_s);
+    m_session->removeKey(true);
+    QVERIFY(info.isEmpty());
+    QVERIFY(!m_session->isBusy());
+    QCOMPARE(KvTest::value(m_peer, key()), "v"_ba);
+}
+
+QTEST_MAIN(tst_ValueEditSession)
+
+#include "tst_valueeditsession.moc"

@@ -1,0 +1,190 @@
+#include "keylistmodel.h"
+#include "kvbucket.h"
+#include "kvbucketconfig.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "natsconnection.h"
+#include "natsconnectoptions.h"
+#include "natsserverprocess.h"
+#include "uitestsupport.h"
+#include "valuepanel.h"
+
+#include <QtGui/QAction>
+#include <QtGui/QTextCursor>
+#include <QtGui/QTextDocument>
+#include <QtTest/QTest>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
+
+using namespace Qt::StringLiterals;
+
+using View = ValueFormat::View;
+
+// The value panel against a real server, driven as a user drives it: keys typed into the real editor.
+// What is saved must differ from what was stored by exactly what was typed.
+class tst_ValuePanel final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static void initMain() { UiTest::useThrowAwayHome(u"kvdesk-test-valuepanel"_s); }
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void typingOneCharacterChangesOneCharacter_data();
+    void typingOneCharacterChangesOneCharacter();
+    void textViewRefusesWhatItCannotGiveBackAndOffersHex();
+    void reformatIsAnExplicitChoice();
+
+private:
+    bool openKey(const QString &key);
+
+    NatsServerProcess m_server;
+    NatsConnection *m_connection = nullptr;
+    KvContext *m_kv = nullptr;
+    KvBucket *m_bucket = nullptr;
+    KeyListModel *m_keys = nullptr;
+    ValuePanel *m_panel = nullptr;
+    QPlainTextEdit *m_editor = nullptr;
+};
+
+void tst_ValuePanel::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, nullptr, &m_kv));
+    KvBucketConfig config;
+    config.bucket = u"panel"_s;
+    config.history = 5;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    m_bucket = m_kv->bucket(config.bucket, this);
+}
+
+void tst_ValuePanel::init()
+{
+    m_keys = new KeyListModel(this);
+    m_keys->load(m_bucket);
+    m_panel = new ValuePanel;
+    m_panel->resize(600, 400);
+    m_panel->show();
+    m_panel->setBucket(m_bucket, m_keys, false);
+    m_editor = m_panel->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    QVERIFY(m_editor);
+}
+
+void tst_ValuePanel::cleanup()
+{
+    delete m_panel;
+    m_panel = nullptr;
+    delete m_keys;
+    m_keys = nullptr;
+}
+
+bool tst_ValuePanel::openKey(const QString &key)
+{
+    m_panel->openKey(key);
+    return QTest::qWaitFor([&] { return m_panel->key() == key && m_panel->openedRevision() > 0; }, 10000);
+}
+
+void tst_ValuePanel::typingOneCharacterChangesOneCharacter_data()
+{
+    QTest::addColumn<QByteArray>("stored");
+    QTest::addColumn<int>("view");
+    QTest::addColumn<QString>("after"); // the character is typed right after this text
+
+    QTest::newRow("CRLF") << "line one\r\nline two\r\n"_ba << int(View::Text) << u"two"_s;
+    QTest::newRow("CR") << "line one\rline two\r"_ba << int(View::Text) << u"one"_s;
+    QTest::newRow("mixed line endings") << "a\r\nb\nc\rd"_ba << int(View::Text) << u"b"_s;
+    QTest::newRow("NBSP") << u"price:\u00A0100\u00A0EUR\n"_s.toUtf8() << int(View::Text) << u"100"_s;
+    QTest::newRow("U+2028 and U+2029") << u"first\u2028second\u2029third"_s.toUtf8() << int(View::Text) << u"second"_s;
+    QTest::newRow("byte order mark") << "\xEF\xBB\xBFhello"_ba << int(View::Text) << u"hello"_s;
+    // The issue's case: 53 bytes of compact JSON and a newline, shown indented.
+    QTest::newRow("compact JSON, trailing newline")
+        << "{\"id\":17,\"status\":\"paid\",\"items\":[1,2,3],\"ok\":true}\n"_ba << int(View::Json) << u"paid"_s;
+    QTest::newRow("JSON with its own layout")
+        << "{\r\n    \"a\": \"v1\",\r\n\t\"b\": [ 1, 2 ]\r\n}\r\n"_ba << int(View::Json) << u"v1"_s;
+    QTest::newRow("JSON with NBSP in a string")
+        << u"{\"name\":\"a\u00A0b\",\"n\":1}"_s.toUtf8() << int(View::Json) << u"\"name"_s;
+}
+
+void tst_ValuePanel::typingOneCharacterChangesOneCharacter()
+{
+    QFETCH(QByteArray, stored);
+    QFETCH(int, view);
+    QFETCH(QString, after);
+    const QString key
+        = u"k%1"_s.arg(QString::fromLatin1(QTest::currentDataTag())).replace(u' ', u'_').remove(u'+').remove(u',');
+    WAIT_OK(m_bucket->put(key, stored));
+    QVERIFY(openKey(key));
+    QCOMPARE(int(m_panel->view()), view);
+    if (stored.contains("\r\n") && view == int(View::Text))
+        QVERIFY(m_panel->findChild<QLabel *>(u"layoutNote"_s)->text().contains(u"line endings"_s));
+
+    // The cursor goes right after `after`, as a click would put it; then one key is typed.
+    QTextCursor cursor = m_editor->document()->find(after);
+    QVERIFY2(!cursor.isNull(), qPrintable(m_editor->toPlainText()));
+    cursor.clearSelection();
+    m_editor->setTextCursor(cursor);
+    m_editor->setFocus();
+    QTest::keyClicks(m_editor, u"X"_s);
+    QVERIFY(m_panel->isModified());
+    QVERIFY(m_panel->saveAction()->isEnabled());
+    const quint64 opened = m_panel->openedRevision();
+    m_panel->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->openedRevision() > opened, 10000);
+
+    // Every byte the server holds: the stored value with one "X" after `after`, nothing else changed.
+    const QByteArray marker = after.toUtf8();
+    QByteArray expected = stored;
+    expected.insert(stored.indexOf(marker) + marker.size(), 'X');
+    QCOMPARE(KvTest::value(m_bucket, key), expected);
+}
+
+void tst_ValuePanel::textViewRefusesWhatItCannotGiveBackAndOffersHex()
+{
+    const QByteArray binary("\xff\xfe\x00\x01 not text", 14);
+    WAIT_OK(m_bucket->put(u"binary"_s, binary));
+    QVERIFY(openKey(u"binary"_s));
+    QCOMPARE(m_panel->view(), View::Hex);
+    auto *selector = m_panel->findChild<QComboBox *>(u"viewSelector"_s);
+    auto *status = m_panel->findChild<QLabel *>(u"valueStatus"_s);
+    auto *showHex = m_panel->findChild<QPushButton *>(u"showHexButton"_s);
+    m_panel->setView(View::Base64);
+    QCOMPARE(m_panel->view(), View::Base64);
+
+    // Chosen as a user chooses it: refused, with the reason, and the view that can show it offered.
+    selector->setCurrentIndex(selector->findData(int(View::Text)));
+    Q_EMIT selector->activated(selector->currentIndex());
+    QCOMPARE(m_panel->view(), View::Base64);
+    QCOMPARE(selector->currentData().toInt(), int(View::Base64));
+    QVERIFY2(status->isVisible() && status->text().contains(u"not UTF-8"_s), qPrintable(status->text()));
+    QVERIFY(showHex->isVisible());
+    showHex->click();
+    QCOMPARE(m_panel->view(), View::Hex);
+    QVERIFY(!showHex->isVisible());
+    QVERIFY(!m_panel->isModified());
+}
+
+void tst_ValuePanel::reformatIsAnExplicitChoice()
+{
+    const QByteArray compact = "{\"a\":[1,2]}"_ba;
+    WAIT_OK(m_bucket->put(u"reformat"_s, compact));
+    QVERIFY(openKey(u"reformat"_s));
+    QCOMPARE(m_panel->view(), View::Json);
+    QVERIFY(m_panel->findChild<QLabel *>(u"layoutNote"_s)->isVisible());
+    QVERIFY(!m_panel->saveAction()->isEnabled());
+    QVERIFY(m_panel->reformatAction()->isEnabled());
+    m_panel->reformatAction()->trigger();
+    QVERIFY(m_panel->isModified());
+    QVERIFY(!m_panel->findChild<QLabel *>(u"layoutNote"_s)->isVisible());
+    m_panel->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isModified(), 10000);
+    QCOMPARE(KvTest::value(m_bucket, u"reformat"_s), "{\n  \"a\": [\n    1,\n    2\n  ]\n}"_ba);
+}
+
+QTEST_MAIN(tst_ValuePanel)
+
+#include "tst_valuepanel.moc"

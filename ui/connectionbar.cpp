@@ -1,0 +1,47 @@
+#include "connectionbar.h"
+
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QHBoxLayout>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QPushButton>
+
+using namespace Qt::StringLiterals;
+
+ConnectionBar::ConnectionBar(QWidget *parent)
+    : QFrame(parent)
+    , m_profileChoice(new QComboBox(this))
+    , m_status(new QLabel(this))
+    , m_readOnlyBadge(new QLabel(tr("<b>READ-ONLY</b>"), this))
+{
+    setObjectName(u"connectionBar"_s);
+    setAutoFillBackground(true);
+    m_profileChoice->setObjectName(u"profileChoice"_s);
+    m_profileChoice->setAccessibleName(tr("Connection"));
+    m_profileChoice->setMinimumContentsLength(18);
+    auto *connectButton = new QPushButton(tr("Connect"), this);
+    connectButton->setObjectName(u"connectButton"_s);
+    connect(connectButton, &QPushButton::clicked, this, &ConnectionBar::connectRequested);
+    m_status->setObjectName(u"connectionStatus"_s);
+    m_readOnlyBadge->setObjectName(u"readOnlyBadge"_s);
+    m_readOnlyBadge->setToolTip(tr("This connection is read-only: every write is disabled."));
+    auto *layout = new QHBoxLayout(this);
+    layout->setContentsMargins(6, 3, 6, 3);
+    layout->addWidget(new QLabel(tr("Connection:"), this));
+    layout->addWidget(m_profileChoice);
+    layout->addWidget(connectButton);
+    layout->addWidget(m_status, 1);
+    layout->addWidget(m_readOnlyBadge);
+}
+
+void ConnectionBar::setState(const QString &status, bool readOnly, const QColor &color)
+{
+    m_readOnlyBadge->setVisible(readOnly);
+    m_status->setText(status);
+    QPalette palette = QApplication::palette();
+    if (color.isValid()) {
+        palette.setColor(QPalette::Window, color);
+        palette.setColor(QPalette::WindowText, color.lightness() < 140 ? Qt::white : Qt::black);
+    }
+    setPalette(palette);
+}

@@ -1,0 +1,27 @@
+#pragma once
+
+#include <QtWidgets/QFrame>
+
+class QComboBox;
+class QLabel;
+
+// The strip over the panels: the connection to choose, Connect, the state in words, the read-only badge,
+// all tinted with the profile's colour so production is never mistaken for staging.
+class ConnectionBar final : public QFrame
+{
+    Q_OBJECT
+
+public:
+    explicit ConnectionBar(QWidget *parent = nullptr);
+
+    QComboBox *profileChoice() const { return m_profileChoice; }
+    void setState(const QString &status, bool readOnly, const QColor &color);
+
+Q_SIGNALS:
+    void connectRequested();
+
+private:
+    QComboBox *m_profileChoice = nullptr;
+    QLabel *m_status = nullptr;
+    QLabel *m_readOnlyBadge = nullptr;
+};
