@@ -302,12 +302,12 @@ void ValueEditSession::onOtherChange(const KvEntry &entry)
     Q_EMIT stateChanged();
 }
 
-void ValueEditSession::removeKey(bool purge)
+void ValueEditSession::removeKey(bool purge, qint64 markerTtlNs)
 {
     if (!canWrite())
         return;
     // Guarded by the open revision too: a key changed since it was opened is not deleted blindly.
-    KvReply *reply = purge ? m_bucket->purge(m_key, m_revision) : m_bucket->remove(m_key, m_revision);
+    KvReply *reply = purge ? m_bucket->purge(m_key, m_revision, markerTtlNs) : m_bucket->remove(m_key, m_revision);
     m_busy = true;
     Q_EMIT stateChanged();
     const QString key = m_key;
