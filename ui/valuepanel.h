@@ -6,6 +6,7 @@
 #include <QtWidgets/QWidget>
 
 class ErrorLabel;
+class TtlCountdown;
 class JsonHighlighter;
 class KeyListModel;
 class KvBucket;
@@ -94,6 +95,7 @@ private:
 
     QLabel *m_title = nullptr;
     QLabel *m_meta = nullptr;
+    TtlCountdown *m_countdown = nullptr; // a key's own TTL (nats-server 2.11+)
     QFrame *m_banner = nullptr;
     QLabel *m_bannerText = nullptr;
     QComboBox *m_viewSelector = nullptr;
