@@ -225,8 +225,7 @@ void ValuePanel::clear()
     m_session->close();
     m_title->setText(tr("<i>Select a key to see its value</i>"));
     m_meta->clear();
-    m_editor->clear();
-    m_editor->document()->setModified(false);
+    setEditorText({}, false);
     m_layoutNote->hide();
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(View::Text)));
     m_highlighter->setDocument(nullptr);
@@ -342,8 +341,7 @@ void ValuePanel::showDocument()
     const bool modified = m_session->isModified();
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(document.view())));
     m_highlighter->setDocument(document.view() == View::Json ? m_editor->document() : nullptr);
-    m_editor->setPlainText(document.text());
-    m_editor->document()->setModified(modified);
+    setEditorText(document.text(), modified);
     m_layoutNote->setText(document.layoutNote());
     m_layoutNote->setVisible(!m_layoutNote->text().isEmpty());
     m_showHex->hide();
@@ -351,12 +349,21 @@ void ValuePanel::showDocument()
     updateSizeHint();
 }
 
+void ValuePanel::setEditorText(const QString &text, bool modified)
+{
+    m_editor->setPlainText(text);
+    m_editor->document()->setModified(modified);
+    // Replacing the text with an empty one signals "modified" and never takes it back, though the document
+    // then says it is not (Qt 6.4): the session takes the document's word, or the next change by someone
+    // else would be shown as a conflict with edits that do not exist.
+    m_session->setModified(m_editor->document()->isModified());
+}
+
 void ValuePanel::showMissing(const QString &text)
 {
     m_meta->setText(text);
     m_countdown->clear();
-    m_editor->clear();
-    m_editor->document()->setModified(false);
+    setEditorText({}, false);
     m_layoutNote->hide();
     updateActions();
 }

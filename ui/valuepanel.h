@@ -81,6 +81,7 @@ private:
     void layoutWidgets();
     void connectSession();
     void showDocument();
+    void setEditorText(const QString &text, bool modified);
     void showOpened();
     void showMissing(const QString &text);
     void showRefused(const KvEntry &theirs, const QByteArray &mine);

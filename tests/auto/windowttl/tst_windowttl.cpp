@@ -288,6 +288,17 @@ void tst_WindowTtl::expiredKeyShowsAsExpiredEverywhere()
     QVERIFY(window->valuePanel()->currentValue().isEmpty());
     QVERIFY(!window->valuePanel()->findChild<QLabel *>(u"ttlCountdown"_s)->isVisible());
     QCOMPARE(KvTest::getError(peer, u"gone"_s), NatsError::KeyNotFound);
+
+    // Written again by someone else: the editor, with nothing of the user's at stake, just shows it.
+    WAIT_OK(peer->create(u"gone"_s, "back"));
+    const auto state = [window, meta]() -> QString {
+        return meta->text() + u" | modified "_s + QString::number(window->valuePanel()->isModified()) + u" | rev "_s
+            + QString::number(window->valuePanel()->openedRevision()) + u" | "_s
+            + window->valuePanel()->findChild<QLabel *>(u"conflictBannerText"_s)->text();
+    };
+    QTRY_VERIFY2_WITH_TIMEOUT(window->valuePanel()->currentValue() == "back"_ba, qPrintable(state()), 5000);
+    QVERIFY(!window->valuePanel()->isModified());
+    QVERIFY(!window->valuePanel()->findChild<QFrame *>(u"conflictBanner"_s)->isVisible());
 }
 
 QTEST_MAIN(tst_WindowTtl)
