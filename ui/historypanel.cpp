@@ -311,9 +311,14 @@ void HistoryPanel::showRevision(const KvEntry &entry)
     m_shown = entry;
     m_pages->setCurrentIndex(0);
     QString meta = tr("%1 · %2 · %3")
-                       .arg(HumanFormat::revision(entry.revision), KvEntry::operationName(entry.operation),
+                       .arg(HumanFormat::revision(entry.revision), entry.operationLabel(),
                             HumanFormat::localTime(entry.created));
-    if (entry.isDeleted())
+    if (entry.isLimitMarker())
+        meta = tr("%1 — the server removed the key here (%2): no value")
+                   .arg(meta,
+                        entry.markerReason == "MaxAge" ? tr("its TTL or the bucket's maximum age ran out")
+                                                       : QString::fromUtf8(entry.markerReason));
+    else if (entry.isDeleted())
         meta = tr("%1 — the key was %2 here: no value")
                    .arg(meta, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"));
     else

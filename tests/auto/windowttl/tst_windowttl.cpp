@@ -54,6 +54,7 @@ private Q_SLOTS:
     void bucketWithoutMarkerTtlSaysSo();
     void purgeMarkerTakesATtl();
     void expiredKeyShowsAsExpiredEverywhere();
+    void expiryWhileEditingIsNamed();
 
 private:
     MainWindow *openWindow(const QString &bucket);
@@ -267,6 +268,13 @@ void tst_WindowTtl::expiredKeyShowsAsExpiredEverywhere()
     HistoryModel *history = window->historyPanel()->model();
     QTRY_COMPARE_WITH_TIMEOUT(history->index(0, HistoryModel::OperationColumn).data().toString(), label, 15000);
     QVERIFY(history->entryAt(0).isLimitMarker());
+    QTreeView *revisions = window->historyPanel()->revisionView();
+    revisions->selectionModel()->select(history->index(0, 0),
+                                        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    auto *revisionMeta = window->historyPanel()->findChild<QLabel *>(u"historyValueMeta"_s);
+    QTRY_VERIFY2(revisionMeta->text().contains(label + u" · "_s)
+                     && revisionMeta->text().contains(u"the server removed the key here"_s),
+                 qPrintable(revisionMeta->text()));
     const auto feedRow = [watch] {
         for (int row = 0; row < watch->model()->rowCount(); ++row) {
             if (watch->model()->entryAt(row).isLimitMarker())
@@ -299,6 +307,30 @@ void tst_WindowTtl::expiredKeyShowsAsExpiredEverywhere()
     QTRY_VERIFY2_WITH_TIMEOUT(window->valuePanel()->currentValue() == "back"_ba, qPrintable(state()), 5000);
     QVERIFY(!window->valuePanel()->isModified());
     QVERIFY(!window->valuePanel()->findChild<QFrame *>(u"conflictBanner"_s)->isVisible());
+}
+
+void tst_WindowTtl::expiryWhileEditingIsNamed()
+{
+    // The user is typing when the key's marker arrives: the banner names the server, not "someone else", and
+    // the edits stay. The marker is published as the server writes it, so the order is certain everywhere.
+    KvBucket *peer = makeBucket(u"editing"_s, 1, 60000);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"k"_s, "v"));
+    MainWindow *window = openWindow(u"editing"_s);
+    QVERIFY(selectKey(u"k"_s));
+    auto *editor = window->valuePanel()->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    editor->setFocus();
+    QTest::keyClicks(editor, u"mine"_s);
+    QVERIFY(window->valuePanel()->isModified());
+    NatsMessage message("$KV.editing.k", {});
+    message.headers().append("Nats-Marker-Reason", "MaxAge");
+    message.headers().append("Nats-Rollup", "sub");
+    WAIT_OK(m_peerJs->publish(message));
+    auto *banner = window->valuePanel()->findChild<QLabel *>(u"conflictBannerText"_s);
+    QTRY_VERIFY2_WITH_TIMEOUT(banner->isVisible() && banner->text().startsWith(u"The server removed this key"_s),
+                              qPrintable(banner->text()), 10000);
+    QVERIFY(banner->text().contains(u"EXPIRED (MaxAge)"_s));
+    QVERIFY(editor->toPlainText().contains(u"mine"_s));
 }
 
 QTEST_MAIN(tst_WindowTtl)
