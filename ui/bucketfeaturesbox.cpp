@@ -31,8 +31,7 @@ BucketFeaturesBox::BucketFeaturesBox(QWidget *parent)
     form->addRow(QString(), m_compressed);
     form->addRow(tr("M&etadata:"), m_metadata);
     form->addRow(tr("Server metadata:"), m_serverMetadata);
-    m_serverMetadata->hide();
-    form->labelForField(m_serverMetadata)->hide();
+    form->setRowVisible(m_serverMetadata, false); // shown when the server wrote some
     connect(m_markerTtl, &QLineEdit::textChanged, this, &BucketFeaturesBox::changed);
     connect(m_metadata, &QLineEdit::textChanged, this, &BucketFeaturesBox::changed);
     connect(m_compressed, &QCheckBox::toggled, this, &BucketFeaturesBox::changed);
@@ -83,9 +82,8 @@ void BucketFeaturesBox::setConfig(const KvBucketConfig &config, const QMap<QStri
         server.append(it.key() + u'=' + it.value());
     m_serverMetadata->setText(server.join(u", "_s));
     const bool showServer = !server.isEmpty();
-    m_serverMetadata->setVisible(showServer);
     if (auto *form = qobject_cast<QFormLayout *>(layout()))
-        form->labelForField(m_serverMetadata)->setVisible(showServer);
+        form->setRowVisible(m_serverMetadata, showServer);
 }
 
 bool BucketFeaturesBox::apply(KvBucketConfig *config, QString *error) const

@@ -313,11 +313,8 @@ void HistoryPanel::showRevision(const KvEntry &entry)
     QString meta = tr("%1 · %2 · %3")
                        .arg(HumanFormat::revision(entry.revision), entry.operationLabel(),
                             HumanFormat::localTime(entry.created));
-    if (entry.isLimitMarker())
-        meta = tr("%1 — the server removed the key here (%2): no value")
-                   .arg(meta,
-                        entry.markerReason == "MaxAge" ? tr("its TTL or the bucket's maximum age ran out")
-                                                       : QString::fromUtf8(entry.markerReason));
+    if (entry.isLimitMarker()) // the label says why: EXPIRED (MaxAge) when a TTL or the maximum age ran out
+        meta = tr("%1 — the server removed the key here: no value").arg(meta);
     else if (entry.isDeleted())
         meta = tr("%1 — the key was %2 here: no value")
                    .arg(meta, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"));
