@@ -1,6 +1,8 @@
 #include "bucketdialog.h"
 
+#include "bucketfeaturesbox.h"
 #include "errorlabel.h"
+#include "jsservercapabilities.h"
 #include "kvnames.h"
 #include "kvunits.h"
 
@@ -39,6 +41,8 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
 
     QFormLayout *form = createBasicForm(mode);
     QGroupBox *advanced = createAdvancedGroup(mode);
+    m_features = new BucketFeaturesBox(this);
+    connect(m_features, &BucketFeaturesBox::changed, this, &BucketDialog::validate);
 
     m_errorLabel = new ErrorLabel(this);
     m_errorLabel->setObjectName(u"errorLabel"_s);
@@ -50,6 +54,7 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
+    layout->addWidget(m_features);
     layout->addWidget(advanced);
     layout->addWidget(m_errorLabel);
     layout->addWidget(m_buttons);
@@ -121,9 +126,22 @@ QGroupBox *BucketDialog::createAdvancedGroup(Mode mode)
     return advanced;
 }
 
-void BucketDialog::setConfig(const KvBucketConfig &config)
+void BucketDialog::setServer(JsServerCapabilities *server)
+{
+    m_features->setServer(server);
+    using Feature = JsServerCapabilities::Feature;
+    // Sources work everywhere, but before 2.10 no subject transform moves their keys under this bucket's
+    // name: the bucket then only collects (as nats.go does there). Say so where the user types them.
+    if (server && !server->supports(Feature::SubjectTransforms))
+        m_sources->setToolTip(tr("%1. Here a bucket of sources only collects their entries under their own "
+                                 "names: it has no keys of its own to read or write.")
+                                  .arg(server->refusal(Feature::SubjectTransforms).message()));
+}
+
+void BucketDialog::setConfig(const KvBucketConfig &config, const QMap<QString, QString> &serverMetadata)
 {
     m_original = config;
+    m_features->setConfig(config, serverMetadata);
     m_name->setText(config.bucket);
     m_description->setText(config.description);
     m_history->setValue(config.history);
@@ -195,6 +213,8 @@ bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
         }
         c.sources.append(source);
     }
+    if (!m_features->apply(&c, error))
+        return false;
     problem = c.validate();
     if (!problem.isEmpty()) {
         *error = problem;

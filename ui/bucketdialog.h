@@ -4,6 +4,8 @@
 
 #include <QtWidgets/QDialog>
 
+class BucketFeaturesBox;
+class JsServerCapabilities;
 class QCheckBox;
 class QComboBox;
 class QDialogButtonBox;
@@ -28,7 +30,9 @@ public:
 
     explicit BucketDialog(Mode mode, QWidget *parent = nullptr);
 
-    void setConfig(const KvBucketConfig &config);
+    void setConfig(const KvBucketConfig &config, const QMap<QString, QString> &serverMetadata = {});
+    // What the connected server can do: settings it lacks are disabled, with the reason as tooltip.
+    void setServer(JsServerCapabilities *server);
     // Valid only when validationError() is empty.
     KvBucketConfig config() const;
     QString validationError() const { return m_error; }
@@ -55,6 +59,7 @@ private:
     QCheckBox *m_republishHeadersOnly = nullptr;
     QLineEdit *m_mirror = nullptr;
     QLineEdit *m_sources = nullptr;
+    BucketFeaturesBox *m_features = nullptr;
     ErrorLabel *m_errorLabel = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
     KvBucketConfig m_original;

@@ -4,6 +4,7 @@
 #include "bucketlistmodel.h"
 #include "errorlabel.h"
 #include "headercolumnsmenu.h"
+#include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvbucketevents.h"
 #include "kvcontext.h"
@@ -86,7 +87,7 @@ void BucketPanel::createView()
                                {BucketListModel::DescriptionColumn, BucketListModel::CreatedColumn,
                                 BucketListModel::LastUpdateColumn, BucketListModel::HistoryColumn,
                                 BucketListModel::TtlColumn, BucketListModel::StorageColumn,
-                                BucketListModel::ReplicasColumn});
+                                BucketListModel::ReplicasColumn, BucketListModel::MarkerTtlColumn});
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
 }
 
@@ -208,6 +209,7 @@ void BucketPanel::createBucket()
     if (!m_session || m_session->isReadOnly())
         return;
     BucketDialog dialog(BucketDialog::Mode::Create, this);
+    dialog.setServer(m_session->jetStream()->capabilities());
     if (dialog.exec() != QDialog::Accepted)
         return;
     const KvBucketConfig config = dialog.config();
@@ -230,7 +232,9 @@ void BucketPanel::editBucket()
     if (!m_session || m_session->isReadOnly() || bucket.isEmpty())
         return;
     BucketDialog dialog(BucketDialog::Mode::Edit, this);
-    dialog.setConfig(m_model->statusAt(m_model->rowOf(bucket)).config);
+    dialog.setServer(m_session->jetStream()->capabilities());
+    const KvBucketStatus status = m_model->statusAt(m_model->rowOf(bucket));
+    dialog.setConfig(status.config, status.serverMetadata);
     if (dialog.exec() != QDialog::Accepted)
         return;
     KvReply *reply = m_session->kv()->updateBucket(dialog.config());

@@ -18,7 +18,7 @@ ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 
     setWindowTitle(tr("Key Changed by Someone Else"));
     const QString what = theirs.isDeleted()
         ? tr("deleted it (%1) at revision %2, %3")
-              .arg(KvEntry::operationName(theirs.operation))
+              .arg(theirs.operationLabel())
               .arg(theirs.revision)
               .arg(HumanFormat::localTime(theirs.created))
         : tr("saved revision %1 at %2").arg(theirs.revision).arg(HumanFormat::localTime(theirs.created));

@@ -311,9 +311,11 @@ void HistoryPanel::showRevision(const KvEntry &entry)
     m_shown = entry;
     m_pages->setCurrentIndex(0);
     QString meta = tr("%1 · %2 · %3")
-                       .arg(HumanFormat::revision(entry.revision), KvEntry::operationName(entry.operation),
+                       .arg(HumanFormat::revision(entry.revision), entry.operationLabel(),
                             HumanFormat::localTime(entry.created));
-    if (entry.isDeleted())
+    if (entry.isLimitMarker()) // the label says why: EXPIRED (MaxAge) when a TTL or the maximum age ran out
+        meta = tr("%1 — the server removed the key here: no value").arg(meta);
+    else if (entry.isDeleted())
         meta = tr("%1 — the key was %2 here: no value")
                    .arg(meta, entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"));
     else

@@ -9,6 +9,7 @@
 #include "kvbucket.h"
 #include "kvnames.h"
 
+#include <QtCore/QRegularExpression>
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtGui/QActionGroup>
@@ -75,7 +76,8 @@ void KeyPanel::createListView()
 void KeyPanel::createFilter()
 {
     m_filter->setObjectName(u"keyFilter"_s);
-    m_filter->setPlaceholderText(tr("Filter: text, or a NATS wildcard such as orders.*.status or orders.>"));
+    m_filter->setPlaceholderText(
+        tr("Filter: text, or NATS wildcards such as orders.*.status or orders.> (several: separate by spaces)"));
     m_filter->setAccessibleName(tr("Key filter"));
     m_filter->setClearButtonEnabled(true);
     m_filterTimer->setSingleShot(true);
@@ -135,6 +137,7 @@ void KeyPanel::layoutWidgets()
     top->addWidget(makeButton(m_showDeletedAction));
 
     m_status->setObjectName(u"keyStatus"_s);
+    m_error->setObjectName(u"keyError"_s);
     m_progress->setObjectName(u"keyProgress"_s);
     m_progress->setMaximumWidth(200);
     m_progress->hide();
@@ -187,7 +190,9 @@ void KeyPanel::configureColumns(QTreeView *view, const QString &settingsKey)
     header->resizeSection(KeyListModel::OperationColumn, 64);
     header->resizeSection(KeyListModel::UpdatedColumn, 140);
     header->resizeSection(KeyListModel::SizeColumn, 64);
-    HeaderColumnsMenu::install(header, settingsKey, {KeyListModel::UpdatedColumn});
+    header->resizeSection(KeyListModel::ExpiresColumn, 140);
+    // Expires (a key's own TTL, nats-server 2.11+) is there for those who look for it: right-click.
+    HeaderColumnsMenu::install(header, settingsKey, {KeyListModel::UpdatedColumn, KeyListModel::ExpiresColumn});
 }
 
 QTreeView *KeyPanel::makeView(const QString &name)
@@ -316,18 +321,24 @@ void KeyPanel::applyFilter()
 {
     m_filterTimer->stop();
     const QString text = m_filter->text().trimmed();
-    if (isWildcardFilter(text)) {
-        const QString problem = KvNames::validateKeyFilter(text);
-        if (!problem.isEmpty()) {
-            m_error->setMessage(problem);
-            return;
+    // Several filters (keys hold no spaces or commas) or a wildcard go to the server: one consumer with
+    // all of them on nats-server 2.10+, one per filter on 2.9.
+    static const QRegularExpression separators(uR"([\s,]+)"_s);
+    const QStringList parts = text.split(separators, Qt::SkipEmptyParts);
+    if (parts.size() > 1 || isWildcardFilter(text)) {
+        for (const QString &part : parts) {
+            const QString problem = KvNames::validateKeyFilter(part);
+            if (!problem.isEmpty()) {
+                m_error->setMessage(problem);
+                return;
+            }
         }
         m_error->setMessage({});
         m_listProxy->setTextFilter({});
         if (m_treeProxy)
             m_treeProxy->setTextFilter({});
-        if (m_serverFilters != QStringList{text}) {
-            m_serverFilters = {text};
+        if (m_serverFilters != parts) {
+            m_serverFilters = parts;
             reload();
         }
         return;

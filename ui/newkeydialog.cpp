@@ -1,6 +1,7 @@
 #include "newkeydialog.h"
 
 #include "errorlabel.h"
+#include "keyttlfield.h"
 #include "kvbucket.h"
 #include "kvnames.h"
 #include "valueformat.h"
@@ -23,6 +24,7 @@ NewKeyDialog::NewKeyDialog(KvBucket *bucket, QWidget *parent)
     , m_key(new QLineEdit(this))
     , m_format(new QComboBox(this))
     , m_value(new QPlainTextEdit(this))
+    , m_ttl(new KeyTtlField(this))
     , m_error(new ErrorLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this))
 {
@@ -36,6 +38,9 @@ NewKeyDialog::NewKeyDialog(KvBucket *bucket, QWidget *parent)
         m_format->addItem(ValueFormat::viewName(view), int(view));
     m_value->setObjectName(u"newKeyValue"_s);
     m_value->setAccessibleName(tr("Value"));
+    m_ttl->setObjectName(u"newKeyTtl"_s);
+    m_ttl->setBucket(bucket);
+    connect(m_ttl, &QLineEdit::textChanged, this, &NewKeyDialog::validate);
     m_error->setObjectName(u"newKeyError"_s);
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));
     connect(m_buttons, &QDialogButtonBox::accepted, this, &NewKeyDialog::accept);
@@ -47,6 +52,7 @@ NewKeyDialog::NewKeyDialog(KvBucket *bucket, QWidget *parent)
     auto *form = new QFormLayout;
     form->addRow(tr("&Key:"), m_key);
     form->addRow(tr("&Format:"), m_format);
+    form->addRow(tr("E&xpires after:"), m_ttl);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_value, 1);
@@ -73,6 +79,9 @@ void NewKeyDialog::validate()
     }
     if (problem.isEmpty() && m_bucket && !m_key->text().isEmpty())
         problem = m_bucket->checkValueSize(m_key->text(), value.size());
+    qint64 ttlNs = 0;
+    if (problem.isEmpty())
+        m_ttl->read(&ttlNs, &problem);
     m_error->setMessage(problem);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty() && !m_key->text().isEmpty() && !m_busy);
 }
@@ -87,9 +96,14 @@ void NewKeyDialog::accept()
         m_error->setMessage(error);
         return;
     }
+    qint64 ttlNs = 0;
+    if (!m_ttl->read(&ttlNs, &error)) {
+        m_error->setMessage(error);
+        return;
+    }
     m_busy = true;
     validate();
-    KvReply *reply = m_bucket->create(m_key->text(), value);
+    KvReply *reply = m_bucket->create(m_key->text(), value, ttlNs);
     connect(reply, &NatsReply::finished, this, [this, reply] {
         reply->deleteLater();
         m_busy = false;

@@ -1,5 +1,7 @@
 #include "session.h"
 
+#include "jetstreamcontext.h"
+#include "jsservercapabilities.h"
 #include "kvclient.h"
 #include "localserver.h"
 #include "natsconnection.h"
@@ -27,6 +29,10 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     connect(m_client, &KvClient::ready, this, [this] {
         probeRoundTrip();
         m_rttTimer->start();
+        // The status bar shows the JetStream API level too: ask for it once (2.11+; INFO says it on 2.12+).
+        JsServerCapabilities *server = m_client->jetStream()->capabilities();
+        connect(server, &JsServerCapabilities::changed, this, &Session::statusChanged, Qt::UniqueConnection);
+        server->whenKnown(this, [this](const NatsError &) { Q_EMIT statusChanged(); });
         Q_EMIT opened();
     });
     connect(m_connection, &NatsConnection::reconnected, this, &Session::reconnected);
@@ -134,6 +140,9 @@ QString Session::statusText() const
     case NatsConnection::State::Connected:
     case NatsConnection::State::Draining: {
         QString text = tr("connected %1 · nats-server %2").arg(where, m_connection->serverInfo().version);
+        const JsServerCapabilities *server = m_client->jetStream()->capabilities();
+        if (server->isLevelKnown())
+            text += tr(" · JetStream API level %1").arg(server->apiLevel());
         const qint64 rtt = m_connection->roundTripTime();
         if (rtt >= 0)
             text += tr(" · %1 ms").arg(QString::number(double(rtt) / 1000.0, 'f', rtt < 10000 ? 2 : 0));

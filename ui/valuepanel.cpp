@@ -7,6 +7,8 @@
 #include "kvbucket.h"
 #include "kvunits.h"
 #include "newkeydialog.h"
+#include "purgedialog.h"
+#include "ttlcountdown.h"
 #include "valueeditsession.h"
 
 #include <QtGui/QAction>
@@ -31,6 +33,7 @@ ValuePanel::ValuePanel(QWidget *parent)
     , m_session(new ValueEditSession(this))
     , m_title(new QLabel(this))
     , m_meta(new QLabel(this))
+    , m_countdown(new TtlCountdown(this))
     , m_status(new ErrorLabel(this))
     , m_size(new QLabel(this))
 {
@@ -181,6 +184,7 @@ void ValuePanel::layoutWidgets()
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addWidget(m_title);
     layout->addWidget(m_meta);
+    layout->addWidget(m_countdown);
     layout->addWidget(m_banner);
     layout->addLayout(viewRow);
     layout->addWidget(m_editor, 1);
@@ -221,8 +225,7 @@ void ValuePanel::clear()
     m_session->close();
     m_title->setText(tr("<i>Select a key to see its value</i>"));
     m_meta->clear();
-    m_editor->clear();
-    m_editor->document()->setModified(false);
+    setEditorText({}, false);
     m_layoutNote->hide();
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(View::Text)));
     m_highlighter->setDocument(nullptr);
@@ -317,13 +320,16 @@ void ValuePanel::showOpened()
 {
     const KvEntry entry = m_session->entry();
     QString meta = tr("%1 · %2 · %3 · %4")
-                       .arg(HumanFormat::revision(entry.revision), KvEntry::operationName(entry.operation),
+                       .arg(HumanFormat::revision(entry.revision), entry.operationLabel(),
                             HumanFormat::localTime(entry.created), KvUnits::iBytes(entry.value.size()));
     if (!m_session->exists())
-        meta = tr("deleted: %1 — saving writes a new value").arg(meta);
+        meta = (entry.isLimitMarker() ? tr("expired: %1 — saving writes a new value")
+                                      : tr("deleted: %1 — saving writes a new value"))
+                   .arg(meta);
     if (m_session->showsOlderRevision())
         meta = tr("%1 · an older revision: a save is checked against the newest").arg(meta);
     m_meta->setText(meta);
+    m_countdown->setEntry(m_session->exists() ? entry : KvEntry());
     m_meta->setToolTip(HumanFormat::utcTime(entry.created));
     showDocument();
     Q_EMIT entryLoaded(entry);
@@ -335,8 +341,7 @@ void ValuePanel::showDocument()
     const bool modified = m_session->isModified();
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(document.view())));
     m_highlighter->setDocument(document.view() == View::Json ? m_editor->document() : nullptr);
-    m_editor->setPlainText(document.text());
-    m_editor->document()->setModified(modified);
+    setEditorText(document.text(), modified);
     m_layoutNote->setText(document.layoutNote());
     m_layoutNote->setVisible(!m_layoutNote->text().isEmpty());
     m_showHex->hide();
@@ -344,11 +349,21 @@ void ValuePanel::showDocument()
     updateSizeHint();
 }
 
+void ValuePanel::setEditorText(const QString &text, bool modified)
+{
+    m_editor->setPlainText(text);
+    m_editor->document()->setModified(modified);
+    // Replacing the text with an empty one signals "modified" and never takes it back, though the document
+    // then says it is not (Qt 6.4): the session takes the document's word, or the next change by someone
+    // else would be shown as a conflict with edits that do not exist.
+    m_session->setModified(m_editor->document()->isModified());
+}
+
 void ValuePanel::showMissing(const QString &text)
 {
     m_meta->setText(text);
-    m_editor->clear();
-    m_editor->document()->setModified(false);
+    m_countdown->clear();
+    setEditorText({}, false);
     m_layoutNote->hide();
     updateActions();
 }
@@ -471,13 +486,9 @@ void ValuePanel::purgeKey()
 {
     if (!m_session->canWrite())
         return;
-    const auto answer = QMessageBox::warning(this, tr("Purge Key"),
-                                             tr("Purge key \"%1\"? This removes the key and every revision of its "
-                                                "history. It cannot be undone.")
-                                                 .arg(key()),
-                                             QMessageBox::Yes | QMessageBox::Cancel, QMessageBox::Cancel);
-    if (answer == QMessageBox::Yes)
-        m_session->removeKey(true);
+    PurgeDialog dialog(m_session->bucket(), key(), this);
+    if (dialog.exec() == QDialog::Accepted)
+        m_session->removeKey(true, dialog.markerTtl());
 }
 
 void ValuePanel::newKey()

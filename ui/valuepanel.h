@@ -6,6 +6,7 @@
 #include <QtWidgets/QWidget>
 
 class ErrorLabel;
+class TtlCountdown;
 class JsonHighlighter;
 class KeyListModel;
 class KvBucket;
@@ -80,6 +81,7 @@ private:
     void layoutWidgets();
     void connectSession();
     void showDocument();
+    void setEditorText(const QString &text, bool modified);
     void showOpened();
     void showMissing(const QString &text);
     void showRefused(const KvEntry &theirs, const QByteArray &mine);
@@ -94,6 +96,7 @@ private:
 
     QLabel *m_title = nullptr;
     QLabel *m_meta = nullptr;
+    TtlCountdown *m_countdown = nullptr; // a key's own TTL (nats-server 2.11+)
     QFrame *m_banner = nullptr;
     QLabel *m_bannerText = nullptr;
     QComboBox *m_viewSelector = nullptr;

@@ -1,11 +1,11 @@
 #include "kvbucket.h"
 
 #include "jetstreamcontext.h"
-#include "jsservercapabilities.h"
 #include "kvkeylister.h"
 #include "kvmarkerpurge.h"
 #include "kvnames.h"
 #include "kvttl.h"
+#include "kvttlcheck.h"
 #include "natslogging.h"
 
 #include <QtCore/QRegularExpression>
@@ -428,44 +428,16 @@ KvReply *KvBucket::update(const QString &key, const QByteArray &value, quint64 e
     return writeEntry(key, value, {}, options);
 }
 
-NatsError KvBucket::ttlProblem(qint64 ttlNs) const
-{
-    const QString invalid = KvTtl::validate(ttlNs);
-    if (!invalid.isEmpty())
-        return NatsError(NatsError::InvalidArgument, invalid);
-    JsServerCapabilities *server = m_context->capabilities();
-    if (!server->supports(JsServerCapabilities::Feature::MessageTtl))
-        return server->refusal(JsServerCapabilities::Feature::MessageTtl);
-    if (!m_boundStatus.config.allowsKeyTtl())
-        return NatsError(NatsError::FeatureNotSupported,
-                         tr("per-key TTL needs a bucket that allows it: bucket \"%1\" has no marker TTL "
-                            "(set one with kvdesk-cli edit %1 --marker-ttl DURATION)")
-                             .arg(m_name));
-    return {};
-}
-
 void KvBucket::whenTtlAllowed(KvReply *reply, qint64 ttlNs, const Action &action)
 {
     if (ttlNs == 0) {
         action();
         return;
     }
-    m_context->capabilities()->whenKnown(reply, [this, reply, ttlNs, action](const NatsError &error) {
+    KvTtlCheck::check(this, ttlNs, reply, [reply, action](const NatsError &problem) {
         if (reply->isFinished())
             return;
-        NatsError problem = error.isError() ? error : ttlProblem(ttlNs);
-        if (!problem.isError() || problem.code() != NatsError::FeatureNotSupported || !m_context
-            || !m_context->capabilities()->supports(JsServerCapabilities::Feature::MessageTtl)) {
-            problem.isError() ? reply->finishWithError(problem) : action();
-            return;
-        }
-        // Bound before the bucket was given a marker TTL? Read its settings again before refusing.
-        KvReply *fresh = status();
-        connect(fresh, &NatsReply::finished, reply, [this, reply, fresh, ttlNs, action] {
-            fresh->deleteLater();
-            const NatsError again = fresh->error() != NatsError::NoError ? fresh->errorInfo() : ttlProblem(ttlNs);
-            again.isError() ? reply->finishWithError(again) : action();
-        });
+        problem.isError() ? reply->finishWithError(problem) : action();
     });
 }
 

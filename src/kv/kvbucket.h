@@ -138,8 +138,7 @@ private:
     void createOver(KvReply *reply, const QString &key, const QByteArray &value, const NatsHeaders &headers);
     // Runs action when a write with ttlNs may go (no TTL, or the server and this bucket take one), else
     // fails reply with the reason. Needs the bucket bound.
-    void whenTtlAllowed(KvReply *reply, qint64 ttlNs, const Action &action);
-    NatsError ttlProblem(qint64 ttlNs) const;
+    void whenTtlAllowed(KvReply *reply, qint64 ttlNs, const Action &action); // through KvTtlCheck
     // Direct get, or STREAM.MSG.GET where direct gets are off or unavailable (2.10+'s 503).
     JsApiReply *readMessage(const JsMessageGetRequest &request, bool direct);
     QByteArray readSubject(const QString &key) const { return m_readPrefix + key.toUtf8(); }

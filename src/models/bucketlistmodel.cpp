@@ -47,6 +47,8 @@ QVariant BucketListModel::headerData(int section, Qt::Orientation orientation, i
         return tr("Storage");
     case ReplicasColumn:
         return tr("Replicas");
+    case MarkerTtlColumn:
+        return tr("Marker TTL");
     default:
         return {};
     }
@@ -108,6 +110,9 @@ QVariant BucketListModel::displayValue(const KvBucketStatus &status, int column)
         return KvBucketConfig::storageName(status.config.storage);
     case ReplicasColumn:
         return status.config.replicas;
+    case MarkerTtlColumn:
+        return status.config.markerTtlMs > 0 ? KvUnits::humanizeDuration(status.config.markerTtlMs * KvUnits::NsPerMs)
+                                             : (status.config.allowsKeyTtl() ? tr("none (per-key TTLs)") : QString());
     default:
         return {};
     }
@@ -126,6 +131,8 @@ QVariant BucketListModel::rawValue(const KvBucketStatus &status, int column) con
         return status.lastUpdate;
     case TtlColumn:
         return status.config.ttlMs;
+    case MarkerTtlColumn:
+        return status.config.markerTtlMs;
     default:
         return displayValue(status, column);
     }

@@ -25,6 +25,7 @@ public:
         TtlColumn,
         StorageColumn,
         ReplicasColumn,
+        MarkerTtlColumn, // limit markers and per-key TTLs (nats-server 2.11+)
         ColumnCount
     };
     Q_ENUM(Column)

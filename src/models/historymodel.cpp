@@ -71,10 +71,18 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == CreatedColumn)
             return HumanFormat::utcTime(entry.created);
+        if (index.column() == OperationColumn && entry.isLimitMarker())
+            return tr("Written by the server: the key's TTL or the bucket's maximum age ran out (%1), so the key "
+                      "is gone")
+                .arg(QString::fromUtf8(entry.markerReason));
         return {};
     case Qt::ForegroundRole:
         if (index.column() == OperationColumn)
-            return OperationStyle::color(entry.operation, QGuiApplication::palette());
+            return OperationStyle::color(entry, QGuiApplication::palette());
+        return {};
+    case Qt::BackgroundRole:
+        if (entry.isLimitMarker())
+            return OperationStyle::rowBackground(entry, QGuiApplication::palette());
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == RevisionColumn || index.column() == SizeColumn)
@@ -101,7 +109,7 @@ QVariant HistoryModel::displayValue(const KvEntry &entry, int column) const
     case RevisionColumn:
         return HumanFormat::revision(entry.revision);
     case OperationColumn:
-        return KvEntry::operationName(entry.operation);
+        return entry.operationLabel(); // EXPIRED (MaxAge) for the server's own marker
     case CreatedColumn:
         return HumanFormat::localTime(entry.created);
     case SizeColumn:

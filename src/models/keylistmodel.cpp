@@ -2,6 +2,7 @@
 
 #include "humanformat.h"
 #include "kvbucket.h"
+#include "kvttl.h"
 #include "kvunits.h"
 #include "kvwatcher.h"
 
@@ -9,6 +10,7 @@
 #include <QtGui/QFont>
 
 #include <algorithm>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -62,6 +64,8 @@ QVariant KeyListModel::headerData(int section, Qt::Orientation orientation, int 
         return tr("Last Update");
     case SizeColumn:
         return tr("Size");
+    case ExpiresColumn:
+        return tr("Expires");
     default:
         return {};
     }
@@ -80,6 +84,10 @@ QVariant KeyListModel::data(const QModelIndex &index, int role) const
             return HumanFormat::utcTime(QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC));
         if (index.column() == KeyColumn)
             return row.key;
+        if (index.column() == ExpiresColumn && row.ttlNs > 0)
+            return tr("TTL %1, at %2").arg(KvUnits::goDuration(row.ttlNs), HumanFormat::utcTime(expiresAt(row)));
+        if (index.column() == OperationColumn && row.marker != 0)
+            return tr("The server removed this key: its TTL or the bucket's maximum age ran out");
         return {};
     case Qt::FontRole:
         if (row.operation != KvEntry::Operation::Put) {
@@ -106,9 +114,31 @@ QVariant KeyListModel::data(const QModelIndex &index, int role) const
         return row.size;
     case DeletedRole:
         return row.operation != KvEntry::Operation::Put;
+    case ExpiresRole:
+        return row.ttlNs > 0 ? QVariant(expiresAt(row)) : QVariant();
     default:
         return {};
     }
+}
+
+QDateTime KeyListModel::expiresAt(const Row &row)
+{
+    return row.ttlNs > 0 ? QDateTime::fromMSecsSinceEpoch(row.createdMs + row.ttlNs / 1000000, Qt::UTC) : QDateTime();
+}
+
+QByteArray KeyListModel::markerReason(quint8 marker)
+{
+    static const QByteArray reasons[] = {{}, "MaxAge", "Purge", "Remove"};
+    return marker < 4 ? reasons[marker] : QByteArray();
+}
+
+KeyListModel::Row KeyListModel::rowOf(const KvEntry &entry)
+{
+    Row row{entry.key, entry.revision, entry.created.toMSecsSinceEpoch(), entry.size(), entry.operation};
+    if (entry.isLimitMarker())
+        row.marker = entry.markerReason == "MaxAge" ? 1 : (entry.markerReason == "Remove" ? 3 : 2);
+    row.ttlNs = entry.ttlNs;
+    return row;
 }
 
 QVariant KeyListModel::displayValue(const Row &row, int column) const
@@ -119,11 +149,15 @@ QVariant KeyListModel::displayValue(const Row &row, int column) const
     case RevisionColumn:
         return row.revision;
     case OperationColumn:
-        return KvEntry::operationName(row.operation);
+        return entryAt(row).operationLabel(); // EXPIRED (MaxAge) for the server's own marker
     case UpdatedColumn:
         return HumanFormat::localTime(QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC));
     case SizeColumn:
         return KvUnits::iBytes(row.size);
+    case ExpiresColumn:
+        if (row.ttlNs == KvTtl::Never)
+            return tr("never");
+        return row.ttlNs > 0 ? HumanFormat::localTime(expiresAt(row)) : QString();
     default:
         return {};
     }
@@ -140,6 +174,8 @@ QVariant KeyListModel::rawValue(const Row &row, int column) const
         return row.size;
     case OperationColumn:
         return int(row.operation);
+    case ExpiresColumn:
+        return row.ttlNs > 0 ? expiresAt(row).toMSecsSinceEpoch() : std::numeric_limits<qint64>::max();
     default:
         return row.key;
     }
@@ -152,15 +188,21 @@ QString KeyListModel::keyAt(int row) const
 
 KvEntry KeyListModel::entryAt(int row) const
 {
-    KvEntry entry;
     if (row < 0 || size_t(row) >= m_rows.size())
-        return entry;
-    const Row &r = m_rows[size_t(row)];
+        return {};
+    return entryAt(m_rows[size_t(row)]);
+}
+
+KvEntry KeyListModel::entryAt(const Row &r)
+{
+    KvEntry entry;
     entry.key = r.key;
     entry.revision = r.revision;
     entry.created = QDateTime::fromMSecsSinceEpoch(r.createdMs, Qt::UTC);
     entry.operation = r.operation;
     entry.valueSize = r.size;
+    entry.markerReason = markerReason(r.marker);
+    entry.ttlNs = r.ttlNs;
     return entry;
 }
 
@@ -264,7 +306,7 @@ void KeyListModel::applyEntries(const QList<KvEntry> &entries)
     QHash<QString, int> addedIndex;
     QList<int> changed;
     for (const KvEntry &entry : entries) {
-        Row row{entry.key, entry.revision, entry.created.toMSecsSinceEpoch(), entry.size(), entry.operation};
+        Row row = rowOf(entry);
         const auto existing = m_rowByKey.constFind(entry.key);
         if (existing != m_rowByKey.constEnd()) {
             Row &current = m_rows[size_t(*existing)];

@@ -15,7 +15,8 @@ class QTimer;
 
 // The keys of a bucket, live: fed by a headers-only watcher, so new keys appear, changed keys update
 // their revision, time and size, and deleted keys turn into DEL/PURGE rows (hidden by the proxy unless
-// "show deleted" is on). No value is ever held: a row is a key and four numbers. Entries arriving from
+// "show deleted" is on; a key the server expired, its limit marker, likewise). No value is ever held: a row
+// is a key and a few numbers. Entries arriving from
 // the network are coalesced and applied as one insert (and one change signal) per batch, so 100,000 keys
 // load without stalling the event loop. Rows are only ever appended; only load() and clear() reset.
 class KeyListModel final : public QAbstractTableModel
@@ -30,6 +31,7 @@ public:
         OperationColumn,
         UpdatedColumn,
         SizeColumn,
+        ExpiresColumn, // when the key's own TTL (nats-server 2.11+) runs out; hidden by default
         ColumnCount
     };
     Q_ENUM(Column)
@@ -42,6 +44,7 @@ public:
         CreatedRole,
         SizeRole,
         DeletedRole,
+        ExpiresRole, // QDateTime (UTC) the key's TTL runs out; no value without one
     };
 
     explicit KeyListModel(QObject *parent = nullptr);
@@ -95,7 +98,13 @@ private:
         qint64 createdMs = 0;
         qint64 size = 0;
         KvEntry::Operation operation = KvEntry::Operation::Put;
+        quint8 marker = 0; // a limit marker the server wrote: 1 MaxAge, 2 Purge, 3 Remove
+        qint64 ttlNs = 0;  // the key's own TTL (KvTtl::Never: never)
     };
+    static Row rowOf(const KvEntry &entry);
+    static KvEntry entryAt(const Row &row);
+    static QDateTime expiresAt(const Row &row);
+    static QByteArray markerReason(quint8 marker);
 
     void onEntry(const KvEntry &entry);
     void flushPending();

@@ -46,4 +46,18 @@ QColor gapBackground(const QPalette &palette)
     return isDark(palette) ? QColor(0x3c, 0x3c, 0x5a) : QColor(0xe4, 0xe4, 0xf4);
 }
 
+QColor color(const KvEntry &entry, const QPalette &palette)
+{
+    if (!entry.isLimitMarker())
+        return color(entry.operation, palette);
+    return isDark(palette) ? QColor(0xce, 0x93, 0xd8) : QColor(0x7b, 0x1f, 0xa2);
+}
+
+QColor rowBackground(const KvEntry &entry, const QPalette &palette)
+{
+    if (!entry.isLimitMarker())
+        return rowBackground(entry.operation, palette);
+    return isDark(palette) ? QColor(0x3e, 0x22, 0x48) : QColor(0xf3, 0xe5, 0xf5);
+}
+
 } // namespace OperationStyle

@@ -290,10 +290,21 @@ void ValueEditSession::onOtherChange(const KvEntry &entry)
     if (!m_modified) {
         // Nothing of the user's is at stake: just show what is there now.
         reload();
-        Q_EMIT message(tr("%1 changed: now revision %2").arg(entry.key).arg(entry.revision));
+        Q_EMIT message(entry.isLimitMarker()
+                           ? tr("%1 expired: the server removed it (revision %2)").arg(entry.key).arg(entry.revision)
+                           : tr("%1 changed: now revision %2").arg(entry.key).arg(entry.revision));
         return;
     }
     m_newerRevision = entry.revision;
+    if (entry.isLimitMarker()) {
+        // Nobody else: the server removed the key (its TTL or the bucket's maximum age ran out).
+        setNotice(tr("The server removed this key at %1 (%2) while you were editing revision %3. Saving will not "
+                     "overwrite that silently.")
+                      .arg(HumanFormat::localTime(entry.created), entry.operationLabel())
+                      .arg(m_revision));
+        Q_EMIT stateChanged();
+        return;
+    }
     const QString what = entry.isDeleted() ? tr("deleted it (%1)").arg(KvEntry::operationName(entry.operation))
                                            : tr("saved revision %1").arg(entry.revision);
     setNotice(tr("Someone else %1 at %2 while you were editing revision %3. Saving will not overwrite it silently.")
@@ -302,12 +313,12 @@ void ValueEditSession::onOtherChange(const KvEntry &entry)
     Q_EMIT stateChanged();
 }
 
-void ValueEditSession::removeKey(bool purge)
+void ValueEditSession::removeKey(bool purge, qint64 markerTtlNs)
 {
     if (!canWrite())
         return;
     // Guarded by the open revision too: a key changed since it was opened is not deleted blindly.
-    KvReply *reply = purge ? m_bucket->purge(m_key, m_revision) : m_bucket->remove(m_key, m_revision);
+    KvReply *reply = purge ? m_bucket->purge(m_key, m_revision, markerTtlNs) : m_bucket->remove(m_key, m_revision);
     m_busy = true;
     Q_EMIT stateChanged();
     const QString key = m_key;

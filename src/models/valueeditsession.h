@@ -84,8 +84,10 @@ public:
     void compare(const QString &editedText);
     // The answer to saveRefused().
     void resolve(Choice choice);
-    // A delete (purge: purge) marker, guarded by the open revision too.
-    void removeKey(bool purge);
+    // A delete (purge: purge) marker, guarded by the open revision too. A purge marker may have a TTL of its
+    // own (markerTtlNs, nats-server 2.11+): the server then removes it too. A delete never takes one: its
+    // expiry would bring the old value back (nats-modern.md §4.3).
+    void removeKey(bool purge, qint64 markerTtlNs = 0);
 
 Q_SIGNALS:
     void opened();                       // entry() and document() hold the loaded value

@@ -110,7 +110,7 @@ QVariant WatchFeedModel::data(const QModelIndex &index, int role) const
         return toolTip(row, column);
     case Qt::ForegroundRole:
         if (column == OperationColumn && row.kind == RowKind::Entry)
-            return OperationStyle::color(row.operation, QGuiApplication::palette());
+            return OperationStyle::color(asEntry(row), QGuiApplication::palette());
         return {};
     case Qt::BackgroundRole:
         return background(row);
@@ -166,7 +166,7 @@ QVariant WatchFeedModel::displayValue(const Row &row, int column) const
     case KeyColumn:
         return row.key;
     case OperationColumn:
-        return KvEntry::operationName(row.operation);
+        return asEntry(row).operationLabel(); // EXPIRED (MaxAge) for the server's own marker
     case RevisionColumn:
         return row.revision;
     case DeltaColumn:
@@ -215,6 +215,10 @@ QVariant WatchFeedModel::toolTip(const Row &row, int column) const
         if (row.kind == RowKind::Gap)
             return tr("Removed from the server (history limit, purge or TTL) before this feed received them, for "
                       "example while it was reconnecting or falling behind");
+        if (!row.markerReason.isEmpty())
+            return tr("Written by the server: the key's TTL or the bucket's maximum age ran out (%1), so the key "
+                      "is gone")
+                .arg(QString::fromUtf8(row.markerReason));
         return {};
     case PreviewColumn:
         if (row.kind == RowKind::Gap)
@@ -231,7 +235,7 @@ QVariant WatchFeedModel::background(const Row &row) const
 {
     const QPalette palette = QGuiApplication::palette();
     const QColor color = row.kind == RowKind::Gap ? OperationStyle::gapBackground(palette)
-                                                  : OperationStyle::rowBackground(row.operation, palette);
+                                                  : OperationStyle::rowBackground(asEntry(row), palette);
     return color.isValid() ? QVariant(color) : QVariant();
 }
 
@@ -260,6 +264,8 @@ void WatchFeedModel::appendEntry(const KvEntry &entry, qint64 receivedMs)
     row.delta = entry.delta;
     row.size = entry.size();
     row.operation = entry.operation;
+    row.markerReason = entry.markerReason;
+    row.ttlNs = entry.ttlNs;
     row.metaOnly = entry.valueSize >= 0 && entry.value.isEmpty() && entry.valueSize > 0;
     row.complete = !row.metaOnly;
     if (entry.value.size() > MaxValueBytes) {
@@ -457,7 +463,18 @@ KvEntry WatchFeedModel::entryAt(int row) const
     entry.delta = r.delta;
     entry.created = QDateTime::fromMSecsSinceEpoch(r.createdMs, Qt::UTC);
     entry.operation = r.operation;
+    entry.markerReason = r.markerReason;
+    entry.ttlNs = r.ttlNs;
     entry.valueSize = r.complete ? -1 : r.size;
+    return entry;
+}
+
+KvEntry WatchFeedModel::asEntry(const Row &row)
+{
+    // What the operation's text and colours need, without the value.
+    KvEntry entry;
+    entry.operation = row.operation;
+    entry.markerReason = row.markerReason;
     return entry;
 }
 

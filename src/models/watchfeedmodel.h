@@ -125,6 +125,8 @@ private:
         quint64 delta = 0;    // Gap: the last missing revision
         qint64 size = 0;
         KvEntry::Operation operation = KvEntry::Operation::Put;
+        QByteArray markerReason; // a limit marker the server wrote (2.11+); else empty
+        qint64 ttlNs = 0;        // the entry's own TTL
         RowKind kind = RowKind::Entry;
         bool complete = true;
         bool metaOnly = false;
@@ -140,6 +142,7 @@ private:
     QVariant rawValue(const Row &row, int column) const;
     QVariant toolTip(const Row &row, int column) const;
     QVariant background(const Row &row) const;
+    static KvEntry asEntry(const Row &row);
     QString preview(const Row &row) const;
 
     std::deque<Row> m_rows;

@@ -2,11 +2,13 @@
 // drives MainWindow through its states, saving each as a PNG in the directory given as argument.
 
 #include "bucketdialog.h"
+#include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "conflictdialog.h"
 #include "historymodel.h"
 #include "historypanel.h"
 #include "jetstreamcontext.h"
+#include "jsservercapabilities.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
@@ -25,10 +27,17 @@
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
+#include <QtGui/QPalette>
+#include <QtGui/QScreen>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDockWidget>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLayout>
+#include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QToolTip>
 #include <QtWidgets/QTreeView>
 
 #include <cstdio>
@@ -39,6 +48,34 @@ using namespace Qt::StringLiterals;
 namespace {
 
 QString g_outDir;
+QString g_suffix; // "-dark" for the pictures in a dark palette
+
+// A dark palette (Fusion), as a desktop in dark mode gives the app: the colours that follow the palette
+// (operations, markers, banners, JSON) are shown in their dark shades.
+void useDarkPalette()
+{
+    QApplication::setStyle(u"Fusion"_s);
+    QPalette dark;
+    const QColor window(0x2b, 0x2b, 0x2b), base(0x1e, 0x1e, 0x1e), text(0xe6, 0xe6, 0xe6);
+    dark.setColor(QPalette::Window, window);
+    dark.setColor(QPalette::WindowText, text);
+    dark.setColor(QPalette::Base, base);
+    dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
+    dark.setColor(QPalette::ToolTipBase, window);
+    dark.setColor(QPalette::ToolTipText, text);
+    dark.setColor(QPalette::Text, text);
+    dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
+    dark.setColor(QPalette::ButtonText, text);
+    dark.setColor(QPalette::BrightText, Qt::red);
+    dark.setColor(QPalette::Link, QColor(0x6c, 0xb4, 0xff));
+    dark.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
+    dark.setColor(QPalette::HighlightedText, Qt::white);
+    dark.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x8a, 0x8a));
+    dark.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
+    dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
+    dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
+    QApplication::setPalette(dark);
+}
 
 bool waitFor(const std::function<bool()> &condition, const char *what, int timeoutMs = 15000)
 {
@@ -52,7 +89,7 @@ void save(QWidget *widget, const QString &name)
 {
     // Let pending paints and layouts settle, then grab what is on screen.
     QApplication::processEvents();
-    const QString path = QDir(g_outDir).filePath(name + u".png"_s);
+    const QString path = QDir(g_outDir).filePath(name + g_suffix + u".png"_s);
     widget->grab().save(path);
     printf("%s\n", qPrintable(path));
     fflush(stdout);
@@ -109,7 +146,13 @@ void fillSampleData(KvContext *kv)
 
 bool openKey(MainWindow *window, const QString &key)
 {
-    if (!waitFor([&] { return window->keyPanel()->model()->rowOfKey(key) >= 0; }, "the key list"))
+    // Live in the list (a key just deleted and written again may still show as deleted, hidden).
+    const KeyListModel *keys = window->keyPanel()->model();
+    const auto listed = [keys, &key] {
+        const int row = keys->rowOfKey(key);
+        return row >= 0 && !keys->index(row, 0).data(KeyListModel::DeletedRole).toBool();
+    };
+    if (!waitFor(listed, "the key list"))
         return false;
     window->keyPanel()->selectKey(key);
     if (!waitFor([&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; },
@@ -211,6 +254,135 @@ bool historyAndWatchShots(MainWindow *window, KvContext *kv)
     return true;
 }
 
+// The visible tooltip window, if any (QToolTip has no accessor for it).
+QWidget *visibleToolTip()
+{
+    const QWidgetList windows = QApplication::topLevelWidgets();
+    for (QWidget *widget : windows) {
+        if (widget->isVisible() && qstrcmp(widget->metaObject()->className(), "QTipLabel") == 0)
+            return widget;
+    }
+    return nullptr;
+}
+
+// The New Bucket dialog on the server connected to: what it has is offered (filled in as an example);
+// where it lacks limit markers, the picture shows the disabled field's tooltip saying why.
+bool bucketDialogShot(MainWindow *window, const QString &name)
+{
+    bool shown = false;
+    UiTest::onNextDialog<BucketDialog>([&shown, name](BucketDialog *dialog) {
+        auto *markerTtl = dialog->findChild<QLineEdit *>(u"markerTtl"_s);
+        if (!waitFor([markerTtl] { return !markerTtl->toolTip().startsWith(u"Asking"_s); }, "the server's level"))
+            fprintf(stderr, "kvdesk-screenshots: the picture shows the dialog still asking\n");
+        dialog->findChild<QLineEdit *>(u"bucketName"_s)->setText(u"sessions_v2"_s);
+        dialog->findChild<QLineEdit *>(u"description"_s)->setText(u"Web sessions, 30 min each"_s);
+        dialog->layout()->activate(); // named: the error line has gone, and with it its height
+        dialog->resize(560, dialog->sizeHint().height());
+        if (markerTtl->isEnabled()) {
+            markerTtl->setText(u"15m"_s);
+            dialog->findChild<QCheckBox *>(u"compressed"_s)->setChecked(true);
+            dialog->findChild<QLineEdit *>(u"metadata"_s)->setText(u"team=web, tier=gold"_s);
+            save(dialog, name);
+        } else {
+            // A widget's grab leaves tooltips out: grab the screen around the dialog and the tooltip.
+            // Below the group, so the disabled fields stay in sight; the dialog wide enough to hold it.
+            dialog->resize(720, dialog->height());
+            auto *metadata = dialog->findChild<QLineEdit *>(u"metadata"_s);
+            QToolTip::showText(metadata->mapToGlobal(QPoint(0, metadata->height() - 4)), markerTtl->toolTip(),
+                               markerTtl);
+            waitFor([] { return visibleToolTip() != nullptr; }, "the tooltip");
+            QApplication::processEvents();
+            QRect area = dialog->frameGeometry();
+            if (QWidget *tip = visibleToolTip())
+                area = area.united(tip->frameGeometry());
+            const QString path = QDir(g_outDir).filePath(name + g_suffix + u".png"_s);
+            dialog->screen()->grabWindow(0, area.x(), area.y(), area.width(), area.height()).save(path);
+            printf("%s\n", qPrintable(path));
+            fflush(stdout);
+            QToolTip::hideText();
+        }
+        shown = true;
+        dialog->reject();
+    });
+    window->bucketPanel()->newAction()->trigger();
+    return waitFor([&] { return shown; }, "the bucket dialog");
+}
+
+// nats-server 2.11+: a key's own TTL counting down in the value panel (the key list's Expires column
+// shown), and the server's limit marker in a key's history, before the key was created again.
+bool ttlShots(MainWindow *window, KvContext *kv)
+{
+    if (!kv->jetStream()->capabilities()->supports(JsServerCapabilities::Feature::MessageTtl)) {
+        fprintf(stderr,
+                "kvdesk-screenshots: the TTL pictures need nats-server 2.11 or newer (set KVDESK_NATS_SERVER)\n");
+        return true; // the other pictures stand; --bucket-dialog takes this server's dialog
+    }
+    KvBucketConfig tokens;
+    tokens.bucket = u"login_tokens"_s;
+    tokens.description = u"One-time login links"_s;
+    tokens.markerTtlMs = 60 * 60 * 1000;
+    waitReply(kv->createBucket(tokens));
+    KvBucket *bucket = kv->bucket(tokens.bucket);
+    for (int i = 1; i <= 9; ++i)
+        waitReply(bucket->create(u"link.u%1"_s.arg(1000 + i * 37),
+                                 u"{\"user\":\"u%1\",\"redirect\":\"/orders\"}"_s.arg(1000 + i * 37).toUtf8(),
+                                 qint64(i * 4) * 60 * 1000000000LL));
+    // The bucket list's sizes, refreshed (else every 10 s), and the history dock in front.
+    window->bucketPanel()->refreshAction()->trigger();
+    const BucketListModel *buckets = window->bucketPanel()->model();
+    if (!waitFor(
+            [buckets, &tokens] {
+                const int row = buckets->rowOf(tokens.bucket);
+                return row >= 0 && buckets->statusAt(row).values >= 9;
+            },
+            "the bucket sizes"))
+        return false;
+    auto *historyDock = window->findChild<QDockWidget *>(u"historyDock"_s);
+    historyDock->show();
+    historyDock->raise();
+    window->bucketPanel()->selectBucket(tokens.bucket);
+    if (!waitFor([window] { return window->keyPanel()->model()->rowCount() >= 9; }, "the tokens"))
+        return false;
+    for (QTreeView *view : window->keyPanel()->findChildren<QTreeView *>())
+        view->header()->showSection(KeyListModel::ExpiresColumn);
+    if (!openKey(window, u"link.u1074"_s))
+        return false;
+    save(window, u"ttl-countdown"_s);
+
+    if (!bucketDialogShot(window, u"bucket-dialog-modern"_s))
+        return false;
+
+    // History 5 with a 5 s marker TTL: the 1 s asked for is raised to 5 s (the marker TTL is a floor),
+    // the value goes, the server's marker arrives, and the key is created again over it.
+    KvBucketConfig cache;
+    cache.bucket = u"price_cache"_s;
+    cache.history = 5;
+    cache.markerTtlMs = 5000;
+    waitReply(kv->createBucket(cache));
+    KvBucket *prices = kv->bucket(cache.bucket);
+    waitReply(prices->create(u"EURUSD"_s, "1.0812", 1000000000LL));
+    window->bucketPanel()->selectBucket(cache.bucket);
+    if (!openKey(window, u"EURUSD"_s))
+        return false;
+    HistoryPanel *history = window->historyPanel();
+    if (!waitFor(
+            [history] { return history->model()->rowCount() >= 1 && history->model()->entryAt(0).isLimitMarker(); },
+            "the marker", 20000))
+        return false;
+    waitReply(prices->create(u"EURUSD"_s, "1.0817"));
+    waitReply(prices->put(u"EURUSD"_s, "1.0819"));
+    if (!waitFor([history] { return history->model()->rowCount() >= 3; }, "the history after the marker"))
+        return false;
+    QTreeView *revisions = history->revisionView();
+    // The marker selected, with what it means; in the dark picture the newest, so the marker's own colours
+    // show.
+    const int row = g_suffix.isEmpty() ? history->model()->rowCount() - 1 : 0;
+    revisions->selectionModel()->select(history->model()->index(row, 0),
+                                        QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    save(window, u"history-marker"_s);
+    return true;
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
@@ -222,7 +394,16 @@ int main(int argc, char *argv[])
     QApplication::setOrganizationName(u"kvdesk-screenshots"_s);
     QApplication::setApplicationName(u"kvdesk"_s);
     QApplication::setApplicationVersion(QStringLiteral(KVDESK_VERSION));
-    g_outDir = argc > 1 ? QString::fromLocal8Bit(argv[1]) : u"docs/screenshots"_s;
+    const QStringList args = QApplication::arguments().mid(1);
+    const bool dark = args.contains(u"--dark"_s);
+    // Only the New Bucket dialog as this server offers it, named for its version: bucket-dialog-2.9.png.
+    const bool dialogOnly = args.contains(u"--bucket-dialog"_s);
+    g_outDir = args.isEmpty() || args.first().startsWith(u"--"_s) ? u"docs/screenshots"_s : args.first();
+    if (dark) {
+        // The pictures of what a palette changes most: the window, the new bucket settings, TTLs, markers.
+        useDarkPalette();
+        g_suffix = u"-dark"_s;
+    }
     QDir().mkpath(g_outDir);
 
     NatsServerProcess server;
@@ -238,7 +419,17 @@ int main(int argc, char *argv[])
     KvContext kv(&js);
     fillSampleData(&kv);
 
-    {
+    if (dialogOnly) {
+        MainWindow window;
+        window.resize(1280, 760);
+        window.show();
+        window.start({server.url(), QString(), false});
+        if (!waitFor([&] { return window.bucketPanel()->newAction()->isEnabled(); }, "the connection"))
+            return 1;
+        const QStringList version = peer.serverInfo().version.split(u'.');
+        return bucketDialogShot(&window, u"bucket-dialog-%1.%2"_s.arg(version.value(0), version.value(1))) ? 0 : 1;
+    }
+    if (!dark) {
         MainWindow welcome;
         welcome.resize(1280, 760);
         welcome.show();
@@ -255,6 +446,10 @@ int main(int argc, char *argv[])
         return 1;
     window.valuePanel()->setView(ValueFormat::View::Json);
     save(&window, u"main-window"_s);
+    if (dark) {
+        window.resize(1280, 860);
+        return ttlShots(&window, &kv) ? 0 : 1;
+    }
 
     window.keyPanel()->setTreeMode(true);
     window.keyPanel()->selectKey(u"orders.17.status"_s);
@@ -285,6 +480,7 @@ int main(int argc, char *argv[])
     window.valuePanel()->revert();
     bool bucketShown = false;
     UiTest::onNextDialog<BucketDialog>([&bucketShown](BucketDialog *dialog) {
+        dialog->resize(560, dialog->sizeHint().height());
         save(dialog, u"bucket-dialog"_s);
         bucketShown = true;
         dialog->reject();
@@ -293,5 +489,5 @@ int main(int argc, char *argv[])
     if (!waitFor([&] { return bucketShown; }, "the bucket dialog"))
         return 1;
     window.resize(1280, 860);
-    return historyAndWatchShots(&window, &kv) ? 0 : 1;
+    return historyAndWatchShots(&window, &kv) && ttlShots(&window, &kv) ? 0 : 1;
 }

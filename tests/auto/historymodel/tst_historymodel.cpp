@@ -6,6 +6,7 @@
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 
+#include <QtGui/QColor>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -27,6 +28,7 @@ private Q_SLOTS:
     void keyWithoutHistory();
     void reloadReplaces();
     void batchesWithPurgeAndDuplicates();
+    void limitMarkersAreNamed();
 
 private:
     KvBucket *makeBucket(int history);
@@ -222,6 +224,45 @@ void tst_HistoryModel::batchesWithPurgeAndDuplicates()
     QCOMPARE(revisions(model), (QList<quint64>{8, 7}));
     model.setHistoryLimit(1);
     QCOMPARE(revisions(model), (QList<quint64>{8}));
+}
+
+void tst_HistoryModel::limitMarkersAreNamed()
+{
+    // Markers the server writes (nats-server 2.11+; ADR-48 maps MaxAge and Purge to a purge, Remove to a
+    // delete): named with their reason, coloured apart from a client's PURGE, and a MaxAge marker ends
+    // the history before it as a purge does (the server removed those revisions).
+    HistoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const auto make = [](quint64 revision, KvEntry::Operation op, const QByteArray &reason = {}) {
+        KvEntry e;
+        e.key = u"k"_s;
+        e.revision = revision;
+        e.operation = op;
+        e.markerReason = reason;
+        e.created = QDateTime::currentDateTimeUtc();
+        return e;
+    };
+    model.applyEntries({make(1, KvEntry::Operation::Put), make(2, KvEntry::Operation::Purge, "MaxAge")});
+    QCOMPARE(revisions(model), (QList<quint64>{2}));
+    model.applyEntries({make(3, KvEntry::Operation::Put), make(4, KvEntry::Operation::Delete, "Remove"),
+                        make(5, KvEntry::Operation::Purge)});
+    QCOMPARE(revisions(model), (QList<quint64>{5}));
+    model.applyEntries({make(6, KvEntry::Operation::Delete, "Remove"), make(7, KvEntry::Operation::Put)});
+    QCOMPARE(revisions(model), (QList<quint64>{7, 6, 5}));
+    const auto text = [&model](int row, int role = Qt::DisplayRole) {
+        return model.index(row, HistoryModel::OperationColumn).data(role);
+    };
+    QCOMPARE(text(1).toString(), u"REMOVED (Remove)"_s);
+    QCOMPARE(text(2).toString(), u"PURGE"_s);
+    QVERIFY(text(1, Qt::ToolTipRole).toString().contains(u"Remove"_s));
+    QVERIFY(text(2, Qt::ToolTipRole).isNull());
+    QVERIFY(text(1, Qt::ForegroundRole).value<QColor>() != text(2, Qt::ForegroundRole).value<QColor>());
+    QVERIFY(text(1, Qt::BackgroundRole).value<QColor>().isValid());
+
+    model.clear();
+    model.applyEntries({make(8, KvEntry::Operation::Purge, "MaxAge")});
+    QCOMPARE(text(0).toString(), u"EXPIRED (MaxAge)"_s);
+    QCOMPARE(model.entryAt(0).markerReason, "MaxAge"_ba);
 }
 
 QTEST_MAIN(tst_HistoryModel)

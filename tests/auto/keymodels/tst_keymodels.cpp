@@ -1,4 +1,5 @@
 #include "bucketlistmodel.h"
+#include "humanformat.h"
 #include "jetstreamcontext.h"
 #include "keyfilterproxymodel.h"
 #include "keylistmodel.h"
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void keyListFollowsServer();
     void treeFollowsList();
     void proxyFiltersAndSortsNaturally();
+    void expiredKeysGoAndTtlsShow();
     void bucketListMerges();
     void largeBucketLoadsInBatches();
 
@@ -137,6 +139,56 @@ void tst_KeyModels::proxyFiltersAndSortsNaturally()
     QCOMPARE(proxy.rowCount(), 2);
     QVERIFY(KeyFilterProxyModel::naturalCompare(u"a02"_s, u"a1"_s) > 0);
     QVERIFY(KeyFilterProxyModel::naturalCompare(u"a"_s, u"a.b"_s) < 0);
+}
+
+void tst_KeyModels::expiredKeysGoAndTtlsShow()
+{
+    // A key with its own TTL shows when it expires (the Expires column); when the server's limit marker for
+    // it arrives (nats-server 2.11+), the key is gone from the live list like a purged one, and its row,
+    // shown with "show deleted", names the marker.
+    KeyListModel list;
+    QAbstractItemModelTester tester(&list, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QDateTime created(QDate(2026, 12, 2), QTime(10, 0), Qt::UTC);
+    KvEntry temp;
+    temp.key = u"temp"_s;
+    temp.revision = 1;
+    temp.created = created;
+    temp.ttlNs = 90 * 1'000'000'000LL;
+    KvEntry kept = temp;
+    kept.key = u"kept"_s;
+    kept.revision = 2;
+    kept.ttlNs = 0;
+    list.applyEntries({temp, kept});
+    const QModelIndex expires = list.index(list.rowOfKey(u"temp"_s), KeyListModel::ExpiresColumn);
+    QCOMPARE(expires.data(KeyListModel::ExpiresRole).toDateTime(), created.addSecs(90));
+    QCOMPARE(expires.data().toString(), HumanFormat::localTime(created.addSecs(90)));
+    QVERIFY(expires.data(Qt::ToolTipRole).toString().contains(u"1m30s"_s));
+    QVERIFY(
+        !list.index(list.rowOfKey(u"kept"_s), KeyListModel::ExpiresColumn).data(KeyListModel::ExpiresRole).isValid());
+    QCOMPARE(list.index(list.rowOfKey(u"kept"_s), KeyListModel::ExpiresColumn).data().toString(), QString());
+
+    KeyFilterProxyModel proxy;
+    proxy.setSourceModel(&list);
+    proxy.sort(KeyListModel::ExpiresColumn); // keys without a TTL sort after those that expire
+    QCOMPARE(proxy.index(0, 0).data().toString(), u"temp"_s);
+    QCOMPARE(proxy.rowCount(), 2);
+
+    KvEntry marker;
+    marker.key = u"temp"_s;
+    marker.revision = 3;
+    marker.created = created.addSecs(91);
+    marker.operation = KvEntry::Operation::Purge;
+    marker.markerReason = "MaxAge";
+    marker.ttlNs = 1'000'000'000;
+    list.applyEntries({marker});
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(proxy.index(0, 0).data().toString(), u"kept"_s);
+    proxy.setShowDeleted(true);
+    const int row = list.rowOfKey(u"temp"_s);
+    QVERIFY(list.index(row, 0).data(KeyListModel::DeletedRole).toBool());
+    QCOMPARE(list.index(row, KeyListModel::OperationColumn).data().toString(), u"EXPIRED (MaxAge)"_s);
+    QVERIFY(!list.index(row, KeyListModel::OperationColumn).data(Qt::ToolTipRole).toString().isEmpty());
+    QCOMPARE(list.entryAt(row).markerReason, "MaxAge"_ba);
 }
 
 void tst_KeyModels::bucketListMerges()

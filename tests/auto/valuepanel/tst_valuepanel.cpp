@@ -7,6 +7,7 @@
 #include "natsconnectoptions.h"
 #include "natsserverprocess.h"
 #include "uitestsupport.h"
+#include "valueeditsession.h"
 #include "valuepanel.h"
 
 #include <QtGui/QAction>
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void typingOneCharacterChangesOneCharacter();
     void textViewRefusesWhatItCannotGiveBackAndOffersHex();
     void reformatIsAnExplicitChoice();
+    void emptyValueThenAChangeJustReloads();
 
 private:
     bool openKey(const QString &key);
@@ -183,6 +185,25 @@ void tst_ValuePanel::reformatIsAnExplicitChoice()
     m_panel->saveAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isModified(), 10000);
     QCOMPARE(KvTest::value(m_bucket, u"reformat"_s), "{\n  \"a\": [\n    1,\n    2\n  ]\n}"_ba);
+}
+
+void tst_ValuePanel::emptyValueThenAChangeJustReloads()
+{
+    // An empty value (or a deleted key's marker) leaves the editor empty and unmodified: a change by someone
+    // else then just shows, with no banner about unsaved edits that do not exist.
+    WAIT_OK(m_bucket->put(u"empty"_s, QByteArray()));
+    QVERIFY(openKey(u"empty"_s));
+    QVERIFY(!m_panel->isModified());
+    QVERIFY(!m_panel->session()->isModified());
+    WAIT_OK(m_bucket->put(u"empty"_s, "filled"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_panel->currentValue(), "filled"_ba, 10000);
+    QVERIFY(m_panel->session()->notice().isEmpty());
+    WAIT_OK(m_bucket->remove(u"empty"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->session()->exists(), 10000);
+    QVERIFY(!m_panel->session()->isModified());
+    WAIT_OK(m_bucket->put(u"empty"_s, "again"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_panel->currentValue(), "again"_ba, 10000);
+    QVERIFY(m_panel->session()->notice().isEmpty());
 }
 
 QTEST_MAIN(tst_ValuePanel)

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void metaOnlyEntries();
     void clearResets();
     void operationRoles();
+    void limitMarkersAreNamed();
     void rateHistoryCounts();
     void rateHistoryForgetsOldSeconds();
 
@@ -379,6 +380,37 @@ void tst_WatchFeedModel::operationRoles()
     QCOMPARE(m_model->index(2, 0).data(WatchFeedModel::OperationRole).toInt(), int(KvEntry::Operation::Purge));
     QCOMPARE(m_model->index(1, WatchFeedModel::KeyColumn).data().toString(), u"k.2"_s);
     QVERIFY(m_model->index(0, WatchFeedModel::TimeColumn).data().toString().contains(u'.'));
+}
+
+void tst_WatchFeedModel::limitMarkersAreNamed()
+{
+    // The server's own marker (nats-server 2.11+, nats-modern.md §4.3): a purge with Nats-Marker-Reason and
+    // no KV-Operation. It is named for what it is, not shown as an empty value or a client's PURGE.
+    KvEntry marker = entry(2, {}, KvEntry::Operation::Purge);
+    marker.markerReason = "MaxAge";
+    marker.ttlNs = 1'000'000'000;
+    m_model->appendEntry(entry(1));
+    m_model->appendEntry(marker);
+    m_model->appendEntry(entry(3, {}, KvEntry::Operation::Purge));
+    m_model->flush();
+    const QModelIndex operation = m_model->index(1, WatchFeedModel::OperationColumn);
+    QCOMPARE(operation.data().toString(), u"EXPIRED (MaxAge)"_s);
+    QVERIFY2(operation.data(Qt::ToolTipRole).toString().contains(u"gone"_s),
+             qPrintable(operation.data(Qt::ToolTipRole).toString()));
+    QCOMPARE(m_model->index(2, WatchFeedModel::OperationColumn).data().toString(), u"PURGE"_s);
+    QVERIFY(m_model->index(2, WatchFeedModel::OperationColumn).data(Qt::ToolTipRole).isNull());
+    const auto color = [this](int row, int role) {
+        return m_model->index(row, WatchFeedModel::OperationColumn).data(role).value<QColor>();
+    };
+    QVERIFY(color(1, Qt::ForegroundRole).isValid() && color(1, Qt::BackgroundRole).isValid());
+    QVERIFY(color(1, Qt::ForegroundRole) != color(2, Qt::ForegroundRole));
+    QVERIFY(color(1, Qt::BackgroundRole) != color(2, Qt::BackgroundRole));
+    QCOMPARE(m_model->index(1, WatchFeedModel::PreviewColumn).data().toString(), QString()); // never a value
+    // Export and double-click read the row back as the marker it is.
+    const KvEntry back = m_model->entryAt(1);
+    QCOMPARE(back.markerReason, "MaxAge"_ba);
+    QCOMPARE(back.ttlNs, 1'000'000'000);
+    QVERIFY(back.isLimitMarker() && back.isDeleted());
 }
 
 void tst_WatchFeedModel::rateHistoryCounts()

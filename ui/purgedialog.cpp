@@ -1,0 +1,68 @@
+#include "purgedialog.h"
+
+#include "errorlabel.h"
+#include "keyttlfield.h"
+#include "kvbucket.h"
+
+#include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QFormLayout>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QStyle>
+#include <QtWidgets/QVBoxLayout>
+
+using namespace Qt::StringLiterals;
+
+PurgeDialog::PurgeDialog(KvBucket *bucket, const QString &key, QWidget *parent)
+    : QDialog(parent)
+    , m_ttl(new KeyTtlField(this))
+    , m_error(new ErrorLabel(this))
+    , m_buttons(new QDialogButtonBox(QDialogButtonBox::Yes | QDialogButtonBox::Cancel, this))
+{
+    setObjectName(u"purgeDialog"_s);
+    setWindowTitle(tr("Purge Key"));
+    auto *icon = new QLabel(this);
+    icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(32, 32));
+    auto *text = new QLabel(tr("Purge key \"%1\"? This removes the key and every revision of its history. It "
+                               "cannot be undone.")
+                                .arg(key),
+                            this);
+    text->setWordWrap(true);
+    m_ttl->setObjectName(u"purgeTtl"_s);
+    m_ttl->setBucket(bucket);
+    m_buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
+    m_buttons->button(QDialogButtonBox::Yes)->setText(tr("Purge"));
+    connect(m_buttons, &QDialogButtonBox::accepted, this, &PurgeDialog::accept);
+    connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_ttl, &QLineEdit::textChanged, this, &PurgeDialog::validate);
+
+    auto *top = new QHBoxLayout;
+    top->addWidget(icon, 0, Qt::AlignTop);
+    top->addWidget(text, 1);
+    auto *form = new QFormLayout;
+    form->addRow(tr("Remove the purge &marker after:"), m_ttl);
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addLayout(form);
+    layout->addWidget(m_error);
+    layout->addWidget(m_buttons);
+}
+
+void PurgeDialog::validate()
+{
+    qint64 ns = 0;
+    QString problem;
+    m_ttl->read(&ns, &problem);
+    m_error->setMessage(problem);
+    m_buttons->button(QDialogButtonBox::Yes)->setEnabled(problem.isEmpty());
+}
+
+void PurgeDialog::accept()
+{
+    QString problem;
+    if (!m_ttl->read(&m_ttlNs, &problem)) {
+        m_error->setMessage(problem);
+        return;
+    }
+    QDialog::accept();
+}
