@@ -42,6 +42,13 @@ QByteArray settingsFile()
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
 }
 
+// The keyring is shared by the test processes ctest runs side by side (one per server): keychain entries
+// are named after profile ids, so the ids this test chooses carry the process id.
+QString ownId(const QString &name)
+{
+    return name + u'-' + QString::number(QCoreApplication::applicationPid());
+}
+
 bool writeContext(const QString &name, const QJsonObject &json)
 {
     const QString dir = qEnvironmentVariable("XDG_CONFIG_HOME") + u"/nats/context"_s;
@@ -269,7 +276,7 @@ void tst_ConnectionProfile::passwordSavedByAnOlderVersionMovesToTheKeychain()
         QSettings settings;
         settings.beginWriteArray(u"profiles"_s, 1);
         settings.setArrayIndex(0);
-        settings.setValue(u"id"_s, u"old"_s);
+        settings.setValue(u"id"_s, ownId(u"old"_s));
         settings.setValue(u"name"_s, u"old"_s);
         settings.setValue(u"servers"_s, url);
         settings.endArray();
@@ -277,7 +284,7 @@ void tst_ConnectionProfile::passwordSavedByAnOlderVersionMovesToTheKeychain()
     QVERIFY(settingsFile().contains(kPassword.toUtf8()));
     m_window = new MainWindow;
     QTRY_VERIFY_WITH_TIMEOUT(!settingsFile().contains(kPassword.toUtf8()), 10000);
-    const ConnectionProfile profile = m_window->profileStore()->profile(u"old"_s);
+    const ConnectionProfile profile = m_window->profileStore()->profile(ownId(u"old"_s));
     QCOMPARE(profile.servers, m_userServer.url());
     QCOMPARE(profile.user, u"alice"_s);
     QCOMPARE(keychainSecret(profile.id), kPassword);
@@ -292,24 +299,25 @@ void tst_ConnectionProfile::natscliContextsImportAsNatscliReadsThem()
 {
     QString url = m_userServer.url();
     url.insert(url.indexOf(u"://"_s) + 3, u"alice:"_s + kPassword + u'@');
-    QVERIFY(writeContext(u"urlpass"_s, {{u"url"_s, url}}));
+    QVERIFY(writeContext(ownId(u"urlpass"_s), {{u"url"_s, url}}));
     const NatsNKey user = NatsNKey::create(NatsNKey::Type::User);
     const QByteArray jwt = m_issuer.userJwt(user, u"ctxuser"_s);
     const QByteArray seed = user.seed();
-    QVERIFY(writeContext(u"jwt"_s,
+    QVERIFY(writeContext(ownId(u"jwt"_s),
                          {{u"url"_s, m_jwtServer.url()},
                           {u"user_jwt"_s, QString::fromLatin1(jwt)},
                           {u"user_seed"_s, QString::fromLatin1(seed)},
                           {u"jetstream_api_prefix"_s, u"$JS.hub.API"_s}}));
-    QVERIFY(writeContext(
-        u"tls"_s, {{u"url"_s, u"nats://127.0.0.1:1"_s}, {u"ca"_s, u"~/certs/ca.pem"_s}, {u"tls_first"_s, true}}));
-    QVERIFY(writeContext(u"token"_s, {{u"url"_s, m_userServer.url()}, {u"token"_s, kToken}}));
+    QVERIFY(
+        writeContext(ownId(u"tls"_s),
+                     {{u"url"_s, u"nats://127.0.0.1:1"_s}, {u"ca"_s, u"~/certs/ca.pem"_s}, {u"tls_first"_s, true}}));
+    QVERIFY(writeContext(ownId(u"token"_s), {{u"url"_s, m_userServer.url()}, {u"token"_s, kToken}}));
 
     ProfileDialog dialog(m_window->profileStore(), m_window->secretStore(), m_window);
     QCOMPARE(dialog.importContexts(), 4);
     ProfileStore *store = m_window->profileStore();
 
-    const ConnectionProfile jwtProfile = store->profile(u"natscli-jwt"_s);
+    const ConnectionProfile jwtProfile = store->profile(u"natscli-"_s + ownId(u"jwt"_s));
     const QString jwtSecret = keychainSecret(jwtProfile.id);
     const NatsConnectOptions jwtOptions = jwtProfile.toConnectOptions(jwtSecret);
     QCOMPARE(jwtOptions.userJwt, jwt);
@@ -317,21 +325,21 @@ void tst_ConnectionProfile::natscliContextsImportAsNatscliReadsThem()
     QVERIFY(connects(jwtProfile));
     QCOMPARE(m_window->session()->jetStream()->apiPrefix(), "$JS.hub.API."_ba);
 
-    const ConnectionProfile urlpass = store->profile(u"natscli-urlpass"_s);
+    const ConnectionProfile urlpass = store->profile(u"natscli-"_s + ownId(u"urlpass"_s));
     QCOMPARE(urlpass.servers, m_userServer.url());
     QCOMPARE(urlpass.user, u"alice"_s);
     QTRY_COMPARE_WITH_TIMEOUT(keychainSecret(urlpass.id), kPassword, 10000);
     QVERIFY(connects(urlpass));
 
-    const ConnectionProfile tls = store->profile(u"natscli-tls"_s);
+    const ConnectionProfile tls = store->profile(u"natscli-"_s + ownId(u"tls"_s));
     QCOMPARE(tls.tlsCaFile, QDir::homePath() + u"/certs/ca.pem"_s);
     QVERIFY(tls.toConnectOptions({}).tlsRequired);
 
-    const ConnectionProfile token = store->profile(u"natscli-token"_s);
+    const ConnectionProfile token = store->profile(u"natscli-"_s + ownId(u"token"_s));
     QTRY_COMPARE_WITH_TIMEOUT(keychainSecret(token.id), kToken, 10000);
 
     const QByteArray settings = settingsFile();
-    QVERIFY(settings.contains("natscli-jwt"));
+    QVERIFY(settings.contains((u"natscli-"_s + ownId(u"jwt"_s)).toUtf8()));
     for (const QByteArray &secret : {kPassword.toUtf8(), kToken.toUtf8(), seed, jwt})
         QVERIFY2(!settings.contains(secret), secret.constData());
     for (const ConnectionProfile &profile : store->profiles())
