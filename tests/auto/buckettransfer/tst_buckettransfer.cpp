@@ -9,6 +9,8 @@
 #include "natsserverprocess.h"
 
 #include <QtCore/QBuffer>
+#include <QtCore/QProcess>
+#include <QtCore/QTimer>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtTest/QSignalSpy>
@@ -33,6 +35,8 @@ private Q_SLOTS:
     void existingKeys();
     void importCancel();
     void badLinesAreCountedAndNamed();
+    void overlongLineIsRefusedAndNamed();
+    void slowPipeKeepsEventLoopTurning();
     void jobsReportErrorsAsRepliesDo();
 
 private:
@@ -335,6 +339,59 @@ void tst_BucketTransfer::badLinesAreCountedAndNamed()
     QVERIFY2(problems[2].startsWith(u"line 5:"_s), qPrintable(problems[2]));
     QCOMPARE(KvTest::value(bucket, u"b64"_s), QByteArray("\0\1", 2));
     QCOMPARE(importer.error(), NatsError::NoError); // failed lines are counted, the import itself succeeded
+}
+
+void tst_BucketTransfer::overlongLineIsRefusedAndNamed()
+{
+    // A line longer than any value the bucket can take (its max value size as base64, plus the JSON
+    // around it) is refused by its number, without reading it whole; the lines around it still go in.
+    KvBucketConfig config;
+    config.bucket = u"long"_s + QString::number(m_counter);
+    config.maxValueSize = 1024;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    KvEntry huge;
+    huge.key = u"huge"_s;
+    huge.value = QByteArray(512 * 1024, 'x');
+    QByteArray input = "{\"key\":\"first\",\"value\":\"1\"}\n" + KvNdjson::encode(huge) + '\n'
+        + "{\"key\":\"last\",\"value\":\"3\"}\n";
+    QBuffer file(&input);
+    file.open(QIODevice::ReadOnly);
+    KvImportJob importer(bucket, &file);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    importer.start(KvImportJob::ExistingKeys::Overwrite);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(importer.writtenCount(), 2);
+    QCOMPARE(importer.failedCount(), 1);
+    QCOMPARE(importer.lineCount(), 3);
+    const QStringList problems = importer.problems();
+    QCOMPARE(problems.size(), 1);
+    QVERIFY2(problems[0].startsWith(u"line 2:"_s) && problems[0].contains(u"longer than"_s), qPrintable(problems[0]));
+    QCOMPARE(KvTest::value(bucket, u"last"_s), "3"_ba);
+}
+
+void tst_BucketTransfer::slowPipeKeepsEventLoopTurning()
+{
+    // Lines arriving slowly through a pipe (a producer writing half a line, then waiting) must not
+    // block the event loop, and a half-read line is never taken for a whole one.
+    KvBucket *bucket = makeBucket(u"pipe"_s);
+    QProcess producer;
+    producer.start(u"sh"_s, {u"-c"_s, u"printf '{\"key\":\"a\",\"val'; read go; printf 'ue\":\"1\"}\\n'"_s});
+    QVERIFY(producer.waitForStarted());
+    KvImportJob importer(bucket, &producer);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    importer.start(KvImportJob::ExistingKeys::Overwrite);
+    // The event loop still turns while the producer holds back the rest of the line.
+    bool turned = false;
+    QTimer::singleShot(50, this, [&turned] { turned = true; });
+    QTRY_VERIFY(turned);
+    QVERIFY(!importer.isFinished());
+    QCOMPARE(importer.failedCount(), 0);
+    producer.write("go\n");
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(importer.failedCount(), 0);
+    QCOMPARE(importer.writtenCount(), 1);
+    QCOMPARE(KvTest::value(bucket, u"a"_s), "1"_ba);
 }
 
 void tst_BucketTransfer::jobsReportErrorsAsRepliesDo()
