@@ -237,9 +237,9 @@ void tst_KvFaults::importThroughServerKills()
     poll->stop();
     const QByteArray errors = cli.readAllStandardError();
     output += cli.readAllStandardOutput();
-    QVERIFY2(cli.exitCode() == 0, (output + errors).constData());
+    QVERIFY2(cli.exitCode() == 0, QByteArray(output + errors).constData());
     QCOMPARE(m_killsDone, 5);
-    QVERIFY2(output.contains("20000 written, 0 skipped, 0 failed"), (output + errors).constData());
+    QVERIFY2(output.contains("20000 written, 0 skipped, 0 failed"), QByteArray(output + errors).constData());
 
     // Exactly 20,000 messages: nothing applied twice; every value exact.
     QCOMPARE(streamMessages(config.bucket), quint64(Keys));
