@@ -46,6 +46,7 @@ private:
 
     NatsServerProcess *m_server = nullptr;
     KvContext *m_kv = nullptr;
+    QTimer *m_ticker = nullptr; // the fault schedule; it reads the running test's locals
     int m_killsDone = 0;
     bool m_down = false;
 };
@@ -65,28 +66,30 @@ void tst_KvFaults::init()
 
 void tst_KvFaults::cleanup()
 {
+    delete m_ticker; // before the locals it reads are gone, whatever made the test return
+    m_ticker = nullptr;
     delete m_server;
     m_server = nullptr;
 }
 
 void tst_KvFaults::killAlong(const std::function<qint64()> &progress, qint64 step, int kills, int downMs)
 {
-    auto *ticker = new QTimer(this);
-    ticker->setInterval(20);
-    connect(ticker, &QTimer::timeout, this, [=, this] {
+    m_ticker = new QTimer(this);
+    m_ticker->setInterval(20);
+    connect(m_ticker, &QTimer::timeout, this, [=, this] {
         if (m_down || m_killsDone >= kills || progress() < step * (m_killsDone + 1))
             return;
         QVERIFY(m_server->kill());
         m_down = true;
         ++m_killsDone;
-        QTimer::singleShot(downMs, this, [this] {
+        QTimer::singleShot(downMs, m_server, [this] {
             QVERIFY2(m_server->restart(), qPrintable(m_server->errorString()));
             m_down = false;
         });
         if (m_killsDone >= kills)
-            ticker->stop();
+            m_ticker->stop();
     });
-    ticker->start();
+    m_ticker->start();
 }
 
 quint64 tst_KvFaults::streamMessages(const QString &bucket)
@@ -216,25 +219,25 @@ void tst_KvFaults::importThroughServerKills()
 
     // Kill along the server's own count of stored messages, read from a second process's view.
     qint64 stored = 0;
-    auto *poll = new QTimer(this);
-    poll->setInterval(100);
+    QTimer poll; // on the stack: gone with the locals it reads
+    poll.setInterval(100);
     KvReply *pending = nullptr;
-    connect(poll, &QTimer::timeout, this, [&] {
+    connect(&poll, &QTimer::timeout, this, [&] {
         if (pending || m_down)
             return;
         pending = m_kv->bucketStatus(config.bucket);
-        connect(pending, &NatsReply::finished, this, [&] {
+        connect(pending, &NatsReply::finished, &poll, [&] {
             if (pending->error() == NatsError::NoError)
                 stored = qint64(pending->status().values);
             pending->deleteLater();
             pending = nullptr;
         });
     });
-    poll->start();
+    poll.start();
     killAlong([&] { return stored; }, 3000, 5, 1500);
 
     QTRY_VERIFY_WITH_TIMEOUT(cli.state() == QProcess::NotRunning, 180000);
-    poll->stop();
+    poll.stop();
     const QByteArray errors = cli.readAllStandardError();
     output += cli.readAllStandardOutput();
     QVERIFY2(cli.exitCode() == 0, QByteArray(output + errors).constData());
