@@ -123,7 +123,9 @@ QWidget *TransferDialog::buildExportOptions(int selectedCount)
 QWidget *TransferDialog::buildImportOptions()
 {
     auto *box = new QGroupBox(tr("Keys that already exist"), this);
-    m_overwrite = new QRadioButton(tr("&Overwrite: the imported value becomes their newest revision"), box);
+    m_overwrite = new QRadioButton(
+        tr("&Overwrite: the imported value becomes their newest revision (a PURGE line wipes that key's history)"),
+        box);
     m_overwrite->setObjectName(u"importOverwrite"_s);
     m_skip = new QRadioButton(tr("S&kip them: keep their current value"), box);
     m_skip->setObjectName(u"importSkip"_s);

@@ -1,6 +1,7 @@
 #include "cliimportcommand.h"
 
 #include "clioutput.h"
+#include "clipipereader.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
 
@@ -32,7 +33,10 @@ ImportCommand::ImportCommand(QObject *parent)
 void ImportCommand::addOptions(QCommandLineParser *parser)
 {
     parser->addOption(QCommandLineOption(
-        u"mode"_s, tr("put (overwrite), create (existing keys fail) or skip-existing (default put)"), u"MODE"_s));
+        u"mode"_s,
+        tr("put (overwrite; PURGE lines then wipe those keys' history), create (existing keys fail) or "
+           "skip-existing (default put)"),
+        u"MODE"_s));
 }
 
 QString ImportCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
@@ -55,13 +59,22 @@ QString ImportCommand::prepare(const QCommandLineParser &parser, const QStringLi
 
 void ImportCommand::run()
 {
-    const bool opened = m_path.isEmpty() ? m_input.open(STDIN_FILENO, QIODevice::ReadOnly)
-                                         : (m_input.setFileName(m_path), m_input.open(QIODevice::ReadOnly));
+    const bool opened = m_path.isEmpty() ? m_file.open(STDIN_FILENO, QIODevice::ReadOnly)
+                                         : (m_file.setFileName(m_path), m_file.open(QIODevice::ReadOnly));
     if (!opened) {
-        fail(tr("cannot read %1: %2").arg(m_path.isEmpty() ? tr("stdin") : m_path, m_input.errorString()));
+        fail(tr("cannot read %1: %2").arg(m_path.isEmpty() ? tr("stdin") : m_path, m_file.errorString()));
         return;
     }
-    m_job = new KvImportJob(bucket(m_bucket), &m_input, this);
+    QIODevice *input = &m_file;
+    if (CliPipeReader::isStream(m_file.handle())) {
+        m_pipe = new CliPipeReader(m_file.handle(), this);
+        if (!m_pipe->open(QIODevice::ReadOnly)) {
+            fail(tr("cannot read %1: %2").arg(m_path.isEmpty() ? tr("stdin") : m_path, m_pipe->errorString()));
+            return;
+        }
+        input = m_pipe;
+    }
+    m_job = new KvImportJob(bucket(m_bucket), input, this);
     m_job->setWindow(kWindow);
     connect(m_job, &KvImportJob::lineFailed, this, &ImportCommand::report);
     connect(m_job, &KvImportJob::finished, this, &ImportCommand::summarize);

@@ -5,10 +5,11 @@
 
 #include <QtCore/QFile>
 
+class CliPipeReader;
 class QTimer;
 
 // import BUCKET [FILE] [--mode put|create|skip-existing]: reads the NDJSON of `export` (stdin when FILE
-// is absent or "-") and writes it with up to 256 puts in flight (KvImportJob), then prints a summary. A
+// is absent or "-"; a pipe is read as its data arrives) and writes it with up to 256 puts in flight (KvImportJob), then prints a summary. A
 // missing bucket is created with default settings first (run `add` before to choose others).
 class ImportCommand final : public CliCommand
 {
@@ -32,7 +33,8 @@ private:
 
     QString m_bucket;
     QString m_path;
-    QFile m_input;
+    QFile m_file;
+    CliPipeReader *m_pipe = nullptr; // stdin or FILE when it is a pipe: read without blocking
     KvImportJob::ExistingKeys m_existing = KvImportJob::ExistingKeys::Overwrite;
     KvImportJob *m_job = nullptr;
     QTimer *m_progressTimer = nullptr;

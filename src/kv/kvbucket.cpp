@@ -6,7 +6,9 @@
 #include "kvnames.h"
 #include "kvttl.h"
 #include "kvttlcheck.h"
+#include "kvwriteretry.h"
 #include "natslogging.h"
+#include "natsnuid.h"
 
 #include <QtCore/QRegularExpression>
 #include <QtCore/QTimer>
@@ -17,6 +19,10 @@ namespace {
 
 const QByteArray kOperationHeader = QByteArrayLiteral("KV-Operation");
 const QByteArray kTtlHeader = QByteArrayLiteral("Nats-TTL");
+// A write whose outcome is unknown is sent again for at most a minute, and never later than 15 s
+// before the duplicate window closes (the last copy still has to reach the stream inside it).
+constexpr qint64 kMaxWriteRetryMs = 60000;
+constexpr qint64 kRetryMarginMs = 15000;
 
 // "wrong last sequence: 7" -> 7: the revision the key really has.
 quint64 revisionFromWrongSequence(const QString &description)
@@ -176,6 +182,10 @@ void KvBucket::onBound(const JsStreamInfo &info)
 {
     m_boundStatus = KvBucketStatus::fromStreamInfo(info);
     m_directGet = info.config.allowDirect;
+    // The server's default window is 2 min (or max_age when shorter); a mirror has none.
+    m_duplicateWindowMs = info.config.duplicateWindowNs > 0 ? info.config.duplicateWindowNs / 1000000 : 120000;
+    if (!info.config.mirror.isEmpty())
+        m_duplicateWindowMs = 0;
     m_readPrefix = KvNames::subjectPrefix(m_name);
     m_writePrefix = m_readPrefix;
     if (!info.config.mirror.isEmpty()) {
@@ -343,20 +353,30 @@ KvReply *KvBucket::getText(const QString &key)
 void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessage &message,
                             const JsPublishOptions &options)
 {
-    // Sized as sent: the stream's max_msg_size and the server's max_payload count the headers too,
-    // including the expectation headers the options add.
-    NatsMessage sized = message;
-    JetStreamContext::applyPublishOptions(&sized, options);
-    const qint64 headerSize = sized.hasHeaders() ? sized.headers().toWire().size() : 0;
-    const QString sizeProblem = checkValueSize(key, message.data().size(), headerSize);
+    // Each write carries a message id, so that sending it again when its outcome is unknown stores it
+    // once (KvWriteRetry) — unless the id's header would take it over the size limit.
+    JsPublishOptions identified = options;
+    const qint64 retryForMs = writeRetryMs();
+    if (retryForMs > 0 && identified.messageId.isEmpty())
+        identified.messageId = NatsNuid::generate();
+    QString sizeProblem = sizeAsSent(key, message, identified);
+    if (!sizeProblem.isEmpty() && identified.messageId != options.messageId) {
+        identified = options;
+        sizeProblem = sizeAsSent(key, message, identified);
+    }
     if (!sizeProblem.isEmpty()) {
         // Later, not now: the caller of put()/update() has not connected to the reply yet.
         reply->finishWithErrorLater(NatsError(NatsError::ValueTooLarge, sizeProblem));
         return;
     }
-    JsApiReply *publish = m_context->publish(message, options);
-    connect(reply, &NatsReply::finished, publish, [publish] { publish->abort(); });
-    connect(publish, &NatsReply::finished, reply, [this, reply, publish, key] {
+    auto *publish = new KvWriteRetry(m_context, message, identified, retryForMs, this);
+    const auto withdraw = [publish] {
+        publish->abort();
+        publish->deleteLater();
+    };
+    connect(reply, &NatsReply::finished, publish, withdraw);
+    connect(reply, &QObject::destroyed, publish, withdraw);
+    connect(publish, &KvWriteRetry::finished, reply, [this, reply, publish, key] {
         publish->deleteLater();
         if (reply->isFinished())
             return;
@@ -390,6 +410,26 @@ void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessag
             reply->finishWithError(keyError(error, key));
         }
     });
+    publish->start();
+}
+
+QString KvBucket::sizeAsSent(const QString &key, const NatsMessage &message, const JsPublishOptions &options) const
+{
+    // The stream's max_msg_size and the server's max_payload count the headers too, including those
+    // the options add.
+    NatsMessage sized = message;
+    JetStreamContext::applyPublishOptions(&sized, options);
+    const qint64 headerSize = sized.hasHeaders() ? sized.headers().toWire().size() : 0;
+    return checkValueSize(key, message.data().size(), headerSize);
+}
+
+qint64 KvBucket::writeRetryMs() const
+{
+    // Retries must end well inside the stream's duplicate window, or a late copy could be stored twice.
+    // A mirror's writes go to its origin, whose window is not known here: no retries.
+    if (m_duplicateWindowMs <= 0)
+        return 0;
+    return qBound<qint64>(0, m_duplicateWindowMs - kRetryMarginMs, kMaxWriteRetryMs);
 }
 
 KvReply *KvBucket::writeEntry(const QString &key, const QByteArray &value, const NatsHeaders &headers,

@@ -131,6 +131,10 @@ private:
     KvReply *getDecoded(const QString &key, const Decoder &decode);
     // Publishes message (for key) and finishes reply with the revision stored, or with the KV error.
     void publishEntry(KvReply *reply, const QString &key, const NatsMessage &message, const JsPublishOptions &options);
+    // Why message (for key), with the headers options add, is too large to store, or an empty string.
+    QString sizeAsSent(const QString &key, const NatsMessage &message, const JsPublishOptions &options) const;
+    // How long a write whose outcome is unknown may be sent again (0: not at all).
+    qint64 writeRetryMs() const;
     // Validates key, binds, then publishes value with headers: put, update and the markers.
     KvReply *writeEntry(const QString &key, const QByteArray &value, const NatsHeaders &headers,
                         const JsPublishOptions &options);
@@ -156,5 +160,6 @@ private:
     bool m_bound = false;
     bool m_binding = false;
     bool m_directGet = true;
+    qint64 m_duplicateWindowMs = 0;     // the stream's, for write retries
     NatsHandleShelf m_replyShelf{this}; // puts may be pipelined by the thousand
 };

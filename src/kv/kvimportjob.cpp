@@ -1,10 +1,13 @@
 #include "kvimportjob.h"
 
+#include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvndjson.h"
 
 #include <QtCore/QIODevice>
 #include <QtCore/QTimer>
+
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -12,6 +15,11 @@ namespace {
 constexpr int kLinesPerTurn = 1000; // lines read per event-loop turn at most
 constexpr int kProgressEveryMs = 50;
 constexpr qsizetype kMaxProblems = 100;
+// Room on a line beside its value: key, revision, operation, TTL, marker reason, quoting.
+constexpr qint64 kLineOverhead = 64 * 1024;
+// When neither the bucket nor the server names a limit.
+constexpr qint64 kDefaultMaxValue = 64 * 1024 * 1024;
+constexpr qint64 kSkipChunk = 64 * 1024;
 } // namespace
 
 KvImportJob::KvImportJob(KvBucket *bucket, QIODevice *input, QObject *parent)
@@ -19,6 +27,14 @@ KvImportJob::KvImportJob(KvBucket *bucket, QIODevice *input, QObject *parent)
     , m_bucket(bucket)
     , m_input(input)
 {
+    // A pipe may close before start() or while the bucket's status is on its way: listen from now on.
+    if (input && input->isSequential()) {
+        connect(input, &QIODevice::readyRead, this, &KvImportJob::pump);
+        connect(input, &QIODevice::readChannelFinished, this, [this] {
+            m_inputClosed = true;
+            pump();
+        });
+    }
 }
 
 KvImportJob::~KvImportJob() = default;
@@ -35,27 +51,130 @@ void KvImportJob::start(ExistingKeys existing)
         m_error = NatsError(NatsError::InvalidArgument, tr("nothing to import from"));
         m_atEnd = true;
     }
-    // On the next turn, so the caller has connected finished() whatever happens.
-    QTimer::singleShot(0, this, &KvImportJob::pump);
+    if (m_atEnd) {
+        // On the next turn, so the caller has connected finished() whatever happens.
+        QTimer::singleShot(0, this, &KvImportJob::pump);
+        return;
+    }
+    // The bucket's limits bound a line; reading its status binds it (and the status call answers on a
+    // later turn, as above).
+    KvReply *status = m_bucket->status();
+    connect(status, &NatsReply::finished, this, [this, status] {
+        status->deleteLater();
+        if (status->error() == NatsError::NoError)
+            m_lineLimit = lineLimit(status->status().config.maxValueSize);
+        begin();
+    });
+}
+
+void KvImportJob::begin()
+{
+    if (m_lineLimit <= 0)
+        m_lineLimit = lineLimit(0);
+    pump();
+}
+
+qint64 KvImportJob::lineLimit(qint64 bucketMaxValue)
+{
+    // A value is at most the bucket's max value size and the server's max_payload; on a line it is
+    // base64 (4/3) or JSON-escaped text (a control character takes 6 bytes as \u00XX).
+    qint64 maxValue = bucketMaxValue > 0 ? bucketMaxValue : 0;
+    const JetStreamContext *js = m_bucket ? m_bucket->jetStream() : nullptr;
+    const qint64 serverMax = js ? js->maxPayload() : 0;
+    if (serverMax > 0)
+        maxValue = maxValue > 0 ? qMin(maxValue, serverMax) : serverMax;
+    if (maxValue <= 0)
+        maxValue = kDefaultMaxValue;
+    m_maxValue = maxValue;
+    return maxValue * 6 + kLineOverhead;
+}
+
+KvImportJob::Read KvImportJob::readLine(QByteArray *line)
+{
+    QIODevice *input = m_input.data();
+    if (!input)
+        return Read::End;
+    if (m_skipping && !skipOverlongLine())
+        return m_inputClosed || !input->isSequential() ? Read::End : Read::Wait;
+    if (input->isSequential())
+        return readPipeLine(input, line);
+    if (input->atEnd())
+        return Read::End;
+    *line = input->readLine(m_lineLimit + 2); // (readLine(n) reads n - 1 bytes at most)
+    if (line->isEmpty())
+        return Read::End;
+    if (line->size() > m_lineLimit && !line->endsWith('\n')) {
+        m_skipping = true; // the rest is dropped by skipOverlongLine(), never held whole
+        line->clear();
+    }
+    return Read::Line;
+}
+
+KvImportJob::Read KvImportJob::readPipeLine(QIODevice *input, QByteArray *line)
+{
+    // Whatever has arrived, up to a newline, joins the part of the line read before; a line is only
+    // taken whole (or as the last one once the producer has closed the pipe).
+    const qint64 room = m_lineLimit + 1 - m_partial.size();
+    if (input->bytesAvailable() > 0)
+        m_partial += input->canReadLine() ? input->readLine(room + 1)
+                                          : input->read(qMin(input->bytesAvailable(), room));
+    if (m_partial.size() > m_lineLimit && !m_partial.endsWith('\n')) {
+        m_partial.clear();
+        m_skipping = true;
+        return Read::Line;
+    }
+    if (m_partial.endsWith('\n') || (m_inputClosed && !m_partial.isEmpty() && input->bytesAvailable() == 0)) {
+        *line = std::exchange(m_partial, {});
+        return Read::Line;
+    }
+    if (input->bytesAvailable() > 0)
+        return readPipeLine(input, line);
+    return m_inputClosed ? Read::End : Read::Wait;
+}
+
+bool KvImportJob::skipOverlongLine()
+{
+    QIODevice *input = m_input.data();
+    while (input) {
+        const QByteArray chunk = input->readLine(kSkipChunk);
+        m_bytesRead += chunk.size();
+        if (chunk.endsWith('\n')) {
+            m_skipping = false;
+            return true;
+        }
+        if (chunk.isEmpty())
+            return false;
+    }
+    return false;
 }
 
 void KvImportJob::pump()
 {
-    if (m_state != State::Running || m_pumping)
+    if (m_state != State::Running || m_pumping || (m_lineLimit <= 0 && !m_atEnd))
         return; // (a write that finished inside submit(): the loop below continues)
     m_pumping = true;
-    QIODevice *input = m_input.data(); // a plain pointer: GCC's -Wnull-dereference misreads QPointer checks
     int lines = 0;
     while (!m_atEnd && m_inFlight < m_window && lines < kLinesPerTurn) {
-        // A pipe (stdin) may not know yet whether more comes: only an empty read says it is over.
-        if (!input || (input->atEnd() && !input->isSequential())) {
+        QByteArray line;
+        const Read read = readLine(&line);
+        if (read == Read::Wait)
+            break;
+        if (read == Read::End) {
             m_atEnd = true;
             break;
         }
-        const QByteArray line = input->readLine();
-        if (line.isEmpty()) { // end of input: a blank line still holds its "\n"
-            m_atEnd = true;
-            break;
+        if (m_skipping) {
+            m_bytesRead += m_lineLimit;
+            ++m_lines;
+            ++lines;
+            fail(m_lines,
+                 NatsError(NatsError::ValueTooLarge,
+                           tr("the line is longer than %1 bytes: no value bucket \"%2\" can store (at most %3 "
+                              "bytes) takes that much in NDJSON")
+                               .arg(m_lineLimit)
+                               .arg(m_bucket ? m_bucket->name() : QString())
+                               .arg(m_maxValue)));
+            continue;
         }
         m_bytesRead += line.size();
         ++m_lines;

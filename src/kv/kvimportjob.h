@@ -43,7 +43,10 @@ public:
 
     static constexpr int DefaultWindow = 64;
 
-    // input must be open for reading and outlive the import.
+    // input must be open for reading and outlive the import. A sequential input (a pipe, a process)
+    // is read as its data arrives: it must signal readyRead() and readChannelFinished() (QProcess,
+    // sockets, and the CLI's stdin reader do), so a slow producer never blocks the event loop; the job
+    // listens from its construction on, so make it as soon as the input is open.
     KvImportJob(KvBucket *bucket, QIODevice *input, QObject *parent = nullptr);
     ~KvImportJob() override;
 
@@ -76,7 +79,19 @@ Q_SIGNALS:
     void finished();
 
 private:
+    enum class Read {
+        Line, // a whole line (or the last one, without its newline)
+        Wait, // a sequential input has no whole line yet
+        End,
+    };
+
+    void begin();
     void pump();
+    Read readLine(QByteArray *line);
+    Read readPipeLine(QIODevice *input, QByteArray *line);
+    // Drops the rest of an overlong line; false while its end has not arrived yet.
+    bool skipOverlongLine();
+    qint64 lineLimit(qint64 bucketMaxValue); // also sets m_maxValue
     void submit(const KvEntry &entry, qint64 line);
     void onWritten(const NatsError &error, const QString &key, qint64 line);
     void fail(qint64 line, const NatsError &error);
@@ -98,6 +113,11 @@ private:
     int m_window = DefaultWindow;
     int m_inFlight = 0;
     bool m_atEnd = false;
+    bool m_inputClosed = false; // a sequential input said readChannelFinished()
+    bool m_skipping = false;    // inside a line too long to import
+    qint64 m_lineLimit = 0;
+    qint64 m_maxValue = 0; // the largest value the bucket takes, for messages
+    QByteArray m_partial;  // the start of a line from a pipe, waiting for its end
     bool m_pumping = false;
     QElapsedTimer m_sinceProgress;
 };

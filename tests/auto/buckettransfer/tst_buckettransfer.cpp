@@ -9,10 +9,10 @@
 #include "natsserverprocess.h"
 
 #include <QtCore/QBuffer>
-#include <QtCore/QProcess>
-#include <QtCore/QTimer>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QProcess>
+#include <QtCore/QTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -361,13 +361,30 @@ void tst_BucketTransfer::overlongLineIsRefusedAndNamed()
     QSignalSpy finished(&importer, &KvImportJob::finished);
     importer.start(KvImportJob::ExistingKeys::Overwrite);
     QVERIFY(finished.wait(10000));
+    QVERIFY2(importer.failedCount() == 1, qPrintable(importer.problems().join(u'\n')));
     QCOMPARE(importer.writtenCount(), 2);
-    QCOMPARE(importer.failedCount(), 1);
     QCOMPARE(importer.lineCount(), 3);
     const QStringList problems = importer.problems();
     QCOMPARE(problems.size(), 1);
     QVERIFY2(problems[0].startsWith(u"line 2:"_s) && problems[0].contains(u"longer than"_s), qPrintable(problems[0]));
     QCOMPARE(KvTest::value(bucket, u"last"_s), "3"_ba);
+
+    // The same through a pipe, where the line arrives in pieces.
+    QProcess producer;
+    producer.start(u"sh"_s,
+                   {u"-c"_s,
+                    u"printf '{\"key\":\"piped\",\"value\":\"'; head -c 600000 /dev/zero | tr '\\0' x; "
+                    u"printf '\"}\\n{\"key\":\"after\",\"value\":\"4\"}\\n'"_s});
+    QVERIFY(producer.waitForStarted());
+    KvImportJob piped(bucket, &producer);
+    QSignalSpy pipedFinished(&piped, &KvImportJob::finished);
+    piped.start(KvImportJob::ExistingKeys::Overwrite);
+    QVERIFY(pipedFinished.wait(10000));
+    QVERIFY2(piped.failedCount() == 1, qPrintable(piped.problems().join(u'\n')));
+    QVERIFY2(piped.problems().value(0).startsWith(u"line 1:"_s), qPrintable(piped.problems().value(0)));
+    QCOMPARE(piped.writtenCount(), 1);
+    QCOMPARE(KvTest::value(bucket, u"after"_s), "4"_ba);
+    QCOMPARE(KvTest::getError(bucket, u"piped"_s), NatsError::KeyNotFound);
 }
 
 void tst_BucketTransfer::slowPipeKeepsEventLoopTurning()

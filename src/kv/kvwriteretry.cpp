@@ -1,0 +1,93 @@
+#include "kvwriteretry.h"
+
+#include "jsapireply.h"
+
+#include <QtCore/QTimer>
+
+namespace {
+// Before sending again after an attempt that failed at once (the connection is down or its buffer
+// full): long enough not to spin while the client reconnects.
+constexpr int kRetryPauseMs = 250;
+} // namespace
+
+KvWriteRetry::KvWriteRetry(JetStreamContext *context, const NatsMessage &message, const JsPublishOptions &options,
+                           qint64 retryForMs, QObject *parent)
+    : QObject(parent)
+    , m_context(context)
+    , m_message(message)
+    , m_options(options)
+    , m_retryForMs(retryForMs)
+{
+}
+
+bool KvWriteRetry::isRetriable(NatsError::Code code, bool identified)
+{
+    switch (code) {
+    case NatsError::ReconnectBufferFull: // refused before it was buffered: never sent
+        return true;
+    case NatsError::Timeout:
+    case NatsError::ConnectionLost:
+        return identified;
+    default:
+        // NoStreamResponse (no stream stores the subject: the bucket is gone), the stream's refusals
+        // (wrong revision, too large), a closed connection: sending again cannot change the answer.
+        return false;
+    }
+}
+
+void KvWriteRetry::start()
+{
+    m_clock.start();
+    attempt();
+}
+
+void KvWriteRetry::abort()
+{
+    m_finished = true;
+    if (m_current)
+        m_current->abort();
+}
+
+void KvWriteRetry::attempt()
+{
+    if (m_finished)
+        return;
+    if (!m_context) {
+        finish(NatsError(NatsError::ConnectionClosed, tr("the connection is gone")));
+        return;
+    }
+    ++m_attempts;
+    JsApiReply *publish = m_context->publish(m_message, m_options);
+    m_current = publish;
+    connect(publish, &NatsReply::finished, this, [this, publish] { onAttemptFinished(publish); });
+}
+
+void KvWriteRetry::onAttemptFinished(JsApiReply *publish)
+{
+    publish->deleteLater();
+    if (m_finished)
+        return;
+    const NatsError error = publish->errorInfo();
+    if (!error.isError()) {
+        m_ack = publish->pubAck();
+        finish(error);
+        return;
+    }
+    const bool identified = !m_options.messageId.isEmpty();
+    if (!isRetriable(error.code(), identified) || m_clock.elapsed() >= m_retryForMs) {
+        finish(error);
+        return;
+    }
+    // A timed-out attempt has already waited its timeout; one refused at once pauses first.
+    if (error.code() == NatsError::Timeout)
+        attempt();
+    else
+        QTimer::singleShot(kRetryPauseMs, this, &KvWriteRetry::attempt);
+}
+
+void KvWriteRetry::finish(const NatsError &error)
+{
+    m_error = error;
+    m_finished = true;
+    Q_EMIT finished();
+}

@@ -1,0 +1,61 @@
+#pragma once
+
+#include "jetstreamcontext.h"
+#include "jspuback.h"
+#include "natserror.h"
+#include "natsmessage.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+
+class JsApiReply;
+
+// One Key/Value write, published until its outcome is known. A write whose acknowledgement never came
+// (the ack timed out, the connection dropped while it was out) may or may not be stored. Sent again with
+// the same Nats-Msg-Id, the stream stores it at most once within its duplicate window and acknowledges a
+// second copy with the first one's sequence ("duplicate": true), so an identified write is retried until
+// it is acknowledged or retryForMs has passed; a write without an id (one that would not fit the size
+// limit with the header) is only retried when it was certainly not sent. The caller keeps the limit
+// inside the stream's duplicate window.
+class KvWriteRetry final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KvWriteRetry)
+
+public:
+    KvWriteRetry(JetStreamContext *context, const NatsMessage &message, const JsPublishOptions &options,
+                 qint64 retryForMs, QObject *parent = nullptr);
+
+    void start();
+    // Stops retrying and withdraws the attempt under way; finished() is not emitted.
+    void abort();
+
+    bool isFinished() const { return m_finished; }
+    NatsError errorInfo() const { return m_error; }
+    JsPubAck pubAck() const { return m_ack; }
+    int attempts() const { return m_attempts; }
+
+    // Whether an attempt that ended with code may be sent again: one that may have been stored only
+    // when it carries a message id.
+    static bool isRetriable(NatsError::Code code, bool identified);
+
+Q_SIGNALS:
+    void finished();
+
+private:
+    void attempt();
+    void onAttemptFinished(JsApiReply *publish);
+    void finish(const NatsError &error);
+
+    QPointer<JetStreamContext> m_context;
+    NatsMessage m_message;
+    JsPublishOptions m_options;
+    qint64 m_retryForMs;
+    QElapsedTimer m_clock;
+    QPointer<JsApiReply> m_current;
+    NatsError m_error;
+    JsPubAck m_ack;
+    int m_attempts = 0;
+    bool m_finished = false;
+};
