@@ -10,10 +10,11 @@ namespace {
 constexpr int kRetryPauseMs = 250;
 } // namespace
 
-KvWriteRetry::KvWriteRetry(JetStreamContext *context, const NatsMessage &message, const JsPublishOptions &options,
-                           qint64 retryForMs, QObject *parent)
+KvWriteRetry::KvWriteRetry(JetStreamContext *context, const QString &stream, const NatsMessage &message,
+                           const JsPublishOptions &options, qint64 retryForMs, QObject *parent)
     : QObject(parent)
     , m_context(context)
+    , m_stream(stream)
     , m_message(message)
     , m_options(options)
     , m_retryForMs(retryForMs)
@@ -73,8 +74,15 @@ void KvWriteRetry::onAttemptFinished(JsApiReply *publish)
         finish(error);
         return;
     }
-    const bool identified = !m_options.messageId.isEmpty();
-    if (!isRetriable(error.code(), identified) || m_clock.elapsed() >= m_retryForMs) {
+    if (m_clock.elapsed() >= m_retryForMs) {
+        finish(error);
+        return;
+    }
+    if (error.code() == NatsError::NoStreamResponse) {
+        retryIfStreamExists(error);
+        return;
+    }
+    if (!isRetriable(error.code(), !m_options.messageId.isEmpty())) {
         finish(error);
         return;
     }
@@ -82,7 +90,33 @@ void KvWriteRetry::onAttemptFinished(JsApiReply *publish)
     if (error.code() == NatsError::Timeout)
         attempt();
     else
-        QTimer::singleShot(kRetryPauseMs, this, &KvWriteRetry::attempt);
+        retryLater();
+}
+
+void KvWriteRetry::retryIfStreamExists(const NatsError &error)
+{
+    if (!m_context || m_stream.isEmpty()) {
+        finish(error);
+        return;
+    }
+    JsApiReply *info = m_context->streamInfo(m_stream);
+    m_current = info;
+    connect(info, &NatsReply::finished, this, [this, info, error] {
+        info->deleteLater();
+        if (m_finished)
+            return;
+        // Gone for good (the bucket was deleted): say so now. Anything else, even no answer, may be
+        // a stream between leaders.
+        if (info->error() == NatsError::StreamNotFound)
+            finish(error);
+        else
+            retryLater();
+    });
+}
+
+void KvWriteRetry::retryLater()
+{
+    QTimer::singleShot(kRetryPauseMs, this, &KvWriteRetry::attempt);
 }
 
 void KvWriteRetry::finish(const NatsError &error)

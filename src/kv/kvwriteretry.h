@@ -17,15 +17,18 @@ class JsApiReply;
 // second copy with the first one's sequence ("duplicate": true), so an identified write is retried until
 // it is acknowledged or retryForMs has passed; a write without an id (one that would not fit the size
 // limit with the header) is only retried when it was certainly not sent. The caller keeps the limit
-// inside the stream's duplicate window.
+// inside the stream's duplicate window. When no stream answers at all (no responders: nothing was
+// stored), the stream is asked whether it still exists: a deleted bucket ends the write at once, while a
+// stream between leaders (a cluster electing one) is waited for.
 class KvWriteRetry final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(KvWriteRetry)
 
 public:
-    KvWriteRetry(JetStreamContext *context, const NatsMessage &message, const JsPublishOptions &options,
-                 qint64 retryForMs, QObject *parent = nullptr);
+    // stream: the stream that should store message (asked whether it exists when nothing answers).
+    KvWriteRetry(JetStreamContext *context, const QString &stream, const NatsMessage &message,
+                 const JsPublishOptions &options, qint64 retryForMs, QObject *parent = nullptr);
 
     void start();
     // Stops retrying and withdraws the attempt under way; finished() is not emitted.
@@ -46,9 +49,13 @@ Q_SIGNALS:
 private:
     void attempt();
     void onAttemptFinished(JsApiReply *publish);
+    // No stream answered: retry while the stream exists (an election), else give up with error.
+    void retryIfStreamExists(const NatsError &error);
+    void retryLater();
     void finish(const NatsError &error);
 
     QPointer<JetStreamContext> m_context;
+    QString m_stream;
     NatsMessage m_message;
     JsPublishOptions m_options;
     qint64 m_retryForMs;
