@@ -29,6 +29,27 @@ bool keepsConnectionOpen(NatsError::Code code)
 
 } // namespace
 
+QString NatsConnection::handshakeStall() const
+{
+    // Where the handshake stopped: a silent server, a line that never ends, TLS, or no PONG.
+    switch (m_handshake) {
+    case Handshake::WaitingInfo:
+        if (!m_socket || m_socket->state() != QAbstractSocket::ConnectedState)
+            return tr("no TCP connection");
+        if (m_parser.bufferedBytes() > 0)
+            return tr("the server sent %1 bytes but no complete protocol line (no CRLF)").arg(m_parser.bufferedBytes());
+        return tr("the server sent no INFO");
+    case Handshake::WaitingTls:
+        return tr("the TLS handshake did not complete");
+    case Handshake::WaitingPong:
+        return tr("the server did not answer CONNECT");
+    case Handshake::None:
+    case Handshake::Done:
+        break;
+    }
+    return tr("no TCP connection");
+}
+
 NatsConnection::NatsConnection(QObject *parent)
     : QObject(parent)
     , m_connectTimer(new QTimer(this))
@@ -41,9 +62,9 @@ NatsConnection::NatsConnection(QObject *parent)
     m_reconnectTimer->setSingleShot(true);
     m_drainTimer->setSingleShot(true);
     connect(m_connectTimer, &QTimer::timeout, this, [this] {
-        attemptFailed(
-            NatsError(NatsError::ConnectionTimeout,
-                      tr("connecting to %1 timed out").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo))));
+        attemptFailed(NatsError(NatsError::ConnectionTimeout,
+                                tr("connecting to %1 timed out: %2")
+                                    .arg(currentServer().toDisplayString(QUrl::RemoveUserInfo), handshakeStall())));
     });
     connect(m_reconnectTimer, &QTimer::timeout, this, &NatsConnection::connectToCurrentServer);
     connect(m_pingTimer, &QTimer::timeout, this, &NatsConnection::sendPing);

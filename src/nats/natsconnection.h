@@ -127,6 +127,7 @@ private:
     };
 
     // connecting and the handshake
+    QString handshakeStall() const; // why a connect timed out, for its message
     void startAttempt();
     void connectToCurrentServer();
     void dropSocket();
