@@ -26,8 +26,8 @@ private Q_SLOTS:
 
 private:
     KvBucket *makeBucket(const QString &name, int history);
-    // Waits for every reply, deletes them, and says whether all succeeded.
-    bool waitAll(const QList<KvReply *> &replies);
+    // Waits for every reply, deletes them (emptying the list), and says whether all succeeded.
+    bool waitAll(QList<KvReply *> &replies);
 
     NatsServerProcess m_server;
     NatsConnection *m_connection = nullptr;
@@ -56,9 +56,10 @@ KvBucket *tst_KvCompact::makeBucket(const QString &name, int history)
     return m_kv->bucket(config.bucket, this);
 }
 
-bool tst_KvCompact::waitAll(const QList<KvReply *> &replies)
+bool tst_KvCompact::waitAll(QList<KvReply *> &replies)
 {
-    for (KvReply *reply : replies) {
+    const QList<KvReply *> waiting = std::exchange(replies, {});
+    for (KvReply *reply : waiting) {
         if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, KvTest::ReplyTimeoutMs)) {
             qWarning("a reply did not finish");
             return false;
@@ -90,7 +91,6 @@ void tst_KvCompact::compactKeepsKeysRecreatedMeanwhile()
             writes.append(bucket->remove(u"k%1"_s.arg(i)));
         }
         QVERIFY(waitAll(writes));
-        writes.clear();
 
         const QByteArray value = "new" + QByteArray::number(round);
         bool started = false;
