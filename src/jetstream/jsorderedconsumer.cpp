@@ -133,7 +133,14 @@ void JsOrderedConsumer::create()
     connect(m_subscription, &NatsSubscription::messageReceived, this, &JsOrderedConsumer::onMessage);
 
     JsOrderedConsumerConfig config = m_config;
-    if (m_lastStreamSequence > 0 || m_newFloorKnown) {
+    m_skipThrough = 0;
+    if (m_config.deliverPolicy == JsOrderedConsumerConfig::DeliverPolicy::LastPerSubject && !m_caughtUp) {
+        // Still in the latest-per-subject view: resuming by sequence would replay values replaced since
+        // and values of subjects deleted since (whose markers a KV listing drops), so start the view
+        // over. It comes in stream order: whatever is at or below the last sequence handed out was
+        // handed out already, and is skipped.
+        m_skipThrough = m_lastStreamSequence;
+    } else if (m_lastStreamSequence > 0 || m_newFloorKnown) {
         // Resume right after the last message handed out. Only then: with nothing delivered yet the
         // original policy stands (a last-per-subject watch must not turn into a full replay) --
         // except "new", which re-created later would skip what was stored in between.
@@ -247,11 +254,16 @@ void JsOrderedConsumer::onMessage(const NatsMessage &message)
         return;
     }
     m_expectedConsumerSequence = info.consumerSequence + 1;
-    m_lastStreamSequence = info.streamSequence;
     const QPointer<JsOrderedConsumer> guard(this);
     setActive();
     if (!guard)
         return;
+    if (info.streamSequence <= m_skipThrough) {
+        if (!m_caughtUp && info.pending == 0)
+            markCaughtUp();
+        return; // handed out before the view started over
+    }
+    m_lastStreamSequence = info.streamSequence;
     Q_EMIT messageReceived(message, info);
     if (guard && !m_caughtUp && info.pending == 0)
         markCaughtUp();

@@ -43,7 +43,9 @@ struct JsOrderedConsumerConfig
 // An ordered push consumer: an ephemeral, ack-less consumer whose deliveries are checked for gaps and
 // re-created from the next expected stream sequence whenever something goes wrong — a gap in consumer
 // sequences, a heartbeat that disagrees, heartbeats that stop, or a reconnect — so the application sees
-// every message exactly once, in stream order. It answers flow control and stalled-consumer heartbeats.
+// every message exactly once, in stream order. A last-per-subject consumer reset before it caught up starts
+// that view over instead (skipping what it handed out), so it never hands out a value that was no longer
+// the newest of its subject. It answers flow control and stalled-consumer heartbeats.
 // This is the engine under Key/Value watchers and key listing. On nats-server 2.10+ it is a named
 // consumer made through the 2.10 API with action "create"; on 2.9 the legacy server-named one.
 class JsOrderedConsumer : public QObject
@@ -129,6 +131,7 @@ private:
     bool m_caughtUp = false;
     bool m_createdOnce = false; // a create succeeded: later failures are retried, not final
     quint64 m_newFloor = 0;     // deliver "new": the stream's last sequence when first created
+    quint64 m_skipThrough = 0;  // a restarted last-per-subject view: handed out up to here already
     bool m_newFloorKnown = false;
     bool m_active = false; // something arrived since the last liveness check
     QTimer *m_livenessTimer = nullptr;

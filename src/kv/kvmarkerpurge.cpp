@@ -26,6 +26,21 @@ void KvMarkerPurge::start(const QByteArray &subjectPrefix)
     pump();
 }
 
+bool KvMarkerPurge::boundedPurge(const KvEntry &marker, JsPurgeRequest *request) const
+{
+    // Bounded by the marker's sequence ("seq": purge below it), never just the key's subject: the key
+    // may have been written again since the marker was read, and that newer value must survive. A young
+    // marker stays itself (watchers behind still learn of the delete), so the bound is the marker; an
+    // old one goes too. ("seq" or "keep", not both: nats-protocol.md §3.2. nats.go's PurgeDeletes sends
+    // the filter with at most "keep" 1, and has this race.)
+    request->filter = m_subjectPrefix + marker.key.toUtf8();
+    const bool young = m_thresholdMs > 0 && marker.created.isValid()
+        && marker.created.msecsTo(QDateTime::currentDateTimeUtc()) < m_thresholdMs;
+    request->upToSequence = young ? marker.revision : marker.revision + 1;
+    // The server takes "seq" 0 and 1 as no bound at all (the whole subject): nothing is older than 1.
+    return request->upToSequence > 1;
+}
+
 void KvMarkerPurge::pump()
 {
     if (!m_reply || m_reply->isFinished())
@@ -33,10 +48,10 @@ void KvMarkerPurge::pump()
     while (m_context && m_inFlight < kWindow && m_next < m_markers.size()) {
         const KvEntry &marker = m_markers.at(m_next++);
         JsPurgeRequest request;
-        request.filter = m_subjectPrefix + marker.key.toUtf8();
-        if (m_thresholdMs > 0 && marker.created.isValid()
-            && marker.created.msecsTo(QDateTime::currentDateTimeUtc()) < m_thresholdMs)
-            request.keep = 1;
+        if (!boundedPurge(marker, &request)) {
+            ++m_purged; // a young marker with nothing older: already as compact as it may get
+            continue;
+        }
         JsApiReply *purge = m_context->purgeStream(m_stream, request);
         ++m_inFlight;
         connect(purge, &NatsReply::finished, this, [this, purge] {

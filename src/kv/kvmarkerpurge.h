@@ -11,11 +11,12 @@
 
 class JetStreamContext;
 class KvReply;
+struct JsPurgeRequest;
 
 // The work of KvBucket::purgeDeletes (compacting a bucket): given the delete and purge markers found, one
-// STREAM.PURGE per marked key, a window of them in flight; a marker younger than the threshold stays (keep
-// 1) so watchers that lag behind still learn of the delete. Finishes the reply with the number of keys
-// purged, or with the first error. A child of the reply.
+// STREAM.PURGE per marked key, a window of them in flight, each only up to the marker (never what the key
+// got since); a marker younger than the threshold stays so watchers that lag behind still learn of the
+// delete. Finishes the reply with the number of keys purged, or with the first error. A child of the reply.
 class KvMarkerPurge final : public QObject
 {
     Q_OBJECT
@@ -33,6 +34,8 @@ public:
     void start(const QByteArray &subjectPrefix);
 
 private:
+    // The purge for marker, or false when there is nothing to purge.
+    bool boundedPurge(const KvEntry &marker, JsPurgeRequest *request) const;
     void pump();
 
     QPointer<KvReply> m_reply;

@@ -33,7 +33,9 @@ struct KvWatchOptions
 // A live watch of one key, a wildcard filter ("orders.*", "orders.>"), several filters, or the whole
 // bucket. First come the initial values (latest per key, or the history), then initialValuesReceived()
 // — always, also when there are none — then every change as it happens. It survives reconnects and
-// server restarts and resumes after the last revision it delivered: no gap, no duplicate.
+// server restarts and resumes after the last revision it delivered: no gap, no duplicate. Cut off during
+// the latest-per-key initial values, it takes up the latest per key again after what it delivered, so no
+// value replaced or deleted meanwhile is handed out (JsOrderedConsumer).
 class KvWatcher : public QObject
 {
     Q_OBJECT

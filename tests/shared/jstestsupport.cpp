@@ -1,6 +1,9 @@
 #include "jstestsupport.h"
 
 #include "jetstreamcontext.h"
+#include "jsorderedconsumer.h"
+#include "natsconnection.h"
+#include "natssubscription.h"
 
 #include <QtCore/QDebug>
 #include <QtTest/QTest>
@@ -34,6 +37,22 @@ quint64 publish(JetStreamContext *js, const QByteArray &subject, const QByteArra
     if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
         return 0;
     return reply->pubAck().sequence;
+}
+
+bool forceGap(NatsConnection *connection, JsOrderedConsumer *consumer)
+{
+    if (!connection || !consumer)
+        return false;
+    for (NatsSubscription *subscription : connection->findChildren<NatsSubscription *>()) {
+        if (!subscription->isActive() || subscription->subject() != consumer->deliverSubject())
+            continue;
+        // Consumer sequence 1000000: far ahead of anything a test delivers.
+        const QByteArray replyTo = "$JS.ACK." + consumer->config().stream.toUtf8() + '.'
+            + consumer->consumerName().toUtf8() + ".1.1000000.1000000.1700000000000000000.0";
+        Q_EMIT subscription->messageReceived(NatsMessage("forged", "forged", replyTo));
+        return true;
+    }
+    return false;
 }
 
 } // namespace JsTest

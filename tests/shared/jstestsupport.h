@@ -6,6 +6,8 @@
 #include <QtCore/QStringList>
 
 class JetStreamContext;
+class JsOrderedConsumer;
+class NatsConnection;
 
 // What the JetStream tests share: streams to test with, and a publish that waits for its ack.
 namespace JsTest {
@@ -16,5 +18,11 @@ JsStreamConfig memoryStream(const QString &name, const QStringList &subjects);
 bool createStream(JetStreamContext *js, const JsStreamConfig &config);
 // Publishes with an ack and returns the stream sequence (0 on failure).
 quint64 publish(JetStreamContext *js, const QByteArray &subject, const QByteArray &data);
+
+// Makes consumer see a sequence gap at once, as if a delivery had been lost, so it resets right now
+// (wherever it is: mid-way through its initial deliveries too). The server refuses $JS.ACK reply subjects
+// from clients, so the forged delivery is handed to the consumer's own subscription on connection.
+// False when the consumer has no subscription there.
+bool forceGap(NatsConnection *connection, JsOrderedConsumer *consumer);
 
 } // namespace JsTest

@@ -67,6 +67,7 @@ private Q_SLOTS:
     void orderedConsumerNewResumesWhereItStarted();
     void orderedConsumerGap();
     void orderedConsumerHeartbeatMismatch();
+    void orderedConsumerLastPerSubjectReset();
     void orderedConsumerReconnect();
     void orderedConsumerStreamDeleted();
     void orderedConsumerConnectionClosed();
@@ -337,6 +338,39 @@ void tst_JsOrderedConsumer::orderedConsumerHeartbeatMismatch()
     QVERIFY2(received->recoveries.first().contains(u"heartbeat"_s), qPrintable(received->recoveries.first()));
     QVERIFY(publish(subject, "2") > 0);
     QTRY_COMPARE(received->streamSequences, range(1, 3));
+    delete consumer;
+}
+
+void tst_JsOrderedConsumer::orderedConsumerLastPerSubjectReset()
+{
+    // Last per subject, reset after the first delivery (c at 1). Resuming "by_start_sequence 2" would
+    // replay what is no subject's newest any more (a1, b1) and hand a out twice; it must deliver what the
+    // last-per-subject view still owes, once each: a at 4 and b at 5.
+    const QString name = unique(u"LP"_s);
+    const QByteArray prefix = uniqueSubject("lp");
+    QVERIFY(createStream(memoryStream(name, {QString::fromUtf8(prefix + ".*")})));
+    const QList<QPair<QByteArray, QByteArray>> writes{{"c", "c1"}, {"a", "a1"}, {"b", "b1"}, {"a", "a2"}, {"b", "b2"}};
+    for (const auto &[subject, data] : writes)
+        QVERIFY(publish(prefix + '.' + subject, data) > 0);
+    JsOrderedConsumerConfig config;
+    config.stream = name;
+    config.filterSubject = prefix + ".*";
+    config.deliverPolicy = JsOrderedConsumerConfig::DeliverPolicy::LastPerSubject;
+    JsOrderedConsumer *consumer = m_js->orderedConsumer(config);
+    QSignalSpy caughtUp(consumer, &JsOrderedConsumer::caughtUp);
+    const auto received = collect(consumer);
+    connect(consumer, &JsOrderedConsumer::messageReceived, this, [this, consumer, received] {
+        if (received->streamSequences.size() == 1)
+            QVERIFY(JsTest::forceGap(m_connection, consumer));
+    });
+    QTRY_COMPARE(caughtUp.size(), 1);
+    QCOMPARE(consumer->resetCount(), 1);
+    QCOMPARE(received->streamSequences, (QList<quint64>{1, 4, 5}));
+    QCOMPARE(received->messages.last().data(), "b2"_ba);
+
+    // Caught up, it goes on from the last delivery as before.
+    QCOMPARE(publish(prefix + ".a", "a3"), 6u);
+    QTRY_COMPARE(received->streamSequences, (QList<quint64>{1, 4, 5, 6}));
     delete consumer;
 }
 
