@@ -41,9 +41,12 @@ NatsConnection::NatsConnection(QObject *parent)
     m_reconnectTimer->setSingleShot(true);
     m_drainTimer->setSingleShot(true);
     connect(m_connectTimer, &QTimer::timeout, this, [this] {
-        attemptFailed(
-            NatsError(NatsError::ConnectionTimeout,
-                      tr("connecting to %1 timed out").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo))));
+        QString message = tr("connecting to %1 timed out").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo));
+        // Connected, yet no INFO: what a server set to the TLS handshake first does to a client that waits.
+        if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState && m_handshake == Handshake::WaitingInfo
+            && !m_tls)
+            message += tr(": the server sent no INFO (one that wants the TLS handshake first needs tls_first)");
+        attemptFailed(NatsError(NatsError::ConnectionTimeout, message));
     });
     connect(m_reconnectTimer, &QTimer::timeout, this, &NatsConnection::connectToCurrentServer);
     connect(m_pingTimer, &QTimer::timeout, this, &NatsConnection::sendPing);
@@ -183,21 +186,29 @@ void NatsConnection::onSocketConnected()
     // is still arriving would otherwise wait for the server's delayed ACK (40 ms).
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     qCDebug(lcNatsConnection) << "TCP connected, waiting for INFO";
+    if (m_options.tlsFirst)
+        startTls(); // tls_first: the handshake before INFO (nats-server 2.10+, handshake_first)
 }
 
 void NatsConnection::onSocketError()
 {
     if (!m_socket)
         return;
-    connectionFailed(NatsSocketError::describe(*m_socket, currentServer(), m_info.tlsVerify, m_options.tlsCertFile));
+    NatsError error = NatsSocketError::describe(*m_socket, currentServer(), m_info.tlsVerify, m_options.tlsCertFile);
+    if (m_options.tlsFirst && m_handshake == Handshake::WaitingTls)
+        error = NatsTlsConfig::explainTlsFirst(error, *m_socket, currentServer());
+    connectionFailed(error);
 }
 
 void NatsConnection::onSocketDisconnected()
 {
     if (!m_socket)
         return;
-    connectionFailed(NatsError(NatsError::ConnectionLost,
-                               tr("connection to %1 lost").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo))));
+    NatsError error(NatsError::ConnectionLost,
+                    tr("connection to %1 lost").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo)));
+    if (m_options.tlsFirst && m_handshake == Handshake::WaitingTls)
+        error = NatsTlsConfig::explainTlsFirst(error, *m_socket, currentServer());
+    connectionFailed(error);
 }
 
 void NatsConnection::onSocketReadyRead()
@@ -286,6 +297,10 @@ void NatsConnection::handleInfo(const QByteArray &json)
 
     if (m_handshake != Handshake::WaitingInfo)
         return;
+    if (m_tls) { // tls_first: encrypted before INFO came
+        sendConnect();
+        return;
+    }
 
     const bool wantTls = currentServer().scheme() == "tls"_L1 || m_options.tlsRequired;
     if (info.tlsRequired || wantTls) {
@@ -320,6 +335,10 @@ void NatsConnection::onSocketEncrypted()
     if (m_handshake != Handshake::WaitingTls)
         return;
     m_tls = true;
+    if (m_options.tlsFirst) {
+        m_handshake = Handshake::WaitingInfo; // the server sends INFO once the handshake is done
+        return;
+    }
     sendConnect();
 }
 
