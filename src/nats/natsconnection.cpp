@@ -217,7 +217,7 @@ void NatsConnection::onSocketReadyRead()
         return;
     const QByteArray data = m_socket->readAll();
     m_stats.inBytes += quint64(data.size());
-    qCDebug(lcNatsWire).noquote() << "<<" << data.left(512);
+    qCDebug(lcNatsWire).noquote() << "<<" << NatsLogging::wireText(data);
     m_parser.feed(data);
 
     // A handler may close the connection or start another attempt; stop once the socket changes.
@@ -612,7 +612,7 @@ void NatsConnection::writeToSocket(const QByteArray &bytes)
 {
     if (!m_socket)
         return;
-    qCDebug(lcNatsWire).noquote() << ">>" << bytes.left(512);
+    qCDebug(lcNatsWire).noquote() << ">>" << NatsLogging::wireText(bytes);
     m_stats.outBytes += quint64(bytes.size());
     m_socket->write(bytes);
 }
