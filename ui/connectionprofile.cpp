@@ -111,6 +111,7 @@ NatsConnectOptions ConnectionProfile::toConnectOptions(const QString &secret) co
     // Without this a nats:// server (or whoever answers in its place) that offers no TLS would get the
     // CONNECT, credentials and all, in plain text.
     options.tlsRequired = requiresTls();
+    options.tlsFirst = tlsFirst;
     return options;
 }
 

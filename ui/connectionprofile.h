@@ -34,7 +34,7 @@ struct ConnectionProfile
     QString tlsCertFile;
     QString tlsKeyFile;
     bool requireTls = false; // refuse a server that offers no TLS (implied by any TLS file)
-    bool tlsFirst = false;   // natscli's tls_first (implies TLS)
+    bool tlsFirst = false;   // the TLS handshake before INFO, natscli's tls_first (implies TLS)
     QString jetStreamDomain;
     QString jetStreamApiPrefix; // natscli's jetstream_api_prefix; wins over the domain
     QColor color;               // tints the connection bar (e.g. red for production)
@@ -47,7 +47,8 @@ struct ConnectionProfile
     // Whether a server that offers no TLS is refused: asked for, or implied by a TLS setting, as the CLI,
     // natscli and nats.go do. Nothing (no CONNECT, no secret) is sent to such a server.
     bool requiresTls() const;
-    // Options for NatsConnection; secret is the password, token, seed, or jwtSecret().
+    // Options for NatsConnection; secret is the password, token, seed, or jwtSecret(). An encrypted TLS
+    // key's passphrase is the caller's to add (KeyPassphraseDialog).
     NatsConnectOptions toConnectOptions(const QString &secret) const;
     // Options for the session's KvClient: toConnectOptions() plus the JetStream domain or API prefix.
     KvClientOptions toClientOptions(const QString &secret) const;

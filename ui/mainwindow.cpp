@@ -6,6 +6,7 @@
 #include "historypanel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
+#include "keypassphrasedialog.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "localserver.h"
@@ -255,6 +256,18 @@ void MainWindow::openProfile(const ConnectionProfile &profile, const QString &se
 {
     if (!m_value->maybeDiscard())
         return;
+    // An encrypted TLS client key: its passphrase first (keychain, else asked), checked against the key.
+    if (KeyPassphraseDialog::isNeeded(profile)) {
+        KeyPassphraseDialog::unlock(profile, m_secrets, this, [this, profile, secret](const QByteArray &passphrase) {
+            openSession(profile, secret, passphrase);
+        });
+        return;
+    }
+    openSession(profile, secret, {});
+}
+
+void MainWindow::openSession(const ConnectionProfile &profile, const QString &secret, const QByteArray &passphrase)
+{
     if (m_session) {
         m_session->close();
         m_session->deleteLater();
@@ -264,6 +277,7 @@ void MainWindow::openProfile(const ConnectionProfile &profile, const QString &se
     m_value->setBucket(nullptr, nullptr, profile.readOnly);
     m_history->setBucket(nullptr, profile.readOnly);
     m_session = new Session(profile, secret, m_localServer, this);
+    m_session->setTlsKeyPassphrase(passphrase);
     m_watches->setContext(m_session->kv(), true);
     connect(m_session, &Session::statusChanged, this, &MainWindow::updateConnectionBar);
     connect(m_session, &Session::failed, this, [this](const QString &message) {

@@ -41,7 +41,8 @@ public:
     ~MainWindow() override;
 
     void start(const StartOptions &options);
-    // Connects to profile, asking for its secret when it has one and the keychain does not.
+    // Connects to profile, asking for its secret when it has one and the keychain does not (and for an
+    // encrypted TLS key's passphrase likewise).
     void openProfile(const ConnectionProfile &profile);
     void openProfile(const ConnectionProfile &profile, const QString &secret);
 
@@ -64,6 +65,7 @@ private:
     void connectPanels();
     void reloadProfileChoices();
     void connectSelectedProfile();
+    void openSession(const ConnectionProfile &profile, const QString &secret, const QByteArray &passphrase);
     void onBucketSelected(const QString &bucket);
     void onKeySelected(const QString &key);
     void updateConnectionBar();

@@ -1,6 +1,7 @@
 #include "profiledialog.h"
 
 #include "errorlabel.h"
+#include "keypassphrasedialog.h"
 #include "natsclicontext.h"
 #include "natsconnectoptions.h"
 #include "profilestore.h"
@@ -143,8 +144,14 @@ void ProfileDialog::createTlsRows(QFormLayout *form)
     m_requireTls->setToolTip(tr("A server that does not offer TLS is refused before anything, credentials "
                                 "included, is sent to it."));
     form->addRow(QString(), m_requireTls);
+    m_tlsFirst = new QCheckBox(tr("TLS &handshake first (nats-server 2.10+, tls_first)"), this);
+    m_tlsFirst->setObjectName(u"profileTlsFirst"_s);
+    m_tlsFirst->setToolTip(tr("For a server set to tls { handshake_first: true }: TLS starts before the server's "
+                              "greeting. A server that greets first cannot be reached this way."));
+    form->addRow(QString(), m_tlsFirst);
     for (QLineEdit *file : {m_caFile, m_certFile, m_keyFile})
         connect(file, &QLineEdit::textChanged, this, &ProfileDialog::updateTlsRequirement);
+    connect(m_tlsFirst, &QCheckBox::toggled, this, &ProfileDialog::updateTlsRequirement);
 }
 
 QLayout *ProfileDialog::createListColumn()
@@ -238,7 +245,7 @@ void ProfileDialog::showProfile(const ConnectionProfile &profile)
     m_caFile->setText(profile.tlsCaFile);
     m_certFile->setText(profile.tlsCertFile);
     m_keyFile->setText(profile.tlsKeyFile);
-    m_tlsFirst = profile.tlsFirst;
+    m_tlsFirst->setChecked(profile.tlsFirst);
     m_requireTls->setChecked(profile.requiresTls());
     m_domain->setText(profile.jetStreamDomain);
     m_apiPrefix->setText(profile.jetStreamApiPrefix);
@@ -265,8 +272,8 @@ void ProfileDialog::updateFields()
 // Any TLS setting means TLS is required, as in the CLI, natscli and nats.go: the box says so and stays on.
 void ProfileDialog::updateTlsRequirement()
 {
-    const bool implied = m_tlsFirst || !m_caFile->text().trimmed().isEmpty() || !m_certFile->text().trimmed().isEmpty()
-        || !m_keyFile->text().trimmed().isEmpty();
+    const bool implied = m_tlsFirst->isChecked() || !m_caFile->text().trimmed().isEmpty()
+        || !m_certFile->text().trimmed().isEmpty() || !m_keyFile->text().trimmed().isEmpty();
     if (implied)
         m_requireTls->setChecked(true);
     m_requireTls->setEnabled(!implied);
@@ -289,7 +296,7 @@ ConnectionProfile ProfileDialog::formProfile() const
     profile.tlsCertFile = m_certFile->text().trimmed();
     profile.tlsKeyFile = m_keyFile->text().trimmed();
     profile.requireTls = m_requireTls->isChecked();
-    profile.tlsFirst = m_tlsFirst;
+    profile.tlsFirst = m_tlsFirst->isChecked();
     profile.jetStreamDomain = m_domain->text().trimmed();
     profile.jetStreamApiPrefix = m_apiPrefix->text().trimmed();
     profile.readOnly = m_readOnly->isChecked();
@@ -403,6 +410,7 @@ void ProfileDialog::deleteCurrent()
         != QMessageBox::Yes)
         return;
     m_secrets->remove(profile.id);
+    m_secrets->remove(KeyPassphraseDialog::keychainId(profile.id));
     m_profiles->remove(profile.id);
     m_currentId.clear();
     reloadList();

@@ -18,7 +18,7 @@ class QListWidget;
 class QPushButton;
 class SecretStore;
 
-// Manage saved connections: names, servers, authentication, TLS files and "Require TLS", JetStream
+// Manage saved connections: names, servers, authentication, TLS files, "Require TLS" and tls_first, JetStream
 // domain or API prefix, read-only flag and colour tag. Secrets go to the keychain, a password typed
 // into a server URL included; without a keychain the dialog says so and the app asks for the secret
 // when connecting. natscli contexts are imported as the CLI reads them (NatsCliContext).
@@ -61,7 +61,6 @@ private:
     QColor m_color;
     bool m_secretEdited = false;
     bool m_jwtEdited = false;
-    bool m_tlsFirst = false; // from a natscli context; kept as it is
 
     QListWidget *m_list = nullptr;
     QLineEdit *m_name = nullptr;
@@ -76,6 +75,7 @@ private:
     QLineEdit *m_certFile = nullptr;
     QLineEdit *m_keyFile = nullptr;
     QCheckBox *m_requireTls = nullptr;
+    QCheckBox *m_tlsFirst = nullptr;
     QLineEdit *m_domain = nullptr;
     QLineEdit *m_apiPrefix = nullptr;
     QCheckBox *m_readOnly = nullptr;

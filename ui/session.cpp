@@ -55,6 +55,7 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
 Session::~Session()
 {
     m_secret.fill(u'\0');
+    m_tlsKeyPassphrase.fill('\0');
 }
 
 NatsConnection *Session::connection() const
@@ -110,7 +111,9 @@ void Session::connectTo(const QString &servers)
 {
     ConnectionProfile profile = m_profile;
     profile.servers = servers;
-    m_client->open(profile.toClientOptions(m_secret));
+    KvClientOptions options = profile.toClientOptions(m_secret);
+    options.connection.tlsKeyPassphrase = m_tlsKeyPassphrase;
+    m_client->open(options);
 }
 
 void Session::close()

@@ -34,6 +34,8 @@ public:
     // "connected nats://127.0.0.1:4222 · v2.9.10 · 0.4 ms", "reconnecting…", "failed: …".
     QString statusText() const;
     QString lastError() const { return m_lastError; }
+    // The passphrase of the profile's encrypted TLS client key (KeyPassphraseDialog), before open().
+    void setTlsKeyPassphrase(const QByteArray &passphrase) { m_tlsKeyPassphrase = passphrase; }
 
     void open();
     void close();
@@ -50,6 +52,7 @@ private:
 
     ConnectionProfile m_profile;
     QString m_secret;
+    QByteArray m_tlsKeyPassphrase;
     QPointer<LocalServer> m_localServer;
     KvClient *m_client = nullptr;
     NatsConnection *m_connection = nullptr; // m_client's

@@ -5,7 +5,7 @@
 # `kvdesk-cli ls -n` with the connection options typed so far, a 2 s timeout and no output on errors.
 # tests/packaging/check-completion.sh keeps the lists in step with `kvdesk-cli --help`.
 
-_kvdesk_cli_global_value_options='-s --server --user --password --token --creds --nkey --tlscert --tlskey --tlsca --js-domain --timeout --context'
+_kvdesk_cli_global_value_options='-s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --timeout --context'
 _kvdesk_cli_commands='ls list add new edit info view status rm del put get create update purge history revert compact watch export import account help'
 
 # The options of command $1 (beyond the global ones), then after a "|" those that take a value.
@@ -48,11 +48,11 @@ _kvdesk_cli_buckets()
     for ((i = 1; i < cword; i++)); do
         word=${words[i]}
         case $word in
-            -s | --server | --user | --password | --token | --creds | --nkey | --tlscert | --tlskey | --tlsca | --js-domain | --context)
+            -s | --server | --user | --password | --password-file | --token | --creds | --nkey | --tlscert | --tlskey | --tlskey-password-file | --tlsca | --js-domain | --context)
                 connection+=("$word" "${words[i + 1]}")
                 ((i++))
                 ;;
-            --server=* | --user=* | --password=* | --token=* | --creds=* | --nkey=* | --tlscert=* | --tlskey=* | --tlsca=* | --js-domain=* | --context=*)
+            --tlsfirst | --server=* | --user=* | --password=* | --password-file=* | --token=* | --creds=* | --nkey=* | --tlscert=* | --tlskey=* | --tlskey-password-file=* | --tlsca=* | --js-domain=* | --context=*)
                 connection+=("$word")
                 ;;
         esac
@@ -90,7 +90,7 @@ _kvdesk_cli()
     done
 
     case $prev in
-        --creds | --nkey | --tlscert | --tlskey | --tlsca)
+        --password-file | --creds | --nkey | --tlscert | --tlskey | --tlskey-password-file | --tlsca)
             _filedir
             return
             ;;
@@ -116,7 +116,7 @@ _kvdesk_cli()
     [[ $split == true ]] && return
 
     if [[ $cur == -* ]]; then
-        local options="$_kvdesk_cli_global_value_options --json -h --help"
+        local options="$_kvdesk_cli_global_value_options --tlsfirst --json -h --help"
         if [[ -z $command ]]; then
             options+=" --version"
         else

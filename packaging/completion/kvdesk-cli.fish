@@ -17,7 +17,7 @@ function __kvdesk_cli_line
             continue
         end
         switch $token
-            case -s --server --user --password --token --creds --nkey --tlscert --tlskey --tlsca --js-domain --timeout --context
+            case -s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --timeout --context
                 set skip 1
             case --description --ttl --max-value-size --max-bucket-size --storage --replicas --republish-source --republish-destination --older-than --mode --revision --marker-ttl --compression --metadata --mirror --source
                 test -n "$command"; and set skip 1
@@ -73,11 +73,11 @@ function __kvdesk_cli_buckets
     set -l i 2
     while test $i -le (count $tokens)
         switch $tokens[$i]
-            case -s --server --user --password --token --creds --nkey --tlscert --tlskey --tlsca --js-domain --context
+            case -s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --context
                 set -a connection $tokens[$i]
                 set i (math $i + 1)
                 test $i -le (count $tokens); and set -a connection $tokens[$i]
-            case '--server=*' '--user=*' '--password=*' '--token=*' '--creds=*' '--nkey=*' '--tlscert=*' '--tlskey=*' '--tlsca=*' '--js-domain=*' '--context=*'
+            case --tlsfirst '--server=*' '--user=*' '--password=*' '--password-file=*' '--token=*' '--creds=*' '--nkey=*' '--tlscert=*' '--tlskey=*' '--tlskey-password-file=*' '--tlsca=*' '--js-domain=*' '--context=*'
                 set -a connection $tokens[$i]
         end
         set i (math $i + 1)
@@ -119,13 +119,16 @@ complete -c kvdesk-cli -n '__kvdesk_cli_argument 1 export import' -F
 # Options of every command.
 complete -c kvdesk-cli -s s -l server -x -d 'NATS server URLs, comma separated'
 complete -c kvdesk-cli -l user -x -d 'User name'
-complete -c kvdesk-cli -l password -x -d Password
+complete -c kvdesk-cli -l password -x -d 'Password (visible in ps)'
+complete -c kvdesk-cli -l password-file -r -F -d 'File holding the password'
 complete -c kvdesk-cli -l token -x -d 'Authentication token'
 complete -c kvdesk-cli -l creds -r -F -d 'User credentials file'
 complete -c kvdesk-cli -l nkey -r -F -d 'File holding a user NKEY seed'
 complete -c kvdesk-cli -l tlscert -r -F -d 'TLS client certificate'
 complete -c kvdesk-cli -l tlskey -r -F -d 'TLS client key'
+complete -c kvdesk-cli -l tlskey-password-file -r -F -d 'File holding the TLS key passphrase'
 complete -c kvdesk-cli -l tlsca -r -F -d 'TLS certificate authority chain'
+complete -c kvdesk-cli -l tlsfirst -d 'TLS handshake before the server INFO'
 complete -c kvdesk-cli -l js-domain -x -d 'JetStream domain'
 complete -c kvdesk-cli -l timeout -x -d 'Time to wait for the server and each request'
 complete -c kvdesk-cli -l context -x -a '(__kvdesk_cli_contexts)' -d 'natscli context'

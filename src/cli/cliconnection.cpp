@@ -1,9 +1,17 @@
 #include "cliconnection.h"
 
+#include "clioutput.h"
 #include "kvunits.h"
 #include "natsclicontext.h"
+#include "natstlsconfig.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QFile>
+
+#include <algorithm>
+#include <cstdio>
+#include <termios.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -12,24 +20,71 @@ namespace {
 struct GlobalOption
 {
     const char *name;
-    const char *valueName;
+    const char *valueName; // nullptr: a switch
     const char *description;
 };
 
 const GlobalOption kOptions[] = {
     {"server", "URL", "NATS server URLs, comma separated (env NATS_URL; default nats://127.0.0.1:4222)"},
     {"user", "USER", "User name (env NATS_USER)"},
-    {"password", "PASSWORD", "Password (env NATS_PASSWORD)"},
+    {"password", "PASSWORD", "Password (env NATS_PASSWORD); visible to other users in ps, unlike the others"},
+    {"password-file", "FILE",
+     "Password from the first line of FILE; with --user and no password, it is asked "
+     "for when stdin is a terminal"},
     {"token", "TOKEN", "Authentication token (env NATS_TOKEN)"},
     {"creds", "FILE", "User credentials file, JWT and seed (env NATS_CREDS)"},
     {"nkey", "FILE", "File holding a user NKEY seed (env NATS_NKEY)"},
-    {"tlscert", "FILE", "TLS client certificate (env NATS_CERT)"},
+    {"tlscert", "FILE", "TLS client certificate, or its chain (env NATS_CERT)"},
     {"tlskey", "FILE", "TLS client key (env NATS_KEY)"},
+    {"tlskey-password-file", "FILE",
+     "Passphrase of an encrypted --tlskey, from the first line of FILE (asked for "
+     "when stdin is a terminal)"},
     {"tlsca", "FILE", "TLS certificate authority chain (env NATS_CA)"},
+    {"tlsfirst", nullptr, "TLS handshake before the server's INFO (nats-server 2.10+ with handshake_first)"},
     {"js-domain", "DOMAIN", "JetStream domain (env NATS_JS_DOMAIN)"},
     {"timeout", "DURATION", "Time to wait for the server and for each request (env NATS_TIMEOUT; default 5s)"},
     {"context", "NAME", "natscli context to use (env NATS_CONTEXT; default the selected one)"},
 };
+
+// The first line of the file at path, without its line end: a secret kept out of the command line.
+bool readSecretFile(const QString &option, const QString &path, QByteArray *secret, QString *error)
+{
+    QFile file(path);
+    if (!file.open(QIODevice::ReadOnly)) {
+        *error = CliConnection::tr("cannot read --%1 %2: %3").arg(option, path, file.errorString());
+        return false;
+    }
+    *secret = file.readLine(64 * 1024);
+    while (secret->endsWith('\n') || secret->endsWith('\r'))
+        secret->chop(1);
+    return true;
+}
+
+// Asks on the terminal with echo off, as passwd and ssh do; the answer without its line end.
+QByteArray askHidden(const QString &prompt)
+{
+    termios saved = {};
+    const bool terminal = ::tcgetattr(STDIN_FILENO, &saved) == 0;
+    if (terminal) {
+        termios quiet = saved;
+        quiet.c_lflag &= ~tcflag_t(ECHO);
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &quiet);
+    }
+    const QByteArray text = prompt.toLocal8Bit();
+    if (::write(STDERR_FILENO, text.constData(), size_t(text.size())) < 0)
+        return {};
+    char line[4096] = {};
+    const bool read = std::fgets(line, sizeof line, stdin) != nullptr;
+    if (terminal)
+        ::tcsetattr(STDIN_FILENO, TCSANOW, &saved);
+    if (::write(STDERR_FILENO, "\n", 1) < 0) // the Enter was not echoed
+        return {};
+    QByteArray answer = read ? QByteArray(line) : QByteArray();
+    std::fill(std::begin(line), std::end(line), '\0');
+    while (answer.endsWith('\n') || answer.endsWith('\r'))
+        answer.chop(1);
+    return answer;
+}
 
 } // namespace
 
@@ -39,16 +94,20 @@ void CliConnection::addOptions(QCommandLineParser *parser)
         QStringList names{QString::fromLatin1(option.name)};
         if (names.first() == "server"_L1)
             names.prepend(u"s"_s);
-        parser->addOption(
-            QCommandLineOption(names, QString::fromLatin1(option.description), QString::fromLatin1(option.valueName)));
+        const QString description = QString::fromLatin1(option.description);
+        parser->addOption(option.valueName
+                              ? QCommandLineOption(names, description, QString::fromLatin1(option.valueName))
+                              : QCommandLineOption(names, description));
     }
 }
 
 QStringList CliConnection::valueOptionNames()
 {
     QStringList names{u"s"_s};
-    for (const GlobalOption &option : kOptions)
-        names.append(QString::fromLatin1(option.name));
+    for (const GlobalOption &option : kOptions) {
+        if (option.valueName)
+            names.append(QString::fromLatin1(option.name));
+    }
     return names;
 }
 
@@ -97,7 +156,6 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
             *field = value;
     };
     override(&connection.user, u"user"_s, "NATS_USER");
-    override(&connection.password, u"password"_s, "NATS_PASSWORD");
     override(&connection.token, u"token"_s, "NATS_TOKEN");
     override(&connection.credentialsFile, u"creds"_s, "NATS_CREDS");
     override(&connection.nkeyFile, u"nkey"_s, "NATS_NKEY");
@@ -105,28 +163,83 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
     override(&connection.tlsKeyFile, u"tlskey"_s, "NATS_KEY");
     override(&connection.tlsCaFile, u"tlsca"_s, "NATS_CA");
     override(&m_options.jetStreamDomain, u"js-domain"_s, "NATS_JS_DOMAIN");
-    connection.tlsRequired = connection.tlsRequired || !connection.tlsCertFile.isEmpty()
-        || !connection.tlsCaFile.isEmpty();
-    if (!connection.tlsCertFile.isEmpty() && connection.tlsKeyFile.isEmpty()) {
-        *error = tr("--tlscert needs --tlskey");
+    if (!configurePassword(parser, error) || !configureTls(parser, error) || !configureTimeout(parser, error))
         return false;
-    }
-
-    const QString timeout = setting(parser, u"timeout"_s, "NATS_TIMEOUT");
-    if (!timeout.isEmpty()) {
-        qint64 ns = 0;
-        if (!KvUnits::parseDuration(timeout, &ns, error))
-            return false;
-        if (ns < KvUnits::NsPerMs) {
-            *error = tr("--timeout must be at least 1ms, not %1").arg(timeout);
-            return false;
-        }
-        m_timeoutMs = int(std::min<qint64>(ns / KvUnits::NsPerMs, 24 * 3600 * 1000));
-        m_timeoutGiven = true;
-    }
     connection.name = u"kvdesk-cli"_s;
     connection.connectTimeoutMs = m_timeoutMs;
     setRequestTimeout(m_timeoutMs);
+    return true;
+}
+
+// --password, else --password-file, else NATS_PASSWORD, else the context; a user without any is asked
+// for it on a terminal (ps shows a --password to every user of the machine).
+bool CliConnection::configurePassword(const QCommandLineParser &parser, QString *error)
+{
+    NatsConnectOptions &connection = m_options.connection;
+    if (parser.isSet(u"password"_s) && parser.isSet(u"password-file"_s)) {
+        *error = tr("--password and --password-file: give one of them");
+        return false;
+    }
+    if (parser.isSet(u"password-file"_s)) {
+        QByteArray secret;
+        if (!readSecretFile(u"password-file"_s, parser.value(u"password-file"_s), &secret, error))
+            return false;
+        connection.password = QString::fromUtf8(secret);
+        secret.fill('\0');
+    } else {
+        const QString value = setting(parser, u"password"_s, "NATS_PASSWORD");
+        if (!value.isEmpty())
+            connection.password = value;
+    }
+    const bool urlCredentials = std::any_of(connection.servers.cbegin(), connection.servers.cend(),
+                                            [](const QUrl &url) { return !url.userName().isEmpty(); });
+    const bool otherCredentials = !connection.token.isEmpty() || !connection.credentialsFile.isEmpty()
+        || !connection.nkeyFile.isEmpty() || !connection.userJwt.isEmpty();
+    if (!connection.user.isEmpty() && connection.password.isEmpty() && !urlCredentials && !otherCredentials
+        && CliOutput::stdinIsTerminal())
+        connection.password = QString::fromLocal8Bit(askHidden(tr("Password for %1: ").arg(connection.user)));
+    return true;
+}
+
+// Any TLS setting means TLS, as natscli and nats.go have it: a server offering none gets nothing.
+bool CliConnection::configureTls(const QCommandLineParser &parser, QString *error)
+{
+    NatsConnectOptions &connection = m_options.connection;
+    connection.tlsFirst = connection.tlsFirst || parser.isSet(u"tlsfirst"_s);
+    connection.tlsRequired = connection.tlsRequired || connection.tlsFirst || !connection.tlsCertFile.isEmpty()
+        || !connection.tlsKeyFile.isEmpty() || !connection.tlsCaFile.isEmpty();
+    if (connection.tlsCertFile.isEmpty() != connection.tlsKeyFile.isEmpty()) {
+        *error = connection.tlsKeyFile.isEmpty() ? tr("--tlscert needs --tlskey") : tr("--tlskey needs --tlscert");
+        return false;
+    }
+    if (parser.isSet(u"tlskey-password-file"_s))
+        return readSecretFile(u"tlskey-password-file"_s, parser.value(u"tlskey-password-file"_s),
+                              &connection.tlsKeyPassphrase, error);
+    if (connection.tlsKeyFile.isEmpty() || !NatsTlsConfig::isKeyEncrypted(connection.tlsKeyFile))
+        return true;
+    if (!CliOutput::stdinIsTerminal()) {
+        *error = tr("the TLS key %1 is encrypted: give its passphrase with --tlskey-password-file FILE")
+                     .arg(connection.tlsKeyFile);
+        return false;
+    }
+    connection.tlsKeyPassphrase = askHidden(tr("Passphrase for the TLS key %1: ").arg(connection.tlsKeyFile));
+    return true;
+}
+
+bool CliConnection::configureTimeout(const QCommandLineParser &parser, QString *error)
+{
+    const QString timeout = setting(parser, u"timeout"_s, "NATS_TIMEOUT");
+    if (timeout.isEmpty())
+        return true;
+    qint64 ns = 0;
+    if (!KvUnits::parseDuration(timeout, &ns, error))
+        return false;
+    if (ns < KvUnits::NsPerMs) {
+        *error = tr("--timeout must be at least 1ms, not %1").arg(timeout);
+        return false;
+    }
+    m_timeoutMs = int(std::min<qint64>(ns / KvUnits::NsPerMs, 24 * 3600 * 1000));
+    m_timeoutGiven = true;
     return true;
 }
 

@@ -9,8 +9,9 @@ class QCommandLineParser;
 
 // Where and as whom kvdesk-cli connects, decided as natscli decides it: a flag wins, then its
 // environment variable (NATS_URL, NATS_USER, ...), then the natscli context (--context, NATS_CONTEXT,
-// or the one selected in context.txt), then the default nats://127.0.0.1:4222. The result is the
-// KvClientOptions the command's KvClient connects with.
+// or the one selected in context.txt), then the default nats://127.0.0.1:4222. Secrets can stay off the
+// command line (which ps shows): files (--password-file, --tlskey-password-file), the environment, or a
+// prompt on the terminal. The result is the KvClientOptions the command's KvClient connects with.
 class CliConnection
 {
     Q_DECLARE_TR_FUNCTIONS(CliConnection)
@@ -32,6 +33,9 @@ public:
 
 private:
     bool loadContext(const QCommandLineParser &parser, QString *error);
+    bool configurePassword(const QCommandLineParser &parser, QString *error);
+    bool configureTls(const QCommandLineParser &parser, QString *error);
+    bool configureTimeout(const QCommandLineParser &parser, QString *error);
     QString setting(const QCommandLineParser &parser, const QString &option, const char *environment) const;
 
     KvClientOptions m_options;

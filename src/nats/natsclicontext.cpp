@@ -126,7 +126,9 @@ NatsConnectOptions NatsCliContext::toConnectOptions() const
     options.tlsCertFile = expandPath(cert);
     options.tlsKeyFile = expandPath(key);
     options.tlsCaFile = expandPath(ca);
-    // natscli turns TLS on as soon as any TLS file is configured.
-    options.tlsRequired = !options.tlsCertFile.isEmpty() || !options.tlsCaFile.isEmpty() || tlsFirst;
+    // natscli turns TLS on as soon as any TLS setting is configured.
+    options.tlsFirst = tlsFirst;
+    options.tlsRequired = !options.tlsCertFile.isEmpty() || !options.tlsKeyFile.isEmpty()
+        || !options.tlsCaFile.isEmpty() || tlsFirst;
     return options;
 }

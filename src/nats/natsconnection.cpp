@@ -38,7 +38,9 @@ QString NatsConnection::handshakeStall() const
             return tr("no TCP connection");
         if (m_parser.bufferedBytes() > 0)
             return tr("the server sent %1 bytes but no complete protocol line (no CRLF)").arg(m_parser.bufferedBytes());
-        return tr("the server sent no INFO");
+        // What a server set to the TLS handshake first does to a client that waits for INFO.
+        return m_tls ? tr("the server sent no INFO")
+                     : tr("the server sent no INFO (one that wants the TLS handshake first needs tls_first)");
     case Handshake::WaitingTls:
         return tr("the TLS handshake did not complete");
     case Handshake::WaitingPong:
@@ -204,21 +206,29 @@ void NatsConnection::onSocketConnected()
     // is still arriving would otherwise wait for the server's delayed ACK (40 ms).
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
     qCDebug(lcNatsConnection) << "TCP connected, waiting for INFO";
+    if (m_options.tlsFirst)
+        startTls(); // tls_first: the handshake before INFO (nats-server 2.10+, handshake_first)
 }
 
 void NatsConnection::onSocketError()
 {
     if (!m_socket)
         return;
-    connectionFailed(NatsSocketError::describe(*m_socket, currentServer(), m_info.tlsVerify, m_options.tlsCertFile));
+    NatsError error = NatsSocketError::describe(*m_socket, currentServer(), m_info.tlsVerify, m_options.tlsCertFile);
+    if (m_options.tlsFirst && m_handshake == Handshake::WaitingTls)
+        error = NatsTlsConfig::explainTlsFirst(error, *m_socket, currentServer());
+    connectionFailed(error);
 }
 
 void NatsConnection::onSocketDisconnected()
 {
     if (!m_socket)
         return;
-    connectionFailed(NatsError(NatsError::ConnectionLost,
-                               tr("connection to %1 lost").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo))));
+    NatsError error(NatsError::ConnectionLost,
+                    tr("connection to %1 lost").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo)));
+    if (m_options.tlsFirst && m_handshake == Handshake::WaitingTls)
+        error = NatsTlsConfig::explainTlsFirst(error, *m_socket, currentServer());
+    connectionFailed(error);
 }
 
 void NatsConnection::onSocketReadyRead()
@@ -227,7 +237,7 @@ void NatsConnection::onSocketReadyRead()
         return;
     const QByteArray data = m_socket->readAll();
     m_stats.inBytes += quint64(data.size());
-    qCDebug(lcNatsWire).noquote() << "<<" << data.left(512);
+    qCDebug(lcNatsWire).noquote() << "<<" << NatsLogging::wireText(data);
     m_parser.feed(data);
 
     // A handler may close the connection or start another attempt; stop once the socket changes.
@@ -307,6 +317,10 @@ void NatsConnection::handleInfo(const QByteArray &json)
 
     if (m_handshake != Handshake::WaitingInfo)
         return;
+    if (m_tls) { // tls_first: encrypted before INFO came
+        sendConnect();
+        return;
+    }
 
     const bool wantTls = currentServer().scheme() == "tls"_L1 || m_options.tlsRequired;
     if (info.tlsRequired || wantTls) {
@@ -341,6 +355,10 @@ void NatsConnection::onSocketEncrypted()
     if (m_handshake != Handshake::WaitingTls)
         return;
     m_tls = true;
+    if (m_options.tlsFirst) {
+        m_handshake = Handshake::WaitingInfo; // the server sends INFO once the handshake is done
+        return;
+    }
     sendConnect();
 }
 
@@ -614,7 +632,7 @@ void NatsConnection::writeToSocket(const QByteArray &bytes)
 {
     if (!m_socket)
         return;
-    qCDebug(lcNatsWire).noquote() << ">>" << bytes.left(512);
+    qCDebug(lcNatsWire).noquote() << ">>" << NatsLogging::wireText(bytes);
     m_stats.outBytes += quint64(bytes.size());
     m_socket->write(bytes);
 }

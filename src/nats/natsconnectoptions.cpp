@@ -7,18 +7,13 @@ using namespace Qt::StringLiterals;
 namespace {
 
 // Where the userinfo of a URL (parsable or not) starts, and its "@" (< start when it has none): what
-// lies before the last "@" of the authority.
+// lies before the last "@". Not only of the authority: a password with an unencoded "/", "?" or "#"
+// ends the authority for a URL parser, but is still the user's secret, and is hidden as one.
 qsizetype userInfoStart(const QString &entry, qsizetype *at)
 {
     const qsizetype scheme = entry.indexOf("://"_L1);
     const qsizetype start = scheme < 0 ? 0 : scheme + 3;
-    qsizetype end = entry.size();
-    for (const QChar stop : {u'/', u'?', u'#'}) {
-        const qsizetype found = entry.indexOf(stop, start);
-        if (found >= 0)
-            end = std::min(end, found);
-    }
-    *at = end > 0 ? entry.lastIndexOf(u'@', end - 1) : -1;
+    *at = entry.lastIndexOf(u'@');
     return start;
 }
 

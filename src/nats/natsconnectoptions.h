@@ -44,11 +44,15 @@ struct NatsConnectOptions
     QByteArray userJwt;      // or the JWT and seed given directly
     QByteArray userSeed;
 
-    // TLS: used for tls:// URLs, when the server requires it, or when tlsRequired is set.
+    // TLS: used for tls:// URLs, when the server requires it, or when tlsRequired or tlsFirst is set.
     bool tlsRequired = false;
+    // The TLS handshake before the server's INFO (nats-server 2.10+ with `tls { handshake_first: true }`,
+    // natscli's tls_first, nats.go's TLSHandshakeFirst).
+    bool tlsFirst = false;
     QString tlsCaFile;
-    QString tlsCertFile;
+    QString tlsCertFile; // the client certificate, or its chain: every certificate in the file is sent
     QString tlsKeyFile;
+    QByteArray tlsKeyPassphrase; // for an encrypted client key
 
     int connectTimeoutMs = 2000;
     int pingIntervalMs = 2 * 60 * 1000;

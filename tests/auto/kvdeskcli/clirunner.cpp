@@ -106,3 +106,50 @@ CliRunner::Result CliRunner::runOnTerminal(const QStringList &arguments, const Q
     result.err = stderrToo ? terminal : process.readAllStandardError();
     return result;
 }
+
+CliRunner::Result CliRunner::runAnsweringPrompts(const QStringList &arguments,
+                                                 const QList<QPair<QByteArray, QByteArray>> &prompts) const
+{
+    Result result;
+    const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
+    if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0)
+        return result;
+    const QByteArray slavePath = ::ptsname(master);
+    const int keepSlave = ::open(slavePath.constData(), O_RDWR | O_NOCTTY);
+    QProcess process;
+    process.setProcessEnvironment(m_environment);
+    process.setChildProcessModifier([slavePath] {
+        const int slave = ::open(slavePath.constData(), O_RDWR);
+        if (slave >= 0) {
+            ::dup2(slave, STDIN_FILENO);
+            ::dup2(slave, STDERR_FILENO);
+        }
+    });
+    process.start(program(), arguments);
+    QByteArray terminal;
+    qsizetype answered = 0;   // prompts answered so far
+    qsizetype searchFrom = 0; // where in terminal the next prompt may start
+    for (int waited = 0; process.state() != QProcess::NotRunning && waited < 30000; waited += 20) {
+        process.waitForFinished(20);
+        char buffer[4096];
+        for (ssize_t n; (n = ::read(master, buffer, sizeof buffer)) > 0;)
+            terminal.append(buffer, n);
+        if (answered >= prompts.size())
+            continue;
+        const qsizetype at = terminal.indexOf(prompts[answered].first, searchFrom);
+        if (at < 0)
+            continue;
+        const QByteArray typed = prompts[answered].second + '\n';
+        if (::write(master, typed.constData(), size_t(typed.size())) != typed.size())
+            break;
+        searchFrom = at + prompts[answered].first.size();
+        ++answered;
+    }
+    if (keepSlave >= 0)
+        ::close(keepSlave);
+    ::close(master);
+    result.exitCode = process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    result.out = process.readAllStandardOutput();
+    result.err = terminal;
+    return result;
+}

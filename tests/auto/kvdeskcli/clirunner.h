@@ -1,6 +1,8 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QList>
+#include <QtCore/QPair>
 #include <QtCore/QProcessEnvironment>
 #include <QtCore/QStringList>
 #include <QtCore/QTemporaryDir>
@@ -33,6 +35,10 @@ public:
     // The same with stdin on a pseudo terminal that has already received input (for confirmations).
     // With stderrToo, stderr goes to the terminal as well and err holds what the terminal showed.
     Result runOnTerminal(const QStringList &arguments, const QByteArray &typed, bool stderrToo = false) const;
+    // With stdin and stderr on a pseudo terminal, answers each prompt in turn as a user would: waits
+    // until the terminal shows it, then types its answer and Enter. err holds what the terminal showed
+    // (the answers only if they were echoed).
+    Result runAnsweringPrompts(const QStringList &arguments, const QList<QPair<QByteArray, QByteArray>> &prompts) const;
 
 private:
     QTemporaryDir m_config;

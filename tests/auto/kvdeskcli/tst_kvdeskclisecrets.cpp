@@ -1,0 +1,273 @@
+#include "clirunner.h"
+#include "natsserverprocess.h"
+#include "natstestcertificates.h"
+
+#include <QtCore/QFile>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+// kvdesk-cli and secrets, against real servers: a password from a file, the environment or a prompt
+// (never echoed) instead of the command line, where ps shows it; an encrypted TLS key's passphrase from
+// a file or a prompt; a client certificate chain; tls_first (--tlsfirst, natscli's tls_first); and no
+// secret in what it prints or logs.
+
+#define CLI_EXPECT(result, expression, code)                                                                           \
+    const CliRunner::Result result = (expression);                                                                     \
+    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
+
+namespace {
+const QByteArray kPassword = "Pw-S3cret-77";
+}
+
+class tst_KvdeskCliSecrets final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+
+    void passwordSources_data();
+    void passwordSources();
+    void passwordPrompt();
+    void noPromptWithoutTerminal();
+    void keyPassphrase_data();
+    void keyPassphrase();
+    void keyPassphrasePrompt();
+    void tlsSettings_data();
+    void tlsSettings();
+    void tlsFirst_data();
+    void tlsFirst();
+    void logsHideSecrets();
+
+private:
+    QString writeFile(const QString &name, const QByteArray &content) const;
+    QStringList mutualTls(const QString &cert, const QString &key) const;
+
+    NatsTestCertificates m_certs;
+    NatsServerProcess m_users;     // alice with kPassword
+    NatsServerProcess m_mutualTls; // verify: true
+    NatsServerProcess m_tlsFirst;  // handshake_first (2.10+)
+    QString m_tlsFirstRefused;
+    CliRunner m_runner;
+};
+
+void tst_KvdeskCliSecrets::initTestCase()
+{
+    QVERIFY2(QFileInfo::exists(CliRunner::program()), qPrintable(CliRunner::program()));
+    QVERIFY2(m_certs.create(), qPrintable(m_certs.errorString()));
+    NatsServerProcess::Options options;
+    options.config = "authorization { user: alice, password: \"" + kPassword + "\" }\n";
+    QVERIFY2(m_users.start(options), qPrintable(m_users.errorString()));
+    options.config = m_certs.serverTlsBlock(true);
+    QVERIFY2(m_mutualTls.start(options), qPrintable(m_mutualTls.errorString()));
+    // What the server says decides, not its label: 2.9 refuses handshake_first ("unknown field").
+    options.config = m_certs.serverTlsBlock(true, true);
+    if (!m_tlsFirst.start(options)) {
+        QVERIFY2(m_tlsFirst.errorString().contains(u"handshake_first"_s), qPrintable(m_tlsFirst.errorString()));
+        m_tlsFirstRefused = m_tlsFirst.errorString().section(u'\n', 0, 0);
+    }
+}
+
+QString tst_KvdeskCliSecrets::writeFile(const QString &name, const QByteArray &content) const
+{
+    QFile file(m_certs.file(name));
+    return file.open(QIODevice::WriteOnly | QIODevice::Truncate) && file.write(content) == content.size()
+        ? file.fileName()
+        : QString();
+}
+
+QStringList tst_KvdeskCliSecrets::mutualTls(const QString &cert, const QString &key) const
+{
+    return {u"-s"_s,        m_mutualTls.url(),  u"--tlsca"_s,  m_certs.file(u"ca.pem"_s),
+            u"--tlscert"_s, m_certs.file(cert), u"--tlskey"_s, m_certs.file(key)};
+}
+
+void tst_KvdeskCliSecrets::passwordSources_data()
+{
+    QTest::addColumn<QStringList>("arguments"); // after -s URL --user alice
+    QTest::addColumn<QString>("environment");   // NATS_PASSWORD, unset when empty
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message"); // in stderr
+
+    const QString file = writeFile(u"password"_s, kPassword + '\n');
+    const QString crlf = writeFile(u"password-crlf"_s, kPassword + "\r\n");
+    const QString wrong = writeFile(u"password-wrong"_s, "nope\n");
+    QTest::newRow("--password-file") << QStringList{u"--password-file"_s, file} << QString() << 0 << QString();
+    QTest::newRow("--password-file, CRLF") << QStringList{u"--password-file"_s, crlf} << QString() << 0 << QString();
+    QTest::newRow("NATS_PASSWORD") << QStringList() << QString::fromLatin1(kPassword) << 0 << QString();
+    QTest::newRow("--password-file beats NATS_PASSWORD")
+        << QStringList{u"--password-file"_s, file} << u"nope"_s << 0 << QString();
+    QTest::newRow("wrong password in the file")
+        << QStringList{u"--password-file"_s, wrong} << QString() << 1 << u"refused the credentials"_s;
+    QTest::newRow("no such file") << QStringList{u"--password-file"_s, u"/nonexistent/pw"_s} << QString() << 2
+                                  << u"cannot read --password-file /nonexistent/pw"_s;
+    QTest::newRow("both --password and --password-file")
+        << QStringList{u"--password"_s, u"x"_s, u"--password-file"_s, file} << QString() << 2
+        << u"--password and --password-file"_s;
+}
+
+void tst_KvdeskCliSecrets::passwordSources()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, environment);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    CliRunner runner;
+    if (!environment.isEmpty())
+        runner.setEnvironment(u"NATS_PASSWORD"_s, environment);
+    CLI_EXPECT(
+        result,
+        runner.run(QStringList{u"-s"_s, m_users.url(), u"--user"_s, u"alice"_s} + arguments + QStringList{u"ls"_s}),
+        exitCode);
+    QVERIFY2(result.err.contains(message.toUtf8()), qPrintable(result.describe()));
+    QVERIFY2(!result.err.contains(kPassword) && !result.out.contains(kPassword), qPrintable(result.describe()));
+}
+
+// A user and no password, on a terminal: asked for, not echoed.
+void tst_KvdeskCliSecrets::passwordPrompt()
+{
+    CLI_EXPECT(result,
+               m_runner.runAnsweringPrompts({u"-s"_s, m_users.url(), u"--user"_s, u"alice"_s, u"ls"_s},
+                                            {{"Password for alice", kPassword}}),
+               0);
+    QVERIFY2(result.err.contains("Password for alice"), qPrintable(result.describe()));
+    QVERIFY2(!result.err.contains(kPassword), qPrintable(result.describe()));
+}
+
+// In a script (stdin not a terminal) nothing is asked: the server refuses the empty password.
+void tst_KvdeskCliSecrets::noPromptWithoutTerminal()
+{
+    CLI_EXPECT(result, m_runner.run({u"-s"_s, m_users.url(), u"--user"_s, u"alice"_s, u"ls"_s}), 1);
+    QVERIFY2(!result.err.contains("Password for"), qPrintable(result.describe()));
+    QVERIFY2(result.err.contains("refused the credentials"), qPrintable(result.describe()));
+}
+
+void tst_KvdeskCliSecrets::keyPassphrase_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QStringList>("messages"); // in stderr
+
+    const QString right = writeFile(u"passphrase"_s, QByteArray(NatsTestCertificates::KeyPassphrase) + '\n');
+    const QString wrong = writeFile(u"passphrase-wrong"_s, "nope\n");
+    for (const QString &key : {u"client-pkcs8.key"_s, u"client-traditional.key"_s}) {
+        QTest::addRow("%s, --tlskey-password-file", qPrintable(key))
+            << key << QStringList{u"--tlskey-password-file"_s, right} << 0 << QStringList();
+        // Not on a terminal, so not asked: the command line lacks it.
+        QTest::addRow("%s, none", qPrintable(key))
+            << key << QStringList() << 2 << QStringList{u"is encrypted"_s, u"--tlskey-password-file"_s};
+        QTest::addRow("%s, wrong", qPrintable(key))
+            << key << QStringList{u"--tlskey-password-file"_s, wrong} << 1 << QStringList{u"passphrase is wrong"_s};
+    }
+    QTest::newRow("no such file") << u"client-pkcs8.key"_s
+                                  << QStringList{u"--tlskey-password-file"_s, u"/nonexistent/pass"_s} << 2
+                                  << QStringList{u"cannot read --tlskey-password-file /nonexistent/pass"_s};
+}
+
+void tst_KvdeskCliSecrets::keyPassphrase()
+{
+    QFETCH(QString, key);
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QStringList, messages);
+    CLI_EXPECT(result, m_runner.run(mutualTls(u"client.pem"_s, key) + arguments + QStringList{u"ls"_s}), exitCode);
+    for (const QString &message : std::as_const(messages))
+        QVERIFY2(result.err.contains(message.toUtf8()), qPrintable(result.describe()));
+    QVERIFY(!result.err.contains(NatsTestCertificates::KeyPassphrase));
+}
+
+void tst_KvdeskCliSecrets::keyPassphrasePrompt()
+{
+    const QByteArray passphrase(NatsTestCertificates::KeyPassphrase);
+    CLI_EXPECT(result,
+               m_runner.runAnsweringPrompts(mutualTls(u"client.pem"_s, u"client-pkcs8.key"_s) + QStringList{u"ls"_s},
+                                            {{"Passphrase for", passphrase}}),
+               0);
+    QVERIFY2(result.err.contains("client-pkcs8.key"), qPrintable(result.describe()));
+    QVERIFY2(!result.err.contains(passphrase), qPrintable(result.describe()));
+}
+
+void tst_KvdeskCliSecrets::tlsSettings_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");
+
+    // The whole chain in the certificate file is sent: the server trusts only the root.
+    QTest::newRow("certificate chain") << mutualTls(u"chainclient-chain.pem"_s, u"chainclient.key"_s) << 0 << QString();
+    QTest::newRow("key without certificate")
+        << QStringList{u"-s"_s, m_mutualTls.url(), u"--tlskey"_s, m_certs.file(u"client.key"_s)} << 2
+        << u"--tlskey needs --tlscert"_s;
+    // Any TLS setting means TLS: a server offering none gets nothing.
+    QTest::newRow("CA, plain server") << QStringList{u"-s"_s, m_users.url(), u"--tlsca"_s, m_certs.file(u"ca.pem"_s)}
+                                      << 1 << u"does not offer TLS"_s;
+    QTest::newRow("--tlsfirst, plain server")
+        << QStringList{u"-s"_s, m_users.url(), u"--tlsfirst"_s} << 1 << u"tls_first"_s;
+    QTest::newRow("unparsable URL, password with a slash")
+        << QStringList{u"-s"_s, u"nats://alice:Pw/S3cret-77@127.0.0.1:1"_s} << 2
+        << u"\"nats://alice:***@127.0.0.1:1\" is not a valid server URL"_s;
+}
+
+void tst_KvdeskCliSecrets::tlsSettings()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    CLI_EXPECT(result, m_runner.run(arguments + QStringList{u"ls"_s}), exitCode);
+    QVERIFY2(result.err.contains(message.toUtf8()), qPrintable(result.describe()));
+    QVERIFY2(!result.err.contains("S3cret"), qPrintable(result.describe()));
+}
+
+void tst_KvdeskCliSecrets::tlsFirst_data()
+{
+    QTest::addColumn<QString>("how");
+    QTest::newRow("--tlsfirst") << u"flag"_s;
+    QTest::newRow("natscli context tls_first") << u"context"_s;
+    QTest::newRow("neither") << u"neither"_s;
+}
+
+void tst_KvdeskCliSecrets::tlsFirst()
+{
+    QFETCH(QString, how);
+    if (!m_tlsFirstRefused.isEmpty())
+        QSKIP(qPrintable(u"the server refuses handshake_first: "_s + m_tlsFirstRefused));
+    CliRunner runner;
+    QStringList arguments{u"--timeout"_s, u"3s"_s};
+    if (how == "context"_L1) {
+        runner.writeContext(u"first"_s,
+                            R"({"url":")" + m_tlsFirst.url().toUtf8() + R"(","ca":")"
+                                + m_certs.file(u"ca.pem"_s).toUtf8() + R"(","cert":")"
+                                + m_certs.file(u"client.pem"_s).toUtf8() + R"(","key":")"
+                                + m_certs.file(u"client.key"_s).toUtf8() + R"(","tls_first":true})");
+        arguments << u"--context"_s << u"first"_s;
+    } else {
+        QStringList tls = mutualTls(u"client.pem"_s, u"client.key"_s);
+        tls[1] = m_tlsFirst.url();
+        arguments << tls;
+        if (how == "flag"_L1)
+            arguments << u"--tlsfirst"_s;
+    }
+    const bool connects = how != "neither"_L1;
+    CLI_EXPECT(result, runner.run(arguments + QStringList{u"ls"_s}), connects ? 0 : 1);
+    if (!connects)
+        QVERIFY2(result.err.contains("tls_first"), qPrintable(result.describe()));
+}
+
+// With every kvdesk log category on, the CONNECT shows the password as ***.
+void tst_KvdeskCliSecrets::logsHideSecrets()
+{
+    CliRunner runner;
+    runner.setEnvironment(u"QT_LOGGING_RULES"_s, u"kvdesk.*=true"_s);
+    CLI_EXPECT(result,
+               runner.run({u"-s"_s, m_users.url(), u"--user"_s, u"alice"_s, u"--password"_s,
+                           QString::fromLatin1(kPassword), u"ls"_s}),
+               0);
+    QVERIFY2(result.err.contains("CONNECT {"), qPrintable(result.describe()));
+    QVERIFY2(result.err.contains(R"("pass":"***")"), qPrintable(result.describe()));
+    QVERIFY2(!result.err.contains(kPassword), qPrintable(result.describe()));
+}
+
+QTEST_GUILESS_MAIN(tst_KvdeskCliSecrets)
+#include "tst_kvdeskclisecrets.moc"
