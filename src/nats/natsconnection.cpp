@@ -34,7 +34,7 @@ NatsConnection::NatsConnection(QObject *parent)
     , m_connectTimer(new QTimer(this))
     , m_reconnectTimer(new QTimer(this))
     , m_pingTimer(new QTimer(this))
-    , m_requestMux(new NatsRequestMux(this))
+    , m_requestMux(new NatsRequestMux(this, &m_outbox))
     , m_drainTimer(new QTimer(this))
 {
     m_connectTimer->setSingleShot(true);
@@ -114,7 +114,7 @@ void NatsConnection::connectToServer()
     m_initialAttempts = 0;
     m_error = {};
     // A new session: publishes buffered by one that ended while reconnecting are not replayed into it.
-    m_pendingOut.clear();
+    m_outbox.clear();
     setState(State::Connecting);
     startAttempt();
 }
@@ -356,10 +356,8 @@ void NatsConnection::handshakeCompleted()
     // Order as the official clients: subscriptions first, then what was published meanwhile.
     if (const QByteArray subscribe = m_subscriptions.resubscribeCommands(); !subscribe.isEmpty())
         writeToSocket(subscribe);
-    if (!m_pendingOut.isEmpty()) {
-        writeToSocket(m_pendingOut);
-        m_pendingOut.clear();
-    }
+    if (!m_outbox.isEmpty())
+        writeToSocket(m_outbox.takeAll());
     m_everConnected = true;
     m_error = {};
     setState(State::Connected);
@@ -436,6 +434,7 @@ void NatsConnection::connectionLost(const NatsError &error)
     m_pings.failAll(NatsError(NatsError::ConnectionLost, tr("the connection was lost before the server answered")));
     if (m_state == State::Draining || !m_options.allowReconnect) {
         Q_EMIT errorOccurred(error.code());
+        m_requestMux->failSent(error);
         failAllPending(error);
         setState(State::Closed);
         Q_EMIT disconnected();
@@ -446,6 +445,9 @@ void NatsConnection::connectionLost(const NatsError &error)
     // about, and errorOccurred() is documented to cover lost connections.
     Q_EMIT errorOccurred(error.code());
     setState(State::Reconnecting);
+    // Their answers are lost with the connection, and "timed out" later would say nothing was sent.
+    // After setState(): a request made again from a slot waits in the outbox for the reconnect.
+    m_requestMux->failSent(error);
     Q_EMIT disconnected();
     scheduleNextAttempt();
 }
@@ -482,7 +484,7 @@ void NatsConnection::close()
     m_connectTimer->stop();
     m_pingTimer->stop();
     m_handshake = Handshake::None;
-    m_pendingOut.clear();
+    m_outbox.clear();
     failAllPending(NatsError(NatsError::ConnectionClosed, tr("the connection was closed")));
     setState(State::Closed);
     Q_EMIT closed();
@@ -565,28 +567,36 @@ NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &d
 
 NatsError NatsConnection::publish(const NatsMessage &message)
 {
+    return publishMessage(message, nullptr);
+}
+
+NatsError NatsConnection::publishMessage(const NatsMessage &message, quint64 *outboxTicket)
+{
     const NatsError problem = checkPublish(message);
     if (problem.isError())
         return problem;
     const QByteArray bytes = message.hasHeaders()
         ? NatsProtocol::hpub(message.subject(), message.replyTo(), message.headers().toWire(), message.data())
         : NatsProtocol::pub(message.subject(), message.replyTo(), message.data());
-    if (m_state != State::Connected && m_pendingOut.size() + bytes.size() > m_options.reconnectBufferSize) {
+    if (m_state != State::Connected && m_outbox.size() + bytes.size() > m_options.reconnectBufferSize) {
         return NatsError(NatsError::ReconnectBufferFull,
                          tr("not connected and the reconnect buffer (%1 bytes) is full; the message was not sent")
                              .arg(m_options.reconnectBufferSize));
     }
     ++m_stats.outMessages;
-    write(bytes);
+    const quint64 ticket = write(bytes);
+    if (outboxTicket)
+        *outboxTicket = ticket;
     return {};
 }
 
-void NatsConnection::write(const QByteArray &bytes)
+quint64 NatsConnection::write(const QByteArray &bytes)
 {
-    if (m_state == State::Connected || m_state == State::Draining)
+    if (m_state == State::Connected || m_state == State::Draining) {
         writeToSocket(bytes);
-    else
-        m_pendingOut += bytes;
+        return 0;
+    }
+    return m_outbox.append(bytes);
 }
 
 void NatsConnection::writeToSocket(const QByteArray &bytes)
@@ -772,12 +782,13 @@ NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
     ensureResponseSubscription();
     NatsMessage outgoing = message;
     outgoing.setReplyTo(m_requestMux->nextReplySubject());
-    const NatsError problem = publish(outgoing);
+    quint64 outboxTicket = 0;
+    const NatsError problem = publishMessage(outgoing, &outboxTicket);
     if (problem.isError()) {
         reply->finishWithErrorLater(problem);
         return reply;
     }
     m_requestMux->add(outgoing.replyTo(), reply, message.subject(),
-                      timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs);
+                      timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs, outboxTicket);
     return reply;
 }

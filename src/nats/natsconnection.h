@@ -3,6 +3,7 @@
 #include "natsconnectoptions.h"
 #include "natserror.h"
 #include "natsmessage.h"
+#include "natsoutbox.h"
 #include "natspingtracker.h"
 #include "natsprotocolparser.h"
 #include "natsserverinfo.h"
@@ -154,7 +155,10 @@ private:
     // the running connection
     void finishDrainIfIdle();
     NatsError checkPublish(const NatsMessage &message) const;
-    void write(const QByteArray &bytes);
+    // publish(), telling where the bytes went: *outboxTicket is their ticket in m_outbox, 0 if written.
+    NatsError publishMessage(const NatsMessage &message, quint64 *outboxTicket);
+    // Writes to the socket when connected, else queues in m_outbox; returns the ticket, 0 if written.
+    quint64 write(const QByteArray &bytes);
     void writeToSocket(const QByteArray &bytes);
     void handleMessage(const NatsProtocolParser::Op &op);
     void handleServerError(const QByteArray &text);
@@ -180,8 +184,8 @@ private:
     Handshake m_handshake = Handshake::None;
     bool m_tls = false;
     NatsServerInfo m_info;
-    QJsonObject m_infoJson;  // every INFO of this connection merged, newest fields winning
-    QByteArray m_pendingOut; // publishes made while not connected
+    QJsonObject m_infoJson; // every INFO of this connection merged, newest fields winning
+    NatsOutbox m_outbox;    // publishes made while not connected
     NatsPingTracker m_pings;
     Statistics m_stats;
 
