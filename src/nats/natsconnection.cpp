@@ -275,10 +275,9 @@ void NatsConnection::handleInfo(const QByteArray &json)
     const NatsServerInfo info = NatsServerInfo::fromJsonObject(merged);
     const bool wasLameDuck = m_info.lameDuckMode;
     m_info = info;
-    // max_payload binds clients, not the server: its own replies exceed it (a STREAM.INFO with 100,000
-    // subject details is over 1 MB, a STREAM.LIST page of 256 stream infos can be too), and its
-    // deliveries add headers. Keep the parser's 64 MiB guard unless the server allows more.
-    m_parser.setMaxPayload(std::max<qsizetype>(info.maxPayload + 64 * 1024, NatsProtocolParser::DefaultMaxPayload));
+    // max_payload binds clients, not the server (its own replies exceed it); the client's own bound
+    // follows it only so far: see messageLimitFor().
+    m_parser.setMaxPayload(NatsProtocolParser::messageLimitFor(info.maxPayload));
     m_pool.addImplicitServers(info.connectUrls);
     Q_EMIT serverInfoChanged();
     if (info.lameDuckMode && !wasLameDuck)
