@@ -3,6 +3,7 @@
 #include "natsconnectrequest.h"
 #include "natslogging.h"
 #include "natsnuid.h"
+#include "natspermissionviolation.h"
 #include "natsprotocol.h"
 #include "natsreply.h"
 #include "natsrequestmux.h"
@@ -113,6 +114,7 @@ void NatsConnection::connectToServer()
     m_everConnected = false;
     m_initialAttempts = 0;
     m_error = {};
+    m_inboxRefused = {};
     // A new session: publishes buffered by one that ended while reconnecting are not replayed into it.
     m_outbox.clear();
     setState(State::Connecting);
@@ -429,6 +431,7 @@ void NatsConnection::connectionLost(const NatsError &error)
     qCDebug(lcNatsConnection).noquote() << "connection lost:" << error.message();
     dropSocket();
     m_handshake = Handshake::None;
+    m_inboxRefused = {}; // the next connection subscribes a new inbox; its permissions may differ
     setError(error);
     m_pings.failAll(NatsError(NatsError::ConnectionLost, tr("the connection was lost before the server answered")));
     if (m_state == State::Draining || !m_options.allowReconnect) {
@@ -681,16 +684,8 @@ void NatsConnection::handleServerError(const QByteArray &text)
         return;
     }
     setError(error);
-    if (code == NatsError::PermissionsViolation) {
-        // 'Permissions Violation for Subscription to "foo"' / '... for Publish to "foo"'
-        const qsizetype open = text.indexOf('"');
-        const qsizetype end = text.lastIndexOf('"');
-        const QByteArray subject = open >= 0 && end > open ? text.mid(open + 1, end - open - 1) : QByteArray();
-        if (text.toLower().contains("subscription"))
-            m_subscriptions.failSubscriptionsTo(subject, error);
-        else
-            m_requestMux->failRequestsTo(subject, error);
-    }
+    if (code == NatsError::PermissionsViolation)
+        handlePermissionViolation(text);
     if (keepsConnectionOpen(code)) {
         Q_EMIT errorOccurred(code);
         return;
@@ -698,6 +693,58 @@ void NatsConnection::handleServerError(const QByteArray &text)
     // The server closes after the other errors; reconnect (stale connection, max connections) or close.
     // connectionLost() reports the error, once.
     connectionLost(error);
+}
+
+void NatsConnection::handlePermissionViolation(const QByteArray &text)
+{
+    // The server goes on after it; what it refused fails now rather than timing out later. The error
+    // names the subject as it was sent: the server's text quotes it with Go's escapes.
+    NatsPermissionViolation violation;
+    if (!NatsPermissionViolation::parse(text, &violation))
+        return;
+    const QString server = currentServer().toDisplayString(QUrl::RemoveUserInfo);
+    const QString subject = QString::fromUtf8(violation.subject);
+    const QString serverText = QString::fromUtf8(text);
+    switch (violation.operation) {
+    case NatsPermissionViolation::Operation::Publish:
+        m_requestMux->failRequestsTo(
+            violation.subject,
+            NatsError(NatsError::PermissionsViolation,
+                      tr("%1 does not allow publishing to \"%2\": %3").arg(server, subject, serverText)));
+        break;
+    case NatsPermissionViolation::Operation::Reply:
+        m_requestMux->failRequestWithReply(
+            violation.subject,
+            NatsError(NatsError::PermissionsViolation,
+                      tr("%1 does not allow \"%2\" as a reply subject: %3").arg(server, subject, serverText)));
+        break;
+    case NatsPermissionViolation::Operation::Subscription:
+        if (m_responseSid != 0 && violation.queueGroup.isEmpty() && violation.subject == m_requestMux->inboxSubject()) {
+            inboxRefused(text);
+            break;
+        }
+        m_subscriptions.failSubscriptionsTo(
+            violation.subject, violation.queueGroup,
+            NatsError(NatsError::PermissionsViolation,
+                      tr("%1 does not allow subscribing to \"%2\": %3").arg(server, subject, serverText)));
+        break;
+    }
+}
+
+void NatsConnection::inboxRefused(const QByteArray &text)
+{
+    // Every request's answer comes through that one subscription: none can arrive. Pending requests
+    // fail now, and later ones before they are sent, until a new connection (whose permissions may
+    // differ) subscribes a new inbox.
+    m_inboxRefused = NatsError(NatsError::PermissionsViolation,
+                               tr("%1 refused the subscription to the reply inbox \"%2\", so no request can be "
+                                  "answered: %3")
+                                   .arg(currentServer().toDisplayString(QUrl::RemoveUserInfo),
+                                        QString::fromUtf8(m_requestMux->inboxSubject()), QString::fromUtf8(text)));
+    if (NatsSubscription *inbox = m_subscriptions.take(m_responseSid))
+        inbox->deleteLater(); // no UNSUB: the server holds no such subscription
+    m_responseSid = 0;
+    m_requestMux->failEveryRequest(m_inboxRefused);
 }
 
 void NatsConnection::sendPing()
@@ -776,6 +823,12 @@ NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
     if (m_state == State::Closed || m_state == State::Disconnected) {
         reply->finishWithErrorLater(
             NatsError(NatsError::ConnectionClosed, tr("cannot send a request: the connection is not open")));
+        return reply;
+    }
+    if (m_inboxRefused.isError()) {
+        reply->finishWithErrorLater(NatsError(
+            NatsError::PermissionsViolation,
+            tr("request on \"%1\" not sent: %2").arg(QString::fromUtf8(message.subject()), m_inboxRefused.message())));
         return reply;
     }
     ensureResponseSubscription();

@@ -93,7 +93,11 @@ public:
     NatsSubscription *subscribe(const QByteArray &subject, const QByteArray &queueGroup = {});
 
     // Request/reply through one shared inbox subscription. timeoutMs < 0 uses options().requestTimeoutMs.
-    // "503 No Responders" fails the request at once with NatsError::NoResponders.
+    // "503 No Responders" fails the request at once with NatsError::NoResponders, and a permissions
+    // violation (on its subject, or on the shared inbox) with PermissionsViolation. Made while
+    // reconnecting, it waits in the reconnect buffer; ending first (timeout, abort()), it takes its
+    // publish back: Timeout then means it was not sent. A request sent on a connection that fails before
+    // the answer ends at once with OutcomeUnknown (ProtocolError if that was the failure).
     NatsReply *request(const QByteArray &subject, const QByteArray &data, int timeoutMs = -1);
     NatsReply *request(const NatsMessage &message, int timeoutMs = -1);
 
@@ -162,6 +166,8 @@ private:
     void writeToSocket(const QByteArray &bytes);
     void handleMessage(const NatsProtocolParser::Op &op);
     void handleServerError(const QByteArray &text);
+    void handlePermissionViolation(const QByteArray &text);
+    void inboxRefused(const QByteArray &text);
     void sendPing();
     void handlePong();
     void failAllPending(const NatsError &error);
@@ -191,6 +197,7 @@ private:
 
     NatsSubscriptionTable m_subscriptions;
     quint64 m_responseSid = 0; // the wildcard inbox subscription of m_requestMux
+    NatsError m_inboxRefused;  // the server refused that subscription: requests fail until a new connection
 
     // drain()
     QPointer<NatsReply> m_drainReply;

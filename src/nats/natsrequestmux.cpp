@@ -148,20 +148,28 @@ void NatsRequestMux::expire()
     emitIdleIfEmpty();
 }
 
-void NatsRequestMux::failSent(const NatsError &cause)
+QList<NatsRequestMux::PendingRequest> NatsRequestMux::takeWhere(const Predicate &matches)
 {
-    const NatsError::Code code = cause.code() == NatsError::ProtocolError ? NatsError::ProtocolError
-                                                                          : NatsError::OutcomeUnknown;
-    QList<PendingRequest> failed;
+    QList<PendingRequest> taken;
     for (auto it = m_requests.begin(); it != m_requests.end();) {
-        if (isSent(it.value())) {
-            failed.append(it.value());
+        if (matches(it.key(), it.value())) {
+            withdraw(it.value());
+            taken.append(it.value());
             it = m_requests.erase(it);
         } else {
             ++it;
         }
     }
-    for (const PendingRequest &request : std::as_const(failed)) {
+    return taken;
+}
+
+void NatsRequestMux::failSent(const NatsError &cause)
+{
+    const NatsError::Code code = cause.code() == NatsError::ProtocolError ? NatsError::ProtocolError
+                                                                          : NatsError::OutcomeUnknown;
+    const QList<PendingRequest> failed = takeWhere(
+        [this](const QByteArray &, const PendingRequest &request) { return isSent(request); });
+    for (const PendingRequest &request : failed) {
         if (!request.reply)
             continue;
         request.reply->finishWithError(
@@ -174,21 +182,31 @@ void NatsRequestMux::failSent(const NatsError &cause)
 
 void NatsRequestMux::failRequestsTo(const QByteArray &subject, const NatsError &error)
 {
-    QList<PendingRequest> failed;
-    for (auto it = m_requests.begin(); it != m_requests.end();) {
-        if (it->subject == subject) {
-            withdraw(it.value());
-            failed.append(it.value());
-            it = m_requests.erase(it);
-        } else {
-            ++it;
-        }
-    }
-    for (const PendingRequest &request : std::as_const(failed)) {
+    fail(
+        takeWhere([&subject](const QByteArray &, const PendingRequest &request) { return request.subject == subject; }),
+        error);
+}
+
+void NatsRequestMux::failRequestWithReply(const QByteArray &replySubject, const NatsError &error)
+{
+    if (m_prefix.isEmpty() || !replySubject.startsWith(m_prefix))
+        return;
+    const QByteArray token = replySubject.mid(m_prefix.size());
+    fail(takeWhere([&token](const QByteArray &key, const PendingRequest &) { return key == token; }), error);
+}
+
+void NatsRequestMux::failEveryRequest(const NatsError &error)
+{
+    fail(takeWhere([](const QByteArray &, const PendingRequest &) { return true; }), error);
+}
+
+void NatsRequestMux::fail(const QList<PendingRequest> &requests, const NatsError &error)
+{
+    for (const PendingRequest &request : requests) {
         if (request.reply)
             request.reply->finishWithError(error);
     }
-    if (!failed.isEmpty())
+    if (!requests.isEmpty())
         emitIdleIfEmpty();
 }
 

@@ -5,9 +5,11 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
+#include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+#include <functional>
 #include <map>
 
 class NatsError;
@@ -37,6 +39,8 @@ public:
     // Starts a new inbox and returns the wildcard subject to subscribe to. Only after failAll(): requests
     // on the old inbox could no longer be answered.
     QByteArray newInbox();
+    // The wildcard subject of the current inbox ("_INBOX.<nuid>.*"), empty before newInbox().
+    QByteArray inboxSubject() const { return m_prefix.isEmpty() ? QByteArray() : m_prefix + '*'; }
     // A reply subject under the current inbox, unique on this connection.
     QByteArray nextReplySubject();
     // Waits up to timeoutMs for the response on replySubject (from nextReplySubject()) to a request that
@@ -49,6 +53,11 @@ public:
     void handleResponse(const NatsMessage &message);
     // Fails the requests published to subject (the server refused them a permission).
     void failRequestsTo(const QByteArray &subject, const NatsError &error);
+    // Fails the request whose reply subject is replySubject (the server refused it as a reply subject).
+    void failRequestWithReply(const QByteArray &replySubject, const NatsError &error);
+    // Fails every pending request, then emits idle(): the connection goes on, but no answer can come
+    // (the server refused the inbox subscription).
+    void failEveryRequest(const NatsError &error);
     // The connection the pending requests were written on failed (cause): their answers are lost, yet
     // the server may have acted on them. Fails them at once with OutcomeUnknown, or ProtocolError when
     // that was the cause. Requests whose publish still waits in the outbox go on waiting. No idle():
@@ -71,6 +80,12 @@ private:
         quint64 outboxTicket = 0; // its publish in the outbox while not connected; 0: written
     };
 
+    using Predicate = std::function<bool(const QByteArray &token, const PendingRequest &request)>;
+
+    // Removes the requests that match, taking back their publishes still in the outbox.
+    QList<PendingRequest> takeWhere(const Predicate &matches);
+    // Finishes requests taken from the book with error, then emits idle() if the book is empty.
+    void fail(const QList<PendingRequest> &requests, const NatsError &error);
     // Takes the request's publish back from the outbox; false when it was written (or never queued).
     bool withdraw(const PendingRequest &request);
     bool isSent(const PendingRequest &request) const;

@@ -47,6 +47,8 @@ private Q_SLOTS:
     void timeout();
     void earlierDeadlineReaimsTheTimer();
     void failRequestsTo();
+    void failRequestWithReply();
+    void failEveryRequest();
     void failAll();
     void idleOnlyWhenNothingIsPending();
     void abortedAndRefusedRequestsStopBeingPending();
@@ -198,6 +200,37 @@ void tst_NatsRequestMux::failRequestsTo()
     QCOMPARE(denied2->error(), NatsError::PermissionsViolation);
     QVERIFY(!allowed->isFinished());
     QVERIFY(m_mux->hasPending());
+}
+
+void tst_NatsRequestMux::failRequestWithReply()
+{
+    // 'Permissions Violation for Publish with Reply of "<reply>"' names the one request concerned.
+    NatsReply *refused = m_mux->createReply();
+    NatsReply *other = m_mux->createReply();
+    const QByteArray reply = add(refused, "svc");
+    add(other, "svc");
+    m_mux->failRequestWithReply("_INBOX.elsewhere.x", NatsError(NatsError::PermissionsViolation, u"no"_s));
+    QVERIFY(!refused->isFinished());
+    m_mux->failRequestWithReply(reply, NatsError(NatsError::PermissionsViolation, u"no"_s));
+    QCOMPARE(refused->error(), NatsError::PermissionsViolation);
+    QVERIFY(!other->isFinished());
+}
+
+void tst_NatsRequestMux::failEveryRequest()
+{
+    // The inbox was refused: nothing can be answered, the connection goes on, a drain may finish.
+    QCOMPARE(m_mux->inboxSubject().right(2), ".*"_ba);
+    QVERIFY(m_mux->nextReplySubject().startsWith(m_mux->inboxSubject().chopped(1)));
+    QSignalSpy idle(m_mux, &NatsRequestMux::idle);
+    NatsReply *first = m_mux->createReply();
+    NatsReply *second = m_mux->createReply();
+    add(first, "a");
+    add(second, "b");
+    m_mux->failEveryRequest(NatsError(NatsError::PermissionsViolation, u"inbox refused"_s));
+    QCOMPARE(first->error(), NatsError::PermissionsViolation);
+    QCOMPARE(second->errorString(), u"inbox refused"_s);
+    QVERIFY(!m_mux->hasPending());
+    QCOMPARE(idle.size(), 1);
 }
 
 void tst_NatsRequestMux::failAll()
