@@ -3,6 +3,7 @@
 #include "natsconnectrequest.h"
 #include "natslogging.h"
 #include "natsnuid.h"
+#include "natspermissionviolation.h"
 #include "natsprotocol.h"
 #include "natsreply.h"
 #include "natsrequestmux.h"
@@ -57,7 +58,7 @@ NatsConnection::NatsConnection(QObject *parent)
     , m_connectTimer(new QTimer(this))
     , m_reconnectTimer(new QTimer(this))
     , m_pingTimer(new QTimer(this))
-    , m_requestMux(new NatsRequestMux(this))
+    , m_requestMux(new NatsRequestMux(this, &m_outbox))
     , m_drainTimer(new QTimer(this))
 {
     m_connectTimer->setSingleShot(true);
@@ -136,8 +137,9 @@ void NatsConnection::connectToServer()
     m_everConnected = false;
     m_initialAttempts = 0;
     m_error = {};
+    m_inboxRefused = {};
     // A new session: publishes buffered by one that ended while reconnecting are not replayed into it.
-    m_pendingOut.clear();
+    m_outbox.clear();
     setState(State::Connecting);
     startAttempt();
 }
@@ -306,10 +308,9 @@ void NatsConnection::handleInfo(const QByteArray &json)
     const NatsServerInfo info = NatsServerInfo::fromJsonObject(merged);
     const bool wasLameDuck = m_info.lameDuckMode;
     m_info = info;
-    // max_payload binds clients, not the server: its own replies exceed it (a STREAM.INFO with 100,000
-    // subject details is over 1 MB, a STREAM.LIST page of 256 stream infos can be too), and its
-    // deliveries add headers. Keep the parser's 64 MiB guard unless the server allows more.
-    m_parser.setMaxPayload(std::max<qsizetype>(info.maxPayload + 64 * 1024, NatsProtocolParser::DefaultMaxPayload));
+    // max_payload binds clients, not the server (its own replies exceed it); the client's own bound
+    // follows it only so far: see messageLimitFor().
+    m_parser.setMaxPayload(NatsProtocolParser::messageLimitFor(info.maxPayload));
     m_pool.addImplicitServers(info.connectUrls);
     Q_EMIT serverInfoChanged();
     if (info.lameDuckMode && !wasLameDuck)
@@ -395,10 +396,8 @@ void NatsConnection::handshakeCompleted()
     // Order as the official clients: subscriptions first, then what was published meanwhile.
     if (const QByteArray subscribe = m_subscriptions.resubscribeCommands(); !subscribe.isEmpty())
         writeToSocket(subscribe);
-    if (!m_pendingOut.isEmpty()) {
-        writeToSocket(m_pendingOut);
-        m_pendingOut.clear();
-    }
+    if (!m_outbox.isEmpty())
+        writeToSocket(m_outbox.takeAll());
     m_everConnected = true;
     m_error = {};
     setState(State::Connected);
@@ -471,10 +470,12 @@ void NatsConnection::connectionLost(const NatsError &error)
     qCDebug(lcNatsConnection).noquote() << "connection lost:" << error.message();
     dropSocket();
     m_handshake = Handshake::None;
+    m_inboxRefused = {}; // the next connection subscribes a new inbox; its permissions may differ
     setError(error);
     m_pings.failAll(NatsError(NatsError::ConnectionLost, tr("the connection was lost before the server answered")));
     if (m_state == State::Draining || !m_options.allowReconnect) {
         Q_EMIT errorOccurred(error.code());
+        m_requestMux->failSent(error);
         failAllPending(error);
         setState(State::Closed);
         Q_EMIT disconnected();
@@ -485,6 +486,9 @@ void NatsConnection::connectionLost(const NatsError &error)
     // about, and errorOccurred() is documented to cover lost connections.
     Q_EMIT errorOccurred(error.code());
     setState(State::Reconnecting);
+    // Their answers are lost with the connection, and "timed out" later would say nothing was sent.
+    // After setState(): a request made again from a slot waits in the outbox for the reconnect.
+    m_requestMux->failSent(error);
     Q_EMIT disconnected();
     scheduleNextAttempt();
 }
@@ -521,7 +525,7 @@ void NatsConnection::close()
     m_connectTimer->stop();
     m_pingTimer->stop();
     m_handshake = Handshake::None;
-    m_pendingOut.clear();
+    m_outbox.clear();
     failAllPending(NatsError(NatsError::ConnectionClosed, tr("the connection was closed")));
     setState(State::Closed);
     Q_EMIT closed();
@@ -604,28 +608,36 @@ NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &d
 
 NatsError NatsConnection::publish(const NatsMessage &message)
 {
+    return publishMessage(message, nullptr);
+}
+
+NatsError NatsConnection::publishMessage(const NatsMessage &message, quint64 *outboxTicket)
+{
     const NatsError problem = checkPublish(message);
     if (problem.isError())
         return problem;
     const QByteArray bytes = message.hasHeaders()
         ? NatsProtocol::hpub(message.subject(), message.replyTo(), message.headers().toWire(), message.data())
         : NatsProtocol::pub(message.subject(), message.replyTo(), message.data());
-    if (m_state != State::Connected && m_pendingOut.size() + bytes.size() > m_options.reconnectBufferSize) {
+    if (m_state != State::Connected && m_outbox.size() + bytes.size() > m_options.reconnectBufferSize) {
         return NatsError(NatsError::ReconnectBufferFull,
                          tr("not connected and the reconnect buffer (%1 bytes) is full; the message was not sent")
                              .arg(m_options.reconnectBufferSize));
     }
     ++m_stats.outMessages;
-    write(bytes);
+    const quint64 ticket = write(bytes);
+    if (outboxTicket)
+        *outboxTicket = ticket;
     return {};
 }
 
-void NatsConnection::write(const QByteArray &bytes)
+quint64 NatsConnection::write(const QByteArray &bytes)
 {
-    if (m_state == State::Connected || m_state == State::Draining)
+    if (m_state == State::Connected || m_state == State::Draining) {
         writeToSocket(bytes);
-    else
-        m_pendingOut += bytes;
+        return 0;
+    }
+    return m_outbox.append(bytes);
 }
 
 void NatsConnection::writeToSocket(const QByteArray &bytes)
@@ -711,16 +723,8 @@ void NatsConnection::handleServerError(const QByteArray &text)
         return;
     }
     setError(error);
-    if (code == NatsError::PermissionsViolation) {
-        // 'Permissions Violation for Subscription to "foo"' / '... for Publish to "foo"'
-        const qsizetype open = text.indexOf('"');
-        const qsizetype end = text.lastIndexOf('"');
-        const QByteArray subject = open >= 0 && end > open ? text.mid(open + 1, end - open - 1) : QByteArray();
-        if (text.toLower().contains("subscription"))
-            m_subscriptions.failSubscriptionsTo(subject, error);
-        else
-            m_requestMux->failRequestsTo(subject, error);
-    }
+    if (code == NatsError::PermissionsViolation)
+        handlePermissionViolation(text);
     if (keepsConnectionOpen(code)) {
         Q_EMIT errorOccurred(code);
         return;
@@ -728,6 +732,58 @@ void NatsConnection::handleServerError(const QByteArray &text)
     // The server closes after the other errors; reconnect (stale connection, max connections) or close.
     // connectionLost() reports the error, once.
     connectionLost(error);
+}
+
+void NatsConnection::handlePermissionViolation(const QByteArray &text)
+{
+    // The server goes on after it; what it refused fails now rather than timing out later. The error
+    // names the subject as it was sent: the server's text quotes it with Go's escapes.
+    NatsPermissionViolation violation;
+    if (!NatsPermissionViolation::parse(text, &violation))
+        return;
+    const QString server = currentServer().toDisplayString(QUrl::RemoveUserInfo);
+    const QString subject = QString::fromUtf8(violation.subject);
+    const QString serverText = QString::fromUtf8(text);
+    switch (violation.operation) {
+    case NatsPermissionViolation::Operation::Publish:
+        m_requestMux->failRequestsTo(
+            violation.subject,
+            NatsError(NatsError::PermissionsViolation,
+                      tr("%1 does not allow publishing to \"%2\": %3").arg(server, subject, serverText)));
+        break;
+    case NatsPermissionViolation::Operation::Reply:
+        m_requestMux->failRequestWithReply(
+            violation.subject,
+            NatsError(NatsError::PermissionsViolation,
+                      tr("%1 does not allow \"%2\" as a reply subject: %3").arg(server, subject, serverText)));
+        break;
+    case NatsPermissionViolation::Operation::Subscription:
+        if (m_responseSid != 0 && violation.queueGroup.isEmpty() && violation.subject == m_requestMux->inboxSubject()) {
+            inboxRefused(text);
+            break;
+        }
+        m_subscriptions.failSubscriptionsTo(
+            violation.subject, violation.queueGroup,
+            NatsError(NatsError::PermissionsViolation,
+                      tr("%1 does not allow subscribing to \"%2\": %3").arg(server, subject, serverText)));
+        break;
+    }
+}
+
+void NatsConnection::inboxRefused(const QByteArray &text)
+{
+    // Every request's answer comes through that one subscription: none can arrive. Pending requests
+    // fail now, and later ones before they are sent, until a new connection (whose permissions may
+    // differ) subscribes a new inbox.
+    m_inboxRefused = NatsError(NatsError::PermissionsViolation,
+                               tr("%1 refused the subscription to the reply inbox \"%2\", so no request can be "
+                                  "answered: %3")
+                                   .arg(currentServer().toDisplayString(QUrl::RemoveUserInfo),
+                                        QString::fromUtf8(m_requestMux->inboxSubject()), QString::fromUtf8(text)));
+    if (NatsSubscription *inbox = m_subscriptions.take(m_responseSid))
+        inbox->deleteLater(); // no UNSUB: the server holds no such subscription
+    m_responseSid = 0;
+    m_requestMux->failEveryRequest(m_inboxRefused);
 }
 
 void NatsConnection::sendPing()
@@ -808,15 +864,22 @@ NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
             NatsError(NatsError::ConnectionClosed, tr("cannot send a request: the connection is not open")));
         return reply;
     }
+    if (m_inboxRefused.isError()) {
+        reply->finishWithErrorLater(NatsError(
+            NatsError::PermissionsViolation,
+            tr("request on \"%1\" not sent: %2").arg(QString::fromUtf8(message.subject()), m_inboxRefused.message())));
+        return reply;
+    }
     ensureResponseSubscription();
     NatsMessage outgoing = message;
     outgoing.setReplyTo(m_requestMux->nextReplySubject());
-    const NatsError problem = publish(outgoing);
+    quint64 outboxTicket = 0;
+    const NatsError problem = publishMessage(outgoing, &outboxTicket);
     if (problem.isError()) {
         reply->finishWithErrorLater(problem);
         return reply;
     }
     m_requestMux->add(outgoing.replyTo(), reply, message.subject(),
-                      timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs);
+                      timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs, outboxTicket);
     return reply;
 }

@@ -3,6 +3,7 @@
 #include "natsconnectoptions.h"
 #include "natserror.h"
 #include "natsmessage.h"
+#include "natsoutbox.h"
 #include "natspingtracker.h"
 #include "natsprotocolparser.h"
 #include "natsserverinfo.h"
@@ -92,7 +93,11 @@ public:
     NatsSubscription *subscribe(const QByteArray &subject, const QByteArray &queueGroup = {});
 
     // Request/reply through one shared inbox subscription. timeoutMs < 0 uses options().requestTimeoutMs.
-    // "503 No Responders" fails the request at once with NatsError::NoResponders.
+    // "503 No Responders" fails the request at once with NatsError::NoResponders, and a permissions
+    // violation (on its subject, or on the shared inbox) with PermissionsViolation. Made while
+    // reconnecting, it waits in the reconnect buffer; ending first (timeout, abort()), it takes its
+    // publish back: Timeout then means it was not sent. A request sent on a connection that fails before
+    // the answer ends at once with OutcomeUnknown (ProtocolError if that was the failure).
     NatsReply *request(const QByteArray &subject, const QByteArray &data, int timeoutMs = -1);
     NatsReply *request(const NatsMessage &message, int timeoutMs = -1);
 
@@ -155,10 +160,15 @@ private:
     // the running connection
     void finishDrainIfIdle();
     NatsError checkPublish(const NatsMessage &message) const;
-    void write(const QByteArray &bytes);
+    // publish(), telling where the bytes went: *outboxTicket is their ticket in m_outbox, 0 if written.
+    NatsError publishMessage(const NatsMessage &message, quint64 *outboxTicket);
+    // Writes to the socket when connected, else queues in m_outbox; returns the ticket, 0 if written.
+    quint64 write(const QByteArray &bytes);
     void writeToSocket(const QByteArray &bytes);
     void handleMessage(const NatsProtocolParser::Op &op);
     void handleServerError(const QByteArray &text);
+    void handlePermissionViolation(const QByteArray &text);
+    void inboxRefused(const QByteArray &text);
     void sendPing();
     void handlePong();
     void failAllPending(const NatsError &error);
@@ -181,13 +191,14 @@ private:
     Handshake m_handshake = Handshake::None;
     bool m_tls = false;
     NatsServerInfo m_info;
-    QJsonObject m_infoJson;  // every INFO of this connection merged, newest fields winning
-    QByteArray m_pendingOut; // publishes made while not connected
+    QJsonObject m_infoJson; // every INFO of this connection merged, newest fields winning
+    NatsOutbox m_outbox;    // publishes made while not connected
     NatsPingTracker m_pings;
     Statistics m_stats;
 
     NatsSubscriptionTable m_subscriptions;
     quint64 m_responseSid = 0; // the wildcard inbox subscription of m_requestMux
+    NatsError m_inboxRefused;  // the server refused that subscription: requests fail until a new connection
 
     // drain()
     QPointer<NatsReply> m_drainReply;

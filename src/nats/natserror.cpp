@@ -189,6 +189,9 @@ QString NatsError::describe(Code code)
         return tr("invalid response");
     case FeatureNotSupported:
         return tr("not supported by the server");
+    case OutcomeUnknown:
+        return tr("outcome unknown: the request was sent but the connection was lost before the answer; "
+                  "the server may have stored it");
     }
     return codeName(code);
 }

@@ -83,6 +83,7 @@ public:
         InvalidArgument,
         InvalidResponse,
         FeatureNotSupported, // the server (or the bucket) lacks what was asked for: refused before sending
+        OutcomeUnknown,      // sent, but the connection was lost before the answer: the server may have acted on it
     };
     Q_ENUM(Code)
 

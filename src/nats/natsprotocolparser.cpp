@@ -3,6 +3,8 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QList>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -61,6 +63,22 @@ bool parseSid(const QByteArray &field, quint64 *out)
 }
 
 } // namespace
+
+qsizetype NatsProtocolParser::messageLimitFor(qint64 advertisedMaxPayload)
+{
+    // The client sets the limit, not the server: a max_payload of 10^12 in INFO followed by a MSG of
+    // that size must not make it buffer gigabytes. max_payload is honoured up to 64 MiB (nats-server's
+    // default max_pending, which max_payload may not exceed).
+    constexpr qint64 maxHonoured = 64 * 1024 * 1024;
+    const qint64 honoured = std::clamp<qint64>(advertisedMaxPayload, 0, maxHonoured);
+    // A message of that size can come back larger: base64-encoded in a STREAM.MSG.GET reply (headers
+    // and data each rounded up), with its subject and the JSON around it, or with headers JetStream adds.
+    constexpr qint64 allowance = 1024 * 1024;
+    const qint64 largestMessage = (honoured + 2) / 3 * 4 + 8 + allowance;
+    // The server's own replies exceed max_payload in ordinary use (STREAM.INFO with 100,000 subject
+    // details, a STREAM.LIST page of 256 stream infos): never less than the 64 MiB default.
+    return qsizetype(std::max<qint64>(largestMessage, DefaultMaxPayload));
+}
 
 void NatsProtocolParser::feed(const QByteArray &data)
 {

@@ -36,6 +36,10 @@ public:
 
     NatsProtocolParser() = default;
 
+    // The largest MSG/HMSG (headers and payload) the client accepts from a server that announced
+    // advertisedMaxPayload in INFO: never less than DefaultMaxPayload, never much more than 64 MiB.
+    static qsizetype messageLimitFor(qint64 advertisedMaxPayload);
+
     void setMaxControlLine(qsizetype bytes) { m_maxControlLine = bytes; }
     qsizetype maxControlLine() const { return m_maxControlLine; }
     // Largest header+payload accepted in one MSG/HMSG.

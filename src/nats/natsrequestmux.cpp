@@ -3,6 +3,7 @@
 #include "natserror.h"
 #include "natsmessage.h"
 #include "natsnuid.h"
+#include "natsoutbox.h"
 #include "natsreply.h"
 
 #include <QtCore/QList>
@@ -26,10 +27,11 @@ QByteArray base62Token(quint64 value)
 
 } // namespace
 
-NatsRequestMux::NatsRequestMux(QObject *owner)
+NatsRequestMux::NatsRequestMux(QObject *owner, NatsOutbox *outbox)
     : QObject(owner)
     , m_replyShelf(owner)
     , m_timer(new QTimer(this))
+    , m_outbox(outbox)
 {
     m_clock.start();
     m_timer->setSingleShot(true);
@@ -54,19 +56,34 @@ QByteArray NatsRequestMux::nextReplySubject()
     return m_prefix + base62Token(m_nextId++);
 }
 
-void NatsRequestMux::add(const QByteArray &replySubject, NatsReply *reply, const QByteArray &subject, qint64 timeoutMs)
+void NatsRequestMux::add(const QByteArray &replySubject, NatsReply *reply, const QByteArray &subject, qint64 timeoutMs,
+                         quint64 outboxTicket)
 {
     const QByteArray token = replySubject.mid(m_prefix.size());
     const qint64 deadline = m_clock.elapsed() + timeoutMs;
-    m_requests.insert(token, PendingRequest{reply, subject, deadline});
+    m_requests.insert(token, PendingRequest{reply, subject, deadline, outboxTicket});
     m_deadlines.emplace(deadline, token);
     armTimer();
     // A reply that finishes another way (abort()) is no longer pending: a drain must not wait for it
-    // until its deadline.
+    // until its deadline, and its publish, if still queued, must not go out.
     connect(reply, &NatsReply::finished, this, [this, token] {
-        if (m_requests.remove(token))
-            emitIdleIfEmpty();
+        const auto it = m_requests.find(token);
+        if (it == m_requests.end())
+            return;
+        withdraw(it.value());
+        m_requests.erase(it);
+        emitIdleIfEmpty();
     });
+}
+
+bool NatsRequestMux::withdraw(const PendingRequest &request)
+{
+    return request.outboxTicket != 0 && m_outbox && m_outbox->withdraw(request.outboxTicket);
+}
+
+bool NatsRequestMux::isSent(const PendingRequest &request) const
+{
+    return request.outboxTicket == 0 || !m_outbox || !m_outbox->contains(request.outboxTicket);
 }
 
 void NatsRequestMux::handleResponse(const NatsMessage &message)
@@ -105,44 +122,91 @@ void NatsRequestMux::armTimer()
 void NatsRequestMux::expire()
 {
     const qint64 now = m_clock.elapsed();
-    QList<PendingRequest> expired;
+    QList<std::pair<PendingRequest, bool>> expired; // and whether its publish was taken back
     while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
         const QByteArray token = m_deadlines.begin()->second;
         m_deadlines.erase(m_deadlines.begin());
         const auto it = m_requests.find(token);
         if (it != m_requests.end() && it->deadline <= now) {
-            expired.append(it.value());
+            expired.append({it.value(), withdraw(it.value())});
             m_requests.erase(it);
         }
     }
     armTimer();
-    for (const PendingRequest &request : std::as_const(expired)) {
+    for (const auto &[request, withdrawn] : std::as_const(expired)) {
         // Through a plain pointer: GCC's -Wnull-dereference misreads QPointer checks at -O2.
         NatsReply *reply = request.reply.data();
-        if (reply && !reply->isFinished()) {
-            reply->finishWithError(NatsError(
-                NatsError::Timeout, tr("request on \"%1\" timed out").arg(QString::fromUtf8(request.subject))));
-        }
+        if (!reply || reply->isFinished())
+            continue;
+        const QString subject = QString::fromUtf8(request.subject);
+        reply->finishWithError(NatsError(
+            NatsError::Timeout,
+            withdrawn
+                ? tr("request on \"%1\" timed out while not connected; it was withdrawn and not sent").arg(subject)
+                : tr("request on \"%1\" timed out").arg(subject)));
     }
     emitIdleIfEmpty();
 }
 
-void NatsRequestMux::failRequestsTo(const QByteArray &subject, const NatsError &error)
+QList<NatsRequestMux::PendingRequest> NatsRequestMux::takeWhere(const Predicate &matches)
 {
-    QList<PendingRequest> failed;
+    QList<PendingRequest> taken;
     for (auto it = m_requests.begin(); it != m_requests.end();) {
-        if (it->subject == subject) {
-            failed.append(it.value());
+        if (matches(it.key(), it.value())) {
+            withdraw(it.value());
+            taken.append(it.value());
             it = m_requests.erase(it);
         } else {
             ++it;
         }
     }
-    for (const PendingRequest &request : std::as_const(failed)) {
+    return taken;
+}
+
+void NatsRequestMux::failSent(const NatsError &cause)
+{
+    const NatsError::Code code = cause.code() == NatsError::ProtocolError ? NatsError::ProtocolError
+                                                                          : NatsError::OutcomeUnknown;
+    const QList<PendingRequest> failed = takeWhere(
+        [this](const QByteArray &, const PendingRequest &request) { return isSent(request); });
+    for (const PendingRequest &request : failed) {
+        if (!request.reply)
+            continue;
+        request.reply->finishWithError(
+            NatsError(code,
+                      tr("outcome unknown: request on \"%1\" was sent, but the connection failed before its answer "
+                         "came (%2); the server may have stored it")
+                          .arg(QString::fromUtf8(request.subject), cause.message())));
+    }
+}
+
+void NatsRequestMux::failRequestsTo(const QByteArray &subject, const NatsError &error)
+{
+    fail(
+        takeWhere([&subject](const QByteArray &, const PendingRequest &request) { return request.subject == subject; }),
+        error);
+}
+
+void NatsRequestMux::failRequestWithReply(const QByteArray &replySubject, const NatsError &error)
+{
+    if (m_prefix.isEmpty() || !replySubject.startsWith(m_prefix))
+        return;
+    const QByteArray token = replySubject.mid(m_prefix.size());
+    fail(takeWhere([&token](const QByteArray &key, const PendingRequest &) { return key == token; }), error);
+}
+
+void NatsRequestMux::failEveryRequest(const NatsError &error)
+{
+    fail(takeWhere([](const QByteArray &, const PendingRequest &) { return true; }), error);
+}
+
+void NatsRequestMux::fail(const QList<PendingRequest> &requests, const NatsError &error)
+{
+    for (const PendingRequest &request : requests) {
         if (request.reply)
             request.reply->finishWithError(error);
     }
-    if (!failed.isEmpty())
+    if (!requests.isEmpty())
         emitIdleIfEmpty();
 }
 
@@ -153,6 +217,7 @@ void NatsRequestMux::failAll(const NatsError &error)
     m_deadlines.clear();
     m_timer->stop();
     for (const PendingRequest &request : requests) {
+        withdraw(request);
         if (request.reply)
             request.reply->finishWithError(error);
     }

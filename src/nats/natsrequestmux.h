@@ -5,13 +5,16 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QHash>
+#include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+#include <functional>
 #include <map>
 
 class NatsError;
 class NatsMessage;
+class NatsOutbox;
 class NatsReply;
 class QTimer;
 
@@ -19,13 +22,16 @@ class QTimer;
 // one wildcard inbox, "_INBOX.<nuid>.*", and each gets its own last token, so one subscription serves
 // thousands of them. One timer, aimed at the earliest deadline, times them all out. The connection owns
 // the inbox subscription and publishes the requests; it hands the inbox's messages to handleResponse().
+// A request whose publish waits in the connection's outbox (not connected) takes it back when it ends
+// unanswered, so what the caller was told failed is never sent later.
 class NatsRequestMux final : public QObject
 {
     Q_OBJECT
 
 public:
-    // Replies are parented (through shelves) to owner, which is also this object's parent.
-    explicit NatsRequestMux(QObject *owner);
+    // Replies are parented (through shelves) to owner, which is also this object's parent. outbox, when
+    // given, is where the owner queues publishes while not connected; it must outlive this object.
+    explicit NatsRequestMux(QObject *owner, NatsOutbox *outbox = nullptr);
     ~NatsRequestMux() override;
 
     // The handle for a new request.
@@ -33,17 +39,30 @@ public:
     // Starts a new inbox and returns the wildcard subject to subscribe to. Only after failAll(): requests
     // on the old inbox could no longer be answered.
     QByteArray newInbox();
+    // The wildcard subject of the current inbox ("_INBOX.<nuid>.*"), empty before newInbox().
+    QByteArray inboxSubject() const { return m_prefix.isEmpty() ? QByteArray() : m_prefix + '*'; }
     // A reply subject under the current inbox, unique on this connection.
     QByteArray nextReplySubject();
     // Waits up to timeoutMs for the response on replySubject (from nextReplySubject()) to a request that
-    // was published to subject.
-    void add(const QByteArray &replySubject, NatsReply *reply, const QByteArray &subject, qint64 timeoutMs);
+    // was published to subject: written to the socket, or queued in the outbox under outboxTicket.
+    void add(const QByteArray &replySubject, NatsReply *reply, const QByteArray &subject, qint64 timeoutMs,
+             quint64 outboxTicket = 0);
 
     // A message that arrived on the inbox: finishes its request's reply, or fails it with NoResponders
     // when it is the server's "503 No Responders" status. Late or repeated responses are ignored.
     void handleResponse(const NatsMessage &message);
     // Fails the requests published to subject (the server refused them a permission).
     void failRequestsTo(const QByteArray &subject, const NatsError &error);
+    // Fails the request whose reply subject is replySubject (the server refused it as a reply subject).
+    void failRequestWithReply(const QByteArray &replySubject, const NatsError &error);
+    // Fails every pending request, then emits idle(): the connection goes on, but no answer can come
+    // (the server refused the inbox subscription).
+    void failEveryRequest(const NatsError &error);
+    // The connection the pending requests were written on failed (cause): their answers are lost, yet
+    // the server may have acted on them. Fails them at once with OutcomeUnknown, or ProtocolError when
+    // that was the cause. Requests whose publish still waits in the outbox go on waiting. No idle():
+    // the connection is reconnecting or closing, not draining.
+    void failSent(const NatsError &cause);
     // Fails every pending request, without emitting idle().
     void failAll(const NatsError &error);
     bool hasPending() const { return !m_requests.isEmpty(); }
@@ -58,8 +77,18 @@ private:
         QPointer<NatsReply> reply;
         QByteArray subject;
         qint64 deadline = 0;
+        quint64 outboxTicket = 0; // its publish in the outbox while not connected; 0: written
     };
 
+    using Predicate = std::function<bool(const QByteArray &token, const PendingRequest &request)>;
+
+    // Removes the requests that match, taking back their publishes still in the outbox.
+    QList<PendingRequest> takeWhere(const Predicate &matches);
+    // Finishes requests taken from the book with error, then emits idle() if the book is empty.
+    void fail(const QList<PendingRequest> &requests, const NatsError &error);
+    // Takes the request's publish back from the outbox; false when it was written (or never queued).
+    bool withdraw(const PendingRequest &request);
+    bool isSent(const PendingRequest &request) const;
     void armTimer();
     void expire();
     void emitIdleIfEmpty();
@@ -71,4 +100,5 @@ private:
     NatsHandleShelf m_replyShelf;                  // thousands of replies may be in flight
     QElapsedTimer m_clock;
     QTimer *m_timer;
+    NatsOutbox *m_outbox;
 };

@@ -19,6 +19,11 @@ bool NatsSubscriptionTable::remove(quint64 sid)
     return m_subscriptions.remove(sid);
 }
 
+NatsSubscription *NatsSubscriptionTable::take(quint64 sid)
+{
+    return m_subscriptions.take(sid).data();
+}
+
 void NatsSubscriptionTable::deliver(quint64 sid, const NatsMessage &message) const
 {
     const QPointer<NatsSubscription> subscription = m_subscriptions.value(sid);
@@ -72,12 +77,13 @@ void NatsSubscriptionTable::endAll()
     }
 }
 
-void NatsSubscriptionTable::failSubscriptionsTo(const QByteArray &subject, const NatsError &error)
+void NatsSubscriptionTable::failSubscriptionsTo(const QByteArray &subject, const QByteArray &queueGroup,
+                                                const NatsError &error)
 {
     const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
     for (const QPointer<NatsSubscription> &guarded : subscriptions) {
         NatsSubscription *subscription = guarded.data();
-        if (subscription && subscription->subject() == subject)
+        if (subscription && subscription->subject() == subject && subscription->queueGroup() == queueGroup)
             subscription->fail(error);
     }
 }

@@ -17,6 +17,8 @@ public:
     void insert(NatsSubscription *subscription);
     // False when sid is not (or no longer) in the table.
     bool remove(quint64 sid);
+    // Removes sid from the table and returns its subscription (null when gone), for the caller to end.
+    NatsSubscription *take(quint64 sid);
     // Hands message to subscription sid, if it is still there.
     void deliver(quint64 sid, const NatsMessage &message) const;
 
@@ -28,8 +30,9 @@ public:
     void endAllBut(quint64 keepSid);
     // Empties the table, then ends each subscription that was in it.
     void endAll();
-    // Reports error on each subscription to subject (a permissions violation names the subject only).
-    void failSubscriptionsTo(const QByteArray &subject, const NatsError &error);
+    // Reports error on each subscription to subject in queueGroup (empty: none), the ones a permissions
+    // violation names; the server refused them but the sids stay taken.
+    void failSubscriptionsTo(const QByteArray &subject, const QByteArray &queueGroup, const NatsError &error);
 
 private:
     QHash<quint64, QPointer<NatsSubscription>> m_subscriptions;

@@ -7,11 +7,13 @@
 #include "natssubscription.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -41,6 +43,10 @@ private Q_SLOTS:
     void credentialsErrors_data();
     void credentialsErrors();
     void permissionsViolation();
+    void deniedPublishFailsRequestsAtOnce_data();
+    void deniedPublishFailsRequestsAtOnce();
+    void deniedInboxFailsRequestsAtOnce();
+    void deniedQueueSubscription();
 
 private:
     bool startServer(NatsServerProcess *server, const QByteArray &config, const QString &name);
@@ -57,6 +63,8 @@ private:
     NatsServerProcess m_nkey;
     NatsServerProcess m_jwt;
     NatsServerProcess m_permissions;
+    NatsServerProcess m_denials; // users with deny lists: "nopub" may not publish to denied.>, "noinbox"
+                                 // may not subscribe to _INBOX.>
 };
 bool tst_NatsAuth::startServer(NatsServerProcess *server, const QByteArray &config, const QString &name)
 {
@@ -90,6 +98,13 @@ void tst_NatsAuth::initTestCase()
                         "  publish: { allow: [\"allowed.>\"] }\n"
                         "  subscribe: { allow: [\"allowed.>\", \"_INBOX.>\"] } } } ] }\n"_ba,
                         u"permissions"_s));
+    QVERIFY(startServer(&m_denials,
+                        "authorization { users: [\n"
+                        "  { user: nopub, password: p, permissions: { publish: { deny: [\"denied.>\"] },\n"
+                        "                                             subscribe: { deny: [\"denied.>\"] } } }\n"
+                        "  { user: noinbox, password: p, permissions: { subscribe: { deny: [\"_INBOX.>\"] } } }\n"
+                        "] }\n"_ba,
+                        u"denials"_s));
 }
 
 void tst_NatsAuth::userPassword_data()
@@ -388,6 +403,102 @@ void tst_NatsAuth::permissionsViolation()
     QSignalSpy messages(allowed, &NatsSubscription::messageReceived);
     QCOMPARE(connection->publish("allowed.x", "fine").code(), NatsError::NoError);
     QVERIFY(messages.wait());
+}
+
+void tst_NatsAuth::deniedPublishFailsRequestsAtOnce_data()
+{
+    QTest::addColumn<QByteArray>("subject");
+    QTest::newRow("plain") << "denied.svc"_ba;
+    // The server quotes the subject as Go's %q does: quotes and backslashes come escaped.
+    QTest::newRow("quotes") << R"(denied.say"hi")"_ba;
+    QTest::newRow("backslash") << R"(denied.back\slash)"_ba;
+    QTest::newRow("UTF-8") << "denied.caf\xc3\xa9"_ba;
+}
+
+void tst_NatsAuth::deniedPublishFailsRequestsAtOnce()
+{
+    QFETCH(QByteArray, subject);
+    // 'Permissions Violation for Publish to "denied.svc"': the requests to that subject fail with the
+    // permission error at once, well before their timeout, and the others are unaffected.
+    NatsConnectOptions options = optionsFor(m_denials.url());
+    options.user = u"nopub"_s;
+    options.password = u"p"_s;
+    Attempt attempt(options);
+    QVERIFY(attempt.settle());
+    NatsConnection *connection = attempt.connection.get();
+    QVERIFY(connection->isConnected());
+    NatsSubscription *service = connection->subscribe("allowed.svc");
+    connect(service, &NatsSubscription::messageReceived, connection,
+            [connection](const NatsMessage &message) { connection->publish(message.replyTo(), "answer"); });
+
+    QElapsedTimer clock;
+    clock.start();
+    QList<NatsReply *> denied;
+    for (int i = 0; i < 3; ++i)
+        denied.append(connection->request(subject, "x", 30000));
+    NatsReply *allowed = connection->request("allowed.svc", "x", 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(std::all_of(denied.cbegin(), denied.cend(), [](NatsReply *r) { return r->isFinished(); }),
+                             5000);
+    for (NatsReply *reply : std::as_const(denied)) {
+        QCOMPARE(reply->error(), NatsError::PermissionsViolation);
+        QVERIFY2(reply->errorString().contains(QString::fromUtf8(subject)), qPrintable(reply->errorString()));
+    }
+    QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+    QTRY_VERIFY(allowed->isFinished());
+    QCOMPARE(allowed->error(), NatsError::NoError);
+    QCOMPARE(allowed->message().data(), "answer"_ba);
+    QVERIFY(connection->isConnected());
+}
+
+void tst_NatsAuth::deniedInboxFailsRequestsAtOnce()
+{
+    // 'Permissions Violation for Subscription to "_INBOX.<nuid>.*"': the shared reply inbox is refused,
+    // so no request can ever be answered. They fail at once, naming the inbox, instead of timing out,
+    // and so do later ones; publishing and other subscriptions go on.
+    NatsConnectOptions options = optionsFor(m_denials.url());
+    options.user = u"noinbox"_s;
+    options.password = u"p"_s;
+    Attempt attempt(options);
+    QVERIFY(attempt.settle());
+    NatsConnection *connection = attempt.connection.get();
+    QVERIFY(connection->isConnected());
+
+    QElapsedTimer clock;
+    clock.start();
+    NatsReply *first = connection->request("some.svc", "x", 30000);
+    NatsReply *second = connection->request("other.svc", "y", 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(first->isFinished() && second->isFinished(), 5000);
+    for (NatsReply *reply : {first, second}) {
+        QCOMPARE(reply->error(), NatsError::PermissionsViolation);
+        QVERIFY2(reply->errorString().contains(u"_INBOX."_s), qPrintable(reply->errorString()));
+    }
+    NatsReply *later = connection->request("some.svc", "z", 30000);
+    QTRY_VERIFY_WITH_TIMEOUT(later->isFinished(), 5000);
+    QCOMPARE(later->error(), NatsError::PermissionsViolation);
+    QVERIFY2(later->errorString().contains(u"_INBOX."_s), qPrintable(later->errorString()));
+    QVERIFY2(clock.elapsed() < 5000, qPrintable(QString::number(clock.elapsed())));
+
+    QVERIFY(connection->isConnected());
+    QVERIFY(roundTrip(connection));
+}
+
+void tst_NatsAuth::deniedQueueSubscription()
+{
+    // With a queue group the server's text goes on after the subject:
+    // 'Permissions Violation for Subscription to "denied.q" using queue "workers"'.
+    NatsConnectOptions options = optionsFor(m_denials.url());
+    options.user = u"nopub"_s;
+    options.password = u"p"_s;
+    Attempt attempt(options);
+    QVERIFY(attempt.settle());
+    NatsConnection *connection = attempt.connection.get();
+    QVERIFY(connection->isConnected());
+    NatsSubscription *denied = connection->subscribe("denied.q", "workers");
+    QSignalSpy deniedErrors(denied, &NatsSubscription::errorOccurred);
+    QVERIFY(deniedErrors.wait());
+    QCOMPARE(denied->error(), NatsError::PermissionsViolation);
+    QVERIFY2(denied->errorString().contains(u"denied.q"_s), qPrintable(denied->errorString()));
+    QVERIFY(connection->isConnected());
 }
 
 // ---- TLS ------------------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
 #include "natssubscription.h"
 #include "natstestsupport.h"
 
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -43,6 +45,7 @@ private Q_SLOTS:
     void invalidHeader();
     void maxPayload_data();
     void maxPayload();
+    void largeMessagesRoundTrip();
     void invalidSubjects_data();
     void invalidSubjects();
     void invalidQueueGroup();
@@ -52,6 +55,7 @@ private Q_SLOTS:
 private:
     NatsServerProcess m_server;
     NatsServerProcess m_limitedServer; // max_payload: 4096
+    NatsServerProcess m_largeServer;   // max_payload: 8MB
 };
 
 void tst_NatsConnectionLimits::initTestCase()
@@ -62,6 +66,10 @@ void tst_NatsConnectionLimits::initTestCase()
     limited.jetStream = false;
     limited.name = u"limited"_s;
     QVERIFY2(m_limitedServer.start(limited), qPrintable(m_limitedServer.errorString()));
+    NatsServerProcess::Options large;
+    large.config = "max_payload: 8MB\n"_ba;
+    large.name = u"large"_s;
+    QVERIFY2(m_largeServer.start(large), qPrintable(m_largeServer.errorString()));
 }
 
 void tst_NatsConnectionLimits::headersRoundTrip_data()
@@ -203,6 +211,56 @@ void tst_NatsConnectionLimits::maxPayload()
         QVERIFY(errors.wait());
         QCOMPARE(reply->error(), NatsError::PayloadTooLarge);
     }
+}
+
+void tst_NatsConnectionLimits::largeMessagesRoundTrip()
+{
+    // The client bounds what it buffers per message by its own limit, not the server's word; a server
+    // that allows large messages must still get them through: a 4 MiB message, and a message of nearly
+    // max_payload read back with STREAM.MSG.GET, whose reply carries it base64-encoded (a third larger).
+    QObject scope;
+    NatsConnection *sender = connectTo(m_largeServer.url(), &scope);
+    NatsConnection *receiver = connectTo(m_largeServer.url(), &scope);
+    QVERIFY(waitForConnected(sender));
+    QVERIFY(waitForConnected(receiver));
+    QVERIFY2(sender->maxPayload() >= 8000000, qPrintable(QString::number(sender->maxPayload())));
+    NatsSubscription *subscription = receiver->subscribe("big.x");
+    QSignalSpy messages(subscription, &NatsSubscription::messageReceived);
+    QVERIFY(NatsTest::flushed(receiver));
+
+    QByteArray payload(4 * 1024 * 1024, '\0');
+    for (qsizetype i = 0; i < payload.size(); ++i)
+        payload[i] = char((i * 7) % 251);
+    NatsMessage message("big.x", payload);
+    message.headers().set("Big", "yes");
+    QCOMPARE(sender->publish(message).code(), NatsError::NoError);
+    QVERIFY(messages.wait(10000));
+    const NatsMessage received = messages.first().first().value<NatsMessage>();
+    QCOMPARE(received.data().size(), payload.size());
+    QVERIFY(received.data() == payload);
+    QCOMPARE(received.headers().value("Big"), "yes"_ba);
+
+    const auto call = [sender](const QByteArray &subject, const QByteArray &body) {
+        NatsReply *reply = sender->request(subject, body, 10000);
+        if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 15000))
+            reply->abort();
+        return reply;
+    };
+    NatsReply *created = call("$JS.API.STREAM.CREATE.BIG", R"({"name":"BIG","subjects":["bigstore.>"]})");
+    QVERIFY2(created->error() == NatsError::NoError && !created->message().data().contains("\"error\""),
+             qPrintable(created->errorString() + QString::fromUtf8(created->message().data())));
+    const QByteArray nearlyMax = payload.repeated(2).left(sender->maxPayload() - 1024);
+    NatsReply *stored = call("bigstore.one", nearlyMax);
+    QVERIFY2(stored->error() == NatsError::NoError && stored->message().data().contains("\"seq\":1"),
+             qPrintable(stored->errorString() + QString::fromUtf8(stored->message().data())));
+    NatsReply *got = call("$JS.API.STREAM.MSG.GET.BIG", R"({"seq":1})");
+    QCOMPARE(got->error(), NatsError::NoError);
+    QVERIFY2(got->message().data().size() > nearlyMax.size() * 4 / 3,
+             qPrintable(QString::number(got->message().data().size())));
+    const QJsonObject answer = QJsonDocument::fromJson(got->message().data()).object();
+    const QByteArray data = answer.value("message"_L1).toObject().value("data"_L1).toString().toLatin1();
+    QVERIFY(QByteArray::fromBase64(data) == nearlyMax);
+    QVERIFY(sender->isConnected());
 }
 
 void tst_NatsConnectionLimits::invalidSubjects_data()

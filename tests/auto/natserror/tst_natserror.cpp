@@ -1,8 +1,11 @@
 #include "natserror.h"
+#include "natspermissionviolation.h"
 
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
+
+Q_DECLARE_METATYPE(NatsPermissionViolation::Operation)
 
 // The -ERR texts are the ones nats-server sends (server/errors.go, server/client.go), as the parser
 // hands them over: without the quotes.
@@ -15,6 +18,8 @@ private Q_SLOTS:
     void fromServerText();
     void isAuthenticationError();
     void messageFallsBackToDescription();
+    void permissionViolation_data();
+    void permissionViolation();
 };
 
 void tst_NatsError::fromServerText_data()
@@ -70,6 +75,63 @@ void tst_NatsError::messageFallsBackToDescription()
     QCOMPARE(NatsError(NatsError::Timeout, u"request on \"a\" timed out"_s).message(), u"request on \"a\" timed out"_s);
     QCOMPARE(NatsError(NatsError::Timeout, {}).message(), NatsError::describe(NatsError::Timeout));
     QVERIFY(NatsError().message().isEmpty());
+}
+
+void tst_NatsError::permissionViolation_data()
+{
+    using Operation = NatsPermissionViolation::Operation;
+    QTest::addColumn<QByteArray>("text");
+    QTest::addColumn<bool>("parsed");
+    QTest::addColumn<Operation>("operation");
+    QTest::addColumn<QByteArray>("subject");
+    QTest::addColumn<QByteArray>("queueGroup");
+
+    // The texts of nats-server's client.go; subjects are quoted with Go's %q.
+    QTest::newRow("publish") << R"(Permissions Violation for Publish to "a.b")"_ba << true << Operation::Publish
+                             << "a.b"_ba << QByteArray();
+    QTest::newRow("subscription") << R"(Permissions Violation for Subscription to "_INBOX.x.*")"_ba << true
+                                  << Operation::Subscription << "_INBOX.x.*"_ba << QByteArray();
+    QTest::newRow("queue subscription") << R"(Permissions Violation for Subscription to "a.b" using queue "q")"_ba
+                                        << true << Operation::Subscription << "a.b"_ba
+                                        << "q"_ba;
+    QTest::newRow("too many tokens") << R"(Permissions Violation for Subscription to "a.b", too many tokens)"_ba << true
+                                     << Operation::Subscription << "a.b"_ba << QByteArray();
+    QTest::newRow("reply") << R"(Permissions Violation for Publish with Reply of "_R_.x")"_ba << true
+                           << Operation::Reply << "_R_.x"_ba << QByteArray();
+    QTest::newRow("escaped quote") << R"(Permissions Violation for Publish to "say\"hi\"")"_ba << true
+                                   << Operation::Publish << R"(say"hi")"_ba << QByteArray();
+    QTest::newRow("escaped backslash") << R"(Permissions Violation for Publish to "a\\b")"_ba << true
+                                       << Operation::Publish << R"(a\b)"_ba << QByteArray();
+    QTest::newRow("hex and unicode escapes")
+        << R"(Permissions Violation for Publish to "a\x01\u00e9\U0001F600")"_ba << true << Operation::Publish
+        << "a\x01\xc3\xa9\xf0\x9f\x98\x80"_ba << QByteArray();
+    QTest::newRow("UTF-8 as is") << "Permissions Violation for Publish to \"caf\xc3\xa9\""_ba << true
+                                 << Operation::Publish << "caf\xc3\xa9"_ba << QByteArray();
+    QTest::newRow("case-insensitive") << R"(permissions violation for publish to "a")"_ba << true << Operation::Publish
+                                      << "a"_ba << QByteArray();
+    QTest::newRow("no subject") << "Permissions Violation"_ba << false << Operation::Publish << QByteArray()
+                                << QByteArray();
+    QTest::newRow("unterminated") << R"(Permissions Violation for Publish to "a.b)"_ba << false << Operation::Publish
+                                  << QByteArray() << QByteArray();
+    QTest::newRow("another error") << R"(Invalid Subject "a")"_ba << false << Operation::Publish << QByteArray()
+                                   << QByteArray();
+}
+
+void tst_NatsError::permissionViolation()
+{
+    QFETCH(QByteArray, text);
+    QFETCH(bool, parsed);
+    QFETCH(NatsPermissionViolation::Operation, operation);
+    QFETCH(QByteArray, subject);
+    QFETCH(QByteArray, queueGroup);
+
+    NatsPermissionViolation violation;
+    QCOMPARE(NatsPermissionViolation::parse(text, &violation), parsed);
+    if (!parsed)
+        return;
+    QCOMPARE(violation.operation, operation);
+    QCOMPARE(violation.subject, subject);
+    QCOMPARE(violation.queueGroup, queueGroup);
 }
 
 QTEST_APPLESS_MAIN(tst_NatsError)

@@ -21,6 +21,8 @@ private Q_SLOTS:
     void brokenProtocol_data();
     void brokenProtocol();
     void brokenProtocolWithReconnect();
+    void malformedResponseFailsTheRequest_data();
+    void malformedResponseFailsTheRequest();
     void silentServer();
     void serverClosesDuringHandshake();
     void answersServerPing();
@@ -54,6 +56,15 @@ void tst_NatsMisbehavingServer::brokenProtocol_data()
                                                    << u"header size 20 larger than total size 10"_s;
     QTest::newRow("payload size over the cap")
         << none << "MSG foo 1 999999999999\r\n"_ba << protocol << u"exceeds the limit"_s;
+    // The size limit is the client's: an INFO announcing a huge max_payload does not lift it, and a
+    // size past it is refused from the control line, before any of the payload is buffered.
+    QByteArray hugeInfo = FakeNatsServer::defaultInfo(0);
+    hugeInfo.replace("\"max_payload\":1048576", "\"max_payload\":1000000000000");
+    QTest::newRow("payload size over the cap, INFO max_payload 10^12")
+        << hugeInfo << "MSG foo 1 999999999999\r\n"_ba + QByteArray(4 * 1024 * 1024, 'x') << protocol
+        << u"999999999999"_s;
+    QTest::newRow("HMSG size over the cap, INFO max_payload 10^12")
+        << hugeInfo << "HMSG foo 1 12 500000000\r\nNATS/1.0\r\n\r\n"_ba << protocol << u"500000000"_s;
     QTest::newRow("oversized control line without CRLF")
         << none << QByteArray(200 * 1024, 'A') << protocol << u"control line longer than"_s;
     QTest::newRow("LF without CR") << none << "PING\n"_ba << protocol << u"not terminated by CRLF"_s;
@@ -144,6 +155,63 @@ void tst_NatsMisbehavingServer::brokenProtocolWithReconnect()
     QCOMPARE(connection.state(), NatsConnection::State::Closed);
     QCOMPARE(closed.count(), 1);
     QTRY_COMPARE(server.openConnections(), 0);
+}
+
+void tst_NatsMisbehavingServer::malformedResponseFailsTheRequest_data()
+{
+    QTest::addColumn<QByteArray>("sizes"); // what follows "<reply> <sid> " on the MSG/HMSG line
+    QTest::addColumn<bool>("withHeaders");
+    QTest::addColumn<QString>("expectedText");
+
+    QTest::newRow("negative size") << "-3"_ba << false << u"invalid size \"-3\""_s;
+    QTest::newRow("non-numeric size") << "3x"_ba << false << u"invalid size \"3x\""_s;
+    QTest::newRow("header size larger than total") << "20 10"_ba << true << u"header size 20 larger"_s;
+    QTest::newRow("negative header size") << "-1 10"_ba << true << u"invalid size \"-1\""_s;
+    QTest::newRow("size over the cap") << "999999999999"_ba << false << u"999999999999"_s;
+}
+
+void tst_NatsMisbehavingServer::malformedResponseFailsTheRequest()
+{
+    // The answer to a pending request is broken. The client drops the connection (and, reconnects
+    // being on, comes back); the request must end at once with the protocol error, not wait for its
+    // timeout and report "timed out" as though nothing had happened.
+    QFETCH(QByteArray, sizes);
+    QFETCH(bool, withHeaders);
+    QFETCH(QString, expectedText);
+
+    FakeNatsServer server;
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    NatsConnectOptions options = NatsConnectOptions::fromUrl(server.url());
+    options.reconnectWaitMs = 50;
+    options.reconnectJitterMs = 0;
+    NatsConnection connection;
+    QSignalSpy connected(&connection, &NatsConnection::connected);
+    connection.connectToServer(options);
+    QVERIFY(connected.wait(5000));
+
+    // The payload has no line break: the fake reads what clients send as lines.
+    NatsReply *request = connection.request("svc.x", "q", 4000);
+    QSignalSpy requestErrors(request, &NatsReply::errorOccurred);
+    QByteArray sub;
+    QByteArray pub;
+    QVERIFY(QTest::qWaitFor([&] {
+        for (const QByteArray &line : server.received().split('\n')) {
+            if (line.startsWith("SUB _INBOX."))
+                sub = line.trimmed();
+            else if (line.startsWith("PUB svc.x "))
+                pub = line.trimmed();
+        }
+        return !sub.isEmpty() && !pub.isEmpty();
+    }));
+    const QByteArray sid = sub.split(' ').last();
+    const QByteArray replyTo = pub.split(' ').value(2);
+    server.sendToClients((withHeaders ? "HMSG "_ba : "MSG "_ba) + replyTo + ' ' + sid + ' ' + sizes + "\r\n");
+
+    QVERIFY(requestErrors.wait(3000));
+    QCOMPARE(request->error(), NatsError::ProtocolError);
+    QVERIFY2(request->errorString().contains(expectedText), qPrintable(request->errorString()));
+    QVERIFY2(request->errorString().contains(u"svc.x"_s), qPrintable(request->errorString()));
+    connection.close();
 }
 
 void tst_NatsMisbehavingServer::silentServer()

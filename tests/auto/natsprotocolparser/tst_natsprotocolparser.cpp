@@ -3,6 +3,9 @@
 
 #include <QtTest/QTest>
 
+#include <algorithm>
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 using Op = NatsProtocolParser::Op;
@@ -82,6 +85,8 @@ private Q_SLOTS:
     void malformedInput();
     void controlLineCap();
     void payloadCap();
+    void limitChosenByTheClient_data();
+    void limitChosenByTheClient();
     void resetClearsError();
     void byteAtATimeLargePayload();
     void headerBlocks_data();
@@ -224,6 +229,45 @@ void tst_NatsProtocolParser::payloadCap()
     QVERIFY(!parser.next(&op));
     QVERIFY(parser.hasError());
     QVERIFY(parser.errorString().contains(u"1025 bytes exceeds the limit of 1024"_s));
+}
+
+void tst_NatsProtocolParser::limitChosenByTheClient_data()
+{
+    QTest::addColumn<qint64>("advertised"); // INFO max_payload
+
+    QTest::newRow("missing") << qint64(0);
+    QTest::newRow("negative") << qint64(-1);
+    QTest::newRow("4 KiB") << qint64(4096);
+    QTest::newRow("1 MiB (default)") << qint64(1024 * 1024);
+    QTest::newRow("8 MB") << qint64(8 * 1024 * 1024);
+    QTest::newRow("64 MiB") << qint64(64 * 1024 * 1024);
+    QTest::newRow("65 MiB") << qint64(65 * 1024 * 1024);
+    QTest::newRow("10^12") << qint64(1000000000000);
+    QTest::newRow("max qint64") << std::numeric_limits<qint64>::max();
+}
+
+void tst_NatsProtocolParser::limitChosenByTheClient()
+{
+    // The server's INFO does not set how much the client buffers: the limit follows max_payload only
+    // up to 64 MiB. Within that, a message of max_payload bytes always fits, even base64-encoded in a
+    // STREAM.MSG.GET reply with its headers, and the server's own replies may exceed max_payload.
+    QFETCH(qint64, advertised);
+    const qsizetype limit = NatsProtocolParser::messageLimitFor(advertised);
+    const qint64 honoured = std::clamp<qint64>(advertised, 0, 64 * 1024 * 1024);
+    QVERIFY2(limit >= honoured / 3 * 4 + 4 + 64 * 1024, qPrintable(QString::number(limit)));
+    QVERIFY(limit >= NatsProtocolParser::DefaultMaxPayload);
+    QVERIFY2(limit <= NatsProtocolParser::messageLimitFor(64 * 1024 * 1024), qPrintable(QString::number(limit)));
+    QVERIFY2(limit <= 128 * 1024 * 1024, qPrintable(QString::number(limit)));
+
+    // Refused from the control line: nothing of the payload is buffered.
+    NatsProtocolParser parser;
+    parser.setMaxPayload(limit);
+    parser.feed("MSG a 1 " + QByteArray::number(qint64(limit) + 1) + "\r\n" + QByteArray(1024, 'x'));
+    Op op;
+    QVERIFY(!parser.next(&op));
+    QVERIFY(parser.hasError());
+    QVERIFY2(parser.errorString().contains(QString::number(qint64(limit) + 1)), qPrintable(parser.errorString()));
+    QCOMPARE(parser.bufferedBytes(), 0);
 }
 
 void tst_NatsProtocolParser::resetClearsError()

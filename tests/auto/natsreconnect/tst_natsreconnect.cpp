@@ -92,6 +92,8 @@ private Q_SLOTS:
 
     void reconnectAfterKill();
     void reconnectBufferFull();
+    void requestGivenUpWhileDownIsWithdrawn();
+    void requestLostAfterSendingIsOutcomeUnknown();
     void autoUnsubscribeAcrossReconnect();
     void flushDuringReconnect();
     void noReconnect();
@@ -240,6 +242,74 @@ void tst_NatsReconnect::reconnectBufferFull()
         QCOMPARE(connection.publish("full.x", payload).code(), NatsError::NoError);
 }
 
+void tst_NatsReconnect::requestGivenUpWhileDownIsWithdrawn()
+{
+    // A request made while the server is down waits in the reconnect buffer. If it times out or is
+    // aborted before the reconnect, its publish must not go out later: the caller was told it failed
+    // (a save reported "timed out" must not land afterwards, nor twice when the user saves again).
+    NatsServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    NatsConnection connection;
+    connection.connectToServer(fastReconnect(server.url()));
+    QVERIFY(waitForConnected(&connection));
+    // The stream survives the restart and counts what reached the server, whenever it did.
+    QString problem;
+    QVERIFY2(!jsApi(&connection, "$JS.API.STREAM.CREATE.WD", streamConfig("WD", "wd.>", 1), &problem).isEmpty(),
+             qPrintable(problem));
+    QSignalSpy disconnected(&connection, &NatsConnection::disconnected);
+    QSignalSpy reconnected(&connection, &NatsConnection::reconnected);
+    QVERIFY(server.kill());
+    QVERIFY(disconnected.wait());
+
+    NatsReply *timedOut = connection.request("wd.timedout", "must not land", 200);
+    NatsReply *aborted = connection.request("wd.aborted", "must not land either", 60000);
+    NatsReply *kept = connection.request("wd.kept", "lands", 60000);
+    QSignalSpy timedOutErrors(timedOut, &NatsReply::errorOccurred);
+    QVERIFY(timedOutErrors.wait());
+    QCOMPARE(timedOut->error(), NatsError::Timeout);
+    QVERIFY2(timedOut->errorString().contains(u"not sent"_s), qPrintable(timedOut->errorString()));
+    aborted->abort();
+    QCOMPARE(aborted->error(), NatsError::Cancelled);
+
+    QVERIFY2(server.restart(), qPrintable(server.errorString()));
+    QVERIFY(reconnected.wait(15000));
+    QTRY_VERIFY_WITH_TIMEOUT(kept->isFinished(), 10000);
+    QCOMPARE(kept->error(), NatsError::NoError); // the stream's ack: the buffer itself was replayed
+    QVERIFY(NatsTest::flushed(&connection));
+    const QJsonObject info = jsApi(&connection, "$JS.API.STREAM.INFO.WD", {}, &problem);
+    QVERIFY2(!info.isEmpty(), qPrintable(problem));
+    QCOMPARE(info.value("state"_L1).toObject().value("messages"_L1).toInt(), 1);
+    const QJsonObject stored = jsApi(&connection, "$JS.API.STREAM.MSG.GET.WD", R"({"seq":1})", &problem);
+    QCOMPARE(stored.value("message"_L1).toObject().value("subject"_L1).toString(), u"wd.kept"_s);
+}
+
+void tst_NatsReconnect::requestLostAfterSendingIsOutcomeUnknown()
+{
+    // A request that reached the server before the connection died may have been acted on: its
+    // answer is lost, and "timed out" (which says it was not sent) would be wrong. It ends at once.
+    NatsServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    NatsConnection connection;
+    connection.connectToServer(fastReconnect(server.url()));
+    QVERIFY(waitForConnected(&connection));
+    NatsConnection service;
+    service.connectToServer(NatsConnectOptions::fromUrl(server.url()));
+    QVERIFY(waitForConnected(&service));
+    NatsSubscription *silent = service.subscribe("svc.silent");
+    QSignalSpy received(silent, &NatsSubscription::messageReceived);
+    QVERIFY(NatsTest::flushed(&service));
+
+    NatsReply *request = connection.request("svc.silent", "do it", 30000);
+    QSignalSpy requestErrors(request, &NatsReply::errorOccurred);
+    QVERIFY(received.wait()); // it reached the server (and the service)
+    QVERIFY(server.kill());
+    QVERIFY(requestErrors.wait());
+    QCOMPARE(request->error(), NatsError::OutcomeUnknown);
+    QVERIFY2(request->errorString().contains(u"svc.silent"_s), qPrintable(request->errorString()));
+    QVERIFY2(request->errorString().contains(u"may have"_s), qPrintable(request->errorString()));
+    QCOMPARE(connection.state(), NatsConnection::State::Reconnecting);
+}
+
 void tst_NatsReconnect::autoUnsubscribeAcrossReconnect()
 {
     // After a reconnect the server learns only the messages still to come (UNSUB <sid> <remaining>).
@@ -320,7 +390,7 @@ void tst_NatsReconnect::noReconnect()
     QVERIFY2(connection.errorString().contains(QString::number(server.port())), qPrintable(connection.errorString()));
     QCOMPARE(ended.count(), 1);
     QVERIFY(request->isFinished());
-    QCOMPARE(request->error(), NatsError::ConnectionLost);
+    QCOMPARE(request->error(), NatsError::OutcomeUnknown);
     QCOMPARE(connection.publish("x", "y").code(), NatsError::ConnectionClosed);
 }
 

@@ -1,5 +1,6 @@
 #include "natserror.h"
 #include "natsmessage.h"
+#include "natsoutbox.h"
 #include "natsreply.h"
 #include "natsrequestmux.h"
 
@@ -46,22 +47,28 @@ private Q_SLOTS:
     void timeout();
     void earlierDeadlineReaimsTheTimer();
     void failRequestsTo();
+    void failRequestWithReply();
+    void failEveryRequest();
     void failAll();
     void idleOnlyWhenNothingIsPending();
     void abortedAndRefusedRequestsStopBeingPending();
+    void queuedRequestsTakeTheirPublishBack();
+    void failSent();
 
 private:
     // Sends a request: returns its reply subject.
     QByteArray add(NatsReply *reply, const QByteArray &subject, qint64 timeoutMs = 60000);
 
     std::unique_ptr<QObject> m_owner;
+    NatsOutbox m_outbox;
     NatsRequestMux *m_mux = nullptr;
 };
 
 void tst_NatsRequestMux::init()
 {
     m_owner = std::make_unique<QObject>();
-    m_mux = new NatsRequestMux(m_owner.get());
+    m_outbox.clear();
+    m_mux = new NatsRequestMux(m_owner.get(), &m_outbox);
     m_mux->newInbox();
 }
 
@@ -195,6 +202,37 @@ void tst_NatsRequestMux::failRequestsTo()
     QVERIFY(m_mux->hasPending());
 }
 
+void tst_NatsRequestMux::failRequestWithReply()
+{
+    // 'Permissions Violation for Publish with Reply of "<reply>"' names the one request concerned.
+    NatsReply *refused = m_mux->createReply();
+    NatsReply *other = m_mux->createReply();
+    const QByteArray reply = add(refused, "svc");
+    add(other, "svc");
+    m_mux->failRequestWithReply("_INBOX.elsewhere.x", NatsError(NatsError::PermissionsViolation, u"no"_s));
+    QVERIFY(!refused->isFinished());
+    m_mux->failRequestWithReply(reply, NatsError(NatsError::PermissionsViolation, u"no"_s));
+    QCOMPARE(refused->error(), NatsError::PermissionsViolation);
+    QVERIFY(!other->isFinished());
+}
+
+void tst_NatsRequestMux::failEveryRequest()
+{
+    // The inbox was refused: nothing can be answered, the connection goes on, a drain may finish.
+    QCOMPARE(m_mux->inboxSubject().right(2), ".*"_ba);
+    QVERIFY(m_mux->nextReplySubject().startsWith(m_mux->inboxSubject().chopped(1)));
+    QSignalSpy idle(m_mux, &NatsRequestMux::idle);
+    NatsReply *first = m_mux->createReply();
+    NatsReply *second = m_mux->createReply();
+    add(first, "a");
+    add(second, "b");
+    m_mux->failEveryRequest(NatsError(NatsError::PermissionsViolation, u"inbox refused"_s));
+    QCOMPARE(first->error(), NatsError::PermissionsViolation);
+    QCOMPARE(second->errorString(), u"inbox refused"_s);
+    QVERIFY(!m_mux->hasPending());
+    QCOMPARE(idle.size(), 1);
+}
+
 void tst_NatsRequestMux::failAll()
 {
     QSignalSpy idle(m_mux, &NatsRequestMux::idle);
@@ -238,6 +276,73 @@ void tst_NatsRequestMux::abortedAndRefusedRequestsStopBeingPending()
     m_mux->failRequestsTo("secret", NatsError(NatsError::PermissionsViolation, u"no"_s));
     QVERIFY(!m_mux->hasPending());
     QCOMPARE(idle.size(), 1);
+}
+
+void tst_NatsRequestMux::queuedRequestsTakeTheirPublishBack()
+{
+    // Requests made while not connected wait in the outbox. Ending unanswered (timed out, aborted,
+    // refused, closed) takes their publish back: nothing the caller was told failed is sent later.
+    m_outbox.append("PUB plain 1\r\nx\r\n");
+    NatsReply *expiring = m_mux->createReply();
+    NatsReply *aborted = m_mux->createReply();
+    NatsReply *refused = m_mux->createReply();
+    NatsReply *closed = m_mux->createReply();
+    NatsReply *kept = m_mux->createReply();
+    m_mux->add(m_mux->nextReplySubject(), expiring, "svc.a", 20, m_outbox.append("PUB svc.a r1 1\r\na\r\n"));
+    m_mux->add(m_mux->nextReplySubject(), aborted, "svc.b", 60000, m_outbox.append("PUB svc.b r2 1\r\nb\r\n"));
+    m_mux->add(m_mux->nextReplySubject(), refused, "svc.c", 60000, m_outbox.append("PUB svc.c r3 1\r\nc\r\n"));
+    m_mux->add(m_mux->nextReplySubject(), kept, "svc.d", 60000, m_outbox.append("PUB svc.d r4 1\r\nd\r\n"));
+
+    QTRY_VERIFY(expiring->isFinished());
+    QCOMPARE(expiring->error(), NatsError::Timeout);
+    QVERIFY2(expiring->errorString().contains(u"not sent"_s), qPrintable(expiring->errorString()));
+    aborted->abort();
+    m_mux->failRequestsTo("svc.c", NatsError(NatsError::PermissionsViolation, u"no"_s));
+    QCOMPARE(m_outbox.takeAll(), "PUB plain 1\r\nx\r\nPUB svc.d r4 1\r\nd\r\n"_ba);
+
+    // Written now (the outbox went out): a timeout no longer says "not sent".
+    NatsReply *written = m_mux->createReply();
+    m_mux->add(m_mux->nextReplySubject(), written, "svc.e", 20);
+    QTRY_VERIFY(written->isFinished());
+    QVERIFY2(!written->errorString().contains(u"not sent"_s), qPrintable(written->errorString()));
+
+    m_mux->add(m_mux->nextReplySubject(), closed, "svc.f", 60000, m_outbox.append("PUB svc.f r5 1\r\nf\r\n"));
+    m_mux->failAll(NatsError(NatsError::ConnectionClosed, u"closed"_s));
+    QVERIFY(m_outbox.isEmpty());
+    QCOMPARE(m_outbox.size(), 0);
+    QCOMPARE(kept->error(), NatsError::ConnectionClosed);
+}
+
+void tst_NatsRequestMux::failSent()
+{
+    // The connection the requests went out on failed: those sent end at once (the server may have
+    // acted on them), those still queued for the next connection go on waiting.
+    NatsReply *sent = m_mux->createReply();
+    NatsReply *flushed = m_mux->createReply();
+    NatsReply *queued = m_mux->createReply();
+    add(sent, "svc.sent");
+    m_mux->add(m_mux->nextReplySubject(), flushed, "svc.flushed", 60000,
+               m_outbox.append("PUB svc.flushed r 0\r\n\r\n"));
+    QVERIFY(!m_outbox.takeAll().isEmpty());
+    m_mux->add(m_mux->nextReplySubject(), queued, "svc.queued", 60000, m_outbox.append("PUB svc.queued r 0\r\n\r\n"));
+
+    m_mux->failSent(NatsError(NatsError::ConnectionLost, u"connection to 127.0.0.1:4222 lost"_s));
+    for (NatsReply *reply : {sent, flushed}) {
+        QCOMPARE(reply->error(), NatsError::OutcomeUnknown);
+        QVERIFY2(reply->errorString().contains(u"may have"_s), qPrintable(reply->errorString()));
+        QVERIFY2(reply->errorString().contains(u"127.0.0.1:4222 lost"_s), qPrintable(reply->errorString()));
+    }
+    QVERIFY2(sent->errorString().contains(u"\"svc.sent\""_s), qPrintable(sent->errorString()));
+    QVERIFY(!queued->isFinished());
+    QVERIFY(m_mux->hasPending());
+    QVERIFY(!m_outbox.isEmpty());
+
+    // A protocol error keeps its code: that is what the caller needs to hear.
+    QVERIFY(!m_outbox.takeAll().isEmpty());
+    m_mux->failSent(NatsError(NatsError::ProtocolError, u"protocol error from x: invalid size \"-3\""_s));
+    QCOMPARE(queued->error(), NatsError::ProtocolError);
+    QVERIFY2(queued->errorString().contains(u"invalid size"_s), qPrintable(queued->errorString()));
+    QVERIFY(!m_mux->hasPending());
 }
 
 QTEST_GUILESS_MAIN(tst_NatsRequestMux)
