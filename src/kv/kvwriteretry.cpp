@@ -28,6 +28,7 @@ bool KvWriteRetry::isRetriable(NatsError::Code code, bool identified)
         return true;
     case NatsError::Timeout:
     case NatsError::ConnectionLost:
+    case NatsError::OutcomeUnknown: // written, then the connection failed: stored or not
         return identified;
     default:
         // NoStreamResponse (no stream stores the subject: the bucket is gone), the stream's refusals
