@@ -369,7 +369,7 @@ void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessag
         reply->finishWithErrorLater(NatsError(NatsError::ValueTooLarge, sizeProblem));
         return;
     }
-    auto *publish = new KvWriteRetry(m_context, streamName(), message, identified, retryForMs, this);
+    auto *publish = new KvWriteRetry(m_context, streamName(), readSubject(key), message, identified, retryForMs, this);
     const auto withdraw = [publish] {
         publish->abort();
         publish->deleteLater();

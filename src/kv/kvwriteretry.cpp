@@ -8,13 +8,18 @@ namespace {
 // Before sending again after an attempt that failed at once (the connection is down or its buffer
 // full): long enough not to spin while the client reconnects.
 constexpr int kRetryPauseMs = 250;
+// How long past the retry limit a write refused for its revision may still be checked against the
+// key's newest message (a read, safe to repeat).
+constexpr qint64 kConfirmGraceMs = 30000;
 } // namespace
 
-KvWriteRetry::KvWriteRetry(JetStreamContext *context, const QString &stream, const NatsMessage &message,
-                           const JsPublishOptions &options, qint64 retryForMs, QObject *parent)
+KvWriteRetry::KvWriteRetry(JetStreamContext *context, const QString &stream, const QByteArray &storedSubject,
+                           const NatsMessage &message, const JsPublishOptions &options, qint64 retryForMs,
+                           QObject *parent)
     : QObject(parent)
     , m_context(context)
     , m_stream(stream)
+    , m_storedSubject(storedSubject)
     , m_message(message)
     , m_options(options)
     , m_retryForMs(retryForMs)
@@ -70,9 +75,14 @@ void KvWriteRetry::onAttemptFinished(JsApiReply *publish)
     if (m_finished)
         return;
     const NatsError error = publish->errorInfo();
+
     if (!error.isError()) {
         m_ack = publish->pubAck();
         finish(error);
+        return;
+    }
+    if (error.code() == NatsError::WrongLastSequence && m_attempts > 1 && !m_options.messageId.isEmpty()) {
+        confirmOwnWrite(error);
         return;
     }
     if (m_clock.elapsed() >= m_retryForMs) {
@@ -112,6 +122,42 @@ void KvWriteRetry::retryIfStreamExists(const NatsError &error)
             finish(error);
         else
             retryLater();
+    });
+}
+
+void KvWriteRetry::confirmOwnWrite(const NatsError &error)
+{
+    if (!m_context) {
+        finish(error);
+        return;
+    }
+    JsMessageGetRequest request;
+    request.lastBySubject = m_storedSubject;
+    JsApiReply *newest = m_context->getMessage(m_stream, request);
+    m_current = newest;
+    connect(newest, &NatsReply::finished, this, [this, newest, error] {
+        newest->deleteLater();
+        if (m_finished)
+            return;
+        const JsStoredMessage stored = newest->storedMessage();
+        if (isRetriable(newest->error(), true) && m_clock.elapsed() < m_retryForMs + kConfirmGraceMs) {
+            // Another fault while asking: a read is safe to repeat.
+            QTimer::singleShot(kRetryPauseMs, this, [this, error] {
+                if (!m_finished)
+                    confirmOwnWrite(error);
+            });
+            return;
+        }
+        if (newest->error() != NatsError::NoError
+            || stored.headers.value(QByteArrayLiteral("Nats-Msg-Id")) != m_options.messageId) {
+            finish(error); // someone else's write: a real conflict
+            return;
+        }
+        m_ack = JsPubAck();
+        m_ack.stream = m_stream;
+        m_ack.sequence = stored.sequence;
+        m_ack.duplicate = true;
+        finish(NatsError());
     });
 }
 

@@ -19,16 +19,20 @@ class JsApiReply;
 // limit with the header) is only retried when it was certainly not sent. The caller keeps the limit
 // inside the stream's duplicate window. When no stream answers at all (no responders: nothing was
 // stored), the stream is asked whether it still exists: a deleted bucket ends the write at once, while a
-// stream between leaders (a cluster electing one) is waited for.
+// stream between leaders (a cluster electing one) is waited for. A copy refused because the key moved on
+// is checked against the key's newest message: a server that lost its duplicate record in a restart
+// refuses the copy of an update whose first copy it stored, and that write succeeded.
 class KvWriteRetry final : public QObject
 {
     Q_OBJECT
     Q_DISABLE_COPY_MOVE(KvWriteRetry)
 
 public:
-    // stream: the stream that should store message (asked whether it exists when nothing answers).
-    KvWriteRetry(JetStreamContext *context, const QString &stream, const NatsMessage &message,
-                 const JsPublishOptions &options, qint64 retryForMs, QObject *parent = nullptr);
+    // stream: the stream that should store message (asked whether it exists when nothing answers);
+    // storedSubject: the subject it is stored under (the message's own, unless sent through a domain).
+    KvWriteRetry(JetStreamContext *context, const QString &stream, const QByteArray &storedSubject,
+                 const NatsMessage &message, const JsPublishOptions &options, qint64 retryForMs,
+                 QObject *parent = nullptr);
 
     void start();
     // Stops retrying and withdraws the attempt under way; finished() is not emitted.
@@ -52,10 +56,14 @@ private:
     // No stream answered: retry while the stream exists (an election), else give up with error.
     void retryIfStreamExists(const NatsError &error);
     void retryLater();
+    // A copy refused for its expected revision: the first copy may be what moved the key on. It was
+    // if the key's newest message carries this write's id.
+    void confirmOwnWrite(const NatsError &error);
     void finish(const NatsError &error);
 
     QPointer<JetStreamContext> m_context;
     QString m_stream;
+    QByteArray m_storedSubject;
     NatsMessage m_message;
     JsPublishOptions m_options;
     qint64 m_retryForMs;
