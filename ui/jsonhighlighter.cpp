@@ -16,24 +16,14 @@ JsonHighlighter::JsonHighlighter(QTextDocument *document)
 
 void JsonHighlighter::highlightBlock(const QString &text)
 {
-    // Line by line is enough for pretty-printed JSON; a string never spans lines in JSON.
-    qsizetype i = 0;
+    // JSON is shown with its own layout, so a block is any part of it: a string may go on from the block
+    // before (a raw U+2028 or U+2029 in it is a line break to the editor). Block state 1: inside a string.
+    setCurrentBlockState(0);
+    qsizetype i = previousBlockState() == 1 ? highlightString(text, 0, 0) : 0;
     while (i < text.size()) {
         const QChar c = text[i];
         if (c == u'"') {
-            qsizetype end = i + 1;
-            while (end < text.size() && text[end] != u'"') {
-                if (text[end] == u'\\')
-                    ++end;
-                ++end;
-            }
-            const qsizetype length = std::min(end + 1, text.size()) - i;
-            qsizetype next = i + length;
-            while (next < text.size() && text[next].isSpace())
-                ++next;
-            const bool isKey = next < text.size() && text[next] == u':';
-            setFormat(int(i), int(length), isKey ? m_key : m_string);
-            i += length;
+            i = highlightString(text, i, i + 1);
         } else if (c.isDigit() || c == u'-') {
             qsizetype end = i + 1;
             while (end < text.size()
@@ -54,4 +44,26 @@ void JsonHighlighter::highlightBlock(const QString &text)
             ++i;
         }
     }
+}
+
+qsizetype JsonHighlighter::highlightString(const QString &text, qsizetype start, qsizetype from)
+{
+    qsizetype end = from;
+    while (end < text.size() && text[end] != u'"') {
+        if (text[end] == u'\\')
+            ++end;
+        ++end;
+    }
+    if (end >= text.size()) {
+        setFormat(int(start), int(text.size() - start), m_string);
+        setCurrentBlockState(1); // goes on in the next block
+        return text.size();
+    }
+    const qsizetype length = end + 1 - start;
+    qsizetype next = start + length;
+    while (next < text.size() && text[next].isSpace())
+        ++next;
+    const bool isKey = next < text.size() && text[next] == u':';
+    setFormat(int(start), int(length), isKey ? m_key : m_string);
+    return start + length;
 }

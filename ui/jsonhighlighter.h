@@ -16,6 +16,10 @@ protected:
     void highlightBlock(const QString &text) override;
 
 private:
+    // Colours the string from start (its quote, or the block's start when it goes on from the block
+    // before), scanning for its end from from; returns where the text after it starts.
+    qsizetype highlightString(const QString &text, qsizetype start, qsizetype from);
+
     QTextCharFormat m_key;
     QTextCharFormat m_string;
     QTextCharFormat m_number;

@@ -88,7 +88,7 @@ void ValuePanel::createEditor()
         m_viewSelector->addItem(ValueFormat::viewName(view), int(view));
     connect(m_viewSelector, &QComboBox::activated, this,
             [this](int index) { setView(View(m_viewSelector->itemData(index).toInt())); });
-    // What the editor cannot show but a save keeps: compact JSON, line endings.
+    // What the editor cannot show but a save keeps: line endings, no-break spaces, separators.
     m_layoutNote = new QLabel(this);
     m_layoutNote->setObjectName(u"layoutNote"_s);
     m_layoutNote->setToolTip(tr("A save changes only what you type: the rest of the value keeps its bytes. "
@@ -230,6 +230,7 @@ void ValuePanel::clear()
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(View::Text)));
     m_highlighter->setDocument(nullptr);
     m_status->setMessage({});
+    m_sizeProblemShown = false;
     m_showHex->hide();
     m_size->clear();
     updateActions();
@@ -274,6 +275,7 @@ void ValuePanel::showLoading()
 {
     m_title->setText(tr("<b>%1</b>").arg(m_session->key().toHtmlEscaped()));
     m_status->setMessage({});
+    m_sizeProblemShown = false;
     m_showHex->hide();
     updateActions();
 }
@@ -309,10 +311,12 @@ bool ValuePanel::editorValue(QByteArray *value) const
 {
     if (m_session->key().isEmpty())
         return false;
+    // Half-typed JSON still compares, as the bytes it stands for: never the editor's text as such, which
+    // has lost the value's line endings and no-break spaces.
     const QString text = m_editor->toPlainText();
     QString error;
-    if (!m_session->editedValue(text, value, &error)) // half-typed JSON still compares
-        *value = m_session->document().isEditable() ? text.toUtf8() : m_session->entry().value;
+    if (!m_session->editedValue(text, value, &error) && !m_session->document().toBytes(text, value))
+        *value = m_session->entry().value;
     return true;
 }
 
@@ -406,9 +410,12 @@ void ValuePanel::updateSizeHint()
         return;
     }
     m_size->setText(KvUnits::iBytes(bytes.size()));
-    // Say it while typing, not only when saving.
-    if (isModified())
-        m_status->setMessage(m_session->sizeProblem(bytes.size()));
+    // Say it while typing, not only when saving; clear only what was said here (replacing the editor's
+    // text counts as modified for a moment, and must not wipe why the value is shown in another view).
+    const QString problem = isModified() ? m_session->sizeProblem(bytes.size()) : QString();
+    if (!problem.isEmpty() || m_sizeProblemShown)
+        m_status->setMessage(problem);
+    m_sizeProblemShown = !problem.isEmpty();
 }
 
 void ValuePanel::updateActions()

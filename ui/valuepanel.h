@@ -114,4 +114,5 @@ private:
     QAction *m_newKeyAction = nullptr;
     QAction *m_copyKeyAction = nullptr;
     QAction *m_copyValueAction = nullptr;
+    bool m_sizeProblemShown = false; // m_status says the value is too big
 };

@@ -1,6 +1,12 @@
 #include "editortext.h"
 
+#include "linediff.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QStringList>
 #include <QtGui/QTextDocument>
+
+#include <vector>
 
 using namespace Qt::StringLiterals;
 
@@ -9,6 +15,18 @@ namespace {
 constexpr char16_t kNbsp = 0x00a0;
 constexpr char16_t kLineSeparator = 0x2028;
 constexpr char16_t kParagraphSeparator = 0x2029;
+// Qt's frame markers (QTextBeginningOfFrame, QTextEndOfFrame): the editor makes them line breaks.
+constexpr char16_t kBeginningOfFrame = 0xfdd0;
+constexpr char16_t kEndOfFrame = 0xfdd1;
+
+// A character diff costs about (characters × edits): past this budget the edit is applied as one span.
+constexpr qsizetype kDiffBudget = 20'000'000;
+constexpr int kMaxEdits = 1000;
+
+QString tr(const char *text)
+{
+    return QCoreApplication::translate("EditorText", text);
+}
 
 // What QTextDocument::toPlainText() gives for a source character ("\r\n" is handled by the caller).
 QChar shownChar(QChar c)
@@ -23,6 +41,105 @@ QChar shownChar(QChar c)
     default:
         return c;
     }
+}
+
+// Myers' greedy O(ND) search between a[aFrom, aTo) and b[bFrom, bTo): for each character of b the diff
+// keeps, (*kept)[its index in b] = its index in a. Each round's frontier is kept for the walk back. False
+// (and kept untouched) when they differ in more places than the budget allows.
+bool diffCharacters(const QString &a, qsizetype aFrom, qsizetype aTo, const QString &b, qsizetype bFrom, qsizetype bTo,
+                    QList<qsizetype> *kept)
+{
+    const int n = int(aTo - aFrom);
+    const int m = int(bTo - bFrom);
+    const qsizetype length = std::max<qsizetype>(n + m, 1);
+    const int maxEdits = int(std::max<qsizetype>(std::min<qsizetype>({kMaxEdits, kDiffBudget / length, length}), 1));
+    const int offset = maxEdits + 1;
+    std::vector<int> v(size_t(2 * offset + 1), 0);
+    std::vector<std::vector<int>> before; // before[d]: the frontier on diagonals [-d-1, d+1] before round d
+    int found = -1;
+    for (int d = 0; d <= maxEdits && found < 0; ++d) {
+        before.emplace_back(v.begin() + (offset - d - 1), v.begin() + (offset + d + 2));
+        for (int k = -d; k <= d; k += 2) {
+            const bool down = k == -d || (k != d && v[size_t(offset + k - 1)] < v[size_t(offset + k + 1)]);
+            int x = down ? v[size_t(offset + k + 1)] : v[size_t(offset + k - 1)] + 1;
+            int y = x - k;
+            while (x < n && y < m && a[aFrom + x] == b[bFrom + y]) {
+                ++x;
+                ++y;
+            }
+            v[size_t(offset + k)] = x;
+            if (x >= n && y >= m) {
+                found = d;
+                break;
+            }
+        }
+    }
+    if (found < 0)
+        return false;
+    int x = n;
+    int y = m;
+    for (int d = found; d > 0; --d) {
+        const std::vector<int> &frontier = before[size_t(d)];
+        const auto at = [&frontier, d](int k) { return frontier[size_t(k + d + 1)]; };
+        const int k = x - y;
+        const bool down = k == -d || (k != d && at(k - 1) < at(k + 1));
+        const int prevK = down ? k + 1 : k - 1;
+        const int prevX = at(prevK);
+        const int prevY = prevX - prevK;
+        for (; x > prevX && y > prevY; --x, --y)
+            (*kept)[bFrom + y - 1] = aFrom + x - 1;
+        if (down)
+            --y; // b[y] was typed
+        else
+            --x; // a[x] was removed
+    }
+    for (; x > 0 && y > 0; --x, --y)
+        (*kept)[bFrom + y - 1] = aFrom + x - 1;
+    return true;
+}
+
+// text[from, to) as lines, each with its "\n".
+QStringList linesOf(const QString &text, qsizetype from, qsizetype to)
+{
+    QStringList lines;
+    for (qsizetype start = from; start < to;) {
+        const qsizetype newline = text.indexOf(u'\n', start);
+        const qsizetype end = newline < 0 || newline >= to ? to : newline + 1;
+        lines.append(text.mid(start, end - start));
+        start = end;
+    }
+    return lines;
+}
+
+// What diffCharacters does when a span is too large for it (many edits far apart in a long value): lines
+// the edits left alone keep all their characters, and each changed run of lines is diffed by character.
+void diffLines(const QString &a, qsizetype aFrom, qsizetype aTo, const QString &b, qsizetype bFrom, qsizetype bTo,
+               QList<qsizetype> *kept)
+{
+    qsizetype aPos = aFrom;
+    qsizetype bPos = bFrom;
+    qsizetype runA = aPos; // where the current run of changed lines starts
+    qsizetype runB = bPos;
+    const auto flush = [&] {
+        if (aPos > runA || bPos > runB)
+            diffCharacters(a, runA, aPos, b, runB, bPos, kept); // too large still: taken as typed
+    };
+    for (const LineDiff::Line &line : LineDiff::diff(linesOf(a, aFrom, aTo), linesOf(b, bFrom, bTo))) {
+        if (line.op == LineDiff::Op::Equal) {
+            flush();
+            for (qsizetype i = 0; i < line.text.size(); ++i)
+                (*kept)[bPos + i] = aPos + i;
+            aPos += line.text.size();
+            bPos += line.text.size();
+            runA = aPos;
+            runB = bPos;
+        } else if (line.op == LineDiff::Op::Removed) {
+            aPos += line.text.size();
+        } else {
+            bPos += line.text.size();
+        }
+    }
+    flush();
 }
 
 } // namespace
@@ -45,23 +162,55 @@ QString EditorText::applied(const QString &edited) const
 {
     if (edited == m_shown)
         return m_source;
-    // The changed span: what lies between the longest common prefix and the longest common suffix.
+    // kept: for each character of edited, the character of m_shown it still is, or -1 when it was typed.
+    // The common head and tail are kept as they are; only what lies between them is diffed.
+    QList<qsizetype> kept(edited.size(), -1);
     const qsizetype shortest = std::min(edited.size(), m_shown.size());
     qsizetype prefix = 0;
-    while (prefix < shortest && edited[prefix] == m_shown[prefix])
-        ++prefix;
+    for (; prefix < shortest && edited[prefix] == m_shown[prefix]; ++prefix)
+        kept[prefix] = prefix;
     qsizetype suffix = 0;
-    while (suffix < shortest - prefix && edited[edited.size() - 1 - suffix] == m_shown[m_shown.size() - 1 - suffix])
-        ++suffix;
-    const qsizetype from = m_sourceIndex[prefix];
-    const qsizetype to = m_sourceIndex[m_shown.size() - suffix];
-    QString typed = edited.mid(prefix, edited.size() - suffix - prefix);
-    if (typed.contains(u'\n')) {
-        const QString lineBreak = lineBreakNear(from);
-        if (lineBreak != "\n"_L1)
-            typed.replace(u'\n', lineBreak);
+    for (; suffix < shortest - prefix && edited[edited.size() - 1 - suffix] == m_shown[m_shown.size() - 1 - suffix];
+         ++suffix)
+        kept[edited.size() - 1 - suffix] = m_shown.size() - 1 - suffix;
+    const qsizetype shownEnd = m_shown.size() - suffix;
+    const qsizetype editedEnd = edited.size() - suffix;
+    if (!diffCharacters(m_shown, prefix, shownEnd, edited, prefix, editedEnd, &kept))
+        diffLines(m_shown, prefix, shownEnd, edited, prefix, editedEnd, &kept);
+    return rebuilt(edited, kept);
+}
+
+QString EditorText::rebuilt(const QString &edited, const QList<qsizetype> &kept) const
+{
+    QString out;
+    out.reserve(m_source.size() + edited.size() - m_shown.size());
+    qsizetype next = 0; // the shown character after the last one kept: where typing goes in
+    qsizetype lineBreakAt = -1;
+    QString lineBreak;
+    for (qsizetype j = 0; j < edited.size();) {
+        if (kept[j] >= 0) {
+            // A run of characters kept in a row: their source characters in one piece.
+            qsizetype end = j + 1;
+            while (end < edited.size() && kept[end] == kept[end - 1] + 1)
+                ++end;
+            const qsizetype from = m_sourceIndex[kept[j]];
+            next = kept[end - 1] + 1;
+            out += QStringView(m_source).mid(from, m_sourceIndex[next] - from);
+            j = end;
+            continue;
+        }
+        if (edited[j] == u'\n') {
+            if (lineBreakAt != next) {
+                lineBreak = lineBreakNear(m_sourceIndex[next]);
+                lineBreakAt = next;
+            }
+            out += lineBreak;
+        } else {
+            out += edited[j];
+        }
+        ++j;
     }
-    return m_source.left(from) + typed + m_source.mid(to);
+    return out;
 }
 
 QString EditorText::lineBreakNear(qsizetype sourcePos) const
@@ -81,6 +230,29 @@ QString EditorText::lineBreakNear(qsizetype sourcePos) const
             return breakAt(i);
     }
     return u"\n"_s;
+}
+
+QString EditorText::problem() const
+{
+    bool loneCr = false;
+    bool loneLf = false;
+    for (qsizetype i = 0; i < m_source.size(); ++i) {
+        const char16_t c = m_source[i].unicode();
+        if (c == u'\r' && (i + 1 == m_source.size() || m_source[i + 1] != u'\n'))
+            loneCr = true;
+        else if (c == u'\n' && (i == 0 || m_source[i - 1] != u'\r'))
+            loneLf = true;
+        else if (c == kBeginningOfFrame || c == kEndOfFrame)
+            return tr("it holds U+%1 at character %2, which the editor shows as a line break")
+                .arg(QString::number(c, 16).toUpper().rightJustified(4, u'0'))
+                .arg(i + 1);
+    }
+    if (loneCr && loneLf)
+        return tr("it mixes CR and LF line endings, which the editor cannot keep apart (a new line typed after a "
+                  "CR would make one CRLF of them)");
+    if (!survivesTextDocument())
+        return tr("the editor would change some of its characters");
+    return {};
 }
 
 bool EditorText::survivesTextDocument() const

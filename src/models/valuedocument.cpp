@@ -1,6 +1,7 @@
 #include "valuedocument.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QStringList>
 
 using namespace Qt::StringLiterals;
 
@@ -11,9 +12,12 @@ QString tr(const char *text)
     return QCoreApplication::translate("ValueDocument", text);
 }
 
-bool isJsonSpace(QChar c)
+// "a", "a and b", "a, b and c".
+QString listed(const QStringList &parts)
 {
-    return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r';
+    if (parts.size() < 2)
+        return parts.value(0);
+    return tr("%1 and %2").arg(parts.mid(0, parts.size() - 1).join(u", "_s), parts.last());
 }
 
 } // namespace
@@ -23,9 +27,6 @@ void ValueDocument::clear()
     m_value.clear();
     m_view = View::Text;
     m_text = EditorText();
-    m_compactJson = false;
-    m_leadingSpace.clear();
-    m_trailingSpace.clear();
 }
 
 bool ValueDocument::setValue(const QByteArray &value, View view, QString *error)
@@ -78,47 +79,42 @@ bool ValueDocument::setJson(const QByteArray &value, QString *error)
         *error = tr("the value is not valid JSON: %1").arg(problem);
         return false;
     }
-    m_compactJson = ValueFormat::isCompactJson(text);
-    if (!m_compactJson)
-        return setEditorText(text, error); // its own layout, shown and saved as it is
-    qsizetype first = 0;
-    while (first < text.size() && isJsonSpace(text[first]))
-        ++first;
-    qsizetype end = text.size();
-    while (end > first && isJsonSpace(text[end - 1]))
-        --end;
-    m_leadingSpace = text.left(first);
-    m_trailingSpace = text.mid(end);
-    return setEditorText(ValueFormat::prettyJson(value), error);
+    // Its own layout, compact or not, shown and saved as it is: laying it out anew is reformat()'s job.
+    return setEditorText(text, error);
 }
 
 bool ValueDocument::setEditorText(const QString &source, QString *error)
 {
     m_text = EditorText(source);
-    if (m_text.survivesTextDocument())
+    const QString problem = m_text.problem();
+    if (problem.isEmpty())
         return true;
-    *error = tr("the editor would change characters of this value in the %1 view; use the Hex or Base64 view")
-                 .arg(ValueFormat::viewName(m_view));
+    *error = tr("the %1 view cannot keep this value byte for byte: %2; use the Hex or Base64 view")
+                 .arg(ValueFormat::viewName(m_view), problem);
     return false;
 }
 
 QString ValueDocument::layoutNote() const
 {
-    if (m_compactJson)
-        return tr("compact JSON, shown indented; saved compact");
     if (m_view != View::Text && m_view != View::Json)
         return {};
     const QString source = m_text.source();
     const qsizetype crlf = source.count(u"\r\n"_s);
     const qsizetype cr = source.count(u'\r') - crlf;
     const qsizetype lf = source.count(u'\n') - crlf;
+    QStringList kept;
     if (crlf > 0 && cr == 0 && lf == 0)
-        return tr("CRLF line endings, kept");
-    if (cr > 0 && crlf == 0 && lf == 0)
-        return tr("CR line endings, kept");
-    if (int(crlf > 0) + int(cr > 0) + int(lf > 0) > 1)
-        return tr("mixed line endings, kept");
-    return {};
+        kept.append(tr("CRLF line endings"));
+    else if (cr > 0 && crlf == 0 && lf == 0)
+        kept.append(tr("CR line endings"));
+    else if (int(crlf > 0) + int(cr > 0) + int(lf > 0) > 1)
+        kept.append(tr("mixed line endings"));
+    // The editor shows these as a space and as line breaks.
+    if (source.contains(QChar(0x00a0)))
+        kept.append(tr("no-break spaces"));
+    if (source.contains(QChar(0x2028)) || source.contains(QChar(0x2029)))
+        kept.append(tr("Unicode line separators"));
+    return kept.isEmpty() ? QString() : tr("%1, kept").arg(listed(kept));
 }
 
 bool ValueDocument::toValue(const QString &editedText, QByteArray *value, QString *error) const
@@ -131,20 +127,27 @@ bool ValueDocument::toValue(const QString &editedText, QByteArray *value, QStrin
     case View::Text:
         *value = m_text.applied(editedText).toUtf8();
         return true;
-    case View::Json: {
-        const QByteArray json = m_text.applied(editedText).toUtf8();
-        if (!ValueFormat::parse(QString::fromUtf8(json), View::Json, value, error))
-            return false;
-        if (m_compactJson)
-            *value = (m_leadingSpace + ValueFormat::compactJson(QString::fromUtf8(json)) + m_trailingSpace).toUtf8();
-        return true;
-    }
+    case View::Json:
+        // Validated as JSON, saved as the very text: never re-serialised.
+        return ValueFormat::parse(m_text.applied(editedText), View::Json, value, error);
     case View::Base64:
     case View::Hex:
     case View::Cbor:
         return ValueFormat::parse(editedText, m_view, value, error);
     }
     return false;
+}
+
+bool ValueDocument::toBytes(const QString &editedText, QByteArray *value) const
+{
+    if (editedText == m_text.shown()) {
+        *value = m_value;
+        return true;
+    }
+    if (m_view != View::Text && m_view != View::Json)
+        return false;
+    *value = m_text.applied(editedText).toUtf8();
+    return true;
 }
 
 bool ValueDocument::reformat(const QString &editedText, QString *error)
@@ -159,8 +162,5 @@ bool ValueDocument::reformat(const QString &editedText, QString *error)
     const QString pretty = ValueFormat::prettyJson(json);
     m_value = pretty.toUtf8();
     m_text = EditorText(pretty);
-    m_compactJson = false;
-    m_leadingSpace.clear();
-    m_trailingSpace.clear();
     return true;
 }

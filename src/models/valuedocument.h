@@ -7,11 +7,10 @@
 #include <QtCore/QString>
 
 // One value as the editor shows it in one view, and the editor's text back to bytes that differ from the
-// value only where the user typed. The Text view keeps the value's line endings, no-break spaces, line
-// and paragraph separators and byte order mark (see EditorText), and refuses a value it could not give
-// back byte for byte. The JSON view shows JSON as it is stored, except compact JSON (no white space
-// between tokens), which is shown indented and saved compact again, with the white space around it kept;
-// only an explicit reformat() saves it indented.
+// value only where the user typed. The Text and JSON views keep the value's line endings, no-break
+// spaces, line and paragraph separators and byte order mark (see EditorText), and refuse a value they
+// could not give back byte for byte. The JSON view shows JSON as it is stored, compact or not: only an
+// explicit reformat() lays it out anew (and a save then stores it so).
 class ValueDocument
 {
 public:
@@ -27,13 +26,14 @@ public:
     // What the editor shows.
     QString text() const { return m_text.shown(); }
     bool isEditable() const { return ValueFormat::isEditable(m_view); }
-    // JSON stored compact, shown indented: a save writes it compact again.
-    bool isCompactJsonShownIndented() const { return m_compactJson; }
-    // What the editor does not show but a save keeps ("compact JSON…", "CRLF line endings…"), or empty.
+    // What the editor does not show but a save keeps ("CRLF line endings, kept"), or empty.
     QString layoutNote() const;
 
     // The bytes editedText stands for; false (and *error) when it is not valid for the view.
     bool toValue(const QString &editedText, QByteArray *value, QString *error) const;
+    // The same bytes, valid for the view or not (JSON still being typed); false in the views whose text
+    // is an encoding of the bytes (hex, base64, CBOR), where an invalid text stands for none.
+    bool toBytes(const QString &editedText, QByteArray *value) const;
     // The user's explicit choice in the JSON view: editedText indented, and saved so. False (and *error)
     // when it is not JSON.
     bool reformat(const QString &editedText, QString *error);
@@ -46,7 +46,4 @@ private:
     QByteArray m_value;
     View m_view = View::Text;
     EditorText m_text;
-    bool m_compactJson = false;
-    QString m_leadingSpace;  // compact JSON: the white space before it, kept on save
-    QString m_trailingSpace; // and after it (a final newline)
 };

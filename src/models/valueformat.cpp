@@ -24,32 +24,6 @@ bool decodeUtf8(const QByteArray &value, QString *text)
     return !decoder.hasError();
 }
 
-bool isJsonSpace(QChar c)
-{
-    return c == u' ' || c == u'\t' || c == u'\n' || c == u'\r';
-}
-
-// Calls onOutside(i) for every character of json outside its strings.
-template<typename Function>
-void forEachOutsideStrings(const QString &json, Function onOutside)
-{
-    bool inString = false;
-    for (qsizetype i = 0; i < json.size(); ++i) {
-        const QChar c = json[i];
-        if (inString) {
-            if (c == u'\\')
-                ++i;
-            else if (c == u'"')
-                inString = false;
-            continue;
-        }
-        if (c == u'"')
-            inString = true;
-        else
-            onOutside(i);
-    }
-}
-
 bool isPrintableText(const QString &text)
 {
     for (const QChar c : text) {
@@ -172,37 +146,6 @@ QString prettyJson(const QByteArray &json)
         }
     }
     return out;
-}
-
-QString compactJson(const QString &json)
-{
-    QString out;
-    out.reserve(json.size());
-    qsizetype copied = 0;
-    forEachOutsideStrings(json, [&](qsizetype i) {
-        if (isJsonSpace(json[i])) {
-            out += QStringView(json).mid(copied, i - copied);
-            copied = i + 1;
-        }
-    });
-    out += QStringView(json).mid(copied);
-    return out;
-}
-
-bool isCompactJson(const QString &json)
-{
-    qsizetype first = 0;
-    qsizetype last = json.size() - 1;
-    while (first <= last && isJsonSpace(json[first]))
-        ++first;
-    while (last >= first && isJsonSpace(json[last]))
-        --last;
-    bool compact = true;
-    forEachOutsideStrings(json, [&](qsizetype i) {
-        if (i > first && i < last && isJsonSpace(json[i]))
-            compact = false;
-    });
-    return compact;
 }
 
 bool decodeText(const QByteArray &value, QString *text)

@@ -28,10 +28,6 @@ bool parse(const QString &text, View view, QByteArray *value, QString *error);
 
 bool isValidJson(const QByteArray &value, QString *error = nullptr);
 QString prettyJson(const QByteArray &json);
-// The JSON text without the white space between its tokens (strings are kept as they are).
-QString compactJson(const QString &json);
-// Whether json has no white space between its tokens (before the first and after the last may have some).
-bool isCompactJson(const QString &json);
 // The value as UTF-8 text, a leading byte order mark included; false when it is not valid UTF-8.
 bool decodeText(const QByteArray &value, QString *text);
 QString hexDump(const QByteArray &value);

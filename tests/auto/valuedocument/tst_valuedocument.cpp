@@ -34,10 +34,17 @@ class tst_ValueDocument final : public QObject
 private Q_SLOTS:
     void editorTextKeepsWhatWasNotEdited_data();
     void editorTextKeepsWhatWasNotEdited();
+    void editorTextKeepsEverythingBetweenManyEdits_data();
+    void editorTextKeepsEverythingBetweenManyEdits();
+    void editorTextTakesAVeryLargeEditAsTyped();
     void unchangedTextGivesTheSameBytes_data();
     void unchangedTextGivesTheSameBytes();
+    void typingAtTheEndAddsOnlyThatCharacter_data();
+    void typingAtTheEndAddsOnlyThatCharacter();
     void textViewRefusesWhatItCannotGiveBack();
-    void compactJsonIsShownIndentedAndSavedCompact();
+    void textViewRefusesWhatTheEditorCannotKeep_data();
+    void textViewRefusesWhatTheEditorCannotKeep();
+    void compactJsonIsShownAsStored();
     void jsonWithItsOwnLayoutIsShownAsStored();
     void reformatSavesIndented();
     void invalidJsonIsRefusedNamingTheProblem();
@@ -86,6 +93,54 @@ void tst_ValueDocument::editorTextKeepsWhatWasNotEdited()
     QCOMPARE(text.applied(typeInto(text.shown(), from, to, typed)), expected);
 }
 
+void tst_ValueDocument::editorTextKeepsEverythingBetweenManyEdits_data()
+{
+    QTest::addColumn<int>("repeats");
+    QTest::addColumn<int>("every");
+    QTest::newRow("a short value") << 50 << 7;
+    // Too many edits too far apart for one character diff: lines first, then characters.
+    QTest::newRow("a long value") << 20000 << 3001;
+}
+
+void tst_ValueDocument::editorTextKeepsEverythingBetweenManyEdits()
+{
+    QFETCH(int, repeats);
+    QFETCH(int, every);
+    // Mixed CRLF and LF, no-break spaces and separators, and a "#" typed at every so many places.
+    QString source;
+    for (int i = 0; i < repeats; ++i)
+        source += u"ab\r\ncd\n e\u00A0f\u2028g\u2029"_s;
+    const EditorText text(source);
+    QVERIFY(text.problem().isEmpty());
+    QList<qsizetype> sourceIndex; // of each character the editor shows
+    for (qsizetype i = 0; i < source.size(); i += source.mid(i, 2) == u"\r\n"_s ? 2 : 1)
+        sourceIndex.append(i);
+    sourceIndex.append(source.size());
+    QString edited = text.shown();
+    QCOMPARE(edited.size() + 1, sourceIndex.size());
+    QString expected = source;
+    for (qsizetype at = edited.size() / every * every; at >= 0; at -= every) { // from the end: the rest stays put
+        edited.insert(at, u'#');
+        expected.insert(sourceIndex[at], u'#');
+    }
+    QCOMPARE(text.applied(edited), expected);
+    QCOMPARE(EditorText(text.applied(edited)).shown(), edited);
+}
+
+void tst_ValueDocument::editorTextTakesAVeryLargeEditAsTyped()
+{
+    // Past what a character diff may cost per keystroke the changed span is taken as typed: still what the
+    // editor shows, and the bytes before and after it kept.
+    const QString source = u"head\u00A0\r\n"_s + QString(6000, u'a') + u"\r\ntail\u00A0"_s;
+    const EditorText text(source);
+    QString edited = text.shown();
+    edited.replace(6, 6000, QString(6000, u'b'));
+    const QString applied = text.applied(edited);
+    QCOMPARE(EditorText(applied).shown(), edited);
+    QVERIFY(applied.startsWith(u"head\u00A0\r\n"_s));
+    QVERIFY(applied.endsWith(u"\r\ntail\u00A0"_s));
+}
+
 void tst_ValueDocument::unchangedTextGivesTheSameBytes_data()
 {
     QTest::addColumn<QByteArray>("value");
@@ -112,6 +167,54 @@ void tst_ValueDocument::unchangedTextGivesTheSameBytes()
     QCOMPARE(back, value);
 }
 
+void tst_ValueDocument::typingAtTheEndAddsOnlyThatCharacter_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<int>("view");
+    QTest::addColumn<QString>("atStart"); // typed first at the start of the editor's text
+    QTest::addColumn<QString>("atEnd");   // then at its end
+    QTest::addColumn<QByteArray>("expected");
+
+    const auto row = [](const char *name, const QByteArray &value, View view, const QString &atStart,
+                        const QString &atEnd, const QByteArray &expected) {
+        QTest::newRow(name) << value << int(view) << atStart << atEnd << expected;
+    };
+    row("CRLF", "one\r\ntwo\r\n", View::Text, {}, u"X"_s, "one\r\ntwo\r\nX");
+    row("CRLF, a new line", "one\r\ntwo", View::Text, {}, u"\n"_s, "one\r\ntwo\r\n");
+    row("lone CR", "one\rtwo\r", View::Text, {}, u"X"_s, "one\rtwo\rX");
+    row("lone CR, a new line", "one\rtwo", View::Text, {}, u"\n"_s, "one\rtwo\r");
+    row("NBSP", u"price:\u00A0100\u00A0EUR"_s.toUtf8(), View::Text, {}, u"X"_s,
+        u"price:\u00A0100\u00A0EURX"_s.toUtf8());
+    row("U+2028", u"first\u2028second"_s.toUtf8(), View::Text, {}, u"X"_s, u"first\u2028secondX"_s.toUtf8());
+    row("U+2029", u"first\u2029second"_s.toUtf8(), View::Text, {}, u"X"_s, u"first\u2029secondX"_s.toUtf8());
+    const QByteArray compact = "{\"id\":170,\"status\":\"paid\",\"items\":[1,2,3],\"ok\":true}\n";
+    row("compact JSON, trailing newline", compact, View::Json, {}, u" "_s, compact + ' ');
+    row("compact JSON, a new line", compact, View::Json, {}, u"\n"_s, compact + '\n');
+    // Two edits apart: what lies between them keeps its bytes too.
+    row("two edits, CRLF and LF", "a\r\nb\nc\r\nd", View::Text, u"X"_s, u"Y"_s, "Xa\r\nb\nc\r\ndY");
+    row("two edits, NBSP", u"1\u00A0000 EUR"_s.toUtf8(), View::Text, u"X"_s, u"Y"_s, u"X1\u00A0000 EURY"_s.toUtf8());
+    row("two edits, U+2028 and LF", u"a\u2028b\nc"_s.toUtf8(), View::Text, u"X"_s, u"Y"_s, u"Xa\u2028b\ncY"_s.toUtf8());
+    row("two edits, compact JSON", compact, View::Json, u" "_s, u" "_s, ' ' + compact + ' ');
+}
+
+// A character typed where the editor's cursor is at its end (and at its start) must be all that changes.
+void tst_ValueDocument::typingAtTheEndAddsOnlyThatCharacter()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(int, view);
+    QFETCH(QString, atStart);
+    QFETCH(QString, atEnd);
+    QFETCH(QByteArray, expected);
+    ValueDocument document;
+    QString error;
+    QVERIFY2(document.setValue(value, View(view), &error), qPrintable(error));
+    QString edited = typeInto(document.text(), 0, 0, atStart);
+    edited = typeInto(edited, int(edited.size()), int(edited.size()), atEnd);
+    QByteArray saved;
+    QVERIFY2(document.toValue(edited, &saved, &error), qPrintable(error));
+    QCOMPARE(saved.toHex(' '), expected.toHex(' '));
+}
+
 void tst_ValueDocument::textViewRefusesWhatItCannotGiveBack()
 {
     ValueDocument document;
@@ -125,25 +228,43 @@ void tst_ValueDocument::textViewRefusesWhatItCannotGiveBack()
     QVERIFY(!document.isEditable());
 }
 
-void tst_ValueDocument::compactJsonIsShownIndentedAndSavedCompact()
+void tst_ValueDocument::textViewRefusesWhatTheEditorCannotKeep_data()
 {
-    const QByteArray stored = "{\"a\":1,\"b\":[1,2],\"s\":\"x\u00A0y\"}\n"_ba;
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<int>("view");
+    QTest::addColumn<QString>("reason"); // part of the error
+    // A line break typed after the CR would join it into one CRLF: the editor cannot keep them apart.
+    QTest::newRow("CR and LF") << "one\rtwo\nthree"_ba << int(View::Text) << u"CR and LF"_s;
+    QTest::newRow("CR and LF in JSON") << "{\"a\":1,\r\"b\":2\n}"_ba << int(View::Json) << u"CR and LF"_s;
+    // Qt's frame markers: the editor shows them as line breaks.
+    QTest::newRow("U+FDD0") << u"a\uFDD0b"_s.toUtf8() << int(View::Text) << u"U+FDD0"_s;
+}
+
+void tst_ValueDocument::textViewRefusesWhatTheEditorCannotKeep()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(int, view);
+    QFETCH(QString, reason);
+    ValueDocument document;
+    QString error;
+    QVERIFY(!document.setValue(value, View(view), &error));
+    QVERIFY2(error.contains(reason) && error.contains(u"Hex"_s), qPrintable(error));
+    QVERIFY2(document.setValue(value, View::Hex, &error), qPrintable(error));
+}
+
+void tst_ValueDocument::compactJsonIsShownAsStored()
+{
+    // The issue's case: 53 bytes of compact JSON and a newline. Shown as stored, never re-laid out.
+    const QByteArray stored = "{\"id\":170,\"status\":\"paid\",\"items\":[1,2,3],\"ok\":true}\n"_ba;
+    QCOMPARE(stored.size(), 53);
     ValueDocument document;
     QString error;
     QVERIFY(document.setValue(stored, View::Json, &error));
-    QVERIFY(document.isCompactJsonShownIndented());
-    QVERIFY(document.text().contains(u"\n  \"a\": 1,\n"_s));
-
-    // A number changed: only that changes.
+    QCOMPARE(document.text(), QString::fromUtf8(stored));
     QByteArray saved;
-    const int one = int(document.text().indexOf(u"1,"_s));
-    QVERIFY(document.toValue(typeInto(document.text(), one, one + 1, u"10"_s), &saved, &error));
-    QCOMPARE(saved, "{\"a\":10,\"b\":[1,2],\"s\":\"x\u00A0y\"}\n"_ba);
-
-    // A member added the way one types it in the indented view: saved compact, its string untouched.
-    const int end = int(document.text().lastIndexOf(u"\n}"_s));
-    QVERIFY(document.toValue(typeInto(document.text(), end, end, u",\n  \"c\": \"p q\""_s), &saved, &error));
-    QCOMPARE(saved, "{\"a\":1,\"b\":[1,2],\"s\":\"x\u00A0y\",\"c\":\"p q\"}\n"_ba);
+    const int at = int(document.text().indexOf(u"paid"_s));
+    QVERIFY(document.toValue(typeInto(document.text(), at, at + 4, u"open"_s), &saved, &error));
+    QCOMPARE(saved, "{\"id\":170,\"status\":\"open\",\"items\":[1,2,3],\"ok\":true}\n"_ba);
 }
 
 void tst_ValueDocument::jsonWithItsOwnLayoutIsShownAsStored()
@@ -152,7 +273,6 @@ void tst_ValueDocument::jsonWithItsOwnLayoutIsShownAsStored()
     ValueDocument document;
     QString error;
     QVERIFY(document.setValue(stored, View::Json, &error));
-    QVERIFY(!document.isCompactJsonShownIndented());
     QCOMPARE(document.text(), QString::fromUtf8(stored));
     QByteArray saved;
     const int at = int(document.text().indexOf(u"true"_s));
@@ -166,7 +286,7 @@ void tst_ValueDocument::reformatSavesIndented()
     QString error;
     QVERIFY(document.setValue("{\"a\":[1,2]}", View::Json, &error));
     QVERIFY(document.reformat(document.text(), &error));
-    QVERIFY(!document.isCompactJsonShownIndented());
+    QCOMPARE(document.text(), u"{\n  \"a\": [\n    1,\n    2\n  ]\n}"_s);
     QByteArray saved;
     QVERIFY(document.toValue(document.text(), &saved, &error));
     QCOMPARE(saved, "{\n  \"a\": [\n    1,\n    2\n  ]\n}"_ba);
@@ -208,8 +328,11 @@ void tst_ValueDocument::layoutNoteSaysWhatIsKept_data()
     QTest::newRow("CRLF") << "a\r\nb\r\n"_ba << int(View::Text) << u"CRLF line endings, kept"_s;
     QTest::newRow("CR") << "a\rb"_ba << int(View::Text) << u"CR line endings, kept"_s;
     QTest::newRow("mixed") << "a\r\nb\n"_ba << int(View::Text) << u"mixed line endings, kept"_s;
-    QTest::newRow("compact JSON") << "{\"a\":1}"_ba << int(View::Json)
-                                  << u"compact JSON, shown indented; saved compact"_s;
+    QTest::newRow("CRLF and NBSP") << u"a\u00A0b\r\n"_s.toUtf8() << int(View::Text)
+                                   << u"CRLF line endings and no-break spaces, kept"_s;
+    QTest::newRow("NBSP, U+2028") << u"a\u00A0b\u2028c"_s.toUtf8() << int(View::Text)
+                                  << u"no-break spaces and Unicode line separators, kept"_s;
+    QTest::newRow("compact JSON") << "{\"a\":1}"_ba << int(View::Json) << QString();
     QTest::newRow("JSON with CRLF") << "{\r\n\"a\": 1\r\n}"_ba << int(View::Json) << u"CRLF line endings, kept"_s;
     QTest::newRow("hex") << "a\r\nb"_ba << int(View::Hex) << QString();
 }
