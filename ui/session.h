@@ -34,6 +34,9 @@ public:
     // "connected nats://127.0.0.1:4222 · v2.9.10 · 0.4 ms", "reconnecting…", "failed: …".
     QString statusText() const;
     QString lastError() const { return m_lastError; }
+    // Why what the window shows may be out of date and nothing can be written: the connection was lost
+    // after it had been made ("Connection interrupted — reconnecting…"), or closed; empty while it is up.
+    QString interruption() const { return m_interruption; }
 
     void open();
     void close();
@@ -43,10 +46,12 @@ Q_SIGNALS:
     void statusChanged(); // anything in statusText() changed
     void failed(const QString &message);
     void reconnected();
+    void interruptionChanged(const QString &reason);
 
 private:
     void connectTo(const QString &servers);
     void probeRoundTrip();
+    void updateInterruption();
 
     ConnectionProfile m_profile;
     QString m_secret;
@@ -55,5 +60,7 @@ private:
     NatsConnection *m_connection = nullptr; // m_client's
     QTimer *m_rttTimer = nullptr;
     QString m_lastError;
+    QString m_interruption;
     bool m_startingLocal = false;
+    bool m_opened = false;
 };
