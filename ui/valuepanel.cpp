@@ -225,7 +225,8 @@ void ValuePanel::setReadOnly(bool readOnly)
 
 void ValuePanel::setInterruption(const QString &reason)
 {
-    m_interruption->setReason(reason, tr("Changes cannot be saved until it is back; your edits stay here."));
+    m_interruption->setReason(reason,
+                              tr("Changes cannot be saved until the connection is back; your edits stay here."));
     m_session->setInterruption(
         reason.isEmpty() ? QString() : tr("%1 Nothing can be written until the connection is back.").arg(reason));
 }

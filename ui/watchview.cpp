@@ -382,7 +382,10 @@ QString WatchView::statusText() const
         parts.append(tr("Starting"));
         break;
     case KvWatcher::State::Watching:
-        parts.append(watcher->initialValuesDone() ? tr("Watching") : tr("Loading current values"));
+        if (!interruption().isEmpty())
+            parts.append(tr("Interrupted"));
+        else
+            parts.append(watcher->initialValuesDone() ? tr("Watching") : tr("Loading current values"));
         break;
     }
     parts.append(tr("%1 received").arg(HumanFormat::count(qint64(m_model->receivedCount()))));

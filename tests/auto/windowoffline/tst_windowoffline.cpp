@@ -20,6 +20,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QTabWidget>
 
 using namespace Qt::StringLiterals;
 
@@ -141,6 +142,8 @@ void tst_WindowOffline::interruptionIsShownAndWritesWait()
     QTRY_VERIFY_WITH_TIMEOUT(noteIn(window->keyPanel()).contains(u"interrupted — reconnecting"_s), 5000);
     QVERIFY2(noteIn(value).contains(u"interrupted — reconnecting"_s), qPrintable(noteIn(value)));
     QVERIFY2(noteIn(watch).contains(u"interrupted — reconnecting"_s), qPrintable(noteIn(watch)));
+    QVERIFY2(watch->statusText().startsWith(u"Interrupted"_s), qPrintable(watch->statusText()));
+    QVERIFY(window->watchPanel()->tabs()->tabText(0).endsWith(u"(interrupted)"_s));
     // Every write waits, saying why; the edits stay and can go on.
     const QList<QAction *> writes{value->saveAction(), value->newKeyAction(), value->deleteAction(),
                                   value->purgeAction(), importAction()};
@@ -159,6 +162,7 @@ void tst_WindowOffline::interruptionIsShownAndWritesWait()
     QTRY_VERIFY_WITH_TIMEOUT(noteIn(window->keyPanel()).isEmpty(), 15000);
     QTRY_VERIFY_WITH_TIMEOUT(noteIn(value).isEmpty(), 5000);
     QTRY_VERIFY_WITH_TIMEOUT(noteIn(watch).isEmpty(), 5000);
+    QVERIFY(!window->watchPanel()->tabs()->tabText(0).endsWith(u"(interrupted)"_s));
     for (QAction *action : writes) {
         QVERIFY2(action->isEnabled(), qPrintable(action->text()));
         QVERIFY2(!action->toolTip().contains(u"interrupted"_s), qPrintable(action->toolTip()));
