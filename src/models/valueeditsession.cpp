@@ -272,12 +272,14 @@ void ValueEditSession::confirmSave(const SaveAttempt &save)
     }
     Q_EMIT info(tr("No answer to the save (%1); asking again once the connection is back…").arg(save.why));
     auto *waiter = new QObject(this);
-    connect(nats, &NatsConnection::stateChanged, waiter, [this, waiter, save](NatsConnection::State state) {
+    connect(nats, &NatsConnection::stateChanged, waiter, [this, nats, waiter, save](NatsConnection::State state) {
+        if (state != NatsConnection::State::Connected && state != NatsConnection::State::Closed)
+            return;
+        nats->disconnect(waiter); // once: deleteLater() waits for the event loop
+        waiter->deleteLater();
         if (state == NatsConnection::State::Connected) {
-            waiter->deleteLater();
             settleSave(save);
-        } else if (state == NatsConnection::State::Closed) {
-            waiter->deleteLater();
+        } else {
             m_busy = false;
             Q_EMIT stateChanged();
             Q_EMIT failed(tr("Maybe not saved: %1, and the connection is closed. Connect again and reload %2 to "
