@@ -3,6 +3,7 @@
 #include "errorlabel.h"
 #include "headercolumnsmenu.h"
 #include "humanformat.h"
+#include "interruptionbanner.h"
 #include "keyfilterproxymodel.h"
 #include "keylistmodel.h"
 #include "keytreemodel.h"
@@ -50,6 +51,7 @@ KeyPanel::KeyPanel(QWidget *parent)
     , m_progress(new QProgressBar(this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
     , m_error(new ErrorLabel(this))
+    , m_interruption(new InterruptionBanner(this))
 {
     setObjectName(u"keyPanel"_s);
     createListView();
@@ -152,6 +154,7 @@ void KeyPanel::layoutWidgets()
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
+    layout->addWidget(m_interruption);
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_error);
     layout->addLayout(bottom);
@@ -272,6 +275,11 @@ void KeyPanel::setBucket(KvBucket *bucket)
     m_error->setMessage({});
     m_list->load(bucket, m_serverFilters);
     updateStatus();
+}
+
+void KeyPanel::setInterruption(const QString &reason)
+{
+    m_interruption->setReason(reason, tr("The keys shown may be out of date."));
 }
 
 void KeyPanel::reload()

@@ -4,6 +4,7 @@
 #include <QtWidgets/QWidget>
 
 class ErrorLabel;
+class InterruptionBanner;
 class KeyFilterProxyModel;
 class KeyListModel;
 class KeyTreeModel;
@@ -36,6 +37,9 @@ public:
     // The keys selected in the list or tree (folders left out), sorted.
     QStringList selectedKeys() const;
     void selectKey(const QString &key);
+    // The connection is down (why) or back (empty): a banner over the keys says they may be out of date.
+    // The list catches up by itself when the connection is back (its watch resumes where it stopped).
+    void setInterruption(const QString &reason);
 
     QAction *filterAction() const { return m_filterAction; }
     QAction *listAction() const { return m_listAction; }
@@ -79,6 +83,7 @@ private:
     QProgressBar *m_progress = nullptr;
     QPushButton *m_cancel = nullptr;
     ErrorLabel *m_error = nullptr;
+    InterruptionBanner *m_interruption = nullptr;
     QAction *m_filterAction = nullptr;
     QAction *m_listAction = nullptr;
     QAction *m_treeAction = nullptr;

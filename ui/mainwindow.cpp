@@ -280,6 +280,11 @@ void MainWindow::openSession(const ConnectionProfile &profile, const QString &se
     m_session->setTlsKeyPassphrase(passphrase);
     m_watches->setContext(m_session->kv(), true);
     connect(m_session, &Session::statusChanged, this, &MainWindow::updateConnectionBar);
+    connect(m_session, &Session::interruptionChanged, this, [this, session = m_session.data()](const QString &reason) {
+        if (session == m_session) // not the one being closed
+            showInterruption(reason);
+    });
+    showInterruption({});
     connect(m_session, &Session::failed, this, [this](const QString &message) {
         statusBar()->showMessage(tr("Connection failed: %1").arg(message), kMessageMs);
     });
@@ -309,6 +314,16 @@ void MainWindow::updateConnectionBar()
     m_statusLabel->setText(status);
     const QString title = m_session ? tr("%1 — kvdesk").arg(m_session->profile().name) : tr("kvdesk");
     setWindowTitle(readOnly ? tr("%1 (read-only)").arg(title) : title);
+}
+
+void MainWindow::showInterruption(const QString &reason)
+{
+    m_keys->setInterruption(reason);
+    m_value->setInterruption(reason);
+    m_watches->setInterruption(reason);
+    m_importAction->setEnabled(reason.isEmpty());
+    m_importAction->setToolTip(
+        reason.isEmpty() ? QString() : tr("%1 Nothing can be written until the connection is back.").arg(reason));
 }
 
 void MainWindow::onBucketSelected(const QString &bucket)

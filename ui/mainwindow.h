@@ -69,6 +69,8 @@ private:
     void onBucketSelected(const QString &bucket);
     void onKeySelected(const QString &key);
     void updateConnectionBar();
+    // The connection is down (reason) or back (empty): the panels say so and writes wait.
+    void showInterruption(const QString &reason);
     void manageConnections();
     void showAbout();
     void restoreLayout();

@@ -25,6 +25,7 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     , m_rttTimer(new QTimer(this))
 {
     connect(m_connection, &NatsConnection::stateChanged, this, &Session::statusChanged);
+    connect(m_connection, &NatsConnection::stateChanged, this, &Session::updateInterruption);
     connect(m_connection, &NatsConnection::roundTripTimeChanged, this, &Session::statusChanged);
     connect(m_client, &KvClient::ready, this, [this] {
         probeRoundTrip();
@@ -33,6 +34,7 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
         JsServerCapabilities *server = m_client->jetStream()->capabilities();
         connect(server, &JsServerCapabilities::changed, this, &Session::statusChanged, Qt::UniqueConnection);
         server->whenKnown(this, [this](const NatsError &) { Q_EMIT statusChanged(); });
+        m_opened = true;
         Q_EMIT opened();
     });
     connect(m_connection, &NatsConnection::reconnected, this, &Session::reconnected);
@@ -128,6 +130,29 @@ void Session::probeRoundTrip()
         return;
     NatsReply *reply = m_connection->flush();
     reply->setAutoDelete(true);
+}
+
+void Session::updateInterruption()
+{
+    QString reason;
+    switch (m_connection->state()) {
+    case NatsConnection::State::Reconnecting:
+        reason = tr("Connection interrupted — reconnecting…");
+        break;
+    case NatsConnection::State::Closed:
+    case NatsConnection::State::Disconnected:
+        if (m_opened)
+            reason = tr("Disconnected — use Connection › Connect to connect again.");
+        break;
+    case NatsConnection::State::Connecting:
+    case NatsConnection::State::Connected:
+    case NatsConnection::State::Draining:
+        break;
+    }
+    if (reason == m_interruption)
+        return;
+    m_interruption = reason;
+    Q_EMIT interruptionChanged(reason);
 }
 
 QString Session::statusText() const

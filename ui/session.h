@@ -36,6 +36,9 @@ public:
     QString lastError() const { return m_lastError; }
     // The passphrase of the profile's encrypted TLS client key (KeyPassphraseDialog), before open().
     void setTlsKeyPassphrase(const QByteArray &passphrase) { m_tlsKeyPassphrase = passphrase; }
+    // Why what the window shows may be out of date and nothing can be written: the connection was lost
+    // after it had been made ("Connection interrupted — reconnecting…"), or closed; empty while it is up.
+    QString interruption() const { return m_interruption; }
 
     void open();
     void close();
@@ -45,10 +48,12 @@ Q_SIGNALS:
     void statusChanged(); // anything in statusText() changed
     void failed(const QString &message);
     void reconnected();
+    void interruptionChanged(const QString &reason);
 
 private:
     void connectTo(const QString &servers);
     void probeRoundTrip();
+    void updateInterruption();
 
     ConnectionProfile m_profile;
     QString m_secret;
@@ -58,5 +63,7 @@ private:
     NatsConnection *m_connection = nullptr; // m_client's
     QTimer *m_rttTimer = nullptr;
     QString m_lastError;
+    QString m_interruption;
     bool m_startingLocal = false;
+    bool m_opened = false;
 };

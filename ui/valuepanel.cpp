@@ -3,6 +3,7 @@
 #include "conflictdialog.h"
 #include "errorlabel.h"
 #include "humanformat.h"
+#include "interruptionbanner.h"
 #include "jsonhighlighter.h"
 #include "kvbucket.h"
 #include "kvunits.h"
@@ -34,6 +35,7 @@ ValuePanel::ValuePanel(QWidget *parent)
     , m_title(new QLabel(this))
     , m_meta(new QLabel(this))
     , m_countdown(new TtlCountdown(this))
+    , m_interruption(new InterruptionBanner(this))
     , m_status(new ErrorLabel(this))
     , m_size(new QLabel(this))
 {
@@ -185,6 +187,7 @@ void ValuePanel::layoutWidgets()
     layout->addWidget(m_title);
     layout->addWidget(m_meta);
     layout->addWidget(m_countdown);
+    layout->addWidget(m_interruption);
     layout->addWidget(m_banner);
     layout->addLayout(viewRow);
     layout->addWidget(m_editor, 1);
@@ -218,6 +221,14 @@ void ValuePanel::setBucket(KvBucket *bucket, KeyListModel *keys, bool readOnly)
 void ValuePanel::setReadOnly(bool readOnly)
 {
     m_session->setReadOnly(readOnly);
+}
+
+void ValuePanel::setInterruption(const QString &reason)
+{
+    m_interruption->setReason(reason,
+                              tr("Changes cannot be saved until the connection is back; your edits stay here."));
+    m_session->setInterruption(
+        reason.isEmpty() ? QString() : tr("%1 Nothing can be written until the connection is back.").arg(reason));
 }
 
 void ValuePanel::clear()
@@ -424,18 +435,18 @@ void ValuePanel::updateActions()
     const bool readOnly = m_session->isReadOnly();
     const bool writable = open && !readOnly;
     const bool editable = writable && m_session->document().isEditable();
-    const bool busy = m_session->isBusy();
-    m_editor->setReadOnly(!editable);
+    const bool busy = m_session->isBusy() || !m_session->interruption().isEmpty(); // writes wait, either way
+    m_editor->setReadOnly(!editable || m_session->isBusy()); // a save being settled replaces the text
     m_saveAction->setEnabled(editable && isModified() && !busy);
     m_saveButton->setEnabled(m_saveAction->isEnabled());
     m_revertAction->setEnabled(open && isModified());
     m_reformatAction->setEnabled(editable && view() == View::Json);
     m_deleteAction->setEnabled(writable && m_session->exists() && !busy);
     m_purgeAction->setEnabled(writable && m_session->baseRevision() > 0 && !busy);
-    m_newKeyAction->setEnabled(m_session->bucket() && !readOnly);
+    m_newKeyAction->setEnabled(m_session->bucket() && !readOnly && m_session->interruption().isEmpty());
     m_copyKeyAction->setEnabled(open);
     m_copyValueAction->setEnabled(open);
-    const QString readOnlyNote = readOnly ? tr("This connection is read-only.") : QString();
+    const QString readOnlyNote = readOnly ? tr("This connection is read-only.") : m_session->interruption();
     for (QAction *action : {m_saveAction, m_deleteAction, m_purgeAction, m_newKeyAction})
         action->setToolTip(readOnlyNote);
     m_saveButton->setToolTip(readOnlyNote);

@@ -6,6 +6,7 @@
 #include <QtWidgets/QWidget>
 
 class ErrorLabel;
+class InterruptionBanner;
 class TtlCountdown;
 class JsonHighlighter;
 class KeyListModel;
@@ -34,6 +35,9 @@ public:
     // keys tells the panel about changes made by others (its entryChanged signal).
     void setBucket(KvBucket *bucket, KeyListModel *keys, bool readOnly);
     void setReadOnly(bool readOnly);
+    // The connection is down (why) or back (empty): a banner says so and every write waits, saying why;
+    // the edits stay and can go on. When it is back the open key is read again.
+    void setInterruption(const QString &reason);
     // Loads key (unless it is open already); the value is fetched now, never before.
     void openKey(const QString &key);
     // Loads one revision of key (e.g. from the watch feed); a save is checked against the newest as ever.
@@ -99,6 +103,7 @@ private:
     TtlCountdown *m_countdown = nullptr; // a key's own TTL (nats-server 2.11+)
     QFrame *m_banner = nullptr;
     QLabel *m_bannerText = nullptr;
+    InterruptionBanner *m_interruption = nullptr;
     QComboBox *m_viewSelector = nullptr;
     QLabel *m_layoutNote = nullptr;
     QPlainTextEdit *m_editor = nullptr;

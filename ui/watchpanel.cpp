@@ -111,6 +111,15 @@ void WatchPanel::setCurrentBucket(const QString &bucket)
     m_currentBucket = bucket;
 }
 
+void WatchPanel::setInterruption(const QString &reason)
+{
+    m_interruption = reason;
+    for (int index = 0; index < count(); ++index) {
+        view(index)->setInterruption(reason);
+        updateTab(view(index));
+    }
+}
+
 WatchView *WatchPanel::addWatch(const QString &bucket, const QStringList &filters, const KvWatchOptions &options)
 {
     if (!m_kv)
@@ -118,6 +127,7 @@ WatchView *WatchPanel::addWatch(const QString &bucket, const QStringList &filter
     KvBucket *handle = m_kv->bucket(bucket);
     auto *view = new WatchView(handle, filters, options, m_tabs);
     handle->setParent(view); // the bucket handle lives as long as its watch
+    view->setInterruption(m_interruption);
     const int index = m_tabs->addTab(view, view->title());
     m_tabs->setTabToolTip(index, view->description());
     m_tabs->setCurrentIndex(index);
@@ -144,6 +154,8 @@ void WatchPanel::updateTab(WatchView *view)
         text = tr("%1 (paused)").arg(text);
     else if (watcher && watcher->state() == KvWatcher::State::Failed)
         text = tr("%1 (failed)").arg(text);
+    else if (!m_interruption.isEmpty())
+        text = tr("%1 (interrupted)").arg(text);
     m_tabs->setTabText(index, text);
 }
 

@@ -26,6 +26,8 @@ public:
     void setBucketNames(const QStringList &names);
     // The bucket the dialog proposes first.
     void setCurrentBucket(const QString &bucket);
+    // The connection is down (why) or back (empty): every watch, and those added meanwhile, say so.
+    void setInterruption(const QString &reason);
 
     WatchView *addWatch(const QString &bucket, const QStringList &filters, const KvWatchOptions &options = {});
     int count() const;
@@ -60,6 +62,7 @@ private:
     QPointer<KvContext> m_kv;
     QStringList m_bucketNames;
     QString m_currentBucket;
+    QString m_interruption;
     QStackedWidget *m_stack = nullptr;
     QTabWidget *m_tabs = nullptr;
     QAction *m_newAction = nullptr;

@@ -1,6 +1,7 @@
 #include "watchview.h"
 
 #include "humanformat.h"
+#include "interruptionbanner.h"
 #include "kvbucket.h"
 #include "kvexportjob.h"
 #include "ratechart.h"
@@ -44,6 +45,7 @@ WatchView::WatchView(KvBucket *bucket, const QStringList &filters, const KvWatch
     , m_chart(new RateChart(this))
     , m_state(new QLabel(this))
     , m_status(new QLabel(this))
+    , m_interruption(new InterruptionBanner(this))
     , m_filterTimer(new QTimer(this))
     , m_statusTimer(new QTimer(this))
 {
@@ -59,6 +61,7 @@ WatchView::WatchView(KvBucket *bucket, const QStringList &filters, const KvWatch
     layout->setContentsMargins(2, 2, 2, 2);
     layout->setSpacing(2);
     layout->addWidget(buildToolbar());
+    layout->addWidget(m_interruption);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_status);
     m_status->setObjectName(u"watchStatus"_s);
@@ -269,6 +272,17 @@ void WatchView::onRecovering(quint64 fromRevision, const QString &reason)
     refreshStatus();
 }
 
+void WatchView::setInterruption(const QString &reason)
+{
+    m_interruption->setReason(reason, tr("The feed goes on from where it stopped once the connection is back."));
+    refreshStatus();
+}
+
+QString WatchView::interruption() const
+{
+    return m_interruption->reason();
+}
+
 void WatchView::onActivated(const QModelIndex &index)
 {
     const int row = m_proxy->mapToSource(index).row();
@@ -368,7 +382,10 @@ QString WatchView::statusText() const
         parts.append(tr("Starting"));
         break;
     case KvWatcher::State::Watching:
-        parts.append(watcher->initialValuesDone() ? tr("Watching") : tr("Loading current values"));
+        if (!interruption().isEmpty())
+            parts.append(tr("Interrupted"));
+        else
+            parts.append(watcher->initialValuesDone() ? tr("Watching") : tr("Loading current values"));
         break;
     }
     parts.append(tr("%1 received").arg(HumanFormat::count(qint64(m_model->receivedCount()))));
@@ -393,9 +410,11 @@ void WatchView::refreshStatus()
     const KvWatcher *watcher = m_watcher.data();
     const KvWatcher::State state = watcher ? watcher->state() : KvWatcher::State::Stopped;
     QString text;
+    // The watcher learns of a lost connection only when it is back: until then the session's word counts.
+    const bool interrupted = !interruption().isEmpty() && state == KvWatcher::State::Watching;
     switch (state) {
     case KvWatcher::State::Watching:
-        text = m_model->isPaused() ? tr("paused") : tr("live");
+        text = interrupted ? tr("interrupted") : m_model->isPaused() ? tr("paused") : tr("live");
         break;
     case KvWatcher::State::Recovering:
         text = tr("reconnecting");
@@ -414,9 +433,9 @@ void WatchView::refreshStatus()
     QPalette palette = this->palette();
     const bool dark = palette.color(QPalette::Window).lightness() < 128;
     QColor color = palette.color(QPalette::WindowText);
-    if (state == KvWatcher::State::Watching && !m_model->isPaused())
+    if (state == KvWatcher::State::Watching && !m_model->isPaused() && !interrupted)
         color = dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
-    else if (state == KvWatcher::State::Recovering || m_model->isPaused())
+    else if (state == KvWatcher::State::Recovering || m_model->isPaused() || interrupted)
         color = dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xb2, 0x6a, 0x00);
     else if (state == KvWatcher::State::Failed)
         color = dark ? QColor(0xef, 0x70, 0x70) : QColor(0xc6, 0x28, 0x28);

@@ -10,6 +10,7 @@
 #include <optional>
 
 class KvBucket;
+class InterruptionBanner;
 class KvExportJob;
 class QLabel;
 class QLineEdit;
@@ -57,6 +58,10 @@ public:
     int rowCap() const;
     QString textFilter() const;
     QString statusText() const;
+    // The connection is down (why) or back (empty): a banner over the feed says so. The watch resumes by
+    // itself when the connection is back, after the last revision it delivered.
+    void setInterruption(const QString &reason);
+    QString interruption() const;
     // Entries of the selected rows (in feed order), or of every row; gap rows are left out.
     QList<KvEntry> selectedEntries() const;
     QList<KvEntry> allEntries() const;
@@ -104,6 +109,7 @@ private:
     RateChart *m_chart = nullptr;
     QLabel *m_state = nullptr;
     QLabel *m_status = nullptr;
+    InterruptionBanner *m_interruption = nullptr;
     QToolButton *m_pause = nullptr;
     QToolButton *m_follow = nullptr;
     QSpinBox *m_cap = nullptr;

@@ -1,10 +1,25 @@
 #include "valueeditsession.h"
 
 #include "humanformat.h"
+#include "jetstreamcontext.h"
 #include "keylistmodel.h"
 #include "kvbucket.h"
+#include "natsconnection.h"
 
 using View = ValueDocument::View;
+
+namespace {
+
+constexpr int kSaveTries = 3; // a save whose answer is lost is asked again twice at most
+
+// The errors after which a write may have been stored or not: it went out, and no answer came back.
+// The one place that decides it (NatsError::OutcomeUnknown joins here once src/nats has it).
+bool outcomeUnknown(NatsError::Code code)
+{
+    return code == NatsError::Timeout || code == NatsError::ConnectionLost;
+}
+
+} // namespace
 
 ValueEditSession::ValueEditSession(QObject *parent)
     : QObject(parent)
@@ -193,7 +208,10 @@ void ValueEditSession::saveValue(const QByteArray &value)
     Q_EMIT stateChanged();
     Q_EMIT info(tr("Saving…"));
     const QString key = m_key;
-    connect(reply, &NatsReply::finished, this, [this, reply, key, value] {
+    NatsConnection *nats = connection();
+    const quint64 reconnects = nats ? nats->statistics().reconnects : 0;
+    const quint64 base = m_revision;
+    connect(reply, &NatsReply::finished, this, [this, reply, key, value, base, reconnects] {
         reply->deleteLater();
         m_busy = false;
         if (key != m_key) {
@@ -204,6 +222,10 @@ void ValueEditSession::saveValue(const QByteArray &value)
             onSaved(key, value, reply->revision());
             return;
         }
+        if (outcomeUnknown(reply->error())) {
+            confirmSave({m_bucket, key, value, base, reply->errorString(), reconnects});
+            return;
+        }
         Q_EMIT failed(tr("Not saved: %1").arg(reply->errorString()));
         Q_EMIT stateChanged();
         if (reply->error() == NatsError::WrongRevision || reply->error() == NatsError::KeyExists)
@@ -211,7 +233,7 @@ void ValueEditSession::saveValue(const QByteArray &value)
     });
 }
 
-void ValueEditSession::onSaved(const QString &key, const QByteArray &value, quint64 revision)
+void ValueEditSession::onSaved(const QString &key, const QByteArray &value, quint64 revision, const QString &how)
 {
     KvEntry entry = m_entry;
     entry.key = key;
@@ -221,9 +243,122 @@ void ValueEditSession::onSaved(const QString &key, const QByteArray &value, quin
     entry.created = QDateTime::currentDateTimeUtc();
     showEntry(entry, true, m_document.view());
     Q_EMIT stateChanged();
-    Q_EMIT info(tr("Saved as revision %1").arg(revision));
+    Q_EMIT info(how.isEmpty() ? tr("Saved as revision %1").arg(revision)
+                              : tr("Saved (%1) as revision %2").arg(how).arg(revision));
     Q_EMIT saved(revision);
-    Q_EMIT message(tr("Saved %1 as revision %2").arg(key).arg(revision));
+    Q_EMIT message(how.isEmpty() ? tr("Saved %1 as revision %2").arg(key).arg(revision)
+                                 : tr("Saved %1 (%2) as revision %3").arg(key, how).arg(revision));
+}
+
+// The save went out and no answer came back: the server may have stored it, may never store it, or may
+// still be about to. Nothing is claimed until that is settled (once the connection is up again), so a
+// save that happened is not shown as someone else's change when the live list brings it, and one that
+// did not is not reported as saved.
+void ValueEditSession::confirmSave(const SaveAttempt &save)
+{
+    NatsConnection *nats = connection();
+    m_busy = true;
+    Q_EMIT stateChanged();
+    if (save.tries >= kSaveTries) {
+        m_busy = false;
+        Q_EMIT stateChanged();
+        Q_EMIT failed(tr("Maybe not saved: %1. Reload %2 to see what it holds.").arg(save.why, save.key));
+        return;
+    }
+    if (!nats || nats->isConnected()) {
+        Q_EMIT info(tr("No answer to the save (%1); asking again…").arg(save.why));
+        settleSave(save);
+        return;
+    }
+    Q_EMIT info(tr("No answer to the save (%1); asking again once the connection is back…").arg(save.why));
+    auto *waiter = new QObject(this);
+    connect(nats, &NatsConnection::stateChanged, waiter, [this, nats, waiter, save](NatsConnection::State state) {
+        if (state != NatsConnection::State::Connected && state != NatsConnection::State::Closed)
+            return;
+        nats->disconnect(waiter); // once: deleteLater() waits for the event loop
+        waiter->deleteLater();
+        if (state == NatsConnection::State::Connected) {
+            settleSave(save);
+        } else {
+            m_busy = false;
+            Q_EMIT stateChanged();
+            Q_EMIT failed(tr("Maybe not saved: %1, and the connection is closed. Connect again and reload %2 to "
+                             "see what it holds.")
+                              .arg(save.why, save.key));
+        }
+    });
+}
+
+// The same guarded write again: stored now (the first never arrived), or refused because the key has a
+// newer revision (the first, or someone else's), which reading the key tells apart. Writes from one
+// connection reach the stream in order, so the second is checked only after the first, whatever became of
+// it: reading the key alone could run ahead of a first save still on its way, and call it lost.
+void ValueEditSession::settleSave(SaveAttempt save)
+{
+    if (save.key != m_key || save.bucket != m_bucket || !m_bucket) {
+        m_busy = false;
+        Q_EMIT stateChanged();
+        return;
+    }
+    ++save.tries;
+    KvReply *again = save.base == 0 ? m_bucket->create(save.key, save.value)
+                                    : m_bucket->update(save.key, save.value, save.base);
+    connect(again, &NatsReply::finished, this, [this, again, save] {
+        again->deleteLater();
+        const NatsError::Code error = again->error();
+        if (save.key != m_key) {
+            m_busy = false;
+            Q_EMIT stateChanged();
+        } else if (error == NatsError::NoError) {
+            m_busy = false;
+            onSaved(save.key, save.value, again->revision(),
+                    afterReconnect(save) ? tr("sent again after reconnect") : tr("sent again"));
+        } else if (error == NatsError::WrongRevision || error == NatsError::KeyExists) {
+            readBack(save);
+        } else if (outcomeUnknown(error)) {
+            confirmSave(save);
+        } else {
+            m_busy = false;
+            Q_EMIT stateChanged();
+            Q_EMIT failed(tr("Not saved: %1").arg(again->errorString()));
+        }
+    });
+}
+
+// After a refused second try: the key holds what was saved (the first try arrived), or someone else's.
+void ValueEditSession::readBack(const SaveAttempt &save)
+{
+    KvReply *latest = m_bucket->get(save.key);
+    connect(latest, &NatsReply::finished, this, [this, latest, save] {
+        latest->deleteLater();
+        m_busy = false;
+        const KvEntry entry = latest->entry();
+        const NatsError::Code error = latest->error();
+        if (save.key == m_key && error == NatsError::NoError && entry.value == save.value
+            && entry.revision > save.base) {
+            onSaved(save.key, save.value, entry.revision,
+                    afterReconnect(save) ? tr("confirmed after reconnect") : tr("confirmed by reading it back"));
+            return;
+        }
+        Q_EMIT stateChanged();
+        if (save.key != m_key)
+            return;
+        if (error != NatsError::NoError && error != NatsError::KeyNotFound) {
+            Q_EMIT failed(tr("Maybe not saved: %1, and %2 could not be read back (%3). Reload it to see what it "
+                             "holds.")
+                              .arg(save.why, save.key, latest->errorString()));
+            return;
+        }
+        // Someone else wrote meanwhile: the usual conflict.
+        Q_EMIT failed(tr("Not saved: %1 has a newer revision").arg(save.key));
+        showTheirs(entry, save.value);
+    });
+}
+
+bool ValueEditSession::afterReconnect(const SaveAttempt &save) const
+{
+    NatsConnection *nats = connection();
+    return nats && nats->statistics().reconnects != save.reconnects;
 }
 
 void ValueEditSession::compare(const QString &editedText)
@@ -251,11 +386,16 @@ void ValueEditSession::fetchTheirs(const QByteArray &mine)
             Q_EMIT failed(tr("Not saved, and the newer version could not be read: %1").arg(latest->errorString()));
             return;
         }
-        m_theirs = latest->entry();
-        m_theirs.key = key;
-        m_mine = mine;
-        Q_EMIT saveRefused(m_theirs, mine);
+        showTheirs(latest->entry(), mine);
     });
+}
+
+void ValueEditSession::showTheirs(const KvEntry &theirs, const QByteArray &mine)
+{
+    m_theirs = theirs;
+    m_theirs.key = m_key;
+    m_mine = mine;
+    Q_EMIT saveRefused(m_theirs, mine);
 }
 
 void ValueEditSession::resolve(Choice choice)
@@ -334,6 +474,40 @@ void ValueEditSession::removeKey(bool purge, qint64 markerTtlNs)
         if (key == m_key)
             reload();
     });
+}
+
+void ValueEditSession::setInterruption(const QString &reason)
+{
+    if (reason == m_interruption)
+        return;
+    m_interruption = reason;
+    Q_EMIT stateChanged();
+    if (reason.isEmpty())
+        refresh();
+}
+
+// Back from an interruption: the key may have changed meanwhile. The live list says so too once its watch
+// resumes, but it may not watch this key (a filter on the server), and nobody else tells.
+void ValueEditSession::refresh()
+{
+    if (!isOpen() || m_busy || m_olderRevision)
+        return; // a save being confirmed reads it anyway; an older revision was asked for
+    KvReply *latest = m_bucket->get(m_key);
+    const QString key = m_key;
+    connect(latest, &NatsReply::finished, this, [this, latest, key] {
+        latest->deleteLater();
+        KvEntry entry = latest->entry();
+        const bool marker = latest->error() == NatsError::KeyNotFound && entry.revision > 0;
+        if (key != m_key || (latest->error() != NatsError::NoError && !marker))
+            return;
+        entry.key = key;
+        onOtherChange(entry);
+    });
+}
+
+NatsConnection *ValueEditSession::connection() const
+{
+    return m_bucket && m_bucket->jetStream() ? m_bucket->jetStream()->connection() : nullptr;
 }
 
 void ValueEditSession::setNotice(const QString &notice)

@@ -8,6 +8,7 @@
 
 class KeyListModel;
 class KvBucket;
+class NatsConnection;
 
 // Editing one key's value, without a window: the value loads when the key is opened, never before; a
 // save is an update on the revision that was opened (a create when the key has none), so a save over a
@@ -65,7 +66,12 @@ public:
     // The editor's unsaved-changes flag; a change by someone else to an unmodified key just reloads it.
     void setModified(bool modified) { m_modified = modified; }
     bool isModified() const { return m_modified; }
-    bool canWrite() const { return isOpen() && !m_readOnly && !m_busy; }
+    bool canWrite() const { return isOpen() && !m_readOnly && !m_busy && m_interruption.isEmpty(); }
+    // Why nothing can be written now (the connection is down), said by whoever watches the connection;
+    // empty while it is up. When it is back the open key is read again: a change made meanwhile shows as
+    // any change by someone else does.
+    void setInterruption(const QString &reason);
+    QString interruption() const { return m_interruption; }
 
     const ValueDocument &document() const { return m_document; }
     // Shows the value (with the unsaved edits in editedText) in view; false (and *error) when it cannot.
@@ -78,7 +84,8 @@ public:
     QString sizeProblem(qint64 size) const;
 
     // Saves editedText as an update on baseRevision(): saved() or failed(), or saveRefused() when someone
-    // else changed the key.
+    // else changed the key. When no answer comes (a timeout, a lost connection) the key is read back first
+    // (once the connection is up again): saved() if it holds what was saved.
     void save(const QString &editedText);
     // Reads the newest revision and shows both versions (saveRefused()), as a refused save does.
     void compare(const QString &editedText);
@@ -108,10 +115,29 @@ private:
     // Shows value in view, else in the view that suits it (saying why), else as hex.
     void showValue(const QByteArray &value, ValueDocument::View view);
     void saveValue(const QByteArray &value);
-    void onSaved(const QString &key, const QByteArray &value, quint64 revision);
+    // how: "confirmed after reconnect" when the save's own answer was lost.
+    void onSaved(const QString &key, const QByteArray &value, quint64 revision, const QString &how = {});
+    // A save that got no answer (a timeout, a lost connection), being settled.
+    struct SaveAttempt
+    {
+        QPointer<KvBucket> bucket;
+        QString key;
+        QByteArray value;
+        quint64 base = 0;       // the revision it updates
+        QString why;            // the first failure, in words
+        quint64 reconnects = 0; // the connection's count when it was sent
+        int tries = 1;
+    };
+    void confirmSave(const SaveAttempt &save);
+    void settleSave(SaveAttempt save);
+    void readBack(const SaveAttempt &save);
+    bool afterReconnect(const SaveAttempt &save) const;
     void fetchTheirs(const QByteArray &mine);
+    void showTheirs(const KvEntry &theirs, const QByteArray &mine);
+    void refresh();
     void onOtherChange(const KvEntry &entry);
     void setNotice(const QString &notice);
+    NatsConnection *connection() const;
 
     QPointer<KvBucket> m_bucket;
     QPointer<KeyListModel> m_keys;
@@ -123,6 +149,7 @@ private:
     KvEntry m_theirs;  // the newest revision when a save was refused
     QByteArray m_mine; // and what was to be saved
     QString m_notice;
+    QString m_interruption;
     bool m_exists = false;
     bool m_readOnly = false;
     bool m_busy = false;

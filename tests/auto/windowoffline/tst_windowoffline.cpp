@@ -1,0 +1,216 @@
+#include "bucketpanel.h"
+#include "keylistmodel.h"
+#include "keypanel.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "mainwindow.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+#include "session.h"
+#include "uitestsupport.h"
+#include "valuepanel.h"
+#include "watchpanel.h"
+#include "watchview.h"
+
+#include <QtCore/QSettings>
+#include <QtGui/QAction>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QTabWidget>
+
+using namespace Qt::StringLiterals;
+
+// The window while the connection is down: where the data is (keys, value, each watch) it says the
+// connection is interrupted, and every write waits, saying why; when the connection is back the notes go,
+// writes work again and what is shown is current. The server is really killed and restarted (same port
+// and store); the app's connection reconnects by itself.
+class tst_WindowOffline final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static void initMain() { UiTest::useThrowAwayHome(u"kvdesk-test-windowoffline"_s); }
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void interruptionIsShownAndWritesWait();
+    void changeMadeWhileAwayReachesTheEditor();
+
+private:
+    MainWindow *openWindow(const QString &bucket, const QString &key);
+    KvBucket *makeBucket(const QString &name);
+    // The note in panel, when it shows one (hidden notes count as none).
+    static QString noteIn(QWidget *panel);
+    QAction *importAction() const;
+
+    NatsServerProcess m_server;
+    NatsConnection *m_peer = nullptr;
+    KvContext *m_peerKv = nullptr;
+    MainWindow *m_window = nullptr;
+};
+
+void tst_WindowOffline::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_peer, nullptr, &m_peerKv));
+}
+
+void tst_WindowOffline::init()
+{
+    QSettings().clear();
+    if (!m_server.isRunning())
+        QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(m_peer->isConnected(), 15000);
+}
+
+void tst_WindowOffline::cleanup()
+{
+    delete m_window;
+    m_window = nullptr;
+}
+
+KvBucket *tst_WindowOffline::makeBucket(const QString &name)
+{
+    KvBucketConfig config;
+    config.bucket = name;
+    config.history = 5;
+    return KvTest::createBucket(m_peerKv, config) ? m_peerKv->bucket(name, this) : nullptr;
+}
+
+MainWindow *tst_WindowOffline::openWindow(const QString &bucket, const QString &key)
+{
+    m_window = new MainWindow;
+    m_window->resize(1200, 800);
+    m_window->show();
+    m_window->start({m_server.url(), bucket, false});
+    KeyPanel *keys = m_window->keyPanel();
+    if (!QTest::qWaitFor([&] { return keys->model()->rowOfKey(key) >= 0; }, 10000))
+        return nullptr;
+    keys->selectKey(key);
+    ValuePanel *value = m_window->valuePanel();
+    if (!QTest::qWaitFor([&] { return value->key() == key && value->openedRevision() > 0; }, 10000))
+        return nullptr;
+    return m_window;
+}
+
+QString tst_WindowOffline::noteIn(QWidget *panel)
+{
+    auto *note = panel ? panel->findChild<QWidget *>(u"interruptionBanner"_s) : nullptr;
+    if (!note || !note->isVisibleTo(panel))
+        return {};
+    QStringList texts;
+    for (const QLabel *label : note->findChildren<QLabel *>())
+        texts.append(label->text());
+    return texts.join(u' ');
+}
+
+QAction *tst_WindowOffline::importAction() const
+{
+    for (QAction *action : m_window->findChildren<QAction *>()) {
+        if (action->text() == u"&Import…"_s)
+            return action;
+    }
+    return nullptr;
+}
+
+void tst_WindowOffline::interruptionIsShownAndWritesWait()
+{
+    KvBucket *peer = makeBucket(u"away"_s);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"greeting"_s, "hello"));
+    MainWindow *window = openWindow(u"away"_s, u"greeting"_s);
+    QVERIFY(window);
+    WatchView *watch = window->watchPanel()->addWatch(u"away"_s, {});
+    QTRY_VERIFY_WITH_TIMEOUT(watch->statusText().startsWith(u"Watching"_s), 10000);
+    ValuePanel *value = window->valuePanel();
+    auto *editor = value->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    editor->selectAll();
+    QTest::keyClicks(editor, u"hello, world"_s);
+    QVERIFY(value->saveAction()->isEnabled());
+    QVERIFY(noteIn(window->keyPanel()).isEmpty());
+    QVERIFY(noteIn(value).isEmpty());
+    QVERIFY(noteIn(watch).isEmpty());
+
+    QVERIFY(m_server.kill());
+    // Where the data is: the keys, the value and the watch say so, at once (no waiting for a timeout).
+    QTRY_VERIFY_WITH_TIMEOUT(noteIn(window->keyPanel()).contains(u"interrupted — reconnecting"_s), 5000);
+    QVERIFY2(noteIn(value).contains(u"interrupted — reconnecting"_s), qPrintable(noteIn(value)));
+    QVERIFY2(noteIn(watch).contains(u"interrupted — reconnecting"_s), qPrintable(noteIn(watch)));
+    QVERIFY2(watch->statusText().startsWith(u"Interrupted"_s), qPrintable(watch->statusText()));
+    QVERIFY(window->watchPanel()->tabs()->tabText(0).endsWith(u"(interrupted)"_s));
+    // Every write waits, saying why; the edits stay and can go on.
+    const QList<QAction *> writes{value->saveAction(), value->newKeyAction(), value->deleteAction(),
+                                  value->purgeAction(), importAction()};
+    for (QAction *action : writes) {
+        QVERIFY(action);
+        QVERIFY2(!action->isEnabled(), qPrintable(action->text()));
+        QVERIFY2(action->toolTip().contains(u"interrupted"_s), qPrintable(action->text() + action->toolTip()));
+    }
+    auto *saveButton = value->findChild<QPushButton *>(u"saveButton"_s);
+    QVERIFY(!saveButton->isEnabled());
+    QVERIFY(saveButton->toolTip().contains(u"interrupted"_s));
+    QVERIFY(value->isModified());
+    QVERIFY(!editor->isReadOnly());
+
+    QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(noteIn(window->keyPanel()).isEmpty(), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(noteIn(value).isEmpty(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(noteIn(watch).isEmpty(), 5000);
+    QVERIFY(!window->watchPanel()->tabs()->tabText(0).endsWith(u"(interrupted)"_s));
+    for (QAction *action : writes) {
+        QVERIFY2(action->isEnabled(), qPrintable(action->text()));
+        QVERIFY2(!action->toolTip().contains(u"interrupted"_s), qPrintable(action->toolTip()));
+    }
+    QCOMPARE(editor->toPlainText(), u"hello, world"_s);
+    value->saveAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(value->openedRevision(), 2u, 10000);
+    QCOMPARE(KvTest::value(peer, u"greeting"_s), "hello, world"_ba);
+    QVERIFY(value->findChild<QWidget *>(u"conflictBanner"_s)->isHidden()); // our own save, nobody else's
+}
+
+void tst_WindowOffline::changeMadeWhileAwayReachesTheEditor()
+{
+    KvBucket *peer = makeBucket(u"elsewhere"_s);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"doc"_s, "one"));
+    WAIT_OK(peer->put(u"draft"_s, "a"));
+    MainWindow *window = openWindow(u"elsewhere"_s, u"doc"_s);
+    QVERIFY(window);
+
+    QVERIFY(m_server.kill());
+    QTRY_VERIFY_WITH_TIMEOUT(!noteIn(window->valuePanel()).isEmpty(), 5000);
+    QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
+    // Someone else writes as soon as the server is back, maybe before the window has reconnected.
+    QTRY_VERIFY_WITH_TIMEOUT(m_peer->isConnected(), 15000);
+    WAIT_OK(peer->put(u"doc"_s, "two"));
+    QTRY_VERIFY_WITH_TIMEOUT(noteIn(window->valuePanel()).isEmpty(), 15000);
+    // Nothing of the user's was at stake: the editor shows what the key holds now.
+    auto *editor = window->valuePanel()->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(editor->toPlainText(), u"two"_s, 10000);
+    QCOMPARE(window->valuePanel()->openedRevision(), 3u);
+
+    // With unsaved edits a change made while away is the usual conflict: named, never overwritten.
+    window->keyPanel()->selectKey(u"draft"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(editor->toPlainText(), u"a"_s, 10000);
+    editor->selectAll();
+    QTest::keyClicks(editor, u"mine"_s);
+    QVERIFY(m_server.kill());
+    QTRY_VERIFY_WITH_TIMEOUT(!noteIn(window->valuePanel()).isEmpty(), 5000);
+    QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(m_peer->isConnected(), 15000);
+    WAIT_OK(peer->put(u"draft"_s, "theirs"));
+    auto *conflict = window->valuePanel()->findChild<QWidget *>(u"conflictBanner"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!conflict->isHidden(), 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(noteIn(window->valuePanel()).isEmpty(), 15000);
+    QCOMPARE(editor->toPlainText(), u"mine"_s);
+    QVERIFY(window->valuePanel()->isModified());
+}
+
+QTEST_MAIN(tst_WindowOffline)
+#include "tst_windowoffline.moc"
