@@ -171,8 +171,13 @@ void KeyPanel::connectModel()
         setLiveSorting(true);
         updateStatus();
     });
+    // After the proxy has taken a change in (it connected first): keys added, deleted, filtered out.
     connect(m_list, &QAbstractItemModel::rowsInserted, this, &KeyPanel::updateStatus);
-    connect(m_list, &QAbstractItemModel::modelReset, this, &KeyPanel::updateStatus);
+    connect(m_list, &QAbstractItemModel::dataChanged, this, &KeyPanel::updateStatus);
+    connect(m_listProxy, &QAbstractItemModel::rowsInserted, this, &KeyPanel::updateStatus);
+    connect(m_listProxy, &QAbstractItemModel::rowsRemoved, this, &KeyPanel::updateStatus);
+    connect(m_listProxy, &QAbstractItemModel::modelReset, this, &KeyPanel::updateStatus);
+    connect(m_listProxy, &QAbstractItemModel::layoutChanged, this, &KeyPanel::updateStatus);
     connect(m_list, &KeyListModel::watchRecovering, this, [this](const QString &reason) {
         m_error->setMessage(tr("Live updates interrupted (%1); resuming…").arg(reason));
     });
@@ -365,10 +370,14 @@ void KeyPanel::updateStatus()
         text = tr("Loading keys… %1 of %2")
                    .arg(HumanFormat::count(qint64(loaded)), HumanFormat::count(qint64(m_list->expectedCount())));
     } else {
+        // Both counts from the models as they are now (keys keep arriving after the load): what the
+        // list shows, of the keys there are (deleted ones too when they are shown).
         const int shown = m_listProxy->rowCount();
-        text = shown == int(loaded)
-            ? tr("%1 keys").arg(HumanFormat::count(shown))
-            : tr("%1 of %2 keys shown").arg(HumanFormat::count(shown), HumanFormat::count(qint64(loaded)));
+        const int total = m_listProxy->showDeleted() ? m_list->rowCount() : m_list->liveCount();
+        if (shown != total)
+            text = tr("%1 of %2 keys shown").arg(HumanFormat::count(shown), HumanFormat::count(total));
+        else
+            text = shown == 1 ? tr("1 key") : tr("%1 keys").arg(HumanFormat::count(shown));
         if (!m_serverFilters.isEmpty())
             text += tr(" matching %1").arg(m_serverFilters.join(u", "_s));
     }
