@@ -293,7 +293,8 @@ void MainWindow::updateConnectionBar()
     const QString status = m_session ? m_session->statusText() : tr("not connected");
     m_connectionBar->setState(status, readOnly, m_session ? m_session->profile().color : QColor());
     m_statusLabel->setText(status);
-    const QString title = m_session ? tr("%1 — kvdesk").arg(m_session->profile().name) : tr("kvdesk");
+    // Qt adds " — kvdesk" itself (the application display name, set in main()).
+    const QString title = m_session ? m_session->profile().name : tr("kvdesk");
     setWindowTitle(readOnly ? tr("%1 (read-only)").arg(title) : title);
 }
 

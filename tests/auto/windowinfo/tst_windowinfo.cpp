@@ -1,14 +1,19 @@
+#include "historymodel.h"
+#include "historypanel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
+#include "mainwindow.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
+#include "session.h"
 #include "uitestsupport.h"
 
 #include <QtGui/QAction>
+#include <QtGui/QGuiApplication>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QLabel>
@@ -30,6 +35,8 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void keyCountFollowsKeysArrivingAfterTheLoad();
+    void historySaysNewestOnlyOfTheNewest();
+    void windowTitleNamesTheAppOnce();
 
 private:
     KvBucket *makeBucket(int history = 10);
@@ -39,6 +46,8 @@ private:
     NatsConnection *m_connection = nullptr;
     KvContext *m_kv = nullptr;
     KeyPanel *m_keys = nullptr;
+    HistoryPanel *m_history = nullptr;
+    MainWindow *m_window = nullptr;
     int m_counter = 0;
 };
 
@@ -57,6 +66,10 @@ void tst_WindowInfo::cleanup()
 {
     delete m_keys;
     m_keys = nullptr;
+    delete m_history;
+    m_history = nullptr;
+    delete m_window;
+    m_window = nullptr;
 }
 
 KvBucket *tst_WindowInfo::makeBucket(int history)
@@ -103,6 +116,60 @@ void tst_WindowInfo::keyCountFollowsKeysArrivingAfterTheLoad()
     QTRY_COMPARE(keyStatus(), u"1 of 3 keys shown"_s);
     WAIT_OK(bucket->put(u"a.33"_s, "33"));
     QTRY_COMPARE(keyStatus(), u"2 of 4 keys shown"_s);
+}
+
+void tst_WindowInfo::historySaysNewestOnlyOfTheNewest()
+{
+    KvBucket *bucket = makeBucket();
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"doc"_s, "one"));
+    WAIT_OK(bucket->put(u"doc"_s, "two"));
+    m_history = new HistoryPanel;
+    m_history->resize(900, 400);
+    m_history->setBucket(bucket, false);
+    m_history->show();
+    m_history->setKey(u"doc"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(m_history->model()->isLoaded(), 10000);
+    auto *meta = m_history->findChild<QLabel *>(u"historyValueMeta"_s);
+    QVERIFY(meta);
+    QTRY_VERIFY(meta->text().startsWith(u"rev 2 "_s));
+    QVERIFY(meta->text().endsWith(u" · newest"_s));
+
+    // Hidden (its dock tab behind the feed) while revisions 4 and 5 are written, then shown again.
+    m_history->hide();
+    WAIT_OK(bucket->put(u"other"_s, "x"));
+    WAIT_OK(bucket->put(u"doc"_s, "four"));
+    WAIT_OK(bucket->put(u"doc"_s, "five"));
+    m_history->show();
+    QTRY_COMPARE(m_history->model()->latestRevision(), 5u);
+    QTRY_VERIFY2(meta->text().startsWith(u"rev 5 "_s), qPrintable(meta->text()));
+
+    // Live: the selection follows the newest; an older one never says "newest".
+    WAIT_OK(bucket->put(u"doc"_s, "six"));
+    QTRY_VERIFY2(meta->text().startsWith(u"rev 6 "_s), qPrintable(meta->text()));
+    QVERIFY(meta->text().endsWith(u" · newest"_s));
+    m_history->selectRevision(5);
+    QTRY_VERIFY2(meta->text().startsWith(u"rev 5 "_s), qPrintable(meta->text()));
+    QVERIFY2(!meta->text().contains(u"newest"_s), qPrintable(meta->text()));
+}
+
+void tst_WindowInfo::windowTitleNamesTheAppOnce()
+{
+    // As main() does: Qt itself adds the display name to every window title (xcb, Windows:
+    // QPlatformWindow::formatWindowTitle, "title — name", unless the title is the name).
+    QGuiApplication::setApplicationDisplayName(u"kvdesk"_s);
+    const auto shownTitle = [this] {
+        const QString title = m_window->windowTitle();
+        const QString name = QGuiApplication::applicationDisplayName();
+        return title == name ? title : title + u" \u2014 "_s + name;
+    };
+    m_window = new MainWindow;
+    m_window->show();
+    QCOMPARE(shownTitle(), u"kvdesk"_s);
+    m_window->start({m_server.url(), {}, false});
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isConnected(), 10000);
+    QCOMPARE(shownTitle().count(u"kvdesk"_s), 1);
+    QVERIFY2(shownTitle().endsWith(u" \u2014 kvdesk"_s), qPrintable(shownTitle()));
 }
 
 QTEST_MAIN(tst_WindowInfo)
