@@ -53,6 +53,8 @@ BucketPanel::BucketPanel(QWidget *parent)
     layout->addWidget(toolbar);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        if (m_merging)
+            return; // a row moved or went: mergeStatuses() decides
         updateActions();
         Q_EMIT bucketSelected(currentBucket());
     });
@@ -182,11 +184,28 @@ void BucketPanel::refresh()
             return;
         }
         m_error->setMessage({});
-        m_model->setStatuses(reply->statuses());
+        mergeStatuses(reply->statuses());
         if (!m_pendingSelection.isEmpty())
             selectBucket(m_pendingSelection);
         updateActions();
     });
+}
+
+void BucketPanel::mergeStatuses(const QList<KvBucketStatus> &statuses)
+{
+    // When the open bucket goes, the view would make a neighbour current and the window would open it
+    // without a word: nothing is selected instead, and the window says what happened.
+    const QString before = currentBucket();
+    m_merging = true;
+    m_model->setStatuses(statuses);
+    m_merging = false;
+    if (before.isEmpty() || m_model->rowOf(before) >= 0)
+        return;
+    const bool here = std::exchange(m_deletedHere, {}) == before;
+    m_view->selectionModel()->clear();
+    updateActions();
+    Q_EMIT bucketSelected({});
+    Q_EMIT currentBucketGone(before, here);
 }
 
 void BucketPanel::updateActions()
@@ -268,6 +287,7 @@ void BucketPanel::deleteBucket()
         showError(tr("Bucket not deleted: the name typed does not match \"%1\".").arg(bucket));
         return;
     }
+    m_deletedHere = bucket;
     KvReply *reply = m_session->kv()->deleteBucket(bucket);
     connect(reply, &NatsReply::finished, this, [this, reply, bucket] {
         reply->deleteLater();

@@ -3,6 +3,7 @@
 #include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
+struct KvBucketStatus;
 class BucketListModel;
 class ErrorLabel;
 class KvBucketEvents;
@@ -43,6 +44,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void bucketSelected(const QString &bucket);
     void bucketDeleted(const QString &bucket);
+    // The open bucket went away (byThisWindow: deleted here); nothing is selected instead of a neighbour.
+    void currentBucketGone(const QString &bucket, bool byThisWindow);
     void message(const QString &text);
 
 private:
@@ -50,6 +53,7 @@ private:
     void createActions();
     void updateActions();
     void showError(const QString &text);
+    void mergeStatuses(const QList<KvBucketStatus> &statuses);
 
     QPointer<Session> m_session;
     BucketListModel *m_model = nullptr;
@@ -59,6 +63,8 @@ private:
     QTimer *m_refreshTimer = nullptr;
     QPointer<KvBucketEvents> m_bucketEvents;
     QString m_pendingSelection;
+    QString m_deletedHere;
+    bool m_merging = false;
     bool m_refreshing = false;
     bool m_refreshAgain = false;
     QAction *m_newAction = nullptr;

@@ -279,6 +279,12 @@ void KeyPanel::setBucket(KvBucket *bucket)
     updateStatus();
 }
 
+void KeyPanel::showBucketGone(const QString &bucket, bool byThisWindow)
+{
+    m_error->setMessage(byThisWindow ? tr("Bucket \"%1\" was deleted.").arg(bucket)
+                                     : tr("Bucket \"%1\" was deleted by another client.").arg(bucket));
+}
+
 void KeyPanel::reload()
 {
     if (m_bucket)

@@ -36,6 +36,8 @@ public:
     // The keys selected in the list or tree (folders left out), sorted.
     QStringList selectedKeys() const;
     void selectKey(const QString &key);
+    // Says that the bucket shown went away (until another is opened).
+    void showBucketGone(const QString &bucket, bool byThisWindow);
 
     QAction *filterAction() const { return m_filterAction; }
     QAction *listAction() const { return m_listAction; }

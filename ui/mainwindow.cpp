@@ -109,6 +109,7 @@ void MainWindow::connectPanels()
 {
     const auto showMessage = [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); };
     connect(m_buckets, &BucketPanel::bucketSelected, this, &MainWindow::onBucketSelected);
+    connect(m_buckets, &BucketPanel::currentBucketGone, m_keys, &KeyPanel::showBucketGone);
     connect(m_buckets, &BucketPanel::message, this, showMessage);
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);

@@ -1,3 +1,5 @@
+#include "bucketlistmodel.h"
+#include "bucketpanel.h"
 #include "historymodel.h"
 #include "historypanel.h"
 #include "keylistmodel.h"
@@ -37,6 +39,7 @@ private Q_SLOTS:
     void keyCountFollowsKeysArrivingAfterTheLoad();
     void historySaysNewestOnlyOfTheNewest();
     void windowTitleNamesTheAppOnce();
+    void bucketDeletedElsewhereIsSaid();
 
 private:
     KvBucket *makeBucket(int history = 10);
@@ -49,6 +52,7 @@ private:
     HistoryPanel *m_history = nullptr;
     MainWindow *m_window = nullptr;
     int m_counter = 0;
+    int m_made = 0;
 };
 
 void tst_WindowInfo::initTestCase()
@@ -75,7 +79,7 @@ void tst_WindowInfo::cleanup()
 KvBucket *tst_WindowInfo::makeBucket(int history)
 {
     KvBucketConfig config;
-    config.bucket = u"info_%1"_s.arg(m_counter);
+    config.bucket = u"info_%1_%2"_s.arg(m_counter).arg(++m_made);
     config.history = history;
     return KvTest::createBucket(m_kv, config) ? m_kv->bucket(config.bucket, this) : nullptr;
 }
@@ -170,6 +174,35 @@ void tst_WindowInfo::windowTitleNamesTheAppOnce()
     QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isConnected(), 10000);
     QCOMPARE(shownTitle().count(u"kvdesk"_s), 1);
     QVERIFY2(shownTitle().endsWith(u" \u2014 kvdesk"_s), qPrintable(shownTitle()));
+}
+
+void tst_WindowInfo::bucketDeletedElsewhereIsSaid()
+{
+    KvBucket *other = makeBucket();
+    QVERIFY(other);
+    KvBucket *doomed = makeBucket();
+    QVERIFY(doomed);
+    WAIT_OK(doomed->put(u"k"_s, "v"));
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({m_server.url(), doomed->name(), false});
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->bucketPanel()->currentBucket(), doomed->name(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->keyPanel()->model()->rowCount(), 1, 10000);
+
+    // Another client deletes the open bucket: the window says so instead of silently opening another.
+    WAIT_OK(m_kv->deleteBucket(doomed->name()));
+    auto *error = m_window->keyPanel()->findChild<QLabel *>(u"keyError"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(error->text(), u"Bucket \"%1\" was deleted by another client."_s.arg(doomed->name()),
+                              10000);
+    QVERIFY(error->isVisible());
+    QCOMPARE(m_window->bucketPanel()->currentBucket(), QString());
+    QCOMPARE(m_window->keyPanel()->bucket(), nullptr);
+    QVERIFY(m_window->bucketPanel()->model()->rowOf(other->name()) >= 0);
+
+    // Choosing a bucket again clears the notice.
+    m_window->bucketPanel()->selectBucket(other->name());
+    QTRY_COMPARE(m_window->keyPanel()->bucket() ? m_window->keyPanel()->bucket()->name() : QString(), other->name());
+    QVERIFY(error->text().isEmpty());
 }
 
 QTEST_MAIN(tst_WindowInfo)
