@@ -235,6 +235,7 @@ void KeyPanel::ensureTree()
     m_treeProxy->setSourceModel(m_tree);
     m_treeProxy->setShowDeleted(m_listProxy->showDeleted());
     m_treeProxy->setTextFilter(m_listProxy->textFilter());
+    m_treeProxy->setKeyGlob(m_listProxy->keyGlob());
     m_treeProxy->setDynamicSortFilter(m_listProxy->dynamicSortFilter());
     m_treeView = makeView(u"keyTreeView"_s);
     m_treeView->setModel(m_treeProxy);
@@ -333,11 +334,16 @@ void KeyPanel::applyFilter()
     m_filterTimer->stop();
     const QString text = m_filter->text().trimmed();
     // Several filters (keys hold no spaces or commas) or a wildcard go to the server: one consumer with
-    // all of them on nats-server 2.10+, one per filter on 2.9.
+    // all of them on nats-server 2.10+, one per filter on 2.9. A glob ("grp01.k0011*", as Redis KEYS
+    // takes it) sends the widest NATS filter that holds its matches, and the rest is matched here.
     static const QRegularExpression separators(uR"([\s,]+)"_s);
     const QStringList parts = text.split(separators, Qt::SkipEmptyParts);
-    if (parts.size() > 1 || isWildcardFilter(text)) {
-        for (const QString &part : parts) {
+    const KeyGlob glob(parts.size() == 1 && KeyGlob::isGlob(text) ? text : QString());
+    if (!glob.isEmpty() || parts.size() > 1 || isWildcardFilter(text)) {
+        const QStringList server = glob.isEmpty() ? parts
+            : glob.serverFilter().isEmpty()       ? QStringList()
+                                                  : QStringList{glob.serverFilter()};
+        for (const QString &part : server) {
             const QString problem = KvNames::validateKeyFilter(part);
             if (!problem.isEmpty()) {
                 m_error->setMessage(problem);
@@ -345,13 +351,12 @@ void KeyPanel::applyFilter()
             }
         }
         m_error->setMessage({});
-        m_listProxy->setTextFilter({});
-        if (m_treeProxy)
-            m_treeProxy->setTextFilter({});
-        if (m_serverFilters != parts) {
-            m_serverFilters = parts;
+        setClientFilters({}, glob);
+        if (m_serverFilters != server) {
+            m_serverFilters = server;
             reload();
         }
+        updateStatus();
         return;
     }
     m_error->setMessage({});
@@ -359,10 +364,19 @@ void KeyPanel::applyFilter()
         m_serverFilters.clear();
         reload();
     }
-    m_listProxy->setTextFilter(text);
-    if (m_treeProxy)
-        m_treeProxy->setTextFilter(text);
+    setClientFilters(text, KeyGlob());
     updateStatus();
+}
+
+void KeyPanel::setClientFilters(const QString &text, const KeyGlob &glob)
+{
+    m_glob = glob;
+    m_listProxy->setTextFilter(text);
+    m_listProxy->setKeyGlob(glob);
+    if (m_treeProxy) {
+        m_treeProxy->setTextFilter(text);
+        m_treeProxy->setKeyGlob(glob);
+    }
 }
 
 void KeyPanel::updateStatus()
@@ -384,7 +398,11 @@ void KeyPanel::updateStatus()
             text = tr("%1 of %2 keys shown").arg(HumanFormat::count(shown), HumanFormat::count(total));
         else
             text = shown == 1 ? tr("1 key") : tr("%1 keys").arg(HumanFormat::count(shown));
-        if (!m_serverFilters.isEmpty())
+        if (!m_glob.isEmpty() && m_serverFilters.isEmpty())
+            text += tr(" · all keys from the server, then %1").arg(m_glob.clientPart());
+        else if (!m_glob.isEmpty())
+            text += tr(" · server filter %1, then %2").arg(m_serverFilters.constFirst(), m_glob.clientPart());
+        else if (!m_serverFilters.isEmpty())
             text += tr(" matching %1").arg(m_serverFilters.join(u", "_s));
     }
     m_status->setText(text);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "keyglob.h"
+
 #include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
@@ -60,6 +62,7 @@ private:
     void layoutWidgets();
     void connectModel();
     void applyFilter();
+    void setClientFilters(const QString &text, const KeyGlob &glob);
     void updateStatus();
     QTreeView *currentView() const;
     QTreeView *makeView(const QString &name);
@@ -87,4 +90,5 @@ private:
     QAction *m_showDeletedAction = nullptr;
     QAction *m_reloadAction = nullptr;
     QStringList m_serverFilters;
+    KeyGlob m_glob;
 };

@@ -2,6 +2,7 @@
 #include "bucketpanel.h"
 #include "historymodel.h"
 #include "historypanel.h"
+#include "keyglob.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
@@ -20,6 +21,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
 
@@ -40,6 +42,9 @@ private Q_SLOTS:
     void historySaysNewestOnlyOfTheNewest();
     void windowTitleNamesTheAppOnce();
     void bucketDeletedElsewhereIsSaid();
+    void keyGlobSplitsIntoServerAndClient_data();
+    void keyGlobSplitsIntoServerAndClient();
+    void globFilterShowsItsKeysAndSaysHow();
 
 private:
     KvBucket *makeBucket(int history = 10);
@@ -203,6 +208,85 @@ void tst_WindowInfo::bucketDeletedElsewhereIsSaid()
     m_window->bucketPanel()->selectBucket(other->name());
     QTRY_COMPARE(m_window->keyPanel()->bucket() ? m_window->keyPanel()->bucket()->name() : QString(), other->name());
     QVERIFY(error->text().isEmpty());
+}
+
+void tst_WindowInfo::keyGlobSplitsIntoServerAndClient_data()
+{
+    QTest::addColumn<QString>("glob");
+    QTest::addColumn<QString>("server");
+    QTest::addColumn<QString>("client");
+    QTest::addColumn<QStringList>("matching");
+    QTest::addColumn<QStringList>("other");
+    QTest::newRow("redis habit") << u"grp01.k0011*"_s << u"grp01.>"_s << u"k0011*"_s
+                                 << QStringList{u"grp01.k0011"_s, u"grp01.k00115"_s, u"grp01.k0011.x"_s}
+                                 << QStringList{u"grp01.k0012"_s, u"grp02.k0011"_s, u"grp01"_s};
+    QTest::newRow("leading star") << u"*status"_s << QString() << u"*status"_s
+                                  << QStringList{u"status"_s, u"orders.1.status"_s}
+                                  << QStringList{u"orders.1.statuses"_s};
+    QTest::newRow("question mark and set")
+        << u"a.b?.[xy]1"_s << u"a.>"_s << u"b?.[xy]1"_s << QStringList{u"a.b1.x1"_s, u"a.bb.y1"_s}
+        << QStringList{u"a.b.x1"_s, u"a.b1.z1"_s};
+    QTest::newRow("regex characters are literal")
+        << u"a.b+c*"_s << u"a.>"_s << u"b+c*"_s << QStringList{u"a.b+c"_s} << QStringList{u"a.bbc"_s};
+}
+
+void tst_WindowInfo::keyGlobSplitsIntoServerAndClient()
+{
+    QFETCH(QString, glob);
+    QFETCH(QString, server);
+    QFETCH(QString, client);
+    QFETCH(QStringList, matching);
+    QFETCH(QStringList, other);
+    QVERIFY(KeyGlob::isGlob(glob));
+    const KeyGlob parsed(glob);
+    QCOMPARE(parsed.serverFilter(), server);
+    QCOMPARE(parsed.clientPart(), client);
+    for (const QString &key : std::as_const(matching))
+        QVERIFY2(parsed.matches(key), qPrintable(key));
+    for (const QString &key : std::as_const(other))
+        QVERIFY2(!parsed.matches(key), qPrintable(key));
+}
+
+void tst_WindowInfo::globFilterShowsItsKeysAndSaysHow()
+{
+    // NATS filters (whole-token wildcards) and plain text stay what they were.
+    QVERIFY(!KeyGlob::isGlob(u"orders.*.status"_s));
+    QVERIFY(!KeyGlob::isGlob(u"orders.>"_s));
+    QVERIFY(!KeyGlob::isGlob(u"k0011"_s));
+
+    KvBucket *bucket = makeBucket();
+    QVERIFY(bucket);
+    for (const QString &key : {u"grp01.k0011"_s, u"grp01.k00112"_s, u"grp01.k0022"_s, u"grp02.k0011"_s})
+        WAIT_OK(bucket->put(key, "v"));
+    m_keys = new KeyPanel;
+    m_keys->show();
+    m_keys->setBucket(bucket);
+    QTRY_COMPARE_WITH_TIMEOUT(keyStatus(), u"4 keys"_s, 10000);
+
+    // The Redis KEYS habit: the server gets the widest valid NATS filter, the rest is matched here.
+    auto *filter = m_keys->findChild<QLineEdit *>(u"keyFilter"_s);
+    filter->setText(u"grp01.k0011*"_s);
+    QTest::keyClick(filter, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(m_keys->model()->filters(), QStringList{u"grp01.>"_s}, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_keys->model()->isLoading(), 10000);
+    auto *view = m_keys->findChild<QTreeView *>(u"keyListView"_s);
+    QTRY_COMPARE(view->model()->rowCount(), 2);
+    QTRY_COMPARE(keyStatus(), u"2 of 3 keys shown · server filter grp01.>, then k0011*"_s);
+    QVERIFY(m_keys->findChild<QLabel *>(u"keyError"_s)->text().isEmpty());
+
+    // Keys written later follow the same rule.
+    WAIT_OK(bucket->put(u"grp01.k0011z"_s, "v"));
+    QTRY_COMPARE(keyStatus(), u"3 of 4 keys shown · server filter grp01.>, then k0011*"_s);
+
+    // The tree shows the same keys.
+    m_keys->setTreeMode(true);
+    m_keys->selectKey(u"grp01.k0011z"_s);
+    QCOMPARE(m_keys->currentKey(), u"grp01.k0011z"_s);
+
+    // Cleared: all keys again.
+    filter->clear();
+    QTest::keyClick(filter, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(keyStatus(), u"5 keys"_s, 10000);
 }
 
 QTEST_MAIN(tst_WindowInfo)
