@@ -26,7 +26,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int kSizeRefreshMs = 10000;
-}
+// After a change: short enough to feel immediate, long enough to take a burst of writes in one listing.
+constexpr int kChangeRefreshMs = 300;
+} // namespace
 
 BucketPanel::BucketPanel(QWidget *parent)
     : QWidget(parent)
@@ -35,6 +37,7 @@ BucketPanel::BucketPanel(QWidget *parent)
     , m_view(new QTreeView(this))
     , m_error(new ErrorLabel(this))
     , m_refreshTimer(new QTimer(this))
+    , m_soonTimer(new QTimer(this))
 {
     setObjectName(u"bucketPanel"_s);
     createView();
@@ -58,6 +61,9 @@ BucketPanel::BucketPanel(QWidget *parent)
         updateActions();
         Q_EMIT bucketSelected(currentBucket());
     });
+    m_soonTimer->setSingleShot(true);
+    m_soonTimer->setInterval(kChangeRefreshMs);
+    connect(m_soonTimer, &QTimer::timeout, this, &BucketPanel::refresh);
     m_refreshTimer->setInterval(kSizeRefreshMs);
     connect(m_refreshTimer, &QTimer::timeout, this, [this] {
         if (isVisible())
@@ -206,6 +212,12 @@ void BucketPanel::mergeStatuses(const QList<KvBucketStatus> &statuses)
     updateActions();
     Q_EMIT bucketSelected({});
     Q_EMIT currentBucketGone(before, here);
+}
+
+void BucketPanel::refreshSoon()
+{
+    if (!m_soonTimer->isActive()) // not restarted: a steady stream of writes still refreshes
+        m_soonTimer->start();
 }
 
 void BucketPanel::updateActions()

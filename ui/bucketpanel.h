@@ -36,6 +36,9 @@ public:
 
 public Q_SLOTS:
     void refresh();
+    // A change was seen (the live feed of a bucket): sizes and counts are refreshed within a second,
+    // one listing for any number of changes in that time.
+    void refreshSoon();
     void createBucket();
     void editBucket();
     void deleteBucket();
@@ -61,6 +64,7 @@ private:
     QTreeView *m_view = nullptr;
     ErrorLabel *m_error = nullptr;
     QTimer *m_refreshTimer = nullptr;
+    QTimer *m_soonTimer = nullptr;
     QPointer<KvBucketEvents> m_bucketEvents;
     QString m_pendingSelection;
     QString m_deletedHere;

@@ -110,6 +110,10 @@ void MainWindow::connectPanels()
     const auto showMessage = [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); };
     connect(m_buckets, &BucketPanel::bucketSelected, this, &MainWindow::onBucketSelected);
     connect(m_buckets, &BucketPanel::currentBucketGone, m_keys, &KeyPanel::showBucketGone);
+    connect(m_keys->model(), &KeyListModel::entryChanged, m_buckets, [this] {
+        if (!m_keys->model()->isLoading()) // a live change, not the initial listing
+            m_buckets->refreshSoon();
+    });
     connect(m_buckets, &BucketPanel::message, this, showMessage);
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);

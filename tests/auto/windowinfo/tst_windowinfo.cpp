@@ -15,6 +15,7 @@
 #include "session.h"
 #include "uitestsupport.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtGui/QAction>
 #include <QtGui/QGuiApplication>
 #include <QtTest/QSignalSpy>
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void keyGlobSplitsIntoServerAndClient_data();
     void keyGlobSplitsIntoServerAndClient();
     void globFilterShowsItsKeysAndSaysHow();
+    void bucketSizeFollowsWritesWithinASecond();
 
 private:
     KvBucket *makeBucket(int history = 10);
@@ -287,6 +289,32 @@ void tst_WindowInfo::globFilterShowsItsKeysAndSaysHow()
     filter->clear();
     QTest::keyClick(filter, Qt::Key_Return);
     QTRY_COMPARE_WITH_TIMEOUT(keyStatus(), u"5 keys"_s, 10000);
+}
+
+void tst_WindowInfo::bucketSizeFollowsWritesWithinASecond()
+{
+    KvBucket *bucket = makeBucket();
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"k.0"_s, "v"));
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({m_server.url(), bucket->name(), false});
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->keyPanel()->model()->rowCount(), 1, 10000);
+    QTRY_VERIFY(!m_window->keyPanel()->model()->isLoading());
+    BucketListModel *buckets = m_window->bucketPanel()->model();
+    const auto values = [&] { return buckets->statusAt(buckets->rowOf(bucket->name())).values; };
+    QTRY_COMPARE_WITH_TIMEOUT(values(), 1u, 10000);
+
+    // Another client writes; once the window's live feed has the change, the bucket's Values and Size
+    // follow within a second (not at the next 10 s refresh).
+    for (int round = 1; round <= 3; ++round) {
+        WAIT_OK(m_kv->bucket(bucket->name(), this)->put(u"k.%1"_s.arg(round), QByteArray(100, 'x')));
+        QTRY_COMPARE_WITH_TIMEOUT(m_window->keyPanel()->model()->rowCount(), round + 1, 5000);
+        QElapsedTimer seen;
+        seen.start();
+        QTRY_COMPARE_WITH_TIMEOUT(values(), quint64(round + 1), 1000);
+        qInfo("round %d: values updated %lld ms after the feed showed the key", round, seen.elapsed());
+    }
 }
 
 QTEST_MAIN(tst_WindowInfo)
