@@ -98,6 +98,10 @@ void MainWindow::buildPages()
     m_connectionBar = new ConnectionBar(this);
     m_profileChoice = m_connectionBar->profileChoice();
     connect(m_connectionBar, &ConnectionBar::connectRequested, this, &MainWindow::connectSelectedProfile);
+    connect(m_connectionBar, &ConnectionBar::retryRequested, this, [this] {
+        if (m_session)
+            m_session->retryNow();
+    });
     layout->addWidget(m_connectionBar);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
@@ -297,6 +301,7 @@ void MainWindow::updateConnectionBar()
     const bool readOnly = m_session && m_session->isReadOnly();
     const QString status = m_session ? m_session->statusText() : tr("not connected");
     m_connectionBar->setState(status, readOnly, m_session ? m_session->profile().color : QColor());
+    m_connectionBar->setRetryOffered(m_session && m_session->isWaitingToRetry());
     m_statusLabel->setText(status);
     // Qt adds " — kvdesk" itself (the application display name, set in main()).
     const QString title = m_session ? m_session->profile().name : tr("kvdesk");

@@ -22,6 +22,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
@@ -47,6 +48,7 @@ private Q_SLOTS:
     void keyGlobSplitsIntoServerAndClient();
     void globFilterShowsItsKeysAndSaysHow();
     void bucketSizeFollowsWritesWithinASecond();
+    void serverDownAtStartIsRetried();
 
 private:
     KvBucket *makeBucket(int history = 10);
@@ -315,6 +317,39 @@ void tst_WindowInfo::bucketSizeFollowsWritesWithinASecond()
         QTRY_COMPARE_WITH_TIMEOUT(values(), quint64(round + 1), 1000);
         qInfo("round %d: values updated %lld ms after the feed showed the key", round, seen.elapsed());
     }
+}
+
+void tst_WindowInfo::serverDownAtStartIsRetried()
+{
+    // Nothing listens on the port yet: the window tries again, later each time, says when, and offers
+    // "Retry now".
+    const int port = NatsServerProcess::freePort();
+    QVERIFY(port > 0);
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({u"nats://127.0.0.1:%1"_s.arg(port), {}, false});
+    auto *status = m_window->findChild<QLabel *>(u"connectionStatus"_s);
+    auto *retryNow = m_window->findChild<QPushButton *>(u"retryNow"_s);
+    QVERIFY(retryNow);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(u"next try in 1 s"_s), qPrintable(status->text()), 5000);
+    QVERIFY(retryNow->isVisible());
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(u"next try in 2 s"_s), qPrintable(status->text()), 8000);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(u"next try in 4 s"_s), qPrintable(status->text()), 8000);
+
+    // The server comes up: "Retry now" connects at once, without waiting out the 4 s.
+    NatsServerProcess late;
+    NatsServerProcess::Options options;
+    options.port = port;
+    QVERIFY2(late.start(options), qPrintable(late.errorString()));
+    QElapsedTimer clicked;
+    clicked.start();
+    retryNow->click();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session()->isConnected(), 3000);
+    qInfo("connected %lld ms after Retry now", clicked.elapsed());
+    QTRY_VERIFY(!retryNow->isVisible());
+    QVERIFY2(status->text().startsWith(u"connected"_s), qPrintable(status->text()));
+    delete m_window;
+    m_window = nullptr;
 }
 
 QTEST_MAIN(tst_WindowInfo)
