@@ -137,25 +137,33 @@ void tst_WindowInfo::historySaysNewestOnlyOfTheNewest()
     QVERIFY(bucket);
     WAIT_OK(bucket->put(u"doc"_s, "one"));
     WAIT_OK(bucket->put(u"doc"_s, "two"));
+    WAIT_OK(bucket->put(u"other"_s, "x"));
     m_history = new HistoryPanel;
     m_history->resize(900, 400);
     m_history->setBucket(bucket, false);
     m_history->show();
     m_history->setKey(u"doc"_s);
     QTRY_VERIFY_WITH_TIMEOUT(m_history->model()->isLoaded(), 10000);
+    auto *header = m_history->findChild<QLabel *>(u"historyHeader"_s);
+    QTRY_VERIFY2(header->text().contains(u" · 2 revisions"_s), qPrintable(header->text()));
     auto *meta = m_history->findChild<QLabel *>(u"historyValueMeta"_s);
     QVERIFY(meta);
     QTRY_VERIFY(meta->text().startsWith(u"rev 2 "_s));
     QVERIFY(meta->text().endsWith(u" · newest"_s));
 
+    m_history->setKey(u"other"_s);
+    QTRY_VERIFY2(header->text().contains(u" · 1 revision "_s), qPrintable(header->text()));
+    m_history->setKey(u"doc"_s);
+    QTRY_VERIFY2(header->text().contains(u" · 2 revisions"_s), qPrintable(header->text()));
+
     // Hidden (its dock tab behind the feed) while revisions 4 and 5 are written, then shown again.
     m_history->hide();
-    WAIT_OK(bucket->put(u"other"_s, "x"));
     WAIT_OK(bucket->put(u"doc"_s, "four"));
     WAIT_OK(bucket->put(u"doc"_s, "five"));
     m_history->show();
     QTRY_COMPARE(m_history->model()->latestRevision(), 5u);
     QTRY_VERIFY2(meta->text().startsWith(u"rev 5 "_s), qPrintable(meta->text()));
+    QVERIFY(meta->text().endsWith(u" · newest"_s));
 
     // Live: the selection follows the newest; an older one never says "newest".
     WAIT_OK(bucket->put(u"doc"_s, "six"));
