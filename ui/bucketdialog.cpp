@@ -60,10 +60,12 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
     layout->addWidget(m_buttons);
 
     for (QLineEdit *edit : {m_name, m_description, m_ttl, m_maxBytes, m_maxValueSize, m_placementCluster,
-                            m_placementTags, m_republishSource, m_republishDestination, m_mirror, m_sources})
+                            m_placementTags, m_republishSource, m_republishDestination, m_mirror, m_sources}) {
         connect(edit, &QLineEdit::textChanged, this, &BucketDialog::validate);
-    connect(m_history, &QSpinBox::valueChanged, this, &BucketDialog::validate);
-    connect(m_replicas, &QSpinBox::valueChanged, this, &BucketDialog::validate);
+        connect(edit, &QLineEdit::textEdited, this, &BucketDialog::showProblems);
+    }
+    connect(m_history, &QSpinBox::valueChanged, this, &BucketDialog::showProblems);
+    connect(m_replicas, &QSpinBox::valueChanged, this, &BucketDialog::showProblems);
     validate();
 }
 
@@ -230,8 +232,21 @@ void BucketDialog::validate()
     m_error.clear();
     if (!readConfig(&config, &m_error) && m_error.isEmpty())
         m_error = tr("invalid configuration");
-    m_errorLabel->setMessage(m_error);
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_error.isEmpty());
+    m_errorLabel->setMessage(m_showProblems ? m_error : QString());
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_error.isEmpty() || !m_showProblems);
+}
+
+void BucketDialog::showProblems()
+{
+    m_showProblems = true;
+    validate();
+}
+
+void BucketDialog::accept()
+{
+    showProblems();
+    if (m_error.isEmpty())
+        QDialog::accept();
 }
 
 KvBucketConfig BucketDialog::config() const

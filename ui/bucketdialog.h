@@ -16,8 +16,9 @@ class QLineEdit;
 class QSpinBox;
 
 // Create or edit a bucket. Every field is checked as it is typed (name rule, history 1–64, sizes like
-// "64KiB", durations like "1h30m") and the problem is shown under the form; OK is only enabled when the
-// whole configuration is valid.
+// "64KiB", durations like "1h30m") and the problem is shown under the form once the user has typed or
+// tried to accept (an untouched form is not an error); from then on OK is only enabled when the whole
+// configuration is valid.
 class BucketDialog final : public QDialog
 {
     Q_OBJECT
@@ -37,10 +38,14 @@ public:
     KvBucketConfig config() const;
     QString validationError() const { return m_error; }
 
+public Q_SLOTS:
+    void accept() override;
+
 private:
     QFormLayout *createBasicForm(Mode mode);
     QGroupBox *createAdvancedGroup(Mode mode);
     void validate();
+    void showProblems();
     bool readConfig(KvBucketConfig *config, QString *error) const;
 
     Mode m_mode;
@@ -64,4 +69,5 @@ private:
     QDialogButtonBox *m_buttons = nullptr;
     KvBucketConfig m_original;
     QString m_error;
+    bool m_showProblems = false;
 };

@@ -26,7 +26,9 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int kSizeRefreshMs = 10000;
-}
+// After a change: short enough to feel immediate, long enough to take a burst of writes in one listing.
+constexpr int kChangeRefreshMs = 300;
+} // namespace
 
 BucketPanel::BucketPanel(QWidget *parent)
     : QWidget(parent)
@@ -35,6 +37,7 @@ BucketPanel::BucketPanel(QWidget *parent)
     , m_view(new QTreeView(this))
     , m_error(new ErrorLabel(this))
     , m_refreshTimer(new QTimer(this))
+    , m_soonTimer(new QTimer(this))
 {
     setObjectName(u"bucketPanel"_s);
     createView();
@@ -53,9 +56,14 @@ BucketPanel::BucketPanel(QWidget *parent)
     layout->addWidget(toolbar);
 
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this] {
+        if (m_merging)
+            return; // a row moved or went: mergeStatuses() decides
         updateActions();
         Q_EMIT bucketSelected(currentBucket());
     });
+    m_soonTimer->setSingleShot(true);
+    m_soonTimer->setInterval(kChangeRefreshMs);
+    connect(m_soonTimer, &QTimer::timeout, this, &BucketPanel::refresh);
     m_refreshTimer->setInterval(kSizeRefreshMs);
     connect(m_refreshTimer, &QTimer::timeout, this, [this] {
         if (isVisible())
@@ -182,11 +190,34 @@ void BucketPanel::refresh()
             return;
         }
         m_error->setMessage({});
-        m_model->setStatuses(reply->statuses());
+        mergeStatuses(reply->statuses());
         if (!m_pendingSelection.isEmpty())
             selectBucket(m_pendingSelection);
         updateActions();
     });
+}
+
+void BucketPanel::mergeStatuses(const QList<KvBucketStatus> &statuses)
+{
+    // When the open bucket goes, the view would make a neighbour current and the window would open it
+    // without a word: nothing is selected instead, and the window says what happened.
+    const QString before = currentBucket();
+    m_merging = true;
+    m_model->setStatuses(statuses);
+    m_merging = false;
+    if (before.isEmpty() || m_model->rowOf(before) >= 0)
+        return;
+    const bool here = std::exchange(m_deletedHere, {}) == before;
+    m_view->selectionModel()->clear();
+    updateActions();
+    Q_EMIT bucketSelected({});
+    Q_EMIT currentBucketGone(before, here);
+}
+
+void BucketPanel::refreshSoon()
+{
+    if (!m_soonTimer->isActive()) // not restarted: a steady stream of writes still refreshes
+        m_soonTimer->start();
 }
 
 void BucketPanel::updateActions()
@@ -268,6 +299,7 @@ void BucketPanel::deleteBucket()
         showError(tr("Bucket not deleted: the name typed does not match \"%1\".").arg(bucket));
         return;
     }
+    m_deletedHere = bucket;
     KvReply *reply = m_session->kv()->deleteBucket(bucket);
     connect(reply, &NatsReply::finished, this, [this, reply, bucket] {
         reply->deleteLater();

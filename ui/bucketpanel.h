@@ -3,6 +3,7 @@
 #include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
+struct KvBucketStatus;
 class BucketListModel;
 class ErrorLabel;
 class KvBucketEvents;
@@ -35,6 +36,9 @@ public:
 
 public Q_SLOTS:
     void refresh();
+    // A change was seen (the live feed of a bucket): sizes and counts are refreshed within a second,
+    // one listing for any number of changes in that time.
+    void refreshSoon();
     void createBucket();
     void editBucket();
     void deleteBucket();
@@ -43,6 +47,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void bucketSelected(const QString &bucket);
     void bucketDeleted(const QString &bucket);
+    // The open bucket went away (byThisWindow: deleted here); nothing is selected instead of a neighbour.
+    void currentBucketGone(const QString &bucket, bool byThisWindow);
     void message(const QString &text);
 
 private:
@@ -50,6 +56,7 @@ private:
     void createActions();
     void updateActions();
     void showError(const QString &text);
+    void mergeStatuses(const QList<KvBucketStatus> &statuses);
 
     QPointer<Session> m_session;
     BucketListModel *m_model = nullptr;
@@ -57,8 +64,11 @@ private:
     QTreeView *m_view = nullptr;
     ErrorLabel *m_error = nullptr;
     QTimer *m_refreshTimer = nullptr;
+    QTimer *m_soonTimer = nullptr;
     QPointer<KvBucketEvents> m_bucketEvents;
     QString m_pendingSelection;
+    QString m_deletedHere;
+    bool m_merging = false;
     bool m_refreshing = false;
     bool m_refreshAgain = false;
     QAction *m_newAction = nullptr;

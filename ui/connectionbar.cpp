@@ -13,6 +13,7 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     , m_profileChoice(new QComboBox(this))
     , m_status(new QLabel(this))
     , m_readOnlyBadge(new QLabel(tr("<b>READ-ONLY</b>"), this))
+    , m_retry(new QPushButton(tr("Retry Now"), this))
 {
     setObjectName(u"connectionBar"_s);
     setAutoFillBackground(true);
@@ -22,6 +23,10 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     auto *connectButton = new QPushButton(tr("Connect"), this);
     connectButton->setObjectName(u"connectButton"_s);
     connect(connectButton, &QPushButton::clicked, this, &ConnectionBar::connectRequested);
+    m_retry->setObjectName(u"retryNow"_s);
+    m_retry->setToolTip(tr("Try to connect again without waiting"));
+    m_retry->hide();
+    connect(m_retry, &QPushButton::clicked, this, &ConnectionBar::retryRequested);
     m_status->setObjectName(u"connectionStatus"_s);
     m_readOnlyBadge->setObjectName(u"readOnlyBadge"_s);
     m_readOnlyBadge->setToolTip(tr("This connection is read-only: every write is disabled."));
@@ -31,6 +36,7 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     layout->addWidget(m_profileChoice);
     layout->addWidget(connectButton);
     layout->addWidget(m_status, 1);
+    layout->addWidget(m_retry);
     layout->addWidget(m_readOnlyBadge);
 }
 
@@ -44,4 +50,9 @@ void ConnectionBar::setState(const QString &status, bool readOnly, const QColor 
         palette.setColor(QPalette::WindowText, color.lightness() < 140 ? Qt::white : Qt::black);
     }
     setPalette(palette);
+}
+
+void ConnectionBar::setRetryOffered(bool offered)
+{
+    m_retry->setVisible(offered);
 }

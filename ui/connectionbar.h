@@ -4,6 +4,7 @@
 
 class QComboBox;
 class QLabel;
+class QPushButton;
 
 // The strip over the panels: the connection to choose, Connect, the state in words, the read-only badge,
 // all tinted with the profile's colour so production is never mistaken for staging.
@@ -16,12 +17,16 @@ public:
 
     QComboBox *profileChoice() const { return m_profileChoice; }
     void setState(const QString &status, bool readOnly, const QColor &color);
+    // "Retry now" is shown while a failed connection waits for its next try.
+    void setRetryOffered(bool offered);
 
 Q_SIGNALS:
     void connectRequested();
+    void retryRequested();
 
 private:
     QComboBox *m_profileChoice = nullptr;
     QLabel *m_status = nullptr;
     QLabel *m_readOnlyBadge = nullptr;
+    QPushButton *m_retry = nullptr;
 };

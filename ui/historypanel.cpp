@@ -453,7 +453,7 @@ void HistoryPanel::updateHeader()
     else if (m_model->isLoaded() && m_model->rowCount() == 0)
         text += tr(" · no revisions kept");
     else if (m_model->isLoaded())
-        text += tr(" · %n revision(s)", nullptr, m_model->rowCount());
+        text += m_model->rowCount() == 1 ? tr(" · 1 revision") : tr(" · %1 revisions").arg(m_model->rowCount());
     if (m_model->historyLimit() > 0)
         text += tr(" (the bucket keeps %1)").arg(m_model->historyLimit());
     m_header->setText(text);

@@ -174,8 +174,13 @@ void KeyPanel::connectModel()
         setLiveSorting(true);
         updateStatus();
     });
+    // After the proxy has taken a change in (it connected first): keys added, deleted, filtered out.
     connect(m_list, &QAbstractItemModel::rowsInserted, this, &KeyPanel::updateStatus);
-    connect(m_list, &QAbstractItemModel::modelReset, this, &KeyPanel::updateStatus);
+    connect(m_list, &QAbstractItemModel::dataChanged, this, &KeyPanel::updateStatus);
+    connect(m_listProxy, &QAbstractItemModel::rowsInserted, this, &KeyPanel::updateStatus);
+    connect(m_listProxy, &QAbstractItemModel::rowsRemoved, this, &KeyPanel::updateStatus);
+    connect(m_listProxy, &QAbstractItemModel::modelReset, this, &KeyPanel::updateStatus);
+    connect(m_listProxy, &QAbstractItemModel::layoutChanged, this, &KeyPanel::updateStatus);
     connect(m_list, &KeyListModel::watchRecovering, this, [this](const QString &reason) {
         m_error->setMessage(tr("Live updates interrupted (%1); resuming…").arg(reason));
     });
@@ -233,6 +238,7 @@ void KeyPanel::ensureTree()
     m_treeProxy->setSourceModel(m_tree);
     m_treeProxy->setShowDeleted(m_listProxy->showDeleted());
     m_treeProxy->setTextFilter(m_listProxy->textFilter());
+    m_treeProxy->setKeyGlob(m_listProxy->keyGlob());
     m_treeProxy->setDynamicSortFilter(m_listProxy->dynamicSortFilter());
     m_treeView = makeView(u"keyTreeView"_s);
     m_treeView->setModel(m_treeProxy);
@@ -280,6 +286,12 @@ void KeyPanel::setBucket(KvBucket *bucket)
 void KeyPanel::setInterruption(const QString &reason)
 {
     m_interruption->setReason(reason, tr("The keys shown may be out of date."));
+}
+
+void KeyPanel::showBucketGone(const QString &bucket, bool byThisWindow)
+{
+    m_error->setMessage(byThisWindow ? tr("Bucket \"%1\" was deleted.").arg(bucket)
+                                     : tr("Bucket \"%1\" was deleted by another client.").arg(bucket));
 }
 
 void KeyPanel::reload()
@@ -330,11 +342,16 @@ void KeyPanel::applyFilter()
     m_filterTimer->stop();
     const QString text = m_filter->text().trimmed();
     // Several filters (keys hold no spaces or commas) or a wildcard go to the server: one consumer with
-    // all of them on nats-server 2.10+, one per filter on 2.9.
+    // all of them on nats-server 2.10+, one per filter on 2.9. A glob ("grp01.k0011*", as Redis KEYS
+    // takes it) sends the widest NATS filter that holds its matches, and the rest is matched here.
     static const QRegularExpression separators(uR"([\s,]+)"_s);
     const QStringList parts = text.split(separators, Qt::SkipEmptyParts);
-    if (parts.size() > 1 || isWildcardFilter(text)) {
-        for (const QString &part : parts) {
+    const KeyGlob glob(parts.size() == 1 && KeyGlob::isGlob(text) ? text : QString());
+    if (!glob.isEmpty() || parts.size() > 1 || isWildcardFilter(text)) {
+        const QStringList server = glob.isEmpty() ? parts
+            : glob.serverFilter().isEmpty()       ? QStringList()
+                                                  : QStringList{glob.serverFilter()};
+        for (const QString &part : server) {
             const QString problem = KvNames::validateKeyFilter(part);
             if (!problem.isEmpty()) {
                 m_error->setMessage(problem);
@@ -342,13 +359,12 @@ void KeyPanel::applyFilter()
             }
         }
         m_error->setMessage({});
-        m_listProxy->setTextFilter({});
-        if (m_treeProxy)
-            m_treeProxy->setTextFilter({});
-        if (m_serverFilters != parts) {
-            m_serverFilters = parts;
+        setClientFilters({}, glob);
+        if (m_serverFilters != server) {
+            m_serverFilters = server;
             reload();
         }
+        updateStatus();
         return;
     }
     m_error->setMessage({});
@@ -356,10 +372,19 @@ void KeyPanel::applyFilter()
         m_serverFilters.clear();
         reload();
     }
-    m_listProxy->setTextFilter(text);
-    if (m_treeProxy)
-        m_treeProxy->setTextFilter(text);
+    setClientFilters(text, KeyGlob());
     updateStatus();
+}
+
+void KeyPanel::setClientFilters(const QString &text, const KeyGlob &glob)
+{
+    m_glob = glob;
+    m_listProxy->setTextFilter(text);
+    m_listProxy->setKeyGlob(glob);
+    if (m_treeProxy) {
+        m_treeProxy->setTextFilter(text);
+        m_treeProxy->setKeyGlob(glob);
+    }
 }
 
 void KeyPanel::updateStatus()
@@ -373,11 +398,19 @@ void KeyPanel::updateStatus()
         text = tr("Loading keys… %1 of %2")
                    .arg(HumanFormat::count(qint64(loaded)), HumanFormat::count(qint64(m_list->expectedCount())));
     } else {
+        // Both counts from the models as they are now (keys keep arriving after the load): what the
+        // list shows, of the keys there are (deleted ones too when they are shown).
         const int shown = m_listProxy->rowCount();
-        text = shown == int(loaded)
-            ? tr("%1 keys").arg(HumanFormat::count(shown))
-            : tr("%1 of %2 keys shown").arg(HumanFormat::count(shown), HumanFormat::count(qint64(loaded)));
-        if (!m_serverFilters.isEmpty())
+        const int total = m_listProxy->showDeleted() ? m_list->rowCount() : m_list->liveCount();
+        if (shown != total)
+            text = tr("%1 of %2 keys shown").arg(HumanFormat::count(shown), HumanFormat::count(total));
+        else
+            text = shown == 1 ? tr("1 key") : tr("%1 keys").arg(HumanFormat::count(shown));
+        if (!m_glob.isEmpty() && m_serverFilters.isEmpty())
+            text += tr(" · all keys from the server, then %1").arg(m_glob.clientPart());
+        else if (!m_glob.isEmpty())
+            text += tr(" · server filter %1, then %2").arg(m_serverFilters.constFirst(), m_glob.clientPart());
+        else if (!m_serverFilters.isEmpty())
             text += tr(" matching %1").arg(m_serverFilters.join(u", "_s));
     }
     m_status->setText(text);

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "keyglob.h"
+
 #include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
@@ -40,6 +42,8 @@ public:
     // The connection is down (why) or back (empty): a banner over the keys says they may be out of date.
     // The list catches up by itself when the connection is back (its watch resumes where it stopped).
     void setInterruption(const QString &reason);
+    // Says that the bucket shown went away (until another is opened).
+    void showBucketGone(const QString &bucket, bool byThisWindow);
 
     QAction *filterAction() const { return m_filterAction; }
     QAction *listAction() const { return m_listAction; }
@@ -62,6 +66,7 @@ private:
     void layoutWidgets();
     void connectModel();
     void applyFilter();
+    void setClientFilters(const QString &text, const KeyGlob &glob);
     void updateStatus();
     QTreeView *currentView() const;
     QTreeView *makeView(const QString &name);
@@ -90,4 +95,5 @@ private:
     QAction *m_showDeletedAction = nullptr;
     QAction *m_reloadAction = nullptr;
     QStringList m_serverFilters;
+    KeyGlob m_glob;
 };

@@ -99,6 +99,10 @@ void MainWindow::buildPages()
     m_connectionBar = new ConnectionBar(this);
     m_profileChoice = m_connectionBar->profileChoice();
     connect(m_connectionBar, &ConnectionBar::connectRequested, this, &MainWindow::connectSelectedProfile);
+    connect(m_connectionBar, &ConnectionBar::retryRequested, this, [this] {
+        if (m_session)
+            m_session->retryNow();
+    });
     layout->addWidget(m_connectionBar);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
@@ -110,6 +114,11 @@ void MainWindow::connectPanels()
 {
     const auto showMessage = [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); };
     connect(m_buckets, &BucketPanel::bucketSelected, this, &MainWindow::onBucketSelected);
+    connect(m_buckets, &BucketPanel::currentBucketGone, m_keys, &KeyPanel::showBucketGone);
+    connect(m_keys->model(), &KeyListModel::entryChanged, m_buckets, [this] {
+        if (!m_keys->model()->isLoading()) // a live change, not the initial listing
+            m_buckets->refreshSoon();
+    });
     connect(m_buckets, &BucketPanel::message, this, showMessage);
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
@@ -311,8 +320,10 @@ void MainWindow::updateConnectionBar()
     const bool readOnly = m_session && m_session->isReadOnly();
     const QString status = m_session ? m_session->statusText() : tr("not connected");
     m_connectionBar->setState(status, readOnly, m_session ? m_session->profile().color : QColor());
+    m_connectionBar->setRetryOffered(m_session && m_session->isWaitingToRetry());
     m_statusLabel->setText(status);
-    const QString title = m_session ? tr("%1 — kvdesk").arg(m_session->profile().name) : tr("kvdesk");
+    // Qt adds " — kvdesk" itself (the application display name, set in main()).
+    const QString title = m_session ? m_session->profile().name : tr("kvdesk");
     setWindowTitle(readOnly ? tr("%1 (read-only)").arg(title) : title);
 }
 

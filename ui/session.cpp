@@ -1,5 +1,6 @@
 #include "session.h"
 
+#include "connectretry.h"
 #include "jetstreamcontext.h"
 #include "jsservercapabilities.h"
 #include "kvclient.h"
@@ -23,11 +24,13 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     , m_client(new KvClient(this))
     , m_connection(m_client->connection())
     , m_rttTimer(new QTimer(this))
+    , m_retry(new ConnectRetry(this))
 {
     connect(m_connection, &NatsConnection::stateChanged, this, &Session::statusChanged);
     connect(m_connection, &NatsConnection::stateChanged, this, &Session::updateInterruption);
     connect(m_connection, &NatsConnection::roundTripTimeChanged, this, &Session::statusChanged);
     connect(m_client, &KvClient::ready, this, [this] {
+        m_retry->reset();
         probeRoundTrip();
         m_rttTimer->start();
         // The status bar shows the JetStream API level too: ask for it once (2.11+; INFO says it on 2.12+).
@@ -44,12 +47,20 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     });
     connect(m_connection, &NatsConnection::closed, this, [this] {
         m_rttTimer->stop();
-        if (m_connection->error() != NatsError::NoError) {
+        const NatsError::Code error = m_connection->error();
+        if (error != NatsError::NoError) {
             m_lastError = m_connection->errorString();
+            // A server that is down (or restarting) comes back: try again. Credentials or a URL that
+            // are wrong stay wrong: only "Retry now" then.
+            if (!m_closing && !m_profile.local && error != NatsError::InvalidUrl
+                && !NatsError::isAuthenticationError(error))
+                m_retry->schedule();
             Q_EMIT failed(m_lastError);
         }
         Q_EMIT statusChanged();
     });
+    connect(m_retry, &ConnectRetry::attempt, this, [this] { connectTo(m_profile.servers); });
+    connect(m_retry, &ConnectRetry::changed, this, &Session::statusChanged);
     m_rttTimer->setInterval(kRoundTripProbeMs);
     connect(m_rttTimer, &QTimer::timeout, this, &Session::probeRoundTrip);
 }
@@ -118,8 +129,21 @@ void Session::connectTo(const QString &servers)
     m_client->open(options);
 }
 
+void Session::retryNow()
+{
+    if (!m_profile.local && !isConnected())
+        m_retry->retryNow();
+}
+
+bool Session::isWaitingToRetry() const
+{
+    return m_retry->isWaiting();
+}
+
 void Session::close()
 {
+    m_closing = true;
+    m_retry->reset();
     m_rttTimer->stop();
     m_client->close();
 }
@@ -178,8 +202,12 @@ QString Session::statusText() const
     }
     case NatsConnection::State::Reconnecting:
         return tr("connection lost; reconnecting to %1… (%2)").arg(where, m_lastError);
-    case NatsConnection::State::Closed:
-        return m_lastError.isEmpty() ? tr("disconnected") : tr("disconnected: %1").arg(m_lastError);
+    case NatsConnection::State::Closed: {
+        QString text = m_lastError.isEmpty() ? tr("disconnected") : tr("disconnected: %1").arg(m_lastError);
+        if (m_retry->isWaiting())
+            text += tr(" · next try in %1 s").arg(m_retry->secondsLeft());
+        return text;
+    }
     }
     return {};
 }

@@ -5,6 +5,7 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+class ConnectRetry;
 class JetStreamContext;
 class KvClient;
 class KvContext;
@@ -42,6 +43,9 @@ public:
 
     void open();
     void close();
+    // A failed connection is tried again, later each time (ConnectRetry); this tries at once.
+    void retryNow();
+    bool isWaitingToRetry() const;
 
 Q_SIGNALS:
     void opened();        // first connect done
@@ -62,8 +66,10 @@ private:
     KvClient *m_client = nullptr;
     NatsConnection *m_connection = nullptr; // m_client's
     QTimer *m_rttTimer = nullptr;
+    ConnectRetry *m_retry = nullptr;
     QString m_lastError;
     QString m_interruption;
     bool m_startingLocal = false;
     bool m_opened = false;
+    bool m_closing = false;
 };

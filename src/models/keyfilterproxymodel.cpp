@@ -26,6 +26,14 @@ void KeyFilterProxyModel::setTextFilter(const QString &text)
     refilter();
 }
 
+void KeyFilterProxyModel::setKeyGlob(const KeyGlob &glob)
+{
+    if (m_glob.glob() == glob.glob())
+        return;
+    m_glob = glob;
+    refilter();
+}
+
 void KeyFilterProxyModel::refilter()
 {
     // A full re-map (one layout change, one sort) instead of Qt's incremental re-filter: bringing back
@@ -40,7 +48,8 @@ bool KeyFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
     if (const auto *list = qobject_cast<const KeyListModel *>(sourceModel())) {
         if (!m_showDeleted && list->isDeletedAt(sourceRow))
             return false;
-        return m_text.isEmpty() || list->keyRef(sourceRow).contains(m_text, Qt::CaseInsensitive);
+        const QString &key = list->keyRef(sourceRow);
+        return (m_text.isEmpty() || key.contains(m_text, Qt::CaseInsensitive)) && m_glob.matches(key);
     }
     const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
     // A pure folder of the tree is shown only through its children (recursive filtering).
@@ -48,9 +57,8 @@ bool KeyFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
         return false;
     if (!m_showDeleted && index.data(KeyListModel::DeletedRole).toBool())
         return false;
-    if (!m_text.isEmpty() && !index.data(KeyListModel::KeyRole).toString().contains(m_text, Qt::CaseInsensitive))
-        return false;
-    return true;
+    const QString key = index.data(KeyListModel::KeyRole).toString();
+    return (m_text.isEmpty() || key.contains(m_text, Qt::CaseInsensitive)) && m_glob.matches(key);
 }
 
 bool KeyFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &right) const

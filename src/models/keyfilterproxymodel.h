@@ -1,5 +1,7 @@
 #pragma once
 
+#include "keyglob.h"
+
 #include <QtCore/QSortFilterProxyModel>
 
 // Filters and sorts the key list or tree: hides deleted keys unless asked to show them, keeps keys whose
@@ -18,6 +20,9 @@ public:
     bool showDeleted() const { return m_showDeleted; }
     void setTextFilter(const QString &text);
     QString textFilter() const { return m_text; }
+    // Keys must match the glob too (the part of a glob filter the server cannot apply).
+    void setKeyGlob(const KeyGlob &glob);
+    KeyGlob keyGlob() const { return m_glob; }
 
     // Natural order: digit runs compare as numbers.
     static int naturalCompare(const QString &a, const QString &b);
@@ -30,5 +35,6 @@ private:
     void refilter();
 
     QString m_text;
+    KeyGlob m_glob;
     bool m_showDeleted = false;
 };

@@ -224,6 +224,7 @@ void KeyListModel::clear()
     const bool wasLoading = m_loading;
     m_loading = false;
     m_loaded = m_expected = 0;
+    m_deletedRows = 0;
     beginResetModel();
     m_rows.clear();
     m_rowByKey.clear();
@@ -311,6 +312,8 @@ void KeyListModel::applyEntries(const QList<KvEntry> &entries)
         if (existing != m_rowByKey.constEnd()) {
             Row &current = m_rows[size_t(*existing)];
             if (entry.revision >= current.revision) {
+                m_deletedRows += int(row.operation != KvEntry::Operation::Put)
+                    - int(current.operation != KvEntry::Operation::Put);
                 current = row;
                 changed.append(*existing);
             }
@@ -332,6 +335,7 @@ void KeyListModel::applyEntries(const QList<KvEntry> &entries)
         beginInsertRows({}, first, first + int(added.size()) - 1);
         m_rows.reserve(m_rows.size() + added.size());
         for (Row &row : added) {
+            m_deletedRows += int(row.operation != KvEntry::Operation::Put);
             m_rowByKey.insert(row.key, int(m_rows.size()));
             m_rows.push_back(std::move(row));
         }

@@ -65,6 +65,8 @@ public:
     bool isLoading() const { return m_loading; }
     quint64 loadedCount() const { return m_loaded; }
     quint64 expectedCount() const { return m_expected; }
+    // Rows whose key exists (a put): what "n keys" counts, deleted and expired keys left out.
+    int liveCount() const { return int(m_rows.size()) - m_deletedRows; }
     QStringList filters() const { return m_filters; }
     KvWatcher *watcher() const;
 
@@ -121,5 +123,6 @@ private:
     QStringList m_filters;
     quint64 m_loaded = 0;
     quint64 m_expected = 0;
+    int m_deletedRows = 0;
     bool m_loading = false;
 };

@@ -1,7 +1,10 @@
 #include "bucketdialog.h"
 
 #include <QtTest/QTest>
+#include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
 
 using namespace Qt::StringLiterals;
 
@@ -16,6 +19,7 @@ private Q_SLOTS:
     void readsAsTheCliDoes();
     void ttlReadsBackUnchanged_data();
     void ttlReadsBackUnchanged();
+    void problemsShowOnlyOnceTypedOrAccepted();
 
 private:
     static QLineEdit *field(BucketDialog *dialog, const QString &name) { return dialog->findChild<QLineEdit *>(name); }
@@ -85,6 +89,37 @@ void tst_BucketDialog::ttlReadsBackUnchanged()
     QCOMPARE(field(&dialog, u"ttl"_s)->text(), shown);
     QCOMPARE(dialog.validationError(), QString());
     QCOMPARE(dialog.config().ttlMs, ttlMs);
+}
+
+void tst_BucketDialog::problemsShowOnlyOnceTypedOrAccepted()
+{
+    // A new, untouched form is not an error: no red "bucket name is empty" before anything is typed.
+    BucketDialog dialog(BucketDialog::Mode::Create);
+    dialog.show();
+    auto *error = dialog.findChild<QLabel *>(u"errorLabel"_s);
+    QPushButton *ok = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(!dialog.validationError().isEmpty());
+    QVERIFY2(error->isHidden(), qPrintable(error->text()));
+
+    // Trying to accept it says why, and the dialog stays.
+    QVERIFY(ok->isEnabled());
+    ok->click();
+    QVERIFY(dialog.isVisible());
+    QVERIFY(error->isVisible());
+    QCOMPARE(error->text(), dialog.validationError());
+
+    // Typed: checked as it is typed.
+    BucketDialog typed(BucketDialog::Mode::Create);
+    typed.show();
+    auto *typedError = typed.findChild<QLabel *>(u"errorLabel"_s);
+    QLineEdit *name = field(&typed, u"bucketName"_s);
+    QTest::keyClicks(name, u"a b"_s);
+    QVERIFY(typedError->isVisible());
+    QVERIFY(!typed.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+    QTest::keyClick(name, Qt::Key_Backspace);
+    QTest::keyClick(name, Qt::Key_Backspace);
+    QVERIFY2(typedError->isHidden(), qPrintable(typedError->text()));
+    QVERIFY(typed.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
 }
 
 QTEST_MAIN(tst_BucketDialog)
