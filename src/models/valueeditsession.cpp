@@ -16,7 +16,7 @@ constexpr int kSaveTries = 3; // a save whose answer is lost is asked again twic
 // The one place that decides it (NatsError::OutcomeUnknown joins here once src/nats has it).
 bool outcomeUnknown(NatsError::Code code)
 {
-    return code == NatsError::Timeout || code == NatsError::ConnectionLost;
+    return code == NatsError::Timeout || code == NatsError::ConnectionLost || code == NatsError::OutcomeUnknown;
 }
 
 } // namespace
