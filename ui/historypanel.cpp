@@ -459,6 +459,12 @@ void HistoryPanel::updateHeader()
     m_header->setText(text);
 }
 
+void HistoryPanel::setInterruption(const QString &reason)
+{
+    m_interruption = reason;
+    updateActions();
+}
+
 void HistoryPanel::updateActions()
 {
     const KvEntry entry = selectedEntry();
@@ -466,9 +472,11 @@ void HistoryPanel::updateActions()
     m_compareAction->setEnabled(entry.revision > 0 && row + 1 < m_model->rowCount());
     m_compareEditorAction->setEnabled(entry.revision > 0 && bool(m_editorSource));
     const bool canRevert = entry.revision > 0 && !entry.isDeleted() && entry.revision != m_model->latestRevision();
-    m_revertAction->setEnabled(canRevert && !m_readOnly && !m_busy && m_bucket);
+    m_revertAction->setEnabled(canRevert && !m_readOnly && !m_busy && m_bucket && m_interruption.isEmpty());
     m_revertButton->setEnabled(m_revertAction->isEnabled());
-    if (m_readOnly)
+    if (!m_interruption.isEmpty())
+        m_revertButton->setToolTip(tr("%1 Nothing can be written until the connection is back.").arg(m_interruption));
+    else if (m_readOnly)
         m_revertButton->setToolTip(tr("This connection is read-only"));
     else if (entry.revision > 0 && entry.revision == m_model->latestRevision())
         m_revertButton->setToolTip(tr("This is the newest revision already"));

@@ -38,6 +38,8 @@ public:
 
     void setBucket(KvBucket *bucket, bool readOnly);
     void setReadOnly(bool readOnly);
+    // The connection is down (why) or back (empty): no revert until it is back.
+    void setInterruption(const QString &reason);
     void setEditorSource(const EditorSource &source) { m_editorSource = source; }
     // Shows key's history (loaded now if the panel is visible, else when it is shown).
     void setKey(const QString &key);
@@ -99,6 +101,7 @@ private:
     ValueFormat::View m_viewMode = ValueFormat::View::Text;
     quint64 m_pendingRevision = 0;
     bool m_readOnly = false;
+    QString m_interruption;
     bool m_busy = false;
     bool m_followLatest = true;
     bool m_renderError = false;

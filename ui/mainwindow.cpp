@@ -332,6 +332,7 @@ void MainWindow::showInterruption(const QString &reason)
     m_keys->setInterruption(reason);
     m_value->setInterruption(reason);
     m_watches->setInterruption(reason);
+    m_history->setInterruption(reason);
     m_importAction->setEnabled(reason.isEmpty());
     m_importAction->setToolTip(
         reason.isEmpty() ? QString() : tr("%1 Nothing can be written until the connection is back.").arg(reason));

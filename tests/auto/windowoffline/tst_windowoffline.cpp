@@ -4,6 +4,8 @@
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
+#include "historymodel.h"
+#include "historypanel.h"
 #include "mainwindow.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
@@ -123,9 +125,15 @@ void tst_WindowOffline::interruptionIsShownAndWritesWait()
 {
     KvBucket *peer = makeBucket(u"away"_s);
     QVERIFY(peer);
+    WAIT_OK(peer->put(u"greeting"_s, "hi"));
     WAIT_OK(peer->put(u"greeting"_s, "hello"));
     MainWindow *window = openWindow(u"away"_s, u"greeting"_s);
     QVERIFY(window);
+    // Revision 1 picked in the history: a revert could go.
+    HistoryPanel *history = window->historyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(history->model()->rowCount() == 2, 10000);
+    history->selectRevision(1);
+    QTRY_VERIFY(history->revertAction()->isEnabled());
     WatchView *watch = window->watchPanel()->addWatch(u"away"_s, {});
     QTRY_VERIFY_WITH_TIMEOUT(watch->statusText().startsWith(u"Watching"_s), 10000);
     ValuePanel *value = window->valuePanel();
@@ -157,6 +165,10 @@ void tst_WindowOffline::interruptionIsShownAndWritesWait()
     QVERIFY(saveButton->toolTip().contains(u"interrupted"_s));
     QVERIFY(value->isModified());
     QVERIFY(!editor->isReadOnly());
+    QVERIFY(!history->revertAction()->isEnabled());
+    auto *revertButton = history->findChild<QPushButton *>(u"historyRevert"_s);
+    QVERIFY(revertButton);
+    QVERIFY2(revertButton->toolTip().contains(u"interrupted"_s), qPrintable(revertButton->toolTip()));
 
     QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
     QTRY_VERIFY_WITH_TIMEOUT(noteIn(window->keyPanel()).isEmpty(), 15000);
@@ -167,9 +179,10 @@ void tst_WindowOffline::interruptionIsShownAndWritesWait()
         QVERIFY2(action->isEnabled(), qPrintable(action->text()));
         QVERIFY2(!action->toolTip().contains(u"interrupted"_s), qPrintable(action->toolTip()));
     }
+    QTRY_VERIFY(history->revertAction()->isEnabled());
     QCOMPARE(editor->toPlainText(), u"hello, world"_s);
     value->saveAction()->trigger();
-    QTRY_COMPARE_WITH_TIMEOUT(value->openedRevision(), 2u, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(value->openedRevision(), 3u, 10000);
     QCOMPARE(KvTest::value(peer, u"greeting"_s), "hello, world"_ba);
     QVERIFY(value->findChild<QWidget *>(u"conflictBanner"_s)->isHidden()); // our own save, nobody else's
 }
