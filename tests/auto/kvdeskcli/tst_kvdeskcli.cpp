@@ -4,8 +4,6 @@
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "natsconnection.h"
-#include "natsjwtissuer.h"
-#include "natsnkey.h"
 #include "natsserverprocess.h"
 
 #include <QtCore/QJsonDocument>
@@ -38,10 +36,6 @@ private Q_SLOTS:
     void errorPaths_data();
     void errorPaths();
     void confirmations();
-    void permissionDenied();
-    void contexts_data();
-    void contexts();
-    void contextSelection();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -51,9 +45,6 @@ private:
     }
     KvBucket *bucket(const QString &name) { return m_kv->bucket(name, this); }
     static QList<QJsonObject> ndjson(const QByteArray &out);
-    static QByteArray tlsConfig(const QString &dir, QString *caFile);
-    static bool authSetup(const QString &kind, const QTemporaryDir &dir, NatsServerProcess::Options *options,
-                          QJsonObject *context, QJsonObject *wrong);
 
     NatsServerProcess m_server;
     CliRunner m_runner;
@@ -489,157 +480,6 @@ void tst_KvdeskCli::confirmations()
     QVERIFY2(imported.err.contains("\r\x1b[Kimported "), qPrintable(imported.describe()));
     CLI_EXPECT(quiet, cli({u"export"_s, u"T"_s, file}), 0);
     QVERIFY(!quiet.err.contains("\r"));
-}
-
-void tst_KvdeskCli::permissionDenied()
-{
-    NatsServerProcess server;
-    NatsServerProcess::Options options;
-    options.config = R"(authorization { users: [
-        { user: admin, password: a },
-        { user: reader, password: r, permissions: { publish: { deny: ["$KV.>"] } } }
-    ] })";
-    QVERIFY2(server.start(options), qPrintable(server.errorString()));
-    const QStringList admin{u"-s"_s, server.url(), u"--user"_s, u"admin"_s, u"--password"_s, u"a"_s};
-    QCOMPARE(m_runner.run(admin + QStringList{u"add"_s, u"P"_s}).exitCode, 0);
-    QCOMPARE(m_runner.run(admin + QStringList{u"put"_s, u"P"_s, u"k"_s, u"v"_s}).exitCode, 0);
-
-    const QStringList reader{u"-s"_s, server.url(), u"--user"_s, u"reader"_s, u"--password"_s, u"r"_s};
-    CLI_EXPECT(denied, m_runner.run(reader + QStringList{u"put"_s, u"P"_s, u"k"_s, u"w"_s}), 1);
-    QVERIFY2(denied.err.contains("permission denied: ") && denied.err.contains("$KV.P.k"),
-             qPrintable(denied.describe()));
-    QCOMPARE(denied.err.count('\n'), 1);
-    CLI_EXPECT(read, m_runner.run(reader + QStringList{u"get"_s, u"P"_s, u"k"_s, u"--raw"_s}), 0);
-    QCOMPARE(read.out, "v"_ba);
-
-    CLI_EXPECT(refused,
-               m_runner.run({u"-s"_s, server.url(), u"--user"_s, u"reader"_s, u"--password"_s, u"wrong"_s, u"ls"_s}),
-               1);
-    QVERIFY2(refused.err.contains("Authorization Violation"), qPrintable(refused.describe()));
-}
-
-QByteArray tst_KvdeskCli::tlsConfig(const QString &dir, QString *caFile)
-{
-    const auto openssl = [&dir](const QStringList &arguments) {
-        QProcess process;
-        process.setWorkingDirectory(dir);
-        process.start(u"openssl"_s, arguments);
-        return process.waitForFinished(30000) && process.exitCode() == 0;
-    };
-    QFile extensions(dir + u"/san.cnf"_s);
-    if (!extensions.open(QIODevice::WriteOnly) || extensions.write("subjectAltName=DNS:localhost,IP:127.0.0.1\n") <= 0)
-        return {};
-    extensions.close();
-    const QStringList ec{u"-newkey"_s, u"ec"_s, u"-pkeyopt"_s, u"ec_paramgen_curve:prime256v1"_s, u"-nodes"_s};
-    const bool made = openssl(QStringList{u"req"_s, u"-x509"_s} + ec
-                              + QStringList{u"-keyout"_s, u"ca.key"_s, u"-out"_s, u"ca.pem"_s, u"-days"_s, u"2"_s,
-                                            u"-subj"_s, u"/CN=kvdesk test CA"_s})
-        && openssl(QStringList{u"req"_s} + ec
-                   + QStringList{u"-keyout"_s, u"server.key"_s, u"-out"_s, u"server.csr"_s, u"-subj"_s,
-                                 u"/CN=localhost"_s})
-        && openssl({u"x509"_s, u"-req"_s, u"-in"_s, u"server.csr"_s, u"-CA"_s, u"ca.pem"_s, u"-CAkey"_s, u"ca.key"_s,
-                    u"-CAcreateserial"_s, u"-out"_s, u"server.pem"_s, u"-days"_s, u"2"_s, u"-extfile"_s, u"san.cnf"_s});
-    if (!made)
-        return {};
-    *caFile = dir + u"/ca.pem"_s;
-    return "tls { cert_file: \"" + dir.toUtf8() + "/server.pem\", key_file: \"" + dir.toUtf8() + "/server.key\" }\n";
-}
-
-void tst_KvdeskCli::contexts_data()
-{
-    QTest::addColumn<QString>("kind");
-    for (const char *kind : {"user-password", "token", "nkey", "creds", "tls-ca"})
-        QTest::newRow(kind) << QString::fromLatin1(kind);
-}
-
-// The server configuration for one authentication kind, a context that logs in with it, and the same
-// context with a bad secret. Returns false when the set-up itself failed.
-bool tst_KvdeskCli::authSetup(const QString &kind, const QTemporaryDir &dir, NatsServerProcess::Options *options,
-                              QJsonObject *context, QJsonObject *wrong)
-{
-    const auto writeFile = [&dir](const QString &name, const QByteArray &content) {
-        QFile file(dir.filePath(name));
-        return file.open(QIODevice::WriteOnly) && file.write(content) == content.size() ? file.fileName() : QString();
-    };
-    if (kind == "user-password"_L1) {
-        options->config = "authorization { user: alice, password: s3cret }";
-        *context = {{u"user"_s, u"alice"_s}, {u"password"_s, u"s3cret"_s}};
-        *wrong = {{u"user"_s, u"alice"_s}, {u"password"_s, u"nope"_s}};
-    } else if (kind == "token"_L1) {
-        options->config = "authorization { token: t0ken }";
-        *context = {{u"token"_s, u"t0ken"_s}};
-        *wrong = {{u"token"_s, u"other"_s}};
-    } else if (kind == "nkey"_L1) {
-        const NatsNKey user = NatsNKey::create(NatsNKey::Type::User);
-        options->config = "authorization { users: [ { nkey: " + user.publicKey() + " } ] }";
-        *context = {{u"nkey"_s, writeFile(u"user.nk"_s, user.seed() + '\n')}};
-        *wrong = {{u"nkey"_s, writeFile(u"other.nk"_s, NatsNKey::create(NatsNKey::Type::User).seed())}};
-    } else if (kind == "creds"_L1) {
-        const NatsJwtIssuer issuer;
-        options->config = issuer.serverConfig(dir.filePath(u"store"_s));
-        options->jetStream = false; // the operator config enables JetStream itself
-        *context = {{u"creds"_s, writeFile(u"user.creds"_s, issuer.userCreds(u"cli"_s))}};
-        *wrong = {{u"creds"_s, writeFile(u"stranger.creds"_s, issuer.unknownAccountUserCreds(u"x"_s))}};
-    } else {
-        QString ca;
-        options->config = tlsConfig(dir.path(), &ca);
-        *context = {{u"ca"_s, ca}};
-        *wrong = {}; // without the CA the server's certificate cannot be verified
-        return !options->config.isEmpty();
-    }
-    return !context->constBegin().value().toString().isEmpty() && !wrong->constBegin().value().toString().isEmpty();
-}
-
-void tst_KvdeskCli::contexts()
-{
-    QFETCH(QString, kind);
-    QTemporaryDir dir;
-    NatsServerProcess server;
-    NatsServerProcess::Options options;
-    QJsonObject context;
-    QJsonObject wrong;
-    QVERIFY2(authSetup(kind, dir, &options, &context, &wrong), "could not prepare the credentials");
-    QVERIFY2(server.start(options), qPrintable(server.errorString()));
-    context.insert(u"url"_s, server.url());
-    context.insert(u"description"_s, QString(u"test context "_s + kind));
-    wrong.insert(u"url"_s, server.url());
-
-    CliRunner runner;
-    runner.writeContext(u"good"_s, QJsonDocument(context).toJson());
-    runner.writeContext(u"bad"_s, QJsonDocument(wrong).toJson());
-    const QStringList good{u"--context"_s, u"good"_s};
-    CLI_EXPECT(added, runner.run(good + QStringList{u"add"_s, u"CTX"_s}), 0);
-    CLI_EXPECT(put, runner.run(good + QStringList{u"put"_s, u"CTX"_s, u"k"_s, kind}), 0);
-    CLI_EXPECT(got, runner.run(good + QStringList{u"get"_s, u"CTX"_s, u"k"_s, u"--raw"_s}), 0);
-    QCOMPARE(got.out, kind.toUtf8());
-    CLI_EXPECT(refused, runner.run({u"--context"_s, u"bad"_s, u"ls"_s}), 1);
-    QVERIFY2(refused.err.contains("not connected") || refused.err.contains("permission denied"),
-             qPrintable(refused.describe()));
-}
-
-void tst_KvdeskCli::contextSelection()
-{
-    CliRunner runner;
-    const QByteArray good = R"({"url":")" + m_server.url().toUtf8() + R"("})";
-    runner.writeContext(u"here"_s, good);
-    runner.writeContext(u"nowhere"_s, R"({"url":"nats://127.0.0.1:1"})", true);
-    CLI_EXPECT(selected, runner.run({u"ls"_s, u"-n"_s}), 1); // context.txt selects "nowhere"
-    QVERIFY(selected.err.contains("not connected"));
-    CLI_EXPECT(flag, runner.run({u"--server"_s, m_server.url(), u"ls"_s, u"-n"_s}), 0); // a flag beats the context
-    QVERIFY(flag.out.split('\n').contains("T"));
-    runner.setEnvironment(u"NATS_URL"_s, m_server.url()); // so does the flag's environment variable
-    CLI_EXPECT(environment, runner.run({u"ls"_s, u"-n"_s}), 0);
-
-    CliRunner chosen;
-    chosen.writeContext(u"nowhere"_s, R"({"url":"nats://127.0.0.1:1"})", true);
-    chosen.writeContext(u"here"_s, good);
-    chosen.setEnvironment(u"NATS_CONTEXT"_s, u"here"_s);
-    CLI_EXPECT(named, chosen.run({u"ls"_s, u"-n"_s}), 0);
-    CLI_EXPECT(explicitContext, chosen.run({u"--context"_s, u"nowhere"_s, u"ls"_s}), 1);
-    chosen.writeContext(u"domain"_s, R"({"url":")" + m_server.url().toUtf8() + R"(","jetstream_domain":"elsewhere"})");
-    CLI_EXPECT(domain, chosen.run({u"--context"_s, u"domain"_s, u"--timeout"_s, u"1s"_s, u"ls"_s}), 1);
-    CLI_EXPECT(domainFlag, chosen.run({u"--js-domain"_s, u"elsewhere"_s, u"--timeout"_s, u"1s"_s, u"info"_s, u"T"_s}),
-               1);
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCli)
