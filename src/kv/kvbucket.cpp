@@ -19,9 +19,8 @@ namespace {
 
 const QByteArray kOperationHeader = QByteArrayLiteral("KV-Operation");
 const QByteArray kTtlHeader = QByteArrayLiteral("Nats-TTL");
-// A write whose outcome is unknown is sent again for at most a minute, and never later than 15 s
-// before the duplicate window closes (the last copy still has to reach the stream inside it).
-constexpr qint64 kMaxWriteRetryMs = 60000;
+// A write whose outcome is unknown is never sent again later than 15 s before the duplicate window
+// closes (the last copy still has to reach the stream inside it).
 constexpr qint64 kRetryMarginMs = 15000;
 
 // "wrong last sequence: 7" -> 7: the revision the key really has.
@@ -429,7 +428,7 @@ qint64 KvBucket::writeRetryMs() const
     // A mirror's writes go to its origin, whose window is not known here: no retries.
     if (m_duplicateWindowMs <= 0)
         return 0;
-    return qBound<qint64>(0, m_duplicateWindowMs - kRetryMarginMs, kMaxWriteRetryMs);
+    return qBound<qint64>(0, m_duplicateWindowMs - kRetryMarginMs, m_writeRetryLimitMs);
 }
 
 KvReply *KvBucket::writeEntry(const QString &key, const QByteArray &value, const NatsHeaders &headers,

@@ -45,6 +45,12 @@ public:
     // or an empty string. Needs the bucket bound for the bucket's limit; the server's is always checked.
     QString checkValueSize(const QString &key, qint64 size, qint64 headerSize = 0) const;
 
+    // How long a write whose outcome is unknown (its ack timed out, the connection dropped) is sent
+    // again with its Nats-Msg-Id: 60 s by default, never past the bucket's duplicate window; 0 turns
+    // retries off, and such a write then ends with its error (Timeout, OutcomeUnknown...).
+    void setWriteRetryLimit(qint64 ms) { m_writeRetryLimitMs = ms; }
+    qint64 writeRetryLimit() const { return m_writeRetryLimitMs; }
+
     // Fresh status. Result: status().
     KvReply *status();
 
@@ -161,5 +167,6 @@ private:
     bool m_binding = false;
     bool m_directGet = true;
     qint64 m_duplicateWindowMs = 0;     // the stream's, for write retries
+    qint64 m_writeRetryLimitMs = 60000; // setWriteRetryLimit()
     NatsHandleShelf m_replyShelf{this}; // puts may be pipelined by the thousand
 };
