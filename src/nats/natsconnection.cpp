@@ -585,7 +585,7 @@ void NatsConnection::finishDrainIfIdle()
     });
 }
 
-NatsError NatsConnection::checkPublish(const NatsMessage &message) const
+NatsError NatsConnection::checkPublish(const NatsMessage &message, const QByteArray &headerBlock) const
 {
     switch (m_state) {
     case State::Disconnected:
@@ -598,7 +598,7 @@ NatsError NatsConnection::checkPublish(const NatsMessage &message) const
         break;
     }
     // Headers are refused only once INFO has said the server does not take them.
-    return NatsProtocol::checkPublish(message, m_info.maxPayload, !m_everConnected || m_info.headers);
+    return NatsProtocol::checkPublish(message, headerBlock, m_info.maxPayload, !m_everConnected || m_info.headers);
 }
 
 NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo)
@@ -613,19 +613,22 @@ NatsError NatsConnection::publish(const NatsMessage &message)
 
 NatsError NatsConnection::publishMessage(const NatsMessage &message, quint64 *outboxTicket)
 {
-    const NatsError problem = checkPublish(message);
+    // The header block is encoded once, for the checks and the frame.
+    const QByteArray headerBlock = message.hasHeaders() ? message.headers().toWire() : QByteArray();
+    const NatsError problem = checkPublish(message, headerBlock);
     if (problem.isError())
         return problem;
-    const QByteArray bytes = message.hasHeaders()
-        ? NatsProtocol::hpub(message.subject(), message.replyTo(), message.headers().toWire(), message.data())
-        : NatsProtocol::pub(message.subject(), message.replyTo(), message.data());
-    if (m_state != State::Connected && m_outbox.size() + bytes.size() > m_options.reconnectBufferSize) {
+    // Encoded into one buffer kept from publish to publish: no allocation per message. Whoever keeps
+    // the bytes (the outbox) shares them, and the next resize detaches.
+    m_frame.resize(0);
+    NatsProtocol::appendPublish(&m_frame, message.subject(), message.replyTo(), headerBlock, message.data());
+    if (m_state != State::Connected && m_outbox.size() + m_frame.size() > m_options.reconnectBufferSize) {
         return NatsError(NatsError::ReconnectBufferFull,
                          tr("not connected and the reconnect buffer (%1 bytes) is full; the message was not sent")
                              .arg(m_options.reconnectBufferSize));
     }
     ++m_stats.outMessages;
-    const quint64 ticket = write(bytes);
+    const quint64 ticket = write(m_frame);
     if (outboxTicket)
         *outboxTicket = ticket;
     return {};
@@ -646,7 +649,13 @@ void NatsConnection::writeToSocket(const QByteArray &bytes)
         return;
     qCDebug(lcNatsWire).noquote() << ">>" << NatsLogging::wireText(bytes);
     m_stats.outBytes += quint64(bytes.size());
-    m_socket->write(bytes);
+    // Copied into the socket's buffer (a frame is reused; see publishMessage()), which Qt writes out
+    // when the event loop runs, many frames in one write. A caller publishing in a loop does not let it
+    // run: past a bound, what the kernel takes now is handed over at once (flush() does not block), so
+    // the buffer does not grow with the whole burst.
+    m_socket->write(bytes.constData(), bytes.size());
+    if (m_socket->bytesToWrite() > WriteFlushThreshold)
+        m_socket->flush();
 }
 
 NatsSubscription *NatsConnection::subscribe(const QByteArray &subject, const QByteArray &queueGroup)

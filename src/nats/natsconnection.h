@@ -123,6 +123,9 @@ Q_SIGNALS:
 private:
     friend class NatsSubscription;
 
+    // Bytes waiting in the socket's buffer past which writeToSocket() hands them to the kernel at once.
+    static constexpr qint64 WriteFlushThreshold = 256 * 1024;
+
     enum class Handshake {
         None,
         WaitingInfo,
@@ -159,7 +162,7 @@ private:
 
     // the running connection
     void finishDrainIfIdle();
-    NatsError checkPublish(const NatsMessage &message) const;
+    NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock) const;
     // publish(), telling where the bytes went: *outboxTicket is their ticket in m_outbox, 0 if written.
     NatsError publishMessage(const NatsMessage &message, quint64 *outboxTicket);
     // Writes to the socket when connected, else queues in m_outbox; returns the ticket, 0 if written.
@@ -193,6 +196,7 @@ private:
     NatsServerInfo m_info;
     QJsonObject m_infoJson; // every INFO of this connection merged, newest fields winning
     NatsOutbox m_outbox;    // publishes made while not connected
+    QByteArray m_frame;     // the publish being encoded, reused (publishMessage())
     NatsPingTracker m_pings;
     Statistics m_stats;
 
