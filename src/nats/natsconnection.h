@@ -14,7 +14,7 @@
 #include <QtCore/QPointer>
 #include <QtCore/QUrl>
 
-class QSslSocket;
+class QTcpSocket;
 class QTimer;
 class NatsReply;
 class NatsRequestMux;
@@ -138,6 +138,7 @@ private:
     QString handshakeStall() const; // why a connect timed out, for its message
     void startAttempt();
     void connectToCurrentServer();
+    void wireSocket(QTcpSocket *socket);
     void dropSocket();
     void onSocketConnected();
     void onSocketError();
@@ -189,7 +190,7 @@ private:
     qsizetype m_initialAttempts = 0; // servers tried by the first connect
 
     // the current attempt or connection
-    QSslSocket *m_socket = nullptr;
+    QTcpSocket *m_socket = nullptr; // a QSslSocket when TLS is on (NatsSocketFactory)
     NatsProtocolParser m_parser;
     Handshake m_handshake = Handshake::None;
     bool m_tls = false;
