@@ -369,7 +369,9 @@ void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessag
         reply->finishWithErrorLater(NatsError(NatsError::ValueTooLarge, sizeProblem));
         return;
     }
-    auto *publish = new KvWriteRetry(m_context, streamName(), message, identified, retryForMs, this);
+    // A child of the reply, not of the bucket: with thousands of puts in flight the bucket's children
+    // list made each one's deletion linear (see NatsHandleShelf).
+    auto *publish = new KvWriteRetry(m_context, streamName(), message, identified, retryForMs, reply);
     const auto withdraw = [publish] {
         publish->abort();
         publish->deleteLater();
