@@ -178,6 +178,13 @@ void KvBucket::bind()
     });
 }
 
+void KvBucket::bindTo(const JsStreamInfo &info)
+{
+    if (!m_bound && !m_binding && m_context && info.config.maxMsgsPerSubject >= 1
+        && KvNames::validateBucketName(m_name).isEmpty())
+        onBound(info);
+}
+
 void KvBucket::onBound(const JsStreamInfo &info)
 {
     m_boundStatus = KvBucketStatus::fromStreamInfo(info);
