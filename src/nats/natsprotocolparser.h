@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QByteArrayView>
 #include <QtCore/QString>
 
 // Turns the bytes a server sends into protocol operations. A plain class: it is fed bytes in chunks of
@@ -64,8 +65,9 @@ private:
         qsizetype totalSize = 0;
     };
 
-    bool parseControlLine(const QByteArray &line, Op *op);
-    bool parseMessageArgs(const QByteArray &args, bool withHeaders);
+    // line and args point into m_buffer: what an Op keeps is copied out of them.
+    bool parseControlLine(QByteArrayView line, Op *op);
+    bool parseMessageArgs(QByteArrayView args, bool withHeaders);
     bool takePayload(Op *op);
     void fail(const QString &message);
     void compact();
