@@ -245,10 +245,17 @@ void NatsConnection::onSocketReadyRead()
 {
     if (!m_socket)
         return;
-    const QByteArray data = m_socket->readAll();
-    m_stats.inBytes += quint64(data.size());
-    qCDebug(lcNatsWire).noquote() << "<<" << NatsLogging::wireText(data);
-    m_parser.feed(data);
+    // Straight into the parser's buffer, which keeps its capacity from read to read.
+    const qint64 available = m_socket->bytesAvailable();
+    if (char *into = available > 0 ? m_parser.reserveFeed(available) : nullptr) {
+        const qint64 read = m_socket->read(into, available);
+        if (read > 0) {
+            m_stats.inBytes += quint64(read);
+            if (lcNatsWire().isDebugEnabled())
+                qCDebug(lcNatsWire).noquote() << "<<" << NatsLogging::wireText(QByteArray(into, read));
+        }
+        m_parser.commitFeed(read);
+    }
 
     // A handler may close the connection or start another attempt; stop once the socket changes.
     const QTcpSocket *socket = m_socket;

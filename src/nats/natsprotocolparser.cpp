@@ -128,8 +128,26 @@ void NatsProtocolParser::feed(const QByteArray &data)
     m_buffer.append(data);
 }
 
+char *NatsProtocolParser::reserveFeed(qsizetype size)
+{
+    if (hasError())
+        return nullptr;
+    m_reservedFrom = m_buffer.size();
+    m_buffer.resize(m_reservedFrom + size);
+    return m_buffer.data() + m_reservedFrom;
+}
+
+void NatsProtocolParser::commitFeed(qsizetype written)
+{
+    if (m_reservedFrom < 0)
+        return;
+    m_buffer.resize(m_reservedFrom + std::max<qsizetype>(written, 0));
+    m_reservedFrom = -1;
+}
+
 void NatsProtocolParser::reset()
 {
+    m_reservedFrom = -1;
     m_buffer.clear();
     m_offset = 0;
     m_pending = {};
@@ -139,6 +157,7 @@ void NatsProtocolParser::reset()
 void NatsProtocolParser::fail(const QString &message)
 {
     m_error = message;
+    m_reservedFrom = -1;
     m_buffer.clear();
     m_offset = 0;
     m_pending = {};

@@ -48,6 +48,12 @@ public:
     qsizetype maxPayload() const { return m_maxPayload; }
 
     void feed(const QByteArray &data);
+    // feed() without a QByteArray of its own: the caller writes up to size bytes at the pointer this
+    // returns (nullptr after an error), then says how many with commitFeed(). Reading a socket this way
+    // allocates nothing per read; readAll() allocated a block as large as the read each time, and on
+    // top of thousands of small freed objects glibc consolidates its free lists on every such block.
+    char *reserveFeed(qsizetype size);
+    void commitFeed(qsizetype written);
     // Takes the next complete operation. Returns false when more bytes are needed or after an error.
     bool next(Op *op);
 
@@ -73,6 +79,7 @@ private:
     void compact();
 
     QByteArray m_buffer;
+    qsizetype m_reservedFrom = -1; // where reserveFeed() began, -1 when none is open
     qsizetype m_offset = 0;
     PendingMessage m_pending;
     QString m_error;
