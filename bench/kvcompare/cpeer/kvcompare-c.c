@@ -3,7 +3,7 @@
  * part. Never linked into kvdesk.
  *
  *   kvcompare-c <case> <url> <count>
- *   cases: connect seqput pipeput pub pubsub livewatch list watchinit
+ *   cases: connect seqput pipeput pub pubsub livewatch list watchinit get put
  */
 #include <nats/nats.h>
 
@@ -191,7 +191,8 @@ static double run(const char *name, const char *url, int n)
     } else if (strcmp(name, "pubsub") == 0) {
         seconds = pubsub(nc, url, n);
     } else {
-        int create = strcmp(name, "list") != 0 && strcmp(name, "watchinit") != 0;
+        int create = strcmp(name, "list") != 0 && strcmp(name, "watchinit") != 0 && strcmp(name, "get") != 0
+                     && strcmp(name, "put") != 0;
         kvStore *kv = openKv(nc, &js, create);
         if (strcmp(name, "seqput") == 0) {
             char key[32];
@@ -206,6 +207,15 @@ static double run(const char *name, const char *url, int n)
             start = now();
             pipePut(js, n);
             seconds = now() - start;
+        } else if (strcmp(name, "get") == 0) { /* a whole process: kvcompare times it from outside */
+            kvEntry *entry = NULL;
+            must(kvStore_Get(&entry, kv, "k.0"), "get");
+            kvEntry_Destroy(entry);
+            seconds = 0;
+        } else if (strcmp(name, "put") == 0) {
+            uint64_t revision = 0;
+            must(kvStore_Put(&revision, kv, "k.0", value, sizeof value), "put");
+            seconds = 0;
         } else if (strcmp(name, "list") == 0) {
             kvKeysList keys;
             start = now();

@@ -3,7 +3,7 @@
 // timed part. Never linked into kvdesk.
 //
 //	kvcompare-go <case> <url> <count>
-//	cases: connect seqput pipeput pub pubsub livewatch list watchinit fill
+//	cases: connect seqput pipeput pub pubsub livewatch list watchinit fill get put
 //
 // Build: GO111MODULE=off GOPATH=/usr/share/gocode go build -o kvcompare-go .
 package main
@@ -156,6 +156,16 @@ func run(name, url string, n int) time.Duration {
 			}
 		}
 		return time.Since(start)
+	case "get": // a whole process: kvcompare times it from outside
+		_, store := kv(nc, false)
+		_, err := store.Get("k.0")
+		must(err)
+		return 0
+	case "put":
+		_, store := kv(nc, false)
+		_, err := store.Put("k.0", value)
+		must(err)
+		return 0
 	case "list":
 		_, store := kv(nc, false)
 		start := time.Now()
