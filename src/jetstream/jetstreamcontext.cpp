@@ -403,6 +403,11 @@ void JetStreamContext::publishAttempt(JsApiReply *reply, const NatsMessage &mess
         inner->deleteLater();
         if (reply->isFinished())
             return;
+        JsPubAck ack;
+        if (inner->error() == NatsError::NoError && JsPubAck::scan(inner->message().data(), &ack)) {
+            reply->finishWithPubAck(ack, inner->message().data());
+            return;
+        }
         const QString subject = QString::fromUtf8(message.subject());
         if (inner->error() == NatsError::NoResponders) {
             // No stream captured the subject right now: during a leader election this passes.
@@ -438,7 +443,6 @@ void JetStreamContext::publishAttempt(JsApiReply *reply, const NatsMessage &mess
                 NatsError(NatsError::InvalidResponse, tr("the publish acknowledgement names no stream")));
             return;
         }
-        JsPubAck ack;
         ack.stream = response.value("stream"_L1).toString();
         ack.sequence = quint64(response.value("seq"_L1).toInteger());
         ack.duplicate = response.value("duplicate"_L1).toBool();

@@ -1,5 +1,7 @@
 #include "jsapireply.h"
 
+#include <QtCore/QJsonDocument>
+
 using namespace Qt::StringLiterals;
 
 JsApiReply::JsApiReply(QObject *parent)
@@ -87,6 +89,20 @@ void JsApiReply::finishWithStreams(const QList<JsStreamInfo> &streams)
 void JsApiReply::finishWithStoredMessage(const JsStoredMessage &message)
 {
     m_storedMessage = message;
+    finishSuccess();
+}
+
+QJsonObject JsApiReply::response() const
+{
+    if (!m_unparsedResponse.isEmpty())
+        return QJsonDocument::fromJson(m_unparsedResponse).object();
+    return m_response;
+}
+
+void JsApiReply::finishWithPubAck(const JsPubAck &ack, const QByteArray &json)
+{
+    m_pubAck = ack;
+    m_unparsedResponse = json;
     finishSuccess();
 }
 

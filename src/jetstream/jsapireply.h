@@ -20,7 +20,7 @@ public:
     explicit JsApiReply(QObject *parent = nullptr);
 
     // The JSON answer (for a paged stream info with subjects: the first page).
-    QJsonObject response() const { return m_response; }
+    QJsonObject response() const;
     // For stream create/update/info; with a subjects filter state.subjects holds every page's subjects.
     JsStreamInfo streamInfo() const;
     JsAccountInfo accountInfo() const { return JsAccountInfo::fromJson(m_response); }
@@ -40,9 +40,12 @@ public:
     void finishWithStreams(const QList<JsStreamInfo> &streams);
     void finishWithStoredMessage(const JsStoredMessage &message);
     void finishWithPubAck(const JsPubAck &ack, const QJsonObject &response);
+    // The same for an ack read by JsPubAck::scan(): response() parses json only if asked.
+    void finishWithPubAck(const JsPubAck &ack, const QByteArray &json);
 
 private:
     QJsonObject m_response;
+    QByteArray m_unparsedResponse; // an ack's JSON, parsed by response() when someone asks
     JsStreamInfo m_streamInfo;
     bool m_hasStreamInfo = false; // else streamInfo() parses m_response
     QStringList m_names;

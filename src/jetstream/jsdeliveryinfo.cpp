@@ -2,33 +2,76 @@
 
 #include "jstimestamp.h"
 
-#include <QtCore/QList>
+#include <QtCore/QByteArrayView>
+
+#include <limits>
+
+namespace {
+
+// Every delivery of a watch or a listing is parsed: views into the subject, digits read in place,
+// nothing allocated but the stream and consumer names.
+constexpr int MaxTokens = 12;
+
+bool parseUnsigned(QByteArrayView token, quint64 *out)
+{
+    if (token.isEmpty())
+        return false;
+    quint64 value = 0;
+    for (const char c : token) {
+        if (c < '0' || c > '9')
+            return false;
+        const quint64 digit = quint64(c - '0');
+        if (value > (~quint64(0) - digit) / 10)
+            return false;
+        value = value * 10 + digit;
+    }
+    *out = value;
+    return true;
+}
+
+bool parseSigned(QByteArrayView token, qint64 *out)
+{
+    const bool negative = !token.isEmpty() && token.front() == '-';
+    quint64 magnitude = 0;
+    if (!parseUnsigned(negative ? token.sliced(1) : token, &magnitude))
+        return false;
+    if (magnitude > quint64(std::numeric_limits<qint64>::max()) + (negative ? 1 : 0))
+        return false;
+    *out = negative ? qint64(0 - magnitude) : qint64(magnitude);
+    return true;
+}
+
+} // namespace
 
 bool JsDeliveryInfo::parse(const QByteArray &replySubject, JsDeliveryInfo *out)
 {
-    const QList<QByteArray> tokens = replySubject.split('.');
-    if (tokens.size() < 9 || tokens[0] != "$JS" || tokens[1] != "ACK")
+    QByteArrayView tokens[MaxTokens];
+    qsizetype count = 0;
+    qsizetype start = 0;
+    for (qsizetype i = 0; i <= replySubject.size(); ++i) {
+        if (i < replySubject.size() && replySubject[i] != '.')
+            continue;
+        if (count < MaxTokens) // later tokens (a future format's) are not read
+            tokens[count] = QByteArrayView(replySubject).sliced(start, i - start);
+        ++count;
+        start = i + 1;
+    }
+    if (count < 9 || tokens[0] != "$JS" || tokens[1] != "ACK")
         return false;
     JsDeliveryInfo info;
     qsizetype first = 2;
-    if (tokens.size() >= 11) {
-        info.domain = tokens[2] == "_" ? QByteArray() : tokens[2];
+    if (count >= 11) {
+        info.domain = tokens[2] == "_" ? QByteArray() : tokens[2].toByteArray();
         first = 4; // skip domain and account hash
-    } else if (tokens.size() != 9) {
+    } else if (count != 9) {
         return false;
     }
-    bool ok[5] = {};
-    info.stream = tokens[first];
-    info.consumer = tokens[first + 1];
-    info.delivered = tokens[first + 2].toULongLong(&ok[0]);
-    info.streamSequence = tokens[first + 3].toULongLong(&ok[1]);
-    info.consumerSequence = tokens[first + 4].toULongLong(&ok[2]);
-    info.timestampNs = tokens[first + 5].toLongLong(&ok[3]);
-    info.pending = tokens[first + 6].toULongLong(&ok[4]);
-    for (const bool valid : ok) {
-        if (!valid)
-            return false;
-    }
+    if (!parseUnsigned(tokens[first + 2], &info.delivered) || !parseUnsigned(tokens[first + 3], &info.streamSequence)
+        || !parseUnsigned(tokens[first + 4], &info.consumerSequence)
+        || !parseSigned(tokens[first + 5], &info.timestampNs) || !parseUnsigned(tokens[first + 6], &info.pending))
+        return false;
+    info.stream = tokens[first].toByteArray();
+    info.consumer = tokens[first + 1].toByteArray();
     *out = info;
     return true;
 }

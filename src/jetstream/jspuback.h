@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QtCore/QByteArray>
 #include <QtCore/QMetaType>
 #include <QtCore/QString>
 
@@ -10,6 +11,10 @@ struct JsPubAck
     quint64 sequence = 0;
     bool duplicate = false;
     QString domain;
+
+    // Reads an acknowledgement as nats-server writes it, without a JSON document: one per pipelined
+    // publish. False (ack untouched) for anything else, an error included: parse that in full.
+    static bool scan(const QByteArray &json, JsPubAck *ack);
 };
 
 Q_DECLARE_METATYPE(JsPubAck)

@@ -177,6 +177,13 @@ void KvBucket::bind()
     });
 }
 
+void KvBucket::bindTo(const JsStreamInfo &info)
+{
+    if (!m_bound && !m_binding && m_context && info.config.maxMsgsPerSubject >= 1
+        && KvNames::validateBucketName(m_name).isEmpty())
+        onBound(info);
+}
+
 void KvBucket::onBound(const JsStreamInfo &info)
 {
     m_boundStatus = KvBucketStatus::fromStreamInfo(info);
@@ -368,7 +375,9 @@ void KvBucket::publishEntry(KvReply *reply, const QString &key, const NatsMessag
         reply->finishWithErrorLater(NatsError(NatsError::ValueTooLarge, sizeProblem));
         return;
     }
-    auto *publish = new KvWriteRetry(m_context, streamName(), readSubject(key), message, identified, retryForMs, this);
+    // A child of the reply, not of the bucket: with thousands of puts in flight the bucket's children
+    // list made each one's deletion linear (see NatsHandleShelf).
+    auto *publish = new KvWriteRetry(m_context, streamName(), readSubject(key), message, identified, retryForMs, reply);
     const auto withdraw = [publish] {
         publish->abort();
         publish->deleteLater();

@@ -39,6 +39,9 @@ public:
     QString name() const { return m_name; }
     JetStreamContext *jetStream() const;
     bool isBound() const { return m_bound; }
+    // Binds to the bucket's stream as info describes it (a create reply's), without asking the server;
+    // info that is no key-value bucket's is ignored and the bucket asks when first used.
+    void bindTo(const JsStreamInfo &info);
     // The status read when binding (refresh with status()).
     KvBucketStatus boundStatus() const { return m_boundStatus; }
     // Why a value of size bytes cannot be stored under key (bucket max value size, server max payload),

@@ -169,6 +169,8 @@ void KvContext::sendCreate(KvReply *reply, const KvBucketConfig &config, const J
             ? wanted.droppedFields(create->streamInfo().config)
             : QStringList();
         if (dropped.isEmpty()) {
+            if (create->error() == NatsError::NoError)
+                m_created.insert(config.bucket, create->streamInfo());
             finishWithStreamInfo(reply, create, config.bucket);
             return;
         }
@@ -316,6 +318,7 @@ KvReply *KvContext::bucketStatus(const QString &bucket)
 KvReply *KvContext::deleteBucket(const QString &bucket)
 {
     KvReply *reply = newReply();
+    m_created.remove(bucket);
     if (!m_context || failIfInvalidName(reply, bucket))
         return reply;
     whenAnswered(reply, m_context->deleteStream(KvNames::streamName(bucket)), bucket,
@@ -365,7 +368,14 @@ KvReply *KvContext::bucketStatuses()
 
 KvBucket *KvContext::bucket(const QString &name, QObject *parent)
 {
-    return new KvBucket(m_context, name, parent ? parent : this);
+    auto *bucket = new KvBucket(m_context, name, parent ? parent : this);
+    // Just created here: bound from the create reply's config instead of asking STREAM.INFO again.
+    // Taken once, so a bucket opened later asks the server for what is current then.
+    if (const auto created = m_created.constFind(name); created != m_created.cend()) {
+        bucket->bindTo(*created);
+        m_created.erase(created);
+    }
+    return bucket;
 }
 
 KvBucketEvents *KvContext::watchBuckets(QObject *parent)

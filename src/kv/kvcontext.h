@@ -1,9 +1,11 @@
 #pragma once
 
+#include "jsstreaminfo.h"
 #include "kvbucketconfig.h"
 #include "kvreply.h"
 #include "natshandleshelf.h"
 
+#include <QtCore/QHash>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
@@ -74,4 +76,5 @@ private:
 
     QPointer<JetStreamContext> m_context;
     NatsHandleShelf m_replyShelf{this};
+    QHash<QString, JsStreamInfo> m_created; // buckets created here, until bucket() opens them
 };

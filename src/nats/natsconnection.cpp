@@ -8,6 +8,7 @@
 #include "natsreply.h"
 #include "natsrequestmux.h"
 #include "natssocketerror.h"
+#include "natssocketfactory.h"
 #include "natssubscription.h"
 #include "natstlsconfig.h"
 
@@ -173,20 +174,25 @@ void NatsConnection::connectToCurrentServer()
     m_handshake = Handshake::WaitingInfo;
     m_tls = false;
 
-    m_socket = new QSslSocket(this);
-    // Bounds what Qt pulls off the kernel per read: a fast server (a million-key listing) otherwise
-    // lands in one huge readAll() while the previous chunk is still being handled.
-    m_socket->setReadBufferSize(1024 * 1024);
-    connect(m_socket, &QSslSocket::connected, this, &NatsConnection::onSocketConnected);
-    connect(m_socket, &QSslSocket::encrypted, this, &NatsConnection::onSocketEncrypted);
-    connect(m_socket, &QSslSocket::disconnected, this, &NatsConnection::onSocketDisconnected);
-    connect(m_socket, &QSslSocket::errorOccurred, this, &NatsConnection::onSocketError);
-    connect(m_socket, &QSslSocket::sslErrors, this, &NatsConnection::onSocketError);
-    connect(m_socket, &QSslSocket::readyRead, this, &NatsConnection::onSocketReadyRead);
+    const bool tlsFromTheStart = url.scheme() == "tls"_L1 || m_options.tlsRequired || m_options.tlsFirst;
+    wireSocket(NatsSocketFactory::create(tlsFromTheStart, this));
 
     qCDebug(lcNatsConnection) << "connecting to" << url.toDisplayString(QUrl::RemoveUserInfo);
     m_connectTimer->start(m_options.connectTimeoutMs);
     m_socket->connectToHost(url.host(), quint16(url.port(NatsConnectOptions::DefaultPort)));
+}
+
+void NatsConnection::wireSocket(QTcpSocket *socket)
+{
+    m_socket = socket;
+    connect(m_socket, &QTcpSocket::connected, this, &NatsConnection::onSocketConnected);
+    connect(m_socket, &QTcpSocket::disconnected, this, &NatsConnection::onSocketDisconnected);
+    connect(m_socket, &QTcpSocket::errorOccurred, this, &NatsConnection::onSocketError);
+    connect(m_socket, &QTcpSocket::readyRead, this, &NatsConnection::onSocketReadyRead);
+    if (auto *tlsSocket = qobject_cast<QSslSocket *>(m_socket)) {
+        connect(tlsSocket, &QSslSocket::encrypted, this, &NatsConnection::onSocketEncrypted);
+        connect(tlsSocket, &QSslSocket::sslErrors, this, &NatsConnection::onSocketError);
+    }
 }
 
 void NatsConnection::dropSocket()
@@ -195,7 +201,7 @@ void NatsConnection::dropSocket()
     m_pingTimer->stop();
     if (!m_socket)
         return;
-    QSslSocket *socket = m_socket;
+    QTcpSocket *socket = m_socket;
     m_socket = nullptr;
     socket->disconnect(this);
     socket->abort();
@@ -217,8 +223,9 @@ void NatsConnection::onSocketError()
     if (!m_socket)
         return;
     NatsError error = NatsSocketError::describe(*m_socket, currentServer(), m_info.tlsVerify, m_options.tlsCertFile);
-    if (m_options.tlsFirst && m_handshake == Handshake::WaitingTls)
-        error = NatsTlsConfig::explainTlsFirst(error, *m_socket, currentServer());
+    if (auto *tlsSocket = qobject_cast<QSslSocket *>(m_socket);
+        tlsSocket && m_options.tlsFirst && m_handshake == Handshake::WaitingTls)
+        error = NatsTlsConfig::explainTlsFirst(error, *tlsSocket, currentServer());
     connectionFailed(error);
 }
 
@@ -228,8 +235,9 @@ void NatsConnection::onSocketDisconnected()
         return;
     NatsError error(NatsError::ConnectionLost,
                     tr("connection to %1 lost").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo)));
-    if (m_options.tlsFirst && m_handshake == Handshake::WaitingTls)
-        error = NatsTlsConfig::explainTlsFirst(error, *m_socket, currentServer());
+    if (auto *tlsSocket = qobject_cast<QSslSocket *>(m_socket);
+        tlsSocket && m_options.tlsFirst && m_handshake == Handshake::WaitingTls)
+        error = NatsTlsConfig::explainTlsFirst(error, *tlsSocket, currentServer());
     connectionFailed(error);
 }
 
@@ -237,13 +245,20 @@ void NatsConnection::onSocketReadyRead()
 {
     if (!m_socket)
         return;
-    const QByteArray data = m_socket->readAll();
-    m_stats.inBytes += quint64(data.size());
-    qCDebug(lcNatsWire).noquote() << "<<" << NatsLogging::wireText(data);
-    m_parser.feed(data);
+    // Straight into the parser's buffer, which keeps its capacity from read to read.
+    const qint64 available = m_socket->bytesAvailable();
+    if (char *into = available > 0 ? m_parser.reserveFeed(available) : nullptr) {
+        const qint64 read = m_socket->read(into, available);
+        if (read > 0) {
+            m_stats.inBytes += quint64(read);
+            if (lcNatsWire().isDebugEnabled())
+                qCDebug(lcNatsWire).noquote() << "<<" << NatsLogging::wireText(QByteArray(into, read));
+        }
+        m_parser.commitFeed(read);
+    }
 
     // A handler may close the connection or start another attempt; stop once the socket changes.
-    const QSslSocket *socket = m_socket;
+    const QTcpSocket *socket = m_socket;
     NatsProtocolParser::Op op;
     while (m_socket == socket && m_parser.next(&op))
         processOperation(op);
@@ -345,10 +360,27 @@ void NatsConnection::startTls()
         attemptFailed(error);
         return;
     }
-    m_socket->setSslConfiguration(config);
-    m_socket->setPeerVerifyName(m_pool.tlsPeerName());
+    auto *tlsSocket = qobject_cast<QSslSocket *>(m_socket);
+    if (!tlsSocket) {
+        // Plain so far (a nats:// URL to a server whose INFO asks for TLS): the connection moves into a
+        // QSslSocket. onSocketReadyRead() stops reading from the old one, which had nothing after INFO.
+        QTcpSocket *plain = m_socket;
+        plain->disconnect(this);
+        tlsSocket = NatsSocketFactory::takeOver(plain, this);
+        plain->deleteLater();
+        m_socket = nullptr;
+        if (!tlsSocket) {
+            attemptFailed(
+                NatsError(NatsError::TlsError,
+                          tr("cannot start TLS with %1").arg(currentServer().toDisplayString(QUrl::RemoveUserInfo))));
+            return;
+        }
+        wireSocket(tlsSocket);
+    }
+    tlsSocket->setSslConfiguration(config);
+    tlsSocket->setPeerVerifyName(m_pool.tlsPeerName());
     m_handshake = Handshake::WaitingTls;
-    m_socket->startClientEncryption();
+    tlsSocket->startClientEncryption();
 }
 
 void NatsConnection::onSocketEncrypted()
@@ -514,10 +546,10 @@ void NatsConnection::close()
     m_drainTimer->stop();
     if (m_socket) {
         // Let bytes already written reach the server before the socket goes.
-        QSslSocket *socket = m_socket;
+        QTcpSocket *socket = m_socket;
         m_socket = nullptr;
         socket->disconnect(this);
-        connect(socket, &QSslSocket::disconnected, socket, &QObject::deleteLater);
+        connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         socket->disconnectFromHost();
         if (socket->state() == QAbstractSocket::UnconnectedState)
             socket->deleteLater();
@@ -585,7 +617,7 @@ void NatsConnection::finishDrainIfIdle()
     });
 }
 
-NatsError NatsConnection::checkPublish(const NatsMessage &message) const
+NatsError NatsConnection::checkPublish(const NatsMessage &message, const QByteArray &headerBlock) const
 {
     switch (m_state) {
     case State::Disconnected:
@@ -598,7 +630,7 @@ NatsError NatsConnection::checkPublish(const NatsMessage &message) const
         break;
     }
     // Headers are refused only once INFO has said the server does not take them.
-    return NatsProtocol::checkPublish(message, m_info.maxPayload, !m_everConnected || m_info.headers);
+    return NatsProtocol::checkPublish(message, headerBlock, m_info.maxPayload, !m_everConnected || m_info.headers);
 }
 
 NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo)
@@ -613,19 +645,22 @@ NatsError NatsConnection::publish(const NatsMessage &message)
 
 NatsError NatsConnection::publishMessage(const NatsMessage &message, quint64 *outboxTicket)
 {
-    const NatsError problem = checkPublish(message);
+    // The header block is encoded once, for the checks and the frame.
+    const QByteArray headerBlock = message.hasHeaders() ? message.headers().toWire() : QByteArray();
+    const NatsError problem = checkPublish(message, headerBlock);
     if (problem.isError())
         return problem;
-    const QByteArray bytes = message.hasHeaders()
-        ? NatsProtocol::hpub(message.subject(), message.replyTo(), message.headers().toWire(), message.data())
-        : NatsProtocol::pub(message.subject(), message.replyTo(), message.data());
-    if (m_state != State::Connected && m_outbox.size() + bytes.size() > m_options.reconnectBufferSize) {
+    // Encoded into one buffer kept from publish to publish: no allocation per message. Whoever keeps
+    // the bytes (the outbox) shares them, and the next resize detaches.
+    m_frame.resize(0);
+    NatsProtocol::appendPublish(&m_frame, message.subject(), message.replyTo(), headerBlock, message.data());
+    if (m_state != State::Connected && m_outbox.size() + m_frame.size() > m_options.reconnectBufferSize) {
         return NatsError(NatsError::ReconnectBufferFull,
                          tr("not connected and the reconnect buffer (%1 bytes) is full; the message was not sent")
                              .arg(m_options.reconnectBufferSize));
     }
     ++m_stats.outMessages;
-    const quint64 ticket = write(bytes);
+    const quint64 ticket = write(m_frame);
     if (outboxTicket)
         *outboxTicket = ticket;
     return {};
@@ -646,7 +681,13 @@ void NatsConnection::writeToSocket(const QByteArray &bytes)
         return;
     qCDebug(lcNatsWire).noquote() << ">>" << NatsLogging::wireText(bytes);
     m_stats.outBytes += quint64(bytes.size());
-    m_socket->write(bytes);
+    // Copied into the socket's buffer (a frame is reused; see publishMessage()), which Qt writes out
+    // when the event loop runs, many frames in one write. A caller publishing in a loop does not let it
+    // run: past a bound, what the kernel takes now is handed over at once (flush() does not block), so
+    // the buffer does not grow with the whole burst.
+    m_socket->write(bytes.constData(), bytes.size());
+    if (m_socket->bytesToWrite() > WriteFlushThreshold)
+        m_socket->flush();
 }
 
 NatsSubscription *NatsConnection::subscribe(const QByteArray &subject, const QByteArray &queueGroup)

@@ -14,7 +14,7 @@
 #include <QtCore/QPointer>
 #include <QtCore/QUrl>
 
-class QSslSocket;
+class QTcpSocket;
 class QTimer;
 class NatsReply;
 class NatsRequestMux;
@@ -123,6 +123,9 @@ Q_SIGNALS:
 private:
     friend class NatsSubscription;
 
+    // Bytes waiting in the socket's buffer past which writeToSocket() hands them to the kernel at once.
+    static constexpr qint64 WriteFlushThreshold = 256 * 1024;
+
     enum class Handshake {
         None,
         WaitingInfo,
@@ -135,6 +138,7 @@ private:
     QString handshakeStall() const; // why a connect timed out, for its message
     void startAttempt();
     void connectToCurrentServer();
+    void wireSocket(QTcpSocket *socket);
     void dropSocket();
     void onSocketConnected();
     void onSocketError();
@@ -159,7 +163,7 @@ private:
 
     // the running connection
     void finishDrainIfIdle();
-    NatsError checkPublish(const NatsMessage &message) const;
+    NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock) const;
     // publish(), telling where the bytes went: *outboxTicket is their ticket in m_outbox, 0 if written.
     NatsError publishMessage(const NatsMessage &message, quint64 *outboxTicket);
     // Writes to the socket when connected, else queues in m_outbox; returns the ticket, 0 if written.
@@ -186,13 +190,14 @@ private:
     qsizetype m_initialAttempts = 0; // servers tried by the first connect
 
     // the current attempt or connection
-    QSslSocket *m_socket = nullptr;
+    QTcpSocket *m_socket = nullptr; // a QSslSocket when TLS is on (NatsSocketFactory)
     NatsProtocolParser m_parser;
     Handshake m_handshake = Handshake::None;
     bool m_tls = false;
     NatsServerInfo m_info;
     QJsonObject m_infoJson; // every INFO of this connection merged, newest fields winning
     NatsOutbox m_outbox;    // publishes made while not connected
+    QByteArray m_frame;     // the publish being encoded, reused (publishMessage())
     NatsPingTracker m_pings;
     Statistics m_stats;
 

@@ -12,6 +12,59 @@ QString tr(const char *text)
     return QCoreApplication::translate("NatsProtocol", text);
 }
 
+// Decimal digits of a size, without formatting it (publishLineLength() runs for every publish).
+qsizetype digitCount(qsizetype value)
+{
+    qsizetype digits = 1;
+    for (; value >= 10; value /= 10)
+        ++digits;
+    return digits;
+}
+
+void appendNumber(QByteArray *out, qsizetype value)
+{
+    char digits[24];
+    char *end = digits + sizeof digits;
+    char *begin = end;
+    do {
+        *--begin = char('0' + value % 10);
+        value /= 10;
+    } while (value > 0);
+    out->append(begin, end - begin);
+}
+
+bool isSpaceOrControl(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
+}
+
+// One pass over the bytes, nothing allocated: every publish checks its subject, and only a subject
+// that fails needs the slow path that builds the message.
+bool isValidSubject(const QByteArray &subject, NatsProtocol::SubjectKind kind)
+{
+    const char *data = subject.constData();
+    const qsizetype size = subject.size();
+    if (size == 0)
+        return false;
+    qsizetype tokenStart = 0;
+    for (qsizetype i = 0; i <= size; ++i) {
+        const char c = i < size ? data[i] : '.';
+        if (isSpaceOrControl(c))
+            return false;
+        if (c != '.')
+            continue;
+        const qsizetype length = i - tokenStart;
+        if (length == 0)
+            return false;
+        if (length == 1 && (data[tokenStart] == '*' || data[tokenStart] == '>')) {
+            if (kind == NatsProtocol::SubjectKind::Publish || (data[tokenStart] == '>' && i != size))
+                return false;
+        }
+        tokenStart = i + 1;
+    }
+    return true;
+}
+
 } // namespace
 
 namespace NatsProtocol {
@@ -34,18 +87,7 @@ QByteArray pong()
 QByteArray pub(const QByteArray &subject, const QByteArray &replyTo, const QByteArray &payload)
 {
     QByteArray out;
-    out.reserve(subject.size() + replyTo.size() + payload.size() + 24);
-    out += "PUB ";
-    out += subject;
-    out += ' ';
-    if (!replyTo.isEmpty()) {
-        out += replyTo;
-        out += ' ';
-    }
-    out += QByteArray::number(payload.size());
-    out += "\r\n";
-    out += payload;
-    out += "\r\n";
+    appendPublish(&out, subject, replyTo, {}, payload);
     return out;
 }
 
@@ -53,22 +95,31 @@ QByteArray hpub(const QByteArray &subject, const QByteArray &replyTo, const QByt
                 const QByteArray &payload)
 {
     QByteArray out;
-    out.reserve(subject.size() + replyTo.size() + headerBlock.size() + payload.size() + 32);
-    out += "HPUB ";
-    out += subject;
-    out += ' ';
-    if (!replyTo.isEmpty()) {
-        out += replyTo;
-        out += ' ';
-    }
-    out += QByteArray::number(headerBlock.size());
-    out += ' ';
-    out += QByteArray::number(headerBlock.size() + payload.size());
-    out += "\r\n";
-    out += headerBlock;
-    out += payload;
-    out += "\r\n";
+    appendPublish(&out, subject, replyTo, headerBlock, payload);
     return out;
+}
+
+void appendPublish(QByteArray *out, const QByteArray &subject, const QByteArray &replyTo, const QByteArray &headerBlock,
+                   const QByteArray &payload)
+{
+    const bool headers = !headerBlock.isEmpty();
+    out->reserve(out->size() + subject.size() + replyTo.size() + headerBlock.size() + payload.size() + 48);
+    out->append(headers ? "HPUB " : "PUB ", headers ? 5 : 4);
+    out->append(subject);
+    out->append(' ');
+    if (!replyTo.isEmpty()) {
+        out->append(replyTo);
+        out->append(' ');
+    }
+    if (headers) {
+        appendNumber(out, headerBlock.size());
+        out->append(' ');
+    }
+    appendNumber(out, headerBlock.size() + payload.size());
+    out->append("\r\n", 2);
+    out->append(headerBlock);
+    out->append(payload);
+    out->append("\r\n", 2);
 }
 
 QByteArray sub(const QByteArray &subject, const QByteArray &queue, quint64 sid)
@@ -96,13 +147,15 @@ qsizetype publishLineLength(const QByteArray &subject, const QByteArray &replyTo
     if (!replyTo.isEmpty())
         length += replyTo.size() + 1;
     if (headerSize > 0)
-        length += QByteArray::number(headerSize).size() + 1;
-    length += QByteArray::number(totalSize).size();
+        length += digitCount(headerSize) + 1;
+    length += digitCount(totalSize);
     return length;
 }
 
 QString validateSubject(const QByteArray &subject, SubjectKind kind)
 {
+    if (isValidSubject(subject, kind))
+        return {};
     const QString shown = QString::fromUtf8(subject);
     if (subject.isEmpty())
         return tr("subject is empty");
@@ -138,6 +191,13 @@ QString validateQueueGroup(const QByteArray &queue)
 
 NatsError checkPublish(const NatsMessage &message, qint64 maxPayload, bool headersSupported)
 {
+    return checkPublish(message, message.hasHeaders() ? message.headers().toWire() : QByteArray(), maxPayload,
+                        headersSupported);
+}
+
+NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock, qint64 maxPayload,
+                       bool headersSupported)
+{
     QString problem = validateSubject(message.subject(), SubjectKind::Publish);
     if (problem.isEmpty() && !message.replyTo().isEmpty())
         problem = validateSubject(message.replyTo(), SubjectKind::Publish);
@@ -153,7 +213,7 @@ NatsError checkPublish(const NatsMessage &message, qint64 maxPayload, bool heade
             if (!problem.isEmpty())
                 return NatsError(NatsError::InvalidHeader, problem);
         }
-        headerSize = message.headers().toWire().size();
+        headerSize = headerBlock.size();
     }
     const qsizetype total = headerSize + message.data().size();
     if (total > maxPayload) {

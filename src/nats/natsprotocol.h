@@ -22,6 +22,10 @@ QByteArray pong();
 QByteArray pub(const QByteArray &subject, const QByteArray &replyTo, const QByteArray &payload);
 QByteArray hpub(const QByteArray &subject, const QByteArray &replyTo, const QByteArray &headerBlock,
                 const QByteArray &payload);
+// Appends PUB (or HPUB when headerBlock is not empty) to out: a publish encoded into a buffer that is
+// reused, without a QByteArray of its own.
+void appendPublish(QByteArray *out, const QByteArray &subject, const QByteArray &replyTo, const QByteArray &headerBlock,
+                   const QByteArray &payload);
 QByteArray sub(const QByteArray &subject, const QByteArray &queue, quint64 sid);
 QByteArray unsub(quint64 sid, quint64 maxMessages = 0);
 
@@ -42,6 +46,9 @@ QString validateQueueGroup(const QByteArray &queue);
 // headers only when headersSupported: an invalid subject or reply subject, an invalid header, too many
 // bytes or too long a control line, checked in that order. NoError when it can.
 NatsError checkPublish(const NatsMessage &message, qint64 maxPayload, bool headersSupported);
+// The same with the message's header block (headers().toWire()) already encoded, to encode it once.
+NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock, qint64 maxPayload,
+                       bool headersSupported);
 // Why SUB subject [queue] sid cannot be sent: an invalid subject or queue group, or too long a line.
 NatsError checkSubscribe(const QByteArray &subject, const QByteArray &queue, quint64 sid);
 

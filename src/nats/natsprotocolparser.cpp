@@ -20,10 +20,18 @@ bool isBlank(char c)
 }
 
 // Fields are separated by runs of spaces or tabs: server-generated messages (JetStream replies,
-// heartbeats) carry two spaces where the reply subject is absent ("MSG _INBOX.x 2  29").
-QList<QByteArray> splitFields(const QByteArray &text)
+// heartbeats) carry two spaces where the reply subject is absent ("MSG _INBOX.x 2  29"). Views into
+// the line, nothing allocated per message; count says how many there were, even past MaxFields.
+struct Fields
 {
-    QList<QByteArray> fields;
+    static constexpr int MaxFields = 5;
+    QByteArrayView field[MaxFields];
+    qsizetype count = 0;
+};
+
+Fields splitFields(QByteArrayView text)
+{
+    Fields fields;
     qsizetype i = 0;
     const qsizetype n = text.size();
     while (i < n) {
@@ -32,13 +40,38 @@ QList<QByteArray> splitFields(const QByteArray &text)
         const qsizetype start = i;
         while (i < n && !isBlank(text[i]))
             ++i;
-        if (i > start)
-            fields.append(text.mid(start, i - start));
+        if (i > start) {
+            if (fields.count < Fields::MaxFields)
+                fields.field[fields.count] = text.sliced(start, i - start);
+            ++fields.count;
+        }
     }
     return fields;
 }
 
-bool parseSize(const QByteArray &field, qsizetype *out)
+QByteArrayView trimmed(QByteArrayView text)
+{
+    qsizetype begin = 0;
+    qsizetype end = text.size();
+    while (begin < end && (isBlank(text[begin]) || text[begin] == '\r' || text[begin] == '\n'))
+        ++begin;
+    while (end > begin && (isBlank(text[end - 1]) || text[end - 1] == '\r' || text[end - 1] == '\n'))
+        --end;
+    return text.sliced(begin, end - begin);
+}
+
+// The first 32 bytes of a field, for an error message.
+QByteArrayView shownField(QByteArrayView field)
+{
+    return field.first(std::min<qsizetype>(field.size(), 32));
+}
+
+bool is(QByteArrayView name, const char *operation)
+{
+    return qstrnicmp(name.data(), name.size(), operation, qsizetype(qstrlen(operation))) == 0;
+}
+
+bool parseSize(QByteArrayView field, qsizetype *out)
 {
     if (field.isEmpty() || field.size() > 12)
         return false;
@@ -52,12 +85,20 @@ bool parseSize(const QByteArray &field, qsizetype *out)
     return true;
 }
 
-bool parseSid(const QByteArray &field, quint64 *out)
+bool parseSid(QByteArrayView field, quint64 *out)
 {
-    bool ok = false;
-    const quint64 value = field.toULongLong(&ok, 10);
-    if (!ok || field.isEmpty() || field.front() < '0' || field.front() > '9')
-        return false; // toULongLong accepts a sign and surrounding blanks; a sid has neither
+    // Digits only: no sign, no blanks.
+    if (field.isEmpty())
+        return false;
+    quint64 value = 0;
+    for (const char c : field) {
+        if (c < '0' || c > '9')
+            return false;
+        const quint64 digit = quint64(c - '0');
+        if (value > (~quint64(0) - digit) / 10)
+            return false;
+        value = value * 10 + digit;
+    }
     *out = value;
     return true;
 }
@@ -87,8 +128,26 @@ void NatsProtocolParser::feed(const QByteArray &data)
     m_buffer.append(data);
 }
 
+char *NatsProtocolParser::reserveFeed(qsizetype size)
+{
+    if (hasError())
+        return nullptr;
+    m_reservedFrom = m_buffer.size();
+    m_buffer.resize(m_reservedFrom + size);
+    return m_buffer.data() + m_reservedFrom;
+}
+
+void NatsProtocolParser::commitFeed(qsizetype written)
+{
+    if (m_reservedFrom < 0)
+        return;
+    m_buffer.resize(m_reservedFrom + std::max<qsizetype>(written, 0));
+    m_reservedFrom = -1;
+}
+
 void NatsProtocolParser::reset()
 {
+    m_reservedFrom = -1;
     m_buffer.clear();
     m_offset = 0;
     m_pending = {};
@@ -98,6 +157,7 @@ void NatsProtocolParser::reset()
 void NatsProtocolParser::fail(const QString &message)
 {
     m_error = message;
+    m_reservedFrom = -1;
     m_buffer.clear();
     m_offset = 0;
     m_pending = {};
@@ -135,7 +195,7 @@ bool NatsProtocolParser::next(Op *op)
         return false;
     }
 
-    const QByteArray line = m_buffer.mid(m_offset, newline - 1 - m_offset);
+    const QByteArrayView line(m_buffer.constData() + m_offset, newline - 1 - m_offset);
     m_offset = newline + 1;
     Op parsed;
     if (!parseControlLine(line, &parsed))
@@ -147,52 +207,52 @@ bool NatsProtocolParser::next(Op *op)
     return true;
 }
 
-bool NatsProtocolParser::parseControlLine(const QByteArray &line, Op *op)
+bool NatsProtocolParser::parseControlLine(QByteArrayView line, Op *op)
 {
     qsizetype nameEnd = 0;
     while (nameEnd < line.size() && !isBlank(line[nameEnd]))
         ++nameEnd;
-    const QByteArray name = line.left(nameEnd).toUpper();
-    const QByteArray rest = line.mid(nameEnd).trimmed();
+    const QByteArrayView name = line.first(nameEnd);
+    const QByteArrayView rest = trimmed(line.sliced(nameEnd));
 
-    if (name == "MSG")
+    if (is(name, "MSG"))
         return parseMessageArgs(rest, false);
-    if (name == "HMSG")
+    if (is(name, "HMSG"))
         return parseMessageArgs(rest, true);
 
     const auto noArguments = [&](OpType type) {
         if (!rest.isEmpty()) {
-            fail(tr("unexpected arguments after %1").arg(QString::fromLatin1(name)));
+            fail(tr("unexpected arguments after %1").arg(QString::fromLatin1(name).toUpper()));
             return false;
         }
         op->type = type;
         return true;
     };
-    if (name == "PING")
+    if (is(name, "PING"))
         return noArguments(OpType::Ping);
-    if (name == "PONG")
+    if (is(name, "PONG"))
         return noArguments(OpType::Pong);
-    if (name == "+OK")
+    if (is(name, "+OK"))
         return noArguments(OpType::Ok);
-    if (name == "-ERR") {
+    if (is(name, "-ERR")) {
         op->type = OpType::Err;
-        QByteArray text = rest;
+        QByteArray text = rest.toByteArray();
         if (text.size() >= 2 && text.startsWith('\'') && text.endsWith('\''))
             text = text.mid(1, text.size() - 2);
         op->text = text;
         return true;
     }
-    if (name == "INFO") {
+    if (is(name, "INFO")) {
         if (rest.isEmpty()) {
             fail(tr("INFO without a JSON body"));
             return false;
         }
         op->type = OpType::Info;
-        op->text = rest;
+        op->text = rest.toByteArray();
         return true;
     }
 
-    QByteArray shown = line.left(32);
+    QByteArray shown = line.first(std::min<qsizetype>(line.size(), 32)).toByteArray();
     for (char &c : shown) {
         if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) > 0x7e)
             c = '?';
@@ -203,35 +263,35 @@ bool NatsProtocolParser::parseControlLine(const QByteArray &line, Op *op)
 
 // MSG  <subject> <sid> [reply] <#payload>
 // HMSG <subject> <sid> [reply] <#header> <#total>
-bool NatsProtocolParser::parseMessageArgs(const QByteArray &args, bool withHeaders)
+bool NatsProtocolParser::parseMessageArgs(QByteArrayView args, bool withHeaders)
 {
-    const QList<QByteArray> fields = splitFields(args);
+    const Fields fields = splitFields(args);
     const qsizetype sizeFields = withHeaders ? 2 : 1;
-    if (fields.size() != 2 + sizeFields && fields.size() != 3 + sizeFields) {
-        fail(tr("%1 with %2 arguments").arg(withHeaders ? u"HMSG"_s : u"MSG"_s).arg(fields.size()));
+    if (fields.count != 2 + sizeFields && fields.count != 3 + sizeFields) {
+        fail(tr("%1 with %2 arguments").arg(withHeaders ? u"HMSG"_s : u"MSG"_s).arg(fields.count));
         return false;
     }
 
     PendingMessage pending;
     pending.op.type = OpType::Msg;
     pending.op.hasHeaders = withHeaders;
-    pending.op.subject = fields[0];
-    if (!parseSid(fields[1], &pending.op.sid)) {
-        fail(tr("invalid subscription id \"%1\"").arg(QString::fromLatin1(fields[1].left(32))));
+    pending.op.subject = fields.field[0].toByteArray();
+    if (!parseSid(fields.field[1], &pending.op.sid)) {
+        fail(tr("invalid subscription id \"%1\"").arg(QString::fromLatin1(shownField(fields.field[1]))));
         return false;
     }
-    if (fields.size() == 3 + sizeFields)
-        pending.op.replyTo = fields[2];
+    if (fields.count == 3 + sizeFields)
+        pending.op.replyTo = fields.field[2].toByteArray();
 
-    const qsizetype firstSize = fields.size() - sizeFields;
-    if (!parseSize(fields[firstSize], &pending.totalSize)) {
-        fail(tr("invalid size \"%1\"").arg(QString::fromLatin1(fields[firstSize].left(32))));
+    const qsizetype firstSize = fields.count - sizeFields;
+    if (!parseSize(fields.field[firstSize], &pending.totalSize)) {
+        fail(tr("invalid size \"%1\"").arg(QString::fromLatin1(shownField(fields.field[firstSize]))));
         return false;
     }
     if (withHeaders) {
         pending.headerSize = pending.totalSize;
-        if (!parseSize(fields[firstSize + 1], &pending.totalSize)) {
-            fail(tr("invalid size \"%1\"").arg(QString::fromLatin1(fields[firstSize + 1].left(32))));
+        if (!parseSize(fields.field[firstSize + 1], &pending.totalSize)) {
+            fail(tr("invalid size \"%1\"").arg(QString::fromLatin1(shownField(fields.field[firstSize + 1]))));
             return false;
         }
         if (pending.headerSize > pending.totalSize) {

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QByteArrayView>
 #include <QtCore/QString>
 
 // Turns the bytes a server sends into protocol operations. A plain class: it is fed bytes in chunks of
@@ -47,6 +48,12 @@ public:
     qsizetype maxPayload() const { return m_maxPayload; }
 
     void feed(const QByteArray &data);
+    // feed() without a QByteArray of its own: the caller writes up to size bytes at the pointer this
+    // returns (nullptr after an error), then says how many with commitFeed(). Reading a socket this way
+    // allocates nothing per read; readAll() allocated a block as large as the read each time, and on
+    // top of thousands of small freed objects glibc consolidates its free lists on every such block.
+    char *reserveFeed(qsizetype size);
+    void commitFeed(qsizetype written);
     // Takes the next complete operation. Returns false when more bytes are needed or after an error.
     bool next(Op *op);
 
@@ -64,13 +71,15 @@ private:
         qsizetype totalSize = 0;
     };
 
-    bool parseControlLine(const QByteArray &line, Op *op);
-    bool parseMessageArgs(const QByteArray &args, bool withHeaders);
+    // line and args point into m_buffer: what an Op keeps is copied out of them.
+    bool parseControlLine(QByteArrayView line, Op *op);
+    bool parseMessageArgs(QByteArrayView args, bool withHeaders);
     bool takePayload(Op *op);
     void fail(const QString &message);
     void compact();
 
     QByteArray m_buffer;
+    qsizetype m_reservedFrom = -1; // where reserveFeed() began, -1 when none is open
     qsizetype m_offset = 0;
     PendingMessage m_pending;
     QString m_error;

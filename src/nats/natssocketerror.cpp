@@ -35,11 +35,12 @@ NatsError describeTlsFailure(const QSslSocket &socket, const QString &where, boo
 
 } // namespace
 
-NatsError NatsSocketError::describe(const QSslSocket &socket, const QUrl &server, bool serverVerifiesClients,
+NatsError NatsSocketError::describe(const QTcpSocket &socket, const QUrl &server, bool serverVerifiesClients,
                                     const QString &clientCertFile)
 {
     const QString where = server.toDisplayString(QUrl::RemoveUserInfo);
-    const QList<QSslError> handshakeErrors = socket.sslHandshakeErrors();
+    const auto *tlsSocket = qobject_cast<const QSslSocket *>(&socket);
+    const QList<QSslError> handshakeErrors = tlsSocket ? tlsSocket->sslHandshakeErrors() : QList<QSslError>();
     if (!handshakeErrors.isEmpty()) {
         QStringList texts;
         for (const QSslError &sslError : handshakeErrors)
@@ -54,10 +55,13 @@ NatsError NatsSocketError::describe(const QSslSocket &socket, const QUrl &server
     case QAbstractSocket::SslHandshakeFailedError:
     case QAbstractSocket::SslInternalError:
     case QAbstractSocket::SslInvalidUserDataError:
-        return describeTlsFailure(socket, where, serverVerifiesClients, clientCertFile);
+        if (!tlsSocket)
+            break;
+        return describeTlsFailure(*tlsSocket, where, serverVerifiesClients, clientCertFile);
     case QAbstractSocket::RemoteHostClosedError:
         return NatsError(NatsError::ConnectionLost, tr("%1 closed the connection").arg(where));
     default:
-        return NatsError(NatsError::SocketError, tr("%1: %2").arg(where, socket.errorString()));
+        break;
     }
+    return NatsError(NatsError::SocketError, tr("%1: %2").arg(where, socket.errorString()));
 }

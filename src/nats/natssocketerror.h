@@ -2,7 +2,7 @@
 
 #include "natserror.h"
 
-class QSslSocket;
+class QTcpSocket;
 class QString;
 class QUrl;
 
@@ -15,7 +15,7 @@ class NatsSocketError final
 public:
     // The error for socket's current failure while talking to server. serverVerifiesClients is INFO's
     // tls_verify; clientCertFile the client certificate configured, empty when none.
-    static NatsError describe(const QSslSocket &socket, const QUrl &server, bool serverVerifiesClients,
+    static NatsError describe(const QTcpSocket &socket, const QUrl &server, bool serverVerifiesClients,
                               const QString &clientCertFile);
 
     NatsSocketError() = delete;

@@ -27,6 +27,8 @@ private Q_SLOTS:
     void publishDeduplicates();
     void publishWithoutStream();
     void pipelinedPublishes();
+    void ackScan_data();
+    void ackScan();
 
 private:
     QString unique(const QString &base) const { return base + QString::number(m_counter); }
@@ -173,6 +175,51 @@ void tst_JetStreamPublish::pipelinedPublishes()
         WAIT_OK(message);
         QCOMPARE(message->storedMessage().data, QByteArray::number(sequence - 1));
     }
+}
+
+void tst_JetStreamPublish::ackScan_data()
+{
+    // The acknowledgement read without a JSON document: what it does not know goes to the full parser.
+    QTest::addColumn<QByteArray>("json");
+    QTest::addColumn<bool>("scanned");
+    QTest::addColumn<QString>("stream");
+    QTest::addColumn<quint64>("sequence");
+    QTest::addColumn<bool>("duplicate");
+    QTest::addColumn<QString>("domain");
+    QTest::newRow("plain") << R"({"stream":"KV_a","seq":42})"_ba << true << u"KV_a"_s << quint64(42) << false
+                           << QString();
+    QTest::newRow("duplicate, domain, spaces")
+        << R"( { "stream" : "S", "domain":"hub", "seq": 18446744073709551615 , "duplicate":true } )"_ba << true
+        << u"S"_s << quint64(18446744073709551615ull) << true << u"hub"_s;
+    QTest::newRow("error") << R"({"error":{"code":503,"err_code":10077,"description":"x"},"stream":"S","seq":1})"_ba
+                           << false << QString() << quint64(0) << false << QString();
+    QTest::newRow("escaped stream") << R"({"stream":"S\u0041","seq":1})"_ba << false << QString() << quint64(0) << false
+                                    << QString();
+    QTest::newRow("no seq") << R"({"stream":"S"})"_ba << false << QString() << quint64(0) << false << QString();
+    QTest::newRow("seq overflows") << R"({"stream":"S","seq":18446744073709551616})"_ba << false << QString()
+                                   << quint64(0) << false << QString();
+    QTest::newRow("truncated") << R"({"stream":"S","seq":1)"_ba << false << QString() << quint64(0) << false
+                               << QString();
+    QTest::newRow("trailing") << R"({"stream":"S","seq":1}x)"_ba << false << QString() << quint64(0) << false
+                              << QString();
+}
+
+void tst_JetStreamPublish::ackScan()
+{
+    QFETCH(QByteArray, json);
+    QFETCH(bool, scanned);
+    JsPubAck ack;
+    QCOMPARE(JsPubAck::scan(json, &ack), scanned);
+    if (!scanned)
+        return;
+    QFETCH(QString, stream);
+    QFETCH(quint64, sequence);
+    QFETCH(bool, duplicate);
+    QFETCH(QString, domain);
+    QCOMPARE(ack.stream, stream);
+    QCOMPARE(ack.sequence, sequence);
+    QCOMPARE(ack.duplicate, duplicate);
+    QCOMPARE(ack.domain, domain);
 }
 
 QTEST_GUILESS_MAIN(tst_JetStreamPublish)

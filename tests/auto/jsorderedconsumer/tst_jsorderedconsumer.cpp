@@ -58,6 +58,8 @@ class tst_JsOrderedConsumer final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void init();
+    void deliveryInfo_data();
+    void deliveryInfo();
 
     void orderedConsumerDelivers();
     void orderedConsumerCaughtUpWhenEmpty();
@@ -454,6 +456,54 @@ void tst_JsOrderedConsumer::orderedConsumerConnectionClosed()
     QCOMPARE(consumer->error(), NatsError::ConnectionClosed);
     QCOMPARE(consumer->state(), JsOrderedConsumer::State::Failed);
     delete consumer;
+}
+
+void tst_JsOrderedConsumer::deliveryInfo_data()
+{
+    // The ack subject of each delivery, read in place (v1 and v2 with domain and account hash).
+    QTest::addColumn<QByteArray>("subject");
+    QTest::addColumn<bool>("valid");
+    QTest::addColumn<QByteArray>("domain");
+    QTest::addColumn<QByteArray>("stream");
+    QTest::addColumn<quint64>("streamSequence");
+    QTest::addColumn<qint64>("timestampNs");
+    QTest::addColumn<quint64>("pending");
+    QTest::newRow("v1") << "$JS.ACK.KV_b.c1.1.42.7.1700000000000000000.3"_ba << true << QByteArray() << "KV_b"_ba
+                        << quint64(42) << qint64(1700000000000000000) << quint64(3);
+    QTest::newRow("v2") << "$JS.ACK.hub.ACCHASH.S.c.2.18446744073709551615.1.-5.0.tok"_ba << true << "hub"_ba
+                        << "S"_ba << quint64(18446744073709551615ull) << qint64(-5) << quint64(0);
+    QTest::newRow("v2 no domain") << "$JS.ACK._.H.S.c.1.9.1.5.0"_ba << true << QByteArray() << "S"_ba << quint64(9)
+                                  << qint64(5) << quint64(0);
+    QTest::newRow("ten tokens") << "$JS.ACK.S.c.1.9.1.5.0.x"_ba << false << QByteArray() << QByteArray() << quint64(0)
+                                << qint64(0) << quint64(0);
+    QTest::newRow("not a number") << "$JS.ACK.S.c.1.x.1.5.0"_ba << false << QByteArray() << QByteArray() << quint64(0)
+                                  << qint64(0) << quint64(0);
+    QTest::newRow("overflow") << "$JS.ACK.S.c.1.18446744073709551616.1.5.0"_ba << false << QByteArray() << QByteArray()
+                              << quint64(0) << qint64(0) << quint64(0);
+    QTest::newRow("empty token") << "$JS.ACK.S.c.1..1.5.0"_ba << false << QByteArray() << QByteArray() << quint64(0)
+                                 << qint64(0) << quint64(0);
+    QTest::newRow("not an ack") << "_INBOX.a.b.c.d.e.f.g.h"_ba << false << QByteArray() << QByteArray() << quint64(0)
+                                << qint64(0) << quint64(0);
+}
+
+void tst_JsOrderedConsumer::deliveryInfo()
+{
+    QFETCH(QByteArray, subject);
+    QFETCH(bool, valid);
+    JsDeliveryInfo info;
+    QCOMPARE(JsDeliveryInfo::parse(subject, &info), valid);
+    if (!valid)
+        return;
+    QFETCH(QByteArray, domain);
+    QFETCH(QByteArray, stream);
+    QFETCH(quint64, streamSequence);
+    QFETCH(qint64, timestampNs);
+    QFETCH(quint64, pending);
+    QCOMPARE(info.domain, domain);
+    QCOMPARE(info.stream, stream);
+    QCOMPARE(info.streamSequence, streamSequence);
+    QCOMPARE(info.timestampNs, timestampNs);
+    QCOMPARE(info.pending, pending);
 }
 
 QTEST_GUILESS_MAIN(tst_JsOrderedConsumer)

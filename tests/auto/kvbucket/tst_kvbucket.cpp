@@ -24,6 +24,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void putGetRevision();
+    void pipelinedPutsKeepChildrenFew();
     void createAndUpdateConflicts();
     void deleteAndPurge();
     void historyLimit();
@@ -109,6 +110,26 @@ void tst_KvBucket::putGetRevision()
     KvReply *getEmpty = bucket->get(u"empty"_s);
     WAIT_OK(getEmpty);
     QCOMPARE(getEmpty->entry().value, QByteArray());
+}
+
+void tst_KvBucket::pipelinedPutsKeepChildrenFew()
+{
+    // Qt removes a child from its parent's list in linear time: each of a thousand pipelined puts
+    // owning an object directly under the bucket made every finished put O(n). What a put keeps goes
+    // on the reply shelves (NatsHandleShelf), a handful of children.
+    KvBucket *bucket = makeBucket(u"pipelined"_s);
+    KvReply *first = bucket->put(u"first"_s, "v"); // the bucket learns its stream's settings
+    WAIT_OK(first);
+    first->deleteLater();
+    const qsizetype baseline = bucket->children().size();
+    QList<KvReply *> puts;
+    for (int i = 0; i < 1000; ++i)
+        puts.append(bucket->put(u"k.%1"_s.arg(i), "v"));
+    QVERIFY2(bucket->children().size() <= baseline + 8, qPrintable(u"%1 children"_s.arg(bucket->children().size())));
+    for (KvReply *put : std::as_const(puts)) {
+        WAIT_OK(put);
+        put->deleteLater();
+    }
 }
 
 void tst_KvBucket::createAndUpdateConflicts()

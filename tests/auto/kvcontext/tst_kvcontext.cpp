@@ -25,6 +25,7 @@ private Q_SLOTS:
     void init();
 
     void bucketLifecycle();
+    void firstPutAfterCreateAsksNoStreamInfo();
     void bucketUpdateAndCreateOrUpdate();
     void bucketErrors();
     void bucketNamesAndStatuses();
@@ -75,6 +76,24 @@ KvBucket *tst_KvContext::makeBucket(KvBucketConfig config)
     config.bucket += QString::number(m_counter);
     KvTest::createBucket(m_kv, config);
     return m_kv->bucket(config.bucket, this);
+}
+
+void tst_KvContext::firstPutAfterCreateAsksNoStreamInfo()
+{
+    // The create reply holds the stream's config: a bucket opened right after it is bound from that,
+    // and its first put goes out without a STREAM.INFO round trip first. The connection hears its own
+    // API requests (echo is on).
+    NatsSubscription *infos = m_connection->subscribe("$JS.API.STREAM.INFO.>");
+    QSignalSpy asked(infos, &NatsSubscription::messageReceived);
+    WAIT_OK(m_connection->flush());
+    KvBucket *bucket = makeBucket(u"created"_s);
+    QVERIFY(bucket->isBound());
+    KvReply *put = bucket->put(u"k"_s, "v");
+    WAIT_OK(put);
+    QCOMPARE(put->revision(), 1u);
+    WAIT_OK(m_connection->flush());
+    QCOMPARE(asked.count(), 0);
+    infos->deleteLater();
 }
 
 void tst_KvContext::bucketLifecycle()

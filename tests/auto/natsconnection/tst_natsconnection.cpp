@@ -7,6 +7,7 @@
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QSet>
+#include <QtNetwork/QSslSocket>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void initTestCase();
 
     void connectPublishSubscribe();
+    void plainConnectionHasNoTls();
     void connectRefused();
     void invalidUrl();
     void publishBeforeConnectAndAfterClose();
@@ -97,6 +99,17 @@ void tst_NatsConnection::connectPublishSubscribe()
     QCOMPARE(connection->publish("greet.ann", "hi", "answers.here").code(), NatsError::NoError);
     QTRY_COMPARE(messages.count(), 2);
     QCOMPARE(messages.last().first().value<NatsMessage>().replyTo(), "answers.here"_ba);
+}
+
+void tst_NatsConnection::plainConnectionHasNoTls()
+{
+    // A nats:// URL to a server that does not ask for TLS: no QSslSocket, whose creation loads Qt's TLS
+    // backend and initialises OpenSSL (most of a connect's time).
+    QObject scope;
+    NatsConnection *connection = connectTo(m_server.url(), &scope);
+    QVERIFY(waitForConnected(connection));
+    QVERIFY(connection->findChildren<QTcpSocket *>().size() == 1);
+    QVERIFY(connection->findChildren<QSslSocket *>().isEmpty());
 }
 
 void tst_NatsConnection::connectRefused()

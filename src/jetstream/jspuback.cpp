@@ -1,0 +1,135 @@
+#include "jspuback.h"
+
+namespace {
+
+// A reader for the one shape nats-server gives a publish acknowledgement. Anything else (an error, an
+// escaped string, a field it does not know) makes it give up, and the caller parses the JSON in full.
+class AckScanner
+{
+public:
+    explicit AckScanner(const QByteArray &json)
+        : m_at(json.constData())
+        , m_end(json.constData() + json.size())
+    {
+    }
+
+    bool scan(JsPubAck *ack)
+    {
+        skipSpace();
+        if (!take('{'))
+            return false;
+        bool hasStream = false;
+        bool hasSequence = false;
+        for (;;) {
+            QByteArrayView key;
+            if (!readString(&key) || !take(':'))
+                return false;
+            if (key == "stream") {
+                QByteArrayView value;
+                if (!readString(&value))
+                    return false;
+                ack->stream = QString::fromUtf8(value);
+                hasStream = true;
+            } else if (key == "domain") {
+                QByteArrayView value;
+                if (!readString(&value))
+                    return false;
+                ack->domain = QString::fromUtf8(value);
+            } else if (key == "seq") {
+                if (!readNumber(&ack->sequence))
+                    return false;
+                hasSequence = true;
+            } else if (key == "duplicate") {
+                if (!readBool(&ack->duplicate))
+                    return false;
+            } else {
+                return false;
+            }
+            if (take(','))
+                continue;
+            if (!take('}'))
+                return false;
+            skipSpace();
+            return m_at == m_end && hasStream && hasSequence;
+        }
+    }
+
+private:
+    void skipSpace()
+    {
+        while (m_at < m_end && (*m_at == ' ' || *m_at == '\t' || *m_at == '\r' || *m_at == '\n'))
+            ++m_at;
+    }
+
+    bool take(char c)
+    {
+        skipSpace();
+        if (m_at == m_end || *m_at != c)
+            return false;
+        ++m_at;
+        return true;
+    }
+
+    bool readString(QByteArrayView *out)
+    {
+        if (!take('"'))
+            return false;
+        const char *start = m_at;
+        while (m_at < m_end && *m_at != '"') {
+            if (*m_at == '\\' || uchar(*m_at) < 0x20)
+                return false;
+            ++m_at;
+        }
+        if (m_at == m_end)
+            return false;
+        *out = QByteArrayView(start, m_at - start);
+        ++m_at;
+        return true;
+    }
+
+    bool readNumber(quint64 *out)
+    {
+        skipSpace();
+        const char *start = m_at;
+        quint64 value = 0;
+        while (m_at < m_end && *m_at >= '0' && *m_at <= '9') {
+            const quint64 digit = quint64(*m_at - '0');
+            if (value > (~quint64(0) - digit) / 10)
+                return false;
+            value = value * 10 + digit;
+            ++m_at;
+        }
+        *out = value;
+        return m_at != start && m_at - start <= 20;
+    }
+
+    bool readBool(bool *out)
+    {
+        skipSpace();
+        if (m_end - m_at >= 4 && QByteArrayView(m_at, 4) == "true") {
+            m_at += 4;
+            *out = true;
+            return true;
+        }
+        if (m_end - m_at >= 5 && QByteArrayView(m_at, 5) == "false") {
+            m_at += 5;
+            *out = false;
+            return true;
+        }
+        return false;
+    }
+
+    const char *m_at;
+    const char *m_end;
+};
+
+} // namespace
+
+bool JsPubAck::scan(const QByteArray &json, JsPubAck *ack)
+{
+    JsPubAck scanned;
+    if (!AckScanner(json).scan(&scanned))
+        return false;
+    *ack = scanned;
+    return true;
+}
