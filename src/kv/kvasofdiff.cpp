@@ -3,6 +3,7 @@
 #include "kvasofread.h"
 
 #include <QtCore/QMap>
+#include <QtCore/QSet>
 
 #include <algorithm>
 
@@ -76,9 +77,10 @@ QList<KvAsOfChange> KvAsOfDiff::compare(const QList<KvEntry> &from, const QList<
         byKey[entry.key].first = entry;
     for (const KvEntry &entry : to)
         byKey[entry.key].second = entry;
+    const QSet<QString> skipped(skip.cbegin(), skip.cend());
     QList<KvAsOfChange> changes;
     for (auto it = byKey.cbegin(); it != byKey.cend(); ++it) {
-        if (skip.contains(it.key()))
+        if (skipped.contains(it.key()))
             continue;
         const auto &[before, after] = it.value();
         KvAsOfChange change{it.key(), KvAsOfChange::Kind::Changed, before, after};

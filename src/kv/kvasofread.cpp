@@ -19,6 +19,12 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+constexpr quint64 kReplayPerKey = 2; // replay while the point's messages are at most this many per key
+
+} // namespace
+
 KvAsOfRead::KvAsOfRead(KvBucket *bucket, const KvAsOfPoint &point, const QString &keyFilter, Path path, QObject *parent)
     : QObject(parent)
     , m_bucket(bucket)
@@ -67,12 +73,13 @@ void KvAsOfRead::begin()
         [this] {
             m_prefix = m_bucket->readSubject(QString());
             m_bucket->jetStream()->capabilities()->whenKnown(this, [this](const NatsError &) {
-                // Decided by what the server can do, never by its version label; an unknown level replays.
-                if (m_path == Path::Auto)
-                    m_path = m_bucket && m_bucket->m_directGet
-                            && m_bucket->jetStream()->capabilities()->supports(JsServerCapabilities::Feature::BatchGet)
-                        ? Path::Batch
-                        : Path::Replay;
+                // What the server can do decides, never its version label; an unknown level replays.
+                m_canBatch = m_bucket && m_bucket->m_directGet
+                    && m_bucket->jetStream()->capabilities()->supports(JsServerCapabilities::Feature::BatchGet);
+                if (m_path == Path::Batch && !m_canBatch) {
+                    fail(m_bucket->jetStream()->capabilities()->refusal(JsServerCapabilities::Feature::BatchGet));
+                    return;
+                }
                 fetchInfo();
             });
         },
@@ -165,7 +172,14 @@ void KvAsOfRead::read()
 {
     // Messages up to the point are gone when the stream starts later, or has holes (deleted messages).
     m_gap = m_upTo >= 1 && (m_first > 1 || m_deleted > 0);
-    if (m_upTo == 0 || m_upTo < m_first || m_keys.isEmpty()) {
+    const quint64 messages = m_upTo >= m_first ? m_upTo - m_first + 1 : 0;
+    if (m_path == Path::Auto) {
+        // Batch get costs about as much per key as replay per message, so it wins where keys kept
+        // several revisions up to the point; where nearly every message is some key's latest (history
+        // 1, or few rewrites) the replay reads less (kvbench: 100k keys, 1.7x a plain export vs 2.9x).
+        m_path = m_canBatch && messages > kReplayPerKey * quint64(m_keys.size()) ? Path::Batch : Path::Replay;
+    }
+    if (messages == 0 || m_keys.isEmpty()) {
         recheck();
         return;
     }

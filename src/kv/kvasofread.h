@@ -21,8 +21,9 @@ struct JsStreamInfo;
 // Reads a bucket (or the keys matching a filter, "config.>") as it stood right after a revision, at a
 // time, or now. The point is first pinned to a stream sequence (a time: the last message stamped at or
 // before it); then on servers with batch direct get (JsServerCapabilities, 2.11+) the keys the stream
-// still holds are read with multi_last and up_to_seq, 1,024 a request; on older ones the stream is
-// replayed with an ordered consumer up to that sequence (with progress). A key's kept revisions are always
+// still holds are read with multi_last and up_to_seq, 1,024 a request (unless replaying is cheaper:
+// about as many messages up to the point as keys); on older ones the stream is replayed with an
+// ordered consumer up to that sequence (with progress). A key's kept revisions are always
 // its newest ones (history limit, age and purges remove the oldest), so where the stream still holds a
 // revision of a key at or before the point, the last of those is the key's entry then. Where the stream
 // lost messages up to the point and holds nothing of a key before it, the key is unanswerable: it is
@@ -35,7 +36,7 @@ class KvAsOfRead final : public QObject
 
 public:
     enum class Path {
-        Auto,   // batch where the server has it, else replay
+        Auto,   // batch where the server has it and keys kept several revisions each, else replay
         Batch,  // batch direct get (2.11+)
         Replay, // an ordered consumer up to the point (what 2.9/2.10 get; for comparisons)
     };
@@ -53,7 +54,7 @@ public:
     KvAsOfPoint point() const { return m_point; }
     // The stream sequence the point stands for (0: before the first message).
     quint64 revision() const { return m_upTo; }
-    // Batch or Replay once decided.
+    // Batch or Replay once decided (Auto until the stream's size up to the point is known).
     Path usedPath() const { return m_path; }
     // The keys' values then, in key order (keys deleted or purged then are not among them).
     QList<KvEntry> entries() const { return m_entries; }
@@ -108,6 +109,7 @@ private:
     quint64 m_deleted = 0;
     quint64 m_upTo = 0;
     NatsError m_error;
+    bool m_canBatch = false;
     bool m_gap = false;
     bool m_finished = false;
 };

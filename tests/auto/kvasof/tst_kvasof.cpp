@@ -33,6 +33,7 @@ private Q_SLOTS:
     void keyFilterLimitsTheRead();
     void diffListsAddedRemovedChanged();
     void batchPathBeyond1024Keys();
+    void cancelEndsWithCancelled();
 
 private:
     using Snapshot = QMap<QString, QByteArray>;
@@ -49,6 +50,14 @@ private:
                      const QString &filter = {});
     static Snapshot snapshot(const KvAsOfRead *read);
     bool batchServer() const { return m_connection->serverInfo().versionAtLeast(2, 11, 0); }
+    // Auto, replay, and batch where the server has it: every path must give the same answer.
+    QList<KvAsOfRead::Path> paths() const
+    {
+        QList<KvAsOfRead::Path> result{KvAsOfRead::Path::Auto, KvAsOfRead::Path::Replay};
+        if (batchServer())
+            result.append(KvAsOfRead::Path::Batch);
+        return result;
+    }
 
     NatsServerProcess m_server;
     NatsConnection *m_connection = nullptr;
@@ -152,12 +161,14 @@ void tst_KvAsOf::asOfRevisionReproducesEveryPoint()
     QVERIFY(put(u"a"_s, "a3"));
 
     for (const Step &step : std::as_const(steps)) {
-        for (const auto path : {KvAsOfRead::Path::Auto, KvAsOfRead::Path::Replay}) {
+        for (const auto path : paths()) {
             KvAsOfRead *asOf = read(bucket, KvAsOfPoint::atRevision(step.revision), path);
             QCOMPARE(asOf->error(), NatsError::NoError);
             QCOMPARE(asOf->revision(), step.revision);
-            if (path == KvAsOfRead::Path::Auto)
-                QCOMPARE(asOf->usedPath(), batchServer() ? KvAsOfRead::Path::Batch : KvAsOfRead::Path::Replay);
+            if (path == KvAsOfRead::Path::Auto && !batchServer())
+                QCOMPARE(asOf->usedPath(), KvAsOfRead::Path::Replay); // decided by capability, not label
+            else if (path != KvAsOfRead::Path::Auto)
+                QCOMPARE(asOf->usedPath(), path);
             // The purge removed d1 (a hole in the stream): a key whose oldest kept revision is after the
             // point may have had a value then, so it is listed, not answered (d1; c.x and b only before
             // their first write, which cannot be told apart from a lost one).
@@ -206,8 +217,10 @@ void tst_KvAsOf::asOfTimeMatchesRevision()
         QCOMPARE(atTime->error(), NatsError::NoError);
         QCOMPARE(atTime->revision(), step.revision);
         QCOMPARE(snapshot(atTime), step.state);
-        KvAsOfRead *replayed = read(bucket, KvAsOfPoint::atTime(stamped), KvAsOfRead::Path::Replay);
-        QCOMPARE(snapshot(replayed), step.state);
+        for (const auto path : paths()) {
+            KvAsOfRead *other = read(bucket, KvAsOfPoint::atTime(stamped), path);
+            QCOMPARE(snapshot(other), step.state);
+        }
     }
     // Before the first message: nothing; an hour ahead: the bucket now.
     KvAsOfRead *before = read(bucket, KvAsOfPoint::atTime(QDateTime::currentDateTimeUtc().addDays(-1)));
@@ -227,7 +240,7 @@ void tst_KvAsOf::overwrittenHistoryOneIsUnanswerable()
         state[key] = value;
         QVERIFY(apply(bucket, bucket->put(key, value), state, &steps));
     }
-    for (const auto path : {KvAsOfRead::Path::Auto, KvAsOfRead::Path::Replay}) {
+    for (const auto path : paths()) {
         KvAsOfRead *two = read(bucket, KvAsOfPoint::atRevision(steps[1].revision), path);
         QCOMPARE(two->error(), NatsError::NoError);
         QCOMPARE(snapshot(two), (Snapshot{{u"b"_s, "b1"_ba}}));
@@ -250,7 +263,7 @@ void tst_KvAsOf::keyFilterLimitsTheRead()
         state[key] = key.toUtf8() + QByteArray::number(steps.size());
         QVERIFY(apply(bucket, bucket->put(key, state[key]), state, &steps));
     }
-    for (const auto path : {KvAsOfRead::Path::Auto, KvAsOfRead::Path::Replay}) {
+    for (const auto path : paths()) {
         KvAsOfRead *asOf = read(bucket, KvAsOfPoint::atRevision(steps[2].revision), path, u"cfg.>"_s);
         QCOMPARE(snapshot(asOf), (Snapshot{{u"cfg.a"_s, "cfg.a0"_ba}, {u"cfg.b"_s, "cfg.b1"_ba}}));
     }
@@ -323,11 +336,33 @@ void tst_KvAsOf::batchPathBeyond1024Keys()
         replies.append(bucket->put(u"k%1"_s.arg(i, 4, 10, QChar(u'0')), "new"));
     for (KvReply *reply : std::as_const(replies))
         WAIT_OK(reply);
-    KvAsOfRead *batch = read(bucket, KvAsOfPoint::atRevision(middle));
+    KvAsOfRead *batch = read(bucket, KvAsOfPoint::atRevision(middle),
+                             batchServer() ? KvAsOfRead::Path::Batch : KvAsOfRead::Path::Auto);
     KvAsOfRead *replay = read(bucket, KvAsOfPoint::atRevision(middle), KvAsOfRead::Path::Replay);
+    QCOMPARE(batch->error(), NatsError::NoError);
     QCOMPARE(batch->entries().size(), 1100);
     QCOMPARE(snapshot(batch), snapshot(replay));
     QCOMPARE(batch->entries().constLast().value, "1099"_ba);
+}
+
+void tst_KvAsOf::cancelEndsWithCancelled()
+{
+    KvBucket *bucket = makeBucket(u"asofcancel"_s, 5);
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"a"_s, "1"));
+    for (const auto path : {KvAsOfRead::Path::Batch, KvAsOfRead::Path::Replay}) {
+        KvAsOfRead read(bucket, KvAsOfPoint::atRevision(1), {}, path);
+        int finished = 0;
+        connect(&read, &KvAsOfRead::finished, this, [&finished] { ++finished; });
+        read.cancel(); // before its first turn: begin() must then do nothing
+        QVERIFY(read.isFinished());
+        QCOMPARE(read.error(), NatsError::Cancelled);
+        QVERIFY2(read.errorString().contains(u"revision 1"_s), qPrintable(read.errorString()));
+        QVERIFY(read.entries().isEmpty());
+        QCoreApplication::processEvents(); // nothing may follow on later event-loop turns
+        QCoreApplication::processEvents();
+        QCOMPARE(finished, 1);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_KvAsOf)
