@@ -12,6 +12,7 @@
 #include "kvnames.h"
 #include "natsmessage.h"
 
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonObject>
 #include <QtCore/QTimer>
 
@@ -107,6 +108,7 @@ void KvAsOfRead::onInfo(const JsStreamInfo &info)
     m_first = info.state.firstSequence;
     m_last = info.state.lastSequence;
     m_deleted = quint64(info.raw.value("state"_L1).toObject().value("num_deleted"_L1).toInteger());
+    m_allowTtl = info.config.allowMsgTtl;
     for (auto it = info.state.subjects.cbegin(); it != info.state.subjects.cend(); ++it)
         m_keys.append(it.key().mid(m_prefix.size()));
     std::sort(m_keys.begin(), m_keys.end());
@@ -304,7 +306,12 @@ void KvAsOfRead::recheck()
         collect();
         return;
     }
-    JsApiReply *reply = m_bucket->jetStream()->streamInfo(m_bucket->streamName());
+    // With per-message TTL a key's newest value can expire while older ones stay: the kept revisions are
+    // then no longer the newest ones, so the holes themselves are asked for (deleted_details).
+    QJsonObject body;
+    if (m_allowTtl)
+        body.insert("deleted_details"_L1, true);
+    JsApiReply *reply = m_bucket->jetStream()->request("STREAM.INFO." + m_bucket->streamName().toUtf8(), body);
     connect(reply, &NatsReply::finished, this, [this, reply] {
         reply->deleteLater();
         if (m_finished)
@@ -313,10 +320,17 @@ void KvAsOfRead::recheck()
             fail(m_bucket->bucketError(reply->errorInfo()));
             return;
         }
-        const JsStreamInfo info = reply->streamInfo();
-        const auto deleted = quint64(info.raw.value("state"_L1).toObject().value("num_deleted"_L1).toInteger());
-        if (info.state.firstSequence > m_first || deleted > m_deleted)
+        const QJsonObject state = reply->response().value("state"_L1).toObject();
+        const auto first = quint64(state.value("first_seq"_L1).toInteger());
+        const auto deleted = quint64(state.value("num_deleted"_L1).toInteger());
+        if (first > m_first || deleted > m_deleted)
             m_gap = m_gap || m_upTo >= m_first;
+        const QJsonArray holes = state.value("deleted"_L1).toArray();
+        for (const QJsonValue &hole : holes) {
+            if (const auto sequence = quint64(hole.toInteger()); sequence <= m_upTo)
+                m_holes.append(sequence);
+        }
+        std::sort(m_holes.begin(), m_holes.end());
         collect();
     });
 }
@@ -333,7 +347,9 @@ void KvAsOfRead::collect()
         if (!KvNames::filterMatches(m_filter, key))
             continue;
         const auto found = m_found.constFind(key);
-        if (found != m_found.cend()) {
+        if (found != m_found.cend() && expiredSince(found->revision)) {
+            m_unanswerable.append(key); // a newer revision may have expired: its value then is unknown
+        } else if (found != m_found.cend()) {
             if (!found->isDeleted())
                 m_entries.append(*found);
         } else if (m_gap) {
@@ -341,6 +357,14 @@ void KvAsOfRead::collect()
         }
     }
     finish();
+}
+
+bool KvAsOfRead::expiredSince(quint64 revision) const
+{
+    // A hole after the revision and up to the point: some key's message expired there (which key, the
+    // stream no longer says). Only asked for on buckets whose values can carry their own TTL.
+    const auto next = std::upper_bound(m_holes.cbegin(), m_holes.cend(), revision);
+    return next != m_holes.cend() && *next <= m_upTo;
 }
 
 void KvAsOfRead::keep(const KvEntry &entry)

@@ -28,6 +28,8 @@ struct JsStreamInfo;
 // revision of a key at or before the point, the last of those is the key's entry then. Where the stream
 // lost messages up to the point and holds nothing of a key before it, the key is unanswerable: it is
 // listed, never given a value (and keys the stream no longer names at all may be missing: isComplete()).
+// On a bucket with per-message TTL (2.11+) a key's newest revision can expire before older ones: there a
+// key found before a hole up to the point is unanswerable too.
 // One read per object; starts on the next event-loop turn; finished() follows exactly once.
 class KvAsOfRead final : public QObject
 {
@@ -88,6 +90,7 @@ private:
     void onReplayed(const NatsMessage &message, const JsDeliveryInfo &info);
     void recheck();
     void collect();
+    bool expiredSince(quint64 revision) const;
     void keep(const KvEntry &entry);
     void fail(const NatsError &error);
     void finish();
@@ -109,6 +112,8 @@ private:
     quint64 m_deleted = 0;
     quint64 m_upTo = 0;
     NatsError m_error;
+    QList<quint64> m_holes; // deleted sequences up to the point (buckets with per-message TTL only)
+    bool m_allowTtl = false;
     bool m_canBatch = false;
     bool m_gap = false;
     bool m_finished = false;

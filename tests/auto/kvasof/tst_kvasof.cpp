@@ -6,6 +6,7 @@
 #include "kvbucketconfig.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
+#include "kvunits.h"
 #include "natsconnection.h"
 #include "natsserverinfo.h"
 #include "natsserverprocess.h"
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void diffListsAddedRemovedChanged();
     void batchPathBeyond1024Keys();
     void cancelEndsWithCancelled();
+    void expiredKeyTtlIsUnanswerable();
 
 private:
     using Snapshot = QMap<QString, QByteArray>;
@@ -362,6 +364,38 @@ void tst_KvAsOf::cancelEndsWithCancelled()
         QCoreApplication::processEvents(); // nothing may follow on later event-loop turns
         QCoreApplication::processEvents();
         QCOMPARE(finished, 1);
+    }
+}
+
+void tst_KvAsOf::expiredKeyTtlIsUnanswerable()
+{
+    // A key's own TTL (2.11+) removes its newest revision and leaves the older ones: as of the moment
+    // the value lived, the older delete marker must not be taken for the answer.
+    if (!batchServer())
+        QSKIP("per-key TTL needs nats-server 2.11+");
+    KvBucketConfig config;
+    config.bucket = u"asofttl"_s + QString::number(m_counter);
+    config.history = 5;
+    config.allowMessageTtl = true;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    WAIT_OK(bucket->put(u"other"_s, "o"));
+    WAIT_OK(bucket->put(u"k"_s, "v1"));
+    WAIT_OK(bucket->remove(u"k"_s));
+    KvReply *created = bucket->create(u"k"_s, "v2", KvUnits::NsPerSecond);
+    WAIT_OK(created);
+    const quint64 lived = created->revision();
+    WAIT_OK(bucket->put(u"other"_s, "o2"));
+    QTRY_COMPARE_WITH_TIMEOUT(KvTest::value(bucket, u"k"_s), "<not found>"_ba, 10000); // expired
+    for (const auto path : paths()) {
+        KvAsOfRead *asOf = read(bucket, KvAsOfPoint::atRevision(lived), path);
+        QCOMPARE(asOf->error(), NatsError::NoError);
+        QVERIFY2(asOf->unanswerableKeys().contains(u"k"_s), qPrintable(asOf->unanswerableKeys().join(u' ')));
+        QVERIFY(!snapshot(asOf).contains(u"k"_s)); // never "absent" as an answer, never v1
+        // Which key the hole belonged to the stream no longer says: "other" may be listed too, but
+        // when it is answered, it is answered right.
+        QVERIFY(asOf->unanswerableKeys().contains(u"other"_s) || snapshot(asOf).value(u"other"_s) == "o"_ba);
+        QCOMPARE(asOf->unanswerableKeys().size() + snapshot(asOf).size(), 2);
     }
 }
 
