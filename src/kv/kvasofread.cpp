@@ -154,8 +154,9 @@ void KvAsOfRead::resolveTime()
             read();
         }
     });
-    connect(m_consumer, &JsOrderedConsumer::errorOccurred, this,
-            [this] { fail(m_bucket->bucketError(m_consumer->errorInfo())); });
+    connect(m_consumer, &JsOrderedConsumer::errorOccurred, this, [this, consumer = m_consumer.data()] {
+        fail(m_bucket ? m_bucket->bucketError(consumer->errorInfo()) : consumer->errorInfo());
+    });
 }
 
 void KvAsOfRead::onTimeProbe(const JsDeliveryInfo &info)
@@ -269,8 +270,9 @@ void KvAsOfRead::startReplay()
             recheck();
         }
     });
-    connect(m_consumer, &JsOrderedConsumer::errorOccurred, this,
-            [this] { fail(m_bucket->bucketError(m_consumer->errorInfo())); });
+    connect(m_consumer, &JsOrderedConsumer::errorOccurred, this, [this, consumer = m_consumer.data()] {
+        fail(m_bucket ? m_bucket->bucketError(consumer->errorInfo()) : consumer->errorInfo());
+    });
 }
 
 void KvAsOfRead::onReplayed(const NatsMessage &message, const JsDeliveryInfo &info)
