@@ -6,6 +6,7 @@
 #include "benchsupport.h"
 #include "jetstreamcontext.h"
 #include "jsservercapabilities.h"
+#include "kvasofread.h"
 #include "kvbucket.h"
 #include "kvclient.h"
 #include "kvcontext.h"
@@ -23,6 +24,7 @@
 #include <QtCore/QTextStream>
 
 #include <functional>
+#include <limits>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -95,6 +97,17 @@ public:
             u"export (batch get)"_s, m_settings.keys, [&] { batched = exportKeys(bigReader, KvBulkRead::Mode::Auto); },
             [&] { return batched ? u"batch direct get"_s : u"one direct get each: the server has no batch get"_s; });
         measure(u"export (get each)"_s, m_settings.keys, [&] { exportKeys(bigReader, KvBulkRead::Mode::OneByOne); });
+        // The bucket as of a revision (issue 16) beside a plain whole-bucket export (kvdesk-cli export):
+        // the point is the last revision, so both write every key.
+        measure(u"export (whole bucket)"_s, m_settings.keys, [&] { exportBucket(bigReader); });
+        KvAsOfRead::Path path = KvAsOfRead::Path::Auto;
+        measure(
+            u"export as-of (auto)"_s, m_settings.keys, [&] { path = exportAsOf(bigReader, KvAsOfRead::Path::Auto); },
+            [&] { return path == KvAsOfRead::Path::Batch ? u"batch direct get"_s : u"replay"_s; });
+        measure(u"export as-of (replay)"_s, m_settings.keys, [&] { exportAsOf(bigReader, KvAsOfRead::Path::Replay); });
+        if (bigReader->jetStream()->capabilities()->supports(JsServerCapabilities::Feature::BatchGet))
+            measure(u"export as-of (batch)"_s, m_settings.keys,
+                    [&] { exportAsOf(bigReader, KvAsOfRead::Path::Batch); });
         measure(u"read values (batch)"_s, m_settings.keys, [&] { readValues(bigReader, KvBulkRead::Mode::Auto); });
         measure(u"read values (each)"_s, m_settings.keys, [&] { readValues(bigReader, KvBulkRead::Mode::OneByOne); });
         measureLiveWatch();
@@ -194,6 +207,46 @@ private:
                             .arg(job.errorString()));
         return mode == KvBulkRead::Mode::Auto
             && bucket->jetStream()->capabilities()->supports(JsServerCapabilities::Feature::BatchGet);
+    }
+
+    // Every key's latest value, as `kvdesk-cli export BUCKET` writes them, to /dev/null.
+    void exportBucket(KvBucket *bucket)
+    {
+        QFile sink(u"/dev/null"_s);
+        if (!sink.open(QIODevice::WriteOnly))
+            Bench::fail(u"cannot open /dev/null"_s);
+        KvExportJob job(bucket, &sink);
+        QEventLoop loop;
+        QObject::connect(&job, &KvExportJob::finished, &loop, &QEventLoop::quit);
+        job.exportBucket();
+        loop.exec();
+        if (job.state() != KvExportJob::State::Finished || job.writtenCount() != m_settings.keys)
+            Bench::fail(u"export wrote %1 of %2 values: %3"_s.arg(job.writtenCount())
+                            .arg(m_settings.keys)
+                            .arg(job.errorString()));
+    }
+
+    // The same as of the bucket's last revision (`kvdesk-cli export BUCKET --as-of REVISION`); the path taken.
+    KvAsOfRead::Path exportAsOf(KvBucket *bucket, KvAsOfRead::Path path)
+    {
+        QFile sink(u"/dev/null"_s);
+        if (!sink.open(QIODevice::WriteOnly))
+            Bench::fail(u"cannot open /dev/null"_s);
+        KvAsOfRead read(bucket, KvAsOfPoint::atRevision(std::numeric_limits<quint64>::max()), {}, path);
+        KvExportJob job(bucket, &sink);
+        QEventLoop loop;
+        QObject::connect(&read, &KvAsOfRead::finished, &loop, [&] {
+            if (read.error() != NatsError::NoError)
+                Bench::fail(u"as-of read failed: %1"_s.arg(read.errorString()));
+            job.exportEntries(read.entries());
+        });
+        QObject::connect(&job, &KvExportJob::finished, &loop, &QEventLoop::quit);
+        loop.exec();
+        if (job.state() != KvExportJob::State::Finished || job.writtenCount() != m_settings.keys)
+            Bench::fail(u"as-of export wrote %1 of %2 values: %3"_s.arg(job.writtenCount())
+                            .arg(m_settings.keys)
+                            .arg(job.errorString()));
+        return read.usedPath();
     }
 
     // The same values read by KvBulkRead alone (no export bookkeeping, no NDJSON), in one go.

@@ -6,7 +6,7 @@
 # tests/packaging/check-completion.sh keeps the lists in step with `kvdesk-cli --help`.
 
 _kvdesk_cli_global_value_options='-s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --timeout --context'
-_kvdesk_cli_commands='ls list add new edit info view status rm del put get create update purge history revert compact watch export import account help'
+_kvdesk_cli_commands='ls list add new edit info view status rm del put get create update purge history revert compact watch export diff import account help'
 
 # The options of command $1 (beyond the global ones), then after a "|" those that take a value.
 _kvdesk_cli_command_options()
@@ -26,7 +26,8 @@ _kvdesk_cli_command_options()
         get) echo '--revision --raw | --revision' ;;
         compact) echo '--older-than -f --force | --older-than' ;;
         watch) echo '--history --no-deletes --updates --revision | --revision' ;;
-        export) echo '--include-deletes |' ;;
+        export) echo '--include-deletes --as-of | --as-of' ;;
+        diff) echo '--from --to | --from --to' ;;
         import) echo '--mode | --mode' ;;
         *) echo '|' ;;
     esac

@@ -106,10 +106,11 @@ complete -c kvdesk-cli -n __kvdesk_cli_no_command -a revert -d 'Put the value of
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a compact -d 'Reclaim space used by deleted keys'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a watch -d 'Watch the bucket or some keys for changes'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a export -d 'Write the bucket\'s values as NDJSON'
+complete -c kvdesk-cli -n __kvdesk_cli_no_command -a diff -d 'Show the keys changed between two points of the bucket'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a import -d 'Write NDJSON entries into the bucket'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a account -d 'Show the server, its JetStream API level, and the account'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a help -d 'Show the help of a command'
-complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 help' -a 'ls list add new edit info view status rm del put get create update purge history revert compact watch export import account'
+complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 help' -a 'ls list add new edit info view status rm del put get create update purge history revert compact watch export diff import account'
 complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 account' -a info -d 'The server and the account'
 
 # The first argument of every command is a bucket; export and import take a file after it.
@@ -164,4 +165,7 @@ complete -c kvdesk-cli -n '__kvdesk_cli_using watch' -l history -d 'Start with e
 complete -c kvdesk-cli -n '__kvdesk_cli_using watch' -l no-deletes -d 'Skip delete and purge markers'
 complete -c kvdesk-cli -n '__kvdesk_cli_using watch' -l updates -d 'Only changes from now on'
 complete -c kvdesk-cli -n '__kvdesk_cli_using export' -l include-deletes -d 'Also export deleted keys'
+complete -c kvdesk-cli -n '__kvdesk_cli_using export' -l as-of -x -d 'The values right after a revision or at a time'
+complete -c kvdesk-cli -n '__kvdesk_cli_using diff' -l from -x -d 'Compare from this revision or time'
+complete -c kvdesk-cli -n '__kvdesk_cli_using diff' -l to -x -d 'Compare to this revision or time (default now)'
 complete -c kvdesk-cli -n '__kvdesk_cli_using import' -l mode -x -a 'put create skip-existing' -d 'What to do with keys that exist'

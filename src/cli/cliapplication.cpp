@@ -4,6 +4,7 @@
 #include "clibucketcommands.h"
 #include "clicommand.h"
 #include "cliconnection.h"
+#include "clidiffcommand.h"
 #include "cliexportcommand.h"
 #include "cliimportcommand.h"
 #include "clikeycommands.h"
@@ -41,6 +42,7 @@ QList<CliCommand *> CliApplication::commands(QObject *parent)
         new CompactCommand(parent),
         new WatchCommand(parent),
         new ExportCommand(parent),
+        new DiffCommand(parent),
         new ImportCommand(parent),
         new AccountCommand(parent),
     };

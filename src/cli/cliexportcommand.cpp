@@ -1,6 +1,8 @@
 #include "cliexportcommand.h"
 
+#include "cliasof.h"
 #include "clioutput.h"
+#include "kvasofread.h"
 #include "kvbucket.h"
 #include "kvexportjob.h"
 
@@ -22,6 +24,10 @@ void ExportCommand::addOptions(QCommandLineParser *parser)
 {
     parser->addOption(QCommandLineOption(u"include-deletes"_s,
                                          tr("Also export keys whose latest entry is a delete or purge marker")));
+    parser->addOption(QCommandLineOption(u"as-of"_s,
+                                         tr("Export the values as they were right after a revision, or at a time "
+                                            "(RFC 3339, or a duration ago: 1h)"),
+                                         u"REVISION|TIME"_s));
 }
 
 QString ExportCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
@@ -31,6 +37,12 @@ QString ExportCommand::prepare(const QCommandLineParser &parser, const QStringLi
     if (m_path == "-"_L1)
         m_path.clear();
     m_includeDeletes = parser.isSet(u"include-deletes"_s);
+    m_asOfSet = parser.isSet(u"as-of"_s);
+    if (m_asOfSet && m_includeDeletes)
+        return tr("--as-of exports values only: it cannot be combined with --include-deletes");
+    if (m_asOfSet)
+        if (const QString problem = CliAsOf::parse(u"as-of"_s, parser.value(u"as-of"_s), &m_asOf); !problem.isEmpty())
+            return problem;
     return checkBucket(m_bucket);
 }
 
@@ -46,12 +58,28 @@ void ExportCommand::run()
     }
     m_job = new KvExportJob(bucket(m_bucket), &m_file, this);
     connect(m_job, &KvExportJob::finished, this, &ExportCommand::done);
-    m_job->exportBucket(m_includeDeletes);
+    if (m_asOfSet)
+        exportAsOf();
+    else
+        m_job->exportBucket(m_includeDeletes);
     if (CliOutput::stderrIsTerminal()) {
         auto *timer = new QTimer(this);
         connect(timer, &QTimer::timeout, this, &ExportCommand::showProgress);
         timer->start(200);
     }
+}
+
+// The values then are read first (they are few beside the history replayed for them), then written in key order.
+void ExportCommand::exportAsOf()
+{
+    m_read = new KvAsOfRead(bucket(m_bucket), m_asOf, {}, KvAsOfRead::Path::Auto, this);
+    connect(m_read, &KvAsOfRead::finished, this, [this] {
+        if (m_read->error() != NatsError::NoError) {
+            fail(m_read->errorInfo());
+            return;
+        }
+        m_job->exportEntries(m_read->entries());
+    });
 }
 
 void ExportCommand::showProgress()
@@ -72,6 +100,11 @@ void ExportCommand::done()
     }
     m_file.close();
     showProgress(); // the final count, on a terminal
+    if (m_read && !m_read->unanswerableKeys().isEmpty()) {
+        // What was answered is written; the rest is named, never guessed, and the exit status says so.
+        fail(CliAsOf::unanswerable(m_bucket, m_asOf, m_read->unanswerableKeys()));
+        return;
+    }
     if (!m_path.isEmpty() || CliOutput::stderrIsTerminal())
         out()->note(tr("Exported %1 entries of bucket %2%3")
                         .arg(m_job->writtenCount())

@@ -1,14 +1,16 @@
 #pragma once
 
 #include "clicommand.h"
+#include "kvasofpoint.h"
 
 #include <QtCore/QFile>
 
+class KvAsOfRead;
 class KvExportJob;
 
 // export BUCKET [FILE]: the bucket's current values as NDJSON (KvNdjson, written by KvExportJob), one entry
 // per line, written as they arrive; to stdout when FILE is absent or "-". Progress on stderr when that is
-// a terminal.
+// a terminal. With --as-of, the values as they were then (KvAsOfRead).
 class ExportCommand final : public CliCommand
 {
     Q_OBJECT
@@ -25,10 +27,14 @@ protected:
 private:
     void done();
     void showProgress();
+    void exportAsOf();
 
     QString m_bucket;
     QString m_path;
     QFile m_file;
     KvExportJob *m_job = nullptr;
     bool m_includeDeletes = false;
+    bool m_asOfSet = false;
+    KvAsOfPoint m_asOf;
+    KvAsOfRead *m_read = nullptr;
 };

@@ -112,6 +112,7 @@ Q_SIGNALS:
 
 private:
     friend class KvBulkRead; // binds through whenBound() and reads the subjects keys live under
+    friend class KvAsOfRead; // the same, and the stream it reads
 
     using Action = std::function<void()>;
     using ErrorHandler = std::function<void(const NatsError &error)>;

@@ -1,0 +1,35 @@
+#pragma once
+
+#include "clicommand.h"
+#include "kvasofpoint.h"
+
+class KvAsOfDiff;
+struct KvAsOfChange;
+
+// diff BUCKET [FILTER] --from REVISION|TIME [--to REVISION|TIME]: the keys added, removed and changed
+// between two points of the bucket (the second one now when --to is absent), as a table or, with --json,
+// one object per key ({"key", "change", "from", "to"}, entries as export writes them, null where the key
+// had no value). Keys the bucket no longer holds the values of are named on stderr, and exit 1.
+class DiffCommand final : public CliCommand
+{
+    Q_OBJECT
+
+public:
+    explicit DiffCommand(QObject *parent = nullptr);
+    void addOptions(QCommandLineParser *parser) override;
+    QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+
+protected:
+    void run() override;
+
+private:
+    void done();
+    void printTable();
+    void printJson();
+
+    QString m_bucket;
+    QString m_filter;
+    KvAsOfPoint m_from;
+    KvAsOfPoint m_to;
+    KvAsOfDiff *m_diff = nullptr;
+};

@@ -1,0 +1,51 @@
+#include "kvasofpoint.h"
+
+#include "kvunits.h"
+
+#include <QtCore/QCoreApplication>
+
+using namespace Qt::StringLiterals;
+
+bool KvAsOfPoint::parse(const QString &text, KvAsOfPoint *point, QString *error, const QDateTime &now)
+{
+    const QString trimmed = text.trimmed();
+    bool isNumber = false;
+    const quint64 revision = trimmed.toULongLong(&isNumber);
+    if (isNumber) {
+        // A bare number is a revision, never a duration: revisions are what the history shows.
+        if (revision == 0) {
+            *error = QCoreApplication::translate("KvAsOfPoint", "revision 0 is before the bucket's first entry");
+            return false;
+        }
+        *point = atRevision(revision);
+        return true;
+    }
+    const QDateTime time = QDateTime::fromString(trimmed, Qt::ISODateWithMs);
+    if (time.isValid() && trimmed.contains(u'T')) {
+        *point = atTime(time);
+        return true;
+    }
+    qint64 ns = 0;
+    QString durationError;
+    if (KvUnits::parseDuration(trimmed, &ns, &durationError) && ns > 0) {
+        *point = atTime(now.addMSecs(-(ns / KvUnits::NsPerMs)));
+        return true;
+    }
+    *error = QCoreApplication::translate("KvAsOfPoint",
+                                         "\"%1\" is neither a revision, an RFC 3339 time nor a duration (1h)")
+                 .arg(text);
+    return false;
+}
+
+QString KvAsOfPoint::describe() const
+{
+    switch (kind) {
+    case Kind::Latest:
+        return QCoreApplication::translate("KvAsOfPoint", "now");
+    case Kind::Revision:
+        return QCoreApplication::translate("KvAsOfPoint", "revision %1").arg(revision);
+    case Kind::Time:
+        break;
+    }
+    return time.toString(Qt::ISODateWithMs);
+}

@@ -1,0 +1,165 @@
+#include "clirunner.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QDateTime>
+#include <QtCore/QFile>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+#define CLI_EXPECT(result, expression, code)                                                                           \
+    const CliRunner::Result result = (expression);                                                                     \
+    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
+
+// `kvdesk-cli export --as-of` and `kvdesk-cli diff` against a real nats-server (each of the matrix): the
+// export format with the values then, the diff's rows as a table and as JSON, keys the bucket can no
+// longer answer for named with exit 1, and bad points refused as usage errors.
+class tst_KvAsOfCli final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init() { ++m_counter; }
+    void exportAsOfRevisionAndTime();
+    void diffTableAndJson();
+    void unanswerableKeysExitOne();
+    void badPointsAreUsageErrors();
+
+private:
+    CliRunner::Result cli(const QStringList &arguments) const
+    {
+        return m_runner.run(QStringList{u"-s"_s, m_server.url()} + arguments);
+    }
+    QString unique(const QString &base) const { return base + QString::number(m_counter); }
+    // Writes key=value pairs in order (a value "-" deletes the key); false on the first failure.
+    bool write(const QString &bucket, const QList<std::pair<QString, QString>> &writes) const;
+    // key -> "value@revision" of NDJSON lines.
+    static QMap<QString, QString> lines(const QByteArray &out);
+
+    NatsServerProcess m_server;
+    CliRunner m_runner;
+    int m_counter = 0;
+};
+
+void tst_KvAsOfCli::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+}
+
+bool tst_KvAsOfCli::write(const QString &bucket, const QList<std::pair<QString, QString>> &writes) const
+{
+    for (const auto &[key, value] : writes) {
+        const CliRunner::Result result = value == "-"_L1 ? cli({u"del"_s, bucket, key, u"-f"_s})
+                                                         : cli({u"put"_s, bucket, key, value});
+        if (result.exitCode != 0) {
+            qWarning().noquote() << result.describe();
+            return false;
+        }
+    }
+    return true;
+}
+
+QMap<QString, QString> tst_KvAsOfCli::lines(const QByteArray &out)
+{
+    QMap<QString, QString> result;
+    for (const QByteArray &line : out.split('\n')) {
+        if (line.isEmpty())
+            continue;
+        const QJsonObject object = QJsonDocument::fromJson(line).object();
+        result.insert(object.value("key"_L1).toString(),
+                      object.value("value"_L1).toString() + u'@'
+                          + QString::number(object.value("revision"_L1).toInteger()));
+    }
+    return result;
+}
+
+void tst_KvAsOfCli::exportAsOfRevisionAndTime()
+{
+    const QString bucket = unique(u"EXP"_s);
+    CLI_EXPECT(add, cli({u"add"_s, bucket, u"--history"_s, u"5"_s}), 0);
+    QVERIFY(
+        write(bucket, {{u"a"_s, u"a1"_s}, {u"b"_s, u"b1"_s}, {u"a"_s, u"a2"_s}, {u"b"_s, u"-"_s}, {u"c"_s, u"c1"_s}}));
+    CLI_EXPECT(three, cli({u"export"_s, bucket, u"--as-of"_s, u"3"_s}), 0);
+    QCOMPARE(lines(three.out), (QMap<QString, QString>{{u"a"_s, u"a2@3"_s}, {u"b"_s, u"b1@2"_s}}));
+    CLI_EXPECT(four, cli({u"export"_s, bucket, u"--as-of"_s, u"4"_s}), 0);
+    QCOMPARE(lines(four.out), (QMap<QString, QString>{{u"a"_s, u"a2@3"_s}}));
+
+    // To a file, as a plain export writes one; a time ahead is the bucket now; an hour ago it was empty.
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"then.ndjson"_s);
+    const QString ahead = QDateTime::currentDateTimeUtc().addSecs(3600).toString(Qt::ISODate);
+    CLI_EXPECT(toFile, cli({u"export"_s, bucket, path, u"--as-of"_s, ahead}), 0);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(lines(file.readAll()), (QMap<QString, QString>{{u"a"_s, u"a2@3"_s}, {u"c"_s, u"c1@5"_s}}));
+    CLI_EXPECT(hourAgo, cli({u"export"_s, bucket, u"--as-of"_s, u"1h"_s}), 0);
+    QVERIFY2(hourAgo.out.isEmpty(), hourAgo.out.constData());
+}
+
+void tst_KvAsOfCli::diffTableAndJson()
+{
+    const QString bucket = unique(u"DIFF"_s);
+    CLI_EXPECT(add, cli({u"add"_s, bucket, u"--history"_s, u"5"_s}), 0);
+    QVERIFY(
+        write(bucket, {{u"a"_s, u"a1"_s}, {u"b"_s, u"b1"_s}, {u"a"_s, u"a2"_s}, {u"b"_s, u"-"_s}, {u"c"_s, u"c1"_s}}));
+    CLI_EXPECT(json, cli({u"diff"_s, bucket, u"--from"_s, u"2"_s, u"--to"_s, u"5"_s, u"--json"_s}), 0);
+    QList<QJsonObject> rows;
+    for (const QByteArray &line : json.out.split('\n')) {
+        if (!line.isEmpty())
+            rows.append(QJsonDocument::fromJson(line).object());
+    }
+    QCOMPARE(rows.size(), 3);
+    QCOMPARE(rows[0].value("key"_L1).toString(), u"a"_s);
+    QCOMPARE(rows[0].value("change"_L1).toString(), u"changed"_s);
+    QCOMPARE(rows[0].value("from"_L1).toObject().value("value"_L1).toString(), u"a1"_s);
+    QCOMPARE(rows[0].value("to"_L1).toObject().value("value"_L1).toString(), u"a2"_s);
+    QCOMPARE(rows[0].value("to"_L1).toObject().value("revision"_L1).toInteger(), 3);
+    QCOMPARE(rows[1].value("key"_L1).toString(), u"b"_s);
+    QCOMPARE(rows[1].value("change"_L1).toString(), u"removed"_s);
+    QVERIFY(rows[1].value("to"_L1).isNull());
+    QCOMPARE(rows[2].value("key"_L1).toString(), u"c"_s);
+    QCOMPARE(rows[2].value("change"_L1).toString(), u"added"_s);
+    QVERIFY(rows[2].value("from"_L1).isNull());
+
+    CLI_EXPECT(table, cli({u"diff"_s, bucket, u"--from"_s, u"3"_s}), 0); // to now
+    QVERIFY2(table.out.contains("removed") && table.out.contains("added") && !table.out.contains("changed"),
+             table.out.constData());
+    CLI_EXPECT(filtered, cli({u"diff"_s, bucket, u"c"_s, u"--from"_s, u"2"_s, u"--json"_s}), 0);
+    QCOMPARE(filtered.out.count('\n'), 1);
+    CLI_EXPECT(none, cli({u"diff"_s, bucket, u"--from"_s, u"5"_s}), 0);
+    QVERIFY2(none.out.contains("No changes"), none.out.constData());
+}
+
+void tst_KvAsOfCli::unanswerableKeysExitOne()
+{
+    // History 1: a1 is gone once a2 is written, so as of revision 2 a cannot be answered.
+    const QString bucket = unique(u"ONE"_s);
+    CLI_EXPECT(add, cli({u"add"_s, bucket, u"--history"_s, u"1"_s}), 0);
+    QVERIFY(write(bucket, {{u"a"_s, u"a1"_s}, {u"b"_s, u"b1"_s}, {u"a"_s, u"a2"_s}}));
+    CLI_EXPECT(exported, cli({u"export"_s, bucket, u"--as-of"_s, u"2"_s}), 1);
+    QCOMPARE(lines(exported.out), (QMap<QString, QString>{{u"b"_s, u"b1@2"_s}}));
+    QVERIFY2(exported.err.contains(": a\n") && exported.err.contains(bucket.toUtf8()), exported.err.constData());
+    CLI_EXPECT(diff, cli({u"diff"_s, bucket, u"--from"_s, u"2"_s, u"--json"_s}), 1);
+    QVERIFY2(diff.out.isEmpty(), diff.out.constData()); // b is the same; a would be a guess
+    QVERIFY2(diff.err.contains(": a\n"), diff.err.constData());
+}
+
+void tst_KvAsOfCli::badPointsAreUsageErrors()
+{
+    const QString bucket = unique(u"BAD"_s);
+    CLI_EXPECT(add, cli({u"add"_s, bucket}), 0);
+    CLI_EXPECT(noFrom, cli({u"diff"_s, bucket}), 2);
+    QVERIFY2(noFrom.err.contains("--from"), noFrom.err.constData());
+    CLI_EXPECT(garbage, cli({u"export"_s, bucket, u"--as-of"_s, u"yesterday"_s}), 2);
+    QVERIFY2(garbage.err.contains("yesterday"), garbage.err.constData());
+    CLI_EXPECT(both, cli({u"export"_s, bucket, u"--as-of"_s, u"1"_s, u"--include-deletes"_s}), 2);
+    CLI_EXPECT(badTo, cli({u"diff"_s, bucket, u"--from"_s, u"1"_s, u"--to"_s, u"soon"_s}), 2);
+}
+
+QTEST_GUILESS_MAIN(tst_KvAsOfCli)
+
+#include "tst_kvasofcli.moc"
