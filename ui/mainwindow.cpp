@@ -1,5 +1,7 @@
 #include "mainwindow.h"
 
+#include "actionicons.h"
+#include "appearance.h"
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "connectionbar.h"
@@ -34,6 +36,7 @@
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QStatusBar>
+#include <QtWidgets/QToolBar>
 #include <QtWidgets/QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -141,11 +144,11 @@ void MainWindow::buildMenus()
     manage->setShortcut(QKeySequence(u"Ctrl+Shift+O"_s));
     QAction *reconnect = file->addAction(tr("&Connect"), this, &MainWindow::connectSelectedProfile);
     reconnect->setShortcut(QKeySequence(u"Ctrl+Shift+R"_s));
-    file->addAction(tr("&Disconnect"), this, [this] {
+    QAction *disconnect = file->addAction(tr("&Disconnect"), this, [this] {
         if (m_session)
             m_session->close();
     });
-    file->addAction(tr("Local Server &Log…"), this, [this] { LocalServerLogDialog(m_localServer, this).exec(); });
+    QAction *log = file->addAction(tr("Local Server &Log…"), this, [this] { LocalServerLogDialog(m_localServer, this).exec(); });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -176,8 +179,13 @@ void MainWindow::buildMenus()
     buildWatchMenu();
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About kvdesk"), this, &MainWindow::showAbout);
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    QAction *about = help->addAction(tr("&About kvdesk"), this, &MainWindow::showAbout);
+    QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    view->addSeparator();
+    view->addMenu(Appearance::createThemeMenu(this));
+    setActionIcons({{manage, u"network-server"_s}, {reconnect, u"network-wired"_s},
+                    {disconnect, u"network-offline"_s}, {log, u"text-x-generic"_s}, {quit, u"application-exit"_s},
+                    {about, u"help-about"_s}, {aboutQt, u"help-about"_s}});
 }
 
 void MainWindow::reloadProfileChoices()
@@ -523,4 +531,52 @@ void MainWindow::transferBucket(bool import)
     TransferDialog dialog(import ? TransferDialog::Mode::Import : TransferDialog::Mode::Export, m_bucket,
                           m_keys->selectedKeys(), this);
     dialog.exec();
+}
+
+// Icons for every menu action (freedesktop names, ui/actionicons) and the main toolbar with the everyday ones.
+void MainWindow::setActionIcons(const QList<QPair<QAction *, QString>> &menuActions)
+{
+    ActionIcons::apply(menuActions);
+    ActionIcons::apply({
+        {m_buckets->newAction(), u"folder-new"_s},
+        {m_buckets->editAction(), u"document-properties"_s},
+        {m_buckets->deleteAction(), u"edit-delete"_s},
+        {m_buckets->compactAction(), u"edit-clear-all"_s},
+        {m_buckets->refreshAction(), u"view-refresh"_s},
+        {m_watchBucketAction, u"media-playback-start"_s},
+        {m_exportAction, u"document-send"_s},
+        {m_importAction, u"document-open"_s},
+        {m_value->newKeyAction(), u"document-new"_s},
+        {m_value->saveAction(), u"document-save"_s},
+        {m_value->revertAction(), u"document-revert"_s},
+        {m_value->reformatAction(), u"format-indent-more"_s},
+        {m_value->deleteAction(), u"edit-delete"_s},
+        {m_value->purgeAction(), u"edit-clear"_s},
+        {m_value->copyKeyAction(), u"edit-copy"_s},
+        {m_value->copyValueAction(), u"edit-paste"_s},
+        {m_keys->filterAction(), u"edit-find"_s},
+        {m_keys->reloadAction(), u"view-refresh"_s},
+        {m_keys->listAction(), u"view-list"_s},
+        {m_keys->treeAction(), u"view-list-tree"_s},
+        {m_keys->showDeletedAction(), u"user-trash"_s},
+        {m_historyAction, u"document-open-recent"_s},
+        {m_watchKeyAction, u"media-playback-start"_s},
+        {m_watchDock->toggleViewAction(), u"media-record"_s},
+        {m_historyDock->toggleViewAction(), u"document-open-recent"_s},
+        {m_watches->newWatchAction(), u"list-add"_s},
+        {m_watches->pauseAction(), u"media-playback-pause"_s},
+        {m_watches->clearAction(), u"edit-clear-all"_s},
+        {m_watches->followAction(), u"go-bottom"_s},
+        {m_watches->exportAction(), u"document-save-as"_s},
+        {m_watches->closeAction(), u"window-close"_s},
+    });
+    QToolBar *bar = addToolBar(tr("Main Toolbar"));
+    bar->setObjectName(u"mainToolBar"_s);
+    bar->setToolButtonStyle(Qt::ToolButtonFollowStyle);
+    bar->addActions({m_buckets->newAction(), m_buckets->refreshAction()});
+    bar->addSeparator();
+    bar->addActions({m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction(),
+                     m_value->deleteAction(), m_keys->filterAction(), m_keys->reloadAction()});
+    bar->addSeparator();
+    bar->addActions({m_historyAction, m_watchBucketAction, m_watchKeyAction});
 }

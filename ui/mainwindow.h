@@ -61,6 +61,7 @@ protected:
 
 private:
     void buildMenus();
+    void setActionIcons(const QList<QPair<QAction *, QString>> &menuActions);
     void buildPages();
     void connectPanels();
     void reloadProfileChoices();
