@@ -41,16 +41,19 @@ public:
         , m_light(light)
         , m_dark(dark)
     {
-        widget->installEventFilter(this);
+        // The application is told of a new palette (QEvent::ApplicationPaletteChange) in any case; a
+        // widget with a palette of its own is not always.
+        QCoreApplication::instance()->installEventFilter(this);
         widget->setAutoFillBackground(true);
         retint();
     }
 
     bool eventFilter(QObject *watched, QEvent *event) override
     {
-        // Queued: the widget takes the new application palette after this event.
-        if (watched == m_widget && event->type() == QEvent::ApplicationPaletteChange)
-            QMetaObject::invokeMethod(this, [this] { retint(); }, Qt::QueuedConnection);
+        // Queued: the widgets take the new application palette after this event.
+        if (watched == QCoreApplication::instance() && event->type() == QEvent::ApplicationPaletteChange)
+            QMetaObject::invokeMethod(
+                this, [this] { retint(); }, Qt::QueuedConnection);
         return false;
     }
 

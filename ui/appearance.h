@@ -11,7 +11,11 @@ class QWidget;
 // palette, picked again whenever the palette changes.
 namespace Appearance {
 
-enum class Theme { System, Light, Dark };
+enum class Theme {
+    System,
+    Light,
+    Dark
+};
 
 Theme savedTheme();
 // Applies theme to the application (style and palette) and remembers it.

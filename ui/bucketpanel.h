@@ -4,6 +4,7 @@
 #include <QtWidgets/QWidget>
 
 class BucketListModel;
+class EmptyState;
 class ErrorLabel;
 class KvBucketEvents;
 class QAction;
@@ -57,6 +58,7 @@ private:
     QTreeView *m_view = nullptr;
     ErrorLabel *m_error = nullptr;
     QTimer *m_refreshTimer = nullptr;
+    EmptyState *m_empty = nullptr;
     QPointer<KvBucketEvents> m_bucketEvents;
     QString m_pendingSelection;
     bool m_refreshing = false;

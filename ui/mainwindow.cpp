@@ -5,6 +5,7 @@
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "connectionbar.h"
+#include "emptystate.h"
 #include "historypanel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
@@ -33,10 +34,12 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QToolBar>
+#include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -68,6 +71,7 @@ MainWindow::MainWindow(QWidget *parent)
     reloadProfileChoices();
     updateConnectionBar();
     restoreLayout();
+    hideDocksOnWelcomePage();
     m_secrets->probe();
     m_profiles->moveUrlSecretsTo(m_secrets);
 }
@@ -117,6 +121,14 @@ void MainWindow::connectPanels()
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
     connect(m_value, &ValuePanel::message, this, showMessage);
+    // An empty bucket says so, with the next step.
+    auto *noKeys = new EmptyState(
+        m_keys->findChild<QTreeView *>(u"keyListView"_s), tr("This bucket has no keys yet."), m_value->newKeyAction(),
+        tr("Add a Key…"),
+        [this] { return m_bucket && !m_keys->model()->isLoading() && m_keys->model()->rowCount() == 0; });
+    noKeys->button()->setObjectName(u"addKeyButton"_s);
+    connect(m_keys->model(), &KeyListModel::loadingStarted, noKeys, &EmptyState::refresh);
+    connect(m_keys->model(), &KeyListModel::loadingFinished, noKeys, &EmptyState::refresh);
     connect(m_value, &ValuePanel::keyCreated, this, [this](const QString &key) {
         m_value->openKey(key);
         // The live list shows the new key in a moment; select it when it is there.
@@ -148,7 +160,8 @@ void MainWindow::buildMenus()
         if (m_session)
             m_session->close();
     });
-    QAction *log = file->addAction(tr("Local Server &Log…"), this, [this] { LocalServerLogDialog(m_localServer, this).exec(); });
+    QAction *log = file->addAction(tr("Local Server &Log…"), this,
+                                   [this] { LocalServerLogDialog(m_localServer, this).exec(); });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -183,9 +196,13 @@ void MainWindow::buildMenus()
     QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
     view->addSeparator();
     view->addMenu(Appearance::createThemeMenu(this));
-    setActionIcons({{manage, u"network-server"_s}, {reconnect, u"network-wired"_s},
-                    {disconnect, u"network-offline"_s}, {log, u"text-x-generic"_s}, {quit, u"application-exit"_s},
-                    {about, u"help-about"_s}, {aboutQt, u"help-about"_s}});
+    setActionIcons({{manage, u"network-server"_s},
+                    {reconnect, u"network-wired"_s},
+                    {disconnect, u"network-offline"_s},
+                    {log, u"text-x-generic"_s},
+                    {quit, u"application-exit"_s},
+                    {about, u"help-about"_s},
+                    {aboutQt, u"help-about"_s}});
 }
 
 void MainWindow::reloadProfileChoices()
@@ -376,8 +393,13 @@ void MainWindow::restoreLayout()
     restoreState(settings.value(u"window/state"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"window/splitter"_s).toByteArray());
     m_keys->setTreeMode(settings.value(u"window/keyTree"_s, false).toBool());
-    if (!settings.contains(u"window/geometry"_s))
-        resize(1280, 800);
+    if (!settings.contains(u"window/geometry"_s)) {
+        // 1280×800 where it fits, else 90 % of the free part of the screen, centred: large fonts
+        // (QT_FONT_DPI=144 makes a 1400×900 screen 933×600 device-independent pixels) shrink the screen.
+        const QRect available = screen()->availableGeometry();
+        resize(QSize(1280, 800).boundedTo(available.size() * 0.9));
+        move(available.center() - rect().center());
+    }
 }
 
 void MainWindow::saveLayout() const
@@ -462,6 +484,26 @@ void MainWindow::buildDocks()
     m_importAction = new QAction(tr("&Import…"), this);
     m_importAction->setShortcut(QKeySequence(u"Ctrl+Shift+I"_s));
     connect(m_importAction, &QAction::triggered, this, [this] { transferBucket(true); });
+}
+
+// The welcome page stands alone: no empty History or Watch dock beside it; the docks that were shown
+// come back with the first connection.
+void MainWindow::hideDocksOnWelcomePage()
+{
+    const auto followPage = [this] {
+        const bool welcome = m_pages->currentWidget() != m_splitter;
+        for (QDockWidget *dock : {m_historyDock, m_watchDock}) {
+            if (welcome && !dock->isHidden()) {
+                dock->setProperty("kvdeskShowAfterWelcome", true);
+                dock->hide();
+            } else if (!welcome && dock->property("kvdeskShowAfterWelcome").toBool()) {
+                dock->setProperty("kvdeskShowAfterWelcome", false);
+                dock->show();
+            }
+        }
+    };
+    connect(m_pages, &QStackedWidget::currentChanged, this, followPage);
+    followPage();
 }
 
 void MainWindow::buildWatchMenu()
@@ -575,8 +617,8 @@ void MainWindow::setActionIcons(const QList<QPair<QAction *, QString>> &menuActi
     bar->setToolButtonStyle(Qt::ToolButtonFollowStyle);
     bar->addActions({m_buckets->newAction(), m_buckets->refreshAction()});
     bar->addSeparator();
-    bar->addActions({m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction(),
-                     m_value->deleteAction(), m_keys->filterAction(), m_keys->reloadAction()});
+    bar->addActions({m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction(), m_value->deleteAction(),
+                     m_keys->filterAction(), m_keys->reloadAction()});
     bar->addSeparator();
     bar->addActions({m_historyAction, m_watchBucketAction, m_watchKeyAction});
 }

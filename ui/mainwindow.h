@@ -77,6 +77,7 @@ private:
     // History and watch docks (historypanel, watchpanel), bucket export/import.
     void buildDocks();
     void buildWatchMenu();
+    void hideDocksOnWelcomePage();
     void showHistory();
     void watchCurrent(bool keyOnly);
     void openFeedRevision(const QString &bucket, const QString &key, quint64 revision);

@@ -137,8 +137,8 @@ void tst_Looks::themeSwitchChangesPaletteAndColoursStayReadable()
         for (const auto operation : operations) {
             const QColor color = OperationStyle::color(operation, palette);
             QVERIFY2(Appearance::contrastRatio(color, base) >= 4.5,
-                     qPrintable(u"%1 on %2: %3"_s.arg(color.name(), base.name())
-                                    .arg(Appearance::contrastRatio(color, base))));
+                     qPrintable(
+                         u"%1 on %2: %3"_s.arg(color.name(), base.name()).arg(Appearance::contrastRatio(color, base))));
         }
         KvEntry marker;
         marker.markerReason = QByteArrayLiteral("MaxAge");
@@ -163,8 +163,9 @@ void tst_Looks::bannerFollowsTheTheme()
     };
     QVERIFY(readable());
     Appearance::apply(Appearance::Theme::Dark);
-    QTRY_VERIFY(readable());
-    QVERIFY(Appearance::isDark(banner->palette()) || banner->palette().color(QPalette::Window).lightness() < 128);
+    // The banner's own background follows the theme (it stayed light yellow behind light text).
+    QTRY_VERIFY(banner->palette().color(QPalette::Window).lightness() < 128);
+    QVERIFY(readable());
 }
 
 void tst_Looks::defaultWindowFitsTheScreen()
@@ -278,10 +279,11 @@ void tst_Looks::dialogsFitTheirPlaceholders()
             if (edit->placeholderText().isEmpty() || !edit->isVisible())
                 continue;
             const int needed = edit->fontMetrics().horizontalAdvance(edit->placeholderText());
-            QVERIFY2(edit->width() >= needed, qPrintable(u"%1 in %2: %3 px for %4 px of placeholder"_s.arg(
-                                                              edit->objectName(), QString::fromLatin1(dialog->metaObject()->className()))
-                                                              .arg(edit->width())
-                                                              .arg(needed)));
+            QVERIFY2(edit->width() >= needed,
+                     qPrintable(u"%1 in %2: %3 px for %4 px of placeholder"_s
+                                    .arg(edit->objectName(), QString::fromLatin1(dialog->metaObject()->className()))
+                                    .arg(edit->width())
+                                    .arg(needed)));
         }
     };
     BucketDialog bucket(BucketDialog::Mode::Create);
