@@ -9,13 +9,14 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// Qt looks for the platform's theme; where there is none (another desktop, the offscreen platform), it
-// falls back to hicolor, which has no action icons: Adwaita is what Debian installs with the package.
+// Qt takes the desktop's icon theme; without a desktop that names one (a bare X session, another
+// desktop, the offscreen platform) it has only hicolor, which has no action icons: Adwaita is what
+// Debian installs with the package.
 void useFallbackTheme()
 {
     static const bool done = [] {
-        if (QIcon::fallbackThemeName().isEmpty() || QIcon::fallbackThemeName() == u"hicolor"_s)
-            QIcon::setFallbackThemeName(u"Adwaita"_s);
+        if (QIcon::themeName().isEmpty() || QIcon::themeName() == u"hicolor"_s)
+            QIcon::setThemeName(u"Adwaita"_s);
         return true;
     }();
     Q_UNUSED(done);
