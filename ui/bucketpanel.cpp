@@ -87,7 +87,14 @@ void BucketPanel::createView()
     // Names as wide as they are (a fixed or stretched column cut "shipping_orders" to "sh…"); narrowed
     // by hand, they lose their middle, not their end, and the tooltip has the whole name.
     m_view->setTextElideMode(Qt::ElideMiddle);
-    const auto fitNames = [this] { m_view->resizeColumnToContents(BucketListModel::BucketColumn); };
+    const auto fitNames = [this] {
+        QHeaderView *header = m_view->header();
+        const int others = header->length() - header->sectionSize(BucketListModel::BucketColumn);
+        m_view->resizeColumnToContents(BucketListModel::BucketColumn);
+        const int names = header->sectionSize(BucketListModel::BucketColumn);
+        // As wide as the longest name, or as the room the other columns leave.
+        header->resizeSection(BucketListModel::BucketColumn, std::max(names, m_view->viewport()->width() - others));
+    };
     connect(m_proxy, &QAbstractItemModel::modelReset, this, fitNames);
     connect(m_proxy, &QAbstractItemModel::rowsInserted, this, fitNames);
     connect(m_proxy, &QAbstractItemModel::layoutChanged, this, fitNames);

@@ -87,7 +87,7 @@ void MainWindow::buildPages()
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 4);
     m_splitter->setStretchFactor(2, 4);
-    m_splitter->setSizes({260, 520, 500});
+    m_splitter->setSizes({300, 500, 480}); // buckets: name, Size and Values without a scroll bar
     auto *welcome = new WelcomePage(this);
     connect(welcome, &WelcomePage::localServerRequested, this,
             [this] { openProfile(ConnectionProfile::localServerProfile(), {}); });
