@@ -579,38 +579,15 @@ void MainWindow::transferBucket(bool import)
 void MainWindow::setActionIcons(const QList<QPair<QAction *, QString>> &menuActions)
 {
     ActionIcons::apply(menuActions);
+    ActionIcons::applyToPanels(m_buckets, m_keys, m_value, m_watches);
     ActionIcons::apply({
-        {m_buckets->newAction(), u"folder-new"_s},
-        {m_buckets->editAction(), u"document-properties"_s},
-        {m_buckets->deleteAction(), u"edit-delete"_s},
-        {m_buckets->compactAction(), u"edit-clear-all"_s},
-        {m_buckets->refreshAction(), u"view-refresh"_s},
         {m_watchBucketAction, u"media-playback-start"_s},
         {m_exportAction, u"document-send"_s},
         {m_importAction, u"document-open"_s},
-        {m_value->newKeyAction(), u"document-new"_s},
-        {m_value->saveAction(), u"document-save"_s},
-        {m_value->revertAction(), u"document-revert"_s},
-        {m_value->reformatAction(), u"format-indent-more"_s},
-        {m_value->deleteAction(), u"edit-delete"_s},
-        {m_value->purgeAction(), u"edit-clear"_s},
-        {m_value->copyKeyAction(), u"edit-copy"_s},
-        {m_value->copyValueAction(), u"edit-paste"_s},
-        {m_keys->filterAction(), u"edit-find"_s},
-        {m_keys->reloadAction(), u"view-refresh"_s},
-        {m_keys->listAction(), u"view-list"_s},
-        {m_keys->treeAction(), u"view-list-tree"_s},
-        {m_keys->showDeletedAction(), u"user-trash"_s},
         {m_historyAction, u"document-open-recent"_s},
         {m_watchKeyAction, u"media-playback-start"_s},
         {m_watchDock->toggleViewAction(), u"media-record"_s},
         {m_historyDock->toggleViewAction(), u"document-open-recent"_s},
-        {m_watches->newWatchAction(), u"list-add"_s},
-        {m_watches->pauseAction(), u"media-playback-pause"_s},
-        {m_watches->clearAction(), u"edit-clear-all"_s},
-        {m_watches->followAction(), u"go-bottom"_s},
-        {m_watches->exportAction(), u"document-save-as"_s},
-        {m_watches->closeAction(), u"window-close"_s},
     });
     QToolBar *bar = addToolBar(tr("Main Toolbar"));
     bar->setObjectName(u"mainToolBar"_s);
