@@ -3,6 +3,7 @@
 #include "bucketdialog.h"
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
+#include "errorlabel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
@@ -63,6 +64,7 @@ private Q_SLOTS:
     void everyMenuActionHasAnIcon();
     void themeSwitchChangesPaletteAndColoursStayReadable();
     void bannerFollowsTheTheme();
+    void errorTextFollowsTheTheme();
     void defaultWindowFitsTheScreen();
     void welcomePageButtonsAreCentredAndNoEmptyDock();
     void noBucketsOffersToCreateOne();
@@ -166,6 +168,22 @@ void tst_Looks::bannerFollowsTheTheme()
     // The banner's own background follows the theme (it stayed light yellow behind light text).
     QTRY_VERIFY(banner->palette().color(QPalette::Window).lightness() < 128);
     QVERIFY(readable());
+}
+
+void tst_Looks::errorTextFollowsTheTheme()
+{
+    Appearance::apply(Appearance::Theme::Light);
+    ErrorLabel label;
+    label.setMessage(u"bucket \"orders\" not found"_s);
+    label.show();
+    const auto contrast = [&label] {
+        return Appearance::contrastRatio(label.palette().color(QPalette::WindowText),
+                                         QApplication::palette().color(QPalette::Window));
+    };
+    QVERIFY(contrast() >= 4.5);
+    Appearance::apply(Appearance::Theme::Dark);
+    // The dark red picked for a light window stayed after the switch (2.1:1 on the dark window).
+    QTRY_VERIFY2(contrast() >= 4.5, qPrintable(QString::number(contrast())));
 }
 
 void tst_Looks::defaultWindowFitsTheScreen()
