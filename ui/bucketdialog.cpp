@@ -5,6 +5,7 @@
 #include "jsservercapabilities.h"
 #include "kvnames.h"
 #include "kvunits.h"
+#include "placeholderfit.h"
 
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
@@ -67,6 +68,7 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
     connect(m_history, &QSpinBox::valueChanged, this, &BucketDialog::showProblems);
     connect(m_replicas, &QSpinBox::valueChanged, this, &BucketDialog::showProblems);
     validate();
+    PlaceholderFit::apply(this);
 }
 
 QFormLayout *BucketDialog::createBasicForm(Mode mode)

@@ -2,6 +2,7 @@
 
 #include "bucketdialog.h"
 #include "bucketlistmodel.h"
+#include "emptystate.h"
 #include "errorlabel.h"
 #include "headercolumnsmenu.h"
 #include "jetstreamcontext.h"
@@ -18,6 +19,7 @@
 #include <QtWidgets/QInputDialog>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QToolBar>
 #include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
@@ -42,6 +44,9 @@ BucketPanel::BucketPanel(QWidget *parent)
     setObjectName(u"bucketPanel"_s);
     createView();
     createActions();
+    m_empty = new EmptyState(m_view, tr("No buckets on this server yet."), m_newAction, tr("Create a Bucket…"),
+                             [this] { return m_session && m_session->isConnected() && m_model->rowCount() == 0; });
+    m_empty->button()->setObjectName(u"createBucketButton"_s);
 
     auto *toolbar = new QToolBar(this);
     toolbar->addAction(m_newAction);
@@ -87,7 +92,20 @@ void BucketPanel::createView()
     m_view->setItemDelegateForColumn(BucketListModel::SizeColumn, new UsageBarDelegate(m_view));
     m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->header()->setStretchLastSection(false);
-    m_view->header()->setSectionResizeMode(BucketListModel::BucketColumn, QHeaderView::Stretch);
+    // Names as wide as they are (a fixed or stretched column cut "shipping_orders" to "sh…"); narrowed
+    // by hand, they lose their middle, not their end, and the tooltip has the whole name.
+    m_view->setTextElideMode(Qt::ElideMiddle);
+    const auto fitNames = [this] {
+        QHeaderView *header = m_view->header();
+        const int others = header->length() - header->sectionSize(BucketListModel::BucketColumn);
+        m_view->resizeColumnToContents(BucketListModel::BucketColumn);
+        const int names = header->sectionSize(BucketListModel::BucketColumn);
+        // As wide as the longest name, or as the room the other columns leave.
+        header->resizeSection(BucketListModel::BucketColumn, std::max(names, m_view->viewport()->width() - others));
+    };
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, fitNames);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, fitNames);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, fitNames);
     m_view->header()->resizeSection(BucketListModel::SizeColumn, 90);
     m_view->header()->resizeSection(BucketListModel::ValuesColumn, 70);
     // The panel is narrow: name, size and values by default; the header's menu shows the rest.
@@ -233,6 +251,7 @@ void BucketPanel::updateActions()
     m_deleteAction->setEnabled(writable && selected);
     m_compactAction->setEnabled(writable && selected);
     m_refreshAction->setEnabled(connected);
+    m_empty->refresh();
 }
 
 void BucketPanel::createBucket()

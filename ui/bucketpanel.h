@@ -5,6 +5,7 @@
 
 struct KvBucketStatus;
 class BucketListModel;
+class EmptyState;
 class ErrorLabel;
 class KvBucketEvents;
 class QAction;
@@ -65,6 +66,7 @@ private:
     ErrorLabel *m_error = nullptr;
     QTimer *m_refreshTimer = nullptr;
     QTimer *m_soonTimer = nullptr;
+    EmptyState *m_empty = nullptr;
     QPointer<KvBucketEvents> m_bucketEvents;
     QString m_pendingSelection;
     QString m_deletedHere;

@@ -1,19 +1,35 @@
 #include "errorlabel.h"
 
+#include "appearance.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtWidgets/QApplication>
+
 ErrorLabel::ErrorLabel(QWidget *parent)
     : QLabel(parent)
 {
     setWordWrap(true);
     setTextInteractionFlags(Qt::TextSelectableByMouse);
     hide();
+    QCoreApplication::instance()->installEventFilter(this);
+}
+
+bool ErrorLabel::eventFilter(QObject *watched, QEvent *event)
+{
+    // Queued: the label takes the new application palette after this event.
+    if (watched == QCoreApplication::instance() && event->type() == QEvent::ApplicationPaletteChange)
+        QMetaObject::invokeMethod(
+            this, [this] { applyColor(m_error); }, Qt::QueuedConnection);
+    return false;
 }
 
 void ErrorLabel::applyColor(bool error)
 {
+    m_error = error;
     QPalette p = palette();
-    const bool dark = p.color(QPalette::Window).lightness() < 128;
-    const QColor errorColor = dark ? QColor(0xff, 0x8a, 0x80) : QColor(0xb0, 0x20, 0x20);
-    p.setColor(QPalette::WindowText, error ? errorColor : QPalette().color(QPalette::WindowText));
+    const QPalette &app = QApplication::palette();
+    const QColor errorColor = Appearance::pick(app, QColor(0xb0, 0x20, 0x20), QColor(0xff, 0x8a, 0x80));
+    p.setColor(QPalette::WindowText, error ? errorColor : app.color(QPalette::WindowText));
     setPalette(p);
 }
 

@@ -1,10 +1,27 @@
 #include "jsonhighlighter.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtGui/QGuiApplication>
 #include <QtGui/QPalette>
 
 JsonHighlighter::JsonHighlighter(QTextDocument *document)
     : QSyntaxHighlighter(document)
+{
+    pickColors();
+    QCoreApplication::instance()->installEventFilter(this);
+}
+
+bool JsonHighlighter::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == QCoreApplication::instance() && event->type() == QEvent::ApplicationPaletteChange) {
+        pickColors();
+        if (document())
+            rehighlight();
+    }
+    return false;
+}
+
+void JsonHighlighter::pickColors()
 {
     const bool dark = QGuiApplication::palette().color(QPalette::Base).lightness() < 128;
     m_key.setForeground(dark ? QColor(0x9c, 0xdc, 0xfe) : QColor(0x00, 0x45, 0x9e));

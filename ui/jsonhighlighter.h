@@ -13,9 +13,12 @@ public:
     explicit JsonHighlighter(QTextDocument *document);
 
 protected:
+    // Picks the colours again when the application palette changes (View → Theme).
+    bool eventFilter(QObject *watched, QEvent *event) override;
     void highlightBlock(const QString &text) override;
 
 private:
+    void pickColors();
     // Colours the string from start (its quote, or the block's start when it goes on from the block
     // before), scanning for its end from from; returns where the text after it starts.
     qsizetype highlightString(const QString &text, qsizetype start, qsizetype from);

@@ -194,6 +194,9 @@ void KeyPanel::configureColumns(QTreeView *view, const QString &settingsKey)
     // Fixed widths: measuring the contents of 100,000 rows would stall the window.
     QHeaderView *header = view->header();
     header->setSectionResizeMode(KeyListModel::KeyColumn, QHeaderView::Stretch);
+    // A narrow panel squeezes the stretched Key column first: never below its name (it became "Ke").
+    header->setMinimumSectionSize(
+        std::max(header->minimumSectionSize(), fontMetrics().horizontalAdvance(tr("Key name")) + 12));
     header->resizeSection(KeyListModel::RevisionColumn, 64);
     header->resizeSection(KeyListModel::OperationColumn, 64);
     header->resizeSection(KeyListModel::UpdatedColumn, 140);

@@ -1,3 +1,4 @@
+#include "appearance.h"
 #include "mainwindow.h"
 
 #include <QtCore/QCommandLineParser>
@@ -16,7 +17,9 @@ int main(int argc, char *argv[])
     QApplication::setApplicationDisplayName(u"kvdesk"_s);
     QApplication::setApplicationVersion(QStringLiteral(KVDESK_VERSION));
     QApplication::setDesktopFileName(u"io.github.kvdesk.kvdesk"_s);
-    QApplication::setWindowIcon(QIcon(u":/icons/kvdesk.svg"_s));
+    // The installed hicolor icons (every size, packaging/) first, the compiled-in SVG otherwise.
+    QApplication::setWindowIcon(QIcon::fromTheme(u"io.github.kvdesk.kvdesk"_s, QIcon(u":/icons/kvdesk.svg"_s)));
+    Appearance::apply(Appearance::savedTheme());
 
     QCommandLineParser parser;
     parser.setApplicationDescription(

@@ -1,8 +1,11 @@
 #include "mainwindow.h"
 
+#include "actionicons.h"
+#include "appearance.h"
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "connectionbar.h"
+#include "emptystate.h"
 #include "historypanel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
@@ -31,9 +34,12 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QSplitter>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QStatusBar>
+#include <QtWidgets/QToolBar>
+#include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -65,6 +71,7 @@ MainWindow::MainWindow(QWidget *parent)
     reloadProfileChoices();
     updateConnectionBar();
     restoreLayout();
+    hideDocksOnWelcomePage();
     m_secrets->probe();
     m_profiles->moveUrlSecretsTo(m_secrets);
 }
@@ -80,7 +87,7 @@ void MainWindow::buildPages()
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 4);
     m_splitter->setStretchFactor(2, 4);
-    m_splitter->setSizes({260, 520, 500});
+    m_splitter->setSizes({300, 500, 480}); // buckets: name, Size and Values without a scroll bar
     auto *welcome = new WelcomePage(this);
     connect(welcome, &WelcomePage::localServerRequested, this,
             [this] { openProfile(ConnectionProfile::localServerProfile(), {}); });
@@ -123,6 +130,14 @@ void MainWindow::connectPanels()
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
     connect(m_value, &ValuePanel::message, this, showMessage);
+    // An empty bucket says so, with the next step.
+    auto *noKeys = new EmptyState(
+        m_keys->findChild<QTreeView *>(u"keyListView"_s), tr("This bucket has no keys yet."), m_value->newKeyAction(),
+        tr("Add a Key…"),
+        [this] { return m_bucket && !m_keys->model()->isLoading() && m_keys->model()->rowCount() == 0; });
+    noKeys->button()->setObjectName(u"addKeyButton"_s);
+    connect(m_keys->model(), &KeyListModel::loadingStarted, noKeys, &EmptyState::refresh);
+    connect(m_keys->model(), &KeyListModel::loadingFinished, noKeys, &EmptyState::refresh);
     connect(m_value, &ValuePanel::keyCreated, this, [this](const QString &key) {
         m_value->openKey(key);
         // The live list shows the new key in a moment; select it when it is there.
@@ -150,11 +165,12 @@ void MainWindow::buildMenus()
     manage->setShortcut(QKeySequence(u"Ctrl+Shift+O"_s));
     QAction *reconnect = file->addAction(tr("&Connect"), this, &MainWindow::connectSelectedProfile);
     reconnect->setShortcut(QKeySequence(u"Ctrl+Shift+R"_s));
-    file->addAction(tr("&Disconnect"), this, [this] {
+    QAction *disconnect = file->addAction(tr("&Disconnect"), this, [this] {
         if (m_session)
             m_session->close();
     });
-    file->addAction(tr("Local Server &Log…"), this, [this] { LocalServerLogDialog(m_localServer, this).exec(); });
+    QAction *log = file->addAction(tr("Local Server &Log…"), this,
+                                   [this] { LocalServerLogDialog(m_localServer, this).exec(); });
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
@@ -185,8 +201,17 @@ void MainWindow::buildMenus()
     buildWatchMenu();
 
     QMenu *help = menuBar()->addMenu(tr("&Help"));
-    help->addAction(tr("&About kvdesk"), this, &MainWindow::showAbout);
-    help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    QAction *about = help->addAction(tr("&About kvdesk"), this, &MainWindow::showAbout);
+    QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    view->addSeparator();
+    view->addMenu(Appearance::createThemeMenu(this));
+    setActionIcons({{manage, u"network-server"_s},
+                    {reconnect, u"network-wired"_s},
+                    {disconnect, u"network-offline"_s},
+                    {log, u"text-x-generic"_s},
+                    {quit, u"application-exit"_s},
+                    {about, u"help-about"_s},
+                    {aboutQt, u"help-about"_s}});
 }
 
 void MainWindow::reloadProfileChoices()
@@ -395,8 +420,13 @@ void MainWindow::restoreLayout()
     restoreState(settings.value(u"window/state"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"window/splitter"_s).toByteArray());
     m_keys->setTreeMode(settings.value(u"window/keyTree"_s, false).toBool());
-    if (!settings.contains(u"window/geometry"_s))
-        resize(1280, 800);
+    if (!settings.contains(u"window/geometry"_s)) {
+        // 1280×800 where it fits, else 90 % of the free part of the screen, centred: large fonts
+        // (QT_FONT_DPI=144 makes a 1400×900 screen 933×600 device-independent pixels) shrink the screen.
+        const QRect available = screen()->availableGeometry();
+        resize(QSize(1280, 800).boundedTo(available.size() * 0.9));
+        move(available.center() - rect().center());
+    }
 }
 
 void MainWindow::saveLayout() const
@@ -483,6 +513,26 @@ void MainWindow::buildDocks()
     connect(m_importAction, &QAction::triggered, this, [this] { transferBucket(true); });
 }
 
+// The welcome page stands alone: no empty History or Watch dock beside it; the docks that were shown
+// come back with the first connection.
+void MainWindow::hideDocksOnWelcomePage()
+{
+    const auto followPage = [this] {
+        const bool welcome = m_pages->currentWidget() != m_splitter;
+        for (QDockWidget *dock : {m_historyDock, m_watchDock}) {
+            if (welcome && !dock->isHidden()) {
+                dock->setProperty("kvdeskShowAfterWelcome", true);
+                dock->hide();
+            } else if (!welcome && dock->property("kvdeskShowAfterWelcome").toBool()) {
+                dock->setProperty("kvdeskShowAfterWelcome", false);
+                dock->show();
+            }
+        }
+    };
+    connect(m_pages, &QStackedWidget::currentChanged, this, followPage);
+    followPage();
+}
+
 void MainWindow::buildWatchMenu()
 {
     QMenu *watch = menuBar()->addMenu(tr("&Watch"));
@@ -550,4 +600,29 @@ void MainWindow::transferBucket(bool import)
     TransferDialog dialog(import ? TransferDialog::Mode::Import : TransferDialog::Mode::Export, m_bucket,
                           m_keys->selectedKeys(), this);
     dialog.exec();
+}
+
+// Icons for every menu action (freedesktop names, ui/actionicons) and the main toolbar with the everyday ones.
+void MainWindow::setActionIcons(const QList<QPair<QAction *, QString>> &menuActions)
+{
+    ActionIcons::apply(menuActions);
+    ActionIcons::applyToPanels(m_buckets, m_keys, m_value, m_watches);
+    ActionIcons::apply({
+        {m_watchBucketAction, u"media-playback-start"_s},
+        {m_exportAction, u"document-send"_s},
+        {m_importAction, u"document-open"_s},
+        {m_historyAction, u"document-open-recent"_s},
+        {m_watchKeyAction, u"media-playback-start"_s},
+        {m_watchDock->toggleViewAction(), u"media-record"_s},
+        {m_historyDock->toggleViewAction(), u"document-open-recent"_s},
+    });
+    QToolBar *bar = addToolBar(tr("Main Toolbar"));
+    bar->setObjectName(u"mainToolBar"_s);
+    bar->setToolButtonStyle(Qt::ToolButtonFollowStyle);
+    bar->addActions({m_buckets->newAction(), m_buckets->refreshAction()});
+    bar->addSeparator();
+    bar->addActions({m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction(), m_value->deleteAction(),
+                     m_keys->filterAction(), m_keys->reloadAction()});
+    bar->addSeparator();
+    bar->addActions({m_historyAction, m_watchBucketAction, m_watchKeyAction});
 }

@@ -61,6 +61,7 @@ protected:
 
 private:
     void buildMenus();
+    void setActionIcons(const QList<QPair<QAction *, QString>> &menuActions);
     void buildPages();
     void connectPanels();
     void reloadProfileChoices();
@@ -78,6 +79,7 @@ private:
     // History and watch docks (historypanel, watchpanel), bucket export/import.
     void buildDocks();
     void buildWatchMenu();
+    void hideDocksOnWelcomePage();
     void showHistory();
     void watchCurrent(bool keyOnly);
     void openFeedRevision(const QString &bucket, const QString &key, quint64 revision);

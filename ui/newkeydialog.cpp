@@ -4,6 +4,7 @@
 #include "keyttlfield.h"
 #include "kvbucket.h"
 #include "kvnames.h"
+#include "placeholderfit.h"
 #include "valueformat.h"
 
 #include <QtWidgets/QComboBox>
@@ -60,6 +61,7 @@ NewKeyDialog::NewKeyDialog(KvBucket *bucket, QWidget *parent)
     layout->addWidget(m_buttons);
     resize(520, 360);
     validate();
+    PlaceholderFit::apply(this);
 }
 
 QString NewKeyDialog::key() const

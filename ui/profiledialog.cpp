@@ -4,6 +4,7 @@
 #include "keypassphrasedialog.h"
 #include "natsclicontext.h"
 #include "natsconnectoptions.h"
+#include "placeholderfit.h"
 #include "profilestore.h"
 #include "secretstore.h"
 
@@ -91,6 +92,7 @@ ProfileDialog::ProfileDialog(ProfileStore *profiles, SecretStore *secrets, QWidg
     else
         newProfile();
     resize(820, 560);
+    PlaceholderFit::apply(this);
 }
 
 void ProfileDialog::createForm(QFormLayout *form)

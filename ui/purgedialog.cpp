@@ -3,6 +3,7 @@
 #include "errorlabel.h"
 #include "keyttlfield.h"
 #include "kvbucket.h"
+#include "placeholderfit.h"
 
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QFormLayout>
@@ -46,6 +47,7 @@ PurgeDialog::PurgeDialog(KvBucket *bucket, const QString &key, QWidget *parent)
     layout->addLayout(form);
     layout->addWidget(m_error);
     layout->addWidget(m_buttons);
+    PlaceholderFit::apply(this);
 }
 
 void PurgeDialog::validate()

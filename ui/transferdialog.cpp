@@ -5,6 +5,7 @@
 #include "kvbucket.h"
 #include "kvexportjob.h"
 #include "kvunits.h"
+#include "placeholderfit.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QSaveFile>
@@ -75,6 +76,7 @@ TransferDialog::TransferDialog(Mode mode, KvBucket *bucket, const QStringList &s
     layout->addWidget(m_buttons);
     resize(560, sizeHint().height());
     validate();
+    PlaceholderFit::apply(this);
 }
 
 QLayout *TransferDialog::createFileRow(bool exporting)

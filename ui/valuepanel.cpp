@@ -1,5 +1,6 @@
 #include "valuepanel.h"
 
+#include "appearance.h"
 #include "conflictdialog.h"
 #include "errorlabel.h"
 #include "humanformat.h"
@@ -60,11 +61,7 @@ void ValuePanel::createBanner()
     m_banner = new QFrame(this);
     m_banner->setObjectName(u"conflictBanner"_s);
     m_banner->setFrameShape(QFrame::StyledPanel);
-    m_banner->setAutoFillBackground(true);
-    QPalette bannerPalette = m_banner->palette();
-    const bool dark = bannerPalette.color(QPalette::Window).lightness() < 128;
-    bannerPalette.setColor(QPalette::Window, dark ? QColor(0x5c, 0x4a, 0x10) : QColor(0xff, 0xf3, 0xcd));
-    m_banner->setPalette(bannerPalette);
+    Appearance::tintBackground(m_banner, QColor(0xff, 0xf3, 0xcd), QColor(0x5c, 0x4a, 0x10));
     m_bannerText = new QLabel(m_banner);
     m_bannerText->setObjectName(u"conflictBannerText"_s);
     m_bannerText->setWordWrap(true);

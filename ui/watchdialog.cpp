@@ -2,6 +2,7 @@
 
 #include "errorlabel.h"
 #include "kvnames.h"
+#include "placeholderfit.h"
 
 #include <QtCore/QRegularExpression>
 #include <QtWidgets/QCheckBox>
@@ -83,6 +84,7 @@ WatchDialog::WatchDialog(const QStringList &buckets, QWidget *parent)
         connect(box, &QCheckBox::toggled, this, &WatchDialog::validate);
     m_filter->setFocus();
     validate();
+    PlaceholderFit::apply(this);
 }
 
 void WatchDialog::setBucket(const QString &bucket)

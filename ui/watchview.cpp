@@ -4,6 +4,7 @@
 #include "interruptionbanner.h"
 #include "kvbucket.h"
 #include "kvexportjob.h"
+#include "operationstyle.h"
 #include "ratechart.h"
 #include "watchfeedmodel.h"
 
@@ -430,15 +431,16 @@ void WatchView::refreshStatus()
         break;
     }
     m_state->setText(text);
+    // The operation colours (watching: PUT's green, paused: DEL's amber, failed: PURGE's red), so the
+    // state reads on the theme's base like the feed does.
     QPalette palette = this->palette();
-    const bool dark = palette.color(QPalette::Window).lightness() < 128;
     QColor color = palette.color(QPalette::WindowText);
     if (state == KvWatcher::State::Watching && !m_model->isPaused() && !interrupted)
-        color = dark ? QColor(0x81, 0xc7, 0x84) : QColor(0x2e, 0x7d, 0x32);
+        color = OperationStyle::color(KvEntry::Operation::Put, palette);
     else if (state == KvWatcher::State::Recovering || m_model->isPaused() || interrupted)
-        color = dark ? QColor(0xff, 0xb7, 0x4d) : QColor(0xb2, 0x6a, 0x00);
+        color = OperationStyle::color(KvEntry::Operation::Delete, palette);
     else if (state == KvWatcher::State::Failed)
-        color = dark ? QColor(0xef, 0x70, 0x70) : QColor(0xc6, 0x28, 0x28);
+        color = OperationStyle::color(KvEntry::Operation::Purge, palette);
     palette.setColor(QPalette::WindowText, color);
     m_state->setPalette(palette);
 }

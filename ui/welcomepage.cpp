@@ -21,12 +21,21 @@ WelcomePage::WelcomePage(QWidget *parent)
     connect(local, &QPushButton::clicked, this, &WelcomePage::localServerRequested);
     connect(add, &QPushButton::clicked, this, &WelcomePage::addConnectionRequested);
     connect(import, &QPushButton::clicked, this, &WelcomePage::importRequested);
+    // A column of about 60 characters in the middle: buttons as wide as the text, not the window.
+    auto *column = new QWidget(this);
+    column->setMaximumWidth(fontMetrics().averageCharWidth() * 60);
+    auto *columnLayout = new QVBoxLayout(column);
+    columnLayout->setContentsMargins(0, 0, 0, 0);
+    columnLayout->addWidget(text);
+    for (QPushButton *button : {local, add, import})
+        columnLayout->addWidget(button);
+    auto *row = new QHBoxLayout;
+    row->addStretch(1);
+    row->addWidget(column, 3);
+    row->addStretch(1);
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(1);
-    layout->addWidget(text);
-    layout->addWidget(local);
-    layout->addWidget(add);
-    layout->addWidget(import);
+    layout->addLayout(row);
     layout->addStretch(2);
-    layout->setContentsMargins(80, 20, 80, 20);
+    layout->setContentsMargins(20, 20, 20, 20);
 }

@@ -63,6 +63,8 @@ QVariant BucketListModel::data(const QModelIndex &index, int role) const
     case Qt::DisplayRole:
         return displayValue(status, index.column());
     case Qt::ToolTipRole:
+        if (index.column() == BucketColumn)
+            return status.bucket; // the whole name, where the column shows it elided
         if (index.column() == CreatedColumn)
             return HumanFormat::utcTime(status.created);
         if (index.column() == LastUpdateColumn)

@@ -1,6 +1,7 @@
 // Produces the README's screenshots: starts a real nats-server, fills it with sample buckets, and
 // drives MainWindow through its states, saving each as a PNG in the directory given as argument.
 
+#include "appearance.h"
 #include "bucketdialog.h"
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
@@ -27,7 +28,6 @@
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
-#include <QtGui/QPalette>
 #include <QtGui/QScreen>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
@@ -50,31 +50,11 @@ namespace {
 QString g_outDir;
 QString g_suffix; // "-dark" for the pictures in a dark palette
 
-// A dark palette (Fusion), as a desktop in dark mode gives the app: the colours that follow the palette
+// The app's own dark theme (View → Theme → Dark, ui/appearance): the colours that follow the palette
 // (operations, markers, banners, JSON) are shown in their dark shades.
 void useDarkPalette()
 {
-    QApplication::setStyle(u"Fusion"_s);
-    QPalette dark;
-    const QColor window(0x2b, 0x2b, 0x2b), base(0x1e, 0x1e, 0x1e), text(0xe6, 0xe6, 0xe6);
-    dark.setColor(QPalette::Window, window);
-    dark.setColor(QPalette::WindowText, text);
-    dark.setColor(QPalette::Base, base);
-    dark.setColor(QPalette::AlternateBase, QColor(0x26, 0x26, 0x26));
-    dark.setColor(QPalette::ToolTipBase, window);
-    dark.setColor(QPalette::ToolTipText, text);
-    dark.setColor(QPalette::Text, text);
-    dark.setColor(QPalette::Button, QColor(0x35, 0x35, 0x35));
-    dark.setColor(QPalette::ButtonText, text);
-    dark.setColor(QPalette::BrightText, Qt::red);
-    dark.setColor(QPalette::Link, QColor(0x6c, 0xb4, 0xff));
-    dark.setColor(QPalette::Highlight, QColor(0x2f, 0x65, 0xca));
-    dark.setColor(QPalette::HighlightedText, Qt::white);
-    dark.setColor(QPalette::PlaceholderText, QColor(0x8a, 0x8a, 0x8a));
-    dark.setColor(QPalette::Disabled, QPalette::Text, QColor(0x80, 0x80, 0x80));
-    dark.setColor(QPalette::Disabled, QPalette::WindowText, QColor(0x80, 0x80, 0x80));
-    dark.setColor(QPalette::Disabled, QPalette::ButtonText, QColor(0x80, 0x80, 0x80));
-    QApplication::setPalette(dark);
+    Appearance::apply(Appearance::Theme::Dark);
 }
 
 bool waitFor(const std::function<bool()> &condition, const char *what, int timeoutMs = 15000)

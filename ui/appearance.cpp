@@ -1,0 +1,197 @@
+#include "appearance.h"
+
+#include "actionicons.h"
+
+#include <QtCore/QSettings>
+#include <QtGui/QActionGroup>
+#include <QtGui/QPalette>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QStyle>
+#include <QtWidgets/QStyleFactory>
+
+#include <cmath>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kThemeKey = u"view/theme"_s;
+
+// What the platform gave before the app changed anything: "System" goes back to it.
+struct SystemLook
+{
+    QString style;
+    QPalette palette;
+};
+
+const SystemLook &systemLook()
+{
+    static const SystemLook look{QApplication::style()->name(), QApplication::palette()};
+    return look;
+}
+
+// Re-tints one widget when the application palette changes (the pair stays, the pick changes).
+class BackgroundTint final : public QObject
+{
+public:
+    BackgroundTint(QWidget *widget, const QColor &light, const QColor &dark)
+        : QObject(widget)
+        , m_widget(widget)
+        , m_light(light)
+        , m_dark(dark)
+    {
+        // The application is told of a new palette (QEvent::ApplicationPaletteChange) in any case; a
+        // widget with a palette of its own is not always.
+        QCoreApplication::instance()->installEventFilter(this);
+        widget->setAutoFillBackground(true);
+        retint();
+    }
+
+    bool eventFilter(QObject *watched, QEvent *event) override
+    {
+        // Queued: the widgets take the new application palette after this event.
+        if (watched == QCoreApplication::instance() && event->type() == QEvent::ApplicationPaletteChange)
+            QMetaObject::invokeMethod(
+                this, [this] { retint(); }, Qt::QueuedConnection);
+        return false;
+    }
+
+private:
+    void retint()
+    {
+        QPalette palette = m_widget->palette();
+        palette.setColor(QPalette::Window, Appearance::pick(QApplication::palette(), m_light, m_dark));
+        palette.setColor(QPalette::WindowText, QApplication::palette().color(QPalette::WindowText));
+        m_widget->setPalette(palette);
+    }
+
+    QWidget *m_widget;
+    QColor m_light;
+    QColor m_dark;
+};
+
+double luminance(const QColor &color)
+{
+    const auto channel = [](double c) { return c <= 0.03928 ? c / 12.92 : std::pow((c + 0.055) / 1.055, 2.4); };
+    return 0.2126 * channel(color.redF()) + 0.7152 * channel(color.greenF()) + 0.0722 * channel(color.blueF());
+}
+
+} // namespace
+
+namespace Appearance {
+
+Theme savedTheme()
+{
+    const QString name = QSettings().value(kThemeKey).toString();
+    if (name == u"light"_s)
+        return Theme::Light;
+    if (name == u"dark"_s)
+        return Theme::Dark;
+    return Theme::System;
+}
+
+void apply(Theme theme)
+{
+    const SystemLook &system = systemLook();
+    if (theme == Theme::System) {
+        QApplication::setStyle(system.style);
+        QApplication::setPalette(system.palette);
+    } else {
+        QApplication::setStyle(u"Fusion"_s);
+        QApplication::setPalette(theme == Theme::Dark ? darkPalette() : lightPalette());
+    }
+    const char *names[] = {"system", "light", "dark"};
+    QSettings().setValue(kThemeKey, QString::fromLatin1(names[int(theme)]));
+}
+
+QPalette lightPalette()
+{
+    QStyle *fusion = QStyleFactory::create(u"Fusion"_s);
+    const QPalette palette = fusion->standardPalette();
+    delete fusion;
+    return palette;
+}
+
+// Fusion's roles in dark shades; disabled text dimmed, links and selection a blue that reads on both.
+QPalette darkPalette()
+{
+    QPalette p;
+    const QColor window(0x35, 0x35, 0x35), base(0x2a, 0x2a, 0x2a), text(0xe8, 0xe8, 0xe8);
+    const QColor accent(0x2a, 0x82, 0xda), dim(0x80, 0x80, 0x80);
+    p.setColor(QPalette::Window, window);
+    p.setColor(QPalette::WindowText, text);
+    p.setColor(QPalette::Base, base);
+    p.setColor(QPalette::AlternateBase, QColor(0x33, 0x33, 0x33));
+    p.setColor(QPalette::ToolTipBase, QColor(0x20, 0x20, 0x20));
+    p.setColor(QPalette::ToolTipText, text);
+    p.setColor(QPalette::PlaceholderText, QColor(0xa0, 0xa0, 0xa0));
+    p.setColor(QPalette::Text, text);
+    p.setColor(QPalette::Button, window);
+    p.setColor(QPalette::ButtonText, text);
+    p.setColor(QPalette::BrightText, QColor(0xff, 0x6b, 0x6b));
+    p.setColor(QPalette::Light, QColor(0x50, 0x50, 0x50));
+    p.setColor(QPalette::Midlight, QColor(0x44, 0x44, 0x44));
+    p.setColor(QPalette::Mid, QColor(0x28, 0x28, 0x28));
+    p.setColor(QPalette::Dark, QColor(0x1e, 0x1e, 0x1e));
+    p.setColor(QPalette::Shadow, QColor(0x10, 0x10, 0x10));
+    p.setColor(QPalette::Link, QColor(0x6c, 0xb4, 0xff));
+    p.setColor(QPalette::LinkVisited, QColor(0xb3, 0x9d, 0xff));
+    p.setColor(QPalette::Highlight, accent);
+    p.setColor(QPalette::HighlightedText, Qt::white);
+    for (const auto role : {QPalette::WindowText, QPalette::Text, QPalette::ButtonText})
+        p.setColor(QPalette::Disabled, role, dim);
+    p.setColor(QPalette::Disabled, QPalette::Highlight, QColor(0x50, 0x50, 0x50));
+    return p;
+}
+
+QMenu *createThemeMenu(QWidget *parent)
+{
+    auto *menu = new QMenu(QApplication::translate("Appearance", "&Theme"), parent);
+    menu->setIcon(ActionIcons::icon(u"preferences-desktop-theme"_s));
+    auto *group = new QActionGroup(menu);
+    const struct
+    {
+        QString text;
+        QString icon;
+        Theme theme;
+    } choices[] = {
+        {QApplication::translate("Appearance", "&System"), u"preferences-desktop-theme"_s, Theme::System},
+        {QApplication::translate("Appearance", "&Light"), u"weather-clear"_s, Theme::Light},
+        {QApplication::translate("Appearance", "&Dark"), u"weather-clear-night"_s, Theme::Dark},
+    };
+    const Theme current = savedTheme();
+    for (const auto &choice : choices) {
+        QAction *action = menu->addAction(ActionIcons::icon(choice.icon), choice.text);
+        action->setCheckable(true);
+        action->setChecked(choice.theme == current);
+        action->setObjectName(u"theme"_s + QString::number(int(choice.theme)));
+        group->addAction(action);
+        const Theme theme = choice.theme;
+        QObject::connect(action, &QAction::triggered, menu, [theme] { apply(theme); });
+    }
+    return menu;
+}
+
+bool isDark(const QPalette &palette)
+{
+    return palette.color(QPalette::Base).lightness() < 128;
+}
+
+QColor pick(const QPalette &palette, const QColor &light, const QColor &dark)
+{
+    return isDark(palette) ? dark : light;
+}
+
+void tintBackground(QWidget *widget, const QColor &light, const QColor &dark)
+{
+    new BackgroundTint(widget, light, dark);
+}
+
+double contrastRatio(const QColor &a, const QColor &b)
+{
+    const double la = luminance(a), lb = luminance(b);
+    return (std::max(la, lb) + 0.05) / (std::min(la, lb) + 0.05);
+}
+
+} // namespace Appearance

@@ -1,0 +1,35 @@
+#pragma once
+
+#include <QtGui/QColor>
+
+class QMenu;
+class QPalette;
+class QWidget;
+
+// The app's look: View → Theme (System, Light or Dark on Fusion, kept in QSettings "view/theme"), and
+// colours that follow it. A colour the app sets is always a pair, one for a light and one for a dark
+// palette, picked again whenever the palette changes.
+namespace Appearance {
+
+enum class Theme {
+    System,
+    Light,
+    Dark
+};
+
+Theme savedTheme();
+// Applies theme to the application (style and palette) and remembers it.
+void apply(Theme theme);
+QPalette lightPalette();
+QPalette darkPalette();
+// A "&Theme" menu whose three choices apply and remember the theme.
+QMenu *createThemeMenu(QWidget *parent);
+
+bool isDark(const QPalette &palette);
+QColor pick(const QPalette &palette, const QColor &light, const QColor &dark);
+// Fills widget's background with light or dark, following the application palette when it changes.
+void tintBackground(QWidget *widget, const QColor &light, const QColor &dark);
+// WCAG 2 contrast ratio of two colours (1 to 21); 4.5 is what normal text needs.
+double contrastRatio(const QColor &a, const QColor &b);
+
+} // namespace Appearance
