@@ -3,7 +3,9 @@
 #include "natsclicontext.h"
 #include "natsconnectoptions.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QTemporaryDir>
 
 // NatsCliContext::loadFile on a natscli context file (the input is the file's content), then what
@@ -14,8 +16,12 @@ namespace {
 
 QString contextPath()
 {
-    static QTemporaryDir dir;
-    return dir.filePath(QStringLiteral("fuzz.json"));
+    // In memory where there is a tmpfs: the file is written on every input.
+    static QTemporaryDir dir(QFileInfo(QStringLiteral("/dev/shm")).isWritable()
+                                 ? QStringLiteral("/dev/shm/kvdesk-fuzz-XXXXXX")
+                                 : QDir::tempPath() + QStringLiteral("/kvdesk-fuzz-XXXXXX"));
+    static const QString path = dir.filePath(QStringLiteral("fuzz.json"));
+    return path;
 }
 
 } // namespace
