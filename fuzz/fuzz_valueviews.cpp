@@ -37,7 +37,11 @@ void checkText(const QByteArray &value, const ValueDocument &document, size_t ha
     QString error;
     FUZZ_CHECK(document.toValue(document.text(), &saved, &error) && saved == value);
     QString edited = document.text();
-    edited.insert(qsizetype(hash % size_t(edited.size() + 1)), u'x');
+    // Where a cursor can be: between characters, never between the two halves of a surrogate pair.
+    qsizetype at = qsizetype(hash % size_t(edited.size() + 1));
+    if (at > 0 && at < edited.size() && edited[at].isLowSurrogate() && edited[at - 1].isHighSurrogate())
+        --at;
+    edited.insert(at, u'x');
     FUZZ_CHECK(document.toValue(edited, &saved, &error));
     QString source;
     FUZZ_CHECK(ValueFormat::decodeText(value, &source));

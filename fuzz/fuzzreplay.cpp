@@ -14,19 +14,15 @@ extern "C" __attribute__((weak)) int LLVMFuzzerInitialize(int *argc, char ***arg
 
 namespace {
 
-QStringList inputFiles(int argc, char **argv)
+// The files of one argument: the folder's files, or the file itself.
+QStringList inputFiles(const QString &path)
 {
+    if (!QFileInfo(path).isDir())
+        return {path};
     QStringList files;
-    for (int i = 1; i < argc; ++i) {
-        const QString path = QString::fromLocal8Bit(argv[i]);
-        if (!QFileInfo(path).isDir()) {
-            files.append(path);
-            continue;
-        }
-        const QDir dir(path);
-        for (const QString &name : dir.entryList(QDir::Files | QDir::Hidden, QDir::Name))
-            files.append(dir.filePath(name));
-    }
+    const QDir dir(path);
+    for (const QString &name : dir.entryList(QDir::Files | QDir::Hidden, QDir::Name))
+        files.append(dir.filePath(name));
     return files;
 }
 
@@ -36,23 +32,26 @@ int main(int argc, char **argv)
 {
     if (LLVMFuzzerInitialize)
         LLVMFuzzerInitialize(&argc, &argv);
-    const QStringList files = inputFiles(argc, argv);
-    if (files.isEmpty()) {
+    qint64 count = 0;
+    qint64 bytes = 0;
+    for (int i = 1; i < argc; ++i) {
+        for (const QString &path : inputFiles(QString::fromLocal8Bit(argv[i]))) {
+            QFile file(path);
+            if (!file.open(QIODevice::ReadOnly)) {
+                std::fprintf(stderr, "cannot read %s\n", qPrintable(path));
+                return 1;
+            }
+            const QByteArray input = file.readAll();
+            LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(input.constData()), size_t(input.size()));
+            ++count;
+            bytes += input.size();
+        }
+    }
+    if (count == 0) {
         std::fprintf(stderr, "usage: %s CORPUS_DIR_OR_FILE... (no input found)\n", argv[0]);
         return 1;
     }
-    qint64 bytes = 0;
-    for (const QString &path : files) {
-        QFile file(path);
-        if (!file.open(QIODevice::ReadOnly)) {
-            std::fprintf(stderr, "cannot read %s\n", qPrintable(path));
-            return 1;
-        }
-        const QByteArray input = file.readAll();
-        bytes += input.size();
-        LLVMFuzzerTestOneInput(reinterpret_cast<const uint8_t *>(input.constData()), size_t(input.size()));
-    }
     std::printf("%s: replayed %lld inputs (%lld bytes)\n",
-                qPrintable(QFileInfo(QString::fromLocal8Bit(argv[0])).fileName()), qint64(files.size()), bytes);
+                qPrintable(QFileInfo(QString::fromLocal8Bit(argv[0])).fileName()), count, bytes);
     return 0;
 }
