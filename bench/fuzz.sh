@@ -27,7 +27,7 @@ for arg in "$@"; do
     -runs=*) runs=${arg#-runs=} ;;
     -rss_limit_mb=*) rss_limit=${arg#-rss_limit_mb=} ;;
     -max_len=*) max_len=${arg#-max_len=} ;;
-    -h | --help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "$0"; exit 0 ;;
     -*) flags+=("$arg") ;;
     *) targets+=("$arg") ;;
     esac
