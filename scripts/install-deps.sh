@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages kvdesk needs that are not there yet. Idempotent and quiet when
-# everything is installed. Usage: scripts/install-deps.sh [app|test]   (default: app)
+# everything is installed. Usage: scripts/install-deps.sh [app|test|fuzz]   (default: app)
 set -euo pipefail
 
 what=${1:-app}
@@ -31,6 +31,10 @@ if [[ $what == test ]]; then
     # Node.js and npm for the @nats-io/kv 3.4 interop peer (tests/auto/kvinterop_js: npm ci of its pinned
     # package-lock.json into the build folder). A Node that brings its own npm (NodeSource) is fine as is.
     command -v node >/dev/null && command -v npm >/dev/null || packages+=(nodejs npm)
+fi
+if [[ $what == fuzz ]]; then
+    # bench/fuzz.sh: clang++ with libFuzzer and the sanitizers' runtimes (the test build needs neither).
+    packages+=(clang libclang-rt-14-dev)
 fi
 
 missing=()

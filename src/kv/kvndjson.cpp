@@ -34,6 +34,10 @@ bool parseOperation(const QString &name, KvEntry::Operation *operation)
     return true;
 }
 
+// JSON numbers are doubles: converting one of 2^63 or more to a qint64 is undefined behaviour (x86 gives
+// INT64_MIN), and a revision that large could not be exported again (encode writes a qint64).
+constexpr double kTwoTo63 = 9223372036854775808.0;
+
 } // namespace
 
 QByteArray KvNdjson::encode(const KvEntry &entry)
@@ -95,11 +99,13 @@ bool KvNdjson::decode(const QByteArray &line, KvEntry *entry, QString *error)
     if (!parseOperation(operation, &decoded.operation))
         return fail(error, tr("unknown operation \"%1\" for key \"%2\"").arg(operation, decoded.key));
     const double revision = object.value("revision"_L1).toDouble(0);
+    if (revision >= kTwoTo63)
+        return fail(error, tr("the \"revision\" of key \"%1\" is out of range").arg(decoded.key));
     decoded.revision = revision > 0 ? quint64(revision) : 0;
     const QJsonValue ttl = object.value("ttl"_L1);
     if (!ttl.isUndefined() && !ttl.isNull()) {
         const double ns = ttl.toDouble(-2);
-        if (!ttl.isDouble() || (ns < 0 && ns != -1))
+        if (!ttl.isDouble() || (ns < 0 && ns != -1) || ns >= kTwoTo63)
             return fail(
                 error,
                 tr("the \"ttl\" of key \"%1\" is not a number of nanoseconds (or -1 for never)").arg(decoded.key));

@@ -71,7 +71,7 @@ bool NatsConnectOptions::parseServers(const QString &text, QList<QUrl> *out, QSt
             entry.prepend("nats://"_L1);
         QUrl url(entry, QUrl::StrictMode);
         const QString scheme = url.scheme().toLower();
-        if (!url.isValid() || url.host().isEmpty())
+        if (!url.isValid() || url.host().isEmpty() || url.port() == 0) // no server listens on port 0
             return fail(QCoreApplication::translate("NatsConnectOptions", "\"%1\" is not a valid server URL")
                             .arg(redactedUrl(entry)));
         if (scheme != "nats"_L1 && scheme != "tls"_L1)

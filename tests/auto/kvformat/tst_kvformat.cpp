@@ -109,6 +109,13 @@ void tst_KvFormat::ndjsonErrors_data()
     QTest::newRow("bad encoding") << R"({"key":"k","value":"x","encoding":"hex"})"_ba << u"unknown encoding \"hex\""_s;
     QTest::newRow("bad operation") << R"({"key":"k","operation":"ZAP"})"_ba << u"unknown operation \"ZAP\""_s;
     QTest::newRow("value not string") << R"({"key":"k","value":5})"_ba << u"not a string"_s;
+    // Found by fuzz/fuzz_kvndjson: numbers beyond a qint64 were converted to integers regardless (undefined
+    // behaviour; on x86 a TTL of INT64_MIN).
+    QTest::newRow("ttl too large") << R"({"key":"k","ttl":2e66})"_ba << u"\"ttl\" of key \"k\""_s;
+    QTest::newRow("ttl 2^63") << R"({"key":"k","ttl":9223372036854775808})"_ba << u"\"ttl\" of key \"k\""_s;
+    QTest::newRow("revision too large") << R"({"key":"k","revision":1e30})"_ba << u"\"revision\" of key \"k\""_s;
+    QTest::newRow("revision 2^63") << R"({"key":"k","revision":9223372036854775808})"_ba
+                                   << u"\"revision\" of key \"k\""_s;
 }
 
 void tst_KvFormat::ndjsonErrors()

@@ -143,6 +143,8 @@ void tst_NatsServerPool::passwordsInUrlsAreNeverShown_data()
     QTest::newRow("a list") << u"nats://a:Pw-S3cret-77@h1, nats://h2"_s << u"nats://a:***@h1, nats://h2"_s << true;
     QTest::newRow("bad port") << u"nats://alice:Pw-S3cret-77@host:notaport"_s << u"nats://alice:***@host:notaport"_s
                               << false;
+    // Found by fuzz/fuzz_natsclicontext: port 0 (no server listens there) was taken as a server to connect to.
+    QTest::newRow("port 0") << u"nats://alice:Pw-S3cret-77@host:0"_s << u"nats://alice:***@host:0"_s << false;
     QTest::newRow("bad scheme") << u"http://alice:Pw-S3cret-77@host"_s << u"http://alice:***@host"_s << false;
     QTest::newRow("a path") << u"nats://alice:Pw-S3cret-77@host/x"_s << u"nats://alice:***@host/x"_s << false;
     QTest::newRow("space in the host") << u"nats://Pw-S3cret-77@ho st"_s << u"nats://***@ho st"_s << false;
