@@ -1,6 +1,7 @@
 #include "jsdeliveryinfo.h"
 
 #include "jstimestamp.h"
+#include "natsprotocolparser.h"
 
 #include <QtCore/QByteArrayView>
 
@@ -12,28 +13,11 @@ namespace {
 // nothing allocated but the stream and consumer names.
 constexpr int MaxTokens = 12;
 
-bool parseUnsigned(QByteArrayView token, quint64 *out)
-{
-    if (token.isEmpty())
-        return false;
-    quint64 value = 0;
-    for (const char c : token) {
-        if (c < '0' || c > '9')
-            return false;
-        const quint64 digit = quint64(c - '0');
-        if (value > (~quint64(0) - digit) / 10)
-            return false;
-        value = value * 10 + digit;
-    }
-    *out = value;
-    return true;
-}
-
 bool parseSigned(QByteArrayView token, qint64 *out)
 {
     const bool negative = !token.isEmpty() && token.front() == '-';
     quint64 magnitude = 0;
-    if (!parseUnsigned(negative ? token.sliced(1) : token, &magnitude))
+    if (!NatsProtocolParser::parseUnsigned(negative ? token.sliced(1) : token, &magnitude))
         return false;
     if (magnitude > quint64(std::numeric_limits<qint64>::max()) + (negative ? 1 : 0))
         return false;
@@ -66,9 +50,11 @@ bool JsDeliveryInfo::parse(const QByteArray &replySubject, JsDeliveryInfo *out)
     } else if (count != 9) {
         return false;
     }
-    if (!parseUnsigned(tokens[first + 2], &info.delivered) || !parseUnsigned(tokens[first + 3], &info.streamSequence)
-        || !parseUnsigned(tokens[first + 4], &info.consumerSequence)
-        || !parseSigned(tokens[first + 5], &info.timestampNs) || !parseUnsigned(tokens[first + 6], &info.pending))
+    if (!NatsProtocolParser::parseUnsigned(tokens[first + 2], &info.delivered)
+        || !NatsProtocolParser::parseUnsigned(tokens[first + 3], &info.streamSequence)
+        || !NatsProtocolParser::parseUnsigned(tokens[first + 4], &info.consumerSequence)
+        || !parseSigned(tokens[first + 5], &info.timestampNs)
+        || !NatsProtocolParser::parseUnsigned(tokens[first + 6], &info.pending))
         return false;
     info.stream = tokens[first].toByteArray();
     info.consumer = tokens[first + 1].toByteArray();

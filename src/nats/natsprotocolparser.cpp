@@ -85,13 +85,14 @@ bool parseSize(QByteArrayView field, qsizetype *out)
     return true;
 }
 
-bool parseSid(QByteArrayView field, quint64 *out)
+} // namespace
+
+bool NatsProtocolParser::parseUnsigned(QByteArrayView digits, quint64 *out)
 {
-    // Digits only: no sign, no blanks.
-    if (field.isEmpty())
+    if (digits.isEmpty())
         return false;
     quint64 value = 0;
-    for (const char c : field) {
+    for (const char c : digits) {
         if (c < '0' || c > '9')
             return false;
         const quint64 digit = quint64(c - '0');
@@ -102,8 +103,6 @@ bool parseSid(QByteArrayView field, quint64 *out)
     *out = value;
     return true;
 }
-
-} // namespace
 
 qsizetype NatsProtocolParser::messageLimitFor(qint64 advertisedMaxPayload)
 {
@@ -276,7 +275,7 @@ bool NatsProtocolParser::parseMessageArgs(QByteArrayView args, bool withHeaders)
     pending.op.type = OpType::Msg;
     pending.op.hasHeaders = withHeaders;
     pending.op.subject = fields.field[0].toByteArray();
-    if (!parseSid(fields.field[1], &pending.op.sid)) {
+    if (!NatsProtocolParser::parseUnsigned(fields.field[1], &pending.op.sid)) {
         fail(tr("invalid subscription id \"%1\"").arg(QString::fromLatin1(shownField(fields.field[1]))));
         return false;
     }

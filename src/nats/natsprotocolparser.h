@@ -40,6 +40,9 @@ public:
     // The largest MSG/HMSG (headers and payload) the client accepts from a server that announced
     // advertisedMaxPayload in INFO: never less than DefaultMaxPayload, never much more than 64 MiB.
     static qsizetype messageLimitFor(qint64 advertisedMaxPayload);
+    // A protocol number (sid, size, a JetStream ack-subject token): digits only, no sign or blanks, no
+    // overflow. False, with *out untouched, otherwise.
+    static bool parseUnsigned(QByteArrayView digits, quint64 *out);
 
     void setMaxControlLine(qsizetype bytes) { m_maxControlLine = bytes; }
     qsizetype maxControlLine() const { return m_maxControlLine; }
