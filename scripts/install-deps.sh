@@ -14,7 +14,10 @@ packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-qpa-plugins qtkeycha
           adwaita-icon-theme
           # Packaging: PNG icons rendered from the SVG at build time; CPack's Debian packages need
           # dpkg-shlibdeps (dpkg-dev) and file (scripts/package.sh).
-          librsvg2-bin dpkg-dev file)
+          librsvg2-bin dpkg-dev file
+          # Value decoders (zlib, zstd, MessagePack, Protobuf's importer and JSON mapping) and the
+          # three-way text merge of conflicting saves (libgit2's git_merge_file).
+          zlib1g-dev libzstd-dev libmsgpack-cxx-dev libprotobuf-dev libgit2-dev)
 if [[ $what == test ]]; then
     packages+=(
         # A real Secret Service for the keychain tests, and openssl to make test certificates.
