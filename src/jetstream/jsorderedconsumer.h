@@ -111,6 +111,7 @@ private:
     void setState(State state);
     void fail(const NatsError &error);
     void markCaughtUp();
+    bool isInitialComplete(quint64 consumerSequence) const;
     void dropSubscription();
 
     QPointer<JetStreamContext> m_context;
@@ -130,8 +131,11 @@ private:
     bool m_createPending = false;
     bool m_caughtUp = false;
     bool m_createdOnce = false; // a create succeeded: later failures are retried, not final
-    quint64 m_newFloor = 0;     // deliver "new": the stream's last sequence when first created
-    quint64 m_skipThrough = 0;  // a restarted last-per-subject view: handed out up to here already
+    // The consumer being created is the first that works: its consumer sequences 1..m_initialPending are
+    // the messages there were at creation, so having them all is being caught up (see isInitialComplete).
+    bool m_countsInitial = true;
+    quint64 m_newFloor = 0;    // deliver "new": the stream's last sequence when first created
+    quint64 m_skipThrough = 0; // a restarted last-per-subject view: handed out up to here already
     bool m_newFloorKnown = false;
     bool m_active = false; // something arrived since the last liveness check
     QTimer *m_livenessTimer = nullptr;
