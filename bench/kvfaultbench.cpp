@@ -3,7 +3,11 @@
 // whole history; then everything the server holds is read back and compared with what was
 // acknowledged. Prints acknowledged writes lost, writes stored twice or without an acknowledgement,
 // CAS updates applied over a newer revision, watch entries lost or repeated, and timings.
+// With --cluster: a 3-node cluster and an R3 bucket instead, whose stream leader is SIGKILLed and
+// restarted --kills times, and once (half way) asked to step down, under the same load.
 #include "benchsupport.h"
+#include "jetstreamcontext.h"
+#include "jsapireply.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
 #include "kvclient.h"
@@ -16,6 +20,7 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
 #include <QtCore/QHash>
+#include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
 #include <QtCore/QTemporaryDir>
 #include <QtCore/QTextStream>
@@ -24,6 +29,10 @@
 #include <QtNetwork/QTcpSocket>
 
 #include <csignal>
+
+#ifdef KVFAULTBENCH_CLUSTER
+#include "natsserverprocess.h"
+#endif
 
 using namespace Qt::StringLiterals;
 
@@ -85,6 +94,97 @@ private:
     quint16 m_port = 0;
 };
 
+// What the campaign breaks: trigger() starts a fault and calls done() once the servers are back.
+class FaultInjector
+{
+public:
+    virtual ~FaultInjector() = default;
+    virtual QString urls() const = 0;
+    virtual int replicas() const = 0;
+    virtual QString describe(int kills, int downMs) const = 0;
+    virtual void trigger(int round, int kills, int downMs, KvClient *client, const std::function<void()> &done) = 0;
+};
+
+class SingleServerFaults final : public FaultInjector
+{
+public:
+    SingleServerFaults() { m_server.start(); }
+    QString urls() const override { return m_server.url(); }
+    int replicas() const override { return 1; }
+    QString describe(int kills, int downMs) const override
+    {
+        return u"%1 SIGKILL restarts of nats-server (%2 ms down each)"_s.arg(kills).arg(downMs);
+    }
+    void trigger(int, int, int downMs, KvClient *, const std::function<void()> &done) override
+    {
+        m_server.kill();
+        QTimer::singleShot(downMs, [this, done] {
+            m_server.start();
+            done();
+        });
+    }
+
+private:
+    RestartableServer m_server;
+};
+
+#ifdef KVFAULTBENCH_CLUSTER
+// Three nodes; each round the bucket stream's leader is SIGKILLed and restarted, except the middle
+// round, which asks the leader to step down (a clean election while writes go on).
+class ClusterFaults final : public FaultInjector
+{
+public:
+    ClusterFaults()
+    {
+        if (!m_cluster.start(3) || !m_cluster.waitForAllPeers(30000))
+            Bench::fail(u"cannot start a 3-node cluster: %1"_s.arg(m_cluster.errorString()));
+    }
+    QString urls() const override { return m_cluster.urls(); }
+    int replicas() const override { return 3; }
+    QString describe(int kills, int downMs) const override
+    {
+        return u"3-node cluster, R3 bucket: %1 SIGKILL restarts of the stream leader (%2 ms down each), "
+               "one leader step-down"_s.arg(kills - 1)
+                   .arg(downMs);
+    }
+    void trigger(int round, int kills, int downMs, KvClient *client, const std::function<void()> &done) override
+    {
+        JetStreamContext *js = client->jetStream();
+        if (round == kills / 2) {
+            JsApiReply *stepDown = js->request("STREAM.LEADER.STEPDOWN.KV_campaign");
+            QObject::connect(stepDown, &NatsReply::finished, stepDown, [stepDown, done] {
+                stepDown->deleteLater();
+                if (stepDown->error() != NatsError::NoError)
+                    QTextStream(stderr) << "step-down failed: " << stepDown->errorString() << Qt::endl;
+                done();
+            });
+            return;
+        }
+        JsApiReply *info = js->request("STREAM.INFO.KV_campaign");
+        QObject::connect(info, &NatsReply::finished, info, [this, info, downMs, done] {
+            info->deleteLater();
+            const QString leader
+                = info->response().value("cluster"_L1).toObject().value("leader"_L1).toString(); // "n1".."n3"
+            NatsServerProcess *node = m_cluster.node(leader.mid(1).toInt() - 1);
+            if (!node) {
+                QTextStream(stderr) << "no stream leader to kill: " << info->errorString() << Qt::endl;
+                done();
+                return;
+            }
+            node->kill();
+            QTimer::singleShot(downMs, [node, done] {
+                if (!node->restart())
+                    Bench::fail(u"cannot restart %1: %2"_s.arg(node->url(), node->errorString()));
+                done();
+            });
+        });
+    }
+
+private:
+    NatsClusterProcess m_cluster;
+};
+#endif
+
 struct Figures
 {
     qint64 sent = 0;
@@ -110,22 +210,32 @@ int main(int argc, char *argv[])
                                         u"1500"_s);
     const QCommandLineOption everyOption(u"every"_s, u"Acknowledged writes between kills (default 2000)."_s, u"N"_s,
                                          u"2000"_s);
-    parser.addOptions({killsOption, downOption, everyOption});
+    const QCommandLineOption clusterOption(u"cluster"_s, u"A 3-node cluster and an R3 bucket, leader killed."_s);
+    parser.addOptions({killsOption, downOption, everyOption, clusterOption});
     parser.process(app);
     const int kills = parser.value(killsOption).toInt();
     const int downMs = parser.value(downOption).toInt();
     const qint64 every = parser.value(everyOption).toLongLong();
     const qint64 puts = every * (kills + 1);
 
-    RestartableServer server;
-    server.start();
-    KvClientOptions options = KvClientOptions::fromUrl(server.url());
+    std::unique_ptr<FaultInjector> faults;
+    if (parser.isSet(clusterOption)) {
+#ifdef KVFAULTBENCH_CLUSTER
+        faults = std::make_unique<ClusterFaults>();
+#else
+        Bench::fail(u"--cluster needs the test support library (configure with -DBUILD_TESTING=ON)"_s);
+#endif
+    } else {
+        faults = std::make_unique<SingleServerFaults>();
+    }
+    KvClientOptions options = KvClientOptions::fromUrl(faults->urls());
     options.connection.reconnectWaitMs = 100;
     options.connection.maxReconnectAttempts = -1;
     std::unique_ptr<KvClient> client = Bench::connect(options);
     KvBucketConfig config;
     config.bucket = u"campaign"_s;
     config.history = 64;
+    config.replicas = faults->replicas();
     if (!Bench::wait(client->kv()->createBucket(config)))
         return 1;
     KvBucket *bucket = client->kv()->bucket(config.bucket);
@@ -169,13 +279,8 @@ int main(int argc, char *argv[])
                     QTextStream(stderr) << "write failed: " << put->errorString() << Qt::endl;
                 }
                 if (!down && killed < kills && figures.acknowledged >= every * (killed + 1)) {
-                    server.kill();
                     down = true;
-                    ++killed;
-                    QTimer::singleShot(downMs, &app, [&] {
-                        server.start();
-                        down = false;
-                    });
+                    faults->trigger(killed++, kills, downMs, client.get(), [&down] { down = false; });
                 }
                 if (figures.sent == puts && inFlight == 0)
                     loop.quit();
@@ -265,7 +370,7 @@ int main(int argc, char *argv[])
     }
 
     QTextStream out(stdout);
-    out << "kvfaultbench: " << kills << " SIGKILL restarts of nats-server (" << downMs << " ms down each), "
+    out << "kvfaultbench: " << faults->describe(kills, downMs) << ", "
         << qEnvironmentVariable("KVDESK_NATS_SERVER", u"nats-server"_s) << "\n";
     out << "  writes: sent " << figures.sent << ", acknowledged " << figures.acknowledged << ", failed "
         << figures.failed << ", acknowledged then lost " << lost << ", changed " << changed
