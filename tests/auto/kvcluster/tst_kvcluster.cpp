@@ -271,7 +271,10 @@ void tst_KvCluster::killWhileWriting(const QString &bucketName, const std::funct
     writer.stop();
     QTRY_VERIFY_WITH_TIMEOUT(writer.inFlight() == 0, 15000);
     const quint64 lastAcked = writer.acknowledged().lastKey();
-    QTRY_VERIFY_WITH_TIMEOUT(watcher->lastRevision() >= lastAcked, 45000);
+    // Not a speed check: what counts is that every acknowledged revision arrives once. On 2.9 a re-created
+    // R1 consumer is now and then placed on the dead peer until the cluster marks it offline, and each
+    // such create waits out its timeout (5 s) before the next try: seen up to 28 s here, over 45 s in CI.
+    QTRY_VERIFY_WITH_TIMEOUT(watcher->lastRevision() >= lastAcked, 90000);
     qInfo("node n%d killed: puts resumed after %lld ms, watcher caught up after %lld ms; written %d, "
           "acknowledged %lld, failed %d, watcher recoveries %lld",
           victim + 1, resumedAfter, clock.elapsed(), writer.written(), qint64(writer.acknowledgedCount()),
