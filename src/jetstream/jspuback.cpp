@@ -84,7 +84,7 @@ private:
             return false;
         *out = QByteArrayView(start, m_at - start);
         ++m_at;
-        return true;
+        return out->isValidUtf8(); // JSON text is UTF-8: a full parser refuses anything else
     }
 
     bool readNumber(quint64 *out)
@@ -100,7 +100,8 @@ private:
             ++m_at;
         }
         *out = value;
-        return m_at != start && m_at - start <= 20;
+        // JSON writes no leading zeros ("01" is not a number).
+        return m_at != start && m_at - start <= 20 && (*start != '0' || m_at - start == 1);
     }
 
     bool readBool(bool *out)

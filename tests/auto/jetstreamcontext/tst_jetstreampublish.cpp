@@ -202,6 +202,12 @@ void tst_JetStreamPublish::ackScan_data()
                                << QString();
     QTest::newRow("trailing") << R"({"stream":"S","seq":1}x)"_ba << false << QString() << quint64(0) << false
                               << QString();
+    // Not JSON, so not an acknowledgement either (found with fuzz/fuzz_jspuback).
+    QTest::newRow("leading zero") << R"({"stream":"S","seq":01})"_ba << false << QString() << quint64(0) << false
+                                  << QString();
+    QTest::newRow("invalid UTF-8") << "{\"stream\":\"S\xff\",\"seq\":1}"_ba << false << QString() << quint64(0) << false
+                                   << QString();
+    QTest::newRow("zero") << R"({"stream":"S","seq":0})"_ba << true << u"S"_s << quint64(0) << false << QString();
 }
 
 void tst_JetStreamPublish::ackScan()
