@@ -311,7 +311,20 @@ int main(int argc, char *argv[])
     };
     pump();
     count();
+    // A campaign that stops moving says where it stands instead of waiting for ever.
+    QTimer watchdog;
+    qint64 lastProgress = -1;
+    QObject::connect(&watchdog, &QTimer::timeout, &app, [&] {
+        const qint64 progress = figures.acknowledged + figures.failed + figures.casDone;
+        if (progress == lastProgress)
+            QTextStream(stderr) << "no progress for 30 s: " << figures.sent << " sent, " << inFlight << " in flight, "
+                                << figures.acknowledged << " acknowledged, faults " << killed
+                                << (down ? " (servers down)" : "") << Qt::endl;
+        lastProgress = progress;
+    });
+    watchdog.start(30000);
     loop.exec();
+    watchdog.stop();
     casStopped = true;
     const qint64 writeSeconds = wall.elapsed();
 
@@ -336,6 +349,9 @@ int main(int argc, char *argv[])
     QObject::connect(reader, &KvWatcher::entryReceived, &app,
                      [&](const KvEntry &entry) { stored.insert(entry.revision, entry); });
     QObject::connect(reader, &KvWatcher::initialValuesReceived, &readBack, &QEventLoop::quit);
+    QObject::connect(reader, &KvWatcher::errorOccurred, &app,
+                     [reader] { Bench::fail(u"reading the stream back failed: %1"_s.arg(reader->errorString())); });
+    QTimer::singleShot(120000, &app, [] { Bench::fail(u"reading the stream back took over 120 s"_s); });
     readBack.exec();
 
     qint64 lost = 0;
