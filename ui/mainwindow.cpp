@@ -15,6 +15,7 @@
 #include "localserver.h"
 #include "localserverlogdialog.h"
 #include "natsconnection.h"
+#include "permissiongate.h"
 #include "profiledialog.h"
 #include "profilestore.h"
 #include "secretstore.h"
@@ -60,6 +61,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_keys(new KeyPanel(this))
     , m_value(new ValuePanel(this))
     , m_statusLabel(new QLabel(this))
+    , m_permissionGate(new PermissionGate(this))
 {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("kvdesk"));
@@ -68,6 +70,12 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_profiles, &ProfileStore::profilesChanged, this, &MainWindow::reloadProfileChoices);
     buildDocks();
     buildMenus();
+    // What the user may not do is disabled, the missing permission in the tooltip.
+    m_permissionGate->guardPanels(m_buckets, m_value, m_history);
+    m_permissionGate->guard(m_importAction, PermissionGate::writeRule());
+    m_permissionGate->guard(m_exportAction, PermissionGate::readRule());
+    for (QAction *watch : {m_watchBucketAction, m_watchKeyAction, m_historyAction})
+        m_permissionGate->guard(watch, PermissionGate::watchRule());
     reloadProfileChoices();
     updateConnectionBar();
     restoreLayout();
@@ -313,6 +321,7 @@ void MainWindow::openSession(const ConnectionProfile &profile, const QString &se
     m_session = new Session(profile, secret, m_localServer, this);
     m_session->setTlsKeyPassphrase(passphrase);
     m_watches->setContext(m_session->kv(), true);
+    m_permissionGate->setJetStream(m_session->jetStream());
     connect(m_session, &Session::statusChanged, this, &MainWindow::updateConnectionBar);
     connect(m_session, &Session::interruptionChanged, this, [this, session = m_session.data()](const QString &reason) {
         if (session == m_session) // not the one being closed
