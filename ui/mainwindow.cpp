@@ -43,6 +43,8 @@
 #include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
 
+#include <memory>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -138,12 +140,19 @@ void MainWindow::connectPanels()
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
     connect(m_value, &ValuePanel::message, this, showMessage);
-    // An empty bucket says so, with the next step.
-    auto *noKeys = new EmptyState(
-        m_keys->findChild<QTreeView *>(u"keyListView"_s), tr("This bucket has no keys yet."), m_value->newKeyAction(),
-        tr("Add a Key…"),
-        [this] { return m_bucket && !m_keys->model()->isLoading() && m_keys->model()->rowCount() == 0; });
+    // An empty bucket says so, with the next step; a listing that failed (refused, say) is no empty bucket.
+    auto listingFailed = std::make_shared<bool>(false);
+    auto *noKeys = new EmptyState(m_keys->findChild<QTreeView *>(u"keyListView"_s), tr("This bucket has no keys yet."),
+                                  m_value->newKeyAction(), tr("Add a Key…"), [this, listingFailed] {
+                                      return m_bucket && !*listingFailed && !m_keys->model()->isLoading()
+                                          && m_keys->model()->rowCount() == 0;
+                                  });
     noKeys->button()->setObjectName(u"addKeyButton"_s);
+    connect(m_keys->model(), &KeyListModel::loadingStarted, noKeys, [listingFailed] { *listingFailed = false; });
+    connect(m_keys->model(), &KeyListModel::errorOccurred, noKeys, [noKeys, listingFailed] {
+        *listingFailed = true;
+        noKeys->refresh();
+    });
     connect(m_keys->model(), &KeyListModel::loadingStarted, noKeys, &EmptyState::refresh);
     connect(m_keys->model(), &KeyListModel::loadingFinished, noKeys, &EmptyState::refresh);
     connect(m_value, &ValuePanel::keyCreated, this, [this](const QString &key) {

@@ -1,6 +1,7 @@
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "historypanel.h"
+#include "keypanel.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
 #include "kvcontext.h"
@@ -36,8 +37,10 @@ private Q_SLOTS:
     void initTestCase();
     void cleanup();
     void readerSeesWhatTheyMayNotDo();
+    void unreadableBucketIsNotShownAsEmpty();
 
 private:
+    void openAsReader(const QString &bucket);
     QAction *windowAction(const QString &text) const;
 
     NatsServerProcess m_server;
@@ -52,7 +55,8 @@ void tst_WindowPermissions::initTestCase()
   { user: admin, password: pw }
   { user: reader, password: pw, permissions: {
       publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"],
-                 deny: ["$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.DELETE.>", "$JS.API.DIRECT.GET.KV_secret.>"] }
+                 deny: ["$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.DELETE.>", "$JS.API.DIRECT.GET.KV_secret.>",
+                        "$JS.API.CONSUMER.CREATE.KV_secret", "$JS.API.CONSUMER.CREATE.KV_secret.>"] }
       subscribe: { allow: ["_INBOX.>"] } } }
 ] } }
 )";
@@ -86,7 +90,7 @@ QAction *tst_WindowPermissions::windowAction(const QString &text) const
     return nullptr;
 }
 
-void tst_WindowPermissions::readerSeesWhatTheyMayNotDo()
+void tst_WindowPermissions::openAsReader(const QString &bucket)
 {
     QSettings().clear();
     QUrl url(m_server.url());
@@ -94,14 +98,34 @@ void tst_WindowPermissions::readerSeesWhatTheyMayNotDo()
     url.setPassword(u"pw"_s);
     m_window = new MainWindow;
     m_window->show();
-    m_window->start({url.toString(), u"orders"_s, false});
-    QTRY_COMPARE_WITH_TIMEOUT(m_window->bucketPanel()->currentBucket(), u"orders"_s, 10000);
+    m_window->start({url.toString(), bucket, false});
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->bucketPanel()->currentBucket(), bucket, 10000);
+}
+
+void tst_WindowPermissions::unreadableBucketIsNotShownAsEmpty()
+{
+    // Every server: the listing is refused at once (the server's error names the consumer subject); the
+    // key list says so, and does not claim the bucket has no keys.
+    openAsReader(u"secret"_s);
+    QWidget *keyError = m_window->keyPanel()->findChild<QWidget *>(u"keyError"_s);
+    QVERIFY(keyError);
+    QTRY_VERIFY_WITH_TIMEOUT(keyError->isVisible(), 5000);
+    auto *addKey = m_window->findChild<QWidget *>(u"addKeyButton"_s);
+    QVERIFY(addKey);
+    QVERIFY(!addKey->parentWidget()->isVisible());
+}
+
+void tst_WindowPermissions::readerSeesWhatTheyMayNotDo()
+{
+    openAsReader(u"orders"_s);
     PermissionGate *gate = m_window->permissionGate();
     QAction *newKey = m_window->valuePanel()->newKeyAction();
     QAction *newBucket = m_window->bucketPanel()->newAction();
 
     // Whether this server can tell: ask it as the reader, as the window does.
-    NatsConnectOptions reader = NatsConnectOptions::fromUrl(url.toString());
+    NatsConnectOptions reader = NatsConnectOptions::fromUrl(m_server.url());
+    reader.user = u"reader"_s;
+    reader.password = u"pw"_s;
     NatsConnection *connection = nullptr;
     QVERIFY(KvTest::connectClient(reader, this, &connection));
     NatsUserInfoReply *info = NatsUserInfoReply::ask(connection);
@@ -148,7 +172,7 @@ void tst_WindowPermissions::readerSeesWhatTheyMayNotDo()
         const QString bucket = index.data(BucketListModel::BucketNameRole).toString();
         const QString refusal = delegate->refusalAt(index);
         if (bucket == "secret"_L1)
-            QCOMPARE(refusal, u"you may not publish to $JS.API.DIRECT.GET.KV_secret.$KV.secret.>"_s);
+            QCOMPARE(refusal, u"you may not publish to $JS.API.CONSUMER.CREATE.KV_secret.>"_s);
         else
             QCOMPARE(refusal, QString());
     }
