@@ -68,6 +68,7 @@ void PermissionGate::guard(QAction *action, const Check &check)
 {
     // A group of its own: while it is disabled the action is, whatever the panel sets, and the panel's
     // last setEnabled() holds again once the group is enabled (QAction's explicit enabled state).
+    Q_ASSERT(!action->actionGroup());
     auto *group = new QActionGroup(this);
     group->setExclusionPolicy(QActionGroup::ExclusionPolicy::None);
     group->addAction(action);

@@ -36,6 +36,7 @@ public:
     // Guards the panels' actions and buttons, follows the bucket and key they show, and marks the
     // buckets the user cannot read in the bucket list.
     void guardPanels(BucketPanel *buckets, ValuePanel *value, HistoryPanel *history);
+    // action must belong to no QActionGroup: the gate puts it in one of its own.
     void guard(QAction *action, const Check &check);
     // A button the panel enables as leader is enabled; refused while leader is.
     void guardFollower(QAbstractButton *button, QAction *leader);
