@@ -15,6 +15,7 @@
 #include "localserver.h"
 #include "localserverlogdialog.h"
 #include "natsconnection.h"
+#include "permissiongate.h"
 #include "profiledialog.h"
 #include "profilestore.h"
 #include "secretstore.h"
@@ -42,6 +43,8 @@
 #include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
 
+#include <memory>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -60,6 +63,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_keys(new KeyPanel(this))
     , m_value(new ValuePanel(this))
     , m_statusLabel(new QLabel(this))
+    , m_permissionGate(new PermissionGate(this))
 {
     setObjectName(u"mainWindow"_s);
     setWindowTitle(tr("kvdesk"));
@@ -68,6 +72,12 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_profiles, &ProfileStore::profilesChanged, this, &MainWindow::reloadProfileChoices);
     buildDocks();
     buildMenus();
+    // What the user may not do is disabled, the missing permission in the tooltip.
+    m_permissionGate->guardPanels(m_buckets, m_value, m_history);
+    m_permissionGate->guard(m_importAction, PermissionGate::writeRule());
+    m_permissionGate->guard(m_exportAction, PermissionGate::readRule());
+    for (QAction *watch : {m_watchBucketAction, m_watchKeyAction, m_historyAction})
+        m_permissionGate->guard(watch, PermissionGate::watchRule());
     reloadProfileChoices();
     updateConnectionBar();
     restoreLayout();
@@ -130,12 +140,19 @@ void MainWindow::connectPanels()
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
     connect(m_value, &ValuePanel::message, this, showMessage);
-    // An empty bucket says so, with the next step.
-    auto *noKeys = new EmptyState(
-        m_keys->findChild<QTreeView *>(u"keyListView"_s), tr("This bucket has no keys yet."), m_value->newKeyAction(),
-        tr("Add a Key…"),
-        [this] { return m_bucket && !m_keys->model()->isLoading() && m_keys->model()->rowCount() == 0; });
+    // An empty bucket says so, with the next step; a listing that failed (refused, say) is no empty bucket.
+    auto listingFailed = std::make_shared<bool>(false);
+    auto *noKeys = new EmptyState(m_keys->findChild<QTreeView *>(u"keyListView"_s), tr("This bucket has no keys yet."),
+                                  m_value->newKeyAction(), tr("Add a Key…"), [this, listingFailed] {
+                                      return m_bucket && !*listingFailed && !m_keys->model()->isLoading()
+                                          && m_keys->model()->rowCount() == 0;
+                                  });
     noKeys->button()->setObjectName(u"addKeyButton"_s);
+    connect(m_keys->model(), &KeyListModel::loadingStarted, noKeys, [listingFailed] { *listingFailed = false; });
+    connect(m_keys->model(), &KeyListModel::errorOccurred, noKeys, [noKeys, listingFailed] {
+        *listingFailed = true;
+        noKeys->refresh();
+    });
     connect(m_keys->model(), &KeyListModel::loadingStarted, noKeys, &EmptyState::refresh);
     connect(m_keys->model(), &KeyListModel::loadingFinished, noKeys, &EmptyState::refresh);
     connect(m_value, &ValuePanel::keyCreated, this, [this](const QString &key) {
@@ -313,6 +330,7 @@ void MainWindow::openSession(const ConnectionProfile &profile, const QString &se
     m_session = new Session(profile, secret, m_localServer, this);
     m_session->setTlsKeyPassphrase(passphrase);
     m_watches->setContext(m_session->kv(), true);
+    m_permissionGate->setJetStream(m_session->jetStream());
     connect(m_session, &Session::statusChanged, this, &MainWindow::updateConnectionBar);
     connect(m_session, &Session::interruptionChanged, this, [this, session = m_session.data()](const QString &reason) {
         if (session == m_session) // not the one being closed

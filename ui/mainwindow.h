@@ -9,6 +9,7 @@ class BucketPanel;
 class ConnectionBar;
 class HistoryPanel;
 class KeyPanel;
+class PermissionGate;
 class KvBucket;
 class LocalServer;
 class ProfileStore;
@@ -52,6 +53,7 @@ public:
     ValuePanel *valuePanel() const { return m_value; }
     HistoryPanel *historyPanel() const { return m_history; }
     WatchPanel *watchPanel() const { return m_watches; }
+    PermissionGate *permissionGate() const { return m_permissionGate; }
     LocalServer *localServer() const { return m_localServer; }
     ProfileStore *profileStore() const { return m_profiles; }
     SecretStore *secretStore() const { return m_secrets; }
@@ -110,4 +112,5 @@ private:
     ConnectionBar *m_connectionBar = nullptr;
     QComboBox *m_profileChoice = nullptr; // the bar's
     QLabel *m_statusLabel = nullptr;
+    PermissionGate *m_permissionGate = nullptr;
 };

@@ -8,9 +8,11 @@
 #include "cliexportcommand.h"
 #include "cliimportcommand.h"
 #include "clikeycommands.h"
+#include "clipermissioncheck.h"
 #include "cliwatchcommand.h"
 #include "kvclient.h"
 #include "kvcontext.h"
+#include "kvuserpermissions.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QEventLoop>
@@ -199,6 +201,11 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
         }
     }
 
+    return connectAndRun(command, connection.options(), positional);
+}
+
+int CliApplication::connectAndRun(CliCommand *command, const KvClientOptions &options, const QStringList &positional)
+{
     int exitCode = CliCommand::Failure;
     QEventLoop loop;
     connect(command, &CliCommand::finished, &loop, [&loop, &exitCode](int code) {
@@ -206,15 +213,26 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
         loop.quit();
     });
     KvClient client;
+    KvUserPermissions permissions(client.jetStream());
+    const auto startChecked = [&] {
+        // 2.10+ says what the user may do: what the server would refuse is refused before it is sent.
+        const QString refusal = CliPermissionCheck::refusal(command->info().name, positional,
+                                                            permissions.permissions());
+        if (refusal.isEmpty())
+            return command->start(client.kv());
+        m_out.error(CliCommand::describe(NatsError(NatsError::PermissionsViolation, refusal)));
+        exitCode = CliCommand::Failure;
+        loop.quit();
+    };
     connect(
-        &client, &KvClient::ready, command, [command, &client] { command->start(client.kv()); },
+        &client, &KvClient::ready, command, [&] { permissions.whenSettled(command, startChecked); },
         Qt::SingleShotConnection);
     connect(&client, &KvClient::failed, &loop, [this, &loop, &exitCode](const NatsError &failure) {
         m_out.error(CliCommand::describe(failure));
         exitCode = CliCommand::Failure;
         loop.quit();
     });
-    client.open(connection.options());
+    client.open(options);
     loop.exec();
     m_out.flush();
     disconnect(&client, nullptr, &loop, nullptr);

@@ -9,6 +9,7 @@
 
 class CliCommand;
 class QCommandLineParser;
+struct KvClientOptions;
 
 // kvdesk-cli's dispatcher: finds the subcommand among the arguments (global options may come before or
 // after it, and natscli's "kv" word in front is accepted), parses its options with a QCommandLineParser
@@ -34,6 +35,8 @@ private:
     CliCommand *findCommand(const QString &name);
     static qsizetype commandIndex(const QStringList &arguments);
     int execute(CliCommand *command, QCommandLineParser &parser);
+    // Connects, checks the user's permissions for the command (2.10+), runs it; its exit code.
+    int connectAndRun(CliCommand *command, const KvClientOptions &options, const QStringList &positional);
 
     CliOutput m_out;
 };

@@ -132,6 +132,7 @@ void JsOrderedConsumer::create()
     m_deliverSubject = NatsConnection::newInbox();
     m_subscription = connection->subscribe(m_deliverSubject);
     connect(m_subscription, &NatsSubscription::messageReceived, this, &JsOrderedConsumer::onMessage);
+    connect(m_subscription, &NatsSubscription::errorOccurred, this, &JsOrderedConsumer::onSubscriptionRefused);
 
     JsOrderedConsumerConfig config = m_config;
     m_skipThrough = 0;
@@ -162,6 +163,12 @@ void JsOrderedConsumer::create()
         if (generation != m_createGeneration)
             return; // superseded by a newer attempt
         m_createPending = false;
+        if (m_state == State::Failed) {
+            // The deliver subject was refused meanwhile: nothing would reach a consumer made now.
+            if (reply->error() == NatsError::NoError)
+                deleteOnServer(reply->response().value("name"_L1).toString());
+            return;
+        }
         if (reply->error() != NatsError::NoError) {
             onCreateFailed(reply->errorInfo());
             return;
@@ -224,6 +231,19 @@ void JsOrderedConsumer::onCreateFailed(const NatsError &error)
         return;
     }
     m_retryTimer->start(kCreateRetryMs);
+}
+
+void JsOrderedConsumer::onSubscriptionRefused()
+{
+    // The server refused the deliver subject (a permissions violation, 'Subscription to "_INBOX.…"'): the
+    // consumer would deliver to nobody and the watch would only time out, so it fails now, naming it.
+    auto *subscription = qobject_cast<NatsSubscription *>(sender());
+    if (!subscription || subscription != m_subscription || m_state == State::Stopped || m_state == State::Failed)
+        return;
+    if (subscription->error() != NatsError::PermissionsViolation
+        && subscription->error() != NatsError::InvalidSubjectRejected)
+        return; // the connection's end is handled where it is seen
+    fail(NatsError(subscription->error(), subscription->errorString()));
 }
 
 void JsOrderedConsumer::fail(const NatsError &error)

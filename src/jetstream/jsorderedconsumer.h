@@ -108,6 +108,7 @@ private:
     void reset(const QString &reason);
     void checkLiveness();
     void deleteOnServer(const QString &consumerName);
+    void onSubscriptionRefused();
     void setState(State state);
     void fail(const NatsError &error);
     void markCaughtUp();

@@ -1,0 +1,60 @@
+#pragma once
+
+#include "natspermissions.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QString>
+
+// What a user may do with Key/Value buckets, from their NATS permissions (NatsPermissions) and the
+// subjects this library's KV layer sends on (KvBucket, KvContext, JsOrderedConsumer): each question
+// answers with the first permission missing, "you may not publish to $KV.orders.>", or an empty string
+// when the action is allowed. Unknown permissions (nats-server 2.9, or the question refused) allow
+// everything: the server's -ERR then decides, at once.
+class KvPermissions
+{
+    Q_DECLARE_TR_FUNCTIONS(KvPermissions)
+
+public:
+    KvPermissions() = default;
+    explicit KvPermissions(const NatsPermissions &permissions, const QByteArray &apiPrefix = "$JS.API.");
+
+    bool isKnown() const { return m_permissions.isKnown(); }
+    const NatsPermissions &natsPermissions() const { return m_permissions; }
+
+    // Any request: its answer comes through the connection's reply inbox.
+    QString requestRefusal() const;
+    // The bucket list: STREAM.NAMES (withStatus: STREAM.LIST).
+    QString listBucketsRefusal(bool withStatus = true) const;
+    // A bucket's settings and state (STREAM.INFO): every bucket call starts there.
+    QString statusRefusal(const QString &bucket) const;
+    // Reading key's value (an empty key: some key) with a direct get.
+    QString getRefusal(const QString &bucket, const QString &key = {}) const;
+    // Watching the bucket, listing its keys, a key's history: an ordered consumer on an inbox.
+    QString watchRefusal(const QString &bucket) const;
+    // Browsing the bucket: listing keys and reading values.
+    QString readRefusal(const QString &bucket) const;
+    // Putting, creating, updating, deleting or purging key (an empty key: some key).
+    QString writeRefusal(const QString &bucket, const QString &key = {}) const;
+    // Writing an older revision of key again: reading it, then writing.
+    QString revertRefusal(const QString &bucket, const QString &key) const;
+    // Removing delete markers (compact): listing them, then purging the stream.
+    QString compactRefusal(const QString &bucket) const;
+    // Creating a bucket (an empty name: some bucket), changing one, deleting one.
+    QString createBucketRefusal(const QString &bucket = {}) const;
+    QString editBucketRefusal(const QString &bucket) const;
+    QString deleteBucketRefusal(const QString &bucket) const;
+
+    static QString publishRefusal(const QByteArray &subject);
+    static QString subscribeRefusal(const QByteArray &subject);
+
+private:
+    // The refusal for publishing to subject (a pattern: to no subject matching it), or "".
+    QString publish(const QByteArray &subject) const;
+    QString publishSome(const QByteArray &pattern) const;
+    QString api(const QByteArray &apiSubject) const { return publish(m_apiPrefix + apiSubject); }
+    QByteArray streamOf(const QString &bucket) const;
+    QByteArray writePrefix(const QString &bucket) const;
+
+    NatsPermissions m_permissions;
+    QByteArray m_apiPrefix = "$JS.API.";
+};

@@ -1,0 +1,124 @@
+#include "clirunner.h"
+#include "kvtestsupport.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+#include "natsuserinforeply.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QFileInfo>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+#define CLI_EXPECT(result, call, code)                                                                                 \
+    const CliRunner::Result result = (call);                                                                           \
+    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
+
+// kvdesk-cli as a user the server restricts. On 2.10+ a command the user may not run is refused before
+// anything is sent, with the text the app shows ("you may not publish to $KV.orders.x"); on 2.9 the
+// server's permissions violation comes at once. Either way: exit 1, one line naming the subject, no wait.
+class tst_KvdeskCliPermissions final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void refused_data();
+    void refused();
+    void allowedCommandsRun();
+
+private:
+    QStringList as(const QString &user) const;
+
+    NatsServerProcess m_server;
+    CliRunner m_runner;
+    bool m_serverTells = false; // $SYS.REQ.USER.INFO answered
+};
+
+void tst_KvdeskCliPermissions::initTestCase()
+{
+    QVERIFY2(QFileInfo::exists(CliRunner::program()), qPrintable(CliRunner::program()));
+    NatsServerProcess::Options options;
+    options.config = R"(accounts { APP: { jetstream: enabled, users: [
+  { user: admin, password: pw }
+  { user: reader, password: pw, permissions: {
+      publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"],
+                 deny: ["$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.DELETE.>", "$JS.API.DIRECT.GET.KV_secret.>",
+                        "$JS.API.CONSUMER.CREATE.KV_secret", "$JS.API.CONSUMER.CREATE.KV_secret.>"] }
+      subscribe: { allow: ["_INBOX.>"] } } }
+] } }
+)";
+    QVERIFY2(m_server.start(options), qPrintable(m_server.errorString()));
+    CLI_EXPECT(orders, m_runner.run(as(u"admin"_s) + QStringList{u"add"_s, u"orders"_s}), 0);
+    CLI_EXPECT(secret, m_runner.run(as(u"admin"_s) + QStringList{u"add"_s, u"secret"_s}), 0);
+    CLI_EXPECT(put, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"secret"_s, u"a"_s, u"1"_s}), 0);
+
+    NatsConnectOptions reader = NatsConnectOptions::fromUrl(m_server.url());
+    reader.user = u"reader"_s;
+    reader.password = u"pw"_s;
+    NatsConnection *connection = nullptr;
+    QVERIFY(KvTest::connectClient(reader, this, &connection));
+    NatsUserInfoReply *info = NatsUserInfoReply::ask(connection);
+    QTRY_VERIFY(info->isFinished());
+    m_serverTells = info->error() == NatsError::NoError;
+}
+
+QStringList tst_KvdeskCliPermissions::as(const QString &user) const
+{
+    return {u"-s"_s, m_server.url(), u"--user"_s, user, u"--password"_s, u"pw"_s, u"--timeout"_s, u"20s"_s};
+}
+
+void tst_KvdeskCliPermissions::refused_data()
+{
+    QTest::addColumn<QStringList>("command");
+    QTest::addColumn<QString>("refusal"); // what 2.10+ says before sending
+    QTest::addColumn<QString>("subject"); // what the server's error names on 2.9
+    QTest::newRow("put") << QStringList{u"put"_s, u"orders"_s, u"x"_s, u"v"_s}
+                         << u"you may not publish to $KV.orders.x"_s << u"$KV.orders.x"_s;
+    QTest::newRow("delete key") << QStringList{u"rm"_s, u"orders"_s, u"x"_s, u"-f"_s}
+                                << u"you may not publish to $KV.orders.x"_s << u"$KV.orders.x"_s;
+    QTest::newRow("add bucket") << QStringList{u"add"_s, u"fresh"_s}
+                                << u"you may not publish to $JS.API.STREAM.CREATE.KV_fresh"_s
+                                << u"$JS.API.STREAM.CREATE.KV_fresh"_s;
+    QTest::newRow("delete bucket") << QStringList{u"rm"_s, u"orders"_s, u"-f"_s}
+                                   << u"you may not publish to $JS.API.STREAM.DELETE.KV_orders"_s
+                                   << u"$JS.API.STREAM.DELETE.KV_orders"_s;
+    QTest::newRow("get") << QStringList{u"get"_s, u"secret"_s, u"a"_s}
+                         << u"you may not publish to $JS.API.DIRECT.GET.KV_secret.$KV.secret.a"_s
+                         << u"$JS.API.DIRECT.GET.KV_secret.$KV.secret.a"_s;
+    QTest::newRow("watch") << QStringList{u"history"_s, u"secret"_s, u"a"_s}
+                           << u"you may not publish to $JS.API.CONSUMER.CREATE.KV_secret.>"_s
+                           << u"$JS.API.CONSUMER.CREATE.KV_secret"_s;
+}
+
+void tst_KvdeskCliPermissions::refused()
+{
+    QFETCH(QStringList, command);
+    QFETCH(QString, refusal);
+    QFETCH(QString, subject);
+    QElapsedTimer clock;
+    clock.start();
+    CLI_EXPECT(result, m_runner.run(as(u"reader"_s) + command), 1);
+    QVERIFY2(clock.elapsed() < 10000, qPrintable(u"%1 ms"_s.arg(clock.elapsed())));
+    QCOMPARE(result.err.count('\n'), 1);
+    if (m_serverTells) {
+        QCOMPARE(QString::fromUtf8(result.err), u"kvdesk-cli: error: permission denied: %1\n"_s.arg(refusal));
+    } else {
+        QVERIFY2(result.err.contains("permission denied: ") && result.err.contains(subject.toUtf8()),
+                 qPrintable(result.describe()));
+    }
+}
+
+void tst_KvdeskCliPermissions::allowedCommandsRun()
+{
+    // The check refuses only what the user lacks: reading and listing go ahead.
+    CLI_EXPECT(put, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"orders"_s, u"k"_s, u"v"_s}), 0);
+    CLI_EXPECT(get, m_runner.run(as(u"reader"_s) + QStringList{u"get"_s, u"orders"_s, u"k"_s, u"--raw"_s}), 0);
+    QCOMPARE(get.out, "v"_ba);
+    CLI_EXPECT(ls, m_runner.run(as(u"reader"_s) + QStringList{u"ls"_s}), 0);
+    QVERIFY2(ls.out.contains("orders"), qPrintable(ls.describe()));
+}
+
+QTEST_GUILESS_MAIN(tst_KvdeskCliPermissions)
+
+#include "tst_kvdeskclipermissions.moc"

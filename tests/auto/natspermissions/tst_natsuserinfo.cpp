@@ -1,0 +1,189 @@
+#include "kvclient.h"
+#include "kvtestsupport.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+#include "natssubscription.h"
+#include "natsuserinforeply.h"
+
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <algorithm>
+
+using namespace Qt::StringLiterals;
+
+// $SYS.REQ.USER.INFO (nats-modern.md §7) against real servers with users and permission blocks: what
+// 2.10+ answers, what 2.9 answers (no responders, at once), a user who may not ask, and the evaluator
+// judging subjects as the server itself does.
+class tst_NatsUserInfo final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void restrictedUser();
+    void unrestrictedUser();
+    void userWhoMayNotAsk();
+    void evaluatorAgreesWithServer_data();
+    void evaluatorAgreesWithServer();
+
+private:
+    NatsConnection *connectAs(const QString &user, const QString &password);
+    // Asks and waits; the reply is finished (well before its 20 s timeout) or the test failed.
+    NatsUserInfoReply *ask(NatsConnection *connection);
+
+    NatsServerProcess m_server;
+};
+
+// The permissions of alice as configured, in USER.INFO's form: what 2.9 would answer if it could.
+static const QByteArray kAlicePermissions = R"({
+    "publish": { "allow": ["$KV.CFG.>", "$JS.API.>", "$SYS.REQ.USER.INFO"], "deny": ["$KV.CFG.secret.>"] },
+    "subscribe": { "allow": ["_INBOX.>", "$KV.CFG.>"], "deny": ["$KV.CFG.secret.>"] } })";
+
+void tst_NatsUserInfo::initTestCase()
+{
+    NatsServerProcess::Options options;
+    options.jetStream = true;
+    options.config = "accounts { APP: { jetstream: enabled, users: [\n"
+                     "  { user: alice, password: apw, permissions: "_ba
+        + kAlicePermissions
+        + " }\n"
+          "  { user: bob, password: bpw }\n"
+          "  { user: carol, password: cpw, permissions: { publish: [\"$KV.>\"], subscribe: [\"_INBOX.>\"] } }\n"
+          "] } }\n";
+    QVERIFY2(m_server.start(options), qPrintable(m_server.errorString()));
+}
+
+NatsConnection *tst_NatsUserInfo::connectAs(const QString &user, const QString &password)
+{
+    NatsConnectOptions options = NatsConnectOptions::fromUrl(m_server.url());
+    options.user = user;
+    options.password = password;
+    NatsConnection *connection = nullptr;
+    KvTest::connectClient(options, this, &connection);
+    return connection;
+}
+
+NatsUserInfoReply *tst_NatsUserInfo::ask(NatsConnection *connection)
+{
+    QElapsedTimer clock;
+    clock.start();
+    NatsUserInfoReply *reply = NatsUserInfoReply::ask(connection, 20000);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 5000))
+        qWarning("USER.INFO did not finish within 5 s");
+    return reply;
+}
+
+static QByteArrayList sorted(QByteArrayList list)
+{
+    std::sort(list.begin(), list.end());
+    return list;
+}
+
+void tst_NatsUserInfo::restrictedUser()
+{
+    NatsConnection *connection = connectAs(u"alice"_s, u"apw"_s);
+    QVERIFY(connection);
+    NatsUserInfoReply *reply = ask(connection);
+    QVERIFY(reply->isFinished());
+    if (reply->error() == NatsError::NoResponders) {
+        // 2.9 answers "503 no responders" at once (nats-modern.md §7): unknown, and it says why.
+        QVERIFY2(reply->errorString().contains(u"2.10"_s), qPrintable(reply->errorString()));
+        QVERIFY(!reply->userInfo().permissions.isKnown());
+        QVERIFY(reply->userInfo().permissions.mayPublish("$KV.anything.x"));
+        QSKIP("this nats-server has no $SYS.REQ.USER.INFO (it needs 2.10+): it answered no responders at once");
+    }
+    QVERIFY2(reply->error() == NatsError::NoError, qPrintable(reply->errorString()));
+    const NatsUserInfo info = reply->userInfo();
+    QCOMPARE(info.user, u"alice"_s);
+    QCOMPARE(info.account, u"APP"_s);
+    QVERIFY(info.permissions.isRestricted());
+    // The patterns as configured, in the server's own order.
+    QCOMPARE(sorted(info.permissions.publishRules().allow),
+             QByteArrayList({"$JS.API.>", "$KV.CFG.>", "$SYS.REQ.USER.INFO"}));
+    QCOMPARE(info.permissions.publishRules().deny, QByteArrayList{"$KV.CFG.secret.>"});
+    QCOMPARE(sorted(info.permissions.subscribeRules().allow), QByteArrayList({"$KV.CFG.>", "_INBOX.>"}));
+    QVERIFY(connection->isConnected());
+}
+
+void tst_NatsUserInfo::unrestrictedUser()
+{
+    NatsConnection *connection = connectAs(u"bob"_s, u"bpw"_s);
+    QVERIFY(connection);
+    NatsUserInfoReply *reply = ask(connection);
+    QVERIFY(reply->isFinished());
+    if (reply->error() == NatsError::NoResponders)
+        QSKIP("this nats-server has no $SYS.REQ.USER.INFO (it needs 2.10+)");
+    QVERIFY2(reply->error() == NatsError::NoError, qPrintable(reply->errorString()));
+    QCOMPARE(reply->userInfo().user, u"bob"_s);
+    QVERIFY(reply->userInfo().permissions.isKnown());
+    QVERIFY(!reply->userInfo().permissions.isRestricted());
+}
+
+void tst_NatsUserInfo::userWhoMayNotAsk()
+{
+    // Every version: -ERR 'Permissions Violation for Publish to "$SYS.REQ.USER.INFO"', at once, and the
+    // connection stays open. The permissions stay unknown.
+    NatsConnection *connection = connectAs(u"carol"_s, u"cpw"_s);
+    QVERIFY(connection);
+    NatsUserInfoReply *reply = ask(connection);
+    QVERIFY(reply->isFinished());
+    QCOMPARE(reply->error(), NatsError::PermissionsViolation);
+    QVERIFY2(reply->errorString().contains(u"$SYS.REQ.USER.INFO"_s), qPrintable(reply->errorString()));
+    QVERIFY(!reply->userInfo().permissions.isKnown());
+    QVERIFY(connection->isConnected());
+}
+
+void tst_NatsUserInfo::evaluatorAgreesWithServer_data()
+{
+    QTest::addColumn<bool>("publish"); // else subscribe
+    QTest::addColumn<QByteArray>("subject");
+    QTest::newRow("pub allowed") << true << "$KV.CFG.a"_ba;
+    QTest::newRow("pub denied by deny") << true << "$KV.CFG.secret.a"_ba;
+    QTest::newRow("pub not allowed") << true << "$KV.OTHER.a"_ba;
+    QTest::newRow("pub api") << true << "$JS.API.STREAM.INFO.KV_CFG"_ba;
+    QTest::newRow("sub literal") << false << "$KV.CFG.a"_ba;
+    QTest::newRow("sub gt") << false << "$KV.CFG.>"_ba;
+    QTest::newRow("sub star") << false << "$KV.CFG.*"_ba;
+    QTest::newRow("sub denied") << false << "$KV.CFG.secret.a"_ba;
+    QTest::newRow("sub denied gt") << false << "$KV.CFG.secret.>"_ba;
+    QTest::newRow("sub wildcard wider than allowed") << false << "$KV.*.a"_ba;
+    QTest::newRow("sub everything") << false << ">"_ba;
+}
+
+void tst_NatsUserInfo::evaluatorAgreesWithServer()
+{
+    QFETCH(bool, publish);
+    QFETCH(QByteArray, subject);
+    NatsConnection *connection = connectAs(u"alice"_s, u"apw"_s);
+    QVERIFY(connection);
+    // The evaluator judges the permissions the server reported, or (2.9) the same ones as configured.
+    NatsUserInfoReply *info = ask(connection);
+    QVERIFY(info->isFinished());
+    const NatsPermissions permissions = info->error() == NatsError::NoError
+        ? info->userInfo().permissions
+        : NatsPermissions::fromJson(QJsonDocument::fromJson(kAlicePermissions).object());
+
+    bool serverAllows = false;
+    if (publish) {
+        // Allowed: an answer, or nobody answers (503); denied: the permissions violation. All at once.
+        NatsReply *request = connection->request(subject, "x", 20000);
+        QTRY_VERIFY_WITH_TIMEOUT(request->isFinished(), 5000);
+        QVERIFY2(request->error() != NatsError::Timeout, qPrintable(request->errorString()));
+        serverAllows = request->error() != NatsError::PermissionsViolation;
+    } else {
+        NatsSubscription *subscription = connection->subscribe(subject);
+        WAIT_OK(connection->flush(5000)); // the -ERR comes before the PONG
+        QTRY_VERIFY(subscription->error() == NatsError::NoError
+                    || subscription->error() == NatsError::PermissionsViolation);
+        serverAllows = subscription->error() == NatsError::NoError;
+    }
+    QCOMPARE(publish ? permissions.mayPublish(subject) : permissions.maySubscribe(subject), serverAllows);
+}
+
+QTEST_GUILESS_MAIN(tst_NatsUserInfo)
+
+#include "tst_natsuserinfo.moc"

@@ -1,0 +1,183 @@
+#include "bucketlistmodel.h"
+#include "bucketpanel.h"
+#include "historypanel.h"
+#include "keypanel.h"
+#include "kvbucket.h"
+#include "kvbucketconfig.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "mainwindow.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+#include "natsuserinforeply.h"
+#include "permissiongate.h"
+#include "permissiongatedelegate.h"
+#include "uitestsupport.h"
+#include "valuepanel.h"
+
+#include <QtCore/QSettings>
+#include <QtCore/QUrl>
+#include <QtGui/QAction>
+#include <QtTest/QTest>
+#include <QtWidgets/QTreeView>
+
+using namespace Qt::StringLiterals;
+
+// The window as a user the server restricts: on 2.10+ what they may not do is disabled with the missing
+// permission as the tooltip, and a bucket they cannot read is marked in the list; on 2.9 (no
+// $SYS.REQ.USER.INFO) nothing is disabled in advance and the server's errors decide.
+class tst_WindowPermissions final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static void initMain() { UiTest::useThrowAwayHome(u"kvdesk-test"_s); }
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanup();
+    void readerSeesWhatTheyMayNotDo();
+    void unreadableBucketIsNotShownAsEmpty();
+
+private:
+    void openAsReader(const QString &bucket);
+    QAction *windowAction(const QString &text) const;
+
+    NatsServerProcess m_server;
+    NatsConnection *m_admin = nullptr;
+    MainWindow *m_window = nullptr;
+};
+
+void tst_WindowPermissions::initTestCase()
+{
+    NatsServerProcess::Options options;
+    options.config = R"(accounts { APP: { jetstream: enabled, users: [
+  { user: admin, password: pw }
+  { user: reader, password: pw, permissions: {
+      publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"],
+                 deny: ["$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.DELETE.>", "$JS.API.DIRECT.GET.KV_secret.>",
+                        "$JS.API.CONSUMER.CREATE.KV_secret", "$JS.API.CONSUMER.CREATE.KV_secret.>"] }
+      subscribe: { allow: ["_INBOX.>"] } } }
+] } }
+)";
+    QVERIFY2(m_server.start(options), qPrintable(m_server.errorString()));
+    NatsConnectOptions admin = NatsConnectOptions::fromUrl(m_server.url());
+    admin.user = u"admin"_s;
+    admin.password = u"pw"_s;
+    KvContext *kv = nullptr;
+    QVERIFY(KvTest::connectClient(admin, this, &m_admin, nullptr, &kv));
+    for (const QString &name : {u"orders"_s, u"secret"_s}) {
+        KvBucketConfig config;
+        config.bucket = name;
+        QVERIFY(KvTest::createBucket(kv, config));
+        WAIT_OK(kv->bucket(name)->put(u"a"_s, "1"));
+    }
+}
+
+void tst_WindowPermissions::cleanup()
+{
+    delete m_window;
+    m_window = nullptr;
+}
+
+QAction *tst_WindowPermissions::windowAction(const QString &text) const
+{
+    const QList<QAction *> actions = m_window->findChildren<QAction *>();
+    for (QAction *action : actions) {
+        if (action->text() == text)
+            return action;
+    }
+    return nullptr;
+}
+
+void tst_WindowPermissions::openAsReader(const QString &bucket)
+{
+    QSettings().clear();
+    QUrl url(m_server.url());
+    url.setUserName(u"reader"_s);
+    url.setPassword(u"pw"_s);
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({url.toString(), bucket, false});
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->bucketPanel()->currentBucket(), bucket, 10000);
+}
+
+void tst_WindowPermissions::unreadableBucketIsNotShownAsEmpty()
+{
+    // Every server: the listing is refused at once (the server's error names the consumer subject); the
+    // key list says so, and does not claim the bucket has no keys.
+    openAsReader(u"secret"_s);
+    QWidget *keyError = m_window->keyPanel()->findChild<QWidget *>(u"keyError"_s);
+    QVERIFY(keyError);
+    QTRY_VERIFY_WITH_TIMEOUT(keyError->isVisible(), 5000);
+    auto *addKey = m_window->findChild<QWidget *>(u"addKeyButton"_s);
+    QVERIFY(addKey);
+    QVERIFY(!addKey->parentWidget()->isVisible());
+}
+
+void tst_WindowPermissions::readerSeesWhatTheyMayNotDo()
+{
+    openAsReader(u"orders"_s);
+    PermissionGate *gate = m_window->permissionGate();
+    QAction *newKey = m_window->valuePanel()->newKeyAction();
+    QAction *newBucket = m_window->bucketPanel()->newAction();
+
+    // Whether this server can tell: ask it as the reader, as the window does.
+    NatsConnectOptions reader = NatsConnectOptions::fromUrl(m_server.url());
+    reader.user = u"reader"_s;
+    reader.password = u"pw"_s;
+    NatsConnection *connection = nullptr;
+    QVERIFY(KvTest::connectClient(reader, this, &connection));
+    NatsUserInfoReply *info = NatsUserInfoReply::ask(connection);
+    QTRY_VERIFY(info->isFinished());
+    if (info->error() == NatsError::NoResponders) {
+        QTRY_VERIFY(gate->permissions().isKnown() == false);
+        QVERIFY(newBucket->isEnabled());
+        QCOMPARE(gate->bucketRefusal(u"secret"_s), QString());
+        QSKIP("this nats-server has no $SYS.REQ.USER.INFO (2.10+): nothing is disabled in advance");
+    }
+
+    QTRY_VERIFY_WITH_TIMEOUT(gate->permissions().isKnown(), 5000);
+    QTRY_VERIFY(!newKey->isEnabled());
+    QCOMPARE(newKey->toolTip(), u"you may not publish to $KV.orders.>"_s);
+    QVERIFY(!newBucket->isEnabled());
+    QCOMPARE(newBucket->toolTip(), u"you may not publish to $JS.API.STREAM.CREATE.*"_s);
+    QVERIFY(!m_window->bucketPanel()->deleteAction()->isEnabled());
+    QCOMPARE(m_window->bucketPanel()->deleteAction()->toolTip(),
+             u"you may not publish to $JS.API.STREAM.DELETE.KV_orders"_s);
+    QAction *import = windowAction(u"&Import…"_s);
+    QVERIFY(import);
+    QVERIFY(!import->isEnabled());
+    QCOMPARE(import->toolTip(), u"you may not publish to $KV.orders.>"_s);
+    QAction *watch = windowAction(u"&Watch This Bucket"_s);
+    QVERIFY(watch);
+    QCOMPARE(gate->refusal(watch), QString()); // reading and watching are allowed
+
+    // The key opened: saving, deleting and purging it are refused, naming its subject.
+    m_window->valuePanel()->openKey(u"a"_s);
+    QTRY_COMPARE(m_window->valuePanel()->key(), u"a"_s);
+    QTRY_COMPARE(gate->refusal(m_window->valuePanel()->deleteAction()), u"you may not publish to $KV.orders.a"_s);
+    QVERIFY(!m_window->valuePanel()->deleteAction()->isEnabled());
+    QCOMPARE(m_window->valuePanel()->purgeAction()->toolTip(), u"you may not publish to $KV.orders.a"_s);
+    QCOMPARE(gate->refusal(m_window->historyPanel()->revertAction()), u"you may not publish to $KV.orders.a"_s);
+
+    // The bucket list marks the bucket the reader cannot read.
+    auto *view = m_window->bucketPanel()->findChild<QTreeView *>(u"bucketView"_s);
+    QVERIFY(view);
+    auto *delegate = qobject_cast<PermissionGateDelegate *>(view->itemDelegateForColumn(BucketListModel::BucketColumn));
+    QVERIFY(delegate);
+    QTRY_COMPARE(view->model()->rowCount(), 2);
+    for (int row = 0; row < 2; ++row) {
+        const QModelIndex index = view->model()->index(row, BucketListModel::BucketColumn);
+        const QString bucket = index.data(BucketListModel::BucketNameRole).toString();
+        const QString refusal = delegate->refusalAt(index);
+        if (bucket == "secret"_L1)
+            QCOMPARE(refusal, u"you may not publish to $JS.API.CONSUMER.CREATE.KV_secret.>"_s);
+        else
+            QCOMPARE(refusal, QString());
+    }
+}
+
+QTEST_MAIN(tst_WindowPermissions)
+
+#include "tst_windowpermissions.moc"
