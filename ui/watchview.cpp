@@ -21,8 +21,8 @@
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QScrollBar>
 #include <QtWidgets/QSpinBox>
+#include <QtWidgets/QTableView>
 #include <QtWidgets/QToolButton>
-#include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
 
 using namespace Qt::StringLiterals;
@@ -42,7 +42,7 @@ WatchView::WatchView(KvBucket *bucket, const QStringList &filters, const KvWatch
     , m_options(options)
     , m_model(new WatchFeedModel(this))
     , m_proxy(new QSortFilterProxyModel(this))
-    , m_view(new QTreeView(this))
+    , m_view(new QTableView(this))
     , m_chart(new RateChart(this))
     , m_state(new QLabel(this))
     , m_status(new QLabel(this))
@@ -93,19 +93,27 @@ void WatchView::buildView()
     m_view->setObjectName(u"watchFeed"_s);
     m_view->setAccessibleName(tr("Watch feed"));
     m_view->setModel(m_proxy);
-    m_view->setRootIsDecorated(false);
-    m_view->setUniformRowHeights(true); // the view never measures 10,000 rows
+    // A table, not a tree: a tree lays out every row again for each batch appended (a watch of 300,000 rows
+    // spent 40 ms per batch on it, growing with the feed), a table only places its fixed-height rows.
+    QHeaderView *rows = m_view->verticalHeader();
+    rows->hide();
+    rows->setSectionResizeMode(QHeaderView::Fixed);
+    rows->setDefaultSectionSize(fontMetrics().height() + 3); // as compact as the other lists
+    m_view->setShowGrid(false);
+    m_view->setWordWrap(false);
+    m_view->setCornerButtonEnabled(false);
     m_view->setAlternatingRowColors(true);
     m_view->setSelectionMode(QAbstractItemView::ExtendedSelection);
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_view->setAllColumnsShowFocus(true);
-    QHeaderView *header = m_view->header();
+    QHeaderView *header = m_view->horizontalHeader();
+    header->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    header->setHighlightSections(false);
     header->setStretchLastSection(true);
     const int digit = fontMetrics().horizontalAdvance(u'0');
     const QList<int> widths{15 * digit, 28 * digit, 7 * digit, 10 * digit, 7 * digit, 9 * digit};
     for (int column = 0; column < widths.size(); ++column)
         header->resizeSection(column, widths[column]);
-    connect(m_view, &QTreeView::activated, this, &WatchView::onActivated);
+    connect(m_view, &QTableView::activated, this, &WatchView::onActivated);
     // Scrolling up to read stops following; scrolling back to the bottom follows again.
     QScrollBar *bar = m_view->verticalScrollBar();
     connect(bar, &QScrollBar::actionTriggered, this,
@@ -393,7 +401,7 @@ QString WatchView::statusText() const
     if (m_model->lastRevision() > 0)
         parts.append(tr("last %1").arg(HumanFormat::revision(m_model->lastRevision())));
     if (m_model->droppedCount() > 0)
-        parts.append(tr("%1 older rows dropped by the cap").arg(HumanFormat::count(qint64(m_model->droppedCount()))));
+        parts.append(tr("%1 older entries dropped from view").arg(HumanFormat::count(qint64(m_model->droppedCount()))));
     if (m_model->gapCount() > 0)
         parts.append(tr("%n gap(s)", nullptr, m_model->gapCount()));
     if (m_proxy->rowCount() != m_model->rowCount())

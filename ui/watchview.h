@@ -19,7 +19,7 @@ class QSortFilterProxyModel;
 class QSpinBox;
 class QTimer;
 class QToolButton;
-class QTreeView;
+class QTableView;
 class RateChart;
 class WatchFeedModel;
 
@@ -49,7 +49,7 @@ public:
 
     WatchFeedModel *model() const { return m_model; }
     QSortFilterProxyModel *proxy() const { return m_proxy; }
-    QTreeView *feedView() const { return m_view; }
+    QTableView *feedView() const { return m_view; }
     RateChart *rateChart() const { return m_chart; }
     KvWatcher *watcher() const { return m_watcher; }
 
@@ -105,7 +105,7 @@ private:
     KvWatchOptions m_options;
     WatchFeedModel *m_model = nullptr;
     QSortFilterProxyModel *m_proxy = nullptr;
-    QTreeView *m_view = nullptr;
+    QTableView *m_view = nullptr;
     RateChart *m_chart = nullptr;
     QLabel *m_state = nullptr;
     QLabel *m_status = nullptr;

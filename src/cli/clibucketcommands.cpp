@@ -122,10 +122,12 @@ void LsCommand::listKeys()
     KvKeyLister *lister = bucket(m_bucket)->listKeys(m_filters);
     connect(lister, &KvKeyLister::keysReceived, this, [this](const QStringList &keys) {
         for (const QString &key : keys) {
-            if (out()->json())
+            if (out()->json()) {
                 out()->printJson({{u"key"_s, key}});
-            else
-                out()->printLine(key);
+            } else {
+                KvFormat::appendUtf8(out()->pending(), key); // no QByteArray per key
+                out()->pending()->append('\n');
+            }
         }
         out()->flush(); // each batch goes out as it arrives
     });

@@ -28,6 +28,11 @@ CliOutput::~CliOutput()
 void CliOutput::write(const QByteArray &bytes)
 {
     m_buffer.append(bytes);
+    flushIfFull();
+}
+
+void CliOutput::flushIfFull()
+{
     if (m_buffer.size() >= kFlushThreshold)
         flush();
 }
@@ -42,7 +47,7 @@ void CliOutput::flush()
     if (m_buffer.isEmpty())
         return;
     m_stdout.write(m_buffer);
-    m_buffer.clear();
+    m_buffer.resize(0); // keeps its capacity for the next batch
 }
 
 void CliOutput::error(const QString &message)

@@ -30,6 +30,9 @@ public:
     // One compact JSON object and a newline (one NDJSON record).
     void printJson(const QJsonObject &object);
     void flush();
+    // The bytes buffered for stdout, to append lines to without a temporary each; flushIfFull() after.
+    QByteArray *pending() { return &m_buffer; }
+    void flushIfFull();
 
     // "kvdesk-cli: error: <message>" on stderr.
     void error(const QString &message);

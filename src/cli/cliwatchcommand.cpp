@@ -7,13 +7,21 @@
 #include "kvnames.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
 
 WatchCommand::WatchCommand(QObject *parent)
     : CliCommand({u"watch"_s, {}, tr("Watch the bucket or some keys for changes"), u"BUCKET [KEY-FILTER...]"_s, 1, -1},
                  parent)
+    , m_flushTimer(new QTimer(this))
 {
+    // Entries arrive in bursts, many per socket read: lines are buffered and go out in one write once the
+    // burst is handled (a zero timer runs when the event loop has nothing else to do), so a line still
+    // appears at once when the watch is otherwise idle.
+    m_flushTimer->setSingleShot(true);
+    m_flushTimer->setInterval(0);
+    connect(m_flushTimer, &QTimer::timeout, this, [this] { out()->flush(); });
 }
 
 void WatchCommand::addOptions(QCommandLineParser *parser)
@@ -58,17 +66,39 @@ void WatchCommand::run()
 
 void WatchCommand::print(const KvEntry &entry)
 {
-    if (out()->json()) {
+    if (out()->json())
         out()->printJson(CliJson::entry(entry, true));
-    } else if (entry.isDeleted()) {
-        const QString operation = entry.isLimitMarker()
-            ? entry.operationLabel()
-            : (entry.operation == KvEntry::Operation::Purge ? u"PURGE"_s : u"DELETE"_s);
-        out()->printLine(
-            u"[%1] %2 %3 > %4"_s.arg(KvFormat::localTime(entry.created), operation, entry.bucket, entry.key));
-    } else {
-        out()->printLine(u"[%1] PUT %2 > %3: "_s.arg(KvFormat::localTime(entry.created), entry.bucket, entry.key)
-                         + QString::fromUtf8(entry.value));
+    else
+        appendLine(out()->pending(), entry);
+    out()->flushIfFull();
+    if (!m_flushTimer->isActive())
+        m_flushTimer->start();
+}
+
+// natscli's lines, "[2006-01-02 15:04:05] PUT bucket > key: value" and "[...] DELETE bucket > key", built as
+// bytes: a QString per field and a QDateTime conversion per line made the watch slower than the stream.
+void WatchCommand::appendLine(QByteArray *text, const KvEntry &entry)
+{
+    if (entry.bucket != m_lineBucket) {
+        m_lineBucket = entry.bucket;
+        m_lineBucketUtf8 = entry.bucket.toUtf8();
     }
-    out()->flush();
+    text->append('[');
+    if (entry.created.isValid())
+        KvFormat::appendLocalTime(text, entry.created.toMSecsSinceEpoch());
+    text->append("] ");
+    if (!entry.isDeleted())
+        text->append("PUT ");
+    else if (entry.isLimitMarker())
+        text->append(entry.operationLabel().toUtf8() + ' ');
+    else
+        text->append(entry.operation == KvEntry::Operation::Purge ? "PURGE " : "DELETE ");
+    text->append(m_lineBucketUtf8);
+    text->append(" > ");
+    KvFormat::appendUtf8(text, entry.key);
+    if (!entry.isDeleted()) {
+        text->append(": ");
+        KvFormat::appendValueText(text, entry.value);
+    }
+    text->append('\n');
 }

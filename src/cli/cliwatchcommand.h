@@ -3,8 +3,11 @@
 #include "clicommand.h"
 #include "kvwatcher.h"
 
+class QTimer;
+
 // watch BUCKET [KEY-FILTER...] [--history] [--no-deletes] [--updates] [--revision N]: prints every entry as
-// natscli does ("[time] PUT bucket > key: value"), or NDJSON, one line flushed per entry, until killed.
+// natscli does ("[time] PUT bucket > key: value"), or NDJSON, until killed. Output is flushed once per
+// burst of entries, and at once when the watch goes idle.
 class WatchCommand final : public CliCommand
 {
     Q_OBJECT
@@ -20,8 +23,12 @@ protected:
 
 private:
     void print(const KvEntry &entry);
+    void appendLine(QByteArray *text, const KvEntry &entry);
 
     QString m_bucket;
     QStringList m_filters; // several at once: one consumer with filter_subjects on 2.10+
     KvWatchOptions m_options;
+    QTimer *m_flushTimer = nullptr;
+    QString m_lineBucket; // the bucket's name as last printed, and as UTF-8
+    QByteArray m_lineBucketUtf8;
 };

@@ -5,6 +5,7 @@
 #include <QtCore/QLocale>
 #include <QtCore/QTimeZone>
 
+#include <ctime>
 #include <limits>
 
 using namespace Qt::StringLiterals;
@@ -29,6 +30,52 @@ QString KvFormat::comma(qint64 value)
 QString KvFormat::localTime(const QDateTime &t)
 {
     return t.isValid() ? t.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s) : QString();
+}
+
+void KvFormat::appendLocalTime(QByteArray *out, qint64 msecsSinceEpoch)
+{
+    struct Cache
+    {
+        qint64 second = std::numeric_limits<qint64>::min();
+        char text[20] = {};
+        bool valid = false;
+    };
+    thread_local Cache cache;
+    const qint64 second = msecsSinceEpoch >= 0 ? msecsSinceEpoch / 1000 : (msecsSinceEpoch - 999) / 1000;
+    if (second != cache.second) {
+        cache.second = second;
+        const std::time_t t = std::time_t(second);
+        std::tm local = {};
+        cache.valid = ::localtime_r(&t, &local) && local.tm_year >= 1000 - 1900 && local.tm_year <= 9999 - 1900
+            && std::strftime(cache.text, sizeof cache.text, "%Y-%m-%d %H:%M:%S", &local) == 19;
+    }
+    if (cache.valid)
+        out->append(cache.text, 19);
+    else
+        out->append(localTime(QDateTime::fromMSecsSinceEpoch(msecsSinceEpoch, Qt::UTC)).toUtf8());
+}
+
+void KvFormat::appendUtf8(QByteArray *out, QStringView text)
+{
+    const qsizetype start = out->size();
+    out->resize(start + text.size());
+    char *to = out->data() + start;
+    for (const QChar c : text) {
+        if (c.unicode() >= 0x80) {
+            out->truncate(start);
+            out->append(text.toUtf8());
+            return;
+        }
+        *to++ = char(c.unicode());
+    }
+}
+
+void KvFormat::appendValueText(QByteArray *out, const QByteArray &value)
+{
+    if (!value.startsWith("\xEF\xBB\xBF") && QByteArrayView(value).isValidUtf8())
+        out->append(value);
+    else
+        out->append(QString::fromUtf8(value).toUtf8());
 }
 
 QString KvFormat::rfc822(const QDateTime &t)

@@ -3,6 +3,7 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QDateTime>
 #include <QtCore/QString>
+#include <QtCore/QStringView>
 
 // How natscli prints values, so kvdesk-cli output reads (and scripts parse) the same: counts with
 // thousands commas, times as local "2006-01-02 15:04:05", table cells cut as natscli cuts them.
@@ -16,6 +17,15 @@ public:
     static QString comma(qint64 value);
     // natscli's time form, local time: "2006-01-02 15:04:05".
     static QString localTime(const QDateTime &t);
+    // Appends localTime() of msecsSinceEpoch to out as UTF-8, the same 19 characters, without a QDateTime
+    // or QString per call: a watch prints one per line, and lines of one second share the text worked out
+    // once (a cache per thread). Falls back to localTime() for years it cannot write as four digits.
+    static void appendLocalTime(QByteArray *out, qint64 msecsSinceEpoch);
+    // Appends text as UTF-8 without a temporary (ASCII, which keys and bucket names mostly are, is copied).
+    static void appendUtf8(QByteArray *out, QStringView text);
+    // Appends what QString::fromUtf8(value).toUtf8() is (a value printed as text): value itself when it
+    // is valid UTF-8 without a byte order mark, which fromUtf8 would drop, else the round trip.
+    static void appendValueText(QByteArray *out, const QByteArray &value);
     // Go's RFC822 layout, local time: "02 Jan 06 15:04 CEST" (natscli's `kv get` header).
     static QString rfc822(const QDateTime &t);
     // UTC RFC 3339 with milliseconds, for JSON: "2024-05-01T10:00:00.123Z".

@@ -1,8 +1,7 @@
 #include "natscredentials.h"
 
+#include "natscrypto.h"
 #include "natsnkey.h"
-
-#include <openssl/crypto.h>
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
@@ -23,7 +22,7 @@ void wipe(QByteArray &bytes)
 {
     // Only a buffer we own alone: data() on a shared one would detach and wipe a fresh copy instead.
     if (!bytes.isEmpty() && bytes.isDetached())
-        OPENSSL_cleanse(bytes.data(), static_cast<size_t>(bytes.size()));
+        NatsCrypto::cleanse(bytes.data(), static_cast<size_t>(bytes.size()));
     bytes.clear();
 }
 

@@ -1,8 +1,6 @@
 #include "natsnkey.h"
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/rand.h>
+#include "natscrypto.h"
 
 #include <QtCore/QCoreApplication>
 
@@ -75,7 +73,7 @@ void wipe(QByteArray &bytes)
 {
     // Only wipe a buffer we own alone: data() on a shared one would detach and wipe a fresh copy.
     if (!bytes.isEmpty() && bytes.isDetached())
-        OPENSSL_cleanse(bytes.data(), static_cast<size_t>(bytes.size()));
+        NatsCrypto::cleanse(bytes.data(), static_cast<size_t>(bytes.size()));
     bytes.clear();
 }
 
@@ -109,30 +107,33 @@ void appendChecksum(QByteArray &raw)
 
 struct PKeyDeleter
 {
-    void operator()(EVP_PKEY *key) const { EVP_PKEY_free(key); }
+    void operator()(EVP_PKEY *key) const { NatsCrypto::get()->pkeyFree(key); }
 };
 struct MdCtxDeleter
 {
-    void operator()(EVP_MD_CTX *ctx) const { EVP_MD_CTX_free(ctx); }
+    void operator()(EVP_MD_CTX *ctx) const { NatsCrypto::get()->mdCtxFree(ctx); }
 };
 using PKeyPtr = std::unique_ptr<EVP_PKEY, PKeyDeleter>;
 using MdCtxPtr = std::unique_ptr<EVP_MD_CTX, MdCtxDeleter>;
 
-PKeyPtr privateKeyFromSeed(const QByteArray &rawSeed)
+PKeyPtr privateKeyFromSeed(const NatsCrypto *crypto, const QByteArray &rawSeed)
 {
     return PKeyPtr(
-        EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, asBytes(rawSeed), static_cast<size_t>(rawSeed.size())));
+        crypto->pkeyNewRawPrivateKey(EVP_PKEY_ED25519, nullptr, asBytes(rawSeed), static_cast<size_t>(rawSeed.size())));
 }
 
 // RFC 8032: the public key is derived from the 32-byte seed.
 QByteArray publicFromSeed(const QByteArray &rawSeed)
 {
-    const PKeyPtr key = privateKeyFromSeed(rawSeed);
+    const NatsCrypto *crypto = NatsCrypto::get();
+    if (!crypto)
+        return {};
+    const PKeyPtr key = privateKeyFromSeed(crypto, rawSeed);
     if (!key)
         return {};
     QByteArray raw(kKeySize, Qt::Uninitialized);
     size_t length = kKeySize;
-    if (EVP_PKEY_get_raw_public_key(key.get(), reinterpret_cast<unsigned char *>(raw.data()), &length) != 1
+    if (crypto->pkeyGetRawPublicKey(key.get(), reinterpret_cast<unsigned char *>(raw.data()), &length) != 1
         || length != kKeySize) {
         return {};
     }
@@ -249,9 +250,12 @@ NatsNKey NatsNKey::create(Type type)
 {
     if (type == Type::Invalid)
         return {};
+    const NatsCrypto *crypto = NatsCrypto::get();
+    if (!crypto)
+        return {};
     NatsNKey key;
     key.m_rawSeed.resize(kKeySize);
-    if (RAND_bytes(reinterpret_cast<unsigned char *>(key.m_rawSeed.data()), kKeySize) != 1)
+    if (crypto->randBytes(reinterpret_cast<unsigned char *>(key.m_rawSeed.data()), kKeySize) != 1)
         return {};
     key.m_rawPublic = publicFromSeed(key.m_rawSeed);
     if (key.m_rawPublic.isEmpty())
@@ -287,19 +291,20 @@ QByteArray NatsNKey::publicKey() const
 
 QByteArray NatsNKey::sign(const QByteArray &data) const
 {
-    if (!isValid())
+    const NatsCrypto *crypto = NatsCrypto::get();
+    if (!isValid() || !crypto)
         return {};
-    const PKeyPtr key = privateKeyFromSeed(m_rawSeed);
-    const MdCtxPtr ctx(EVP_MD_CTX_new());
+    const PKeyPtr key = privateKeyFromSeed(crypto, m_rawSeed);
+    const MdCtxPtr ctx(crypto->mdCtxNew());
     if (!key || !ctx)
         return {};
     // Ed25519 is a one-shot scheme: no digest is given and EVP_DigestSign is called once.
-    if (EVP_DigestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1)
+    if (crypto->digestSignInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1)
         return {};
     QByteArray signature(kSignatureSize, Qt::Uninitialized);
     size_t length = kSignatureSize;
-    if (EVP_DigestSign(ctx.get(), reinterpret_cast<unsigned char *>(signature.data()), &length, asBytes(data),
-                       static_cast<size_t>(data.size()))
+    if (crypto->digestSign(ctx.get(), reinterpret_cast<unsigned char *>(signature.data()), &length, asBytes(data),
+                           static_cast<size_t>(data.size()))
             != 1
         || length != kSignatureSize) {
         return {};
@@ -309,19 +314,20 @@ QByteArray NatsNKey::sign(const QByteArray &data) const
 
 bool NatsNKey::verify(const QByteArray &publicKey, const QByteArray &data, const QByteArray &signature)
 {
-    if (signature.size() != kSignatureSize)
+    const NatsCrypto *crypto = NatsCrypto::get();
+    if (signature.size() != kSignatureSize || !crypto)
         return false;
     QByteArray raw;
     if (!decodeChecked(publicKey.trimmed(), &raw) || raw.size() != kKeySize + 1
         || typeForPrefix(static_cast<quint8>(raw.at(0))) == Type::Invalid) {
         return false;
     }
-    const PKeyPtr key(EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nullptr, asBytes(raw) + 1, kKeySize));
-    const MdCtxPtr ctx(EVP_MD_CTX_new());
-    if (!key || !ctx || EVP_DigestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1)
+    const PKeyPtr key(crypto->pkeyNewRawPublicKey(EVP_PKEY_ED25519, nullptr, asBytes(raw) + 1, kKeySize));
+    const MdCtxPtr ctx(crypto->mdCtxNew());
+    if (!key || !ctx || crypto->digestVerifyInit(ctx.get(), nullptr, nullptr, nullptr, key.get()) != 1)
         return false;
-    return EVP_DigestVerify(ctx.get(), asBytes(signature), static_cast<size_t>(signature.size()), asBytes(data),
-                            static_cast<size_t>(data.size()))
+    return crypto->digestVerify(ctx.get(), asBytes(signature), static_cast<size_t>(signature.size()), asBytes(data),
+                                static_cast<size_t>(data.size()))
         == 1;
 }
 

@@ -9,6 +9,8 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
+#include <ctime>
+
 using namespace Qt::StringLiterals;
 
 // natscli's printing rules (expected values are what natscli prints; durations and sizes are
@@ -18,7 +20,13 @@ class tst_KvFormat final : public QObject
     Q_OBJECT
 
 private Q_SLOTS:
+    void initTestCase();
     void comma();
+    void localTimeBytes_data();
+    void localTimeBytes();
+    void utf8Bytes();
+    void valueTextBytes_data();
+    void valueTextBytes();
     void table();
     void ndjsonRoundTrip_data();
     void ndjsonRoundTrip();
@@ -26,6 +34,72 @@ private Q_SLOTS:
     void ndjsonErrors();
     void cliContext();
 };
+
+void tst_KvFormat::initTestCase()
+{
+    // A zone with summer time, so a local time is not just the UTC one: both ways of formatting must
+    // agree on the offset of each instant.
+    qputenv("TZ", "America/New_York");
+    ::tzset();
+}
+
+void tst_KvFormat::localTimeBytes_data()
+{
+    QTest::addColumn<qint64>("ms");
+    const auto utc = [](int y, int mo, int d, int h, int mi, int s, int ms) {
+        return QDateTime(QDate(y, mo, d), QTime(h, mi, s, ms), Qt::UTC).toMSecsSinceEpoch();
+    };
+    QTest::newRow("epoch") << qint64(0);
+    QTest::newRow("now-ish") << utc(2026, 12, 4, 15, 0, 0, 999);
+    QTest::newRow("same second again") << utc(2026, 12, 4, 15, 0, 0, 1);
+    QTest::newRow("before DST starts") << utc(2026, 3, 8, 6, 59, 59, 500);
+    QTest::newRow("after DST starts") << utc(2026, 3, 8, 7, 0, 0, 0);
+    QTest::newRow("DST ends, first 1am") << utc(2026, 11, 1, 5, 30, 0, 0);
+    QTest::newRow("DST ends, second 1am") << utc(2026, 11, 1, 6, 30, 0, 0);
+    QTest::newRow("before 1970") << utc(1969, 12, 31, 23, 59, 59, 1);
+    QTest::newRow("year 9999") << utc(9999, 12, 31, 12, 0, 0, 0);
+    QTest::newRow("year 1 (not four digits by strftime)") << utc(1, 6, 1, 12, 0, 0, 0);
+}
+
+// The watch's bytes are the same as localTime()'s string, instant by instant.
+void tst_KvFormat::localTimeBytes()
+{
+    QFETCH(qint64, ms);
+    QByteArray bytes("[");
+    KvFormat::appendLocalTime(&bytes, ms);
+    QCOMPARE(bytes, '[' + KvFormat::localTime(QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC)).toUtf8());
+}
+
+void tst_KvFormat::utf8Bytes()
+{
+    QByteArray bytes("k=");
+    KvFormat::appendUtf8(&bytes, u"a.b_c-1/=");
+    KvFormat::appendUtf8(&bytes, u" caf\u00e9 \U0001F600");
+    KvFormat::appendUtf8(&bytes, u"");
+    QCOMPARE(bytes, QByteArray("k=a.b_c-1/= caf\xC3\xA9 \xF0\x9F\x98\x80"));
+}
+
+void tst_KvFormat::valueTextBytes_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::newRow("ascii") << QByteArray("plain value");
+    QTest::newRow("empty") << QByteArray();
+    QTest::newRow("utf-8") << QByteArray("caf\xC3\xA9 \xF0\x9F\x98\x80");
+    QTest::newRow("byte order mark") << QByteArray("\xEF\xBB\xBFwith a BOM");
+    QTest::newRow("invalid") << QByteArray("\xFF\xFE bad \xC0\x80");
+    QTest::newRow("surrogate") << QByteArray("\xED\xA0\x80");
+    QTest::newRow("NUL and newline") << QByteArray("a\0b\nc", 6);
+    QTest::newRow("zeros") << QByteArray(128, '\0');
+}
+
+// What a watch prints of a value is what QString::fromUtf8(value).toUtf8() made of it before.
+void tst_KvFormat::valueTextBytes()
+{
+    QFETCH(QByteArray, value);
+    QByteArray bytes(": ");
+    KvFormat::appendValueText(&bytes, value);
+    QCOMPARE(bytes, ": " + QString::fromUtf8(value).toUtf8());
+}
 
 void tst_KvFormat::comma()
 {

@@ -1,6 +1,7 @@
 #include "ratehistory.h"
 #include "watchfeedmodel.h"
 
+#include <QtCore/QTimer>
 #include <QtGui/QColor>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
@@ -21,6 +22,8 @@ private Q_SLOTS:
     void cleanup();
     void appendsAreCoalesced();
     void capTrimsOldestInOneRemove();
+    void streamAcrossTurnsNothingLost_data();
+    void streamAcrossTurnsNothingLost();
     void queueLongerThanCap();
     void shrinkingTheCap();
     void pauseCountsWaiting();
@@ -112,6 +115,42 @@ void tst_WatchFeedModel::appendsAreCoalesced()
     QCOMPARE(revisions(), range(1, 1000));
     QCOMPARE(m_model->receivedCount(), 1000u);
     QCOMPARE(m_model->lastRevision(), 1000u);
+}
+
+void tst_WatchFeedModel::streamAcrossTurnsNothingLost_data()
+{
+    QTest::addColumn<int>("cap");
+    QTest::newRow("every entry kept") << WatchFeedModel::MaxRowCap;
+    QTest::newRow("capped: the older ones counted as dropped from view") << 1000;
+}
+
+// A stream as the watcher delivers it, a few hundred entries per event-loop turn (one socket read): every
+// entry ends up as a row in order, or is counted as dropped from view by the cap; rows go in by batches.
+void tst_WatchFeedModel::streamAcrossTurnsNothingLost()
+{
+    QFETCH(int, cap);
+    constexpr int kUpdates = 20000;
+    constexpr int kPerTurn = 250;
+    m_model->setRowCap(cap);
+    QSignalSpy inserted(m_model.get(), &QAbstractItemModel::rowsInserted);
+    quint64 next = 1;
+    QTimer turns;
+    turns.setInterval(1);
+    connect(&turns, &QTimer::timeout, this, [&] {
+        const quint64 last = std::min<quint64>(next + kPerTurn - 1, kUpdates);
+        appendRange(next, last);
+        next = last + 1;
+        if (next > kUpdates)
+            turns.stop();
+    });
+    turns.start();
+    QTRY_COMPARE_WITH_TIMEOUT(quint64(m_model->rowCount()) + m_model->droppedCount(), quint64(kUpdates), 20000);
+    const int shown = std::min(cap, kUpdates);
+    QCOMPARE(m_model->rowCount(), shown);
+    QCOMPARE(m_model->droppedCount(), quint64(kUpdates - shown));
+    QCOMPARE(m_model->receivedCount(), quint64(kUpdates));
+    QCOMPARE(revisions(), range(kUpdates - shown + 1, kUpdates));
+    QVERIFY2(inserted.size() <= kUpdates / kPerTurn, qPrintable(QString::number(inserted.size())));
 }
 
 void tst_WatchFeedModel::capTrimsOldestInOneRemove()

@@ -11,7 +11,7 @@
 #include <QtCore/QTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
-#include <QtWidgets/QTreeView>
+#include <QtWidgets/QTableView>
 
 #include <atomic>
 

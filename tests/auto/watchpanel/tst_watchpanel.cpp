@@ -39,8 +39,8 @@
 #include <QtWidgets/QScrollBar>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QTabWidget>
+#include <QtWidgets/QTableView>
 #include <QtWidgets/QToolButton>
-#include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
 
@@ -293,7 +293,7 @@ void tst_WatchPanel::clearFollowCapAndTextFilter()
         puts.append(m_bucket->put(u"k.%1"_s.arg(i), "v" + QByteArray::number(i)));
     QTRY_COMPARE(view->model()->rowCount(), 150);
     // Following: the newest row is in view.
-    QTreeView *feed = view->feedView();
+    QTableView *feed = view->feedView();
     QTRY_VERIFY(feed->visualRect(view->proxy()->index(149, 0)).intersects(feed->viewport()->rect()));
 
     // The cap, set in its box: the oldest rows go.
@@ -303,7 +303,7 @@ void tst_WatchPanel::clearFollowCapAndTextFilter()
     QCOMPARE(view->model()->rowCount(), 100);
     QCOMPARE(feedRevisions(view->model()).first(), 51u);
     QCOMPARE(QSettings().value(u"watch/rowCap"_s).toInt(), 100); // the next watch starts with it
-    QVERIFY(view->statusText().contains(u"50 older rows dropped by the cap"_s));
+    QVERIFY(view->statusText().contains(u"50 older entries dropped from view"_s));
 
     // The text filter.
     QTest::keyClicks(view->findChild<QLineEdit *>(u"watchTextFilter"_s), u"k.12"_s);
@@ -381,7 +381,7 @@ void tst_WatchPanel::exportFeedAndSelectedRows()
     QCOMPARE(lines[1], KvNdjson::encode(view->model()->entryAt(1)));
 
     // Only the selected rows.
-    QTreeView *feed = view->feedView();
+    QTableView *feed = view->feedView();
     feed->selectionModel()->select(view->proxy()->index(1, 0), QItemSelectionModel::Select | QItemSelectionModel::Rows);
     const QString selected = dir.filePath(u"selected.ndjson"_s);
     QVERIFY(view->exportRows(selected, true));
@@ -399,7 +399,7 @@ void tst_WatchPanel::doubleClickRequestsKeyAndRevision()
     QVERIFY(view);
     QTRY_COMPARE(view->model()->rowCount(), 2);
     QSignalSpy open(m_panel, &WatchPanel::openRequested);
-    QTreeView *feed = view->feedView();
+    QTableView *feed = view->feedView();
     const QRect rect = feed->visualRect(view->proxy()->index(1, WatchFeedModel::KeyColumn));
     QVERIFY(rect.isValid());
     QTest::mouseClick(feed->viewport(), Qt::LeftButton, {}, rect.center());
@@ -431,7 +431,7 @@ void tst_WatchPanel::mainWindowOpensTheRevision()
     WatchView *view = window.watchPanel()->addWatch(m_bucket->name(), {u"doc"_s}, options);
     QVERIFY(watchDock->isVisible());
     QTRY_COMPARE(view->model()->rowCount(), 3);
-    QTreeView *feed = view->feedView();
+    QTableView *feed = view->feedView();
     const QPoint row2 = feed->visualRect(view->proxy()->index(1, 1)).center();
     QTest::mouseClick(feed->viewport(), Qt::LeftButton, {}, row2);
     QTest::mouseDClick(feed->viewport(), Qt::LeftButton, {}, row2);

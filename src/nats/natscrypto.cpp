@@ -1,0 +1,58 @@
+#include "natscrypto.h"
+
+#include <openssl/opensslv.h>
+
+#include <QtCore/QLibrary>
+
+#include <string.h>
+
+namespace {
+
+// libcrypto.so.3 for OpenSSL 3 (the soname follows the major version), libcrypto.so.1.1 before it: the
+// library whose headers this was built with.
+QLibrary *cryptoLibrary()
+{
+#if OPENSSL_VERSION_MAJOR >= 3
+    static QLibrary library(QStringLiteral("crypto"), QString::number(OPENSSL_VERSION_MAJOR));
+#else
+    static QLibrary library(QStringLiteral("crypto"), QStringLiteral("1.1"));
+#endif
+    return &library;
+}
+
+template<typename Function>
+bool resolve(Function *function, const char *name)
+{
+    *function = reinterpret_cast<Function>(cryptoLibrary()->resolve(name));
+    return *function != nullptr;
+}
+
+} // namespace
+
+const NatsCrypto *NatsCrypto::get()
+{
+    static const NatsCrypto *loaded = [] {
+        static NatsCrypto crypto;
+        return crypto.load() ? &crypto : nullptr;
+    }();
+    return loaded;
+}
+
+bool NatsCrypto::load()
+{
+    // Never unloaded: OpenSSL keeps state of its own (it is NODELETE anyway).
+    if (!cryptoLibrary()->load())
+        return false;
+    return resolve(&pkeyNewRawPrivateKey, "EVP_PKEY_new_raw_private_key")
+        && resolve(&pkeyNewRawPublicKey, "EVP_PKEY_new_raw_public_key")
+        && resolve(&pkeyGetRawPublicKey, "EVP_PKEY_get_raw_public_key") && resolve(&pkeyFree, "EVP_PKEY_free")
+        && resolve(&mdCtxNew, "EVP_MD_CTX_new") && resolve(&mdCtxFree, "EVP_MD_CTX_free")
+        && resolve(&digestSignInit, "EVP_DigestSignInit") && resolve(&digestSign, "EVP_DigestSign")
+        && resolve(&digestVerifyInit, "EVP_DigestVerifyInit") && resolve(&digestVerify, "EVP_DigestVerify")
+        && resolve(&randBytes, "RAND_bytes");
+}
+
+void NatsCrypto::cleanse(void *data, std::size_t size)
+{
+    ::explicit_bzero(data, size);
+}

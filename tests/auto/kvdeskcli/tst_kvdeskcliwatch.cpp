@@ -1,0 +1,165 @@
+#include "clirunner.h"
+#include "kvbucket.h"
+#include "kvclient.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "kvwatcher.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QProcess>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+#include <ctime>
+
+using namespace Qt::StringLiterals;
+
+// kvdesk-cli watch and ls print their lines from bytes and flush once per burst: the bytes are still
+// exactly the lines natscli prints (as the QString formatting made them before), a burst arrives whole
+// and in order, and a line that comes while the watch is idle is written at once.
+class tst_KvdeskCliWatch final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void linesAsBefore();
+    void burstWholeAndIdleLineAtOnce();
+
+private:
+    QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
+    KvBucket *bucket(const QString &name) { return m_kv->bucket(name, this); }
+    // Starts `kvdesk-cli watch bucket` with its stdout collected into *seen.
+    void startWatch(QProcess *process, QByteArray *seen, const QString &bucketName);
+    // The bucket's initial values as a library watch delivers them.
+    QList<KvEntry> initialValues(const QString &bucketName);
+    static QByteArray natscliLine(const KvEntry &entry);
+
+    NatsServerProcess m_server;
+    CliRunner m_runner;
+    KvContext *m_kv = nullptr;
+};
+
+void tst_KvdeskCliWatch::initTestCase()
+{
+    // A zone with summer time for both processes: the local times printed must agree with Qt's.
+    qputenv("TZ", "America/New_York");
+    ::tzset();
+    m_runner.setEnvironment(u"TZ"_s, u"America/New_York"_s);
+    QVERIFY2(QFileInfo::exists(CliRunner::program()), qPrintable(CliRunner::program()));
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, nullptr, nullptr, &m_kv));
+    QCOMPARE(m_runner.run(server({u"add"_s, u"W"_s})).exitCode, 0);
+    QCOMPARE(m_runner.run(server({u"add"_s, u"BURST"_s})).exitCode, 0);
+}
+
+void tst_KvdeskCliWatch::startWatch(QProcess *process, QByteArray *seen, const QString &bucketName)
+{
+    process->setProcessEnvironment(m_runner.environment());
+    connect(process, &QProcess::readyReadStandardOutput, this,
+            [process, seen] { *seen += process->readAllStandardOutput(); });
+    process->start(CliRunner::program(), server({u"watch"_s, bucketName}));
+}
+
+QList<KvEntry> tst_KvdeskCliWatch::initialValues(const QString &bucketName)
+{
+    QList<KvEntry> entries;
+    KvWatcher *watcher = bucket(bucketName)->watchAll();
+    connect(watcher, &KvWatcher::entryReceived, this, [&entries](const KvEntry &entry) { entries.append(entry); });
+    QSignalSpy done(watcher, &KvWatcher::initialValuesReceived);
+    if (!done.wait(KvTest::ReplyTimeoutMs))
+        qWarning("the library's watch did not finish its initial values");
+    watcher->deleteLater();
+    return entries;
+}
+
+// The line as kvdesk-cli built it before, field by field with QString and QDateTime.
+QByteArray tst_KvdeskCliWatch::natscliLine(const KvEntry &entry)
+{
+    const QString time = entry.created.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
+    if (entry.isDeleted()) {
+        const QString operation = entry.operation == KvEntry::Operation::Purge ? u"PURGE"_s : u"DELETE"_s;
+        return u"[%1] %2 %3 > %4\n"_s.arg(time, operation, entry.bucket, entry.key).toUtf8();
+    }
+    return (u"[%1] PUT %2 > %3: "_s.arg(time, entry.bucket, entry.key) + QString::fromUtf8(entry.value)).toUtf8()
+        + '\n';
+}
+
+void tst_KvdeskCliWatch::linesAsBefore()
+{
+    const QList<QPair<QString, QByteArray>> values{
+        {u"plain"_s, "a value"},
+        {u"empty"_s, QByteArray()},
+        {u"utf8"_s, "caf\xC3\xA9 \xF0\x9F\x98\x80"},
+        {u"bom"_s, "\xEF\xBB\xBFwith a byte order mark"},
+        {u"invalid"_s, "\xFF\xFE not UTF-8 \xC0\x80"},
+        {u"lines"_s, "first\nsecond"},
+        {u"nul"_s, QByteArray("a\0b", 3)},
+        {u"dir/sub_key-1=x"_s, "keys of every allowed kind"},
+        {u"gone"_s, "deleted next"},
+        {u"purged"_s, "purged next"},
+    };
+    for (const auto &[key, value] : values)
+        WAIT_OK(bucket(u"W"_s)->put(key, value));
+    WAIT_OK(bucket(u"W"_s)->remove(u"gone"_s));
+    WAIT_OK(bucket(u"W"_s)->purge(u"purged"_s));
+    const QList<KvEntry> entries = initialValues(u"W"_s);
+    QCOMPARE(entries.size(), values.size());
+    QByteArray expected;
+    for (const KvEntry &entry : entries)
+        expected += natscliLine(entry);
+
+    QProcess watcher;
+    QByteArray seen;
+    startWatch(&watcher, &seen, u"W"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(seen.size() >= expected.size(), 10000);
+    QCOMPARE(seen, expected);
+    watcher.kill();
+    watcher.waitForFinished();
+}
+
+void tst_KvdeskCliWatch::burstWholeAndIdleLineAtOnce()
+{
+    // Enough entries for several socket reads and several output batches (64 KiB each).
+    constexpr int kKeys = 3000;
+    const QByteArray value(100, 'v');
+    QList<KvReply *> puts;
+    for (int i = 0; i < kKeys; ++i)
+        puts.append(bucket(u"BURST"_s)->put(u"k.%1"_s.arg(i), value));
+    for (KvReply *put : std::as_const(puts))
+        WAIT_OK(put);
+
+    const QList<KvEntry> entries = initialValues(u"BURST"_s); // in revision order
+    QCOMPARE(entries.size(), kKeys);
+
+    QProcess watcher;
+    QByteArray seen;
+    startWatch(&watcher, &seen, u"BURST"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(seen.count('\n') >= kKeys, 20000);
+    const QList<QByteArray> lines = seen.split('\n');
+    QCOMPARE(lines.size(), kKeys + 1); // the last line ends with '\n': an empty piece after it
+    for (int i = 0; i < kKeys; ++i) {
+        const QByteArray tail = " PUT BURST > " + entries[i].key.toUtf8() + ": " + value;
+        QVERIFY2(lines[i].endsWith(tail), lines[i].constData());
+    }
+
+    // The watch is idle now: a new entry's line must be written as it comes, not held for a batch.
+    seen.clear();
+    WAIT_OK(bucket(u"BURST"_s)->put(u"live"_s, "now"));
+    QTRY_VERIFY_WITH_TIMEOUT(seen.endsWith(" PUT BURST > live: now\n"), 5000);
+    watcher.kill();
+    watcher.waitForFinished();
+
+    // ls streams the same keys, one per line.
+    const CliRunner::Result listed = m_runner.run(server({u"ls"_s, u"BURST"_s}));
+    QCOMPARE(listed.exitCode, 0);
+    QList<QByteArray> keys = listed.out.split('\n');
+    QCOMPARE(keys.takeLast(), QByteArray());
+    QCOMPARE(keys.size(), kKeys + 1);
+    QVERIFY(keys.contains("live"));
+    QVERIFY(keys.contains("k.0"));
+    QVERIFY(keys.contains("k." + QByteArray::number(kKeys - 1)));
+}
+
+QTEST_GUILESS_MAIN(tst_KvdeskCliWatch)
+#include "tst_kvdeskcliwatch.moc"
