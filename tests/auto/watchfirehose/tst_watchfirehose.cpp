@@ -270,9 +270,12 @@ void tst_WatchFirehose::everyRevisionAccountedForAndTheLoopKeepsTurning()
     // Coalesced: nowhere near one model change per message.
     QVERIFY2(inserts.size() < updates / 20, qPrintable(QString::number(inserts.size())));
     QVERIFY2(maxGap <= kMaxTickGapMs, qPrintable(u"the event loop stalled for %1 ms"_s.arg(maxGap)));
-    // It kept painting: new rows showed at least as often as the loop may stall.
-    QVERIFY2(paints.paints >= totalMs / kMaxTickGapMs,
-             qPrintable(u"%1 paints in %2 ms"_s.arg(paints.paints).arg(totalMs)));
+    // It kept painting: new rows showed at least as often as the loop may stall -- or, where updates came
+    // in fewer bursts than that (a loaded machine: 42 bursts in 11.3 s once), after every burst.
+    const qint64 wantedPaints = std::min<qint64>(totalMs / kMaxTickGapMs, inserts.size());
+    QVERIFY2(
+        paints.paints >= wantedPaints,
+        qPrintable(u"%1 paints in %2 ms for %3 model inserts"_s.arg(paints.paints).arg(totalMs).arg(inserts.size())));
 }
 
 QTEST_MAIN(tst_WatchFirehose)
