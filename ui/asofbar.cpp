@@ -47,7 +47,8 @@ void AsOfBar::createWidgets()
     m_point = new QLineEdit(this);
     m_point->setObjectName(u"asOfPoint"_s);
     m_point->setAccessibleName(tr("As of revision or time"));
-    m_point->setPlaceholderText(tr("As of: revision, time (2026-11-30T10:42:00Z) or how long ago (1h)"));
+    m_point->setToolTip(tr("A revision (1234), an RFC 3339 time (2026-11-30T10:42:00Z) or how long ago (1h, 90m)"));
+    m_point->setPlaceholderText(tr("As of: revision, time or 1h ago"));
     m_point->setClearButtonEnabled(true);
     connect(m_point, &QLineEdit::returnPressed, this, &AsOfBar::showRequested);
     m_show = new QPushButton(tr("Show"), this);
@@ -95,6 +96,16 @@ void AsOfBar::createWidgets()
     m_liveAction->setShortcutContext(Qt::WindowShortcut); // from the value too: the whole window is "then"
     m_liveAction->setEnabled(false);
     connect(m_liveAction, &QAction::triggered, this, &AsOfBar::goLive);
+    m_pointAction = new QAction(tr("Bucket &As Of…"), this);
+    m_pointAction->setShortcut(QKeySequence(u"Ctrl+Shift+A"_s));
+    m_pointAction->setToolTip(tr("Show the keys as they were at a revision or a time"));
+    connect(m_pointAction, &QAction::triggered, this, [this] {
+        m_point->setFocus();
+        m_point->selectAll();
+    });
+    m_compareAction = new QAction(tr("&Differences in Time…"), this);
+    m_compareAction->setShortcut(QKeySequence(u"Ctrl+Shift+D"_s));
+    connect(m_compareAction, &QAction::triggered, this, &AsOfBar::compare);
 }
 
 void AsOfBar::layoutWidgets()
@@ -150,6 +161,10 @@ void AsOfBar::showRequested()
 {
     KvAsOfPoint point;
     QString problem;
+    if (m_point->text().trimmed().isEmpty()) {
+        m_error->setMessage(tr("Type a revision, a time (2026-11-30T10:42:00Z) or how long ago (1h)."));
+        return;
+    }
     if (!KvAsOfPoint::parse(m_point->text(), &point, &problem)) {
         m_error->setMessage(problem);
         return;
@@ -234,12 +249,16 @@ void AsOfBar::updateBanner()
         m_bannerText->setText(tr("<b>The bucket as it was</b> — read-only, loading…"));
         return;
     }
-    QStringList counts{tr("%n key(s) then", nullptr, int(read->entries().size()))};
+    const qsizetype keys = read->entries().size();
+    QStringList counts{keys == 1 ? tr("1 key then") : tr("%1 keys then").arg(HumanFormat::count(keys))};
     if (!read->unanswerableKeys().isEmpty())
-        counts.append(tr("%n cannot be answered", nullptr, int(read->unanswerableKeys().size())));
+        counts.append(tr("%1 cannot be answered").arg(HumanFormat::count(read->unanswerableKeys().size())));
     if (m_view->absentThenCount() > 0)
-        counts.append(tr("%n absent then", nullptr, m_view->absentThenCount()));
-    QString text = tr("<b>%1</b> — read-only. %2.").arg(m_view->pointText().toHtmlEscaped(), counts.join(u" · "_s));
+        counts.append(tr("%1 absent then").arg(HumanFormat::count(m_view->absentThenCount())));
+    QString pointText = m_view->pointText();
+    pointText[0] = pointText[0].toUpper();
+    QString text = tr("<b>%1</b> — read-only. %2. Select keys to restore them; Esc returns to live.")
+                       .arg(pointText.toHtmlEscaped(), counts.join(u" · "_s));
     if (!read->isComplete())
         text += u"<br>"_s + read->incompleteReason().toHtmlEscaped();
     m_bannerText->setText(text);

@@ -43,6 +43,8 @@ public:
 
     AsOfView *view() const { return m_view; }
     QAction *liveAction() const { return m_liveAction; }
+    QAction *pointAction() const { return m_pointAction; }     // focuses the revision/time field
+    QAction *compareAction() const { return m_compareAction; } // Compare…
     bool isActive() const { return m_active; }
     // Why writes are off while active, for people (empty when live).
     QString readOnlyReason() const;
@@ -90,6 +92,8 @@ private:
     QPushButton *m_cancel = nullptr;
     ErrorLabel *m_error = nullptr;
     QAction *m_liveAction = nullptr;
+    QAction *m_pointAction = nullptr;
+    QAction *m_compareAction = nullptr;
     QPointer<KvRestoreJob> m_restoreJob;
     QString m_lastReport;
     bool m_active = false;

@@ -40,10 +40,10 @@ AsOfView::AsOfView(QWidget *parent)
     setSelectionMode(ExtendedSelection);
     header()->setStretchLastSection(true);
     header()->setSectionResizeMode(KeyColumn, QHeaderView::Interactive);
-    header()->resizeSection(KeyColumn, 180);
+    header()->resizeSection(KeyColumn, 160);
     header()->resizeSection(RevisionColumn, 64);
-    header()->resizeSection(UpdatedColumn, 150);
-    header()->resizeSection(SizeColumn, 64);
+    header()->resizeSection(UpdatedColumn, 140);
+    header()->resizeSection(SizeColumn, 56);
     connect(selectionModel(), &QItemSelectionModel::currentChanged, this, &AsOfView::onCurrentChanged);
 }
 
@@ -96,23 +96,24 @@ void AsOfView::onFinished()
     QSet<QString> then;
     const QList<KvEntry> entries = m_read->entries();
     for (const KvEntry &entry : entries) {
-        addRow(entry.key, entry.revision, entry.created, entry.size(), {});
+        addRow(entry.key, entry.revision, entry.created, entry.size(), {}, {});
         then.insert(entry.key);
         if (entry.revision == m_read->revision())
             m_pointTime = entry.created; // the message at the point is this key's
     }
     if (m_read->point().kind == KvAsOfPoint::Kind::Time)
         m_pointTime = m_read->point().time;
-    const QString unknown = tr("cannot be answered: the bucket no longer holds its value then (history limit, "
-                               "TTL or purge)");
+    const QString unknown = tr("cannot be answered");
+    const QString why = tr("The bucket no longer holds this key's value then (history limit, TTL or purge): no value "
+                           "is shown rather than a wrong one");
     const QStringList unanswerable = m_read->unanswerableKeys();
     for (const QString &key : unanswerable) {
-        addRow(key, 0, {}, -1, unknown);
+        addRow(key, 0, {}, -1, unknown, why);
         then.insert(key);
     }
     for (const QString &key : std::as_const(m_liveKeys)) {
         if (!then.contains(key)) {
-            addRow(key, 0, {}, -1, tr("absent then (written since)"));
+            addRow(key, 0, {}, -1, tr("absent then"), tr("Written after this point: a restore deletes it"));
             ++m_absentThen;
         }
     }
@@ -121,7 +122,8 @@ void AsOfView::onFinished()
     Q_EMIT loaded();
 }
 
-void AsOfView::addRow(const QString &key, quint64 revision, const QDateTime &created, qint64 size, const QString &state)
+void AsOfView::addRow(const QString &key, quint64 revision, const QDateTime &created, qint64 size, const QString &state,
+                      const QString &why)
 {
     QList<QStandardItem *> row;
     row.append(new QStandardItem(key));
@@ -132,8 +134,8 @@ void AsOfView::addRow(const QString &key, quint64 revision, const QDateTime &cre
     for (QStandardItem *item : std::as_const(row)) {
         item->setData(key, KeyListModel::KeyRole);
         item->setData(revision, kRevisionRole);
-        item->setData(state, kNoteRole);
-        item->setToolTip(state.isEmpty() ? HumanFormat::utcTime(created) : state);
+        item->setData(why.isEmpty() ? state : tr("%1: %2").arg(state, why), kNoteRole);
+        item->setToolTip(state.isEmpty() ? HumanFormat::utcTime(created) : why);
         if (!state.isEmpty()) {
             QFont font = item->font();
             font.setItalic(true);

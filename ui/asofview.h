@@ -52,7 +52,8 @@ Q_SIGNALS:
 
 private:
     void onFinished();
-    void addRow(const QString &key, quint64 revision, const QDateTime &created, qint64 size, const QString &state);
+    void addRow(const QString &key, quint64 revision, const QDateTime &created, qint64 size, const QString &state,
+                const QString &why);
     void onCurrentChanged(const QModelIndex &index);
 
     QStandardItemModel *m_model = nullptr;

@@ -195,6 +195,9 @@ void MainWindow::buildMenus()
     bucket->addAction(m_buckets->refreshAction());
     bucket->addSeparator();
     bucket->addActions({m_watchBucketAction, m_exportAction, m_importAction});
+    bucket->addSeparator();
+    bucket->addActions(
+        {m_keys->asOfBar()->pointAction(), m_keys->asOfBar()->compareAction(), m_keys->asOfBar()->liveAction()});
 
     QMenu *key = menuBar()->addMenu(tr("&Key"));
     key->addActions(
