@@ -294,6 +294,7 @@ void AsOfBar::restoreSelected()
     if (!confirmRestore(keys))
         return;
     m_error->setMessage({});
+    m_restorePoint = m_view->pointText(); // the list may go back to live before the restore ends
     m_restoreJob = new KvRestoreJob(m_bucket, KvRestoreJob::itemsFor(keys, read->entries(), read->unanswerableKeys()),
                                     read->latestRevision(), this);
     connect(m_restoreJob, &KvRestoreJob::progress, this, &AsOfBar::onProgress);
@@ -347,9 +348,9 @@ void AsOfBar::onRestored()
     if (job->error() != NatsError::NoError)
         summary = tr("%1 (%2)").arg(summary, job->errorString());
     m_lastReport = summary + u'\n' + lines.join(u'\n');
-    Q_EMIT message(tr("Restore %1: %2").arg(m_view->pointText(), summary));
+    Q_EMIT message(tr("Restore %1: %2").arg(m_restorePoint, summary));
     QMessageBox report(notDone.isEmpty() ? QMessageBox::Information : QMessageBox::Warning, tr("Restore Report"),
-                       tr("Restore %1: %2.").arg(m_view->pointText(), summary), QMessageBox::Ok, this);
+                       tr("Restore %1: %2.").arg(m_restorePoint, summary), QMessageBox::Ok, this);
     report.setObjectName(u"asOfRestoreReport"_s);
     report.setInformativeText(notDone.join(u'\n'));
     report.setDetailedText(lines.join(u'\n'));

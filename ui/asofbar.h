@@ -96,6 +96,7 @@ private:
     QAction *m_compareAction = nullptr;
     QPointer<KvRestoreJob> m_restoreJob;
     QString m_lastReport;
+    QString m_restorePoint; // the point the running restore goes back to, for its report
     bool m_active = false;
     bool m_readOnly = false;
 };

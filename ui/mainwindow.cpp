@@ -160,6 +160,10 @@ void MainWindow::connectAsOf()
     AsOfBar *asOf = m_keys->asOfBar();
     asOf->setMayEnter([this] { return m_value->maybeDiscard(); });
     connect(asOf, &AsOfBar::readOnlyReasonChanged, m_value, &ValuePanel::setAsOf);
+    connect(asOf, &AsOfBar::activeChanged, this, [this](bool active) {
+        if (m_history) // no Revert to This… while the bucket is shown as it was
+            m_history->setReadOnly(active || (m_session && m_session->isReadOnly()));
+    });
     connect(asOf->view(), &AsOfView::entrySelected, m_value, &ValuePanel::openAsOf);
     connect(asOf, &AsOfBar::message, this, [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
 }
@@ -227,7 +231,10 @@ void MainWindow::buildMenus()
                     {log, u"text-x-generic"_s},
                     {quit, u"application-exit"_s},
                     {about, u"help-about"_s},
-                    {aboutQt, u"help-about"_s}});
+                    {aboutQt, u"help-about"_s},
+                    {m_keys->asOfBar()->pointAction(), u"document-open-recent"_s},
+                    {m_keys->asOfBar()->compareAction(), u"edit-find-replace"_s},
+                    {m_keys->asOfBar()->liveAction(), u"go-jump"_s}});
 }
 
 void MainWindow::reloadProfileChoices()

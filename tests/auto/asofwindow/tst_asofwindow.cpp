@@ -193,7 +193,7 @@ void tst_AsOfWindow::asOfShowsThenReadOnlyAndEscReturnsToLive()
     QCOMPARE(stack->currentWidget(), m_bar->view());
     auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
     QVERIFY(banner->isVisible());
-    QVERIFY2(banner->text().contains(u"as of rev %1 ("_s.arg(point)), qPrintable(banner->text()));
+    QVERIFY2(banner->text().contains(u"As of rev %1 ("_s.arg(point)), qPrintable(banner->text()));
     QVERIFY2(banner->text().contains(u"UTC"_s), qPrintable(banner->text()));
     QVERIFY2(banner->text().contains(u"read-only"_s), qPrintable(banner->text()));
     // The keys then (gone included, later not), and later listed as absent then.
