@@ -48,6 +48,7 @@ private Q_SLOTS:
     void cleanup();
     void asOfShowsThenReadOnlyAndEscReturnsToLive();
     void unanswerableKeyIsListedWithoutValue();
+    void loadingShowsProgressAndCancelReturnsToLive();
     void differencesBetweenAPointAndNow();
     void restorePutsBackAndReportsConcurrentChange();
 
@@ -253,6 +254,31 @@ void tst_AsOfWindow::unanswerableKeyIsListedWithoutValue()
     auto *meta = m_window->valuePanel()->findChild<QLabel *>(u"valueMeta"_s);
     QTRY_VERIFY2(meta->text().contains(u"cannot be answered"_s), qPrintable(meta->text()));
     QVERIFY(editor->toPlainText().isEmpty()); // never v2 in v1's place
+}
+
+void tst_AsOfWindow::loadingShowsProgressAndCancelReturnsToLive()
+{
+    KvBucket *bucket = peerBucket(u"asofcancel"_s, 5);
+    QVERIFY(bucket);
+    const quint64 point = put(bucket, u"a"_s, "a1");
+    QVERIFY(point);
+    QVERIFY(put(bucket, u"a"_s, "a2"));
+    QVERIFY(openWindow(bucket->name(), 1));
+    m_bar->findChild<QLineEdit *>(u"asOfPoint"_s)->setText(QString::number(point));
+    m_bar->findChild<QPushButton *>(u"asOfShow"_s)->click();
+    // Loading: read-only already, progress and Cancel shown, the value panel saying why writes are off.
+    QVERIFY(m_bar->isActive());
+    auto *cancel = m_bar->findChild<QPushButton *>(u"asOfCancel"_s);
+    QVERIFY(cancel->isVisible());
+    QVERIFY(m_bar->findChild<QWidget *>(u"asOfProgress"_s)->isVisible());
+    QVERIFY(!m_window->valuePanel()->newKeyAction()->isEnabled());
+    cancel->click();
+    QTRY_VERIFY(!m_bar->isActive());
+    QVERIFY(!cancel->isVisible());
+    auto *error = m_bar->findChild<QLabel *>(u"asOfError"_s);
+    QVERIFY2(error->text().contains(u"cancelled"_s), qPrintable(error->text()));
+    QCOMPARE(m_window->keyPanel()->findChild<QStackedWidget *>()->currentWidget()->objectName(), u"keyListView"_s);
+    QTRY_VERIFY(m_window->valuePanel()->newKeyAction()->isEnabled());
 }
 
 void tst_AsOfWindow::differencesBetweenAPointAndNow()
