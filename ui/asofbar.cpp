@@ -182,6 +182,7 @@ void AsOfBar::showAsOf(const KvAsOfPoint &point)
         return;
     m_error->setMessage({});
     m_view->setLiveKeys(m_liveKeys ? m_liveKeys() : QStringList());
+    m_filter = m_keyFilter ? m_keyFilter() : QString();
     m_view->load(m_bucket, point, m_filter);
     setBusy(tr("Reading bucket \"%1\" as of %2…").arg(m_bucket->name(), point.describe()));
     const bool was = m_active;
@@ -257,6 +258,8 @@ void AsOfBar::updateBanner()
         counts.append(tr("%1 absent then").arg(HumanFormat::count(m_view->absentThenCount())));
     QString pointText = m_view->pointText();
     pointText[0] = pointText[0].toUpper();
+    if (!m_filter.isEmpty())
+        pointText = tr("%1, keys %2").arg(pointText, m_filter);
     QString text = tr("<b>%1</b> — read-only. %2. Select keys to restore them; Esc returns to live.")
                        .arg(pointText.toHtmlEscaped(), counts.join(u" · "_s));
     if (!read->isComplete())

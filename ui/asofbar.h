@@ -32,8 +32,9 @@ public:
 
     // A new bucket (or none): back to live.
     void setBucket(KvBucket *bucket);
-    // Only the keys matching filter ("config.>") are read as of the point; empty: the whole bucket.
-    void setKeyFilter(const QString &filter) { m_filter = filter; }
+    // Asked when a point is shown: only the keys matching its filter ("config.>", a folder) are read as of
+    // the point; empty: the whole bucket.
+    void setKeyFilter(const std::function<QString()> &filter) { m_keyFilter = filter; }
     // The keys with a value now (the live list's), for the rows "absent then".
     void setLiveKeys(const std::function<QStringList()> &liveKeys) { m_liveKeys = liveKeys; }
     // Asked before entering as-of mode (unsaved edits elsewhere); false keeps the live list.
@@ -76,7 +77,8 @@ private:
     void onRestored();
 
     QPointer<KvBucket> m_bucket;
-    QString m_filter;
+    std::function<QString()> m_keyFilter;
+    QString m_filter; // the one the list shows
     std::function<QStringList()> m_liveKeys;
     std::function<bool()> m_mayEnter;
     AsOfView *m_view = nullptr;

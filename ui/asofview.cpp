@@ -3,6 +3,7 @@
 #include "humanformat.h"
 #include "keylistmodel.h"
 #include "kvasofread.h"
+#include "kvnames.h"
 #include "kvunits.h"
 
 #include <QtCore/QSet>
@@ -52,6 +53,7 @@ AsOfView::~AsOfView() = default;
 void AsOfView::load(KvBucket *bucket, const KvAsOfPoint &point, const QString &keyFilter)
 {
     clear();
+    m_filter = keyFilter;
     m_read = new KvAsOfRead(bucket, point, keyFilter, KvAsOfRead::Path::Auto, this);
     connect(m_read, &KvAsOfRead::progress, this, &AsOfView::progress);
     connect(m_read, &KvAsOfRead::finished, this, &AsOfView::onFinished);
@@ -112,7 +114,8 @@ void AsOfView::onFinished()
         then.insert(key);
     }
     for (const QString &key : std::as_const(m_liveKeys)) {
-        if (!then.contains(key)) {
+        // Only those the read covered: a folder's, or the filter's (the live list may hold more).
+        if (!then.contains(key) && (m_filter.isEmpty() || KvNames::filterMatches(m_filter, key))) {
             addRow(key, 0, {}, -1, tr("absent then"), tr("Written after this point: a restore deletes it"));
             ++m_absentThen;
         }

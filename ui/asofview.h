@@ -59,6 +59,7 @@ private:
     QStandardItemModel *m_model = nullptr;
     QPointer<KvAsOfRead> m_read;
     QStringList m_liveKeys;
+    QString m_filter;
     QDateTime m_pointTime;
     int m_absentThen = 0;
 };

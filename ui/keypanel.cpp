@@ -208,6 +208,14 @@ void KeyPanel::createAsOf()
         }
         return keys;
     });
+    m_asOf->setKeyFilter([this]() -> QString {
+        // A folder selected in the tree: that folder as it was; else the server filter, when there is one.
+        const QModelIndex index = m_treeView && currentView() == m_treeView ? m_treeView->currentIndex()
+                                                                            : QModelIndex();
+        if (index.isValid() && m_treeView->model()->hasChildren(index))
+            return index.data(KeyTreeModel::PathRole).toString() + u".>"_s;
+        return m_serverFilters.size() == 1 ? m_serverFilters.constFirst() : QString();
+    });
     connect(m_asOf, &AsOfBar::activeChanged, this, [this](bool active) {
         QWidget *live = m_treeAction->isChecked() && m_treeView ? m_treeView : m_listView;
         m_stack->setCurrentWidget(active ? m_asOf->view() : live);
@@ -312,7 +320,6 @@ void KeyPanel::setBucket(KvBucket *bucket)
     m_bucket = bucket;
     m_error->setMessage({});
     m_asOf->setBucket(bucket);
-    m_asOf->setKeyFilter(m_serverFilters.size() == 1 ? m_serverFilters.constFirst() : QString());
     m_list->load(bucket, m_serverFilters);
     updateStatus();
 }
@@ -330,7 +337,6 @@ void KeyPanel::showBucketGone(const QString &bucket, bool byThisWindow)
 
 void KeyPanel::reload()
 {
-    m_asOf->setKeyFilter(m_serverFilters.size() == 1 ? m_serverFilters.constFirst() : QString());
     if (m_bucket)
         m_list->load(m_bucket, m_serverFilters);
 }

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void asOfShowsThenReadOnlyAndEscReturnsToLive();
     void unanswerableKeyIsListedWithoutValue();
     void loadingShowsProgressAndCancelReturnsToLive();
+    void folderOfTheTreeAsItWas();
     void differencesBetweenAPointAndNow();
     void restorePutsBackAndReportsConcurrentChange();
 
@@ -279,6 +280,30 @@ void tst_AsOfWindow::loadingShowsProgressAndCancelReturnsToLive()
     QVERIFY2(error->text().contains(u"cancelled"_s), qPrintable(error->text()));
     QCOMPARE(m_window->keyPanel()->findChild<QStackedWidget *>()->currentWidget()->objectName(), u"keyListView"_s);
     QTRY_VERIFY(m_window->valuePanel()->newKeyAction()->isEnabled());
+}
+
+void tst_AsOfWindow::folderOfTheTreeAsItWas()
+{
+    KvBucket *bucket = peerBucket(u"asoffolder"_s, 5);
+    QVERIFY(bucket);
+    QVERIFY(put(bucket, u"app.a"_s, "a1"));
+    QVERIFY(put(bucket, u"other.c"_s, "c1"));
+    const quint64 point = put(bucket, u"app.b"_s, "b1");
+    QVERIFY(point);
+    QVERIFY(put(bucket, u"app.a"_s, "a2"));
+    QVERIFY(openWindow(bucket->name(), 3));
+    m_window->keyPanel()->setTreeMode(true);
+    m_window->keyPanel()->selectKey(u"app"_s); // the folder
+    QVERIFY(showAsOf(point));
+    QStringList keys;
+    for (int row = 0; row < m_bar->view()->model()->rowCount(); ++row)
+        keys.append(m_bar->view()->model()->index(row, 0).data().toString());
+    QCOMPARE(keys, (QStringList{u"app.a"_s, u"app.b"_s}));
+    auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
+    QVERIFY2(banner->text().contains(u"keys app.&gt;"_s), qPrintable(banner->text()));
+    QTest::keyClick(m_bar->view(), Qt::Key_Escape);
+    QTRY_VERIFY(!m_bar->isActive());
+    QCOMPARE(m_window->keyPanel()->findChild<QStackedWidget *>()->currentWidget()->objectName(), u"keyTreeView"_s);
 }
 
 void tst_AsOfWindow::differencesBetweenAPointAndNow()
