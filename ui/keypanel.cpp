@@ -1,5 +1,7 @@
 #include "keypanel.h"
 
+#include "asofbar.h"
+#include "asofview.h"
 #include "errorlabel.h"
 #include "headercolumnsmenu.h"
 #include "humanformat.h"
@@ -57,6 +59,7 @@ KeyPanel::KeyPanel(QWidget *parent)
     createListView();
     createFilter();
     createActions();
+    createAsOf();
     layoutWidgets();
     connectModel();
     updateStatus();
@@ -154,6 +157,7 @@ void KeyPanel::layoutWidgets()
     auto *layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(top);
+    layout->addWidget(m_asOf);
     layout->addWidget(m_interruption);
     layout->addWidget(m_stack, 1);
     layout->addWidget(m_error);
@@ -187,6 +191,39 @@ void KeyPanel::connectModel()
     connect(m_list, &KeyListModel::watchResumed, this, [this] { m_error->setMessage({}); });
     connect(m_list, &KeyListModel::errorOccurred, this,
             [this](const QString &message) { m_error->setMessage(tr("Keys could not be loaded: %1").arg(message)); });
+}
+
+void KeyPanel::createAsOf()
+{
+    // While the bucket is shown as it was, its read-only list takes the live one's place; the live list
+    // keeps following the bucket underneath, and Esc brings it back.
+    m_asOf = new AsOfBar(this);
+    m_stack->addWidget(m_asOf->view());
+    addAction(m_asOf->liveAction());
+    m_asOf->setLiveKeys([this] {
+        QStringList keys;
+        for (int row = 0; row < m_list->rowCount(); ++row) {
+            if (const KvEntry entry = m_list->entryAt(row); !entry.isDeleted())
+                keys.append(entry.key);
+        }
+        return keys;
+    });
+    m_asOf->setKeyFilter([this]() -> QString {
+        // A folder selected in the tree: that folder as it was; else the server filter, when there is one.
+        const QModelIndex index = m_treeView && currentView() == m_treeView ? m_treeView->currentIndex()
+                                                                            : QModelIndex();
+        if (index.isValid() && m_treeView->model()->hasChildren(index))
+            return index.data(KeyTreeModel::PathRole).toString() + u".>"_s;
+        return m_serverFilters.size() == 1 ? m_serverFilters.constFirst() : QString();
+    });
+    connect(m_asOf, &AsOfBar::activeChanged, this, [this](bool active) {
+        QWidget *live = m_treeAction->isChecked() && m_treeView ? m_treeView : m_listView;
+        m_stack->setCurrentWidget(active ? m_asOf->view() : live);
+        for (QAction *action : {m_listAction, m_treeAction, m_showDeletedAction, m_reloadAction})
+            action->setEnabled(!active);
+        m_filter->setEnabled(!active);
+        m_stack->currentWidget()->setFocus();
+    });
 }
 
 void KeyPanel::configureColumns(QTreeView *view, const QString &settingsKey)
@@ -282,6 +319,7 @@ void KeyPanel::setBucket(KvBucket *bucket)
 {
     m_bucket = bucket;
     m_error->setMessage({});
+    m_asOf->setBucket(bucket);
     m_list->load(bucket, m_serverFilters);
     updateStatus();
 }

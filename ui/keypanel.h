@@ -5,6 +5,7 @@
 #include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
+class AsOfBar;
 class ErrorLabel;
 class InterruptionBanner;
 class KeyFilterProxyModel;
@@ -50,6 +51,8 @@ public:
     QAction *treeAction() const { return m_treeAction; }
     QAction *showDeletedAction() const { return m_showDeletedAction; }
     QAction *reloadAction() const { return m_reloadAction; }
+    // The bucket as it was: a revision/time control whose read-only list takes the live list's place.
+    AsOfBar *asOfBar() const { return m_asOf; }
 
 public Q_SLOTS:
     void reload();
@@ -73,6 +76,7 @@ private:
     void configureColumns(QTreeView *view, const QString &settingsKey);
     void ensureTree();
     void setLiveSorting(bool live);
+    void createAsOf();
 
     QPointer<KvBucket> m_bucket;
     KeyListModel *m_list = nullptr;
@@ -96,4 +100,5 @@ private:
     QAction *m_reloadAction = nullptr;
     QStringList m_serverFilters;
     KeyGlob m_glob;
+    AsOfBar *m_asOf = nullptr;
 };

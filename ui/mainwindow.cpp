@@ -2,6 +2,8 @@
 
 #include "actionicons.h"
 #include "appearance.h"
+#include "asofbar.h"
+#include "asofview.h"
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "connectionbar.h"
@@ -140,6 +142,7 @@ void MainWindow::connectPanels()
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
     connect(m_value, &ValuePanel::message, this, showMessage);
+    connectAsOf();
     // An empty bucket says so, with the next step; a listing that failed (refused, say) is no empty bucket.
     auto listingFailed = std::make_shared<bool>(false);
     auto *noKeys = new EmptyState(m_keys->findChild<QTreeView *>(u"keyListView"_s), tr("This bucket has no keys yet."),
@@ -166,6 +169,20 @@ void MainWindow::connectPanels()
             }
         });
     });
+}
+
+// The bucket as it was (ui/asofbar): values open as of then, read-only, and nothing else writes.
+void MainWindow::connectAsOf()
+{
+    AsOfBar *asOf = m_keys->asOfBar();
+    asOf->setMayEnter([this] { return m_value->maybeDiscard(); });
+    connect(asOf, &AsOfBar::readOnlyReasonChanged, m_value, &ValuePanel::setAsOf);
+    connect(asOf, &AsOfBar::activeChanged, this, [this](bool active) {
+        if (m_history) // no Revert to This… while the bucket is shown as it was
+            m_history->setReadOnly(active || (m_session && m_session->isReadOnly()));
+    });
+    connect(asOf->view(), &AsOfView::entrySelected, m_value, &ValuePanel::openAsOf);
+    connect(asOf, &AsOfBar::message, this, [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
 }
 
 MainWindow::~MainWindow() = default;
@@ -199,6 +216,9 @@ void MainWindow::buildMenus()
     bucket->addAction(m_buckets->refreshAction());
     bucket->addSeparator();
     bucket->addActions({m_watchBucketAction, m_exportAction, m_importAction});
+    bucket->addSeparator();
+    bucket->addActions(
+        {m_keys->asOfBar()->pointAction(), m_keys->asOfBar()->compareAction(), m_keys->asOfBar()->liveAction()});
 
     QMenu *key = menuBar()->addMenu(tr("&Key"));
     key->addActions(
@@ -228,7 +248,10 @@ void MainWindow::buildMenus()
                     {log, u"text-x-generic"_s},
                     {quit, u"application-exit"_s},
                     {about, u"help-about"_s},
-                    {aboutQt, u"help-about"_s}});
+                    {aboutQt, u"help-about"_s},
+                    {m_keys->asOfBar()->pointAction(), u"document-open-recent"_s},
+                    {m_keys->asOfBar()->compareAction(), u"edit-find-replace"_s},
+                    {m_keys->asOfBar()->liveAction(), u"go-jump"_s}});
 }
 
 void MainWindow::reloadProfileChoices()
@@ -394,6 +417,7 @@ void MainWindow::onBucketSelected(const QString &bucket)
         m_bucket->deleteLater();
     m_bucket = bucket.isEmpty() || !m_session ? nullptr : m_session->kv()->bucket(bucket, this);
     m_keys->setBucket(m_bucket);
+    m_keys->asOfBar()->setReadOnly(m_session && m_session->isReadOnly());
     m_value->setBucket(m_bucket, m_keys->model(), m_session && m_session->isReadOnly());
     m_history->setBucket(m_bucket, m_session && m_session->isReadOnly());
     m_watches->setCurrentBucket(bucket);
@@ -401,7 +425,7 @@ void MainWindow::onBucketSelected(const QString &bucket)
 
 void MainWindow::onKeySelected(const QString &key)
 {
-    if (key.isEmpty() || key == m_value->key())
+    if (key.isEmpty() || key == m_value->key() || m_keys->asOfBar()->isActive())
         return;
     if (!m_value->maybeDiscard()) {
         m_keys->selectKey(m_value->key());
@@ -596,6 +620,7 @@ void MainWindow::openFeedRevision(const QString &bucket, const QString &key, qui
     }
     if (key != m_value->key() && !m_value->maybeDiscard())
         return;
+    m_keys->asOfBar()->goLive(); // a revision from the feed is the live bucket's
     // The editor first: selecting the key in the list then finds it open and does not load the newest.
     m_value->openRevision(key, revision);
     m_keys->selectKey(key);
@@ -609,6 +634,10 @@ void MainWindow::transferBucket(bool import)
 {
     if (!m_bucket) {
         statusBar()->showMessage(tr("Select a bucket first"), kMessageMs);
+        return;
+    }
+    if (import && m_keys->asOfBar()->isActive()) {
+        statusBar()->showMessage(m_keys->asOfBar()->readOnlyReason(), kMessageMs);
         return;
     }
     if (import && m_session && m_session->isReadOnly()) {

@@ -66,6 +66,7 @@ private:
     void setActionIcons(const QList<QPair<QAction *, QString>> &menuActions);
     void buildPages();
     void connectPanels();
+    void connectAsOf();
     void reloadProfileChoices();
     void connectSelectedProfile();
     void openSession(const ConnectionProfile &profile, const QString &secret, const QByteArray &passphrase);

@@ -6,6 +6,7 @@
 #include "humanformat.h"
 #include "interruptionbanner.h"
 #include "jsonhighlighter.h"
+#include "keylistmodel.h"
 #include "kvbucket.h"
 #include "kvunits.h"
 #include "newkeydialog.h"
@@ -210,6 +211,9 @@ void ValuePanel::connectSession()
 
 void ValuePanel::setBucket(KvBucket *bucket, KeyListModel *keys, bool readOnly)
 {
+    m_keys = keys;
+    m_liveReadOnly = readOnly;
+    m_asOfReason.clear();
     m_session->setReadOnly(readOnly);
     m_session->setBucket(bucket, keys);
     clear();
@@ -217,7 +221,41 @@ void ValuePanel::setBucket(KvBucket *bucket, KeyListModel *keys, bool readOnly)
 
 void ValuePanel::setReadOnly(bool readOnly)
 {
-    m_session->setReadOnly(readOnly);
+    m_liveReadOnly = readOnly;
+    m_session->setReadOnly(readOnly || !m_asOfReason.isEmpty());
+}
+
+void ValuePanel::setAsOf(const QString &reason)
+{
+    if (reason.isEmpty() == m_asOfReason.isEmpty()) {
+        m_asOfReason = reason; // the same mode, the point now named
+        updateActions();
+        return;
+    }
+    m_asOfReason = reason;
+    m_asOfRevision = 0;
+    // A value of then must not be replaced by the key's newest when someone changes it: no live list.
+    m_session->setReadOnly(m_liveReadOnly || !reason.isEmpty());
+    m_session->setBucket(m_session->bucket(), reason.isEmpty() ? m_keys.data() : nullptr);
+    clear();
+}
+
+void ValuePanel::openAsOf(const QString &key, quint64 revision, const QString &note)
+{
+    if (!m_session->bucket() || key.isEmpty() || m_asOfReason.isEmpty()) {
+        clear();
+        return;
+    }
+    m_asOfRevision = revision;
+    if (revision == 0) {
+        m_session->close();
+        m_title->setText(tr("<b>%1</b>").arg(key.toHtmlEscaped()));
+        showMissing(note);
+        return;
+    }
+    m_session->openRevision(key, revision);
+    m_meta->setText(tr("loading revision %1…").arg(revision));
+    showLoading();
 }
 
 void ValuePanel::setInterruption(const QString &reason)
@@ -331,6 +369,11 @@ bool ValuePanel::editorValue(QByteArray *value) const
 void ValuePanel::showOpened()
 {
     const KvEntry entry = m_session->entry();
+    if (!m_asOfReason.isEmpty() && entry.revision != m_asOfRevision) {
+        // The session fell back to the newest value (the revision then went meanwhile): not what was then.
+        showMissing(tr("Its value then (revision %1) is no longer in the bucket.").arg(m_asOfRevision));
+        return;
+    }
     QString meta = tr("%1 · %2 · %3 · %4")
                        .arg(HumanFormat::revision(entry.revision), entry.operationLabel(),
                             HumanFormat::localTime(entry.created), KvUnits::iBytes(entry.value.size()));
@@ -338,7 +381,9 @@ void ValuePanel::showOpened()
         meta = (entry.isLimitMarker() ? tr("expired: %1 — saving writes a new value")
                                       : tr("deleted: %1 — saving writes a new value"))
                    .arg(meta);
-    if (m_session->showsOlderRevision())
+    if (!m_asOfReason.isEmpty())
+        meta = tr("%1 · %2").arg(meta, m_asOfReason);
+    else if (m_session->showsOlderRevision())
         meta = tr("%1 · an older revision: a save is checked against the newest").arg(meta);
     m_meta->setText(meta);
     m_countdown->setEntry(m_session->exists() ? entry : KvEntry());
@@ -443,7 +488,9 @@ void ValuePanel::updateActions()
     m_newKeyAction->setEnabled(m_session->bucket() && !readOnly && m_session->interruption().isEmpty());
     m_copyKeyAction->setEnabled(open);
     m_copyValueAction->setEnabled(open);
-    const QString readOnlyNote = readOnly ? tr("This connection is read-only.") : m_session->interruption();
+    const QString readOnlyNote = !m_asOfReason.isEmpty() ? m_asOfReason
+        : readOnly                                       ? tr("This connection is read-only.")
+                                                         : m_session->interruption();
     for (QAction *action : {m_saveAction, m_deleteAction, m_purgeAction, m_newKeyAction})
         action->setToolTip(readOnlyNote);
     m_saveButton->setToolTip(readOnlyNote);

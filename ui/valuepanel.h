@@ -3,6 +3,7 @@
 #include "kventry.h"
 #include "valueformat.h"
 
+#include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
 class ErrorLabel;
@@ -43,6 +44,11 @@ public:
     // Loads one revision of key (e.g. from the watch feed); a save is checked against the newest as ever.
     void openRevision(const QString &key, quint64 revision);
     void clear();
+    // The bucket as it was (reason says at which point, for people; empty: live again): values open
+    // read-only, from that point only, and the key's later changes are not followed.
+    void setAsOf(const QString &reason);
+    // Opens key's revision then; revision 0: no value is shown, note says why (it cannot be answered).
+    void openAsOf(const QString &key, quint64 revision, const QString &note);
 
     QString key() const;
     quint64 openedRevision() const;
@@ -120,4 +126,9 @@ private:
     QAction *m_copyKeyAction = nullptr;
     QAction *m_copyValueAction = nullptr;
     bool m_sizeProblemShown = false; // m_status says the value is too big
+    // As of a point (setAsOf): why writes are off, and the revision then of the open key.
+    QString m_asOfReason;
+    quint64 m_asOfRevision = 0;
+    QPointer<KeyListModel> m_keys;
+    bool m_liveReadOnly = false;
 };

@@ -9,6 +9,7 @@
 #include "cliimportcommand.h"
 #include "clikeycommands.h"
 #include "clipermissioncheck.h"
+#include "clirestorecommand.h"
 #include "cliwatchcommand.h"
 #include "kvclient.h"
 #include "kvcontext.h"
@@ -45,6 +46,7 @@ QList<CliCommand *> CliApplication::commands(QObject *parent)
         new WatchCommand(parent),
         new ExportCommand(parent),
         new DiffCommand(parent),
+        new RestoreCommand(parent),
         new ImportCommand(parent),
         new AccountCommand(parent),
     };

@@ -56,6 +56,8 @@ public:
     KvAsOfPoint point() const { return m_point; }
     // The stream sequence the point stands for (0: before the first message).
     quint64 revision() const { return m_upTo; }
+    // The bucket's last revision when the read began: a key with a newer one changed after it (a restore).
+    quint64 latestRevision() const { return m_last; }
     // Batch or Replay once decided (Auto until the stream's size up to the point is known).
     Path usedPath() const { return m_path; }
     // The keys' values then, in key order (keys deleted or purged then are not among them).

@@ -1,0 +1,384 @@
+#include "asofbar.h"
+#include "asofdiffdialog.h"
+#include "asofview.h"
+#include "diffview.h"
+#include "keylistmodel.h"
+#include "keypanel.h"
+#include "kvasofread.h"
+#include "kvbucket.h"
+#include "kvbucketconfig.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "mainwindow.h"
+#include "natsconnection.h"
+#include "natsconnectoptions.h"
+#include "natsserverinfo.h"
+#include "natsserverprocess.h"
+#include "uitestsupport.h"
+#include "valuepanel.h"
+
+#include <QtCore/QSettings>
+#include <QtGui/QAction>
+#include <QtTest/QTest>
+#include <QtWidgets/QAbstractButton>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QTreeWidget>
+
+using namespace Qt::StringLiterals;
+
+// The bucket as it was, in the window, against a real nats-server (replay on 2.9/2.10, batch get on the
+// newest): the key list as of a revision, read-only values of then, Esc back to live, the differences
+// between two points, and a restore that reports (never overwrites) a key changed concurrently.
+class tst_AsOfWindow final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static void initMain() { UiTest::useThrowAwayHome(u"kvdesk-test-asof"_s); }
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void asOfShowsThenReadOnlyAndEscReturnsToLive();
+    void unanswerableKeyIsListedWithoutValue();
+    void loadingShowsProgressAndCancelReturnsToLive();
+    void folderOfTheTreeAsItWas();
+    void differencesBetweenAPointAndNow();
+    void restorePutsBackAndReportsConcurrentChange();
+
+private:
+    KvBucket *peerBucket(const QString &name, int history);
+    quint64 put(KvBucket *bucket, const QString &key, const QByteArray &value);
+    bool openWindow(const QString &bucket, int keys);
+    bool showAsOf(quint64 revision);
+    QModelIndex rowOf(const QString &key) const;
+    bool openAsOfKey(const QString &key);
+    // Answers the next modal dialog named name by clicking its button named button (or its default).
+    static void answer(const QString &name, const QString &button);
+
+    NatsServerProcess m_server;
+    NatsConnection *m_peer = nullptr;
+    KvContext *m_peerKv = nullptr;
+    MainWindow *m_window = nullptr;
+    AsOfBar *m_bar = nullptr;
+    int m_counter = 0;
+};
+
+void tst_AsOfWindow::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_peer, nullptr, &m_peerKv));
+}
+
+void tst_AsOfWindow::init()
+{
+    ++m_counter;
+    QSettings().clear();
+}
+
+void tst_AsOfWindow::cleanup()
+{
+    delete m_window;
+    m_window = nullptr;
+    m_bar = nullptr;
+}
+
+KvBucket *tst_AsOfWindow::peerBucket(const QString &name, int history)
+{
+    KvBucketConfig config;
+    config.bucket = name + QString::number(m_counter);
+    config.history = history;
+    return KvTest::createBucket(m_peerKv, config) ? m_peerKv->bucket(config.bucket, this) : nullptr;
+}
+
+quint64 tst_AsOfWindow::put(KvBucket *bucket, const QString &key, const QByteArray &value)
+{
+    KvReply *reply = bucket->put(key, value);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, KvTest::ReplyTimeoutMs)
+        || reply->error() != NatsError::NoError)
+        return 0;
+    reply->deleteLater();
+    return reply->revision();
+}
+
+bool tst_AsOfWindow::openWindow(const QString &bucket, int keys)
+{
+    m_window = new MainWindow;
+    m_window->resize(1100, 700);
+    m_window->show();
+    m_window->activateWindow();
+    m_window->start({m_server.url(), bucket, false});
+    m_bar = m_window->keyPanel()->asOfBar();
+    KeyListModel *model = m_window->keyPanel()->model();
+    return QTest::qWaitFor([&] { return !model->isLoading() && model->liveCount() == keys; }, 10000)
+        && QTest::qWaitForWindowActive(m_window);
+}
+
+bool tst_AsOfWindow::showAsOf(quint64 revision)
+{
+    auto *point = m_bar->findChild<QLineEdit *>(u"asOfPoint"_s);
+    point->setText(QString::number(revision));
+    m_bar->findChild<QPushButton *>(u"asOfShow"_s)->click();
+    return QTest::qWaitFor([&] { return m_bar->isActive() && m_bar->readOnlyReason().contains(u"rev"_s); },
+                           KvTest::ReplyTimeoutMs);
+}
+
+QModelIndex tst_AsOfWindow::rowOf(const QString &key) const
+{
+    const QAbstractItemModel *model = m_bar->view()->model();
+    for (int row = 0; row < model->rowCount(); ++row) {
+        if (model->index(row, 0).data(KeyListModel::KeyRole).toString() == key)
+            return model->index(row, 0);
+    }
+    return {};
+}
+
+bool tst_AsOfWindow::openAsOfKey(const QString &key)
+{
+    const QModelIndex index = rowOf(key);
+    if (!index.isValid())
+        return false;
+    m_bar->view()->setCurrentIndex(index);
+    auto *title = m_window->valuePanel()->findChild<QLabel *>(u"valueTitle"_s);
+    return QTest::qWaitFor([&] { return title->text().contains(u">%1<"_s.arg(key)); }, KvTest::ReplyTimeoutMs);
+}
+
+void tst_AsOfWindow::answer(const QString &name, const QString &button)
+{
+    auto *timer = new QTimer;
+    timer->setInterval(10);
+    QObject::connect(timer, &QTimer::timeout, timer, [timer, name, button] {
+        QWidget *modal = QApplication::activeModalWidget();
+        if (!modal || modal->objectName() != name)
+            return;
+        timer->stop();
+        timer->deleteLater();
+        auto *box = qobject_cast<QMessageBox *>(modal);
+        auto *chosen = button.isEmpty() ? nullptr : modal->findChild<QAbstractButton *>(button);
+        if (chosen)
+            chosen->click();
+        else if (box)
+            box->button(QMessageBox::Ok) ? box->button(QMessageBox::Ok)->click() : box->reject();
+    });
+    timer->start();
+}
+
+void tst_AsOfWindow::asOfShowsThenReadOnlyAndEscReturnsToLive()
+{
+    KvBucket *bucket = peerBucket(u"asofwin"_s, 10);
+    QVERIFY(bucket);
+    // Rewritten often enough that the newest server reads by batch get, not by replay (KvAsOfRead::Path::Auto),
+    // and not so often that the history limit drops a revision (that would make later keys unanswerable).
+    for (int i = 0; i < 8; ++i)
+        QVERIFY(put(bucket, u"config"_s, QByteArray::number(i)));
+    QVERIFY(put(bucket, u"config"_s, R"({"a":1,"b":2})"));
+    QVERIFY(put(bucket, u"gone"_s, "g1"));
+    const quint64 point = put(bucket, u"plain"_s, "p1");
+    QVERIFY(point);
+    QVERIFY(put(bucket, u"config"_s, R"({"a":1,"b":3})"));
+    WAIT_OK(bucket->remove(u"gone"_s));
+    QVERIFY(put(bucket, u"later"_s, "l1"));
+    QVERIFY(openWindow(bucket->name(), 3));
+
+    QVERIFY(showAsOf(point));
+    QVERIFY(m_bar->view()->read());
+    QCOMPARE(m_bar->view()->read()->usedPath(),
+             m_peer->serverInfo().versionAtLeast(2, 11, 0) ? KvAsOfRead::Path::Batch : KvAsOfRead::Path::Replay);
+    auto *stack = m_window->keyPanel()->findChild<QStackedWidget *>();
+    QCOMPARE(stack->currentWidget(), m_bar->view());
+    auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
+    QVERIFY(banner->isVisible());
+    QVERIFY2(banner->text().contains(u"As of rev %1 ("_s.arg(point)), qPrintable(banner->text()));
+    QVERIFY2(banner->text().contains(u"UTC"_s), qPrintable(banner->text()));
+    QVERIFY2(banner->text().contains(u"read-only"_s), qPrintable(banner->text()));
+    // The keys then (gone included, later not), and later listed as absent then.
+    QVERIFY(rowOf(u"config"_s).isValid() && rowOf(u"gone"_s).isValid() && rowOf(u"plain"_s).isValid());
+    QVERIFY(rowOf(u"later"_s).isValid());
+    QVERIFY(rowOf(u"later"_s).siblingAtColumn(AsOfView::StateColumn).data().toString().contains(u"absent then"_s));
+
+    // The value then, read-only, the reason shown; a later write does not replace it.
+    QVERIFY(openAsOfKey(u"config"_s));
+    ValuePanel *value = m_window->valuePanel();
+    auto *editor = value->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    QTRY_VERIFY(editor->toPlainText().contains(u"\"b\": 2"_s) || editor->toPlainText().contains(u"\"b\":2"_s));
+    QVERIFY(editor->isReadOnly());
+    QVERIFY(!value->saveAction()->isEnabled());
+    QVERIFY(!value->newKeyAction()->isEnabled());
+    QVERIFY(!value->deleteAction()->isEnabled());
+    QVERIFY2(value->saveAction()->toolTip().contains(u"Read-only"_s), qPrintable(value->saveAction()->toolTip()));
+    auto *meta = value->findChild<QLabel *>(u"valueMeta"_s);
+    QVERIFY2(meta->text().contains(u"Read-only"_s), qPrintable(meta->text()));
+    QVERIFY(put(bucket, u"config"_s, R"({"a":9})"));
+    QTRY_VERIFY(m_window->keyPanel()->model()->entryAt(m_window->keyPanel()->model()->rowOfKey(u"config"_s)).value
+                    == R"({"a":9})" // the live list saw it
+                || m_window->keyPanel()->model()->entryAt(m_window->keyPanel()->model()->rowOfKey(u"config"_s)).revision
+                    > point + 3);
+    QVERIFY(editor->toPlainText().contains(u"2"_s));
+    QVERIFY(!editor->toPlainText().contains(u"9"_s));
+    // A key deleted since shows its value then too.
+    QVERIFY(openAsOfKey(u"gone"_s));
+    QTRY_COMPARE(editor->toPlainText(), u"g1"_s);
+
+    // Esc: the live list again, and writes are back.
+    QTest::keyClick(m_bar->view(), Qt::Key_Escape);
+    QTRY_VERIFY(!m_bar->isActive());
+    QCOMPARE(stack->currentWidget()->objectName(), u"keyListView"_s);
+    QVERIFY(!banner->isVisible());
+    QTRY_VERIFY(value->newKeyAction()->isEnabled());
+}
+
+void tst_AsOfWindow::unanswerableKeyIsListedWithoutValue()
+{
+    KvBucket *bucket = peerBucket(u"asofone"_s, 1);
+    QVERIFY(bucket);
+    QVERIFY(put(bucket, u"k"_s, "v1"));
+    const quint64 point = put(bucket, u"other"_s, "o1");
+    QVERIFY(point);
+    QVERIFY(put(bucket, u"k"_s, "v2")); // history 1: v1 is gone
+    QVERIFY(openWindow(bucket->name(), 2));
+    QVERIFY(showAsOf(point));
+    const QModelIndex k = rowOf(u"k"_s);
+    QVERIFY(k.isValid());
+    QVERIFY(k.siblingAtColumn(AsOfView::StateColumn).data().toString().contains(u"cannot be answered"_s));
+    QVERIFY(k.siblingAtColumn(AsOfView::RevisionColumn).data().toString().isEmpty());
+    auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
+    QVERIFY2(banner->text().contains(u"1 cannot be answered"_s), qPrintable(banner->text()));
+    QVERIFY(openAsOfKey(u"k"_s));
+    auto *editor = m_window->valuePanel()->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    auto *meta = m_window->valuePanel()->findChild<QLabel *>(u"valueMeta"_s);
+    QTRY_VERIFY2(meta->text().contains(u"cannot be answered"_s), qPrintable(meta->text()));
+    QVERIFY(editor->toPlainText().isEmpty()); // never v2 in v1's place
+}
+
+void tst_AsOfWindow::loadingShowsProgressAndCancelReturnsToLive()
+{
+    KvBucket *bucket = peerBucket(u"asofcancel"_s, 5);
+    QVERIFY(bucket);
+    const quint64 point = put(bucket, u"a"_s, "a1");
+    QVERIFY(point);
+    QVERIFY(put(bucket, u"a"_s, "a2"));
+    QVERIFY(openWindow(bucket->name(), 1));
+    m_bar->findChild<QLineEdit *>(u"asOfPoint"_s)->setText(QString::number(point));
+    m_bar->findChild<QPushButton *>(u"asOfShow"_s)->click();
+    // Loading: read-only already, progress and Cancel shown, the value panel saying why writes are off.
+    QVERIFY(m_bar->isActive());
+    auto *cancel = m_bar->findChild<QPushButton *>(u"asOfCancel"_s);
+    QVERIFY(cancel->isVisible());
+    QVERIFY(m_bar->findChild<QWidget *>(u"asOfProgress"_s)->isVisible());
+    QVERIFY(!m_window->valuePanel()->newKeyAction()->isEnabled());
+    cancel->click();
+    QTRY_VERIFY(!m_bar->isActive());
+    QVERIFY(!cancel->isVisible());
+    auto *error = m_bar->findChild<QLabel *>(u"asOfError"_s);
+    QVERIFY2(error->text().contains(u"cancelled"_s), qPrintable(error->text()));
+    QCOMPARE(m_window->keyPanel()->findChild<QStackedWidget *>()->currentWidget()->objectName(), u"keyListView"_s);
+    QTRY_VERIFY(m_window->valuePanel()->newKeyAction()->isEnabled());
+}
+
+void tst_AsOfWindow::folderOfTheTreeAsItWas()
+{
+    KvBucket *bucket = peerBucket(u"asoffolder"_s, 5);
+    QVERIFY(bucket);
+    QVERIFY(put(bucket, u"app.a"_s, "a1"));
+    QVERIFY(put(bucket, u"other.c"_s, "c1"));
+    const quint64 point = put(bucket, u"app.b"_s, "b1");
+    QVERIFY(point);
+    QVERIFY(put(bucket, u"app.a"_s, "a2"));
+    QVERIFY(openWindow(bucket->name(), 3));
+    m_window->keyPanel()->setTreeMode(true);
+    m_window->keyPanel()->selectKey(u"app"_s); // the folder
+    QVERIFY(showAsOf(point));
+    QStringList keys;
+    for (int row = 0; row < m_bar->view()->model()->rowCount(); ++row)
+        keys.append(m_bar->view()->model()->index(row, 0).data().toString());
+    QCOMPARE(keys, (QStringList{u"app.a"_s, u"app.b"_s}));
+    auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
+    QVERIFY2(banner->text().contains(u"keys app.&gt;"_s), qPrintable(banner->text()));
+    QTest::keyClick(m_bar->view(), Qt::Key_Escape);
+    QTRY_VERIFY(!m_bar->isActive());
+    QCOMPARE(m_window->keyPanel()->findChild<QStackedWidget *>()->currentWidget()->objectName(), u"keyTreeView"_s);
+}
+
+void tst_AsOfWindow::differencesBetweenAPointAndNow()
+{
+    KvBucket *bucket = peerBucket(u"asofdiff"_s, 10);
+    QVERIFY(bucket);
+    QVERIFY(put(bucket, u"config"_s, R"({"b":2,"a":1})"));
+    QVERIFY(put(bucket, u"same"_s, "s"));
+    const quint64 point = put(bucket, u"gone"_s, "g1");
+    QVERIFY(point);
+    QVERIFY(put(bucket, u"config"_s, R"({"a":1,"b":2,"c":3})"));
+    QVERIFY(put(bucket, u"same"_s, "s")); // written again, the same bytes: no change
+    WAIT_OK(bucket->remove(u"gone"_s));
+    QVERIFY(put(bucket, u"new"_s, "n1"));
+    QVERIFY(openWindow(bucket->name(), 3));
+    QVERIFY(showAsOf(point));
+    m_bar->findChild<QPushButton *>(u"asOfCompare"_s)->click();
+    auto *dialog = m_bar->findChild<AsOfDiffDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isComparing(), KvTest::ReplyTimeoutMs);
+    auto *list = dialog->findChild<QTreeWidget *>(u"asOfDiffList"_s);
+    QMap<QString, QString> changes;
+    for (int i = 0; i < list->topLevelItemCount(); ++i)
+        changes.insert(list->topLevelItem(i)->text(0), list->topLevelItem(i)->text(1));
+    const QMap<QString, QString> expected{
+        {u"config"_s, u"changed"_s}, {u"gone"_s, u"removed"_s}, {u"new"_s, u"added"_s}};
+    QCOMPARE(changes, expected);
+    // The value diff, JSON normalised: only the new member differs, not the reordered ones.
+    list->setCurrentItem(list->findItems(u"config"_s, Qt::MatchExactly).constFirst());
+    auto *diff = dialog->findChild<DiffView *>(u"asOfDiffView"_s);
+    const QString unified = diff->unifiedText();
+    QVERIFY2(unified.contains(u"\n+   \"c\": 3"_s), qPrintable(unified));
+    QVERIFY2(unified.contains(u"\n    \"a\": 1,"_s), qPrintable(unified)); // moved, unchanged
+    QCOMPARE(diff->changeCount(), 3); // "b": 2 gained its comma: -1 +1, and "c": 3 +1
+    auto *summary = dialog->findChild<QLabel *>(u"asOfDiffSummary"_s);
+    QVERIFY2(summary->text().contains(u"1 added"_s) && summary->text().contains(u"1 changed"_s),
+             qPrintable(summary->text()));
+}
+
+void tst_AsOfWindow::restorePutsBackAndReportsConcurrentChange()
+{
+    KvBucket *bucket = peerBucket(u"asofrestore"_s, 10);
+    QVERIFY(bucket);
+    QVERIFY(put(bucket, u"config"_s, "c1"));
+    QVERIFY(put(bucket, u"gone"_s, "g1"));
+    const quint64 point = put(bucket, u"raced"_s, "r1");
+    QVERIFY(point);
+    QVERIFY(put(bucket, u"config"_s, "c2"));
+    WAIT_OK(bucket->remove(u"gone"_s));
+    QVERIFY(put(bucket, u"raced"_s, "r2"));
+    QVERIFY(put(bucket, u"later"_s, "l1"));
+    QVERIFY(openWindow(bucket->name(), 3));
+    QVERIFY(showAsOf(point));
+    // Someone changes raced after the point was listed: the restore must not overwrite it.
+    const quint64 theirs = put(bucket, u"raced"_s, "theirs");
+    QVERIFY(theirs);
+
+    QItemSelectionModel *selection = m_bar->view()->selectionModel();
+    for (const QString &key : {u"config"_s, u"gone"_s, u"raced"_s, u"later"_s})
+        selection->select(rowOf(key), QItemSelectionModel::Select | QItemSelectionModel::Rows);
+    answer(u"asOfRestoreConfirm"_s, u"asOfRestoreYes"_s);
+    answer(u"asOfRestoreReport"_s, {});
+    m_bar->findChild<QPushButton *>(u"asOfRestore"_s)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_bar->lastReport().isEmpty(), KvTest::ReplyTimeoutMs);
+    const QString report = m_bar->lastReport();
+    QVERIFY2(report.contains(u"config: restored"_s), qPrintable(report));
+    QVERIFY2(report.contains(u"gone: created"_s), qPrintable(report));
+    QVERIFY2(report.contains(u"later: deleted"_s), qPrintable(report));
+    QVERIFY2(report.contains(u"raced: changed since"_s), qPrintable(report));
+    QCOMPARE(KvTest::value(bucket, u"config"_s), "c1"_ba);
+    QCOMPARE(KvTest::value(bucket, u"gone"_s), "g1"_ba);
+    QCOMPARE(KvTest::value(bucket, u"raced"_s), "theirs"_ba);
+    QCOMPARE(KvTest::getError(bucket, u"later"_s), NatsError::KeyNotFound);
+    QTRY_VERIFY(!QApplication::activeModalWidget());
+}
+
+QTEST_MAIN(tst_AsOfWindow)
+#include "tst_asofwindow.moc"

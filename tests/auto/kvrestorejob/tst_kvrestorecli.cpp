@@ -1,0 +1,127 @@
+#include "clirunner.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+#define CLI_EXPECT(result, expression, code)                                                                           \
+    const CliRunner::Result result = (expression);                                                                     \
+    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
+
+// `kvdesk-cli restore BUCKET --as-of REVISION|TIME [KEY...]` against a real nats-server (each of the
+// matrix): keys put back as they were (KvRestoreJob), a report per key, and exit 1 when a key could not be.
+class tst_KvRestoreCli final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void init() { ++m_counter; }
+    void restoresSelectedKeys();
+    void restoresWholeBucketAsJson();
+    void unanswerableKeyExitsOne();
+    void badInputIsUsageError();
+
+private:
+    CliRunner::Result cli(const QStringList &arguments) const
+    {
+        return m_runner.run(QStringList{u"-s"_s, m_server.url()} + arguments);
+    }
+    QString unique(const QString &base) const { return base + QString::number(m_counter); }
+    // Puts key=value (a value "-" deletes the key); the revision written, 0 on failure.
+    quint64 write(const QString &bucket, const QString &key, const QString &value) const;
+    QByteArray get(const QString &bucket, const QString &key) const;
+
+    NatsServerProcess m_server;
+    CliRunner m_runner;
+    int m_counter = 0;
+};
+
+void tst_KvRestoreCli::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+}
+
+quint64 tst_KvRestoreCli::write(const QString &bucket, const QString &key, const QString &value) const
+{
+    const CliRunner::Result result = value == "-"_L1 ? cli({u"--json"_s, u"rm"_s, bucket, key, u"-f"_s})
+                                                     : cli({u"--json"_s, u"put"_s, bucket, key, value});
+    if (result.exitCode != 0) {
+        qWarning().noquote() << result.describe();
+        return 0;
+    }
+    return quint64(QJsonDocument::fromJson(result.out).object().value("revision"_L1).toInteger());
+}
+
+QByteArray tst_KvRestoreCli::get(const QString &bucket, const QString &key) const
+{
+    const CliRunner::Result result = cli({u"get"_s, bucket, key, u"--raw"_s});
+    return result.exitCode == 0 ? result.out : "<not found>"_ba;
+}
+
+void tst_KvRestoreCli::restoresSelectedKeys()
+{
+    const QString bucket = unique(u"clirestore"_s);
+    CLI_EXPECT(add, cli({u"add"_s, bucket, u"--history"_s, u"10"_s}), 0);
+    QVERIFY(write(bucket, u"a"_s, u"a1"_s));
+    QVERIFY(write(bucket, u"b"_s, u"b1"_s));
+    const quint64 point = write(bucket, u"c"_s, u"c1"_s);
+    QVERIFY(point);
+    QVERIFY(write(bucket, u"a"_s, u"a2"_s));
+    QVERIFY(write(bucket, u"b"_s, u"-"_s));
+    QVERIFY(write(bucket, u"c"_s, u"c2"_s));
+    CLI_EXPECT(restore, cli({u"restore"_s, bucket, u"a"_s, u"b"_s, u"--as-of"_s, QString::number(point), u"-f"_s}), 0);
+    QVERIFY2(restore.out.contains("restored") && restore.out.contains("created"), qPrintable(restore.describe()));
+    QCOMPARE(get(bucket, u"a"_s), "a1"_ba);
+    QCOMPARE(get(bucket, u"b"_s), "b1"_ba);
+    QCOMPARE(get(bucket, u"c"_s), "c2"_ba); // not named: left alone
+}
+
+void tst_KvRestoreCli::restoresWholeBucketAsJson()
+{
+    const QString bucket = unique(u"clirestoreall"_s);
+    CLI_EXPECT(add, cli({u"add"_s, bucket, u"--history"_s, u"10"_s}), 0);
+    const quint64 point = write(bucket, u"a"_s, u"a1"_s);
+    QVERIFY(point);
+    QVERIFY(write(bucket, u"a"_s, u"a2"_s));
+    QVERIFY(write(bucket, u"later"_s, u"l1"_s));
+    CLI_EXPECT(restore, cli({u"--json"_s, u"restore"_s, bucket, u"--as-of"_s, QString::number(point), u"-f"_s}), 0);
+    QMap<QString, QString> results;
+    for (const QByteArray &line : restore.out.split('\n')) {
+        if (!line.isEmpty()) {
+            const QJsonObject object = QJsonDocument::fromJson(line).object();
+            results.insert(object.value("key"_L1).toString(), object.value("result"_L1).toString());
+        }
+    }
+    const QMap<QString, QString> expected{{u"a"_s, u"restored"_s}, {u"later"_s, u"deleted"_s}};
+    QCOMPARE(results, expected);
+    QCOMPARE(get(bucket, u"a"_s), "a1"_ba);
+    QCOMPARE(get(bucket, u"later"_s), "<not found>"_ba);
+}
+
+void tst_KvRestoreCli::unanswerableKeyExitsOne()
+{
+    const QString bucket = unique(u"clirestoreone"_s);
+    CLI_EXPECT(add, cli({u"add"_s, bucket, u"--history"_s, u"1"_s}), 0);
+    QVERIFY(write(bucket, u"k"_s, u"v1"_s));
+    const quint64 point = write(bucket, u"other"_s, u"o1"_s);
+    QVERIFY(point);
+    QVERIFY(write(bucket, u"k"_s, u"v2"_s));
+    CLI_EXPECT(restore, cli({u"restore"_s, bucket, u"k"_s, u"--as-of"_s, QString::number(point), u"-f"_s}), 1);
+    QVERIFY2(restore.out.contains("unanswerable"), qPrintable(restore.describe()));
+    QCOMPARE(get(bucket, u"k"_s), "v2"_ba); // never written with a guess
+}
+
+void tst_KvRestoreCli::badInputIsUsageError()
+{
+    CLI_EXPECT(noPoint, cli({u"restore"_s, u"b"_s, u"k"_s, u"-f"_s}), 2);
+    QVERIFY2(noPoint.err.contains("--as-of"), qPrintable(noPoint.describe()));
+    CLI_EXPECT(badPoint, cli({u"restore"_s, u"b"_s, u"--as-of"_s, u"yesterday"_s, u"-f"_s}), 2);
+    CLI_EXPECT(badKey, cli({u"restore"_s, u"b"_s, u"bad key"_s, u"--as-of"_s, u"1"_s, u"-f"_s}), 2);
+}
+
+QTEST_GUILESS_MAIN(tst_KvRestoreCli)
+#include "tst_kvrestorecli.moc"
