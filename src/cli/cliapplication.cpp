@@ -8,6 +8,7 @@
 #include "cliexportcommand.h"
 #include "cliimportcommand.h"
 #include "clikeycommands.h"
+#include "climergecommand.h"
 #include "cliwatchcommand.h"
 #include "kvclient.h"
 #include "kvcontext.h"
@@ -43,6 +44,7 @@ QList<CliCommand *> CliApplication::commands(QObject *parent)
         new WatchCommand(parent),
         new ExportCommand(parent),
         new DiffCommand(parent),
+        new MergeCommand(parent),
         new ImportCommand(parent),
         new AccountCommand(parent),
     };
