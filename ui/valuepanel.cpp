@@ -205,7 +205,9 @@ void ValuePanel::connectSession()
     });
     connect(m_session, &ValueEditSession::info, m_status, &ErrorLabel::setInfo);
     connect(m_session, &ValueEditSession::failed, m_status, &ErrorLabel::setMessage);
-    connect(m_session, &ValueEditSession::saveRefused, this, &ValuePanel::showRefused);
+    // Queued: the dialogs wait for the user, and the refused save's answer, being read from the connection,
+    // would hold every other answer back until they close.
+    connect(m_session, &ValueEditSession::saveRefused, this, &ValuePanel::showRefused, Qt::QueuedConnection);
     connect(m_session, &ValueEditSession::mergeConflicts, this,
             [this](const KvMergeResult &result, quint64 base, quint64 theirs) {
                 MergeDialog dialog(m_session->key(), result.conflicts, base, theirs, this);

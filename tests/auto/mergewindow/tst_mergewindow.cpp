@@ -14,6 +14,7 @@
 #include <QtGui/QTextCursor>
 #include <QtGui/QTextDocument>
 #include <QtTest/QTest>
+#include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
@@ -40,6 +41,7 @@ private Q_SLOTS:
     void jsonMemberConflictsAreChosenPerMember();
     void aThirdWriterDuringTheMergeIsRefusedAgain();
     void nothingToMergeWithADeletedKey();
+    void theConnectionAnswersWhileTheDialogsAreOpen();
 
 private:
     quint64 put(const QString &key, const QByteArray &value);
@@ -234,8 +236,7 @@ void tst_MergeWindow::aThirdWriterDuringTheMergeIsRefusedAgain()
     KvReply *thirdWrite = nullptr;
     bool again = false;
     UiTest::onNextDialog<ConflictDialog>([this, key, &thirdWrite, &again](ConflictDialog *dialog) {
-        // Not waited for here: the dialog runs inside the refused save's answer, whose connection answers
-        // nothing more until it closes. Sent first on the same connection, it arrives before the merge.
+        // Sent before the merge's save on the same connection, so it reaches the server first.
         thirdWrite = m_bucket->put(key, "third\n");
         UiTest::onNextDialog<ConflictDialog>([&again](ConflictDialog *second) {
             again = true;
@@ -275,6 +276,37 @@ void tst_MergeWindow::nothingToMergeWithADeletedKey()
     });
     m_panel->saveAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(shown, 10000);
+}
+
+// The conflict dialog (and the merge dialog after it) wait for the user as long as the user likes: the
+// connection goes on meanwhile (the live list, a third writer's change, the bucket list).
+void tst_MergeWindow::theConnectionAnswersWhileTheDialogsAreOpen()
+{
+    const QString key = u"answering"_s;
+    put(key, R"({"a":"x"})");
+    QVERIFY(openKey(key));
+    typeAfter(u"\"x"_s, u"1"_s);
+    put(key, R"({"a":"x2"})");
+    bool conflictAnswered = false;
+    bool mergeAnswered = false;
+    bool mergeShown = false;
+    UiTest::onNextDialog<ConflictDialog>(
+        [this, key, &conflictAnswered, &mergeAnswered, &mergeShown](ConflictDialog *dialog) {
+            KvReply *read = m_bucket->get(key);
+            conflictAnswered = QTest::qWaitFor([read] { return read->isFinished(); }, 3000);
+            UiTest::onNextDialog<MergeDialog>([this, key, &mergeAnswered, &mergeShown](MergeDialog *merge) {
+                KvReply *again = m_bucket->get(key);
+                mergeAnswered = QTest::qWaitFor([again] { return again->isFinished(); }, 3000);
+                mergeShown = true;
+                merge->findChild<QPushButton *>(u"mergeKeepEditing"_s)->click();
+            });
+            dialog->findChild<QPushButton *>(u"mergeButton"_s)->click();
+        });
+    m_panel->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(mergeShown, 15000);
+    QTRY_VERIFY(!QApplication::activeModalWidget());
+    QVERIFY(conflictAnswered);
+    QVERIFY(mergeAnswered);
 }
 
 QTEST_MAIN(tst_MergeWindow)
