@@ -2,7 +2,6 @@
 
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
-#include <QtCore/QSet>
 
 #include <vector>
 
@@ -24,8 +23,9 @@ struct Node
     };
     Type type = Type::Scalar;
     QByteArray raw;
-    std::vector<Member> members; // Object, in their order
-    std::vector<Node> items;     // Array
+    std::vector<Member> members;     // Object, in their order
+    QHash<QString, qsizetype> index; // Object: a member's place by its name (objects of many members)
+    std::vector<Node> items;         // Array
 };
 
 struct Member
@@ -85,7 +85,6 @@ private:
         skipSpace();
         if (take('}'))
             return true;
-        QSet<QString> names;
         do {
             skipSpace();
             Member member;
@@ -94,9 +93,9 @@ private:
                 return false;
             member.key = m_text.mid(keyBegin, m_pos - keyBegin);
             member.name = QJsonDocument::fromJson('[' + member.key + ']').array().at(0).toString();
-            if (names.contains(member.name))
+            if (node->index.contains(member.name))
                 return false; // which one counts is up to each reader: not merged as members
-            names.insert(member.name);
+            node->index.insert(member.name, qsizetype(node->members.size()));
             skipSpace();
             if (!take(':'))
                 return false;
@@ -179,11 +178,8 @@ const Member *findMember(const Node *object, const QString &name)
 {
     if (!object || object->type != Node::Type::Object)
         return nullptr;
-    for (const Member &member : object->members) {
-        if (member.name == name)
-            return &member;
-    }
-    return nullptr;
+    const auto found = object->index.constFind(name);
+    return found == object->index.constEnd() ? nullptr : &object->members[size_t(*found)];
 }
 
 // The same value: members in any order, scalars spelled alike.

@@ -32,6 +32,7 @@ public:
 
     // One JSON text (RFC 8259, any value at the top) without duplicate member names.
     static bool isJson(const QByteArray &value);
+    // Refused only when one of the three is not JSON (isJson()).
     static KvMergeResult merge(const QByteArray &base, const QByteArray &ours, const QByteArray &theirs,
                                const Choices &choices = {});
     // A member's JSON text on one line (whitespace outside strings removed), or "(absent)".

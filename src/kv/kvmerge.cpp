@@ -11,7 +11,7 @@ KvMergeResult KvMerge::merge(const QByteArray &base, const QByteArray &ours, con
         if (const QString problem = KvTextMerge::textProblem(*value); !problem.isEmpty())
             return KvMergeResult::refused(tr("cannot merge: %1 is not text (%2)").arg(label, problem));
     }
-    if (KvJsonMerge::isJson(base) && KvJsonMerge::isJson(ours) && KvJsonMerge::isJson(theirs))
-        return KvJsonMerge::merge(base, ours, theirs);
-    return KvTextMerge::merge(base, ours, theirs, labels);
+    // Refused by the JSON merge only when one of them is not JSON: then by lines.
+    KvMergeResult json = KvJsonMerge::merge(base, ours, theirs);
+    return json.status != KvMergeResult::Status::Refused ? json : KvTextMerge::merge(base, ours, theirs, labels);
 }
