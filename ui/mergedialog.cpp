@@ -51,26 +51,7 @@ MergeDialog::MergeDialog(const QString &key, const QList<KvMergeConflict> &confl
                              this);
     intro->setWordWrap(true);
 
-    auto *table = new QTableWidget(int(conflicts.size()), ColumnCount, this);
-    table->setObjectName(u"mergeTable"_s);
-    table->setHorizontalHeaderLabels({tr("Member"), tr("Base (revision %1)").arg(baseRevision), tr("Yours"),
-                                      tr("Theirs (revision %1)").arg(theirsRevision), tr("Keep")});
-    table->verticalHeader()->hide();
-    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
-    table->horizontalHeader()->setSectionResizeMode(Take, QHeaderView::ResizeToContents);
-    for (int row = 0; row < conflicts.size(); ++row) {
-        const KvMergeConflict &conflict = conflicts[row];
-        auto *where = new QTableWidgetItem(conflict.where.isEmpty() ? tr("(the whole value)") : conflict.where);
-        where->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
-        table->setItem(row, Where, where);
-        table->setItem(row, Base, valueItem(conflict.base));
-        table->setItem(row, Ours, valueItem(conflict.ours));
-        table->setItem(row, Theirs, valueItem(conflict.theirs));
-        QComboBox *choice = choiceBox();
-        choice->setObjectName(u"mergeChoice%1"_s.arg(row));
-        table->setCellWidget(row, Take, choice);
-        m_choices.append(choice);
-    }
+    QTableWidget *table = createTable(baseRevision, theirsRevision);
 
     auto *buttons = new QDialogButtonBox(this);
     m_save = buttons->addButton(tr("&Save Merge"), QDialogButtonBox::AcceptRole);
@@ -92,6 +73,31 @@ MergeDialog::MergeDialog(const QString &key, const QList<KvMergeConflict> &confl
     layout->addWidget(buttons);
     resize(900, 360);
     updateSave();
+}
+
+QTableWidget *MergeDialog::createTable(quint64 baseRevision, quint64 theirsRevision)
+{
+    auto *table = new QTableWidget(int(m_conflicts.size()), ColumnCount, this);
+    table->setObjectName(u"mergeTable"_s);
+    table->setHorizontalHeaderLabels({tr("Member"), tr("Base (revision %1)").arg(baseRevision), tr("Yours"),
+                                      tr("Theirs (revision %1)").arg(theirsRevision), tr("Keep")});
+    table->verticalHeader()->hide();
+    table->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    table->horizontalHeader()->setSectionResizeMode(Take, QHeaderView::ResizeToContents);
+    for (int row = 0; row < m_conflicts.size(); ++row) {
+        const KvMergeConflict &conflict = m_conflicts[row];
+        auto *where = new QTableWidgetItem(conflict.where.isEmpty() ? tr("(the whole value)") : conflict.where);
+        where->setFlags(Qt::ItemIsEnabled | Qt::ItemIsSelectable);
+        table->setItem(row, Where, where);
+        table->setItem(row, Base, valueItem(conflict.base));
+        table->setItem(row, Ours, valueItem(conflict.ours));
+        table->setItem(row, Theirs, valueItem(conflict.theirs));
+        QComboBox *choice = choiceBox();
+        choice->setObjectName(u"mergeChoice%1"_s.arg(row));
+        table->setCellWidget(row, Take, choice);
+        m_choices.append(choice);
+    }
+    return table;
 }
 
 // Nothing is chosen at first: each member is decided by the user, not by a default.

@@ -7,6 +7,7 @@
 
 class QComboBox;
 class QPushButton;
+class QTableWidget;
 
 // The JSON members both sides changed differently, side by side (the base, yours, theirs), each with a
 // choice of the version to keep. Saving needs a choice for every member; Cancel keeps editing.
@@ -21,6 +22,7 @@ public:
     KvJsonMerge::Choices choices() const;
 
 private:
+    QTableWidget *createTable(quint64 baseRevision, quint64 theirsRevision);
     QComboBox *choiceBox();
     void chooseAll(KvJsonMerge::Side side);
     void updateSave();
