@@ -399,7 +399,12 @@ KvMergeResult KvJsonMerge::merge(const QByteArray &base, const QByteArray &ours,
     Node b, o, t;
     if (!parseJson(base, &b) || !parseJson(ours, &o) || !parseJson(theirs, &t))
         return KvMergeResult::refused(tr("the values are not all JSON"));
-    // One side changed: its bytes as they are.
+    // One side changed: its bytes as they are. Bytes first, so a side changed in layout only is kept
+    // when the other did not change at all.
+    if (base == theirs && ours != theirs)
+        return merged(ours);
+    if (base == ours || ours == theirs)
+        return merged(theirs);
     if (same(&b, &t))
         return merged(ours);
     if (same(&b, &o) || same(&o, &t))
