@@ -1,4 +1,5 @@
 #include "conflictdialog.h"
+#include "errorlabel.h"
 #include "keylistmodel.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void jsonMemberConflictsAreChosenPerMember();
     void aThirdWriterDuringTheMergeIsRefusedAgain();
     void nothingToMergeWithADeletedKey();
+    void binaryIsNotMergedAndSaysWhy();
     void theConnectionAnswersWhileTheDialogsAreOpen();
 
 private:
@@ -276,6 +278,23 @@ void tst_MergeWindow::nothingToMergeWithADeletedKey()
     });
     m_panel->saveAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(shown, 10000);
+}
+
+// Their revision is not text: nothing is merged or written, the status line says why, the edit stays.
+void tst_MergeWindow::binaryIsNotMergedAndSaysWhy()
+{
+    const QString key = u"binary"_s;
+    put(key, "text\n");
+    QVERIFY(openKey(key));
+    typeAfter(u"text"_s, u" mine"_s);
+    const quint64 theirs = put(key, "\xff\xfe\x00\x01"_ba);
+    QVERIFY(saveAndAnswer(u"mergeButton"_s));
+    auto *status = m_panel->findChild<ErrorLabel *>(u"valueStatus"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(status->message().contains(u"Not merged"_s), 10000);
+    QVERIFY2(status->message().contains(u"revision %1 is not text"_s.arg(theirs)), qPrintable(status->message()));
+    QCOMPARE(m_editor->toPlainText(), u"text mine\n"_s);
+    QVERIFY(m_panel->isModified());
+    QCOMPARE(latest(key).revision, theirs);
 }
 
 // The conflict dialog (and the merge dialog after it) wait for the user as long as the user likes: the
