@@ -8,7 +8,8 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-// libgit2 keeps global state (its allocator, its error slots): held for the length of one merge.
+// libgit2 keeps global state (its allocator, its error slots): set up at the first merge, released when
+// the program ends.
 class GitLibrary final
 {
 public:
@@ -42,7 +43,7 @@ KvMergeResult KvTextMerge::merge(const QByteArray &base, const QByteArray &ours,
     const QByteArray baseLabel = labels.base.toUtf8();
     const QByteArray oursLabel = labels.ours.toUtf8();
     const QByteArray theirsLabel = labels.theirs.toUtf8();
-    GitLibrary library;
+    static const GitLibrary library;
     const git_merge_file_input baseInput = input(base);
     const git_merge_file_input oursInput = input(ours);
     const git_merge_file_input theirsInput = input(theirs);
