@@ -43,6 +43,15 @@ ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 
     QPushButton *take = buttons->addButton(tr("&Take Theirs"), QDialogButtonBox::ResetRole);
     take->setObjectName(u"takeTheirsButton"_s);
     take->setToolTip(tr("Discard your changes and open revision %1").arg(theirs.revision));
+    QPushButton *merge = buttons->addButton(tr("&Merge"), QDialogButtonBox::AcceptRole);
+    merge->setObjectName(u"mergeButton"_s);
+    merge->setEnabled(!theirs.isDeleted());
+    merge->setToolTip(theirs.isDeleted()
+                          ? tr("Revision %1 deleted the key: there is nothing to merge with").arg(theirs.revision)
+                          : tr("Combine your changes since revision %1 with revision %2 and save the result on top of "
+                               "it; changes to the same JSON member or lines are shown for you to decide")
+                                .arg(baseRevision)
+                                .arg(theirs.revision));
     QPushButton *keep = buttons->addButton(tr("&Keep Editing"), QDialogButtonBox::RejectRole);
     keep->setObjectName(u"keepEditingButton"_s);
     keep->setDefault(true);
@@ -52,6 +61,10 @@ ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 
     });
     connect(take, &QPushButton::clicked, this, [this] {
         m_choice = Choice::TakeTheirs;
+        accept();
+    });
+    connect(merge, &QPushButton::clicked, this, [this] {
+        m_choice = Choice::Merge;
         accept();
     });
     connect(keep, &QPushButton::clicked, this, &QDialog::reject);

@@ -7,7 +7,8 @@
 class QPlainTextEdit;
 
 // Shown when a save is refused because someone else changed the key: the user's version beside the
-// newer one, and a choice — overwrite (an update on the newer revision), take theirs, or keep editing.
+// newer one, and a choice — overwrite (an update on the newer revision), take theirs, merge both (the
+// revision opened as the base), or keep editing.
 class ConflictDialog final : public QDialog
 {
     Q_OBJECT
@@ -16,7 +17,8 @@ public:
     enum class Choice {
         KeepEditing,
         Overwrite,
-        TakeTheirs
+        TakeTheirs,
+        Merge
     };
 
     ConflictDialog(const QString &key, const QString &mine, quint64 baseRevision, const KvEntry &theirs,

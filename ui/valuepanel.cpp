@@ -9,6 +9,7 @@
 #include "keylistmodel.h"
 #include "kvbucket.h"
 #include "kvunits.h"
+#include "mergedialog.h"
 #include "newkeydialog.h"
 #include "purgedialog.h"
 #include "ttlcountdown.h"
@@ -205,7 +206,17 @@ void ValuePanel::connectSession()
     });
     connect(m_session, &ValueEditSession::info, m_status, &ErrorLabel::setInfo);
     connect(m_session, &ValueEditSession::failed, m_status, &ErrorLabel::setMessage);
-    connect(m_session, &ValueEditSession::saveRefused, this, &ValuePanel::showRefused);
+    // Queued: the dialogs wait for the user, and the refused save's answer, being read from the connection,
+    // would hold every other answer back until they close.
+    connect(m_session, &ValueEditSession::saveRefused, this, &ValuePanel::showRefused, Qt::QueuedConnection);
+    connect(m_session, &ValueEditSession::mergeConflicts, this,
+            [this](const KvMergeResult &result, quint64 base, quint64 theirs) {
+                MergeDialog dialog(m_session->key(), result.conflicts, base, theirs, this);
+                if (dialog.exec() == QDialog::Accepted)
+                    m_session->resolveMerge(dialog.choices());
+                else
+                    m_session->resolve(ValueEditSession::Choice::KeepEditing);
+            });
     connect(m_session, &ValueEditSession::message, this, &ValuePanel::message);
 }
 
@@ -525,6 +536,9 @@ void ValuePanel::showRefused(const KvEntry &theirs, const QByteArray &mine)
         break;
     case ConflictDialog::Choice::TakeTheirs:
         m_session->resolve(ValueEditSession::Choice::TakeTheirs);
+        break;
+    case ConflictDialog::Choice::Merge:
+        m_session->resolve(ValueEditSession::Choice::Merge);
         break;
     case ConflictDialog::Choice::KeepEditing:
         m_session->resolve(ValueEditSession::Choice::KeepEditing);

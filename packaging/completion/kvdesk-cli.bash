@@ -6,7 +6,7 @@
 # tests/packaging/check-completion.sh keeps the lists in step with `kvdesk-cli --help`.
 
 _kvdesk_cli_global_value_options='-s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --timeout --context'
-_kvdesk_cli_commands='ls list add new edit info view status rm del put get create update purge history revert compact watch export diff import account help'
+_kvdesk_cli_commands='ls list add new edit info view status rm del put get create update purge history revert compact watch export diff merge import account help'
 
 # The options of command $1 (beyond the global ones), then after a "|" those that take a value.
 _kvdesk_cli_command_options()
@@ -140,11 +140,13 @@ _kvdesk_cli()
         account)
             ((arguments == 0)) && COMPREPLY=($(compgen -W 'info' -- "$cur"))
             ;;
-        ls | list | add | new | edit | info | view | status | rm | del | put | get | create | update | purge | history | revert | compact | watch | export | import)
+        ls | list | add | new | edit | info | view | status | rm | del | put | get | create | update | purge | history | revert | compact | watch | export | import | merge)
             if ((arguments == 0)); then
                 local IFS=$'\n'
                 COMPREPLY=($(compgen -W "$(_kvdesk_cli_buckets)" -- "$cur"))
             elif ((arguments == 1)) && [[ $command == export || $command == import ]]; then
+                _filedir
+            elif ((arguments == 3)) && [[ $command == merge ]]; then
                 _filedir
             fi
             ;;

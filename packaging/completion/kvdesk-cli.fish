@@ -107,15 +107,17 @@ complete -c kvdesk-cli -n __kvdesk_cli_no_command -a compact -d 'Reclaim space u
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a watch -d 'Watch the bucket or some keys for changes'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a export -d 'Write the bucket\'s values as NDJSON'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a diff -d 'Show the keys changed between two points of the bucket'
+complete -c kvdesk-cli -n __kvdesk_cli_no_command -a merge -d 'Merge an edit made from an older revision with the key\'s value now'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a import -d 'Write NDJSON entries into the bucket'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a account -d 'Show the server, its JetStream API level, and the account'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a help -d 'Show the help of a command'
-complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 help' -a 'ls list add new edit info view status rm del put get create update purge history revert compact watch export diff import account'
+complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 help' -a 'ls list add new edit info view status rm del put get create update purge history revert compact watch export diff merge import account'
 complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 account' -a info -d 'The server and the account'
 
 # The first argument of every command is a bucket; export and import take a file after it.
 complete -c kvdesk-cli -n '__kvdesk_cli_argument 0; and not __kvdesk_cli_using help account' -a '(__kvdesk_cli_buckets)' -d Bucket
 complete -c kvdesk-cli -n '__kvdesk_cli_argument 1 export import' -F
+complete -c kvdesk-cli -n '__kvdesk_cli_argument 3 merge' -F
 
 # Options of every command.
 complete -c kvdesk-cli -s s -l server -x -d 'NATS server URLs, comma separated'

@@ -10,6 +10,7 @@
 #include "clikeycommands.h"
 #include "clipermissioncheck.h"
 #include "clirestorecommand.h"
+#include "climergecommand.h"
 #include "cliwatchcommand.h"
 #include "kvclient.h"
 #include "kvcontext.h"
@@ -47,6 +48,7 @@ QList<CliCommand *> CliApplication::commands(QObject *parent)
         new ExportCommand(parent),
         new DiffCommand(parent),
         new RestoreCommand(parent),
+        new MergeCommand(parent),
         new ImportCommand(parent),
         new AccountCommand(parent),
     };

@@ -4,6 +4,7 @@
 #include "jetstreamcontext.h"
 #include "keylistmodel.h"
 #include "kvbucket.h"
+#include "kvmerge.h"
 #include "natsconnection.h"
 
 using View = ValueDocument::View;
@@ -412,6 +413,9 @@ void ValueEditSession::resolve(Choice choice)
     case Choice::TakeTheirs:
         reload();
         break;
+    case Choice::Merge:
+        merge();
+        break;
     case Choice::KeepEditing:
         m_newerRevision = m_theirs.revision;
         setNotice(tr("Revision %1 by someone else is newer than the one you are editing (%2). Your save will be "
@@ -421,6 +425,74 @@ void ValueEditSession::resolve(Choice choice)
         Q_EMIT stateChanged();
         break;
     }
+}
+
+// Base: the revision the edit started from (nothing when it was a new key), so changes made on both sides
+// since then combine.
+void ValueEditSession::merge()
+{
+    if (m_theirs.isDeleted()) {
+        Q_EMIT failed(tr("Not merged: %1 was deleted (%2 at revision %3), there is nothing to merge with")
+                          .arg(m_key, m_theirs.operationLabel())
+                          .arg(m_theirs.revision));
+        resolve(Choice::KeepEditing);
+        return;
+    }
+    const KvMergeResult result = KvMerge::merge(
+        m_exists ? m_entry.value : QByteArray(), m_mine, m_theirs.value,
+        {tr("revision %1").arg(m_revision), tr("yours"), tr("revision %1").arg(m_theirs.revision)});
+    switch (result.status) {
+    case KvMergeResult::Status::Refused:
+        Q_EMIT failed(tr("Not merged: %1").arg(result.reason));
+        resolve(Choice::KeepEditing);
+        break;
+    case KvMergeResult::Status::Merged:
+        takeMerged(result.merged);
+        if (canWrite())
+            saveValue(result.merged);
+        break;
+    case KvMergeResult::Status::Conflicts:
+        if (result.kind == KvMergeResult::Kind::Json) {
+            Q_EMIT mergeConflicts(result, m_revision, m_theirs.revision);
+            break;
+        }
+        takeMerged(result.merged);
+        Q_EMIT info(
+            tr("%1 with revision %2 marked in the text (<<<<<<< yours … >>>>>>> theirs): edit them, "
+               "then save")
+                .arg(result.conflicts.size() == 1 ? tr("1 conflict") : tr("%1 conflicts").arg(result.conflicts.size()))
+                .arg(m_theirs.revision));
+        break;
+    }
+}
+
+void ValueEditSession::resolveMerge(const KvJsonMerge::Choices &choices)
+{
+    const KvMergeResult result = KvJsonMerge::merge(m_exists ? m_entry.value : QByteArray(), m_mine, m_theirs.value,
+                                                    choices);
+    if (!result.isMerged()) {
+        Q_EMIT failed(
+            tr("Not merged: %1").arg(result.conflicts.isEmpty() ? result.reason : tr("a conflict has no choice")));
+        resolve(Choice::KeepEditing);
+        return;
+    }
+    takeMerged(result.merged);
+    if (canWrite())
+        saveValue(result.merged);
+}
+
+void ValueEditSession::takeMerged(const QByteArray &merged)
+{
+    m_entry = m_theirs;
+    m_revision = m_theirs.revision;
+    m_exists = true;
+    m_newerRevision = 0;
+    m_olderRevision = false;
+    m_modified = true;
+    setNotice({});
+    showValue(merged, m_document.view());
+    Q_EMIT opened(); // their revision, and the merged value as an unsaved edit
+    Q_EMIT stateChanged();
 }
 
 void ValueEditSession::onOtherChange(const KvEntry &entry)

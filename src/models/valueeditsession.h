@@ -1,6 +1,8 @@
 #pragma once
 
 #include "kventry.h"
+#include "kvjsonmerge.h"
+#include "kvmergeresult.h"
 #include "valuedocument.h"
 
 #include <QtCore/QObject>
@@ -24,8 +26,9 @@ class ValueEditSession final : public QObject
 public:
     enum class Choice {
         KeepEditing,
-        Overwrite, // save mine as an update on their revision
-        TakeTheirs // discard mine and open theirs
+        Overwrite,  // save mine as an update on their revision
+        TakeTheirs, // discard mine and open theirs
+        Merge       // merge mine with theirs, the opened revision as the base
     };
     Q_ENUM(Choice)
 
@@ -89,8 +92,14 @@ public:
     void save(const QString &editedText);
     // Reads the newest revision and shows both versions (saveRefused()), as a refused save does.
     void compare(const QString &editedText);
-    // The answer to saveRefused().
+    // The answer to saveRefused(). Merge: a clean merge is shown and saved as an update on their revision
+    // (so a third writer is refused again); text conflicts are put into the editor, marked, for editing;
+    // JSON members changed differently on both sides go to mergeConflicts(), answered by resolveMerge().
+    // Values that cannot be merged (binary, theirs deleted) are kept as they are, saying why.
     void resolve(Choice choice);
+    // The user's pick for each conflict of mergeConflicts(); the result is shown and saved as a clean
+    // merge is.
+    void resolveMerge(const KvJsonMerge::Choices &choices);
     // A delete (purge: purge) marker, guarded by the open revision too. A purge marker may have a TTL of its
     // own (markerTtlNs, nats-server 2.11+): the server then removes it too. A delete never takes one: its
     // expiry would bring the old value back (nats-modern.md §4.3).
@@ -108,6 +117,9 @@ Q_SIGNALS:
     // A save was refused (or compare() asked): mine against theirs, the newest revision (maybe a marker).
     void saveRefused(const KvEntry &theirs, const QByteArray &mine);
     void message(const QString &text); // for the status bar
+    // resolve(Merge) found JSON members changed differently on both sides (result.conflicts): the user
+    // picks a side for each (resolveMerge()), or keeps editing (resolve(KeepEditing)).
+    void mergeConflicts(const KvMergeResult &result, quint64 baseRevision, quint64 theirsRevision);
 
 private:
     void load(const QString &key, quint64 revision);
@@ -135,6 +147,9 @@ private:
     void fetchTheirs(const QByteArray &mine);
     void showTheirs(const KvEntry &theirs, const QByteArray &mine);
     void refresh();
+    void merge();
+    // Mine merged with theirs: their revision becomes the one edited, the merged value the edit.
+    void takeMerged(const QByteArray &merged);
     void onOtherChange(const KvEntry &entry);
     void setNotice(const QString &notice);
     NatsConnection *connection() const;

@@ -1,0 +1,141 @@
+#include "kvmergeupdate.h"
+
+#include "kvbucket.h"
+#include "kvbucketstatus.h"
+#include "kvmerge.h"
+#include "kvreply.h"
+
+#include <QtCore/QTimer>
+
+KvMergeUpdate::KvMergeUpdate(KvBucket *bucket, const QString &key, quint64 baseRevision, const QByteArray &ours,
+                             const QString &oursLabel, QObject *parent)
+    : QObject(parent)
+    , m_bucket(bucket)
+    , m_key(key)
+    , m_baseRevision(baseRevision)
+    , m_ours(ours)
+    , m_oursLabel(oursLabel)
+{
+    // The caller connects first: everything starts on the next turn of the event loop.
+    QTimer::singleShot(0, this, &KvMergeUpdate::readBase);
+}
+
+void KvMergeUpdate::readBase()
+{
+    if (!m_bucket) {
+        fail(NatsError::InvalidArgument, tr("no bucket to merge %1 in").arg(m_key));
+        return;
+    }
+    KvReply *reply = m_bucket->get(m_key, m_baseRevision);
+    connect(reply, &NatsReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        if (reply->error() == NatsError::KeyNotFound)
+            baseMissing(reply->errorString());
+        else if (reply->error() != NatsError::NoError)
+            fail(reply->error(), reply->errorString());
+        else {
+            m_base = reply->entry();
+            readCurrent();
+        }
+    });
+}
+
+// The base revision is gone (history limit, purge) or never was a value of this key: say which limit.
+void KvMergeUpdate::baseMissing(const QString &why)
+{
+    KvReply *status = m_bucket->status();
+    connect(status, &NatsReply::finished, this, [this, status, why] {
+        status->deleteLater();
+        const QString limit = status->error() == NatsError::NoError
+            ? tr(" (bucket %1 keeps the last %2 revisions of each key)")
+                  .arg(status->status().bucket)
+                  .arg(status->status().config.history)
+            : QString();
+        fail(NatsError::KeyNotFound,
+             tr("revision %1 of key \"%2\" is not kept any more or holds no value of it%3: nothing to merge "
+                "from (%4)")
+                 .arg(m_baseRevision)
+                 .arg(m_key, limit, why));
+    });
+}
+
+void KvMergeUpdate::readCurrent()
+{
+    KvReply *reply = m_bucket->get(m_key);
+    connect(reply, &NatsReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        const KvEntry entry = reply->entry();
+        if (reply->error() == NatsError::KeyNotFound) {
+            fail(NatsError::KeyNotFound,
+                 entry.revision > 0
+                     ? tr("key \"%1\" was deleted (%2 at revision %3) after revision %4: nothing to merge with")
+                           .arg(m_key, entry.operationLabel())
+                           .arg(entry.revision)
+                           .arg(m_baseRevision)
+                     : tr("key \"%1\" has no value now: nothing to merge with").arg(m_key));
+        } else if (reply->error() != NatsError::NoError) {
+            fail(reply->error(), reply->errorString());
+        } else {
+            m_current = entry;
+            mergeAndWrite();
+        }
+    });
+}
+
+void KvMergeUpdate::mergeAndWrite()
+{
+    m_result = KvMerge::merge(
+        m_base.value, m_ours, m_current.value,
+        {tr("revision %1").arg(m_baseRevision), m_oursLabel, tr("revision %1").arg(m_current.revision)});
+    if (m_result.status == KvMergeResult::Status::Refused) {
+        fail(NatsError::ValueDecodeError, tr("key \"%1\": %2").arg(m_key, m_result.reason));
+        return;
+    }
+    if (m_result.status == KvMergeResult::Status::Conflicts) {
+        done(Outcome::Conflicts);
+        return;
+    }
+    if (m_result.merged == m_current.value) {
+        m_revision = m_current.revision;
+        done(Outcome::AlreadyMerged);
+        return;
+    }
+    Q_EMIT merged();
+    if (!m_bucket) {
+        fail(NatsError::InvalidArgument, tr("no bucket to merge %1 in").arg(m_key));
+        return;
+    }
+    KvReply *reply = m_bucket->update(m_key, m_result.merged, m_current.revision);
+    connect(reply, &NatsReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        if (reply->error() == NatsError::WrongRevision) {
+            const QString now = reply->currentRevision() > 0 ? tr("now revision %1").arg(reply->currentRevision())
+                                                             : tr("it has a newer revision");
+            fail(NatsError::WrongRevision,
+                 tr("key \"%1\" changed again while merging with revision %2 (%3): nothing written; merge again")
+                     .arg(m_key)
+                     .arg(m_current.revision)
+                     .arg(now));
+        } else if (reply->error() != NatsError::NoError) {
+            fail(reply->error(), reply->errorString());
+        } else {
+            m_revision = reply->revision();
+            done(Outcome::Written);
+        }
+    });
+}
+
+void KvMergeUpdate::fail(NatsError::Code code, const QString &message)
+{
+    m_error = code;
+    m_errorString = message;
+    m_outcome = Outcome::Failed;
+    Q_EMIT errorOccurred(code);
+    Q_EMIT finished();
+}
+
+void KvMergeUpdate::done(Outcome outcome)
+{
+    m_outcome = outcome;
+    Q_EMIT finished();
+}

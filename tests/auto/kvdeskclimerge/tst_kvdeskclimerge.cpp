@@ -1,0 +1,185 @@
+#include "clirunner.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "natsconnectoptions.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+#include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+#define CLI_EXPECT(result, expression, code)                                                                           \
+    const CliRunner::Result result = (expression);                                                                     \
+    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
+
+// kvdesk-cli merge against a real server: what it writes, and what it refuses to write.
+class tst_KvdeskCliMerge final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanJsonMergeFromStdin();
+    void cleanTextMergeFromFile();
+    void conflictsWriteNothingAndAreListed();
+    void conflictsAsJson();
+    void textConflictsShowTheLines();
+    void refusals_data();
+    void refusals();
+
+private:
+    CliRunner::Result cli(const QStringList &arguments, const QByteArray &input = {}) const
+    {
+        return m_runner.run(QStringList{u"-s"_s, m_server.url()} + arguments, input);
+    }
+    quint64 put(const QString &key, const QByteArray &value);
+    KvEntry latest(const QString &key);
+
+    NatsServerProcess m_server;
+    CliRunner m_runner;
+    KvContext *m_kv = nullptr;
+    KvBucket *m_bucket = nullptr;
+};
+
+void tst_KvdeskCliMerge::initTestCase()
+{
+    QVERIFY2(QFileInfo::exists(CliRunner::program()), qPrintable(CliRunner::program()));
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, nullptr, nullptr, &m_kv));
+    CLI_EXPECT(made, cli({u"add"_s, u"M"_s, u"--history"_s, u"2"_s}), 0);
+    m_bucket = m_kv->bucket(u"M"_s, this);
+}
+
+quint64 tst_KvdeskCliMerge::put(const QString &key, const QByteArray &value)
+{
+    KvReply *reply = m_bucket->put(key, value);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, KvTest::ReplyTimeoutMs))
+        return 0;
+    reply->deleteLater();
+    return reply->revision();
+}
+
+KvEntry tst_KvdeskCliMerge::latest(const QString &key)
+{
+    KvReply *reply = m_bucket->get(key);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, KvTest::ReplyTimeoutMs))
+        return {};
+    reply->deleteLater();
+    return reply->entry();
+}
+
+void tst_KvdeskCliMerge::cleanJsonMergeFromStdin()
+{
+    const quint64 base = put(u"config"_s, "{\n  \"replicas\": 1,\n  \"image\": \"v1\"\n}\n");
+    const quint64 theirs = put(u"config"_s, "{\n  \"replicas\": 3,\n  \"image\": \"v1\"\n}\n");
+    CLI_EXPECT(
+        merged,
+        cli({u"merge"_s, u"M"_s, u"config"_s, QString::number(base)}, R"({"replicas":1,"image":"v2","debug":true})"),
+        0);
+    QVERIFY2(merged.out.contains(QByteArray("saved as revision " + QByteArray::number(theirs + 1))),
+             merged.out.constData());
+    const KvEntry entry = latest(u"config"_s);
+    QCOMPARE(entry.revision, theirs + 1);
+    QCOMPARE(entry.value, "{\n  \"replicas\": 3,\n  \"image\": \"v2\",\n  \"debug\": true\n}\n"_ba);
+}
+
+void tst_KvdeskCliMerge::cleanTextMergeFromFile()
+{
+    const quint64 base = put(u"hosts"_s, "a 1\nb 2\nc 3\n");
+    put(u"hosts"_s, "a 1\nb 2\nc 30\n");
+    QTemporaryDir dir;
+    QFile file(dir.filePath(u"hosts.txt"_s));
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("a 10\nb 2\nc 3\n");
+    file.close();
+    CLI_EXPECT(merged, cli({u"--json"_s, u"merge"_s, u"M"_s, u"hosts"_s, QString::number(base), file.fileName()}), 0);
+    const QJsonObject written = QJsonDocument::fromJson(merged.out).object();
+    QCOMPARE(written.value(u"key"_s).toString(), u"hosts"_s);
+    QCOMPARE(latest(u"hosts"_s).value, "a 10\nb 2\nc 30\n"_ba);
+    QCOMPARE(quint64(written.value(u"revision"_s).toInteger()), latest(u"hosts"_s).revision);
+}
+
+void tst_KvdeskCliMerge::conflictsWriteNothingAndAreListed()
+{
+    const quint64 base = put(u"clash"_s, R"({"port":1,"host":"h","tags":["a"]})");
+    const quint64 theirs = put(u"clash"_s, R"({"port":3,"host":"h","tags":["b"]})");
+    CLI_EXPECT(refused,
+               cli({u"merge"_s, u"M"_s, u"clash"_s, QString::number(base)}, R"({"port":2,"host":"h2","tags":["c"]})"),
+               1);
+    const QByteArray listed = "conflict at /port:\n  base (revision " + QByteArray::number(base)
+        + "): 1\n  yours: 2\n  theirs (revision " + QByteArray::number(theirs) + "): 3\n";
+    QVERIFY2(refused.out.contains(listed), refused.out.constData());
+    QVERIFY2(refused.out.contains("conflict at /tags:"), refused.out.constData());
+    QVERIFY2(refused.err.contains("2 conflicts") && refused.err.contains("nothing written"), refused.err.constData());
+    QCOMPARE(latest(u"clash"_s).revision, theirs);
+}
+
+void tst_KvdeskCliMerge::conflictsAsJson()
+{
+    const quint64 base = put(u"clashjson"_s, R"({"a":{"b":1}})");
+    put(u"clashjson"_s, R"({"a":{"b":3}})");
+    CLI_EXPECT(refused, cli({u"merge"_s, u"--json"_s, u"M"_s, u"clashjson"_s, QString::number(base)}, R"({"a":{}})"),
+               1);
+    const QJsonObject conflict = QJsonDocument::fromJson(refused.out).object();
+    QCOMPARE(conflict.value(u"where"_s).toString(), u"/a/b"_s);
+    QCOMPARE(conflict.value(u"base"_s).toString(), u"1"_s);
+    QVERIFY(conflict.value(u"ours"_s).isNull()); // removed on our side
+    QCOMPARE(conflict.value(u"theirs"_s).toString(), u"3"_s);
+}
+
+void tst_KvdeskCliMerge::textConflictsShowTheLines()
+{
+    const quint64 base = put(u"notes"_s, "x\ny\nz\n");
+    const quint64 theirs = put(u"notes"_s, "x\nY theirs\nz\n");
+    CLI_EXPECT(refused, cli({u"merge"_s, u"M"_s, u"notes"_s, QString::number(base)}, "x\nY mine\nz\n"), 1);
+    const QByteArray listed = "conflict at line 2:\n  base (revision " + QByteArray::number(base)
+        + "):\n    y\n  yours:\n    Y mine\n  theirs (revision " + QByteArray::number(theirs) + "):\n    Y theirs\n";
+    QVERIFY2(refused.out.contains(listed), refused.out.constData());
+    QCOMPARE(latest(u"notes"_s).revision, theirs);
+}
+
+void tst_KvdeskCliMerge::refusals_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QList<QByteArray>>("values"); // put in turn; "-" deletes
+    QTest::addColumn<QByteArray>("ours");
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("why");
+
+    QTest::newRow("base beyond the history limit")
+        << u"old"_s << QList<QByteArray>{"1", "2", "3"} << "4"_ba << 1 << u"keeps the last 2 revisions"_s;
+    QTest::newRow("deleted key") << u"deleted"_s << QList<QByteArray>{"1", "-"} << "2"_ba << 1 << u"was deleted"_s;
+    QTest::newRow("binary") << u"binary"_s << QList<QByteArray>{"\xff\x00"_ba, "b"} << "c"_ba << 1 << u"is not text"_s;
+}
+
+void tst_KvdeskCliMerge::refusals()
+{
+    QFETCH(QString, key);
+    QFETCH(QList<QByteArray>, values);
+    QFETCH(QByteArray, ours);
+    QFETCH(int, exitCode);
+    QFETCH(QString, why);
+    quint64 first = 0;
+    for (const QByteArray &value : std::as_const(values)) {
+        if (value == "-") {
+            WAIT_OK(m_bucket->remove(key));
+        } else {
+            const quint64 revision = put(key, value);
+            first = first ? first : revision;
+        }
+    }
+    const quint64 before = latest(key).revision;
+    CLI_EXPECT(refused, cli({u"merge"_s, u"M"_s, key, QString::number(first)}, ours), exitCode);
+    QVERIFY2(refused.err.contains(why.toUtf8()) && refused.err.contains("nothing written"), refused.err.constData());
+    QCOMPARE(latest(key).revision, before);
+
+    // The command line itself: a revision that is none is a usage error.
+    CLI_EXPECT(usage, cli({u"merge"_s, u"M"_s, key, u"x"_s}, ours), 2);
+}
+
+QTEST_GUILESS_MAIN(tst_KvdeskCliMerge)
+#include "tst_kvdeskclimerge.moc"
