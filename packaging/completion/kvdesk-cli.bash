@@ -6,7 +6,7 @@
 # tests/packaging/check-completion.sh keeps the lists in step with `kvdesk-cli --help`.
 
 _kvdesk_cli_global_value_options='-s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --timeout --context'
-_kvdesk_cli_commands='ls list add new edit info view status rm del put get create update purge history revert compact watch export diff merge import account help'
+_kvdesk_cli_commands='ls list add new edit info view status rm del put get create update purge history revert compact watch export diff merge restore import account help'
 
 # The options of command $1 (beyond the global ones), then after a "|" those that take a value.
 _kvdesk_cli_command_options()
@@ -28,6 +28,7 @@ _kvdesk_cli_command_options()
         watch) echo '--history --no-deletes --updates --revision | --revision' ;;
         export) echo '--include-deletes --as-of | --as-of' ;;
         diff) echo '--from --to | --from --to' ;;
+        restore) echo '--as-of -f --force | --as-of' ;;
         import) echo '--mode | --mode' ;;
         *) echo '|' ;;
     esac
@@ -140,7 +141,7 @@ _kvdesk_cli()
         account)
             ((arguments == 0)) && COMPREPLY=($(compgen -W 'info' -- "$cur"))
             ;;
-        ls | list | add | new | edit | info | view | status | rm | del | put | get | create | update | purge | history | revert | compact | watch | export | import | merge)
+        ls | list | add | new | edit | info | view | status | rm | del | put | get | create | update | purge | history | revert | compact | watch | export | import | merge | restore)
             if ((arguments == 0)); then
                 local IFS=$'\n'
                 COMPREPLY=($(compgen -W "$(_kvdesk_cli_buckets)" -- "$cur"))

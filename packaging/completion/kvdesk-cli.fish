@@ -108,10 +108,11 @@ complete -c kvdesk-cli -n __kvdesk_cli_no_command -a watch -d 'Watch the bucket 
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a export -d 'Write the bucket\'s values as NDJSON'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a diff -d 'Show the keys changed between two points of the bucket'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a merge -d 'Merge an edit made from an older revision with the key\'s value now'
+complete -c kvdesk-cli -n __kvdesk_cli_no_command -a restore -d 'Put keys back to their values at a revision or time'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a import -d 'Write NDJSON entries into the bucket'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a account -d 'Show the server, its JetStream API level, and the account'
 complete -c kvdesk-cli -n __kvdesk_cli_no_command -a help -d 'Show the help of a command'
-complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 help' -a 'ls list add new edit info view status rm del put get create update purge history revert compact watch export diff merge import account'
+complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 help' -a 'ls list add new edit info view status rm del put get create update purge history revert compact watch export diff merge restore import account'
 complete -c kvdesk-cli -n '__kvdesk_cli_argument 0 account' -a info -d 'The server and the account'
 
 # The first argument of every command is a bucket; export and import take a file after it.
@@ -159,7 +160,7 @@ complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l mirror -x
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l source -x -a '(__kvdesk_cli_buckets)' -d 'Collect the keys of another bucket'
 complete -c kvdesk-cli -n '__kvdesk_cli_using create purge' -l ttl -x -d 'Expires after this long (2.11+)'
 complete -c kvdesk-cli -n '__kvdesk_cli_using put' -l ttl -x -d 'Not taken: a put has no TTL (use create --ttl)'
-complete -c kvdesk-cli -n '__kvdesk_cli_using rm del purge revert compact' -s f -l force -d 'Act without confirmation'
+complete -c kvdesk-cli -n '__kvdesk_cli_using rm del purge revert compact restore' -s f -l force -d 'Act without confirmation'
 complete -c kvdesk-cli -n '__kvdesk_cli_using get watch' -l revision -x -d 'The revision'
 complete -c kvdesk-cli -n '__kvdesk_cli_using get' -l raw -d 'Print only the value, byte for byte'
 complete -c kvdesk-cli -n '__kvdesk_cli_using compact' -l older-than -x -d 'Remove markers older than this entirely'
@@ -170,4 +171,5 @@ complete -c kvdesk-cli -n '__kvdesk_cli_using export' -l include-deletes -d 'Als
 complete -c kvdesk-cli -n '__kvdesk_cli_using export' -l as-of -x -d 'The values right after a revision or at a time'
 complete -c kvdesk-cli -n '__kvdesk_cli_using diff' -l from -x -d 'Compare from this revision or time'
 complete -c kvdesk-cli -n '__kvdesk_cli_using diff' -l to -x -d 'Compare to this revision or time (default now)'
+complete -c kvdesk-cli -n '__kvdesk_cli_using restore' -l as-of -x -d 'The point to go back to: a revision or a time'
 complete -c kvdesk-cli -n '__kvdesk_cli_using import' -l mode -x -a 'put create skip-existing' -d 'What to do with keys that exist'
