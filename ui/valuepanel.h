@@ -19,8 +19,9 @@ class QPlainTextEdit;
 class QPushButton;
 class ValueEditSession;
 
-// The value of the selected key: its metadata, views (text, JSON, hex, base64, CBOR; the best one chosen
-// automatically), and the editor. A thin view of a ValueEditSession, which does the work: a save is an
+// The value of the selected key: its metadata, views (text, JSON, hex, base64, CBOR, decoded; the best one
+// chosen automatically), and the editor. The decoded view says its chain above the value ("zstd →
+// MessagePack, shown as JSON") and, where that chain cannot give the value back exactly, why it is read-only. A thin view of a ValueEditSession, which does the work: a save is an
 // update on the revision the user opened; if someone else changed the key meanwhile a banner says so at
 // once, the server refuses the save, and the user sees both versions and chooses. Nothing is ever
 // overwritten silently, and a save changes only the bytes the user edited.
@@ -90,6 +91,7 @@ private:
     void showMissing(const QString &text);
     void showRefused(const KvEntry &theirs, const QByteArray &mine);
     void showViewProblem(const QString &problem);
+    void showDecoding();
     void showLoading();
     void updateActions();
     void updateSizeHint();
@@ -106,6 +108,8 @@ private:
     InterruptionBanner *m_interruption = nullptr;
     QComboBox *m_viewSelector = nullptr;
     QLabel *m_layoutNote = nullptr;
+    QLabel *m_decodeChain = nullptr;    // the decoders' chain, in the Decoded view
+    QLabel *m_readOnlyReason = nullptr; // why the decoded form cannot be edited
     QPlainTextEdit *m_editor = nullptr;
     ErrorLabel *m_status = nullptr;
     QPushButton *m_showHex = nullptr;

@@ -104,7 +104,7 @@ QString CodecChain::stepName(Step step)
 
 CodecChain CodecChain::decode(const QByteArray &value, const CodecOptions &options)
 {
-    CodecChain chain = decodeOnly(value, options);
+    CodecChain chain = identify(value, options);
     if (!chain.isValid())
         return chain;
     if (chain.m_steps.last() == Step::Bytes) {
@@ -119,7 +119,7 @@ CodecChain CodecChain::decode(const QByteArray &value, const CodecOptions &optio
     return chain;
 }
 
-CodecChain CodecChain::decodeOnly(const QByteArray &value, const CodecOptions &options)
+CodecChain CodecChain::identify(const QByteArray &value, const CodecOptions &options)
 {
     CodecChain chain;
     chain.m_options = options;
@@ -327,7 +327,7 @@ bool CodecChain::encodeChain(const QString &text, bool exact, QByteArray *value,
                                                                              : Format::Zstd,
                                               data);
     }
-    const CodecChain back = decodeOnly(data, m_options);
+    const CodecChain back = identify(data, m_options);
     if (back.m_steps != m_steps) {
         *error = tr("encoded again, the value would read as %1 instead of %2")
                      .arg(back.isValid() ? back.description() : back.errorString(), description());

@@ -30,6 +30,8 @@ public:
 
     static QString stepName(Step step);
     static CodecChain decode(const QByteArray &value, const CodecOptions &options = {});
+    // The chain alone, without trying the way back (isEditable() is not known): for choosing a view.
+    static CodecChain identify(const QByteArray &value, const CodecOptions &options = {});
 
     // Some decoder fits the value; otherwise errorString() says why none does.
     bool isValid() const { return !m_steps.isEmpty(); }
@@ -52,7 +54,6 @@ public:
     bool encode(const QString &editedText, QByteArray *value, QString *error) const;
 
 private:
-    static CodecChain decodeOnly(const QByteArray &value, const CodecOptions &options);
     bool decodeLayer(const QByteArray &data, int depth);
     bool decodeCompressed(const QByteArray &data, int depth);
     bool decodeStructured(const QByteArray &data);
