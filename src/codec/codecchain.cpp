@@ -144,14 +144,24 @@ bool CodecChain::decodeLayer(const QByteArray &data, int depth)
     if (decodeCompressed(data, depth))
         return true;
     m_layers.append(data);
-    if (decodeStructured(data))
+    if (CodecJson::isJson(data)) {
+        m_steps.append(Step::Json);
+        m_text = QString::fromUtf8(data);
         return true;
+    }
+    // Printable text is tried as Base64 first (what it wraps may be anything, a Protobuf message too);
+    // no MessagePack or CBOR map or array starts with a byte that begins UTF-8 text.
     QString text;
-    if (isPrintableText(data, &text)) {
+    const bool printable = isPrintableText(data, &text);
+    if (printable) {
         m_layers.removeLast();
         if (decodeBase64(data, depth))
             return true;
         m_layers.append(data);
+    }
+    if (decodeStructured(data))
+        return true;
+    if (printable) {
         m_steps.append(Step::Text);
         m_text = text;
         return true;
@@ -190,7 +200,7 @@ bool CodecChain::decodeCompressed(const QByteArray &data, int depth)
     return false;
 }
 
-// The last step, which gives JSON; data is the last of m_layers.
+// The last step for a structured format (shown as JSON); data is the last of m_layers.
 bool CodecChain::decodeStructured(const QByteArray &data)
 {
     QString error;
@@ -200,11 +210,6 @@ bool CodecChain::decodeStructured(const QByteArray &data)
     }
     if (m_options.hasProtobuf())
         m_error = error;
-    if (CodecJson::isJson(data)) {
-        m_steps.append(Step::Json);
-        m_text = QString::fromUtf8(data);
-        return true;
-    }
     if (CodecMessagePack::decode(data, &m_structured, &error)) {
         m_steps.append(Step::MessagePack);
         m_text = CodecJson::write(m_structured);
