@@ -309,6 +309,7 @@ void MainWindow::openSession(const ConnectionProfile &profile, const QString &se
     m_bucket = nullptr;
     m_keys->setBucket(nullptr);
     m_value->setBucket(nullptr, nullptr, profile.readOnly);
+    m_value->setProtoMap(CodecProtoMap(profile.protoMappings)); // the profile's Protobuf messages
     m_history->setBucket(nullptr, profile.readOnly);
     m_session = new Session(profile, secret, m_localServer, this);
     m_session->setTlsKeyPassphrase(passphrase);

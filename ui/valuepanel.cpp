@@ -308,6 +308,7 @@ void ValuePanel::openKey(const QString &key)
         clear();
         return;
     }
+    chooseDecoders(key);
     m_session->open(key);
     m_meta->setText(tr("loading…"));
     showLoading();
@@ -319,6 +320,7 @@ void ValuePanel::openRevision(const QString &key, quint64 revision)
         openKey(key);
         return;
     }
+    chooseDecoders(key);
     m_session->openRevision(key, revision);
     m_meta->setText(tr("loading revision %1…").arg(revision));
     showLoading();
@@ -376,6 +378,14 @@ void ValuePanel::showDocument()
     updateSizeHint();
 }
 
+// The key's Protobuf message, if the profile maps one: the value is then decoded as that message.
+void ValuePanel::chooseDecoders(const QString &key)
+{
+    m_protoProblem.clear();
+    const QString bucket = m_session->bucket() ? m_session->bucket()->name() : QString();
+    m_session->setCodecOptions(m_protoMap.optionsFor(bucket, key, &m_protoProblem));
+}
+
 void ValuePanel::showDecoding()
 {
     const ValueDocument &document = m_session->document();
@@ -385,6 +395,8 @@ void ValuePanel::showDecoding()
     const QString reason = document.readOnlyReason();
     m_readOnlyReason->setText(tr("Read-only: %1. The Hex view shows the stored bytes.").arg(reason));
     m_readOnlyReason->setVisible(!reason.isEmpty());
+    if (!m_protoProblem.isEmpty())
+        m_status->setMessage(tr("Not decoded as the mapped Protobuf message: %1").arg(m_protoProblem));
 }
 
 void ValuePanel::setEditorText(const QString &text, bool modified)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "codecprotomap.h"
 #include "kventry.h"
 #include "valueformat.h"
 
@@ -36,6 +37,8 @@ public:
     // keys tells the panel about changes made by others (its entryChanged signal).
     void setBucket(KvBucket *bucket, KeyListModel *keys, bool readOnly);
     void setReadOnly(bool readOnly);
+    // Which keys hold the user's Protobuf messages (the connection profile's mapping).
+    void setProtoMap(const CodecProtoMap &map) { m_protoMap = map; }
     // The connection is down (why) or back (empty): a banner says so and every write waits, saying why;
     // the edits stay and can go on. When it is back the open key is read again.
     void setInterruption(const QString &reason);
@@ -92,6 +95,7 @@ private:
     void showRefused(const KvEntry &theirs, const QByteArray &mine);
     void showViewProblem(const QString &problem);
     void showDecoding();
+    void chooseDecoders(const QString &key);
     void showLoading();
     void updateActions();
     void updateSizeHint();
@@ -124,4 +128,6 @@ private:
     QAction *m_copyKeyAction = nullptr;
     QAction *m_copyValueAction = nullptr;
     bool m_sizeProblemShown = false; // m_status says the value is too big
+    CodecProtoMap m_protoMap;
+    QString m_protoProblem; // why the mapped .proto file gave no message for the open key
 };

@@ -1,6 +1,7 @@
 #include "codecchain.h"
 #include "codeccompression.h"
 #include "codecprotobuf.h"
+#include "codecprotomap.h"
 #include "codectestdata.h"
 
 #include <QtCore/QCborMap>
@@ -65,6 +66,9 @@ private Q_SLOTS:
     void protobufUnknownFieldsAreReadOnly();
     void protobufCompileErrorNamesTheLine();
     void nothingFitsSaysWhy();
+    void protoMapChoosesTheMessageByBucketAndKey_data();
+    void protoMapChoosesTheMessageByBucketAndKey();
+    void protoMapSaysWhyAFileDoesNotLoad();
 };
 
 void tst_CodecChain::compressionReadsWhatTheLibrariesWrote_data()
@@ -299,6 +303,49 @@ void tst_CodecChain::nothingFitsSaysWhy()
     const CodecChain broken = CodecChain::decode("\x1f\x8b\x08\x00garbage"_ba);
     QVERIFY(!broken.isValid());
     QVERIFY2(broken.errorString().contains(u"gzip"_s), qPrintable(broken.errorString()));
+}
+
+void tst_CodecChain::protoMapChoosesTheMessageByBucketAndKey_data()
+{
+    QTest::addColumn<QString>("bucket");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("type"); // empty: no message
+    QTest::newRow("one token") << u"shop"_s << u"orders.17"_s << u"shop.Order"_s;
+    QTest::newRow("one token, not two") << u"shop"_s << u"orders.17.lines"_s << QString();
+    QTest::newRow("the rest") << u"shop"_s << u"items.a.b"_s << u"shop.Item"_s;
+    QTest::newRow("at least one token for the rest") << u"shop"_s << u"items"_s << QString();
+    QTest::newRow("exact") << u"shop"_s << u"config"_s << u"shop.Order"_s;
+    QTest::newRow("no match") << u"shop"_s << u"other"_s << QString();
+    QTest::newRow("another bucket") << u"other"_s << u"orders.17"_s << QString();
+    QTest::newRow("any bucket") << u"other"_s << u"legacy.x"_s << u"shop.Item"_s;
+}
+
+void tst_CodecChain::protoMapChoosesTheMessageByBucketAndKey()
+{
+    QFETCH(QString, bucket);
+    QFETCH(QString, key);
+    QFETCH(QString, type);
+    const QString file = CodecTestData::protoFile();
+    CodecProtoMap map({{u"shop"_s, u"orders.*"_s, file, u"shop.Order"_s},
+                       {u"shop"_s, u"config"_s, file, u"shop.Order"_s},
+                       {u"shop"_s, u"items.>"_s, file, u"shop.Item"_s},
+                       {QString(), u"legacy.>"_s, file, u"shop.Item"_s}});
+    QString error;
+    const CodecOptions options = map.optionsFor(bucket, key, &error);
+    QVERIFY2(error.isEmpty(), qPrintable(error));
+    QCOMPARE(options.messageType, type);
+    QCOMPARE(options.hasProtobuf(), !type.isEmpty());
+}
+
+void tst_CodecChain::protoMapSaysWhyAFileDoesNotLoad()
+{
+    CodecProtoMap map({{u"shop"_s, u">"_s, u"/nonexistent/shop.proto"_s, u"shop.Order"_s},
+                       {u"b"_s, u">"_s, CodecTestData::protoFile(), u"shop.Nope"_s}});
+    QString error;
+    QVERIFY(!map.optionsFor(u"shop"_s, u"k"_s, &error).hasProtobuf());
+    QVERIFY2(error.contains(u"/nonexistent/shop.proto"_s), qPrintable(error));
+    QVERIFY(!map.optionsFor(u"b"_s, u"k"_s, &error).hasProtobuf());
+    QVERIFY2(error.contains(u"shop.Nope"_s), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(tst_CodecChain)

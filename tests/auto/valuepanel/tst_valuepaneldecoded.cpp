@@ -1,3 +1,4 @@
+#include "codecprotomap.h"
 #include "codectestdata.h"
 #include "keylistmodel.h"
 #include "kvbucket.h"
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void chainIsShownAboveTheValueAndAnEditIsSavedThroughIt();
     void lossyValueIsReadOnlyWithTheReason();
     void rawHexIsAlwaysThere();
+    void protobufMappingDecodesTheKeysItNames();
 
 private:
     bool openKey(const QString &key);
@@ -148,6 +150,33 @@ void tst_ValuePanelDecoded::rawHexIsAlwaysThere()
     QCOMPARE(m_panel->view(), View::Decoded);
     QVERIFY(label(u"decodeChain"_s)->isVisible());
     QCOMPARE(m_panel->currentValue(), stored);
+}
+
+void tst_ValuePanelDecoded::protobufMappingDecodesTheKeysItNames()
+{
+    // As the connection profile maps them: this bucket's order.* keys are shop.Order messages.
+    m_panel->setProtoMap(CodecProtoMap({{u"decoded"_s, u"order.*"_s, CodecTestData::protoFile(), u"shop.Order"_s}}));
+    const QByteArray order = CodecTestData::protobufOrder(7, u"Ada"_s);
+    WAIT_OK(m_bucket->put(u"order.7"_s, order));
+    WAIT_OK(m_bucket->put(u"unmapped"_s, order));
+    QVERIFY(openKey(u"order.7"_s));
+    QCOMPARE(m_panel->view(), View::Decoded);
+    QVERIFY2(label(u"decodeChain"_s)->text().contains(u"Protobuf, shown as JSON"_s),
+             qPrintable(label(u"decodeChain"_s)->text()));
+    QVERIFY2(m_editor->toPlainText().contains(u"\"customer\": \"Ada\""_s), qPrintable(m_editor->toPlainText()));
+    QVERIFY(!m_editor->isReadOnly());
+    const quint64 opened = m_panel->openedRevision();
+    QTextCursor cursor(m_editor->document());
+    cursor.setPosition(int(m_editor->toPlainText().indexOf(u"Ada"_s)) + 3);
+    m_editor->setTextCursor(cursor);
+    QTest::keyClicks(m_editor, u"m"_s);
+    m_panel->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->openedRevision() > opened, 10000);
+    QCOMPARE(CodecTestData::protobufCustomer(KvTest::value(m_bucket, u"order.7"_s)), u"Adam"_s);
+    // A key the mapping does not name is not taken for a message.
+    QVERIFY(openKey(u"unmapped"_s));
+    QTRY_COMPARE(m_panel->currentValue(), order); // loaded (the revision shown may still be order.7's)
+    QCOMPARE(m_panel->view(), View::Hex);
 }
 
 QTEST_MAIN(tst_ValuePanelDecoded)
