@@ -3,6 +3,7 @@
 #include "codecprotobuf.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QStringList>
 
 using namespace Qt::StringLiterals;
@@ -60,4 +61,34 @@ CodecOptions CodecProtoMap::optionsFor(const QString &bucket, const QString &key
         return options;
     }
     return options;
+}
+
+QString CodecProtoMap::toText(const QList<Entry> &entries)
+{
+    QStringList lines;
+    for (const Entry &entry : entries)
+        lines.append(QStringList{entry.bucket.isEmpty() ? u"*"_s : entry.bucket, entry.keyPattern, entry.messageType,
+                                 entry.protoFile}
+                         .join(u' '));
+    return lines.join(u'\n');
+}
+
+bool CodecProtoMap::fromText(const QString &text, QList<Entry> *entries, QString *error)
+{
+    static const QRegularExpression line(uR"(^\s*(\S+)\s+(\S+)\s+(\S+)\s+(.*\S)\s*$)"_s);
+    entries->clear();
+    const QStringList lines = text.split(u'\n');
+    for (qsizetype i = 0; i < lines.size(); ++i) {
+        const QString trimmed = lines[i].trimmed();
+        if (trimmed.isEmpty() || trimmed.startsWith(u'#'))
+            continue;
+        const QRegularExpressionMatch match = line.match(lines[i]);
+        if (!match.hasMatch()) {
+            *error = tr("line %1: \"%2\" is not BUCKET KEY-PATTERN MESSAGE FILE").arg(i + 1).arg(trimmed);
+            return false;
+        }
+        entries->append({match.captured(1) == u"*"_s ? QString() : match.captured(1), match.captured(2),
+                         match.captured(4), match.captured(3)});
+    }
+    return true;
 }

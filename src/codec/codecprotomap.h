@@ -31,6 +31,12 @@ public:
     CodecOptions optionsFor(const QString &bucket, const QString &key, QString *error) const;
     static bool matches(const QString &pattern, const QString &key);
 
+    // The entries as lines "BUCKET KEY-PATTERN MESSAGE FILE" ("*" for any bucket; the file, last, may
+    // hold spaces; blank lines and "#" comments are skipped), as the connection dialog edits them.
+    static QString toText(const QList<Entry> &entries);
+    // False (and *error naming the line) when a line lacks one of the four.
+    static bool fromText(const QString &text, QList<Entry> *entries, QString *error);
+
 private:
     QList<Entry> m_entries;
     mutable QHash<QString, std::shared_ptr<const CodecProtobuf>> m_loaded; // by file

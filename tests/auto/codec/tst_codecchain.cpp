@@ -69,6 +69,7 @@ private Q_SLOTS:
     void protoMapChoosesTheMessageByBucketAndKey_data();
     void protoMapChoosesTheMessageByBucketAndKey();
     void protoMapSaysWhyAFileDoesNotLoad();
+    void protoMapTextFormRoundTrips();
 };
 
 void tst_CodecChain::compressionReadsWhatTheLibrariesWrote_data()
@@ -346,6 +347,25 @@ void tst_CodecChain::protoMapSaysWhyAFileDoesNotLoad()
     QVERIFY2(error.contains(u"/nonexistent/shop.proto"_s), qPrintable(error));
     QVERIFY(!map.optionsFor(u"b"_s, u"k"_s, &error).hasProtobuf());
     QVERIFY2(error.contains(u"shop.Nope"_s), qPrintable(error));
+}
+
+void tst_CodecChain::protoMapTextFormRoundTrips()
+{
+    QList<CodecProtoMap::Entry> entries;
+    QString error;
+    QVERIFY2(CodecProtoMap::fromText(u"# orders\norders order.* shop.Order /home/me/my protos/shop.proto\n\n"
+                                     u"  *   legacy.>   old.Thing   old.proto  \n"_s,
+                                     &entries, &error),
+             qPrintable(error));
+    const QList<CodecProtoMap::Entry> expected{
+        {u"orders"_s, u"order.*"_s, u"/home/me/my protos/shop.proto"_s, u"shop.Order"_s},
+        {QString(), u"legacy.>"_s, u"old.proto"_s, u"old.Thing"_s}};
+    QCOMPARE(entries, expected);
+    QList<CodecProtoMap::Entry> again;
+    QVERIFY(CodecProtoMap::fromText(CodecProtoMap::toText(entries), &again, &error));
+    QCOMPARE(again, expected);
+    QVERIFY(!CodecProtoMap::fromText(u"orders order.* shop.Order"_s, &entries, &error));
+    QVERIFY2(error.contains(u"line 1"_s), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(tst_CodecChain)
