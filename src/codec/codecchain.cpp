@@ -227,7 +227,7 @@ bool CodecChain::decodeStructured(const QByteArray &data)
     return false;
 }
 
-// Base64 counts only when what it holds decodes further than text or bytes: "abcd" is Base64 too.
+// Base64 counts only when what it holds is more than plain text or bytes: "abcd" is Base64 too.
 bool CodecChain::decodeBase64(const QByteArray &data, int depth)
 {
     QByteArray inner;
@@ -235,8 +235,8 @@ bool CodecChain::decodeBase64(const QByteArray &data, int depth)
         return false;
     CodecChain rest;
     rest.m_options = m_options;
-    if (!rest.decodeLayer(inner, depth + 1) || rest.m_steps.last() == Step::Text
-        || (rest.m_steps.size() == 1 && rest.m_steps.last() == Step::Bytes))
+    if (!rest.decodeLayer(inner, depth + 1)
+        || (rest.m_steps.size() == 1 && (rest.m_steps.last() == Step::Text || rest.m_steps.last() == Step::Bytes)))
         return false;
     m_steps.append(Step::Base64);
     m_layers.append(data);

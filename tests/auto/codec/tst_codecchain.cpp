@@ -162,6 +162,8 @@ void tst_CodecChain::chainIsDetected_data()
     QTest::newRow("zlib cbor") << CodecTestData::zlib(cborRecord()) << u"zlib → CBOR, shown as JSON"_s << true
                                << u"\"age\": 36"_s << true;
     QTest::newRow("gzip text") << CodecTestData::gzip("plain words") << u"gzip → text"_s << true << u"plain"_s << true;
+    QTest::newRow("base64 gzip text") << CodecTestData::gzip("plain words").toBase64() << u"Base64 → gzip → text"_s
+                                      << true << u"plain"_s << true;
     QTest::newRow("gzip bytes") << CodecTestData::gzip("\x00\x01\xfe\xff"_ba) << u"gzip → bytes, shown as hex"_s << true
                                 << QString() << false;
     QTest::newRow("base64 zstd messagepack")
