@@ -143,6 +143,8 @@ bool CodecChain::decodeLayer(const QByteArray &data, int depth)
     }
     if (decodeCompressed(data, depth))
         return true;
+    if (m_overLimit)
+        return false;
     m_layers.append(data);
     if (CodecJson::isJson(data)) {
         m_steps.append(Step::Json);
@@ -157,6 +159,8 @@ bool CodecChain::decodeLayer(const QByteArray &data, int depth)
         m_layers.removeLast();
         if (decodeBase64(data, depth))
             return true;
+        if (m_overLimit)
+            return false;
         m_layers.append(data);
     }
     if (decodeStructured(data))
@@ -181,13 +185,24 @@ bool CodecChain::decodeCompressed(const QByteArray &data, int depth)
         Format format;
         Step step;
     } formats[] = {{Format::Gzip, Step::Gzip}, {Format::Zstd, Step::Zstd}, {Format::Zlib, Step::Zlib}};
+    // One cap for all layers: a layer that decompresses to another compressed layer (stored deflate
+    // compresses again) would otherwise hold the cap once per layer.
+    qsizetype budget = m_options.maxOutputSize - (depth > 0 ? data.size() : 0);
+    for (qsizetype i = 1; i < m_layers.size(); ++i)
+        budget -= m_layers[i].size();
     for (const auto &format : formats) {
         if (!CodecCompression::looksLike(format.format, data))
             continue;
         QByteArray inner;
         QString error;
-        if (!CodecCompression::decompress(format.format, data, m_options.maxOutputSize, &inner, &error)) {
-            m_error = tr("%1: %2").arg(stepName(format.step), error);
+        bool overLimit = budget <= 0;
+        if (overLimit || !CodecCompression::decompress(format.format, data, budget, &inner, &error, &overLimit)) {
+            m_error = overLimit ? tr("%1: decompressed, the value passes the limit of %2 bytes")
+                                      .arg(stepName(format.step))
+                                      .arg(m_options.maxOutputSize)
+                                : tr("%1: %2").arg(stepName(format.step), error);
+            // Past the cap the value is refused, not shown as the bytes before it.
+            m_overLimit = m_overLimit || overLimit;
             continue;
         }
         m_steps.append(format.step);
@@ -235,7 +250,13 @@ bool CodecChain::decodeBase64(const QByteArray &data, int depth)
         return false;
     CodecChain rest;
     rest.m_options = m_options;
-    if (!rest.decodeLayer(inner, depth + 1)
+    const bool decoded = rest.decodeLayer(inner, depth + 1);
+    if (rest.m_overLimit) {
+        m_overLimit = true;
+        m_error = rest.m_error;
+        return false;
+    }
+    if (!decoded
         || (rest.m_steps.size() == 1 && (rest.m_steps.last() == Step::Text || rest.m_steps.last() == Step::Bytes)))
         return false;
     m_steps.append(Step::Base64);

@@ -68,4 +68,5 @@ private:
     QString m_text;
     QString m_error;
     QString m_readOnlyReason;
+    bool m_overLimit = false; // a decompression passed maxOutputSize
 };

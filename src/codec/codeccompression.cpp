@@ -43,17 +43,23 @@ bool CodecCompression::looksLike(Format format, const QByteArray &data)
 }
 
 bool CodecCompression::decompress(Format format, const QByteArray &data, qsizetype maxOutput, QByteArray *out,
-                                  QString *error)
+                                  QString *error, bool *overLimit)
 {
+    bool ok = false;
     switch (format) {
     case Format::Gzip:
-        return inflate(data, 15 + 16, maxOutput, out, error);
+        ok = inflate(data, 15 + 16, maxOutput, out, error);
+        break;
     case Format::Zlib:
-        return inflate(data, 15, maxOutput, out, error);
+        ok = inflate(data, 15, maxOutput, out, error);
+        break;
     case Format::Zstd:
-        return zstdDecompress(data, maxOutput, out, error);
+        ok = zstdDecompress(data, maxOutput, out, error);
+        break;
     }
-    return false;
+    if (overLimit)
+        *overLimit = !ok && *error == tooBig(maxOutput);
+    return ok;
 }
 
 QByteArray CodecCompression::compress(Format format, const QByteArray &data)

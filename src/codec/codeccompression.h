@@ -17,7 +17,9 @@ public:
 
     // By the magic bytes (gzip 1f 8b, zstd 28 b5 2f fd, zlib's header checksum).
     static bool looksLike(Format format, const QByteArray &data);
-    static bool decompress(Format format, const QByteArray &data, qsizetype maxOutput, QByteArray *out, QString *error);
+    // *overLimit (when given) tells the cap apart from data that is not valid.
+    static bool decompress(Format format, const QByteArray &data, qsizetype maxOutput, QByteArray *out, QString *error,
+                           bool *overLimit = nullptr);
     static QByteArray compress(Format format, const QByteArray &data);
 
 private:

@@ -33,6 +33,14 @@ bool parseOne(const QByteArray &text, QJsonValue *value, QJsonParseError *error)
     return true;
 }
 
+// A map key as JSON shows it: text as it is; another key (a number, a map…) as its CBOR diagnostic
+// notation, which quotes nothing inside it again: a key of a key of a key stays as long as it is, where
+// the JSON text of each, escaped into the next, would double at every level.
+QString keyText(const QCborValue &key)
+{
+    return key.isString() ? key.toString() : key.toDiagnosticNotation(QCborValue::Compact);
+}
+
 QString indent(int depth)
 {
     return QString(depth * 2, u' ');
@@ -77,9 +85,7 @@ void CodecJson::writeValue(const QCborValue &value, int depth, QString *out)
         *out += u"{\n"_s;
         qsizetype i = 0;
         for (auto it = map.constBegin(); it != map.constEnd(); ++it, ++i) {
-            // JSON keys are text: another key is written as its own JSON text.
-            const QCborValue key = it.key();
-            *out += indent(depth + 1) + qtJson(key.isString() ? key.toString() : scalar(key)) + u": "_s;
+            *out += indent(depth + 1) + qtJson(keyText(it.key())) + u": "_s; // JSON keys are text
             writeValue(it.value(), depth + 1, out);
             *out += i + 1 < map.size() ? u",\n"_s : u"\n"_s;
         }
@@ -133,7 +139,7 @@ QCborValue CodecJson::ordered(const QCborValue &value, const QCborValue &order)
     QCborMap result;
     for (auto it = orderMap.constBegin(); it != orderMap.constEnd(); ++it) {
         // The key as JSON shows it: a map keyed by numbers was shown (and is read) with text keys.
-        const QString key = it.key().isString() ? it.key().toString() : scalar(it.key());
+        const QString key = keyText(it.key());
         if (map.contains(key) && !result.contains(key))
             result.insert(key, ordered(map.value(key), it.value()));
     }

@@ -13,9 +13,6 @@ struct CodecOptions
 {
     static constexpr qsizetype defaultMaxOutputSize = qsizetype(64) * 1024 * 1024;
 
-    // The options for a value of a bucket whose values are at most maxValueSize bytes (0: unknown): room
-    // for factor times that after decompression, never less than the default.
-    static CodecOptions forMaxValueSize(qint64 maxValueSize, int factor = 64);
     bool hasProtobuf() const { return protobuf && !messageType.isEmpty(); }
 
     qsizetype maxOutputSize = defaultMaxOutputSize;

@@ -18,10 +18,10 @@ namespace pb = google::protobuf;
 
 namespace {
 
-QByteArray deflateWith(const QByteArray &data, int windowBits)
+QByteArray deflateWith(const QByteArray &data, int windowBits, int level = 9)
 {
     z_stream stream{};
-    deflateInit2(&stream, 9, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
+    deflateInit2(&stream, level, Z_DEFLATED, windowBits, 8, Z_DEFAULT_STRATEGY);
     QByteArray out(qsizetype(deflateBound(&stream, uLong(data.size()))) + 64, Qt::Uninitialized);
     stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(data.constData()));
     stream.avail_in = uInt(data.size());
@@ -83,6 +83,11 @@ QByteArray gzip(const QByteArray &data)
 QByteArray zlib(const QByteArray &data)
 {
     return deflateWith(data, 15);
+}
+
+QByteArray zlibStored(const QByteArray &data)
+{
+    return deflateWith(data, 15, 0);
 }
 
 QByteArray zstd(const QByteArray &data)
@@ -158,6 +163,18 @@ QByteArray messagePackFloat32()
     packer.pack_map(1);
     packer.pack(std::string("f"));
     packer.pack_float(1.5f);
+    return packed(buffer);
+}
+
+QByteArray messagePackNestedKeys(int depth)
+{
+    msgpack::sbuffer buffer;
+    msgpack::packer<msgpack::sbuffer> packer(buffer);
+    for (int i = 0; i < depth; ++i)
+        packer.pack_map(1);
+    packer.pack(std::string("x"));
+    for (int i = 0; i < depth; ++i)
+        packer.pack(1);
     return packed(buffer);
 }
 

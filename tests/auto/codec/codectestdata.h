@@ -10,6 +10,7 @@ namespace CodecTestData {
 QByteArray gzip(const QByteArray &data);
 QByteArray zlib(const QByteArray &data);
 QByteArray zstd(const QByteArray &data);
+QByteArray zlibStored(const QByteArray &data); // level 0: as big as data, and compressible again
 QByteArray gunzip(const QByteArray &data);
 QByteArray unzstd(const QByteArray &data);
 
@@ -21,6 +22,8 @@ QByteArray messagePackUnsorted();
 QByteArray messagePackBinary();
 // {"f": <float32 1.5>}.
 QByteArray messagePackFloat32();
+// A map keyed by a map keyed by a map… depth deep, "x" innermost, each value 1.
+QByteArray messagePackNestedKeys(int depth);
 // The map at data as JSON text written by msgpack-cxx (keys in order).
 QString messagePackToJson(const QByteArray &data);
 

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void compressionReadsWhatTheLibrariesWrote();
     void decompressionStopsAtTheCap_data();
     void decompressionStopsAtTheCap();
+    void nestedCompressionSharesTheCap();
     void truncatedCompressionIsRefused();
     void chainIsDetected_data();
     void chainIsDetected();
@@ -70,6 +71,7 @@ private Q_SLOTS:
     void protoMapChoosesTheMessageByBucketAndKey();
     void protoMapSaysWhyAFileDoesNotLoad();
     void protoMapTextFormRoundTrips();
+    void keysThatAreMapsStayLinear();
 };
 
 void tst_CodecChain::compressionReadsWhatTheLibrariesWrote_data()
@@ -126,6 +128,20 @@ void tst_CodecChain::decompressionStopsAtTheCap()
     const CodecChain chain = CodecChain::decode(bomb, options);
     QVERIFY(!chain.isValid());
     QVERIFY2(chain.errorString().contains(u"limit of 1048576 bytes"_s), qPrintable(chain.errorString()));
+}
+
+// Each layer under the cap is not enough: 3 MiB stored in zlib, compressed again, is two layers of 3 MiB.
+void tst_CodecChain::nestedCompressionSharesTheCap()
+{
+    const QByteArray nested = CodecTestData::zlib(CodecTestData::zlibStored(QByteArray(3 * 1024 * 1024, '\0')));
+    QVERIFY(nested.size() < 64 * 1024);
+    CodecOptions options;
+    options.maxOutputSize = 4 * 1024 * 1024;
+    const CodecChain chain = CodecChain::decode(nested, options);
+    QVERIFY(!chain.isValid());
+    QVERIFY2(chain.errorString().contains(u"limit of"_s), qPrintable(chain.errorString()));
+    options.maxOutputSize = 8 * 1024 * 1024;
+    QCOMPARE(CodecChain::identify(nested, options).description(), u"zlib → zlib → bytes, shown as hex"_s);
 }
 
 void tst_CodecChain::truncatedCompressionIsRefused()
@@ -368,6 +384,18 @@ void tst_CodecChain::protoMapTextFormRoundTrips()
     QCOMPARE(again, expected);
     QVERIFY(!CodecProtoMap::fromText(u"orders order.* shop.Order"_s, &entries, &error));
     QVERIFY2(error.contains(u"line 1"_s), qPrintable(error));
+}
+
+// Found by fuzzing (a timeout): a key that is a map, whose key is a map…, was written as a JSON string
+// holding the JSON of the inner key, escaped again at every level: twice the size each time.
+void tst_CodecChain::keysThatAreMapsStayLinear()
+{
+    const QByteArray nested = CodecTestData::messagePackNestedKeys(24);
+    const CodecChain chain = CodecChain::decode(nested);
+    QVERIFY2(chain.isValid(), qPrintable(chain.errorString()));
+    QCOMPARE(chain.description(), u"MessagePack, shown as JSON"_s);
+    QVERIFY2(chain.text().size() < 4096, qPrintable(QString::number(chain.text().size())));
+    QVERIFY(!chain.isEditable()); // keys that are not text have no exact JSON form
 }
 
 QTEST_GUILESS_MAIN(tst_CodecChain)
