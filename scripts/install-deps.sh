@@ -17,7 +17,7 @@ packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-qpa-plugins qtkeycha
           librsvg2-bin dpkg-dev file
           # Value decoders (zlib, zstd, MessagePack, Protobuf's importer and JSON mapping) and the
           # three-way text merge of conflicting saves (libgit2's git_merge_file).
-          zlib1g-dev libzstd-dev libmsgpack-cxx-dev libprotobuf-dev libgit2-dev)
+          zlib1g-dev libzstd-dev libmsgpack-cxx-dev libprotobuf-dev libprotoc-dev libgit2-dev)
 if [[ $what == test ]]; then
     packages+=(
         # A real Secret Service for the keychain tests, and openssl to make test certificates.

@@ -1,5 +1,8 @@
 #pragma once
 
+#include "codecprotomap.h"
+
+#include <QtCore/QList>
 #include <QtCore/QMetaType>
 #include <QtCore/QString>
 #include <QtGui/QColor>
@@ -40,6 +43,9 @@ struct ConnectionProfile
     QColor color;               // tints the connection bar (e.g. red for production)
     bool readOnly = false;
     bool local = false; // the app-owned local nats-server
+    // Which values are the user's own Protobuf messages (bucket and key pattern to a .proto file's
+    // message), decoded to JSON in the value panel.
+    QList<CodecProtoMap::Entry> protoMappings;
 
     // Whether the auth kind needs a secret from the keychain (password, token, seed, JWT and seed).
     bool needsSecret() const;

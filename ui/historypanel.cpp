@@ -132,7 +132,7 @@ QWidget *HistoryPanel::buildValuePage()
     m_viewSelector = new QComboBox(page);
     m_viewSelector->setObjectName(u"historyViewSelector"_s);
     m_viewSelector->setAccessibleName(tr("Value view"));
-    for (const View view : {View::Text, View::Json, View::Hex, View::Base64, View::Cbor})
+    for (const View view : {View::Text, View::Json, View::Hex, View::Base64, View::Cbor, View::Decoded})
         m_viewSelector->addItem(ValueFormat::viewName(view), int(view));
     connect(m_viewSelector, &QComboBox::activated, this, [this](int index) {
         m_viewMode = View(m_viewSelector->itemData(index).toInt());

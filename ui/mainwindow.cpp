@@ -8,6 +8,7 @@
 #include "bucketpanel.h"
 #include "connectionbar.h"
 #include "emptystate.h"
+#include "findinvaluesdialog.h"
 #include "historypanel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
@@ -216,6 +217,7 @@ void MainWindow::buildMenus()
     bucket->addAction(m_buckets->refreshAction());
     bucket->addSeparator();
     bucket->addActions({m_watchBucketAction, m_exportAction, m_importAction});
+    bucket->addAction(tr("Find in &Values…"), QKeySequence(u"Ctrl+Alt+F"_s), this, &MainWindow::findInValues);
     bucket->addSeparator();
     bucket->addActions(
         {m_keys->asOfBar()->pointAction(), m_keys->asOfBar()->compareAction(), m_keys->asOfBar()->liveAction()});
@@ -349,6 +351,7 @@ void MainWindow::openSession(const ConnectionProfile &profile, const QString &se
     m_bucket = nullptr;
     m_keys->setBucket(nullptr);
     m_value->setBucket(nullptr, nullptr, profile.readOnly);
+    m_value->setProtoMap(CodecProtoMap(profile.protoMappings)); // the profile's Protobuf messages
     m_history->setBucket(nullptr, profile.readOnly);
     m_session = new Session(profile, secret, m_localServer, this);
     m_session->setTlsKeyPassphrase(passphrase);
@@ -432,6 +435,26 @@ void MainWindow::onKeySelected(const QString &key)
         return;
     }
     m_value->openKey(key);
+}
+
+// Searches the open bucket's values (the open key's folder first), opening the match the user picks.
+void MainWindow::findInValues()
+{
+    if (!m_bucket)
+        return;
+    KeyListModel *model = m_keys->model();
+    QStringList keys;
+    for (int row = 0; model && row < model->rowCount(); ++row)
+        keys.append(model->keyAt(row));
+    const QString key = m_value->key();
+    auto *dialog = new FindInValuesDialog(m_bucket, keys, key.contains(u'.') ? key.section(u'.', 0, -2) : QString(),
+                                          this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &FindInValuesDialog::keyActivated, this, [this](const QString &found) {
+        m_keys->selectKey(found);
+        onKeySelected(found);
+    });
+    dialog->show();
 }
 
 void MainWindow::manageConnections()

@@ -76,6 +76,7 @@ private:
     // The connection is down (reason) or back (empty): the panels say so and writes wait.
     void showInterruption(const QString &reason);
     void manageConnections();
+    void findInValues();
     void showAbout();
     void restoreLayout();
     void saveLayout() const;

@@ -8,6 +8,7 @@
 #include "profilestore.h"
 #include "secretstore.h"
 
+#include <QtCore/QFileInfo>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QColorDialog>
 #include <QtWidgets/QComboBox>
@@ -19,6 +20,7 @@
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QListWidget>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QVBoxLayout>
 
@@ -133,6 +135,14 @@ void ProfileDialog::createForm(QFormLayout *form)
         }
     });
     form->addRow(tr("Colour &tag:"), m_colorButton);
+    m_protoMappings = new QPlainTextEdit(this);
+    m_protoMappings->setObjectName(u"profileProtoMappings"_s);
+    m_protoMappings->setPlaceholderText(tr("BUCKET KEY-PATTERN MESSAGE FILE, e.g.\norders order.* shop.Order "
+                                           "/home/me/shop.proto"));
+    m_protoMappings->setToolTip(tr("Values decoded as your own Protobuf messages: one line each, * for any bucket, "
+                                   "NATS wildcards in the key pattern."));
+    m_protoMappings->setMaximumHeight(m_protoMappings->fontMetrics().lineSpacing() * 5);
+    form->addRow(tr("&Protobuf messages:"), m_protoMappings);
     connect(m_authKind, &QComboBox::currentIndexChanged, this, &ProfileDialog::updateFields);
 }
 
@@ -252,6 +262,7 @@ void ProfileDialog::showProfile(const ConnectionProfile &profile)
     m_domain->setText(profile.jetStreamDomain);
     m_apiPrefix->setText(profile.jetStreamApiPrefix);
     m_readOnly->setChecked(profile.readOnly);
+    m_protoMappings->setPlainText(CodecProtoMap::toText(profile.protoMappings));
     m_color = profile.color;
     m_colorButton->setStyleSheet(m_color.isValid() ? u"background-color: %1"_s.arg(m_color.name()) : QString());
     m_error->setMessage({});
@@ -303,6 +314,8 @@ ConnectionProfile ProfileDialog::formProfile() const
     profile.jetStreamApiPrefix = m_apiPrefix->text().trimmed();
     profile.readOnly = m_readOnly->isChecked();
     profile.color = m_color;
+    QString ignored; // validate() says what is wrong with the lines
+    CodecProtoMap::fromText(m_protoMappings->toPlainText(), &profile.protoMappings, &ignored);
     return profile;
 }
 
@@ -310,6 +323,14 @@ QString ProfileDialog::validate(const ConnectionProfile &profile) const
 {
     if (profile.name.isEmpty())
         return tr("Give the connection a name.");
+    QList<CodecProtoMap::Entry> mappings;
+    QString mappingProblem;
+    if (!CodecProtoMap::fromText(m_protoMappings->toPlainText(), &mappings, &mappingProblem))
+        return tr("Protobuf messages, %1").arg(mappingProblem);
+    for (const CodecProtoMap::Entry &entry : mappings) {
+        if (!QFileInfo(entry.protoFile).isFile())
+            return tr("Protobuf messages: the .proto file %1 does not exist.").arg(entry.protoFile);
+    }
     QList<QUrl> urls;
     QString problem;
     if (!NatsConnectOptions::parseServers(profile.servers, &urls, &problem))

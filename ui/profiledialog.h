@@ -15,6 +15,7 @@ class QLabel;
 class QLayout;
 class QLineEdit;
 class QListWidget;
+class QPlainTextEdit;
 class QPushButton;
 class SecretStore;
 
@@ -79,6 +80,7 @@ private:
     QLineEdit *m_domain = nullptr;
     QLineEdit *m_apiPrefix = nullptr;
     QCheckBox *m_readOnly = nullptr;
+    QPlainTextEdit *m_protoMappings = nullptr; // ConnectionProfile::protoMappings, a line each
     QPushButton *m_colorButton = nullptr;
     QLabel *m_keychainStatus = nullptr;
     ErrorLabel *m_error = nullptr;

@@ -12,6 +12,33 @@ ProfileStore::ProfileStore(QObject *parent)
     load();
 }
 
+// A profile's Protobuf mappings: an array of its own within the profile's entry.
+QList<CodecProtoMap::Entry> ProfileStore::readProtoMappings(QSettings *settings)
+{
+    QList<CodecProtoMap::Entry> entries;
+    const int count = settings->beginReadArray(u"protoMappings"_s);
+    for (int i = 0; i < count; ++i) {
+        settings->setArrayIndex(i);
+        entries.append({settings->value(u"bucket"_s).toString(), settings->value(u"keyPattern"_s).toString(),
+                        settings->value(u"protoFile"_s).toString(), settings->value(u"messageType"_s).toString()});
+    }
+    settings->endArray();
+    return entries;
+}
+
+void ProfileStore::writeProtoMappings(QSettings *settings, const QList<CodecProtoMap::Entry> &entries)
+{
+    settings->beginWriteArray(u"protoMappings"_s, int(entries.size()));
+    for (int i = 0; i < entries.size(); ++i) {
+        settings->setArrayIndex(i);
+        settings->setValue(u"bucket"_s, entries[i].bucket);
+        settings->setValue(u"keyPattern"_s, entries[i].keyPattern);
+        settings->setValue(u"protoFile"_s, entries[i].protoFile);
+        settings->setValue(u"messageType"_s, entries[i].messageType);
+    }
+    settings->endArray();
+}
+
 void ProfileStore::load()
 {
     QSettings settings;
@@ -35,6 +62,7 @@ void ProfileStore::load()
         p.jetStreamApiPrefix = settings.value(u"jetStreamApiPrefix"_s).toString();
         p.color = QColor(settings.value(u"color"_s).toString());
         p.readOnly = settings.value(u"readOnly"_s, false).toBool();
+        p.protoMappings = readProtoMappings(&settings);
         if (!p.id.isEmpty())
             m_profiles.append(p);
     }
@@ -65,6 +93,7 @@ void ProfileStore::write()
         settings.setValue(u"jetStreamApiPrefix"_s, p.jetStreamApiPrefix);
         settings.setValue(u"color"_s, p.color.isValid() ? p.color.name() : QString());
         settings.setValue(u"readOnly"_s, p.readOnly);
+        writeProtoMappings(&settings, p.protoMappings);
     }
     settings.endArray();
     settings.sync();

@@ -34,6 +34,8 @@ Q_SIGNALS:
 private:
     void load();
     void write();
+    static QList<CodecProtoMap::Entry> readProtoMappings(QSettings *settings);
+    static void writeProtoMappings(QSettings *settings, const QList<CodecProtoMap::Entry> &entries);
 
     QList<ConnectionProfile> m_profiles;
 };

@@ -85,7 +85,7 @@ void ValuePanel::createEditor()
     m_viewSelector = new QComboBox(this);
     m_viewSelector->setObjectName(u"viewSelector"_s);
     m_viewSelector->setAccessibleName(tr("Value view"));
-    for (const View view : {View::Text, View::Json, View::Hex, View::Base64, View::Cbor})
+    for (const View view : {View::Text, View::Json, View::Hex, View::Base64, View::Cbor, View::Decoded})
         m_viewSelector->addItem(ValueFormat::viewName(view), int(view));
     connect(m_viewSelector, &QComboBox::activated, this,
             [this](int index) { setView(View(m_viewSelector->itemData(index).toInt())); });
@@ -94,6 +94,16 @@ void ValuePanel::createEditor()
     m_layoutNote->setObjectName(u"layoutNote"_s);
     m_layoutNote->setToolTip(tr("A save changes only what you type: the rest of the value keeps its bytes. "
                                 "Reformat JSON saves JSON indented instead."));
+    // Above the value in the Decoded view: how it was decoded, and why it is read-only if it is.
+    m_decodeChain = new QLabel(this);
+    m_decodeChain->setObjectName(u"decodeChain"_s);
+    m_decodeChain->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    m_decodeChain->setToolTip(tr("The decoders found for the stored bytes, in order. The Hex view shows the bytes "
+                                 "as stored."));
+    m_readOnlyReason = new QLabel(this);
+    m_readOnlyReason->setObjectName(u"readOnlyReason"_s);
+    m_readOnlyReason->setWordWrap(true);
+    m_readOnlyReason->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
     m_editor = new QPlainTextEdit(this);
     m_editor->setObjectName(u"valueEditor"_s);
@@ -189,6 +199,8 @@ void ValuePanel::layoutWidgets()
     layout->addWidget(m_interruption);
     layout->addWidget(m_banner);
     layout->addLayout(viewRow);
+    layout->addWidget(m_decodeChain);
+    layout->addWidget(m_readOnlyReason);
     layout->addWidget(m_editor, 1);
     layout->addLayout(statusRow);
     layout->addLayout(buttons);
@@ -284,6 +296,8 @@ void ValuePanel::clear()
     m_meta->clear();
     setEditorText({}, false);
     m_layoutNote->hide();
+    m_decodeChain->hide();
+    m_readOnlyReason->hide();
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(View::Text)));
     m_highlighter->setDocument(nullptr);
     m_status->setMessage({});
@@ -343,6 +357,7 @@ void ValuePanel::openKey(const QString &key)
         clear();
         return;
     }
+    chooseDecoders(key);
     m_session->open(key);
     m_meta->setText(tr("loading…"));
     showLoading();
@@ -354,6 +369,7 @@ void ValuePanel::openRevision(const QString &key, quint64 revision)
         openKey(key);
         return;
     }
+    chooseDecoders(key);
     m_session->openRevision(key, revision);
     m_meta->setText(tr("loading revision %1…").arg(revision));
     showLoading();
@@ -408,13 +424,35 @@ void ValuePanel::showDocument()
     const ValueDocument &document = m_session->document();
     const bool modified = m_session->isModified();
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(document.view())));
-    m_highlighter->setDocument(document.view() == View::Json ? m_editor->document() : nullptr);
+    m_highlighter->setDocument(document.showsJson() ? m_editor->document() : nullptr);
     setEditorText(document.text(), modified);
     m_layoutNote->setText(document.layoutNote());
     m_layoutNote->setVisible(!m_layoutNote->text().isEmpty());
+    showDecoding();
     m_showHex->hide();
     updateActions();
     updateSizeHint();
+}
+
+// The key's Protobuf message, if the profile maps one: the value is then decoded as that message.
+void ValuePanel::chooseDecoders(const QString &key)
+{
+    m_protoProblem.clear();
+    const QString bucket = m_session->bucket() ? m_session->bucket()->name() : QString();
+    m_session->setCodecOptions(m_protoMap.optionsFor(bucket, key, &m_protoProblem));
+}
+
+void ValuePanel::showDecoding()
+{
+    const ValueDocument &document = m_session->document();
+    const QString chain = document.chainDescription();
+    m_decodeChain->setText(tr("Decoded: %1").arg(chain));
+    m_decodeChain->setVisible(!chain.isEmpty());
+    const QString reason = document.readOnlyReason();
+    m_readOnlyReason->setText(tr("Read-only: %1. The Hex view shows the stored bytes.").arg(reason));
+    m_readOnlyReason->setVisible(!reason.isEmpty());
+    if (!m_protoProblem.isEmpty())
+        m_status->setMessage(tr("Not decoded as the mapped Protobuf message: %1").arg(m_protoProblem));
 }
 
 void ValuePanel::setEditorText(const QString &text, bool modified)
@@ -433,6 +471,8 @@ void ValuePanel::showMissing(const QString &text)
     m_countdown->clear();
     setEditorText({}, false);
     m_layoutNote->hide();
+    m_decodeChain->hide();
+    m_readOnlyReason->hide();
     updateActions();
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "codecprotomap.h"
 #include "kventry.h"
 #include "valueformat.h"
 
@@ -20,8 +21,9 @@ class QPlainTextEdit;
 class QPushButton;
 class ValueEditSession;
 
-// The value of the selected key: its metadata, views (text, JSON, hex, base64, CBOR; the best one chosen
-// automatically), and the editor. A thin view of a ValueEditSession, which does the work: a save is an
+// The value of the selected key: its metadata, views (text, JSON, hex, base64, CBOR, decoded; the best one
+// chosen automatically), and the editor. The decoded view says its chain above the value ("zstd →
+// MessagePack, shown as JSON") and, where that chain cannot give the value back exactly, why it is read-only. A thin view of a ValueEditSession, which does the work: a save is an
 // update on the revision the user opened; if someone else changed the key meanwhile a banner says so at
 // once, the server refuses the save, and the user sees both versions and chooses. Nothing is ever
 // overwritten silently, and a save changes only the bytes the user edited.
@@ -36,6 +38,8 @@ public:
     // keys tells the panel about changes made by others (its entryChanged signal).
     void setBucket(KvBucket *bucket, KeyListModel *keys, bool readOnly);
     void setReadOnly(bool readOnly);
+    // Which keys hold the user's Protobuf messages (the connection profile's mapping).
+    void setProtoMap(const CodecProtoMap &map) { m_protoMap = map; }
     // The connection is down (why) or back (empty): a banner says so and every write waits, saying why;
     // the edits stay and can go on. When it is back the open key is read again.
     void setInterruption(const QString &reason);
@@ -96,6 +100,8 @@ private:
     void showMissing(const QString &text);
     void showRefused(const KvEntry &theirs, const QByteArray &mine);
     void showViewProblem(const QString &problem);
+    void showDecoding();
+    void chooseDecoders(const QString &key);
     void showLoading();
     void updateActions();
     void updateSizeHint();
@@ -112,6 +118,8 @@ private:
     InterruptionBanner *m_interruption = nullptr;
     QComboBox *m_viewSelector = nullptr;
     QLabel *m_layoutNote = nullptr;
+    QLabel *m_decodeChain = nullptr;    // the decoders' chain, in the Decoded view
+    QLabel *m_readOnlyReason = nullptr; // why the decoded form cannot be edited
     QPlainTextEdit *m_editor = nullptr;
     ErrorLabel *m_status = nullptr;
     QPushButton *m_showHex = nullptr;
@@ -131,4 +139,6 @@ private:
     quint64 m_asOfRevision = 0;
     QPointer<KeyListModel> m_keys;
     bool m_liveReadOnly = false;
+    CodecProtoMap m_protoMap;
+    QString m_protoProblem; // why the mapped .proto file gave no message for the open key
 };

@@ -1,6 +1,7 @@
 #include "cliexportcommand.h"
 
 #include "cliasof.h"
+#include "clidecodedexport.h"
 #include "clioutput.h"
 #include "kvasofread.h"
 #include "kvbucket.h"
@@ -28,6 +29,7 @@ void ExportCommand::addOptions(QCommandLineParser *parser)
                                          tr("Export the values as they were right after a revision, or at a time "
                                             "(RFC 3339, or a duration ago: 1h)"),
                                          u"REVISION|TIME"_s));
+    CliDecode::addOptions(parser);
 }
 
 QString ExportCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
@@ -43,6 +45,8 @@ QString ExportCommand::prepare(const QCommandLineParser &parser, const QStringLi
     if (m_asOfSet)
         if (const QString problem = CliAsOf::parse(u"as-of"_s, parser.value(u"as-of"_s), &m_asOf); !problem.isEmpty())
             return problem;
+    if (const QString problem = m_decode.prepare(parser); !problem.isEmpty())
+        return problem;
     return checkBucket(m_bucket);
 }
 
@@ -56,7 +60,10 @@ void ExportCommand::run()
         fail(tr("cannot write %1: %2").arg(m_path, m_file.errorString()));
         return;
     }
-    m_job = new KvExportJob(bucket(m_bucket), &m_file, this);
+    QIODevice *output = &m_file;
+    if (m_decode.isEnabled())
+        output = m_decoded = new CliDecodedExport(&m_file, &m_decode, this);
+    m_job = new KvExportJob(bucket(m_bucket), output, this);
     connect(m_job, &KvExportJob::finished, this, &ExportCommand::done);
     if (m_asOfSet)
         exportAsOf();
@@ -103,6 +110,14 @@ void ExportCommand::done()
     if (m_read && !m_read->unanswerableKeys().isEmpty()) {
         // What was answered is written; the rest is named, never guessed, and the exit status says so.
         fail(CliAsOf::unanswerable(m_bucket, m_asOf, m_read->unanswerableKeys()));
+        return;
+    }
+    if (m_decoded && !m_decoded->undecodedKeys().isEmpty()) {
+        // Every line is written, with its value as stored; the exit status says some are not decoded.
+        const QStringList keys = m_decoded->undecodedKeys();
+        const QString count = keys.size() == 1 ? tr("1 value") : tr("%1 values").arg(keys.size());
+        fail(tr("no decoder fits %1 of bucket %2 (first: key \"%3\": %4); their lines carry decode_error")
+                 .arg(count, m_bucket, keys.first(), m_decoded->firstReason()));
         return;
     }
     if (!m_path.isEmpty() || CliOutput::stderrIsTerminal())

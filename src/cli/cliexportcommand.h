@@ -1,16 +1,19 @@
 #pragma once
 
 #include "clicommand.h"
+#include "clidecode.h"
 #include "kvasofpoint.h"
 
 #include <QtCore/QFile>
 
+class CliDecodedExport;
 class KvAsOfRead;
 class KvExportJob;
 
 // export BUCKET [FILE]: the bucket's current values as NDJSON (KvNdjson, written by KvExportJob), one entry
 // per line, written as they arrive; to stdout when FILE is absent or "-". Progress on stderr when that is
-// a terminal. With --as-of, the values as they were then (KvAsOfRead).
+// a terminal. With --as-of, the values as they were then (KvAsOfRead). With --decode each value's line also
+// holds it decoded (CliDecodedExport).
 class ExportCommand final : public CliCommand
 {
     Q_OBJECT
@@ -37,4 +40,6 @@ private:
     bool m_asOfSet = false;
     KvAsOfPoint m_asOf;
     KvAsOfRead *m_read = nullptr;
+    CliDecode m_decode;
+    CliDecodedExport *m_decoded = nullptr;
 };

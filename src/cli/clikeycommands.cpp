@@ -10,6 +10,8 @@
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QFile>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 
 #include <unistd.h>
 
@@ -167,6 +169,7 @@ void GetCommand::addOptions(QCommandLineParser *parser)
 {
     parser->addOption(QCommandLineOption(u"revision"_s, tr("Get a specific revision"), u"N"_s));
     parser->addOption(QCommandLineOption(u"raw"_s, tr("Print only the value, byte for byte")));
+    CliDecode::addOptions(parser);
 }
 
 QString GetCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
@@ -179,6 +182,10 @@ QString GetCommand::prepare(const QCommandLineParser &parser, const QStringList 
         problem = checkKey(m_key);
     if (problem.isEmpty() && parser.isSet(u"revision"_s))
         problem = parseRevision(parser.value(u"revision"_s), &m_revision);
+    if (problem.isEmpty())
+        problem = m_decode.prepare(parser);
+    if (problem.isEmpty() && m_raw && m_decode.isEnabled())
+        problem = tr("--raw prints the bytes as stored: it cannot be combined with --decode");
     return problem;
 }
 
@@ -187,6 +194,10 @@ void GetCommand::run()
     KvBucket *source = bucket(m_bucket);
     whenDone(m_revision > 0 ? source->get(m_key, m_revision) : source->get(m_key), [this](KvReply *reply) {
         const KvEntry entry = reply->entry();
+        if (m_decode.isEnabled()) {
+            printDecoded(entry);
+            return;
+        }
         if (out()->json()) {
             out()->printJson(CliJson::entry(entry));
         } else if (m_raw) {
@@ -208,6 +219,27 @@ void GetCommand::run()
         }
         finish();
     });
+}
+
+// The decoded value as JSON; with --json, inside the entry record ("decoders", "decoded").
+void GetCommand::printDecoded(const KvEntry &entry)
+{
+    QString json;
+    QString chain;
+    QString error;
+    if (!m_decode.decode(entry.value, &json, &chain, &error)) {
+        fail(tr("%1 > %2 revision %3: %4").arg(entry.bucket, entry.key).arg(entry.revision).arg(error));
+        return;
+    }
+    if (out()->json()) {
+        QJsonObject record = CliJson::entry(entry);
+        record.insert(u"decoders"_s, chain);
+        record.insert(u"decoded"_s, QJsonDocument::fromJson("[" + json.toUtf8() + "]").array().first());
+        out()->printJson(record);
+    } else {
+        out()->printLine(json);
+    }
+    finish();
 }
 
 // ---- purge -----------------------------------------------------------------------------------------

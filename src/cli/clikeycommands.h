@@ -1,6 +1,7 @@
 #pragma once
 
 #include "clicommand.h"
+#include "clidecode.h"
 #include "kventry.h"
 
 // The key-level subcommands: put/create/update, get, purge, history, revert.
@@ -40,7 +41,7 @@ private:
     quint64 m_revision = 0;
 };
 
-// get BUCKET KEY [--revision N] [--raw]
+// get BUCKET KEY [--revision N] [--raw] [--decode [--proto FILE --type MESSAGE]]
 class GetCommand final : public CliCommand
 {
     Q_OBJECT
@@ -56,8 +57,11 @@ protected:
 private:
     QString m_bucket;
     QString m_key;
+    void printDecoded(const KvEntry &entry);
+
     quint64 m_revision = 0;
     bool m_raw = false;
+    CliDecode m_decode;
 };
 
 // purge BUCKET KEY: drops the key's history and leaves a purge marker (asks unless -f).

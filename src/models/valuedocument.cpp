@@ -27,11 +27,14 @@ void ValueDocument::clear()
     m_value.clear();
     m_view = View::Text;
     m_text = EditorText();
+    m_chain = CodecChain();
+    m_readOnlyReason.clear();
 }
 
 bool ValueDocument::setValue(const QByteArray &value, View view, QString *error)
 {
     ValueDocument next;
+    next.m_codecOptions = m_codecOptions;
     next.m_value = value;
     next.m_view = view;
     bool ok = true;
@@ -50,6 +53,9 @@ bool ValueDocument::setValue(const QByteArray &value, View view, QString *error)
         next.m_text = EditorText(text);
         break;
     }
+    case View::Decoded:
+        ok = next.setDecoded(value, error);
+        break;
     }
     if (ok)
         *this = next;
@@ -81,6 +87,47 @@ bool ValueDocument::setJson(const QByteArray &value, QString *error)
     }
     // Its own layout, compact or not, shown and saved as it is: laying it out anew is reformat()'s job.
     return setEditorText(text, error);
+}
+
+bool ValueDocument::setDecoded(const QByteArray &value, QString *error)
+{
+    m_chain = CodecChain::decode(value, m_codecOptions);
+    if (!m_chain.isValid()) {
+        *error = tr("%1; use the Hex view").arg(m_chain.errorString());
+        return false;
+    }
+    const CodecChain::Step last = m_chain.steps().last();
+    const QString shown = last == CodecChain::Step::Bytes ? ValueFormat::hexDump(m_chain.lastLayer())
+        : last == CodecChain::Step::Json                  ? ValueFormat::prettyJson(m_chain.text().toUtf8())
+                                                          : m_chain.text();
+    m_text = EditorText(shown);
+    m_readOnlyReason = m_chain.readOnlyReason();
+    // The editor's own limits (CR and LF mixed) make the decoded text one it cannot give back either.
+    if (m_readOnlyReason.isEmpty() && !m_text.problem().isEmpty())
+        m_readOnlyReason = tr("the editor cannot keep the decoded text as it is: %1").arg(m_text.problem());
+    return true;
+}
+
+bool ValueDocument::isEditable() const
+{
+    if (m_view == View::Decoded)
+        return m_chain.isValid() && m_readOnlyReason.isEmpty();
+    return ValueFormat::isEditable(m_view);
+}
+
+QString ValueDocument::chainDescription() const
+{
+    return m_view == View::Decoded ? m_chain.description() : QString();
+}
+
+QString ValueDocument::readOnlyReason() const
+{
+    return m_view == View::Decoded ? m_readOnlyReason : QString();
+}
+
+bool ValueDocument::showsJson() const
+{
+    return m_view == View::Json || (m_view == View::Decoded && m_chain.isJson());
 }
 
 bool ValueDocument::setEditorText(const QString &source, QString *error)
@@ -134,6 +181,12 @@ bool ValueDocument::toValue(const QString &editedText, QByteArray *value, QStrin
     case View::Hex:
     case View::Cbor:
         return ValueFormat::parse(editedText, m_view, value, error);
+    case View::Decoded:
+        if (!isEditable()) {
+            *error = tr("the decoded form is read-only: %1").arg(m_readOnlyReason);
+            return false;
+        }
+        return m_chain.encode(m_text.applied(editedText), value, error);
     }
     return false;
 }

@@ -100,7 +100,7 @@ void ValueEditSession::load(const QString &key, quint64 revision)
         const KvEntry entry = reply->entry();
         if (reply->error() == NatsError::NoError) {
             const int row = revision > 0 && m_keys ? m_keys->rowOfKey(key) : -1;
-            showEntry(entry, true, ValueFormat::detect(entry.value),
+            showEntry(entry, true, m_document.detectView(entry.value),
                       row >= 0 && m_keys->entryAt(row).revision > revision);
         } else if (revision > 0) {
             // A marker, or a revision the bucket no longer keeps: show what the key holds now.
@@ -141,7 +141,7 @@ void ValueEditSession::showValue(const QByteArray &value, View view)
     if (m_document.setValue(value, view, &error))
         return;
     QString ignored;
-    const View fallback = ValueFormat::detect(value);
+    const View fallback = m_document.detectView(value);
     if (fallback == view || !m_document.setValue(value, fallback, &ignored))
         m_document.setValue(value, View::Hex, &ignored);
     Q_EMIT info(tr("Shown in the %1 view: %2").arg(ValueFormat::viewName(m_document.view()), error));

@@ -77,6 +77,8 @@ public:
     QString interruption() const { return m_interruption; }
 
     const ValueDocument &document() const { return m_document; }
+    // What the decoders may use for the key opened next (its Protobuf message, if one is mapped).
+    void setCodecOptions(const CodecOptions &options) { m_document.setCodecOptions(options); }
     // Shows the value (with the unsaved edits in editedText) in view; false (and *error) when it cannot.
     bool setView(ValueDocument::View view, const QString &editedText, QString *error);
     // Indents the JSON in editedText, an explicit choice: it is saved indented.

@@ -1,5 +1,7 @@
 #include "valueformat.h"
 
+#include "codecchain.h"
+
 #include <QtCore/QCborValue>
 #include <QtCore/QCoreApplication>
 #include <QtCore/QJsonArray>
@@ -52,13 +54,16 @@ QString viewName(View view)
         return tr("Base64");
     case View::Cbor:
         return tr("CBOR");
+    case View::Decoded:
+        return tr("Decoded");
     }
     return {};
 }
 
 bool isEditable(View view)
 {
-    return view == View::Text || view == View::Json || view == View::Base64;
+    // Decoded: where its chain gives the value back exactly (ValueDocument::isEditable).
+    return view == View::Text || view == View::Json || view == View::Base64 || view == View::Decoded;
 }
 
 bool isValidJson(const QByteArray &value, QString *error)
@@ -172,20 +177,21 @@ QString hexDump(const QByteArray &value)
     return out;
 }
 
-View detect(const QByteArray &value)
+View detect(const QByteArray &value, const CodecOptions &options)
 {
     if (value.isEmpty())
         return View::Text;
+    // A mapped Protobuf message is the user's word for what the value is, before any guess.
+    if (options.hasProtobuf() && CodecChain::identify(value, options).isTransformed())
+        return View::Decoded;
     if (isValidJson(value))
         return View::Json;
     QString text;
-    if (decodeUtf8(value, &text) && isPrintableText(text))
-        return View::Text;
-    QCborParserError cborError;
-    const QCborValue cbor = QCborValue::fromCbor(value, &cborError);
-    if (cborError.error == QCborError::NoError && cborError.offset == value.size() && (cbor.isMap() || cbor.isArray()))
-        return View::Cbor;
-    return View::Hex;
+    const bool printable = decodeUtf8(value, &text) && isPrintableText(text);
+    // Text that is Base64 of something the decoders know (and not of more text) is shown decoded.
+    if (CodecChain::identify(value, options).isTransformed())
+        return View::Decoded;
+    return printable ? View::Text : View::Hex;
 }
 
 bool render(const QByteArray &value, View view, QString *text, QString *error)
@@ -222,6 +228,18 @@ bool render(const QByteArray &value, View view, QString *text, QString *error)
         *text = cbor.toDiagnosticNotation(QCborValue::LineWrapped);
         return true;
     }
+    case View::Decoded: {
+        const CodecChain chain = CodecChain::decode(value);
+        if (!chain.isValid()) {
+            *error = tr("%1; use the Hex view").arg(chain.errorString());
+            return false;
+        }
+        const CodecChain::Step last = chain.steps().last();
+        *text = last == CodecChain::Step::Bytes ? hexDump(chain.lastLayer())
+            : last == CodecChain::Step::Json    ? prettyJson(chain.text().toUtf8())
+                                                : chain.text();
+        return true;
+    }
     }
     return false;
 }
@@ -254,6 +272,7 @@ bool parse(const QString &text, View view, QByteArray *value, QString *error)
     }
     case View::Hex:
     case View::Cbor:
+    case View::Decoded: // encoded again through the chain it was decoded with: ValueDocument
         *error = tr("the %1 view is read-only; edit in Text, JSON or Base64").arg(viewName(view));
         return false;
     }

@@ -1,5 +1,7 @@
 #pragma once
 
+#include "codecoptions.h"
+
 #include <QtCore/QByteArray>
 #include <QtCore/QString>
 
@@ -13,13 +15,15 @@ enum class View {
     Json,
     Hex,
     Base64,
-    Cbor
+    Cbor,
+    Decoded // through the decoders' chain (CodecChain): Base64, gzip, zstd, MessagePack, Protobuf…
 };
 
 QString viewName(View view);
 bool isEditable(View view);
-// JSON when it parses, text when it is printable UTF-8, CBOR when it decodes completely, else hex.
-View detect(const QByteArray &value);
+// JSON when it parses, text when it is printable UTF-8, Decoded when the decoders find more than that
+// (compression, Base64 around something, MessagePack, CBOR, the Protobuf message of options), else hex.
+View detect(const QByteArray &value, const CodecOptions &options = {});
 
 // The value as text for view. False (with *error saying why) when the value cannot be shown that way.
 bool render(const QByteArray &value, View view, QString *text, QString *error);

@@ -5,11 +5,12 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 tree=$(mktemp -d)
 trap 'rm -rf "$tree"' EXIT
-mkdir -p "$tree"/src/{nats,jetstream,kv,models,cli} "$tree"/ui
+mkdir -p "$tree"/src/{nats,jetstream,kv,codec,models,cli} "$tree"/ui
 printf '#pragma once\n#include <QtCore/QObject>\n' > "$tree/src/nats/natsa.h"
 printf '#pragma once\n#include "natsa.h"\n' > "$tree/src/kv/kva.h"
-printf '#pragma once\n#include "kva.h"\n#include <QtGui/QColor>\n' > "$tree/src/models/modela.h"
-printf '#include "kva.h"\n' > "$tree/src/cli/clia.cpp"
+printf '#pragma once\n#include <QtCore/QByteArray>\n' > "$tree/src/codec/codeca.h"
+printf '#pragma once\n#include "kva.h"\n#include "codeca.h"\n#include <QtGui/QColor>\n' > "$tree/src/models/modela.h"
+printf '#include "kva.h"\n#include "codeca.h"\n' > "$tree/src/cli/clia.cpp"
 printf '#include "modela.h"\n#include <QtWidgets/QWidget>\n' > "$tree/ui/uia.cpp"
 "$here/check-layers.sh" "$tree" >/dev/null || { echo "selftest: a clean tree was refused"; exit 1; }
 expect_refused() {
@@ -27,5 +28,8 @@ expect_refused src/kv/kva.h '#include "modela.h"'
 expect_refused src/cli/clia.cpp '#include "modela.h"'          # the CLI uses no models
 expect_refused src/cli/clia.cpp '#include <QtGui/QColor>'      # nor Qt Gui
 expect_refused src/models/modela.h '#include <QtWidgets/QWidget>'
+expect_refused src/codec/codeca.h '#include "kva.h"'          # the decoders stand alone
+expect_refused src/codec/codeca.h '#include <QtNetwork/QTcpSocket>'
+expect_refused src/kv/kva.h '#include "codeca.h"'
 expect_refused src/kv/kva.h '#include <QWidget>'               # a Qt include without its module
 echo "selftest: check-layers refuses every crossing include it was shown"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fails when an #include crosses a layer: nats <- jetstream <- kv <- models <- ui, and the CLI uses
-# neither the models nor Qt Gui/Widgets. Each layer may include its own headers and those of the layers
+# neither the models nor Qt Gui/Widgets; the value decoders (codec, Qt Core only) stand alone, and the
+# models, the CLI and the window use them. Each layer may include its own headers and those of the layers
 # below it; Qt modules are checked by their include prefix (<QtCore/...>, <QtWidgets/...>), which the
 # project always writes, so a bare <QWidget> is refused as well.
 # Usage: check-layers.sh SOURCE_DIR
@@ -8,15 +9,16 @@ set -uo pipefail
 top=${1:?usage: check-layers.sh SOURCE_DIR}
 cd "$top" || exit 2
 
-layers=(nats jetstream kv models cli ui)
-declare -A dir=([nats]=src/nats [jetstream]=src/jetstream [kv]=src/kv [models]=src/models [cli]=src/cli [ui]=ui)
+layers=(nats jetstream kv codec models cli ui)
+declare -A dir=([nats]=src/nats [jetstream]=src/jetstream [kv]=src/kv [codec]=src/codec [models]=src/models [cli]=src/cli [ui]=ui)
 # Project layers each layer may include.
 declare -A allowed=(
-    [nats]="nats" [jetstream]="nats jetstream" [kv]="nats jetstream kv"
-    [models]="nats jetstream kv models" [cli]="nats jetstream kv cli" [ui]="nats jetstream kv models ui")
+    [nats]="nats" [jetstream]="nats jetstream" [kv]="nats jetstream kv" [codec]="codec"
+    [models]="nats jetstream kv codec models" [cli]="nats jetstream kv codec cli"
+    [ui]="nats jetstream kv codec models ui")
 # Qt modules each layer may include.
 declare -A qt=(
-    [nats]="QtCore QtNetwork" [jetstream]="QtCore QtNetwork" [kv]="QtCore QtNetwork"
+    [nats]="QtCore QtNetwork" [jetstream]="QtCore QtNetwork" [kv]="QtCore QtNetwork" [codec]="QtCore"
     [models]="QtCore QtNetwork QtGui" [cli]="QtCore QtNetwork" [ui]="QtCore QtNetwork QtGui QtWidgets")
 
 # Which layer owns each project header.
@@ -56,7 +58,7 @@ for layer in "${layers[@]}"; do
     done
 done
 if ((failures > 0)); then
-    echo "check-layers: $failures include(s) cross a layer (nats <- jetstream <- kv <- models <- ui; cli: no models, no Gui)"
+    echo "check-layers: $failures include(s) cross a layer (nats <- jetstream <- kv <- models <- ui; codec alone; cli: no models, no Gui)"
     exit 1
 fi
 echo "check-layers: every include stays within its layer"

@@ -1,0 +1,79 @@
+#pragma once
+
+#include "codecoptions.h"
+
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QString>
+#include <QtCore/QStringList>
+
+class KvBucket;
+class KvBulkRead;
+
+// Find in values: the latest values of a list of keys (a bucket's, or a folder's: keysIn()) read in
+// batches (KvBulkRead: batch direct get where the server has it), each searched as the value panel shows
+// it, through the decoders (CodecChain: compressed JSON, MessagePack…), for a text. Bounded: at most
+// maxMatches matches and maxKeys keys; progress() after each batch; cancel() stops at once.
+class ValueSearch final : public QObject
+{
+    Q_OBJECT
+
+public:
+    struct Options
+    {
+        QString text;
+        Qt::CaseSensitivity caseSensitivity = Qt::CaseInsensitive;
+        int maxMatches = 1000;
+        qsizetype maxKeys = 100000;
+        qsizetype batchSize = 256;
+        CodecOptions codec;
+    };
+    struct Match
+    {
+        QString key;
+        quint64 revision = 0;
+        QString chain;   // how the value was decoded ("gzip → JSON"), empty for plain text
+        QString snippet; // the text around the first hit, on one line
+    };
+
+    // The keys of folder ("a" holds "a.1" and "a.b.2"); all of them when folder is empty.
+    static QStringList keysIn(const QStringList &keys, const QString &folder);
+
+    ValueSearch(KvBucket *bucket, const QStringList &keys, const Options &options, QObject *parent = nullptr);
+    ~ValueSearch() override;
+
+    // Starts on the next event-loop turn; finished() follows, once.
+    void start();
+    void cancel();
+
+    QList<Match> matches() const { return m_matches; }
+    qsizetype searchedCount() const { return m_searched; }
+    qsizetype totalCount() const { return m_keys.size(); }
+    bool isCapped() const { return m_capped; }
+    bool isCancelled() const { return m_cancelled; }
+    bool isFinished() const { return m_finished; }
+    QString errorString() const { return m_error; }
+
+Q_SIGNALS:
+    void progress(qsizetype searched, qsizetype total);
+    void matchFound(const ValueSearch::Match &match);
+    void finished();
+
+private:
+    void nextBatch();
+    void onBatch();
+    bool search(const QString &key, quint64 revision, const QByteArray &value);
+    void finish();
+
+    QPointer<KvBucket> m_bucket;
+    QStringList m_keys;
+    Options m_options;
+    QPointer<KvBulkRead> m_read;
+    QList<Match> m_matches;
+    qsizetype m_searched = 0;
+    bool m_capped = false;
+    bool m_cancelled = false;
+    bool m_finished = false;
+    QString m_error;
+};

@@ -1,0 +1,183 @@
+#include "codecprotomap.h"
+#include "codectestdata.h"
+#include "keylistmodel.h"
+#include "kvbucket.h"
+#include "kvbucketconfig.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "natsconnection.h"
+#include "natsconnectoptions.h"
+#include "natsserverprocess.h"
+#include "uitestsupport.h"
+#include "valuepanel.h"
+
+#include <QtGui/QAction>
+#include <QtGui/QTextCursor>
+#include <QtGui/QTextDocument>
+#include <QtTest/QTest>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QPlainTextEdit>
+
+using namespace Qt::StringLiterals;
+
+using View = ValueFormat::View;
+
+// The value panel's Decoded view against a real server: the chain above the value, an edit saved through
+// the same chain, and a value the chain cannot give back exactly read-only with the reason.
+class tst_ValuePanelDecoded final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static void initMain() { UiTest::useThrowAwayHome(u"kvdesk-test-valuepaneldecoded"_s); }
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void chainIsShownAboveTheValueAndAnEditIsSavedThroughIt();
+    void lossyValueIsReadOnlyWithTheReason();
+    void rawHexIsAlwaysThere();
+    void protobufMappingDecodesTheKeysItNames();
+
+private:
+    bool openKey(const QString &key);
+    QLabel *label(const QString &name) const { return m_panel->findChild<QLabel *>(name); }
+
+    NatsServerProcess m_server;
+    NatsConnection *m_connection = nullptr;
+    KvContext *m_kv = nullptr;
+    KvBucket *m_bucket = nullptr;
+    KeyListModel *m_keys = nullptr;
+    ValuePanel *m_panel = nullptr;
+    QPlainTextEdit *m_editor = nullptr;
+};
+
+void tst_ValuePanelDecoded::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, nullptr, &m_kv));
+    KvBucketConfig config;
+    config.bucket = u"decoded"_s;
+    config.history = 5;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    m_bucket = m_kv->bucket(config.bucket, this);
+}
+
+void tst_ValuePanelDecoded::init()
+{
+    m_keys = new KeyListModel(this);
+    m_keys->load(m_bucket);
+    m_panel = new ValuePanel;
+    m_panel->resize(600, 400);
+    m_panel->show();
+    m_panel->setBucket(m_bucket, m_keys, false);
+    m_editor = m_panel->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    QVERIFY(m_editor);
+}
+
+void tst_ValuePanelDecoded::cleanup()
+{
+    delete m_panel;
+    m_panel = nullptr;
+    delete m_keys;
+    m_keys = nullptr;
+}
+
+bool tst_ValuePanelDecoded::openKey(const QString &key)
+{
+    m_panel->openKey(key);
+    return QTest::qWaitFor([&] { return m_panel->key() == key && m_panel->openedRevision() > 0; }, 10000);
+}
+
+void tst_ValuePanelDecoded::chainIsShownAboveTheValueAndAnEditIsSavedThroughIt()
+{
+    WAIT_OK(m_bucket->put(u"user.1"_s, CodecTestData::zstd(CodecTestData::messagePackRecord())));
+    QVERIFY(openKey(u"user.1"_s));
+    QCOMPARE(m_panel->view(), View::Decoded);
+    QLabel *chain = label(u"decodeChain"_s);
+    QVERIFY(chain);
+    QVERIFY(chain->isVisible());
+    QVERIFY2(chain->text().contains(u"zstd → MessagePack, shown as JSON"_s), qPrintable(chain->text()));
+    QVERIFY(label(u"readOnlyReason"_s) && !label(u"readOnlyReason"_s)->isVisible());
+    QVERIFY(!m_editor->isReadOnly());
+
+    // Typed as a user types: "Ada" becomes "Adam".
+    const quint64 opened = m_panel->openedRevision();
+    QTextCursor cursor(m_editor->document());
+    cursor.setPosition(int(m_editor->toPlainText().indexOf(u"Ada"_s)) + 3);
+    m_editor->setTextCursor(cursor);
+    QTest::keyClicks(m_editor, u"m"_s);
+    QVERIFY(m_panel->isModified());
+    QVERIFY(m_panel->saveAction()->isEnabled());
+    m_panel->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->openedRevision() > opened, 10000);
+    const QByteArray stored = KvTest::value(m_bucket, u"user.1"_s);
+    QCOMPARE(CodecTestData::messagePackToJson(CodecTestData::unzstd(stored)),
+             u"{\"name\":\"Adam\",\"age\":36,\"tags\":[\"x\",\"y\"]}"_s);
+    QCOMPARE(m_panel->view(), View::Decoded);
+}
+
+void tst_ValuePanelDecoded::lossyValueIsReadOnlyWithTheReason()
+{
+    WAIT_OK(m_bucket->put(u"blob"_s, CodecTestData::gzip(CodecTestData::messagePackBinary())));
+    QVERIFY(openKey(u"blob"_s));
+    QCOMPARE(m_panel->view(), View::Decoded);
+    QVERIFY2(label(u"decodeChain"_s)->text().contains(u"gzip → MessagePack, shown as JSON"_s),
+             qPrintable(label(u"decodeChain"_s)->text()));
+    QLabel *reason = label(u"readOnlyReason"_s);
+    QVERIFY(reason->isVisible());
+    QVERIFY2(reason->text().contains(u"binary data"_s), qPrintable(reason->text()));
+    QVERIFY(m_editor->isReadOnly());
+    QVERIFY(!m_panel->saveAction()->isEnabled());
+    QVERIFY2(m_editor->toPlainText().contains(u"\"blob\""_s), qPrintable(m_editor->toPlainText()));
+}
+
+void tst_ValuePanelDecoded::rawHexIsAlwaysThere()
+{
+    const QByteArray stored = CodecTestData::zstd(CodecTestData::messagePackRecord());
+    WAIT_OK(m_bucket->put(u"raw"_s, stored));
+    QVERIFY(openKey(u"raw"_s));
+    auto *selector = m_panel->findChild<QComboBox *>(u"viewSelector"_s);
+    QVERIFY(selector->findData(int(View::Hex)) >= 0);
+    QVERIFY(selector->findData(int(View::Decoded)) >= 0);
+    m_panel->setView(View::Hex);
+    QCOMPARE(m_panel->view(), View::Hex);
+    QVERIFY(m_editor->toPlainText().startsWith(u"00000000  28 b5 2f fd"_s));
+    QVERIFY(!label(u"decodeChain"_s)->isVisible());
+    m_panel->setView(View::Decoded);
+    QCOMPARE(m_panel->view(), View::Decoded);
+    QVERIFY(label(u"decodeChain"_s)->isVisible());
+    QCOMPARE(m_panel->currentValue(), stored);
+}
+
+void tst_ValuePanelDecoded::protobufMappingDecodesTheKeysItNames()
+{
+    // As the connection profile maps them: this bucket's order.* keys are shop.Order messages.
+    m_panel->setProtoMap(CodecProtoMap({{u"decoded"_s, u"order.*"_s, CodecTestData::protoFile(), u"shop.Order"_s}}));
+    const QByteArray order = CodecTestData::protobufOrder(7, u"Ada"_s);
+    WAIT_OK(m_bucket->put(u"order.7"_s, order));
+    WAIT_OK(m_bucket->put(u"unmapped"_s, order));
+    QVERIFY(openKey(u"order.7"_s));
+    QCOMPARE(m_panel->view(), View::Decoded);
+    QVERIFY2(label(u"decodeChain"_s)->text().contains(u"Protobuf, shown as JSON"_s),
+             qPrintable(label(u"decodeChain"_s)->text()));
+    QVERIFY2(m_editor->toPlainText().contains(u"\"customer\": \"Ada\""_s), qPrintable(m_editor->toPlainText()));
+    QVERIFY(!m_editor->isReadOnly());
+    const quint64 opened = m_panel->openedRevision();
+    QTextCursor cursor(m_editor->document());
+    cursor.setPosition(int(m_editor->toPlainText().indexOf(u"Ada"_s)) + 3);
+    m_editor->setTextCursor(cursor);
+    QTest::keyClicks(m_editor, u"m"_s);
+    m_panel->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->openedRevision() > opened, 10000);
+    QCOMPARE(CodecTestData::protobufCustomer(KvTest::value(m_bucket, u"order.7"_s)), u"Adam"_s);
+    // A key the mapping does not name is not taken for a message.
+    QVERIFY(openKey(u"unmapped"_s));
+    QTRY_COMPARE(m_panel->currentValue(), order); // loaded (the revision shown may still be order.7's)
+    QCOMPARE(m_panel->view(), View::Hex);
+}
+
+QTEST_MAIN(tst_ValuePanelDecoded)
+#include "tst_valuepaneldecoded.moc"

@@ -1,0 +1,127 @@
+#include "codectestdata.h"
+#include "kvbucket.h"
+#include "kvbucketconfig.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "natsconnection.h"
+#include "natsconnectoptions.h"
+#include "natsserverprocess.h"
+#include "valuesearch.h"
+
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+// Find in values against a real server: the values read in batches, searched through the decoders
+// (compressed JSON, MessagePack), within a folder or the whole bucket, with a cap and Cancel.
+class tst_ValueSearch final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void findsThroughTheDecoders_data();
+    void findsThroughTheDecoders();
+    void stopsAtTheCap();
+    void cancelStopsAtOnce();
+
+private:
+    QStringList run(ValueSearch *search) const;
+
+    NatsServerProcess m_server;
+    NatsConnection *m_connection = nullptr;
+    KvContext *m_kv = nullptr;
+    KvBucket *m_bucket = nullptr;
+    QStringList m_keys;
+};
+
+void tst_ValueSearch::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, nullptr, &m_kv));
+    KvBucketConfig config;
+    config.bucket = u"search"_s;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    m_bucket = m_kv->bucket(config.bucket, this);
+    WAIT_OK(m_bucket->put(u"a.1"_s, CodecTestData::gzip(R"({"name":"Needle"})"_ba)));
+    WAIT_OK(m_bucket->put(u"a.2"_s, CodecTestData::zstd(CodecTestData::messagePackRecord()))); // "Ada"
+    WAIT_OK(m_bucket->put(u"a.3"_s, "hay"_ba));
+    WAIT_OK(m_bucket->put(u"b.1"_s, "a needle in text"_ba));
+    WAIT_OK(m_bucket->put(u"b.2"_s, "needle, deleted"_ba));
+    WAIT_OK(m_bucket->remove(u"b.2"_s));
+    m_keys = QStringList{u"a.1"_s, u"a.2"_s, u"a.3"_s, u"b.1"_s, u"b.2"_s};
+}
+
+QStringList tst_ValueSearch::run(ValueSearch *search) const
+{
+    QSignalSpy finished(search, &ValueSearch::finished);
+    search->start();
+    if (!finished.wait(10000))
+        return {u"<not finished>"_s};
+    QStringList keys;
+    for (const ValueSearch::Match &match : search->matches())
+        keys.append(match.key);
+    return keys;
+}
+
+void tst_ValueSearch::findsThroughTheDecoders_data()
+{
+    QTest::addColumn<QString>("folder");
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QStringList>("found");
+    QTest::newRow("bucket") << QString() << u"needle"_s << QStringList{u"a.1"_s, u"b.1"_s};
+    QTest::newRow("folder") << u"a"_s << u"needle"_s << QStringList{u"a.1"_s};
+    QTest::newRow("messagepack inside zstd") << QString() << u"\"Ada\""_s << QStringList{u"a.2"_s};
+    QTest::newRow("nothing") << u"b"_s << u"hay"_s << QStringList();
+}
+
+void tst_ValueSearch::findsThroughTheDecoders()
+{
+    QFETCH(QString, folder);
+    QFETCH(QString, text);
+    QFETCH(QStringList, found);
+    ValueSearch::Options options;
+    options.text = text;
+    options.batchSize = 2; // several batches, each a progress step
+    ValueSearch search(m_bucket, ValueSearch::keysIn(m_keys, folder), options);
+    QSignalSpy progress(&search, &ValueSearch::progress);
+    QCOMPARE(run(&search), found);
+    QVERIFY(search.errorString().isEmpty());
+    QVERIFY(!search.isCapped());
+    QCOMPARE(search.searchedCount(), search.totalCount());
+    QVERIFY(progress.size() >= 2 || search.totalCount() <= 2);
+    for (const ValueSearch::Match &match : search.matches())
+        QVERIFY2(match.snippet.contains(text, Qt::CaseInsensitive), qPrintable(match.snippet));
+    if (found.contains(u"a.1"_s))
+        QCOMPARE(search.matches().first().chain, u"gzip → JSON"_s);
+}
+
+void tst_ValueSearch::stopsAtTheCap()
+{
+    ValueSearch::Options options;
+    options.text = u"e"_s;
+    options.maxMatches = 1;
+    ValueSearch search(m_bucket, m_keys, options);
+    QCOMPARE(run(&search).size(), 1);
+    QVERIFY(search.isCapped());
+    QVERIFY(search.searchedCount() < search.totalCount());
+}
+
+void tst_ValueSearch::cancelStopsAtOnce()
+{
+    ValueSearch::Options options;
+    options.text = u"needle"_s;
+    ValueSearch search(m_bucket, m_keys, options);
+    QSignalSpy finished(&search, &ValueSearch::finished);
+    search.start();
+    search.cancel();
+    QCOMPARE(finished.size(), 1);
+    QVERIFY(search.isCancelled());
+    QVERIFY(search.matches().isEmpty());
+    QCoreApplication::processEvents(); // the batch read it had started answers nothing more
+    QCOMPARE(finished.size(), 1);
+}
+
+QTEST_GUILESS_MAIN(tst_ValueSearch)
+#include "tst_valuesearch.moc"
