@@ -50,6 +50,9 @@ public:
     QAction *treeAction() const { return m_treeAction; }
     QAction *showDeletedAction() const { return m_showDeletedAction; }
     QAction *reloadAction() const { return m_reloadAction; }
+    // Checked: keys in natural order (key2 before key10, case-insensitive); else plain byte order.
+    // Remembered in the settings.
+    QAction *naturalSortAction() const { return m_naturalSortAction; }
 
 public Q_SLOTS:
     void reload();
@@ -73,6 +76,9 @@ private:
     void configureColumns(QTreeView *view, const QString &settingsKey);
     void ensureTree();
     void setLiveSorting(bool live);
+    void setServerFilters(const QStringList &filters);
+    void applySubjectFilters();
+    QString loadingText() const;
 
     QPointer<KvBucket> m_bucket;
     KeyListModel *m_list = nullptr;
@@ -94,6 +100,8 @@ private:
     QAction *m_treeAction = nullptr;
     QAction *m_showDeletedAction = nullptr;
     QAction *m_reloadAction = nullptr;
+    QAction *m_naturalSortAction = nullptr;
+    QTimer *m_waitTimer = nullptr; // ticks the "waiting for the server" seconds
     QStringList m_serverFilters;
     KeyGlob m_glob;
 };
