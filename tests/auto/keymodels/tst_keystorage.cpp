@@ -184,8 +184,8 @@ void tst_KeyStorage::orderAndDirectionChangeKeepSelection()
 void tst_KeyStorage::filtersOnPackedKeys()
 {
     KeyListModel list;
-    QVERIFY(load(&list, {u"grp01.k0011"_s, u"grp01.k0012"_s, u"grp01.k0110"_s, u"grp02.k0011"_s, u"Other.KEY"_s,
-                         u"gone"_s}));
+    QVERIFY(load(&list,
+                 {u"grp01.k0011"_s, u"grp01.k0012"_s, u"grp01.k0110"_s, u"grp02.k0011"_s, u"Other.KEY"_s, u"gone"_s}));
     list.applyEntries({entryOf(u"gone"_s, 50, KvEntry::Operation::Delete)});
     KeyFilterProxyModel proxy;
     QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
@@ -215,8 +215,9 @@ void tst_KeyStorage::filtersOnPackedKeys()
 void tst_KeyStorage::treeCountsAndOrder()
 {
     KeyListModel list;
-    QVERIFY(load(&list, {u"orders.10.status"_s, u"orders.9.status"_s, u"orders.9.total"_s, u"Users.x"_s,
-                         u"a"_s, u"a.b"_s, u"gone.k"_s}));
+    QVERIFY(load(&list,
+                 {u"orders.10.status"_s, u"orders.9.status"_s, u"orders.9.total"_s, u"Users.x"_s, u"a"_s, u"a.b"_s,
+                  u"gone.k"_s}));
     list.applyEntries({entryOf(u"gone.k"_s, 50, KvEntry::Operation::Purge)});
     KeyTreeModel tree(&list);
     QAbstractItemModelTester tester(&tree, QAbstractItemModelTester::FailureReportingMode::QtTest);

@@ -69,8 +69,8 @@ KvBucket *tst_KeyPanel::makeBucket(const QString &name, int keys)
     for (int i = 1; i <= keys; ++i)
         puts.append(bucket->put(u"dev.%1"_s.arg(i), "v"));
     puts.append(bucket->put(u"other.Key"_s, "v"));
-    if (!QTest::qWaitFor([&] { return std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->isFinished(); }); },
-                         20000))
+    if (!QTest::qWaitFor(
+            [&] { return std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->isFinished(); }); }, 20000))
         return nullptr;
     return bucket;
 }
