@@ -254,7 +254,12 @@ void KeyPanel::ensureTree()
         return;
     // Built on first use: the tree costs memory per key that list-only users need not pay.
     m_tree = new KeyTreeModel(m_list, this);
-    connect(m_tree, &KeyTreeModel::buildProgress, this, &KeyPanel::updateStatus);
+    connect(m_tree, &KeyTreeModel::buildProgress, this, [this] {
+        // A key selected while a large tree was being built in steps is selected once it is there.
+        if (!m_tree->isBuilding() && !m_pendingKey.isEmpty())
+            selectKey(std::exchange(m_pendingKey, {}));
+        updateStatus();
+    });
     m_treeProxy = new KeyFilterProxyModel(this);
     m_treeProxy->setSourceModel(m_tree);
     m_treeProxy->setShowDeleted(m_listProxy->showDeleted());
@@ -369,6 +374,10 @@ void KeyPanel::selectKey(const QString &key)
 {
     QModelIndex index;
     if (currentView() == m_treeView && m_tree) {
+        if (m_tree->isBuilding()) {
+            m_pendingKey = key;
+            return;
+        }
         index = m_treeProxy->mapFromSource(m_tree->indexForPath(key));
     } else {
         const int row = m_list->rowOfKey(key);

@@ -103,5 +103,6 @@ private:
     QAction *m_naturalSortAction = nullptr;
     QTimer *m_waitTimer = nullptr; // ticks the "waiting for the server" seconds
     QStringList m_serverFilters;
+    QString m_pendingKey; // to select once the tree is built
     KeyGlob m_glob;
 };

@@ -12,23 +12,12 @@ char lowered(char c)
     return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
 }
 
-// Whether hay contains needle (ASCII letters of needle already lowered), ignoring ASCII case.
+// Whether hay contains needle (ASCII), ignoring ASCII case: Qt's Latin-1 search, on the UTF-8 bytes (an
+// ASCII needle never matches inside a multi-byte character, whose bytes are all >= 0x80).
 bool containsFolded(QByteArrayView hay, QByteArrayView needle)
 {
-    if (needle.isEmpty())
-        return true;
-    const qsizetype last = hay.size() - needle.size();
-    const char first = needle[0];
-    for (qsizetype i = 0; i <= last; ++i) {
-        if (lowered(hay[i]) != first)
-            continue;
-        qsizetype k = 1;
-        while (k < needle.size() && lowered(hay[i + k]) == needle[k])
-            ++k;
-        if (k == needle.size())
-            return true;
-    }
-    return false;
+    return QLatin1StringView(hay.data(), hay.size())
+        .contains(QLatin1StringView(needle.data(), needle.size()), Qt::CaseInsensitive);
 }
 
 } // namespace

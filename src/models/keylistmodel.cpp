@@ -198,9 +198,17 @@ int KeyListModel::rowOfKey(const QString &key) const
 
 int KeyListModel::rowOfId(quint32 id) const
 {
-    if (m_rowOfStale)
+    if (id >= m_store.size())
+        return -1;
+    if (m_sorted) {
+        // In key order a row is found by binary search: no id -> row table (4 bytes a key) to keep.
+        const auto at = std::lower_bound(m_order.begin(), m_order.end(), id,
+                                         [this](quint32 a, quint32 b) { return less(a, b); });
+        return at != m_order.end() && *at == id ? int(at - m_order.begin()) : -1;
+    }
+    if (m_rowOfStale || m_rowOf.size() != m_store.size())
         rebuildRowOf();
-    return id < m_rowOf.size() ? m_rowOf[id] : -1;
+    return m_rowOf[id];
 }
 
 void KeyListModel::rebuildRowOf() const
@@ -378,7 +386,6 @@ void KeyListModel::applyEntries(const QList<KvEntry> &entries)
         m_store.reserve(quint32(m_expected),
                         qsizetype(double(bytes) / double(entries.size()) * 1.1 * double(m_expected)));
         m_order.reserve(size_t(m_expected));
-        m_rowOf.reserve(size_t(m_expected));
     }
     const quint32 firstNew = m_store.size();
     std::vector<quint32> added;
@@ -420,10 +427,12 @@ void KeyListModel::insertNewIds(const std::vector<quint32> &ids)
     const int first = int(m_order.size());
     beginInsertRows({}, first, first + int(ids.size()) - 1);
     m_order.insert(m_order.end(), ids.begin(), ids.end());
-    if (!m_rowOfStale) {
-        m_rowOf.resize(m_store.size(), -1);
+    // Out of order now: rows are found through an id -> row table until the keys are sorted again.
+    if (!m_rowOfStale && m_rowOf.size() == ids.front()) {
         for (size_t i = 0; i < ids.size(); ++i)
-            m_rowOf[ids[i]] = first + int(i);
+            m_rowOf.push_back(first + qint32(i));
+    } else {
+        m_rowOfStale = true;
     }
     m_sorted = false;
     endInsertRows();
@@ -487,11 +496,12 @@ void KeyListModel::applyOrder(std::vector<quint32> order)
         ids.push_back(idAt(index.row()));
     m_order = std::move(order);
     m_sorted = true;
-    rebuildRowOf();
+    m_rowOf = {}; // found by binary search from now on
+    m_rowOfStale = false;
     QModelIndexList after;
     after.reserve(before.size());
     for (qsizetype i = 0; i < before.size(); ++i)
-        after.append(index(m_rowOf[ids[size_t(i)]], before[i].column()));
+        after.append(index(rowOfId(ids[size_t(i)]), before[i].column()));
     changePersistentIndexList(before, after);
     Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
     Q_EMIT sorted();

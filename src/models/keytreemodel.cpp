@@ -1,5 +1,6 @@
 #include "keytreemodel.h"
 
+#include "humanformat.h"
 #include "keylistmodel.h"
 
 #include <QtCore/QElapsedTimer>
@@ -13,6 +14,8 @@ namespace {
 // A build step: well under the 50 ms a user notices as a stall.
 constexpr int kBuildStepMs = 15;
 constexpr int kBuildChunk = 512;
+// Up to this many keys the tree is built at once (a few ms): a caller can select a key right away.
+constexpr int kBuildAtOnce = 20000;
 } // namespace
 
 quint32 KeyTreeModel::NodeArray::push_back(const Node &node)
@@ -42,6 +45,14 @@ KeyTreeModel::KeyTreeModel(KeyListModel *source, QObject *parent)
     connect(source, &QAbstractItemModel::rowsInserted, this, &KeyTreeModel::onRowsInserted);
     connect(source, &QAbstractItemModel::dataChanged, this, &KeyTreeModel::onDataChanged);
     connect(source, &KeyListModel::sorted, this, &KeyTreeModel::onListSorted);
+    connect(source, &KeyListModel::loadingStarted, this, [this] {
+        // Keys come unsorted now: follow them as they come (a child found through the index, not by
+        // binary search, and appended), and build again in order once the list is sorted.
+        if (m_nodes.size() == 1 && m_ordered) {
+            m_ordered = false;
+            m_index.assign(64, 0);
+        }
+    });
     reset();
 }
 
@@ -137,7 +148,7 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
     }
     if (index.column() == KeyListModel::KeyColumn && role == Qt::DisplayRole) {
         const QString name = QString::fromUtf8(nameOf(id));
-        return node.childCount > 0 ? u"%1 (%2)"_s.arg(name).arg(node.liveCount) : name;
+        return node.childCount > 0 ? u"%1 (%2)"_s.arg(name, HumanFormat::count(qint64(node.liveCount))) : name;
     }
     if (node.keyId >= 0) {
         const int row = m_source->rowOfId(quint32(node.keyId));
@@ -179,7 +190,7 @@ qsizetype KeyTreeModel::bytesUsed() const
     qsizetype bytes = m_nodes.bytesUsed() + qsizetype(m_lists.capacity() * sizeof(m_lists[0]));
     for (const std::vector<quint32> &list : m_lists)
         bytes += qsizetype(list.capacity() * sizeof(quint32));
-    bytes += qsizetype((m_index.capacity() + m_leafOf.capacity()) * sizeof(quint32) + m_liveOf.capacity() / 8);
+    bytes += qsizetype(m_index.capacity() * sizeof(quint32) + (m_inTree.capacity() + m_liveOf.capacity()) / 8);
     return bytes;
 }
 
@@ -204,7 +215,7 @@ void KeyTreeModel::reset()
     m_buildTimer->stop();
     m_nodes.reset();
     m_lists = {};
-    m_leafOf = {};
+    m_inTree = {};
     m_liveOf = {};
     m_buildOrder = {};
     m_building = false;
@@ -226,6 +237,12 @@ void KeyTreeModel::startBuild()
         m_buildOrder[size_t(reversed ? rows - 1 - row : row)] = m_source->idAt(row);
     m_buildCursor = 0;
     m_building = true;
+    if (rows <= kBuildAtOnce) {
+        while (m_building)
+            buildStep();
+        m_buildTimer->stop();
+        return;
+    }
     m_buildTimer->start();
     Q_EMIT buildProgress();
 }
@@ -240,7 +257,7 @@ void KeyTreeModel::buildStep()
         ids.reserve(size_t(end - m_buildCursor));
         for (int i = m_buildCursor; i < end; ++i) {
             const quint32 id = m_buildOrder[size_t(i)];
-            if (id >= m_leafOf.size() || m_leafOf[id] == 0)
+            if (id >= m_inTree.size() || !m_inTree[id])
                 ids.push_back(id);
         }
         m_buildCursor = end;
@@ -273,19 +290,27 @@ void KeyTreeModel::onListSorted()
         reset();
 }
 
-void KeyTreeModel::addKeys(const std::vector<quint32> &ids)
+void KeyTreeModel::addKeys(const std::vector<quint32> &unsortedIds)
 {
-    if (ids.empty())
+    if (unsortedIds.empty())
         return;
+    std::vector<quint32> ids = unsortedIds;
+    if (m_ordered) {
+        // In key order, a folder's new children come after each other: one insert, not one each.
+        const KeyStore &store = m_source->store();
+        std::sort(ids.begin(), ids.end(), [&](quint32 a, quint32 b) {
+            return KeyCollation::compare(store.key(a), store.key(b), m_collation) < 0;
+        });
+    }
     const auto firstNew = quint32(m_nodes.size());
-    if (m_leafOf.size() < m_source->store().size()) {
-        m_leafOf.resize(m_source->store().size(), 0);
+    if (m_inTree.size() < m_source->store().size()) {
+        m_inTree.resize(m_source->store().size(), false);
         m_liveOf.resize(m_source->store().size(), false);
     }
     Pending pending;
     QSet<quint32> touched;
     for (const quint32 id : ids) {
-        if (m_leafOf[id] == 0)
+        if (!m_inTree[id])
             addKey(id, firstNew, &pending, &touched);
     }
     m_pendingIndex.clear();
@@ -320,11 +345,27 @@ quint32 KeyTreeModel::addKey(quint32 id, quint32 firstNew, Pending *pending, QSe
         start = dot + 1;
     }
     m_nodes[node].keyId = qint32(id);
-    m_leafOf[id] = node;
+    m_inTree[id] = true;
     m_liveOf[id] = isLive(id);
     if (m_liveOf[id])
         adjustCounts(node, 1, firstNew, touched);
     return node;
+}
+
+quint32 KeyTreeModel::nodeOfKey(quint32 id) const
+{
+    // The path walked again (no key -> node table: 4 bytes a key); for changes, which are few.
+    const QByteArrayView key = m_source->store().key(id);
+    quint32 node = 0;
+    qsizetype start = 0;
+    for (;;) {
+        const qsizetype dot = key.indexOf('.', start);
+        const qsizetype end = dot < 0 ? key.size() : dot;
+        node = findChild(node, key.sliced(start, end - start));
+        if (node == 0 || dot < 0)
+            return node;
+        start = dot + 1;
+    }
 }
 
 quint32 KeyTreeModel::createNode(quint32 parent, quint32 keyId, qsizetype end, qsizetype len)
@@ -445,7 +486,7 @@ void KeyTreeModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &
     const auto noneNew = quint32(m_nodes.size());
     for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
         const quint32 id = m_source->idAt(row);
-        const quint32 node = id < m_leafOf.size() ? m_leafOf[id] : 0;
+        const quint32 node = id < m_inTree.size() && m_inTree[id] ? nodeOfKey(id) : 0;
         if (node == 0)
             continue;
         const bool live = isLive(id);

@@ -105,9 +105,10 @@ private:
     void onRowsInserted(const QModelIndex &parent, int first, int last);
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight);
     void onListSorted();
-    void addKeys(const std::vector<quint32> &ids);
+    void addKeys(const std::vector<quint32> &unsortedIds);
     quint32 addKey(quint32 id, quint32 firstNew, Pending *pending, QSet<quint32> *touched);
     quint32 findChild(quint32 parent, QByteArrayView name) const;
+    quint32 nodeOfKey(quint32 id) const;
     quint32 createNode(quint32 parent, quint32 keyId, qsizetype end, qsizetype len);
     void placeChild(quint32 parent, quint32 child);
     void insertPending(Pending *pending);
@@ -133,8 +134,8 @@ private:
     std::vector<quint32> m_index;
     // In order: children created in this batch, not yet placed under a parent already shown.
     std::unordered_multimap<size_t, quint32> m_pendingIndex;
-    std::vector<quint32> m_leafOf; // key id -> its node, 0: not in the tree yet
-    std::vector<bool> m_liveOf;    // key id -> live when last seen
+    std::vector<bool> m_inTree; // key id -> in the tree already
+    std::vector<bool> m_liveOf; // key id -> live when last seen
     QTimer *m_buildTimer = nullptr;
     std::vector<quint32> m_buildOrder; // the ids to add while building, ascending when the list is sorted
     int m_buildCursor = 0;
