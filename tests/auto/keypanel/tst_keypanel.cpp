@@ -32,6 +32,7 @@ private Q_SLOTS:
     void serverFilterReusesLoadedKeys();
     void treeReusesLoadedKeys();
     void keyOrderIsRemembered();
+    void keySelectedWhileLargeTreeBuilds();
 
 private:
     KvBucket *makeBucket(const QString &name, int keys);
@@ -179,6 +180,30 @@ void tst_KeyPanel::keyOrderIsRemembered()
     QCOMPARE(second.model()->collation(), KeyCollation::Order::Plain);
     natural->trigger();
     QCOMPARE(QSettings().value(u"keys/sortOrder"_s).toString(), u"natural"_s);
+}
+
+void tst_KeyPanel::keySelectedWhileLargeTreeBuilds()
+{
+    // A large tree is built in steps (the window stays responsive); the key selected in the list is
+    // selected in the tree once it is there. Keys fed to the model directly: no server needed for this.
+    KeyPanel panel;
+    panel.show();
+    QList<KvEntry> entries;
+    for (int i = 0; i < 60000; ++i) {
+        KvEntry entry;
+        entry.key = u"dev.%1.state"_s.arg(i);
+        entry.revision = quint64(i + 1);
+        entries.append(entry);
+    }
+    panel.model()->applyEntries(entries);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.model()->isSorted(), 20000);
+    panel.selectKey(u"dev.4242.state"_s);
+    QCOMPARE(panel.currentKey(), u"dev.4242.state"_s);
+    panel.treeAction()->trigger();
+    auto *tree = panel.findChild<QTreeView *>(u"keyTreeView"_s);
+    QVERIFY(tree->isVisible());
+    QTRY_COMPARE_WITH_TIMEOUT(panel.currentKey(), u"dev.4242.state"_s, 20000);
+    QCOMPARE(tree->model()->index(0, 0).data().toString(), u"dev (60,000)"_s);
 }
 
 QTEST_MAIN(tst_KeyPanel)
