@@ -307,6 +307,7 @@ void KeyPanel::setBucket(KvBucket *bucket)
     m_bucket = bucket;
     m_error->setMessage({});
     m_list->load(bucket, m_serverFilters);
+    applySubjectFilters();
     updateStatus();
 }
 
