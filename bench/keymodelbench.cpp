@@ -8,7 +8,10 @@
 //   filter   a text filter over everything, clearing it, and a server filter applied to what is loaded;
 //   memory   resident growth per key beyond the key's own bytes, and the models' own accounting.
 //
-//   keymodelbench [--keys N] [--batch N] [--plain]
+// With --view the list and the tree are shown in views (offscreen), as in the window: their layout work
+// counts too.
+//
+//   keymodelbench [--keys N] [--batch N] [--plain] [--view]
 
 #include "keyfilterproxymodel.h"
 #include "keylistmodel.h"
@@ -17,7 +20,8 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
-#include <QtGui/QGuiApplication>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QTreeView>
 
 #include <cstdio>
 
@@ -61,13 +65,14 @@ QString keyOf(int i)
 int main(int argc, char *argv[])
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    QApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
     const QCommandLineOption keysOption(u"keys"_s, u"keys to load"_s, u"n"_s, u"100000"_s);
     const QCommandLineOption batchOption(u"batch"_s, u"entries per model update"_s, u"n"_s, u"5000"_s);
     const QCommandLineOption plainOption(u"plain"_s, u"plain byte order instead of natural order"_s);
-    parser.addOptions({keysOption, batchOption, plainOption});
+    const QCommandLineOption viewOption(u"view"_s, u"show the list and the tree in views, as the window does"_s);
+    parser.addOptions({keysOption, batchOption, plainOption, viewOption});
     parser.process(app);
     const int keys = parser.value(keysOption).toInt();
     const int batch = parser.value(batchOption).toInt();
@@ -81,6 +86,14 @@ int main(int argc, char *argv[])
     auto *proxy = new KeyFilterProxyModel(&app);
     proxy->setSourceModel(list);
     proxy->sort(KeyListModel::KeyColumn);
+    QTreeView listView;
+    if (parser.isSet(viewOption)) {
+        listView.setUniformRowHeights(true);
+        listView.setRootIsDecorated(false);
+        listView.setModel(proxy);
+        listView.resize(600, 400);
+        listView.show();
+    }
 
     QElapsedTimer total;
     total.start();
@@ -101,6 +114,8 @@ int main(int argc, char *argv[])
         one.start();
         list->applyEntries(entries);
         (void)proxy->rowCount(); // as a view would
+        if (parser.isSet(viewOption))
+            QCoreApplication::processEvents(); // the view lays the rows out
         slowestNs = std::max(slowestNs, one.nsecsElapsed());
     }
     const qint64 loadMs = total.elapsed();
@@ -117,6 +132,13 @@ int main(int argc, char *argv[])
     auto *treeProxy = new KeyFilterProxyModel(&app);
     treeProxy->setSourceModel(tree);
     treeProxy->sort(KeyListModel::KeyColumn);
+    QTreeView treeView;
+    if (parser.isSet(viewOption)) {
+        treeView.setUniformRowHeights(true);
+        treeView.setModel(treeProxy);
+        treeView.resize(600, 400);
+        treeView.show();
+    }
     const double switchStall = runUntil([&] { return !tree->isBuilding(); });
     (void)treeProxy->rowCount();
     const qint64 switchMs = switchTimer.elapsed();

@@ -24,6 +24,10 @@ constexpr int kSortStepMs = 15;
 // New keys in one batch beyond this go to the end and are sorted again in steps: each key put at its
 // place shifts the order (and the proxy's mapping) of a million rows.
 constexpr size_t kSortedInsertLimit = 32;
+// While the initial keys stream in, rows beyond this many are shown in ever larger steps (when the keys
+// held back reach half the rows shown): a view lays out all its rows on each insert (QTreeView: ~0.3 s
+// at a million), so a million keys in batches of 5,000 would cost 200 such layouts; this way ~8.
+constexpr size_t kShowAtOnce = 50000;
 } // namespace
 
 KeyListModel::KeyListModel(QObject *parent)
@@ -206,9 +210,9 @@ int KeyListModel::rowOfId(quint32 id) const
                                          [this](quint32 a, quint32 b) { return less(a, b); });
         return at != m_order.end() && *at == id ? int(at - m_order.begin()) : -1;
     }
-    if (m_rowOfStale || m_rowOf.size() != m_store.size())
+    if (m_rowOfStale)
         rebuildRowOf();
-    return m_rowOf[id];
+    return id < m_rowOf.size() ? m_rowOf[id] : -1;
 }
 
 void KeyListModel::rebuildRowOf() const
@@ -251,6 +255,7 @@ void KeyListModel::clear()
     m_sortTimer->stop();
     m_sorter.reset();
     m_pending.clear();
+    m_held = {};
     const bool wasLoading = isLoading();
     m_stage = Stage::Idle;
     m_initialLoad = false;
@@ -316,6 +321,7 @@ void KeyListModel::beginInitialLoad(quint64 expected)
 void KeyListModel::endInitialLoad()
 {
     flushPending();
+    showHeld();
     m_initialLoad = false;
     if (!m_sorted && !m_sorter)
         startSort();
@@ -341,6 +347,7 @@ void KeyListModel::cancelLoading()
     if (!isLoading())
         return;
     flushPending();
+    showHeld();
     stopWatcher();
     m_initialLoad = false;
     // The keys that came are still put in order; the load counts as cancelled now.
@@ -418,21 +425,40 @@ void KeyListModel::insertNewIds(const std::vector<quint32> &ids)
     if (ids.empty())
         return;
     m_loaded += ids.size();
-    if (m_sorted && !m_initialLoad && !m_sorter && ids.size() <= kSortedInsertLimit) {
+    if (m_initialLoad) {
+        m_held.insert(m_held.end(), ids.begin(), ids.end());
+        if (m_order.size() < kShowAtOnce || m_held.size() >= m_order.size() / 2)
+            showHeld();
+        return;
+    }
+    if (m_sorted && !m_sorter && ids.size() <= kSortedInsertLimit) {
         for (const quint32 id : ids)
             insertSorted(id);
         return;
     }
+    appendRows(ids);
+}
+
+void KeyListModel::showHeld()
+{
+    if (!m_held.empty())
+        appendRows(std::exchange(m_held, {}));
+}
+
+void KeyListModel::appendRows(const std::vector<quint32> &ids)
+{
     // One insert for the whole batch, at the end; sorted afterwards (after the load, or now).
     const int first = int(m_order.size());
     beginInsertRows({}, first, first + int(ids.size()) - 1);
     m_order.insert(m_order.end(), ids.begin(), ids.end());
     // Out of order now: rows are found through an id -> row table until the keys are sorted again.
-    if (!m_rowOfStale && m_rowOf.size() == ids.front()) {
+    if (!m_sorted && !m_rowOfStale) {
+        if (m_rowOf.size() < m_store.size())
+            m_rowOf.resize(m_store.size(), -1);
         for (size_t i = 0; i < ids.size(); ++i)
-            m_rowOf.push_back(first + qint32(i));
+            m_rowOf[ids[i]] = first + qint32(i);
     } else {
-        m_rowOfStale = true;
+        m_rowOfStale = true; // sorted until now: no table kept
     }
     m_sorted = false;
     endInsertRows();
@@ -540,7 +566,8 @@ void KeyListModel::emitRowChanges(const QList<quint32> &ids)
     if (ids.size() * 2 < qsizetype(m_order.size())) {
         for (const quint32 id : ids) {
             const int row = rowOfId(id);
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+            if (row >= 0) // else held back while loading: shown with its latest state
+                Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
         }
     } else {
         Q_EMIT dataChanged(index(0, 0), index(int(m_order.size()) - 1, ColumnCount - 1));

@@ -145,6 +145,8 @@ private:
     void finishLoading(bool cancelled);
     void emitRowChanges(const QList<quint32> &ids);
     void insertNewIds(const std::vector<quint32> &ids);
+    void showHeld();
+    void appendRows(const std::vector<quint32> &ids);
     void insertSorted(quint32 id);
     void startSort();
     void sortStep();
@@ -157,6 +159,7 @@ private:
 
     KeyStore m_store;
     std::vector<quint32> m_order;        // row -> id
+    std::vector<quint32> m_held;         // ids stored but not shown yet (initial load)
     mutable std::vector<qint32> m_rowOf; // id -> row, rebuilt when stale
     mutable bool m_rowOfStale = false;
     std::unique_ptr<KeySorter> m_sorter;
