@@ -1,9 +1,17 @@
 // keymodelbench: how the key list behaves with very large buckets, without a server: entries are fed
-// to KeyListModel in the batches the watcher produces, through the sorting/filtering proxy the window
-// uses (and the tree, with --tree). Prints the slowest batch (what the user would feel as a stall),
-// the total, a text filter over everything, and the memory each key costs.
+// to KeyListModel in the batches the watcher produces, through the filtering proxy the window uses, then
+// the event loop runs the sort (and the tree's build) in steps, as the window's would. Prints:
+//   load     the time to take the keys in, and the slowest batch;
+//   stall    the longest event-loop turn after the last key (sort, tree build): what a user feels as a freeze;
+//   switch   list -> tree: the time until the tree is built from the keys at hand (no download), and its
+//            longest turn;
+//   filter   a text filter over everything, clearing it, and a server filter applied to what is loaded;
+//   memory   resident growth per key beyond the key's own bytes, and the models' own accounting.
 //
-//   keymodelbench [--keys N] [--batch N] [--tree]
+// With --view the list and the tree are shown in views (offscreen), as in the window: their layout work
+// counts too.
+//
+//   keymodelbench [--keys N] [--batch N] [--plain] [--view]
 
 #include "keyfilterproxymodel.h"
 #include "keylistmodel.h"
@@ -12,7 +20,8 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
-#include <QtGui/QGuiApplication>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QTreeView>
 
 #include <cstdio>
 
@@ -32,42 +41,70 @@ qint64 residentKiB()
     return -1;
 }
 
+// Runs the event loop until done() holds; returns the longest turn in ms.
+template<typename Done>
+double runUntil(Done done)
+{
+    qint64 longest = 0;
+    while (!done()) {
+        QElapsedTimer turn;
+        turn.start();
+        QCoreApplication::processEvents(QEventLoop::AllEvents);
+        longest = std::max(longest, turn.nsecsElapsed());
+    }
+    return double(longest) / 1e6;
+}
+
+QString keyOf(int i)
+{
+    return u"tenant.%1.device.%2.state"_s.arg(i % 97).arg(i);
+}
+
 } // namespace
 
 int main(int argc, char *argv[])
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QGuiApplication app(argc, argv);
+    QApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
     const QCommandLineOption keysOption(u"keys"_s, u"keys to load"_s, u"n"_s, u"100000"_s);
-    const QCommandLineOption batchOption(u"batch"_s, u"entries per model update"_s, u"n"_s, u"2000"_s);
-    const QCommandLineOption treeOption(u"tree"_s, u"also build the tree view's model"_s);
-    const QCommandLineOption liveSortOption(
-        u"live-sort"_s, u"keep the proxy sorted during the load (the panel sorts once at the end)"_s);
-    parser.addOptions({keysOption, batchOption, treeOption, liveSortOption});
+    const QCommandLineOption batchOption(u"batch"_s, u"entries per model update"_s, u"n"_s, u"5000"_s);
+    const QCommandLineOption plainOption(u"plain"_s, u"plain byte order instead of natural order"_s);
+    const QCommandLineOption viewOption(u"view"_s, u"show the list and the tree in views, as the window does"_s);
+    parser.addOptions({keysOption, batchOption, plainOption, viewOption});
     parser.process(app);
     const int keys = parser.value(keysOption).toInt();
     const int batch = parser.value(batchOption).toInt();
 
+    qint64 keyBytes = 0;
+    for (int i = 0; i < keys; ++i)
+        keyBytes += keyOf(i).size(); // ASCII: UTF-8 bytes = characters
     const qint64 before = residentKiB();
-    KeyListModel list;
-    KeyFilterProxyModel proxy;
-    proxy.setSourceModel(&list);
-    proxy.sort(KeyListModel::KeyColumn);
-    KeyTreeModel *tree = parser.isSet(treeOption) ? new KeyTreeModel(&list, &app) : nullptr;
+    auto *list = new KeyListModel(&app);
+    list->setCollation(parser.isSet(plainOption) ? KeyCollation::Order::Plain : KeyCollation::Order::Natural);
+    auto *proxy = new KeyFilterProxyModel(&app);
+    proxy->setSourceModel(list);
+    proxy->sort(KeyListModel::KeyColumn);
+    QTreeView listView;
+    if (parser.isSet(viewOption)) {
+        listView.setUniformRowHeights(true);
+        listView.setRootIsDecorated(false);
+        listView.setModel(proxy);
+        listView.resize(600, 400);
+        listView.show();
+    }
 
-    // As KeyPanel does: no sorted inserts while the initial keys stream in, one sort at the end.
-    proxy.setDynamicSortFilter(parser.isSet(liveSortOption));
     QElapsedTimer total;
     total.start();
     qint64 slowestNs = 0;
+    list->beginInitialLoad(quint64(keys)); // as the watcher tells after its first key
     for (int first = 0; first < keys; first += batch) {
         QList<KvEntry> entries;
         entries.reserve(batch);
         for (int i = first; i < std::min(keys, first + batch); ++i) {
             KvEntry entry;
-            entry.key = u"tenant.%1.device.%2.state"_s.arg(i % 97).arg(i);
+            entry.key = keyOf(i);
             entry.revision = quint64(i + 1);
             entry.created = QDateTime::currentDateTimeUtc();
             entry.valueSize = 200;
@@ -75,34 +112,67 @@ int main(int argc, char *argv[])
         }
         QElapsedTimer one;
         one.start();
-        list.applyEntries(entries);
+        list->applyEntries(entries);
+        (void)proxy->rowCount(); // as a view would
+        if (parser.isSet(viewOption))
+            QCoreApplication::processEvents(); // the view lays the rows out
         slowestNs = std::max(slowestNs, one.nsecsElapsed());
     }
+    const qint64 loadMs = total.elapsed();
     QElapsedTimer sortTimer;
     sortTimer.start();
-    proxy.setDynamicSortFilter(true);
-    proxy.sort(KeyListModel::KeyColumn);
+    list->endInitialLoad();
+    const double sortStall = runUntil([&] { return !list->isLoading(); });
+    (void)proxy->rowCount();
     const qint64 sortMs = sortTimer.elapsed();
-    const qint64 loadMs = total.elapsed();
+
+    QElapsedTimer switchTimer;
+    switchTimer.start();
+    auto *tree = new KeyTreeModel(list, &app);
+    auto *treeProxy = new KeyFilterProxyModel(&app);
+    treeProxy->setSourceModel(tree);
+    treeProxy->sort(KeyListModel::KeyColumn);
+    QTreeView treeView;
+    if (parser.isSet(viewOption)) {
+        treeView.setUniformRowHeights(true);
+        treeView.setModel(treeProxy);
+        treeView.resize(600, 400);
+        treeView.show();
+    }
+    const double switchStall = runUntil([&] { return !tree->isBuilding(); });
+    (void)treeProxy->rowCount();
+    const qint64 switchMs = switchTimer.elapsed();
     const qint64 after = residentKiB();
 
     QElapsedTimer filter;
     filter.start();
-    // rowCount() makes the proxy build its mapping, as a view would when it repaints.
-    proxy.setTextFilter(u"device.4242"_s);
-    const int matches = proxy.rowCount();
+    proxy->setTextFilter(u"device.4242"_s);
+    const int matches = proxy->rowCount();
     const qint64 filterMs = filter.elapsed();
     filter.restart();
-    proxy.setTextFilter({});
-    (void)proxy.rowCount();
+    proxy->setTextFilter({});
+    (void)proxy->rowCount();
     const qint64 clearMs = filter.elapsed();
+    filter.restart();
+    proxy->setSubjectFilters({u"tenant.5.>"_s});
+    const int subjectMatches = proxy->rowCount();
+    proxy->setSubjectFilters({});
+    (void)proxy->rowCount();
+    const qint64 subjectMs = filter.elapsed();
 
-    printf("keys %d, batch %d, sorted proxy%s\n", keys, batch, tree ? " + tree" : "");
-    printf("load: %lld ms total, slowest batch %.1f ms (%.0f keys/s)\n", loadMs, double(slowestNs) / 1e6,
+    const double perKey = double(after - before) * 1024.0 / keys - double(keyBytes) / keys;
+    printf("keys %d (%.1f bytes each), batch %d, %s order, list + tree\n", keys, double(keyBytes) / keys, batch,
+           parser.isSet(plainOption) ? "plain" : "natural");
+    printf("load: %lld ms, slowest batch %.1f ms (%.0f keys/s)\n", loadMs, double(slowestNs) / 1e6,
            keys * 1000.0 / double(std::max<qint64>(loadMs, 1)));
-    printf("final sort: %lld ms\n", sortMs);
+    printf("end of load: sorted in %lld ms, longest event-loop turn %.1f ms\n", sortMs, sortStall);
+    printf("switch to tree: built in %lld ms (%lld nodes), longest event-loop turn %.1f ms\n", switchMs,
+           qint64(tree->nodeCount()), switchStall);
     printf("text filter over all keys: %lld ms (%d matches), clearing it: %lld ms\n", filterMs, matches, clearMs);
-    printf("memory: %.0f bytes per key (resident %lld KiB before, %lld KiB after)\n",
-           double(after - before) * 1024.0 / keys, before, after);
+    printf("server filter on loaded keys, then cleared: %lld ms (%d matches)\n", subjectMs, subjectMatches);
+    printf("memory: %.0f bytes per key beyond the key (resident %lld KiB before, %lld KiB after)\n", perKey, before,
+           after);
+    printf("models' own accounting: list %.1f, tree %.1f bytes per key beyond the key\n",
+           double(list->bytesUsed() - keyBytes) / keys, double(tree->bytesUsed()) / keys);
     return 0;
 }

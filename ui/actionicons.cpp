@@ -80,6 +80,7 @@ void applyToPanels(BucketPanel *buckets, KeyPanel *keys, ValuePanel *value, Watc
         {keys->listAction(), u"view-list"_s},
         {keys->treeAction(), u"view-list-tree"_s},
         {keys->showDeletedAction(), u"user-trash"_s},
+        {keys->naturalSortAction(), u"view-sort-ascending"_s},
         {watches->newWatchAction(), u"list-add"_s},
         {watches->pauseAction(), u"media-playback-pause"_s},
         {watches->clearAction(), u"edit-clear-all"_s},

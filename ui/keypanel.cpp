@@ -13,6 +13,7 @@
 #include "kvnames.h"
 
 #include <QtCore/QRegularExpression>
+#include <QtCore/QSettings>
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtGui/QActionGroup>
@@ -32,6 +33,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kFilterDelayMs = 300;
+const auto kSortOrderKey = QStringLiteral("keys/sortOrder");
 
 // A filter with a whole-token "*" or a final ">" is a NATS wildcard for the server.
 bool isWildcardFilter(const QString &text)
@@ -54,6 +56,7 @@ KeyPanel::KeyPanel(QWidget *parent)
     , m_cancel(new QPushButton(tr("Cancel"), this))
     , m_error(new ErrorLabel(this))
     , m_interruption(new InterruptionBanner(this))
+    , m_waitTimer(new QTimer(this))
 {
     setObjectName(u"keyPanel"_s);
     createListView();
@@ -124,6 +127,16 @@ void KeyPanel::createActions()
     });
     m_reloadAction = new QAction(tr("Re&load Keys"), this);
     connect(m_reloadAction, &QAction::triggered, this, &KeyPanel::reload);
+    m_naturalSortAction = new QAction(tr("Sort Keys &Naturally (key2 before key10)"), this);
+    m_naturalSortAction->setCheckable(true);
+    const auto order = KeyCollation::orderFromName(QSettings().value(kSortOrderKey).toString());
+    m_naturalSortAction->setChecked(order == KeyCollation::Order::Natural);
+    m_list->setCollation(order);
+    connect(m_naturalSortAction, &QAction::toggled, this, [this](bool natural) {
+        const auto chosen = natural ? KeyCollation::Order::Natural : KeyCollation::Order::Plain;
+        QSettings().setValue(kSortOrderKey, KeyCollation::orderName(chosen));
+        m_list->setCollation(chosen); // sorted again in steps; the tree follows
+    });
 }
 
 void KeyPanel::layoutWidgets()
@@ -174,6 +187,10 @@ void KeyPanel::connectModel()
         updateStatus();
     });
     connect(m_list, &KeyListModel::loadingProgress, this, &KeyPanel::updateStatus);
+    // While the server prepares the listing (seconds for a million keys on 2.9) nothing arrives: the
+    // status counts the seconds so the wait is not mistaken for a hang.
+    m_waitTimer->setInterval(1000);
+    connect(m_waitTimer, &QTimer::timeout, this, &KeyPanel::updateStatus);
     connect(m_list, &KeyListModel::loadingFinished, this, [this] {
         setLiveSorting(true);
         updateStatus();
@@ -274,11 +291,18 @@ void KeyPanel::ensureTree()
         return;
     // Built on first use: the tree costs memory per key that list-only users need not pay.
     m_tree = new KeyTreeModel(m_list, this);
+    connect(m_tree, &KeyTreeModel::buildProgress, this, [this] {
+        // A key selected while a large tree was being built in steps is selected once it is there.
+        if (!m_tree->isBuilding() && !m_pendingKey.isEmpty())
+            selectKey(std::exchange(m_pendingKey, {}));
+        updateStatus();
+    });
     m_treeProxy = new KeyFilterProxyModel(this);
     m_treeProxy->setSourceModel(m_tree);
     m_treeProxy->setShowDeleted(m_listProxy->showDeleted());
     m_treeProxy->setTextFilter(m_listProxy->textFilter());
     m_treeProxy->setKeyGlob(m_listProxy->keyGlob());
+    m_treeProxy->setSubjectFilters(m_listProxy->subjectFilters());
     m_treeProxy->setDynamicSortFilter(m_listProxy->dynamicSortFilter());
     m_treeView = makeView(u"keyTreeView"_s);
     m_treeView->setModel(m_treeProxy);
@@ -321,6 +345,7 @@ void KeyPanel::setBucket(KvBucket *bucket)
     m_error->setMessage({});
     m_asOf->setBucket(bucket);
     m_list->load(bucket, m_serverFilters);
+    applySubjectFilters();
     updateStatus();
 }
 
@@ -339,6 +364,28 @@ void KeyPanel::reload()
 {
     if (m_bucket)
         m_list->load(m_bucket, m_serverFilters);
+    applySubjectFilters();
+}
+
+void KeyPanel::setServerFilters(const QStringList &filters)
+{
+    if (m_serverFilters == filters)
+        return;
+    m_serverFilters = filters;
+    // Every key is at hand and live: filter what is loaded instead of listing a million keys again (and
+    // again when the filter is cleared).
+    if (m_list->holdsAllKeys())
+        applySubjectFilters();
+    else
+        reload();
+}
+
+void KeyPanel::applySubjectFilters()
+{
+    const QStringList local = m_list->filters().isEmpty() ? m_serverFilters : QStringList();
+    m_listProxy->setSubjectFilters(local);
+    if (m_treeProxy)
+        m_treeProxy->setSubjectFilters(local);
 }
 
 QStringList KeyPanel::selectedKeys() const
@@ -366,6 +413,10 @@ void KeyPanel::selectKey(const QString &key)
 {
     QModelIndex index;
     if (currentView() == m_treeView && m_tree) {
+        if (m_tree->isBuilding()) {
+            m_pendingKey = key;
+            return;
+        }
         index = m_treeProxy->mapFromSource(m_tree->indexForPath(key));
     } else {
         const int row = m_list->rowOfKey(key);
@@ -401,18 +452,12 @@ void KeyPanel::applyFilter()
         }
         m_error->setMessage({});
         setClientFilters({}, glob);
-        if (m_serverFilters != server) {
-            m_serverFilters = server;
-            reload();
-        }
+        setServerFilters(server);
         updateStatus();
         return;
     }
     m_error->setMessage({});
-    if (!m_serverFilters.isEmpty()) {
-        m_serverFilters.clear();
-        reload();
-    }
+    setServerFilters({});
     setClientFilters(text, KeyGlob());
     updateStatus();
 }
@@ -436,8 +481,11 @@ void KeyPanel::updateStatus()
     if (!m_bucket) {
         text = tr("No bucket selected");
     } else if (loading) {
-        text = tr("Loading keys… %1 of %2")
-                   .arg(HumanFormat::count(qint64(loaded)), HumanFormat::count(qint64(m_list->expectedCount())));
+        text = loadingText();
+    } else if (currentView() == m_treeView && m_tree && m_tree->isBuilding()) {
+        text = tr("Building the tree of %1 keys… %2%")
+                   .arg(HumanFormat::count(m_list->rowCount()))
+                   .arg(m_tree->buildPermille() / 10);
     } else {
         // Both counts from the models as they are now (keys keep arriving after the load): what the
         // list shows, of the keys there are (deleted ones too when they are shown).
@@ -455,11 +503,35 @@ void KeyPanel::updateStatus()
             text += tr(" matching %1").arg(m_serverFilters.join(u", "_s));
     }
     m_status->setText(text);
+    const bool waiting = m_list->stage() == KeyListModel::Stage::Waiting;
+    if (waiting != m_waitTimer->isActive())
+        waiting ? m_waitTimer->start() : m_waitTimer->stop();
     m_progress->setVisible(loading);
-    m_cancel->setVisible(loading);
-    if (loading) {
+    m_cancel->setVisible(loading && m_list->stage() != KeyListModel::Stage::Sorting);
+    if (waiting) {
+        m_progress->setRange(0, 0); // busy: how long the server takes is not known
+    } else if (m_list->stage() == KeyListModel::Stage::Sorting) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(m_list->sortPermille());
+    } else if (loading) {
         const quint64 expected = std::max<quint64>(m_list->expectedCount(), 1);
         m_progress->setRange(0, 1000);
         m_progress->setValue(int(1000 * std::min<quint64>(loaded, expected) / expected));
+    }
+}
+
+QString KeyPanel::loadingText() const
+{
+    switch (m_list->stage()) {
+    case KeyListModel::Stage::Waiting:
+        // nats-server walks the bucket's stream for the last message of every key before it sends the
+        // first one (seconds for a million keys on 2.9).
+        return tr("Waiting for nats-server to prepare the key listing… %1 s").arg(m_list->waitingMs() / 1000);
+    case KeyListModel::Stage::Sorting:
+        return tr("Sorting %1 keys…").arg(HumanFormat::count(m_list->rowCount()));
+    default:
+        return tr("Loading keys… %1 of %2")
+            .arg(HumanFormat::count(qint64(m_list->loadedCount())),
+                 HumanFormat::count(qint64(m_list->expectedCount())));
     }
 }

@@ -53,6 +53,9 @@ public:
     QAction *reloadAction() const { return m_reloadAction; }
     // The bucket as it was: a revision/time control whose read-only list takes the live list's place.
     AsOfBar *asOfBar() const { return m_asOf; }
+    // Checked: keys in natural order (key2 before key10, case-insensitive); else plain byte order.
+    // Remembered in the settings.
+    QAction *naturalSortAction() const { return m_naturalSortAction; }
 
 public Q_SLOTS:
     void reload();
@@ -77,6 +80,9 @@ private:
     void ensureTree();
     void setLiveSorting(bool live);
     void createAsOf();
+    void setServerFilters(const QStringList &filters);
+    void applySubjectFilters();
+    QString loadingText() const;
 
     QPointer<KvBucket> m_bucket;
     KeyListModel *m_list = nullptr;
@@ -98,7 +104,10 @@ private:
     QAction *m_treeAction = nullptr;
     QAction *m_showDeletedAction = nullptr;
     QAction *m_reloadAction = nullptr;
+    QAction *m_naturalSortAction = nullptr;
+    QTimer *m_waitTimer = nullptr; // ticks the "waiting for the server" seconds
     QStringList m_serverFilters;
+    QString m_pendingKey; // to select once the tree is built
     KeyGlob m_glob;
     AsOfBar *m_asOf = nullptr;
 };

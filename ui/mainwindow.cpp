@@ -234,7 +234,8 @@ void MainWindow::buildMenus()
     key->addActions({m_historyAction, m_watchKeyAction});
 
     QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addActions({m_keys->listAction(), m_keys->treeAction(), m_keys->showDeletedAction()});
+    view->addActions(
+        {m_keys->listAction(), m_keys->treeAction(), m_keys->showDeletedAction(), m_keys->naturalSortAction()});
     view->addSeparator();
     view->addActions({m_watchDock->toggleViewAction(), m_historyDock->toggleViewAction()});
     buildWatchMenu();

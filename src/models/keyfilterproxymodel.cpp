@@ -1,7 +1,26 @@
 #include "keyfilterproxymodel.h"
 
+#include "keycollation.h"
 #include "keylistmodel.h"
+#include "keystore.h"
 #include "keytreemodel.h"
+
+namespace {
+
+char lowered(char c)
+{
+    return c >= 'A' && c <= 'Z' ? char(c - 'A' + 'a') : c;
+}
+
+// Whether hay contains needle (ASCII), ignoring ASCII case: Qt's Latin-1 search, on the UTF-8 bytes (an
+// ASCII needle never matches inside a multi-byte character, whose bytes are all >= 0x80).
+bool containsFolded(QByteArrayView hay, QByteArrayView needle)
+{
+    return QLatin1StringView(hay.data(), hay.size())
+        .contains(QLatin1StringView(needle.data(), needle.size()), Qt::CaseInsensitive);
+}
+
+} // namespace
 
 KeyFilterProxyModel::KeyFilterProxyModel(QObject *parent)
     : QSortFilterProxyModel(parent)
@@ -23,6 +42,10 @@ void KeyFilterProxyModel::setTextFilter(const QString &text)
     if (m_text == text)
         return;
     m_text = text;
+    m_textLower = text.toUtf8();
+    m_textAscii = std::all_of(m_textLower.cbegin(), m_textLower.cend(), [](char c) { return uchar(c) < 0x80; });
+    for (char &c : m_textLower)
+        c = lowered(c);
     refilter();
 }
 
@@ -34,39 +57,76 @@ void KeyFilterProxyModel::setKeyGlob(const KeyGlob &glob)
     refilter();
 }
 
+void KeyFilterProxyModel::setSubjectFilters(const QStringList &filters)
+{
+    if (m_subjects == filters)
+        return;
+    m_subjects = filters;
+    m_subjectBytes.clear();
+    for (const QString &filter : filters)
+        m_subjectBytes.append(filter.toUtf8());
+    refilter();
+}
+
 void KeyFilterProxyModel::refilter()
 {
-    // A full re-map (one layout change, one sort) instead of Qt's incremental re-filter: bringing back
-    // 100,000 rows one sorted insert at a time takes seconds, rebuilding takes milliseconds.
+    // A full re-map (one layout change) instead of Qt's incremental re-filter: bringing back
+    // 100,000 rows one insert at a time takes seconds, rebuilding takes milliseconds.
     invalidate();
+}
+
+void KeyFilterProxyModel::sort(int column, Qt::SortOrder order)
+{
+    m_sortedColumn = column;
+    if (column == KeyListModel::KeyColumn) {
+        if (auto *list = qobject_cast<KeyListModel *>(sourceModel())) {
+            list->setKeyOrder(order);
+            // Column -1 keeps the source's order; descending there would reverse it once more.
+            QSortFilterProxyModel::sort(-1, Qt::AscendingOrder);
+            return;
+        }
+        if (auto *tree = qobject_cast<KeyTreeModel *>(sourceModel())) {
+            tree->setKeyOrder(order);
+            QSortFilterProxyModel::sort(-1, Qt::AscendingOrder);
+            return;
+        }
+    }
+    QSortFilterProxyModel::sort(column, order);
+}
+
+bool KeyFilterProxyModel::acceptsKey(const KeyStore &store, quint32 id) const
+{
+    if (!m_showDeleted && store.isDeleted(id))
+        return false;
+    const QByteArrayView key = store.key(id);
+    if (!m_subjectBytes.isEmpty()
+        && std::none_of(m_subjectBytes.cbegin(), m_subjectBytes.cend(),
+                        [&](const QByteArray &filter) { return KeyGlob::matchesSubject(filter, key); }))
+        return false;
+    if (!m_text.isEmpty()) {
+        if (m_textAscii ? !containsFolded(key, m_textLower)
+                        : !QString::fromUtf8(key).contains(m_text, Qt::CaseInsensitive))
+            return false;
+    }
+    return m_glob.isEmpty() || m_glob.matches(QString::fromUtf8(key));
 }
 
 bool KeyFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const
 {
-    // The flat list is asked directly, without a QVariant per call: this runs for every key on each
-    // filter change.
-    if (const auto *list = qobject_cast<const KeyListModel *>(sourceModel())) {
-        if (!m_showDeleted && list->isDeletedAt(sourceRow))
-            return false;
-        const QString &key = list->keyRef(sourceRow);
-        return (m_text.isEmpty() || key.contains(m_text, Qt::CaseInsensitive)) && m_glob.matches(key);
+    // The models are asked directly, without a QVariant or QString per call: this runs for every key
+    // (every tree node) on each filter change.
+    if (const auto *list = qobject_cast<const KeyListModel *>(sourceModel()))
+        return acceptsKey(list->store(), list->idAt(sourceRow));
+    if (const auto *tree = qobject_cast<const KeyTreeModel *>(sourceModel())) {
+        // A pure folder of the tree is shown only through its children (recursive filtering).
+        const qint64 id = tree->keyIdOf(tree->index(sourceRow, 0, sourceParent));
+        return id >= 0 && acceptsKey(tree->store(), quint32(id));
     }
-    const QModelIndex index = sourceModel()->index(sourceRow, 0, sourceParent);
-    // A pure folder of the tree is shown only through its children (recursive filtering).
-    if (index.data(KeyTreeModel::IsFolderRole).toBool())
-        return false;
-    if (!m_showDeleted && index.data(KeyListModel::DeletedRole).toBool())
-        return false;
-    const QString key = index.data(KeyListModel::KeyRole).toString();
-    return (m_text.isEmpty() || key.contains(m_text, Qt::CaseInsensitive)) && m_glob.matches(key);
+    return true;
 }
 
 bool KeyFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &right) const
 {
-    if (left.column() == KeyListModel::KeyColumn) {
-        if (const auto *list = qobject_cast<const KeyListModel *>(sourceModel()))
-            return naturalCompare(list->keyRef(left.row()), list->keyRef(right.row())) < 0;
-    }
     const QVariant a = left.data(sortRole());
     const QVariant b = right.data(sortRole());
     if (a.typeId() == QMetaType::QString || b.typeId() == QMetaType::QString)
@@ -76,41 +136,5 @@ bool KeyFilterProxyModel::lessThan(const QModelIndex &left, const QModelIndex &r
 
 int KeyFilterProxyModel::naturalCompare(const QString &a, const QString &b)
 {
-    qsizetype i = 0;
-    qsizetype j = 0;
-    while (i < a.size() && j < b.size()) {
-        if (a[i].isDigit() && b[j].isDigit()) {
-            // Compare the digit runs as numbers: skip leading zeros, then longer is bigger.
-            qsizetype si = i;
-            qsizetype sj = j;
-            while (si < a.size() && a[si] == u'0')
-                ++si;
-            while (sj < b.size() && b[sj] == u'0')
-                ++sj;
-            qsizetype ei = si;
-            qsizetype ej = sj;
-            while (ei < a.size() && a[ei].isDigit())
-                ++ei;
-            while (ej < b.size() && b[ej].isDigit())
-                ++ej;
-            if (ei - si != ej - sj)
-                return ei - si < ej - sj ? -1 : 1;
-            for (qsizetype k = 0; k < ei - si; ++k) {
-                if (a[si + k] != b[sj + k])
-                    return a[si + k] < b[sj + k] ? -1 : 1;
-            }
-            i = ei;
-            j = ej;
-            continue;
-        }
-        if (a[i] != b[j])
-            return a[i] < b[j] ? -1 : 1;
-        ++i;
-        ++j;
-    }
-    if (i < a.size())
-        return 1;
-    if (j < b.size())
-        return -1;
-    return 0;
+    return KeyCollation::compare(a, b, KeyCollation::Order::Natural);
 }

@@ -4,9 +4,13 @@
 
 #include <QtCore/QSortFilterProxyModel>
 
+class KeyStore;
+
 // Filters and sorts the key list or tree: hides deleted keys unless asked to show them, keeps keys whose
-// full name contains the filter text (case-insensitive; wildcard filters go to the server instead), and
-// sorts on the raw value of a column with keys in natural order ("k2" before "k10"). On the tree it
+// full name contains the filter text (case-insensitive), matches a glob, and NATS subject filters applied
+// to keys already loaded (a server filter set while every key is at hand: no second download). Sorting by
+// key is left to the source, which keeps its rows in key order (KeyCollation; sorting a million keys here
+// would hold the event loop for seconds); the other columns sort on their raw value. On the tree it
 // filters recursively: a folder stays while any key below it is shown.
 class KeyFilterProxyModel final : public QSortFilterProxyModel
 {
@@ -23,8 +27,15 @@ public:
     // Keys must match the glob too (the part of a glob filter the server cannot apply).
     void setKeyGlob(const KeyGlob &glob);
     KeyGlob keyGlob() const { return m_glob; }
+    // Keys must match one of these NATS filters ("orders.*", "orders.>"); empty: no such filter.
+    void setSubjectFilters(const QStringList &filters);
+    QStringList subjectFilters() const { return m_subjects; }
 
-    // Natural order: digit runs compare as numbers.
+    void sort(int column, Qt::SortOrder order = Qt::AscendingOrder) override;
+    // The column sorted by (the key column too, although the source does that sorting).
+    int sortedColumn() const { return m_sortedColumn; }
+
+    // Natural order: digit runs compare as numbers, case-insensitive (KeyCollation).
     static int naturalCompare(const QString &a, const QString &b);
 
 protected:
@@ -33,8 +44,14 @@ protected:
 
 private:
     void refilter();
+    bool acceptsKey(const KeyStore &store, quint32 id) const;
 
     QString m_text;
+    QByteArray m_textLower; // UTF-8, ASCII letters lowered: matched on the store's bytes
+    bool m_textAscii = true;
     KeyGlob m_glob;
+    QStringList m_subjects;
+    QList<QByteArray> m_subjectBytes;
+    int m_sortedColumn = -1;
     bool m_showDeleted = false;
 };

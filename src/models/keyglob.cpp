@@ -73,3 +73,29 @@ bool KeyGlob::matches(const QString &key) const
 {
     return m_glob.isEmpty() || m_regex.match(key).hasMatch();
 }
+
+bool KeyGlob::matchesSubject(QByteArrayView filter, QByteArrayView key)
+{
+    const auto tokenEnd = [](QByteArrayView text, qsizetype from) {
+        const qsizetype dot = text.indexOf('.', from);
+        return dot < 0 ? text.size() : dot;
+    };
+    qsizetype f = 0;
+    qsizetype k = 0;
+    for (;;) {
+        // Both have a token here.
+        const qsizetype fe = tokenEnd(filter, f);
+        const qsizetype ke = tokenEnd(key, k);
+        const QByteArrayView token = filter.sliced(f, fe - f);
+        if (token == ">")
+            return true;
+        if (token != "*" && token != key.sliced(k, ke - k))
+            return false;
+        const bool filterDone = fe == filter.size();
+        const bool keyDone = ke == key.size();
+        if (filterDone || keyDone)
+            return filterDone && keyDone;
+        f = fe + 1;
+        k = ke + 1;
+    }
+}

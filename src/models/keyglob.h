@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QtCore/QByteArrayView>
 #include <QtCore/QRegularExpression>
 #include <QtCore/QString>
 
@@ -14,6 +15,10 @@ public:
     // Whether text is a glob rather than plain text or a NATS filter: a '?' or '[', or a '*' that is not
     // a whole token ("orders.*" is NATS, "orders*" a glob).
     static bool isGlob(const QString &text);
+
+    // Whether key matches a NATS subject filter: "*" one token, ">" the rest (one token at least), as the
+    // server matches a consumer's filter; for a server filter applied to keys already loaded.
+    static bool matchesSubject(QByteArrayView filter, QByteArrayView key);
 
     explicit KeyGlob(const QString &glob = {});
 

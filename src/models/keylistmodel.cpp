@@ -1,6 +1,7 @@
 #include "keylistmodel.h"
 
 #include "humanformat.h"
+#include "keysorter.h"
 #include "kvbucket.h"
 #include "kvttl.h"
 #include "kvunits.h"
@@ -18,12 +19,25 @@ namespace {
 // Entries are applied at most this often (about two frames), or sooner once this many are waiting.
 constexpr int kFlushIntervalMs = 30;
 constexpr qsizetype kFlushBatch = 5000;
+// A sort step: well under the 50 ms a user notices as a stall.
+constexpr int kSortStepMs = 15;
+// New keys in one batch beyond this go to the end and are sorted again in steps: each key put at its
+// place shifts the order (and the proxy's mapping) of a million rows.
+constexpr size_t kSortedInsertLimit = 32;
+// While the initial keys stream in, rows beyond this many are shown in ever larger steps (when the keys
+// held back reach half the rows shown): a view lays out all its rows on each insert (QTreeView: ~0.3 s
+// at a million), so a million keys in batches of 5,000 would cost 200 such layouts; this way ~8.
+constexpr size_t kShowAtOnce = 50000;
 } // namespace
 
 KeyListModel::KeyListModel(QObject *parent)
     : QAbstractTableModel(parent)
+    , m_sortTimer(new QTimer(this))
     , m_flushTimer(new QTimer(this))
 {
+    m_sortTimer->setSingleShot(true);
+    m_sortTimer->setInterval(0);
+    connect(m_sortTimer, &QTimer::timeout, this, &KeyListModel::sortStep);
     m_flushTimer->setSingleShot(true);
     m_flushTimer->setInterval(kFlushIntervalMs);
     connect(m_flushTimer, &QTimer::timeout, this, &KeyListModel::flushPending);
@@ -41,7 +55,7 @@ KvWatcher *KeyListModel::watcher() const
 
 int KeyListModel::rowCount(const QModelIndex &parent) const
 {
-    return parent.isValid() ? 0 : int(m_rows.size());
+    return parent.isValid() ? 0 : int(m_order.size());
 }
 
 int KeyListModel::columnCount(const QModelIndex &parent) const
@@ -75,135 +89,153 @@ QVariant KeyListModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid | CheckIndexOption::ParentIsInvalid))
         return {};
-    const Row &row = m_rows[size_t(index.row())];
+    const quint32 id = idAt(index.row());
+    const int column = index.column();
     switch (role) {
     case Qt::DisplayRole:
-        return displayValue(row, index.column());
+        return displayValue(id, column);
     case Qt::ToolTipRole:
-        if (index.column() == UpdatedColumn)
-            return HumanFormat::utcTime(QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC));
-        if (index.column() == KeyColumn)
-            return row.key;
-        if (index.column() == ExpiresColumn && row.ttlNs > 0)
-            return tr("TTL %1, at %2").arg(KvUnits::goDuration(row.ttlNs), HumanFormat::utcTime(expiresAt(row)));
-        if (index.column() == OperationColumn && row.marker != 0)
+        if (column == UpdatedColumn)
+            return HumanFormat::utcTime(QDateTime::fromMSecsSinceEpoch(m_store.createdMs(id), Qt::UTC));
+        if (column == KeyColumn)
+            return m_store.keyString(id);
+        if (column == ExpiresColumn && m_store.ttlNs(id) > 0)
+            return tr("TTL %1, at %2").arg(KvUnits::goDuration(m_store.ttlNs(id)), HumanFormat::utcTime(expiresAt(id)));
+        if (column == OperationColumn && m_store.marker(id) != 0)
             return tr("The server removed this key: its TTL or the bucket's maximum age ran out");
         return {};
     case Qt::FontRole:
-        if (row.operation != KvEntry::Operation::Put) {
+        if (m_store.isDeleted(id)) {
             QFont font;
             font.setStrikeOut(true);
             return font;
         }
         return {};
     case Qt::TextAlignmentRole:
-        if (index.column() == RevisionColumn || index.column() == SizeColumn)
+        if (column == RevisionColumn || column == SizeColumn)
             return QVariant::fromValue(Qt::AlignRight | Qt::AlignVCenter);
         return {};
     case RawValueRole:
-        return rawValue(row, index.column());
+        return rawValue(id, column);
     case KeyRole:
-        return row.key;
+        return m_store.keyString(id);
     case RevisionRole:
-        return row.revision;
+        return m_store.revision(id);
     case OperationRole:
-        return int(row.operation);
+        return int(m_store.operation(id));
     case CreatedRole:
-        return QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC);
+        return QDateTime::fromMSecsSinceEpoch(m_store.createdMs(id), Qt::UTC);
     case SizeRole:
-        return row.size;
+        return m_store.valueSize(id);
     case DeletedRole:
-        return row.operation != KvEntry::Operation::Put;
+        return m_store.isDeleted(id);
     case ExpiresRole:
-        return row.ttlNs > 0 ? QVariant(expiresAt(row)) : QVariant();
+        return m_store.ttlNs(id) > 0 ? QVariant(expiresAt(id)) : QVariant();
     default:
         return {};
     }
 }
 
-QDateTime KeyListModel::expiresAt(const Row &row)
+QDateTime KeyListModel::expiresAt(quint32 id) const
 {
-    return row.ttlNs > 0 ? QDateTime::fromMSecsSinceEpoch(row.createdMs + row.ttlNs / 1000000, Qt::UTC) : QDateTime();
+    const qint64 ttl = m_store.ttlNs(id);
+    return ttl > 0 ? QDateTime::fromMSecsSinceEpoch(m_store.createdMs(id) + ttl / 1000000, Qt::UTC) : QDateTime();
 }
 
-QByteArray KeyListModel::markerReason(quint8 marker)
-{
-    static const QByteArray reasons[] = {{}, "MaxAge", "Purge", "Remove"};
-    return marker < 4 ? reasons[marker] : QByteArray();
-}
-
-KeyListModel::Row KeyListModel::rowOf(const KvEntry &entry)
-{
-    Row row{entry.key, entry.revision, entry.created.toMSecsSinceEpoch(), entry.size(), entry.operation};
-    if (entry.isLimitMarker())
-        row.marker = entry.markerReason == "MaxAge" ? 1 : (entry.markerReason == "Remove" ? 3 : 2);
-    row.ttlNs = entry.ttlNs;
-    return row;
-}
-
-QVariant KeyListModel::displayValue(const Row &row, int column) const
+QVariant KeyListModel::displayValue(quint32 id, int column) const
 {
     switch (column) {
     case KeyColumn:
-        return row.key;
+        return m_store.keyString(id);
     case RevisionColumn:
-        return row.revision;
+        return m_store.revision(id);
     case OperationColumn:
-        return entryAt(row).operationLabel(); // EXPIRED (MaxAge) for the server's own marker
+        return m_store.entry(id).operationLabel(); // EXPIRED (MaxAge) for the server's own marker
     case UpdatedColumn:
-        return HumanFormat::localTime(QDateTime::fromMSecsSinceEpoch(row.createdMs, Qt::UTC));
+        return HumanFormat::localTime(QDateTime::fromMSecsSinceEpoch(m_store.createdMs(id), Qt::UTC));
     case SizeColumn:
-        return KvUnits::iBytes(row.size);
+        return KvUnits::iBytes(m_store.valueSize(id));
     case ExpiresColumn:
-        if (row.ttlNs == KvTtl::Never)
+        if (m_store.ttlNs(id) == KvTtl::Never)
             return tr("never");
-        return row.ttlNs > 0 ? HumanFormat::localTime(expiresAt(row)) : QString();
+        return m_store.ttlNs(id) > 0 ? HumanFormat::localTime(expiresAt(id)) : QString();
     default:
         return {};
     }
 }
 
-QVariant KeyListModel::rawValue(const Row &row, int column) const
+QVariant KeyListModel::rawValue(quint32 id, int column) const
 {
     switch (column) {
     case RevisionColumn:
-        return row.revision;
+        return m_store.revision(id);
     case UpdatedColumn:
-        return row.createdMs;
+        return m_store.createdMs(id);
     case SizeColumn:
-        return row.size;
+        return m_store.valueSize(id);
     case OperationColumn:
-        return int(row.operation);
+        return int(m_store.operation(id));
     case ExpiresColumn:
-        return row.ttlNs > 0 ? expiresAt(row).toMSecsSinceEpoch() : std::numeric_limits<qint64>::max();
+        return m_store.ttlNs(id) > 0 ? expiresAt(id).toMSecsSinceEpoch() : std::numeric_limits<qint64>::max();
     default:
-        return row.key;
+        return m_store.keyString(id);
     }
 }
 
 QString KeyListModel::keyAt(int row) const
 {
-    return row >= 0 && size_t(row) < m_rows.size() ? m_rows[size_t(row)].key : QString();
+    return row >= 0 && size_t(row) < m_order.size() ? m_store.keyString(idAt(row)) : QString();
 }
 
 KvEntry KeyListModel::entryAt(int row) const
 {
-    if (row < 0 || size_t(row) >= m_rows.size())
+    if (row < 0 || size_t(row) >= m_order.size())
         return {};
-    return entryAt(m_rows[size_t(row)]);
+    return m_store.entry(idAt(row));
 }
 
-KvEntry KeyListModel::entryAt(const Row &r)
+int KeyListModel::rowOfKey(const QString &key) const
 {
-    KvEntry entry;
-    entry.key = r.key;
-    entry.revision = r.revision;
-    entry.created = QDateTime::fromMSecsSinceEpoch(r.createdMs, Qt::UTC);
-    entry.operation = r.operation;
-    entry.valueSize = r.size;
-    entry.markerReason = markerReason(r.marker);
-    entry.ttlNs = r.ttlNs;
-    return entry;
+    const qint64 id = m_store.find(key.toUtf8());
+    return id < 0 ? -1 : rowOfId(quint32(id));
+}
+
+int KeyListModel::rowOfId(quint32 id) const
+{
+    if (id >= m_store.size())
+        return -1;
+    if (m_sorted) {
+        // In key order a row is found by binary search: no id -> row table (4 bytes a key) to keep.
+        const auto at = std::lower_bound(m_order.begin(), m_order.end(), id,
+                                         [this](quint32 a, quint32 b) { return less(a, b); });
+        return at != m_order.end() && *at == id ? int(at - m_order.begin()) : -1;
+    }
+    if (m_rowOfStale)
+        rebuildRowOf();
+    return id < m_rowOf.size() ? m_rowOf[id] : -1;
+}
+
+void KeyListModel::rebuildRowOf() const
+{
+    m_rowOf.assign(m_store.size(), -1);
+    for (size_t row = 0; row < m_order.size(); ++row)
+        m_rowOf[m_order[row]] = qint32(row);
+    m_rowOfStale = false;
+}
+
+qsizetype KeyListModel::bytesUsed() const
+{
+    return m_store.bytesUsed() + qsizetype((m_order.capacity() + m_rowOf.capacity()) * sizeof(quint32));
+}
+
+int KeyListModel::sortPermille() const
+{
+    return m_sorter ? m_sorter->permille() : 1000;
+}
+
+bool KeyListModel::holdsAllKeys() const
+{
+    return !isLoading() && !m_failed && m_filters.isEmpty() && m_watcher;
 }
 
 void KeyListModel::stopWatcher()
@@ -220,14 +252,23 @@ void KeyListModel::clear()
 {
     stopWatcher();
     m_flushTimer->stop();
+    m_sortTimer->stop();
+    m_sorter.reset();
     m_pending.clear();
-    const bool wasLoading = m_loading;
-    m_loading = false;
+    m_held = {};
+    const bool wasLoading = isLoading();
+    m_stage = Stage::Idle;
+    m_initialLoad = false;
+    m_failed = false;
+    m_waitClock.invalidate();
     m_loaded = m_expected = 0;
     m_deletedRows = 0;
     beginResetModel();
-    m_rows.clear();
-    m_rowByKey.clear();
+    m_store.clear();
+    m_order = {};
+    m_rowOf = {};
+    m_rowOfStale = false;
+    m_sorted = true;
     endResetModel();
     if (wasLoading)
         Q_EMIT loadingFinished(true);
@@ -242,38 +283,77 @@ void KeyListModel::load(KvBucket *bucket, const QStringList &filters)
     KvWatchOptions options;
     options.metaOnly = true; // keys, revisions and sizes only: never the values
     m_watcher = bucket->watch(filters, options);
-    m_loading = true;
+    connectWatcher();
+    beginInitialLoad();
+}
+
+void KeyListModel::connectWatcher()
+{
     connect(m_watcher, &KvWatcher::entryReceived, this, &KeyListModel::onEntry);
     connect(m_watcher, &KvWatcher::initialValuesReceived, this, [this] {
         flushPending();
-        m_loading = false;
         m_expected = m_loaded;
         Q_EMIT loadingProgress(m_loaded, m_expected);
-        Q_EMIT loadingFinished(false);
+        endInitialLoad();
     });
     connect(m_watcher, &KvWatcher::recovering, this,
             [this](quint64, const QString &reason) { Q_EMIT watchRecovering(reason); });
     connect(m_watcher, &KvWatcher::resumed, this, &KeyListModel::watchResumed);
     connect(m_watcher, &KvWatcher::errorOccurred, this, [this] {
         const QString message = m_watcher ? m_watcher->errorString() : QString();
+        m_failed = true;
         flushPending();
-        if (m_loading) {
-            m_loading = false;
-            Q_EMIT loadingFinished(true);
-        }
+        if (m_initialLoad)
+            endInitialLoad(); // what came is sorted all the same
         Q_EMIT errorOccurred(message);
     });
+}
+
+void KeyListModel::beginInitialLoad(quint64 expected)
+{
+    m_expected = expected;
+    m_initialLoad = true;
+    m_stage = Stage::Waiting;
+    m_waitClock.start();
     Q_EMIT loadingStarted();
+}
+
+void KeyListModel::endInitialLoad()
+{
+    flushPending();
+    showHeld();
+    m_initialLoad = false;
+    if (!m_sorted && !m_sorter)
+        startSort();
+    if (m_sorter) {
+        m_stage = Stage::Sorting;
+        Q_EMIT loadingProgress(m_loaded, std::max(m_expected, m_loaded));
+        return;
+    }
+    finishLoading(m_failed);
+}
+
+void KeyListModel::finishLoading(bool cancelled)
+{
+    if (m_stage == Stage::Idle)
+        return;
+    m_stage = Stage::Idle;
+    m_waitClock.invalidate();
+    Q_EMIT loadingFinished(cancelled);
 }
 
 void KeyListModel::cancelLoading()
 {
-    if (!m_loading)
+    if (!isLoading())
         return;
     flushPending();
+    showHeld();
     stopWatcher();
-    m_loading = false;
-    Q_EMIT loadingFinished(true);
+    m_initialLoad = false;
+    // The keys that came are still put in order; the load counts as cancelled now.
+    if (!m_sorted && !m_sorter)
+        startSort();
+    finishLoading(true);
 }
 
 void KeyListModel::onEntry(const KvEntry &entry)
@@ -281,7 +361,7 @@ void KeyListModel::onEntry(const KvEntry &entry)
     KvEntry meta = entry;
     meta.value.clear(); // meta-only anyway; never keep values in the list
     m_pending.append(meta);
-    if (m_loading)
+    if (m_initialLoad)
         m_expected = m_loaded + quint64(m_pending.size()) + (m_watcher ? m_watcher->pendingCount() : 0);
     Q_EMIT entryChanged(meta);
     if (m_pending.size() >= kFlushBatch)
@@ -297,64 +377,199 @@ void KeyListModel::flushPending()
         return;
     const QList<KvEntry> batch = std::exchange(m_pending, {});
     applyEntries(batch);
-    if (m_loading)
+    if (m_initialLoad)
         Q_EMIT loadingProgress(m_loaded, std::max(m_expected, m_loaded));
 }
 
 void KeyListModel::applyEntries(const QList<KvEntry> &entries)
 {
-    std::vector<Row> added;
-    QHash<QString, int> addedIndex;
-    QList<int> changed;
-    for (const KvEntry &entry : entries) {
-        Row row = rowOf(entry);
-        const auto existing = m_rowByKey.constFind(entry.key);
-        if (existing != m_rowByKey.constEnd()) {
-            Row &current = m_rows[size_t(*existing)];
-            if (entry.revision >= current.revision) {
-                m_deletedRows += int(row.operation != KvEntry::Operation::Put)
-                    - int(current.operation != KvEntry::Operation::Put);
-                current = row;
-                changed.append(*existing);
-            }
-            continue;
-        }
-        const auto pendingAdd = addedIndex.constFind(entry.key);
-        if (pendingAdd != addedIndex.constEnd()) {
-            if (entry.revision >= added[size_t(*pendingAdd)].revision)
-                added[size_t(*pendingAdd)] = row;
-            continue;
-        }
-        addedIndex.insert(entry.key, int(added.size()));
-        added.push_back(row);
+    if (m_stage == Stage::Waiting && !entries.isEmpty())
+        m_stage = Stage::Receiving;
+    if (m_initialLoad && m_store.isEmpty() && !entries.isEmpty() && m_expected > quint64(entries.size())) {
+        // The server said how many are coming: no doubling (and its slack) on the way to a million.
+        qsizetype bytes = 0;
+        for (const KvEntry &entry : entries)
+            bytes += entry.key.size();
+        m_store.reserve(quint32(m_expected),
+                        qsizetype(double(bytes) / double(entries.size()) * 1.1 * double(m_expected)));
+        m_order.reserve(size_t(m_expected));
     }
-
-    if (!added.empty()) {
-        // One insert for the whole batch.
-        const int first = int(m_rows.size());
-        beginInsertRows({}, first, first + int(added.size()) - 1);
-        m_rows.reserve(m_rows.size() + added.size());
-        for (Row &row : added) {
-            m_deletedRows += int(row.operation != KvEntry::Operation::Put);
-            m_rowByKey.insert(row.key, int(m_rows.size()));
-            m_rows.push_back(std::move(row));
+    const quint32 firstNew = m_store.size();
+    std::vector<quint32> added;
+    QList<quint32> changed;
+    for (const KvEntry &entry : entries) {
+        const QByteArray key = entry.key.toUtf8();
+        const qint64 existing = m_store.find(key);
+        if (existing < 0) {
+            const quint32 id = m_store.append(key, entry);
+            m_deletedRows += int(m_store.isDeleted(id));
+            added.push_back(id);
+            continue;
         }
-        endInsertRows();
-        m_loaded += added.size();
+        const auto id = quint32(existing);
+        if (entry.revision < m_store.revision(id))
+            continue;
+        m_deletedRows -= int(m_store.isDeleted(id));
+        m_store.update(id, entry);
+        m_deletedRows += int(m_store.isDeleted(id));
+        // A key added in this batch has no row yet: its insert shows the latest.
+        if (id < firstNew)
+            changed.append(id);
     }
     emitRowChanges(changed);
+    insertNewIds(added);
 }
 
-void KeyListModel::emitRowChanges(const QList<int> &rows)
+void KeyListModel::insertNewIds(const std::vector<quint32> &ids)
 {
-    if (rows.isEmpty())
+    if (ids.empty())
+        return;
+    m_loaded += ids.size();
+    if (m_initialLoad) {
+        m_held.insert(m_held.end(), ids.begin(), ids.end());
+        if (m_order.size() < kShowAtOnce || m_held.size() >= m_order.size() / 2)
+            showHeld();
+        return;
+    }
+    if (m_sorted && !m_sorter && ids.size() <= kSortedInsertLimit) {
+        for (const quint32 id : ids)
+            insertSorted(id);
+        return;
+    }
+    appendRows(ids);
+}
+
+void KeyListModel::showHeld()
+{
+    if (!m_held.empty())
+        appendRows(std::exchange(m_held, {}));
+}
+
+void KeyListModel::appendRows(const std::vector<quint32> &ids)
+{
+    // One insert for the whole batch, at the end; sorted afterwards (after the load, or now).
+    const int first = int(m_order.size());
+    beginInsertRows({}, first, first + int(ids.size()) - 1);
+    m_order.insert(m_order.end(), ids.begin(), ids.end());
+    // Out of order now: rows are found through an id -> row table until the keys are sorted again.
+    if (!m_sorted && !m_rowOfStale) {
+        if (m_rowOf.size() < m_store.size())
+            m_rowOf.resize(m_store.size(), -1);
+        for (size_t i = 0; i < ids.size(); ++i)
+            m_rowOf[ids[i]] = first + qint32(i);
+    } else {
+        m_rowOfStale = true; // sorted until now: no table kept
+    }
+    m_sorted = false;
+    endInsertRows();
+    if (!m_initialLoad && !m_sorter)
+        startSort();
+}
+
+void KeyListModel::insertSorted(quint32 id)
+{
+    const auto at = std::upper_bound(m_order.begin(), m_order.end(), id,
+                                     [this](quint32 a, quint32 b) { return less(a, b); });
+    const int row = int(at - m_order.begin());
+    beginInsertRows({}, row, row);
+    m_order.insert(at, id);
+    m_rowOfStale = true;
+    endInsertRows();
+}
+
+bool KeyListModel::less(quint32 a, quint32 b) const
+{
+    const int c = KeyCollation::compare(m_store.key(a), m_store.key(b), m_collation);
+    return m_descending ? c > 0 : c < 0;
+}
+
+void KeyListModel::startSort()
+{
+    m_sorter = std::make_unique<KeySorter>(m_order, [this](quint32 a, quint32 b) { return less(a, b); });
+    m_sortTimer->start();
+}
+
+void KeyListModel::sortStep()
+{
+    if (!m_sorter)
+        return;
+    if (!m_sorter->step(kSortStepMs)) {
+        m_sortTimer->start();
+        if (m_stage == Stage::Sorting)
+            Q_EMIT loadingProgress(m_loaded, std::max(m_expected, m_loaded));
+        return;
+    }
+    std::vector<quint32> order = m_sorter->take();
+    m_sorter.reset();
+    // Keys that came while sorting: to their place (a sorted snapshot holds the rest).
+    std::vector<quint32> late(m_order.begin() + qsizetype(order.size()), m_order.end());
+    std::sort(late.begin(), late.end(), [this](quint32 a, quint32 b) { return less(a, b); });
+    std::vector<quint32> merged(m_order.size());
+    std::merge(order.begin(), order.end(), late.begin(), late.end(), merged.begin(),
+               [this](quint32 a, quint32 b) { return less(a, b); });
+    applyOrder(std::move(merged));
+    if (m_stage == Stage::Sorting && !m_initialLoad)
+        finishLoading(m_failed);
+}
+
+void KeyListModel::applyOrder(std::vector<quint32> order)
+{
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList before = persistentIndexList();
+    std::vector<quint32> ids;
+    ids.reserve(size_t(before.size()));
+    for (const QModelIndex &index : before)
+        ids.push_back(idAt(index.row()));
+    m_order = std::move(order);
+    m_sorted = true;
+    m_rowOf = {}; // found by binary search from now on
+    m_rowOfStale = false;
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (qsizetype i = 0; i < before.size(); ++i)
+        after.append(index(rowOfId(ids[size_t(i)]), before[i].column()));
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+    Q_EMIT sorted();
+}
+
+void KeyListModel::setCollation(KeyCollation::Order order)
+{
+    if (m_collation == order)
+        return;
+    m_collation = order;
+    m_sorted = false;
+    startSort();
+}
+
+void KeyListModel::setKeyOrder(Qt::SortOrder order)
+{
+    const bool descending = order == Qt::DescendingOrder;
+    if (m_descending == descending)
+        return;
+    m_descending = descending;
+    if (m_sorted && !m_sorter) {
+        // The reverse of a total order: no comparisons needed.
+        std::vector<quint32> reversed(m_order.rbegin(), m_order.rend());
+        applyOrder(std::move(reversed));
+    } else if (m_sorter) {
+        startSort(); // the sort under way was for the other direction
+    }
+}
+
+void KeyListModel::emitRowChanges(const QList<quint32> &ids)
+{
+    if (ids.isEmpty())
         return;
     // qBittorrent's rule: a signal per changed row while few rows change, one for everything otherwise
     // (per-row signals cost more than a full repaint once they are many).
-    if (rows.size() * 2 < qsizetype(m_rows.size())) {
-        for (const int row : rows)
-            Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+    if (ids.size() * 2 < qsizetype(m_order.size())) {
+        for (const quint32 id : ids) {
+            const int row = rowOfId(id);
+            if (row >= 0) // else held back while loading: shown with its latest state
+                Q_EMIT dataChanged(index(row, 0), index(row, ColumnCount - 1));
+        }
     } else {
-        Q_EMIT dataChanged(index(0, 0), index(int(m_rows.size()) - 1, ColumnCount - 1));
+        Q_EMIT dataChanged(index(0, 0), index(int(m_order.size()) - 1, ColumnCount - 1));
     }
 }

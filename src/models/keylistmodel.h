@@ -1,14 +1,18 @@
 #pragma once
 
+#include "keycollation.h"
+#include "keystore.h"
 #include "kventry.h"
 
 #include <QtCore/QAbstractTableModel>
-#include <QtCore/QHash>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QPointer>
 #include <QtCore/QStringList>
 
+#include <memory>
 #include <vector>
 
+class KeySorter;
 class KvBucket;
 class KvWatcher;
 class QTimer;
@@ -16,9 +20,14 @@ class QTimer;
 // The keys of a bucket, live: fed by a headers-only watcher, so new keys appear, changed keys update
 // their revision, time and size, and deleted keys turn into DEL/PURGE rows (hidden by the proxy unless
 // "show deleted" is on; a key the server expired, its limit marker, likewise). No value is ever held: a row
-// is a key and a few numbers. Entries arriving from
-// the network are coalesced and applied as one insert (and one change signal) per batch, so 100,000 keys
-// load without stalling the event loop. Rows are only ever appended; only load() and clear() reset.
+// is a key and a few numbers, packed in a KeyStore. Entries arriving from the network are coalesced and
+// applied as one insert (and one change signal) per batch, so a million keys load without stalling the
+// event loop.
+//
+// Rows are in key order (KeyCollation, ascending or descending) so that the proxy need not sort by key:
+// while the initial keys stream in they are appended as they come, then sorted in steps of a few ms
+// (KeySorter) and put in order with one layout change; later keys go to their place, or, many at once,
+// at the end and sorted again in steps. Sorting by the other columns is the proxy's.
 class KeyListModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -47,6 +56,15 @@ public:
         ExpiresRole, // QDateTime (UTC) the key's TTL runs out; no value without one
     };
 
+    // Where a load is: what the status line says.
+    enum class Stage {
+        Idle,      // nothing loading
+        Waiting,   // the watch is asked for, no key has come yet: the server prepares the consumer
+        Receiving, // keys are coming in
+        Sorting,   // all keys are in, being put in order
+    };
+    Q_ENUM(Stage)
+
     explicit KeyListModel(QObject *parent = nullptr);
     ~KeyListModel() override;
 
@@ -62,30 +80,57 @@ public:
     // Stops the initial load (and the live updates with it); the keys loaded so far stay.
     void cancelLoading();
 
-    bool isLoading() const { return m_loading; }
+    bool isLoading() const { return m_stage != Stage::Idle; }
+    Stage stage() const { return m_stage; }
+    // How long the current load has been waiting for its first key.
+    qint64 waitingMs() const { return m_waitClock.isValid() ? m_waitClock.elapsed() : 0; }
+    // 0..1000 of the sort after a load.
+    int sortPermille() const;
+    // Every key of the bucket is here and kept live (a load without server filters that finished): a
+    // server filter can then be applied to what is loaded instead of listing the keys again.
+    bool holdsAllKeys() const;
     quint64 loadedCount() const { return m_loaded; }
     quint64 expectedCount() const { return m_expected; }
     // Rows whose key exists (a put): what "n keys" counts, deleted and expired keys left out.
-    int liveCount() const { return int(m_rows.size()) - m_deletedRows; }
+    int liveCount() const { return int(m_order.size()) - m_deletedRows; }
     QStringList filters() const { return m_filters; }
     KvWatcher *watcher() const;
 
-    int rowOfKey(const QString &key) const { return m_rowByKey.value(key, -1); }
+    // The key order; a change sorts again (in steps).
+    void setCollation(KeyCollation::Order order);
+    KeyCollation::Order collation() const { return m_collation; }
+    void setKeyOrder(Qt::SortOrder order);
+    Qt::SortOrder keyOrder() const { return m_descending ? Qt::DescendingOrder : Qt::AscendingOrder; }
+    // Rows are in key order (false while keys stream in and are being sorted).
+    bool isSorted() const { return m_sorted; }
+
+    int rowOfKey(const QString &key) const;
     QString keyAt(int row) const;
-    // Fast paths for the proxy's filter and sort, valid for 0 <= row < rowCount().
-    const QString &keyRef(int row) const { return m_rows[size_t(row)].key; }
-    bool isDeletedAt(int row) const { return m_rows[size_t(row)].operation != KvEntry::Operation::Put; }
+    // Fast paths for the proxy and the tree, valid for 0 <= row < rowCount().
+    const KeyStore &store() const { return m_store; }
+    quint32 idAt(int row) const { return m_order[size_t(row)]; }
+    int rowOfId(quint32 id) const;
+    bool isDeletedAt(int row) const { return m_store.isDeleted(idAt(row)); }
     // The row's metadata as an entry (no value).
     KvEntry entryAt(int row) const;
+    // Bytes the model holds for its keys (store, order): what a million keys cost, without Qt's share.
+    qsizetype bytesUsed() const;
 
     // Adds or updates rows from entries (what the watcher feeds; public for tests and for callers that
     // know of a change first, e.g. after their own write).
     void applyEntries(const QList<KvEntry> &entries);
+    // What load() does around the initial keys, for tests and benchmarks that feed applyEntries():
+    // keys are appended unsorted in between, and sorted in steps after the end. expected: how many
+    // keys are coming, if known (the store is sized for them).
+    void beginInitialLoad(quint64 expected = 0);
+    void endInitialLoad();
 
 Q_SIGNALS:
     void loadingStarted();
     void loadingProgress(quint64 loaded, quint64 expected);
     void loadingFinished(bool cancelled);
+    // The rows were put in key order (after a load, a change of order, many new keys).
+    void sorted();
     // Every change the watcher reports, as it arrives (not coalesced): for an open editor's conflict banner.
     void entryChanged(const KvEntry &entry);
     void watchRecovering(const QString &reason);
@@ -93,36 +138,44 @@ Q_SIGNALS:
     void errorOccurred(const QString &message);
 
 private:
-    struct Row
-    {
-        QString key;
-        quint64 revision = 0;
-        qint64 createdMs = 0;
-        qint64 size = 0;
-        KvEntry::Operation operation = KvEntry::Operation::Put;
-        quint8 marker = 0; // a limit marker the server wrote: 1 MaxAge, 2 Purge, 3 Remove
-        qint64 ttlNs = 0;  // the key's own TTL (KvTtl::Never: never)
-    };
-    static Row rowOf(const KvEntry &entry);
-    static KvEntry entryAt(const Row &row);
-    static QDateTime expiresAt(const Row &row);
-    static QByteArray markerReason(quint8 marker);
-
     void onEntry(const KvEntry &entry);
     void flushPending();
     void stopWatcher();
-    void emitRowChanges(const QList<int> &rows);
-    QVariant displayValue(const Row &row, int column) const;
-    QVariant rawValue(const Row &row, int column) const;
+    void connectWatcher();
+    void finishLoading(bool cancelled);
+    void emitRowChanges(const QList<quint32> &ids);
+    void insertNewIds(const std::vector<quint32> &ids);
+    void showHeld();
+    void appendRows(const std::vector<quint32> &ids);
+    void insertSorted(quint32 id);
+    void startSort();
+    void sortStep();
+    void applyOrder(std::vector<quint32> order);
+    void rebuildRowOf() const;
+    bool less(quint32 a, quint32 b) const;
+    QVariant displayValue(quint32 id, int column) const;
+    QVariant rawValue(quint32 id, int column) const;
+    QDateTime expiresAt(quint32 id) const;
 
-    std::vector<Row> m_rows;
-    QHash<QString, int> m_rowByKey;
+    KeyStore m_store;
+    std::vector<quint32> m_order;        // row -> id
+    std::vector<quint32> m_held;         // ids stored but not shown yet (initial load)
+    mutable std::vector<qint32> m_rowOf; // id -> row, rebuilt when stale
+    mutable bool m_rowOfStale = false;
+    std::unique_ptr<KeySorter> m_sorter;
+    QTimer *m_sortTimer = nullptr;
     QList<KvEntry> m_pending;
     QTimer *m_flushTimer = nullptr;
     QPointer<KvWatcher> m_watcher;
     QStringList m_filters;
+    QElapsedTimer m_waitClock;
     quint64 m_loaded = 0;
     quint64 m_expected = 0;
     int m_deletedRows = 0;
-    bool m_loading = false;
+    Stage m_stage = Stage::Idle;
+    KeyCollation::Order m_collation = KeyCollation::Order::Natural;
+    bool m_descending = false;
+    bool m_sorted = true;
+    bool m_initialLoad = false; // keys are appended unsorted until endInitialLoad()
+    bool m_failed = false;
 };

@@ -1,50 +1,59 @@
 #include "keytreemodel.h"
 
+#include "humanformat.h"
 #include "keylistmodel.h"
 
-#include <QtCore/QSet>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QTimer>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr size_t kFewChildren = 8;
+// A build step: well under the 50 ms a user notices as a stall.
+constexpr int kBuildStepMs = 15;
+constexpr int kBuildChunk = 512;
+// Up to this many keys the tree is built at once (a few ms): a caller can select a key right away.
+constexpr int kBuildAtOnce = 20000;
+} // namespace
+
+quint32 KeyTreeModel::NodeArray::push_back(const Node &node)
+{
+    if ((m_size & kMask) == 0)
+        m_blocks.push_back(std::make_unique<Node[]>(size_t(1) << kShift));
+    (*this)[m_size] = node;
+    return m_size++;
 }
 
-KeyTreeModel::Node *KeyTreeModel::Node::findChild(const QString &childName) const
+void KeyTreeModel::NodeArray::reset()
 {
-    if (many)
-        return many->value(childName);
-    for (Node *child : few) {
-        if (child->name == childName)
-            return child;
-    }
-    return nullptr;
-}
-
-void KeyTreeModel::Node::indexChild(Node *child)
-{
-    if (!many && few.size() < kFewChildren) {
-        few.push_back(child);
-        return;
-    }
-    if (!many) {
-        many = std::make_unique<QHash<QString, Node *>>();
-        for (Node *known : few)
-            many->insert(known->name, known);
-        few.clear();
-        few.shrink_to_fit();
-    }
-    many->insert(child->name, child);
+    m_blocks.clear();
+    m_size = 0;
+    push_back(Node{}); // the root
 }
 
 KeyTreeModel::KeyTreeModel(KeyListModel *source, QObject *parent)
     : QAbstractItemModel(parent)
     , m_source(source)
+    , m_buildTimer(new QTimer(this))
 {
-    connect(source, &QAbstractItemModel::modelReset, this, &KeyTreeModel::rebuild);
+    m_buildTimer->setSingleShot(true);
+    m_buildTimer->setInterval(0);
+    connect(m_buildTimer, &QTimer::timeout, this, &KeyTreeModel::buildStep);
+    connect(source, &QAbstractItemModel::modelReset, this, &KeyTreeModel::reset);
     connect(source, &QAbstractItemModel::rowsInserted, this, &KeyTreeModel::onRowsInserted);
     connect(source, &QAbstractItemModel::dataChanged, this, &KeyTreeModel::onDataChanged);
-    rebuild();
+    connect(source, &KeyListModel::sorted, this, &KeyTreeModel::onListSorted);
+    connect(source, &KeyListModel::loadingStarted, this, [this] {
+        // Keys come unsorted now: follow them as they come (a child found through the index, not by
+        // binary search, and appended), and build again in order once the list is sorted.
+        if (m_nodes.size() == 1 && m_ordered) {
+            m_ordered = false;
+            m_index.assign(64, 0);
+        }
+    });
+    reset();
 }
 
 KeyTreeModel::~KeyTreeModel() = default;
@@ -58,36 +67,48 @@ int KeyTreeModel::rowCount(const QModelIndex &parent) const
 {
     if (parent.column() > 0)
         return 0;
-    return int(nodeOf(parent)->children.size());
+    return int(m_nodes[nodeOf(parent)].childCount);
 }
 
-KeyTreeModel::Node *KeyTreeModel::nodeOf(const QModelIndex &index) const
+quint32 KeyTreeModel::nodeOf(const QModelIndex &index) const
 {
-    if (!index.isValid())
-        return const_cast<Node *>(&m_root);
-    return static_cast<Node *>(index.internalPointer());
+    return index.isValid() ? quint32(index.internalId()) : 0;
+}
+
+quint32 KeyTreeModel::childAt(quint32 node, quint32 storedRow) const
+{
+    const Node &n = m_nodes[node];
+    return n.childCount == 1 ? n.children : m_lists[n.children][storedRow];
+}
+
+int KeyTreeModel::visibleRow(quint32 node) const
+{
+    const Node &n = m_nodes[node];
+    return m_descending ? int(m_nodes[n.parent].childCount - 1 - n.row) : int(n.row);
 }
 
 QModelIndex KeyTreeModel::index(int row, int column, const QModelIndex &parent) const
 {
     if (!hasIndex(row, column, parent))
         return {};
-    Node *node = nodeOf(parent)->children[size_t(row)].get();
-    return createIndex(row, column, node);
+    const quint32 p = nodeOf(parent);
+    const quint32 count = m_nodes[p].childCount;
+    const quint32 stored = m_descending ? count - 1 - quint32(row) : quint32(row);
+    return createIndex(row, column, quintptr(childAt(p, stored)));
 }
 
-QModelIndex KeyTreeModel::indexOf(const Node *node, int column) const
+QModelIndex KeyTreeModel::indexOf(quint32 node, int column) const
 {
-    if (!node || node == &m_root)
+    if (node == 0)
         return {};
-    return createIndex(node->row, column, const_cast<Node *>(node));
+    return createIndex(visibleRow(node), column, quintptr(node));
 }
 
 QModelIndex KeyTreeModel::parent(const QModelIndex &child) const
 {
     if (!child.isValid())
         return {};
-    return indexOf(nodeOf(child)->parent);
+    return indexOf(m_nodes[nodeOf(child)].parent);
 }
 
 QVariant KeyTreeModel::headerData(int section, Qt::Orientation orientation, int role) const
@@ -95,41 +116,46 @@ QVariant KeyTreeModel::headerData(int section, Qt::Orientation orientation, int 
     return m_source ? m_source->headerData(section, orientation, role) : QVariant();
 }
 
-QString KeyTreeModel::pathOf(const Node *node) const
+QByteArrayView KeyTreeModel::nameOf(quint32 node) const
 {
-    QStringList parts;
-    for (const Node *n = node; n && n != &m_root; n = n->parent)
-        parts.prepend(n->name);
-    return parts.join(u'.');
+    const Node &n = m_nodes[node];
+    return m_source->store().key(n.nameKey).sliced(n.nameEnd - n.nameLen, n.nameLen);
+}
+
+QByteArrayView KeyTreeModel::pathOf(quint32 node) const
+{
+    const Node &n = m_nodes[node];
+    return m_source->store().key(n.nameKey).first(n.nameEnd);
 }
 
 QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
 {
     if (!checkIndex(index, CheckIndexOption::IndexIsValid) || !m_source)
         return {};
-    const Node *node = nodeOf(index);
-    const bool folder = !node->children.empty();
+    const quint32 id = nodeOf(index);
+    const Node &node = m_nodes[id];
     switch (role) {
     case IsFolderRole:
-        return node->sourceRow < 0;
+        return node.keyId < 0;
     case PathRole:
-        return pathOf(node);
+        return QString::fromUtf8(pathOf(id));
     case LiveCountRole:
-        return node->liveCount;
+        return node.liveCount;
     case SourceRowRole:
-        return node->sourceRow;
+        return node.keyId < 0 ? -1 : m_source->rowOfId(quint32(node.keyId));
     default:
         break;
     }
     if (index.column() == KeyListModel::KeyColumn && role == Qt::DisplayRole) {
-        if (folder)
-            return u"%1 (%2)"_s.arg(node->name).arg(node->liveCount);
-        return node->name;
+        const QString name = QString::fromUtf8(nameOf(id));
+        return node.childCount > 0 ? u"%1 (%2)"_s.arg(name, HumanFormat::count(qint64(node.liveCount))) : name;
     }
-    if (node->sourceRow >= 0)
-        return m_source->data(m_source->index(node->sourceRow, index.column()), role);
+    if (node.keyId >= 0) {
+        const int row = m_source->rowOfId(quint32(node.keyId));
+        return m_source->data(m_source->index(row, index.column()), role);
+    }
     if (role == KeyListModel::KeyRole || (role == KeyListModel::RawValueRole && index.column() == 0))
-        return pathOf(node);
+        return QString::fromUtf8(pathOf(id));
     if (role == KeyListModel::DeletedRole)
         return false;
     return {};
@@ -137,104 +163,318 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
 
 QModelIndex KeyTreeModel::indexForPath(const QString &path) const
 {
-    const Node *node = &m_root;
-    for (const QString &token : path.split(u'.')) {
-        node = node->findChild(token);
-        if (!node)
+    const QByteArray utf8 = path.toUtf8();
+    quint32 node = 0;
+    qsizetype start = 0;
+    for (;;) {
+        const qsizetype dot = utf8.indexOf('.', start);
+        const qsizetype end = dot < 0 ? utf8.size() : dot;
+        node = findChild(node, QByteArrayView(utf8).sliced(start, end - start));
+        if (node == 0)
             return {};
+        if (dot < 0)
+            return indexOf(node);
+        start = dot + 1;
     }
-    return indexOf(node);
 }
 
-bool KeyTreeModel::isLive(int sourceRow) const
+int KeyTreeModel::buildPermille() const
 {
-    return !m_source->data(m_source->index(sourceRow, 0), KeyListModel::DeletedRole).toBool();
+    if (!m_building || !m_source || m_source->rowCount() == 0)
+        return 1000;
+    return m_buildOrder.empty() ? 1000 : int(qint64(m_buildCursor) * 1000 / qint64(m_buildOrder.size()));
 }
 
-void KeyTreeModel::rebuild()
+qsizetype KeyTreeModel::bytesUsed() const
+{
+    qsizetype bytes = m_nodes.bytesUsed() + qsizetype(m_lists.capacity() * sizeof(m_lists[0]));
+    for (const std::vector<quint32> &list : m_lists)
+        bytes += qsizetype(list.capacity() * sizeof(quint32));
+    bytes += qsizetype(m_index.capacity() * sizeof(quint32) + (m_inTree.capacity() + m_liveOf.capacity()) / 8);
+    return bytes;
+}
+
+qint64 KeyTreeModel::keyIdOf(const QModelIndex &index) const
+{
+    return index.isValid() ? m_nodes[nodeOf(index)].keyId : -1;
+}
+
+const KeyStore &KeyTreeModel::store() const
+{
+    return m_source->store();
+}
+
+bool KeyTreeModel::isLive(quint32 keyId) const
+{
+    return !m_source->store().isDeleted(keyId);
+}
+
+void KeyTreeModel::reset()
 {
     beginResetModel();
-    m_root.children.clear();
-    m_root.few.clear();
-    m_root.many.reset();
-    m_names.clear();
-    m_root.liveCount = 0;
-    m_leafBySourceRow.clear();
-    m_liveBySourceRow.clear();
+    m_buildTimer->stop();
+    m_nodes.reset();
+    m_lists = {};
+    m_inTree = {};
+    m_liveOf = {};
+    m_buildOrder = {};
+    m_building = false;
+    m_ordered = !m_source || m_source->isSorted();
+    m_index = m_ordered ? std::vector<quint32>() : std::vector<quint32>(64, 0);
+    m_collation = m_source ? m_source->collation() : KeyCollation::Order::Natural;
     endResetModel();
     if (m_source && m_source->rowCount() > 0)
-        onRowsInserted({}, 0, m_source->rowCount() - 1);
+        startBuild();
 }
 
-KeyTreeModel::Node *KeyTreeModel::childFor(Node *parent, const QString &name, PendingInserts *pending,
-                                           QSet<const Node *> *fresh)
+void KeyTreeModel::startBuild()
 {
-    if (Node *existing = parent->findChild(name))
-        return existing;
-    auto node = std::make_unique<Node>();
-    node->name = *m_names.insert(name);
-    node->parent = parent;
-    Node *raw = node.get();
-    parent->indexChild(raw);
-    fresh->insert(raw);
-    // Under a node already in the model the new child waits for one grouped insert; under a node that
-    // is itself new in this batch it simply comes along when that node is inserted.
-    if (fresh->contains(parent)) {
-        raw->row = int(parent->children.size());
-        parent->children.push_back(std::move(node));
+    // A snapshot of the ids, ascending: rows move as the list sorts or takes keys, ids do not.
+    const int rows = m_source->rowCount();
+    m_buildOrder.resize(size_t(rows));
+    const bool reversed = m_source->keyOrder() == Qt::DescendingOrder;
+    for (int row = 0; row < rows; ++row)
+        m_buildOrder[size_t(reversed ? rows - 1 - row : row)] = m_source->idAt(row);
+    m_buildCursor = 0;
+    m_building = true;
+    if (rows <= kBuildAtOnce) {
+        while (m_building)
+            buildStep();
+        m_buildTimer->stop();
+        return;
+    }
+    m_buildTimer->start();
+    Q_EMIT buildProgress();
+}
+
+void KeyTreeModel::buildStep()
+{
+    QElapsedTimer clock;
+    clock.start();
+    while (m_buildCursor < int(m_buildOrder.size()) && clock.elapsed() < kBuildStepMs) {
+        const int end = std::min(int(m_buildOrder.size()), m_buildCursor + kBuildChunk);
+        std::vector<quint32> ids;
+        ids.reserve(size_t(end - m_buildCursor));
+        for (int i = m_buildCursor; i < end; ++i) {
+            const quint32 id = m_buildOrder[size_t(i)];
+            if (id >= m_inTree.size() || !m_inTree[id])
+                ids.push_back(id);
+        }
+        m_buildCursor = end;
+        addKeys(ids);
+    }
+    if (m_buildCursor < int(m_buildOrder.size())) {
+        m_buildTimer->start();
     } else {
-        (*pending)[parent].push_back(std::move(node));
+        m_building = false;
+        m_buildOrder = {};
     }
-    return raw;
-}
-
-void KeyTreeModel::adjustCounts(Node *node, int delta, QList<Node *> *touched)
-{
-    for (Node *n = node; n; n = n->parent) {
-        n->liveCount += delta;
-        if (n != &m_root)
-            touched->append(n);
-    }
+    Q_EMIT buildProgress();
 }
 
 void KeyTreeModel::onRowsInserted(const QModelIndex &parent, int first, int last)
 {
     if (parent.isValid() || !m_source)
         return;
-    PendingInserts pending;
-    QSet<const Node *> fresh;
-    QList<Node *> touched;
-    m_leafBySourceRow.resize(size_t(last) + 1, nullptr);
-    m_liveBySourceRow.resize(size_t(last) + 1, false);
-    for (int row = first; row <= last; ++row) {
-        Node *node = &m_root;
-        for (const QString &token : m_source->keyAt(row).split(u'.'))
-            node = childFor(node, token, &pending, &fresh);
-        node->sourceRow = row;
-        m_leafBySourceRow[size_t(row)] = node;
-        const bool live = isLive(row);
-        m_liveBySourceRow[size_t(row)] = live;
-        if (live)
-            adjustCounts(node, 1, &touched);
+    std::vector<quint32> ids;
+    ids.reserve(size_t(last - first + 1));
+    for (int row = first; row <= last; ++row)
+        ids.push_back(m_source->idAt(row));
+    addKeys(ids);
+}
+
+void KeyTreeModel::onListSorted()
+{
+    // Built from keys in the order they came (or for another collation): build again, in order.
+    if (!m_ordered || m_collation != m_source->collation())
+        reset();
+}
+
+void KeyTreeModel::addKeys(const std::vector<quint32> &unsortedIds)
+{
+    if (unsortedIds.empty())
+        return;
+    std::vector<quint32> ids = unsortedIds;
+    if (m_ordered) {
+        // In key order, a folder's new children come after each other: one insert, not one each.
+        const KeyStore &store = m_source->store();
+        std::sort(ids.begin(), ids.end(), [&](quint32 a, quint32 b) {
+            return KeyCollation::compare(store.key(a), store.key(b), m_collation) < 0;
+        });
     }
-    // One insert per folder that was already shown.
-    for (auto &[folder, nodes] : pending) {
-        const int start = int(folder->children.size());
-        beginInsertRows(indexOf(folder), start, start + int(nodes.size()) - 1);
-        for (std::unique_ptr<Node> &node : nodes) {
-            node->row = int(folder->children.size());
-            folder->children.push_back(std::move(node));
-        }
-        endInsertRows();
+    const auto firstNew = quint32(m_nodes.size());
+    if (m_inTree.size() < m_source->store().size()) {
+        m_inTree.resize(m_source->store().size(), false);
+        m_liveOf.resize(m_source->store().size(), false);
     }
-    // Counts shown by folders that existed before changed.
-    QSet<Node *> done;
-    for (Node *node : std::as_const(touched)) {
-        if (!done.contains(node) && !fresh.contains(node)) {
-            done.insert(node);
-            const QModelIndex idx = indexOf(node);
-            Q_EMIT dataChanged(idx, idx, {Qt::DisplayRole, LiveCountRole});
+    Pending pending;
+    QSet<quint32> touched;
+    for (const quint32 id : ids) {
+        if (!m_inTree[id])
+            addKey(id, firstNew, &pending, &touched);
+    }
+    m_pendingIndex.clear();
+    insertPending(&pending);
+    announceCounts(touched);
+}
+
+quint32 KeyTreeModel::addKey(quint32 id, quint32 firstNew, Pending *pending, QSet<quint32> *touched)
+{
+    const QByteArrayView key = m_source->store().key(id);
+    quint32 node = 0;
+    qsizetype start = 0;
+    for (;;) {
+        const qsizetype dot = key.indexOf('.', start);
+        const qsizetype end = dot < 0 ? key.size() : dot;
+        quint32 child = findChild(node, key.sliced(start, end - start));
+        if (child == 0) {
+            child = createNode(node, id, end, end - start);
+            // Under a node new in this batch the child comes along when that node is inserted; under
+            // one already shown it waits for a grouped insert.
+            if (node >= firstNew) {
+                placeChild(node, child);
+            } else {
+                pending->emplace_back(node, child);
+                if (m_ordered)
+                    m_pendingIndex.emplace(slotHash(node, nameOf(child)), child);
+            }
         }
+        node = child;
+        if (dot < 0)
+            break;
+        start = dot + 1;
+    }
+    m_nodes[node].keyId = qint32(id);
+    m_inTree[id] = true;
+    m_liveOf[id] = isLive(id);
+    if (m_liveOf[id])
+        adjustCounts(node, 1, firstNew, touched);
+    return node;
+}
+
+quint32 KeyTreeModel::nodeOfKey(quint32 id) const
+{
+    // The path walked again (no key -> node table: 4 bytes a key); for changes, which are few.
+    const QByteArrayView key = m_source->store().key(id);
+    quint32 node = 0;
+    qsizetype start = 0;
+    for (;;) {
+        const qsizetype dot = key.indexOf('.', start);
+        const qsizetype end = dot < 0 ? key.size() : dot;
+        node = findChild(node, key.sliced(start, end - start));
+        if (node == 0 || dot < 0)
+            return node;
+        start = dot + 1;
+    }
+}
+
+quint32 KeyTreeModel::createNode(quint32 parent, quint32 keyId, qsizetype end, qsizetype len)
+{
+    Node node;
+    node.parent = parent;
+    node.nameKey = keyId;
+    node.nameEnd = quint16(std::min<qsizetype>(end, 0xffff));
+    node.nameLen = quint16(std::min<qsizetype>(len, node.nameEnd));
+    const quint32 id = m_nodes.push_back(node);
+    if (!m_ordered)
+        indexNode(id);
+    return id;
+}
+
+quint32 KeyTreeModel::sortedPosition(quint32 parent, quint32 child) const
+{
+    const Node &p = m_nodes[parent];
+    if (!m_ordered || p.childCount == 0)
+        return p.childCount;
+    const QByteArrayView name = nameOf(child);
+    const auto before = [&](quint32 other) { return KeyCollation::compareToken(name, nameOf(other), m_collation) < 0; };
+    // Keys built in order come last: one comparison.
+    if (!before(childAt(parent, p.childCount - 1)))
+        return p.childCount;
+    quint32 lo = 0;
+    quint32 hi = p.childCount;
+    while (lo < hi) {
+        const quint32 mid = (lo + hi) / 2;
+        if (before(childAt(parent, mid)))
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return lo;
+}
+
+void KeyTreeModel::placeChild(quint32 parent, quint32 child)
+{
+    const quint32 pos = sortedPosition(parent, child);
+    Node &p = m_nodes[parent];
+    if (p.childCount == 0) {
+        p.children = child;
+    } else if (p.childCount == 1) {
+        const quint32 only = p.children;
+        p.children = quint32(m_lists.size());
+        m_lists.push_back(pos == 0 ? std::vector<quint32>{child, only} : std::vector<quint32>{only, child});
+    } else {
+        std::vector<quint32> &list = m_lists[p.children];
+        list.insert(list.begin() + pos, child);
+    }
+    ++p.childCount;
+    for (quint32 row = pos; row < p.childCount; ++row)
+        m_nodes[childAt(parent, row)].row = row;
+}
+
+void KeyTreeModel::insertPending(Pending *pending)
+{
+    // Grouped by parent, each parent's new children in the order they came.
+    std::stable_sort(pending->begin(), pending->end(), [](const auto &a, const auto &b) { return a.first < b.first; });
+    for (size_t i = 0; i < pending->size();) {
+        const quint32 parent = (*pending)[i].first;
+        size_t end = i;
+        while (end < pending->size() && (*pending)[end].first == parent)
+            ++end;
+        // All after the last child and in order: one insert at the end (the usual case).
+        bool append = sortedPosition(parent, (*pending)[i].second) == m_nodes[parent].childCount;
+        for (size_t k = i + 1; append && k < end; ++k)
+            append = !m_ordered
+                || KeyCollation::compareToken(nameOf((*pending)[k - 1].second), nameOf((*pending)[k].second),
+                                              m_collation)
+                    < 0;
+        if (append) {
+            const auto count = int(m_nodes[parent].childCount);
+            const int n = int(end - i);
+            beginInsertRows(indexOf(parent), m_descending ? 0 : count, m_descending ? n - 1 : count + n - 1);
+            for (size_t k = i; k < end; ++k)
+                placeChild(parent, (*pending)[k].second);
+            endInsertRows();
+        } else {
+            for (size_t k = i; k < end; ++k) {
+                const quint32 child = (*pending)[k].second;
+                const auto pos = int(sortedPosition(parent, child));
+                const int row = m_descending ? int(m_nodes[parent].childCount) - pos : pos;
+                beginInsertRows(indexOf(parent), row, row);
+                placeChild(parent, child);
+                endInsertRows();
+            }
+        }
+        i = end;
+    }
+}
+
+void KeyTreeModel::adjustCounts(quint32 node, int delta, quint32 firstNew, QSet<quint32> *touched)
+{
+    for (quint32 n = node;; n = m_nodes[n].parent) {
+        m_nodes[n].liveCount = quint32(int(m_nodes[n].liveCount) + delta);
+        if (n == 0)
+            return;
+        if (n < firstNew)
+            touched->insert(n);
+    }
+}
+
+void KeyTreeModel::announceCounts(const QSet<quint32> &touched)
+{
+    for (const quint32 node : touched) {
+        const QModelIndex idx = indexOf(node);
+        Q_EMIT dataChanged(idx, idx, {Qt::DisplayRole, LiveCountRole});
     }
 }
 
@@ -242,24 +482,111 @@ void KeyTreeModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &
 {
     if (!m_source)
         return;
-    QList<Node *> touched;
-    for (int row = topLeft.row(); row <= bottomRight.row() && size_t(row) < m_leafBySourceRow.size(); ++row) {
-        Node *node = m_leafBySourceRow[size_t(row)];
-        if (!node)
+    QSet<quint32> touched;
+    const auto noneNew = quint32(m_nodes.size());
+    for (int row = topLeft.row(); row <= bottomRight.row(); ++row) {
+        const quint32 id = m_source->idAt(row);
+        const quint32 node = id < m_inTree.size() && m_inTree[id] ? nodeOfKey(id) : 0;
+        if (node == 0)
             continue;
-        const bool live = isLive(row);
-        if (live != m_liveBySourceRow[size_t(row)]) {
-            m_liveBySourceRow[size_t(row)] = live;
-            adjustCounts(node, live ? 1 : -1, &touched);
+        const bool live = isLive(id);
+        if (live != m_liveOf[id]) {
+            m_liveOf[id] = live;
+            adjustCounts(node, live ? 1 : -1, noneNew, &touched);
         }
         Q_EMIT dataChanged(indexOf(node, 0), indexOf(node, KeyListModel::ColumnCount - 1));
     }
-    QSet<Node *> done;
-    for (Node *node : std::as_const(touched)) {
-        if (!done.contains(node)) {
-            done.insert(node);
-            const QModelIndex idx = indexOf(node);
-            Q_EMIT dataChanged(idx, idx, {Qt::DisplayRole, LiveCountRole});
+    announceCounts(touched);
+}
+
+void KeyTreeModel::setKeyOrder(Qt::SortOrder order)
+{
+    const bool descending = order == Qt::DescendingOrder;
+    if (descending == m_descending)
+        return;
+    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
+    const QModelIndexList before = persistentIndexList();
+    m_descending = descending;
+    QModelIndexList after;
+    after.reserve(before.size());
+    for (const QModelIndex &index : before)
+        after.append(indexOf(nodeOf(index), index.column()));
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
+}
+
+size_t KeyTreeModel::slotHash(quint32 parent, QByteArrayView name) const
+{
+    return qHash(name, size_t(parent) * 0x9E3779B97F4A7C15ull);
+}
+
+quint32 KeyTreeModel::findChild(quint32 parent, QByteArrayView name) const
+{
+    if (m_ordered) {
+        // Children in order: the last one first (keys added in order look there), then a binary search.
+        const quint32 count = m_nodes[parent].childCount;
+        if (!m_pendingIndex.empty()) {
+            const auto [first, end] = m_pendingIndex.equal_range(slotHash(parent, name));
+            for (auto it = first; it != end; ++it) {
+                if (m_nodes[it->second].parent == parent && nameOf(it->second) == name)
+                    return it->second;
+            }
         }
+        if (count == 0)
+            return 0;
+        const quint32 last = childAt(parent, count - 1);
+        const int c = KeyCollation::compareToken(name, nameOf(last), m_collation);
+        if (c >= 0)
+            return c == 0 ? last : 0;
+        quint32 lo = 0;
+        quint32 hi = count - 1;
+        while (lo < hi) {
+            const quint32 mid = (lo + hi) / 2;
+            const quint32 child = childAt(parent, mid);
+            const int d = KeyCollation::compareToken(name, nameOf(child), m_collation);
+            if (d == 0)
+                return child;
+            if (d < 0)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        return 0;
+    }
+    const size_t mask = m_index.size() - 1;
+    for (size_t slot = slotHash(parent, name) & mask;; slot = (slot + 1) & mask) {
+        const quint32 node = m_index[slot];
+        if (node == 0)
+            return 0;
+        if (m_nodes[node].parent == parent && nameOf(node) == name)
+            return node;
+    }
+}
+
+void KeyTreeModel::indexNode(quint32 node)
+{
+    if (2 * m_nodes.size() > m_index.size()) {
+        growIndex();
+        return; // growIndex() indexed every node, this one too
+    }
+    const size_t mask = m_index.size() - 1;
+    size_t slot = slotHash(m_nodes[node].parent, nameOf(node)) & mask;
+    while (m_index[slot] != 0)
+        slot = (slot + 1) & mask;
+    m_index[slot] = node;
+}
+
+void KeyTreeModel::growIndex()
+{
+    size_t capacity = m_index.size();
+    while (2 * m_nodes.size() > capacity)
+        capacity *= 2;
+    m_index.assign(capacity, 0);
+    const size_t mask = capacity - 1;
+    for (quint32 node = 1; node < m_nodes.size(); ++node) {
+        size_t slot = slotHash(m_nodes[node].parent, nameOf(node)) & mask;
+        while (m_index[slot] != 0)
+            slot = (slot + 1) & mask;
+        m_index[slot] = node;
     }
 }

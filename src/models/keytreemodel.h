@@ -1,7 +1,8 @@
 #pragma once
 
+#include "keycollation.h"
+
 #include <QtCore/QAbstractItemModel>
-#include <QtCore/QHash>
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
 
@@ -10,11 +11,19 @@
 #include <vector>
 
 class KeyListModel;
+class KeyStore;
+class QTimer;
 
 // The keys of a KeyListModel as a tree split on ".": "orders.17.status" sits in folder "orders", then
-// "17". A folder shows how many live keys it holds. It follows the list model: rows inserted there are
-// added here with one insert per affected folder, changes update the key and the counts above it.
-// A key can also be a folder ("a" and "a.b" both exist): it then has a value and children.
+// "17". A folder shows how many live keys it holds. A key can also be a folder ("a" and "a.b" both exist):
+// it then has a value and children.
+//
+// Built for a million keys: a node is 32 bytes in one array, named by a slice of a key in the list's
+// KeyStore (no string of its own), children found through one open-addressing index for the whole tree.
+// It is built from the list in steps of a few ms (never holding the event loop), in the list's key order
+// once the list is sorted, so that a folder's children are in order without sorting them (KeyCollation
+// makes the list's order the tree's); keys added later go to their place. While the list's initial keys
+// stream in unsorted, the tree follows them as they come and is built again in order when the list is.
 class KeyTreeModel final : public QAbstractItemModel
 {
     Q_OBJECT
@@ -40,38 +49,98 @@ public:
 
     // The index of a key (or folder path), or an invalid index.
     QModelIndex indexForPath(const QString &path) const;
+    // Keys of the list not in the tree yet (it is being built in steps).
+    bool isBuilding() const { return m_building; }
+    // 0..1000 of the build.
+    int buildPermille() const;
+    // Children in key order, ascending or descending (the proxy asks, instead of sorting).
+    void setKeyOrder(Qt::SortOrder order);
+    // Bytes the tree holds (nodes, child lists, index): its share of a million keys.
+    qsizetype bytesUsed() const;
+    // The key id (in store()) of a node of this model, -1 for a pure folder.
+    qint64 keyIdOf(const QModelIndex &index) const;
+    const KeyStore &store() const;
+    // The number of nodes, root included.
+    qsizetype nodeCount() const { return qsizetype(m_nodes.size()); }
+
+Q_SIGNALS:
+    // The build advanced or ended (isBuilding()).
+    void buildProgress();
 
 private:
     struct Node
     {
-        QString name;
-        Node *parent = nullptr;
-        std::vector<std::unique_ptr<Node>> children;
-        // Children by name, pending inserts included: a short list for the many small folders and
-        // leaves, a hash only for folders with many children (a hash per node cost ~1 KiB per key).
-        std::vector<Node *> few;
-        std::unique_ptr<QHash<QString, Node *>> many;
-        Node *findChild(const QString &childName) const;
-        void indexChild(Node *child);
-        int row = 0;        // position among the parent's children
-        int sourceRow = -1; // the key's row in the list model, -1 for pure folders
-        int liveCount = 0;  // live (not deleted) keys at and below
+        quint32 parent = 0;
+        quint32 row = 0;   // position among the parent's children, ascending
+        qint32 keyId = -1; // the key's id in the list's store, -1 for pure folders
+        quint32 liveCount = 0;
+        quint32 nameKey = 0; // the name is key(nameKey)[nameEnd - nameLen, nameEnd), the path [0, nameEnd)
+        quint16 nameEnd = 0; // keys fit in nats-server's 4 KiB control line (and so in 16 bits)
+        quint16 nameLen = 0;
+        quint32 childCount = 0;
+        quint32 children = 0; // the only child's id, or (with two or more) a slot in m_lists
+    };
+    using Pending = std::vector<std::pair<quint32, quint32>>; // (existing parent, new child)
+    // Nodes in blocks of 16,384: growing never copies the nodes or leaves half a vector unused.
+    class NodeArray
+    {
+    public:
+        Node &operator[](quint32 i) { return m_blocks[i >> kShift][i & kMask]; }
+        const Node &operator[](quint32 i) const { return m_blocks[i >> kShift][i & kMask]; }
+        quint32 size() const { return m_size; }
+        quint32 push_back(const Node &node);
+        void reset();
+        qsizetype bytesUsed() const { return qsizetype(m_blocks.size()) * (qsizetype(sizeof(Node)) << kShift); }
+
+    private:
+        static constexpr int kShift = 14;
+        static constexpr quint32 kMask = (1u << kShift) - 1;
+        std::vector<std::unique_ptr<Node[]>> m_blocks;
+        quint32 m_size = 0;
     };
 
-    void rebuild();
+    void reset();
+    void startBuild();
+    void buildStep();
     void onRowsInserted(const QModelIndex &parent, int first, int last);
     void onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight);
-    using PendingInserts = std::unordered_map<Node *, std::vector<std::unique_ptr<Node>>>;
-    Node *childFor(Node *parent, const QString &name, PendingInserts *pending, QSet<const Node *> *fresh);
-    bool isLive(int sourceRow) const;
-    void adjustCounts(Node *node, int delta, QList<Node *> *touched);
-    QModelIndex indexOf(const Node *node, int column = 0) const;
-    Node *nodeOf(const QModelIndex &index) const;
-    QString pathOf(const Node *node) const;
+    void onListSorted();
+    void addKeys(const std::vector<quint32> &unsortedIds);
+    quint32 addKey(quint32 id, quint32 firstNew, Pending *pending, QSet<quint32> *touched);
+    quint32 findChild(quint32 parent, QByteArrayView name) const;
+    quint32 nodeOfKey(quint32 id) const;
+    quint32 createNode(quint32 parent, quint32 keyId, qsizetype end, qsizetype len);
+    void placeChild(quint32 parent, quint32 child);
+    void insertPending(Pending *pending);
+    quint32 childAt(quint32 node, quint32 storedRow) const;
+    quint32 sortedPosition(quint32 parent, quint32 child) const;
+    void indexNode(quint32 node);
+    void growIndex();
+    size_t slotHash(quint32 parent, QByteArrayView name) const;
+    QByteArrayView nameOf(quint32 node) const;
+    QByteArrayView pathOf(quint32 node) const;
+    int visibleRow(quint32 node) const;
+    QModelIndex indexOf(quint32 node, int column = 0) const;
+    quint32 nodeOf(const QModelIndex &index) const;
+    void adjustCounts(quint32 node, int delta, quint32 firstNew, QSet<quint32> *touched);
+    void announceCounts(const QSet<quint32> &touched);
+    bool isLive(quint32 keyId) const;
 
     QPointer<KeyListModel> m_source;
-    QSet<QString> m_names; // one shared copy of each token ("status" under 100,000 orders)
-    Node m_root;
-    std::vector<Node *> m_leafBySourceRow;
-    std::vector<bool> m_liveBySourceRow;
+    NodeArray m_nodes;                         // [0] is the root
+    std::vector<std::vector<quint32>> m_lists; // children of nodes with two or more, ascending
+    // Node ids by (parent, name), 0: free; at most half full. Only while the children are not in order
+    // (following an unsorted list): in order, a child is found by binary search.
+    std::vector<quint32> m_index;
+    // In order: children created in this batch, not yet placed under a parent already shown.
+    std::unordered_multimap<size_t, quint32> m_pendingIndex;
+    std::vector<bool> m_inTree; // key id -> in the tree already
+    std::vector<bool> m_liveOf; // key id -> live when last seen
+    QTimer *m_buildTimer = nullptr;
+    std::vector<quint32> m_buildOrder; // the ids to add while building, ascending when the list is sorted
+    int m_buildCursor = 0;
+    KeyCollation::Order m_collation = KeyCollation::Order::Natural;
+    bool m_building = false;
+    bool m_ordered = true; // children are in key order (built from a sorted list)
+    bool m_descending = false;
 };

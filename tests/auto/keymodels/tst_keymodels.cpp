@@ -62,9 +62,14 @@ void tst_KeyModels::keyListFollowsServer()
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy finished(&model, &KeyListModel::loadingFinished);
     model.load(bucket);
+    QCOMPARE(model.stage(), KeyListModel::Stage::Waiting); // nothing asked of the server has come yet
+    QVERIFY(!model.holdsAllKeys());
     QVERIFY(finished.wait());
     QCOMPARE(finished.first().first().toBool(), false);
     QCOMPARE(model.rowCount(), 2);
+    QCOMPARE(model.stage(), KeyListModel::Stage::Idle);
+    QVERIFY(model.isSorted());
+    QVERIFY(model.holdsAllKeys()); // every key, live: a server filter can be applied to them
 
     // Another writer: a new key appears, a change updates its row, a delete marks it.
     WAIT_OK(bucket->put(u"c"_s, "333"));
@@ -239,7 +244,12 @@ void tst_KeyModels::largeBucketLoadsInBatches()
     // Batches, not one model change per key.
     QVERIFY2(inserts.size() < count / 100, qPrintable(QString::number(inserts.size())));
     QVERIFY(progress.size() >= 1);
+    QTRY_VERIFY(!tree.isBuilding());
     QCOMPARE(tree.indexForPath(u"dev"_s).data(KeyTreeModel::LiveCountRole).toInt(), count);
+    // In natural order once loaded, list and tree alike.
+    QCOMPARE(list.keyAt(0), u"dev.0.state"_s);
+    QCOMPARE(list.keyAt(2), u"dev.2.state"_s);
+    QCOMPARE(tree.index(10, 0, tree.indexForPath(u"dev"_s)).data(KeyTreeModel::PathRole).toString(), u"dev.10"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_KeyModels)

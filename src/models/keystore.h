@@ -1,0 +1,69 @@
+#pragma once
+
+#include "kventry.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QHash>
+
+#include <vector>
+
+// The keys of a bucket and a few numbers each, packed for a million keys: every key's UTF-8 bytes in one
+// arena, the numbers in parallel arrays, and an open-addressing index of 4-byte slots to find a key. A
+// QString, a struct and a hash node per key cost several hundred bytes a key; this costs ~35 beyond the
+// key's own bytes. Keys are only ever added (a deleted key stays, marked), so an id is stable: the
+// models keep ids, never copies of keys.
+class KeyStore final
+{
+public:
+    quint32 size() const { return quint32(m_starts.size()); }
+    bool isEmpty() const { return m_starts.empty(); }
+
+    QByteArrayView key(quint32 id) const
+    {
+        const quint32 start = m_starts[id];
+        const quint32 end = id + 1 < m_starts.size() ? m_starts[id + 1] : quint32(m_arena.size());
+        return QByteArrayView(m_arena.constData() + start, end - start);
+    }
+    QString keyString(quint32 id) const { return QString::fromUtf8(key(id)); }
+    // Where the key starts in the arena: tree nodes name themselves by a slice of it.
+    quint32 keyStart(quint32 id) const { return m_starts[id]; }
+    QByteArrayView bytes(quint32 start, quint32 length) const
+    {
+        return QByteArrayView(m_arena.constData() + start, length);
+    }
+
+    // The key's id, or -1.
+    qint64 find(QByteArrayView key) const;
+    // Adds a key that is not there yet; returns its id.
+    quint32 append(QByteArrayView key, const KvEntry &meta);
+    void update(quint32 id, const KvEntry &meta);
+    void reserve(quint32 keys, qsizetype keyBytes);
+    void clear();
+
+    quint64 revision(quint32 id) const { return m_revisions[id]; }
+    qint64 createdMs(quint32 id) const { return m_createdMs[id]; }
+    qint64 valueSize(quint32 id) const { return m_sizes[id]; }
+    KvEntry::Operation operation(quint32 id) const { return KvEntry::Operation(m_flags[id] & 3); }
+    bool isDeleted(quint32 id) const { return (m_flags[id] & 3) != 0; }
+    // A limit marker the server wrote: 0 none, 1 MaxAge, 2 Purge, 3 Remove.
+    quint8 marker(quint32 id) const { return quint8(m_flags[id] >> 2); }
+    qint64 ttlNs(quint32 id) const { return m_ttls.value(id); }
+    KvEntry entry(quint32 id) const;
+
+    // Bytes held for the keys (capacity, not just size): the model's own accounting.
+    qsizetype bytesUsed() const;
+
+private:
+    void setMeta(quint32 id, const KvEntry &meta);
+    void growIndex();
+    void insertIndex(quint32 id);
+
+    QByteArray m_arena;
+    std::vector<quint32> m_starts;
+    std::vector<quint64> m_revisions;
+    std::vector<qint64> m_createdMs;
+    std::vector<quint32> m_sizes;  // a value is at most max_payload (64 MiB at most)
+    std::vector<quint8> m_flags;   // operation (2 bits), marker reason (2 bits)
+    QHash<quint32, qint64> m_ttls; // few keys have a TTL of their own (nats-server 2.11+)
+    std::vector<quint32> m_index;  // id + 1 by the key's hash, 0: free; at most half full
+};

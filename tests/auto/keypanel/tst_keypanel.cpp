@@ -1,0 +1,211 @@
+#include "jetstreamcontext.h"
+#include "keylistmodel.h"
+#include "keypanel.h"
+#include "keytreemodel.h"
+#include "kvbucket.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QSettings>
+#include <QtGui/QAction>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QTreeView>
+
+using namespace Qt::StringLiterals;
+
+// The key panel's loading states and the reuse of loaded keys, against a real nats-server: what the status
+// says while the server prepares the listing, a server filter set and cleared on keys at hand (no second
+// listing), list and tree sharing one load, and the remembered key order.
+class tst_KeyPanel final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void initTestCase();
+    void saysWhatItWaitsFor();
+    void serverFilterReusesLoadedKeys();
+    void treeReusesLoadedKeys();
+    void keyOrderIsRemembered();
+    void keySelectedWhileLargeTreeBuilds();
+
+private:
+    KvBucket *makeBucket(const QString &name, int keys);
+    QString status() const { return m_panel->findChild<QLabel *>(u"keyStatus"_s)->text(); }
+    void filter(const QString &text);
+    QStringList shownKeys(const QString &view) const;
+    bool loaded() const { return !m_panel->model()->isLoading(); }
+
+    NatsServerProcess m_server;
+    NatsConnection *m_connection = nullptr;
+    KvContext *m_kv = nullptr;
+    KeyPanel *m_panel = nullptr;
+};
+
+void tst_KeyPanel::initTestCase()
+{
+    QCoreApplication::setOrganizationName(u"kvdesk-tests"_s);
+    QCoreApplication::setApplicationName(u"tst_keypanel"_s);
+    QSettings().clear();
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, nullptr, &m_kv));
+    m_panel = new KeyPanel;
+    m_panel->resize(600, 400);
+    m_panel->show();
+}
+
+KvBucket *tst_KeyPanel::makeBucket(const QString &name, int keys)
+{
+    KvBucketConfig config;
+    config.bucket = name;
+    if (!KvTest::createBucket(m_kv, config))
+        return nullptr;
+    KvBucket *bucket = m_kv->bucket(name, this);
+    QList<KvReply *> puts;
+    for (int i = 1; i <= keys; ++i)
+        puts.append(bucket->put(u"dev.%1"_s.arg(i), "v"));
+    puts.append(bucket->put(u"other.Key"_s, "v"));
+    if (!QTest::qWaitFor(
+            [&] { return std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->isFinished(); }); }, 20000))
+        return nullptr;
+    return bucket;
+}
+
+void tst_KeyPanel::filter(const QString &text)
+{
+    auto *box = m_panel->findChild<QLineEdit *>(u"keyFilter"_s);
+    box->setText(text);
+    QTest::keyClick(box, Qt::Key_Return);
+}
+
+QStringList tst_KeyPanel::shownKeys(const QString &view) const
+{
+    QAbstractItemModel *model = m_panel->findChild<QTreeView *>(view)->model();
+    QStringList keys;
+    for (int row = 0; row < model->rowCount(); ++row)
+        keys.append(model->index(row, 0).data(KeyListModel::KeyRole).toString());
+    return keys;
+}
+
+void tst_KeyPanel::saysWhatItWaitsFor()
+{
+    KvBucket *bucket = makeBucket(u"waits"_s, 12);
+    QVERIFY(bucket);
+    m_panel->setBucket(bucket);
+    // Nothing has come yet: the server is preparing the listing consumer (seconds for a million keys on
+    // 2.9), not "Loading keys… 0 of 0".
+    QVERIFY2(status().startsWith(u"Waiting for nats-server to prepare the key listing"_s), qPrintable(status()));
+    QVERIFY(m_panel->findChild<QWidget *>(u"keyProgress"_s)->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(loaded(), 10000);
+    QCOMPARE(status(), u"13 keys"_s);
+    QVERIFY(!m_panel->findChild<QWidget *>(u"keyProgress"_s)->isVisible());
+    const QStringList keys = shownKeys(u"keyListView"_s);
+    QCOMPARE(keys.mid(0, 3), (QStringList{u"dev.1"_s, u"dev.2"_s, u"dev.3"_s})); // natural: dev.10 later
+    QCOMPARE(keys.indexOf(u"dev.10"_s), 9);
+}
+
+void tst_KeyPanel::serverFilterReusesLoadedKeys()
+{
+    KvBucket *bucket = makeBucket(u"reuse"_s, 30);
+    QVERIFY(bucket);
+    m_panel->setBucket(bucket);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded(), 10000);
+    QSignalSpy loads(m_panel->model(), &KeyListModel::loadingStarted);
+
+    filter(u"dev.>"_s);
+    QCOMPARE(shownKeys(u"keyListView"_s).size(), 30);
+    QVERIFY2(status().contains(u"matching dev.>"_s), qPrintable(status()));
+    QVERIFY2(status().startsWith(u"30 of 31 keys shown"_s), qPrintable(status()));
+    filter(u"*.Key"_s);
+    QCOMPARE(shownKeys(u"keyListView"_s), QStringList{u"other.Key"_s});
+    filter({});
+    QCOMPARE(shownKeys(u"keyListView"_s).size(), 31);
+    QCOMPARE(status(), u"31 keys"_s);
+    QCOMPARE(loads.size(), 0); // every filter on the keys at hand: nothing listed again
+
+    // Keys written meanwhile are there (the watch stayed live) and the filter applies to them.
+    filter(u"dev.*"_s);
+    WAIT_OK(bucket->put(u"dev.31"_s, "v"));
+    WAIT_OK(bucket->put(u"zzz"_s, "v"));
+    QTRY_COMPARE(m_panel->model()->rowCount(), 33);
+    QCOMPARE(shownKeys(u"keyListView"_s).size(), 31);
+    QCOMPARE(shownKeys(u"keyListView"_s).constLast(), u"dev.31"_s);
+    filter({});
+    QCOMPARE(loads.size(), 0);
+
+    // A reload asks the server again.
+    m_panel->reloadAction()->trigger();
+    QCOMPARE(loads.size(), 1);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded(), 10000);
+}
+
+void tst_KeyPanel::treeReusesLoadedKeys()
+{
+    KvBucket *bucket = makeBucket(u"switch"_s, 25);
+    QVERIFY(bucket);
+    m_panel->setBucket(bucket);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded(), 10000);
+    QSignalSpy loads(m_panel->model(), &KeyListModel::loadingStarted);
+    m_panel->selectKey(u"dev.7"_s);
+    m_panel->treeAction()->trigger();
+    auto *tree = m_panel->findChild<QTreeView *>(u"keyTreeView"_s);
+    QVERIFY(tree && tree->isVisible());
+    QTRY_COMPARE(shownKeys(u"keyTreeView"_s).size(), 2);
+    QCOMPARE(tree->model()->index(0, 0).data().toString(), u"dev (25)"_s);
+    QCOMPARE(tree->model()->index(1, 0).data().toString(), u"other (1)"_s);
+    m_panel->listAction()->trigger();
+    m_panel->treeAction()->trigger();
+    m_panel->listAction()->trigger();
+    QCOMPARE(m_panel->currentKey(), u"dev.7"_s);
+    QCOMPARE(loads.size(), 0);
+}
+
+void tst_KeyPanel::keyOrderIsRemembered()
+{
+    QAction *natural = m_panel->naturalSortAction();
+    QVERIFY(natural->isChecked());
+    QSignalSpy sorted(m_panel->model(), &KeyListModel::sorted);
+    natural->trigger(); // plain byte order: "dev.10" before "dev.2"
+    QVERIFY(sorted.wait());
+    QCOMPARE(QSettings().value(u"keys/sortOrder"_s).toString(), u"plain"_s);
+    const QStringList keys = shownKeys(u"keyListView"_s);
+    QVERIFY(keys.indexOf(u"dev.10"_s) < keys.indexOf(u"dev.2"_s));
+    KeyPanel second;
+    QVERIFY(!second.naturalSortAction()->isChecked());
+    QCOMPARE(second.model()->collation(), KeyCollation::Order::Plain);
+    natural->trigger();
+    QCOMPARE(QSettings().value(u"keys/sortOrder"_s).toString(), u"natural"_s);
+}
+
+void tst_KeyPanel::keySelectedWhileLargeTreeBuilds()
+{
+    // A large tree is built in steps (the window stays responsive); the key selected in the list is
+    // selected in the tree once it is there. Keys fed to the model directly: no server needed for this.
+    KeyPanel panel;
+    panel.show();
+    QList<KvEntry> entries;
+    for (int i = 0; i < 60000; ++i) {
+        KvEntry entry;
+        entry.key = u"dev.%1.state"_s.arg(i);
+        entry.revision = quint64(i + 1);
+        entries.append(entry);
+    }
+    panel.model()->applyEntries(entries);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.model()->isSorted(), 20000);
+    panel.selectKey(u"dev.4242.state"_s);
+    QCOMPARE(panel.currentKey(), u"dev.4242.state"_s);
+    panel.treeAction()->trigger();
+    auto *tree = panel.findChild<QTreeView *>(u"keyTreeView"_s);
+    QVERIFY(tree->isVisible());
+    QTRY_COMPARE_WITH_TIMEOUT(panel.currentKey(), u"dev.4242.state"_s, 20000);
+    QCOMPARE(tree->model()->index(0, 0).data().toString(), u"dev (60,000)"_s);
+}
+
+QTEST_MAIN(tst_KeyPanel)
+
+#include "tst_keypanel.moc"
