@@ -192,6 +192,7 @@ void NatsConnection::dropSocket()
         return;
     QTcpSocket *socket = m_socket;
     m_socket = nullptr;
+    ++m_socketGeneration;
     socket->disconnect(this);
     socket->abort();
     socket->deleteLater();
@@ -496,9 +497,11 @@ void NatsConnection::connectionLost(const NatsError &error)
     m_pings.failAll(NatsError(NatsError::ConnectionLost, tr("the connection was lost before the server answered")));
     if (m_state == State::Draining || !m_options.allowReconnect) {
         Q_EMIT errorOccurred(error.code());
+        // Closed before the pending requests fail: one made again from their slots or callbacks is
+        // refused, not written to the socket just dropped and left to time out.
+        setState(State::Closed);
         m_requestMux->failSent(error);
         failAllPending(error);
-        setState(State::Closed);
         Q_EMIT disconnected();
         Q_EMIT closed();
         return;
@@ -537,6 +540,7 @@ void NatsConnection::close()
         // Let bytes already written reach the server before the socket goes.
         QTcpSocket *socket = m_socket;
         m_socket = nullptr;
+        ++m_socketGeneration;
         socket->disconnect(this);
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         socket->disconnectFromHost();
@@ -547,7 +551,7 @@ void NatsConnection::close()
     m_pingTimer->stop();
     m_handshake = Handshake::None;
     m_outbox.clear();
+    setState(State::Closed); // first, as in connectionLost(): nothing new is sent from the failures' slots
     failAllPending(NatsError(NatsError::ConnectionClosed, tr("the connection was closed")));
-    setState(State::Closed);
     Q_EMIT closed();
 }

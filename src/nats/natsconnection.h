@@ -192,6 +192,10 @@ private:
     void ensureResponseSubscription();
     // Why a request cannot be sent now (closed, draining, inbox refused), or NoError.
     NatsError checkRequest(const QByteArray &subject) const;
+    // publishMessage() for a request: also fails with OutcomeUnknown when the socket failed during the
+    // write itself (a flush past the threshold saw it), which failed the pending requests before this
+    // one was among them.
+    NatsError publishRequest(const NatsMessage &message, quint64 *outboxTicket);
 
     // used by NatsSubscription
     void removeSubscription(quint64 sid, bool sendUnsub);
@@ -206,6 +210,8 @@ private:
 
     // the current attempt or connection
     QTcpSocket *m_socket = nullptr; // a QSslSocket when TLS is on (NatsSocketFactory)
+    // Counts sockets dropped: a write that sees it change failed with its socket (see request()).
+    quint64 m_socketGeneration = 0;
     NatsProtocolParser m_parser;
     Handshake m_handshake = Handshake::None;
     bool m_tls = false;

@@ -17,14 +17,12 @@ constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop
 constexpr int kTokenSize = 8; // 62^8 ids: more than a connection makes
 
 // Fixed width, so tokens sort and read alike in wire logs.
-void appendToken(QByteArray *out, quint64 value)
+void writeToken(char *token, quint64 value)
 {
-    char token[kTokenSize];
     for (int i = kTokenSize - 1; i >= 0; --i) {
         token[i] = kBase62[value % 62];
         value /= 62;
     }
-    out->append(token, kTokenSize);
 }
 
 int base62Digit(char c)
@@ -66,10 +64,10 @@ QByteArray NatsRequestMux::newInbox()
 
 QByteArray NatsRequestMux::nextReplySubject()
 {
-    QByteArray subject;
-    subject.reserve(m_prefix.size() + kTokenSize);
-    subject.append(m_prefix);
-    appendToken(&subject, m_nextId++);
+    // Written in place: one allocation per request (QByteArray::append() goes through insert()).
+    QByteArray subject(m_prefix.size() + kTokenSize, Qt::Uninitialized);
+    std::copy(m_prefix.cbegin(), m_prefix.cend(), subject.data());
+    writeToken(subject.data() + m_prefix.size(), m_nextId++);
     return subject;
 }
 
