@@ -10,6 +10,7 @@
 #include "kvclient.h"
 #include "kvcontext.h"
 #include "kvkeylister.h"
+#include "kvputbatch.h"
 #include "kvwatcher.h"
 #include "natsconnection.h"
 #include "natssubscription.h"
@@ -58,6 +59,23 @@ void putMany(KvBucket *bucket, qint64 count, int window)
             if (reply->error() != NatsError::NoError)
                 Bench::fail(reply->errorString());
         });
+}
+
+// The pipelined cases: one KvPutBatch (no reply object per put), window puts in flight at once.
+void putBatch(KvBucket *bucket, qint64 count, int window)
+{
+    const QByteArray value(128, 'v');
+    QList<KvPutBatch::Item> items;
+    items.reserve(count);
+    for (qint64 i = 0; i < count; ++i)
+        items.append({u"k."_s + QString::number(i), value});
+    KvPutBatch *batch = bucket->putMany(items, window);
+    QEventLoop loop;
+    QObject::connect(batch, &KvPutBatch::finished, &loop, &QEventLoop::quit);
+    loop.exec();
+    if (batch->error() != NatsError::NoError)
+        Bench::fail(batch->errorString());
+    batch->deleteLater();
 }
 
 void publishMany(NatsConnection *connection, qint64 count)
@@ -131,7 +149,7 @@ double watch(KvBucket *bucket, qint64 count, bool live)
     waitFor([&] { return initialDone; }, loop, u"the initial values"_s);
     if (live) {
         clock.restart();
-        putMany(bucket, count, kWindow);
+        putBatch(bucket, count, kWindow);
         waitFor([&] { return received == count; }, loop, u"the live watch"_s);
     }
     if (received != count)
@@ -191,7 +209,10 @@ double run(const QString &name, const QString &url, qint64 count)
     if (name != u"seqput" && name != u"pipeput")
         Bench::fail(u"unknown case "_s + name);
     clock.restart();
-    putMany(bucket, count, name == u"seqput" ? 1 : kWindow);
+    if (name == u"pipeput")
+        putBatch(bucket, count, kWindow);
+    else
+        putMany(bucket, count, 1);
     return double(clock.nsecsElapsed()) / 1e9;
 }
 
