@@ -25,6 +25,7 @@ private Q_SLOTS:
 
     void storesInOrderWithinTheWindow();
     void errorsPerItem();
+    void serverRefusalsPerItem();
     void missingBucketFailsEveryItem();
     void abortEndsEveryItem();
     void serverKilledMidBatchRetries();
@@ -165,6 +166,39 @@ void tst_KvPutBatch::errorsPerItem()
     QCOMPARE(batch->revision(2), quint64(0));
     QCOMPARE(batch->revision(3), quint64(2));
     QCOMPARE(KvTest::value(bucket, u"good.3"_s), "c"_ba);
+}
+
+void tst_KvPutBatch::serverRefusalsPerItem()
+{
+    // Every ack is read: a bucket full (discard new) refuses puts in their acks, and those items fail
+    // with the server's error while the ones before were stored.
+    connectClient(true);
+    KvBucketConfig config;
+    config.bucket = u"full"_s;
+    config.maxBytes = 4000;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *bucket = m_kv->bucket(config.bucket);
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < 100; ++i)
+        items.append({u"k.%1"_s.arg(i), QByteArray(100, 'v')});
+    KvPutBatch *batch = bucket->putMany(items, 20);
+    QVERIFY(waitFinished(batch));
+    QVERIFY(batch->failedCount() > 0);
+    QVERIFY(batch->failedCount() < 100);
+    QCOMPARE(batch->error(), batch->itemError(100 - batch->failedCount()).code());
+    qsizetype stored = 0;
+    for (int i = 0; i < 100; ++i) {
+        const NatsError error = batch->itemError(i);
+        if (!error.isError()) {
+            QCOMPARE(stored, qsizetype(i)); // the stored ones first, in order
+            QCOMPARE(batch->revision(i), quint64(i + 1));
+            ++stored;
+            continue;
+        }
+        QVERIFY2(error.jsErrorCode() != 0, qPrintable(error.message())); // the stream's refusal, from the ack
+        QCOMPARE(batch->revision(i), quint64(0));
+    }
+    QCOMPARE(KvTest::statusValues(m_kv, config.bucket), quint64(stored));
 }
 
 void tst_KvPutBatch::missingBucketFailsEveryItem()
