@@ -192,7 +192,6 @@ void NatsConnection::dropSocket()
         return;
     QTcpSocket *socket = m_socket;
     m_socket = nullptr;
-    ++m_socketGeneration;
     socket->disconnect(this);
     socket->abort();
     socket->deleteLater();
@@ -250,8 +249,18 @@ void NatsConnection::onSocketReadyRead()
     // A handler may close the connection or start another attempt; stop once the socket changes.
     const QTcpSocket *socket = m_socket;
     NatsProtocolParser::Op op;
-    while (m_socket == socket && m_parser.next(&op))
+    int sinceFlush = 0;
+    while (m_socket == socket && m_parser.next(&op)) {
         processOperation(op);
+        // What the handlers wrote (a pipeline's next puts, sent as acks come in) goes to the kernel every
+        // so many messages, not after the whole read: the server works on it while we read on, instead
+        // of the two taking turns on a read's worth of messages each.
+        if (++sinceFlush == FlushEveryMessages && m_socket == socket) {
+            sinceFlush = 0;
+            if (m_socket->bytesToWrite() > 0)
+                m_socket->flush();
+        }
+    }
     if (m_socket == socket && m_parser.hasError()) {
         const NatsError error(NatsError::ProtocolError,
                               tr("protocol error from %1: %2")
@@ -540,7 +549,6 @@ void NatsConnection::close()
         // Let bytes already written reach the server before the socket goes.
         QTcpSocket *socket = m_socket;
         m_socket = nullptr;
-        ++m_socketGeneration;
         socket->disconnect(this);
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         socket->disconnectFromHost();

@@ -138,6 +138,8 @@ private:
 
     // Bytes waiting in the socket's buffer past which writeToSocket() hands them to the kernel at once.
     static constexpr qint64 WriteFlushThreshold = 256 * 1024;
+    // Messages read in a row after which what their handlers wrote is handed to the kernel.
+    static constexpr int FlushEveryMessages = 128;
 
     enum class Handshake {
         None,
@@ -192,10 +194,6 @@ private:
     void ensureResponseSubscription();
     // Why a request cannot be sent now (closed, draining, inbox refused), or NoError.
     NatsError checkRequest(const QByteArray &subject) const;
-    // publishMessage() for a request: also fails with OutcomeUnknown when the socket failed during the
-    // write itself (a flush past the threshold saw it), which failed the pending requests before this
-    // one was among them.
-    NatsError publishRequest(const NatsMessage &message, quint64 *outboxTicket);
 
     // used by NatsSubscription
     void removeSubscription(quint64 sid, bool sendUnsub);
@@ -210,8 +208,6 @@ private:
 
     // the current attempt or connection
     QTcpSocket *m_socket = nullptr; // a QSslSocket when TLS is on (NatsSocketFactory)
-    // Counts sockets dropped: a write that sees it change failed with its socket (see request()).
-    quint64 m_socketGeneration = 0;
     NatsProtocolParser m_parser;
     Handshake m_handshake = Handshake::None;
     bool m_tls = false;

@@ -354,18 +354,6 @@ NatsReply *NatsConnection::request(const QByteArray &subject, const QByteArray &
     return request(NatsMessage(subject, data), timeoutMs);
 }
 
-NatsError NatsConnection::publishRequest(const NatsMessage &message, quint64 *outboxTicket)
-{
-    const quint64 generation = m_socketGeneration;
-    const NatsError problem = publishMessage(message, outboxTicket);
-    if (problem.isError() || *outboxTicket != 0 || generation == m_socketGeneration)
-        return problem;
-    return NatsError(NatsError::OutcomeUnknown,
-                     tr("outcome unknown: request on \"%1\" was being written when the connection failed; the "
-                        "server may have received it")
-                         .arg(QString::fromUtf8(message.subject())));
-}
-
 NatsError NatsConnection::checkRequest(const QByteArray &subject) const
 {
     if (m_state == State::Draining)
@@ -391,7 +379,7 @@ NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
     NatsMessage outgoing = message;
     outgoing.setReplyTo(m_requestMux->nextReplySubject());
     quint64 outboxTicket = 0;
-    const NatsError problem = publishRequest(outgoing, &outboxTicket);
+    const NatsError problem = publishMessage(outgoing, &outboxTicket);
     if (problem.isError()) {
         reply->finishWithErrorLater(problem);
         return reply;
@@ -409,7 +397,7 @@ NatsError NatsConnection::request(const NatsMessage &message, int timeoutMs, Req
     NatsMessage outgoing = message;
     outgoing.setReplyTo(m_requestMux->nextReplySubject());
     quint64 outboxTicket = 0;
-    if (const NatsError problem = publishRequest(outgoing, &outboxTicket); problem.isError())
+    if (const NatsError problem = publishMessage(outgoing, &outboxTicket); problem.isError())
         return problem;
     const quint64 requestId = m_requestMux->addCallback(outgoing.replyTo(), std::move(callback), message.subject(),
                                                         timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs,
