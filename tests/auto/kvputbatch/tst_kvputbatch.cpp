@@ -4,6 +4,7 @@
 #include "kvcontext.h"
 #include "kvputbatch.h"
 #include "kvtestsupport.h"
+#include "natsconnection.h"
 #include "natsserverprocess.h"
 
 #include <QtCore/QTimer>
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void abortEndsEveryItem();
     void serverKilledMidBatchRetries();
     void serverKilledMidBatchWithoutRetries();
+    void connectionClosedMidBatch();
 
 private:
     void connectClient(bool reconnect);
@@ -41,6 +43,7 @@ private:
 
     NatsServerProcess *m_server = nullptr;
     KvContext *m_kv = nullptr;
+    NatsConnection *m_connection = nullptr;
     QTimer *m_ticker = nullptr;
     bool m_killed = false;
 };
@@ -69,7 +72,7 @@ void tst_KvPutBatch::connectClient(bool reconnect)
     options.connection.maxReconnectAttempts = reconnect ? -1 : 0;
     options.connection.allowReconnect = reconnect;
     options.requestTimeoutMs = 2000;
-    QVERIFY(KvTest::connectClient(options, this, nullptr, nullptr, &m_kv));
+    QVERIFY(KvTest::connectClient(options, this, &m_connection, nullptr, &m_kv));
 }
 
 KvBucket *tst_KvPutBatch::createBucket(const QString &name, int history, qint64 maxValueSize)
@@ -297,6 +300,28 @@ void tst_KvPutBatch::serverKilledMidBatchWithoutRetries()
     QVERIFY(unknown <= 200); // only what was in flight can have been stored unseen
     QCOMPARE(batch->failedCount(), Puts - stored);
     QVERIFY(batch->error() != NatsError::NoError);
+}
+
+void tst_KvPutBatch::connectionClosedMidBatch()
+{
+    // close() mid-batch: the puts in flight fail at once, and those the batch would send next from their
+    // failures are refused by the closed connection, not written to its dropped socket to time out.
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"closed"_s, 1);
+    QVERIFY(bucket);
+    bucket->setWriteRetryLimit(0); // a put that timed out would show as such, not be retried into the closed connection
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < 3000; ++i)
+        items.append({u"k.%1"_s.arg(i), "v"});
+    KvPutBatch *batch = bucket->putMany(items, 200);
+    QTRY_VERIFY(batch->finishedCount() >= 500);
+    m_connection->close();
+    QVERIFY(waitFinished(batch));
+    for (int i = 0; i < items.size(); ++i) {
+        const NatsError::Code code = batch->itemError(i).code();
+        QVERIFY2(code == NatsError::NoError || code == NatsError::ConnectionClosed,
+                 qPrintable(u"item %1: %2"_s.arg(i).arg(batch->itemError(i).message())));
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_KvPutBatch)
