@@ -451,6 +451,58 @@ void JetStreamContext::publishAttempt(JsApiReply *reply, const NatsMessage &mess
     });
 }
 
+NatsError JetStreamContext::publish(const NatsMessage &message, const JsPublishOptions &options,
+                                    PublishCallback callback)
+{
+    NatsMessage outgoing = message;
+    applyPublishOptions(&outgoing, options);
+    return publishAttempt(outgoing, options.timeoutMs < 0 ? m_timeoutMs : options.timeoutMs, kPublishRetries,
+                          std::move(callback));
+}
+
+NatsError JetStreamContext::publishAttempt(const NatsMessage &message, int timeoutMs, int retriesLeft,
+                                           PublishCallback callback)
+{
+    if (!m_connection)
+        return NatsError(NatsError::ConnectionClosed, tr("the connection is gone"));
+    const QPointer<JetStreamContext> self(this);
+    auto onAnswer = [self, message, timeoutMs, retriesLeft, callback](const NatsError &error,
+                                                                      const NatsMessage &response) {
+        if (!self)
+            return;
+        JsPubAck ack;
+        if (!error.isError()) {
+            callback(JsPubAck::decode(response.data(), &ack), ack);
+            return;
+        }
+        const QString subject = QString::fromUtf8(message.subject());
+        switch (error.code()) {
+        case NatsError::NoResponders:
+            // No stream captured the subject right now: during a leader election this passes.
+            if (retriesLeft > 0) {
+                QTimer::singleShot(kPublishRetryWaitMs, self, [self, message, timeoutMs, retriesLeft, callback] {
+                    const NatsError refused = self->publishAttempt(message, timeoutMs, retriesLeft - 1, callback);
+                    if (refused.isError())
+                        callback(refused, {});
+                });
+                return;
+            }
+            callback(NatsError(NatsError::NoStreamResponse,
+                               tr("no response from stream: no stream stores subject %1").arg(subject)),
+                     ack);
+            return;
+        case NatsError::Timeout:
+            callback(NatsError(NatsError::Timeout,
+                               tr("publish to %1 timed out waiting for the stream's acknowledgement").arg(subject)),
+                     ack);
+            return;
+        default:
+            callback(error, ack);
+        }
+    };
+    return m_connection->request(message, timeoutMs, std::move(onAnswer));
+}
+
 JsApiReply *JetStreamContext::createConsumer(const QString &stream, const QJsonObject &config)
 {
     const QJsonObject body{{"stream_name"_L1, stream}, {"config"_L1, config}};

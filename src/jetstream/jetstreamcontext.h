@@ -110,6 +110,12 @@ public:
     // Publishes to a stream and waits for its ack. Result: pubAck(). A 503 (no stream captures the
     // subject, or a leader election) is retried twice 250 ms apart, then NoStreamResponse.
     JsApiReply *publish(const NatsMessage &message, const JsPublishOptions &options = {});
+    // The same without a reply handle, for publishes pipelined by the thousand: callback runs exactly once,
+    // later, with the acknowledgement or the error (the same errors and 503 retries as above). Input
+    // refused at once (closed connection, invalid subject, too large) returns the error instead, and
+    // callback never runs. Destroying the context drops callbacks not yet run.
+    using PublishCallback = std::function<void(const NatsError &error, const JsPubAck &ack)>;
+    NatsError publish(const NatsMessage &message, const JsPublishOptions &options, PublishCallback callback);
     // Adds the headers options asks for to message, as publish() does (to size a message before sending).
     static void applyPublishOptions(NatsMessage *message, const JsPublishOptions &options);
 
@@ -150,6 +156,7 @@ private:
                              const std::shared_ptr<StreamInfoPages> &pages);
     JsApiReply *streamRequest(const QByteArray &apiSubject, const JsStreamConfig &config);
     void publishAttempt(JsApiReply *reply, const NatsMessage &message, int timeoutMs, int retriesLeft);
+    NatsError publishAttempt(const NatsMessage &message, int timeoutMs, int retriesLeft, PublishCallback callback);
     NatsError translateTransportError(const NatsReply *inner, const QByteArray &subject) const;
 
     QPointer<NatsConnection> m_connection;

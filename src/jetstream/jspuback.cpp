@@ -1,5 +1,14 @@
 #include "jspuback.h"
 
+#include "jsapireply.h"
+#include "natserror.h"
+
+#include <QtCore/QCoreApplication>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
+
+using namespace Qt::StringLiterals;
+
 namespace {
 
 // A reader for the one shape nats-server gives a publish acknowledgement. Anything else (an error, an
@@ -133,4 +142,25 @@ bool JsPubAck::scan(const QByteArray &json, JsPubAck *ack)
         return false;
     *ack = scanned;
     return true;
+}
+
+NatsError JsPubAck::decode(const QByteArray &json, JsPubAck *ack)
+{
+    if (scan(json, ack))
+        return {};
+    const QJsonObject response = QJsonDocument::fromJson(json).object();
+    if (const NatsError error = JsApiReply::errorFromResponse(response); error.isError())
+        return error;
+    if (!response.contains("stream"_L1)) {
+        return NatsError(
+            NatsError::InvalidResponse,
+            QCoreApplication::translate("JetStreamContext", "the publish acknowledgement names no stream"));
+    }
+    JsPubAck parsed;
+    parsed.stream = response.value("stream"_L1).toString();
+    parsed.sequence = quint64(response.value("seq"_L1).toInteger());
+    parsed.duplicate = response.value("duplicate"_L1).toBool();
+    parsed.domain = response.value("domain"_L1).toString();
+    *ack = parsed;
+    return {};
 }

@@ -4,6 +4,8 @@
 #include <QtCore/QMetaType>
 #include <QtCore/QString>
 
+class NatsError;
+
 // The acknowledgement of a publish to a stream: {"stream":"KV_TEST","seq":1[,"duplicate":true][,"domain":"hub"]}.
 struct JsPubAck
 {
@@ -15,6 +17,10 @@ struct JsPubAck
     // Reads an acknowledgement as nats-server writes it, without a JSON document: one per pipelined
     // publish. False (ack untouched) for anything else, an error included: parse that in full.
     static bool scan(const QByteArray &json, JsPubAck *ack);
+    // Reads the stream's answer to a publish: the acknowledgement (scanned, or parsed in full when it is
+    // not in the usual shape) or the error it reports (the stream's refusal, InvalidResponse). NoError
+    // with *ack set on success.
+    static NatsError decode(const QByteArray &json, JsPubAck *ack);
 };
 
 Q_DECLARE_METATYPE(JsPubAck)

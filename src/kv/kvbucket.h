@@ -17,6 +17,7 @@
 class JetStreamContext;
 class JsApiReply;
 class KvKeyLister;
+class KvPutBatch;
 class NatsHeaders;
 class NatsMessage;
 struct JsMessageGetRequest;
@@ -86,6 +87,11 @@ public:
     KvReply *revert(const QString &key, quint64 revision, quint64 expectedLatest = 0);
     // Every kept revision, markers included, oldest first. Result: entries(). KeyNotFound when none.
     KvReply *history(const QString &key);
+    // Many puts pipelined, for bulk writes: no handle per put, at most maxInFlight unacknowledged at once
+    // (back-pressure: the rest wait in the batch, not in a socket buffer), sent in order, each ack
+    // checked, a write whose outcome is unknown retried with its Nats-Msg-Id as put() does. Per-item
+    // results and one finished() (see KvPutBatch). Parented to the bucket; the caller deletes it.
+    KvPutBatch *putMany(const QList<std::pair<QString, QByteArray>> &items, int maxInFlight = 4000);
     // Keys with a current value, optionally only those matching filters (wildcards). Result: keys().
     KvReply *keys(const QStringList &filters = {});
     // Removes delete/purge markers (and the history behind them). Markers newer than olderThanMs keep
@@ -113,6 +119,7 @@ Q_SIGNALS:
 private:
     friend class KvBulkRead; // binds through whenBound() and reads the subjects keys live under
     friend class KvAsOfRead; // the same, and the stream it reads
+    friend class KvPutBatch; // binds, sizes, and words errors as put() does
 
     using Action = std::function<void()>;
     using ErrorHandler = std::function<void(const NatsError &error)>;
@@ -143,6 +150,8 @@ private:
     void publishEntry(KvReply *reply, const QString &key, const NatsMessage &message, const JsPublishOptions &options);
     // Why message (for key), with the headers options add, is too large to store, or an empty string.
     QString sizeAsSent(const QString &key, const NatsMessage &message, const JsPublishOptions &options) const;
+    // A write's failure in the bucket's words (WrongRevision with *currentRevision, ValueTooLarge, ...).
+    NatsError writeError(const NatsError &error, const QString &key, quint64 *currentRevision) const;
     // How long a write whose outcome is unknown may be sent again (0: not at all).
     qint64 writeRetryMs() const;
     // Validates key, binds, then publishes value with headers: put, update and the markers.

@@ -4,6 +4,8 @@
 
 #include <QtCore/QTimer>
 
+#include <algorithm>
+
 namespace {
 // Before sending again after an attempt that failed at once (the connection is down or its buffer
 // full): long enough not to spin while the client reconnects.
@@ -81,6 +83,19 @@ void KvWriteRetry::onAttemptFinished(JsApiReply *publish)
         finish(error);
         return;
     }
+    attemptFailed(error);
+}
+
+void KvWriteRetry::resume(const NatsError &error, qint64 elapsedMs)
+{
+    m_clock.start();
+    m_retryForMs = std::max<qint64>(0, m_retryForMs - elapsedMs);
+    m_attempts = 1;
+    attemptFailed(error);
+}
+
+void KvWriteRetry::attemptFailed(const NatsError &error)
+{
     if (error.code() == NatsError::WrongLastSequence && m_attempts > 1 && !m_options.messageId.isEmpty()) {
         confirmOwnWrite(error);
         return;

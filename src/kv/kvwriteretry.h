@@ -35,6 +35,9 @@ public:
                  QObject *parent = nullptr);
 
     void start();
+    // Goes on from a first attempt made elsewhere (KvPutBatch's pipelined send) that failed with error
+    // after elapsedMs: as if start() had made it, retrying within what is left of retryForMs.
+    void resume(const NatsError &error, qint64 elapsedMs);
     // Stops retrying and withdraws the attempt under way; finished() is not emitted.
     void abort();
 
@@ -53,6 +56,8 @@ Q_SIGNALS:
 private:
     void attempt();
     void onAttemptFinished(JsApiReply *publish);
+    // After a failed attempt: retry, ask about the stream, confirm an own write, or finish with error.
+    void attemptFailed(const NatsError &error);
     // No stream answered: retry while the stream exists (an election), else give up with error.
     void retryIfStreamExists(const NatsError &error);
     void retryLater();

@@ -20,17 +20,6 @@
 
 using namespace Qt::StringLiterals;
 
-namespace {
-
-// Errors after which the server keeps the connection open.
-bool keepsConnectionOpen(NatsError::Code code)
-{
-    return code == NatsError::PermissionsViolation || code == NatsError::InvalidSubjectRejected
-        || code == NatsError::MaxSubscriptionsExceeded;
-}
-
-} // namespace
-
 QString NatsConnection::handshakeStall() const
 {
     // Where the handshake stopped: a silent server, a line that never ends, TLS, or no PONG.
@@ -260,8 +249,18 @@ void NatsConnection::onSocketReadyRead()
     // A handler may close the connection or start another attempt; stop once the socket changes.
     const QTcpSocket *socket = m_socket;
     NatsProtocolParser::Op op;
-    while (m_socket == socket && m_parser.next(&op))
+    int sinceFlush = 0;
+    while (m_socket == socket && m_parser.next(&op)) {
         processOperation(op);
+        // What the handlers wrote (a pipeline's next puts, sent as acks come in) goes to the kernel every
+        // so many messages, not after the whole read: the server works on it while we read on, instead
+        // of the two taking turns on a read's worth of messages each.
+        if (++sinceFlush == FlushEveryMessages && m_socket == socket) {
+            sinceFlush = 0;
+            if (m_socket->bytesToWrite() > 0)
+                m_socket->flush();
+        }
+    }
     if (m_socket == socket && m_parser.hasError()) {
         const NatsError error(NatsError::ProtocolError,
                               tr("protocol error from %1: %2")
@@ -507,9 +506,11 @@ void NatsConnection::connectionLost(const NatsError &error)
     m_pings.failAll(NatsError(NatsError::ConnectionLost, tr("the connection was lost before the server answered")));
     if (m_state == State::Draining || !m_options.allowReconnect) {
         Q_EMIT errorOccurred(error.code());
+        // Closed before the pending requests fail: one made again from their slots or callbacks is
+        // refused, not written to the socket just dropped and left to time out.
+        setState(State::Closed);
         m_requestMux->failSent(error);
         failAllPending(error);
-        setState(State::Closed);
         Q_EMIT disconnected();
         Q_EMIT closed();
         return;
@@ -558,369 +559,7 @@ void NatsConnection::close()
     m_pingTimer->stop();
     m_handshake = Handshake::None;
     m_outbox.clear();
+    setState(State::Closed); // first, as in connectionLost(): nothing new is sent from the failures' slots
     failAllPending(NatsError(NatsError::ConnectionClosed, tr("the connection was closed")));
-    setState(State::Closed);
     Q_EMIT closed();
-}
-
-NatsReply *NatsConnection::drain()
-{
-    auto *reply = new NatsReply(this);
-    if (m_state != State::Connected) {
-        if (m_state == State::Closed || m_state == State::Disconnected)
-            reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("the connection is not open")));
-        else
-            reply->finishWithErrorLater(NatsError(NatsError::NotConnected, tr("cannot drain while not connected")));
-        return reply;
-    }
-    m_drainReply = reply;
-    setState(State::Draining);
-    writeToSocket(m_subscriptions.unsubscribeCommands(m_responseSid));
-    // Messages the server routed before it handled the UNSUBs are still on their way, and draining must
-    // not lose them: they all arrive before the PONG of this PING, so the subscriptions end only then
-    // (nats.go drains subscriptions the same way). Requests go on using the response subscription.
-    m_drainingSubscriptions = true;
-    NatsReply *unsubscribed = flush(m_options.drainTimeoutMs);
-    connect(unsubscribed, &NatsReply::finished, this, [this, unsubscribed] {
-        unsubscribed->deleteLater();
-        m_drainingSubscriptions = false;
-        // On failure whoever failed the flush (close, lost connection, drain timeout) also closes.
-        if (m_state != State::Draining || unsubscribed->error() != NatsError::NoError)
-            return;
-        m_subscriptions.endAllBut(m_responseSid);
-        finishDrainIfIdle();
-    });
-    m_drainTimer->start(m_options.drainTimeoutMs);
-    return reply;
-}
-
-void NatsConnection::finishDrainIfIdle()
-{
-    if (m_state != State::Draining || m_drainingSubscriptions || m_requestMux->hasPending())
-        return;
-    // Everything answered: one flush so the server has our last publishes, then close.
-    if (m_drainFlushing)
-        return;
-    m_drainFlushing = true;
-    NatsReply *flushReply = flush();
-    connect(flushReply, &NatsReply::finished, this, [this, flushReply] {
-        flushReply->deleteLater();
-        m_drainFlushing = false;
-        // Failed: closed meanwhile, or the drain timer will close (calling close() here could re-enter it).
-        if (m_state != State::Draining || flushReply->error() != NatsError::NoError)
-            return;
-        const QPointer<NatsReply> drainReply = m_drainReply;
-        m_drainReply = nullptr;
-        close();
-        if (drainReply)
-            drainReply->finishWithMessage({});
-    });
-}
-
-NatsError NatsConnection::checkPublish(const NatsMessage &message, const QByteArray &headerBlock) const
-{
-    switch (m_state) {
-    case State::Disconnected:
-        return NatsError(NatsError::NotConnected, tr("not connected: call connectToServer() first"));
-    case State::Closed:
-        return NatsError(NatsError::ConnectionClosed, tr("the connection is closed"));
-    case State::Draining:
-        return NatsError(NatsError::ConnectionDraining, tr("the connection is draining; nothing new can be sent"));
-    default:
-        break;
-    }
-    // Headers are refused only once INFO has said the server does not take them.
-    return NatsProtocol::checkPublish(message, headerBlock, m_info.maxPayload, !m_everConnected || m_info.headers);
-}
-
-NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo)
-{
-    return publish(NatsMessage(subject, data, replyTo));
-}
-
-NatsError NatsConnection::publish(const NatsMessage &message)
-{
-    return publishMessage(message, nullptr);
-}
-
-NatsError NatsConnection::publishMessage(const NatsMessage &message, quint64 *outboxTicket)
-{
-    // The header block is encoded once, for the checks and the frame.
-    const QByteArray headerBlock = message.hasHeaders() ? message.headers().toWire() : QByteArray();
-    const NatsError problem = checkPublish(message, headerBlock);
-    if (problem.isError())
-        return problem;
-    // Encoded into one buffer kept from publish to publish: no allocation per message. Whoever keeps
-    // the bytes (the outbox) shares them, and the next resize detaches.
-    m_frame.resize(0);
-    NatsProtocol::appendPublish(&m_frame, message.subject(), message.replyTo(), headerBlock, message.data());
-    if (m_state != State::Connected && m_outbox.size() + m_frame.size() > m_options.reconnectBufferSize) {
-        return NatsError(NatsError::ReconnectBufferFull,
-                         tr("not connected and the reconnect buffer (%1 bytes) is full; the message was not sent")
-                             .arg(m_options.reconnectBufferSize));
-    }
-    ++m_stats.outMessages;
-    const quint64 ticket = write(m_frame);
-    if (outboxTicket)
-        *outboxTicket = ticket;
-    return {};
-}
-
-quint64 NatsConnection::write(const QByteArray &bytes)
-{
-    if (m_state == State::Connected || m_state == State::Draining) {
-        writeToSocket(bytes);
-        return 0;
-    }
-    return m_outbox.append(bytes);
-}
-
-void NatsConnection::writeToSocket(const QByteArray &bytes)
-{
-    if (!m_socket)
-        return;
-    qCDebug(lcNatsWire).noquote() << ">>" << NatsLogging::wireText(bytes);
-    m_stats.outBytes += quint64(bytes.size());
-    // Copied into the socket's buffer (a frame is reused; see publishMessage()), which Qt writes out
-    // when the event loop runs, many frames in one write. A caller publishing in a loop does not let it
-    // run: past a bound, what the kernel takes now is handed over at once (flush() does not block), so
-    // the buffer does not grow with the whole burst.
-    m_socket->write(bytes.constData(), bytes.size());
-    if (m_socket->bytesToWrite() > WriteFlushThreshold)
-        m_socket->flush();
-}
-
-NatsSubscription *NatsConnection::subscribe(const QByteArray &subject, const QByteArray &queueGroup)
-{
-    const quint64 sid = m_subscriptions.nextSid();
-    auto *subscription = new NatsSubscription(this, sid, subject, queueGroup);
-
-    NatsError problem = NatsProtocol::checkSubscribe(subject, queueGroup, sid);
-    if (!problem.isError()) {
-        if (m_state == State::Closed || m_state == State::Disconnected)
-            problem = NatsError(NatsError::ConnectionClosed, tr("cannot subscribe: the connection is not open"));
-        else if (m_state == State::Draining)
-            problem = NatsError(NatsError::ConnectionDraining, tr("cannot subscribe: the connection is draining"));
-    }
-    if (problem.isError()) {
-        subscription->m_active = false;
-        QTimer::singleShot(0, subscription, [subscription, problem] { subscription->fail(problem); });
-        return subscription;
-    }
-
-    m_subscriptions.insert(subscription);
-    // While (re)connecting the SUB goes out with the others once the handshake is done.
-    if (m_state == State::Connected)
-        writeToSocket(NatsProtocol::sub(subject, queueGroup, sid));
-    return subscription;
-}
-
-void NatsConnection::removeSubscription(quint64 sid, bool sendUnsub)
-{
-    if (!m_subscriptions.remove(sid))
-        return;
-    if (sendUnsub && m_state == State::Connected)
-        writeToSocket(NatsProtocol::unsub(sid));
-}
-
-void NatsConnection::sendAutoUnsubscribe(quint64 sid, quint64 maxMessages)
-{
-    if (m_state == State::Connected)
-        writeToSocket(NatsProtocol::unsub(sid, maxMessages));
-}
-
-void NatsConnection::handleMessage(const NatsProtocolParser::Op &op)
-{
-    ++m_stats.inMessages;
-    NatsMessage message(op.subject, op.payload, op.replyTo);
-    if (op.hasHeaders) {
-        NatsHeaders headers;
-        if (!NatsHeaders::fromWire(op.headers, &headers)) {
-            qCWarning(lcNatsProtocol) << "dropping a message on" << op.subject << "with a malformed header block";
-            return;
-        }
-        message.setHeaders(headers);
-    }
-    if (op.sid == m_responseSid && m_responseSid != 0) {
-        m_requestMux->handleResponse(message);
-        return;
-    }
-    m_subscriptions.deliver(op.sid, message);
-}
-
-void NatsConnection::handleServerError(const QByteArray &text)
-{
-    const NatsError::Code code = NatsError::fromServerText(text);
-    // Name the server: with a pool, "Authorization Violation" alone does not say who refused.
-    const QString server = currentServer().toDisplayString(QUrl::RemoveUserInfo);
-    const NatsError error(code,
-                          NatsError::isAuthenticationError(code)
-                              ? tr("%1 refused the credentials: %2").arg(server, QString::fromUtf8(text))
-                              : tr("server error from %1: %2").arg(server, QString::fromUtf8(text)));
-    qCWarning(lcNatsConnection).noquote() << "-ERR" << text;
-
-    if (m_handshake != Handshake::Done) {
-        attemptFailed(error);
-        return;
-    }
-    setError(error);
-    if (code == NatsError::PermissionsViolation)
-        handlePermissionViolation(text);
-    if (keepsConnectionOpen(code)) {
-        Q_EMIT errorOccurred(code);
-        return;
-    }
-    // The server closes after the other errors; reconnect (stale connection, max connections) or close.
-    // connectionLost() reports the error, once.
-    connectionLost(error);
-}
-
-void NatsConnection::handlePermissionViolation(const QByteArray &text)
-{
-    // The server goes on after it; what it refused fails now rather than timing out later. The error
-    // names the subject as it was sent: the server's text quotes it with Go's escapes.
-    NatsPermissionViolation violation;
-    if (!NatsPermissionViolation::parse(text, &violation))
-        return;
-    const QString server = currentServer().toDisplayString(QUrl::RemoveUserInfo);
-    const QString subject = QString::fromUtf8(violation.subject);
-    const QString serverText = QString::fromUtf8(text);
-    switch (violation.operation) {
-    case NatsPermissionViolation::Operation::Publish:
-        m_requestMux->failRequestsTo(
-            violation.subject,
-            NatsError(NatsError::PermissionsViolation,
-                      tr("%1 does not allow publishing to \"%2\": %3").arg(server, subject, serverText)));
-        break;
-    case NatsPermissionViolation::Operation::Reply:
-        m_requestMux->failRequestWithReply(
-            violation.subject,
-            NatsError(NatsError::PermissionsViolation,
-                      tr("%1 does not allow \"%2\" as a reply subject: %3").arg(server, subject, serverText)));
-        break;
-    case NatsPermissionViolation::Operation::Subscription:
-        if (m_responseSid != 0 && violation.queueGroup.isEmpty() && violation.subject == m_requestMux->inboxSubject()) {
-            inboxRefused(text);
-            break;
-        }
-        m_subscriptions.failSubscriptionsTo(
-            violation.subject, violation.queueGroup,
-            NatsError(NatsError::PermissionsViolation,
-                      tr("%1 does not allow subscribing to \"%2\": %3").arg(server, subject, serverText)));
-        break;
-    }
-}
-
-void NatsConnection::inboxRefused(const QByteArray &text)
-{
-    // Every request's answer comes through that one subscription: none can arrive. Pending requests
-    // fail now, and later ones before they are sent, until a new connection (whose permissions may
-    // differ) subscribes a new inbox.
-    m_inboxRefused = NatsError(NatsError::PermissionsViolation,
-                               tr("%1 refused the subscription to the reply inbox \"%2\", so no request can be "
-                                  "answered: %3")
-                                   .arg(currentServer().toDisplayString(QUrl::RemoveUserInfo),
-                                        QString::fromUtf8(m_requestMux->inboxSubject()), QString::fromUtf8(text)));
-    if (NatsSubscription *inbox = m_subscriptions.take(m_responseSid))
-        inbox->deleteLater(); // no UNSUB: the server holds no such subscription
-    m_responseSid = 0;
-    m_requestMux->failEveryRequest(m_inboxRefused);
-}
-
-void NatsConnection::sendPing()
-{
-    if (m_state != State::Connected && m_state != State::Draining)
-        return;
-    if (!m_pings.keepAlive(m_options.maxPingsOutstanding)) {
-        connectionLost(
-            NatsError(NatsError::StaleConnection,
-                      tr("stale connection: %1 pings were not answered").arg(m_options.maxPingsOutstanding)));
-        return;
-    }
-    writeToSocket(NatsProtocol::ping());
-}
-
-void NatsConnection::handlePong()
-{
-    QPointer<NatsReply> reply;
-    if (!m_pings.pongReceived(&reply))
-        return;
-    Q_EMIT roundTripTimeChanged(m_pings.roundTripTime());
-    if (reply)
-        reply->finishWithMessage({});
-}
-
-NatsReply *NatsConnection::flush(int timeoutMs)
-{
-    auto *reply = new NatsReply(this);
-    if (m_state != State::Connected && m_state != State::Draining) {
-        reply->finishWithErrorLater(
-            NatsError(m_state == State::Closed ? NatsError::ConnectionClosed : NatsError::NotConnected,
-                      tr("cannot flush: not connected")));
-        return reply;
-    }
-    m_pings.expectPong(reply);
-    writeToSocket(NatsProtocol::ping());
-    const int timeout = timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs;
-    QTimer::singleShot(timeout, reply, [reply] {
-        reply->finishWithError(NatsError(NatsError::Timeout, tr("flush timed out: the server did not answer PING")));
-    });
-    return reply;
-}
-
-void NatsConnection::failAllPending(const NatsError &error)
-{
-    m_pings.failAll(error);
-    m_requestMux->failAll(error);
-    m_responseSid = 0; // before the subscriptions end: their slots may send requests on a new inbox
-    m_subscriptions.endAll();
-    if (m_drainReply)
-        m_drainReply->finishWithError(error);
-}
-
-// ---- request/reply -------------------------------------------------------------------------------
-
-void NatsConnection::ensureResponseSubscription()
-{
-    if (m_responseSid != 0)
-        return;
-    // One wildcard inbox for every request on this connection (see NatsRequestMux).
-    m_responseSid = subscribe(m_requestMux->newInbox())->sid();
-}
-
-NatsReply *NatsConnection::request(const QByteArray &subject, const QByteArray &data, int timeoutMs)
-{
-    return request(NatsMessage(subject, data), timeoutMs);
-}
-
-NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
-{
-    NatsReply *reply = m_requestMux->createReply();
-    if (m_state == State::Draining) {
-        reply->finishWithErrorLater(NatsError(NatsError::ConnectionDraining, tr("the connection is draining")));
-        return reply;
-    }
-    if (m_state == State::Closed || m_state == State::Disconnected) {
-        reply->finishWithErrorLater(
-            NatsError(NatsError::ConnectionClosed, tr("cannot send a request: the connection is not open")));
-        return reply;
-    }
-    if (m_inboxRefused.isError()) {
-        reply->finishWithErrorLater(NatsError(
-            NatsError::PermissionsViolation,
-            tr("request on \"%1\" not sent: %2").arg(QString::fromUtf8(message.subject()), m_inboxRefused.message())));
-        return reply;
-    }
-    ensureResponseSubscription();
-    NatsMessage outgoing = message;
-    outgoing.setReplyTo(m_requestMux->nextReplySubject());
-    quint64 outboxTicket = 0;
-    const NatsError problem = publishMessage(outgoing, &outboxTicket);
-    if (problem.isError()) {
-        reply->finishWithErrorLater(problem);
-        return reply;
-    }
-    m_requestMux->add(outgoing.replyTo(), reply, message.subject(),
-                      timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs, outboxTicket);
-    return reply;
 }

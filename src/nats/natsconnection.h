@@ -14,6 +14,8 @@
 #include <QtCore/QPointer>
 #include <QtCore/QUrl>
 
+#include <functional>
+
 class QTcpSocket;
 class QTimer;
 class NatsReply;
@@ -100,6 +102,17 @@ public:
     // the answer ends at once with OutcomeUnknown (ProtocolError if that was the failure).
     NatsReply *request(const QByteArray &subject, const QByteArray &data, int timeoutMs = -1);
     NatsReply *request(const NatsMessage &message, int timeoutMs = -1);
+    // The same without a reply handle, for callers with thousands in flight: callback runs exactly once
+    // with the response or the error, later (never from inside this call), unless cancelRequest(*id)
+    // comes first. Input refused at once returns the error and never runs callback.
+    using RequestCallback = std::function<void(const NatsError &error, const NatsMessage &response)>;
+    NatsError request(const NatsMessage &message, int timeoutMs, RequestCallback callback, quint64 *id = nullptr);
+    // Forgets a request made with a callback, taking its publish back if it was not sent yet.
+    void cancelRequest(quint64 id);
+    // Requests waiting for their answer.
+    qsizetype pendingRequests() const;
+    // Bytes written but not yet handed to the kernel (what a pipelining caller may wait to go down).
+    qint64 bytesToWrite() const;
 
     // Finishes when the server has processed everything sent before it (a PING/PONG round trip).
     NatsReply *flush(int timeoutMs = -1);
@@ -125,6 +138,8 @@ private:
 
     // Bytes waiting in the socket's buffer past which writeToSocket() hands them to the kernel at once.
     static constexpr qint64 WriteFlushThreshold = 256 * 1024;
+    // Messages read in a row after which what their handlers wrote is handed to the kernel.
+    static constexpr int FlushEveryMessages = 128;
 
     enum class Handshake {
         None,
@@ -177,6 +192,8 @@ private:
     void handlePong();
     void failAllPending(const NatsError &error);
     void ensureResponseSubscription();
+    // Why a request cannot be sent now (closed, draining, inbox refused), or NoError.
+    NatsError checkRequest(const QByteArray &subject) const;
 
     // used by NatsSubscription
     void removeSubscription(quint64 sid, bool sendUnsub);

@@ -120,6 +120,9 @@ bool NatsHeaders::fromWire(const QByteArray &block, NatsHeaders *out)
             headers.m_description = statusPart.mid(space + 1).trimmed();
     }
 
+    // Views into the block: every watched entry carries a header block, so only the keys and values
+    // kept are allocated.
+    const QByteArrayView view(block);
     qsizetype pos = lineEnd + 2;
     while (pos < block.size()) {
         lineEnd = block.indexOf("\r\n", pos);
@@ -127,13 +130,13 @@ bool NatsHeaders::fromWire(const QByteArray &block, NatsHeaders *out)
             return false;
         if (lineEnd == pos)
             break; // the empty line that ends the block
-        const QByteArray line = block.mid(pos, lineEnd - pos);
+        const QByteArrayView line = view.sliced(pos, lineEnd - pos);
         const qsizetype colon = line.indexOf(':');
         if (colon <= 0)
             return false;
-        const QByteArray key = line.left(colon).trimmed();
+        const QByteArrayView key = line.first(colon).trimmed();
         if (!key.isEmpty())
-            headers.m_entries.append({key, line.mid(colon + 1).trimmed()});
+            headers.m_entries.append({key.toByteArray(), line.sliced(colon + 1).trimmed().toByteArray()});
         pos = lineEnd + 2;
     }
     *out = headers;

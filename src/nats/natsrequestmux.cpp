@@ -13,16 +13,27 @@
 
 namespace {
 
+constexpr char kBase62[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr int kTokenSize = 8; // 62^8 ids: more than a connection makes
+
 // Fixed width, so tokens sort and read alike in wire logs.
-QByteArray base62Token(quint64 value)
+void writeToken(char *token, quint64 value)
 {
-    static constexpr char digits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-    QByteArray token(8, '0');
-    for (int i = 7; i >= 0; --i) {
-        token[i] = digits[value % 62];
+    for (int i = kTokenSize - 1; i >= 0; --i) {
+        token[i] = kBase62[value % 62];
         value /= 62;
     }
-    return token;
+}
+
+int base62Digit(char c)
+{
+    if (c >= '0' && c <= '9')
+        return c - '0';
+    if (c >= 'A' && c <= 'Z')
+        return c - 'A' + 10;
+    if (c >= 'a' && c <= 'z')
+        return c - 'a' + 36;
+    return -1;
 }
 
 } // namespace
@@ -53,27 +64,95 @@ QByteArray NatsRequestMux::newInbox()
 
 QByteArray NatsRequestMux::nextReplySubject()
 {
-    return m_prefix + base62Token(m_nextId++);
+    // Written in place: one allocation per request (QByteArray::append() goes through insert()).
+    QByteArray subject(m_prefix.size() + kTokenSize, Qt::Uninitialized);
+    std::copy(m_prefix.cbegin(), m_prefix.cend(), subject.data());
+    writeToken(subject.data() + m_prefix.size(), m_nextId++);
+    return subject;
+}
+
+bool NatsRequestMux::idOf(QByteArrayView replySubject, quint64 *id) const
+{
+    if (replySubject.size() != m_prefix.size() + kTokenSize || !replySubject.startsWith(m_prefix))
+        return false;
+    quint64 value = 0;
+    for (const char c : replySubject.sliced(m_prefix.size())) {
+        const int digit = base62Digit(c);
+        if (digit < 0)
+            return false;
+        value = value * 62 + quint64(digit);
+    }
+    *id = value;
+    return true;
+}
+
+quint64 NatsRequestMux::insert(const QByteArray &replySubject, PendingRequest request, qint64 timeoutMs)
+{
+    quint64 id = 0;
+    if (!idOf(replySubject, &id))
+        return 0; // not a subject of ours: nothing could ever answer it
+    request.deadline = m_clock.elapsed() + timeoutMs;
+    m_deadlines.emplace(request.deadline, id);
+    m_requests.insert_or_assign(id, std::move(request));
+    armTimer();
+    return id;
 }
 
 void NatsRequestMux::add(const QByteArray &replySubject, NatsReply *reply, const QByteArray &subject, qint64 timeoutMs,
                          quint64 outboxTicket)
 {
-    const QByteArray token = replySubject.mid(m_prefix.size());
-    const qint64 deadline = m_clock.elapsed() + timeoutMs;
-    m_requests.insert(token, PendingRequest{reply, subject, deadline, outboxTicket});
-    m_deadlines.emplace(deadline, token);
-    armTimer();
+    PendingRequest request;
+    request.reply = reply;
+    request.subject = subject;
+    request.outboxTicket = outboxTicket;
+    const quint64 id = insert(replySubject, std::move(request), timeoutMs);
     // A reply that finishes another way (abort()) is no longer pending: a drain must not wait for it
     // until its deadline, and its publish, if still queued, must not go out.
-    connect(reply, &NatsReply::finished, this, [this, token] {
-        const auto it = m_requests.find(token);
+    connect(reply, &NatsReply::finished, this, [this, id] {
+        const auto it = m_requests.find(id);
         if (it == m_requests.end())
             return;
-        withdraw(it.value());
+        withdraw(it->second);
         m_requests.erase(it);
         emitIdleIfEmpty();
     });
+}
+
+quint64 NatsRequestMux::addCallback(const QByteArray &replySubject, Callback callback, const QByteArray &subject,
+                                    qint64 timeoutMs, quint64 outboxTicket)
+{
+    PendingRequest request;
+    request.callback = std::move(callback);
+    request.subject = subject;
+    request.outboxTicket = outboxTicket;
+    return insert(replySubject, std::move(request), timeoutMs);
+}
+
+bool NatsRequestMux::cancel(quint64 id)
+{
+    const auto it = m_requests.find(id);
+    if (it == m_requests.end())
+        return false;
+    withdraw(it->second);
+    m_requests.erase(it);
+    emitIdleIfEmpty();
+    return true;
+}
+
+void NatsRequestMux::finish(const PendingRequest &request, const NatsError &error, const NatsMessage &response)
+{
+    if (request.callback) {
+        request.callback(error, response);
+        return;
+    }
+    // Through a plain pointer: GCC's -Wnull-dereference misreads QPointer checks at -O2.
+    NatsReply *reply = request.reply.data();
+    if (!reply || reply->isFinished())
+        return;
+    if (error.isError())
+        reply->finishWithError(error);
+    else
+        reply->finishWithMessage(response);
 }
 
 bool NatsRequestMux::withdraw(const PendingRequest &request)
@@ -88,20 +167,21 @@ bool NatsRequestMux::isSent(const PendingRequest &request) const
 
 void NatsRequestMux::handleResponse(const NatsMessage &message)
 {
-    const QByteArray token = message.subject().mid(m_prefix.size());
-    const auto it = m_requests.find(token);
+    quint64 id = 0;
+    if (!idOf(message.subject(), &id))
+        return;
+    const auto it = m_requests.find(id);
     if (it == m_requests.end())
         return; // timed out, aborted, or a second reply
-    const PendingRequest request = it.value();
+    const PendingRequest request = std::move(it->second);
     m_requests.erase(it);
-    if (request.reply) {
-        if (message.status() == 503 && message.data().isEmpty()) {
-            request.reply->finishWithError(
-                NatsError(NatsError::NoResponders,
-                          tr("no responders available for request on \"%1\"").arg(QString::fromUtf8(request.subject))));
-        } else {
-            request.reply->finishWithMessage(message);
-        }
+    if (message.hasHeaders() && message.status() == 503 && message.data().isEmpty()) {
+        finish(request,
+               NatsError(NatsError::NoResponders,
+                         tr("no responders available for request on \"%1\"").arg(QString::fromUtf8(request.subject))),
+               {});
+    } else {
+        finish(request, {}, message);
     }
     emitIdleIfEmpty();
 }
@@ -110,55 +190,67 @@ void NatsRequestMux::armTimer()
 {
     // One timer for all requests, aimed at the earliest deadline: thousands of pipelined requests
     // would otherwise mean thousands of QTimers.
+    // Ids already answered are dropped from the top first, so the timer does not wake for them.
+    while (!m_deadlines.empty() && m_requests.count(m_deadlines.top().second) == 0)
+        m_deadlines.pop();
     if (m_deadlines.empty()) {
         m_timer->stop();
+        m_armedFor = -1;
         return;
     }
-    const qint64 wait = std::max<qint64>(0, m_deadlines.begin()->first - m_clock.elapsed());
-    if (!m_timer->isActive() || m_timer->remainingTime() > wait)
-        m_timer->start(int(wait));
+    const qint64 earliest = m_deadlines.top().first;
+    if (m_armedFor >= 0 && m_armedFor <= earliest && m_timer->isActive())
+        return; // aimed at this deadline or an earlier one already
+    m_armedFor = earliest;
+    m_timer->start(int(std::max<qint64>(0, earliest - m_clock.elapsed())));
 }
 
 void NatsRequestMux::expire()
 {
     const qint64 now = m_clock.elapsed();
+    m_armedFor = -1;
     QList<std::pair<PendingRequest, bool>> expired; // and whether its publish was taken back
-    while (!m_deadlines.empty() && m_deadlines.begin()->first <= now) {
-        const QByteArray token = m_deadlines.begin()->second;
-        m_deadlines.erase(m_deadlines.begin());
-        const auto it = m_requests.find(token);
-        if (it != m_requests.end() && it->deadline <= now) {
-            expired.append({it.value(), withdraw(it.value())});
+    while (!m_deadlines.empty() && m_deadlines.top().first <= now) {
+        const quint64 id = m_deadlines.top().second;
+        m_deadlines.pop();
+        const auto it = m_requests.find(id);
+        if (it != m_requests.end() && it->second.deadline <= now) {
+            const bool withdrawn = withdraw(it->second);
+            expired.append({std::move(it->second), withdrawn});
             m_requests.erase(it);
         }
     }
     armTimer();
     for (const auto &[request, withdrawn] : std::as_const(expired)) {
-        // Through a plain pointer: GCC's -Wnull-dereference misreads QPointer checks at -O2.
-        NatsReply *reply = request.reply.data();
-        if (!reply || reply->isFinished())
-            continue;
         const QString subject = QString::fromUtf8(request.subject);
-        reply->finishWithError(NatsError(
-            NatsError::Timeout,
-            withdrawn
-                ? tr("request on \"%1\" timed out while not connected; it was withdrawn and not sent").arg(subject)
-                : tr("request on \"%1\" timed out").arg(subject)));
+        finish(
+            request,
+            NatsError(
+                NatsError::Timeout,
+                withdrawn
+                    ? tr("request on \"%1\" timed out while not connected; it was withdrawn and not sent").arg(subject)
+                    : tr("request on \"%1\" timed out").arg(subject)),
+            {});
     }
     emitIdleIfEmpty();
 }
 
 QList<NatsRequestMux::PendingRequest> NatsRequestMux::takeWhere(const Predicate &matches)
 {
+    std::vector<quint64> ids;
+    for (const auto &[id, request] : m_requests) {
+        if (matches(id, request))
+            ids.push_back(id);
+    }
+    // In the order they were made: a pipeline retrying its writes sends them again in their order.
+    std::sort(ids.begin(), ids.end());
     QList<PendingRequest> taken;
-    for (auto it = m_requests.begin(); it != m_requests.end();) {
-        if (matches(it.key(), it.value())) {
-            withdraw(it.value());
-            taken.append(it.value());
-            it = m_requests.erase(it);
-        } else {
-            ++it;
-        }
+    taken.reserve(qsizetype(ids.size()));
+    for (const quint64 id : ids) {
+        const auto it = m_requests.find(id);
+        withdraw(it->second);
+        taken.append(std::move(it->second));
+        m_requests.erase(it);
     }
     return taken;
 }
@@ -168,63 +260,65 @@ void NatsRequestMux::failSent(const NatsError &cause)
     const NatsError::Code code = cause.code() == NatsError::ProtocolError ? NatsError::ProtocolError
                                                                           : NatsError::OutcomeUnknown;
     const QList<PendingRequest> failed = takeWhere(
-        [this](const QByteArray &, const PendingRequest &request) { return isSent(request); });
+        [this](quint64, const PendingRequest &request) { return isSent(request); });
     for (const PendingRequest &request : failed) {
-        if (!request.reply)
-            continue;
-        request.reply->finishWithError(
-            NatsError(code,
-                      tr("outcome unknown: request on \"%1\" was sent, but the connection failed before its answer "
-                         "came (%2); the server may have stored it")
-                          .arg(QString::fromUtf8(request.subject), cause.message())));
+        finish(request,
+               NatsError(code,
+                         tr("outcome unknown: request on \"%1\" was sent, but the connection failed before its answer "
+                            "came (%2); the server may have stored it")
+                             .arg(QString::fromUtf8(request.subject), cause.message())),
+               {});
     }
 }
 
 void NatsRequestMux::failRequestsTo(const QByteArray &subject, const NatsError &error)
 {
-    fail(
-        takeWhere([&subject](const QByteArray &, const PendingRequest &request) { return request.subject == subject; }),
-        error);
+    fail(takeWhere([&subject](quint64, const PendingRequest &request) { return request.subject == subject; }), error);
 }
 
 void NatsRequestMux::failRequestWithReply(const QByteArray &replySubject, const NatsError &error)
 {
-    if (m_prefix.isEmpty() || !replySubject.startsWith(m_prefix))
+    quint64 id = 0;
+    if (!idOf(replySubject, &id))
         return;
-    const QByteArray token = replySubject.mid(m_prefix.size());
-    fail(takeWhere([&token](const QByteArray &key, const PendingRequest &) { return key == token; }), error);
+    fail(takeWhere([id](quint64 key, const PendingRequest &) { return key == id; }), error);
 }
 
 void NatsRequestMux::failEveryRequest(const NatsError &error)
 {
-    fail(takeWhere([](const QByteArray &, const PendingRequest &) { return true; }), error);
+    fail(takeWhere([](quint64, const PendingRequest &) { return true; }), error);
 }
 
 void NatsRequestMux::fail(const QList<PendingRequest> &requests, const NatsError &error)
 {
-    for (const PendingRequest &request : requests) {
-        if (request.reply)
-            request.reply->finishWithError(error);
-    }
+    for (const PendingRequest &request : requests)
+        finish(request, error, {});
     if (!requests.isEmpty())
         emitIdleIfEmpty();
 }
 
 void NatsRequestMux::failAll(const NatsError &error)
 {
-    const QHash<QByteArray, PendingRequest> requests = m_requests;
-    m_requests.clear();
-    m_deadlines.clear();
+    std::unordered_map<quint64, PendingRequest> requests;
+    requests.swap(m_requests);
+    m_deadlines = {};
     m_timer->stop();
-    for (const PendingRequest &request : requests) {
+    m_armedFor = -1;
+    // In the order they were made: a pipeline's callbacks see their failures in order.
+    std::vector<quint64> ids;
+    ids.reserve(requests.size());
+    for (const auto &entry : requests)
+        ids.push_back(entry.first);
+    std::sort(ids.begin(), ids.end());
+    for (const quint64 id : ids) {
+        const PendingRequest &request = requests.at(id);
         withdraw(request);
-        if (request.reply)
-            request.reply->finishWithError(error);
+        finish(request, error, {});
     }
 }
 
 void NatsRequestMux::emitIdleIfEmpty()
 {
-    if (m_requests.isEmpty())
+    if (m_requests.empty())
         Q_EMIT idle();
 }

@@ -10,7 +10,10 @@
 #include <QtCore/QPointer>
 
 #include <functional>
-#include <map>
+#include <queue>
+#include <unordered_map>
+#include <utility>
+#include <vector>
 
 class NatsError;
 class NatsMessage;
@@ -24,11 +27,19 @@ class QTimer;
 // the inbox subscription and publishes the requests; it hands the inbox's messages to handleResponse().
 // A request whose publish waits in the connection's outbox (not connected) takes it back when it ends
 // unanswered, so what the caller was told failed is never sent later.
+//
+// Pipelined requests (thousands in flight) cost no object each: a request is an integer token in a hash
+// table (its reply subject ends in that integer, base62), its deadline an entry in one min-heap, and
+// a caller that wants no reply handle gives a callback instead (addCallback()).
 class NatsRequestMux final : public QObject
 {
     Q_OBJECT
 
 public:
+    // How a request given with a callback ends: error NoError and the response, or the error (Timeout,
+    // NoResponders, OutcomeUnknown, ...) and an empty message.
+    using Callback = std::function<void(const NatsError &error, const NatsMessage &response)>;
+
     // Replies are parented (through shelves) to owner, which is also this object's parent. outbox, when
     // given, is where the owner queues publishes while not connected; it must outlive this object.
     explicit NatsRequestMux(QObject *owner, NatsOutbox *outbox = nullptr);
@@ -47,6 +58,13 @@ public:
     // was published to subject: written to the socket, or queued in the outbox under outboxTicket.
     void add(const QByteArray &replySubject, NatsReply *reply, const QByteArray &subject, qint64 timeoutMs,
              quint64 outboxTicket = 0);
+    // The same without a reply handle: callback runs exactly once, unless cancel() comes first. Returns
+    // the request's id for cancel().
+    quint64 addCallback(const QByteArray &replySubject, Callback callback, const QByteArray &subject, qint64 timeoutMs,
+                        quint64 outboxTicket = 0);
+    // Forgets a request made with addCallback() without running its callback; its publish, if it still
+    // waits in the outbox, is taken back. False when it is no longer pending.
+    bool cancel(quint64 id);
 
     // A message that arrived on the inbox: finishes its request's reply, or fails it with NoResponders
     // when it is the server's "503 No Responders" status. Late or repeated responses are ignored.
@@ -65,7 +83,8 @@ public:
     void failSent(const NatsError &cause);
     // Fails every pending request, without emitting idle().
     void failAll(const NatsError &error);
-    bool hasPending() const { return !m_requests.isEmpty(); }
+    bool hasPending() const { return !m_requests.empty(); }
+    qsizetype pendingCount() const { return qsizetype(m_requests.size()); }
 
 Q_SIGNALS:
     // No request is pending any more after a response or a timeout (what a drain waits for).
@@ -74,18 +93,24 @@ Q_SIGNALS:
 private:
     struct PendingRequest
     {
-        QPointer<NatsReply> reply;
+        QPointer<NatsReply> reply; // or, without a handle:
+        Callback callback;
         QByteArray subject;
         qint64 deadline = 0;
         quint64 outboxTicket = 0; // its publish in the outbox while not connected; 0: written
     };
 
-    using Predicate = std::function<bool(const QByteArray &token, const PendingRequest &request)>;
+    using Predicate = std::function<bool(quint64 id, const PendingRequest &request)>;
+    using Deadline = std::pair<qint64, quint64>; // ms on m_clock, request id
 
     // Removes the requests that match, taking back their publishes still in the outbox.
     QList<PendingRequest> takeWhere(const Predicate &matches);
     // Finishes requests taken from the book with error, then emits idle() if the book is empty.
     void fail(const QList<PendingRequest> &requests, const NatsError &error);
+    static void finish(const PendingRequest &request, const NatsError &error, const NatsMessage &response);
+    // The request id a reply subject of the current inbox ends in; false for any other subject.
+    bool idOf(QByteArrayView replySubject, quint64 *id) const;
+    quint64 insert(const QByteArray &replySubject, PendingRequest request, qint64 timeoutMs);
     // Takes the request's publish back from the outbox; false when it was written (or never queued).
     bool withdraw(const PendingRequest &request);
     bool isSent(const PendingRequest &request) const;
@@ -93,11 +118,13 @@ private:
     void expire();
     void emitIdleIfEmpty();
 
-    QByteArray m_prefix; // "_INBOX.<nuid>."
-    quint64 m_nextId = 0;
-    QHash<QByteArray, PendingRequest> m_requests;  // by token
-    std::multimap<qint64, QByteArray> m_deadlines; // ms on m_clock -> token; may hold tokens already gone
-    NatsHandleShelf m_replyShelf;                  // thousands of replies may be in flight
+    QByteArray m_prefix;                                    // "_INBOX.<nuid>."
+    quint64 m_nextId = 1;                                   // 0 is no request
+    std::unordered_map<quint64, PendingRequest> m_requests; // by id, the reply subject's last token
+    // Earliest first; may hold ids already gone (skipped when they come up).
+    std::priority_queue<Deadline, std::vector<Deadline>, std::greater<Deadline>> m_deadlines;
+    qint64 m_armedFor = -1;       // the deadline the timer is aimed at, -1 when it is not running
+    NatsHandleShelf m_replyShelf; // thousands of replies may be in flight
     QElapsedTimer m_clock;
     QTimer *m_timer;
     NatsOutbox *m_outbox;

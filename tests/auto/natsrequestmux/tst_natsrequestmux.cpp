@@ -54,6 +54,8 @@ private Q_SLOTS:
     void abortedAndRefusedRequestsStopBeingPending();
     void queuedRequestsTakeTheirPublishBack();
     void failSent();
+    void callbackRequests();
+    void callbacksFailInTheOrderTheyWereMade();
 
 private:
     // Sends a request: returns its reply subject.
@@ -343,6 +345,67 @@ void tst_NatsRequestMux::failSent()
     QCOMPARE(queued->error(), NatsError::ProtocolError);
     QVERIFY2(queued->errorString().contains(u"invalid size"_s), qPrintable(queued->errorString()));
     QVERIFY(!m_mux->hasPending());
+}
+
+void tst_NatsRequestMux::callbackRequests()
+{
+    // Without a reply handle: each callback runs once, with the response, a timeout or a 503; a
+    // cancelled one never runs, and its publish still queued is taken back.
+    m_mux->newInbox();
+    QList<std::pair<QByteArray, NatsError::Code>> calls; // (data, error) per callback, in order run
+    const auto record = [&calls](const QByteArray &tag) {
+        return [&calls, tag](const NatsError &error, const NatsMessage &response) {
+            calls.append({tag + ':' + response.data(), error.code()});
+        };
+    };
+    const QByteArray answered = m_mux->nextReplySubject();
+    const quint64 answeredId = m_mux->addCallback(answered, record("a"), "svc.a", 60000);
+    const QByteArray refused = m_mux->nextReplySubject();
+    m_mux->addCallback(refused, record("b"), "svc.b", 60000);
+    const QByteArray timedOut = m_mux->nextReplySubject();
+    m_mux->addCallback(timedOut, record("c"), "svc.c", 10);
+    const quint64 ticket = m_outbox.append("PUB svc.d 0\r\n\r\n");
+    const quint64 cancelled = m_mux->addCallback(m_mux->nextReplySubject(), record("d"), "svc.d", 60000, ticket);
+    QVERIFY(answeredId != 0 && cancelled != 0 && answeredId != cancelled);
+    QCOMPARE(m_mux->pendingCount(), 4);
+
+    QVERIFY(m_mux->cancel(cancelled));
+    QVERIFY(!m_mux->cancel(cancelled));
+    QVERIFY(!m_outbox.contains(ticket));
+    m_mux->handleResponse(response(answered, "one"));
+    m_mux->handleResponse(response(answered, "again")); // a second answer is ignored
+    m_mux->handleResponse(noRespondersStatus(refused));
+    QTRY_COMPARE(calls.size(), 3);
+    QCOMPARE(calls.at(0), std::make_pair("a:one"_ba, NatsError::NoError));
+    QCOMPARE(calls.at(1), std::make_pair("b:"_ba, NatsError::NoResponders));
+    QCOMPARE(calls.at(2), std::make_pair("c:"_ba, NatsError::Timeout));
+    QVERIFY(!m_mux->hasPending());
+}
+
+void tst_NatsRequestMux::callbacksFailInTheOrderTheyWereMade()
+{
+    // A pipeline retries what failed in the order it gets the failures: they come in the order made.
+    m_mux->newInbox();
+    QList<int> order;
+    for (int i = 0; i < 200; ++i) {
+        m_mux->addCallback(
+            m_mux->nextReplySubject(), [&order, i](const NatsError &, const NatsMessage &) { order.append(i); }, "svc",
+            60000);
+    }
+    m_mux->failSent(NatsError(NatsError::ConnectionLost, u"lost"_s));
+    QCOMPARE(order.size(), 200);
+    for (int i = 0; i < 200; ++i)
+        QCOMPARE(order.at(i), i);
+    order.clear();
+    for (int i = 0; i < 200; ++i) {
+        m_mux->addCallback(
+            m_mux->nextReplySubject(), [&order, i](const NatsError &, const NatsMessage &) { order.append(i); }, "svc",
+            60000);
+    }
+    m_mux->failAll(NatsError(NatsError::ConnectionClosed, u"closed"_s));
+    QCOMPARE(order.size(), 200);
+    for (int i = 0; i < 200; ++i)
+        QCOMPARE(order.at(i), i);
 }
 
 QTEST_GUILESS_MAIN(tst_NatsRequestMux)

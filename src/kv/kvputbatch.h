@@ -1,0 +1,114 @@
+#pragma once
+
+#include "natserror.h"
+
+#include <QtCore/QByteArray>
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QList>
+#include <QtCore/QObject>
+#include <QtCore/QPointer>
+#include <QtCore/QString>
+
+#include <utility>
+
+class JetStreamContext;
+struct JsPubAck;
+class KvBucket;
+
+// Many puts to one bucket, pipelined (KvBucket::putMany()): the handle of the whole batch, with a result
+// per item, instead of a reply object per put. At most maxInFlight puts wait for their acknowledgement
+// at once; the others wait here, in order, so memory and socket buffers stay bounded whatever the size
+// of the batch. Every acknowledgement is checked. A put whose outcome is unknown (its ack timed out,
+// the connection dropped) is sent again with its Nats-Msg-Id through KvWriteRetry, as put() does, so it
+// is stored once; while one is being retried no later item is sent, so puts of one key keep their order.
+// An item ends stored (revision()) or with its own error (an invalid key, a value too large, ...),
+// never silently. Then finished(), once, after errorOccurred() when any item failed.
+class KvPutBatch final : public QObject
+{
+    Q_OBJECT
+    Q_DISABLE_COPY_MOVE(KvPutBatch)
+
+public:
+    using Item = std::pair<QString, QByteArray>; // key, value
+
+    qsizetype size() const { return m_items.size(); }
+    bool isFinished() const { return m_finished; }
+    // Items with a result, stored or failed.
+    qsizetype finishedCount() const { return m_done; }
+    qsizetype failedCount() const { return m_failed; }
+    // Puts sent and not yet answered (never more than maxInFlight()).
+    qsizetype inFlight() const { return m_inFlight; }
+    int maxInFlight() const { return m_maxInFlight; }
+    // The most that were in flight at once so far.
+    qsizetype peakInFlight() const { return m_peakInFlight; }
+
+    // The batch: NoError when every item was stored, else the first failed item's error, with the count.
+    NatsError::Code error() const { return m_error.code(); }
+    QString errorString() const { return m_error.message(); }
+    NatsError errorInfo() const { return m_error; }
+
+    // One item (in the order given): its error, and its revision once stored (0 before and on failure).
+    NatsError itemError(qsizetype index) const { return m_items.at(index).error; }
+    quint64 revision(qsizetype index) const { return m_items.at(index).revision; }
+    bool isItemFinished(qsizetype index) const { return m_items.at(index).state == State::Done; }
+
+public Q_SLOTS:
+    // Stops: items not yet sent end with Cancelled, and so do those awaiting an answer (they may still
+    // be stored). finished() follows at once.
+    void abort();
+
+Q_SIGNALS:
+    void errorOccurred(NatsError::Code code);
+    void finished();
+
+private:
+    friend class KvBucket;
+
+    enum class State {
+        Waiting,
+        InFlight,
+        Retrying,
+        Done
+    };
+
+    struct Entry
+    {
+        QString key;
+        QByteArray value;
+        QByteArray messageId;
+        NatsError error;
+        quint64 revision = 0;
+        qint64 sentAtMs = 0;
+        State state = State::Waiting;
+    };
+
+    KvPutBatch(KvBucket *bucket, const QList<Item> &items, int maxInFlight);
+    void start();
+    void failAll(const NatsError &error);
+    // Sends waiting items while fewer than maxInFlight are out and none is being retried.
+    void pump();
+    void send(qsizetype index);
+    void onAnswer(qsizetype index, const NatsError &error, const JsPubAck &ack);
+    // The first attempt failed: KvWriteRetry goes on with it (or says at once that it cannot).
+    void retry(qsizetype index, const NatsError &error);
+    void complete(qsizetype index, const NatsError &error, quint64 revision);
+    void finishIfDone();
+
+    QPointer<KvBucket> m_bucket;
+    QPointer<JetStreamContext> m_context;
+    QList<Entry> m_items;
+    int m_maxInFlight;
+    qsizetype m_next = 0;
+    qsizetype m_inFlight = 0;
+    qsizetype m_peakInFlight = 0;
+    qsizetype m_retrying = 0;
+    qsizetype m_done = 0;
+    qsizetype m_failed = 0;
+    qint64 m_retryForMs = 0;
+    qint64 m_idHeaderSize = 0; // what the Nats-Msg-Id header adds to each put's size
+    QElapsedTimer m_clock;
+    NatsError m_error;
+    bool m_started = false;
+    bool m_pumping = false;
+    bool m_finished = false;
+};

@@ -1,0 +1,329 @@
+#include "kvbucket.h"
+#include "kvbucketconfig.h"
+#include "kvclientoptions.h"
+#include "kvcontext.h"
+#include "kvputbatch.h"
+#include "kvtestsupport.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+
+#include <QtCore/QTimer>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+// KvBucket::putMany(): pipelined puts without a reply object each. Sent in order with at most
+// maxInFlight unacknowledged, each ack checked, each item ending stored or with its own error, and a
+// server killed mid-batch neither losing nor doubling a put (retries carry the Nats-Msg-Id).
+class tst_KvPutBatch final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+
+    void storesInOrderWithinTheWindow();
+    void errorsPerItem();
+    void serverRefusalsPerItem();
+    void missingBucketFailsEveryItem();
+    void abortEndsEveryItem();
+    void serverKilledMidBatchRetries();
+    void serverKilledMidBatchWithoutRetries();
+    void connectionClosedMidBatch();
+
+private:
+    void connectClient(bool reconnect);
+    KvBucket *createBucket(const QString &name, int history = 1, qint64 maxValueSize = -1);
+    // Waits for the batch to finish (60 s), recording a failure when it does not.
+    bool waitFinished(KvPutBatch *batch);
+    // Kills the server once batch has finishedCount() >= after, restarting it downMs later.
+    void killWhen(KvPutBatch *batch, qsizetype after, int downMs);
+
+    NatsServerProcess *m_server = nullptr;
+    KvContext *m_kv = nullptr;
+    NatsConnection *m_connection = nullptr;
+    QTimer *m_ticker = nullptr;
+    bool m_killed = false;
+};
+
+void tst_KvPutBatch::init()
+{
+    m_server = new NatsServerProcess(this);
+    QVERIFY2(m_server->start(), qPrintable(m_server->errorString()));
+    m_killed = false;
+}
+
+void tst_KvPutBatch::cleanup()
+{
+    delete m_ticker;
+    m_ticker = nullptr;
+    delete m_server;
+    m_server = nullptr;
+    m_kv = nullptr;
+}
+
+void tst_KvPutBatch::connectClient(bool reconnect)
+{
+    KvClientOptions options = KvClientOptions::fromUrl(m_server->url());
+    options.connection.reconnectWaitMs = 100;
+    options.connection.reconnectJitterMs = 50;
+    options.connection.maxReconnectAttempts = reconnect ? -1 : 0;
+    options.connection.allowReconnect = reconnect;
+    options.requestTimeoutMs = 2000;
+    QVERIFY(KvTest::connectClient(options, this, &m_connection, nullptr, &m_kv));
+}
+
+KvBucket *tst_KvPutBatch::createBucket(const QString &name, int history, qint64 maxValueSize)
+{
+    KvBucketConfig config;
+    config.bucket = name;
+    config.history = history;
+    config.maxValueSize = maxValueSize;
+    if (!KvTest::createBucket(m_kv, config))
+        return nullptr;
+    return m_kv->bucket(name);
+}
+
+bool tst_KvPutBatch::waitFinished(KvPutBatch *batch)
+{
+    if (QTest::qWaitFor([batch] { return batch->isFinished(); }, 60000))
+        return true;
+    qWarning() << "batch not finished:" << batch->finishedCount() << "of" << batch->size();
+    return false;
+}
+
+void tst_KvPutBatch::killWhen(KvPutBatch *batch, qsizetype after, int downMs)
+{
+    m_ticker = new QTimer(this);
+    m_ticker->setInterval(5);
+    connect(m_ticker, &QTimer::timeout, this, [=, this] {
+        if (m_killed || batch->finishedCount() < after)
+            return;
+        m_ticker->stop();
+        QVERIFY(m_server->kill());
+        m_killed = true;
+        QTimer::singleShot(downMs, m_server,
+                           [this] { QVERIFY2(m_server->restart(), qPrintable(m_server->errorString())); });
+    });
+    m_ticker->start();
+}
+
+void tst_KvPutBatch::storesInOrderWithinTheWindow()
+{
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"ordered"_s, 64);
+    QVERIFY(bucket);
+    // 600 puts to 10 keys, 16 in flight: revisions follow the order given, and each key ends with its
+    // last value.
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < 600; ++i)
+        items.append({u"k.%1"_s.arg(i % 10), "v" + QByteArray::number(i)});
+    KvPutBatch *batch = bucket->putMany(items, 16);
+    QSignalSpy finished(batch, &KvPutBatch::finished);
+    QSignalSpy failed(batch, &KvPutBatch::errorOccurred);
+    QVERIFY(waitFinished(batch));
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(batch->error(), NatsError::NoError);
+    QCOMPARE(batch->finishedCount(), 600);
+    QCOMPARE(batch->failedCount(), 0);
+    for (int i = 0; i < 600; ++i) {
+        QCOMPARE(batch->itemError(i).code(), NatsError::NoError);
+        QCOMPARE(batch->revision(i), quint64(i + 1)); // the only writer: stream sequence = position
+    }
+    // Back-pressure: never more than the window out, yet pipelined.
+    QVERIFY2(batch->peakInFlight() <= 16 && batch->peakInFlight() > 1,
+             qPrintable(QString::number(batch->peakInFlight())));
+    for (int k = 0; k < 10; ++k)
+        QCOMPARE(KvTest::value(bucket, u"k.%1"_s.arg(k)), "v" + QByteArray::number(590 + k));
+    QCOMPARE(KvTest::statusValues(m_kv, u"ordered"_s), quint64(600));
+}
+
+void tst_KvPutBatch::errorsPerItem()
+{
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"limits"_s, 1, 100);
+    QVERIFY(bucket);
+    const QList<KvPutBatch::Item> items{
+        {u"good.1"_s, "a"},
+        {u"bad key"_s, "b"},                 // a space: no valid key
+        {u"good.2"_s, QByteArray(200, 'x')}, // over the bucket's 100 bytes
+        {u"good.3"_s, "c"},
+    };
+    KvPutBatch *batch = bucket->putMany(items);
+    QSignalSpy failed(batch, &KvPutBatch::errorOccurred);
+    QVERIFY(waitFinished(batch));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(batch->failedCount(), 2);
+    QCOMPARE(batch->error(), NatsError::InvalidKey); // the first failed item's
+    QVERIFY2(batch->errorString().contains(u"2 of 4"_s), qPrintable(batch->errorString()));
+    QCOMPARE(batch->itemError(0).code(), NatsError::NoError);
+    QCOMPARE(batch->itemError(1).code(), NatsError::InvalidKey);
+    QCOMPARE(batch->itemError(2).code(), NatsError::ValueTooLarge);
+    QVERIFY2(batch->itemError(2).message().contains(u"good.2"_s), qPrintable(batch->itemError(2).message()));
+    QCOMPARE(batch->itemError(3).code(), NatsError::NoError);
+    QCOMPARE(batch->revision(0), quint64(1));
+    QCOMPARE(batch->revision(1), quint64(0));
+    QCOMPARE(batch->revision(2), quint64(0));
+    QCOMPARE(batch->revision(3), quint64(2));
+    QCOMPARE(KvTest::value(bucket, u"good.3"_s), "c"_ba);
+}
+
+void tst_KvPutBatch::serverRefusalsPerItem()
+{
+    // Every ack is read: a bucket full (discard new) refuses puts in their acks, and those items fail
+    // with the server's error while the ones before were stored.
+    connectClient(true);
+    KvBucketConfig config;
+    config.bucket = u"full"_s;
+    config.maxBytes = 4000;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *bucket = m_kv->bucket(config.bucket);
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < 100; ++i)
+        items.append({u"k.%1"_s.arg(i), QByteArray(100, 'v')});
+    KvPutBatch *batch = bucket->putMany(items, 20);
+    QVERIFY(waitFinished(batch));
+    QVERIFY(batch->failedCount() > 0);
+    QVERIFY(batch->failedCount() < 100);
+    QCOMPARE(batch->error(), batch->itemError(100 - batch->failedCount()).code());
+    qsizetype stored = 0;
+    for (int i = 0; i < 100; ++i) {
+        const NatsError error = batch->itemError(i);
+        if (!error.isError()) {
+            QCOMPARE(stored, qsizetype(i)); // the stored ones first, in order
+            QCOMPARE(batch->revision(i), quint64(i + 1));
+            ++stored;
+            continue;
+        }
+        QVERIFY2(error.jsErrorCode() != 0, qPrintable(error.message())); // the stream's refusal, from the ack
+        QCOMPARE(batch->revision(i), quint64(0));
+    }
+    QCOMPARE(KvTest::statusValues(m_kv, config.bucket), quint64(stored));
+}
+
+void tst_KvPutBatch::missingBucketFailsEveryItem()
+{
+    connectClient(true);
+    KvPutBatch *batch = m_kv->bucket(u"nosuch"_s)->putMany({{u"a"_s, "1"}, {u"b"_s, "2"}});
+    QVERIFY(waitFinished(batch));
+    QCOMPARE(batch->error(), NatsError::BucketNotFound);
+    QCOMPARE(batch->itemError(0).code(), NatsError::BucketNotFound);
+    QCOMPARE(batch->itemError(1).code(), NatsError::BucketNotFound);
+}
+
+void tst_KvPutBatch::abortEndsEveryItem()
+{
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"aborted"_s);
+    QVERIFY(bucket);
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < 2000; ++i)
+        items.append({u"k.%1"_s.arg(i), "v"});
+    KvPutBatch *batch = bucket->putMany(items, 10);
+    QSignalSpy finished(batch, &KvPutBatch::finished);
+    QTRY_VERIFY(batch->finishedCount() >= 20);
+    batch->abort();
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(batch->error(), NatsError::Cancelled);
+    QCOMPARE(batch->finishedCount(), 2000);
+    QCOMPARE(batch->itemError(1999).code(), NatsError::Cancelled);
+    QCOMPARE(batch->itemError(0).code(), NatsError::NoError);
+    // Answers still arriving for what was in flight change nothing.
+    const quint64 stored = KvTest::statusValues(m_kv, u"aborted"_s);
+    QVERIFY(stored < 2000);
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(batch->inFlight(), 0);
+}
+
+void tst_KvPutBatch::serverKilledMidBatchRetries()
+{
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"killed"_s, 64);
+    QVERIFY(bucket);
+    // 3,000 puts to 50 keys, 200 in flight; the server is SIGKILLed a third of the way through and
+    // comes back 500 ms later. Every put ends stored, once (history 64 keeps every revision, so a second
+    // copy would show in the count), and each key ends with its last value: nothing overtook a retry.
+    constexpr int Puts = 3000;
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < Puts; ++i)
+        items.append({u"k.%1"_s.arg(i % 50), "v" + QByteArray::number(i)});
+    KvPutBatch *batch = bucket->putMany(items, 200);
+    killWhen(batch, 1000, 500);
+    QVERIFY(waitFinished(batch));
+    QVERIFY(m_killed);
+    QVERIFY2(batch->error() == NatsError::NoError, qPrintable(batch->errorString()));
+    QCOMPARE(batch->failedCount(), 0);
+    QSet<quint64> revisions;
+    for (int i = 0; i < Puts; ++i) {
+        QVERIFY(batch->revision(i) > 0);
+        revisions.insert(batch->revision(i));
+    }
+    QCOMPARE(revisions.size(), Puts); // no two items acknowledged with one revision
+    QTRY_COMPARE_WITH_TIMEOUT(KvTest::statusValues(m_kv, u"killed"_s), quint64(Puts), 15000);
+    for (int k = 0; k < 50; ++k)
+        QCOMPARE(KvTest::value(bucket, u"k.%1"_s.arg(k)), "v" + QByteArray::number(Puts - 50 + k));
+}
+
+void tst_KvPutBatch::serverKilledMidBatchWithoutRetries()
+{
+    connectClient(false);
+    KvBucket *bucket = createBucket(u"unretried"_s, 1);
+    QVERIFY(bucket);
+    bucket->setWriteRetryLimit(0);
+    constexpr int Puts = 3000;
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < Puts; ++i)
+        items.append({u"k.%1"_s.arg(i), "v"});
+    KvPutBatch *batch = bucket->putMany(items, 200);
+    killWhen(batch, 500, 100000); // stays down: the connection closes
+    QVERIFY(waitFinished(batch));
+    QVERIFY(m_killed);
+    // Every item has an outcome: stored before the kill, or a failure saying what is known.
+    qsizetype stored = 0;
+    qsizetype unknown = 0;
+    for (int i = 0; i < Puts; ++i) {
+        const NatsError::Code code = batch->itemError(i).code();
+        if (code == NatsError::NoError) {
+            QCOMPARE(stored, qsizetype(i)); // stored ones come first: sent and acknowledged in order
+            ++stored;
+            continue;
+        }
+        QVERIFY2(code == NatsError::OutcomeUnknown || code == NatsError::ConnectionClosed
+                     || code == NatsError::ConnectionLost,
+                 qPrintable(batch->itemError(i).message()));
+        unknown += code == NatsError::OutcomeUnknown ? 1 : 0;
+    }
+    QVERIFY(stored >= 500);
+    QVERIFY(unknown <= 200); // only what was in flight can have been stored unseen
+    QCOMPARE(batch->failedCount(), Puts - stored);
+    QVERIFY(batch->error() != NatsError::NoError);
+}
+
+void tst_KvPutBatch::connectionClosedMidBatch()
+{
+    // close() mid-batch: the puts in flight fail at once, and those the batch would send next from their
+    // failures are refused by the closed connection, not written to its dropped socket to time out.
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"closed"_s, 1);
+    QVERIFY(bucket);
+    bucket->setWriteRetryLimit(0); // a put that timed out would show as such, not be retried into the closed connection
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < 3000; ++i)
+        items.append({u"k.%1"_s.arg(i), "v"});
+    KvPutBatch *batch = bucket->putMany(items, 200);
+    QTRY_VERIFY(batch->finishedCount() >= 500);
+    m_connection->close();
+    QVERIFY(waitFinished(batch));
+    for (int i = 0; i < items.size(); ++i) {
+        const NatsError::Code code = batch->itemError(i).code();
+        QVERIFY2(code == NatsError::NoError || code == NatsError::ConnectionClosed,
+                 qPrintable(u"item %1: %2"_s.arg(i).arg(batch->itemError(i).message())));
+    }
+}
+
+QTEST_GUILESS_MAIN(tst_KvPutBatch)
+
+#include "tst_kvputbatch.moc"
