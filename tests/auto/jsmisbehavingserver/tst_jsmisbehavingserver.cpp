@@ -1,5 +1,6 @@
 #include "fakenatsserver.h"
 #include "jetstreamcontext.h"
+#include "jsapireply.h"
 #include "jsorderedconsumer.h"
 #include "natsconnection.h"
 
@@ -16,6 +17,7 @@ class tst_JsMisbehavingServer final : public QObject
 
 private Q_SLOTS:
     void caughtUpWhenPendingIsOffByOne();
+    void slowFirstCreateIsWaitedFor();
 };
 
 namespace {
@@ -103,6 +105,55 @@ void tst_JsMisbehavingServer::caughtUpWhenPendingIsOffByOne()
     QTRY_COMPARE(consumer->consumerName(), u"c1"_s);
     QTRY_COMPARE(caughtUp.size(), 1);
     QCOMPARE(consumer->resetCount(), 0);
+    connection.close();
+}
+
+void tst_JsMisbehavingServer::slowFirstCreateIsWaitedFor()
+{
+    // nats-server 2.9 takes seconds to answer the create of a consumer on a stream of a million keys
+    // (it counts what is pending first): longer than the API timeout, after which the key list said
+    // "Keys could not be loaded". The first create waits longer than other requests: here the context
+    // gives up on a request sent with it, and the create's answer, sent after that, is still taken.
+    FakeNatsServer server;
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    NatsConnection connection;
+    QSignalSpy connected(&connection, &NatsConnection::connected);
+    connection.connectToServer(NatsConnectOptions::fromUrl(server.url()));
+    QVERIFY(connected.wait(5000));
+    JetStreamContext js(&connection);
+    js.setTimeout(300);
+
+    JsOrderedConsumerConfig config;
+    config.stream = u"KV_big"_s;
+    config.filterSubject = "$KV.big.>";
+    config.deliverPolicy = JsOrderedConsumerConfig::DeliverPolicy::LastPerSubject;
+    JsOrderedConsumer *consumer = js.orderedConsumer(config);
+    QSignalSpy failed(consumer, &JsOrderedConsumer::errorOccurred);
+    QSignalSpy caughtUp(consumer, &JsOrderedConsumer::caughtUp);
+    QByteArray create;
+    QTRY_VERIFY(!(create = lastLine(server, "PUB $JS.API.CONSUMER.CREATE.KV_big ")).isEmpty());
+    // A request sent with the context's timeout, after the create: once it has timed out, so would have
+    // a create sent with that timeout.
+    JsApiReply *other = js.request("STREAM.INFO.KV_big");
+    QSignalSpy otherFailed(other, &NatsReply::errorOccurred);
+    QVERIFY(otherFailed.wait(5000));
+    QCOMPARE(other->error(), NatsError::Timeout);
+    QCOMPARE(failed.size(), 0);
+
+    QByteArray muxSid;
+    for (const QByteArray &line : server.received().split('\n')) {
+        const QList<QByteArray> fields = line.trimmed().split(' ');
+        if (fields.value(0) == "SUB" && fields.value(1).endsWith(".*"))
+            muxSid = fields.value(2);
+    }
+    const QByteArray created = R"({"type":"io.nats.jetstream.api.v1.consumer_create_response","stream_name":"KV_big",)"
+                               R"("name":"c1","config":{"deliver_policy":"last_per_subject","ack_policy":"none"},)"
+                               R"("delivered":{"consumer_seq":0,"stream_seq":0},"num_pending":0})";
+    server.sendToClients(msg(create.split(' ').value(2), muxSid, {}, created).replace("  ", " "));
+    QVERIFY(caughtUp.wait(5000));
+    QCOMPARE(consumer->consumerName(), u"c1"_s);
+    QCOMPARE(failed.size(), 0);
+    other->deleteLater();
     connection.close();
 }
 
