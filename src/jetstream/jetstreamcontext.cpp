@@ -503,14 +503,14 @@ NatsError JetStreamContext::publishAttempt(const NatsMessage &message, int timeo
     return m_connection->request(message, timeoutMs, std::move(onAnswer));
 }
 
-JsApiReply *JetStreamContext::createConsumer(const QString &stream, const QJsonObject &config)
+JsApiReply *JetStreamContext::createConsumer(const QString &stream, const QJsonObject &config, int timeoutMs)
 {
     const QJsonObject body{{"stream_name"_L1, stream}, {"config"_L1, config}};
-    return request("CONSUMER.CREATE." + stream.toUtf8(), body);
+    return request("CONSUMER.CREATE." + stream.toUtf8(), body, timeoutMs);
 }
 
 JsApiReply *JetStreamContext::createNamedConsumer(const QString &stream, const QJsonObject &config,
-                                                  const QString &action)
+                                                  const QString &action, int timeoutMs)
 {
     QJsonObject body{{"stream_name"_L1, stream}, {"config"_L1, config}};
     if (!action.isEmpty())
@@ -521,7 +521,7 @@ JsApiReply *JetStreamContext::createNamedConsumer(const QString &stream, const Q
     const QString filter = config.value("filter_subject"_L1).toString();
     if (!filter.isEmpty() && !filter.contains(u'*') && !filter.contains(u'>'))
         subject += '.' + filter.toUtf8();
-    return request(subject, body);
+    return request(subject, body, timeoutMs);
 }
 
 JsApiReply *JetStreamContext::deleteConsumer(const QString &stream, const QString &consumer)

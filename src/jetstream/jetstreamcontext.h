@@ -120,11 +120,12 @@ public:
     static void applyPublishOptions(NatsMessage *message, const JsPublishOptions &options);
 
     // CONSUMER.CREATE (legacy endpoint, server-named ephemeral) / CONSUMER.DELETE. Result: response().
-    JsApiReply *createConsumer(const QString &stream, const QJsonObject &config);
+    JsApiReply *createConsumer(const QString &stream, const QJsonObject &config, int timeoutMs = -1);
     // The 2.10+ API: config names the consumer; one literal filter goes into the subject too
     // (CONSUMER.CREATE.<stream>.<name>.<filter>), wildcard ones and several (filter_subjects) do not; action is "create"
     // (fails if a different one exists), "update", or empty for either. Result: response().
-    JsApiReply *createNamedConsumer(const QString &stream, const QJsonObject &config, const QString &action);
+    JsApiReply *createNamedConsumer(const QString &stream, const QJsonObject &config, const QString &action,
+                                    int timeoutMs = -1);
     JsApiReply *deleteConsumer(const QString &stream, const QString &consumer);
 
     // An ordered push consumer, started at once and parented to this context.

@@ -15,6 +15,10 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kCreateRetryMs = 1000;
+// nats-server 2.9 counts what is pending before it answers a create: seconds for a stream of a million
+// keys. The first create waits this long (the caller shows that it waits); a re-create keeps the
+// context's timeout, so that one placed on a dead cluster peer is given up and sent again soon.
+constexpr int kFirstCreateTimeoutMs = 60000;
 // ack_wait is not used by an ack-less consumer, but nats.go sends 22 h; so do we, for identical configs.
 constexpr qint64 kAckWaitNs = 22LL * 3600 * 1000000000;
 
@@ -150,13 +154,14 @@ void JsOrderedConsumer::create()
         config.startSequence = std::max(m_lastStreamSequence, m_newFloor) + 1;
     }
     QJsonObject json = config.toJson(m_deliverSubject);
+    const int createTimeout = m_createdOnce ? -1 : std::max(kFirstCreateTimeoutMs, m_context->timeout());
     JsApiReply *reply = nullptr;
     if (m_context->capabilities()->supports(JsServerCapabilities::Feature::ConsumerActions)) {
         // 2.10+: a consumer of our own name, made only if no other has it (nats-modern.md §3.4).
         json.insert("name"_L1, QString::fromLatin1("kvdesk_" + NatsNuid::generate()));
-        reply = m_context->createNamedConsumer(m_config.stream, json, u"create"_s);
+        reply = m_context->createNamedConsumer(m_config.stream, json, u"create"_s, createTimeout);
     } else {
-        reply = m_context->createConsumer(m_config.stream, json);
+        reply = m_context->createConsumer(m_config.stream, json, createTimeout);
     }
     connect(reply, &NatsReply::finished, this, [this, reply, generation] {
         reply->deleteLater();
