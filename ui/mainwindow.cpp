@@ -217,7 +217,8 @@ void MainWindow::buildMenus()
     bucket->addAction(m_buckets->refreshAction());
     bucket->addSeparator();
     bucket->addActions({m_watchBucketAction, m_exportAction, m_importAction});
-    bucket->addAction(tr("Find in &Values…"), QKeySequence(u"Ctrl+Alt+F"_s), this, &MainWindow::findInValues);
+    QAction *findAction = bucket->addAction(tr("Find in &Values…"), QKeySequence(u"Ctrl+Alt+F"_s), this,
+                                            &MainWindow::findInValues);
     bucket->addSeparator();
     bucket->addActions(
         {m_keys->asOfBar()->pointAction(), m_keys->asOfBar()->compareAction(), m_keys->asOfBar()->liveAction()});
@@ -254,7 +255,8 @@ void MainWindow::buildMenus()
                     {aboutQt, u"help-about"_s},
                     {m_keys->asOfBar()->pointAction(), u"document-open-recent"_s},
                     {m_keys->asOfBar()->compareAction(), u"edit-find-replace"_s},
-                    {m_keys->asOfBar()->liveAction(), u"go-jump"_s}});
+                    {m_keys->asOfBar()->liveAction(), u"go-jump"_s},
+                    {findAction, u"edit-find"_s}});
 }
 
 void MainWindow::reloadProfileChoices()
