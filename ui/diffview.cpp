@@ -77,6 +77,10 @@ DiffView::DiffView(QWidget *parent)
     columns->addLayout(rightColumn);
     m_stack->addWidget(sideBySide);
     m_stack->addWidget(m_unified);
+    // The titles above the panes name them for a screen reader too.
+    m_leftTitle->setBuddy(m_left);
+    m_rightTitle->setBuddy(m_right);
+    m_unified->setAccessibleName(tr("Unified diff"));
 
     // The two sides scroll together.
     connect(m_left->verticalScrollBar(), &QScrollBar::valueChanged, m_right->verticalScrollBar(),
