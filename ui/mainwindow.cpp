@@ -85,6 +85,7 @@ MainWindow::MainWindow(QWidget *parent)
     updateConnectionBar();
     restoreLayout();
     hideDocksOnWelcomePage();
+    orderTabs();
     m_secrets->probe();
     m_profiles->moveUrlSecretsTo(m_secrets);
 }
@@ -558,6 +559,7 @@ void MainWindow::buildDocks()
     connect(m_buckets->model(), &QAbstractItemModel::rowsInserted, this, updateBucketNames);
     connect(m_buckets->model(), &QAbstractItemModel::rowsRemoved, this, updateBucketNames);
     connect(m_watches, &WatchPanel::watchAdded, this, [this] {
+        orderTabs(); // the new feed's widgets joined the focus chain at its end
         m_watchDock->show();
         m_watchDock->raise();
     });
@@ -597,6 +599,22 @@ void MainWindow::hideDocksOnWelcomePage()
     };
     connect(m_pages, &QStackedWidget::currentChanged, this, followPage);
     followPage();
+}
+
+// Tab goes as the eye reads: the connection bar on top, buckets, keys, value, then the docks below. By
+// creation order the bar (made after the panels) and the docks came between the value and the buckets.
+void MainWindow::orderTabs()
+{
+    QList<QWidget *> chain;
+    for (QWidget *area :
+         std::initializer_list<QWidget *>{m_connectionBar, m_buckets, m_keys, m_value, m_watches, m_history}) {
+        for (QWidget *w = area->nextInFocusChain(); w != area; w = w->nextInFocusChain()) {
+            if (area->isAncestorOf(w) && w->focusPolicy() != Qt::NoFocus && !chain.contains(w))
+                chain.append(w);
+        }
+    }
+    for (qsizetype i = 1; i < chain.size(); ++i)
+        setTabOrder(chain[i - 1], chain[i]);
 }
 
 void MainWindow::buildWatchMenu()

@@ -256,12 +256,22 @@ void tst_Accessibility::keyboardOnlyPath()
     auto *editor = m_window->findChild<QPlainTextEdit *>(u"valueEditor"_s);
     QVERIFY(buckets && keys && editor);
     QStringList path;
+    // The connection bar is on top: it comes first, then the buckets.
+    auto *profile = m_window->findChild<QWidget *>(u"profileChoice"_s);
+    QVERIFY(profile);
+    QVERIFY2(tabTo(profile, false, &path), qPrintable(path.join(u"\n"_s)));
+    path.clear();
     QVERIFY2(tabTo(buckets, false, &path), qPrintable(path.join(u"\n"_s)));
+    for (const QString &step : std::as_const(path))
+        QVERIFY2(step.startsWith(u"connectionBar/"_s) || step.startsWith(u"bucketPanel/"_s),
+                 qPrintable(path.join(u"\n"_s)));
+    QVERIFY(buckets->currentIndex().isValid()); // the focus shows on a row
     path.clear();
     QVERIFY2(tabTo(keys, false, &path), qPrintable(path.join(u"\n"_s)));
     for (const QString &step : std::as_const(path))
         QVERIFY2(step.startsWith(u"bucketPanel/"_s) || step.startsWith(u"keyPanel/"_s), qPrintable(path.join(u"\n"_s)));
 
+    QVERIFY(keys->currentIndex().isValid());
     QTest::keyClick(keys, Qt::Key_Home);
     QTest::keyClick(keys, Qt::Key_Return);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->key(), u"greeting"_s, 10000);
