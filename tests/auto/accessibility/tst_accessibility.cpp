@@ -301,6 +301,12 @@ void tst_Accessibility::keyboardOnlyPath()
     path.clear();
     QVERIFY2(tabTo(feed, false, &path), qPrintable(path.join(u"\n"_s)));
     QVERIFY(!feed->accessibleName().isEmpty());
+
+    // Connected, a key open, a watch running, the keys as a tree: what appeared has names too.
+    QTest::keyClick(feed, Qt::Key_2, Qt::ControlModifier);
+    QTRY_VERIFY(m_window->findChild<QWidget *>(u"keyTreeView"_s)->isVisible());
+    const QStringList found = unnamedWidgets(m_window);
+    QVERIFY2(found.isEmpty(), qPrintable(found.join(u"\n"_s)));
     WAIT_OK(m_peerKv->deleteBucket(name));
 }
 
