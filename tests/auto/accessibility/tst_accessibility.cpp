@@ -305,7 +305,20 @@ void tst_Accessibility::keyboardOnlyPath()
     // Connected, a key open, a watch running, the keys as a tree: what appeared has names too.
     QTest::keyClick(feed, Qt::Key_2, Qt::ControlModifier);
     QTRY_VERIFY(m_window->findChild<QWidget *>(u"keyTreeView"_s)->isVisible());
-    const QStringList found = unnamedWidgets(m_window);
+    QTest::keyClick(feed, Qt::Key_H, Qt::ControlModifier); // the key's history
+    QTRY_VERIFY(m_window->findChild<QWidget *>(u"historyView"_s)->isVisible());
+    QStringList found = unnamedWidgets(m_window);
+    // And the dialogs that need a bucket: Find in Values, Differences in Time.
+    for (const QKeySequence &shortcut : {QKeySequence(u"Ctrl+Alt+F"_s), QKeySequence(u"Ctrl+Shift+D"_s)}) {
+        const QKeyCombination combination = shortcut[0];
+        QApplication::setActiveWindow(m_window); // back from the previous dialog
+        QVERIFY(QTest::qWaitForWindowActive(m_window));
+        QTest::keyClick(m_window, combination.key(), combination.keyboardModifiers());
+        QDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = qobject_cast<QDialog *>(QApplication::activeWindow())));
+        found.append(unnamedWidgets(dialog));
+        dialog->close();
+    }
     QVERIFY2(found.isEmpty(), qPrintable(found.join(u"\n"_s)));
     WAIT_OK(m_peerKv->deleteBucket(name));
 }
