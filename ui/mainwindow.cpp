@@ -601,13 +601,15 @@ void MainWindow::hideDocksOnWelcomePage()
     followPage();
 }
 
-// Tab goes as the eye reads: the connection bar on top, buckets, keys, value, then the docks below. By
-// creation order the bar (made after the panels) and the docks came between the value and the buckets.
+// Tab goes as the eye reads: the connection bar on top, buckets, keys, value (or the welcome page), then the
+// docks below. By creation order the bar (made after the panels) and the docks came between the value and the
+// buckets.
 void MainWindow::orderTabs()
 {
     QList<QWidget *> chain;
-    for (QWidget *area :
-         std::initializer_list<QWidget *>{m_connectionBar, m_buckets, m_keys, m_value, m_watches, m_history}) {
+    QWidget *welcome = m_pages->widget(0); // in place of the three panels until a connection opens
+    const QList<QWidget *> areas{m_connectionBar, welcome, m_buckets, m_keys, m_value, m_watches, m_history};
+    for (QWidget *area : areas) {
         for (QWidget *w = area->nextInFocusChain(); w != area; w = w->nextInFocusChain()) {
             if (area->isAncestorOf(w) && w->focusPolicy() != Qt::NoFocus && !chain.contains(w))
                 chain.append(w);

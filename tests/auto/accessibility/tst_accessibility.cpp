@@ -81,7 +81,8 @@ QString nameOf(QWidget *widget, QWidget *root)
 QString panelOf(const QWidget *widget)
 {
     for (const QWidget *w = widget; w; w = w->parentWidget()) {
-        if (w->objectName().endsWith(u"Panel"_s) || w->objectName() == u"connectionBar"_s || w->isWindow())
+        if (w->objectName().endsWith(u"Panel"_s) || w->objectName() == u"connectionBar"_s
+            || w->objectName() == u"welcomePage"_s || w->isWindow())
             return w->objectName();
     }
     return {};
@@ -144,6 +145,7 @@ private Q_SLOTS:
     void cleanup();
     void everyWidgetHasAName();
     void keyboardOnlyPath();
+    void welcomePageTabsFromTheBarDown();
 
 private:
     QStringList unnamedInDialogs(MainWindow *window);
@@ -321,6 +323,25 @@ void tst_Accessibility::keyboardOnlyPath()
     }
     QVERIFY2(found.isEmpty(), qPrintable(found.join(u"\n"_s)));
     WAIT_OK(m_peerKv->deleteBucket(name));
+}
+
+// Without a connection: the connection bar on top first, then the welcome page's buttons below it.
+void tst_Accessibility::welcomePageTabsFromTheBarDown()
+{
+    m_window = new MainWindow;
+    m_window->show();
+    QApplication::setActiveWindow(m_window);
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    auto *profile = m_window->findChild<QWidget *>(u"profileChoice"_s);
+    auto *local = m_window->findChild<QWidget *>(u"welcomeLocal"_s);
+    QVERIFY(profile && local && local->isVisible());
+    QStringList path;
+    QVERIFY2(tabTo(profile, false, &path), qPrintable(path.join(u"\n"_s)));
+    path.clear();
+    QVERIFY2(tabTo(local, false, &path), qPrintable(path.join(u"\n"_s)));
+    for (const QString &step : std::as_const(path))
+        QVERIFY2(step.startsWith(u"connectionBar/"_s) || step.startsWith(u"welcomePage/"_s),
+                 qPrintable(path.join(u"\n"_s)));
 }
 
 QTEST_MAIN(tst_Accessibility)
