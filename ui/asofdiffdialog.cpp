@@ -70,6 +70,7 @@ AsOfDiffDialog::AsOfDiffDialog(KvBucket *bucket, const QString &from, const QStr
     m_summary->setObjectName(u"asOfDiffSummary"_s);
     m_summary->setWordWrap(true);
     m_list->setObjectName(u"asOfDiffList"_s);
+    m_list->setAccessibleName(tr("Keys that differ"));
     m_list->setHeaderLabels({tr("Key"), tr("Change"), tr("From"), tr("To")});
     m_list->setRootIsDecorated(false);
     m_list->setUniformRowHeights(true);

@@ -83,6 +83,7 @@ void BucketPanel::createView()
     m_proxy->setSortRole(BucketListModel::RawValueRole);
     m_view->setObjectName(u"bucketView"_s);
     m_view->setAccessibleName(tr("Buckets"));
+    m_view->setAccessibleDescription(tr("The buckets on the server; selecting one lists its keys"));
     m_view->setModel(m_proxy);
     m_view->setRootIsDecorated(false);
     m_view->setUniformRowHeights(true);

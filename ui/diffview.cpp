@@ -77,6 +77,10 @@ DiffView::DiffView(QWidget *parent)
     columns->addLayout(rightColumn);
     m_stack->addWidget(sideBySide);
     m_stack->addWidget(m_unified);
+    // Named for a screen reader; setTexts() gives them the titles shown above them.
+    m_left->setAccessibleName(tr("Left side"));
+    m_right->setAccessibleName(tr("Right side"));
+    m_unified->setAccessibleName(tr("Unified diff"));
 
     // The two sides scroll together.
     connect(m_left->verticalScrollBar(), &QScrollBar::valueChanged, m_right->verticalScrollBar(),
@@ -102,6 +106,8 @@ void DiffView::setTexts(const QString &leftTitle, const QString &left, const QSt
 {
     m_leftTitle->setText(leftTitle);
     m_rightTitle->setText(rightTitle);
+    m_left->setAccessibleName(leftTitle.isEmpty() ? tr("Left side") : leftTitle);
+    m_right->setAccessibleName(rightTitle.isEmpty() ? tr("Right side") : rightTitle);
     const QStringList leftLines = left.split(u'\n');
     const QStringList rightLines = right.split(u'\n');
     const QList<LineDiff::Line> lines = LineDiff::diff(leftLines, rightLines);

@@ -38,6 +38,7 @@ FindInValuesDialog::FindInValuesDialog(KvBucket *bucket, const QStringList &keys
     m_cancel->setEnabled(false);
     m_progress->setObjectName(u"findProgress"_s);
     m_results->setObjectName(u"findResults"_s);
+    m_results->setAccessibleName(tr("Matching keys"));
     m_status->setObjectName(u"findStatus"_s);
     m_status->setWordWrap(true);
     auto *form = new QFormLayout;

@@ -13,6 +13,7 @@ LocalServerLogDialog::LocalServerLogDialog(const LocalServer *server, QWidget *p
     setWindowTitle(tr("Local nats-server Log"));
     auto *text = new QPlainTextEdit(this);
     text->setReadOnly(true);
+    text->setAccessibleName(tr("Log"));
     text->setPlainText(server->isRunning() || !server->log().isEmpty()
                            ? server->log()
                            : tr("The local server has not run yet. Its log will be in %1.").arg(server->logFile()));

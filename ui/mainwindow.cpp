@@ -85,6 +85,7 @@ MainWindow::MainWindow(QWidget *parent)
     updateConnectionBar();
     restoreLayout();
     hideDocksOnWelcomePage();
+    orderTabs();
     m_secrets->probe();
     m_profiles->moveUrlSecretsTo(m_secrets);
 }
@@ -560,6 +561,7 @@ void MainWindow::buildDocks()
     connect(m_buckets->model(), &QAbstractItemModel::rowsInserted, this, updateBucketNames);
     connect(m_buckets->model(), &QAbstractItemModel::rowsRemoved, this, updateBucketNames);
     connect(m_watches, &WatchPanel::watchAdded, this, [this] {
+        orderTabs(); // the new feed's widgets joined the focus chain at its end
         m_watchDock->show();
         m_watchDock->raise();
     });
@@ -599,6 +601,24 @@ void MainWindow::hideDocksOnWelcomePage()
     };
     connect(m_pages, &QStackedWidget::currentChanged, this, followPage);
     followPage();
+}
+
+// Tab goes as the eye reads: the connection bar on top, buckets, keys, value (or the welcome page), then the
+// docks below. By creation order the bar (made after the panels) and the docks came between the value and the
+// buckets.
+void MainWindow::orderTabs()
+{
+    QList<QWidget *> chain;
+    QWidget *welcome = m_pages->widget(0); // in place of the three panels until a connection opens
+    const QList<QWidget *> areas{m_connectionBar, welcome, m_buckets, m_keys, m_value, m_watches, m_history};
+    for (QWidget *area : areas) {
+        for (QWidget *w = area->nextInFocusChain(); w != area; w = w->nextInFocusChain()) {
+            if (area->isAncestorOf(w) && w->focusPolicy() != Qt::NoFocus && !chain.contains(w))
+                chain.append(w);
+        }
+    }
+    for (qsizetype i = 1; i < chain.size(); ++i)
+        setTabOrder(chain[i - 1], chain[i]);
 }
 
 void MainWindow::buildWatchMenu()

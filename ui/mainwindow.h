@@ -84,6 +84,7 @@ private:
     void buildDocks();
     void buildWatchMenu();
     void hideDocksOnWelcomePage();
+    void orderTabs();
     void showHistory();
     void watchCurrent(bool keyOnly);
     void openFeedRevision(const QString &bucket, const QString &key, quint64 revision);

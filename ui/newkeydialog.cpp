@@ -39,6 +39,7 @@ NewKeyDialog::NewKeyDialog(KvBucket *bucket, QWidget *parent)
         m_format->addItem(ValueFormat::viewName(view), int(view));
     m_value->setObjectName(u"newKeyValue"_s);
     m_value->setAccessibleName(tr("Value"));
+    m_value->setTabChangesFocus(true); // else Tab could never leave it: no keyboard trap
     m_ttl->setObjectName(u"newKeyTtl"_s);
     m_ttl->setBucket(bucket);
     connect(m_ttl, &QLineEdit::textChanged, this, &NewKeyDialog::validate);

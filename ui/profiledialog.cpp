@@ -137,6 +137,7 @@ void ProfileDialog::createForm(QFormLayout *form)
     form->addRow(tr("Colour &tag:"), m_colorButton);
     m_protoMappings = new QPlainTextEdit(this);
     m_protoMappings->setObjectName(u"profileProtoMappings"_s);
+    m_protoMappings->setTabChangesFocus(true); // else Tab could never leave it: no keyboard trap
     m_protoMappings->setPlaceholderText(tr("BUCKET KEY-PATTERN MESSAGE FILE, e.g.\norders order.* shop.Order "
                                            "/home/me/shop.proto"));
     m_protoMappings->setToolTip(tr("Values decoded as your own Protobuf messages: one line each, * for any bucket, "

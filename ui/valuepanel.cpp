@@ -108,6 +108,8 @@ void ValuePanel::createEditor()
     m_editor = new QPlainTextEdit(this);
     m_editor->setObjectName(u"valueEditor"_s);
     m_editor->setAccessibleName(tr("Value"));
+    m_editor->setAccessibleDescription(tr("The open key's value; Ctrl+S saves it"));
+    m_editor->setTabChangesFocus(true); // Tab and Shift+Tab leave the editor: no keyboard trap
     QFont mono(u"monospace"_s);
     mono.setStyleHint(QFont::Monospace);
     m_editor->setFont(mono);

@@ -9,6 +9,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QTabBar>
 #include <QtWidgets/QTabWidget>
 #include <QtWidgets/QVBoxLayout>
 
@@ -130,6 +131,10 @@ WatchView *WatchPanel::addWatch(const QString &bucket, const QStringList &filter
     view->setInterruption(m_interruption);
     const int index = m_tabs->addTab(view, view->title());
     m_tabs->setTabToolTip(index, view->description());
+    for (QTabBar::ButtonPosition side : {QTabBar::LeftSide, QTabBar::RightSide}) {
+        if (QWidget *close = m_tabs->tabBar()->tabButton(index, side)) // Qt's close button has an icon only
+            close->setAccessibleName(tr("Close this watch"));
+    }
     m_tabs->setCurrentIndex(index);
     m_stack->setCurrentWidget(m_tabs);
     connect(view, &WatchView::openRequested, this, &WatchPanel::openRequested);

@@ -1,0 +1,348 @@
+#include "bucketdialog.h"
+#include "bucketpanel.h"
+#include "conflictdialog.h"
+#include "keylistmodel.h"
+#include "keypanel.h"
+#include "kvbucket.h"
+#include "kvbucketconfig.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
+#include "localserverlogdialog.h"
+#include "mainwindow.h"
+#include "natsconnection.h"
+#include "natsserverprocess.h"
+#include "newkeydialog.h"
+#include "profiledialog.h"
+#include "purgedialog.h"
+#include "session.h"
+#include "transferdialog.h"
+#include "uitestsupport.h"
+#include "valuepanel.h"
+#include "watchdialog.h"
+#include "watchpanel.h"
+
+#include <QtCore/QSettings>
+#include <QtGui/QAction>
+#include <QtTest/QTest>
+#include <QtWidgets/QAbstractButton>
+#include <QtWidgets/QAbstractItemView>
+#include <QtWidgets/QAbstractSpinBox>
+#include <QtWidgets/QApplication>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QDockWidget>
+#include <QtWidgets/QGroupBox>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QTextEdit>
+#include <QtWidgets/QTreeView>
+
+#include <memory>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// What a user operates: the widgets a screen reader must be able to name.
+bool isInteractive(const QWidget *widget)
+{
+    if (qobject_cast<const QHeaderView *>(widget))
+        return false; // its sections are its visible text
+    // The line edit inside a spin box or combo box is part of it: the outer widget carries the name.
+    const QWidget *parent = widget->parentWidget();
+    if (qobject_cast<const QAbstractSpinBox *>(parent) || qobject_cast<const QComboBox *>(parent))
+        return false;
+    return qobject_cast<const QAbstractButton *>(widget) || qobject_cast<const QLineEdit *>(widget)
+        || qobject_cast<const QAbstractItemView *>(widget) || qobject_cast<const QPlainTextEdit *>(widget)
+        || qobject_cast<const QTextEdit *>(widget) || qobject_cast<const QComboBox *>(widget)
+        || qobject_cast<const QAbstractSpinBox *>(widget);
+}
+
+// The name a screen reader would read: the accessible name, else a label whose buddy it is (or the group
+// box around it, as QAccessibleWidget does), else a button's own text.
+QString nameOf(QWidget *widget, QWidget *root)
+{
+    if (!widget->accessibleName().isEmpty())
+        return widget->accessibleName();
+    for (const QLabel *label : root->findChildren<QLabel *>()) {
+        if (label->buddy() == widget && !label->text().isEmpty())
+            return label->text();
+    }
+    if (auto *box = qobject_cast<QGroupBox *>(widget->parentWidget()); box && !box->title().isEmpty())
+        return box->title();
+    if (auto *button = qobject_cast<QAbstractButton *>(widget))
+        return QString(button->text()).remove(u'&');
+    return {};
+}
+
+// The panel a widget belongs to (the nearest ancestor whose name ends in "Panel"), or its window's.
+QString panelOf(const QWidget *widget)
+{
+    for (const QWidget *w = widget; w; w = w->parentWidget()) {
+        if (w->objectName().endsWith(u"Panel"_s) || w->objectName() == u"connectionBar"_s
+            || w->objectName() == u"welcomePage"_s || w->isWindow())
+            return w->objectName();
+    }
+    return {};
+}
+
+QString describe(const QWidget *widget)
+{
+    QStringList path;
+    for (const QWidget *w = widget->parentWidget(); w; w = w->parentWidget()) {
+        if (!w->objectName().isEmpty()) {
+            path.append(w->objectName());
+            break;
+        }
+    }
+    return u"%1 \"%2\" in %3%4"_s.arg(
+        QString::fromLatin1(widget->metaObject()->className()), widget->objectName(), path.value(0, u"?"_s),
+        widget->toolTip().isEmpty() ? QString() : u" (tooltip: %1)"_s.arg(widget->toolTip()));
+}
+
+// An editable text box that keeps Tab for itself: the keyboard can get in but not out again.
+bool trapsTab(const QWidget *widget)
+{
+    if (auto *plain = qobject_cast<const QPlainTextEdit *>(widget))
+        return !plain->isReadOnly() && !plain->tabChangesFocus();
+    if (auto *rich = qobject_cast<const QTextEdit *>(widget))
+        return !rich->isReadOnly() && !rich->tabChangesFocus();
+    return false;
+}
+
+int g_checked = 0; // interactive widgets looked at, so the test shows it saw the window
+
+// Every visible interactive widget under root that has no name a screen reader could read, or traps Tab.
+QStringList unnamedWidgets(QWidget *root)
+{
+    QStringList found;
+    for (QWidget *widget : root->findChildren<QWidget *>()) {
+        if (!widget->isVisibleTo(root) || !isInteractive(widget))
+            continue;
+        ++g_checked;
+        if (nameOf(widget, root).isEmpty())
+            found.append(describe(widget));
+        if (trapsTab(widget))
+            found.append(u"keyboard trap (Tab does not leave it): "_s + describe(widget));
+    }
+    return found;
+}
+
+} // namespace
+
+class tst_Accessibility final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static void initMain() { UiTest::useThrowAwayHome(u"kvdesk-test"_s); }
+
+private Q_SLOTS:
+    void initTestCase();
+    void init();
+    void cleanup();
+    void everyWidgetHasAName();
+    void keyboardOnlyPath();
+    void welcomePageTabsFromTheBarDown();
+
+private:
+    QStringList unnamedInDialogs(MainWindow *window);
+    bool tabTo(QWidget *target, bool backwards, QStringList *path);
+
+    NatsServerProcess m_server;
+    NatsConnection *m_peer = nullptr;
+    KvContext *m_peerKv = nullptr;
+    MainWindow *m_window = nullptr;
+};
+
+void tst_Accessibility::initTestCase()
+{
+    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
+    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_peer, nullptr, &m_peerKv));
+}
+
+void tst_Accessibility::init()
+{
+    QSettings().clear();
+}
+
+void tst_Accessibility::cleanup()
+{
+    delete m_window;
+    m_window = nullptr;
+}
+
+QStringList tst_Accessibility::unnamedInDialogs(MainWindow *window)
+{
+    std::vector<std::unique_ptr<QDialog>> dialogs;
+    dialogs.emplace_back(new ProfileDialog(window->profileStore(), window->secretStore(), window));
+    dialogs.emplace_back(new BucketDialog(BucketDialog::Mode::Create, window));
+    dialogs.emplace_back(new BucketDialog(BucketDialog::Mode::Edit, window));
+    dialogs.emplace_back(new NewKeyDialog(nullptr, window));
+    dialogs.emplace_back(new PurgeDialog(nullptr, u"a.key"_s, window));
+    dialogs.emplace_back(new TransferDialog(TransferDialog::Mode::Export, nullptr, {}, window));
+    dialogs.emplace_back(new TransferDialog(TransferDialog::Mode::Import, nullptr, {}, window));
+    dialogs.emplace_back(new WatchDialog({u"one"_s, u"two"_s}, window));
+    dialogs.emplace_back(new ConflictDialog(u"a.key"_s, u"mine"_s, 1, KvEntry{}, u"theirs"_s, window));
+    dialogs.emplace_back(new LocalServerLogDialog(window->localServer(), window));
+    QStringList found;
+    for (const auto &dialog : dialogs) {
+        dialog->show();
+        for (const QString &widget : unnamedWidgets(dialog.get()))
+            found.append(u"%1: %2"_s.arg(QString::fromLatin1(dialog->metaObject()->className()), widget));
+        dialog->hide();
+    }
+    return found;
+}
+
+// Each interactive widget of the window (welcome page, then buckets | keys | value with the docks) and of
+// the dialogs that open without a server has a name a screen reader can read.
+void tst_Accessibility::everyWidgetHasAName()
+{
+    m_window = new MainWindow;
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    QStringList found = unnamedWidgets(m_window);
+    auto *pages = m_window->findChild<QStackedWidget *>(u"pages"_s);
+    QVERIFY(pages);
+    pages->setCurrentIndex(1);
+    for (QDockWidget *dock : m_window->findChildren<QDockWidget *>())
+        dock->show();
+    found.append(unnamedWidgets(m_window));
+    found.append(unnamedInDialogs(m_window));
+    found.removeDuplicates();
+    QVERIFY2(found.isEmpty(),
+             qPrintable(u"%1 of %2 widget(s) without an accessible name or trapping Tab:\n  %3"_s.arg(found.size())
+                            .arg(g_checked)
+                            .arg(found.join(u"\n  "_s))));
+}
+
+// Presses Tab (or Shift+Tab) on the focused widget until target has the focus; path gets each widget
+// passed on the way, named by its panel, so a test can say where the focus wandered.
+bool tst_Accessibility::tabTo(QWidget *target, bool backwards, QStringList *path)
+{
+    for (int step = 0; step < 40; ++step) {
+        QWidget *focus = QApplication::focusWidget();
+        if (focus == target)
+            return true;
+        QTest::keyClick(focus ? focus : m_window, Qt::Key_Tab, backwards ? Qt::ShiftModifier : Qt::NoModifier);
+        focus = QApplication::focusWidget();
+        path->append(focus ? panelOf(focus) + u'/' + describe(focus) : u"(none)"_s);
+    }
+    return false;
+}
+
+// Buckets to keys to the value and back, Enter to open a key, Ctrl+S to save, then the watch panel: all
+// from the keyboard, and the focus never leaves the panels between the two it goes from and to.
+void tst_Accessibility::keyboardOnlyPath()
+{
+    const QString name = u"a11y_keys"_s;
+    KvBucketConfig config;
+    config.bucket = name;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    KvBucket *peer = m_peerKv->bucket(name, this);
+    WAIT_OK(peer->put(u"greeting"_s, "hello"));
+
+    m_window = new MainWindow;
+    m_window->show();
+    QApplication::setActiveWindow(m_window);
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    m_window->start({m_server.url(), name, false});
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->bucketPanel()->currentBucket(), name, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->keyPanel()->model()->rowOfKey(u"greeting"_s) >= 0, 10000);
+
+    auto *buckets = m_window->findChild<QAbstractItemView *>(u"bucketView"_s);
+    auto *keys = m_window->findChild<QAbstractItemView *>(u"keyListView"_s);
+    auto *editor = m_window->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    QVERIFY(buckets && keys && editor);
+    QStringList path;
+    // The connection bar is on top: it comes first, then the buckets.
+    auto *profile = m_window->findChild<QWidget *>(u"profileChoice"_s);
+    QVERIFY(profile);
+    QVERIFY2(tabTo(profile, false, &path), qPrintable(path.join(u"\n"_s)));
+    path.clear();
+    QVERIFY2(tabTo(buckets, false, &path), qPrintable(path.join(u"\n"_s)));
+    for (const QString &step : std::as_const(path))
+        QVERIFY2(step.startsWith(u"connectionBar/"_s) || step.startsWith(u"bucketPanel/"_s),
+                 qPrintable(path.join(u"\n"_s)));
+    QVERIFY(buckets->currentIndex().isValid()); // the focus shows on a row
+    path.clear();
+    QVERIFY2(tabTo(keys, false, &path), qPrintable(path.join(u"\n"_s)));
+    for (const QString &step : std::as_const(path))
+        QVERIFY2(step.startsWith(u"bucketPanel/"_s) || step.startsWith(u"keyPanel/"_s), qPrintable(path.join(u"\n"_s)));
+
+    QVERIFY(keys->currentIndex().isValid());
+    QTest::keyClick(keys, Qt::Key_Home);
+    QTest::keyClick(keys, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->key(), u"greeting"_s, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->valuePanel()->openedRevision() > 0, 10000);
+
+    path.clear();
+    QVERIFY2(tabTo(editor, false, &path), qPrintable(path.join(u"\n"_s)));
+    for (const QString &step : std::as_const(path))
+        QVERIFY2(step.startsWith(u"keyPanel/"_s) || step.startsWith(u"valuePanel/"_s), qPrintable(path.join(u"\n"_s)));
+    QTest::keyClick(editor, Qt::Key_End, Qt::ControlModifier);
+    QTest::keyClicks(editor, u"!"_s);
+    QVERIFY(m_window->valuePanel()->isModified());
+    QTest::keyClick(editor, Qt::Key_S, Qt::ControlModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->openedRevision(), 2u, 10000);
+    QCOMPARE(editor->toPlainText(), u"hello!"_s);
+
+    // And back: Shift+Tab leaves the editor (no keyboard trap) and comes to the key list.
+    path.clear();
+    QVERIFY2(tabTo(keys, true, &path), qPrintable(path.join(u"\n"_s)));
+    QCOMPARE(editor->toPlainText(), u"hello!"_s);
+
+    // The watch panel: Watch This Bucket opens it; Tab reaches its feed.
+    QTest::keyClick(keys, Qt::Key_B, Qt::ControlModifier | Qt::AltModifier);
+    QTRY_VERIFY(m_window->watchPanel()->findChild<QAbstractItemView *>(u"watchFeed"_s));
+    auto *feed = m_window->watchPanel()->findChild<QAbstractItemView *>(u"watchFeed"_s);
+    QTRY_VERIFY(feed->isVisible());
+    path.clear();
+    QVERIFY2(tabTo(feed, false, &path), qPrintable(path.join(u"\n"_s)));
+    QVERIFY(!feed->accessibleName().isEmpty());
+
+    // Connected, a key open, a watch running, the keys as a tree: what appeared has names too.
+    QTest::keyClick(feed, Qt::Key_2, Qt::ControlModifier);
+    QTRY_VERIFY(m_window->findChild<QWidget *>(u"keyTreeView"_s)->isVisible());
+    QTest::keyClick(feed, Qt::Key_H, Qt::ControlModifier); // the key's history
+    QTRY_VERIFY(m_window->findChild<QWidget *>(u"historyView"_s)->isVisible());
+    QStringList found = unnamedWidgets(m_window);
+    // And the dialogs that need a bucket: Find in Values, Differences in Time.
+    for (const QKeySequence &shortcut : {QKeySequence(u"Ctrl+Alt+F"_s), QKeySequence(u"Ctrl+Shift+D"_s)}) {
+        const QKeyCombination combination = shortcut[0];
+        QApplication::setActiveWindow(m_window); // back from the previous dialog
+        QVERIFY(QTest::qWaitForWindowActive(m_window));
+        QTest::keyClick(m_window, combination.key(), combination.keyboardModifiers());
+        QDialog *dialog = nullptr;
+        QTRY_VERIFY((dialog = qobject_cast<QDialog *>(QApplication::activeWindow())));
+        found.append(unnamedWidgets(dialog));
+        dialog->close();
+    }
+    QVERIFY2(found.isEmpty(), qPrintable(found.join(u"\n"_s)));
+    WAIT_OK(m_peerKv->deleteBucket(name));
+}
+
+// Without a connection: the connection bar on top first, then the welcome page's buttons below it.
+void tst_Accessibility::welcomePageTabsFromTheBarDown()
+{
+    m_window = new MainWindow;
+    m_window->show();
+    QApplication::setActiveWindow(m_window);
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    auto *profile = m_window->findChild<QWidget *>(u"profileChoice"_s);
+    auto *local = m_window->findChild<QWidget *>(u"welcomeLocal"_s);
+    QVERIFY(profile && local && local->isVisible());
+    QStringList path;
+    QVERIFY2(tabTo(profile, false, &path), qPrintable(path.join(u"\n"_s)));
+    path.clear();
+    QVERIFY2(tabTo(local, false, &path), qPrintable(path.join(u"\n"_s)));
+    for (const QString &step : std::as_const(path))
+        QVERIFY2(step.startsWith(u"connectionBar/"_s) || step.startsWith(u"welcomePage/"_s),
+                 qPrintable(path.join(u"\n"_s)));
+}
+
+QTEST_MAIN(tst_Accessibility)
+#include "tst_accessibility.moc"
