@@ -466,8 +466,9 @@ NatsError JetStreamContext::publishAttempt(const NatsMessage &message, int timeo
     if (!m_connection)
         return NatsError(NatsError::ConnectionClosed, tr("the connection is gone"));
     const QPointer<JetStreamContext> self(this);
-    auto onAnswer = [self, message, timeoutMs, retriesLeft, callback](const NatsError &error,
-                                                                      const NatsMessage &response) {
+    // The callback is moved in, not copied: a pipelined put should not pay a std::function copy.
+    auto onAnswer = [self, message, timeoutMs, retriesLeft,
+                     callback = std::move(callback)](const NatsError &error, const NatsMessage &response) {
         if (!self)
             return;
         JsPubAck ack;
