@@ -52,7 +52,9 @@ void NatsHeaders::append(const QByteArray &key, const QByteArray &value)
 
 void NatsHeaders::set(const QByteArray &key, const QByteArray &value)
 {
-    remove(key);
+    // The usual case (a publish option on a message without that header) needs no removeIf pass.
+    if (contains(key))
+        remove(key);
     append(key, value);
 }
 
