@@ -369,17 +369,21 @@ JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGe
 
 void JetStreamContext::applyPublishOptions(NatsMessage *message, const JsPublishOptions &options)
 {
+    // Literal keys (no allocation per publish); set() replaces a value the caller's message may carry.
     NatsHeaders &headers = message->headers();
     if (!options.messageId.isEmpty())
-        headers.set("Nats-Msg-Id", options.messageId);
+        headers.set(QByteArrayLiteral("Nats-Msg-Id"), options.messageId);
     if (!options.expectedStream.isEmpty())
-        headers.set("Nats-Expected-Stream", options.expectedStream.toUtf8());
+        headers.set(QByteArrayLiteral("Nats-Expected-Stream"), options.expectedStream.toUtf8());
     if (options.expectedLastSequence)
-        headers.set("Nats-Expected-Last-Sequence", QByteArray::number(*options.expectedLastSequence));
-    if (options.expectedLastSubjectSequence)
-        headers.set("Nats-Expected-Last-Subject-Sequence", QByteArray::number(*options.expectedLastSubjectSequence));
+        headers.set(QByteArrayLiteral("Nats-Expected-Last-Sequence"),
+                    QByteArray::number(*options.expectedLastSequence));
+    if (options.expectedLastSubjectSequence) {
+        headers.set(QByteArrayLiteral("Nats-Expected-Last-Subject-Sequence"),
+                    QByteArray::number(*options.expectedLastSubjectSequence));
+    }
     if (!options.expectedLastMessageId.isEmpty())
-        headers.set("Nats-Expected-Last-Msg-Id", options.expectedLastMessageId);
+        headers.set(QByteArrayLiteral("Nats-Expected-Last-Msg-Id"), options.expectedLastMessageId);
 }
 
 JsApiReply *JetStreamContext::publish(const NatsMessage &message, const JsPublishOptions &options)
@@ -466,8 +470,9 @@ NatsError JetStreamContext::publishAttempt(const NatsMessage &message, int timeo
     if (!m_connection)
         return NatsError(NatsError::ConnectionClosed, tr("the connection is gone"));
     const QPointer<JetStreamContext> self(this);
-    auto onAnswer = [self, message, timeoutMs, retriesLeft, callback](const NatsError &error,
-                                                                      const NatsMessage &response) {
+    // The callback is moved in, not copied: a pipelined put should not pay a std::function copy.
+    auto onAnswer = [self, message, timeoutMs, retriesLeft,
+                     callback = std::move(callback)](const NatsError &error, const NatsMessage &response) {
         if (!self)
             return;
         JsPubAck ack;

@@ -178,9 +178,15 @@ private:
 
     // the running connection
     void finishDrainIfIdle();
-    NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock) const;
+    // Why nothing can be sent in this state (closed, not connected, draining), NoError when it can.
+    NatsError checkWritable() const;
     // publish(), telling where the bytes went: *outboxTicket is their ticket in m_outbox, 0 if written.
     NatsError publishMessage(const NatsMessage &message, quint64 *outboxTicket);
+    // The publish of a request: message with replyTo (the mux's own subject, not validated again).
+    NatsError publishRequest(const NatsMessage &message, const QByteArray &replyTo, quint64 *outboxTicket);
+    // Encodes and writes a checked publish.
+    NatsError writePublish(const NatsMessage &message, const QByteArray &replyTo, const QByteArray &headerBlock,
+                           quint64 *outboxTicket);
     // Writes to the socket when connected, else queues in m_outbox; returns the ticket, 0 if written.
     quint64 write(const QByteArray &bytes);
     void writeToSocket(const QByteArray &bytes);

@@ -78,7 +78,7 @@ void NatsConnection::finishDrainIfIdle()
     });
 }
 
-NatsError NatsConnection::checkPublish(const NatsMessage &message, const QByteArray &headerBlock) const
+NatsError NatsConnection::checkWritable() const
 {
     switch (m_state) {
     case State::Disconnected:
@@ -88,10 +88,8 @@ NatsError NatsConnection::checkPublish(const NatsMessage &message, const QByteAr
     case State::Draining:
         return NatsError(NatsError::ConnectionDraining, tr("the connection is draining; nothing new can be sent"));
     default:
-        break;
+        return {};
     }
-    // Headers are refused only once INFO has said the server does not take them.
-    return NatsProtocol::checkPublish(message, headerBlock, m_info.maxPayload, !m_everConnected || m_info.headers);
 }
 
 NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo)
@@ -108,13 +106,37 @@ NatsError NatsConnection::publishMessage(const NatsMessage &message, quint64 *ou
 {
     // The header block is encoded once, for the checks and the frame.
     const QByteArray headerBlock = message.hasHeaders() ? message.headers().toWire() : QByteArray();
-    const NatsError problem = checkPublish(message, headerBlock);
+    if (const NatsError closed = checkWritable(); closed.isError())
+        return closed;
+    // Headers are refused only once INFO has said the server does not take them.
+    const NatsError problem = NatsProtocol::checkPublish(message, headerBlock, m_info.maxPayload,
+                                                         !m_everConnected || m_info.headers);
     if (problem.isError())
         return problem;
+    return writePublish(message, message.replyTo(), headerBlock, outboxTicket);
+}
+
+NatsError NatsConnection::publishRequest(const NatsMessage &message, const QByteArray &replyTo, quint64 *outboxTicket)
+{
+    const QByteArray headerBlock = message.hasHeaders() ? message.headers().toWire() : QByteArray();
+    if (const NatsError closed = checkWritable(); closed.isError())
+        return closed;
+    // replyTo is the request mux's own inbox subject: checkRequestPublish() does not validate it again
+    // (only the caller's subject and headers), and no copy of the message is made to carry it.
+    const NatsError problem = NatsProtocol::checkRequestPublish(message, headerBlock, replyTo, m_info.maxPayload,
+                                                                !m_everConnected || m_info.headers);
+    if (problem.isError())
+        return problem;
+    return writePublish(message, replyTo, headerBlock, outboxTicket);
+}
+
+NatsError NatsConnection::writePublish(const NatsMessage &message, const QByteArray &replyTo,
+                                       const QByteArray &headerBlock, quint64 *outboxTicket)
+{
     // Encoded into one buffer kept from publish to publish: no allocation per message. Whoever keeps
     // the bytes (the outbox) shares them, and the next resize detaches.
     m_frame.resize(0);
-    NatsProtocol::appendPublish(&m_frame, message.subject(), message.replyTo(), headerBlock, message.data());
+    NatsProtocol::appendPublish(&m_frame, message.subject(), replyTo, headerBlock, message.data());
     if (m_state != State::Connected && m_outbox.size() + m_frame.size() > m_options.reconnectBufferSize) {
         return NatsError(NatsError::ReconnectBufferFull,
                          tr("not connected and the reconnect buffer (%1 bytes) is full; the message was not sent")
@@ -376,16 +398,15 @@ NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
         return reply;
     }
     ensureResponseSubscription();
-    NatsMessage outgoing = message;
-    outgoing.setReplyTo(m_requestMux->nextReplySubject());
+    const QByteArray replyTo = m_requestMux->nextReplySubject();
     quint64 outboxTicket = 0;
-    const NatsError problem = publishMessage(outgoing, &outboxTicket);
+    const NatsError problem = publishRequest(message, replyTo, &outboxTicket);
     if (problem.isError()) {
         reply->finishWithErrorLater(problem);
         return reply;
     }
-    m_requestMux->add(outgoing.replyTo(), reply, message.subject(),
-                      timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs, outboxTicket);
+    m_requestMux->add(replyTo, reply, message.subject(), timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs,
+                      outboxTicket);
     return reply;
 }
 
@@ -394,12 +415,11 @@ NatsError NatsConnection::request(const NatsMessage &message, int timeoutMs, Req
     if (const NatsError refused = checkRequest(message.subject()); refused.isError())
         return refused;
     ensureResponseSubscription();
-    NatsMessage outgoing = message;
-    outgoing.setReplyTo(m_requestMux->nextReplySubject());
+    const QByteArray replyTo = m_requestMux->nextReplySubject();
     quint64 outboxTicket = 0;
-    if (const NatsError problem = publishMessage(outgoing, &outboxTicket); problem.isError())
+    if (const NatsError problem = publishRequest(message, replyTo, &outboxTicket); problem.isError())
         return problem;
-    const quint64 requestId = m_requestMux->addCallback(outgoing.replyTo(), std::move(callback), message.subject(),
+    const quint64 requestId = m_requestMux->addCallback(replyTo, std::move(callback), message.subject(),
                                                         timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs,
                                                         outboxTicket);
     if (id)

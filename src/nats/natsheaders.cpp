@@ -3,6 +3,8 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QString>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -50,7 +52,9 @@ void NatsHeaders::append(const QByteArray &key, const QByteArray &value)
 
 void NatsHeaders::set(const QByteArray &key, const QByteArray &value)
 {
-    remove(key);
+    // The usual case (a publish option on a message without that header) needs no removeIf pass.
+    if (contains(key))
+        remove(key);
     append(key, value);
 }
 
@@ -85,16 +89,35 @@ QString NatsHeaders::validate(const QByteArray &key, const QByteArray &value)
 
 QByteArray NatsHeaders::toWire() const
 {
-    QByteArray out = kVersionLine;
-    if (m_status > 0) {
-        out += ' ' + QByteArray::number(m_status);
-        if (!m_description.isEmpty())
-            out += ' ' + m_description;
-    }
-    out += "\r\n";
+    // Every JetStream publish with an id or an expectation encodes a block: sized first and written into
+    // one allocation, instead of a temporary per line.
+    qsizetype size = kVersionLine.size() + 4;
     for (const Entry &entry : m_entries)
-        out += entry.first + ": " + entry.second + "\r\n";
-    out += "\r\n";
+        size += entry.first.size() + entry.second.size() + 4;
+    QByteArray status;
+    if (m_status > 0) {
+        status = ' ' + QByteArray::number(m_status);
+        if (!m_description.isEmpty())
+            status += ' ' + m_description;
+        size += status.size();
+    }
+    QByteArray out(size, Qt::Uninitialized);
+    char *at = out.data();
+    const auto put = [&at](QByteArrayView bytes) {
+        if (!bytes.isEmpty())
+            at = std::copy(bytes.begin(), bytes.end(), at);
+    };
+    put(kVersionLine);
+    put(status);
+    put("\r\n");
+    for (const Entry &entry : m_entries) {
+        put(entry.first);
+        put(": ");
+        put(entry.second);
+        put("\r\n");
+    }
+    put("\r\n");
+    Q_ASSERT(at == out.data() + out.size());
     return out;
 }
 

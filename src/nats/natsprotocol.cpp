@@ -5,6 +5,8 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QList>
 
+#include <algorithm>
+
 namespace {
 
 QString tr(const char *text)
@@ -19,18 +21,6 @@ qsizetype digitCount(qsizetype value)
     for (; value >= 10; value /= 10)
         ++digits;
     return digits;
-}
-
-void appendNumber(QByteArray *out, qsizetype value)
-{
-    char digits[24];
-    char *end = digits + sizeof digits;
-    char *begin = end;
-    do {
-        *--begin = char('0' + value % 10);
-        value /= 10;
-    } while (value > 0);
-    out->append(begin, end - begin);
 }
 
 bool isSpaceOrControl(char c)
@@ -102,24 +92,41 @@ QByteArray hpub(const QByteArray &subject, const QByteArray &replyTo, const QByt
 void appendPublish(QByteArray *out, const QByteArray &subject, const QByteArray &replyTo, const QByteArray &headerBlock,
                    const QByteArray &payload)
 {
+    // Sized first and written in place, one resize (no reallocation of a reused buffer): every publish
+    // and request comes through here, and QByteArray::append() goes through insert().
     const bool headers = !headerBlock.isEmpty();
-    out->reserve(out->size() + subject.size() + replyTo.size() + headerBlock.size() + payload.size() + 48);
-    out->append(headers ? "HPUB " : "PUB ", headers ? 5 : 4);
-    out->append(subject);
-    out->append(' ');
+    const qsizetype total = headerBlock.size() + payload.size();
+    const qsizetype lineLength = publishLineLength(subject, replyTo, headerBlock.size(), total);
+    const qsizetype start = out->size();
+    out->resize(start + lineLength + 2 + total + 2);
+    char *at = out->data() + start;
+    const auto put = [&at](QByteArrayView bytes) {
+        if (!bytes.isEmpty())
+            at = std::copy(bytes.begin(), bytes.end(), at);
+    };
+    const auto putNumber = [&at](qsizetype value) {
+        char *end = at + digitCount(value);
+        for (char *digit = end; digit != at; value /= 10)
+            *--digit = char('0' + value % 10);
+        at = end;
+    };
+    put(headers ? "HPUB " : "PUB ");
+    put(subject);
+    *at++ = ' ';
     if (!replyTo.isEmpty()) {
-        out->append(replyTo);
-        out->append(' ');
+        put(replyTo);
+        *at++ = ' ';
     }
     if (headers) {
-        appendNumber(out, headerBlock.size());
-        out->append(' ');
+        putNumber(headerBlock.size());
+        *at++ = ' ';
     }
-    appendNumber(out, headerBlock.size() + payload.size());
-    out->append("\r\n", 2);
-    out->append(headerBlock);
-    out->append(payload);
-    out->append("\r\n", 2);
+    putNumber(total);
+    put("\r\n");
+    put(headerBlock);
+    put(payload);
+    put("\r\n");
+    Q_ASSERT(at == out->constData() + out->size());
 }
 
 QByteArray sub(const QByteArray &subject, const QByteArray &queue, quint64 sid)
@@ -195,12 +202,15 @@ NatsError checkPublish(const NatsMessage &message, qint64 maxPayload, bool heade
                         headersSupported);
 }
 
-NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock, qint64 maxPayload,
-                       bool headersSupported)
+namespace {
+
+// checkPublish() and checkRequestPublish(): the reply subject validated only when the caller gave it.
+NatsError checkPublishWithReply(const NatsMessage &message, const QByteArray &headerBlock, const QByteArray &replyTo,
+                                bool replyFromCaller, qint64 maxPayload, bool headersSupported)
 {
     QString problem = validateSubject(message.subject(), SubjectKind::Publish);
-    if (problem.isEmpty() && !message.replyTo().isEmpty())
-        problem = validateSubject(message.replyTo(), SubjectKind::Publish);
+    if (problem.isEmpty() && replyFromCaller && !replyTo.isEmpty())
+        problem = validateSubject(replyTo, SubjectKind::Publish);
     if (!problem.isEmpty())
         return NatsError(NatsError::InvalidSubject, problem);
 
@@ -208,7 +218,9 @@ NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock
     if (message.hasHeaders()) {
         if (!headersSupported)
             return NatsError(NatsError::InvalidHeader, tr("the server does not support headers"));
-        for (const NatsHeaders::Entry &entry : message.headers().entries()) {
+        // A const copy: iterating the temporary entries() returns would detach it, a deep copy per publish.
+        const QList<NatsHeaders::Entry> entries = message.headers().entries();
+        for (const NatsHeaders::Entry &entry : entries) {
             problem = NatsHeaders::validate(entry.first, entry.second);
             if (!problem.isEmpty())
                 return NatsError(NatsError::InvalidHeader, problem);
@@ -221,7 +233,7 @@ NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock
             NatsError::PayloadTooLarge,
             tr("message of %1 bytes exceeds the server's maximum payload of %2 bytes").arg(total).arg(maxPayload));
     }
-    const qsizetype lineLength = publishLineLength(message.subject(), message.replyTo(), headerSize, total);
+    const qsizetype lineLength = publishLineLength(message.subject(), replyTo, headerSize, total);
     if (lineLength > MaxControlLine) {
         return NatsError(
             NatsError::ControlLineTooLong,
@@ -230,6 +242,20 @@ NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock
                 .arg(MaxControlLine));
     }
     return {};
+}
+
+} // namespace
+
+NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock, qint64 maxPayload,
+                       bool headersSupported)
+{
+    return checkPublishWithReply(message, headerBlock, message.replyTo(), true, maxPayload, headersSupported);
+}
+
+NatsError checkRequestPublish(const NatsMessage &message, const QByteArray &headerBlock,
+                              const QByteArray &generatedReplyTo, qint64 maxPayload, bool headersSupported)
+{
+    return checkPublishWithReply(message, headerBlock, generatedReplyTo, false, maxPayload, headersSupported);
 }
 
 NatsError checkSubscribe(const QByteArray &subject, const QByteArray &queue, quint64 sid)

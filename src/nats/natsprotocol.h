@@ -49,6 +49,12 @@ NatsError checkPublish(const NatsMessage &message, qint64 maxPayload, bool heade
 // The same with the message's header block (headers().toWire()) already encoded, to encode it once.
 NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock, qint64 maxPayload,
                        bool headersSupported);
+// checkPublish() for a request's publish, whose reply subject is generatedReplyTo instead of
+// message.replyTo() (ignored). The library builds that subject itself (NatsRequestMux: its "_INBOX." + NUID
+// prefix and a base-62 token, valid by construction), so it is not validated again per request, only
+// counted in the line length; the caller's subject and headers are checked exactly as checkPublish() does.
+NatsError checkRequestPublish(const NatsMessage &message, const QByteArray &headerBlock,
+                              const QByteArray &generatedReplyTo, qint64 maxPayload, bool headersSupported);
 // Why SUB subject [queue] sid cannot be sent: an invalid subject or queue group, or too long a line.
 NatsError checkSubscribe(const QByteArray &subject, const QByteArray &queue, quint64 sid);
 

@@ -1,3 +1,4 @@
+#include "natsheaders.h"
 #include "natsmessage.h"
 #include "natsprotocol.h"
 
@@ -30,6 +31,11 @@ private Q_SLOTS:
     void checkPublishMessagesNameTheLimits();
     void checkSubscribe_data();
     void checkSubscribe();
+    void checkRequestPublish_data();
+    void checkRequestPublish();
+    void headerBlockIsTheReferenceEncoding_data();
+    void headerBlockIsTheReferenceEncoding();
+    void publishFrames();
 };
 
 void tst_NatsProtocol::checkPublish_data()
@@ -118,6 +124,115 @@ void tst_NatsProtocol::checkSubscribe()
     QFETCH(NatsError::Code, code);
 
     QCOMPARE(NatsProtocol::checkSubscribe(subject, queue, sid).code(), code);
+}
+
+// A request's publish: the reply subject is the library's own (NatsRequestMux) and not validated
+// again, but everything the caller gave is checked as checkPublish() does, and the reply still counts
+// in the line length.
+void tst_NatsProtocol::checkRequestPublish_data()
+{
+    QTest::addColumn<NatsMessage>("message");
+    QTest::addColumn<QByteArray>("replyTo");
+    QTest::addColumn<bool>("headersSupported");
+    QTest::addColumn<NatsError::Code>("code");
+
+    const QByteArray inbox = "_INBOX.abcdefghijklmnopqrstuv.0000000001"_ba;
+    QTest::newRow("plain") << NatsMessage("a.b", "data") << inbox << true << NatsError::NoError;
+    QTest::newRow("msg id") << withHeader("$KV.B.k", "Nats-Msg-Id", "id") << inbox << true << NatsError::NoError;
+    QTest::newRow("wildcard subject") << NatsMessage("a.*", "data") << inbox << true << NatsError::InvalidSubject;
+    QTest::newRow("space in subject") << NatsMessage("a b", "data") << inbox << true << NatsError::InvalidSubject;
+    QTest::newRow("bad header key") << withHeader("a", "Bad Key", "v") << inbox << true << NatsError::InvalidHeader;
+    QTest::newRow("line break in value") << withHeader("a", "Nats-Msg-Id", "i\r\nd") << inbox << true
+                                         << NatsError::InvalidHeader;
+    QTest::newRow("headers unsupported") << withHeader("a", "K", "v") << inbox << false << NatsError::InvalidHeader;
+    // The caller's own reply subject is replaced by the request's, so it is not what is checked.
+    QTest::newRow("caller's reply ignored") << NatsMessage("a", "data", "r.>") << inbox << true << NatsError::NoError;
+    // "PUB " + 2000 + " " + 2100 + " " + "1" = 4107 bytes.
+    QTest::newRow("reply makes it too long")
+        << NatsMessage(QByteArray(2000, 's'), "x") << QByteArray(2100, 'r') << true << NatsError::ControlLineTooLong;
+}
+
+void tst_NatsProtocol::checkRequestPublish()
+{
+    QFETCH(NatsMessage, message);
+    QFETCH(QByteArray, replyTo);
+    QFETCH(bool, headersSupported);
+    QFETCH(NatsError::Code, code);
+
+    const QByteArray block = message.hasHeaders() ? message.headers().toWire() : QByteArray();
+    const NatsError error = NatsProtocol::checkRequestPublish(message, block, replyTo, 1024 * 1024, headersSupported);
+    QCOMPARE(error.code(), code);
+    // Where both apply, the verdict is checkPublish()'s on the message as it goes out.
+    if (!message.replyTo().isEmpty())
+        return;
+    NatsMessage sent = message;
+    sent.setReplyTo(replyTo);
+    QCOMPARE(NatsProtocol::checkPublish(sent, block, 1024 * 1024, headersSupported).code(), code);
+}
+
+void tst_NatsProtocol::headerBlockIsTheReferenceEncoding_data()
+{
+    QTest::addColumn<NatsHeaders>("headers");
+
+    NatsHeaders msgId;
+    msgId.set("Nats-Msg-Id", "hRkV8mWQ1kN3Zb2GqTJxYa");
+    NatsHeaders expectations = msgId;
+    expectations.set("Nats-Expected-Last-Subject-Sequence", "12345");
+    expectations.append("X-Repeated", "one");
+    expectations.append("X-Repeated", "");
+    NatsHeaders status;
+    status.setStatus(100, "Idle Heartbeat");
+    status.append("Nats-Last-Consumer", "7");
+    NatsHeaders bareStatus;
+    bareStatus.setStatus(503);
+    QTest::newRow("empty") << NatsHeaders();
+    QTest::newRow("msg id") << msgId;
+    QTest::newRow("expectations") << expectations;
+    QTest::newRow("status") << status;
+    QTest::newRow("bare status") << bareStatus;
+}
+
+// toWire() writes into one buffer sized first: byte for byte what a line-by-line encoding gives.
+void tst_NatsProtocol::headerBlockIsTheReferenceEncoding()
+{
+    QFETCH(NatsHeaders, headers);
+
+    QByteArray reference = "NATS/1.0";
+    if (headers.status() > 0) {
+        reference += ' ' + QByteArray::number(headers.status());
+        if (!headers.statusDescription().isEmpty())
+            reference += ' ' + headers.statusDescription();
+    }
+    reference += "\r\n";
+    for (const NatsHeaders::Entry &entry : headers.entries())
+        reference += entry.first + ": " + entry.second + "\r\n";
+    reference += "\r\n";
+    const QByteArray block = headers.toWire();
+    QCOMPARE(block, reference);
+    QCOMPARE(block.size(), qstrlen(block.constData()));
+    NatsHeaders parsed;
+    QVERIFY(NatsHeaders::fromWire(block, &parsed));
+    QCOMPARE(parsed, headers);
+}
+
+// appendPublish() writes the frame in place into a reused buffer, after what it already holds.
+void tst_NatsProtocol::publishFrames()
+{
+    QCOMPARE(NatsProtocol::pub("a.b", {}, "hello"), "PUB a.b 5\r\nhello\r\n"_ba);
+    QCOMPARE(NatsProtocol::pub("a.b", "_INBOX.x.1", {}), "PUB a.b _INBOX.x.1 0\r\n\r\n"_ba);
+    NatsHeaders headers;
+    headers.set("Nats-Msg-Id", "id1");
+    const QByteArray block = headers.toWire();
+    QCOMPARE(block, "NATS/1.0\r\nNats-Msg-Id: id1\r\n\r\n"_ba);
+    QCOMPARE(NatsProtocol::hpub("$KV.B.k", "_INBOX.x.2", block, QByteArray(128, 'v')),
+             "HPUB $KV.B.k _INBOX.x.2 30 158\r\n"_ba + block + QByteArray(128, 'v') + "\r\n"_ba);
+    QByteArray frame = "PING\r\n"_ba;
+    frame.reserve(4096);
+    NatsProtocol::appendPublish(&frame, "s", {}, {}, QByteArray(1234567, 'p'));
+    QVERIFY(frame.startsWith("PING\r\nPUB s 1234567\r\npppp"));
+    QVERIFY(frame.endsWith("pppp\r\n"));
+    QCOMPARE(frame.size(), 6 + 15 + 1234567 + 2);
+    QCOMPARE(NatsProtocol::publishLineLength("s", {}, 0, 1234567), qsizetype(13));
 }
 
 QTEST_APPLESS_MAIN(tst_NatsProtocol)
