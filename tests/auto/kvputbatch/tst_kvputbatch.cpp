@@ -344,7 +344,7 @@ void tst_KvPutBatch::retriesOfOneKeyKeepBatchOrder()
     connectClient(true, 4096, 400);
     KvBucket *bucket = createBucket(u"onekey"_s, 64);
     QVERIFY(bucket);
-    constexpr int Puts = 1200;
+    constexpr int Puts = 3000; // a multiple of 4: the last two items are one of each key
     QList<KvPutBatch::Item> items;
     for (int i = 0; i < Puts; ++i)
         items.append(
