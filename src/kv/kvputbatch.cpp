@@ -154,6 +154,7 @@ void KvPutBatch::retry(qsizetype index, const NatsError &error)
     }
     item.state = State::RetryQueued;
     item.error = error;
+    item.failedAtMs = m_clock.elapsed();
     ++m_retrying;
     scheduleRetries();
 }
@@ -248,7 +249,10 @@ void KvPutBatch::startRetry(qsizetype index)
         pump();
         finishIfDone();
     });
-    writer->resume(error, m_clock.elapsed() - item.sentAtMs);
+    // The pause before a retry (against spinning while the client reconnects) counts from the failure:
+    // a retry that waited for the earlier ones of its key has paused already, and the retries of one
+    // key must not add a pause each.
+    writer->resume(error, m_clock.elapsed() - item.sentAtMs, m_clock.elapsed() - item.failedAtMs);
 }
 
 void KvPutBatch::complete(qsizetype index, const NatsError &error, quint64 revision)

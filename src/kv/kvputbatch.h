@@ -84,6 +84,7 @@ private:
         NatsError error;
         quint64 revision = 0;
         qint64 sentAtMs = 0;
+        qint64 failedAtMs = 0; // when a retry was queued
         State state = State::Waiting;
     };
 
