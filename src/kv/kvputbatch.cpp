@@ -7,11 +7,13 @@
 #include "natsnuid.h"
 
 #include <QtCore/QMetaObject>
+#include <QtCore/QSet>
 
 KvPutBatch::KvPutBatch(KvBucket *bucket, const QList<Item> &items, int maxInFlight)
     : QObject(bucket)
     , m_bucket(bucket)
     , m_context(bucket->jetStream())
+    , m_bucketName(bucket->name())
     , m_maxInFlight(std::max(1, maxInFlight))
 {
     m_items.reserve(items.size());
@@ -22,6 +24,16 @@ KvPutBatch::KvPutBatch(KvBucket *bucket, const QList<Item> &items, int maxInFlig
         m_items.append(std::move(entry));
     }
     m_clock.start();
+    // The context drops the callbacks of puts in flight when it goes, and the batch goes with its
+    // bucket: either way every item still ends, and finished() comes (while the batch is still alive).
+    const auto gone = [this](const QString &what) {
+        endUnfinished(
+            NatsError::ConnectionClosed, tr("not sent: %1 was destroyed").arg(what), NatsError::OutcomeUnknown,
+            tr("%1 was destroyed while the put awaited its acknowledgement; it may have been stored").arg(what));
+    };
+    if (m_context)
+        connect(m_context, &QObject::destroyed, this, [gone] { gone(tr("the JetStream context")); });
+    connect(bucket, &QObject::destroyed, this, [gone] { gone(tr("the bucket handle")); });
     // Not at once: the caller of putMany() has not connected to the batch yet, and a bound bucket
     // would run the batch inside that call.
     QMetaObject::invokeMethod(
@@ -127,6 +139,8 @@ void KvPutBatch::onAnswer(qsizetype index, const NatsError &error, const JsPubAc
         retry(index, error);
     else
         complete(index, {}, ack.sequence);
+    if (m_retrying > 0)
+        scheduleRetries(); // this answer may be what a queued retry of its key waited for
     pump();
     finishIfDone();
 }
@@ -138,8 +152,86 @@ void KvPutBatch::retry(qsizetype index, const NatsError &error)
         complete(index, error, 0);
         return;
     }
-    item.state = State::Retrying;
+    item.state = State::RetryQueued;
+    item.error = error;
+    item.failedAtMs = m_clock.elapsed();
     ++m_retrying;
+    scheduleRetries();
+}
+
+void KvPutBatch::scheduleRetries()
+{
+    if (m_retriesScheduled)
+        return;
+    m_retriesScheduled = true;
+    // Later: a dropped connection fails every put in flight in one go, and the turn of each retry is
+    // decided once all of them are known.
+    QMetaObject::invokeMethod(
+        this,
+        [this] {
+            m_retriesScheduled = false;
+            startRetries();
+        },
+        Qt::QueuedConnection);
+}
+
+void KvPutBatch::startRetries()
+{
+    if (m_finished)
+        return;
+    while (m_firstOpen < m_items.size() && m_items.at(m_firstOpen).state == State::Done)
+        ++m_firstOpen;
+    // Keys with a put awaiting its answer or being retried, and keys with a retry queued before.
+    QSet<QString> busy;
+    QSet<QString> queued;
+    for (qsizetype i = m_firstOpen; i < m_next; ++i) {
+        const Entry &item = m_items.at(i);
+        if (item.state == State::InFlight || item.state == State::Retrying)
+            busy.insert(item.key);
+    }
+    for (qsizetype i = m_firstOpen; i < m_next; ++i) {
+        const Entry &item = m_items.at(i);
+        if (item.state != State::RetryQueued)
+            continue;
+        // Its turn: no other put of its key awaits an answer (one sent later but still unanswered
+        // could be stored before this copy) and no earlier retry of its key is queued.
+        if (!busy.contains(item.key) && !queued.contains(item.key)) {
+            busy.insert(item.key);
+            startRetry(i);
+        }
+        queued.insert(item.key);
+    }
+    pump();
+    finishIfDone();
+}
+
+void KvPutBatch::startRetry(qsizetype index)
+{
+    Entry &item = m_items[index];
+    const NatsError error = item.error;
+    item.error = NatsError();
+    if (!m_bucket) {
+        --m_retrying;
+        complete(index, error, 0);
+        return;
+    }
+    // A later put of this key stored meanwhile (its copy went out first): sent now, this older value
+    // would become the key's newest. Whether the first copy was stored is not known.
+    for (qsizetype i = index + 1; i < m_next; ++i) {
+        const Entry &later = m_items.at(i);
+        if (later.key == item.key && later.state == State::Done && later.revision > 0) {
+            --m_retrying;
+            complete(index,
+                     NatsError(NatsError::OutcomeUnknown,
+                               tr("put of key \"%1\" not sent again: its outcome is unknown and a later put of the "
+                                  "key was stored meanwhile (revision %2)")
+                                   .arg(item.key)
+                                   .arg(later.revision)),
+                     0);
+            return;
+        }
+    }
+    item.state = State::Retrying;
     JsPublishOptions options;
     options.messageId = item.messageId;
     auto *writer = new KvWriteRetry(m_context, m_bucket->streamName(), m_bucket->readSubject(item.key),
@@ -152,10 +244,15 @@ void KvPutBatch::retry(qsizetype index, const NatsError &error)
         --m_retrying;
         const NatsError outcome = writer->errorInfo();
         complete(index, outcome, outcome.isError() ? 0 : writer->pubAck().sequence);
+        if (m_retrying > 0)
+            scheduleRetries(); // the next retry of this key
         pump();
         finishIfDone();
     });
-    writer->resume(error, m_clock.elapsed() - item.sentAtMs);
+    // The pause before a retry (against spinning while the client reconnects) counts from the failure:
+    // a retry that waited for the earlier ones of its key has paused already, and the retries of one
+    // key must not add a pause each.
+    writer->resume(error, m_clock.elapsed() - item.sentAtMs, m_clock.elapsed() - item.failedAtMs);
 }
 
 void KvPutBatch::complete(qsizetype index, const NatsError &error, quint64 revision)
@@ -163,6 +260,7 @@ void KvPutBatch::complete(qsizetype index, const NatsError &error, quint64 revis
     Entry &item = m_items[index];
     item.state = State::Done;
     item.revision = revision;
+    item.error = NatsError();
     item.value = QByteArray(); // not needed any more: a large batch's memory goes down as it is stored
     ++m_done;
     if (!error.isError())
@@ -179,7 +277,7 @@ void KvPutBatch::finishIfDone()
         return;
     m_finished = true;
     if (m_failed > 0) {
-        const QString bucket = m_bucket ? m_bucket->name() : QString();
+        const QString &bucket = m_bucketName;
         m_error = NatsError(m_error.code(),
                             tr("%1 of %2 puts to bucket \"%3\" failed; the first: %4")
                                 .arg(m_failed)
@@ -193,6 +291,13 @@ void KvPutBatch::finishIfDone()
 
 void KvPutBatch::abort()
 {
+    endUnfinished(NatsError::Cancelled, tr("cancelled before it was sent"), NatsError::Cancelled,
+                  tr("cancelled while waiting for its acknowledgement; it may have been stored"));
+}
+
+void KvPutBatch::endUnfinished(NatsError::Code waitingCode, const QString &waitingText, NatsError::Code sentCode,
+                               const QString &sentText)
+{
     if (m_finished)
         return;
     const auto writers = findChildren<KvWriteRetry *>(Qt::FindDirectChildrenOnly);
@@ -203,14 +308,13 @@ void KvPutBatch::abort()
         if (state == State::Done)
             continue;
         const QString key = m_items.at(i).key;
-        complete(i,
-                 NatsError(NatsError::Cancelled,
-                           state == State::Waiting
-                               ? tr("put of key \"%1\" cancelled before it was sent").arg(key)
-                               : tr("put of key \"%1\" cancelled while waiting for its acknowledgement; it may have "
-                                    "been stored")
-                                     .arg(key)),
-                 0);
+        const bool waiting = state == State::Waiting;
+        complete(
+            i,
+            NatsError(
+                waiting ? waitingCode : sentCode,
+                tr("put of key \"%1\" to bucket \"%2\": %3").arg(key, m_bucketName, waiting ? waitingText : sentText)),
+            0);
     }
     m_next = m_items.size();
     m_inFlight = 0;

@@ -20,9 +20,13 @@ class KvBucket;
 // at once; the others wait here, in order, so memory and socket buffers stay bounded whatever the size
 // of the batch. Every acknowledgement is checked. A put whose outcome is unknown (its ack timed out,
 // the connection dropped) is sent again with its Nats-Msg-Id through KvWriteRetry, as put() does, so it
-// is stored once; while one is being retried no later item is sent, so puts of one key keep their order.
+// is stored once. Puts of one key are stored in the order given: while one is being retried no later
+// item is sent, and the retries of one key go one at a time, in item order, each once no other put of
+// that key is awaiting its answer (a retry racing an earlier one could store the older value last).
 // An item ends stored (revision()) or with its own error (an invalid key, a value too large, ...),
-// never silently. Then finished(), once, after errorOccurred() when any item failed.
+// never silently, also when the bucket or its JetStream context goes mid-batch (then the items sent
+// end OutcomeUnknown, the others ConnectionClosed). Then finished(), once, after errorOccurred() when
+// any item failed.
 class KvPutBatch final : public QObject
 {
     Q_OBJECT
@@ -67,6 +71,7 @@ private:
     enum class State {
         Waiting,
         InFlight,
+        RetryQueued, // outcome unknown, waiting for its turn to be sent again (error: why)
         Retrying,
         Done
     };
@@ -79,26 +84,37 @@ private:
         NatsError error;
         quint64 revision = 0;
         qint64 sentAtMs = 0;
+        qint64 failedAtMs = 0; // when a retry was queued
         State state = State::Waiting;
     };
 
     KvPutBatch(KvBucket *bucket, const QList<Item> &items, int maxInFlight);
     void start();
     void failAll(const NatsError &error);
+    // Ends every unfinished item: waitingCode for those never sent, sentCode (they may have been
+    // stored) for the others.
+    void endUnfinished(NatsError::Code waitingCode, const QString &waitingText, NatsError::Code sentCode,
+                       const QString &sentText);
     // Sends waiting items while fewer than maxInFlight are out and none is being retried.
     void pump();
     void send(qsizetype index);
     void onAnswer(qsizetype index, const NatsError &error, const JsPubAck &ack);
     // The first attempt failed: KvWriteRetry goes on with it (or says at once that it cannot).
     void retry(qsizetype index, const NatsError &error);
+    // Starts the queued retries whose turn it is (once per event-loop turn, however many queued).
+    void scheduleRetries();
+    void startRetries();
+    void startRetry(qsizetype index);
     void complete(qsizetype index, const NatsError &error, quint64 revision);
     void finishIfDone();
 
     QPointer<KvBucket> m_bucket;
     QPointer<JetStreamContext> m_context;
+    QString m_bucketName;
     QList<Entry> m_items;
     int m_maxInFlight;
     qsizetype m_next = 0;
+    qsizetype m_firstOpen = 0; // no item before it is unfinished
     qsizetype m_inFlight = 0;
     qsizetype m_peakInFlight = 0;
     qsizetype m_retrying = 0;
@@ -110,5 +126,6 @@ private:
     NatsError m_error;
     bool m_started = false;
     bool m_pumping = false;
+    bool m_retriesScheduled = false;
     bool m_finished = false;
 };

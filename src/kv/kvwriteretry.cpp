@@ -5,6 +5,7 @@
 #include <QtCore/QTimer>
 
 #include <algorithm>
+#include <utility>
 
 namespace {
 // Before sending again after an attempt that failed at once (the connection is down or its buffer
@@ -66,6 +67,7 @@ void KvWriteRetry::attempt()
         return;
     }
     ++m_attempts;
+    m_pausedMs = 0; // a pause after this attempt is a new one
     JsApiReply *publish = m_context->publish(m_message, m_options);
     m_current = publish;
     connect(publish, &NatsReply::finished, this, [this, publish] { onAttemptFinished(publish); });
@@ -86,9 +88,10 @@ void KvWriteRetry::onAttemptFinished(JsApiReply *publish)
     attemptFailed(error);
 }
 
-void KvWriteRetry::resume(const NatsError &error, qint64 elapsedMs)
+void KvWriteRetry::resume(const NatsError &error, qint64 elapsedMs, qint64 pausedMs)
 {
     m_clock.start();
+    m_pausedMs = pausedMs;
     m_retryForMs = std::max<qint64>(0, m_retryForMs - elapsedMs);
     m_attempts = 1;
     attemptFailed(error);
@@ -178,7 +181,8 @@ void KvWriteRetry::confirmOwnWrite(const NatsError &error)
 
 void KvWriteRetry::retryLater()
 {
-    QTimer::singleShot(kRetryPauseMs, this, &KvWriteRetry::attempt);
+    const qint64 pauseMs = std::max<qint64>(0, kRetryPauseMs - std::exchange(m_pausedMs, 0));
+    QTimer::singleShot(int(pauseMs), this, &KvWriteRetry::attempt);
 }
 
 void KvWriteRetry::finish(const NatsError &error)

@@ -36,8 +36,10 @@ public:
 
     void start();
     // Goes on from a first attempt made elsewhere (KvPutBatch's pipelined send) that failed with error
-    // after elapsedMs: as if start() had made it, retrying within what is left of retryForMs.
-    void resume(const NatsError &error, qint64 elapsedMs);
+    // after elapsedMs: as if start() had made it, retrying within what is left of retryForMs. The
+    // failure came pausedMs ago (a retry that waited its turn): that much of the pause before sending
+    // again has passed already.
+    void resume(const NatsError &error, qint64 elapsedMs, qint64 pausedMs = 0);
     // Stops retrying and withdraws the attempt under way; finished() is not emitted.
     void abort();
 
@@ -77,5 +79,6 @@ private:
     NatsError m_error;
     JsPubAck m_ack;
     int m_attempts = 0;
+    qint64 m_pausedMs = 0; // of the next pause before sending again, what has passed already
     bool m_finished = false;
 };

@@ -1,3 +1,4 @@
+#include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
 #include "kvclientoptions.h"
@@ -32,9 +33,15 @@ private Q_SLOTS:
     void serverKilledMidBatchRetries();
     void serverKilledMidBatchWithoutRetries();
     void connectionClosedMidBatch();
+    void retriesOfOneKeyKeepBatchOrder();
+    void contextDestroyedMidBatch();
+    void contextDestroyedWhileRetrying();
+    void bucketDestroyedMidBatch();
 
 private:
-    void connectClient(bool reconnect);
+    void connectClient(bool reconnect, qint64 reconnectBufferSize = -1, int requestTimeoutMs = 2000);
+    // Every item ended: stored, or (for the ones not stored) with an error saying the connection went.
+    void verifyEndedWithConnectionGone(KvPutBatch *batch, qsizetype *stored);
     KvBucket *createBucket(const QString &name, int history = 1, qint64 maxValueSize = -1);
     // Waits for the batch to finish (60 s), recording a failure when it does not.
     bool waitFinished(KvPutBatch *batch);
@@ -44,6 +51,7 @@ private:
     NatsServerProcess *m_server = nullptr;
     KvContext *m_kv = nullptr;
     NatsConnection *m_connection = nullptr;
+    JetStreamContext *m_js = nullptr;
     QTimer *m_ticker = nullptr;
     bool m_killed = false;
 };
@@ -64,15 +72,17 @@ void tst_KvPutBatch::cleanup()
     m_kv = nullptr;
 }
 
-void tst_KvPutBatch::connectClient(bool reconnect)
+void tst_KvPutBatch::connectClient(bool reconnect, qint64 reconnectBufferSize, int requestTimeoutMs)
 {
     KvClientOptions options = KvClientOptions::fromUrl(m_server->url());
     options.connection.reconnectWaitMs = 100;
     options.connection.reconnectJitterMs = 50;
     options.connection.maxReconnectAttempts = reconnect ? -1 : 0;
     options.connection.allowReconnect = reconnect;
-    options.requestTimeoutMs = 2000;
-    QVERIFY(KvTest::connectClient(options, this, &m_connection, nullptr, &m_kv));
+    options.requestTimeoutMs = requestTimeoutMs;
+    if (reconnectBufferSize >= 0)
+        options.connection.reconnectBufferSize = reconnectBufferSize;
+    QVERIFY(KvTest::connectClient(options, this, &m_connection, &m_js, &m_kv));
 }
 
 KvBucket *tst_KvPutBatch::createBucket(const QString &name, int history, qint64 maxValueSize)
@@ -322,6 +332,144 @@ void tst_KvPutBatch::connectionClosedMidBatch()
         QVERIFY2(code == NatsError::NoError || code == NatsError::ConnectionClosed,
                  qPrintable(u"item %1: %2"_s.arg(i).arg(batch->itemError(i).message())));
     }
+}
+
+void tst_KvPutBatch::retriesOfOneKeyKeepBatchOrder()
+{
+    // Many puts to one key in flight when the server is SIGKILLed, down longer than the request timeout
+    // so that their retries time out again. A small reconnect buffer takes some retries and refuses
+    // others (they pause and try again), and with values of two sizes a small later put fits where a
+    // large earlier one did not: the retries must still be stored in batch order, or an older value
+    // would end as the key's newest revision.
+    connectClient(true, 4096, 400);
+    KvBucket *bucket = createBucket(u"onekey"_s, 64);
+    QVERIFY(bucket);
+    constexpr int Puts = 3000; // a multiple of 4: the last two items are one of each key
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < Puts; ++i)
+        items.append(
+            {i % 4 < 2 ? u"one"_s : u"other"_s, "v" + QByteArray::number(i) + QByteArray(i % 2 ? 1500 : 20, '.')});
+    KvPutBatch *batch = bucket->putMany(items, 60);
+    killWhen(batch, 300, 1500);
+    QVERIFY(waitFinished(batch));
+    QVERIFY(m_killed);
+    QVERIFY2(batch->error() == NatsError::NoError, qPrintable(batch->errorString()));
+    // Stored once each (the only writer: sequences 1..Puts) and, per key, in the order given.
+    QHash<QString, quint64> last;
+    QSet<quint64> revisions;
+    for (int i = 0; i < Puts; ++i) {
+        const quint64 revision = batch->revision(i);
+        QVERIFY2(
+            revision > last.value(items.at(i).first),
+            qPrintable(u"item %1 of key %2 stored as revision %3, before the revision %4 of an earlier item"_s.arg(i)
+                           .arg(items.at(i).first)
+                           .arg(revision)
+                           .arg(last.value(items.at(i).first))));
+        last.insert(items.at(i).first, revision);
+        revisions.insert(revision);
+    }
+    QCOMPARE(revisions.size(), Puts);
+    QCOMPARE(*std::max_element(revisions.cbegin(), revisions.cend()), quint64(Puts));
+    QCOMPARE(KvTest::value(bucket, u"one"_s), items.at(Puts - 3).second);
+    QCOMPARE(KvTest::value(bucket, u"other"_s), items.at(Puts - 1).second);
+}
+
+void tst_KvPutBatch::verifyEndedWithConnectionGone(KvPutBatch *batch, qsizetype *stored)
+{
+    *stored = 0;
+    QCOMPARE(batch->finishedCount(), batch->size());
+    for (qsizetype i = 0; i < batch->size(); ++i) {
+        const NatsError error = batch->itemError(i);
+        QVERIFY(batch->isItemFinished(i));
+        if (!error.isError()) {
+            QVERIFY(batch->revision(i) > 0);
+            ++*stored;
+            continue;
+        }
+        QVERIFY2(error.code() == NatsError::OutcomeUnknown || error.code() == NatsError::ConnectionClosed,
+                 qPrintable(u"item %1: %2"_s.arg(i).arg(error.message())));
+    }
+    QCOMPARE(batch->failedCount(), batch->size() - *stored);
+}
+
+void tst_KvPutBatch::contextDestroyedMidBatch()
+{
+    // The JetStream context drops the callbacks of the puts in flight when it goes: the batch still
+    // ends every item (those in flight may have been stored) and says finished(), once.
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"ctxgone"_s, 1);
+    QVERIFY(bucket);
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < 3000; ++i)
+        items.append({u"k.%1"_s.arg(i), "v"});
+    KvPutBatch *batch = bucket->putMany(items, 200);
+    QSignalSpy finished(batch, &KvPutBatch::finished);
+    QSignalSpy failed(batch, &KvPutBatch::errorOccurred);
+    QTRY_VERIFY(batch->finishedCount() >= 500);
+    delete m_js;
+    QVERIFY(waitFinished(batch));
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(failed.size(), 1);
+    qsizetype stored = 0;
+    verifyEndedWithConnectionGone(batch, &stored);
+    QVERIFY(stored >= 500 && stored < 3000);
+    QCOMPARE(batch->itemError(2999).code(), NatsError::ConnectionClosed); // never sent
+    QCOMPARE(batch->inFlight(), 0);
+}
+
+void tst_KvPutBatch::contextDestroyedWhileRetrying()
+{
+    // The same while puts are being retried (the server is down): their KvWriteRetry's attempts die
+    // with the context.
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"ctxretry"_s, 1);
+    QVERIFY(bucket);
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < 2000; ++i)
+        items.append({u"k.%1"_s.arg(i), "v"});
+    KvPutBatch *batch = bucket->putMany(items, 100);
+    QSignalSpy finished(batch, &KvPutBatch::finished);
+    QTRY_VERIFY(batch->finishedCount() >= 300);
+    QVERIFY(m_server->kill());
+    // Each put that was in flight is being retried now; nothing new is sent meanwhile.
+    QTRY_COMPARE(batch->inFlight(), 0);
+    QVERIFY(batch->finishedCount() < 2000);
+    delete m_js;
+    QVERIFY(waitFinished(batch));
+    QCOMPARE(finished.size(), 1);
+    qsizetype stored = 0;
+    verifyEndedWithConnectionGone(batch, &stored);
+    QVERIFY(stored < 2000);
+}
+
+void tst_KvPutBatch::bucketDestroyedMidBatch()
+{
+    // The batch is the bucket's child and goes with it, but not silently: every item ends and
+    // finished() comes once, before the batch is deleted.
+    connectClient(true);
+    QVERIFY(createBucket(u"bucketgone"_s, 1));
+    auto *holder = new QObject(this);
+    KvBucket *bucket = m_kv->bucket(u"bucketgone"_s, holder);
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < 3000; ++i)
+        items.append({u"k.%1"_s.arg(i), "v"});
+    QPointer<KvPutBatch> batch = bucket->putMany(items, 200);
+    QSignalSpy finished(batch.data(), &KvPutBatch::finished);
+    qsizetype endedCount = -1;
+    qsizetype failedCount = -1;
+    NatsError::Code lastCode = NatsError::NoError;
+    connect(batch, &KvPutBatch::finished, this, [&] {
+        endedCount = batch->finishedCount();
+        failedCount = batch->failedCount();
+        lastCode = batch->itemError(batch->size() - 1).code();
+    });
+    QTRY_VERIFY(batch->finishedCount() >= 500);
+    delete holder;
+    QVERIFY(batch.isNull());
+    QCOMPARE(finished.size(), 1);
+    QCOMPARE(endedCount, 3000);
+    QVERIFY(failedCount > 0 && failedCount <= 2500);
+    QCOMPARE(lastCode, NatsError::ConnectionClosed);
 }
 
 QTEST_GUILESS_MAIN(tst_KvPutBatch)
