@@ -237,6 +237,8 @@ void tst_JsOrderedConsumer::orderedConsumerMissedHeartbeat()
     JsOrderedConsumer *consumer = startConsumer(name, subject, 300);
     const auto received = collect(consumer);
     QTRY_COMPARE(received->streamSequences, range(1, 3));
+    // Deliveries may come before the create reply, which names the consumer.
+    QTRY_VERIFY(!consumer->consumerName().isEmpty());
     const QString firstName = consumer->consumerName();
 
     // Delete the consumer behind its back: a push consumer says nothing, its heartbeats just stop.
