@@ -77,11 +77,7 @@ QString KvPermissions::statusRefusal(const QString &bucket) const
 QString KvPermissions::getRefusal(const QString &bucket, const QString &key) const
 {
     const QByteArray direct = m_apiPrefix + "DIRECT.GET." + streamOf(bucket) + '.' + KvNames::subjectPrefix(bucket);
-    const QString directRefusal = key.isEmpty() ? publishSome(direct + '>') : publish(direct + key.toUtf8());
-    // A bucket without direct gets (allow_direct off) is read through STREAM.MSG.GET: either will do, and
-    // which one the bucket uses is not known here.
-    const bool messageGet = api("STREAM.MSG.GET." + streamOf(bucket)).isEmpty();
-    return firstOf({statusRefusal(bucket), messageGet ? QString() : directRefusal});
+    return firstOf({statusRefusal(bucket), key.isEmpty() ? publishSome(direct + '>') : publish(direct + key.toUtf8())});
 }
 
 QString KvPermissions::watchRefusal(const QString &bucket) const

@@ -200,12 +200,6 @@ void tst_NatsPermissions::kvRefusals_data()
     QTest::newRow("reader read other") << reader << u"read users"_s
                                        << u"you may not publish to $JS.API.DIRECT.GET.KV_users.$KV.users.>"_s;
     QTest::newRow("reader list") << reader << u"list"_s << u"you may not publish to $JS.API.STREAM.LIST"_s;
-    // A bucket without direct gets (allow_direct off) is read through STREAM.MSG.GET: either will do.
-    const QByteArray messageGetter = R"({"publish":{"allow":["$JS.API.STREAM.INFO.>",
-        "$JS.API.STREAM.MSG.GET.KV_orders"]},"subscribe":{"allow":["_INBOX.>"]}})";
-    QTest::newRow("get through STREAM.MSG.GET") << messageGetter << u"get orders x"_s << QString();
-    QTest::newRow("get other through STREAM.MSG.GET")
-        << messageGetter << u"get users x"_s << u"you may not publish to $JS.API.DIRECT.GET.KV_users.$KV.users.x"_s;
 
     const QByteArray noDeliver = R"({"publish":{"allow":["$JS.API.>"]},"subscribe":{"allow":["_INBOX.*.*"]}})";
     QTest::newRow("watch without deliver inbox")
