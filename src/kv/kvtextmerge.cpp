@@ -1,21 +1,53 @@
 #include "kvtextmerge.h"
 
+#include <QtCore/QLibrary>
 #include <QtCore/QUtf8StringView>
 
-#include <git2.h>
+#include <git2.h> // types and initialisers only: the functions come through GitLibrary
+
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 
-// libgit2 keeps global state (its allocator, its error slots): set up at the first merge, released when
-// the program ends.
+// libgit2, loaded at the first merge rather than linked: it brings OpenSSL, libssh2 and PCRE with it,
+// and loading those cost every kvdesk-cli process, a plain `get` included, the time tst_kvdeskclistartup
+// guards. It keeps global state (its allocator, its error slots): set up once, released at exit.
 class GitLibrary final
 {
 public:
-    GitLibrary() { git_libgit2_init(); }
-    ~GitLibrary() { git_libgit2_shutdown(); }
+    GitLibrary()
+        : m_library(u"git2"_s, QStringLiteral(KVDESK_LIBGIT2_SOVERSION))
+    {
+        if (!m_library.load())
+            return;
+        init = reinterpret_cast<decltype(init)>(m_library.resolve("git_libgit2_init"));
+        shutdown = reinterpret_cast<decltype(shutdown)>(m_library.resolve("git_libgit2_shutdown"));
+        mergeFile = reinterpret_cast<decltype(mergeFile)>(m_library.resolve("git_merge_file"));
+        resultFree = reinterpret_cast<decltype(resultFree)>(m_library.resolve("git_merge_file_result_free"));
+        errorLast = reinterpret_cast<decltype(errorLast)>(m_library.resolve("git_error_last"));
+        if (init && shutdown && mergeFile && resultFree && errorLast)
+            init();
+    }
+    ~GitLibrary()
+    {
+        if (isLoaded())
+            shutdown();
+    }
     Q_DISABLE_COPY_MOVE(GitLibrary)
+
+    bool isLoaded() const { return init && shutdown && mergeFile && resultFree && errorLast; }
+    QString errorString() const { return m_library.errorString(); }
+
+    decltype(&git_libgit2_init) init = nullptr;
+    decltype(&git_libgit2_shutdown) shutdown = nullptr;
+    decltype(&git_merge_file) mergeFile = nullptr;
+    decltype(&git_merge_file_result_free) resultFree = nullptr;
+    decltype(&git_error_last) errorLast = nullptr;
+
+private:
+    QLibrary m_library;
 };
 
 git_merge_file_input input(const QByteArray &bytes)
@@ -44,6 +76,8 @@ KvMergeResult KvTextMerge::merge(const QByteArray &base, const QByteArray &ours,
     const QByteArray oursLabel = labels.ours.toUtf8();
     const QByteArray theirsLabel = labels.theirs.toUtf8();
     static const GitLibrary library;
+    if (!library.isLoaded())
+        return KvMergeResult::refused(tr("the text merge needs libgit2: %1").arg(library.errorString()));
     const git_merge_file_input baseInput = input(base);
     const git_merge_file_input oursInput = input(ours);
     const git_merge_file_input theirsInput = input(theirs);
@@ -54,8 +88,8 @@ KvMergeResult KvTextMerge::merge(const QByteArray &base, const QByteArray &ours,
     // diff3: the base lines are shown in each conflict too, so the user sees what both sides changed.
     options.flags = GIT_MERGE_FILE_STYLE_DIFF3;
     git_merge_file_result out = {};
-    if (git_merge_file(&out, &baseInput, &oursInput, &theirsInput, &options) != 0) {
-        const git_error *error = git_error_last();
+    if (library.mergeFile(&out, &baseInput, &oursInput, &theirsInput, &options) != 0) {
+        const git_error *error = library.errorLast();
         return KvMergeResult::refused(
             tr("libgit2 could not merge the text: %1").arg(error ? QString::fromUtf8(error->message) : u"?"_s));
     }
@@ -63,7 +97,7 @@ KvMergeResult KvTextMerge::merge(const QByteArray &base, const QByteArray &ours,
     result.kind = KvMergeResult::Kind::Text;
     result.merged = QByteArray(out.ptr, qsizetype(out.len));
     result.status = out.automergeable ? KvMergeResult::Status::Merged : KvMergeResult::Status::Conflicts;
-    git_merge_file_result_free(&out);
+    library.resultFree(&out);
     if (!result.isMerged())
         result.conflicts = markedConflicts(result.merged);
     return result;
