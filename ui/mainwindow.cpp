@@ -51,7 +51,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-constexpr int kMessageMs = 8000;
 const QString kLocalId = u"local"_s;
 } // namespace
 
@@ -192,72 +191,6 @@ MainWindow::~MainWindow() = default;
 Session *MainWindow::session() const
 {
     return m_session;
-}
-
-void MainWindow::buildMenus()
-{
-    QMenu *file = menuBar()->addMenu(tr("&Connection"));
-    QAction *manage = file->addAction(tr("&Manage Connections…"), this, &MainWindow::manageConnections);
-    manage->setShortcut(QKeySequence(u"Ctrl+Shift+O"_s));
-    QAction *reconnect = file->addAction(tr("&Connect"), this, &MainWindow::connectSelectedProfile);
-    reconnect->setShortcut(QKeySequence(u"Ctrl+Shift+R"_s));
-    QAction *disconnect = file->addAction(tr("&Disconnect"), this, [this] {
-        if (m_session)
-            m_session->close();
-    });
-    QAction *log = file->addAction(tr("Local Server &Log…"), this,
-                                   [this] { LocalServerLogDialog(m_localServer, this).exec(); });
-    file->addSeparator();
-    QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
-    quit->setShortcut(QKeySequence::Quit);
-
-    QMenu *bucket = menuBar()->addMenu(tr("&Bucket"));
-    bucket->addActions(
-        {m_buckets->newAction(), m_buckets->editAction(), m_buckets->deleteAction(), m_buckets->compactAction()});
-    bucket->addSeparator();
-    bucket->addAction(m_buckets->refreshAction());
-    bucket->addSeparator();
-    bucket->addActions({m_watchBucketAction, m_exportAction, m_importAction});
-    QAction *findAction = bucket->addAction(tr("Find in &Values…"), QKeySequence(u"Ctrl+Alt+F"_s), this,
-                                            &MainWindow::findInValues);
-    bucket->addSeparator();
-    bucket->addActions(
-        {m_keys->asOfBar()->pointAction(), m_keys->asOfBar()->compareAction(), m_keys->asOfBar()->liveAction()});
-
-    QMenu *key = menuBar()->addMenu(tr("&Key"));
-    key->addActions(
-        {m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction(), m_value->reformatAction()});
-    key->addSeparator();
-    key->addActions({m_value->deleteAction(), m_value->purgeAction()});
-    key->addSeparator();
-    key->addActions(
-        {m_value->copyKeyAction(), m_value->copyValueAction(), m_keys->filterAction(), m_keys->reloadAction()});
-    key->addSeparator();
-    key->addActions({m_historyAction, m_watchKeyAction});
-
-    QMenu *view = menuBar()->addMenu(tr("&View"));
-    view->addActions(
-        {m_keys->listAction(), m_keys->treeAction(), m_keys->showDeletedAction(), m_keys->naturalSortAction()});
-    view->addSeparator();
-    view->addActions({m_watchDock->toggleViewAction(), m_historyDock->toggleViewAction()});
-    buildWatchMenu();
-
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    QAction *about = help->addAction(tr("&About kvdesk"), this, &MainWindow::showAbout);
-    QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
-    view->addSeparator();
-    view->addMenu(Appearance::createThemeMenu(this));
-    setActionIcons({{manage, u"network-server"_s},
-                    {reconnect, u"network-wired"_s},
-                    {disconnect, u"network-offline"_s},
-                    {log, u"text-x-generic"_s},
-                    {quit, u"application-exit"_s},
-                    {about, u"help-about"_s},
-                    {aboutQt, u"help-about"_s},
-                    {m_keys->asOfBar()->pointAction(), u"document-open-recent"_s},
-                    {m_keys->asOfBar()->compareAction(), u"edit-find-replace"_s},
-                    {m_keys->asOfBar()->liveAction(), u"go-jump"_s},
-                    {findAction, u"edit-find"_s}});
 }
 
 void MainWindow::reloadProfileChoices()
@@ -482,31 +415,6 @@ void MainWindow::showAbout()
                                 QStringLiteral(QT_VERSION_STR), server));
 }
 
-void MainWindow::restoreLayout()
-{
-    QSettings settings;
-    restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
-    restoreState(settings.value(u"window/state"_s).toByteArray());
-    m_splitter->restoreState(settings.value(u"window/splitter"_s).toByteArray());
-    m_keys->setTreeMode(settings.value(u"window/keyTree"_s, false).toBool());
-    if (!settings.contains(u"window/geometry"_s)) {
-        // 1280×800 where it fits, else 90 % of the free part of the screen, centred: large fonts
-        // (QT_FONT_DPI=144 makes a 1400×900 screen 933×600 device-independent pixels) shrink the screen.
-        const QRect available = screen()->availableGeometry();
-        resize(QSize(1280, 800).boundedTo(available.size() * 0.9));
-        move(available.center() - rect().center());
-    }
-}
-
-void MainWindow::saveLayout() const
-{
-    QSettings settings;
-    settings.setValue(u"window/geometry"_s, saveGeometry());
-    settings.setValue(u"window/state"_s, saveState());
-    settings.setValue(u"window/splitter"_s, m_splitter->saveState());
-    settings.setValue(u"window/keyTree"_s, m_keys->treeAction()->isChecked());
-}
-
 void MainWindow::closeEvent(QCloseEvent *event)
 {
     if (!m_value->maybeDiscard()) {
@@ -518,116 +426,6 @@ void MainWindow::closeEvent(QCloseEvent *event)
         m_session->close();
     m_localServer->stop();
     event->accept();
-}
-
-// History and live watch: two bottom docks, tabbed together; their actions go into the Bucket, Key, View
-// and Watch menus.
-void MainWindow::buildDocks()
-{
-    m_history = new HistoryPanel(this);
-    m_watches = new WatchPanel(this);
-    m_historyDock = new QDockWidget(tr("History"), this);
-    m_historyDock->setObjectName(u"historyDock"_s);
-    m_historyDock->setWidget(m_history);
-    m_historyDock->toggleViewAction()->setText(tr("&History Panel"));
-    m_historyDock->toggleViewAction()->setShortcut(QKeySequence(u"Ctrl+Alt+H"_s));
-    m_watchDock = new QDockWidget(tr("Watch"), this);
-    m_watchDock->setObjectName(u"watchDock"_s);
-    m_watchDock->setWidget(m_watches);
-    m_watchDock->toggleViewAction()->setText(tr("&Watch Panel"));
-    m_watchDock->toggleViewAction()->setShortcut(QKeySequence(u"Ctrl+Alt+W"_s));
-    addDockWidget(Qt::BottomDockWidgetArea, m_watchDock);
-    addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
-    tabifyDockWidget(m_watchDock, m_historyDock);
-    m_historyDock->raise();
-    resizeDocks({m_watchDock}, {260}, Qt::Vertical);
-
-    m_history->setEditorSource([this](QByteArray *value, QString *label) {
-        if (m_value->key() != m_history->key())
-            return false;
-        *label = m_value->isModified() ? tr("Editor (unsaved)") : tr("Editor");
-        return m_value->editorValue(value);
-    });
-    // Whatever opens a key in the editor (a click, a new key, the feed) shows its history too.
-    connect(m_value, &ValuePanel::entryLoaded, m_history,
-            [this](const KvEntry &entry) { m_history->setKey(entry.key); });
-    connect(m_history, &HistoryPanel::message, this,
-            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
-    connect(m_watches, &WatchPanel::message, this,
-            [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
-    connect(m_watches, &WatchPanel::openRequested, this, &MainWindow::openFeedRevision);
-    const auto updateBucketNames = [this] { m_watches->setBucketNames(bucketNames()); };
-    connect(m_buckets->model(), &QAbstractItemModel::modelReset, this, updateBucketNames);
-    connect(m_buckets->model(), &QAbstractItemModel::rowsInserted, this, updateBucketNames);
-    connect(m_buckets->model(), &QAbstractItemModel::rowsRemoved, this, updateBucketNames);
-    connect(m_watches, &WatchPanel::watchAdded, this, [this] {
-        orderTabs(); // the new feed's widgets joined the focus chain at its end
-        m_watchDock->show();
-        m_watchDock->raise();
-    });
-
-    m_historyAction = new QAction(tr("Key &History"), this);
-    m_historyAction->setShortcut(QKeySequence(u"Ctrl+H"_s));
-    connect(m_historyAction, &QAction::triggered, this, &MainWindow::showHistory);
-    m_watchKeyAction = new QAction(tr("&Watch This Key"), this);
-    m_watchKeyAction->setShortcut(QKeySequence(u"Ctrl+Alt+K"_s));
-    connect(m_watchKeyAction, &QAction::triggered, this, [this] { watchCurrent(true); });
-    m_watchBucketAction = new QAction(tr("&Watch This Bucket"), this);
-    m_watchBucketAction->setShortcut(QKeySequence(u"Ctrl+Alt+B"_s));
-    connect(m_watchBucketAction, &QAction::triggered, this, [this] { watchCurrent(false); });
-    m_exportAction = new QAction(tr("E&xport…"), this);
-    m_exportAction->setShortcut(QKeySequence(u"Ctrl+Shift+X"_s));
-    connect(m_exportAction, &QAction::triggered, this, [this] { transferBucket(false); });
-    m_importAction = new QAction(tr("&Import…"), this);
-    m_importAction->setShortcut(QKeySequence(u"Ctrl+Shift+I"_s));
-    connect(m_importAction, &QAction::triggered, this, [this] { transferBucket(true); });
-}
-
-// The welcome page stands alone: no empty History or Watch dock beside it; the docks that were shown
-// come back with the first connection.
-void MainWindow::hideDocksOnWelcomePage()
-{
-    const auto followPage = [this] {
-        const bool welcome = m_pages->currentWidget() != m_splitter;
-        for (QDockWidget *dock : {m_historyDock, m_watchDock}) {
-            if (welcome && !dock->isHidden()) {
-                dock->setProperty("kvdeskShowAfterWelcome", true);
-                dock->hide();
-            } else if (!welcome && dock->property("kvdeskShowAfterWelcome").toBool()) {
-                dock->setProperty("kvdeskShowAfterWelcome", false);
-                dock->show();
-            }
-        }
-    };
-    connect(m_pages, &QStackedWidget::currentChanged, this, followPage);
-    followPage();
-}
-
-// Tab goes as the eye reads: the connection bar on top, buckets, keys, value (or the welcome page), then the
-// docks below. By creation order the bar (made after the panels) and the docks came between the value and the
-// buckets.
-void MainWindow::orderTabs()
-{
-    QList<QWidget *> chain;
-    QWidget *welcome = m_pages->widget(0); // in place of the three panels until a connection opens
-    const QList<QWidget *> areas{m_connectionBar, welcome, m_buckets, m_keys, m_value, m_watches, m_history};
-    for (QWidget *area : areas) {
-        for (QWidget *w = area->nextInFocusChain(); w != area; w = w->nextInFocusChain()) {
-            if (area->isAncestorOf(w) && w->focusPolicy() != Qt::NoFocus && !chain.contains(w))
-                chain.append(w);
-        }
-    }
-    for (qsizetype i = 1; i < chain.size(); ++i)
-        setTabOrder(chain[i - 1], chain[i]);
-}
-
-void MainWindow::buildWatchMenu()
-{
-    QMenu *watch = menuBar()->addMenu(tr("&Watch"));
-    watch->addActions({m_watches->newWatchAction(), m_watchBucketAction, m_watchKeyAction});
-    watch->addSeparator();
-    watch->addActions({m_watches->pauseAction(), m_watches->clearAction(), m_watches->followAction(),
-                       m_watches->exportAction(), m_watches->closeAction()});
 }
 
 void MainWindow::showHistory()
@@ -693,29 +491,4 @@ void MainWindow::transferBucket(bool import)
     TransferDialog dialog(import ? TransferDialog::Mode::Import : TransferDialog::Mode::Export, m_bucket,
                           m_keys->selectedKeys(), this);
     dialog.exec();
-}
-
-// Icons for every menu action (freedesktop names, ui/actionicons) and the main toolbar with the everyday ones.
-void MainWindow::setActionIcons(const QList<QPair<QAction *, QString>> &menuActions)
-{
-    ActionIcons::apply(menuActions);
-    ActionIcons::applyToPanels(m_buckets, m_keys, m_value, m_watches);
-    ActionIcons::apply({
-        {m_watchBucketAction, u"media-playback-start"_s},
-        {m_exportAction, u"document-send"_s},
-        {m_importAction, u"document-open"_s},
-        {m_historyAction, u"document-open-recent"_s},
-        {m_watchKeyAction, u"media-playback-start"_s},
-        {m_watchDock->toggleViewAction(), u"media-record"_s},
-        {m_historyDock->toggleViewAction(), u"document-open-recent"_s},
-    });
-    QToolBar *bar = addToolBar(tr("Main Toolbar"));
-    bar->setObjectName(u"mainToolBar"_s);
-    bar->setToolButtonStyle(Qt::ToolButtonFollowStyle);
-    bar->addActions({m_buckets->newAction(), m_buckets->refreshAction()});
-    bar->addSeparator();
-    bar->addActions({m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction(), m_value->deleteAction(),
-                     m_keys->filterAction(), m_keys->reloadAction()});
-    bar->addSeparator();
-    bar->addActions({m_historyAction, m_watchBucketAction, m_watchKeyAction});
 }

@@ -62,6 +62,7 @@ protected:
     void closeEvent(QCloseEvent *event) override;
 
 private:
+    static constexpr int kMessageMs = 8000; // how long a status message stays
     void buildMenus();
     void setActionIcons(const QList<QPair<QAction *, QString>> &menuActions);
     void buildPages();
