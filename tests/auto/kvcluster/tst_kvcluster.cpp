@@ -289,8 +289,25 @@ void tst_KvCluster::killWhileWriting(const QString &bucketName, const std::funct
     for (qsizetype i = 1; i < revisions.size(); ++i)
         QVERIFY2(revisions[i] > revisions[i - 1],
                  qPrintable(u"revision %1 after %2"_s.arg(revisions[i]).arg(revisions[i - 1])));
+    // What the stream holds, to tell a watcher that skipped a revision from a server that lost it.
+    const auto stored = [&watchKv, &bucketName](quint64 revision) {
+        QStringList holders;
+        for (int key = 0; key < 5; ++key) {
+            KvReply *history = watchKv.bucket(bucketName)->history(u"k%1"_s.arg(key));
+            if (!QTest::qWaitFor([history] { return history->isFinished(); }, 10000))
+                holders.append(u"(no answer for k%1)"_s.arg(key));
+            for (const KvEntry &entry : history->entries()) {
+                if (entry.revision == revision)
+                    holders.append(entry.key);
+            }
+            history->deleteLater();
+        }
+        return holders.isEmpty() ? u"the stream does not hold it either"_s
+                                 : u"the stream holds it (key %1)"_s.arg(holders.join(u", "_s));
+    };
     for (auto it = writer.acknowledged().cbegin(); it != writer.acknowledged().cend(); ++it) {
-        QVERIFY2(seen.contains(it.key()), qPrintable(u"acknowledged revision %1 never arrived"_s.arg(it.key())));
+        if (!seen.contains(it.key())) // (QVERIFY2 would ask the stream for every revision)
+            QFAIL(qPrintable(u"acknowledged revision %1 never arrived; %2"_s.arg(it.key()).arg(stored(it.key()))));
         QCOMPARE(seen.value(it.key()), it.value());
     }
     delete watcher;
