@@ -9,6 +9,7 @@
 #include "uitestsupport.h"
 #include "valueeditsession.h"
 #include "valuepanel.h"
+#include "valuepaneltestbase.h"
 
 #include <QtCore/QRegularExpression>
 #include <QtGui/QAction>
@@ -26,7 +27,7 @@ using View = ValueFormat::View;
 
 // The value panel against a real server, driven as a user drives it: keys typed into the real editor.
 // What is saved must differ from what was stored by exactly what was typed.
-class tst_ValuePanel final : public QObject
+class tst_ValuePanel final : public ValuePanelTestBase
 {
     Q_OBJECT
 
@@ -45,54 +46,21 @@ private Q_SLOTS:
     void textViewRefusesMixedCrAndLfAndOffersHex();
     void reformatIsAnExplicitChoice();
     void emptyValueThenAChangeJustReloads();
-
-private:
-    bool openKey(const QString &key);
-
-    NatsServerProcess m_server;
-    NatsConnection *m_connection = nullptr;
-    KvContext *m_kv = nullptr;
-    KvBucket *m_bucket = nullptr;
-    KeyListModel *m_keys = nullptr;
-    ValuePanel *m_panel = nullptr;
-    QPlainTextEdit *m_editor = nullptr;
 };
 
 void tst_ValuePanel::initTestCase()
 {
-    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, nullptr, &m_kv));
-    KvBucketConfig config;
-    config.bucket = u"panel"_s;
-    config.history = 5;
-    QVERIFY(KvTest::createBucket(m_kv, config));
-    m_bucket = m_kv->bucket(config.bucket, this);
+    QVERIFY2(startServer(u"panel"_s), qPrintable(problem()));
 }
 
 void tst_ValuePanel::init()
 {
-    m_keys = new KeyListModel(this);
-    m_keys->load(m_bucket);
-    m_panel = new ValuePanel;
-    m_panel->resize(600, 400);
-    m_panel->show();
-    m_panel->setBucket(m_bucket, m_keys, false);
-    m_editor = m_panel->findChild<QPlainTextEdit *>(u"valueEditor"_s);
-    QVERIFY(m_editor);
+    QVERIFY(createPanel());
 }
 
 void tst_ValuePanel::cleanup()
 {
-    delete m_panel;
-    m_panel = nullptr;
-    delete m_keys;
-    m_keys = nullptr;
-}
-
-bool tst_ValuePanel::openKey(const QString &key)
-{
-    m_panel->openKey(key);
-    return QTest::qWaitFor([&] { return m_panel->key() == key && m_panel->openedRevision() > 0; }, 10000);
+    deletePanel();
 }
 
 void tst_ValuePanel::typingOneCharacterChangesOneCharacter_data()

@@ -10,6 +10,7 @@
 #include "natsserverprocess.h"
 #include "uitestsupport.h"
 #include "valuepanel.h"
+#include "valuepaneltestbase.h"
 
 #include <QtGui/QAction>
 #include <QtGui/QTextCursor>
@@ -25,7 +26,7 @@ using View = ValueFormat::View;
 
 // The value panel's Decoded view against a real server: the chain above the value, an edit saved through
 // the same chain, and a value the chain cannot give back exactly read-only with the reason.
-class tst_ValuePanelDecoded final : public QObject
+class tst_ValuePanelDecoded final : public ValuePanelTestBase
 {
     Q_OBJECT
 
@@ -42,53 +43,22 @@ private Q_SLOTS:
     void protobufMappingDecodesTheKeysItNames();
 
 private:
-    bool openKey(const QString &key);
     QLabel *label(const QString &name) const { return m_panel->findChild<QLabel *>(name); }
-
-    NatsServerProcess m_server;
-    NatsConnection *m_connection = nullptr;
-    KvContext *m_kv = nullptr;
-    KvBucket *m_bucket = nullptr;
-    KeyListModel *m_keys = nullptr;
-    ValuePanel *m_panel = nullptr;
-    QPlainTextEdit *m_editor = nullptr;
 };
 
 void tst_ValuePanelDecoded::initTestCase()
 {
-    QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
-    QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, nullptr, &m_kv));
-    KvBucketConfig config;
-    config.bucket = u"decoded"_s;
-    config.history = 5;
-    QVERIFY(KvTest::createBucket(m_kv, config));
-    m_bucket = m_kv->bucket(config.bucket, this);
+    QVERIFY2(startServer(u"decoded"_s), qPrintable(problem()));
 }
 
 void tst_ValuePanelDecoded::init()
 {
-    m_keys = new KeyListModel(this);
-    m_keys->load(m_bucket);
-    m_panel = new ValuePanel;
-    m_panel->resize(600, 400);
-    m_panel->show();
-    m_panel->setBucket(m_bucket, m_keys, false);
-    m_editor = m_panel->findChild<QPlainTextEdit *>(u"valueEditor"_s);
-    QVERIFY(m_editor);
+    QVERIFY(createPanel());
 }
 
 void tst_ValuePanelDecoded::cleanup()
 {
-    delete m_panel;
-    m_panel = nullptr;
-    delete m_keys;
-    m_keys = nullptr;
-}
-
-bool tst_ValuePanelDecoded::openKey(const QString &key)
-{
-    m_panel->openKey(key);
-    return QTest::qWaitFor([&] { return m_panel->key() == key && m_panel->openedRevision() > 0; }, 10000);
+    deletePanel();
 }
 
 void tst_ValuePanelDecoded::chainIsShownAboveTheValueAndAnEditIsSavedThroughIt()
