@@ -4,6 +4,8 @@
 #include "kvclient.h"
 #include "kvcontext.h"
 
+#include <QtCore/QHash>
+
 using namespace Qt::StringLiterals;
 
 namespace KvTest {
@@ -72,6 +74,28 @@ quint64 statusValues(KvContext *kv, const QString &bucket)
         && status->error() == NatsError::NoError;
     status->deleteLater();
     return ok ? status->status().values : 0;
+}
+
+QString missingWatchedRevision(const QMap<quint64, QString> &keyOfRevision, const QSet<quint64> &watched, int history,
+                               bool consumerRecreated)
+{
+    QHash<QString, int> newerOfKey; // walking from the newest revision down
+    for (auto it = keyOfRevision.cend(); it != keyOfRevision.cbegin();) {
+        --it;
+        const int newer = newerOfKey.value(it.value());
+        newerOfKey.insert(it.value(), newer + 1);
+        if (watched.contains(it.key()))
+            continue;
+        if (consumerRecreated && newer >= history)
+            continue; // trimmed from the stream before the re-created consumer could read it
+        return u"acknowledged revision %1 of %2 never arrived (%3 newer revisions of the key, history %4, "
+               "consumer %5)"_s.arg(it.key())
+                   .arg(it.value())
+                   .arg(newer)
+                   .arg(history)
+                   .arg(consumerRecreated ? u"re-created"_s : u"never re-created"_s);
+    }
+    return {};
 }
 
 } // namespace KvTest

@@ -5,6 +5,8 @@
 
 #include <QtCore/QByteArray>
 #include <QtCore/QDebug>
+#include <QtCore/QMap>
+#include <QtCore/QSet>
 #include <QtCore/QString>
 #include <QtTest/QTest>
 
@@ -64,5 +66,14 @@ QByteArray value(KvBucket *bucket, const QString &key, int timeoutMs = 10000);
 NatsError::Code getError(KvBucket *bucket, const QString &key);
 // How many values the bucket's status counts (0 when it cannot be read within 10 s).
 quint64 statusValues(KvContext *kv, const QString &bucket);
+
+// Checks what a history watcher received against what was acknowledged (keyOfRevision: each acknowledged
+// revision and its key). Every acknowledged revision must have arrived, with one exception: once the
+// watcher re-created its consumer (consumerRecreated), it reads again from the stream, and a revision its
+// key's history limit has pushed out by then (history newer acknowledged revisions of the same key) is no
+// longer there to read. Returns an empty string when the record is complete, else names the newest
+// revision missing that the stream still holds.
+QString missingWatchedRevision(const QMap<quint64, QString> &keyOfRevision, const QSet<quint64> &watched, int history,
+                               bool consumerRecreated);
 
 } // namespace KvTest
