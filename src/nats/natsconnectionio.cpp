@@ -9,6 +9,7 @@
 #include "natsreply.h"
 #include "natsrequestmux.h"
 #include "natssubscription.h"
+#include "natsuserinfo.h"
 
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
@@ -20,6 +21,16 @@ bool keepsConnectionOpen(NatsError::Code code)
 {
     return code == NatsError::PermissionsViolation || code == NatsError::InvalidSubjectRejected
         || code == NatsError::MaxSubscriptionsExceeded;
+}
+
+// Asking what one may do ($SYS.REQ.USER.INFO) may itself be refused: that only leaves the permissions
+// unknown, and is the asking request's error, not the connection's.
+bool refusesPermissionsQuestion(const QByteArray &text)
+{
+    NatsPermissionViolation violation;
+    return NatsPermissionViolation::parse(text, &violation)
+        && violation.operation == NatsPermissionViolation::Operation::Publish
+        && violation.subject == NatsUserInfo::Subject;
 }
 
 } // namespace
@@ -244,6 +255,10 @@ void NatsConnection::handleServerError(const QByteArray &text)
 
     if (m_handshake != Handshake::Done) {
         attemptFailed(error);
+        return;
+    }
+    if (code == NatsError::PermissionsViolation && refusesPermissionsQuestion(text)) {
+        handlePermissionViolation(text);
         return;
     }
     setError(error);
