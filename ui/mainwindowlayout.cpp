@@ -78,6 +78,7 @@ void MainWindow::buildMenus()
     bucket->addActions({m_watchBucketAction, m_exportAction, m_importAction});
     QAction *findAction = bucket->addAction(tr("Find in &Values…"), QKeySequence(u"Ctrl+Alt+F"_s), this,
                                             &MainWindow::findInValues);
+    m_permissionGate->guard(findAction, PermissionGate::getRule());
     bucket->addSeparator();
     bucket->addActions(
         {m_keys->asOfBar()->pointAction(), m_keys->asOfBar()->compareAction(), m_keys->asOfBar()->liveAction()});
