@@ -1,5 +1,6 @@
 #include "findinvaluesdialog.h"
 
+#include "decodesizecap.h"
 #include "kvbucket.h"
 #include "valuesearch.h"
 
@@ -83,6 +84,7 @@ void FindInValuesDialog::startSearch()
     ValueSearch::Options options;
     options.text = m_text->text();
     options.mode = ValueSearch::Mode(m_mode->currentData().toInt());
+    options.codec.maxOutputSize = DecodeSizeCap::bytes();
     const QStringList keys = ValueSearch::keysIn(m_keys, m_folder->text().trimmed());
     m_search = new ValueSearch(m_bucket, keys, options, this);
     m_progress->setRange(0, int(std::min<qsizetype>(m_search->totalCount(), INT_MAX)));
