@@ -14,12 +14,14 @@
 #include "natsuserinforeply.h"
 #include "permissiongate.h"
 #include "permissiongatedelegate.h"
+#include "session.h"
 #include "uitestsupport.h"
 #include "valuepanel.h"
 
 #include <QtCore/QSettings>
 #include <QtCore/QUrl>
 #include <QtGui/QAction>
+#include <QtGui/QActionGroup>
 #include <QtTest/QTest>
 #include <QtWidgets/QAbstractButton>
 #include <QtWidgets/QTreeView>
@@ -43,6 +45,7 @@ private Q_SLOTS:
     void unreadableBucketIsNotShownAsEmpty();
     void userWhoMayNotWatch();
     void bucketWithoutDirectGetsReadThroughMessageGet();
+    void userWhoMayNotAskSeesNoError();
 
 private:
     void openAsReader(const QString &bucket, const QString &user = u"reader"_s);
@@ -68,6 +71,9 @@ void tst_WindowPermissions::initTestCase()
   { user: nowatch, password: pw, permissions: {
       publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"], deny: ["$JS.API.CONSUMER.CREATE.>"] }
       subscribe: { allow: ["_INBOX.>"] } } }
+  { user: noask, password: pw, permissions: {
+      publish: { allow: ["$JS.API.>"] }
+      subscribe: { allow: ["_INBOX.>", "$JS.EVENT.ADVISORY.>"] } } }
   { user: msgreader, password: pw, permissions: {
       publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"], deny: ["$JS.API.DIRECT.GET.>"] }
       subscribe: { allow: ["_INBOX.>"] } } }
@@ -263,6 +269,23 @@ void tst_WindowPermissions::bucketWithoutDirectGetsReadThroughMessageGet()
     // The value opens: the read really goes through STREAM.MSG.GET.
     m_window->valuePanel()->openKey(u"a"_s);
     QTRY_COMPARE(m_window->valuePanel()->key(), u"a"_s);
+}
+
+void tst_WindowPermissions::userWhoMayNotAskSeesNoError()
+{
+    // The server refuses $SYS.REQ.USER.INFO to this user (-ERR, every version): the permissions are
+    // unknown, nothing is disabled, and the refusal is no error of the connection the window would show.
+    openAsReader(u"orders"_s, u"noask"_s);
+    NatsConnection *connection = m_window->session()->connection();
+    QVERIFY(connection);
+    // Asked after the window asked: when this answer is in, so is the window's.
+    NatsUserInfoReply *again = NatsUserInfoReply::ask(connection);
+    QTRY_VERIFY(again->isFinished());
+    QCOMPARE(again->error(), NatsError::PermissionsViolation);
+    QVERIFY2(m_window->session()->lastError().isEmpty(), qPrintable(m_window->session()->lastError()));
+    QVERIFY(!connection->lastError().isError());
+    QVERIFY(!m_window->permissionGate()->permissions().isKnown());
+    QVERIFY(m_window->valuePanel()->newKeyAction()->actionGroup()->isEnabled());
 }
 
 QTEST_MAIN(tst_WindowPermissions)
