@@ -46,6 +46,7 @@ private Q_SLOTS:
     void userWhoMayNotWatch();
     void bucketWithoutDirectGetsReadThroughMessageGet();
     void userWhoMayNotAskSeesNoError();
+    void userWhoMayNotWatchAdvisoriesSeesNoError();
 
 private:
     void openAsReader(const QString &bucket, const QString &user = u"reader"_s);
@@ -286,6 +287,22 @@ void tst_WindowPermissions::userWhoMayNotAskSeesNoError()
     QVERIFY(!connection->lastError().isError());
     QVERIFY(!m_window->permissionGate()->permissions().isKnown());
     QVERIFY(m_window->valuePanel()->newKeyAction()->actionGroup()->isEnabled());
+}
+
+void tst_WindowPermissions::userWhoMayNotWatchAdvisoriesSeesNoError()
+{
+    // "reader" may subscribe to its inbox only: the bucket list's watch of $JS.EVENT.ADVISORY.STREAM.*.*
+    // is refused. That is the watch's loss (the list is refreshed by hand), not an error of the
+    // connection, which the window would show as the reason of a later disconnect.
+    openAsReader(u"orders"_s);
+    NatsConnection *connection = m_window->session()->connection();
+    QVERIFY(connection);
+    // Sent after the window's subscription: when this answer is in, the server has refused that.
+    NatsUserInfoReply *after = NatsUserInfoReply::ask(connection);
+    QTRY_VERIFY(after->isFinished());
+    QVERIFY2(m_window->session()->lastError().isEmpty(), qPrintable(m_window->session()->lastError()));
+    QVERIFY2(!connection->lastError().isError(), qPrintable(connection->lastError().message()));
+    QVERIFY(connection->isConnected());
 }
 
 QTEST_MAIN(tst_WindowPermissions)
