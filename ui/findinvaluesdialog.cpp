@@ -1,8 +1,10 @@
 #include "findinvaluesdialog.h"
 
+#include "decodesizecap.h"
 #include "kvbucket.h"
 #include "valuesearch.h"
 
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QFormLayout>
 #include <QtWidgets/QLabel>
@@ -19,6 +21,7 @@ FindInValuesDialog::FindInValuesDialog(KvBucket *bucket, const QStringList &keys
     : QDialog(parent)
     , m_bucket(bucket)
     , m_keys(keys)
+    , m_mode(new QComboBox(this))
     , m_text(new QLineEdit(this))
     , m_folder(new QLineEdit(folder, this))
     , m_start(new QPushButton(tr("&Find"), this))
@@ -28,6 +31,9 @@ FindInValuesDialog::FindInValuesDialog(KvBucket *bucket, const QStringList &keys
     , m_status(new QLabel(this))
 {
     setWindowTitle(tr("Find in Values"));
+    m_mode->setObjectName(u"findMode"_s);
+    m_mode->addItem(tr("Text"), int(ValueSearch::Mode::Text));
+    m_mode->addItem(tr("JSON path"), int(ValueSearch::Mode::JsonPath));
     m_text->setObjectName(u"findText"_s);
     m_folder->setObjectName(u"findFolder"_s);
     m_folder->setPlaceholderText(tr("the whole bucket"));
@@ -42,7 +48,8 @@ FindInValuesDialog::FindInValuesDialog(KvBucket *bucket, const QStringList &keys
     m_status->setObjectName(u"findStatus"_s);
     m_status->setWordWrap(true);
     auto *form = new QFormLayout;
-    form->addRow(tr("&Text:"), m_text);
+    form->addRow(tr("&Search by:"), m_mode);
+    form->addRow(tr("&Find:"), m_text);
     form->addRow(tr("F&older:"), m_folder);
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     buttons->addButton(m_start, QDialogButtonBox::ActionRole);
@@ -55,6 +62,8 @@ FindInValuesDialog::FindInValuesDialog(KvBucket *bucket, const QStringList &keys
     layout->addWidget(buttons);
     connect(m_text, &QLineEdit::textChanged, this, [this] { m_start->setEnabled(!m_text->text().isEmpty()); });
     connect(m_start, &QPushButton::clicked, this, &FindInValuesDialog::startSearch);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, &FindInValuesDialog::onModeChanged);
+    onModeChanged();
     connect(m_cancel, &QPushButton::clicked, this, [this] {
         if (m_search)
             m_search->cancel();
@@ -74,6 +83,8 @@ void FindInValuesDialog::startSearch()
     m_results->clear();
     ValueSearch::Options options;
     options.text = m_text->text();
+    options.mode = ValueSearch::Mode(m_mode->currentData().toInt());
+    options.codec.maxOutputSize = DecodeSizeCap::bytes();
     const QStringList keys = ValueSearch::keysIn(m_keys, m_folder->text().trimmed());
     m_search = new ValueSearch(m_bucket, keys, options, this);
     m_progress->setRange(0, int(std::min<qsizetype>(m_search->totalCount(), INT_MAX)));
@@ -91,6 +102,20 @@ void FindInValuesDialog::startSearch()
     connect(m_search, &ValueSearch::finished, this, &FindInValuesDialog::showFinished);
     m_cancel->setEnabled(true);
     m_search->start();
+}
+
+void FindInValuesDialog::onModeChanged()
+{
+    if (ValueSearch::Mode(m_mode->currentData().toInt()) == ValueSearch::Mode::JsonPath) {
+        m_text->setPlaceholderText(tr("$.customer.id == 42"));
+        m_text->setToolTip(tr("A path into the decoded JSON value: names joined by dots ($. in front optional), "
+                              "[N] an element, * every member; then ==, !=, <, <=, >, >= or ~ (contains) and "
+                              "a value (42, \"text\", true, null, or a word). Without a comparison: the path "
+                              "exists. Values that are not JSON do not match."));
+    } else {
+        m_text->setPlaceholderText(tr("text in the value as shown"));
+        m_text->setToolTip(QString());
+    }
 }
 
 void FindInValuesDialog::showFinished()

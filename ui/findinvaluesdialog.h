@@ -5,6 +5,7 @@
 #include <QtWidgets/QDialog>
 
 class KvBucket;
+class QComboBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -12,9 +13,9 @@ class QProgressBar;
 class QPushButton;
 class ValueSearch;
 
-// Key → Find in Values: a text searched in the latest values of a bucket or of one folder, as the value
-// panel shows them (through the decoders), with progress, Cancel and a cap (ValueSearch). A match
-// activated opens its key.
+// Key → Find in Values: a text, or a JSON path with a value ("$.customer.id == 42", ValuePathQuery),
+// searched in the latest values of a bucket or of one folder, as the value panel shows them (through the
+// decoders), with progress, Cancel and a cap (ValueSearch). A match activated opens its key.
 class FindInValuesDialog final : public QDialog
 {
     Q_OBJECT
@@ -28,10 +29,12 @@ Q_SIGNALS:
 private:
     void startSearch();
     void showFinished();
+    void onModeChanged();
 
     QPointer<KvBucket> m_bucket;
     QStringList m_keys;
     QPointer<ValueSearch> m_search;
+    QComboBox *m_mode = nullptr;
     QLineEdit *m_text = nullptr;
     QLineEdit *m_folder = nullptr;
     QPushButton *m_start = nullptr;

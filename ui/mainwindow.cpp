@@ -76,6 +76,7 @@ MainWindow::MainWindow(QWidget *parent)
     buildMenus();
     // What the user may not do is disabled, the missing permission in the tooltip.
     m_permissionGate->guardPanels(m_buckets, m_value, m_history);
+    m_permissionGate->guardWatching(m_watches, m_keys->asOfBar());
     m_permissionGate->guard(m_importAction, PermissionGate::writeRule());
     m_permissionGate->guard(m_exportAction, PermissionGate::readRule());
     for (QAction *watch : {m_watchBucketAction, m_watchKeyAction, m_historyAction})

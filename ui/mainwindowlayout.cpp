@@ -9,6 +9,7 @@
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "connectionbar.h"
+#include "decodesizecap.h"
 #include "emptystate.h"
 #include "findinvaluesdialog.h"
 #include "historypanel.h"
@@ -78,6 +79,7 @@ void MainWindow::buildMenus()
     bucket->addActions({m_watchBucketAction, m_exportAction, m_importAction});
     QAction *findAction = bucket->addAction(tr("Find in &Values…"), QKeySequence(u"Ctrl+Alt+F"_s), this,
                                             &MainWindow::findInValues);
+    m_permissionGate->guard(findAction, PermissionGate::getRule());
     bucket->addSeparator();
     bucket->addActions(
         {m_keys->asOfBar()->pointAction(), m_keys->asOfBar()->compareAction(), m_keys->asOfBar()->liveAction()});
@@ -105,6 +107,7 @@ void MainWindow::buildMenus()
     QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
     view->addSeparator();
     view->addMenu(Appearance::createThemeMenu(this));
+    QAction *decodeCap = view->addAction(tr("Decoded Size &Cap…"), this, [this] { DecodeSizeCap::ask(this); });
     setActionIcons({{manage, u"network-server"_s},
                     {reconnect, u"network-wired"_s},
                     {disconnect, u"network-offline"_s},
@@ -115,7 +118,8 @@ void MainWindow::buildMenus()
                     {m_keys->asOfBar()->pointAction(), u"document-open-recent"_s},
                     {m_keys->asOfBar()->compareAction(), u"edit-find-replace"_s},
                     {m_keys->asOfBar()->liveAction(), u"go-jump"_s},
-                    {findAction, u"edit-find"_s}});
+                    {findAction, u"edit-find"_s},
+                    {decodeCap, u"document-properties"_s}});
 }
 
 void MainWindow::restoreLayout()

@@ -1,11 +1,13 @@
 #include "permissiongate.h"
 
+#include "asofbar.h"
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "historypanel.h"
 #include "kvuserpermissions.h"
 #include "permissiongatedelegate.h"
 #include "valuepanel.h"
+#include "watchpanel.h"
 
 #include <QtCore/QEvent>
 #include <QtGui/QActionGroup>
@@ -29,6 +31,11 @@ PermissionGate::Check PermissionGate::writeRule()
 PermissionGate::Check PermissionGate::readRule()
 {
     return [](const KvPermissions &p, const QString &bucket, const QString &) { return p.readRefusal(bucket); };
+}
+
+PermissionGate::Check PermissionGate::getRule()
+{
+    return [](const KvPermissions &p, const QString &bucket, const QString &) { return p.getRefusal(bucket); };
 }
 
 PermissionGate::Check PermissionGate::watchRule()
@@ -55,6 +62,14 @@ void PermissionGate::guardPanels(BucketPanel *buckets, ValuePanel *value, Histor
         guardFollower(revert, history->revertAction());
 
     connect(buckets, &BucketPanel::bucketSelected, this, &PermissionGate::setBucket);
+    m_buckets = buckets->model();
+    const auto relearn = [this] {
+        learnReadPaths();
+        applyAll();
+    };
+    connect(m_buckets, &QAbstractItemModel::rowsInserted, this, relearn);
+    connect(m_buckets, &QAbstractItemModel::dataChanged, this, relearn);
+    connect(m_buckets, &QAbstractItemModel::modelReset, this, relearn);
     connect(value, &ValuePanel::entryLoaded, this, [this, value] { setKey(value->key()); });
     connect(value, &ValuePanel::keyCreated, this, &PermissionGate::setKey);
     if (auto *view = buckets->findChild<QTreeView *>(u"bucketView"_s)) {
@@ -62,6 +77,16 @@ void PermissionGate::guardPanels(BucketPanel *buckets, ValuePanel *value, Histor
         view->setItemDelegateForColumn(BucketListModel::BucketColumn, delegate);
         connect(this, &PermissionGate::changed, view->viewport(), qOverload<>(&QWidget::update));
     }
+}
+
+void PermissionGate::guardWatching(WatchPanel *watches, AsOfBar *asOf)
+{
+    guard(watches->newWatchAction(),
+          [](const KvPermissions &p, const QString &, const QString &) { return p.watchSomeRefusal(); });
+    if (auto *start = watches->findChild<QAbstractButton *>(u"watchStart"_s))
+        guardFollower(start, watches->newWatchAction());
+    for (QAction *action : {asOf->pointAction(), asOf->compareAction()})
+        guard(action, watchRule());
 }
 
 void PermissionGate::guard(QAction *action, const Check &check)
@@ -98,7 +123,18 @@ void PermissionGate::setJetStream(JetStreamContext *context)
 void PermissionGate::setPermissions(const KvPermissions &permissions)
 {
     m_permissions = permissions;
+    learnReadPaths();
     applyAll();
+}
+
+void PermissionGate::learnReadPaths()
+{
+    if (!m_buckets || !m_permissions.isKnown())
+        return;
+    for (int row = 0; row < m_buckets->rowCount(); ++row) {
+        const KvBucketStatus status = m_buckets->statusAt(row);
+        m_permissions.setReadPath(status.bucket, KvPermissions::readPathOf(status.streamInfo.config));
+    }
 }
 
 void PermissionGate::setBucket(const QString &bucket)

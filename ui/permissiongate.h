@@ -8,6 +8,8 @@
 
 #include <functional>
 
+class AsOfBar;
+class BucketListModel;
 class BucketPanel;
 class HistoryPanel;
 class JetStreamContext;
@@ -15,6 +17,7 @@ class KvUserPermissions;
 class QAbstractButton;
 class QAction;
 class ValuePanel;
+class WatchPanel;
 
 // Disables what the connected user may not do, with the missing permission as the tooltip ("you may not
 // publish to $KV.orders.>"), on top of what the panels decide themselves: a refused action sits in a
@@ -36,6 +39,9 @@ public:
     // Guards the panels' actions and buttons, follows the bucket and key they show, and marks the
     // buckets the user cannot read in the bucket list.
     void guardPanels(BucketPanel *buckets, ValuePanel *value, HistoryPanel *history);
+    // Guards what watches a bucket or reads its past: New Watch (some bucket; its button on the empty
+    // panel follows it), and the bucket as of a time and its differences (the bucket shown).
+    void guardWatching(WatchPanel *watches, AsOfBar *asOf);
     // action must belong to no QActionGroup: the gate puts it in one of its own.
     void guard(QAction *action, const Check &check);
     // A button the panel enables as leader is enabled; refused while leader is.
@@ -44,6 +50,8 @@ public:
     // Rules for the window's own actions.
     static Check writeRule();
     static Check readRule();
+    // Reading the values of keys already listed (Find in Values).
+    static Check getRule();
     static Check watchRule();
 
     // Asks the user's permissions on context's connection (a new session); nullptr forgets them.
@@ -76,6 +84,8 @@ private:
     };
 
     void applyAll();
+    // Reads go the way each listed bucket's stream says (direct gets or STREAM.MSG.GET).
+    void learnReadPaths();
     void apply(Guarded &guarded);
     void applyToAction(Guarded &guarded, const QString &refusal);
     void applyToButton(Guarded &guarded, const QString &refusal);
@@ -85,6 +95,7 @@ private:
 
     QList<Guarded> m_guarded;
     QPointer<KvUserPermissions> m_source;
+    QPointer<BucketListModel> m_buckets;
     KvPermissions m_permissions;
     QString m_bucket;
     QString m_key;

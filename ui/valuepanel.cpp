@@ -2,6 +2,7 @@
 
 #include "appearance.h"
 #include "conflictdialog.h"
+#include "decodesizecap.h"
 #include "errorlabel.h"
 #include "humanformat.h"
 #include "interruptionbanner.h"
@@ -290,7 +291,9 @@ void ValuePanel::chooseDecoders(const QString &key)
 {
     m_protoProblem.clear();
     const QString bucket = m_session->bucket() ? m_session->bucket()->name() : QString();
-    m_session->setCodecOptions(m_protoMap.optionsFor(bucket, key, &m_protoProblem));
+    CodecOptions options = m_protoMap.optionsFor(bucket, key, &m_protoProblem);
+    options.maxOutputSize = DecodeSizeCap::bytes();
+    m_session->setCodecOptions(options);
 }
 
 void ValuePanel::showDecoding()

@@ -220,13 +220,15 @@ int CliApplication::connectAndRun(CliCommand *command, const KvClientOptions &op
     KvUserPermissions permissions(client.jetStream());
     const auto startChecked = [&] {
         // 2.10+ says what the user may do: what the server would refuse is refused before it is sent.
-        const QString refusal = CliPermissionCheck::refusal(command->info().name, positional,
-                                                            permissions.permissions());
-        if (refusal.isEmpty())
-            return command->start(client.kv());
-        m_out.error(CliCommand::describe(NatsError(NatsError::PermissionsViolation, refusal)));
-        exitCode = CliCommand::Failure;
-        loop.quit();
+        CliPermissionCheck::check(client.kv(), command->info().name, positional, permissions.permissions(), command,
+                                  [&](const QString &refusal) {
+                                      if (refusal.isEmpty())
+                                          return command->start(client.kv());
+                                      m_out.error(
+                                          CliCommand::describe(NatsError(NatsError::PermissionsViolation, refusal)));
+                                      exitCode = CliCommand::Failure;
+                                      loop.quit();
+                                  });
     };
     connect(
         &client, &KvClient::ready, command, [&] { permissions.whenSettled(command, startChecked); },

@@ -2,6 +2,7 @@
 
 #include "codecchain.h"
 #include "codecprotobuf.h"
+#include "kvunits.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QJsonArray>
@@ -18,6 +19,11 @@ void CliDecode::addOptions(QCommandLineParser *parser)
     parser->addOption(
         QCommandLineOption(u"proto"_s, tr("Decode values as a Protobuf message of this .proto file"), u"FILE"_s));
     parser->addOption(QCommandLineOption(u"type"_s, tr("The message of --proto, by its full name"), u"MESSAGE"_s));
+    parser->addOption(
+        QCommandLineOption(u"max-decoded-size"_s,
+                           tr("The most a value may take once decompressed (default %1): a zip bomb stops there")
+                               .arg(KvUnits::iBytes(CodecOptions::defaultMaxOutputSize)),
+                           u"SIZE"_s));
 }
 
 QString CliDecode::prepare(const QCommandLineParser &parser)
@@ -25,6 +31,8 @@ QString CliDecode::prepare(const QCommandLineParser &parser)
     m_enabled = parser.isSet(u"decode"_s) || parser.isSet(u"proto"_s);
     if (parser.isSet(u"type"_s) && !parser.isSet(u"proto"_s))
         return tr("--type names a message of --proto FILE, which is missing");
+    if (const QString problem = prepareCap(parser); !problem.isEmpty())
+        return problem;
     if (!parser.isSet(u"proto"_s))
         return {};
     auto schema = std::make_shared<CodecProtobuf>();
@@ -47,10 +55,31 @@ QString CliDecode::prepare(const QCommandLineParser &parser)
     return {};
 }
 
+QString CliDecode::prepareCap(const QCommandLineParser &parser)
+{
+    if (!parser.isSet(u"max-decoded-size"_s))
+        return {};
+    if (!m_enabled)
+        return tr("--max-decoded-size limits --decode, which is missing");
+    qint64 bytes = 0;
+    QString error;
+    if (!KvUnits::parseSize(parser.value(u"max-decoded-size"_s), &bytes, &error))
+        return tr("--max-decoded-size: %1").arg(error);
+    if (bytes <= 0)
+        return tr("--max-decoded-size must be above zero, not %1").arg(parser.value(u"max-decoded-size"_s));
+    m_options.maxOutputSize = bytes;
+    return {};
+}
+
 bool CliDecode::decode(const QByteArray &value, QString *json, QString *chain, QString *error) const
 {
     // The chain without the way back: nothing is edited here.
     const CodecChain decoded = CodecChain::identify(value, m_options);
+    if (decoded.isOverLimit()) {
+        *error = tr("decompressed, the value passes the cap of %1 (--max-decoded-size)")
+                     .arg(KvUnits::iBytes(m_options.maxOutputSize));
+        return false;
+    }
     if (!decoded.isValid()) {
         *error = decoded.errorString();
         return false;

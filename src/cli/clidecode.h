@@ -10,7 +10,9 @@ class QCommandLineParser;
 
 // --decode [--proto FILE --type MESSAGE] of get and export: a value through the decoders' chain
 // (CodecChain: Base64, gzip, zlib, zstd, MessagePack, CBOR, the user's Protobuf message, JSON, text) to
-// JSON, the chain said as "zstd → MessagePack". --proto alone implies --decode.
+// JSON, the chain said as "zstd → MessagePack". --proto alone implies --decode. --max-decoded-size SIZE
+// (KvUnits' sizes) sets how far a decompression may go (CodecOptions::maxOutputSize); a value past it
+// fails naming the cap.
 class CliDecode final
 {
     Q_DECLARE_TR_FUNCTIONS(CliDecode)
@@ -29,6 +31,8 @@ public:
     static QString compact(const QString &json);
 
 private:
+    QString prepareCap(const QCommandLineParser &parser);
+
     bool m_enabled = false;
     CodecOptions m_options;
 };

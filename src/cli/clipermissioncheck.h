@@ -5,13 +5,28 @@
 #include <QtCore/QString>
 #include <QtCore/QStringList>
 
+#include <functional>
+
+class KvContext;
+class QObject;
+
 // What kvdesk-cli checks before sending a command: the permission the command needs that the user lacks,
 // by the user's permissions as the server reported them (nats-server 2.10+), so the command is refused
 // with the same text the app shows ("you may not publish to $KV.orders.x") and nothing is sent. Unknown
 // permissions (2.9) pass everything: the server's error then comes at once.
 namespace CliPermissionCheck {
 
-// The refusal for command (its Info name) with its positional arguments, or an empty string.
+// The refusal for command (its Info name) with its positional arguments, or an empty string. A value is
+// read the way permissions knows for the bucket (KvPermissions::readPath()).
 QString refusal(const QString &command, const QStringList &arguments, const KvPermissions &permissions);
+
+// The bucket whose read path decides the refusal (the command reads a value, and the user may read by
+// one path and not the other), or "".
+QString bucketToResolve(const QString &command, const QStringList &arguments, const KvPermissions &permissions);
+
+// Runs then with the refusal (or "") once it is known: where the read path decides, after one STREAM.INFO
+// of the bucket (which KvBucket reads the same way). Dropped when guard is gone.
+void check(KvContext *kv, const QString &command, const QStringList &arguments, const KvPermissions &permissions,
+           QObject *guard, const std::function<void(const QString &refusal)> &then);
 
 } // namespace CliPermissionCheck

@@ -125,12 +125,16 @@ CodecChain CodecChain::identify(const QByteArray &value, const CodecOptions &opt
     chain.m_options = options;
     if (value.isEmpty() || !chain.decodeLayer(value, 0)) {
         const QString why = chain.m_error;
+        const bool overLimit = chain.m_overLimit;
         chain = CodecChain();
         chain.m_options = options;
+        // Past the cap a decoder did fit: the value is too large, not of an unknown kind.
+        chain.m_overLimit = overLimit;
         chain.m_error = value.isEmpty() ? tr("the value is empty")
+            : overLimit                 ? why
                                         : tr("no decoder fits: the value is not Base64, gzip, zlib, zstd, "
-                                             "MessagePack, CBOR, JSON or text%1")
-                                              .arg(why.isEmpty() ? QString() : u" ("_s + why + u')');
+                                                             "MessagePack, CBOR, JSON or text%1")
+                              .arg(why.isEmpty() ? QString() : u" ("_s + why + u')');
     }
     return chain;
 }

@@ -36,6 +36,8 @@ public:
     // Some decoder fits the value; otherwise errorString() says why none does.
     bool isValid() const { return !m_steps.isEmpty(); }
     QString errorString() const { return m_error; }
+    // The value was refused because decompressing it passed CodecOptions::maxOutputSize.
+    bool isOverLimit() const { return m_overLimit; }
     QList<Step> steps() const { return m_steps; }
     // More than the value as it is (plain JSON or text): a Base64, compression or structured step.
     bool isTransformed() const;

@@ -1,5 +1,6 @@
 #include "kvpermissions.h"
 
+#include "jsstreamconfig.h"
 #include "kvnames.h"
 
 namespace {
@@ -74,18 +75,53 @@ QString KvPermissions::statusRefusal(const QString &bucket) const
     return firstOf({requestRefusal(), api("STREAM.INFO." + streamOf(bucket))});
 }
 
+KvPermissions::ReadPath KvPermissions::readPathOf(const JsStreamConfig &config)
+{
+    return config.allowDirect ? ReadPath::DirectGet : ReadPath::MessageGet;
+}
+
+void KvPermissions::setReadPath(const QString &bucket, ReadPath path)
+{
+    if (path == ReadPath::Unknown)
+        m_readPaths.remove(bucket);
+    else
+        m_readPaths.insert(bucket, path);
+}
+
 QString KvPermissions::getRefusal(const QString &bucket, const QString &key) const
 {
-    const QByteArray direct = m_apiPrefix + "DIRECT.GET." + streamOf(bucket) + '.' + KvNames::subjectPrefix(bucket);
-    return firstOf({statusRefusal(bucket), key.isEmpty() ? publishSome(direct + '>') : publish(direct + key.toUtf8())});
+    return getRefusal(bucket, key, readPath(bucket));
+}
+
+QString KvPermissions::getRefusal(const QString &bucket, const QString &key, ReadPath path) const
+{
+    // A STREAM.MSG.GET names no key in its subject.
+    const QString messageGet = firstOf({statusRefusal(bucket), api("STREAM.MSG.GET." + streamOf(bucket))});
+    if (path == ReadPath::MessageGet)
+        return messageGet;
+    const QByteArray prefix = m_apiPrefix + "DIRECT.GET." + streamOf(bucket) + '.' + KvNames::subjectPrefix(bucket);
+    const QString direct = firstOf(
+        {statusRefusal(bucket), key.isEmpty() ? publishSome(prefix + '>') : publish(prefix + key.toUtf8())});
+    // Unknown: either way may be the bucket's, and refusing the one it does not use would refuse a read
+    // the server allows. The server's -ERR decides the rest, at once.
+    return path == ReadPath::DirectGet || !messageGet.isEmpty() ? direct : QString();
 }
 
 QString KvPermissions::watchRefusal(const QString &bucket) const
 {
     // 2.10+ names the consumer in the subject (CONSUMER.CREATE.<stream>.<name>[.<filter>]).
-    const QString deliver = m_permissions.maySubscribe(kDeliverInbox) ? QString() : subscribeRefusal("_INBOX.*");
-    return firstOf(
-        {statusRefusal(bucket), publishSome(m_apiPrefix + "CONSUMER.CREATE." + streamOf(bucket) + ".>"), deliver});
+    return firstOf({statusRefusal(bucket), publishSome(m_apiPrefix + "CONSUMER.CREATE." + streamOf(bucket) + ".>"),
+                    deliverRefusal()});
+}
+
+QString KvPermissions::watchSomeRefusal() const
+{
+    return firstOf({requestRefusal(), publishSome(m_apiPrefix + "CONSUMER.CREATE.>"), deliverRefusal()});
+}
+
+QString KvPermissions::deliverRefusal() const
+{
+    return m_permissions.maySubscribe(kDeliverInbox) ? QString() : subscribeRefusal("_INBOX.*");
 }
 
 QString KvPermissions::readRefusal(const QString &bucket) const

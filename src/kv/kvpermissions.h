@@ -3,7 +3,10 @@
 #include "natspermissions.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QHash>
 #include <QtCore/QString>
+
+struct JsStreamConfig;
 
 // What a user may do with Key/Value buckets, from their NATS permissions (NatsPermissions) and the
 // subjects this library's KV layer sends on (KvBucket, KvContext, JsOrderedConsumer): each question
@@ -15,8 +18,21 @@ class KvPermissions
     Q_DECLARE_TR_FUNCTIONS(KvPermissions)
 
 public:
+    // How a bucket's values are read (as KvBucket reads them): direct gets where its stream allows them
+    // (allow_direct), else STREAM.MSG.GET. Unknown until the stream's config has been read.
+    enum class ReadPath {
+        Unknown,
+        DirectGet,
+        MessageGet
+    };
+
     KvPermissions() = default;
     explicit KvPermissions(const NatsPermissions &permissions, const QByteArray &apiPrefix = "$JS.API.");
+
+    static ReadPath readPathOf(const JsStreamConfig &config);
+    // What the bucket's stream config says (KvBucketStatus::streamInfo, STREAM.INFO, STREAM.LIST).
+    void setReadPath(const QString &bucket, ReadPath path);
+    ReadPath readPath(const QString &bucket) const { return m_readPaths.value(bucket, ReadPath::Unknown); }
 
     bool isKnown() const { return m_permissions.isKnown(); }
     const NatsPermissions &natsPermissions() const { return m_permissions; }
@@ -27,10 +43,15 @@ public:
     QString listBucketsRefusal(bool withStatus = true) const;
     // A bucket's settings and state (STREAM.INFO): every bucket call starts there.
     QString statusRefusal(const QString &bucket) const;
-    // Reading key's value (an empty key: some key) with a direct get.
+    // Reading key's value (an empty key: some key) the bucket's way (readPath()). While that is unknown,
+    // refused only when both ways are (naming the direct get, the default of every bucket created).
     QString getRefusal(const QString &bucket, const QString &key = {}) const;
+    // The same by the given way (Unknown as above).
+    QString getRefusal(const QString &bucket, const QString &key, ReadPath path) const;
     // Watching the bucket, listing its keys, a key's history: an ordered consumer on an inbox.
     QString watchRefusal(const QString &bucket) const;
+    // Watching some bucket (which one is chosen later).
+    QString watchSomeRefusal() const;
     // Browsing the bucket: listing keys and reading values.
     QString readRefusal(const QString &bucket) const;
     // Putting, creating, updating, deleting or purging key (an empty key: some key).
@@ -51,10 +72,13 @@ private:
     // The refusal for publishing to subject (a pattern: to no subject matching it), or "".
     QString publish(const QByteArray &subject) const;
     QString publishSome(const QByteArray &pattern) const;
+    // Subscribing to an ordered consumer's deliver inbox.
+    QString deliverRefusal() const;
     QString api(const QByteArray &apiSubject) const { return publish(m_apiPrefix + apiSubject); }
     QByteArray streamOf(const QString &bucket) const;
     QByteArray writePrefix(const QString &bucket) const;
 
     NatsPermissions m_permissions;
     QByteArray m_apiPrefix = "$JS.API.";
+    QHash<QString, ReadPath> m_readPaths;
 };

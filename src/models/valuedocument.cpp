@@ -1,5 +1,7 @@
 #include "valuedocument.h"
 
+#include "kvunits.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QStringList>
 
@@ -92,6 +94,12 @@ bool ValueDocument::setJson(const QByteArray &value, QString *error)
 bool ValueDocument::setDecoded(const QByteArray &value, QString *error)
 {
     m_chain = CodecChain::decode(value, m_codecOptions);
+    if (m_chain.isOverLimit()) {
+        *error = tr("decompressed, the value passes the cap of %1 for decoded values; use the Hex view, or raise "
+                    "the cap (View → Decoded Size Cap…)")
+                     .arg(KvUnits::iBytes(m_codecOptions.maxOutputSize));
+        return false;
+    }
     if (!m_chain.isValid()) {
         *error = tr("%1; use the Hex view").arg(m_chain.errorString());
         return false;

@@ -4,6 +4,8 @@
 #include "kvbucket.h"
 #include "kvbulkread.h"
 
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
@@ -70,6 +72,14 @@ void ValueSearch::start()
             finish();
             return;
         }
+        if (m_options.mode == Mode::JsonPath) {
+            m_query = ValuePathQuery::parse(m_options.text);
+            if (!m_query.isValid()) {
+                m_error = tr("the JSON path \"%1\" is not valid: %2").arg(m_options.text, m_query.errorString());
+                finish();
+                return;
+            }
+        }
         nextBatch();
     });
 }
@@ -133,15 +143,35 @@ bool ValueSearch::search(const QString &key, quint64 revision, const QByteArray 
     const CodecChain chain = CodecChain::identify(value, m_options.codec);
     if (!chain.isValid() || chain.steps().last() == CodecChain::Step::Bytes)
         return false;
-    const QString text = chain.text();
-    const qsizetype at = text.indexOf(m_options.text, 0, m_options.caseSensitivity);
-    if (at < 0)
+    if (m_options.mode == Mode::JsonPath && !chain.isJson())
         return false;
-    const Match match{key, revision, chain.isTransformed() ? chain.description() : QString(),
-                      snippetOf(text, at, m_options.text.size())};
+    const QString snippet = m_options.mode == Mode::JsonPath ? pathSnippet(chain.text()) : textSnippet(chain.text());
+    if (snippet.isEmpty())
+        return false;
+    const Match match{key, revision, chain.isTransformed() ? chain.description() : QString(), snippet};
     m_matches.append(match);
     Q_EMIT matchFound(match);
     return true;
+}
+
+QString ValueSearch::textSnippet(const QString &text) const
+{
+    const qsizetype at = text.indexOf(m_options.text, 0, m_options.caseSensitivity);
+    return at < 0 ? QString() : snippetOf(text, at, m_options.text.size());
+}
+
+QString ValueSearch::pathSnippet(const QString &json) const
+{
+    const QList<ValuePathQuery::Hit> hits = m_query.hits(json);
+    if (hits.isEmpty())
+        return {};
+    // The first place, and its value as compact JSON (cut short: an object can be large).
+    const QByteArray value = QJsonDocument(QJsonArray{hits.first().value}).toJson(QJsonDocument::Compact);
+    QString shown = QString::fromUtf8(value.mid(1, value.size() - 2));
+    constexpr qsizetype longest = 120;
+    if (shown.size() > longest)
+        shown = shown.left(longest) + u'…';
+    return hits.first().path + u" = "_s + shown;
 }
 
 void ValueSearch::finish()

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "codecoptions.h"
+#include "valuepathquery.h"
 
 #include <QtCore/QList>
 #include <QtCore/QObject>
@@ -20,9 +21,17 @@ class ValueSearch final : public QObject
     Q_OBJECT
 
 public:
+    // Text: the value as shown contains text. JsonPath: text is a ValuePathQuery ("$.customer.id == 42")
+    // that the decoded value, as JSON, satisfies somewhere; values that are not JSON do not match.
+    enum class Mode {
+        Text,
+        JsonPath
+    };
+
     struct Options
     {
         QString text;
+        Mode mode = Mode::Text;
         Qt::CaseSensitivity caseSensitivity = Qt::CaseInsensitive;
         int maxMatches = 1000;
         qsizetype maxKeys = 100000;
@@ -34,7 +43,7 @@ public:
         QString key;
         quint64 revision = 0;
         QString chain;   // how the value was decoded ("gzip → JSON"), empty for plain text
-        QString snippet; // the text around the first hit, on one line
+        QString snippet; // the text around the first hit, on one line; for a path: "$.customer.id = 42"
     };
 
     // The keys of folder ("a" holds "a.1" and "a.b.2"); all of them when folder is empty.
@@ -64,11 +73,15 @@ private:
     void nextBatch();
     void onBatch();
     bool search(const QString &key, quint64 revision, const QByteArray &value);
+    // The snippet for a match of the text or the path in the decoded value text, or "" when none.
+    QString textSnippet(const QString &text) const;
+    QString pathSnippet(const QString &json) const;
     void finish();
 
     QPointer<KvBucket> m_bucket;
     QStringList m_keys;
     Options m_options;
+    ValuePathQuery m_query; // Mode::JsonPath
     QPointer<KvBulkRead> m_read;
     QList<Match> m_matches;
     qsizetype m_searched = 0;

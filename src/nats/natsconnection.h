@@ -192,7 +192,8 @@ private:
     void writeToSocket(const QByteArray &bytes);
     void handleMessage(const NatsProtocolParser::Op &op);
     void handleServerError(const QByteArray &text);
-    void handlePermissionViolation(const QByteArray &text);
+    // Fails what a permissions violation names; true when that was a pending request or a subscription.
+    bool handlePermissionViolation(const QByteArray &text);
     void inboxRefused(const QByteArray &text);
     void sendPing();
     void handlePong();

@@ -9,6 +9,7 @@
 #include "natsreply.h"
 #include "natsrequestmux.h"
 #include "natssubscription.h"
+#include "natsuserinfo.h"
 
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
@@ -20,6 +21,16 @@ bool keepsConnectionOpen(NatsError::Code code)
 {
     return code == NatsError::PermissionsViolation || code == NatsError::InvalidSubjectRejected
         || code == NatsError::MaxSubscriptionsExceeded;
+}
+
+// Asking what one may do ($SYS.REQ.USER.INFO) may itself be refused: that only leaves the permissions
+// unknown, and is the asking request's error, not the connection's.
+bool refusesPermissionsQuestion(const QByteArray &text)
+{
+    NatsPermissionViolation violation;
+    return NatsPermissionViolation::parse(text, &violation)
+        && violation.operation == NatsPermissionViolation::Operation::Publish
+        && violation.subject == NatsUserInfo::Subject;
 }
 
 } // namespace
@@ -246,9 +257,12 @@ void NatsConnection::handleServerError(const QByteArray &text)
         attemptFailed(error);
         return;
     }
+    // A refusal that fails a request or subscription is that one's error: the connection goes on
+    // unharmed, and recording it here would later read as the reason of an unrelated disconnect.
+    if (code == NatsError::PermissionsViolation
+        && (handlePermissionViolation(text) || refusesPermissionsQuestion(text)))
+        return;
     setError(error);
-    if (code == NatsError::PermissionsViolation)
-        handlePermissionViolation(text);
     if (keepsConnectionOpen(code)) {
         Q_EMIT errorOccurred(code);
         return;
@@ -258,40 +272,41 @@ void NatsConnection::handleServerError(const QByteArray &text)
     connectionLost(error);
 }
 
-void NatsConnection::handlePermissionViolation(const QByteArray &text)
+bool NatsConnection::handlePermissionViolation(const QByteArray &text)
 {
     // The server goes on after it; what it refused fails now rather than timing out later. The error
     // names the subject as it was sent: the server's text quotes it with Go's escapes.
     NatsPermissionViolation violation;
     if (!NatsPermissionViolation::parse(text, &violation))
-        return;
+        return false;
     const QString server = currentServer().toDisplayString(QUrl::RemoveUserInfo);
     const QString subject = QString::fromUtf8(violation.subject);
     const QString serverText = QString::fromUtf8(text);
     switch (violation.operation) {
     case NatsPermissionViolation::Operation::Publish:
-        m_requestMux->failRequestsTo(
-            violation.subject,
-            NatsError(NatsError::PermissionsViolation,
-                      tr("%1 does not allow publishing to \"%2\": %3").arg(server, subject, serverText)));
-        break;
+        return m_requestMux->failRequestsTo(
+                   violation.subject,
+                   NatsError(NatsError::PermissionsViolation,
+                             tr("%1 does not allow publishing to \"%2\": %3").arg(server, subject, serverText)))
+            > 0;
     case NatsPermissionViolation::Operation::Reply:
-        m_requestMux->failRequestWithReply(
-            violation.subject,
-            NatsError(NatsError::PermissionsViolation,
-                      tr("%1 does not allow \"%2\" as a reply subject: %3").arg(server, subject, serverText)));
-        break;
+        return m_requestMux->failRequestWithReply(
+                   violation.subject,
+                   NatsError(NatsError::PermissionsViolation,
+                             tr("%1 does not allow \"%2\" as a reply subject: %3").arg(server, subject, serverText)))
+            > 0;
     case NatsPermissionViolation::Operation::Subscription:
         if (m_responseSid != 0 && violation.queueGroup.isEmpty() && violation.subject == m_requestMux->inboxSubject()) {
             inboxRefused(text);
-            break;
+            return false; // no request can be answered: the connection's own problem
         }
-        m_subscriptions.failSubscriptionsTo(
-            violation.subject, violation.queueGroup,
-            NatsError(NatsError::PermissionsViolation,
-                      tr("%1 does not allow subscribing to \"%2\": %3").arg(server, subject, serverText)));
-        break;
+        return m_subscriptions.failSubscriptionsTo(
+                   violation.subject, violation.queueGroup,
+                   NatsError(NatsError::PermissionsViolation,
+                             tr("%1 does not allow subscribing to \"%2\": %3").arg(server, subject, serverText)))
+            > 0;
     }
+    return false;
 }
 
 void NatsConnection::inboxRefused(const QByteArray &text)

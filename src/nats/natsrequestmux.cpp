@@ -271,17 +271,18 @@ void NatsRequestMux::failSent(const NatsError &cause)
     }
 }
 
-void NatsRequestMux::failRequestsTo(const QByteArray &subject, const NatsError &error)
+qsizetype NatsRequestMux::failRequestsTo(const QByteArray &subject, const NatsError &error)
 {
-    fail(takeWhere([&subject](quint64, const PendingRequest &request) { return request.subject == subject; }), error);
+    return fail(takeWhere([&subject](quint64, const PendingRequest &request) { return request.subject == subject; }),
+                error);
 }
 
-void NatsRequestMux::failRequestWithReply(const QByteArray &replySubject, const NatsError &error)
+qsizetype NatsRequestMux::failRequestWithReply(const QByteArray &replySubject, const NatsError &error)
 {
     quint64 id = 0;
     if (!idOf(replySubject, &id))
-        return;
-    fail(takeWhere([id](quint64 key, const PendingRequest &) { return key == id; }), error);
+        return 0;
+    return fail(takeWhere([id](quint64 key, const PendingRequest &) { return key == id; }), error);
 }
 
 void NatsRequestMux::failEveryRequest(const NatsError &error)
@@ -289,12 +290,13 @@ void NatsRequestMux::failEveryRequest(const NatsError &error)
     fail(takeWhere([](quint64, const PendingRequest &) { return true; }), error);
 }
 
-void NatsRequestMux::fail(const QList<PendingRequest> &requests, const NatsError &error)
+qsizetype NatsRequestMux::fail(const QList<PendingRequest> &requests, const NatsError &error)
 {
     for (const PendingRequest &request : requests)
         finish(request, error, {});
     if (!requests.isEmpty())
         emitIdleIfEmpty();
+    return requests.size();
 }
 
 void NatsRequestMux::failAll(const NatsError &error)

@@ -69,10 +69,11 @@ public:
     // A message that arrived on the inbox: finishes its request's reply, or fails it with NoResponders
     // when it is the server's "503 No Responders" status. Late or repeated responses are ignored.
     void handleResponse(const NatsMessage &message);
-    // Fails the requests published to subject (the server refused them a permission).
-    void failRequestsTo(const QByteArray &subject, const NatsError &error);
-    // Fails the request whose reply subject is replySubject (the server refused it as a reply subject).
-    void failRequestWithReply(const QByteArray &replySubject, const NatsError &error);
+    // Fails the requests published to subject (the server refused them a permission); returns how many.
+    qsizetype failRequestsTo(const QByteArray &subject, const NatsError &error);
+    // Fails the request whose reply subject is replySubject (the server refused it as a reply subject);
+    // returns how many (0 or 1).
+    qsizetype failRequestWithReply(const QByteArray &replySubject, const NatsError &error);
     // Fails every pending request, then emits idle(): the connection goes on, but no answer can come
     // (the server refused the inbox subscription).
     void failEveryRequest(const NatsError &error);
@@ -106,7 +107,7 @@ private:
     // Removes the requests that match, taking back their publishes still in the outbox.
     QList<PendingRequest> takeWhere(const Predicate &matches);
     // Finishes requests taken from the book with error, then emits idle() if the book is empty.
-    void fail(const QList<PendingRequest> &requests, const NatsError &error);
+    qsizetype fail(const QList<PendingRequest> &requests, const NatsError &error);
     static void finish(const PendingRequest &request, const NatsError &error, const NatsMessage &response);
     // The request id a reply subject of the current inbox ends in; false for any other subject.
     bool idOf(QByteArrayView replySubject, quint64 *id) const;

@@ -77,13 +77,17 @@ void NatsSubscriptionTable::endAll()
     }
 }
 
-void NatsSubscriptionTable::failSubscriptionsTo(const QByteArray &subject, const QByteArray &queueGroup,
-                                                const NatsError &error)
+qsizetype NatsSubscriptionTable::failSubscriptionsTo(const QByteArray &subject, const QByteArray &queueGroup,
+                                                     const NatsError &error)
 {
+    qsizetype failed = 0;
     const QList<QPointer<NatsSubscription>> subscriptions = m_subscriptions.values();
     for (const QPointer<NatsSubscription> &guarded : subscriptions) {
         NatsSubscription *subscription = guarded.data();
-        if (subscription && subscription->subject() == subject && subscription->queueGroup() == queueGroup)
+        if (subscription && subscription->subject() == subject && subscription->queueGroup() == queueGroup) {
             subscription->fail(error);
+            ++failed;
+        }
     }
+    return failed;
 }

@@ -31,8 +31,8 @@ public:
     // Empties the table, then ends each subscription that was in it.
     void endAll();
     // Reports error on each subscription to subject in queueGroup (empty: none), the ones a permissions
-    // violation names; the server refused them but the sids stay taken.
-    void failSubscriptionsTo(const QByteArray &subject, const QByteArray &queueGroup, const NatsError &error);
+    // violation names; the server refused them but the sids stay taken. Returns how many.
+    qsizetype failSubscriptionsTo(const QByteArray &subject, const QByteArray &queueGroup, const NatsError &error);
 
 private:
     QHash<quint64, QPointer<NatsSubscription>> m_subscriptions;

@@ -11,6 +11,7 @@
 
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QListWidget>
@@ -31,6 +32,7 @@ public:
 private Q_SLOTS:
     void initTestCase();
     void findsAndOpensAMatch();
+    void findsByJsonPath();
 
 private:
     NatsServerProcess m_server;
@@ -84,6 +86,37 @@ void tst_FindInValues::findsAndOpensAMatch()
     start->click();
     QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(u"2 matches in 3 values"_s), 10000);
     QCOMPARE(results->count(), 2);
+}
+
+void tst_FindInValues::findsByJsonPath()
+{
+    // "JSON path" searches the decoded values as JSON: the match says where and what it found; a path
+    // that does not follow the syntax says why, and searches nothing.
+    const QStringList keys{u"orders.1"_s, u"orders.2"_s, u"users.1"_s};
+    FindInValuesDialog dialog(m_bucket, keys, QString());
+    dialog.show();
+    auto *mode = dialog.findChild<QComboBox *>(u"findMode"_s);
+    auto *text = dialog.findChild<QLineEdit *>(u"findText"_s);
+    auto *start = dialog.findChild<QPushButton *>(u"findStart"_s);
+    auto *results = dialog.findChild<QListWidget *>(u"findResults"_s);
+    auto *status = dialog.findChild<QLabel *>(u"findStatus"_s);
+    QVERIFY(mode && text && start && results && status);
+    const int path = mode->findText(u"JSON path"_s);
+    QVERIFY(path >= 0);
+    mode->setCurrentIndex(path);
+    QVERIFY2(text->placeholderText().contains(u"$."_s), qPrintable(text->placeholderText()));
+    QTest::keyClicks(text, u"$.customer ~ GRACE"_s);
+    start->click();
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(u"1 match in 3 values"_s), 10000);
+    QCOMPARE(results->count(), 1);
+    QVERIFY2(results->item(0)->text().contains(u"orders.1"_s)
+                 && results->item(0)->text().contains(u"$.customer = \"Grace\""_s),
+             qPrintable(results->item(0)->text()));
+
+    text->setText(u"$.customer =="_s);
+    start->click();
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(u"a value after =="_s), 10000);
+    QCOMPARE(results->count(), 0);
 }
 
 QTEST_MAIN(tst_FindInValues)

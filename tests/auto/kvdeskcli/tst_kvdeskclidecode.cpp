@@ -32,6 +32,7 @@ private Q_SLOTS:
     void getDecodesAProtobufMessage();
     void protoProblemsAreUsageErrors();
     void exportDecodeAddsTheDecodedValue();
+    void decodedSizeCapIsChosen();
 
 private:
     CliRunner::Result cli(const QStringList &arguments, const QByteArray &input = {}) const
@@ -164,6 +165,35 @@ void tst_KvdeskCliDecode::exportDecodeAddsTheDecodedValue()
     CLI_EXPECT(imported, cli({u"import"_s, u"DEC2"_s, file}), 0);
     CLI_EXPECT(back, cli({u"get"_s, u"DEC2"_s, u"pack"_s, u"--raw"_s}), 0);
     QCOMPARE(back.out, CodecTestData::zstd(CodecTestData::messagePackRecord()));
+}
+
+void tst_KvdeskCliDecode::decodedSizeCapIsChosen()
+{
+    // 2 MiB of JSON in a few KiB of gzip: under a 1 MiB cap it is refused with the cap named, under 4 MiB
+    // it decodes. get and export alike; the size is read as every size of kvdesk-cli.
+    CLI_EXPECT(made, cli({u"add"_s, u"BIG"_s}), 0);
+    const QByteArray json = "{\"pad\":\"" + QByteArray(2 * 1024 * 1024, 'a') + "\"}";
+    CLI_EXPECT(stored, cli({u"put"_s, u"BIG"_s, u"big"_s}, CodecTestData::gzip(json)), 0);
+    CLI_EXPECT(capped, cli({u"get"_s, u"BIG"_s, u"big"_s, u"--decode"_s, u"--max-decoded-size"_s, u"1MiB"_s}), 1);
+    QVERIFY2(capped.err.contains("1.0 MiB") && capped.err.contains("--max-decoded-size"),
+             qPrintable(capped.describe()));
+    QVERIFY(capped.out.isEmpty());
+    CLI_EXPECT(fits, cli({u"get"_s, u"BIG"_s, u"big"_s, u"--decode"_s, u"--max-decoded-size"_s, u"4M"_s}), 0);
+    QCOMPARE(fits.out.size(), json.size() + 1);
+    // The default cap (64 MiB) is named too.
+    CLI_EXPECT(usage, cli({u"get"_s, u"BIG"_s, u"big"_s, u"--decode"_s, u"--max-decoded-size"_s, u"lots"_s}), 2);
+    QVERIFY2(usage.err.contains("--max-decoded-size"), qPrintable(usage.describe()));
+    CLI_EXPECT(alone, cli({u"get"_s, u"BIG"_s, u"big"_s, u"--max-decoded-size"_s, u"1M"_s}), 2);
+    QVERIFY2(alone.err.contains("--decode"), qPrintable(alone.describe()));
+
+    QTemporaryDir folder;
+    const QString file = folder.filePath(u"big.ndjson"_s);
+    CLI_EXPECT(exported, cli({u"export"_s, u"BIG"_s, file, u"--decode"_s, u"--max-decoded-size"_s, u"1MiB"_s}), 1);
+    QVERIFY2(exported.err.contains("1.0 MiB"), qPrintable(exported.describe()));
+    CLI_EXPECT(whole,
+               cli({u"export"_s, u"BIG"_s, folder.filePath(u"whole.ndjson"_s), u"--decode"_s, u"--max-decoded-size"_s,
+                    u"4MiB"_s}),
+               0);
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliDecode)

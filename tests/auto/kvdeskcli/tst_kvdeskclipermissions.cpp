@@ -1,4 +1,7 @@
 #include "clirunner.h"
+#include "jetstreamcontext.h"
+#include "jsapireply.h"
+#include "kvclient.h"
 #include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
@@ -26,9 +29,11 @@ private Q_SLOTS:
     void refused_data();
     void refused();
     void allowedCommandsRun();
+    void messageGetReadsBucketWithoutDirectGets();
 
 private:
     QStringList as(const QString &user) const;
+    void turnOffDirectGets(const QString &stream);
 
     NatsServerProcess m_server;
     CliRunner m_runner;
@@ -45,6 +50,10 @@ void tst_KvdeskCliPermissions::initTestCase()
       publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"],
                  deny: ["$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.DELETE.>", "$JS.API.DIRECT.GET.KV_secret.>",
                         "$JS.API.CONSUMER.CREATE.KV_secret", "$JS.API.CONSUMER.CREATE.KV_secret.>"] }
+      subscribe: { allow: ["_INBOX.>"] } } }
+  { user: msgreader, password: pw, permissions: {
+      publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.STREAM.MSG.GET.KV_plain",
+                         "$JS.API.STREAM.MSG.GET.KV_orders", "$SYS.REQ.USER.INFO"] }
       subscribe: { allow: ["_INBOX.>"] } } }
 ] } }
 )";
@@ -117,6 +126,46 @@ void tst_KvdeskCliPermissions::allowedCommandsRun()
     QCOMPARE(get.out, "v"_ba);
     CLI_EXPECT(ls, m_runner.run(as(u"reader"_s) + QStringList{u"ls"_s}), 0);
     QVERIFY2(ls.out.contains("orders"), qPrintable(ls.describe()));
+}
+
+void tst_KvdeskCliPermissions::turnOffDirectGets(const QString &stream)
+{
+    NatsConnectOptions admin = NatsConnectOptions::fromUrl(m_server.url());
+    admin.user = u"admin"_s;
+    admin.password = u"pw"_s;
+    JetStreamContext *js = nullptr;
+    KvClient *client = KvTest::connectClient(admin, this, nullptr, &js);
+    QVERIFY(client);
+    JsApiReply *info = js->streamInfo(stream);
+    WAIT_OK(info);
+    JsStreamConfig config = info->streamInfo().config;
+    config.allowDirect = false;
+    WAIT_OK(js->updateStream(config));
+    delete client;
+}
+
+void tst_KvdeskCliPermissions::messageGetReadsBucketWithoutDirectGets()
+{
+    // Reads use direct gets only where the bucket's stream allows them (allow_direct): a bucket without
+    // them is read through STREAM.MSG.GET, and a user allowed only that may read it.
+    CLI_EXPECT(add, m_runner.run(as(u"admin"_s) + QStringList{u"add"_s, u"plain"_s}), 0);
+    CLI_EXPECT(put, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"plain"_s, u"a"_s, u"1"_s}), 0);
+    turnOffDirectGets(u"KV_plain"_s);
+    if (QTest::currentTestFailed())
+        return;
+    CLI_EXPECT(get, m_runner.run(as(u"msgreader"_s) + QStringList{u"get"_s, u"plain"_s, u"a"_s, u"--raw"_s}), 0);
+    QCOMPARE(get.out, "1"_ba);
+
+    // A bucket with direct gets is read through them: STREAM.MSG.GET alone is not enough.
+    CLI_EXPECT(put2, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"orders"_s, u"a"_s, u"1"_s}), 0);
+    CLI_EXPECT(direct, m_runner.run(as(u"msgreader"_s) + QStringList{u"get"_s, u"orders"_s, u"a"_s}), 1);
+    QVERIFY2(direct.err.contains("permission denied: ") && direct.err.contains("$JS.API.DIRECT.GET.KV_orders"),
+             qPrintable(direct.describe()));
+    if (m_serverTells) {
+        QCOMPARE(
+            QString::fromUtf8(direct.err),
+            u"kvdesk-cli: error: permission denied: you may not publish to $JS.API.DIRECT.GET.KV_orders.$KV.orders.a\n"_s);
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliPermissions)

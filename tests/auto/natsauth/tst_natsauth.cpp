@@ -47,6 +47,7 @@ private Q_SLOTS:
     void deniedPublishFailsRequestsAtOnce();
     void deniedInboxFailsRequestsAtOnce();
     void deniedQueueSubscription();
+    void deniedSubscriptionIsNotTheConnectionsError();
 
 private:
     bool startServer(NatsServerProcess *server, const QByteArray &config, const QString &name);
@@ -396,9 +397,8 @@ void tst_NatsAuth::permissionsViolation()
     QVERIFY2(request->errorString().contains(u"denied.svc"_s), qPrintable(request->errorString()));
 
     QVERIFY(connection->isConnected());
-    QCOMPARE(attempt.errors.count(), 2);
-    for (const QList<QVariant> &arguments : std::as_const(attempt.errors))
-        QCOMPARE(arguments.first().value<NatsError::Code>(), NatsError::PermissionsViolation);
+    QCOMPARE(attempt.errors.count(), 0); // each refusal is the subscription's or the request's, not the connection's
+    QCOMPARE(connection->error(), NatsError::NoError);
     NatsSubscription *allowed = connection->subscribe("allowed.x");
     QSignalSpy messages(allowed, &NatsSubscription::messageReceived);
     QCOMPARE(connection->publish("allowed.x", "fine").code(), NatsError::NoError);
@@ -499,6 +499,27 @@ void tst_NatsAuth::deniedQueueSubscription()
     QCOMPARE(denied->error(), NatsError::PermissionsViolation);
     QVERIFY2(denied->errorString().contains(u"denied.q"_s), qPrintable(denied->errorString()));
     QVERIFY(connection->isConnected());
+}
+
+void tst_NatsAuth::deniedSubscriptionIsNotTheConnectionsError()
+{
+    // A refused subscription is that subscription's error. The connection is fine and does not record
+    // it: the window would show it as the reason of a later, unrelated disconnect (a user who may not
+    // watch the stream advisories saw "disconnected: Permissions Violation ...").
+    NatsConnectOptions options = optionsFor(m_denials.url());
+    options.user = u"nopub"_s;
+    options.password = u"p"_s;
+    Attempt attempt(options);
+    QVERIFY(attempt.settle());
+    NatsConnection *connection = attempt.connection.get();
+    QSignalSpy connectionErrors(connection, &NatsConnection::errorOccurred);
+    NatsSubscription *denied = connection->subscribe("denied.q");
+    QSignalSpy deniedErrors(denied, &NatsSubscription::errorOccurred);
+    QVERIFY(deniedErrors.wait());
+    QCOMPARE(denied->error(), NatsError::PermissionsViolation);
+    QVERIFY(roundTrip(connection));
+    QCOMPARE(connectionErrors.size(), 0);
+    QCOMPARE(connection->error(), NatsError::NoError);
 }
 
 // ---- TLS ------------------------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+#include "jsstreamconfig.h"
 #include "kvpermissions.h"
 #include "natspermissions.h"
 #include "natsuserinfo.h"
@@ -26,6 +27,8 @@ private Q_SLOTS:
     void kvRefusals_data();
     void kvRefusals();
     void apiPrefix();
+    void readPaths_data();
+    void readPaths();
 };
 
 void tst_NatsPermissions::matches_data()
@@ -243,6 +246,43 @@ void tst_NatsPermissions::apiPrefix()
     const KvPermissions kv(permissionsFrom(R"({"publish":{"allow":["$JS.hub.API.STREAM.>"]}})"), "$JS.hub.API.");
     QCOMPARE(kv.statusRefusal(u"orders"_s), QString());
     QCOMPARE(kv.writeRefusal(u"orders"_s, u"x"_s), u"you may not publish to $JS.hub.API.$KV.orders.x"_s);
+}
+
+void tst_NatsPermissions::readPaths_data()
+{
+    QTest::addColumn<QString>("bucket");
+    QTest::addColumn<int>("path"); // KvPermissions::ReadPath; Unknown: not set
+    QTest::addColumn<QString>("expected");
+    using Path = KvPermissions::ReadPath;
+    // orders: STREAM.MSG.GET only; users: direct gets only.
+    QTest::newRow("msg get, bucket without direct") << u"orders"_s << int(Path::MessageGet) << QString();
+    QTest::newRow("msg get, bucket with direct")
+        << u"orders"_s << int(Path::DirectGet) << u"you may not publish to $JS.API.DIRECT.GET.KV_orders.$KV.orders.x"_s;
+    QTest::newRow("msg get, path unknown") << u"orders"_s << int(Path::Unknown) << QString();
+    QTest::newRow("direct, bucket with direct") << u"users"_s << int(Path::DirectGet) << QString();
+    QTest::newRow("direct, bucket without direct")
+        << u"users"_s << int(Path::MessageGet) << u"you may not publish to $JS.API.STREAM.MSG.GET.KV_users"_s;
+    QTest::newRow("direct, path unknown") << u"users"_s << int(Path::Unknown) << QString();
+    QTest::newRow("neither, path unknown")
+        << u"other"_s << int(Path::Unknown) << u"you may not publish to $JS.API.DIRECT.GET.KV_other.$KV.other.x"_s;
+}
+
+void tst_NatsPermissions::readPaths()
+{
+    // Reads go direct only where the bucket's stream has allow_direct (KvBucket): the check judges the
+    // subject the read is sent on, and while that is unknown it refuses only what neither way allows.
+    QFETCH(QString, bucket);
+    QFETCH(int, path);
+    QFETCH(QString, expected);
+    KvPermissions kv(permissionsFrom(R"({"publish":{"allow":["$JS.API.STREAM.INFO.>",
+        "$JS.API.STREAM.MSG.GET.KV_orders","$JS.API.DIRECT.GET.KV_users.>"]},"subscribe":{"allow":["_INBOX.>"]}})"));
+    kv.setReadPath(bucket, KvPermissions::ReadPath(path));
+    QCOMPARE(kv.getRefusal(bucket, u"x"_s), expected);
+    JsStreamConfig config;
+    config.allowDirect = false;
+    QCOMPARE(KvPermissions::readPathOf(config), KvPermissions::ReadPath::MessageGet);
+    config.allowDirect = true;
+    QCOMPARE(KvPermissions::readPathOf(config), KvPermissions::ReadPath::DirectGet);
 }
 
 QTEST_GUILESS_MAIN(tst_NatsPermissions)

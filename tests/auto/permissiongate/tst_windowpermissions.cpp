@@ -1,6 +1,8 @@
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "historypanel.h"
+#include "jetstreamcontext.h"
+#include "jsapireply.h"
 #include "keypanel.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
@@ -12,13 +14,16 @@
 #include "natsuserinforeply.h"
 #include "permissiongate.h"
 #include "permissiongatedelegate.h"
+#include "session.h"
 #include "uitestsupport.h"
 #include "valuepanel.h"
 
 #include <QtCore/QSettings>
 #include <QtCore/QUrl>
 #include <QtGui/QAction>
+#include <QtGui/QActionGroup>
 #include <QtTest/QTest>
+#include <QtWidgets/QAbstractButton>
 #include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
@@ -38,9 +43,15 @@ private Q_SLOTS:
     void cleanup();
     void readerSeesWhatTheyMayNotDo();
     void unreadableBucketIsNotShownAsEmpty();
+    void userWhoMayNotWatch();
+    void bucketWithoutDirectGetsReadThroughMessageGet();
+    void userWhoMayNotAskSeesNoError();
+    void userWhoMayNotWatchAdvisoriesSeesNoError();
 
 private:
-    void openAsReader(const QString &bucket);
+    void openAsReader(const QString &bucket, const QString &user = u"reader"_s);
+    // Whether the server answers $SYS.REQ.USER.INFO (2.10+), asked as user.
+    bool serverTells(const QString &user);
     QAction *windowAction(const QString &text) const;
 
     NatsServerProcess m_server;
@@ -58,6 +69,15 @@ void tst_WindowPermissions::initTestCase()
                  deny: ["$JS.API.STREAM.CREATE.>", "$JS.API.STREAM.DELETE.>", "$JS.API.DIRECT.GET.KV_secret.>",
                         "$JS.API.CONSUMER.CREATE.KV_secret", "$JS.API.CONSUMER.CREATE.KV_secret.>"] }
       subscribe: { allow: ["_INBOX.>"] } } }
+  { user: nowatch, password: pw, permissions: {
+      publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"], deny: ["$JS.API.CONSUMER.CREATE.>"] }
+      subscribe: { allow: ["_INBOX.>"] } } }
+  { user: noask, password: pw, permissions: {
+      publish: { allow: ["$JS.API.>"] }
+      subscribe: { allow: ["_INBOX.>", "$JS.EVENT.ADVISORY.>"] } } }
+  { user: msgreader, password: pw, permissions: {
+      publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"], deny: ["$JS.API.DIRECT.GET.>"] }
+      subscribe: { allow: ["_INBOX.>"] } } }
 ] } }
 )";
     QVERIFY2(m_server.start(options), qPrintable(m_server.errorString()));
@@ -66,12 +86,18 @@ void tst_WindowPermissions::initTestCase()
     admin.password = u"pw"_s;
     KvContext *kv = nullptr;
     QVERIFY(KvTest::connectClient(admin, this, &m_admin, nullptr, &kv));
-    for (const QString &name : {u"orders"_s, u"secret"_s}) {
+    for (const QString &name : {u"orders"_s, u"secret"_s, u"plain"_s}) {
         KvBucketConfig config;
         config.bucket = name;
         QVERIFY(KvTest::createBucket(kv, config));
         WAIT_OK(kv->bucket(name)->put(u"a"_s, "1"));
     }
+    // plain is read through STREAM.MSG.GET: its stream has no allow_direct.
+    JsApiReply *info = kv->jetStream()->streamInfo(u"KV_plain"_s);
+    WAIT_OK(info);
+    JsStreamConfig plain = info->streamInfo().config;
+    plain.allowDirect = false;
+    WAIT_OK(kv->jetStream()->updateStream(plain));
 }
 
 void tst_WindowPermissions::cleanup()
@@ -90,11 +116,25 @@ QAction *tst_WindowPermissions::windowAction(const QString &text) const
     return nullptr;
 }
 
-void tst_WindowPermissions::openAsReader(const QString &bucket)
+bool tst_WindowPermissions::serverTells(const QString &user)
+{
+    NatsConnectOptions options = NatsConnectOptions::fromUrl(m_server.url());
+    options.user = user;
+    options.password = u"pw"_s;
+    NatsConnection *connection = nullptr;
+    if (!KvTest::connectClient(options, this, &connection))
+        return false;
+    NatsUserInfoReply *info = NatsUserInfoReply::ask(connection);
+    if (!QTest::qWaitFor([info] { return info->isFinished(); }, 5000))
+        return false;
+    return info->error() == NatsError::NoError;
+}
+
+void tst_WindowPermissions::openAsReader(const QString &bucket, const QString &user)
 {
     QSettings().clear();
     QUrl url(m_server.url());
-    url.setUserName(u"reader"_s);
+    url.setUserName(user);
     url.setPassword(u"pw"_s);
     m_window = new MainWindow;
     m_window->show();
@@ -166,8 +206,8 @@ void tst_WindowPermissions::readerSeesWhatTheyMayNotDo()
     QVERIFY(view);
     auto *delegate = qobject_cast<PermissionGateDelegate *>(view->itemDelegateForColumn(BucketListModel::BucketColumn));
     QVERIFY(delegate);
-    QTRY_COMPARE(view->model()->rowCount(), 2);
-    for (int row = 0; row < 2; ++row) {
+    QTRY_COMPARE(view->model()->rowCount(), 3);
+    for (int row = 0; row < 3; ++row) {
         const QModelIndex index = view->model()->index(row, BucketListModel::BucketColumn);
         const QString bucket = index.data(BucketListModel::BucketNameRole).toString();
         const QString refusal = delegate->refusalAt(index);
@@ -176,6 +216,93 @@ void tst_WindowPermissions::readerSeesWhatTheyMayNotDo()
         else
             QCOMPARE(refusal, QString());
     }
+}
+
+void tst_WindowPermissions::userWhoMayNotWatch()
+{
+    // A watch (and a look back in time) is an ordered consumer: without CONSUMER.CREATE it is refused
+    // before the dialog opens, naming what is missing; reading values still is allowed.
+    openAsReader(u"orders"_s, u"nowatch"_s);
+    PermissionGate *gate = m_window->permissionGate();
+    QAction *newWatch = windowAction(u"&New Watch…"_s);
+    QVERIFY(newWatch);
+    auto *start = m_window->findChild<QAbstractButton *>(u"watchStart"_s);
+    QVERIFY(start);
+    QAction *find = windowAction(u"Find in &Values…"_s);
+    QVERIFY(find);
+    QAction *asOf = windowAction(u"Bucket &As Of…"_s);
+    QVERIFY(asOf);
+    if (!serverTells(u"nowatch"_s)) {
+        QTRY_VERIFY(!gate->permissions().isKnown());
+        QVERIFY(newWatch->isEnabled());
+        QVERIFY(start->isEnabled());
+        QSKIP("this nats-server has no $SYS.REQ.USER.INFO (2.10+): nothing is disabled in advance");
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(gate->permissions().isKnown(), 5000);
+    QTRY_VERIFY(!newWatch->isEnabled());
+    QCOMPARE(newWatch->toolTip(), u"you may not publish to $JS.API.CONSUMER.CREATE.>"_s);
+    QVERIFY(!start->isEnabled());
+    QCOMPARE(start->toolTip(), u"you may not publish to $JS.API.CONSUMER.CREATE.>"_s);
+    QVERIFY(!asOf->isEnabled());
+    QCOMPARE(asOf->toolTip(), u"you may not publish to $JS.API.CONSUMER.CREATE.KV_orders.>"_s);
+    QCOMPARE(gate->refusal(find), QString());
+    QVERIFY(find->isEnabled());
+}
+
+void tst_WindowPermissions::bucketWithoutDirectGetsReadThroughMessageGet()
+{
+    // msgreader may not use direct gets: plain (no allow_direct, read through STREAM.MSG.GET) is readable,
+    // orders (direct gets) is not, and the list says which.
+    openAsReader(u"plain"_s, u"msgreader"_s);
+    PermissionGate *gate = m_window->permissionGate();
+    QAction *find = windowAction(u"Find in &Values…"_s);
+    QVERIFY(find);
+    if (!serverTells(u"msgreader"_s)) {
+        QTRY_VERIFY(!gate->permissions().isKnown());
+        QCOMPARE(gate->bucketRefusal(u"orders"_s), QString());
+        QSKIP("this nats-server has no $SYS.REQ.USER.INFO (2.10+): nothing is disabled in advance");
+    }
+    QTRY_VERIFY_WITH_TIMEOUT(gate->permissions().isKnown(), 5000);
+    QTRY_COMPARE(gate->bucketRefusal(u"orders"_s),
+                 u"you may not publish to $JS.API.DIRECT.GET.KV_orders.$KV.orders.>"_s);
+    QCOMPARE(gate->bucketRefusal(u"plain"_s), QString());
+    QCOMPARE(gate->refusal(find), QString());
+    // The value opens: the read really goes through STREAM.MSG.GET.
+    m_window->valuePanel()->openKey(u"a"_s);
+    QTRY_COMPARE(m_window->valuePanel()->key(), u"a"_s);
+}
+
+void tst_WindowPermissions::userWhoMayNotAskSeesNoError()
+{
+    // The server refuses $SYS.REQ.USER.INFO to this user (-ERR, every version): the permissions are
+    // unknown, nothing is disabled, and the refusal is no error of the connection the window would show.
+    openAsReader(u"orders"_s, u"noask"_s);
+    NatsConnection *connection = m_window->session()->connection();
+    QVERIFY(connection);
+    // Asked after the window asked: when this answer is in, so is the window's.
+    NatsUserInfoReply *again = NatsUserInfoReply::ask(connection);
+    QTRY_VERIFY(again->isFinished());
+    QCOMPARE(again->error(), NatsError::PermissionsViolation);
+    QVERIFY2(m_window->session()->lastError().isEmpty(), qPrintable(m_window->session()->lastError()));
+    QVERIFY(!connection->lastError().isError());
+    QVERIFY(!m_window->permissionGate()->permissions().isKnown());
+    QVERIFY(m_window->valuePanel()->newKeyAction()->actionGroup()->isEnabled());
+}
+
+void tst_WindowPermissions::userWhoMayNotWatchAdvisoriesSeesNoError()
+{
+    // "reader" may subscribe to its inbox only: the bucket list's watch of $JS.EVENT.ADVISORY.STREAM.*.*
+    // is refused. That is the watch's loss (the list is refreshed by hand), not an error of the
+    // connection, which the window would show as the reason of a later disconnect.
+    openAsReader(u"orders"_s);
+    NatsConnection *connection = m_window->session()->connection();
+    QVERIFY(connection);
+    // Sent after the window's subscription: when this answer is in, the server has refused that.
+    NatsUserInfoReply *after = NatsUserInfoReply::ask(connection);
+    QTRY_VERIFY(after->isFinished());
+    QVERIFY2(m_window->session()->lastError().isEmpty(), qPrintable(m_window->session()->lastError()));
+    QVERIFY2(!connection->lastError().isError(), qPrintable(connection->lastError().message()));
+    QVERIFY(connection->isConnected());
 }
 
 QTEST_MAIN(tst_WindowPermissions)

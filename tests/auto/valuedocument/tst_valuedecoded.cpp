@@ -23,6 +23,7 @@ private Q_SLOTS:
     void lossyValueIsReadOnlyWithTheReason();
     void editThatWouldNotReadBackIsRefused();
     void valueNoDecoderFitsIsRefusedNamingHex();
+    void valueOverTheCapIsRefusedNamingTheCap();
     void protobufMappingDecodesTheMessage();
 };
 
@@ -126,6 +127,24 @@ void tst_ValueDecoded::valueNoDecoderFitsIsRefusedNamingHex()
     QString error;
     QVERIFY(!document.setValue("\x00\x01\xff"_ba, View::Decoded, &error));
     QVERIFY2(error.contains(u"no decoder fits"_s) && error.contains(u"Hex"_s), qPrintable(error));
+}
+
+void tst_ValueDecoded::valueOverTheCapIsRefusedNamingTheCap()
+{
+    // 2 MiB of JSON in a few KiB of gzip: past a 1 MiB cap the message names the cap, and it is not
+    // "no decoder fits" (gzip does).
+    const QByteArray json = "{\"pad\":\"" + QByteArray(2 * 1024 * 1024, 'a') + "\"}";
+    ValueDocument document;
+    CodecOptions options;
+    options.maxOutputSize = 1024 * 1024;
+    document.setCodecOptions(options);
+    QString error;
+    QVERIFY(!document.setValue(CodecTestData::gzip(json), View::Decoded, &error));
+    QVERIFY2(error.contains(u"1.0 MiB"_s) && error.contains(u"Hex"_s), qPrintable(error));
+    QVERIFY2(!error.contains(u"no decoder fits"_s), qPrintable(error));
+    options.maxOutputSize = 4 * 1024 * 1024;
+    document.setCodecOptions(options);
+    QVERIFY2(document.setValue(CodecTestData::gzip(json), View::Decoded, &error), qPrintable(error));
 }
 
 void tst_ValueDecoded::protobufMappingDecodesTheMessage()

@@ -1,5 +1,6 @@
 #include "codecprotomap.h"
 #include "codectestdata.h"
+#include "decodesizecap.h"
 #include "keylistmodel.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
@@ -41,6 +42,7 @@ private Q_SLOTS:
     void lossyValueIsReadOnlyWithTheReason();
     void rawHexIsAlwaysThere();
     void protobufMappingDecodesTheKeysItNames();
+    void decodedSizeCapIsTheSetting();
 
 private:
     QLabel *label(const QString &name) const { return m_panel->findChild<QLabel *>(name); }
@@ -147,6 +149,30 @@ void tst_ValuePanelDecoded::protobufMappingDecodesTheKeysItNames()
     QVERIFY(openKey(u"unmapped"_s));
     QTRY_COMPARE(m_panel->currentValue(), order); // loaded (the revision shown may still be order.7's)
     QCOMPARE(m_panel->view(), View::Hex);
+}
+
+void tst_ValuePanelDecoded::decodedSizeCapIsTheSetting()
+{
+    // Read as every size is; kept in the settings; a value past it is refused naming it.
+    qint64 bytes = 0;
+    QString error;
+    QVERIFY2(DecodeSizeCap::parse(u"1MiB"_s, &bytes, &error), qPrintable(error));
+    QCOMPARE(bytes, 1024 * 1024);
+    QVERIFY(!DecodeSizeCap::parse(u"lots"_s, &bytes, &error));
+    QVERIFY(!DecodeSizeCap::parse(u"0"_s, &bytes, &error));
+    QVERIFY2(error.contains(u"above zero"_s), qPrintable(error));
+    QCOMPARE(DecodeSizeCap::bytes(), CodecOptions::defaultMaxOutputSize);
+    DecodeSizeCap::setBytes(1024 * 1024);
+    QCOMPARE(DecodeSizeCap::bytes(), 1024 * 1024);
+
+    const QByteArray json = "{\"pad\":\"" + QByteArray(2 * 1024 * 1024, 'a') + "\"}";
+    WAIT_OK(m_bucket->put(u"big"_s, CodecTestData::gzip(json)));
+    QVERIFY(openKey(u"big"_s));
+    m_panel->setView(View::Decoded);
+    auto *status = m_panel->findChild<QLabel *>(u"valueStatus"_s);
+    QVERIFY(status);
+    QVERIFY2(status->text().contains(u"1.0 MiB"_s), qPrintable(status->text()));
+    DecodeSizeCap::setBytes(CodecOptions::defaultMaxOutputSize);
 }
 
 QTEST_MAIN(tst_ValuePanelDecoded)

@@ -23,6 +23,9 @@ private Q_SLOTS:
     void initTestCase();
     void findsThroughTheDecoders_data();
     void findsThroughTheDecoders();
+    void findsByJsonPath_data();
+    void findsByJsonPath();
+    void refusesAnInvalidPath();
     void stopsAtTheCap();
     void cancelStopsAtOnce();
 
@@ -95,6 +98,48 @@ void tst_ValueSearch::findsThroughTheDecoders()
         QVERIFY2(match.snippet.contains(text, Qt::CaseInsensitive), qPrintable(match.snippet));
     if (found.contains(u"a.1"_s))
         QCOMPARE(search.matches().first().chain, u"gzip → JSON"_s);
+}
+
+void tst_ValueSearch::findsByJsonPath_data()
+{
+    QTest::addColumn<QString>("query");
+    QTest::addColumn<QStringList>("found");
+    QTest::addColumn<QString>("snippet"); // of the first match
+    QTest::newRow("inside gzip") << u"$.name == Needle"_s << QStringList{u"a.1"_s} << u"$.name = \"Needle\""_s;
+    QTest::newRow("inside zstd and MessagePack") << u"age >= 30"_s << QStringList{u"a.2"_s} << u"$.age = 36"_s;
+    QTest::newRow("array element") << u"$.tags[*] == y"_s << QStringList{u"a.2"_s} << u"$.tags[1] = \"y\""_s;
+    QTest::newRow("contains") << u"$.name ~ NEED"_s << QStringList{u"a.1"_s} << u"$.name = \"Needle\""_s;
+    QTest::newRow("text is not JSON") << u"$.needle"_s << QStringList() << QString();
+}
+
+void tst_ValueSearch::findsByJsonPath()
+{
+    QFETCH(QString, query);
+    QFETCH(QStringList, found);
+    QFETCH(QString, snippet);
+    ValueSearch::Options options;
+    options.text = query;
+    options.mode = ValueSearch::Mode::JsonPath;
+    options.batchSize = 2;
+    ValueSearch search(m_bucket, m_keys, options);
+    QSignalSpy progress(&search, &ValueSearch::progress);
+    QCOMPARE(run(&search), found);
+    QVERIFY2(search.errorString().isEmpty(), qPrintable(search.errorString()));
+    QCOMPARE(search.searchedCount(), search.totalCount());
+    QVERIFY(progress.size() >= 2);
+    if (!found.isEmpty())
+        QCOMPARE(search.matches().first().snippet, snippet);
+}
+
+void tst_ValueSearch::refusesAnInvalidPath()
+{
+    ValueSearch::Options options;
+    options.text = u"$.a =="_s;
+    options.mode = ValueSearch::Mode::JsonPath;
+    ValueSearch search(m_bucket, m_keys, options);
+    QCOMPARE(run(&search), QStringList());
+    QVERIFY2(search.errorString().contains(u"a value after =="_s), qPrintable(search.errorString()));
+    QCOMPARE(search.searchedCount(), 0);
 }
 
 void tst_ValueSearch::stopsAtTheCap()
