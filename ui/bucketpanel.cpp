@@ -96,25 +96,36 @@ void BucketPanel::createView()
     // Names as wide as they are (a fixed or stretched column cut "shipping_orders" to "sh…"); narrowed
     // by hand, they lose their middle, not their end, and the tooltip has the whole name.
     m_view->setTextElideMode(Qt::ElideMiddle);
-    const auto fitNames = [this] {
+    const auto fitColumns = [this] {
+        // Dates, size and count as wide as they are; then the names, as wide as the longest or as the
+        // room the other columns leave.
+        for (const int column : {BucketListModel::CreatedColumn, BucketListModel::SizeColumn,
+                                 BucketListModel::ValuesColumn, BucketListModel::LastUpdateColumn})
+            m_view->resizeColumnToContents(column);
         QHeaderView *header = m_view->header();
         const int others = header->length() - header->sectionSize(BucketListModel::BucketColumn);
         m_view->resizeColumnToContents(BucketListModel::BucketColumn);
         const int names = header->sectionSize(BucketListModel::BucketColumn);
-        // As wide as the longest name, or as the room the other columns leave.
         header->resizeSection(BucketListModel::BucketColumn, std::max(names, m_view->viewport()->width() - others));
     };
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, fitNames);
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, fitNames);
-    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, fitNames);
-    m_view->header()->resizeSection(BucketListModel::SizeColumn, 90);
-    m_view->header()->resizeSection(BucketListModel::ValuesColumn, 70);
-    // The panel is narrow: name, size and values by default; the header's menu shows the rest.
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, fitColumns);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, fitColumns);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, fitColumns);
+    // A size or a count that grew gets room; a width set by hand is otherwise left alone.
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, [this] {
+        for (const int column :
+             {BucketListModel::SizeColumn, BucketListModel::ValuesColumn, BucketListModel::LastUpdateColumn}) {
+            if (m_view->header()->sectionSize(column)
+                < static_cast<const QAbstractItemView *>(m_view)->sizeHintForColumn(column))
+                m_view->resizeColumnToContents(column);
+        }
+    });
+    // natscli's columns (`nats kv ls`: Bucket, Description, Created, Size, Values, Last Update) at first
+    // start; the header's menu shows the rest.
     HeaderColumnsMenu::install(m_view->header(), u"columns/buckets"_s,
-                               {BucketListModel::DescriptionColumn, BucketListModel::CreatedColumn,
-                                BucketListModel::LastUpdateColumn, BucketListModel::HistoryColumn,
-                                BucketListModel::TtlColumn, BucketListModel::StorageColumn,
-                                BucketListModel::ReplicasColumn, BucketListModel::MarkerTtlColumn});
+                               {BucketListModel::HistoryColumn, BucketListModel::TtlColumn,
+                                BucketListModel::StorageColumn, BucketListModel::ReplicasColumn,
+                                BucketListModel::MarkerTtlColumn});
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
 }
 
