@@ -65,6 +65,8 @@ QVariant BucketListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == BucketColumn)
             return status.bucket; // the whole name, where the column shows it elided
+        if (index.column() == DescriptionColumn)
+            return status.config.description; // the whole text, elided in a column sized to a few words
         if (index.column() == CreatedColumn)
             return HumanFormat::utcTime(status.created);
         if (index.column() == LastUpdateColumn)

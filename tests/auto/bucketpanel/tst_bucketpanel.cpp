@@ -86,6 +86,8 @@ void tst_BucketPanel::namesAndDatesAreNotCut()
     }
     const QModelIndex name = panel.model()->index(0, BucketListModel::BucketColumn);
     QCOMPARE(name.data(Qt::ToolTipRole).toString(), name.data().toString()); // the whole name
+    const QModelIndex description = panel.model()->index(0, BucketListModel::DescriptionColumn);
+    QCOMPARE(description.data(Qt::ToolTipRole).toString(), description.data().toString());
 }
 
 void tst_BucketPanel::nearlyFullIsSaidInWords()
