@@ -27,6 +27,9 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+// Columns of dates and figures, always as wide as what they show.
+constexpr int kFigureColumns[] = {BucketListModel::CreatedColumn, BucketListModel::SizeColumn,
+                                  BucketListModel::ValuesColumn, BucketListModel::LastUpdateColumn};
 constexpr int kSizeRefreshMs = 10000;
 // After a change: short enough to feel immediate, long enough to take a burst of writes in one listing.
 constexpr int kChangeRefreshMs = 300;
@@ -96,26 +99,45 @@ void BucketPanel::createView()
     // Names as wide as they are (a fixed or stretched column cut "shipping_orders" to "sh…"); narrowed
     // by hand, they lose their middle, not their end, and the tooltip has the whole name.
     m_view->setTextElideMode(Qt::ElideMiddle);
-    const auto fitNames = [this] {
-        QHeaderView *header = m_view->header();
-        const int others = header->length() - header->sectionSize(BucketListModel::BucketColumn);
-        m_view->resizeColumnToContents(BucketListModel::BucketColumn);
-        const int names = header->sectionSize(BucketListModel::BucketColumn);
-        // As wide as the longest name, or as the room the other columns leave.
-        header->resizeSection(BucketListModel::BucketColumn, std::max(names, m_view->viewport()->width() - others));
-    };
-    connect(m_proxy, &QAbstractItemModel::modelReset, this, fitNames);
-    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, fitNames);
-    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, fitNames);
-    m_view->header()->resizeSection(BucketListModel::SizeColumn, 90);
-    m_view->header()->resizeSection(BucketListModel::ValuesColumn, 70);
-    // The panel is narrow: name, size and values by default; the header's menu shows the rest.
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &BucketPanel::fitColumns);
+    connect(m_proxy, &QAbstractItemModel::rowsInserted, this, &BucketPanel::fitColumns);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &BucketPanel::fitColumns);
+    connect(m_proxy, &QAbstractItemModel::dataChanged, this, &BucketPanel::growFigureColumns);
+    // natscli's columns (`nats kv ls`: Bucket, Description, Created, Size, Values, Last Update) at first
+    // start; the header's menu shows the rest.
     HeaderColumnsMenu::install(m_view->header(), u"columns/buckets"_s,
-                               {BucketListModel::DescriptionColumn, BucketListModel::CreatedColumn,
-                                BucketListModel::LastUpdateColumn, BucketListModel::HistoryColumn,
-                                BucketListModel::TtlColumn, BucketListModel::StorageColumn,
-                                BucketListModel::ReplicasColumn, BucketListModel::MarkerTtlColumn});
+                               {BucketListModel::HistoryColumn, BucketListModel::TtlColumn,
+                                BucketListModel::StorageColumn, BucketListModel::ReplicasColumn,
+                                BucketListModel::MarkerTtlColumn});
     m_view->setContextMenuPolicy(Qt::ActionsContextMenu);
+}
+
+void BucketPanel::fitColumns()
+{
+    // Dates, size and count as wide as they are, a description up to a few words; then the names, as
+    // wide as the longest or as the room the other columns leave.
+    const QAbstractItemView *items = m_view; // where sizeHintForColumn() is public
+    for (const int column : kFigureColumns)
+        m_view->resizeColumnToContents(column);
+    QHeaderView *header = m_view->header();
+    const int description = std::min(items->sizeHintForColumn(BucketListModel::DescriptionColumn),
+                                     m_view->fontMetrics().averageCharWidth() * 24);
+    header->resizeSection(BucketListModel::DescriptionColumn,
+                          std::max(description, header->sectionSizeHint(BucketListModel::DescriptionColumn)));
+    const int others = header->length() - header->sectionSize(BucketListModel::BucketColumn);
+    m_view->resizeColumnToContents(BucketListModel::BucketColumn);
+    const int names = header->sectionSize(BucketListModel::BucketColumn);
+    header->resizeSection(BucketListModel::BucketColumn, std::max(names, m_view->viewport()->width() - others));
+}
+
+void BucketPanel::growFigureColumns()
+{
+    // A size or a count that grew gets room; a width set by hand is otherwise left alone.
+    const QAbstractItemView *items = m_view;
+    for (const int column : kFigureColumns) {
+        if (m_view->header()->sectionSize(column) < items->sizeHintForColumn(column))
+            m_view->resizeColumnToContents(column);
+    }
 }
 
 void BucketPanel::createActions()

@@ -54,6 +54,8 @@ Q_SIGNALS:
 
 private:
     void createView();
+    void fitColumns();
+    void growFigureColumns();
     void createActions();
     void updateActions();
     void showError(const QString &text);

@@ -114,7 +114,11 @@ void DiffView::setTexts(const QString &leftTitle, const QString &left, const QSt
     m_changes = LineDiff::changeCount(lines);
     m_summary->setText(m_changes == 0 ? tr("No differences") : tr("%n changed line(s)", nullptr, m_changes));
 
-    // Side by side: rows aligned, blanks where one side has nothing.
+    // Side by side: rows aligned, blanks where one side has nothing. A changed line is marked "- " or
+    // "+ " as in the unified view, so its colour is not all that says it changed.
+    const auto marked = [](const QString &line, bool changed, QChar mark) -> QString {
+        return (changed ? QString(mark) + u' ' : u"  "_s) + line;
+    };
     QStringList leftRows;
     QStringList rightRows;
     QList<int> removedRows;
@@ -122,8 +126,8 @@ void DiffView::setTexts(const QString &leftTitle, const QString &left, const QSt
     const QList<LineDiff::Row> rows = LineDiff::sideBySide(lines);
     for (qsizetype i = 0; i < rows.size(); ++i) {
         const LineDiff::Row &row = rows[i];
-        leftRows.append(row.leftLine >= 0 ? leftLines[row.leftLine] : QString());
-        rightRows.append(row.rightLine >= 0 ? rightLines[row.rightLine] : QString());
+        leftRows.append(row.leftLine >= 0 ? marked(leftLines[row.leftLine], row.changed, u'-') : QString());
+        rightRows.append(row.rightLine >= 0 ? marked(rightLines[row.rightLine], row.changed, u'+') : QString());
         if (row.changed && row.leftLine >= 0)
             removedRows.append(int(i));
         if (row.changed && row.rightLine >= 0)

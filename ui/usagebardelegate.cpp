@@ -15,7 +15,9 @@ void UsageBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         track.setAlpha(90);
         painter->fillRect(bar, track);
         bar.setWidth(std::max(1, int(bar.width() * std::clamp(usage, 0.0, 1.0))));
-        painter->fillRect(bar, usage > 0.9 ? QColor(0xd0, 0x40, 0x30) : option.palette.color(QPalette::Highlight));
+        painter->fillRect(bar,
+                          usage > BucketListModel::NearlyFull ? QColor(0xd0, 0x40, 0x30)
+                                                              : option.palette.color(QPalette::Highlight));
         painter->restore();
     }
     QStyledItemDelegate::paint(painter, option, index);

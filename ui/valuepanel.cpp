@@ -277,6 +277,8 @@ void ValuePanel::showDocument()
     const bool modified = m_session->isModified();
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(document.view())));
     m_highlighter->setDocument(document.showsJson() ? m_editor->document() : nullptr);
+    // A hex dump line is 16 bytes and their ASCII: wrapped, the columns no longer line up. It scrolls.
+    m_editor->setLineWrapMode(document.view() == View::Hex ? QPlainTextEdit::NoWrap : QPlainTextEdit::WidgetWidth);
     setEditorText(document.text(), modified);
     m_layoutNote->setText(document.layoutNote());
     m_layoutNote->setVisible(!m_layoutNote->text().isEmpty());

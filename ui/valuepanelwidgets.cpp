@@ -27,6 +27,7 @@
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QStyle>
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
 
@@ -48,7 +49,14 @@ void ValuePanel::createBanner()
     compare->setObjectName(u"bannerCompare"_s);
     auto *reloadButton = new QPushButton(tr("Reload (discard mine)"), m_banner);
     reloadButton->setObjectName(u"bannerReload"_s);
+    // A warning sign besides the tint: the colour is not all that says this needs attention.
+    auto *bannerIcon = new QLabel(m_banner);
+    bannerIcon->setObjectName(u"conflictBannerIcon"_s);
+    const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize);
+    bannerIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSize, iconSize));
+    bannerIcon->setAccessibleName(tr("Warning"));
     auto *bannerLayout = new QHBoxLayout(m_banner);
+    bannerLayout->addWidget(bannerIcon, 0, Qt::AlignTop);
     bannerLayout->addWidget(m_bannerText, 1);
     bannerLayout->addWidget(compare);
     bannerLayout->addWidget(reloadButton);

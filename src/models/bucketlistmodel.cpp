@@ -65,12 +65,14 @@ QVariant BucketListModel::data(const QModelIndex &index, int role) const
     case Qt::ToolTipRole:
         if (index.column() == BucketColumn)
             return status.bucket; // the whole name, where the column shows it elided
+        if (index.column() == DescriptionColumn)
+            return status.config.description; // the whole text, elided in a column sized to a few words
         if (index.column() == CreatedColumn)
             return HumanFormat::utcTime(status.created);
         if (index.column() == LastUpdateColumn)
             return HumanFormat::utcTime(status.lastUpdate);
         if (index.column() == SizeColumn && status.config.maxBytes > 0)
-            return tr("%1 of %2").arg(KvUnits::iBytes(qint64(status.bytes)), KvUnits::iBytes(status.config.maxBytes));
+            return usageText(status);
         return {};
     case Qt::TextAlignmentRole:
         if (index.column() == SizeColumn || index.column() == ValuesColumn || index.column() == HistoryColumn
@@ -86,6 +88,16 @@ QVariant BucketListModel::data(const QModelIndex &index, int role) const
     default:
         return {};
     }
+}
+
+// The usage bar's words: its colour alone would not say the bucket is nearly full (issue 14).
+QString BucketListModel::usageText(const KvBucketStatus &status) const
+{
+    const double usage = double(status.bytes) / double(status.config.maxBytes);
+    const QString text = tr("%1 of %2 (%3 %)")
+                             .arg(KvUnits::iBytes(qint64(status.bytes)), KvUnits::iBytes(status.config.maxBytes))
+                             .arg(qRound(usage * 100));
+    return usage > NearlyFull ? tr("%1: nearly full").arg(text) : text;
 }
 
 QVariant BucketListModel::displayValue(const KvBucketStatus &status, int column) const

@@ -44,11 +44,15 @@ public:
     QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
 
     void setStatuses(const QList<KvBucketStatus> &statuses);
+
+    // Past this share of its maximum size a bucket's usage bar turns red and its tooltip says so.
+    static constexpr double NearlyFull = 0.9;
     void clear();
     KvBucketStatus statusAt(int row) const;
     int rowOf(const QString &bucket) const;
 
 private:
+    QString usageText(const KvBucketStatus &status) const;
     QVariant displayValue(const KvBucketStatus &status, int column) const;
     QVariant rawValue(const KvBucketStatus &status, int column) const;
 

@@ -75,6 +75,12 @@ QVariant HistoryModel::data(const QModelIndex &index, int role) const
             return tr("Written by the server: the key's TTL or the bucket's maximum age ran out (%1), so the key "
                       "is gone")
                 .arg(QString::fromUtf8(entry.markerReason));
+        if (index.column() == OperationColumn)
+            return OperationStyle::description(entry.operation);
+        return {};
+    case Qt::DecorationRole:
+        if (index.column() == OperationColumn)
+            return OperationStyle::glyph(entry, QGuiApplication::palette());
         return {};
     case Qt::ForegroundRole:
         if (index.column() == OperationColumn)

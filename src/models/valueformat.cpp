@@ -6,6 +6,7 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
+#include <QtCore/QRegularExpression>
 #include <QtCore/QStringDecoder>
 
 using namespace Qt::StringLiterals;
@@ -35,6 +36,23 @@ bool isPrintableText(const QString &text)
             return false;
     }
     return true;
+}
+
+// Qt lays CBOR's diagnostic notation out with 4 spaces a level and empty containers over two lines;
+// prettyJson() with ValueFormat::IndentSpaces and "[]". Redone here so CBOR and JSON read alike. Its strings are
+// escaped, so every line break and leading space in it is layout.
+QString indentedLikeJson(const QString &diagnostic)
+{
+    constexpr int QtIndent = 4;
+    QStringList lines = diagnostic.split(u'\n');
+    for (QString &line : lines) {
+        qsizetype spaces = 0;
+        while (spaces < line.size() && line[spaces] == u' ')
+            ++spaces;
+        line = QString(spaces / QtIndent * ValueFormat::IndentSpaces, u' ') + line.mid(spaces);
+    }
+    static const QRegularExpression emptyContainer(uR"(([\[{])\n *([\]}]))"_s);
+    return lines.join(u'\n').replace(emptyContainer, uR"(\1\2)"_s);
 }
 
 } // namespace
@@ -95,7 +113,7 @@ QString prettyJson(const QByteArray &json)
     out.reserve(text.size() * 2);
     int depth = 0;
     bool inString = false;
-    const auto newline = [&] { out += u'\n' + QString(depth * 2, u' '); };
+    const auto newline = [&] { out += u'\n' + QString(depth * IndentSpaces, u' '); };
     for (qsizetype i = 0; i < text.size(); ++i) {
         const QChar c = text[i];
         if (inString) {
@@ -225,7 +243,7 @@ bool render(const QByteArray &value, View view, QString *text, QString *error)
             *error = tr("the value is not CBOR: %1 at byte %2").arg(cborError.errorString()).arg(cborError.offset);
             return false;
         }
-        *text = cbor.toDiagnosticNotation(QCborValue::LineWrapped);
+        *text = indentedLikeJson(cbor.toDiagnosticNotation(QCborValue::LineWrapped));
         return true;
     }
     case View::Decoded: {

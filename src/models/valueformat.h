@@ -19,6 +19,9 @@ enum class View {
     Decoded // through the decoders' chain (CodecChain): Base64, gzip, zstd, MessagePack, Protobuf…
 };
 
+// Spaces a level of JSON and CBOR is indented by, alike in every view (issue 14).
+constexpr int IndentSpaces = 2;
+
 QString viewName(View view);
 bool isEditable(View view);
 // JSON when it parses, text when it is printable UTF-8, Decoded when the decoders find more than that

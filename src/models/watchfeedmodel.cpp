@@ -108,6 +108,11 @@ QVariant WatchFeedModel::data(const QModelIndex &index, int role) const
         return displayValue(row, column);
     case Qt::ToolTipRole:
         return toolTip(row, column);
+    case Qt::DecorationRole:
+        if (column != OperationColumn)
+            return {};
+        return row.kind == RowKind::Gap ? OperationStyle::gapGlyph(QGuiApplication::palette())
+                                        : OperationStyle::glyph(asEntry(row), QGuiApplication::palette());
     case Qt::ForegroundRole:
         if (column == OperationColumn && row.kind == RowKind::Entry)
             return OperationStyle::color(asEntry(row), QGuiApplication::palette());
@@ -219,7 +224,7 @@ QVariant WatchFeedModel::toolTip(const Row &row, int column) const
             return tr("Written by the server: the key's TTL or the bucket's maximum age ran out (%1), so the key "
                       "is gone")
                 .arg(QString::fromUtf8(row.markerReason));
-        return {};
+        return OperationStyle::description(row.operation);
     case PreviewColumn:
         if (row.kind == RowKind::Gap)
             return displayValue(row, column);

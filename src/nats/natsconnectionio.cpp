@@ -341,9 +341,13 @@ void NatsConnection::sendPing()
 void NatsConnection::handlePong()
 {
     QPointer<NatsReply> reply;
-    if (!m_pings.pongReceived(&reply))
+    bool measured = false;
+    if (!m_pings.pongReceived(&reply, &measured))
         return;
-    Q_EMIT roundTripTimeChanged(m_pings.roundTripTime());
+    if (measured)
+        Q_EMIT roundTripTimeChanged(m_pings.roundTripTime());
+    else if (m_pings.remeasure())
+        sendPing(); // the event loop was held while the PING was out: that sample is no round trip
     if (reply)
         reply->finishWithMessage({});
 }

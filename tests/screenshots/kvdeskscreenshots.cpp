@@ -376,6 +376,8 @@ int main(int argc, char *argv[])
     QApplication::setApplicationVersion(QStringLiteral(KVDESK_VERSION));
     const QStringList args = QApplication::arguments().mid(1);
     const bool dark = args.contains(u"--dark"_s);
+    // With --dark: every picture, not only those the README shows in both (to look at, issue 14).
+    const bool every = args.contains(u"--every"_s);
     // Only the New Bucket dialog as this server offers it, named for its version: bucket-dialog-2.9.png.
     const bool dialogOnly = args.contains(u"--bucket-dialog"_s);
     g_outDir = args.isEmpty() || args.first().startsWith(u"--"_s) ? u"docs/screenshots"_s : args.first();
@@ -409,7 +411,7 @@ int main(int argc, char *argv[])
         const QStringList version = peer.serverInfo().version.split(u'.');
         return bucketDialogShot(&window, u"bucket-dialog-%1.%2"_s.arg(version.value(0), version.value(1))) ? 0 : 1;
     }
-    if (!dark) {
+    if (!dark || every) {
         MainWindow welcome;
         welcome.resize(1280, 760);
         welcome.show();
@@ -426,7 +428,7 @@ int main(int argc, char *argv[])
         return 1;
     window.valuePanel()->setView(ValueFormat::View::Json);
     save(&window, u"main-window"_s);
-    if (dark) {
+    if (dark && !every) {
         window.resize(1280, 860);
         return ttlShots(&window, &kv) ? 0 : 1;
     }

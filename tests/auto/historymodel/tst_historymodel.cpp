@@ -7,6 +7,8 @@
 #include "natsserverprocess.h"
 
 #include <QtGui/QColor>
+#include <QtGui/QIcon>
+#include <QtGui/QImage>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -255,7 +257,18 @@ void tst_HistoryModel::limitMarkersAreNamed()
     QCOMPARE(text(1).toString(), u"REMOVED (Remove)"_s);
     QCOMPARE(text(2).toString(), u"PURGE"_s);
     QVERIFY(text(1, Qt::ToolTipRole).toString().contains(u"Remove"_s));
-    QVERIFY(text(2, Qt::ToolTipRole).isNull());
+    QVERIFY(!text(2, Qt::ToolTipRole).toString().contains(u"TTL"));
+    // Issue 14: no information in colour alone: each operation's row has its name and a glyph of its own.
+    QList<QImage> glyphs;
+    for (int row = 0; row < model.rowCount(); ++row) {
+        QVERIFY(!text(row).toString().isEmpty());
+        QVERIFY2(!text(row, Qt::ToolTipRole).toString().isEmpty(), qPrintable(text(row).toString()));
+        const QIcon icon = text(row, Qt::DecorationRole).value<QIcon>();
+        QVERIFY2(!icon.isNull(), qPrintable(text(row).toString()));
+        const QImage image = icon.pixmap(16, 16).toImage();
+        QVERIFY2(!glyphs.contains(image), qPrintable(text(row).toString()));
+        glyphs.append(image);
+    }
     QVERIFY(text(1, Qt::ForegroundRole).value<QColor>() != text(2, Qt::ForegroundRole).value<QColor>());
     QVERIFY(text(1, Qt::BackgroundRole).value<QColor>().isValid());
 

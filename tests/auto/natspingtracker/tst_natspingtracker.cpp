@@ -2,11 +2,12 @@
 #include "natspingtracker.h"
 #include "natsreply.h"
 
+#include <QtCore/QThread>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
 
-// PING/PONG bookkeeping without a server: the test sends the PONGs.
+// PING/PONG bookkeeping without a server: the test sends the PONGs, and holds the event loop.
 class tst_NatsPingTracker final : public QObject
 {
     Q_OBJECT
@@ -17,6 +18,8 @@ private Q_SLOTS:
     void pongsMatchPingsInOrder();
     void pongWithoutPing();
     void roundTripTime();
+    void heldLoopDropsSample();
+    void remeasuresAreBounded();
     void failAll();
 };
 
@@ -80,6 +83,49 @@ void tst_NatsPingTracker::roundTripTime()
     QVERIFY(pings.roundTripTime() >= 0);
 }
 
+namespace {
+// Nothing else runs in this thread meanwhile, as under a modal dialog: the condition under test.
+void holdEventLoop()
+{
+    QThread::msleep(NatsPingTracker::LoopCheckMs + NatsPingTracker::HeldLoopUs / 1000 + 50);
+}
+} // namespace
+
+void tst_NatsPingTracker::heldLoopDropsSample()
+{
+    NatsPingTracker pings;
+    QVERIFY(pings.keepAlive(2));
+    holdEventLoop();
+    QPointer<NatsReply> reply;
+    bool measured = true;
+    QVERIFY(pings.pongReceived(&reply, &measured));
+    QVERIFY(!measured);
+    QCOMPARE(pings.roundTripTime(), -1);
+    QVERIFY(pings.remeasure());
+    QVERIFY(!pings.remeasure()); // once per dropped sample
+
+    QVERIFY(pings.keepAlive(2)); // the new measurement, with the loop free
+    QVERIFY(pings.pongReceived(&reply, &measured));
+    QVERIFY(measured);
+    QVERIFY(pings.roundTripTime() >= 0);
+    QVERIFY(pings.roundTripTime() < NatsPingTracker::HeldLoopUs);
+    QVERIFY(!pings.remeasure());
+}
+
+void tst_NatsPingTracker::remeasuresAreBounded()
+{
+    NatsPingTracker pings;
+    QPointer<NatsReply> reply;
+    int remeasured = 0;
+    for (int i = 0; i < 6; ++i) {
+        QVERIFY(pings.keepAlive(2));
+        holdEventLoop();
+        QVERIFY(pings.pongReceived(&reply));
+        remeasured += pings.remeasure() ? 1 : 0;
+    }
+    QCOMPARE(remeasured, 3);
+}
+
 void tst_NatsPingTracker::failAll()
 {
     NatsPingTracker pings;
@@ -96,6 +142,6 @@ void tst_NatsPingTracker::failAll()
     QVERIFY(pings.keepAlive(1));          // and nothing outstanding
 }
 
-QTEST_APPLESS_MAIN(tst_NatsPingTracker)
+QTEST_GUILESS_MAIN(tst_NatsPingTracker)
 
 #include "tst_natspingtracker.moc"

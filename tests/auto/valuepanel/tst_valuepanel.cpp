@@ -20,6 +20,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QScrollBar>
 
 using namespace Qt::StringLiterals;
 
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void textViewRefusesMixedCrAndLfAndOffersHex();
     void reformatIsAnExplicitChoice();
     void emptyValueThenAChangeJustReloads();
+    void hexDumpDoesNotWrap();
 };
 
 void tst_ValuePanel::initTestCase()
@@ -266,6 +268,28 @@ void tst_ValuePanel::emptyValueThenAChangeJustReloads()
     WAIT_OK(m_bucket->put(u"empty"_s, "again"));
     QTRY_COMPARE_WITH_TIMEOUT(m_panel->currentValue(), "again"_ba, 10000);
     QVERIFY(m_panel->session()->notice().isEmpty());
+}
+
+void tst_ValuePanel::hexDumpDoesNotWrap()
+{
+    // Issue 14: 16 bytes and their ASCII on one line, however narrow the panel: it scrolls sideways.
+    QByteArray binary;
+    for (int i = 0; i < 64; ++i)
+        binary.append(char(i * 7));
+    WAIT_OK(m_bucket->put(u"wide"_s, binary));
+    m_panel->resize(260, 400);
+    m_panel->show();
+    QVERIFY(openKey(u"wide"_s));
+    QCOMPARE(m_panel->view(), View::Hex);
+    QCOMPARE(m_editor->lineWrapMode(), QPlainTextEdit::NoWrap);
+    QCOMPARE(m_editor->document()->lineCount(), m_editor->document()->blockCount()); // one line a block
+    QTRY_VERIFY(m_editor->horizontalScrollBar()->maximum() > 0);
+
+    // Text still wraps in the views where a line is a paragraph.
+    m_panel->setView(View::Base64);
+    QCOMPARE(m_editor->lineWrapMode(), QPlainTextEdit::WidgetWidth);
+    m_panel->setView(View::Hex);
+    QCOMPARE(m_editor->lineWrapMode(), QPlainTextEdit::NoWrap);
 }
 
 QTEST_MAIN(tst_ValuePanel)

@@ -1,8 +1,11 @@
 #include "ratehistory.h"
 #include "watchfeedmodel.h"
 
+#include <QtCore/QSet>
 #include <QtCore/QTimer>
 #include <QtGui/QColor>
+#include <QtGui/QIcon>
+#include <QtGui/QImage>
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -39,6 +42,7 @@ private Q_SLOTS:
     void clearResets();
     void operationRoles();
     void limitMarkersAreNamed();
+    void meaningNotInColourAlone();
     void rateHistoryCounts();
     void rateHistoryForgetsOldSeconds();
 
@@ -437,7 +441,7 @@ void tst_WatchFeedModel::limitMarkersAreNamed()
     QVERIFY2(operation.data(Qt::ToolTipRole).toString().contains(u"gone"_s),
              qPrintable(operation.data(Qt::ToolTipRole).toString()));
     QCOMPARE(m_model->index(2, WatchFeedModel::OperationColumn).data().toString(), u"PURGE"_s);
-    QVERIFY(m_model->index(2, WatchFeedModel::OperationColumn).data(Qt::ToolTipRole).isNull());
+    QVERIFY(!m_model->index(2, WatchFeedModel::OperationColumn).data(Qt::ToolTipRole).toString().contains(u"TTL"));
     const auto color = [this](int row, int role) {
         return m_model->index(row, WatchFeedModel::OperationColumn).data(role).value<QColor>();
     };
@@ -450,6 +454,36 @@ void tst_WatchFeedModel::limitMarkersAreNamed()
     QCOMPARE(back.markerReason, "MaxAge"_ba);
     QCOMPARE(back.ttlNs, 1'000'000'000);
     QVERIFY(back.isLimitMarker() && back.isDeleted());
+}
+
+void tst_WatchFeedModel::meaningNotInColourAlone()
+{
+    // Issue 14: a row's colours (operation text, row tint) say nothing that its text and its glyph do not
+    // say too, for colour-blind readers and screen readers alike.
+    m_model->setGapDetection(true);
+    KvEntry marker = entry(6, {}, KvEntry::Operation::Purge);
+    marker.markerReason = "MaxAge";
+    m_model->appendEntry(entry(1));
+    m_model->appendEntry(entry(2, {}, KvEntry::Operation::Delete));
+    m_model->appendEntry(entry(3, {}, KvEntry::Operation::Purge));
+    m_model->appendEntry(marker); // after a gap (revisions 4-5)
+    m_model->flush();
+    QCOMPARE(m_model->rowCount(), 5);
+    QSet<QString> texts;
+    QList<QImage> glyphs;
+    for (int row = 0; row < m_model->rowCount(); ++row) {
+        const QModelIndex operation = m_model->index(row, WatchFeedModel::OperationColumn);
+        const QString text = operation.data().toString();
+        QVERIFY2(!text.isEmpty(), qPrintable(u"row %1"_s.arg(row)));
+        texts.insert(text);
+        QVERIFY2(!operation.data(Qt::ToolTipRole).toString().isEmpty(), qPrintable(text));
+        const QIcon icon = operation.data(Qt::DecorationRole).value<QIcon>();
+        QVERIFY2(!icon.isNull(), qPrintable(text + u": no glyph"_s));
+        const QImage image = icon.pixmap(16, 16).toImage();
+        QVERIFY2(!glyphs.contains(image), qPrintable(text + u": the same glyph as another operation"_s));
+        glyphs.append(image);
+    }
+    QCOMPARE(texts.size(), 5); // PUT, DEL, PURGE, GAP, EXPIRED (MaxAge)
 }
 
 void tst_WatchFeedModel::rateHistoryCounts()

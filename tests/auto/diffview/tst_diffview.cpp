@@ -1,0 +1,44 @@
+#include "diffview.h"
+
+#include <QtTest/QTest>
+#include <QtWidgets/QPlainTextEdit>
+
+using namespace Qt::StringLiterals;
+
+// The diff panes (history, conflict, as-of): a changed line is marked in its text, not only by its
+// red or green background (issue 14: no information in colour alone).
+class tst_DiffView final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void sideBySideMarksChangedLines();
+    void unifiedMarksChangedLines();
+};
+
+void tst_DiffView::sideBySideMarksChangedLines()
+{
+    DiffView view;
+    view.setTexts(u"mine"_s, u"same\nold\nkept"_s, u"theirs"_s, u"same\nnew\nkept\nadded"_s);
+    const QStringList left = view.findChild<QPlainTextEdit *>(u"diffLeft"_s)->toPlainText().split(u'\n');
+    const QStringList right = view.findChild<QPlainTextEdit *>(u"diffRight"_s)->toPlainText().split(u'\n');
+    QCOMPARE(left.size(), right.size()); // rows aligned
+    QVERIFY2(left.contains(u"- old"_s), qPrintable(left.join(u" | "_s)));
+    QVERIFY2(right.contains(u"+ new"_s), qPrintable(right.join(u" | "_s)));
+    QVERIFY2(right.contains(u"+ added"_s), qPrintable(right.join(u" | "_s)));
+    QVERIFY(left.contains(u"  same"_s) && right.contains(u"  same"_s));
+    QVERIFY(left.contains(u"  kept"_s) && right.contains(u"  kept"_s));
+}
+
+void tst_DiffView::unifiedMarksChangedLines()
+{
+    DiffView view;
+    view.setTexts(u"mine"_s, u"same\nold"_s, u"theirs"_s, u"same\nnew"_s);
+    const QStringList lines = view.unifiedText().split(u'\n');
+    QVERIFY(lines.contains(u"-old"_s) || lines.contains(u"- old"_s));
+    QVERIFY(lines.contains(u"+new"_s) || lines.contains(u"+ new"_s));
+}
+
+QTEST_MAIN(tst_DiffView)
+
+#include "tst_diffview.moc"
