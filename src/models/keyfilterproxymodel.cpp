@@ -29,6 +29,38 @@ KeyFilterProxyModel::KeyFilterProxyModel(QObject *parent)
     setSortRole(KeyListModel::RawValueRole);
 }
 
+KeyFilterProxyModel::~KeyFilterProxyModel()
+{
+    // The tree's match filter calls back into this proxy.
+    if (auto *tree = qobject_cast<KeyTreeModel *>(sourceModel()))
+        tree->setMatchFilter({});
+}
+
+void KeyFilterProxyModel::setSourceModel(QAbstractItemModel *source)
+{
+    if (auto *tree = qobject_cast<KeyTreeModel *>(sourceModel()))
+        tree->setMatchFilter({});
+    QSortFilterProxyModel::setSourceModel(source);
+    updateMatchFilter();
+}
+
+bool KeyFilterProxyModel::hasKeyFilter() const
+{
+    return !m_text.isEmpty() || !m_glob.isEmpty() || !m_subjectBytes.isEmpty();
+}
+
+void KeyFilterProxyModel::updateMatchFilter()
+{
+    auto *tree = qobject_cast<KeyTreeModel *>(sourceModel());
+    if (!tree)
+        return;
+    // Without a filter a folder counts its live keys (what the tree keeps anyway): no second count to keep.
+    if (hasKeyFilter())
+        tree->setMatchFilter([this, tree](quint32 id) { return acceptsKey(tree->store(), id); });
+    else if (tree->hasMatchFilter())
+        tree->setMatchFilter({});
+}
+
 void KeyFilterProxyModel::setShowDeleted(bool show)
 {
     if (m_showDeleted == show)
@@ -72,6 +104,7 @@ void KeyFilterProxyModel::refilter()
 {
     // A full re-map (one layout change) instead of Qt's incremental re-filter: bringing back
     // 100,000 rows one insert at a time takes seconds, rebuilding takes milliseconds.
+    updateMatchFilter();
     invalidate();
 }
 
@@ -118,6 +151,9 @@ bool KeyFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
     if (const auto *list = qobject_cast<const KeyListModel *>(sourceModel()))
         return acceptsKey(list->store(), list->idAt(sourceRow));
     if (const auto *tree = qobject_cast<const KeyTreeModel *>(sourceModel())) {
+        // With a filter the tree counts what is shown below each node: a node stays while that is not 0.
+        if (tree->hasMatchFilter())
+            return tree->matchCountOf(tree->index(sourceRow, 0, sourceParent)) > 0;
         // A pure folder of the tree is shown only through its children (recursive filtering).
         const qint64 id = tree->keyIdOf(tree->index(sourceRow, 0, sourceParent));
         return id >= 0 && acceptsKey(tree->store(), quint32(id));

@@ -11,7 +11,8 @@ class KeyStore;
 // to keys already loaded (a server filter set while every key is at hand: no second download). Sorting by
 // key is left to the source, which keeps its rows in key order (KeyCollation; sorting a million keys here
 // would hold the event loop for seconds); the other columns sort on their raw value. On the tree it
-// filters recursively: a folder stays while any key below it is shown.
+// filters recursively: a folder stays while any key below it is shown; with a filter set, the tree counts
+// the keys each folder holds that this shows (KeyTreeModel::setMatchFilter), and a folder says that count.
 class KeyFilterProxyModel final : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -19,6 +20,11 @@ class KeyFilterProxyModel final : public QSortFilterProxyModel
 
 public:
     explicit KeyFilterProxyModel(QObject *parent = nullptr);
+    ~KeyFilterProxyModel() override;
+
+    void setSourceModel(QAbstractItemModel *source) override;
+    // A text, glob or subject filter is set (not just the deleted keys hidden).
+    bool hasKeyFilter() const;
 
     void setShowDeleted(bool show);
     bool showDeleted() const { return m_showDeleted; }
@@ -44,6 +50,7 @@ protected:
 
 private:
     void refilter();
+    void updateMatchFilter();
     bool acceptsKey(const KeyStore &store, quint32 id) const;
 
     QString m_text;

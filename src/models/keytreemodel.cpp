@@ -141,6 +141,8 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
         return QString::fromUtf8(pathOf(id));
     case LiveCountRole:
         return node.liveCount;
+    case MatchCountRole:
+        return shownCount(id);
     case SourceRowRole:
         return node.keyId < 0 ? -1 : m_source->rowOfId(quint32(node.keyId));
     default:
@@ -148,7 +150,7 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
     }
     if (index.column() == KeyListModel::KeyColumn && role == Qt::DisplayRole) {
         const QString name = QString::fromUtf8(nameOf(id));
-        return node.childCount > 0 ? u"%1 (%2)"_s.arg(name, HumanFormat::count(qint64(node.liveCount))) : name;
+        return node.childCount > 0 ? u"%1 (%2)"_s.arg(name, HumanFormat::count(qint64(shownCount(id)))) : name;
     }
     if (node.keyId >= 0) {
         const int row = m_source->rowOfId(quint32(node.keyId));
@@ -191,6 +193,7 @@ qsizetype KeyTreeModel::bytesUsed() const
     for (const std::vector<quint32> &list : m_lists)
         bytes += qsizetype(list.capacity() * sizeof(quint32));
     bytes += qsizetype(m_index.capacity() * sizeof(quint32) + (m_inTree.capacity() + m_liveOf.capacity()) / 8);
+    bytes += qsizetype(m_matchCount.capacity() * sizeof(quint32) + m_matched.capacity() / 8);
     return bytes;
 }
 
@@ -217,6 +220,8 @@ void KeyTreeModel::reset()
     m_lists = {};
     m_inTree = {};
     m_liveOf = {};
+    m_matched = {};
+    m_matchCount = m_matchFilter ? std::vector<quint32>(1, 0) : std::vector<quint32>();
     m_buildOrder = {};
     m_building = false;
     m_ordered = !m_source || m_source->isSorted();
@@ -306,6 +311,8 @@ void KeyTreeModel::addKeys(const std::vector<quint32> &unsortedIds)
     if (m_inTree.size() < m_source->store().size()) {
         m_inTree.resize(m_source->store().size(), false);
         m_liveOf.resize(m_source->store().size(), false);
+        if (m_matchFilter)
+            m_matched.resize(m_source->store().size(), false);
     }
     Pending pending;
     QSet<quint32> touched;
@@ -349,6 +356,8 @@ quint32 KeyTreeModel::addKey(quint32 id, quint32 firstNew, Pending *pending, QSe
     m_liveOf[id] = isLive(id);
     if (m_liveOf[id])
         adjustCounts(node, 1, firstNew, touched);
+    if (m_matchFilter)
+        matchKey(id, node, firstNew, touched);
     return node;
 }
 
@@ -376,6 +385,8 @@ quint32 KeyTreeModel::createNode(quint32 parent, quint32 keyId, qsizetype end, q
     node.nameEnd = quint16(std::min<qsizetype>(end, 0xffff));
     node.nameLen = quint16(std::min<qsizetype>(len, node.nameEnd));
     const quint32 id = m_nodes.push_back(node);
+    if (m_matchFilter)
+        m_matchCount.push_back(0);
     if (!m_ordered)
         indexNode(id);
     return id;
@@ -474,7 +485,7 @@ void KeyTreeModel::announceCounts(const QSet<quint32> &touched)
 {
     for (const quint32 node : touched) {
         const QModelIndex idx = indexOf(node);
-        Q_EMIT dataChanged(idx, idx, {Qt::DisplayRole, LiveCountRole});
+        Q_EMIT dataChanged(idx, idx, {Qt::DisplayRole, LiveCountRole, MatchCountRole});
     }
 }
 
@@ -494,6 +505,8 @@ void KeyTreeModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &
             m_liveOf[id] = live;
             adjustCounts(node, live ? 1 : -1, noneNew, &touched);
         }
+        if (m_matchFilter)
+            matchKey(id, node, noneNew, &touched);
         Q_EMIT dataChanged(indexOf(node, 0), indexOf(node, KeyListModel::ColumnCount - 1));
     }
     announceCounts(touched);
