@@ -33,6 +33,10 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kFilterDelayMs = 300;
+// With a filter the tree opens this many folders holding matches (depth first, as the tree reads), looking
+// at most at kExpandVisits rows: a filter matching a million keys must not lay out a million rows.
+constexpr int kExpandFolders = 200;
+constexpr int kExpandVisits = 20000;
 const auto kSortOrderKey = QStringLiteral("keys/sortOrder");
 
 // A filter with a whole-token "*" or a final ">" is a NATS wildcard for the server.
@@ -296,6 +300,8 @@ void KeyPanel::ensureTree()
         // A key selected while a large tree was being built in steps is selected once it is there.
         if (!m_tree->isBuilding() && !m_pendingKey.isEmpty())
             selectKey(std::exchange(m_pendingKey, {}));
+        if (!m_tree->isBuilding())
+            expandMatches();
         updateStatus();
     });
     m_treeProxy = new KeyFilterProxyModel(this);
@@ -385,8 +391,10 @@ void KeyPanel::applySubjectFilters()
 {
     const QStringList local = m_list->filters().isEmpty() ? m_serverFilters : QStringList();
     m_listProxy->setSubjectFilters(local);
-    if (m_treeProxy)
+    if (m_treeProxy) {
         m_treeProxy->setSubjectFilters(local);
+        expandMatches();
+    }
 }
 
 QStringList KeyPanel::selectedKeys() const
@@ -471,6 +479,37 @@ void KeyPanel::setClientFilters(const QString &text, const KeyGlob &glob)
     if (m_treeProxy) {
         m_treeProxy->setTextFilter(text);
         m_treeProxy->setKeyGlob(glob);
+        expandMatches();
+    }
+}
+
+void KeyPanel::expandMatches()
+{
+    if (!m_treeView || m_tree->isBuilding())
+        return;
+    if (!m_treeProxy->hasKeyFilter()) {
+        if (std::exchange(m_treeFiltered, false))
+            m_treeView->collapseAll(); // as before the filter: what it opened is closed again
+        return;
+    }
+    m_treeFiltered = true;
+    // Right after the filter changed the view only notes what to open (its layout is pending).
+    int opened = 0;
+    int visits = 0;
+    std::vector<QModelIndex> stack{QModelIndex()};
+    while (!stack.empty() && opened < kExpandFolders && visits < kExpandVisits) {
+        const QModelIndex parent = stack.back();
+        stack.pop_back();
+        if (parent.isValid()) {
+            if (!m_tree->hasChildren(m_treeProxy->mapToSource(parent)) || m_treeProxy->rowCount(parent) == 0)
+                continue;
+            m_treeView->expand(parent);
+            ++opened;
+        }
+        const int rows = std::min(m_treeProxy->rowCount(parent), kExpandVisits - visits);
+        visits += rows;
+        for (int row = rows - 1; row >= 0; --row)
+            stack.push_back(m_treeProxy->index(row, 0, parent));
     }
 }
 
