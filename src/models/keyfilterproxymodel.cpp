@@ -111,13 +111,14 @@ void KeyFilterProxyModel::refilter()
 void KeyFilterProxyModel::sort(int column, Qt::SortOrder order)
 {
     m_sortedColumn = column;
+    if (auto *list = qobject_cast<KeyListModel *>(sourceModel())) {
+        // The list sorts itself, in steps (by any column: sorting a million rows here holds the window).
+        list->setSortOrder(column, order);
+        // Column -1 keeps the source's order; descending there would reverse it once more.
+        QSortFilterProxyModel::sort(-1, Qt::AscendingOrder);
+        return;
+    }
     if (column == KeyListModel::KeyColumn) {
-        if (auto *list = qobject_cast<KeyListModel *>(sourceModel())) {
-            list->setKeyOrder(order);
-            // Column -1 keeps the source's order; descending there would reverse it once more.
-            QSortFilterProxyModel::sort(-1, Qt::AscendingOrder);
-            return;
-        }
         if (auto *tree = qobject_cast<KeyTreeModel *>(sourceModel())) {
             tree->setKeyOrder(order);
             QSortFilterProxyModel::sort(-1, Qt::AscendingOrder);

@@ -8,9 +8,10 @@ class KeyStore;
 
 // Filters and sorts the key list or tree: hides deleted keys unless asked to show them, keeps keys whose
 // full name contains the filter text (case-insensitive), matches a glob, and NATS subject filters applied
-// to keys already loaded (a server filter set while every key is at hand: no second download). Sorting by
-// key is left to the source, which keeps its rows in key order (KeyCollation; sorting a million keys here
-// would hold the event loop for seconds); the other columns sort on their raw value. On the tree it
+// to keys already loaded (a server filter set while every key is at hand: no second download). Sorting is
+// left to the list, which keeps its rows in the order asked for and sorts in steps (sorting a million keys
+// here would hold the event loop for seconds); on the tree the key order is the tree's, the other columns
+// sort here on their raw value. On the tree it
 // filters recursively: a folder stays while any key below it is shown; with a filter set, the tree counts
 // the keys each folder holds that this shows (KeyTreeModel::setMatchFilter), and a folder says that count.
 class KeyFilterProxyModel final : public QSortFilterProxyModel

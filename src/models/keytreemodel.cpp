@@ -2,6 +2,7 @@
 
 #include "humanformat.h"
 #include "keylistmodel.h"
+#include "keysorter.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QTimer>
@@ -184,6 +185,8 @@ int KeyTreeModel::buildPermille() const
 {
     if (!m_building || !m_source || m_source->rowCount() == 0)
         return 1000;
+    if (m_buildSorter)
+        return 0; // the keys are being put in order
     return m_buildOrder.empty() ? 1000 : int(qint64(m_buildCursor) * 1000 / qint64(m_buildOrder.size()));
 }
 
@@ -223,8 +226,9 @@ void KeyTreeModel::reset()
     m_matched = {};
     m_matchCount = m_matchFilter ? std::vector<quint32>(1, 0) : std::vector<quint32>();
     m_buildOrder = {};
+    m_buildSorter.reset();
     m_building = false;
-    m_ordered = !m_source || m_source->isSorted();
+    m_ordered = !m_source || !m_source->isReceivingInitialKeys();
     m_index = m_ordered ? std::vector<quint32>() : std::vector<quint32>(64, 0);
     m_collation = m_source ? m_source->collation() : KeyCollation::Order::Natural;
     endResetModel();
@@ -237,11 +241,20 @@ void KeyTreeModel::startBuild()
     // A snapshot of the ids, ascending: rows move as the list sorts or takes keys, ids do not.
     const int rows = m_source->rowCount();
     m_buildOrder.resize(size_t(rows));
-    const bool reversed = m_source->keyOrder() == Qt::DescendingOrder;
+    const bool reversed = m_source->keyOrder() == Qt::DescendingOrder && m_source->isKeyOrdered();
     for (int row = 0; row < rows; ++row)
         m_buildOrder[size_t(reversed ? rows - 1 - row : row)] = m_source->idAt(row);
     m_buildCursor = 0;
     m_building = true;
+    if (m_ordered && !m_source->isKeyOrdered()) {
+        // The list is in another order (another column, or being sorted): put the ids in key order first,
+        // in steps too, so that each key is added after its folder's other children (no insert in the middle).
+        const KeyStore *store = &m_source->store();
+        m_buildSorter = std::make_unique<KeySorter>(
+            std::exchange(m_buildOrder, {}), [this, store](quint32 a, quint32 b) {
+                return KeyCollation::compare(store->key(a), store->key(b), m_collation) < 0;
+            });
+    }
     if (rows <= kBuildAtOnce) {
         while (m_building)
             buildStep();
@@ -254,6 +267,15 @@ void KeyTreeModel::startBuild()
 
 void KeyTreeModel::buildStep()
 {
+    if (m_buildSorter) {
+        if (!m_buildSorter->step(kBuildStepMs)) {
+            m_buildTimer->start();
+            Q_EMIT buildProgress();
+            return;
+        }
+        m_buildOrder = m_buildSorter->take();
+        m_buildSorter.reset();
+    }
     QElapsedTimer clock;
     clock.start();
     while (m_buildCursor < int(m_buildOrder.size()) && clock.elapsed() < kBuildStepMs) {

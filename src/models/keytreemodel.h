@@ -12,6 +12,7 @@
 #include <vector>
 
 class KeyListModel;
+class KeySorter;
 class KeyStore;
 class QTimer;
 
@@ -155,7 +156,8 @@ private:
     std::vector<quint32> m_matchCount; // node -> accepted keys at and below, while a match filter is set
     std::vector<bool> m_matched;       // key id -> accepted when last seen, while a match filter is set
     QTimer *m_buildTimer = nullptr;
-    std::vector<quint32> m_buildOrder; // the ids to add while building, ascending when the list is sorted
+    std::vector<quint32> m_buildOrder;        // the ids to add while building, ascending when the list is sorted
+    std::unique_ptr<KeySorter> m_buildSorter; // puts m_buildOrder in key order (the list is sorted by another column)
     int m_buildCursor = 0;
     KeyCollation::Order m_collation = KeyCollation::Order::Natural;
     bool m_building = false;
