@@ -15,6 +15,7 @@
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QProgressBar>
 #include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void keyOrderIsRemembered();
     void keySelectedWhileLargeTreeBuilds();
     void filteredTreeOpensMatchingFolders();
+    void sortByColumnSaysSorting();
 
 private:
     KvBucket *makeBucket(const QString &name, int keys);
@@ -264,6 +266,32 @@ void tst_KeyPanel::filteredTreeOpensMatchingFolders()
     QCOMPARE(model->rowCount(), 300);
     QCOMPARE(model->index(0, 0).data().toString(), u"grp000 (4)"_s);
     QVERIFY(!tree->isExpanded(model->index(0, 0)));
+}
+
+void tst_KeyPanel::sortByColumnSaysSorting()
+{
+    // A click on the Revision header at 60,000 keys: sorted in steps, saying so, as after a load.
+    KeyPanel panel;
+    panel.show();
+    QList<KvEntry> entries;
+    for (int i = 0; i < 60000; ++i) {
+        KvEntry entry;
+        entry.key = u"dev.%1"_s.arg(i);
+        entry.revision = quint64((i * 7919) % 60000 + 1);
+        entries.append(entry);
+    }
+    panel.model()->applyEntries(entries);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.model()->isSorted(), 20000);
+    auto *view = panel.findChild<QTreeView *>(u"keyListView"_s);
+    auto *progress = panel.findChild<QProgressBar *>(u"keyProgress"_s);
+    view->sortByColumn(KeyListModel::RevisionColumn, Qt::DescendingOrder);
+    // (Without a bucket the status line says so; the stage and the progress bar are those of a load's sort.)
+    QCOMPARE(panel.model()->stage(), KeyListModel::Stage::Sorting);
+    QVERIFY(progress->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.model()->isLoading(), 20000);
+    QVERIFY(!progress->isVisible());
+    QCOMPARE(view->model()->index(0, KeyListModel::RevisionColumn).data().toULongLong(), 60000ull);
+    QCOMPARE(view->model()->index(59999, KeyListModel::RevisionColumn).data().toULongLong(), 1ull);
 }
 
 QTEST_MAIN(tst_KeyPanel)
