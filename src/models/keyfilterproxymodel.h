@@ -2,9 +2,12 @@
 
 #include "keyglob.h"
 
+#include <QtCore/QPointer>
 #include <QtCore/QSortFilterProxyModel>
 
+class KeyListModel;
 class KeyStore;
+class KeyTreeModel;
 
 // Filters and sorts the key list or tree: hides deleted keys unless asked to show them, keeps keys whose
 // full name contains the filter text (case-insensitive), matches a glob, and NATS subject filters applied
@@ -54,6 +57,8 @@ private:
     void updateMatchFilter();
     bool acceptsKey(const KeyStore &store, quint32 id) const;
 
+    QPointer<KeyListModel> m_list; // the source, when it is the key list
+    QPointer<KeyTreeModel> m_tree; // the source, when it is the key tree
     QString m_text;
     QByteArray m_textLower; // UTF-8, ASCII letters lowered: matched on the store's bytes
     bool m_textAscii = true;

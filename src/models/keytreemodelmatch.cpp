@@ -12,15 +12,19 @@ void KeyTreeModel::setMatchFilter(MatchFilter filter)
     if (!m_matchFilter)
         return;
     m_matchCount.assign(m_nodes.size(), 0);
+    // The keys in the order they are stored (the filter reads each key's bytes: in node order that is a
+    // cache miss per key, ~3 times slower at a million keys).
     m_matched.assign(m_inTree.size(), false);
+    for (quint32 id = 0; id < m_inTree.size(); ++id) {
+        if (m_inTree[id] && m_matchFilter(id))
+            m_matched[id] = true;
+    }
     // A child's id is above its parent's (a path is created from the root down): one pass from the last
     // node up adds each node's count to its parent's after its own children have added theirs.
     for (quint32 node = m_nodes.size() - 1; node > 0; --node) {
         const Node &n = m_nodes[node];
-        if (n.keyId >= 0 && m_matchFilter(quint32(n.keyId))) {
-            m_matched[size_t(n.keyId)] = true;
+        if (n.keyId >= 0 && m_matched[size_t(n.keyId)])
             ++m_matchCount[node];
-        }
         m_matchCount[n.parent] += m_matchCount[node];
     }
 }

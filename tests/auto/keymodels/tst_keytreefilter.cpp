@@ -22,6 +22,8 @@ private Q_SLOTS:
     void folderCountsFollowTheFilter();
     void countsFollowChangesWhileFiltered();
     void clearingTheFilterBringsBackLiveCounts();
+    void textMatchesIgnoringCase_data();
+    void textMatchesIgnoringCase();
 
 private:
     QStringList shown(const QModelIndex &parent = {}) const;
@@ -173,6 +175,31 @@ void tst_KeyTreeFilter::clearingTheFilterBringsBackLiveCounts()
     QCOMPARE(m_tree->indexForPath(u"orders"_s).data().toString(), u"orders (5)"_s);
     m_list->applyEntries({entryOf(u"orders.9.x"_s, 30)});
     QCOMPARE(m_tree->indexForPath(u"orders"_s).data().toString(), u"orders (6)"_s);
+}
+
+void tst_KeyTreeFilter::textMatchesIgnoringCase_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("shown"); // keys of kKeys shown in the list
+    QTest::newRow("at the start") << u"ORDERS.1"_s << 2;
+    QTest::newRow("at the end") << u"Total"_s << 4;
+    QTest::newRow("whole key") << u"config"_s << 2;
+    QTest::newRow("longer than any key") << u"orders.1.status.and.more"_s << 0;
+    QTest::newRow("a dot first") << u".NA"_s << 1;
+    QTest::newRow("a digit first") << u"2.s"_s << 1;
+    QTest::newRow("first letter repeats") << u"ss"_s << 0;
+    QTest::newRow("near miss") << u"statuz"_s << 0;
+    QTest::newRow("not ASCII") << u"ördérs"_s << 0;
+}
+
+void tst_KeyTreeFilter::textMatchesIgnoringCase()
+{
+    QFETCH(QString, text);
+    QFETCH(int, shown);
+    KeyFilterProxyModel proxy;
+    proxy.setSourceModel(m_list);
+    proxy.setTextFilter(text);
+    QCOMPARE(proxy.rowCount(), shown);
 }
 
 QTEST_GUILESS_MAIN(tst_KeyTreeFilter)
