@@ -285,7 +285,8 @@ QTreeView *KeyPanel::makeView(const QString &name)
 
 void KeyPanel::setLiveSorting(bool live)
 {
-    m_listProxy->setDynamicSortFilter(live);
+    // The list proxy keeps the list's order (it sorts nothing itself): turning it back on would only
+    // re-lay out a million rows once more at the end of a load. The tree's proxy sorts the other columns.
     if (m_treeProxy)
         m_treeProxy->setDynamicSortFilter(live);
 }
@@ -310,7 +311,7 @@ void KeyPanel::ensureTree()
     m_treeProxy->setTextFilter(m_listProxy->textFilter());
     m_treeProxy->setKeyGlob(m_listProxy->keyGlob());
     m_treeProxy->setSubjectFilters(m_listProxy->subjectFilters());
-    m_treeProxy->setDynamicSortFilter(m_listProxy->dynamicSortFilter());
+    m_treeProxy->setDynamicSortFilter(!m_list->isLoading());
     m_treeView = makeView(u"keyTreeView"_s);
     m_treeView->setModel(m_treeProxy);
     configureColumns(m_treeView, u"columns/keyTree"_s);
@@ -392,6 +393,7 @@ void KeyPanel::applySubjectFilters()
     const QStringList local = m_list->filters().isEmpty() ? m_serverFilters : QStringList();
     m_listProxy->setSubjectFilters(local);
     if (m_treeProxy) {
+        closeFilterFolders();
         m_treeProxy->setSubjectFilters(local);
         expandMatches();
     }
@@ -477,21 +479,25 @@ void KeyPanel::setClientFilters(const QString &text, const KeyGlob &glob)
     m_listProxy->setTextFilter(text);
     m_listProxy->setKeyGlob(glob);
     if (m_treeProxy) {
+        closeFilterFolders();
         m_treeProxy->setTextFilter(text);
         m_treeProxy->setKeyGlob(glob);
         expandMatches();
     }
 }
 
+void KeyPanel::closeFilterFolders()
+{
+    // Before the filter changes: the proxy then re-maps only what is open (the folders a filter opened
+    // can hold thousands of rows each).
+    if (m_treeView && std::exchange(m_treeFiltered, false))
+        m_treeView->collapseAll();
+}
+
 void KeyPanel::expandMatches()
 {
-    if (!m_treeView || m_tree->isBuilding())
+    if (!m_treeView || m_tree->isBuilding() || !m_treeProxy->hasKeyFilter())
         return;
-    if (!m_treeProxy->hasKeyFilter()) {
-        if (std::exchange(m_treeFiltered, false))
-            m_treeView->collapseAll(); // as before the filter: what it opened is closed again
-        return;
-    }
     m_treeFiltered = true;
     // Right after the filter changed the view only notes what to open (its layout is pending).
     int opened = 0;

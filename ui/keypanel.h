@@ -83,6 +83,7 @@ private:
     void setServerFilters(const QStringList &filters);
     void applySubjectFilters();
     void expandMatches();
+    void closeFilterFolders();
     QString loadingText() const;
 
     QPointer<KvBucket> m_bucket;
