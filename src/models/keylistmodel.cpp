@@ -223,7 +223,8 @@ void KeyListModel::rebuildRowOf() const
 
 qsizetype KeyListModel::bytesUsed() const
 {
-    return m_store.bytesUsed() + qsizetype((m_order.capacity() + m_rowOf.capacity()) * sizeof(quint32));
+    return m_store.bytesUsed()
+        + qsizetype((m_order.capacity() + m_rowOf.capacity() + m_keyOrderKept.capacity()) * sizeof(quint32));
 }
 
 int KeyListModel::sortPermille() const
@@ -248,6 +249,7 @@ void KeyListModel::stopWatcher()
 
 void KeyListModel::clear()
 {
+    m_keyOrderKept = {};
     stopWatcher();
     m_flushTimer->stop();
     m_sortTimer->stop();
@@ -428,6 +430,7 @@ void KeyListModel::insertNewIds(const std::vector<quint32> &ids)
     if (ids.empty())
         return;
     m_loaded += ids.size();
+    m_keyOrderKept = {}; // no longer every row
     if (m_initialLoad) {
         m_held.insert(m_held.end(), ids.begin(), ids.end());
         if (m_order.size() < kShowAtOnce || m_held.size() >= m_order.size() / 2)

@@ -164,6 +164,7 @@ void KeyListModel::setCollation(KeyCollation::Order order)
     if (m_collation == order)
         return;
     m_collation = order;
+    m_keyOrderKept = {};
     startSort();
 }
 
@@ -178,13 +179,32 @@ void KeyListModel::setSortOrder(int column, Qt::SortOrder order)
     const bool descending = order == Qt::DescendingOrder;
     if (m_sortColumn == column && m_descending == descending)
         return;
-    const bool reverse = m_sortColumn == KeyColumn && column == KeyColumn && m_sorted && !m_sorter;
+    const bool settled = m_sorted && !m_sorter;
+    if (settled && m_sortColumn == KeyColumn && column != KeyColumn) {
+        m_keyOrderKept = m_order;
+        m_keptDescending = m_descending;
+    }
+    std::vector<quint32> keyOrder;
+    if (settled && m_sortColumn == KeyColumn && column == KeyColumn) {
+        keyOrder = m_order;
+        m_keptDescending = m_descending;
+    } else if (column == KeyColumn && m_keyOrderKept.size() == m_order.size()) {
+        keyOrder = std::exchange(m_keyOrderKept, {});
+    }
     m_sortColumn = column;
     m_descending = descending;
-    if (reverse) {
-        // The reverse of a total order: no comparisons needed.
-        std::vector<quint32> reversed(m_order.rbegin(), m_order.rend());
-        applyOrder(std::move(reversed));
+    if (!keyOrder.empty()) {
+        // The key order at hand, or its reverse (of a total order: no comparisons needed); a sort by
+        // another column under way is not needed any more.
+        m_sorter.reset();
+        m_sortTimer->stop();
+        m_movedWhileSorting.clear();
+        m_sortValues = {};
+        if (m_keptDescending != descending)
+            std::reverse(keyOrder.begin(), keyOrder.end());
+        applyOrder(std::move(keyOrder));
+        if (m_stage == Stage::Sorting && !m_initialLoad)
+            finishLoading(m_failed);
         return;
     }
     if (m_initialLoad)
