@@ -33,6 +33,10 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kFilterDelayMs = 300;
+// With a filter the tree opens this many folders holding matches (depth first, as the tree reads), looking
+// at most at kExpandVisits rows: a filter matching a million keys must not lay out a million rows.
+constexpr int kExpandFolders = 200;
+constexpr int kExpandVisits = 20000;
 const auto kSortOrderKey = QStringLiteral("keys/sortOrder");
 
 // A filter with a whole-token "*" or a final ">" is a NATS wildcard for the server.
@@ -281,7 +285,8 @@ QTreeView *KeyPanel::makeView(const QString &name)
 
 void KeyPanel::setLiveSorting(bool live)
 {
-    m_listProxy->setDynamicSortFilter(live);
+    // The list proxy keeps the list's order (it sorts nothing itself): turning it back on would only
+    // re-lay out a million rows once more at the end of a load. The tree's proxy sorts the other columns.
     if (m_treeProxy)
         m_treeProxy->setDynamicSortFilter(live);
 }
@@ -296,6 +301,8 @@ void KeyPanel::ensureTree()
         // A key selected while a large tree was being built in steps is selected once it is there.
         if (!m_tree->isBuilding() && !m_pendingKey.isEmpty())
             selectKey(std::exchange(m_pendingKey, {}));
+        if (!m_tree->isBuilding())
+            expandMatches();
         updateStatus();
     });
     m_treeProxy = new KeyFilterProxyModel(this);
@@ -304,7 +311,7 @@ void KeyPanel::ensureTree()
     m_treeProxy->setTextFilter(m_listProxy->textFilter());
     m_treeProxy->setKeyGlob(m_listProxy->keyGlob());
     m_treeProxy->setSubjectFilters(m_listProxy->subjectFilters());
-    m_treeProxy->setDynamicSortFilter(m_listProxy->dynamicSortFilter());
+    m_treeProxy->setDynamicSortFilter(!m_list->isLoading());
     m_treeView = makeView(u"keyTreeView"_s);
     m_treeView->setModel(m_treeProxy);
     configureColumns(m_treeView, u"columns/keyTree"_s);
@@ -385,8 +392,11 @@ void KeyPanel::applySubjectFilters()
 {
     const QStringList local = m_list->filters().isEmpty() ? m_serverFilters : QStringList();
     m_listProxy->setSubjectFilters(local);
-    if (m_treeProxy)
+    if (m_treeProxy) {
+        closeFilterFolders();
         m_treeProxy->setSubjectFilters(local);
+        expandMatches();
+    }
 }
 
 QStringList KeyPanel::selectedKeys() const
@@ -469,8 +479,43 @@ void KeyPanel::setClientFilters(const QString &text, const KeyGlob &glob)
     m_listProxy->setTextFilter(text);
     m_listProxy->setKeyGlob(glob);
     if (m_treeProxy) {
+        closeFilterFolders();
         m_treeProxy->setTextFilter(text);
         m_treeProxy->setKeyGlob(glob);
+        expandMatches();
+    }
+}
+
+void KeyPanel::closeFilterFolders()
+{
+    // Before the filter changes: the proxy then re-maps only what is open (the folders a filter opened
+    // can hold thousands of rows each).
+    if (m_treeView && std::exchange(m_treeFiltered, false))
+        m_treeView->collapseAll();
+}
+
+void KeyPanel::expandMatches()
+{
+    if (!m_treeView || m_tree->isBuilding() || !m_treeProxy->hasKeyFilter())
+        return;
+    m_treeFiltered = true;
+    // Right after the filter changed the view only notes what to open (its layout is pending).
+    int opened = 0;
+    int visits = 0;
+    std::vector<QModelIndex> stack{QModelIndex()};
+    while (!stack.empty() && opened < kExpandFolders && visits < kExpandVisits) {
+        const QModelIndex parent = stack.back();
+        stack.pop_back();
+        if (parent.isValid()) {
+            if (!m_tree->hasChildren(m_treeProxy->mapToSource(parent)) || m_treeProxy->rowCount(parent) == 0)
+                continue;
+            m_treeView->expand(parent);
+            ++opened;
+        }
+        const int rows = std::min(m_treeProxy->rowCount(parent), kExpandVisits - visits);
+        visits += rows;
+        for (int row = rows - 1; row >= 0; --row)
+            stack.push_back(m_treeProxy->index(row, 0, parent));
     }
 }
 

@@ -82,6 +82,8 @@ private:
     void createAsOf();
     void setServerFilters(const QStringList &filters);
     void applySubjectFilters();
+    void expandMatches();
+    void closeFilterFolders();
     QString loadingText() const;
 
     QPointer<KvBucket> m_bucket;
@@ -110,4 +112,5 @@ private:
     QString m_pendingKey; // to select once the tree is built
     KeyGlob m_glob;
     AsOfBar *m_asOf = nullptr;
+    bool m_treeFiltered = false; // the tree's folders were opened for a filter
 };

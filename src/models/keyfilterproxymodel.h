@@ -2,16 +2,21 @@
 
 #include "keyglob.h"
 
+#include <QtCore/QPointer>
 #include <QtCore/QSortFilterProxyModel>
 
+class KeyListModel;
 class KeyStore;
+class KeyTreeModel;
 
 // Filters and sorts the key list or tree: hides deleted keys unless asked to show them, keeps keys whose
 // full name contains the filter text (case-insensitive), matches a glob, and NATS subject filters applied
-// to keys already loaded (a server filter set while every key is at hand: no second download). Sorting by
-// key is left to the source, which keeps its rows in key order (KeyCollation; sorting a million keys here
-// would hold the event loop for seconds); the other columns sort on their raw value. On the tree it
-// filters recursively: a folder stays while any key below it is shown.
+// to keys already loaded (a server filter set while every key is at hand: no second download). Sorting is
+// left to the list, which keeps its rows in the order asked for and sorts in steps (sorting a million keys
+// here would hold the event loop for seconds); on the tree the key order is the tree's, the other columns
+// sort here on their raw value. On the tree it
+// filters recursively: a folder stays while any key below it is shown; with a filter set, the tree counts
+// the keys each folder holds that this shows (KeyTreeModel::setMatchFilter), and a folder says that count.
 class KeyFilterProxyModel final : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -19,6 +24,11 @@ class KeyFilterProxyModel final : public QSortFilterProxyModel
 
 public:
     explicit KeyFilterProxyModel(QObject *parent = nullptr);
+    ~KeyFilterProxyModel() override;
+
+    void setSourceModel(QAbstractItemModel *source) override;
+    // A text, glob or subject filter is set (not just the deleted keys hidden).
+    bool hasKeyFilter() const;
 
     void setShowDeleted(bool show);
     bool showDeleted() const { return m_showDeleted; }
@@ -44,8 +54,11 @@ protected:
 
 private:
     void refilter();
+    void updateMatchFilter();
     bool acceptsKey(const KeyStore &store, quint32 id) const;
 
+    QPointer<KeyListModel> m_list; // the source, when it is the key list
+    QPointer<KeyTreeModel> m_tree; // the source, when it is the key tree
     QString m_text;
     QByteArray m_textLower; // UTF-8, ASCII letters lowered: matched on the store's bytes
     bool m_textAscii = true;

@@ -19,8 +19,6 @@ namespace {
 // Entries are applied at most this often (about two frames), or sooner once this many are waiting.
 constexpr int kFlushIntervalMs = 30;
 constexpr qsizetype kFlushBatch = 5000;
-// A sort step: well under the 50 ms a user notices as a stall.
-constexpr int kSortStepMs = 15;
 // New keys in one batch beyond this go to the end and are sorted again in steps: each key put at its
 // place shifts the order (and the proxy's mapping) of a million rows.
 constexpr size_t kSortedInsertLimit = 32;
@@ -225,7 +223,8 @@ void KeyListModel::rebuildRowOf() const
 
 qsizetype KeyListModel::bytesUsed() const
 {
-    return m_store.bytesUsed() + qsizetype((m_order.capacity() + m_rowOf.capacity()) * sizeof(quint32));
+    return m_store.bytesUsed()
+        + qsizetype((m_order.capacity() + m_rowOf.capacity() + m_keyOrderKept.capacity()) * sizeof(quint32));
 }
 
 int KeyListModel::sortPermille() const
@@ -250,6 +249,7 @@ void KeyListModel::stopWatcher()
 
 void KeyListModel::clear()
 {
+    m_keyOrderKept = {};
     stopWatcher();
     m_flushTimer->stop();
     m_sortTimer->stop();
@@ -396,6 +396,7 @@ void KeyListModel::applyEntries(const QList<KvEntry> &entries)
     }
     const quint32 firstNew = m_store.size();
     std::vector<quint32> added;
+    std::vector<quint32> moved; // rows whose value in the sort column changed
     QList<quint32> changed;
     for (const KvEntry &entry : entries) {
         const QByteArray key = entry.key.toUtf8();
@@ -409,13 +410,17 @@ void KeyListModel::applyEntries(const QList<KvEntry> &entries)
         const auto id = quint32(existing);
         if (entry.revision < m_store.revision(id))
             continue;
+        const qint64 before = sortValue(id);
         m_deletedRows -= int(m_store.isDeleted(id));
         m_store.update(id, entry);
         m_deletedRows += int(m_store.isDeleted(id));
+        if (sortValue(id) != before)
+            moved.push_back(id);
         // A key added in this batch has no row yet: its insert shows the latest.
         if (id < firstNew)
             changed.append(id);
     }
+    placeMovedRows(moved);
     emitRowChanges(changed);
     insertNewIds(added);
 }
@@ -425,6 +430,7 @@ void KeyListModel::insertNewIds(const std::vector<quint32> &ids)
     if (ids.empty())
         return;
     m_loaded += ids.size();
+    m_keyOrderKept = {}; // no longer every row
     if (m_initialLoad) {
         m_held.insert(m_held.end(), ids.begin(), ids.end());
         if (m_order.size() < kShowAtOnce || m_held.size() >= m_order.size() / 2)
@@ -475,86 +481,6 @@ void KeyListModel::insertSorted(quint32 id)
     m_order.insert(at, id);
     m_rowOfStale = true;
     endInsertRows();
-}
-
-bool KeyListModel::less(quint32 a, quint32 b) const
-{
-    const int c = KeyCollation::compare(m_store.key(a), m_store.key(b), m_collation);
-    return m_descending ? c > 0 : c < 0;
-}
-
-void KeyListModel::startSort()
-{
-    m_sorter = std::make_unique<KeySorter>(m_order, [this](quint32 a, quint32 b) { return less(a, b); });
-    m_sortTimer->start();
-}
-
-void KeyListModel::sortStep()
-{
-    if (!m_sorter)
-        return;
-    if (!m_sorter->step(kSortStepMs)) {
-        m_sortTimer->start();
-        if (m_stage == Stage::Sorting)
-            Q_EMIT loadingProgress(m_loaded, std::max(m_expected, m_loaded));
-        return;
-    }
-    std::vector<quint32> order = m_sorter->take();
-    m_sorter.reset();
-    // Keys that came while sorting: to their place (a sorted snapshot holds the rest).
-    std::vector<quint32> late(m_order.begin() + qsizetype(order.size()), m_order.end());
-    std::sort(late.begin(), late.end(), [this](quint32 a, quint32 b) { return less(a, b); });
-    std::vector<quint32> merged(m_order.size());
-    std::merge(order.begin(), order.end(), late.begin(), late.end(), merged.begin(),
-               [this](quint32 a, quint32 b) { return less(a, b); });
-    applyOrder(std::move(merged));
-    if (m_stage == Stage::Sorting && !m_initialLoad)
-        finishLoading(m_failed);
-}
-
-void KeyListModel::applyOrder(std::vector<quint32> order)
-{
-    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-    const QModelIndexList before = persistentIndexList();
-    std::vector<quint32> ids;
-    ids.reserve(size_t(before.size()));
-    for (const QModelIndex &index : before)
-        ids.push_back(idAt(index.row()));
-    m_order = std::move(order);
-    m_sorted = true;
-    m_rowOf = {}; // found by binary search from now on
-    m_rowOfStale = false;
-    QModelIndexList after;
-    after.reserve(before.size());
-    for (qsizetype i = 0; i < before.size(); ++i)
-        after.append(index(rowOfId(ids[size_t(i)]), before[i].column()));
-    changePersistentIndexList(before, after);
-    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
-    Q_EMIT sorted();
-}
-
-void KeyListModel::setCollation(KeyCollation::Order order)
-{
-    if (m_collation == order)
-        return;
-    m_collation = order;
-    m_sorted = false;
-    startSort();
-}
-
-void KeyListModel::setKeyOrder(Qt::SortOrder order)
-{
-    const bool descending = order == Qt::DescendingOrder;
-    if (m_descending == descending)
-        return;
-    m_descending = descending;
-    if (m_sorted && !m_sorter) {
-        // The reverse of a total order: no comparisons needed.
-        std::vector<quint32> reversed(m_order.rbegin(), m_order.rend());
-        applyOrder(std::move(reversed));
-    } else if (m_sorter) {
-        startSort(); // the sort under way was for the other direction
-    }
 }
 
 void KeyListModel::emitRowChanges(const QList<quint32> &ids)

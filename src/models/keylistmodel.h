@@ -27,7 +27,9 @@ class QTimer;
 // Rows are in key order (KeyCollation, ascending or descending) so that the proxy need not sort by key:
 // while the initial keys stream in they are appended as they come, then sorted in steps of a few ms
 // (KeySorter) and put in order with one layout change; later keys go to their place, or, many at once,
-// at the end and sorted again in steps. Sorting by the other columns is the proxy's.
+// at the end and sorted again in steps. Sorted by another column (revision, size, ...) the rows are in
+// that column's order, ties in key order, sorted the same way in steps (keylistmodelsort.cpp): the proxy
+// keeps the list's order instead of sorting a million rows in one go.
 class KeyListModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -101,8 +103,16 @@ public:
     KeyCollation::Order collation() const { return m_collation; }
     void setKeyOrder(Qt::SortOrder order);
     Qt::SortOrder keyOrder() const { return m_descending ? Qt::DescendingOrder : Qt::AscendingOrder; }
-    // Rows are in key order (false while keys stream in and are being sorted).
+    // Sorts the rows by column (ties in ascending key order), in steps: a list of more than a few thousand
+    // rows is in the Sorting stage (isLoading()) until loadingFinished().
+    void setSortOrder(int column, Qt::SortOrder order);
+    int sortColumn() const { return m_sortColumn; }
+    // Rows are in the sort order (false while keys stream in and are being sorted).
     bool isSorted() const { return m_sorted; }
+    // Rows are in key order (sorted, and by the key column).
+    bool isKeyOrdered() const { return m_sorted && m_sortColumn == KeyColumn; }
+    // The initial keys are streaming in, appended as they come.
+    bool isReceivingInitialKeys() const { return m_initialLoad; }
 
     int rowOfKey(const QString &key) const;
     QString keyAt(int row) const;
@@ -153,6 +163,12 @@ private:
     void applyOrder(std::vector<quint32> order);
     void rebuildRowOf() const;
     bool less(quint32 a, quint32 b) const;
+    bool sortedLess(quint32 a, quint32 b) const;
+    int compareRows(quint32 a, quint32 b, qint64 valueA, qint64 valueB) const;
+    qint64 sortValue(quint32 id) const;
+    void placeMovedRows(const std::vector<quint32> &ids);
+    std::vector<quint32> mergeInOrder(std::vector<quint32> sorted, std::vector<quint32> extra,
+                                      const std::vector<quint32> &moved) const;
     QVariant displayValue(quint32 id, int column) const;
     QVariant rawValue(quint32 id, int column) const;
     QDateTime expiresAt(quint32 id) const;
@@ -163,6 +179,12 @@ private:
     mutable std::vector<qint32> m_rowOf; // id -> row, rebuilt when stale
     mutable bool m_rowOfStale = false;
     std::unique_ptr<KeySorter> m_sorter;
+    std::vector<qint64> m_sortValues;         // id -> sort column value when the sort under way began
+    std::vector<quint32> m_movedWhileSorting; // rows whose sort value changed since
+    // The rows in key order, kept while sorted by another column (4 bytes a key): back to the key order at
+    // once instead of seconds of sorting. Dropped when keys are added or the collation changes.
+    std::vector<quint32> m_keyOrderKept;
+    bool m_keptDescending = false;
     QTimer *m_sortTimer = nullptr;
     QList<KvEntry> m_pending;
     QTimer *m_flushTimer = nullptr;
@@ -174,6 +196,7 @@ private:
     int m_deletedRows = 0;
     Stage m_stage = Stage::Idle;
     KeyCollation::Order m_collation = KeyCollation::Order::Natural;
+    int m_sortColumn = KeyColumn;
     bool m_descending = false;
     bool m_sorted = true;
     bool m_initialLoad = false; // keys are appended unsorted until endInitialLoad()

@@ -2,6 +2,7 @@
 
 #include "humanformat.h"
 #include "keylistmodel.h"
+#include "keysorter.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QTimer>
@@ -141,6 +142,8 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
         return QString::fromUtf8(pathOf(id));
     case LiveCountRole:
         return node.liveCount;
+    case MatchCountRole:
+        return shownCount(id);
     case SourceRowRole:
         return node.keyId < 0 ? -1 : m_source->rowOfId(quint32(node.keyId));
     default:
@@ -148,7 +151,7 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
     }
     if (index.column() == KeyListModel::KeyColumn && role == Qt::DisplayRole) {
         const QString name = QString::fromUtf8(nameOf(id));
-        return node.childCount > 0 ? u"%1 (%2)"_s.arg(name, HumanFormat::count(qint64(node.liveCount))) : name;
+        return node.childCount > 0 ? u"%1 (%2)"_s.arg(name, HumanFormat::count(qint64(shownCount(id)))) : name;
     }
     if (node.keyId >= 0) {
         const int row = m_source->rowOfId(quint32(node.keyId));
@@ -182,6 +185,8 @@ int KeyTreeModel::buildPermille() const
 {
     if (!m_building || !m_source || m_source->rowCount() == 0)
         return 1000;
+    if (m_buildSorter)
+        return 0; // the keys are being put in order
     return m_buildOrder.empty() ? 1000 : int(qint64(m_buildCursor) * 1000 / qint64(m_buildOrder.size()));
 }
 
@@ -191,6 +196,7 @@ qsizetype KeyTreeModel::bytesUsed() const
     for (const std::vector<quint32> &list : m_lists)
         bytes += qsizetype(list.capacity() * sizeof(quint32));
     bytes += qsizetype(m_index.capacity() * sizeof(quint32) + (m_inTree.capacity() + m_liveOf.capacity()) / 8);
+    bytes += qsizetype(m_matchCount.capacity() * sizeof(quint32) + m_matched.capacity() / 8);
     return bytes;
 }
 
@@ -217,9 +223,12 @@ void KeyTreeModel::reset()
     m_lists = {};
     m_inTree = {};
     m_liveOf = {};
+    m_matched = {};
+    m_matchCount = m_matchFilter ? std::vector<quint32>(1, 0) : std::vector<quint32>();
     m_buildOrder = {};
+    m_buildSorter.reset();
     m_building = false;
-    m_ordered = !m_source || m_source->isSorted();
+    m_ordered = !m_source || !m_source->isReceivingInitialKeys();
     m_index = m_ordered ? std::vector<quint32>() : std::vector<quint32>(64, 0);
     m_collation = m_source ? m_source->collation() : KeyCollation::Order::Natural;
     endResetModel();
@@ -232,11 +241,20 @@ void KeyTreeModel::startBuild()
     // A snapshot of the ids, ascending: rows move as the list sorts or takes keys, ids do not.
     const int rows = m_source->rowCount();
     m_buildOrder.resize(size_t(rows));
-    const bool reversed = m_source->keyOrder() == Qt::DescendingOrder;
+    const bool reversed = m_source->keyOrder() == Qt::DescendingOrder && m_source->isKeyOrdered();
     for (int row = 0; row < rows; ++row)
         m_buildOrder[size_t(reversed ? rows - 1 - row : row)] = m_source->idAt(row);
     m_buildCursor = 0;
     m_building = true;
+    if (m_ordered && !m_source->isKeyOrdered()) {
+        // The list is in another order (another column, or being sorted): put the ids in key order first,
+        // in steps too, so that each key is added after its folder's other children (no insert in the middle).
+        const KeyStore *store = &m_source->store();
+        m_buildSorter = std::make_unique<KeySorter>(
+            std::exchange(m_buildOrder, {}), [this, store](quint32 a, quint32 b) {
+                return KeyCollation::compare(store->key(a), store->key(b), m_collation) < 0;
+            });
+    }
     if (rows <= kBuildAtOnce) {
         while (m_building)
             buildStep();
@@ -249,6 +267,15 @@ void KeyTreeModel::startBuild()
 
 void KeyTreeModel::buildStep()
 {
+    if (m_buildSorter) {
+        if (!m_buildSorter->step(kBuildStepMs)) {
+            m_buildTimer->start();
+            Q_EMIT buildProgress();
+            return;
+        }
+        m_buildOrder = m_buildSorter->take();
+        m_buildSorter.reset();
+    }
     QElapsedTimer clock;
     clock.start();
     while (m_buildCursor < int(m_buildOrder.size()) && clock.elapsed() < kBuildStepMs) {
@@ -306,6 +333,8 @@ void KeyTreeModel::addKeys(const std::vector<quint32> &unsortedIds)
     if (m_inTree.size() < m_source->store().size()) {
         m_inTree.resize(m_source->store().size(), false);
         m_liveOf.resize(m_source->store().size(), false);
+        if (m_matchFilter)
+            m_matched.resize(m_source->store().size(), false);
     }
     Pending pending;
     QSet<quint32> touched;
@@ -349,6 +378,8 @@ quint32 KeyTreeModel::addKey(quint32 id, quint32 firstNew, Pending *pending, QSe
     m_liveOf[id] = isLive(id);
     if (m_liveOf[id])
         adjustCounts(node, 1, firstNew, touched);
+    if (m_matchFilter)
+        matchKey(id, node, firstNew, touched);
     return node;
 }
 
@@ -376,6 +407,8 @@ quint32 KeyTreeModel::createNode(quint32 parent, quint32 keyId, qsizetype end, q
     node.nameEnd = quint16(std::min<qsizetype>(end, 0xffff));
     node.nameLen = quint16(std::min<qsizetype>(len, node.nameEnd));
     const quint32 id = m_nodes.push_back(node);
+    if (m_matchFilter)
+        m_matchCount.push_back(0);
     if (!m_ordered)
         indexNode(id);
     return id;
@@ -474,7 +507,7 @@ void KeyTreeModel::announceCounts(const QSet<quint32> &touched)
 {
     for (const quint32 node : touched) {
         const QModelIndex idx = indexOf(node);
-        Q_EMIT dataChanged(idx, idx, {Qt::DisplayRole, LiveCountRole});
+        Q_EMIT dataChanged(idx, idx, {Qt::DisplayRole, LiveCountRole, MatchCountRole});
     }
 }
 
@@ -494,6 +527,8 @@ void KeyTreeModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &
             m_liveOf[id] = live;
             adjustCounts(node, live ? 1 : -1, noneNew, &touched);
         }
+        if (m_matchFilter)
+            matchKey(id, node, noneNew, &touched);
         Q_EMIT dataChanged(indexOf(node, 0), indexOf(node, KeyListModel::ColumnCount - 1));
     }
     announceCounts(touched);

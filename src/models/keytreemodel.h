@@ -6,11 +6,13 @@
 #include <QtCore/QPointer>
 #include <QtCore/QSet>
 
+#include <functional>
 #include <memory>
 #include <unordered_map>
 #include <vector>
 
 class KeyListModel;
+class KeySorter;
 class KeyStore;
 class QTimer;
 
@@ -35,6 +37,7 @@ public:
         PathRole,                          // "orders.17": the node's full path
         LiveCountRole,                     // live keys at and below the node
         SourceRowRole,                     // row in the list model, -1 for pure folders
+        MatchCountRole,                    // keys at and below the node that the match filter shows
     };
 
     explicit KeyTreeModel(KeyListModel *source, QObject *parent = nullptr);
@@ -62,6 +65,16 @@ public:
     const KeyStore &store() const;
     // The number of nodes, root included.
     qsizetype nodeCount() const { return qsizetype(m_nodes.size()); }
+
+    // Whether a key is shown (the filter proxy's test). While one is set, every node also counts the keys
+    // at and below it that it accepts, kept up to date as keys come and change, and a folder names that
+    // count instead of its live keys: "orders (3)" for the three orders a filter shows. Setting one counts
+    // again (one pass over the nodes) and signals nothing: the caller re-lays out (the proxy invalidates).
+    using MatchFilter = std::function<bool(quint32 keyId)>;
+    void setMatchFilter(MatchFilter filter);
+    bool hasMatchFilter() const { return bool(m_matchFilter); }
+    // The keys at and below index the match filter accepts (without one: the live keys).
+    quint32 matchCountOf(const QModelIndex &index) const;
 
 Q_SIGNALS:
     // The build advanced or ended (isBuilding()).
@@ -124,6 +137,9 @@ private:
     quint32 nodeOf(const QModelIndex &index) const;
     void adjustCounts(quint32 node, int delta, quint32 firstNew, QSet<quint32> *touched);
     void announceCounts(const QSet<quint32> &touched);
+    quint32 shownCount(quint32 node) const;
+    void matchKey(quint32 id, quint32 node, quint32 firstNew, QSet<quint32> *touched);
+    void adjustMatches(quint32 node, int delta, quint32 firstNew, QSet<quint32> *touched);
     bool isLive(quint32 keyId) const;
 
     QPointer<KeyListModel> m_source;
@@ -136,8 +152,12 @@ private:
     std::unordered_multimap<size_t, quint32> m_pendingIndex;
     std::vector<bool> m_inTree; // key id -> in the tree already
     std::vector<bool> m_liveOf; // key id -> live when last seen
+    MatchFilter m_matchFilter;
+    std::vector<quint32> m_matchCount; // node -> accepted keys at and below, while a match filter is set
+    std::vector<bool> m_matched;       // key id -> accepted when last seen, while a match filter is set
     QTimer *m_buildTimer = nullptr;
-    std::vector<quint32> m_buildOrder; // the ids to add while building, ascending when the list is sorted
+    std::vector<quint32> m_buildOrder;        // the ids to add while building, ascending when the list is sorted
+    std::unique_ptr<KeySorter> m_buildSorter; // puts m_buildOrder in key order (the list is sorted by another column)
     int m_buildCursor = 0;
     KeyCollation::Order m_collation = KeyCollation::Order::Natural;
     bool m_building = false;

@@ -245,6 +245,7 @@ void tst_KeyStorage::treeCountsAndOrder()
     proxy.setTextFilter({});
     proxy.setSubjectFilters({u"*.x"_s});
     QCOMPARE(proxy.rowCount(), 1);
+    proxy.setSubjectFilters({}); // a filtering proxy makes the folders count what it shows (tst_keytreefilter)
 
     // A delete lowers the counts up the path.
     list.applyEntries({entryOf(u"orders.9.total"_s, 60, KvEntry::Operation::Delete)});

@@ -15,6 +15,7 @@
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QProgressBar>
 #include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
@@ -33,6 +34,8 @@ private Q_SLOTS:
     void treeReusesLoadedKeys();
     void keyOrderIsRemembered();
     void keySelectedWhileLargeTreeBuilds();
+    void filteredTreeOpensMatchingFolders();
+    void sortByColumnSaysSorting();
 
 private:
     KvBucket *makeBucket(const QString &name, int keys);
@@ -204,6 +207,91 @@ void tst_KeyPanel::keySelectedWhileLargeTreeBuilds()
     QVERIFY(tree->isVisible());
     QTRY_COMPARE_WITH_TIMEOUT(panel.currentKey(), u"dev.4242.state"_s, 20000);
     QCOMPARE(tree->model()->index(0, 0).data().toString(), u"dev (60,000)"_s);
+}
+
+void tst_KeyPanel::filteredTreeOpensMatchingFolders()
+{
+    // With a text filter the tree shows only folders holding a match, each with how many matches it holds,
+    // and opens them (the first 200: a filter matching a million keys must not lay out a million rows).
+    KeyPanel panel;
+    panel.resize(600, 400);
+    panel.show();
+    QList<KvEntry> entries;
+    for (int group = 0; group < 300; ++group) {
+        for (int i = 0; i < 4; ++i) {
+            KvEntry entry;
+            entry.key = u"grp%1.k%2.%3"_s.arg(group, 3, 10, QChar(u'0')).arg(i).arg(i % 2 ? u"state"_s : u"total"_s);
+            entry.revision = quint64(entries.size() + 1);
+            entries.append(entry);
+        }
+    }
+    panel.model()->applyEntries(entries);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.model()->isSorted(), 20000);
+    panel.treeAction()->trigger();
+    auto *tree = panel.findChild<QTreeView *>(u"keyTreeView"_s);
+    QAbstractItemModel *model = tree->model();
+    QCOMPARE(model->index(0, 0).data().toString(), u"grp000 (4)"_s);
+    QVERIFY(!tree->isExpanded(model->index(0, 0)));
+
+    auto *box = panel.findChild<QLineEdit *>(u"keyFilter"_s);
+    box->setText(u"grp01"_s); // grp010 .. grp019: ten folders, each two deep
+    QTest::keyClick(box, Qt::Key_Return);
+    QCOMPARE(model->rowCount(), 10);
+    QCOMPARE(model->index(0, 0).data().toString(), u"grp010 (4)"_s);
+    for (int row = 0; row < 10; ++row) {
+        const QModelIndex group = model->index(row, 0);
+        QVERIFY2(tree->isExpanded(group), qPrintable(group.data().toString()));
+        QVERIFY(tree->isExpanded(model->index(0, 0, group))); // k0 (1): its key shown
+    }
+
+    box->setText(u"total"_s); // 300 folders with two matches each: 900 folders hold a match
+    QTest::keyClick(box, Qt::Key_Return);
+    QCOMPARE(model->rowCount(), 300);
+    QCOMPARE(model->index(0, 0).data().toString(), u"grp000 (2)"_s);
+    QCOMPARE(model->rowCount(model->index(0, 0)), 2); // k0 and k2
+    int open = 0;
+    for (int row = 0; row < model->rowCount(); ++row) {
+        const QModelIndex group = model->index(row, 0);
+        open += tree->isExpanded(group);
+        for (int child = 0; child < model->rowCount(group); ++child)
+            open += tree->isExpanded(model->index(child, 0, group));
+    }
+    QCOMPARE(open, 200);
+    QVERIFY(tree->isExpanded(model->index(0, 0)));
+    QVERIFY(!tree->isExpanded(model->index(299, 0)));
+
+    // The filter cleared: the whole tree as it was, folders closed again.
+    box->setText({});
+    QTest::keyClick(box, Qt::Key_Return);
+    QCOMPARE(model->rowCount(), 300);
+    QCOMPARE(model->index(0, 0).data().toString(), u"grp000 (4)"_s);
+    QVERIFY(!tree->isExpanded(model->index(0, 0)));
+}
+
+void tst_KeyPanel::sortByColumnSaysSorting()
+{
+    // A click on the Revision header at 60,000 keys: sorted in steps, saying so, as after a load.
+    KeyPanel panel;
+    panel.show();
+    QList<KvEntry> entries;
+    for (int i = 0; i < 60000; ++i) {
+        KvEntry entry;
+        entry.key = u"dev.%1"_s.arg(i);
+        entry.revision = quint64((i * 7919) % 60000 + 1);
+        entries.append(entry);
+    }
+    panel.model()->applyEntries(entries);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.model()->isSorted(), 20000);
+    auto *view = panel.findChild<QTreeView *>(u"keyListView"_s);
+    auto *progress = panel.findChild<QProgressBar *>(u"keyProgress"_s);
+    view->sortByColumn(KeyListModel::RevisionColumn, Qt::DescendingOrder);
+    // (Without a bucket the status line says so; the stage and the progress bar are those of a load's sort.)
+    QCOMPARE(panel.model()->stage(), KeyListModel::Stage::Sorting);
+    QVERIFY(progress->isVisible());
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.model()->isLoading(), 20000);
+    QVERIFY(!progress->isVisible());
+    QCOMPARE(view->model()->index(0, KeyListModel::RevisionColumn).data().toULongLong(), 60000ull);
+    QCOMPARE(view->model()->index(59999, KeyListModel::RevisionColumn).data().toULongLong(), 1ull);
 }
 
 QTEST_MAIN(tst_KeyPanel)

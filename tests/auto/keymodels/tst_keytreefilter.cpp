@@ -1,0 +1,207 @@
+#include "keyfilterproxymodel.h"
+#include "keylistmodel.h"
+#include "keytreemodel.h"
+
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+// The key tree through the filter the window uses: with a filter, a folder counts the keys under it that
+// the filter shows (not every key it holds), folders without a match are hidden, and the counts follow
+// keys that come, change or go while the filter is on. No server: keys are fed as the watcher would.
+class tst_KeyTreeFilter final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void folderCountsFollowTheFilter_data();
+    void folderCountsFollowTheFilter();
+    void countsFollowChangesWhileFiltered();
+    void clearingTheFilterBringsBackLiveCounts();
+    void textMatchesIgnoringCase_data();
+    void textMatchesIgnoringCase();
+
+private:
+    QStringList shown(const QModelIndex &parent = {}) const;
+    QModelIndex folder(const QString &display, const QModelIndex &parent = {}) const;
+
+    KeyListModel *m_list = nullptr;
+    KeyTreeModel *m_tree = nullptr;
+    KeyFilterProxyModel *m_proxy = nullptr;
+};
+
+namespace {
+
+KvEntry entryOf(const QString &key, quint64 revision, KvEntry::Operation op = KvEntry::Operation::Put)
+{
+    KvEntry entry;
+    entry.key = key;
+    entry.revision = revision;
+    entry.operation = op;
+    entry.created = QDateTime(QDate(2026, 12, 4), QTime(12, 0), Qt::UTC);
+    entry.valueSize = 10;
+    return entry;
+}
+
+const QStringList kKeys{
+    u"orders.1.status"_s, u"orders.1.total"_s, u"orders.2.status"_s, u"orders.2.total"_s, u"orders.3.note"_s,
+    u"users.ann.total"_s, u"users.bob.name"_s, u"config"_s,          u"config.total"_s,   u"misc.x"_s,
+};
+
+} // namespace
+
+void tst_KeyTreeFilter::init()
+{
+    m_list = new KeyListModel(this);
+    QSignalSpy finished(m_list, &KeyListModel::loadingFinished);
+    m_list->beginInitialLoad();
+    QList<KvEntry> entries;
+    for (const QString &key : kKeys)
+        entries.append(entryOf(key, quint64(entries.size() + 1)));
+    m_list->applyEntries(entries);
+    m_list->endInitialLoad();
+    QVERIFY(finished.size() == 1 || finished.wait(10000));
+    m_tree = new KeyTreeModel(m_list, this);
+    QTRY_VERIFY(!m_tree->isBuilding());
+    m_proxy = new KeyFilterProxyModel(this);
+    m_proxy->setSourceModel(m_tree);
+    m_proxy->sort(KeyListModel::KeyColumn, Qt::AscendingOrder);
+    new QAbstractItemModelTester(m_proxy, QAbstractItemModelTester::FailureReportingMode::QtTest, m_proxy);
+}
+
+void tst_KeyTreeFilter::cleanup()
+{
+    delete m_proxy;
+    delete m_tree;
+    delete m_list;
+}
+
+QStringList tst_KeyTreeFilter::shown(const QModelIndex &parent) const
+{
+    QStringList rows;
+    for (int row = 0; row < m_proxy->rowCount(parent); ++row)
+        rows.append(m_proxy->index(row, 0, parent).data().toString());
+    return rows;
+}
+
+QModelIndex tst_KeyTreeFilter::folder(const QString &display, const QModelIndex &parent) const
+{
+    for (int row = 0; row < m_proxy->rowCount(parent); ++row) {
+        const QModelIndex index = m_proxy->index(row, 0, parent);
+        if (index.data().toString() == display)
+            return index;
+    }
+    return {};
+}
+
+void tst_KeyTreeFilter::folderCountsFollowTheFilter_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("glob");
+    QTest::addColumn<QStringList>("subjects");
+    QTest::addColumn<QStringList>("top");
+    QTest::addColumn<QStringList>("orders"); // the rows under the orders folder, if shown
+
+    QTest::newRow("no filter") << QString() << QString() << QStringList()
+                               << QStringList{u"config (2)"_s, u"misc (1)"_s, u"orders (5)"_s, u"users (2)"_s}
+                               << QStringList{u"1 (2)"_s, u"2 (2)"_s, u"3 (1)"_s};
+    QTest::newRow("text") << u"TOTAL"_s << QString() << QStringList()
+                          << QStringList{u"config (1)"_s, u"orders (2)"_s, u"users (1)"_s}
+                          << QStringList{u"1 (1)"_s, u"2 (1)"_s};
+    QTest::newRow("text in a folder's name")
+        << u"bob"_s << QString() << QStringList() << QStringList{u"users (1)"_s} << QStringList();
+    QTest::newRow("glob") << QString() << u"orders.*.st*"_s << QStringList() << QStringList{u"orders (2)"_s}
+                          << QStringList{u"1 (1)"_s, u"2 (1)"_s};
+    QTest::newRow("subject") << QString() << QString() << QStringList{u"orders.*.note"_s, u"misc.>"_s}
+                             << QStringList{u"misc (1)"_s, u"orders (1)"_s} << QStringList{u"3 (1)"_s};
+    QTest::newRow("nothing") << u"nothing-like-this"_s << QString() << QStringList() << QStringList() << QStringList();
+}
+
+void tst_KeyTreeFilter::folderCountsFollowTheFilter()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, glob);
+    QFETCH(QStringList, subjects);
+    QFETCH(QStringList, top);
+    QFETCH(QStringList, orders);
+    m_proxy->setTextFilter(text);
+    m_proxy->setKeyGlob(KeyGlob(glob));
+    m_proxy->setSubjectFilters(subjects);
+    QCOMPARE(shown(), top);
+    const auto at = std::find_if(top.cbegin(), top.cend(),
+                                 [](const QString &row) { return row.startsWith("orders"_L1); });
+    if (at != top.cend())
+        QCOMPARE(shown(folder(*at)), orders);
+    // The count a folder shows is the role too (what a delegate or a test reads).
+    for (int row = 0; row < m_proxy->rowCount(); ++row) {
+        const QModelIndex index = m_proxy->index(row, 0);
+        const QString display = index.data().toString();
+        QCOMPARE(index.data(KeyTreeModel::MatchCountRole).toString(), display.section(u'(', 1).chopped(1));
+    }
+}
+
+void tst_KeyTreeFilter::countsFollowChangesWhileFiltered()
+{
+    m_proxy->setTextFilter(u"total"_s);
+    QCOMPARE(shown(), (QStringList{u"config (1)"_s, u"orders (2)"_s, u"users (1)"_s}));
+    // A new matching key in a hidden folder brings the folder; one in a shown folder raises its count.
+    m_list->applyEntries({entryOf(u"misc.total"_s, 20), entryOf(u"orders.4.total"_s, 21), entryOf(u"misc.y"_s, 22)});
+    QCOMPARE(shown(), (QStringList{u"config (1)"_s, u"misc (1)"_s, u"orders (3)"_s, u"users (1)"_s}));
+    QCOMPARE(shown(folder(u"orders (3)"_s)), (QStringList{u"1 (1)"_s, u"2 (1)"_s, u"4 (1)"_s}));
+    // A deleted match lowers the count; the last one hides its folders.
+    m_list->applyEntries({entryOf(u"orders.1.total"_s, 23, KvEntry::Operation::Delete),
+                          entryOf(u"users.ann.total"_s, 24, KvEntry::Operation::Purge)});
+    QCOMPARE(shown(), (QStringList{u"config (1)"_s, u"misc (1)"_s, u"orders (2)"_s}));
+    QCOMPARE(shown(folder(u"orders (2)"_s)), (QStringList{u"2 (1)"_s, u"4 (1)"_s}));
+    // Shown deleted keys count as matches.
+    m_proxy->setShowDeleted(true);
+    QCOMPARE(shown(), (QStringList{u"config (1)"_s, u"misc (1)"_s, u"orders (3)"_s, u"users (1)"_s}));
+}
+
+void tst_KeyTreeFilter::clearingTheFilterBringsBackLiveCounts()
+{
+    m_proxy->setTextFilter(u"status"_s);
+    QCOMPARE(shown(), (QStringList{u"orders (2)"_s}));
+    m_proxy->setTextFilter({});
+    QCOMPARE(shown(), (QStringList{u"config (2)"_s, u"misc (1)"_s, u"orders (5)"_s, u"users (2)"_s}));
+    // The tree on its own (no proxy) counts every live key, whatever a proxy filtered before.
+    m_proxy->setTextFilter(u"status"_s);
+    delete m_proxy;
+    m_proxy = nullptr;
+    QCOMPARE(m_tree->indexForPath(u"orders"_s).data().toString(), u"orders (5)"_s);
+    m_list->applyEntries({entryOf(u"orders.9.x"_s, 30)});
+    QCOMPARE(m_tree->indexForPath(u"orders"_s).data().toString(), u"orders (6)"_s);
+}
+
+void tst_KeyTreeFilter::textMatchesIgnoringCase_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<int>("shown"); // keys of kKeys shown in the list
+    QTest::newRow("at the start") << u"ORDERS.1"_s << 2;
+    QTest::newRow("at the end") << u"Total"_s << 4;
+    QTest::newRow("whole key") << u"config"_s << 2;
+    QTest::newRow("longer than any key") << u"orders.1.status.and.more"_s << 0;
+    QTest::newRow("a dot first") << u".NA"_s << 1;
+    QTest::newRow("a digit first") << u"2.s"_s << 1;
+    QTest::newRow("first letter repeats") << u"ss"_s << 0;
+    QTest::newRow("near miss") << u"statuz"_s << 0;
+    QTest::newRow("not ASCII") << u"ördérs"_s << 0;
+}
+
+void tst_KeyTreeFilter::textMatchesIgnoringCase()
+{
+    QFETCH(QString, text);
+    QFETCH(int, shown);
+    KeyFilterProxyModel proxy;
+    proxy.setSourceModel(m_list);
+    proxy.setTextFilter(text);
+    QCOMPARE(proxy.rowCount(), shown);
+}
+
+QTEST_GUILESS_MAIN(tst_KeyTreeFilter)
+
+#include "tst_keytreefilter.moc"
