@@ -66,7 +66,7 @@ QString describeChar(QChar c)
     if (c == u' ')
         return tr("a space");
     if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-        return tr("a control character (U+%1)").arg(uint(c.unicode()), 4, 16, QChar(u'0')).toUpper();
+        return tr("a control character (U+%1)").arg(QString::number(c.unicode(), 16).rightJustified(4, u'0').toUpper());
     return u"\"%1\""_s.arg(c);
 }
 

@@ -29,7 +29,7 @@ QString describeChar(QChar c)
     if (c == u' ')
         return tr("a space");
     if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-        return tr("a control character (U+%1)").arg(uint(c.unicode()), 4, 16, QChar(u'0')).toUpper();
+        return tr("a control character (U+%1)").arg(QString::number(c.unicode(), 16).rightJustified(4, u'0').toUpper());
     return u"\"%1\""_s.arg(c);
 }
 
@@ -96,6 +96,9 @@ void tst_KvNames::validateKey_data()
         << u"a.*"_s << u"key \"a.*\" is not valid: it contains \"*\"; allowed are letters, digits and - / _ = ."_s;
     QTest::newRow("gt") << u">"_s
                         << u"key \">\" is not valid: it contains \">\"; allowed are letters, digits and - / _ = ."_s;
+    QTest::newRow("tab") << u"a\tb"_s
+                         << u"key \"a\tb\" is not valid: it contains a control character (U+0009); allowed are "
+                            "letters, digits and - / _ = ."_s;
     QTest::newRow("non-ascii") << u"caf\u00e9"_s
                                << u"key \"caf\u00e9\" is not valid: it contains \"\u00e9\"; allowed are letters, "
                                   "digits and - / _ = ."_s;
