@@ -42,6 +42,7 @@ private Q_SLOTS:
     void repliesAreShelvedUnderTheOwner();
     void responseFinishesItsRequest();
     void lateAndRepeatedResponsesAreIgnored();
+    void foreignSubjectsAreIgnored();
     void noResponders();
     void statusWithBodyIsAResponse();
     void timeout();
@@ -143,6 +144,37 @@ void tst_NatsRequestMux::lateAndRepeatedResponsesAreIgnored()
     m_mux->handleResponse(response(m_mux->nextReplySubject(), "nobody asked"));
     QCOMPARE(finished.size(), 1);
     QCOMPARE(reply->message().data(), "first"_ba);
+}
+
+// Only a subject of this inbox whose last token is one of ours finishes a request: the token is read
+// back as a base62 number, and any byte that is not a base62 digit (or another length, or another
+// inbox) is no request of ours, even where it would decode to a pending id.
+void tst_NatsRequestMux::foreignSubjectsAreIgnored()
+{
+    NatsReply *reply = m_mux->createReply();
+    const QByteArray subject = add(reply, "svc");
+    const QByteArray prefix = subject.chopped(8);
+    const QByteArray token = subject.right(8);
+    QByteArray otherInbox = subject;
+    otherInbox[7] = otherInbox[7] == 'A' ? 'B' : 'A';
+    const QList<QByteArray> foreign = {
+        prefix + token.chopped(1) + '-',
+        prefix + token.chopped(1) + '\xc3',
+        prefix + token.chopped(1) + '\0',
+        prefix + token.chopped(1) + '.',
+        prefix + token + '0',
+        prefix + token.chopped(1),
+        prefix.chopped(1) + '-' + token,
+        otherInbox,
+        "_INBOX." + token,
+        {},
+    };
+    for (const QByteArray &other : foreign) {
+        m_mux->handleResponse(response(other, "not ours"));
+        QVERIFY2(!reply->isFinished(), other.constData());
+    }
+    m_mux->handleResponse(response(subject, "ours"));
+    QCOMPARE(reply->message().data(), "ours"_ba);
 }
 
 void tst_NatsRequestMux::noResponders()
