@@ -132,6 +132,19 @@ void tst_NatsProtocolParser::validInput_data()
     QTest::newRow("a sequence") << "PING\r\nMSG a 1 1\r\nx\r\nINFO {} \r\nMSG b 2 r 2\r\nyz\r\nPONG\r\n"_ba
                                 << QList<Op>{simple(OpType::Ping), msg("a", 1, {}, "x"), simple(OpType::Info, "{}"),
                                              msg("b", 2, "r", "yz"), simple(OpType::Pong)};
+    // The last subject is shared with the next message on it: each message still has its own subject.
+    QTest::newRow("same subject, then others")
+        << "MSG s.a 1 2\r\nab\r\nMSG s.a 1 r.1 1\r\nc\r\nMSG s.ab 1 0\r\n\r\nMSG s. 1 0\r\n\r\nHMSG s.a 1 12 12\r\n"
+           "NATS/1.0\r\n\r\n\r\nMSG s.a 2 1\r\nd\r\n"_ba
+        << QList<Op>{msg("s.a", 1, {}, "ab"),
+                     msg("s.a", 1, "r.1", "c"),
+                     msg("s.ab", 1, {}, {}),
+                     msg("s.", 1, {}, {}),
+                     hmsg("s.a", 1, {}, "NATS/1.0\r\n\r\n", {}),
+                     msg("s.a", 2, {}, "d")};
+    QTest::newRow("msg spaces and tabs mixed, trailing blanks")
+        << "MSG  a \t 3\t r  4 \t\r\nabcd\r\nMSG a   3 r 1   \r\ne\r\n"_ba
+        << QList<Op>{msg("a", 3, "r", "abcd"), msg("a", 3, "r", "e")};
     QTest::newRow("large sid") << "MSG a 18446744073709551615 0\r\n\r\n"_ba
                                << QList<Op>{msg("a", 18446744073709551615ULL, {}, {})};
 }
@@ -178,6 +191,8 @@ void tst_NatsProtocolParser::malformedInput_data()
     QTest::newRow("payload longer than size") << "MSG foo 1 2\r\nabc\r\n"_ba << u"not followed by CRLF"_s;
     QTest::newRow("payload without CRLF") << "MSG foo 1 3\r\nabcXY"_ba << u"not followed by CRLF"_s;
     QTest::newRow("hmsg header larger than total") << "HMSG foo 1 10 5\r\n"_ba << u"header size 10 larger"_s;
+    QTest::newRow("msg seven args") << "MSG a 1 r x y z 5\r\nhello\r\n"_ba << u"MSG with 7 arguments"_s;
+    QTest::newRow("msg seven args, a tab") << "MSG a 1 r x\ty z 5\r\nhello\r\n"_ba << u"MSG with 7 arguments"_s;
     QTest::newRow("hmsg one size only") << "HMSG foo 1 5\r\nhello\r\n"_ba << u"HMSG with 3 arguments"_s;
     QTest::newRow("info without json") << "INFO\r\n"_ba << u"INFO without"_s;
     QTest::newRow("ping with args") << "PING now\r\n"_ba << u"unexpected arguments"_s;
