@@ -344,6 +344,24 @@ void tst_NatsProtocolParser::headerBlocks_data()
                                << "x"_ba << QList<QByteArray>{};
     QTest::newRow("no space after colon")
         << "NATS/1.0\r\nA:b\r\n\r\n"_ba << true << 0 << QByteArray() << "A"_ba << QList<QByteArray>{"b"};
+    // The names JetStream sends are shared, not copied: each still reads as sent, and names near them
+    // (a prefix, another case, one more character) are names of their own.
+    QTest::newRow("known names") << "NATS/1.0\r\nNats-Msg-Id: a\r\nNats-Msg-I: b\r\nnats-msg-id: c\r\n"
+                                    "Nats-Msg-Idx: d\r\nNats-Msg-Id: e\r\n\r\n"_ba
+                                 << true << 0 << QByteArray() << "Nats-Msg-Id"_ba << QList<QByteArray>{"a", "e"};
+    QTest::newRow("known name's prefix") << "NATS/1.0\r\nNats-Msg-Id: a\r\nNats-Msg-I: b\r\n\r\n"_ba << true << 0
+                                         << QByteArray() << "Nats-Msg-I"_ba << QList<QByteArray>{"b"};
+    QTest::newRow("JetStream delivery")
+        << "NATS/1.0\r\nNats-Stream: KV_B\r\nNats-Subject: $KV.B.k\r\nNats-Sequence: 7\r\n"
+           "Nats-Time-Stamp: 2026-12-04T18:00:00Z\r\nKV-Operation: DEL\r\n\r\n"_ba
+        << true << 0 << QByteArray() << "KV-Operation"_ba << QList<QByteArray>{"DEL"};
+    // Lines end at CRLF only: a lone LF or CR is part of the line.
+    QTest::newRow("lone LF and CR in a value")
+        << "NATS/1.0\r\nA: b\nc\rd\r\n\r\n"_ba << true << 0 << QByteArray() << "A"_ba << QList<QByteArray>{"b\nc\rd"};
+    QTest::newRow("LF right after CRLF") << "NATS/1.0\r\n\nA: b\r\n\r\n"_ba << true << 0 << QByteArray() << "A"_ba
+                                         << QList<QByteArray>{"b"};
+    QTest::newRow("only LF line ends") << "NATS/1.0\nA: b\n\n"_ba << false << 0 << QByteArray() << "x"_ba
+                                       << QList<QByteArray>{};
     QTest::newRow("wrong version") << "HTTP/1.1 200\r\n\r\n"_ba << false << 0 << QByteArray() << "x"_ba
                                    << QList<QByteArray>{};
     QTest::newRow("line without colon") << "NATS/1.0\r\nbroken\r\n\r\n"_ba << false << 0 << QByteArray() << "x"_ba
