@@ -102,7 +102,17 @@ quint64 NatsRequestMux::insert(const QByteArray &replySubject, PendingRequest re
     const qint64 deadline = m_clock.elapsed() + timeoutMs;
     request.deadline = deadline;
     m_deadlines.emplace(deadline, id);
-    m_requests.insert_or_assign(id, std::move(request));
+    if (m_spareNodes.empty()) {
+        m_requests.insert_or_assign(id, std::move(request));
+    } else {
+        Book::node_type node = std::move(m_spareNodes.back());
+        m_spareNodes.pop_back();
+        node.key() = id;
+        node.mapped() = std::move(request);
+        auto inserted = m_requests.insert(std::move(node));
+        if (!inserted.inserted) // the id is in the book already (it never is): replace, as before
+            inserted.position->second = std::move(inserted.node.mapped());
+    }
     // Pipelined requests share one timeout, so each new deadline is later than the one the timer is
     // aimed at: nothing to re-aim (armTimer() would also look up the earliest id in the book).
     if (m_armedFor < 0 || deadline < m_armedFor || !m_timer->isActive())
@@ -185,8 +195,12 @@ void NatsRequestMux::handleResponse(const NatsMessage &message)
     const auto it = m_requests.find(id);
     if (it == m_requests.end())
         return; // timed out, aborted, or a second reply
-    const PendingRequest request = std::move(it->second);
-    m_requests.erase(it);
+    Book::node_type node = m_requests.extract(it);
+    const PendingRequest request = std::move(node.mapped());
+    if (m_spareNodes.size() < SpareNodes) {
+        node.mapped() = {}; // what the request held goes now, not when the node is used again
+        m_spareNodes.push_back(std::move(node));
+    }
     if (message.hasHeaders() && message.status() == 503 && message.data().isEmpty()) {
         finish(request,
                NatsError(NatsError::NoResponders,
