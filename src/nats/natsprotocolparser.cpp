@@ -91,9 +91,22 @@ QByteArrayView shownField(QByteArrayView field)
     return field.first(std::min<qsizetype>(field.size(), 32));
 }
 
-bool is(QByteArrayView name, const char *operation)
+// Whether name is operation (upper case in the call) in any case: the length first, then each byte, a
+// letter in either case (the server sends upper case; the protocol allows both). Inline, as every
+// message's line goes through it, where qstrnicmp() cost a call and a strlen.
+template<qsizetype N>
+bool is(QByteArrayView name, const char (&operation)[N])
 {
-    return qstrnicmp(name.data(), name.size(), operation, qsizetype(qstrlen(operation))) == 0;
+    if (name.size() != N - 1)
+        return false;
+    for (qsizetype i = 0; i < N - 1; ++i) {
+        const char expected = operation[i];
+        const char c = name[i];
+        const bool letter = expected >= 'A' && expected <= 'Z';
+        if (c != expected && !(letter && c == char(expected + ('a' - 'A'))))
+            return false;
+    }
+    return true;
 }
 
 bool parseSize(QByteArrayView field, qsizetype *out)

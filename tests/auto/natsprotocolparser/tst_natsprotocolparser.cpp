@@ -145,6 +145,12 @@ void tst_NatsProtocolParser::validInput_data()
     QTest::newRow("msg spaces and tabs mixed, trailing blanks")
         << "MSG  a \t 3\t r  4 \t\r\nabcd\r\nMSG a   3 r 1   \r\ne\r\n"_ba
         << QList<Op>{msg("a", 3, "r", "abcd"), msg("a", 3, "r", "e")};
+    QTest::newRow("mixed-case ops")
+        << "Msg a 1 1\r\nx\r\nhMsG a 2 12 12\r\nNATS/1.0\r\n\r\n\r\npInG\r\nPong\r\n+ok\r\n-Err 'x'\r\niNfO {}\r\n"_ba
+        << QList<Op>{msg("a", 1, {}, "x"),      hmsg("a", 2, {}, "NATS/1.0\r\n\r\n", {}),
+                     simple(OpType::Ping),      simple(OpType::Pong),
+                     simple(OpType::Ok),        simple(OpType::Err, "x"),
+                     simple(OpType::Info, "{}")};
     QTest::newRow("large sid") << "MSG a 18446744073709551615 0\r\n\r\n"_ba
                                << QList<Op>{msg("a", 18446744073709551615ULL, {}, {})};
 }
@@ -191,6 +197,11 @@ void tst_NatsProtocolParser::malformedInput_data()
     QTest::newRow("payload longer than size") << "MSG foo 1 2\r\nabc\r\n"_ba << u"not followed by CRLF"_s;
     QTest::newRow("payload without CRLF") << "MSG foo 1 3\r\nabcXY"_ba << u"not followed by CRLF"_s;
     QTest::newRow("hmsg header larger than total") << "HMSG foo 1 10 5\r\n"_ba << u"header size 10 larger"_s;
+    // Only letters match in either case: '+' and '-' differ from VT and CR by the case bit.
+    QTest::newRow("+OK with the case bit") << "\x0bOK\r\n"_ba << u"unknown protocol operation"_s;
+    QTest::newRow("-ERR with the case bit") << "\rERR 'x'\r\n"_ba << u"unknown protocol operation"_s;
+    QTest::newRow("MSG with a longer name") << "MSGS a 1 1\r\nx\r\n"_ba << u"unknown protocol operation"_s;
+    QTest::newRow("MSG with a shorter name") << "MS a 1 1\r\nx\r\n"_ba << u"unknown protocol operation"_s;
     QTest::newRow("msg seven args") << "MSG a 1 r x y z 5\r\nhello\r\n"_ba << u"MSG with 7 arguments"_s;
     QTest::newRow("msg seven args, a tab") << "MSG a 1 r x\ty z 5\r\nhello\r\n"_ba << u"MSG with 7 arguments"_s;
     QTest::newRow("hmsg one size only") << "HMSG foo 1 5\r\nhello\r\n"_ba << u"HMSG with 3 arguments"_s;
