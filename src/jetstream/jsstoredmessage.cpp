@@ -3,8 +3,6 @@
 #include "jstimestamp.h"
 #include "natsmessage.h"
 
-#include <algorithm>
-
 using namespace Qt::StringLiterals;
 
 bool JsStoredMessage::fromMessageGet(const QJsonObject &message, JsStoredMessage *out)
@@ -28,26 +26,27 @@ bool JsStoredMessage::fromDirectGet(const NatsMessage &reply, JsStoredMessage *o
     const NatsHeaders &headers = reply.headers();
     // All four are required (as nats.go checks) — without them this is not a stored message.
     static const QByteArray required[] = {"Nats-Stream", "Nats-Subject", "Nats-Sequence", "Nats-Time-Stamp"};
+    static const QByteArray &subjectKey = required[1];
+    static const QByteArray &sequenceKey = required[2];
+    static const QByteArray &timeKey = required[3];
     for (const QByteArray &name : required) {
         if (!headers.contains(name))
             return false;
     }
     JsStoredMessage result;
-    result.subject = headers.value("Nats-Subject");
+    result.subject = headers.value(subjectKey);
     bool ok = false;
-    result.sequence = headers.value("Nats-Sequence").toULongLong(&ok);
+    result.sequence = headers.value(sequenceKey).toULongLong(&ok);
     if (!ok)
         return false;
-    result.time = JsTimestamp::parse(QString::fromLatin1(headers.value("Nats-Time-Stamp")));
+    result.time = JsTimestamp::parse(QString::fromLatin1(headers.value(timeKey)));
     result.data = reply.data();
     // What DIRECT.GET adds about the get itself (a batch adds pending and last-sequence counts) is not
-    // the message's.
-    static const QByteArray added[] = {"Nats-Stream",      "Nats-Subject",       "Nats-Sequence",     "Nats-Time-Stamp",
-                                       "Nats-Num-Pending", "Nats-Last-Sequence", "Nats-UpTo-Sequence"};
-    for (const NatsHeaders::Entry &entry : headers.entries()) {
-        if (std::find(std::begin(added), std::end(added), entry.first) == std::end(added))
-            result.headers.append(entry.first, entry.second);
-    }
-    *out = result;
+    // the message's. The block is shared and filtered in one pass: no entry appended one by one.
+    result.headers = headers;
+    result.headers.setStatus(0);
+    result.headers.removeKeys({"Nats-Stream", "Nats-Subject", "Nats-Sequence", "Nats-Time-Stamp", "Nats-Num-Pending",
+                               "Nats-Last-Sequence", "Nats-UpTo-Sequence"});
+    *out = std::move(result);
     return true;
 }

@@ -22,12 +22,51 @@ bool isKeyChar(QChar c)
     return isBucketChar(c) || c == u'/' || c == u'=' || c == u'.';
 }
 
+// The characters of a key token, [-/_=A-Za-z0-9], as a table over ASCII: one load per character.
+struct KeyCharTable
+{
+    bool allowed[128] = {};
+    constexpr KeyCharTable()
+    {
+        for (int c = 'a'; c <= 'z'; ++c)
+            allowed[c] = true;
+        for (int c = 'A'; c <= 'Z'; ++c)
+            allowed[c] = true;
+        for (int c = '0'; c <= '9'; ++c)
+            allowed[c] = true;
+        allowed[int('-')] = allowed[int('_')] = allowed[int('/')] = allowed[int('=')] = true;
+    }
+};
+constexpr KeyCharTable kKeyChars;
+
+// Whether key is valid, in one pass over its UTF-16 units: every put checks its key, and a valid key
+// needs no token list or message. The same rules as checkTokens(key, false).
+bool isValidKey(QStringView key)
+{
+    if (key.isEmpty() || key.front() == u'.' || key.back() == u'.')
+        return false;
+    bool afterDot = false;
+    for (const QChar c : key) {
+        const char16_t unit = c.unicode();
+        if (unit == u'.') {
+            if (afterDot)
+                return false; // an empty token
+            afterDot = true;
+        } else if (unit >= 128 || !kKeyChars.allowed[unit]) {
+            return false;
+        } else {
+            afterDot = false;
+        }
+    }
+    return true;
+}
+
 QString describeChar(QChar c)
 {
     if (c == u' ')
         return tr("a space");
     if (c.unicode() < 0x20 || c.unicode() == 0x7f)
-        return tr("a control character (U+%1)").arg(uint(c.unicode()), 4, 16, QChar(u'0')).toUpper();
+        return tr("a control character (U+%1)").arg(QString::number(c.unicode(), 16).rightJustified(4, u'0').toUpper());
     return u"\"%1\""_s.arg(c);
 }
 
@@ -72,6 +111,8 @@ QString validateBucketName(const QString &name)
 
 QString validateKey(const QString &key)
 {
+    if (isValidKey(key))
+        return {};
     if (key.isEmpty())
         return tr("key is empty");
     const QString problem = checkTokens(key, false);

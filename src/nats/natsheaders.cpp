@@ -4,12 +4,50 @@
 #include <QtCore/QString>
 
 #include <algorithm>
+#include <cstring>
 
 using namespace Qt::StringLiterals;
 
 namespace {
 const QByteArray kVersionLine = "NATS/1.0"_ba;
+
+// Where the "\r\n" at or after from begins, -1 when there is none: memchr for the LF, then its CR
+// (a lone LF inside a line is part of it, as QByteArray::indexOf("\r\n") had it).
+qsizetype lineEndIn(QByteArrayView block, qsizetype from)
+{
+    const char *data = block.data();
+    const char *end = data + block.size();
+    for (const char *at = data + from + 1; at < end;) {
+        const char *lf = static_cast<const char *>(std::memchr(at, '\n', size_t(end - at)));
+        if (!lf)
+            return -1;
+        if (lf[-1] == '\r')
+            return (lf - 1) - data;
+        at = lf + 1;
+    }
+    return -1;
 }
+
+// The header names the server and the clients send on every JetStream message: shared, not allocated
+// for each message that carries one. Any other name is copied.
+QByteArray knownKey(QByteArrayView key)
+{
+    static const QByteArray known[] = {
+        "Nats-Msg-Id"_ba,           "KV-Operation"_ba,       "Nats-Rollup"_ba,
+        "Nats-Stream"_ba,           "Nats-Subject"_ba,       "Nats-Sequence"_ba,
+        "Nats-Time-Stamp"_ba,       "Nats-Num-Pending"_ba,   "Nats-Last-Sequence"_ba,
+        "Nats-UpTo-Sequence"_ba,    "Nats-TTL"_ba,           "Nats-Marker-Reason"_ba,
+        "Nats-Last-Consumer"_ba,    "Nats-Last-Stream"_ba,   "Nats-Consumer-Stalled"_ba,
+        "Nats-Pending-Messages"_ba, "Nats-Pending-Bytes"_ba, "Nats-Expected-Last-Subject-Sequence"_ba,
+    };
+    for (const QByteArray &name : known) {
+        if (name.size() == key.size() && std::memcmp(name.constData(), key.data(), size_t(key.size())) == 0)
+            return name;
+    }
+    return key.toByteArray();
+}
+
+} // namespace
 
 void NatsHeaders::setStatus(int code, const QByteArray &description)
 {
@@ -61,6 +99,20 @@ void NatsHeaders::set(const QByteArray &key, const QByteArray &value)
 void NatsHeaders::remove(const QByteArray &key)
 {
     m_entries.removeIf([&key](const Entry &entry) { return entry.first == key; });
+}
+
+void NatsHeaders::removeKeys(std::initializer_list<QByteArrayView> keys)
+{
+    const auto listed = [keys](const Entry &entry) {
+        return std::find(keys.begin(), keys.end(), QByteArrayView(entry.first)) != keys.end();
+    };
+    const auto removed = std::count_if(m_entries.cbegin(), m_entries.cend(), listed);
+    if (removed == 0)
+        return; // a shared list stays shared
+    if (removed == m_entries.size())
+        m_entries = {}; // clear() would allocate a list of the same capacity for a shared one
+    else
+        m_entries.removeIf(listed);
 }
 
 QList<QByteArray> NatsHeaders::keys() const
@@ -126,29 +178,29 @@ bool NatsHeaders::fromWire(const QByteArray &block, NatsHeaders *out)
     if (!block.startsWith(kVersionLine))
         return false;
     NatsHeaders headers;
-    qsizetype lineEnd = block.indexOf("\r\n");
+    const QByteArrayView view(block);
+    qsizetype lineEnd = lineEndIn(view, 0);
     if (lineEnd < 0)
         return false;
 
     // Status line: "NATS/1.0", "NATS/1.0 503" or "NATS/1.0 100 Idle Heartbeat".
-    const QByteArray statusPart = block.mid(kVersionLine.size(), lineEnd - kVersionLine.size()).trimmed();
+    const QByteArrayView statusPart = view.sliced(kVersionLine.size(), lineEnd - kVersionLine.size()).trimmed();
     if (!statusPart.isEmpty()) {
         const qsizetype space = statusPart.indexOf(' ');
         bool ok = false;
-        const int code = statusPart.left(space < 0 ? statusPart.size() : space).toInt(&ok);
+        const int code = statusPart.first(space < 0 ? statusPart.size() : space).toInt(&ok);
         if (!ok || code < 0 || code > 999)
             return false;
         headers.m_status = code;
         if (space > 0)
-            headers.m_description = statusPart.mid(space + 1).trimmed();
+            headers.m_description = statusPart.sliced(space + 1).trimmed().toByteArray();
     }
 
-    // Views into the block: every watched entry carries a header block, so only the keys and values
-    // kept are allocated.
-    const QByteArrayView view(block);
+    // Views into the block: every watched entry carries a header block, so only the values kept are
+    // allocated (and the keys the server does not usually send).
     qsizetype pos = lineEnd + 2;
     while (pos < block.size()) {
-        lineEnd = block.indexOf("\r\n", pos);
+        lineEnd = lineEndIn(view, pos);
         if (lineEnd < 0)
             return false;
         if (lineEnd == pos)
@@ -159,9 +211,9 @@ bool NatsHeaders::fromWire(const QByteArray &block, NatsHeaders *out)
             return false;
         const QByteArrayView key = line.first(colon).trimmed();
         if (!key.isEmpty())
-            headers.m_entries.append({key.toByteArray(), line.sliced(colon + 1).trimmed().toByteArray()});
+            headers.m_entries.append({knownKey(key), line.sliced(colon + 1).trimmed().toByteArray()});
         pos = lineEnd + 2;
     }
-    *out = headers;
+    *out = std::move(headers);
     return true;
 }

@@ -5,6 +5,8 @@
 #include <QtCore/QMetaType>
 #include <QtCore/QPair>
 
+#include <initializer_list>
+
 // The header block of an HPUB/HMSG (ADR-4): an optional status line ("NATS/1.0 503", "NATS/1.0 100 Idle
 // Heartbeat") followed by "Key: Value" lines. Keys keep their case and are compared case-sensitively, as
 // the server and the official clients do; a key may repeat, one line per value, in the order added.
@@ -31,6 +33,8 @@ public:
     // Replaces every value of key by this one.
     void set(const QByteArray &key, const QByteArray &value);
     void remove(const QByteArray &key);
+    // Removes every value of each of keys, in one pass.
+    void removeKeys(std::initializer_list<QByteArrayView> keys);
     QList<Entry> entries() const { return m_entries; }
     QList<QByteArray> keys() const;
 

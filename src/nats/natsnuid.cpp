@@ -2,14 +2,17 @@
 
 #include <QtCore/QRandomGenerator>
 
+#include <algorithm>
+
 namespace {
 constexpr char kDigits[] = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr int kBase = 62;
-constexpr int kPrefixLength = 12;
+constexpr int kPrefixLength = NatsNuid::PrefixLength;
 constexpr int kSequenceLength = 10;
 constexpr quint64 kMaxSequence = 839299365868340224ULL; // 62^10
 constexpr quint64 kMinIncrement = 33;
 constexpr quint64 kMaxIncrement = 333;
+static_assert(kPrefixLength + kSequenceLength == NatsNuid::Length);
 } // namespace
 
 NatsNuid::NatsNuid()
@@ -20,25 +23,29 @@ NatsNuid::NatsNuid()
 
 QByteArray NatsNuid::next()
 {
+    QByteArray id(Length, Qt::Uninitialized);
+    next(id.data());
+    return id;
+}
+
+void NatsNuid::next(char *out)
+{
     m_sequence += m_increment;
     if (m_sequence >= kMaxSequence) {
         randomizePrefix();
         resetSequential();
     }
-    QByteArray id = m_prefix;
-    id.resize(kPrefixLength + kSequenceLength);
+    std::copy_n(m_prefix, kPrefixLength, out);
     quint64 value = m_sequence;
     for (int i = kPrefixLength + kSequenceLength - 1; i >= kPrefixLength; --i) {
-        id[i] = kDigits[value % kBase];
+        out[i] = kDigits[value % kBase];
         value /= kBase;
     }
-    return id;
 }
 
 void NatsNuid::randomizePrefix()
 {
     // QRandomGenerator::system() reads the OS's cryptographic source.
-    m_prefix.resize(kPrefixLength);
     for (int i = 0; i < kPrefixLength; ++i)
         m_prefix[i] = kDigits[QRandomGenerator::system()->bounded(kBase)];
 }
@@ -49,15 +56,28 @@ void NatsNuid::resetSequential()
     m_increment = kMinIncrement + QRandomGenerator::global()->bounded(kMaxIncrement - kMinIncrement);
 }
 
+NatsNuid &NatsNuid::shared()
+{
+    static NatsNuid generator;
+    return generator;
+}
+
 QByteArray NatsNuid::generate()
 {
-    static NatsNuid shared;
-    return shared.next();
+    return shared().next();
+}
+
+void NatsNuid::generate(char *out)
+{
+    shared().next(out);
 }
 
 QByteArray NatsNuid::newInbox()
 {
-    QByteArray inbox = QByteArrayLiteral("_INBOX.");
-    inbox += generate();
+    static constexpr char prefix[] = "_INBOX.";
+    constexpr int prefixLength = int(sizeof(prefix)) - 1;
+    QByteArray inbox(prefixLength + Length, Qt::Uninitialized);
+    std::copy_n(prefix, prefixLength, inbox.data());
+    generate(inbox.data() + prefixLength);
     return inbox;
 }

@@ -7,20 +7,28 @@
 class NatsNuid
 {
 public:
+    static constexpr int PrefixLength = 12;
+    static constexpr int Length = 22;
+
     NatsNuid();
 
     QByteArray next();
+    // Writes the next NUID's Length characters at out (no terminating NUL).
+    void next(char *out);
 
     // A fresh NUID from a shared generator (the event loop is single-threaded, so no locking).
     static QByteArray generate();
+    // The same written at out, Length characters: into a buffer the caller is building anyway.
+    static void generate(char *out);
     // "_INBOX.<nuid>": a private subject for replies or consumer deliveries.
     static QByteArray newInbox();
 
 private:
+    static NatsNuid &shared();
     void randomizePrefix();
     void resetSequential();
 
-    QByteArray m_prefix;
+    char m_prefix[PrefixLength] = {};
     quint64 m_sequence = 0;
     quint64 m_increment = 0;
 };

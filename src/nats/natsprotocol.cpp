@@ -23,10 +23,24 @@ qsizetype digitCount(qsizetype value)
     return digits;
 }
 
-bool isSpaceOrControl(char c)
+// What a subject's bytes are to isValidSubject(): one table load per byte instead of five comparisons.
+enum SubjectByte : unsigned char {
+    Plain,
+    Dot,
+    Blank // space, tab, CR, LF, NUL: never in a subject
+};
+
+struct SubjectByteTable
 {
-    return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0';
-}
+    SubjectByte kind[256] = {};
+    constexpr SubjectByteTable()
+    {
+        kind[uchar('.')] = Dot;
+        for (const char c : {' ', '\t', '\r', '\n', '\0'})
+            kind[uchar(c)] = Blank;
+    }
+};
+constexpr SubjectByteTable kSubjectBytes;
 
 // One pass over the bytes, nothing allocated: every publish checks its subject, and only a subject
 // that fails needs the slow path that builds the message.
@@ -36,23 +50,23 @@ bool isValidSubject(const QByteArray &subject, NatsProtocol::SubjectKind kind)
     const qsizetype size = subject.size();
     if (size == 0)
         return false;
+    const auto tokenIsValid = [&](qsizetype start, qsizetype end) {
+        if (end == start)
+            return false; // an empty token
+        if (end - start == 1 && (data[start] == '*' || data[start] == '>'))
+            return kind != NatsProtocol::SubjectKind::Publish && (data[start] == '*' || end == size);
+        return true;
+    };
     qsizetype tokenStart = 0;
-    for (qsizetype i = 0; i <= size; ++i) {
-        const char c = i < size ? data[i] : '.';
-        if (isSpaceOrControl(c))
-            return false;
-        if (c != '.')
+    for (qsizetype i = 0; i < size; ++i) {
+        const SubjectByte byte = kSubjectBytes.kind[uchar(data[i])];
+        if (byte == Plain)
             continue;
-        const qsizetype length = i - tokenStart;
-        if (length == 0)
+        if (byte == Blank || !tokenIsValid(tokenStart, i))
             return false;
-        if (length == 1 && (data[tokenStart] == '*' || data[tokenStart] == '>')) {
-            if (kind == NatsProtocol::SubjectKind::Publish || (data[tokenStart] == '>' && i != size))
-                return false;
-        }
         tokenStart = i + 1;
     }
-    return true;
+    return tokenIsValid(tokenStart, size);
 }
 
 } // namespace

@@ -78,6 +78,7 @@ private:
     bool parseControlLine(QByteArrayView line, Op *op);
     bool parseMessageArgs(QByteArrayView args, bool withHeaders);
     bool takePayload(Op *op);
+    QByteArray sharedSubject(QByteArrayView subject);
     void fail(const QString &message);
     void compact();
 
@@ -85,6 +86,7 @@ private:
     qsizetype m_reservedFrom = -1; // where reserveFeed() began, -1 when none is open
     qsizetype m_offset = 0;
     PendingMessage m_pending;
+    QByteArray m_lastSubject; // the last MSG/HMSG subject, shared with the next one on the same subject
     QString m_error;
     qsizetype m_maxControlLine = DefaultMaxControlLine;
     qsizetype m_maxPayload = DefaultMaxPayload;

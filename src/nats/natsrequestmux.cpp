@@ -10,6 +10,7 @@
 #include <QtCore/QTimer>
 
 #include <algorithm>
+#include <cstring>
 
 namespace {
 
@@ -25,16 +26,20 @@ void writeToken(char *token, quint64 value)
     }
 }
 
-int base62Digit(char c)
+// Digit values of the base62 characters, -1 for any other byte: one load per character of a token,
+// read back for every response.
+struct Base62Table
 {
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'A' && c <= 'Z')
-        return c - 'A' + 10;
-    if (c >= 'a' && c <= 'z')
-        return c - 'a' + 36;
-    return -1;
-}
+    signed char digit[256] = {};
+    constexpr Base62Table()
+    {
+        for (int c = 0; c < 256; ++c)
+            digit[c] = -1;
+        for (int i = 0; i < 62; ++i)
+            digit[uchar(kBase62[i])] = static_cast<signed char>(i);
+    }
+};
+constexpr Base62Table kBase62Digits;
 
 } // namespace
 
@@ -73,11 +78,14 @@ QByteArray NatsRequestMux::nextReplySubject()
 
 bool NatsRequestMux::idOf(QByteArrayView replySubject, quint64 *id) const
 {
-    if (replySubject.size() != m_prefix.size() + kTokenSize || !replySubject.startsWith(m_prefix))
+    const qsizetype prefixSize = m_prefix.size();
+    if (replySubject.size() != prefixSize + kTokenSize
+        || std::memcmp(replySubject.data(), m_prefix.constData(), size_t(prefixSize)) != 0) {
         return false;
+    }
     quint64 value = 0;
-    for (const char c : replySubject.sliced(m_prefix.size())) {
-        const int digit = base62Digit(c);
+    for (const char c : replySubject.sliced(prefixSize)) {
+        const int digit = kBase62Digits.digit[uchar(c)];
         if (digit < 0)
             return false;
         value = value * 62 + quint64(digit);
@@ -91,10 +99,24 @@ quint64 NatsRequestMux::insert(const QByteArray &replySubject, PendingRequest re
     quint64 id = 0;
     if (!idOf(replySubject, &id))
         return 0; // not a subject of ours: nothing could ever answer it
-    request.deadline = m_clock.elapsed() + timeoutMs;
-    m_deadlines.emplace(request.deadline, id);
-    m_requests.insert_or_assign(id, std::move(request));
-    armTimer();
+    const qint64 deadline = m_clock.elapsed() + timeoutMs;
+    request.deadline = deadline;
+    m_deadlines.emplace(deadline, id);
+    if (m_spareNodes.empty()) {
+        m_requests.insert_or_assign(id, std::move(request));
+    } else {
+        Book::node_type node = std::move(m_spareNodes.back());
+        m_spareNodes.pop_back();
+        node.key() = id;
+        node.mapped() = std::move(request);
+        auto inserted = m_requests.insert(std::move(node));
+        if (!inserted.inserted) // the id is in the book already (it never is): replace, as before
+            inserted.position->second = std::move(inserted.node.mapped());
+    }
+    // Pipelined requests share one timeout, so each new deadline is later than the one the timer is
+    // aimed at: nothing to re-aim (armTimer() would also look up the earliest id in the book).
+    if (m_armedFor < 0 || deadline < m_armedFor || !m_timer->isActive())
+        armTimer();
     return id;
 }
 
@@ -173,8 +195,12 @@ void NatsRequestMux::handleResponse(const NatsMessage &message)
     const auto it = m_requests.find(id);
     if (it == m_requests.end())
         return; // timed out, aborted, or a second reply
-    const PendingRequest request = std::move(it->second);
-    m_requests.erase(it);
+    Book::node_type node = m_requests.extract(it);
+    const PendingRequest request = std::move(node.mapped());
+    if (m_spareNodes.size() < SpareNodes) {
+        node.mapped() = {}; // what the request held goes now, not when the node is used again
+        m_spareNodes.push_back(std::move(node));
+    }
     if (message.hasHeaders() && message.status() == 503 && message.data().isEmpty()) {
         finish(request,
                NatsError(NatsError::NoResponders,

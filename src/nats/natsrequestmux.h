@@ -119,9 +119,14 @@ private:
     void expire();
     void emitIdleIfEmpty();
 
-    QByteArray m_prefix;                                    // "_INBOX.<nuid>."
-    quint64 m_nextId = 1;                                   // 0 is no request
-    std::unordered_map<quint64, PendingRequest> m_requests; // by id, the reply subject's last token
+    QByteArray m_prefix;  // "_INBOX.<nuid>."
+    quint64 m_nextId = 1; // 0 is no request
+    using Book = std::unordered_map<quint64, PendingRequest>;
+    Book m_requests; // by id, the reply subject's last token
+    // Nodes of answered requests, kept for the next ones: a pipeline answers one and makes one, so its
+    // book allocates nothing per request once it has filled (at most SpareNodes kept).
+    static constexpr std::size_t SpareNodes = 256;
+    std::vector<Book::node_type> m_spareNodes;
     // Earliest first; may hold ids already gone (skipped when they come up).
     std::priority_queue<Deadline, std::vector<Deadline>, std::greater<Deadline>> m_deadlines;
     qint64 m_armedFor = -1;       // the deadline the timer is aimed at, -1 when it is not running

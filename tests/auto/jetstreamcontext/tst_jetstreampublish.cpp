@@ -208,6 +208,18 @@ void tst_JetStreamPublish::ackScan_data()
     QTest::newRow("invalid UTF-8") << "{\"stream\":\"S\xff\",\"seq\":1}"_ba << false << QString() << quint64(0) << false
                                    << QString();
     QTest::newRow("zero") << R"({"stream":"S","seq":0})"_ba << true << u"S"_s << quint64(0) << false << QString();
+    // Stream and domain names are shared from one ack to the next while they repeat: each row reads
+    // what its own ack says, whatever came before.
+    QTest::newRow("again KV_a") << R"({"stream":"KV_a","seq":43,"domain":"hub"})"_ba << true << u"KV_a"_s << quint64(43)
+                                << false << u"hub"_s;
+    QTest::newRow("KV_b") << R"({"stream":"KV_b","seq":1,"domain":"spoke"})"_ba << true << u"KV_b"_s << quint64(1)
+                          << false << u"spoke"_s;
+    QTest::newRow("prefix of KV_b") << R"({"stream":"KV_","seq":2})"_ba << true << u"KV_"_s << quint64(2) << false
+                                    << QString();
+    QTest::newRow("non-ASCII") << "{\"stream\":\"Str\xc3\xb6m\",\"seq\":3}"_ba << true << u"Str\u00f6m"_s << quint64(3)
+                               << false << QString();
+    QTest::newRow("empty stream") << R"({"stream":"","seq":4})"_ba << true << QString() << quint64(4) << false
+                                  << QString();
 }
 
 void tst_JetStreamPublish::ackScan()

@@ -22,6 +22,8 @@ private Q_SLOTS:
     void watchedMarkers_data();
     void watchedMarkers();
     void directGetMarker();
+    void directGetKeepsOnlyTheMessagesHeaders_data();
+    void directGetKeepsOnlyTheMessagesHeaders();
     void raisedTtlOnAValue();
     void clientMarkersStayTheirs();
     void batchHeadersAreNotTheMessages();
@@ -120,6 +122,44 @@ void tst_KvMarkers::directGetMarker()
     QCOMPARE(entry.operationLabel(), u"EXPIRED (MaxAge)"_s);
     QCOMPARE(entry.ttlNs, 2000000000LL);
     QCOMPARE(entry.expires(), stored.time.addSecs(2));
+}
+
+// A direct get's reply carries the stored message's headers and those DIRECT.GET adds about the get
+// (Nats-Stream, -Subject, -Sequence, -Time-Stamp, and in a batch Nats-Num-Pending, -Last-Sequence,
+// -UpTo-Sequence): only the first are the message's, in their order, repeated ones included.
+void tst_KvMarkers::directGetKeepsOnlyTheMessagesHeaders_data()
+{
+    QTest::addColumn<QByteArray>("stored");
+    QTest::addColumn<QByteArray>("added");
+    QTest::addColumn<QList<NatsHeaders::Entry>>("kept");
+    const QByteArray get = "Nats-Stream: KV_B\r\nNats-Subject: $KV.B.k\r\nNats-Sequence: 9\r\n"
+                           "Nats-Time-Stamp: 2026-12-04T18:00:00Z\r\n";
+    const QByteArray batch = "Nats-Num-Pending: 3\r\nNats-Last-Sequence: 8\r\nNats-UpTo-Sequence: 12\r\n";
+    QTest::newRow("none") << QByteArray() << get << QList<NatsHeaders::Entry>{};
+    QTest::newRow("none, batch") << QByteArray() << get + batch << QList<NatsHeaders::Entry>{};
+    QTest::newRow("message id") << "Nats-Msg-Id: abc\r\n"_ba << get
+                                << QList<NatsHeaders::Entry>{{"Nats-Msg-Id", "abc"}};
+    QTest::newRow("several, batch") << "KV-Operation: DEL\r\nX: 1\r\nX: 2\r\n"_ba << batch + get
+                                    << QList<NatsHeaders::Entry>{{"KV-Operation", "DEL"}, {"X", "1"}, {"X", "2"}};
+    QTest::newRow("between") << "A: 1\r\n"_ba << get + "B: 2\r\n"_ba + batch
+                             << QList<NatsHeaders::Entry>{{"A", "1"}, {"B", "2"}};
+}
+
+void tst_KvMarkers::directGetKeepsOnlyTheMessagesHeaders()
+{
+    QFETCH(QByteArray, stored);
+    QFETCH(QByteArray, added);
+    QFETCH(QList<NatsHeaders::Entry>, kept);
+    const QByteArray block = "NATS/1.0\r\n" + stored + added + "\r\n";
+    const QByteArray bytes = "HMSG _INBOX.x.y 1 " + QByteArray::number(block.size()) + ' '
+        + QByteArray::number(block.size() + 2) + "\r\n" + block + "v1\r\n";
+    JsStoredMessage message;
+    QVERIFY(JsStoredMessage::fromDirectGet(parse(bytes), &message));
+    QCOMPARE(message.headers.entries(), kept);
+    QCOMPARE(message.headers.status(), 0);
+    QCOMPARE(message.subject, "$KV.B.k"_ba);
+    QCOMPARE(message.sequence, 9u);
+    QCOMPARE(message.data, "v1"_ba);
 }
 
 void tst_KvMarkers::raisedTtlOnAValue()

@@ -19,6 +19,34 @@ NatsMessage withHeader(const QByteArray &subject, const QByteArray &key, const Q
     return message;
 }
 
+// NatsProtocol's one-pass subject check as it was before its byte table: the reference the table is
+// compared with.
+bool referenceIsValidSubject(const QByteArray &subject, NatsProtocol::SubjectKind kind)
+{
+    const auto isSpaceOrControl = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n' || c == '\0'; };
+    const char *data = subject.constData();
+    const qsizetype size = subject.size();
+    if (size == 0)
+        return false;
+    qsizetype tokenStart = 0;
+    for (qsizetype i = 0; i <= size; ++i) {
+        const char c = i < size ? data[i] : '.';
+        if (isSpaceOrControl(c))
+            return false;
+        if (c != '.')
+            continue;
+        const qsizetype length = i - tokenStart;
+        if (length == 0)
+            return false;
+        if (length == 1 && (data[tokenStart] == '*' || data[tokenStart] == '>')) {
+            if (kind == NatsProtocol::SubjectKind::Publish || (data[tokenStart] == '>' && i != size))
+                return false;
+        }
+        tokenStart = i + 1;
+    }
+    return true;
+}
+
 } // namespace
 
 class tst_NatsProtocol final : public QObject
@@ -36,6 +64,7 @@ private Q_SLOTS:
     void headerBlockIsTheReferenceEncoding_data();
     void headerBlockIsTheReferenceEncoding();
     void publishFrames();
+    void subjectRulesAsBefore();
 };
 
 void tst_NatsProtocol::checkPublish_data()
@@ -233,6 +262,41 @@ void tst_NatsProtocol::publishFrames()
     QVERIFY(frame.endsWith("pppp\r\n"));
     QCOMPARE(frame.size(), 6 + 15 + 1234567 + 2);
     QCOMPARE(NatsProtocol::publishLineLength("s", {}, 0, 1234567), qsizetype(13));
+}
+
+// Publish and subscribe subjects are taken and refused as before: every subject of up to five bytes
+// over bytes on both sides of each rule (letters, dot, wildcards, each blank and control refused,
+// other controls and bytes past ASCII allowed).
+void tst_NatsProtocol::subjectRulesAsBefore()
+{
+    const QByteArray alphabet("a.*> \t\r\n\0\x01\xc3\xff", 12);
+    const qsizetype n = alphabet.size();
+    qsizetype valid = 0;
+    qsizetype compared = 0;
+    QByteArray subject;
+    for (int length = 0; length <= 5; ++length) {
+        qsizetype combinations = 1;
+        for (int i = 0; i < length; ++i)
+            combinations *= n;
+        for (qsizetype index = 0; index < combinations; ++index) {
+            subject.resize(length);
+            qsizetype rest = index;
+            for (int i = 0; i < length; ++i, rest /= n)
+                subject[i] = alphabet[rest % n];
+            for (const auto kind : {NatsProtocol::SubjectKind::Publish, NatsProtocol::SubjectKind::Subscribe}) {
+                const bool expected = referenceIsValidSubject(subject, kind);
+                if (NatsProtocol::validateSubject(subject, kind).isEmpty() != expected)
+                    QFAIL(
+                        qPrintable(u"subject %1 (kind %2): valid before: %3"_s.arg(QString::fromLatin1(subject.toHex()))
+                                       .arg(int(kind))
+                                       .arg(expected)));
+                valid += expected ? 1 : 0;
+                ++compared;
+            }
+        }
+    }
+    QVERIFY(valid > 1000);
+    QVERIFY(compared - valid > 1000);
 }
 
 QTEST_APPLESS_MAIN(tst_NatsProtocol)

@@ -132,6 +132,25 @@ void tst_NatsProtocolParser::validInput_data()
     QTest::newRow("a sequence") << "PING\r\nMSG a 1 1\r\nx\r\nINFO {} \r\nMSG b 2 r 2\r\nyz\r\nPONG\r\n"_ba
                                 << QList<Op>{simple(OpType::Ping), msg("a", 1, {}, "x"), simple(OpType::Info, "{}"),
                                              msg("b", 2, "r", "yz"), simple(OpType::Pong)};
+    // The last subject is shared with the next message on it: each message still has its own subject.
+    QTest::newRow("same subject, then others")
+        << "MSG s.a 1 2\r\nab\r\nMSG s.a 1 r.1 1\r\nc\r\nMSG s.ab 1 0\r\n\r\nMSG s. 1 0\r\n\r\nHMSG s.a 1 12 12\r\n"
+           "NATS/1.0\r\n\r\n\r\nMSG s.a 2 1\r\nd\r\n"_ba
+        << QList<Op>{msg("s.a", 1, {}, "ab"),
+                     msg("s.a", 1, "r.1", "c"),
+                     msg("s.ab", 1, {}, {}),
+                     msg("s.", 1, {}, {}),
+                     hmsg("s.a", 1, {}, "NATS/1.0\r\n\r\n", {}),
+                     msg("s.a", 2, {}, "d")};
+    QTest::newRow("msg spaces and tabs mixed, trailing blanks")
+        << "MSG  a \t 3\t r  4 \t\r\nabcd\r\nMSG a   3 r 1   \r\ne\r\n"_ba
+        << QList<Op>{msg("a", 3, "r", "abcd"), msg("a", 3, "r", "e")};
+    QTest::newRow("mixed-case ops")
+        << "Msg a 1 1\r\nx\r\nhMsG a 2 12 12\r\nNATS/1.0\r\n\r\n\r\npInG\r\nPong\r\n+ok\r\n-Err 'x'\r\niNfO {}\r\n"_ba
+        << QList<Op>{msg("a", 1, {}, "x"),      hmsg("a", 2, {}, "NATS/1.0\r\n\r\n", {}),
+                     simple(OpType::Ping),      simple(OpType::Pong),
+                     simple(OpType::Ok),        simple(OpType::Err, "x"),
+                     simple(OpType::Info, "{}")};
     QTest::newRow("large sid") << "MSG a 18446744073709551615 0\r\n\r\n"_ba
                                << QList<Op>{msg("a", 18446744073709551615ULL, {}, {})};
 }
@@ -178,6 +197,13 @@ void tst_NatsProtocolParser::malformedInput_data()
     QTest::newRow("payload longer than size") << "MSG foo 1 2\r\nabc\r\n"_ba << u"not followed by CRLF"_s;
     QTest::newRow("payload without CRLF") << "MSG foo 1 3\r\nabcXY"_ba << u"not followed by CRLF"_s;
     QTest::newRow("hmsg header larger than total") << "HMSG foo 1 10 5\r\n"_ba << u"header size 10 larger"_s;
+    // Only letters match in either case: '+' and '-' differ from VT and CR by the case bit.
+    QTest::newRow("+OK with the case bit") << "\x0bOK\r\n"_ba << u"unknown protocol operation"_s;
+    QTest::newRow("-ERR with the case bit") << "\rERR 'x'\r\n"_ba << u"unknown protocol operation"_s;
+    QTest::newRow("MSG with a longer name") << "MSGS a 1 1\r\nx\r\n"_ba << u"unknown protocol operation"_s;
+    QTest::newRow("MSG with a shorter name") << "MS a 1 1\r\nx\r\n"_ba << u"unknown protocol operation"_s;
+    QTest::newRow("msg seven args") << "MSG a 1 r x y z 5\r\nhello\r\n"_ba << u"MSG with 7 arguments"_s;
+    QTest::newRow("msg seven args, a tab") << "MSG a 1 r x\ty z 5\r\nhello\r\n"_ba << u"MSG with 7 arguments"_s;
     QTest::newRow("hmsg one size only") << "HMSG foo 1 5\r\nhello\r\n"_ba << u"HMSG with 3 arguments"_s;
     QTest::newRow("info without json") << "INFO\r\n"_ba << u"INFO without"_s;
     QTest::newRow("ping with args") << "PING now\r\n"_ba << u"unexpected arguments"_s;
@@ -329,6 +355,24 @@ void tst_NatsProtocolParser::headerBlocks_data()
                                << "x"_ba << QList<QByteArray>{};
     QTest::newRow("no space after colon")
         << "NATS/1.0\r\nA:b\r\n\r\n"_ba << true << 0 << QByteArray() << "A"_ba << QList<QByteArray>{"b"};
+    // The names JetStream sends are shared, not copied: each still reads as sent, and names near them
+    // (a prefix, another case, one more character) are names of their own.
+    QTest::newRow("known names") << "NATS/1.0\r\nNats-Msg-Id: a\r\nNats-Msg-I: b\r\nnats-msg-id: c\r\n"
+                                    "Nats-Msg-Idx: d\r\nNats-Msg-Id: e\r\n\r\n"_ba
+                                 << true << 0 << QByteArray() << "Nats-Msg-Id"_ba << QList<QByteArray>{"a", "e"};
+    QTest::newRow("known name's prefix") << "NATS/1.0\r\nNats-Msg-Id: a\r\nNats-Msg-I: b\r\n\r\n"_ba << true << 0
+                                         << QByteArray() << "Nats-Msg-I"_ba << QList<QByteArray>{"b"};
+    QTest::newRow("JetStream delivery")
+        << "NATS/1.0\r\nNats-Stream: KV_B\r\nNats-Subject: $KV.B.k\r\nNats-Sequence: 7\r\n"
+           "Nats-Time-Stamp: 2026-12-04T18:00:00Z\r\nKV-Operation: DEL\r\n\r\n"_ba
+        << true << 0 << QByteArray() << "KV-Operation"_ba << QList<QByteArray>{"DEL"};
+    // Lines end at CRLF only: a lone LF or CR is part of the line.
+    QTest::newRow("lone LF and CR in a value")
+        << "NATS/1.0\r\nA: b\nc\rd\r\n\r\n"_ba << true << 0 << QByteArray() << "A"_ba << QList<QByteArray>{"b\nc\rd"};
+    QTest::newRow("LF right after CRLF") << "NATS/1.0\r\n\nA: b\r\n\r\n"_ba << true << 0 << QByteArray() << "A"_ba
+                                         << QList<QByteArray>{"b"};
+    QTest::newRow("only LF line ends") << "NATS/1.0\nA: b\n\n"_ba << false << 0 << QByteArray() << "x"_ba
+                                       << QList<QByteArray>{};
     QTest::newRow("wrong version") << "HTTP/1.1 200\r\n\r\n"_ba << false << 0 << QByteArray() << "x"_ba
                                    << QList<QByteArray>{};
     QTest::newRow("line without colon") << "NATS/1.0\r\nbroken\r\n\r\n"_ba << false << 0 << QByteArray() << "x"_ba

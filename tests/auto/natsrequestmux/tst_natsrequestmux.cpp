@@ -4,6 +4,7 @@
 #include "natsreply.h"
 #include "natsrequestmux.h"
 
+#include <QtCore/QMap>
 #include <QtCore/QSet>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void repliesAreShelvedUnderTheOwner();
     void responseFinishesItsRequest();
     void lateAndRepeatedResponsesAreIgnored();
+    void foreignSubjectsAreIgnored();
     void noResponders();
     void statusWithBodyIsAResponse();
     void timeout();
@@ -56,6 +58,7 @@ private Q_SLOTS:
     void failSent();
     void callbackRequests();
     void callbacksFailInTheOrderTheyWereMade();
+    void pipelinedCallbacksEachGetTheirAnswer();
 
 private:
     // Sends a request: returns its reply subject.
@@ -143,6 +146,37 @@ void tst_NatsRequestMux::lateAndRepeatedResponsesAreIgnored()
     m_mux->handleResponse(response(m_mux->nextReplySubject(), "nobody asked"));
     QCOMPARE(finished.size(), 1);
     QCOMPARE(reply->message().data(), "first"_ba);
+}
+
+// Only a subject of this inbox whose last token is one of ours finishes a request: the token is read
+// back as a base62 number, and any byte that is not a base62 digit (or another length, or another
+// inbox) is no request of ours, even where it would decode to a pending id.
+void tst_NatsRequestMux::foreignSubjectsAreIgnored()
+{
+    NatsReply *reply = m_mux->createReply();
+    const QByteArray subject = add(reply, "svc");
+    const QByteArray prefix = subject.chopped(8);
+    const QByteArray token = subject.right(8);
+    QByteArray otherInbox = subject;
+    otherInbox[7] = otherInbox[7] == 'A' ? 'B' : 'A';
+    const QList<QByteArray> foreign = {
+        prefix + token.chopped(1) + '-',
+        prefix + token.chopped(1) + '\xc3',
+        prefix + token.chopped(1) + '\0',
+        prefix + token.chopped(1) + '.',
+        prefix + token + '0',
+        prefix + token.chopped(1),
+        prefix.chopped(1) + '-' + token,
+        otherInbox,
+        "_INBOX." + token,
+        {},
+    };
+    for (const QByteArray &other : foreign) {
+        m_mux->handleResponse(response(other, "not ours"));
+        QVERIFY2(!reply->isFinished(), other.constData());
+    }
+    m_mux->handleResponse(response(subject, "ours"));
+    QCOMPARE(reply->message().data(), "ours"_ba);
 }
 
 void tst_NatsRequestMux::noResponders()
@@ -406,6 +440,67 @@ void tst_NatsRequestMux::callbacksFailInTheOrderTheyWereMade()
     QCOMPARE(order.size(), 200);
     for (int i = 0; i < 200; ++i)
         QCOMPARE(order.at(i), i);
+}
+
+// A pipeline: 300 requests in flight, each answer followed by a new request, answered out of order, a
+// few cancelled or timed out on the way. Each callback runs once, with its own answer; what a finished
+// request's callback held is let go at once (the book keeps its nodes for the next requests).
+void tst_NatsRequestMux::pipelinedCallbacksEachGetTheirAnswer()
+{
+    m_mux->newInbox();
+    struct InFlight
+    {
+        QByteArray subject;
+        quint64 id;
+        int tag;
+    };
+    QList<InFlight> inFlight;
+    QMap<int, QByteArray> answers; // tag: what its callback got
+    int calls = 0;
+    const auto holder = std::make_shared<int>(0);
+    int nextTag = 0;
+    const auto make = [&](qint64 timeoutMs) {
+        const int tag = nextTag++;
+        const QByteArray subject = m_mux->nextReplySubject();
+        const quint64 id = m_mux->addCallback(
+            subject,
+            [&answers, &calls, tag, held = holder](const NatsError &error, const NatsMessage &message) {
+                ++calls;
+                QVERIFY2(!answers.contains(tag), qPrintable(QString::number(tag)));
+                answers.insert(tag, error.isError() ? "error"_ba : message.data());
+            },
+            "svc", timeoutMs);
+        inFlight.append({subject, id, tag});
+    };
+    for (int i = 0; i < 300; ++i)
+        make(60000);
+    int cancelled = 0;
+    for (int round = 0; round < 3000; ++round) {
+        // From the middle, the front or the back, in turn.
+        const qsizetype at = round % 3 == 0 ? inFlight.size() / 2 : round % 3 == 1 ? 0 : inFlight.size() - 1;
+        const InFlight request = inFlight.takeAt(at);
+        if (round % 97 == 0) {
+            QVERIFY(m_mux->cancel(request.id));
+            ++cancelled;
+        } else {
+            m_mux->handleResponse(response(request.subject, QByteArray::number(request.tag)));
+        }
+        make(round % 500 == 0 ? 1 : 60000);
+    }
+    QCOMPARE(qsizetype(holder.use_count()), 1 + m_mux->pendingCount());
+    for (const InFlight &request : std::as_const(inFlight))
+        m_mux->handleResponse(response(request.subject, QByteArray::number(request.tag)));
+    QTRY_VERIFY(!m_mux->hasPending()); // the few with a 1 ms deadline time out
+    QCOMPARE(holder.use_count(), 1L);
+    QCOMPARE(calls, nextTag - cancelled);
+    int timedOut = 0;
+    for (auto it = answers.cbegin(); it != answers.cend(); ++it) {
+        if (it.value() == "error")
+            ++timedOut;
+        else
+            QCOMPARE(it.value(), QByteArray::number(it.key()));
+    }
+    QVERIFY(timedOut <= 6);
 }
 
 QTEST_GUILESS_MAIN(tst_NatsRequestMux)
