@@ -15,6 +15,9 @@ KvBucket::KvBucket(JetStreamContext *context, const QString &name, QObject *pare
     , m_context(context)
     , m_name(name)
 {
+    // The replies go with the bucket (they live on its shelves), but not unanswered. Once destroyed()
+    // comes, handles that watch the bucket (QPointer) see it gone and do not call it again.
+    connect(this, &QObject::destroyed, [name](QObject *self) { KvReply::endUnfinished(self, name); });
 }
 
 KvBucket::~KvBucket() = default;
