@@ -65,7 +65,7 @@ void KvReply::finishWithText(const KvEntry &entry, const QString &text)
     finishSuccess();
 }
 
-void KvReply::endUnfinished(QObject *owner, const QString &bucket)
+void KvReply::endUnfinished(QObject *owner, const NatsError &cause)
 {
     // Writes first: a create or restore waiting on a write of its own takes that write's outcome.
     QList<QPointer<KvReply>> writes;
@@ -78,16 +78,14 @@ void KvReply::endUnfinished(QObject *owner, const QString &bucket)
             (reply->findChild<KvWriteRetry *>(QString(), Qt::FindDirectChildrenOnly) ? writes : others).append(reply);
         }
     }
-    const NatsError gone(NatsError::ConnectionClosed,
-                         tr("the handle of bucket \"%1\" was destroyed before the call was answered").arg(bucket));
     for (const QPointer<KvReply> &reply : std::as_const(writes)) {
         if (!reply)
             continue; // a slot deleted it
         const KvWriteRetry *write = reply->findChild<KvWriteRetry *>(QString(), Qt::FindDirectChildrenOnly);
-        reply->finishWithError(write ? write->endedBy(gone) : gone);
+        reply->finishWithError(write ? write->endedBy(cause) : cause);
     }
     for (const QPointer<KvReply> &reply : std::as_const(others)) {
         if (reply)
-            reply->finishWithError(gone);
+            reply->finishWithError(cause);
     }
 }

@@ -40,10 +40,10 @@ public:
     void finishWithText(const KvEntry &entry, const QString &text);
     void setCurrentRevision(quint64 revision) { m_currentRevision = revision; }
     void setEntry(const KvEntry &entry) { m_entry = entry; }
-    // For KvBucket, when it is destroyed (from its destroyed() signal): ends each reply of owner (on its
-    // shelves) still running, before it goes with owner. A write that may have been stored ends with
-    // OutcomeUnknown, anything else with ConnectionClosed naming the bucket.
-    static void endUnfinished(QObject *owner, const QString &bucket);
+    // For KvBucket, when it or its JetStream context is destroyed: ends each reply of owner (on its
+    // shelves) still running with cause, before it goes unanswered; a write that may have been stored
+    // ends with OutcomeUnknown instead (KvWriteRetry::endedBy()).
+    static void endUnfinished(QObject *owner, const NatsError &cause);
 
 private:
     KvEntry m_entry;

@@ -65,6 +65,8 @@ private Q_SLOTS:
 
     void writeEndsWhenItsOwnerGoes_data();
     void writeEndsWhenItsOwnerGoes();
+    void readEndsWhenItsOwnerGoes_data();
+    void readEndsWhenItsOwnerGoes();
     void jobEndsWhenItsOwnerGoes_data();
     void jobEndsWhenItsOwnerGoes();
     void resentWriteIsStoredOnce_data();
@@ -76,6 +78,8 @@ private:
     // Freezes the server when the client is about to send the first write to key (its bytes are not in
     // the socket yet), and records the Nats-Msg-Id of every copy of it sent.
     void freezeAtFirstWrite(const QString &key);
+    // Freezes the server when the client is about to send its first JetStream API request.
+    void freezeAtFirstApiRequest();
     bool freeze();
     bool thaw();
     // The write retry of bucket's replies that has sent at least attempts copies, or nullptr.
@@ -173,6 +177,15 @@ void tst_KvWriteLifetime::freezeAtFirstWrite(const QString &key)
     };
 }
 
+void tst_KvWriteLifetime::freezeAtFirstApiRequest()
+{
+    m_freezeArmed = true;
+    g_wireTap = [this](const QString &line) {
+        if (line.startsWith(u">> "_s) && line.contains(u"$JS.API."_s) && std::exchange(m_freezeArmed, false))
+            m_frozen = freeze();
+    };
+}
+
 bool tst_KvWriteLifetime::freeze()
 {
     const pid_t pid = pid_t(m_server->pid());
@@ -263,7 +276,8 @@ void tst_KvWriteLifetime::writeEndsWhenItsOwnerGoes()
     QPointer<KvReply> reply = write;
     int finished = 0;
     NatsError ended;
-    connect(write, &NatsReply::finished, this, [&] {
+    QObject scope; // the slot reads this function's locals: it must not outlive them
+    connect(write, &NatsReply::finished, &scope, [&] {
         ++finished;
         ended = reply->errorInfo();
     });
@@ -280,6 +294,50 @@ void tst_KvWriteLifetime::writeEndsWhenItsOwnerGoes()
     QVERIFY2(ended.message().contains(key), qPrintable(ended.message()));
     if (gone == "bucket"_L1 || gone == "kvcontext"_L1)
         QTRY_VERIFY(reply.isNull()); // it went with its bucket, after saying so
+    else
+        delete reply;
+}
+
+void tst_KvWriteLifetime::readEndsWhenItsOwnerGoes_data()
+{
+    QTest::addColumn<QString>("operation");
+    QTest::addColumn<QString>("gone");
+    for (const char *operation : {"get", "history", "revert"}) {
+        for (const char *gone : {"jetstream", "bucket"})
+            QTest::addRow("%s, %s destroyed", operation, gone)
+                << QString::fromLatin1(operation) << QString::fromLatin1(gone);
+    }
+}
+
+void tst_KvWriteLifetime::readEndsWhenItsOwnerGoes()
+{
+    // The same while a call still reads (revert reads the old value first): the read is out to the
+    // frozen server when what it runs on goes, long before its timeout.
+    QFETCH(QString, operation);
+    QFETCH(QString, gone);
+    connectClient();
+    QPointer<KvBucket> bucket = prepareBucket();
+    QVERIFY(bucket);
+    freezeAtFirstApiRequest();
+    KvReply *call = operation == "get"_L1 ? bucket->get(kKey)
+        : operation == "history"_L1       ? bucket->history(kKey)
+                                          : bucket->revert(kKey, 1, 2);
+    QPointer<KvReply> reply = call;
+    int finished = 0;
+    NatsError ended;
+    QObject scope; // the slot reads this function's locals: it must not outlive them
+    connect(call, &NatsReply::finished, &scope, [&] {
+        ++finished;
+        ended = reply->errorInfo();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(m_frozen, 2000); // the read is out, its answer far off (400 ms)
+    destroy(gone, bucket);
+    QTRY_VERIFY_WITH_TIMEOUT(finished > 0, 5000);
+    QCOMPARE(finished, 1);
+    QVERIFY2(ended.code() == NatsError::ConnectionClosed, qPrintable(ended.message()));
+    QVERIFY2(ended.message().contains(kBucket), qPrintable(ended.message()));
+    if (gone == "bucket"_L1)
+        QTRY_VERIFY(reply.isNull());
     else
         delete reply;
 }
@@ -388,7 +446,8 @@ void tst_KvWriteLifetime::resentWriteIsStoredOnce()
     QTRY_VERIFY_WITH_TIMEOUT(retryWith(bucket, 1), 10000);
     bool duplicate = false; // the copy acknowledged was the stream's duplicate of one stored before
     KvWriteRetry *retry = retryWith(bucket, 1);
-    connect(retry, &KvWriteRetry::finished, this, [&duplicate, retry] { duplicate = retry->pubAck().duplicate; });
+    QObject scope;
+    connect(retry, &KvWriteRetry::finished, &scope, [&duplicate, retry] { duplicate = retry->pubAck().duplicate; });
     if (reconnect) {
         QTRY_VERIFY_WITH_TIMEOUT(disconnected.size() > 0, 10000);
         QVERIFY(thaw());
