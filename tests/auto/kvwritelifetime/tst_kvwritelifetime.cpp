@@ -73,11 +73,11 @@ private Q_SLOTS:
     void resentWriteIsStoredOnce();
 
 private:
-    void connectClient(int pingIntervalMs = 2 * 60 * 1000);
+    void connectClient(int pingIntervalMs = 2 * 60 * 1000, qint64 reconnectBufferSize = -1);
     KvBucket *prepareBucket();
-    // Freezes the server when the client is about to send the first write to key (its bytes are not in
-    // the socket yet), and records the Nats-Msg-Id of every copy of it sent.
-    void freezeAtFirstWrite(const QString &key);
+    // Freezes (or kills) the server when the client is about to send the first write to key (its bytes
+    // are not in the socket yet), and records the Nats-Msg-Id of every copy of it sent.
+    void freezeAtFirstWrite(const QString &key, bool kill = false);
     // Freezes the server when the client is about to send its first JetStream API request.
     void freezeAtFirstApiRequest();
     bool freeze();
@@ -132,7 +132,7 @@ void tst_KvWriteLifetime::cleanup()
     m_server = nullptr;
 }
 
-void tst_KvWriteLifetime::connectClient(int pingIntervalMs)
+void tst_KvWriteLifetime::connectClient(int pingIntervalMs, qint64 reconnectBufferSize)
 {
     KvClientOptions options = KvClientOptions::fromUrl(m_server->url());
     options.requestTimeoutMs = 400; // a frozen server's ack times out quickly, and the write is sent again
@@ -141,6 +141,8 @@ void tst_KvWriteLifetime::connectClient(int pingIntervalMs)
     options.connection.maxReconnectAttempts = -1;
     options.connection.pingIntervalMs = pingIntervalMs;
     options.connection.maxPingsOutstanding = 1;
+    if (reconnectBufferSize >= 0)
+        options.connection.reconnectBufferSize = reconnectBufferSize;
     m_client = KvTest::connectClient(options, nullptr, &m_connection, &m_js, &m_kv);
     QVERIFY(m_client);
 }
@@ -163,17 +165,17 @@ KvBucket *tst_KvWriteLifetime::prepareBucket()
     return bucket;
 }
 
-void tst_KvWriteLifetime::freezeAtFirstWrite(const QString &key)
+void tst_KvWriteLifetime::freezeAtFirstWrite(const QString &key, bool kill)
 {
     m_frozenSubject = "$KV." + kBucket.toUtf8() + '.' + key.toUtf8() + ' ';
     m_freezeArmed = true;
     static const QRegularExpression messageId(u"Nats-Msg-Id: *([A-Za-z0-9]+)"_s);
-    g_wireTap = [this](const QString &line) {
+    g_wireTap = [this, kill](const QString &line) {
         if (!line.startsWith(u">> HPUB "_s + QString::fromLatin1(m_frozenSubject)))
             return;
         m_messageIds.append(messageId.match(line).captured(1).toLatin1());
         if (std::exchange(m_freezeArmed, false))
-            m_frozen = freeze();
+            kill ? void(m_server->kill()) : void(m_frozen = freeze());
     };
 }
 
@@ -245,23 +247,29 @@ void tst_KvWriteLifetime::writeEndsWhenItsOwnerGoes_data()
 {
     QTest::addColumn<QString>("operation");
     QTest::addColumn<QString>("gone");
+    QTest::addColumn<bool>("killed");
     for (const char *operation : {"put", "update", "create", "remove", "revert"}) {
         for (const char *gone : {"jetstream", "kvcontext", "bucket", "connection"})
             QTest::addRow("%s, %s destroyed", operation, gone)
-                << QString::fromLatin1(operation) << QString::fromLatin1(gone);
+                << QString::fromLatin1(operation) << QString::fromLatin1(gone) << false;
     }
+    // The server killed instead, and no reconnect buffer: each copy is refused at once and the write
+    // pauses before the next (the state it is most often in).
+    for (const char *gone : {"jetstream", "kvcontext", "bucket", "connection"})
+        QTest::addRow("put, server killed, %s destroyed", gone) << u"put"_s << QString::fromLatin1(gone) << true;
 }
 
 void tst_KvWriteLifetime::writeEndsWhenItsOwnerGoes()
 {
     QFETCH(QString, operation);
     QFETCH(QString, gone);
-    connectClient();
+    QFETCH(bool, killed);
+    connectClient(2 * 60 * 1000, killed ? 0 : -1);
     QPointer<KvBucket> bucket = prepareBucket();
     QVERIFY(bucket);
 
     const QString key = operation == "create"_L1 ? u"orders.new"_s : kKey;
-    freezeAtFirstWrite(key);
+    freezeAtFirstWrite(key, killed);
     KvReply *write = nullptr;
     if (operation == "put"_L1)
         write = bucket->put(key, "v3");
