@@ -15,6 +15,21 @@ KvBucket::KvBucket(JetStreamContext *context, const QString &name, QObject *pare
     , m_context(context)
     , m_name(name)
 {
+    // The replies go with the bucket (they live on its shelves), but not unanswered. Once destroyed()
+    // comes, handles that watch the bucket (QPointer) see it gone and do not call it again.
+    const NatsError gone(NatsError::ConnectionClosed,
+                         tr("the handle of bucket \"%1\" was destroyed before the call was answered").arg(name));
+    connect(this, &QObject::destroyed, [gone](QObject *self) { KvReply::endUnfinished(self, gone); });
+    // The context's replies die with it unanswered, and the calls waiting on them with them.
+    if (context) {
+        connect(context, &QObject::destroyed, this, [this] {
+            KvReply::endUnfinished(this,
+                                   NatsError(NatsError::ConnectionClosed,
+                                             tr("the JetStream context was destroyed before bucket \"%1\" "
+                                                "answered")
+                                                 .arg(m_name)));
+        });
+    }
 }
 
 KvBucket::~KvBucket() = default;

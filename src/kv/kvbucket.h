@@ -27,6 +27,8 @@ struct JsPublishOptions;
 // bucket (one STREAM.INFO, to learn its limits, whether direct gets work, and whether it mirrors another
 // bucket) and later calls reuse that. Every call validates its input before anything is sent and
 // returns a KvReply, owned by the bucket (through a NatsHandleShelf), that the caller deletes when finished.
+// A reply still running when the bucket handle or its JetStream context is destroyed ends then, before it
+// goes: ConnectionClosed, or OutcomeUnknown for a write that was sent and may have been stored.
 class KvBucket : public QObject
 {
     Q_OBJECT

@@ -1,5 +1,9 @@
 #include "kvreply.h"
 
+#include "kvwriteretry.h"
+
+#include <QtCore/QPointer>
+
 KvReply::KvReply(QObject *parent)
     : NatsReply(parent)
 {
@@ -59,4 +63,29 @@ void KvReply::finishWithText(const KvEntry &entry, const QString &text)
     m_entry = entry;
     m_text = text;
     finishSuccess();
+}
+
+void KvReply::endUnfinished(QObject *owner, const NatsError &cause)
+{
+    // Writes first: a create or restore waiting on a write of its own takes that write's outcome.
+    QList<QPointer<KvReply>> writes;
+    QList<QPointer<KvReply>> others;
+    for (QObject *shelf : owner->children()) {
+        for (QObject *child : shelf->children()) {
+            auto *reply = qobject_cast<KvReply *>(child);
+            if (!reply || reply->isFinished())
+                continue;
+            (reply->findChild<KvWriteRetry *>(QString(), Qt::FindDirectChildrenOnly) ? writes : others).append(reply);
+        }
+    }
+    for (const QPointer<KvReply> &reply : std::as_const(writes)) {
+        if (!reply)
+            continue; // a slot deleted it
+        const KvWriteRetry *write = reply->findChild<KvWriteRetry *>(QString(), Qt::FindDirectChildrenOnly);
+        reply->finishWithError(write ? write->endedBy(cause) : cause);
+    }
+    for (const QPointer<KvReply> &reply : std::as_const(others)) {
+        if (reply)
+            reply->finishWithError(cause);
+    }
 }

@@ -40,6 +40,10 @@ public:
     void finishWithText(const KvEntry &entry, const QString &text);
     void setCurrentRevision(quint64 revision) { m_currentRevision = revision; }
     void setEntry(const KvEntry &entry) { m_entry = entry; }
+    // For KvBucket, when it or its JetStream context is destroyed: ends each reply of owner (on its
+    // shelves) still running with cause, before it goes unanswered; a write that may have been stored
+    // ends with OutcomeUnknown instead (KvWriteRetry::endedBy()).
+    static void endUnfinished(QObject *owner, const NatsError &cause);
 
 private:
     KvEntry m_entry;

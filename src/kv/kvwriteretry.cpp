@@ -69,8 +69,42 @@ void KvWriteRetry::attempt()
     ++m_attempts;
     m_pausedMs = 0; // a pause after this attempt is a new one
     JsApiReply *publish = m_context->publish(m_message, m_options);
-    m_current = publish;
+    await(publish, true);
     connect(publish, &NatsReply::finished, this, [this, publish] { onAttemptFinished(publish); });
+}
+
+void KvWriteRetry::await(JsApiReply *request, bool isAttempt)
+{
+    m_current = request;
+    m_waiting = true;
+    m_attemptOut = isAttempt;
+    // The context's replies die with it, unanswered. By the time destroyed() comes m_current no longer
+    // points to it; a reply deleted after its answer (deleteLater) is not waited for any more.
+    connect(request, &QObject::destroyed, this, [this] {
+        if (m_finished || !m_waiting || m_current)
+            return;
+        finish(NatsError(NatsError::ConnectionClosed,
+                         tr("the JetStream context was destroyed while the write awaited an answer")));
+    });
+}
+
+NatsError KvWriteRetry::endedBy(const NatsError &cause) const
+{
+    switch (cause.code()) {
+    case NatsError::ConnectionClosed:
+    case NatsError::NotConnected:
+    case NatsError::ConnectionDraining:
+    case NatsError::ReconnectBufferFull:
+        break;
+    default:
+        return cause; // an answer, or already as unsure as it gets (Timeout, OutcomeUnknown)
+    }
+    if (!m_unsure && !(m_waiting && m_attemptOut))
+        return cause;
+    return NatsError(NatsError::OutcomeUnknown,
+                     tr("outcome unknown: the write to %1 was sent and not answered, and it cannot be sent again "
+                        "(%2); the server may have stored it")
+                         .arg(QString::fromUtf8(m_message.subject()), cause.message()));
 }
 
 void KvWriteRetry::onAttemptFinished(JsApiReply *publish)
@@ -78,6 +112,7 @@ void KvWriteRetry::onAttemptFinished(JsApiReply *publish)
     publish->deleteLater();
     if (m_finished)
         return;
+    m_waiting = false;
     const NatsError error = publish->errorInfo();
 
     if (!error.isError()) {
@@ -99,6 +134,8 @@ void KvWriteRetry::resume(const NatsError &error, qint64 elapsedMs, qint64 pause
 
 void KvWriteRetry::attemptFailed(const NatsError &error)
 {
+    if (isRetriable(error.code(), true) && error.code() != NatsError::ReconnectBufferFull)
+        m_unsure = true; // this copy may be stored
     if (error.code() == NatsError::WrongLastSequence && m_attempts > 1 && !m_options.messageId.isEmpty()) {
         confirmOwnWrite(error);
         return;
@@ -129,11 +166,12 @@ void KvWriteRetry::retryIfStreamExists(const NatsError &error)
         return;
     }
     JsApiReply *info = m_context->streamInfo(m_stream);
-    m_current = info;
+    await(info, false);
     connect(info, &NatsReply::finished, this, [this, info, error] {
         info->deleteLater();
         if (m_finished)
             return;
+        m_waiting = false;
         // Gone for good (the bucket was deleted): say so now. Anything else, even no answer, may be
         // a stream between leaders.
         if (info->error() == NatsError::StreamNotFound)
@@ -152,11 +190,12 @@ void KvWriteRetry::confirmOwnWrite(const NatsError &error)
     JsMessageGetRequest request;
     request.lastBySubject = m_storedSubject;
     JsApiReply *newest = m_context->getMessage(m_stream, request);
-    m_current = newest;
+    await(newest, false);
     connect(newest, &NatsReply::finished, this, [this, newest, error] {
         newest->deleteLater();
         if (m_finished)
             return;
+        m_waiting = false;
         const JsStoredMessage stored = newest->storedMessage();
         if (isRetriable(newest->error(), true) && m_clock.elapsed() < m_retryForMs + kConfirmGraceMs) {
             // Another fault while asking: a read is safe to repeat.
@@ -187,7 +226,8 @@ void KvWriteRetry::retryLater()
 
 void KvWriteRetry::finish(const NatsError &error)
 {
-    m_error = error;
+    m_error = error.isError() ? endedBy(error) : error;
+    m_waiting = false;
     m_finished = true;
     Q_EMIT finished();
 }

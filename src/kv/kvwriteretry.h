@@ -22,6 +22,8 @@ class JsApiReply;
 // stream between leaders (a cluster electing one) is waited for. A copy refused because the key moved on
 // is checked against the key's newest message: a server that lost its duplicate record in a restart
 // refuses the copy of an update whose first copy it stored, and that write succeeded.
+// A write that cannot go on (the connection closed, the JetStream context destroyed, time up) after a
+// copy went unanswered ends with OutcomeUnknown, not with the reason it stopped: that copy may be stored.
 class KvWriteRetry final : public QObject
 {
     Q_OBJECT
@@ -47,6 +49,9 @@ public:
     NatsError errorInfo() const { return m_error; }
     JsPubAck pubAck() const { return m_ack; }
     int attempts() const { return m_attempts; }
+    // What the write ends with when it cannot go on because of cause (a transport's end: closed,
+    // destroyed): OutcomeUnknown naming the subject when a copy was sent and not answered, else cause.
+    NatsError endedBy(const NatsError &cause) const;
 
     // Whether an attempt that ended with code may be sent again: one that may have been stored only
     // when it carries a message id.
@@ -57,6 +62,9 @@ Q_SIGNALS:
 
 private:
     void attempt();
+    // Waits for request: its answer comes to the slot the caller connects; its destruction unanswered
+    // (its JetStream context went) ends the write.
+    void await(JsApiReply *request, bool isAttempt);
     void onAttemptFinished(JsApiReply *publish);
     // After a failed attempt: retry, ask about the stream, confirm an own write, or finish with error.
     void attemptFailed(const NatsError &error);
@@ -79,6 +87,9 @@ private:
     NatsError m_error;
     JsPubAck m_ack;
     int m_attempts = 0;
-    qint64 m_pausedMs = 0; // of the next pause before sending again, what has passed already
+    qint64 m_pausedMs = 0;     // of the next pause before sending again, what has passed already
+    bool m_waiting = false;    // for m_current's answer
+    bool m_attemptOut = false; // m_current is a copy of the write, sent and not answered yet
+    bool m_unsure = false;     // a copy went unanswered (timeout, lost connection): it may be stored
     bool m_finished = false;
 };
