@@ -23,10 +23,10 @@ _kvdesk_cli_command_options()
         put | create) echo '--ttl | --ttl' ;;
         purge) echo '-f --force --ttl | --ttl' ;;
         rm | del | revert) echo '-f --force |' ;;
-        get) echo '--revision --raw --decode --proto --type | --revision --proto --type' ;;
+        get) echo '--revision --raw --decode --proto --type --max-decoded-size | --revision --proto --type --max-decoded-size' ;;
         compact) echo '--older-than -f --force | --older-than' ;;
         watch) echo '--history --no-deletes --updates --revision | --revision' ;;
-        export) echo '--include-deletes --as-of --decode --proto --type | --as-of --proto --type' ;;
+        export) echo '--include-deletes --as-of --decode --proto --type --max-decoded-size | --as-of --proto --type --max-decoded-size' ;;
         diff) echo '--from --to | --from --to' ;;
         restore) echo '--as-of -f --force | --as-of' ;;
         import) echo '--mode | --mode' ;;

@@ -166,6 +166,7 @@ complete -c kvdesk-cli -n '__kvdesk_cli_using get' -l raw -d 'Print only the val
 complete -c kvdesk-cli -n '__kvdesk_cli_using get export' -l decode -d 'The value decoded as JSON'
 complete -c kvdesk-cli -n '__kvdesk_cli_using get export' -l proto -r -F -d 'Decode as a message of this .proto file'
 complete -c kvdesk-cli -n '__kvdesk_cli_using get export' -l type -x -d 'The message of --proto'
+complete -c kvdesk-cli -n '__kvdesk_cli_using get export' -l max-decoded-size -x -d 'The most a value may take decompressed'
 complete -c kvdesk-cli -n '__kvdesk_cli_using compact' -l older-than -x -d 'Remove markers older than this entirely'
 complete -c kvdesk-cli -n '__kvdesk_cli_using watch' -l history -d 'Start with every kept revision'
 complete -c kvdesk-cli -n '__kvdesk_cli_using watch' -l no-deletes -d 'Skip delete and purge markers'
