@@ -101,7 +101,9 @@ void MainWindow::buildPages()
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 4);
     m_splitter->setStretchFactor(2, 4);
-    m_splitter->setSizes({300, 500, 480}); // buckets: name, Size and Values without a scroll bar
+    // Buckets: name and description in view, natscli's other columns a scroll away; keys and value share
+    // the rest.
+    m_splitter->setSizes({380, 470, 430});
     auto *welcome = new WelcomePage(this);
     connect(welcome, &WelcomePage::localServerRequested, this,
             [this] { openProfile(ConnectionProfile::localServerProfile(), {}); });
