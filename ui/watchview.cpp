@@ -62,6 +62,7 @@ WatchView::WatchView(KvBucket *bucket, const QStringList &filters, const KvWatch
     layout->setContentsMargins(2, 2, 2, 2);
     layout->setSpacing(2);
     layout->addWidget(buildToolbar());
+    layout->addWidget(m_chart);
     layout->addWidget(m_interruption);
     layout->addWidget(m_view, 1);
     layout->addWidget(m_status);
@@ -179,7 +180,6 @@ QWidget *WatchView::buildToolbar()
     layout->addWidget(titleLabel);
     layout->addWidget(m_state);
     layout->addStretch(1);
-    layout->addWidget(m_chart);
     layout->addWidget(m_pause);
     layout->addWidget(clearButton);
     layout->addWidget(m_follow);

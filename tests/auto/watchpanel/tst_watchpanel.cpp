@@ -87,6 +87,7 @@ private Q_SLOTS:
     void pauseCountsWaitingThenResumes();
     void clearFollowCapAndTextFilter();
     void rateChartCountsUpdates();
+    void rateChartIsReadable();
     void exportFeedAndSelectedRows();
     void doubleClickRequestsKeyAndRevision();
     void mainWindowOpensTheRevision();
@@ -345,6 +346,27 @@ void tst_WatchPanel::rateChartCountsUpdates()
     QCOMPARE(RateChart::rateText(20000), u"20k/s"_s);
     QVERIFY(!view->rateChart()->grab().isNull());
     qDeleteAll(puts);
+}
+
+void tst_WatchPanel::rateChartIsReadable()
+{
+    // A chart to read, not a sparkline: a row of its own across the tab, with the current and peak
+    // rate written out and the axes named (the rate scale on the left, the minute along the bottom).
+    RateChart chart;
+    QList<int> counts(60, 0);
+    counts[10] = 2000;
+    counts[59] = 850;
+    chart.setCounts(counts, 850);
+    QCOMPARE(chart.legend(), u"now 850/s · peak 2.0k/s"_s);
+    QCOMPARE(chart.axisLabels(), (QStringList{u"2.0k/s"_s, u"0"_s, u"60 s ago"_s, u"now"_s}));
+    QVERIFY2(chart.sizeHint().height() >= 4 * chart.fontMetrics().height(),
+             qPrintable(QString::number(chart.sizeHint().height())));
+    QCOMPARE(chart.sizePolicy().horizontalPolicy(), QSizePolicy::Expanding);
+    QVERIFY(chart.toolTip().contains(u"peak 2.0k/s"_s));
+
+    WatchView *view = watch({});
+    QVERIFY(view);
+    QTRY_VERIFY(view->rateChart()->width() > view->width() / 2);
 }
 
 void tst_WatchPanel::exportFeedAndSelectedRows()
