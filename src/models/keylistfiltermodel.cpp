@@ -1,6 +1,7 @@
 #include "keylistfiltermodel.h"
 
 #include "keylistmodel.h"
+#include "keystore.h"
 
 KeyListFilterModel::KeyListFilterModel(KeyListModel *list, QObject *parent)
     : QAbstractProxyModel(parent)
@@ -77,12 +78,18 @@ bool KeyListFilterModel::accepts(int sourceRow) const
 
 void KeyListFilterModel::rebuild()
 {
+    // Keys matched in the store's order (where their bytes lie, one after the other), then placed in
+    // the list's: matching row by row reads the keys scattered, twice as slow at a million keys.
+    const KeyStore &store = m_list->store();
+    std::vector<bool> accepted(store.size());
+    for (quint32 id = 0; id < store.size(); ++id)
+        accepted[id] = m_rules.acceptsKey(store, id);
     const int rows = m_list->rowCount();
     m_sourceRows.clear();
     m_sourceRows.reserve(size_t(rows));
     m_shownRows.assign(size_t(rows), -1);
     for (int row = 0; row < rows; ++row) {
-        if (accepts(row)) {
+        if (accepted[m_list->idAt(row)]) {
             m_shownRows[size_t(row)] = int(m_sourceRows.size());
             m_sourceRows.push_back(row);
         }
