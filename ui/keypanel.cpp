@@ -7,6 +7,7 @@
 #include "humanformat.h"
 #include "interruptionbanner.h"
 #include "keyfilterproxymodel.h"
+#include "keylistfiltermodel.h"
 #include "keylistmodel.h"
 #include "keytreemodel.h"
 #include "kvbucket.h"
@@ -51,7 +52,7 @@ bool isWildcardFilter(const QString &text)
 KeyPanel::KeyPanel(QWidget *parent)
     : QWidget(parent)
     , m_list(new KeyListModel(this))
-    , m_listProxy(new KeyFilterProxyModel(this))
+    , m_listProxy(new KeyListFilterModel(m_list, this))
     , m_filter(new QLineEdit(this))
     , m_filterTimer(new QTimer(this))
     , m_stack(new QStackedWidget(this))
@@ -74,7 +75,6 @@ KeyPanel::KeyPanel(QWidget *parent)
 
 void KeyPanel::createListView()
 {
-    m_listProxy->setSourceModel(m_list);
     m_listView = makeView(u"keyListView"_s);
     m_listView->setModel(m_listProxy);
     configureColumns(m_listView, u"columns/keyList"_s);

@@ -9,6 +9,7 @@ class AsOfBar;
 class ErrorLabel;
 class InterruptionBanner;
 class KeyFilterProxyModel;
+class KeyListFilterModel;
 class KeyListModel;
 class KeyTreeModel;
 class KvBucket;
@@ -89,7 +90,7 @@ private:
     QPointer<KvBucket> m_bucket;
     KeyListModel *m_list = nullptr;
     KeyTreeModel *m_tree = nullptr;
-    KeyFilterProxyModel *m_listProxy = nullptr;
+    KeyListFilterModel *m_listProxy = nullptr;
     KeyFilterProxyModel *m_treeProxy = nullptr;
     QLineEdit *m_filter = nullptr;
     QTimer *m_filterTimer = nullptr;

@@ -47,6 +47,8 @@ public:
 
     // Natural order: digit runs compare as numbers, case-insensitive (KeyCollation).
     static int naturalCompare(const QString &a, const QString &b);
+    // Whether the rules show this key (the flat list's model asks this way, without a source here).
+    bool acceptsKey(const KeyStore &store, quint32 id) const;
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;
@@ -55,7 +57,6 @@ protected:
 private:
     void refilter();
     void updateMatchFilter();
-    bool acceptsKey(const KeyStore &store, quint32 id) const;
 
     QPointer<KeyListModel> m_list; // the source, when it is the key list
     QPointer<KeyTreeModel> m_tree; // the source, when it is the key tree

@@ -1,0 +1,235 @@
+#include "keylistfiltermodel.h"
+
+#include "keylistmodel.h"
+#include "keystore.h"
+
+KeyListFilterModel::KeyListFilterModel(KeyListModel *list, QObject *parent)
+    : QAbstractProxyModel(parent)
+    , m_list(list)
+{
+    QAbstractProxyModel::setSourceModel(list);
+    connect(list, &QAbstractItemModel::modelAboutToBeReset, this, [this] { beginResetModel(); });
+    connect(list, &QAbstractItemModel::modelReset, this, [this] {
+        rebuild();
+        endResetModel();
+    });
+    connect(list, &QAbstractItemModel::rowsInserted, this,
+            [this](const QModelIndex &, int first, int last) { onRowsInserted(first, last); });
+    connect(list, &QAbstractItemModel::dataChanged, this, &KeyListFilterModel::onDataChanged);
+    connect(list, &QAbstractItemModel::headerDataChanged, this, &QAbstractItemModel::headerDataChanged);
+    // The list's sort: the shown rows follow in one pass; selections and the current key with them.
+    connect(list, &QAbstractItemModel::layoutAboutToBeChanged, this,
+            [this](const QList<QPersistentModelIndex> &, QAbstractItemModel::LayoutChangeHint hint) {
+                Q_EMIT layoutAboutToBeChanged({}, hint);
+                m_savedShown = persistentIndexList();
+                m_savedSource.clear();
+                for (const QModelIndex &shown : std::as_const(m_savedShown))
+                    m_savedSource.append(mapToSource(shown));
+            });
+    connect(list, &QAbstractItemModel::layoutChanged, this,
+            [this](const QList<QPersistentModelIndex> &, QAbstractItemModel::LayoutChangeHint hint) {
+                rebuild();
+                QModelIndexList after;
+                for (const QPersistentModelIndex &source : std::as_const(m_savedSource))
+                    after.append(mapFromSource(source));
+                changePersistentIndexList(std::exchange(m_savedShown, {}), after);
+                m_savedSource.clear();
+                Q_EMIT layoutChanged({}, hint);
+            });
+    rebuild();
+}
+
+KeyListFilterModel::~KeyListFilterModel() = default;
+
+void KeyListFilterModel::setShowDeleted(bool show)
+{
+    if (show != m_rules.showDeleted())
+        relayout([&] { m_rules.setShowDeleted(show); });
+}
+
+void KeyListFilterModel::setTextFilter(const QString &text)
+{
+    if (text != m_rules.textFilter())
+        relayout([&] { m_rules.setTextFilter(text); });
+}
+
+void KeyListFilterModel::setKeyGlob(const KeyGlob &glob)
+{
+    if (glob.glob() != m_rules.keyGlob().glob())
+        relayout([&] { m_rules.setKeyGlob(glob); });
+}
+
+void KeyListFilterModel::setSubjectFilters(const QStringList &filters)
+{
+    if (filters != m_rules.subjectFilters())
+        relayout([&] { m_rules.setSubjectFilters(filters); });
+}
+
+void KeyListFilterModel::sort(int column, Qt::SortOrder order)
+{
+    m_sortedColumn = column;
+    m_list->setSortOrder(column, order); // in steps; its layout change comes through here
+}
+
+bool KeyListFilterModel::accepts(int sourceRow) const
+{
+    return m_rules.acceptsKey(m_list->store(), m_list->idAt(sourceRow));
+}
+
+void KeyListFilterModel::rebuild()
+{
+    // Keys matched in the store's order (where their bytes lie, one after the other), then placed in
+    // the list's: matching row by row reads the keys scattered, twice as slow at a million keys.
+    const KeyStore &store = m_list->store();
+    std::vector<bool> accepted(store.size());
+    for (quint32 id = 0; id < store.size(); ++id)
+        accepted[id] = m_rules.acceptsKey(store, id);
+    const int rows = m_list->rowCount();
+    m_sourceRows.clear();
+    m_sourceRows.reserve(size_t(rows));
+    m_shownRows.assign(size_t(rows), -1);
+    for (int row = 0; row < rows; ++row) {
+        if (accepted[m_list->idAt(row)]) {
+            m_shownRows[size_t(row)] = int(m_sourceRows.size());
+            m_sourceRows.push_back(row);
+        }
+    }
+}
+
+void KeyListFilterModel::relayout(const std::function<void()> &change)
+{
+    // One re-map and one layout change, as QSortFilterProxyModel::invalidate() does: bringing 100,000
+    // rows back one insert at a time would take seconds. The list's rows stay where they are meanwhile.
+    Q_EMIT layoutAboutToBeChanged();
+    const QModelIndexList before = persistentIndexList();
+    QModelIndexList sources;
+    for (const QModelIndex &shown : before)
+        sources.append(mapToSource(shown));
+    change();
+    rebuild();
+    QModelIndexList after;
+    for (const QModelIndex &source : std::as_const(sources))
+        after.append(mapFromSource(source));
+    changePersistentIndexList(before, after);
+    Q_EMIT layoutChanged();
+}
+
+void KeyListFilterModel::onRowsInserted(int first, int last)
+{
+    const int count = last - first + 1;
+    const auto at = size_t(std::lower_bound(m_sourceRows.begin(), m_sourceRows.end(), first) - m_sourceRows.begin());
+    std::vector<int> added;
+    for (int row = first; row <= last; ++row) {
+        if (accepts(row))
+            added.push_back(row);
+    }
+    // The rows shown already follow the list's rows first: they are read while the insert is announced.
+    for (size_t i = at; i < m_sourceRows.size(); ++i)
+        m_sourceRows[i] += count;
+    m_shownRows.insert(m_shownRows.begin() + first, size_t(count), -1);
+    if (added.empty())
+        return;
+    beginInsertRows({}, int(at), int(at + added.size()) - 1);
+    m_sourceRows.insert(m_sourceRows.begin() + qsizetype(at), added.begin(), added.end());
+    for (size_t i = at; i < m_sourceRows.size(); ++i)
+        m_shownRows[size_t(m_sourceRows[i])] = int(i);
+    endInsertRows();
+}
+
+void KeyListFilterModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &bottomRight)
+{
+    const int first = topLeft.row();
+    const int last = bottomRight.row();
+    if (first == last && accepts(first) != (m_shownRows[size_t(first)] >= 0)) {
+        // One key deleted or back (what the watch reports): a row removed or inserted, so that the
+        // selection moves on as it does when a row goes.
+        if (const int shown = m_shownRows[size_t(first)]; shown >= 0) {
+            beginRemoveRows({}, shown, shown);
+            m_sourceRows.erase(m_sourceRows.begin() + shown);
+            m_shownRows[size_t(first)] = -1;
+            for (size_t i = size_t(shown); i < m_sourceRows.size(); ++i)
+                m_shownRows[size_t(m_sourceRows[i])] = int(i);
+            endRemoveRows();
+        } else {
+            const auto at = std::lower_bound(m_sourceRows.begin(), m_sourceRows.end(), first) - m_sourceRows.begin();
+            beginInsertRows({}, int(at), int(at));
+            m_sourceRows.insert(m_sourceRows.begin() + at, first);
+            for (size_t i = size_t(at); i < m_sourceRows.size(); ++i)
+                m_shownRows[size_t(m_sourceRows[i])] = int(i);
+            endInsertRows();
+        }
+        return;
+    }
+    for (int row = first; row <= last; ++row) {
+        if (accepts(row) != (m_shownRows[size_t(row)] >= 0))
+            return relayout([] {});
+    }
+    // The shown rows of a range of the list are one range here (the order is the list's).
+    const auto from = std::lower_bound(m_sourceRows.begin(), m_sourceRows.end(), first);
+    const auto to = std::upper_bound(from, m_sourceRows.end(), last);
+    if (from != to)
+        Q_EMIT dataChanged(index(int(from - m_sourceRows.begin()), topLeft.column()),
+                           index(int(to - m_sourceRows.begin()) - 1, bottomRight.column()));
+}
+
+QModelIndex KeyListFilterModel::index(int row, int column, const QModelIndex &parent) const
+{
+    // Called once per row when a view lays the list out: no lookups.
+    if (parent.isValid() || row < 0 || column < 0 || size_t(row) >= m_sourceRows.size()
+        || column >= KeyListModel::ColumnCount)
+        return {};
+    return createIndex(row, column);
+}
+
+QModelIndex KeyListFilterModel::parent(const QModelIndex &) const
+{
+    return {};
+}
+
+QModelIndex KeyListFilterModel::sibling(int row, int column, const QModelIndex &index) const
+{
+    return index.isValid() ? this->index(row, column) : QModelIndex();
+}
+
+int KeyListFilterModel::rowCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : int(m_sourceRows.size());
+}
+
+int KeyListFilterModel::columnCount(const QModelIndex &parent) const
+{
+    return parent.isValid() ? 0 : KeyListModel::ColumnCount;
+}
+
+bool KeyListFilterModel::hasChildren(const QModelIndex &parent) const
+{
+    return !parent.isValid() && !m_sourceRows.empty();
+}
+
+Qt::ItemFlags KeyListFilterModel::flags(const QModelIndex &index) const
+{
+    // The list's flags (a table's), without asking it for each of a million rows.
+    return index.isValid() ? Qt::ItemIsSelectable | Qt::ItemIsEnabled | Qt::ItemNeverHasChildren : Qt::NoItemFlags;
+}
+
+QVariant KeyListFilterModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation == Qt::Vertical)
+        return section + 1;
+    return m_list->headerData(section, orientation, role);
+}
+
+QModelIndex KeyListFilterModel::mapToSource(const QModelIndex &proxyIndex) const
+{
+    if (!proxyIndex.isValid() || proxyIndex.model() != this || size_t(proxyIndex.row()) >= m_sourceRows.size())
+        return {};
+    return m_list->index(m_sourceRows[size_t(proxyIndex.row())], proxyIndex.column());
+}
+
+QModelIndex KeyListFilterModel::mapFromSource(const QModelIndex &sourceIndex) const
+{
+    if (!sourceIndex.isValid() || size_t(sourceIndex.row()) >= m_shownRows.size())
+        return {};
+    const int shown = m_shownRows[size_t(sourceIndex.row())];
+    return shown < 0 ? QModelIndex() : createIndex(shown, sourceIndex.column());
+}

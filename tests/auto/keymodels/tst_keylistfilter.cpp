@@ -1,0 +1,151 @@
+#include "keylistfiltermodel.h"
+#include "keylistmodel.h"
+
+#include <QtCore/QItemSelectionModel>
+#include <QtTest/QAbstractItemModelTester>
+#include <QtTest/QSignalSpy>
+#include <QtTest/QTest>
+
+using namespace Qt::StringLiterals;
+
+// The key list as the panel shows it (KeyListFilterModel): the list's rows in its order without what the
+// filter hides, following keys that come, go and are sorted again, with the selection kept. Checked by
+// QAbstractItemModelTester all along. No server: keys are fed as the watcher would.
+class tst_KeyListFilter final : public QObject
+{
+    Q_OBJECT
+
+private Q_SLOTS:
+    void init();
+    void cleanup();
+    void hidesWhatTheFilterHides_data();
+    void hidesWhatTheFilterHides();
+    void followsKeysThatComeAndGo();
+    void keepsTheCurrentKeyAcrossSortAndFilter();
+
+private:
+    QStringList shown() const;
+
+    KeyListModel *m_list = nullptr;
+    KeyListFilterModel *m_shown = nullptr;
+};
+
+namespace {
+
+KvEntry entryOf(const QString &key, quint64 revision, KvEntry::Operation op = KvEntry::Operation::Put)
+{
+    KvEntry entry;
+    entry.key = key;
+    entry.revision = revision;
+    entry.operation = op;
+    entry.created = QDateTime(QDate(2026, 12, 4), QTime(12, 0), Qt::UTC);
+    entry.valueSize = 10;
+    return entry;
+}
+
+} // namespace
+
+void tst_KeyListFilter::init()
+{
+    m_list = new KeyListModel(this);
+    m_shown = new KeyListFilterModel(m_list, this);
+    new QAbstractItemModelTester(m_shown, QAbstractItemModelTester::FailureReportingMode::QtTest, m_shown);
+    QSignalSpy finished(m_list, &KeyListModel::loadingFinished);
+    m_list->beginInitialLoad();
+    m_list->applyEntries({entryOf(u"b.2"_s, 1), entryOf(u"a.10"_s, 2),
+                          entryOf(u"gone"_s, 3, KvEntry::Operation::Delete), entryOf(u"a.2"_s, 4),
+                          entryOf(u"C.1"_s, 5)});
+    m_list->endInitialLoad();
+    QVERIFY(finished.size() == 1 || finished.wait(10000));
+}
+
+void tst_KeyListFilter::cleanup()
+{
+    delete m_shown;
+    delete m_list;
+}
+
+QStringList tst_KeyListFilter::shown() const
+{
+    QStringList rows;
+    for (int row = 0; row < m_shown->rowCount(); ++row)
+        rows.append(m_shown->index(row, KeyListModel::KeyColumn).data(KeyListModel::KeyRole).toString());
+    return rows;
+}
+
+void tst_KeyListFilter::hidesWhatTheFilterHides_data()
+{
+    QTest::addColumn<QString>("text");
+    QTest::addColumn<QString>("glob");
+    QTest::addColumn<QStringList>("subjects");
+    QTest::addColumn<bool>("showDeleted");
+    QTest::addColumn<QStringList>("expected");
+
+    QTest::newRow("none") << QString() << QString() << QStringList() << false
+                          << QStringList{u"a.2"_s, u"a.10"_s, u"b.2"_s, u"C.1"_s};
+    QTest::newRow("deleted shown") << QString() << QString() << QStringList() << true
+                                   << QStringList{u"a.2"_s, u"a.10"_s, u"b.2"_s, u"C.1"_s, u"gone"_s};
+    QTest::newRow("text, any case") << u"c"_s << QString() << QStringList() << false << QStringList{u"C.1"_s};
+    QTest::newRow("glob") << QString() << u"a.1*"_s << QStringList() << false << QStringList{u"a.10"_s};
+    QTest::newRow("subjects") << QString() << QString() << QStringList{u"a.*"_s, u"C.>"_s} << false
+                              << QStringList{u"a.2"_s, u"a.10"_s, u"C.1"_s};
+    QTest::newRow("nothing") << u"zzz"_s << QString() << QStringList() << true << QStringList();
+}
+
+void tst_KeyListFilter::hidesWhatTheFilterHides()
+{
+    QFETCH(QString, text);
+    QFETCH(QString, glob);
+    QFETCH(QStringList, subjects);
+    QFETCH(bool, showDeleted);
+    QFETCH(QStringList, expected);
+    m_shown->setTextFilter(text);
+    m_shown->setKeyGlob(KeyGlob(glob));
+    m_shown->setSubjectFilters(subjects);
+    m_shown->setShowDeleted(showDeleted);
+    QCOMPARE(shown(), expected);
+    for (int row = 0; row < m_shown->rowCount(); ++row) {
+        const QModelIndex index = m_shown->index(row, KeyListModel::SizeColumn);
+        QCOMPARE(m_shown->mapFromSource(m_shown->mapToSource(index)), index);
+        QCOMPARE(index.data(), m_shown->mapToSource(index).data());
+    }
+}
+
+void tst_KeyListFilter::followsKeysThatComeAndGo()
+{
+    m_shown->setTextFilter(u"a"_s);
+    QSignalSpy removed(m_shown, &QAbstractItemModel::rowsRemoved);
+    QSignalSpy inserted(m_shown, &QAbstractItemModel::rowsInserted);
+    m_list->applyEntries({entryOf(u"a.3"_s, 6), entryOf(u"b.3"_s, 7)});
+    QTRY_COMPARE(shown(), (QStringList{u"a.2"_s, u"a.3"_s, u"a.10"_s}));
+    QVERIFY(!inserted.isEmpty());
+    // Deleted: its row goes (a removal, so that a selection moves on), and comes back when written again.
+    m_list->applyEntries({entryOf(u"a.3"_s, 8, KvEntry::Operation::Delete)});
+    QTRY_COMPARE(shown(), (QStringList{u"a.2"_s, u"a.10"_s}));
+    QCOMPARE(removed.size(), 1);
+    m_list->applyEntries({entryOf(u"a.3"_s, 9)});
+    QTRY_COMPARE(shown(), (QStringList{u"a.2"_s, u"a.3"_s, u"a.10"_s}));
+    m_shown->setTextFilter({});
+    QCOMPARE(shown(), (QStringList{u"a.2"_s, u"a.3"_s, u"a.10"_s, u"b.2"_s, u"b.3"_s, u"C.1"_s}));
+}
+
+void tst_KeyListFilter::keepsTheCurrentKeyAcrossSortAndFilter()
+{
+    QItemSelectionModel selection(m_shown);
+    selection.setCurrentIndex(m_shown->index(2, 0), QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QCOMPARE(selection.currentIndex().data(KeyListModel::KeyRole).toString(), u"b.2"_s);
+    m_shown->sort(KeyListModel::RevisionColumn, Qt::DescendingOrder);
+    QTRY_VERIFY(m_list->isSorted() && m_list->sortColumn() == KeyListModel::RevisionColumn);
+    QCOMPARE(shown(), (QStringList{u"C.1"_s, u"a.2"_s, u"a.10"_s, u"b.2"_s}));
+    QCOMPARE(m_shown->sortedColumn(), int(KeyListModel::RevisionColumn));
+    QCOMPARE(selection.currentIndex().data(KeyListModel::KeyRole).toString(), u"b.2"_s);
+    QCOMPARE(selection.selectedRows().size(), 1);
+    m_shown->setTextFilter(u"2"_s);
+    QCOMPARE(shown(), (QStringList{u"a.2"_s, u"b.2"_s}));
+    QCOMPARE(selection.currentIndex().row(), 1);
+    m_shown->setTextFilter(u"a"_s); // b.2 hidden: nothing current
+    QVERIFY(!selection.currentIndex().isValid());
+}
+
+QTEST_GUILESS_MAIN(tst_KeyListFilter)
+#include "tst_keylistfilter.moc"
