@@ -257,8 +257,7 @@ void NatsConnection::onSocketReadyRead()
         // of the two taking turns on a read's worth of messages each.
         if (++sinceFlush == FlushEveryMessages && m_socket == socket) {
             sinceFlush = 0;
-            if (m_socket->bytesToWrite() > 0)
-                m_socket->flush();
+            pushBatch();
         }
     }
     if (m_socket == socket && m_parser.hasError()) {
@@ -427,8 +426,8 @@ void NatsConnection::handshakeCompleted()
     // Order as the official clients: subscriptions first, then what was published meanwhile.
     if (const QByteArray subscribe = m_subscriptions.resubscribeCommands(); !subscribe.isEmpty())
         writeToSocket(subscribe);
-    if (!m_outbox.isEmpty())
-        writeToSocket(m_outbox.takeAll());
+    // Straight to the socket (the state is not Connected yet, so writeToSocket() would keep it back).
+    m_outbox.takeAll([this](const char *data, qsizetype size) { writeRaw(data, size); });
     m_everConnected = true;
     m_error = {};
     setState(State::Connected);
@@ -504,6 +503,11 @@ void NatsConnection::connectionLost(const NatsError &error)
     m_inboxRefused = {}; // the next connection subscribes a new inbox; its permissions may differ
     setError(error);
     m_pings.failAll(NatsError(NatsError::ConnectionLost, tr("the connection was lost before the server answered")));
+    // The batch never reached the socket: its publishes wait for the next connection as the reconnect
+    // buffer (and a request among them is not "sent", failSent() leaves it waiting), unless that buffer is
+    // off or smaller; then they count as lost with the socket's, and those requests' outcome as unknown.
+    if (m_outbox.size() > m_options.reconnectBufferSize)
+        m_outbox.clear();
     if (m_state == State::Draining || !m_options.allowReconnect) {
         Q_EMIT errorOccurred(error.code());
         // Closed before the pending requests fail: one made again from their slots or callbacks is
@@ -511,6 +515,7 @@ void NatsConnection::connectionLost(const NatsError &error)
         setState(State::Closed);
         m_requestMux->failSent(error);
         failAllPending(error);
+        m_outbox.clear();
         Q_EMIT disconnected();
         Q_EMIT closed();
         return;
@@ -545,6 +550,9 @@ void NatsConnection::close()
         return;
     m_reconnectTimer->stop();
     m_drainTimer->stop();
+    // The batch is not on the socket yet: it goes first, to leave with the rest. Not connected, m_outbox is
+    // the reconnect buffer, dropped below.
+    moveBatchToSocket();
     if (m_socket) {
         // Let bytes already written reach the server before the socket goes.
         QTcpSocket *socket = m_socket;

@@ -138,6 +138,9 @@ private:
 
     // Bytes waiting in the socket's buffer past which writeToSocket() hands them to the kernel at once.
     static constexpr qint64 WriteFlushThreshold = 256 * 1024;
+    // Bytes of publishes batched in m_outbox past which they go to the socket at once, not at the end of
+    // the event-loop turn (nats.go's bufio writer holds 32 KiB).
+    static constexpr qsizetype BatchPushThreshold = 64 * 1024;
     // Messages read in a row after which what their handlers wrote is handed to the kernel.
     static constexpr int FlushEveryMessages = 128;
 
@@ -184,12 +187,18 @@ private:
     NatsError publishMessage(const NatsMessage &message, quint64 *outboxTicket);
     // The publish of a request: message with replyTo (the mux's own subject, not validated again).
     NatsError publishRequest(const NatsMessage &message, const QByteArray &replyTo, quint64 *outboxTicket);
-    // Encodes and writes a checked publish.
+    // Encodes a checked publish into m_outbox: the batch while connected, else the reconnect buffer.
     NatsError writePublish(const NatsMessage &message, const QByteArray &replyTo, const QByteArray &headerBlock,
                            quint64 *outboxTicket);
-    // Writes to the socket when connected, else queues in m_outbox; returns the ticket, 0 if written.
-    quint64 write(const QByteArray &bytes);
+    // Schedules the batch's push at the end of this event-loop turn, or pushes it now when it is large.
+    void batchWritten();
+    // Hands the batch to the socket and the socket's bytes to the kernel (the end of a turn, a full batch).
+    void pushBatch();
+    // Moves the batch into the socket's buffer when connected (so what is written next comes after it).
+    void moveBatchToSocket();
+    // Writes a control line (SUB, UNSUB, PING, PONG, CONNECT) after the batched publishes.
     void writeToSocket(const QByteArray &bytes);
+    void writeRaw(const char *data, qsizetype size);
     void handleMessage(const NatsProtocolParser::Op &op);
     void handleServerError(const QByteArray &text);
     // Fails what a permissions violation names; true when that was a pending request or a subscription.
@@ -220,8 +229,10 @@ private:
     bool m_tls = false;
     NatsServerInfo m_info;
     QJsonObject m_infoJson; // every INFO of this connection merged, newest fields winning
-    NatsOutbox m_outbox;    // publishes made while not connected
-    QByteArray m_frame;     // the publish being encoded, reused (publishMessage())
+    // Publishes not yet on the socket: the batch of this event-loop turn while connected, the reconnect
+    // buffer while not. Bytes here have not been sent; a request's can still be withdrawn.
+    NatsOutbox m_outbox;
+    bool m_pushArmed = false; // pushBatch() is queued for the end of this turn
     NatsPingTracker m_pings;
     Statistics m_stats;
 

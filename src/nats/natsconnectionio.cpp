@@ -144,42 +144,78 @@ NatsError NatsConnection::publishRequest(const NatsMessage &message, const QByte
 NatsError NatsConnection::writePublish(const NatsMessage &message, const QByteArray &replyTo,
                                        const QByteArray &headerBlock, quint64 *outboxTicket)
 {
-    // Encoded into one buffer kept from publish to publish: no allocation per message. Whoever keeps
-    // the bytes (the outbox) shares them, and the next resize detaches.
-    m_frame.resize(0);
-    NatsProtocol::appendPublish(&m_frame, message.subject(), replyTo, headerBlock, message.data());
-    if (m_state != State::Connected && m_outbox.size() + m_frame.size() > m_options.reconnectBufferSize) {
+    // Encoded straight onto the end of the batch (or the reconnect buffer): no frame of its own, no copy.
+    const bool connected = m_state == State::Connected || m_state == State::Draining;
+    QByteArray &buffer = m_outbox.buffer();
+    const qsizetype begin = buffer.size();
+    NatsProtocol::appendPublish(&buffer, message.subject(), replyTo, headerBlock, message.data());
+    if (!connected && m_outbox.size() > m_options.reconnectBufferSize) {
+        buffer.truncate(begin);
         return NatsError(NatsError::ReconnectBufferFull,
                          tr("not connected and the reconnect buffer (%1 bytes) is full; the message was not sent")
                              .arg(m_options.reconnectBufferSize));
     }
     ++m_stats.outMessages;
-    const quint64 ticket = write(m_frame);
+    // Only a request's publish can be taken back; a plain one costs no ticket.
+    const quint64 ticket = outboxTicket ? m_outbox.appendedFrom(begin) : 0;
     if (outboxTicket)
         *outboxTicket = ticket;
+    if (connected)
+        batchWritten();
     return {};
 }
 
-quint64 NatsConnection::write(const QByteArray &bytes)
+void NatsConnection::batchWritten()
 {
-    if (m_state == State::Connected || m_state == State::Draining) {
-        writeToSocket(bytes);
-        return 0;
+    // One socket write per event-loop turn instead of one per publish (Qt's write is a quarter of a
+    // publish's instructions), and at once past a size, so that a caller publishing in a loop without
+    // letting the loop run does not pile up the whole burst here.
+    if (m_outbox.size() >= BatchPushThreshold) {
+        pushBatch();
+        return;
     }
-    return m_outbox.append(bytes);
+    if (m_pushArmed)
+        return;
+    m_pushArmed = true;
+    QMetaObject::invokeMethod(this, &NatsConnection::pushBatch, Qt::QueuedConnection);
+}
+
+void NatsConnection::pushBatch()
+{
+    m_pushArmed = false;
+    moveBatchToSocket();
+    // To the kernel now rather than on Qt's next write notification: a request's round trip starts here.
+    if (m_socket && m_socket->bytesToWrite() > 0)
+        m_socket->flush();
+}
+
+void NatsConnection::moveBatchToSocket()
+{
+    // Not connected, m_outbox is the reconnect buffer: it goes out after the next handshake.
+    if (!m_socket || (m_state != State::Connected && m_state != State::Draining) || m_outbox.isEmpty())
+        return;
+    m_outbox.takeAll([this](const char *data, qsizetype size) { writeRaw(data, size); });
 }
 
 void NatsConnection::writeToSocket(const QByteArray &bytes)
 {
     if (!m_socket)
         return;
-    qCDebug(lcNatsWire).noquote() << ">>" << NatsLogging::wireText(bytes);
-    m_stats.outBytes += quint64(bytes.size());
-    // Copied into the socket's buffer (a frame is reused; see publishMessage()), which Qt writes out
-    // when the event loop runs, many frames in one write. A caller publishing in a loop does not let it
-    // run: past a bound, what the kernel takes now is handed over at once (flush() does not block), so
-    // the buffer does not grow with the whole burst.
-    m_socket->write(bytes.constData(), bytes.size());
+    // After the publishes batched before it: a PING must follow them (flush() promises the server has
+    // them when its PONG comes), and a SUB or UNSUB keeps its place among them.
+    moveBatchToSocket();
+    writeRaw(bytes.constData(), bytes.size());
+}
+
+void NatsConnection::writeRaw(const char *data, qsizetype size)
+{
+    if (lcNatsWire().isDebugEnabled())
+        qCDebug(lcNatsWire).noquote() << ">>" << NatsLogging::wireText(QByteArray(data, size));
+    m_stats.outBytes += quint64(size);
+    // Copied into the socket's buffer, which Qt writes out when the event loop runs. A caller
+    // publishing in a loop does not let it run: past a bound, what the kernel takes now is handed over at
+    // once (flush() does not block), so the buffer does not grow with the whole burst.
+    m_socket->write(data, size);
     if (m_socket->bytesToWrite() > WriteFlushThreshold)
         m_socket->flush();
 }
@@ -458,5 +494,6 @@ qsizetype NatsConnection::pendingRequests() const
 
 qint64 NatsConnection::bytesToWrite() const
 {
-    return m_socket ? m_socket->bytesToWrite() : m_outbox.size();
+    // The batch (or the reconnect buffer) and what the socket holds.
+    return m_outbox.size() + (m_socket ? m_socket->bytesToWrite() : 0);
 }

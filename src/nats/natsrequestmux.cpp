@@ -249,14 +249,12 @@ void NatsRequestMux::expire()
     armTimer();
     for (const auto &[request, withdrawn] : std::as_const(expired)) {
         const QString subject = QString::fromUtf8(request.subject);
-        finish(
-            request,
-            NatsError(
-                NatsError::Timeout,
-                withdrawn
-                    ? tr("request on \"%1\" timed out while not connected; it was withdrawn and not sent").arg(subject)
-                    : tr("request on \"%1\" timed out").arg(subject)),
-            {});
+        finish(request,
+               NatsError(NatsError::Timeout,
+                         withdrawn ? tr("request on \"%1\" timed out before it went out; it was withdrawn and not sent")
+                                         .arg(subject)
+                                   : tr("request on \"%1\" timed out").arg(subject)),
+               {});
     }
     emitIdleIfEmpty();
 }
