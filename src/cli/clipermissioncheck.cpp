@@ -47,7 +47,8 @@ QString bucketToResolve(const QString &command, const QStringList &arguments, co
     static const QStringList keyCommands{u"get"_s,    u"revert"_s, u"put"_s, u"create"_s,
                                          u"update"_s, u"purge"_s,  u"rm"_s,  u"import"_s};
     const QString bucket = arguments.value(0);
-    if (!permissions.isKnown() || bucket.isEmpty() || !keyCommands.contains(command)
+    // A user without restrictions (the usual case) is refused nothing: no STREAM.INFO to ask.
+    if (!permissions.natsPermissions().isRestricted() || bucket.isEmpty() || !keyCommands.contains(command)
         || permissions.knowsStreamConfig(bucket))
         return {};
     // rm without a key deletes the bucket; import names no key but writes many.
