@@ -3,6 +3,8 @@
 #include "codecoptions.h"
 #include "kvunits.h"
 
+#include <QtCore/QCoreApplication>
+#include <QtCore/QPointer>
 #include <QtCore/QSettings>
 #include <QtWidgets/QInputDialog>
 #include <QtWidgets/QLineEdit>
@@ -16,6 +18,14 @@ const QString kKey = u"decoding/maxDecodedSize"_s;
 
 } // namespace
 
+DecodeSizeCap *DecodeSizeCap::instance()
+{
+    static QPointer<DecodeSizeCap> instance;
+    if (!instance)
+        instance = new DecodeSizeCap(QCoreApplication::instance());
+    return instance;
+}
+
 qint64 DecodeSizeCap::bytes()
 {
     const qint64 bytes = QSettings().value(kKey, CodecOptions::defaultMaxOutputSize).toLongLong();
@@ -24,10 +34,13 @@ qint64 DecodeSizeCap::bytes()
 
 void DecodeSizeCap::setBytes(qint64 bytes)
 {
+    const qint64 before = DecodeSizeCap::bytes();
     if (bytes == CodecOptions::defaultMaxOutputSize)
         QSettings().remove(kKey);
     else
         QSettings().setValue(kKey, bytes);
+    if (DecodeSizeCap::bytes() != before)
+        Q_EMIT instance()->changed(DecodeSizeCap::bytes());
 }
 
 bool DecodeSizeCap::parse(const QString &text, qint64 *bytes, QString *error)

@@ -133,7 +133,7 @@ void PermissionGate::learnReadPaths()
         return;
     for (int row = 0; row < m_buckets->rowCount(); ++row) {
         const KvBucketStatus status = m_buckets->statusAt(row);
-        m_permissions.setReadPath(status.bucket, KvPermissions::readPathOf(status.streamInfo.config));
+        m_permissions.setStreamConfig(status.bucket, status.streamInfo.config);
     }
 }
 

@@ -84,7 +84,8 @@ private:
     };
 
     void applyAll();
-    // Reads go the way each listed bucket's stream says (direct gets or STREAM.MSG.GET).
+    // Reads go the way each listed bucket's stream says (direct gets or STREAM.MSG.GET), and a mirror's
+    // reads and writes by its origin's subjects.
     void learnReadPaths();
     void apply(Guarded &guarded);
     void applyToAction(Guarded &guarded, const QString &refusal);

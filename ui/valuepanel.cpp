@@ -70,6 +70,7 @@ void ValuePanel::connectSession()
     });
     connect(m_session, &ValueEditSession::info, m_status, &ErrorLabel::setInfo);
     connect(m_session, &ValueEditSession::failed, m_status, &ErrorLabel::setMessage);
+    connect(DecodeSizeCap::instance(), &DecodeSizeCap::changed, this, &ValuePanel::applyDecodeSizeCap);
     // Queued: the dialogs wait for the user, and the refused save's answer, being read from the connection,
     // would hold every other answer back until they close.
     connect(m_session, &ValueEditSession::saveRefused, this, &ValuePanel::showRefused, Qt::QueuedConnection);
@@ -296,6 +297,35 @@ void ValuePanel::chooseDecoders(const QString &key)
     CodecOptions options = m_protoMap.optionsFor(bucket, key, &m_protoProblem);
     options.maxOutputSize = DecodeSizeCap::bytes();
     m_session->setCodecOptions(options);
+}
+
+// A new cap applies to the value open now, not only to the next one: the Decoded view decodes it again,
+// and a view the cap chose (the value was too big to decode) gives way to the one now chosen. A view
+// the user picked, and unsaved edits, are left alone: the cap then applies at the next change of view.
+void ValuePanel::applyDecodeSizeCap(qint64 bytes)
+{
+    CodecOptions options = m_session->document().codecOptions();
+    const QByteArray value = m_session->entry().value;
+    const View before = m_session->document().detectView(value);
+    options.maxOutputSize = bytes;
+    m_session->setCodecOptions(options);
+    if (!m_session->isOpen() || m_session->isModified())
+        return;
+    const View shown = view();
+    const View chosen = m_session->document().detectView(value);
+    if (shown != View::Decoded && (shown != before || chosen == shown))
+        return;
+    QString problem;
+    // The session keeps a view it already shows: out of it and back decodes anew.
+    if (shown == View::Decoded)
+        m_session->setView(View::Hex, m_editor->toPlainText(), &problem);
+    if (m_session->setView(shown == View::Decoded ? shown : chosen, m_editor->toPlainText(), &problem)) {
+        m_status->setMessage({});
+        return;
+    }
+    QString ignored;
+    m_session->setView(chosen, m_editor->toPlainText(), &ignored);
+    showViewProblem(problem);
 }
 
 void ValuePanel::showDecoding()

@@ -102,6 +102,7 @@ private:
     void showViewProblem(const QString &problem);
     void showDecoding();
     void chooseDecoders(const QString &key);
+    void applyDecodeSizeCap(qint64 bytes);
     void showLoading();
     void updateActions();
     void updateSizeHint();

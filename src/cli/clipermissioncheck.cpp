@@ -42,16 +42,19 @@ QString refusal(const QString &command, const QStringList &arguments, const KvPe
 
 QString bucketToResolve(const QString &command, const QStringList &arguments, const KvPermissions &permissions)
 {
-    if (!permissions.isKnown() || (command != "get"_L1 && command != "revert"_L1))
-        return {};
+    // What reads or writes keys is judged by the subjects the bucket's stream config decides: the read
+    // path, and for a bucket that mirrors another the origin's subjects (KvPermissions::setStreamConfig).
+    static const QStringList keyCommands{u"get"_s,    u"revert"_s, u"put"_s, u"create"_s,
+                                         u"update"_s, u"purge"_s,  u"rm"_s,  u"import"_s};
     const QString bucket = arguments.value(0);
-    const QString key = arguments.value(1);
-    if (permissions.readPath(bucket) != KvPermissions::ReadPath::Unknown)
+    // A user without restrictions (the usual case) is refused nothing: no STREAM.INFO to ask.
+    if (!permissions.natsPermissions().isRestricted() || bucket.isEmpty() || !keyCommands.contains(command)
+        || permissions.knowsStreamConfig(bucket))
         return {};
-    using Path = KvPermissions::ReadPath;
-    const bool same = permissions.getRefusal(bucket, key, Path::DirectGet).isEmpty()
-        == permissions.getRefusal(bucket, key, Path::MessageGet).isEmpty();
-    return same ? QString() : bucket;
+    // rm without a key deletes the bucket; import names no key but writes many.
+    if (command == "rm"_L1 && arguments.value(1).isEmpty())
+        return {};
+    return bucket;
 }
 
 void check(KvContext *kv, const QString &command, const QStringList &arguments, const KvPermissions &permissions,
@@ -69,7 +72,7 @@ void check(KvContext *kv, const QString &command, const QStringList &arguments, 
         KvPermissions known = permissions;
         // A failure (no such bucket) leaves the path unknown: the command then meets the same error itself.
         if (status->error() == NatsError::NoError)
-            known.setReadPath(bucket, KvPermissions::readPathOf(status->status().streamInfo.config));
+            known.setStreamConfig(bucket, status->status().streamInfo.config);
         then(refusal(command, arguments, known));
     });
 }

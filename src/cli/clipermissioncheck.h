@@ -17,15 +17,15 @@ class QObject;
 namespace CliPermissionCheck {
 
 // The refusal for command (its Info name) with its positional arguments, or an empty string. A value is
-// read the way permissions knows for the bucket (KvPermissions::readPath()).
+// read (or written) the way permissions knows for the bucket (KvPermissions::setStreamConfig()).
 QString refusal(const QString &command, const QStringList &arguments, const KvPermissions &permissions);
 
-// The bucket whose read path decides the refusal (the command reads a value, and the user may read by
-// one path and not the other), or "".
+// The bucket whose stream config decides the refusal (the command reads or writes keys: its read path,
+// and whether it mirrors another bucket, whose subjects it then uses), or "" when it is known or moot.
 QString bucketToResolve(const QString &command, const QStringList &arguments, const KvPermissions &permissions);
 
-// Runs then with the refusal (or "") once it is known: where the read path decides, after one STREAM.INFO
-// of the bucket (which KvBucket reads the same way). Dropped when guard is gone.
+// Runs then with the refusal (or "") once it is known: where the stream config decides, after one
+// STREAM.INFO of the bucket (which KvBucket reads the same way when it binds). Dropped when guard is gone.
 void check(KvContext *kv, const QString &command, const QStringList &arguments, const KvPermissions &permissions,
            QObject *guard, const std::function<void(const QString &refusal)> &then);
 

@@ -53,11 +53,39 @@ QByteArray KvPermissions::streamOf(const QString &bucket) const
     return KvNames::streamName(bucket).toUtf8();
 }
 
+QByteArray KvPermissions::readPrefix(const QString &bucket) const
+{
+    const auto known = m_subjects.constFind(bucket);
+    return known != m_subjects.cend() ? known->read : KvNames::subjectPrefix(bucket);
+}
+
 QByteArray KvPermissions::writePrefix(const QString &bucket) const
 {
+    const auto known = m_subjects.constFind(bucket);
+    if (known != m_subjects.cend())
+        return known->write;
     // As KvBucket: with a JetStream domain or API prefix, writes go through it too.
     const QByteArray prefix = KvNames::subjectPrefix(bucket);
     return m_apiPrefix == "$JS.API." ? prefix : m_apiPrefix + prefix;
+}
+
+void KvPermissions::setStreamConfig(const QString &bucket, const JsStreamConfig &config)
+{
+    setReadPath(bucket, readPathOf(config));
+    m_subjects.remove(bucket);
+    Subjects subjects{readPrefix(bucket), writePrefix(bucket)};
+    if (!config.mirror.isEmpty()) {
+        // As KvBucket::onBound (and nats.go): a mirror has no subjects, its keys keep the origin's, and
+        // a write goes to the origin; an external mirror's through its API prefix, the domain's not.
+        QString origin = config.mirror.name;
+        if (origin.startsWith(QLatin1String("KV_")))
+            origin = origin.mid(3);
+        subjects.read = KvNames::subjectPrefix(origin);
+        subjects.write = subjects.read;
+        if (!config.mirror.externalApiPrefix.isEmpty())
+            subjects.write = config.mirror.externalApiPrefix.toUtf8() + '.' + subjects.read;
+    }
+    m_subjects.insert(bucket, subjects);
 }
 
 QString KvPermissions::requestRefusal() const
@@ -99,7 +127,7 @@ QString KvPermissions::getRefusal(const QString &bucket, const QString &key, Rea
     const QString messageGet = firstOf({statusRefusal(bucket), api("STREAM.MSG.GET." + streamOf(bucket))});
     if (path == ReadPath::MessageGet)
         return messageGet;
-    const QByteArray prefix = m_apiPrefix + "DIRECT.GET." + streamOf(bucket) + '.' + KvNames::subjectPrefix(bucket);
+    const QByteArray prefix = m_apiPrefix + "DIRECT.GET." + streamOf(bucket) + '.' + readPrefix(bucket);
     const QString direct = firstOf(
         {statusRefusal(bucket), key.isEmpty() ? publishSome(prefix + '>') : publish(prefix + key.toUtf8())});
     // Unknown: either way may be the bucket's, and refusing the one it does not use would refuse a read

@@ -30,7 +30,12 @@ public:
     explicit KvPermissions(const NatsPermissions &permissions, const QByteArray &apiPrefix = "$JS.API.");
 
     static ReadPath readPathOf(const JsStreamConfig &config);
-    // What the bucket's stream config says (KvBucketStatus::streamInfo, STREAM.INFO, STREAM.LIST).
+    // What the bucket's stream config says (KvBucketStatus::streamInfo, STREAM.INFO, STREAM.LIST): its
+    // read path, and for a bucket that mirrors another the subjects KvBucket then uses, the origin's:
+    // writes go to $KV.<origin>. (behind the mirror's external API prefix, if any), reads ask the
+    // mirror's stream for $KV.<origin>.<key>. Until it is known a bucket is judged by its own subjects.
+    void setStreamConfig(const QString &bucket, const JsStreamConfig &config);
+    bool knowsStreamConfig(const QString &bucket) const { return m_subjects.contains(bucket); }
     void setReadPath(const QString &bucket, ReadPath path);
     ReadPath readPath(const QString &bucket) const { return m_readPaths.value(bucket, ReadPath::Unknown); }
 
@@ -76,9 +81,18 @@ private:
     QString deliverRefusal() const;
     QString api(const QByteArray &apiSubject) const { return publish(m_apiPrefix + apiSubject); }
     QByteArray streamOf(const QString &bucket) const;
+    QByteArray readPrefix(const QString &bucket) const;
     QByteArray writePrefix(const QString &bucket) const;
+
+    // The subject prefixes of a bucket whose stream config is known.
+    struct Subjects
+    {
+        QByteArray read;
+        QByteArray write;
+    };
 
     NatsPermissions m_permissions;
     QByteArray m_apiPrefix = "$JS.API.";
     QHash<QString, ReadPath> m_readPaths;
+    QHash<QString, Subjects> m_subjects;
 };

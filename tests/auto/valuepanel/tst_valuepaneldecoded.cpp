@@ -43,6 +43,7 @@ private Q_SLOTS:
     void rawHexIsAlwaysThere();
     void protobufMappingDecodesTheKeysItNames();
     void decodedSizeCapIsTheSetting();
+    void decodedSizeCapAppliesToTheOpenValue();
 
 private:
     QLabel *label(const QString &name) const { return m_panel->findChild<QLabel *>(name); }
@@ -61,6 +62,7 @@ void tst_ValuePanelDecoded::init()
 void tst_ValuePanelDecoded::cleanup()
 {
     deletePanel();
+    DecodeSizeCap::setBytes(CodecOptions::defaultMaxOutputSize);
 }
 
 void tst_ValuePanelDecoded::chainIsShownAboveTheValueAndAnEditIsSavedThroughIt()
@@ -172,7 +174,31 @@ void tst_ValuePanelDecoded::decodedSizeCapIsTheSetting()
     auto *status = m_panel->findChild<QLabel *>(u"valueStatus"_s);
     QVERIFY(status);
     QVERIFY2(status->text().contains(u"1.0 MiB"_s), qPrintable(status->text()));
+    // cleanup() puts the cap back once the panel is gone: raised now, the open value would be decoded
+    // again, 2 MiB of JSON on one line in the editor.
+}
+
+void tst_ValuePanelDecoded::decodedSizeCapAppliesToTheOpenValue()
+{
+    // View → Decoded Size Cap… sets the cap: the value already open is decoded again under it, not only
+    // the next one opened. Lowered below the value, the Decoded view gives way naming the cap; raised
+    // again, the value is decoded again.
+    const QByteArray json = "{\"pad\":\"" + QByteArray(8 * 1024, 'a') + "\"}";
+    WAIT_OK(m_bucket->put(u"capped"_s, CodecTestData::gzip(json)));
+    QVERIFY(openKey(u"capped"_s));
+    QCOMPARE(m_panel->view(), View::Decoded);
+    auto *status = m_panel->findChild<QLabel *>(u"valueStatus"_s);
+    QVERIFY(status);
+
+    DecodeSizeCap::setBytes(4 * 1024);
+    QTRY_VERIFY(m_panel->view() != View::Decoded);
+    QVERIFY2(status->text().contains(u"4.0 KiB"_s), qPrintable(status->text()));
+    QVERIFY(!m_editor->toPlainText().contains(u"aaaa"_s));
+
     DecodeSizeCap::setBytes(CodecOptions::defaultMaxOutputSize);
+    QTRY_COMPARE(m_panel->view(), View::Decoded);
+    QVERIFY(m_editor->toPlainText().contains(u"aaaa"_s));
+    QVERIFY(!m_panel->isModified());
 }
 
 QTEST_MAIN(tst_ValuePanelDecoded)
