@@ -230,8 +230,12 @@ void JsOrderedConsumer::onCreateFailed(const NatsError &error)
     qCDebug(lcJetStream).noquote() << "creating the consumer failed:" << error.message();
     // The first create reports every failure: the caller asked for something the server refuses (or
     // cannot answer). A re-create asked for what worked before, so only a deleted stream is final; a
-    // timeout, a 503 or a 10008 while a restarted server or a cluster elects leaders passes.
-    if (!m_createdOnce || error.code() == NatsError::StreamNotFound || error.code() == NatsError::ConnectionClosed) {
+    // timeout, a 503 or a 10008 while a restarted server or a cluster elects leaders passes. So does a
+    // first create whose answer was lost after the consumer had delivered: it was made.
+    const bool madeAnyway = m_lastStreamSequence > 0
+        && (error.code() == NatsError::OutcomeUnknown || error.code() == NatsError::Timeout);
+    if ((!m_createdOnce && !madeAnyway) || error.code() == NatsError::StreamNotFound
+        || error.code() == NatsError::ConnectionClosed) {
         fail(error);
         return;
     }

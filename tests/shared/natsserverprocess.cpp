@@ -267,8 +267,9 @@ bool NatsClusterProcess::start(int nodes)
             return false;
         }
     }
-    // Until a meta leader is elected, JetStream requests get no answer at all.
-    return waitForJetStream(urls(), 20000, &m_error) && waitForAllPeers(30000);
+    // Until a meta leader is elected, JetStream requests get no answer at all. On a loaded machine (two
+    // clusters starting side by side on 2 cores) all three peers took longer than 30 s now and then.
+    return waitForJetStream(urls(), 20000, &m_error) && waitForAllPeers(60000);
 }
 
 bool NatsClusterProcess::waitForAllPeers(int timeoutMs)

@@ -18,6 +18,7 @@ class tst_JsMisbehavingServer final : public QObject
 private Q_SLOTS:
     void caughtUpWhenPendingIsOffByOne();
     void slowFirstCreateIsWaitedFor();
+    void firstCreateAnswerLostAfterDeliveries();
 };
 
 namespace {
@@ -154,6 +155,54 @@ void tst_JsMisbehavingServer::slowFirstCreateIsWaitedFor()
     QCOMPARE(consumer->consumerName(), u"c1"_s);
     QCOMPARE(failed.size(), 0);
     other->deleteLater();
+    connection.close();
+}
+
+void tst_JsMisbehavingServer::firstCreateAnswerLostAfterDeliveries()
+{
+    // Deliveries often come before the create's answer. When the connection fails between the two, the
+    // create ends "outcome unknown", yet the consumer was made: it delivered. That is a reset like any
+    // other (seen in tst_kvwatcherreset: an export whose server was killed at its first line failed),
+    // so the consumer is made again after the last sequence handed out, not given up.
+    FakeNatsServer server;
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    NatsConnection connection;
+    QSignalSpy connected(&connection, &NatsConnection::connected);
+    NatsConnectOptions options = NatsConnectOptions::fromUrl(server.url());
+    options.reconnectWaitMs = 50;
+    options.reconnectJitterMs = 0;
+    connection.connectToServer(options);
+    QVERIFY(connected.wait(5000));
+    JetStreamContext js(&connection);
+
+    JsOrderedConsumerConfig config;
+    config.stream = u"KV_t"_s;
+    config.filterSubject = "$KV.t.>";
+    JsOrderedConsumer *consumer = js.orderedConsumer(config);
+    QSignalSpy failed(consumer, &JsOrderedConsumer::errorOccurred);
+    QList<quint64> sequences;
+    connect(consumer, &JsOrderedConsumer::messageReceived, this,
+            [&sequences](const NatsMessage &, const JsDeliveryInfo &info) { sequences.append(info.streamSequence); });
+    QTRY_VERIFY(!lastLine(server, "PUB $JS.API.CONSUMER.CREATE.KV_t ").isEmpty());
+    QByteArray deliverSid;
+    for (const QByteArray &line : server.received().split('\n')) {
+        const QList<QByteArray> fields = line.trimmed().split(' ');
+        if (fields.value(0) == "SUB" && !fields.value(1).endsWith(".*"))
+            deliverSid = fields.value(2);
+    }
+    QVERIFY(!deliverSid.isEmpty());
+    const QByteArray ack = "$JS.ACK.KV_t.c1.1.";
+    server.sendToClients(msg("$KV.t.a", deliverSid, ack + "1.1.1796398014673564038.1", "1")
+                         + msg("$KV.t.b", deliverSid, ack + "2.2.1796398014724226679.0", "2"));
+    QTRY_COMPARE(sequences, (QList<quint64>{1, 2}));
+    const int createsBefore = int(server.received().count("PUB $JS.API.CONSUMER.CREATE.KV_t "));
+    server.disconnectClients();
+
+    // Made again from sequence 3 once the connection is back, and not failed.
+    QTRY_VERIFY_WITH_TIMEOUT(server.received().count("PUB $JS.API.CONSUMER.CREATE.KV_t ") > createsBefore, 10000);
+    QTRY_VERIFY(server.received().contains(R"("opt_start_seq":3)"));
+    QCOMPARE(failed.size(), 0);
+    QVERIFY2(consumer->state() != JsOrderedConsumer::State::Failed, qPrintable(consumer->errorString()));
     connection.close();
 }
 
