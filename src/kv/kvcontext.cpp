@@ -5,6 +5,7 @@
 #include "kvbucket.h"
 #include "kvbucketevents.h"
 #include "kvnames.h"
+#include "kvreply.h"
 
 #include <algorithm>
 
@@ -14,6 +15,22 @@ KvContext::KvContext(JetStreamContext *context, QObject *parent)
     : QObject(parent)
     , m_context(context)
 {
+    // As KvBucket: the replies go with the context (they live on its shelves), but not unanswered, and
+    // the JetStream context's requests die with it, so the calls waiting on them end then.
+    connect(this, &QObject::destroyed, [](QObject *self) {
+        KvReply::endUnfinished(self,
+                               NatsError(NatsError::ConnectionClosed,
+                                         tr("the Key/Value context was destroyed before the call was "
+                                            "answered")));
+    });
+    if (context) {
+        connect(context, &QObject::destroyed, this, [this] {
+            KvReply::endUnfinished(this,
+                                   NatsError(NatsError::ConnectionClosed,
+                                             tr("the JetStream context was destroyed before the call "
+                                                "was answered")));
+        });
+    }
 }
 
 KvContext::~KvContext() = default;

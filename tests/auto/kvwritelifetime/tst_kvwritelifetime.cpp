@@ -71,6 +71,8 @@ private Q_SLOTS:
     void jobEndsWhenItsOwnerGoes();
     void resentWriteIsStoredOnce_data();
     void resentWriteIsStoredOnce();
+    void contextCallEndsWhenItsOwnerGoes_data();
+    void contextCallEndsWhenItsOwnerGoes();
 
 private:
     void connectClient(int pingIntervalMs = 2 * 60 * 1000, qint64 reconnectBufferSize = -1);
@@ -419,6 +421,50 @@ void tst_KvWriteLifetime::jobEndsWhenItsOwnerGoes()
     QCOMPARE(finished.size(), 1);
     QVERIFY2(endedUnknown(), qPrintable(outcome()));
     delete handle;
+}
+
+void tst_KvWriteLifetime::contextCallEndsWhenItsOwnerGoes_data()
+{
+    QTest::addColumn<QString>("operation");
+    QTest::addColumn<QString>("gone");
+    for (const char *operation : {"create bucket", "bucket status", "delete bucket"}) {
+        for (const char *gone : {"jetstream", "kvcontext"})
+            QTest::addRow("%s, %s destroyed", operation, gone)
+                << QString::fromLatin1(operation) << QString::fromLatin1(gone);
+    }
+}
+
+void tst_KvWriteLifetime::contextCallEndsWhenItsOwnerGoes()
+{
+    // The Key/Value context's own calls (on buckets, not keys) end likewise when what they run on goes
+    // while the server has not answered.
+    QFETCH(QString, operation);
+    QFETCH(QString, gone);
+    connectClient();
+    QVERIFY(prepareBucket());
+    freezeAtFirstApiRequest();
+    KvBucketConfig config;
+    config.bucket = u"another"_s;
+    KvReply *call = operation == "create bucket"_L1 ? m_kv->createBucket(config)
+        : operation == "bucket status"_L1           ? m_kv->bucketStatus(kBucket)
+                                                    : m_kv->deleteBucket(kBucket);
+    QPointer<KvReply> reply = call;
+    int finished = 0;
+    NatsError ended;
+    QObject scope; // the slot reads this function's locals: it must not outlive them
+    connect(call, &NatsReply::finished, &scope, [&] {
+        ++finished;
+        ended = reply->errorInfo();
+    });
+    QTRY_VERIFY_WITH_TIMEOUT(m_frozen, 2000);
+    destroy(gone, nullptr);
+    QTRY_VERIFY_WITH_TIMEOUT(finished > 0, 5000);
+    QCOMPARE(finished, 1);
+    QVERIFY2(ended.code() == NatsError::ConnectionClosed, qPrintable(ended.message()));
+    if (gone == "kvcontext"_L1)
+        QTRY_VERIFY(reply.isNull());
+    else
+        delete reply;
 }
 
 void tst_KvWriteLifetime::resentWriteIsStoredOnce_data()
