@@ -45,6 +45,25 @@ void wireHandler(QtMsgType type, const QMessageLogContext &context, const QStrin
         g_previousHandler(type, context, message);
 }
 
+// Counts a reply's finished() and keeps the error it ended with, whether or not the reply survives.
+class EndRecorder final : public QObject
+{
+public:
+    explicit EndRecorder(KvReply *reply)
+        : m_reply(reply)
+    {
+        connect(reply, &NatsReply::finished, this, [this] {
+            ++finished;
+            ended = m_reply->errorInfo();
+        });
+    }
+    int finished = 0;
+    NatsError ended;
+
+private:
+    QPointer<KvReply> m_reply;
+};
+
 } // namespace
 
 // A write whose first copy timed out (the server is frozen) is being sent again with its Nats-Msg-Id
@@ -284,24 +303,18 @@ void tst_KvWriteLifetime::writeEndsWhenItsOwnerGoes()
     else
         write = bucket->revert(key, 1, 2);
     QPointer<KvReply> reply = write;
-    int finished = 0;
-    NatsError ended;
-    QObject scope; // the slot reads this function's locals: it must not outlive them
-    connect(write, &NatsReply::finished, &scope, [&] {
-        ++finished;
-        ended = reply->errorInfo();
-    });
+    const EndRecorder end(write);
 
     // The first copy timed out and the second is out: the write waits for an answer that cannot come.
     QTRY_VERIFY_WITH_TIMEOUT(retryWith(bucket, 2), 10000);
-    QCOMPARE(finished, 0);
+    QCOMPARE(end.finished, 0);
     destroy(gone, bucket);
 
     // Well before the write's 60 s of retries are up.
-    QTRY_VERIFY_WITH_TIMEOUT(finished > 0, 5000);
-    QCOMPARE(finished, 1);
-    QVERIFY2(ended.code() == NatsError::OutcomeUnknown, qPrintable(ended.message()));
-    QVERIFY2(ended.message().contains(key), qPrintable(ended.message()));
+    QTRY_VERIFY_WITH_TIMEOUT(end.finished > 0, 5000);
+    QCOMPARE(end.finished, 1);
+    QVERIFY2(end.ended.code() == NatsError::OutcomeUnknown, qPrintable(end.ended.message()));
+    QVERIFY2(end.ended.message().contains(key), qPrintable(end.ended.message()));
     if (gone == "bucket"_L1 || gone == "kvcontext"_L1)
         QTRY_VERIFY(reply.isNull()); // it went with its bucket, after saying so
     else
@@ -333,19 +346,13 @@ void tst_KvWriteLifetime::readEndsWhenItsOwnerGoes()
         : operation == "history"_L1       ? bucket->history(kKey)
                                           : bucket->revert(kKey, 1, 2);
     QPointer<KvReply> reply = call;
-    int finished = 0;
-    NatsError ended;
-    QObject scope; // the slot reads this function's locals: it must not outlive them
-    connect(call, &NatsReply::finished, &scope, [&] {
-        ++finished;
-        ended = reply->errorInfo();
-    });
+    const EndRecorder end(call);
     QTRY_VERIFY_WITH_TIMEOUT(m_frozen, 2000); // the read is out, its answer far off (400 ms)
     destroy(gone, bucket);
-    QTRY_VERIFY_WITH_TIMEOUT(finished > 0, 5000);
-    QCOMPARE(finished, 1);
-    QVERIFY2(ended.code() == NatsError::ConnectionClosed, qPrintable(ended.message()));
-    QVERIFY2(ended.message().contains(kBucket), qPrintable(ended.message()));
+    QTRY_VERIFY_WITH_TIMEOUT(end.finished > 0, 5000);
+    QCOMPARE(end.finished, 1);
+    QVERIFY2(end.ended.code() == NatsError::ConnectionClosed, qPrintable(end.ended.message()));
+    QVERIFY2(end.ended.message().contains(kBucket), qPrintable(end.ended.message()));
     if (gone == "bucket"_L1)
         QTRY_VERIFY(reply.isNull());
     else
@@ -449,18 +456,12 @@ void tst_KvWriteLifetime::contextCallEndsWhenItsOwnerGoes()
         : operation == "bucket status"_L1           ? m_kv->bucketStatus(kBucket)
                                                     : m_kv->deleteBucket(kBucket);
     QPointer<KvReply> reply = call;
-    int finished = 0;
-    NatsError ended;
-    QObject scope; // the slot reads this function's locals: it must not outlive them
-    connect(call, &NatsReply::finished, &scope, [&] {
-        ++finished;
-        ended = reply->errorInfo();
-    });
+    const EndRecorder end(call);
     QTRY_VERIFY_WITH_TIMEOUT(m_frozen, 2000);
     destroy(gone, nullptr);
-    QTRY_VERIFY_WITH_TIMEOUT(finished > 0, 5000);
-    QCOMPARE(finished, 1);
-    QVERIFY2(ended.code() == NatsError::ConnectionClosed, qPrintable(ended.message()));
+    QTRY_VERIFY_WITH_TIMEOUT(end.finished > 0, 5000);
+    QCOMPARE(end.finished, 1);
+    QVERIFY2(end.ended.code() == NatsError::ConnectionClosed, qPrintable(end.ended.message()));
     if (gone == "kvcontext"_L1)
         QTRY_VERIFY(reply.isNull());
     else
