@@ -187,14 +187,10 @@ void KvBucket::onBound(const JsStreamInfo &info)
     m_readPrefix = KvNames::subjectPrefix(m_name);
     m_writePrefix = m_readPrefix;
     if (!info.config.mirror.isEmpty()) {
-        // A mirror has no subjects: read and write through the origin bucket's subjects.
-        QString origin = info.config.mirror.name;
-        if (origin.startsWith("KV_"_L1))
-            origin = origin.mid(3);
-        m_readPrefix = KvNames::subjectPrefix(origin);
-        m_writePrefix = m_readPrefix;
-        if (!info.config.mirror.externalApiPrefix.isEmpty())
-            m_writePrefix = info.config.mirror.externalApiPrefix.toUtf8() + '.' + m_readPrefix;
+        const KvNames::MirrorPrefixes prefixes = KvNames::mirrorPrefixes(info.config.mirror.name,
+                                                                         info.config.mirror.externalApiPrefix);
+        m_readPrefix = prefixes.read;
+        m_writePrefix = prefixes.write;
     } else if (m_context->apiPrefix() != "$JS.API.") {
         // As nats.go: with a JetStream domain or API prefix, writes go through it too.
         m_writePrefix = m_context->apiPrefix() + m_writePrefix;

@@ -142,6 +142,15 @@ QString bucketFromStream(const QString &stream)
     return stream.startsWith("KV_"_L1) ? stream.mid(3) : QString();
 }
 
+MirrorPrefixes mirrorPrefixes(const QString &mirrorStream, const QString &externalApiPrefix)
+{
+    const QString origin = mirrorStream.startsWith("KV_"_L1) ? mirrorStream.mid(3) : mirrorStream;
+    MirrorPrefixes prefixes{subjectPrefix(origin), subjectPrefix(origin)};
+    if (!externalApiPrefix.isEmpty())
+        prefixes.write = externalApiPrefix.toUtf8() + '.' + prefixes.read;
+    return prefixes;
+}
+
 } // namespace KvNames
 
 bool KvNames::filterMatches(const QString &filter, const QString &key)

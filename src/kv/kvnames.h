@@ -29,4 +29,14 @@ QByteArray subjectPrefix(const QString &bucket); // "$KV.<bucket>."
 // The bucket name of stream "KV_<bucket>", or an empty string for any other stream.
 QString bucketFromStream(const QString &stream);
 
+// The subjects of a bucket that mirrors stream mirrorStream: a mirror has none of its own, so its keys
+// keep the origin's prefix (read), and a write goes to the origin, an external mirror's through its API
+// prefix (as nats.go). KvBucket sends on them and KvPermissions checks them: one rule for both.
+struct MirrorPrefixes
+{
+    QByteArray read;
+    QByteArray write;
+};
+MirrorPrefixes mirrorPrefixes(const QString &mirrorStream, const QString &externalApiPrefix);
+
 } // namespace KvNames

@@ -75,15 +75,11 @@ void KvPermissions::setStreamConfig(const QString &bucket, const JsStreamConfig 
     m_subjects.remove(bucket);
     Subjects subjects{readPrefix(bucket), writePrefix(bucket)};
     if (!config.mirror.isEmpty()) {
-        // As KvBucket::onBound (and nats.go): a mirror has no subjects, its keys keep the origin's, and
-        // a write goes to the origin; an external mirror's through its API prefix, the domain's not.
-        QString origin = config.mirror.name;
-        if (origin.startsWith(QLatin1String("KV_")))
-            origin = origin.mid(3);
-        subjects.read = KvNames::subjectPrefix(origin);
-        subjects.write = subjects.read;
-        if (!config.mirror.externalApiPrefix.isEmpty())
-            subjects.write = config.mirror.externalApiPrefix.toUtf8() + '.' + subjects.read;
+        // The subjects KvBucket sends on: the origin's; the domain's API prefix does not apply.
+        const KvNames::MirrorPrefixes prefixes = KvNames::mirrorPrefixes(config.mirror.name,
+                                                                         config.mirror.externalApiPrefix);
+        subjects.read = prefixes.read;
+        subjects.write = prefixes.write;
     }
     m_subjects.insert(bucket, subjects);
 }
