@@ -189,7 +189,17 @@ void MainWindow::connectAsOf()
     connect(asOf, &AsOfBar::message, this, [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The session goes first, while the window is whole: closing its connection ends the requests the
+    // server still owes, and their ends reach the panels and the status bar. Left to QObject's child
+    // deletion it would go after QMainWindow's part is gone, and those ends would land on a
+    // half-destroyed window.
+    if (m_session) {
+        m_session->close();
+        delete m_session;
+    }
+}
 
 Session *MainWindow::session() const
 {

@@ -38,6 +38,8 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QStackedWidget>
 
+#include <csignal>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -71,6 +73,7 @@ private Q_SLOTS:
     void readOnlyProfileBlocksWrites();
     void badKeyAndOversizeValueAreRefused();
     void secretsGoToTheKeychainNotTheSettingsFile();
+    void closingWithAnswersOwedEndsCleanly();
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
@@ -430,6 +433,37 @@ void tst_MainWindow::secretsGoToTheKeychainNotTheSettingsFile()
     m_window->openProfile(profiles.first());
     QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isConnected(), 10000);
     secrets->remove(profiles.first().id);
+}
+
+// Closing the window while the server still owes answers: the connection goes with the window and ends
+// those requests, and their ends reach the panels. They must not reach a half-destroyed window (this
+// crashed in QMainWindow::statusBar(), seen in tst_accessibility on a loaded machine).
+void tst_MainWindow::closingWithAnswersOwedEndsCleanly()
+{
+    NatsServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    m_window = new MainWindow;
+    MainWindow *window = m_window;
+    window->show();
+    QApplication::setActiveWindow(window);
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    window->start({server.url(), {}, false});
+    QTRY_VERIFY_WITH_TIMEOUT(window->session()->isConnected(), 10000);
+    // Widgets raised (as docks and pages are) move to the end of their parent's children, so the panels
+    // may well outlive the session in QObject's child deletion: make sure of it here.
+    window->centralWidget()->raise();
+    // A frozen server reads nothing and answers nothing: the bucket listing asked now stays owed.
+    QVERIFY(::kill(pid_t(server.pid()), SIGSTOP) == 0);
+    window->bucketPanel()->refresh();
+    QSignalSpy messages(window->bucketPanel(), &BucketPanel::message);
+    delete window;
+    m_window = nullptr;
+    QVERIFY(::kill(pid_t(server.pid()), SIGCONT) == 0);
+    // The owed listing ended, and said so, while the window could still show it.
+    QCOMPARE(messages.size(), 1);
+    QVERIFY2(messages.first().first().toString().contains(u"Could not list buckets"_s),
+             qPrintable(messages.first().first().toString()));
+    QVERIFY(server.stop());
 }
 
 QTEST_MAIN(tst_MainWindow)

