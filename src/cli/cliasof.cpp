@@ -1,5 +1,7 @@
 #include "cliasof.h"
 
+#include "clioutput.h"
+
 using namespace Qt::StringLiterals;
 
 QString CliAsOf::parse(const QString &option, const QString &text, KvAsOfPoint *point)
@@ -19,4 +21,11 @@ QString CliAsOf::unanswerable(const QString &bucket, const KvAsOfPoint &point, c
     return tr("bucket %1 no longer holds the value as of %2 of %n key(s) (history limit, age or purge): %3", nullptr,
               int(keys.size()))
         .arg(bucket, point.describe(), list);
+}
+
+QString CliAsOf::allButLast(CliOutput *out, const QStringList &problems)
+{
+    for (qsizetype i = 0; i + 1 < problems.size(); ++i)
+        out->error(problems[i]);
+    return problems.isEmpty() ? QString() : problems.last();
 }

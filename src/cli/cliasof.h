@@ -6,8 +6,10 @@
 #include <QtCore/QString>
 #include <QtCore/QStringList>
 
-// What `export --as-of` and `diff` share: reading a REVISION|TIME argument, and telling which keys the
-// bucket can no longer answer for.
+class CliOutput;
+
+// What `export --as-of`, `diff` and `restore` share: reading a REVISION|TIME argument, and telling which
+// keys the bucket can no longer answer for, or that keys may be missing (an incomplete read).
 class CliAsOf final
 {
     Q_DECLARE_TR_FUNCTIONS(CliAsOf)
@@ -17,4 +19,7 @@ public:
     static QString parse(const QString &option, const QString &text, KvAsOfPoint *point);
     // "bucket B cannot tell the value as of P of 2 keys (history limit, age or purge): a, b" (the first 20).
     static QString unanswerable(const QString &bucket, const KvAsOfPoint &point, const QStringList &keys);
+    // Says every problem but the last on stderr (as errors) and returns the last, for the command's
+    // fail(): an empty string when there are none.
+    static QString allButLast(CliOutput *out, const QStringList &problems);
 };

@@ -66,9 +66,17 @@ void DiffCommand::done()
         printJson();
     else
         printTable();
-    if (!m_diff->unanswerableKeys().isEmpty()) {
-        // Those keys are left out of the rows: a guess would look like a real difference.
-        fail(CliAsOf::unanswerable(m_bucket, m_from, m_diff->unanswerableKeys()));
+    // Keys either point cannot answer for are left out of the rows (a guess would look like a real
+    // difference), each named with the point that cannot; and keys may be missing from an incomplete read.
+    QStringList problems;
+    if (!m_diff->unanswerableFrom().isEmpty())
+        problems.append(CliAsOf::unanswerable(m_bucket, m_from, m_diff->unanswerableFrom()));
+    if (!m_diff->unanswerableTo().isEmpty())
+        problems.append(CliAsOf::unanswerable(m_bucket, m_to, m_diff->unanswerableTo()));
+    if (!m_diff->isComplete())
+        problems.append(m_diff->incompleteReason());
+    if (const QString last = CliAsOf::allButLast(out(), problems); !last.isEmpty()) {
+        fail(last);
         return;
     }
     finish();

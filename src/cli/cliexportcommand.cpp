@@ -107,10 +107,18 @@ void ExportCommand::done()
     }
     m_file.close();
     showProgress(); // the final count, on a terminal
-    if (m_read && !m_read->unanswerableKeys().isEmpty()) {
-        // What was answered is written; the rest is named, never guessed, and the exit status says so.
-        fail(CliAsOf::unanswerable(m_bucket, m_asOf, m_read->unanswerableKeys()));
-        return;
+    if (m_read) {
+        // What was answered is written; the rest is named, never guessed, and the exit status says so. An
+        // incomplete read may lack keys the bucket no longer names at all: said too, never silently.
+        QStringList problems;
+        if (!m_read->unanswerableKeys().isEmpty())
+            problems.append(CliAsOf::unanswerable(m_bucket, m_asOf, m_read->unanswerableKeys()));
+        if (!m_read->isComplete())
+            problems.append(m_read->incompleteReason());
+        if (const QString last = CliAsOf::allButLast(out(), problems); !last.isEmpty()) {
+            fail(last);
+            return;
+        }
     }
     if (m_decoded && !m_decoded->undecodedKeys().isEmpty()) {
         // Every line is written, with its value as stored; the exit status says some are not decoded.

@@ -12,8 +12,9 @@ class KvExportJob;
 
 // export BUCKET [FILE]: the bucket's current values as NDJSON (KvNdjson, written by KvExportJob), one entry
 // per line, written as they arrive; to stdout when FILE is absent or "-". Progress on stderr when that is
-// a terminal. With --as-of, the values as they were then (KvAsOfRead). With --decode each value's line also
-// holds it decoded (CliDecodedExport).
+// a terminal. With --as-of, the values as they were then (KvAsOfRead): keys the bucket can no longer answer
+// for, or keys that may be missing (an incomplete read), are said on stderr and exit 1. With --decode
+// each value's line also holds it decoded (CliDecodedExport).
 class ExportCommand final : public CliCommand
 {
     Q_OBJECT

@@ -121,8 +121,14 @@ void RestoreCommand::done()
     }
     const int notDone = m_job->count(Outcome::ChangedSince) + m_job->count(Outcome::Unanswerable)
         + m_job->count(Outcome::Failed);
-    if (notDone > 0) {
-        fail(tr("%1: %2").arg(m_bucket, m_job->summary()));
+    QStringList problems;
+    if (notDone > 0)
+        problems.append(tr("%1: %2").arg(m_bucket, m_job->summary()));
+    // Keys the bucket no longer names at all were not restored, nor named: said, never silently.
+    if (!m_read->isComplete())
+        problems.append(m_read->incompleteReason());
+    if (const QString last = CliAsOf::allButLast(out(), problems); !last.isEmpty()) {
+        fail(last);
         return;
     }
     finish();

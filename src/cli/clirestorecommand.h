@@ -10,7 +10,8 @@ class KvRestoreJob;
 // named) back to their values then, through KvRestoreJob: each write guarded on the key's current
 // revision, a key changed since the point was read reported, not overwritten; keys absent then deleted.
 // Asks unless -f. A table of what each key came to, or with --json one object per key ({"key", "result",
-// "revision", "detail"}); exit 1 when a key could not be restored (changed since, unanswerable, failed).
+// "revision", "detail"}); exit 1 when a key could not be restored (changed since, unanswerable, failed),
+// or when the read of then is incomplete (keys the bucket no longer names may be missing: said on stderr).
 class RestoreCommand final : public CliCommand
 {
     Q_OBJECT

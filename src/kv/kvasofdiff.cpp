@@ -61,7 +61,9 @@ void KvAsOfDiff::onReadFinished()
         return;
     m_fromRevision = m_from->revision();
     m_toRevision = m_to->revision();
-    m_unanswerable = m_from->unanswerableKeys() + m_to->unanswerableKeys();
+    m_unanswerableFrom = m_from->unanswerableKeys();
+    m_unanswerableTo = m_to->unanswerableKeys();
+    m_unanswerable = m_unanswerableFrom + m_unanswerableTo;
     std::sort(m_unanswerable.begin(), m_unanswerable.end());
     m_unanswerable.erase(std::unique(m_unanswerable.begin(), m_unanswerable.end()), m_unanswerable.end());
     m_incomplete = !m_from->isComplete() ? m_from->incompleteReason() : m_to->incompleteReason();

@@ -52,6 +52,9 @@ public:
 
     QList<KvAsOfChange> changes() const { return m_changes; }
     QStringList unanswerableKeys() const { return m_unanswerable; }
+    // The same for each point: the keys the first (from) or the second (to) point cannot answer for.
+    QStringList unanswerableFrom() const { return m_unanswerableFrom; }
+    QStringList unanswerableTo() const { return m_unanswerableTo; }
     // Both reads complete (see KvAsOfRead::isComplete); else incompleteReason() says why not.
     bool isComplete() const { return m_incomplete.isEmpty(); }
     QString incompleteReason() const { return m_incomplete; }
@@ -78,6 +81,8 @@ private:
     QPointer<KvAsOfRead> m_to;
     QList<KvAsOfChange> m_changes;
     QStringList m_unanswerable;
+    QStringList m_unanswerableFrom;
+    QStringList m_unanswerableTo;
     QString m_incomplete;
     quint64 m_fromRevision = 0;
     quint64 m_toRevision = 0;

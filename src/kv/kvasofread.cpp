@@ -174,7 +174,9 @@ void KvAsOfRead::onTimeProbe(const JsDeliveryInfo &info)
 void KvAsOfRead::read()
 {
     // Messages up to the point are gone when the stream starts later, or has holes (deleted messages).
-    m_gap = m_upTo >= 1 && (m_first > 1 || m_deleted > 0);
+    // As of the last revision nothing is missing: a key the stream no longer names has no value now
+    // (what is lost while the read runs, recheck() counts).
+    m_gap = m_upTo >= 1 && m_upTo < m_last && (m_first > 1 || m_deleted > 0);
     const quint64 messages = m_upTo >= m_first ? m_upTo - m_first + 1 : 0;
     if (m_path == Path::Auto) {
         // Batch get costs about as much per key as replay per message, so it wins where keys kept

@@ -64,7 +64,8 @@ public:
     QList<KvEntry> entries() const { return m_entries; }
     // Keys whose entry then the bucket no longer holds, in key order.
     QStringList unanswerableKeys() const { return m_unanswerable; }
-    // False when the stream lost messages up to the point: keys it no longer names may be missing too.
+    // False when the stream lost messages up to the point (before its last revision): keys it no longer
+    // names may be missing too.
     bool isComplete() const { return !m_gap; }
     // Why the read is incomplete, for people (empty when complete).
     QString incompleteReason() const;

@@ -1,6 +1,7 @@
 // Produces the README's screenshots: starts a real nats-server, fills it with sample buckets, and
 // drives MainWindow through its states, saving each as a PNG in the directory given as argument.
 
+#include "kvdeskscreenshots.h"
 #include "appearance.h"
 #include "bucketdialog.h"
 #include "bucketlistmodel.h"
@@ -13,6 +14,7 @@
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
 #include "mainwindow.h"
 #include "natsconnection.h"
@@ -44,6 +46,7 @@
 #include <functional>
 
 using namespace Qt::StringLiterals;
+using namespace Shots;
 
 namespace {
 
@@ -57,7 +60,11 @@ void useDarkPalette()
     Appearance::apply(Appearance::Theme::Dark);
 }
 
-bool waitFor(const std::function<bool()> &condition, const char *what, int timeoutMs = 15000)
+} // namespace
+
+namespace Shots {
+
+bool waitFor(const std::function<bool()> &condition, const char *what, int timeoutMs)
 {
     if (QTest::qWaitFor(condition, timeoutMs))
         return true;
@@ -80,6 +87,34 @@ KvReply *waitReply(KvReply *reply)
     waitFor([reply] { return reply->isFinished(); }, "a reply");
     return reply;
 }
+
+bool dark()
+{
+    return !g_suffix.isEmpty();
+}
+
+bool openKey(MainWindow *window, const QString &key)
+{
+    // Live in the list (a key just deleted and written again may still show as deleted, hidden).
+    const KeyListModel *keys = window->keyPanel()->model();
+    const auto listed = [keys, &key] {
+        const int row = keys->rowOfKey(key);
+        return row >= 0 && !keys->index(row, 0).data(KeyListModel::DeletedRole).toBool();
+    };
+    if (!waitFor(listed, "the key list"))
+        return false;
+    window->keyPanel()->selectKey(key);
+    if (!waitFor([&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; },
+                 "the value"))
+        return false;
+    // The history dock below shows the key's revisions too.
+    const HistoryPanel *history = window->historyPanel();
+    return waitFor([history] { return !history->isVisible() || history->model()->isLoaded(); }, "the history");
+}
+
+} // namespace Shots
+
+namespace {
 
 void fillSampleData(KvContext *kv)
 {
@@ -122,25 +157,6 @@ void fillSampleData(KvContext *kv)
     waitFor([&puts] { return std::all_of(puts.cbegin(), puts.cend(), [](KvReply *r) { return r->isFinished(); }); },
             "the sample data");
     waitReply(shop->remove(u"orders.3.invoice"_s));
-}
-
-bool openKey(MainWindow *window, const QString &key)
-{
-    // Live in the list (a key just deleted and written again may still show as deleted, hidden).
-    const KeyListModel *keys = window->keyPanel()->model();
-    const auto listed = [keys, &key] {
-        const int row = keys->rowOfKey(key);
-        return row >= 0 && !keys->index(row, 0).data(KeyListModel::DeletedRole).toBool();
-    };
-    if (!waitFor(listed, "the key list"))
-        return false;
-    window->keyPanel()->selectKey(key);
-    if (!waitFor([&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; },
-                 "the value"))
-        return false;
-    // The history dock below shows the key's revisions too.
-    const HistoryPanel *history = window->historyPanel();
-    return waitFor([history] { return !history->isVisible() || history->model()->isLoaded(); }, "the history");
 }
 
 // A key with a story: an order going through its states, rewritten once with its keys in another
@@ -382,7 +398,8 @@ int main(int argc, char *argv[])
     const bool dialogOnly = args.contains(u"--bucket-dialog"_s);
     g_outDir = args.isEmpty() || args.first().startsWith(u"--"_s) ? u"docs/screenshots"_s : args.first();
     if (dark) {
-        // The pictures of what a palette changes most: the window, the new bucket settings, TTLs, markers.
+        // The pictures of what a palette changes most: the window, the bucket as it was and its differences,
+        // the new bucket settings, TTLs, markers.
         useDarkPalette();
         g_suffix = u"-dark"_s;
     }
@@ -393,12 +410,12 @@ int main(int argc, char *argv[])
         fprintf(stderr, "kvdesk-screenshots: %s\n", qPrintable(server.errorString()));
         return 1;
     }
-    NatsConnection peer;
-    peer.connectToServer(NatsConnectOptions::fromUrl(server.url()));
+    // Someone else's client, connected as the app connects (KvClient), writes the sample data.
+    KvClient peer;
+    peer.open(KvClientOptions::fromUrl(server.url()));
     if (!waitFor([&] { return peer.isConnected(); }, "the connection"))
         return 1;
-    JetStreamContext js(&peer);
-    KvContext kv(&js);
+    KvContext &kv = *peer.kv();
     fillSampleData(&kv);
 
     if (dialogOnly) {
@@ -408,7 +425,7 @@ int main(int argc, char *argv[])
         window.start({server.url(), QString(), false});
         if (!waitFor([&] { return window.bucketPanel()->newAction()->isEnabled(); }, "the connection"))
             return 1;
-        const QStringList version = peer.serverInfo().version.split(u'.');
+        const QStringList version = peer.connection()->serverInfo().version.split(u'.');
         return bucketDialogShot(&window, u"bucket-dialog-%1.%2"_s.arg(version.value(0), version.value(1))) ? 0 : 1;
     }
     if (!dark || every) {
@@ -430,7 +447,7 @@ int main(int argc, char *argv[])
     save(&window, u"main-window"_s);
     if (dark && !every) {
         window.resize(1280, 860);
-        return ttlShots(&window, &kv) ? 0 : 1;
+        return asOfShots(&window, &kv) && ttlShots(&window, &kv) ? 0 : 1;
     }
 
     window.keyPanel()->setTreeMode(true);
@@ -471,5 +488,8 @@ int main(int argc, char *argv[])
     if (!waitFor([&] { return bucketShown; }, "the bucket dialog"))
         return 1;
     window.resize(1280, 860);
-    return historyAndWatchShots(&window, &kv) && ttlShots(&window, &kv) ? 0 : 1;
+    return historyAndWatchShots(&window, &kv) && asOfShots(&window, &kv) && mergeDialogShot(&window, &kv)
+            && ttlShots(&window, &kv)
+        ? 0
+        : 1;
 }

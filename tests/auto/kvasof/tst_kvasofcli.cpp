@@ -16,7 +16,8 @@ using namespace Qt::StringLiterals;
 
 // `kvdesk-cli export --as-of` and `kvdesk-cli diff` against a real nats-server (each of the matrix): the
 // export format with the values then, the diff's rows as a table and as JSON, keys the bucket can no
-// longer answer for named with exit 1, and bad points refused as usage errors.
+// longer answer for named with exit 1 (naming the point they cannot be answered at), a read the bucket can
+// no longer make complete said on stderr with exit 1, and bad points refused as usage errors.
 class tst_KvAsOfCli final : public QObject
 {
     Q_OBJECT
@@ -27,6 +28,8 @@ private Q_SLOTS:
     void exportAsOfRevisionAndTime();
     void diffTableAndJson();
     void unanswerableKeysExitOne();
+    void unanswerableKeysNameTheirPoint();
+    void incompleteReadExitsOne();
     void badPointsAreUsageErrors();
 
 private:
@@ -146,6 +149,43 @@ void tst_KvAsOfCli::unanswerableKeysExitOne()
     CLI_EXPECT(diff, cli({u"diff"_s, bucket, u"--from"_s, u"2"_s, u"--json"_s}), 1);
     QVERIFY2(diff.out.isEmpty(), diff.out.constData()); // b is the same; a would be a guess
     QVERIFY2(diff.err.contains(": a\n"), diff.err.constData());
+}
+
+void tst_KvAsOfCli::unanswerableKeysNameTheirPoint()
+{
+    // History 1: as of revision 3 (the last) every key is known, as of 2 a is not. Compared backwards,
+    // only the --to point cannot answer for a, and the error says so.
+    const QString bucket = unique(u"POINT"_s);
+    CLI_EXPECT(add, cli({u"add"_s, bucket, u"--history"_s, u"1"_s}), 0);
+    QVERIFY(write(bucket, {{u"a"_s, u"a1"_s}, {u"b"_s, u"b1"_s}, {u"a"_s, u"a2"_s}}));
+    CLI_EXPECT(diff, cli({u"diff"_s, bucket, u"--from"_s, u"3"_s, u"--to"_s, u"2"_s}), 1);
+    QVERIFY2(diff.err.contains("as of revision 2 of 1 key") && !diff.err.contains("revision 3"),
+             qPrintable(diff.describe()));
+    CLI_EXPECT(forward, cli({u"diff"_s, bucket, u"--from"_s, u"2"_s, u"--to"_s, u"3"_s}), 1);
+    QVERIFY2(forward.err.contains("as of revision 2 of 1 key") && !forward.err.contains("revision 3"),
+             qPrintable(forward.describe()));
+}
+
+void tst_KvAsOfCli::incompleteReadExitsOne()
+{
+    // a is deleted and compacted away, marker and all: the stream no longer names it, so as of revision 2
+    // nothing says a had a value then. What is known is written, the gap is said, and the exit status is 1.
+    const QString bucket = unique(u"GAP"_s);
+    CLI_EXPECT(add, cli({u"add"_s, bucket, u"--history"_s, u"5"_s}), 0);
+    QVERIFY(write(bucket, {{u"a"_s, u"a1"_s}, {u"b"_s, u"b1"_s}, {u"a"_s, u"-"_s}}));
+    CLI_EXPECT(compact, cli({u"compact"_s, bucket, u"--older-than"_s, u"0"_s, u"-f"_s}), 0);
+    const QByteArray reason = "no longer holds every revision up to 2";
+    CLI_EXPECT(exported, cli({u"export"_s, bucket, u"--as-of"_s, u"2"_s}), 1);
+    QCOMPARE(lines(exported.out), (QMap<QString, QString>{{u"b"_s, u"b1@2"_s}}));
+    QVERIFY2(exported.err.contains(reason) && exported.err.contains(bucket.toUtf8()), qPrintable(exported.describe()));
+    CLI_EXPECT(diff, cli({u"diff"_s, bucket, u"--from"_s, u"2"_s, u"--json"_s}), 1);
+    QVERIFY2(diff.out.isEmpty(), qPrintable(diff.describe())); // a's removal cannot be seen any more
+    QVERIFY2(diff.err.contains(reason), qPrintable(diff.describe()));
+    CLI_EXPECT(table, cli({u"diff"_s, bucket, u"--from"_s, u"2"_s}), 1);
+    QVERIFY2(table.err.contains(reason), qPrintable(table.describe()));
+    // As of the last revision the bucket is what it holds now: complete.
+    CLI_EXPECT(now, cli({u"export"_s, bucket, u"--as-of"_s, u"3"_s}), 0);
+    QCOMPARE(lines(now.out), (QMap<QString, QString>{{u"b"_s, u"b1@2"_s}}));
 }
 
 void tst_KvAsOfCli::badPointsAreUsageErrors()

@@ -12,7 +12,8 @@ using namespace Qt::StringLiterals;
     QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
 
 // `kvdesk-cli restore BUCKET --as-of REVISION|TIME [KEY...]` against a real nats-server (each of the
-// matrix): keys put back as they were (KvRestoreJob), a report per key, and exit 1 when a key could not be.
+// matrix): keys put back as they were (KvRestoreJob), a report per key, and exit 1 when a key could not be
+// or when the bucket no longer names every key of then.
 class tst_KvRestoreCli final : public QObject
 {
     Q_OBJECT
@@ -23,6 +24,7 @@ private Q_SLOTS:
     void restoresSelectedKeys();
     void restoresWholeBucketAsJson();
     void unanswerableKeyExitsOne();
+    void incompleteReadExitsOne();
     void badInputIsUsageError();
 
 private:
@@ -113,6 +115,26 @@ void tst_KvRestoreCli::unanswerableKeyExitsOne()
     CLI_EXPECT(restore, cli({u"restore"_s, bucket, u"k"_s, u"--as-of"_s, QString::number(point), u"-f"_s}), 1);
     QVERIFY2(restore.out.contains("unanswerable"), qPrintable(restore.describe()));
     QCOMPARE(get(bucket, u"k"_s), "v2"_ba); // never written with a guess
+}
+
+void tst_KvRestoreCli::incompleteReadExitsOne()
+{
+    // gone is deleted and compacted away, marker and all: as of the point the bucket can no longer say it
+    // had a value. What it does know is restored; the gap is said on stderr, and the exit status is 1.
+    const QString bucket = unique(u"clirestoregap"_s);
+    CLI_EXPECT(add, cli({u"add"_s, bucket, u"--history"_s, u"5"_s}), 0);
+    QVERIFY(write(bucket, u"gone"_s, u"g1"_s));
+    const quint64 point = write(bucket, u"k"_s, u"v1"_s);
+    QVERIFY(point);
+    QVERIFY(write(bucket, u"gone"_s, u"-"_s));
+    QVERIFY(write(bucket, u"k"_s, u"v2"_s));
+    CLI_EXPECT(compact, cli({u"compact"_s, bucket, u"--older-than"_s, u"0"_s, u"-f"_s}), 0);
+    CLI_EXPECT(restore, cli({u"restore"_s, bucket, u"--as-of"_s, QString::number(point), u"-f"_s}), 1);
+    QVERIFY2(restore.out.contains("restored"), qPrintable(restore.describe()));
+    QVERIFY2(restore.err.contains(QByteArray("no longer holds every revision up to " + QByteArray::number(point))),
+             qPrintable(restore.describe()));
+    QCOMPARE(get(bucket, u"k"_s), "v1"_ba);
+    QCOMPARE(get(bucket, u"gone"_s), "<not found>"_ba);
 }
 
 void tst_KvRestoreCli::badInputIsUsageError()
