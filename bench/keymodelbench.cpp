@@ -239,8 +239,8 @@ void filters(Bench &b)
 {
     auto *listProxy = b.listProxy;
     auto *treeProxy = b.treeProxy;
-    const auto listDone = [] { return true; }; // filters are applied at once
-    const auto treeDone = [] { return true; };
+    const auto listDone = [=] { return !listProxy->isFiltering(); };
+    const auto treeDone = [=] { return !treeProxy->isFiltering(); };
     const auto listCount = [=](int expected) {
         return [=] {
             return verdict(listProxy->rowCount() == expected,
@@ -275,8 +275,9 @@ void filters(Bench &b)
 void sorts(Bench &b)
 {
     KeyListModel *list = b.list;
+    KeyTreeModel *tree = b.tree;
     const auto listDone = [=] { return !list->isLoading(); };
-    const auto treeDone = listDone; // the proxy sorts the tree at once
+    const auto treeDone = [=] { return !list->isLoading() && !tree->isOrdering(); };
     measure(
         "list: sort by revision, descending",
         [&b] { b.listProxy->sort(KeyListModel::RevisionColumn, Qt::DescendingOrder); }, listDone,
