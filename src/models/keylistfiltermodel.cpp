@@ -139,8 +139,12 @@ bool KeyListFilterModel::accepts(int sourceRow)
     // A key that came or changed: matched again, by the rules shown and by those being matched.
     const quint32 id = m_list->idAt(sourceRow);
     const bool accepted = m_rules.acceptsKey(m_list->store(), id);
-    if (id >= m_accepted.size())
-        m_accepted.resize(m_list->store().size(), false);
+    // Keys stored before it and not matched yet (held back while loading) are matched too: a key is
+    // never taken as hidden without a look.
+    while (m_accepted.size() < id)
+        m_accepted.push_back(m_rules.acceptsKey(m_list->store(), quint32(m_accepted.size())));
+    if (id == m_accepted.size())
+        m_accepted.push_back(accepted);
     m_accepted[id] = accepted;
     if (m_pass)
         m_pass->update(id);
