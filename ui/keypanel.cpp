@@ -307,6 +307,8 @@ void KeyPanel::ensureTree()
     });
     m_treeProxy = new KeyFilterProxyModel(this);
     m_treeProxy->setSourceModel(m_tree);
+    // On a large tree a filter is matched in steps: its folders are opened once it is.
+    connect(m_treeProxy, &KeyFilterProxyModel::filterApplied, this, &KeyPanel::expandMatches);
     m_treeProxy->setShowDeleted(m_listProxy->showDeleted());
     m_treeProxy->setTextFilter(m_listProxy->textFilter());
     m_treeProxy->setKeyGlob(m_listProxy->keyGlob());
@@ -329,6 +331,9 @@ void KeyPanel::setTreeMode(bool tree)
     if (tree)
         ensureTree();
     m_stack->setCurrentWidget(tree ? m_treeView : m_listView);
+    // The tree sorted by another column sorts the list too: its header says so.
+    if (!tree)
+        m_listView->header()->setSortIndicator(m_list->sortColumn(), m_list->keyOrder());
     if (m_treeAction->isChecked() != tree)
         m_treeAction->setChecked(tree);
     if (!tree && !m_listAction->isChecked())
@@ -496,7 +501,7 @@ void KeyPanel::closeFilterFolders()
 
 void KeyPanel::expandMatches()
 {
-    if (!m_treeView || m_tree->isBuilding() || !m_treeProxy->hasKeyFilter())
+    if (!m_treeView || m_tree->isBuilding() || m_treeProxy->isFiltering() || !m_treeProxy->hasKeyFilter())
         return;
     m_treeFiltered = true;
     // Right after the filter changed the view only notes what to open (its layout is pending).

@@ -39,7 +39,10 @@ bool containsFolded(QByteArrayView hay, QByteArrayView needle)
 KeyFilterProxyModel::KeyFilterProxyModel(QObject *parent)
     : QSortFilterProxyModel(parent)
 {
-    setRecursiveFilteringEnabled(true);
+    // No recursive filtering: on the tree a node's count says whether anything below it is shown (Qt's
+    // recursive filter walked the whole subtree of every folder without a match: ~100 ms a filter at a
+    // million keys).
+    setRecursiveFilteringEnabled(false);
     setSortRole(KeyListModel::RawValueRole);
 }
 
@@ -55,8 +58,17 @@ void KeyFilterProxyModel::setSourceModel(QAbstractItemModel *source)
     if (auto *tree = qobject_cast<KeyTreeModel *>(sourceModel()))
         tree->setMatchFilter({});
     // Known before the base class maps the new source's rows.
+    if (m_tree)
+        disconnect(m_tree, &KeyTreeModel::matchFilterApplied, this, nullptr);
     m_list = qobject_cast<KeyListModel *>(source);
     m_tree = qobject_cast<KeyTreeModel *>(source);
+    if (m_tree) {
+        // A filter matched in steps: the rows change when it is done.
+        connect(m_tree, &KeyTreeModel::matchFilterApplied, this, [this] {
+            invalidate();
+            Q_EMIT filterApplied();
+        });
+    }
     QSortFilterProxyModel::setSourceModel(source);
     updateMatchFilter();
 }
@@ -74,7 +86,7 @@ void KeyFilterProxyModel::updateMatchFilter()
     // Without a filter a folder counts its live keys (what the tree keeps anyway): no second count to keep.
     if (hasKeyFilter())
         tree->setMatchFilter([this, tree](quint32 id) { return acceptsKey(tree->store(), id); });
-    else if (tree->hasMatchFilter())
+    else if (tree->hasMatchFilter() || tree->isMatching())
         tree->setMatchFilter({});
 }
 
@@ -122,7 +134,13 @@ void KeyFilterProxyModel::refilter()
     // A full re-map (one layout change) instead of Qt's incremental re-filter: bringing back
     // 100,000 rows one insert at a time takes seconds, rebuilding takes milliseconds.
     updateMatchFilter();
-    invalidate();
+    if (!isFiltering())
+        invalidate();
+}
+
+bool KeyFilterProxyModel::isFiltering() const
+{
+    return m_tree && m_tree->isMatching();
 }
 
 void KeyFilterProxyModel::sort(int column, Qt::SortOrder order)
@@ -135,12 +153,11 @@ void KeyFilterProxyModel::sort(int column, Qt::SortOrder order)
         QSortFilterProxyModel::sort(-1, Qt::AscendingOrder);
         return;
     }
-    if (column == KeyListModel::KeyColumn) {
-        if (auto *tree = qobject_cast<KeyTreeModel *>(sourceModel())) {
-            tree->setKeyOrder(order);
-            QSortFilterProxyModel::sort(-1, Qt::AscendingOrder);
-            return;
-        }
+    if (auto *tree = qobject_cast<KeyTreeModel *>(sourceModel())) {
+        // The tree keeps its children in the order asked for (another column's in steps, from the list).
+        tree->setSortOrder(column, order);
+        QSortFilterProxyModel::sort(-1, Qt::AscendingOrder);
+        return;
     }
     QSortFilterProxyModel::sort(column, order);
 }
@@ -171,11 +188,12 @@ bool KeyFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
         return acceptsKey(list->store(), list->idAt(sourceRow));
     if (const KeyTreeModel *tree = m_tree) {
         // With a filter the tree counts what is shown below each node: a node stays while that is not 0.
-        if (tree->hasMatchFilter())
-            return tree->matchCountOf(tree->index(sourceRow, 0, sourceParent)) > 0;
-        // A pure folder of the tree is shown only through its children (recursive filtering).
-        const qint64 id = tree->keyIdOf(tree->index(sourceRow, 0, sourceParent));
-        return id >= 0 && acceptsKey(tree->store(), quint32(id));
+        // Without one, it counts the live keys: a node stays while one is there, or always with deleted
+        // keys shown (every node holds a key). What the tree counts, not this proxy's rules: a filter being
+        // matched in steps shows the one before until it is done.
+        if (m_showDeleted && !tree->hasMatchFilter())
+            return true;
+        return tree->matchCountOf(tree->index(sourceRow, 0, sourceParent)) > 0;
     }
     return true;
 }

@@ -13,10 +13,10 @@ class KeyTreeModel;
 // full name contains the filter text (case-insensitive), matches a glob, and NATS subject filters applied
 // to keys already loaded (a server filter set while every key is at hand: no second download). Sorting is
 // left to the list, which keeps its rows in the order asked for and sorts in steps (sorting a million keys
-// here would hold the event loop for seconds); on the tree the key order is the tree's, the other columns
-// sort here on their raw value. On the tree it
-// filters recursively: a folder stays while any key below it is shown; with a filter set, the tree counts
-// the keys each folder holds that this shows (KeyTreeModel::setMatchFilter), and a folder says that count.
+// here would hold the event loop for seconds); on the tree the order is the tree's (KeyTreeModel::
+// setSortOrder). On the tree a folder stays while any key below it is shown: the tree counts the keys each
+// folder holds that this shows (KeyTreeModel::setMatchFilter), and a folder says that count; on a large
+// tree the count is made in steps and the rows follow when it is done (filterApplied()).
 class KeyFilterProxyModel final : public QSortFilterProxyModel
 {
     Q_OBJECT
@@ -45,10 +45,17 @@ public:
     // The column sorted by (the key column too, although the source does that sorting).
     int sortedColumn() const { return m_sortedColumn; }
 
+    // On a large tree a filter is matched in steps: the rows are those of the filter before until
+    // filterApplied().
+    bool isFiltering() const;
+
     // Natural order: digit runs compare as numbers, case-insensitive (KeyCollation).
     static int naturalCompare(const QString &a, const QString &b);
     // Whether the rules show this key (the flat list's model asks this way, without a source here).
     bool acceptsKey(const KeyStore &store, quint32 id) const;
+
+Q_SIGNALS:
+    void filterApplied();
 
 protected:
     bool filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const override;

@@ -1,15 +1,34 @@
 #include "keylistfiltermodel.h"
 
+#include "keyfilterpass.h"
 #include "keylistmodel.h"
 #include "keystore.h"
+
+#include <QtCore/QTimer>
+
+namespace {
+// Up to this many keys a filter is matched at once (a few ms); beyond, in steps of kFilterStepMs.
+constexpr quint32 kFilterAtOnce = 100000;
+constexpr int kFilterStepMs = 8;
+} // namespace
 
 KeyListFilterModel::KeyListFilterModel(KeyListModel *list, QObject *parent)
     : QAbstractProxyModel(parent)
     , m_list(list)
+    , m_passTimer(new QTimer(this))
 {
+    m_passTimer->setSingleShot(true);
+    m_passTimer->setInterval(0);
+    connect(m_passTimer, &QTimer::timeout, this, &KeyListFilterModel::filterStep);
     QAbstractProxyModel::setSourceModel(list);
     connect(list, &QAbstractItemModel::modelAboutToBeReset, this, [this] { beginResetModel(); });
     connect(list, &QAbstractItemModel::modelReset, this, [this] {
+        // Other keys (ids start again): matched again, as they come.
+        m_accepted.clear();
+        if (m_pass) {
+            m_pass = std::make_unique<KeyFilterPass>(m_pass->accepts());
+            m_passTimer->start();
+        }
         rebuild();
         endResetModel();
     });
@@ -43,26 +62,70 @@ KeyListFilterModel::~KeyListFilterModel() = default;
 
 void KeyListFilterModel::setShowDeleted(bool show)
 {
-    if (show != m_rules.showDeleted())
-        relayout([&] { m_rules.setShowDeleted(show); });
+    if (show == m_wanted.showDeleted())
+        return;
+    m_wanted.setShowDeleted(show);
+    refilter();
 }
 
 void KeyListFilterModel::setTextFilter(const QString &text)
 {
-    if (text != m_rules.textFilter())
-        relayout([&] { m_rules.setTextFilter(text); });
+    if (text == m_wanted.textFilter())
+        return;
+    m_wanted.setTextFilter(text);
+    refilter();
 }
 
 void KeyListFilterModel::setKeyGlob(const KeyGlob &glob)
 {
-    if (glob.glob() != m_rules.keyGlob().glob())
-        relayout([&] { m_rules.setKeyGlob(glob); });
+    if (glob.glob() == m_wanted.keyGlob().glob())
+        return;
+    m_wanted.setKeyGlob(glob);
+    refilter();
 }
 
 void KeyListFilterModel::setSubjectFilters(const QStringList &filters)
 {
-    if (filters != m_rules.subjectFilters())
-        relayout([&] { m_rules.setSubjectFilters(filters); });
+    if (filters == m_wanted.subjectFilters())
+        return;
+    m_wanted.setSubjectFilters(filters);
+    refilter();
+}
+
+void KeyListFilterModel::refilter()
+{
+    // The rules asked for are matched on every key (a pass restarted if one was under way), at once for
+    // a small list, else in steps; the rows change when it is done.
+    m_pass = std::make_unique<KeyFilterPass>([this](quint32 id) { return m_wanted.acceptsKey(m_list->store(), id); });
+    if (m_list->store().size() > kFilterAtOnce) {
+        m_passTimer->start();
+        return;
+    }
+    m_passTimer->stop();
+    m_pass->step(m_list->store().size(), -1);
+    relayout([this] { takeRules(); });
+}
+
+void KeyListFilterModel::filterStep()
+{
+    if (!m_pass)
+        return;
+    if (!m_pass->step(m_list->store().size(), kFilterStepMs)) {
+        m_passTimer->start();
+        return;
+    }
+    relayout([this] { takeRules(); });
+    Q_EMIT filterApplied();
+}
+
+void KeyListFilterModel::takeRules()
+{
+    m_accepted = m_pass->take();
+    m_pass.reset();
+    m_rules.setShowDeleted(m_wanted.showDeleted());
+    m_rules.setTextFilter(m_wanted.textFilter());
+    m_rules.setKeyGlob(m_wanted.keyGlob());
+    m_rules.setSubjectFilters(m_wanted.subjectFilters());
 }
 
 void KeyListFilterModel::sort(int column, Qt::SortOrder order)
@@ -71,19 +134,31 @@ void KeyListFilterModel::sort(int column, Qt::SortOrder order)
     m_list->setSortOrder(column, order); // in steps; its layout change comes through here
 }
 
-bool KeyListFilterModel::accepts(int sourceRow) const
+bool KeyListFilterModel::accepts(int sourceRow)
 {
-    return m_rules.acceptsKey(m_list->store(), m_list->idAt(sourceRow));
+    // A key that came or changed: matched again, by the rules shown and by those being matched.
+    const quint32 id = m_list->idAt(sourceRow);
+    const bool accepted = m_rules.acceptsKey(m_list->store(), id);
+    // Keys stored before it and not matched yet (held back while loading) are matched too: a key is
+    // never taken as hidden without a look.
+    while (m_accepted.size() < id)
+        m_accepted.push_back(m_rules.acceptsKey(m_list->store(), quint32(m_accepted.size())));
+    if (id == m_accepted.size())
+        m_accepted.push_back(accepted);
+    m_accepted[id] = accepted;
+    if (m_pass)
+        m_pass->update(id);
+    return accepted;
 }
 
 void KeyListFilterModel::rebuild()
 {
-    // Keys matched in the store's order (where their bytes lie, one after the other), then placed in
-    // the list's: matching row by row reads the keys scattered, twice as slow at a million keys.
+    // Keys matched in the store's order (where their bytes lie, one after the other), kept by key, then
+    // placed in the list's: a re-sort of a million rows matches nothing again.
     const KeyStore &store = m_list->store();
-    std::vector<bool> accepted(store.size());
-    for (quint32 id = 0; id < store.size(); ++id)
-        accepted[id] = m_rules.acceptsKey(store, id);
+    std::vector<bool> &accepted = m_accepted;
+    for (auto id = quint32(accepted.size()); id < store.size(); ++id)
+        accepted.push_back(m_rules.acceptsKey(store, id));
     const int rows = m_list->rowCount();
     m_sourceRows.clear();
     m_sourceRows.reserve(size_t(rows));

@@ -1,6 +1,7 @@
 #include "keytreemodel.h"
 
 #include "humanformat.h"
+#include "keyfilterpass.h"
 #include "keylistmodel.h"
 #include "keysorter.h"
 
@@ -12,8 +13,8 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-// A build step: well under the 50 ms a user notices as a stall.
-constexpr int kBuildStepMs = 15;
+// A build step: well under the 50 ms a user notices as a stall, also when a busy machine stretches it.
+constexpr int kBuildStepMs = 8;
 constexpr int kBuildChunk = 512;
 // Up to this many keys the tree is built at once (a few ms): a caller can select a key right away.
 constexpr int kBuildAtOnce = 20000;
@@ -39,9 +40,15 @@ KeyTreeModel::KeyTreeModel(KeyListModel *source, QObject *parent)
     , m_source(source)
     , m_buildTimer(new QTimer(this))
 {
-    m_buildTimer->setSingleShot(true);
-    m_buildTimer->setInterval(0);
+    m_matchTimer = new QTimer(this);
+    m_orderTimer = new QTimer(this);
+    for (QTimer *timer : {m_buildTimer, m_matchTimer, m_orderTimer}) {
+        timer->setSingleShot(true);
+        timer->setInterval(0);
+    }
     connect(m_buildTimer, &QTimer::timeout, this, &KeyTreeModel::buildStep);
+    connect(m_matchTimer, &QTimer::timeout, this, &KeyTreeModel::matchStep);
+    connect(m_orderTimer, &QTimer::timeout, this, &KeyTreeModel::columnOrderStep);
     connect(source, &QAbstractItemModel::modelReset, this, &KeyTreeModel::reset);
     connect(source, &QAbstractItemModel::rowsInserted, this, &KeyTreeModel::onRowsInserted);
     connect(source, &QAbstractItemModel::dataChanged, this, &KeyTreeModel::onDataChanged);
@@ -84,6 +91,8 @@ quint32 KeyTreeModel::childAt(quint32 node, quint32 storedRow) const
 
 int KeyTreeModel::visibleRow(quint32 node) const
 {
+    if (inColumnOrder())
+        return int(m_viewRow[node]);
     const Node &n = m_nodes[node];
     return m_descending ? int(m_nodes[n.parent].childCount - 1 - n.row) : int(n.row);
 }
@@ -94,6 +103,10 @@ QModelIndex KeyTreeModel::index(int row, int column, const QModelIndex &parent) 
         return {};
     const quint32 p = nodeOf(parent);
     const quint32 count = m_nodes[p].childCount;
+    if (inColumnOrder()) {
+        const Node &n = m_nodes[p];
+        return createIndex(row, column, quintptr(count == 1 ? n.children : m_viewLists[n.children][size_t(row)]));
+    }
     const quint32 stored = m_descending ? count - 1 - quint32(row) : quint32(row);
     return createIndex(row, column, quintptr(childAt(p, stored)));
 }
@@ -219,6 +232,12 @@ void KeyTreeModel::reset()
 {
     beginResetModel();
     m_buildTimer->stop();
+    m_orderTimer->stop();
+    m_ordering.reset();
+    m_viewLists = {};
+    m_viewRow = {};
+    if (m_matchPass) // other nodes (and maybe other keys): matched again
+        startMatchPass(std::exchange(m_nextFilter, {}));
     m_nodes.reset();
     m_lists = {};
     m_inTree = {};
@@ -295,6 +314,8 @@ void KeyTreeModel::buildStep()
     } else {
         m_building = false;
         m_buildOrder = {};
+        if (m_sortColumn != KeyListModel::KeyColumn)
+            startColumnOrder(); // built in key order: now in the other column's
     }
     Q_EMIT buildProgress();
 }
@@ -315,6 +336,8 @@ void KeyTreeModel::onListSorted()
     // Built from keys in the order they came (or for another collation): build again, in order.
     if (!m_ordered || m_collation != m_source->collation())
         reset();
+    else if (m_sortColumn != KeyListModel::KeyColumn && !m_building)
+        startColumnOrder(); // the list's order of that column changed (keys came, values changed)
 }
 
 void KeyTreeModel::addKeys(const std::vector<quint32> &unsortedIds)
@@ -345,6 +368,13 @@ void KeyTreeModel::addKeys(const std::vector<quint32> &unsortedIds)
     m_pendingIndex.clear();
     insertPending(&pending);
     announceCounts(touched);
+    if (m_sortColumn != KeyListModel::KeyColumn && !m_building) {
+        // New keys came last among their siblings: in their place once worked out again.
+        if (m_ordering)
+            m_orderAgain = true;
+        else
+            startColumnOrder();
+    }
 }
 
 quint32 KeyTreeModel::addKey(quint32 id, quint32 firstNew, Pending *pending, QSet<quint32> *touched)
@@ -378,7 +408,7 @@ quint32 KeyTreeModel::addKey(quint32 id, quint32 firstNew, Pending *pending, QSe
     m_liveOf[id] = isLive(id);
     if (m_liveOf[id])
         adjustCounts(node, 1, firstNew, touched);
-    if (m_matchFilter)
+    if (m_matchFilter || m_matchPass)
         matchKey(id, node, firstNew, touched);
     return node;
 }
@@ -412,84 +442,6 @@ quint32 KeyTreeModel::createNode(quint32 parent, quint32 keyId, qsizetype end, q
     if (!m_ordered)
         indexNode(id);
     return id;
-}
-
-quint32 KeyTreeModel::sortedPosition(quint32 parent, quint32 child) const
-{
-    const Node &p = m_nodes[parent];
-    if (!m_ordered || p.childCount == 0)
-        return p.childCount;
-    const QByteArrayView name = nameOf(child);
-    const auto before = [&](quint32 other) { return KeyCollation::compareToken(name, nameOf(other), m_collation) < 0; };
-    // Keys built in order come last: one comparison.
-    if (!before(childAt(parent, p.childCount - 1)))
-        return p.childCount;
-    quint32 lo = 0;
-    quint32 hi = p.childCount;
-    while (lo < hi) {
-        const quint32 mid = (lo + hi) / 2;
-        if (before(childAt(parent, mid)))
-            hi = mid;
-        else
-            lo = mid + 1;
-    }
-    return lo;
-}
-
-void KeyTreeModel::placeChild(quint32 parent, quint32 child)
-{
-    const quint32 pos = sortedPosition(parent, child);
-    Node &p = m_nodes[parent];
-    if (p.childCount == 0) {
-        p.children = child;
-    } else if (p.childCount == 1) {
-        const quint32 only = p.children;
-        p.children = quint32(m_lists.size());
-        m_lists.push_back(pos == 0 ? std::vector<quint32>{child, only} : std::vector<quint32>{only, child});
-    } else {
-        std::vector<quint32> &list = m_lists[p.children];
-        list.insert(list.begin() + pos, child);
-    }
-    ++p.childCount;
-    for (quint32 row = pos; row < p.childCount; ++row)
-        m_nodes[childAt(parent, row)].row = row;
-}
-
-void KeyTreeModel::insertPending(Pending *pending)
-{
-    // Grouped by parent, each parent's new children in the order they came.
-    std::stable_sort(pending->begin(), pending->end(), [](const auto &a, const auto &b) { return a.first < b.first; });
-    for (size_t i = 0; i < pending->size();) {
-        const quint32 parent = (*pending)[i].first;
-        size_t end = i;
-        while (end < pending->size() && (*pending)[end].first == parent)
-            ++end;
-        // All after the last child and in order: one insert at the end (the usual case).
-        bool append = sortedPosition(parent, (*pending)[i].second) == m_nodes[parent].childCount;
-        for (size_t k = i + 1; append && k < end; ++k)
-            append = !m_ordered
-                || KeyCollation::compareToken(nameOf((*pending)[k - 1].second), nameOf((*pending)[k].second),
-                                              m_collation)
-                    < 0;
-        if (append) {
-            const auto count = int(m_nodes[parent].childCount);
-            const int n = int(end - i);
-            beginInsertRows(indexOf(parent), m_descending ? 0 : count, m_descending ? n - 1 : count + n - 1);
-            for (size_t k = i; k < end; ++k)
-                placeChild(parent, (*pending)[k].second);
-            endInsertRows();
-        } else {
-            for (size_t k = i; k < end; ++k) {
-                const quint32 child = (*pending)[k].second;
-                const auto pos = int(sortedPosition(parent, child));
-                const int row = m_descending ? int(m_nodes[parent].childCount) - pos : pos;
-                beginInsertRows(indexOf(parent), row, row);
-                placeChild(parent, child);
-                endInsertRows();
-            }
-        }
-        i = end;
-    }
 }
 
 void KeyTreeModel::adjustCounts(quint32 node, int delta, quint32 firstNew, QSet<quint32> *touched)
@@ -527,27 +479,11 @@ void KeyTreeModel::onDataChanged(const QModelIndex &topLeft, const QModelIndex &
             m_liveOf[id] = live;
             adjustCounts(node, live ? 1 : -1, noneNew, &touched);
         }
-        if (m_matchFilter)
+        if (m_matchFilter || m_matchPass)
             matchKey(id, node, noneNew, &touched);
         Q_EMIT dataChanged(indexOf(node, 0), indexOf(node, KeyListModel::ColumnCount - 1));
     }
     announceCounts(touched);
-}
-
-void KeyTreeModel::setKeyOrder(Qt::SortOrder order)
-{
-    const bool descending = order == Qt::DescendingOrder;
-    if (descending == m_descending)
-        return;
-    Q_EMIT layoutAboutToBeChanged({}, QAbstractItemModel::VerticalSortHint);
-    const QModelIndexList before = persistentIndexList();
-    m_descending = descending;
-    QModelIndexList after;
-    after.reserve(before.size());
-    for (const QModelIndex &index : before)
-        after.append(indexOf(nodeOf(index), index.column()));
-    changePersistentIndexList(before, after);
-    Q_EMIT layoutChanged({}, QAbstractItemModel::VerticalSortHint);
 }
 
 size_t KeyTreeModel::slotHash(quint32 parent, QByteArrayView name) const

@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+class KeyFilterPass;
 class KeyListModel;
 class KeySorter;
 class KeyStore;
@@ -56,8 +57,12 @@ public:
     bool isBuilding() const { return m_building; }
     // 0..1000 of the build.
     int buildPermille() const;
-    // Children in key order, ascending or descending (the proxy asks, instead of sorting).
-    void setKeyOrder(Qt::SortOrder order);
+    // Children in key order, ascending or descending (the proxy asks, instead of sorting), or in the order
+    // of another column (KeyListModel::Column): the list is sorted by it (in steps) and each folder's
+    // children follow the list's order, a folder where the first key under it is in that order; worked
+    // out in steps too, taking effect with one layout change (isOrdering() until then).
+    void setSortOrder(int column, Qt::SortOrder order);
+    bool isOrdering() const;
     // Bytes the tree holds (nodes, child lists, index): its share of a million keys.
     qsizetype bytesUsed() const;
     // The key id (in store()) of a node of this model, -1 for a pure folder.
@@ -69,16 +74,21 @@ public:
     // Whether a key is shown (the filter proxy's test). While one is set, every node also counts the keys
     // at and below it that it accepts, kept up to date as keys come and change, and a folder names that
     // count instead of its live keys: "orders (3)" for the three orders a filter shows. Setting one counts
-    // again (one pass over the nodes) and signals nothing: the caller re-lays out (the proxy invalidates).
+    // again and signals nothing when the tree is small: the caller re-lays out (the proxy invalidates);
+    // on a large tree the keys are matched in steps (isMatching()), the counts of the filter before stay
+    // until matchFilterApplied(). An empty filter takes effect at once.
     using MatchFilter = std::function<bool(quint32 keyId)>;
     void setMatchFilter(MatchFilter filter);
     bool hasMatchFilter() const { return bool(m_matchFilter); }
+    bool isMatching() const { return bool(m_matchPass); }
     // The keys at and below index the match filter accepts (without one: the live keys).
     quint32 matchCountOf(const QModelIndex &index) const;
 
 Q_SIGNALS:
     // The build advanced or ended (isBuilding()).
     void buildProgress();
+    // A match filter set in steps took effect: the counts are its own now (the caller re-lays out).
+    void matchFilterApplied();
 
 private:
     struct Node
@@ -140,7 +150,20 @@ private:
     quint32 shownCount(quint32 node) const;
     void matchKey(quint32 id, quint32 node, quint32 firstNew, QSet<quint32> *touched);
     void adjustMatches(quint32 node, int delta, quint32 firstNew, QSet<quint32> *touched);
+    void startMatchPass(MatchFilter filter);
+    void matchStep();
+    bool countStep(int budgetMs);
+    void countMatches();
     bool isLive(quint32 keyId) const;
+    // The order of another column (keytreemodelorder.cpp).
+    bool inColumnOrder() const { return !m_viewRow.empty(); }
+    bool listInColumnOrder() const;
+    void changeOrder(const std::function<void()> &change);
+    void startColumnOrder();
+    void columnOrderStep();
+    bool orderingStep(int budgetMs);
+    void applyColumnOrder();
+    void placeInView(quint32 parent, quint32 child);
 
     QPointer<KeyListModel> m_source;
     NodeArray m_nodes;                         // [0] is the root
@@ -155,6 +178,33 @@ private:
     MatchFilter m_matchFilter;
     std::vector<quint32> m_matchCount; // node -> accepted keys at and below, while a match filter is set
     std::vector<bool> m_matched;       // key id -> accepted when last seen, while a match filter is set
+    // A match filter set in steps: its keys matched (m_matchPass), then the nodes counted from the last
+    // up (m_countCursor, into m_nextCount), then both take effect at once.
+    std::unique_ptr<KeyFilterPass> m_matchPass;
+    MatchFilter m_nextFilter;
+    std::vector<quint32> m_nextCount;
+    quint32 m_countCursor = 0; // nodes below this are not counted yet; 0: not counting
+    bool m_recount = false;    // a key changed while counting
+    QTimer *m_matchTimer = nullptr;
+    // Sorted by another column: each folder's children in the list's order (rows as seen), kept apart
+    // from the key order the tree is built and searched in. Empty in key order.
+    int m_sortColumn = 0;
+    bool m_sortDescending = false;
+    std::vector<std::vector<quint32>> m_viewLists; // per slot of m_lists
+    std::vector<quint32> m_viewRow;                // node -> row among its parent's children
+    struct ColumnOrdering
+    {
+        std::vector<quint32> nodeOfId;           // key id -> its node
+        std::vector<bool> placed;                // node -> in its parent's list already
+        std::vector<std::vector<quint32>> lists; // per slot of m_lists
+        std::vector<quint32> rows;               // node -> row
+        quint32 nodes = 0;                       // nodes when it began
+        size_t cursor = 0;
+        bool mapped = false; // nodeOfId is complete
+    };
+    std::unique_ptr<ColumnOrdering> m_ordering;
+    bool m_orderAgain = false; // keys came while the order was being worked out // the column order being worked out
+    QTimer *m_orderTimer = nullptr;
     QTimer *m_buildTimer = nullptr;
     std::vector<quint32> m_buildOrder;        // the ids to add while building, ascending when the list is sorted
     std::unique_ptr<KeySorter> m_buildSorter; // puts m_buildOrder in key order (the list is sorted by another column)

@@ -23,6 +23,8 @@ private Q_SLOTS:
     void eventLoopTurnsWhileSorting();
     void changedRowsKeepTheOrder();
     void treeFollowsAListSortedByColumn();
+    void treeSortsByColumn_data();
+    void treeSortsByColumn();
 };
 
 namespace {
@@ -71,6 +73,37 @@ QString orderProblem(const QAbstractItemModel &model, int column, Qt::SortOrder 
                                                     model.index(row, 0).data(KeyListModel::KeyRole).toString());
         if (c >= 0)
             return u"rows %1 and %2: %3, %4"_s.arg(row - 1).arg(row).arg(a.toString(), b.toString());
+    }
+    return {};
+}
+
+// Keys in seven folders, "g3.k10": the tree's folders and their keys.
+KvEntry groupedEntryAt(int i, int count)
+{
+    KvEntry entry = entryAt(i, count);
+    entry.key = u"g%1.k%2"_s.arg(i % 7).arg(i);
+    return entry;
+}
+
+// Whether the tree's proxy shows each folder's children newest first, and the folders by their newest key
+// (deleted keys too: they are rows of the list); says where not.
+QString treeOrderProblem(const QAbstractItemModel &proxy, const QHash<QString, quint64> &newest)
+{
+    quint64 previous = std::numeric_limits<quint64>::max();
+    for (int row = 0; row < proxy.rowCount(); ++row) {
+        const QModelIndex folder = proxy.index(row, 0);
+        const QString path = folder.data(KeyTreeModel::PathRole).toString();
+        if (newest.value(path) > previous)
+            return u"folder %1 at row %2"_s.arg(path).arg(row);
+        previous = newest.value(path);
+        quint64 before = std::numeric_limits<quint64>::max();
+        for (int k = 0; k < proxy.rowCount(folder); ++k) {
+            const quint64 revision
+                = proxy.index(k, KeyListModel::RevisionColumn, folder).data(KeyListModel::RawValueRole).toULongLong();
+            if (revision > before)
+                return u"%1 row %2"_s.arg(path).arg(k);
+            before = revision;
+        }
     }
     return {};
 }
@@ -208,6 +241,67 @@ void tst_KeyColumnSort::treeFollowsAListSortedByColumn()
     QCOMPARE(tree.index(10, 0, k).data(KeyTreeModel::PathRole).toString(), u"k.10"_s);
     QCOMPARE(tree.index(2999, 0, k).data(KeyTreeModel::PathRole).toString(), u"k.2999"_s);
     QCOMPARE(tree.index(2999, KeyListModel::RevisionColumn, k).data().toULongLong(), entryAt(2999, 3000).revision);
+}
+
+void tst_KeyColumnSort::treeSortsByColumn_data()
+{
+    QTest::addColumn<int>("count");
+    QTest::newRow("small: at once") << 300;
+    QTest::newRow("large: in steps") << 25000;
+}
+
+void tst_KeyColumnSort::treeSortsByColumn()
+{
+    // A click on the tree's Revision header: the list sorts by it (in steps) and each folder's children
+    // follow its order, a folder where its newest key is; the proxy sorts nothing itself.
+    QFETCH(int, count);
+    KeyListModel list;
+    QSignalSpy finished(&list, &KeyListModel::loadingFinished);
+    list.beginInitialLoad();
+    QList<KvEntry> entries;
+    QHash<QString, quint64> newest;
+    for (int i = 0; i < count; ++i) {
+        entries.append(groupedEntryAt(i, count));
+        quint64 &n = newest[entries.constLast().key.section(u'.', 0, 0)];
+        n = std::max(n, entries.constLast().revision);
+    }
+    list.applyEntries(entries);
+    list.endInitialLoad();
+    QVERIFY(finished.size() == 1 || finished.wait(30000));
+    KeyTreeModel tree(&list);
+    QTRY_VERIFY_WITH_TIMEOUT(!tree.isBuilding(), 30000);
+    KeyFilterProxyModel proxy;
+    proxy.setSourceModel(&tree);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    proxy.sort(KeyListModel::KeyColumn, Qt::AscendingOrder);
+    const QPersistentModelIndex selected = proxy.index(0, 0, proxy.index(3, 0));
+    const QString selectedPath = selected.data(KeyTreeModel::PathRole).toString();
+
+    proxy.sort(KeyListModel::RevisionColumn, Qt::DescendingOrder);
+    QTRY_VERIFY_WITH_TIMEOUT(!tree.isOrdering() && !list.isLoading(), 30000);
+    QCOMPARE(list.sortColumn(), int(KeyListModel::RevisionColumn));
+    QString problem = treeOrderProblem(proxy, newest);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+    QCOMPARE(selected.data(KeyTreeModel::PathRole).toString(), selectedPath);
+    QCOMPARE(proxy.rowCount(proxy.index(0, 0)), int(proxy.index(0, 0).data(KeyTreeModel::LiveCountRole).toUInt()));
+
+    // A new key, the newest: first in its folder, and its folder first.
+    KvEntry added = groupedEntryAt(count, count + 1);
+    added.revision = quint64(count) + 100;
+    added.operation = KvEntry::Operation::Put;
+    newest[added.key.section(u'.', 0, 0)] = added.revision;
+    list.applyEntries({added});
+    QTRY_VERIFY_WITH_TIMEOUT(!tree.isOrdering() && !list.isLoading(), 30000);
+    QCOMPARE(proxy.index(0, 0, proxy.index(0, 0)).data(KeyTreeModel::PathRole).toString(), added.key);
+    problem = treeOrderProblem(proxy, newest);
+    QVERIFY2(problem.isEmpty(), qPrintable(problem));
+
+    // Back to the key order: at once.
+    proxy.sort(KeyListModel::KeyColumn, Qt::AscendingOrder);
+    QVERIFY(!tree.isOrdering());
+    QCOMPARE(proxy.index(0, 0).data(KeyTreeModel::PathRole).toString(), u"g0"_s);
+    QCOMPARE(proxy.index(0, 0, proxy.index(0, 0)).data(KeyTreeModel::PathRole).toString(), u"g0.k7"_s); // k0 deleted
+    QCOMPARE(selected.data(KeyTreeModel::PathRole).toString(), selectedPath);
 }
 
 QTEST_GUILESS_MAIN(tst_KeyColumnSort)

@@ -22,6 +22,7 @@ private Q_SLOTS:
     void hidesWhatTheFilterHides();
     void followsKeysThatComeAndGo();
     void keepsTheCurrentKeyAcrossSortAndFilter();
+    void largeListIsMatchedInSteps();
 
 private:
     QStringList shown() const;
@@ -145,6 +146,48 @@ void tst_KeyListFilter::keepsTheCurrentKeyAcrossSortAndFilter()
     QCOMPARE(selection.currentIndex().row(), 1);
     m_shown->setTextFilter(u"a"_s); // b.2 hidden: nothing current
     QVERIFY(!selection.currentIndex().isValid());
+}
+
+void tst_KeyListFilter::largeListIsMatchedInSteps()
+{
+    // 110,000 keys: a filter is matched in steps (at a million keys in one go it held the window for tens
+    // of ms), the rows of the filter before stay until then, and keys that come or change meanwhile are
+    // shown as the new filter says.
+    const int count = 110000;
+    QSignalSpy finished(m_list, &KeyListModel::loadingFinished);
+    m_list->beginInitialLoad();
+    QList<KvEntry> entries;
+    for (int i = 0; i < count; ++i)
+        entries.append(entryOf(u"g%1.k%2"_s.arg(i % 10).arg(i), quint64(i + 10)));
+    m_list->applyEntries(entries);
+    m_list->endInitialLoad();
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(m_shown->rowCount(), count + 4);
+    QSignalSpy applied(m_shown, &KeyListFilterModel::filterApplied);
+
+    m_shown->setTextFilter(u"K1234"_s);
+    QVERIFY(m_shown->isFiltering());
+    QCOMPARE(m_shown->textFilter(), u"K1234"_s); // what was asked for
+    QCOMPARE(m_shown->rowCount(), count + 4);    // the rows before, until matched
+    m_list->applyEntries({entryOf(u"g0.k12340"_s, quint64(count + 20), KvEntry::Operation::Delete),
+                          entryOf(u"new.k1234"_s, quint64(count + 21))});
+    QVERIFY(applied.wait(10000));
+    QVERIFY(!m_shown->isFiltering());
+    QCOMPARE(shown(),
+             (QStringList{u"g1.k12341"_s, u"g2.k12342"_s, u"g3.k12343"_s, u"g4.k1234"_s, u"g4.k12344"_s, u"g5.k12345"_s,
+                          u"g6.k12346"_s, u"g7.k12347"_s, u"g8.k12348"_s, u"g9.k12349"_s, u"new.k1234"_s}));
+
+    // Sorted by revision, filtered: the same keys, newest first, without matching them again.
+    m_shown->sort(KeyListModel::RevisionColumn, Qt::DescendingOrder);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_list->isLoading(), 30000);
+    QCOMPARE(m_shown->rowCount(), 11);
+    QCOMPARE(m_shown->index(0, 0).data(KeyListModel::KeyRole).toString(), u"new.k1234"_s);
+    QCOMPARE(m_shown->index(10, 0).data(KeyListModel::KeyRole).toString(), u"g4.k1234"_s);
+
+    // Cleared, in steps too.
+    m_shown->setTextFilter({});
+    QVERIFY(applied.wait(10000));
+    QCOMPARE(m_shown->rowCount(), count + 4);
 }
 
 QTEST_GUILESS_MAIN(tst_KeyListFilter)

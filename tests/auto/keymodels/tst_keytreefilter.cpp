@@ -24,6 +24,7 @@ private Q_SLOTS:
     void clearingTheFilterBringsBackLiveCounts();
     void textMatchesIgnoringCase_data();
     void textMatchesIgnoringCase();
+    void largeTreeIsMatchedInSteps();
 
 private:
     QStringList shown(const QModelIndex &parent = {}) const;
@@ -200,6 +201,57 @@ void tst_KeyTreeFilter::textMatchesIgnoringCase()
     proxy.setSourceModel(m_list);
     proxy.setTextFilter(text);
     QCOMPARE(proxy.rowCount(), shown);
+}
+
+void tst_KeyTreeFilter::largeTreeIsMatchedInSteps()
+{
+    // 110,000 keys in ten folders: a filter is matched in steps (at a million keys in one go it held the
+    // window ~100 ms), the rows and counts of the filter before stay until then, and a key that changes
+    // meanwhile is counted as it is at the end.
+    const int count = 110000;
+    KeyListModel list;
+    QSignalSpy finished(&list, &KeyListModel::loadingFinished);
+    list.beginInitialLoad();
+    QList<KvEntry> entries;
+    for (int i = 0; i < count; ++i)
+        entries.append(entryOf(u"g%1.k%2"_s.arg(i % 10).arg(i), quint64(i + 1)));
+    list.applyEntries(entries);
+    list.endInitialLoad();
+    QVERIFY(finished.size() == 1 || finished.wait(30000));
+    KeyTreeModel tree(&list);
+    QTRY_VERIFY_WITH_TIMEOUT(!tree.isBuilding(), 30000);
+    KeyFilterProxyModel proxy;
+    proxy.setSourceModel(&tree);
+    QAbstractItemModelTester tester(&proxy, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy applied(&proxy, &KeyFilterProxyModel::filterApplied);
+    QCOMPARE(proxy.rowCount(), 10);
+
+    proxy.setTextFilter(u"K1234"_s); // k1234, k12340..k12349: g0 (2), g1..g9 (one each); k1234 in g4
+    QVERIFY(proxy.isFiltering());
+    QCOMPARE(proxy.rowCount(), 10); // the filter before, until matched
+    list.applyEntries({entryOf(u"g0.k12340"_s, quint64(count + 1), KvEntry::Operation::Delete)});
+    QVERIFY(applied.wait(10000));
+    QVERIFY(!proxy.isFiltering());
+    QCOMPARE(tree.matchCountOf({}), 10u);
+    QStringList top;
+    for (int row = 0; row < proxy.rowCount(); ++row)
+        top.append(proxy.index(row, 0).data().toString());
+    QCOMPARE(top,
+             (QStringList{u"g1 (1)"_s, u"g2 (1)"_s, u"g3 (1)"_s, u"g4 (2)"_s, u"g5 (1)"_s, u"g6 (1)"_s, u"g7 (1)"_s,
+                          u"g8 (1)"_s, u"g9 (1)"_s}));
+    QCOMPARE(proxy.rowCount(proxy.index(3, 0)), 2);
+
+    // Another filter while one is matched: the last one counts. Clearing is at once.
+    proxy.setTextFilter(u"k9999"_s);
+    proxy.setTextFilter(u"k99999"_s);
+    QVERIFY(applied.wait(10000));
+    QCOMPARE(tree.matchCountOf({}), 1u);
+    QCOMPARE(proxy.rowCount(), 1);
+    QCOMPARE(proxy.index(0, 0).data().toString(), u"g9 (1)"_s);
+    proxy.setTextFilter({});
+    QVERIFY(!proxy.isFiltering());
+    QCOMPARE(proxy.rowCount(), 10);
+    QCOMPARE(proxy.index(0, 0).data(KeyTreeModel::MatchCountRole).toUInt(), 10999u); // the live keys
 }
 
 QTEST_GUILESS_MAIN(tst_KeyTreeFilter)

@@ -1,4 +1,5 @@
 #include "jetstreamcontext.h"
+#include "keyfilterproxymodel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "keytreemodel.h"
@@ -13,6 +14,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QProgressBar>
@@ -36,6 +38,7 @@ private Q_SLOTS:
     void keySelectedWhileLargeTreeBuilds();
     void filteredTreeOpensMatchingFolders();
     void sortByColumnSaysSorting();
+    void largeTreeFilterAndSort();
 
 private:
     KvBucket *makeBucket(const QString &name, int keys);
@@ -292,6 +295,49 @@ void tst_KeyPanel::sortByColumnSaysSorting()
     QVERIFY(!progress->isVisible());
     QCOMPARE(view->model()->index(0, KeyListModel::RevisionColumn).data().toULongLong(), 60000ull);
     QCOMPARE(view->model()->index(59999, KeyListModel::RevisionColumn).data().toULongLong(), 1ull);
+}
+
+void tst_KeyPanel::largeTreeFilterAndSort()
+{
+    // Over 100,000 keys a filter is matched in steps: the tree opens its matching folders once it is.
+    // The tree sorted by revision sorts the list too: the list's header says so when it is shown again.
+    KeyPanel panel;
+    panel.resize(600, 400);
+    panel.show();
+    QList<KvEntry> entries;
+    for (int i = 0; i < 105000; ++i) {
+        KvEntry entry;
+        entry.key = u"grp%1.k%2"_s.arg(i % 100, 3, 10, QChar(u'0')).arg(i);
+        entry.revision = quint64(i + 1);
+        entries.append(entry);
+    }
+    panel.model()->applyEntries(entries);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.model()->isSorted(), 20000);
+    panel.treeAction()->trigger();
+    auto *tree = panel.findChild<QTreeView *>(u"keyTreeView"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.findChild<KeyTreeModel *>()->isBuilding(), 20000);
+    auto *proxy = qobject_cast<KeyFilterProxyModel *>(tree->model());
+    QVERIFY(proxy);
+    auto *box = panel.findChild<QLineEdit *>(u"keyFilter"_s);
+    const auto filter = [box](const QString &text) {
+        box->setText(text);
+        QTest::keyClick(box, Qt::Key_Return);
+    };
+    filter(u"k4242"_s); // k4242 (grp042), k42420..k42429 (grp020..grp029)
+    QVERIFY(proxy->isFiltering());
+    QTRY_VERIFY_WITH_TIMEOUT(!proxy->isFiltering(), 10000);
+    QCOMPARE(proxy->rowCount(), 11);
+    QCOMPARE(proxy->index(10, 0).data().toString(), u"grp042 (1)"_s);
+    QVERIFY(tree->isExpanded(proxy->index(10, 0)));
+
+    filter({});
+    tree->sortByColumn(KeyListModel::RevisionColumn, Qt::DescendingOrder);
+    QTRY_VERIFY_WITH_TIMEOUT(!panel.model()->isLoading() && !panel.findChild<KeyTreeModel *>()->isOrdering(), 20000);
+    QCOMPARE(proxy->index(0, 0).data(KeyTreeModel::PathRole).toString(), u"grp099"_s); // k104999, the newest
+    panel.listAction()->trigger();
+    auto *list = panel.findChild<QTreeView *>(u"keyListView"_s);
+    QCOMPARE(list->header()->sortIndicatorSection(), int(KeyListModel::RevisionColumn));
+    QCOMPARE(list->model()->index(0, 0).data(KeyListModel::KeyRole).toString(), u"grp099.k104999"_s);
 }
 
 QTEST_MAIN(tst_KeyPanel)
