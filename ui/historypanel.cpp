@@ -161,6 +161,7 @@ QWidget *HistoryPanel::buildValuePage()
 
 void HistoryPanel::setBucket(KvBucket *bucket, bool readOnly)
 {
+    ++m_shownSerial;
     m_bucket = bucket;
     m_readOnly = readOnly;
     m_key.clear();
@@ -183,6 +184,8 @@ void HistoryPanel::setKey(const QString &key)
 {
     if (key == m_key && (m_model->isLoaded() || m_model->isLoading() || !isVisible()))
         return;
+    if (key != m_key)
+        ++m_shownSerial;
     m_key = key;
     m_pendingRevision = 0;
     m_followLatest = true;
@@ -415,30 +418,57 @@ void HistoryPanel::revertTo(quint64 revision, quint64 expectedLatest)
     if (!m_bucket || row < 0 || m_readOnly || m_busy)
         return;
     const QString key = m_key;
+    const QString bucket = m_bucket->name();
+    const quint64 shown = m_shownSerial;
     m_busy = true;
     updateActions();
     KvReply *reply = m_bucket->revert(key, revision, expectedLatest);
-    connect(reply, &NatsReply::finished, this, [this, reply, key, revision, expectedLatest] {
+    connect(reply, &NatsReply::finished, this, [this, reply, key, bucket, shown, revision, expectedLatest] {
         reply->deleteLater();
         m_busy = false;
         updateActions();
-        if (reply->error() == NatsError::WrongRevision) {
-            m_status->setMessage(
-                tr("Not reverted: someone changed \"%1\" after %2 (it is now at %3). Nothing was "
-                   "written; look at the newer revision and revert again if you still want to.")
-                    .arg(key, HumanFormat::revision(expectedLatest), HumanFormat::revision(reply->currentRevision())));
+        // The user may have moved on to another key or bucket meanwhile: then what is said names them,
+        // and the history shown now is left alone.
+        const bool elsewhere = shown != m_shownSerial;
+        const QString where = elsewhere ? tr("\"%1\" in bucket \"%2\"").arg(key, bucket) : tr("\"%1\"").arg(key);
+        if (reply->error() == NatsError::NoError) {
+            m_status->setInfo(
+                tr("Reverted %1 to the value of %2: saved as %3")
+                    .arg(where, HumanFormat::revision(revision), HumanFormat::revision(reply->revision())));
+            if (!elsewhere)
+                selectRevision(reply->revision()); // now, or as soon as the watch brings it
+            Q_EMIT message(m_status->message());
+            Q_EMIT reverted(key, reply->revision());
             return;
         }
-        if (reply->error() != NatsError::NoError) {
-            m_status->setMessage(tr("Not reverted: %1").arg(reply->errorString()));
-            return;
-        }
-        m_status->setInfo(tr("Reverted \"%1\" to the value of %2: saved as %3")
-                              .arg(key, HumanFormat::revision(revision), HumanFormat::revision(reply->revision())));
-        selectRevision(reply->revision()); // now, or as soon as the watch brings it
-        Q_EMIT message(m_status->message());
-        Q_EMIT reverted(key, reply->revision());
+        m_status->setMessage(revertFailure(reply, where, revision, expectedLatest, elsewhere));
+        if (elsewhere)
+            Q_EMIT message(m_status->message()); // in the status bar too: the panel shows another key now
     });
+}
+
+QString HistoryPanel::revertFailure(const KvReply *reply, const QString &where, quint64 revision,
+                                    quint64 expectedLatest, bool elsewhere) const
+{
+    switch (reply->error()) {
+    case NatsError::WrongRevision:
+        return tr("Not reverted: someone changed %1 after %2 (it is now at %3). Nothing was written; look at the "
+                  "newer revision and revert again if you still want to.")
+            .arg(where, HumanFormat::revision(expectedLatest), HumanFormat::revision(reply->currentRevision()));
+    case NatsError::OutcomeUnknown:
+    case NatsError::Timeout:
+    case NatsError::ConnectionLost:
+        // The write went out and no answer came: the server may have stored it. Not "not reverted".
+        return (elsewhere ? tr("The revert of %1 to the value of %2 may or may not have been written (%3). Open "
+                               "that bucket and look at the key's history: a new revision holding that value "
+                               "means it was.")
+                          : tr("The revert of %1 to the value of %2 may or may not have been written (%3). The "
+                               "history shows a new revision holding that value if it was."))
+            .arg(where, HumanFormat::revision(revision), reply->errorString());
+    default:
+        return elsewhere ? tr("Not reverted: %1: %2").arg(where, reply->errorString())
+                         : tr("Not reverted: %1").arg(reply->errorString());
+    }
 }
 
 void HistoryPanel::updateHeader()

@@ -13,6 +13,7 @@ class ErrorLabel;
 class HistoryModel;
 class JsonHighlighter;
 class KvBucket;
+class KvReply;
 class QAction;
 class QComboBox;
 class QLabel;
@@ -91,6 +92,10 @@ private:
                   const QByteArray &rightValue);
     void updateActions();
     void updateHeader();
+    // What a revert that ended in error says; where names the key (and its bucket when elsewhere: the
+    // panel shows another key or bucket by now).
+    QString revertFailure(const KvReply *reply, const QString &where, quint64 revision, quint64 expectedLatest,
+                          bool elsewhere) const;
     KvEntry selectedEntry() const;
 
     QPointer<KvBucket> m_bucket;
@@ -103,6 +108,7 @@ private:
     bool m_readOnly = false;
     QString m_interruption;
     bool m_busy = false;
+    quint64 m_shownSerial = 0; // counts the keys and buckets shown: a revert's answer knows if it is elsewhere
     bool m_followLatest = true;
     bool m_renderError = false;
 
