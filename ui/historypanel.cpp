@@ -8,6 +8,7 @@
 #include "jsonhighlighter.h"
 #include "kvbucket.h"
 #include "kvunits.h"
+#include "textfill.h"
 
 #include <QtGui/QAction>
 #include <QtWidgets/QComboBox>
@@ -147,6 +148,7 @@ QWidget *HistoryPanel::buildValuePage()
     m_value->setFont(mono);
     m_highlighter = new JsonHighlighter(nullptr);
     m_highlighter->setParent(this);
+    m_fill = new TextFill(m_value);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_valueMeta, 1);
@@ -167,7 +169,7 @@ void HistoryPanel::setBucket(KvBucket *bucket, bool readOnly)
     m_key.clear();
     m_model->clear();
     m_shown = {};
-    m_value->clear();
+    m_fill->setText({});
     m_valueMeta->clear();
     m_status->setMessage({});
     updateHeader();
@@ -190,7 +192,7 @@ void HistoryPanel::setKey(const QString &key)
     m_pendingRevision = 0;
     m_followLatest = true;
     m_shown = {};
-    m_value->clear();
+    m_fill->setText({});
     m_valueMeta->clear();
     m_status->setMessage({});
     m_pages->setCurrentIndex(0);
@@ -344,8 +346,11 @@ void HistoryPanel::renderValue()
         m_status->setMessage({}); // only our own complaint: other messages stay
     }
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(m_viewMode)));
-    m_highlighter->setDocument(m_viewMode == View::Json ? m_value->document() : nullptr);
-    m_value->setPlainText(text);
+    // Set again, the highlighter would colour the whole text in one turn: only when it changes.
+    QTextDocument *highlighted = m_viewMode == View::Json ? m_value->document() : nullptr;
+    if (m_highlighter->document() != highlighted)
+        m_highlighter->setDocument(highlighted);
+    m_fill->setText(text); // a large value in parts, over the turns after
 }
 
 void HistoryPanel::showDiff(const QString &leftTitle, const QByteArray &leftValue, const QString &rightTitle,
@@ -366,7 +371,7 @@ bool HistoryPanel::isShowingDiff() const
 
 QString HistoryPanel::valueText() const
 {
-    return m_value->toPlainText();
+    return m_fill->text();
 }
 
 QString HistoryPanel::statusMessage() const

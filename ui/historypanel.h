@@ -21,6 +21,7 @@ class QPlainTextEdit;
 class QPushButton;
 class QStackedWidget;
 class QTreeView;
+class TextFill;
 
 // The history of the selected key: every kept revision (operation, time, size), live. One revision
 // selected shows its value in the editor's views; two selected show their diff (JSON compared
@@ -119,6 +120,7 @@ private:
     QComboBox *m_viewSelector = nullptr;
     QPlainTextEdit *m_value = nullptr;
     JsonHighlighter *m_highlighter = nullptr;
+    TextFill *m_fill = nullptr; // of m_value
     DiffView *m_diff = nullptr;
     ErrorLabel *m_status = nullptr;
     QPushButton *m_revertButton = nullptr;
