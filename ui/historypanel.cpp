@@ -2,6 +2,7 @@
 
 #include "difftext.h"
 #include "diffview.h"
+#include "editortext.h"
 #include "errorlabel.h"
 #include "historymodel.h"
 #include "humanformat.h"
@@ -350,7 +351,9 @@ void HistoryPanel::renderValue()
     QTextDocument *highlighted = m_viewMode == View::Json ? m_value->document() : nullptr;
     if (m_highlighter->document() != highlighted)
         m_highlighter->setDocument(highlighted);
-    m_fill->setText(text); // a large value in parts, over the turns after
+    // A long line in parts (EditorText's breaks: the editor lays a line out whole), a large value a part a
+    // turn; the view is read-only, so nothing of it is ever saved.
+    m_fill->setText(EditorText(text).shown());
 }
 
 void HistoryPanel::showDiff(const QString &leftTitle, const QByteArray &leftValue, const QString &rightTitle,

@@ -1,4 +1,5 @@
 #include "diffview.h"
+#include "editortext.h"
 #include "historymodel.h"
 #include "historypanel.h"
 #include "jetstreamcontext.h"
@@ -14,11 +15,14 @@
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
 #include <QtGui/QAction>
+#include <QtGui/QTextBlock>
+#include <QtGui/QTextDocument>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QTreeView>
 
@@ -67,6 +71,7 @@ private Q_SLOTS:
     void readOnlyCannotRevert();
     void pendingRevisionIsSelectedOnceLoaded();
     void hiddenPanelStopsWatching();
+    void largeValueIsShownInParts();
     void revertEndingAfterTheBucketChangedNamesItsBucket_data();
     void revertEndingAfterTheBucketChangedNamesItsBucket();
 
@@ -320,6 +325,20 @@ void tst_HistoryPanel::hiddenPanelStopsWatching()
     QTRY_VERIFY_WITH_TIMEOUT(m_panel->model()->isLoaded(), 10000);
     QCOMPARE(m_panel->model()->latestRevision(), 5u);
     QCOMPARE(m_panel->key(), u"doc"_s);
+}
+
+// Issue 14: the editor lays a line out whole; a long one (300 KiB of text on one line) is shown in parts.
+void tst_HistoryPanel::largeValueIsShownInParts()
+{
+    const QByteArray text = QByteArray("lorem ipsum ").repeated(25000);
+    WAIT_OK(m_bucket->put(u"doc"_s, text));
+    QTRY_COMPARE(m_panel->selectedRevisions(), QList<quint64>{5});
+    auto *view = m_panel->findChild<QPlainTextEdit *>(u"historyValue"_s);
+    QTRY_VERIFY(view->toPlainText().remove(u'\n') == QString::fromLatin1(text));
+    int longest = 0;
+    for (QTextBlock block = view->document()->begin(); block.isValid(); block = block.next())
+        longest = std::max(longest, block.length());
+    QVERIFY2(longest <= EditorText::HardLineLength + 1, qPrintable(QString::number(longest)));
 }
 
 void tst_HistoryPanel::freezeAtWrite(const QString &bucket, const QString &key)
