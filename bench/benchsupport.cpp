@@ -101,7 +101,7 @@ BenchServer::~BenchServer()
     }
 }
 
-QString BenchServer::start()
+QString BenchServer::start(const QByteArray &config)
 {
     const QString name = qEnvironmentVariable("KVDESK_NATS_SERVER", u"nats-server"_s);
     QString program = QStandardPaths::findExecutable(name);
@@ -114,6 +114,12 @@ QString BenchServer::start()
     m_process.setProgram(program);
     m_process.setArguments({u"-a"_s, u"127.0.0.1"_s, u"-p"_s, u"-1"_s, u"-js"_s, u"-sd"_s, m_dir.filePath(u"store"_s),
                             u"--ports_file_dir"_s, m_dir.path()});
+    if (!config.isEmpty()) {
+        QFile file(m_dir.filePath(u"server.conf"_s));
+        if (!file.open(QIODevice::WriteOnly) || file.write(config) != config.size())
+            Bench::fail(u"cannot write %1"_s.arg(file.fileName()));
+        m_process.setArguments(m_process.arguments() << u"-c"_s << file.fileName());
+    }
     m_process.setStandardOutputFile(m_dir.filePath(u"server.log"_s));
     m_process.setStandardErrorFile(m_dir.filePath(u"server.log"_s));
 #ifdef Q_OS_LINUX

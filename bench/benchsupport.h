@@ -40,8 +40,9 @@ public:
     ~BenchServer();
     Q_DISABLE_COPY_MOVE(BenchServer)
 
-    // Starts the server and returns its URL; fails the program when it cannot.
-    QString start();
+    // Starts the server (with config, nats-server's configuration file text, if any) and returns its URL;
+    // fails the program when it cannot.
+    QString start(const QByteArray &config = {});
 
 private:
     QTemporaryDir m_dir;

@@ -2,12 +2,14 @@
 
 #include "difftext.h"
 #include "diffview.h"
+#include "editortext.h"
 #include "errorlabel.h"
 #include "historymodel.h"
 #include "humanformat.h"
 #include "jsonhighlighter.h"
 #include "kvbucket.h"
 #include "kvunits.h"
+#include "textfill.h"
 
 #include <QtGui/QAction>
 #include <QtWidgets/QComboBox>
@@ -147,6 +149,7 @@ QWidget *HistoryPanel::buildValuePage()
     m_value->setFont(mono);
     m_highlighter = new JsonHighlighter(nullptr);
     m_highlighter->setParent(this);
+    m_fill = new TextFill(m_value);
 
     auto *top = new QHBoxLayout;
     top->addWidget(m_valueMeta, 1);
@@ -161,12 +164,13 @@ QWidget *HistoryPanel::buildValuePage()
 
 void HistoryPanel::setBucket(KvBucket *bucket, bool readOnly)
 {
+    ++m_shownSerial;
     m_bucket = bucket;
     m_readOnly = readOnly;
     m_key.clear();
     m_model->clear();
     m_shown = {};
-    m_value->clear();
+    m_fill->setText({});
     m_valueMeta->clear();
     m_status->setMessage({});
     updateHeader();
@@ -183,11 +187,13 @@ void HistoryPanel::setKey(const QString &key)
 {
     if (key == m_key && (m_model->isLoaded() || m_model->isLoading() || !isVisible()))
         return;
+    if (key != m_key)
+        ++m_shownSerial;
     m_key = key;
     m_pendingRevision = 0;
     m_followLatest = true;
     m_shown = {};
-    m_value->clear();
+    m_fill->setText({});
     m_valueMeta->clear();
     m_status->setMessage({});
     m_pages->setCurrentIndex(0);
@@ -341,8 +347,13 @@ void HistoryPanel::renderValue()
         m_status->setMessage({}); // only our own complaint: other messages stay
     }
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(m_viewMode)));
-    m_highlighter->setDocument(m_viewMode == View::Json ? m_value->document() : nullptr);
-    m_value->setPlainText(text);
+    // Set again, the highlighter would colour the whole text in one turn: only when it changes.
+    QTextDocument *highlighted = m_viewMode == View::Json ? m_value->document() : nullptr;
+    if (m_highlighter->document() != highlighted)
+        m_highlighter->setDocument(highlighted);
+    // A long line in parts (EditorText's breaks: the editor lays a line out whole), a large value a part a
+    // turn; the view is read-only, so nothing of it is ever saved.
+    m_fill->setText(EditorText(text).shown());
 }
 
 void HistoryPanel::showDiff(const QString &leftTitle, const QByteArray &leftValue, const QString &rightTitle,
@@ -363,7 +374,7 @@ bool HistoryPanel::isShowingDiff() const
 
 QString HistoryPanel::valueText() const
 {
-    return m_value->toPlainText();
+    return m_fill->text();
 }
 
 QString HistoryPanel::statusMessage() const
@@ -415,30 +426,57 @@ void HistoryPanel::revertTo(quint64 revision, quint64 expectedLatest)
     if (!m_bucket || row < 0 || m_readOnly || m_busy)
         return;
     const QString key = m_key;
+    const QString bucket = m_bucket->name();
+    const quint64 shown = m_shownSerial;
     m_busy = true;
     updateActions();
     KvReply *reply = m_bucket->revert(key, revision, expectedLatest);
-    connect(reply, &NatsReply::finished, this, [this, reply, key, revision, expectedLatest] {
+    connect(reply, &NatsReply::finished, this, [this, reply, key, bucket, shown, revision, expectedLatest] {
         reply->deleteLater();
         m_busy = false;
         updateActions();
-        if (reply->error() == NatsError::WrongRevision) {
-            m_status->setMessage(
-                tr("Not reverted: someone changed \"%1\" after %2 (it is now at %3). Nothing was "
-                   "written; look at the newer revision and revert again if you still want to.")
-                    .arg(key, HumanFormat::revision(expectedLatest), HumanFormat::revision(reply->currentRevision())));
+        // The user may have moved on to another key or bucket meanwhile: then what is said names them,
+        // and the history shown now is left alone.
+        const bool elsewhere = shown != m_shownSerial;
+        const QString where = elsewhere ? tr("\"%1\" in bucket \"%2\"").arg(key, bucket) : tr("\"%1\"").arg(key);
+        if (reply->error() == NatsError::NoError) {
+            m_status->setInfo(
+                tr("Reverted %1 to the value of %2: saved as %3")
+                    .arg(where, HumanFormat::revision(revision), HumanFormat::revision(reply->revision())));
+            if (!elsewhere)
+                selectRevision(reply->revision()); // now, or as soon as the watch brings it
+            Q_EMIT message(m_status->message());
+            Q_EMIT reverted(key, reply->revision());
             return;
         }
-        if (reply->error() != NatsError::NoError) {
-            m_status->setMessage(tr("Not reverted: %1").arg(reply->errorString()));
-            return;
-        }
-        m_status->setInfo(tr("Reverted \"%1\" to the value of %2: saved as %3")
-                              .arg(key, HumanFormat::revision(revision), HumanFormat::revision(reply->revision())));
-        selectRevision(reply->revision()); // now, or as soon as the watch brings it
-        Q_EMIT message(m_status->message());
-        Q_EMIT reverted(key, reply->revision());
+        m_status->setMessage(revertFailure(reply, where, revision, expectedLatest, elsewhere));
+        if (elsewhere)
+            Q_EMIT message(m_status->message()); // in the status bar too: the panel shows another key now
     });
+}
+
+QString HistoryPanel::revertFailure(const KvReply *reply, const QString &where, quint64 revision,
+                                    quint64 expectedLatest, bool elsewhere) const
+{
+    switch (reply->error()) {
+    case NatsError::WrongRevision:
+        return tr("Not reverted: someone changed %1 after %2 (it is now at %3). Nothing was written; look at the "
+                  "newer revision and revert again if you still want to.")
+            .arg(where, HumanFormat::revision(expectedLatest), HumanFormat::revision(reply->currentRevision()));
+    case NatsError::OutcomeUnknown:
+    case NatsError::Timeout:
+    case NatsError::ConnectionLost:
+        // The write went out and no answer came: the server may have stored it. Not "not reverted".
+        return (elsewhere ? tr("The revert of %1 to the value of %2 may or may not have been written (%3). Open "
+                               "that bucket and look at the key's history: a new revision holding that value "
+                               "means it was.")
+                          : tr("The revert of %1 to the value of %2 may or may not have been written (%3). The "
+                               "history shows a new revision holding that value if it was."))
+            .arg(where, HumanFormat::revision(revision), reply->errorString());
+    default:
+        return elsewhere ? tr("Not reverted: %1: %2").arg(where, reply->errorString())
+                         : tr("Not reverted: %1").arg(reply->errorString());
+    }
 }
 
 void HistoryPanel::updateHeader()

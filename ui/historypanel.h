@@ -13,6 +13,7 @@ class ErrorLabel;
 class HistoryModel;
 class JsonHighlighter;
 class KvBucket;
+class KvReply;
 class QAction;
 class QComboBox;
 class QLabel;
@@ -20,6 +21,7 @@ class QPlainTextEdit;
 class QPushButton;
 class QStackedWidget;
 class QTreeView;
+class TextFill;
 
 // The history of the selected key: every kept revision (operation, time, size), live. One revision
 // selected shows its value in the editor's views; two selected show their diff (JSON compared
@@ -91,6 +93,10 @@ private:
                   const QByteArray &rightValue);
     void updateActions();
     void updateHeader();
+    // What a revert that ended in error says; where names the key (and its bucket when elsewhere: the
+    // panel shows another key or bucket by now).
+    QString revertFailure(const KvReply *reply, const QString &where, quint64 revision, quint64 expectedLatest,
+                          bool elsewhere) const;
     KvEntry selectedEntry() const;
 
     QPointer<KvBucket> m_bucket;
@@ -103,6 +109,7 @@ private:
     bool m_readOnly = false;
     QString m_interruption;
     bool m_busy = false;
+    quint64 m_shownSerial = 0; // counts the keys and buckets shown: a revert's answer knows if it is elsewhere
     bool m_followLatest = true;
     bool m_renderError = false;
 
@@ -113,6 +120,7 @@ private:
     QComboBox *m_viewSelector = nullptr;
     QPlainTextEdit *m_value = nullptr;
     JsonHighlighter *m_highlighter = nullptr;
+    TextFill *m_fill = nullptr; // of m_value
     DiffView *m_diff = nullptr;
     ErrorLabel *m_status = nullptr;
     QPushButton *m_revertButton = nullptr;

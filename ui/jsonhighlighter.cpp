@@ -9,6 +9,39 @@ JsonHighlighter::JsonHighlighter(QTextDocument *document)
 {
     pickColors();
     QCoreApplication::instance()->installEventFilter(this);
+    m_turnEnd.setSingleShot(true);
+    m_turnEnd.setInterval(0);
+    connect(&m_turnEnd, &QTimer::timeout, this, [this] { m_budget = CharactersPerTurn; });
+    m_resume.setSingleShot(true);
+    m_resume.setInterval(0);
+    connect(&m_resume, &QTimer::timeout, this, &JsonHighlighter::resume);
+}
+
+bool JsonHighlighter::spend(qsizetype characters)
+{
+    if (m_budget <= 0)
+        return false;
+    m_budget -= characters; // a block is coloured whole: the last one may go past the share
+    if (!m_turnEnd.isActive())
+        m_turnEnd.start();
+    return true;
+}
+
+void JsonHighlighter::resume()
+{
+    m_budget = CharactersPerTurn; // a turn of its own
+    while (document() && m_pendingFrom >= 0 && m_budget > 0) {
+        const QTextBlock block = document()->findBlockByNumber(m_pendingFrom);
+        if (!block.isValid()) {
+            m_pendingFrom = -1;
+            break;
+        }
+        rehighlightBlock(block); // colours it and moves m_pendingFrom on, and the blocks after it as needed
+    }
+    if (m_pendingFrom >= 0 && document())
+        m_resume.start();
+    else
+        m_pendingFrom = -1;
 }
 
 bool JsonHighlighter::eventFilter(QObject *watched, QEvent *event)
@@ -32,6 +65,23 @@ void JsonHighlighter::pickColors()
 }
 
 void JsonHighlighter::highlightBlock(const QString &text)
+{
+    const int number = currentBlock().blockNumber();
+    if (!spend(text.size() + 1)) {
+        // Later, in order from here. Its state stays as it was, so this pass ends here; its colours go
+        // until then.
+        if (m_pendingFrom < 0 || number < m_pendingFrom)
+            m_pendingFrom = number;
+        m_resume.start();
+        return;
+    }
+    if (number == m_pendingFrom)
+        m_pendingFrom = currentBlock().next().isValid() ? number + 1 : -1;
+    m_highlighted += text.size();
+    highlightJson(text);
+}
+
+void JsonHighlighter::highlightJson(const QString &text)
 {
     // JSON is shown with its own layout, so a block is any part of it: a string may go on from the block
     // before (a raw U+2028 or U+2029 in it is a line break to the editor). Block state 1: inside a string.

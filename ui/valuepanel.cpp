@@ -13,9 +13,11 @@
 #include "mergedialog.h"
 #include "newkeydialog.h"
 #include "purgedialog.h"
+#include "textfill.h"
 #include "ttlcountdown.h"
 #include "valueeditsession.h"
 
+#include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtGui/QClipboard>
 #include <QtGui/QGuiApplication>
@@ -239,7 +241,7 @@ bool ValuePanel::editorValue(QByteArray *value) const
         return false;
     // Half-typed JSON still compares, as the bytes it stands for: never the editor's text as such, which
     // has lost the value's line endings and no-break spaces.
-    const QString text = m_editor->toPlainText();
+    const QString text = editorText();
     QString error;
     if (!m_session->editedValue(text, value, &error) && !m_session->document().toBytes(text, value))
         *value = m_session->entry().value;
@@ -277,12 +279,14 @@ void ValuePanel::showDocument()
     const ValueDocument &document = m_session->document();
     const bool modified = m_session->isModified();
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(document.view())));
-    m_highlighter->setDocument(document.showsJson() ? m_editor->document() : nullptr);
+    // Set again, the highlighter would colour the whole text in one turn: only when it changes.
+    QTextDocument *highlighted = document.showsJson() ? m_editor->document() : nullptr;
+    if (m_highlighter->document() != highlighted)
+        m_highlighter->setDocument(highlighted);
     // A hex dump line is 16 bytes and their ASCII: wrapped, the columns no longer line up. It scrolls.
     m_editor->setLineWrapMode(document.view() == View::Hex ? QPlainTextEdit::NoWrap : QPlainTextEdit::WidgetWidth);
     setEditorText(document.text(), modified);
-    m_layoutNote->setText(document.layoutNote());
-    m_layoutNote->setVisible(!m_layoutNote->text().isEmpty());
+    showLayoutNote();
     showDecoding();
     m_showHex->hide();
     updateActions();
@@ -318,13 +322,13 @@ void ValuePanel::applyDecodeSizeCap(qint64 bytes)
     QString problem;
     // The session keeps a view it already shows: out of it and back decodes anew.
     if (shown == View::Decoded)
-        m_session->setView(View::Hex, m_editor->toPlainText(), &problem);
-    if (m_session->setView(shown == View::Decoded ? shown : chosen, m_editor->toPlainText(), &problem)) {
+        m_session->setView(View::Hex, editorText(), &problem);
+    if (m_session->setView(shown == View::Decoded ? shown : chosen, editorText(), &problem)) {
         m_status->setMessage({});
         return;
     }
     QString ignored;
-    m_session->setView(chosen, m_editor->toPlainText(), &ignored);
+    m_session->setView(chosen, editorText(), &ignored);
     showViewProblem(problem);
 }
 
@@ -343,12 +347,30 @@ void ValuePanel::showDecoding()
 
 void ValuePanel::setEditorText(const QString &text, bool modified)
 {
-    m_editor->setPlainText(text);
+    m_fill->setText(text); // a large text in parts, over the turns after
     m_editor->document()->setModified(modified);
     // Replacing the text with an empty one signals "modified" and never takes it back, though the document
     // then says it is not (Qt 6.4): the session takes the document's word, or the next change by someone
     // else would be shown as a conflict with edits that do not exist.
     m_session->setModified(m_editor->document()->isModified());
+}
+
+// What the editor holds: while a large value is still going in, all of it (nothing can be edited then).
+QString ValuePanel::editorText() const
+{
+    return m_fill->text();
+}
+
+bool ValuePanel::isFilling() const
+{
+    return m_fill->isFilling();
+}
+
+void ValuePanel::showLayoutNote()
+{
+    m_layoutNote->setText(m_fill->isFilling() ? tr("showing the value: %1%…").arg(m_fill->percent())
+                                              : m_session->document().layoutNote());
+    m_layoutNote->setVisible(!m_layoutNote->text().isEmpty());
 }
 
 void ValuePanel::showMissing(const QString &text)
@@ -376,7 +398,7 @@ void ValuePanel::setView(View view)
     if (view == this->view())
         return;
     QString problem;
-    if (!m_session->setView(view, m_editor->toPlainText(), &problem))
+    if (!m_session->setView(view, editorText(), &problem))
         showViewProblem(problem);
 }
 
@@ -393,16 +415,45 @@ void ValuePanel::updateSizeHint()
         m_size->clear();
         return;
     }
-    QByteArray bytes;
-    QString error;
-    if (!m_session->editedValue(m_editor->toPlainText(), &bytes, &error)) {
-        m_size->setText(m_session->document().isEditable() ? error : QString());
+    if (m_fill->isFilling())
+        return; // said once all of it is in
+    if (!isModified()) {
+        m_sizeHintTimer->stop();
+        showSizeHint(m_session->document().value().size(), QString());
         return;
     }
-    m_size->setText(KvUnits::iBytes(bytes.size()));
+    // A key typed into a large value: its bytes are worked out when the typing pauses, not at every key.
+    if (m_session->document().text().size() > LargeText) {
+        m_sizeHintTimer->start();
+        return;
+    }
+    showEditedSize();
+}
+
+void ValuePanel::showEditedSize()
+{
+    QByteArray bytes;
+    QString error;
+    if (!isModified())
+        return;
+    if (!m_session->editedValue(editorText(), &bytes, &error)) {
+        showSizeHint(-1, m_session->document().isEditable() ? error : QString());
+        return;
+    }
+    showSizeHint(bytes.size(), QString());
+}
+
+// size < 0: no size, error says why instead (or nothing).
+void ValuePanel::showSizeHint(qint64 size, const QString &error)
+{
+    if (size < 0) {
+        m_size->setText(error);
+        return;
+    }
+    m_size->setText(KvUnits::iBytes(size));
     // Say it while typing, not only when saving; clear only what was said here (replacing the editor's
     // text counts as modified for a moment, and must not wipe why the value is shown in another view).
-    const QString problem = isModified() ? m_session->sizeProblem(bytes.size()) : QString();
+    const QString problem = isModified() ? m_session->sizeProblem(size) : QString();
     if (!problem.isEmpty() || m_sizeProblemShown)
         m_status->setMessage(problem);
     m_sizeProblemShown = !problem.isEmpty();
@@ -415,11 +466,12 @@ void ValuePanel::updateActions()
     const bool writable = open && !readOnly;
     const bool editable = writable && m_session->document().isEditable();
     const bool busy = m_session->isBusy() || !m_session->interruption().isEmpty(); // writes wait, either way
-    m_editor->setReadOnly(!editable || m_session->isBusy()); // a save being settled replaces the text
-    m_saveAction->setEnabled(editable && isModified() && !busy);
+    const bool filling = m_fill->isFilling();                           // the editor holds part of the value yet
+    m_editor->setReadOnly(!editable || m_session->isBusy() || filling); // a save being settled replaces the text
+    m_saveAction->setEnabled(editable && isModified() && !busy && !filling);
     m_saveButton->setEnabled(m_saveAction->isEnabled());
     m_revertAction->setEnabled(open && isModified());
-    m_reformatAction->setEnabled(editable && view() == View::Json);
+    m_reformatAction->setEnabled(editable && view() == View::Json && !filling);
     m_deleteAction->setEnabled(writable && m_session->exists() && !busy);
     m_purgeAction->setEnabled(writable && m_session->baseRevision() > 0 && !busy);
     m_newKeyAction->setEnabled(m_session->bucket() && !readOnly && m_session->interruption().isEmpty());
@@ -441,14 +493,14 @@ void ValuePanel::revert()
 void ValuePanel::reformat()
 {
     QString problem;
-    if (!m_session->reformat(m_editor->toPlainText(), &problem))
+    if (!m_session->reformat(editorText(), &problem))
         m_status->setMessage(problem);
 }
 
 void ValuePanel::save()
 {
     if (m_session->canWrite())
-        m_session->save(m_editor->toPlainText());
+        m_session->save(editorText());
 }
 
 void ValuePanel::showRefused(const KvEntry &theirs, const QByteArray &mine)

@@ -19,6 +19,8 @@ class QFrame;
 class QLabel;
 class QPlainTextEdit;
 class QPushButton;
+class QTimer;
+class TextFill;
 class ValueEditSession;
 
 // The value of the selected key: its metadata, views (text, JSON, hex, base64, CBOR, decoded; the best one
@@ -57,6 +59,8 @@ public:
     QString key() const;
     quint64 openedRevision() const;
     bool isModified() const;
+    // A large value is still going into the editor, a part a turn; it is read-only until then.
+    bool isFilling() const;
     // The bytes the editor holds now, saved or not (the loaded value in a read-only view); false when no key is open.
     bool editorValue(QByteArray *value) const;
     QByteArray currentValue() const;
@@ -96,6 +100,9 @@ private:
     void connectSession();
     void showDocument();
     void setEditorText(const QString &text, bool modified);
+    // The editor's text, or the whole value's while it is still going in.
+    QString editorText() const;
+    void showLayoutNote();
     void showOpened();
     void showMissing(const QString &text);
     void showRefused(const KvEntry &theirs, const QByteArray &mine);
@@ -106,10 +113,18 @@ private:
     void showLoading();
     void updateActions();
     void updateSizeHint();
+    void showEditedSize();
+    void showSizeHint(qint64 size, const QString &error);
     QString entryText(const QByteArray &value) const;
+
+    // Over this many characters, a value's size is worked out when typing pauses (it means reading the
+    // whole editor and, for JSON, checking it all).
+    static constexpr qsizetype LargeText = 256 * 1024;
 
     ValueEditSession *m_session = nullptr;
     JsonHighlighter *m_highlighter = nullptr;
+    TextFill *m_fill = nullptr;
+    QTimer *m_sizeHintTimer = nullptr;
 
     QLabel *m_title = nullptr;
     QLabel *m_meta = nullptr;

@@ -14,9 +14,11 @@
 #include "mergedialog.h"
 #include "newkeydialog.h"
 #include "purgedialog.h"
+#include "textfill.h"
 #include "ttlcountdown.h"
 #include "valueeditsession.h"
 
+#include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtGui/QClipboard>
 #include <QtGui/QGuiApplication>
@@ -61,7 +63,7 @@ void ValuePanel::createBanner()
     bannerLayout->addWidget(compare);
     bannerLayout->addWidget(reloadButton);
     m_banner->hide();
-    connect(compare, &QPushButton::clicked, this, [this] { m_session->compare(m_editor->toPlainText()); });
+    connect(compare, &QPushButton::clicked, this, [this] { m_session->compare(editorText()); });
     connect(reloadButton, &QPushButton::clicked, this, &ValuePanel::reload);
 }
 
@@ -99,6 +101,18 @@ void ValuePanel::createEditor()
     mono.setStyleHint(QFont::Monospace);
     m_editor->setFont(mono);
     m_highlighter = new JsonHighlighter(nullptr);
+    m_highlighter->setParent(this);
+    m_fill = new TextFill(m_editor);
+    connect(m_fill, &TextFill::progressed, this, &ValuePanel::showLayoutNote);
+    connect(m_fill, &TextFill::finished, this, [this] {
+        showLayoutNote();
+        updateActions();
+        updateSizeHint();
+    });
+    m_sizeHintTimer = new QTimer(this);
+    m_sizeHintTimer->setSingleShot(true);
+    m_sizeHintTimer->setInterval(500);
+    connect(m_sizeHintTimer, &QTimer::timeout, this, &ValuePanel::showEditedSize);
     connect(m_editor, &QPlainTextEdit::modificationChanged, this, [this](bool modified) {
         m_session->setModified(modified);
         updateActions();
@@ -145,8 +159,7 @@ void ValuePanel::createActions()
     connect(m_copyValueAction, &QAction::triggered, this, [this] {
         QByteArray value;
         const bool text = view() == View::Text || view() == View::Json;
-        QGuiApplication::clipboard()->setText(text && editorValue(&value) ? QString::fromUtf8(value)
-                                                                          : m_editor->toPlainText());
+        QGuiApplication::clipboard()->setText(text && editorValue(&value) ? QString::fromUtf8(value) : editorText());
     });
     m_saveButton = new QPushButton(tr("Save"), this);
     m_saveButton->setObjectName(u"saveButton"_s);

@@ -43,11 +43,20 @@ QChar shownChar(QChar c)
     }
 }
 
+// For each character of edited[from, from + at.size()), the character of the shown text it still is, or -1
+// when it was typed. Only the part between the common head and tail: 2 MiB a keystroke is 16 MB otherwise.
+struct Kept
+{
+    qsizetype from = 0;
+    QList<qsizetype> at;
+    qsizetype &operator[](qsizetype i) { return at[i - from]; }
+};
+
 // Myers' greedy O(ND) search between a[aFrom, aTo) and b[bFrom, bTo): for each character of b the diff
 // keeps, (*kept)[its index in b] = its index in a. Each round's frontier is kept for the walk back. False
 // (and kept untouched) when they differ in more places than the budget allows.
 bool diffCharacters(const QString &a, qsizetype aFrom, qsizetype aTo, const QString &b, qsizetype bFrom, qsizetype bTo,
-                    QList<qsizetype> *kept)
+                    Kept *kept)
 {
     const int n = int(aTo - aFrom);
     const int m = int(bTo - bFrom);
@@ -114,7 +123,7 @@ QStringList linesOf(const QString &text, qsizetype from, qsizetype to)
 // What diffCharacters does when a span is too large for it (many edits far apart in a long value): lines
 // the edits left alone keep all their characters, and each changed run of lines is diffed by character.
 void diffLines(const QString &a, qsizetype aFrom, qsizetype aTo, const QString &b, qsizetype bFrom, qsizetype bTo,
-               QList<qsizetype> *kept)
+               Kept *kept)
 {
     qsizetype aPos = aFrom;
     qsizetype bPos = bFrom;
@@ -147,61 +156,104 @@ void diffLines(const QString &a, qsizetype aFrom, qsizetype aTo, const QString &
 EditorText::EditorText(const QString &source)
     : m_source(source)
 {
-    m_shown.reserve(source.size());
-    m_sourceIndex.reserve(source.size() + 1);
+    // Written in place: appending a character at a time took 100 ms for 2 MiB.
+    m_shown.resize(source.size() + source.size() / SoftLineLength + 1);
+    char16_t *shown = reinterpret_cast<char16_t *>(m_shown.data());
+    qsizetype n = 0;
+    qsizetype delta = 0; // where the source is, against the shown text
+    const auto from = [&](qsizetype sourcePos) {
+        if (sourcePos - n != delta) {
+            delta = sourcePos - n;
+            m_shifts.append({n, delta});
+        }
+    };
+    qsizetype line = 0; // characters shown since the last line break
     for (qsizetype i = 0; i < source.size(); ++i) {
-        m_sourceIndex.append(i);
-        m_shown.append(shownChar(source[i]));
-        if (source[i] == u'\r' && i + 1 < source.size() && source[i + 1] == u'\n')
+        const QChar c = source[i];
+        from(i);
+        shown[n++] = shownChar(c).unicode();
+        if (c == u'\r' && i + 1 < source.size() && source[i + 1] == u'\n')
             ++i; // one line break in the editor
+        line = shown[n - 1] == u'\n' ? 0 : line + 1;
+        if (line >= SoftLineLength && breaksAfter(source, i, line)) {
+            from(i + 1); // a break of the editor's own: it stands for no character of the source
+            shown[n++] = u'\n';
+            line = 0;
+            ++m_displayBreaks;
+        }
     }
-    m_sourceIndex.append(source.size());
+    from(source.size());
+    m_shown.truncate(n);
+}
+
+qsizetype EditorText::sourceIndex(qsizetype shownIndex) const
+{
+    const auto after = std::upper_bound(m_shifts.cbegin(), m_shifts.cend(), shownIndex,
+                                        [](qsizetype index, const Shift &shift) { return index < shift.at; });
+    return shownIndex + (after == m_shifts.cbegin() ? 0 : (after - 1)->delta);
+}
+
+// After source[i], on a line of length characters: at a comma, an opening bracket or a space past
+// SoftLineLength, anywhere (but inside a surrogate pair) past HardLineLength; never right before a line
+// break or at the end.
+bool EditorText::breaksAfter(const QString &source, qsizetype i, qsizetype length)
+{
+    if (i + 1 >= source.size() || shownChar(source[i + 1]) == u'\n')
+        return false;
+    const QChar c = source[i];
+    if (c == u',' || c == u'{' || c == u'[' || c == u' ')
+        return true;
+    return length >= HardLineLength && !c.isHighSurrogate();
 }
 
 QString EditorText::applied(const QString &edited) const
 {
     if (edited == m_shown)
         return m_source;
-    // kept: for each character of edited, the character of m_shown it still is, or -1 when it was typed.
     // The common head and tail are kept as they are; only what lies between them is diffed.
-    QList<qsizetype> kept(edited.size(), -1);
     const qsizetype shortest = std::min(edited.size(), m_shown.size());
     qsizetype prefix = 0;
-    for (; prefix < shortest && edited[prefix] == m_shown[prefix]; ++prefix)
-        kept[prefix] = prefix;
+    while (prefix < shortest && edited[prefix] == m_shown[prefix])
+        ++prefix;
     qsizetype suffix = 0;
-    for (; suffix < shortest - prefix && edited[edited.size() - 1 - suffix] == m_shown[m_shown.size() - 1 - suffix];
-         ++suffix)
-        kept[edited.size() - 1 - suffix] = m_shown.size() - 1 - suffix;
+    while (suffix < shortest - prefix && edited[edited.size() - 1 - suffix] == m_shown[m_shown.size() - 1 - suffix])
+        ++suffix;
     const qsizetype shownEnd = m_shown.size() - suffix;
     const qsizetype editedEnd = edited.size() - suffix;
+    Kept kept{prefix, QList<qsizetype>(editedEnd - prefix, -1)};
     if (!diffCharacters(m_shown, prefix, shownEnd, edited, prefix, editedEnd, &kept))
         diffLines(m_shown, prefix, shownEnd, edited, prefix, editedEnd, &kept);
-    return rebuilt(edited, kept);
+    return rebuilt(edited, prefix, kept.at, shownEnd - editedEnd);
 }
 
-QString EditorText::rebuilt(const QString &edited, const QList<qsizetype> &kept) const
+QString EditorText::rebuilt(const QString &edited, qsizetype from, const QList<qsizetype> &middle,
+                            qsizetype tailShift) const
 {
+    // Which character of m_shown edited[j] still is (-1: typed): the head and tail as they are.
+    const auto keptAt = [&](qsizetype j) {
+        return j < from ? j : j < from + middle.size() ? middle[j - from] : j + tailShift;
+    };
     QString out;
     out.reserve(m_source.size() + edited.size() - m_shown.size());
     qsizetype next = 0; // the shown character after the last one kept: where typing goes in
     qsizetype lineBreakAt = -1;
     QString lineBreak;
     for (qsizetype j = 0; j < edited.size();) {
-        if (kept[j] >= 0) {
+        const qsizetype first = keptAt(j);
+        if (first >= 0) {
             // A run of characters kept in a row: their source characters in one piece.
             qsizetype end = j + 1;
-            while (end < edited.size() && kept[end] == kept[end - 1] + 1)
+            while (end < edited.size() && keptAt(end) == first + (end - j))
                 ++end;
-            const qsizetype from = m_sourceIndex[kept[j]];
-            next = kept[end - 1] + 1;
-            out += QStringView(m_source).mid(from, m_sourceIndex[next] - from);
+            const qsizetype start = sourceIndex(first);
+            next = first + (end - j);
+            out += QStringView(m_source).mid(start, sourceIndex(next) - start);
             j = end;
             continue;
         }
         if (edited[j] == u'\n') {
             if (lineBreakAt != next) {
-                lineBreak = lineBreakNear(m_sourceIndex[next]);
+                lineBreak = lineBreakNear(sourceIndex(next));
                 lineBreakAt = next;
             }
             out += lineBreak;
@@ -264,5 +316,20 @@ bool EditorText::survivesTextDocument() const
         return true; // nothing for the editor to change
     QTextDocument document;
     document.setPlainText(m_source);
-    return document.toPlainText() == m_shown;
+    if (m_displayBreaks == 0)
+        return document.toPlainText() == m_shown;
+    // Given the source, the editor has none of the breaks added here: where the source stops moving on.
+    QString expected;
+    expected.reserve(m_shown.size());
+    qsizetype copied = 0;
+    qsizetype delta = 0;
+    for (const Shift &shift : m_shifts) {
+        if (shift.delta == delta - 1) {
+            expected += QStringView(m_shown).mid(copied, shift.at - 1 - copied);
+            copied = shift.at;
+        }
+        delta = shift.delta;
+    }
+    expected += QStringView(m_shown).mid(copied);
+    return document.toPlainText() == expected;
 }

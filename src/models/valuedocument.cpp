@@ -169,6 +169,9 @@ QString ValueDocument::layoutNote() const
         kept.append(tr("no-break spaces"));
     if (source.contains(QChar(0x2028)) || source.contains(QChar(0x2029)))
         kept.append(tr("Unicode line separators"));
+    // Shown broken by the editor's own line breaks (EditorText): a save has none of them.
+    if (m_text.hasDisplayBreaks())
+        kept.append(tr("long lines (shown in parts)"));
     return kept.isEmpty() ? QString() : tr("%1, kept").arg(listed(kept));
 }
 

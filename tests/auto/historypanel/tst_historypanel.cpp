@@ -1,4 +1,5 @@
 #include "diffview.h"
+#include "editortext.h"
 #include "historymodel.h"
 #include "historypanel.h"
 #include "jetstreamcontext.h"
@@ -10,16 +11,46 @@
 #include "natsserverprocess.h"
 #include "uitestsupport.h"
 
+#include <QtCore/QFile>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QPointer>
 #include <QtGui/QAction>
+#include <QtGui/QTextBlock>
+#include <QtGui/QTextDocument>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QTreeView>
 
+#include <csignal>
+#include <functional>
+#include <sys/types.h>
+
 using namespace Qt::StringLiterals;
+
+namespace {
+
+// What the client writes to its socket, line by line (kvdesk.protocol.wire): a test freezes the server
+// (SIGSTOP) at the very publish it means, so that write goes out and its answer cannot come.
+std::function<void(const QString &)> g_wireTap;
+QtMessageHandler g_previousHandler = nullptr;
+
+void wireHandler(QtMsgType type, const QMessageLogContext &context, const QString &message)
+{
+    if (context.category && qstrcmp(context.category, "kvdesk.protocol.wire") == 0) {
+        if (g_wireTap)
+            g_wireTap(message);
+        return;
+    }
+    if (g_previousHandler)
+        g_previousHandler(type, context, message);
+}
+
+} // namespace
 
 // The history panel against a real nats-server: revisions and values, diffs (JSON normalised), compare
 // with the editor, revert and the refused revert, live updates, read-only.
@@ -40,9 +71,15 @@ private Q_SLOTS:
     void readOnlyCannotRevert();
     void pendingRevisionIsSelectedOnceLoaded();
     void hiddenPanelStopsWatching();
+    void largeValueIsShownInParts();
+    void revertEndingAfterTheBucketChangedNamesItsBucket_data();
+    void revertEndingAfterTheBucketChangedNamesItsBucket();
 
 private:
-    KvBucket *makeBucket(int history = 10);
+    KvBucket *makeBucket(int history = 10, const QString &name = {});
+    // Freezes the server when the client is about to send its first write to key of bucket.
+    void freezeAtWrite(const QString &bucket, const QString &key);
+    void thaw();
     bool selectRows(const QList<int> &rows);
     QByteArray serverValue(const QString &key, quint64 *revision = nullptr);
 
@@ -52,10 +89,13 @@ private:
     KvBucket *m_bucket = nullptr;
     HistoryPanel *m_panel = nullptr;
     int m_counter = 0;
+    bool m_frozen = false;
 };
 
 void tst_HistoryPanel::initTestCase()
 {
+    g_previousHandler = qInstallMessageHandler(wireHandler);
+    QLoggingCategory::setFilterRules(u"kvdesk.protocol.wire.debug=true"_s);
     QVERIFY2(m_server.start(), qPrintable(m_server.errorString()));
     QVERIFY(KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), this, &m_connection, nullptr, &m_kv));
 }
@@ -81,14 +121,15 @@ void tst_HistoryPanel::init()
 
 void tst_HistoryPanel::cleanup()
 {
+    thaw();
     delete m_panel;
     m_panel = nullptr;
 }
 
-KvBucket *tst_HistoryPanel::makeBucket(int history)
+KvBucket *tst_HistoryPanel::makeBucket(int history, const QString &name)
 {
     KvBucketConfig config;
-    config.bucket = u"hp%1"_s.arg(m_counter);
+    config.bucket = name.isEmpty() ? u"hp%1"_s.arg(m_counter) : name;
     config.history = history;
     return KvTest::createBucket(m_kv, config) ? m_kv->bucket(config.bucket, this) : nullptr;
 }
@@ -284,6 +325,101 @@ void tst_HistoryPanel::hiddenPanelStopsWatching()
     QTRY_VERIFY_WITH_TIMEOUT(m_panel->model()->isLoaded(), 10000);
     QCOMPARE(m_panel->model()->latestRevision(), 5u);
     QCOMPARE(m_panel->key(), u"doc"_s);
+}
+
+// Issue 14: the editor lays a line out whole; a long one (300 KiB of text on one line) is shown in parts.
+void tst_HistoryPanel::largeValueIsShownInParts()
+{
+    const QByteArray text = QByteArray("lorem ipsum ").repeated(25000);
+    WAIT_OK(m_bucket->put(u"doc"_s, text));
+    QTRY_COMPARE(m_panel->selectedRevisions(), QList<quint64>{5});
+    auto *view = m_panel->findChild<QPlainTextEdit *>(u"historyValue"_s);
+    QTRY_VERIFY(view->toPlainText().remove(u'\n') == QString::fromLatin1(text));
+    int longest = 0;
+    for (QTextBlock block = view->document()->begin(); block.isValid(); block = block.next())
+        longest = std::max(longest, block.length());
+    QVERIFY2(longest <= EditorText::HardLineLength + 1, qPrintable(QString::number(longest)));
+}
+
+void tst_HistoryPanel::freezeAtWrite(const QString &bucket, const QString &key)
+{
+    const QString publish = u">> HPUB $KV.%1.%2 "_s.arg(bucket, key);
+    g_wireTap = [this, publish](const QString &line) {
+        if (!line.startsWith(publish) || m_frozen)
+            return;
+        const pid_t pid = pid_t(m_server.pid());
+        m_frozen = ::kill(pid, SIGSTOP) == 0;
+        // SIGSTOP lands asynchronously: the write must not reach the server before it has stopped.
+        QFile stat(u"/proc/%1/stat"_s.arg(pid));
+        for (int tries = 0; m_frozen && tries < 100000 && stat.open(QIODevice::ReadOnly); ++tries) {
+            const QByteArray status = stat.readAll();
+            stat.close();
+            const qsizetype end = status.lastIndexOf(')');
+            if (end > 0 && status.mid(end + 2, 1) == "T")
+                break;
+        }
+    };
+}
+
+void tst_HistoryPanel::thaw()
+{
+    g_wireTap = nullptr;
+    if (std::exchange(m_frozen, false))
+        ::kill(pid_t(m_server.pid()), SIGCONT);
+}
+
+void tst_HistoryPanel::revertEndingAfterTheBucketChangedNamesItsBucket_data()
+{
+    QTest::addColumn<bool>("handleGone"); // the window let go of the old bucket's handle (as it does)
+    QTest::addRow("unanswered, its bucket handle destroyed") << true;
+    QTest::addRow("answered after the change") << false;
+}
+
+// Issue 14: a revert still on its way when the user opens another bucket ends later, in a panel that now
+// shows that other bucket. What it says names the bucket and key it was about, and a revert whose
+// outcome is unknown is not called "not reverted" (the server may well have stored it: here it does).
+void tst_HistoryPanel::revertEndingAfterTheBucketChangedNamesItsBucket()
+{
+    QFETCH(bool, handleGone);
+    KvBucket *next = makeBucket(10, u"hpnext%1"_s.arg(m_counter));
+    QVERIFY(next);
+    WAIT_OK(next->put(u"doc"_s, "elsewhere"));
+    QVERIFY(selectRows({2}));
+    const QString bucketName = m_bucket->name();
+    QPointer<KvBucket> old = m_bucket;
+
+    freezeAtWrite(bucketName, u"doc"_s);
+    m_panel->revertTo(1, 4);
+    QTRY_VERIFY_WITH_TIMEOUT(m_frozen, 10000);
+    // The user opens the other bucket and its key "doc" while the revert waits for its answer; then the
+    // window lets go of the old bucket's handle (its deleteLater(), done here and now) or the answer comes.
+    m_panel->setBucket(next, false);
+    m_panel->setKey(u"doc"_s);
+    m_bucket = next;
+    if (handleGone)
+        delete old.data();
+    thaw();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->statusMessage().isEmpty(), 10000);
+    const QString said = m_panel->statusMessage();
+    QVERIFY2(said.contains(u"\"doc\""_s) && said.contains(bucketName), qPrintable(said));
+    if (handleGone) {
+        QVERIFY2(!said.startsWith(u"Not reverted"_s) && said.contains(u"unknown"_s), qPrintable(said));
+        QVERIFY2(said.contains(u"history"_s), qPrintable(said)); // how to find out
+    } else {
+        QVERIFY2(said.startsWith(u"Reverted"_s), qPrintable(said));
+    }
+    // The other bucket's history is not touched: its only revision stays selected.
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->model()->isLoaded(), 10000);
+    QTRY_COMPARE(m_panel->selectedRevisions(), QList<quint64>{1});
+    QCOMPARE(m_panel->valueText(), u"elsewhere"_s);
+
+    // What the server did: it stored the revert, whatever the panel could know.
+    KvBucket *first = m_kv->bucket(bucketName, this);
+    KvReply *get = first->get(u"doc"_s);
+    QVERIFY(QTest::qWaitFor([get] { return get->isFinished(); }, 10000));
+    QCOMPARE(get->entry().value, R"({"status":"new","id":7,"tags":["a"]})"_ba);
+    QCOMPARE(get->entry().revision, 5u);
+    get->deleteLater();
 }
 
 QTEST_MAIN(tst_HistoryPanel)

@@ -51,6 +51,8 @@ private Q_SLOTS:
     void base64Edits();
     void layoutNoteSaysWhatIsKept_data();
     void layoutNoteSaysWhatIsKept();
+    void longLinesAreShownInParts_data();
+    void longLinesAreShownInParts();
 };
 
 void tst_ValueDocument::editorTextKeepsWhatWasNotEdited_data()
@@ -131,14 +133,19 @@ void tst_ValueDocument::editorTextTakesAVeryLargeEditAsTyped()
 {
     // Past what a character diff may cost per keystroke the changed span is taken as typed: still what the
     // editor shows, and the bytes before and after it kept.
-    const QString source = u"head\u00A0\r\n"_s + QString(6000, u'a') + u"\r\ntail\u00A0"_s;
+    // (Lines shorter than EditorText::SoftLineLength: a longer one is shown in parts.)
+    QString middle;
+    for (int i = 0; i < 12; ++i)
+        middle += QString(500, u'x') + u"\r\n"_s;
+    const QString source = u"head\u00A0\r\n"_s + middle + u"tail\u00A0"_s;
     const EditorText text(source);
     QString edited = text.shown();
-    edited.replace(6, 6000, QString(6000, u'b'));
+    edited.replace(u'x', u'y');
     const QString applied = text.applied(edited);
     QCOMPARE(EditorText(applied).shown(), edited);
     QVERIFY(applied.startsWith(u"head\u00A0\r\n"_s));
     QVERIFY(applied.endsWith(u"\r\ntail\u00A0"_s));
+    QVERIFY(applied.contains(u"y\r\ny"_s));
 }
 
 void tst_ValueDocument::unchangedTextGivesTheSameBytes_data()
@@ -346,6 +353,71 @@ void tst_ValueDocument::layoutNoteSaysWhatIsKept()
     QString error;
     QVERIFY(document.setValue(value, View(view), &error));
     QCOMPARE(document.layoutNote(), note);
+}
+
+void tst_ValueDocument::longLinesAreShownInParts_data()
+{
+    QTest::addColumn<QString>("source");
+    QString json = u"["_s;
+    for (int i = 0; json.size() < 20000; ++i)
+        json += u"{\"id\":%1,\"name\":\"n\u00E9 %1\"},"_s.arg(i);
+    json += u"0]"_s;
+    QTest::newRow("minified JSON") << json;
+    QTest::newRow("no place to break") << QString(9000, u'x');
+    QTest::newRow("CRLF lines, one long") << u"short\r\n"_s + QString(5000, u'y') + u"\r\nend\r\n"_s;
+    QString pairs;
+    for (int i = 0; i < 3000; ++i)
+        pairs += u"\U0001F600"_s; // surrogate pairs: never broken apart
+    QTest::newRow("surrogate pairs") << pairs;
+}
+
+// Issue 14: the editor lays a line out whole, so a long one is shown in parts, broken by line breaks of
+// its own; they stand for nothing in the source, so removing one changes nothing, and typing keeps all
+// the rest as it was.
+void tst_ValueDocument::longLinesAreShownInParts()
+{
+    QFETCH(QString, source);
+    const EditorText text(source);
+    QVERIFY(text.hasDisplayBreaks());
+    QVERIFY(text.problem().isEmpty());
+    const QStringList lines = text.shown().split(u'\n');
+    for (const QString &line : lines) {
+        QVERIFY2(line.size() <= EditorText::HardLineLength, qPrintable(QString::number(line.size())));
+        QVERIFY(line.isEmpty() || !line.back().isHighSurrogate());
+    }
+    QCOMPARE(text.applied(text.shown()), source);
+
+    // The break after the first long line is the editor's own: removed, the source is as it was.
+    qsizetype breakAt = 0;
+    for (const QString &line : lines) {
+        breakAt += line.size();
+        if (line.size() >= EditorText::SoftLineLength)
+            break;
+        ++breakAt;
+    }
+    QCOMPARE(text.shown().at(breakAt), u'\n');
+    QString joined = text.shown();
+    joined.remove(breakAt, 1);
+    QCOMPARE(text.applied(joined), source);
+    // A character typed in the middle of the long line: that one, and nothing else.
+    const qsizetype middle = text.shown().size() / 2;
+    QString typed = text.shown();
+    typed.insert(middle, u'Z');
+    const QString applied = text.applied(typed);
+    QCOMPARE(applied.size(), source.size() + 1);
+    QCOMPARE(QString(applied).remove(u'Z'), QString(source).remove(u'Z'));
+
+    // The JSON view keeps the value byte for byte, and says its lines are shown in parts.
+    ValueDocument document;
+    QString error;
+    const QByteArray value = source.toUtf8();
+    if (ValueFormat::isValidJson(value)) {
+        QVERIFY2(document.setValue(value, View::Json, &error), qPrintable(error));
+        QVERIFY2(document.layoutNote().contains(u"long lines"_s), qPrintable(document.layoutNote()));
+        QByteArray saved;
+        QVERIFY(document.toValue(joined, &saved, &error));
+        QCOMPARE(saved, value);
+    }
 }
 
 QTEST_MAIN(tst_ValueDocument)

@@ -1,6 +1,7 @@
 #include "valueformat.h"
 
 #include <QtCore/QCborValue>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtTest/QTest>
 
@@ -16,6 +17,8 @@ private Q_SLOTS:
     void cborAndJsonAreIndentedAlike_data();
     void cborAndJsonAreIndentedAlike();
     void hexDumpHasSixteenBytesALine();
+    void jsonIsValidWhereQtSaysSo_data();
+    void jsonIsValidWhereQtSaysSo();
 };
 
 namespace {
@@ -67,6 +70,55 @@ void tst_ValueFormat::hexDumpHasSixteenBytesALine()
     QVERIFY2(lines[0].startsWith(u"00000000  41 42 43"_s) && lines[0].endsWith(u"|ABCDEFGHIJKLMNOP|"_s),
              qPrintable(lines[0]));
     QCOMPARE(lines[0].size(), lines[1].size());
+}
+
+void tst_ValueFormat::jsonIsValidWhereQtSaysSo_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    const auto row = [](const char *name, const QByteArray &value) { QTest::newRow(name) << value; };
+    row("object", R"({"a":[1,-2.5e3,true,false,null,"x\"\\\/\b\f\n\r\t\u00e9"],"b":{}})");
+    row("spaces around", " \r\n\t[ 1 , 2 ]\n");
+    row("scalar", "42");
+    row("string", R"("é ☃ 😀")");
+    row("two values", "1,2");
+    row("two values, spaced", "1 2");
+    row("blank", " \n");
+    row("empty", "");
+    row("trailing comma", "[1,]");
+    row("leading zero", "[01]");
+    row("bare minus", "[-]");
+    row("dot alone", "[1.]");
+    row("exponent alone", "[1e]");
+    row("big exponent", "[1e999]");
+    row("tiny exponent", "[1e-999]");
+    row("long integer", "[123456789012345678901234567890]");
+    row("tab in string", "[\"a\tb\"]");
+    row("newline in string", "[\"a\nb\"]");
+    row("bad escape", R"(["\x41"])");
+    row("lone surrogate escape", R"(["\ud800"])");
+    row("surrogate pair escape", R"(["\ud83d\ude00"])");
+    row("short unicode escape", R"(["\u12"])");
+    row("byte order mark", "\xEF\xBB\xBF{}");
+    row("invalid UTF-8", "[\"\xC3\x28\"]");
+    row("overlong UTF-8", "[\"\xC0\xAF\"]");
+    row("encoded surrogate", "[\"\xED\xA0\x80\"]");
+    row("unterminated", R"({"a":"b)");
+    row("key not a string", "{a:1}");
+    row("single quotes", "['a']");
+    row("words", "[tru, nul, falsey]");
+    row("deep", QByteArray(300, '[') + QByteArray(300, ']'));
+    row("too deep", QByteArray(2000, '[') + QByteArray(2000, ']'));
+}
+
+// The quick check settles most values without QJsonDocument: whatever it says, it agrees with it.
+void tst_ValueFormat::jsonIsValidWhereQtSaysSo()
+{
+    QFETCH(QByteArray, value);
+    QJsonParseError error;
+    const QJsonDocument document = QJsonDocument::fromJson("[" + value + "]", &error);
+    const bool qtSays = error.error == QJsonParseError::NoError && document.array().size() == 1
+        && !value.trimmed().isEmpty();
+    QCOMPARE(ValueFormat::isValidJson(value), qtSays);
 }
 
 QTEST_GUILESS_MAIN(tst_ValueFormat)

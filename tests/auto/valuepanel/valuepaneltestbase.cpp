@@ -13,9 +13,11 @@
 
 using namespace Qt::StringLiterals;
 
-bool ValuePanelTestBase::startServer(const QString &bucket)
+bool ValuePanelTestBase::startServer(const QString &bucket, const QByteArray &serverConfig)
 {
-    if (!m_server.start()) {
+    NatsServerProcess::Options options;
+    options.config = serverConfig;
+    if (!m_server.start(options)) {
         m_problem = m_server.errorString();
         return false;
     }

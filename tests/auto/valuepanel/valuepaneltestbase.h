@@ -20,8 +20,9 @@ public:
     using QObject::QObject;
 
 protected:
-    // Starts the server and makes the bucket; false with the reason in problem().
-    bool startServer(const QString &bucket);
+    // Starts the server (with config, nats-server's configuration text, if any) and makes the bucket;
+    // false with the reason in problem().
+    bool startServer(const QString &bucket, const QByteArray &config = {});
     // A new panel on the bucket (from init()), and its removal (from cleanup()).
     bool createPanel();
     void deletePanel();
