@@ -497,3 +497,8 @@ qint64 NatsConnection::bytesToWrite() const
     // The batch (or the reconnect buffer) and what the socket holds.
     return m_outbox.size() + (m_socket ? m_socket->bytesToWrite() : 0);
 }
+
+qint64 NatsConnection::bytesToRead() const
+{
+    return m_parser.bufferedBytes() + (m_socket ? m_socket->bytesAvailable() : 0);
+}
