@@ -244,7 +244,8 @@ private:
     // Publishes not yet on the socket: the batch of this event-loop turn while connected, the reconnect
     // buffer while not. Bytes here have not been sent; a request's can still be withdrawn.
     NatsOutbox m_outbox;
-    bool m_pushArmed = false; // pushBatch() is queued for the end of this turn
+    bool m_pushArmed = false;    // pushBatch() is queued for the end of this turn
+    QByteArray m_checkedSubject; // the last subject publish() found valid
     NatsPingTracker m_pings;
     Statistics m_stats;
 

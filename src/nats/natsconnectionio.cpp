@@ -14,6 +14,8 @@
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 
+#include <cstring>
+
 namespace {
 
 // Errors after which the server keeps the connection open.
@@ -105,6 +107,21 @@ NatsError NatsConnection::checkWritable() const
 
 NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo)
 {
+    // The usual publish, connected and without headers: checked and encoded onto the batch without a
+    // NatsMessage or a header block. Anything else (or a refusal, which then says why) takes the full path.
+    // A subject published to again (a loop, a reply subject) is not checked again: the last one that passed
+    // is kept (a shared copy, whose bytes cannot change under it) and compared.
+    const bool seen = subject.size() == m_checkedSubject.size()
+        && std::memcmp(subject.constData(), m_checkedSubject.constData(), size_t(subject.size())) == 0;
+    if (m_state == State::Connected
+        && NatsProtocol::isValidPlainPublish(subject, replyTo, data.size(), m_info.maxPayload, seen)) {
+        if (!seen)
+            m_checkedSubject = subject;
+        NatsProtocol::appendPublish(&m_outbox.buffer(), subject, replyTo, {}, data);
+        ++m_stats.outMessages;
+        batchWritten();
+        return {};
+    }
     return publish(NatsMessage(subject, data, replyTo));
 }
 
