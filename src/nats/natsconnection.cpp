@@ -280,7 +280,7 @@ bool NatsConnection::feedParser()
     return read > 0;
 }
 
-void NatsConnection::processOperation(const NatsProtocolParser::Op &op)
+void NatsConnection::processOperation(NatsProtocolParser::Op &op)
 {
     using OpType = NatsProtocolParser::OpType;
     switch (op.type) {

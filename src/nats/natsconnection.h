@@ -174,7 +174,8 @@ private:
     void onSocketReadyRead();
     // Moves up to ParseChunkSize bytes from the socket into the parser; false when there were none.
     bool feedParser();
-    void processOperation(const NatsProtocolParser::Op &op);
+    // op's payload may be moved out.
+    void processOperation(NatsProtocolParser::Op &op);
     void handleInfo(const QByteArray &json);
     void startTls();
     void onSocketEncrypted();
@@ -211,7 +212,7 @@ private:
     // Writes a control line (SUB, UNSUB, PING, PONG, CONNECT) after the batched publishes.
     void writeToSocket(const QByteArray &bytes);
     void writeRaw(const char *data, qsizetype size);
-    void handleMessage(const NatsProtocolParser::Op &op);
+    void handleMessage(NatsProtocolParser::Op &op);
     void handleServerError(const QByteArray &text);
     // Fails what a permissions violation names; true when that was a pending request or a subscription.
     bool handlePermissionViolation(const QByteArray &text);

@@ -111,7 +111,7 @@ NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &d
     // NatsMessage or a header block. Anything else (or a refusal, which then says why) takes the full path.
     // A subject published to again (a loop, a reply subject) is not checked again: the last one that passed
     // is kept (a shared copy, whose bytes cannot change under it) and compared.
-    const bool seen = subject.size() == m_checkedSubject.size()
+    const bool seen = !subject.isEmpty() && subject.size() == m_checkedSubject.size()
         && std::memcmp(subject.constData(), m_checkedSubject.constData(), size_t(subject.size())) == 0;
     if (m_state == State::Connected
         && NatsProtocol::isValidPlainPublish(subject, replyTo, data.size(), m_info.maxPayload, seen)) {
@@ -276,10 +276,11 @@ void NatsConnection::sendAutoUnsubscribe(quint64 sid, quint64 maxMessages)
         writeToSocket(NatsProtocol::unsub(sid, maxMessages));
 }
 
-void NatsConnection::handleMessage(const NatsProtocolParser::Op &op)
+void NatsConnection::handleMessage(NatsProtocolParser::Op &op)
 {
     ++m_stats.inMessages;
-    NatsMessage message(op.subject, op.payload, op.replyTo);
+    // The parser's copies are moved into the message: no reference counted once more and dropped.
+    NatsMessage message(op.subject, std::move(op.payload), std::move(op.replyTo));
     if (op.hasHeaders) {
         NatsHeaders headers;
         if (!NatsHeaders::fromWire(op.headers, &headers)) {

@@ -230,6 +230,7 @@ void tst_NatsConnectionBatch::aSubjectPublishedBeforeIsComparedNotTrusted()
     QObject scope;
     NatsConnection *connection = connectTo(m_server.url(), &scope);
     QVERIFY(waitForConnected(connection));
+    QCOMPARE(connection->publish({}, "0").code(), NatsError::InvalidSubject); // none passed yet: an empty one neither
     QByteArray subject = "a.b"_ba;
     subject.detach();
     QCOMPARE(connection->publish(subject, "1").code(), NatsError::NoError);
