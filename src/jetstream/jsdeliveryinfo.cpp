@@ -45,7 +45,8 @@ bool JsDeliveryInfo::parse(const QByteArray &replySubject, JsDeliveryInfo *out)
     JsDeliveryInfo info;
     qsizetype first = 2;
     if (count >= 11) {
-        info.domain = tokens[2] == "_" ? QByteArray() : tokens[2].toByteArray();
+        if (tokens[2] != "_")
+            info.domain = QByteArrayView(out->domain) == tokens[2] ? out->domain : tokens[2].toByteArray();
         first = 4; // skip domain and account hash
     } else if (count != 9) {
         return false;
@@ -56,9 +57,12 @@ bool JsDeliveryInfo::parse(const QByteArray &replySubject, JsDeliveryInfo *out)
         || !parseSigned(tokens[first + 5], &info.timestampNs)
         || !NatsProtocolParser::parseUnsigned(tokens[first + 6], &info.pending))
         return false;
-    info.stream = tokens[first].toByteArray();
-    info.consumer = tokens[first + 1].toByteArray();
-    *out = info;
+    // The names of the delivery before (*out, reused by the caller) are kept when they are the same: no
+    // allocation for them per message of one consumer.
+    info.stream = QByteArrayView(out->stream) == tokens[first] ? out->stream : tokens[first].toByteArray();
+    info.consumer = QByteArrayView(out->consumer) == tokens[first + 1] ? out->consumer
+                                                                       : tokens[first + 1].toByteArray();
+    *out = std::move(info);
     return true;
 }
 

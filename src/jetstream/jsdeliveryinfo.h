@@ -17,7 +17,8 @@ struct JsDeliveryInfo
     qint64 timestampNs = 0;
     quint64 pending = 0;
 
-    // False when replySubject is not a JetStream ack subject.
+    // False when replySubject is not a JetStream ack subject (*out untouched). Names that equal those
+    // already in *out (the previous delivery's, for a caller that reuses one) are shared, not copied.
     static bool parse(const QByteArray &replySubject, JsDeliveryInfo *out);
     QDateTime timestamp() const;
 };

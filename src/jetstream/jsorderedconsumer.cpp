@@ -274,11 +274,14 @@ void JsOrderedConsumer::onMessage(const NatsMessage &message)
         onControlMessage(message);
         return;
     }
-    JsDeliveryInfo info;
+    // Parsed over a copy of the last one (its own, handed to the slots: one may run a nested event loop),
+    // whose stream and consumer names it shares instead of allocating them again.
+    JsDeliveryInfo info = m_delivery;
     if (!JsDeliveryInfo::parse(message.replyTo(), &info)) {
         qCWarning(lcJetStream) << "ignoring a delivery without JetStream metadata on" << message.subject();
         return;
     }
+    m_delivery = info;
     if (info.consumerSequence != m_expectedConsumerSequence) {
         reset(
             u"gap: expected consumer sequence %1, got %2"_s.arg(m_expectedConsumerSequence).arg(info.consumerSequence));

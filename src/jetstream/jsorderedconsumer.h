@@ -138,7 +138,8 @@ private:
     quint64 m_newFloor = 0;    // deliver "new": the stream's last sequence when first created
     quint64 m_skipThrough = 0; // a restarted last-per-subject view: handed out up to here already
     bool m_newFloorKnown = false;
-    bool m_active = false; // something arrived since the last liveness check
+    bool m_active = false;     // something arrived since the last liveness check
+    JsDeliveryInfo m_delivery; // the last delivery's: the next shares its names
     QTimer *m_livenessTimer = nullptr;
     QTimer *m_retryTimer = nullptr;
 };

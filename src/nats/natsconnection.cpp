@@ -174,6 +174,7 @@ void NatsConnection::connectToCurrentServer()
 void NatsConnection::wireSocket(QTcpSocket *socket)
 {
     m_socket = socket;
+    m_socket->setReadBufferSize(ReadBufferSize);
     connect(m_socket, &QTcpSocket::connected, this, &NatsConnection::onSocketConnected);
     connect(m_socket, &QTcpSocket::disconnected, this, &NatsConnection::onSocketDisconnected);
     connect(m_socket, &QTcpSocket::errorOccurred, this, &NatsConnection::onSocketError);
@@ -234,30 +235,23 @@ void NatsConnection::onSocketReadyRead()
 {
     if (!m_socket)
         return;
-    // Straight into the parser's buffer, which keeps its capacity from read to read.
-    const qint64 available = m_socket->bytesAvailable();
-    if (char *into = available > 0 ? m_parser.reserveFeed(available) : nullptr) {
-        const qint64 read = m_socket->read(into, available);
-        if (read > 0) {
-            m_stats.inBytes += quint64(read);
-            if (lcNatsWire().isDebugEnabled())
-                qCDebug(lcNatsWire).noquote() << "<<" << NatsLogging::wireText(QByteArray(into, read));
-        }
-        m_parser.commitFeed(read);
-    }
-
     // A handler may close the connection or start another attempt; stop once the socket changes.
     const QTcpSocket *socket = m_socket;
     NatsProtocolParser::Op op;
     int sinceFlush = 0;
-    while (m_socket == socket && m_parser.next(&op)) {
-        processOperation(op);
-        // What the handlers wrote (a pipeline's next puts, sent as acks come in) goes to the kernel every
-        // so many messages, not after the whole read: the server works on it while we read on, instead
-        // of the two taking turns on a read's worth of messages each.
-        if (++sinceFlush == FlushEveryMessages && m_socket == socket) {
-            sinceFlush = 0;
-            pushBatch();
+    // Piece by piece, each handled before the next is read, so that the parser holds one piece (and a
+    // message spanning pieces), not all the socket has; and on until the socket is empty: a handler that
+    // runs a nested event loop lets the socket read more without emitting readyRead again.
+    while (m_socket == socket && feedParser()) {
+        while (m_socket == socket && m_parser.next(&op)) {
+            processOperation(op);
+            // What the handlers wrote (a pipeline's next puts, sent as acks come in) goes to the kernel
+            // every so many messages, not after the whole read: the server works on it while we read on,
+            // instead of the two taking turns on a read's worth of messages each.
+            if (++sinceFlush == FlushEveryMessages && m_socket == socket) {
+                sinceFlush = 0;
+                pushBatch();
+            }
         }
     }
     if (m_socket == socket && m_parser.hasError()) {
@@ -269,7 +263,24 @@ void NatsConnection::onSocketReadyRead()
     }
 }
 
-void NatsConnection::processOperation(const NatsProtocolParser::Op &op)
+bool NatsConnection::feedParser()
+{
+    // Straight into the parser's buffer, which keeps its capacity from read to read.
+    const qint64 available = std::min(m_socket->bytesAvailable(), ParseChunkSize);
+    char *into = available > 0 ? m_parser.reserveFeed(available) : nullptr;
+    if (!into)
+        return false;
+    const qint64 read = m_socket->read(into, available);
+    if (read > 0) {
+        m_stats.inBytes += quint64(read);
+        if (lcNatsWire().isDebugEnabled())
+            qCDebug(lcNatsWire).noquote() << "<<" << NatsLogging::wireText(QByteArray(into, read));
+    }
+    m_parser.commitFeed(read);
+    return read > 0;
+}
+
+void NatsConnection::processOperation(NatsProtocolParser::Op &op)
 {
     using OpType = NatsProtocolParser::OpType;
     switch (op.type) {

@@ -113,6 +113,9 @@ public:
     qsizetype pendingRequests() const;
     // Bytes written but not yet handed to the kernel (what a pipelining caller may wait to go down).
     qint64 bytesToWrite() const;
+    // Bytes received but not yet handled: what the socket and the parser hold. The socket is read in
+    // rounds of at most ReadBufferSize, so this stays near that while messages are handled.
+    qint64 bytesToRead() const;
 
     // Finishes when the server has processed everything sent before it (a PING/PONG round trip).
     NatsReply *flush(int timeoutMs = -1);
@@ -141,6 +144,13 @@ private:
     // Bytes of publishes batched in m_outbox past which they go to the socket at once, not at the end of
     // the event-loop turn (nats.go's bufio writer holds 32 KiB).
     static constexpr qsizetype BatchPushThreshold = 64 * 1024;
+    // What the socket takes from the kernel per read notification: the rest waits there, under TCP's
+    // flow control, instead of a subscriber that falls behind reading a whole backlog (megabytes) into
+    // memory at once. Above what a turn of a publishing loop produces, so a subscriber in the same
+    // thread keeps up (nats.go reads 32 KiB at a time, but from a goroutine of its own).
+    static constexpr qint64 ReadBufferSize = 512 * 1024;
+    // Bytes moved from the socket into the parser at a time, each piece handled before the next.
+    static constexpr qint64 ParseChunkSize = 64 * 1024;
     // Messages read in a row after which what their handlers wrote is handed to the kernel.
     static constexpr int FlushEveryMessages = 128;
 
@@ -162,7 +172,10 @@ private:
     void onSocketError();
     void onSocketDisconnected();
     void onSocketReadyRead();
-    void processOperation(const NatsProtocolParser::Op &op);
+    // Moves up to ParseChunkSize bytes from the socket into the parser; false when there were none.
+    bool feedParser();
+    // op's payload may be moved out.
+    void processOperation(NatsProtocolParser::Op &op);
     void handleInfo(const QByteArray &json);
     void startTls();
     void onSocketEncrypted();
@@ -199,7 +212,7 @@ private:
     // Writes a control line (SUB, UNSUB, PING, PONG, CONNECT) after the batched publishes.
     void writeToSocket(const QByteArray &bytes);
     void writeRaw(const char *data, qsizetype size);
-    void handleMessage(const NatsProtocolParser::Op &op);
+    void handleMessage(NatsProtocolParser::Op &op);
     void handleServerError(const QByteArray &text);
     // Fails what a permissions violation names; true when that was a pending request or a subscription.
     bool handlePermissionViolation(const QByteArray &text);
@@ -232,7 +245,8 @@ private:
     // Publishes not yet on the socket: the batch of this event-loop turn while connected, the reconnect
     // buffer while not. Bytes here have not been sent; a request's can still be withdrawn.
     NatsOutbox m_outbox;
-    bool m_pushArmed = false; // pushBatch() is queued for the end of this turn
+    bool m_pushArmed = false;    // pushBatch() is queued for the end of this turn
+    QByteArray m_checkedSubject; // the last subject publish() found valid
     NatsPingTracker m_pings;
     Statistics m_stats;
 

@@ -14,6 +14,8 @@
 #include <QtCore/QTimer>
 #include <QtNetwork/QTcpSocket>
 
+#include <cstring>
+
 namespace {
 
 // Errors after which the server keeps the connection open.
@@ -105,6 +107,21 @@ NatsError NatsConnection::checkWritable() const
 
 NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo)
 {
+    // The usual publish, connected and without headers: checked and encoded onto the batch without a
+    // NatsMessage or a header block. Anything else (or a refusal, which then says why) takes the full path.
+    // A subject published to again (a loop, a reply subject) is not checked again: the last one that passed
+    // is kept (a shared copy, whose bytes cannot change under it) and compared.
+    const bool seen = !subject.isEmpty() && subject.size() == m_checkedSubject.size()
+        && std::memcmp(subject.constData(), m_checkedSubject.constData(), size_t(subject.size())) == 0;
+    if (m_state == State::Connected
+        && NatsProtocol::isValidPlainPublish(subject, replyTo, data.size(), m_info.maxPayload, seen)) {
+        if (!seen)
+            m_checkedSubject = subject;
+        NatsProtocol::appendPublish(&m_outbox.buffer(), subject, replyTo, {}, data);
+        ++m_stats.outMessages;
+        batchWritten();
+        return {};
+    }
     return publish(NatsMessage(subject, data, replyTo));
 }
 
@@ -259,10 +276,11 @@ void NatsConnection::sendAutoUnsubscribe(quint64 sid, quint64 maxMessages)
         writeToSocket(NatsProtocol::unsub(sid, maxMessages));
 }
 
-void NatsConnection::handleMessage(const NatsProtocolParser::Op &op)
+void NatsConnection::handleMessage(NatsProtocolParser::Op &op)
 {
     ++m_stats.inMessages;
-    NatsMessage message(op.subject, op.payload, op.replyTo);
+    // The parser's copies are moved into the message: no reference counted once more and dropped.
+    NatsMessage message(op.subject, std::move(op.payload), std::move(op.replyTo));
     if (op.hasHeaders) {
         NatsHeaders headers;
         if (!NatsHeaders::fromWire(op.headers, &headers)) {
@@ -496,4 +514,9 @@ qint64 NatsConnection::bytesToWrite() const
 {
     // The batch (or the reconnect buffer) and what the socket holds.
     return m_outbox.size() + (m_socket ? m_socket->bytesToWrite() : 0);
+}
+
+qint64 NatsConnection::bytesToRead() const
+{
+    return m_parser.bufferedBytes() + (m_socket ? m_socket->bytesAvailable() : 0);
 }

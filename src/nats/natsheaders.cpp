@@ -55,7 +55,7 @@ void NatsHeaders::setStatus(int code, const QByteArray &description)
     m_description = description;
 }
 
-QByteArray NatsHeaders::value(const QByteArray &key, const QByteArray &defaultValue) const
+QByteArray NatsHeaders::value(QByteArrayView key, const QByteArray &defaultValue) const
 {
     for (const Entry &entry : m_entries) {
         if (entry.first == key)
@@ -64,7 +64,7 @@ QByteArray NatsHeaders::value(const QByteArray &key, const QByteArray &defaultVa
     return defaultValue;
 }
 
-QList<QByteArray> NatsHeaders::values(const QByteArray &key) const
+QList<QByteArray> NatsHeaders::values(QByteArrayView key) const
 {
     QList<QByteArray> result;
     for (const Entry &entry : m_entries) {
@@ -74,7 +74,7 @@ QList<QByteArray> NatsHeaders::values(const QByteArray &key) const
     return result;
 }
 
-bool NatsHeaders::contains(const QByteArray &key) const
+bool NatsHeaders::contains(QByteArrayView key) const
 {
     for (const Entry &entry : m_entries) {
         if (entry.first == key)

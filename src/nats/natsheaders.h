@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QByteArrayView>
 #include <QtCore/QList>
 #include <QtCore/QMetaType>
 #include <QtCore/QPair>
@@ -25,9 +26,10 @@ public:
     void setStatus(int code, const QByteArray &description = {});
 
     // First value of key, or defaultValue when absent.
-    QByteArray value(const QByteArray &key, const QByteArray &defaultValue = {}) const;
-    QList<QByteArray> values(const QByteArray &key) const;
-    bool contains(const QByteArray &key) const;
+    QByteArray value(QByteArrayView key, const QByteArray &defaultValue = {}) const;
+    QList<QByteArray> values(QByteArrayView key) const;
+    // Keys are views: a lookup by a literal ("KV-Operation") builds no QByteArray.
+    bool contains(QByteArrayView key) const;
     // Adds one more value for key (keeps the existing ones).
     void append(const QByteArray &key, const QByteArray &value);
     // Replaces every value of key by this one.

@@ -1,8 +1,8 @@
 #include "natsmessage.h"
 
-NatsMessage::NatsMessage(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo)
-    : m_subject(subject)
-    , m_replyTo(replyTo)
-    , m_data(data)
+NatsMessage::NatsMessage(QByteArray subject, QByteArray data, QByteArray replyTo)
+    : m_subject(std::move(subject))
+    , m_replyTo(std::move(replyTo))
+    , m_data(std::move(data))
 {
 }

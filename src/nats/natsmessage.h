@@ -11,7 +11,8 @@ class NatsMessage
 {
 public:
     NatsMessage() = default;
-    NatsMessage(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo = {});
+    // By value: a received message's parts are moved in, not counted once more.
+    NatsMessage(QByteArray subject, QByteArray data, QByteArray replyTo = {});
 
     QByteArray subject() const { return m_subject; }
     void setSubject(const QByteArray &subject) { m_subject = subject; }

@@ -55,6 +55,11 @@ NatsError checkPublish(const NatsMessage &message, const QByteArray &headerBlock
 // counted in the line length; the caller's subject and headers are checked exactly as checkPublish() does.
 NatsError checkRequestPublish(const NatsMessage &message, const QByteArray &headerBlock,
                               const QByteArray &generatedReplyTo, qint64 maxPayload, bool headersSupported);
+// Whether a publish without headers of size bytes to subject (replyTo: none when empty) passes
+// checkPublish(): the quick yes of every plain publish, nothing built. When false, checkPublish() says why.
+// subjectValid: the caller already knows subject is valid (it passed before), only its length counts.
+bool isValidPlainPublish(const QByteArray &subject, const QByteArray &replyTo, qsizetype size, qint64 maxPayload,
+                         bool subjectValid = false);
 // Why SUB subject [queue] sid cannot be sent: an invalid subject or queue group, or too long a line.
 NatsError checkSubscribe(const QByteArray &subject, const QByteArray &queue, quint64 sid);
 

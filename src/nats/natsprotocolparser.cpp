@@ -228,20 +228,19 @@ bool NatsProtocolParser::next(Op *op)
         fail(tr("control line longer than %1 bytes").arg(m_maxControlLine));
         return false;
     }
-    if (newline == m_offset || m_buffer[newline - 1] != '\r') {
+    if (newline == m_offset || m_buffer.constData()[newline - 1] != '\r') {
         fail(tr("control line not terminated by CRLF"));
         return false;
     }
 
     const QByteArrayView line(m_buffer.constData() + m_offset, newline - 1 - m_offset);
     m_offset = newline + 1;
-    Op parsed;
-    if (!parseControlLine(line, &parsed))
+    // A MSG is parsed into m_pending and handed over with its payload; anything else straight into op.
+    if (!parseControlLine(line, op))
         return false;
     if (m_pending.active)
         return takePayload(op);
     compact();
-    *op = std::move(parsed);
     return true;
 }
 
@@ -258,6 +257,8 @@ bool NatsProtocolParser::parseControlLine(QByteArrayView line, Op *op)
     if (is(name, "HMSG"))
         return parseMessageArgs(rest, true);
 
+    // Not a message: op is written whole (a caller may hand in the last message's).
+    *op = Op();
     const auto noArguments = [&](OpType type) {
         if (!rest.isEmpty()) {
             fail(tr("unexpected arguments after %1").arg(QString::fromLatin1(name).toUpper()));
@@ -318,39 +319,45 @@ bool NatsProtocolParser::parseMessageArgs(QByteArrayView args, bool withHeaders)
         return false;
     }
 
-    PendingMessage pending;
-    pending.op.type = OpType::Msg;
-    pending.op.hasHeaders = withHeaders;
-    pending.op.subject = sharedSubject(fields.field[0]);
-    if (!NatsProtocolParser::parseUnsigned(fields.field[1], &pending.op.sid)) {
+    // Into the pending operation itself: what it held is the previous message a caller swapped back in.
+    Op &op = m_pending.op;
+    op.type = OpType::Msg;
+    op.hasHeaders = withHeaders;
+    op.subject = sharedSubject(fields.field[0]);
+    if (!NatsProtocolParser::parseUnsigned(fields.field[1], &op.sid)) {
         fail(tr("invalid subscription id \"%1\"").arg(QString::fromLatin1(shownField(fields.field[1]))));
         return false;
     }
     if (fields.count == 3 + sizeFields)
-        pending.op.replyTo = fields.field[2].toByteArray();
+        op.replyTo = fields.field[2].toByteArray();
+    else
+        op.replyTo = QByteArray();
 
     const qsizetype firstSize = fields.count - sizeFields;
-    if (!parseSize(fields.field[firstSize], &pending.totalSize)) {
+    qsizetype headerSize = 0;
+    qsizetype totalSize = 0;
+    if (!parseSize(fields.field[firstSize], &totalSize)) {
         fail(tr("invalid size \"%1\"").arg(QString::fromLatin1(shownField(fields.field[firstSize]))));
         return false;
     }
     if (withHeaders) {
-        pending.headerSize = pending.totalSize;
-        if (!parseSize(fields.field[firstSize + 1], &pending.totalSize)) {
+        headerSize = totalSize;
+        if (!parseSize(fields.field[firstSize + 1], &totalSize)) {
             fail(tr("invalid size \"%1\"").arg(QString::fromLatin1(shownField(fields.field[firstSize + 1]))));
             return false;
         }
-        if (pending.headerSize > pending.totalSize) {
-            fail(tr("header size %1 larger than total size %2").arg(pending.headerSize).arg(pending.totalSize));
+        if (headerSize > totalSize) {
+            fail(tr("header size %1 larger than total size %2").arg(headerSize).arg(totalSize));
             return false;
         }
     }
-    if (pending.totalSize > m_maxPayload) {
-        fail(tr("message of %1 bytes exceeds the limit of %2 bytes").arg(pending.totalSize).arg(m_maxPayload));
+    if (totalSize > m_maxPayload) {
+        fail(tr("message of %1 bytes exceeds the limit of %2 bytes").arg(totalSize).arg(m_maxPayload));
         return false;
     }
-    pending.active = true;
-    m_pending = std::move(pending);
+    m_pending.headerSize = headerSize;
+    m_pending.totalSize = totalSize;
+    m_pending.active = true;
     return true;
 }
 
@@ -359,20 +366,27 @@ bool NatsProtocolParser::takePayload(Op *op)
     const qsizetype needed = m_pending.totalSize + 2;
     if (bufferedBytes() < needed)
         return false;
-    if (m_buffer[m_offset + m_pending.totalSize] != '\r' || m_buffer[m_offset + m_pending.totalSize + 1] != '\n') {
+    const char *end = m_buffer.constData() + m_offset + m_pending.totalSize;
+    if (end[0] != '\r' || end[1] != '\n') {
         fail(tr("message payload not followed by CRLF"));
         return false;
     }
-    Op result = std::move(m_pending.op);
+    Op &result = m_pending.op;
+    if (!result.text.isNull())
+        result.text = QByteArray(); // an INFO's text, from an operation swapped back in
+    const char *payload = m_buffer.constData() + m_offset;
     if (result.hasHeaders) {
-        result.headers = m_buffer.mid(m_offset, m_pending.headerSize);
-        result.payload = m_buffer.mid(m_offset + m_pending.headerSize, m_pending.totalSize - m_pending.headerSize);
+        result.headers = QByteArray(payload, m_pending.headerSize);
+        result.payload = QByteArray(payload + m_pending.headerSize, m_pending.totalSize - m_pending.headerSize);
     } else {
-        result.payload = m_buffer.mid(m_offset, m_pending.totalSize);
+        result.headers = QByteArray();
+        result.payload = QByteArray(payload, m_pending.totalSize);
     }
     m_offset += needed;
-    m_pending = {};
+    m_pending.active = false;
+    // Swapped, not moved: the caller's previous operation comes back here to be written over, so no
+    // operation is built or destroyed per message.
+    std::swap(*op, result);
     compact();
-    *op = std::move(result);
     return true;
 }

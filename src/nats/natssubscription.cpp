@@ -46,11 +46,15 @@ void NatsSubscription::deliver(const NatsMessage &message)
         return;
     ++m_received;
     const bool last = m_maxMessages > 0 && m_received >= m_maxMessages;
-    if (last && m_connection)
+    if (!last) {
+        Q_EMIT messageReceived(message);
+        return;
+    }
+    if (m_connection)
         m_connection->removeSubscription(m_sid, false); // the server already dropped it
-    const QPointer<NatsSubscription> guard(this);
+    const QPointer<NatsSubscription> guard(this);       // only here: a QPointer is two atomic counts a message
     Q_EMIT messageReceived(message);
-    if (last && guard)
+    if (guard)
         deactivate();
 }
 

@@ -26,8 +26,11 @@ NatsSubscription *NatsSubscriptionTable::take(quint64 sid)
 
 void NatsSubscriptionTable::deliver(quint64 sid, const NatsMessage &message) const
 {
-    const QPointer<NatsSubscription> subscription = m_subscriptions.value(sid);
-    if (subscription)
+    // Looked up in place: a QPointer copy per message is two atomic reference counts.
+    const auto it = m_subscriptions.constFind(sid);
+    if (it == m_subscriptions.cend())
+        return;
+    if (NatsSubscription *subscription = it->data())
         subscription->deliver(message);
 }
 

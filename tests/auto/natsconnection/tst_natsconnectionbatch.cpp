@@ -51,6 +51,8 @@ private Q_SLOTS:
     void orderAcrossBatchBoundaries();
     void flushPushesTheBatch();
     void requestTimedOutInTheBatchDuringReconnectIsWithdrawn();
+    void aBurstIsReadInBoundedRounds();
+    void aSubjectPublishedBeforeIsComparedNotTrusted();
 
 private:
     NatsServerProcess m_server;
@@ -179,5 +181,70 @@ void tst_NatsConnectionBatch::requestTimedOutInTheBatchDuringReconnectIsWithdraw
     QCOMPARE(stored.value("message"_L1).toObject().value("subject"_L1).toString(), u"bw.kept"_s);
 }
 
+void tst_NatsConnectionBatch::aBurstIsReadInBoundedRounds()
+{
+    // A subscriber that falls behind (its handler holds the event loop while a burst arrives) takes the
+    // burst in rounds of a bounded size and leaves the rest to the kernel and TCP's flow control, instead
+    // of reading as much as the socket takes at once (1 MiB a read in Qt 6.4) and copying all of it into
+    // the parser (issue 13's core publish + subscribe peak). Nothing is lost or reordered by reading less.
+    QObject scope;
+    NatsConnection *subscriber = connectTo(m_server.url(), &scope);
+    NatsConnection *publisher = connectTo(m_server.url(), &scope);
+    QVERIFY(waitForConnected(subscriber));
+    QVERIFY(waitForConnected(publisher));
+    NatsSubscription *subscription = subscriber->subscribe("batch.burst");
+    QVERIFY(NatsTest::flushed(subscriber));
+
+    constexpr int Count = 20000;
+    const QByteArray padding(400, 'p'); // some 8 MiB in all
+    int received = 0;
+    int outOfOrder = 0;
+    qint64 mostBuffered = 0;
+    bool burstSent = false;
+    connect(subscription, &NatsSubscription::messageReceived, this, [&](const NatsMessage &message) {
+        if (message.data().split(' ').first().toInt() != received)
+            ++outOfOrder;
+        ++received;
+        mostBuffered = std::max(mostBuffered, subscriber->bytesToRead());
+        if (burstSent)
+            return;
+        burstSent = true;
+        // Inside the first message's handler: the rest is published, routed and arrives meanwhile.
+        for (int i = 1; i < Count; ++i)
+            (void)publisher->publish("batch.burst", QByteArray::number(i) + ' ' + padding);
+        NatsReply *routed = publisher->flush(20000);
+        if (!QTest::qWaitFor([routed] { return routed->isFinished(); }, 20000))
+            ++outOfOrder; // counted as a failure below
+        mostBuffered = std::max(mostBuffered, subscriber->bytesToRead());
+    });
+    QCOMPARE(publisher->publish("batch.burst", "0 "_ba + padding).code(), NatsError::NoError);
+    QTRY_COMPARE_WITH_TIMEOUT(received, Count, 20000);
+    QCOMPARE(outOfOrder, 0);
+    QVERIFY2(mostBuffered <= 768 * 1024, qPrintable(u"%1 bytes read ahead"_s.arg(mostBuffered)));
+}
+
+void tst_NatsConnectionBatch::aSubjectPublishedBeforeIsComparedNotTrusted()
+{
+    // publish() skips checking a subject that passed last time: by its bytes, not by where they are, so
+    // a buffer changed in place, or another subject of the same size, is checked again.
+    QObject scope;
+    NatsConnection *connection = connectTo(m_server.url(), &scope);
+    QVERIFY(waitForConnected(connection));
+    QCOMPARE(connection->publish({}, "0").code(), NatsError::InvalidSubject); // none passed yet: an empty one neither
+    QByteArray subject = "a.b"_ba;
+    subject.detach();
+    QCOMPARE(connection->publish(subject, "1").code(), NatsError::NoError);
+    QCOMPARE(connection->publish(subject, "2").code(), NatsError::NoError);
+    subject[1] = ' ';
+    QCOMPARE(connection->publish(subject, "3").code(), NatsError::InvalidSubject);
+    QCOMPARE(connection->publish("a.>", "4").code(), NatsError::InvalidSubject);
+    QCOMPARE(connection->publish("a..", "5").code(), NatsError::InvalidSubject);
+    QCOMPARE(connection->publish("a.b", "6", "r .x").code(), NatsError::InvalidSubject);
+    QCOMPARE(connection->publish("a.b", QByteArray(int(connection->maxPayload()) + 1, 'x')).code(),
+             NatsError::PayloadTooLarge);
+    QCOMPARE(connection->publish("a.b", "7").code(), NatsError::NoError);
+}
+
 QTEST_GUILESS_MAIN(tst_NatsConnectionBatch)
+
 #include "tst_natsconnectionbatch.moc"
