@@ -6,7 +6,7 @@
 // this thread's CPU time (what the turn costs when the machine is shared; the wall time includes waiting
 // for a core).
 //
-//   keypanelbench [--keys 1000000] [--batch 5000]
+//   keypanelbench [--keys 1000000] [--batch 5000] [--turns MS]
 
 #include "keyfilterproxymodel.h"
 #include "keylistfiltermodel.h"
@@ -25,6 +25,8 @@
 #include <cstdio>
 #include <ctime>
 #include <functional>
+#include <sys/resource.h>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -36,6 +38,54 @@ qint64 threadCpuNs()
     clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
     return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
 }
+
+// An application that times each event it delivers from the event loop (not the ones sent from within
+// another): with --turns MS, each step lists the events that took more than MS ms of CPU time, with whom
+// they went to, to tell which part of a turn stalls.
+class TimedApplication final : public QApplication
+{
+public:
+    using QApplication::QApplication;
+    double reportAboveMs = -1;
+    QStringList slowEvents;
+
+    bool notify(QObject *receiver, QEvent *event) override
+    {
+        if (reportAboveMs < 0 || m_depth > 0)
+            return QApplication::notify(receiver, event);
+        const QEvent::Type type = event->type(); // the event may be gone afterwards
+        const QString who = describe(receiver);
+        ++m_depth;
+        const qint64 cpu = threadCpuNs();
+        const long faults = pageFaults();
+        const bool result = QApplication::notify(receiver, event);
+        const double ms = double(threadCpuNs() - cpu) / 1e6;
+        --m_depth;
+        if (ms > reportAboveMs)
+            slowEvents.append(u"%1 ms CPU, %2 page faults: event %3 to %4"_s.arg(ms, 0, 'f', 1)
+                                  .arg(pageFaults() - faults)
+                                  .arg(int(type))
+                                  .arg(who));
+        return result;
+    }
+
+private:
+    static long pageFaults()
+    {
+        rusage usage{};
+        getrusage(RUSAGE_THREAD, &usage);
+        return usage.ru_minflt + usage.ru_majflt;
+    }
+    static QString describe(QObject *object)
+    {
+        QString text;
+        for (int depth = 0; object && depth < 3; ++depth, object = object->parent())
+            text += u"%1%2(%3)"_s.arg(depth ? u" < "_s : QString(),
+                                      QString::fromLatin1(object->metaObject()->className()), object->objectName());
+        return text;
+    }
+    int m_depth = 0;
+};
 
 // The longest gap between two turns of a 1 ms timer since reset(): what a user feels as a freeze.
 class StallMeter final
@@ -87,6 +137,9 @@ void step(StallMeter *meter, const char *name, const std::function<void()> &star
     meter->tick();
     printf("%-34s %7lld ms, longest stall %6.1f ms (%6.1f ms CPU)\n", name, clock.elapsed(), meter->longestMs(),
            meter->longestCpuMs());
+    auto *app = static_cast<TimedApplication *>(QCoreApplication::instance());
+    for (const QString &line : std::exchange(app->slowEvents, {}))
+        printf("    %s\n", qPrintable(line));
     fflush(stdout);
 }
 
@@ -105,14 +158,17 @@ KvEntry entryOf(int i)
 int main(int argc, char *argv[])
 {
     qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     QCoreApplication::setOrganizationName(u"kvdesk-bench"_s);
     QCommandLineParser parser;
     parser.addHelpOption();
     const QCommandLineOption keysOption(u"keys"_s, u"keys to load"_s, u"n"_s, u"1000000"_s);
     const QCommandLineOption batchOption(u"batch"_s, u"entries per model update"_s, u"n"_s, u"5000"_s);
-    parser.addOptions({keysOption, batchOption});
+    const QCommandLineOption turnsOption(u"turns"_s, u"list the events that take more than ms of CPU time"_s, u"ms"_s);
+    parser.addOptions({keysOption, batchOption, turnsOption});
     parser.process(app);
+    if (parser.isSet(turnsOption))
+        app.reportAboveMs = parser.value(turnsOption).toDouble();
     const int keys = parser.value(keysOption).toInt();
     const int batch = parser.value(batchOption).toInt();
 
