@@ -42,7 +42,17 @@ AsOfBar::AsOfBar(QWidget *parent)
 
 AsOfBar::~AsOfBar() = default;
 
+// In creation order, which is the order Tab goes: the point's controls, the banner, the busy row.
 void AsOfBar::createWidgets()
+{
+    createControls();
+    createBanner();
+    createBusyRow();
+    createActions();
+}
+
+// Where to go back to: the revision, time or duration, Show and Compare….
+void AsOfBar::createControls()
 {
     m_point = new QLineEdit(this);
     m_point->setObjectName(u"asOfPoint"_s);
@@ -59,7 +69,11 @@ void AsOfBar::createWidgets()
     m_compare->setObjectName(u"asOfCompare"_s);
     m_compare->setToolTip(tr("Keys added, removed and changed between two points, or a point and now"));
     connect(m_compare, &QPushButton::clicked, this, &AsOfBar::compare);
+}
 
+// Shown while the keys are "then": what they are, Restore Selected… and Back to Live.
+void AsOfBar::createBanner()
+{
     m_banner = new QFrame(this);
     m_banner->setObjectName(u"asOfBanner"_s);
     m_banner->setFrameShape(QFrame::StyledPanel);
@@ -75,7 +89,11 @@ void AsOfBar::createWidgets()
     m_live->setObjectName(u"asOfLive"_s);
     m_live->setToolTip(tr("Esc"));
     connect(m_live, &QPushButton::clicked, this, &AsOfBar::goLive);
+}
 
+// While a point is read or a restore runs: what, how far, and Cancel; then any error.
+void AsOfBar::createBusyRow()
+{
     m_busyText = new QLabel(this);
     m_progress = new QProgressBar(this);
     m_progress->setObjectName(u"asOfProgress"_s);
@@ -90,7 +108,11 @@ void AsOfBar::createWidgets()
     });
     m_error = new ErrorLabel(this);
     m_error->setObjectName(u"asOfError"_s);
+}
 
+// For the window's menus: Back to Live Keys (Esc), Bucket As Of…, Differences in Time….
+void AsOfBar::createActions()
+{
     m_liveAction = new QAction(tr("Back to &Live Keys"), this);
     m_liveAction->setShortcut(QKeySequence(Qt::Key_Escape));
     m_liveAction->setShortcutContext(Qt::WindowShortcut); // from the value too: the whole window is "then"

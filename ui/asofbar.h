@@ -66,6 +66,10 @@ Q_SIGNALS:
 
 private:
     void createWidgets();
+    void createControls();
+    void createBanner();
+    void createBusyRow();
+    void createActions();
     void layoutWidgets();
     void showRequested();
     void onLoaded();

@@ -62,6 +62,23 @@ AsOfDiffDialog::AsOfDiffDialog(KvBucket *bucket, const QString &from, const QStr
 {
     setObjectName(u"asOfDiffDialog"_s);
     setWindowTitle(tr("Differences in Time"));
+    setUpWidgets();
+    const QDialogButtonBox *buttons = layOut();
+    resize(760, 560);
+
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_compare, &QPushButton::clicked, this, &AsOfDiffDialog::compare);
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (m_diff)
+            m_diff->cancel();
+    });
+    connect(m_list, &QTreeWidget::currentItemChanged, this, &AsOfDiffDialog::showChange);
+    if (!from.trimmed().isEmpty())
+        compare();
+}
+
+void AsOfDiffDialog::setUpWidgets()
+{
     m_from->setObjectName(u"asOfDiffFrom"_s);
     m_to->setObjectName(u"asOfDiffTo"_s);
     m_to->setPlaceholderText(tr("now"));
@@ -76,7 +93,13 @@ AsOfDiffDialog::AsOfDiffDialog(KvBucket *bucket, const QString &from, const QStr
     m_list->setUniformRowHeights(true);
     m_list->header()->resizeSection(0, 200);
     m_diffView->setObjectName(u"asOfDiffView"_s);
+    m_progress->hide();
+    m_cancel->hide();
+}
 
+// The two points on top, the run (summary, progress, buttons) below them, then the keys over the diff.
+QDialogButtonBox *AsOfDiffDialog::layOut()
+{
     auto *points = new QFormLayout;
     points->addRow(tr("&From:"), m_from);
     points->addRow(tr("&To:"), m_to);
@@ -95,19 +118,7 @@ AsOfDiffDialog::AsOfDiffDialog(KvBucket *bucket, const QString &from, const QStr
     layout->addWidget(m_error);
     layout->addWidget(splitter, 1);
     layout->addWidget(buttons);
-    m_progress->hide();
-    m_cancel->hide();
-    resize(760, 560);
-
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_compare, &QPushButton::clicked, this, &AsOfDiffDialog::compare);
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_diff)
-            m_diff->cancel();
-    });
-    connect(m_list, &QTreeWidget::currentItemChanged, this, &AsOfDiffDialog::showChange);
-    if (!from.trimmed().isEmpty())
-        compare();
+    return buttons;
 }
 
 AsOfDiffDialog::~AsOfDiffDialog() = default;

@@ -7,6 +7,7 @@ class DiffView;
 class ErrorLabel;
 class KvAsOfDiff;
 class KvBucket;
+class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QProgressBar;
@@ -35,6 +36,8 @@ Q_SIGNALS:
     void compared();
 
 private:
+    void setUpWidgets();
+    QDialogButtonBox *layOut();
     void onFinished();
     void showChange(QTreeWidgetItem *item);
 

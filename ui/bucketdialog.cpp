@@ -176,9 +176,23 @@ bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
     c.history = m_history->value();
     c.replicas = m_replicas->value();
     c.storage = KvBucketConfig::Storage(m_storage->currentData().toInt());
+    if (!readLimits(&c, error) || !readPlacement(&c, error) || !m_features->apply(&c, error))
+        return false;
+    const QString problem = c.validate();
+    if (!problem.isEmpty()) {
+        *error = problem;
+        return false;
+    }
+    *config = c;
+    return true;
+}
+
+// The TTL (empty: values never expire) and the sizes (empty: unlimited, -1).
+bool BucketDialog::readLimits(KvBucketConfig *c, QString *error) const
+{
     QString problem;
-    c.ttlMs = 0; // empty: values never expire
-    if (!m_ttl->text().trimmed().isEmpty() && !KvUnits::parseMilliseconds(m_ttl->text(), &c.ttlMs, &problem)) {
+    c->ttlMs = 0;
+    if (!m_ttl->text().trimmed().isEmpty() && !KvUnits::parseMilliseconds(m_ttl->text(), &c->ttlMs, &problem)) {
         *error = tr("TTL: %1").arg(problem);
         return false;
     }
@@ -193,19 +207,24 @@ bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
         }
         return true;
     };
-    if (!readSize(m_maxBytes, &c.maxBytes, tr("Max bucket size"))
-        || !readSize(m_maxValueSize, &c.maxValueSize, tr("Max value size")))
-        return false;
-    c.placement.cluster = m_placementCluster->text().trimmed();
-    c.placement.tags.clear();
+    return readSize(m_maxBytes, &c->maxBytes, tr("Max bucket size"))
+        && readSize(m_maxValueSize, &c->maxValueSize, tr("Max value size"));
+}
+
+// Where the bucket lives and what it takes from or gives to other streams: placement, republish, the
+// mirror (only when creating) and the sources.
+bool BucketDialog::readPlacement(KvBucketConfig *c, QString *error) const
+{
+    c->placement.cluster = m_placementCluster->text().trimmed();
+    c->placement.tags.clear();
     for (const QString &tag : m_placementTags->text().split(u',', Qt::SkipEmptyParts))
-        c.placement.tags.append(tag.trimmed());
-    c.republish.source = m_republishSource->text().trimmed();
-    c.republish.destination = m_republishDestination->text().trimmed();
-    c.republish.headersOnly = m_republishHeadersOnly->isChecked();
+        c->placement.tags.append(tag.trimmed());
+    c->republish.source = m_republishSource->text().trimmed();
+    c->republish.destination = m_republishDestination->text().trimmed();
+    c->republish.headersOnly = m_republishHeadersOnly->isChecked();
     if (m_mode == Mode::Create)
-        c.mirror.name = m_mirror->text().trimmed();
-    c.sources.clear();
+        c->mirror.name = m_mirror->text().trimmed();
+    c->sources.clear();
     for (const QString &name : m_sources->text().split(u',', Qt::SkipEmptyParts)) {
         JsStreamSource source;
         source.name = name.trimmed();
@@ -215,16 +234,8 @@ bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
             *error = tr("Sources: %1").arg(nameProblem);
             return false;
         }
-        c.sources.append(source);
+        c->sources.append(source);
     }
-    if (!m_features->apply(&c, error))
-        return false;
-    problem = c.validate();
-    if (!problem.isEmpty()) {
-        *error = problem;
-        return false;
-    }
-    *config = c;
     return true;
 }
 

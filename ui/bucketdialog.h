@@ -47,6 +47,8 @@ private:
     void validate();
     void showProblems();
     bool readConfig(KvBucketConfig *config, QString *error) const;
+    bool readLimits(KvBucketConfig *c, QString *error) const;
+    bool readPlacement(KvBucketConfig *c, QString *error) const;
 
     Mode m_mode;
     QLineEdit *m_name = nullptr;

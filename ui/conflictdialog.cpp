@@ -16,6 +16,23 @@ ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 
 {
     setObjectName(u"conflictDialog"_s);
     setWindowTitle(tr("Key Changed by Someone Else"));
+    QLabel *intro = createIntro(key, baseRevision, theirs);
+    auto *diff = new DiffView(this);
+    diff->setObjectName(u"conflictDiff"_s);
+    diff->setTexts(tr("Yours (based on revision %1)").arg(baseRevision), mine,
+                   tr("Theirs (revision %1)").arg(theirs.revision), theirsText);
+    QDialogButtonBox *buttons = createButtons(baseRevision, theirs);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addWidget(intro);
+    layout->addWidget(diff, 1);
+    layout->addWidget(buttons);
+    resize(900, 500);
+}
+
+// What happened: the revision the user opened, and what someone else did since.
+QLabel *ConflictDialog::createIntro(const QString &key, quint64 baseRevision, const KvEntry &theirs)
+{
     const QString what = theirs.isDeleted()
         ? tr("deleted it (%1) at revision %2, %3")
               .arg(theirs.operationLabel())
@@ -30,21 +47,21 @@ ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 
             .arg(what),
         this);
     intro->setWordWrap(true);
+    return intro;
+}
 
-    auto *diff = new DiffView(this);
-    diff->setObjectName(u"conflictDiff"_s);
-    diff->setTexts(tr("Yours (based on revision %1)").arg(baseRevision), mine,
-                   tr("Theirs (revision %1)").arg(theirs.revision), theirsText);
-
+// One button per choice; Keep Editing is the default, and Merge needs a value to merge with.
+QDialogButtonBox *ConflictDialog::createButtons(quint64 baseRevision, const KvEntry &theirs)
+{
     auto *buttons = new QDialogButtonBox(this);
-    QPushButton *overwrite = buttons->addButton(tr("&Overwrite with Mine"), QDialogButtonBox::DestructiveRole);
-    overwrite->setObjectName(u"overwriteButton"_s);
+    QPushButton *overwrite = addChoice(buttons, tr("&Overwrite with Mine"), QDialogButtonBox::DestructiveRole,
+                                       u"overwriteButton"_s, Choice::Overwrite);
     overwrite->setToolTip(tr("Save your version as a new revision on top of revision %1").arg(theirs.revision));
-    QPushButton *take = buttons->addButton(tr("&Take Theirs"), QDialogButtonBox::ResetRole);
-    take->setObjectName(u"takeTheirsButton"_s);
+    QPushButton *take = addChoice(buttons, tr("&Take Theirs"), QDialogButtonBox::ResetRole, u"takeTheirsButton"_s,
+                                  Choice::TakeTheirs);
     take->setToolTip(tr("Discard your changes and open revision %1").arg(theirs.revision));
-    QPushButton *merge = buttons->addButton(tr("&Merge"), QDialogButtonBox::AcceptRole);
-    merge->setObjectName(u"mergeButton"_s);
+    QPushButton *merge = addChoice(buttons, tr("&Merge"), QDialogButtonBox::AcceptRole, u"mergeButton"_s,
+                                   Choice::Merge);
     merge->setEnabled(!theirs.isDeleted());
     merge->setToolTip(theirs.isDeleted()
                           ? tr("Revision %1 deleted the key: there is nothing to merge with").arg(theirs.revision)
@@ -55,23 +72,19 @@ ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 
     QPushButton *keep = buttons->addButton(tr("&Keep Editing"), QDialogButtonBox::RejectRole);
     keep->setObjectName(u"keepEditingButton"_s);
     keep->setDefault(true);
-    connect(overwrite, &QPushButton::clicked, this, [this] {
-        m_choice = Choice::Overwrite;
-        accept();
-    });
-    connect(take, &QPushButton::clicked, this, [this] {
-        m_choice = Choice::TakeTheirs;
-        accept();
-    });
-    connect(merge, &QPushButton::clicked, this, [this] {
-        m_choice = Choice::Merge;
-        accept();
-    });
     connect(keep, &QPushButton::clicked, this, &QDialog::reject);
+    return buttons;
+}
 
-    auto *layout = new QVBoxLayout(this);
-    layout->addWidget(intro);
-    layout->addWidget(diff, 1);
-    layout->addWidget(buttons);
-    resize(900, 500);
+// A button that accepts the dialog with choice.
+QPushButton *ConflictDialog::addChoice(QDialogButtonBox *buttons, const QString &text,
+                                       QDialogButtonBox::ButtonRole role, const QString &objectName, Choice choice)
+{
+    QPushButton *button = buttons->addButton(text, role);
+    button->setObjectName(objectName);
+    connect(button, &QPushButton::clicked, this, [this, choice] {
+        m_choice = choice;
+        accept();
+    });
+    return button;
 }

@@ -3,8 +3,10 @@
 #include "kventry.h"
 
 #include <QtWidgets/QDialog>
+#include <QtWidgets/QDialogButtonBox>
 
-class QPlainTextEdit;
+class QLabel;
+class QPushButton;
 
 // Shown when a save is refused because someone else changed the key: the user's version beside the
 // newer one, and a choice — overwrite (an update on the newer revision), take theirs, merge both (the
@@ -27,5 +29,10 @@ public:
     Choice choice() const { return m_choice; }
 
 private:
+    QLabel *createIntro(const QString &key, quint64 baseRevision, const KvEntry &theirs);
+    QDialogButtonBox *createButtons(quint64 baseRevision, const KvEntry &theirs);
+    QPushButton *addChoice(QDialogButtonBox *buttons, const QString &text, QDialogButtonBox::ButtonRole role,
+                           const QString &objectName, Choice choice);
+
     Choice m_choice = Choice::KeepEditing;
 };

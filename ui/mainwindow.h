@@ -64,6 +64,10 @@ protected:
 private:
     static constexpr int kMessageMs = 8000; // how long a status message stays
     void buildMenus();
+    QList<QPair<QAction *, QString>> buildConnectionMenu();
+    QList<QPair<QAction *, QString>> buildBucketMenu();
+    void buildKeyMenu();
+    QList<QPair<QAction *, QString>> buildViewMenu();
     void setActionIcons(const QList<QPair<QAction *, QString>> &menuActions);
     void buildPages();
     void connectPanels();
@@ -83,6 +87,9 @@ private:
     void saveLayout() const;
     // History and watch docks (historypanel, watchpanel), bucket export/import.
     void buildDocks();
+    void createDocks();
+    void connectDocks();
+    void createDockActions();
     void buildWatchMenu();
     void hideDocksOnWelcomePage();
     void orderTabs();

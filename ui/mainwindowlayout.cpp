@@ -53,7 +53,22 @@
 
 using namespace Qt::StringLiterals;
 
+// Connection, Bucket, Key, View, Watch and Help, in that order; every action gets its icon.
 void MainWindow::buildMenus()
+{
+    QList<QPair<QAction *, QString>> icons = buildConnectionMenu();
+    icons += buildBucketMenu();
+    buildKeyMenu();
+    icons += buildViewMenu();
+    buildWatchMenu();
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    QAction *about = help->addAction(tr("&About kvdesk"), this, &MainWindow::showAbout);
+    QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
+    icons += {{about, u"help-about"_s}, {aboutQt, u"help-about"_s}};
+    setActionIcons(icons);
+}
+
+QList<QPair<QAction *, QString>> MainWindow::buildConnectionMenu()
 {
     QMenu *file = menuBar()->addMenu(tr("&Connection"));
     QAction *manage = file->addAction(tr("&Manage Connections…"), this, &MainWindow::manageConnections);
@@ -69,7 +84,15 @@ void MainWindow::buildMenus()
     file->addSeparator();
     QAction *quit = file->addAction(tr("&Quit"), this, &QWidget::close);
     quit->setShortcut(QKeySequence::Quit);
+    return {{manage, u"network-server"_s},
+            {reconnect, u"network-wired"_s},
+            {disconnect, u"network-offline"_s},
+            {log, u"text-x-generic"_s},
+            {quit, u"application-exit"_s}};
+}
 
+QList<QPair<QAction *, QString>> MainWindow::buildBucketMenu()
+{
     QMenu *bucket = menuBar()->addMenu(tr("&Bucket"));
     bucket->addActions(
         {m_buckets->newAction(), m_buckets->editAction(), m_buckets->deleteAction(), m_buckets->compactAction()});
@@ -81,9 +104,16 @@ void MainWindow::buildMenus()
                                             &MainWindow::findInValues);
     m_permissionGate->guard(findAction, PermissionGate::getRule());
     bucket->addSeparator();
-    bucket->addActions(
-        {m_keys->asOfBar()->pointAction(), m_keys->asOfBar()->compareAction(), m_keys->asOfBar()->liveAction()});
+    AsOfBar *asOf = m_keys->asOfBar();
+    bucket->addActions({asOf->pointAction(), asOf->compareAction(), asOf->liveAction()});
+    return {{asOf->pointAction(), u"document-open-recent"_s},
+            {asOf->compareAction(), u"edit-find-replace"_s},
+            {asOf->liveAction(), u"go-jump"_s},
+            {findAction, u"edit-find"_s}};
+}
 
+void MainWindow::buildKeyMenu()
+{
     QMenu *key = menuBar()->addMenu(tr("&Key"));
     key->addActions(
         {m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction(), m_value->reformatAction()});
@@ -94,32 +124,19 @@ void MainWindow::buildMenus()
         {m_value->copyKeyAction(), m_value->copyValueAction(), m_keys->filterAction(), m_keys->reloadAction()});
     key->addSeparator();
     key->addActions({m_historyAction, m_watchKeyAction});
+}
 
+QList<QPair<QAction *, QString>> MainWindow::buildViewMenu()
+{
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addActions(
         {m_keys->listAction(), m_keys->treeAction(), m_keys->showDeletedAction(), m_keys->naturalSortAction()});
     view->addSeparator();
     view->addActions({m_watchDock->toggleViewAction(), m_historyDock->toggleViewAction()});
-    buildWatchMenu();
-
-    QMenu *help = menuBar()->addMenu(tr("&Help"));
-    QAction *about = help->addAction(tr("&About kvdesk"), this, &MainWindow::showAbout);
-    QAction *aboutQt = help->addAction(tr("About &Qt"), qApp, &QApplication::aboutQt);
     view->addSeparator();
     view->addMenu(Appearance::createThemeMenu(this));
     QAction *decodeCap = view->addAction(tr("Decoded Size &Cap…"), this, [this] { DecodeSizeCap::ask(this); });
-    setActionIcons({{manage, u"network-server"_s},
-                    {reconnect, u"network-wired"_s},
-                    {disconnect, u"network-offline"_s},
-                    {log, u"text-x-generic"_s},
-                    {quit, u"application-exit"_s},
-                    {about, u"help-about"_s},
-                    {aboutQt, u"help-about"_s},
-                    {m_keys->asOfBar()->pointAction(), u"document-open-recent"_s},
-                    {m_keys->asOfBar()->compareAction(), u"edit-find-replace"_s},
-                    {m_keys->asOfBar()->liveAction(), u"go-jump"_s},
-                    {findAction, u"edit-find"_s},
-                    {decodeCap, u"document-properties"_s}});
+    return {{decodeCap, u"document-properties"_s}};
 }
 
 void MainWindow::restoreLayout()
@@ -151,6 +168,13 @@ void MainWindow::saveLayout() const
 // and Watch menus.
 void MainWindow::buildDocks()
 {
+    createDocks();
+    connectDocks();
+    createDockActions();
+}
+
+void MainWindow::createDocks()
+{
     m_history = new HistoryPanel(this);
     m_watches = new WatchPanel(this);
     m_historyDock = new QDockWidget(tr("History"), this);
@@ -168,7 +192,12 @@ void MainWindow::buildDocks()
     tabifyDockWidget(m_watchDock, m_historyDock);
     m_historyDock->raise();
     resizeDocks({m_watchDock}, {260}, Qt::Vertical);
+}
 
+// The docks and the rest of the window: the editor's value for the history's comparisons, the key opened,
+// messages for the status bar, the bucket names for new watches.
+void MainWindow::connectDocks()
+{
     m_history->setEditorSource([this](QByteArray *value, QString *label) {
         if (m_value->key() != m_history->key())
             return false;
@@ -192,7 +221,11 @@ void MainWindow::buildDocks()
         m_watchDock->show();
         m_watchDock->raise();
     });
+}
 
+// The Key History, Watch and Transfer actions, put into the menus and the toolbar later.
+void MainWindow::createDockActions()
+{
     m_historyAction = new QAction(tr("Key &History"), this);
     m_historyAction->setShortcut(QKeySequence(u"Ctrl+H"_s));
     connect(m_historyAction, &QAction::triggered, this, &MainWindow::showHistory);

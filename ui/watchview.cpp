@@ -130,7 +130,27 @@ QWidget *WatchView::buildToolbar()
     auto *titleLabel = new QLabel(u"<b>%1</b>"_s.arg(title().toHtmlEscaped()), bar);
     titleLabel->setToolTip(description());
     m_state->setObjectName(u"watchState"_s);
+    QToolButton *clearButton = createFeedButtons(bar);
+    createRowCap(bar);
+    createFilter(bar);
+    QToolButton *exportButton = createExportButton(bar);
 
+    layout->addWidget(titleLabel);
+    layout->addWidget(m_state);
+    layout->addStretch(1);
+    layout->addWidget(m_pause);
+    layout->addWidget(clearButton);
+    layout->addWidget(m_follow);
+    layout->addWidget(m_cap);
+    layout->addWidget(m_filter);
+    layout->addWidget(exportButton);
+    updatePauseButton();
+    return bar;
+}
+
+// Pause, Clear and Follow; returns Clear (Pause and Follow are kept).
+QToolButton *WatchView::createFeedButtons(QWidget *bar)
+{
     m_pause = new QToolButton(bar);
     m_pause->setObjectName(u"watchPause"_s);
     m_pause->setCheckable(true);
@@ -147,7 +167,11 @@ QWidget *WatchView::buildToolbar()
     m_follow->setCheckable(true);
     m_follow->setChecked(true);
     connect(m_follow, &QToolButton::toggled, this, &WatchView::setFollowing);
+    return clearButton;
+}
 
+void WatchView::createRowCap(QWidget *bar)
+{
     m_cap = new QSpinBox(bar);
     m_cap->setObjectName(u"watchRowCap"_s);
     m_cap->setAccessibleName(tr("Rows kept"));
@@ -157,7 +181,11 @@ QWidget *WatchView::buildToolbar()
     m_cap->setGroupSeparatorShown(true);
     m_cap->setSuffix(tr(" rows"));
     connect(m_cap, &QSpinBox::valueChanged, this, &WatchView::setRowCap);
+}
 
+// The rows' text filter, applied a moment after the typing stops.
+void WatchView::createFilter(QWidget *bar)
+{
     m_filter = new QLineEdit(bar);
     m_filter->setObjectName(u"watchTextFilter"_s);
     m_filter->setAccessibleName(tr("Filter rows"));
@@ -167,7 +195,10 @@ QWidget *WatchView::buildToolbar()
     m_filterTimer->setInterval(kFilterDelayMs);
     connect(m_filter, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
     connect(m_filterTimer, &QTimer::timeout, this, [this] { m_proxy->setFilterFixedString(m_filter->text()); });
+}
 
+QToolButton *WatchView::createExportButton(QWidget *bar)
+{
     auto *exportButton = new QToolButton(bar);
     exportButton->setObjectName(u"watchExport"_s);
     exportButton->setText(tr("Export"));
@@ -176,18 +207,7 @@ QWidget *WatchView::buildToolbar()
     menu->addAction(tr("Export Feed as NDJSON…"), this, &WatchView::exportFeed);
     menu->addAction(tr("Export Selected Rows as NDJSON…"), this, &WatchView::exportSelection);
     exportButton->setMenu(menu);
-
-    layout->addWidget(titleLabel);
-    layout->addWidget(m_state);
-    layout->addStretch(1);
-    layout->addWidget(m_pause);
-    layout->addWidget(clearButton);
-    layout->addWidget(m_follow);
-    layout->addWidget(m_cap);
-    layout->addWidget(m_filter);
-    layout->addWidget(exportButton);
-    updatePauseButton();
-    return bar;
+    return exportButton;
 }
 
 void WatchView::startWatch(KvBucket *bucket)

@@ -87,6 +87,10 @@ Q_SIGNALS:
 
 private:
     QWidget *buildToolbar();
+    QToolButton *createFeedButtons(QWidget *bar);
+    void createRowCap(QWidget *bar);
+    void createFilter(QWidget *bar);
+    QToolButton *createExportButton(QWidget *bar);
     void buildView();
     void startWatch(KvBucket *bucket);
     void learnBaseline(KvBucket *bucket);

@@ -186,5 +186,11 @@ void JsBatchGet::finish()
     }
     if (!m_page.isEmpty() && !m_error.isError())
         Q_EMIT messagesReceived(std::exchange(m_page, {}));
+    if (m_error.isError()) {
+        const QPointer<JsBatchGet> guard(this); // a slot may delete the get: no finished() then
+        Q_EMIT errorOccurred(m_error.code());
+        if (!guard)
+            return;
+    }
     Q_EMIT finished();
 }

@@ -61,6 +61,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     // One page of messages (stream-sequence order).
     void messagesReceived(const QList<JsStoredMessage> &messages);
+    // The get failed (see errorString()); finished() follows.
+    void errorOccurred(NatsError::Code code);
     // Every page is in, or the get failed (see error()); nothing follows.
     void finished();
 

@@ -227,5 +227,11 @@ void KvBulkRead::finish(const NatsError &error)
     m_error = error;
     if (m_batch)
         m_batch->cancel();
+    if (m_error.isError()) {
+        const QPointer<KvBulkRead> guard(this); // a slot may delete the read: no finished() then
+        Q_EMIT errorOccurred(m_error.code());
+        if (!guard)
+            return;
+    }
     Q_EMIT finished();
 }

@@ -43,6 +43,7 @@ public:
     // A failure of the whole read (bucket gone, connection lost); missing entries are no failure.
     NatsError errorInfo() const { return m_error; }
     NatsError::Code error() const { return m_error.code(); }
+    QString errorString() const { return m_error.message(); }
     // One result per want, in order: the entry (a marker as it is, so callers decide), or none when the
     // key or revision does not exist; problem(i) then says why.
     QList<std::optional<KvEntry>> results() const { return m_results; }
@@ -54,6 +55,9 @@ public Q_SLOTS:
     void cancel();
 
 Q_SIGNALS:
+    // The whole read failed (see errorString()); finished() follows.
+    void errorOccurred(NatsError::Code code);
+    // Once, after the last result or the failure.
     void finished();
 
 private:

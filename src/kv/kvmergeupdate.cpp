@@ -23,7 +23,7 @@ KvMergeUpdate::KvMergeUpdate(KvBucket *bucket, const QString &key, quint64 baseR
 void KvMergeUpdate::readBase()
 {
     if (!m_bucket) {
-        fail(NatsError::InvalidArgument, tr("no bucket to merge %1 in").arg(m_key));
+        fail(NatsError(NatsError::InvalidArgument, tr("no bucket to merge %1 in").arg(m_key)));
         return;
     }
     KvReply *reply = m_bucket->get(m_key, m_baseRevision);
@@ -32,7 +32,7 @@ void KvMergeUpdate::readBase()
         if (reply->error() == NatsError::KeyNotFound)
             baseMissing(reply->errorString());
         else if (reply->error() != NatsError::NoError)
-            fail(reply->error(), reply->errorString());
+            fail(reply->errorInfo());
         else {
             m_base = reply->entry();
             readCurrent();
@@ -51,11 +51,11 @@ void KvMergeUpdate::baseMissing(const QString &why)
                   .arg(status->status().bucket)
                   .arg(status->status().config.history)
             : QString();
-        fail(NatsError::KeyNotFound,
-             tr("revision %1 of key \"%2\" is not kept any more or holds no value of it%3: nothing to merge "
-                "from (%4)")
-                 .arg(m_baseRevision)
-                 .arg(m_key, limit, why));
+        fail(NatsError(NatsError::KeyNotFound,
+                       tr("revision %1 of key \"%2\" is not kept any more or holds no value of it%3: nothing to "
+                          "merge from (%4)")
+                           .arg(m_baseRevision)
+                           .arg(m_key, limit, why)));
     });
 }
 
@@ -66,15 +66,16 @@ void KvMergeUpdate::readCurrent()
         reply->deleteLater();
         const KvEntry entry = reply->entry();
         if (reply->error() == NatsError::KeyNotFound) {
-            fail(NatsError::KeyNotFound,
-                 entry.revision > 0
-                     ? tr("key \"%1\" was deleted (%2 at revision %3) after revision %4: nothing to merge with")
-                           .arg(m_key, entry.operationLabel())
-                           .arg(entry.revision)
-                           .arg(m_baseRevision)
-                     : tr("key \"%1\" has no value now: nothing to merge with").arg(m_key));
+            fail(NatsError(NatsError::KeyNotFound,
+                           entry.revision > 0
+                               ? tr("key \"%1\" was deleted (%2 at revision %3) after revision %4: nothing to merge "
+                                    "with")
+                                     .arg(m_key, entry.operationLabel())
+                                     .arg(entry.revision)
+                                     .arg(m_baseRevision)
+                               : tr("key \"%1\" has no value now: nothing to merge with").arg(m_key)));
         } else if (reply->error() != NatsError::NoError) {
-            fail(reply->error(), reply->errorString());
+            fail(reply->errorInfo());
         } else {
             m_current = entry;
             mergeAndWrite();
@@ -88,7 +89,7 @@ void KvMergeUpdate::mergeAndWrite()
         m_base.value, m_ours, m_current.value,
         {tr("revision %1").arg(m_baseRevision), m_oursLabel, tr("revision %1").arg(m_current.revision)});
     if (m_result.status == KvMergeResult::Status::Refused) {
-        fail(NatsError::ValueDecodeError, tr("key \"%1\": %2").arg(m_key, m_result.reason));
+        fail(NatsError(NatsError::ValueDecodeError, tr("key \"%1\": %2").arg(m_key, m_result.reason)));
         return;
     }
     if (m_result.status == KvMergeResult::Status::Conflicts) {
@@ -102,7 +103,7 @@ void KvMergeUpdate::mergeAndWrite()
     }
     Q_EMIT merged();
     if (!m_bucket) {
-        fail(NatsError::InvalidArgument, tr("no bucket to merge %1 in").arg(m_key));
+        fail(NatsError(NatsError::InvalidArgument, tr("no bucket to merge %1 in").arg(m_key)));
         return;
     }
     KvReply *reply = m_bucket->update(m_key, m_result.merged, m_current.revision);
@@ -111,13 +112,15 @@ void KvMergeUpdate::mergeAndWrite()
         if (reply->error() == NatsError::WrongRevision) {
             const QString now = reply->currentRevision() > 0 ? tr("now revision %1").arg(reply->currentRevision())
                                                              : tr("it has a newer revision");
-            fail(NatsError::WrongRevision,
-                 tr("key \"%1\" changed again while merging with revision %2 (%3): nothing written; merge again")
-                     .arg(m_key)
-                     .arg(m_current.revision)
-                     .arg(now));
+            fail(NatsError(
+                NatsError::WrongRevision,
+                tr("key \"%1\" changed again while merging with revision %2 (%3): nothing written; merge again")
+                    .arg(m_key)
+                    .arg(m_current.revision)
+                    .arg(now),
+                reply->errorInfo().jsErrorCode()));
         } else if (reply->error() != NatsError::NoError) {
-            fail(reply->error(), reply->errorString());
+            fail(reply->errorInfo());
         } else {
             m_revision = reply->revision();
             done(Outcome::Written);
@@ -125,17 +128,22 @@ void KvMergeUpdate::mergeAndWrite()
     });
 }
 
-void KvMergeUpdate::fail(NatsError::Code code, const QString &message)
+void KvMergeUpdate::fail(const NatsError &error)
 {
-    m_error = code;
-    m_errorString = message;
+    if (isFinished())
+        return;
+    m_error = error;
     m_outcome = Outcome::Failed;
-    Q_EMIT errorOccurred(code);
-    Q_EMIT finished();
+    const QPointer<KvMergeUpdate> guard(this); // a slot may delete the merge: no finished() then
+    Q_EMIT errorOccurred(m_error.code());
+    if (guard)
+        Q_EMIT finished();
 }
 
 void KvMergeUpdate::done(Outcome outcome)
 {
+    if (isFinished())
+        return;
     m_outcome = outcome;
     Q_EMIT finished();
 }

@@ -34,8 +34,10 @@ public:
 
     bool isFinished() const { return m_outcome != Outcome::Pending; }
     Outcome outcome() const { return m_outcome; }
-    NatsError::Code error() const { return m_error; }
-    QString errorString() const { return m_errorString; }
+    NatsError::Code error() const { return m_error.code(); }
+    QString errorString() const { return m_error.message(); }
+    // The error, with the server's JetStream err_code when a reply of the server decided it.
+    NatsError errorInfo() const { return m_error; }
     KvMergeResult result() const { return m_result; }
     KvEntry base() const { return m_base; }
     KvEntry current() const { return m_current; } // the revision merged with
@@ -53,7 +55,7 @@ private:
     void readCurrent();
     void mergeAndWrite();
     void baseMissing(const QString &why);
-    void fail(NatsError::Code code, const QString &message);
+    void fail(const NatsError &error);
     void done(Outcome outcome);
 
     QPointer<KvBucket> m_bucket;
@@ -65,7 +67,6 @@ private:
     KvEntry m_current;
     KvMergeResult m_result;
     Outcome m_outcome = Outcome::Pending;
-    NatsError::Code m_error = NatsError::NoError;
-    QString m_errorString;
+    NatsError m_error;
     quint64 m_revision = 0;
 };

@@ -63,20 +63,18 @@ void ValueSearch::start()
         if (m_finished)
             return;
         if (!m_bucket) {
-            m_error = tr("no bucket to search");
-            finish();
+            fail(NatsError(NatsError::InvalidArgument, tr("no bucket to search")));
             return;
         }
         if (m_options.text.isEmpty()) {
-            m_error = tr("nothing to search for");
-            finish();
+            fail(NatsError(NatsError::InvalidArgument, tr("nothing to search for")));
             return;
         }
         if (m_options.mode == Mode::JsonPath) {
             m_query = ValuePathQuery::parse(m_options.text);
             if (!m_query.isValid()) {
-                m_error = tr("the JSON path \"%1\" is not valid: %2").arg(m_options.text, m_query.errorString());
-                finish();
+                fail(NatsError(NatsError::InvalidArgument,
+                               tr("the JSON path \"%1\" is not valid: %2").arg(m_options.text, m_query.errorString())));
                 return;
             }
         }
@@ -89,8 +87,13 @@ void ValueSearch::cancel()
     if (m_finished)
         return;
     m_cancelled = true;
-    if (m_read)
-        m_read->cancel();
+    if (KvBulkRead *read = m_read) {
+        // Its end (Cancelled) is not the search's: the user stopped it.
+        m_read = nullptr;
+        disconnect(read, nullptr, this, nullptr);
+        read->cancel();
+        read->deleteLater();
+    }
     finish();
 }
 
@@ -116,8 +119,7 @@ void ValueSearch::onBatch()
     if (m_finished)
         return;
     if (read->error() != NatsError::NoError) {
-        m_error = read->errorInfo().message();
-        finish();
+        fail(read->errorInfo());
         return;
     }
     const QList<std::optional<KvEntry>> results = read->results();
@@ -174,10 +176,25 @@ QString ValueSearch::pathSnippet(const QString &json) const
     return hits.first().path + u" = "_s + shown;
 }
 
+void ValueSearch::fail(const NatsError &error)
+{
+    if (m_finished)
+        return;
+    m_error = error;
+    finish();
+}
+
+// Once; after errorOccurred() when it failed. cancel() is no failure: the user asked for it.
 void ValueSearch::finish()
 {
     if (m_finished)
         return;
     m_finished = true;
+    if (m_error.isError()) {
+        const QPointer<ValueSearch> guard(this); // a slot may delete the search: no finished() then
+        Q_EMIT errorOccurred(m_error.code());
+        if (!guard)
+            return;
+    }
     Q_EMIT finished();
 }

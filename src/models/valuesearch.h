@@ -1,6 +1,7 @@
 #pragma once
 
 #include "codecoptions.h"
+#include "natserror.h"
 #include "valuepathquery.h"
 
 #include <QtCore/QList>
@@ -62,11 +63,17 @@ public:
     bool isCapped() const { return m_capped; }
     bool isCancelled() const { return m_cancelled; }
     bool isFinished() const { return m_finished; }
-    QString errorString() const { return m_error; }
+    // Why it stopped early: no bucket, nothing to search for, an invalid path (InvalidArgument), or the read
+    // failed (bucket gone, connection lost). NoError when it ran to the end, the cap or cancel().
+    NatsError::Code error() const { return m_error.code(); }
+    QString errorString() const { return m_error.message(); }
+    NatsError errorInfo() const { return m_error; }
 
 Q_SIGNALS:
     void progress(qsizetype searched, qsizetype total);
     void matchFound(const ValueSearch::Match &match);
+    // The search failed (see error()); finished() follows.
+    void errorOccurred(NatsError::Code code);
     void finished();
 
 private:
@@ -76,6 +83,7 @@ private:
     // The snippet for a match of the text or the path in the decoded value text, or "" when none.
     QString textSnippet(const QString &text) const;
     QString pathSnippet(const QString &json) const;
+    void fail(const NatsError &error);
     void finish();
 
     QPointer<KvBucket> m_bucket;
@@ -88,5 +96,5 @@ private:
     bool m_capped = false;
     bool m_cancelled = false;
     bool m_finished = false;
-    QString m_error;
+    NatsError m_error;
 };

@@ -93,7 +93,8 @@ static void pipePut(jsCtx *js, int n)
     }
 }
 
-typedef struct {
+typedef struct
+{
     pthread_mutex_t lock;
     pthread_cond_t done;
     int got, want;
@@ -192,7 +193,7 @@ static double run(const char *name, const char *url, int n)
         seconds = pubsub(nc, url, n);
     } else {
         int create = strcmp(name, "list") != 0 && strcmp(name, "watchinit") != 0 && strcmp(name, "get") != 0
-                     && strcmp(name, "put") != 0;
+            && strcmp(name, "put") != 0;
         kvStore *kv = openKv(nc, &js, create);
         if (strcmp(name, "seqput") == 0) {
             char key[32];

@@ -1,3 +1,4 @@
+#include "endsignals.h"
 #include "jetstreamcontext.h"
 #include "jsbatchget.h"
 #include "jsservercapabilities.h"
@@ -7,7 +8,9 @@
 #include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
+#include "natstestsupport.h"
 
+#include <QtCore/QScopeGuard>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -28,6 +31,9 @@ private Q_SLOTS:
     void batchBySubject();
     void moreThan1024Subjects();
     void bulkReadBothWays();
+    void aMissingStreamFailsOnce();
+    void bulkReadOfAMissingBucketFailsOnce_data();
+    void bulkReadOfAMissingBucketFailsOnce();
 
 private:
     struct Outcome
@@ -238,6 +244,48 @@ void tst_JsBatchGet::bulkReadBothWays()
         QVERIFY(!results[7]);
         QCOMPARE(results[8]->value, "v0"_ba);
     }
+}
+
+// A stream that is not there: 2.10+ answers DIRECT.GET at once with a 503, 2.9 not at all (the get times
+// out). Either way the async shape: errorOccurred(code), then finished(), once.
+void tst_JsBatchGet::aMissingStreamFailsOnce()
+{
+    const bool answered = m_connection->serverInfo().versionAtLeast(2, 10, 0);
+    const auto restore = qScopeGuard([this, timeout = m_js->timeout()] { m_js->setTimeout(timeout); });
+    m_js->setTimeout(300); // for 2.9's silence
+    JsBatchGetRequest request;
+    request.nextBySubject = "$KV.nosuch.>";
+    JsBatchGet get(m_js, u"KV_nosuch"_s, request);
+    const EndSignals end(&get);
+    QTRY_VERIFY_WITH_TIMEOUT(end.hasFinished(), KvTest::ReplyTimeoutMs);
+    QVERIFY(NatsTest::flushed(m_connection)); // anything still on its way has come by now
+    const NatsError::Code expected = answered ? NatsError::DirectGetUnavailable : NatsError::Timeout;
+    QCOMPARE(end.seen(), EndSignals::failure(expected));
+    QCOMPARE(get.error(), expected);
+    QVERIFY2(get.errorString().contains(u"KV_nosuch"_s), qPrintable(get.errorString()));
+    get.cancel(); // ended already: nothing more
+    QCOMPARE(end.seen().size(), 2);
+}
+
+void tst_JsBatchGet::bulkReadOfAMissingBucketFailsOnce_data()
+{
+    QTest::addColumn<KvBulkRead::Mode>("mode");
+    QTest::newRow("auto") << KvBulkRead::Mode::Auto;
+    QTest::newRow("one by one") << KvBulkRead::Mode::OneByOne;
+}
+
+void tst_JsBatchGet::bulkReadOfAMissingBucketFailsOnce()
+{
+    QFETCH(KvBulkRead::Mode, mode);
+    KvBucket *bucket = m_kv->bucket(u"nosuch"_s, this);
+    KvBulkRead read(bucket, {{u"a"_s, 0}, {u"b"_s, 2}}, mode);
+    const EndSignals end(&read);
+    QTRY_VERIFY_WITH_TIMEOUT(end.hasFinished(), KvTest::ReplyTimeoutMs);
+    QVERIFY(NatsTest::flushed(m_connection));
+    QCOMPARE(end.seen(), EndSignals::failure(NatsError::BucketNotFound));
+    QCOMPARE(read.error(), NatsError::BucketNotFound);
+    QCOMPARE(read.errorString(), read.errorInfo().message());
+    QVERIFY2(read.errorString().contains(u"nosuch"_s), qPrintable(read.errorString()));
 }
 
 QTEST_GUILESS_MAIN(tst_JsBatchGet)

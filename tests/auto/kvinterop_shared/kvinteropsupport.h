@@ -15,7 +15,7 @@ class JetStreamContext;
 class QSignalSpy;
 
 // Helpers shared by the interoperability tests against the official clients (tst_kvinterop_c with
-// libnats, tst_kvinterop_go with nats.go). Not a test unit of its own: no CMakeLists.txt here.
+// libnats, tst_kvinterop_go and tst_kvinterop_goconfig with nats.go). Not a test unit of its own: no CMakeLists.txt here.
 
 // One set of bucket options as a user would give them to any client. Zero means "the client's default"
 // (history 1, unlimited sizes, one replica), so the official clients get their own defaults applied.

@@ -1,3 +1,4 @@
+#include "endsignals.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
 #include "kvcontext.h"
@@ -29,7 +30,8 @@ private Q_SLOTS:
     void failuresSayWhy();
 
 private:
-    KvMergeUpdate *runMerge(const QString &key, quint64 base, const QByteArray &ours);
+    // With ends, also what the merge signalled as it ended (EndSignals::seen()).
+    KvMergeUpdate *runMerge(const QString &key, quint64 base, const QByteArray &ours, QStringList *ends = nullptr);
     quint64 put(const QString &key, const QByteArray &value);
 
     NatsServerProcess m_server;
@@ -57,12 +59,15 @@ quint64 tst_KvMergeUpdate::put(const QString &key, const QByteArray &value)
     return reply->error() == NatsError::NoError ? reply->revision() : 0;
 }
 
-KvMergeUpdate *tst_KvMergeUpdate::runMerge(const QString &key, quint64 base, const QByteArray &ours)
+KvMergeUpdate *tst_KvMergeUpdate::runMerge(const QString &key, quint64 base, const QByteArray &ours, QStringList *ends)
 {
     auto *merge = new KvMergeUpdate(m_bucket, key, base, ours, u"yours"_s, this);
-    QSignalSpy finished(merge, &KvMergeUpdate::finished);
-    if (!finished.wait(KvTest::ReplyTimeoutMs))
+    const EndSignals end(merge);
+    if (!QTest::qWaitFor([&end] { return end.hasFinished(); }, KvTest::ReplyTimeoutMs))
         qWarning("the merge did not finish");
+    QCoreApplication::processEvents(); // a second end would come now
+    if (ends)
+        *ends = end.seen();
     return merge;
 }
 
@@ -135,6 +140,10 @@ void tst_KvMergeUpdate::aThirdWriterDuringTheMergeIsNotOverwritten()
     QCOMPARE(merge->outcome(), Outcome::Failed);
     QCOMPARE(merge->error(), NatsError::WrongRevision);
     QVERIFY2(merge->errorString().contains(u"changed again"_s), qPrintable(merge->errorString()));
+    // errorInfo() keeps the server's JetStream err_code (wrong last sequence) under the merge's own text.
+    QCOMPARE(merge->errorInfo().code(), NatsError::WrongRevision);
+    QCOMPARE(merge->errorInfo().message(), merge->errorString());
+    QVERIFY(merge->errorInfo().jsErrorCode() != 0);
     KvReply *latest = m_bucket->get(u"third"_s);
     WAIT_OK(latest);
     QCOMPARE(latest->entry().value, "third writer\n"_ba);
@@ -187,9 +196,13 @@ void tst_KvMergeUpdate::failuresSayWhy()
             QVERIFY(revisions.last() > 0);
         }
     }
-    KvMergeUpdate *merge = runMerge(key, revisions[baseIndex], ours);
+    QStringList ends;
+    KvMergeUpdate *merge = runMerge(key, revisions[baseIndex], ours, &ends);
     QCOMPARE(merge->outcome(), Outcome::Failed);
     QCOMPARE(int(merge->error()), error);
+    QCOMPARE(ends, EndSignals::failure(NatsError::Code(error))); // errorOccurred, then finished, once
+    QCOMPARE(merge->errorInfo().code(), merge->error());
+    QCOMPARE(merge->errorInfo().message(), merge->errorString());
     QVERIFY2(merge->errorString().contains(why), qPrintable(merge->errorString()));
     QVERIFY2(merge->errorString().contains(key), qPrintable(merge->errorString()));
 }

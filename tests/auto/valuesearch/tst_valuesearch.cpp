@@ -1,11 +1,14 @@
 #include "codectestdata.h"
+#include "endsignals.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
+#include "kvbulkread.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsconnectoptions.h"
 #include "natsserverprocess.h"
+#include "natstestsupport.h"
 #include "valuesearch.h"
 
 #include <QtTest/QSignalSpy>
@@ -28,6 +31,8 @@ private Q_SLOTS:
     void refusesAnInvalidPath();
     void stopsAtTheCap();
     void cancelStopsAtOnce();
+    void cancelDuringAReadIsNoFailure();
+    void aMissingBucketFailsOnce();
 
 private:
     QStringList run(ValueSearch *search) const;
@@ -137,8 +142,11 @@ void tst_ValueSearch::refusesAnInvalidPath()
     options.text = u"$.a =="_s;
     options.mode = ValueSearch::Mode::JsonPath;
     ValueSearch search(m_bucket, m_keys, options);
+    const EndSignals end(&search);
     QCOMPARE(run(&search), QStringList());
     QVERIFY2(search.errorString().contains(u"a value after =="_s), qPrintable(search.errorString()));
+    QCOMPARE(search.error(), NatsError::InvalidArgument);
+    QCOMPARE(end.seen(), EndSignals::failure(NatsError::InvalidArgument));
     QCOMPARE(search.searchedCount(), 0);
 }
 
@@ -159,13 +167,52 @@ void tst_ValueSearch::cancelStopsAtOnce()
     options.text = u"needle"_s;
     ValueSearch search(m_bucket, m_keys, options);
     QSignalSpy finished(&search, &ValueSearch::finished);
+    const EndSignals end(&search);
     search.start();
     search.cancel();
     QCOMPARE(finished.size(), 1);
     QVERIFY(search.isCancelled());
+    QCOMPARE(end.seen(), QStringList{u"finished()"_s}); // what the user asked for: no failure
+    QCOMPARE(search.error(), NatsError::NoError);
     QVERIFY(search.matches().isEmpty());
     QCoreApplication::processEvents(); // the batch read it had started answers nothing more
     QCOMPARE(finished.size(), 1);
+}
+
+// Cancel while a batch is being read: the search ends as cancelled, not failed ("cancelled" is not why it
+// stopped, the user is), once.
+void tst_ValueSearch::cancelDuringAReadIsNoFailure()
+{
+    ValueSearch::Options options;
+    options.text = u"needle"_s;
+    options.batchSize = 1;
+    ValueSearch search(m_bucket, m_keys, options);
+    const EndSignals end(&search);
+    search.start();
+    QTRY_VERIFY(search.findChild<KvBulkRead *>()); // the first batch is being read
+    search.cancel();
+    QCOMPARE(end.seen(), QStringList{u"finished()"_s});
+    QVERIFY(search.isCancelled());
+    QCOMPARE(search.error(), NatsError::NoError);
+    QVERIFY2(search.errorString().isEmpty(), qPrintable(search.errorString()));
+    QVERIFY(NatsTest::flushed(m_connection));
+    QCOMPARE(end.seen().size(), 1);
+}
+
+// The bucket is not there (deleted meanwhile): the read fails, and so does the search, once, saying why.
+void tst_ValueSearch::aMissingBucketFailsOnce()
+{
+    ValueSearch::Options options;
+    options.text = u"needle"_s;
+    ValueSearch search(m_kv->bucket(u"nosuch"_s, this), m_keys, options);
+    const EndSignals end(&search);
+    QCOMPARE(run(&search), QStringList());
+    QVERIFY(NatsTest::flushed(m_connection)); // anything still on its way has come by now
+    QCOMPARE(end.seen(), EndSignals::failure(NatsError::BucketNotFound));
+    QCOMPARE(search.error(), NatsError::BucketNotFound);
+    QCOMPARE(search.errorInfo().message(), search.errorString());
+    QVERIFY2(search.errorString().contains(u"nosuch"_s), qPrintable(search.errorString()));
+    QCOMPARE(search.searchedCount(), 0);
 }
 
 QTEST_GUILESS_MAIN(tst_ValueSearch)
