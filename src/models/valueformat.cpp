@@ -314,6 +314,16 @@ bool isValidJson(const QByteArray &value, QString *error)
     return false;
 }
 
+// The index of the bracket closing the container opened at text[open] when only white space is between
+// them, else -1: an empty container stays on one line.
+static qsizetype emptyContainerEnd(const QString &text, qsizetype open)
+{
+    qsizetype j = open + 1;
+    while (j < text.size() && text[j].isSpace())
+        ++j;
+    return j < text.size() && (text[j] == u'}' || text[j] == u']') ? j : -1;
+}
+
 QString prettyJson(const QByteArray &json)
 {
     QString text;
@@ -348,14 +358,10 @@ QString prettyJson(const QByteArray &json)
             break;
         case u'{':
         case u'[': {
-            // Keep empty containers on one line.
-            qsizetype j = i + 1;
-            while (j < text.size() && text[j].isSpace())
-                ++j;
-            if (j < text.size() && (text[j] == u'}' || text[j] == u']')) {
+            if (const qsizetype end = emptyContainerEnd(text, i); end >= 0) {
                 out += c;
-                out += text[j];
-                i = j;
+                out += text[end];
+                i = end;
                 break;
             }
             out += c;
@@ -376,13 +382,9 @@ QString prettyJson(const QByteArray &json)
         case u':':
             out += u": "_s;
             break;
-        case u' ':
-        case u'\t':
-        case u'\n':
-        case u'\r':
-            break;
-        default:
-            out += c;
+        default: // JSON's white space goes; the layout is ours
+            if (c != u' ' && c != u'\t' && c != u'\n' && c != u'\r')
+                out += c;
         }
     }
     return out;
