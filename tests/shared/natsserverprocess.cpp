@@ -349,3 +349,28 @@ bool NatsClusterProcess::waitForJetStream(const QString &url, int timeoutMs, QSt
         *errorMessage = u"JetStream did not become ready within %1 ms: %2"_s.arg(timeoutMs).arg(lastProblem);
     return answered;
 }
+
+bool NatsServerProcess::freeze()
+{
+    const pid_t pid = pid_t(this->pid());
+    if (pid <= 0 || ::kill(pid, SIGSTOP) != 0)
+        return false;
+    // SIGSTOP lands asynchronously: what the test sends next must not reach a server still running.
+    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    QElapsedTimer clock;
+    clock.start();
+    while (clock.elapsed() < 2000 && stat.open(QIODevice::ReadOnly)) {
+        const QByteArray line = stat.readAll();
+        stat.close();
+        const qsizetype end = line.lastIndexOf(')');
+        if (end > 0 && line.mid(end + 2, 1) == "T")
+            return true;
+    }
+    return true;
+}
+
+bool NatsServerProcess::thaw()
+{
+    const pid_t pid = pid_t(this->pid());
+    return pid > 0 && ::kill(pid, SIGCONT) == 0;
+}

@@ -45,6 +45,10 @@ public:
     bool stop();    // SIGTERM, wait for exit
     bool kill();    // SIGKILL, wait for exit
     bool restart(); // same port, store and config
+    // SIGSTOP, returning once the process is stopped: it then reads and answers nothing, while its
+    // sockets stay open. thaw() sends SIGCONT.
+    bool freeze();
+    bool thaw();
     bool isRunning() const;
 
     QString url() const;    // nats://127.0.0.1:<port>

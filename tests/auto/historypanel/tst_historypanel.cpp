@@ -11,7 +11,6 @@
 #include "natsserverprocess.h"
 #include "uitestsupport.h"
 
-#include <QtCore/QFile>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
 #include <QtGui/QAction>
@@ -26,9 +25,7 @@
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QTreeView>
 
-#include <csignal>
 #include <functional>
-#include <sys/types.h>
 
 using namespace Qt::StringLiterals;
 
@@ -345,19 +342,8 @@ void tst_HistoryPanel::freezeAtWrite(const QString &bucket, const QString &key)
 {
     const QString publish = u">> HPUB $KV.%1.%2 "_s.arg(bucket, key);
     g_wireTap = [this, publish](const QString &line) {
-        if (!line.startsWith(publish) || m_frozen)
-            return;
-        const pid_t pid = pid_t(m_server.pid());
-        m_frozen = ::kill(pid, SIGSTOP) == 0;
-        // SIGSTOP lands asynchronously: the write must not reach the server before it has stopped.
-        QFile stat(u"/proc/%1/stat"_s.arg(pid));
-        for (int tries = 0; m_frozen && tries < 100000 && stat.open(QIODevice::ReadOnly); ++tries) {
-            const QByteArray status = stat.readAll();
-            stat.close();
-            const qsizetype end = status.lastIndexOf(')');
-            if (end > 0 && status.mid(end + 2, 1) == "T")
-                break;
-        }
+        if (line.startsWith(publish) && !m_frozen)
+            m_frozen = m_server.freeze();
     };
 }
 
@@ -365,7 +351,7 @@ void tst_HistoryPanel::thaw()
 {
     g_wireTap = nullptr;
     if (std::exchange(m_frozen, false))
-        ::kill(pid_t(m_server.pid()), SIGCONT);
+        m_server.thaw();
 }
 
 void tst_HistoryPanel::revertEndingAfterTheBucketChangedNamesItsBucket_data()

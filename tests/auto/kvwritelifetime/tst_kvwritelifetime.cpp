@@ -13,16 +13,11 @@
 #include "natsserverprocess.h"
 
 #include <QtCore/QBuffer>
-#include <QtCore/QElapsedTimer>
-#include <QtCore/QFile>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
 #include <QtCore/QRegularExpression>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
-
-#include <csignal>
-#include <sys/types.h>
 
 using namespace Qt::StringLiterals;
 
@@ -101,7 +96,6 @@ private:
     void freezeAtFirstWrite(const QString &key, bool kill = false);
     // Freezes the server when the client is about to send its first JetStream API request.
     void freezeAtFirstApiRequest();
-    bool freeze();
     bool thaw();
     // The write retry of bucket's replies that has sent at least attempts copies, or nullptr.
     static KvWriteRetry *retryWith(QObject *bucket, int attempts);
@@ -196,7 +190,7 @@ void tst_KvWriteLifetime::freezeAtFirstWrite(const QString &key, bool kill)
             return;
         m_messageIds.append(messageId.match(line).captured(1).toLatin1());
         if (std::exchange(m_freezeArmed, false))
-            kill ? void(m_server->kill()) : void(m_frozen = freeze());
+            kill ? void(m_server->kill()) : void(m_frozen = m_server->freeze());
     };
 }
 
@@ -205,29 +199,8 @@ void tst_KvWriteLifetime::freezeAtFirstApiRequest()
     m_freezeArmed = true;
     g_wireTap = [this](const QString &line) {
         if (line.startsWith(u">> "_s) && line.contains(u"$JS.API."_s) && std::exchange(m_freezeArmed, false))
-            m_frozen = freeze();
+            m_frozen = m_server->freeze();
     };
-}
-
-bool tst_KvWriteLifetime::freeze()
-{
-    const pid_t pid = pid_t(m_server->pid());
-    if (::kill(pid, SIGSTOP) != 0)
-        return false;
-    // SIGSTOP lands asynchronously: the copy must not leave the client before the server has stopped.
-    QFile stat(u"/proc/%1/stat"_s.arg(pid));
-    QElapsedTimer clock;
-    clock.start();
-    while (clock.elapsed() < 2000) {
-        if (!stat.open(QIODevice::ReadOnly))
-            return true;
-        const QByteArray line = stat.readAll();
-        stat.close();
-        const qsizetype end = line.lastIndexOf(')');
-        if (end > 0 && line.mid(end + 2, 1) == "T")
-            return true;
-    }
-    return true;
 }
 
 bool tst_KvWriteLifetime::thaw()
@@ -235,7 +208,7 @@ bool tst_KvWriteLifetime::thaw()
     if (!m_frozen || !m_server)
         return true;
     m_frozen = false;
-    return ::kill(pid_t(m_server->pid()), SIGCONT) == 0;
+    return m_server->thaw();
 }
 
 KvWriteRetry *tst_KvWriteLifetime::retryWith(QObject *bucket, int attempts)

@@ -38,8 +38,6 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QStackedWidget>
 
-#include <csignal>
-
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -453,12 +451,12 @@ void tst_MainWindow::closingWithAnswersOwedEndsCleanly()
     // may well outlive the session in QObject's child deletion: make sure of it here.
     window->centralWidget()->raise();
     // A frozen server reads nothing and answers nothing: the bucket listing asked now stays owed.
-    QVERIFY(::kill(pid_t(server.pid()), SIGSTOP) == 0);
+    QVERIFY(server.freeze());
     window->bucketPanel()->refresh();
     QSignalSpy messages(window->bucketPanel(), &BucketPanel::message);
     delete window;
     m_window = nullptr;
-    QVERIFY(::kill(pid_t(server.pid()), SIGCONT) == 0);
+    QVERIFY(server.thaw());
     // The owed listing ended, and said so, while the window could still show it.
     QCOMPARE(messages.size(), 1);
     QVERIFY2(messages.first().first().toString().contains(u"Could not list buckets"_s),
