@@ -16,6 +16,7 @@
 #include <QtNetwork/QTcpServer>
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <csignal>
 #include <sys/prctl.h>
 
@@ -355,16 +356,20 @@ bool NatsServerProcess::freeze()
     const pid_t pid = pid_t(this->pid());
     if (pid <= 0 || ::kill(pid, SIGSTOP) != 0)
         return false;
-    // SIGSTOP lands asynchronously: what the test sends next must not reach a server still running.
-    QFile stat(u"/proc/%1/stat"_s.arg(pid));
+    // Every thread stops, though not at once: what the test sends next must not reach a server still
+    // running. Polled without an event loop, since a test may freeze from inside the client's write.
+    const auto allStopped = [pid] {
+        const QStringList tasks = QDir(u"/proc/%1/task"_s.arg(pid)).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
+        return !tasks.isEmpty() && std::all_of(tasks.cbegin(), tasks.cend(), [pid](const QString &task) {
+            QFile stat(u"/proc/%1/task/%2/stat"_s.arg(pid).arg(task));
+            return stat.open(QIODevice::ReadOnly) && stat.readAll().split(' ').value(2) == "T";
+        });
+    };
     QElapsedTimer clock;
     clock.start();
-    while (clock.elapsed() < 2000 && stat.open(QIODevice::ReadOnly)) {
-        const QByteArray line = stat.readAll();
-        stat.close();
-        const qsizetype end = line.lastIndexOf(')');
-        if (end > 0 && line.mid(end + 2, 1) == "T")
-            return true;
+    while (!allStopped()) {
+        if (clock.elapsed() > 5000)
+            return false;
     }
     return true;
 }

@@ -9,8 +9,6 @@
 #include "natsserverprocess.h"
 #include "valueeditsession.h"
 
-#include <QtCore/QDir>
-#include <QtCore/QFile>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -39,8 +37,8 @@ private Q_SLOTS:
 
 private:
     bool open(const QString &key);
-    bool freeze();
-    bool thaw() { return ::kill(pid_t(m_server.pid()), SIGCONT) == 0; }
+    bool freeze() { return m_server.freeze(); }
+    bool thaw() { return m_server.thaw(); }
     QString key() const { return u"k%1"_s.arg(m_counter); }
 
     NatsServerProcess m_server;
@@ -96,23 +94,6 @@ void tst_ValueEditSessionOffline::cleanup()
     m_bucket->jetStream()->setTimeout(5000);
     delete m_session;
     delete m_keys;
-}
-
-bool tst_ValueEditSessionOffline::freeze()
-{
-    const qint64 pid = m_server.pid();
-    if (::kill(pid_t(pid), SIGSTOP) != 0)
-        return false;
-    // Every thread stops, though not at once: wait until the kernel says they all have.
-    return QTest::qWaitFor(
-        [pid] {
-            const QStringList tasks = QDir(u"/proc/%1/task"_s.arg(pid)).entryList(QDir::Dirs | QDir::NoDotAndDotDot);
-            return !tasks.isEmpty() && std::all_of(tasks.cbegin(), tasks.cend(), [pid](const QString &task) {
-                QFile stat(u"/proc/%1/task/%2/stat"_s.arg(pid).arg(task));
-                return stat.open(QIODevice::ReadOnly) && stat.readAll().split(' ').value(2) == "T";
-            });
-        },
-        5000);
 }
 
 bool tst_ValueEditSessionOffline::open(const QString &key)
