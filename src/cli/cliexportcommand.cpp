@@ -85,7 +85,7 @@ void ExportCommand::exportAsOf()
             fail(m_read->errorInfo());
             return;
         }
-        m_job->exportEntries(m_read->entries());
+        m_job->exportEntries(m_read->takeEntries());
     });
 }
 

@@ -89,9 +89,8 @@ void KvAsOfRead::begin()
 
 void KvAsOfRead::fetchInfo()
 {
-    // With a subjects filter the answer names every subject the stream still holds (paged by the context).
-    JsApiReply *reply = m_bucket->jetStream()->streamInfo(m_bucket->streamName(),
-                                                          QString::fromUtf8(m_prefix) + m_filter);
+    // The stream's state only: its subjects are listed later, and only where they are needed.
+    JsApiReply *reply = m_bucket->jetStream()->streamInfo(m_bucket->streamName());
     connect(reply, &NatsReply::finished, this, [this, reply] {
         reply->deleteLater();
         if (m_finished)
@@ -103,15 +102,38 @@ void KvAsOfRead::fetchInfo()
     });
 }
 
+// The keys the stream still names (a subjects filter: every page, about 30 bytes a key), then next.
+// Batch get names the keys it asks for; a read of a stream that lost messages names the keys it cannot
+// answer. A read of a whole history finds every key it reports by replaying, and lists nothing.
+void KvAsOfRead::listKeys(void (KvAsOfRead::*next)())
+{
+    JsApiReply *reply = m_bucket->jetStream()->streamInfo(m_bucket->streamName(),
+                                                          QString::fromUtf8(m_prefix) + m_filter);
+    connect(reply, &NatsReply::finished, this, [this, reply, next] {
+        reply->deleteLater();
+        if (m_finished)
+            return;
+        if (reply->error() != NatsError::NoError) {
+            fail(m_bucket->bucketError(reply->errorInfo()));
+            return;
+        }
+        const QHash<QString, quint64> subjects = reply->streamInfo().state.subjects;
+        m_keys.reserve(subjects.size());
+        for (auto it = subjects.cbegin(); it != subjects.cend(); ++it)
+            m_keys.append(it.key().mid(m_prefix.size()));
+        std::sort(m_keys.begin(), m_keys.end());
+        m_keysListed = true;
+        (this->*next)();
+    });
+}
+
 void KvAsOfRead::onInfo(const JsStreamInfo &info)
 {
     m_first = info.state.firstSequence;
     m_last = info.state.lastSequence;
     m_deleted = quint64(info.raw.value("state"_L1).toObject().value("num_deleted"_L1).toInteger());
     m_allowTtl = info.config.allowMsgTtl;
-    for (auto it = info.state.subjects.cbegin(); it != info.state.subjects.cend(); ++it)
-        m_keys.append(it.key().mid(m_prefix.size()));
-    std::sort(m_keys.begin(), m_keys.end());
+    m_subjects = info.state.numSubjects;
     switch (m_point.kind) {
     case KvAsOfPoint::Kind::Latest:
         m_upTo = m_last;
@@ -182,14 +204,16 @@ void KvAsOfRead::read()
         // Batch get costs about as much per key as replay per message, so it wins where keys kept
         // several revisions up to the point; where nearly every message is some key's latest (history
         // 1, or few rewrites) the replay reads less (kvbench: 100k keys, 1.7x a plain export vs 2.9x).
-        m_path = m_canBatch && messages > kReplayPerKey * quint64(m_keys.size()) ? Path::Batch : Path::Replay;
+        m_path = m_canBatch && messages > kReplayPerKey * m_subjects ? Path::Batch : Path::Replay;
     }
-    if (messages == 0 || m_keys.isEmpty()) {
+    if (messages == 0 || m_subjects == 0) {
         recheck();
         return;
     }
     if (m_path == Path::Batch)
-        startBatches();
+        listKeys(&KvAsOfRead::startBatches);
+    else if (m_gap)
+        listKeys(&KvAsOfRead::startReplay);
     else
         startReplay();
 }
@@ -258,6 +282,8 @@ void KvAsOfRead::onBatchFinished()
 
 void KvAsOfRead::startReplay()
 {
+    if (m_filter == ">"_L1)
+        m_found.reserve(qsizetype(std::min(m_subjects, m_upTo - m_first + 1)));
     JsOrderedConsumerConfig config;
     config.stream = m_bucket->streamName();
     config.filterSubject = m_prefix + m_filter.toUtf8();
@@ -289,7 +315,7 @@ void KvAsOfRead::onReplayed(const NatsMessage &message, const JsDeliveryInfo &in
         entry.created = info.timestamp();
         entry.readHeaders(message.headers());
         entry.value = message.data();
-        keep(entry);
+        keep(std::move(entry));
         Q_EMIT progress(qint64(info.streamSequence - m_first + 1), qint64(m_upTo - m_first + 1));
     }
     if (info.streamSequence >= m_upTo) {
@@ -335,31 +361,43 @@ void KvAsOfRead::recheck()
                 m_holes.append(sequence);
         }
         std::sort(m_holes.begin(), m_holes.end());
-        collect();
+        if (m_gap && !m_keysListed)
+            listKeys(&KvAsOfRead::collect); // lost while replaying: the keys it may have missed are named
+        else
+            collect();
     });
 }
 
+// The keys found, in key order, beside the keys the stream names (listed where a gap makes the ones not
+// found unanswerable): one walk through both.
 void KvAsOfRead::collect()
 {
-    QStringList keys = m_keys;
-    for (auto it = m_found.cbegin(); it != m_found.cend(); ++it) {
-        if (!std::binary_search(m_keys.cbegin(), m_keys.cend(), it.key()))
-            keys.append(it.key());
+    QList<KvEntry *> found;
+    found.reserve(m_found.size());
+    for (auto it = m_found.begin(); it != m_found.end(); ++it) {
+        if (KvNames::filterMatches(m_filter, it.key()))
+            found.append(&it.value());
     }
-    std::sort(keys.begin(), keys.end());
-    for (const QString &key : std::as_const(keys)) {
-        if (!KvNames::filterMatches(m_filter, key))
-            continue;
-        const auto found = m_found.constFind(key);
-        if (found != m_found.cend() && expiredSince(found->revision)) {
-            m_unanswerable.append(key); // a newer revision may have expired: its value then is unknown
-        } else if (found != m_found.cend()) {
-            if (!found->isDeleted())
-                m_entries.append(*found);
-        } else if (m_gap) {
-            m_unanswerable.append(key); // its revisions up to the point are gone: absent or not, unknown
+    std::sort(found.begin(), found.end(), [](const KvEntry *a, const KvEntry *b) { return a->key < b->key; });
+    m_entries.reserve(found.size());
+    qsizetype named = 0;
+    const auto notFoundBefore = [this, &named](const QString *key) {
+        for (; named < m_keys.size() && (!key || m_keys[named] < *key); ++named) {
+            if (m_gap && KvNames::filterMatches(m_filter, m_keys[named]))
+                m_unanswerable.append(m_keys[named]); // its revisions up to the point are gone: unknown
         }
+    };
+    for (KvEntry *entry : std::as_const(found)) {
+        notFoundBefore(&entry->key);
+        if (named < m_keys.size() && m_keys[named] == entry->key)
+            ++named;
+        if (expiredSince(entry->revision))
+            m_unanswerable.append(entry->key); // a newer revision may have expired: its value then is unknown
+        else if (!entry->isDeleted())
+            m_entries.append(std::move(*entry));
     }
+    notFoundBefore(nullptr);
+    m_found.clear();
     finish();
 }
 
@@ -371,11 +409,11 @@ bool KvAsOfRead::expiredSince(quint64 revision) const
     return next != m_holes.cend() && *next <= m_upTo;
 }
 
-void KvAsOfRead::keep(const KvEntry &entry)
+void KvAsOfRead::keep(KvEntry &&entry)
 {
     KvEntry &slot = m_found[entry.key];
     if (entry.revision >= slot.revision)
-        slot = entry;
+        slot = std::move(entry);
 }
 
 void KvAsOfRead::fail(const NatsError &error)

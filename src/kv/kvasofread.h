@@ -10,6 +10,8 @@
 #include <QtCore/QPointer>
 #include <QtCore/QStringList>
 
+#include <utility>
+
 class JsBatchGet;
 class JsDeliveryInfo;
 class JsOrderedConsumer;
@@ -62,6 +64,8 @@ public:
     Path usedPath() const { return m_path; }
     // The keys' values then, in key order (keys deleted or purged then are not among them).
     QList<KvEntry> entries() const { return m_entries; }
+    // The same, handed over (entries() is empty after): no copy of a whole bucket's values.
+    QList<KvEntry> takeEntries() { return std::exchange(m_entries, {}); }
     // Keys whose entry then the bucket no longer holds, in key order.
     QStringList unanswerableKeys() const { return m_unanswerable; }
     // False when the stream lost messages up to the point (before its last revision): keys it no longer
@@ -81,6 +85,7 @@ Q_SIGNALS:
 private:
     void begin();
     void fetchInfo();
+    void listKeys(void (KvAsOfRead::*next)());
     void onInfo(const JsStreamInfo &info);
     void resolveTime();
     void onTimeProbe(const JsDeliveryInfo &info);
@@ -94,7 +99,7 @@ private:
     void recheck();
     void collect();
     bool expiredSince(quint64 revision) const;
-    void keep(const KvEntry &entry);
+    void keep(KvEntry &&entry);
     void fail(const NatsError &error);
     void finish();
 
@@ -102,8 +107,9 @@ private:
     KvAsOfPoint m_point;
     QString m_filter;
     Path m_path;
-    QByteArray m_prefix; // the subjects the bucket's keys are read under
-    QStringList m_keys;  // the keys the stream holds now (sorted)
+    QByteArray m_prefix;    // the subjects the bucket's keys are read under
+    QStringList m_keys;     // the keys the stream holds now (sorted; listed only where needed)
+    quint64 m_subjects = 0; // how many subjects the stream holds now
     QHash<QString, KvEntry> m_found;
     QList<KvEntry> m_entries;
     QStringList m_unanswerable;
@@ -118,6 +124,7 @@ private:
     QList<quint64> m_holes; // deleted sequences up to the point (buckets with per-message TTL only)
     bool m_allowTtl = false;
     bool m_canBatch = false;
+    bool m_keysListed = false;
     bool m_gap = false;
     bool m_finished = false;
 };

@@ -76,25 +76,26 @@ void KvExportJob::exportKeys(const QStringList &keys)
     for (const QString &key : keys) {
         Item item;
         item.entry.key = key;
-        item.fetch = true;
-        m_items.append(item);
+        m_items.append(std::move(item));
     }
     QTimer::singleShot(0, this, &KvExportJob::pumpItems);
 }
 
 void KvExportJob::exportEntries(const QList<KvEntry> &entries)
 {
+    exportEntries(QList<KvEntry>(entries));
+}
+
+void KvExportJob::exportEntries(QList<KvEntry> &&entries)
+{
     if (!begin())
         return;
     m_items.reserve(entries.size());
-    for (const KvEntry &entry : entries) {
-        Item item;
-        item.entry = entry;
-        item.fetch = entry.valueSize >= 0 && entry.value.size() != entry.valueSize;
-        if (!item.fetch)
-            item.result = entry;
-        m_items.append(item);
+    for (KvEntry &entry : entries) {
+        const bool partial = entry.valueSize >= 0 && entry.value.size() != entry.valueSize;
+        m_items.append(Item{std::move(entry), partial ? Item::Status::ToRead : Item::Status::Ready});
     }
+    entries.clear();
     QTimer::singleShot(0, this, &KvExportJob::pumpItems);
 }
 
@@ -113,7 +114,7 @@ void KvExportJob::fetchChunk()
     QList<qsizetype> indexes;
     while (m_nextFetch < m_items.size() && wants.size() < kChunk) {
         const Item &item = m_items[m_nextFetch];
-        if (item.fetch) {
+        if (item.status == Item::Status::ToRead) {
             // A feed entry names its revision; a key of the bucket wants the latest.
             wants.append(KvBulkRead::Want{item.entry.key, item.entry.revision});
             indexes.append(m_nextFetch);
@@ -142,10 +143,11 @@ void KvExportJob::onChunkRead(KvBulkRead *read, const QList<qsizetype> &indexes)
         Item &item = m_items[indexes[i]];
         const std::optional<KvEntry> &result = results[i];
         if (result && (!result->isDeleted() || item.entry.revision > 0)) {
-            item.result = *result;
+            item.entry = *result;
+            item.status = Item::Status::Ready;
         } else {
             // A key asked for by name whose newest entry is a marker is gone: never export it as live.
-            item.result = KvEntry();
+            item.status = Item::Status::Skipped;
             skip(result ? tr("key \"%1\" not found: %2 at revision %3")
                               .arg(result->key, result->operationLabel())
                               .arg(result->revision)
@@ -159,12 +161,12 @@ void KvExportJob::writeReady()
 {
     // In order: an entry waits for the reads before it. A chunk per turn, then the event loop runs.
     qsizetype chunk = 0;
-    while (m_state == State::Running && m_nextWrite < m_items.size() && m_items[m_nextWrite].result
-           && chunk < kWriteChunk) {
+    while (m_state == State::Running && m_nextWrite < m_items.size()
+           && m_items[m_nextWrite].status != Item::Status::ToRead && chunk < kWriteChunk) {
         Item &item = m_items[m_nextWrite++];
-        if (!item.result->key.isEmpty())
-            write(*item.result);
-        item = Item(); // the value is written: let it go
+        if (item.status == Item::Status::Ready)
+            write(item.entry);
+        item.entry = KvEntry(); // the value is written: let it go (the status stays: never read again)
         ++chunk;
     }
     reportProgress(m_nextWrite == m_items.size());

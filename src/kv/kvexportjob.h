@@ -47,6 +47,8 @@ public:
     // These entries as they are. One whose value is not complete (value.size() != valueSize, see
     // WatchFeedModel::entryAt) is read again by revision; if the server no longer has it, it is skipped.
     void exportEntries(const QList<KvEntry> &entries);
+    // The same, taking the entries over: none is copied (an as-of export of a whole bucket).
+    void exportEntries(QList<KvEntry> &&entries);
     void cancel();
     // How values are read (KvBulkRead::Mode::Auto unless set before starting; for comparisons).
     void setReadMode(KvBulkRead::Mode mode) { m_readMode = mode; }
@@ -73,12 +75,17 @@ Q_SIGNALS:
     void finished();
 
 private:
+    // One entry to write, in order. To read first: entry names the key (and the revision, if one is
+    // wanted); once read, it is the entry itself.
     struct Item
     {
+        enum class Status : quint8 {
+            ToRead,
+            Ready,
+            Skipped
+        };
         KvEntry entry;
-        bool fetch = false;
-        std::optional<KvEntry> result; // set when ready; an empty entry key means skipped
-        bool done = false;
+        Status status = Status::ToRead;
     };
 
     bool begin();
