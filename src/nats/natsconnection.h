@@ -85,7 +85,9 @@ public:
 
     // Publishes a message. Checks subject, headers, size and connection state first; returns the
     // reason it was refused, or NoError. While reconnecting, publishes are buffered up to
-    // options().reconnectBufferSize; past that they are refused with ReconnectBufferFull.
+    // options().reconnectBufferSize; past that they are refused with ReconnectBufferFull. Connected, past
+    // options().writeBufferSize waiting for the server, a publish waits up to writeTimeoutMs for room
+    // (no event handled meanwhile), then is refused with WriteBufferFull.
     NatsError publish(const QByteArray &subject, const QByteArray &data, const QByteArray &replyTo = {});
     NatsError publish(const NatsMessage &message);
 
@@ -209,6 +211,11 @@ private:
     void pushBatch();
     // Moves the batch into the socket's buffer when connected (so what is written next comes after it).
     void moveBatchToSocket();
+    // Bytes handed to the socket and not yet to the kernel (encrypted ones too).
+    qint64 socketBacklog() const;
+    // Back-pressure (options().writeBufferSize, writeTimeoutMs): waits until the socket holds less, or
+    // says why the publish is refused.
+    NatsError waitForRoomToWrite();
     // Writes a control line (SUB, UNSUB, PING, PONG, CONNECT) after the batched publishes.
     void writeToSocket(const QByteArray &bytes);
     void writeRaw(const char *data, qsizetype size);
@@ -245,8 +252,9 @@ private:
     // Publishes not yet on the socket: the batch of this event-loop turn while connected, the reconnect
     // buffer while not. Bytes here have not been sent; a request's can still be withdrawn.
     NatsOutbox m_outbox;
-    bool m_pushArmed = false;    // pushBatch() is queued for the end of this turn
-    QByteArray m_checkedSubject; // the last subject publish() found valid
+    bool m_pushArmed = false;       // pushBatch() is queued for the end of this turn
+    bool m_writeBacklogged = false; // the socket held more than writeBufferSize after its last write
+    QByteArray m_checkedSubject;    // the last subject publish() found valid
     NatsPingTracker m_pings;
     Statistics m_stats;
 

@@ -11,10 +11,15 @@
 #include "natssubscription.h"
 #include "natsuserinfo.h"
 
+#include <QtCore/QDeadlineTimer>
 #include <QtCore/QTimer>
+#include <QtNetwork/QSslSocket>
 #include <QtNetwork/QTcpSocket>
 
+#include <cerrno>
 #include <cstring>
+
+#include <poll.h>
 
 namespace {
 
@@ -115,6 +120,9 @@ NatsError NatsConnection::publish(const QByteArray &subject, const QByteArray &d
         && std::memcmp(subject.constData(), m_checkedSubject.constData(), size_t(subject.size())) == 0;
     if (m_state == State::Connected
         && NatsProtocol::isValidPlainPublish(subject, replyTo, data.size(), m_info.maxPayload, seen)) {
+        if (m_writeBacklogged)
+            if (const NatsError full = waitForRoomToWrite(); full.isError())
+                return full;
         if (!seen)
             m_checkedSubject = subject;
         NatsProtocol::appendPublish(&m_outbox.buffer(), subject, replyTo, {}, data);
@@ -163,6 +171,9 @@ NatsError NatsConnection::writePublish(const NatsMessage &message, const QByteAr
 {
     // Encoded straight onto the end of the batch (or the reconnect buffer): no frame of its own, no copy.
     const bool connected = m_state == State::Connected || m_state == State::Draining;
+    if (connected && m_writeBacklogged)
+        if (const NatsError full = waitForRoomToWrite(); full.isError())
+            return full;
     QByteArray &buffer = m_outbox.buffer();
     const qsizetype begin = buffer.size();
     NatsProtocol::appendPublish(&buffer, message.subject(), replyTo, headerBlock, message.data());
@@ -233,8 +244,48 @@ void NatsConnection::writeRaw(const char *data, qsizetype size)
     // publishing in a loop does not let it run: past a bound, what the kernel takes now is handed over at
     // once (flush() does not block), so the buffer does not grow with the whole burst.
     m_socket->write(data, size);
-    if (m_socket->bytesToWrite() > WriteFlushThreshold)
+    if (m_socket->bytesToWrite() > WriteFlushThreshold) {
         m_socket->flush();
+        // The kernel took less than was written: the next publish waits for room (back-pressure).
+        m_writeBacklogged = socketBacklog() > m_options.writeBufferSize;
+    }
+}
+
+qint64 NatsConnection::socketBacklog() const
+{
+    if (!m_socket)
+        return 0;
+    // A QSslSocket encrypts what it holds on flush(); the encrypted bytes then wait in its plain socket.
+    const auto *tls = qobject_cast<const QSslSocket *>(m_socket);
+    return m_socket->bytesToWrite() + (tls ? tls->encryptedBytesToWrite() : 0);
+}
+
+NatsError NatsConnection::waitForRoomToWrite()
+{
+    // More than writeBufferSize waits for a server that does not read as fast as it is written to (or
+    // has stopped). As nats.go's and libnats' blocking writes do, the publish waits for the kernel to
+    // take bytes, up to writeTimeoutMs: poll() on the socket alone, so no event is handled (and no
+    // handler re-entered) meanwhile. Still full then, it is refused before anything of it is queued.
+    moveBatchToSocket();
+    QDeadlineTimer deadline(m_options.writeTimeoutMs);
+    while (m_socket && socketBacklog() > m_options.writeBufferSize) {
+        m_socket->flush();
+        if (socketBacklog() <= m_options.writeBufferSize)
+            break;
+        pollfd writable{int(m_socket->socketDescriptor()), POLLOUT, 0};
+        const int ready = ::poll(&writable, 1, int(deadline.remainingTime()));
+        if ((ready == 0 || deadline.hasExpired()) && socketBacklog() > m_options.writeBufferSize) {
+            return NatsError(NatsError::WriteBufferFull,
+                             tr("the server is not taking data: %1 bytes still wait for it after %2 ms; the "
+                                "publish was not sent")
+                                 .arg(socketBacklog())
+                                 .arg(m_options.writeTimeoutMs));
+        }
+        if (ready < 0 && errno != EINTR)
+            break; // the socket failed: its error ends the connection on the next turn
+    }
+    m_writeBacklogged = false;
+    return {};
 }
 
 NatsSubscription *NatsConnection::subscribe(const QByteArray &subject, const QByteArray &queueGroup)
@@ -513,7 +564,7 @@ qsizetype NatsConnection::pendingRequests() const
 qint64 NatsConnection::bytesToWrite() const
 {
     // The batch (or the reconnect buffer) and what the socket holds.
-    return m_outbox.size() + (m_socket ? m_socket->bytesToWrite() : 0);
+    return m_outbox.size() + socketBacklog();
 }
 
 qint64 NatsConnection::bytesToRead() const

@@ -63,6 +63,11 @@ struct NatsConnectOptions
     int reconnectJitterMs = 100;
     int reconnectJitterTlsMs = 1000;
     qint64 reconnectBufferSize = 8 * 1024 * 1024;
+    // Back-pressure while connected: past this many bytes waiting for the server (the socket's buffer), a
+    // publish waits for the kernel to take some, at most writeTimeoutMs, then is refused with
+    // WriteBufferFull (not sent), as nats.go's and libnats' blocking writes wait up to their deadlines.
+    qint64 writeBufferSize = 8 * 1024 * 1024;
+    int writeTimeoutMs = 2000;
     bool retryOnFailedConnect = false;
     int drainTimeoutMs = 30 * 1000;
     int requestTimeoutMs = 5000;

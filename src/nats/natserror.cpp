@@ -192,6 +192,8 @@ QString NatsError::describe(Code code)
     case OutcomeUnknown:
         return tr("outcome unknown: the request was sent but the connection was lost before the answer; "
                   "the server may have stored it");
+    case WriteBufferFull:
+        return tr("write buffer full: the server is not taking data; the publish was not sent");
     }
     return codeName(code);
 }

@@ -84,6 +84,7 @@ public:
         InvalidResponse,
         FeatureNotSupported, // the server (or the bucket) lacks what was asked for: refused before sending
         OutcomeUnknown,      // sent, but the connection was lost before the answer: the server may have acted on it
+        WriteBufferFull,     // connected, but the server took no bytes for writeTimeoutMs: refused, not sent
     };
     Q_ENUM(Code)
 

@@ -53,6 +53,7 @@ private Q_SLOTS:
     void requestTimedOutInTheBatchDuringReconnectIsWithdrawn();
     void aBurstIsReadInBoundedRounds();
     void aSubjectPublishedBeforeIsComparedNotTrusted();
+    void aStalledServerBoundsTheWriteBuffer();
 
 private:
     NatsServerProcess m_server;
@@ -243,6 +244,53 @@ void tst_NatsConnectionBatch::aSubjectPublishedBeforeIsComparedNotTrusted()
     QCOMPARE(connection->publish("a.b", QByteArray(int(connection->maxPayload()) + 1, 'x')).code(),
              NatsError::PayloadTooLarge);
     QCOMPARE(connection->publish("a.b", "7").code(), NatsError::NoError);
+}
+
+void tst_NatsConnectionBatch::aStalledServerBoundsTheWriteBuffer()
+{
+    // A server that stops reading (frozen here) fills the kernel's buffers; then the socket's buffer in
+    // the process would grow with every publish. Past writeBufferSize a publish waits (writeTimeoutMs)
+    // for the kernel to take bytes, then is refused, not queued: the buffer stays bounded, and what was
+    // accepted all arrives once the server reads again, nothing refused among it.
+    NatsServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    QObject scope;
+    NatsConnection *subscriber = connectTo(server.url(), &scope);
+    NatsConnectOptions options;
+    options.writeBufferSize = 512 * 1024;
+    options.writeTimeoutMs = 300;
+    options.pingIntervalMs = 60 * 1000; // the frozen server must not look stale meanwhile
+    NatsConnection *publisher = connectTo(server.url(), &scope, options);
+    QVERIFY(waitForConnected(subscriber));
+    QVERIFY(waitForConnected(publisher));
+    NatsSubscription *subscription = subscriber->subscribe("batch.stalled");
+    QVERIFY(NatsTest::flushed(subscriber));
+    int received = 0;
+    connect(subscription, &NatsSubscription::messageReceived, this, [&received] { ++received; });
+
+    QVERIFY(server.freeze());
+    const QByteArray value(1024, 'v');
+    int accepted = 0;
+    NatsError refused;
+    qint64 mostWaiting = 0;
+    // The kernel takes some megabytes first (both ends' socket buffers); at most 256 MiB are tried.
+    for (int i = 0; i < 256 * 1024 && !refused.isError(); ++i) {
+        refused = publisher->publish("batch.stalled", value);
+        if (!refused.isError())
+            ++accepted;
+        mostWaiting = std::max(mostWaiting, publisher->bytesToWrite());
+    }
+    QVERIFY(server.thaw());
+    QCOMPARE(refused.code(), NatsError::WriteBufferFull);
+    QVERIFY2(refused.message().contains("not sent"_L1), qPrintable(refused.message()));
+    // The bound, a batch (64 KiB) and one message.
+    QVERIFY2(mostWaiting <= options.writeBufferSize + 64 * 1024 + 2048,
+             qPrintable(u"%1 bytes waiting"_s.arg(mostWaiting)));
+    QCOMPARE(publisher->state(), NatsConnection::State::Connected);
+    QVERIFY(NatsTest::flushed(publisher));
+    QTRY_COMPARE_WITH_TIMEOUT(received, accepted, 20000);
+    QVERIFY(NatsTest::flushed(subscriber)); // and no more than that
+    QCOMPARE(received, accepted);
 }
 
 QTEST_GUILESS_MAIN(tst_NatsConnectionBatch)
