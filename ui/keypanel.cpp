@@ -25,6 +25,7 @@
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QTableView>
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
@@ -75,10 +76,25 @@ KeyPanel::KeyPanel(QWidget *parent)
 
 void KeyPanel::createListView()
 {
-    m_listView = makeView(u"keyListView"_s);
+    // A QTableView, not a QTreeView: on each insert a tree view lays out every row again (a structure per
+    // row, ~90 ms at a million keys while they stream in); a table only grows its vertical header.
+    m_listView = new QTableView(this);
+    setUpView(m_listView, u"keyListView"_s);
+    m_listView->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_listView->setShowGrid(false);
+    m_listView->setWordWrap(false);
+    m_listView->setTabKeyNavigation(false); // Tab leaves the list, as from the tree
+    m_listView->setCornerButtonEnabled(false);
+    m_listView->horizontalHeader()->setHighlightSections(false);
+    m_listView->horizontalHeader()->setDefaultAlignment(Qt::AlignLeft | Qt::AlignVCenter);
+    QHeaderView *rows = m_listView->verticalHeader();
+    rows->hide();
+    rows->setSectionResizeMode(QHeaderView::Fixed); // never measured: every row is one line
+    rows->setMinimumSectionSize(1);
+    rows->setDefaultSectionSize(fontMetrics().height() + 6);
     m_listView->setModel(m_listProxy);
-    configureColumns(m_listView, u"columns/keyList"_s);
-    m_listView->setRootIsDecorated(false);
+    configureColumns(m_listView->horizontalHeader(), u"columns/keyList"_s);
+    m_listView->setSortingEnabled(true);
     m_listView->sortByColumn(KeyListModel::KeyColumn, Qt::AscendingOrder);
     m_stack->addWidget(m_listView);
     connect(m_listView->selectionModel(), &QItemSelectionModel::currentChanged, this,
@@ -238,7 +254,7 @@ void KeyPanel::createAsOf()
         return m_serverFilters.size() == 1 ? m_serverFilters.constFirst() : QString();
     });
     connect(m_asOf, &AsOfBar::activeChanged, this, [this](bool active) {
-        QWidget *live = m_treeAction->isChecked() && m_treeView ? m_treeView : m_listView;
+        QWidget *live = m_treeAction->isChecked() && m_treeView ? static_cast<QWidget *>(m_treeView) : m_listView;
         m_stack->setCurrentWidget(active ? m_asOf->view() : live);
         for (QAction *action : {m_listAction, m_treeAction, m_showDeletedAction, m_reloadAction})
             action->setEnabled(!active);
@@ -247,10 +263,10 @@ void KeyPanel::createAsOf()
     });
 }
 
-void KeyPanel::configureColumns(QTreeView *view, const QString &settingsKey)
+void KeyPanel::configureColumns(QHeaderView *header, const QString &settingsKey)
 {
     // Fixed widths: measuring the contents of 100,000 rows would stall the window.
-    QHeaderView *header = view->header();
+    header->setStretchLastSection(false);
     header->setSectionResizeMode(KeyListModel::KeyColumn, QHeaderView::Stretch);
     // A narrow panel squeezes the stretched Key column first: never below its name (it became "Ke").
     header->setMinimumSectionSize(
@@ -264,23 +280,20 @@ void KeyPanel::configureColumns(QTreeView *view, const QString &settingsKey)
     HeaderColumnsMenu::install(header, settingsKey, {KeyListModel::UpdatedColumn, KeyListModel::ExpiresColumn});
 }
 
-QTreeView *KeyPanel::makeView(const QString &name)
+// What the list and the tree have in common.
+void KeyPanel::setUpView(QAbstractItemView *view, const QString &name)
 {
-    auto *view = new QTreeView(this);
     view->setObjectName(name);
     view->setAccessibleName(tr("Keys"));
     view->setAccessibleDescription(tr("The bucket's keys; Enter opens the selected key"));
-    view->setUniformRowHeights(true); // lets the view skip measuring 100,000 rows
-    view->setSortingEnabled(true);
     view->setAlternatingRowColors(true);
     view->setSelectionMode(QAbstractItemView::ExtendedSelection); // several keys: for Bucket > Export
-    view->header()->setStretchLastSection(false);
-    connect(view, &QTreeView::activated, this, [this](const QModelIndex &index) {
+    view->setTextElideMode(Qt::ElideMiddle);                      // a long key keeps its start and its end
+    connect(view, &QAbstractItemView::activated, this, [this](const QModelIndex &index) {
         const QString key = index.data(KeyListModel::KeyRole).toString();
         if (!index.data(KeyTreeModel::IsFolderRole).toBool() && !key.isEmpty())
             Q_EMIT keyActivated(key);
     });
-    return view;
 }
 
 void KeyPanel::setLiveSorting(bool live)
@@ -314,9 +327,12 @@ void KeyPanel::ensureTree()
     m_treeProxy->setKeyGlob(m_listProxy->keyGlob());
     m_treeProxy->setSubjectFilters(m_listProxy->subjectFilters());
     m_treeProxy->setDynamicSortFilter(!m_list->isLoading());
-    m_treeView = makeView(u"keyTreeView"_s);
+    m_treeView = new QTreeView(this);
+    setUpView(m_treeView, u"keyTreeView"_s);
+    m_treeView->setUniformRowHeights(true); // lets the view skip measuring 100,000 rows
     m_treeView->setModel(m_treeProxy);
-    configureColumns(m_treeView, u"columns/keyTree"_s);
+    configureColumns(m_treeView->header(), u"columns/keyTree"_s);
+    m_treeView->setSortingEnabled(true);
     m_treeView->sortByColumn(KeyListModel::KeyColumn, Qt::AscendingOrder);
     m_stack->addWidget(m_treeView);
     connect(m_treeView->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &index) {
@@ -330,10 +346,10 @@ void KeyPanel::setTreeMode(bool tree)
     const QString key = currentKey();
     if (tree)
         ensureTree();
-    m_stack->setCurrentWidget(tree ? m_treeView : m_listView);
+    m_stack->setCurrentWidget(tree ? static_cast<QWidget *>(m_treeView) : m_listView);
     // The tree sorted by another column sorts the list too: its header says so.
     if (!tree)
-        m_listView->header()->setSortIndicator(m_list->sortColumn(), m_list->keyOrder());
+        m_listView->horizontalHeader()->setSortIndicator(m_list->sortColumn(), m_list->keyOrder());
     if (m_treeAction->isChecked() != tree)
         m_treeAction->setChecked(tree);
     if (!tree && !m_listAction->isChecked())
@@ -342,9 +358,9 @@ void KeyPanel::setTreeMode(bool tree)
         selectKey(key);
 }
 
-QTreeView *KeyPanel::currentView() const
+QAbstractItemView *KeyPanel::currentView() const
 {
-    return static_cast<QTreeView *>(m_stack->currentWidget());
+    return static_cast<QAbstractItemView *>(m_stack->currentWidget());
 }
 
 KvBucket *KeyPanel::bucket() const

@@ -22,6 +22,9 @@ class QPushButton;
 class QStackedWidget;
 class QTimer;
 class QToolButton;
+class QAbstractItemView;
+class QHeaderView;
+class QTableView;
 class QTreeView;
 
 // The keys of the selected bucket: a flat list and a tree on ".", one filter box (NATS wildcards go to
@@ -75,9 +78,9 @@ private:
     void applyFilter();
     void setClientFilters(const QString &text, const KeyGlob &glob);
     void updateStatus();
-    QTreeView *currentView() const;
-    QTreeView *makeView(const QString &name);
-    void configureColumns(QTreeView *view, const QString &settingsKey);
+    QAbstractItemView *currentView() const;
+    void setUpView(QAbstractItemView *view, const QString &name);
+    void configureColumns(QHeaderView *header, const QString &settingsKey);
     void ensureTree();
     void setLiveSorting(bool live);
     void createAsOf();
@@ -95,7 +98,7 @@ private:
     QLineEdit *m_filter = nullptr;
     QTimer *m_filterTimer = nullptr;
     QStackedWidget *m_stack = nullptr;
-    QTreeView *m_listView = nullptr;
+    QTableView *m_listView = nullptr; // a table: laying out a million rows costs it no row structure
     QTreeView *m_treeView = nullptr;
     QLabel *m_status = nullptr;
     QProgressBar *m_progress = nullptr;

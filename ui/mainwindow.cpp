@@ -149,11 +149,11 @@ void MainWindow::connectPanels()
     connectAsOf();
     // An empty bucket says so, with the next step; a listing that failed (refused, say) is no empty bucket.
     auto listingFailed = std::make_shared<bool>(false);
-    auto *noKeys = new EmptyState(m_keys->findChild<QTreeView *>(u"keyListView"_s), tr("This bucket has no keys yet."),
-                                  m_value->newKeyAction(), tr("Add a Key…"), [this, listingFailed] {
-                                      return m_bucket && !*listingFailed && !m_keys->model()->isLoading()
-                                          && m_keys->model()->rowCount() == 0;
-                                  });
+    auto *noKeys = new EmptyState(
+        m_keys->findChild<QAbstractItemView *>(u"keyListView"_s), tr("This bucket has no keys yet."),
+        m_value->newKeyAction(), tr("Add a Key…"), [this, listingFailed] {
+            return m_bucket && !*listingFailed && !m_keys->model()->isLoading() && m_keys->model()->rowCount() == 0;
+        });
     noKeys->button()->setObjectName(u"addKeyButton"_s);
     connect(m_keys->model(), &KeyListModel::loadingStarted, noKeys, [listingFailed] { *listingFailed = false; });
     connect(m_keys->model(), &KeyListModel::errorOccurred, noKeys, [noKeys, listingFailed] {

@@ -192,6 +192,13 @@ void KeyListFilterModel::relayout(const std::function<void()> &change)
 void KeyListFilterModel::onRowsInserted(int first, int last)
 {
     const int count = last - first + 1;
+    // While the initial keys stream in, the list knows how many are coming: the tables are sized once,
+    // not doubled (each doubling copies megabytes into fresh pages within one turn).
+    if (const auto expected = size_t(m_list->expectedCount());
+        m_list->isReceivingInitialKeys() && expected > m_shownRows.capacity()) {
+        m_shownRows.reserve(expected);
+        m_sourceRows.reserve(expected);
+    }
     const auto at = size_t(std::lower_bound(m_sourceRows.begin(), m_sourceRows.end(), first) - m_sourceRows.begin());
     std::vector<int> added;
     for (int row = first; row <= last; ++row) {

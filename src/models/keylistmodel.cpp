@@ -22,10 +22,12 @@ constexpr qsizetype kFlushBatch = 5000;
 // New keys in one batch beyond this go to the end and are sorted again in steps: each key put at its
 // place shifts the order (and the proxy's mapping) of a million rows.
 constexpr size_t kSortedInsertLimit = 32;
-// While the initial keys stream in, rows beyond this many are shown in ever larger steps (when the keys
-// held back reach half the rows shown): a view lays out all its rows on each insert (QTreeView: ~0.3 s
-// at a million), so a million keys in batches of 5,000 would cost 200 such layouts; this way ~8.
+// While the initial keys stream in, rows beyond this many are shown this many at a time: each insert
+// costs the views and the proxy a little per row shown, and a little per turn (the panel's list is a
+// QTableView, which lays out no structure per row; the tree's folders take them in steps of their own).
+// Bounded pieces keep each turn short: held until half the rows shown, the last piece was 330,000 rows.
 constexpr size_t kShowAtOnce = 50000;
+constexpr size_t kShowStep = 25000;
 } // namespace
 
 KeyListModel::KeyListModel(QObject *parent)
@@ -433,7 +435,7 @@ void KeyListModel::insertNewIds(const std::vector<quint32> &ids)
     m_keyOrderKept = {}; // no longer every row
     if (m_initialLoad) {
         m_held.insert(m_held.end(), ids.begin(), ids.end());
-        if (m_order.size() < kShowAtOnce || m_held.size() >= m_order.size() / 2)
+        if (m_order.size() < kShowAtOnce || m_held.size() >= kShowStep)
             showHeld();
         return;
     }

@@ -3,6 +3,9 @@
 #include <QtCore/QHashFunctions>
 
 #include <limits>
+#include <new>
+
+#include <sys/mman.h>
 
 namespace {
 
@@ -15,9 +18,9 @@ size_t hashOf(QByteArrayView key)
 
 qint64 KeyStore::find(QByteArrayView key) const
 {
-    if (m_index.empty())
+    if (m_indexSize == 0)
         return -1;
-    const size_t mask = m_index.size() - 1;
+    const size_t mask = m_indexSize - 1;
     for (size_t slot = hashOf(key) & mask;; slot = (slot + 1) & mask) {
         const quint32 entry = m_index[slot];
         if (entry == 0)
@@ -29,7 +32,7 @@ qint64 KeyStore::find(QByteArrayView key) const
 
 void KeyStore::insertIndex(quint32 id)
 {
-    const size_t mask = m_index.size() - 1;
+    const size_t mask = m_indexSize - 1;
     size_t slot = hashOf(key(id)) & mask;
     while (m_index[slot] != 0)
         slot = (slot + 1) & mask;
@@ -38,12 +41,12 @@ void KeyStore::insertIndex(quint32 id)
 
 void KeyStore::growIndex()
 {
-    size_t capacity = std::max<size_t>(m_index.size(), 64);
+    size_t capacity = std::max<size_t>(m_indexSize, 64);
     while (capacity < 2 * (size_t(size()) + 1))
         capacity *= 2;
-    if (capacity == m_index.size())
+    if (capacity == m_indexSize)
         return;
-    m_index.assign(capacity, 0);
+    resetIndex(capacity);
     for (quint32 id = 0; id < size(); ++id)
         insertIndex(id);
 }
@@ -51,7 +54,7 @@ void KeyStore::growIndex()
 quint32 KeyStore::append(QByteArrayView key, const KvEntry &meta)
 {
     const auto id = quint32(m_starts.size());
-    if (2 * (size_t(id) + 1) > m_index.size())
+    if (2 * (size_t(id) + 1) > m_indexSize)
         growIndex();
     m_starts.push_back(quint32(m_arena.size()));
     m_arena.append(key.data(), key.size());
@@ -103,11 +106,11 @@ void KeyStore::reserve(quint32 keys, qsizetype keyBytes)
     if (keyBytes > m_arena.capacity())
         m_arena.reserve(keyBytes);
     // The index at its final size now: growing it later rehashes every key in one go.
-    size_t capacity = std::max<size_t>(m_index.size(), 64);
+    size_t capacity = std::max<size_t>(m_indexSize, 64);
     while (capacity < 2 * (size_t(keys) + 1))
         capacity *= 2;
-    if (capacity > m_index.size()) {
-        m_index.assign(capacity, 0);
+    if (capacity > m_indexSize) {
+        resetIndex(capacity);
         for (quint32 id = 0; id < size(); ++id)
             insertIndex(id);
     }
@@ -128,5 +131,24 @@ qsizetype KeyStore::bytesUsed() const
     return m_arena.capacity() + qsizetype(m_starts.capacity() * sizeof(quint32))
         + qsizetype(m_revisions.capacity() * sizeof(quint64)) + qsizetype(m_createdMs.capacity() * sizeof(qint64))
         + qsizetype(m_sizes.capacity() * sizeof(quint32)) + qsizetype(m_flags.capacity())
-        + qsizetype(m_index.capacity() * sizeof(quint32)) + m_ttls.size() * 32;
+        + qsizetype(m_indexSize * sizeof(quint32)) + m_ttls.size() * 32;
+}
+
+void KeyStore::resetIndex(size_t capacity)
+{
+    const size_t bytes = capacity * sizeof(quint32);
+    void *slots = mmap(nullptr, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (slots == MAP_FAILED)
+        throw std::bad_alloc();
+    // Hashing spreads the first keys over every page of the index: with huge pages (where the kernel
+    // offers them) a million keys' index is a handful of page faults instead of 2,048 in the first batch.
+    if (bytes >= 2 * 1024 * 1024)
+        madvise(slots, bytes, MADV_HUGEPAGE);
+    m_index = std::unique_ptr<quint32[], KeyStoreSlotsUnmap>(static_cast<quint32 *>(slots), KeyStoreSlotsUnmap{bytes});
+    m_indexSize = capacity;
+}
+
+void KeyStoreSlotsUnmap::operator()(quint32 *slots) const
+{
+    munmap(slots, bytes);
 }

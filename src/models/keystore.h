@@ -5,6 +5,7 @@
 #include <QtCore/QByteArray>
 #include <QtCore/QHash>
 
+#include <memory>
 #include <vector>
 
 // The keys of a bucket and a few numbers each, packed for a million keys: every key's UTF-8 bytes in one
@@ -12,6 +13,13 @@
 // QString, a struct and a hash node per key cost several hundred bytes a key; this costs ~35 beyond the
 // key's own bytes. Keys are only ever added (a deleted key stays, marked), so an id is stable: the
 // models keep ids, never copies of keys.
+// Frees KeyStore's index (mapped memory).
+struct KeyStoreSlotsUnmap
+{
+    size_t bytes = 0;
+    void operator()(quint32 *slots) const;
+};
+
 class KeyStore final
 {
 public:
@@ -65,5 +73,11 @@ private:
     std::vector<quint32> m_sizes;  // a value is at most max_payload (64 MiB at most)
     std::vector<quint8> m_flags;   // operation (2 bits), marker reason (2 bits)
     QHash<quint32, qint64> m_ttls; // few keys have a TTL of their own (nats-server 2.11+)
-    std::vector<quint32> m_index;  // id + 1 by the key's hash, 0: free; at most half full
+    // The index: id + 1 by the key's hash, 0: free; at most half full. Mapped anonymously: the kernel
+    // hands zeroed pages as they are first written, so sizing it for a million keys does not clear 8 MB
+    // in one turn (std::vector::assign did: 27-35 ms of page faults at the first batch of a load; glibc's
+    // calloc() clears too once a large block was freed before).
+    void resetIndex(size_t capacity);
+    std::unique_ptr<quint32[], KeyStoreSlotsUnmap> m_index;
+    size_t m_indexSize = 0;
 };

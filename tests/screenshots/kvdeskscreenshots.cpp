@@ -39,6 +39,7 @@
 #include <QtWidgets/QLayout>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QTableView>
 #include <QtWidgets/QToolTip>
 #include <QtWidgets/QTreeView>
 
@@ -341,6 +342,8 @@ bool ttlShots(MainWindow *window, KvContext *kv)
         return false;
     for (QTreeView *view : window->keyPanel()->findChildren<QTreeView *>())
         view->header()->showSection(KeyListModel::ExpiresColumn);
+    for (QTableView *view : window->keyPanel()->findChildren<QTableView *>())
+        view->horizontalHeader()->showSection(KeyListModel::ExpiresColumn);
     if (!openKey(window, u"link.u1074"_s))
         return false;
     save(window, u"ttl-countdown"_s);

@@ -18,6 +18,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QProgressBar>
+#include <QtWidgets/QTableView>
 #include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
@@ -91,7 +92,7 @@ void tst_KeyPanel::filter(const QString &text)
 
 QStringList tst_KeyPanel::shownKeys(const QString &view) const
 {
-    QAbstractItemModel *model = m_panel->findChild<QTreeView *>(view)->model();
+    QAbstractItemModel *model = m_panel->findChild<QAbstractItemView *>(view)->model();
     QStringList keys;
     for (int row = 0; row < model->rowCount(); ++row)
         keys.append(model->index(row, 0).data(KeyListModel::KeyRole).toString());
@@ -285,7 +286,7 @@ void tst_KeyPanel::sortByColumnSaysSorting()
     }
     panel.model()->applyEntries(entries);
     QTRY_VERIFY_WITH_TIMEOUT(panel.model()->isSorted(), 20000);
-    auto *view = panel.findChild<QTreeView *>(u"keyListView"_s);
+    auto *view = panel.findChild<QTableView *>(u"keyListView"_s);
     auto *progress = panel.findChild<QProgressBar *>(u"keyProgress"_s);
     view->sortByColumn(KeyListModel::RevisionColumn, Qt::DescendingOrder);
     // (Without a bucket the status line says so; the stage and the progress bar are those of a load's sort.)
@@ -335,8 +336,8 @@ void tst_KeyPanel::largeTreeFilterAndSort()
     QTRY_VERIFY_WITH_TIMEOUT(!panel.model()->isLoading() && !panel.findChild<KeyTreeModel *>()->isOrdering(), 20000);
     QCOMPARE(proxy->index(0, 0).data(KeyTreeModel::PathRole).toString(), u"grp099"_s); // k104999, the newest
     panel.listAction()->trigger();
-    auto *list = panel.findChild<QTreeView *>(u"keyListView"_s);
-    QCOMPARE(list->header()->sortIndicatorSection(), int(KeyListModel::RevisionColumn));
+    auto *list = panel.findChild<QTableView *>(u"keyListView"_s);
+    QCOMPARE(list->horizontalHeader()->sortIndicatorSection(), int(KeyListModel::RevisionColumn));
     QCOMPARE(list->model()->index(0, 0).data(KeyListModel::KeyRole).toString(), u"grp099.k104999"_s);
 }
 

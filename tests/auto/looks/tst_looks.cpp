@@ -32,6 +32,7 @@
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QTableView>
 #include <QtWidgets/QToolBar>
 #include <QtWidgets/QTreeView>
 
@@ -280,12 +281,12 @@ void tst_Looks::longBucketNamesAreNotCut()
 void tst_Looks::keyColumnKeepsItsName()
 {
     KeyPanel panel;
-    auto *view = panel.findChild<QTreeView *>(u"keyListView"_s);
+    auto *view = panel.findChild<QTableView *>(u"keyListView"_s);
     QVERIFY(view);
-    view->header()->resizeSection(KeyListModel::KeyColumn, 5);
+    view->horizontalHeader()->resizeSection(KeyListModel::KeyColumn, 5);
     panel.resize(120, 400);
     panel.show();
-    QVERIFY(view->header()->sectionSize(KeyListModel::KeyColumn)
+    QVERIFY(view->horizontalHeader()->sectionSize(KeyListModel::KeyColumn)
             >= view->fontMetrics().horizontalAdvance(u"Key name"_s));
 }
 

@@ -287,7 +287,7 @@ void tst_WindowTtl::expiredKeyShowsAsExpiredEverywhere()
     QCOMPARE(watch->model()->index(feedRow(), WatchFeedModel::KeyColumn).data().toString(), u"gone"_s);
     QCOMPARE(operation.data().toString(), label);
     QVERIFY(!operation.data(Qt::ToolTipRole).toString().isEmpty());
-    QAbstractItemModel *listed = window->keyPanel()->findChild<QTreeView *>(u"keyListView"_s)->model();
+    QAbstractItemModel *listed = window->keyPanel()->findChild<QAbstractItemView *>(u"keyListView"_s)->model();
     QTRY_COMPARE_WITH_TIMEOUT(listed->rowCount(), 1, 5000);
     QCOMPARE(listed->index(0, 0).data().toString(), u"stays"_s);
     auto *meta = window->valuePanel()->findChild<QLabel *>(u"valueMeta"_s);
