@@ -26,6 +26,8 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QHeaderView>
+#include <QtWidgets/QTableView>
 #include <QtWidgets/QTreeView>
 
 #include <cstdio>
@@ -334,10 +336,10 @@ int main(int argc, char *argv[])
     b.list->setCollation(parser.isSet(plainOption) ? KeyCollation::Order::Plain : KeyCollation::Order::Natural);
     b.listProxy = new KeyListFilterModel(b.list, &app);
     b.listProxy->sort(KeyListModel::KeyColumn);
-    QTreeView listView;
+    QTableView listView; // as the window's key list: a table, one fixed row height
     if (views) {
-        listView.setUniformRowHeights(true);
-        listView.setRootIsDecorated(false);
+        listView.verticalHeader()->hide();
+        listView.verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
         listView.setModel(b.listProxy);
         listView.resize(600, 400);
         listView.show();
