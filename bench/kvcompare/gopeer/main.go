@@ -47,7 +47,8 @@ func kv(nc *nats.Conn, create bool) (nats.JetStreamContext, nats.KeyValue) {
 func pipePut(js nats.JetStreamContext, prefix string, n int) {
 	futures := make([]nats.PubAckFuture, 0, n)
 	for i := 0; i < n; i++ {
-		f, err := js.PublishAsync("$KV."+bucket+"."+prefix+strconv.Itoa(i), value)
+		// A loaded machine may hold the acks past nats.go's 200 ms stall wait: wait, never fail.
+		f, err := js.PublishAsync("$KV."+bucket+"."+prefix+strconv.Itoa(i), value, nats.StallWait(30*time.Second))
 		must(err)
 		futures = append(futures, f)
 	}
