@@ -13,6 +13,7 @@
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "keytreemodel.h"
+#include "stallmeter.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QElapsedTimer>
@@ -33,13 +34,6 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
-qint64 threadCpuNs()
-{
-    timespec now{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
-
 // An application that times each event it delivers from the event loop (not the ones sent from within
 // another): with --turns MS, each step lists the events that took more than MS ms of CPU time, with whom
 // they went to, to tell which part of a turn stalls.
@@ -57,10 +51,10 @@ public:
         const QEvent::Type type = event->type(); // the event may be gone afterwards
         const QString who = describe(receiver);
         ++m_depth;
-        const qint64 cpu = threadCpuNs();
+        const qint64 cpu = StallMeter::threadCpuNs();
         const long faults = pageFaults();
         const bool result = QApplication::notify(receiver, event);
-        const double ms = double(threadCpuNs() - cpu) / 1e6;
+        const double ms = double(StallMeter::threadCpuNs() - cpu) / 1e6;
         --m_depth;
         if (ms > reportAboveMs)
             slowEvents.append(u"%1 ms CPU, %2 page faults: event %3 to %4"_s.arg(ms, 0, 'f', 1)
@@ -86,41 +80,6 @@ private:
         return text;
     }
     int m_depth = 0;
-};
-
-// The longest gap between two turns of a 1 ms timer since reset(): what a user feels as a freeze.
-class StallMeter final
-{
-public:
-    StallMeter()
-    {
-        m_timer.setInterval(1);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] { tick(); });
-        m_timer.start();
-        reset();
-    }
-    void reset()
-    {
-        m_longest = m_longestCpu = 0;
-        m_clock.start();
-        m_cpu = threadCpuNs();
-    }
-    void tick()
-    {
-        m_longest = std::max(m_longest, m_clock.nsecsElapsed());
-        m_longestCpu = std::max(m_longestCpu, threadCpuNs() - m_cpu);
-        m_clock.restart();
-        m_cpu = threadCpuNs();
-    }
-    double longestMs() const { return double(m_longest) / 1e6; }
-    double longestCpuMs() const { return double(m_longestCpu) / 1e6; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_cpu = 0;
-    qint64 m_longest = 0;
-    qint64 m_longestCpu = 0;
 };
 
 // Runs the event loop until done() holds, then prints the step's time and longest stall.

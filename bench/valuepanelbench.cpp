@@ -14,6 +14,7 @@
 #include "kvclientoptions.h"
 #include "kvcontext.h"
 #include "kvreply.h"
+#include "stallmeter.h"
 #include "valuepanel.h"
 
 #include <QtCore/QCommandLineParser>
@@ -31,48 +32,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-qint64 threadCpuNs()
-{
-    timespec now{};
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &now);
-    return qint64(now.tv_sec) * 1000000000 + now.tv_nsec;
-}
-
-// The longest gap between two turns of a 1 ms timer since reset(): what a user feels as a freeze.
-class StallMeter final
-{
-public:
-    StallMeter()
-    {
-        m_timer.setInterval(1);
-        QObject::connect(&m_timer, &QTimer::timeout, [this] { tick(); });
-        m_timer.start();
-        reset();
-    }
-    void reset()
-    {
-        m_longest = m_longestCpu = 0;
-        m_clock.start();
-        m_cpu = threadCpuNs();
-    }
-    void tick()
-    {
-        m_longest = std::max(m_longest, m_clock.nsecsElapsed());
-        m_longestCpu = std::max(m_longestCpu, threadCpuNs() - m_cpu);
-        m_clock.restart();
-        m_cpu = threadCpuNs();
-    }
-    double longestMs() const { return double(m_longest) / 1e6; }
-    double longestCpuMs() const { return double(m_longestCpu) / 1e6; }
-
-private:
-    QTimer m_timer;
-    QElapsedTimer m_clock;
-    qint64 m_cpu = 0;
-    qint64 m_longest = 0;
-    qint64 m_longestCpu = 0;
-};
 
 // Runs the event loop until done() holds and settleMs more, then prints the step's time and longest stall.
 void step(StallMeter *meter, const char *name, int settleMs, const std::function<void()> &start,
