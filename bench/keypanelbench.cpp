@@ -14,6 +14,7 @@
 #include "keypanel.h"
 #include "keytreemodel.h"
 #include "stallmeter.h"
+#include "timedapplication.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QElapsedTimer>
@@ -27,60 +28,11 @@
 #include <cstdio>
 #include <ctime>
 #include <functional>
-#include <sys/resource.h>
 #include <utility>
 
 using namespace Qt::StringLiterals;
 
 namespace {
-
-// An application that times each event it delivers from the event loop (not the ones sent from within
-// another): with --turns MS, each step lists the events that took more than MS ms of CPU time, with whom
-// they went to, to tell which part of a turn stalls.
-class TimedApplication final : public QApplication
-{
-public:
-    using QApplication::QApplication;
-    double reportAboveMs = -1;
-    QStringList slowEvents;
-
-    bool notify(QObject *receiver, QEvent *event) override
-    {
-        if (reportAboveMs < 0 || m_depth > 0)
-            return QApplication::notify(receiver, event);
-        const QEvent::Type type = event->type(); // the event may be gone afterwards
-        const QString who = describe(receiver);
-        ++m_depth;
-        const qint64 cpu = StallMeter::threadCpuNs();
-        const long faults = pageFaults();
-        const bool result = QApplication::notify(receiver, event);
-        const double ms = double(StallMeter::threadCpuNs() - cpu) / 1e6;
-        --m_depth;
-        if (ms > reportAboveMs)
-            slowEvents.append(u"%1 ms CPU, %2 page faults: event %3 to %4"_s.arg(ms, 0, 'f', 1)
-                                  .arg(pageFaults() - faults)
-                                  .arg(int(type))
-                                  .arg(who));
-        return result;
-    }
-
-private:
-    static long pageFaults()
-    {
-        rusage usage{};
-        getrusage(RUSAGE_THREAD, &usage);
-        return usage.ru_minflt + usage.ru_majflt;
-    }
-    static QString describe(QObject *object)
-    {
-        QString text;
-        for (int depth = 0; object && depth < 3; ++depth, object = object->parent())
-            text += u"%1%2(%3)"_s.arg(depth ? u" < "_s : QString(),
-                                      QString::fromLatin1(object->metaObject()->className()), object->objectName());
-        return text;
-    }
-    int m_depth = 0;
-};
 
 // Runs the event loop until done() holds, then prints the step's time and longest stall.
 void step(StallMeter *meter, const char *name, const std::function<void()> &start, const std::function<bool()> &done)
@@ -98,7 +50,7 @@ void step(StallMeter *meter, const char *name, const std::function<void()> &star
     printf("%-34s %7lld ms, longest stall %6.1f ms (%6.1f ms CPU)\n", name, clock.elapsed(), meter->longestMs(),
            meter->longestCpuMs());
     auto *app = static_cast<TimedApplication *>(QCoreApplication::instance());
-    for (const QString &line : std::exchange(app->slowEvents, {}))
+    for (const QString &line : app->takeSlowEvents())
         printf("    %s\n", qPrintable(line));
     fflush(stdout);
 }
@@ -139,7 +91,7 @@ int main(int argc, char *argv[])
     parser.addOptions({keysOption, batchOption, turnsOption});
     parser.process(app);
     if (parser.isSet(turnsOption))
-        app.reportAboveMs = parser.value(turnsOption).toDouble();
+        app.setReportAboveMs(parser.value(turnsOption).toDouble());
     const int keys = parser.value(keysOption).toInt();
     const int batch = parser.value(batchOption).toInt();
 

@@ -5,7 +5,9 @@
 // The value lives on a nats-server of its own (max_payload raised for it). Each step runs the loop for
 // --settle ms after it is done, so work the panel leaves for later turns is measured too.
 //
-//   valuepanelbench [--size 2097152] [--settle 3000]
+// With --turns MS it lists the events that took more than MS ms of CPU time (TimedApplication).
+//
+//   valuepanelbench [--size 2097152] [--settle 3000] [--turns MS]
 
 #include "benchsupport.h"
 #include "kvbucket.h"
@@ -15,6 +17,7 @@
 #include "kvcontext.h"
 #include "kvreply.h"
 #include "stallmeter.h"
+#include "timedapplication.h"
 #include "valuepanel.h"
 
 #include <QtCore/QCommandLineParser>
@@ -22,7 +25,6 @@
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtGui/QKeyEvent>
-#include <QtWidgets/QApplication>
 #include <QtWidgets/QPlainTextEdit>
 
 #include <cstdio>
@@ -53,6 +55,8 @@ void step(StallMeter *meter, const char *name, int settleMs, const std::function
         QCoreApplication::processEvents(QEventLoop::WaitForMoreEvents, 50);
     std::printf("%-34s %8lld ms   longest stall %7.1f ms (cpu %7.1f ms)\n", name, took, meter->longestMs(),
                 meter->longestCpuMs());
+    for (const QString &line : static_cast<TimedApplication *>(QCoreApplication::instance())->takeSlowEvents())
+        std::printf("    %s\n", qPrintable(line));
     std::fflush(stdout);
 }
 
@@ -78,13 +82,16 @@ bool waitFor(NatsReply *reply)
 
 int main(int argc, char **argv)
 {
-    QApplication app(argc, argv);
+    TimedApplication app(argc, argv);
     QCommandLineParser parser;
     parser.addHelpOption();
     const QCommandLineOption sizeOption(u"size"_s, u"Bytes of the JSON value."_s, u"bytes"_s, u"2097152"_s);
     const QCommandLineOption settleOption(u"settle"_s, u"Milliseconds of loop after each step."_s, u"ms"_s, u"3000"_s);
-    parser.addOptions({sizeOption, settleOption});
+    const QCommandLineOption turnsOption(u"turns"_s, u"List the events that take more than ms of CPU time."_s, u"ms"_s);
+    parser.addOptions({sizeOption, settleOption, turnsOption});
     parser.process(app);
+    if (parser.isSet(turnsOption))
+        app.setReportAboveMs(parser.value(turnsOption).toDouble());
     const qsizetype size = parser.value(sizeOption).toLongLong();
     const int settleMs = parser.value(settleOption).toInt();
 
