@@ -10,8 +10,9 @@ packages=(cmake ninja-build g++ pkg-config qt6-base-dev qt6-qpa-plugins qtkeycha
           # Run: the NATS server the app starts locally, and libsecret, which QtKeychain loads to reach
           # the desktop's Secret Service.
           nats-server libsecret-1-0
-          # The freedesktop icon theme the menus and toolbar take their icons from (ui/actionicons.cpp).
-          adwaita-icon-theme
+          # The freedesktop icon theme the menus and toolbar take their icons from (ui/actionicons.cpp), and
+          # Qt's SVG image plugin, which draws the bundled fallback icons (without it they draw nothing).
+          adwaita-icon-theme libqt6svg6
           # Packaging: PNG icons rendered from the SVG at build time; CPack's Debian packages need
           # dpkg-shlibdeps (dpkg-dev) and file (scripts/package.sh).
           librsvg2-bin dpkg-dev file

@@ -23,18 +23,23 @@
 #include <QtCore/QFile>
 #include <QtCore/QSettings>
 #include <QtGui/QAction>
+#include <QtGui/QImage>
 #include <QtGui/QScreen>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QDockWidget>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMenu>
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolBar>
+#include <QtWidgets/QToolButton>
 #include <QtWidgets/QTreeView>
+
+#include <functional>
 
 using namespace Qt::StringLiterals;
 
@@ -63,6 +68,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void everyMenuActionHasAnIcon();
+    void everyIconDrawsSomething();
     void themeSwitchChangesPaletteAndColoursStayReadable();
     void bannerFollowsTheTheme();
     void errorTextFollowsTheTheme();
@@ -124,6 +130,45 @@ void tst_Looks::everyMenuActionHasAnIcon()
     QVERIFY(toolbar);
     QVERIFY(toolbar->actions().size() >= 8);
     QVERIFY(!ActionIcons::icon(u"no-such-icon-anywhere"_s).isNull()); // the bundled neutral one
+}
+
+void tst_Looks::everyIconDrawsSomething()
+{
+    // An icon can be set and draw nothing: the bundled fallbacks are SVG, which needs Qt's SVG image
+    // plugin (libqt6svg6); without it the list and tree buttons showed blank squares. Each icon of the
+    // menus, the toolbar and the panels' buttons is drawn at 16 px and must have a visible pixel.
+    m_window = new MainWindow;
+    QList<QAction *> actions = m_window->findChild<QToolBar *>(u"mainToolBar"_s)->actions();
+    const std::function<void(const QMenu *)> collect = [&](const QMenu *menu) {
+        for (QAction *action : menu->actions()) {
+            if (action->menu())
+                collect(action->menu());
+            else if (!action->isSeparator())
+                actions.append(action);
+        }
+    };
+    for (QAction *top : m_window->menuBar()->actions()) {
+        if (top->menu())
+            collect(top->menu());
+    }
+    for (const QToolButton *button : m_window->findChildren<QToolButton *>()) {
+        if (button->defaultAction())
+            actions.append(button->defaultAction());
+    }
+    QStringList blank;
+    for (const QAction *action : std::as_const(actions)) {
+        if (action->isSeparator() || action->icon().isNull())
+            continue;
+        const QImage image = action->icon().pixmap(16, 16).toImage().convertToFormat(QImage::Format_ARGB32);
+        bool drawn = false;
+        for (int y = 0; y < image.height() && !drawn; ++y) {
+            for (int x = 0; x < image.width() && !drawn; ++x)
+                drawn = qAlpha(image.pixel(x, y)) > 0;
+        }
+        if (!drawn && !blank.contains(action->text()))
+            blank.append(action->text());
+    }
+    QVERIFY2(blank.isEmpty(), qPrintable(u"icons that draw nothing: "_s + blank.join(u", "_s)));
 }
 
 void tst_Looks::themeSwitchChangesPaletteAndColoursStayReadable()
