@@ -1,5 +1,6 @@
 #include "usagebardelegate.h"
 
+#include "appearance.h"
 #include "bucketlistmodel.h"
 
 #include <QtGui/QPainter>
@@ -16,9 +17,15 @@ void UsageBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         painter->fillRect(bar, track);
         bar.setWidth(std::max(1, int(bar.width() * std::clamp(usage, 0.0, 1.0))));
         painter->fillRect(bar,
-                          usage > BucketListModel::NearlyFull ? QColor(0xd0, 0x40, 0x30)
+                          usage > BucketListModel::NearlyFull ? nearlyFullColor(option.palette)
                                                               : option.palette.color(QPalette::Highlight));
         painter->restore();
     }
     QStyledItemDelegate::paint(painter, option, index);
+}
+
+QColor UsageBarDelegate::nearlyFullColor(const QPalette &palette)
+{
+    // A pair, as every colour the app sets: a lighter red on a dark base.
+    return Appearance::pick(palette, QColor(0xd0, 0x40, 0x30), QColor(0xff, 0x6e, 0x5a));
 }

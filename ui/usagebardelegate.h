@@ -11,4 +11,7 @@ public:
     using QStyledItemDelegate::QStyledItemDelegate;
 
     void paint(QPainter *painter, const QStyleOptionViewItem &option, const QModelIndex &index) const override;
+
+    // The bar of a bucket nearly full, for the theme the palette is (a graphic: 3:1 against the base).
+    static QColor nearlyFullColor(const QPalette &palette);
 };

@@ -17,6 +17,7 @@
 #include "profiledialog.h"
 #include "session.h"
 #include "uitestsupport.h"
+#include "usagebardelegate.h"
 #include "valuepanel.h"
 #include "watchdialog.h"
 
@@ -191,6 +192,11 @@ void tst_Looks::themeSwitchChangesPaletteAndColoursStayReadable()
         KvEntry marker;
         marker.markerReason = QByteArrayLiteral("MaxAge");
         QVERIFY(Appearance::contrastRatio(OperationStyle::color(marker, palette), base) >= 4.5);
+        // A graphic, not text: 3:1 (the bar of a bucket nearly full was one red for both themes).
+        const QColor full = UsageBarDelegate::nearlyFullColor(palette);
+        QVERIFY2(
+            Appearance::contrastRatio(full, base) >= 3.0,
+            qPrintable(u"%1 on %2: %3"_s.arg(full.name(), base.name()).arg(Appearance::contrastRatio(full, base))));
     }
     Appearance::apply(Appearance::Theme::Light);
     const QColor light = QApplication::palette().color(QPalette::Window);
