@@ -104,9 +104,13 @@ void KeyPanel::createListView()
 void KeyPanel::createFilter()
 {
     m_filter->setObjectName(u"keyFilter"_s);
-    m_filter->setPlaceholderText(
-        tr("Filter: text, or NATS wildcards such as orders.*.status or orders.> (several: separate by spaces)"));
+    // A hint short enough for a narrow panel; the whole of it in the tooltip and for screen readers.
+    m_filter->setPlaceholderText(tr("Filter: text or orders.>"));
+    const QString explained = tr("Text found anywhere in the key, a glob (grp01.k0011*), or NATS wildcards such as "
+                                 "orders.*.status or orders.> (several: separate by spaces)");
+    m_filter->setToolTip(explained);
     m_filter->setAccessibleName(tr("Key filter"));
+    m_filter->setAccessibleDescription(explained);
     m_filter->setClearButtonEnabled(true);
     m_filterTimer->setSingleShot(true);
     m_filterTimer->setInterval(kFilterDelayMs);

@@ -1,9 +1,11 @@
 #include "actionicons.h"
 #include "appearance.h"
+#include "asofdiffdialog.h"
 #include "bucketdialog.h"
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "errorlabel.h"
+#include "findinvaluesdialog.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
@@ -16,6 +18,7 @@
 #include "operationstyle.h"
 #include "profiledialog.h"
 #include "session.h"
+#include "transferdialog.h"
 #include "uitestsupport.h"
 #include "usagebardelegate.h"
 #include "valuepanel.h"
@@ -80,6 +83,7 @@ private Q_SLOTS:
     void longBucketNamesAreNotCut();
     void keyColumnKeepsItsName();
     void dialogsFitTheirPlaceholders();
+    void keyFilterShowsItsWholeHint();
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
@@ -362,6 +366,32 @@ void tst_Looks::dialogsFitTheirPlaceholders()
     check(&key);
     WatchDialog watch({u"a"_s});
     check(&watch);
+    // Nothing is read before the user asks: no bucket is needed to show them.
+    FindInValuesDialog find(nullptr, {}, {});
+    check(&find);
+    AsOfDiffDialog diff(nullptr, u"5"_s, {});
+    check(&diff);
+    TransferDialog transfer(TransferDialog::Mode::Export, nullptr, {});
+    check(&transfer);
+}
+
+void tst_Looks::keyFilterShowsItsWholeHint()
+{
+    // The key filter's hint was cut to "…such as orders.*.statu…" in the window at its usual size: a short
+    // hint there, the whole explanation in its tooltip.
+    KvBucketConfig config;
+    config.bucket = u"looks_hint"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    MainWindow *window = openWindow(m_server.url(), config.bucket); // its default size on this screen
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->currentBucket() == config.bucket, 10000);
+    auto *filter = window->findChild<QLineEdit *>(u"keyFilter"_s);
+    QVERIFY(filter);
+    QTRY_VERIFY(filter->isVisible());
+    const int needed = filter->fontMetrics().horizontalAdvance(filter->placeholderText());
+    QVERIFY2(
+        filter->width() >= needed + 8,
+        qPrintable(u"%1 px for %2 px of \"%3\""_s.arg(filter->width()).arg(needed).arg(filter->placeholderText())));
+    QVERIFY(filter->toolTip().contains(u"orders.>"_s));
 }
 
 QTEST_MAIN(tst_Looks)
