@@ -53,6 +53,11 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+// The watch dock's first height, in lines of text: its tabs, bar and rate chart, and eight rows of feed.
+constexpr int kWatchDockLines = 28;
+} // namespace
+
 // Connection, Bucket, Key, View, Watch and Help, in that order; every action gets its icon.
 void MainWindow::buildMenus()
 {
@@ -191,7 +196,9 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
     tabifyDockWidget(m_watchDock, m_historyDock);
     m_historyDock->raise();
-    resizeDocks({m_watchDock}, {260}, Qt::Vertical);
+    // Tall enough for a feed of eight rows or more under the watch's tabs, bar and rate chart, in lines of
+    // text (a fixed 260 px showed three to six rows, fewer with larger fonts).
+    resizeDocks({m_watchDock}, {fontMetrics().height() * kWatchDockLines}, Qt::Vertical);
 }
 
 // The docks and the rest of the window: the editor's value for the history's comparisons, the key opened,

@@ -91,6 +91,7 @@ private Q_SLOTS:
     void exportFeedAndSelectedRows();
     void doubleClickRequestsKeyAndRevision();
     void mainWindowOpensTheRevision();
+    void watchDockShowsAUsefulNumberOfRows();
     void resumesAcrossServerRestartWithoutLossOrRepeat();
     void gapMarkedWhenRevisionsAreGone();
 
@@ -476,6 +477,27 @@ void tst_WatchPanel::mainWindowOpensTheRevision()
     watchKey->trigger();
     QCOMPARE(window.watchPanel()->count(), before + 1);
     QCOMPARE(window.watchPanel()->currentView()->filters(), QStringList{u"doc"_s});
+}
+
+void tst_WatchPanel::watchDockShowsAUsefulNumberOfRows()
+{
+    // The watch dock opened at a fixed 260 px: under its rate chart and bar, about six rows of the feed.
+    // It is sized in lines of text now, so a feed shows eight or more rows, at any font size.
+    for (int i = 0; i < 40; ++i)
+        WAIT_OK(m_bucket->put(u"row.%1"_s.arg(i), "v"));
+    MainWindow window;
+    window.resize(1280, 800);
+    window.show();
+    window.start({m_server.url(), m_bucket->name(), false});
+    QTRY_VERIFY_WITH_TIMEOUT(window.bucketPanel()->currentBucket() == m_bucket->name(), 10000);
+    KvWatchOptions options;
+    options.includeHistory = true;
+    WatchView *view = window.watchPanel()->addWatch(m_bucket->name(), {u"row.>"_s}, options);
+    QTRY_COMPARE(view->model()->rowCount(), 40);
+    QTableView *feed = view->feedView();
+    QTRY_VERIFY(feed->isVisible());
+    const int rows = feed->viewport()->height() / std::max(1, feed->rowHeight(0));
+    QVERIFY2(rows >= 8, qPrintable(u"%1 rows shown"_s.arg(rows)));
 }
 
 void tst_WatchPanel::resumesAcrossServerRestartWithoutLossOrRepeat()
