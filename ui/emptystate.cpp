@@ -20,14 +20,17 @@ EmptyState::EmptyState(QAbstractItemView *view, const QString &text, QAction *ac
     m_text->setAlignment(Qt::AlignCenter);
     m_text->setWordWrap(true);
     m_text->setForegroundRole(QPalette::PlaceholderText);
-    m_button->setIcon(action->icon());
     auto *layout = new QVBoxLayout(this);
     layout->addStretch(1);
     layout->addWidget(m_text);
     layout->addWidget(m_button, 0, Qt::AlignHCenter);
     layout->addStretch(2);
-    connect(m_button, &QPushButton::clicked, action, &QAction::trigger);
-    connect(action, &QAction::changed, this, &EmptyState::refresh);
+    if (action) {
+        connect(m_button, &QPushButton::clicked, action, &QAction::trigger);
+        connect(action, &QAction::changed, this, &EmptyState::refresh);
+    } else {
+        m_button->hide();
+    }
     view->viewport()->installEventFilter(this);
     QAbstractItemModel *model = view->model();
     for (auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
@@ -39,9 +42,11 @@ EmptyState::EmptyState(QAbstractItemView *view, const QString &text, QAction *ac
 
 void EmptyState::refresh()
 {
-    m_button->setEnabled(m_action->isEnabled());
-    m_button->setIcon(m_action->icon());
-    m_button->setToolTip(m_action->toolTip());
+    if (m_action) {
+        m_button->setEnabled(m_action->isEnabled());
+        m_button->setIcon(m_action->icon());
+        m_button->setToolTip(m_action->toolTip());
+    }
     setGeometry(m_view->viewport()->rect());
     setVisible(m_shown());
 }

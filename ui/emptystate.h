@@ -10,8 +10,9 @@ class QLabel;
 class QPushButton;
 
 // What an empty list says, over the list itself: why it is empty and a button for the next step (the
-// button triggers an action, and is enabled when the action is). Shown while shown() says so; it asks
-// again whenever the view's model changes, or when refresh() is called.
+// button triggers an action, and is enabled when the action is; without an action, the text alone: what
+// the list waits for). Shown while shown() says so; it asks again whenever the view's model changes, or
+// when refresh() is called.
 class EmptyState final : public QWidget
 {
     Q_OBJECT
@@ -21,6 +22,7 @@ public:
                std::function<bool()> shown);
 
     QPushButton *button() const { return m_button; }
+    QLabel *label() const { return m_text; }
     void refresh();
 
 protected:

@@ -1,5 +1,6 @@
 #include "watchview.h"
 
+#include "emptystate.h"
 #include "humanformat.h"
 #include "interruptionbanner.h"
 #include "kvbucket.h"
@@ -95,6 +96,13 @@ void WatchView::buildView()
     m_view->setAccessibleName(tr("Watch feed"));
     m_view->setAccessibleDescription(tr("Live changes, newest last; Enter opens the revision"));
     m_view->setModel(m_proxy);
+    // Until the first change comes, the feed says what it waits for (a bare table looked broken).
+    auto *empty = new EmptyState(
+        m_view,
+        tr("No changes yet: changes to keys matching %1 in bucket %2 appear here as they happen.")
+            .arg(m_filters.join(u" "_s), m_bucketName),
+        nullptr, {}, [this] { return m_model->rowCount() == 0; });
+    empty->label()->setObjectName(u"watchEmptyText"_s);
     // A table, not a tree: a tree lays out every row again for each batch appended (a watch of 300,000 rows
     // spent 40 ms per batch on it, growing with the feed), a table only places its fixed-height rows.
     QHeaderView *rows = m_view->verticalHeader();

@@ -92,6 +92,7 @@ private Q_SLOTS:
     void doubleClickRequestsKeyAndRevision();
     void mainWindowOpensTheRevision();
     void watchDockShowsAUsefulNumberOfRows();
+    void emptyFeedSaysWhatItWaitsFor();
     void resumesAcrossServerRestartWithoutLossOrRepeat();
     void gapMarkedWhenRevisionsAreGone();
 
@@ -498,6 +499,20 @@ void tst_WatchPanel::watchDockShowsAUsefulNumberOfRows()
     QTRY_VERIFY(feed->isVisible());
     const int rows = feed->viewport()->height() / std::max(1, feed->rowHeight(0));
     QVERIFY2(rows >= 8, qPrintable(u"%1 rows shown"_s.arg(rows)));
+}
+
+void tst_WatchPanel::emptyFeedSaysWhatItWaitsFor()
+{
+    // A watch whose keys have not changed yet showed a bare table: it says what it waits for, until the
+    // first change comes.
+    WatchView *view = watch({u"quiet.>"_s});
+    QVERIFY(view);
+    QLabel *hint = nullptr;
+    QTRY_VERIFY((hint = view->findChild<QLabel *>(u"watchEmptyText"_s)) && hint->isVisible());
+    QVERIFY2(hint->text().contains(u"quiet.>"_s), qPrintable(hint->text()));
+    WAIT_OK(m_bucket->put(u"quiet.first"_s, "v"));
+    QTRY_COMPARE(view->model()->rowCount(), 1);
+    QTRY_VERIFY(!hint->isVisible());
 }
 
 void tst_WatchPanel::resumesAcrossServerRestartWithoutLossOrRepeat()
