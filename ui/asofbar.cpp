@@ -57,6 +57,8 @@ void AsOfBar::createControls()
     m_point = new QLineEdit(this);
     m_point->setObjectName(u"asOfPoint"_s);
     m_point->setAccessibleName(tr("As of revision or time"));
+    m_point->setAccessibleDescription(tr("A revision number, a time (2026-11-30 10:42), or how long ago (1h); Enter "
+                                         "shows the keys as they were then, Esc returns to live"));
     m_point->setToolTip(tr("A revision (1234), an RFC 3339 time (2026-11-30T10:42:00Z) or how long ago (1h, 90m)"));
     m_point->setPlaceholderText(tr("As of: revision, time or 1h ago"));
     m_point->setClearButtonEnabled(true);

@@ -30,6 +30,7 @@ AsOfView::AsOfView(QWidget *parent)
 {
     setObjectName(u"asOfView"_s);
     setAccessibleName(tr("Keys as they were"));
+    setAccessibleDescription(tr("Read-only: the keys at the chosen revision or time; Esc returns to live"));
     m_model->setHorizontalHeaderLabels({tr("Key"), tr("Revision"), tr("Updated"), tr("Size"), tr("Then")});
     m_model->setSortRole(KeyListModel::RawValueRole); // numbers and times as such, not as text
     setModel(m_model);

@@ -19,6 +19,7 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     setAutoFillBackground(true);
     m_profileChoice->setObjectName(u"profileChoice"_s);
     m_profileChoice->setAccessibleName(tr("Connection"));
+    m_profileChoice->setAccessibleDescription(tr("The saved connection to use; Connect connects to it"));
     m_profileChoice->setMinimumContentsLength(18);
     auto *connectButton = new QPushButton(tr("Connect"), this);
     connectButton->setObjectName(u"connectButton"_s);

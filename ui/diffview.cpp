@@ -81,6 +81,9 @@ DiffView::DiffView(QWidget *parent)
     m_left->setAccessibleName(tr("Left side"));
     m_right->setAccessibleName(tr("Right side"));
     m_unified->setAccessibleName(tr("Unified diff"));
+    for (QWidget *side : {static_cast<QWidget *>(m_left), static_cast<QWidget *>(m_right)})
+        side->setAccessibleDescription(tr("Lines removed start with a minus, lines added with a plus"));
+    m_unified->setAccessibleDescription(tr("Lines removed start with a minus, lines added with a plus"));
 
     // The two sides scroll together.
     connect(m_left->verticalScrollBar(), &QScrollBar::valueChanged, m_right->verticalScrollBar(),

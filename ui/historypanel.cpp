@@ -56,6 +56,8 @@ void HistoryPanel::createView()
 {
     m_view->setObjectName(u"historyView"_s);
     m_view->setAccessibleName(tr("Revisions"));
+    m_view->setAccessibleDescription(tr("The open key's revisions, newest first; select one to see its value, two "
+                                        "to compare them"));
     setFocusProxy(m_view);
     m_view->setModel(m_model);
     m_view->setRootIsDecorated(false);
@@ -134,6 +136,7 @@ QWidget *HistoryPanel::buildValuePage()
     m_viewSelector = new QComboBox(page);
     m_viewSelector->setObjectName(u"historyViewSelector"_s);
     m_viewSelector->setAccessibleName(tr("Value view"));
+    m_viewSelector->setAccessibleDescription(tr("How the revision's value is shown: text, JSON, hex, Base64"));
     for (const View view : {View::Text, View::Json, View::Hex, View::Base64, View::Cbor, View::Decoded})
         m_viewSelector->addItem(ValueFormat::viewName(view), int(view));
     connect(m_viewSelector, &QComboBox::activated, this, [this](int index) {
@@ -143,6 +146,7 @@ QWidget *HistoryPanel::buildValuePage()
     m_value = new QPlainTextEdit(page);
     m_value->setObjectName(u"historyValue"_s);
     m_value->setAccessibleName(tr("Value of the selected revision"));
+    m_value->setAccessibleDescription(tr("Read-only; Revert to This puts it back as the newest revision"));
     m_value->setReadOnly(true);
     QFont mono(u"monospace"_s);
     mono.setStyleHint(QFont::Monospace);

@@ -79,6 +79,9 @@ QTableWidget *MergeDialog::createTable(quint64 baseRevision, quint64 theirsRevis
 {
     auto *table = new QTableWidget(int(m_conflicts.size()), ColumnCount, this);
     table->setObjectName(u"mergeTable"_s);
+    table->setAccessibleName(tr("Conflicting members"));
+    table->setAccessibleDescription(tr("Each member changed differently on both sides: its base, your and their "
+                                       "value, and which to keep"));
     table->setHorizontalHeaderLabels({tr("Member"), tr("Base (revision %1)").arg(baseRevision), tr("Yours"),
                                       tr("Theirs (revision %1)").arg(theirsRevision), tr("Keep")});
     table->verticalHeader()->hide();
@@ -94,6 +97,7 @@ QTableWidget *MergeDialog::createTable(quint64 baseRevision, quint64 theirsRevis
         table->setItem(row, Theirs, valueItem(conflict.theirs));
         QComboBox *choice = choiceBox();
         choice->setObjectName(u"mergeChoice%1"_s.arg(row));
+        choice->setAccessibleName(tr("Keep for %1").arg(where->text()));
         table->setCellWidget(row, Take, choice);
         m_choices.append(choice);
     }

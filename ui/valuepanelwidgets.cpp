@@ -72,6 +72,7 @@ void ValuePanel::createEditor()
     m_viewSelector = new QComboBox(this);
     m_viewSelector->setObjectName(u"viewSelector"_s);
     m_viewSelector->setAccessibleName(tr("Value view"));
+    m_viewSelector->setAccessibleDescription(tr("How the value is shown and edited: text, JSON, hex, Base64"));
     for (const View view : {View::Text, View::Json, View::Hex, View::Base64, View::Cbor, View::Decoded})
         m_viewSelector->addItem(ValueFormat::viewName(view), int(view));
     connect(m_viewSelector, &QComboBox::activated, this,

@@ -1,14 +1,20 @@
+#include "asofdiffdialog.h"
 #include "bucketdialog.h"
 #include "bucketpanel.h"
 #include "conflictdialog.h"
+#include "connectionprofile.h"
+#include "findinvaluesdialog.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
+#include "keypassphrasedialog.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
 #include "kvcontext.h"
+#include "kvmergeresult.h"
 #include "kvtestsupport.h"
 #include "localserverlogdialog.h"
 #include "mainwindow.h"
+#include "mergedialog.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "newkeydialog.h"
@@ -22,6 +28,7 @@
 #include "watchpanel.h"
 
 #include <QtCore/QSettings>
+#include <QtGui/QAccessible>
 #include <QtGui/QAction>
 #include <QtTest/QTest>
 #include <QtWidgets/QAbstractButton>
@@ -144,6 +151,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void everyWidgetHasAName();
+    void whatAScreenReaderReadsIsDescribed();
     void keyboardOnlyPath();
     void welcomePageTabsFromTheBarDown();
 
@@ -187,6 +195,17 @@ QStringList tst_Accessibility::unnamedInDialogs(MainWindow *window)
     dialogs.emplace_back(new WatchDialog({u"one"_s, u"two"_s}, window));
     dialogs.emplace_back(new ConflictDialog(u"a.key"_s, u"mine"_s, 1, KvEntry{}, u"theirs"_s, window));
     dialogs.emplace_back(new LocalServerLogDialog(window->localServer(), window));
+    KvMergeConflict conflict;
+    conflict.where = u"/status"_s;
+    conflict.base = QByteArray("\"new\"");
+    conflict.ours = QByteArray("\"paid\"");
+    conflict.theirs = QByteArray("\"cancelled\"");
+    dialogs.emplace_back(new MergeDialog(u"a.key"_s, {conflict}, 1, 2, window));
+    ConnectionProfile profile;
+    profile.name = u"a profile"_s;
+    dialogs.emplace_back(new KeyPassphraseDialog(profile, true, {}, window));
+    dialogs.emplace_back(new FindInValuesDialog(nullptr, {}, {}, window));
+    dialogs.emplace_back(new AsOfDiffDialog(nullptr, u"5"_s, {}, window));
     QStringList found;
     for (const auto &dialog : dialogs) {
         dialog->show();
@@ -217,6 +236,30 @@ void tst_Accessibility::everyWidgetHasAName()
              qPrintable(u"%1 of %2 widget(s) without an accessible name or trapping Tab:\n  %3"_s.arg(found.size())
                             .arg(g_checked)
                             .arg(found.join(u"\n  "_s))));
+}
+
+void tst_Accessibility::whatAScreenReaderReadsIsDescribed()
+{
+    // The lists, the value, the history and the fields that take more than a word say what they hold and
+    // what they do (QAccessible's description), beside their names.
+    m_window = new MainWindow;
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    m_window->findChild<QStackedWidget *>(u"pages"_s)->setCurrentIndex(1);
+    for (QDockWidget *dock : m_window->findChildren<QDockWidget *>())
+        dock->show();
+    QStringList missing;
+    for (const QString &name : {u"bucketView"_s, u"keyListView"_s, u"keyFilter"_s, u"valueEditor"_s, u"historyView"_s,
+                                u"historyValue"_s, u"historyViewSelector"_s}) {
+        const QWidget *widget = m_window->findChild<QWidget *>(name);
+        if (!widget)
+            missing.append(name + u" (not found)"_s);
+        else if (QAccessible::queryAccessibleInterface(const_cast<QWidget *>(widget))
+                     ->text(QAccessible::Description)
+                     .isEmpty())
+            missing.append(name);
+    }
+    QVERIFY2(missing.isEmpty(), qPrintable(u"without a description: "_s + missing.join(u", "_s)));
 }
 
 // Presses Tab (or Shift+Tab) on the focused widget until target has the focus; path gets each widget
