@@ -87,11 +87,10 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     const QCommandLineOption keysOption(u"keys"_s, u"keys to load"_s, u"n"_s, u"1000000"_s);
     const QCommandLineOption batchOption(u"batch"_s, u"entries per model update"_s, u"n"_s, u"5000"_s);
-    const QCommandLineOption turnsOption(u"turns"_s, u"list the events that take more than ms of CPU time"_s, u"ms"_s);
-    parser.addOptions({keysOption, batchOption, turnsOption});
+    parser.addOptions({keysOption, batchOption});
+    TimedApplication::addTurnsOption(&parser);
     parser.process(app);
-    if (parser.isSet(turnsOption))
-        app.setReportAboveMs(parser.value(turnsOption).toDouble());
+    app.readTurnsOption(parser);
     const int keys = parser.value(keysOption).toInt();
     const int batch = parser.value(batchOption).toInt();
 

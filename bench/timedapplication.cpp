@@ -26,6 +26,18 @@ bool TimedApplication::notify(QObject *receiver, QEvent *event)
     return result;
 }
 
+void TimedApplication::addTurnsOption(QCommandLineParser *parser)
+{
+    parser->addOption(
+        QCommandLineOption(u"turns"_s, u"List the events that take more than ms of CPU time."_s, u"ms"_s));
+}
+
+void TimedApplication::readTurnsOption(const QCommandLineParser &parser)
+{
+    if (parser.isSet(u"turns"_s))
+        setReportAboveMs(parser.value(u"turns"_s).toDouble());
+}
+
 long TimedApplication::pageFaults()
 {
     rusage usage{};

@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QtCore/QCommandLineParser>
 #include <QtCore/QStringList>
 #include <QtWidgets/QApplication>
 
@@ -14,6 +15,9 @@ public:
 
     // Below 0 (the default) nothing is timed.
     void setReportAboveMs(double ms) { m_reportAboveMs = ms; }
+    // The benchmarks' --turns MS: added to parser before it processes the arguments, read after.
+    static void addTurnsOption(QCommandLineParser *parser);
+    void readTurnsOption(const QCommandLineParser &parser);
     // The slow events since the last call, one line each, in the order they came.
     QStringList takeSlowEvents() { return std::exchange(m_slowEvents, {}); }
 

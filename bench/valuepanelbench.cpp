@@ -87,11 +87,10 @@ int main(int argc, char **argv)
     parser.addHelpOption();
     const QCommandLineOption sizeOption(u"size"_s, u"Bytes of the JSON value."_s, u"bytes"_s, u"2097152"_s);
     const QCommandLineOption settleOption(u"settle"_s, u"Milliseconds of loop after each step."_s, u"ms"_s, u"3000"_s);
-    const QCommandLineOption turnsOption(u"turns"_s, u"List the events that take more than ms of CPU time."_s, u"ms"_s);
-    parser.addOptions({sizeOption, settleOption, turnsOption});
+    parser.addOptions({sizeOption, settleOption});
+    TimedApplication::addTurnsOption(&parser);
     parser.process(app);
-    if (parser.isSet(turnsOption))
-        app.setReportAboveMs(parser.value(turnsOption).toDouble());
+    app.readTurnsOption(parser);
     const qsizetype size = parser.value(sizeOption).toLongLong();
     const int settleMs = parser.value(settleOption).toInt();
 
