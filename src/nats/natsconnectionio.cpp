@@ -244,11 +244,11 @@ void NatsConnection::writeRaw(const char *data, qsizetype size)
     // publishing in a loop does not let it run: past a bound, what the kernel takes now is handed over at
     // once (flush() does not block), so the buffer does not grow with the whole burst.
     m_socket->write(data, size);
-    if (m_socket->bytesToWrite() > WriteFlushThreshold) {
+    if (m_socket->bytesToWrite() > WriteFlushThreshold)
         m_socket->flush();
-        // The kernel took less than was written: the next publish waits for room (back-pressure).
-        m_writeBacklogged = socketBacklog() > m_options.writeBufferSize;
-    }
+    // The kernel took less than was written: the next publish waits for room (back-pressure), whatever
+    // the bound, below the flush threshold too.
+    m_writeBacklogged = socketBacklog() > m_options.writeBufferSize;
 }
 
 qint64 NatsConnection::socketBacklog() const
