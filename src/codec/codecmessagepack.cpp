@@ -3,9 +3,11 @@
 #include <QtCore/QCborArray>
 #include <QtCore/QCborMap>
 #include <QtCore/QCoreApplication>
+#include <QtCore/QtEndian>
 
 #include <msgpack.hpp>
 
+#include <bit>
 #include <limits>
 
 namespace {
@@ -53,6 +55,21 @@ QCborValue toCbor(const msgpack::object &object)
     return {};
 }
 
+// msgpack-c's pack_double() writes an integral double as an integer, and its range check lets 2^64 through
+// (double(UINT64_MAX) rounds up to it), whose conversion to uint64_t is undefined (UBSan, found by fuzzing
+// codecchain). Beyond the shortcut a double is a float64: that one value is written so here.
+void packDouble(msgpack::packer<msgpack::sbuffer> &packer, double number)
+{
+    constexpr double twoTo64 = 18446744073709551616.0;
+    if (number != twoTo64) {
+        packer.pack_double(number);
+        return;
+    }
+    char float64[9] = {char(0xcb)};
+    qToBigEndian(std::bit_cast<quint64>(number), float64 + 1);
+    packer.pack_v4raw_body(float64, 9); // raw bytes, as they are
+}
+
 void packValue(msgpack::packer<msgpack::sbuffer> &packer, const QCborValue &value)
 {
     if (value.isTag()) {
@@ -60,7 +77,7 @@ void packValue(msgpack::packer<msgpack::sbuffer> &packer, const QCborValue &valu
     } else if (value.isInteger()) {
         packer.pack_int64(value.toInteger());
     } else if (value.isDouble()) {
-        packer.pack_double(value.toDouble());
+        packDouble(packer, value.toDouble());
     } else if (value.isBool()) {
         value.toBool() ? packer.pack_true() : packer.pack_false();
     } else if (value.isString()) {

@@ -4,6 +4,8 @@
 
 #include <QtCore/QCoreApplication>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 bool KvTtl::fromHeader(const QByteArray &value, qint64 *ns)
@@ -16,7 +18,8 @@ bool KvTtl::fromHeader(const QByteArray &value, qint64 *ns)
     bool isNumber = false;
     const qint64 seconds = text.toLongLong(&isNumber);
     if (isNumber) {
-        if (seconds < 0)
+        // Beyond 292 years the nanoseconds overflow a qint64: no TTL a server sends.
+        if (seconds < 0 || seconds > std::numeric_limits<qint64>::max() / KvUnits::NsPerSecond)
             return false;
         *ns = seconds * KvUnits::NsPerSecond;
         return true;

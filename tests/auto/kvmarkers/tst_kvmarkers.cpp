@@ -244,6 +244,8 @@ void tst_KvMarkers::ttlHeader_data()
     QTest::newRow("garbage") << "abc"_ba << false << qint64(0);
     QTest::newRow("negative") << "-1"_ba << false << qint64(0);
     QTest::newRow("empty") << ""_ba << false << qint64(0);
+    // Found by fuzzing (natsprotocolparser): more seconds than nanoseconds fit a qint64 overflowed.
+    QTest::newRow("seconds past 292 years") << "96194464541"_ba << false << qint64(0);
 }
 
 void tst_KvMarkers::ttlHeader()
