@@ -152,6 +152,7 @@ private Q_SLOTS:
     void cleanup();
     void everyWidgetHasAName();
     void whatAScreenReaderReadsIsDescribed();
+    void focusIsVisible();
     void keyboardOnlyPath();
     void welcomePageTabsFromTheBarDown();
 
@@ -260,6 +261,38 @@ void tst_Accessibility::whatAScreenReaderReadsIsDescribed()
             missing.append(name);
     }
     QVERIFY2(missing.isEmpty(), qPrintable(u"without a description: "_s + missing.join(u", "_s)));
+}
+
+void tst_Accessibility::focusIsVisible()
+{
+    // Where the keyboard is must show: each of these widgets looks different with the focus than without.
+    const QString name = u"a11y_focus"_s;
+    KvBucketConfig config;
+    config.bucket = name;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    WAIT_OK(m_peerKv->bucket(name, this)->put(u"greeting"_s, "hello"));
+    m_window = new MainWindow;
+    m_window->show();
+    QApplication::setActiveWindow(m_window);
+    QVERIFY(QTest::qWaitForWindowActive(m_window));
+    m_window->start({m_server.url(), name, false});
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->keyPanel()->model()->rowOfKey(u"greeting"_s) >= 0, 10000);
+    m_window->keyPanel()->selectKey(u"greeting"_s);
+    auto *elsewhere = m_window->findChild<QWidget *>(u"valueEditor"_s);
+    QVERIFY(elsewhere);
+    QStringList unseen;
+    for (const QString &widgetName : {u"bucketView"_s, u"keyListView"_s, u"keyFilter"_s}) {
+        auto *widget = m_window->findChild<QWidget *>(widgetName);
+        QVERIFY2(widget, qPrintable(widgetName));
+        elsewhere->setFocus(Qt::TabFocusReason);
+        QTRY_VERIFY(elsewhere->hasFocus());
+        const QImage without = widget->grab().toImage();
+        widget->setFocus(Qt::TabFocusReason);
+        QTRY_VERIFY(widget->hasFocus());
+        if (widget->grab().toImage() == without)
+            unseen.append(widgetName);
+    }
+    QVERIFY2(unseen.isEmpty(), qPrintable(u"focus not visible on: "_s + unseen.join(u", "_s)));
 }
 
 // Presses Tab (or Shift+Tab) on the focused widget until target has the focus; path gets each widget
