@@ -233,7 +233,11 @@ bool historyAndWatchShots(MainWindow *window, KvContext *kv)
     WatchPanel *watches = window->watchPanel();
     KvWatchOptions options;
     options.updatesOnly = true;
-    watches->addWatch(u"sessions"_s, {u"user.*"_s}, options);
+    // A watch whose keys have not changed yet: what it waits for.
+    WatchView *quiet = watches->addWatch(u"sessions"_s, {u"user.*"_s}, options);
+    if (!waitFor([quiet] { return quiet->watcher() && quiet->watcher()->initialValuesDone(); }, "the quiet watch"))
+        return false;
+    save(window, u"watch-empty"_s);
     WatchView *feed = watches->addWatch(u"shop_orders"_s, {u"orders.>"_s}, options);
     if (!waitFor([feed] { return feed->watcher() && feed->watcher()->initialValuesDone(); }, "the watch"))
         return false;
