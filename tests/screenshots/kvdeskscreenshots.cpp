@@ -36,6 +36,7 @@
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDockWidget>
 #include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QLayout>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPlainTextEdit>
@@ -461,6 +462,20 @@ int main(int argc, char *argv[])
     window.keyPanel()->selectKey(u"orders.17.status"_s);
     save(&window, u"key-tree"_s);
     window.keyPanel()->setTreeMode(false);
+
+    // A glob as Redis users type it: the widest NATS filter goes to the server, the rest is matched here.
+    auto *filter = window.findChild<QLineEdit *>(u"keyFilter"_s);
+    auto *status = window.findChild<QLabel *>(u"keyStatus"_s);
+    filter->setText(u"orders.1*"_s);
+    Q_EMIT filter->returnPressed();
+    if (!waitFor([status] { return status->text().contains(u"then"_s) && !status->text().contains(u"oading"_s); },
+                 "the glob's keys"))
+        return 1;
+    save(&window, u"key-glob"_s);
+    filter->clear();
+    Q_EMIT filter->returnPressed();
+    if (!waitFor([&window] { return window.keyPanel()->model()->rowCount() >= 300; }, "the keys again"))
+        return 1;
 
     // Someone else changes the key while it is being edited: the banner, then the refused save.
     auto *editor = window.findChild<QPlainTextEdit *>(u"valueEditor"_s);
