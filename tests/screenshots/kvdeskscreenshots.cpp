@@ -442,6 +442,16 @@ int main(int argc, char *argv[])
         welcome.show();
         welcome.start({});
         save(&welcome, u"welcome"_s);
+
+        // A server that is down: the window says when it tries again, and offers Retry Now.
+        MainWindow down;
+        down.resize(1280, 760);
+        down.show();
+        down.start({u"nats://127.0.0.1:%1"_s.arg(NatsServerProcess::freePort()), QString(), false});
+        auto *status = down.findChild<QLabel *>(u"connectionStatus"_s);
+        if (!waitFor([status] { return status->text().contains(u"next try in"_s); }, "the retry"))
+            return 1;
+        save(&down, u"server-down"_s);
     }
 
     MainWindow window;
