@@ -389,6 +389,24 @@ bool ttlShots(MainWindow *window, KvContext *kv)
 
 } // namespace
 
+// A bucket deleted by another client while it is open: the key panel says so.
+bool deletedBucketShot(MainWindow *window, KvContext *kv)
+{
+    KvBucketConfig config;
+    config.bucket = u"old_cache"_s;
+    waitReply(kv->createBucket(config));
+    waitReply(kv->bucket(config.bucket)->put(u"page.home"_s, "<html>…</html>"));
+    window->bucketPanel()->selectBucket(config.bucket);
+    if (!waitFor([window] { return window->keyPanel()->model()->rowCount() == 1; }, "the doomed bucket"))
+        return false;
+    waitReply(kv->deleteBucket(config.bucket));
+    auto *error = window->keyPanel()->findChild<QLabel *>(u"keyError"_s);
+    if (!waitFor([error] { return error->text().contains(u"deleted by another client"_s); }, "the deletion"))
+        return false;
+    save(window, u"bucket-deleted"_s);
+    return true;
+}
+
 int main(int argc, char *argv[])
 {
     QTemporaryDir home;
@@ -521,7 +539,7 @@ int main(int argc, char *argv[])
         return 1;
     window.resize(1280, 860);
     return historyAndWatchShots(&window, &kv) && asOfShots(&window, &kv) && mergeDialogShot(&window, &kv)
-            && ttlShots(&window, &kv)
+            && ttlShots(&window, &kv) && deletedBucketShot(&window, &kv)
         ? 0
         : 1;
 }
