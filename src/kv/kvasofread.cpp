@@ -91,14 +91,21 @@ void KvAsOfRead::fetchInfo()
 {
     // The stream's state only: its subjects are listed later, and only where they are needed.
     JsApiReply *reply = m_bucket->jetStream()->streamInfo(m_bucket->streamName());
-    connect(reply, &NatsReply::finished, this, [this, reply] {
+    whenAnswered(reply, [this](const JsApiReply *answer) { onInfo(answer->streamInfo()); });
+}
+
+// Calls onAnswer with the reply once it has come, unless the read has ended meanwhile; a failure ends
+// the read with the bucket's error.
+void KvAsOfRead::whenAnswered(JsApiReply *reply, const std::function<void(const JsApiReply *)> &onAnswer)
+{
+    connect(reply, &NatsReply::finished, this, [this, reply, onAnswer] {
         reply->deleteLater();
         if (m_finished)
             return;
         if (reply->error() != NatsError::NoError)
             fail(m_bucket->bucketError(reply->errorInfo()));
         else
-            onInfo(reply->streamInfo());
+            onAnswer(reply);
     });
 }
 
@@ -109,15 +116,8 @@ void KvAsOfRead::listKeys(void (KvAsOfRead::*next)())
 {
     JsApiReply *reply = m_bucket->jetStream()->streamInfo(m_bucket->streamName(),
                                                           QString::fromUtf8(m_prefix) + m_filter);
-    connect(reply, &NatsReply::finished, this, [this, reply, next] {
-        reply->deleteLater();
-        if (m_finished)
-            return;
-        if (reply->error() != NatsError::NoError) {
-            fail(m_bucket->bucketError(reply->errorInfo()));
-            return;
-        }
-        const QHash<QString, quint64> subjects = reply->streamInfo().state.subjects;
+    whenAnswered(reply, [this, next](const JsApiReply *answer) {
+        const QHash<QString, quint64> subjects = answer->streamInfo().state.subjects;
         m_keys.reserve(subjects.size());
         for (auto it = subjects.cbegin(); it != subjects.cend(); ++it)
             m_keys.append(it.key().mid(m_prefix.size()));
@@ -342,15 +342,8 @@ void KvAsOfRead::recheck()
     if (m_allowTtl)
         body.insert("deleted_details"_L1, true);
     JsApiReply *reply = m_bucket->jetStream()->request("STREAM.INFO." + m_bucket->streamName().toUtf8(), body);
-    connect(reply, &NatsReply::finished, this, [this, reply] {
-        reply->deleteLater();
-        if (m_finished)
-            return;
-        if (reply->error() != NatsError::NoError) {
-            fail(m_bucket->bucketError(reply->errorInfo()));
-            return;
-        }
-        const QJsonObject state = reply->response().value("state"_L1).toObject();
+    whenAnswered(reply, [this](const JsApiReply *answer) {
+        const QJsonObject state = answer->response().value("state"_L1).toObject();
         const auto first = quint64(state.value("first_seq"_L1).toInteger());
         const auto deleted = quint64(state.value("num_deleted"_L1).toInteger());
         if (first > m_first || deleted > m_deleted)

@@ -10,8 +10,10 @@
 #include <QtCore/QPointer>
 #include <QtCore/QStringList>
 
+#include <functional>
 #include <utility>
 
+class JsApiReply;
 class JsBatchGet;
 class JsDeliveryInfo;
 class JsOrderedConsumer;
@@ -85,6 +87,7 @@ Q_SIGNALS:
 private:
     void begin();
     void fetchInfo();
+    void whenAnswered(JsApiReply *reply, const std::function<void(const JsApiReply *)> &onAnswer);
     void listKeys(void (KvAsOfRead::*next)());
     void onInfo(const JsStreamInfo &info);
     void resolveTime();
