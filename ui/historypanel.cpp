@@ -1,5 +1,6 @@
 #include "historypanel.h"
 
+#include "actionicons.h"
 #include "difftext.h"
 #include "diffview.h"
 #include "editortext.h"
@@ -78,10 +79,10 @@ void HistoryPanel::createView()
 
 void HistoryPanel::createActions()
 {
-    m_compareAction = new QAction(tr("Compare with &Previous"), this);
+    m_compareAction = new QAction(ActionIcons::icon(u"view-dual"_s), tr("Compare with &Previous"), this);
     m_compareAction->setToolTip(tr("The selected revision against the one before it"));
     connect(m_compareAction, &QAction::triggered, this, &HistoryPanel::compareWithPrevious);
-    m_compareEditorAction = new QAction(tr("Compare with &Editor"), this);
+    m_compareEditorAction = new QAction(ActionIcons::icon(u"document-edit"_s), tr("Compare with &Editor"), this);
     m_compareEditorAction->setToolTip(tr("The selected revision against the text in the value editor, saved or not"));
     connect(m_compareEditorAction, &QAction::triggered, this, &HistoryPanel::compareWithEditor);
     m_revertAction = new QAction(tr("&Revert to This Revision…"), this);
@@ -94,6 +95,7 @@ void HistoryPanel::layoutWidgets()
     const auto button = [this](QAction *action, const QString &name) {
         auto *b = new QToolButton(this);
         b->setDefaultAction(action);
+        b->setToolButtonStyle(Qt::ToolButtonTextBesideIcon);
         b->setObjectName(name);
         return b;
     };

@@ -25,6 +25,7 @@
 #include "watchdialog.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QSettings>
 #include <QtGui/QAction>
 #include <QtGui/QImage>
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void cleanup();
     void everyMenuActionHasAnIcon();
     void everyIconDrawsSomething();
+    void withoutAnIconThemeEachActionHasItsOwnIcon();
     void themeSwitchChangesPaletteAndColoursStayReadable();
     void bannerFollowsTheTheme();
     void errorTextFollowsTheTheme();
@@ -87,6 +89,7 @@ private Q_SLOTS:
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
+    QList<QAction *> everyAction() const;
 
     NatsServerProcess m_server;
     NatsConnection *m_peer = nullptr;
@@ -137,13 +140,14 @@ void tst_Looks::everyMenuActionHasAnIcon()
     QVERIFY(!ActionIcons::icon(u"no-such-icon-anywhere"_s).isNull()); // the bundled neutral one
 }
 
-void tst_Looks::everyIconDrawsSomething()
+// The actions (separators left out) of the menus, the main toolbar and the panels' tool buttons.
+QList<QAction *> tst_Looks::everyAction() const
 {
-    // An icon can be set and draw nothing: the bundled fallbacks are SVG, which needs Qt's SVG image
-    // plugin (libqt6svg6); without it the list and tree buttons showed blank squares. Each icon of the
-    // menus, the toolbar and the panels' buttons is drawn at 16 px and must have a visible pixel.
-    m_window = new MainWindow;
-    QList<QAction *> actions = m_window->findChild<QToolBar *>(u"mainToolBar"_s)->actions();
+    QList<QAction *> actions;
+    for (QAction *action : m_window->findChild<QToolBar *>(u"mainToolBar"_s)->actions()) {
+        if (!action->isSeparator())
+            actions.append(action);
+    }
     const std::function<void(const QMenu *)> collect = [&](const QMenu *menu) {
         for (QAction *action : menu->actions()) {
             if (action->menu())
@@ -160,6 +164,16 @@ void tst_Looks::everyIconDrawsSomething()
         if (button->defaultAction())
             actions.append(button->defaultAction());
     }
+    return actions;
+}
+
+void tst_Looks::everyIconDrawsSomething()
+{
+    // An icon can be set and draw nothing: the bundled fallbacks are SVG, which needs Qt's SVG image
+    // plugin (libqt6svg6); without it the list and tree buttons showed blank squares. Each icon of the
+    // menus, the toolbar and the panels' buttons is drawn at 16 px and must have a visible pixel.
+    m_window = new MainWindow;
+    const QList<QAction *> actions = everyAction();
     QStringList blank;
     for (const QAction *action : std::as_const(actions)) {
         if (action->isSeparator() || action->icon().isNull())
@@ -174,6 +188,25 @@ void tst_Looks::everyIconDrawsSomething()
             blank.append(action->text());
     }
     QVERIFY2(blank.isEmpty(), qPrintable(u"icons that draw nothing: "_s + blank.join(u", "_s)));
+}
+
+void tst_Looks::withoutAnIconThemeEachActionHasItsOwnIcon()
+{
+    // Where no icon theme is installed (Windows, macOS, a desktop without Adwaita), the icons come from the
+    // bundled ones: each action must have its own picture, not the neutral one kept for unknown names.
+    const QString theme = QIcon::themeName();
+    QIcon::setThemeName(u"kvdesk-test-no-such-theme"_s);
+    const auto restore = qScopeGuard([&theme] { QIcon::setThemeName(theme); });
+    m_window = new MainWindow;
+    const QImage neutral = ActionIcons::icon(u"no-such-icon-anywhere"_s).pixmap(16, 16).toImage();
+    QStringList generic;
+    for (const QAction *action : everyAction()) {
+        const bool own = !action->icon().isNull() && action->icon().pixmap(16, 16).toImage() != neutral;
+        const QString name = action->text().isEmpty() ? action->objectName() : action->text();
+        if (!own && !generic.contains(name))
+            generic.append(name);
+    }
+    QVERIFY2(generic.isEmpty(), qPrintable(u"actions without an icon of their own: "_s + generic.join(u", "_s)));
 }
 
 void tst_Looks::themeSwitchChangesPaletteAndColoursStayReadable()
