@@ -80,14 +80,20 @@ AsOfDiffDialog::AsOfDiffDialog(KvBucket *bucket, const QString &from, const QStr
 void AsOfDiffDialog::setUpWidgets()
 {
     m_from->setObjectName(u"asOfDiffFrom"_s);
+    m_from->setToolTip(
+        tr("The earlier point: a revision of the bucket, a time such as 2026-01-31T12:00:00Z, or how long ago, "
+           "such as 2h"));
     m_to->setObjectName(u"asOfDiffTo"_s);
     m_to->setPlaceholderText(tr("now"));
     m_compare->setObjectName(u"asOfDiffCompare"_s);
+    m_compare->setToolTip(tr("Read the bucket at both points and list the keys that differ"));
     m_cancel->setObjectName(u"asOfDiffCancel"_s);
     m_summary->setObjectName(u"asOfDiffSummary"_s);
     m_summary->setWordWrap(true);
     m_list->setObjectName(u"asOfDiffList"_s);
     m_list->setAccessibleName(tr("Keys that differ"));
+    m_list->setAccessibleDescription(tr("Each key added, changed or deleted between the two points; select one to "
+                                        "see its values side by side"));
     m_list->setHeaderLabels({tr("Key"), tr("Change"), tr("From"), tr("To")});
     m_list->setRootIsDecorated(false);
     m_list->setUniformRowHeights(true);

@@ -80,6 +80,8 @@ QFormLayout *BucketDialog::createBasicForm(Mode mode)
     m_history->setObjectName(u"history"_s);
     m_history->setRange(1, KvBucketConfig::MaxHistory);
     m_history->setAccessibleName(tr("History"));
+    m_history->setToolTip(
+        tr("How many revisions of each key the bucket keeps (1 to %1)").arg(KvBucketConfig::MaxHistory));
     m_ttl = lineEdit(this, u"ttl"_s, tr("none, or e.g. 90s, 1h30m, 7d"));
     m_maxBytes = lineEdit(this, u"maxBytes"_s, tr("unlimited, or e.g. 100MiB"));
     m_maxValueSize = lineEdit(this, u"maxValueSize"_s, tr("unlimited, or e.g. 64KiB"));
@@ -89,10 +91,13 @@ QFormLayout *BucketDialog::createBasicForm(Mode mode)
     m_storage->addItem(tr("Memory"), int(KvBucketConfig::Storage::Memory));
     m_storage->setEnabled(mode == Mode::Create); // the server cannot change storage
     m_storage->setAccessibleName(tr("Storage"));
+    m_storage->setToolTip(mode == Mode::Create ? tr("File survives a server restart; memory is faster and does not")
+                                               : tr("The server cannot change a bucket's storage"));
     m_replicas = new QSpinBox(this);
     m_replicas->setObjectName(u"replicas"_s);
     m_replicas->setRange(1, 5);
     m_replicas->setAccessibleName(tr("Replicas"));
+    m_replicas->setToolTip(tr("On how many servers of a cluster each value is kept (1 on a single server)"));
 
     auto *form = new QFormLayout;
     form->addRow(tr("&Name:"), m_name);
@@ -117,6 +122,8 @@ QGroupBox *BucketDialog::createAdvancedGroup(Mode mode)
     m_republishSource = lineEdit(advanced, u"republishSource"_s, tr("e.g. $KV.bucket.>"));
     m_republishDestination = lineEdit(advanced, u"republishDestination"_s, tr("subject to republish to"));
     m_republishHeadersOnly = new QCheckBox(tr("Headers only"), advanced);
+    m_republishHeadersOnly->setObjectName(u"republishHeadersOnly"_s);
+    m_republishHeadersOnly->setToolTip(tr("Republish each change's headers without its value"));
     m_mirror = lineEdit(advanced, u"mirror"_s, tr("bucket to mirror"));
     m_sources = lineEdit(advanced, u"sources"_s, tr("buckets to source from, comma separated"));
     m_mirror->setEnabled(mode == Mode::Create);

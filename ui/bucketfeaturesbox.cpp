@@ -35,6 +35,7 @@ BucketFeaturesBox::BucketFeaturesBox(QWidget *parent)
     connect(m_markerTtl, &QLineEdit::textChanged, this, &BucketFeaturesBox::changed);
     connect(m_metadata, &QLineEdit::textChanged, this, &BucketFeaturesBox::changed);
     connect(m_compressed, &QCheckBox::toggled, this, &BucketFeaturesBox::changed);
+    updateAvailability(); // each control's help, before a server is known
 }
 
 void BucketFeaturesBox::setServer(JsServerCapabilities *server)

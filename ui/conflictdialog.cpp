@@ -71,6 +71,7 @@ QDialogButtonBox *ConflictDialog::createButtons(quint64 baseRevision, const KvEn
                                 .arg(theirs.revision));
     QPushButton *keep = buttons->addButton(tr("&Keep Editing"), QDialogButtonBox::RejectRole);
     keep->setObjectName(u"keepEditingButton"_s);
+    keep->setToolTip(tr("Nothing is saved; your text stays in the editor"));
     keep->setDefault(true);
     connect(keep, &QPushButton::clicked, this, &QDialog::reject);
     return buttons;

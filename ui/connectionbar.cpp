@@ -23,6 +23,7 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     m_profileChoice->setMinimumContentsLength(18);
     auto *connectButton = new QPushButton(tr("Connect"), this);
     connectButton->setObjectName(u"connectButton"_s);
+    connectButton->setAccessibleDescription(tr("Connects to the chosen connection"));
     connect(connectButton, &QPushButton::clicked, this, &ConnectionBar::connectRequested);
     m_retry->setObjectName(u"retryNow"_s);
     m_retry->setToolTip(tr("Try to connect again without waiting"));

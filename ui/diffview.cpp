@@ -93,6 +93,7 @@ DiffView::DiffView(QWidget *parent)
 
     m_unifiedButton->setText(tr("Unified"));
     m_unifiedButton->setObjectName(u"unifiedToggle"_s);
+    m_unifiedButton->setToolTip(tr("Show the two sides as one text with the changed lines marked, or side by side"));
     m_unifiedButton->setCheckable(true);
     connect(m_unifiedButton, &QToolButton::toggled, this, &DiffView::setUnified);
     auto *bar = new QHBoxLayout;

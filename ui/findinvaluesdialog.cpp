@@ -32,21 +32,42 @@ FindInValuesDialog::FindInValuesDialog(KvBucket *bucket, const QStringList &keys
 {
     setWindowTitle(tr("Find in Values"));
     m_mode->setObjectName(u"findMode"_s);
+    m_mode->setToolTip(tr("Text finds the words in any value; a JSON path ($.a.b) finds values that have it"));
     m_mode->addItem(tr("Text"), int(ValueSearch::Mode::Text));
     m_mode->addItem(tr("JSON path"), int(ValueSearch::Mode::JsonPath));
     m_text->setObjectName(u"findText"_s);
     m_folder->setObjectName(u"findFolder"_s);
     m_folder->setPlaceholderText(tr("the whole bucket"));
     m_start->setObjectName(u"findStart"_s);
+    m_start->setToolTip(tr("Read the values of the bucket (or folder) and list the keys that match"));
     m_start->setDefault(true);
     m_start->setEnabled(false);
     m_cancel->setObjectName(u"findCancel"_s);
+    m_cancel->setToolTip(tr("Stop reading; the keys found so far stay listed"));
     m_cancel->setEnabled(false);
     m_progress->setObjectName(u"findProgress"_s);
     m_results->setObjectName(u"findResults"_s);
     m_results->setAccessibleName(tr("Matching keys"));
+    m_results->setAccessibleDescription(tr("Activate a key to open it in the value panel"));
     m_status->setObjectName(u"findStatus"_s);
     m_status->setWordWrap(true);
+    QDialogButtonBox *buttons = layoutWidgets();
+    connect(m_text, &QLineEdit::textChanged, this, [this] { m_start->setEnabled(!m_text->text().isEmpty()); });
+    connect(m_start, &QPushButton::clicked, this, &FindInValuesDialog::startSearch);
+    connect(m_mode, &QComboBox::currentIndexChanged, this, &FindInValuesDialog::onModeChanged);
+    onModeChanged();
+    connect(m_cancel, &QPushButton::clicked, this, [this] {
+        if (m_search)
+            m_search->cancel();
+    });
+    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
+    connect(m_results, &QListWidget::itemActivated, this,
+            [this](QListWidgetItem *item) { Q_EMIT keyActivated(item->data(Qt::UserRole).toString()); });
+    resize(640, 420);
+}
+
+QDialogButtonBox *FindInValuesDialog::layoutWidgets()
+{
     auto *form = new QFormLayout;
     form->addRow(tr("&Search by:"), m_mode);
     form->addRow(tr("&Find:"), m_text);
@@ -60,18 +81,7 @@ FindInValuesDialog::FindInValuesDialog(KvBucket *bucket, const QStringList &keys
     layout->addWidget(m_results, 1);
     layout->addWidget(m_status);
     layout->addWidget(buttons);
-    connect(m_text, &QLineEdit::textChanged, this, [this] { m_start->setEnabled(!m_text->text().isEmpty()); });
-    connect(m_start, &QPushButton::clicked, this, &FindInValuesDialog::startSearch);
-    connect(m_mode, &QComboBox::currentIndexChanged, this, &FindInValuesDialog::onModeChanged);
-    onModeChanged();
-    connect(m_cancel, &QPushButton::clicked, this, [this] {
-        if (m_search)
-            m_search->cancel();
-    });
-    connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
-    connect(m_results, &QListWidget::itemActivated, this,
-            [this](QListWidgetItem *item) { Q_EMIT keyActivated(item->data(Qt::UserRole).toString()); });
-    resize(640, 420);
+    return buttons;
 }
 
 void FindInValuesDialog::startSearch()

@@ -6,6 +6,7 @@
 
 class KvBucket;
 class QComboBox;
+class QDialogButtonBox;
 class QLabel;
 class QLineEdit;
 class QListWidget;
@@ -27,6 +28,7 @@ Q_SIGNALS:
     void keyActivated(const QString &key);
 
 private:
+    QDialogButtonBox *layoutWidgets();
     void startSearch();
     void showFinished();
     void onModeChanged();

@@ -29,6 +29,7 @@ KeyPassphraseDialog::KeyPassphraseDialog(const ConnectionProfile &profile, bool 
     m_passphrase->setObjectName(u"keyPassphrase"_s);
     m_passphrase->setEchoMode(QLineEdit::Password);
     m_passphrase->setAccessibleName(tr("Passphrase"));
+    m_passphrase->setAccessibleDescription(tr("Decrypts the TLS client key; it is never written to a log"));
     m_remember->setObjectName(u"rememberPassphrase"_s);
     m_remember->setEnabled(keychainAvailable);
     m_remember->setToolTip(keychainAvailable ? tr("Otherwise it is asked for each time you connect.")

@@ -14,6 +14,7 @@ LocalServerLogDialog::LocalServerLogDialog(const LocalServer *server, QWidget *p
     auto *text = new QPlainTextEdit(this);
     text->setReadOnly(true);
     text->setAccessibleName(tr("Log"));
+    text->setAccessibleDescription(tr("What the local nats-server printed, oldest line first"));
     text->setPlainText(server->isRunning() || !server->log().isEmpty()
                            ? server->log()
                            : tr("The local server has not run yet. Its log will be in %1.").arg(server->logFile()));

@@ -58,10 +58,13 @@ MergeDialog::MergeDialog(const QString &key, const QList<KvMergeConflict> &confl
     m_save->setObjectName(u"mergeSaveButton"_s);
     QPushButton *allOurs = buttons->addButton(tr("All &Yours"), QDialogButtonBox::ActionRole);
     allOurs->setObjectName(u"mergeAllOurs"_s);
+    allOurs->setToolTip(tr("Keep your side in every conflict"));
     QPushButton *allTheirs = buttons->addButton(tr("All &Theirs"), QDialogButtonBox::ActionRole);
     allTheirs->setObjectName(u"mergeAllTheirs"_s);
+    allTheirs->setToolTip(tr("Keep the other writer's side in every conflict"));
     QPushButton *keep = buttons->addButton(tr("&Keep Editing"), QDialogButtonBox::RejectRole);
     keep->setObjectName(u"mergeKeepEditing"_s);
+    keep->setToolTip(tr("Nothing is saved; your text stays in the editor"));
     connect(m_save, &QPushButton::clicked, this, &QDialog::accept);
     connect(keep, &QPushButton::clicked, this, &QDialog::reject);
     connect(allOurs, &QPushButton::clicked, this, [this] { chooseAll(Side::Ours); });
@@ -98,6 +101,7 @@ QTableWidget *MergeDialog::createTable(quint64 baseRevision, quint64 theirsRevis
         QComboBox *choice = choiceBox();
         choice->setObjectName(u"mergeChoice%1"_s.arg(row));
         choice->setAccessibleName(tr("Keep for %1").arg(where->text()));
+        choice->setToolTip(tr("Which value %1 takes in the merge").arg(where->text()));
         table->setCellWidget(row, Take, choice);
         m_choices.append(choice);
     }

@@ -35,10 +35,13 @@ NewKeyDialog::NewKeyDialog(KvBucket *bucket, QWidget *parent)
     m_key->setPlaceholderText(tr("e.g. orders.17.status"));
     m_key->setAccessibleName(tr("Key"));
     m_format->setObjectName(u"newKeyFormat"_s);
+    m_format->setToolTip(tr("How the value below is written: as text, as JSON (checked before saving), or as "
+                            "base64 for binary bytes"));
     for (const View view : {View::Text, View::Json, View::Base64})
         m_format->addItem(ValueFormat::viewName(view), int(view));
     m_value->setObjectName(u"newKeyValue"_s);
     m_value->setAccessibleName(tr("Value"));
+    m_value->setAccessibleDescription(tr("The new key's first value; Tab leaves the field"));
     m_value->setTabChangesFocus(true); // else Tab could never leave it: no keyboard trap
     m_ttl->setObjectName(u"newKeyTtl"_s);
     m_ttl->setBucket(bucket);

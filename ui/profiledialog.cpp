@@ -30,13 +30,16 @@ using AuthKind = ConnectionProfile::AuthKind;
 
 namespace {
 
-QLineEdit *fileField(QWidget *parent, const QString &name, QFormLayout *form, const QString &label)
+QLineEdit *fileField(QWidget *parent, const QString &name, QFormLayout *form, const QString &label,
+                     const QString &description)
 {
     auto *edit = new QLineEdit(parent);
     edit->setObjectName(name);
     edit->setAccessibleName(label);
+    edit->setToolTip(description);
     auto *browse = new QPushButton(QObject::tr("…"), parent);
     browse->setAccessibleName(QObject::tr("Browse for %1").arg(label));
+    browse->setToolTip(QObject::tr("Choose the file in a file dialog"));
     QObject::connect(browse, &QPushButton::clicked, edit, [edit, parent, label] {
         const QString path = QFileDialog::getOpenFileName(parent, label, edit->text());
         if (!path.isEmpty())
@@ -49,10 +52,12 @@ QLineEdit *fileField(QWidget *parent, const QString &name, QFormLayout *form, co
     return edit;
 }
 
-QLineEdit *lineField(QWidget *parent, const QString &name, QFormLayout *form, const QString &label)
+QLineEdit *lineField(QWidget *parent, const QString &name, QFormLayout *form, const QString &label,
+                     const QString &description)
 {
     auto *edit = new QLineEdit(parent);
     edit->setObjectName(name);
+    edit->setToolTip(description);
     form->addRow(label, edit);
     return edit;
 }
@@ -99,34 +104,43 @@ ProfileDialog::ProfileDialog(ProfileStore *profiles, SecretStore *secrets, QWidg
 
 void ProfileDialog::createForm(QFormLayout *form)
 {
-    m_name = lineField(this, u"profileName"_s, form, tr("&Name:"));
-    m_servers = lineField(this, u"profileServers"_s, form, tr("&Servers:"));
+    m_name = lineField(this, u"profileName"_s, form, tr("&Name:"), tr("How this connection is listed"));
+    m_servers = lineField(this, u"profileServers"_s, form, tr("&Servers:"),
+                          tr("One or more server URLs, separated by commas. A password or token written into a "
+                             "URL goes to the keychain when saved."));
     m_servers->setPlaceholderText(tr("nats://host:4222, tls://other:4222"));
-    m_servers->setToolTip(tr("A password or token written into a URL goes to the keychain when saved."));
     m_authKind = new QComboBox(this);
     m_authKind->setObjectName(u"profileAuthKind"_s);
+    m_authKind->setToolTip(tr("How the server knows who you are; the fields below follow the choice"));
     for (const AuthKind kind : {AuthKind::None, AuthKind::UserPassword, AuthKind::Token, AuthKind::NkeySeed,
                                 AuthKind::NkeySeedFile, AuthKind::CredsFile, AuthKind::UserJwt})
         m_authKind->addItem(ConnectionProfile::authKindName(kind), int(kind));
     form->addRow(tr("&Authentication:"), m_authKind);
-    m_user = lineField(this, u"profileUser"_s, form, tr("&User:"));
-    m_jwt = lineField(this, u"profileJwt"_s, form, tr("User &JWT:"));
+    m_user = lineField(this, u"profileUser"_s, form, tr("&User:"), tr("The user name, for a user and password"));
+    m_jwt = lineField(this, u"profileJwt"_s, form, tr("User &JWT:"),
+                      tr("The user's JWT (eyJ…), kept in the system keychain"));
     m_jwt->setEchoMode(QLineEdit::Password);
-    m_secret = lineField(this, u"profileSecret"_s, form, tr("Se&cret:"));
+    m_secret = lineField(this, u"profileSecret"_s, form, tr("Se&cret:"), {});
     m_secret->setEchoMode(QLineEdit::Password);
     connect(m_secret, &QLineEdit::textEdited, this, [this] { m_secretEdited = true; });
     connect(m_jwt, &QLineEdit::textEdited, this, [this] { m_jwtEdited = true; });
-    m_seedFile = fileField(this, u"profileSeedFile"_s, form, tr("NKEY seed file"));
-    m_credsFile = fileField(this, u"profileCredsFile"_s, form, tr("Credentials file"));
+    m_seedFile = fileField(this, u"profileSeedFile"_s, form, tr("NKEY seed file"),
+                           tr("A file holding the user's NKEY seed (SU…); read when connecting"));
+    m_credsFile = fileField(this, u"profileCredsFile"_s, form, tr("Credentials file"),
+                            tr("A .creds file with the user's JWT and seed, as nsc writes it"));
     createTlsRows(form);
-    m_domain = lineField(this, u"profileDomain"_s, form, tr("JetStream &domain:"));
-    m_apiPrefix = lineField(this, u"profileApiPrefix"_s, form, tr("JetStream API &prefix:"));
+    m_domain = lineField(this, u"profileDomain"_s, form, tr("JetStream &domain:"),
+                         tr("The JetStream domain to use (a leaf node's), or empty for the server's own"));
+    m_apiPrefix = lineField(this, u"profileApiPrefix"_s, form, tr("JetStream API &prefix:"),
+                            tr("A JetStream API prefix imported from another account, instead of a domain"));
     m_apiPrefix->setPlaceholderText(tr("$JS.API (instead of a domain)"));
     m_readOnly = new QCheckBox(tr("Read-only: disable every write"), this);
     m_readOnly->setObjectName(u"profileReadOnly"_s);
+    m_readOnly->setToolTip(tr("Browse without the risk of changing anything: saves, deletes and imports are off"));
     form->addRow(QString(), m_readOnly);
     m_colorButton = new QPushButton(tr("Choose…"), this);
     m_colorButton->setObjectName(u"profileColor"_s);
+    m_colorButton->setToolTip(tr("A colour shown in the connection bar, to tell production from test at a glance"));
     connect(m_colorButton, &QPushButton::clicked, this, [this] {
         const QColor color = QColorDialog::getColor(m_color.isValid() ? m_color : Qt::red, this, tr("Colour tag"));
         if (color.isValid()) {
@@ -149,9 +163,12 @@ void ProfileDialog::createForm(QFormLayout *form)
 
 void ProfileDialog::createTlsRows(QFormLayout *form)
 {
-    m_caFile = fileField(this, u"profileCaFile"_s, form, tr("TLS CA file"));
-    m_certFile = fileField(this, u"profileCertFile"_s, form, tr("TLS client certificate"));
-    m_keyFile = fileField(this, u"profileKeyFile"_s, form, tr("TLS client key"));
+    m_caFile = fileField(this, u"profileCaFile"_s, form, tr("TLS CA file"),
+                         tr("The certificate authority (PEM) that signed the server's certificate"));
+    m_certFile = fileField(this, u"profileCertFile"_s, form, tr("TLS client certificate"),
+                           tr("Your certificate (PEM), with its chain, for a server that asks for one"));
+    m_keyFile = fileField(this, u"profileKeyFile"_s, form, tr("TLS client key"),
+                          tr("The private key (PEM) of your certificate; an encrypted one asks for its passphrase"));
     m_requireTls = new QCheckBox(tr("Require &TLS: never connect without it"), this);
     m_requireTls->setObjectName(u"profileRequireTls"_s);
     m_requireTls->setToolTip(tr("A server that does not offer TLS is refused before anything, credentials "
@@ -171,6 +188,7 @@ QLayout *ProfileDialog::createListColumn()
 {
     m_list->setObjectName(u"profileList"_s);
     m_list->setAccessibleName(tr("Saved connections"));
+    m_list->setAccessibleDescription(tr("Choose one to see and change its settings"));
     connect(m_list, &QListWidget::currentRowChanged, this, [this](int row) {
         if (row >= 0)
             showProfile(m_profiles->profile(m_list->item(row)->data(Qt::UserRole).toString()));
@@ -179,6 +197,10 @@ QLayout *ProfileDialog::createListColumn()
     auto *remove = new QPushButton(tr("&Delete"), this);
     auto *import = new QPushButton(tr("&Import natscli Contexts"), this);
     import->setObjectName(u"importContexts"_s);
+    add->setToolTip(tr("Start a new connection"));
+    remove->setToolTip(tr("Delete the chosen connection and its secrets in the keychain"));
+    import->setToolTip(
+        tr("Add the connections saved by the nats command-line tool (%1)").arg(NatsCliContext::configDir()));
     connect(add, &QPushButton::clicked, this, &ProfileDialog::newProfile);
     connect(remove, &QPushButton::clicked, this, &ProfileDialog::deleteCurrent);
     connect(import, &QPushButton::clicked, this, [this] {
@@ -201,8 +223,10 @@ QDialogButtonBox *ProfileDialog::createButtons()
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
     QPushButton *save = buttons->addButton(tr("&Save"), QDialogButtonBox::ApplyRole);
     save->setObjectName(u"saveProfile"_s);
+    save->setToolTip(tr("Save the settings; secrets go to the system keychain"));
     QPushButton *connectButton = buttons->addButton(tr("Save and &Connect"), QDialogButtonBox::AcceptRole);
     connectButton->setObjectName(u"connectProfile"_s);
+    connectButton->setToolTip(tr("Save the settings and connect with them"));
     connect(save, &QPushButton::clicked, this, [this] { saveCurrent(false); });
     connect(connectButton, &QPushButton::clicked, this, [this] { saveCurrent(true); });
     connect(buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
@@ -278,7 +302,11 @@ void ProfileDialog::updateFields()
     m_jwt->setEnabled(kind == AuthKind::UserJwt);
     m_secret->setEnabled(kind == AuthKind::UserPassword || kind == AuthKind::Token || kind == AuthKind::NkeySeed
                          || kind == AuthKind::UserJwt);
-    m_secret->setToolTip(kind == AuthKind::UserJwt ? tr("The user's NKEY seed (SU…)") : QString());
+    m_secret->setToolTip(kind == AuthKind::UserJwt ? tr("The user's NKEY seed (SU…), kept in the system keychain")
+                             : kind == AuthKind::NkeySeed     ? tr("The NKEY seed (SU…), kept in the system keychain")
+                             : kind == AuthKind::Token        ? tr("The token, kept in the system keychain")
+                             : kind == AuthKind::UserPassword ? tr("The password, kept in the system keychain")
+                                                              : tr("Not used by this kind of authentication"));
     m_seedFile->setEnabled(kind == AuthKind::NkeySeedFile);
     m_credsFile->setEnabled(kind == AuthKind::CredsFile);
 }

@@ -57,6 +57,8 @@ TransferDialog::TransferDialog(Mode mode, KvBucket *bucket, const QStringList &s
     m_message->setObjectName(u"transferMessage"_s);
     m_startButton = m_buttons->addButton(exporting ? tr("&Export") : tr("&Import"), QDialogButtonBox::AcceptRole);
     m_startButton->setObjectName(u"transferStart"_s);
+    m_startButton->setToolTip(exporting ? tr("Write the chosen keys to the file; an unfinished file is never left")
+                                        : tr("Write the file's keys into the bucket, each as a guarded write"));
     m_startButton->setDefault(true);
     connect(m_startButton, &QPushButton::clicked, this, &TransferDialog::start);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &TransferDialog::reject);
@@ -86,6 +88,8 @@ QLayout *TransferDialog::createFileRow(bool exporting)
     m_file->setPlaceholderText(exporting ? tr("where to write the NDJSON file") : tr("the NDJSON file to read"));
     connect(m_file, &QLineEdit::textChanged, this, &TransferDialog::validate);
     auto *browseButton = new QPushButton(tr("&Browse…"), this);
+    browseButton->setObjectName(u"transferBrowse"_s);
+    browseButton->setToolTip(tr("Choose the file in a file dialog"));
     connect(browseButton, &QPushButton::clicked, this, &TransferDialog::browse);
     auto *fileRow = new QHBoxLayout;
     fileRow->addWidget(m_file, 1);
@@ -107,11 +111,14 @@ QWidget *TransferDialog::buildExportOptions(int selectedCount)
     auto *box = new QGroupBox(tr("What"), this);
     m_wholeBucket = new QRadioButton(tr("The &whole bucket: the newest value of every key"), box);
     m_wholeBucket->setObjectName(u"exportWholeBucket"_s);
+    m_wholeBucket->setToolTip(tr("One line per key, read from the server as the export runs"));
     m_selected = new QRadioButton(tr("The &selected keys (%n)", nullptr, selectedCount), box);
     m_selected->setObjectName(u"exportSelectedKeys"_s);
+    m_selected->setToolTip(tr("Only the keys selected in the key list"));
     m_selected->setEnabled(selectedCount > 0);
     m_includeDeletes = new QCheckBox(tr("Include &deleted keys (their delete and purge markers)"), box);
     m_includeDeletes->setObjectName(u"exportIncludeDeletes"_s);
+    m_includeDeletes->setToolTip(tr("An import of the file then deletes those keys too"));
     (selectedCount > 1 ? m_selected : m_wholeBucket)->setChecked(true);
     connect(m_wholeBucket, &QRadioButton::toggled, m_includeDeletes, &QCheckBox::setEnabled);
     m_includeDeletes->setEnabled(m_wholeBucket->isChecked());
@@ -129,10 +136,13 @@ QWidget *TransferDialog::buildImportOptions()
         tr("&Overwrite: the imported value becomes their newest revision (a PURGE line wipes that key's history)"),
         box);
     m_overwrite->setObjectName(u"importOverwrite"_s);
+    m_overwrite->setToolTip(tr("Earlier revisions stay in the key's history, unless the line is a PURGE"));
     m_skip = new QRadioButton(tr("S&kip them: keep their current value"), box);
     m_skip->setObjectName(u"importSkip"_s);
+    m_skip->setToolTip(tr("Only keys that do not exist yet are written; the rest are counted as skipped"));
     m_stop = new QRadioButton(tr("S&top the import at the first one"), box);
     m_stop->setObjectName(u"importStop"_s);
+    m_stop->setToolTip(tr("What was written before it stays written; the dialog names the key"));
     m_skip->setChecked(true); // the choice that never loses a value
     auto *layout = new QVBoxLayout(box);
     layout->addWidget(m_overwrite);

@@ -164,6 +164,8 @@ void ValuePanel::createActions()
     });
     m_saveButton = new QPushButton(tr("Save"), this);
     m_saveButton->setObjectName(u"saveButton"_s);
+    m_saveButton->setAccessibleDescription(
+        tr("Writes the edited value as the key's next revision, refused if someone saved since it was opened"));
     connect(m_saveButton, &QPushButton::clicked, this, &ValuePanel::save);
 }
 

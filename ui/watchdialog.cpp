@@ -48,17 +48,14 @@ WatchDialog::WatchDialog(const QStringList &buckets, QWidget *parent)
     m_filter->setObjectName(u"watchFilter"_s);
     m_filter->setAccessibleName(tr("Key filter"));
     m_filter->setPlaceholderText(tr("empty: every key; or orders.>  sessions.*.state  config"));
-    m_filter->setToolTip(tr("One or more key filters separated by spaces. \"*\" matches one token, a final \">\" "
-                            "the rest of the key."));
     m_resumeFrom->setObjectName(u"watchResumeFrom"_s);
     m_resumeFrom->setAccessibleName(tr("Resume from revision"));
     m_resumeFrom->setPlaceholderText(tr("off"));
-    m_resumeFrom->setToolTip(tr("Start at this revision of the bucket (for example right after the last one you "
-                                "saw) instead of the current values."));
     m_includeHistory->setObjectName(u"watchIncludeHistory"_s);
     m_updatesOnly->setObjectName(u"watchUpdatesOnly"_s);
     m_ignoreDeletes->setObjectName(u"watchIgnoreDeletes"_s);
     m_metaOnly->setObjectName(u"watchMetaOnly"_s);
+    describeFields();
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Watch"));
 
     auto *form = new QFormLayout;
@@ -156,6 +153,20 @@ void WatchDialog::accept()
 {
     if (problem().isEmpty())
         QDialog::accept();
+}
+
+// What each field does, in its tooltip (and so for a screen reader, its description).
+void WatchDialog::describeFields()
+{
+    m_bucket->setToolTip(tr("The bucket whose changes to show"));
+    m_filter->setToolTip(tr("One or more key filters separated by spaces. \"*\" matches one token, a final \">\" "
+                            "the rest of the key."));
+    m_resumeFrom->setToolTip(tr("Start at this revision of the bucket (for example right after the last one you "
+                                "saw) instead of the current values."));
+    m_includeHistory->setToolTip(tr("Before the live changes, every revision the bucket still keeps"));
+    m_updatesOnly->setToolTip(tr("Start empty and show only what changes from now on"));
+    m_ignoreDeletes->setToolTip(tr("Deletes and purges are left out of the feed"));
+    m_metaOnly->setToolTip(tr("Less traffic for large values: the feed shows their size instead"));
 }
 
 void WatchDialog::validate()

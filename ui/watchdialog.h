@@ -34,6 +34,7 @@ public Q_SLOTS:
     void accept() override;
 
 private:
+    void describeFields();
     void validate();
 
     QComboBox *m_bucket = nullptr;

@@ -38,6 +38,7 @@ WatchPanel::WatchPanel(QWidget *parent)
     auto *start = new QPushButton(tr("New Watch… (%1)").arg(m_newAction->shortcut().toString(QKeySequence::NativeText)),
                                   empty);
     start->setObjectName(u"watchStart"_s);
+    start->setAccessibleDescription(tr("Chooses a bucket, and keys if you like, to watch live"));
     connect(start, &QPushButton::clicked, this, [this] { newWatch(); });
     auto *emptyLayout = new QVBoxLayout(empty);
     emptyLayout->addStretch(1);

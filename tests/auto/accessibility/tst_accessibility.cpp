@@ -36,12 +36,14 @@
 #include <QtWidgets/QAbstractSpinBox>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
+#include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QDockWidget>
 #include <QtWidgets/QGroupBox>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QTextEdit>
 #include <QtWidgets/QTreeView>
@@ -137,6 +139,29 @@ QStringList unnamedWidgets(QWidget *root)
     return found;
 }
 
+// A dialog's standard button (OK, Cancel, Close…): its name is all there is to say.
+bool isStandardButton(QWidget *widget)
+{
+    auto *box = qobject_cast<QDialogButtonBox *>(widget->parentWidget());
+    auto *button = qobject_cast<QPushButton *>(widget);
+    return box && button && box->standardButton(button) != QDialogButtonBox::NoButton;
+}
+
+// Every visible interactive widget under root whose accessible description (or, as QAccessibleWidget
+// falls back to it, its tooltip) is empty.
+QStringList undescribedWidgets(QWidget *root)
+{
+    QStringList found;
+    for (QWidget *widget : root->findChildren<QWidget *>()) {
+        if (!widget->isVisibleTo(root) || !isInteractive(widget) || isStandardButton(widget))
+            continue;
+        QAccessibleInterface *accessible = QAccessible::queryAccessibleInterface(widget);
+        if (!accessible || accessible->text(QAccessible::Description).isEmpty())
+            found.append(describe(widget));
+    }
+    return found;
+}
+
 } // namespace
 
 class tst_Accessibility final : public QObject
@@ -152,12 +177,13 @@ private Q_SLOTS:
     void cleanup();
     void everyWidgetHasAName();
     void whatAScreenReaderReadsIsDescribed();
+    void everyWidgetOfTheWindowIsDescribed();
     void focusIsVisible();
     void keyboardOnlyPath();
     void welcomePageTabsFromTheBarDown();
 
 private:
-    QStringList unnamedInDialogs(MainWindow *window);
+    QStringList inDialogs(MainWindow *window, QStringList (*check)(QWidget *));
     bool tabTo(QWidget *target, bool backwards, QStringList *path);
 
     NatsServerProcess m_server;
@@ -183,7 +209,7 @@ void tst_Accessibility::cleanup()
     m_window = nullptr;
 }
 
-QStringList tst_Accessibility::unnamedInDialogs(MainWindow *window)
+QStringList tst_Accessibility::inDialogs(MainWindow *window, QStringList (*check)(QWidget *))
 {
     std::vector<std::unique_ptr<QDialog>> dialogs;
     dialogs.emplace_back(new ProfileDialog(window->profileStore(), window->secretStore(), window));
@@ -210,7 +236,7 @@ QStringList tst_Accessibility::unnamedInDialogs(MainWindow *window)
     QStringList found;
     for (const auto &dialog : dialogs) {
         dialog->show();
-        for (const QString &widget : unnamedWidgets(dialog.get()))
+        for (const QString &widget : check(dialog.get()))
             found.append(u"%1: %2"_s.arg(QString::fromLatin1(dialog->metaObject()->className()), widget));
         dialog->hide();
     }
@@ -231,7 +257,7 @@ void tst_Accessibility::everyWidgetHasAName()
     for (QDockWidget *dock : m_window->findChildren<QDockWidget *>())
         dock->show();
     found.append(unnamedWidgets(m_window));
-    found.append(unnamedInDialogs(m_window));
+    found.append(inDialogs(m_window, unnamedWidgets));
     found.removeDuplicates();
     QVERIFY2(found.isEmpty(),
              qPrintable(u"%1 of %2 widget(s) without an accessible name or trapping Tab:\n  %3"_s.arg(found.size())
@@ -261,6 +287,25 @@ void tst_Accessibility::whatAScreenReaderReadsIsDescribed()
             missing.append(name);
     }
     QVERIFY2(missing.isEmpty(), qPrintable(u"without a description: "_s + missing.join(u", "_s)));
+}
+
+// Beyond its name, each control of the window (both pages, the docks open) and of its dialogs says what it
+// does or holds: what a sighted user reads in its tooltip, a screen reader reads as its description. A
+// dialog's standard buttons (OK, Cancel) are left out: their name says it all.
+void tst_Accessibility::everyWidgetOfTheWindowIsDescribed()
+{
+    m_window = new MainWindow;
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    QStringList found = undescribedWidgets(m_window);
+    m_window->findChild<QStackedWidget *>(u"pages"_s)->setCurrentIndex(1);
+    for (QDockWidget *dock : m_window->findChildren<QDockWidget *>())
+        dock->show();
+    found.append(undescribedWidgets(m_window));
+    found.append(inDialogs(m_window, undescribedWidgets));
+    found.removeDuplicates();
+    QVERIFY2(found.isEmpty(),
+             qPrintable(u"%1 widget(s) without a description:\n  %2"_s.arg(found.size()).arg(found.join(u"\n  "_s))));
 }
 
 void tst_Accessibility::focusIsVisible()
