@@ -11,6 +11,7 @@
 #include "kvclient.h"
 #include "kvcontext.h"
 #include "kvexportjob.h"
+#include "kvimportjob.h"
 #include "kvkeylister.h"
 #include "kvwatcher.h"
 #include "natsconnection.h"
@@ -21,6 +22,7 @@
 #include <QtCore/QEventLoop>
 #include <QtCore/QFile>
 #include <QtCore/QLocale>
+#include <QtCore/QTemporaryFile>
 #include <QtCore/QTextStream>
 
 #include <functional>
@@ -100,6 +102,13 @@ public:
         // The bucket as of a revision (issue 16) beside a plain whole-bucket export (kvdesk-cli export):
         // the point is the last revision, so both write every key.
         measure(u"export (whole bucket)"_s, m_settings.keys, [&] { exportBucket(bigReader); });
+        // `kvdesk-cli import` of that export (NDJSON from a file) into an empty bucket.
+        QTemporaryFile exported;
+        if (!exported.open())
+            Bench::fail(u"cannot make a temporary file"_s);
+        exportBucket(bigReader, &exported);
+        KvBucket *imported = makeBucket(u"BENCH_IMPORT"_s);
+        measure(u"import (whole bucket)"_s, m_settings.keys, [&] { importFile(imported, &exported); });
         KvAsOfRead::Path path = KvAsOfRead::Path::Auto;
         measure(
             u"export as-of (auto)"_s, m_settings.keys, [&] { path = exportAsOf(bigReader, KvAsOfRead::Path::Auto); },
@@ -209,19 +218,34 @@ private:
             && bucket->jetStream()->capabilities()->supports(JsServerCapabilities::Feature::BatchGet);
     }
 
-    // Every key's latest value, as `kvdesk-cli export BUCKET` writes them, to /dev/null.
-    void exportBucket(KvBucket *bucket)
+    // Every key's latest value, as `kvdesk-cli export BUCKET` writes them, to /dev/null or to file.
+    void exportBucket(KvBucket *bucket, QIODevice *file = nullptr)
     {
         QFile sink(u"/dev/null"_s);
-        if (!sink.open(QIODevice::WriteOnly))
+        if (!file && !sink.open(QIODevice::WriteOnly))
             Bench::fail(u"cannot open /dev/null"_s);
-        KvExportJob job(bucket, &sink);
+        KvExportJob job(bucket, file ? file : &sink);
         QEventLoop loop;
         QObject::connect(&job, &KvExportJob::finished, &loop, &QEventLoop::quit);
         job.exportBucket();
         loop.exec();
         if (job.state() != KvExportJob::State::Finished || job.writtenCount() != m_settings.keys)
             Bench::fail(u"export wrote %1 of %2 values: %3"_s.arg(job.writtenCount())
+                            .arg(m_settings.keys)
+                            .arg(job.errorString()));
+    }
+
+    // The NDJSON of file, from its start, into bucket as `kvdesk-cli import BUCKET FILE` writes it.
+    void importFile(KvBucket *bucket, QIODevice *file)
+    {
+        file->seek(0);
+        KvImportJob job(bucket, file);
+        QEventLoop loop;
+        QObject::connect(&job, &KvImportJob::finished, &loop, &QEventLoop::quit);
+        job.start(KvImportJob::ExistingKeys::Overwrite);
+        loop.exec();
+        if (job.state() != KvImportJob::State::Finished || job.writtenCount() != m_settings.keys)
+            Bench::fail(u"import wrote %1 of %2 values: %3"_s.arg(job.writtenCount())
                             .arg(m_settings.keys)
                             .arg(job.errorString()));
     }

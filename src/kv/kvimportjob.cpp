@@ -20,6 +20,7 @@ constexpr qint64 kLineOverhead = 64 * 1024;
 // When neither the bucket nor the server names a limit.
 constexpr qint64 kDefaultMaxValue = 64 * 1024 * 1024;
 constexpr qint64 kSkipChunk = 64 * 1024;
+constexpr qint64 kLineBufferStart = 4096; // the line buffer's first size; it doubles up to the limit
 } // namespace
 
 KvImportJob::KvImportJob(KvBucket *bucket, QIODevice *input, QObject *parent)
@@ -100,7 +101,7 @@ KvImportJob::Read KvImportJob::readLine(QByteArray *line)
         return readPipeLine(input, line);
     if (input->atEnd())
         return Read::End;
-    *line = input->readLine(m_lineLimit + 2); // (readLine(n) reads n - 1 bytes at most)
+    *line = readBoundedLine(input, m_lineLimit + 1);
     if (line->isEmpty())
         return Read::End;
     if (line->size() > m_lineLimit && !line->endsWith('\n')) {
@@ -116,7 +117,7 @@ KvImportJob::Read KvImportJob::readPipeLine(QIODevice *input, QByteArray *line)
     // taken whole (or as the last one once the producer has closed the pipe).
     const qint64 room = m_lineLimit + 1 - m_partial.size();
     if (input->bytesAvailable() > 0)
-        m_partial += input->canReadLine() ? input->readLine(room + 1)
+        m_partial += input->canReadLine() ? readBoundedLine(input, room)
                                           : input->read(qMin(input->bytesAvailable(), room));
     if (m_partial.size() > m_lineLimit && !m_partial.endsWith('\n')) {
         m_partial.clear();
@@ -130,6 +131,28 @@ KvImportJob::Read KvImportJob::readPipeLine(QIODevice *input, QByteArray *line)
     if (input->bytesAvailable() > 0)
         return readPipeLine(input, line);
     return m_inputClosed ? Read::End : Read::Wait;
+}
+
+// A line of at most maxBytes bytes (its newline included). QIODevice::readLine(maxSize) allocates maxSize
+// bytes for every line, 8 MiB and more where a bucket takes large values (an mmap, mremap and munmap per
+// line, most of an import's time); this reads into one buffer that grows with the longest line so far.
+QByteArray KvImportJob::readBoundedLine(QIODevice *input, qint64 maxBytes)
+{
+    qint64 used = 0;
+    while (used < maxBytes) {
+        const qint64 room = qMin<qint64>(m_lineBuffer.size(), maxBytes + 1) - used; // readLine keeps one for '\0'
+        if (room < 2) {
+            m_lineBuffer.resize(qMin(maxBytes + 1, qMax<qint64>(kLineBufferStart, m_lineBuffer.size() * 2)));
+            continue;
+        }
+        const qint64 n = input->readLine(m_lineBuffer.data() + used, room);
+        if (n <= 0)
+            break;
+        used += n;
+        if (m_lineBuffer.at(used - 1) == '\n')
+            break;
+    }
+    return QByteArray(m_lineBuffer.constData(), used);
 }
 
 bool KvImportJob::skipOverlongLine()

@@ -89,6 +89,8 @@ private:
     void pump();
     Read readLine(QByteArray *line);
     Read readPipeLine(QIODevice *input, QByteArray *line);
+    // A line of at most maxBytes bytes, read into m_lineBuffer (no allocation of maxBytes per line).
+    QByteArray readBoundedLine(QIODevice *input, qint64 maxBytes);
     // Drops the rest of an overlong line; false while its end has not arrived yet.
     bool skipOverlongLine();
     qint64 lineLimit(qint64 bucketMaxValue); // also sets m_maxValue
@@ -116,8 +118,9 @@ private:
     bool m_inputClosed = false; // a sequential input said readChannelFinished()
     bool m_skipping = false;    // inside a line too long to import
     qint64 m_lineLimit = 0;
-    qint64 m_maxValue = 0; // the largest value the bucket takes, for messages
-    QByteArray m_partial;  // the start of a line from a pipe, waiting for its end
+    qint64 m_maxValue = 0;   // the largest value the bucket takes, for messages
+    QByteArray m_partial;    // the start of a line from a pipe, waiting for its end
+    QByteArray m_lineBuffer; // what readBoundedLine() reads into, as long as the longest line so far
     bool m_pumping = false;
     QElapsedTimer m_sinceProgress;
 };
