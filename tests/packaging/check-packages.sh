@@ -10,7 +10,7 @@
 #   completion; all owned by root, none in both packages;
 # - desktop-file-validate and appstreamcli validate --no-net --pedantic on the unpacked files, the PNGs
 #   at their sizes, the manual pages and the metainfo's newest release at the project's version;
-# - kvdesk-cli --version and kvdesk --version (offscreen) from an unpacked copy;
+# - kvdesk-cli --version and kvdesk --version (offscreen) from an unpacked copy; neither has a RUNPATH;
 # - lintian: no error.
 # Usage: check-packages.sh SOURCE-DIR BUILD-DIR
 set -uo pipefail
@@ -22,7 +22,7 @@ fail() { echo "FAIL: $*"; failures=1; }
 app_id=io.github.kvdesk.kvdesk
 export QT_QPA_PLATFORM=offscreen LC_ALL=C.UTF-8
 
-for program in cpack dpkg-deb desktop-file-validate appstreamcli lintian file; do
+for program in cpack dpkg-deb desktop-file-validate appstreamcli lintian file readelf; do
     command -v $program >/dev/null || fail "$program is not installed (scripts/install-deps.sh test installs it)"
 done
 [[ $failures -eq 0 ]] || exit 1
@@ -117,6 +117,11 @@ done
 [[ $("$root/usr/bin/kvdesk" --version 2>/dev/null) == "kvdesk $version" ]] ||
     fail "the unpacked kvdesk --version says: $("$root/usr/bin/kvdesk" --version 2>&1)"
 grep -q ', stripped' <<< "$(file -b "$root/usr/bin/kvdesk-cli")" || fail "kvdesk-cli is not stripped"
+# Every library they load is the system's: a RUNPATH would only add failed opens to every start.
+for program in kvdesk kvdesk-cli; do
+    ! readelf -d "$root/usr/bin/$program" | grep -qE 'RUNPATH|RPATH' ||
+        fail "$program has a library search path: $(readelf -d "$root/usr/bin/$program" | grep -E 'RUNPATH|RPATH')"
+done
 
 # lintian: errors fail the test; the rest is shown.
 start=$SECONDS
