@@ -1,15 +1,12 @@
 #include "codecprotobuf.h"
 
-#include <QtCore/QCoreApplication>
-#include <QtCore/QDir>
-#include <QtCore/QFileInfo>
+#include "codecprotobufschema.h"
 
-#include <google/protobuf/compiler/importer.h>
-#include <google/protobuf/dynamic_message.h>
-#include <google/protobuf/util/json_util.h>
+#include <QtCore/QCoreApplication>
+#include <QtCore/QFileInfo>
+#include <QtCore/QLibrary>
 
 using namespace Qt::StringLiterals;
-namespace pb = google::protobuf;
 
 namespace {
 
@@ -18,134 +15,95 @@ QString tr(const char *text)
     return QCoreApplication::translate("CodecProtobuf", text);
 }
 
-std::string local(const QString &path)
+// Where the module may be: KVDESK_PROTOBUF_MODULE if set; the build tree's for a program of the build
+// tree; else beside an installed program, in its package's folder (lib/kvdesk/modules or
+// lib/kvdesk-cli/modules: each package ships one), its own package's first.
+QStringList moduleCandidates()
 {
-    return QFile::encodeName(path).toStdString();
+    if (const QString forced = qEnvironmentVariable("KVDESK_PROTOBUF_MODULE"); !forced.isEmpty())
+        return {forced};
+    const QFileInfo program(QFileInfo(u"/proc/self/exe"_s).canonicalFilePath());
+    if (program.filePath().startsWith(QStringLiteral(KVDESK_BUILD_DIR) + u'/'))
+        return {QStringLiteral(KVDESK_PROTOBUF_BUILD_MODULE)};
+    const QString libraries = program.absolutePath() + u'/' + QStringLiteral(KVDESK_LIBDIR_FROM_BINDIR);
+    QStringList candidates;
+    for (const QString &package : {program.fileName(), u"kvdesk"_s, u"kvdesk-cli"_s}) {
+        const QString path = libraries + u'/' + package + u"/modules/kvdesk-protobuf.so"_s;
+        if (!candidates.contains(path))
+            candidates.append(path);
+    }
+    return candidates;
 }
 
-// Where the installed protobuf keeps google/protobuf/*.proto (timestamp, any, struct…).
-QString wellKnownTypes()
+// The module's entry point, loaded once (and never unloaded: libprotobuf keeps global state).
+CodecProtobufSchemaCreate moduleEntry(QString *error)
 {
-    for (const QString &folder : {u"/usr/include"_s, u"/usr/local/include"_s}) {
-        if (QFileInfo::exists(folder + u"/google/protobuf/timestamp.proto"_s))
-            return folder;
+    static CodecProtobufSchemaCreate create = nullptr;
+    if (create)
+        return create;
+    QStringList tried;
+    for (const QString &path : moduleCandidates()) {
+        QLibrary library(path);
+        if (!library.load()) {
+            tried.append(library.errorString());
+            continue;
+        }
+        create = reinterpret_cast<CodecProtobufSchemaCreate>(library.resolve(kCodecProtobufSchemaCreate));
+        if (create)
+            return create;
+        tried.append(tr("%1 has no %2").arg(path, QLatin1StringView(kCodecProtobufSchemaCreate)));
     }
-    return {};
+    *error
+        = tr("Protobuf values cannot be decoded: kvdesk's Protobuf module did not load (%1)").arg(tried.join(u"; "_s));
+    return nullptr;
 }
 
 } // namespace
 
-class CodecProtobuf::ErrorCollector final : public pb::compiler::MultiFileErrorCollector
-{
-public:
-    void AddError(const std::string &filename, int line, int column, const std::string &message) override
-    {
-        if (m_first.isEmpty())
-            m_first = tr("%1:%2:%3: %4")
-                          .arg(QString::fromStdString(filename))
-                          .arg(line + 1)
-                          .arg(column + 1)
-                          .arg(QString::fromStdString(message));
-    }
-    QString first() const { return m_first; }
-
-private:
-    QString m_first;
-};
-
-CodecProtobuf::CodecProtobuf()
-    : m_errors(std::make_unique<ErrorCollector>())
-    , m_sourceTree(std::make_unique<pb::compiler::DiskSourceTree>())
-{
-}
+CodecProtobuf::CodecProtobuf() = default;
 
 CodecProtobuf::~CodecProtobuf() = default;
 
 bool CodecProtobuf::load(const QString &protoFile, const QStringList &importPaths, QString *error)
 {
-    const QFileInfo info(protoFile);
-    if (!info.isFile()) {
-        *error = tr("the .proto file %1 does not exist").arg(protoFile);
-        return false;
+    if (!m_schema) {
+        const CodecProtobufSchemaCreate create = moduleEntry(error);
+        if (!create)
+            return false;
+        m_schema.reset(create(KVDESK_VERSION));
+        if (!m_schema) {
+            *error = tr("Protobuf values cannot be decoded: kvdesk's Protobuf module is not of version %1")
+                         .arg(QLatin1StringView(KVDESK_VERSION));
+            return false;
+        }
     }
-    m_sourceTree->MapPath("", local(info.absolutePath()));
-    for (const QString &path : importPaths)
-        m_sourceTree->MapPath("", local(QDir(path).absolutePath()));
-    const QString wellKnown = wellKnownTypes();
-    if (!wellKnown.isEmpty())
-        m_sourceTree->MapPath("", local(wellKnown));
-    if (!m_importer)
-        m_importer = std::make_unique<pb::compiler::Importer>(m_sourceTree.get(), m_errors.get());
-    if (!m_importer->Import(local(info.fileName()))) {
-        *error = tr("%1 does not compile: %2").arg(protoFile, m_errors->first());
-        return false;
-    }
-    m_files.append(info.fileName());
-    if (!m_factory)
-        m_factory = std::make_unique<pb::DynamicMessageFactory>(m_importer->pool());
-    return true;
+    return m_schema->load(protoFile, importPaths, error);
 }
 
 bool CodecProtobuf::hasMessage(const QString &messageType) const
 {
-    return m_importer && m_importer->pool()->FindMessageTypeByName(messageType.toStdString());
+    return m_schema && m_schema->hasMessage(messageType);
 }
 
 QStringList CodecProtobuf::messageTypes() const
 {
-    QStringList names;
-    if (!m_importer)
-        return names;
-    for (const QString &file : m_files) {
-        const pb::FileDescriptor *descriptor = m_importer->pool()->FindFileByName(local(file));
-        for (int i = 0; descriptor && i < descriptor->message_type_count(); ++i)
-            names.append(QString::fromStdString(descriptor->message_type(i)->full_name()));
-    }
-    return names;
+    return m_schema ? m_schema->messageTypes() : QStringList();
 }
 
 bool CodecProtobuf::toJson(const QByteArray &data, const QString &messageType, QString *json, QString *error) const
 {
-    const pb::Descriptor *descriptor = m_importer ? m_importer->pool()->FindMessageTypeByName(messageType.toStdString())
-                                                  : nullptr;
-    if (!descriptor) {
+    if (!m_schema) {
         *error = tr("no message %1 in the .proto files").arg(messageType);
         return false;
     }
-    std::unique_ptr<pb::Message> message(m_factory->GetPrototype(descriptor)->New());
-    if (!message->ParseFromArray(data.constData(), int(data.size()))) {
-        *error = tr("not a %1 message").arg(messageType);
-        return false;
-    }
-    pb::util::JsonPrintOptions options;
-    options.add_whitespace = true;
-    options.preserve_proto_field_names = true;
-    std::string out;
-    const auto status = pb::util::MessageToJsonString(*message, &out, options);
-    if (!status.ok()) {
-        *error = tr("%1 as JSON: %2").arg(messageType, QString::fromStdString(status.ToString()));
-        return false;
-    }
-    *json = QString::fromStdString(out).trimmed();
-    return true;
+    return m_schema->toJson(data, messageType, json, error);
 }
 
 bool CodecProtobuf::fromJson(const QString &json, const QString &messageType, QByteArray *data, QString *error) const
 {
-    const pb::Descriptor *descriptor = m_importer ? m_importer->pool()->FindMessageTypeByName(messageType.toStdString())
-                                                  : nullptr;
-    if (!descriptor) {
+    if (!m_schema) {
         *error = tr("no message %1 in the .proto files").arg(messageType);
         return false;
     }
-    std::unique_ptr<pb::Message> message(m_factory->GetPrototype(descriptor)->New());
-    const auto status = pb::util::JsonStringToMessage(json.toStdString(), message.get());
-    if (!status.ok()) {
-        *error = tr("not a %1 in JSON: %2").arg(messageType, QString::fromStdString(status.ToString()));
-        return false;
-    }
-    std::string out;
-    message->SerializeToString(&out);
-    *data = QByteArray::fromStdString(out);
-    return true;
+    return m_schema->fromJson(json, messageType, data, error);
 }

@@ -6,19 +6,12 @@
 
 #include <memory>
 
-namespace google::protobuf {
-class DescriptorPool;
-class DynamicMessageFactory;
-namespace compiler {
-class DiskSourceTree;
-class Importer;
-class MultiFileErrorCollector;
-} // namespace compiler
-} // namespace google::protobuf
+class CodecProtobufSchema;
 
 // The user's own .proto files, read at run time with protobuf's compiler::Importer (no code generated),
-// and values of their messages to and from JSON with protobuf's JSON mapping
-// (util::MessageToJsonString, util::JsonStringToMessage) through a DynamicMessageFactory.
+// and values of their messages to and from JSON with protobuf's JSON mapping. The work is done by
+// kvdesk's Protobuf module (CodecProtobufSchema), loaded with libprotobuf at the first load(): a program
+// that never reads a .proto file never maps libprotobuf.
 class CodecProtobuf final
 {
 public:
@@ -27,7 +20,8 @@ public:
     Q_DISABLE_COPY_MOVE(CodecProtobuf)
 
     // Reads protoFile and what it imports (from its folder, importPaths, and the well-known types of the
-    // installed protobuf). False (and *error naming file and line) when it does not compile.
+    // installed protobuf). False (and *error naming file and line) when it does not compile, or when the
+    // Protobuf module cannot be loaded (*error says where it was looked for).
     bool load(const QString &protoFile, const QStringList &importPaths, QString *error);
     bool hasMessage(const QString &messageType) const;
     // Every message the loaded files define, by full name ("shop.Order").
@@ -37,10 +31,5 @@ public:
     bool fromJson(const QString &json, const QString &messageType, QByteArray *data, QString *error) const;
 
 private:
-    class ErrorCollector;
-    std::unique_ptr<ErrorCollector> m_errors;
-    std::unique_ptr<google::protobuf::compiler::DiskSourceTree> m_sourceTree;
-    std::unique_ptr<google::protobuf::compiler::Importer> m_importer;
-    std::unique_ptr<google::protobuf::DynamicMessageFactory> m_factory;
-    QStringList m_files;
+    std::unique_ptr<CodecProtobufSchema> m_schema; // made by the module at the first load()
 };

@@ -86,10 +86,10 @@ icons=()
 for size in 16 22 24 32 48 64 96 128 256 512; do
     icons+=("/usr/share/icons/hicolor/${size}x${size}/apps/$app_id.png")
 done
-expect "$app_deb" /usr/bin/kvdesk /usr/share/applications/$app_id.desktop /usr/share/metainfo/$app_id.metainfo.xml \
+expect "$app_deb" /usr/bin/kvdesk /usr/lib/kvdesk/modules/kvdesk-protobuf.so /usr/share/applications/$app_id.desktop /usr/share/metainfo/$app_id.metainfo.xml \
     /usr/share/icons/hicolor/scalable/apps/$app_id.svg "${icons[@]}" /usr/share/man/man1/kvdesk.1.gz \
     /usr/share/doc/kvdesk/copyright /usr/share/doc/kvdesk/changelog.Debian.gz
-expect "$cli_deb" /usr/bin/kvdesk-cli /usr/share/man/man1/kvdesk-cli.1.gz \
+expect "$cli_deb" /usr/bin/kvdesk-cli /usr/lib/kvdesk-cli/modules/kvdesk-protobuf.so /usr/share/man/man1/kvdesk-cli.1.gz \
     /usr/share/bash-completion/completions/kvdesk-cli /usr/share/zsh/vendor-completions/_kvdesk-cli \
     /usr/share/fish/vendor_completions.d/kvdesk-cli.fish \
     /usr/share/doc/kvdesk-cli/copyright /usr/share/doc/kvdesk-cli/changelog.Debian.gz
