@@ -23,7 +23,8 @@ QStringList moduleCandidates()
     if (const QString forced = qEnvironmentVariable("KVDESK_PROTOBUF_MODULE"); !forced.isEmpty())
         return {forced};
     const QFileInfo program(QFileInfo(u"/proc/self/exe"_s).canonicalFilePath());
-    if (program.filePath().startsWith(QStringLiteral(KVDESK_BUILD_DIR) + u'/'))
+    const QString buildTree = QFileInfo(QStringLiteral(KVDESK_BUILD_DIR)).canonicalFilePath(); // (symlinks too)
+    if (!buildTree.isEmpty() && program.filePath().startsWith(buildTree + u'/'))
         return {QStringLiteral(KVDESK_PROTOBUF_BUILD_MODULE)};
     const QString libraries = program.absolutePath() + u'/' + QStringLiteral(KVDESK_LIBDIR_FROM_BINDIR);
     QStringList candidates;
