@@ -12,6 +12,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
+#include <QtCore/QTemporaryFile>
 #include <QtCore/QTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void init();
     void exportBucketInCliFormat();
     void roundTripIsByteExact();
+    void linesOfEveryLengthImportExactly();
     void exportSelectedKeysInOrder();
     void exportEntriesReadsIncompleteValues();
     void existingKeys_data();
@@ -156,6 +158,61 @@ void tst_BucketTransfer::roundTripIsByteExact()
     QCOMPARE(progress.last().at(1).toLongLong(), file.size());
     for (const auto &[key, bytes] : sampleValues())
         QCOMPARE(KvTest::value(target, key), bytes);
+}
+
+void tst_BucketTransfer::linesOfEveryLengthImportExactly()
+{
+    // Lines are read into one buffer that grows with the longest so far (4 KiB first, doubling): long
+    // lines after short ones and short ones after long ones, around each size the buffer takes, must each
+    // come out whole, from a file and from a pipe.
+    QList<QPair<QString, QByteArray>> values;
+    QList<int> sizes{0, 10};
+    for (int size = 2990; size <= 3110; size += 5) // base64 lines of about 4,000 to 4,200 bytes
+        sizes.append(size);
+    sizes += {4096, 5000, 20000, 10, 70000, 1, 9000, 6100, 6125, 6150};
+    quint32 seed = 1;
+    for (const int size : std::as_const(sizes)) {
+        QByteArray bytes(size, Qt::Uninitialized);
+        for (char &byte : bytes)
+            byte = char((seed = seed * 1103515245u + 12345u) >> 24); // binary: base64 in the NDJSON
+        values.append({u"v%1"_s.arg(values.size()), bytes});
+    }
+    QByteArray ndjson;
+    for (const auto &[key, bytes] : values) {
+        KvEntry entry;
+        entry.key = key;
+        entry.value = bytes;
+        ndjson += KvNdjson::encode(entry) + '\n';
+    }
+    QTemporaryFile file;
+    QVERIFY(file.open());
+    file.write(ndjson);
+    file.flush();
+
+    file.seek(0);
+    KvBucket *fromFile = makeBucket(u"lengths"_s);
+    KvImportJob fileImport(fromFile, &file);
+    QSignalSpy fileDone(&fileImport, &KvImportJob::finished);
+    fileImport.start(KvImportJob::ExistingKeys::Overwrite);
+    QVERIFY(fileDone.wait(10000));
+    QVERIFY2(fileImport.failedCount() == 0, qPrintable(fileImport.problems().join(u'\n')));
+    QCOMPARE(fileImport.writtenCount(), values.size());
+
+    QProcess producer;
+    producer.start(u"cat"_s, {file.fileName()});
+    QVERIFY(producer.waitForStarted());
+    KvBucket *fromPipe = makeBucket(u"lengthspiped"_s);
+    KvImportJob pipeImport(fromPipe, &producer);
+    QSignalSpy pipeDone(&pipeImport, &KvImportJob::finished);
+    pipeImport.start(KvImportJob::ExistingKeys::Overwrite);
+    QVERIFY(pipeDone.wait(10000));
+    QVERIFY2(pipeImport.failedCount() == 0, qPrintable(pipeImport.problems().join(u'\n')));
+    QCOMPARE(pipeImport.writtenCount(), values.size());
+
+    for (const auto &[key, bytes] : values) {
+        QCOMPARE(KvTest::value(fromFile, key), bytes);
+        QCOMPARE(KvTest::value(fromPipe, key), bytes);
+    }
 }
 
 void tst_BucketTransfer::exportSelectedKeysInOrder()
