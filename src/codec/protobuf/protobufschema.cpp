@@ -61,6 +61,8 @@ public:
     bool load(const QString &protoFile, const QStringList &importPaths, QString *error) override;
     bool hasMessage(const QString &messageType) const override;
     QStringList messageTypes() const override;
+    // An empty message of that type, or null (and *error) when no loaded file defines it.
+    std::unique_ptr<pb::Message> newMessage(const QString &messageType, QString *error) const;
     bool toJson(const QByteArray &data, const QString &messageType, QString *json, QString *error) const override;
     bool fromJson(const QString &json, const QString &messageType, QByteArray *data, QString *error) const override;
 
@@ -122,15 +124,22 @@ QStringList ProtobufSchema::messageTypes() const
     return names;
 }
 
-bool ProtobufSchema::toJson(const QByteArray &data, const QString &messageType, QString *json, QString *error) const
+std::unique_ptr<pb::Message> ProtobufSchema::newMessage(const QString &messageType, QString *error) const
 {
     const pb::Descriptor *descriptor = m_importer ? m_importer->pool()->FindMessageTypeByName(messageType.toStdString())
                                                   : nullptr;
     if (!descriptor) {
         *error = tr("no message %1 in the .proto files").arg(messageType);
-        return false;
+        return nullptr;
     }
-    std::unique_ptr<pb::Message> message(m_factory->GetPrototype(descriptor)->New());
+    return std::unique_ptr<pb::Message>(m_factory->GetPrototype(descriptor)->New());
+}
+
+bool ProtobufSchema::toJson(const QByteArray &data, const QString &messageType, QString *json, QString *error) const
+{
+    const std::unique_ptr<pb::Message> message = newMessage(messageType, error);
+    if (!message)
+        return false;
     if (!message->ParseFromArray(data.constData(), int(data.size()))) {
         *error = tr("not a %1 message").arg(messageType);
         return false;
@@ -150,13 +159,9 @@ bool ProtobufSchema::toJson(const QByteArray &data, const QString &messageType, 
 
 bool ProtobufSchema::fromJson(const QString &json, const QString &messageType, QByteArray *data, QString *error) const
 {
-    const pb::Descriptor *descriptor = m_importer ? m_importer->pool()->FindMessageTypeByName(messageType.toStdString())
-                                                  : nullptr;
-    if (!descriptor) {
-        *error = tr("no message %1 in the .proto files").arg(messageType);
+    const std::unique_ptr<pb::Message> message = newMessage(messageType, error);
+    if (!message)
         return false;
-    }
-    std::unique_ptr<pb::Message> message(m_factory->GetPrototype(descriptor)->New());
     const auto status = pb::util::JsonStringToMessage(json.toStdString(), message.get());
     if (!status.ok()) {
         *error = tr("not a %1 in JSON: %2").arg(messageType, QString::fromStdString(status.ToString()));

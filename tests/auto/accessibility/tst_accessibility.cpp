@@ -184,6 +184,7 @@ private Q_SLOTS:
 
 private:
     QStringList inDialogs(MainWindow *window, QStringList (*check)(QWidget *));
+    QStringList onBothPages(QStringList (*check)(QWidget *));
     bool tabTo(QWidget *target, bool backwards, QStringList *path);
 
     NatsServerProcess m_server;
@@ -243,20 +244,29 @@ QStringList tst_Accessibility::inDialogs(MainWindow *window, QStringList (*check
     return found;
 }
 
+// Opens the window and runs check over it on the welcome page, then on the main page (buckets | keys |
+// value) with every dock open; the window stays on the main page.
+QStringList tst_Accessibility::onBothPages(QStringList (*check)(QWidget *))
+{
+    m_window = new MainWindow;
+    m_window->show();
+    if (!QTest::qWaitForWindowExposed(m_window))
+        return {u"the window was never shown"_s};
+    QStringList found = check(m_window);
+    auto *pages = m_window->findChild<QStackedWidget *>(u"pages"_s);
+    if (!pages)
+        return found << u"no page stack"_s;
+    pages->setCurrentIndex(1);
+    for (QDockWidget *dock : m_window->findChildren<QDockWidget *>())
+        dock->show();
+    return found + check(m_window);
+}
+
 // Each interactive widget of the window (welcome page, then buckets | keys | value with the docks) and of
 // the dialogs that open without a server has a name a screen reader can read.
 void tst_Accessibility::everyWidgetHasAName()
 {
-    m_window = new MainWindow;
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    QStringList found = unnamedWidgets(m_window);
-    auto *pages = m_window->findChild<QStackedWidget *>(u"pages"_s);
-    QVERIFY(pages);
-    pages->setCurrentIndex(1);
-    for (QDockWidget *dock : m_window->findChildren<QDockWidget *>())
-        dock->show();
-    found.append(unnamedWidgets(m_window));
+    QStringList found = onBothPages(unnamedWidgets);
     found.append(inDialogs(m_window, unnamedWidgets));
     found.removeDuplicates();
     QVERIFY2(found.isEmpty(),
@@ -269,13 +279,7 @@ void tst_Accessibility::whatAScreenReaderReadsIsDescribed()
 {
     // The lists, the value, the history and the fields that take more than a word say what they hold and
     // what they do (QAccessible's description), beside their names.
-    m_window = new MainWindow;
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    m_window->findChild<QStackedWidget *>(u"pages"_s)->setCurrentIndex(1);
-    for (QDockWidget *dock : m_window->findChildren<QDockWidget *>())
-        dock->show();
-    QStringList missing;
+    QStringList missing = onBothPages([](QWidget *) { return QStringList(); });
     for (const QString &name : {u"bucketView"_s, u"keyListView"_s, u"keyFilter"_s, u"valueEditor"_s, u"historyView"_s,
                                 u"historyValue"_s, u"historyViewSelector"_s}) {
         const QWidget *widget = m_window->findChild<QWidget *>(name);
@@ -294,14 +298,7 @@ void tst_Accessibility::whatAScreenReaderReadsIsDescribed()
 // dialog's standard buttons (OK, Cancel) are left out: their name says it all.
 void tst_Accessibility::everyWidgetOfTheWindowIsDescribed()
 {
-    m_window = new MainWindow;
-    m_window->show();
-    QVERIFY(QTest::qWaitForWindowExposed(m_window));
-    QStringList found = undescribedWidgets(m_window);
-    m_window->findChild<QStackedWidget *>(u"pages"_s)->setCurrentIndex(1);
-    for (QDockWidget *dock : m_window->findChildren<QDockWidget *>())
-        dock->show();
-    found.append(undescribedWidgets(m_window));
+    QStringList found = onBothPages(undescribedWidgets);
     found.append(inDialogs(m_window, undescribedWidgets));
     found.removeDuplicates();
     QVERIFY2(found.isEmpty(),

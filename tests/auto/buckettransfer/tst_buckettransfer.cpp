@@ -189,26 +189,24 @@ void tst_BucketTransfer::linesOfEveryLengthImportExactly()
     file.write(ndjson);
     file.flush();
 
+    const auto importAll = [&values](KvBucket *bucket, QIODevice *input) {
+        KvImportJob job(bucket, input);
+        QSignalSpy done(&job, &KvImportJob::finished);
+        job.start(KvImportJob::ExistingKeys::Overwrite);
+        QVERIFY(done.wait(10000));
+        QVERIFY2(job.failedCount() == 0, qPrintable(job.problems().join(u'\n')));
+        QCOMPARE(job.writtenCount(), values.size());
+    };
     file.seek(0);
     KvBucket *fromFile = makeBucket(u"lengths"_s);
-    KvImportJob fileImport(fromFile, &file);
-    QSignalSpy fileDone(&fileImport, &KvImportJob::finished);
-    fileImport.start(KvImportJob::ExistingKeys::Overwrite);
-    QVERIFY(fileDone.wait(10000));
-    QVERIFY2(fileImport.failedCount() == 0, qPrintable(fileImport.problems().join(u'\n')));
-    QCOMPARE(fileImport.writtenCount(), values.size());
-
+    importAll(fromFile, &file);
+    QVERIFY(!QTest::currentTestFailed());
     QProcess producer;
     producer.start(u"cat"_s, {file.fileName()});
     QVERIFY(producer.waitForStarted());
     KvBucket *fromPipe = makeBucket(u"lengthspiped"_s);
-    KvImportJob pipeImport(fromPipe, &producer);
-    QSignalSpy pipeDone(&pipeImport, &KvImportJob::finished);
-    pipeImport.start(KvImportJob::ExistingKeys::Overwrite);
-    QVERIFY(pipeDone.wait(10000));
-    QVERIFY2(pipeImport.failedCount() == 0, qPrintable(pipeImport.problems().join(u'\n')));
-    QCOMPARE(pipeImport.writtenCount(), values.size());
-
+    importAll(fromPipe, &producer);
+    QVERIFY(!QTest::currentTestFailed());
     for (const auto &[key, bytes] : values) {
         QCOMPARE(KvTest::value(fromFile, key), bytes);
         QCOMPARE(KvTest::value(fromPipe, key), bytes);
