@@ -3,7 +3,7 @@
 // of the timed part, as the other peers do.
 //
 //   kvcompare-kvdesk <case> <url> <count>
-//   cases: connect seqput seqputnoid pipeput pipeputnoid pub pubsub livewatch list watchinit
+//   cases: connect seqput seqputnoid pipeput pipeputnoid pub pubsub livewatch livewatchnoid list watchinit
 
 #include "benchsupport.h"
 #include "kvbucket.h"
@@ -206,15 +206,15 @@ double run(const QString &name, const QString &url, qint64 count)
     KvBucket *bucket = openBucket(client.get(), !existing);
     if (name == u"list")
         return listKeys(bucket, count);
-    if (name == u"watchinit" || name == u"livewatch")
-        return watch(bucket, count, name == u"livewatch");
-    const bool sequential = name == u"seqput" || name == u"seqputnoid";
-    if (!sequential && name != u"pipeput" && name != u"pipeputnoid")
-        Bench::fail(u"unknown case "_s + name);
     // *noid: puts without a Nats-Msg-Id, as the peers send them (no exactly-once retries, and no
     // duplicate tracking for the server to do).
     if (name.endsWith(u"noid"))
         bucket->setWriteRetryLimit(0);
+    if (name == u"watchinit" || name == u"livewatch" || name == u"livewatchnoid")
+        return watch(bucket, count, name != u"watchinit");
+    const bool sequential = name == u"seqput" || name == u"seqputnoid";
+    if (!sequential && name != u"pipeput" && name != u"pipeputnoid")
+        Bench::fail(u"unknown case "_s + name);
     clock.restart();
     if (!sequential)
         putBatch(bucket, count, kWindow);
