@@ -64,12 +64,16 @@ void putMany(KvBucket *bucket, qint64 count, int window)
 // The pipelined cases: one KvPutBatch (no reply object per put), window puts in flight at once.
 void putBatch(KvBucket *bucket, qint64 count, int window)
 {
-    const QByteArray value(128, 'v');
-    QList<KvPutBatch::Item> items;
-    items.reserve(count);
-    for (qint64 i = 0; i < count; ++i)
-        items.append({u"k."_s + QString::number(i), value});
-    KvPutBatch *batch = bucket->putMany(items, window);
+    const auto items = [count] {
+        const QByteArray value(128, 'v');
+        QList<KvPutBatch::Item> list;
+        list.reserve(count);
+        for (qint64 i = 0; i < count; ++i)
+            list.append({u"k."_s + QString::number(i), value});
+        return list;
+    };
+    // The list is the batch's alone, as an application would hand it over.
+    KvPutBatch *batch = bucket->putMany(items(), window);
     QEventLoop loop;
     QObject::connect(batch, &KvPutBatch::finished, &loop, &QEventLoop::quit);
     loop.exec();

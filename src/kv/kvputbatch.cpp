@@ -14,15 +14,10 @@ KvPutBatch::KvPutBatch(KvBucket *bucket, const QList<Item> &items, int maxInFlig
     , m_bucket(bucket)
     , m_context(bucket->jetStream())
     , m_bucketName(bucket->name())
+    , m_inputs(items)
+    , m_items(items.size())
     , m_maxInFlight(std::max(1, maxInFlight))
 {
-    m_items.reserve(items.size());
-    for (const Item &item : items) {
-        Entry entry;
-        entry.key = item.first;
-        entry.value = item.second;
-        m_items.append(std::move(entry));
-    }
     m_clock.start();
     // The context drops the callbacks of puts in flight when it goes, and the batch goes with its
     // bucket: either way every item still ends, and finished() comes (while the batch is still alive).
@@ -91,12 +86,12 @@ void KvPutBatch::pump()
 
 void KvPutBatch::send(qsizetype index)
 {
-    Entry &item = m_items[index];
+    const auto &[key, value] = m_inputs.at(index);
     if (!m_bucket || !m_context) {
         complete(index, NatsError(NatsError::ConnectionClosed, tr("the connection is gone")), 0);
         return;
     }
-    if (const QString problem = KvNames::validateKey(item.key); !problem.isEmpty()) {
+    if (const QString problem = KvNames::validateKey(key); !problem.isEmpty()) {
         complete(index, NatsError(NatsError::InvalidKey, problem), 0);
         return;
     }
@@ -105,23 +100,23 @@ void KvPutBatch::send(qsizetype index)
     JsPublishOptions options;
     if (m_retryForMs > 0)
         options.messageId = NatsNuid::generate();
-    QString sizeProblem = m_bucket->checkValueSize(item.key, item.value.size(),
-                                                   options.messageId.isEmpty() ? 0 : m_idHeaderSize);
+    QString sizeProblem = m_bucket->checkValueSize(key, value.size(), options.messageId.isEmpty() ? 0 : m_idHeaderSize);
     if (!sizeProblem.isEmpty() && !options.messageId.isEmpty()) {
         options.messageId.clear();
-        sizeProblem = m_bucket->checkValueSize(item.key, item.value.size(), 0);
+        sizeProblem = m_bucket->checkValueSize(key, value.size(), 0);
     }
     if (!sizeProblem.isEmpty()) {
         complete(index, NatsError(NatsError::ValueTooLarge, sizeProblem), 0);
         return;
     }
-    item.messageId = options.messageId;
-    item.state = State::InFlight;
-    item.sentAtMs = m_clock.elapsed();
+    Open &open = m_open[index];
+    open.messageId = options.messageId;
+    open.sentAtMs = m_clock.elapsed();
+    m_items[index].state = State::InFlight;
     ++m_inFlight;
     m_peakInFlight = std::max(m_peakInFlight, m_inFlight);
     const QPointer<KvPutBatch> self(this);
-    const NatsError refused = m_context->publish(NatsMessage(m_bucket->writeSubject(item.key), item.value), options,
+    const NatsError refused = m_context->publish(NatsMessage(m_bucket->writeSubject(key), value), options,
                                                  [self, index](const NatsError &error, const JsPubAck &ack) {
                                                      if (self)
                                                          self->onAnswer(index, error, ack);
@@ -147,14 +142,14 @@ void KvPutBatch::onAnswer(qsizetype index, const NatsError &error, const JsPubAc
 
 void KvPutBatch::retry(qsizetype index, const NatsError &error)
 {
-    Entry &item = m_items[index];
     if (!m_bucket) {
         complete(index, error, 0);
         return;
     }
-    item.state = State::RetryQueued;
-    item.error = error;
-    item.failedAtMs = m_clock.elapsed();
+    m_items[index].state = State::RetryQueued;
+    Open &open = m_open[index];
+    open.error = error;
+    open.failedAtMs = m_clock.elapsed();
     ++m_retrying;
     scheduleRetries();
 }
@@ -179,27 +174,25 @@ void KvPutBatch::startRetries()
 {
     if (m_finished)
         return;
-    while (m_firstOpen < m_items.size() && m_items.at(m_firstOpen).state == State::Done)
-        ++m_firstOpen;
     // Keys with a put awaiting its answer or being retried, and keys with a retry queued before.
     QSet<QString> busy;
     QSet<QString> queued;
     for (qsizetype i = m_firstOpen; i < m_next; ++i) {
-        const Entry &item = m_items.at(i);
-        if (item.state == State::InFlight || item.state == State::Retrying)
-            busy.insert(item.key);
+        const State state = m_items.at(i).state;
+        if (state == State::InFlight || state == State::Retrying)
+            busy.insert(m_inputs.at(i).first);
     }
     for (qsizetype i = m_firstOpen; i < m_next; ++i) {
-        const Entry &item = m_items.at(i);
-        if (item.state != State::RetryQueued)
+        if (m_items.at(i).state != State::RetryQueued)
             continue;
+        const QString &key = m_inputs.at(i).first;
         // Its turn: no other put of its key awaits an answer (one sent later but still unanswered
         // could be stored before this copy) and no earlier retry of its key is queued.
-        if (!busy.contains(item.key) && !queued.contains(item.key)) {
-            busy.insert(item.key);
+        if (!busy.contains(key) && !queued.contains(key)) {
+            busy.insert(key);
             startRetry(i);
         }
-        queued.insert(item.key);
+        queued.insert(key);
     }
     pump();
     finishIfDone();
@@ -207,9 +200,11 @@ void KvPutBatch::startRetries()
 
 void KvPutBatch::startRetry(qsizetype index)
 {
-    Entry &item = m_items[index];
-    const NatsError error = item.error;
-    item.error = NatsError();
+    const QString key = m_inputs.at(index).first;
+    const QByteArray value = m_inputs.at(index).second;
+    // From here its KvWriteRetry holds what the retries need.
+    const Open open = m_open.take(index);
+    const NatsError &error = open.error;
     if (!m_bucket) {
         --m_retrying;
         complete(index, error, 0);
@@ -219,24 +214,23 @@ void KvPutBatch::startRetry(qsizetype index)
     // would become the key's newest. Whether the first copy was stored is not known.
     for (qsizetype i = index + 1; i < m_next; ++i) {
         const Entry &later = m_items.at(i);
-        if (later.key == item.key && later.state == State::Done && later.revision > 0) {
+        if (later.state == State::Done && later.revision > 0 && m_inputs.at(i).first == key) {
             --m_retrying;
             complete(index,
                      NatsError(NatsError::OutcomeUnknown,
                                tr("put of key \"%1\" not sent again: its outcome is unknown and a later put of the "
                                   "key was stored meanwhile (revision %2)")
-                                   .arg(item.key)
+                                   .arg(key)
                                    .arg(later.revision)),
                      0);
             return;
         }
     }
-    item.state = State::Retrying;
+    m_items[index].state = State::Retrying;
     JsPublishOptions options;
-    options.messageId = item.messageId;
-    auto *writer = new KvWriteRetry(m_context, m_bucket->streamName(), m_bucket->readSubject(item.key),
-                                    NatsMessage(m_bucket->writeSubject(item.key), item.value), options, m_retryForMs,
-                                    this);
+    options.messageId = open.messageId;
+    auto *writer = new KvWriteRetry(m_context, m_bucket->streamName(), m_bucket->readSubject(key),
+                                    NatsMessage(m_bucket->writeSubject(key), value), options, m_retryForMs, this);
     connect(writer, &KvWriteRetry::finished, this, [this, index, writer] {
         writer->deleteLater();
         if (m_items.at(index).state != State::Retrying)
@@ -252,7 +246,7 @@ void KvPutBatch::startRetry(qsizetype index)
     // The pause before a retry (against spinning while the client reconnects) counts from the failure:
     // a retry that waited for the earlier ones of its key has paused already, and the retries of one
     // key must not add a pause each.
-    writer->resume(error, m_clock.elapsed() - item.sentAtMs, m_clock.elapsed() - item.failedAtMs);
+    writer->resume(error, m_clock.elapsed() - open.sentAtMs, m_clock.elapsed() - open.failedAtMs);
 }
 
 void KvPutBatch::complete(qsizetype index, const NatsError &error, quint64 revision)
@@ -260,15 +254,32 @@ void KvPutBatch::complete(qsizetype index, const NatsError &error, quint64 revis
     Entry &item = m_items[index];
     item.state = State::Done;
     item.revision = revision;
-    item.error = NatsError();
-    item.value = QByteArray(); // not needed any more: a large batch's memory goes down as it is stored
+    m_open.remove(index);
     ++m_done;
-    if (!error.isError())
-        return;
-    quint64 current = 0;
-    item.error = m_bucket ? m_bucket->writeError(error, item.key, &current) : error;
-    if (++m_failed == 1)
-        m_error = item.error;
+    if (error.isError()) {
+        quint64 current = 0;
+        const NatsError failure = m_bucket ? m_bucket->writeError(error, m_inputs.at(index).first, &current) : error;
+        m_errors.insert(index, failure);
+        if (++m_failed == 1)
+            m_error = failure;
+    }
+    releaseInputs(index);
+}
+
+void KvPutBatch::releaseInputs(qsizetype done)
+{
+    // A large batch's memory goes down as it is stored, but only once the caller has let its list go:
+    // changing a list still shared would copy all of it.
+    const bool own = m_inputs.isDetached();
+    if (own)
+        m_inputs[done].second = QByteArray();
+    // The keys before the first unfinished item are not compared any more (startRetry() looks at later
+    // ones).
+    while (m_firstOpen < m_items.size() && m_items.at(m_firstOpen).state == State::Done) {
+        if (own)
+            m_inputs[m_firstOpen].first = QString();
+        ++m_firstOpen;
+    }
 }
 
 void KvPutBatch::finishIfDone()
@@ -307,7 +318,7 @@ void KvPutBatch::endUnfinished(NatsError::Code waitingCode, const QString &waiti
         const State state = m_items.at(i).state;
         if (state == State::Done)
             continue;
-        const QString key = m_items.at(i).key;
+        const QString key = m_inputs.at(i).first;
         const bool waiting = state == State::Waiting;
         complete(
             i,

@@ -4,6 +4,7 @@
 
 #include <QtCore/QByteArray>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QHash>
 #include <QtCore/QList>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
@@ -52,7 +53,7 @@ public:
     NatsError errorInfo() const { return m_error; }
 
     // One item (in the order given): its error, and its revision once stored (0 before and on failure).
-    NatsError itemError(qsizetype index) const { return m_items.at(index).error; }
+    NatsError itemError(qsizetype index) const { return m_errors.value(index); }
     quint64 revision(qsizetype index) const { return m_items.at(index).revision; }
     bool isItemFinished(qsizetype index) const { return m_items.at(index).state == State::Done; }
 
@@ -68,26 +69,28 @@ Q_SIGNALS:
 private:
     friend class KvBucket;
 
-    enum class State {
+    enum class State : quint8 {
         Waiting,
         InFlight,
-        RetryQueued, // outcome unknown, waiting for its turn to be sent again (error: why)
+        RetryQueued, // outcome unknown, waiting for its turn to be sent again (Open::error: why)
         Retrying,
         Done
     };
-
+    // All that is kept per item (16 bytes): a batch of a million puts costs little beyond its list.
     struct Entry
     {
-        QString key;
-        QByteArray value;
-        QByteArray messageId;
-        NatsError error;
         quint64 revision = 0;
-        qint64 sentAtMs = 0;
-        qint64 failedAtMs = 0; // when a retry was queued
         State state = State::Waiting;
     };
-
+    // What a put needs from its sending to its retry, if any: only the puts in flight or queued for a
+    // retry have one.
+    struct Open
+    {
+        QByteArray messageId;
+        NatsError error; // why a retry was queued
+        qint64 sentAtMs = 0;
+        qint64 failedAtMs = 0; // when a retry was queued
+    };
     KvPutBatch(KvBucket *bucket, const QList<Item> &items, int maxInFlight);
     void start();
     void failAll(const NatsError &error);
@@ -106,12 +109,18 @@ private:
     void startRetries();
     void startRetry(qsizetype index);
     void complete(qsizetype index, const NatsError &error, quint64 revision);
+    // Lets go of what the items done no longer need.
+    void releaseInputs(qsizetype done);
     void finishIfDone();
 
     QPointer<KvBucket> m_bucket;
     QPointer<JetStreamContext> m_context;
     QString m_bucketName;
+    // The caller's list, shared rather than copied: its keys and values are not held twice.
+    QList<Item> m_inputs;
     QList<Entry> m_items;
+    QHash<qsizetype, Open> m_open;
+    QHash<qsizetype, NatsError> m_errors; // of the items that failed
     int m_maxInFlight;
     qsizetype m_next = 0;
     qsizetype m_firstOpen = 0; // no item before it is unfinished

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void cleanup();
 
     void storesInOrderWithinTheWindow();
+    void holdsNoCopyAndLetsStoredValuesGo();
     void errorsPerItem();
     void serverRefusalsPerItem();
     void missingBucketFailsEveryItem();
@@ -149,6 +150,33 @@ void tst_KvPutBatch::storesInOrderWithinTheWindow()
     for (int k = 0; k < 10; ++k)
         QCOMPARE(KvTest::value(bucket, u"k.%1"_s.arg(k)), "v" + QByteArray::number(590 + k));
     QCOMPARE(KvTest::statusValues(m_kv, u"ordered"_s), quint64(600));
+}
+
+// A batch costs little beyond the caller's list: it shares the list instead of copying every key and value,
+// and once the caller has let the list go, each value is released as it is stored.
+void tst_KvPutBatch::holdsNoCopyAndLetsStoredValuesGo()
+{
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"shared"_s, 64);
+    QVERIFY(bucket);
+    const QByteArray value(4096, 'v');
+    const QString lastKey = u"k.%1"_s.arg(199); // not a literal: literals are never detached
+    QList<KvPutBatch::Item> items;
+    for (int i = 0; i < 199; ++i)
+        items.append({u"k.%1"_s.arg(i), value});
+    items.append({lastKey, value});
+    KvPutBatch *batch = bucket->putMany(items, 16);
+    QVERIFY2(!items.isDetached(), "the batch copied the caller's list");
+    items.clear();
+    QVERIFY(!value.isDetached()); // the batch holds the values it has yet to store
+    QVERIFY(!lastKey.isDetached());
+    QVERIFY(waitFinished(batch));
+    QCOMPARE(batch->error(), NatsError::NoError);
+    QCOMPARE(batch->finishedCount(), 200);
+    QVERIFY2(value.isDetached(), "the batch still holds values it has stored");
+    QVERIFY2(lastKey.isDetached(), "the batch still holds keys it has stored");
+    QCOMPARE(batch->revision(199), quint64(200));
+    QCOMPARE(KvTest::value(bucket, u"k.199"_s), value);
 }
 
 void tst_KvPutBatch::errorsPerItem()
