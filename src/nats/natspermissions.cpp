@@ -25,6 +25,36 @@ NatsPermissions::Rules rulesFrom(const QJsonValue &value)
     return {patterns(object.value("allow"_L1)), patterns(object.value("deny"_L1))};
 }
 
+// The tokens of a subject or pattern, one at a time, as views into it: matching allocates nothing.
+// Like split('.'), an empty text has one empty token and a dot at the end is followed by one.
+class Tokens
+{
+public:
+    explicit Tokens(QByteArrayView text)
+        : m_rest(text)
+    {
+    }
+    bool atEnd() const { return m_atEnd; }
+    bool next(QByteArrayView *token)
+    {
+        if (m_atEnd)
+            return false;
+        const qsizetype dot = m_rest.indexOf('.');
+        if (dot < 0) {
+            *token = m_rest;
+            m_atEnd = true;
+        } else {
+            *token = m_rest.first(dot);
+            m_rest = m_rest.sliced(dot + 1);
+        }
+        return true;
+    }
+
+private:
+    QByteArrayView m_rest;
+    bool m_atEnd = false;
+};
+
 bool anyMatches(const QByteArrayList &list, const QByteArray &subject)
 {
     return std::any_of(list.cbegin(), list.cend(),
@@ -86,46 +116,57 @@ bool NatsPermissions::mayPublishSome(const QByteArray &pattern) const
 
 bool NatsPermissions::matches(const QByteArray &pattern, const QByteArray &subject)
 {
-    const QByteArrayList p = pattern.split('.');
-    const QByteArrayList s = subject.split('.');
-    for (qsizetype i = 0; i < p.size(); ++i) {
-        if (p[i] == ">")
-            return i == p.size() - 1 && s.size() > i;
-        if (i >= s.size() || (p[i] != "*" && p[i] != s[i]))
+    Tokens p(pattern);
+    Tokens s(subject);
+    QByteArrayView pt;
+    QByteArrayView st;
+    while (p.next(&pt)) {
+        const bool hasToken = s.next(&st);
+        if (pt == ">")
+            return p.atEnd() && hasToken;
+        if (!hasToken || (pt != "*" && pt != st))
             return false;
     }
-    return p.size() == s.size();
+    return s.atEnd();
 }
 
 bool NatsPermissions::overlaps(const QByteArray &a, const QByteArray &b)
 {
-    const QByteArrayList x = a.split('.');
-    const QByteArrayList y = b.split('.');
-    for (qsizetype i = 0; i < x.size() && i < y.size(); ++i) {
-        if (x[i] == ">" || y[i] == ">")
+    Tokens x(a);
+    Tokens y(b);
+    QByteArrayView xt;
+    QByteArrayView yt;
+    for (;;) {
+        const bool xHas = x.next(&xt);
+        const bool yHas = y.next(&yt);
+        if (!xHas || !yHas)
+            return xHas == yHas; // as many tokens in both
+        if (xt == ">" || yt == ">")
             return true; // both have a token here, and ">" takes it and whatever follows
-        if (x[i] != "*" && y[i] != "*" && x[i] != y[i])
+        if (xt != "*" && yt != "*" && xt != yt)
             return false;
     }
-    return x.size() == y.size();
 }
 
 bool NatsPermissions::covers(const QByteArray &wider, const QByteArray &narrower)
 {
-    const QByteArrayList w = wider.split('.');
-    const QByteArrayList n = narrower.split('.');
-    for (qsizetype i = 0; i < w.size(); ++i) {
-        if (w[i] == ">")
-            return n.size() > i;
-        if (i >= n.size())
+    Tokens w(wider);
+    Tokens n(narrower);
+    QByteArrayView wt;
+    QByteArrayView nt;
+    while (w.next(&wt)) {
+        const bool hasToken = n.next(&nt);
+        if (wt == ">")
+            return hasToken;
+        if (!hasToken)
             return false;
-        if (w[i] == "*") {
-            if (n[i] == ">")
+        if (wt == "*") {
+            if (nt == ">")
                 return false; // ">" stands for several tokens, "*" for one
             continue;
         }
-        if (w[i] != n[i])
+        if (wt != nt)
             return false;
     }
-    return w.size() == n.size();
+    return n.atEnd();
 }
