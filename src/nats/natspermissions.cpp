@@ -55,6 +55,35 @@ private:
     bool m_atEnd = false;
 };
 
+// Two subjects or patterns side by side, token by token: the first one leads.
+class TokenPairs
+{
+public:
+    TokenPairs(QByteArrayView a, QByteArrayView b)
+        : m_first(a)
+        , m_second(b)
+    {
+    }
+    // The next token of the first (false when it has none left) and of the second, if it has one.
+    bool next()
+    {
+        if (!m_first.next(&first))
+            return false;
+        hasSecond = m_second.next(&second);
+        return true;
+    }
+    bool firstEnded() const { return m_first.atEnd(); }
+    bool secondEnded() const { return m_second.atEnd(); }
+
+    QByteArrayView first;
+    QByteArrayView second;
+    bool hasSecond = false;
+
+private:
+    Tokens m_first;
+    Tokens m_second;
+};
+
 bool anyMatches(const QByteArrayList &list, const QByteArray &subject)
 {
     return std::any_of(list.cbegin(), list.cend(),
@@ -116,57 +145,45 @@ bool NatsPermissions::mayPublishSome(const QByteArray &pattern) const
 
 bool NatsPermissions::matches(const QByteArray &pattern, const QByteArray &subject)
 {
-    Tokens p(pattern);
-    Tokens s(subject);
-    QByteArrayView pt;
-    QByteArrayView st;
-    while (p.next(&pt)) {
-        const bool hasToken = s.next(&st);
-        if (pt == ">")
-            return p.atEnd() && hasToken;
-        if (!hasToken || (pt != "*" && pt != st))
+    TokenPairs tokens(pattern, subject);
+    while (tokens.next()) {
+        if (tokens.first == ">")
+            return tokens.firstEnded() && tokens.hasSecond;
+        if (!tokens.hasSecond || (tokens.first != "*" && tokens.first != tokens.second))
             return false;
     }
-    return s.atEnd();
+    return tokens.secondEnded();
 }
 
 bool NatsPermissions::overlaps(const QByteArray &a, const QByteArray &b)
 {
-    Tokens x(a);
-    Tokens y(b);
-    QByteArrayView xt;
-    QByteArrayView yt;
-    for (;;) {
-        const bool xHas = x.next(&xt);
-        const bool yHas = y.next(&yt);
-        if (!xHas || !yHas)
-            return xHas == yHas; // as many tokens in both
-        if (xt == ">" || yt == ">")
+    TokenPairs tokens(a, b);
+    while (tokens.next()) {
+        if (!tokens.hasSecond)
+            return false; // a has more tokens
+        if (tokens.first == ">" || tokens.second == ">")
             return true; // both have a token here, and ">" takes it and whatever follows
-        if (xt != "*" && yt != "*" && xt != yt)
+        if (tokens.first != "*" && tokens.second != "*" && tokens.first != tokens.second)
             return false;
     }
+    return tokens.secondEnded(); // as many tokens in both
 }
 
 bool NatsPermissions::covers(const QByteArray &wider, const QByteArray &narrower)
 {
-    Tokens w(wider);
-    Tokens n(narrower);
-    QByteArrayView wt;
-    QByteArrayView nt;
-    while (w.next(&wt)) {
-        const bool hasToken = n.next(&nt);
-        if (wt == ">")
-            return hasToken;
-        if (!hasToken)
+    TokenPairs tokens(wider, narrower);
+    while (tokens.next()) {
+        if (tokens.first == ">")
+            return tokens.hasSecond;
+        if (!tokens.hasSecond)
             return false;
-        if (wt == "*") {
-            if (nt == ">")
+        if (tokens.first == "*") {
+            if (tokens.second == ">")
                 return false; // ">" stands for several tokens, "*" for one
             continue;
         }
-        if (wt != nt)
+        if (tokens.first != tokens.second)
             return false;
     }
-    return n.atEnd();
+    return tokens.secondEnded();
 }
