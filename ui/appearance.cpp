@@ -31,44 +31,28 @@ const SystemLook &systemLook()
     return look;
 }
 
-// Re-tints one widget when the application palette changes (the pair stays, the pick changes).
-class BackgroundTint final : public QObject
+// Calls a function again whenever the application palette changes. The application is told of a new
+// palette (QEvent::ApplicationPaletteChange) in any case; a widget with a palette of its own is not always.
+class PaletteFollower final : public QObject
 {
 public:
-    BackgroundTint(QWidget *widget, const QColor &light, const QColor &dark)
-        : QObject(widget)
-        , m_widget(widget)
-        , m_light(light)
-        , m_dark(dark)
+    PaletteFollower(QObject *owner, std::function<void()> follow)
+        : QObject(owner)
+        , m_follow(std::move(follow))
     {
-        // The application is told of a new palette (QEvent::ApplicationPaletteChange) in any case; a
-        // widget with a palette of its own is not always.
         QCoreApplication::instance()->installEventFilter(this);
-        widget->setAutoFillBackground(true);
-        retint();
     }
 
     bool eventFilter(QObject *watched, QEvent *event) override
     {
         // Queued: the widgets take the new application palette after this event.
         if (watched == QCoreApplication::instance() && event->type() == QEvent::ApplicationPaletteChange)
-            QMetaObject::invokeMethod(
-                this, [this] { retint(); }, Qt::QueuedConnection);
+            QMetaObject::invokeMethod(this, m_follow, Qt::QueuedConnection);
         return false;
     }
 
 private:
-    void retint()
-    {
-        QPalette palette = m_widget->palette();
-        palette.setColor(QPalette::Window, Appearance::pick(QApplication::palette(), m_light, m_dark));
-        palette.setColor(QPalette::WindowText, QApplication::palette().color(QPalette::WindowText));
-        m_widget->setPalette(palette);
-    }
-
-    QWidget *m_widget;
-    QColor m_light;
-    QColor m_dark;
+    std::function<void()> m_follow;
 };
 
 double luminance(const QColor &color)
@@ -185,7 +169,20 @@ QColor pick(const QPalette &palette, const QColor &light, const QColor &dark)
 
 void tintBackground(QWidget *widget, const QColor &light, const QColor &dark)
 {
-    new BackgroundTint(widget, light, dark);
+    widget->setAutoFillBackground(true);
+    const auto retint = [widget, light, dark] {
+        QPalette palette = widget->palette();
+        palette.setColor(QPalette::Window, pick(QApplication::palette(), light, dark));
+        palette.setColor(QPalette::WindowText, QApplication::palette().color(QPalette::WindowText));
+        widget->setPalette(palette);
+    };
+    retint();
+    followPalette(widget, retint);
+}
+
+void followPalette(QObject *owner, const std::function<void()> &follow)
+{
+    new PaletteFollower(owner, follow);
 }
 
 double contrastRatio(const QColor &a, const QColor &b)

@@ -2,7 +2,10 @@
 
 #include <QtGui/QColor>
 
+#include <functional>
+
 class QMenu;
+class QObject;
 class QPalette;
 class QWidget;
 
@@ -29,6 +32,9 @@ bool isDark(const QPalette &palette);
 QColor pick(const QPalette &palette, const QColor &light, const QColor &dark);
 // Fills widget's background with light or dark, following the application palette when it changes.
 void tintBackground(QWidget *widget, const QColor &light, const QColor &dark);
+// Calls follow (queued, once the widgets have the new palette) whenever the application palette changes,
+// for as long as owner lives: for colours a widget sets itself from the palette of the moment.
+void followPalette(QObject *owner, const std::function<void()> &follow);
 // WCAG 2 contrast ratio of two colours (1 to 21); 4.5 is what normal text needs.
 double contrastRatio(const QColor &a, const QColor &b);
 

@@ -1,5 +1,7 @@
 #include "connectionbar.h"
 
+#include "appearance.h"
+
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QHBoxLayout>
@@ -40,16 +42,24 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     layout->addWidget(m_status, 1);
     layout->addWidget(m_retry);
     layout->addWidget(m_readOnlyBadge);
+    Appearance::followPalette(this, [this] { applyColor(); });
 }
 
 void ConnectionBar::setState(const QString &status, bool readOnly, const QColor &color)
 {
     m_readOnlyBadge->setVisible(readOnly);
     m_status->setText(status);
+    m_color = color;
+    applyColor();
+}
+
+// The whole application palette, the state's colour on top: taken again when the palette changes.
+void ConnectionBar::applyColor()
+{
     QPalette palette = QApplication::palette();
-    if (color.isValid()) {
-        palette.setColor(QPalette::Window, color);
-        palette.setColor(QPalette::WindowText, color.lightness() < 140 ? Qt::white : Qt::black);
+    if (m_color.isValid()) {
+        palette.setColor(QPalette::Window, m_color);
+        palette.setColor(QPalette::WindowText, m_color.lightness() < 140 ? Qt::white : Qt::black);
     }
     setPalette(palette);
 }

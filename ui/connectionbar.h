@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QtGui/QColor>
 #include <QtWidgets/QFrame>
 
 class QComboBox;
@@ -25,8 +26,11 @@ Q_SIGNALS:
     void retryRequested();
 
 private:
+    void applyColor();
+
     QComboBox *m_profileChoice = nullptr;
     QLabel *m_status = nullptr;
     QLabel *m_readOnlyBadge = nullptr;
     QPushButton *m_retry = nullptr;
+    QColor m_color; // the state's, or none: the palette's own
 };

@@ -2,6 +2,7 @@
 
 #include "linediff.h"
 
+#include <QtCore/QEvent>
 #include <QtGui/QTextBlock>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
@@ -38,7 +39,7 @@ QColor addedColor(const QPalette &palette)
     return palette.color(QPalette::Base).lightness() < 128 ? QColor(0x1d, 0x4a, 0x26) : QColor(0xd6, 0xf5, 0xd6);
 }
 
-void markLines(QPlainTextEdit *edit, const QList<int> &lines, const QColor &color)
+QList<QTextEdit::ExtraSelection> lineSelections(QPlainTextEdit *edit, const QList<int> &lines, const QColor &color)
 {
     QList<QTextEdit::ExtraSelection> selections;
     for (const int line : lines) {
@@ -48,7 +49,12 @@ void markLines(QPlainTextEdit *edit, const QList<int> &lines, const QColor &colo
         selection.format.setProperty(QTextFormat::FullWidthSelection, true);
         selections.append(selection);
     }
-    edit->setExtraSelections(selections);
+    return selections;
+}
+
+void markLines(QPlainTextEdit *edit, const QList<int> &lines, const QColor &color)
+{
+    edit->setExtraSelections(lineSelections(edit, lines, color));
 }
 
 } // namespace
@@ -116,7 +122,10 @@ void DiffView::setTexts(const QString &leftTitle, const QString &left, const QSt
     const QStringList rightLines = right.split(u'\n');
     const QList<LineDiff::Line> lines = LineDiff::diff(leftLines, rightLines);
     m_changes = LineDiff::changeCount(lines);
-    m_summary->setText(m_changes == 0 ? tr("No differences") : tr("%n changed line(s)", nullptr, m_changes));
+    if (m_changes == 0)
+        m_summary->setText(tr("No differences"));
+    else
+        m_summary->setText(m_changes == 1 ? tr("1 changed line") : tr("%n changed lines", nullptr, m_changes));
 
     // Side by side: rows aligned, blanks where one side has nothing. A changed line is marked "- " or
     // "+ " as in the unified view, so its colour is not all that says it changed.
@@ -125,36 +134,46 @@ void DiffView::setTexts(const QString &leftTitle, const QString &left, const QSt
     };
     QStringList leftRows;
     QStringList rightRows;
-    QList<int> removedRows;
-    QList<int> addedRows;
+    m_removedRows.clear();
+    m_addedRows.clear();
     const QList<LineDiff::Row> rows = LineDiff::sideBySide(lines);
     for (qsizetype i = 0; i < rows.size(); ++i) {
         const LineDiff::Row &row = rows[i];
         leftRows.append(row.leftLine >= 0 ? marked(leftLines[row.leftLine], row.changed, u'-') : QString());
         rightRows.append(row.rightLine >= 0 ? marked(rightLines[row.rightLine], row.changed, u'+') : QString());
         if (row.changed && row.leftLine >= 0)
-            removedRows.append(int(i));
+            m_removedRows.append(int(i));
         if (row.changed && row.rightLine >= 0)
-            addedRows.append(int(i));
+            m_addedRows.append(int(i));
     }
     m_left->setPlainText(leftRows.join(u'\n'));
     m_right->setPlainText(rightRows.join(u'\n'));
-    markLines(m_left, removedRows, removedColor(palette()));
-    markLines(m_right, addedRows, addedColor(palette()));
-
     m_unified->setPlainText(LineDiff::unified(lines));
-    QList<QTextEdit::ExtraSelection> selections;
+    m_unifiedRemoved.clear();
+    m_unifiedAdded.clear();
     for (qsizetype i = 0; i < lines.size(); ++i) {
-        if (lines[i].op == LineDiff::Op::Equal)
-            continue;
-        QTextEdit::ExtraSelection selection;
-        selection.cursor = QTextCursor(m_unified->document()->findBlockByNumber(int(i)));
-        selection.format.setBackground(lines[i].op == LineDiff::Op::Removed ? removedColor(palette())
-                                                                            : addedColor(palette()));
-        selection.format.setProperty(QTextFormat::FullWidthSelection, true);
-        selections.append(selection);
+        if (lines[i].op != LineDiff::Op::Equal)
+            (lines[i].op == LineDiff::Op::Removed ? m_unifiedRemoved : m_unifiedAdded).append(int(i));
     }
-    m_unified->setExtraSelections(selections);
+    markChanges();
+}
+
+void DiffView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        markChanges();
+}
+
+// The marked lines' backgrounds, in the palette's pair: again when the palette changes.
+void DiffView::markChanges()
+{
+    const QColor removed = removedColor(palette());
+    const QColor added = addedColor(palette());
+    markLines(m_left, m_removedRows, removed);
+    markLines(m_right, m_addedRows, added);
+    m_unified->setExtraSelections(lineSelections(m_unified, m_unifiedRemoved, removed)
+                                  + lineSelections(m_unified, m_unifiedAdded, added));
 }
 
 void DiffView::setUnified(bool unified)

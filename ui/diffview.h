@@ -23,7 +23,13 @@ public:
     int changeCount() const { return m_changes; }
     QString unifiedText() const;
 
+protected:
+    // The marked lines take the new palette's colours (View → Theme).
+    void changeEvent(QEvent *event) override;
+
 private:
+    void markChanges();
+
     QLabel *m_leftTitle = nullptr;
     QLabel *m_rightTitle = nullptr;
     QLabel *m_summary = nullptr;
@@ -33,4 +39,9 @@ private:
     QStackedWidget *m_stack = nullptr;
     QToolButton *m_unifiedButton = nullptr;
     int m_changes = 0;
+    // The rows marked, by side: kept to mark them again in a new palette's colours.
+    QList<int> m_removedRows;
+    QList<int> m_addedRows;
+    QList<int> m_unifiedRemoved;
+    QList<int> m_unifiedAdded;
 };

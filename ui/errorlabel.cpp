@@ -2,7 +2,6 @@
 
 #include "appearance.h"
 
-#include <QtCore/QCoreApplication>
 #include <QtWidgets/QApplication>
 
 ErrorLabel::ErrorLabel(QWidget *parent)
@@ -11,16 +10,7 @@ ErrorLabel::ErrorLabel(QWidget *parent)
     setWordWrap(true);
     setTextInteractionFlags(Qt::TextSelectableByMouse);
     hide();
-    QCoreApplication::instance()->installEventFilter(this);
-}
-
-bool ErrorLabel::eventFilter(QObject *watched, QEvent *event)
-{
-    // Queued: the label takes the new application palette after this event.
-    if (watched == QCoreApplication::instance() && event->type() == QEvent::ApplicationPaletteChange)
-        QMetaObject::invokeMethod(
-            this, [this] { applyColor(m_error); }, Qt::QueuedConnection);
-    return false;
+    Appearance::followPalette(this, [this] { applyColor(m_error); });
 }
 
 void ErrorLabel::applyColor(bool error)

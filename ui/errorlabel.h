@@ -14,11 +14,8 @@ public:
     void setInfo(const QString &message); // same place, normal colour (e.g. "Saved as rev 12")
     QString message() const { return text(); }
 
-protected:
-    // Picks the colour again when the application palette changes (View → Theme).
-    bool eventFilter(QObject *watched, QEvent *event) override;
-
 private:
+    // Also called again when the application palette changes (View → Theme).
     void applyColor(bool error);
 
     bool m_error = false;

@@ -10,6 +10,7 @@
 #include "watchfeedmodel.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QEvent>
 #include <QtCore/QSaveFile>
 #include <QtCore/QSettings>
 #include <QtCore/QSortFilterProxyModel>
@@ -432,11 +433,19 @@ QString WatchView::statusText() const
     if (m_model->droppedCount() > 0)
         parts.append(tr("%1 older entries dropped from view").arg(HumanFormat::count(qint64(m_model->droppedCount()))));
     if (m_model->gapCount() > 0)
-        parts.append(tr("%n gap(s)", nullptr, m_model->gapCount()));
+        parts.append(m_model->gapCount() == 1 ? tr("1 gap") : tr("%n gaps", nullptr, m_model->gapCount()));
     if (m_proxy->rowCount() != m_model->rowCount())
         parts.append(tr("%1 of %2 rows match the filter")
                          .arg(HumanFormat::count(m_proxy->rowCount()), HumanFormat::count(m_model->rowCount())));
     return parts.join(u" · "_s);
+}
+
+// The state's colour is taken from the palette: again when the theme changes it.
+void WatchView::changeEvent(QEvent *event)
+{
+    QWidget::changeEvent(event);
+    if (event->type() == QEvent::PaletteChange)
+        refreshStatus();
 }
 
 void WatchView::refreshStatus()
@@ -526,11 +535,14 @@ KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
         const bool ok = exporter->state() == KvExportJob::State::Finished && file->commit();
         if (!ok)
             file->cancelWriting();
-        QString text = ok ? tr("Exported %n row(s) to %1", nullptr, int(exporter->writtenCount())).arg(path)
-                          : tr("Export to %1 failed: %2").arg(path, exporter->errorString());
+        const int written = int(exporter->writtenCount());
+        QString text = ok
+            ? (written == 1 ? tr("Exported 1 row to %1") : tr("Exported %n rows to %1", nullptr, written)).arg(path)
+            : tr("Export to %1 failed: %2").arg(path, exporter->errorString());
         if (ok && exporter->skippedCount() > 0)
-            text += tr("; %n row(s) left out: their values are no longer on the server", nullptr,
-                       int(exporter->skippedCount()));
+            text += exporter->skippedCount() == 1 ? tr("; 1 row left out: its value is no longer on the server")
+                                                  : tr("; %n rows left out: their values are no longer on the server",
+                                                       nullptr, int(exporter->skippedCount()));
         Q_EMIT message(text);
         exporter->deleteLater();
         file->deleteLater();

@@ -85,6 +85,10 @@ Q_SIGNALS:
     void stateChanged();
     void message(const QString &text);
 
+protected:
+    // The state's colour follows the palette (View → Theme).
+    void changeEvent(QEvent *event) override;
+
 private:
     QWidget *buildToolbar();
     QToolButton *createFeedButtons(QWidget *bar);

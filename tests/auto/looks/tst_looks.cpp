@@ -4,6 +4,8 @@
 #include "bucketdialog.h"
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
+#include "connectionbar.h"
+#include "diffview.h"
 #include "errorlabel.h"
 #include "findinvaluesdialog.h"
 #include "keylistmodel.h"
@@ -23,6 +25,8 @@
 #include "usagebardelegate.h"
 #include "valuepanel.h"
 #include "watchdialog.h"
+#include "watchpanel.h"
+#include "watchview.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QScopeGuard>
@@ -34,9 +38,11 @@
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QDockWidget>
 #include <QtWidgets/QHeaderView>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QMenuBar>
+#include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QTableView>
@@ -86,6 +92,9 @@ private Q_SLOTS:
     void keyColumnKeepsItsName();
     void dialogsFitTheirPlaceholders();
     void keyFilterShowsItsWholeHint();
+
+    // Last: it leaves a bucket behind, and noBucketsOffersToCreateOne wants none.
+    void coloursFollowAThemeSwitch();
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
@@ -239,6 +248,56 @@ void tst_Looks::themeSwitchChangesPaletteAndColoursStayReadable()
     const QColor light = QApplication::palette().color(QPalette::Window);
     Appearance::apply(Appearance::Theme::Dark);
     QVERIFY(QApplication::palette().color(QPalette::Window) != light);
+}
+
+void tst_Looks::coloursFollowAThemeSwitch()
+{
+    // The connection bar, a watch's state and a diff's marked lines took their colours once, from the
+    // palette of the moment: after View → Theme → Dark the bar stayed light on a dark window, and a diff
+    // kept light backgrounds under the dark theme's light text.
+    Appearance::apply(Appearance::Theme::Light);
+    KvBucketConfig config;
+    config.bucket = u"looks_switch"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    MainWindow *window = openWindow(m_server.url(), config.bucket);
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->currentBucket() == config.bucket, 10000);
+    auto *panel = window->findChild<WatchPanel *>();
+    QVERIFY(panel);
+    WatchView *watch = panel->addWatch(config.bucket, {});
+    QVERIFY(watch);
+    auto *state = watch->findChild<QLabel *>(u"watchState"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(state->text(), u"live"_s, 10000);
+    DiffView diff;
+    diff.setTexts(u"a"_s, u"same\nold"_s, u"b"_s, u"same\nnew"_s);
+    diff.show();
+    const auto markedBackground = [&diff](const char *side) {
+        const auto selections = diff.findChild<QPlainTextEdit *>(QLatin1StringView(side))->extraSelections();
+        return selections.isEmpty() ? QColor() : selections.first().format.background().color();
+    };
+    QVERIFY(markedBackground("diffLeft").isValid());
+
+    Appearance::apply(Appearance::Theme::Dark);
+    // What follows the palette does so in the events the switch posts, not at the next status update
+    // (the bar's round trip, the watch's status timer), which would hide a colour that never followed.
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    const QPalette dark = QApplication::palette();
+    auto *bar = window->findChild<ConnectionBar *>();
+    QVERIFY(bar);
+    QVERIFY(bar->palette().color(QPalette::Window).lightness() < 128);
+    QVERIFY(
+        Appearance::contrastRatio(bar->palette().color(QPalette::WindowText), bar->palette().color(QPalette::Window))
+        >= 4.5);
+    QVERIFY2(Appearance::contrastRatio(state->palette().color(QPalette::WindowText), dark.color(QPalette::Window))
+                 >= 4.5,
+             qPrintable(u"%1 on %2"_s.arg(state->palette().color(QPalette::WindowText).name(),
+                                          dark.color(QPalette::Window).name())));
+    for (const char *side : {"diffLeft", "diffRight", "diffUnified"}) {
+        const QColor background = markedBackground(side);
+        QVERIFY2(Appearance::contrastRatio(dark.color(QPalette::Text), markedBackground(side)) >= 4.5,
+                 qPrintable(u"%1: %2 under %3"_s.arg(QLatin1StringView(side), background.name(),
+                                                     dark.color(QPalette::Text).name())));
+    }
 }
 
 void tst_Looks::bannerFollowsTheTheme()
