@@ -326,7 +326,7 @@ void AsOfBar::restoreSelected()
                                     read->latestRevision(), this);
     connect(m_restoreJob, &KvRestoreJob::progress, this, &AsOfBar::onProgress);
     connect(m_restoreJob, &KvRestoreJob::finished, this, &AsOfBar::onRestored);
-    setBusy(tr("Restoring %n key(s)…", nullptr, int(keys.size())));
+    setBusy(keys.size() == 1 ? tr("Restoring 1 key…") : tr("Restoring %n keys…", nullptr, int(keys.size())));
 }
 
 bool AsOfBar::confirmRestore(const QStringList &keys)
@@ -335,7 +335,9 @@ bool AsOfBar::confirmRestore(const QStringList &keys)
     if (keys.size() > kListedInConfirmation)
         named.append(tr("and %n more", nullptr, int(keys.size() - kListedInConfirmation)));
     QMessageBox box(QMessageBox::Question, tr("Restore Keys"),
-                    tr("Put %n key(s) back to their values %1?", nullptr, int(keys.size())).arg(m_view->pointText()),
+                    (keys.size() == 1 ? tr("Put 1 key back to its value %1?")
+                                      : tr("Put %n keys back to their values %1?", nullptr, int(keys.size())))
+                        .arg(m_view->pointText()),
                     QMessageBox::Cancel, this);
     box.setObjectName(u"asOfRestoreConfirm"_s);
     box.setInformativeText(

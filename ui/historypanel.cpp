@@ -257,8 +257,10 @@ void HistoryPanel::onLoaded()
         selectRevision(m_pendingRevision);
     } else if (m_pendingRevision > 0) {
         m_status->setMessage(
-            tr("Revision %1 of %2 is no longer on the server; the bucket keeps %n revision(s) per key.", nullptr,
-               m_model->historyLimit())
+            (m_model->historyLimit() == 1
+                 ? tr("Revision %1 of %2 is no longer on the server; the bucket keeps 1 revision per key.")
+                 : tr("Revision %1 of %2 is no longer on the server; the bucket keeps %n revisions per key.", nullptr,
+                      m_model->historyLimit()))
                 .arg(m_pendingRevision)
                 .arg(m_key));
         m_pendingRevision = 0;

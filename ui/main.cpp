@@ -27,7 +27,9 @@ int main(int argc, char *argv[])
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption server(
-        u"server"_s, QApplication::translate("main", "Connect to the NATS server(s) at <url>."), u"url"_s);
+        u"server"_s,
+        QApplication::translate("main", "Connect to the NATS server at <url> (or servers: comma separated URLs)."),
+        u"url"_s);
     const QCommandLineOption bucket(u"bucket"_s, QApplication::translate("main", "Open bucket <name> once connected."),
                                     u"name"_s);
     const QCommandLineOption local(u"local"_s,

@@ -111,7 +111,9 @@ void MainWindow::buildPages()
     connect(welcome, &WelcomePage::importRequested, this, [this] {
         ProfileDialog dialog(m_profiles, m_secrets, this);
         const int count = dialog.importContexts();
-        statusBar()->showMessage(tr("Imported %n natscli context(s)", nullptr, count), kMessageMs);
+        statusBar()->showMessage(count == 1 ? tr("Imported 1 natscli context")
+                                            : tr("Imported %n natscli contexts", nullptr, count),
+                                 kMessageMs);
     });
     m_pages->addWidget(welcome);
     m_pages->addWidget(m_splitter);

@@ -205,7 +205,8 @@ QLayout *ProfileDialog::createListColumn()
     connect(remove, &QPushButton::clicked, this, &ProfileDialog::deleteCurrent);
     connect(import, &QPushButton::clicked, this, [this] {
         const int count = importContexts();
-        m_error->setInfo(count > 0 ? tr("Imported %n natscli context(s).", nullptr, count)
+        m_error->setInfo(count > 0 ? (count == 1 ? tr("Imported 1 natscli context.")
+                                                 : tr("Imported %n natscli contexts.", nullptr, count))
                                    : tr("No natscli contexts found in %1.").arg(NatsCliContext::configDir()));
     });
     auto *listButtons = new QHBoxLayout;

@@ -18,9 +18,11 @@ QString CliAsOf::unanswerable(const QString &bucket, const KvAsOfPoint &point, c
     QString list = keys.mid(0, shown).join(", "_L1);
     if (keys.size() > shown)
         list += tr(" and %1 more").arg(keys.size() - shown);
-    return tr("bucket %1 no longer holds the value as of %2 of %n key(s) (history limit, age or purge): %3", nullptr,
-              int(keys.size()))
-        .arg(bucket, point.describe(), list);
+    const QString text = keys.size() == 1
+        ? tr("bucket %1 no longer holds the value as of %2 of 1 key (history limit, age or purge): %3")
+        : tr("bucket %1 no longer holds the value as of %2 of %n keys (history limit, age or purge): %3", nullptr,
+             int(keys.size()));
+    return text.arg(bucket, point.describe(), list);
 }
 
 QString CliAsOf::allButLast(CliOutput *out, const QStringList &problems)
