@@ -60,6 +60,7 @@ public:
 
 protected:
     void closeEvent(QCloseEvent *event) override;
+    void showEvent(QShowEvent *event) override;
 
 private:
     static constexpr int kMessageMs = 8000; // how long a status message stays
@@ -92,6 +93,7 @@ private:
     void createDockActions();
     void buildWatchMenu();
     void hideDocksOnWelcomePage();
+    void sizeDocksOnce();
     void orderTabs();
     void showHistory();
     void watchCurrent(bool keyOnly);
@@ -124,4 +126,5 @@ private:
     QComboBox *m_profileChoice = nullptr; // the bar's
     QLabel *m_statusLabel = nullptr;
     PermissionGate *m_permissionGate = nullptr;
+    bool m_docksNeedSizing = false; // no saved layout: the docks get their first height when shown
 };

@@ -49,6 +49,7 @@
 #include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
 
+#include <algorithm>
 #include <memory>
 
 using namespace Qt::StringLiterals;
@@ -56,6 +57,9 @@ using namespace Qt::StringLiterals;
 namespace {
 // The watch dock's first height, in lines of text: its tabs, bar and rate chart, and eight rows of feed.
 constexpr int kWatchDockLines = 28;
+// What the docks leave above them at least, in lines of text: the bars, and the key list and the value's
+// editor several lines each.
+constexpr int kMainAreaLines = 24;
 } // namespace
 
 // Connection, Bucket, Key, View, Watch and Help, in that order; every action gets its icon.
@@ -157,7 +161,30 @@ void MainWindow::restoreLayout()
         const QRect available = screen()->availableGeometry();
         resize(QSize(1280, 800).boundedTo(available.size() * 0.9));
         move(available.center() - rect().center());
+        m_docksNeedSizing = true; // on the first show, at the window's final size
     }
+}
+
+// Tall enough for a feed of eight rows or more under the watch's tabs, bar and rate chart, in lines of text
+// (a fixed 260 px showed three to six rows), yet never more than 48 % of the window nor so much that the
+// window's upper part keeps fewer than kMainAreaLines: the keys and the value are what the window is for (at
+// 28 lines the docks took half of a window at 144 dpi, left the key list two rows and cut the value's
+// conflict banner).
+// Done when the window and the docks are first shown together: the welcome page hides them at first.
+void MainWindow::sizeDocksOnce()
+{
+    if (!m_docksNeedSizing || !isVisible() || (m_watchDock->isHidden() && m_historyDock->isHidden()))
+        return;
+    m_docksNeedSizing = false;
+    const int line = fontMetrics().height();
+    const int dockHeight = std::min({line * kWatchDockLines, height() * 48 / 100, height() - line * kMainAreaLines});
+    resizeDocks({m_watchDock}, {dockHeight}, Qt::Vertical);
+}
+
+void MainWindow::showEvent(QShowEvent *event)
+{
+    QMainWindow::showEvent(event);
+    sizeDocksOnce();
 }
 
 void MainWindow::saveLayout() const
@@ -196,9 +223,6 @@ void MainWindow::createDocks()
     addDockWidget(Qt::BottomDockWidgetArea, m_historyDock);
     tabifyDockWidget(m_watchDock, m_historyDock);
     m_historyDock->raise();
-    // Tall enough for a feed of eight rows or more under the watch's tabs, bar and rate chart, in lines of
-    // text (a fixed 260 px showed three to six rows, fewer with larger fonts).
-    resizeDocks({m_watchDock}, {fontMetrics().height() * kWatchDockLines}, Qt::Vertical);
 }
 
 // The docks and the rest of the window: the editor's value for the history's comparisons, the key opened,
@@ -265,6 +289,7 @@ void MainWindow::hideDocksOnWelcomePage()
                 dock->show();
             }
         }
+        sizeDocksOnce();
     };
     connect(m_pages, &QStackedWidget::currentChanged, this, followPage);
     followPage();

@@ -35,6 +35,7 @@
 #include <QtGui/QImage>
 #include <QtGui/QScreen>
 #include <QtTest/QTest>
+#include <QtWidgets/QAbstractItemView>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QDockWidget>
 #include <QtWidgets/QHeaderView>
@@ -93,8 +94,9 @@ private Q_SLOTS:
     void dialogsFitTheirPlaceholders();
     void keyFilterShowsItsWholeHint();
 
-    // Last: it leaves a bucket behind, and noBucketsOffersToCreateOne wants none.
+    // Last: they leave buckets behind, and noBucketsOffersToCreateOne wants none.
     void coloursFollowAThemeSwitch();
+    void keysAndValueKeepMostOfTheWindow();
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
@@ -248,6 +250,26 @@ void tst_Looks::themeSwitchChangesPaletteAndColoursStayReadable()
     const QColor light = QApplication::palette().color(QPalette::Window);
     Appearance::apply(Appearance::Theme::Dark);
     QVERIFY(QApplication::palette().color(QPalette::Window) != light);
+}
+
+void tst_Looks::keysAndValueKeepMostOfTheWindow()
+{
+    // The docks opened 28 lines of text tall whatever the window: at 144 dpi on a 1400×900 screen they took
+    // half of it, the key list showed two rows, and the value's conflict banner was cut.
+    KvBucketConfig config;
+    config.bucket = u"looks_rows"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    MainWindow *window = openWindow(m_server.url(), config.bucket);
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->currentBucket() == config.bucket, 10000);
+    auto *keys = window->findChild<QAbstractItemView *>(u"keyListView"_s);
+    auto *editor = window->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    QVERIFY(keys && editor);
+    QTRY_VERIFY(keys->isVisible() && editor->isVisible());
+    const int line = keys->fontMetrics().height();
+    QVERIFY2(keys->viewport()->height() >= 6 * line,
+             qPrintable(u"key list %1 px, a line %2 px"_s.arg(keys->viewport()->height()).arg(line)));
+    QVERIFY2(editor->viewport()->height() >= 4 * line,
+             qPrintable(u"value editor %1 px, a line %2 px"_s.arg(editor->viewport()->height()).arg(line)));
 }
 
 void tst_Looks::coloursFollowAThemeSwitch()

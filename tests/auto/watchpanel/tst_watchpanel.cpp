@@ -499,6 +499,11 @@ void tst_WatchPanel::watchDockShowsAUsefulNumberOfRows()
     QTRY_VERIFY(feed->isVisible());
     const int rows = feed->viewport()->height() / std::max(1, feed->rowHeight(0));
     QVERIFY2(rows >= 8, qPrintable(u"%1 rows shown"_s.arg(rows)));
+    // Nor at the cost of the keys above it.
+    auto *keys = window.findChild<QTableView *>(u"keyListView"_s);
+    QVERIFY(keys);
+    const int keyRows = keys->viewport()->height() / std::max(1, keys->rowHeight(0));
+    QVERIFY2(keyRows >= 8, qPrintable(u"%1 key rows shown"_s.arg(keyRows)));
 }
 
 void tst_WatchPanel::emptyFeedSaysWhatItWaitsFor()
