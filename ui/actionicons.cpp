@@ -1,6 +1,7 @@
 #include "actionicons.h"
 
 #include "bucketpanel.h"
+#include "dimmediconengine.h"
 #include "keypanel.h"
 #include "valuepanel.h"
 #include "watchpanel.h"
@@ -47,7 +48,9 @@ QIcon icon(const QString &name)
 {
     useFallbackTheme();
     const QString bundled = u":/icons/actions/%1.svg"_s.arg(name);
-    return QIcon::fromTheme(name, QIcon(QFile::exists(bundled) ? bundled : u":/icons/actions/action.svg"_s));
+    const QIcon themed = QIcon::fromTheme(name,
+                                          QIcon(QFile::exists(bundled) ? bundled : u":/icons/actions/action.svg"_s));
+    return QIcon(new DimmedIconEngine(themed));
 }
 
 void apply(const QList<QPair<QAction *, QString>> &icons)

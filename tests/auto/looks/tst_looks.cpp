@@ -82,6 +82,7 @@ private Q_SLOTS:
     void everyMenuActionHasAnIcon();
     void everyIconDrawsSomething();
     void withoutAnIconThemeEachActionHasItsOwnIcon();
+    void disabledIconsLookDisabled();
     void themeSwitchChangesPaletteAndColoursStayReadable();
     void bannerFollowsTheTheme();
     void errorTextFollowsTheTheme();
@@ -218,6 +219,54 @@ void tst_Looks::withoutAnIconThemeEachActionHasItsOwnIcon()
             generic.append(name);
     }
     QVERIFY2(generic.isEmpty(), qPrintable(u"actions without an icon of their own: "_s + generic.join(u", "_s)));
+}
+
+namespace {
+
+// How much an icon stands out from the window behind it: each pixel's contrast with the window colour
+// above 1:1, weighted by its opacity, summed.
+double ink(const QIcon &icon, QIcon::Mode mode, const QColor &window)
+{
+    const QImage image = icon.pixmap(22, 22, mode).toImage().convertToFormat(QImage::Format_ARGB32);
+    double sum = 0;
+    for (int y = 0; y < image.height(); ++y) {
+        for (int x = 0; x < image.width(); ++x) {
+            const QColor pixel = QColor::fromRgba(image.pixel(x, y));
+            const QColor seen = QColor::fromRgbF(
+                pixel.redF() * pixel.alphaF() + window.redF() * (1 - pixel.alphaF()),
+                pixel.greenF() * pixel.alphaF() + window.greenF() * (1 - pixel.alphaF()),
+                pixel.blueF() * pixel.alphaF() + window.blueF() * (1 - pixel.alphaF()));
+            sum += Appearance::contrastRatio(seen, window) - 1.0;
+        }
+    }
+    return sum;
+}
+
+} // namespace
+
+void tst_Looks::disabledIconsLookDisabled()
+{
+    // Adwaita's white glyphs (refresh, play) looked the same enabled and disabled: faint in the light theme,
+    // bright in the dark one, so the toolbar did not show what can be done. A disabled icon must stand out
+    // from the window at most half as much as the same icon enabled, in both themes.
+    m_window = new MainWindow;
+    const QList<QAction *> actions = everyAction();
+    for (const auto theme : {Appearance::Theme::Light, Appearance::Theme::Dark}) {
+        Appearance::apply(theme);
+        const QColor window = QApplication::palette().color(QPalette::Window);
+        QStringList alike;
+        for (const QAction *action : actions) {
+            // Qt's own (a line edit's clear button) shows and hides rather than being disabled.
+            if (action->icon().isNull() || action->objectName().startsWith(u"_q_"_s))
+                continue;
+            const double normal = ink(action->icon(), QIcon::Normal, window);
+            const double disabled = ink(action->icon(), QIcon::Disabled, window);
+            const QString name = action->text().isEmpty() ? action->toolTip() : action->text();
+            if (disabled > normal * 0.5 && !alike.contains(name))
+                alike.append(name);
+        }
+        QVERIFY2(alike.isEmpty(), qPrintable(u"disabled looks enabled: "_s + alike.join(u", "_s)));
+    }
 }
 
 void tst_Looks::themeSwitchChangesPaletteAndColoursStayReadable()
