@@ -229,6 +229,8 @@ void MainWindow::createDocks()
 // messages for the status bar, the bucket names for new watches.
 void MainWindow::connectDocks()
 {
+    // A watch on any bucket: its Size and Values follow within a second, as the open bucket's do.
+    connect(m_watches, &WatchPanel::bucketChanged, m_buckets, &BucketPanel::refreshSoon);
     m_history->setEditorSource([this](QByteArray *value, QString *label) {
         if (m_value->key() != m_history->key())
             return false;

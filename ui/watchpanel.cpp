@@ -140,6 +140,7 @@ WatchView *WatchPanel::addWatch(const QString &bucket, const QStringList &filter
     m_stack->setCurrentWidget(m_tabs);
     connect(view, &WatchView::openRequested, this, &WatchPanel::openRequested);
     connect(view, &WatchView::message, this, &WatchPanel::message);
+    connect(view, &WatchView::changesArrived, this, [this, view] { Q_EMIT bucketChanged(view->bucketName()); });
     connect(view, &WatchView::stateChanged, this, [this, view] {
         updateTab(view);
         updateActions();

@@ -51,6 +51,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void openRequested(const QString &bucket, const QString &key, quint64 revision);
     void message(const QString &text);
+    // A watch's feed got entries of bucket: its size and value count changed.
+    void bucketChanged(const QString &bucket);
     // A watch was added (e.g. for the dock to show itself).
     void watchAdded(WatchView *view);
 

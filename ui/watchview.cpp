@@ -301,6 +301,7 @@ void WatchView::onBatch()
     // The counts keep up with the rows, a few times a second at most.
     if (m_sinceStatus.isValid() && m_sinceStatus.elapsed() >= kStatusMinMs)
         refreshStatus();
+    Q_EMIT changesArrived();
 }
 
 void WatchView::onRecovering(quint64 fromRevision, const QString &reason)

@@ -83,6 +83,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void openRequested(const QString &bucket, const QString &key, quint64 revision);
     void stateChanged();
+    // Entries arrived in the feed (a batch of them): the bucket changed.
+    void changesArrived();
     void message(const QString &text);
 
 protected:

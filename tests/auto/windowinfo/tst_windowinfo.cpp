@@ -9,11 +9,15 @@
 #include "kvbucketconfig.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
+#include "kvwatcher.h"
 #include "mainwindow.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "session.h"
 #include "uitestsupport.h"
+#include "watchfeedmodel.h"
+#include "watchpanel.h"
+#include "watchview.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtGui/QAction>
@@ -48,6 +52,7 @@ private Q_SLOTS:
     void keyGlobSplitsIntoServerAndClient();
     void globFilterShowsItsKeysAndSaysHow();
     void bucketSizeFollowsWritesWithinASecond();
+    void watchedBucketSizeFollowsWritesWithinASecond();
     void serverDownAtStartIsRetried();
 
 private:
@@ -327,6 +332,30 @@ void tst_WindowInfo::bucketSizeFollowsWritesWithinASecond()
         seen.start();
         QTRY_COMPARE_WITH_TIMEOUT(values(), quint64(round + 1), 1000);
         qInfo("round %d: values updated %lld ms after the feed showed the key", round, seen.elapsed());
+    }
+}
+
+void tst_WindowInfo::watchedBucketSizeFollowsWritesWithinASecond()
+{
+    // Only the open bucket's key list asked for a refresh: a change seen in a Watch tab on another bucket
+    // waited for the 10 s refresh of the bucket list.
+    KvBucket *open = makeBucket();
+    KvBucket *watched = makeBucket();
+    QVERIFY(open && watched);
+    WAIT_OK(watched->put(u"w.0"_s, "v"));
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({m_server.url(), open->name(), false});
+    BucketListModel *buckets = m_window->bucketPanel()->model();
+    const auto values = [&] { return buckets->statusAt(buckets->rowOf(watched->name())).values; };
+    QTRY_COMPARE_WITH_TIMEOUT(values(), 1u, 10000);
+    WatchView *view = m_window->watchPanel()->addWatch(watched->name(), {});
+    QVERIFY(view);
+    QTRY_COMPARE_WITH_TIMEOUT(view->watcher()->state(), KvWatcher::State::Watching, 10000);
+    for (int round = 1; round <= 2; ++round) {
+        WAIT_OK(watched->put(u"w.%1"_s.arg(round), QByteArray(100, 'x')));
+        QTRY_VERIFY_WITH_TIMEOUT(view->model()->rowCount() >= round, 5000);
+        QTRY_COMPARE_WITH_TIMEOUT(values(), quint64(round + 1), 1000);
     }
 }
 
