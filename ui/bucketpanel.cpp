@@ -255,6 +255,11 @@ void BucketPanel::mergeStatuses(const QList<KvBucketStatus> &statuses)
     Q_EMIT currentBucketGone(before, here);
 }
 
+QHeaderView *BucketPanel::header() const
+{
+    return m_view->header();
+}
+
 void BucketPanel::refreshSoon()
 {
     if (!m_soonTimer->isActive()) // not restarted: a steady stream of writes still refreshes

@@ -9,6 +9,7 @@ class EmptyState;
 class ErrorLabel;
 class KvBucketEvents;
 class QAction;
+class QHeaderView;
 class QSortFilterProxyModel;
 class QTimer;
 class QTreeView;
@@ -28,6 +29,8 @@ public:
     QString currentBucket() const;
     void selectBucket(const QString &bucket);
     BucketListModel *model() const { return m_model; }
+    // The list's header: its columns and sort order.
+    QHeaderView *header() const;
 
     QAction *newAction() const { return m_newAction; }
     QAction *editAction() const { return m_editAction; }

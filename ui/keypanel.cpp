@@ -284,6 +284,11 @@ void KeyPanel::configureColumns(QHeaderView *header, const QString &settingsKey)
     HeaderColumnsMenu::install(header, settingsKey, {KeyListModel::UpdatedColumn, KeyListModel::ExpiresColumn});
 }
 
+QHeaderView *KeyPanel::currentHeader() const
+{
+    return m_treeAction->isChecked() ? m_treeView->header() : m_listView->horizontalHeader();
+}
+
 // What the list and the tree have in common.
 void KeyPanel::setUpView(QAbstractItemView *view, const QString &name)
 {

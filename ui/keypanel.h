@@ -53,6 +53,8 @@ public:
     QAction *filterAction() const { return m_filterAction; }
     QAction *listAction() const { return m_listAction; }
     QAction *treeAction() const { return m_treeAction; }
+    // The header of the view shown (the list or the tree): its columns and sort order.
+    QHeaderView *currentHeader() const;
     QAction *showDeletedAction() const { return m_showDeletedAction; }
     QAction *reloadAction() const { return m_reloadAction; }
     // The bucket as it was: a revision/time control whose read-only list takes the live list's place.

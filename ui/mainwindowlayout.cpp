@@ -12,6 +12,7 @@
 #include "decodesizecap.h"
 #include "emptystate.h"
 #include "findinvaluesdialog.h"
+#include "headercolumnsmenu.h"
 #include "historypanel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
@@ -140,6 +141,11 @@ QList<QPair<QAction *, QString>> MainWindow::buildViewMenu()
     QMenu *view = menuBar()->addMenu(tr("&View"));
     view->addActions(
         {m_keys->listAction(), m_keys->treeAction(), m_keys->showDeletedAction(), m_keys->naturalSortAction()});
+    // The headers' right-click menus, for the keyboard: a header takes no focus.
+    view->addMenu(HeaderColumnsMenu::create(
+        tr("Key &Columns and Sorting"), [this] { return m_keys->currentHeader(); }, view));
+    view->addMenu(HeaderColumnsMenu::create(
+        tr("&Bucket Columns and Sorting"), [this] { return m_buckets->header(); }, view));
     view->addSeparator();
     view->addActions({m_watchDock->toggleViewAction(), m_historyDock->toggleViewAction()});
     view->addSeparator();

@@ -42,9 +42,12 @@
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QMenuBar>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QTableView>
 #include <QtWidgets/QTextEdit>
 #include <QtWidgets/QTreeView>
 
@@ -180,6 +183,7 @@ private Q_SLOTS:
     void everyWidgetOfTheWindowIsDescribed();
     void focusIsVisible();
     void keyboardOnlyPath();
+    void columnsAndSortingFromTheMenuBar();
     void welcomePageTabsFromTheBarDown();
 
 private:
@@ -303,6 +307,55 @@ void tst_Accessibility::everyWidgetOfTheWindowIsDescribed()
     found.removeDuplicates();
     QVERIFY2(found.isEmpty(),
              qPrintable(u"%1 widget(s) without a description:\n  %2"_s.arg(found.size()).arg(found.join(u"\n  "_s))));
+}
+
+void tst_Accessibility::columnsAndSortingFromTheMenuBar()
+{
+    // Which columns show and how the keys sort were chosen on the headers only (a right-click, a click), and a
+    // header takes no keyboard focus: View has both, for the key list and the bucket list.
+    const QString name = u"a11y_columns"_s;
+    KvBucketConfig config;
+    config.bucket = name;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    KvBucket *bucket = m_peerKv->bucket(name, this);
+    WAIT_OK(bucket->put(u"a"_s, "333"));
+    WAIT_OK(bucket->put(u"b"_s, "1"));
+    WAIT_OK(bucket->put(u"c"_s, "22"));
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({m_server.url(), name, false});
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->keyPanel()->model()->rowCount(), 3, 10000);
+    auto *keys = m_window->findChild<QTableView *>(u"keyListView"_s);
+    QVERIFY(keys);
+    const auto firstKey = [keys] { return keys->model()->index(0, KeyListModel::KeyColumn).data().toString(); };
+    QCOMPARE(firstKey(), u"a"_s);
+
+    QMenu *menu = nullptr;
+    for (QAction *top : m_window->menuBar()->actions()) {
+        for (QAction *item : top->menu() ? top->menu()->actions() : QList<QAction *>()) {
+            if (item->menu() && item->text() == u"Key &Columns and Sorting"_s)
+                menu = item->menu();
+        }
+    }
+    QVERIFY2(menu, "View has no Key Columns and Sorting menu");
+    const auto choose = [menu](const QString &text) {
+        Q_EMIT menu->aboutToShow(); // what opening it (Alt+V, arrows, Enter) does
+        for (QAction *action : menu->actions()) {
+            if (action->text() == text) {
+                action->trigger();
+                return true;
+            }
+        }
+        return false;
+    };
+    QVERIFY(choose(u"Show Revision"_s));
+    QVERIFY(keys->horizontalHeader()->isSectionHidden(KeyListModel::RevisionColumn));
+    QVERIFY(choose(u"Sort by Size"_s));
+    QTRY_COMPARE(firstKey(), u"b"_s);
+    QVERIFY(choose(u"Descending"_s));
+    QTRY_COMPARE(firstKey(), u"a"_s);
+    QVERIFY(choose(u"Show Revision"_s));
+    QVERIFY(!keys->horizontalHeader()->isSectionHidden(KeyListModel::RevisionColumn));
 }
 
 void tst_Accessibility::focusIsVisible()
