@@ -17,6 +17,7 @@
 #include "textfill.h"
 #include "ttlcountdown.h"
 #include "valueeditsession.h"
+#include "wrappedlabel.h"
 
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
@@ -44,9 +45,8 @@ void ValuePanel::createBanner()
     m_banner->setObjectName(u"conflictBanner"_s);
     m_banner->setFrameShape(QFrame::StyledPanel);
     Appearance::tintBackground(m_banner, QColor(0xff, 0xf3, 0xcd), QColor(0x5c, 0x4a, 0x10));
-    m_bannerText = new QLabel(m_banner);
+    m_bannerText = new WrappedLabel(m_banner);
     m_bannerText->setObjectName(u"conflictBannerText"_s);
-    m_bannerText->setWordWrap(true);
     auto *compare = new QPushButton(tr("Compare…"), m_banner);
     compare->setObjectName(u"bannerCompare"_s);
     auto *reloadButton = new QPushButton(tr("Reload (discard mine)"), m_banner);
@@ -57,11 +57,18 @@ void ValuePanel::createBanner()
     const int iconSize = style()->pixelMetric(QStyle::PM_SmallIconSize);
     bannerIcon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(iconSize, iconSize));
     bannerIcon->setAccessibleName(tr("Warning"));
-    auto *bannerLayout = new QHBoxLayout(m_banner);
-    bannerLayout->addWidget(bannerIcon, 0, Qt::AlignTop);
-    bannerLayout->addWidget(m_bannerText, 1);
-    bannerLayout->addWidget(compare);
-    bannerLayout->addWidget(reloadButton);
+    // The text over the whole width, the buttons under it: beside the buttons a narrow panel left the text
+    // a column of a few words, cut at its top and bottom.
+    auto *textRow = new QHBoxLayout;
+    textRow->addWidget(bannerIcon, 0, Qt::AlignTop);
+    textRow->addWidget(m_bannerText, 1);
+    auto *buttonRow = new QHBoxLayout;
+    buttonRow->addStretch(1);
+    buttonRow->addWidget(compare);
+    buttonRow->addWidget(reloadButton);
+    auto *bannerLayout = new QVBoxLayout(m_banner);
+    bannerLayout->addLayout(textRow);
+    bannerLayout->addLayout(buttonRow);
     m_banner->hide();
     connect(compare, &QPushButton::clicked, this, [this] { m_session->compare(editorText()); });
     connect(reloadButton, &QPushButton::clicked, this, &ValuePanel::reload);

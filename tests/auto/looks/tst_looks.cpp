@@ -98,6 +98,7 @@ private Q_SLOTS:
     // Last: they leave buckets behind, and noBucketsOffersToCreateOne wants none.
     void coloursFollowAThemeSwitch();
     void keysAndValueKeepMostOfTheWindow();
+    void conflictBannerTextIsWhole();
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
@@ -319,6 +320,31 @@ void tst_Looks::keysAndValueKeepMostOfTheWindow()
              qPrintable(u"key list %1 px, a line %2 px"_s.arg(keys->viewport()->height()).arg(line)));
     QVERIFY2(editor->viewport()->height() >= 4 * line,
              qPrintable(u"value editor %1 px, a line %2 px"_s.arg(editor->viewport()->height()).arg(line)));
+}
+
+void tst_Looks::conflictBannerTextIsWhole()
+{
+    // Someone else saves the key being edited: the banner's text was cut at its top and bottom, squeezed
+    // beside its two buttons (six lines of text in the height of five).
+    KvBucketConfig config;
+    config.bucket = u"looks_banner"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    KvBucket *bucket = m_peerKv->bucket(config.bucket, this);
+    WAIT_OK(bucket->put(u"orders.17.status"_s, R"({"id":17,"status":"shipped"})"));
+    MainWindow *window = openWindow(m_server.url(), config.bucket);
+    QTRY_VERIFY_WITH_TIMEOUT(window->keyPanel()->model()->rowOfKey(u"orders.17.status"_s) >= 0, 10000);
+    window->keyPanel()->selectKey(u"orders.17.status"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(window->valuePanel()->openedRevision() > 0, 10000);
+    auto *editor = window->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    editor->setPlainText(u"{\"id\":17,\"status\":\"refunded\"}"_s);
+    editor->document()->setModified(true);
+    WAIT_OK(bucket->put(u"orders.17.status"_s, R"({"id":17,"status":"cancelled"})"));
+    auto *text = window->findChild<QLabel *>(u"conflictBannerText"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(text->isVisible(), 10000);
+    QTRY_VERIFY2(text->height() >= text->heightForWidth(text->width()),
+                 qPrintable(u"%1 px for text that needs %2 px at %3 px wide"_s.arg(text->height())
+                                .arg(text->heightForWidth(text->width()))
+                                .arg(text->width())));
 }
 
 void tst_Looks::coloursFollowAThemeSwitch()
