@@ -40,6 +40,7 @@
 #include <QtWidgets/QLayout>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPlainTextEdit>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolTip>
 #include <QtWidgets/QTreeView>
@@ -407,6 +408,61 @@ bool deletedBucketShot(MainWindow *window, KvContext *kv)
     return true;
 }
 
+namespace {
+
+// A server with no bucket yet: the bucket list offers to create one.
+bool noBucketsShot(const QString &url)
+{
+    MainWindow window;
+    window.resize(1280, 760);
+    window.show();
+    window.start({url, QString(), false});
+    const auto offered = [&window] {
+        const auto *create = window.findChild<QPushButton *>(u"createBucketButton"_s);
+        return create && create->isVisible();
+    };
+    if (!waitFor(offered, "the empty bucket list"))
+        return false;
+    save(&window, u"no-buckets"_s);
+    return true;
+}
+
+// The tree with a text filter: each folder's count is of the keys that match, and matching folders open.
+bool filteredTreeShot(MainWindow *window)
+{
+    auto *filter = window->findChild<QLineEdit *>(u"keyFilter"_s);
+    filter->setText(u"invoice"_s);
+    Q_EMIT filter->returnPressed();
+    auto *status = window->findChild<QLabel *>(u"keyStatus"_s);
+    if (!waitFor([status] { return status->text().contains(u" of "_s); }, "the filtered tree"))
+        return false;
+    save(window, u"key-tree-filtered"_s);
+    filter->clear();
+    Q_EMIT filter->returnPressed();
+    return waitFor([status] { return !status->text().contains(u" of "_s); }, "the tree again");
+}
+
+// A bucket with no key yet says how to add one.
+bool emptyBucketShot(MainWindow *window, KvContext *kv)
+{
+    KvBucketConfig config;
+    config.bucket = u"new_bucket"_s;
+    config.description = u"Nothing in it yet"_s;
+    if (waitReply(kv->createBucket(config))->error() != NatsError::NoError)
+        return false;
+    window->bucketPanel()->refresh();
+    if (!waitFor([window] { return window->bucketPanel()->model()->rowOf(u"new_bucket"_s) >= 0; }, "the new bucket"))
+        return false;
+    window->bucketPanel()->selectBucket(u"new_bucket"_s);
+    auto *add = window->findChild<QPushButton *>(u"addKeyButton"_s);
+    if (!waitFor([add] { return add && add->isVisible(); }, "the empty bucket"))
+        return false;
+    save(window, u"empty-bucket"_s);
+    return true;
+}
+
+} // namespace
+
 int main(int argc, char *argv[])
 {
     QTemporaryDir home;
@@ -442,6 +498,8 @@ int main(int argc, char *argv[])
     if (!waitFor([&] { return peer.isConnected(); }, "the connection"))
         return 1;
     KvContext &kv = *peer.kv();
+    if (!dialogOnly && (!dark || every) && !noBucketsShot(server.url()))
+        return 1;
     fillSampleData(&kv);
 
     if (dialogOnly) {
@@ -489,7 +547,12 @@ int main(int argc, char *argv[])
     window.keyPanel()->setTreeMode(true);
     window.keyPanel()->selectKey(u"orders.17.status"_s);
     save(&window, u"key-tree"_s);
+    if (!filteredTreeShot(&window))
+        return 1;
     window.keyPanel()->setTreeMode(false);
+    window.valuePanel()->setView(ValueFormat::View::Hex);
+    save(&window, u"value-hex"_s);
+    window.valuePanel()->setView(ValueFormat::View::Json);
 
     // A glob as Redis users type it: the widest NATS filter goes to the server, the rest is matched here.
     auto *filter = window.findChild<QLineEdit *>(u"keyFilter"_s);
@@ -539,7 +602,7 @@ int main(int argc, char *argv[])
         return 1;
     window.resize(1280, 860);
     return historyAndWatchShots(&window, &kv) && asOfShots(&window, &kv) && mergeDialogShot(&window, &kv)
-            && ttlShots(&window, &kv) && deletedBucketShot(&window, &kv)
+            && ttlShots(&window, &kv) && deletedBucketShot(&window, &kv) && emptyBucketShot(&window, &kv)
         ? 0
         : 1;
 }
