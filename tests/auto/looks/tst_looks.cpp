@@ -8,6 +8,7 @@
 #include "diffview.h"
 #include "errorlabel.h"
 #include "findinvaluesdialog.h"
+#include "jsonhighlighter.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
@@ -34,6 +35,9 @@
 #include <QtGui/QAction>
 #include <QtGui/QImage>
 #include <QtGui/QScreen>
+#include <QtGui/QTextBlock>
+#include <QtGui/QTextDocument>
+#include <QtGui/QTextLayout>
 #include <QtTest/QTest>
 #include <QtWidgets/QAbstractItemView>
 #include <QtWidgets/QApplication>
@@ -86,6 +90,7 @@ private Q_SLOTS:
     void themeSwitchChangesPaletteAndColoursStayReadable();
     void bannerFollowsTheTheme();
     void errorTextFollowsTheTheme();
+    void highlightedJsonIsReadableInBothThemes();
     void defaultWindowFitsTheScreen();
     void welcomePageButtonsAreCentredAndNoEmptyDock();
     void noBucketsOffersToCreateOne();
@@ -394,6 +399,29 @@ void tst_Looks::coloursFollowAThemeSwitch()
         QVERIFY2(Appearance::contrastRatio(dark.color(QPalette::Text), markedBackground(side)) >= 4.5,
                  qPrintable(u"%1: %2 under %3"_s.arg(QLatin1StringView(side), background.name(),
                                                      dark.color(QPalette::Text).name())));
+    }
+}
+
+void tst_Looks::highlightedJsonIsReadableInBothThemes()
+{
+    // Keys, strings, numbers and keywords each have a colour per theme; each must read as text (4.5:1) on the
+    // editor's base, in light and dark, also after switching between them.
+    for (const auto theme : {Appearance::Theme::Light, Appearance::Theme::Dark, Appearance::Theme::Light}) {
+        Appearance::apply(theme);
+        QCoreApplication::sendPostedEvents();
+        const QColor base = QApplication::palette().color(QPalette::Base);
+        QTextDocument document;
+        document.setPlainText(u"{\"key\": \"text\", \"n\": 12.5, \"ok\": true, \"none\": null}"_s);
+        JsonHighlighter highlighter(&document);
+        highlighter.rehighlight();
+        const QList<QTextLayout::FormatRange> ranges = document.firstBlock().layout()->formats();
+        QVERIFY2(ranges.size() >= 5, qPrintable(QString::number(ranges.size())));
+        for (const QTextLayout::FormatRange &range : ranges) {
+            const QColor color = range.format.foreground().color();
+            QVERIFY2(Appearance::contrastRatio(color, base) >= 4.5,
+                     qPrintable(
+                         u"%1 on %2: %3"_s.arg(color.name(), base.name()).arg(Appearance::contrastRatio(color, base))));
+        }
     }
 }
 
