@@ -20,6 +20,7 @@
 #include "newkeydialog.h"
 #include "operationstyle.h"
 #include "profiledialog.h"
+#include "purgedialog.h"
 #include "session.h"
 #include "transferdialog.h"
 #include "uitestsupport.h"
@@ -566,15 +567,24 @@ void tst_Looks::dialogsFitTheirPlaceholders()
 {
     const auto check = [](QWidget *dialog) {
         dialog->show();
+        const auto fits = [dialog](const QWidget *edit, int width, const QString &placeholder) {
+            // A multi-line hint (a text box's) must fit line by line.
+            for (const QString &line : placeholder.split(u'\n')) {
+                const int needed = edit->fontMetrics().horizontalAdvance(line);
+                QVERIFY2(width >= needed,
+                         qPrintable(u"%1 in %2: %3 px for %4 px of placeholder"_s
+                                        .arg(edit->objectName(), QString::fromLatin1(dialog->metaObject()->className()))
+                                        .arg(width)
+                                        .arg(needed)));
+            }
+        };
         for (QLineEdit *edit : dialog->findChildren<QLineEdit *>()) {
-            if (edit->placeholderText().isEmpty() || !edit->isVisible())
-                continue;
-            const int needed = edit->fontMetrics().horizontalAdvance(edit->placeholderText());
-            QVERIFY2(edit->width() >= needed,
-                     qPrintable(u"%1 in %2: %3 px for %4 px of placeholder"_s
-                                    .arg(edit->objectName(), QString::fromLatin1(dialog->metaObject()->className()))
-                                    .arg(edit->width())
-                                    .arg(needed)));
+            if (!edit->placeholderText().isEmpty() && edit->isVisible())
+                fits(edit, edit->width(), edit->placeholderText());
+        }
+        for (QPlainTextEdit *edit : dialog->findChildren<QPlainTextEdit *>()) {
+            if (!edit->placeholderText().isEmpty() && edit->isVisible())
+                fits(edit, edit->viewport()->width(), edit->placeholderText());
         }
     };
     BucketDialog bucket(BucketDialog::Mode::Create);
@@ -590,6 +600,11 @@ void tst_Looks::dialogsFitTheirPlaceholders()
     check(&diff);
     TransferDialog transfer(TransferDialog::Mode::Export, nullptr, {});
     check(&transfer);
+    PurgeDialog purge(nullptr, u"orders.17.status"_s);
+    check(&purge);
+    m_window = new MainWindow;
+    ProfileDialog profiles(m_window->profileStore(), m_window->secretStore(), m_window);
+    check(&profiles);
 }
 
 void tst_Looks::keyFilterShowsItsWholeHint()
