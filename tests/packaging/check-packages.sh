@@ -57,6 +57,9 @@ problems=$(gui_dependencies "$cli_deb")
 [[ -n $(gui_dependencies "$app_deb") ]] || fail "the GUI dependency check does not see kvdesk's Widgets"
 grep -q 'libqt6widgets6' <<< "$(field "$app_deb" Depends)" || fail "kvdesk does not depend on libqt6widgets6"
 grep -q 'libqt6keychain1' <<< "$(field "$app_deb" Depends)" || fail "kvdesk does not depend on libqt6keychain1"
+# The action icons: a theme Debian ships, and the SVG plugin that draws the bundled ones.
+grep -qE 'adwaita-icon-theme|breeze-icon-theme' <<< "$(field "$app_deb" Depends)" || fail "kvdesk does not depend on an icon theme"
+grep -q 'libqt6svg6' <<< "$(field "$app_deb" Depends)" || fail "kvdesk does not depend on libqt6svg6"
 grep -q 'nats-server' <<< "$(field "$app_deb" Recommends)" || fail "kvdesk does not recommend nats-server"
 
 # Every package they name exists for apt (installed, or a candidate in its lists).
