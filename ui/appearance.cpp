@@ -131,7 +131,7 @@ QPalette darkPalette()
 
 QMenu *createThemeMenu(QWidget *parent)
 {
-    auto *menu = new QMenu(QApplication::translate("Appearance", "&Theme"), parent);
+    auto *menu = new QMenu(QApplication::translate("Appearance", "Th&eme"), parent);
     menu->setIcon(ActionIcons::icon(u"preferences-desktop-theme"_s));
     auto *group = new QActionGroup(menu);
     const struct

@@ -25,7 +25,7 @@ Theme savedTheme();
 void apply(Theme theme);
 QPalette lightPalette();
 QPalette darkPalette();
-// A "&Theme" menu whose three choices apply and remember the theme.
+// A "Th&eme" menu whose three choices apply and remember the theme.
 QMenu *createThemeMenu(QWidget *parent);
 
 bool isDark(const QPalette &palette);

@@ -127,7 +127,7 @@ void AsOfBar::createActions()
         m_point->setFocus();
         m_point->selectAll();
     });
-    m_compareAction = new QAction(tr("&Differences in Time…"), this);
+    m_compareAction = new QAction(tr("Di&fferences in Time…"), this);
     m_compareAction->setShortcut(QKeySequence(u"Ctrl+Shift+D"_s));
     connect(m_compareAction, &QAction::triggered, this, &AsOfBar::compare);
 }

@@ -150,7 +150,7 @@ QList<QPair<QAction *, QString>> MainWindow::buildViewMenu()
     view->addActions({m_watchDock->toggleViewAction(), m_historyDock->toggleViewAction()});
     view->addSeparator();
     view->addMenu(Appearance::createThemeMenu(this));
-    QAction *decodeCap = view->addAction(tr("Decoded Size &Cap…"), this, [this] { DecodeSizeCap::ask(this); });
+    QAction *decodeCap = view->addAction(tr("Decoded &Size Cap…"), this, [this] { DecodeSizeCap::ask(this); });
     return {{decodeCap, u"document-properties"_s}};
 }
 
@@ -268,10 +268,10 @@ void MainWindow::createDockActions()
     m_historyAction = new QAction(tr("Key &History"), this);
     m_historyAction->setShortcut(QKeySequence(u"Ctrl+H"_s));
     connect(m_historyAction, &QAction::triggered, this, &MainWindow::showHistory);
-    m_watchKeyAction = new QAction(tr("&Watch This Key"), this);
+    m_watchKeyAction = new QAction(tr("Watch &This Key"), this);
     m_watchKeyAction->setShortcut(QKeySequence(u"Ctrl+Alt+K"_s));
     connect(m_watchKeyAction, &QAction::triggered, this, [this] { watchCurrent(true); });
-    m_watchBucketAction = new QAction(tr("&Watch This Bucket"), this);
+    m_watchBucketAction = new QAction(tr("Watch This &Bucket"), this);
     m_watchBucketAction->setShortcut(QKeySequence(u"Ctrl+Alt+B"_s));
     connect(m_watchBucketAction, &QAction::triggered, this, [this] { watchCurrent(false); });
     m_exportAction = new QAction(tr("E&xport…"), this);

@@ -140,7 +140,7 @@ void ValuePanel::createActions()
     m_saveAction->setShortcut(QKeySequence::Save);
     m_revertAction = new QAction(tr("Re&vert Changes"), this);
     m_revertAction->setIconText(tr("Revert"));
-    m_reformatAction = new QAction(tr("Re&format JSON"), this);
+    m_reformatAction = new QAction(tr("Reformat &JSON"), this);
     m_reformatAction->setIconText(tr("Reformat"));
     m_reformatAction->setShortcut(QKeySequence(u"Ctrl+Shift+F"_s));
     m_reformatAction->setToolTip(tr("Indent the JSON, one member per line; a save then stores it so"));

@@ -53,6 +53,8 @@
 
 #include <memory>
 
+#include <functional>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -184,6 +186,7 @@ private Q_SLOTS:
     void focusIsVisible();
     void keyboardOnlyPath();
     void columnsAndSortingFromTheMenuBar();
+    void menuMnemonicsAreUnique();
     void welcomePageTabsFromTheBarDown();
 
 private:
@@ -307,6 +310,36 @@ void tst_Accessibility::everyWidgetOfTheWindowIsDescribed()
     found.removeDuplicates();
     QVERIFY2(found.isEmpty(),
              qPrintable(u"%1 widget(s) without a description:\n  %2"_s.arg(found.size()).arg(found.join(u"\n  "_s))));
+}
+
+void tst_Accessibility::menuMnemonicsAreUnique()
+{
+    // Alt+V, T opened Keys as Tree, not Theme, and T again did not reach it: two items of a menu with the
+    // same underlined letter make the keyboard path ambiguous. Every menu of the bar, its submenus too.
+    m_window = new MainWindow;
+    QStringList clashes;
+    const std::function<void(const QMenu *)> check = [&](const QMenu *menu) {
+        QHash<QChar, QString> seen;
+        for (const QAction *action : menu->actions()) {
+            if (action->isSeparator())
+                continue;
+            const QString text = action->text();
+            const qsizetype at = text.indexOf(u'&');
+            if (at >= 0 && at + 1 < text.size() && text[at + 1] != u'&') {
+                const QChar letter = text[at + 1].toLower();
+                if (seen.contains(letter))
+                    clashes.append(u"%1: %2 and %3"_s.arg(menu->title(), seen[letter], text));
+                seen.insert(letter, text);
+            }
+            if (action->menu())
+                check(action->menu());
+        }
+    };
+    for (const QAction *action : m_window->menuBar()->actions()) {
+        if (action->menu())
+            check(action->menu());
+    }
+    QVERIFY2(clashes.isEmpty(), qPrintable(clashes.join(u"; "_s)));
 }
 
 void tst_Accessibility::columnsAndSortingFromTheMenuBar()

@@ -189,7 +189,7 @@ void tst_WindowPermissions::readerSeesWhatTheyMayNotDo()
     QVERIFY(import);
     QVERIFY(!import->isEnabled());
     QCOMPARE(import->toolTip(), u"you may not publish to $KV.orders.>"_s);
-    QAction *watch = windowAction(u"&Watch This Bucket"_s);
+    QAction *watch = windowAction(u"Watch This &Bucket"_s);
     QVERIFY(watch);
     QCOMPARE(gate->refusal(watch), QString()); // reading and watching are allowed
 

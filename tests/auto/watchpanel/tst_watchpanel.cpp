@@ -471,7 +471,7 @@ void tst_WatchPanel::mainWindowOpensTheRevision()
     const QList<QAction *> actions = window.findChildren<QAction *>();
     QAction *watchKey = nullptr;
     for (QAction *action : actions) {
-        if (action->text() == u"&Watch This Key"_s)
+        if (action->text() == u"Watch &This Key"_s)
             watchKey = action;
     }
     QVERIFY(watchKey);
