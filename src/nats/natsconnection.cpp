@@ -420,6 +420,8 @@ void NatsConnection::sendConnect()
     }
     m_handshake = Handshake::WaitingPong;
     writeToSocket(NatsProtocol::connect(json) + NatsProtocol::ping());
+    // To the kernel now, not on Qt's next write notification: the handshake's round trip starts here.
+    m_socket->flush();
 }
 
 void NatsConnection::handshakeCompleted()
