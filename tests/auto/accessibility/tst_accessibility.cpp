@@ -198,6 +198,9 @@ private:
     NatsConnection *m_peer = nullptr;
     KvContext *m_peerKv = nullptr;
     MainWindow *m_window = nullptr;
+
+    // A new bucket of that name, written to by the peer client (null if it could not be made).
+    KvBucket *newBucket(const QString &name);
 };
 
 void tst_Accessibility::initTestCase()
@@ -312,6 +315,13 @@ void tst_Accessibility::everyWidgetOfTheWindowIsDescribed()
              qPrintable(u"%1 widget(s) without a description:\n  %2"_s.arg(found.size()).arg(found.join(u"\n  "_s))));
 }
 
+KvBucket *tst_Accessibility::newBucket(const QString &name)
+{
+    KvBucketConfig config;
+    config.bucket = name;
+    return KvTest::createBucket(m_peerKv, config) ? m_peerKv->bucket(name, this) : nullptr;
+}
+
 void tst_Accessibility::menuMnemonicsAreUnique()
 {
     // Alt+V, T opened Keys as Tree, not Theme, and T again did not reach it: two items of a menu with the
@@ -347,10 +357,8 @@ void tst_Accessibility::columnsAndSortingFromTheMenuBar()
     // Which columns show and how the keys sort were chosen on the headers only (a right-click, a click), and a
     // header takes no keyboard focus: View has both, for the key list and the bucket list.
     const QString name = u"a11y_columns"_s;
-    KvBucketConfig config;
-    config.bucket = name;
-    QVERIFY(KvTest::createBucket(m_peerKv, config));
-    KvBucket *bucket = m_peerKv->bucket(name, this);
+    KvBucket *bucket = newBucket(name);
+    QVERIFY(bucket);
     WAIT_OK(bucket->put(u"a"_s, "333"));
     WAIT_OK(bucket->put(u"b"_s, "1"));
     WAIT_OK(bucket->put(u"c"_s, "22"));
@@ -395,10 +403,9 @@ void tst_Accessibility::focusIsVisible()
 {
     // Where the keyboard is must show: each of these widgets looks different with the focus than without.
     const QString name = u"a11y_focus"_s;
-    KvBucketConfig config;
-    config.bucket = name;
-    QVERIFY(KvTest::createBucket(m_peerKv, config));
-    WAIT_OK(m_peerKv->bucket(name, this)->put(u"greeting"_s, "hello"));
+    KvBucket *bucket = newBucket(name);
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"greeting"_s, "hello"));
     m_window = new MainWindow;
     m_window->show();
     QApplication::setActiveWindow(m_window);
@@ -443,10 +450,8 @@ bool tst_Accessibility::tabTo(QWidget *target, bool backwards, QStringList *path
 void tst_Accessibility::keyboardOnlyPath()
 {
     const QString name = u"a11y_keys"_s;
-    KvBucketConfig config;
-    config.bucket = name;
-    QVERIFY(KvTest::createBucket(m_peerKv, config));
-    KvBucket *peer = m_peerKv->bucket(name, this);
+    KvBucket *peer = newBucket(name);
+    QVERIFY(peer);
     WAIT_OK(peer->put(u"greeting"_s, "hello"));
 
     m_window = new MainWindow;

@@ -108,6 +108,8 @@ private Q_SLOTS:
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
+    // A new bucket of that name, and the window open on it (null if either fails).
+    MainWindow *openNewBucket(const QString &bucket);
     QList<QAction *> everyAction() const;
 
     NatsServerProcess m_server;
@@ -157,6 +159,18 @@ void tst_Looks::everyMenuActionHasAnIcon()
     QVERIFY(toolbar);
     QVERIFY(toolbar->actions().size() >= 8);
     QVERIFY(!ActionIcons::icon(u"no-such-icon-anywhere"_s).isNull()); // the bundled neutral one
+}
+
+MainWindow *tst_Looks::openNewBucket(const QString &bucket)
+{
+    KvBucketConfig config;
+    config.bucket = bucket;
+    if (!KvTest::createBucket(m_peerKv, config))
+        return nullptr;
+    MainWindow *window = openWindow(m_server.url(), bucket);
+    const bool opened = QTest::qWaitFor([window, &bucket] { return window->bucketPanel()->currentBucket() == bucket; },
+                                        10000);
+    return opened ? window : nullptr;
 }
 
 // The actions (separators left out) of the menus, the main toolbar and the panels' tool buttons.
@@ -312,11 +326,8 @@ void tst_Looks::keysAndValueKeepMostOfTheWindow()
 {
     // The docks opened 28 lines of text tall whatever the window: at 144 dpi on a 1400×900 screen they took
     // half of it, the key list showed two rows, and the value's conflict banner was cut.
-    KvBucketConfig config;
-    config.bucket = u"looks_rows"_s;
-    QVERIFY(KvTest::createBucket(m_peerKv, config));
-    MainWindow *window = openWindow(m_server.url(), config.bucket);
-    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->currentBucket() == config.bucket, 10000);
+    MainWindow *window = openNewBucket(u"looks_rows"_s);
+    QVERIFY(window);
     auto *keys = window->findChild<QAbstractItemView *>(u"keyListView"_s);
     auto *editor = window->findChild<QPlainTextEdit *>(u"valueEditor"_s);
     QVERIFY(keys && editor);
@@ -332,12 +343,10 @@ void tst_Looks::conflictBannerTextIsWhole()
 {
     // Someone else saves the key being edited: the banner's text was cut at its top and bottom, squeezed
     // beside its two buttons (six lines of text in the height of five).
-    KvBucketConfig config;
-    config.bucket = u"looks_banner"_s;
-    QVERIFY(KvTest::createBucket(m_peerKv, config));
-    KvBucket *bucket = m_peerKv->bucket(config.bucket, this);
+    MainWindow *window = openNewBucket(u"looks_banner"_s);
+    QVERIFY(window);
+    KvBucket *bucket = m_peerKv->bucket(u"looks_banner"_s, this);
     WAIT_OK(bucket->put(u"orders.17.status"_s, R"({"id":17,"status":"shipped"})"));
-    MainWindow *window = openWindow(m_server.url(), config.bucket);
     QTRY_VERIFY_WITH_TIMEOUT(window->keyPanel()->model()->rowOfKey(u"orders.17.status"_s) >= 0, 10000);
     window->keyPanel()->selectKey(u"orders.17.status"_s);
     QTRY_VERIFY_WITH_TIMEOUT(window->valuePanel()->openedRevision() > 0, 10000);
@@ -359,14 +368,11 @@ void tst_Looks::coloursFollowAThemeSwitch()
     // palette of the moment: after View → Theme → Dark the bar stayed light on a dark window, and a diff
     // kept light backgrounds under the dark theme's light text.
     Appearance::apply(Appearance::Theme::Light);
-    KvBucketConfig config;
-    config.bucket = u"looks_switch"_s;
-    QVERIFY(KvTest::createBucket(m_peerKv, config));
-    MainWindow *window = openWindow(m_server.url(), config.bucket);
-    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->currentBucket() == config.bucket, 10000);
+    MainWindow *window = openNewBucket(u"looks_switch"_s);
+    QVERIFY(window);
     auto *panel = window->findChild<WatchPanel *>();
     QVERIFY(panel);
-    WatchView *watch = panel->addWatch(config.bucket, {});
+    WatchView *watch = panel->addWatch(u"looks_switch"_s, {});
     QVERIFY(watch);
     auto *state = watch->findChild<QLabel *>(u"watchState"_s);
     QTRY_COMPARE_WITH_TIMEOUT(state->text(), u"live"_s, 10000);
@@ -513,11 +519,8 @@ void tst_Looks::noBucketsOffersToCreateOne()
 
 void tst_Looks::emptyBucketOffersToAddAKey()
 {
-    KvBucketConfig config;
-    config.bucket = u"looks_empty"_s;
-    QVERIFY(KvTest::createBucket(m_peerKv, config));
-    MainWindow *window = openWindow(m_server.url(), config.bucket);
-    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->currentBucket() == config.bucket, 10000);
+    MainWindow *window = openNewBucket(u"looks_empty"_s);
+    QVERIFY(window);
     QPushButton *button = nullptr;
     QTRY_VERIFY_WITH_TIMEOUT((button = window->findChild<QPushButton *>(u"addKeyButton"_s)) && button->isVisible(),
                              10000);
@@ -611,11 +614,8 @@ void tst_Looks::keyFilterShowsItsWholeHint()
 {
     // The key filter's hint was cut to "…such as orders.*.statu…" in the window at its usual size: a short
     // hint there, the whole explanation in its tooltip.
-    KvBucketConfig config;
-    config.bucket = u"looks_hint"_s;
-    QVERIFY(KvTest::createBucket(m_peerKv, config));
-    MainWindow *window = openWindow(m_server.url(), config.bucket); // its default size on this screen
-    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->currentBucket() == config.bucket, 10000);
+    MainWindow *window = openNewBucket(u"looks_hint"_s); // its default size on this screen
+    QVERIFY(window);
     auto *filter = window->findChild<QLineEdit *>(u"keyFilter"_s);
     QVERIFY(filter);
     QTRY_VERIFY(filter->isVisible());
