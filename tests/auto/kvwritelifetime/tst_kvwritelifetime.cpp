@@ -185,10 +185,12 @@ void tst_KvWriteLifetime::freezeAtFirstWrite(const QString &key, bool kill)
     m_frozenSubject = "$KV." + kBucket.toUtf8() + '.' + key.toUtf8() + ' ';
     m_freezeArmed = true;
     static const QRegularExpression messageId(u"Nats-Msg-Id: *([A-Za-z0-9]+)"_s);
-    g_wireTap = [this, kill](const QString &line) {
-        if (!line.startsWith(u">> HPUB "_s + QString::fromLatin1(m_frozenSubject)))
+    g_wireTap = [this, kill](const QString &chunk) {
+        // One line of the log is one write to the socket: the write may follow other commands in it.
+        const qsizetype at = chunk.indexOf(u"HPUB "_s + QString::fromLatin1(m_frozenSubject));
+        if (!chunk.startsWith(u">> "_s) || at < 0)
             return;
-        m_messageIds.append(messageId.match(line).captured(1).toLatin1());
+        m_messageIds.append(messageId.match(chunk, at).captured(1).toLatin1());
         if (std::exchange(m_freezeArmed, false))
             kill ? void(m_server->kill()) : void(m_frozen = m_server->freeze());
     };
