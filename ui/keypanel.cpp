@@ -405,6 +405,11 @@ void KeyPanel::reload()
     applySubjectFilters();
 }
 
+bool KeyPanel::isFiltered() const
+{
+    return !m_serverFilters.isEmpty() || !m_filter->text().trimmed().isEmpty();
+}
+
 void KeyPanel::setServerFilters(const QStringList &filters)
 {
     if (m_serverFilters == filters)

@@ -51,6 +51,8 @@ public:
     void showBucketGone(const QString &bucket, bool byThisWindow);
 
     QAction *filterAction() const { return m_filterAction; }
+    // A filter is applied (on the server or here): an empty list is no empty bucket.
+    bool isFiltered() const;
     QAction *listAction() const { return m_listAction; }
     QAction *treeAction() const { return m_treeAction; }
     // The header of the view shown (the list or the tree): its columns and sort order.

@@ -151,19 +151,30 @@ void MainWindow::connectPanels()
     connectAsOf();
     // An empty bucket says so, with the next step; a listing that failed (refused, say) is no empty bucket.
     auto listingFailed = std::make_shared<bool>(false);
-    auto *noKeys = new EmptyState(
-        m_keys->findChild<QAbstractItemView *>(u"keyListView"_s), tr("This bucket has no keys yet."),
-        m_value->newKeyAction(), tr("Add a Key…"), [this, listingFailed] {
-            return m_bucket && !*listingFailed && !m_keys->model()->isLoading() && m_keys->model()->rowCount() == 0;
-        });
+    auto *noKeys = new EmptyState(m_keys->findChild<QAbstractItemView *>(u"keyListView"_s),
+                                  tr("This bucket has no keys yet."), m_value->newKeyAction(), tr("Add a Key…"),
+                                  [this, listingFailed] {
+                                      return m_bucket && !*listingFailed && !m_keys->model()->isLoading()
+                                          && m_keys->model()->rowCount() == 0 && !m_keys->isFiltered();
+                                  });
     noKeys->button()->setObjectName(u"addKeyButton"_s);
+    // No key matching a filter is no empty bucket: say what hides them.
+    auto *noMatch = new EmptyState(m_keys->findChild<QAbstractItemView *>(u"keyListView"_s),
+                                   tr("No key matches the filter."), nullptr, {}, [this, listingFailed] {
+                                       return m_bucket && !*listingFailed && !m_keys->model()->isLoading()
+                                           && m_keys->model()->rowCount() == 0 && m_keys->isFiltered();
+                                   });
+    noMatch->label()->setObjectName(u"noKeyMatchesText"_s);
+    for (EmptyState *state : {noKeys, noMatch}) {
+        connect(m_keys->model(), &KeyListModel::loadingStarted, state, &EmptyState::refresh);
+        connect(m_keys->model(), &KeyListModel::loadingFinished, state, &EmptyState::refresh);
+    }
     connect(m_keys->model(), &KeyListModel::loadingStarted, noKeys, [listingFailed] { *listingFailed = false; });
-    connect(m_keys->model(), &KeyListModel::errorOccurred, noKeys, [noKeys, listingFailed] {
+    connect(m_keys->model(), &KeyListModel::errorOccurred, noKeys, [noKeys, noMatch, listingFailed] {
         *listingFailed = true;
         noKeys->refresh();
+        noMatch->refresh();
     });
-    connect(m_keys->model(), &KeyListModel::loadingStarted, noKeys, &EmptyState::refresh);
-    connect(m_keys->model(), &KeyListModel::loadingFinished, noKeys, &EmptyState::refresh);
     connect(m_value, &ValuePanel::keyCreated, this, [this](const QString &key) {
         m_value->openKey(key);
         // The live list shows the new key in a moment; select it when it is there.

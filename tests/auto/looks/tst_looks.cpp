@@ -96,6 +96,7 @@ private Q_SLOTS:
     void welcomePageButtonsAreCentredAndNoEmptyDock();
     void noBucketsOffersToCreateOne();
     void emptyBucketOffersToAddAKey();
+    void aFilterMatchingNothingIsNoEmptyBucket();
     void longBucketNamesAreNotCut();
     void keyColumnKeepsItsName();
     void dialogsFitTheirPlaceholders();
@@ -535,6 +536,38 @@ void tst_Looks::emptyBucketOffersToAddAKey()
     QVERIFY(opened);
     QTRY_VERIFY_WITH_TIMEOUT(window->keyPanel()->model()->rowOfKey(u"first.key"_s) >= 0, 10000);
     QTRY_VERIFY(!button->isVisible());
+}
+
+void tst_Looks::aFilterMatchingNothingIsNoEmptyBucket()
+{
+    // With orders.> in the key filter, opening another bucket whose keys none match showed "This bucket has
+    // no keys yet" and Add a Key…, though it had keys: only the small status line said what was filtered.
+    KvBucketConfig config;
+    config.bucket = u"looks_filtered_orders"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    WAIT_OK(m_peerKv->bucket(config.bucket, this)->put(u"orders.1"_s, "o"));
+    config.bucket = u"looks_filtered_users"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    WAIT_OK(m_peerKv->bucket(config.bucket, this)->put(u"users.alice"_s, "a"));
+    MainWindow *window = openWindow(m_server.url(), u"looks_filtered_orders"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(window->keyPanel()->model()->rowCount(), 1, 10000);
+    auto *filter = window->findChild<QLineEdit *>(u"keyFilter"_s);
+    filter->setText(u"orders.>"_s);
+    Q_EMIT filter->returnPressed();
+    auto *status = window->findChild<QLabel *>(u"keyStatus"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(u"orders.>"_s), 10000);
+
+    window->bucketPanel()->selectBucket(u"looks_filtered_users"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->currentBucket() == u"looks_filtered_users"_s, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(!window->keyPanel()->model()->isLoading() && status->text().contains(u"orders.>"_s),
+                             10000);
+    QCOMPARE(window->keyPanel()->model()->rowCount(), 0);
+    auto *button = window->findChild<QPushButton *>(u"addKeyButton"_s);
+    QVERIFY(button);
+    QVERIFY2(!button->isVisible(), "the bucket is said to be empty while a filter hides its keys");
+    auto *noMatch = window->findChild<QLabel *>(u"noKeyMatchesText"_s);
+    QVERIFY(noMatch);
+    QTRY_VERIFY(noMatch->isVisible());
 }
 
 void tst_Looks::longBucketNamesAreNotCut()
