@@ -13,6 +13,7 @@ public:
     void setMessage(const QString &message);
     void setInfo(const QString &message); // same place, normal colour (e.g. "Saved as rev 12")
     QString message() const { return text(); }
+    bool isError() const { return m_error; }
 
 private:
     // Also called again when the application palette changes (View → Theme).

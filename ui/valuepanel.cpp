@@ -71,6 +71,7 @@ void ValuePanel::connectSession()
         m_banner->setVisible(!m_session->notice().isEmpty());
     });
     connect(m_session, &ValueEditSession::info, m_status, &ErrorLabel::setInfo);
+    connect(m_session, &ValueEditSession::saved, this, [this](quint64 revision) { m_savedRevision = revision; });
     connect(m_session, &ValueEditSession::failed, m_status, &ErrorLabel::setMessage);
     connect(DecodeSizeCap::instance(), &DecodeSizeCap::changed, this, &ValuePanel::applyDecodeSizeCap);
     // Queued: the dialogs wait for the user, and the refused save's answer, being read from the connection,
@@ -268,6 +269,12 @@ void ValuePanel::showOpened()
     else if (m_session->showsOlderRevision())
         meta = tr("%1 · an older revision: a save is checked against the newest").arg(meta);
     m_meta->setText(meta);
+    // "Saved as revision N" speaks of that revision only: another shown, it goes.
+    if (m_savedRevision != 0 && entry.revision != m_savedRevision) {
+        m_savedRevision = 0;
+        if (!m_status->isError())
+            m_status->setMessage({});
+    }
     m_countdown->setEntry(m_session->exists() ? entry : KvEntry());
     m_meta->setToolTip(HumanFormat::utcTime(entry.created));
     showDocument();

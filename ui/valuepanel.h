@@ -150,6 +150,7 @@ private:
     QAction *m_copyKeyAction = nullptr;
     QAction *m_copyValueAction = nullptr;
     bool m_sizeProblemShown = false; // m_status says the value is too big
+    quint64 m_savedRevision = 0;     // what the status's "Saved as revision N" speaks of, if it does
     // As of a point (setAsOf): why writes are off, and the revision then of the open key.
     QString m_asOfReason;
     quint64 m_asOfRevision = 0;

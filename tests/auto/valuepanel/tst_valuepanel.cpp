@@ -48,6 +48,7 @@ private Q_SLOTS:
     void reformatIsAnExplicitChoice();
     void emptyValueThenAChangeJustReloads();
     void hexDumpDoesNotWrap();
+    void savedMessageGoesWhenTheValueChanges();
 };
 
 void tst_ValuePanel::initTestCase()
@@ -295,3 +296,24 @@ void tst_ValuePanel::hexDumpDoesNotWrap()
 QTEST_MAIN(tst_ValuePanel)
 
 #include "tst_valuepanel.moc"
+
+void tst_ValuePanel::savedMessageGoesWhenTheValueChanges()
+{
+    // "Saved as revision 3" stayed under the editor after someone else's change showed revision 4, and
+    // later beside a banner about revision 8: it spoke of a value no longer shown.
+    WAIT_OK(m_bucket->put(u"saved"_s, "one"));
+    QVERIFY(openKey(u"saved"_s));
+    m_editor->setFocus();
+    m_editor->moveCursor(QTextCursor::End);
+    QTest::keyClicks(m_editor, u"!"_s);
+    const quint64 opened = m_panel->openedRevision();
+    m_panel->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->openedRevision() > opened, 10000);
+    auto *status = m_panel->findChild<QLabel *>(u"valueStatus"_s);
+    const quint64 saved = m_panel->openedRevision();
+    QTRY_VERIFY(status->isVisible() && status->text().contains(QString::number(saved)));
+
+    WAIT_OK(m_bucket->put(u"saved"_s, "someone else's"));
+    QTRY_COMPARE_WITH_TIMEOUT(m_panel->currentValue(), "someone else's"_ba, 10000);
+    QVERIFY2(!status->isVisible() || !status->text().contains(u"Saved"_s), qPrintable(status->text()));
+}
