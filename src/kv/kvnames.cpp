@@ -70,6 +70,18 @@ QString describeChar(QChar c)
     return u"\"%1\""_s.arg(c);
 }
 
+// A glob's habit (widget.1*): say how NATS writes it, with the user's own filter.
+QString wildcardInsideToken(QStringList tokens, qsizetype index)
+{
+    const QChar wildcard = tokens[index].contains(u'*') ? u'*' : u'>';
+    const QString token = tokens[index];
+    // ">" only ends a filter: elsewhere the whole-token form is "*".
+    tokens[index] = wildcard == u'>' && index == tokens.size() - 1 ? u">"_s : u"*"_s;
+    return tr("has \"%1\" inside the token \"%2\"; a wildcard stands for a whole token, as in %3")
+        .arg(wildcard)
+        .arg(token, tokens.join(u'.'));
+}
+
 QString checkTokens(const QString &text, bool allowWildcards)
 {
     if (text.startsWith(u'.'))
@@ -85,6 +97,8 @@ QString checkTokens(const QString &text, bool allowWildcards)
             continue;
         if (allowWildcards && token == ">"_L1)
             return tr("has \">\" before the last token");
+        if (allowWildcards && (token.contains(u'*') || token.contains(u'>')))
+            return wildcardInsideToken(tokens, i);
         for (const QChar c : token) {
             if (!isKeyChar(c))
                 return tr("contains %1; allowed are letters, digits and - / _ = .").arg(describeChar(c));

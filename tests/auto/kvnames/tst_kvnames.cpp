@@ -75,6 +75,8 @@ private Q_SLOTS:
     void validateKey_data();
     void validateKey();
     void validateKeyAsBefore();
+    void validateKeyFilter_data();
+    void validateKeyFilter();
 };
 
 void tst_KvNames::validateKey_data()
@@ -164,3 +166,29 @@ void tst_KvNames::validateKeyAsBefore()
 QTEST_GUILESS_MAIN(tst_KvNames)
 
 #include "tst_kvnames.moc"
+
+void tst_KvNames::validateKeyFilter_data()
+{
+    QTest::addColumn<QString>("filter");
+    QTest::addColumn<QString>("problem"); // empty: valid
+
+    QTest::newRow("token wildcard") << u"widget.*"_s << QString();
+    QTest::newRow("tail wildcard") << u"orders.>"_s << QString();
+    // A new user typed widget.1* (a glob) and was told "*" is not allowed, though widget.* is.
+    QTest::newRow("glob") << u"widget.1*"_s
+                          << u"key filter \"widget.1*\" is not valid: it has \"*\" inside the token \"1*\"; a "
+                             "wildcard stands for a whole token, as in widget.*"_s;
+    QTest::newRow("tail inside") << u"a.b>"_s
+                                 << u"key filter \"a.b>\" is not valid: it has \">\" inside the token \"b>\"; a "
+                                    "wildcard stands for a whole token, as in a.>"_s;
+    QTest::newRow("space") << u"a b"_s
+                           << u"key filter \"a b\" is not valid: it contains a space; allowed are letters, digits "
+                              "and - / _ = ."_s;
+}
+
+void tst_KvNames::validateKeyFilter()
+{
+    QFETCH(QString, filter);
+    QFETCH(QString, problem);
+    QCOMPARE(KvNames::validateKeyFilter(filter), problem);
+}
