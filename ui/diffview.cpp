@@ -2,6 +2,7 @@
 
 #include "linediff.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QEvent>
 #include <QtGui/QTextBlock>
 #include <QtWidgets/QHBoxLayout>
@@ -11,6 +12,8 @@
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -55,6 +58,26 @@ QList<QTextEdit::ExtraSelection> lineSelections(QPlainTextEdit *edit, const QLis
 void markLines(QPlainTextEdit *edit, const QList<int> &lines, const QColor &color)
 {
     edit->setExtraSelections(lineSelections(edit, lines, color));
+}
+
+// An edited line is one removed and one added: counted as such, not as "2 changed lines".
+QString summaryText(const QList<LineDiff::Line> &lines)
+{
+    const auto count = [&lines](LineDiff::Op op) {
+        return int(
+            std::count_if(lines.cbegin(), lines.cend(), [op](const LineDiff::Line &line) { return line.op == op; }));
+    };
+    const int removed = count(LineDiff::Op::Removed);
+    const int added = count(LineDiff::Op::Added);
+    const auto tr = [](const char *text) { return QCoreApplication::translate("DiffView", text); };
+    const auto linesOf = [&tr](int n) { return n == 1 ? tr("1 line") : tr("%1 lines").arg(n); };
+    if (removed == 0 && added == 0)
+        return tr("No differences");
+    if (removed == 0)
+        return tr("%1 added").arg(linesOf(added));
+    if (added == 0)
+        return tr("%1 removed").arg(linesOf(removed));
+    return tr("%1 removed, %2 added").arg(linesOf(removed)).arg(added);
 }
 
 } // namespace
@@ -102,6 +125,7 @@ DiffView::DiffView(QWidget *parent)
     m_unifiedButton->setToolTip(tr("Show the two sides as one text with the changed lines marked, or side by side"));
     m_unifiedButton->setCheckable(true);
     connect(m_unifiedButton, &QToolButton::toggled, this, &DiffView::setUnified);
+    m_summary->setObjectName(u"diffSummary"_s);
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_summary, 1);
     bar->addWidget(m_unifiedButton);
@@ -122,10 +146,7 @@ void DiffView::setTexts(const QString &leftTitle, const QString &left, const QSt
     const QStringList rightLines = right.split(u'\n');
     const QList<LineDiff::Line> lines = LineDiff::diff(leftLines, rightLines);
     m_changes = LineDiff::changeCount(lines);
-    if (m_changes == 0)
-        m_summary->setText(tr("No differences"));
-    else
-        m_summary->setText(m_changes == 1 ? tr("1 changed line") : tr("%n changed lines", nullptr, m_changes));
+    m_summary->setText(summaryText(lines));
 
     // Side by side: rows aligned, blanks where one side has nothing. A changed line is marked "- " or
     // "+ " as in the unified view, so its colour is not all that says it changed.

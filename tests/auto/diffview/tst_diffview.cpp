@@ -1,6 +1,7 @@
 #include "diffview.h"
 
 #include <QtTest/QTest>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QPlainTextEdit>
 
 using namespace Qt::StringLiterals;
@@ -14,6 +15,7 @@ class tst_DiffView final : public QObject
 private Q_SLOTS:
     void sideBySideMarksChangedLines();
     void unifiedMarksChangedLines();
+    void summaryCountsRemovedAndAdded();
 };
 
 void tst_DiffView::sideBySideMarksChangedLines()
@@ -40,5 +42,23 @@ void tst_DiffView::unifiedMarksChangedLines()
 }
 
 QTEST_MAIN(tst_DiffView)
+
+void tst_DiffView::summaryCountsRemovedAndAdded()
+{
+    // One edited line said "2 changed lines" (its old and its new line): a new user counted one.
+    DiffView view;
+    const auto summary = [&view] {
+        const auto *label = view.findChild<QLabel *>(u"diffSummary"_s);
+        return label ? label->text() : u"(no diffSummary label)"_s;
+    };
+    view.setTexts(u"mine"_s, u"same\nold"_s, u"theirs"_s, u"same\nnew"_s);
+    QCOMPARE(summary(), u"1 line removed, 1 added"_s);
+    view.setTexts(u"mine"_s, u"a\nb"_s, u"theirs"_s, u"a\nb\nc\nd"_s);
+    QCOMPARE(summary(), u"2 lines added"_s);
+    view.setTexts(u"mine"_s, u"a\nb\nc"_s, u"theirs"_s, u"a"_s);
+    QCOMPARE(summary(), u"2 lines removed"_s);
+    view.setTexts(u"mine"_s, u"a"_s, u"theirs"_s, u"a"_s);
+    QCOMPARE(summary(), u"No differences"_s);
+}
 
 #include "tst_diffview.moc"
