@@ -83,6 +83,7 @@ MainWindow::MainWindow(QWidget *parent)
         m_permissionGate->guard(watch, PermissionGate::watchRule());
     reloadProfileChoices();
     updateConnectionBar();
+    updateBucketActions();
     restoreLayout();
     hideDocksOnWelcomePage();
     orderTabs();
@@ -148,6 +149,7 @@ void MainWindow::connectPanels()
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
     connect(m_value, &ValuePanel::message, this, showMessage);
+    connect(m_value, &ValuePanel::entryLoaded, this, &MainWindow::updateBucketActions);
     connectAsOf();
     // An empty bucket says so, with the next step; a listing that failed (refused, say) is no empty bucket.
     auto listingFailed = std::make_shared<bool>(false);
@@ -365,9 +367,23 @@ void MainWindow::showInterruption(const QString &reason)
     m_value->setInterruption(reason);
     m_watches->setInterruption(reason);
     m_history->setInterruption(reason);
-    m_importAction->setEnabled(reason.isEmpty());
+    m_interruption = reason;
     m_importAction->setToolTip(
         reason.isEmpty() ? QString() : tr("%1 Nothing can be written until the connection is back.").arg(reason));
+    updateBucketActions();
+}
+
+// What acts on the open bucket waits for one, what acts on the open key for a key; import also for the
+// connection to be there.
+void MainWindow::updateBucketActions()
+{
+    const bool bucket = m_bucket != nullptr;
+    const bool key = bucket && !m_value->key().isEmpty();
+    m_exportAction->setEnabled(bucket);
+    m_importAction->setEnabled(bucket && m_interruption.isEmpty());
+    m_watchBucketAction->setEnabled(bucket);
+    m_historyAction->setEnabled(key);
+    m_watchKeyAction->setEnabled(key);
 }
 
 void MainWindow::onBucketSelected(const QString &bucket)
@@ -387,6 +403,7 @@ void MainWindow::onBucketSelected(const QString &bucket)
     m_value->setBucket(m_bucket, m_keys->model(), m_session && m_session->isReadOnly());
     m_history->setBucket(m_bucket, m_session && m_session->isReadOnly());
     m_watches->setCurrentBucket(bucket);
+    updateBucketActions();
 }
 
 void MainWindow::onKeySelected(const QString &key)

@@ -94,6 +94,7 @@ private:
     void buildWatchMenu();
     void hideDocksOnWelcomePage();
     void sizeDocksOnce();
+    void updateBucketActions();
     void orderTabs();
     void showHistory();
     void watchCurrent(bool keyOnly);
@@ -126,5 +127,6 @@ private:
     QComboBox *m_profileChoice = nullptr; // the bar's
     QLabel *m_statusLabel = nullptr;
     PermissionGate *m_permissionGate = nullptr;
+    QString m_interruption;         // why the connection is down, while it is
     bool m_docksNeedSizing = false; // no saved layout: the docks get their first height when shown
 };

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void noBucketsOffersToCreateOne();
     void emptyBucketOffersToAddAKey();
     void aFilterMatchingNothingIsNoEmptyBucket();
+    void bucketAndKeyActionsWaitForABucketAndAKey();
     void longBucketNamesAreNotCut();
     void keyColumnKeepsItsName();
     void dialogsFitTheirPlaceholders();
@@ -568,6 +569,42 @@ void tst_Looks::aFilterMatchingNothingIsNoEmptyBucket()
     auto *noMatch = window->findChild<QLabel *>(u"noKeyMatchesText"_s);
     QVERIFY(noMatch);
     QTRY_VERIFY(noMatch->isVisible());
+}
+
+void tst_Looks::bucketAndKeyActionsWaitForABucketAndAKey()
+{
+    // Before any connection, Export, Import and Watch This Bucket were enabled (Export then said "Select a
+    // bucket first"), and Key History and Watch This Key with no key open.
+    m_window = new MainWindow;
+    const auto action = [this](const QString &text) -> QAction * {
+        for (QAction *candidate : everyAction()) {
+            if (candidate->text() == text)
+                return candidate;
+        }
+        return nullptr;
+    };
+    const QStringList bucketActions{u"E&xport…"_s, u"&Import…"_s, u"Watch This &Bucket"_s};
+    const QStringList keyActions{u"Key &History"_s, u"Watch &This Key"_s};
+    for (const QString &text : bucketActions + keyActions) {
+        QVERIFY2(action(text), qPrintable(text));
+        QVERIFY2(!action(text)->isEnabled(), qPrintable(text + u" is enabled with no bucket"_s));
+    }
+    delete m_window;
+    m_window = nullptr;
+
+    KvBucketConfig config;
+    config.bucket = u"looks_actions"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    WAIT_OK(m_peerKv->bucket(config.bucket, this)->put(u"k"_s, "v"));
+    MainWindow *window = openWindow(m_server.url(), config.bucket);
+    QTRY_COMPARE_WITH_TIMEOUT(window->keyPanel()->model()->rowCount(), 1, 10000);
+    for (const QString &text : bucketActions)
+        QTRY_VERIFY2(action(text)->isEnabled(), qPrintable(text + u" is disabled with a bucket open"_s));
+    for (const QString &text : keyActions)
+        QVERIFY2(!action(text)->isEnabled(), qPrintable(text + u" is enabled with no key open"_s));
+    window->keyPanel()->selectKey(u"k"_s);
+    for (const QString &text : keyActions)
+        QTRY_VERIFY2(action(text)->isEnabled(), qPrintable(text + u" is disabled with a key open"_s));
 }
 
 void tst_Looks::longBucketNamesAreNotCut()
