@@ -3,6 +3,7 @@
 #include "natsconnection.h"
 #include "natsreply.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QFile>
@@ -249,6 +250,8 @@ bool NatsClusterProcess::start(int nodes)
     QStringList routes;
     for (const int port : std::as_const(routePorts))
         routes.append(u"nats-route://127.0.0.1:%1"_s.arg(port));
+    static int started = 0;
+    m_name = u"C%1x%2"_s.arg(QCoreApplication::applicationPid()).arg(++started);
 
     for (int i = 0; i < nodes; ++i) {
         auto *node = new NatsServerProcess(this);
@@ -258,9 +261,9 @@ bool NatsClusterProcess::start(int nodes)
         // Every node shares one route list that includes its own port; the resulting
         // "Duplicate Route" lines at start are harmless.
         options.config = u"server_name: n%1\n"
-                         "cluster {\n  name: C1\n  listen: 127.0.0.1:%2\n  routes: [%3]\n}\n"_s.arg(i + 1)
+                         "cluster {\n  name: %4\n  listen: 127.0.0.1:%2\n  routes: [%3]\n}\n"_s.arg(i + 1)
                              .arg(routePorts[i])
-                             .arg(routes.join(u", "_s))
+                             .arg(routes.join(u", "_s), m_name)
                              .toUtf8();
         m_nodes.append(node);
         if (!node->start(options)) {

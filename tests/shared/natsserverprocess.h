@@ -71,7 +71,8 @@ private:
     int m_port = -1;
 };
 
-// Three JetStream servers with routes between them on loopback (cluster "C1", distinct stores).
+// Three JetStream servers with routes between them on loopback (a cluster named for this process and
+// cluster, distinct stores).
 class NatsClusterProcess : public QObject
 {
     Q_OBJECT
@@ -87,6 +88,9 @@ public:
     // "nats://127.0.0.1:a,nats://127.0.0.1:b,..." for the nodes still running.
     QString urls() const;
     QString errorString() const { return m_error; }
+    // Its own name: two clusters started side by side (ctest -j) whose free ports crossed would otherwise
+    // take each other's nodes as peers of one cluster.
+    QString name() const { return m_name; }
 
     // Waits until a JetStream API request through url gets an answer without error.
     static bool waitForJetStream(const QString &url, int timeoutMs, QString *errorMessage);
@@ -98,4 +102,5 @@ public:
 private:
     QList<NatsServerProcess *> m_nodes;
     QString m_error;
+    QString m_name;
 };

@@ -180,7 +180,7 @@ void tst_KvCluster::replicatedBucket()
     QVERIFY2(create->error() == NatsError::NoError, qPrintable(create->errorString()));
     QCOMPARE(create->status().config.replicas, 3);
     QCOMPARE(create->status().streamInfo.config.numReplicas, 3);
-    QCOMPARE(create->status().streamInfo.cluster.name, u"C1"_s);
+    QCOMPARE(create->status().streamInfo.cluster.name, m_cluster.name());
 
     KvBucket *bucket = m_kv->bucket(config.bucket, this);
     KvReply *put = bucket->put(u"k"_s, "replicated");
@@ -210,11 +210,11 @@ void tst_KvCluster::placement()
     KvBucketConfig config;
     config.bucket = u"placed%1"_s.arg(m_counter);
     config.replicas = 3;
-    config.placement.cluster = u"C1"_s;
+    config.placement.cluster = m_cluster.name();
     KvReply *create = createBucket(config);
     QTRY_VERIFY_WITH_TIMEOUT(create->isFinished(), 20000);
     QVERIFY2(create->error() == NatsError::NoError, qPrintable(create->errorString()));
-    QCOMPARE(create->status().config.placement.cluster, u"C1"_s);
+    QCOMPARE(create->status().config.placement.cluster, m_cluster.name());
 
     config.bucket = u"nowhere%1"_s.arg(m_counter);
     config.placement.cluster = u"C9"_s;

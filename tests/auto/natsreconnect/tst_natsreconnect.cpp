@@ -467,7 +467,7 @@ void tst_NatsReconnect::clusterForms()
         NatsConnectOptions options = NatsConnectOptions::fromUrl(m_cluster.node(i)->url());
         connection.connectToServer(options);
         QVERIFY(waitForConnected(&connection));
-        QCOMPARE(connection.serverInfo().cluster, u"C1"_s);
+        QCOMPARE(connection.serverInfo().cluster, m_cluster.name());
         QCOMPARE(connection.serverInfo().serverName, u"n%1"_s.arg(i + 1));
         QTRY_COMPARE(connection.serverPool().size(), 3);
         QSet<int> poolPorts;
