@@ -153,19 +153,17 @@ void MainWindow::connectPanels()
     connectAsOf();
     // An empty bucket says so, with the next step; a listing that failed (refused, say) is no empty bucket.
     auto listingFailed = std::make_shared<bool>(false);
-    auto *noKeys = new EmptyState(m_keys->findChild<QAbstractItemView *>(u"keyListView"_s),
-                                  tr("This bucket has no keys yet."), m_value->newKeyAction(), tr("Add a Key…"),
-                                  [this, listingFailed] {
-                                      return m_bucket && !*listingFailed && !m_keys->model()->isLoading()
-                                          && m_keys->model()->rowCount() == 0 && !m_keys->isFiltered();
-                                  });
+    // Listed, and nothing in the list: the bucket is empty, or a filter matches none of its keys.
+    const auto noneListed = [this, listingFailed] {
+        return m_bucket && !*listingFailed && !m_keys->model()->isLoading() && m_keys->model()->rowCount() == 0;
+    };
+    auto *keyList = m_keys->findChild<QAbstractItemView *>(u"keyListView"_s);
+    auto *noKeys = new EmptyState(keyList, tr("This bucket has no keys yet."), m_value->newKeyAction(),
+                                  tr("Add a Key…"),
+                                  [this, noneListed] { return noneListed() && !m_keys->isFiltered(); });
     noKeys->button()->setObjectName(u"addKeyButton"_s);
-    // No key matching a filter is no empty bucket: say what hides them.
-    auto *noMatch = new EmptyState(m_keys->findChild<QAbstractItemView *>(u"keyListView"_s),
-                                   tr("No key matches the filter."), nullptr, {}, [this, listingFailed] {
-                                       return m_bucket && !*listingFailed && !m_keys->model()->isLoading()
-                                           && m_keys->model()->rowCount() == 0 && m_keys->isFiltered();
-                                   });
+    auto *noMatch = new EmptyState(keyList, tr("No key matches the filter."), nullptr, {},
+                                   [this, noneListed] { return noneListed() && m_keys->isFiltered(); });
     noMatch->label()->setObjectName(u"noKeyMatchesText"_s);
     for (EmptyState *state : {noKeys, noMatch}) {
         connect(m_keys->model(), &KeyListModel::loadingStarted, state, &EmptyState::refresh);
