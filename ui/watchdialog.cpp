@@ -47,7 +47,7 @@ WatchDialog::WatchDialog(const QStringList &buckets, QWidget *parent)
     m_bucket->setAccessibleName(tr("Bucket"));
     m_filter->setObjectName(u"watchFilter"_s);
     m_filter->setAccessibleName(tr("Key filter"));
-    m_filter->setPlaceholderText(tr("empty: every key; or orders.>  sessions.*.state  config"));
+    m_filter->setPlaceholderText(tr("empty: every key; or orders.>  sessions.*.state"));
     m_resumeFrom->setObjectName(u"watchResumeFrom"_s);
     m_resumeFrom->setAccessibleName(tr("Resume from revision"));
     m_resumeFrom->setPlaceholderText(tr("off"));
