@@ -1,5 +1,7 @@
 #include "jsonhighlighter.h"
 
+#include "appearance.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtGui/QGuiApplication>
 #include <QtGui/QPalette>
@@ -8,7 +10,12 @@ JsonHighlighter::JsonHighlighter(QTextDocument *document)
     : QSyntaxHighlighter(document)
 {
     pickColors();
-    QCoreApplication::instance()->installEventFilter(this);
+    // The colours again when the application palette changes (View → Theme).
+    Appearance::followPalette(this, [this] {
+        pickColors();
+        if (this->document())
+            rehighlight();
+    });
     m_turnEnd.setSingleShot(true);
     m_turnEnd.setInterval(0);
     connect(&m_turnEnd, &QTimer::timeout, this, [this] { m_budget = CharactersPerTurn; });
@@ -42,16 +49,6 @@ void JsonHighlighter::resume()
         m_resume.start();
     else
         m_pendingFrom = -1;
-}
-
-bool JsonHighlighter::eventFilter(QObject *watched, QEvent *event)
-{
-    if (watched == QCoreApplication::instance() && event->type() == QEvent::ApplicationPaletteChange) {
-        pickColors();
-        if (document())
-            rehighlight();
-    }
-    return false;
 }
 
 void JsonHighlighter::pickColors()

@@ -23,8 +23,6 @@ public:
     bool isPending() const { return m_pendingFrom >= 0; }
 
 protected:
-    // Picks the colours again when the application palette changes (View → Theme).
-    bool eventFilter(QObject *watched, QEvent *event) override;
     void highlightBlock(const QString &text) override;
 
 private:
