@@ -9,7 +9,8 @@ namespace {
 constexpr int MaxRemeasures = 3;
 } // namespace
 
-NatsPingTracker::NatsPingTracker()
+NatsPingTracker::NatsPingTracker(Clock clock)
+    : m_now(std::move(clock))
 {
     m_clock.start();
     m_loopCheck.setTimerType(Qt::PreciseTimer);

@@ -5,6 +5,8 @@
 #include <QtCore/QQueue>
 #include <QtCore/QTimer>
 
+#include <functional>
+
 class NatsError;
 class NatsReply;
 
@@ -19,7 +21,10 @@ class NatsReply;
 class NatsPingTracker final
 {
 public:
-    NatsPingTracker();
+    // Microseconds on a steady clock. The connection uses the default, a QElapsedTimer; a test passes a
+    // clock it moves itself, to hold the event loop without waiting for the time to pass.
+    using Clock = std::function<qint64()>;
+    explicit NatsPingTracker(Clock clock = {});
     Q_DISABLE_COPY_MOVE(NatsPingTracker)
 
     // Records a keep-alive PING about to be sent. False, recording nothing, when that would make more
@@ -56,10 +61,11 @@ private:
 
     void enqueue(NatsReply *reply);
     void loopTurned();
-    qint64 nowUs() const { return m_clock.nsecsElapsed() / 1000; }
+    qint64 nowUs() const { return m_now ? m_now() : m_clock.nsecsElapsed() / 1000; }
 
     QQueue<Waiter> m_waiters;
     QElapsedTimer m_clock;
+    Clock m_now;
     QTimer m_loopCheck;
     qint64 m_lastTurnUs = 0;
     int m_outstanding = 0;

@@ -2,12 +2,12 @@
 #include "natspingtracker.h"
 #include "natsreply.h"
 
-#include <QtCore/QThread>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
 
-// PING/PONG bookkeeping without a server: the test sends the PONGs, and holds the event loop.
+// PING/PONG bookkeeping without a server: the test sends the PONGs, and holds the event loop by moving
+// the tracker's clock past what a working loop takes between two turns.
 class tst_NatsPingTracker final : public QObject
 {
     Q_OBJECT
@@ -18,6 +18,7 @@ private Q_SLOTS:
     void pongsMatchPingsInOrder();
     void pongWithoutPing();
     void roundTripTime();
+    void busyLoopIsMeasured();
     void heldLoopDropsSample();
     void remeasuresAreBounded();
     void failAll();
@@ -73,29 +74,56 @@ void tst_NatsPingTracker::pongWithoutPing()
     QCOMPARE(pings.roundTripTime(), -1);
 }
 
+namespace {
+// A clock the test moves: a tracker made with it sees exactly the time the test says passed.
+class TestClock
+{
+public:
+    NatsPingTracker::Clock clock()
+    {
+        return [this] { return m_nowUs; };
+    }
+    void advance(qint64 us) { m_nowUs += us; }
+    // Nothing else runs in this thread meanwhile, as under a modal dialog: the condition under test.
+    void holdEventLoop() { advance(NatsPingTracker::LoopCheckMs * 1000 + NatsPingTracker::HeldLoopUs + 1); }
+
+private:
+    qint64 m_nowUs = 1000;
+};
+} // namespace
+
 void tst_NatsPingTracker::roundTripTime()
 {
-    NatsPingTracker pings;
+    TestClock time;
+    NatsPingTracker pings(time.clock());
     QCOMPARE(pings.roundTripTime(), -1);
     QVERIFY(pings.keepAlive(2));
+    time.advance(1234);
     QPointer<NatsReply> reply;
     QVERIFY(pings.pongReceived(&reply));
-    QVERIFY(pings.roundTripTime() >= 0);
+    QCOMPARE(pings.roundTripTime(), 1234);
 }
 
-namespace {
-// Nothing else runs in this thread meanwhile, as under a modal dialog: the condition under test.
-void holdEventLoop()
+void tst_NatsPingTracker::busyLoopIsMeasured()
 {
-    QThread::msleep(NatsPingTracker::LoopCheckMs + NatsPingTracker::HeldLoopUs / 1000 + 50);
+    // A loop late by less than the allowance is a busy one, not a held one: the sample counts.
+    TestClock time;
+    NatsPingTracker pings(time.clock());
+    QVERIFY(pings.keepAlive(2));
+    time.advance(NatsPingTracker::LoopCheckMs * 1000 + NatsPingTracker::HeldLoopUs);
+    QPointer<NatsReply> reply;
+    bool measured = false;
+    QVERIFY(pings.pongReceived(&reply, &measured));
+    QVERIFY(measured);
+    QCOMPARE(pings.roundTripTime(), NatsPingTracker::LoopCheckMs * 1000 + NatsPingTracker::HeldLoopUs);
 }
-} // namespace
 
 void tst_NatsPingTracker::heldLoopDropsSample()
 {
-    NatsPingTracker pings;
+    TestClock time;
+    NatsPingTracker pings(time.clock());
     QVERIFY(pings.keepAlive(2));
-    holdEventLoop();
+    time.holdEventLoop();
     QPointer<NatsReply> reply;
     bool measured = true;
     QVERIFY(pings.pongReceived(&reply, &measured));
@@ -105,21 +133,22 @@ void tst_NatsPingTracker::heldLoopDropsSample()
     QVERIFY(!pings.remeasure()); // once per dropped sample
 
     QVERIFY(pings.keepAlive(2)); // the new measurement, with the loop free
+    time.advance(250);
     QVERIFY(pings.pongReceived(&reply, &measured));
     QVERIFY(measured);
-    QVERIFY(pings.roundTripTime() >= 0);
-    QVERIFY(pings.roundTripTime() < NatsPingTracker::HeldLoopUs);
+    QCOMPARE(pings.roundTripTime(), 250);
     QVERIFY(!pings.remeasure());
 }
 
 void tst_NatsPingTracker::remeasuresAreBounded()
 {
-    NatsPingTracker pings;
+    TestClock time;
+    NatsPingTracker pings(time.clock());
     QPointer<NatsReply> reply;
     int remeasured = 0;
     for (int i = 0; i < 6; ++i) {
         QVERIFY(pings.keepAlive(2));
-        holdEventLoop();
+        time.holdEventLoop();
         QVERIFY(pings.pongReceived(&reply));
         remeasured += pings.remeasure() ? 1 : 0;
     }
