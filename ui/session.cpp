@@ -33,13 +33,12 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
         m_retry->reset();
         probeRoundTrip();
         m_rttTimer->start();
-        // The status bar shows the JetStream API level too: ask for it once (2.11+; INFO says it on 2.12+).
-        JsServerCapabilities *server = m_client->jetStream()->capabilities();
-        connect(server, &JsServerCapabilities::changed, this, &Session::statusChanged, Qt::UniqueConnection);
-        server->whenKnown(this, [this](const NatsError &) { Q_EMIT statusChanged(); });
+        askApiLevel();
         m_opened = true;
         Q_EMIT opened();
     });
+    // A reconnect may land on another server (or one restarted: a new server id), whose level is unknown.
+    connect(m_connection, &NatsConnection::reconnected, this, &Session::askApiLevel);
     connect(m_connection, &NatsConnection::reconnected, this, &Session::reconnected);
     connect(m_connection, &NatsConnection::errorOccurred, this, [this] {
         m_lastError = m_connection->errorString();
@@ -63,6 +62,15 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     connect(m_retry, &ConnectRetry::changed, this, &Session::statusChanged);
     m_rttTimer->setInterval(kRoundTripProbeMs);
     connect(m_rttTimer, &QTimer::timeout, this, &Session::probeRoundTrip);
+}
+
+void Session::askApiLevel()
+{
+    // The status bar shows the JetStream API level too: ask for it once per server (2.11+; INFO says it
+    // on 2.12+). Known already, this asks nothing.
+    JsServerCapabilities *server = m_client->jetStream()->capabilities();
+    connect(server, &JsServerCapabilities::changed, this, &Session::statusChanged, Qt::UniqueConnection);
+    server->whenKnown(this, [this](const NatsError &) { Q_EMIT statusChanged(); });
 }
 
 Session::~Session()

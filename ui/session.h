@@ -57,6 +57,7 @@ Q_SIGNALS:
 private:
     void connectTo(const QString &servers);
     void probeRoundTrip();
+    void askApiLevel();
     void updateInterruption();
 
     ConnectionProfile m_profile;

@@ -15,6 +15,7 @@
 
 #include <QtCore/QSettings>
 #include <QtGui/QAction>
+#include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QLabel>
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void bucketDialogOffersWhatTheServerHas();
     void editDialogShowsTheServersMetadataApart();
     void keyFilterTakesSeveral();
+    void statusBarKeepsApiLevelAfterReconnect(); // last: it restarts the server
 
 private:
     MainWindow *openWindow(const QString &bucket = {});
@@ -121,6 +123,21 @@ void tst_WindowServers::statusBarNamesServerAndApiLevel()
     auto *status = child<QLabel>(window, u"connectionState"_s);
     QVERIFY(status);
     const QString expected = u"nats-server %1 · JetStream API level %2"_s.arg(version()).arg(m_apiLevel);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(expected), qPrintable(status->text()), 10000);
+}
+
+void tst_WindowServers::statusBarKeepsApiLevelAfterReconnect()
+{
+    // A restarted server is another server (a new id): its level is asked again, not left out.
+    MainWindow *window = openWindow();
+    QTRY_VERIFY_WITH_TIMEOUT(window->session() && window->session()->isConnected(), 10000);
+    auto *status = child<QLabel>(window, u"connectionState"_s);
+    const QString expected = u"nats-server %1 · JetStream API level %2"_s.arg(version()).arg(m_apiLevel);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(expected), qPrintable(status->text()), 10000);
+
+    QSignalSpy reconnected(window->session()->connection(), &NatsConnection::reconnected);
+    QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
+    QVERIFY(reconnected.wait(20000));
     QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(expected), qPrintable(status->text()), 10000);
 }
 
