@@ -125,6 +125,7 @@ void MainWindow::buildPages()
     m_connectionBar = new ConnectionBar(this);
     m_profileChoice = m_connectionBar->profileChoice();
     connect(m_connectionBar, &ConnectionBar::connectRequested, this, &MainWindow::connectSelectedProfile);
+    connect(m_profileChoice, &QComboBox::currentIndexChanged, this, &MainWindow::updateConnectionBar);
     connect(m_connectionBar, &ConnectionBar::retryRequested, this, [this] {
         if (m_session)
             m_session->retryNow();
@@ -350,7 +351,10 @@ void MainWindow::openSession(const ConnectionProfile &profile, const QString &se
 void MainWindow::updateConnectionBar()
 {
     const bool readOnly = m_session && m_session->isReadOnly();
-    const QString status = m_session ? m_session->statusText() : tr("not connected");
+    QString status = m_session ? m_session->statusText() : tr("not connected");
+    // Another connection picked and not yet connected to: the status is still the open one's, named so.
+    if (m_session && m_profileChoice->currentData().toString() != m_session->profile().id)
+        status = tr("%1: %2").arg(m_session->profile().name, status);
     m_connectionBar->setState(status, readOnly, m_session ? m_session->profile().color : QColor());
     m_connectionBar->setRetryOffered(m_session && m_session->isWaitingToRetry());
     m_statusLabel->setText(status);

@@ -24,6 +24,7 @@
 #include <QtGui/QGuiApplication>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
+#include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
@@ -54,6 +55,7 @@ private Q_SLOTS:
     void bucketSizeFollowsWritesWithinASecond();
     void watchedBucketSizeFollowsWritesWithinASecond();
     void serverDownAtStartIsRetried();
+    void statusNamesItsConnectionWhileAnotherIsChosen();
 
 private:
     KvBucket *makeBucket(int history = 10);
@@ -388,6 +390,32 @@ void tst_WindowInfo::serverDownAtStartIsRetried()
     qInfo("connected %lld ms after Retry now", clicked.elapsed());
     QTRY_VERIFY(!retryNow->isVisible());
     QVERIFY2(status->text().startsWith(u"connected"_s), qPrintable(status->text()));
+    delete m_window;
+    m_window = nullptr;
+}
+
+void tst_WindowInfo::statusNamesItsConnectionWhileAnotherIsChosen()
+{
+    // Another connection picked while this one waits to retry: until Connect is pressed the bar still
+    // speaks of the old one, and says so instead of seeming to describe the one picked.
+    const int port = NatsServerProcess::freePort();
+    QVERIFY(port > 0);
+    const QString url = u"nats://127.0.0.1:%1"_s.arg(port);
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({url, {}, false});
+    auto *status = m_window->findChild<QLabel *>(u"connectionStatus"_s);
+    auto *choice = m_window->findChild<QComboBox *>(u"profileChoice"_s);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(u"next try in"_s), qPrintable(status->text()), 5000);
+    QVERIFY2(status->text().startsWith(u"disconnected"_s), qPrintable(status->text()));
+    const int own = choice->currentIndex();
+    choice->setCurrentIndex(choice->findData(u"local"_s));
+    QVERIFY(choice->currentIndex() != own);
+    QVERIFY2(status->text().startsWith(m_window->session()->profile().name + u": disconnected"_s),
+             qPrintable(status->text()));
+    QVERIFY2(status->text().contains(url), qPrintable(status->text()));
+    choice->setCurrentIndex(own);
+    QVERIFY2(status->text().startsWith(u"disconnected"_s), qPrintable(status->text()));
     delete m_window;
     m_window = nullptr;
 }
