@@ -129,6 +129,8 @@ void AsOfBar::createActions()
     });
     m_compareAction = new QAction(tr("Di&fferences in Time…"), this);
     m_compareAction->setShortcut(QKeySequence(u"Ctrl+Shift+D"_s));
+    for (QAction *action : {m_pointAction, m_compareAction})
+        action->setEnabled(false); // until a bucket is open
     connect(m_compareAction, &QAction::triggered, this, &AsOfBar::compare);
 }
 
@@ -164,6 +166,8 @@ void AsOfBar::setBucket(KvBucket *bucket)
 {
     goLive();
     m_bucket = bucket;
+    m_pointAction->setEnabled(bucket != nullptr);
+    m_compareAction->setEnabled(bucket != nullptr);
     m_error->setMessage({});
 }
 

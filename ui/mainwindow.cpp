@@ -384,6 +384,7 @@ void MainWindow::updateBucketActions()
     m_exportAction->setEnabled(bucket);
     m_importAction->setEnabled(bucket && m_interruption.isEmpty());
     m_watchBucketAction->setEnabled(bucket);
+    m_findAction->setEnabled(bucket);
     m_historyAction->setEnabled(key);
     m_watchKeyAction->setEnabled(key);
 }

@@ -120,6 +120,7 @@ private:
     QDockWidget *m_watchDock = nullptr;
     QAction *m_historyAction = nullptr;
     QAction *m_watchBucketAction = nullptr;
+    QAction *m_findAction = nullptr;
     QAction *m_watchKeyAction = nullptr;
     QAction *m_exportAction = nullptr;
     QAction *m_importAction = nullptr;

@@ -110,16 +110,16 @@ QList<QPair<QAction *, QString>> MainWindow::buildBucketMenu()
     bucket->addAction(m_buckets->refreshAction());
     bucket->addSeparator();
     bucket->addActions({m_watchBucketAction, m_exportAction, m_importAction});
-    QAction *findAction = bucket->addAction(tr("Find in &Values…"), QKeySequence(u"Ctrl+Alt+F"_s), this,
-                                            &MainWindow::findInValues);
-    m_permissionGate->guard(findAction, PermissionGate::getRule());
+    m_findAction = bucket->addAction(tr("Find in &Values…"), QKeySequence(u"Ctrl+Alt+F"_s), this,
+                                     &MainWindow::findInValues);
+    m_permissionGate->guard(m_findAction, PermissionGate::getRule());
     bucket->addSeparator();
     AsOfBar *asOf = m_keys->asOfBar();
     bucket->addActions({asOf->pointAction(), asOf->compareAction(), asOf->liveAction()});
     return {{asOf->pointAction(), u"document-open-recent"_s},
             {asOf->compareAction(), u"edit-find-replace"_s},
             {asOf->liveAction(), u"go-jump"_s},
-            {findAction, u"edit-find"_s}};
+            {m_findAction, u"edit-find"_s}};
 }
 
 void MainWindow::buildKeyMenu()
