@@ -572,10 +572,16 @@ void KeyPanel::updateStatus()
         // list shows, of the keys there are (deleted ones too when they are shown).
         const int shown = m_listProxy->rowCount();
         const int total = m_listProxy->showDeleted() ? m_list->rowCount() : m_list->liveCount();
-        if (shown != total)
+        const int deleted = total - m_list->liveCount(); // counted only while they are shown
+        if (shown != total) {
             text = tr("%1 of %2 keys shown").arg(HumanFormat::count(shown), HumanFormat::count(total));
-        else
+            if (deleted > 0)
+                text += tr(" (%1 of the %2 deleted)").arg(HumanFormat::count(deleted), HumanFormat::count(total));
+        } else {
             text = shown == 1 ? tr("1 key") : tr("%1 keys").arg(HumanFormat::count(shown));
+            if (deleted > 0)
+                text += tr(" (%1 deleted)").arg(HumanFormat::count(deleted));
+        }
         if (!m_glob.isEmpty() && m_serverFilters.isEmpty())
             text += tr(" · all keys from the server, then %1").arg(m_glob.clientPart());
         else if (!m_glob.isEmpty())
