@@ -24,6 +24,7 @@
 #include "secretstore.h"
 #include "session.h"
 #include "transferdialog.h"
+#include "valueeditsession.h"
 #include "valuepanel.h"
 #include "watchpanel.h"
 #include "watchview.h"
@@ -195,6 +196,13 @@ void MainWindow::connectAsOf()
     AsOfBar *asOf = m_keys->asOfBar();
     asOf->setMayEnter([this] { return m_value->maybeDiscard(); });
     connect(asOf, &AsOfBar::readOnlyReasonChanged, m_value, &ValuePanel::setAsOf);
+    // Live again (the value of then is gone from the value panel by now): the key highlighted in the live
+    // list shows its value, as it did before. Not when another bucket is being opened (the value panel
+    // still has the old one then).
+    connect(asOf, &AsOfBar::readOnlyReasonChanged, this, [this](const QString &reason) {
+        if (reason.isEmpty() && m_bucket && m_value->session()->bucket() == m_bucket)
+            onKeySelected(m_keys->currentKey());
+    });
     connect(asOf, &AsOfBar::activeChanged, this, [this](bool active) {
         if (m_history) // no Revert to This… while the bucket is shown as it was
             m_history->setReadOnly(active || (m_session && m_session->isReadOnly()));

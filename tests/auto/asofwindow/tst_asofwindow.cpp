@@ -47,6 +47,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void asOfShowsThenReadOnlyAndEscReturnsToLive();
+    void escShowsTheHighlightedLiveKeysValue();
     void unanswerableKeyIsListedWithoutValue();
     void loadingShowsProgressAndCancelReturnsToLive();
     void folderOfTheTreeAsItWas();
@@ -232,6 +233,32 @@ void tst_AsOfWindow::asOfShowsThenReadOnlyAndEscReturnsToLive()
     QCOMPARE(stack->currentWidget()->objectName(), u"keyListView"_s);
     QVERIFY(!banner->isVisible());
     QTRY_VERIFY(value->newKeyAction()->isEnabled());
+}
+
+void tst_AsOfWindow::escShowsTheHighlightedLiveKeysValue()
+{
+    // Back from the past, the key highlighted in the live list showed no value: the value panel had
+    // been cleared of the value then, and nothing opened the live one.
+    KvBucket *bucket = peerBucket(u"asofesc"_s, 5);
+    QVERIFY(bucket);
+    const quint64 point = put(bucket, u"first"_s, "then");
+    QVERIFY(point);
+    QVERIFY(put(bucket, u"second"_s, "live"));
+    QVERIFY(openWindow(bucket->name(), 2));
+    m_window->keyPanel()->selectKey(u"second"_s);
+    ValuePanel *value = m_window->valuePanel();
+    auto *editor = value->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    QTRY_COMPARE(editor->toPlainText(), u"live"_s);
+
+    QVERIFY(showAsOf(point));
+    QVERIFY(openAsOfKey(u"first"_s));
+    QTRY_COMPARE(editor->toPlainText(), u"then"_s);
+    QTest::keyClick(m_bar->view(), Qt::Key_Escape);
+    QTRY_VERIFY(!m_bar->isActive());
+    QCOMPARE(m_window->keyPanel()->currentKey(), u"second"_s);
+    QTRY_COMPARE(value->key(), u"second"_s);
+    QTRY_COMPARE(editor->toPlainText(), u"live"_s);
+    QVERIFY(!editor->isReadOnly());
 }
 
 void tst_AsOfWindow::unanswerableKeyIsListedWithoutValue()
