@@ -24,7 +24,7 @@ FindInValuesDialog::FindInValuesDialog(KvBucket *bucket, const QStringList &keys
     , m_mode(new QComboBox(this))
     , m_text(new QLineEdit(this))
     , m_folder(new QLineEdit(folder, this))
-    , m_start(new QPushButton(tr("&Find"), this))
+    , m_start(new QPushButton(tr("Fi&nd"), this))
     , m_cancel(new QPushButton(tr("Cancel"), this))
     , m_progress(new QProgressBar(this))
     , m_results(new QListWidget(this))

@@ -120,7 +120,7 @@ void ProfileDialog::createForm(QFormLayout *form)
     m_jwt = lineField(this, u"profileJwt"_s, form, tr("User &JWT:"),
                       tr("The user's JWT (eyJ…), kept in the system keychain"));
     m_jwt->setEchoMode(QLineEdit::Password);
-    m_secret = lineField(this, u"profileSecret"_s, form, tr("Se&cret:"), {});
+    m_secret = lineField(this, u"profileSecret"_s, form, tr("S&ecret:"), {});
     m_secret->setEchoMode(QLineEdit::Password);
     connect(m_secret, &QLineEdit::textEdited, this, [this] { m_secretEdited = true; });
     connect(m_jwt, &QLineEdit::textEdited, this, [this] { m_jwtEdited = true; });
@@ -129,9 +129,9 @@ void ProfileDialog::createForm(QFormLayout *form)
     m_credsFile = fileField(this, u"profileCredsFile"_s, form, tr("Credentials file"),
                             tr("A .creds file with the user's JWT and seed, as nsc writes it"));
     createTlsRows(form);
-    m_domain = lineField(this, u"profileDomain"_s, form, tr("JetStream &domain:"),
+    m_domain = lineField(this, u"profileDomain"_s, form, tr("JetStream d&omain:"),
                          tr("The JetStream domain to use (a leaf node's), or empty for the server's own"));
-    m_apiPrefix = lineField(this, u"profileApiPrefix"_s, form, tr("JetStream API &prefix:"),
+    m_apiPrefix = lineField(this, u"profileApiPrefix"_s, form, tr("JetStream API p&refix:"),
                             tr("A JetStream API prefix imported from another account, instead of a domain"));
     m_apiPrefix->setPlaceholderText(tr("$JS.API (instead of a domain)"));
     m_readOnly = new QCheckBox(tr("Read-only: disable every write"), this);
@@ -148,7 +148,7 @@ void ProfileDialog::createForm(QFormLayout *form)
             m_colorButton->setStyleSheet(u"background-color: %1"_s.arg(color.name()));
         }
     });
-    form->addRow(tr("Colour &tag:"), m_colorButton);
+    form->addRow(tr("Colour ta&g:"), m_colorButton);
     m_protoMappings = new QPlainTextEdit(this);
     m_protoMappings->setObjectName(u"profileProtoMappings"_s);
     m_protoMappings->setTabChangesFocus(true); // else Tab could never leave it: no keyboard trap
@@ -193,7 +193,7 @@ QLayout *ProfileDialog::createListColumn()
         if (row >= 0)
             showProfile(m_profiles->profile(m_list->item(row)->data(Qt::UserRole).toString()));
     });
-    auto *add = new QPushButton(tr("&New"), this);
+    auto *add = new QPushButton(tr("Ne&w"), this);
     auto *remove = new QPushButton(tr("&Delete"), this);
     auto *import = new QPushButton(tr("&Import natscli Contexts"), this);
     import->setObjectName(u"importContexts"_s);
@@ -222,7 +222,7 @@ QLayout *ProfileDialog::createListColumn()
 QDialogButtonBox *ProfileDialog::createButtons()
 {
     auto *buttons = new QDialogButtonBox(QDialogButtonBox::Close, this);
-    QPushButton *save = buttons->addButton(tr("&Save"), QDialogButtonBox::ApplyRole);
+    QPushButton *save = buttons->addButton(tr("Sa&ve"), QDialogButtonBox::ApplyRole);
     save->setObjectName(u"saveProfile"_s);
     save->setToolTip(tr("Save the settings; secrets go to the system keychain"));
     QPushButton *connectButton = buttons->addButton(tr("Save and &Connect"), QDialogButtonBox::AcceptRole);

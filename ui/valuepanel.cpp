@@ -192,10 +192,12 @@ bool ValuePanel::maybeDiscard()
 {
     if (!isModified())
         return true;
-    const auto answer = QMessageBox::question(this, tr("Unsaved Changes"),
-                                              tr("Your changes to key \"%1\" are not saved. Discard them?").arg(key()),
-                                              QMessageBox::Discard | QMessageBox::Cancel, QMessageBox::Cancel);
-    return answer == QMessageBox::Discard;
+    QMessageBox box(QMessageBox::Question, tr("Unsaved Changes"),
+                    tr("Your changes to key \"%1\" are not saved. Discard them?").arg(key()),
+                    QMessageBox::Discard | QMessageBox::Cancel, this);
+    box.setDefaultButton(QMessageBox::Cancel);
+    box.button(QMessageBox::Discard)->setText(tr("&Discard")); // Qt's own text has no Alt letter
+    return box.exec() == QMessageBox::Discard;
 }
 
 void ValuePanel::showLoading()

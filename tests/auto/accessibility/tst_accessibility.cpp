@@ -44,9 +44,11 @@
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QMenuBar>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QTabBar>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QTextEdit>
 #include <QtWidgets/QTreeView>
@@ -167,6 +169,45 @@ QStringList undescribedWidgets(QWidget *root)
     return found;
 }
 
+// The letter after a single '&' in text, or a null QChar.
+QChar mnemonicOf(const QString &text)
+{
+    for (qsizetype at = text.indexOf(u'&'); at >= 0 && at + 1 < text.size(); at = text.indexOf(u'&', at + 2)) {
+        if (text[at + 1] != u'&')
+            return text[at + 1].toLower();
+    }
+    return {};
+}
+
+// Alt letters used twice among root's buttons, labels of fields, group boxes and tabs: Alt+the letter
+// then reaches only one of them. Hidden ones count too: they show with another choice in the dialog.
+QStringList mnemonicClashes(QWidget *root)
+{
+    QHash<QChar, QString> seen;
+    QStringList found;
+    const auto use = [&](const QString &text) {
+        const QChar letter = mnemonicOf(text);
+        if (letter.isNull())
+            return;
+        if (seen.contains(letter))
+            found.append(u"Alt+%1: \"%2\" and \"%3\""_s.arg(letter.toUpper(), seen[letter], text));
+        seen.insert(letter, text);
+    };
+    for (QWidget *widget : root->findChildren<QWidget *>()) {
+        if (auto *button = qobject_cast<QAbstractButton *>(widget))
+            use(button->text());
+        else if (auto *label = qobject_cast<QLabel *>(widget); label && label->buddy())
+            use(label->text());
+        else if (auto *group = qobject_cast<QGroupBox *>(widget))
+            use(group->title());
+        else if (auto *tabs = qobject_cast<QTabBar *>(widget)) {
+            for (int i = 0; i < tabs->count(); ++i)
+                use(tabs->tabText(i));
+        }
+    }
+    return found;
+}
+
 } // namespace
 
 class tst_Accessibility final : public QObject
@@ -187,6 +228,7 @@ private Q_SLOTS:
     void keyboardOnlyPath();
     void columnsAndSortingFromTheMenuBar();
     void menuMnemonicsAreUnique();
+    void dialogMnemonicsAreUnique();
     void welcomePageTabsFromTheBarDown();
 
 private:
@@ -320,6 +362,33 @@ KvBucket *tst_Accessibility::newBucket(const QString &name)
     KvBucketConfig config;
     config.bucket = name;
     return KvTest::createBucket(m_peerKv, config) ? m_peerKv->bucket(name, this) : nullptr;
+}
+
+void tst_Accessibility::dialogMnemonicsAreUnique()
+{
+    // Manage Connections had two Alt+C and two Alt+N: the second field or button of each was out of the
+    // keyboard's reach by its letter.
+    m_window = new MainWindow;
+    const QStringList found = inDialogs(m_window, mnemonicClashes);
+    QVERIFY2(found.isEmpty(), qPrintable(u"clashing Alt letters:\n  "_s + found.join(u"\n  "_s)));
+
+    // Unsaved Changes: Discard had no letter at all (Qt's standard text), only the mouse reached it.
+    ValuePanel *value = m_window->valuePanel();
+    auto *editor = value->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    editor->setPlainText(u"edited"_s);
+    editor->document()->setModified(true);
+    QStringList buttons;
+    UiTest::onNextDialog<QMessageBox>([&buttons](QMessageBox *box) {
+        for (QAbstractButton *button : box->buttons())
+            buttons.append(button->text());
+        box->button(QMessageBox::Cancel)->click();
+    });
+    QVERIFY(!value->maybeDiscard());
+    QVERIFY2(buttons.size() == 2, qPrintable(buttons.join(u", "_s)));
+    for (const QString &text : std::as_const(buttons)) {
+        if (!text.contains(u"Cancel"_s)) // Esc is Cancel's key
+            QVERIFY2(!mnemonicOf(text).isNull(), qPrintable(text + u" has no Alt letter"_s));
+    }
 }
 
 void tst_Accessibility::menuMnemonicsAreUnique()
