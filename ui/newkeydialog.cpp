@@ -7,6 +7,7 @@
 #include "placeholderfit.h"
 #include "valueformat.h"
 
+#include <QtGui/QShortcut>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QFormLayout>
@@ -47,7 +48,16 @@ NewKeyDialog::NewKeyDialog(KvBucket *bucket, QWidget *parent)
     m_ttl->setBucket(bucket);
     connect(m_ttl, &QLineEdit::textChanged, this, &NewKeyDialog::validate);
     m_error->setObjectName(u"newKeyError"_s);
-    m_buttons->button(QDialogButtonBox::Ok)->setText(tr("Create"));
+    QPushButton *create = m_buttons->button(QDialogButtonBox::Ok);
+    create->setText(tr("Create"));
+    create->setToolTip(tr("Create the key (Ctrl+Enter, from the value too)"));
+    // Enter in the value starts a new line; Ctrl+Enter creates the key from any field, as Create would.
+    for (const QKeySequence &keys : {QKeySequence(Qt::CTRL | Qt::Key_Return), QKeySequence(Qt::CTRL | Qt::Key_Enter)}) {
+        connect(new QShortcut(keys, this), &QShortcut::activated, create, [create] {
+            if (create->isEnabled())
+                create->click();
+        });
+    }
     connect(m_buttons, &QDialogButtonBox::accepted, this, &NewKeyDialog::accept);
     connect(m_buttons, &QDialogButtonBox::rejected, this, &QDialog::reject);
     connect(m_key, &QLineEdit::textChanged, this, &NewKeyDialog::validate);

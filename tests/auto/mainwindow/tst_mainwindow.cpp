@@ -183,6 +183,22 @@ void tst_MainWindow::createBucketPutKeyAndSeeLiveUpdates()
     QTRY_COMPARE(window->valuePanel()->key(), u"orders.1"_s);
     QTRY_COMPARE(window->valuePanel()->currentValue(), "{\"id\":1}"_ba);
 
+    // By keyboard: the value typed, Ctrl+Enter creates the key (Enter alone is a new line of the value).
+    UiTest::onNextDialog<NewKeyDialog>([](NewKeyDialog *dialog) {
+        QTest::keyClicks(child<QLineEdit>(dialog, u"newKeyName"_s), u"orders.3"_s);
+        auto *value = child<QPlainTextEdit>(dialog, u"newKeyValue"_s);
+        value->setFocus();
+        QTest::keyClicks(value, u"three"_s);
+        QTest::keyClick(value, Qt::Key_Return);
+        QTest::keyClicks(value, u"lines"_s);
+        QTest::keyClick(value, Qt::Key_Return, Qt::ControlModifier);
+        if (dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled())
+            dialog->reject(); // nothing sent: no key will show
+    });
+    window->valuePanel()->newKeyAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(window->keyPanel()->model()->rowOfKey(u"orders.3"_s) >= 0, 10000);
+    QTRY_COMPARE(window->valuePanel()->currentValue(), "three\nlines"_ba);
+
     // Another client writes: the key list follows without a refresh.
     KvBucket *peer = m_peerKv->bucket(bucket, this);
     KvReply *put = peer->put(u"orders.2"_s, "two");
