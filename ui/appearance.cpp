@@ -5,6 +5,7 @@
 #include <QtCore/QSettings>
 #include <QtGui/QActionGroup>
 #include <QtGui/QPalette>
+#include <QtWidgets/QAbstractButton>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QMenu>
 #include <QtWidgets/QStyle>
@@ -183,6 +184,25 @@ void tintBackground(QWidget *widget, const QColor &light, const QColor &dark)
 void followPalette(QObject *owner, const std::function<void()> &follow)
 {
     new PaletteFollower(owner, follow);
+}
+
+void showCheckedState(QAbstractButton *button)
+{
+    const auto tint = [button] {
+        QPalette palette = QApplication::palette();
+        if (button->isChecked()) {
+            const QColor off = palette.color(QPalette::Button);
+            const QColor accent = palette.color(QPalette::Highlight);
+            const auto mix = [](int a, int b) { return (a * 7 + b * 13) / 20; }; // 65 % of the accent
+            palette.setColor(
+                QPalette::Button,
+                QColor(mix(off.red(), accent.red()), mix(off.green(), accent.green()), mix(off.blue(), accent.blue())));
+        }
+        button->setPalette(palette);
+    };
+    QObject::connect(button, &QAbstractButton::toggled, button, tint);
+    tint();
+    followPalette(button, tint);
 }
 
 double contrastRatio(const QColor &a, const QColor &b)

@@ -1,5 +1,6 @@
 #include "diffview.h"
 
+#include "appearance.h"
 #include "linediff.h"
 
 #include <QtCore/QCoreApplication>
@@ -125,6 +126,7 @@ DiffView::DiffView(QWidget *parent)
     m_unifiedButton->setToolTip(tr("Show the two sides as one text with the changed lines marked, or side by side"));
     m_unifiedButton->setCheckable(true);
     connect(m_unifiedButton, &QToolButton::toggled, this, &DiffView::setUnified);
+    Appearance::showCheckedState(m_unifiedButton);
     m_summary->setObjectName(u"diffSummary"_s);
     auto *bar = new QHBoxLayout;
     bar->addWidget(m_summary, 1);

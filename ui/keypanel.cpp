@@ -1,5 +1,6 @@
 #include "keypanel.h"
 
+#include "appearance.h"
 #include "asofbar.h"
 #include "asofview.h"
 #include "errorlabel.h"
@@ -169,6 +170,7 @@ void KeyPanel::layoutWidgets()
         auto *button = new QToolButton(this);
         button->setDefaultAction(action);
         button->setAutoRaise(true);
+        Appearance::showCheckedState(button);
         return button;
     };
     auto *top = new QHBoxLayout;

@@ -1,5 +1,6 @@
 #include "watchview.h"
 
+#include "appearance.h"
 #include "emptystate.h"
 #include "humanformat.h"
 #include "interruptionbanner.h"
@@ -176,6 +177,8 @@ QToolButton *WatchView::createFeedButtons(QWidget *bar)
     m_follow->setCheckable(true);
     m_follow->setChecked(true);
     connect(m_follow, &QToolButton::toggled, this, &WatchView::setFollowing);
+    Appearance::showCheckedState(m_pause);
+    Appearance::showCheckedState(m_follow);
     return clearButton;
 }
 

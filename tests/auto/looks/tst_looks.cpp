@@ -105,6 +105,7 @@ private Q_SLOTS:
 
     // Last: they leave buckets behind, and noBucketsOffersToCreateOne wants none.
     void coloursFollowAThemeSwitch();
+    void checkedButtonsLookChecked();
     void keysAndValueKeepMostOfTheWindow();
     void conflictBannerTextIsWhole();
 
@@ -362,6 +363,47 @@ void tst_Looks::conflictBannerTextIsWhole()
                  qPrintable(u"%1 px for text that needs %2 px at %3 px wide"_s.arg(text->height())
                                 .arg(text->heightForWidth(text->width()))
                                 .arg(text->width())));
+}
+
+void tst_Looks::checkedButtonsLookChecked()
+{
+    // On the dark theme Follow looked the same on and off: Fusion draws a checked button a shade darker
+    // (#353535 against #303030). On and off must differ as much as text of a light colour from a light
+    // background would: 1.5:1 between the middles of the button, on either theme.
+    const auto middle = [](QWidget *button) {
+        const QImage image = button->grab().toImage();
+        qint64 r = 0, g = 0, b = 0, n = 0;
+        for (int y = image.height() / 4; y < image.height() * 3 / 4; ++y) {
+            for (int x = 2; x < image.width() - 2; ++x) {
+                const QColor pixel = image.pixelColor(x, y);
+                r += pixel.red(), g += pixel.green(), b += pixel.blue(), ++n;
+            }
+        }
+        return n ? QColor(int(r / n), int(g / n), int(b / n)) : QColor();
+    };
+    MainWindow *window = openNewBucket(u"looks_checked"_s);
+    QVERIFY(window);
+    WatchView *view = window->findChild<WatchPanel *>()->addWatch(u"looks_checked"_s, {});
+    QVERIFY(view);
+    auto *follow = view->findChild<QToolButton *>(u"watchFollow"_s);
+    QVERIFY(follow);
+    QTRY_VERIFY(follow->isVisible());
+    for (const Appearance::Theme theme : {Appearance::Theme::Light, Appearance::Theme::Dark}) {
+        Appearance::apply(theme);
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+        follow->setChecked(true);
+        QCoreApplication::sendPostedEvents();
+        const QColor on = middle(follow);
+        follow->setChecked(false);
+        QCoreApplication::sendPostedEvents();
+        const QColor off = middle(follow);
+        QVERIFY2(Appearance::contrastRatio(on, off) >= 1.5,
+                 qPrintable(u"theme %1: on %2, off %3, %4:1"_s.arg(int(theme))
+                                .arg(on.name(), off.name())
+                                .arg(Appearance::contrastRatio(on, off), 0, 'f', 2)));
+    }
+    Appearance::apply(Appearance::Theme::Light);
 }
 
 void tst_Looks::coloursFollowAThemeSwitch()
