@@ -2,6 +2,7 @@
 
 #include "jsservercapabilities.h"
 #include "kvunits.h"
+#include "wrappedlabel.h"
 
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QFormLayout>
@@ -15,6 +16,7 @@ BucketFeaturesBox::BucketFeaturesBox(QWidget *parent)
     , m_compressed(new QCheckBox(tr("Compress stored values (s2)"), this))
     , m_metadata(new QLineEdit(this))
     , m_serverMetadata(new QLineEdit(this))
+    , m_note(new WrappedLabel(this))
 {
     m_markerTtl->setObjectName(u"markerTtl"_s);
     m_markerTtl->setPlaceholderText(tr("none, or e.g. 1m: keys may then have their own TTL"));
@@ -32,6 +34,10 @@ BucketFeaturesBox::BucketFeaturesBox(QWidget *parent)
     form->addRow(tr("M&etadata:"), m_metadata);
     form->addRow(tr("Server metadata:"), m_serverMetadata);
     form->setRowVisible(m_serverMetadata, false); // shown when the server wrote some
+    m_note->setObjectName(u"featuresNote"_s);
+    m_note->setWordWrap(true);
+    m_note->setForegroundRole(QPalette::PlaceholderText);
+    form->addRow(m_note);
     connect(m_markerTtl, &QLineEdit::textChanged, this, &BucketFeaturesBox::changed);
     connect(m_metadata, &QLineEdit::textChanged, this, &BucketFeaturesBox::changed);
     connect(m_compressed, &QCheckBox::toggled, this, &BucketFeaturesBox::changed);
@@ -66,6 +72,22 @@ void BucketFeaturesBox::updateAvailability()
              "watchers learn the key is gone. Also lets keys be created with a TTL of their own."));
     offer(m_compressed, Feature::Compression, tr("The server stores the values compressed with s2"));
     offer(m_metadata, Feature::Metadata, tr("Your own KEY=VALUE pairs, stored with the bucket"));
+    updateNote();
+}
+
+// "nats://…:4222 runs 2.9.10: Marker TTL needs nats-server 2.11 or newer; compression and metadata need
+// nats-server 2.10 or newer." Hidden when the server has everything or is not known yet.
+void BucketFeaturesBox::updateNote()
+{
+    using Feature = JsServerCapabilities::Feature;
+    QStringList why;
+    if (m_server && m_server->isLevelKnown() && !m_server->supports(Feature::LimitMarkers))
+        why.append(tr("Marker TTL needs %1").arg(JsServerCapabilities::requirement(Feature::LimitMarkers)));
+    if (m_server && !m_server->supports(Feature::Compression))
+        why.append(tr("compression and metadata need %1").arg(JsServerCapabilities::requirement(Feature::Compression)));
+    m_note->setVisible(!why.isEmpty());
+    if (!why.isEmpty())
+        m_note->setText(tr("%1 runs %2: %3.").arg(m_server->serverUrl(), m_server->serverVersion(), why.join(u"; "_s)));
 }
 
 void BucketFeaturesBox::setConfig(const KvBucketConfig &config, const QMap<QString, QString> &serverMetadata)

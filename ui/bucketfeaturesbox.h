@@ -7,6 +7,7 @@
 
 class JsServerCapabilities;
 class QCheckBox;
+class QLabel;
 class QLineEdit;
 
 // The bucket settings of newer servers in the bucket dialog: limit markers and per-key TTLs (marker TTL,
@@ -32,11 +33,13 @@ Q_SIGNALS:
 
 private:
     void updateAvailability();
+    void updateNote();
 
     QPointer<JsServerCapabilities> m_server;
     QLineEdit *m_markerTtl = nullptr;
     QCheckBox *m_compressed = nullptr;
     QLineEdit *m_metadata = nullptr;
     QLineEdit *m_serverMetadata = nullptr;
+    QLabel *m_note = nullptr;    // why controls are greyed out, for those who never see a tooltip
     bool m_allowsKeyTtl = false; // the bucket edited already has per-key TTLs (they cannot be turned off)
 };

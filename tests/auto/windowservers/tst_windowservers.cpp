@@ -81,6 +81,7 @@ struct Offer
     QString compressionTip;
     QString metadataTip;
     QString sourcesTip;
+    QString note; // the box's visible note, empty when hidden
 };
 
 } // namespace
@@ -162,7 +163,10 @@ void tst_WindowServers::bucketDialogOffersWhatTheServerHas()
                  markerTtl->toolTip(),
                  compressed->toolTip(),
                  metadata->toolTip(),
-                 child<QLineEdit>(dialog, u"sources"_s)->toolTip()};
+                 child<QLineEdit>(dialog, u"sources"_s)->toolTip(),
+                 child<QLabel>(dialog, u"featuresNote"_s)->isVisibleTo(dialog)
+                     ? child<QLabel>(dialog, u"featuresNote"_s)->text()
+                     : QString()};
         child<QLineEdit>(dialog, u"bucketName"_s)->setText(name);
         // Whatever the server has is used; what it lacks cannot be set (the controls are off).
         markerTtl->setText(u"1s"_s);
@@ -194,6 +198,15 @@ void tst_WindowServers::bucketDialogOffersWhatTheServerHas()
     } else {
         QVERIFY(!offer.compressionTip.contains(u"needs"_s));
         QVERIFY(!offer.sourcesTip.contains(u"needs"_s));
+    }
+    // Why a control is greyed out is also written in the box, not only in a tooltip a keyboard user never
+    // sees (Tab skips a disabled control).
+    if (has211()) {
+        QVERIFY2(offer.note.isEmpty(), qPrintable(offer.note));
+    } else {
+        QVERIFY2(offer.note.contains(runs) && offer.note.contains(u"Marker TTL needs nats-server 2.11 or newer"_s),
+                 qPrintable(offer.note));
+        QCOMPARE(offer.note.contains(u"compression and metadata need nats-server 2.10 or newer"_s), !has210());
     }
 
     // The bucket has what was offered, nothing else (an older server is sent nothing it would drop).
