@@ -4,6 +4,7 @@
 #include <QtWidgets/QLineEdit>
 
 class KvBucket;
+class NatsError;
 
 // A TTL for a key being created or purged (nats-server 2.11+, a bucket with a marker TTL): a duration
 // ("30s", "1h", "never"), empty for none. It asks the bucket (KvTtlCheck) whether TTLs can be used at
@@ -25,6 +26,8 @@ Q_SIGNALS:
     void availabilityChanged(bool available);
 
 private:
+    QString shortReason(const NatsError &problem) const;
+
     QPointer<KvBucket> m_bucket;
     bool m_available = false;
 };
