@@ -36,7 +36,6 @@ BucketFeaturesBox::BucketFeaturesBox(QWidget *parent)
     form->setRowVisible(m_serverMetadata, false); // shown when the server wrote some
     m_note->setObjectName(u"featuresNote"_s);
     m_note->setWordWrap(true);
-    m_note->setForegroundRole(QPalette::PlaceholderText);
     form->addRow(m_note);
     connect(m_markerTtl, &QLineEdit::textChanged, this, &BucketFeaturesBox::changed);
     connect(m_metadata, &QLineEdit::textChanged, this, &BucketFeaturesBox::changed);
