@@ -22,6 +22,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMenu>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QScrollBar>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QTableView>
@@ -143,7 +144,7 @@ QWidget *WatchView::buildToolbar()
     QToolButton *clearButton = createFeedButtons(bar);
     createRowCap(bar);
     createFilter(bar);
-    QToolButton *exportButton = createExportButton(bar);
+    QPushButton *exportButton = createExportButton(bar);
 
     layout->addWidget(titleLabel);
     layout->addWidget(m_state);
@@ -209,12 +210,12 @@ void WatchView::createFilter(QWidget *bar)
     connect(m_filterTimer, &QTimer::timeout, this, [this] { m_proxy->setFilterFixedString(m_filter->text()); });
 }
 
-QToolButton *WatchView::createExportButton(QWidget *bar)
+// A push button: it makes room for its menu's arrow, where a tool button drew the arrow over "Export".
+QPushButton *WatchView::createExportButton(QWidget *bar)
 {
-    auto *exportButton = new QToolButton(bar);
+    auto *exportButton = new QPushButton(tr("Export"), bar);
     exportButton->setObjectName(u"watchExport"_s);
-    exportButton->setText(tr("Export"));
-    exportButton->setPopupMode(QToolButton::InstantPopup);
+    exportButton->setAutoDefault(false);
     auto *menu = new QMenu(exportButton);
     menu->addAction(tr("Export Feed as NDJSON…"), this, &WatchView::exportFeed);
     menu->addAction(tr("Export Selected Rows as NDJSON…"), this, &WatchView::exportSelection);

@@ -18,6 +18,7 @@ class QSaveFile;
 class QSortFilterProxyModel;
 class QSpinBox;
 class QTimer;
+class QPushButton;
 class QToolButton;
 class QTableView;
 class RateChart;
@@ -96,7 +97,7 @@ private:
     QToolButton *createFeedButtons(QWidget *bar);
     void createRowCap(QWidget *bar);
     void createFilter(QWidget *bar);
-    QToolButton *createExportButton(QWidget *bar);
+    QPushButton *createExportButton(QWidget *bar);
     void buildView();
     void startWatch(KvBucket *bucket);
     void learnBaseline(KvBucket *bucket);

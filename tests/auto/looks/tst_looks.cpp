@@ -51,6 +51,7 @@
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QStyle>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolBar>
 #include <QtWidgets/QToolButton>
@@ -106,6 +107,7 @@ private Q_SLOTS:
     // Last: they leave buckets behind, and noBucketsOffersToCreateOne wants none.
     void coloursFollowAThemeSwitch();
     void checkedButtonsLookChecked();
+    void menuButtonsHoldTheirText();
     void keysAndValueKeepMostOfTheWindow();
     void conflictBannerTextIsWhole();
 
@@ -404,6 +406,42 @@ void tst_Looks::checkedButtonsLookChecked()
                                 .arg(Appearance::contrastRatio(on, off), 0, 'f', 2)));
     }
     Appearance::apply(Appearance::Theme::Light);
+}
+
+void tst_Looks::menuButtonsHoldTheirText()
+{
+    // The watch's Export button, a tool button popping up its menu, drew the menu's arrow over the end of
+    // its text. A button with a menu has room for both.
+    MainWindow *window = openNewBucket(u"looks_menubuttons"_s);
+    QVERIFY(window);
+    QVERIFY(window->findChild<WatchPanel *>()->addWatch(u"looks_menubuttons"_s, {}));
+    int checked = 0;
+    for (QAbstractButton *button : window->findChildren<QAbstractButton *>()) {
+        auto *tool = qobject_cast<QToolButton *>(button);
+        auto *push = qobject_cast<QPushButton *>(button);
+        // A tool button shows its text when it has no icon or is set to show both.
+        const bool toolShowsText = tool && (tool->icon().isNull() || tool->toolButtonStyle() != Qt::ToolButtonIconOnly);
+        const bool hasMenu = (toolShowsText && tool->menu() && tool->popupMode() == QToolButton::InstantPopup)
+            || (push && push->menu());
+        if (!hasMenu || button->text().isEmpty())
+            continue;
+        ++checked;
+        // A tool button centres its text on its whole width and draws the arrow in its right corner, over
+        // the text unless the margins beside the text are as wide as the arrow; a push button puts the
+        // arrow beside its text.
+        const int arrow = button->style()->pixelMetric(QStyle::PM_MenuButtonIndicator, nullptr, button);
+        const int needed = button->fontMetrics().horizontalAdvance(button->text()) + (tool ? 2 * arrow : arrow);
+        // The least a layout short of room gives it: its minimum size hint where its policy lets it shrink.
+        const bool shrinks = button->sizePolicy().horizontalPolicy() & QSizePolicy::ShrinkFlag;
+        const int least = std::max(button->minimumWidth(),
+                                   shrinks ? button->minimumSizeHint().width() : button->sizeHint().width());
+        QVERIFY2(least >= needed,
+                 qPrintable(
+                     u"%1 \"%2\": down to %3 px for %4 px of text and arrow"_s.arg(button->objectName(), button->text())
+                         .arg(least)
+                         .arg(needed)));
+    }
+    QVERIFY(checked >= 1); // the watch's Export at least
 }
 
 void tst_Looks::coloursFollowAThemeSwitch()
