@@ -4,10 +4,10 @@
 
 #include <functional>
 
+class QAbstractButton;
 class QMenu;
 class QObject;
 class QPalette;
-class QAbstractButton;
 class QWidget;
 
 // The app's look: View → Theme (System, Light or Dark on Fusion, kept in QSettings "view/theme"), and
@@ -37,8 +37,9 @@ void tintBackground(QWidget *widget, const QColor &light, const QColor &dark);
 // for as long as owner lives: for colours a widget sets itself from the palette of the moment.
 void followPalette(QObject *owner, const std::function<void()> &follow);
 // Gives a checkable button a checked look that shows on every theme: Fusion draws a checked button a
-// shade darker than an unchecked one (#303030 against #353535 on the dark palette), so Follow looked the same on and off.
-// Checked, the button takes a tint of the selection colour, kept through toggles and theme switches.
+// shade darker than an unchecked one (#303030 against #353535 on the dark palette), so Follow looked the
+// same on and off. Checked, the button takes a tint of the selection colour, kept through toggles and
+// theme switches.
 void showCheckedState(QAbstractButton *button);
 // WCAG 2 contrast ratio of two colours (1 to 21); 4.5 is what normal text needs.
 double contrastRatio(const QColor &a, const QColor &b);
