@@ -152,6 +152,8 @@ void KeyPanel::createActions()
     });
     m_reloadAction = new QAction(tr("Re&load Keys"), this);
     connect(m_reloadAction, &QAction::triggered, this, &KeyPanel::reload);
+    for (QAction *action : {m_filterAction, m_reloadAction})
+        action->setEnabled(false); // until a bucket is open
     m_naturalSortAction = new QAction(tr("Sort Keys &Naturally (key2 before key10)"), this);
     m_naturalSortAction->setCheckable(true);
     const auto order = KeyCollation::orderFromName(QSettings().value(kSortOrderKey).toString());
@@ -262,9 +264,10 @@ void KeyPanel::createAsOf()
     connect(m_asOf, &AsOfBar::activeChanged, this, [this](bool active) {
         QWidget *live = m_treeAction->isChecked() && m_treeView ? static_cast<QWidget *>(m_treeView) : m_listView;
         m_stack->setCurrentWidget(active ? m_asOf->view() : live);
-        for (QAction *action : {m_listAction, m_treeAction, m_showDeletedAction, m_reloadAction})
+        for (QAction *action : {m_listAction, m_treeAction, m_showDeletedAction})
             action->setEnabled(!active);
         m_filter->setEnabled(!active);
+        updateLiveActions();
         m_stack->currentWidget()->setFocus();
     });
 }
@@ -384,9 +387,19 @@ void KeyPanel::setBucket(KvBucket *bucket)
     m_bucket = bucket;
     m_error->setMessage({});
     m_asOf->setBucket(bucket);
+    updateLiveActions();
     m_list->load(bucket, m_serverFilters);
     applySubjectFilters();
     updateStatus();
+}
+
+// Filter and Reload act on the live keys of an open bucket: with none, or the bucket shown as it was,
+// they would do nothing.
+void KeyPanel::updateLiveActions()
+{
+    const bool live = m_bucket && !m_asOf->isActive();
+    m_filterAction->setEnabled(live);
+    m_reloadAction->setEnabled(live);
 }
 
 void KeyPanel::setInterruption(const QString &reason)

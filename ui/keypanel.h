@@ -82,6 +82,7 @@ private:
     void applyFilter();
     void setClientFilters(const QString &text, const KeyGlob &glob);
     void updateStatus();
+    void updateLiveActions();
     QAbstractItemView *currentView() const;
     void setUpView(QAbstractItemView *view, const QString &name);
     void configureColumns(QHeaderView *header, const QString &settingsKey);

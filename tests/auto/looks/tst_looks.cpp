@@ -653,9 +653,9 @@ void tst_Looks::aFilterMatchingNothingIsNoEmptyBucket()
 
 void tst_Looks::bucketAndKeyActionsWaitForABucketAndAKey()
 {
-    // Before any connection, Export, Import, Watch This Bucket, Find in Values and the as-of actions were
-    // enabled (Export then said "Select a bucket first", Find did nothing), and Key History and Watch This
-    // Key with no key open.
+    // Before any connection, Export, Import, Watch This Bucket, Find in Values, the as-of actions, Filter
+    // Keys and Reload Keys were enabled (Export then said "Select a bucket first", the others did nothing),
+    // and Key History and Watch This Key with no key open.
     m_window = new MainWindow;
     const auto action = [this](const QString &text) -> QAction * {
         for (QAction *candidate : everyAction()) {
@@ -665,7 +665,8 @@ void tst_Looks::bucketAndKeyActionsWaitForABucketAndAKey()
         return nullptr;
     };
     const QStringList bucketActions{u"E&xport…"_s,         u"&Import…"_s,       u"Watch This &Bucket"_s,
-                                    u"Find in &Values…"_s, u"Bucket &As Of…"_s, u"Di&fferences in Time…"_s};
+                                    u"Find in &Values…"_s, u"Bucket &As Of…"_s, u"Di&fferences in Time…"_s,
+                                    u"&Filter Keys"_s,     u"Re&load Keys"_s};
     const QStringList keyActions{u"Key &History"_s, u"Watch &This Key"_s};
     for (const QString &text : bucketActions + keyActions) {
         QVERIFY2(action(text), qPrintable(text));
