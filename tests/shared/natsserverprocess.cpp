@@ -241,6 +241,26 @@ NatsClusterProcess::~NatsClusterProcess() = default;
 
 bool NatsClusterProcess::start(int nodes)
 {
+    // Now and then a cluster has not counted all its peers in time: on 2 cores, beside another cluster
+    // starting, 2.10's took over a minute once. It is started again once, afresh (new ports, a new name);
+    // what went wrong the first time is said, and kept in the error if the second attempt fails too.
+    if (launch(nodes))
+        return true;
+    QString first = m_error;
+    for (const NatsServerProcess *node : std::as_const(m_nodes))
+        first += u"\n  %1: %2"_s.arg(node->url(), node->log().right(600));
+    qWarning("cluster %s did not form, starting it again: %s", qPrintable(m_name), qPrintable(first));
+    qDeleteAll(m_nodes); // each stops its nats-server
+    m_nodes.clear();
+    if (launch(nodes))
+        return true;
+    m_error += u" (and before, the first attempt: %1)"_s.arg(first);
+    return false;
+}
+
+bool NatsClusterProcess::launch(int nodes)
+{
+    m_error.clear();
     QList<int> clientPorts;
     QList<int> routePorts;
     for (int i = 0; i < nodes; ++i) {

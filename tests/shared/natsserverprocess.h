@@ -100,6 +100,8 @@ public:
     bool waitForAllPeers(int timeoutMs);
 
 private:
+    bool launch(int nodes);
+
     QList<NatsServerProcess *> m_nodes;
     QString m_error;
     QString m_name;
