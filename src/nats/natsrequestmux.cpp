@@ -101,6 +101,10 @@ quint64 NatsRequestMux::insert(const QByteArray &replySubject, PendingRequest re
         return 0; // not a subject of ours: nothing could ever answer it
     const qint64 deadline = m_clock.elapsed() + timeoutMs;
     request.deadline = deadline;
+    // Answered requests leave their deadlines in the heap until they come up; once those are most of
+    // it, it is built anew from the pending ones: it holds O(pending), not every request of a timeout.
+    if (m_deadlines.size() > 2 * m_requests.size() + 64)
+        rebuildDeadlines();
     m_deadlines.emplace(deadline, id);
     if (m_spareNodes.empty()) {
         m_requests.insert_or_assign(id, std::move(request));
@@ -210,6 +214,15 @@ void NatsRequestMux::handleResponse(const NatsMessage &message)
         finish(request, {}, message);
     }
     emitIdleIfEmpty();
+}
+
+void NatsRequestMux::rebuildDeadlines()
+{
+    std::vector<Deadline> pending;
+    pending.reserve(m_requests.size() * 2);
+    for (const auto &[id, request] : m_requests)
+        pending.emplace_back(request.deadline, id);
+    m_deadlines = decltype(m_deadlines)(std::greater<Deadline>(), std::move(pending));
 }
 
 void NatsRequestMux::armTimer()

@@ -86,6 +86,9 @@ public:
     void failAll(const NatsError &error);
     bool hasPending() const { return !m_requests.empty(); }
     qsizetype pendingCount() const { return qsizetype(m_requests.size()); }
+    // Deadlines held, those of requests already answered included (they go when they come up, or when
+    // they are most of the heap).
+    qsizetype deadlineCount() const { return qsizetype(m_deadlines.size()); }
 
 Q_SIGNALS:
     // No request is pending any more after a response or a timeout (what a drain waits for).
@@ -115,6 +118,8 @@ private:
     // Takes the request's publish back from the outbox; false when it was written (or never queued).
     bool withdraw(const PendingRequest &request);
     bool isSent(const PendingRequest &request) const;
+    // The heap of deadlines with those of pending requests only.
+    void rebuildDeadlines();
     void armTimer();
     void expire();
     void emitIdleIfEmpty();

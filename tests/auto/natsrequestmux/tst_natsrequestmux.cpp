@@ -59,6 +59,7 @@ private Q_SLOTS:
     void callbackRequests();
     void callbacksFailInTheOrderTheyWereMade();
     void pipelinedCallbacksEachGetTheirAnswer();
+    void deadlinesStayWithinThePendingRequests();
 
 private:
     // Sends a request: returns its reply subject.
@@ -501,6 +502,36 @@ void tst_NatsRequestMux::pipelinedCallbacksEachGetTheirAnswer()
             QCOMPARE(it.value(), QByteArray::number(it.key()));
     }
     QVERIFY(timedOut <= 6);
+}
+
+// A pipeline answers its requests long before their deadlines. What it keeps of their deadlines stays
+// within a small multiple of the requests pending, whatever the number answered within one timeout: a
+// client pipelining 100,000 puts a second with a 5 s timeout must not hold half a million deadlines.
+void tst_NatsRequestMux::deadlinesStayWithinThePendingRequests()
+{
+    m_mux->newInbox();
+    QList<QByteArray> inFlight;
+    int answered = 0;
+    const auto make = [&] {
+        const QByteArray subject = m_mux->nextReplySubject();
+        m_mux->addCallback(
+            subject, [&answered](const NatsError &, const NatsMessage &) { ++answered; }, "svc", 60000);
+        inFlight.append(subject);
+    };
+    for (int i = 0; i < 300; ++i)
+        make();
+    qsizetype most = 0;
+    for (int round = 0; round < 20000; ++round) {
+        // Mostly in order, as a stream acknowledges; now and then one from the middle.
+        m_mux->handleResponse(response(inFlight.takeAt(round % 7 == 0 ? inFlight.size() / 2 : 0), "ack"));
+        make();
+        most = std::max(most, m_mux->deadlineCount());
+    }
+    QCOMPARE(answered, 20000);
+    QCOMPARE(m_mux->pendingCount(), 300);
+    QVERIFY2(most <= 2 * 300 + 64, qPrintable(u"%1 deadlines held for 300 pending requests"_s.arg(most)));
+    // The deadlines kept still time the pending requests out.
+    QVERIFY(m_mux->deadlineCount() >= m_mux->pendingCount());
 }
 
 QTEST_GUILESS_MAIN(tst_NatsRequestMux)
