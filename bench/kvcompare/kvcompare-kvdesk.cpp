@@ -61,19 +61,18 @@ void putMany(KvBucket *bucket, qint64 count, int window)
         });
 }
 
-// The pipelined cases: one KvPutBatch (no reply object per put), window puts in flight at once.
+// The pipelined cases: one KvPutBatch (no reply object per put), window puts in flight at once. Its
+// puts are made as the batch asks for them, as the peers make theirs in their loops: no list of them all.
 void putBatch(KvBucket *bucket, qint64 count, int window)
 {
-    const auto items = [count] {
-        const QByteArray value(128, 'v');
-        QList<KvPutBatch::Item> list;
-        list.reserve(count);
-        for (qint64 i = 0; i < count; ++i)
-            list.append({u"k."_s + QString::number(i), value});
-        return list;
-    };
-    // The list is the batch's alone, as an application would hand it over.
-    KvPutBatch *batch = bucket->putMany(items(), window);
+    const QByteArray value(128, 'v');
+    KvPutBatch *batch = bucket->putMany(
+        [value, count, next = qint64(0)]() mutable -> std::optional<KvPutBatch::Item> {
+            if (next == count)
+                return std::nullopt;
+            return KvPutBatch::Item{u"k."_s + QString::number(next++), value};
+        },
+        window);
     QEventLoop loop;
     QObject::connect(batch, &KvPutBatch::finished, &loop, &QEventLoop::quit);
     loop.exec();

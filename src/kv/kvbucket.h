@@ -13,6 +13,7 @@
 
 #include <functional>
 #include <memory>
+#include <optional>
 
 class JetStreamContext;
 class JsApiReply;
@@ -94,6 +95,9 @@ public:
     // checked, a write whose outcome is unknown retried with its Nats-Msg-Id as put() does. Per-item
     // results and one finished() (see KvPutBatch). Parented to the bucket; the caller deletes it.
     KvPutBatch *putMany(const QList<std::pair<QString, QByteArray>> &items, int maxInFlight = 4000);
+    // The same, the puts taken from source one at a time as the batch can send them (see
+    // KvPutBatch::Source): a million puts made on the fly hold no list of a million.
+    KvPutBatch *putMany(std::function<std::optional<std::pair<QString, QByteArray>>()> source, int maxInFlight = 4000);
     // Keys with a current value, optionally only those matching filters (wildcards). Result: keys().
     KvReply *keys(const QStringList &filters = {});
     // Removes delete/purge markers (and the history behind them). Markers newer than olderThanMs keep

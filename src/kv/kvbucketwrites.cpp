@@ -147,6 +147,11 @@ KvPutBatch *KvBucket::putMany(const QList<std::pair<QString, QByteArray>> &items
     return new KvPutBatch(this, items, maxInFlight);
 }
 
+KvPutBatch *KvBucket::putMany(std::function<std::optional<std::pair<QString, QByteArray>>()> source, int maxInFlight)
+{
+    return new KvPutBatch(this, std::move(source), maxInFlight);
+}
+
 KvReply *KvBucket::putJson(const QString &key, const QJsonDocument &document)
 {
     return put(key, document.toJson(QJsonDocument::Compact));

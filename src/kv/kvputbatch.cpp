@@ -9,19 +9,47 @@
 #include <QtCore/QMetaObject>
 #include <QtCore/QSet>
 
+using namespace Qt::StringLiterals;
+
+namespace {
+
+// A list drawn one item at a time, shared with the caller rather than copied, so that its keys and values
+// are not held twice. Once the caller has let it go, each item is moved out as it is drawn (changing a
+// list still shared would copy all of it).
+KvPutBatch::Source listSource(const QList<KvPutBatch::Item> &items)
+{
+    return [list = items, next = qsizetype(0)]() mutable -> std::optional<KvPutBatch::Item> {
+        if (next == list.size())
+            return std::nullopt;
+        if (list.isDetached())
+            return std::move(list[next++]);
+        return list.at(next++);
+    };
+}
+
+} // namespace
+
 KvPutBatch::KvPutBatch(KvBucket *bucket, const QList<Item> &items, int maxInFlight)
+    : KvPutBatch(bucket, listSource(items), maxInFlight)
+{
+    // Every item of a list is an item of the batch from the start: size() and the results of each.
+    m_items.resize(items.size());
+    m_fromList = true;
+}
+
+KvPutBatch::KvPutBatch(KvBucket *bucket, Source source, int maxInFlight)
     : QObject(bucket)
     , m_bucket(bucket)
     , m_context(bucket->jetStream())
     , m_bucketName(bucket->name())
-    , m_inputs(items)
-    , m_items(items.size())
+    , m_source(std::move(source))
     , m_maxInFlight(std::max(1, maxInFlight))
 {
     m_clock.start();
     // The context drops the callbacks of puts in flight when it goes, and the batch goes with its
     // bucket: either way every item still ends, and finished() comes (while the batch is still alive).
     const auto gone = [this](const QString &what) {
+        leaveSource(NatsError(NatsError::ConnectionClosed, tr("%1 was destroyed").arg(what)));
         endUnfinished(
             NatsError::ConnectionClosed, tr("not sent: %1 was destroyed").arg(what), NatsError::OutcomeUnknown,
             tr("%1 was destroyed while the put awaited its acknowledgement; it may have been stored").arg(what));
@@ -63,7 +91,8 @@ void KvPutBatch::start()
 void KvPutBatch::failAll(const NatsError &error)
 {
     m_started = true;
-    for (qsizetype i = 0; i < m_items.size(); ++i) {
+    leaveSource(error);
+    for (qsizetype i = m_firstOpen; i < m_items.size(); ++i) {
         if (m_items.at(i).state != State::Done)
             complete(i, error, 0);
     }
@@ -79,14 +108,42 @@ void KvPutBatch::pump()
         return;
     m_pumping = true;
     // While a put is being sent again, later ones wait: a later put of the same key must not overtake it.
-    while (m_retrying == 0 && m_inFlight < m_maxInFlight && m_next < m_items.size())
+    while (m_retrying == 0 && m_inFlight < m_maxInFlight && (m_next < drawn() || draw()))
         send(m_next++);
     m_pumping = false;
 }
 
+bool KvPutBatch::draw()
+{
+    if (!m_source)
+        return false;
+    std::optional<Item> item = m_source();
+    if (!item) {
+        m_source = nullptr; // lets a list go
+        return false;
+    }
+    m_inputs.push_back(std::move(*item));
+    if (drawn() > m_items.size())
+        m_items.append(Entry());
+    return true;
+}
+
+void KvPutBatch::leaveSource(const NatsError &reason)
+{
+    if (m_fromList) {
+        while (draw()) {}
+        return;
+    }
+    if (!m_source)
+        return;
+    m_source = nullptr;
+    m_sourceLeft = true;
+    m_leftBecause = reason;
+}
+
 void KvPutBatch::send(qsizetype index)
 {
-    const auto &[key, value] = m_inputs.at(index);
+    const auto &[key, value] = input(index);
     if (!m_bucket || !m_context) {
         complete(index, NatsError(NatsError::ConnectionClosed, tr("the connection is gone")), 0);
         return;
@@ -180,12 +237,12 @@ void KvPutBatch::startRetries()
     for (qsizetype i = m_firstOpen; i < m_next; ++i) {
         const State state = m_items.at(i).state;
         if (state == State::InFlight || state == State::Retrying)
-            busy.insert(m_inputs.at(i).first);
+            busy.insert(input(i).first);
     }
     for (qsizetype i = m_firstOpen; i < m_next; ++i) {
         if (m_items.at(i).state != State::RetryQueued)
             continue;
-        const QString &key = m_inputs.at(i).first;
+        const QString &key = input(i).first;
         // Its turn: no other put of its key awaits an answer (one sent later but still unanswered
         // could be stored before this copy) and no earlier retry of its key is queued.
         if (!busy.contains(key) && !queued.contains(key)) {
@@ -200,8 +257,8 @@ void KvPutBatch::startRetries()
 
 void KvPutBatch::startRetry(qsizetype index)
 {
-    const QString key = m_inputs.at(index).first;
-    const QByteArray value = m_inputs.at(index).second;
+    const QString key = input(index).first;
+    const QByteArray value = input(index).second;
     // From here its KvWriteRetry holds what the retries need.
     const Open open = m_open.take(index);
     const NatsError &error = open.error;
@@ -214,7 +271,7 @@ void KvPutBatch::startRetry(qsizetype index)
     // would become the key's newest. Whether the first copy was stored is not known.
     for (qsizetype i = index + 1; i < m_next; ++i) {
         const Entry &later = m_items.at(i);
-        if (later.state == State::Done && later.revision > 0 && m_inputs.at(i).first == key) {
+        if (later.state == State::Done && later.revision > 0 && input(i).first == key) {
             --m_retrying;
             complete(index,
                      NatsError(NatsError::OutcomeUnknown,
@@ -258,7 +315,7 @@ void KvPutBatch::complete(qsizetype index, const NatsError &error, quint64 revis
     ++m_done;
     if (error.isError()) {
         quint64 current = 0;
-        const NatsError failure = m_bucket ? m_bucket->writeError(error, m_inputs.at(index).first, &current) : error;
+        const NatsError failure = m_bucket ? m_bucket->writeError(error, input(index).first, &current) : error;
         m_errors.insert(index, failure);
         if (++m_failed == 1)
             m_error = failure;
@@ -268,40 +325,54 @@ void KvPutBatch::complete(qsizetype index, const NatsError &error, quint64 revis
 
 void KvPutBatch::releaseInputs(qsizetype done)
 {
-    // A large batch's memory goes down as it is stored, but only once the caller has let its list go:
-    // changing a list still shared would copy all of it.
-    const bool own = m_inputs.isDetached();
-    if (own)
-        m_inputs[done].second = QByteArray();
+    input(done).second = QByteArray();
     // The keys before the first unfinished item are not compared any more (startRetry() looks at later
     // ones).
-    while (m_firstOpen < m_items.size() && m_items.at(m_firstOpen).state == State::Done) {
-        if (own)
-            m_inputs[m_firstOpen].first = QString();
+    while (m_firstOpen < drawn() && m_items.at(m_firstOpen).state == State::Done) {
+        m_inputs.pop_front();
         ++m_firstOpen;
     }
 }
 
 void KvPutBatch::finishIfDone()
 {
-    if (m_finished || !m_started || m_done < m_items.size())
+    if (m_finished || !m_started || m_source || m_done < m_items.size())
         return;
     m_finished = true;
-    if (m_failed > 0) {
-        const QString &bucket = m_bucketName;
-        m_error = NatsError(m_error.code(),
-                            tr("%1 of %2 puts to bucket \"%3\" failed; the first: %4")
-                                .arg(m_failed)
-                                .arg(m_items.size())
-                                .arg(bucket, m_error.message()),
-                            m_error.jsErrorCode());
+    if (m_failed > 0 || m_sourceLeft) {
+        m_error = summary();
         Q_EMIT errorOccurred(m_error.code());
     }
     Q_EMIT finished();
 }
 
+NatsError KvPutBatch::summary() const
+{
+    const QString &bucket = m_bucketName;
+    QString text;
+    if (m_failed > 0) {
+        text = tr("%1 of %2 puts to bucket \"%3\" failed; the first: %4")
+                   .arg(m_failed)
+                   .arg(m_items.size())
+                   .arg(bucket, m_error.message());
+    }
+    if (!m_sourceLeft)
+        return NatsError(m_error.code(), text, m_error.jsErrorCode());
+    const QString left = tr("the source's other puts were not taken: %1").arg(m_leftBecause.message());
+    if (m_failed > 0)
+        return NatsError(m_error.code(), text + u"; "_s + left, m_error.jsErrorCode());
+    if (m_items.isEmpty())
+        return NatsError(m_leftBecause.code(), tr("no put to bucket \"%1\" was sent; %2").arg(bucket, left),
+                         m_leftBecause.jsErrorCode());
+    return NatsError(m_leftBecause.code(),
+                     tr("stopped after %1 puts to bucket \"%2\", all stored; %3").arg(m_items.size()).arg(bucket, left),
+                     m_leftBecause.jsErrorCode());
+}
+
 void KvPutBatch::abort()
 {
+    if (!m_finished)
+        leaveSource(NatsError(NatsError::Cancelled, tr("cancelled")));
     endUnfinished(NatsError::Cancelled, tr("cancelled before it was sent"), NatsError::Cancelled,
                   tr("cancelled while waiting for its acknowledgement; it may have been stored"));
 }
@@ -314,11 +385,12 @@ void KvPutBatch::endUnfinished(NatsError::Code waitingCode, const QString &waiti
     const auto writers = findChildren<KvWriteRetry *>(Qt::FindDirectChildrenOnly);
     for (KvWriteRetry *writer : writers)
         writer->abort();
-    for (qsizetype i = 0; i < m_items.size(); ++i) {
+    leaveSource(NatsError(waitingCode, waitingText));
+    for (qsizetype i = m_firstOpen; i < m_items.size(); ++i) {
         const State state = m_items.at(i).state;
         if (state == State::Done)
             continue;
-        const QString key = m_inputs.at(i).first;
+        const QString key = input(i).first;
         const bool waiting = state == State::Waiting;
         complete(
             i,

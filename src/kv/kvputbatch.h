@@ -10,6 +10,9 @@
 #include <QtCore/QPointer>
 #include <QtCore/QString>
 
+#include <deque>
+#include <functional>
+#include <optional>
 #include <utility>
 
 class JetStreamContext;
@@ -28,6 +31,11 @@ class KvBucket;
 // never silently, also when the bucket or its JetStream context goes mid-batch (then the items sent
 // end OutcomeUnknown, the others ConnectionClosed). Then finished(), once, after errorOccurred() when
 // any item failed.
+// The items come from a list or from a Source, which the batch asks for one item at a time, only when
+// it can send it: a source that makes or reads its items as asked (a generator, a file) has no more of
+// them in memory than maxInFlight. When a batch with a source stops early (abort(), no bucket, the
+// connection gone), the items drawn end as above and the source is not drawn further: the error says
+// its other items were not taken, and isSourceDrained() stays false.
 class KvPutBatch final : public QObject
 {
     Q_OBJECT
@@ -35,8 +43,14 @@ class KvPutBatch final : public QObject
 
 public:
     using Item = std::pair<QString, QByteArray>; // key, value
+    // The next item, or std::nullopt after the last (it is not called again then). Called from the
+    // batch's event-loop turns; it must not call back into the batch.
+    using Source = std::function<std::optional<Item>()>;
 
+    // The items: of a list, all of them; of a source, those drawn from it so far.
     qsizetype size() const { return m_items.size(); }
+    // Every item was taken: a list's always, a source's once it said it had no more.
+    bool isSourceDrained() const { return !m_source && !m_sourceLeft; }
     bool isFinished() const { return m_finished; }
     // Items with a result, stored or failed.
     qsizetype finishedCount() const { return m_done; }
@@ -92,7 +106,18 @@ private:
         qint64 failedAtMs = 0; // when a retry was queued
     };
     KvPutBatch(KvBucket *bucket, const QList<Item> &items, int maxInFlight);
+    KvPutBatch(KvBucket *bucket, Source source, int maxInFlight);
     void start();
+    // Takes the next item from the source into the inputs: false when there is none.
+    bool draw();
+    qsizetype drawn() const { return m_firstOpen + qsizetype(m_inputs.size()); }
+    // The batch ends early: a list's remaining items are taken (each ends with its own error), a
+    // source is not asked again, and the batch's error will say why (the reason given).
+    void leaveSource(const NatsError &reason);
+    // The batch's error once every item has ended.
+    NatsError summary() const;
+    const Item &input(qsizetype index) const { return m_inputs.at(std::size_t(index - m_firstOpen)); }
+    Item &input(qsizetype index) { return m_inputs.at(std::size_t(index - m_firstOpen)); }
     void failAll(const NatsError &error);
     // Ends every unfinished item: waitingCode for those never sent, sentCode (they may have been
     // stored) for the others.
@@ -116,14 +141,17 @@ private:
     QPointer<KvBucket> m_bucket;
     QPointer<JetStreamContext> m_context;
     QString m_bucketName;
-    // The caller's list, shared rather than copied: its keys and values are not held twice.
-    QList<Item> m_inputs;
+    // Where items come from; a list is drawn through a source sharing it (see KvBucket::putMany()).
+    Source m_source;
+    // The items drawn from m_firstOpen on: keys and values go as their items end (a value at once, a
+    // key once no item before it is open), so a long batch holds what is in flight and little more.
+    std::deque<Item> m_inputs;
     QList<Entry> m_items;
     QHash<qsizetype, Open> m_open;
     QHash<qsizetype, NatsError> m_errors; // of the items that failed
     int m_maxInFlight;
     qsizetype m_next = 0;
-    qsizetype m_firstOpen = 0; // no item before it is unfinished
+    qsizetype m_firstOpen = 0; // no item before it is unfinished; the first of m_inputs
     qsizetype m_inFlight = 0;
     qsizetype m_peakInFlight = 0;
     qsizetype m_retrying = 0;
@@ -137,4 +165,7 @@ private:
     bool m_pumping = false;
     bool m_retriesScheduled = false;
     bool m_finished = false;
+    bool m_fromList = false;
+    bool m_sourceLeft = false;
+    NatsError m_leftBecause;
 };

@@ -31,6 +31,10 @@ private Q_SLOTS:
     void serverRefusalsPerItem();
     void missingBucketFailsEveryItem();
     void abortEndsEveryItem();
+    void sourceIsDrawnOnlyWithRoom();
+    void emptySourceFinishes();
+    void sourceOfMissingBucketFailsUndrawn();
+    void abortStopsDrawingTheSource();
     void serverKilledMidBatchRetries();
     void serverKilledMidBatchWithoutRetries();
     void connectionClosedMidBatch();
@@ -46,6 +50,8 @@ private:
     KvBucket *createBucket(const QString &name, int history = 1, qint64 maxValueSize = -1);
     // Waits for the batch to finish (60 s), recording a failure when it does not.
     bool waitFinished(KvPutBatch *batch);
+    // A source of count puts "k.<i>" = "v<i>", made as they are asked for; *calls counts its calls.
+    static KvPutBatch::Source countingSource(int count, int *calls);
     // Kills the server once batch has finishedCount() >= after, restarting it downMs later.
     void killWhen(KvPutBatch *batch, qsizetype after, int downMs);
 
@@ -274,6 +280,114 @@ void tst_KvPutBatch::abortEndsEveryItem()
     QVERIFY(stored < 2000);
     QCOMPARE(finished.size(), 1);
     QCOMPARE(batch->inFlight(), 0);
+}
+
+KvPutBatch::Source tst_KvPutBatch::countingSource(int count, int *calls)
+{
+    return [count, calls]() -> std::optional<KvPutBatch::Item> {
+        const int index = (*calls)++;
+        if (index >= count)
+            return std::nullopt;
+        return KvPutBatch::Item{u"k.%1"_s.arg(index), "v" + QByteArray::number(index)};
+    };
+}
+
+// A source is asked for its next put only when the batch can send it: however long it is, no more of
+// it than the window is held at once, and the puts are stored in the order it gives them.
+void tst_KvPutBatch::sourceIsDrawnOnlyWithRoom()
+{
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"drawn"_s, 1);
+    QVERIFY(bucket);
+    constexpr int Puts = 3000;
+    constexpr int Window = 16;
+    int calls = 0;
+    qsizetype mostUnfinished = 0;
+    bool calledAfterTheEnd = false;
+    QPointer<KvPutBatch> batch;
+    const KvPutBatch::Source counted = countingSource(Puts, &calls);
+    batch = bucket->putMany(
+        [&]() -> std::optional<KvPutBatch::Item> {
+            calledAfterTheEnd = calledAfterTheEnd || calls > Puts;
+            // Drawn and not yet finished, this one not counted: all of them awaiting their acks.
+            mostUnfinished = std::max(mostUnfinished, batch->size() - batch->finishedCount());
+            return counted();
+        },
+        Window);
+    QCOMPARE(calls, 0); // not drawn inside putMany()
+    QSignalSpy finished(batch, &KvPutBatch::finished);
+    QVERIFY(waitFinished(batch));
+    QCOMPARE(finished.size(), 1);
+    QVERIFY2(batch->error() == NatsError::NoError, qPrintable(batch->errorString()));
+    QCOMPARE(calls, Puts + 1); // every put, then the end, once
+    QVERIFY(!calledAfterTheEnd);
+    QVERIFY(batch->isSourceDrained());
+    QCOMPARE(batch->size(), Puts);
+    QCOMPARE(batch->finishedCount(), Puts);
+    QVERIFY2(mostUnfinished < Window && mostUnfinished > 1, qPrintable(QString::number(mostUnfinished)));
+    for (int i = 0; i < Puts; ++i)
+        QCOMPARE(batch->revision(i), quint64(i + 1));
+    QCOMPARE(KvTest::value(bucket, u"k.%1"_s.arg(Puts - 1)), "v" + QByteArray::number(Puts - 1));
+    QCOMPARE(KvTest::statusValues(m_kv, u"drawn"_s), quint64(Puts));
+}
+
+void tst_KvPutBatch::emptySourceFinishes()
+{
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"empty"_s);
+    QVERIFY(bucket);
+    int calls = 0;
+    KvPutBatch *batch = bucket->putMany(countingSource(0, &calls));
+    QSignalSpy failed(batch, &KvPutBatch::errorOccurred);
+    QVERIFY(waitFinished(batch));
+    QCOMPARE(failed.size(), 0);
+    QCOMPARE(batch->error(), NatsError::NoError);
+    QCOMPARE(batch->size(), 0);
+    QCOMPARE(calls, 1);
+    QVERIFY(batch->isSourceDrained());
+}
+
+// No bucket: nothing can be stored, and the batch says so. It does not drain the source to fail each
+// put (a source may be a large file); it fails with what stopped it, saying the source's puts were not
+// taken, so that no one reads an empty, error-free batch as "all stored".
+void tst_KvPutBatch::sourceOfMissingBucketFailsUndrawn()
+{
+    connectClient(true);
+    int calls = 0;
+    KvPutBatch *batch = m_kv->bucket(u"nosuch"_s)->putMany(countingSource(5, &calls));
+    QSignalSpy failed(batch, &KvPutBatch::errorOccurred);
+    QVERIFY(waitFinished(batch));
+    QCOMPARE(failed.size(), 1);
+    QCOMPARE(batch->error(), NatsError::BucketNotFound);
+    QCOMPARE(calls, 0);
+    QCOMPARE(batch->size(), 0);
+    QVERIFY(!batch->isSourceDrained());
+    QVERIFY2(batch->errorString().contains(u"not taken"_s), qPrintable(batch->errorString()));
+}
+
+void tst_KvPutBatch::abortStopsDrawingTheSource()
+{
+    connectClient(true);
+    KvBucket *bucket = createBucket(u"abortsource"_s);
+    QVERIFY(bucket);
+    int calls = 0;
+    KvPutBatch *batch = bucket->putMany(countingSource(2000, &calls), 10);
+    QSignalSpy finished(batch, &KvPutBatch::finished);
+    QTRY_VERIFY(batch->finishedCount() >= 20);
+    batch->abort();
+    QCOMPARE(finished.size(), 1);
+    const int drawn = calls;
+    QCOMPARE(batch->size(), qsizetype(drawn));
+    QVERIFY(drawn < 2000);
+    QCOMPARE(batch->error(), NatsError::Cancelled);
+    QVERIFY2(batch->errorString().contains(u"not taken"_s), qPrintable(batch->errorString()));
+    QCOMPARE(batch->finishedCount(), batch->size());
+    QCOMPARE(batch->itemError(0).code(), NatsError::NoError);
+    QVERIFY(!batch->isSourceDrained());
+    // Answers still arriving for what was in flight draw nothing more.
+    KvTest::statusValues(m_kv, u"abortsource"_s);
+    QCOMPARE(calls, drawn);
+    QCOMPARE(finished.size(), 1);
 }
 
 void tst_KvPutBatch::serverKilledMidBatchRetries()
