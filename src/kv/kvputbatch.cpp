@@ -33,7 +33,7 @@ KvPutBatch::KvPutBatch(KvBucket *bucket, const QList<Item> &items, int maxInFlig
     : KvPutBatch(bucket, listSource(items), maxInFlight)
 {
     // Every item of a list is an item of the batch from the start: size() and the results of each.
-    m_items.resize(items.size());
+    m_revisions.resize(items.size());
     m_fromList = true;
 }
 
@@ -92,11 +92,11 @@ void KvPutBatch::failAll(const NatsError &error)
 {
     m_started = true;
     leaveSource(error);
-    for (qsizetype i = m_firstOpen; i < m_items.size(); ++i) {
-        if (m_items.at(i).state != State::Done)
+    for (qsizetype i = m_firstOpen; i < drawn(); ++i) {
+        if (stateOf(i) != State::Done)
             complete(i, error, 0);
     }
-    m_next = m_items.size();
+    m_next = drawn();
     m_inFlight = 0;
     m_retrying = 0;
     finishIfDone();
@@ -122,9 +122,9 @@ bool KvPutBatch::draw()
         m_source = nullptr; // lets a list go
         return false;
     }
-    m_inputs.push_back(std::move(*item));
-    if (drawn() > m_items.size())
-        m_items.append(Entry());
+    m_window.push_back(Slot{std::move(*item), {}, {}, 0, 0, State::Waiting});
+    if (drawn() > m_revisions.size())
+        m_revisions.append(0);
     return true;
 }
 
@@ -143,7 +143,7 @@ void KvPutBatch::leaveSource(const NatsError &reason)
 
 void KvPutBatch::send(qsizetype index)
 {
-    const auto &[key, value] = input(index);
+    const auto &[key, value] = slot(index).item;
     if (!m_bucket || !m_context) {
         complete(index, NatsError(NatsError::ConnectionClosed, tr("the connection is gone")), 0);
         return;
@@ -166,10 +166,10 @@ void KvPutBatch::send(qsizetype index)
         complete(index, NatsError(NatsError::ValueTooLarge, sizeProblem), 0);
         return;
     }
-    Open &open = m_open[index];
+    Slot &open = slot(index);
     open.messageId = options.messageId;
     open.sentAtMs = m_clock.elapsed();
-    m_items[index].state = State::InFlight;
+    open.state = State::InFlight;
     ++m_inFlight;
     m_peakInFlight = std::max(m_peakInFlight, m_inFlight);
     const QPointer<KvPutBatch> self(this);
@@ -184,7 +184,7 @@ void KvPutBatch::send(qsizetype index)
 
 void KvPutBatch::onAnswer(qsizetype index, const NatsError &error, const JsPubAck &ack)
 {
-    if (m_items.at(index).state != State::InFlight)
+    if (stateOf(index) != State::InFlight)
         return; // aborted meanwhile
     --m_inFlight;
     if (error.isError())
@@ -203,8 +203,8 @@ void KvPutBatch::retry(qsizetype index, const NatsError &error)
         complete(index, error, 0);
         return;
     }
-    m_items[index].state = State::RetryQueued;
-    Open &open = m_open[index];
+    Slot &open = slot(index);
+    open.state = State::RetryQueued;
     open.error = error;
     open.failedAtMs = m_clock.elapsed();
     ++m_retrying;
@@ -235,14 +235,14 @@ void KvPutBatch::startRetries()
     QSet<QString> busy;
     QSet<QString> queued;
     for (qsizetype i = m_firstOpen; i < m_next; ++i) {
-        const State state = m_items.at(i).state;
+        const State state = stateOf(i);
         if (state == State::InFlight || state == State::Retrying)
-            busy.insert(input(i).first);
+            busy.insert(slot(i).item.first);
     }
     for (qsizetype i = m_firstOpen; i < m_next; ++i) {
-        if (m_items.at(i).state != State::RetryQueued)
+        if (stateOf(i) != State::RetryQueued)
             continue;
-        const QString &key = input(i).first;
+        const QString &key = slot(i).item.first;
         // Its turn: no other put of its key awaits an answer (one sent later but still unanswered
         // could be stored before this copy) and no earlier retry of its key is queued.
         if (!busy.contains(key) && !queued.contains(key)) {
@@ -257,11 +257,14 @@ void KvPutBatch::startRetries()
 
 void KvPutBatch::startRetry(qsizetype index)
 {
-    const QString key = input(index).first;
-    const QByteArray value = input(index).second;
     // From here its KvWriteRetry holds what the retries need.
-    const Open open = m_open.take(index);
-    const NatsError &error = open.error;
+    Slot &open = slot(index);
+    const QString key = open.item.first;
+    const QByteArray value = open.item.second;
+    const NatsError error = std::exchange(open.error, NatsError());
+    const QByteArray messageId = std::exchange(open.messageId, QByteArray());
+    const qint64 sentAtMs = open.sentAtMs;
+    const qint64 failedAtMs = open.failedAtMs;
     if (!m_bucket) {
         --m_retrying;
         complete(index, error, 0);
@@ -270,27 +273,26 @@ void KvPutBatch::startRetry(qsizetype index)
     // A later put of this key stored meanwhile (its copy went out first): sent now, this older value
     // would become the key's newest. Whether the first copy was stored is not known.
     for (qsizetype i = index + 1; i < m_next; ++i) {
-        const Entry &later = m_items.at(i);
-        if (later.state == State::Done && later.revision > 0 && input(i).first == key) {
+        if (stateOf(i) == State::Done && m_revisions.at(i) > 0 && slot(i).item.first == key) {
             --m_retrying;
             complete(index,
                      NatsError(NatsError::OutcomeUnknown,
                                tr("put of key \"%1\" not sent again: its outcome is unknown and a later put of the "
                                   "key was stored meanwhile (revision %2)")
                                    .arg(key)
-                                   .arg(later.revision)),
+                                   .arg(m_revisions.at(i))),
                      0);
             return;
         }
     }
-    m_items[index].state = State::Retrying;
+    open.state = State::Retrying;
     JsPublishOptions options;
-    options.messageId = open.messageId;
+    options.messageId = messageId;
     auto *writer = new KvWriteRetry(m_context, m_bucket->streamName(), m_bucket->readSubject(key),
                                     NatsMessage(m_bucket->writeSubject(key), value), options, m_retryForMs, this);
     connect(writer, &KvWriteRetry::finished, this, [this, index, writer] {
         writer->deleteLater();
-        if (m_items.at(index).state != State::Retrying)
+        if (stateOf(index) != State::Retrying)
             return; // aborted meanwhile
         --m_retrying;
         const NatsError outcome = writer->errorInfo();
@@ -303,40 +305,51 @@ void KvPutBatch::startRetry(qsizetype index)
     // The pause before a retry (against spinning while the client reconnects) counts from the failure:
     // a retry that waited for the earlier ones of its key has paused already, and the retries of one
     // key must not add a pause each.
-    writer->resume(error, m_clock.elapsed() - open.sentAtMs, m_clock.elapsed() - open.failedAtMs);
+    writer->resume(error, m_clock.elapsed() - sentAtMs, m_clock.elapsed() - failedAtMs);
 }
 
 void KvPutBatch::complete(qsizetype index, const NatsError &error, quint64 revision)
 {
-    Entry &item = m_items[index];
+    Slot &item = slot(index);
     item.state = State::Done;
-    item.revision = revision;
-    m_open.remove(index);
+    m_revisions[index] = revision;
     ++m_done;
     if (error.isError()) {
         quint64 current = 0;
-        const NatsError failure = m_bucket ? m_bucket->writeError(error, input(index).first, &current) : error;
+        const NatsError failure = m_bucket ? m_bucket->writeError(error, item.item.first, &current) : error;
         m_errors.insert(index, failure);
         if (++m_failed == 1)
             m_error = failure;
     }
-    releaseInputs(index);
+    release(index);
 }
 
-void KvPutBatch::releaseInputs(qsizetype done)
+KvPutBatch::State KvPutBatch::stateOf(qsizetype index) const
 {
-    input(done).second = QByteArray();
+    if (index < m_firstOpen)
+        return State::Done;
+    if (index >= drawn())
+        return State::Waiting;
+    return m_window.at(std::size_t(index - m_firstOpen)).state;
+}
+
+void KvPutBatch::release(qsizetype done)
+{
+    Slot &item = slot(done);
+    item.item.second = QByteArray();
+    item.messageId = QByteArray();
+    item.error = NatsError();
     // The keys before the first unfinished item are not compared any more (startRetry() looks at later
     // ones).
-    while (m_firstOpen < drawn() && m_items.at(m_firstOpen).state == State::Done) {
-        m_inputs.pop_front();
+    while (!m_window.empty() && m_window.front().state == State::Done) {
+        m_window.pop_front();
         ++m_firstOpen;
     }
 }
 
 void KvPutBatch::finishIfDone()
 {
-    if (m_finished || !m_started || m_source || m_done < m_items.size())
+    if (m_finished || !m_started || m_source || m_done < size())
         return;
     m_finished = true;
     if (m_failed > 0 || m_sourceLeft) {
@@ -353,7 +366,7 @@ NatsError KvPutBatch::summary() const
     if (m_failed > 0) {
         text = tr("%1 of %2 puts to bucket \"%3\" failed; the first: %4")
                    .arg(m_failed)
-                   .arg(m_items.size())
+                   .arg(size())
                    .arg(bucket, m_error.message());
     }
     if (!m_sourceLeft)
@@ -361,11 +374,11 @@ NatsError KvPutBatch::summary() const
     const QString left = tr("the source's other puts were not taken: %1").arg(m_leftBecause.message());
     if (m_failed > 0)
         return NatsError(m_error.code(), text + u"; "_s + left, m_error.jsErrorCode());
-    if (m_items.isEmpty())
+    if (m_revisions.isEmpty())
         return NatsError(m_leftBecause.code(), tr("no put to bucket \"%1\" was sent; %2").arg(bucket, left),
                          m_leftBecause.jsErrorCode());
     return NatsError(m_leftBecause.code(),
-                     tr("stopped after %1 puts to bucket \"%2\", all stored; %3").arg(m_items.size()).arg(bucket, left),
+                     tr("stopped after %1 puts to bucket \"%2\", all stored; %3").arg(size()).arg(bucket, left),
                      m_leftBecause.jsErrorCode());
 }
 
@@ -386,11 +399,11 @@ void KvPutBatch::endUnfinished(NatsError::Code waitingCode, const QString &waiti
     for (KvWriteRetry *writer : writers)
         writer->abort();
     leaveSource(NatsError(waitingCode, waitingText));
-    for (qsizetype i = m_firstOpen; i < m_items.size(); ++i) {
-        const State state = m_items.at(i).state;
+    for (qsizetype i = m_firstOpen; i < drawn(); ++i) {
+        const State state = stateOf(i);
         if (state == State::Done)
             continue;
-        const QString key = input(i).first;
+        const QString key = slot(i).item.first;
         const bool waiting = state == State::Waiting;
         complete(
             i,
@@ -399,7 +412,7 @@ void KvPutBatch::endUnfinished(NatsError::Code waitingCode, const QString &waiti
                 tr("put of key \"%1\" to bucket \"%2\": %3").arg(key, m_bucketName, waiting ? waitingText : sentText)),
             0);
     }
-    m_next = m_items.size();
+    m_next = drawn();
     m_inFlight = 0;
     m_retrying = 0;
     m_started = true;

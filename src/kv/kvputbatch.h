@@ -48,7 +48,7 @@ public:
     using Source = std::function<std::optional<Item>()>;
 
     // The items: of a list, all of them; of a source, those drawn from it so far.
-    qsizetype size() const { return m_items.size(); }
+    qsizetype size() const { return m_revisions.size(); }
     // Every item was taken: a list's always, a source's once it said it had no more.
     bool isSourceDrained() const { return !m_source && !m_sourceLeft; }
     bool isFinished() const { return m_finished; }
@@ -68,8 +68,8 @@ public:
 
     // One item (in the order given): its error, and its revision once stored (0 before and on failure).
     NatsError itemError(qsizetype index) const { return m_errors.value(index); }
-    quint64 revision(qsizetype index) const { return m_items.at(index).revision; }
-    bool isItemFinished(qsizetype index) const { return m_items.at(index).state == State::Done; }
+    quint64 revision(qsizetype index) const { return m_revisions.at(index); }
+    bool isItemFinished(qsizetype index) const { return stateOf(index) == State::Done; }
 
 public Q_SLOTS:
     // Stops: items not yet sent end with Cancelled, and so do those awaiting an answer (they may still
@@ -90,34 +90,30 @@ private:
         Retrying,
         Done
     };
-    // All that is kept per item (16 bytes): a batch of a million puts costs little beyond its list.
-    struct Entry
+    // An item drawn and not yet behind m_firstOpen: all that a put needs from its drawing to its end.
+    struct Slot
     {
-        quint64 revision = 0;
-        State state = State::Waiting;
-    };
-    // What a put needs from its sending to its retry, if any: only the puts in flight or queued for a
-    // retry have one.
-    struct Open
-    {
+        Item item; // the value goes when the item ends, the key when the slot does
         QByteArray messageId;
         NatsError error; // why a retry was queued
         qint64 sentAtMs = 0;
         qint64 failedAtMs = 0; // when a retry was queued
+        State state = State::Waiting;
     };
     KvPutBatch(KvBucket *bucket, const QList<Item> &items, int maxInFlight);
     KvPutBatch(KvBucket *bucket, Source source, int maxInFlight);
     void start();
     // Takes the next item from the source into the inputs: false when there is none.
     bool draw();
-    qsizetype drawn() const { return m_firstOpen + qsizetype(m_inputs.size()); }
+    qsizetype drawn() const { return m_firstOpen + qsizetype(m_window.size()); }
     // The batch ends early: a list's remaining items are taken (each ends with its own error), a
     // source is not asked again, and the batch's error will say why (the reason given).
     void leaveSource(const NatsError &reason);
     // The batch's error once every item has ended.
     NatsError summary() const;
-    const Item &input(qsizetype index) const { return m_inputs.at(std::size_t(index - m_firstOpen)); }
-    Item &input(qsizetype index) { return m_inputs.at(std::size_t(index - m_firstOpen)); }
+    Slot &slot(qsizetype index) { return m_window.at(std::size_t(index - m_firstOpen)); }
+    // Done before the window, Waiting after it (a list's items not drawn yet).
+    State stateOf(qsizetype index) const;
     void failAll(const NatsError &error);
     // Ends every unfinished item: waitingCode for those never sent, sentCode (they may have been
     // stored) for the others.
@@ -135,7 +131,7 @@ private:
     void startRetry(qsizetype index);
     void complete(qsizetype index, const NatsError &error, quint64 revision);
     // Lets go of what the items done no longer need.
-    void releaseInputs(qsizetype done);
+    void release(qsizetype done);
     void finishIfDone();
 
     QPointer<KvBucket> m_bucket;
@@ -143,15 +139,15 @@ private:
     QString m_bucketName;
     // Where items come from; a list is drawn through a source sharing it (see KvBucket::putMany()).
     Source m_source;
-    // The items drawn from m_firstOpen on: keys and values go as their items end (a value at once, a
-    // key once no item before it is open), so a long batch holds what is in flight and little more.
-    std::deque<Item> m_inputs;
-    QList<Entry> m_items;
-    QHash<qsizetype, Open> m_open;
+    // The items drawn from m_firstOpen on, in order: a slot goes once no item before it is open, so a
+    // long batch holds about what is in flight.
+    std::deque<Slot> m_window;
+    // All that is kept of every item (8 bytes): a batch of a million puts costs little beyond its source.
+    QList<quint64> m_revisions;
     QHash<qsizetype, NatsError> m_errors; // of the items that failed
     int m_maxInFlight;
     qsizetype m_next = 0;
-    qsizetype m_firstOpen = 0; // no item before it is unfinished; the first of m_inputs
+    qsizetype m_firstOpen = 0; // no item before it is unfinished; the first of m_window
     qsizetype m_inFlight = 0;
     qsizetype m_peakInFlight = 0;
     qsizetype m_retrying = 0;
