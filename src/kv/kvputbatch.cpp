@@ -242,7 +242,7 @@ void KvPutBatch::startRetries()
     for (qsizetype i = m_firstOpen; i < m_next; ++i) {
         if (stateOf(i) != State::RetryQueued)
             continue;
-        const QString &key = slot(i).item.first;
+        const QString key = slot(i).item.first; // a copy: startRetry() may end the item, and its slot go
         // Its turn: no other put of its key awaits an answer (one sent later but still unanswered
         // could be stored before this copy) and no earlier retry of its key is queued.
         if (!busy.contains(key) && !queued.contains(key)) {
