@@ -103,7 +103,7 @@ private:
     KvPutBatch(KvBucket *bucket, const QList<Item> &items, int maxInFlight);
     KvPutBatch(KvBucket *bucket, Source source, int maxInFlight);
     void start();
-    // Takes the next item from the source into the inputs: false when there is none.
+    // Takes the next item from the source into the window: false when there is none.
     bool draw();
     qsizetype drawn() const { return m_firstOpen + qsizetype(m_window.size()); }
     // The batch ends early: a list's remaining items are taken (each ends with its own error), a
