@@ -1,3 +1,4 @@
+#include "clirunner.h"
 #include "jetstreamcontext.h"
 #include "kvasofdiff.h"
 #include "kvasofpoint.h"
@@ -5,6 +6,7 @@
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
 #include "kvcontext.h"
+#include "kvputbatch.h"
 #include "kvtestsupport.h"
 #include "kvunits.h"
 #include "natsconnection.h"
@@ -36,6 +38,7 @@ private Q_SLOTS:
     void batchPathBeyond1024Keys();
     void cancelEndsWithCancelled();
     void expiredKeyTtlIsUnanswerable();
+    void revisionsLostWhileReadingMakeItIncomplete();
 
 private:
     using Snapshot = QMap<QString, QByteArray>;
@@ -401,6 +404,53 @@ void tst_KvAsOf::expiredKeyTtlIsUnanswerable()
     }
 }
 
+// A revision up to the point removed while the read runs (a write pushing it out of a history of 1): the
+// read finds out when it asks for the stream's state again at its end, and says it is incomplete. What it
+// answers is still what the bucket held at the point, and what it cannot know it names, never guesses.
+// The write is made by kvdesk-cli, a process of its own, while the read's event loop waits for it in the
+// read's first progress(): it is stored before the read goes on, whatever the read had received by then.
+void tst_KvAsOf::revisionsLostWhileReadingMakeItIncomplete()
+{
+    QList<KvAsOfRead::Path> paths{KvAsOfRead::Path::Replay};
+    if (batchServer())
+        paths.append(KvAsOfRead::Path::Batch);
+    const CliRunner cli;
+    for (const auto path : paths) {
+        ++m_counter;
+        KvBucket *bucket = makeBucket(u"asoflost"_s, 1);
+        QVERIFY(bucket);
+        QList<KvPutBatch::Item> puts;
+        for (int i = 0; i < 100; ++i)
+            puts.append({u"k%1"_s.arg(i), "v" + QByteArray::number(i)});
+        KvPutBatch *fill = bucket->putMany(puts);
+        QVERIFY(QTest::qWaitFor([fill] { return fill->isFinished(); }, KvTest::ReplyTimeoutMs));
+        QCOMPARE(fill->error(), NatsError::NoError);
+        QCOMPARE(fill->revision(99), quint64(100));
+
+        auto *reading = new KvAsOfRead(bucket, KvAsOfPoint::atRevision(50), {}, path, this);
+        CliRunner::Result overwrite;
+        connect(reading, &KvAsOfRead::progress, this, [&] {
+            if (overwrite.exitCode < 0) // k10's revision 11 goes: the point still needs it
+                overwrite = cli.run({u"-s"_s, m_server.url(), u"put"_s, bucket->name(), u"k10"_s, u"new"_s});
+        });
+        QVERIFY(QTest::qWaitFor([reading] { return reading->isFinished(); }, KvTest::ReplyTimeoutMs));
+        QVERIFY2(overwrite.exitCode == 0, qPrintable(overwrite.describe()));
+        QVERIFY2(reading->error() == NatsError::NoError, qPrintable(reading->errorString()));
+        QVERIFY2(!reading->isComplete(), path == KvAsOfRead::Path::Replay ? "replay" : "batch");
+        QVERIFY(!reading->incompleteReason().isEmpty());
+
+        const Snapshot answered = snapshot(reading);
+        const QStringList unknown = reading->unanswerableKeys();
+        for (int i = 0; i < 50; ++i) {
+            const QString key = u"k%1"_s.arg(i);
+            QVERIFY2(answered.value(key) == "v" + QByteArray::number(i) || unknown.contains(key),
+                     qPrintable(u"%1: %2"_s.arg(key, QString::fromUtf8(answered.value(key)))));
+        }
+        for (int i = 50; i < 100; ++i)
+            QVERIFY(!answered.contains(u"k%1"_s.arg(i))); // written after the point
+        delete reading;
+    }
+}
 QTEST_GUILESS_MAIN(tst_KvAsOf)
 
 #include "tst_kvasof.moc"
