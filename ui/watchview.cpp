@@ -155,6 +155,15 @@ QWidget *WatchView::buildToolbar()
     layout->addWidget(m_cap);
     layout->addWidget(m_filter);
     layout->addWidget(exportButton);
+    // Tool buttons, a push button, a spin box and a line edit each have a height of their own: stretched to
+    // the row's (the tallest one's), they line up, also after a change of font or style.
+    bar->setSizePolicy(QSizePolicy::Preferred, QSizePolicy::Fixed);
+    for (QWidget *control :
+         std::initializer_list<QWidget *>{m_pause, clearButton, m_follow, m_cap, m_filter, exportButton}) {
+        QSizePolicy policy = control->sizePolicy();
+        policy.setVerticalPolicy(QSizePolicy::Preferred);
+        control->setSizePolicy(policy);
+    }
     updatePauseButton();
     return bar;
 }

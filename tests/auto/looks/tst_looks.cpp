@@ -108,6 +108,7 @@ private Q_SLOTS:
     void coloursFollowAThemeSwitch();
     void checkedButtonsLookChecked();
     void menuButtonsHoldTheirText();
+    void watchBarControlsShareOneHeight();
     void keysAndValueKeepMostOfTheWindow();
     void conflictBannerTextIsWhole();
 
@@ -325,6 +326,26 @@ void tst_Looks::themeSwitchChangesPaletteAndColoursStayReadable()
     const QColor light = QApplication::palette().color(QPalette::Window);
     Appearance::apply(Appearance::Theme::Dark);
     QVERIFY(QApplication::palette().color(QPalette::Window) != light);
+}
+
+void tst_Looks::watchBarControlsShareOneHeight()
+{
+    // The watch bar's Pause, Clear and Follow were tool buttons a few pixels lower than the Export push
+    // button, the row cap and the filter beside them: one row of controls of one height, on both themes.
+    MainWindow *window = openNewBucket(u"looks_watchbar"_s);
+    QVERIFY(window);
+    QVERIFY(window->findChild<WatchPanel *>()->addWatch(u"looks_watchbar"_s, {}));
+    for (const auto theme : {Appearance::Theme::Light, Appearance::Theme::Dark}) {
+        Appearance::apply(theme);
+        QMap<QString, int> heights;
+        for (const char *name :
+             {"watchPause", "watchClear", "watchFollow", "watchRowCap", "watchTextFilter", "watchExport"}) {
+            auto *control = window->findChild<QWidget *>(QString::fromLatin1(name));
+            QVERIFY2(control && control->isVisible(), name);
+            heights.insert(QString::fromLatin1(name), control->height());
+        }
+        QTRY_VERIFY2(QSet<int>(heights.cbegin(), heights.cend()).size() == 1, qPrintable(QDebug::toString(heights)));
+    }
 }
 
 void tst_Looks::keysAndValueKeepMostOfTheWindow()
