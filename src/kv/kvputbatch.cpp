@@ -108,7 +108,7 @@ void KvPutBatch::pump()
         return;
     m_pumping = true;
     // While a put is being sent again, later ones wait: a later put of the same key must not overtake it.
-    while (m_retrying == 0 && m_inFlight < m_maxInFlight && (m_next < drawn() || draw()))
+    while (m_retrying == 0 && m_inFlight < m_maxInFlight && draw())
         send(m_next++);
     m_pumping = false;
 }
