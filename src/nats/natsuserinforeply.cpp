@@ -10,6 +10,13 @@ NatsUserInfoReply::NatsUserInfoReply(QObject *parent)
 NatsUserInfoReply *NatsUserInfoReply::ask(NatsConnection *connection, int timeoutMs)
 {
     auto *reply = new NatsUserInfoReply(connection);
+    // Before 2.10 there is nothing to ask: the server always answers "no responders", a round trip
+    // kvdesk-cli would pay before each command. An unknown version (not connected yet) asks.
+    const NatsServerInfo server = connection->serverInfo();
+    if (!server.version.isEmpty() && !server.versionAtLeast(2, 10, 0)) {
+        reply->finishWithErrorLater(noResponders());
+        return reply;
+    }
     NatsReply *request = connection->request(NatsUserInfo::Subject, {}, timeoutMs);
     connect(reply, &NatsReply::finished, request, [request] { request->abort(); });
     connect(request, &NatsReply::finished, reply, [reply, request] {
@@ -19,14 +26,19 @@ NatsUserInfoReply *NatsUserInfoReply::ask(NatsConnection *connection, int timeou
     return reply;
 }
 
+NatsError NatsUserInfoReply::noResponders()
+{
+    return NatsError(NatsError::NoResponders,
+                     tr("the server does not answer %1: it needs nats-server 2.10 or newer")
+                         .arg(QString::fromLatin1(NatsUserInfo::Subject)));
+}
+
 void NatsUserInfoReply::onAnswer(NatsReply *request)
 {
     if (isFinished())
         return;
     if (request->error() == NatsError::NoResponders) {
-        finishWithError(NatsError(NatsError::NoResponders,
-                                  tr("the server does not answer %1: it needs nats-server 2.10 or newer")
-                                      .arg(QString::fromLatin1(NatsUserInfo::Subject))));
+        finishWithError(noResponders());
         return;
     }
     if (request->error() != NatsError::NoError) {

@@ -20,6 +20,7 @@ public:
 
 private:
     explicit NatsUserInfoReply(QObject *parent);
+    static NatsError noResponders();
     void onAnswer(NatsReply *request);
 
     NatsUserInfo m_info;
