@@ -117,7 +117,7 @@ void JetStreamContext::callApi(JsApiReply *reply, const QByteArray &apiSubject, 
     const QByteArray subject = m_apiPrefix + apiSubject;
     const QByteArray payload = body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
     NatsReply *inner = m_connection->request(subject, payload, timeoutMs < 0 ? m_timeoutMs : timeoutMs);
-    qCDebug(lcJetStream) << "API" << subject << payload;
+    kvCDebug(lcJetStream) << "API" << subject << payload;
     // Cancelling the outer reply cancels the request it waits on.
     connect(reply, &NatsReply::finished, inner, [inner] { inner->abort(); });
     connect(inner, &NatsReply::finished, reply, [this, reply, inner, subject, onResponse] {

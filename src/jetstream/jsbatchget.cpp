@@ -75,7 +75,7 @@ void JsBatchGet::requestPage()
         page.batch = int(std::min<quint64>(quint64(std::max(page.batch, 1)), m_request.maxMessages - m_received));
     const QByteArray body = QJsonDocument(page.toJson(m_nextSequence)).toJson(QJsonDocument::Compact);
     const QByteArray subject = m_context->apiPrefix() + "DIRECT.GET." + m_stream.toUtf8();
-    qCDebug(lcJetStream) << "batch get" << subject << body;
+    kvCDebug(lcJetStream) << "batch get" << subject << body;
     const NatsError sent = connection->publish(subject, body, m_subscription->subject());
     if (sent.isError()) {
         fail(sent);

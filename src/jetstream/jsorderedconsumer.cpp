@@ -205,7 +205,7 @@ void JsOrderedConsumer::onCreated(const QJsonObject &info)
         }
     }
     m_createdOnce = true;
-    qCDebug(lcJetStream) << "ordered consumer" << m_consumerName << "on" << m_config.stream << "pending" << pending;
+    kvCDebug(lcJetStream) << "ordered consumer" << m_consumerName << "on" << m_config.stream << "pending" << pending;
     m_active = true;
     setActive();
     // Nothing to deliver (empty stream, no match, deliver "new"): caught up at once. Or everything there
@@ -227,7 +227,7 @@ void JsOrderedConsumer::setActive()
 
 void JsOrderedConsumer::onCreateFailed(const NatsError &error)
 {
-    qCDebug(lcJetStream).noquote() << "creating the consumer failed:" << error.message();
+    kvCDebug(lcJetStream).noquote() << "creating the consumer failed:" << error.message();
     // The first create reports every failure: the caller asked for something the server refuses (or
     // cannot answer). A re-create asked for what worked before, so only a deleted stream is final; a
     // timeout, a 503 or a 10008 while a restarted server or a cluster elects leaders passes. So does a
@@ -278,7 +278,7 @@ void JsOrderedConsumer::onMessage(const NatsMessage &message)
     // whose stream and consumer names it shares instead of allocating them again.
     JsDeliveryInfo info = m_delivery;
     if (!JsDeliveryInfo::parse(message.replyTo(), &info)) {
-        qCWarning(lcJetStream) << "ignoring a delivery without JetStream metadata on" << message.subject();
+        kvCWarning(lcJetStream) << "ignoring a delivery without JetStream metadata on" << message.subject();
         return;
     }
     m_delivery = info;
@@ -336,7 +336,7 @@ void JsOrderedConsumer::reset(const QString &reason)
     if (m_state == State::Stopped || m_state == State::Failed)
         return;
     ++m_resetCount;
-    qCDebug(lcJetStream).noquote() << "resetting ordered consumer on" << m_config.stream << ':' << reason;
+    kvCDebug(lcJetStream).noquote() << "resetting ordered consumer on" << m_config.stream << ':' << reason;
     dropSubscription();
     deleteOnServer(m_consumerName);
     m_consumerName.clear();

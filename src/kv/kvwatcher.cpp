@@ -184,8 +184,8 @@ bool KvWatcher::splitFeed(qsizetype feedIndex)
     Feed &feed = m_feeds[feedIndex];
     if (feed.filters.size() < 2 || feed.consumer->lastStreamSequence() > 0)
         return false;
-    qCDebug(lcKv).noquote() << "watch on" << m_bucket
-                            << ": one consumer per filter instead:" << feed.consumer->errorString();
+    kvCDebug(lcKv).noquote() << "watch on" << m_bucket
+                             << ": one consumer per filter instead:" << feed.consumer->errorString();
     feed.consumer->deleteLater();
     feed.consumer = nullptr;
     feed.caughtUp = true; // replaced by the feeds below
@@ -246,7 +246,7 @@ void KvWatcher::fail(const NatsError &error)
 {
     if (m_state == State::Failed || m_state == State::Stopped)
         return;
-    qCDebug(lcKv).noquote() << "watch on" << m_bucket << "failed:" << error.message();
+    kvCDebug(lcKv).noquote() << "watch on" << m_bucket << "failed:" << error.message();
     m_error = error;
     for (Feed &feed : m_feeds) {
         if (feed.consumer)

@@ -166,7 +166,7 @@ void NatsConnection::connectToCurrentServer()
     const bool tlsFromTheStart = url.scheme() == "tls"_L1 || m_options.tlsRequired || m_options.tlsFirst;
     wireSocket(NatsSocketFactory::create(tlsFromTheStart, this));
 
-    qCDebug(lcNatsConnection) << "connecting to" << url.toDisplayString(QUrl::RemoveUserInfo);
+    kvCDebug(lcNatsConnection) << "connecting to" << url.toDisplayString(QUrl::RemoveUserInfo);
     m_connectTimer->start(m_options.connectTimeoutMs);
     m_socket->connectToHost(url.host(), quint16(url.port(NatsConnectOptions::DefaultPort)));
 }
@@ -203,7 +203,7 @@ void NatsConnection::onSocketConnected()
     // No Nagle, as nats.go (Go's default) and libnats: a request written while an earlier one's answer
     // is still arriving would otherwise wait for the server's delayed ACK (40 ms).
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-    qCDebug(lcNatsConnection) << "TCP connected, waiting for INFO";
+    kvCDebug(lcNatsConnection) << "TCP connected, waiting for INFO";
     if (m_options.tlsFirst)
         startTls(); // tls_first: the handshake before INFO (nats-server 2.10+, handshake_first)
 }
@@ -258,7 +258,7 @@ void NatsConnection::onSocketReadyRead()
         const NatsError error(NatsError::ProtocolError,
                               tr("protocol error from %1: %2")
                                   .arg(currentServer().toDisplayString(QUrl::RemoveUserInfo), m_parser.errorString()));
-        qCWarning(lcNatsProtocol).noquote() << error.message();
+        kvCWarning(lcNatsProtocol).noquote() << error.message();
         connectionFailed(error);
     }
 }
@@ -273,8 +273,8 @@ bool NatsConnection::feedParser()
     const qint64 read = m_socket->read(into, available);
     if (read > 0) {
         m_stats.inBytes += quint64(read);
-        if (lcNatsWire().isDebugEnabled())
-            qCDebug(lcNatsWire).noquote() << "<<" << NatsLogging::wireText(QByteArray(into, read));
+        if (NatsLogging::wireLogEnabled())
+            kvCDebug(lcNatsWire).noquote() << "<<" << NatsLogging::wireText(QByteArray(into, read));
     }
     m_parser.commitFeed(read);
     return read > 0;
@@ -434,8 +434,8 @@ void NatsConnection::handshakeCompleted()
         m_pingTimer->start(m_options.pingIntervalMs);
 
     const bool reconnect = m_everConnected;
-    qCDebug(lcNatsConnection) << (reconnect ? "reconnected to" : "connected to")
-                              << currentServer().toDisplayString(QUrl::RemoveUserInfo) << "server" << m_info.version;
+    kvCDebug(lcNatsConnection) << (reconnect ? "reconnected to" : "connected to")
+                               << currentServer().toDisplayString(QUrl::RemoveUserInfo) << "server" << m_info.version;
     // Order as the official clients: subscriptions first, then what was published meanwhile.
     if (const QByteArray subscribe = m_subscriptions.resubscribeCommands(); !subscribe.isEmpty())
         writeToSocket(subscribe);
@@ -456,7 +456,7 @@ void NatsConnection::attemptFailed(const NatsError &error)
 {
     if (!m_socket && m_handshake == Handshake::None)
         return;
-    qCDebug(lcNatsConnection).noquote() << "attempt failed:" << error.message();
+    kvCDebug(lcNatsConnection).noquote() << "attempt failed:" << error.message();
     dropSocket();
     m_handshake = Handshake::None;
 
@@ -510,7 +510,7 @@ void NatsConnection::connectionLost(const NatsError &error)
 {
     if (m_state != State::Connected && m_state != State::Draining)
         return;
-    qCDebug(lcNatsConnection).noquote() << "connection lost:" << error.message();
+    kvCDebug(lcNatsConnection).noquote() << "connection lost:" << error.message();
     dropSocket();
     m_handshake = Handshake::None;
     m_inboxRefused = {}; // the next connection subscribes a new inbox; its permissions may differ

@@ -237,8 +237,8 @@ void NatsConnection::writeToSocket(const QByteArray &bytes)
 
 void NatsConnection::writeRaw(const char *data, qsizetype size)
 {
-    if (lcNatsWire().isDebugEnabled())
-        qCDebug(lcNatsWire).noquote() << ">>" << NatsLogging::wireText(QByteArray(data, size));
+    if (NatsLogging::wireLogEnabled())
+        kvCDebug(lcNatsWire).noquote() << ">>" << NatsLogging::wireText(QByteArray(data, size));
     m_stats.outBytes += quint64(size);
     // Copied into the socket's buffer, which Qt writes out when the event loop runs. A caller
     // publishing in a loop does not let it run: past a bound, what the kernel takes now is handed over at
@@ -335,7 +335,7 @@ void NatsConnection::handleMessage(NatsProtocolParser::Op &op)
     if (op.hasHeaders) {
         NatsHeaders headers;
         if (!NatsHeaders::fromWire(op.headers, &headers)) {
-            qCWarning(lcNatsProtocol) << "dropping a message on" << op.subject << "with a malformed header block";
+            kvCWarning(lcNatsProtocol) << "dropping a message on" << op.subject << "with a malformed header block";
             return;
         }
         message.setHeaders(headers);
@@ -356,7 +356,7 @@ void NatsConnection::handleServerError(const QByteArray &text)
                           NatsError::isAuthenticationError(code)
                               ? tr("%1 refused the credentials: %2").arg(server, QString::fromUtf8(text))
                               : tr("server error from %1: %2").arg(server, QString::fromUtf8(text)));
-    qCWarning(lcNatsConnection).noquote() << "-ERR" << text;
+    kvCWarning(lcNatsConnection).noquote() << "-ERR" << text;
 
     if (m_handshake != Handshake::Done) {
         attemptFailed(error);

@@ -8,6 +8,25 @@ Q_LOGGING_CATEGORY(lcNatsConnection, "kvdesk.connection", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcJetStream, "kvdesk.jetstream", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcKv, "kvdesk.kv", QtWarningMsg)
 
+namespace {
+bool g_muted = false; // no threads: the client runs in its thread's event loop
+} // namespace
+
+void NatsLogging::setMuted(bool muted)
+{
+    g_muted = muted;
+}
+
+bool NatsLogging::isMuted()
+{
+    return g_muted;
+}
+
+bool NatsLogging::wireLogEnabled()
+{
+    return !g_muted && lcNatsWire().isDebugEnabled();
+}
+
 QByteArray NatsLogging::wireText(const QByteArray &bytes, qsizetype limit)
 {
     // Anywhere in the bytes, not only in a CONNECT: cheaper to be sure than to parse. A value cut off by

@@ -116,7 +116,7 @@ void NatsServerPool::addImplicitServers(const QStringList &hostPorts)
             return server.url.host() == url.host() && server.url.port() == url.port();
         });
         if (!known) {
-            qCDebug(lcNatsConnection) << "learned server" << hostPort;
+            kvCDebug(lcNatsConnection) << "learned server" << hostPort;
             m_servers.append(Server{url, {}, 0, {}, true});
         }
     }

@@ -26,6 +26,7 @@ CliRunner::CliRunner()
     }
     m_environment.insert(u"XDG_CONFIG_HOME"_s, m_config.path());
     m_environment.remove(u"QT_LOGGING_RULES"_s);
+    m_environment.remove(u"QT_LOGGING_CONF"_s);
 }
 
 QString CliRunner::program()

@@ -3,6 +3,7 @@
 #include "natstestcertificates.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QTemporaryDir>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void tlsFirst_data();
     void tlsFirst();
     void logsHideSecrets();
+    void logsOnlyWhenAsked();
 
 private:
     QString writeFile(const QString &name, const QByteArray &content) const;
@@ -267,6 +269,30 @@ void tst_KvdeskCliSecrets::logsHideSecrets()
     QVERIFY2(result.err.contains("CONNECT {"), qPrintable(result.describe()));
     QVERIFY2(result.err.contains(R"("pass":"***")"), qPrintable(result.describe()));
     QVERIFY2(!result.err.contains(kPassword), qPrintable(result.describe()));
+}
+
+// The library's log is off unless QT_LOGGING_RULES or a QT_LOGGING_CONF file asks for it (kvdesk-cli
+// then touches no logging category at all); the file shows it as the variable does, secrets hidden.
+void tst_KvdeskCliSecrets::logsOnlyWhenAsked()
+{
+    const QStringList arguments{
+        u"-s"_s, m_users.url(), u"--user"_s, u"alice"_s, u"--password"_s, QString::fromLatin1(kPassword), u"ls"_s};
+    CliRunner quiet;
+    CLI_EXPECT(silent, quiet.run(arguments), 0);
+    QVERIFY2(silent.err.isEmpty(), qPrintable(silent.describe()));
+
+    QTemporaryDir dir;
+    QVERIFY(dir.isValid());
+    QFile rules(dir.filePath(u"qtlogging.ini"_s));
+    QVERIFY(rules.open(QIODevice::WriteOnly));
+    rules.write("[Rules]\nkvdesk.*=true\n");
+    rules.close();
+    CliRunner logging;
+    logging.setEnvironment(u"QT_LOGGING_CONF"_s, rules.fileName());
+    CLI_EXPECT(logged, logging.run(arguments), 0);
+    QVERIFY2(logged.err.contains("CONNECT {"), qPrintable(logged.describe()));
+    QVERIFY2(logged.err.contains(R"("pass":"***")"), qPrintable(logged.describe()));
+    QVERIFY2(!logged.err.contains(kPassword), qPrintable(logged.describe()));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliSecrets)
