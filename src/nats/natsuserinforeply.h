@@ -6,7 +6,8 @@
 class NatsConnection;
 
 // Asks the server who the connection is and what it may do ($SYS.REQ.USER.INFO). A server before 2.10
-// answers no responders (NoResponders); a user who may not ask gets PermissionsViolation. On any error
+// cannot answer: it is not asked, and the reply fails with NoResponders on the next event-loop turn, as
+// the server would have answered. A user who may not ask gets PermissionsViolation. On any error
 // userInfo().permissions stays unknown, which means "try, and let the server refuse".
 class NatsUserInfoReply final : public NatsReply
 {
