@@ -1,7 +1,10 @@
 // qtfloor: the least a Qt program can do for what kvcompare times, to show what Qt itself costs.
 //
-//   qtfloor connect <url>            seconds from creating a bare QTcpSocket to the server's PONG
+//   qtfloor connect <url> [count]    seconds from creating a bare QTcpSocket to the server's PONG, and
+//                                    the peak resident KiB (kvcompare's peer output; count is ignored)
 //   qtfloor get <url> <bucket> <key> one KV get as a whole process: prints the reply's first line
+//
+// kvcompare runs both beside the official clients (its "Qt alone" rows).
 //
 // It speaks the protocol by hand on a QTcpSocket: INFO, then CONNECT and PING (and for get, SUB and the
 // STREAM.INFO the official clients send) in one write, then DIRECT.GET. It parses nothing and checks
@@ -10,6 +13,7 @@
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QFile>
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
 #include <QtNetwork/QTcpSocket>
@@ -31,6 +35,19 @@ int fail(const char *message)
     return 1;
 }
 
+// VmHWM, as kvcompare's other peers report it.
+long long peakKiB()
+{
+    QFile file(QStringLiteral("/proc/self/status"));
+    if (!file.open(QIODevice::ReadOnly))
+        return -1;
+    for (const QByteArray &line : file.readAll().split('\n')) {
+        if (line.startsWith("VmHWM:"))
+            return line.mid(6).trimmed().split(' ').first().toLongLong();
+    }
+    return -1;
+}
+
 // What goes right after INFO: the handshake, and for get the bucket's STREAM.INFO, as kvdesk sends it.
 QByteArray handshake(bool get, const QByteArray &bucket)
 {
@@ -48,8 +65,8 @@ int main(int argc, char *argv[])
     QCoreApplication app(argc, argv);
     const QStringList args = QCoreApplication::arguments();
     const bool get = args.size() == 5 && args.at(1) == QLatin1String("get");
-    if (!get && (args.size() != 3 || args.at(1) != QLatin1String("connect")))
-        return fail("usage: qtfloor connect <url> | qtfloor get <url> <bucket> <key>");
+    if (!get && ((args.size() != 3 && args.size() != 4) || args.at(1) != QLatin1String("connect")))
+        return fail("usage: qtfloor connect <url> [count] | qtfloor get <url> <bucket> <key>");
     const QUrl url(args.at(2));
     const QByteArray bucket = get ? args.at(3).toUtf8() : QByteArray();
     const QByteArray key = get ? args.at(4).toUtf8() : QByteArray();
@@ -71,7 +88,8 @@ int main(int argc, char *argv[])
             socket.write(handshake(get, bucket));
             socket.flush();
         } else if (stage == Stage::Pong && received.contains("PONG\r\n")) {
-            std::printf("%.6f\n", double(clock.nsecsElapsed()) / 1e9);
+            const double seconds = double(clock.nsecsElapsed()) / 1e9;
+            std::printf("%.6f %lld\n", seconds, peakKiB());
             app.quit();
         } else if (stage == Stage::StreamInfo && received.contains("_INBOX.qtfloor.1") && received.endsWith("}\r\n")) {
             received.clear();
