@@ -52,3 +52,10 @@ bool NatsServerInfo::versionAtLeast(int major, int minor, int patch) const
         plain.truncate(dash); // "2.10.0-beta.1" compares as 2.10.0
     return QVersionNumber::fromString(plain) >= QVersionNumber(major, minor, patch);
 }
+
+bool NatsServerInfo::isKnownBefore(int major, int minor) const
+{
+    // "2.9.25-beta.1" is a 2.9; "v2.9.10" or "" do not parse (null), and so are not known to be old.
+    const QVersionNumber known = QVersionNumber::fromString(version.section(u'-', 0, 0));
+    return !known.isNull() && known < QVersionNumber(major, minor);
+}

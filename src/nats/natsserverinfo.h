@@ -38,6 +38,9 @@ public:
 
     // True when the server's version is at least major.minor.patch.
     bool versionAtLeast(int major, int minor, int patch) const;
+    // True only when the version parses and is older than major.minor: a reason to skip asking the server
+    // for what it lacks. An unknown version is not known to be older.
+    bool isKnownBefore(int major, int minor) const;
 };
 
 Q_DECLARE_METATYPE(NatsServerInfo)

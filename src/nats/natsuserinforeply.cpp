@@ -12,8 +12,7 @@ NatsUserInfoReply *NatsUserInfoReply::ask(NatsConnection *connection, int timeou
     auto *reply = new NatsUserInfoReply(connection);
     // Before 2.10 there is nothing to ask: the server always answers "no responders", a round trip
     // kvdesk-cli would pay before each command. An unknown version (not connected yet) asks.
-    const NatsServerInfo server = connection->serverInfo();
-    if (!server.version.isEmpty() && !server.versionAtLeast(2, 10, 0)) {
+    if (connection->serverInfo().isKnownBefore(2, 10)) {
         reply->finishWithErrorLater(noResponders());
         return reply;
     }

@@ -101,6 +101,8 @@ private Q_SLOTS:
     void credentialsFileWinsOverSeed();
     void jwtAndSeed();
     void bearerJwt();
+    void versionKnownBefore_data();
+    void versionKnownBefore();
 
 private:
     QString writeFile(const QString &name, const QByteArray &content);
@@ -353,6 +355,32 @@ void tst_NatsConnectRequest::bearerJwt()
     const QJsonObject connect = build(options, serverInfo(QByteArray()));
     QCOMPARE(credentialKeysIn(connect), QStringList{u"jwt"_s});
     QCOMPARE(connect.value("jwt"_L1).toString().toLatin1(), kJwt);
+}
+
+// Whether the INFO's version is known to be older than major.minor: what a client may skip asking
+// such a server. A version that does not parse is not known to be anything.
+void tst_NatsConnectRequest::versionKnownBefore_data()
+{
+    QTest::addColumn<QString>("version");
+    QTest::addColumn<bool>("before210");
+    QTest::newRow("2.9.10") << u"2.9.10"_s << true;
+    QTest::newRow("2.9.25-beta.1") << u"2.9.25-beta.1"_s << true;
+    QTest::newRow("2.10.0") << u"2.10.0"_s << false;
+    QTest::newRow("2.10") << u"2.10"_s << false;
+    QTest::newRow("2.10.0-RC.1") << u"2.10.0-RC.1"_s << false;
+    QTest::newRow("2.15.1") << u"2.15.1"_s << false;
+    QTest::newRow("v2.9.10") << u"v2.9.10"_s << false; // does not parse: unknown
+    QTest::newRow("empty") << QString() << false;
+    QTest::newRow("garbage") << u"garbage"_s << false;
+}
+
+void tst_NatsConnectRequest::versionKnownBefore()
+{
+    QFETCH(QString, version);
+    QFETCH(bool, before210);
+    NatsServerInfo info;
+    info.version = version;
+    QCOMPARE(info.isKnownBefore(2, 10), before210);
 }
 
 QTEST_APPLESS_MAIN(tst_NatsConnectRequest)
