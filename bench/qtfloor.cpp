@@ -97,6 +97,7 @@ int main(int argc, char *argv[])
             stage = Stage::Get;
             socket.write("PUB $JS.API.DIRECT.GET.KV_" + bucket + ".$KV." + bucket + '.' + key
                          + " _INBOX.qtfloor.2 0\r\n\r\n");
+            socket.flush();
         } else if (stage == Stage::Get && received.contains("_INBOX.qtfloor.2") && received.endsWith("\r\n")) {
             std::printf("%s\n", received.left(received.indexOf("\r\n")).constData());
             app.quit();

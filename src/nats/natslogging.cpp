@@ -9,7 +9,7 @@ Q_LOGGING_CATEGORY(lcJetStream, "kvdesk.jetstream", QtWarningMsg)
 Q_LOGGING_CATEGORY(lcKv, "kvdesk.kv", QtWarningMsg)
 
 namespace {
-bool g_muted = false; // no threads: the client runs in its thread's event loop
+bool g_muted = false; // set by main() before any connection exists, read after
 } // namespace
 
 void NatsLogging::setMuted(bool muted)

@@ -20,6 +20,7 @@ if [[ $top == --selftest ]]; then
     echo "selftest: ok"
     exit 0
 fi
+[[ -d $top/src ]] || { echo "no src/ in $top"; exit 2; }
 found=$(grep -rnE '\bqC?(Debug|Info|Warning|Critical)\(' --include='*.cpp' --include='*.h' "$top/src" \
     | grep -v '/natslogging\.h:')
 if [[ -n $found ]]; then
