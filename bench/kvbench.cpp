@@ -15,6 +15,7 @@
 #include "kvkeylister.h"
 #include "kvwatcher.h"
 #include "natsconnection.h"
+#include "peakmemory.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
@@ -39,18 +40,6 @@ void resetPeakMemory()
     QFile file(u"/proc/self/clear_refs"_s);
     if (file.open(QIODevice::WriteOnly))
         file.write("5");
-}
-
-qint64 peakMemoryKiB()
-{
-    QFile file(u"/proc/self/status"_s);
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
 }
 
 struct Settings
@@ -337,7 +326,7 @@ private:
             << u"size=%1 B"_s.arg(m_settings.size).leftJustified(12)
             << u"time=%1 s"_s.arg(seconds, 0, 'f', 3).leftJustified(14)
             << QLocale::c().toString(double(count) / seconds, 'f', 0).rightJustified(10) << " ops/s  "
-            << u"peak=%1 MiB"_s.arg(double(peakMemoryKiB()) / 1024.0, 0, 'f', 1);
+            << u"peak=%1 MiB"_s.arg(double(PeakMemory::peakKiB()) / 1024.0, 0, 'f', 1);
         if (extra)
             out << "  " << extra();
         out << Qt::endl;

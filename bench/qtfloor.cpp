@@ -12,9 +12,10 @@
 // nothing, so it is no client: beside nats.go's figures it shows the part of kvdesk's that is Qt's loading
 // and first use, and so how much is kvdesk's own.
 
+#include "peakmemory.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
-#include <QtCore/QFile>
 #include <QtCore/QTimer>
 #include <QtCore/QUrl>
 #include <QtNetwork/QTcpSocket>
@@ -34,19 +35,6 @@ int fail(const char *message)
 {
     std::fprintf(stderr, "qtfloor: %s\n", message);
     return 1;
-}
-
-// VmHWM, as kvcompare's other peers report it.
-long long peakKiB()
-{
-    QFile file(QStringLiteral("/proc/self/status"));
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
 }
 
 // What goes right after INFO: the handshake, and for get the bucket's STREAM.INFO, as kvdesk sends it.
@@ -90,7 +78,7 @@ int main(int argc, char *argv[])
             socket.flush();
         } else if (stage == Stage::Pong && received.contains("PONG\r\n")) {
             const double seconds = double(clock.nsecsElapsed()) / 1e9;
-            std::printf("%.6f %lld\n", seconds, peakKiB());
+            std::printf("%.6f %lld\n", seconds, PeakMemory::peakKiB());
             app.quit();
         } else if (stage == Stage::StreamInfo && received.contains("_INBOX.qtfloor.1") && received.endsWith("}\r\n")) {
             received.clear();

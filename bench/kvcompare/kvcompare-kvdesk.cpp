@@ -14,11 +14,11 @@
 #include "kvwatcher.h"
 #include "natsconnection.h"
 #include "natssubscription.h"
+#include "peakmemory.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QEventLoop>
-#include <QtCore/QFile>
 #include <QtCore/QTimer>
 
 #include <cstdio>
@@ -178,19 +178,6 @@ double listKeys(KvBucket *bucket, qint64 count)
     return double(clock.nsecsElapsed()) / 1e9;
 }
 
-// VmHWM, not getrusage(): ru_maxrss survives exec and would report the parent's peak.
-long long peakKiB()
-{
-    QFile file(u"/proc/self/status"_s);
-    if (!file.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : file.readAll().split('\n')) {
-        if (line.startsWith("VmHWM:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
-
 double run(const QString &name, const QString &url, qint64 count)
 {
     QElapsedTimer clock;
@@ -238,6 +225,6 @@ int main(int argc, char *argv[])
         return 1;
     }
     const double seconds = run(args.at(1), args.at(2), args.at(3).toLongLong());
-    std::printf("%.6f %lld\n", seconds, peakKiB());
+    std::printf("%.6f %lld\n", seconds, PeakMemory::peakKiB());
     return 0;
 }
