@@ -21,10 +21,10 @@
 #include "keylistfiltermodel.h"
 #include "keylistmodel.h"
 #include "keytreemodel.h"
+#include "procmemory.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QElapsedTimer>
-#include <QtCore/QFile>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QTableView>
@@ -38,18 +38,6 @@
 using namespace Qt::StringLiterals;
 
 namespace {
-
-qint64 residentKiB()
-{
-    QFile status(u"/proc/self/status"_s);
-    if (!status.open(QIODevice::ReadOnly))
-        return -1;
-    for (const QByteArray &line : status.readAll().split('\n')) {
-        if (line.startsWith("VmRSS:"))
-            return line.mid(6).trimmed().split(' ').first().toLongLong();
-    }
-    return -1;
-}
 
 qint64 threadCpuNs()
 {
@@ -329,7 +317,7 @@ int main(int argc, char *argv[])
     qint64 keyBytes = 0;
     for (int i = 0; i < keys; ++i)
         keyBytes += keyOf(i).size(); // ASCII: UTF-8 bytes = characters
-    const qint64 before = residentKiB();
+    const qint64 before = ProcMemory::residentKiB();
     Bench b;
     b.keys = keys;
     b.list = new KeyListModel(&app);
@@ -393,7 +381,7 @@ int main(int argc, char *argv[])
     const Turn switchStall = runTurns([&] { return !b.tree->isBuilding(); });
     (void)b.treeProxy->rowCount();
     const qint64 switchMs = switchTimer.elapsed();
-    const qint64 after = residentKiB();
+    const qint64 after = ProcMemory::residentKiB();
 
     const double perKey = double(after - before) * 1024.0 / keys - double(keyBytes) / keys;
     printf("keys %d (%.1f bytes each), batch %d, %s order, list + tree%s\n", keys, double(keyBytes) / keys, batch,

@@ -15,7 +15,7 @@
 #include "kvkeylister.h"
 #include "kvwatcher.h"
 #include "natsconnection.h"
-#include "peakmemory.h"
+#include "procmemory.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
@@ -326,7 +326,7 @@ private:
             << u"size=%1 B"_s.arg(m_settings.size).leftJustified(12)
             << u"time=%1 s"_s.arg(seconds, 0, 'f', 3).leftJustified(14)
             << QLocale::c().toString(double(count) / seconds, 'f', 0).rightJustified(10) << " ops/s  "
-            << u"peak=%1 MiB"_s.arg(double(PeakMemory::peakKiB()) / 1024.0, 0, 'f', 1);
+            << u"peak=%1 MiB"_s.arg(double(ProcMemory::peakKiB()) / 1024.0, 0, 'f', 1);
         if (extra)
             out << "  " << extra();
         out << Qt::endl;

@@ -12,7 +12,7 @@
 // nothing, so it is no client: beside nats.go's figures it shows the part of kvdesk's that is Qt's loading
 // and first use, and so how much is kvdesk's own.
 
-#include "peakmemory.h"
+#include "procmemory.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
@@ -78,7 +78,7 @@ int main(int argc, char *argv[])
             socket.flush();
         } else if (stage == Stage::Pong && received.contains("PONG\r\n")) {
             const double seconds = double(clock.nsecsElapsed()) / 1e9;
-            std::printf("%.6f %lld\n", seconds, PeakMemory::peakKiB());
+            std::printf("%.6f %lld\n", seconds, ProcMemory::peakKiB());
             app.quit();
         } else if (stage == Stage::StreamInfo && received.contains("_INBOX.qtfloor.1") && received.endsWith("}\r\n")) {
             received.clear();

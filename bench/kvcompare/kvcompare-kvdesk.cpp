@@ -14,7 +14,7 @@
 #include "kvwatcher.h"
 #include "natsconnection.h"
 #include "natssubscription.h"
-#include "peakmemory.h"
+#include "procmemory.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QElapsedTimer>
@@ -225,6 +225,6 @@ int main(int argc, char *argv[])
         return 1;
     }
     const double seconds = run(args.at(1), args.at(2), args.at(3).toLongLong());
-    std::printf("%.6f %lld\n", seconds, PeakMemory::peakKiB());
+    std::printf("%.6f %lld\n", seconds, ProcMemory::peakKiB());
     return 0;
 }
