@@ -9,7 +9,11 @@ KvUserPermissions::KvUserPermissions(JetStreamContext *context, QObject *parent)
     , m_context(context)
 {
     NatsConnection *connection = context->connection();
-    connect(connection, &NatsConnection::connected, this, &KvUserPermissions::ask);
+    connect(connection, &NatsConnection::serverInfoChanged, this, &KvUserPermissions::askWithHandshake);
+    connect(connection, &NatsConnection::connected, this, [this] {
+        if (!m_pending) // else asked with the handshake: the answer follows its PONG
+            ask();
+    });
     connect(connection, &NatsConnection::reconnected, this, &KvUserPermissions::ask);
     if (connection->isConnected())
         ask();
@@ -36,9 +40,29 @@ void KvUserPermissions::ask()
     m_pending = reply;
     connect(reply, &NatsReply::finished, this, [this, reply] {
         reply->deleteLater();
-        if (reply == m_pending && reply->error() != NatsError::Cancelled)
-            onAnswer(reply);
+        if (reply != m_pending || reply->error() == NatsError::Cancelled)
+            return;
+        // Asked with the handshake, ended before it completed (timed out through slow attempts): no
+        // answer of this connection's; asked again once connected.
+        if (!m_context || !m_context->connection()->isConnected()) {
+            m_pending = nullptr;
+            return;
+        }
+        onAnswer(reply);
     });
+}
+
+void KvUserPermissions::askWithHandshake()
+{
+    // The first connect's INFO, before CONNECT is written: a question asked now goes in the same write
+    // (NatsConnection::requestWithHandshake()), so kvdesk-cli's commands, which wait for the answer,
+    // start one round trip sooner. Once asked, later attempts send the same question again themselves.
+    const NatsConnection *connection = m_context ? m_context->connection() : nullptr;
+    if (!connection || connection->state() != NatsConnection::State::Connecting || m_pending)
+        return;
+    if (connection->serverInfo().isKnownBefore(2, 10))
+        return; // nothing to send: asked once connected, it is answered at once (NatsUserInfoReply::ask())
+    ask();
 }
 
 void KvUserPermissions::onAnswer(NatsUserInfoReply *reply)

@@ -22,7 +22,7 @@ class KvUserPermissions final : public QObject
     Q_DISABLE_COPY_MOVE(KvUserPermissions)
 
 public:
-    // Asks at once when context's connection is up, else when it connects.
+    // Asks at once when context's connection is up, else with its first CONNECT (or when it connects).
     explicit KvUserPermissions(JetStreamContext *context, QObject *parent = nullptr);
     ~KvUserPermissions() override;
 
@@ -49,6 +49,7 @@ private:
     };
 
     void ask();
+    void askWithHandshake();
     void onAnswer(NatsUserInfoReply *reply);
 
     QPointer<JetStreamContext> m_context;

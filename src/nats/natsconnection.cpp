@@ -130,6 +130,7 @@ void NatsConnection::connectToServer()
     m_inboxRefused = {};
     // A new session: publishes buffered by one that ended while reconnecting are not replayed into it.
     m_outbox.clear();
+    m_handshakeRequests.clear();
     setState(State::Connecting);
     startAttempt();
 }
@@ -162,6 +163,7 @@ void NatsConnection::connectToCurrentServer()
     m_parser.reset();
     m_handshake = Handshake::WaitingInfo;
     m_tls = false;
+    m_sidsSentWithConnect = 0;
 
     const bool tlsFromTheStart = url.scheme() == "tls"_L1 || m_options.tlsRequired || m_options.tlsFirst;
     wireSocket(NatsSocketFactory::create(tlsFromTheStart, this));
@@ -419,7 +421,15 @@ void NatsConnection::sendConnect()
         return;
     }
     m_handshake = Handshake::WaitingPong;
-    writeToSocket(NatsProtocol::connect(json) + NatsProtocol::ping());
+    QByteArray handshake = NatsProtocol::connect(json) + NatsProtocol::ping();
+    if (!m_handshakeRequests.isEmpty()) {
+        // requestWithHandshake()'s questions, with the subscriptions so far (their inbox among them):
+        // read by the server after it has accepted the CONNECT, answered right after the PONG.
+        handshake += m_subscriptions.resubscribeCommands();
+        m_sidsSentWithConnect = m_subscriptions.lastSid();
+        handshake += m_handshakeRequests;
+    }
+    writeToSocket(handshake);
     // To the kernel now, not on Qt's next write notification: the handshake's round trip starts here.
     m_socket->flush();
 }
@@ -437,7 +447,10 @@ void NatsConnection::handshakeCompleted()
     kvCDebug(lcNatsConnection) << (reconnect ? "reconnected to" : "connected to")
                                << currentServer().toDisplayString(QUrl::RemoveUserInfo) << "server" << m_info.version;
     // Order as the official clients: subscriptions first, then what was published meanwhile.
-    if (const QByteArray subscribe = m_subscriptions.resubscribeCommands(); !subscribe.isEmpty())
+    // (Those that went with the CONNECT are there already.)
+    const quint64 sentWithConnect = std::exchange(m_sidsSentWithConnect, 0);
+    m_handshakeRequests.clear();
+    if (const QByteArray subscribe = m_subscriptions.resubscribeCommands(sentWithConnect); !subscribe.isEmpty())
         writeToSocket(subscribe);
     // Straight to the socket (the state is not Connected yet, so writeToSocket() would keep it back).
     m_outbox.takeAll([this](const char *data, qsizetype size) { writeRaw(data, size); });

@@ -109,6 +109,13 @@ public:
     // comes first. Input refused at once returns the error and never runs callback.
     using RequestCallback = std::function<void(const NatsError &error, const NatsMessage &response)>;
     NatsError request(const NatsMessage &message, int timeoutMs, RequestCallback callback, quint64 *id = nullptr);
+    // A question that changes nothing on the server, asked while a connection attempt handles the server's
+    // INFO (from serverInfoChanged(), before CONNECT is written): it goes out in the same write as
+    // CONNECT, after it (the server reads it only once it has accepted the credentials), and its answer
+    // comes right after the handshake's PONG instead of a round trip later. A failed attempt keeps it for
+    // the next CONNECT, so a server may be asked more than once: only for read-only requests. Anywhere
+    // else it is an ordinary request().
+    NatsReply *requestWithHandshake(const NatsMessage &message, int timeoutMs = -1);
     // Forgets a request made with a callback, taking its publish back if it was not sent yet.
     void cancelRequest(quint64 id);
     // Requests waiting for their answer.
@@ -228,6 +235,8 @@ private:
     void handlePong();
     void failAllPending(const NatsError &error);
     void ensureResponseSubscription();
+    // Whether the server has subscription sid: connected, or it went with this attempt's CONNECT.
+    bool serverHasSubscription(quint64 sid) const;
     // Why a request cannot be sent now (closed, draining, inbox refused), or NoError.
     NatsError checkRequest(const QByteArray &subject) const;
 
@@ -259,8 +268,10 @@ private:
     Statistics m_stats;
 
     NatsSubscriptionTable m_subscriptions;
-    quint64 m_responseSid = 0; // the wildcard inbox subscription of m_requestMux
-    NatsError m_inboxRefused;  // the server refused that subscription: requests fail until a new connection
+    quint64 m_responseSid = 0;         // the wildcard inbox subscription of m_requestMux
+    QByteArray m_handshakeRequests;    // requestWithHandshake()'s, written after each CONNECT until one is accepted
+    quint64 m_sidsSentWithConnect = 0; // the subscriptions up to this sid went out with this attempt's CONNECT
+    NatsError m_inboxRefused;          // the server refused that subscription: requests fail until a new connection
 
     // drain()
     QPointer<NatsReply> m_drainReply;

@@ -317,14 +317,19 @@ void NatsConnection::removeSubscription(quint64 sid, bool sendUnsub)
 {
     if (!m_subscriptions.remove(sid))
         return;
-    if (sendUnsub && m_state == State::Connected)
+    if (sendUnsub && serverHasSubscription(sid))
         writeToSocket(NatsProtocol::unsub(sid));
 }
 
 void NatsConnection::sendAutoUnsubscribe(quint64 sid, quint64 maxMessages)
 {
-    if (m_state == State::Connected)
+    if (serverHasSubscription(sid))
         writeToSocket(NatsProtocol::unsub(sid, maxMessages));
+}
+
+bool NatsConnection::serverHasSubscription(quint64 sid) const
+{
+    return m_state == State::Connected || (m_handshake == Handshake::WaitingPong && sid <= m_sidsSentWithConnect);
 }
 
 void NatsConnection::handleMessage(NatsProtocolParser::Op &op)
@@ -549,6 +554,33 @@ NatsError NatsConnection::request(const NatsMessage &message, int timeoutMs, Req
     if (id)
         *id = requestId;
     return {};
+}
+
+NatsReply *NatsConnection::requestWithHandshake(const NatsMessage &message, int timeoutMs)
+{
+    const bool beforeConnect = (m_state == State::Connecting || m_state == State::Reconnecting)
+        && (m_handshake == Handshake::WaitingInfo || m_handshake == Handshake::WaitingTls);
+    if (!beforeConnect)
+        return request(message, timeoutMs);
+    NatsReply *reply = m_requestMux->createReply();
+    if (const NatsError refused = checkRequest(message.subject()); refused.isError()) {
+        reply->finishWithErrorLater(refused);
+        return reply;
+    }
+    ensureResponseSubscription();
+    const QByteArray replyTo = m_requestMux->nextReplySubject();
+    const QByteArray headerBlock = message.hasHeaders() ? message.headers().toWire() : QByteArray();
+    const NatsError problem = NatsProtocol::checkRequestPublish(message, headerBlock, replyTo, m_info.maxPayload,
+                                                                m_info.headers);
+    if (problem.isError()) {
+        reply->finishWithErrorLater(problem);
+        return reply;
+    }
+    // Not in the reconnect buffer: sendConnect() writes these after each CONNECT of this session.
+    NatsProtocol::appendPublish(&m_handshakeRequests, message.subject(), replyTo, headerBlock, message.data());
+    ++m_stats.outMessages;
+    m_requestMux->add(replyTo, reply, message.subject(), timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs, 0);
+    return reply;
 }
 
 void NatsConnection::cancelRequest(quint64 id)

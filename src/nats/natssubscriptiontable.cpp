@@ -34,12 +34,12 @@ void NatsSubscriptionTable::deliver(quint64 sid, const NatsMessage &message) con
         subscription->deliver(message);
 }
 
-QByteArray NatsSubscriptionTable::resubscribeCommands() const
+QByteArray NatsSubscriptionTable::resubscribeCommands(quint64 afterSid) const
 {
     QByteArray bytes;
     for (auto it = m_subscriptions.cbegin(); it != m_subscriptions.cend(); ++it) {
         const NatsSubscription *subscription = it.value();
-        if (!subscription)
+        if (!subscription || it.key() <= afterSid)
             continue;
         bytes += NatsProtocol::sub(subscription->subject(), subscription->queueGroup(), it.key());
         if (subscription->maxMessages() > 0)

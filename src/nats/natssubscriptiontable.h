@@ -14,6 +14,8 @@ class NatsSubscriptionTable final
 {
 public:
     quint64 nextSid() { return m_nextSid++; }
+    // The sid given last (0: none yet).
+    quint64 lastSid() const { return m_nextSid - 1; }
     void insert(NatsSubscription *subscription);
     // False when sid is not (or no longer) in the table.
     bool remove(quint64 sid);
@@ -22,8 +24,9 @@ public:
     // Hands message to subscription sid, if it is still there.
     void deliver(quint64 sid, const NatsMessage &message) const;
 
-    // SUB for each subscription, and the UNSUB that restores what is left of its auto-unsubscribe count.
-    QByteArray resubscribeCommands() const;
+    // SUB for each subscription with a sid above afterSid, and the UNSUB that restores what is left of its
+    // auto-unsubscribe count.
+    QByteArray resubscribeCommands(quint64 afterSid = 0) const;
     // UNSUB for each subscription but keepSid.
     QByteArray unsubscribeCommands(quint64 keepSid) const;
     // Ends each subscription but keepSid: it leaves the table, then emits unsubscribed().

@@ -1,6 +1,7 @@
 #include "natsuserinforeply.h"
 
 #include "natsconnection.h"
+#include "natsmessage.h"
 
 NatsUserInfoReply::NatsUserInfoReply(QObject *parent)
     : NatsReply(parent)
@@ -16,7 +17,9 @@ NatsUserInfoReply *NatsUserInfoReply::ask(NatsConnection *connection, int timeou
         reply->finishWithErrorLater(noResponders());
         return reply;
     }
-    NatsReply *request = connection->request(NatsUserInfo::Subject, {}, timeoutMs);
+    // Asked while the server's INFO is handled, the question goes with the CONNECT (read-only: safe to
+    // ask again after a failed attempt).
+    NatsReply *request = connection->requestWithHandshake(NatsMessage(NatsUserInfo::Subject, {}), timeoutMs);
     connect(reply, &NatsReply::finished, request, [request] { request->abort(); });
     connect(request, &NatsReply::finished, reply, [reply, request] {
         request->deleteLater();

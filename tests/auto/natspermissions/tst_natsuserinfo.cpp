@@ -1,5 +1,6 @@
 #include "kvclient.h"
 #include "kvtestsupport.h"
+#include "kvuserpermissions.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "natssubscription.h"
@@ -8,6 +9,8 @@
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QRegularExpression>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -28,6 +31,8 @@ private Q_SLOTS:
     void unrestrictedUser();
     void userWhoMayNotAsk();
     void serverBefore210IsNotAsked();
+    void askedWithTheHandshake();
+    void askedAgainWithTheNextServer();
     void evaluatorAgreesWithServer_data();
     void evaluatorAgreesWithServer();
 
@@ -37,6 +42,36 @@ private:
     NatsUserInfoReply *ask(NatsConnection *connection);
 
     NatsServerProcess m_server;
+};
+
+// What the connection writes, one entry per write (its wire log, kvdesk.protocol.wire).
+class WireWrites final
+{
+public:
+    WireWrites()
+    {
+        s_writes.clear();
+        QLoggingCategory::setFilterRules(u"kvdesk.protocol.wire.debug=true"_s);
+        m_previous = qInstallMessageHandler(capture);
+    }
+    ~WireWrites()
+    {
+        qInstallMessageHandler(m_previous);
+        QLoggingCategory::setFilterRules({});
+    }
+    static QStringList all() { return s_writes; }
+    // The writes that carry a CONNECT.
+    static QStringList connects() { return s_writes.filter(QRegularExpression(u"^>> CONNECT \\{"_s)); }
+
+private:
+    static void capture(QtMsgType, const QMessageLogContext &context, const QString &text)
+    {
+        if (qstrcmp(context.category, "kvdesk.protocol.wire") == 0 && text.startsWith(u">>"_s))
+            s_writes.append(text);
+    }
+
+    static inline QStringList s_writes;
+    QtMessageHandler m_previous = nullptr;
 };
 
 // The permissions of alice as configured, in USER.INFO's form: what 2.9 would answer if it could.
@@ -167,6 +202,68 @@ void tst_NatsUserInfo::serverBefore210IsNotAsked()
     QCOMPARE(reply->error(), NatsError::NoResponders);
     QVERIFY2(reply->errorString().contains(u"2.10"_s), qPrintable(reply->errorString()));
     QVERIFY(!reply->userInfo().permissions.isKnown());
+}
+
+// kvdesk-cli asks before each command, the window once per connection: asked when the server's INFO
+// comes, the question goes out in the same write as CONNECT, so its answer comes right after the
+// handshake's PONG instead of a round trip later (2.10+; 2.9 is not asked at all).
+void tst_NatsUserInfo::askedWithTheHandshake()
+{
+    WireWrites wire;
+    KvClient client;
+    KvUserPermissions permissions(client.jetStream());
+    KvClientOptions options;
+    options.connection = NatsConnectOptions::fromUrl(m_server.url());
+    options.connection.user = u"bob"_s;
+    options.connection.password = u"bpw"_s;
+    client.open(options);
+    QTRY_VERIFY_WITH_TIMEOUT(permissions.isSettled(), 10000);
+    QVERIFY(client.isConnected());
+    const QStringList connects = WireWrites::connects();
+    QCOMPARE(connects.size(), 1);
+    if (!client.connection()->serverInfo().versionAtLeast(2, 10, 0)) {
+        QVERIFY(WireWrites::all().filter(u"USER.INFO"_s).isEmpty());
+        QVERIFY(!permissions.permissions().isKnown());
+        return;
+    }
+    QVERIFY2(connects.first().contains(u"PUB $SYS.REQ.USER.INFO "_s), qPrintable(connects.first()));
+    QCOMPARE(WireWrites::all().filter(u"USER.INFO"_s).size(), 1); // not asked again once connected
+    QCOMPARE(permissions.user(), u"bob"_s);
+    QVERIFY(permissions.permissions().isKnown());
+}
+
+// The question goes with each CONNECT until one is accepted: a server of the pool that refuses the
+// credentials does not lose it, and it is answered once, by the server that took them.
+void tst_NatsUserInfo::askedAgainWithTheNextServer()
+{
+    NatsServerProcess refusing;
+    NatsServerProcess::Options serverOptions;
+    serverOptions.config = "accounts { APP: { jetstream: enabled, users: [ { user: bob, password: other } ] } }\n";
+    serverOptions.name = u"refusing"_s;
+    QVERIFY2(refusing.start(serverOptions), qPrintable(refusing.errorString()));
+
+    WireWrites wire;
+    KvClient client;
+    KvUserPermissions permissions(client.jetStream());
+    KvClientOptions options;
+    options.connection = NatsConnectOptions::fromUrl(refusing.url() + u","_s + m_server.url());
+    options.connection.randomizeServers = false;
+    options.connection.user = u"bob"_s;
+    options.connection.password = u"bpw"_s;
+    client.open(options);
+    QTRY_VERIFY_WITH_TIMEOUT(permissions.isSettled(), 10000);
+    QVERIFY2(client.isConnected(), qPrintable(client.errorString()));
+    QCOMPARE(client.connection()->currentServer().port(), QUrl(m_server.url()).port());
+    const QStringList connects = WireWrites::connects();
+    QCOMPARE(connects.size(), 2);
+    if (!client.connection()->serverInfo().versionAtLeast(2, 10, 0)) {
+        QVERIFY(!permissions.permissions().isKnown());
+        return;
+    }
+    for (const QString &write : connects)
+        QVERIFY2(write.contains(u"PUB $SYS.REQ.USER.INFO "_s), qPrintable(write));
+    QCOMPARE(permissions.user(), u"bob"_s);
+    QVERIFY(permissions.permissions().isKnown());
 }
 
 void tst_NatsUserInfo::evaluatorAgreesWithServer_data()
