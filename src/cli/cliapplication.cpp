@@ -15,6 +15,7 @@
 #include "kvclient.h"
 #include "kvcontext.h"
 #include "kvuserpermissions.h"
+#include "natsconnection.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QEventLoop>
@@ -233,6 +234,11 @@ int CliApplication::connectAndRun(CliCommand *command, const KvClientOptions &op
     connect(
         &client, &KvClient::ready, command, [&] { permissions.whenSettled(command, startChecked); },
         Qt::SingleShotConnection);
+    // With the permissions question (KvUserPermissions asks then too), the bucket's STREAM.INFO goes in
+    // the CONNECT's write: a `get` then takes two round trips, not four.
+    connect(
+        client.connection(), &NatsConnection::serverInfoChanged, command,
+        [command, &client] { command->bindEarly(client.kv()); }, Qt::SingleShotConnection);
     connect(&client, &KvClient::failed, &loop, [this, &loop, &exitCode](const NatsError &failure) {
         m_out.error(CliCommand::describe(failure));
         exitCode = CliCommand::Failure;

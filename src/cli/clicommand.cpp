@@ -22,6 +22,14 @@ void CliCommand::addOptions(QCommandLineParser *parser)
     Q_UNUSED(parser)
 }
 
+void CliCommand::bindEarly(KvContext *context)
+{
+    if (const QString name = boundBucket(); !name.isEmpty()) {
+        m_kv = context;
+        bucket(name)->bindNow();
+    }
+}
+
 void CliCommand::start(KvContext *context)
 {
     m_kv = context;

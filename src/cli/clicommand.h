@@ -60,6 +60,11 @@ public:
     // What to say when the question is declined ("Skipping delete").
     virtual QString declinedMessage() const { return tr("Skipping"); }
 
+    // The bucket the command reads or writes through its handle (empty: none), known once prepared.
+    virtual QString boundBucket() const { return {}; }
+    // Binds boundBucket() before the command starts: called as the first connect handles the server's
+    // INFO, its STREAM.INFO goes with the CONNECT (KvBucket::bindNow()).
+    void bindEarly(KvContext *context);
     // Connected: start the work.
     void start(KvContext *context);
 

@@ -27,6 +27,7 @@ public:
     WriteCommand(Mode mode, QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString boundBucket() const override { return m_bucket; }
 
 protected:
     void run() override;
@@ -50,6 +51,7 @@ public:
     explicit GetCommand(QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString boundBucket() const override { return m_bucket; }
 
 protected:
     void run() override;
@@ -73,6 +75,7 @@ public:
     explicit PurgeCommand(QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString boundBucket() const override { return m_bucket; }
     QString confirmation() const override;
     QString declinedMessage() const override { return tr("Skipping purge"); }
 
@@ -93,6 +96,7 @@ class HistoryCommand final : public CliCommand
 public:
     explicit HistoryCommand(QObject *parent = nullptr);
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString boundBucket() const override { return m_bucket; }
     static void printHistory(CliOutput *out, const QString &bucket, const QString &key, const QList<KvEntry> &entries);
 
 protected:
@@ -111,6 +115,7 @@ class RevertCommand final : public CliCommand
 public:
     explicit RevertCommand(QObject *parent = nullptr);
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString boundBucket() const override { return m_bucket; }
     QString confirmation() const override;
     QString declinedMessage() const override { return tr("Skipping revert"); }
 

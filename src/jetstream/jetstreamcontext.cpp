@@ -108,7 +108,7 @@ NatsError JetStreamContext::translateTransportError(const NatsReply *inner, cons
 }
 
 void JetStreamContext::callApi(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body, int timeoutMs,
-                               const ResponseHandler &onResponse)
+                               const ResponseHandler &onResponse, Sending sending)
 {
     if (!m_connection) {
         reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("the connection is gone")));
@@ -116,7 +116,10 @@ void JetStreamContext::callApi(JsApiReply *reply, const QByteArray &apiSubject, 
     }
     const QByteArray subject = m_apiPrefix + apiSubject;
     const QByteArray payload = body.isEmpty() ? QByteArray() : QJsonDocument(body).toJson(QJsonDocument::Compact);
-    NatsReply *inner = m_connection->request(subject, payload, timeoutMs < 0 ? m_timeoutMs : timeoutMs);
+    const int timeout = timeoutMs < 0 ? m_timeoutMs : timeoutMs;
+    NatsReply *inner = sending == Sending::WithHandshake
+        ? m_connection->requestWithHandshake(NatsMessage(subject, payload), timeout)
+        : m_connection->request(subject, payload, timeout);
     kvCDebug(lcJetStream) << "API" << subject << payload;
     // Cancelling the outer reply cancels the request it waits on.
     connect(reply, &NatsReply::finished, inner, [inner] { inner->abort(); });
@@ -193,9 +196,12 @@ JsApiReply *JetStreamContext::streamInfo(const QString &name, const QString &sub
 {
     JsApiReply *reply = newReply();
     if (subjectsFilter.isEmpty()) {
-        callApi(reply, "STREAM.INFO." + name.toUtf8(), {}, -1, [](JsApiReply *r, const QJsonObject &response) {
-            r->finishWithStreamInfo(JsStreamInfo::fromJson(response), response);
-        });
+        callApi(
+            reply, "STREAM.INFO." + name.toUtf8(), {}, -1,
+            [](JsApiReply *r, const QJsonObject &response) {
+                r->finishWithStreamInfo(JsStreamInfo::fromJson(response), response);
+            },
+            Sending::WithHandshake);
         return reply;
     }
     // Subject details come in pages (100,000 subjects each on 2.9): gather them all.

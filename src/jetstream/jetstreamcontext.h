@@ -92,7 +92,8 @@ public:
     JsApiReply *createStream(const JsStreamConfig &config);
     JsApiReply *updateStream(const JsStreamConfig &config);
     // Result: streamInfo(). With subjectsFilter, state.subjects lists matching subjects with message
-    // counts, gathered from every page.
+    // counts, gathered from every page. Without, asked while the connection handles the server's INFO
+    // it goes with the CONNECT (NatsConnection::requestWithHandshake(): a question, safe to ask twice).
     JsApiReply *streamInfo(const QString &name, const QString &subjectsFilter = {});
     // Result: response() {"success":true}.
     JsApiReply *deleteStream(const QString &name);
@@ -147,9 +148,13 @@ private:
     };
 
     JsApiReply *newReply();
+    enum class Sending {
+        Ordinary,
+        WithHandshake, // a read-only question: NatsConnection::requestWithHandshake()
+    };
     // Sends a request and hands a successful JSON answer to onResponse; errors finish the reply.
     void callApi(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body, int timeoutMs,
-                 const ResponseHandler &onResponse);
+                 const ResponseHandler &onResponse, Sending sending = Sending::Ordinary);
     // STREAM.NAMES / STREAM.LIST: both answer with a "streams" array and total.
     void fetchPage(JsApiReply *reply, const QByteArray &apiSubject, const QJsonObject &body, qint64 offset,
                    const std::shared_ptr<QJsonArray> &items);

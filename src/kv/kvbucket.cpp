@@ -169,6 +169,12 @@ void KvBucket::bind()
     });
 }
 
+void KvBucket::bindNow()
+{
+    if (!m_bound && !m_binding)
+        bind();
+}
+
 void KvBucket::bindTo(const JsStreamInfo &info)
 {
     if (!m_bound && !m_binding && m_context && info.config.maxMsgsPerSubject >= 1

@@ -43,6 +43,10 @@ public:
     QString name() const { return m_name; }
     JetStreamContext *jetStream() const;
     bool isBound() const { return m_bound; }
+    // Binds now instead of at the first use. Called while the connection handles the server's INFO (a
+    // program that knows its bucket before it connects, as kvdesk-cli), the STREAM.INFO goes with the
+    // CONNECT and the first use finds the bucket bound a round trip sooner.
+    void bindNow();
     // Binds to the bucket's stream as info describes it (a create reply's), without asking the server;
     // info that is no key-value bucket's is ignored and the bucket asks when first used.
     void bindTo(const JsStreamInfo &info);

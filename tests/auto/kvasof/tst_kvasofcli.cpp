@@ -10,10 +10,6 @@
 
 using namespace Qt::StringLiterals;
 
-#define CLI_EXPECT(result, expression, code)                                                                           \
-    const CliRunner::Result result = (expression);                                                                     \
-    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
-
 // `kvdesk-cli export --as-of` and `kvdesk-cli diff` against a real nats-server (each of the matrix): the
 // export format with the values then, the diff's rows as a table and as JSON, keys the bucket can no
 // longer answer for named with exit 1 (naming the point they cannot be answered at), a read the bucket can

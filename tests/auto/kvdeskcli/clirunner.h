@@ -6,6 +6,13 @@
 #include <QtCore/QProcessEnvironment>
 #include <QtCore/QStringList>
 #include <QtCore/QTemporaryDir>
+#include <QtTest/QTest>
+
+// Runs a CLI call (a CliRunner::Result expression) into result, and fails the test naming its output
+// when the exit code is not the expected one.
+#define CLI_EXPECT(result, expression, code)                                                                           \
+    const CliRunner::Result result = (expression);                                                                     \
+    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
 
 // Runs the kvdesk-cli binary the way a user's shell would, with a clean environment: no NATS_* variables
 // and an empty XDG_CONFIG_HOME of its own, so no natscli context of the machine leaks in.

@@ -13,11 +13,6 @@
 
 using namespace Qt::StringLiterals;
 
-// Runs the CLI against the test server and names the output when the exit code is not the expected one.
-#define CLI_EXPECT(result, expression, code)                                                                           \
-    const CliRunner::Result result = (expression);                                                                     \
-    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
-
 class tst_KvdeskCli final : public QObject
 {
     Q_OBJECT

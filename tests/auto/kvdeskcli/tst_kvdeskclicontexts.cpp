@@ -12,11 +12,6 @@
 
 using namespace Qt::StringLiterals;
 
-// Runs the CLI and names the output when the exit code is not the expected one.
-#define CLI_EXPECT(result, expression, code)                                                                           \
-    const CliRunner::Result result = (expression);                                                                     \
-    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
-
 // kvdesk-cli with credentials and natscli contexts: a user without publish permission, every kind of
 // login through a context (and a wrong secret refused), and which context, flag or variable wins.
 class tst_KvdeskCliContexts final : public QObject

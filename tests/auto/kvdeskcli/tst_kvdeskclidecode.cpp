@@ -15,10 +15,6 @@ using namespace Qt::StringLiterals;
 // themselves (zstd, gzip, MessagePack, Protobuf with a .proto file of the test), read back as JSON, and
 // exit status 1 with the reason where no decoder fits.
 
-#define CLI_EXPECT(result, expression, code)                                                                           \
-    const CliRunner::Result result = (expression);                                                                     \
-    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
-
 class tst_KvdeskCliDecode final : public QObject
 {
     Q_OBJECT

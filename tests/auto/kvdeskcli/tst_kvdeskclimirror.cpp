@@ -9,10 +9,6 @@
 
 using namespace Qt::StringLiterals;
 
-#define CLI_EXPECT(result, call, code)                                                                                 \
-    const CliRunner::Result result = (call);                                                                           \
-    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
-
 // kvdesk-cli on a bucket that mirrors another: the check before sending judges the subjects the command is
 // really sent on (the origin's $KV.src. for a write, the mirror's stream by the origin's subjects for a
 // read), as the server does. "writer" may publish to the origin's subjects only; "mirroronly" to the

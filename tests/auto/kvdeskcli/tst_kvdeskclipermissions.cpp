@@ -13,10 +13,6 @@
 
 using namespace Qt::StringLiterals;
 
-#define CLI_EXPECT(result, call, code)                                                                                 \
-    const CliRunner::Result result = (call);                                                                           \
-    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
-
 // kvdesk-cli as a user the server restricts. On 2.10+ a command the user may not run is refused before
 // anything is sent, with the text the app shows ("you may not publish to $KV.orders.x"); on 2.9 the
 // server's permissions violation comes at once. Either way: exit 1, one line naming the subject, no wait.

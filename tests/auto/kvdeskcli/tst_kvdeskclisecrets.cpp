@@ -13,10 +13,6 @@ using namespace Qt::StringLiterals;
 // a file or a prompt; a client certificate chain; tls_first (--tlsfirst, natscli's tls_first); and no
 // secret in what it prints or logs.
 
-#define CLI_EXPECT(result, expression, code)                                                                           \
-    const CliRunner::Result result = (expression);                                                                     \
-    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
-
 namespace {
 const QByteArray kPassword = "Pw-S3cret-77";
 }

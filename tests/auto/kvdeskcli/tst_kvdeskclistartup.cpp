@@ -1,5 +1,6 @@
 #include "clirunner.h"
 #include "natsnkey.h"
+#include "natsserverinfo.h"
 #include "natsserverprocess.h"
 
 #include <QtCore/QFile>
@@ -10,7 +11,8 @@ using namespace Qt::StringLiterals;
 
 // What a kvdesk-cli process loads: a plain nats:// command neither libcrypto (only NKey signatures need
 // it; binding its symbols cost every process 1.3 ms) nor Qt's TLS backend, and an NKey login still signs
-// with it, loaded then. The dynamic loader lists what it loads (LD_DEBUG=files) on stderr.
+// with it, loaded then. The dynamic loader lists what it loads (LD_DEBUG=files) on stderr. And the
+// questions a command asks before it starts, in the CONNECT's write.
 class tst_KvdeskCliStartup final : public QObject
 {
     Q_OBJECT
@@ -19,6 +21,7 @@ private Q_SLOTS:
     void initTestCase();
     void plainCommandLoadsNoCrypto();
     void nkeyLoginLoadsItWhenSigning();
+    void questionsGoWithTheConnect();
 
 private:
     CliRunner::Result runListingLoads(const QStringList &arguments) const;
@@ -66,6 +69,35 @@ void tst_KvdeskCliStartup::nkeyLoginLoadsItWhenSigning()
     const CliRunner::Result result = runListingLoads({u"-s"_s, m_nkey.url(), u"--nkey"_s, m_seedFile});
     QVERIFY2(result.exitCode == 0, qPrintable(result.describe()));
     QVERIFY2(result.err.contains("libcrypto.so"), "signed the server's nonce without libcrypto?");
+}
+
+// Before its first request a command waits for the connection, the user's permissions (2.10+ says
+// them: $SYS.REQ.USER.INFO, to refuse what the server would) and its bucket's STREAM.INFO. Both
+// questions go in the CONNECT's write, so a `get` takes two round trips where nats.go takes three
+// (connect, the bucket, the get), and a remote server's latency counts twice, not four times.
+void tst_KvdeskCliStartup::questionsGoWithTheConnect()
+{
+    CLI_EXPECT(added, m_runner.run({u"-s"_s, m_plain.url(), u"add"_s, u"early"_s}), 0);
+    CLI_EXPECT(put, m_runner.run({u"-s"_s, m_plain.url(), u"put"_s, u"early"_s, u"k"_s, u"v"_s}), 0);
+    CliRunner wireLogged;
+    wireLogged.setEnvironment(u"QT_LOGGING_RULES"_s, u"kvdesk.protocol.wire.debug=true"_s);
+    CLI_EXPECT(got, wireLogged.run({u"-s"_s, m_plain.url(), u"get"_s, u"early"_s, u"k"_s, u"--raw"_s}), 0);
+    QCOMPARE(got.out, "v"_ba);
+    QByteArrayList connects; // the writes that carry a CONNECT, each a log record of many lines
+    for (qsizetype at = got.err.indexOf(">> CONNECT {"); at >= 0; at = got.err.indexOf(">> CONNECT {", at + 1))
+        connects.append(got.err.mid(at, got.err.indexOf("\nkvdesk.protocol.wire: ", at) - at));
+    QCOMPARE(connects.size(), 1);
+    QVERIFY2(connects.first().contains("PUB $JS.API.STREAM.INFO.KV_early "), connects.first().constData());
+    QCOMPARE(got.err.count("PUB $JS.API.STREAM.INFO."), 1);
+    NatsServerInfo server;
+    server.version = NatsServerProcess::programVersion();
+    QVERIFY2(!server.version.isEmpty(), "the server's version is unknown");
+    if (server.isKnownBefore(2, 10)) {
+        QVERIFY2(!got.err.contains("USER.INFO"), "2.9 has nothing to answer: not asked");
+        return;
+    }
+    QVERIFY2(connects.first().contains("PUB $SYS.REQ.USER.INFO "), connects.first().constData());
+    QCOMPARE(got.err.count("PUB $SYS.REQ.USER.INFO "), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliStartup)

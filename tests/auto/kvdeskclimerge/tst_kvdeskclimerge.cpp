@@ -12,10 +12,6 @@
 
 using namespace Qt::StringLiterals;
 
-#define CLI_EXPECT(result, expression, code)                                                                           \
-    const CliRunner::Result result = (expression);                                                                     \
-    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
-
 // kvdesk-cli merge against a real server: what it writes, and what it refuses to write.
 class tst_KvdeskCliMerge final : public QObject
 {

@@ -15,10 +15,6 @@
 
 using namespace Qt::StringLiterals;
 
-#define CLI_EXPECT(result, expression, code)                                                                           \
-    const CliRunner::Result result = (expression);                                                                     \
-    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
-
 // kvdesk-cli with the features of nats-server 2.10 and 2.11+, on each server of the matrix. Which outcome
 // is right is read from what the server says (INFO version, JetStream API level), never from the label.
 class tst_KvdeskCliModern final : public QObject

@@ -7,10 +7,6 @@
 
 using namespace Qt::StringLiterals;
 
-#define CLI_EXPECT(result, expression, code)                                                                           \
-    const CliRunner::Result result = (expression);                                                                     \
-    QVERIFY2(result.exitCode == (code), qPrintable(result.describe()))
-
 // `kvdesk-cli restore BUCKET --as-of REVISION|TIME [KEY...]` against a real nats-server (each of the
 // matrix): keys put back as they were (KvRestoreJob), a report per key, and exit 1 when a key could not be
 // or when the bucket no longer names every key of then.
