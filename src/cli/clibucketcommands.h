@@ -19,6 +19,7 @@ public:
     explicit LsCommand(QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString boundBucket() const override { return m_bucket; }
     bool streams() const override { return !m_bucket.isEmpty(); }
 
 protected:
@@ -97,6 +98,8 @@ class DeleteCommand final : public CliCommand
 public:
     explicit DeleteCommand(QObject *parent = nullptr);
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    // Without a key it deletes the bucket, which needs no handle.
+    QString boundBucket() const override { return m_key.isEmpty() ? QString() : m_bucket; }
     QString confirmation() const override;
     QString declinedMessage() const override { return tr("Skipping delete"); }
 
@@ -117,6 +120,7 @@ public:
     explicit CompactCommand(QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString boundBucket() const override { return m_bucket; }
     QString confirmation() const override;
     QString declinedMessage() const override { return tr("Skipping compact"); }
 

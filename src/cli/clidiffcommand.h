@@ -20,6 +20,7 @@ public:
     explicit DiffCommand(QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString boundBucket() const override { return m_bucket; }
 
 protected:
     void run() override;

@@ -16,6 +16,7 @@ class MergeCommand final : public CliCommand
 public:
     explicit MergeCommand(QObject *parent = nullptr);
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString boundBucket() const override { return m_bucket; }
 
 protected:
     void run() override;

@@ -20,6 +20,7 @@ public:
     explicit RestoreCommand(QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString boundBucket() const override { return m_bucket; }
     QString confirmation() const override;
 
 protected:

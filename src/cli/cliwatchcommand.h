@@ -16,6 +16,7 @@ public:
     explicit WatchCommand(QObject *parent = nullptr);
     void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
+    QString boundBucket() const override { return m_bucket; }
     bool streams() const override { return true; }
 
 protected:

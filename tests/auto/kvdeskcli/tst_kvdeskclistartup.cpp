@@ -21,6 +21,7 @@ private Q_SLOTS:
     void initTestCase();
     void plainCommandLoadsNoCrypto();
     void nkeyLoginLoadsItWhenSigning();
+    void questionsGoWithTheConnect_data();
     void questionsGoWithTheConnect();
 
 private:
@@ -38,6 +39,8 @@ void tst_KvdeskCliStartup::initTestCase()
 {
     QVERIFY2(QFileInfo::exists(CliRunner::program()), qPrintable(CliRunner::program()));
     QVERIFY2(m_plain.start(), qPrintable(m_plain.errorString()));
+    CLI_EXPECT(added, m_runner.run({u"-s"_s, m_plain.url(), u"add"_s, u"early"_s}), 0);
+    CLI_EXPECT(put, m_runner.run({u"-s"_s, m_plain.url(), u"put"_s, u"early"_s, u"k"_s, u"v"_s}), 0);
     m_runner.setEnvironment(u"LD_DEBUG"_s, u"files"_s); // kvdesk-cli's loader only, not this process's
     m_user = NatsNKey::create(NatsNKey::Type::User);
     QVERIFY(m_user.isValid());
@@ -75,14 +78,24 @@ void tst_KvdeskCliStartup::nkeyLoginLoadsItWhenSigning()
 // them: $SYS.REQ.USER.INFO, to refuse what the server would) and its bucket's STREAM.INFO. Both
 // questions go in the CONNECT's write, so a `get` takes two round trips where nats.go takes three
 // (connect, the bucket, the get), and a remote server's latency counts twice, not four times.
+void tst_KvdeskCliStartup::questionsGoWithTheConnect_data()
+{
+    QTest::addColumn<QStringList>("command");
+    QTest::addColumn<QByteArray>("output");
+    QTest::newRow("get") << QStringList{u"get"_s, u"early"_s, u"k"_s, u"--raw"_s} << "v"_ba;
+    QTest::newRow("put") << QStringList{u"put"_s, u"early"_s, u"k"_s, u"v"_s} << QByteArray();
+    QTest::newRow("history") << QStringList{u"history"_s, u"early"_s, u"k"_s, u"--json"_s} << "\"value\":\"v\""_ba;
+    QTest::newRow("ls keys") << QStringList{u"ls"_s, u"early"_s} << "k\n"_ba;
+}
+
 void tst_KvdeskCliStartup::questionsGoWithTheConnect()
 {
-    CLI_EXPECT(added, m_runner.run({u"-s"_s, m_plain.url(), u"add"_s, u"early"_s}), 0);
-    CLI_EXPECT(put, m_runner.run({u"-s"_s, m_plain.url(), u"put"_s, u"early"_s, u"k"_s, u"v"_s}), 0);
+    QFETCH(QStringList, command);
+    QFETCH(QByteArray, output);
     CliRunner wireLogged;
     wireLogged.setEnvironment(u"QT_LOGGING_RULES"_s, u"kvdesk.protocol.wire.debug=true"_s);
-    CLI_EXPECT(got, wireLogged.run({u"-s"_s, m_plain.url(), u"get"_s, u"early"_s, u"k"_s, u"--raw"_s}), 0);
-    QCOMPARE(got.out, "v"_ba);
+    CLI_EXPECT(got, wireLogged.run(QStringList{u"-s"_s, m_plain.url()} + command), 0);
+    QVERIFY2(got.out.contains(output), qPrintable(got.describe()));
     QByteArrayList connects; // the writes that carry a CONNECT, each a log record of many lines
     for (qsizetype at = got.err.indexOf(">> CONNECT {"); at >= 0; at = got.err.indexOf(">> CONNECT {", at + 1))
         connects.append(got.err.mid(at, got.err.indexOf("\nkvdesk.protocol.wire: ", at) - at));
