@@ -235,7 +235,9 @@ int CliApplication::connectAndRun(CliCommand *command, const KvClientOptions &op
         &client, &KvClient::ready, command, [&] { permissions.whenSettled(command, startChecked); },
         Qt::SingleShotConnection);
     // With the permissions question (KvUserPermissions asks then too), the bucket's STREAM.INFO goes in
-    // the CONNECT's write: a `get` then takes two round trips, not four.
+    // the CONNECT's write: a `get` then takes two round trips, not four. It is read-only, so sending it
+    // before the check is harmless: a refusal still comes from the check, and the server's own refusal
+    // of the STREAM.INFO only fails that request.
     connect(
         client.connection(), &NatsConnection::serverInfoChanged, command,
         [command, &client] { command->bindEarly(client.kv()); }, Qt::SingleShotConnection);

@@ -11,10 +11,14 @@ KvUserPermissions::KvUserPermissions(JetStreamContext *context, QObject *parent)
     NatsConnection *connection = context->connection();
     connect(connection, &NatsConnection::serverInfoChanged, this, &KvUserPermissions::askWithHandshake);
     connect(connection, &NatsConnection::connected, this, [this] {
-        if (!m_pending) // else asked with the handshake: the answer follows its PONG
-            ask();
+        // Asked with the handshake, the answer follows its PONG (or came already); asked now when it was
+        // not, or that question ended without an answer.
+        if (std::exchange(m_askedWithHandshake, false) && (m_pending || m_settled))
+            return;
+        ask();
     });
     connect(connection, &NatsConnection::reconnected, this, &KvUserPermissions::ask);
+    connect(connection, &NatsConnection::closed, this, [this] { m_askedWithHandshake = false; });
     if (connection->isConnected())
         ask();
 }
@@ -44,7 +48,8 @@ void KvUserPermissions::ask()
             return;
         // Asked with the handshake, ended before it completed (timed out through slow attempts): no
         // answer of this connection's; asked again once connected.
-        if (!m_context || !m_context->connection()->isConnected()) {
+        if (m_askedWithHandshake && m_context
+            && m_context->connection()->state() == NatsConnection::State::Connecting) {
             m_pending = nullptr;
             return;
         }
@@ -58,10 +63,12 @@ void KvUserPermissions::askWithHandshake()
     // (NatsConnection::requestWithHandshake()), so kvdesk-cli's commands, which wait for the answer,
     // start one round trip sooner. Once asked, later attempts send the same question again themselves.
     const NatsConnection *connection = m_context ? m_context->connection() : nullptr;
-    if (!connection || connection->state() != NatsConnection::State::Connecting || m_pending)
+    if (!connection || connection->state() != NatsConnection::State::Connecting || m_pending || m_askedWithHandshake)
         return;
     if (connection->serverInfo().isKnownBefore(2, 10))
         return; // nothing to send: asked once connected, it is answered at once (NatsUserInfoReply::ask())
+    // Once per connect: a question that timed out through slow attempts is still sent with each CONNECT.
+    m_askedWithHandshake = true;
     ask();
 }
 

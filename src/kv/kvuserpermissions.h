@@ -59,4 +59,5 @@ private:
     QString m_unknownReason;
     QList<Waiter> m_waiting;
     bool m_settled = false;
+    bool m_askedWithHandshake = false; // by askWithHandshake() since the connection last connected or closed
 };

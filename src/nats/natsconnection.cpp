@@ -164,6 +164,7 @@ void NatsConnection::connectToCurrentServer()
     m_handshake = Handshake::WaitingInfo;
     m_tls = false;
     m_sidsSentWithConnect = 0;
+    m_attemptHasInfo = false;
 
     const bool tlsFromTheStart = url.scheme() == "tls"_L1 || m_options.tlsRequired || m_options.tlsFirst;
     wireSocket(NatsSocketFactory::create(tlsFromTheStart, this));
@@ -338,6 +339,8 @@ void NatsConnection::handleInfo(const QByteArray &json)
     // follows it only so far: see messageLimitFor().
     m_parser.setMaxPayload(NatsProtocolParser::messageLimitFor(info.maxPayload));
     m_pool.addImplicitServers(info.connectUrls);
+    if (m_handshake == Handshake::WaitingInfo)
+        m_attemptHasInfo = true; // requestWithHandshake() from the signal knows what it talks to
     Q_EMIT serverInfoChanged();
     if (info.lameDuckMode && !wasLameDuck)
         Q_EMIT lameDuckModeEntered();

@@ -235,6 +235,9 @@ private:
     void handlePong();
     void failAllPending(const NatsError &error);
     void ensureResponseSubscription();
+    // request() and requestWithHandshake(): withHandshake keeps the publish for the next CONNECT's write.
+    NatsReply *startRequest(const NatsMessage &message, int timeoutMs, bool withHandshake);
+    NatsError appendToHandshake(const NatsMessage &message, const QByteArray &replyTo);
     // Whether the server has subscription sid: connected, or it went with this attempt's CONNECT.
     bool serverHasSubscription(quint64 sid) const;
     // Why a request cannot be sent now (closed, draining, inbox refused), or NoError.
@@ -271,6 +274,7 @@ private:
     quint64 m_responseSid = 0;         // the wildcard inbox subscription of m_requestMux
     QByteArray m_handshakeRequests;    // requestWithHandshake()'s, written after each CONNECT until one is accepted
     quint64 m_sidsSentWithConnect = 0; // the subscriptions up to this sid went out with this attempt's CONNECT
+    bool m_attemptHasInfo = false;     // this attempt's first INFO was read
     NatsError m_inboxRefused;          // the server refused that subscription: requests fail until a new connection
 
     // drain()

@@ -521,6 +521,21 @@ NatsError NatsConnection::checkRequest(const QByteArray &subject) const
 
 NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
 {
+    return startRequest(message, timeoutMs, false);
+}
+
+NatsReply *NatsConnection::requestWithHandshake(const NatsMessage &message, int timeoutMs)
+{
+    // CONNECT not written yet, this attempt's INFO known (being handled, or TLS set up after it), and
+    // nothing published before it waiting for the handshake, which it must not overtake.
+    const bool beforeConnect = (m_state == State::Connecting || m_state == State::Reconnecting)
+        && (m_handshake == Handshake::WaitingInfo || m_handshake == Handshake::WaitingTls) && m_attemptHasInfo
+        && m_outbox.isEmpty();
+    return startRequest(message, timeoutMs, beforeConnect);
+}
+
+NatsReply *NatsConnection::startRequest(const NatsMessage &message, int timeoutMs, bool withHandshake)
+{
     NatsReply *reply = m_requestMux->createReply();
     if (const NatsError refused = checkRequest(message.subject()); refused.isError()) {
         reply->finishWithErrorLater(refused);
@@ -529,7 +544,8 @@ NatsReply *NatsConnection::request(const NatsMessage &message, int timeoutMs)
     ensureResponseSubscription();
     const QByteArray replyTo = m_requestMux->nextReplySubject();
     quint64 outboxTicket = 0;
-    const NatsError problem = publishRequest(message, replyTo, &outboxTicket);
+    const NatsError problem = withHandshake ? appendToHandshake(message, replyTo)
+                                            : publishRequest(message, replyTo, &outboxTicket);
     if (problem.isError()) {
         reply->finishWithErrorLater(problem);
         return reply;
@@ -556,31 +572,17 @@ NatsError NatsConnection::request(const NatsMessage &message, int timeoutMs, Req
     return {};
 }
 
-NatsReply *NatsConnection::requestWithHandshake(const NatsMessage &message, int timeoutMs)
+NatsError NatsConnection::appendToHandshake(const NatsMessage &message, const QByteArray &replyTo)
 {
-    const bool beforeConnect = (m_state == State::Connecting || m_state == State::Reconnecting)
-        && (m_handshake == Handshake::WaitingInfo || m_handshake == Handshake::WaitingTls);
-    if (!beforeConnect)
-        return request(message, timeoutMs);
-    NatsReply *reply = m_requestMux->createReply();
-    if (const NatsError refused = checkRequest(message.subject()); refused.isError()) {
-        reply->finishWithErrorLater(refused);
-        return reply;
-    }
-    ensureResponseSubscription();
-    const QByteArray replyTo = m_requestMux->nextReplySubject();
     const QByteArray headerBlock = message.hasHeaders() ? message.headers().toWire() : QByteArray();
     const NatsError problem = NatsProtocol::checkRequestPublish(message, headerBlock, replyTo, m_info.maxPayload,
                                                                 m_info.headers);
-    if (problem.isError()) {
-        reply->finishWithErrorLater(problem);
-        return reply;
-    }
+    if (problem.isError())
+        return problem;
     // Not in the reconnect buffer: sendConnect() writes these after each CONNECT of this session.
     NatsProtocol::appendPublish(&m_handshakeRequests, message.subject(), replyTo, headerBlock, message.data());
     ++m_stats.outMessages;
-    m_requestMux->add(replyTo, reply, message.subject(), timeoutMs < 0 ? m_options.requestTimeoutMs : timeoutMs, 0);
-    return reply;
+    return {};
 }
 
 void NatsConnection::cancelRequest(quint64 id)

@@ -6,6 +6,7 @@
 #include "natstestsupport.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QPointer>
 #include <QtCore/QSet>
 #include <QtNetwork/QSslSocket>
 #include <QtTest/QSignalSpy>
@@ -54,6 +55,7 @@ private Q_SLOTS:
     void autoUnsubscribe();
     void autoUnsubscribeAfterReceived();
     void requestReply();
+    void handshakeRequestKeepsOrder();
     void manyRequestsInFlight();
     void requestTimeout();
     void noResponders();
@@ -390,6 +392,35 @@ void tst_NatsConnection::requestReply()
     QCOMPARE(reply->error(), NatsError::NoError);
     QCOMPARE(reply->message().data(), "echo:ping"_ba);
     QCOMPARE(reply->message().headers().value("Echoed-Subject"), "svc.echo"_ba);
+}
+
+// A question asked with the handshake does not jump ahead of a publish made before it while connecting:
+// the connection keeps one order, so the responder has seen the publish when it answers.
+void tst_NatsConnection::handshakeRequestKeepsOrder()
+{
+    int seen = 0;
+    QObject scope;
+    NatsConnection *responder = connectTo(m_server.url(), &scope);
+    QVERIFY(waitForConnected(responder));
+    NatsSubscription *events = responder->subscribe("order.event");
+    connect(events, &NatsSubscription::messageReceived, responder, [&seen](const NatsMessage &) { ++seen; });
+    NatsSubscription *service = responder->subscribe("order.seen");
+    connect(service, &NatsSubscription::messageReceived, responder, [responder, &seen](const NatsMessage &message) {
+        responder->publish(message.replyTo(), QByteArray::number(seen));
+    });
+    QVERIFY(NatsTest::flushed(responder));
+
+    NatsConnection requester;
+    QPointer<NatsReply> question;
+    connect(&requester, &NatsConnection::serverInfoChanged, &requester, [&] {
+        if (!question)
+            question = requester.requestWithHandshake(NatsMessage("order.seen", {}), 5000);
+    });
+    requester.connectToServer(NatsConnectOptions::fromUrl(m_server.url()));
+    QCOMPARE(requester.publish("order.event", "1").code(), NatsError::NoError); // kept until connected
+    QTRY_VERIFY(question && question->isFinished());
+    QVERIFY2(question->error() == NatsError::NoError, qPrintable(question->errorString()));
+    QCOMPARE(question->message().data(), "1"_ba);
 }
 
 void tst_NatsConnection::manyRequestsInFlight()

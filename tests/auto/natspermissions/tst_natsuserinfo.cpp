@@ -33,11 +33,14 @@ private Q_SLOTS:
     void serverBefore210IsNotAsked();
     void askedWithTheHandshake();
     void askedAgainWithTheNextServer();
+    void settlesWhenTheConnectionCloses();
     void evaluatorAgreesWithServer_data();
     void evaluatorAgreesWithServer();
 
 private:
     NatsConnection *connectAs(const QString &user, const QString &password);
+    // A KvClient's options for bob on servers (a URL or a comma-separated pool, tried in order).
+    static KvClientOptions bobOn(const QString &servers);
     // Asks and waits; the reply is finished (well before its 20 s timeout) or the test failed.
     NatsUserInfoReply *ask(NatsConnection *connection);
 
@@ -52,11 +55,11 @@ public:
     {
         s_writes.clear();
         QLoggingCategory::setFilterRules(u"kvdesk.protocol.wire.debug=true"_s);
-        m_previous = qInstallMessageHandler(capture);
+        s_previous = qInstallMessageHandler(capture);
     }
     ~WireWrites()
     {
-        qInstallMessageHandler(m_previous);
+        qInstallMessageHandler(s_previous);
         QLoggingCategory::setFilterRules({});
     }
     static QStringList all() { return s_writes; }
@@ -64,14 +67,16 @@ public:
     static QStringList connects() { return s_writes.filter(QRegularExpression(u"^>> CONNECT \\{"_s)); }
 
 private:
-    static void capture(QtMsgType, const QMessageLogContext &context, const QString &text)
+    static void capture(QtMsgType type, const QMessageLogContext &context, const QString &text)
     {
-        if (qstrcmp(context.category, "kvdesk.protocol.wire") == 0 && text.startsWith(u">>"_s))
+        if (qstrcmp(context.category, "kvdesk.protocol.wire") != 0)
+            s_previous(type, context, text); // the test's own messages, and the library's warnings
+        else if (text.startsWith(u">>"_s))
             s_writes.append(text);
     }
 
     static inline QStringList s_writes;
-    QtMessageHandler m_previous = nullptr;
+    static inline QtMessageHandler s_previous = nullptr;
 };
 
 // The permissions of alice as configured, in USER.INFO's form: what 2.9 would answer if it could.
@@ -101,6 +106,16 @@ NatsConnection *tst_NatsUserInfo::connectAs(const QString &user, const QString &
     NatsConnection *connection = nullptr;
     KvTest::connectClient(options, this, &connection);
     return connection;
+}
+
+KvClientOptions tst_NatsUserInfo::bobOn(const QString &servers)
+{
+    KvClientOptions options;
+    options.connection = NatsConnectOptions::fromUrl(servers);
+    options.connection.randomizeServers = false;
+    options.connection.user = u"bob"_s;
+    options.connection.password = u"bpw"_s;
+    return options;
 }
 
 NatsUserInfoReply *tst_NatsUserInfo::ask(NatsConnection *connection)
@@ -212,11 +227,7 @@ void tst_NatsUserInfo::askedWithTheHandshake()
     WireWrites wire;
     KvClient client;
     KvUserPermissions permissions(client.jetStream());
-    KvClientOptions options;
-    options.connection = NatsConnectOptions::fromUrl(m_server.url());
-    options.connection.user = u"bob"_s;
-    options.connection.password = u"bpw"_s;
-    client.open(options);
+    client.open(bobOn(m_server.url()));
     QTRY_VERIFY_WITH_TIMEOUT(permissions.isSettled(), 10000);
     QVERIFY(client.isConnected());
     const QStringList connects = WireWrites::connects();
@@ -227,7 +238,8 @@ void tst_NatsUserInfo::askedWithTheHandshake()
         return;
     }
     QVERIFY2(connects.first().contains(u"PUB $SYS.REQ.USER.INFO "_s), qPrintable(connects.first()));
-    QCOMPARE(WireWrites::all().filter(u"USER.INFO"_s).size(), 1); // not asked again once connected
+    QCOMPARE(WireWrites::all().filter(u"USER.INFO"_s).size(), 1);   // not asked again once connected
+    QCOMPARE(WireWrites::all().filter(u"SUB _INBOX."_s).size(), 1); // its inbox not subscribed twice
     QCOMPARE(permissions.user(), u"bob"_s);
     QVERIFY(permissions.permissions().isKnown());
 }
@@ -245,12 +257,7 @@ void tst_NatsUserInfo::askedAgainWithTheNextServer()
     WireWrites wire;
     KvClient client;
     KvUserPermissions permissions(client.jetStream());
-    KvClientOptions options;
-    options.connection = NatsConnectOptions::fromUrl(refusing.url() + u","_s + m_server.url());
-    options.connection.randomizeServers = false;
-    options.connection.user = u"bob"_s;
-    options.connection.password = u"bpw"_s;
-    client.open(options);
+    client.open(bobOn(refusing.url() + u","_s + m_server.url()));
     QTRY_VERIFY_WITH_TIMEOUT(permissions.isSettled(), 10000);
     QVERIFY2(client.isConnected(), qPrintable(client.errorString()));
     QCOMPARE(client.connection()->currentServer().port(), QUrl(m_server.url()).port());
@@ -262,8 +269,27 @@ void tst_NatsUserInfo::askedAgainWithTheNextServer()
     }
     for (const QString &write : connects)
         QVERIFY2(write.contains(u"PUB $SYS.REQ.USER.INFO "_s), qPrintable(write));
+    QCOMPARE(WireWrites::all().filter(u"SUB _INBOX."_s).size(), 2); // once with each CONNECT
     QCOMPARE(permissions.user(), u"bob"_s);
     QVERIFY(permissions.permissions().isKnown());
+}
+
+// Closed while the question is out (or, on 2.9, before its "no responders" comes): the permissions are
+// settled as unknown, with the reason, and whoever waits for them runs; they do not wait forever.
+void tst_NatsUserInfo::settlesWhenTheConnectionCloses()
+{
+    KvClient client;
+    KvUserPermissions permissions(client.jetStream());
+    bool waited = false;
+    connect(&client, &KvClient::ready, &client, [&] {
+        permissions.whenSettled(&client, [&] { waited = true; });
+        client.close();
+    });
+    client.open(bobOn(m_server.url()));
+    QTRY_VERIFY_WITH_TIMEOUT(permissions.isSettled(), 10000);
+    QVERIFY(waited);
+    QVERIFY(!permissions.permissions().isKnown());
+    QVERIFY(!permissions.unknownReason().isEmpty());
 }
 
 void tst_NatsUserInfo::evaluatorAgreesWithServer_data()
