@@ -35,6 +35,7 @@ private Q_SLOTS:
     void tlsSettings();
     void tlsFirst_data();
     void tlsFirst();
+    void keyCommandOverTls();
     void logsHideSecrets();
     void logsOnlyWhenAsked();
 
@@ -251,6 +252,24 @@ void tst_KvdeskCliSecrets::tlsFirst()
     CLI_EXPECT(result, runner.run(arguments + QStringList{u"ls"_s}), connects ? 0 : 1);
     if (!connects)
         QVERIFY2(result.err.contains("tls_first"), qPrintable(result.describe()));
+}
+
+// Over TLS the questions asked with the handshake (the bucket's STREAM.INFO; on 2.10+ the permissions
+// too) wait for the TLS handshake and go with the encrypted CONNECT.
+void tst_KvdeskCliSecrets::keyCommandOverTls()
+{
+    const QStringList tls = mutualTls(u"client.pem"_s, u"client.key"_s);
+    CLI_EXPECT(added, m_runner.run(tls + QStringList{u"add"_s, u"secure"_s}), 0);
+    CLI_EXPECT(put, m_runner.run(tls + QStringList{u"put"_s, u"secure"_s, u"k"_s, u"v"_s}), 0);
+    CliRunner wireLogged;
+    wireLogged.setEnvironment(u"QT_LOGGING_RULES"_s, u"kvdesk.protocol.wire.debug=true"_s);
+    CLI_EXPECT(got, wireLogged.run(tls + QStringList{u"get"_s, u"secure"_s, u"k"_s, u"--raw"_s}), 0);
+    QCOMPARE(got.out, "v"_ba);
+    const qsizetype connect = got.err.indexOf(">> CONNECT {");
+    QVERIFY2(connect >= 0, qPrintable(got.describe()));
+    const QByteArray write = got.err.mid(connect, got.err.indexOf("\nkvdesk.protocol.wire: ", connect) - connect);
+    QVERIFY2(write.contains(R"("tls_required":true)"), write.constData());
+    QVERIFY2(write.contains("PUB $JS.API.STREAM.INFO.KV_secure "), write.constData());
 }
 
 // With every kvdesk log category on, the CONNECT shows the password as ***.
