@@ -114,7 +114,8 @@ public:
     // CONNECT, after it (the server reads it only once it has accepted the credentials), and its answer
     // comes right after the handshake's PONG instead of a round trip later. A failed attempt keeps it for
     // the next CONNECT, so a server may be asked more than once: only for read-only requests. Anywhere
-    // else it is an ordinary request().
+    // else, and when a publish made while connecting waits for the handshake (the question must not
+    // overtake it), it is an ordinary request().
     NatsReply *requestWithHandshake(const NatsMessage &message, int timeoutMs = -1);
     // Forgets a request made with a callback, taking its publish back if it was not sent yet.
     void cancelRequest(quint64 id);
