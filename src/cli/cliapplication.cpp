@@ -20,6 +20,9 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QEventLoop>
 
+#include <algorithm>
+#include <array>
+
 using namespace Qt::StringLiterals;
 
 CliApplication::CliApplication(QObject *parent)
@@ -29,43 +32,63 @@ CliApplication::CliApplication(QObject *parent)
 
 CliApplication::~CliApplication() = default;
 
+namespace {
+
+// Every subcommand in help order, with the names it answers to (its Info's name, then its aliases), so
+// that a run builds only the command it was given: each command object costs its translations and
+// strings, and a one-shot `get` is paid for in tenths of a millisecond.
+struct CommandEntry
+{
+    std::array<QLatin1StringView, 3> names; // unused places stay empty
+    CliCommand *(*create)(QObject *parent);
+};
+
+template<typename Command, auto... modeArgument>
+CliCommand *make(QObject *parent)
+{
+    return new Command(modeArgument..., parent);
+}
+
+const CommandEntry kCommands[] = {
+    {{"ls"_L1, "list"_L1}, make<LsCommand>},
+    {{"add"_L1, "new"_L1}, make<BucketConfigCommand, BucketConfigCommand::Mode::Add>},
+    {{"edit"_L1}, make<BucketConfigCommand, BucketConfigCommand::Mode::Edit>},
+    {{"info"_L1, "view"_L1, "status"_L1}, make<InfoCommand>},
+    {{"rm"_L1, "del"_L1}, make<DeleteCommand>},
+    {{"put"_L1}, make<WriteCommand, WriteCommand::Mode::Put>},
+    {{"get"_L1}, make<GetCommand>},
+    {{"create"_L1}, make<WriteCommand, WriteCommand::Mode::Create>},
+    {{"update"_L1}, make<WriteCommand, WriteCommand::Mode::Update>},
+    {{"purge"_L1}, make<PurgeCommand>},
+    {{"history"_L1}, make<HistoryCommand>},
+    {{"revert"_L1}, make<RevertCommand>},
+    {{"compact"_L1}, make<CompactCommand>},
+    {{"watch"_L1}, make<WatchCommand>},
+    {{"export"_L1}, make<ExportCommand>},
+    {{"diff"_L1}, make<DiffCommand>},
+    {{"restore"_L1}, make<RestoreCommand>},
+    {{"merge"_L1}, make<MergeCommand>},
+    {{"import"_L1}, make<ImportCommand>},
+    {{"account"_L1}, make<AccountCommand>},
+};
+
+} // namespace
+
 QList<CliCommand *> CliApplication::commands(QObject *parent)
 {
-    return {
-        new LsCommand(parent),
-        new BucketConfigCommand(BucketConfigCommand::Mode::Add, parent),
-        new BucketConfigCommand(BucketConfigCommand::Mode::Edit, parent),
-        new InfoCommand(parent),
-        new DeleteCommand(parent),
-        new WriteCommand(WriteCommand::Mode::Put, parent),
-        new GetCommand(parent),
-        new WriteCommand(WriteCommand::Mode::Create, parent),
-        new WriteCommand(WriteCommand::Mode::Update, parent),
-        new PurgeCommand(parent),
-        new HistoryCommand(parent),
-        new RevertCommand(parent),
-        new CompactCommand(parent),
-        new WatchCommand(parent),
-        new ExportCommand(parent),
-        new DiffCommand(parent),
-        new RestoreCommand(parent),
-        new MergeCommand(parent),
-        new ImportCommand(parent),
-        new AccountCommand(parent),
-    };
+    QList<CliCommand *> all;
+    for (const CommandEntry &entry : kCommands)
+        all.append(entry.create(parent));
+    return all;
 }
 
 CliCommand *CliApplication::findCommand(const QString &name)
 {
-    CliCommand *found = nullptr;
-    const QList<CliCommand *> all = commands(this);
-    for (CliCommand *command : all) {
-        if (!found && (command->info().name == name || command->info().aliases.contains(name)))
-            found = command;
-        else
-            delete command;
+    for (const CommandEntry &entry : kCommands) {
+        if (!name.isEmpty() && std::find(entry.names.cbegin(), entry.names.cend(), name) != entry.names.cend())
+            return entry.create(this);
     }
-    return found;
+    return nullptr;
 }
 
 qsizetype CliApplication::commandIndex(const QStringList &arguments)

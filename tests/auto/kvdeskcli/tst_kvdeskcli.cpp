@@ -21,6 +21,7 @@ private Q_SLOTS:
     void initTestCase();
     void usage_data();
     void usage();
+    void everyCommandAndAliasIsFound();
     void addInfoEditLs();
     void putGetCreateUpdate();
     void deleteHistoryRevertPurgeCompact();
@@ -91,6 +92,40 @@ void tst_KvdeskCli::usage()
     CLI_EXPECT(result, m_runner.run(arguments), exitCode);
     const QByteArray text = exitCode == 0 ? result.out : result.err;
     QVERIFY2(text.contains(expected.toUtf8()), qPrintable(result.describe()));
+}
+
+// The general help lists every command; each must answer to its name and to every alias its own help
+// names (kvdesk-cli finds a command by a table of names, without building the others).
+void tst_KvdeskCli::everyCommandAndAliasIsFound()
+{
+    CLI_EXPECT(help, m_runner.run({u"--help"_s}), 0);
+    const QString text = QString::fromUtf8(help.out);
+    const qsizetype start = text.indexOf("Commands:\n"_L1);
+    const qsizetype end = text.indexOf("\nOptions:"_L1);
+    QVERIFY2(start >= 0 && end > start, help.out.constData());
+    QStringList names;
+    for (const QString &line : text.mid(start, end - start).split(u'\n').mid(1)) {
+        if (line.startsWith("  "_L1) && !line.at(2).isSpace())
+            names.append(line.mid(2).section(u' ', 0, 0));
+    }
+    QCOMPARE(names.size(), 20);
+    int aliases = 0;
+    for (const QString &name : std::as_const(names)) {
+        CLI_EXPECT(own, m_runner.run({name, u"--help"_s}), 0);
+        const QByteArray usage = "Usage: kvdesk-cli " + name.toUtf8() + " [options]";
+        QVERIFY2(own.out.startsWith(usage), qPrintable(own.describe()));
+        const QString ownText = QString::fromUtf8(own.out);
+        const qsizetype at = ownText.indexOf("Aliases: "_L1);
+        if (at < 0)
+            continue;
+        const QString list = ownText.mid(at + 9).section(u'\n', 0, 0);
+        for (const QString &alias : list.split(", "_L1)) {
+            CLI_EXPECT(byAlias, m_runner.run({alias, u"--help"_s}), 0);
+            QVERIFY2(byAlias.out.startsWith(usage), qPrintable(alias + u": "_s + byAlias.describe()));
+            ++aliases;
+        }
+    }
+    QCOMPARE(aliases, 5); // list, new, view, status, del
 }
 
 void tst_KvdeskCli::addInfoEditLs()
