@@ -146,6 +146,19 @@ QString CliApplication::commandHelp(const CliCommand *command, QCommandLineParse
 
 int CliApplication::run(const QStringList &arguments)
 {
+    const int exitCode = runCommand(arguments);
+    m_out.flush();
+    if (!m_out.stdoutFailed())
+        return exitCode;
+    // What could not be written is lost to the reader: never a success. A reader that has gone (`| head`)
+    // chose to stop reading, so that ends the command quietly, as a pipe's signal would.
+    if (!m_out.stdoutReaderLeft())
+        m_out.error(m_out.stdoutErrorString());
+    return CliCommand::Failure;
+}
+
+int CliApplication::runCommand(const QStringList &arguments)
+{
     QStringList args = arguments.mid(1);
     if (!args.isEmpty() && args.first() == "kv"_L1)
         args.removeFirst(); // `kvdesk-cli kv put ...` reads like `nats kv put ...`
@@ -269,9 +282,13 @@ int CliApplication::connectAndRun(CliCommand *command, const KvClientOptions &op
         exitCode = CliCommand::Failure;
         loop.quit();
     });
+    // A command that streams (ls, watch, export) stops at the first line stdout cannot take.
+    m_out.setStdoutFailedHandler([&loop] { loop.quit(); });
     client.open(options);
-    loop.exec();
+    if (!m_out.stdoutFailed())
+        loop.exec();
     m_out.flush();
+    m_out.setStdoutFailedHandler({});
     disconnect(&client, nullptr, &loop, nullptr);
     delete command;
     client.close();

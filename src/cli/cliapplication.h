@@ -29,6 +29,7 @@ public:
     static QList<CliCommand *> commands(QObject *parent);
 
 private:
+    int runCommand(const QStringList &arguments);
     int usageError(const QString &message);
     QString generalHelp() const;
     QString commandHelp(const CliCommand *command, QCommandLineParser &parser) const;

@@ -3,14 +3,13 @@
 #include "cliasof.h"
 #include "clidecodedexport.h"
 #include "clioutput.h"
+#include "clistdoutdevice.h"
 #include "kvasofread.h"
 #include "kvbucket.h"
 #include "kvexportjob.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTimer>
-
-#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -52,17 +51,21 @@ QString ExportCommand::prepare(const QCommandLineParser &parser, const QStringLi
 
 void ExportCommand::run()
 {
-    // stdout through a file of its own: nothing else is printed there while the export runs.
-    const bool opened = m_path.isEmpty()
-        ? m_file.open(STDOUT_FILENO, QIODevice::WriteOnly)
-        : (m_file.setFileName(m_path), m_file.open(QIODevice::WriteOnly | QIODevice::Truncate));
-    if (!opened) {
-        fail(tr("cannot write %1: %2").arg(m_path, m_file.errorString()));
-        return;
-    }
+    // stdout through the command line's own output, which knows when a write failed (a full disk, a
+    // reader gone); a FILE through a file of its own.
     QIODevice *output = &m_file;
+    if (m_path.isEmpty()) {
+        output = new CliStdoutDevice(out(), this);
+        output->open(QIODevice::WriteOnly | QIODevice::Unbuffered);
+    } else {
+        m_file.setFileName(m_path);
+        if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+            fail(tr("cannot write %1: %2").arg(m_path, m_file.errorString()));
+            return;
+        }
+    }
     if (m_decode.isEnabled())
-        output = m_decoded = new CliDecodedExport(&m_file, &m_decode, this);
+        output = m_decoded = new CliDecodedExport(output, &m_decode, this);
     m_job = new KvExportJob(bucket(m_bucket), output, this);
     connect(m_job, &KvExportJob::finished, this, &ExportCommand::done);
     if (m_asOfSet)
@@ -96,8 +99,12 @@ void ExportCommand::showProgress()
 
 void ExportCommand::done()
 {
-    const bool writeFailed = !m_file.flush() || m_file.error() != QFileDevice::NoError;
-    if (writeFailed && !m_path.isEmpty()) {
+    if (m_path.isEmpty() && out()->stdoutFailed()) {
+        finish(Failure); // kvdesk-cli says why, once (or nothing, when the reader of a pipe has gone)
+        return;
+    }
+    const bool writeFailed = !m_path.isEmpty() && (!m_file.flush() || m_file.error() != QFileDevice::NoError);
+    if (writeFailed) {
         fail(tr("cannot write %1: %2").arg(m_path, m_file.errorString()));
         return;
     }

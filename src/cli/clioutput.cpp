@@ -1,7 +1,9 @@
 #include "clioutput.h"
 
+#include <QtCore/QCoreApplication>
 #include <QtCore/QJsonDocument>
 
+#include <cerrno>
 #include <cstdio>
 #include <unistd.h>
 
@@ -11,14 +13,27 @@ namespace {
 
 constexpr qsizetype kFlushThreshold = 64 * 1024;
 
+// All of bytes to fd, through short writes and signals; 0, or the errno of the write that failed.
+int writeAll(int fd, const QByteArray &bytes)
+{
+    const char *data = bytes.constData();
+    qsizetype left = bytes.size();
+    while (left > 0) {
+        const ssize_t written = ::write(fd, data, size_t(left));
+        if (written < 0) {
+            if (errno == EINTR)
+                continue;
+            return errno;
+        }
+        data += written;
+        left -= written;
+    }
+    return 0;
+}
+
 } // namespace
 
-CliOutput::CliOutput()
-{
-    // Unbuffered: this class buffers stdout itself and decides when it goes out.
-    m_stdout.open(STDOUT_FILENO, QIODevice::WriteOnly | QIODevice::Unbuffered);
-    m_stderr.open(STDERR_FILENO, QIODevice::WriteOnly | QIODevice::Unbuffered);
-}
+CliOutput::CliOutput() = default;
 
 CliOutput::~CliOutput()
 {
@@ -27,6 +42,8 @@ CliOutput::~CliOutput()
 
 void CliOutput::write(const QByteArray &bytes)
 {
+    if (m_stdoutErrno != 0)
+        return;
     m_buffer.append(bytes);
     flushIfFull();
 }
@@ -46,28 +63,53 @@ void CliOutput::flush()
 {
     if (m_buffer.isEmpty())
         return;
-    m_stdout.write(m_buffer);
+    writeStdout(m_buffer);
     m_buffer.resize(0); // keeps its capacity for the next batch
+}
+
+void CliOutput::writeStdout(const QByteArray &bytes)
+{
+    if (m_stdoutErrno != 0)
+        return; // the command is ending: nothing more can reach the reader
+    m_stdoutErrno = writeAll(STDOUT_FILENO, bytes);
+    if (m_stdoutErrno != 0 && m_stdoutFailed)
+        m_stdoutFailed();
+}
+
+void CliOutput::writeStderr(const QByteArray &bytes)
+{
+    writeAll(STDERR_FILENO, bytes); // where else would its failure be told?
+}
+
+bool CliOutput::stdoutReaderLeft() const
+{
+    return m_stdoutErrno == EPIPE;
+}
+
+QString CliOutput::stdoutErrorString() const
+{
+    return QCoreApplication::translate("CliOutput", "cannot write to standard output: %1")
+        .arg(qt_error_string(m_stdoutErrno));
 }
 
 void CliOutput::error(const QString &message)
 {
     flush();
     endProgress();
-    m_stderr.write("kvdesk-cli: error: " + message.toUtf8() + '\n');
+    writeStderr("kvdesk-cli: error: " + message.toUtf8() + '\n');
 }
 
 void CliOutput::note(const QString &message)
 {
     endProgress();
-    m_stderr.write(message.toUtf8() + '\n');
+    writeStderr(message.toUtf8() + '\n');
 }
 
 void CliOutput::progress(const QString &text)
 {
     if (!stderrIsTerminal())
         return;
-    m_stderr.write("\r\x1b[K" + text.toUtf8());
+    writeStderr("\r\x1b[K" + text.toUtf8());
     m_progressShown = true;
 }
 
@@ -75,7 +117,7 @@ void CliOutput::endProgress()
 {
     if (!m_progressShown)
         return;
-    m_stderr.write("\n");
+    writeStderr("\n");
     m_progressShown = false;
 }
 
@@ -84,7 +126,7 @@ CliOutput::Answer CliOutput::confirm(const QString &question)
     if (!stdinIsTerminal())
         return Answer::NoTerminal;
     flush();
-    m_stderr.write(question.toUtf8() + " [y/N] ");
+    writeStderr(question.toUtf8() + " [y/N] ");
     char line[256] = {};
     if (!std::fgets(line, sizeof line, stdin))
         return Answer::No;

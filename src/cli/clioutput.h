@@ -1,12 +1,16 @@
 #pragma once
 
 #include <QtCore/QByteArray>
-#include <QtCore/QFile>
 #include <QtCore/QJsonObject>
 #include <QtCore/QString>
 
+#include <functional>
+
 // kvdesk-cli's three streams: data to stdout (buffered, flushed at batch ends so a million-key listing
 // streams without piling up), one-line errors and notes to stderr, and confirmations read from stdin.
+// Written with write(2) on the descriptors: nothing to set up for a one-shot command, and the reason a
+// write failed is known. Once stdout cannot be written, what follows for it is dropped and the command
+// must end in failure (see stdoutFailed()).
 class CliOutput final
 {
 public:
@@ -46,13 +50,25 @@ public:
     // terminal (a script must pass -f instead of piping "y").
     Answer confirm(const QString &question);
 
+    // A write to stdout failed (a full disk, a reader that has gone); the handler, if set, is called once
+    // when it happens, so that a command that streams can stop.
+    bool stdoutFailed() const { return m_stdoutErrno != 0; }
+    // The reader of a pipe went away (`| head`): the command ends, but it is no error to report.
+    bool stdoutReaderLeft() const;
+    // "cannot write to standard output: <reason>".
+    QString stdoutErrorString() const;
+    void setStdoutFailedHandler(std::function<void()> handler) { m_stdoutFailed = std::move(handler); }
+
     static bool stdinIsTerminal();
     static bool stderrIsTerminal();
 
 private:
-    QFile m_stdout;
-    QFile m_stderr;
+    void writeStdout(const QByteArray &bytes);
+    static void writeStderr(const QByteArray &bytes);
+
     QByteArray m_buffer;
+    int m_stdoutErrno = 0;
+    std::function<void()> m_stdoutFailed;
     bool m_json = false;
     bool m_progressShown = false;
 };

@@ -49,8 +49,16 @@ void CliRunner::writeContext(const QString &name, const QByteArray &json, bool s
 
 CliRunner::Result CliRunner::run(const QStringList &arguments, const QByteArray &stdinData) const
 {
+    return runWithStdoutTo(arguments, {}, stdinData);
+}
+
+CliRunner::Result CliRunner::runWithStdoutTo(const QStringList &arguments, const QString &path,
+                                             const QByteArray &stdinData) const
+{
     QProcess process;
     process.setProcessEnvironment(m_environment);
+    if (!path.isEmpty())
+        process.setStandardOutputFile(path);
     process.start(program(), arguments);
     Result result;
     if (!process.waitForStarted(10000))

@@ -39,6 +39,8 @@ public:
     // Runs kvdesk-cli with arguments; stdinData is written and stdin closed (so stdin is a pipe, not a
     // terminal). Waits up to 30 s.
     Result run(const QStringList &arguments, const QByteArray &stdinData = {}) const;
+    // The same with stdout written to the file at path (e.g. /dev/full); out stays empty.
+    Result runWithStdoutTo(const QStringList &arguments, const QString &path, const QByteArray &stdinData = {}) const;
     // The same with stdin on a pseudo terminal that has already received input (for confirmations).
     // With stderrToo, stderr goes to the terminal as well and err holds what the terminal showed.
     Result runOnTerminal(const QStringList &arguments, const QByteArray &typed, bool stderrToo = false) const;

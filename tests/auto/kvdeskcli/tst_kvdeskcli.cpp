@@ -32,6 +32,8 @@ private Q_SLOTS:
     void errorPaths_data();
     void errorPaths();
     void confirmations();
+    void stdoutThatCannotBeWrittenFails_data();
+    void stdoutThatCannotBeWrittenFails();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -510,6 +512,28 @@ void tst_KvdeskCli::confirmations()
     QVERIFY2(imported.err.contains("\r\x1b[Kimported "), qPrintable(imported.describe()));
     CLI_EXPECT(quiet, cli({u"export"_s, u"T"_s, file}), 0);
     QVERIFY(!quiet.err.contains("\r"));
+}
+
+void tst_KvdeskCli::stdoutThatCannotBeWrittenFails_data()
+{
+    QTest::addColumn<QStringList>("arguments");
+    QTest::newRow("get") << QStringList{u"get"_s, u"T"_s, u"full"_s};
+    QTest::newRow("ls keys") << QStringList{u"ls"_s, u"T"_s};
+    QTest::newRow("history") << QStringList{u"history"_s, u"T"_s, u"full"_s};
+    QTest::newRow("export") << QStringList{u"export"_s, u"T"_s};
+    QTest::newRow("help") << QStringList{u"--help"_s};
+}
+
+// `kvdesk-cli export T > backup.ndjson` on a full disk: what could not be written is an error and
+// exit status 1, never a success with a short file.
+void tst_KvdeskCli::stdoutThatCannotBeWrittenFails()
+{
+    QFETCH(QStringList, arguments);
+    CLI_EXPECT(put, cli({u"put"_s, u"T"_s, u"full"_s, u"a value nobody will read"_s}), 0);
+    const QStringList withServer = arguments.first().startsWith(u'-') ? arguments : server(arguments);
+    CLI_EXPECT(result, m_runner.runWithStdoutTo(withServer, u"/dev/full"_s), 1);
+    QVERIFY2(result.err.contains("kvdesk-cli: error: cannot write to standard output: No space left on device"),
+             qPrintable(result.describe()));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCli)

@@ -7,10 +7,15 @@
 #include "natsserverprocess.h"
 
 #include <QtCore/QProcess>
+#include <QtCore/QTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 #include <ctime>
+
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
 
 using namespace Qt::StringLiterals;
 
@@ -25,6 +30,7 @@ private Q_SLOTS:
     void initTestCase();
     void linesAsBefore();
     void burstWholeAndIdleLineAtOnce();
+    void aReaderThatLeavesEndsTheWatch();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -159,6 +165,44 @@ void tst_KvdeskCliWatch::burstWholeAndIdleLineAtOnce()
     QVERIFY(keys.contains("live"));
     QVERIFY(keys.contains("k.0"));
     QVERIFY(keys.contains("k." + QByteArray::number(kKeys - 1)));
+}
+
+// `kvdesk-cli watch B | head -1`: once the reader has gone, the next line cannot be written and the
+// watch ends (quietly: the reader chose to leave; exit status 1) instead of watching on for nobody.
+void tst_KvdeskCliWatch::aReaderThatLeavesEndsTheWatch()
+{
+    QCOMPARE(m_runner.run(server({u"add"_s, u"LEAVE"_s})).exitCode, 0);
+    KvBucket *leave = bucket(u"LEAVE"_s);
+    WAIT_OK(leave->put(u"first"_s, "1"));
+    int pipeEnds[2];
+    QCOMPARE(::pipe2(pipeEnds, O_CLOEXEC), 0);
+    QProcess watcher;
+    watcher.setProcessEnvironment(m_runner.environment());
+    const int writeEnd = pipeEnds[1];
+    watcher.setChildProcessModifier([writeEnd] { ::dup2(writeEnd, STDOUT_FILENO); });
+    watcher.start(CliRunner::program(), server({u"watch"_s, u"LEAVE"_s}));
+    ::close(pipeEnds[1]);
+    QVERIFY(watcher.waitForStarted());
+
+    // The reader takes the first line, then goes away.
+    pollfd readable{pipeEnds[0], POLLIN, 0};
+    QCOMPARE(::poll(&readable, 1, 10000), 1);
+    char line[256];
+    const ssize_t got = ::read(pipeEnds[0], line, sizeof line);
+    QVERIFY2(got > 0 && QByteArray(line, int(got)).contains("PUT LEAVE > first: 1"), "no first line");
+    ::close(pipeEnds[0]);
+
+    // Each new value is one more line to write; the watch must end at the first it cannot.
+    QSignalSpy ended(&watcher, &QProcess::finished);
+    QTimer writer;
+    int next = 0;
+    connect(&writer, &QTimer::timeout, this, [leave, &next] { leave->put(u"k.%1"_s.arg(next++), "v"); });
+    writer.start(50);
+    QVERIFY2(ended.wait(10000), "the watch went on after its reader had gone");
+    writer.stop();
+    QCOMPARE(watcher.exitStatus(), QProcess::NormalExit);
+    QCOMPARE(watcher.exitCode(), 1);
+    QCOMPARE(watcher.readAllStandardError(), QByteArray());
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliWatch)
