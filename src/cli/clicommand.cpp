@@ -6,6 +6,7 @@
 #include "kvnames.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QIODevice>
 
 using namespace Qt::StringLiterals;
 
@@ -113,6 +114,26 @@ QString CliCommand::checkBucket(const QString &bucket)
 QString CliCommand::checkKey(const QString &key)
 {
     return KvNames::validateKey(key);
+}
+
+QString CliCommand::readValue(QIODevice *input, const QString &source, QByteArray *value)
+{
+    // nats-server refuses a max_payload above 64 MiB: no value can be larger.
+    constexpr qint64 kLargestValue = 64 * 1024 * 1024;
+    constexpr qint64 kChunk = 64 * 1024;
+    value->clear();
+    while (value->size() <= kLargestValue) {
+        const qsizetype before = value->size();
+        value->resize(before + kChunk);
+        const qint64 got = input->read(value->data() + before, kChunk);
+        value->resize(before + std::max<qint64>(got, 0));
+        if (got < 0)
+            return tr("cannot read %1: %2").arg(source, input->errorString());
+        if (got == 0)
+            return {}; // the end
+    }
+    value->clear();
+    return tr("%1 is larger than 64 MiB, the most a NATS server accepts in one message").arg(source);
 }
 
 QString CliCommand::parseRevision(const QString &text, quint64 *revision)

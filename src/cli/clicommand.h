@@ -93,6 +93,10 @@ protected:
     static QString checkBucket(const QString &bucket);
     static QString checkKey(const QString &key);
     static QString parseRevision(const QString &text, quint64 *revision);
+    // All of input (named source in the problem) into *value, or the problem: past the largest message a
+    // NATS server accepts it stops reading, so a value that never ends (`put B k < /dev/zero`) is
+    // refused instead of read until memory runs out.
+    static QString readValue(QIODevice *input, const QString &source, QByteArray *value);
 
 private:
     Info m_info;

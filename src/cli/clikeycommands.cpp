@@ -36,14 +36,6 @@ QString operationText(const KvEntry &entry)
     return u"PUT"_s;
 }
 
-QByteArray readStdin()
-{
-    QFile input;
-    if (!input.open(STDIN_FILENO, QIODevice::ReadOnly))
-        return {};
-    return input.readAll();
-}
-
 } // namespace
 
 // ---- put / create / update -------------------------------------------------------------------------
@@ -122,8 +114,11 @@ QString WriteCommand::prepare(const QCommandLineParser &parser, const QStringLis
     m_valueGiven = arguments.size() > 2;
     if (m_valueGiven)
         m_value = arguments[2].toUtf8();
-    else if (!CliOutput::stdinIsTerminal()) // natscli: no value and a terminal means an empty value
-        m_value = readStdin();
+    else if (!CliOutput::stdinIsTerminal()) { // natscli: no value and a terminal means an empty value
+        QFile input;
+        if (input.open(STDIN_FILENO, QIODevice::ReadOnly))
+            return readValue(&input, tr("stdin"), &m_value);
+    }
     return {};
 }
 

@@ -43,8 +43,7 @@ QString MergeCommand::prepare(const QCommandLineParser &, const QStringList &arg
         return tr("merge reads the edited value from FILE or stdin, and stdin is a terminal");
     if (!opened)
         return tr("cannot read %1: %2").arg(m_path, input.errorString());
-    m_ours = input.readAll();
-    return {};
+    return readValue(&input, m_path.isEmpty() || m_path == "-"_L1 ? tr("stdin") : m_path, &m_ours);
 }
 
 void MergeCommand::run()

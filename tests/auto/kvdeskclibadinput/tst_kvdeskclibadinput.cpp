@@ -37,8 +37,9 @@ private:
         bool finished = false;
     };
 
-    // Runs kvdesk-cli without blocking the event loop (a fake server in this process must answer it).
-    Outcome runCli(const QStringList &arguments);
+    // Runs kvdesk-cli without blocking the event loop (a fake server in this process must answer it),
+    // with stdin read from stdinPath, or closed at once.
+    Outcome runCli(const QStringList &arguments, const QString &stdinPath = {});
     bool openssl(const QStringList &arguments);
     QString path(const QString &name) const { return m_dir.filePath(name); }
     bool writeFile(const QString &name, const QByteArray &bytes);
@@ -111,7 +112,7 @@ bool tst_KvdeskCliBadInput::writeFile(const QString &name, const QByteArray &byt
     return file.open(QIODevice::WriteOnly) && file.write(bytes) == bytes.size();
 }
 
-tst_KvdeskCliBadInput::Outcome tst_KvdeskCliBadInput::runCli(const QStringList &arguments)
+tst_KvdeskCliBadInput::Outcome tst_KvdeskCliBadInput::runCli(const QStringList &arguments, const QString &stdinPath)
 {
     QProcess cli;
     QProcessEnvironment environment;
@@ -119,8 +120,11 @@ tst_KvdeskCliBadInput::Outcome tst_KvdeskCliBadInput::runCli(const QStringList &
     environment.insert(u"HOME"_s, m_dir.path());
     environment.insert(u"XDG_CONFIG_HOME"_s, m_dir.filePath(u"config"_s)); // no natscli context leaks in
     cli.setProcessEnvironment(environment);
+    if (!stdinPath.isEmpty())
+        cli.setStandardInputFile(stdinPath);
     cli.start(QStringLiteral(KVDESK_CLI_PATH), arguments);
-    cli.closeWriteChannel();
+    if (stdinPath.isEmpty())
+        cli.closeWriteChannel();
     Outcome outcome;
     outcome.finished = QTest::qWaitFor([&cli] { return cli.state() == QProcess::NotRunning; }, 30000);
     if (!outcome.finished) {
@@ -157,6 +161,14 @@ void tst_KvdeskCliBadInput::badInput_data()
                               << u"key \"bad key\" is not valid"_s;
     QTest::newRow("oversize value") << u"plain"_s << QStringList{u"put"_s, u"orders"_s, u"o1"_s, QString(100, u'x')}
                                     << u"at most 64 bytes"_s;
+    // "<path" is the file stdin reads: a value (or a merge's edit) that never ends is refused past the
+    // largest message any server accepts, not read until memory runs out.
+    QTest::newRow("endless value on stdin")
+        << u"plain"_s << QStringList{u"put"_s, u"orders"_s, u"o1"_s, u"</dev/zero"_s}
+        << u"stdin is larger than 64 MiB"_s;
+    QTest::newRow("endless merge input") << u"plain"_s
+                                         << QStringList{u"merge"_s, u"orders"_s, u"o1"_s, u"1"_s, u"/dev/zero"_s}
+                                         << u"/dev/zero is larger than 64 MiB"_s;
     QTest::newRow("wrong revision") << u"plain"_s << QStringList{u"update"_s, u"orders"_s, u"o1"_s, u"v"_s, u"999"_s}
                                     << u"revision"_s;
     QTest::newRow("no such bucket") << u"plain"_s << QStringList{u"get"_s, u"nosuch"_s, u"k"_s} << u"nosuch"_s;
@@ -193,10 +205,15 @@ void tst_KvdeskCliBadInput::badInput()
     QFETCH(QStringList, arguments);
     QFETCH(QString, expected);
 
-    // "@name" stands for a file of the test's folder.
+    // "@name" stands for a file of the test's folder; "<path" for the file stdin reads.
+    QString stdinPath;
     for (QString &argument : arguments) {
         if (argument.startsWith(u'@'))
             argument = path(argument.mid(1));
+    }
+    for (qsizetype i = arguments.size() - 1; i >= 0; --i) {
+        if (arguments.at(i).startsWith(u'<'))
+            stdinPath = arguments.takeAt(i).mid(1);
     }
     FakeNatsServer fake;
     QString url;
@@ -219,7 +236,7 @@ void tst_KvdeskCliBadInput::badInput()
     }
 
     const QString before = bucketState();
-    const Outcome outcome = runCli(QStringList{u"--server"_s, url, u"--timeout"_s, u"3s"_s} + arguments);
+    const Outcome outcome = runCli(QStringList{u"--server"_s, url, u"--timeout"_s, u"3s"_s} + arguments, stdinPath);
     const QString message = QString::fromUtf8(outcome.err);
     qInfo().noquote() << message.trimmed();
     QVERIFY2(outcome.finished, "kvdesk-cli hung");
