@@ -107,6 +107,22 @@ qsizetype CliApplication::commandIndex(const QStringList &arguments)
     return -1;
 }
 
+// A server lost while a command runs (a watch, a long export) and found again: said on stderr, as natscli
+// does, so that a watch does not just fall silent. Reconnects that give up end the command (failed()).
+void CliApplication::reportConnectionChanges(NatsConnection *connection, QObject *context)
+{
+    connect(connection, &NatsConnection::disconnected, context, [this, connection] {
+        if (connection->state() != NatsConnection::State::Reconnecting)
+            return; // closing: the command's own error says why
+        // The reason names the server ("nats://host:4222 closed the connection").
+        m_out.note(tr("kvdesk-cli: connection lost: %1; reconnecting").arg(connection->errorString()));
+    });
+    connect(connection, &NatsConnection::reconnected, context, [this, connection] {
+        m_out.note(
+            tr("kvdesk-cli: reconnected to %1").arg(connection->currentServer().toDisplayString(QUrl::RemoveUserInfo)));
+    });
+}
+
 int CliApplication::usageError(const QString &message)
 {
     m_out.error(message);
@@ -277,6 +293,7 @@ int CliApplication::connectAndRun(CliCommand *command, const KvClientOptions &op
     connect(
         client.connection(), &NatsConnection::serverInfoChanged, command,
         [command, &client] { command->bindEarly(client.kv()); }, Qt::SingleShotConnection);
+    reportConnectionChanges(client.connection(), command);
     connect(&client, &KvClient::failed, &loop, [this, &loop, &exitCode](const NatsError &failure) {
         m_out.error(CliCommand::describe(failure));
         exitCode = CliCommand::Failure;

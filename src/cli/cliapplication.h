@@ -8,6 +8,7 @@
 #include <memory>
 
 class CliCommand;
+class NatsConnection;
 class QCommandLineParser;
 struct KvClientOptions;
 
@@ -31,6 +32,7 @@ public:
 private:
     int runCommand(const QStringList &arguments);
     int usageError(const QString &message);
+    void reportConnectionChanges(NatsConnection *connection, QObject *context);
     QString generalHelp() const;
     QString commandHelp(const CliCommand *command, QCommandLineParser &parser) const;
     CliCommand *findCommand(const QString &name);

@@ -31,6 +31,7 @@ private Q_SLOTS:
     void linesAsBefore();
     void burstWholeAndIdleLineAtOnce();
     void aReaderThatLeavesEndsTheWatch();
+    void saysWhenTheServerGoesAndComesBack();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -203,6 +204,37 @@ void tst_KvdeskCliWatch::aReaderThatLeavesEndsTheWatch()
     QCOMPARE(watcher.exitStatus(), QProcess::NormalExit);
     QCOMPARE(watcher.exitCode(), 1);
     QCOMPARE(watcher.readAllStandardError(), QByteArray());
+}
+
+// The server restarts under a watch: kvdesk-cli says on stderr that it lost the server and that it is
+// back (as natscli does), instead of falling silent, and the watch goes on with what comes next.
+void tst_KvdeskCliWatch::saysWhenTheServerGoesAndComesBack()
+{
+    NatsServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    const QStringList at{u"-s"_s, server.url()};
+    QCOMPARE(m_runner.run(at + QStringList{u"add"_s, u"BACK"_s}).exitCode, 0);
+    QCOMPARE(m_runner.run(at + QStringList{u"put"_s, u"BACK"_s, u"before"_s, u"1"_s}).exitCode, 0);
+
+    QProcess watcher;
+    QByteArray seen;
+    watcher.setProcessEnvironment(m_runner.environment());
+    connect(&watcher, &QProcess::readyReadStandardOutput, this, [&] { seen += watcher.readAllStandardOutput(); });
+    watcher.start(CliRunner::program(), at + QStringList{u"watch"_s, u"BACK"_s});
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT BACK > before: 1"), 10000);
+
+    QVERIFY(server.stop());
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += watcher.readAllStandardError()).contains("kvdesk-cli: connection lost: "), 10000);
+    QVERIFY2(err.contains("reconnecting"), err.constData());
+    QVERIFY2(server.restart(), qPrintable(server.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT((err += watcher.readAllStandardError()).contains("kvdesk-cli: reconnected to "), 20000);
+
+    QCOMPARE(m_runner.run(at + QStringList{u"put"_s, u"BACK"_s, u"after"_s, u"2"_s}).exitCode, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT BACK > after: 2"), 15000);
+    QCOMPARE(watcher.state(), QProcess::Running);
+    watcher.kill();
+    watcher.waitForFinished();
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliWatch)
