@@ -9,6 +9,8 @@
 #include "kvexportjob.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QFileInfo>
+#include <QtCore/QSaveFile>
 #include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
@@ -53,16 +55,14 @@ void ExportCommand::run()
 {
     // stdout through the command line's own output, which knows when a write failed (a full disk, a
     // reader gone); a FILE through a file of its own.
-    QIODevice *output = &m_file;
+    QIODevice *output = nullptr;
     if (m_path.isEmpty()) {
         output = new CliStdoutDevice(out(), this);
         output->open(QIODevice::WriteOnly | QIODevice::Unbuffered);
     } else {
-        m_file.setFileName(m_path);
-        if (!m_file.open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-            fail(tr("cannot write %1: %2").arg(m_path, m_file.errorString()));
+        if (!openFile())
             return;
-        }
+        output = m_file.get();
     }
     if (m_decode.isEnabled())
         output = m_decoded = new CliDecodedExport(output, &m_decode, this);
@@ -97,22 +97,52 @@ void ExportCommand::showProgress()
     out()->progress(tr("exported %1 of %2 entries").arg(m_job->writtenCount()).arg(m_job->totalCount()));
 }
 
+bool ExportCommand::openFile()
+{
+    const QFileInfo info(m_path);
+    if (info.exists() && !info.isFile())
+        m_file = std::make_unique<QFile>(m_path);
+    else {
+        auto save = std::make_unique<QSaveFile>(m_path); // written beside it, renamed over it when whole
+        save->setDirectWriteFallback(true);              // a folder it may not write to: the file itself, as before
+        m_file = std::move(save);
+    }
+    if (!m_file->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
+        fail(tr("cannot write %1: %2").arg(m_path, m_file->errorString()));
+        return false;
+    }
+    return true;
+}
+
+// The export is whole: FILE takes its place (an uncommitted QSaveFile is dropped with this command).
+bool ExportCommand::closeFile()
+{
+    if (!m_file)
+        return true;
+    auto *save = qobject_cast<QSaveFile *>(m_file.get());
+    if (save ? save->commit() : (m_file->close(), m_file->error() == QFileDevice::NoError))
+        return true;
+    fail(tr("cannot write %1: %2").arg(m_path, m_file->errorString()));
+    return false;
+}
+
 void ExportCommand::done()
 {
     if (m_path.isEmpty() && out()->stdoutFailed()) {
         finish(Failure); // kvdesk-cli says why, once (or nothing, when the reader of a pipe has gone)
         return;
     }
-    const bool writeFailed = !m_path.isEmpty() && (!m_file.flush() || m_file.error() != QFileDevice::NoError);
+    const bool writeFailed = m_file && (!m_file->flush() || m_file->error() != QFileDevice::NoError);
     if (writeFailed) {
-        fail(tr("cannot write %1: %2").arg(m_path, m_file.errorString()));
+        fail(tr("cannot write %1: %2").arg(m_path, m_file->errorString()));
         return;
     }
     if (m_job->state() != KvExportJob::State::Finished) {
         fail(m_job->errorInfo());
         return;
     }
-    m_file.close();
+    if (!closeFile())
+        return;
     showProgress(); // the final count, on a terminal
     if (m_read) {
         // What was answered is written; the rest is named, never guessed, and the exit status says so. An

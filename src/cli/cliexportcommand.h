@@ -4,7 +4,9 @@
 #include "clidecode.h"
 #include "kvasofpoint.h"
 
-#include <QtCore/QFile>
+#include <QtCore/QFileDevice>
+
+#include <memory>
 
 class CliDecodedExport;
 class KvAsOfRead;
@@ -33,10 +35,14 @@ private:
     void done();
     void showProgress();
     void exportAsOf();
+    bool openFile();
+    bool closeFile();
 
     QString m_bucket;
     QString m_path;
-    QFile m_file;
+    // FILE: a QSaveFile, so that an export that fails leaves the file it would replace as it was; a QFile
+    // for what is no regular file (a FIFO, a device), written as it is.
+    std::unique_ptr<QFileDevice> m_file;
     KvExportJob *m_job = nullptr;
     bool m_includeDeletes = false;
     bool m_asOfSet = false;

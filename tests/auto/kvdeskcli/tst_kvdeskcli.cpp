@@ -6,6 +6,7 @@
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
@@ -28,6 +29,7 @@ private Q_SLOTS:
     void listKeysStreamed();
     void watch();
     void exportRmImportRoundTrip();
+    void failedExportKeepsTheFileItWouldReplace();
     void importModes();
     void errorPaths_data();
     void errorPaths();
@@ -335,6 +337,33 @@ void tst_KvdeskCli::watch()
 
     CLI_EXPECT(missing, cli({u"watch"_s, u"NOPE"_s}), 1);
     QVERIFY(missing.err.contains("bucket \"NOPE\" not found"));
+}
+
+// `export B backup.ndjson` that fails (a bucket gone, a server lost) must leave yesterday's backup as it
+// was, not truncated: the file is replaced only once the export is whole.
+void tst_KvdeskCli::failedExportKeepsTheFileItWouldReplace()
+{
+    const QString file = m_runner.configHome() + u"/backup.ndjson"_s;
+    const QByteArray old = "{\"key\":\"yesterday\"}\n";
+    {
+        QFile backup(file);
+        QVERIFY(backup.open(QIODevice::WriteOnly) && backup.write(old) == old.size());
+    }
+    CLI_EXPECT(missing, cli({u"export"_s, u"NOSUCH"_s, file}), 1);
+    QVERIFY2(missing.err.contains("bucket \"NOSUCH\" not found"), qPrintable(missing.describe()));
+    QFile kept(file);
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(kept.readAll(), old);
+    kept.close();
+    // Nor a half-written file left beside it.
+    QCOMPARE(QDir(m_runner.configHome()).entryList({u"backup*"_s}, QDir::Files | QDir::Hidden),
+             QStringList{u"backup.ndjson"_s});
+
+    CLI_EXPECT(put, cli({u"put"_s, u"T"_s, u"today"_s, u"v"_s}), 0);
+    CLI_EXPECT(exported, cli({u"export"_s, u"T"_s, file}), 0);
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    const QByteArray now = kept.readAll();
+    QVERIFY2(now.contains("\"key\":\"today\"") && !now.contains("yesterday"), now.constData());
 }
 
 void tst_KvdeskCli::exportRmImportRoundTrip()
