@@ -20,6 +20,9 @@ constexpr qint64 kLineOverhead = 64 * 1024;
 // When neither the bucket nor the server names a limit.
 constexpr qint64 kDefaultMaxValue = 64 * 1024 * 1024;
 constexpr qint64 kSkipChunk = 64 * 1024;
+// Bytes of a line too long to import skipped per event-loop turn: a binary file imported by mistake
+// (gigabytes without a newline, or a device that never ends) must not hold the loop while it is read.
+constexpr qint64 kSkipPerTurn = 16 * kSkipChunk;
 constexpr qint64 kLineBufferStart = 4096; // the line buffer's first size; it doubles up to the limit
 } // namespace
 
@@ -95,8 +98,16 @@ KvImportJob::Read KvImportJob::readLine(QByteArray *line)
     QIODevice *input = m_input.data();
     if (!input)
         return Read::End;
-    if (m_skipping && !skipOverlongLine())
-        return m_inputClosed || !input->isSequential() ? Read::End : Read::Wait;
+    if (m_skipping) {
+        switch (skipOverlongLine()) {
+        case Skip::Done:
+            break;
+        case Skip::TurnOver:
+            return Read::Later;
+        case Skip::NoData:
+            return m_inputClosed || !input->isSequential() ? Read::End : Read::Wait;
+        }
+    }
     if (input->isSequential())
         return readPipeLine(input, line);
     if (input->atEnd())
@@ -155,20 +166,21 @@ QByteArray KvImportJob::readBoundedLine(QIODevice *input, qint64 maxBytes)
     return QByteArray(m_lineBuffer.constData(), used);
 }
 
-bool KvImportJob::skipOverlongLine()
+KvImportJob::Skip KvImportJob::skipOverlongLine()
 {
     QIODevice *input = m_input.data();
-    while (input) {
+    for (qint64 skipped = 0; input && skipped < kSkipPerTurn;) {
         const QByteArray chunk = input->readLine(kSkipChunk);
         m_bytesRead += chunk.size();
+        skipped += chunk.size();
         if (chunk.endsWith('\n')) {
             m_skipping = false;
-            return true;
+            return Skip::Done;
         }
         if (chunk.isEmpty())
-            return false;
+            return Skip::NoData;
     }
-    return false;
+    return input ? Skip::TurnOver : Skip::NoData;
 }
 
 void KvImportJob::pump()
@@ -182,6 +194,10 @@ void KvImportJob::pump()
         const Read read = readLine(&line);
         if (read == Read::Wait)
             break;
+        if (read == Read::Later) {
+            QTimer::singleShot(0, this, &KvImportJob::pump);
+            break;
+        }
         if (read == Read::End) {
             m_atEnd = true;
             break;

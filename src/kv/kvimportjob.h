@@ -80,9 +80,15 @@ Q_SIGNALS:
 
 private:
     enum class Read {
-        Line, // a whole line (or the last one, without its newline)
-        Wait, // a sequential input has no whole line yet
+        Line,  // a whole line (or the last one, without its newline)
+        Wait,  // a sequential input has no whole line yet
+        Later, // a line being skipped has had its share of this turn: read on in the next one
         End,
+    };
+    enum class Skip {
+        Done,     // the skipped line has ended
+        NoData,   // nothing more to read now (or at all)
+        TurnOver, // read as much as one turn may
     };
 
     void begin();
@@ -92,7 +98,7 @@ private:
     // A line of at most maxBytes bytes, read into m_lineBuffer (no allocation of maxBytes per line).
     QByteArray readBoundedLine(QIODevice *input, qint64 maxBytes);
     // Drops the rest of an overlong line; false while its end has not arrived yet.
-    bool skipOverlongLine();
+    Skip skipOverlongLine();
     qint64 lineLimit(qint64 bucketMaxValue); // also sets m_maxValue
     void submit(const KvEntry &entry, qint64 line);
     void onWritten(const NatsError &error, const QString &key, qint64 line);

@@ -12,6 +12,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
+#include <QtCore/QSet>
 #include <QtCore/QTemporaryFile>
 #include <QtCore/QTimer>
 #include <QtTest/QSignalSpy>
@@ -38,6 +39,7 @@ private Q_SLOTS:
     void importCancel();
     void badLinesAreCountedAndNamed();
     void overlongLineIsRefusedAndNamed();
+    void skippingALongLineLetsTheEventLoopRun();
     void slowPipeKeepsEventLoopTurning();
     void jobsReportErrorsAsRepliesDo();
 
@@ -394,6 +396,59 @@ void tst_BucketTransfer::badLinesAreCountedAndNamed()
     QVERIFY2(problems[2].startsWith(u"line 5:"_s), qPrintable(problems[2]));
     QCOMPARE(KvTest::value(bucket, u"b64"_s), QByteArray("\0\1", 2));
     QCOMPARE(importer.error(), NatsError::NoError); // failed lines are counted, the import itself succeeded
+}
+
+namespace {
+
+// A file whose reads are stamped with the event-loop turn they happen in (a counter a zero timer moves).
+class TurnStampedBuffer final : public QBuffer
+{
+public:
+    TurnStampedBuffer(QByteArray *data, const int *turn)
+        : QBuffer(data)
+        , m_turn(turn)
+    {
+    }
+    QSet<int> turns;
+
+protected:
+    qint64 readData(char *data, qint64 maxSize) override
+    {
+        turns.insert(*m_turn);
+        return QBuffer::readData(data, maxSize);
+    }
+
+private:
+    const int *m_turn;
+};
+
+} // namespace
+
+// Skipping a line past the limit (a binary file imported by mistake, gigabytes without a newline) reads
+// it a piece per event-loop turn: the window stays responsive and the connection answers its PINGs, where
+// the whole line was read in one go (an endless one, from a device, never ended that turn).
+void tst_BucketTransfer::skippingALongLineLetsTheEventLoopRun()
+{
+    KvBucketConfig config;
+    config.bucket = u"skip"_s + QString::number(m_counter);
+    config.maxValueSize = 1024;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    QByteArray input(32 * 1024 * 1024, 'x');
+    input += "\n{\"key\":\"after\",\"value\":\"1\"}\n";
+    int turn = 0;
+    QTimer ticker;
+    connect(&ticker, &QTimer::timeout, this, [&turn] { ++turn; });
+    ticker.start(0);
+    TurnStampedBuffer file(&input, &turn);
+    file.open(QIODevice::ReadOnly);
+    KvImportJob importer(bucket, &file);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    importer.start(KvImportJob::ExistingKeys::Overwrite);
+    QVERIFY(finished.wait(30000));
+    QCOMPARE(importer.failedCount(), 1);
+    QCOMPARE(importer.writtenCount(), 1);
+    QVERIFY2(file.turns.size() >= 8, qPrintable(u"the 32 MiB line was read in %1 turn(s)"_s.arg(file.turns.size())));
 }
 
 void tst_BucketTransfer::overlongLineIsRefusedAndNamed()
