@@ -111,7 +111,16 @@ void DiffCommand::printTable()
         table.addRow({change.key, KvAsOfChange::kindName(change.kind), revision(change.from), value(change.from),
                       revision(change.to), value(change.to)});
     }
-    if (table.rowCount() == 0)
+    // Keys left out (unanswerable, or possibly missing from an incomplete read) may be exactly the ones
+    // that changed: then no row proves nothing, and the line must not read as if every key was compared.
+    const bool partial = !m_diff->unanswerableFrom().isEmpty() || !m_diff->unanswerableTo().isEmpty()
+        || !m_diff->isComplete();
+    if (table.rowCount() == 0 && partial)
+        out()->printLine(tr("No changes found among the keys that could be compared in %1 from revision %2 to %3")
+                             .arg(m_bucket)
+                             .arg(m_diff->fromRevision())
+                             .arg(m_diff->toRevision()));
+    else if (table.rowCount() == 0)
         out()->printLine(tr("No changes in %1 from revision %2 to %3")
                              .arg(m_bucket)
                              .arg(m_diff->fromRevision())

@@ -145,6 +145,9 @@ void tst_KvAsOfCli::unanswerableKeysExitOne()
     CLI_EXPECT(diff, cli({u"diff"_s, bucket, u"--from"_s, u"2"_s, u"--json"_s}), 1);
     QVERIFY2(diff.out.isEmpty(), diff.out.constData()); // b is the same; a would be a guess
     QVERIFY2(diff.err.contains(": a\n"), diff.err.constData());
+    CLI_EXPECT(table, cli({u"diff"_s, bucket, u"--from"_s, u"2"_s}), 1);
+    QVERIFY2(table.out.startsWith("No changes found among the keys that could be compared"),
+             qPrintable(table.describe()));
 }
 
 void tst_KvAsOfCli::unanswerableKeysNameTheirPoint()
@@ -179,6 +182,9 @@ void tst_KvAsOfCli::incompleteReadExitsOne()
     QVERIFY2(diff.err.contains(reason), qPrintable(diff.describe()));
     CLI_EXPECT(table, cli({u"diff"_s, bucket, u"--from"_s, u"2"_s}), 1);
     QVERIFY2(table.err.contains(reason), qPrintable(table.describe()));
+    // No row is no proof of no change here: the table must not say "No changes" as if it had looked at all.
+    QVERIFY2(table.out.startsWith("No changes found among the keys that could be compared"),
+             qPrintable(table.describe()));
     // As of the last revision the bucket is what it holds now: complete.
     CLI_EXPECT(now, cli({u"export"_s, bucket, u"--as-of"_s, u"3"_s}), 0);
     QCOMPARE(lines(now.out), (QMap<QString, QString>{{u"b"_s, u"b1@2"_s}}));
