@@ -220,7 +220,9 @@ void tst_KvFaults::importThroughServerKills()
     // Kill along the server's own count of stored messages, read from a second process's view.
     qint64 stored = 0;
     QTimer poll; // on the stack: gone with the locals it reads
-    poll.setInterval(100);
+    // Often, and the kills early: the import writes tens of thousands of keys a second, and the fifth kill
+    // must come while it still runs (at 3,000 a step, seen every 100 ms, a fast import could end first).
+    poll.setInterval(20);
     KvReply *pending = nullptr;
     connect(&poll, &QTimer::timeout, this, [&] {
         if (pending || m_down)
@@ -234,7 +236,7 @@ void tst_KvFaults::importThroughServerKills()
         });
     });
     poll.start();
-    killAlong([&] { return stored; }, 3000, 5, 1500);
+    killAlong([&] { return stored; }, 2000, 5, 1500);
 
     QTRY_VERIFY_WITH_TIMEOUT(cli.state() == QProcess::NotRunning, 180000);
     poll.stop();
