@@ -44,7 +44,8 @@ private Q_SLOTS:
     void jobsReportErrorsAsRepliesDo();
 
 private:
-    KvBucket *makeBucket(const QString &prefix, int history = 1);
+    // A bucket of the test's own; maxValueSize -1: no limit.
+    KvBucket *makeBucket(const QString &prefix, int history = 1, qint64 maxValueSize = -1);
     QList<QPair<QString, QByteArray>> sampleValues() const;
 
     NatsServerProcess m_server;
@@ -64,11 +65,12 @@ void tst_BucketTransfer::init()
     ++m_counter;
 }
 
-KvBucket *tst_BucketTransfer::makeBucket(const QString &prefix, int history)
+KvBucket *tst_BucketTransfer::makeBucket(const QString &prefix, int history, qint64 maxValueSize)
 {
     KvBucketConfig config;
     config.bucket = prefix + QString::number(m_counter);
     config.history = history;
+    config.maxValueSize = maxValueSize;
     KvTest::createBucket(m_kv, config);
     return m_kv->bucket(config.bucket, this);
 }
@@ -429,11 +431,7 @@ private:
 // the whole line was read in one go (an endless one, from a device, never ended that turn).
 void tst_BucketTransfer::skippingALongLineLetsTheEventLoopRun()
 {
-    KvBucketConfig config;
-    config.bucket = u"skip"_s + QString::number(m_counter);
-    config.maxValueSize = 1024;
-    QVERIFY(KvTest::createBucket(m_kv, config));
-    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    KvBucket *bucket = makeBucket(u"skip"_s, 1, 1024);
     QByteArray input(32 * 1024 * 1024, 'x');
     input += "\n{\"key\":\"after\",\"value\":\"1\"}\n";
     int turn = 0;
@@ -455,11 +453,7 @@ void tst_BucketTransfer::overlongLineIsRefusedAndNamed()
 {
     // A line longer than any value the bucket can take (its max value size as base64, plus the JSON
     // around it) is refused by its number, without reading it whole; the lines around it still go in.
-    KvBucketConfig config;
-    config.bucket = u"long"_s + QString::number(m_counter);
-    config.maxValueSize = 1024;
-    QVERIFY(KvTest::createBucket(m_kv, config));
-    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    KvBucket *bucket = makeBucket(u"long"_s, 1, 1024);
     KvEntry huge;
     huge.key = u"huge"_s;
     huge.value = QByteArray(512 * 1024, 'x');
