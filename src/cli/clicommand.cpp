@@ -4,6 +4,7 @@
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "kvnames.h"
+#include "natsprotocolparser.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QIODevice>
@@ -118,11 +119,9 @@ QString CliCommand::checkKey(const QString &key)
 
 QString CliCommand::readValue(QIODevice *input, const QString &source, QByteArray *value)
 {
-    // nats-server refuses a max_payload above 64 MiB: no value can be larger.
-    constexpr qint64 kLargestValue = 64 * 1024 * 1024;
     constexpr qint64 kChunk = 64 * 1024;
     value->clear();
-    while (value->size() <= kLargestValue) {
+    while (value->size() <= NatsProtocolParser::LargestServerMaxPayload) {
         const qsizetype before = value->size();
         value->resize(before + kChunk);
         const qint64 got = input->read(value->data() + before, kChunk);

@@ -62,10 +62,6 @@ void DiffCommand::done()
         fail(m_diff->errorInfo());
         return;
     }
-    if (out()->json())
-        printJson();
-    else
-        printTable();
     // Keys either point cannot answer for are left out of the rows (a guess would look like a real
     // difference), each named with the point that cannot; and keys may be missing from an incomplete read.
     QStringList problems;
@@ -75,6 +71,10 @@ void DiffCommand::done()
         problems.append(CliAsOf::unanswerable(m_bucket, m_to, m_diff->unanswerableTo()));
     if (!m_diff->isComplete())
         problems.append(m_diff->incompleteReason());
+    if (out()->json())
+        printJson();
+    else
+        printTable(!problems.isEmpty());
     if (const QString last = CliAsOf::allButLast(out(), problems); !last.isEmpty()) {
         fail(last);
         return;
@@ -95,7 +95,7 @@ void DiffCommand::printJson()
     }
 }
 
-void DiffCommand::printTable()
+void DiffCommand::printTable(bool partial)
 {
     CliTable table(
         tr("Changes in %1 from revision %2 to %3").arg(m_bucket).arg(m_diff->fromRevision()).arg(m_diff->toRevision()));
@@ -111,10 +111,8 @@ void DiffCommand::printTable()
         table.addRow({change.key, KvAsOfChange::kindName(change.kind), revision(change.from), value(change.from),
                       revision(change.to), value(change.to)});
     }
-    // Keys left out (unanswerable, or possibly missing from an incomplete read) may be exactly the ones
-    // that changed: then no row proves nothing, and the line must not read as if every key was compared.
-    const bool partial = !m_diff->unanswerableFrom().isEmpty() || !m_diff->unanswerableTo().isEmpty()
-        || !m_diff->isComplete();
+    // Keys left out (partial: unanswerable, or possibly missing from an incomplete read) may be exactly the
+    // ones that changed: then no row proves nothing, and the line must not read as if every key was compared.
     if (table.rowCount() == 0 && partial)
         out()->printLine(tr("No changes found among the keys that could be compared in %1 from revision %2 to %3")
                              .arg(m_bucket)

@@ -27,7 +27,7 @@ protected:
 
 private:
     void done();
-    void printTable();
+    void printTable(bool partial); // partial: some keys could not be compared
     void printJson();
 
     QString m_bucket;

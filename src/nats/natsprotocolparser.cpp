@@ -145,10 +145,8 @@ bool NatsProtocolParser::parseUnsigned(QByteArrayView digits, quint64 *out)
 qsizetype NatsProtocolParser::messageLimitFor(qint64 advertisedMaxPayload)
 {
     // The client sets the limit, not the server: a max_payload of 10^12 in INFO followed by a MSG of
-    // that size must not make it buffer gigabytes. max_payload is honoured up to 64 MiB (nats-server's
-    // default max_pending, which max_payload may not exceed).
-    constexpr qint64 maxHonoured = 64 * 1024 * 1024;
-    const qint64 honoured = std::clamp<qint64>(advertisedMaxPayload, 0, maxHonoured);
+    // that size must not make it buffer gigabytes. max_payload is honoured up to what a server can have.
+    const qint64 honoured = std::clamp<qint64>(advertisedMaxPayload, 0, LargestServerMaxPayload);
     // A message of that size can come back larger: base64-encoded in a STREAM.MSG.GET reply (headers
     // and data each rounded up), with its subject and the JSON around it, or with headers JetStream adds.
     constexpr qint64 allowance = 1024 * 1024;

@@ -34,6 +34,9 @@ public:
 
     static constexpr qsizetype DefaultMaxControlLine = 64 * 1024;
     static constexpr qsizetype DefaultMaxPayload = 64 * 1024 * 1024;
+    // The largest max_payload a nats-server can have (it may not exceed max_pending, 64 MiB): no message
+    // a client publishes, so no value a bucket stores, can be larger.
+    static constexpr qsizetype LargestServerMaxPayload = 64 * 1024 * 1024;
 
     NatsProtocolParser() = default;
 
