@@ -29,6 +29,7 @@ void CliCommand::bindEarly(KvContext *context)
     if (const QString name = boundBucket(); !name.isEmpty()) {
         m_kv = context;
         bucket(name)->bindNow();
+        readEarly();
     }
 }
 
@@ -98,13 +99,17 @@ void CliCommand::fail(const QString &message, int exitCode)
 
 void CliCommand::whenDone(KvReply *reply, const std::function<void(KvReply *)> &onSuccess)
 {
-    connect(reply, &NatsReply::finished, this, [this, reply, onSuccess] {
+    const auto done = [this, reply, onSuccess] {
         reply->deleteLater();
         if (reply->error() != NatsError::NoError)
             fail(reply->errorInfo());
         else
             onSuccess(reply);
-    });
+    };
+    if (reply->isFinished())
+        done();
+    else
+        connect(reply, &NatsReply::finished, this, done);
 }
 
 QString CliCommand::checkBucket(const QString &bucket)

@@ -63,7 +63,7 @@ public:
     // The bucket the command reads or writes through its handle (empty: none), known once prepared.
     virtual QString boundBucket() const { return {}; }
     // Binds boundBucket() before the command starts: called as the first connect handles the server's
-    // INFO, its STREAM.INFO goes with the CONNECT (KvBucket::bindNow()).
+    // INFO, its STREAM.INFO goes with the CONNECT (KvBucket::bindNow()), and so does readEarly()'s read.
     void bindEarly(KvContext *context);
     // Connected: start the work.
     void start(KvContext *context);
@@ -77,6 +77,9 @@ Q_SIGNALS:
 
 protected:
     virtual void run() = 0;
+    // A command whose first call is a read may make it here, before run(): sent with the CONNECT, beside
+    // the STREAM.INFO (KvBucket::readAhead()). Only reads: the permission check comes after it.
+    virtual void readEarly() {}
 
     CliOutput *out() const { return m_out; }
     KvContext *kv() const;
@@ -86,7 +89,8 @@ protected:
     void finish(int exitCode = Success);
     void fail(const NatsError &error);
     void fail(const QString &message, int exitCode = Failure);
-    // Runs onSuccess when reply succeeds, else fails the command with the reply's error.
+    // Runs onSuccess when reply succeeds, else fails the command with the reply's error (at once when
+    // reply has finished already, as one made by readEarly() may have).
     void whenDone(KvReply *reply, const std::function<void(KvReply *reply)> &onSuccess);
 
     // Shared argument checks; each returns the usage problem or an empty string.

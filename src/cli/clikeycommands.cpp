@@ -184,10 +184,15 @@ QString GetCommand::prepare(const QCommandLineParser &parser, const QStringList 
     return problem;
 }
 
+void GetCommand::readEarly()
+{
+    m_early = bucket(m_bucket)->get(m_key, m_revision);
+}
+
 void GetCommand::run()
 {
-    KvBucket *source = bucket(m_bucket);
-    whenDone(m_revision > 0 ? source->get(m_key, m_revision) : source->get(m_key), [this](KvReply *reply) {
+    KvReply *get = m_early ? m_early.data() : bucket(m_bucket)->get(m_key, m_revision);
+    whenDone(get, [this](KvReply *reply) {
         const KvEntry entry = reply->entry();
         if (m_decode.isEnabled()) {
             printDecoded(entry);

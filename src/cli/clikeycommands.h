@@ -55,11 +55,13 @@ public:
 
 protected:
     void run() override;
+    void readEarly() override;
 
 private:
     QString m_bucket;
     QString m_key;
     void printDecoded(const KvEntry &entry);
+    QPointer<KvReply> m_early; // the get, made by readEarly()
 
     quint64 m_revision = 0;
     bool m_raw = false;

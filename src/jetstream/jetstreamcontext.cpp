@@ -325,7 +325,7 @@ JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGe
     else
         body = QJsonDocument(get.toJson()).toJson(QJsonDocument::Compact);
 
-    NatsReply *inner = m_connection->request(subject, body, m_timeoutMs);
+    NatsReply *inner = m_connection->requestWithHandshake(NatsMessage(subject, body), m_timeoutMs);
     connect(reply, &NatsReply::finished, inner, [inner] { inner->abort(); });
     connect(inner, &NatsReply::finished, reply, [this, reply, inner, subject] {
         inner->deleteLater();

@@ -106,6 +106,8 @@ public:
     // STREAM.MSG.GET. Result: storedMessage(); MessageNotFound on a miss.
     JsApiReply *getMessage(const QString &stream, const JsMessageGetRequest &request);
     // DIRECT.GET (needs allow_direct; any replica answers). Result: storedMessage(); MessageNotFound on a miss.
+    // A read, safe to ask twice: asked while the connection handles the server's INFO (a get made ahead
+    // of its bucket's binding, KvBucket::readAhead()), it goes with the CONNECT, as streamInfo().
     JsApiReply *directGet(const QString &stream, const JsMessageGetRequest &request);
 
     // Publishes to a stream and waits for its ack. Result: pubAck(). A 503 (no stream captures the

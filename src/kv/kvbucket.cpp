@@ -228,19 +228,21 @@ KvReply *KvBucket::status()
 
 // ---- reading ---------------------------------------------------------------------------------------
 
-void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler)
+void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
+                          JsApiReply *sentAhead)
 {
-    JsMessageGetRequest request;
-    if (revision == 0)
-        request.lastBySubject = readSubject(key);
-    else
-        request.sequence = revision;
-    JsApiReply *get = readMessage(request, m_directGet);
-    connect(reply, &NatsReply::finished, get, [get] { get->abort(); });
-    connect(get, &NatsReply::finished, reply, [this, reply, get, key, revision, handler] {
+    JsApiReply *get = sentAhead ? sentAhead : readMessage(entryRequest(readSubject(key), revision), m_directGet);
+    if (!sentAhead)
+        connect(reply, &NatsReply::finished, get, [get] { get->abort(); });
+    const auto answered = [this, reply, get, key, revision, handler, sentAhead] {
         get->deleteLater();
         if (reply->isFinished())
             return;
+        if (sentAhead && get->error() != NatsError::NoError && get->error() != NatsError::MessageNotFound) {
+            // Not an answer (timed out, refused, cut off by a reconnect): asked again the usual way.
+            fetchEntry(reply, key, revision, handler);
+            return;
+        }
         if (get->error() == NatsError::DirectGetUnavailable) {
             // 2.10+: nobody serves direct gets for the stream (deleted, or allow_direct turned off since
             // binding). STREAM.MSG.GET tells which, and reads it if it is still there.
@@ -262,7 +264,36 @@ void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, 
             return;
         }
         handler(true, KvEntry::fromStoredMessage(m_name, key, stored));
-    });
+    };
+    // A read sent ahead of the binding may have been answered while the binding was.
+    if (get->isFinished())
+        answered();
+    else
+        connect(get, &NatsReply::finished, reply, answered);
+}
+
+JsMessageGetRequest KvBucket::entryRequest(const QByteArray &subject, quint64 revision)
+{
+    JsMessageGetRequest request;
+    if (revision == 0)
+        request.lastBySubject = subject;
+    else
+        request.sequence = revision;
+    return request;
+}
+
+JsApiReply *KvBucket::readAhead(const QString &key, quint64 revision)
+{
+    // Only the first call waiting for the binding: one after a write that waits too must not overtake it.
+    if (m_bound || !m_waiting.isEmpty() || !m_context || !KvNames::validateBucketName(m_name).isEmpty())
+        return nullptr;
+    return readMessage(entryRequest(KvNames::subjectPrefix(m_name) + key.toUtf8(), revision), true);
+}
+
+bool KvBucket::readAheadHolds() const
+{
+    // What the bound bucket sends: a direct get on the bucket's own subjects (a mirror reads the origin's).
+    return m_directGet && m_readPrefix == KvNames::subjectPrefix(m_name);
 }
 
 JsApiReply *KvBucket::readMessage(const JsMessageGetRequest &request, bool direct)
@@ -280,29 +311,43 @@ KvReply *KvBucket::get(const QString &key, quint64 revision)
     KvReply *reply = newReply();
     if (failIfInvalidKey(reply, key))
         return reply;
-    whenBound(reply, [this, reply, key, revision] {
-        fetchEntry(reply, key, revision, [this, reply, key, revision](bool found, const KvEntry &entry) {
-            if (!found) {
-                const QString message = revision == 0
-                    ? tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)
-                    : tr("key \"%1\" has no revision %2 in bucket \"%3\"").arg(key).arg(revision).arg(m_name);
-                reply->finishWithError(NatsError(NatsError::KeyNotFound, message));
-                return;
-            }
-            if (entry.isDeleted()) {
-                // Deleted keys read as not found, as in every official client; the marker is kept. A limit
-                // marker says the server removed the key (its TTL or the bucket's max age ran out).
-                const QString how = entry.isLimitMarker()
-                    ? (entry.markerReason == "MaxAge" ? tr("expired") : tr("removed by the server"))
-                    : (entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"));
-                reply->setEntry(entry);
-                reply->finishWithError(
-                    NatsError(NatsError::KeyNotFound,
-                              tr("key \"%1\" not found: it was %2 at revision %3").arg(key, how).arg(entry.revision)));
-                return;
-            }
-            reply->finishWithEntry(entry);
+    // Not bound yet: the get goes now, beside the STREAM.INFO, not a round trip after it (readAhead()).
+    const QPointer<JsApiReply> ahead = readAhead(key, revision);
+    if (ahead) {
+        connect(reply, &NatsReply::finished, ahead, [ahead] {
+            ahead->abort();
+            ahead->deleteLater();
         });
+    }
+    whenBound(reply, [this, reply, key, revision, ahead] {
+        JsApiReply *sentAhead = ahead && readAheadHolds() ? ahead.data() : nullptr;
+        if (ahead && !sentAhead)
+            ahead->abort(); // the bucket reads elsewhere (a mirror) or otherwise (no direct gets)
+        fetchEntry(
+            reply, key, revision,
+            [this, reply, key, revision](bool found, const KvEntry &entry) {
+                if (!found) {
+                    const QString message = revision == 0
+                        ? tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)
+                        : tr("key \"%1\" has no revision %2 in bucket \"%3\"").arg(key).arg(revision).arg(m_name);
+                    reply->finishWithError(NatsError(NatsError::KeyNotFound, message));
+                    return;
+                }
+                if (entry.isDeleted()) {
+                    // Deleted keys read as not found, as in every official client; the marker is kept. A limit
+                    // marker says the server removed the key (its TTL or the bucket's max age ran out).
+                    const QString how = entry.isLimitMarker()
+                        ? (entry.markerReason == "MaxAge" ? tr("expired") : tr("removed by the server"))
+                        : (entry.operation == KvEntry::Operation::Purge ? tr("purged") : tr("deleted"));
+                    reply->setEntry(entry);
+                    reply->finishWithError(NatsError(
+                        NatsError::KeyNotFound,
+                        tr("key \"%1\" not found: it was %2 at revision %3").arg(key, how).arg(entry.revision)));
+                    return;
+                }
+                reply->finishWithEntry(entry);
+            },
+            sentAhead);
     });
     return reply;
 }

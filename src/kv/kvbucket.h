@@ -153,7 +153,18 @@ private:
     void finishWaiting(const NatsError &error);
     void bind();
     void onBound(const JsStreamInfo &info);
-    void fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler);
+    // Reads key's entry (revision 0: the latest) and hands it to handler; sentAhead is the same read
+    // already sent by readAhead(), used instead of sending another.
+    void fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
+                    JsApiReply *sentAhead = nullptr);
+    static JsMessageGetRequest entryRequest(const QByteArray &subject, quint64 revision);
+    // A get made before the bucket is bound, the first thing waiting for the binding, is sent at once as
+    // the direct get almost every bucket serves (allow_direct, its own subjects): a round trip sooner
+    // than after the STREAM.INFO. Reads have no effect, so sending one that turns out wrong costs nothing:
+    // once bound, it is kept only if readAheadHolds(), else given up for the right read. Returns nullptr
+    // when the get must wait its turn.
+    JsApiReply *readAhead(const QString &key, quint64 revision);
+    bool readAheadHolds() const;
     // The latest value of key, turned into a typed result by decode (ValueDecodeError when it cannot).
     KvReply *getDecoded(const QString &key, const Decoder &decode);
     // Publishes message (for key) and finishes reply with the revision stored, or with the KV error.
