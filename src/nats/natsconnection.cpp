@@ -326,13 +326,15 @@ void NatsConnection::handleInfo(const QByteArray &json)
     }
     // A later INFO on the same connection (cluster changes, lame duck mode, and 2.12+'s second INFO
     // right after the first PONG) updates what it names; what it leaves out (the nonce, which only the
-    // first INFO carries) stays as the handshake saw it.
-    QJsonObject merged = m_handshake == Handshake::WaitingInfo ? QJsonObject() : m_infoJson;
+    // first INFO carries) stays as the handshake saw it. The first is taken whole, not key by key.
     const QJsonObject received = document.object();
-    for (auto it = received.begin(); it != received.end(); ++it)
-        merged.insert(it.key(), it.value());
-    m_infoJson = merged;
-    const NatsServerInfo info = NatsServerInfo::fromJsonObject(merged);
+    if (m_handshake == Handshake::WaitingInfo) {
+        m_infoJson = received;
+    } else {
+        for (auto it = received.begin(); it != received.end(); ++it)
+            m_infoJson.insert(it.key(), it.value());
+    }
+    const NatsServerInfo info = NatsServerInfo::fromJsonObject(m_infoJson);
     const bool wasLameDuck = m_info.lameDuckMode;
     m_info = info;
     // max_payload binds clients, not the server (its own replies exceed it); the client's own bound
