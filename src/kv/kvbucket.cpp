@@ -229,12 +229,13 @@ KvReply *KvBucket::status()
 // ---- reading ---------------------------------------------------------------------------------------
 
 void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
-                          JsApiReply *sentAhead)
+                          JsApiReply *sentAhead, bool fromLeader)
 {
-    JsApiReply *get = sentAhead ? sentAhead : readMessage(entryRequest(readSubject(key), revision), m_directGet);
+    const bool direct = sentAhead || (m_directGet && !fromLeader);
+    JsApiReply *get = sentAhead ? sentAhead : readMessage(entryRequest(readSubject(key), revision), direct);
     if (!sentAhead)
         connect(reply, &NatsReply::finished, get, [get] { get->abort(); });
-    const auto answered = [this, reply, get, key, revision, handler, sentAhead] {
+    const auto answered = [this, reply, get, key, revision, handler, sentAhead, direct] {
         get->deleteLater();
         if (reply->isFinished())
             return;
@@ -248,6 +249,13 @@ void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, 
             // binding). STREAM.MSG.GET tells which, and reads it if it is still there.
             m_directGet = false;
             fetchEntry(reply, key, revision, handler);
+            return;
+        }
+        if (get->error() == NatsError::MessageNotFound && direct && revision != 0) {
+            // A direct get is answered by any replica, and by the bucket's mirrors too (mirror_direct);
+            // one that keeps less history, or lags, lacks a revision the bucket has. Only the stream's
+            // leader can say that it is not there.
+            fetchEntry(reply, key, revision, handler, nullptr, true);
             return;
         }
         if (get->error() == NatsError::MessageNotFound) {

@@ -154,9 +154,10 @@ private:
     void bind();
     void onBound(const JsStreamInfo &info);
     // Reads key's entry (revision 0: the latest) and hands it to handler; sentAhead is the same read
-    // already sent by readAhead(), used instead of sending another.
+    // already sent by readAhead(), used instead of sending another. fromLeader asks the stream's leader
+    // (STREAM.MSG.GET), not any replica or mirror that serves direct gets.
     void fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
-                    JsApiReply *sentAhead = nullptr);
+                    JsApiReply *sentAhead = nullptr, bool fromLeader = false);
     static JsMessageGetRequest entryRequest(const QByteArray &subject, quint64 revision);
     // A get made before the bucket is bound, the first thing waiting for the binding, is sent at once as
     // the direct get almost every bucket serves (allow_direct, its own subjects): a round trip sooner

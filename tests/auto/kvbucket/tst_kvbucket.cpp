@@ -42,6 +42,7 @@ private Q_SLOTS:
     void typedValues();
     void longKeys();
     void missingBucket();
+    void revisionsAMirrorDropped();
 
 private:
     KvBucket *makeBucket(const QString &name, int history = 1);
@@ -552,6 +553,29 @@ void tst_KvBucket::missingBucket()
     QSignalSpy failed(watcher, &KvWatcher::errorOccurred);
     QVERIFY(failed.wait());
     QCOMPARE(watcher->error(), NatsError::BucketNotFound);
+}
+
+void tst_KvBucket::revisionsAMirrorDropped()
+{
+    // A mirror bucket serves its origin's direct gets too (mirror_direct, as every official client
+    // makes it), and one that keeps less history no longer has the origin's older revisions: its "not
+    // found" for one of them is not the origin's answer. Each get below may be answered by either.
+    KvBucket *origin = makeBucket(u"deepOrigin"_s, 5);
+    WAIT_OK(origin->put(u"a"_s, "one"));
+    WAIT_OK(origin->put(u"a"_s, "two"));
+    KvBucketConfig config;
+    config.bucket = u"shallowMirror"_s;
+    config.history = 1;
+    config.mirror.name = origin->name();
+    KvBucket *mirror = makeBucket(config);
+    QTRY_COMPARE_WITH_TIMEOUT(KvTest::value(mirror, u"a"_s), "two"_ba, 15000);
+    for (int i = 0; i < 20; ++i) {
+        KvReply *first = m_kv->bucket(origin->name(), this)->get(u"a"_s, 1);
+        WAIT_OK(first);
+        QCOMPARE(first->entry().value, "one"_ba);
+    }
+    // A revision that is nowhere is still not found.
+    WAIT_ERROR(origin->get(u"a"_s, 40), NatsError::KeyNotFound);
 }
 
 QTEST_GUILESS_MAIN(tst_KvBucket)
