@@ -26,6 +26,7 @@ bool JsStoredMessage::fromDirectGet(const NatsMessage &reply, JsStoredMessage *o
     const NatsHeaders &headers = reply.headers();
     // All four are required (as nats.go checks) — without them this is not a stored message.
     static const QByteArray required[] = {"Nats-Stream", "Nats-Subject", "Nats-Sequence", "Nats-Time-Stamp"};
+    static const QByteArray &streamKey = required[0];
     static const QByteArray &subjectKey = required[1];
     static const QByteArray &sequenceKey = required[2];
     static const QByteArray &timeKey = required[3];
@@ -34,6 +35,7 @@ bool JsStoredMessage::fromDirectGet(const NatsMessage &reply, JsStoredMessage *o
             return false;
     }
     JsStoredMessage result;
+    result.stream = headers.value(streamKey);
     result.subject = headers.value(subjectKey);
     bool ok = false;
     result.sequence = headers.value(sequenceKey).toULongLong(&ok);

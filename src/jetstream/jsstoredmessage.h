@@ -12,6 +12,7 @@ class NatsMessage;
 // A message as stored in a stream, read back with STREAM.MSG.GET or DIRECT.GET.
 struct JsStoredMessage
 {
+    QByteArray stream; // which stream answered a DIRECT.GET (a mirror may answer its origin's); else empty
     QByteArray subject;
     quint64 sequence = 0;
     NatsHeaders headers; // the message's own headers (KV-Operation...), not the Nats-* ones DIRECT.GET adds

@@ -229,9 +229,9 @@ KvReply *KvBucket::status()
 // ---- reading ---------------------------------------------------------------------------------------
 
 void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
-                          JsApiReply *sentAhead, bool fromLeader)
+                          JsApiReply *sentAhead)
 {
-    const bool direct = sentAhead || (m_directGet && !fromLeader);
+    const bool direct = sentAhead || m_directGet;
     JsApiReply *get = sentAhead ? sentAhead : readMessage(entryRequest(readSubject(key), revision), direct);
     if (!sentAhead)
         connect(reply, &NatsReply::finished, get, [get] { get->abort(); });
@@ -251,33 +251,63 @@ void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, 
             fetchEntry(reply, key, revision, handler);
             return;
         }
-        if (get->error() == NatsError::MessageNotFound && direct && revision != 0) {
-            // A direct get is answered by any replica, and by the bucket's mirrors too (mirror_direct);
-            // one that keeps less history, or lags, lacks a revision the bucket has. Only the stream's
-            // leader can say that it is not there.
-            fetchEntry(reply, key, revision, handler, nullptr, true);
+        const JsStoredMessage stored = get->error() == NatsError::NoError ? get->storedMessage() : JsStoredMessage();
+        // A direct get is answered by any replica, and by the bucket's mirrors too (mirror_direct): one
+        // that started later, keeps less history or lags lacks what the bucket has, or has an older
+        // value. Only the stream's leader can say that something is not there, and a mirror's answer
+        // (it names itself) is asked again there.
+        if (direct
+            && (get->error() == NatsError::MessageNotFound
+                || (get->error() == NatsError::NoError && stored.stream != streamName().toUtf8()))) {
+            askLeader(reply, key, revision, handler, get->errorInfo(), stored);
             return;
         }
-        if (get->error() == NatsError::MessageNotFound) {
-            handler(false, {});
-            return;
-        }
-        if (get->error() != NatsError::NoError) {
-            reply->finishWithError(keyError(get->errorInfo(), key));
-            return;
-        }
-        const JsStoredMessage stored = get->storedMessage();
-        if (revision != 0 && stored.subject != readSubject(key)) {
-            handler(false, {}); // that revision belongs to another key
-            return;
-        }
-        handler(true, KvEntry::fromStoredMessage(m_name, key, stored));
+        deliverEntry(reply, key, revision, handler, get->errorInfo(), stored);
     };
     // A read sent ahead of the binding may have been answered while the binding was.
     if (get->isFinished())
         answered();
     else
         connect(get, &NatsReply::finished, reply, answered);
+}
+
+void KvBucket::askLeader(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
+                         const NatsError &directError, const JsStoredMessage &directAnswer)
+{
+    JsApiReply *get = readMessage(entryRequest(readSubject(key), revision), false);
+    connect(reply, &NatsReply::finished, get, [get] { get->abort(); });
+    connect(get, &NatsReply::finished, reply, [=, this] {
+        get->deleteLater();
+        if (reply->isFinished())
+            return;
+        const bool answered = get->error() == NatsError::NoError || get->error() == NatsError::MessageNotFound;
+        if (answered) {
+            deliverEntry(reply, key, revision, handler, get->errorInfo(),
+                         get->error() == NatsError::NoError ? get->storedMessage() : JsStoredMessage());
+        } else {
+            // Not answered (a user allowed direct gets only may not ask the leader): the direct get's
+            // answer is the best there is, as in the official clients.
+            deliverEntry(reply, key, revision, handler, directError, directAnswer);
+        }
+    });
+}
+
+void KvBucket::deliverEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
+                            const NatsError &error, const JsStoredMessage &stored)
+{
+    if (error.code() == NatsError::MessageNotFound) {
+        handler(false, {});
+        return;
+    }
+    if (error.isError()) {
+        reply->finishWithError(keyError(error, key));
+        return;
+    }
+    if (revision != 0 && stored.subject != readSubject(key)) {
+        handler(false, {}); // that revision belongs to another key
+        return;
+    }
+    handler(true, KvEntry::fromStoredMessage(m_name, key, stored));
 }
 
 JsMessageGetRequest KvBucket::entryRequest(const QByteArray &subject, quint64 revision)

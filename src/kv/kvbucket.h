@@ -154,10 +154,16 @@ private:
     void bind();
     void onBound(const JsStreamInfo &info);
     // Reads key's entry (revision 0: the latest) and hands it to handler; sentAhead is the same read
-    // already sent by readAhead(), used instead of sending another. fromLeader asks the stream's leader
-    // (STREAM.MSG.GET), not any replica or mirror that serves direct gets.
+    // already sent by readAhead(), used instead of sending another.
     void fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
-                    JsApiReply *sentAhead = nullptr, bool fromLeader = false);
+                    JsApiReply *sentAhead = nullptr);
+    // The same read asked of the stream's leader (STREAM.MSG.GET), after a direct get said "not found" or
+    // was answered by a mirror; if the leader does not answer, the direct get's answer is delivered.
+    void askLeader(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
+                   const NatsError &directError, const JsStoredMessage &directAnswer);
+    // A read's outcome to handler (found or not), or its error to reply.
+    void deliverEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
+                      const NatsError &error, const JsStoredMessage &stored);
     static JsMessageGetRequest entryRequest(const QByteArray &subject, quint64 revision);
     // A get made before the bucket is bound, the first thing waiting for the binding, is sent at once as
     // the direct get almost every bucket serves (allow_direct, its own subjects): a round trip sooner

@@ -43,6 +43,7 @@ private Q_SLOTS:
     void longKeys();
     void missingBucket();
     void revisionsAMirrorDropped();
+    void latestValuesAMirrorLacks();
 
 private:
     KvBucket *makeBucket(const QString &name, int history = 1);
@@ -576,6 +577,47 @@ void tst_KvBucket::revisionsAMirrorDropped()
     }
     // A revision that is nowhere is still not found.
     WAIT_ERROR(origin->get(u"a"_s, 40), NatsError::KeyNotFound);
+}
+
+void tst_KvBucket::latestValuesAMirrorLacks()
+{
+    // A mirror that answers its origin's direct gets (mirror_direct) may hold less than the origin: one
+    // that started later lacks the first keys, one behind (here: its copy of the newest revision deleted,
+    // for good) has an older value. The origin's get reads neither.
+    KvBucket *origin = makeBucket(u"fullOrigin"_s, 5);
+    WAIT_OK(origin->put(u"early"_s, "x"));  // 1: before the mirror's start
+    WAIT_OK(origin->put(u"late"_s, "one")); // 2
+    JsStreamConfig lagging;
+    lagging.name = u"KV_lagging%1"_s.arg(m_counter);
+    lagging.mirror.name = u"KV_"_s + origin->name();
+    lagging.mirror.optStartSeq = 2;
+    lagging.mirrorDirect = true;
+    lagging.allowDirect = true;
+    lagging.maxMsgsPerSubject = 5;
+    lagging.storage = u"memory"_s;
+    WAIT_OK(m_js->createStream(lagging));
+    WAIT_OK(origin->put(u"late"_s, "two")); // 3
+    const auto mirrored = [&] {
+        JsApiReply *info = m_js->streamInfo(lagging.name);
+        QSignalSpy done(info, &NatsReply::finished);
+        return done.wait(5000) && info->error() == NatsError::NoError && info->streamInfo().state.lastSequence == 3;
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(mirrored(), 15000);
+    JsApiReply *dropped = m_js->request("STREAM.MSG.DELETE." + lagging.name.toUtf8(),
+                                        QJsonObject{{u"seq"_s, 3}, {u"no_erase"_s, true}});
+    WAIT_OK(dropped);
+    for (int i = 0; i < 20; ++i) {
+        KvBucket *reader = m_kv->bucket(origin->name(), this);
+        KvReply *early = reader->get(u"early"_s);
+        KvReply *late = reader->get(u"late"_s);
+        WAIT_OK(early);
+        WAIT_OK(late);
+        QCOMPARE(early->entry().value, "x"_ba);
+        QCOMPARE(late->entry().value, "two"_ba);
+        QCOMPARE(late->entry().revision, 3u);
+    }
+    WAIT_ERROR(origin->get(u"never"_s), NatsError::KeyNotFound);
+    WAIT_OK(m_js->deleteStream(lagging.name));
 }
 
 QTEST_GUILESS_MAIN(tst_KvBucket)

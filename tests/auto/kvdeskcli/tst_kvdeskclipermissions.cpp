@@ -26,6 +26,7 @@ private Q_SLOTS:
     void refused();
     void allowedCommandsRun();
     void messageGetReadsBucketWithoutDirectGets();
+    void directGetsAloneStillTellWhatIsMissing();
 
 private:
     QStringList as(const QString &user) const;
@@ -50,6 +51,9 @@ void tst_KvdeskCliPermissions::initTestCase()
   { user: msgreader, password: pw, permissions: {
       publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.STREAM.MSG.GET.KV_plain",
                          "$JS.API.STREAM.MSG.GET.KV_orders", "$SYS.REQ.USER.INFO"] }
+      subscribe: { allow: ["_INBOX.>"] } } }
+  { user: directreader, password: pw, permissions: {
+      publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.DIRECT.GET.>", "$SYS.REQ.USER.INFO"] }
       subscribe: { allow: ["_INBOX.>"] } } }
 ] } }
 )";
@@ -165,6 +169,23 @@ void tst_KvdeskCliPermissions::messageGetReadsBucketWithoutDirectGets()
             QString::fromUtf8(direct.err),
             u"kvdesk-cli: error: permission denied: you may not publish to $JS.API.DIRECT.GET.KV_orders.$KV.orders.a\n"_s);
     }
+}
+
+void tst_KvdeskCliPermissions::directGetsAloneStillTellWhatIsMissing()
+{
+    // A direct get's "not found" is checked with the stream's leader (STREAM.MSG.GET: a mirror or a
+    // lagging replica may have answered). A user allowed direct gets only cannot ask it: the direct
+    // answer stands, and nothing is said about the question that was refused.
+    CLI_EXPECT(put, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"orders"_s, u"b"_s, u"2"_s}), 0);
+    CLI_EXPECT(found, m_runner.run(as(u"directreader"_s) + QStringList{u"get"_s, u"orders"_s, u"b"_s, u"--raw"_s}), 0);
+    QCOMPARE(found.out, "2"_ba);
+    CLI_EXPECT(missing, m_runner.run(as(u"directreader"_s) + QStringList{u"get"_s, u"orders"_s, u"nothing"_s}), 1);
+    QCOMPARE(QString::fromUtf8(missing.err), u"kvdesk-cli: error: key \"nothing\" not found in bucket \"orders\"\n"_s);
+    CLI_EXPECT(
+        noRevision,
+        m_runner.run(as(u"directreader"_s) + QStringList{u"get"_s, u"orders"_s, u"b"_s, u"--revision"_s, u"999"_s}), 1);
+    QCOMPARE(QString::fromUtf8(noRevision.err),
+             u"kvdesk-cli: error: key \"b\" has no revision 999 in bucket \"orders\"\n"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliPermissions)
