@@ -96,7 +96,8 @@ void JsBatchGet::onMessage(const NatsMessage &message)
     }
     const QString description = QString::fromUtf8(message.headers().statusDescription());
     if (status == 404) {
-        finish(); // no (more) messages: "No Results", "Message Not Found"
+        m_answeredByStream = false; // no (more) messages, says someone: "No Results", "Message Not Found"
+        finish();
         return;
     }
     if (status == 503) {
@@ -133,6 +134,8 @@ void JsBatchGet::onMessage(const NatsMessage &message)
         fail(NatsError(NatsError::InvalidResponse, tr("batch direct get answered without the Nats-* headers")));
         return;
     }
+    if (!stored.stream.isEmpty() && !QAnyStringView::equal(QUtf8StringView(stored.stream), m_stream))
+        m_answeredByStream = false;
     ++m_received;
     m_page.append(stored);
 }

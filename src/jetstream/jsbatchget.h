@@ -54,6 +54,11 @@ public:
     // The stream's last sequence when the first page was answered (multi_last), else 0.
     quint64 upToSequence() const { return m_upTo; }
     quint64 receivedCount() const { return m_received; }
+    // Whether the stream asked answered every page. A mirror of it answers its direct gets too
+    // (mirror_direct, as the official clients make mirrors) with what the mirror holds, which may lack
+    // messages or lag: its messages name it (Nats-Stream), and a "404 No Results" names nobody. False
+    // after either; a reader that must not take a mirror's word reads those messages another way.
+    bool isAnsweredByStream() const { return m_answeredByStream; }
 
 public Q_SLOTS:
     void cancel();
@@ -84,5 +89,6 @@ private:
     quint64 m_upTo = 0;
     quint64 m_received = 0;
     bool m_firstMessage = true;
+    bool m_answeredByStream = true;
     bool m_finished = false;
 };

@@ -263,8 +263,10 @@ void KvAsOfRead::onBatchFinished()
     batch->deleteLater();
     if (m_finished)
         return;
-    if (batch->error() == NatsError::FeatureNotSupported) {
-        // The level said 2.11, the answer says otherwise (a mixed cluster): replay instead.
+    // The level said 2.11 and the answer says otherwise (a mixed cluster); or a mirror may have answered
+    // (mirror_direct), with what it holds: the stream's own replay is sure.
+    if (batch->error() == NatsError::FeatureNotSupported
+        || (batch->error() == NatsError::NoError && !batch->isAnsweredByStream())) {
         m_found.clear();
         m_path = Path::Replay;
         startReplay();

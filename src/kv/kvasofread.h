@@ -26,7 +26,8 @@ struct JsStreamInfo;
 // time, or now. The point is first pinned to a stream sequence (a time: the last message stamped at or
 // before it); then on servers with batch direct get (JsServerCapabilities, 2.11+) the keys the stream
 // still holds are read with multi_last and up_to_seq, 1,024 a request (unless replaying is cheaper:
-// about as many messages up to the point as keys); on older ones the stream is replayed with an
+// about as many messages up to the point as keys; a batch a mirror may have answered, mirror_direct, is
+// replayed instead); on older ones the stream is replayed with an
 // ordered consumer up to that sequence (with progress). A key's kept revisions are always
 // its newest ones (history limit, age and purges remove the oldest), so where the stream still holds a
 // revision of a key at or before the point, the last of those is the key's entry then. Where the stream

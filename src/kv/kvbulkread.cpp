@@ -49,7 +49,7 @@ void KvBulkRead::begin()
         this,
         [this] {
             if (m_mode == Mode::OneByOne || !m_bucket->m_directGet) {
-                pumpSingles();
+                readSingly(wantsWithoutResult());
                 return;
             }
             m_bucket->jetStream()->capabilities()->whenKnown(this, [this](const NatsError &) {
@@ -58,7 +58,7 @@ void KvBulkRead::begin()
                     && m_bucket->jetStream()->capabilities()->supports(JsServerCapabilities::Feature::BatchGet))
                     startBatches();
                 else
-                    pumpSingles();
+                    readSingly(wantsWithoutResult());
             });
         },
         [this](const NatsError &error) { finish(error); });
@@ -99,7 +99,7 @@ void KvBulkRead::nextBatch()
     if (m_finished)
         return;
     if (m_groups.isEmpty()) {
-        finish();
+        readSingly({});
         return;
     }
     m_current = m_groups.takeFirst();
@@ -160,11 +160,20 @@ void KvBulkRead::onBatchFinished()
         // The level said 2.11, the answer says otherwise (a mixed cluster): read the rest one by one.
         m_batched = false;
         m_groups.clear();
-        pumpSingles();
+        readSingly(wantsWithoutResult());
         return;
     }
     if (batch->error() != NatsError::NoError) {
         finish(batch->errorInfo());
+        return;
+    }
+    if (!batch->isAnsweredByStream()) {
+        // A mirror may have answered (mirror_direct), with what it holds: a single get checks its
+        // answers with the stream's leader.
+        for (const qsizetype index : std::as_const(m_current))
+            m_results[index].reset();
+        m_singles.append(m_current);
+        nextBatch();
         return;
     }
     for (const qsizetype index : std::as_const(m_current)) {
@@ -178,14 +187,28 @@ void KvBulkRead::onBatchFinished()
 
 // ---- one direct get each ----------------------------------------------------------------------------
 
+QList<qsizetype> KvBulkRead::wantsWithoutResult() const
+{
+    QList<qsizetype> indexes;
+    for (qsizetype i = 0; i < m_wants.size(); ++i) {
+        if (!m_results[i])
+            indexes.append(i);
+    }
+    return indexes;
+}
+
+// Reads these wants (and any queued before) one by one; finishes once every single read is in.
+void KvBulkRead::readSingly(const QList<qsizetype> &indexes)
+{
+    m_singles.append(indexes);
+    pumpSingles();
+}
+
 void KvBulkRead::pumpSingles()
 {
-    while (!m_finished && m_inFlight < kSingleWindow && m_next < m_wants.size()) {
-        const qsizetype index = m_next++;
-        if (!m_results[index])
-            readSingle(index);
-    }
-    if (!m_finished && m_inFlight == 0 && m_next >= m_wants.size())
+    while (!m_finished && m_inFlight < kSingleWindow && m_next < m_singles.size())
+        readSingle(m_singles[m_next++]);
+    if (!m_finished && m_inFlight == 0 && m_next >= m_singles.size())
         finish();
 }
 

@@ -17,6 +17,8 @@ struct JsStoredMessage;
 // or the entries at given revisions. On nats-server 2.11+ through batch direct get (nats-modern.md §5):
 // multi_last for up to 1,024 keys a request, and batches by subject over runs of revisions; on older
 // servers (or with OneByOne) one direct get each, a window of them in flight, as the official clients do.
+// A batch a mirror may have answered (mirror_direct: JsBatchGet::isAnsweredByStream()) is read one by one
+// again, each get checked with the stream's leader.
 // Results keep the order asked for. The engine of exports and of the watch panel's re-reads.
 class KvBulkRead : public QObject
 {
@@ -66,6 +68,8 @@ private:
     void nextBatch();
     void onBatch(const QList<JsStoredMessage> &messages);
     void onBatchFinished();
+    QList<qsizetype> wantsWithoutResult() const;
+    void readSingly(const QList<qsizetype> &indexes);
     void pumpSingles();
     void readSingle(qsizetype index);
     void finish(const NatsError &error = {});
@@ -79,7 +83,8 @@ private:
     QList<QList<qsizetype>> m_groups;
     QList<qsizetype> m_current;
     QPointer<JsBatchGet> m_batch;
-    // one-by-one mode
+    // one by one: the wants to read so (indexes into m_wants), and the next to send
+    QList<qsizetype> m_singles;
     qsizetype m_next = 0;
     int m_inFlight = 0;
     NatsError m_error;

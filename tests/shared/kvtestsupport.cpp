@@ -1,10 +1,16 @@
 #include "kvtestsupport.h"
 
+#include "jetstreamcontext.h"
+#include "jsapireply.h"
+#include "jsstreamconfig.h"
+#include "jsstreaminfo.h"
 #include "kvbucket.h"
 #include "kvclient.h"
 #include "kvcontext.h"
 
 #include <QtCore/QHash>
+#include <QtCore/QJsonObject>
+#include <QtTest/QSignalSpy>
 
 using namespace Qt::StringLiterals;
 
@@ -46,6 +52,48 @@ bool createBucket(KvContext *kv, const KvBucketConfig &config)
     return QTest::qVerify(created, "createBucket",
                           qPrintable(u"creating bucket %1 failed: %2"_s.arg(config.bucket, problem)), __FILE__,
                           __LINE__);
+}
+
+namespace {
+
+// Waits for reply; records a failure naming what was done and the error when it does not succeed.
+bool succeeded(NatsReply *reply, const char *what)
+{
+    const bool finished = QTest::qWaitFor([reply] { return reply->isFinished(); }, ReplyTimeoutMs);
+    const QString problem = finished ? reply->errorString() : u"no answer"_s;
+    const bool ok = finished && reply->error() == NatsError::NoError;
+    reply->deleteLater();
+    return QTest::qVerify(ok, what, qPrintable(u"%1 failed: %2"_s.arg(QLatin1StringView(what), problem)), __FILE__,
+                          __LINE__);
+}
+
+} // namespace
+
+bool createLaggingMirror(JetStreamContext *js, KvBucket *origin, const QString &mirrorStream, const QString &key,
+                         const QByteArray &value)
+{
+    JsStreamConfig lagging;
+    lagging.name = mirrorStream;
+    lagging.mirror.name = u"KV_"_s + origin->name();
+    lagging.mirror.optStartSeq = 2;
+    lagging.mirrorDirect = true;
+    lagging.allowDirect = true;
+    lagging.maxMsgsPerSubject = 5;
+    lagging.storage = u"memory"_s;
+    if (!succeeded(js->createStream(lagging), "creating the mirror") || !succeeded(origin->put(key, value), "put"))
+        return false;
+    const auto mirrored = [&] {
+        JsApiReply *info = js->streamInfo(mirrorStream);
+        QSignalSpy done(info, &NatsReply::finished);
+        const bool answered = done.wait(5000) && info->error() == NatsError::NoError;
+        info->deleteLater();
+        return answered && info->streamInfo().state.lastSequence == 3;
+    };
+    if (!QTest::qWaitFor(mirrored, ReplyTimeoutMs))
+        return QTest::qVerify(false, "mirrored", "the mirror did not get revision 3", __FILE__, __LINE__);
+    JsApiReply *dropped = js->request("STREAM.MSG.DELETE." + mirrorStream.toUtf8(),
+                                      QJsonObject{{u"seq"_s, 3}, {u"no_erase"_s, true}});
+    return succeeded(dropped, "deleting the mirror's revision 3");
 }
 
 QByteArray value(KvBucket *bucket, const QString &key, int timeoutMs)

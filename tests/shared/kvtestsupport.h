@@ -67,6 +67,14 @@ NatsError::Code getError(KvBucket *bucket, const QString &key);
 // How many values the bucket's status counts (0 when it cannot be read within 10 s).
 quint64 statusValues(KvContext *kv, const QString &bucket);
 
+// Makes stream mirrorStream a mirror of origin's bucket that answers origin's direct gets (mirror_direct,
+// as the official clients make mirrors) but holds less than origin: origin must hold revisions 1 and 2;
+// the mirror starts at revision 2 (it lacks the first), then origin's revision 3 is written (key, value),
+// and once mirrored the mirror's copy of it is deleted (so the mirror has an older value of key). On
+// failure it records a test failure naming the step and returns false.
+bool createLaggingMirror(JetStreamContext *js, KvBucket *origin, const QString &mirrorStream, const QString &key,
+                         const QByteArray &value);
+
 // Checks what a history watcher received against what was acknowledged (keyOfRevision: each acknowledged
 // revision and its key). Every acknowledged revision must have arrived, with one exception: once the
 // watcher re-created its consumer (consumerRecreated), it reads again from the stream, and a revision its

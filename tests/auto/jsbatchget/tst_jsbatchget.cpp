@@ -31,6 +31,7 @@ private Q_SLOTS:
     void batchBySubject();
     void moreThan1024Subjects();
     void bulkReadBothWays();
+    void bulkReadIgnoresALaggingMirror();
     void aMissingStreamFailsOnce();
     void bulkReadOfAMissingBucketFailsOnce_data();
     void bulkReadOfAMissingBucketFailsOnce();
@@ -243,6 +244,38 @@ void tst_JsBatchGet::bulkReadBothWays()
         QCOMPARE(results[6]->value, "x"_ba);
         QVERIFY(!results[7]);
         QCOMPARE(results[8]->value, "v0"_ba);
+    }
+}
+
+// A mirror answers its origin's direct gets, batches too (mirror_direct). This one lacks revision 1 and has
+// an old value of "late": a batch it answers (its messages name it, and its "404 No Results" names no
+// stream) is read again where only the origin answers.
+void tst_JsBatchGet::bulkReadIgnoresALaggingMirror()
+{
+    KvBucket *origin = bucketWithKeys(u"origin"_s, 0);
+    QVERIFY(origin);
+    WAIT_OK(origin->put(u"early"_s, "x"));                                                                  // 1
+    WAIT_OK(origin->put(u"late"_s, "one"));                                                                 // 2
+    QVERIFY(KvTest::createLaggingMirror(m_js, origin, u"KV_lagging%1"_s.arg(m_counter), u"late"_s, "two")); // 3
+    const QList<KvBulkRead::Want> wants{{u"early"_s, 0}, {u"late"_s, 0}, {u"early"_s, 1}, {u"late"_s, 3}};
+    for (int i = 0; i < 10; ++i) {
+        KvBulkRead read(origin, wants);
+        QSignalSpy done(&read, &KvBulkRead::finished);
+        QVERIFY(done.wait(KvTest::ReplyTimeoutMs));
+        QCOMPARE(read.error(), NatsError::NoError);
+        const QList<std::optional<KvEntry>> results = read.results();
+        for (qsizetype at = 0; at < results.size(); ++at)
+            QVERIFY2(results[at], qPrintable(read.problem(at)));
+        QCOMPARE(results[0]->value, "x"_ba);
+        QCOMPARE(results[1]->value, "two"_ba);
+        QCOMPARE(results[1]->revision, 3u);
+        QCOMPARE(results[2]->value, "x"_ba);
+        QCOMPARE(results[3]->value, "two"_ba);
+        // Only "early" alone: every responder knows "not found" of the origin then, for the 2.9 servers too.
+        KvBulkRead alone(origin, {{u"early"_s, 0}});
+        QSignalSpy aloneDone(&alone, &KvBulkRead::finished);
+        QVERIFY(aloneDone.wait(KvTest::ReplyTimeoutMs));
+        QVERIFY2(alone.results().value(0), qPrintable(alone.problem(0)));
     }
 }
 

@@ -14,8 +14,10 @@
 #include "natsserverprocess.h"
 #include "natstestsupport.h"
 
+#include <QtCore/QJsonObject>
 #include <QtCore/QMap>
 #include <QtCore/QMetaEnum>
+#include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -40,6 +42,7 @@ private Q_SLOTS:
     void cancelEndsWithCancelled();
     void expiredKeyTtlIsUnanswerable();
     void revisionsLostWhileReadingMakeItIncomplete();
+    void aMirrorThatLacksRevisionsIsNotRead();
 
 private:
     using Snapshot = QMap<QString, QByteArray>;
@@ -109,7 +112,8 @@ bool tst_KvAsOf::apply(KvBucket *, KvReply *reply, Snapshot state, QList<Step> *
 KvAsOfRead *tst_KvAsOf::read(KvBucket *bucket, const KvAsOfPoint &point, KvAsOfRead::Path path, const QString &filter)
 {
     auto *read = new KvAsOfRead(bucket, point, filter, path, this);
-    if (!QTest::qWaitFor([read] { return read->isFinished(); }, KvTest::ReplyTimeoutMs))
+    QSignalSpy finished(read, &KvAsOfRead::finished); // it starts on the next event-loop turn
+    if (!finished.wait(KvTest::ReplyTimeoutMs))
         qWarning("the as-of read did not finish");
     if (read->error() != NatsError::NoError)
         qWarning().noquote() << read->errorString();
@@ -447,6 +451,29 @@ void tst_KvAsOf::revisionsLostWhileReadingMakeItIncomplete()
         for (int i = 50; i < 100; ++i)
             QVERIFY(!answered.contains(u"k%1"_s.arg(i))); // written after the point
         delete reading;
+    }
+}
+
+// A mirror answers its origin's direct gets, batches too (mirror_direct): one that lacks revisions (it
+// started at 2, and lost its copy of 3) would answer for a bucket that never was. At revision 1 it has
+// nothing at all ("404 No Results", which names no stream); at 2 it lacks "early"; at 3 "late" is old.
+void tst_KvAsOf::aMirrorThatLacksRevisionsIsNotRead()
+{
+    KvBucket *origin = makeBucket(u"asofOrigin"_s, 5);
+    QVERIFY(origin);
+    WAIT_OK(origin->put(u"early"_s, "x"));
+    WAIT_OK(origin->put(u"late"_s, "one"));
+    const QString lagging = u"KV_asofLagging%1"_s.arg(m_counter);
+    QVERIFY(KvTest::createLaggingMirror(m_js, origin, lagging, u"late"_s, "two"));
+    const Snapshot first{{u"early"_s, "x"_ba}};
+    const Snapshot then{{u"early"_s, "x"_ba}, {u"late"_s, "one"_ba}};
+    const Snapshot now{{u"early"_s, "x"_ba}, {u"late"_s, "two"_ba}};
+    for (const KvAsOfRead::Path path : paths()) {
+        for (int i = 0; i < 10; ++i) {
+            QCOMPARE(snapshot(read(origin, KvAsOfPoint::atRevision(1), path)), first);
+            QCOMPARE(snapshot(read(origin, KvAsOfPoint::atRevision(2), path)), then);
+            QCOMPARE(snapshot(read(origin, KvAsOfPoint::atRevision(3), path)), now);
+        }
     }
 }
 

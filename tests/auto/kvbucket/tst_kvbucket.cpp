@@ -587,25 +587,8 @@ void tst_KvBucket::latestValuesAMirrorLacks()
     KvBucket *origin = makeBucket(u"fullOrigin"_s, 5);
     WAIT_OK(origin->put(u"early"_s, "x"));  // 1: before the mirror's start
     WAIT_OK(origin->put(u"late"_s, "one")); // 2
-    JsStreamConfig lagging;
-    lagging.name = u"KV_lagging%1"_s.arg(m_counter);
-    lagging.mirror.name = u"KV_"_s + origin->name();
-    lagging.mirror.optStartSeq = 2;
-    lagging.mirrorDirect = true;
-    lagging.allowDirect = true;
-    lagging.maxMsgsPerSubject = 5;
-    lagging.storage = u"memory"_s;
-    WAIT_OK(m_js->createStream(lagging));
-    WAIT_OK(origin->put(u"late"_s, "two")); // 3
-    const auto mirrored = [&] {
-        JsApiReply *info = m_js->streamInfo(lagging.name);
-        QSignalSpy done(info, &NatsReply::finished);
-        return done.wait(5000) && info->error() == NatsError::NoError && info->streamInfo().state.lastSequence == 3;
-    };
-    QTRY_VERIFY_WITH_TIMEOUT(mirrored(), 15000);
-    JsApiReply *dropped = m_js->request("STREAM.MSG.DELETE." + lagging.name.toUtf8(),
-                                        QJsonObject{{u"seq"_s, 3}, {u"no_erase"_s, true}});
-    WAIT_OK(dropped);
+    const QString lagging = u"KV_lagging%1"_s.arg(m_counter);
+    QVERIFY(KvTest::createLaggingMirror(m_js, origin, lagging, u"late"_s, "two")); // 3, not in the mirror
     for (int i = 0; i < 20; ++i) {
         KvBucket *reader = m_kv->bucket(origin->name(), this);
         KvReply *early = reader->get(u"early"_s);
@@ -617,7 +600,7 @@ void tst_KvBucket::latestValuesAMirrorLacks()
         QCOMPARE(late->entry().revision, 3u);
     }
     WAIT_ERROR(origin->get(u"never"_s), NatsError::KeyNotFound);
-    WAIT_OK(m_js->deleteStream(lagging.name));
+    WAIT_OK(m_js->deleteStream(lagging));
 }
 
 QTEST_GUILESS_MAIN(tst_KvBucket)
