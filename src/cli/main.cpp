@@ -3,6 +3,18 @@
 
 #include <QtCore/QCoreApplication>
 
+#include <cstdio>
+#include <cstdlib>
+
+// Builds with AddressSanitizer (KVDESK_FUZZ) check for leaks at exit: they leave the normal way.
+#if defined(__SANITIZE_ADDRESS__)
+#define KVDESK_CLI_CHECKS_AT_EXIT 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define KVDESK_CLI_CHECKS_AT_EXIT 1
+#endif
+#endif
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -16,6 +28,25 @@ bool preferQtEventDispatcher()
         return false;
     qputenv("QT_NO_GLIB", "1");
     return true;
+}
+
+int runCommand()
+{
+    CliApplication cli;
+    return cli.run(QCoreApplication::arguments());
+}
+
+// The command is over once its objects are gone: its connection closed, its output written (CliOutput
+// flushes as it goes). What normal exit adds is tearing down Qt's and the other libraries' globals,
+// memory the kernel takes back at once anyway: 0.7 ms of a 22 ms `get` (paired runs). It is skipped
+// after flushing C's stdio, the one buffer left.
+int exitAtOnce(int code)
+{
+#ifndef KVDESK_CLI_CHECKS_AT_EXIT
+    std::fflush(nullptr);
+    std::_Exit(code);
+#endif
+    return code;
 }
 
 } // namespace
@@ -32,6 +63,5 @@ int main(int argc, char *argv[])
     // QT_LOGGING_RULES (e.g. "kvdesk.*=true") or a QT_LOGGING_CONF file still turns them on for debugging.
     NatsLogging::setMuted(qEnvironmentVariableIsEmpty("QT_LOGGING_RULES")
                           && qEnvironmentVariableIsEmpty("QT_LOGGING_CONF"));
-    CliApplication cli;
-    return cli.run(QCoreApplication::arguments());
+    return exitAtOnce(runCommand());
 }
