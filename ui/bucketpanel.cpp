@@ -9,6 +9,7 @@
 #include "kvbucket.h"
 #include "kvbucketevents.h"
 #include "kvcontext.h"
+#include "natsconnection.h"
 #include "session.h"
 #include "usagebardelegate.h"
 
@@ -171,14 +172,20 @@ void BucketPanel::setSession(Session *session)
     auto start = [this] {
         if (!m_session)
             return;
-        // Buckets created, updated or deleted by anyone in the account.
-        if (!m_bucketEvents) {
-            m_bucketEvents = m_session->kv()->watchBuckets(this);
-            connect(m_bucketEvents, &KvBucketEvents::bucketChanged, this, &BucketPanel::refresh);
-        }
+        watchBucketChanges();
         m_refreshTimer->start();
-        refresh();
+        if (!m_refreshing)
+            refresh(); // unless the listing asked with the handshake is on its way
     };
+    // The first listing is asked while the connection handles the server's INFO: it goes in the CONNECT's
+    // write, after the subscription to bucket changes, and is answered with the handshake, a round trip
+    // sooner (NatsConnection::requestWithHandshake()).
+    connect(session->connection(), &NatsConnection::serverInfoChanged, this, [this] {
+        if (m_session && m_session->connection()->state() == NatsConnection::State::Connecting && !m_refreshing) {
+            watchBucketChanges();
+            list(Listing::WithHandshake);
+        }
+    });
     connect(session, &Session::opened, this, start);
     connect(session, &Session::statusChanged, this, &BucketPanel::updateActions);
     connect(session, &Session::reconnected, this, &BucketPanel::refresh);
@@ -210,6 +217,15 @@ void BucketPanel::showError(const QString &text)
     Q_EMIT message(text);
 }
 
+// Buckets created, updated or deleted by anyone in the account.
+void BucketPanel::watchBucketChanges()
+{
+    if (m_bucketEvents)
+        return;
+    m_bucketEvents = m_session->kv()->watchBuckets(this);
+    connect(m_bucketEvents, &KvBucketEvents::bucketChanged, this, &BucketPanel::refresh);
+}
+
 void BucketPanel::refresh()
 {
     if (!m_session || !m_session->isConnected())
@@ -218,16 +234,24 @@ void BucketPanel::refresh()
         m_refreshAgain = true; // a change while the list is on its way: that answer may predate it
         return;
     }
+    list(Listing::Ordinary);
+}
+
+void BucketPanel::list(Listing listing)
+{
     m_refreshing = true;
     m_refreshAgain = false;
     KvReply *reply = m_session->kv()->bucketStatuses();
-    connect(reply, &NatsReply::finished, this, [this, reply] {
+    connect(reply, &NatsReply::finished, this, [this, reply, listing] {
         reply->deleteLater();
         m_refreshing = false;
         if (m_refreshAgain)
             QTimer::singleShot(0, this, &BucketPanel::refresh);
         if (reply->error() != NatsError::NoError) {
-            showError(tr("Could not list buckets: %1").arg(reply->errorString()));
+            // A connection that did not come about says why in the status bar; once connected, the list
+            // is asked again.
+            if (listing == Listing::Ordinary || (m_session && m_session->isConnected()))
+                showError(tr("Could not list buckets: %1").arg(reply->errorString()));
             return;
         }
         m_error->setMessage({});

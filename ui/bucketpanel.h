@@ -62,6 +62,12 @@ private:
     void createActions();
     void updateActions();
     void showError(const QString &text);
+    void watchBucketChanges();
+    enum class Listing {
+        Ordinary,
+        WithHandshake, // asked while the connection handles the server's INFO
+    };
+    void list(Listing listing);
     void mergeStatuses(const QList<KvBucketStatus> &statuses);
 
     QPointer<Session> m_session;

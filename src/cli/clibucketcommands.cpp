@@ -78,9 +78,15 @@ void LsCommand::run()
         listKeys();
 }
 
+void LsCommand::readEarly()
+{
+    if (m_bucket.isEmpty())
+        m_early = kv()->bucketStatuses();
+}
+
 void LsCommand::listBuckets()
 {
-    whenDone(kv()->bucketStatuses(), [this](KvReply *reply) {
+    whenDone(m_early ? m_early.data() : kv()->bucketStatuses(), [this](KvReply *reply) {
         QList<KvBucketStatus> statuses = reply->statuses();
         if (out()->json() || m_namesOnly) {
             for (const KvBucketStatus &status : std::as_const(statuses)) {

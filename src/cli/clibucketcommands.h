@@ -4,6 +4,8 @@
 #include "clicommand.h"
 #include "kvbucketconfig.h"
 
+#include <QtCore/QPointer>
+
 #include <optional>
 
 struct KvBucketStatus;
@@ -24,6 +26,7 @@ public:
 
 protected:
     void run() override;
+    void readEarly() override;
 
 private:
     void listBuckets();
@@ -31,6 +34,7 @@ private:
 
     QString m_bucket;
     QStringList m_filters;
+    QPointer<KvReply> m_early; // the buckets' listing, made by readEarly()
     bool m_namesOnly = false;
 };
 

@@ -26,11 +26,10 @@ void CliCommand::addOptions(QCommandLineParser *parser)
 
 void CliCommand::bindEarly(KvContext *context)
 {
-    if (const QString name = boundBucket(); !name.isEmpty()) {
-        m_kv = context;
+    m_kv = context;
+    if (const QString name = boundBucket(); !name.isEmpty())
         bucket(name)->bindNow();
-        readEarly();
-    }
+    readEarly();
 }
 
 void CliCommand::start(KvContext *context)

@@ -62,8 +62,9 @@ public:
 
     // The bucket the command reads or writes through its handle (empty: none), known once prepared.
     virtual QString boundBucket() const { return {}; }
-    // Binds boundBucket() before the command starts: called as the first connect handles the server's
-    // INFO, its STREAM.INFO goes with the CONNECT (KvBucket::bindNow()), and so does readEarly()'s read.
+    // Binds boundBucket() (if any) before the command starts: called as the first connect handles the
+    // server's INFO, its STREAM.INFO goes with the CONNECT (KvBucket::bindNow()), and so does
+    // readEarly()'s read.
     void bindEarly(KvContext *context);
     // Connected: start the work.
     void start(KvContext *context);
@@ -78,7 +79,8 @@ Q_SIGNALS:
 protected:
     virtual void run() = 0;
     // A command whose first call is a read may make it here, before run(): sent with the CONNECT, beside
-    // the STREAM.INFO (KvBucket::readAhead()). Only reads: the permission check comes after it.
+    // the STREAM.INFO (KvBucket::readAhead()) or alone (a listing of buckets). Only reads: the permission
+    // check comes after it.
     virtual void readEarly() {}
 
     CliOutput *out() const { return m_out; }

@@ -249,29 +249,32 @@ void JetStreamContext::fetchPage(JsApiReply *reply, const QByteArray &apiSubject
 {
     QJsonObject pageBody = body;
     pageBody.insert("offset"_L1, offset);
-    callApi(reply, apiSubject, pageBody, -1,
-            [this, apiSubject, body, items](JsApiReply *r, const QJsonObject &response) {
-                // Paging: ask again from the number received until total is reached or a page is empty.
-                const QJsonArray page = response.value("streams"_L1).toArray();
-                for (const QJsonValue &item : page)
-                    items->append(item);
-                const qint64 total = response.value("total"_L1).toInteger();
-                if (page.isEmpty() || items->size() >= total) {
-                    if (apiSubject == "STREAM.NAMES") {
-                        QStringList names;
-                        for (const QJsonValue &name : std::as_const(*items))
-                            names.append(name.toString());
-                        r->finishWithNames(names);
-                    } else {
-                        QList<JsStreamInfo> streams;
-                        for (const QJsonValue &info : std::as_const(*items))
-                            streams.append(JsStreamInfo::fromJson(info.toObject()));
-                        r->finishWithStreams(streams);
-                    }
-                    return;
+    // The first page may go with the CONNECT (a listing asked while the connection handles INFO).
+    callApi(
+        reply, apiSubject, pageBody, -1,
+        [this, apiSubject, body, items](JsApiReply *r, const QJsonObject &response) {
+            // Paging: ask again from the number received until total is reached or a page is empty.
+            const QJsonArray page = response.value("streams"_L1).toArray();
+            for (const QJsonValue &item : page)
+                items->append(item);
+            const qint64 total = response.value("total"_L1).toInteger();
+            if (page.isEmpty() || items->size() >= total) {
+                if (apiSubject == "STREAM.NAMES") {
+                    QStringList names;
+                    for (const QJsonValue &name : std::as_const(*items))
+                        names.append(name.toString());
+                    r->finishWithNames(names);
+                } else {
+                    QList<JsStreamInfo> streams;
+                    for (const QJsonValue &info : std::as_const(*items))
+                        streams.append(JsStreamInfo::fromJson(info.toObject()));
+                    r->finishWithStreams(streams);
                 }
-                fetchPage(r, apiSubject, body, items->size(), items);
-            });
+                return;
+            }
+            fetchPage(r, apiSubject, body, items->size(), items);
+        },
+        offset == 0 ? Sending::WithHandshake : Sending::Ordinary);
 }
 
 JsApiReply *JetStreamContext::streamNames(const QString &subjectFilter)

@@ -101,7 +101,8 @@ public:
     JsApiReply *purgeStream(const QString &name, const JsPurgeRequest &request = {});
     // All stream names (paged), optionally only streams with subjects matching subjectFilter. Result: streamNames().
     JsApiReply *streamNames(const QString &subjectFilter = {});
-    // All stream infos (paged). Result: streams().
+    // All stream infos (paged). Result: streams(). Asked while the connection handles the server's INFO,
+    // the first page of either goes with the CONNECT, as streamInfo().
     JsApiReply *listStreams(const QString &subjectFilter = {});
     // STREAM.MSG.GET. Result: storedMessage(); MessageNotFound on a miss.
     JsApiReply *getMessage(const QString &stream, const JsMessageGetRequest &request);

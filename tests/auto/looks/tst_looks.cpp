@@ -359,10 +359,12 @@ void tst_Looks::keysAndValueKeepMostOfTheWindow()
     QVERIFY(keys && editor);
     QTRY_VERIFY(keys->isVisible() && editor->isVisible());
     const int line = keys->fontMetrics().height();
-    QVERIFY2(keys->viewport()->height() >= 6 * line,
-             qPrintable(u"key list %1 px, a line %2 px"_s.arg(keys->viewport()->height()).arg(line)));
-    QVERIFY2(editor->viewport()->height() >= 4 * line,
-             qPrintable(u"value editor %1 px, a line %2 px"_s.arg(editor->viewport()->height()).arg(line)));
+    // The bucket may open in the turn the window connects (its listing comes with the handshake): the
+    // layout settles once the docks are placed.
+    QTRY_VERIFY2(keys->viewport()->height() >= 6 * line,
+                 qPrintable(u"key list %1 px, a line %2 px"_s.arg(keys->viewport()->height()).arg(line)));
+    QTRY_VERIFY2(editor->viewport()->height() >= 4 * line,
+                 qPrintable(u"value editor %1 px, a line %2 px"_s.arg(editor->viewport()->height()).arg(line)));
 }
 
 void tst_Looks::conflictBannerTextIsWhole()

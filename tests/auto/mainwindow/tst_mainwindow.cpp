@@ -13,6 +13,7 @@
 #include "mainwindow.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
+#include "natstestsupport.h"
 #include "newkeydialog.h"
 #include "profiledialog.h"
 #include "profilestore.h"
@@ -21,6 +22,8 @@
 #include "uitestsupport.h"
 #include "valuepanel.h"
 
+#include <QtCore/QLoggingCategory>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
 #include <QtGui/QAction>
@@ -66,6 +69,7 @@ private Q_SLOTS:
     void firstStartOffersLocalServer();
     void createBucketPutKeyAndSeeLiveUpdates();
     void bucketsChangedElsewhereShowAtOnce();
+    void bucketsAreListedWithTheConnect();
     void editAndSave();
     void concurrentChangeShowsConflictAndLosesNothing();
     void readOnlyProfileBlocksWrites();
@@ -222,6 +226,43 @@ void tst_MainWindow::bucketsChangedElsewhereShowAtOnce()
     QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(name) >= 0, 4000);
     WAIT_OK(m_peerKv->deleteBucket(name));
     QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(name) < 0, 4000);
+}
+
+// The window's first listing goes in the CONNECT's write, after the subscription to bucket changes (so a
+// bucket made meanwhile is not missed), and is asked once: the buckets show a round trip sooner, which is
+// what a remote server's latency makes visible. Seen in the wire log of this process's writes.
+namespace {
+QByteArrayList g_writes; // the wire log's records of this process's writes
+} // namespace
+
+void tst_MainWindow::bucketsAreListedWithTheConnect()
+{
+    const QString name = u"gui_early_%1"_s.arg(m_counter);
+    QVERIFY(peerBucket(name));
+    g_writes.clear();
+    QLoggingCategory::setFilterRules(u"kvdesk.protocol.wire.debug=true"_s);
+    const QtMessageHandler previous = qInstallMessageHandler(
+        [](QtMsgType, const QMessageLogContext &context, const QString &text) {
+            if (qstrcmp(context.category, "kvdesk.protocol.wire") == 0 && text.startsWith(u">>"_s))
+                g_writes.append(text.toUtf8());
+        });
+    const auto restore = qScopeGuard([previous] {
+        qInstallMessageHandler(previous);
+        QLoggingCategory::setFilterRules({});
+    });
+    MainWindow *window = openWindow(m_server.url());
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(name) >= 0, 10000);
+    QVERIFY(NatsTest::flushed(window->session()->connection())); // a second listing would be written by now
+    QByteArrayList connects;
+    std::copy_if(g_writes.cbegin(), g_writes.cend(), std::back_inserter(connects),
+                 [](const QByteArray &write) { return write.contains("CONNECT {"); });
+    QCOMPARE(connects.size(), 1);
+    const QByteArray &first = connects.first();
+    const qsizetype listing = first.indexOf("PUB $JS.API.STREAM.LIST ");
+    QVERIFY2(listing > 0, first.constData());
+    const qsizetype advisories = first.indexOf("SUB $JS.EVENT.ADVISORY.STREAM.");
+    QVERIFY2(advisories > 0 && advisories < listing, first.constData());
+    QCOMPARE(g_writes.join().count("PUB $JS.API.STREAM.LIST "), 1);
 }
 
 void tst_MainWindow::editAndSave()
