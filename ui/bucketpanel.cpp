@@ -165,6 +165,9 @@ void BucketPanel::setSession(Session *session)
     m_error->setMessage({});
     if (m_bucketEvents)
         m_bucketEvents->deleteLater();
+    m_bucketEvents = nullptr;
+    m_refreshing = false; // a listing owed by the previous session is not this one's
+    m_refreshAgain = false;
     m_refreshTimer->stop();
     updateActions();
     if (!session)
@@ -242,8 +245,10 @@ void BucketPanel::list(Listing listing)
     m_refreshing = true;
     m_refreshAgain = false;
     KvReply *reply = m_session->kv()->bucketStatuses();
-    connect(reply, &NatsReply::finished, this, [this, reply, listing] {
+    connect(reply, &NatsReply::finished, this, [this, reply, listing, session = m_session.data()] {
         reply->deleteLater();
+        if (m_session && session != m_session)
+            return; // the listing of a session replaced since: setSession() started afresh
         m_refreshing = false;
         if (m_refreshAgain)
             QTimer::singleShot(0, this, &BucketPanel::refresh);

@@ -76,6 +76,7 @@ private Q_SLOTS:
     void badKeyAndOversizeValueAreRefused();
     void secretsGoToTheKeychainNotTheSettingsFile();
     void closingWithAnswersOwedEndsCleanly();
+    void anotherServerIsListedWhileTheLastOwesAListing();
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
@@ -519,6 +520,29 @@ void tst_MainWindow::closingWithAnswersOwedEndsCleanly()
     QVERIFY2(messages.first().first().toString().contains(u"Could not list buckets"_s),
              qPrintable(messages.first().first().toString()));
     QVERIFY(server.stop());
+}
+
+// Switching to another server while the last one owes a bucket listing (frozen): the new server's
+// buckets are listed (its listing, asked with the handshake, is not taken for the old one's).
+void tst_MainWindow::anotherServerIsListedWhileTheLastOwesAListing()
+{
+    NatsServerProcess frozen;
+    QVERIFY2(frozen.start(), qPrintable(frozen.errorString()));
+    MainWindow *window = openWindow(frozen.url());
+    QTRY_VERIFY_WITH_TIMEOUT(window->session()->isConnected(), 10000);
+    QTRY_VERIFY(window->bucketPanel()->refreshAction()->isEnabled());
+    QVERIFY(frozen.freeze());
+    window->bucketPanel()->refresh(); // owed for good
+    const QString name = u"gui_switched_%1"_s.arg(m_counter);
+    QVERIFY(peerBucket(name));
+    ConnectionProfile other;
+    other.id = u"other"_s;
+    other.name = u"other"_s;
+    other.servers = m_server.url();
+    window->openProfile(other, {});
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(name) >= 0, 10000);
+    QVERIFY(frozen.thaw());
+    QVERIFY(frozen.stop());
 }
 
 QTEST_MAIN(tst_MainWindow)
