@@ -160,6 +160,7 @@ void KvBulkRead::onBatchFinished()
         // The level said 2.11, the answer says otherwise (a mixed cluster): read the rest one by one.
         m_batched = false;
         m_groups.clear();
+        m_singles.clear(); // no single read has started yet: the wants queued so far are among these
         readSingly(wantsWithoutResult());
         return;
     }
