@@ -134,7 +134,7 @@ void JsBatchGet::onMessage(const NatsMessage &message)
         fail(NatsError(NatsError::InvalidResponse, tr("batch direct get answered without the Nats-* headers")));
         return;
     }
-    if (!stored.stream.isEmpty() && !QAnyStringView::equal(QUtf8StringView(stored.stream), m_stream))
+    if (!stored.isFromStream(m_stream))
         m_answeredByStream = false;
     ++m_received;
     m_page.append(stored);

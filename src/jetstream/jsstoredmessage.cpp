@@ -52,3 +52,8 @@ bool JsStoredMessage::fromDirectGet(const NatsMessage &reply, JsStoredMessage *o
     *out = std::move(result);
     return true;
 }
+
+bool JsStoredMessage::isFromStream(QStringView streamName) const
+{
+    return QAnyStringView::equal(QUtf8StringView(stream), streamName);
+}

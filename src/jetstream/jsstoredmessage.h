@@ -6,6 +6,7 @@
 #include <QtCore/QDateTime>
 #include <QtCore/QJsonObject>
 #include <QtCore/QMetaType>
+#include <QtCore/QStringView>
 
 class NatsMessage;
 
@@ -23,6 +24,10 @@ struct JsStoredMessage
     static bool fromMessageGet(const QJsonObject &message, JsStoredMessage *out);
     // From a DIRECT.GET reply: Nats-Stream, Nats-Subject, Nats-Sequence, Nats-Time-Stamp headers.
     static bool fromDirectGet(const NatsMessage &reply, JsStoredMessage *out);
+
+    // Whether the stream that answered is streamName: a mirror answering its origin's direct gets
+    // (mirror_direct) names itself. False for a STREAM.MSG.GET answer, which names no stream.
+    bool isFromStream(QStringView streamName) const;
 };
 
 Q_DECLARE_METATYPE(JsStoredMessage)

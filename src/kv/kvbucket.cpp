@@ -258,7 +258,7 @@ void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, 
         // (it names itself) is asked again there.
         if (direct
             && (get->error() == NatsError::MessageNotFound
-                || (get->error() == NatsError::NoError && stored.stream != streamName().toUtf8()))) {
+                || (get->error() == NatsError::NoError && !stored.isFromStream(streamName())))) {
             askLeader(reply, key, revision, handler, get->errorInfo(), stored);
             return;
         }
