@@ -7,6 +7,7 @@
 #include "kvunits.h"
 #include "placeholderfit.h"
 
+#include <QtCore/QMetaMethod>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialogButtonBox>
@@ -253,7 +254,7 @@ void BucketDialog::validate()
     if (!readConfig(&config, &m_error) && m_error.isEmpty())
         m_error = tr("invalid configuration");
     m_errorLabel->setMessage(m_showProblems ? m_error : QString());
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(m_error.isEmpty() || !m_showProblems);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!m_waiting && (m_error.isEmpty() || !m_showProblems));
 }
 
 void BucketDialog::showProblems()
@@ -265,8 +266,27 @@ void BucketDialog::showProblems()
 void BucketDialog::accept()
 {
     showProblems();
-    if (m_error.isEmpty())
+    if (!m_error.isEmpty() || m_waiting)
+        return;
+    if (!isSignalConnected(QMetaMethod::fromSignal(&BucketDialog::submitted))) {
         QDialog::accept();
+        return;
+    }
+    m_waiting = true;
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
+    m_errorLabel->setInfo(m_mode == Mode::Create ? tr("Creating the bucket…") : tr("Saving the settings…"));
+    Q_EMIT submitted(config());
+}
+
+void BucketDialog::serverAnswered(const QString &refusal)
+{
+    m_waiting = false;
+    if (refusal.isEmpty()) {
+        QDialog::accept();
+        return;
+    }
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
+    m_errorLabel->setMessage(refusal); // until the form changes (validate())
 }
 
 KvBucketConfig BucketDialog::config() const

@@ -39,7 +39,15 @@ public:
     QString validationError() const { return m_error; }
 
 public Q_SLOTS:
+    // With the form valid: closes it, or, when something is connected to submitted(), hands the
+    // configuration over and stays open (as typed) until serverAnswered() says whether the server took it.
     void accept() override;
+    // The server's answer to submitted(): empty closes the dialog as accepted; else the refusal is shown
+    // in it, to fix and try again.
+    void serverAnswered(const QString &refusal);
+
+Q_SIGNALS:
+    void submitted(const KvBucketConfig &config);
 
 private:
     QFormLayout *createBasicForm(Mode mode);
@@ -72,4 +80,5 @@ private:
     KvBucketConfig m_original;
     QString m_error;
     bool m_showProblems = false;
+    bool m_waiting = false; // submitted, not answered yet
 };

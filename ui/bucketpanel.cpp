@@ -13,6 +13,7 @@
 #include "session.h"
 #include "usagebardelegate.h"
 
+#include <QtCore/QPointer>
 #include <QtCore/QSortFilterProxyModel>
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
@@ -317,20 +318,32 @@ void BucketPanel::createBucket()
         return;
     BucketDialog dialog(BucketDialog::Mode::Create, this);
     dialog.setServer(m_session->jetStream()->capabilities());
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    const KvBucketConfig config = dialog.config();
-    KvReply *reply = m_session->kv()->createBucket(config);
-    connect(reply, &NatsReply::finished, this, [this, reply, config] {
-        reply->deleteLater();
-        if (reply->error() != NatsError::NoError) {
-            showError(tr("Could not create bucket \"%1\": %2").arg(config.bucket, reply->errorString()));
+    // The dialog stays open until the server took the bucket: a refusal is shown in it, nothing typed lost.
+    const QPointer<BucketDialog> open(&dialog);
+    connect(&dialog, &BucketDialog::submitted, this, [this, open](const KvBucketConfig &config) {
+        if (!m_session) {
+            open->serverAnswered(tr("Not connected"));
             return;
         }
-        Q_EMIT message(tr("Bucket \"%1\" created").arg(config.bucket));
-        m_pendingSelection = config.bucket;
-        refresh();
+        KvReply *reply = m_session->kv()->createBucket(config);
+        connect(reply, &NatsReply::finished, this, [this, reply, config, open] {
+            reply->deleteLater();
+            if (reply->error() != NatsError::NoError) {
+                const QString why = tr("Could not create bucket \"%1\": %2").arg(config.bucket, reply->errorString());
+                if (open)
+                    open->serverAnswered(why);
+                else
+                    showError(why); // the dialog was closed meanwhile
+                return;
+            }
+            Q_EMIT message(tr("Bucket \"%1\" created").arg(config.bucket));
+            m_pendingSelection = config.bucket;
+            refresh();
+            if (open)
+                open->serverAnswered({});
+        });
     });
+    dialog.exec();
 }
 
 void BucketPanel::editBucket()
@@ -342,17 +355,28 @@ void BucketPanel::editBucket()
     dialog.setServer(m_session->jetStream()->capabilities());
     const KvBucketStatus status = m_model->statusAt(m_model->rowOf(bucket));
     dialog.setConfig(status.config, status.serverMetadata);
-    if (dialog.exec() != QDialog::Accepted)
-        return;
-    KvReply *reply = m_session->kv()->updateBucket(dialog.config());
-    connect(reply, &NatsReply::finished, this, [this, reply, bucket] {
-        reply->deleteLater();
-        if (reply->error() != NatsError::NoError)
-            showError(tr("Could not change bucket \"%1\": %2").arg(bucket, reply->errorString()));
-        else
-            Q_EMIT message(tr("Bucket \"%1\" changed").arg(bucket));
-        refresh();
+    const QPointer<BucketDialog> open(&dialog);
+    connect(&dialog, &BucketDialog::submitted, this, [this, open, bucket](const KvBucketConfig &config) {
+        if (!m_session) {
+            open->serverAnswered(tr("Not connected"));
+            return;
+        }
+        KvReply *reply = m_session->kv()->updateBucket(config);
+        connect(reply, &NatsReply::finished, this, [this, reply, bucket, open] {
+            reply->deleteLater();
+            const bool changed = reply->error() == NatsError::NoError;
+            const QString why = changed ? QString()
+                                        : tr("Could not change bucket \"%1\": %2").arg(bucket, reply->errorString());
+            if (changed)
+                Q_EMIT message(tr("Bucket \"%1\" changed").arg(bucket));
+            refresh();
+            if (open)
+                open->serverAnswered(why);
+            else if (!changed)
+                showError(why);
+        });
     });
+    dialog.exec();
 }
 
 void BucketPanel::deleteBucket()
@@ -364,10 +388,11 @@ void BucketPanel::deleteBucket()
     bool ok = false;
     const QString typed = QInputDialog::getText(
         this, tr("Delete Bucket"),
-        tr("This deletes bucket \"%1\" with all %2 values and their history. It cannot be undone.\n\n"
-           "Type the bucket name to confirm:")
-            .arg(bucket)
-            .arg(status.values),
+        (status.values > 0 ? tr("This deletes bucket \"%1\" with all %2 values and their history. It cannot be undone.")
+                                 .arg(bucket)
+                                 .arg(status.values)
+                           : tr("This deletes bucket \"%1\" and its history. It cannot be undone.").arg(bucket))
+            + u"\n\n"_s + tr("Type the bucket name to confirm:"),
         QLineEdit::Normal, {}, &ok);
     if (!ok)
         return;
@@ -398,7 +423,8 @@ void BucketPanel::compactBucket()
         this, tr("Compact Bucket"),
         tr("Remove the delete and purge markers older than 30 minutes from bucket \"%1\", with the history "
            "behind them?")
-            .arg(bucket));
+            .arg(bucket),
+        QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
     if (answer != QMessageBox::Yes)
         return;
     KvBucket *handle = m_session->kv()->bucket(bucket);

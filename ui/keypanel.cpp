@@ -17,6 +17,7 @@
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSettings>
 #include <QtCore/QTimer>
+
 #include <QtGui/QAction>
 #include <QtGui/QActionGroup>
 #include <QtWidgets/QHBoxLayout>
@@ -30,6 +31,7 @@
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -93,13 +95,41 @@ void KeyPanel::createListView()
     rows->setSectionResizeMode(QHeaderView::Fixed); // never measured: every row is one line
     rows->setMinimumSectionSize(1);
     rows->setDefaultSectionSize(fontMetrics().height() + 6);
+    followRowsLeaving(m_listView, m_listProxy, &m_listLeaving); // before setModel(): see there
     m_listView->setModel(m_listProxy);
     configureColumns(m_listView->horizontalHeader(), u"columns/keyList"_s);
     m_listView->setSortingEnabled(true);
     m_listView->sortByColumn(KeyListModel::KeyColumn, Qt::AscendingOrder);
     m_stack->addWidget(m_listView);
-    connect(m_listView->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this](const QModelIndex &index) { Q_EMIT keySelected(index.data(KeyListModel::KeyRole).toString()); });
+    connectCurrentKey(m_listView, &m_listLeaving);
+}
+
+// The open key's row leaving the view (deleted, expired, filtered out) is not the user picking the row
+// next to it, as the selection model, which moves the current row there, takes it: opening that key
+// would ask to discard an edit nobody asked to leave, or quietly hide that the key went. The current row
+// is cleared instead, and the value panel keeps the key it shows. Connected before the view gets the
+// model: these slots then run before its selection model's, which moves the current row on.
+void KeyPanel::followRowsLeaving(QAbstractItemView *view, QAbstractItemModel *proxy, RowsLeaving *leaving)
+{
+    connect(proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this, [leaving] { leaving->removing = true; });
+    connect(proxy, &QAbstractItemModel::rowsRemoved, this, [view, leaving] {
+        leaving->removing = false;
+        if (std::exchange(leaving->currentLeft, false))
+            view->selectionModel()->clear();
+    });
+}
+
+void KeyPanel::connectCurrentKey(QAbstractItemView *view, RowsLeaving *leaving)
+{
+    connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this,
+            [this, leaving](const QModelIndex &index) {
+                if (leaving->removing) {
+                    leaving->currentLeft = true;
+                    return;
+                }
+                if (!index.data(KeyTreeModel::IsFolderRole).toBool())
+                    Q_EMIT keySelected(index.data(KeyListModel::KeyRole).toString());
+            });
 }
 
 void KeyPanel::createFilter()
@@ -344,15 +374,13 @@ void KeyPanel::ensureTree()
     m_treeView = new QTreeView(this);
     setUpView(m_treeView, u"keyTreeView"_s);
     m_treeView->setUniformRowHeights(true); // lets the view skip measuring 100,000 rows
+    followRowsLeaving(m_treeView, m_treeProxy, &m_treeLeaving);
     m_treeView->setModel(m_treeProxy);
     configureColumns(m_treeView->header(), u"columns/keyTree"_s);
     m_treeView->setSortingEnabled(true);
     m_treeView->sortByColumn(KeyListModel::KeyColumn, Qt::AscendingOrder);
     m_stack->addWidget(m_treeView);
-    connect(m_treeView->selectionModel(), &QItemSelectionModel::currentChanged, this, [this](const QModelIndex &index) {
-        if (!index.data(KeyTreeModel::IsFolderRole).toBool())
-            Q_EMIT keySelected(index.data(KeyListModel::KeyRole).toString());
-    });
+    connectCurrentKey(m_treeView, &m_treeLeaving);
 }
 
 void KeyPanel::setTreeMode(bool tree)
@@ -486,7 +514,10 @@ void KeyPanel::selectKey(const QString &key)
     }
     if (!index.isValid())
         return;
-    currentView()->setCurrentIndex(index);
+    // That row alone: the view's setCurrentIndex() would read the keys held down (Ctrl adds to the
+    // selection), and Ctrl may still be down from the shortcut that led here (Ctrl+N).
+    currentView()->selectionModel()->setCurrentIndex(index,
+                                                     QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     currentView()->scrollTo(index);
 }
 

@@ -22,6 +22,7 @@ class QPushButton;
 class QStackedWidget;
 class QTimer;
 class QToolButton;
+class QAbstractItemModel;
 class QAbstractItemView;
 class QHeaderView;
 class QTableView;
@@ -87,6 +88,14 @@ private:
     void setUpView(QAbstractItemView *view, const QString &name);
     void configureColumns(QHeaderView *header, const QString &settingsKey);
     void ensureTree();
+    // A view's rows being removed, and whether its current row went with them.
+    struct RowsLeaving
+    {
+        bool removing = false;
+        bool currentLeft = false;
+    };
+    void followRowsLeaving(QAbstractItemView *view, QAbstractItemModel *proxy, RowsLeaving *leaving);
+    void connectCurrentKey(QAbstractItemView *view, RowsLeaving *leaving);
     void setLiveSorting(bool live);
     void createAsOf();
     void setServerFilters(const QStringList &filters);
@@ -122,4 +131,6 @@ private:
     KeyGlob m_glob;
     AsOfBar *m_asOf = nullptr;
     bool m_treeFiltered = false; // the tree's folders were opened for a filter
+    RowsLeaving m_listLeaving;
+    RowsLeaving m_treeLeaving;
 };

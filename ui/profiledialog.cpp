@@ -459,7 +459,8 @@ void ProfileDialog::deleteCurrent()
         return;
     const ConnectionProfile profile = m_profiles->profile(m_currentId);
     if (QMessageBox::question(this, tr("Delete Connection"),
-                              tr("Delete the connection \"%1\" and its stored secret?").arg(profile.name))
+                              tr("Delete the connection \"%1\" and its stored secret?").arg(profile.name),
+                              QMessageBox::Yes | QMessageBox::No, QMessageBox::No)
         != QMessageBox::Yes)
         return;
     m_secrets->remove(profile.id);

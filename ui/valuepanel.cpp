@@ -540,7 +540,8 @@ void ValuePanel::deleteKey()
     const auto answer = QMessageBox::question(this, tr("Delete Key"),
                                               tr("Delete key \"%1\"? It will read as not found; its history is kept "
                                                  "until compacted.")
-                                                  .arg(key()));
+                                                  .arg(key()),
+                                              QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
     if (answer == QMessageBox::Yes)
         m_session->removeKey(false);
 }

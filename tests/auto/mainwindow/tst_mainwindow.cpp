@@ -3,6 +3,7 @@
 #include "bucketpanel.h"
 #include "conflictdialog.h"
 #include "connectionprofile.h"
+#include "errorlabel.h"
 #include "jetstreamcontext.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
@@ -26,6 +27,7 @@
 #include <QtCore/QScopeGuard>
 #include <QtCore/QSettings>
 #include <QtCore/QStandardPaths>
+#include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -36,10 +38,12 @@
 #include <QtWidgets/QFrame>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QTableView>
 
 using namespace Qt::StringLiterals;
 
@@ -77,6 +81,9 @@ private Q_SLOTS:
     void secretsGoToTheKeychainNotTheSettingsFile();
     void closingWithAnswersOwedEndsCleanly();
     void anotherServerIsListedWhileTheLastOwesAListing();
+    void aKeyDeletedElsewhereLeavesTheEditOpen();
+    void enterNeverDestroys();
+    void aBucketTheServerRefusesKeepsItsDialog();
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
@@ -543,6 +550,122 @@ void tst_MainWindow::anotherServerIsListedWhileTheLastOwesAListing()
     QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(name) >= 0, 10000);
     QVERIFY(frozen.thaw());
     QVERIFY(frozen.stop());
+}
+
+// The open key's row leaves the list (someone deleted it): the window opens no other key by itself, so
+// it neither asks to discard the edit nor drops it. It says the key was deleted and keeps the edit.
+void tst_MainWindow::aKeyDeletedElsewhereLeavesTheEditOpen()
+{
+    const QString name = u"gui_gone_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    for (const QString &key : {u"a"_s, u"b"_s, u"c"_s}) {
+        KvReply *put = peer->put(key, key.toUtf8());
+        QTRY_VERIFY(put->isFinished());
+    }
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"b"_s));
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    editor->selectAll();
+    QTest::keyClicks(editor, u"mine"_s);
+
+    // Any dialog that comes up by itself is recorded and closed (it would wait for an answer forever).
+    QStringList asked;
+    QTimer dialogs;
+    connect(&dialogs, &QTimer::timeout, this, [&asked] {
+        if (auto *dialog = qobject_cast<QDialog *>(QApplication::activeModalWidget())) {
+            asked.append(dialog->windowTitle());
+            dialog->reject();
+        }
+    });
+    dialogs.start(10);
+
+    const QAbstractItemModel *shown = child<QTableView>(window, u"keyListView"_s)->model();
+    const auto listed = [shown](const QString &key) {
+        for (int row = 0; row < shown->rowCount(); ++row) {
+            if (shown->index(row, 0).data(KeyListModel::KeyRole).toString() == key)
+                return true;
+        }
+        return false;
+    };
+    QVERIFY(listed(u"b"_s));
+    KvReply *remove = peer->remove(u"b"_s);
+    QTRY_VERIFY(remove->isFinished());
+    QCOMPARE(remove->error(), NatsError::NoError);
+    QTRY_VERIFY_WITH_TIMEOUT(!listed(u"b"_s), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(window, u"conflictBannerText"_s)->text().contains(u"deleted"_s), 10000);
+
+    QVERIFY2(asked.isEmpty(), qPrintable(asked.join(u", "_s)));
+    QCOMPARE(window->valuePanel()->key(), u"b"_s);
+    QCOMPARE(editor->toPlainText(), u"mine"_s);
+    QVERIFY(window->valuePanel()->isModified());
+    // No other row stands for what the editor shows.
+    QCOMPARE(window->keyPanel()->currentKey(), QString());
+    QCOMPARE(window->keyPanel()->selectedKeys(), QStringList());
+}
+
+// Enter on a question that destroys something answers no: deleting takes a deliberate choice.
+void tst_MainWindow::enterNeverDestroys()
+{
+    const QString name = u"gui_enter_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    KvReply *put = peer->put(u"k"_s, "v");
+    QTRY_VERIFY(put->isFinished());
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"k"_s));
+
+    const QList<QAction *> actions{window->valuePanel()->deleteAction(), window->bucketPanel()->compactAction()};
+    for (QAction *action : actions) {
+        QString asked;
+        UiTest::onNextDialog<QMessageBox>([&asked](QMessageBox *box) {
+            asked = box->text();
+            QTest::keyClick(box, Qt::Key_Return);
+        });
+        QTRY_VERIFY(action->isEnabled());
+        action->trigger();
+        QVERIFY2(!asked.isEmpty(), qPrintable(action->text()));
+    }
+    KvReply *get = peer->get(u"k"_s);
+    QTRY_VERIFY(get->isFinished());
+    QCOMPARE(get->error(), NatsError::NoError);
+    QCOMPARE(get->entry().value, "v"_ba);
+    QCOMPARE(get->entry().revision, 1u);
+}
+
+// The server refuses a bucket the form allowed (three replicas on one server): the dialog stays open
+// with the server's reason in it and everything typed, to fix and try again; then it is created.
+void tst_MainWindow::aBucketTheServerRefusesKeepsItsDialog()
+{
+    MainWindow *window = openWindow(m_server.url());
+    QTRY_VERIFY_WITH_TIMEOUT(window->session()->isConnected(), 10000);
+    const QString bucket = u"gui_refused_%1"_s.arg(m_counter);
+
+    QString refusal;
+    UiTest::onNextDialog<BucketDialog>([&](BucketDialog *dialog) {
+        child<QLineEdit>(dialog, u"bucketName"_s)->setText(bucket);
+        child<QLineEdit>(dialog, u"description"_s)->setText(u"typed with care"_s);
+        child<QSpinBox>(dialog, u"replicas"_s)->setValue(3);
+        dialog->accept();
+        auto *error = child<ErrorLabel>(dialog, u"errorLabel"_s);
+        if (!QTest::qWaitFor([&] { return error->isError() && !error->message().isEmpty(); }, 10000))
+            return dialog->reject();
+        refusal = error->message();
+        QVERIFY(dialog->isVisible());
+        QCOMPARE(child<QLineEdit>(dialog, u"bucketName"_s)->text(), bucket);
+        QCOMPARE(child<QLineEdit>(dialog, u"description"_s)->text(), u"typed with care"_s);
+        child<QSpinBox>(dialog, u"replicas"_s)->setValue(1);
+        dialog->accept();
+    });
+    window->bucketPanel()->newAction()->trigger();
+    QVERIFY2(refusal.contains(u"replicas"_s, Qt::CaseInsensitive), qPrintable(refusal));
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(bucket) >= 0, 10000);
+    const KvBucketStatus status = window->bucketPanel()->model()->statusAt(
+        window->bucketPanel()->model()->rowOf(bucket));
+    QCOMPARE(status.config.description, u"typed with care"_s);
+    QVERIFY(!QApplication::activeModalWidget());
 }
 
 QTEST_MAIN(tst_MainWindow)
