@@ -10,6 +10,7 @@
 #include "emptystate.h"
 #include "findinvaluesdialog.h"
 #include "historypanel.h"
+#include "keylistfiltermodel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "keypassphrasedialog.h"
@@ -155,11 +156,14 @@ void MainWindow::connectPanels()
     connectAsOf();
     // An empty bucket says so, with the next step; a listing that failed (refused, say) is no empty bucket.
     auto listingFailed = std::make_shared<bool>(false);
-    // Listed, and nothing in the list: the bucket is empty, or a filter matches none of its keys.
-    const auto noneListed = [this, listingFailed] {
-        return m_bucket && !*listingFailed && !m_keys->model()->isLoading() && m_keys->model()->rowCount() == 0;
-    };
+    // Listed, and nothing in the list shown: the bucket is empty, or a filter matches none of its keys
+    // (a filter matched here hides keys the listing holds: the rows shown count, not the rows listed).
     auto *keyList = m_keys->findChild<QAbstractItemView *>(u"keyListView"_s);
+    const auto *shown = qobject_cast<const KeyListFilterModel *>(keyList->model());
+    const auto noneListed = [this, listingFailed, shown] {
+        return m_bucket && !*listingFailed && !m_keys->model()->isLoading() && !shown->isFiltering()
+            && shown->rowCount() == 0;
+    };
     auto *noKeys = new EmptyState(keyList, tr("This bucket has no keys yet."), m_value->newKeyAction(),
                                   tr("Add a Key…"),
                                   [this, noneListed] { return noneListed() && !m_keys->isFiltered(); });

@@ -98,6 +98,7 @@ private Q_SLOTS:
     void noBucketsOffersToCreateOne();
     void emptyBucketOffersToAddAKey();
     void aFilterMatchingNothingIsNoEmptyBucket();
+    void aFilterMatchingNoLoadedKeySaysSo();
     void bucketAndKeyActionsWaitForABucketAndAKey();
     void longBucketNamesAreNotCut();
     void keyColumnKeepsItsName();
@@ -672,6 +673,32 @@ void tst_Looks::aFilterMatchingNothingIsNoEmptyBucket()
     auto *noMatch = window->findChild<QLabel *>(u"noKeyMatchesText"_s);
     QVERIFY(noMatch);
     QTRY_VERIFY(noMatch->isVisible());
+}
+
+void tst_Looks::aFilterMatchingNoLoadedKeySaysSo()
+{
+    // A filter matched on the keys at hand (text, or a server filter on a loaded list) that matched none
+    // left the list blank: "No key matches" was only said when the listing itself came back empty.
+    KvBucketConfig config;
+    config.bucket = u"looks_filtered_loaded"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    WAIT_OK(m_peerKv->bucket(config.bucket, this)->put(u"orders.1"_s, "o"));
+    WAIT_OK(m_peerKv->bucket(config.bucket, this)->put(u"users.alice"_s, "a"));
+    MainWindow *window = openWindow(m_server.url(), config.bucket);
+    QTRY_COMPARE_WITH_TIMEOUT(window->keyPanel()->model()->rowCount(), 2, 10000);
+    QTRY_VERIFY(!window->keyPanel()->model()->isLoading());
+    auto *filter = window->findChild<QLineEdit *>(u"keyFilter"_s);
+    auto *noMatch = window->findChild<QLabel *>(u"noKeyMatchesText"_s);
+    QVERIFY(noMatch);
+    const QAbstractItemModel *shown = window->findChild<QAbstractItemView *>(u"keyListView"_s)->model();
+    for (const QString &text : {u"zzzz"_s, u"nomatch.>"_s, u"users"_s}) {
+        filter->setText(text);
+        Q_EMIT filter->returnPressed();
+        const bool none = text != u"users"_s;
+        QTRY_COMPARE_WITH_TIMEOUT(shown->rowCount(), none ? 0 : 1, 10000);
+        QTRY_COMPARE(noMatch->isVisible(), none);
+        QVERIFY(!window->findChild<QPushButton *>(u"addKeyButton"_s)->isVisible());
+    }
 }
 
 void tst_Looks::bucketAndKeyActionsWaitForABucketAndAKey()
