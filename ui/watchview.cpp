@@ -25,9 +25,12 @@
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QScrollBar>
 #include <QtWidgets/QSpinBox>
+#include <QtWidgets/QStyle>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -123,7 +126,12 @@ void WatchView::buildView()
     header->setHighlightSections(false);
     header->setStretchLastSection(true);
     const int digit = fontMetrics().horizontalAdvance(u'0');
-    const QList<int> widths{15 * digit, 28 * digit, 7 * digit, 10 * digit, 7 * digit, 9 * digit};
+    // Op: its glyph and the longest common name, PURGE, whole, as the item delegate lays them out (a
+    // margin either side of each); a server's marker (EXPIRED (MaxAge)) may elide.
+    const int margin = m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1;
+    const int glyph = m_view->style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, m_view);
+    const int operation = glyph + 4 * margin + fontMetrics().horizontalAdvance(u"PURGE"_s) + digit;
+    const QList<int> widths{15 * digit, 28 * digit, std::max(7 * digit, operation), 10 * digit, 7 * digit, 9 * digit};
     for (int column = 0; column < widths.size(); ++column)
         header->resizeSection(column, widths[column]);
     connect(m_view, &QTableView::activated, this, &WatchView::onActivated);

@@ -232,6 +232,12 @@ void tst_WatchPanel::feedShowsEntriesColouredByOperation()
     QVERIFY(cell(2, WatchFeedModel::OperationColumn, Qt::ForegroundRole)
             != cell(0, WatchFeedModel::OperationColumn, Qt::ForegroundRole));
     QVERIFY(cell(3, 0, Qt::BackgroundRole).isValid());
+    // The operation is read whole: the column fits its glyph and PURGE (it was cut to "P…").
+    auto *table = view->findChild<QTableView *>(u"watchFeed"_s);
+    QVERIFY(table);
+    const int needed = static_cast<QAbstractItemView *>(table)->sizeHintForColumn(WatchFeedModel::OperationColumn);
+    QVERIFY2(table->columnWidth(WatchFeedModel::OperationColumn) >= needed,
+             qPrintable(u"%1 < %2"_s.arg(table->columnWidth(WatchFeedModel::OperationColumn)).arg(needed)));
     QVERIFY(view->statusText().startsWith(u"Watching"_s));
     QVERIFY2(view->statusText().contains(u"4 received"_s), qPrintable(view->statusText()));
 }
