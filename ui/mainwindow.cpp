@@ -107,7 +107,7 @@ void MainWindow::buildPages()
     // Buckets: name and description in view, natscli's other columns a scroll away; keys and value share
     // the rest.
     m_splitter->setSizes({380, 470, 430});
-    auto *welcome = new WelcomePage(this);
+    auto *welcome = m_welcome = new WelcomePage(this);
     connect(welcome, &WelcomePage::localServerRequested, this,
             [this] { openProfile(ConnectionProfile::localServerProfile(), {}); });
     connect(welcome, &WelcomePage::addConnectionRequested, this, &MainWindow::manageConnections);
@@ -356,6 +356,7 @@ void MainWindow::openSession(const ConnectionProfile &profile, const QString &se
         index = m_profileChoice->count() - 1;
     }
     m_profileChoice->setCurrentIndex(index);
+    m_welcome->setConnecting(profile.name); // seen until the session opens, if none has yet
     m_session->open();
     updateConnectionBar();
 }

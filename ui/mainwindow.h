@@ -21,6 +21,7 @@ class QStackedWidget;
 class SecretStore;
 class Session;
 class ValuePanel;
+class WelcomePage;
 class WatchPanel;
 
 // The window: a connection bar (profile, state, read-only badge, colour tag), buckets | keys | value,
@@ -110,6 +111,7 @@ private:
     QString m_pendingBucket;
 
     QStackedWidget *m_pages = nullptr;
+    WelcomePage *m_welcome = nullptr; // the page before any connection has opened
     QSplitter *m_splitter = nullptr;
     BucketPanel *m_buckets = nullptr;
     KeyPanel *m_keys = nullptr;

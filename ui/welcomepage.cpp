@@ -10,10 +10,10 @@ WelcomePage::WelcomePage(QWidget *parent)
     : QWidget(parent)
 {
     setObjectName(u"welcomePage"_s);
-    auto *text = new QLabel(tr("<h2>Welcome to kvdesk</h2><p>No connection yet. Start a NATS server of your own on "
-                               "this computer (JetStream enabled, data kept in your profile), or connect to one.</p>"),
-                            this);
-    text->setWordWrap(true);
+    m_text = new QLabel(this);
+    m_text->setObjectName(u"welcomeText"_s);
+    m_text->setWordWrap(true);
+    setConnecting({});
     auto *local = new QPushButton(tr("Start a &Local NATS Server"), this);
     local->setObjectName(u"welcomeLocal"_s);
     auto *add = new QPushButton(tr("&Add a Connection…"), this);
@@ -29,7 +29,7 @@ WelcomePage::WelcomePage(QWidget *parent)
     column->setMaximumWidth(fontMetrics().averageCharWidth() * 60);
     auto *columnLayout = new QVBoxLayout(column);
     columnLayout->setContentsMargins(0, 0, 0, 0);
-    columnLayout->addWidget(text);
+    columnLayout->addWidget(m_text);
     for (QPushButton *button : {local, add, import})
         columnLayout->addWidget(button);
     auto *row = new QHBoxLayout;
@@ -41,4 +41,17 @@ WelcomePage::WelcomePage(QWidget *parent)
     layout->addLayout(row);
     layout->addStretch(2);
     layout->setContentsMargins(20, 20, 20, 20);
+}
+
+void WelcomePage::setConnecting(const QString &name)
+{
+    if (name.isEmpty()) {
+        m_text->setText(tr("<h2>Welcome to kvdesk</h2><p>No connection yet. Start a NATS server of your own on "
+                           "this computer (JetStream enabled, data kept in your profile), or connect to one.</p>"));
+        return;
+    }
+    m_text->setText(tr("<h2>Connecting to %1…</h2><p>kvdesk keeps trying; the bar above says how it goes, and the "
+                       "buckets show here once the server answers. Meanwhile you can start a NATS server of your "
+                       "own on this computer, or connect to another one.</p>")
+                        .arg(name.toHtmlEscaped()));
 }

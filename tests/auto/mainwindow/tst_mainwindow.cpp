@@ -84,6 +84,7 @@ private Q_SLOTS:
     void aKeyDeletedElsewhereLeavesTheEditOpen();
     void enterNeverDestroys();
     void aBucketTheServerRefusesKeepsItsDialog();
+    void aServerNotUpYetIsSaidToBeTried();
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
@@ -666,6 +667,30 @@ void tst_MainWindow::aBucketTheServerRefusesKeepsItsDialog()
         window->bucketPanel()->model()->rowOf(bucket));
     QCOMPARE(status.config.description, u"typed with care"_s);
     QVERIFY(!QApplication::activeModalWidget());
+}
+
+// The window opened on a server that is not up yet keeps trying it: the page says so, not "no
+// connection yet", and the server's buckets take its place once it is up.
+void tst_MainWindow::aServerNotUpYetIsSaidToBeTried()
+{
+    const int port = NatsServerProcess::freePort();
+    const QString url = u"nats://127.0.0.1:%1"_s.arg(port);
+    MainWindow *window = openWindow(url);
+    auto *pages = child<QStackedWidget>(window, u"pages"_s);
+    QCOMPARE(pages->currentWidget()->objectName(), u"welcomePage"_s);
+    auto *text = child<QLabel>(window, u"welcomeText"_s);
+    QVERIFY(text);
+    QVERIFY2(text->text().contains(u"Connecting to"_s) && text->text().contains(url.mid(7)), qPrintable(text->text()));
+    QVERIFY2(!text->text().contains(u"No connection yet"_s), qPrintable(text->text()));
+
+    NatsServerProcess late;
+    NatsServerProcess::Options options;
+    options.port = port;
+    QVERIFY2(late.start(options), qPrintable(late.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(pages->currentWidget()->objectName(), u"mainSplitter"_s, 20000);
+    delete m_window;
+    m_window = nullptr;
+    QVERIFY(late.stop());
 }
 
 QTEST_MAIN(tst_MainWindow)
