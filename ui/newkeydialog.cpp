@@ -1,6 +1,7 @@
 #include "newkeydialog.h"
 
 #include "errorlabel.h"
+#include "expirytext.h"
 #include "keyttlfield.h"
 #include "kvbucket.h"
 #include "kvnames.h"
@@ -99,6 +100,14 @@ void NewKeyDialog::validate()
     if (problem.isEmpty())
         m_ttl->read(&ttlNs, &problem);
     m_error->setMessage(problem);
+    if (problem.isEmpty() && m_bucket) {
+        // Not an error: the key is created, and lives longer than typed (nats-modern.md §4.2).
+        const qint64 kept = m_bucket->boundStatus().config.keptKeyTtl(ttlNs);
+        if (kept != ttlNs)
+            m_error->setInfo(tr("The key will expire after %1, not %2: in a bucket keeping history, nats-server "
+                                "keeps a key at least as long as the bucket's marker TTL.")
+                                 .arg(ExpiryText::remaining(kept / 1000000), ExpiryText::remaining(ttlNs / 1000000)));
+    }
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty() && !m_key->text().isEmpty() && !m_busy);
 }
 

@@ -4,6 +4,7 @@
 #include "clioutput.h"
 #include "clitable.h"
 #include "kvbucket.h"
+#include "kvbucketconfig.h"
 #include "kvformat.h"
 #include "kvttl.h"
 #include "kvunits.h"
@@ -128,7 +129,7 @@ void WriteCommand::run()
     KvReply *reply = m_mode == Mode::Put ? target->put(m_key, m_value)
         : m_mode == Mode::Create         ? target->create(m_key, m_value, m_ttlNs)
                                          : target->update(m_key, m_value, m_revision);
-    connect(reply, &NatsReply::finished, this, [this, reply] {
+    connect(reply, &NatsReply::finished, this, [this, reply, target] {
         reply->deleteLater();
         if (reply->error() == NatsError::WrongRevision) {
             fail(reply->currentRevision() == 0
@@ -149,8 +150,22 @@ void WriteCommand::run()
             out()->printJson(CliJson::write(m_bucket, m_key, reply->revision(), KvEntry::Operation::Put));
         else if (m_valueGiven)
             out()->printLine(QString::fromUtf8(m_value)); // as natscli, which echoes the value
+        noteRaisedTtl(target->boundStatus().config);
         finish();
     });
+}
+
+// The server raised the TTL asked for (a bucket keeping history: no key expires before its marker):
+// the key lives longer than the user said, which they should know.
+void WriteCommand::noteRaisedTtl(const KvBucketConfig &config)
+{
+    const qint64 kept = config.keptKeyTtl(m_ttlNs);
+    if (m_mode != Mode::Create || kept == m_ttlNs)
+        return;
+    out()->note(
+        tr("kvdesk-cli: key \"%1\" expires after %2, not %3: in a bucket keeping history, nats-server "
+           "keeps a key at least as long as the bucket's marker TTL")
+            .arg(m_key, QString::fromLatin1(KvTtl::toHeader(kept)), QString::fromLatin1(KvTtl::toHeader(m_ttlNs))));
 }
 
 // ---- get -------------------------------------------------------------------------------------------

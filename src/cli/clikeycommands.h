@@ -7,6 +7,7 @@
 // The key-level subcommands: put/create/update, get, purge, history, revert.
 
 class QCommandLineParser;
+struct KvBucketConfig;
 
 // --ttl DURATION for create and purge (nats-server 2.11+, a bucket with a marker TTL). Returns the usage
 // problem or an empty string; *ns stays 0 when the flag is not given.
@@ -33,6 +34,7 @@ protected:
     void run() override;
 
 private:
+    void noteRaisedTtl(const KvBucketConfig &config);
     Mode m_mode;
     qint64 m_ttlNs = 0; // create --ttl
     QString m_bucket;

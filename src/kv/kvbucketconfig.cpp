@@ -31,6 +31,15 @@ QString KvBucketConfig::storageName(Storage storage)
     return storage == Storage::Memory ? u"memory"_s : u"file"_s;
 }
 
+qint64 KvBucketConfig::keptKeyTtl(qint64 ns) const
+{
+    // The marker of a key that expired must outlive the older revisions it hides, or they come back.
+    const qint64 floor = markerTtlMs * 1000 * 1000;
+    if (history > 1 && ns > 0 && ns < floor)
+        return floor;
+    return ns;
+}
+
 QString KvBucketConfig::validate() const
 {
     const QString nameProblem = KvNames::validateBucketName(bucket);

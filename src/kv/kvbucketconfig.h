@@ -42,6 +42,9 @@ struct KvBucketConfig
 
     // Whether keys of this bucket may carry their own TTL (the stream allows per-message TTLs).
     bool allowsKeyTtl() const { return allowMessageTtl || markerTtlMs > 0; }
+    // The TTL (ns, or KvTtl::Never) the server keeps for a key created or purged with ns: in a bucket
+    // keeping history, no shorter than the marker TTL (ADR-43: the server raises it, nats-modern.md §4.2).
+    qint64 keptKeyTtl(qint64 ns) const;
 
     // Why the config cannot be used (bucket name, history range, negative sizes...), or an empty string.
     QString validate() const;

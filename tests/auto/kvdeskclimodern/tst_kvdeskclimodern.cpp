@@ -30,6 +30,7 @@ private Q_SLOTS:
     void putTakesNoTtl();
     void bucketSettingsShown();
     void ttlScenario();
+    void aTtlTheServerRaisesIsSaid();
     void importWithTtl();
     void severalFilters();
 
@@ -227,6 +228,24 @@ void tst_KvdeskCliModern::ttlScenario()
     QVERIFY(withMarkers.out.contains("\"marker_reason\":\"MaxAge\""));
     // Created again over the server's marker.
     CLI_EXPECT(again, cli({u"create"_s, bucket, u"temp"_s, u"back"_s}), 0);
+}
+
+// In a bucket keeping history the server keeps a key at least as long as the marker TTL (ADR-43): a
+// shorter --ttl is not what the key gets, and the command says so; one at least that long goes unsaid.
+void tst_KvdeskCliModern::aTtlTheServerRaisesIsSaid()
+{
+    const QString bucket = unique(u"ttlfloor"_s);
+    CLI_EXPECT(added, cli({u"add"_s, bucket, u"--history"_s, u"5"_s, u"--marker-ttl"_s, u"1m"_s}), hasTtl() ? 0 : 1);
+    if (!hasTtl())
+        return; // refused, as ttlScenario shows
+    CLI_EXPECT(raised, cli({u"create"_s, bucket, u"short"_s, u"v"_s, u"--ttl"_s, u"5s"_s}), 0);
+    QCOMPARE(raised.out, "v\n"_ba);
+    QVERIFY2(raised.err.contains("key \"short\" expires after 1m0s, not 5s") && raised.err.contains("marker TTL"),
+             qPrintable(raised.describe()));
+    CLI_EXPECT(stored, cli({u"get"_s, bucket, u"short"_s, u"--json"_s}), 0);
+    QCOMPARE(QJsonDocument::fromJson(stored.out).object().value("ttl"_L1).toInteger(), 60000000000LL);
+    CLI_EXPECT(kept, cli({u"create"_s, bucket, u"long"_s, u"v"_s, u"--ttl"_s, u"2m"_s}), 0);
+    QVERIFY2(kept.err.isEmpty(), qPrintable(kept.describe()));
 }
 
 void tst_KvdeskCliModern::importWithTtl()

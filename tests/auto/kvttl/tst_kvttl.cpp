@@ -36,6 +36,7 @@ private Q_SLOTS:
     void purgeWithTtl();
     void maxAgeLeavesMarker();
     void bulkReadSeesMarkers();
+    void markerTtlIsAFloorWhereHistoryIsKept();
 
 private:
     bool hasTtl() const { return m_js->capabilities()->supports(JsServerCapabilities::Feature::MessageTtl); }
@@ -325,6 +326,33 @@ void tst_KvTtl::bulkReadSeesMarkers()
     QCOMPARE(exportJob.writtenCount(), 1);
     QCOMPARE(exportJob.skippedCount(), 1);
     QVERIFY2(exportJob.problems().first().contains(u"EXPIRED"_s), qPrintable(exportJob.problems().first()));
+}
+
+// nats-modern.md §4.2 (ADR-43): in a bucket keeping history, the server raises a shorter key TTL to the
+// marker TTL (it stores "Nats-TTL: 3"); with history 1 it keeps the TTL asked for. keptKeyTtl() says
+// which in advance, for the window and the CLI to tell the user; here the server stored what it said.
+void tst_KvTtl::markerTtlIsAFloorWhereHistoryIsKept()
+{
+    for (const int history : {1, 5}) {
+        KvBucketConfig config;
+        config.bucket = u"floor%1h%2"_s.arg(m_counter).arg(history);
+        config.history = history;
+        config.markerTtlMs = 3000;
+        QCOMPARE(config.keptKeyTtl(kSecondNs), history > 1 ? 3 * kSecondNs : kSecondNs);
+        QCOMPARE(config.keptKeyTtl(5 * kSecondNs), 5 * kSecondNs);
+        QCOMPARE(config.keptKeyTtl(KvTtl::Never), KvTtl::Never);
+        if (!hasTtl())
+            continue; // what the server keeps is only seen from 2.11 on
+        QVERIFY(KvTest::createBucket(m_kv, config));
+        KvBucket *bucket = m_kv->bucket(config.bucket, this);
+        for (const qint64 asked : {kSecondNs, 5 * kSecondNs}) {
+            const QString key = u"k%1"_s.arg(asked / kSecondNs);
+            WAIT_OK(bucket->create(key, "v", asked));
+            const KvEntry stored = newest(bucket, key);
+            QVERIFY(stored.revision > 0);
+            QCOMPARE(stored.ttlNs, config.keptKeyTtl(asked));
+        }
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_KvTtl)

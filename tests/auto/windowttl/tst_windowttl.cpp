@@ -1,4 +1,5 @@
 #include "bucketpanel.h"
+#include "errorlabel.h"
 #include "historymodel.h"
 #include "historypanel.h"
 #include "jetstreamcontext.h"
@@ -52,6 +53,7 @@ private Q_SLOTS:
     void cleanup();
     void newKeyTakesATtlWhereTheServerCan();
     void bucketWithoutMarkerTtlSaysSo();
+    void aTtlTheServerRaisesIsSaidAsTyped();
     void purgeMarkerTakesATtl();
     void expiredKeyShowsAsExpiredEverywhere();
     void expiryWhileEditingIsNamed();
@@ -174,6 +176,36 @@ void tst_WindowTtl::newKeyTakesATtlWhereTheServerCan()
     const QDateTime at = expires.data(KeyListModel::ExpiresRole).toDateTime();
     QVERIFY2(qAbs(at.msecsTo(get->entry().created.addSecs(3600))) <= 1, qPrintable(at.toString(Qt::ISODateWithMs)));
     QVERIFY(!expires.data().toString().isEmpty());
+}
+
+// In a bucket keeping history, a TTL shorter than the marker TTL is raised by the server (ADR-43): the
+// dialog says so as it is typed (a note, not an error: the key can still be created), and not otherwise.
+void tst_WindowTtl::aTtlTheServerRaisesIsSaidAsTyped()
+{
+    if (!has211())
+        QSKIP("per-key TTLs need nats-server 2.11+ (the field is greyed out before: newKeyTakesATtlWhereTheServerCan)");
+    KvBucket *peer = makeBucket(u"floorttl"_s, 5, 60000);
+    QVERIFY(peer);
+    MainWindow *window = openWindow(u"floorttl"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), u"floorttl"_s, 10000);
+    NewKeyDialog dialog(window->keyPanel()->bucket(), window);
+    dialog.show();
+    auto *ttl = dialog.findChild<KeyTtlField *>(u"newKeyTtl"_s);
+    auto *note = dialog.findChild<ErrorLabel *>(u"newKeyError"_s);
+    QPushButton *create = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QTRY_VERIFY_WITH_TIMEOUT(settled(ttl) && ttl->isEnabled(), 5000);
+    dialog.findChild<QLineEdit *>(u"newKeyName"_s)->setText(u"brief"_s);
+    ttl->setText(u"30s"_s);
+    QVERIFY2(note->text().contains(u"after 1 min 0 s, not 30 s"_s) && !note->isError(), qPrintable(note->text()));
+    QVERIFY(create->isEnabled());
+    ttl->setText(u"2m"_s);
+    QVERIFY2(note->text().isEmpty(), qPrintable(note->text()));
+    ttl->setText(u"30s"_s);
+    create->click();
+    QTRY_COMPARE_WITH_TIMEOUT(dialog.result(), int(QDialog::Accepted), 10000);
+    KvReply *get = peer->get(u"brief"_s);
+    WAIT_OK(get);
+    QCOMPARE(get->entry().ttlNs, 60 * 1'000'000'000LL);
 }
 
 void tst_WindowTtl::bucketWithoutMarkerTtlSaysSo()
