@@ -77,7 +77,9 @@ KvEntry KvEntry::fromStoredMessage(const QString &bucket, const QString &key, co
 
 bool KvEntry::toText(QString *text, QString *errorMessage) const
 {
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringConverter::Flag::Stateless);
+    // A byte order mark is part of the value: kept as U+FEFF (the decoder drops a leading one by default).
+    QStringDecoder decoder(QStringDecoder::Utf8,
+                           QStringConverter::Flag::Stateless | QStringConverter::Flag::ConvertInitialBom);
     const QString decoded = decoder.decode(value);
     if (decoder.hasError()) {
         if (errorMessage)

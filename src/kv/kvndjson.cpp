@@ -1,5 +1,7 @@
 #include "kvndjson.h"
 
+#include "kvbase64.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
@@ -40,14 +42,23 @@ constexpr double kTwoTo63 = 9223372036854775808.0;
 
 } // namespace
 
+namespace {
+constexpr char kBom[] = "\xEF\xBB\xBF"; // U+FEFF in UTF-8
+constexpr char kBomEscaped[] = "\\ufeff";
+} // namespace
+
 QByteArray KvNdjson::encode(const KvEntry &entry)
 {
-    return QJsonDocument(toJson(entry)).toJson(QJsonDocument::Compact);
+    // U+FEFF escaped: Qt's JSON reader drops one that starts a string (a value starting with a byte order
+    // mark would lose it), and other readers may take it for a mark too. The escape reads back as it.
+    return QJsonDocument(toJson(entry)).toJson(QJsonDocument::Compact).replace(kBom, kBomEscaped);
 }
 
 QJsonObject KvNdjson::toJson(const KvEntry &entry)
 {
-    QStringDecoder decoder(QStringDecoder::Utf8, QStringConverter::Flag::Stateless);
+    // A byte order mark is part of the value: kept as U+FEFF (the decoder drops a leading one by default).
+    QStringDecoder decoder(QStringDecoder::Utf8,
+                           QStringConverter::Flag::Stateless | QStringConverter::Flag::ConvertInitialBom);
     const QString text = decoder.decode(entry.value);
     const bool isText = !decoder.hasError();
     QJsonObject object{
@@ -68,8 +79,14 @@ QJsonObject KvNdjson::toJson(const KvEntry &entry)
 
 bool KvNdjson::decode(const QByteArray &line, KvEntry *entry, QString *error)
 {
+    // A byte order mark before the object is one (a file saved with it); any other is U+FEFF in a string,
+    // escaped before Qt's reader sees it (it drops one that starts a string).
+    QByteArray json = line.trimmed();
+    if (json.startsWith(kBom))
+        json.remove(0, 3);
+    json.replace(kBom, kBomEscaped);
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(line.trimmed(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(json, &parseError);
     if (parseError.error != QJsonParseError::NoError)
         return fail(error, tr("not JSON: %1 at byte %2").arg(parseError.errorString()).arg(parseError.offset));
     if (!document.isObject())
@@ -86,8 +103,7 @@ bool KvNdjson::decode(const QByteArray &line, KvEntry *entry, QString *error)
     if (encoding == QLatin1StringView(TextEncoding)) {
         decoded.value = value.toString().toUtf8();
     } else if (encoding == QLatin1StringView(Base64Encoding)) {
-        const auto result = QByteArray::fromBase64Encoding(value.toString().toLatin1(),
-                                                           QByteArray::AbortOnBase64DecodingErrors);
+        const auto result = KvBase64::decode(value.toString().toLatin1());
         if (!result)
             return fail(error, tr("the value of key \"%1\" is not valid base64").arg(decoded.key));
         decoded.value = *result;

@@ -1,6 +1,7 @@
 #include "valueformat.h"
 
 #include "codecchain.h"
+#include "kvbase64.h"
 
 #include <QtCore/QCborValue>
 #include <QtCore/QCoreApplication>
@@ -515,7 +516,7 @@ bool parse(const QString &text, View view, QByteArray *value, QString *error)
     }
     case View::Base64: {
         const QByteArray compact = text.toLatin1().simplified().replace(' ', "");
-        const auto result = QByteArray::fromBase64Encoding(compact, QByteArray::AbortOnBase64DecodingErrors);
+        const auto result = KvBase64::decode(compact);
         if (!result) {
             *error = tr("not valid Base64");
             return false;

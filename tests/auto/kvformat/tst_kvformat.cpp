@@ -30,6 +30,7 @@ private Q_SLOTS:
     void table();
     void ndjsonRoundTrip_data();
     void ndjsonRoundTrip();
+    void ndjsonRawBom();
     void ndjsonErrors_data();
     void ndjsonErrors();
     void cliContext();
@@ -143,6 +144,10 @@ void tst_KvFormat::ndjsonRoundTrip_data()
     QTest::newRow("nul is text") << QByteArray("a\0b", 3) << u"text"_s;
     QTest::newRow("invalid utf8") << "\xc3\x28"_ba << u"base64"_s;
     QTest::newRow("every byte") << everyByte << u"base64"_s;
+    // A byte order mark is part of the value: decoded as text, it was taken for a mark and dropped.
+    QTest::newRow("leading bom") << "\xef\xbb\xbf{\"a\":1}"_ba << u"text"_s;
+    QTest::newRow("two boms") << "\xef\xbb\xbf\xef\xbb\xbf"_ba << u"text"_s;
+    QTest::newRow("only a bom") << "\xef\xbb\xbf"_ba << u"text"_s;
 }
 
 void tst_KvFormat::ndjsonRoundTrip()
@@ -172,6 +177,17 @@ void tst_KvFormat::ndjsonRoundTrip()
     QCOMPARE(decoded.operation, KvEntry::Operation::Purge);
 }
 
+// Lines written by other tools: U+FEFF raw in a string is the value's; a mark before the object is not.
+void tst_KvFormat::ndjsonRawBom()
+{
+    KvEntry decoded;
+    QString error;
+    QVERIFY2(KvNdjson::decode("{\"key\":\"k\",\"value\":\"\xef\xbb\xbfx\"}"_ba, &decoded, &error), qPrintable(error));
+    QCOMPARE(decoded.value, "\xef\xbb\xbfx"_ba);
+    QVERIFY2(KvNdjson::decode("\xef\xbb\xbf{\"key\":\"k\",\"value\":\"x\"}"_ba, &decoded, &error), qPrintable(error));
+    QCOMPARE(decoded.value, "x"_ba);
+}
+
 void tst_KvFormat::ndjsonErrors_data()
 {
     QTest::addColumn<QByteArray>("line");
@@ -180,6 +196,10 @@ void tst_KvFormat::ndjsonErrors_data()
     QTest::newRow("array") << "[1]"_ba << u"not a JSON object"_s;
     QTest::newRow("no key") << R"({"value":"x"})"_ba << u"\"key\" field is missing"_s;
     QTest::newRow("bad base64") << R"({"key":"k","value":"!!","encoding":"base64"})"_ba << u"not valid base64"_s;
+    // Cut short (a copy that lost its end): its last bits were dropped, and other bytes written.
+    QTest::newRow("truncated base64") << R"({"key":"k","value":"YWJjZ","encoding":"base64"})"_ba
+                                      << u"not valid base64"_s;
+    QTest::newRow("one base64 char") << R"({"key":"k","value":"c","encoding":"base64"})"_ba << u"not valid base64"_s;
     QTest::newRow("bad encoding") << R"({"key":"k","value":"x","encoding":"hex"})"_ba << u"unknown encoding \"hex\""_s;
     QTest::newRow("bad operation") << R"({"key":"k","operation":"ZAP"})"_ba << u"unknown operation \"ZAP\""_s;
     QTest::newRow("value not string") << R"({"key":"k","value":5})"_ba << u"not a string"_s;

@@ -324,6 +324,16 @@ void tst_ValueDocument::base64Edits()
     QVERIFY(document.toValue(u"AAEC"_s, &saved, &error));
     QCOMPARE(saved, "\x00\x01\x02"_ba);
     QVERIFY(!document.toValue(u"*"_s, &saved, &error));
+    // Cut short, or with bits no encoder leaves: refused, not saved as other bytes ("YWJjZ" gave "abc").
+    for (const QString &text : {u"YWJjZ"_s, u"c"_s, u"YR=="_s}) {
+        saved = "unchanged"_ba;
+        QVERIFY2(!document.toValue(text, &saved, &error), qPrintable(text));
+        QCOMPARE(saved, "unchanged"_ba);
+    }
+    QVERIFY(document.toValue(u"YWJj ZA=="_s, &saved, &error)); // white space between groups, as typed
+    QCOMPARE(saved, "abcd"_ba);
+    QVERIFY(document.toValue(u"YWJjZA"_s, &saved, &error)); // unpadded
+    QCOMPARE(saved, "abcd"_ba);
 }
 
 void tst_ValueDocument::layoutNoteSaysWhatIsKept_data()
