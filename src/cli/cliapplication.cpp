@@ -244,7 +244,13 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
         connection.setRequestTimeout(std::max(connection.timeoutMs(), int(CliCommand::StreamingTimeoutMs)));
 
     const QString question = info.asks && !parser.isSet(u"force"_s) ? command->confirmation() : QString();
-    if (!question.isEmpty()) {
+    command->setForced(info.asks && parser.isSet(u"force"_s));
+    if (!question.isEmpty() && command->asksOnceRead()) {
+        if (!CliOutput::stdinIsTerminal()) // refused before connecting, as a question asked now would be
+            return usageError(
+                tr("\"%1\" needs a confirmation, and stdin is not a terminal: pass -f to go ahead without asking")
+                    .arg(question));
+    } else if (!question.isEmpty()) {
         switch (m_out.confirm(question)) {
         case CliOutput::Answer::NoTerminal:
             return usageError(

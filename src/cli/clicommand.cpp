@@ -83,6 +83,28 @@ void CliCommand::finish(int exitCode)
     Q_EMIT finished(exitCode);
 }
 
+void CliCommand::askThen(const std::function<void()> &onYes)
+{
+    if (m_forced) {
+        onYes();
+        return;
+    }
+    switch (m_out->confirm(confirmation())) {
+    case CliOutput::Answer::Yes:
+        onYes();
+        return;
+    case CliOutput::Answer::No:
+        m_out->note(declinedMessage());
+        finish(Success);
+        return;
+    case CliOutput::Answer::NoTerminal: // CliApplication refused this before connecting
+        fail(tr("\"%1\" needs a confirmation, and stdin is not a terminal: pass -f to go ahead without asking")
+                 .arg(confirmation()),
+             UsageError);
+        return;
+    }
+}
+
 void CliCommand::fail(const NatsError &error)
 {
     fail(describe(error));

@@ -59,6 +59,12 @@ public:
     static constexpr int StreamingTimeoutMs = 60 * 1000;
     // What to say when the question is declined ("Skipping delete").
     virtual QString declinedMessage() const { return tr("Skipping"); }
+    // Whether the question is asked by run() (askThen()) once it has read what its writes are guarded on,
+    // instead of before connecting: a value written while the question waits is then newer than what was
+    // read, and refused, never overwritten (reading it after the answer would take it for the current one).
+    virtual bool asksOnceRead() const { return false; }
+    // -f/--force was given: askThen() asks nothing.
+    void setForced(bool forced) { m_forced = forced; }
 
     // The bucket the command reads or writes through its handle (empty: none), known once prepared.
     virtual QString boundBucket() const { return {}; }
@@ -89,6 +95,8 @@ protected:
     KvBucket *bucket(const QString &name);
 
     void finish(int exitCode = Success);
+    // Asks confirmation() (unless forced) and runs onYes on yes; on no, says declinedMessage() and finishes.
+    void askThen(const std::function<void()> &onYes);
     void fail(const NatsError &error);
     void fail(const QString &message, int exitCode = Failure);
     // Runs onSuccess when reply succeeds, else fails the command with the reply's error (at once when
@@ -110,4 +118,5 @@ private:
     QPointer<KvContext> m_kv;
     KvBucket *m_bucket = nullptr;
     bool m_finished = false;
+    bool m_forced = false;
 };

@@ -14,6 +14,8 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 
+#include <algorithm>
+
 #include <unistd.h>
 
 using namespace Qt::StringLiterals;
@@ -377,9 +379,37 @@ QString RevertCommand::confirmation() const
 
 void RevertCommand::run()
 {
-    // Guarded by the key's newest revision once the question is answered: if someone writes meanwhile,
-    // the revert fails instead of silently overwriting their value.
-    whenDone(bucket(m_bucket)->revert(m_key, m_revision), [this](KvReply *revert) {
+    // The key's revisions first: the one asked for must hold a value, and the newest is what the revert
+    // is guarded on, read before the question so a value written while it waits is refused.
+    whenDone(bucket(m_bucket)->history(m_key), [this](KvReply *history) {
+        const QList<KvEntry> entries = history->entries();
+        const auto it = std::find_if(entries.cbegin(), entries.cend(),
+                                     [this](const KvEntry &entry) { return entry.revision == m_revision; });
+        if (it == entries.cend() || it->isDeleted()) {
+            fail(
+                tr("key \"%1\" has no value at revision %2 in bucket \"%3\"").arg(m_key).arg(m_revision).arg(m_bucket));
+            return;
+        }
+        const quint64 latest = entries.last().revision;
+        askThen([this, latest] { revertOn(latest); });
+    });
+}
+
+void RevertCommand::revertOn(quint64 latest)
+{
+    KvReply *revert = bucket(m_bucket)->revert(m_key, m_revision, latest);
+    connect(revert, &NatsReply::finished, this, [this, revert, latest] {
+        revert->deleteLater();
+        if (revert->error() == NatsError::WrongRevision) {
+            fail(tr("key \"%1\" changed after revision %2 was read (someone wrote it meanwhile): not reverted")
+                     .arg(m_key)
+                     .arg(latest));
+            return;
+        }
+        if (revert->error() != NatsError::NoError) {
+            fail(revert->errorInfo());
+            return;
+        }
         if (out()->json()) {
             out()->printJson(CliJson::write(m_bucket, m_key, revert->revision(), KvEntry::Operation::Put));
             finish();

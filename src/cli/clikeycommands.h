@@ -122,11 +122,14 @@ public:
     QString boundBucket() const override { return m_bucket; }
     QString confirmation() const override;
     QString declinedMessage() const override { return tr("Skipping revert"); }
+    bool asksOnceRead() const override { return true; }
 
 protected:
     void run() override;
 
 private:
+    void revertOn(quint64 latest);
+
     QString m_bucket;
     QString m_key;
     quint64 m_revision = 0;

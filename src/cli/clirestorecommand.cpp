@@ -87,10 +87,14 @@ void RestoreCommand::onRead()
 
 void RestoreCommand::restore(const QStringList &keys)
 {
-    m_job = new KvRestoreJob(bucket(m_bucket),
-                             KvRestoreJob::itemsFor(keys, m_read->entries(), m_read->unanswerableKeys()),
-                             m_read->latestRevision(), this);
-    connect(m_job, &KvRestoreJob::finished, this, &RestoreCommand::done);
+    // Asked now that the point and the bucket's last revision are read: a key written while the question
+    // waits is newer than that revision, and reported as changed since, not overwritten.
+    askThen([this, keys] {
+        m_job = new KvRestoreJob(bucket(m_bucket),
+                                 KvRestoreJob::itemsFor(keys, m_read->entries(), m_read->unanswerableKeys()),
+                                 m_read->latestRevision(), this);
+        connect(m_job, &KvRestoreJob::finished, this, &RestoreCommand::done);
+    });
 }
 
 void RestoreCommand::done()

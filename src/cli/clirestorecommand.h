@@ -22,6 +22,7 @@ public:
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
     QString boundBucket() const override { return m_bucket; }
     QString confirmation() const override;
+    bool asksOnceRead() const override { return true; }
 
 protected:
     void run() override;

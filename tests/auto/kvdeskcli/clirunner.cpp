@@ -117,7 +117,8 @@ CliRunner::Result CliRunner::runOnTerminal(const QStringList &arguments, const Q
 }
 
 CliRunner::Result CliRunner::runAnsweringPrompts(const QStringList &arguments,
-                                                 const QList<QPair<QByteArray, QByteArray>> &prompts) const
+                                                 const QList<QPair<QByteArray, QByteArray>> &prompts,
+                                                 const std::function<void(qsizetype)> &atPrompt) const
 {
     Result result;
     const int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_NONBLOCK);
@@ -148,6 +149,8 @@ CliRunner::Result CliRunner::runAnsweringPrompts(const QStringList &arguments,
         const qsizetype at = terminal.indexOf(prompts[answered].first, searchFrom);
         if (at < 0)
             continue;
+        if (atPrompt)
+            atPrompt(answered);
         const QByteArray typed = prompts[answered].second + '\n';
         if (::write(master, typed.constData(), size_t(typed.size())) != typed.size())
             break;

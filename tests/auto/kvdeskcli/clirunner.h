@@ -1,5 +1,7 @@
 #pragma once
 
+#include <functional>
+
 #include <QtCore/QByteArray>
 #include <QtCore/QList>
 #include <QtCore/QPair>
@@ -47,7 +49,9 @@ public:
     // With stdin and stderr on a pseudo terminal, answers each prompt in turn as a user would: waits
     // until the terminal shows it, then types its answer and Enter. err holds what the terminal showed
     // (the answers only if they were echoed).
-    Result runAnsweringPrompts(const QStringList &arguments, const QList<QPair<QByteArray, QByteArray>> &prompts) const;
+    // atPrompt(i), if given, runs once prompt i is shown, before it is answered (another writer, say).
+    Result runAnsweringPrompts(const QStringList &arguments, const QList<QPair<QByteArray, QByteArray>> &prompts,
+                               const std::function<void(qsizetype)> &atPrompt = {}) const;
 
 private:
     QTemporaryDir m_config;

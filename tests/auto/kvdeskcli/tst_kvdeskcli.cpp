@@ -20,6 +20,7 @@ class tst_KvdeskCli final : public QObject
 
 private Q_SLOTS:
     void initTestCase();
+    void revertRefusesAWriteMadeWhileAsking();
     void usage_data();
     void usage();
     void everyCommandAndAliasIsFound();
@@ -563,6 +564,34 @@ void tst_KvdeskCli::stdoutThatCannotBeWrittenFails()
     CLI_EXPECT(result, m_runner.runWithStdoutTo(withServer, u"/dev/full"_s), 1);
     QVERIFY2(result.err.contains("kvdesk-cli: error: cannot write to standard output: No space left on device"),
              qPrintable(result.describe()));
+}
+
+// The question of a revert is asked once the key's newest revision is read, and the revert is guarded
+// on it: a value someone writes while the question waits is never overwritten.
+void tst_KvdeskCli::revertRefusesAWriteMadeWhileAsking()
+{
+    CLI_EXPECT(added, cli({u"add"_s, u"RACE"_s, u"--history"_s, u"10"_s}), 0);
+    CLI_EXPECT(first, cli({u"put"_s, u"RACE"_s, u"k"_s, u"orig"_s}), 0);
+    CLI_EXPECT(second, cli({u"put"_s, u"RACE"_s, u"k"_s, u"now"_s}), 0);
+    const CliRunner::Result asked = m_runner.runAnsweringPrompts(
+        server({u"revert"_s, u"RACE"_s, u"k"_s, u"1"_s}), {{"Really revert", "y"}}, [this](qsizetype) {
+            QCOMPARE(cli({u"put"_s, u"RACE"_s, u"k"_s, u"sneaky"_s}).exitCode, 0);
+        });
+    QCOMPARE(asked.exitCode, 1);
+    QVERIFY2(asked.err.contains("changed"), qPrintable(asked.describe()));
+    CLI_EXPECT(kept, cli({u"get"_s, u"RACE"_s, u"k"_s, u"--raw"_s}), 0);
+    QCOMPARE(kept.out, "sneaky"_ba);
+
+    // A revision that cannot be reverted to is said before anything is asked.
+    CLI_EXPECT(missing, m_runner.runAnsweringPrompts(server({u"revert"_s, u"RACE"_s, u"k"_s, u"99"_s}), {}), 1);
+    QVERIFY2(missing.err.contains("no value at revision 99") && !missing.err.contains("Really"),
+             qPrintable(missing.describe()));
+    // Declined: nothing written.
+    const CliRunner::Result declined = m_runner.runAnsweringPrompts(server({u"revert"_s, u"RACE"_s, u"k"_s, u"1"_s}),
+                                                                    {{"Really revert", "n"}});
+    QCOMPARE(declined.exitCode, 0);
+    CLI_EXPECT(still, cli({u"get"_s, u"RACE"_s, u"k"_s, u"--raw"_s}), 0);
+    QCOMPARE(still.out, "sneaky"_ba);
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCli)

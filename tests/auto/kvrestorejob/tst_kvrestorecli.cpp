@@ -22,6 +22,7 @@ private Q_SLOTS:
     void unanswerableKeyExitsOne();
     void incompleteReadExitsOne();
     void badInputIsUsageError();
+    void aWriteMadeWhileAskingIsNotOverwritten();
 
 private:
     CliRunner::Result cli(const QStringList &arguments) const
@@ -139,6 +140,22 @@ void tst_KvRestoreCli::badInputIsUsageError()
     QVERIFY2(noPoint.err.contains("--as-of"), qPrintable(noPoint.describe()));
     CLI_EXPECT(badPoint, cli({u"restore"_s, u"b"_s, u"--as-of"_s, u"yesterday"_s, u"-f"_s}), 2);
     CLI_EXPECT(badKey, cli({u"restore"_s, u"b"_s, u"bad key"_s, u"--as-of"_s, u"1"_s, u"-f"_s}), 2);
+}
+
+// The point is read before the question is asked: a key written while it waits is newer than the
+// listing, and reported as changed since, never overwritten.
+void tst_KvRestoreCli::aWriteMadeWhileAskingIsNotOverwritten()
+{
+    const QString bucket = unique(u"askrace"_s);
+    QCOMPARE(cli({u"add"_s, bucket, u"--history"_s, u"10"_s}).exitCode, 0);
+    const quint64 point = write(bucket, u"a"_s, u"then"_s);
+    QVERIFY(point > 0);
+    QVERIFY(write(bucket, u"a"_s, u"later"_s) > 0);
+    const CliRunner::Result asked = m_runner.runAnsweringPrompts(
+        {u"-s"_s, m_server.url(), u"restore"_s, bucket, u"a"_s, u"--as-of"_s, QString::number(point)},
+        {{"Really put", "y"}}, [&](qsizetype) { QVERIFY(write(bucket, u"a"_s, u"sneaky"_s) > 0); });
+    QVERIFY2(asked.out.contains("changed since"), qPrintable(asked.describe()));
+    QCOMPARE(get(bucket, u"a"_s), "sneaky"_ba);
 }
 
 QTEST_GUILESS_MAIN(tst_KvRestoreCli)
