@@ -175,10 +175,15 @@ void KvBucket::whenTtlAllowed(KvReply *reply, qint64 ttlNs, const Action &action
         action();
         return;
     }
+    // The check may answer at once (the server's level known, the TTL itself wrong): a refusal still
+    // comes on a later turn, after the caller of create()/purge() has connected to the reply.
     KvTtlCheck::check(this, ttlNs, reply, [reply, action](const NatsError &problem) {
         if (reply->isFinished())
             return;
-        problem.isError() ? reply->finishWithError(problem) : action();
+        if (problem.isError())
+            reply->finishWithErrorLater(problem);
+        else
+            action();
     });
 }
 

@@ -175,6 +175,17 @@ void tst_KvTtl::ttlBelowOneSecondRefused()
     WAIT_ERROR(create, NatsError::InvalidArgument);
     QVERIFY2(create->errorString().contains(u"at least 1 second"_s), qPrintable(create->errorString()));
     QCOMPARE(storedMessages(bucket->name()), 0u);
+
+    // Bound, and the server's level known: the refusal still comes on a later turn, once the caller has
+    // connected to the reply (an import waited forever for one that had come inside create()).
+    QVERIFY(bucket->isBound());
+    for (const qint64 ttl : {qint64(500) * 1000000, 5 * kSecondNs}) {
+        KvReply *again = bucket->create(u"temp"_s, "v", ttl);
+        QVERIFY(!again->isFinished());
+        QSignalSpy finished(again, &NatsReply::finished);
+        QVERIFY(finished.wait(KvTest::ReplyTimeoutMs));
+        QVERIFY(again->error() != NatsError::NoError);
+    }
 }
 
 void tst_KvTtl::ttlNeedsABucketWithMarkers()
