@@ -126,6 +126,8 @@ void LsCommand::listBuckets()
 void LsCommand::listKeys()
 {
     KvKeyLister *lister = bucket(m_bucket)->listKeys(m_filters);
+    connect(lister, &KvKeyLister::keysReceived, this, &LsCommand::moved);
+    failWhenStalled(tr("listing the keys of bucket %1").arg(m_bucket));
     connect(lister, &KvKeyLister::keysReceived, this, [this](const QStringList &keys) {
         for (const QString &key : keys) {
             if (out()->json()) {

@@ -1,13 +1,16 @@
 #include "clicommand.h"
 
 #include "clioutput.h"
+#include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "kvnames.h"
+#include "kvunits.h"
 #include "natsprotocolparser.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QIODevice>
+#include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
 
@@ -75,11 +78,32 @@ QString CliCommand::describe(const NatsError &error)
     }
 }
 
+void CliCommand::failWhenStalled(const QString &doing)
+{
+    const int timeoutMs = kv() && kv()->jetStream() ? kv()->jetStream()->timeout() : StreamingTimeoutMs;
+    m_stallGuard = new QTimer(this);
+    m_stallGuard->setSingleShot(true);
+    m_stallGuard->setInterval(timeoutMs);
+    connect(m_stallGuard, &QTimer::timeout, this, [this, doing, timeoutMs] {
+        fail(tr("nats-server sent nothing for %1 while %2: given up (is the server stopped, or unreachable?)")
+                 .arg(KvUnits::goDuration(qint64(timeoutMs) * 1000000), doing));
+    });
+    m_stallGuard->start();
+}
+
+void CliCommand::moved()
+{
+    if (m_stallGuard && !m_finished)
+        m_stallGuard->start();
+}
+
 void CliCommand::finish(int exitCode)
 {
     if (m_finished)
         return;
     m_finished = true;
+    if (m_stallGuard)
+        m_stallGuard->stop();
     Q_EMIT finished(exitCode);
 }
 

@@ -13,6 +13,7 @@ class KvBucket;
 class KvContext;
 class KvReply;
 class QCommandLineParser;
+class QTimer;
 
 // One kvdesk-cli subcommand. CliApplication gives it a QCommandLineParser with the global options, lets
 // it add its own (addOptions), lets it check its arguments before anything connects (prepare: a problem
@@ -97,6 +98,12 @@ protected:
     void finish(int exitCode = Success);
     // Asks confirmation() (unless forced) and runs onYes on yes; on no, says declinedMessage() and finishes.
     void askThen(const std::function<void()> &onYes);
+    // For a command that streams entries and then ends (export, ls, import): fails it, saying what it
+    // was doing, once nothing moved for the request timeout. The library waits out a server that stopped
+    // answering (its consumers and writes go on when it is back); a one-shot command must not wait forever.
+    void failWhenStalled(const QString &doing);
+    // Something came: the stall guard starts again.
+    void moved();
     void fail(const NatsError &error);
     void fail(const QString &message, int exitCode = Failure);
     // Runs onSuccess when reply succeeds, else fails the command with the reply's error (at once when
@@ -119,4 +126,5 @@ private:
     KvBucket *m_bucket = nullptr;
     bool m_finished = false;
     bool m_forced = false;
+    QTimer *m_stallGuard = nullptr;
 };

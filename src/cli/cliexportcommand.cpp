@@ -68,6 +68,8 @@ void ExportCommand::run()
         output = m_decoded = new CliDecodedExport(output, &m_decode, this);
     m_job = new KvExportJob(bucket(m_bucket), output, this);
     connect(m_job, &KvExportJob::finished, this, &ExportCommand::done);
+    connect(m_job, &KvExportJob::progress, this, &ExportCommand::moved);
+    failWhenStalled(tr("exporting bucket %1").arg(m_bucket));
     if (m_asOfSet)
         exportAsOf();
     else
@@ -83,6 +85,7 @@ void ExportCommand::run()
 void ExportCommand::exportAsOf()
 {
     m_read = new KvAsOfRead(bucket(m_bucket), m_asOf, {}, KvAsOfRead::Path::Auto, this);
+    connect(m_read, &KvAsOfRead::progress, this, &ExportCommand::moved);
     connect(m_read, &KvAsOfRead::finished, this, [this] {
         if (m_read->error() != NatsError::NoError) {
             fail(m_read->errorInfo());

@@ -7,9 +7,12 @@
 #include "natsserverprocess.h"
 
 #include <QtCore/QDir>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
+#include <QtCore/QScopeGuard>
+#include <QtCore/QTemporaryFile>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -21,6 +24,7 @@ class tst_KvdeskCli final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void revertRefusesAWriteMadeWhileAsking();
+    void exportFromAServerThatStopsAnsweringEnds();
     void usage_data();
     void usage();
     void everyCommandAndAliasIsFound();
@@ -592,6 +596,40 @@ void tst_KvdeskCli::revertRefusesAWriteMadeWhileAsking()
     QCOMPARE(declined.exitCode, 0);
     CLI_EXPECT(still, cli({u"get"_s, u"RACE"_s, u"k"_s, u"--raw"_s}), 0);
     QCOMPARE(still.out, "sneaky"_ba);
+}
+
+// A server that stops answering mid-export (SIGSTOP: its sockets stay open) ends the export after the
+// request timeout with a message, instead of waiting for it forever (it waited silently for minutes).
+void tst_KvdeskCli::exportFromAServerThatStopsAnsweringEnds()
+{
+    QTemporaryFile lines;
+    QVERIFY(lines.open());
+    const QByteArray value(200, 'v');
+    for (int i = 0; i < 30000; ++i)
+        lines.write("{\"key\":\"k." + QByteArray::number(i) + "\",\"value\":\"" + value + "\"}\n");
+    lines.close();
+    CLI_EXPECT(filled, cli({u"import"_s, u"STALL"_s, lines.fileName()}), 0);
+
+    QProcess exporting;
+    exporting.setProcessEnvironment(m_runner.environment());
+    exporting.start(CliRunner::program(), server({u"--timeout"_s, u"2s"_s, u"export"_s, u"STALL"_s}));
+    // The first lines out (the rest wait in the pipe, unread): the server is stopped mid-export.
+    QVERIFY(exporting.waitForReadyRead(10000));
+    QVERIFY(m_server.freeze());
+    const auto thaw = qScopeGuard([this] { m_server.thaw(); });
+    QByteArray out;
+    QElapsedTimer clock;
+    clock.start();
+    while (exporting.state() != QProcess::NotRunning && clock.elapsed() < 20000) {
+        exporting.waitForReadyRead(100);
+        out += exporting.readAllStandardOutput();
+    }
+    QCOMPARE(exporting.state(), QProcess::NotRunning);
+    out += exporting.readAllStandardOutput();
+    const QByteArray err = exporting.readAllStandardError();
+    QCOMPARE(exporting.exitCode(), 1);
+    QVERIFY2(err.contains("nats-server sent nothing for 2s while exporting bucket STALL"), err.constData());
+    QVERIFY2(out.count('\n') < 30000, "the whole bucket came before the server stopped: nothing was tested");
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCli)
