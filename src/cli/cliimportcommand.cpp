@@ -135,6 +135,8 @@ void ImportCommand::summarize()
     const qint64 written = m_job->writtenCount();
     const qint64 skipped = m_job->skippedCount();
     const qint64 failed = m_job->failedCount();
+    if (m_job->error() != NatsError::NoError)
+        out()->error(m_job->errorString()); // why it ended before the end of the input
     if (out()->json()) {
         out()->printJson({{u"bucket"_s, m_bucket},
                           {u"lines"_s, lines},
@@ -148,5 +150,5 @@ void ImportCommand::summarize()
                              .arg(skipped)
                              .arg(failed));
     }
-    finish(failed > 0 ? Failure : Success);
+    finish(failed > 0 || m_job->error() != NatsError::NoError ? Failure : Success);
 }

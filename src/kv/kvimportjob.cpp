@@ -278,8 +278,36 @@ void KvImportJob::onWritten(const NatsError &error, const QString &key, qint64 l
         }
     } else {
         fail(line, error);
+        stopIfUnanswered(error, line);
     }
     pump();
+}
+
+// A write that got no answer has already been retried for the bucket's write retry limit: the server
+// stopped answering (or cannot be reached). The rest of the input is not sent, each write to wait out
+// its retries in turn; the writes in flight are waited for, so the counts stay true.
+void KvImportJob::stopIfUnanswered(const NatsError &error, qint64 line)
+{
+    switch (error.code()) {
+    case NatsError::Timeout:
+    case NatsError::OutcomeUnknown:
+    case NatsError::NotConnected:
+    case NatsError::ConnectionClosed:
+    case NatsError::ConnectionLost:
+    case NatsError::ConnectionTimeout:
+        break;
+    default:
+        return;
+    }
+    if (m_ending != State::Idle)
+        return;
+    m_ending = State::Stopped;
+    m_error = NatsError(error.code(),
+                        tr("the server stopped answering (line %1: %2): import stopped, the lines "
+                           "after it were not sent")
+                            .arg(line)
+                            .arg(error.message()));
+    m_atEnd = true;
 }
 
 void KvImportJob::fail(qint64 line, const NatsError &error)

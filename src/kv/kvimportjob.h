@@ -103,6 +103,7 @@ private:
     void submit(const KvEntry &entry, qint64 line);
     void onWritten(const NatsError &error, const QString &key, qint64 line);
     void fail(qint64 line, const NatsError &error);
+    void stopIfUnanswered(const NatsError &error, qint64 line);
     void reportProgress(bool force);
     void maybeFinish();
 

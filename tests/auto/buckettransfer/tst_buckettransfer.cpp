@@ -1,5 +1,6 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
 #include "kvexportjob.h"
 #include "kvimportjob.h"
@@ -12,6 +13,7 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QSet>
 #include <QtCore/QTemporaryFile>
 #include <QtCore/QTimer>
@@ -41,6 +43,7 @@ private Q_SLOTS:
     void overlongLineIsRefusedAndNamed();
     void skippingALongLineLetsTheEventLoopRun();
     void slowPipeKeepsEventLoopTurning();
+    void aServerThatStopsAnsweringStopsTheImport();
     void jobsReportErrorsAsRepliesDo();
 
 private:
@@ -545,6 +548,44 @@ void tst_BucketTransfer::jobsReportErrorsAsRepliesDo()
     QCOMPARE(events,
              (QStringList{u"import error "_s + invalid, u"import finished"_s, u"export error "_s + invalid,
                           u"export finished"_s}));
+}
+
+// A server that stops answering mid-import (SIGSTOP: its sockets stay open): the writes in flight end
+// as their retries run out, and the import stops there, naming why, instead of sending the rest of the
+// input a window at a time, each waiting out its retries (a CLI import took hours to give up).
+void tst_BucketTransfer::aServerThatStopsAnsweringStopsTheImport()
+{
+    NatsServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    JetStreamContext *js = nullptr;
+    KvContext *kv = nullptr;
+    KvClient *client = KvTest::connectClient(NatsConnectOptions::fromUrl(server.url()), this, nullptr, &js, &kv);
+    QVERIFY(client);
+    js->setTimeout(500);
+    KvBucketConfig config;
+    config.bucket = u"frozen"_s;
+    QVERIFY(KvTest::createBucket(kv, config));
+    KvBucket *bucket = kv->bucket(config.bucket, this);
+    bucket->setWriteRetryLimit(1000);
+    QBuffer input;
+    input.open(QIODevice::ReadWrite);
+    constexpr int kLines = 5000;
+    for (int i = 0; i < kLines; ++i)
+        input.write("{\"key\":\"k" + QByteArray::number(i) + "\",\"value\":\"v\"}\n");
+    input.seek(0);
+    KvImportJob job(bucket, &input);
+    job.setWindow(16);
+    QSignalSpy finished(&job, &KvImportJob::finished);
+    job.start(KvImportJob::ExistingKeys::Overwrite);
+    QTRY_VERIFY(job.writtenCount() > 0);
+    QVERIFY(server.freeze());
+    const auto thaw = qScopeGuard([&server] { server.thaw(); });
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(job.state(), KvImportJob::State::Stopped);
+    QVERIFY2(job.errorString().contains(u"stopped answering"_s), qPrintable(job.errorString()));
+    QVERIFY(job.lineCount() < kLines);
+    QVERIFY(job.failedCount() > 0);
+    QCOMPARE(job.writtenCount() + job.failedCount(), job.lineCount());
 }
 
 QTEST_GUILESS_MAIN(tst_BucketTransfer)
