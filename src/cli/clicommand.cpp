@@ -12,6 +12,8 @@
 #include <QtCore/QIODevice>
 #include <QtCore/QTimer>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 CliCommand::CliCommand(const Info &info, QObject *parent)
@@ -82,19 +84,16 @@ void CliCommand::failWhenStalled(const QString &doing)
 {
     const int timeoutMs = kv() && kv()->jetStream() ? kv()->jetStream()->timeout() : StreamingTimeoutMs;
     m_stallGuard = new QTimer(this);
-    m_stallGuard->setSingleShot(true);
     m_stallGuard->setInterval(timeoutMs);
+    m_movesChecked = m_moves + m_out->stdoutWritten();
     connect(m_stallGuard, &QTimer::timeout, this, [this, doing, timeoutMs] {
+        const qint64 now = m_moves + m_out->stdoutWritten();
+        if (now != std::exchange(m_movesChecked, now))
+            return;
         fail(tr("nats-server sent nothing for %1 while %2: given up (is the server stopped, or unreachable?)")
                  .arg(KvUnits::goDuration(qint64(timeoutMs) * 1000000), doing));
     });
     m_stallGuard->start();
-}
-
-void CliCommand::moved()
-{
-    if (m_stallGuard && !m_finished)
-        m_stallGuard->start();
 }
 
 void CliCommand::finish(int exitCode)

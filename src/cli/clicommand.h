@@ -98,12 +98,14 @@ protected:
     void finish(int exitCode = Success);
     // Asks confirmation() (unless forced) and runs onYes on yes; on no, says declinedMessage() and finishes.
     void askThen(const std::function<void()> &onYes);
-    // For a command that streams entries and then ends (export, ls, import): fails it, saying what it
-    // was doing, once nothing moved for the request timeout. The library waits out a server that stopped
-    // answering (its consumers and writes go on when it is back); a one-shot command must not wait forever.
+    // For a command that streams entries and then ends (export, ls): fails it, saying what it was doing,
+    // once nothing moved for a whole request timeout. The library waits out a server that stopped
+    // answering (its consumers go on when it is back); a one-shot command must not wait forever.
+    // Checked once per timeout: what came (moved()) and what reached stdout since the last check, so
+    // a reader slow to take the output (the command blocked in a write) is not taken for a stall.
     void failWhenStalled(const QString &doing);
-    // Something came: the stall guard starts again.
-    void moved();
+    // Something came from the server.
+    void moved() { ++m_moves; }
     void fail(const NatsError &error);
     void fail(const QString &message, int exitCode = Failure);
     // Runs onSuccess when reply succeeds, else fails the command with the reply's error (at once when
@@ -127,4 +129,6 @@ private:
     bool m_finished = false;
     bool m_forced = false;
     QTimer *m_stallGuard = nullptr;
+    qint64 m_moves = 0;
+    qint64 m_movesChecked = -1; // m_moves + stdout bytes at the last check
 };

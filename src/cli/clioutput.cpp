@@ -72,6 +72,8 @@ void CliOutput::writeStdout(const QByteArray &bytes)
     if (m_stdoutErrno != 0)
         return; // the command is ending: nothing more can reach the reader
     m_stdoutErrno = writeAll(STDOUT_FILENO, bytes);
+    if (m_stdoutErrno == 0)
+        m_stdoutWritten += bytes.size();
     if (m_stdoutErrno != 0 && m_stdoutFailed)
         m_stdoutFailed();
 }

@@ -58,6 +58,8 @@ public:
     // "cannot write to standard output: <reason>".
     QString stdoutErrorString() const;
     void setStdoutFailedHandler(std::function<void()> handler) { m_stdoutFailed = std::move(handler); }
+    // Bytes that reached stdout so far (a reader that reads slowly holds the command up, which is no stall).
+    qint64 stdoutWritten() const { return m_stdoutWritten; }
 
     static bool stdinIsTerminal();
     static bool stderrIsTerminal();
@@ -68,6 +70,7 @@ private:
 
     QByteArray m_buffer;
     int m_stdoutErrno = 0;
+    qint64 m_stdoutWritten = 0;
     std::function<void()> m_stdoutFailed;
     bool m_json = false;
     bool m_progressShown = false;
