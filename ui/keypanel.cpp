@@ -17,7 +17,6 @@
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSettings>
 #include <QtCore/QTimer>
-
 #include <QtGui/QAction>
 #include <QtGui/QActionGroup>
 #include <QtWidgets/QHBoxLayout>
@@ -31,6 +30,7 @@
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
+
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -104,7 +104,7 @@ void KeyPanel::createListView()
     connectCurrentKey(m_listView, &m_listLeaving);
 }
 
-// The open key's row leaving the view (deleted, expired, filtered out) is not the user picking the row
+// The open key's row leaving the view (the key deleted, purged or expired) is not the user picking the row
 // next to it, as the selection model, which moves the current row there, takes it: opening that key
 // would ask to discard an edit nobody asked to leave, or quietly hide that the key went. The current row
 // is cleared instead, and the value panel keeps the key it shows. Connected before the view gets the
