@@ -318,32 +318,16 @@ void BucketPanel::createBucket()
         return;
     BucketDialog dialog(BucketDialog::Mode::Create, this);
     dialog.setServer(m_session->jetStream()->capabilities());
-    // The dialog stays open until the server took the bucket: a refusal is shown in it, nothing typed lost.
-    const QPointer<BucketDialog> open(&dialog);
-    connect(&dialog, &BucketDialog::submitted, this, [this, open](const KvBucketConfig &config) {
-        if (!m_session) {
-            open->serverAnswered(tr("Not connected"));
-            return;
-        }
-        KvReply *reply = m_session->kv()->createBucket(config);
-        connect(reply, &NatsReply::finished, this, [this, reply, config, open] {
-            reply->deleteLater();
-            if (reply->error() != NatsError::NoError) {
-                const QString why = tr("Could not create bucket \"%1\": %2").arg(config.bucket, reply->errorString());
-                if (open)
-                    open->serverAnswered(why);
-                else
-                    showError(why); // the dialog was closed meanwhile
-                return;
-            }
+    execUntilTaken(
+        &dialog, [this](const KvBucketConfig &config) { return m_session->kv()->createBucket(config); },
+        [this](const KvBucketConfig &config, const KvReply *reply) {
+            if (reply->error() != NatsError::NoError)
+                return tr("Could not create bucket \"%1\": %2").arg(config.bucket, reply->errorString());
             Q_EMIT message(tr("Bucket \"%1\" created").arg(config.bucket));
             m_pendingSelection = config.bucket;
             refresh();
-            if (open)
-                open->serverAnswered({});
+            return QString();
         });
-    });
-    dialog.exec();
 }
 
 void BucketPanel::editBucket()
@@ -355,28 +339,40 @@ void BucketPanel::editBucket()
     dialog.setServer(m_session->jetStream()->capabilities());
     const KvBucketStatus status = m_model->statusAt(m_model->rowOf(bucket));
     dialog.setConfig(status.config, status.serverMetadata);
-    const QPointer<BucketDialog> open(&dialog);
-    connect(&dialog, &BucketDialog::submitted, this, [this, open, bucket](const KvBucketConfig &config) {
+    execUntilTaken(
+        &dialog, [this](const KvBucketConfig &config) { return m_session->kv()->updateBucket(config); },
+        [this, bucket](const KvBucketConfig &, const KvReply *reply) {
+            refresh();
+            if (reply->error() != NatsError::NoError)
+                return tr("Could not change bucket \"%1\": %2").arg(bucket, reply->errorString());
+            Q_EMIT message(tr("Bucket \"%1\" changed").arg(bucket));
+            return QString();
+        });
+}
+
+// Runs the dialog until the server took what it submits (send), or it is cancelled: a refusal is shown
+// in the dialog, nothing typed lost (in the panel if the dialog was closed meanwhile). answered() does
+// what follows the server's answer and says the refusal in words (empty: taken).
+void BucketPanel::execUntilTaken(BucketDialog *dialog, const std::function<KvReply *(const KvBucketConfig &)> &send,
+                                 const std::function<QString(const KvBucketConfig &, const KvReply *)> &answered)
+{
+    const QPointer<BucketDialog> open(dialog);
+    connect(dialog, &BucketDialog::submitted, this, [this, open, send, answered](const KvBucketConfig &config) {
         if (!m_session) {
             open->serverAnswered(tr("Not connected"));
             return;
         }
-        KvReply *reply = m_session->kv()->updateBucket(config);
-        connect(reply, &NatsReply::finished, this, [this, reply, bucket, open] {
+        KvReply *reply = send(config);
+        connect(reply, &NatsReply::finished, this, [this, reply, config, open, answered] {
             reply->deleteLater();
-            const bool changed = reply->error() == NatsError::NoError;
-            const QString why = changed ? QString()
-                                        : tr("Could not change bucket \"%1\": %2").arg(bucket, reply->errorString());
-            if (changed)
-                Q_EMIT message(tr("Bucket \"%1\" changed").arg(bucket));
-            refresh();
+            const QString refusal = answered(config, reply);
             if (open)
-                open->serverAnswered(why);
-            else if (!changed)
-                showError(why);
+                open->serverAnswered(refusal);
+            else if (!refusal.isEmpty())
+                showError(refusal);
         });
     });
-    dialog.exec();
+    dialog->exec();
 }
 
 void BucketPanel::deleteBucket()

@@ -3,11 +3,16 @@
 #include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
-struct KvBucketStatus;
+#include <functional>
+
+class BucketDialog;
 class BucketListModel;
 class EmptyState;
 class ErrorLabel;
 class KvBucketEvents;
+class KvReply;
+struct KvBucketConfig;
+struct KvBucketStatus;
 class QAction;
 class QHeaderView;
 class QSortFilterProxyModel;
@@ -56,6 +61,8 @@ Q_SIGNALS:
     void message(const QString &text);
 
 private:
+    void execUntilTaken(BucketDialog *dialog, const std::function<KvReply *(const KvBucketConfig &)> &send,
+                        const std::function<QString(const KvBucketConfig &, const KvReply *)> &answered);
     void createView();
     void fitColumns();
     void growFigureColumns();

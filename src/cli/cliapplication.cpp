@@ -247,15 +247,11 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
     command->setForced(info.asks && parser.isSet(u"force"_s));
     if (!question.isEmpty() && command->asksOnceRead()) {
         if (!CliOutput::stdinIsTerminal()) // refused before connecting, as a question asked now would be
-            return usageError(
-                tr("\"%1\" needs a confirmation, and stdin is not a terminal: pass -f to go ahead without asking")
-                    .arg(question));
+            return usageError(CliCommand::cannotAsk(question));
     } else if (!question.isEmpty()) {
         switch (m_out.confirm(question)) {
         case CliOutput::Answer::NoTerminal:
-            return usageError(
-                tr("\"%1\" needs a confirmation, and stdin is not a terminal: pass -f to go ahead without asking")
-                    .arg(question));
+            return usageError(CliCommand::cannotAsk(question));
         case CliOutput::Answer::No:
             m_out.note(command->declinedMessage());
             return CliCommand::Success;

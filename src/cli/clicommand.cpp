@@ -106,6 +106,12 @@ void CliCommand::finish(int exitCode)
     Q_EMIT finished(exitCode);
 }
 
+QString CliCommand::cannotAsk(const QString &question)
+{
+    return tr("\"%1\" needs a confirmation, and stdin is not a terminal: pass -f to go ahead without asking")
+        .arg(question);
+}
+
 void CliCommand::askThen(const std::function<void()> &onYes)
 {
     if (m_forced) {
@@ -121,9 +127,7 @@ void CliCommand::askThen(const std::function<void()> &onYes)
         finish(Success);
         return;
     case CliOutput::Answer::NoTerminal: // CliApplication refused this before connecting
-        fail(tr("\"%1\" needs a confirmation, and stdin is not a terminal: pass -f to go ahead without asking")
-                 .arg(confirmation()),
-             UsageError);
+        fail(cannotAsk(confirmation()), UsageError);
         return;
     }
 }

@@ -58,6 +58,8 @@ public:
     // up to StreamingTimeoutMs for it.
     virtual bool streams() const { return false; }
     static constexpr int StreamingTimeoutMs = 60 * 1000;
+    // Why question cannot be asked here (stdin is no terminal), with what to do instead.
+    static QString cannotAsk(const QString &question);
     // What to say when the question is declined ("Skipping delete").
     virtual QString declinedMessage() const { return tr("Skipping"); }
     // Whether the question is asked by run() (askThen()) once it has read what its writes are guarded on,
