@@ -72,10 +72,27 @@ void KvFormat::appendUtf8(QByteArray *out, QStringView text)
 
 void KvFormat::appendValueText(QByteArray *out, const QByteArray &value)
 {
-    if (!value.startsWith("\xEF\xBB\xBF") && QByteArrayView(value).isValidUtf8())
+    if (isText(value)) {
         out->append(value);
-    else
-        out->append(QString::fromUtf8(value).toUtf8());
+    } else {
+        out->append("(base64) ");
+        out->append(value.toBase64());
+    }
+}
+
+bool KvFormat::isText(QByteArrayView value)
+{
+    if (value.startsWith("\xEF\xBB\xBF"))
+        return false;
+    for (qsizetype i = 0; i < value.size(); ++i) {
+        const auto byte = uchar(value[i]);
+        if ((byte < 0x20 && byte != '\t') || byte == 0x7F)
+            return false;
+        // U+0080..U+009F, the C1 controls (U+009B starts an escape sequence on some terminals).
+        if (byte == 0xC2 && i + 1 < value.size() && uchar(value[i + 1]) < 0xA0)
+            return false;
+    }
+    return value.isValidUtf8();
 }
 
 QString KvFormat::rfc822(const QDateTime &t)

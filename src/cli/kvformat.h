@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QByteArrayView>
 #include <QtCore/QDateTime>
 #include <QtCore/QString>
 #include <QtCore/QStringView>
@@ -23,9 +24,13 @@ public:
     static void appendLocalTime(QByteArray *out, qint64 msecsSinceEpoch);
     // Appends text as UTF-8 without a temporary (ASCII, which keys and bucket names mostly are, is copied).
     static void appendUtf8(QByteArray *out, QStringView text);
-    // Appends what QString::fromUtf8(value).toUtf8() is (a value printed as text): value itself when it
-    // is valid UTF-8 without a byte order mark, which fromUtf8 would drop, else the round trip.
+    // Appends a value for a line of text: the value itself when isText(), else "(base64) " and its base64.
     static void appendValueText(QByteArray *out, const QByteArray &value);
+    // Whether value prints as what it is on one line of a terminal: UTF-8 without control characters but
+    // the tab (a newline would print what reads as another line, an escape sequence would be run by the
+    // terminal, C1 controls included) and without a leading byte order mark (shown as nothing). A byte
+    // that is not UTF-8 would print as U+FFFD, the same as a real U+FFFD.
+    static bool isText(QByteArrayView value);
     // Go's RFC822 layout, local time: "02 Jan 06 15:04 CEST" (natscli's `kv get` header).
     static QString rfc822(const QDateTime &t);
     // UTC RFC 3339 with milliseconds, for JSON: "2024-05-01T10:00:00.123Z".

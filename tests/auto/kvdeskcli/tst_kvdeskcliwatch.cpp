@@ -11,6 +11,7 @@
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
+#include <algorithm>
 #include <ctime>
 
 #include <fcntl.h>
@@ -80,7 +81,9 @@ QList<KvEntry> tst_KvdeskCliWatch::initialValues(const QString &bucketName)
     return entries;
 }
 
-// The line as kvdesk-cli built it before, field by field with QString and QDateTime.
+// The line as natscli prints it, built field by field with QString and QDateTime, except the value: one that
+// is not text (not UTF-8, a control character other than a tab, a leading byte order mark that
+// fromUtf8() drops) is shown in base64, said so, instead of its raw bytes.
 QByteArray tst_KvdeskCliWatch::natscliLine(const KvEntry &entry)
 {
     const QString time = entry.created.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s);
@@ -88,8 +91,12 @@ QByteArray tst_KvdeskCliWatch::natscliLine(const KvEntry &entry)
         const QString operation = entry.operation == KvEntry::Operation::Purge ? u"PURGE"_s : u"DELETE"_s;
         return u"[%1] %2 %3 > %4\n"_s.arg(time, operation, entry.bucket, entry.key).toUtf8();
     }
-    return (u"[%1] PUT %2 > %3: "_s.arg(time, entry.bucket, entry.key) + QString::fromUtf8(entry.value)).toUtf8()
-        + '\n';
+    const QString text = QString::fromUtf8(entry.value);
+    const bool isText = text.toUtf8() == entry.value && std::none_of(text.cbegin(), text.cend(), [](QChar c) {
+                            return c.category() == QChar::Other_Control && c != u'\t';
+                        });
+    const QByteArray shown = isText ? entry.value : "(base64) " + entry.value.toBase64();
+    return u"[%1] PUT %2 > %3: "_s.arg(time, entry.bucket, entry.key).toUtf8() + shown + '\n';
 }
 
 void tst_KvdeskCliWatch::linesAsBefore()
@@ -102,6 +109,8 @@ void tst_KvdeskCliWatch::linesAsBefore()
         {u"invalid"_s, "\xFF\xFE not UTF-8 \xC0\x80"},
         {u"lines"_s, "first\nsecond"},
         {u"nul"_s, QByteArray("a\0b", 3)},
+        {u"escape"_s, "\x1B[2J\x1B]0;a title\x07"},
+        {u"tab"_s, "a\tb"},
         {u"dir/sub_key-1=x"_s, "keys of every allowed kind"},
         {u"gone"_s, "deleted next"},
         {u"purged"_s, "purged next"},

@@ -83,23 +83,46 @@ void tst_KvFormat::utf8Bytes()
 void tst_KvFormat::valueTextBytes_data()
 {
     QTest::addColumn<QByteArray>("value");
-    QTest::newRow("ascii") << QByteArray("plain value");
-    QTest::newRow("empty") << QByteArray();
-    QTest::newRow("utf-8") << QByteArray("caf\xC3\xA9 \xF0\x9F\x98\x80");
-    QTest::newRow("byte order mark") << QByteArray("\xEF\xBB\xBFwith a BOM");
-    QTest::newRow("invalid") << QByteArray("\xFF\xFE bad \xC0\x80");
-    QTest::newRow("surrogate") << QByteArray("\xED\xA0\x80");
-    QTest::newRow("NUL and newline") << QByteArray("a\0b\nc", 6);
-    QTest::newRow("zeros") << QByteArray(128, '\0');
+    QTest::addColumn<QByteArray>("shown");
+    const auto base64 = [](const QByteArray &value) {
+        QByteArray shown("(base64) ");
+        shown += value.toBase64();
+        return shown;
+    };
+    QTest::newRow("ascii") << QByteArray("plain value") << QByteArray("plain value");
+    QTest::newRow("empty") << QByteArray() << QByteArray();
+    QTest::newRow("utf-8") << QByteArray("caf\xC3\xA9 \xF0\x9F\x98\x80") << QByteArray("caf\xC3\xA9 \xF0\x9F\x98\x80");
+    QTest::newRow("tab") << QByteArray("a\tb") << QByteArray("a\tb");
+    QTest::newRow("no-break space") << QByteArray("a\xC2\xA0z") << QByteArray("a\xC2\xA0z");
+    const QList<QByteArray> notText{
+        "\xEF\xBB\xBFwith a BOM",
+        "\xFF\xFE bad \xC0\x80",
+        "\xED\xA0\x80",
+        QByteArray("a\0b\nc", 6),
+        QByteArray(128, '\0'),
+        "first\nsecond",
+        "over\rwritten",
+        "\x1B[2J\x1B]0;title\x07",
+        "del\x7F",
+        "C1 CSI \xC2\x9B"
+        "2J",
+        "cut \xC3",
+    };
+    for (qsizetype i = 0; i < notText.size(); ++i)
+        QTest::addRow("not text %d", int(i)) << notText.at(i) << base64(notText.at(i));
 }
 
-// What a watch prints of a value is what QString::fromUtf8(value).toUtf8() made of it before.
+// A watch line shows a value that is text as it is. Any other value is shown in base64, said so: a
+// newline would print what reads as another entry, an escape sequence would be run by the terminal, a
+// byte that is not UTF-8 would print as U+FFFD (the same as a real U+FFFD), and a leading byte order mark
+// as nothing.
 void tst_KvFormat::valueTextBytes()
 {
     QFETCH(QByteArray, value);
+    QFETCH(QByteArray, shown);
     QByteArray bytes(": ");
     KvFormat::appendValueText(&bytes, value);
-    QCOMPARE(bytes, ": " + QString::fromUtf8(value).toUtf8());
+    QCOMPARE(bytes, ": " + shown);
 }
 
 void tst_KvFormat::comma()
