@@ -139,7 +139,16 @@ void KvAsOfRead::onInfo(const JsStreamInfo &info)
         m_upTo = m_last;
         break;
     case KvAsOfPoint::Kind::Revision:
-        m_upTo = std::min(m_point.revision, m_last);
+        // A revision not written yet is a mistyped number, not "now": refused, never read as the latest.
+        if (m_point.revision > m_last) {
+            fail(NatsError(NatsError::InvalidArgument,
+                           tr("bucket %1 has no revision %2 yet: its last is %3")
+                               .arg(m_bucket->name())
+                               .arg(m_point.revision)
+                               .arg(m_last)));
+            return;
+        }
+        m_upTo = m_point.revision;
         break;
     case KvAsOfPoint::Kind::Time:
         if (!info.state.lastTime.isValid() || m_point.time >= info.state.lastTime) {

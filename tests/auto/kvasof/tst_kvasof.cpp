@@ -37,6 +37,7 @@ private Q_SLOTS:
     void asOfTimeMatchesRevision();
     void overwrittenHistoryOneIsUnanswerable();
     void keyFilterLimitsTheRead();
+    void aRevisionNotYetWrittenIsRefused();
     void diffListsAddedRemovedChanged();
     void batchPathBeyond1024Keys();
     void cancelEndsWithCancelled();
@@ -195,12 +196,10 @@ void tst_KvAsOf::asOfRevisionReproducesEveryPoint()
             delete asOf;
         }
     }
-    // Now, and a revision beyond the last: the bucket as it is.
+    // Now: the bucket as it is (a revision beyond the last is refused: aRevisionNotYetWrittenIsRefused).
     KvAsOfRead *now = read(bucket, KvAsOfPoint::latest());
+    QCOMPARE(now->revision(), steps.constLast().revision);
     QCOMPARE(snapshot(now), state);
-    KvAsOfRead *beyond = read(bucket, KvAsOfPoint::atRevision(1000));
-    QCOMPARE(beyond->revision(), steps.constLast().revision);
-    QCOMPARE(snapshot(beyond), state);
 }
 
 void tst_KvAsOf::asOfTimeMatchesRevision()
@@ -279,6 +278,31 @@ void tst_KvAsOf::keyFilterLimitsTheRead()
         KvAsOfRead *asOf = read(bucket, KvAsOfPoint::atRevision(steps[2].revision), path, u"cfg.>"_s);
         QCOMPARE(snapshot(asOf), (Snapshot{{u"cfg.a"_s, "cfg.a0"_ba}, {u"cfg.b"_s, "cfg.b1"_ba}}));
     }
+}
+
+// A revision past the bucket's last is a mistyped number, not the bucket as it is now: read as now, a
+// diff from it said "no changes" and a restore to it did nothing, without a word.
+void tst_KvAsOf::aRevisionNotYetWrittenIsRefused()
+{
+    KvBucket *bucket = makeBucket(u"asofahead"_s, 5);
+    QVERIFY(bucket);
+    QList<Step> steps;
+    QVERIFY(apply(bucket, bucket->put(u"k"_s, "1"), {{u"k"_s, "1"_ba}}, &steps));
+    QVERIFY(apply(bucket, bucket->put(u"k"_s, "2"), {{u"k"_s, "2"_ba}}, &steps));
+    const quint64 last = steps.constLast().revision;
+    const quint64 ahead = last + 1000;
+    for (const auto path : paths()) {
+        KvAsOfRead *asOf = read(bucket, KvAsOfPoint::atRevision(ahead), path);
+        QCOMPARE(asOf->error(), NatsError::InvalidArgument);
+        QVERIFY2(asOf->errorString().contains(QString::number(ahead))
+                     && asOf->errorString().contains(QString::number(last)),
+                 qPrintable(asOf->errorString()));
+        QVERIFY(asOf->entries().isEmpty());
+        QCOMPARE(snapshot(read(bucket, KvAsOfPoint::atRevision(last), path)), (Snapshot{{u"k"_s, "2"_ba}}));
+    }
+    KvAsOfDiff diff(bucket, KvAsOfPoint::atRevision(ahead));
+    QTRY_VERIFY_WITH_TIMEOUT(diff.isFinished(), KvTest::ReplyTimeoutMs);
+    QCOMPARE(diff.error(), NatsError::InvalidArgument);
 }
 
 void tst_KvAsOf::diffListsAddedRemovedChanged()

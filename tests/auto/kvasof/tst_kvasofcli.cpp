@@ -131,6 +131,11 @@ void tst_KvAsOfCli::diffTableAndJson()
     QCOMPARE(filtered.out.count('\n'), 1);
     CLI_EXPECT(none, cli({u"diff"_s, bucket, u"--from"_s, u"5"_s}), 0);
     QVERIFY2(none.out.contains("No changes"), none.out.constData());
+    // A revision not written yet is refused, naming it and the last: never read as the bucket now.
+    CLI_EXPECT(ahead, cli({u"diff"_s, bucket, u"--from"_s, u"99"_s}), 1);
+    QVERIFY2(ahead.err.contains("99") && ahead.err.contains("last is 5") && ahead.out.isEmpty(), ahead.err.constData());
+    CLI_EXPECT(exportAhead, cli({u"export"_s, bucket, u"--as-of"_s, u"6"_s}), 1);
+    QVERIFY2(exportAhead.err.contains("no revision 6"), exportAhead.err.constData());
 }
 
 void tst_KvAsOfCli::unanswerableKeysExitOne()
