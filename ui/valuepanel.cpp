@@ -537,22 +537,24 @@ void ValuePanel::deleteKey()
 {
     if (!m_session->canWrite())
         return;
+    const quint64 shown = m_session->baseRevision(); // what the user says yes to
     const auto answer = QMessageBox::question(this, tr("Delete Key"),
                                               tr("Delete key \"%1\"? It will read as not found; its history is kept "
                                                  "until compacted.")
                                                   .arg(key()),
                                               QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
     if (answer == QMessageBox::Yes)
-        m_session->removeKey(false);
+        m_session->removeKey(false, shown);
 }
 
 void ValuePanel::purgeKey()
 {
     if (!m_session->canWrite())
         return;
+    const quint64 shown = m_session->baseRevision(); // what the user says yes to
     PurgeDialog dialog(m_session->bucket(), key(), this);
     if (dialog.exec() == QDialog::Accepted)
-        m_session->removeKey(true, dialog.markerTtl());
+        m_session->removeKey(true, shown, dialog.markerTtl());
 }
 
 void ValuePanel::newKey()

@@ -525,19 +525,31 @@ void ValueEditSession::onOtherChange(const KvEntry &entry)
     Q_EMIT stateChanged();
 }
 
-void ValueEditSession::removeKey(bool purge, qint64 markerTtlNs)
+void ValueEditSession::removeKey(bool purge, quint64 askedRevision, qint64 markerTtlNs)
 {
     if (!canWrite())
         return;
-    // Guarded by the open revision too: a key changed since it was opened is not deleted blindly.
-    KvReply *reply = purge ? m_bucket->purge(m_key, m_revision, markerTtlNs) : m_bucket->remove(m_key, m_revision);
+    // Guarded by the revision the user was asked about: a key changed since (even one this session has
+    // shown meanwhile, behind the question) is not deleted blindly.
+    KvReply *reply = purge ? m_bucket->purge(m_key, askedRevision, markerTtlNs)
+                           : m_bucket->remove(m_key, askedRevision);
     m_busy = true;
     Q_EMIT stateChanged();
     const QString key = m_key;
-    connect(reply, &NatsReply::finished, this, [this, reply, key, purge] {
+    connect(reply, &NatsReply::finished, this, [this, reply, key, purge, askedRevision] {
         reply->deleteLater();
         m_busy = false;
         Q_EMIT stateChanged();
+        if (reply->error() == NatsError::WrongRevision) {
+            Q_EMIT failed((purge ? tr("Not purged: someone else changed key \"%1\" after revision %2, the one you "
+                                      "confirmed; it is now revision %3.")
+                                 : tr("Not deleted: someone else changed key \"%1\" after revision %2, the one you "
+                                      "confirmed; it is now revision %3."))
+                              .arg(key)
+                              .arg(askedRevision)
+                              .arg(reply->currentRevision()));
+            return;
+        }
         if (reply->error() != NatsError::NoError) {
             Q_EMIT failed(tr("%1 failed: %2").arg(purge ? tr("Purge") : tr("Delete"), reply->errorString()));
             return;

@@ -102,10 +102,11 @@ public:
     // The user's pick for each conflict of mergeConflicts(); the result is shown and saved as a clean
     // merge is.
     void resolveMerge(const KvJsonMerge::Choices &choices);
-    // A delete (purge: purge) marker, guarded by the open revision too. A purge marker may have a TTL of its
-    // own (markerTtlNs, nats-server 2.11+): the server then removes it too. A delete never takes one: its
+    // A delete (purge: purge) marker, guarded by askedRevision: the revision shown when the user was
+    // asked (the session may show a newer one by the answer). A purge marker may have a TTL of its own
+    // (markerTtlNs, nats-server 2.11+): the server then removes it too. A delete never takes one: its
     // expiry would bring the old value back (nats-modern.md §4.3).
-    void removeKey(bool purge, qint64 markerTtlNs = 0);
+    void removeKey(bool purge, quint64 askedRevision, qint64 markerTtlNs = 0);
 
 Q_SIGNALS:
     void opened();                       // entry() and document() hold the loaded value

@@ -18,9 +18,11 @@
 #include "newkeydialog.h"
 #include "profiledialog.h"
 #include "profilestore.h"
+#include "purgedialog.h"
 #include "secretstore.h"
 #include "session.h"
 #include "uitestsupport.h"
+#include "valueeditsession.h"
 #include "valuepanel.h"
 
 #include <QtCore/QLoggingCategory>
@@ -31,6 +33,7 @@
 #include <QtGui/QAction>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
+#include <QtWidgets/QAbstractButton>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
@@ -83,6 +86,7 @@ private Q_SLOTS:
     void anotherServerIsListedWhileTheLastOwesAListing();
     void aKeyDeletedElsewhereLeavesTheEditOpen();
     void enterNeverDestroys();
+    void aKeyChangedWhileItsDeleteAsksIsKept();
     void aBucketTheServerRefusesKeepsItsDialog();
     void aServerNotUpYetIsSaidToBeTried();
 
@@ -634,6 +638,54 @@ void tst_MainWindow::enterNeverDestroys()
     QCOMPARE(get->error(), NatsError::NoError);
     QCOMPARE(get->entry().value, "v"_ba);
     QCOMPARE(get->entry().revision, 1u);
+}
+
+// Another client writes the key while the Delete or Purge question is open. The panel shows that value
+// behind the question (it had no edits), but the user said yes to deleting what they saw: the delete is
+// guarded by that revision and refused, never applied to the newer value.
+void tst_MainWindow::aKeyChangedWhileItsDeleteAsksIsKept()
+{
+    const QString name = u"gui_delrace_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    KvReply *put = peer->put(u"k"_s, "seen");
+    QTRY_VERIFY(put->isFinished());
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"k"_s));
+    ValueEditSession *session = window->valuePanel()->session();
+
+    for (QAction *action : {window->valuePanel()->deleteAction(), window->valuePanel()->purgeAction()}) {
+        const quint64 seen = session->baseRevision();
+        quint64 written = 0;
+        const auto writeThenConfirm = [&](QDialog *dialog, QAbstractButton *yes) {
+            KvReply *other = peer->put(u"k"_s, "written while asking");
+            QVERIFY(QTest::qWaitFor([other] { return other->isFinished(); }, 10000));
+            written = other->revision();
+            QVERIFY(QTest::qWaitFor([&] { return session->baseRevision() == written; }, 10000));
+            QVERIFY(dialog->isVisible());
+            yes->click();
+        };
+        if (action == window->valuePanel()->deleteAction()) {
+            UiTest::onNextDialog<QMessageBox>(
+                [&](QMessageBox *box) { writeThenConfirm(box, box->button(QMessageBox::Yes)); });
+        } else {
+            UiTest::onNextDialog<PurgeDialog>([&](PurgeDialog *dialog) {
+                writeThenConfirm(dialog, dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Yes));
+            });
+        }
+        QSignalSpy failed(session, &ValueEditSession::failed);
+        action->trigger();
+        QVERIFY2(written > seen, qPrintable(action->text()));
+        QVERIFY2(failed.wait(10000), qPrintable(action->text()));
+        const QString said = failed.first().first().toString();
+        QVERIFY2(said.contains(QString::number(seen)) && said.contains(QString::number(written)), qPrintable(said));
+        KvReply *get = peer->get(u"k"_s);
+        QTRY_VERIFY(get->isFinished());
+        QCOMPARE(get->error(), NatsError::NoError);
+        QCOMPARE(get->entry().value, "written while asking"_ba);
+        QCOMPARE(get->entry().revision, written);
+    }
 }
 
 // The server refuses a bucket the form allowed (three replicas on one server): the dialog stays open

@@ -284,7 +284,7 @@ void tst_ValueEditSession::readOnlyWritesNothing()
     QSignalSpy info(m_session, &ValueEditSession::info);
     m_session->setModified(true);
     m_session->save(u"changed"_s);
-    m_session->removeKey(true);
+    m_session->removeKey(true, m_session->baseRevision());
     QVERIFY(info.isEmpty());
     QVERIFY(!m_session->isBusy());
     QCOMPARE(KvTest::value(m_peer, key()), "v"_ba);

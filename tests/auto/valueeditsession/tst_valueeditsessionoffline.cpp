@@ -117,7 +117,7 @@ void tst_ValueEditSessionOffline::writesWaitWhileInterrupted()
     QVERIFY(!m_session->canWrite());
     m_session->setModified(true);
     m_session->save(u"v2"_s);
-    m_session->removeKey(false);
+    m_session->removeKey(false, m_session->baseRevision());
     QVERIFY(!m_session->isBusy());
     m_session->setInterruption({});
     QVERIFY(m_session->canWrite());
