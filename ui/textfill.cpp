@@ -14,16 +14,18 @@ TextFill::TextFill(QPlainTextEdit *editor)
     connect(&m_timer, &QTimer::timeout, this, &TextFill::step);
 }
 
-void TextFill::setText(const QString &text)
+void TextFill::setText(const QString &text, bool modified)
 {
     m_timer.stop();
     const bool wasFilling = isFilling();
+    m_modified = modified;
     if (text.size() <= PartLength) {
         m_text.clear();
         m_at = -1;
         if (wasFilling)
             m_editor->document()->setUndoRedoEnabled(true);
         m_editor->setPlainText(text);
+        m_editor->document()->setModified(modified);
         if (wasFilling)
             Q_EMIT finished();
         return;
@@ -32,6 +34,7 @@ void TextFill::setText(const QString &text)
     m_at = partEnd(0);
     m_editor->document()->setUndoRedoEnabled(false);
     m_editor->setPlainText(m_text.left(m_at));
+    m_editor->document()->setModified(modified);
     m_timer.start();
     Q_EMIT progressed();
 }
@@ -62,14 +65,13 @@ void TextFill::step()
         return;
     const qsizetype end = partEnd(m_at);
     QTextDocument *document = m_editor->document();
-    const bool modified = document->isModified();
     {
         // What the editor says of itself (text changed, modified) is not news: the text is only arriving.
         const QSignalBlocker quiet(m_editor);
         QTextCursor cursor(document);
         cursor.movePosition(QTextCursor::End);
         cursor.insertText(m_text.mid(m_at, end - m_at));
-        document->setModified(modified);
+        document->setModified(m_modified);
     }
     if (end < m_text.size()) {
         m_at = end;
@@ -80,5 +82,6 @@ void TextFill::step()
     m_at = -1;
     m_text.clear();
     document->setUndoRedoEnabled(true);
+    document->setModified(m_modified); // told to the editor's listeners now: the text is all in
     Q_EMIT finished();
 }

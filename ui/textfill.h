@@ -8,8 +8,8 @@ class QPlainTextEdit;
 
 // Puts a text into a QPlainTextEdit, a large one a part a turn: the editor lays out (and a highlighter
 // colours) what it is given at once, and 2 MiB given at once held the event loop for a second. The parts
-// end at line breaks (EditorText keeps lines short), the editor keeps its modified flag meanwhile, and
-// undo starts once all of it is in. A small text goes in at once.
+// end at line breaks (EditorText keeps lines short), the editor's modified flag is the one given with the
+// text until all of it is in, and undo starts then. A small text goes in at once.
 class TextFill final : public QObject
 {
     Q_OBJECT
@@ -20,8 +20,9 @@ public:
     explicit TextFill(QPlainTextEdit *editor);
 
     // Replaces the editor's text: the first part now, the rest in the turns after (a text given before
-    // that is done replaces what is left of it).
-    void setText(const QString &text);
+    // that is done replaces what is left of it). The document says modified until then, whatever marks it
+    // meanwhile: with undo off, a QTextDocument counts any change as an edit, a highlighter's colours too.
+    void setText(const QString &text, bool modified = false);
     bool isFilling() const { return m_at >= 0; }
     // What the editor holds, or all it will hold once the text is in.
     QString text() const;
@@ -40,4 +41,5 @@ private:
     QTimer m_timer;
     QString m_text;
     qsizetype m_at = -1; // where the rest starts, -1 when all is in
+    bool m_modified = false;
 };

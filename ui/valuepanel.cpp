@@ -356,8 +356,7 @@ void ValuePanel::showDecoding()
 
 void ValuePanel::setEditorText(const QString &text, bool modified)
 {
-    m_fill->setText(text); // a large text in parts, over the turns after
-    m_editor->document()->setModified(modified);
+    m_fill->setText(text, modified); // a large text in parts, over the turns after
     // Replacing the text with an empty one signals "modified" and never takes it back, though the document
     // then says it is not (Qt 6.4): the session takes the document's word, or the next change by someone
     // else would be shown as a conflict with edits that do not exist.

@@ -122,6 +122,8 @@ void ValuePanel::createEditor()
     m_sizeHintTimer->setInterval(500);
     connect(m_sizeHintTimer, &QTimer::timeout, this, &ValuePanel::showEditedSize);
     connect(m_editor, &QPlainTextEdit::modificationChanged, this, [this](bool modified) {
+        if (m_fill->isFilling())
+            return; // the document marks itself modified as parts arrive; TextFill says what it is after
         m_session->setModified(modified);
         updateActions();
     });

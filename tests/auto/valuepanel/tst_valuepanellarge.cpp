@@ -95,6 +95,8 @@ private Q_SLOTS:
     void cleanup();
     void hugeOneLineJsonOpensInParts();
     void hugeBinaryValueOpensInParts();
+    void aValueWithLongLinesOpensUnmodified_data();
+    void aValueWithLongLinesOpensUnmodified();
 };
 
 void tst_ValuePanelLarge::initTestCase()
@@ -135,6 +137,7 @@ void tst_ValuePanelLarge::hugeOneLineJsonOpensInParts()
     QVERIFY2(probe.mostAdded <= MostPerTurn, qPrintable(QString::number(probe.mostAdded)));
     QVERIFY2(probe.mostColoured <= MostPerTurn, qPrintable(QString::number(probe.mostColoured)));
     QVERIFY(!m_editor->document()->lastBlock().layout()->formats().isEmpty());
+    QVERIFY(!m_panel->isModified());
 
     // One space typed in the middle, and a line the editor broke joined again: only the space is new.
     const QByteArray marker = R"("id":20000,)";
@@ -159,6 +162,36 @@ void tst_ValuePanelLarge::hugeOneLineJsonOpensInParts()
     m_panel->saveAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(m_panel->openedRevision() > opened, 10000);
     QVERIFY(KvTest::value(m_bucket, u"huge"_s) == expected);
+}
+
+void tst_ValuePanelLarge::aValueWithLongLinesOpensUnmodified_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QByteArray items = "[";
+    for (int i = 0; i < 3000; ++i)
+        items += (i ? ", " : "") + QByteArray(R"({"id": )") + QByteArray::number(i) + R"(, "name": "item )"
+            + QByteArray::number(i) + "\"}";
+    items += ']';
+    QTest::newRow("JSON, one line of 90 KB") << items;
+    QTest::newRow("text, one line of 5,000 characters") << QByteArray(5000, 'x');
+    QTest::newRow("text, two long lines") << QByteArray(4500, 'a') + '\n' + QByteArray(4500, 'b');
+}
+
+// Lines shown in parts are still the value as it is: opened and not touched, there is nothing to save and
+// nothing to ask about when another key is chosen (it used to save an identical revision).
+void tst_ValuePanelLarge::aValueWithLongLinesOpensUnmodified()
+{
+    QFETCH(QByteArray, value);
+    const QString key = u"long%1"_s.arg(QTest::currentDataTag()[0] == 'J' ? 1 : value.size());
+    WAIT_OK(m_bucket->put(key, value));
+    QVERIFY(openKey(key));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isFilling(), 60000);
+    QTRY_VERIFY(m_panel->findChild<QLabel *>(u"layoutNote"_s)->text().contains(u"long lines"_s));
+    QVERIFY(!m_panel->isModified());
+    QVERIFY(!m_panel->saveAction()->isEnabled());
+    QByteArray shown;
+    QVERIFY(m_panel->editorValue(&shown));
+    QVERIFY(shown == value);
 }
 
 void tst_ValuePanelLarge::hugeBinaryValueOpensInParts()
