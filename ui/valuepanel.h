@@ -95,6 +95,7 @@ Q_SIGNALS:
 private:
     void createBanner();
     void createEditor();
+    void createValueEditor();
     void createActions();
     void layoutWidgets();
     void connectSession();

@@ -100,6 +100,18 @@ void ValuePanel::createEditor()
     m_readOnlyReason->setWordWrap(true);
     m_readOnlyReason->setTextInteractionFlags(Qt::TextSelectableByMouse);
 
+    createValueEditor();
+
+    // Offered where a view refuses a value: the one view that shows any bytes as they are.
+    m_showHex = new QPushButton(tr("Show in &Hex View"), this);
+    m_showHex->setObjectName(u"showHexButton"_s);
+    m_showHex->hide();
+    connect(m_showHex, &QPushButton::clicked, this, [this] { setView(View::Hex); });
+}
+
+// The text editor itself, what fills it and what follows its edits.
+void ValuePanel::createValueEditor()
+{
     m_editor = new QPlainTextEdit(this);
     m_editor->setObjectName(u"valueEditor"_s);
     m_editor->setAccessibleName(tr("Value"));
@@ -128,12 +140,6 @@ void ValuePanel::createEditor()
         updateActions();
     });
     connect(m_editor, &QPlainTextEdit::textChanged, this, &ValuePanel::updateSizeHint);
-
-    // Offered where a view refuses a value: the one view that shows any bytes as they are.
-    m_showHex = new QPushButton(tr("Show in &Hex View"), this);
-    m_showHex->setObjectName(u"showHexButton"_s);
-    m_showHex->hide();
-    connect(m_showHex, &QPushButton::clicked, this, [this] { setView(View::Hex); });
 }
 
 void ValuePanel::createActions()
