@@ -160,9 +160,9 @@ QString CliApplication::commandHelp(const CliCommand *command, QCommandLineParse
     return text + u'\n' + options.mid(options.indexOf("Options:"_L1));
 }
 
-int CliApplication::run(const QStringList &arguments)
+int CliApplication::run(const QStringList &arguments, const QList<QByteArray> &given)
 {
-    const int exitCode = runCommand(arguments);
+    const int exitCode = notText(given) ? CliCommand::UsageError : runCommand(arguments);
     m_out.flush();
     if (!m_out.stdoutFailed())
         return exitCode;
@@ -173,12 +173,30 @@ int CliApplication::run(const QStringList &arguments)
     return CliCommand::Failure;
 }
 
+// Qt reads the command line as UTF-8 and turns the bytes it cannot read into U+FFFD: a value given as
+// `$'x\xff'` would be stored as other bytes, a description changed. Refused, naming the argument.
+bool CliApplication::notText(const QList<QByteArray> &given)
+{
+    for (qsizetype i = 1; i < given.size(); ++i) {
+        if (!QByteArrayView(given.at(i)).isValidUtf8()) {
+            usageError(tr("argument %1 is not UTF-8 text, and would not be taken as it is; give a value that is "
+                          "not text on stdin (put BUCKET KEY < FILE)")
+                           .arg(i));
+            return true;
+        }
+    }
+    return false;
+}
+
 int CliApplication::runCommand(const QStringList &arguments)
 {
     QStringList args = arguments.mid(1);
-    if (!args.isEmpty() && args.first() == "kv"_L1)
-        args.removeFirst(); // `kvdesk-cli kv put ...` reads like `nats kv put ...`
-    const qsizetype index = commandIndex(args);
+    qsizetype index = commandIndex(args);
+    // `kvdesk-cli kv put ...` reads like `nats kv put ...`, global options before `kv` too (`nats -s URL kv`).
+    if (index >= 0 && args.at(index) == "kv"_L1) {
+        args.removeAt(index);
+        index = commandIndex(args);
+    }
     if (index < 0) {
         if (args.contains("--version"_L1)) {
             m_out.printLine(u"kvdesk-cli "_s + QStringLiteral(KVDESK_VERSION));

@@ -24,13 +24,16 @@ public:
     explicit CliApplication(QObject *parent = nullptr);
     ~CliApplication() override;
 
-    int run(const QStringList &arguments);
+    // arguments as QCoreApplication has them; given: the same as the bytes of argv, to refuse what is not
+    // UTF-8 (empty: not checked).
+    int run(const QStringList &arguments, const QList<QByteArray> &given = {});
 
     // Every subcommand, in help order (parented to parent).
     static QList<CliCommand *> commands(QObject *parent);
 
 private:
     int runCommand(const QStringList &arguments);
+    bool notText(const QList<QByteArray> &given);
     int usageError(const QString &message);
     void reportConnectionChanges(NatsConnection *connection, QObject *context);
     QString generalHelp() const;

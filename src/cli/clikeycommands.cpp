@@ -55,9 +55,9 @@ WriteCommand::WriteCommand(Mode mode, QObject *parent)
             ? Info{u"create"_s, {}, tr("Put a value only if the key is new or deleted"), u"BUCKET KEY [VALUE]"_s, 2, 3}
             : Info{u"update"_s,
                    {},
-                   tr("Put a value only if the key is still at REVISION"),
-                   u"BUCKET KEY VALUE REVISION"_s,
-                   4,
+                   tr("Put a value only if the key is still at REVISION (stdin when VALUE is absent)"),
+                   u"BUCKET KEY [VALUE] REVISION"_s,
+                   3,
                    4},
         parent)
     , m_mode(mode)
@@ -111,10 +111,14 @@ QString WriteCommand::prepare(const QCommandLineParser &parser, const QStringLis
     if (problem.isEmpty())
         problem = checkKey(m_key);
     if (problem.isEmpty() && m_mode == Mode::Update)
-        problem = parseRevision(arguments[3], &m_revision);
+        problem = parseRevision(arguments.last(), &m_revision);
     if (!problem.isEmpty())
         return problem;
-    m_valueGiven = arguments.size() > 2;
+    m_valueGiven = arguments.size() > (m_mode == Mode::Update ? 3 : 2);
+    // An update is guarded: an empty value from a terminal (put's way) is more likely a VALUE left out.
+    if (!m_valueGiven && m_mode == Mode::Update && CliOutput::stdinIsTerminal())
+        return tr("update BUCKET KEY REVISION reads the value from stdin, which is a terminal: give BUCKET KEY "
+                  "VALUE REVISION, or the value on stdin");
     if (m_valueGiven)
         m_value = arguments[2].toUtf8();
     else if (!CliOutput::stdinIsTerminal()) { // natscli: no value and a terminal means an empty value

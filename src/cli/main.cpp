@@ -5,6 +5,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 
 // Builds with AddressSanitizer (KVDESK_FUZZ) check for leaks at exit: they leave the normal way.
 #if defined(__SANITIZE_ADDRESS__)
@@ -30,10 +31,14 @@ bool preferQtEventDispatcher()
     return true;
 }
 
-int runCommand()
+int runCommand(int argc, char *argv[])
 {
+    QList<QByteArray> given;
+    given.reserve(argc);
+    for (int i = 0; i < argc; ++i)
+        given.append(QByteArray::fromRawData(argv[i], qsizetype(std::strlen(argv[i]))));
     CliApplication cli;
-    return cli.run(QCoreApplication::arguments());
+    return cli.run(QCoreApplication::arguments(), given);
 }
 
 // The command is over once its objects are gone: its connection closed, its output written (CliOutput
@@ -63,5 +68,5 @@ int main(int argc, char *argv[])
     // QT_LOGGING_RULES (e.g. "kvdesk.*=true") or a QT_LOGGING_CONF file still turns them on for debugging.
     NatsLogging::setMuted(qEnvironmentVariableIsEmpty("QT_LOGGING_RULES")
                           && qEnvironmentVariableIsEmpty("QT_LOGGING_CONF"));
-    return exitAtOnce(runCommand());
+    return exitAtOnce(runCommand(argc, argv));
 }

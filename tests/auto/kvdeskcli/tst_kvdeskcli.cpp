@@ -30,6 +30,8 @@ private Q_SLOTS:
     void everyCommandAndAliasIsFound();
     void addInfoEditLs();
     void putGetCreateUpdate();
+    void anArgumentThatIsNotUtf8IsRefused();
+    void kvMayFollowTheGlobalOptions();
     void deleteHistoryRevertPurgeCompact();
     void listKeysStreamed();
     void watch();
@@ -235,6 +237,58 @@ void tst_KvdeskCli::putGetCreateUpdate()
              stale.err.constData());
     CLI_EXPECT(value, cli({u"get"_s, u"T"_s, u"fresh"_s, u"--raw"_s}), 0);
     QCOMPARE(value.out, "v2"_ba);
+
+    // update BUCKET KEY REVISION: the value from stdin, binary included, guarded as with VALUE.
+    CLI_EXPECT(piped2, cli({u"update"_s, u"T"_s, u"fresh"_s, QString::number(freshRevision + 1)}, binary), 0);
+    CLI_EXPECT(binaryUpdated, cli({u"get"_s, u"T"_s, u"fresh"_s, u"--raw"_s}), 0);
+    QCOMPARE(binaryUpdated.out, binary);
+    CLI_EXPECT(stalePiped, cli({u"update"_s, u"T"_s, u"fresh"_s, QString::number(freshRevision + 1)}, "v4"), 1);
+    CLI_EXPECT(unchanged, cli({u"get"_s, u"T"_s, u"fresh"_s, u"--raw"_s}), 0);
+    QCOMPARE(unchanged.out, binary);
+    CLI_EXPECT(noRevision, cli({u"update"_s, u"T"_s, u"fresh"_s}, "v5"), 2);
+}
+
+// Qt reads the command line as UTF-8 and puts U+FFFD for bytes it cannot read: `put B k $'x\xff'` stored
+// other bytes than were given. Such an argument is refused, named, before anything is sent.
+void tst_KvdeskCli::anArgumentThatIsNotUtf8IsRefused()
+{
+    const auto runRaw = [this](const QStringList &arguments, const char *rawLast) {
+        QProcess process;
+        process.setProcessEnvironment(m_runner.environment());
+        // The shell passes the bytes on as they are; QProcess would encode a QString as UTF-8.
+        process.start(u"/bin/sh"_s,
+                      QStringList{u"-c"_s, u"exec \"$0\" \"$@\" \"$(printf '%1')\""_s.arg(QString::fromLatin1(rawLast)),
+                                  CliRunner::program(), u"-s"_s, m_server.url()}
+                          + arguments);
+        process.closeWriteChannel();
+        process.waitForFinished(30000);
+        return std::pair{process.exitCode(), process.readAllStandardError()};
+    };
+    const auto [putCode, putErr] = runRaw({u"put"_s, u"T"_s, u"notutf8"_s}, "x\\377\\376y");
+    QCOMPARE(putCode, 2);
+    QVERIFY2(putErr.contains("argument 6 is not UTF-8"), putErr.constData());
+    CLI_EXPECT(absent, cli({u"get"_s, u"T"_s, u"notutf8"_s, u"--raw"_s}), 1);
+    const auto [addCode, addErr] = runRaw({u"add"_s, u"DESC"_s, u"--description"_s}, "caf\\351");
+    QCOMPARE(addCode, 2);
+    QVERIFY2(addErr.contains("not UTF-8") && addErr.contains("stdin"), addErr.constData());
+    // UTF-8 text is kept as given.
+    const auto [textCode, textErr] = runRaw({u"put"_s, u"T"_s, u"utf8"_s}, "caf\\303\\251");
+    QCOMPARE(textCode, 0);
+    CLI_EXPECT(text, cli({u"get"_s, u"T"_s, u"utf8"_s, u"--raw"_s}), 0);
+    QCOMPARE(text.out, "caf\xC3\xA9"_ba);
+}
+
+// natscli's `nats -s URL kv get B K` works as copied: `kv` may come after the global options.
+void tst_KvdeskCli::kvMayFollowTheGlobalOptions()
+{
+    CLI_EXPECT(put, cli({u"kv"_s, u"put"_s, u"T"_s, u"kvword"_s, u"v"_s}), 0);
+    CLI_EXPECT(get,
+               m_runner.run({u"--timeout"_s, u"5s"_s, u"-s"_s, m_server.url(), u"kv"_s, u"get"_s, u"T"_s, u"kvword"_s,
+                             u"--raw"_s}),
+               0);
+    QCOMPARE(get.out, "v"_ba);
+    CLI_EXPECT(json, m_runner.run({u"--json"_s, u"kv"_s, u"ls"_s, u"-s"_s, m_server.url()}), 0);
+    QVERIFY2(json.out.contains("\"T\""), json.out.constData());
 }
 
 void tst_KvdeskCli::deleteHistoryRevertPurgeCompact()
