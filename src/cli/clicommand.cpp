@@ -12,6 +12,7 @@
 #include <QtCore/QIODevice>
 #include <QtCore/QTimer>
 
+#include <limits>
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -192,7 +193,11 @@ QString CliCommand::parseRevision(const QString &text, quint64 *revision)
 {
     bool ok = false;
     *revision = text.toULongLong(&ok);
-    if (!ok || *revision == 0)
-        return tr("invalid revision \"%1\": a revision is a number from 1 up").arg(text);
+    // The API's JSON carries sequences as Go's uint64, but the client's and the servers' checks stop at a
+    // signed 64-bit number (2^64 - 1 went out as -1): no stream gets there.
+    if (!ok || *revision == 0 || *revision > quint64(std::numeric_limits<qint64>::max()))
+        return tr("invalid revision \"%1\": a revision is a number from 1 to %2")
+            .arg(text)
+            .arg(std::numeric_limits<qint64>::max());
     return {};
 }

@@ -4,6 +4,8 @@
 
 #include <QtCore/QCoreApplication>
 
+#include <limits>
+
 using namespace Qt::StringLiterals;
 
 bool KvAsOfPoint::parse(const QString &text, KvAsOfPoint *point, QString *error, const QDateTime &now)
@@ -15,6 +17,14 @@ bool KvAsOfPoint::parse(const QString &text, KvAsOfPoint *point, QString *error,
         // A bare number is a revision, never a duration: revisions are what the history shows.
         if (revision == 0) {
             *error = QCoreApplication::translate("KvAsOfPoint", "revision 0 is before the bucket's first entry");
+            return false;
+        }
+        if (revision > quint64(std::numeric_limits<qint64>::max())) {
+            *error = QCoreApplication::translate("KvAsOfPoint",
+                                                 "invalid revision %1: a revision is a number from 1 "
+                                                 "to %2")
+                         .arg(trimmed)
+                         .arg(std::numeric_limits<qint64>::max());
             return false;
         }
         *point = atRevision(revision);

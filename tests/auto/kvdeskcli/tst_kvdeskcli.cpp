@@ -548,6 +548,15 @@ void tst_KvdeskCli::errorPaths_data()
                                  << u"--storage must be file or memory"_s;
     QTest::newRow("bad revision") << QStringList{u"get"_s, u"T"_s, u"k"_s, u"--revision"_s, u"abc"_s} << 2
                                   << u"invalid revision \"abc\""_s;
+    // Past a signed 64-bit number the wire carried it as negative (-1 for 2^64 - 1).
+    QTest::newRow("revision past 2^63") << QStringList{u"get"_s, u"T"_s, u"k"_s, u"--revision"_s,
+                                                       u"9223372036854775808"_s}
+                                        << 2 << u"from 1 to 9223372036854775807"_s;
+    QTest::newRow("watch revision 2^64 - 1")
+        << QStringList{u"watch"_s, u"T"_s, u"--revision"_s, u"18446744073709551615"_s} << 2 << u"invalid revision"_s;
+    QTest::newRow("as-of revision past 2^63")
+        << QStringList{u"export"_s, u"T"_s, u"--as-of"_s, u"18446744073709551615"_s} << 2
+        << u"from 1 to 9223372036854775807"_s;
     QTest::newRow("bad timeout") << QStringList{u"--timeout"_s, u"x"_s, u"ls"_s} << 2 << u"invalid duration"_s;
     QTest::newRow("bad import mode") << QStringList{u"import"_s, u"T"_s, u"--mode"_s, u"merge"_s} << 2
                                      << u"--mode must be"_s;
