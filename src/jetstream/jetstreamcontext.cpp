@@ -4,6 +4,7 @@
 #include "jsservercapabilities.h"
 #include "natsconnection.h"
 #include "natslogging.h"
+#include "natsprotocol.h"
 #include "natsreply.h"
 
 #include <QtCore/QJsonArray>
@@ -15,6 +16,16 @@ using namespace Qt::StringLiterals;
 namespace {
 constexpr int kPublishRetryWaitMs = 250;
 constexpr int kPublishRetries = 2;
+
+// Whether a request on subject fits the server's protocol line, with what else the line holds: the verb,
+// the reply inbox ("_INBOX.<nuid>.<token>", 38 bytes), the header and total sizes, CRLF. A key near the
+// limit is written with a shorter subject than the API subjects that can name it again; those requests
+// then say the subject in their body instead, or the key could be written but never read.
+bool fitsProtocolLine(const QByteArray &subject)
+{
+    constexpr qsizetype rest = 64;
+    return subject.size() + rest <= NatsProtocol::MaxControlLine;
+}
 } // namespace
 
 QJsonObject JsMessageGetRequest::toJson() const
@@ -323,7 +334,8 @@ JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGe
     // The last message of a subject has its own form with an empty body (nats.go uses it for KV Get).
     QByteArray subject = m_apiPrefix + "DIRECT.GET." + stream.toUtf8();
     QByteArray body;
-    if (!get.lastBySubject.isEmpty() && get.sequence == 0 && get.nextBySubject.isEmpty())
+    if (!get.lastBySubject.isEmpty() && get.sequence == 0 && get.nextBySubject.isEmpty()
+        && fitsProtocolLine(subject + '.' + get.lastBySubject))
         subject += '.' + get.lastBySubject;
     else
         body = QJsonDocument(get.toJson()).toJson(QJsonDocument::Compact);
@@ -533,7 +545,8 @@ JsApiReply *JetStreamContext::createNamedConsumer(const QString &stream, const Q
     // A literal filter goes into the subject (the server routes and checks it there); one with wildcards
     // cannot be part of a subject we publish to, so it stays in the config only, which 2.10+ accepts too.
     const QString filter = config.value("filter_subject"_L1).toString();
-    if (!filter.isEmpty() && !filter.contains(u'*') && !filter.contains(u'>'))
+    if (!filter.isEmpty() && !filter.contains(u'*') && !filter.contains(u'>')
+        && fitsProtocolLine(m_apiPrefix + subject + '.' + filter.toUtf8()))
         subject += '.' + filter.toUtf8();
     return request(subject, body, timeoutMs);
 }

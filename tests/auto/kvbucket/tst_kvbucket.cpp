@@ -536,9 +536,31 @@ void tst_KvBucket::longKeys()
     KvReply *put = bucket->put(tooLong, "no");
     WAIT_ERROR(put, NatsError::InvalidKey);
     QVERIFY2(put->errorString().contains(u"xkkk"_s), qPrintable(put->errorString()));
-    WAIT_ERROR(bucket->get(tooLong), NatsError::InvalidKey);
+    WAIT_ERROR(bucket->get(tooLong), NatsError::KeyNotFound); // asked in the request's body: none was written
     QVERIFY(m_connection->isConnected());
     QCOMPARE(KvTest::value(bucket, key), "fits"_ba);
+
+    // The longest key a put takes is read back by every read: a get (whose subject-form request names
+    // the key after "$JS.API.DIRECT.GET.KV_<bucket>."), its history and a watch of it (2.10+ names the
+    // filter in the consumer's create subject). They used to fail past the protocol line.
+    qsizetype length = 4096;
+    KvReply *attempt = nullptr;
+    do {
+        attempt = bucket->put(QString(--length, u'w'), "longest");
+        QVERIFY(QTest::qWaitFor([attempt] { return attempt->isFinished(); }, KvTest::ReplyTimeoutMs));
+    } while (attempt->error() == NatsError::InvalidKey && length > 3900);
+    QCOMPARE(attempt->error(), NatsError::NoError);
+    const QString longest(length, u'w');
+    KvReply *get = bucket->get(longest);
+    WAIT_OK(get);
+    QCOMPARE(get->entry().value, "longest"_ba);
+    KvReply *history = bucket->history(longest);
+    WAIT_OK(history);
+    QCOMPARE(history->entries().size(), 1);
+    KvWatcher *watcher = bucket->watch({longest});
+    QSignalSpy caughtUp(watcher, &KvWatcher::initialValuesReceived);
+    QVERIFY2(caughtUp.wait(KvTest::ReplyTimeoutMs), qPrintable(watcher->errorString()));
+    QVERIFY(m_connection->isConnected());
 }
 
 void tst_KvBucket::missingBucket()
