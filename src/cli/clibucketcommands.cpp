@@ -3,6 +3,8 @@
 #include "clijson.h"
 #include "clioutput.h"
 #include "clitable.h"
+#include "jetstreamcontext.h"
+#include "jsservercapabilities.h"
 #include "kvbucket.h"
 #include "kvbucketstatus.h"
 #include "kvcontext.h"
@@ -319,8 +321,23 @@ void BucketConfigCommand::submit(const KvBucketConfig &config)
             return;
         }
         InfoCommand::printStatus(out(), reply->status());
+        noteSourcesKeepTheirNames(reply->status().config);
         finish();
     });
+}
+
+// Before 2.10 no subject transform moves a source's keys under this bucket's name (nats.go makes such a
+// bucket the same way): it only collects them, and has no keys of its own to list or read. Said, as the
+// window's form says it, so that a bucket that cannot be read is no surprise.
+void BucketConfigCommand::noteSourcesKeepTheirNames(const KvBucketConfig &config)
+{
+    using Feature = JsServerCapabilities::Feature;
+    JsServerCapabilities *server = kv()->jetStream()->capabilities();
+    if (config.sources.isEmpty() || server->supports(Feature::SubjectTransforms))
+        return;
+    out()->note(tr("note: %1: bucket \"%2\" collects the entries of its sources under their own names, and has "
+                   "no keys of its own to list or read")
+                    .arg(server->refusal(Feature::SubjectTransforms).message(), config.bucket));
 }
 
 // ---- info ------------------------------------------------------------------------------------------

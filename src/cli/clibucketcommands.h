@@ -60,6 +60,7 @@ private:
     QString readFlags(const QCommandLineParser &parser);
     KvBucketConfig applied(KvBucketConfig config) const;
     void submit(const KvBucketConfig &config);
+    void noteSourcesKeepTheirNames(const KvBucketConfig &config);
 
     Mode m_mode;
     QString m_bucket;

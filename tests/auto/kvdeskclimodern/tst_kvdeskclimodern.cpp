@@ -32,6 +32,7 @@ private Q_SLOTS:
     void ttlScenario();
     void aTtlTheServerRaisesIsSaid();
     void importWithTtl();
+    void sourcesBefore210AreSaidToKeepTheirNames();
     void severalFilters();
 
 private:
@@ -271,6 +272,25 @@ void tst_KvdeskCliModern::importWithTtl()
     QCOMPARE(QJsonDocument::fromJson(temp.out).object().value("ttl"_L1).toInteger(), 60000000000LL);
     CLI_EXPECT(back, cli({u"export"_s, bucket}), 0);
     QVERIFY2(back.out.contains("\"ttl\":60000000000"), back.out.constData());
+}
+
+// nats-server 2.9 has no subject transforms: a bucket of sources (made as nats.go makes it there) holds
+// its sources' entries under their names and cannot be read as keys of its own. add says so.
+void tst_KvdeskCliModern::sourcesBefore210AreSaidToKeepTheirNames()
+{
+    const QString origin = unique(u"srcorigin"_s);
+    const QString sourced = unique(u"sourced"_s);
+    CLI_EXPECT(first, cli({u"add"_s, origin}), 0);
+    CLI_EXPECT(put, cli({u"put"_s, origin, u"k"_s, u"v"_s}), 0);
+    CLI_EXPECT(added, cli({u"add"_s, sourced, u"--source"_s, origin}), 0);
+    if (modern()) {
+        QVERIFY2(added.err.isEmpty(), qPrintable(added.describe()));
+        QTRY_COMPARE_WITH_TIMEOUT(cli({u"get"_s, sourced, u"k"_s, u"--raw"_s}).out, "v"_ba, 10000);
+        return;
+    }
+    QVERIFY2(added.err.contains("needs nats-server 2.10") && added.err.contains("has no keys of its own")
+                 && added.err.contains(sourced.toUtf8()),
+             qPrintable(added.describe()));
 }
 
 void tst_KvdeskCliModern::severalFilters()
