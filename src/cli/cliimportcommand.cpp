@@ -4,6 +4,7 @@
 #include "clipipereader.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "kvttl.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTimer>
@@ -78,6 +79,13 @@ void ImportCommand::run()
     m_job->setWindow(kWindow);
     connect(m_job, &KvImportJob::lineFailed, this, &ImportCommand::report);
     connect(m_job, &KvImportJob::finished, this, &ImportCommand::summarize);
+    connect(m_job, &KvImportJob::ttlRaised, this, [this](qint64 line, qint64 askedNs, qint64 keptNs) {
+        if (m_raisedTtls++ == 0 || line < m_firstRaisedLine) {
+            m_firstRaisedLine = line;
+            m_firstAskedNs = askedNs;
+        }
+        m_keptNs = keptNs;
+    });
     if (CliOutput::stderrIsTerminal()) {
         m_progressTimer = new QTimer(this);
         connect(m_progressTimer, &QTimer::timeout, this, &ImportCommand::showProgress);
@@ -125,6 +133,19 @@ void ImportCommand::report(qint64 line, const NatsError &error)
         out()->error(tr("more failures follow; only the summary counts them"));
 }
 
+// As `create --ttl` says it: the keys live longer than the file said.
+void ImportCommand::noteRaisedTtls()
+{
+    if (m_raisedTtls == 0)
+        return;
+    const QString lines = m_raisedTtls == 1 ? tr("1 line") : tr("%1 lines").arg(m_raisedTtls);
+    out()->note(tr("kvdesk-cli: %1 with a TTL below the bucket's marker TTL expire after %2 (line %3: %4): in a "
+                   "bucket keeping history, nats-server keeps a key at least as long as its marker TTL")
+                    .arg(lines, QString::fromLatin1(KvTtl::toHeader(m_keptNs)))
+                    .arg(m_firstRaisedLine)
+                    .arg(QString::fromLatin1(KvTtl::toHeader(m_firstAskedNs))));
+}
+
 void ImportCommand::summarize()
 {
     if (m_progressTimer) {
@@ -137,6 +158,7 @@ void ImportCommand::summarize()
     const qint64 failed = m_job->failedCount();
     if (m_job->error() != NatsError::NoError)
         out()->error(m_job->errorString()); // why it ended before the end of the input
+    noteRaisedTtls();
     if (out()->json()) {
         out()->printJson({{u"bucket"_s, m_bucket},
                           {u"lines"_s, lines},

@@ -28,6 +28,7 @@ private:
     void report(qint64 line, const NatsError &error);
     void showProgress();
     void summarize();
+    void noteRaisedTtls();
 
     static constexpr int kWindow = 256;
 
@@ -39,4 +40,8 @@ private:
     KvImportJob *m_job = nullptr;
     QTimer *m_progressTimer = nullptr;
     quint64 m_reported = 0;
+    qint64 m_raisedTtls = 0; // lines whose TTL the server raised; the first of them:
+    qint64 m_firstRaisedLine = 0;
+    qint64 m_firstAskedNs = 0;
+    qint64 m_keptNs = 0;
 };

@@ -65,8 +65,10 @@ void KvImportJob::start(ExistingKeys existing)
     KvReply *status = m_bucket->status();
     connect(status, &NatsReply::finished, this, [this, status] {
         status->deleteLater();
-        if (status->error() == NatsError::NoError)
-            m_lineLimit = lineLimit(status->status().config.maxValueSize);
+        if (status->error() == NatsError::NoError) {
+            m_config = status->status().config;
+            m_lineLimit = lineLimit(m_config.maxValueSize);
+        }
         begin();
     });
 }
@@ -254,9 +256,11 @@ void KvImportJob::submit(const KvEntry &entry, qint64 line)
     }
     ++m_inFlight;
     const QString key = entry.key;
-    connect(reply, &NatsReply::finished, this, [this, reply, key, line] {
+    connect(reply, &NatsReply::finished, this, [this, reply, key, line, ttl = entry.ttlNs] {
         reply->deleteLater();
         --m_inFlight;
+        if (reply->error() == NatsError::NoError && ttl > 0 && m_config.keptKeyTtl(ttl) != ttl)
+            Q_EMIT ttlRaised(line, ttl, m_config.keptKeyTtl(ttl));
         onWritten(reply->errorInfo(), key, line);
     });
 }

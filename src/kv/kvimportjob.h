@@ -1,5 +1,6 @@
 #pragma once
 
+#include "kvbucketconfig.h"
 #include "natserror.h"
 
 #include <QtCore/QElapsedTimer>
@@ -74,6 +75,9 @@ Q_SIGNALS:
     void lineFailed(qint64 line, const NatsError &error);
     // Bytes of the input read so far, of total (-1 when the input has no known size).
     void progress(qint64 bytesRead, qint64 bytesTotal);
+    // A line written with a TTL the server raised (a bucket keeping history keeps a key at least its
+    // marker TTL, KvBucketConfig::keptKeyTtl()): the key lives longer than the file said.
+    void ttlRaised(qint64 line, qint64 askedNs, qint64 keptNs);
     // The import ended early (see error()); finished() follows.
     void errorOccurred(NatsError::Code code);
     void finished();
@@ -125,6 +129,7 @@ private:
     bool m_inputClosed = false; // a sequential input said readChannelFinished()
     bool m_skipping = false;    // inside a line too long to import
     qint64 m_lineLimit = 0;
+    KvBucketConfig m_config; // the bucket's, once its status is read
     qint64 m_maxValue = 0;   // the largest value the bucket takes, for messages
     QByteArray m_partial;    // the start of a line from a pipe, waiting for its end
     QByteArray m_lineBuffer; // what readBoundedLine() reads into, as long as the longest line so far

@@ -272,6 +272,21 @@ void tst_KvdeskCliModern::importWithTtl()
     QCOMPARE(QJsonDocument::fromJson(temp.out).object().value("ttl"_L1).toInteger(), 60000000000LL);
     CLI_EXPECT(back, cli({u"export"_s, bucket}), 0);
     QVERIFY2(back.out.contains("\"ttl\":60000000000"), back.out.constData());
+
+    // In a bucket keeping history the server keeps a key at least the marker TTL: a shorter TTL in the
+    // file is raised, as `create --ttl` says it is; the import says so too, naming the first such line.
+    const QString history = unique(u"imphist"_s);
+    CLI_EXPECT(addedHistory, cli({u"add"_s, history, u"--history"_s, u"5"_s, u"--marker-ttl"_s, u"1m"_s}), 0);
+    const QByteArray shortTtl = R"({"key":"kept","value":"k","ttl":120000000000}
+{"key":"short","value":"s","ttl":3000000000}
+{"key":"shorter","value":"s","ttl":2000000000}
+)";
+    CLI_EXPECT(raised, cli({u"import"_s, history}, shortTtl), 0);
+    QVERIFY2(raised.err.contains("2 lines") && raised.err.contains("line 2") && raised.err.contains("3s")
+                 && raised.err.contains("1m0s"),
+             qPrintable(raised.describe()));
+    CLI_EXPECT(plainAgain, cli({u"import"_s, bucket}, R"({"key":"fresh","value":"f","ttl":2000000000})"), 0);
+    QVERIFY2(!plainAgain.err.contains("TTL"), qPrintable(plainAgain.describe()));
 }
 
 // nats-server 2.9 has no subject transforms: a bucket of sources (made as nats.go makes it there) holds
