@@ -125,6 +125,11 @@ void JsOrderedConsumer::create()
     NatsConnection *connection = m_context->connection();
     if (m_createdOnce && connection->state() == NatsConnection::State::Reconnecting)
         return; // the reconnected() handler re-creates it; a request now would only wait in the buffer
+    if (m_lastStreamSequence > 0 && !m_streamChecked) {
+        checkStreamThenCreate();
+        return;
+    }
+    m_streamChecked = false; // for this create only: the next one checks again
     const int generation = ++m_createGeneration;
     m_createPending = true;
     m_expectedConsumerSequence = 1;
@@ -188,6 +193,40 @@ void JsOrderedConsumer::create()
             return;
         }
         onCreated(created);
+    });
+}
+
+// A stream deleted and made again (a bucket deleted and created again) starts its sequences over: a
+// consumer resuming after the last sequence handed out would skip as many new messages, and say nothing.
+// A stream made after the last message handed out was stored is such a one: the consumer fails, saying
+// so, rather than resume. (Stream and message times come from the server's clock: a cluster's nodes
+// agree to milliseconds, and a stream takes longer than that to be deleted and made again.)
+void JsOrderedConsumer::checkStreamThenCreate()
+{
+    const int generation = ++m_createGeneration;
+    m_createPending = true;
+    JsApiReply *reply = m_context->streamInfo(m_config.stream);
+    connect(reply, &NatsReply::finished, this, [this, reply, generation] {
+        reply->deleteLater();
+        if (generation != m_createGeneration || m_state == State::Stopped || m_state == State::Failed)
+            return;
+        m_createPending = false;
+        if (reply->error() != NatsError::NoError) {
+            onCreateFailed(reply->errorInfo()); // a deleted stream ends it; a timeout is tried again
+            return;
+        }
+        const QDateTime created = reply->streamInfo().created;
+        if (created.isValid() && created.toMSecsSinceEpoch() > m_lastMessageNs / 1000000) {
+            m_streamReplaced = true;
+            fail(NatsError(NatsError::StreamNotFound,
+                           tr("stream %1 was deleted and made again after its message %2 was delivered: its "
+                              "sequences start over")
+                               .arg(m_config.stream)
+                               .arg(m_lastStreamSequence)));
+            return;
+        }
+        m_streamChecked = true;
+        create();
     });
 }
 
@@ -299,6 +338,7 @@ void JsOrderedConsumer::onMessage(const NatsMessage &message)
         return; // handed out before the view started over
     }
     m_lastStreamSequence = info.streamSequence;
+    m_lastMessageNs = info.timestampNs;
     Q_EMIT messageReceived(message, info);
     if (guard && !m_caughtUp && last)
         markCaughtUp();

@@ -77,6 +77,9 @@ public:
     quint64 initialPending() const { return m_initialPending; }
     bool hasCaughtUp() const { return m_caughtUp; }
     int resetCount() const { return m_resetCount; }
+    // Failed because the stream was deleted and made again since its messages were handed out: its
+    // sequences start over, so resuming after the last one seen would skip as many new messages.
+    bool streamReplaced() const { return m_streamReplaced; }
     // Where the current consumer delivers (changes with every re-create).
     QByteArray deliverSubject() const { return m_deliverSubject; }
     // Idle heartbeats and flow-control requests received (answered) so far, for diagnostics.
@@ -100,6 +103,7 @@ Q_SIGNALS:
 
 private:
     void create();
+    void checkStreamThenCreate();
     void onCreated(const QJsonObject &info);
     void onCreateFailed(const NatsError &error);
     void setActive();
@@ -124,6 +128,7 @@ private:
     NatsError m_error;
     quint64 m_expectedConsumerSequence = 1;
     quint64 m_lastStreamSequence = 0;
+    qint64 m_lastMessageNs = 0; // when the message at m_lastStreamSequence was stored
     quint64 m_initialPending = 0;
     quint64 m_heartbeatCount = 0;
     quint64 m_flowControlCount = 0;
@@ -131,7 +136,9 @@ private:
     int m_createGeneration = 0;
     bool m_createPending = false;
     bool m_caughtUp = false;
-    bool m_createdOnce = false; // a create succeeded: later failures are retried, not final
+    bool m_createdOnce = false;   // a create succeeded: later failures are retried, not final
+    bool m_streamChecked = false; // the stream is the one the messages handed out came from (re-create)
+    bool m_streamReplaced = false;
     // The consumer being created is the first that works: its consumer sequences 1..m_initialPending are
     // the messages there were at creation, so having them all is being caught up (see isInitialComplete).
     bool m_countsInitial = true;

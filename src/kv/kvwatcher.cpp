@@ -207,8 +207,15 @@ void KvWatcher::onFeedFailed(qsizetype feedIndex)
         && splitFeed(feedIndex))
         return;
     NatsError error(consumer->error(), consumer->errorString());
-    if (error.code() == NatsError::StreamNotFound)
+    if (consumer->streamReplaced()) {
+        error = NatsError(NatsError::BucketNotFound,
+                          tr("bucket \"%1\" was deleted and made again while watched: its revisions start over, "
+                             "so the watch ends after revision %2 rather than skip the new ones")
+                              .arg(m_bucket)
+                              .arg(consumer->lastStreamSequence()));
+    } else if (error.code() == NatsError::StreamNotFound) {
         error = NatsError(NatsError::BucketNotFound, tr("bucket \"%1\" not found").arg(m_bucket));
+    }
     fail(error);
 }
 

@@ -83,6 +83,7 @@ private Q_SLOTS:
     void metaOnly();
     void updatesOnly();
     void resumeFromRevision();
+    void aBucketMadeAgainEndsTheWatch();
     void initialValuesWhenEmpty();
     void invalidOptions_data();
     void invalidOptions();
@@ -145,6 +146,35 @@ void tst_KvWatcher::watchOneKey()
     QCOMPARE(watched->entries.last().value, "5"_ba);
     QCOMPARE(watched->entries.last().revision, 5u);
     QCOMPARE(watcher->lastRevision(), 5u);
+}
+
+// A bucket deleted and made again while watched starts its revisions over: resuming after the last
+// revision seen would skip as many new entries, without a word. The watch ends instead, saying why.
+void tst_KvWatcher::aBucketMadeAgainEndsTheWatch()
+{
+    KvBucket *bucket = makeBucket(u"again"_s, 5);
+    putAll(bucket, {{u"a"_s, "1"}, {u"b"_s, "2"}});
+    KvWatchOptions options;
+    options.idleHeartbeatMs = 250; // missed twice: re-created after half a second
+    KvWatcher *watcher = bucket->watchAll(options);
+    const auto watched = follow(watcher);
+    QTRY_COMPARE(watched->initialDoneCount, 1);
+    QCOMPARE(watched->entries.size(), 2);
+
+    WAIT_OK(m_kv->deleteBucket(bucket->name()));
+    KvBucketConfig config;
+    config.bucket = bucket->name();
+    config.history = 5;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *again = m_kv->bucket(bucket->name(), this);
+    putAll(again, {{u"new"_s, "first of the new bucket"}, {u"newer"_s, "second"}, {u"newest"_s, "third"}});
+
+    QSignalSpy failed(watcher, &KvWatcher::errorOccurred);
+    QVERIFY2(failed.wait(10000), qPrintable(u"entries: %1"_s.arg(watched->keys().join(u' '))));
+    QCOMPARE(watcher->error(), NatsError::BucketNotFound);
+    QVERIFY2(watcher->errorString().contains(u"made again"_s) && watcher->errorString().contains(bucket->name()),
+             qPrintable(watcher->errorString()));
+    QCOMPARE(watched->entries.size(), 2); // nothing of the new bucket handed out as if it followed
 }
 
 void tst_KvWatcher::watchWildcard()
