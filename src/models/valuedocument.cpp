@@ -104,10 +104,10 @@ bool ValueDocument::setDecoded(const QByteArray &value, QString *error)
         *error = tr("%1; use the Hex view").arg(m_chain.errorString());
         return false;
     }
-    const CodecChain::Step last = m_chain.steps().last();
-    const QString shown = last == CodecChain::Step::Bytes ? ValueFormat::hexDump(m_chain.lastLayer())
-        : last == CodecChain::Step::Json                  ? ValueFormat::prettyJson(m_chain.text().toUtf8())
-                                                          : m_chain.text();
+    // JSON as it was written, as the JSON view shows it: laid out anew, a save would write the new layout
+    // through the chain too, not only what was typed.
+    const QString shown = m_chain.steps().last() == CodecChain::Step::Bytes ? ValueFormat::hexDump(m_chain.lastLayer())
+                                                                            : m_chain.text();
     m_text = EditorText(shown);
     m_readOnlyReason = m_chain.readOnlyReason();
     // The editor's own limits (CR and LF mixed) make the decoded text one it cannot give back either.

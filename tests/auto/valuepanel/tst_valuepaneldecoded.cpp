@@ -39,6 +39,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void chainIsShownAboveTheValueAndAnEditIsSavedThroughIt();
+    void decodedJsonKeepsItsLayout();
     void lossyValueIsReadOnlyWithTheReason();
     void rawHexIsAlwaysThere();
     void protobufMappingDecodesTheKeysItNames();
@@ -91,6 +92,27 @@ void tst_ValuePanelDecoded::chainIsShownAboveTheValueAndAnEditIsSavedThroughIt()
     QCOMPARE(CodecTestData::messagePackToJson(CodecTestData::unzstd(stored)),
              u"{\"name\":\"Adam\",\"age\":36,\"tags\":[\"x\",\"y\"]}"_s);
     QCOMPARE(m_panel->view(), View::Decoded);
+}
+
+// Compressed JSON is shown as it was written, as the JSON view shows JSON: laid out anew, every edit saved
+// the new layout too (compact JSON came back indented), not only the character typed.
+void tst_ValuePanelDecoded::decodedJsonKeepsItsLayout()
+{
+    const QByteArray json = R"({"a":1,"b":[1,2],  "c" : "x"})";
+    WAIT_OK(m_bucket->put(u"gz.json"_s, CodecTestData::gzip(json)));
+    QVERIFY(openKey(u"gz.json"_s));
+    QCOMPARE(m_panel->view(), View::Decoded);
+    QVERIFY(!m_editor->isReadOnly());
+    QCOMPARE(m_editor->toPlainText(), QString::fromUtf8(json));
+
+    const quint64 opened = m_panel->openedRevision();
+    QTextCursor cursor(m_editor->document());
+    cursor.setPosition(int(m_editor->toPlainText().indexOf(u":1"_s)) + 2);
+    m_editor->setTextCursor(cursor);
+    QTest::keyClicks(m_editor, u"2"_s);
+    m_panel->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(m_panel->openedRevision() > opened, 10000);
+    QCOMPARE(CodecTestData::gunzip(KvTest::value(m_bucket, u"gz.json"_s)), R"({"a":12,"b":[1,2],  "c" : "x"})"_ba);
 }
 
 void tst_ValuePanelDecoded::lossyValueIsReadOnlyWithTheReason()
