@@ -198,11 +198,8 @@ void HistoryPanel::setKey(const QString &key)
     m_key = key;
     m_pendingRevision = 0;
     m_followLatest = true;
-    m_shown = {};
-    m_fill->setText({});
-    m_valueMeta->clear();
+    clearShownValue();
     m_status->setMessage({});
-    m_pages->setCurrentIndex(0);
     if (isVisible())
         load();
     else
@@ -305,6 +302,13 @@ KvEntry HistoryPanel::selectedEntry() const
 void HistoryPanel::onSelectionChanged()
 {
     const QList<quint64> revisions = selectedRevisions();
+    if (revisions.isEmpty()) {
+        // Its rows went (a purge removes every revision before it): what was shown is no longer there.
+        // Following the newest goes on, so the purge's own row is shown once it is in.
+        clearShownValue();
+        updateActions();
+        return;
+    }
     m_followLatest = revisions.size() == 1 && revisions.first() == m_model->latestRevision();
     if (revisions.size() == 1) {
         showRevision(m_model->entryAt(m_model->rowOfRevision(revisions.first())));
@@ -318,6 +322,14 @@ void HistoryPanel::onSelectionChanged()
                  newer.value);
     }
     updateActions();
+}
+
+void HistoryPanel::clearShownValue()
+{
+    m_shown = {};
+    m_fill->setText({});
+    m_valueMeta->clear();
+    m_pages->setCurrentIndex(0);
 }
 
 void HistoryPanel::showRevision(const KvEntry &entry)

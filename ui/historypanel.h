@@ -88,6 +88,7 @@ private:
     void onLoaded();
     void onRevisionAdded();
     void showRevision(const KvEntry &entry);
+    void clearShownValue();
     void renderValue();
     void showDiff(const QString &leftTitle, const QByteArray &leftValue, const QString &rightTitle,
                   const QByteArray &rightValue);

@@ -65,6 +65,7 @@ private Q_SLOTS:
     void revertWritesTheOldValueAsNewRevision();
     void revertRefusedWhenSomeoneChangedTheKey();
     void followsLiveUpdates();
+    void aPurgeLeavesNoValueShown();
     void readOnlyCannotRevert();
     void pendingRevisionIsSelectedOnceLoaded();
     void hiddenPanelStopsWatching();
@@ -284,6 +285,22 @@ void tst_HistoryPanel::followsLiveUpdates()
     WAIT_OK(m_bucket->put(u"doc"_s, "again"));
     QTRY_COMPARE(m_panel->model()->latestRevision(), 7u);
     QCOMPARE(m_panel->selectedRevisions(), QList<quint64>{4});
+}
+
+// A purge removes every revision before it: the value shown of one of them (the newest, followed) went on
+// being shown as "newest", a purged secret left on screen as if it could be had back.
+void tst_HistoryPanel::aPurgeLeavesNoValueShown()
+{
+    QCOMPARE(m_panel->selectedRevisions(), QList<quint64>{4});
+    const QString before = m_panel->valueText();
+    QVERIFY(!before.isEmpty());
+    WAIT_OK(m_bucket->purge(u"doc"_s));
+    QTRY_COMPARE(m_panel->model()->rowCount(), 1);
+    QCOMPARE(m_panel->model()->entryAt(0).operation, KvEntry::Operation::Purge);
+    QTRY_COMPARE(m_panel->selectedRevisions(), QList<quint64>{5});
+    QCOMPARE(m_panel->valueText(), QString());
+    const QString meta = m_panel->findChild<QLabel *>(u"historyValueMeta"_s)->text();
+    QVERIFY2(meta.contains(u"purged"_s) && meta.contains(u"newest"_s), qPrintable(meta));
 }
 
 void tst_HistoryPanel::readOnlyCannotRevert()
