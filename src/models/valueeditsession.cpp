@@ -236,7 +236,9 @@ void ValueEditSession::saveValue(const QByteArray &value)
 
 void ValueEditSession::onSaved(const QString &key, const QByteArray &value, quint64 revision, const QString &how)
 {
-    KvEntry entry = m_entry;
+    // A new revision of its own: a put, with no TTL (a save takes none) and no marker's reason.
+    KvEntry entry;
+    entry.bucket = m_entry.bucket;
     entry.key = key;
     entry.value = value;
     entry.revision = revision;

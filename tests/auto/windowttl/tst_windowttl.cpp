@@ -17,6 +17,7 @@
 #include "purgedialog.h"
 #include "session.h"
 #include "uitestsupport.h"
+#include "valueeditsession.h"
 #include "valuepanel.h"
 #include "watchfeedmodel.h"
 #include "watchpanel.h"
@@ -25,6 +26,7 @@
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSettings>
 #include <QtGui/QAction>
+#include <QtGui/QTextCursor>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QDialogButtonBox>
@@ -176,6 +178,20 @@ void tst_WindowTtl::newKeyTakesATtlWhereTheServerCan()
     const QDateTime at = expires.data(KeyListModel::ExpiresRole).toDateTime();
     QVERIFY2(qAbs(at.msecsTo(get->entry().created.addSecs(3600))) <= 1, qPrintable(at.toString(Qt::ISODateWithMs)));
     QVERIFY(!expires.data().toString().isEmpty());
+
+    // A save is a put, and a put takes no TTL: the new revision never expires, and no countdown says
+    // it does (it went on counting from the save with the old TTL).
+    auto *editor = window->valuePanel()->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    editor->moveCursor(QTextCursor::End);
+    QTest::keyClicks(editor, u" "_s);
+    const quint64 opened = window->valuePanel()->openedRevision();
+    window->valuePanel()->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(window->valuePanel()->openedRevision() > opened, 10000);
+    KvReply *saved = peer->get(u"session.1"_s);
+    WAIT_OK(saved);
+    QCOMPARE(saved->entry().ttlNs, 0);
+    QCOMPARE(window->valuePanel()->session()->entry().ttlNs, 0);
+    QVERIFY2(!countdown->isVisible(), qPrintable(countdown->text()));
 }
 
 // In a bucket keeping history, a TTL shorter than the marker TTL is raised by the server (ADR-43): the
