@@ -20,7 +20,9 @@ ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 
     auto *diff = new DiffView(this);
     diff->setObjectName(u"conflictDiff"_s);
     diff->setTexts(tr("Yours (based on revision %1)").arg(baseRevision), mine,
-                   tr("Theirs (revision %1)").arg(theirs.revision), theirsText);
+                   theirs.revision > 0 ? tr("Theirs (revision %1)").arg(theirs.revision)
+                                       : tr("Theirs (the key is gone)"),
+                   theirsText);
     QDialogButtonBox *buttons = createButtons(baseRevision, theirs);
 
     auto *layout = new QVBoxLayout(this);
@@ -33,19 +35,26 @@ ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 
 // What happened: the revision the user opened, and what someone else did since.
 QLabel *ConflictDialog::createIntro(const QString &key, quint64 baseRevision, const KvEntry &theirs)
 {
-    const QString what = theirs.isDeleted()
-        ? tr("deleted it (%1) at revision %2, %3")
+    // Revision 0: the key is not there at all (it expired, or was purged, and no marker is left).
+    const QString what = theirs.revision == 0
+        ? tr("the key has left the bucket (its TTL or the bucket's age limit ran out, or its history was "
+             "removed)")
+        : theirs.isLimitMarker() ? tr("the server removed it (%1) at revision %2, %3")
+                                       .arg(theirs.operationLabel())
+                                       .arg(theirs.revision)
+                                       .arg(HumanFormat::localTime(theirs.created))
+        : theirs.isDeleted()
+        ? tr("someone else deleted it (%1) at revision %2, %3")
               .arg(theirs.operationLabel())
               .arg(theirs.revision)
               .arg(HumanFormat::localTime(theirs.created))
-        : tr("saved revision %1 at %2").arg(theirs.revision).arg(HumanFormat::localTime(theirs.created));
-    auto *intro = new QLabel(
-        tr("Your changes to <b>%1</b> were not saved: you opened revision %2, and since then someone "
-           "else %3. Nothing has been overwritten.")
-            .arg(key.toHtmlEscaped())
-            .arg(baseRevision)
-            .arg(what),
-        this);
+        : tr("someone else saved revision %1 at %2").arg(theirs.revision).arg(HumanFormat::localTime(theirs.created));
+    auto *intro = new QLabel(tr("Your changes to <b>%1</b> were not saved: you opened revision %2, and since then "
+                                "%3. Nothing has been overwritten.")
+                                 .arg(key.toHtmlEscaped())
+                                 .arg(baseRevision)
+                                 .arg(what),
+                             this);
     intro->setWordWrap(true);
     return intro;
 }
@@ -56,7 +65,9 @@ QDialogButtonBox *ConflictDialog::createButtons(quint64 baseRevision, const KvEn
     auto *buttons = new QDialogButtonBox(this);
     QPushButton *overwrite = addChoice(buttons, tr("&Overwrite with Mine"), QDialogButtonBox::DestructiveRole,
                                        u"overwriteButton"_s, Choice::Overwrite);
-    overwrite->setToolTip(tr("Save your version as a new revision on top of revision %1").arg(theirs.revision));
+    overwrite->setToolTip(theirs.revision > 0
+                              ? tr("Save your version as a new revision on top of revision %1").arg(theirs.revision)
+                              : tr("Save your version as the key again"));
     QPushButton *take = addChoice(buttons, tr("&Take Theirs"), QDialogButtonBox::ResetRole, u"takeTheirsButton"_s,
                                   Choice::TakeTheirs);
     take->setToolTip(tr("Discard your changes and open revision %1").arg(theirs.revision));

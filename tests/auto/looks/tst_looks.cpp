@@ -4,6 +4,7 @@
 #include "bucketdialog.h"
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
+#include "conflictdialog.h"
 #include "connectionbar.h"
 #include "diffview.h"
 #include "errorlabel.h"
@@ -112,6 +113,8 @@ private Q_SLOTS:
     void watchBarControlsShareOneHeight();
     void keysAndValueKeepMostOfTheWindow();
     void conflictBannerTextIsWhole();
+    void conflictDialogSaysWhatHappened_data();
+    void conflictDialogSaysWhatHappened();
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
@@ -827,6 +830,41 @@ void tst_Looks::keyFilterShowsItsWholeHint()
         filter->width() >= needed + 8,
         qPrintable(u"%1 px for %2 px of \"%3\""_s.arg(filter->width()).arg(needed).arg(filter->placeholderText())));
     QVERIFY(filter->toolTip().contains(u"orders.>"_s));
+}
+
+// The conflict dialog's first sentence, for each way the key changed: a key that expired with no marker
+// left read "someone else saved revision 0 at never", one the server expired "someone else deleted it".
+void tst_Looks::conflictDialogSaysWhatHappened_data()
+{
+    QTest::addColumn<KvEntry>("theirs");
+    QTest::addColumn<QString>("says");
+    const QDateTime at = QDateTime::currentDateTimeUtc();
+    KvEntry saved;
+    saved.revision = 9;
+    saved.created = at;
+    saved.value = "theirs";
+    QTest::newRow("saved") << saved << u"someone else saved revision 9"_s;
+    KvEntry deleted = saved;
+    deleted.operation = KvEntry::Operation::Delete;
+    deleted.value.clear();
+    QTest::newRow("deleted") << deleted << u"someone else deleted it (DEL) at revision 9"_s;
+    KvEntry expired = deleted;
+    expired.operation = KvEntry::Operation::Purge;
+    expired.markerReason = "MaxAge";
+    QTest::newRow("expired, marked") << expired << u"the server removed it (EXPIRED (MaxAge)) at revision 9"_s;
+    QTest::newRow("gone, no marker") << KvEntry() << u"the key has left the bucket"_s;
+}
+
+void tst_Looks::conflictDialogSaysWhatHappened()
+{
+    QFETCH(KvEntry, theirs);
+    QFETCH(QString, says);
+    ConflictDialog dialog(u"k"_s, u"mine"_s, 4, theirs, QString::fromUtf8(theirs.value));
+    QString intro;
+    for (const QLabel *label : dialog.findChildren<QLabel *>())
+        intro += label->text();
+    QVERIFY2(intro.contains(says) && intro.contains(u"you opened revision 4"_s), qPrintable(intro));
+    QVERIFY2(!intro.contains(u"never"_s) && !intro.contains(u"revision 0"_s), qPrintable(intro));
 }
 
 QTEST_MAIN(tst_Looks)
