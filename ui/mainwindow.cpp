@@ -32,6 +32,7 @@
 #include "welcomepage.h"
 
 #include <QtCore/QSettings>
+#include <QtCore/QTimer>
 #include <QtGui/QCloseEvent>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
@@ -407,8 +408,7 @@ void MainWindow::onBucketSelected(const QString &bucket)
     if (m_bucket && m_bucket->name() == bucket)
         return;
     if (!m_value->maybeDiscard()) {
-        if (m_bucket)
-            m_buckets->selectBucket(m_bucket->name());
+        reselectOpenBucketAndKey();
         return;
     }
     if (m_bucket)
@@ -427,10 +427,23 @@ void MainWindow::onKeySelected(const QString &key)
     if (key.isEmpty() || key == m_value->key() || m_keys->asOfBar()->isActive())
         return;
     if (!m_value->maybeDiscard()) {
-        m_keys->selectKey(m_value->key());
+        reselectOpenBucketAndKey();
         return;
     }
     m_value->openKey(key);
+}
+
+// The user kept their unsaved edit: the lists show what is open again. On the next turn: the question
+// was asked from inside the view's mouse press, and the view goes on to select the row clicked once the
+// press is handled, after anything selected here and now.
+void MainWindow::reselectOpenBucketAndKey()
+{
+    QTimer::singleShot(0, this, [this] {
+        if (m_bucket)
+            m_buckets->selectBucket(m_bucket->name());
+        if (!m_value->key().isEmpty())
+            m_keys->selectKey(m_value->key());
+    });
 }
 
 // Searches the open bucket's values (the open key's folder first), opening the match the user picks.

@@ -79,6 +79,7 @@ private:
     void openSession(const ConnectionProfile &profile, const QString &secret, const QByteArray &passphrase);
     void onBucketSelected(const QString &bucket);
     void onKeySelected(const QString &key);
+    void reselectOpenBucketAndKey();
     void updateConnectionBar();
     // The connection is down (reason) or back (empty): the panels say so and writes wait.
     void showInterruption(const QString &reason);

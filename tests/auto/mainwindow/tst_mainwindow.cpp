@@ -87,6 +87,7 @@ private Q_SLOTS:
     void aKeyDeletedElsewhereLeavesTheEditOpen();
     void enterNeverDestroys();
     void aKeyChangedWhileItsDeleteAsksIsKept();
+    void keepingUnsavedChangesKeepsTheirKeyAndBucketSelected();
     void aBucketTheServerRefusesKeepsItsDialog();
     void aServerNotUpYetIsSaidToBeTried();
 
@@ -686,6 +687,64 @@ void tst_MainWindow::aKeyChangedWhileItsDeleteAsksIsKept()
         QCOMPARE(get->entry().value, "written while asking"_ba);
         QCOMPARE(get->entry().revision, written);
     }
+}
+
+// Clicking another key or bucket with unsaved changes asks; Cancel keeps the edit, and the lists must go
+// on showing what is open (the clicked row stayed highlighted beside the open key's value).
+void tst_MainWindow::keepingUnsavedChangesKeepsTheirKeyAndBucketSelected()
+{
+    const QString name = u"gui_keep_%1"_s.arg(m_counter);
+    const QString other = u"gui_keep_other_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer && peerBucket(other));
+    for (const QString &key : {u"a"_s, u"b"_s}) {
+        KvReply *put = peer->put(key, key.toUtf8());
+        QTRY_VERIFY(put->isFinished());
+    }
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"a"_s));
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    QTest::keyClicks(editor, u"mine"_s);
+    QVERIFY(window->valuePanel()->isModified());
+
+    const auto clickRow = [](QAbstractItemView *view, const QString &text) {
+        const QAbstractItemModel *model = view->model();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const QModelIndex index = model->index(row, 0);
+            if (index.data().toString() == text) {
+                QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, view->visualRect(index).center());
+                return true;
+            }
+        }
+        return false;
+    };
+    int asked = 0;
+    const auto cancelNextQuestion = [&asked] {
+        UiTest::onNextDialog<QMessageBox>([&asked](QMessageBox *box) {
+            ++asked;
+            box->button(QMessageBox::Cancel)->click();
+        });
+    };
+    auto *keys = child<QTableView>(window, u"keyListView"_s);
+    cancelNextQuestion();
+    QVERIFY(clickRow(keys, u"b"_s));
+    QTRY_COMPARE(asked, 1);
+    QCoreApplication::processEvents();
+    QCOMPARE(window->valuePanel()->key(), u"a"_s);
+    QTRY_COMPARE(window->keyPanel()->selectedKeys(), QStringList{u"a"_s});
+    QCOMPARE(window->keyPanel()->currentKey(), u"a"_s);
+
+    auto *buckets = child<QAbstractItemView>(window, u"bucketView"_s);
+    cancelNextQuestion();
+    QVERIFY(clickRow(buckets, other));
+    QTRY_COMPARE(asked, 2);
+    QCoreApplication::processEvents();
+    QCOMPARE(window->valuePanel()->key(), u"a"_s);
+    QTRY_COMPARE(window->bucketPanel()->currentBucket(), name);
+    QCOMPARE(buckets->currentIndex().data().toString(), name);
+    QVERIFY2(editor->toPlainText().contains(u"mine"_s), qPrintable(editor->toPlainText())); // the edit is kept
+    QVERIFY(window->valuePanel()->isModified());
 }
 
 // The server refuses a bucket the form allowed (three replicas on one server): the dialog stays open
