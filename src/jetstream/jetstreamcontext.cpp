@@ -324,6 +324,17 @@ JsApiReply *JetStreamContext::getMessage(const QString &stream, const JsMessageG
     return reply;
 }
 
+// The last message of a subject has its own form with an empty body (nats.go uses it for KV Get), where
+// the subject fits the protocol line.
+NatsMessage JetStreamContext::directGetRequest(const QString &stream, const JsMessageGetRequest &get) const
+{
+    const QByteArray subject = m_apiPrefix + "DIRECT.GET." + stream.toUtf8();
+    if (!get.lastBySubject.isEmpty() && get.sequence == 0 && get.nextBySubject.isEmpty()
+        && fitsProtocolLine(subject + '.' + get.lastBySubject))
+        return NatsMessage(subject + '.' + get.lastBySubject, {});
+    return NatsMessage(subject, QJsonDocument(get.toJson()).toJson(QJsonDocument::Compact));
+}
+
 JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGetRequest &get)
 {
     JsApiReply *reply = newReply();
@@ -331,16 +342,9 @@ JsApiReply *JetStreamContext::directGet(const QString &stream, const JsMessageGe
         reply->finishWithErrorLater(NatsError(NatsError::ConnectionClosed, tr("the connection is gone")));
         return reply;
     }
-    // The last message of a subject has its own form with an empty body (nats.go uses it for KV Get).
-    QByteArray subject = m_apiPrefix + "DIRECT.GET." + stream.toUtf8();
-    QByteArray body;
-    if (!get.lastBySubject.isEmpty() && get.sequence == 0 && get.nextBySubject.isEmpty()
-        && fitsProtocolLine(subject + '.' + get.lastBySubject))
-        subject += '.' + get.lastBySubject;
-    else
-        body = QJsonDocument(get.toJson()).toJson(QJsonDocument::Compact);
-
-    NatsReply *inner = m_connection->requestWithHandshake(NatsMessage(subject, body), m_timeoutMs);
+    const NatsMessage request = directGetRequest(stream, get);
+    const QByteArray subject = request.subject();
+    NatsReply *inner = m_connection->requestWithHandshake(request, m_timeoutMs);
     connect(reply, &NatsReply::finished, inner, [inner] { inner->abort(); });
     connect(inner, &NatsReply::finished, reply, [this, reply, inner, subject] {
         inner->deleteLater();

@@ -142,6 +142,7 @@ public:
     static constexpr const char *StreamAdvisorySubjects = "$JS.EVENT.ADVISORY.STREAM.*.*";
 
 private:
+    NatsMessage directGetRequest(const QString &stream, const JsMessageGetRequest &get) const;
     using ResponseHandler = std::function<void(JsApiReply *reply, const QJsonObject &response)>;
 
     struct StreamInfoPages

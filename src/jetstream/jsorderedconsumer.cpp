@@ -143,6 +143,27 @@ void JsOrderedConsumer::create()
     connect(m_subscription, &NatsSubscription::messageReceived, this, &JsOrderedConsumer::onMessage);
     connect(m_subscription, &NatsSubscription::errorOccurred, this, &JsOrderedConsumer::onSubscriptionRefused);
 
+    const JsOrderedConsumerConfig config = nextConfig();
+    QJsonObject json = config.toJson(m_deliverSubject);
+    const int createTimeout = m_createdOnce ? -1 : std::max(kFirstCreateTimeoutMs, m_context->timeout());
+    JsApiReply *reply = nullptr;
+    if (m_context->capabilities()->supports(JsServerCapabilities::Feature::ConsumerActions)) {
+        // 2.10+: a consumer of our own name, made only if no other has it (nats-modern.md §3.4).
+        json.insert("name"_L1, QString::fromLatin1("kvdesk_" + NatsNuid::generate()));
+        reply = m_context->createNamedConsumer(m_config.stream, json, u"create"_s, createTimeout);
+    } else {
+        reply = m_context->createConsumer(m_config.stream, json, createTimeout);
+    }
+    connect(reply, &NatsReply::finished, this, [this, reply, generation] {
+        reply->deleteLater();
+        onCreateAnswered(reply, generation);
+    });
+}
+
+// The config of the next create: the one asked for, or, once something was handed out, one that goes on
+// right after it.
+JsOrderedConsumerConfig JsOrderedConsumer::nextConfig()
+{
     JsOrderedConsumerConfig config = m_config;
     m_skipThrough = 0;
     if (m_config.deliverPolicy == JsOrderedConsumerConfig::DeliverPolicy::LastPerSubject && !m_caughtUp) {
@@ -158,42 +179,34 @@ void JsOrderedConsumer::create()
         config.deliverPolicy = JsOrderedConsumerConfig::DeliverPolicy::ByStartSequence;
         config.startSequence = std::max(m_lastStreamSequence, m_newFloor) + 1;
     }
-    QJsonObject json = config.toJson(m_deliverSubject);
-    const int createTimeout = m_createdOnce ? -1 : std::max(kFirstCreateTimeoutMs, m_context->timeout());
-    JsApiReply *reply = nullptr;
-    if (m_context->capabilities()->supports(JsServerCapabilities::Feature::ConsumerActions)) {
-        // 2.10+: a consumer of our own name, made only if no other has it (nats-modern.md §3.4).
-        json.insert("name"_L1, QString::fromLatin1("kvdesk_" + NatsNuid::generate()));
-        reply = m_context->createNamedConsumer(m_config.stream, json, u"create"_s, createTimeout);
-    } else {
-        reply = m_context->createConsumer(m_config.stream, json, createTimeout);
+    return config;
+}
+
+void JsOrderedConsumer::onCreateAnswered(const JsApiReply *reply, int generation)
+{
+    if (generation != m_createGeneration)
+        return; // superseded by a newer attempt
+    m_createPending = false;
+    if (m_state == State::Failed) {
+        // The deliver subject was refused meanwhile: nothing would reach a consumer made now.
+        if (reply->error() == NatsError::NoError)
+            deleteOnServer(reply->response().value("name"_L1).toString());
+        return;
     }
-    connect(reply, &NatsReply::finished, this, [this, reply, generation] {
-        reply->deleteLater();
-        if (generation != m_createGeneration)
-            return; // superseded by a newer attempt
-        m_createPending = false;
-        if (m_state == State::Failed) {
-            // The deliver subject was refused meanwhile: nothing would reach a consumer made now.
-            if (reply->error() == NatsError::NoError)
-                deleteOnServer(reply->response().value("name"_L1).toString());
-            return;
-        }
-        if (reply->error() != NatsError::NoError) {
-            onCreateFailed(reply->errorInfo());
-            return;
-        }
-        const QJsonObject created = reply->response();
-        if (m_config.hasSeveralFilters() && !created.value("config"_L1).toObject().contains("filter_subjects"_L1)) {
-            // A server that ignores filter_subjects (2.9) would deliver the whole stream: refuse it.
-            deleteOnServer(created.value("name"_L1).toString());
-            fail(NatsError(NatsError::FeatureNotSupported,
-                           tr("the server ignored filter_subjects (several filters on one consumer need "
-                              "nats-server 2.10 or newer)")));
-            return;
-        }
-        onCreated(created);
-    });
+    if (reply->error() != NatsError::NoError) {
+        onCreateFailed(reply->errorInfo());
+        return;
+    }
+    const QJsonObject created = reply->response();
+    if (m_config.hasSeveralFilters() && !created.value("config"_L1).toObject().contains("filter_subjects"_L1)) {
+        // A server that ignores filter_subjects (2.9) would deliver the whole stream: refuse it.
+        deleteOnServer(created.value("name"_L1).toString());
+        fail(NatsError(NatsError::FeatureNotSupported,
+                       tr("the server ignored filter_subjects (several filters on one consumer need "
+                          "nats-server 2.10 or newer)")));
+        return;
+    }
+    onCreated(created);
 }
 
 // A stream deleted and made again (a bucket deleted and created again) starts its sequences over: a
@@ -211,11 +224,13 @@ void JsOrderedConsumer::checkStreamThenCreate()
         if (generation != m_createGeneration || m_state == State::Stopped || m_state == State::Failed)
             return;
         m_createPending = false;
-        if (reply->error() != NatsError::NoError) {
-            onCreateFailed(reply->errorInfo()); // a deleted stream ends it; a timeout is tried again
+        if (reply->error() == NatsError::StreamNotFound) {
+            onCreateFailed(reply->errorInfo());
             return;
         }
-        const QDateTime created = reply->streamInfo().created;
+        // No answer (or no permission for STREAM.INFO): the check is not to be had, and a consumer that
+        // never comes back would lose more than the check saves. The create goes ahead.
+        const QDateTime created = reply->error() == NatsError::NoError ? reply->streamInfo().created : QDateTime();
         if (created.isValid() && created.toMSecsSinceEpoch() > m_lastMessageNs / 1000000) {
             m_streamReplaced = true;
             fail(NatsError(NatsError::StreamNotFound,

@@ -11,6 +11,7 @@
 #include <QtCore/QPointer>
 
 class JetStreamContext;
+class JsApiReply;
 class NatsSubscription;
 class QTimer;
 
@@ -104,6 +105,8 @@ Q_SIGNALS:
 private:
     void create();
     void checkStreamThenCreate();
+    JsOrderedConsumerConfig nextConfig();
+    void onCreateAnswered(const JsApiReply *reply, int generation);
     void onCreated(const QJsonObject &info);
     void onCreateFailed(const NatsError &error);
     void setActive();
