@@ -2,6 +2,8 @@
 
 #include <QtCore/QCoreApplication>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -26,6 +28,17 @@ QString redactedUrl(const QString &entry)
     const qsizetype colon = entry.indexOf(u':', start);
     const qsizetype secret = colon >= 0 && colon < at ? colon + 1 : start; // no password: a token
     return entry.left(secret) + "***"_L1 + entry.mid(at);
+}
+
+// Whether the host of "scheme://[user@]host[:port]" is digits alone: QUrl reads "14293" as the IPv4
+// address 0.0.55.213, where the user meant a port.
+bool hostIsANumber(const QString &url)
+{
+    QStringView authority = QStringView(url).mid(url.indexOf("://"_L1) + 3);
+    authority = authority.left(authority.indexOf(u'/') < 0 ? authority.size() : authority.indexOf(u'/'));
+    authority = authority.mid(authority.lastIndexOf(u'@') + 1);
+    const QStringView host = authority.left(authority.indexOf(u':') < 0 ? authority.size() : authority.indexOf(u':'));
+    return !host.isEmpty() && std::all_of(host.begin(), host.end(), [](QChar c) { return c.isDigit(); });
 }
 
 } // namespace
@@ -69,6 +82,11 @@ bool NatsConnectOptions::parseServers(const QString &text, QList<QUrl> *out, QSt
             continue;
         if (!entry.contains("://"_L1))
             entry.prepend("nats://"_L1);
+        if (hostIsANumber(entry))
+            return fail(QCoreApplication::translate("NatsConnectOptions",
+                                                    "\"%1\" is not a valid server URL: a host is not a bare number "
+                                                    "(a port goes after the host: nats://127.0.0.1:4222)")
+                            .arg(redactedUrl(entry)));
         QUrl url(entry, QUrl::StrictMode);
         const QString scheme = url.scheme().toLower();
         if (!url.isValid() || url.host().isEmpty() || url.port() == 0) // no server listens on port 0

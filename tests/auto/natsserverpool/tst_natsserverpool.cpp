@@ -54,6 +54,7 @@ private Q_SLOTS:
     void serversFromOptions();
     void randomizedServers();
     void unparsableServers();
+    void aBareNumberIsNoHost();
     void passwordsInUrlsAreNeverShown_data();
     void passwordsInUrlsAreNeverShown();
     void startsWithoutCurrentServer();
@@ -128,6 +129,21 @@ void tst_NatsServerPool::unparsableServers()
     QVERIFY(!pool.reset(options, &error));
     QVERIFY2(error.contains(u"http"_s), qPrintable(error));
     QCOMPARE(pool.urls(), QList<QUrl>{url(u"nats://kept:4222"_s)});
+}
+
+// "-s 14293" (a port where a URL goes) was read as the host 14293, which Qt spells 0.0.55.213: the
+// connection then timed out against an address nobody meant. A host of digits alone is refused, saying how
+// to write a port.
+void tst_NatsServerPool::aBareNumberIsNoHost()
+{
+    QList<QUrl> urls;
+    QString error;
+    for (const QString &text : {u"14293"_s, u"nats://14293"_s, u"14293:4222"_s, u"a, 4222"_s}) {
+        QVERIFY2(!NatsConnectOptions::parseServers(text, &urls, &error), qPrintable(text));
+        QVERIFY2(error.contains(u"nats://127.0.0.1:"_s), qPrintable(error));
+    }
+    for (const QString &text : {u"127.0.0.1:14293"_s, u"nats://10.0.0.1"_s, u"host1:4222"_s, u"[::1]:4222"_s})
+        QVERIFY2(NatsConnectOptions::parseServers(text, &urls, &error), qPrintable(text + u": "_s + error));
 }
 
 void tst_NatsServerPool::passwordsInUrlsAreNeverShown_data()
