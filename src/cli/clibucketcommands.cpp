@@ -395,7 +395,7 @@ void InfoCommand::printStatus(CliOutput *out, const KvBucketStatus &status)
     QString text = tr("Information for Key-Value Store Bucket %1 created %2\n\n%3:\n\n")
                        .arg(status.bucket, status.created.toLocalTime().toString(Qt::ISODate), tr("Configuration"));
     for (const auto &row : std::as_const(rows))
-        text += row.first.rightJustified(width + 2) + ": "_L1 + row.second + u'\n';
+        text += row.first.rightJustified(width + 2) + ": "_L1 + KvFormat::withControlsEscaped(row.second) + u'\n';
     out->print(text);
 }
 
@@ -475,6 +475,9 @@ QString CompactCommand::prepare(const QCommandLineParser &parser, const QStringL
         QString problem;
         if (!KvUnits::parseDuration(parser.value(u"older-than"_s), &ns, &problem))
             return u"--older-than: "_s + problem;
+        if (ns < 0) // nats.go takes a negative age as "every marker": a typo would remove them all
+            return tr("--older-than: \"%1\" is negative: give an age (0 removes every marker)")
+                .arg(parser.value(u"older-than"_s));
         // 0 would mean "the default" to the library; here it means "every marker".
         m_olderThanMs = ns <= 0 ? -1 : std::max<qint64>(1, ns / KvUnits::NsPerMs);
     }
@@ -491,6 +494,9 @@ void CompactCommand::run()
     whenDone(bucket(m_bucket)->purgeDeletes(m_olderThanMs), [this](KvReply *reply) {
         if (out()->json())
             out()->printJson({{u"bucket"_s, m_bucket}, {u"purged_keys"_s, qint64(reply->revision())}});
+        else
+            out()->printLine(
+                tr("Compacted bucket %1: the history of %2 deleted keys removed").arg(m_bucket).arg(reply->revision()));
         finish();
     });
 }

@@ -1,5 +1,7 @@
 #include "clitable.h"
 
+#include "kvformat.h"
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -18,8 +20,17 @@ QString rule(const QList<int> &widths, QChar left, QChar middle, QChar right)
 } // namespace
 
 CliTable::CliTable(const QString &title)
-    : m_title(title)
+    : m_title(KvFormat::withControlsEscaped(title))
 {
+}
+
+void CliTable::addRow(const QStringList &cells)
+{
+    QStringList shown;
+    shown.reserve(cells.size());
+    for (const QString &cell : cells)
+        shown.append(KvFormat::withControlsEscaped(cell));
+    m_rows.append(shown);
 }
 
 QString CliTable::line(const QStringList &cells, const QList<int> &widths) const

@@ -14,7 +14,8 @@ public:
     void setHeaders(const QStringList &headers) { m_headers = headers; }
     // Columns whose cells align right (sizes, counts).
     void setRightAligned(const QList<int> &columns) { m_rightAligned = columns; }
-    void addRow(const QStringList &cells) { m_rows.append(cells); }
+    // Control characters in a cell are shown escaped (KvFormat::withControlsEscaped()).
+    void addRow(const QStringList &cells);
     qsizetype rowCount() const { return m_rows.size(); }
 
     // The whole table, each line ending in "\n".

@@ -5,6 +5,7 @@
 #include <QtCore/QLocale>
 #include <QtCore/QTimeZone>
 
+#include <algorithm>
 #include <ctime>
 #include <limits>
 
@@ -93,6 +94,22 @@ bool KvFormat::isText(QByteArrayView value)
             return false;
     }
     return value.isValidUtf8();
+}
+
+QString KvFormat::withControlsEscaped(const QString &text)
+{
+    const auto isControl = [](QChar c) { return c.category() == QChar::Other_Control; };
+    if (std::none_of(text.cbegin(), text.cend(), isControl))
+        return text;
+    QString escaped;
+    escaped.reserve(text.size() + 8);
+    for (const QChar c : text) {
+        if (isControl(c))
+            escaped += "\\x"_L1 + QString::number(c.unicode(), 16).toUpper().rightJustified(2, u'0');
+        else
+            escaped += c;
+    }
+    return escaped;
 }
 
 QString KvFormat::rfc822(const QDateTime &t)

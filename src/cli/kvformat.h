@@ -31,6 +31,10 @@ public:
     // terminal, C1 controls included) and without a leading byte order mark (shown as nothing). A byte
     // that is not UTF-8 would print as U+FFFD, the same as a real U+FFFD.
     static bool isText(QByteArrayView value);
+    // text with each control character (tab, newline, escape, C1 controls) written as "\x1B", for one
+    // line of a table or a listing: a description with an escape sequence or a newline printed as it is
+    // would be run by the terminal or break the table's lines.
+    static QString withControlsEscaped(const QString &text);
     // Go's RFC822 layout, local time: "02 Jan 06 15:04 CEST" (natscli's `kv get` header).
     static QString rfc822(const QDateTime &t);
     // UTC RFC 3339 with milliseconds, for JSON: "2024-05-01T10:00:00.123Z".

@@ -152,6 +152,14 @@ void tst_KvFormat::table()
           u"\u2502 b     \u2502 10 KiB \u2502\n"
           u"\u2570\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2534\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u2500\u256f\n"_s;
     QCOMPARE(table.render(), expected);
+
+    // A cell with control characters (a bucket's description) keeps the table's lines and runs nothing.
+    CliTable described;
+    described.setHeaders({u"Description"_s});
+    described.addRow({u"red \x1B[31mtext\nnext\tline \u009B2J caf\u00e9"_s});
+    const QString rendered = described.render();
+    QVERIFY2(rendered.contains(u"red \\x1B[31mtext\\x0Anext\\x09line \\x9B2J caf\u00e9"_s), qPrintable(rendered));
+    QCOMPARE(rendered.count(u'\n'), 5);
 }
 
 void tst_KvFormat::ndjsonRoundTrip_data()
