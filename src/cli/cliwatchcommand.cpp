@@ -60,7 +60,7 @@ void WatchCommand::run()
     connect(watcher, &KvWatcher::errorOccurred, this,
             [this, watcher] { fail(NatsError(watcher->error(), watcher->errorString())); });
     connect(watcher, &KvWatcher::recovering, this, [this](quint64 fromRevision, const QString &reason) {
-        out()->note(tr("watch interrupted (%1): resuming from revision %2").arg(reason).arg(fromRevision));
+        out()->note(tr("kvdesk-cli: watch interrupted (%1): resuming from revision %2").arg(reason).arg(fromRevision));
     });
 }
 

@@ -328,6 +328,7 @@ void tst_KvdeskCli::deleteHistoryRevertPurgeCompact()
     QVERIFY(QJsonDocument::fromJson(compacted.out).object().value("purged_keys"_L1).toInteger() >= 1);
     QCOMPARE(ndjson(cli({u"history"_s, u"T"_s, u"c"_s, u"--json"_s}).out).size(), 1);
     CLI_EXPECT(all, cli({u"compact"_s, u"T"_s, u"-f"_s, u"--older-than"_s, u"0"_s}), 0);
+    QVERIFY2(all.out.startsWith("Compacted bucket T: the history of "), all.out.constData()); // not silent
     CLI_EXPECT(noHistory, cli({u"history"_s, u"T"_s, u"c"_s}), 1);
     QVERIFY(noHistory.err.contains("not found"));
 }
@@ -569,6 +570,12 @@ void tst_KvdeskCli::errorPaths_data()
     QTest::newRow("rm needs -f") << QStringList{u"rm"_s, u"T"_s} << 2 << u"pass -f"_s;
     QTest::newRow("purge needs -f") << QStringList{u"purge"_s, u"T"_s, u"greeting"_s} << 2 << u"pass -f"_s;
     QTest::newRow("compact needs -f") << QStringList{u"compact"_s, u"T"_s} << 2 << u"pass -f"_s;
+    QTest::newRow("negative --older-than")
+        << QStringList{u"compact"_s, u"T"_s, u"-f"_s, u"--older-than"_s, u"-5h"_s} << 2 << u"\"-5h\" is negative"_s;
+    QTest::newRow("negative value") << QStringList{u"put"_s, u"T"_s, u"k"_s, u"-5"_s} << 2
+                                    << u"goes after \"--\": put BUCKET KEY -- -5"_s;
+    QTest::newRow("port for a URL") << QStringList{u"-s"_s, u"14293"_s, u"ls"_s} << 2
+                                    << u"a host is not a bare number"_s;
 }
 
 void tst_KvdeskCli::errorPaths()
