@@ -162,7 +162,7 @@ QString CliApplication::commandHelp(const CliCommand *command, QCommandLineParse
 
 int CliApplication::run(const QStringList &arguments, const QList<QByteArray> &given)
 {
-    const int exitCode = notText(given) ? CliCommand::UsageError : runCommand(arguments);
+    const int exitCode = refusedArgumentNotUtf8(given) ? CliCommand::UsageError : runCommand(arguments);
     m_out.flush();
     if (!m_out.stdoutFailed())
         return exitCode;
@@ -175,7 +175,7 @@ int CliApplication::run(const QStringList &arguments, const QList<QByteArray> &g
 
 // Qt reads the command line as UTF-8 and turns the bytes it cannot read into U+FFFD: a value given as
 // `$'x\xff'` would be stored as other bytes, a description changed. Refused, naming the argument.
-bool CliApplication::notText(const QList<QByteArray> &given)
+bool CliApplication::refusedArgumentNotUtf8(const QList<QByteArray> &given)
 {
     for (qsizetype i = 1; i < given.size(); ++i) {
         if (!QByteArrayView(given.at(i)).isValidUtf8()) {

@@ -33,7 +33,7 @@ public:
 
 private:
     int runCommand(const QStringList &arguments);
-    bool notText(const QList<QByteArray> &given);
+    bool refusedArgumentNotUtf8(const QList<QByteArray> &given);
     int usageError(const QString &message);
     void reportConnectionChanges(NatsConnection *connection, QObject *context);
     QString generalHelp() const;
