@@ -65,7 +65,10 @@ void ValuePanel::connectSession()
     connect(m_session, &ValueEditSession::opened, this, &ValuePanel::showOpened);
     connect(m_session, &ValueEditSession::documentChanged, this, &ValuePanel::showDocument);
     connect(m_session, &ValueEditSession::openFailed, this, &ValuePanel::showMissing);
-    connect(m_session, &ValueEditSession::stateChanged, this, &ValuePanel::updateActions);
+    connect(m_session, &ValueEditSession::stateChanged, this, [this] {
+        updateActions();
+        updateMeta();
+    });
     connect(m_session, &ValueEditSession::noticeChanged, this, [this] {
         m_bannerText->setText(m_session->notice());
         m_banner->setVisible(!m_session->notice().isEmpty());
@@ -251,14 +254,13 @@ bool ValuePanel::editorValue(QByteArray *value) const
     return true;
 }
 
-void ValuePanel::showOpened()
+// The revision shown, what it is, and what a save goes over when that is another one (Overwrite with Mine
+// chose a newer revision to overwrite).
+void ValuePanel::updateMeta()
 {
     const KvEntry entry = m_session->entry();
-    if (!m_asOfReason.isEmpty() && entry.revision != m_asOfRevision) {
-        // The session fell back to the newest value (the revision then went meanwhile): not what was then.
-        showMissing(tr("Its value then (revision %1) is no longer in the bucket.").arg(m_asOfRevision));
+    if (!m_session->isOpen())
         return;
-    }
     QString meta = tr("%1 · %2 · %3 · %4")
                        .arg(HumanFormat::revision(entry.revision), entry.operationLabel(),
                             HumanFormat::localTime(entry.created), KvUnits::iBytes(entry.value.size()));
@@ -270,13 +272,30 @@ void ValuePanel::showOpened()
         meta = tr("%1 · %2").arg(meta, m_asOfReason);
     else if (m_session->showsOlderRevision())
         meta = tr("%1 · an older revision: a save is checked against the newest").arg(meta);
+    else if (m_session->baseRevision() != entry.revision && m_session->baseRevision() != 0)
+        meta = tr("%1 · your save goes over %2").arg(meta, HumanFormat::revision(m_session->baseRevision()));
     m_meta->setText(meta);
-    // "Saved as revision N" speaks of that revision only: another shown, it goes.
+}
+
+void ValuePanel::showOpened()
+{
+    const KvEntry entry = m_session->entry();
+    if (!m_asOfReason.isEmpty() && entry.revision != m_asOfRevision) {
+        // The session fell back to the newest value (the revision then went meanwhile): not what was then.
+        showMissing(tr("Its value then (revision %1) is no longer in the bucket.").arg(m_asOfRevision));
+        return;
+    }
+    updateMeta();
+    // "Saved as revision N" speaks of that revision only: another shown, it goes. So does a refusal (a
+    // save refused, then Take Theirs): it spoke of the value no longer shown.
     if (m_savedRevision != 0 && entry.revision != m_savedRevision) {
         m_savedRevision = 0;
         if (!m_status->isError())
             m_status->setMessage({});
     }
+    if (entry.revision != m_shownRevision && m_status->isError())
+        m_status->setMessage({});
+    m_shownRevision = entry.revision;
     m_countdown->setEntry(m_session->exists() ? entry : KvEntry());
     m_meta->setToolTip(HumanFormat::utcTime(entry.created));
     showDocument();

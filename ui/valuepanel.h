@@ -105,6 +105,7 @@ private:
     QString editorText() const;
     void showLayoutNote();
     void showOpened();
+    void updateMeta();
     void showMissing(const QString &text);
     void showRefused(const KvEntry &theirs, const QByteArray &mine);
     void showViewProblem(const QString &problem);
@@ -152,6 +153,7 @@ private:
     QAction *m_copyValueAction = nullptr;
     bool m_sizeProblemShown = false; // m_status says the value is too big
     quint64 m_savedRevision = 0;     // what the status's "Saved as revision N" speaks of, if it does
+    quint64 m_shownRevision = 0;     // the entry shown: an error about another one goes when it changes
     // As of a point (setAsOf): why writes are off, and the revision then of the open key.
     QString m_asOfReason;
     quint64 m_asOfRevision = 0;

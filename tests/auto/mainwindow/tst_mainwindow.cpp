@@ -88,6 +88,7 @@ private Q_SLOTS:
     void enterNeverDestroys();
     void aKeyChangedWhileItsDeleteAsksIsKept();
     void keepingUnsavedChangesKeepsTheirKeyAndBucketSelected();
+    void aSecondConflictKeepsTheHeaderTrue();
     void aBucketTheServerRefusesKeepsItsDialog();
     void aServerNotUpYetIsSaidToBeTried();
 
@@ -745,6 +746,53 @@ void tst_MainWindow::keepingUnsavedChangesKeepsTheirKeyAndBucketSelected()
     QCOMPARE(buckets->currentIndex().data().toString(), name);
     QVERIFY2(editor->toPlainText().contains(u"mine"_s), qPrintable(editor->toPlainText())); // the edit is kept
     QVERIFY(window->valuePanel()->isModified());
+}
+
+// Overwrite with Mine, and a third writer before it lands: the save is refused again. The header went on
+// naming the revision first opened while the banner spoke of the one the save now goes over; after Take
+// Theirs the refusal stayed in red under the value it no longer spoke of.
+void tst_MainWindow::aSecondConflictKeepsTheHeaderTrue()
+{
+    const QString name = u"gui_second_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    KvReply *put = peer->put(u"doc"_s, "original");
+    QTRY_VERIFY(put->isFinished());
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"doc"_s));
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    editor->selectAll();
+    QTest::keyClicks(editor, u"mine"_s);
+    KvReply *second = peer->put(u"doc"_s, "second");
+    QTRY_VERIFY(second->isFinished());
+
+    int dialogs = 0;
+    UiTest::onNextDialog<ConflictDialog>([&](ConflictDialog *dialog) {
+        ++dialogs;
+        KvReply *third = peer->put(u"doc"_s, "third"); // lands before the overwrite does
+        QVERIFY(QTest::qWaitFor([third] { return third->isFinished(); }, 10000));
+        UiTest::onNextDialog<ConflictDialog>([&dialogs](ConflictDialog *again) {
+            ++dialogs;
+            child<QPushButton>(again, u"keepEditingButton"_s)->click();
+        });
+        child<QPushButton>(dialog, u"overwriteButton"_s)->click();
+    });
+    window->valuePanel()->saveAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(dialogs, 2, 10000);
+    QTRY_VERIFY(!QApplication::activeModalWidget());
+    const QString header = child<QLabel>(window, u"valueMeta"_s)->text();
+    QVERIFY2(header.contains(u"over rev 2"_s), qPrintable(header));
+
+    UiTest::onNextDialog<ConflictDialog>(
+        [](ConflictDialog *dialog) { child<QPushButton>(dialog, u"takeTheirsButton"_s)->click(); });
+    window->valuePanel()->saveAction()->trigger();
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->openedRevision(), 3u, 10000);
+    QTRY_COMPARE(editor->toPlainText(), u"third"_s);
+    QVERIFY2(!child<QLabel>(window, u"valueMeta"_s)->text().contains(u"over"_s),
+             qPrintable(child<QLabel>(window, u"valueMeta"_s)->text()));
+    auto *status = child<ErrorLabel>(window, u"valueStatus"_s);
+    QVERIFY2(!status->isError() || !status->isVisible(), qPrintable(status->text()));
 }
 
 // The server refuses a bucket the form allowed (three replicas on one server): the dialog stays open
