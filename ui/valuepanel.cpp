@@ -259,8 +259,8 @@ bool ValuePanel::editorValue(QByteArray *value) const
 void ValuePanel::updateMeta()
 {
     const KvEntry entry = m_session->entry();
-    if (!m_session->isOpen())
-        return;
+    if (!m_session->isOpen() || !m_metaShowsEntry)
+        return; // it says why there is nothing to show (showMissing())
     QString meta = tr("%1 · %2 · %3 · %4")
                        .arg(HumanFormat::revision(entry.revision), entry.operationLabel(),
                             HumanFormat::localTime(entry.created), KvUnits::iBytes(entry.value.size()));
@@ -285,6 +285,7 @@ void ValuePanel::showOpened()
         showMissing(tr("Its value then (revision %1) is no longer in the bucket.").arg(m_asOfRevision));
         return;
     }
+    m_metaShowsEntry = true;
     updateMeta();
     // "Saved as revision N" speaks of that revision only: another shown, it goes. So does a refusal (a
     // save refused, then Take Theirs): it spoke of the value no longer shown.
@@ -402,6 +403,7 @@ void ValuePanel::showLayoutNote()
 
 void ValuePanel::showMissing(const QString &text)
 {
+    m_metaShowsEntry = false;
     m_meta->setText(text);
     m_countdown->clear();
     setEditorText({}, false);

@@ -49,6 +49,7 @@ private Q_SLOTS:
     void emptyValueThenAChangeJustReloads();
     void hexDumpDoesNotWrap();
     void savedMessageGoesWhenTheValueChanges();
+    void aKeyThatCannotBeOpenedKeepsSayingWhy();
 };
 
 void tst_ValuePanel::initTestCase()
@@ -291,6 +292,19 @@ void tst_ValuePanel::hexDumpDoesNotWrap()
     QCOMPARE(m_editor->lineWrapMode(), QPlainTextEdit::WidgetWidth);
     m_panel->setView(View::Hex);
     QCOMPARE(m_editor->lineWrapMode(), QPlainTextEdit::NoWrap);
+}
+
+// The header says why a key could not be opened, and a later change of state (read-only, busy) does not
+// replace that with the description of an entry that is not there.
+void tst_ValuePanel::aKeyThatCannotBeOpenedKeepsSayingWhy()
+{
+    m_panel->openKey(u"never.written"_s);
+    auto *meta = m_panel->findChild<QLabel *>(u"valueMeta"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(meta->text().contains(u"not found"_s), 10000);
+    const QString said = meta->text();
+    m_panel->setReadOnly(true);
+    m_panel->setReadOnly(false);
+    QCOMPARE(meta->text(), said);
 }
 
 QTEST_MAIN(tst_ValuePanel)
