@@ -259,8 +259,8 @@ void KvImportJob::submit(const KvEntry &entry, qint64 line)
     connect(reply, &NatsReply::finished, this, [this, reply, key, line, ttl = entry.ttlNs] {
         reply->deleteLater();
         --m_inFlight;
-        if (reply->error() == NatsError::NoError && ttl > 0 && m_config.keptKeyTtl(ttl) != ttl)
-            Q_EMIT ttlRaised(line, ttl, m_config.keptKeyTtl(ttl));
+        if (const qint64 kept = m_config.keptKeyTtl(ttl); reply->error() == NatsError::NoError && kept != ttl)
+            Q_EMIT ttlRaised(line, ttl, kept);
         onWritten(reply->errorInfo(), key, line);
     });
 }
