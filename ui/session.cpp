@@ -14,7 +14,10 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int kRoundTripProbeMs = 5000;
-}
+// The probe's clock ticks each second, so a silence is counted as it lasts; it says so after this long.
+constexpr int kProbeTickMs = 1000;
+constexpr int kSilenceShownMs = 3000;
+} // namespace
 
 Session::Session(const ConnectionProfile &profile, const QString &secret, LocalServer *localServer, QObject *parent)
     : QObject(parent)
@@ -26,7 +29,11 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     , m_rttTimer(new QTimer(this))
     , m_retry(new ConnectRetry(this))
 {
-    connect(m_connection, &NatsConnection::stateChanged, this, &Session::statusChanged);
+    connect(m_connection, &NatsConnection::stateChanged, this, [this] {
+        if (!m_connection->isConnected())
+            m_unansweredFor.invalidate(); // a connection down says so itself
+        Q_EMIT statusChanged();
+    });
     connect(m_connection, &NatsConnection::stateChanged, this, &Session::updateInterruption);
     connect(m_connection, &NatsConnection::roundTripTimeChanged, this, &Session::statusChanged);
     connect(m_client, &KvClient::ready, this, [this] {
@@ -60,7 +67,7 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     });
     connect(m_retry, &ConnectRetry::attempt, this, [this] { connectTo(m_profile.servers); });
     connect(m_retry, &ConnectRetry::changed, this, &Session::statusChanged);
-    m_rttTimer->setInterval(kRoundTripProbeMs);
+    m_rttTimer->setInterval(kProbeTickMs);
     connect(m_rttTimer, &QTimer::timeout, this, &Session::probeRoundTrip);
 }
 
@@ -156,12 +163,48 @@ void Session::close()
     m_client->close();
 }
 
+// A server can stop answering with its connection still open (stopped, swapped out, a network that drops
+// packets): the library calls it stale only after two unanswered pings, minutes later. The probe that
+// measures the round trip shows it sooner: unanswered for a few seconds, the status says so and counts.
 void Session::probeRoundTrip()
 {
     if (!m_connection->isConnected())
         return;
-    NatsReply *reply = m_connection->flush();
-    reply->setAutoDelete(true);
+    if (m_probe) {
+        if (silentSeconds() > 0)
+            Q_EMIT statusChanged();
+        return;
+    }
+    if (m_lastProbe.isValid() && !m_lastProbe.hasExpired(kRoundTripProbeMs) && !m_unansweredFor.isValid())
+        return;
+    NatsReply *probe = m_connection->flush(kRoundTripProbeMs);
+    probe->setAutoDelete(true);
+    m_probe = probe;
+    m_lastProbe.start();
+    if (!m_unansweredFor.isValid())
+        m_unansweredFor.start();
+    connect(probe, &NatsReply::finished, this, [this, probe] { onProbeFinished(probe); });
+}
+
+void Session::onProbeFinished(NatsReply *probe)
+{
+    // Timed out, the silence goes on and the next tick asks again; answered, it is over.
+    if (probe->error() != NatsError::NoError)
+        return;
+    const bool wasSilent = silentSeconds() > 0;
+    m_unansweredFor.invalidate();
+    if (wasSilent) {
+        // The answer's round trip holds the silence: the next tick measures one again.
+        m_lastProbe.invalidate();
+        Q_EMIT statusChanged();
+    }
+}
+
+int Session::silentSeconds() const
+{
+    if (!m_unansweredFor.isValid() || !m_unansweredFor.hasExpired(kSilenceShownMs))
+        return 0;
+    return int(m_unansweredFor.elapsed() / 1000);
 }
 
 void Session::updateInterruption()
@@ -199,6 +242,10 @@ QString Session::statusText() const
         return tr("connecting to %1…").arg(where);
     case NatsConnection::State::Connected:
     case NatsConnection::State::Draining: {
+        if (const int silent = silentSeconds(); silent > 0) {
+            return tr("%1 is not answering (silent for %n s) · nats-server %2", nullptr, silent)
+                .arg(where, m_connection->serverInfo().version);
+        }
         QString text = tr("connected %1 · nats-server %2").arg(where, m_connection->serverInfo().version);
         const JsServerCapabilities *server = m_client->jetStream()->capabilities();
         if (server->isLevelKnown())

@@ -2,6 +2,7 @@
 
 #include "connectionprofile.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
@@ -11,6 +12,7 @@ class KvClient;
 class KvContext;
 class LocalServer;
 class NatsConnection;
+class NatsReply;
 class QTimer;
 
 // One open connection for a profile: a KvClient (the connection with its JetStream and Key/Value
@@ -32,7 +34,8 @@ public:
     JetStreamContext *jetStream() const;
     KvContext *kv() const;
     bool isConnected() const;
-    // "connected nats://127.0.0.1:4222 · v2.9.10 · 0.4 ms", "reconnecting…", "failed: …".
+    // "connected nats://127.0.0.1:4222 · v2.9.10 · 0.4 ms", "reconnecting…", "failed: …", and "… is not
+    // answering" while the round-trip probe has had no answer for a while on an open connection.
     QString statusText() const;
     QString lastError() const { return m_lastError; }
     // The passphrase of the profile's encrypted TLS client key (KeyPassphraseDialog), before open().
@@ -57,6 +60,8 @@ Q_SIGNALS:
 private:
     void connectTo(const QString &servers);
     void probeRoundTrip();
+    void onProbeFinished(NatsReply *probe);
+    int silentSeconds() const;
     void askApiLevel();
     void updateInterruption();
 
@@ -67,6 +72,9 @@ private:
     KvClient *m_client = nullptr;
     NatsConnection *m_connection = nullptr; // m_client's
     QTimer *m_rttTimer = nullptr;
+    QPointer<NatsReply> m_probe;   // the round-trip probe out, if one is
+    QElapsedTimer m_lastProbe;     // when the last probe went out
+    QElapsedTimer m_unansweredFor; // since the first probe not answered yet; invalid once one is
     ConnectRetry *m_retry = nullptr;
     QString m_lastError;
     QString m_interruption;

@@ -15,6 +15,7 @@
 #include "watchpanel.h"
 #include "watchview.h"
 
+#include <QtCore/QScopeGuard>
 #include <QtCore/QSettings>
 #include <QtGui/QAction>
 #include <QtTest/QSignalSpy>
@@ -43,6 +44,7 @@ private Q_SLOTS:
     void cleanup();
     void interruptionIsShownAndWritesWait();
     void changeMadeWhileAwayReachesTheEditor();
+    void aServerThatStopsAnsweringIsSaidSo();
 
 private:
     MainWindow *openWindow(const QString &bucket, const QString &key);
@@ -223,6 +225,34 @@ void tst_WindowOffline::changeMadeWhileAwayReachesTheEditor()
     QTRY_VERIFY_WITH_TIMEOUT(noteIn(window->valuePanel()).isEmpty(), 15000);
     QCOMPARE(editor->toPlainText(), u"mine"_s);
     QVERIFY(window->valuePanel()->isModified());
+}
+
+// A server that stops answering keeps its TCP connection open: the library only calls it stale after two
+// unanswered pings (four minutes, as the official clients). Until then the status bar said "connected"
+// with the last round trip, while every read and write timed out.
+void tst_WindowOffline::aServerThatStopsAnsweringIsSaidSo()
+{
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({m_server.url(), QString(), false});
+    auto *status = m_window->findChild<QLabel *>(u"connectionState"_s);
+    QVERIFY(status);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(u"connected"_s) && status->text().endsWith(u" ms"_s), 15000);
+
+    QVERIFY(m_server.freeze());
+    const auto thawAnyway = qScopeGuard([this] { m_server.thaw(); }); // for the tests after a failure
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(u"not answering"_s), 15000);
+    QVERIFY2(!status->text().startsWith(u"connected"_s), qPrintable(status->text()));
+    QVERIFY2(status->text().contains(m_server.url().mid(m_server.url().indexOf(u"//"_s) + 2)),
+             qPrintable(status->text()));
+    // The count goes on while it stays silent.
+    const QString first = status->text();
+    QTRY_VERIFY_WITH_TIMEOUT(status->text() != first, 5000);
+    QVERIFY2(status->text().contains(u"not answering"_s), qPrintable(status->text()));
+
+    QVERIFY(m_server.thaw());
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(u"connected"_s), 10000);
+    QVERIFY2(!status->text().contains(u"not answering"_s), qPrintable(status->text()));
 }
 
 QTEST_MAIN(tst_WindowOffline)
