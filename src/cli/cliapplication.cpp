@@ -268,6 +268,8 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
         return usage ? usageError(error) : (m_out.error(error), int(CliCommand::Failure));
     if (command->streams() && !connection.timeoutGiven())
         connection.setRequestTimeout(std::max(connection.timeoutMs(), int(CliCommand::StreamingTimeoutMs)));
+    if (connection.timeoutGiven())
+        command->setWriteRetryLimit(connection.timeoutMs());
 
     const QString question = info.asks && !parser.isSet(u"force"_s) ? command->confirmation() : QString();
     command->setForced(info.asks && parser.isSet(u"force"_s));

@@ -51,8 +51,11 @@ KvContext *CliCommand::kv() const
 
 KvBucket *CliCommand::bucket(const QString &name)
 {
-    if (!m_bucket || m_bucket->name() != name)
+    if (!m_bucket || m_bucket->name() != name) {
         m_bucket = m_kv->bucket(name, this);
+        if (m_writeRetryLimitMs >= 0)
+            m_bucket->setWriteRetryLimit(m_writeRetryLimitMs);
+    }
     return m_bucket;
 }
 

@@ -68,6 +68,9 @@ public:
     virtual bool asksOnceRead() const { return false; }
     // -f/--force was given: askThen() asks nothing.
     void setForced(bool forced) { m_forced = forced; }
+    // How long a write whose answer does not come is retried (KvBucket::setWriteRetryLimit()); -1 keeps
+    // the library's minute. --timeout sets it, so that no write outlasts the time the user gave.
+    void setWriteRetryLimit(qint64 milliseconds) { m_writeRetryLimitMs = milliseconds; }
 
     // The bucket the command reads or writes through its handle (empty: none), known once prepared.
     virtual QString boundBucket() const { return {}; }
@@ -128,6 +131,7 @@ private:
     CliOutput *m_out = nullptr;
     QPointer<KvContext> m_kv;
     KvBucket *m_bucket = nullptr;
+    qint64 m_writeRetryLimitMs = -1;
     bool m_finished = false;
     bool m_forced = false;
     QTimer *m_stallGuard = nullptr;

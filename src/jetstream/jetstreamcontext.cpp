@@ -26,6 +26,16 @@ bool fitsProtocolLine(const QByteArray &subject)
     constexpr qsizetype rest = 64;
     return subject.size() + rest <= NatsProtocol::MaxControlLine;
 }
+
+// The message went out and no acknowledgement came: the stream may have stored it, and the caller must not
+// take the error for "not written".
+NatsError publishTimedOut(const QString &subject)
+{
+    return NatsError(NatsError::Timeout,
+                     JetStreamContext::tr("publish to %1 timed out waiting for the stream's acknowledgement: "
+                                          "it may or may not have been stored")
+                         .arg(subject));
+}
 } // namespace
 
 QJsonObject JsMessageGetRequest::toJson() const
@@ -452,9 +462,7 @@ void JetStreamContext::publishAttempt(JsApiReply *reply, const NatsMessage &mess
             return;
         }
         if (inner->error() == NatsError::Timeout) {
-            reply->finishWithError(
-                NatsError(NatsError::Timeout,
-                          tr("publish to %1 timed out waiting for the stream's acknowledgement").arg(subject)));
+            reply->finishWithError(publishTimedOut(subject));
             return;
         }
         if (inner->error() != NatsError::NoError) {
@@ -522,9 +530,7 @@ NatsError JetStreamContext::publishAttempt(const NatsMessage &message, int timeo
                      ack);
             return;
         case NatsError::Timeout:
-            callback(NatsError(NatsError::Timeout,
-                               tr("publish to %1 timed out waiting for the stream's acknowledgement").arg(subject)),
-                     ack);
+            callback(publishTimedOut(subject), ack);
             return;
         default:
             callback(error, ack);

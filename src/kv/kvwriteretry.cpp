@@ -14,6 +14,8 @@ constexpr int kRetryPauseMs = 250;
 // How long past the retry limit a write refused for its revision may still be checked against the
 // key's newest message (a read, safe to repeat).
 constexpr qint64 kConfirmGraceMs = 30000;
+// The shortest wait for a retry's acknowledgement, however little of the retry limit is left.
+constexpr qint64 kShortestRetryMs = 250;
 } // namespace
 
 KvWriteRetry::KvWriteRetry(JetStreamContext *context, const QString &stream, const QByteArray &storedSubject,
@@ -68,9 +70,22 @@ void KvWriteRetry::attempt()
     }
     ++m_attempts;
     m_pausedMs = 0; // a pause after this attempt is a new one
-    JsApiReply *publish = m_context->publish(m_message, m_options);
+    JsApiReply *publish = m_context->publish(m_message, attemptOptions());
     await(publish, true);
     connect(publish, &NatsReply::finished, this, [this, publish] { onAttemptFinished(publish); });
+}
+
+// The first attempt waits the whole request timeout; a retry only what is left of the retry limit, so the
+// write ends when the limit does rather than up to a timeout later (a --timeout of 2s is a write of 2 s).
+JsPublishOptions KvWriteRetry::attemptOptions() const
+{
+    JsPublishOptions options = m_options;
+    if (m_attempts > 1) {
+        const qint64 timeout = options.timeoutMs < 0 ? m_context->timeout() : options.timeoutMs;
+        const qint64 left = m_retryForMs - m_clock.elapsed();
+        options.timeoutMs = int(std::clamp(left, std::min(kShortestRetryMs, timeout), timeout));
+    }
+    return options;
 }
 
 void KvWriteRetry::await(JsApiReply *request, bool isAttempt)

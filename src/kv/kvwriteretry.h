@@ -62,6 +62,7 @@ Q_SIGNALS:
 
 private:
     void attempt();
+    JsPublishOptions attemptOptions() const;
     // Waits for request: its answer comes to the slot the caller connects; its destruction unanswered
     // (its JetStream context went) ends the write.
     void await(JsApiReply *request, bool isAttempt);

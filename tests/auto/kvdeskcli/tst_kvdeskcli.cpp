@@ -43,6 +43,7 @@ private Q_SLOTS:
     void confirmations();
     void stdoutThatCannotBeWrittenFails_data();
     void stdoutThatCannotBeWrittenFails();
+    void aWriteEndsWithinTheTimeoutGiven();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -700,6 +701,36 @@ void tst_KvdeskCli::exportFromAServerThatStopsAnsweringEnds()
     QCOMPARE(exporting.exitCode(), 1);
     QVERIFY2(err.contains("nats-server sent nothing for 2s while exporting bucket STALL"), err.constData());
     QVERIFY2(out.count('\n') < 30000, "the whole bucket came before the server stopped: nothing was tested");
+}
+
+// A write the server never answers is sent again with its Nats-Msg-Id, for a minute by default. With
+// --timeout the user said how long to wait: the write ends then, retries included (it went on for the
+// minute, 30 times the 2 s given), saying it may or may not have been stored.
+void tst_KvdeskCli::aWriteEndsWithinTheTimeoutGiven()
+{
+    QProcess importing;
+    importing.setProcessEnvironment(m_runner.environment());
+    importing.start(CliRunner::program(), server({u"--timeout"_s, u"2s"_s, u"import"_s, u"T"_s}));
+    QVERIFY(importing.waitForStarted());
+    importing.write(R"({"key":"before.freeze","value":"1"})"
+                    "\n");
+    // Connected and writing: the first line is stored.
+    KvBucket *t = bucket(u"T"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(KvTest::value(t, u"before.freeze"_s), "1"_ba, 10000);
+
+    QVERIFY(m_server.freeze());
+    const auto thaw = qScopeGuard([this] { m_server.thaw(); });
+    QElapsedTimer clock;
+    clock.start();
+    importing.write(R"({"key":"during.freeze","value":"2"})"
+                    "\n");
+    importing.closeWriteChannel();
+    QVERIFY2(importing.waitForFinished(30000), "the write went on long after the 2 s given");
+    const qint64 took = clock.elapsed();
+    const QByteArray err = importing.readAllStandardError();
+    QCOMPARE(importing.exitCode(), 1);
+    QVERIFY2(err.contains("line 2") && err.contains("may or may not have been stored"), err.constData());
+    QVERIFY2(took < 10000, qPrintable(u"the 2 s write took %1 ms"_s.arg(took)));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCli)

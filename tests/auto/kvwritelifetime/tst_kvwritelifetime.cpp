@@ -13,6 +13,7 @@
 #include "natsserverprocess.h"
 
 #include <QtCore/QBuffer>
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QLoggingCategory>
 #include <QtCore/QPointer>
 #include <QtCore/QRegularExpression>
@@ -87,6 +88,7 @@ private Q_SLOTS:
     void resentWriteIsStoredOnce();
     void contextCallEndsWhenItsOwnerGoes_data();
     void contextCallEndsWhenItsOwnerGoes();
+    void retriesEndWithTheirLimit();
 
 private:
     void connectClient(int pingIntervalMs = 2 * 60 * 1000, qint64 reconnectBufferSize = -1);
@@ -505,6 +507,29 @@ void tst_KvWriteLifetime::resentWriteIsStoredOnce()
     QCOMPARE(history->entries().size(), key == kKey ? 3 : 1); // the write stored once
     QCOMPARE(history->entries().constLast().value, "once");
     QCOMPARE(history->entries().constLast().revision, write->revision());
+}
+
+// The retry limit bounds the write, not only when a copy may start: a copy sent near the limit waits
+// only what is left of it. Before, the last copy waited a whole request timeout past the limit, so a
+// 2 s kvdesk-cli --timeout write took 4 s (here: 3.5 s of retries ended at 6 s).
+void tst_KvWriteLifetime::retriesEndWithTheirLimit()
+{
+    connectClient();
+    m_js->setTimeout(3000);
+    KvBucket *bucket = prepareBucket();
+    QVERIFY(bucket);
+    bucket->setWriteRetryLimit(3500);
+    freezeAtFirstWrite(kKey);
+    QElapsedTimer clock;
+    clock.start();
+    KvReply *write = bucket->put(kKey, "late");
+    EndRecorder end(write);
+    QTRY_VERIFY_WITH_TIMEOUT(end.finished == 1, 15000);
+    const qint64 took = clock.elapsed();
+    QCOMPARE(end.ended.code(), NatsError::Timeout);
+    QVERIFY2(end.ended.message().contains(u"may or may not have been stored"_s), qPrintable(end.ended.message()));
+    QCOMPARE(m_messageIds.size(), 2); // the first copy and one retry
+    QVERIFY2(took >= 3500 && took < 5000, qPrintable(u"the write of a 3.5 s limit ended after %1 ms"_s.arg(took)));
 }
 
 QTEST_GUILESS_MAIN(tst_KvWriteLifetime)
