@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <termios.h>
 #include <unistd.h>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -45,6 +46,12 @@ const GlobalOption kOptions[] = {
     {"timeout", "DURATION", "Time to wait for the server and for each request (env NATS_TIMEOUT; default 5s)"},
     {"context", "NAME", "natscli context to use (env NATS_CONTEXT; default the selected one)"},
 };
+
+constexpr std::pair<const char *, const char *> kFileSettings[] = {{"creds", "NATS_CREDS"},
+                                                                   {"nkey", "NATS_NKEY"},
+                                                                   {"tlscert", "NATS_CERT"},
+                                                                   {"tlskey", "NATS_KEY"},
+                                                                   {"tlsca", "NATS_CA"}};
 
 // The first line of the file at path, without its line end: a secret kept out of the command line.
 bool readSecretFile(const QString &option, const QString &path, QByteArray *secret, QString *error)
@@ -111,6 +118,22 @@ QStringList CliConnection::valueOptionNames()
     return names;
 }
 
+// The files the library reads when it connects. One that cannot be read is refused before, as a usage
+// error naming where it was given, as --password-file and --proto are: not as "not connected" later.
+bool CliConnection::checkReadable(const QCommandLineParser &parser, const QString &option, const char *environment,
+                                  QString *error) const
+{
+    const QString path = setting(parser, option, environment);
+    if (path.isEmpty())
+        return true;
+    QFile file(path);
+    if (file.open(QIODevice::ReadOnly))
+        return true;
+    const QString where = parser.isSet(option) ? u"--"_s + option : QString::fromLatin1(environment);
+    *error = tr("cannot read %1 %2: %3").arg(where, path, file.errorString());
+    return false;
+}
+
 QString CliConnection::setting(const QCommandLineParser &parser, const QString &option, const char *environment) const
 {
     if (parser.isSet(option))
@@ -163,6 +186,10 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
     override(&connection.tlsKeyFile, u"tlskey"_s, "NATS_KEY");
     override(&connection.tlsCaFile, u"tlsca"_s, "NATS_CA");
     override(&m_options.jetStreamDomain, u"js-domain"_s, "NATS_JS_DOMAIN");
+    for (const auto &[option, environment] : kFileSettings) {
+        if (!checkReadable(parser, QLatin1StringView(option), environment, error))
+            return false;
+    }
     if (!configurePassword(parser, error) || !configureTls(parser, error) || !configureTimeout(parser, error))
         return false;
     connection.name = u"kvdesk-cli"_s;

@@ -35,6 +35,8 @@ private:
     bool loadContext(const QCommandLineParser &parser, QString *error);
     bool configurePassword(const QCommandLineParser &parser, QString *error);
     bool configureTls(const QCommandLineParser &parser, QString *error);
+    bool checkReadable(const QCommandLineParser &parser, const QString &option, const char *environment,
+                       QString *error) const;
     bool configureTimeout(const QCommandLineParser &parser, QString *error);
     QString setting(const QCommandLineParser &parser, const QString &option, const char *environment) const;
 

@@ -26,6 +26,8 @@ private Q_SLOTS:
 
     void passwordSources_data();
     void passwordSources();
+    void aFileThatCannotBeReadIsAUsageError_data();
+    void aFileThatCannotBeReadIsAUsageError();
     void passwordPrompt();
     void noPromptWithoutTerminal();
     void keyPassphrase_data();
@@ -121,6 +123,42 @@ void tst_KvdeskCliSecrets::passwordSources()
         exitCode);
     QVERIFY2(result.err.contains(message.toUtf8()), qPrintable(result.describe()));
     QVERIFY2(!result.err.contains(kPassword) && !result.out.contains(kPassword), qPrintable(result.describe()));
+}
+
+// Every file named on the command line that cannot be read is refused the same way, before connecting:
+// exit 2, naming the option and the file. --password-file and --proto were; --creds, --nkey and the TLS
+// files failed later, as "not connected" with exit 1.
+void tst_KvdeskCliSecrets::aFileThatCannotBeReadIsAUsageError_data()
+{
+    QTest::addColumn<QStringList>("arguments"); // after -s URL
+    QTest::addColumn<QString>("variable");      // set to /nonexistent/file when not empty
+    QTest::addColumn<QString>("message");
+    const QString missing = u"/nonexistent/file"_s;
+    const QString cert = m_certs.file(u"client.pem"_s);
+    const QString key = m_certs.file(u"client.key"_s);
+    QTest::newRow("--creds") << QStringList{u"--creds"_s, missing} << QString() << u"cannot read --creds "_s + missing;
+    QTest::newRow("--nkey") << QStringList{u"--nkey"_s, missing} << QString() << u"cannot read --nkey "_s + missing;
+    QTest::newRow("--tlsca") << QStringList{u"--tlsca"_s, missing} << QString() << u"cannot read --tlsca "_s + missing;
+    QTest::newRow("--tlscert") << QStringList{u"--tlscert"_s, missing, u"--tlskey"_s, key} << QString()
+                               << u"cannot read --tlscert "_s + missing;
+    QTest::newRow("--tlskey") << QStringList{u"--tlscert"_s, cert, u"--tlskey"_s, missing} << QString()
+                              << u"cannot read --tlskey "_s + missing;
+    QTest::newRow("NATS_CREDS") << QStringList() << u"NATS_CREDS"_s << u"cannot read NATS_CREDS "_s + missing;
+    QTest::newRow("--password-file") << QStringList{u"--user"_s, u"alice"_s, u"--password-file"_s, missing} << QString()
+                                     << u"cannot read --password-file "_s + missing;
+}
+
+void tst_KvdeskCliSecrets::aFileThatCannotBeReadIsAUsageError()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, variable);
+    QFETCH(QString, message);
+    CliRunner runner;
+    if (!variable.isEmpty())
+        runner.setEnvironment(variable, u"/nonexistent/file"_s);
+    CLI_EXPECT(result, runner.run(QStringList{u"-s"_s, m_users.url()} + arguments + QStringList{u"ls"_s}), 2);
+    QVERIFY2(result.err.contains(message.toUtf8()), qPrintable(result.describe()));
+    QVERIFY2(!result.err.contains("not connected"), qPrintable(result.describe()));
 }
 
 // A user and no password, on a terminal: asked for, not echoed.
