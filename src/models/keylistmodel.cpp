@@ -6,9 +6,12 @@
 #include "kvttl.h"
 #include "kvunits.h"
 #include "kvwatcher.h"
+#include "operationstyle.h"
 
 #include <QtCore/QTimer>
 #include <QtGui/QFont>
+#include <QtGui/QGuiApplication>
+#include <QtGui/QPalette>
 
 #include <algorithm>
 #include <limits>
@@ -104,6 +107,14 @@ QVariant KeyListModel::data(const QModelIndex &index, int role) const
         if (column == OperationColumn && m_store.marker(id) != 0)
             return tr("The server removed this key: its TTL or the bucket's maximum age ran out");
         return {};
+    case Qt::ForegroundRole:
+        if (column == OperationColumn)
+            return OperationStyle::color(operationEntry(id), QGuiApplication::palette());
+        return {};
+    case Qt::DecorationRole:
+        if (column == OperationColumn)
+            return OperationStyle::glyph(operationEntry(id), QGuiApplication::palette());
+        return {};
     case Qt::FontRole:
         if (m_store.isDeleted(id)) {
             QFont font;
@@ -185,6 +196,17 @@ QVariant KeyListModel::rawValue(quint32 id, int column) const
 QString KeyListModel::keyAt(int row) const
 {
     return row >= 0 && size_t(row) < m_order.size() ? m_store.keyString(idAt(row)) : QString();
+}
+
+// What the operation's colour and glyph need (OperationStyle): the operation, and whether the server
+// wrote it as a limit marker; the whole entry (key and all) only for such a marker, which is rare.
+KvEntry KeyListModel::operationEntry(quint32 id) const
+{
+    if (m_store.marker(id) != 0)
+        return m_store.entry(id);
+    KvEntry entry;
+    entry.operation = m_store.operation(id);
+    return entry;
 }
 
 KvEntry KeyListModel::entryAt(int row) const

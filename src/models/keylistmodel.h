@@ -172,6 +172,7 @@ private:
     QVariant displayValue(quint32 id, int column) const;
     QVariant rawValue(quint32 id, int column) const;
     QDateTime expiresAt(quint32 id) const;
+    KvEntry operationEntry(quint32 id) const;
 
     KeyStore m_store;
     std::vector<quint32> m_order;        // row -> id

@@ -9,6 +9,11 @@
 #include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
+#include "operationstyle.h"
+
+#include <QtGui/QGuiApplication>
+#include <QtGui/QIcon>
+#include <QtGui/QPalette>
 
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
@@ -84,6 +89,14 @@ void tst_KeyModels::keyListFollowsServer()
     const int b = model.rowOfKey(u"b"_s);
     QTRY_VERIFY(model.index(b, 0).data(KeyListModel::DeletedRole).toBool());
     QCOMPARE(model.index(b, KeyListModel::OperationColumn).data().toString(), u"DEL"_s);
+    // Operations in their colours and glyphs, as in the history and the watch feed (docs/ui.md).
+    const QPalette palette = QGuiApplication::palette();
+    QCOMPARE(model.index(b, KeyListModel::OperationColumn).data(Qt::ForegroundRole).value<QColor>(),
+             OperationStyle::color(KvEntry::Operation::Delete, palette));
+    QCOMPARE(model.index(a, KeyListModel::OperationColumn).data(Qt::ForegroundRole).value<QColor>(),
+             OperationStyle::color(KvEntry::Operation::Put, palette));
+    QVERIFY(!model.index(b, KeyListModel::OperationColumn).data(Qt::DecorationRole).value<QIcon>().isNull());
+    QVERIFY(!model.index(b, KeyListModel::KeyColumn).data(Qt::ForegroundRole).isValid()); // the key reads as text
 }
 
 void tst_KeyModels::treeFollowsList()
@@ -194,6 +207,8 @@ void tst_KeyModels::expiredKeysGoAndTtlsShow()
     QCOMPARE(list.index(row, KeyListModel::OperationColumn).data().toString(), u"EXPIRED (MaxAge)"_s);
     QVERIFY(!list.index(row, KeyListModel::OperationColumn).data(Qt::ToolTipRole).toString().isEmpty());
     QCOMPARE(list.entryAt(row).markerReason, "MaxAge"_ba);
+    QCOMPARE(list.index(row, KeyListModel::OperationColumn).data(Qt::ForegroundRole).value<QColor>(),
+             OperationStyle::color(marker, QGuiApplication::palette())); // the server's marker, not a PURGE
 }
 
 void tst_KeyModels::bucketListMerges()
@@ -252,6 +267,6 @@ void tst_KeyModels::largeBucketLoadsInBatches()
     QCOMPARE(tree.index(10, 0, tree.indexForPath(u"dev"_s)).data(KeyTreeModel::PathRole).toString(), u"dev.10"_s);
 }
 
-QTEST_GUILESS_MAIN(tst_KeyModels)
+QTEST_MAIN(tst_KeyModels) // a GUI application: the models give palette colours
 
 #include "tst_keymodels.moc"
