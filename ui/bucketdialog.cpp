@@ -103,7 +103,7 @@ QFormLayout *BucketDialog::createBasicForm(Mode mode)
     auto *form = new QFormLayout;
     form->addRow(tr("&Name:"), m_name);
     form->addRow(tr("&Description:"), m_description);
-    form->addRow(tr("&History (revisions per key):"), m_history);
+    form->addRow(tr("&History (revisions per key, 1–%1):").arg(KvBucketConfig::MaxHistory), m_history);
     form->addRow(tr("&TTL:"), m_ttl);
     form->addRow(tr("Max bucket &size:"), m_maxBytes);
     form->addRow(tr("Max &value size:"), m_maxValueSize);
@@ -176,6 +176,8 @@ void BucketDialog::setConfig(const KvBucketConfig &config, const QMap<QString, Q
     validate();
 }
 
+// Every problem of the form at once, one per line, in the form's order (the name first): fixing one
+// does not reveal the next.
 bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
 {
     KvBucketConfig c = m_original;
@@ -184,11 +186,18 @@ bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
     c.history = m_history->value();
     c.replicas = m_replicas->value();
     c.storage = KvBucketConfig::Storage(m_storage->currentData().toInt());
-    if (!readLimits(&c, error) || !readPlacement(&c, error) || !m_features->apply(&c, error))
-        return false;
-    const QString problem = c.validate();
-    if (!problem.isEmpty()) {
-        *error = problem;
+    QStringList problems;
+    if (const QString nameProblem = KvNames::validateBucketName(c.bucket); !nameProblem.isEmpty())
+        problems.append(nameProblem);
+    readLimits(&c, &problems);
+    readPlacement(&c, &problems);
+    if (QString featureProblem; !m_features->apply(&c, &featureProblem))
+        problems.append(featureProblem);
+    // The rest (how the fields go together), once each field reads.
+    if (const QString problem = problems.isEmpty() ? c.validate() : QString(); !problem.isEmpty())
+        problems.append(problem);
+    if (!problems.isEmpty()) {
+        *error = problems.join(u'\n');
         return false;
     }
     *config = c;
@@ -196,32 +205,27 @@ bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
 }
 
 // The TTL (empty: values never expire) and the sizes (empty: unlimited, -1).
-bool BucketDialog::readLimits(KvBucketConfig *c, QString *error) const
+void BucketDialog::readLimits(KvBucketConfig *c, QStringList *problems) const
 {
     QString problem;
     c->ttlMs = 0;
-    if (!m_ttl->text().trimmed().isEmpty() && !KvUnits::parseMilliseconds(m_ttl->text(), &c->ttlMs, &problem)) {
-        *error = tr("TTL: %1").arg(problem);
-        return false;
-    }
+    if (!m_ttl->text().trimmed().isEmpty() && !KvUnits::parseMilliseconds(m_ttl->text(), &c->ttlMs, &problem))
+        problems->append(tr("TTL: %1").arg(problem));
     const auto readSize = [&](QLineEdit *edit, qint64 *out, const QString &label) {
-        if (edit->text().trimmed().isEmpty()) {
-            *out = -1;
-            return true;
-        }
-        if (!KvUnits::parseSize(edit->text(), out, &problem) || *out <= 0) {
-            *error = tr("%1: %2").arg(label, problem.isEmpty() ? tr("must be more than 0") : problem);
-            return false;
-        }
-        return true;
+        *out = -1;
+        if (edit->text().trimmed().isEmpty())
+            return;
+        problem.clear();
+        if (!KvUnits::parseSize(edit->text(), out, &problem) || *out <= 0)
+            problems->append(tr("%1: %2").arg(label, problem.isEmpty() ? tr("must be more than 0") : problem));
     };
-    return readSize(m_maxBytes, &c->maxBytes, tr("Max bucket size"))
-        && readSize(m_maxValueSize, &c->maxValueSize, tr("Max value size"));
+    readSize(m_maxBytes, &c->maxBytes, tr("Max bucket size"));
+    readSize(m_maxValueSize, &c->maxValueSize, tr("Max value size"));
 }
 
 // Where the bucket lives and what it takes from or gives to other streams: placement, republish, the
 // mirror (only when creating) and the sources.
-bool BucketDialog::readPlacement(KvBucketConfig *c, QString *error) const
+void BucketDialog::readPlacement(KvBucketConfig *c, QStringList *problems) const
 {
     c->placement.cluster = m_placementCluster->text().trimmed();
     c->placement.tags.clear();
@@ -239,12 +243,11 @@ bool BucketDialog::readPlacement(KvBucketConfig *c, QString *error) const
         const QString nameProblem = KvNames::validateBucketName(source.name.startsWith("KV_"_L1) ? source.name.mid(3)
                                                                                                  : source.name);
         if (!nameProblem.isEmpty()) {
-            *error = tr("Sources: %1").arg(nameProblem);
-            return false;
+            problems->append(tr("Sources: %1").arg(nameProblem));
+            return;
         }
         c->sources.append(source);
     }
-    return true;
 }
 
 void BucketDialog::validate()

@@ -55,8 +55,8 @@ private:
     void validate();
     void showProblems();
     bool readConfig(KvBucketConfig *config, QString *error) const;
-    bool readLimits(KvBucketConfig *c, QString *error) const;
-    bool readPlacement(KvBucketConfig *c, QString *error) const;
+    void readLimits(KvBucketConfig *c, QStringList *problems) const;
+    void readPlacement(KvBucketConfig *c, QStringList *problems) const;
 
     Mode m_mode;
     QLineEdit *m_name = nullptr;

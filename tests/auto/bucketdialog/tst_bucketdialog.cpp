@@ -20,6 +20,7 @@ private Q_SLOTS:
     void ttlReadsBackUnchanged_data();
     void ttlReadsBackUnchanged();
     void problemsShowOnlyOnceTypedOrAccepted();
+    void everyProblemShowsAtOnceInTheFormsOrder();
 
 private:
     static QLineEdit *field(BucketDialog *dialog, const QString &name) { return dialog->findChild<QLineEdit *>(name); }
@@ -120,6 +121,27 @@ void tst_BucketDialog::problemsShowOnlyOnceTypedOrAccepted()
     QTest::keyClick(name, Qt::Key_Backspace);
     QVERIFY2(typedError->isHidden(), qPrintable(typedError->text()));
     QVERIFY(typed.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->isEnabled());
+}
+
+// Each problem of the form at once, the name first as it comes first in the form: fixing one should not
+// reveal the next, and an empty name was said only once every other field was right.
+void tst_BucketDialog::everyProblemShowsAtOnceInTheFormsOrder()
+{
+    BucketDialog dialog(BucketDialog::Mode::Create);
+    dialog.show();
+    field(&dialog, u"ttl"_s)->setText(u"soon"_s);
+    field(&dialog, u"maxBytes"_s)->setText(u"-3"_s);
+    const QStringList problems = dialog.validationError().split(u'\n');
+    QCOMPARE(problems.size(), 3);
+    QVERIFY2(problems.at(0).contains(u"name"_s), qPrintable(problems.at(0)));
+    QVERIFY2(problems.at(1).startsWith(u"TTL: "_s), qPrintable(problems.at(1)));
+    QVERIFY2(problems.at(2).startsWith(u"Max bucket size: "_s), qPrintable(problems.at(2)));
+
+    QTest::keyClicks(field(&dialog, u"bucketName"_s), u"orders"_s);
+    QCOMPARE(dialog.validationError().split(u'\n').size(), 2);
+    field(&dialog, u"ttl"_s)->clear();
+    field(&dialog, u"maxBytes"_s)->clear();
+    QCOMPARE(dialog.validationError(), QString());
 }
 
 QTEST_MAIN(tst_BucketDialog)
