@@ -144,8 +144,10 @@ void DiffView::setTexts(const QString &leftTitle, const QString &left, const QSt
     m_rightTitle->setText(rightTitle);
     m_left->setAccessibleName(leftTitle.isEmpty() ? tr("Left side") : leftTitle);
     m_right->setAccessibleName(rightTitle.isEmpty() ? tr("Right side") : rightTitle);
-    const QStringList leftLines = left.split(u'\n');
-    const QStringList rightLines = right.split(u'\n');
+    // An empty text has no lines (as diff(1) has it), not one empty line shown as added or removed.
+    const auto linesOf = [](const QString &text) { return text.isEmpty() ? QStringList() : text.split(u'\n'); };
+    const QStringList leftLines = linesOf(left);
+    const QStringList rightLines = linesOf(right);
     const QList<LineDiff::Line> lines = LineDiff::diff(leftLines, rightLines);
     m_changes = LineDiff::changeCount(lines);
     m_summary->setText(summaryText(lines));

@@ -16,6 +16,7 @@ private Q_SLOTS:
     void sideBySideMarksChangedLines();
     void unifiedMarksChangedLines();
     void summaryCountsRemovedAndAdded();
+    void anEmptySideHasNoLines();
 };
 
 void tst_DiffView::sideBySideMarksChangedLines()
@@ -59,6 +60,23 @@ void tst_DiffView::summaryCountsRemovedAndAdded()
     QCOMPARE(summary(), u"2 lines removed"_s);
     view.setTexts(u"mine"_s, u"a"_s, u"theirs"_s, u"a"_s);
     QCOMPARE(summary(), u"No differences"_s);
+}
+
+// An empty text has no lines, as diff(1) has it: a value against a key that is gone (or an empty value)
+// showed a lone "+" on the empty side, an added empty line that is not there.
+void tst_DiffView::anEmptySideHasNoLines()
+{
+    DiffView view;
+    view.setTexts(u"mine"_s, u"hello\nworld"_s, u"theirs (the key is gone)"_s, QString());
+    const QString right = view.findChild<QPlainTextEdit *>(u"diffRight"_s)->toPlainText();
+    QVERIFY2(!right.contains(u'+'), qPrintable(right));
+    QCOMPARE(view.changeCount(), 2);
+    QCOMPARE(view.findChild<QLabel *>(u"diffSummary"_s)->text(), u"2 lines removed"_s);
+    QVERIFY2(!view.unifiedText().split(u'\n').contains(u"+"_s), qPrintable(view.unifiedText()));
+    view.setTexts(u"mine"_s, QString(), u"theirs"_s, u"new"_s);
+    QCOMPARE(view.findChild<QLabel *>(u"diffSummary"_s)->text(), u"1 line added"_s);
+    QVERIFY2(!view.findChild<QPlainTextEdit *>(u"diffLeft"_s)->toPlainText().contains(u'-'),
+             qPrintable(view.findChild<QPlainTextEdit *>(u"diffLeft"_s)->toPlainText()));
 }
 
 #include "tst_diffview.moc"
