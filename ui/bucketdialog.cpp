@@ -41,10 +41,11 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
     setWindowTitle(mode == Mode::Create ? tr("New Bucket") : tr("Edit Bucket"));
     setObjectName(u"bucketDialog"_s);
 
+    // Made in the order shown: Tab follows the order widgets were made in.
     QFormLayout *form = createBasicForm(mode);
-    QGroupBox *advanced = createAdvancedGroup(mode);
     m_features = new BucketFeaturesBox(this);
     connect(m_features, &BucketFeaturesBox::changed, this, &BucketDialog::validate);
+    QGroupBox *advanced = createAdvancedGroup(mode);
 
     m_errorLabel = new ErrorLabel(this);
     m_errorLabel->setObjectName(u"errorLabel"_s);

@@ -69,6 +69,9 @@ NewKeyDialog::NewKeyDialog(KvBucket *bucket, QWidget *parent)
     form->addRow(tr("&Key:"), m_key);
     form->addRow(tr("&Format:"), m_format);
     form->addRow(tr("E&xpires after:"), m_ttl);
+    // Tab in the order shown: the TTL, made after the value, came after it.
+    setTabOrder(m_format, m_ttl);
+    setTabOrder(m_ttl, m_value);
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(form);
     layout->addWidget(m_value, 1);

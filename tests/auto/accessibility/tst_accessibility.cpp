@@ -35,6 +35,7 @@
 #include <QtWidgets/QAbstractItemView>
 #include <QtWidgets/QAbstractSpinBox>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QDockWidget>
@@ -208,6 +209,37 @@ QStringList mnemonicClashes(QWidget *root)
     return found;
 }
 
+// The fields of root that Tab visits out of reading order: one reached after a field below it (by more
+// than half a line), as New Key's TTL was, after the value under it. Disabled fields count (they are
+// enabled by what the server supports); buttons do not: their order in a button box is the platform's.
+QStringList tabOrderJumps(QWidget *root)
+{
+    QList<QWidget *> fields;
+    QWidget *start = root->nextInFocusChain();
+    for (QWidget *w = start; fields.size() < 200; w = w->nextInFocusChain()) {
+        const bool field = (qobject_cast<QLineEdit *>(w) || qobject_cast<QComboBox *>(w)
+                            || qobject_cast<QAbstractSpinBox *>(w) || qobject_cast<QPlainTextEdit *>(w)
+                            || qobject_cast<QTextEdit *>(w) || qobject_cast<QCheckBox *>(w))
+            && !qobject_cast<QComboBox *>(w->parentWidget()) && !qobject_cast<QAbstractSpinBox *>(w->parentWidget())
+            && w->isVisible() && (w->focusPolicy() & Qt::TabFocus) && root->isAncestorOf(w);
+        if (field && !fields.contains(w))
+            fields.append(w);
+        if (w->nextInFocusChain() == start)
+            break;
+    }
+    QStringList found;
+    for (qsizetype i = 1; i < fields.size(); ++i) {
+        const int before = fields[i - 1]->mapTo(root, QPoint(0, 0)).y();
+        const int now = fields[i]->mapTo(root, QPoint(0, 0)).y();
+        if (now < before - fields[i]->fontMetrics().height() / 2)
+            found.append(u"%1 (y %2) after %3 (y %4)"_s.arg(describe(fields[i]))
+                             .arg(now)
+                             .arg(describe(fields[i - 1]))
+                             .arg(before));
+    }
+    return found;
+}
+
 } // namespace
 
 class tst_Accessibility final : public QObject
@@ -229,6 +261,7 @@ private Q_SLOTS:
     void columnsAndSortingFromTheMenuBar();
     void menuMnemonicsAreUnique();
     void dialogMnemonicsAreUnique();
+    void dialogsTabInReadingOrder();
     void welcomePageTabsFromTheBarDown();
 
 private:
@@ -362,6 +395,13 @@ KvBucket *tst_Accessibility::newBucket(const QString &name)
     KvBucketConfig config;
     config.bucket = name;
     return KvTest::createBucket(m_peerKv, config) ? m_peerKv->bucket(name, this) : nullptr;
+}
+
+void tst_Accessibility::dialogsTabInReadingOrder()
+{
+    m_window = new MainWindow;
+    const QStringList found = inDialogs(m_window, tabOrderJumps);
+    QVERIFY2(found.isEmpty(), qPrintable(u"Tab goes back up:\n  "_s + found.join(u"\n  "_s)));
 }
 
 void tst_Accessibility::dialogMnemonicsAreUnique()
