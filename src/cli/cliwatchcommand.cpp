@@ -9,6 +9,8 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTimer>
 
+#include <utility>
+
 using namespace Qt::StringLiterals;
 
 WatchCommand::WatchCommand(QObject *parent)
@@ -48,6 +50,7 @@ QString WatchCommand::prepare(const QCommandLineParser &parser, const QStringLis
     m_options.includeHistory = parser.isSet(u"history"_s);
     m_options.ignoreDeletes = parser.isSet(u"no-deletes"_s);
     m_options.updatesOnly = parser.isSet(u"updates"_s);
+    m_getsEveryRevision = m_filters == QStringList{u">"_s} && !m_options.ignoreDeletes;
     if (problem.isEmpty() && parser.isSet(u"revision"_s))
         problem = parseRevision(parser.value(u"revision"_s), &m_options.resumeFromRevision);
     return problem.isEmpty() ? m_options.validate() : problem;
@@ -61,11 +64,31 @@ void WatchCommand::run()
             [this, watcher] { fail(NatsError(watcher->error(), watcher->errorString())); });
     connect(watcher, &KvWatcher::recovering, this, [this](quint64 fromRevision, const QString &reason) {
         out()->note(tr("kvdesk-cli: watch interrupted (%1): resuming from revision %2").arg(reason).arg(fromRevision));
+        m_resumedAt = fromRevision;
     });
+}
+
+// The watch resumes after the last revision it printed. Revisions the server dropped meanwhile (the
+// history limit, a purge, a TTL) never come: an all-keys watch says which, as the window's gap row does.
+void WatchCommand::noteWhatWentBy(quint64 revision)
+{
+    const quint64 first = std::exchange(m_resumedAt, 0);
+    if (!m_getsEveryRevision || revision <= first)
+        return;
+    const quint64 last = revision - 1;
+    out()->note(
+        first == last
+            ? tr("kvdesk-cli: revision %1 went by while the watch was away: it is no longer on the server").arg(first)
+            : tr("kvdesk-cli: revisions %1 to %2 went by while the watch was away: they are no longer on the "
+                 "server")
+                  .arg(first)
+                  .arg(last));
 }
 
 void WatchCommand::print(const KvEntry &entry)
 {
+    if (m_resumedAt > 0)
+        noteWhatWentBy(entry.revision);
     if (out()->json())
         out()->printJson(CliJson::entry(entry, true));
     else

@@ -24,12 +24,15 @@ protected:
 
 private:
     void print(const KvEntry &entry);
+    void noteWhatWentBy(quint64 revision);
     void appendLine(QByteArray *text, const KvEntry &entry);
 
     QString m_bucket;
     QStringList m_filters; // several at once: one consumer with filter_subjects on 2.10+
     KvWatchOptions m_options;
     QTimer *m_flushTimer = nullptr;
-    QString m_lineBucket; // the bucket's name as last printed, and as UTF-8
+    bool m_getsEveryRevision = false; // all keys, markers included: a jump after a resume is a real gap
+    quint64 m_resumedAt = 0;          // the revision a resumed watch must see first; 0 when not resuming
+    QString m_lineBucket;             // the bucket's name as last printed, and as UTF-8
     QByteArray m_lineBucketUtf8;
 };

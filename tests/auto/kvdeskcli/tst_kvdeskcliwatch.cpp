@@ -33,6 +33,7 @@ private Q_SLOTS:
     void burstWholeAndIdleLineAtOnce();
     void aReaderThatLeavesEndsTheWatch();
     void saysWhenTheServerGoesAndComesBack();
+    void saysWhichRevisionsWentByWhileAway();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -242,6 +243,47 @@ void tst_KvdeskCliWatch::saysWhenTheServerGoesAndComesBack()
     QCOMPARE(m_runner.run(at + QStringList{u"put"_s, u"BACK"_s, u"after"_s, u"2"_s}).exitCode, 0);
     QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT BACK > after: 2"), 15000);
     QCOMPARE(watcher.state(), QProcess::Running);
+    watcher.kill();
+    watcher.waitForFinished();
+}
+
+// While a watch is away, a bucket keeping one revision per key loses one: kvdesk-cli says which on stderr,
+// as the window marks a gap row, instead of going on as if the feed were whole. The same store is served
+// on another port meanwhile, out of the watch's reach, so the watch cannot come back in between.
+void tst_KvdeskCliWatch::saysWhichRevisionsWentByWhileAway()
+{
+    NatsServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    const QStringList at{u"-s"_s, server.url()};
+    QCOMPARE(m_runner.run(at + QStringList{u"add"_s, u"AWAY"_s, u"--history"_s, u"1"_s}).exitCode, 0);
+    QCOMPARE(m_runner.run(at + QStringList{u"put"_s, u"AWAY"_s, u"a"_s, u"1"_s}).exitCode, 0); // rev 1
+
+    QProcess watcher;
+    QByteArray seen;
+    watcher.setProcessEnvironment(m_runner.environment());
+    connect(&watcher, &QProcess::readyReadStandardOutput, this, [&] { seen += watcher.readAllStandardOutput(); });
+    watcher.start(CliRunner::program(), at + QStringList{u"watch"_s, u"AWAY"_s});
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT AWAY > a: 1"), 10000);
+    QVERIFY(server.stop());
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += watcher.readAllStandardError()).contains("kvdesk-cli: connection lost: "), 10000);
+
+    NatsServerProcess elsewhere;
+    NatsServerProcess::Options options;
+    options.extraArgs = QStringList{u"-sd"_s, server.storeDir()};
+    QVERIFY2(elsewhere.start(options), qPrintable(elsewhere.errorString()));
+    const QStringList there{u"-s"_s, elsewhere.url()};
+    QCOMPARE(m_runner.run(there + QStringList{u"put"_s, u"AWAY"_s, u"b"_s, u"2"_s}).exitCode, 0); // rev 2, then gone
+    QCOMPARE(m_runner.run(there + QStringList{u"put"_s, u"AWAY"_s, u"b"_s, u"3"_s}).exitCode, 0); // rev 3
+    QVERIFY(elsewhere.stop());
+    QVERIFY2(server.restart(), qPrintable(server.errorString()));
+
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT AWAY > b: 3"), 20000);
+    QVERIFY2(!seen.contains("b: 2"), seen.constData());
+    QTRY_VERIFY_WITH_TIMEOUT((err += watcher.readAllStandardError())
+                                 .contains("kvdesk-cli: revision 2 went by while the watch was away: "
+                                           "it is no longer on the server"),
+                             5000);
     watcher.kill();
     watcher.waitForFinished();
 }
