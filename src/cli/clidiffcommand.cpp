@@ -105,7 +105,7 @@ void DiffCommand::printTable(bool partial)
         return entry ? QString::number(entry->revision) : QString();
     };
     const auto value = [](const std::optional<KvEntry> &entry) {
-        return entry ? KvFormat::abbreviate(KvFormat::base64IfNotPrintable(entry->value)) : QString();
+        return entry ? KvFormat::abbreviate(KvFormat::valueText(entry->value)) : QString();
     };
     for (const KvAsOfChange &change : m_diff->changes()) {
         table.addRow({change.key, KvAsOfChange::kindName(change.kind), revision(change.from), value(change.from),

@@ -228,11 +228,11 @@ void GetCommand::run()
                                  .arg(entry.bucket, entry.key)
                                  .arg(entry.revision)
                                  .arg(KvFormat::rfc822(entry.created)));
-            const QString shown = KvFormat::base64IfNotPrintable(entry.value);
+            const QString shown = KvFormat::valueText(entry.value);
             if (shown.size() > 120) {
-                out()->printLine(
-                    tr("Showing first 120 bytes of %1, use --raw for full data\n").arg(KvFormat::comma(shown.size())));
-                out()->printLine(shown.left(120));
+                out()->printLine(tr("Showing the first 120 characters of %1, use --raw for full data\n")
+                                     .arg(KvFormat::comma(shown.size())));
+                out()->printLine(shown.left(shown.at(119).isHighSurrogate() ? 119 : 120)); // no half a character
             } else {
                 out()->printLine(shown);
             }
@@ -347,7 +347,7 @@ void HistoryCommand::printHistory(CliOutput *out, const QString &bucket, const Q
     for (const KvEntry &entry : entries) {
         table.addRow({entry.key, QString::number(entry.revision), operationText(entry),
                       KvFormat::localTime(entry.created), KvFormat::comma(entry.value.size()),
-                      KvFormat::abbreviate(KvFormat::base64IfNotPrintable(entry.value))});
+                      KvFormat::abbreviate(KvFormat::valueText(entry.value))});
     }
     out->print(table.render());
 }

@@ -124,18 +124,19 @@ QString KvFormat::isoTime(const QDateTime &t)
     return t.isValid() ? t.toUTC().toString(Qt::ISODateWithMs) : QString();
 }
 
-QString KvFormat::base64IfNotPrintable(const QByteArray &value)
+QString KvFormat::valueText(const QByteArray &value)
 {
-    for (const char c : value) {
-        if (c < 0x20 || c > 0x7e)
-            return QString::fromLatin1(value.toBase64());
-    }
-    return QString::fromLatin1(value);
+    QByteArray shown;
+    appendValueText(&shown, value);
+    return QString::fromUtf8(shown);
 }
 
 QString KvFormat::abbreviate(const QString &text)
 {
     if (text.size() <= 40)
         return text;
-    return text.left(15) + "..."_L1 + text.right(15);
+    // Never half of a character written as a surrogate pair (an emoji) at either cut.
+    const qsizetype head = text.at(14).isHighSurrogate() ? 14 : 15;
+    const qsizetype tail = text.at(text.size() - 15).isLowSurrogate() ? 14 : 15;
+    return text.left(head) + "..."_L1 + text.right(tail);
 }

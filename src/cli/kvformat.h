@@ -39,8 +39,10 @@ public:
     static QString rfc822(const QDateTime &t);
     // UTC RFC 3339 with milliseconds, for JSON: "2024-05-01T10:00:00.123Z".
     static QString isoTime(const QDateTime &t);
-    // natscli's Base64IfNotPrintable: the bytes when all are printable ASCII, else standard base64.
-    static QString base64IfNotPrintable(const QByteArray &value);
+    // A value for people, as appendValueText() writes it: its text, or "(base64) …" when it is not one
+    // line of text. (natscli's Base64IfNotPrintable took any byte beyond ASCII for binary, and printed
+    // "日本語" as unlabelled base64 that reads as the value.)
+    static QString valueText(const QByteArray &value);
     // natscli's table cut: longer than 40 characters becomes "first 15...last 15".
     static QString abbreviate(const QString &text);
 };

@@ -44,6 +44,7 @@ private Q_SLOTS:
     void stdoutThatCannotBeWrittenFails_data();
     void stdoutThatCannotBeWrittenFails();
     void aWriteEndsWithinTheTimeoutGiven();
+    void textThatIsNotAsciiReadsAsText();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -731,6 +732,25 @@ void tst_KvdeskCli::aWriteEndsWithinTheTimeoutGiven()
     QCOMPARE(importing.exitCode(), 1);
     QVERIFY2(err.contains("line 2") && err.contains("may or may not have been stored"), err.constData());
     QVERIFY2(took < 10000, qPrintable(u"the 2 s write took %1 ms"_s.arg(took)));
+}
+
+// Text beyond ASCII is shown as the text it is, as `watch` shows it; only values that are not one line of
+// text are base64, and then labelled so. natscli's rule (ASCII only, else bare base64) printed "日本語"
+// as 5pel5pys6Kqe, which reads as the value itself.
+void tst_KvdeskCli::textThatIsNotAsciiReadsAsText()
+{
+    const QByteArray text = "\xE6\x97\xA5\xE6\x9C\xAC\xE8\xAA\x9E caf\xC3\xA9"; // 日本語 café
+    CLI_EXPECT(put, cli({u"put"_s, u"T"_s, u"unicode"_s, QString::fromUtf8(text)}), 0);
+    CLI_EXPECT(get, cli({u"get"_s, u"T"_s, u"unicode"_s}), 0);
+    QVERIFY2(get.out.contains(text), get.out.constData());
+    CLI_EXPECT(history, cli({u"history"_s, u"T"_s, u"unicode"_s}), 0);
+    QVERIFY2(history.out.contains(text), history.out.constData());
+
+    const QByteArray binary("\x00\x01\x02 bytes", 9);
+    CLI_EXPECT(putBinary, cli({u"put"_s, u"T"_s, u"binary"_s}, binary), 0);
+    CLI_EXPECT(getBinary, cli({u"get"_s, u"T"_s, u"binary"_s}), 0);
+    QVERIFY2(getBinary.out.contains(QByteArray(QByteArray("(base64) ") + binary.toBase64())),
+             getBinary.out.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCli)

@@ -28,6 +28,7 @@ private Q_SLOTS:
     void valueTextBytes_data();
     void valueTextBytes();
     void table();
+    void abbreviateKeepsWholeCharacters();
     void ndjsonRoundTrip_data();
     void ndjsonRoundTrip();
     void ndjsonRawBom();
@@ -160,6 +161,36 @@ void tst_KvFormat::table()
     const QString rendered = described.render();
     QVERIFY2(rendered.contains(u"red \\x1B[31mtext\\x0Anext\\x09line \\x9B2J caf\u00e9"_s), qPrintable(rendered));
     QCOMPARE(rendered.count(u'\n'), 5);
+
+    // Wide characters take two columns of a terminal, combining marks none: the lines still meet.
+    CliTable wide(u"History for U1 > a"_s);
+    wide.setHeaders({u"Key"_s, u"Value"_s});
+    wide.addRow({u"a"_s, u"\u65e5\u672c\u8a9e"_s}); // 日本語
+    wide.addRow({u"b"_s, u"cafe\u0301"_s});         // café, with a combining accent
+    wide.addRow({u"c"_s, u"plain"_s});
+    const auto columns = [](const QString &line) {
+        int n = 0;
+        for (const char32_t c : line.toUcs4()) {
+            if (QChar::category(c) == QChar::Mark_NonSpacing)
+                continue;
+            n += (c >= 0x4E00 && c <= 0x9FFF) ? 2 : 1;
+        }
+        return n;
+    };
+    const QStringList lines = wide.render().split(u'\n', Qt::SkipEmptyParts);
+    for (const QString &line : lines)
+        QVERIFY2(columns(line) == columns(lines.first()), qPrintable(wide.render()));
+}
+
+// A value shortened for a table cell is cut between characters, never inside an emoji's surrogate pair.
+void tst_KvFormat::abbreviateKeepsWholeCharacters()
+{
+    const QString emoji = u"\U0001F600"_s;
+    const QString text = QString(14, u'a') + emoji + QString(30, u'b') + emoji + QString(14, u'c');
+    const QString shown = KvFormat::abbreviate(text);
+    QVERIFY2(QStringView(shown).isValidUtf16(), qPrintable(shown));
+    QVERIFY(shown.contains(u"..."_s));
+    QVERIFY(shown.size() < text.size());
 }
 
 void tst_KvFormat::ndjsonRoundTrip_data()
