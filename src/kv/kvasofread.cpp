@@ -151,10 +151,14 @@ void KvAsOfRead::onInfo(const JsStreamInfo &info)
         m_upTo = m_point.revision;
         break;
     case KvAsOfPoint::Kind::Time:
+        if (const QString problem = timeProblem(info); !problem.isEmpty()) {
+            fail(NatsError(NatsError::InvalidArgument, problem));
+            return;
+        }
         if (!info.state.lastTime.isValid() || m_point.time >= info.state.lastTime) {
             m_upTo = m_last;
         } else if (m_point.time < info.state.firstTime) {
-            m_upTo = m_first - 1;
+            m_upTo = m_first - 1; // revisions before the first kept one are gone: those keys are unanswerable
         } else {
             resolveTime();
             return;
@@ -162,6 +166,22 @@ void KvAsOfRead::onInfo(const JsStreamInfo &info)
         break;
     }
     read();
+}
+
+// A time is refused where a revision would be: before the bucket's first entry, as revision 0 (read as
+// the empty bucket, a restore to it deleted every key), and to come, as a revision not written yet. The
+// present, give or take a clock's skew, is the bucket now.
+QString KvAsOfRead::timeProblem(const JsStreamInfo &info) const
+{
+    constexpr qint64 kClockSkewS = 60;
+    const QString when = m_point.describe();
+    if (m_point.time > QDateTime::currentDateTimeUtc().addSecs(kClockSkewS))
+        return tr("%1 is in the future: bucket %2 can be shown as it was, not as it will be")
+            .arg(when, m_bucket->name());
+    if (m_first <= 1 && m_last >= 1 && info.state.firstTime.isValid() && m_point.time < info.state.firstTime)
+        return tr("bucket %1 had no entries yet at %2: its first, revision 1, was written at %3")
+            .arg(m_bucket->name(), when, info.state.firstTime.toString(Qt::ISODateWithMs));
+    return {};
 }
 
 // The point is the message before the first one stamped after the time: a consumer from that time

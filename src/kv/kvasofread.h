@@ -91,6 +91,7 @@ private:
     void whenAnswered(JsApiReply *reply, const std::function<void(const JsApiReply *)> &onAnswer);
     void listKeys(void (KvAsOfRead::*next)());
     void onInfo(const JsStreamInfo &info);
+    QString timeProblem(const JsStreamInfo &info) const;
     void resolveTime();
     void onTimeProbe(const JsDeliveryInfo &info);
     void read();

@@ -231,12 +231,24 @@ void tst_KvAsOf::asOfTimeMatchesRevision()
             QCOMPARE(snapshot(other), step.state);
         }
     }
-    // Before the first message: nothing; an hour ahead: the bucket now.
-    KvAsOfRead *before = read(bucket, KvAsOfPoint::atTime(QDateTime::currentDateTimeUtc().addDays(-1)));
-    QCOMPARE(before->revision(), 0u);
-    QVERIFY(before->entries().isEmpty());
-    KvAsOfRead *after = read(bucket, KvAsOfPoint::atTime(QDateTime::currentDateTimeUtc().addSecs(3600)));
-    QCOMPARE(snapshot(after), state);
+    // A time before the bucket's first entry is refused, as revision 0 is: read as the empty bucket, a
+    // restore to it deleted every key. A time to come is refused, as a revision not written yet is; the
+    // present (give or take a clock's skew) is the bucket now.
+    for (const auto path : paths()) {
+        KvAsOfRead *before = read(bucket, KvAsOfPoint::atTime(QDateTime::currentDateTimeUtc().addDays(-1)), path);
+        QCOMPARE(before->error(), NatsError::InvalidArgument);
+        QVERIFY2(before->errorString().contains(u"had no entries yet"_s), qPrintable(before->errorString()));
+        QVERIFY(before->entries().isEmpty());
+        KvAsOfRead *ahead = read(bucket, KvAsOfPoint::atTime(QDateTime::currentDateTimeUtc().addSecs(3600)), path);
+        QCOMPARE(ahead->error(), NatsError::InvalidArgument);
+        QVERIFY2(ahead->errorString().contains(u"is in the future"_s), qPrintable(ahead->errorString()));
+        KvAsOfRead *now = read(bucket, KvAsOfPoint::atTime(QDateTime::currentDateTimeUtc().addSecs(5)), path);
+        QCOMPARE(now->error(), NatsError::NoError);
+        QCOMPARE(snapshot(now), state);
+    }
+    KvAsOfDiff diff(bucket, KvAsOfPoint::atTime(QDateTime::currentDateTimeUtc().addDays(-1)));
+    QTRY_VERIFY_WITH_TIMEOUT(diff.isFinished(), KvTest::ReplyTimeoutMs);
+    QCOMPARE(diff.error(), NatsError::InvalidArgument);
 }
 
 void tst_KvAsOf::overwrittenHistoryOneIsUnanswerable()

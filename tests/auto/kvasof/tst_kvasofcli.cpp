@@ -87,16 +87,28 @@ void tst_KvAsOfCli::exportAsOfRevisionAndTime()
     CLI_EXPECT(four, cli({u"export"_s, bucket, u"--as-of"_s, u"4"_s}), 0);
     QCOMPARE(lines(four.out), (QMap<QString, QString>{{u"a"_s, u"a2@3"_s}}));
 
-    // To a file, as a plain export writes one; a time ahead is the bucket now; an hour ago it was empty.
+    // To a file, as a plain export writes one; the present is the bucket now. An hour ahead, or an hour
+    // ago when the bucket had no entries yet, is refused as a revision not written yet or 0 is: no file.
     QTemporaryDir dir;
     const QString path = dir.filePath(u"then.ndjson"_s);
-    const QString ahead = QDateTime::currentDateTimeUtc().addSecs(3600).toString(Qt::ISODate);
-    CLI_EXPECT(toFile, cli({u"export"_s, bucket, path, u"--as-of"_s, ahead}), 0);
+    const QString now = QDateTime::currentDateTimeUtc().addSecs(5).toString(Qt::ISODate);
+    CLI_EXPECT(toFile, cli({u"export"_s, bucket, path, u"--as-of"_s, now}), 0);
     QFile file(path);
     QVERIFY(file.open(QIODevice::ReadOnly));
     QCOMPARE(lines(file.readAll()), (QMap<QString, QString>{{u"a"_s, u"a2@3"_s}, {u"c"_s, u"c1@5"_s}}));
-    CLI_EXPECT(hourAgo, cli({u"export"_s, bucket, u"--as-of"_s, u"1h"_s}), 0);
+    const QString later = dir.filePath(u"later.ndjson"_s);
+    const QString ahead = QDateTime::currentDateTimeUtc().addSecs(3600).toString(Qt::ISODate);
+    CLI_EXPECT(hourAhead, cli({u"export"_s, bucket, later, u"--as-of"_s, ahead}), 1);
+    QVERIFY2(hourAhead.err.contains("is in the future"), hourAhead.err.constData());
+    QVERIFY(!QFile::exists(later));
+    CLI_EXPECT(hourAgo, cli({u"export"_s, bucket, u"--as-of"_s, u"1h"_s}), 1);
+    QVERIFY2(hourAgo.err.contains("had no entries yet"), hourAgo.err.constData());
     QVERIFY2(hourAgo.out.isEmpty(), hourAgo.out.constData());
+    // And restore, which read as the empty bucket deleted every key: refused, nothing written.
+    CLI_EXPECT(restore, cli({u"restore"_s, bucket, u"--as-of"_s, u"1h"_s, u"-f"_s}), 1);
+    QVERIFY2(restore.err.contains("had no entries yet"), restore.err.constData());
+    CLI_EXPECT(after, cli({u"export"_s, bucket}), 0);
+    QCOMPARE(lines(after.out), (QMap<QString, QString>{{u"a"_s, u"a2@3"_s}, {u"c"_s, u"c1@5"_s}}));
 }
 
 void tst_KvAsOfCli::diffTableAndJson()
