@@ -348,8 +348,13 @@ void TransferDialog::onImportFinished()
         m_summary = tr("Import stopped: %1. %2").arg(importer->errorString(), counts);
         break;
     }
+    constexpr qsizetype kNamed = 5;
     if (!importer->problems().isEmpty())
-        m_summary += u"\n"_s + importer->problems().mid(0, 5).join(u'\n');
+        m_summary += u"\n"_s + importer->problems().mid(0, kNamed).join(u'\n');
+    if (const qint64 more = importer->failedCount() - kNamed; more > 0)
+        m_summary += u"\n"_s
+            + (more == 1 ? tr("…and 1 more failed line (kvdesk-cli import lists them all)")
+                         : tr("…and %1 more failed lines (kvdesk-cli import lists them all)").arg(more));
     if (ok)
         m_message->setInfo(m_summary);
     else

@@ -317,8 +317,13 @@ void KvImportJob::stopIfUnanswered(const NatsError &error, qint64 line)
 void KvImportJob::fail(qint64 line, const NatsError &error)
 {
     ++m_failed;
-    if (m_problems.size() < kMaxProblems)
-        m_problems.append(tr("line %1: %2").arg(line).arg(error.message()));
+    // Failures come out of line order (a line that is not an entry fails when read, a bad key when its
+    // write is answered): the first kMaxProblems by line are kept, in line order.
+    if (m_problems.size() < kMaxProblems || line < m_problems.lastKey()) {
+        m_problems.insert(line, tr("line %1: %2").arg(line).arg(error.message()));
+        if (m_problems.size() > kMaxProblems)
+            m_problems.erase(std::prev(m_problems.end()));
+    }
     Q_EMIT lineFailed(line, error);
 }
 

@@ -4,6 +4,7 @@
 #include "natserror.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QMap>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtCore/QStringList>
@@ -67,8 +68,8 @@ public:
     qint64 writtenCount() const { return m_written; }
     qint64 skippedCount() const { return m_skipped; }
     qint64 failedCount() const { return m_failed; }
-    // Lines that failed and why, as "line <n>: <why>" (the first 100).
-    QStringList problems() const { return m_problems; }
+    // Lines that failed and why, as "line <n>: <why>" (the first 100 by line, in line order).
+    QStringList problems() const { return m_problems.values(); }
 
 Q_SIGNALS:
     // One line that could not be imported: not an entry, or its write failed.
@@ -117,7 +118,7 @@ private:
     State m_state = State::Idle;
     State m_ending = State::Idle; // the state to finish in once the writes in flight are back
     NatsError m_error;
-    QStringList m_problems;
+    QMap<qint64, QString> m_problems; // line -> "line <n>: <why>"
     qint64 m_lines = 0;
     qint64 m_written = 0;
     qint64 m_skipped = 0;

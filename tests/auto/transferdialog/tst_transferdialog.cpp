@@ -35,6 +35,7 @@ private Q_SLOTS:
     void importExistingKeys();
     void cancelStopsAndSays();
     void missingFileCannotStart();
+    void failedLinesAreNamedInOrderAndCounted();
 
 private:
     KvBucket *makeBucket(const QString &prefix);
@@ -243,6 +244,43 @@ void tst_TransferDialog::missingFileCannotStart()
     dialog.setFileName(m_dir.filePath(u"does-not-exist.ndjson"_s));
     QVERIFY(!startButton(&dialog)->isEnabled());
     QVERIFY(dialog.findChild<QLabel *>(u"transferMessage"_s)->text().contains(u"does not exist"_s));
+}
+
+// The summary names the first failed lines in line order, and says how many more there are. It named
+// five of six, silently, and in the order the failures came: a bad key (found when written) after
+// lines that are not entries at all (found when read), so line 3 was the one left out.
+void tst_TransferDialog::failedLinesAreNamedInOrderAndCounted()
+{
+    KvBucket *bucket = makeBucket(u"bad"_s);
+    QVERIFY(bucket);
+    const QString path = m_dir.filePath(u"bad-%1.ndjson"_s.arg(m_counter));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"key":"good1","value":"1"}
+not json
+{"key":"b b","value":"x"}
+{"value":"nokey"}
+{"key":"good2","value":"2"}
+{"key":"c","value":"\u00ff","encoding":"base64"}
+{"key":"","value":"e"}
+{"key":"d.","value":"f"}
+)");
+    file.close();
+    TransferDialog dialog(TransferDialog::Mode::Import, bucket, {});
+    dialog.show();
+    dialog.setFileName(path);
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    startButton(&dialog)->click();
+    QVERIFY(finished.wait(10000));
+    const QStringList summary = dialog.summary().split(u'\n');
+    QVERIFY2(summary.value(0).contains(u"6 failed"_s), qPrintable(dialog.summary()));
+    QStringList named;
+    for (const QString &line : summary) {
+        if (line.startsWith(u"line "_s))
+            named.append(line.section(u':', 0, 0));
+    }
+    QCOMPARE(named, (QStringList{u"line 2"_s, u"line 3"_s, u"line 4"_s, u"line 6"_s, u"line 7"_s}));
+    QVERIFY2(summary.constLast().contains(u"1 more"_s), qPrintable(dialog.summary()));
 }
 
 QTEST_MAIN(tst_TransferDialog)
