@@ -217,14 +217,16 @@ void AsOfDiffDialog::showChange(QTreeWidgetItem *item)
         return;
     }
     const KvAsOfChange &change = changes[index];
-    const auto side = [](const std::optional<KvEntry> &entry, quint64 point) {
+    const DiffText::Pair texts = DiffText::forPair(change.from ? change.from->value : QByteArray(),
+                                                   change.to ? change.to->value : QByteArray());
+    const QString note = texts.normalized ? tr(" · JSON, keys sorted") : QString();
+    const auto title = [&note](const std::optional<KvEntry> &entry, quint64 point) -> QString {
         if (!entry)
-            return std::pair{tr("absent at rev %1").arg(HumanFormat::count(qint64(point))), QString()};
-        return std::pair{
-            tr("rev %1 · %2").arg(HumanFormat::count(qint64(entry->revision)), HumanFormat::localTime(entry->created)),
-            DiffText::forValue(entry->value)};
+            return tr("absent at rev %1").arg(HumanFormat::count(qint64(point)));
+        return tr("rev %1 · %2")
+                   .arg(HumanFormat::count(qint64(entry->revision)), HumanFormat::localTime(entry->created))
+            + note;
     };
-    const auto [leftTitle, left] = side(change.from, m_diff->fromRevision());
-    const auto [rightTitle, right] = side(change.to, m_diff->toRevision());
-    m_diffView->setTexts(leftTitle, left, rightTitle, right);
+    m_diffView->setTexts(title(change.from, m_diff->fromRevision()), change.from ? texts.left : QString(),
+                         title(change.to, m_diff->toRevision()), change.to ? texts.right : QString());
 }

@@ -380,10 +380,9 @@ void HistoryPanel::showDiff(const QString &leftTitle, const QByteArray &leftValu
                             const QByteArray &rightValue)
 {
     // Said where it shows: a normalised JSON diff reads numbers and key order the way the parser does.
-    const bool json = ValueFormat::detect(leftValue) == View::Json && ValueFormat::detect(rightValue) == View::Json;
-    const QString note = json ? tr(" · JSON, keys sorted") : QString();
-    m_diff->setTexts(leftTitle + note, DiffText::forValue(leftValue), rightTitle + note,
-                     DiffText::forValue(rightValue));
+    const DiffText::Pair texts = DiffText::forPair(leftValue, rightValue);
+    const QString note = texts.normalized ? tr(" · JSON, keys sorted") : QString();
+    m_diff->setTexts(leftTitle + note, texts.left, rightTitle + note, texts.right);
     m_pages->setCurrentWidget(m_diff);
 }
 

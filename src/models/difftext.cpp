@@ -37,4 +37,17 @@ QString forValue(const QByteArray &value)
     return ValueFormat::hexDump(value);
 }
 
+Pair forPair(const QByteArray &left, const QByteArray &right)
+{
+    const bool leftJson = ValueFormat::detect(left) == ValueFormat::View::Json;
+    const bool rightJson = ValueFormat::detect(right) == ValueFormat::View::Json;
+    if (leftJson && rightJson)
+        return {normalizedJson(left), normalizedJson(right), true};
+    // A JSON side is valid UTF-8 text: shown as written.
+    const auto asIs = [](const QByteArray &value, bool json) {
+        return json ? QString::fromUtf8(value) : forValue(value);
+    };
+    return {asIs(left, leftJson), asIs(right, rightJson), false};
+}
+
 } // namespace DiffText

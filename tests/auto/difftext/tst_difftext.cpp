@@ -17,6 +17,7 @@ private Q_SLOTS:
     void keyOrderAndSpacingDoNotShow();
     void realJsonChangeShows();
     void notJson();
+    void normalisedOnlyWhenBothAreJson();
 };
 
 void tst_DiffText::forValue_data()
@@ -63,6 +64,28 @@ void tst_DiffText::notJson()
 {
     QCOMPARE(DiffText::normalizedJson("{oops"), QString());
     QCOMPARE(DiffText::normalizedJson(""), QString());
+}
+
+// JSON is normalised only when both sides are JSON: against an edit that is not (yet) valid JSON, or
+// a key absent on one side, a revision showed reformatted and its keys sorted, under a title that said
+// only "rev 2", and a one-character edit read as 13 lines removed.
+void tst_DiffText::normalisedOnlyWhenBothAreJson()
+{
+    const QByteArray stored = R"({"name":"a","replicas":3,"nested":{"x":1}})";
+    const QByteArray edited = R"(["name":"a","replicas":3,"nested":{"x":1}})";
+    const DiffText::Pair broken = DiffText::forPair(stored, edited);
+    QVERIFY(!broken.normalized);
+    QCOMPARE(broken.left, QString::fromUtf8(stored));
+    QCOMPARE(broken.right, QString::fromUtf8(edited));
+    QCOMPARE(LineDiff::changeCount(LineDiff::diff(broken.left.split(u'\n'), broken.right.split(u'\n'))), 2);
+
+    const DiffText::Pair absent = DiffText::forPair(stored, QByteArray());
+    QVERIFY(!absent.normalized);
+    QCOMPARE(absent.left, QString::fromUtf8(stored));
+
+    const DiffText::Pair both = DiffText::forPair(stored, R"({"nested":{"x":1},"replicas":3,"name":"b"})");
+    QVERIFY(both.normalized);
+    QCOMPARE(both.left, DiffText::normalizedJson(stored));
 }
 
 QTEST_APPLESS_MAIN(tst_DiffText)
