@@ -121,15 +121,33 @@ void KeyPanel::followRowsLeaving(QAbstractItemView *view, QAbstractItemModel *pr
 
 void KeyPanel::connectCurrentKey(QAbstractItemView *view, RowsLeaving *leaving)
 {
-    connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this,
-            [this, leaving](const QModelIndex &index) {
-                if (leaving->removing) {
-                    leaving->currentLeft = true;
-                    return;
-                }
-                if (!index.data(KeyTreeModel::IsFolderRole).toBool())
-                    Q_EMIT keySelected(index.data(KeyListModel::KeyRole).toString());
-            });
+    // A current row that is not selected is no pick: the view makes its first row current when it takes
+    // the focus (Tab, Esc out of the as-of field, a click below the rows), and Ctrl+arrows move the
+    // current row alone. The row is picked once it is both: an arrow selects it before it becomes
+    // current, a click after, so both signals ask.
+    const auto pick = [this, view, leaving] {
+        const QModelIndex index = view->selectionModel()->currentIndex();
+        if (!index.isValid() || !view->selectionModel()->isSelected(index)) {
+            leaving->picked = QPersistentModelIndex();
+            return;
+        }
+        if (leaving->picked == index)
+            return;
+        leaving->picked = index;
+        if (!index.data(KeyTreeModel::IsFolderRole).toBool())
+            Q_EMIT keySelected(index.data(KeyListModel::KeyRole).toString());
+    };
+    connect(view->selectionModel(), &QItemSelectionModel::currentChanged, this, [leaving, pick] {
+        if (leaving->removing) {
+            leaving->currentLeft = true;
+            return;
+        }
+        pick();
+    });
+    connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this, [leaving, pick] {
+        if (!leaving->removing)
+            pick();
+    });
 }
 
 void KeyPanel::createFilter()
@@ -492,8 +510,10 @@ QStringList KeyPanel::selectedKeys() const
 
 QString KeyPanel::currentKey() const
 {
+    // Only a row the user picked: the current row alone is where the focus fell (see connectCurrentKey()).
     const QModelIndex index = currentView()->currentIndex();
-    if (!index.isValid() || index.data(KeyTreeModel::IsFolderRole).toBool())
+    if (!index.isValid() || !currentView()->selectionModel()->isSelected(index)
+        || index.data(KeyTreeModel::IsFolderRole).toBool())
         return {};
     return index.data(KeyListModel::KeyRole).toString();
 }

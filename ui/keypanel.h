@@ -2,6 +2,7 @@
 
 #include "keyglob.h"
 
+#include <QtCore/QPersistentModelIndex>
 #include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
@@ -41,6 +42,7 @@ public:
     void setBucket(KvBucket *bucket);
     KvBucket *bucket() const;
     KeyListModel *model() const { return m_list; }
+    // The key of the current row when it is selected (picked), else an empty string.
     QString currentKey() const;
     // The keys selected in the list or tree (folders left out), sorted.
     QStringList selectedKeys() const;
@@ -93,6 +95,7 @@ private:
     {
         bool removing = false;
         bool currentLeft = false;
+        QPersistentModelIndex picked; // the row last opened, while it stays current and selected
     };
     void followRowsLeaving(QAbstractItemView *view, QAbstractItemModel *proxy, RowsLeaving *leaving);
     void connectCurrentKey(QAbstractItemView *view, RowsLeaving *leaving);

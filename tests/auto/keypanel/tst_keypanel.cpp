@@ -41,6 +41,7 @@ private Q_SLOTS:
     void sortByColumnSaysSorting();
     void largeTreeFilterAndSort();
     void selectingAKeySelectsOnlyIt();
+    void focusOrAClickBesideTheRowsOpensNoKey();
 
 private:
     KvBucket *makeBucket(const QString &name, int keys);
@@ -362,6 +363,35 @@ void tst_KeyPanel::selectingAKeySelectsOnlyIt()
         QCOMPARE(m_panel->currentKey(), u"dev.3"_s);
     }
     m_panel->setTreeMode(false);
+}
+
+// The list taking the focus (Tab, Esc out of the as-of field) makes its first row current without
+// selecting it, and a click below the last row does the same: neither is the user picking a key. Each
+// opened the first key, one the user never chose.
+void tst_KeyPanel::focusOrAClickBesideTheRowsOpensNoKey()
+{
+    KvBucket *bucket = makeBucket(u"unpicked"_s, 3);
+    QVERIFY(bucket);
+    m_panel->setBucket(bucket);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded(), 10000);
+    QApplication::setActiveWindow(m_panel);
+    QVERIFY(QTest::qWaitForWindowActive(m_panel));
+    auto *view = m_panel->findChild<QAbstractItemView *>(u"keyListView"_s);
+    view->selectionModel()->clear();
+    m_panel->findChild<QWidget *>(u"keyFilter"_s)->setFocus(Qt::OtherFocusReason);
+    QSignalSpy picked(m_panel, &KeyPanel::keySelected);
+
+    view->setFocus(Qt::TabFocusReason);
+    QTRY_VERIFY(view->hasFocus());
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, QPoint(10, view->viewport()->height() - 5));
+    QVERIFY2(picked.isEmpty(), qPrintable(picked.value(0).value(0).toString()));
+    QVERIFY(m_panel->selectedKeys().isEmpty());
+    QCOMPARE(m_panel->currentKey(), QString()); // what the window opens on leaving the as-of view
+
+    // A row clicked, or reached with the arrows, is picked.
+    QTest::keyClick(view, Qt::Key_Down);
+    QTRY_COMPARE(picked.size(), 1);
+    QCOMPARE(m_panel->selectedKeys().size(), 1);
 }
 
 QTEST_MAIN(tst_KeyPanel)
