@@ -231,14 +231,15 @@ int CliApplication::runCommand(const QStringList &arguments)
     parser.addOption(QCommandLineOption(u"json"_s, tr("Print JSON (NDJSON for streams)")));
     CliConnection::addOptions(&parser);
     if (!parser.parse(QStringList{u"kvdesk-cli"_s} + args)) {
-        // "put B k -5": a value that starts with "-" reads as an option.
-        const bool negative = std::any_of(args.cbegin(), args.cend(), [](const QString &argument) {
+        // "put B k -5": an argument that starts with "-" reads as an option. Named, with this command.
+        const auto negative = std::find_if(args.cbegin(), args.cend(), [](const QString &argument) {
             return argument.size() > 1 && argument.front() == u'-' && argument.at(1).isDigit();
         });
-        return usageError(
-            negative
-                ? tr("%1 (a value starting with \"-\" goes after \"--\": put BUCKET KEY -- -5)").arg(parser.errorText())
-                : parser.errorText());
+        return usageError(negative != args.cend()
+                              ? tr("%1 (\"%2\" reads as an option: an argument starting with \"-\" goes after "
+                                   "\"--\", as in: kvdesk-cli %3 ... -- %2)")
+                                    .arg(parser.errorText(), *negative, command->info().name)
+                              : parser.errorText());
     }
     if (parser.isSet(u"help"_s)) {
         m_out.print(commandHelp(command, parser));

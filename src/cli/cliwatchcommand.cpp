@@ -53,6 +53,11 @@ QString WatchCommand::prepare(const QCommandLineParser &parser, const QStringLis
     m_getsEveryRevision = m_filters == QStringList{u">"_s} && !m_options.ignoreDeletes;
     if (problem.isEmpty() && parser.isSet(u"revision"_s))
         problem = parseRevision(parser.value(u"revision"_s), &m_options.resumeFromRevision);
+    // Named as the user gave them (the library's own words are the window's labels).
+    if (problem.isEmpty() && m_options.includeHistory && m_options.updatesOnly)
+        problem = tr("--history and --updates cannot be combined");
+    if (problem.isEmpty() && m_options.resumeFromRevision > 0 && (m_options.includeHistory || m_options.updatesOnly))
+        problem = tr("--revision cannot be combined with --history or --updates");
     return problem.isEmpty() ? m_options.validate() : problem;
 }
 

@@ -46,6 +46,16 @@ void KvMergeUpdate::baseMissing(const QString &why)
     KvReply *status = m_bucket->status();
     connect(status, &NatsReply::finished, this, [this, status, why] {
         status->deleteLater();
+        // A revision not written yet is a mistyped number, not one "not kept any more".
+        const quint64 last = status->status().streamInfo.state.lastSequence;
+        if (status->error() == NatsError::NoError && m_baseRevision > last) {
+            fail(NatsError(NatsError::InvalidArgument,
+                           tr("bucket %1 has no revision %2 yet: its last is %3")
+                               .arg(status->status().bucket)
+                               .arg(m_baseRevision)
+                               .arg(last)));
+            return;
+        }
         const QString limit = status->error() == NatsError::NoError
             ? tr(" (bucket %1 keeps the last %2 revisions of each key)")
                   .arg(status->status().bucket)

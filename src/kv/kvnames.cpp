@@ -101,7 +101,7 @@ QString checkTokens(const QString &text, bool allowWildcards)
             return wildcardInsideToken(tokens, i);
         for (const QChar c : token) {
             if (!isKeyChar(c))
-                return tr("contains %1; allowed are letters, digits and - / _ = .").arg(describeChar(c));
+                return tr("contains %1; allowed are ASCII letters, digits and - / _ = .").arg(describeChar(c));
         }
     }
     return {};
@@ -117,7 +117,7 @@ QString validateBucketName(const QString &name)
         return tr("bucket name is empty");
     for (const QChar c : name) {
         if (!isBucketChar(c))
-            return tr("bucket name \"%1\" is not valid: it contains %2; allowed are letters, digits, - and _")
+            return tr("bucket name \"%1\" is not valid: it contains %2; allowed are ASCII letters, digits, - and _")
                 .arg(name, describeChar(c));
     }
     return {};

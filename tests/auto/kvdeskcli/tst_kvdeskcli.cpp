@@ -575,7 +575,11 @@ void tst_KvdeskCli::errorPaths_data()
     QTest::newRow("negative --older-than")
         << QStringList{u"compact"_s, u"T"_s, u"-f"_s, u"--older-than"_s, u"-5h"_s} << 2 << u"\"-5h\" is negative"_s;
     QTest::newRow("negative value") << QStringList{u"put"_s, u"T"_s, u"k"_s, u"-5"_s} << 2
-                                    << u"goes after \"--\": put BUCKET KEY -- -5"_s;
+                                    << u"goes after \"--\", as in: kvdesk-cli put ... -- -5"_s;
+    QTest::newRow("negative revision") << QStringList{u"revert"_s, u"T"_s, u"k"_s, u"-1"_s, u"-f"_s} << 2
+                                       << u"\"-1\" reads as an option"_s;
+    QTest::newRow("watch flags named") << QStringList{u"watch"_s, u"T"_s, u"--updates"_s, u"--history"_s} << 2
+                                       << u"--history and --updates cannot be combined"_s;
     QTest::newRow("port for a URL") << QStringList{u"-s"_s, u"14293"_s, u"ls"_s} << 2
                                     << u"a host is not a bare number"_s;
 }

@@ -26,6 +26,7 @@ private Q_SLOTS:
     void textConflictsShowTheLines();
     void refusals_data();
     void refusals();
+    void aBaseNotWrittenYetIsRefused();
 
 private:
     CliRunner::Result cli(const QStringList &arguments, const QByteArray &input = {}) const
@@ -175,6 +176,16 @@ void tst_KvdeskCliMerge::refusals()
 
     // The command line itself: a revision that is none is a usage error.
     CLI_EXPECT(usage, cli({u"merge"_s, u"M"_s, key, u"x"_s}, ours), 2);
+}
+
+// A base revision past the bucket's last is a mistyped number: said so, not "not kept any more".
+void tst_KvdeskCliMerge::aBaseNotWrittenYetIsRefused()
+{
+    const quint64 now = put(u"ahead"_s, "1");
+    CLI_EXPECT(refused, cli({u"merge"_s, u"M"_s, u"ahead"_s, u"99999"_s}, "2"), 1);
+    QVERIFY2(refused.err.contains("has no revision 99999 yet") && !refused.err.contains("not kept any more"),
+             refused.err.constData());
+    QCOMPARE(latest(u"ahead"_s).revision, now);
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliMerge)

@@ -50,7 +50,7 @@ QString validateKey(const QString &key)
         }
         for (const QChar c : tokens[i]) {
             if (!isKeyChar(c)) {
-                problem = tr("contains %1; allowed are letters, digits and - / _ = .").arg(describeChar(c));
+                problem = tr("contains %1; allowed are ASCII letters, digits and - / _ = .").arg(describeChar(c));
                 break;
             }
         }
@@ -93,21 +93,24 @@ void tst_KvNames::validateKey_data()
     QTest::newRow("only a dot") << u"."_s << u"key \".\" is not valid: it starts with a dot"_s;
     QTest::newRow("empty token") << u"a..b"_s << u"key \"a..b\" is not valid: it has an empty token between dots"_s;
     QTest::newRow("space")
-        << u"a b"_s << u"key \"a b\" is not valid: it contains a space; allowed are letters, digits and - / _ = ."_s;
+        << u"a b"_s
+        << u"key \"a b\" is not valid: it contains a space; allowed are ASCII letters, digits and - / _ = ."_s;
     QTest::newRow("star")
-        << u"a.*"_s << u"key \"a.*\" is not valid: it contains \"*\"; allowed are letters, digits and - / _ = ."_s;
-    QTest::newRow("gt") << u">"_s
-                        << u"key \">\" is not valid: it contains \">\"; allowed are letters, digits and - / _ = ."_s;
+        << u"a.*"_s
+        << u"key \"a.*\" is not valid: it contains \"*\"; allowed are ASCII letters, digits and - / _ = ."_s;
+    QTest::newRow("gt")
+        << u">"_s << u"key \">\" is not valid: it contains \">\"; allowed are ASCII letters, digits and - / _ = ."_s;
     QTest::newRow("tab") << u"a\tb"_s
                          << u"key \"a\tb\" is not valid: it contains a control character (U+0009); allowed are "
-                            "letters, digits and - / _ = ."_s;
+                            "ASCII letters, digits and - / _ = ."_s;
     QTest::newRow("non-ascii") << u"caf\u00e9"_s
-                               << u"key \"caf\u00e9\" is not valid: it contains \"\u00e9\"; allowed are letters, "
+                               << u"key \"caf\u00e9\" is not valid: it contains \"\u00e9\"; allowed are ASCII letters, "
                                   "digits and - / _ = ."_s;
     // U+0161's low byte is 'a' (0x61): a check on the low byte alone would take it.
-    QTest::newRow("low byte a") << QString(QChar(0x0161))
-                                << u"key \"\u0161\" is not valid: it contains \"\u0161\"; allowed are letters, digits "
-                                   "and - / _ = ."_s;
+    QTest::newRow("low byte a")
+        << QString(QChar(0x0161))
+        << u"key \"\u0161\" is not valid: it contains \"\u0161\"; allowed are ASCII letters, digits "
+           "and - / _ = ."_s;
 }
 
 void tst_KvNames::validateKey()
@@ -182,8 +185,8 @@ void tst_KvNames::validateKeyFilter_data()
                                  << u"key filter \"a.b>\" is not valid: it has \">\" inside the token \"b>\"; a "
                                     "wildcard stands for a whole token, as in a.>"_s;
     QTest::newRow("space") << u"a b"_s
-                           << u"key filter \"a b\" is not valid: it contains a space; allowed are letters, digits "
-                              "and - / _ = ."_s;
+                           << u"key filter \"a b\" is not valid: it contains a space; allowed are ASCII letters, "
+                              "digits and - / _ = ."_s;
 }
 
 void tst_KvNames::validateKeyFilter()
