@@ -291,7 +291,7 @@ void AsOfBar::updateBanner()
     QString text = tr("<b>%1</b> — read-only. %2. Select keys to restore them; Esc returns to live.")
                        .arg(pointText.toHtmlEscaped(), counts.join(u" · "_s));
     if (!read->isComplete())
-        text += u"<br>"_s + read->incompleteReason().toHtmlEscaped();
+        text += u"<br>"_s + HumanFormat::sentence(read->incompleteReason()).toHtmlEscaped();
     m_bannerText->setText(text);
 }
 

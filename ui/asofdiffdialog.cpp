@@ -201,7 +201,7 @@ void AsOfDiffDialog::onFinished()
     if (!unanswerable.isEmpty())
         summary += tr(" · %n cannot be compared", nullptr, int(unanswerable.size()));
     if (!m_diff->isComplete())
-        summary += u"\n"_s + m_diff->incompleteReason();
+        summary += u"\n"_s + HumanFormat::sentence(m_diff->incompleteReason());
     m_summary->setText(summary);
     if (m_list->topLevelItemCount() > 0)
         m_list->setCurrentItem(m_list->topLevelItem(0));

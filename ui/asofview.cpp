@@ -31,7 +31,7 @@ AsOfView::AsOfView(QWidget *parent)
     setObjectName(u"asOfView"_s);
     setAccessibleName(tr("Keys as they were"));
     setAccessibleDescription(tr("Read-only: the keys at the chosen revision or time; Esc returns to live"));
-    m_model->setHorizontalHeaderLabels({tr("Key"), tr("Revision"), tr("Updated"), tr("Size"), tr("Then")});
+    m_model->setHorizontalHeaderLabels({tr("Key"), tr("Then"), tr("Revision"), tr("Updated"), tr("Size")});
     m_model->setSortRole(KeyListModel::RawValueRole); // numbers and times as such, not as text
     setModel(m_model);
     setRootIsDecorated(false);
@@ -121,6 +121,10 @@ void AsOfView::onFinished()
             ++m_absentThen;
         }
     }
+    // The state column only when some key has one: every key had its value then, nothing to say.
+    setColumnHidden(StateColumn, unanswerable.isEmpty() && m_absentThen == 0);
+    if (!isColumnHidden(StateColumn))
+        resizeColumnToContents(StateColumn);
     setSortingEnabled(true);
     sortByColumn(KeyColumn, Qt::AscendingOrder);
     Q_EMIT loaded();
@@ -129,12 +133,12 @@ void AsOfView::onFinished()
 void AsOfView::addRow(const QString &key, quint64 revision, const QDateTime &created, qint64 size, const QString &state,
                       const QString &why)
 {
-    QList<QStandardItem *> row;
-    row.append(new QStandardItem(key));
-    row.append(new QStandardItem(revision ? HumanFormat::count(qint64(revision)) : QString()));
-    row.append(new QStandardItem(created.isValid() ? HumanFormat::localTime(created) : QString()));
-    row.append(new QStandardItem(size >= 0 ? KvUnits::iBytes(size) : QString()));
-    row.append(new QStandardItem(state));
+    QList<QStandardItem *> row(ColumnCount);
+    row[KeyColumn] = new QStandardItem(key);
+    row[StateColumn] = new QStandardItem(state);
+    row[RevisionColumn] = new QStandardItem(revision ? HumanFormat::count(qint64(revision)) : QString());
+    row[UpdatedColumn] = new QStandardItem(created.isValid() ? HumanFormat::localTime(created) : QString());
+    row[SizeColumn] = new QStandardItem(size >= 0 ? KvUnits::iBytes(size) : QString());
     for (QStandardItem *item : std::as_const(row)) {
         item->setData(key, KeyListModel::KeyRole);
         item->setData(revision, kRevisionRole);

@@ -20,10 +20,10 @@ class AsOfView final : public QTreeView
 public:
     enum Column {
         KeyColumn,
+        StateColumn, // next to the key: a narrow panel still shows which keys have no value then
         RevisionColumn,
         UpdatedColumn,
         SizeColumn,
-        StateColumn,
         ColumnCount
     };
 

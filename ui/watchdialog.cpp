@@ -1,6 +1,7 @@
 #include "watchdialog.h"
 
 #include "errorlabel.h"
+#include "humanformat.h"
 #include "kvnames.h"
 #include "placeholderfit.h"
 
@@ -14,18 +15,6 @@
 #include <QtWidgets/QVBoxLayout>
 
 using namespace Qt::StringLiterals;
-
-namespace {
-
-// KvNames says "key filter \"a..b\" is not valid: ..." for use inside a sentence; here it is one.
-QString sentence(const QString &text)
-{
-    if (text.isEmpty())
-        return text;
-    return text.front().toUpper() + text.mid(1) + (text.endsWith(u'.') ? QString() : u"."_s);
-}
-
-} // namespace
 
 WatchDialog::WatchDialog(const QStringList &buckets, QWidget *parent)
     : QDialog(parent)
@@ -135,11 +124,11 @@ QString WatchDialog::problem() const
         return tr("Choose a bucket.");
     QString problem = KvNames::validateBucketName(bucket());
     if (!problem.isEmpty())
-        return sentence(problem);
+        return HumanFormat::sentence(problem);
     for (const QString &filter : filters()) {
         problem = KvNames::validateKeyFilter(filter);
         if (!problem.isEmpty())
-            return sentence(problem);
+            return HumanFormat::sentence(problem);
     }
     const QString resume = m_resumeFrom->text().trimmed();
     bool ok = true;

@@ -39,4 +39,11 @@ QString revision(quint64 revision)
     return tr("rev %1").arg(revision);
 }
 
+QString sentence(const QString &text)
+{
+    if (text.isEmpty())
+        return text;
+    return text.front().toUpper() + text.mid(1) + (text.endsWith(u'.') ? QString() : u"."_s);
+}
+
 } // namespace HumanFormat

@@ -11,5 +11,8 @@ QString count(qint64 value);              // "12,408"
 QString localTime(const QDateTime &time); // "2026-11-25 17:01:03", or "never" when invalid
 QString utcTime(const QDateTime &time);   // "2026-11-25T16:01:03.123Z"
 QString revision(quint64 revision);       // "rev 88"
+// The library's messages are worded to go inside a sentence ("bucket \"a\" is ..."); shown on their
+// own, they start with a capital and end with a full stop.
+QString sentence(const QString &text);
 
 } // namespace HumanFormat

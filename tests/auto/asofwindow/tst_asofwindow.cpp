@@ -22,6 +22,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QAbstractButton>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMessageBox>
@@ -277,6 +278,17 @@ void tst_AsOfWindow::unanswerableKeyIsListedWithoutValue()
     QVERIFY(k.siblingAtColumn(AsOfView::RevisionColumn).data().toString().isEmpty());
     auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
     QVERIFY2(banner->text().contains(u"1 cannot be answered"_s), qPrintable(banner->text()));
+    // Why, as a sentence of its own; and each key's state in sight at the window's size, not scrolled off.
+    const QHeaderView *header = m_bar->view()->header();
+    const int stateEnd = header->sectionViewportPosition(AsOfView::StateColumn)
+        + header->sectionSize(AsOfView::StateColumn);
+    QVERIFY2(header->sectionViewportPosition(AsOfView::StateColumn) >= 0
+                 && header->sectionViewportPosition(AsOfView::StateColumn) + 100 <= header->viewport()->width(),
+             qPrintable(u"state column at %1..%2 of %3"_s.arg(header->sectionViewportPosition(AsOfView::StateColumn))
+                            .arg(stateEnd)
+                            .arg(header->viewport()->width())));
+    QVERIFY2(banner->text().contains(u"<br>Bucket &quot;%1&quot; no longer holds"_s.arg(bucket->name())),
+             qPrintable(banner->text()));
     QVERIFY(openAsOfKey(u"k"_s));
     auto *editor = m_window->valuePanel()->findChild<QPlainTextEdit *>(u"valueEditor"_s);
     auto *meta = m_window->valuePanel()->findChild<QLabel *>(u"valueMeta"_s);
