@@ -101,8 +101,11 @@ void RestoreCommand::done()
 {
     using Outcome = KvRestoreJob::Outcome;
     const QList<KvRestoreJob::Result> results = m_job->results();
+    // A time is followed by the revision it came to; a revision is named once.
     CliTable table(
-        tr("Restore of %1 as of %2 (revision %3)").arg(m_bucket, m_point.describe()).arg(m_read->revision()));
+        m_point.kind == KvAsOfPoint::Kind::Revision
+            ? tr("Restore of %1 as of %2").arg(m_bucket, m_point.describe())
+            : tr("Restore of %1 as of %2 (revision %3)").arg(m_bucket, m_point.describe()).arg(m_read->revision()));
     table.setHeaders({tr("Key"), tr("Result"), tr("Revision"), tr("Detail")});
     table.setRightAligned({2});
     for (const KvRestoreJob::Result &result : results) {

@@ -74,6 +74,10 @@ void tst_KvRestoreCli::restoresSelectedKeys()
     QVERIFY(write(bucket, u"c"_s, u"c2"_s));
     CLI_EXPECT(restore, cli({u"restore"_s, bucket, u"a"_s, u"b"_s, u"--as-of"_s, QString::number(point), u"-f"_s}), 0);
     QVERIFY2(restore.out.contains("restored") && restore.out.contains("created"), qPrintable(restore.describe()));
+    // The point named once: a revision is its own revision.
+    QVERIFY2(restore.out.contains(u"Restore of %1 as of revision %2"_s.arg(bucket).arg(point).toUtf8())
+                 && !restore.out.contains("(revision"),
+             qPrintable(restore.describe()));
     QCOMPARE(get(bucket, u"a"_s), "a1"_ba);
     QCOMPARE(get(bucket, u"b"_s), "b1"_ba);
     QCOMPARE(get(bucket, u"c"_s), "c2"_ba); // not named: left alone
