@@ -17,6 +17,7 @@
 #include <QtCore/QTimer>
 
 #include <algorithm>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -132,6 +133,7 @@ void KvAsOfRead::onInfo(const JsStreamInfo &info)
     m_first = info.state.firstSequence;
     m_last = info.state.lastSequence;
     m_deleted = quint64(info.raw.value("state"_L1).toObject().value("num_deleted"_L1).toInteger());
+    m_messages = info.state.messages;
     m_allowTtl = info.config.allowMsgTtl;
     m_subjects = info.state.numSubjects;
     switch (m_point.kind) {
@@ -222,12 +224,51 @@ void KvAsOfRead::onTimeProbe(const JsDeliveryInfo &info)
     read();
 }
 
+// The stream says how many messages it has deleted, not where. Holes only after the point (a key
+// overwritten past its history, or written and purged since) take nothing from the bucket as it was, and
+// keys written since are then absent, not unanswerable: how many messages follow the point tells whether
+// every one up to it is still there. A consumer from the point's next revision, made and deleted at once,
+// counts them (its num_pending, taken when it is made; a delivery's pending count can be one too many).
+void KvAsOfRead::countHolesUpTo()
+{
+    QJsonObject config{
+        {"deliver_policy"_L1, "by_start_sequence"_L1},
+        {"opt_start_seq"_L1, qint64(m_upTo + 1)},
+        {"filter_subject"_L1, QString::fromUtf8(m_prefix + '>')},
+        {"ack_policy"_L1, "none"_L1},
+        {"mem_storage"_L1, true},
+        {"num_replicas"_L1, 1},
+        {"inactive_threshold"_L1, qint64(5) * 1000 * 1000 * 1000}, // gone by itself if the delete is lost
+    };
+    const QString stream = m_bucket->streamName();
+    JsApiReply *reply = m_bucket->jetStream()->createConsumer(stream, config);
+    connect(reply, &NatsReply::finished, this, [this, reply, stream] {
+        reply->deleteLater();
+        if (m_finished)
+            return;
+        const QJsonObject info = reply->response();
+        if (reply->error() != NatsError::NoError || !info.contains("num_pending"_L1)) {
+            // Not allowed to make a consumer, say: the holes may be anywhere, as before this was asked.
+            onHolesCounted(std::numeric_limits<quint64>::max());
+            return;
+        }
+        m_bucket->jetStream()->deleteConsumer(stream, info.value("name"_L1).toString())->setAutoDelete(true);
+        onHolesCounted(quint64(info.value("num_pending"_L1).toInteger()));
+    });
+}
+
+void KvAsOfRead::onHolesCounted(quint64 messagesAfter)
+{
+    m_holesCounted = true;
+    // Writes since the stream's state was read only add to what follows: holes are then overcounted,
+    // never missed (and revisions lost meanwhile, recheck() sees).
+    const quint64 upToCount = m_upTo - m_first + 1;
+    m_holesUpTo = messagesAfter > m_messages || m_messages - messagesAfter < upToCount;
+    read();
+}
+
 void KvAsOfRead::read()
 {
-    // Messages up to the point are gone when the stream starts later, or has holes (deleted messages).
-    // As of the last revision nothing is missing: a key the stream no longer names has no value now
-    // (what is lost while the read runs, recheck() counts).
-    m_gap = m_upTo >= 1 && m_upTo < m_last && (m_first > 1 || m_deleted > 0);
     const quint64 messages = m_upTo >= m_first ? m_upTo - m_first + 1 : 0;
     if (m_path == Path::Auto) {
         // Batch get costs about as much per key as replay per message, so it wins where keys kept
@@ -235,6 +276,18 @@ void KvAsOfRead::read()
         // 1, or few rewrites) the replay reads less (kvbench: 100k keys, 1.7x a plain export vs 2.9x).
         m_path = m_canBatch && messages > kReplayPerKey * m_subjects ? Path::Batch : Path::Replay;
     }
+    // Messages up to the point are gone when the stream starts later, or has holes up to it. As of the
+    // last revision nothing is missing: a key the stream no longer names has no value now (what is lost
+    // while the read runs, recheck() counts). A replay of every key passes each message up to the point
+    // and sees the holes itself (onReplayed()); other reads ask where they are (countHolesUpTo()).
+    const bool past = m_upTo >= 1 && m_upTo < m_last;
+    const bool holes = m_first <= 1 && m_deleted > 0;
+    m_replaySeesHoles = m_path == Path::Replay && m_filter == ">"_L1 && messages > 0 && m_subjects > 0;
+    if (past && holes && !m_replaySeesHoles && !m_holesCounted) {
+        countHolesUpTo();
+        return;
+    }
+    m_gap = past && (m_first > 1 || (holes && !m_replaySeesHoles && m_holesUpTo));
     if (messages == 0 || m_subjects == 0) {
         recheck();
         return;
@@ -313,6 +366,7 @@ void KvAsOfRead::onBatchFinished()
 
 void KvAsOfRead::startReplay()
 {
+    m_nextSequence = m_first;
     if (m_filter == ">"_L1)
         m_found.reserve(qsizetype(std::min(m_subjects, m_upTo - m_first + 1)));
     JsOrderedConsumerConfig config;
@@ -326,7 +380,7 @@ void KvAsOfRead::startReplay()
     connect(m_consumer, &JsOrderedConsumer::caughtUp, this, [this] {
         if (!m_finished && m_consumer && m_consumer->state() != JsOrderedConsumer::State::Stopped) {
             m_consumer->stop();
-            recheck();
+            endReplay();
         }
     });
     connect(m_consumer, &JsOrderedConsumer::errorOccurred, this, [this, consumer = m_consumer.data()] {
@@ -338,6 +392,11 @@ void KvAsOfRead::onReplayed(const NatsMessage &message, const JsDeliveryInfo &in
 {
     if (m_finished || !m_consumer || m_consumer->state() == JsOrderedConsumer::State::Stopped)
         return;
+    if (m_replaySeesHoles && info.streamSequence <= m_upTo) {
+        if (info.streamSequence != m_nextSequence)
+            m_gap = m_upTo < m_last; // a message before this one is gone
+        m_nextSequence = info.streamSequence + 1;
+    }
     if (info.streamSequence <= m_upTo && message.subject().startsWith(m_prefix)) {
         KvEntry entry;
         entry.bucket = m_bucket->name();
@@ -351,8 +410,17 @@ void KvAsOfRead::onReplayed(const NatsMessage &message, const JsDeliveryInfo &in
     }
     if (info.streamSequence >= m_upTo) {
         m_consumer->stop();
-        recheck();
+        endReplay();
     }
+}
+
+void KvAsOfRead::endReplay()
+{
+    // Ended past the point, or caught up before it: the messages from the last one seen to the point
+    // are gone too.
+    if (m_replaySeesHoles && m_nextSequence <= m_upTo)
+        m_gap = m_upTo < m_last;
+    recheck();
 }
 
 // ---- the answer ------------------------------------------------------------------------------------

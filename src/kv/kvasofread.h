@@ -94,6 +94,8 @@ private:
     QString timeProblem(const JsStreamInfo &info) const;
     void resolveTime();
     void onTimeProbe(const JsDeliveryInfo &info);
+    void countHolesUpTo();
+    void onHolesCounted(quint64 messagesAfter);
     void read();
     void startBatches();
     void nextBatch();
@@ -101,6 +103,7 @@ private:
     void onBatchFinished();
     void startReplay();
     void onReplayed(const NatsMessage &message, const JsDeliveryInfo &info);
+    void endReplay();
     void recheck();
     void collect();
     bool expiredSince(quint64 revision) const;
@@ -124,12 +127,17 @@ private:
     quint64 m_first = 0;
     quint64 m_last = 0;
     quint64 m_deleted = 0;
+    quint64 m_messages = 0;
     quint64 m_upTo = 0;
+    quint64 m_nextSequence = 0; // the replay's next message if none is gone
     NatsError m_error;
     QList<quint64> m_holes; // deleted sequences up to the point (buckets with per-message TTL only)
     bool m_allowTtl = false;
     bool m_canBatch = false;
     bool m_keysListed = false;
     bool m_gap = false;
+    bool m_holesCounted = false;    // countHolesUpTo() has answered
+    bool m_holesUpTo = false;       // some message up to the point is deleted (or it could not be told)
+    bool m_replaySeesHoles = false; // a replay of every key: it finds the holes up to the point
     bool m_finished = false;
 };

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void asOfRevisionReproducesEveryPoint();
     void asOfTimeMatchesRevision();
     void overwrittenHistoryOneIsUnanswerable();
+    void holesOnlyAfterThePointLeaveItWhole();
     void keyFilterLimitsTheRead();
     void aRevisionNotYetWrittenIsRefused();
     void diffListsAddedRemovedChanged();
@@ -180,15 +181,16 @@ void tst_KvAsOf::asOfRevisionReproducesEveryPoint()
                 QCOMPARE(asOf->usedPath(), KvAsOfRead::Path::Replay); // decided by capability, not label
             else if (path != KvAsOfRead::Path::Auto)
                 QCOMPARE(asOf->usedPath(), path);
-            // The purge removed d1 (a hole in the stream): a key whose oldest kept revision is after the
-            // point may have had a value then, so it is listed, not answered (d1; c.x and b only before
-            // their first write, which cannot be told apart from a lost one).
+            // The purge removed d1 (a hole in the stream). As of d1's revision, d's value then is gone: it
+            // is listed, not answered. Before it, the hole is after the point and takes nothing from the
+            // bucket then: keys not written yet are absent, not unanswerable (holesOnlyAfterThePoint...).
             QStringList unanswerable;
-            for (const auto &[key, oldest] : {std::pair{u"a"_s, 0}, {u"b"_s, 1}, {u"c.x"_s, 4}, {u"d"_s, 7}}) {
-                if (steps[oldest].revision > step.revision)
-                    unanswerable.append(key);
-            }
-            QCOMPARE(asOf->unanswerableKeys(), unanswerable);
+            if (step.revision >= steps[6].revision && step.revision < steps[7].revision)
+                unanswerable.append(u"d"_s);
+            QVERIFY2(asOf->unanswerableKeys() == unanswerable,
+                     qPrintable(u"as of %1: %2"_s.arg(step.revision).arg(asOf->unanswerableKeys().join(u' '))));
+            QCOMPARE(asOf->isComplete(),
+                     step.revision < steps[6].revision || step.revision == steps.constLast().revision);
             Snapshot expected = step.state;
             for (const QString &key : std::as_const(unanswerable))
                 expected.remove(key);
@@ -273,6 +275,42 @@ void tst_KvAsOf::overwrittenHistoryOneIsUnanswerable()
         QVERIFY(three->unanswerableKeys().isEmpty());
         // As of the last revision nothing is missing: a key the stream no longer names has no value now.
         QVERIFY2(three->isComplete(), qPrintable(three->incompleteReason()));
+    }
+}
+
+// Revisions removed after the point (a key overwritten past its history, a key written later and purged)
+// take nothing from the bucket as it was: keys written since are absent then, not unanswerable. Only a
+// hole up to the point makes the read incomplete.
+void tst_KvAsOf::holesOnlyAfterThePointLeaveItWhole()
+{
+    KvBucket *bucket = makeBucket(u"asofholes"_s, 1);
+    QVERIFY(bucket);
+    QList<Step> steps;
+    Snapshot state;
+    for (const auto &[key, value] :
+         {std::pair{u"a"_s, "a1"_ba}, {u"b"_s, "b1"_ba}, {u"c"_s, "c1"_ba}, {u"c"_s, "c2"_ba}, {u"e"_s, "e1"_ba}}) {
+        state[key] = value;
+        QVERIFY(apply(bucket, bucket->put(key, value), state, &steps));
+    }
+    state.remove(u"e"_s);
+    QVERIFY(apply(bucket, bucket->purge(u"e"_s), state, &steps)); // e1 goes: another hole after the point
+    const QString filters[] = {QString(), u">"_s, u"b"_s};
+    for (const auto path : paths()) {
+        for (const QString &filter : filters) {
+            KvAsOfRead *two = read(bucket, KvAsOfPoint::atRevision(steps[1].revision), path, filter);
+            QCOMPARE(two->error(), NatsError::NoError);
+            const Snapshot expected = filter == u"b"_s ? Snapshot{{u"b"_s, "b1"_ba}} : steps[1].state;
+            QCOMPARE(snapshot(two), expected);
+            QCOMPARE(two->unanswerableKeys(), QStringList());
+            QVERIFY2(two->isComplete(), qPrintable(two->incompleteReason()));
+        }
+        // As of c1's revision the hole is c1's own place, up to the point: c's value then is gone, and
+        // so may e's be (which key a hole held, the stream does not say; e's purge removed what it had).
+        KvAsOfRead *three = read(bucket, KvAsOfPoint::atRevision(steps[2].revision), path);
+        QCOMPARE(three->error(), NatsError::NoError);
+        QVERIFY(!three->isComplete());
+        QCOMPARE(three->unanswerableKeys(), (QStringList{u"c"_s, u"e"_s}));
+        QCOMPARE(snapshot(three), (Snapshot{{u"a"_s, "a1"_ba}, {u"b"_s, "b1"_ba}}));
     }
 }
 
