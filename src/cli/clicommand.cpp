@@ -88,16 +88,41 @@ void CliCommand::failWhenStalled(const QString &doing)
 {
     const int timeoutMs = kv() && kv()->jetStream() ? kv()->jetStream()->timeout() : StreamingTimeoutMs;
     m_stallGuard = new QTimer(this);
-    m_stallGuard->setInterval(timeoutMs);
+    m_stallGuard->setInterval(std::min(timeoutMs, kStallTickMs));
     m_movesChecked = m_moves + m_out->stdoutWritten();
-    connect(m_stallGuard, &QTimer::timeout, this, [this, doing, timeoutMs] {
-        const qint64 now = m_moves + m_out->stdoutWritten();
-        if (now != std::exchange(m_movesChecked, now))
-            return;
+    m_quietFor.start();
+    connect(m_stallGuard, &QTimer::timeout, this, [this, doing, timeoutMs] { checkStall(doing, timeoutMs); });
+    m_stallGuard->start();
+}
+
+void CliCommand::moved()
+{
+    ++m_moves;
+    if (std::exchange(m_silenceSaid, false)) // said at once: the command may end before the next check
+        m_out->note(tr("kvdesk-cli: nats-server is answering again"));
+}
+
+void CliCommand::checkStall(const QString &doing, int timeoutMs)
+{
+    const qint64 now = m_moves + m_out->stdoutWritten();
+    if (now != std::exchange(m_movesChecked, now)) {
+        m_quietFor.start();
+        return;
+    }
+    if (m_quietFor.elapsed() >= timeoutMs) {
         fail(tr("nats-server sent nothing for %1 while %2: given up (is the server stopped, or unreachable?)")
                  .arg(KvUnits::goDuration(qint64(timeoutMs) * 1000000), doing));
-    });
-    m_stallGuard->start();
+        return;
+    }
+    // A long wait (a minute, where no --timeout was given) is said once it has lasted the usual timeout:
+    // a command that only waits looks hung.
+    if (!m_silenceSaid && timeoutMs > kSilenceSaidAfterMs && m_quietFor.elapsed() >= kSilenceSaidAfterMs) {
+        m_silenceSaid = true;
+        m_out->note(tr("kvdesk-cli: nats-server has sent nothing for %1 while %2; waiting up to %3 (--timeout "
+                       "sets how long)")
+                        .arg(KvUnits::goDuration(qint64(kSilenceSaidAfterMs) * 1000000), doing,
+                             KvUnits::goDuration(qint64(timeoutMs) * 1000000)));
+    }
 }
 
 void CliCommand::finish(int exitCode)

@@ -2,6 +2,7 @@
 
 #include "natserror.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtCore/QStringList>
@@ -106,11 +107,15 @@ protected:
     // For a command that streams entries and then ends (export, ls): fails it, saying what it was doing,
     // once nothing moved for a whole request timeout. The library waits out a server that stopped
     // answering (its consumers go on when it is back); a one-shot command must not wait forever.
-    // Checked once per timeout: what came (moved()) and what reached stdout since the last check, so
-    // a reader slow to take the output (the command blocked in a write) is not taken for a stall.
+    // Checked each second: what came (moved()) and what reached stdout since the last check, so a
+    // reader slow to take the output (the command blocked in a write) is not taken for a stall. A wait
+    // longer than the usual 5 s (a minute without --timeout) is said on stderr once it has lasted 5 s.
     void failWhenStalled(const QString &doing);
+    void checkStall(const QString &doing, int timeoutMs);
+    static constexpr int kStallTickMs = 1000;
+    static constexpr int kSilenceSaidAfterMs = 5000;
     // Something came from the server.
-    void moved() { ++m_moves; }
+    void moved();
     void fail(const NatsError &error);
     void fail(const QString &message, int exitCode = Failure);
     // Runs onSuccess when reply succeeds, else fails the command with the reply's error (at once when
@@ -137,4 +142,6 @@ private:
     QTimer *m_stallGuard = nullptr;
     qint64 m_moves = 0;
     qint64 m_movesChecked = -1; // m_moves + stdout bytes at the last check
+    QElapsedTimer m_quietFor;   // since they last changed
+    bool m_silenceSaid = false;
 };

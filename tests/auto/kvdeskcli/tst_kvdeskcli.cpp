@@ -44,6 +44,7 @@ private Q_SLOTS:
     void stdoutThatCannotBeWrittenFails_data();
     void stdoutThatCannotBeWrittenFails();
     void aWriteEndsWithinTheTimeoutGiven();
+    void aSilenceIsSaidWhileAnExportWaits();
     void textThatIsNotAsciiReadsAsText();
 
 private:
@@ -706,6 +707,51 @@ void tst_KvdeskCli::exportFromAServerThatStopsAnsweringEnds()
     QCOMPARE(exporting.exitCode(), 1);
     QVERIFY2(err.contains("nats-server sent nothing for 2s while exporting bucket STALL"), err.constData());
     QVERIFY2(out.count('\n') < 30000, "the whole bucket came before the server stopped: nothing was tested");
+}
+
+// Without --timeout an export waits a minute for a silent server (2.9 takes seconds to make a big
+// bucket's consumer): it said nothing all that time. After 5 s it says that it waits, and for how long;
+// and when the server answers again, that too, and the export ends whole.
+void tst_KvdeskCli::aSilenceIsSaidWhileAnExportWaits()
+{
+    QTemporaryFile lines;
+    QVERIFY(lines.open());
+    const QByteArray value(200, 'v');
+    for (int i = 0; i < 30000; ++i)
+        lines.write("{\"key\":\"k." + QByteArray::number(i) + "\",\"value\":\"" + value + "\"}\n");
+    lines.close();
+    CLI_EXPECT(filled, cli({u"import"_s, u"QUIET"_s, lines.fileName()}), 0);
+
+    QProcess exporting;
+    exporting.setProcessEnvironment(m_runner.environment());
+    exporting.start(CliRunner::program(), server({u"export"_s, u"QUIET"_s}));
+    QVERIFY(exporting.waitForReadyRead(10000));
+    QVERIFY(m_server.freeze());
+    auto thaw = qScopeGuard([this] { m_server.thaw(); });
+    QByteArray out;
+    QByteArray err;
+    const auto readFor = [&](const QByteArray &awaited, int ms) {
+        QElapsedTimer clock;
+        clock.start();
+        while (!err.contains(awaited) && exporting.state() != QProcess::NotRunning && clock.elapsed() < ms) {
+            exporting.waitForReadyRead(100);
+            out += exporting.readAllStandardOutput();
+            err += exporting.readAllStandardError();
+        }
+        return err.contains(awaited);
+    };
+    QVERIFY2(readFor("nats-server has sent nothing for 5s while exporting bucket QUIET; waiting up to 1m0s", 15000),
+             err.constData());
+    QCOMPARE(exporting.state(), QProcess::Running);
+    QVERIFY2(out.count('\n') < 30000, "the whole bucket came before the server stopped: nothing was tested");
+
+    m_server.thaw();
+    thaw.dismiss();
+    QVERIFY2(readFor("nats-server is answering again", 15000), err.constData());
+    QVERIFY(exporting.waitForFinished(30000));
+    out += exporting.readAllStandardOutput();
+    QCOMPARE(exporting.exitCode(), 0);
+    QCOMPARE(out.count('\n'), 30000);
 }
 
 // A write the server never answers is sent again with its Nats-Msg-Id, for a minute by default. With
