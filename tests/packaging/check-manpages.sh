@@ -68,6 +68,15 @@ for page in "${pages[@]}"; do
 done
 [[ $(wc -l < "$help/commands") -ge 10 ]] || { echo "FAIL: kvdesk-cli --help lists no commands"; failures=1; }
 [[ $app == - || $(wc -l < "$help/app.options") -ge 4 ]] || { echo "FAIL: kvdesk --help lists no options"; failures=1; }
+# What man pages point to answers anywhere, a terminal without a display too (it aborted there).
+if [[ $app != - ]]; then
+    for flag in --help --version; do
+        answer=$(env -u DISPLAY -u WAYLAND_DISPLAY -u QT_QPA_PLATFORM "$app" "$flag" 2>&1)
+        status=$?
+        [[ $status -eq 0 && $answer == *kvdesk* ]] ||
+            { echo "FAIL: kvdesk $flag without a display: exit $status: $answer"; failures=1; }
+    done
+fi
 
 problems=$( (missing_cli "$mandir/kvdesk-cli.1"; [[ $app == - ]] || missing_app "$mandir/kvdesk.1") )
 if [[ -n $problems ]]; then
