@@ -70,11 +70,15 @@ QDialogButtonBox *ConflictDialog::createButtons(quint64 baseRevision, const KvEn
                               : tr("Save your version as the key again"));
     QPushButton *take = addChoice(buttons, tr("&Take Theirs"), QDialogButtonBox::ResetRole, u"takeTheirsButton"_s,
                                   Choice::TakeTheirs);
-    take->setToolTip(tr("Discard your changes and open revision %1").arg(theirs.revision));
+    take->setToolTip(theirs.revision > 0 ? tr("Discard your changes and open revision %1").arg(theirs.revision)
+                                         : tr("Discard your changes: the key is gone"));
+    // Revision 0: no marker is left, no value either.
+    const bool noValue = theirs.revision == 0 || theirs.isDeleted();
     QPushButton *merge = addChoice(buttons, tr("&Merge"), QDialogButtonBox::AcceptRole, u"mergeButton"_s,
                                    Choice::Merge);
-    merge->setEnabled(!theirs.isDeleted());
-    merge->setToolTip(theirs.isDeleted()
+    merge->setEnabled(!noValue);
+    merge->setToolTip(theirs.revision == 0 ? tr("The key is gone: there is nothing to merge with")
+                          : theirs.isDeleted()
                           ? tr("Revision %1 deleted the key: there is nothing to merge with").arg(theirs.revision)
                           : tr("Combine your changes since revision %1 with revision %2 and save the result on top of "
                                "it; changes to the same JSON member or lines are shown for you to decide")

@@ -865,6 +865,12 @@ void tst_Looks::conflictDialogSaysWhatHappened()
         intro += label->text();
     QVERIFY2(intro.contains(says) && intro.contains(u"you opened revision 4"_s), qPrintable(intro));
     QVERIFY2(!intro.contains(u"never"_s) && !intro.contains(u"revision 0"_s), qPrintable(intro));
+    // Merge needs their value: a key deleted, removed by the server or gone without a marker has none
+    // (merged with "revision 0", the editor got conflict markers against an empty text).
+    auto *merge = dialog.findChild<QPushButton *>(u"mergeButton"_s);
+    QCOMPARE(merge->isEnabled(), theirs.revision > 0 && !theirs.isDeleted());
+    for (const QPushButton *button : dialog.findChildren<QPushButton *>())
+        QVERIFY2(!button->toolTip().contains(u"revision 0"_s), qPrintable(button->toolTip()));
 }
 
 QTEST_MAIN(tst_Looks)
