@@ -224,6 +224,13 @@ void AsOfBar::showAsOf(const KvAsOfPoint &point)
 
 void AsOfBar::goLive()
 {
+    // The point goes too: left in its field over the live list, it read as the point shown.
+    m_point->clear();
+    endAsOf();
+}
+
+void AsOfBar::endAsOf()
+{
     m_view->clear();
     setBusy({});
     if (!m_active)
@@ -244,7 +251,7 @@ void AsOfBar::onLoaded()
 
 void AsOfBar::onFailed(const QString &message)
 {
-    goLive();
+    endAsOf(); // the point stays in its field, to be corrected
     m_error->setMessage(tr("The bucket as it was could not be read: %1").arg(message));
 }
 

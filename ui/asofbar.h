@@ -54,6 +54,7 @@ public:
 
 public Q_SLOTS:
     void showAsOf(const KvAsOfPoint &point);
+    // The live keys again, the point's field emptied.
     void goLive();
     void compare();
     void restoreSelected();
@@ -74,6 +75,7 @@ private:
     void showRequested();
     void onLoaded();
     void onFailed(const QString &message);
+    void endAsOf();
     void setBusy(const QString &what);
     void onProgress(qint64 done, qint64 total);
     void updateBanner();

@@ -234,6 +234,12 @@ void tst_AsOfWindow::asOfShowsThenReadOnlyAndEscReturnsToLive()
     QCOMPARE(stack->currentWidget()->objectName(), u"keyListView"_s);
     QVERIFY(!banner->isVisible());
     QTRY_VERIFY(value->newKeyAction()->isEnabled());
+    // Its point goes with it: over the live list it read as the point shown; so on another bucket.
+    auto *pointField = m_bar->findChild<QLineEdit *>(u"asOfPoint"_s);
+    QVERIFY2(pointField->text().isEmpty(), qPrintable(pointField->text()));
+    pointField->setText(u"3"_s);
+    m_bar->setBucket(bucket);
+    QVERIFY2(pointField->text().isEmpty(), qPrintable(pointField->text()));
 }
 
 void tst_AsOfWindow::escShowsTheHighlightedLiveKeysValue()
