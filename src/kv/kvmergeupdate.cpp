@@ -30,7 +30,7 @@ void KvMergeUpdate::readBase()
     connect(reply, &NatsReply::finished, this, [this, reply] {
         reply->deleteLater();
         if (reply->error() == NatsError::KeyNotFound)
-            baseMissing(reply->errorString());
+            baseMissing();
         else if (reply->error() != NatsError::NoError)
             fail(reply->errorInfo());
         else {
@@ -40,11 +40,12 @@ void KvMergeUpdate::readBase()
     });
 }
 
-// The base revision is gone (history limit, purge) or never was a value of this key: say which limit.
-void KvMergeUpdate::baseMissing(const QString &why)
+// The base revision is no value of this key: not written yet, gone (history limit, purge), the key's
+// delete, or another key's revision; or the key is not there at all. Says which.
+void KvMergeUpdate::baseMissing()
 {
     KvReply *status = m_bucket->status();
-    connect(status, &NatsReply::finished, this, [this, status, why] {
+    connect(status, &NatsReply::finished, this, [this, status] {
         status->deleteLater();
         // A revision not written yet is a mistyped number, not one "not kept any more".
         const quint64 last = status->status().streamInfo.state.lastSequence;
@@ -56,17 +57,41 @@ void KvMergeUpdate::baseMissing(const QString &why)
                                .arg(last)));
             return;
         }
-        const QString limit = status->error() == NatsError::NoError
-            ? tr(" (bucket %1 keeps the last %2 revisions of each key)")
-                  .arg(status->status().bucket)
-                  .arg(status->status().config.history)
-            : QString();
-        fail(NatsError(NatsError::KeyNotFound,
-                       tr("revision %1 of key \"%2\" is not kept any more or holds no value of it%3: nothing to "
-                          "merge from (%4)")
-                           .arg(m_baseRevision)
-                           .arg(m_key, limit, why)));
+        const int history = status->error() == NatsError::NoError ? status->status().config.history : 0;
+        KvReply *kept = m_bucket->history(m_key);
+        connect(kept, &NatsReply::finished, this, [this, kept, history] {
+            kept->deleteLater();
+            if (kept->error() != NatsError::NoError && kept->error() != NatsError::KeyNotFound) {
+                fail(kept->errorInfo());
+                return;
+            }
+            fail(NatsError(NatsError::KeyNotFound, whyNoBase(kept->entries(), history)));
+        });
     });
+}
+
+QString KvMergeUpdate::whyNoBase(const QList<KvEntry> &kept, int history) const
+{
+    if (kept.isEmpty())
+        return tr("key \"%1\" not found in bucket %2: nothing to merge from").arg(m_key, m_bucket->name());
+    for (const KvEntry &entry : kept) {
+        if (entry.revision == m_baseRevision) // found, so a marker: a value would have been read
+            return tr("revision %1 of key \"%2\" deleted it (%3): it holds no value to merge from")
+                .arg(m_baseRevision)
+                .arg(m_key, entry.operationLabel());
+    }
+    const quint64 oldest = kept.constFirst().revision;
+    if (m_baseRevision > oldest) // within the key's kept revisions, and none of them: another key's
+        return tr("revision %1 is not one of key \"%2\"'s revisions (it is another key's): nothing to merge from")
+            .arg(m_baseRevision)
+            .arg(m_key);
+    const QString limit = history > 0
+        ? tr(" (bucket %1 keeps the last %2 revisions of each key)").arg(m_bucket->name()).arg(history)
+        : QString();
+    return tr("revision %1 of key \"%2\" is not kept any more%3: its oldest kept is %4, nothing to merge from")
+        .arg(m_baseRevision)
+        .arg(m_key, limit)
+        .arg(oldest);
 }
 
 void KvMergeUpdate::readCurrent()

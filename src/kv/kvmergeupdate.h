@@ -54,7 +54,8 @@ private:
     void readBase();
     void readCurrent();
     void mergeAndWrite();
-    void baseMissing(const QString &why);
+    void baseMissing();
+    QString whyNoBase(const QList<KvEntry> &kept, int history) const;
     void fail(const NatsError &error);
     void done(Outcome outcome);
 

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void refusals_data();
     void refusals();
     void aBaseNotWrittenYetIsRefused();
+    void aBaseThatIsNotTheKeysIsSaidSo();
 
 private:
     CliRunner::Result cli(const QStringList &arguments, const QByteArray &input = {}) const
@@ -186,6 +187,34 @@ void tst_KvdeskCliMerge::aBaseNotWrittenYetIsRefused()
     QVERIFY2(refused.err.contains("has no revision 99999 yet") && !refused.err.contains("not kept any more"),
              refused.err.constData());
     QCOMPARE(latest(u"ahead"_s).revision, now);
+}
+
+// A base that is another key's revision, a key that is not there, a base that is the key's delete: each
+// said as it is (all were "not kept any more ... (bucket M keeps the last 2 revisions of each key)").
+void tst_KvdeskCliMerge::aBaseThatIsNotTheKeysIsSaidSo()
+{
+    const quint64 others = put(u"someone"_s, "x");
+    CLI_EXPECT(noKey, cli({u"merge"_s, u"M"_s, u"nokey"_s, QString::number(others)}, "2"), 1);
+    QVERIFY2(noKey.err.contains("key \"nokey\" not found in bucket M") && !noKey.err.contains("not kept"),
+             noKey.err.constData());
+
+    put(u"mine"_s, "1");
+    const quint64 notMine = put(u"someone"_s, "y");
+    put(u"mine"_s, "2");
+    CLI_EXPECT(otherKey, cli({u"merge"_s, u"M"_s, u"mine"_s, QString::number(notMine)}, "3"), 1);
+    QVERIFY2(otherKey.err.contains(
+                 u"revision %1 is not one of key \"mine\"'s revisions (it is another key's)"_s.arg(notMine).toUtf8())
+                 && !otherKey.err.contains("not kept"),
+             otherKey.err.constData());
+
+    put(u"marked"_s, "1");
+    WAIT_OK(m_bucket->remove(u"marked"_s));
+    const quint64 marker = latest(u"marked"_s).revision;
+    put(u"marked"_s, "2");
+    CLI_EXPECT(deleted, cli({u"merge"_s, u"M"_s, u"marked"_s, QString::number(marker)}, "3"), 1);
+    QVERIFY2(deleted.err.contains(u"revision %1 of key \"marked\" deleted it"_s.arg(marker).toUtf8())
+                 && !deleted.err.contains("not kept"),
+             deleted.err.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliMerge)
