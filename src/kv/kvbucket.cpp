@@ -82,20 +82,28 @@ bool KvBucket::failIfInvalidKey(KvReply *reply, const QString &key)
 QString KvBucket::checkValueSize(const QString &key, qint64 size, qint64 headerSize) const
 {
     const qint64 total = size + headerSize;
+    // The limits count the headers a write carries (an update's expected revision, a TTL): a value under
+    // them may not fit with those, and is said so, its own size apart.
+    const QString what = headerSize > 0
+        ? tr("value for key \"%1\" is %2 bytes, and %3 with the headers this write carries")
+              .arg(key)
+              .arg(size)
+              .arg(total)
+        : tr("value for key \"%1\" is %2 bytes").arg(key).arg(size);
     const qint64 bucketLimit = m_boundStatus.config.maxValueSize;
     if (m_bound && bucketLimit > 0 && total > bucketLimit) {
-        return tr("value for key \"%1\" is %2 bytes; bucket \"%3\" allows at most %4 bytes per value")
-            .arg(key)
-            .arg(total)
-            .arg(m_name)
-            .arg(bucketLimit);
+        return headerSize > 0
+            ? tr("%1; bucket \"%2\" allows at most %3 bytes per message, headers included")
+                  .arg(what, m_name)
+                  .arg(bucketLimit)
+            : tr("%1; bucket \"%2\" allows at most %3 bytes per value").arg(what, m_name).arg(bucketLimit);
     }
     const qint64 serverLimit = m_context ? m_context->maxPayload() : 0;
     if (serverLimit > 0 && total > serverLimit) {
-        return tr("value for key \"%1\" is %2 bytes; the server accepts at most %3 bytes per message (max_payload)")
-            .arg(key)
-            .arg(total)
-            .arg(serverLimit);
+        return tr("%1; the server accepts at most %2 bytes per message%3 (max_payload)")
+            .arg(what)
+            .arg(serverLimit)
+            .arg(headerSize > 0 ? tr(", headers included") : QString());
     }
     return {};
 }

@@ -533,6 +533,10 @@ void tst_KvdeskCli::errorPaths_data()
                                 << u"key \"greeting\" already exists"_s;
     QTest::newRow("value too large") << QStringList{u"put"_s, u"CFG"_s, u"big"_s, QString(2000, u'x')} << 1
                                      << u"allows at most 1024 bytes"_s;
+    // Under the limit itself, over it with the header create adds (the expected revision): said as such,
+    // not as a value of 1,048 bytes.
+    QTest::newRow("value and headers too large") << QStringList{u"create"_s, u"CFG"_s, u"sized"_s, QString(1000, u'x')}
+                                                 << 1 << u"value for key \"sized\" is 1000 bytes, and 10"_s;
     QTest::newRow("not connected") << QStringList{u"-s"_s, u"nats://127.0.0.1:1"_s, u"ls"_s} << 1
                                    << u"not connected:"_s;
     QTest::newRow("bad server url") << QStringList{u"--server"_s, u"http://x"_s, u"ls"_s} << 2 << u"invalid --server"_s;
