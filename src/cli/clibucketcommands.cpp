@@ -147,8 +147,12 @@ void LsCommand::listKeys()
             fail(NatsError(lister->error(), lister->errorString()));
             return;
         }
-        if (lister->receivedCount() == 0 && !out()->json())
-            out()->note(tr("No keys found in bucket"));
+        if (lister->receivedCount() == 0 && !out()->json()) {
+            // natscli's words for an empty bucket; keys that match no filter are another thing.
+            out()->note(m_filters.isEmpty()
+                            ? tr("No keys found in bucket")
+                            : tr("No keys in bucket %1 match %2").arg(m_bucket, m_filters.join(u", "_s)));
+        }
         finish();
     });
 }
@@ -495,8 +499,11 @@ void CompactCommand::run()
         if (out()->json())
             out()->printJson({{u"bucket"_s, m_bucket}, {u"purged_keys"_s, qint64(reply->revision())}});
         else
-            out()->printLine(
-                tr("Compacted bucket %1: the history of %2 deleted keys removed").arg(m_bucket).arg(reply->revision()));
+            out()->printLine(reply->revision() == 1
+                                 ? tr("Compacted bucket %1: the history of 1 deleted key removed").arg(m_bucket)
+                                 : tr("Compacted bucket %1: the history of %2 deleted keys removed")
+                                       .arg(m_bucket)
+                                       .arg(reply->revision()));
         finish();
     });
 }

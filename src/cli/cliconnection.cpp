@@ -259,8 +259,10 @@ bool CliConnection::configureTimeout(const QCommandLineParser &parser, QString *
     if (timeout.isEmpty())
         return true;
     qint64 ns = 0;
-    if (!KvUnits::parseDuration(timeout, &ns, error))
+    if (!KvUnits::parseDuration(timeout, &ns, error)) {
+        *error = tr("invalid --timeout: %1").arg(*error);
         return false;
+    }
     if (ns < KvUnits::NsPerMs) {
         *error = tr("--timeout must be at least 1ms, not %1").arg(timeout);
         return false;

@@ -115,6 +115,10 @@ QString validateBucketName(const QString &name)
 {
     if (name.isEmpty())
         return tr("bucket name is empty");
+    // Its stream, KV_<name>, may have at most 255 characters (the server refuses a longer one).
+    constexpr qsizetype kMaxBucketName = 255 - 3;
+    if (name.size() > kMaxBucketName)
+        return tr("bucket name is %1 characters long: at most %2").arg(name.size()).arg(kMaxBucketName);
     for (const QChar c : name) {
         if (!isBucketChar(c))
             return tr("bucket name \"%1\" is not valid: it contains %2; allowed are ASCII letters, digits, - and _")

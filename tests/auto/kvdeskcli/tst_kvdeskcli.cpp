@@ -332,6 +332,11 @@ void tst_KvdeskCli::deleteHistoryRevertPurgeCompact()
     QCOMPARE(ndjson(cli({u"history"_s, u"T"_s, u"c"_s, u"--json"_s}).out).size(), 1);
     CLI_EXPECT(all, cli({u"compact"_s, u"T"_s, u"-f"_s, u"--older-than"_s, u"0"_s}), 0);
     QVERIFY2(all.out.startsWith("Compacted bucket T: the history of "), all.out.constData()); // not silent
+    QCOMPARE(cli({u"add"_s, u"ONE"_s}).exitCode, 0);
+    QCOMPARE(cli({u"put"_s, u"ONE"_s, u"k"_s, u"1"_s}).exitCode, 0);
+    QCOMPARE(cli({u"del"_s, u"ONE"_s, u"k"_s}).exitCode, 0);
+    CLI_EXPECT(one, cli({u"compact"_s, u"ONE"_s, u"-f"_s, u"--older-than"_s, u"0"_s}), 0);
+    QCOMPARE(one.out, "Compacted bucket ONE: the history of 1 deleted key removed\n"_ba);
     CLI_EXPECT(noHistory, cli({u"history"_s, u"T"_s, u"c"_s}), 1);
     QVERIFY(noHistory.err.contains("not found"));
 }
@@ -362,6 +367,9 @@ void tst_KvdeskCli::listKeysStreamed()
     CLI_EXPECT(empty, cli({u"ls"_s, u"EMPTY"_s}), 0);
     QVERIFY(empty.out.isEmpty());
     QVERIFY(empty.err.contains("No keys found in bucket"));
+    // Keys that match no filter are not a bucket without keys.
+    CLI_EXPECT(unmatched, cli({u"ls"_s, u"MANY"_s, u"nothing.>"_s}), 0);
+    QVERIFY2(unmatched.err.contains("No keys in bucket MANY match nothing.>"), unmatched.err.constData());
 }
 
 void tst_KvdeskCli::watch()
@@ -550,6 +558,11 @@ void tst_KvdeskCli::errorPaths_data()
                                        << u"history limited to a max of 64"_s;
     QTest::newRow("bad ttl") << QStringList{u"add"_s, u"H"_s, u"--ttl"_s, u"soon"_s} << 2
                              << u"invalid duration \"soon\""_s;
+    QTest::newRow("bad timeout") << QStringList{u"--timeout"_s, u"banana"_s, u"ls"_s} << 2
+                                 << u"invalid --timeout: invalid duration \"banana\""_s;
+    // Refused before the server's "stream name is too long, maximum allowed is 255".
+    QTest::newRow("bucket name too long")
+        << QStringList{u"add"_s, QString(253, u'b')} << 2 << u"bucket name is 253 characters long: at most 252"_s;
     QTest::newRow("bad size") << QStringList{u"add"_s, u"H"_s, u"--max-value-size"_s, u"5Q"_s} << 2
                               << u"invalid size"_s;
     QTest::newRow("bad storage") << QStringList{u"add"_s, u"H"_s, u"--storage"_s, u"tape"_s} << 2
