@@ -72,6 +72,11 @@ void ValuePanel::connectSession()
     connect(m_session, &ValueEditSession::noticeChanged, this, [this] {
         m_bannerText->setText(m_session->notice());
         m_banner->setVisible(!m_session->notice().isEmpty());
+        // A newer change noticed under the edit: a refusal said before it spoke of an older state (a delete
+        // refused at "now revision 27", beside a banner about 28 deleting the key). The banner says it now.
+        const quint64 newer = m_session->newerRevision();
+        if (newer != std::exchange(m_noticedRevision, newer) && newer != 0 && m_status->isError())
+            m_status->setMessage({});
     });
     connect(m_session, &ValueEditSession::info, m_status, &ErrorLabel::setInfo);
     connect(m_session, &ValueEditSession::saved, this, [this](quint64 revision) { m_savedRevision = revision; });

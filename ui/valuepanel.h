@@ -154,6 +154,7 @@ private:
     bool m_sizeProblemShown = false; // m_status says the value is too big
     quint64 m_savedRevision = 0;     // what the status's "Saved as revision N" speaks of, if it does
     quint64 m_shownRevision = 0;     // the entry shown: an error about another one goes when it changes
+    quint64 m_noticedRevision = 0;   // the newer change the banner tells of (0: none)
     bool m_metaShowsEntry = false;   // else the header says why nothing is shown
     // As of a point (setAsOf): why writes are off, and the revision then of the open key.
     QString m_asOfReason;

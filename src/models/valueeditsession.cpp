@@ -420,13 +420,30 @@ void ValueEditSession::resolve(Choice choice)
         break;
     case Choice::KeepEditing:
         m_newerRevision = m_theirs.revision;
-        setNotice(tr("Revision %1 by someone else is newer than the one you are editing (%2). Your save will be "
-                     "refused until you choose.")
-                      .arg(m_theirs.revision)
-                      .arg(m_revision));
+        setNotice(tr("%1 Your save will be refused until you choose.").arg(newerText()));
         Q_EMIT stateChanged();
         break;
     }
+}
+
+// What the revision that refused a save did, after the one being edited: a delete or the server's
+// removal is said as such, not as a newer value.
+QString ValueEditSession::newerText() const
+{
+    if (m_theirs.revision == 0)
+        return tr("The key has left the bucket since revision %1, the one you are editing.").arg(m_revision);
+    if (m_theirs.isDeleted()) {
+        return (m_theirs.isLimitMarker()
+                    ? tr("The server removed the key (%1 at revision %2) after revision %3, the one you are editing.")
+                    : tr("Someone else deleted the key (%1 at revision %2) after revision %3, the one you are "
+                         "editing."))
+            .arg(m_theirs.operationLabel())
+            .arg(m_theirs.revision)
+            .arg(m_revision);
+    }
+    return tr("Revision %1 by someone else is newer than the one you are editing (%2).")
+        .arg(m_theirs.revision)
+        .arg(m_revision);
 }
 
 // Base: the revision the edit started from (nothing when it was a new key), so changes made on both sides

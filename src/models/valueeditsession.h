@@ -150,6 +150,7 @@ private:
     void fetchTheirs(const QByteArray &mine);
     void showTheirs(const KvEntry &theirs, const QByteArray &mine);
     void refresh();
+    QString newerText() const;
     void merge();
     // Mine merged with theirs: their revision becomes the one edited, the merged value the edit.
     void takeMerged(const QByteArray &merged);

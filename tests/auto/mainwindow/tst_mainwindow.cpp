@@ -688,6 +688,19 @@ void tst_MainWindow::aKeyChangedWhileItsDeleteAsksIsKept()
         QCOMPARE(get->entry().value, "written while asking"_ba);
         QCOMPARE(get->entry().revision, written);
     }
+    // The refusal spoke of the revision then: once someone else deletes the key under an edit, the banner
+    // says so and the red line about that revision goes (it stayed, beside "Someone else deleted it").
+    auto *status = window->valuePanel()->findChild<QLabel *>(u"valueStatus"_s);
+    QVERIFY2(status->text().contains(u"Not purged"_s), qPrintable(status->text()));
+    auto *editor = window->valuePanel()->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    editor->setFocus();
+    editor->moveCursor(QTextCursor::End);
+    QTest::keyClicks(editor, u"!"_s);
+    QTRY_VERIFY(session->isModified());
+    KvReply *removed = peer->remove(u"k"_s);
+    QTRY_VERIFY(removed->isFinished());
+    QTRY_VERIFY_WITH_TIMEOUT(session->notice().contains(u"deleted it"_s), 10000);
+    QVERIFY2(!status->isVisible() || !status->text().contains(u"Not purged"_s), qPrintable(status->text()));
 }
 
 // Clicking another key or bucket with unsaved changes asks; Cancel keeps the edit, and the lists must go

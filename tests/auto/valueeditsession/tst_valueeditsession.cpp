@@ -33,6 +33,7 @@ private Q_SLOTS:
     void changeByOthersReloadsAnUnmodifiedValue();
     void changeByOthersWhileEditingShowsANotice();
     void refusedSaveShowsBothVersionsAndKeepEditingWritesNothing();
+    void keepEditingAfterADeleteSaysItWasDeleted();
     void overwriteWritesOnTheNewerRevisionOnly();
     void overwriteIsStillRefusedOverAnEvenNewerRevision();
     void takeTheirsOpensTheNewerRevision();
@@ -199,6 +200,25 @@ void tst_ValueEditSession::refusedSaveShowsBothVersionsAndKeepEditingWritesNothi
     m_session->save(u"mine again"_s);
     QVERIFY(refused.wait(10000));
     QCOMPARE(KvTest::value(m_peer, key()), "theirs"_ba);
+}
+
+// The banner after Keep Editing said "Revision 28 by someone else is newer" of a delete: it says what
+// the newer revision did.
+void tst_ValueEditSession::keepEditingAfterADeleteSaysItWasDeleted()
+{
+    WAIT_OK(m_peer->put(key(), "original"));
+    QVERIFY(open(key()));
+    m_session->setModified(true);
+    WAIT_OK(m_peer->remove(key()));
+    QSignalSpy refused(m_session, &ValueEditSession::saveRefused);
+    m_session->save(u"mine"_s);
+    QVERIFY(refused.wait(10000));
+    const KvEntry theirs = refused.first().at(0).value<KvEntry>();
+    QVERIFY(theirs.isDeleted());
+    m_session->resolve(Choice::KeepEditing);
+    QVERIFY2(m_session->notice().contains(u"deleted the key (DEL at revision %1)"_s.arg(theirs.revision)),
+             qPrintable(m_session->notice()));
+    QVERIFY2(!m_session->notice().contains(u"is newer"_s), qPrintable(m_session->notice()));
 }
 
 void tst_ValueEditSession::overwriteWritesOnTheNewerRevisionOnly()
