@@ -9,6 +9,7 @@
 #include "jsonhighlighter.h"
 #include "keylistmodel.h"
 #include "kvbucket.h"
+#include "kvtextmerge.h"
 #include "kvunits.h"
 #include "mergedialog.h"
 #include "newkeydialog.h"
@@ -533,8 +534,28 @@ void ValuePanel::reformat()
 
 void ValuePanel::save()
 {
-    if (m_session->canWrite())
-        m_session->save(editorText());
+    if (!m_session->canWrite())
+        return;
+    const QString text = editorText();
+    if (!confirmMarkersKept(text))
+        return;
+    m_session->save(text);
+}
+
+// A merge leaves the lines changed on both sides in the editor between diff3 markers for the user to
+// settle; saved as they are, the value would hold the markers. Asked, not refused: they may be meant.
+bool ValuePanel::confirmMarkersKept(const QString &text)
+{
+    const qsizetype marked = KvTextMerge::markedConflicts(text.toUtf8()).size();
+    if (marked == 0)
+        return true;
+    const QString question
+        = (marked == 1 ? tr("The value still holds 1 conflict marked with <<<<<<< and >>>>>>>.")
+                       : tr("The value still holds %1 conflicts marked with <<<<<<< and >>>>>>>.").arg(marked))
+        + u' ' + tr("Save it with the markers?");
+    return QMessageBox::question(this, tr("Save with Conflict Markers"), question, QMessageBox::Yes | QMessageBox::No,
+                                 QMessageBox::No)
+        == QMessageBox::Yes;
 }
 
 void ValuePanel::showRefused(const KvEntry &theirs, const QByteArray &mine)

@@ -103,6 +103,7 @@ private:
     void setEditorText(const QString &text, bool modified);
     // The editor's text, or the whole value's while it is still going in.
     QString editorText() const;
+    bool confirmMarkersKept(const QString &text);
     void showLayoutNote();
     void showOpened();
     void updateMeta();

@@ -17,6 +17,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QTableWidget>
@@ -182,6 +183,18 @@ void tst_MergeWindow::textConflictsAreMarkedInTheEditor()
                  .arg(theirs));
     QVERIFY(m_panel->isModified());
     QCOMPARE(latest(key).revision, theirs);
+
+    // Saved with its markers still in, the value would hold them: asked first, and No writes nothing.
+    QString asked;
+    UiTest::onNextDialog<QMessageBox>([&asked](QMessageBox *box) {
+        asked = box->text();
+        box->button(QMessageBox::No)->click();
+    });
+    m_panel->saveAction()->trigger();
+    QTRY_VERIFY(!asked.isEmpty());
+    QVERIFY2(asked.contains(u"1 conflict"_s) && asked.contains(u"<<<<<<<"_s), qPrintable(asked));
+    QCOMPARE(latest(key).revision, theirs);
+    QVERIFY(m_panel->isModified());
 
     m_editor->selectAll();
     for (const QString &line : {u"host=a"_s, u"port=12"_s}) {
