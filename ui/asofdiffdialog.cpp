@@ -39,6 +39,11 @@ QString kindText(KvAsOfChange::Kind kind)
     return AsOfDiffDialog::tr("changed");
 }
 
+QString cannotBeCompared()
+{
+    return AsOfDiffDialog::tr("cannot be compared");
+}
+
 QString revisionText(const std::optional<KvEntry> &entry)
 {
     return entry ? HumanFormat::count(qint64(entry->revision)) : QString();
@@ -61,7 +66,8 @@ AsOfDiffDialog::AsOfDiffDialog(KvBucket *bucket, const QString &from, const QStr
     , m_diffView(new DiffView(this))
 {
     setObjectName(u"asOfDiffDialog"_s);
-    setWindowTitle(tr("Differences in Time"));
+    // Named: it stays open when the window opens another bucket.
+    setWindowTitle(bucket ? tr("Differences in Time — %1").arg(bucket->name()) : tr("Differences in Time"));
     setUpWidgets();
     const QDialogButtonBox *buttons = layOut();
     resize(760, 560);
@@ -98,6 +104,13 @@ void AsOfDiffDialog::setUpWidgets()
     m_list->setRootIsDecorated(false);
     m_list->setUniformRowHeights(true);
     m_list->header()->resizeSection(0, 200);
+    // As wide as the longest a row says: "cannot be compared" was cut to "cannot be co…".
+    const QFontMetrics metrics(m_list->font());
+    int changeWidth = 0;
+    for (const QString &text : {kindText(KvAsOfChange::Kind::Added), kindText(KvAsOfChange::Kind::Removed),
+                                kindText(KvAsOfChange::Kind::Changed), cannotBeCompared()})
+        changeWidth = std::max(changeWidth, metrics.horizontalAdvance(text));
+    m_list->header()->resizeSection(1, changeWidth + 2 * metrics.averageCharWidth());
     m_diffView->setObjectName(u"asOfDiffView"_s);
     m_progress->hide();
     m_cancel->hide();
@@ -186,7 +199,7 @@ void AsOfDiffDialog::onFinished()
     }
     const QStringList unanswerable = m_diff->unanswerableKeys();
     for (const QString &key : unanswerable) {
-        auto *item = new QTreeWidgetItem(m_list, {key, tr("cannot be compared"), QString(), QString()});
+        auto *item = new QTreeWidgetItem(m_list, {key, cannotBeCompared(), QString(), QString()});
         item->setData(0, kChangeRole, -1);
         item->setToolTip(1,
                          tr("The bucket no longer holds this key's value at one of the points (history limit, "

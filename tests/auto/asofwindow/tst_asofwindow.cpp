@@ -386,6 +386,11 @@ void tst_AsOfWindow::differencesBetweenAPointAndNow()
     auto *summary = dialog->findChild<QLabel *>(u"asOfDiffSummary"_s);
     QVERIFY2(summary->text().contains(u"1 added"_s) && summary->text().contains(u"1 changed"_s),
              qPrintable(summary->text()));
+    // Its bucket named (it stays open beside another bucket's window), each change in full.
+    QVERIFY2(dialog->windowTitle().contains(bucket->name()), qPrintable(dialog->windowTitle()));
+    const QFontMetrics metrics(list->font());
+    for (const QString &change : {u"changed"_s, u"cannot be compared"_s}) // the longest a row can say
+        QVERIFY2(metrics.horizontalAdvance(change) < list->columnWidth(1), qPrintable(change));
 }
 
 void tst_AsOfWindow::restorePutsBackAndReportsConcurrentChange()
