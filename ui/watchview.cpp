@@ -139,6 +139,11 @@ void WatchView::buildView()
     QScrollBar *bar = m_view->verticalScrollBar();
     connect(bar, &QScrollBar::actionTriggered, this,
             [this, bar] { setFollowing(bar->sliderPosition() >= bar->maximum()); });
+    // A shorter feed (the dock made smaller, a banner above it) moves the bottom: following keeps it.
+    connect(bar, &QScrollBar::rangeChanged, this, [this, bar](int, int maximum) {
+        if (m_following)
+            bar->setValue(maximum);
+    });
 }
 
 QWidget *WatchView::buildToolbar()

@@ -304,6 +304,12 @@ void tst_WatchPanel::clearFollowCapAndTextFilter()
     // Following: the newest row is in view.
     QTableView *feed = view->feedView();
     QTRY_VERIFY(feed->visualRect(view->proxy()->index(149, 0)).intersects(feed->viewport()->rect()));
+    // And stays in view when the feed gets shorter (the dock made smaller, a banner shown above it).
+    m_panel->window()->resize(m_panel->window()->width(), m_panel->window()->height() - 150);
+    QTRY_VERIFY(feed->verticalScrollBar()->maximum() > 0);
+    QTRY_VERIFY2(feed->visualRect(view->proxy()->index(149, 0)).intersects(feed->viewport()->rect()),
+                 qPrintable(u"scrolled to %1 of %2"_s.arg(feed->verticalScrollBar()->value())
+                                .arg(feed->verticalScrollBar()->maximum())));
 
     // The cap, set in its box: the oldest rows go.
     auto *cap = view->findChild<QSpinBox *>(u"watchRowCap"_s);
