@@ -126,6 +126,7 @@ void NatsConnection::connectToServer()
     }
     m_everConnected = false;
     m_initialAttempts = 0;
+    m_initialErrors.clear();
     m_error = {};
     m_inboxRefused = {};
     // A new session: publishes buffered by one that ended while reconnecting are not replayed into it.
@@ -483,9 +484,17 @@ void NatsConnection::attemptFailed(const NatsError &error)
     setError(error);
 
     if (m_state == State::Connecting && !m_options.retryOnFailedConnect) {
-        // The first connect tries each server once, then gives up with the last error.
+        // The first connect tries each server once, then gives up: with what each said, when there were
+        // several (the last one's alone named one server of the list given).
+        m_initialErrors.append(error.message());
         if (++m_initialAttempts >= m_pool.size()) {
-            giveUp(error);
+            const NatsError all = m_initialErrors.size() > 1 ? NatsError(error.code(),
+                                                                         tr("each of the %1 servers failed: %2")
+                                                                             .arg(m_initialErrors.size())
+                                                                             .arg(m_initialErrors.join(u"; "_s)))
+                                                             : error;
+            setError(all);
+            giveUp(all);
             return;
         }
         scheduleNextAttempt();

@@ -12,6 +12,7 @@
 
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
+#include <QtCore/QStringList>
 #include <QtCore/QUrl>
 
 #include <functional>
@@ -254,6 +255,7 @@ private:
     NatsError m_error;
     bool m_everConnected = false;
     qsizetype m_initialAttempts = 0; // servers tried by the first connect
+    QStringList m_initialErrors;     // and what each said
 
     // the current attempt or connection
     QTcpSocket *m_socket = nullptr; // a QSslSocket when TLS is on (NatsSocketFactory)

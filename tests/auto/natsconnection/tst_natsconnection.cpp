@@ -126,6 +126,16 @@ void tst_NatsConnection::connectRefused()
     QCOMPARE(errors.first().first().value<NatsError::Code>(), NatsError::ConnectionRefused);
     QCOMPARE(connection->state(), NatsConnection::State::Closed);
     QVERIFY2(connection->errorString().contains(QString::number(port)), qPrintable(connection->errorString()));
+
+    // Several servers, none answering: each is named with what it said (only the last tried was).
+    const int other = NatsServerProcess::freePort();
+    NatsConnection *both = connectTo(u"nats://127.0.0.1:%1,nats://127.0.0.1:%2"_s.arg(port).arg(other), &scope);
+    QSignalSpy bothClosed(both, &NatsConnection::closed);
+    QVERIFY(bothClosed.wait());
+    const QString said = both->errorString();
+    QVERIFY2(said.contains(u"127.0.0.1:%1 refused"_s.arg(port)) && said.contains(u"127.0.0.1:%1 refused"_s.arg(other)),
+             qPrintable(said));
+    QCOMPARE(both->error(), NatsError::ConnectionRefused);
 }
 
 void tst_NatsConnection::invalidUrl()
