@@ -55,6 +55,9 @@ private:
     }
     KvBucket *bucket(const QString &name) { return m_kv->bucket(name, this); }
     static QList<QJsonObject> ndjson(const QByteArray &out);
+    // Imports count keys (k.0, k.1, ... with 200-byte values) into bucket, made if missing: enough that
+    // an export is still running when the server is stopped under it.
+    bool fillBucket(const QString &bucket, int count) const;
 
     NatsServerProcess m_server;
     CliRunner m_runner;
@@ -78,6 +81,21 @@ QList<QJsonObject> tst_KvdeskCli::ndjson(const QByteArray &out)
             objects.append(QJsonDocument::fromJson(line).object());
     }
     return objects;
+}
+
+bool tst_KvdeskCli::fillBucket(const QString &bucket, int count) const
+{
+    QTemporaryFile lines;
+    if (!lines.open())
+        return false;
+    const QByteArray value(200, 'v');
+    for (int i = 0; i < count; ++i)
+        lines.write("{\"key\":\"k." + QByteArray::number(i) + "\",\"value\":\"" + value + "\"}\n");
+    lines.close();
+    const CliRunner::Result filled = cli({u"import"_s, bucket, lines.fileName()});
+    if (filled.exitCode != 0)
+        qWarning().noquote() << filled.describe();
+    return filled.exitCode == 0;
 }
 
 void tst_KvdeskCli::usage_data()
@@ -696,13 +714,7 @@ void tst_KvdeskCli::revertRefusesAWriteMadeWhileAsking()
 // request timeout with a message, instead of waiting for it forever (it waited silently for minutes).
 void tst_KvdeskCli::exportFromAServerThatStopsAnsweringEnds()
 {
-    QTemporaryFile lines;
-    QVERIFY(lines.open());
-    const QByteArray value(200, 'v');
-    for (int i = 0; i < 30000; ++i)
-        lines.write("{\"key\":\"k." + QByteArray::number(i) + "\",\"value\":\"" + value + "\"}\n");
-    lines.close();
-    CLI_EXPECT(filled, cli({u"import"_s, u"STALL"_s, lines.fileName()}), 0);
+    QVERIFY(fillBucket(u"STALL"_s, 30000));
 
     QProcess exporting;
     exporting.setProcessEnvironment(m_runner.environment());
@@ -731,13 +743,7 @@ void tst_KvdeskCli::exportFromAServerThatStopsAnsweringEnds()
 // and when the server answers again, that too, and the export ends whole.
 void tst_KvdeskCli::aSilenceIsSaidWhileAnExportWaits()
 {
-    QTemporaryFile lines;
-    QVERIFY(lines.open());
-    const QByteArray value(200, 'v');
-    for (int i = 0; i < 30000; ++i)
-        lines.write("{\"key\":\"k." + QByteArray::number(i) + "\",\"value\":\"" + value + "\"}\n");
-    lines.close();
-    CLI_EXPECT(filled, cli({u"import"_s, u"QUIET"_s, lines.fileName()}), 0);
+    QVERIFY(fillBucket(u"QUIET"_s, 30000));
 
     QProcess exporting;
     exporting.setProcessEnvironment(m_runner.environment());
