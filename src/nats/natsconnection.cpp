@@ -125,7 +125,6 @@ void NatsConnection::connectToServer()
         return;
     }
     m_everConnected = false;
-    m_initialAttempts = 0;
     m_initialErrors.clear();
     m_error = {};
     m_inboxRefused = {};
@@ -487,7 +486,7 @@ void NatsConnection::attemptFailed(const NatsError &error)
         // The first connect tries each server once, then gives up: with what each said, when there were
         // several (the last one's alone named one server of the list given).
         m_initialErrors.append(error.message());
-        if (++m_initialAttempts >= m_pool.size()) {
+        if (m_initialErrors.size() >= m_pool.size()) {
             const NatsError all = m_initialErrors.size() > 1 ? NatsError(error.code(),
                                                                          tr("each of the %1 servers failed: %2")
                                                                              .arg(m_initialErrors.size())

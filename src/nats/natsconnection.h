@@ -254,8 +254,7 @@ private:
     State m_state = State::Disconnected;
     NatsError m_error;
     bool m_everConnected = false;
-    qsizetype m_initialAttempts = 0; // servers tried by the first connect
-    QStringList m_initialErrors;     // and what each said
+    QStringList m_initialErrors; // what each server tried by the first connect said
 
     // the current attempt or connection
     QTcpSocket *m_socket = nullptr; // a QSslSocket when TLS is on (NatsSocketFactory)
