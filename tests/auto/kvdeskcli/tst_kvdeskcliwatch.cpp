@@ -38,8 +38,8 @@ private Q_SLOTS:
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
     KvBucket *bucket(const QString &name) { return m_kv->bucket(name, this); }
-    // Starts `kvdesk-cli watch bucket` with its stdout collected into *seen.
-    void startWatch(QProcess *process, QByteArray *seen, const QString &bucketName);
+    // Starts `kvdesk-cli watch bucket` (against url, else the test's server) with its stdout collected into *seen.
+    void startWatch(QProcess *process, QByteArray *seen, const QString &bucketName, const QString &url = {});
     // The bucket's initial values as a library watch delivers them.
     QList<KvEntry> initialValues(const QString &bucketName);
     static QByteArray natscliLine(const KvEntry &entry);
@@ -62,12 +62,13 @@ void tst_KvdeskCliWatch::initTestCase()
     QCOMPARE(m_runner.run(server({u"add"_s, u"BURST"_s})).exitCode, 0);
 }
 
-void tst_KvdeskCliWatch::startWatch(QProcess *process, QByteArray *seen, const QString &bucketName)
+void tst_KvdeskCliWatch::startWatch(QProcess *process, QByteArray *seen, const QString &bucketName, const QString &url)
 {
     process->setProcessEnvironment(m_runner.environment());
     connect(process, &QProcess::readyReadStandardOutput, this,
             [process, seen] { *seen += process->readAllStandardOutput(); });
-    process->start(CliRunner::program(), server({u"watch"_s, bucketName}));
+    process->start(CliRunner::program(),
+                   QStringList{u"-s"_s, url.isEmpty() ? m_server.url() : url, u"watch"_s, bucketName});
 }
 
 QList<KvEntry> tst_KvdeskCliWatch::initialValues(const QString &bucketName)
@@ -228,9 +229,7 @@ void tst_KvdeskCliWatch::saysWhenTheServerGoesAndComesBack()
 
     QProcess watcher;
     QByteArray seen;
-    watcher.setProcessEnvironment(m_runner.environment());
-    connect(&watcher, &QProcess::readyReadStandardOutput, this, [&] { seen += watcher.readAllStandardOutput(); });
-    watcher.start(CliRunner::program(), at + QStringList{u"watch"_s, u"BACK"_s});
+    startWatch(&watcher, &seen, u"BACK"_s, server.url());
     QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT BACK > before: 1"), 10000);
 
     QVERIFY(server.stop());
@@ -260,9 +259,7 @@ void tst_KvdeskCliWatch::saysWhichRevisionsWentByWhileAway()
 
     QProcess watcher;
     QByteArray seen;
-    watcher.setProcessEnvironment(m_runner.environment());
-    connect(&watcher, &QProcess::readyReadStandardOutput, this, [&] { seen += watcher.readAllStandardOutput(); });
-    watcher.start(CliRunner::program(), at + QStringList{u"watch"_s, u"AWAY"_s});
+    startWatch(&watcher, &seen, u"AWAY"_s, server.url());
     QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT AWAY > a: 1"), 10000);
     QVERIFY(server.stop());
     QByteArray err;
