@@ -70,8 +70,17 @@ void MergeCommand::done()
         finish();
         return;
     case KvMergeUpdate::Outcome::AlreadyMerged:
-        out()->note(
-            tr("%1 already holds the merged value (revision %2): nothing written").arg(m_key).arg(current.revision));
+        if (m_ours != m_merge->base().value && KvJsonMerge::sameValue(m_ours, m_merge->base().value))
+            out()->note(tr("%1 already holds the merged value (revision %2): nothing written. Your value changes "
+                           "only the layout of revision %3 (spaces and line breaks), which a merge of JSON "
+                           "members does not keep")
+                            .arg(m_key)
+                            .arg(current.revision)
+                            .arg(m_baseRevision));
+        else
+            out()->note(tr("%1 already holds the merged value (revision %2): nothing written")
+                            .arg(m_key)
+                            .arg(current.revision));
         finish();
         return;
     case KvMergeUpdate::Outcome::Conflicts:

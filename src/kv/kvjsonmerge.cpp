@@ -393,6 +393,12 @@ bool KvJsonMerge::isJson(const QByteArray &value)
     return parseJson(value, &root);
 }
 
+bool KvJsonMerge::sameValue(const QByteArray &a, const QByteArray &b)
+{
+    Node first, second;
+    return parseJson(a, &first) && parseJson(b, &second) && same(&first, &second);
+}
+
 KvMergeResult KvJsonMerge::merge(const QByteArray &base, const QByteArray &ours, const QByteArray &theirs,
                                  const Choices &choices)
 {

@@ -32,6 +32,8 @@ public:
 
     // One JSON text (RFC 8259, any value at the top) without duplicate member names.
     static bool isJson(const QByteArray &value);
+    // Both JSON and the same value: members in any order, scalars spelled alike, layout aside.
+    static bool sameValue(const QByteArray &a, const QByteArray &b);
     // Refused only when one of the three is not JSON (isJson()).
     static KvMergeResult merge(const QByteArray &base, const QByteArray &ours, const QByteArray &theirs,
                                const Choices &choices = {});

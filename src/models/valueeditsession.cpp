@@ -466,9 +466,7 @@ void ValueEditSession::merge()
         resolve(Choice::KeepEditing);
         break;
     case KvMergeResult::Status::Merged:
-        takeMerged(result.merged);
-        if (canWrite())
-            saveValue(result.merged);
+        saveMerged(result);
         break;
     case KvMergeResult::Status::Conflicts:
         if (result.kind == KvMergeResult::Kind::Json) {
@@ -495,19 +493,42 @@ void ValueEditSession::resolveMerge(const KvJsonMerge::Choices &choices)
         resolve(Choice::KeepEditing);
         return;
     }
-    takeMerged(result.merged);
-    if (canWrite())
-        saveValue(result.merged);
+    saveMerged(result, true);
 }
 
-void ValueEditSession::takeMerged(const QByteArray &merged)
+// A merge that keeps nothing of the edit beyond their revision writes nothing (a revision that changes
+// nothing), and says why: the edit's changes are in it already, or it only laid the JSON out again, which a
+// merge of members does not keep.
+void ValueEditSession::saveMerged(const KvMergeResult &result, bool chosen)
+{
+    if (result.merged != m_theirs.value) {
+        takeMerged(result.merged);
+        if (canWrite())
+            saveValue(result.merged);
+        return;
+    }
+    const QByteArray base = m_exists ? m_entry.value : QByteArray();
+    const bool layoutOnly = m_mine != base && KvJsonMerge::sameValue(m_mine, base);
+    takeMerged(result.merged, false);
+    if (chosen)
+        Q_EMIT info(tr("Your choices give revision %1's value: nothing saved").arg(m_theirs.revision));
+    else if (layoutOnly)
+        Q_EMIT info(tr("Your edit only laid the JSON out again (spaces and line breaks), which a merge of JSON "
+                       "members does not keep: revision %1 is shown, nothing saved. Lay it out again and save "
+                       "to keep that layout.")
+                        .arg(m_theirs.revision));
+    else
+        Q_EMIT info(tr("Revision %1 already holds your changes: nothing saved").arg(m_theirs.revision));
+}
+
+void ValueEditSession::takeMerged(const QByteArray &merged, bool modified)
 {
     m_entry = m_theirs;
     m_revision = m_theirs.revision;
     m_exists = true;
     m_newerRevision = 0;
     m_olderRevision = false;
-    m_modified = true;
+    m_modified = modified;
     setNotice({});
     showValue(merged, m_document.view());
     Q_EMIT opened(); // their revision, and the merged value as an unsaved edit

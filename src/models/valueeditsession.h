@@ -153,7 +153,8 @@ private:
     QString newerText() const;
     void merge();
     // Mine merged with theirs: their revision becomes the one edited, the merged value the edit.
-    void takeMerged(const QByteArray &merged);
+    void saveMerged(const KvMergeResult &result, bool chosen = false);
+    void takeMerged(const QByteArray &merged, bool modified = true);
     void onOtherChange(const KvEntry &entry);
     void setNotice(const QString &notice);
     NatsConnection *connection() const;

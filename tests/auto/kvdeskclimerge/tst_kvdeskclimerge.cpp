@@ -21,6 +21,7 @@ private Q_SLOTS:
     void initTestCase();
     void cleanJsonMergeFromStdin();
     void cleanTextMergeFromFile();
+    void aLayoutOnlyEditIsSaidNotKept();
     void conflictsWriteNothingAndAreListed();
     void conflictsAsJson();
     void textConflictsShowTheLines();
@@ -99,6 +100,17 @@ void tst_KvdeskCliMerge::cleanTextMergeFromFile()
     QCOMPARE(written.value(u"key"_s).toString(), u"hosts"_s);
     QCOMPARE(latest(u"hosts"_s).value, "a 10\nb 2\nc 30\n"_ba);
     QCOMPARE(quint64(written.value(u"revision"_s).toInteger()), latest(u"hosts"_s).revision);
+}
+
+// Theirs changed the one line ours only laid out again: merged by members, nothing of ours is left to
+// write, and the note says the layout was not kept (it said only "already holds the merged value").
+void tst_KvdeskCliMerge::aLayoutOnlyEditIsSaidNotKept()
+{
+    const quint64 base = put(u"compact"_s, R"({"a":1})");
+    const quint64 theirs = put(u"compact"_s, R"({"a":2})");
+    CLI_EXPECT(merged, cli({u"merge"_s, u"M"_s, u"compact"_s, QString::number(base)}, "{\n  \"a\": 1\n}\n"), 0);
+    QVERIFY2(merged.err.contains("nothing written") && merged.err.contains("layout"), merged.err.constData());
+    QCOMPARE(latest(u"compact"_s).revision, theirs);
 }
 
 void tst_KvdeskCliMerge::conflictsWriteNothingAndAreListed()

@@ -3,6 +3,8 @@
 #include "kvmergecases.h"
 #include "kvtextmerge.h"
 
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -23,6 +25,7 @@ private Q_SLOTS:
     void jsonChoicesDecideConflicts();
     void jsonKeepsTheCurrentLayoutAndOrder();
     void jsonOnlyOneSideChangedIsThatSideExactly();
+    void jsonKeepsBothSidesLinesWhereTheyDoNotMeet();
     void textWithoutOverlapMerges();
     void textWithOverlapIsMarkedAndListed();
     void binaryIsRefusedWithReason_data();
@@ -125,6 +128,33 @@ void tst_KvMerge::jsonOnlyOneSideChangedIsThatSideExactly()
     // (fuzz_merge found their reformatting dropped for the base's bytes, to be written back over it).
     QCOMPARE(KvMerge::merge(base, base, reformatted).merged, reformatted);
     QCOMPARE(KvMerge::merge(base, reformatted, base).merged, reformatted);
+}
+
+void tst_KvMerge::jsonKeepsBothSidesLinesWhereTheyDoNotMeet()
+{
+    // Indented JSON where each side changed its own lines: both sides' bytes, layout-only changes included
+    // (merged by members alone, a whitespace-only change was taken for no change and dropped).
+    const QByteArray base = "{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3\n}\n";
+    const QByteArray ours = "{\n  \"a\":  1,\n  \"b\": 2,\n  \"c\": 3\n}\n";
+    const QByteArray theirs = "{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 4\n}\n";
+    const KvMergeResult layoutOnly = KvMerge::merge(base, ours, theirs);
+    QCOMPARE(layoutOnly.status, Status::Merged);
+    QCOMPARE(layoutOnly.merged, "{\n  \"a\":  1,\n  \"b\": 2,\n  \"c\": 4\n}\n"_ba);
+    // Ours changed a value and the layout of another line, theirs a line further down.
+    const QByteArray five = "{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3,\n  \"d\": 4,\n  \"e\": 5\n}\n";
+    const QByteArray both = "{\n  \"a\": 9,\n  \"b\":2,\n  \"c\": 3,\n  \"d\": 4,\n  \"e\": 5\n}\n";
+    const QByteArray below = "{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3,\n  \"d\": 4,\n  \"e\": 6\n}\n";
+    QCOMPARE(KvMerge::merge(five, both, below).merged,
+             "{\n  \"a\": 9,\n  \"b\":2,\n  \"c\": 3,\n  \"d\": 4,\n  \"e\": 6\n}\n"_ba);
+    // Lines that merge into text that is not the members' merge (both sides added a member after the same
+    // line): by members, as before.
+    const QByteArray oursAdds = "{\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3,\n  \"x\": 1\n}\n";
+    const QByteArray theirsAdds = "{\n  \"y\": 1,\n  \"a\": 1,\n  \"b\": 2,\n  \"c\": 3\n}\n";
+    const KvMergeResult added = KvMerge::merge(base, oursAdds, theirsAdds);
+    QCOMPARE(added.status, Status::Merged);
+    QVERIFY(KvJsonMerge::isJson(added.merged));
+    QCOMPARE(QJsonDocument::fromJson(added.merged).object(),
+             QJsonDocument::fromJson(R"({"y":1,"a":1,"b":2,"c":3,"x":1})").object());
 }
 
 void tst_KvMerge::textWithoutOverlapMerges()

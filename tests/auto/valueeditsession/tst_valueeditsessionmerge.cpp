@@ -34,6 +34,8 @@ private Q_SLOTS:
     void aConflictWithoutAChoiceWritesNothing();
     void aThirdWriterIsRefusedAgain();
     void nothingToMergeWithWritesNothing_data();
+    void aMergeThatAddsNothingWritesNothing_data();
+    void aMergeThatAddsNothingWritesNothing();
     void nothingToMergeWithWritesNothing();
 
 private:
@@ -299,6 +301,37 @@ void tst_ValueEditSessionMerge::nothingToMergeWithWritesNothing()
     QCOMPARE(m_session->baseRevision(), m_base);
     QVERIFY(m_session->isModified());
     QVERIFY(!m_session->notice().isEmpty());
+    QVERIFY(!m_session->isBusy());
+    QVERIFY(saved.isEmpty());
+    QCOMPARE(history(), before);
+}
+
+void tst_ValueEditSessionMerge::aMergeThatAddsNothingWritesNothing_data()
+{
+    QTest::addColumn<QString>("to"); // mine: the opened {"a":1} with "a":1 replaced by it
+    QTest::addColumn<QString>("why");
+    QTest::newRow("the same change") << u"\"a\":2"_s << u"already holds your changes"_s;
+    QTest::newRow("a layout-only change") << u"\"a\": 1"_s << u"layout"_s;
+}
+
+// Their revision holds all of the edit that a merge keeps: nothing new to write (it wrote their value
+// again, a revision that changed nothing), and a layout-only edit is said to be dropped, not dropped silently.
+void tst_ValueEditSessionMerge::aMergeThatAddsNothingWritesNothing()
+{
+    QFETCH(QString, to);
+    QFETCH(QString, why);
+    QVERIFY(refusedSave(R"({"a":1})", R"({"a":2})", {{u"\"a\":1"_s, to}}));
+    const QList<QByteArray> before = history();
+    QSignalSpy info(m_session, &ValueEditSession::info);
+    QSignalSpy saved(m_session, &ValueEditSession::saved);
+    m_session->resolve(Choice::Merge);
+    QTRY_COMPARE(info.size(), 1);
+    QVERIFY2(info.first().first().toString().contains(why)
+                 && info.first().first().toString().contains(u"nothing saved"_s),
+             qPrintable(info.first().first().toString()));
+    QCOMPARE(m_session->baseRevision(), m_theirs);
+    QCOMPARE(m_session->document().text(), u"{\"a\":2}"_s);
+    QVERIFY(!m_session->isModified());
     QVERIFY(!m_session->isBusy());
     QVERIFY(saved.isEmpty());
     QCOMPARE(history(), before);
