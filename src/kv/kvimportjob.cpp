@@ -267,6 +267,10 @@ void KvImportJob::submit(const KvEntry &entry, qint64 line)
 
 void KvImportJob::onWritten(const NatsError &error, const QString &key, qint64 line)
 {
+    if (error.code() == NatsError::ValueTooLarge && m_existing != ExistingKeys::Overwrite) {
+        checkExists(error, key, line);
+        return;
+    }
     const bool exists = error.code() == NatsError::KeyExists;
     if (!error.isError()) {
         ++m_written;
@@ -285,6 +289,24 @@ void KvImportJob::onWritten(const NatsError &error, const QString &key, qint64 l
         stopIfUnanswered(error, line);
     }
     pump();
+}
+
+// A value over the limits is refused before the server is asked whether its key exists: when it does, the
+// line is one that keeps existing keys skip (or stop at), whatever it holds; a new key's line fails.
+void KvImportJob::checkExists(const NatsError &tooLarge, const QString &key, qint64 line)
+{
+    ++m_inFlight;
+    KvReply *reply = m_bucket->get(key);
+    connect(reply, &NatsReply::finished, this, [this, reply, tooLarge, key, line] {
+        reply->deleteLater();
+        --m_inFlight;
+        if (reply->error() == NatsError::NoError && !reply->entry().isDeleted()) {
+            onWritten(NatsError(NatsError::KeyExists, tr("key \"%1\" already exists").arg(key)), key, line);
+            return;
+        }
+        fail(line, tooLarge);
+        pump();
+    });
 }
 
 // A write that got no answer has already been retried for the bucket's write retry limit: the server

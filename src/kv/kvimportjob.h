@@ -107,6 +107,7 @@ private:
     qint64 lineLimit(qint64 bucketMaxValue); // also sets m_maxValue
     void submit(const KvEntry &entry, qint64 line);
     void onWritten(const NatsError &error, const QString &key, qint64 line);
+    void checkExists(const NatsError &tooLarge, const QString &key, qint64 line);
     void fail(qint64 line, const NatsError &error);
     void stopIfUnanswered(const NatsError &error, qint64 line);
     void reportProgress(bool force);

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void exportEntriesReadsIncompleteValues();
     void existingKeys_data();
     void existingKeys();
+    void anExistingKeyIsSkippedWhateverTheLineHolds();
     void importCancel();
     void badLinesAreCountedAndNamed();
     void overlongLineIsRefusedAndNamed();
@@ -344,6 +345,35 @@ void tst_BucketTransfer::existingKeys()
                  qPrintable(importer.errorString()));
         QCOMPARE(importer.skippedCount(), 1);
     }
+}
+
+// A line for a key that exists, in a mode that keeps existing keys, is skipped even when its value is over
+// the bucket's limit (refused before the server was asked, it was counted as a failure); the same line for
+// a new key still fails, naming the limit.
+void tst_BucketTransfer::anExistingKeyIsSkippedWhateverTheLineHolds()
+{
+    KvBucket *bucket = makeBucket(u"big"_s, 1, 16);
+    WAIT_OK(bucket->put(u"exists"_s, "old"));
+    QByteArray input;
+    for (const char *key : {"exists", "fresh"}) {
+        KvEntry entry;
+        entry.key = QString::fromLatin1(key);
+        entry.value = QByteArray(100, 'x');
+        input += KvNdjson::encode(entry) + '\n';
+    }
+    QBuffer file(&input);
+    file.open(QIODevice::ReadOnly);
+    KvImportJob importer(bucket, &file);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    QSignalSpy lineFailed(&importer, &KvImportJob::lineFailed);
+    importer.start(KvImportJob::ExistingKeys::Skip);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(importer.skippedCount(), 1);
+    QCOMPARE(importer.failedCount(), 1);
+    QCOMPARE(importer.writtenCount(), 0);
+    QCOMPARE(lineFailed.size(), 1);
+    QCOMPARE(lineFailed.first().first().toLongLong(), 2);
+    QCOMPARE(KvTest::value(bucket, u"exists"_s), "old"_ba);
 }
 
 void tst_BucketTransfer::importCancel()
