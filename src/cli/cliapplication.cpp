@@ -206,6 +206,10 @@ int CliApplication::runCommand(const QStringList &arguments)
             m_out.print(generalHelp());
             return CliCommand::Success;
         }
+        // "kvdesk-cli -s": the option's value missing, not the command (the help would hide that).
+        if (!args.isEmpty() && args.last().startsWith(u'-')
+            && CliConnection::valueOptionNames().contains(args.last().mid(args.last().startsWith("--"_L1) ? 2 : 1)))
+            return usageError(tr("%1 needs a value, then a command").arg(args.last()));
         m_out.note(generalHelp());
         return usageError(tr("no command given"));
     }
@@ -230,22 +234,48 @@ int CliApplication::runCommand(const QStringList &arguments)
         parser.addOption(QCommandLineOption({u"f"_s, u"force"_s}, tr("Act without confirmation")));
     parser.addOption(QCommandLineOption(u"json"_s, tr("Print JSON (NDJSON for streams)")));
     CliConnection::addOptions(&parser);
-    if (!parser.parse(QStringList{u"kvdesk-cli"_s} + args)) {
-        // "put B k -5": an argument that starts with "-" reads as an option. Named, with this command.
-        const auto negative = std::find_if(args.cbegin(), args.cend(), [](const QString &argument) {
-            return argument.size() > 1 && argument.front() == u'-' && argument.at(1).isDigit();
-        });
-        return usageError(negative != args.cend()
-                              ? tr("%1 (\"%2\" reads as an option: an argument starting with \"-\" goes after "
-                                   "\"--\", as in: kvdesk-cli %3 ... -- %2)")
-                                    .arg(parser.errorText(), *negative, command->info().name)
-                              : parser.errorText());
-    }
+    if (!parser.parse(QStringList{u"kvdesk-cli"_s} + args))
+        return usageError(parseErrorText(parser, args, command->info().name));
     if (parser.isSet(u"help"_s)) {
         m_out.print(commandHelp(command, parser));
         return CliCommand::Success;
     }
     return execute(command, parser);
+}
+
+// Qt names an unknown option by its letters ("-dash": "Unknown options: d, a."): named here as it was
+// given, with the command. A value that starts with "-" ("put B k -5") reads as an option: said so, and how
+// to give it.
+QString CliApplication::parseErrorText(const QCommandLineParser &parser, const QStringList &args,
+                                       const QString &command)
+{
+    const QStringList unknown = parser.unknownOptionNames();
+    QString given;
+    for (const QString &argument : args) {
+        if (argument == "--"_L1)
+            break;
+        if (!argument.startsWith(u'-') || argument.size() < 2)
+            continue;
+        const bool negative = argument.at(1).isDigit();
+        const bool isUnknown = argument.startsWith("--"_L1)
+            ? unknown.contains(argument.mid(2).section(u'=', 0, 0))
+            : std::any_of(argument.cbegin() + 1, argument.cend(),
+                          [&unknown](QChar letter) { return unknown.contains(QString(letter)); });
+        if (negative || isUnknown) {
+            given = argument;
+            break;
+        }
+    }
+    if (given.isEmpty())
+        return parser.errorText();
+    const QString hint
+        = tr("an argument starting with \"-\" goes after \"--\", as in: kvdesk-cli %1 ... -- %2").arg(command, given);
+    if (given.at(1).isDigit())
+        return tr("%1 (\"%2\" reads as an option: %3)").arg(parser.errorText(), given, hint);
+    // "-x" is an option mistyped; "-dash" more likely a value.
+    if (given.startsWith("--"_L1) || given.size() == 2)
+        return tr("unknown option \"%1\" for %2").arg(given.section(u'=', 0, 0), command);
+    return tr("unknown option \"%1\" for %2 (%3)").arg(given, command, hint);
 }
 
 int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)

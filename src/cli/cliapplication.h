@@ -40,6 +40,7 @@ private:
     QString commandHelp(const CliCommand *command, QCommandLineParser &parser) const;
     CliCommand *findCommand(const QString &name);
     static qsizetype commandIndex(const QStringList &arguments);
+    static QString parseErrorText(const QCommandLineParser &parser, const QStringList &args, const QString &command);
     int execute(CliCommand *command, QCommandLineParser &parser);
     // Connects, checks the user's permissions for the command (2.10+), runs it; its exit code.
     int connectAndRun(CliCommand *command, const KvClientOptions &options, const QStringList &positional);

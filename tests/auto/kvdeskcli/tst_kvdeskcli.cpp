@@ -614,6 +614,13 @@ void tst_KvdeskCli::errorPaths_data()
                                     << u"goes after \"--\", as in: kvdesk-cli put ... -- -5"_s;
     QTest::newRow("negative revision") << QStringList{u"revert"_s, u"T"_s, u"k"_s, u"-1"_s, u"-f"_s} << 2
                                        << u"\"-1\" reads as an option"_s;
+    QTest::newRow("dash word value")
+        << QStringList{u"put"_s, u"T"_s, u"k"_s, u"-dash"_s} << 2
+        << u"unknown option \"-dash\" for put (an argument starting with \"-\" goes after \"--\", "
+           "as in: kvdesk-cli put ... -- -dash)"_s;
+    QTest::newRow("unknown long option") << QStringList{u"ls"_s, u"--bogus"_s} << 2
+                                         << u"unknown option \"--bogus\" for ls"_s;
+    QTest::newRow("server without its URL") << QStringList{u"-s"_s} << 2 << u"-s needs a value"_s;
     QTest::newRow("watch flags named") << QStringList{u"watch"_s, u"T"_s, u"--updates"_s, u"--history"_s} << 2
                                        << u"--history and --updates cannot be combined"_s;
     QTest::newRow("port for a URL") << QStringList{u"-s"_s, u"14293"_s, u"ls"_s} << 2
