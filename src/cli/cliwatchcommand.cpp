@@ -2,9 +2,14 @@
 
 #include "clijson.h"
 #include "clioutput.h"
+#include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvcontext.h"
 #include "kvformat.h"
 #include "kvnames.h"
+#include "kvunits.h"
+#include "natsconnection.h"
+#include "natsreply.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTimer>
@@ -17,6 +22,7 @@ WatchCommand::WatchCommand(QObject *parent)
     : CliCommand({u"watch"_s, {}, tr("Watch the bucket or some keys for changes"), u"BUCKET [KEY-FILTER...]"_s, 1, -1},
                  parent)
     , m_flushTimer(new QTimer(this))
+    , m_probeTimer(new QTimer(this))
 {
     // Entries arrive in bursts, many per socket read: lines are buffered and go out in one write once the
     // burst is handled (a zero timer runs when the event loop has nothing else to do), so a line still
@@ -24,6 +30,8 @@ WatchCommand::WatchCommand(QObject *parent)
     m_flushTimer->setSingleShot(true);
     m_flushTimer->setInterval(0);
     connect(m_flushTimer, &QTimer::timeout, this, [this] { out()->flush(); });
+    m_probeTimer->setInterval(kProbeTickMs);
+    connect(m_probeTimer, &QTimer::timeout, this, &WatchCommand::probeServer);
 }
 
 void WatchCommand::addOptions(QCommandLineParser *parser)
@@ -70,6 +78,42 @@ void WatchCommand::run()
     connect(watcher, &KvWatcher::recovering, this, [this](quint64 fromRevision, const QString &reason) {
         out()->note(tr("kvdesk-cli: watch interrupted (%1): resuming from revision %2").arg(reason).arg(fromRevision));
         m_resumedAt = fromRevision;
+    });
+    m_probeTimer->start();
+}
+
+// The library calls a connection stale after two unanswered pings, minutes apart; a server stopped with
+// the connection open (SIGSTOP, a network dropping packets) left the watch silent that long. A PING every
+// few seconds tells: unanswered for kSilenceSaidAfterMs, it is said once, and again when it is answered.
+// A connection that drops says so itself (reportConnectionChanges()).
+void WatchCommand::probeServer()
+{
+    NatsConnection *connection = kv()->jetStream()->connection();
+    if (!connection->isConnected()) {
+        m_silenceSaid = false;
+        m_unansweredSince.invalidate();
+        m_lastAnswered.invalidate();
+        return;
+    }
+    if (!m_silenceSaid && m_unansweredSince.isValid() && m_unansweredSince.hasExpired(kSilenceSaidAfterMs)) {
+        m_silenceSaid = true;
+        out()->note(tr("kvdesk-cli: nats-server has not answered for %1; the watch goes on when it does")
+                        .arg(KvUnits::goDuration(qint64(kSilenceSaidAfterMs) * 1000000)));
+    }
+    if (m_probe || (m_lastAnswered.isValid() && !m_lastAnswered.hasExpired(kSilenceSaidAfterMs)))
+        return;
+    NatsReply *probe = connection->flush();
+    probe->setAutoDelete(true);
+    m_probe = probe;
+    if (!m_unansweredSince.isValid())
+        m_unansweredSince.start();
+    connect(probe, &NatsReply::finished, this, [this, probe] {
+        if (probe->error() != NatsError::NoError)
+            return; // timed out, asked again at the next tick; or the connection dropped
+        m_unansweredSince.invalidate();
+        m_lastAnswered.start();
+        if (std::exchange(m_silenceSaid, false))
+            out()->note(tr("kvdesk-cli: nats-server is answering again"));
     });
 }
 

@@ -3,11 +3,16 @@
 #include "clicommand.h"
 #include "kvwatcher.h"
 
+#include <QtCore/QElapsedTimer>
+#include <QtCore/QPointer>
+
+class NatsReply;
 class QTimer;
 
 // watch BUCKET [KEY-FILTER...] [--history] [--no-deletes] [--updates] [--revision N]: prints every entry as
 // natscli does ("[time] PUT bucket > key: value"), or NDJSON, until killed. Output is flushed once per
-// burst of entries, and at once when the watch goes idle.
+// burst of entries, and at once when the watch goes idle. A server that stops answering with the connection
+// open is said on stderr (a quiet watch looks the same as a quiet bucket otherwise).
 class WatchCommand final : public CliCommand
 {
     Q_OBJECT
@@ -26,6 +31,10 @@ private:
     void print(const KvEntry &entry);
     void noteWhatWentBy(quint64 revision);
     void appendLine(QByteArray *text, const KvEntry &entry);
+    void probeServer();
+
+    static constexpr int kProbeTickMs = 1000;
+    static constexpr int kSilenceSaidAfterMs = 5000;
 
     QString m_bucket;
     QStringList m_filters; // several at once: one consumer with filter_subjects on 2.10+
@@ -35,4 +44,9 @@ private:
     quint64 m_resumedAt = 0;          // the revision a resumed watch must see first; 0 when not resuming
     QString m_lineBucket;             // the bucket's name as last printed, and as UTF-8
     QByteArray m_lineBucketUtf8;
+    QTimer *m_probeTimer = nullptr;
+    QPointer<NatsReply> m_probe;     // a PING not answered yet
+    QElapsedTimer m_unansweredSince; // since the first PING of those not answered
+    QElapsedTimer m_lastAnswered;    // when the server last answered one
+    bool m_silenceSaid = false;
 };

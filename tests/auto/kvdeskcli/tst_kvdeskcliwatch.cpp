@@ -7,6 +7,7 @@
 #include "natsserverprocess.h"
 
 #include <QtCore/QProcess>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QTimer>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -34,6 +35,7 @@ private Q_SLOTS:
     void aReaderThatLeavesEndsTheWatch();
     void saysWhenTheServerGoesAndComesBack();
     void saysWhichRevisionsWentByWhileAway();
+    void saysWhenTheServerStopsAnswering();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -281,6 +283,43 @@ void tst_KvdeskCliWatch::saysWhichRevisionsWentByWhileAway()
                                  .contains("kvdesk-cli: revision 2 went by while the watch was away: "
                                            "it is no longer on the server"),
                              5000);
+    watcher.kill();
+    watcher.waitForFinished();
+}
+
+// A server that stops answering with its connection open (stopped, a network that drops packets): a
+// watch is quiet when nothing changes, so it was silent for minutes, until the library's pings ran out. It
+// asks the server every few seconds and says on stderr when it has not answered, and when it answers again.
+void tst_KvdeskCliWatch::saysWhenTheServerStopsAnswering()
+{
+    NatsServerProcess server;
+    QVERIFY2(server.start(), qPrintable(server.errorString()));
+    const QStringList at{u"-s"_s, server.url()};
+    QCOMPARE(m_runner.run(at + QStringList{u"add"_s, u"STILL"_s}).exitCode, 0);
+    QCOMPARE(m_runner.run(at + QStringList{u"put"_s, u"STILL"_s, u"before"_s, u"1"_s}).exitCode, 0);
+
+    QProcess watcher;
+    QByteArray seen;
+    startWatch(&watcher, &seen, u"STILL"_s, server.url());
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT STILL > before: 1"), 10000);
+    QVERIFY(server.freeze());
+    auto thaw = qScopeGuard([&server] { server.thaw(); });
+    QByteArray err;
+    QTRY_VERIFY_WITH_TIMEOUT((err += watcher.readAllStandardError())
+                                 .contains("kvdesk-cli: nats-server has not "
+                                           "answered for 5s; the watch goes on "
+                                           "when it does"),
+                             20000);
+    QCOMPARE(watcher.state(), QProcess::Running);
+    server.thaw();
+    thaw.dismiss();
+    QTRY_VERIFY_WITH_TIMEOUT((err += watcher.readAllStandardError())
+                                 .contains("kvdesk-cli: nats-server is "
+                                           "answering again"),
+                             15000);
+    QCOMPARE(m_runner.run(at + QStringList{u"put"_s, u"STILL"_s, u"after"_s, u"2"_s}).exitCode, 0);
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT STILL > after: 2"), 15000);
+    QCOMPARE(err.count("has not answered"), 1);
     watcher.kill();
     watcher.waitForFinished();
 }
