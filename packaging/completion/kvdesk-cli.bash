@@ -21,8 +21,9 @@ _kvdesk_cli_command_options()
                 '--republish-source --republish-destination --marker-ttl --compression --metadata --mirror --source'
             ;;
         put | create) echo '--ttl | --ttl' ;;
-        purge) echo '-f --force --ttl | --ttl' ;;
-        rm | del | revert) echo '-f --force |' ;;
+        purge) echo '-f --force --ttl --revision | --ttl --revision' ;;
+        rm | del) echo '-f --force --revision | --revision' ;;
+        revert) echo '-f --force |' ;;
         get) echo '--revision --raw --decode --proto --type --max-decoded-size | --revision --proto --type --max-decoded-size' ;;
         compact) echo '--older-than -f --force | --older-than' ;;
         watch) echo '--history --no-deletes --updates --revision | --revision' ;;

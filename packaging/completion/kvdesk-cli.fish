@@ -162,6 +162,7 @@ complete -c kvdesk-cli -n '__kvdesk_cli_using create purge' -l ttl -x -d 'Expire
 complete -c kvdesk-cli -n '__kvdesk_cli_using put' -l ttl -x -d 'Not taken: a put has no TTL (use create --ttl)'
 complete -c kvdesk-cli -n '__kvdesk_cli_using rm del purge revert compact restore' -s f -l force -d 'Act without confirmation'
 complete -c kvdesk-cli -n '__kvdesk_cli_using get watch' -l revision -x -d 'The revision'
+complete -c kvdesk-cli -n '__kvdesk_cli_using rm del purge' -l revision -x -d 'Only if the key is still at this revision'
 complete -c kvdesk-cli -n '__kvdesk_cli_using get' -l raw -d 'Print only the value, byte for byte'
 complete -c kvdesk-cli -n '__kvdesk_cli_using get export' -l decode -d 'The value decoded as JSON'
 complete -c kvdesk-cli -n '__kvdesk_cli_using get export' -l proto -r -F -d 'Decode as a message of this .proto file'

@@ -417,13 +417,22 @@ DeleteCommand::DeleteCommand(QObject *parent)
 {
 }
 
-QString DeleteCommand::prepare(const QCommandLineParser &, const QStringList &arguments)
+void DeleteCommand::addOptions(QCommandLineParser *parser)
+{
+    parser->addOption(revisionGuardOption());
+}
+
+QString DeleteCommand::prepare(const QCommandLineParser &parser, const QStringList &arguments)
 {
     m_bucket = arguments.first();
     m_key = arguments.value(1);
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty() && arguments.size() > 1)
         problem = checkKey(m_key);
+    if (problem.isEmpty() && parser.isSet(u"revision"_s)) {
+        problem = m_key.isEmpty() ? tr("--revision is for a key's delete (rm BUCKET KEY --revision N), not a bucket's")
+                                  : parseRevision(parser.value(u"revision"_s), &m_revision);
+    }
     return problem;
 }
 
@@ -443,7 +452,7 @@ void DeleteCommand::run()
         });
         return;
     }
-    whenDone(bucket(m_bucket)->remove(m_key), [this](KvReply *reply) {
+    whenWritten(bucket(m_bucket)->remove(m_key, m_revision), m_key, m_revision, [this](KvReply *reply) {
         if (out()->json())
             out()->printJson(CliJson::write(m_bucket, m_key, reply->revision(), KvEntry::Operation::Delete));
         finish();

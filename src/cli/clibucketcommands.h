@@ -102,6 +102,7 @@ class DeleteCommand final : public CliCommand
 
 public:
     explicit DeleteCommand(QObject *parent = nullptr);
+    void addOptions(QCommandLineParser *parser) override;
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
     // Without a key it deletes the bucket, which needs no handle.
     QString boundBucket() const override { return m_key.isEmpty() ? QString() : m_bucket; }
@@ -114,6 +115,7 @@ protected:
 private:
     QString m_bucket;
     QString m_key;
+    quint64 m_revision = 0; // --revision: only if the key is still at it
 };
 
 // compact BUCKET: removes delete/purge markers and the history behind them (asks unless -f).

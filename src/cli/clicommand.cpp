@@ -174,19 +174,46 @@ void CliCommand::fail(const QString &message, int exitCode)
     finish(exitCode);
 }
 
-void CliCommand::whenDone(KvReply *reply, const std::function<void(KvReply *)> &onSuccess)
+void CliCommand::whenDone(KvReply *reply, const std::function<void(KvReply *)> &onSuccess,
+                          const std::function<bool(KvReply *)> &onError)
 {
-    const auto done = [this, reply, onSuccess] {
+    const auto done = [this, reply, onSuccess, onError] {
         reply->deleteLater();
-        if (reply->error() != NatsError::NoError)
-            fail(reply->errorInfo());
-        else
+        if (reply->error() == NatsError::NoError)
             onSuccess(reply);
+        else if (!onError || !onError(reply))
+            fail(reply->errorInfo());
     };
     if (reply->isFinished())
         done();
     else
         connect(reply, &NatsReply::finished, this, done);
+}
+
+void CliCommand::whenWritten(KvReply *reply, const QString &key, quint64 expectedRevision,
+                             const std::function<void(KvReply *)> &onSuccess)
+{
+    whenDone(reply, onSuccess, [this, key, expectedRevision](KvReply *refused) {
+        if (refused->error() != NatsError::WrongRevision || expectedRevision == 0)
+            return false;
+        fail(refused->currentRevision() == 0
+                 ? tr("wrong revision for key \"%1\": expected %2, but the key has no value")
+                       .arg(key)
+                       .arg(expectedRevision)
+                 : tr("wrong revision for key \"%1\": expected %2, the current revision is %3")
+                       .arg(key)
+                       .arg(expectedRevision)
+                       .arg(refused->currentRevision()));
+        return true;
+    });
+}
+
+QCommandLineOption CliCommand::revisionGuardOption()
+{
+    return QCommandLineOption(u"revision"_s,
+                              tr("Only if the key is still at revision N: refused, saying its revision, when "
+                                 "someone changed it since"),
+                              u"N"_s);
 }
 
 QString CliCommand::checkBucket(const QString &bucket)

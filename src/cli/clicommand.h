@@ -2,6 +2,7 @@
 
 #include "natserror.h"
 
+#include <QtCore/QCommandLineOption>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
@@ -120,12 +121,20 @@ protected:
     void fail(const QString &message, int exitCode = Failure);
     // Runs onSuccess when reply succeeds, else fails the command with the reply's error (at once when
     // reply has finished already, as one made by readEarly() may have).
-    void whenDone(KvReply *reply, const std::function<void(KvReply *reply)> &onSuccess);
+    // onError, when given, handles an error first: false leaves it to the usual message.
+    void whenDone(KvReply *reply, const std::function<void(KvReply *reply)> &onSuccess,
+                  const std::function<bool(KvReply *reply)> &onError = {});
+    // A write guarded by expectedRevision (0: not guarded): refused, it fails naming the revision the key is
+    // at now, as update does.
+    void whenWritten(KvReply *reply, const QString &key, quint64 expectedRevision,
+                     const std::function<void(KvReply *reply)> &onSuccess);
 
     // Shared argument checks; each returns the usage problem or an empty string.
     static QString checkBucket(const QString &bucket);
     static QString checkKey(const QString &key);
     static QString parseRevision(const QString &text, quint64 *revision);
+    // --revision N of a write to one key: only if the key is still at N (whenWritten() says when not).
+    static QCommandLineOption revisionGuardOption();
     // All of input (named source in the problem) into *value, or the problem: past the largest message a
     // NATS server accepts it stops reading, so a value that never ends (`put B k < /dev/zero`) is
     // refused instead of read until memory runs out.

@@ -135,25 +135,9 @@ void WriteCommand::run()
     KvReply *reply = m_mode == Mode::Put ? target->put(m_key, m_value)
         : m_mode == Mode::Create         ? target->create(m_key, m_value, m_ttlNs)
                                          : target->update(m_key, m_value, m_revision);
-    connect(reply, &NatsReply::finished, this, [this, reply, target] {
-        reply->deleteLater();
-        if (reply->error() == NatsError::WrongRevision) {
-            fail(reply->currentRevision() == 0
-                     ? tr("wrong revision for key \"%1\": expected %2, but the key has no value")
-                           .arg(m_key)
-                           .arg(m_revision)
-                     : tr("wrong revision for key \"%1\": expected %2, the current revision is %3")
-                           .arg(m_key)
-                           .arg(m_revision)
-                           .arg(reply->currentRevision()));
-            return;
-        }
-        if (reply->error() != NatsError::NoError) {
-            fail(reply->errorInfo());
-            return;
-        }
+    whenWritten(reply, m_key, m_revision, [this, target](KvReply *written) {
         if (out()->json())
-            out()->printJson(CliJson::write(m_bucket, m_key, reply->revision(), KvEntry::Operation::Put));
+            out()->printJson(CliJson::write(m_bucket, m_key, written->revision(), KvEntry::Operation::Put));
         else if (m_valueGiven)
             out()->printLine(QString::fromUtf8(m_value)); // as natscli, which echoes the value
         noteRaisedTtl(target->boundStatus().config);
@@ -279,6 +263,7 @@ PurgeCommand::PurgeCommand(QObject *parent)
 
 void PurgeCommand::addOptions(QCommandLineParser *parser)
 {
+    parser->addOption(revisionGuardOption());
     parser->addOption(QCommandLineOption(
         u"ttl"_s,
         tr("The purge marker itself goes after this long (at least 1s; nats-server 2.11+ and a bucket "
@@ -290,6 +275,10 @@ QString PurgeCommand::prepare(const QCommandLineParser &parser, const QStringLis
 {
     if (const QString problem = readKeyTtl(parser, &m_ttlNs); !problem.isEmpty())
         return problem;
+    if (parser.isSet(u"revision"_s)) {
+        if (const QString problem = parseRevision(parser.value(u"revision"_s), &m_revision); !problem.isEmpty())
+            return problem;
+    }
     m_bucket = arguments[0];
     m_key = arguments[1];
     const QString problem = checkBucket(m_bucket);
@@ -303,7 +292,7 @@ QString PurgeCommand::confirmation() const
 
 void PurgeCommand::run()
 {
-    whenDone(bucket(m_bucket)->purge(m_key, 0, m_ttlNs), [this](KvReply *reply) {
+    whenWritten(bucket(m_bucket)->purge(m_key, m_revision, m_ttlNs), m_key, m_revision, [this](KvReply *reply) {
         if (out()->json())
             out()->printJson(CliJson::write(m_bucket, m_key, reply->revision(), KvEntry::Operation::Purge));
         finish();

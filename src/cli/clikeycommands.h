@@ -89,7 +89,8 @@ protected:
 private:
     QString m_bucket;
     QString m_key;
-    qint64 m_ttlNs = 0; // --ttl: the purge marker itself goes after this long
+    qint64 m_ttlNs = 0;     // --ttl: the purge marker itself goes after this long
+    quint64 m_revision = 0; // --revision: only if the key is still at it
 };
 
 // history BUCKET KEY: every kept revision as natscli's table (or NDJSON).

@@ -45,6 +45,7 @@ private Q_SLOTS:
     void stdoutThatCannotBeWrittenFails();
     void aWriteEndsWithinTheTimeoutGiven();
     void aSilenceIsSaidWhileAnExportWaits();
+    void deleteAndPurgeCanBeGuardedByRevision();
     void textThatIsNotAsciiReadsAsText();
 
 private:
@@ -782,6 +783,33 @@ void tst_KvdeskCli::aSilenceIsSaidWhileAnExportWaits()
     out += exporting.readAllStandardOutput();
     QCOMPARE(exporting.exitCode(), 0);
     QCOMPARE(out.count('\n'), 30000);
+}
+
+// rm and purge of a key take --revision as update does: refused when someone changed the key since,
+// naming the revision it is now, and nothing written.
+void tst_KvdeskCli::deleteAndPurgeCanBeGuardedByRevision()
+{
+    CLI_EXPECT(made, cli({u"add"_s, u"GUARD"_s, u"--history"_s, u"5"_s}), 0);
+    KvBucket *guard = bucket(u"GUARD"_s);
+    WAIT_OK(guard->put(u"k"_s, "1")); // revision 1
+    WAIT_OK(guard->put(u"k"_s, "2")); // revision 2
+    CLI_EXPECT(staleDelete, cli({u"rm"_s, u"GUARD"_s, u"k"_s, u"--revision"_s, u"1"_s}), 1);
+    QVERIFY2(staleDelete.err.contains("wrong revision for key \"k\": expected 1, the current revision is 2"),
+             qPrintable(staleDelete.describe()));
+    CLI_EXPECT(stalePurge, cli({u"purge"_s, u"GUARD"_s, u"k"_s, u"-f"_s, u"--revision"_s, u"1"_s}), 1);
+    QVERIFY2(stalePurge.err.contains("expected 1, the current revision is 2"), qPrintable(stalePurge.describe()));
+    QCOMPARE(KvTest::value(guard, u"k"_s), "2"_ba);
+
+    CLI_EXPECT(deleted, cli({u"rm"_s, u"GUARD"_s, u"k"_s, u"--revision"_s, u"2"_s}), 0);
+    CLI_EXPECT(purged, cli({u"purge"_s, u"GUARD"_s, u"k"_s, u"-f"_s, u"--revision"_s, u"3"_s}), 0);
+    CLI_EXPECT(history, cli({u"--json"_s, u"history"_s, u"GUARD"_s, u"k"_s}), 0);
+    const QList<QJsonObject> kept = ndjson(history.out);
+    QCOMPARE(kept.size(), 1);
+    QCOMPARE(kept.first().value(u"operation"_s).toString(), u"PURGE"_s);
+    QCOMPARE(kept.first().value(u"revision"_s).toInteger(), 4);
+
+    CLI_EXPECT(bucketDelete, cli({u"rm"_s, u"GUARD"_s, u"-f"_s, u"--revision"_s, u"4"_s}), 2);
+    QVERIFY2(bucketDelete.err.contains("--revision is for a key"), qPrintable(bucketDelete.describe()));
 }
 
 // A write the server never answers is sent again with its Nats-Msg-Id, for a minute by default. With
