@@ -144,21 +144,26 @@ void ExportCommand::done()
         fail(m_job->errorInfo());
         return;
     }
-    if (!closeFile())
+    // What was answered is written; the rest is named, never guessed, and the exit status says so. An
+    // incomplete read may lack keys the bucket no longer names at all: said too, never silently.
+    QStringList problems;
+    if (m_read && !m_read->unanswerableKeys().isEmpty())
+        problems.append(CliAsOf::unanswerable(m_bucket, m_asOf, m_read->unanswerableKeys()));
+    if (m_read && !m_read->isComplete())
+        problems.append(m_read->incompleteReason());
+    // Not whole, the export replaces no FILE: a backup there would give way to part of the bucket.
+    if (!problems.isEmpty() && qobject_cast<QSaveFile *>(m_file.get())) {
+        m_file.reset(); // uncommitted: what was written beside FILE is dropped
+        problems.last() += tr("; %1 is left as it was (without FILE, the values that could be answered go to "
+                              "stdout)")
+                               .arg(m_path);
+    } else if (!closeFile()) {
         return;
+    }
     showProgress(); // the final count, on a terminal
-    if (m_read) {
-        // What was answered is written; the rest is named, never guessed, and the exit status says so. An
-        // incomplete read may lack keys the bucket no longer names at all: said too, never silently.
-        QStringList problems;
-        if (!m_read->unanswerableKeys().isEmpty())
-            problems.append(CliAsOf::unanswerable(m_bucket, m_asOf, m_read->unanswerableKeys()));
-        if (!m_read->isComplete())
-            problems.append(m_read->incompleteReason());
-        if (const QString last = CliAsOf::allButLast(out(), problems); !last.isEmpty()) {
-            fail(last);
-            return;
-        }
+    if (const QString last = CliAsOf::allButLast(out(), problems); !last.isEmpty()) {
+        fail(last);
+        return;
     }
     if (m_decoded && !m_decoded->undecodedKeys().isEmpty()) {
         // Every line is written, with its value as stored; the exit status says some are not decoded.

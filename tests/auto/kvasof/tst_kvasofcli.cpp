@@ -159,6 +159,20 @@ void tst_KvAsOfCli::unanswerableKeysExitOne()
     CLI_EXPECT(exported, cli({u"export"_s, bucket, u"--as-of"_s, u"2"_s}), 1);
     QCOMPARE(lines(exported.out), (QMap<QString, QString>{{u"b"_s, u"b1@2"_s}}));
     QVERIFY2(exported.err.contains(": a\n") && exported.err.contains(bucket.toUtf8()), exported.err.constData());
+    // Into a FILE, an export that is not whole replaces nothing: the backup there stays (it was replaced by
+    // the keys that could be answered).
+    QTemporaryDir dir;
+    const QString backup = dir.filePath(u"backup.ndjson"_s);
+    QFile file(backup);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("the backup\n");
+    file.close();
+    CLI_EXPECT(intoFile, cli({u"export"_s, bucket, backup, u"--as-of"_s, u"2"_s}), 1);
+    QVERIFY2(intoFile.err.contains(": a\n") && intoFile.err.contains("left as it was"),
+             qPrintable(intoFile.describe()));
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll(), "the backup\n"_ba);
+    file.close();
     CLI_EXPECT(diff, cli({u"diff"_s, bucket, u"--from"_s, u"2"_s, u"--json"_s}), 1);
     QVERIFY2(diff.out.isEmpty(), diff.out.constData()); // b is the same; a would be a guess
     QVERIFY2(diff.err.contains(": a\n"), diff.err.constData());
