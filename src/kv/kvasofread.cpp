@@ -483,8 +483,12 @@ void KvAsOfRead::collect()
         notFoundBefore(&entry->key);
         if (named < m_keys.size() && m_keys[named] == entry->key)
             ++named;
-        if (expiredSince(entry->revision))
-            m_unanswerable.append(entry->key); // a newer revision may have expired: its value then is unknown
+        // A newer revision may have expired (a hole after it, up to the point): its value then is unknown.
+        // Only behind a delete or purge: a TTL comes only with a create, which needs the key deleted or
+        // purged first, and a purge removes the values before it. A live value still kept was the key's
+        // value at the point, whatever another key's hole after it (a history limit, most often).
+        if (entry->isDeleted() && expiredSince(entry->revision))
+            m_unanswerable.append(entry->key);
         else if (!entry->isDeleted())
             m_entries.append(std::move(*entry));
     }

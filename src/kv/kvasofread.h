@@ -34,7 +34,8 @@ struct JsStreamInfo;
 // lost messages up to the point and holds nothing of a key before it, the key is unanswerable: it is
 // listed, never given a value (and keys the stream no longer names at all may be missing: isComplete()).
 // On a bucket with per-message TTL (2.11+) a key's newest revision can expire before older ones: there a
-// key found before a hole up to the point is unanswerable too.
+// key found deleted or purged before a hole up to the point is unanswerable too (a TTL comes only with a
+// create after a delete or purge, so a live value found is the key's value then).
 // One read per object; starts on the next event-loop turn; finished() follows exactly once.
 class KvAsOfRead final : public QObject
 {
