@@ -35,14 +35,18 @@ bool KvAsOfPoint::parse(const QString &text, KvAsOfPoint *point, QString *error,
         *point = atTime(time);
         return true;
     }
+    // A duration ago: "1h", or "1h ago" as the window's field suggests it.
+    QString duration = trimmed;
+    if (duration.endsWith("ago"_L1, Qt::CaseInsensitive))
+        duration = duration.chopped(3).trimmed();
     qint64 ns = 0;
     QString durationError;
-    if (KvUnits::parseDuration(trimmed, &ns, &durationError) && ns > 0) {
+    if (KvUnits::parseDuration(duration, &ns, &durationError) && ns > 0) {
         *point = atTime(now.addMSecs(-(ns / KvUnits::NsPerMs)));
         return true;
     }
     *error = QCoreApplication::translate("KvAsOfPoint",
-                                         "\"%1\" is neither a revision, an RFC 3339 time nor a duration (1h)")
+                                         "\"%1\" is neither a revision, an RFC 3339 time nor a duration ago (1h)")
                  .arg(text);
     return false;
 }

@@ -142,6 +142,13 @@ void tst_KvAsOf::parsesPoints()
     QVERIFY(KvAsOfPoint::parse(u"1h"_s, &point, &error, now));
     QCOMPARE(point.kind, KvAsOfPoint::Kind::Time);
     QCOMPARE(point.time, now.addSecs(-3600));
+    // As the window's field suggests it ("1h ago"), and as people say it.
+    QVERIFY2(KvAsOfPoint::parse(u"90m ago"_s, &point, &error, now), qPrintable(error));
+    QCOMPARE(point.time, now.addSecs(-5400));
+    QVERIFY2(KvAsOfPoint::parse(u" 1h30m  AGO "_s, &point, &error, now), qPrintable(error));
+    QCOMPARE(point.time, now.addSecs(-5400));
+    QVERIFY(!KvAsOfPoint::parse(u"3 ago"_s, &point, &error, now)); // a revision is not "ago"
+    QVERIFY(!KvAsOfPoint::parse(u"ago"_s, &point, &error, now));
     QVERIFY(KvAsOfPoint::parse(u"2026-11-30T09:00:00+01:00"_s, &point, &error, now));
     QCOMPARE(point.time, QDateTime::fromString(u"2026-11-30T08:00:00Z"_s, Qt::ISODate));
     QVERIFY(!KvAsOfPoint::parse(u"yesterday"_s, &point, &error, now));
