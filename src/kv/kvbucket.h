@@ -127,9 +127,10 @@ Q_SIGNALS:
     void boundChanged();
 
 private:
-    friend class KvBulkRead; // binds through whenBound() and reads the subjects keys live under
-    friend class KvAsOfRead; // the same, and the stream it reads
-    friend class KvPutBatch; // binds, sizes, and words errors as put() does
+    friend class KvBulkRead;    // binds through whenBound() and reads the subjects keys live under
+    friend class KvAsOfRead;    // the same, and the stream it reads
+    friend class KvPutBatch;    // binds, sizes, and words errors as put() does
+    friend class KvMergeUpdate; // names the key another key's revision is of
 
     using Action = std::function<void()>;
     using ErrorHandler = std::function<void(const NatsError &error)>;

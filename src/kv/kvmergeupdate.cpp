@@ -1,11 +1,16 @@
 #include "kvmergeupdate.h"
 
+#include "jetstreamcontext.h"
+#include "jsapireply.h"
 #include "kvbucket.h"
 #include "kvbucketstatus.h"
 #include "kvmerge.h"
 #include "kvreply.h"
 
+#include <QtCore/QJsonObject>
 #include <QtCore/QTimer>
+
+using namespace Qt::StringLiterals;
 
 KvMergeUpdate::KvMergeUpdate(KvBucket *bucket, const QString &key, quint64 baseRevision, const QByteArray &ours,
                              const QString &oursLabel, QObject *parent)
@@ -65,8 +70,35 @@ void KvMergeUpdate::baseMissing()
                 fail(kept->errorInfo());
                 return;
             }
-            fail(NatsError(NatsError::KeyNotFound, whyNoBase(kept->entries(), history)));
+            const QList<KvEntry> entries = kept->entries();
+            if (!entries.isEmpty() && m_baseRevision < entries.constFirst().revision)
+                baseBeforeTheKeys(entries, history);
+            else
+                fail(NatsError(NatsError::KeyNotFound, whyNoBase(entries, history)));
         });
+    });
+}
+
+// Before the key's oldest kept revision: the key's own, gone (history limit, purge), or another key's. The
+// stream says which where it still holds that message.
+void KvMergeUpdate::baseBeforeTheKeys(const QList<KvEntry> &kept, int history)
+{
+    QJsonObject body;
+    body.insert("seq"_L1, qint64(m_baseRevision));
+    JsApiReply *reply = m_bucket->jetStream()->request("STREAM.MSG.GET." + m_bucket->streamName().toUtf8(), body);
+    connect(reply, &JsApiReply::finished, this, [this, reply, kept, history] {
+        reply->deleteLater();
+        const QString subject = reply->response().value("message"_L1).toObject().value("subject"_L1).toString();
+        const QString prefix = QString::fromUtf8(m_bucket->readSubject(QString()));
+        if (reply->error() == NatsError::NoError && subject.startsWith(prefix)
+            && subject != QString::fromUtf8(m_bucket->readSubject(m_key)))
+            fail(NatsError(NatsError::KeyNotFound,
+                           tr("revision %1 is not one of key \"%2\"'s revisions (it is key \"%3\"'s): nothing to "
+                              "merge from")
+                               .arg(m_baseRevision)
+                               .arg(m_key, subject.mid(prefix.size()))));
+        else
+            fail(NatsError(NatsError::KeyNotFound, whyNoBase(kept, history)));
     });
 }
 

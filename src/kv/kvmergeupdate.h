@@ -55,6 +55,7 @@ private:
     void readCurrent();
     void mergeAndWrite();
     void baseMissing();
+    void baseBeforeTheKeys(const QList<KvEntry> &kept, int history);
     QString whyNoBase(const QList<KvEntry> &kept, int history) const;
     void fail(const NatsError &error);
     void done(Outcome outcome);

@@ -227,6 +227,17 @@ void tst_KvdeskCliMerge::aBaseThatIsNotTheKeysIsSaidSo()
     QVERIFY2(deleted.err.contains(u"revision %1 of key \"marked\" deleted it"_s.arg(marker).toUtf8())
                  && !deleted.err.contains("not kept"),
              deleted.err.constData());
+
+    // Another key's revision from before the key's first: "not kept any more" was a guess, and wrong. It
+    // names the key it is of.
+    const quint64 before = put(u"earlier"_s, "e");
+    put(u"later"_s, "1");
+    CLI_EXPECT(older, cli({u"merge"_s, u"M"_s, u"later"_s, QString::number(before)}, "2"), 1);
+    QVERIFY2(
+        older.err.contains(
+            u"revision %1 is not one of key \"later\"'s revisions (it is key \"earlier\"'s)"_s.arg(before).toUtf8())
+            && !older.err.contains("not kept"),
+        older.err.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliMerge)
