@@ -41,6 +41,21 @@ bool hostIsANumber(const QString &url)
     return !host.isEmpty() && std::all_of(host.begin(), host.end(), [](QChar c) { return c.isDigit(); });
 }
 
+// The port of "scheme://[user@]host[:port]" when it is digits outside 1..65535 (QUrl only says the URL is
+// invalid), else -1.
+qint64 portOutOfRange(const QString &url)
+{
+    QStringView authority = QStringView(url).mid(url.indexOf("://"_L1) + 3);
+    authority = authority.left(authority.indexOf(u'/') < 0 ? authority.size() : authority.indexOf(u'/'));
+    authority = authority.mid(authority.lastIndexOf(u'@') + 1);
+    const qsizetype colon = authority.lastIndexOf(u':');
+    if (colon < 0 || authority.indexOf(u']', colon) >= 0) // no port, or a colon inside [IPv6]
+        return -1;
+    bool isNumber = false;
+    const qint64 port = authority.mid(colon + 1).toLongLong(&isNumber);
+    return isNumber && (port < 1 || port > 65535) ? port : -1;
+}
+
 } // namespace
 
 QString NatsConnectOptions::withoutUserInfo(const QString &text, QString *userInfo)
@@ -89,7 +104,13 @@ bool NatsConnectOptions::parseServers(const QString &text, QList<QUrl> *out, QSt
                             .arg(redactedUrl(entry)));
         QUrl url(entry, QUrl::StrictMode);
         const QString scheme = url.scheme().toLower();
-        if (!url.isValid() || url.host().isEmpty() || url.port() == 0) // no server listens on port 0
+        if (const qint64 port = portOutOfRange(entry); port >= 0) // no server listens on port 0 either
+            return fail(QCoreApplication::translate("NatsConnectOptions",
+                                                    "\"%1\" is not a valid server URL: port %2 is out of range (1 to "
+                                                    "65535)")
+                            .arg(redactedUrl(entry))
+                            .arg(port));
+        if (!url.isValid() || url.host().isEmpty())
             return fail(QCoreApplication::translate("NatsConnectOptions", "\"%1\" is not a valid server URL")
                             .arg(redactedUrl(entry)));
         if (scheme != "nats"_L1 && scheme != "tls"_L1)

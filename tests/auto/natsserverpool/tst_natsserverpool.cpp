@@ -55,6 +55,7 @@ private Q_SLOTS:
     void randomizedServers();
     void unparsableServers();
     void aBareNumberIsNoHost();
+    void aPortOutOfRangeIsNamed();
     void passwordsInUrlsAreNeverShown_data();
     void passwordsInUrlsAreNeverShown();
     void startsWithoutCurrentServer();
@@ -144,6 +145,17 @@ void tst_NatsServerPool::aBareNumberIsNoHost()
     }
     for (const QString &text : {u"127.0.0.1:14293"_s, u"nats://10.0.0.1"_s, u"host1:4222"_s, u"[::1]:4222"_s})
         QVERIFY2(NatsConnectOptions::parseServers(text, &urls, &error), qPrintable(text + u": "_s + error));
+}
+
+// "nats://127.0.0.1:99999" said only "is not a valid server URL": the port is named, and why.
+void tst_NatsServerPool::aPortOutOfRangeIsNamed()
+{
+    QList<QUrl> urls;
+    QString error;
+    QVERIFY(!NatsConnectOptions::parseServers(u"nats://127.0.0.1:99999"_s, &urls, &error));
+    QVERIFY2(error.contains(u"port 99999 is out of range (1 to 65535)"_s), qPrintable(error));
+    QVERIFY(!NatsConnectOptions::parseServers(u"nats://alice:Pw-S3cret@[::1]:0"_s, &urls, &error));
+    QVERIFY2(error.contains(u"port 0 is out of range"_s) && !error.contains(u"Pw-S3cret"_s), qPrintable(error));
 }
 
 void tst_NatsServerPool::passwordsInUrlsAreNeverShown_data()
