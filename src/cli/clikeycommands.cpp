@@ -214,8 +214,15 @@ void GetCommand::run()
                                  .arg(KvFormat::rfc822(entry.created)));
             const QString shown = KvFormat::valueText(entry.value);
             if (shown.size() > 120) {
-                out()->printLine(tr("Showing the first 120 characters of %1, use --raw for full data\n")
-                                     .arg(KvFormat::comma(shown.size())));
+                // natscli's line; a value shown in base64 is counted as what it is, bytes, and as shown.
+                out()->printLine(
+                    KvFormat::isText(entry.value)
+                        ? tr("Showing the first 120 characters of %1, use --raw for full data\n")
+                              .arg(KvFormat::comma(shown.size()))
+                        : tr("Showing the first 120 characters of the value's %1 bytes in base64 (%2 characters), "
+                             "use --raw for full data\n")
+                              .arg(KvFormat::comma(entry.value.size()),
+                                   KvFormat::comma((entry.value.size() + 2) / 3 * 4)));
                 out()->printLine(shown.left(shown.at(119).isHighSurrogate() ? 119 : 120)); // no half a character
             } else {
                 out()->printLine(shown);

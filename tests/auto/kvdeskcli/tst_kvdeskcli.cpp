@@ -46,6 +46,7 @@ private Q_SLOTS:
     void aWriteEndsWithinTheTimeoutGiven();
     void aSilenceIsSaidWhileAnExportWaits();
     void deleteAndPurgeCanBeGuardedByRevision();
+    void aLongValueIsShownCutWithItsSize();
     void textThatIsNotAsciiReadsAsText();
 
 private:
@@ -810,6 +811,29 @@ void tst_KvdeskCli::deleteAndPurgeCanBeGuardedByRevision()
 
     CLI_EXPECT(bucketDelete, cli({u"rm"_s, u"GUARD"_s, u"-f"_s, u"--revision"_s, u"4"_s}), 2);
     QVERIFY2(bucketDelete.err.contains("--revision is for a key"), qPrintable(bucketDelete.describe()));
+}
+
+// get shows the first 120 characters, as natscli does, and says of how many: for a value shown in base64
+// it counted the base64 text and its "(base64) " prefix, a number that was neither the value's size nor
+// anything on the screen.
+void tst_KvdeskCli::aLongValueIsShownCutWithItsSize()
+{
+    CLI_EXPECT(made, cli({u"add"_s, u"LONG"_s}), 0);
+    KvBucket *longValues = bucket(u"LONG"_s);
+    WAIT_OK(longValues->put(u"text"_s, QByteArray(200, 't')));
+    QByteArray binary(5000, '\0');
+    for (int i = 0; i < binary.size(); ++i)
+        binary[i] = char(i % 251);
+    WAIT_OK(longValues->put(u"binary"_s, binary));
+    CLI_EXPECT(text, cli({u"get"_s, u"LONG"_s, u"text"_s}), 0);
+    QVERIFY2(text.out.contains("Showing the first 120 characters of 200, use --raw for full data"),
+             qPrintable(text.describe()));
+    CLI_EXPECT(shown, cli({u"get"_s, u"LONG"_s, u"binary"_s}), 0);
+    QVERIFY2(shown.out.contains("Showing the first 120 characters of the value's 5,000 bytes in base64 (6,668 "
+                                "characters), use --raw for full data"),
+             qPrintable(shown.describe()));
+    QVERIFY2(shown.out.contains(QByteArray("(base64) " + binary.toBase64().left(111) + "\n")),
+             qPrintable(shown.describe()));
 }
 
 // A write the server never answers is sent again with its Nats-Msg-Id, for a minute by default. With
