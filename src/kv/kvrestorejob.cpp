@@ -146,7 +146,8 @@ void KvRestoreJob::onCurrent(qsizetype index, KvReply *reply)
     } else if (exists) {
         write(index, m_bucket->remove(item.key, current), Outcome::Deleted);
     } else {
-        done(index, Outcome::Unchanged, current);
+        done(index, Outcome::Unchanged, current,
+             current > 0 ? tr("absent then, deleted now") : tr("no such key, then or now"));
     }
 }
 

@@ -52,7 +52,7 @@ public:
         QString key;
         Outcome outcome = Outcome::Failed;
         quint64 revision = 0; // the revision written, or the key's current one when it changed since
-        QString detail;       // for people: why (ChangedSince, Failed, Unanswerable)
+        QString detail;       // for people: why (ChangedSince, Failed, Unanswerable, Unchanged when absent)
     };
 
     static constexpr int DefaultWindow = 16;

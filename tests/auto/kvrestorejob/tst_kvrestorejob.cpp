@@ -180,6 +180,11 @@ void tst_KvRestoreJob::unanswerableKeyIsNotWritten()
     QCOMPARE(finished.size(), 1);
     QCOMPARE(outcomes(&job).value(u"a"_s), Outcome::Unanswerable);
     QCOMPARE(outcomes(&job).value(u"z"_s), Outcome::Unchanged); // absent then and now
+    // Said so: an "unchanged" key with no revision read as if it were there.
+    const QList<KvRestoreJob::Result> results = job.results();
+    const auto z = std::find_if(results.cbegin(), results.cend(),
+                                [](const KvRestoreJob::Result &one) { return one.key == u"z"_s; });
+    QCOMPARE(z->detail, u"no such key, then or now"_s);
     QCOMPARE(KvTest::value(bucket, u"a"_s), "a1"_ba);
 }
 
