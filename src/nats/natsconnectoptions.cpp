@@ -3,6 +3,7 @@
 #include <QtCore/QCoreApplication>
 
 #include <algorithm>
+#include <optional>
 
 using namespace Qt::StringLiterals;
 
@@ -30,30 +31,35 @@ QString redactedUrl(const QString &entry)
     return entry.left(secret) + "***"_L1 + entry.mid(at);
 }
 
-// Whether the host of "scheme://[user@]host[:port]" is digits alone: QUrl reads "14293" as the IPv4
-// address 0.0.55.213, where the user meant a port.
-bool hostIsANumber(const QString &url)
+// The "host[:port]" of "scheme://[user@]host[:port][/...]".
+QStringView hostAndPort(const QString &url)
 {
     QStringView authority = QStringView(url).mid(url.indexOf("://"_L1) + 3);
     authority = authority.left(authority.indexOf(u'/') < 0 ? authority.size() : authority.indexOf(u'/'));
-    authority = authority.mid(authority.lastIndexOf(u'@') + 1);
+    return authority.mid(authority.lastIndexOf(u'@') + 1);
+}
+
+// Whether the host is digits alone: QUrl reads "14293" as the IPv4 address 0.0.55.213, where the user meant
+// a port.
+bool hostIsANumber(const QString &url)
+{
+    const QStringView authority = hostAndPort(url);
     const QStringView host = authority.left(authority.indexOf(u':') < 0 ? authority.size() : authority.indexOf(u':'));
     return !host.isEmpty() && std::all_of(host.begin(), host.end(), [](QChar c) { return c.isDigit(); });
 }
 
-// The port of "scheme://[user@]host[:port]" when it is digits outside 1..65535 (QUrl only says the URL is
-// invalid), else -1.
-qint64 portOutOfRange(const QString &url)
+// The port when it is a number outside 1..65535 (QUrl only says the URL is invalid).
+std::optional<qint64> portOutOfRange(const QString &url)
 {
-    QStringView authority = QStringView(url).mid(url.indexOf("://"_L1) + 3);
-    authority = authority.left(authority.indexOf(u'/') < 0 ? authority.size() : authority.indexOf(u'/'));
-    authority = authority.mid(authority.lastIndexOf(u'@') + 1);
+    const QStringView authority = hostAndPort(url);
     const qsizetype colon = authority.lastIndexOf(u':');
     if (colon < 0 || authority.indexOf(u']', colon) >= 0) // no port, or a colon inside [IPv6]
-        return -1;
+        return std::nullopt;
     bool isNumber = false;
     const qint64 port = authority.mid(colon + 1).toLongLong(&isNumber);
-    return isNumber && (port < 1 || port > 65535) ? port : -1;
+    if (!isNumber || (port >= 1 && port <= 65535))
+        return std::nullopt;
+    return port;
 }
 
 } // namespace
@@ -104,12 +110,12 @@ bool NatsConnectOptions::parseServers(const QString &text, QList<QUrl> *out, QSt
                             .arg(redactedUrl(entry)));
         QUrl url(entry, QUrl::StrictMode);
         const QString scheme = url.scheme().toLower();
-        if (const qint64 port = portOutOfRange(entry); port >= 0) // no server listens on port 0 either
+        if (const std::optional<qint64> port = portOutOfRange(entry)) // no server listens on port 0 either
             return fail(QCoreApplication::translate("NatsConnectOptions",
                                                     "\"%1\" is not a valid server URL: port %2 is out of range (1 to "
                                                     "65535)")
                             .arg(redactedUrl(entry))
-                            .arg(port));
+                            .arg(*port));
         if (!url.isValid() || url.host().isEmpty())
             return fail(QCoreApplication::translate("NatsConnectOptions", "\"%1\" is not a valid server URL")
                             .arg(redactedUrl(entry)));
