@@ -42,6 +42,9 @@ private:
     KvBucket *bucket(const QString &name) { return m_kv->bucket(name, this); }
     // Starts `kvdesk-cli watch bucket` (against url, else the test's server) with its stdout collected into *seen.
     void startWatch(QProcess *process, QByteArray *seen, const QString &bucketName, const QString &url = {});
+    // Starts *server, makes bucketName there with "before" = 1 in it, and a watch of it that has printed
+    // that entry: true once it has.
+    bool watchOnItsOwnServer(NatsServerProcess *server, const QString &bucketName, QProcess *watcher, QByteArray *seen);
     // The bucket's initial values as a library watch delivers them.
     QList<KvEntry> initialValues(const QString &bucketName);
     static QByteArray natscliLine(const KvEntry &entry);
@@ -71,6 +74,22 @@ void tst_KvdeskCliWatch::startWatch(QProcess *process, QByteArray *seen, const Q
             [process, seen] { *seen += process->readAllStandardOutput(); });
     process->start(CliRunner::program(),
                    QStringList{u"-s"_s, url.isEmpty() ? m_server.url() : url, u"watch"_s, bucketName});
+}
+
+bool tst_KvdeskCliWatch::watchOnItsOwnServer(NatsServerProcess *server, const QString &bucketName, QProcess *watcher,
+                                             QByteArray *seen)
+{
+    if (!server->start()) {
+        qWarning().noquote() << server->errorString();
+        return false;
+    }
+    const QStringList at{u"-s"_s, server->url()};
+    if (m_runner.run(at + QStringList{u"add"_s, bucketName}).exitCode != 0
+        || m_runner.run(at + QStringList{u"put"_s, bucketName, u"before"_s, u"1"_s}).exitCode != 0)
+        return false;
+    startWatch(watcher, seen, bucketName, server->url());
+    const QByteArray line = "PUT " + bucketName.toUtf8() + " > before: 1";
+    return QTest::qWaitFor([seen, &line] { return seen->contains(line); }, 10000);
 }
 
 QList<KvEntry> tst_KvdeskCliWatch::initialValues(const QString &bucketName)
@@ -224,15 +243,10 @@ void tst_KvdeskCliWatch::aReaderThatLeavesEndsTheWatch()
 void tst_KvdeskCliWatch::saysWhenTheServerGoesAndComesBack()
 {
     NatsServerProcess server;
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
-    const QStringList at{u"-s"_s, server.url()};
-    QCOMPARE(m_runner.run(at + QStringList{u"add"_s, u"BACK"_s}).exitCode, 0);
-    QCOMPARE(m_runner.run(at + QStringList{u"put"_s, u"BACK"_s, u"before"_s, u"1"_s}).exitCode, 0);
-
     QProcess watcher;
     QByteArray seen;
-    startWatch(&watcher, &seen, u"BACK"_s, server.url());
-    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT BACK > before: 1"), 10000);
+    QVERIFY(watchOnItsOwnServer(&server, u"BACK"_s, &watcher, &seen));
+    const QStringList at{u"-s"_s, server.url()};
 
     QVERIFY(server.stop());
     QByteArray err;
@@ -293,15 +307,10 @@ void tst_KvdeskCliWatch::saysWhichRevisionsWentByWhileAway()
 void tst_KvdeskCliWatch::saysWhenTheServerStopsAnswering()
 {
     NatsServerProcess server;
-    QVERIFY2(server.start(), qPrintable(server.errorString()));
-    const QStringList at{u"-s"_s, server.url()};
-    QCOMPARE(m_runner.run(at + QStringList{u"add"_s, u"STILL"_s}).exitCode, 0);
-    QCOMPARE(m_runner.run(at + QStringList{u"put"_s, u"STILL"_s, u"before"_s, u"1"_s}).exitCode, 0);
-
     QProcess watcher;
     QByteArray seen;
-    startWatch(&watcher, &seen, u"STILL"_s, server.url());
-    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT STILL > before: 1"), 10000);
+    QVERIFY(watchOnItsOwnServer(&server, u"STILL"_s, &watcher, &seen));
+    const QStringList at{u"-s"_s, server.url()};
     QVERIFY(server.freeze());
     auto thaw = qScopeGuard([&server] { server.thaw(); });
     QByteArray err;
