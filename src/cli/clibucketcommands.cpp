@@ -297,6 +297,10 @@ void BucketConfigCommand::run()
     whenDone(kv()->bucketStatus(m_bucket), [this](KvReply *reply) {
         const KvBucketConfig current = reply->status().config;
         const KvBucketConfig wanted = applied(current);
+        if (const QString refusal = mirrorChangeRefusal(current, wanted); !refusal.isEmpty()) {
+            fail(refusal);
+            return;
+        }
         if (wanted.storage != current.storage) {
             fail(tr("the storage of bucket \"%1\" cannot be changed (it is %2)")
                      .arg(m_bucket, KvBucketConfig::storageName(current.storage)));
@@ -326,6 +330,55 @@ void BucketConfigCommand::submit(const KvBucketConfig &config)
         }
         InfoCommand::printStatus(out(), reply->status());
         noteSourcesKeepTheirNames(reply->status().config);
+        if (m_mode == Mode::Add)
+            finishNotingMissingOrigin(reply->status().config);
+        else
+            finish();
+    });
+}
+
+namespace {
+
+QString mirroredBucket(const KvBucketConfig &config)
+{
+    const QString bucket = KvNames::bucketFromStream(config.mirror.name);
+    return bucket.isEmpty() ? config.mirror.name : bucket;
+}
+
+} // namespace
+
+// nats-server refuses both, with words about streams ("stream mirror configuration can not be updated",
+// "stream mirrors can not contain subjects"): said here in the bucket's terms, before anything is sent.
+QString BucketConfigCommand::mirrorChangeRefusal(const KvBucketConfig &current, const KvBucketConfig &wanted)
+{
+    const QString before = mirroredBucket(current);
+    const QString after = mirroredBucket(wanted);
+    if (before == after)
+        return {};
+    if (before.isEmpty())
+        return tr("bucket \"%1\" cannot become a mirror: nats-server makes a bucket a mirror only when it is made "
+                  "(add BUCKET --mirror \"%2\")")
+            .arg(current.bucket, after);
+    return tr("bucket \"%1\" mirrors \"%2\", which cannot be changed: nats-server sets what a bucket mirrors only "
+              "when the bucket is made")
+        .arg(current.bucket, before);
+}
+
+// nats-server makes a mirror of a bucket that does not exist (it may come later, and is then copied):
+// said, so that a misspelt origin is not taken for an empty one.
+void BucketConfigCommand::finishNotingMissingOrigin(const KvBucketConfig &config)
+{
+    const QString origin = mirroredBucket(config);
+    if (origin.isEmpty()) {
+        finish();
+        return;
+    }
+    KvReply *status = kv()->bucketStatus(origin);
+    connect(status, &NatsReply::finished, this, [this, status, origin, config] {
+        status->deleteLater();
+        if (status->error() == NatsError::BucketNotFound)
+            out()->note(tr("kvdesk-cli: note: there is no bucket \"%1\" (yet): \"%2\" stays empty until it is made")
+                            .arg(origin, config.bucket));
         finish();
     });
 }

@@ -61,6 +61,8 @@ private:
     KvBucketConfig applied(KvBucketConfig config) const;
     void submit(const KvBucketConfig &config);
     void noteSourcesKeepTheirNames(const KvBucketConfig &config);
+    static QString mirrorChangeRefusal(const KvBucketConfig &current, const KvBucketConfig &wanted);
+    void finishNotingMissingOrigin(const KvBucketConfig &config);
 
     Mode m_mode;
     QString m_bucket;

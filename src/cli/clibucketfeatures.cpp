@@ -30,7 +30,10 @@ void CliBucketFeatures::addOptions(QCommandLineParser *parser)
                            u"s2|none"_s),
         QCommandLineOption(u"metadata"_s, tr("Metadata for the bucket, repeatable (nats-server 2.10+)"),
                            u"KEY=VALUE"_s),
-        QCommandLineOption(u"mirror"_s, tr("Make the bucket a read-only mirror of another bucket"), u"BUCKET"_s),
+        QCommandLineOption(u"mirror"_s,
+                           tr("Make the bucket a mirror of another bucket (only when it is made; writes through it go "
+                              "to that bucket)"),
+                           u"BUCKET"_s),
         QCommandLineOption(u"source"_s, tr("Collect the keys of another bucket, repeatable"), u"BUCKET"_s),
     });
 }

@@ -193,7 +193,11 @@ void CliCommand::whenDone(KvReply *reply, const std::function<void(KvReply *)> &
 void CliCommand::whenWritten(KvReply *reply, const QString &key, quint64 expectedRevision,
                              const std::function<void(KvReply *)> &onSuccess)
 {
-    whenDone(reply, onSuccess, [this, key, expectedRevision](KvReply *refused) {
+    const auto written = [this, onSuccess](KvReply *done) {
+        noteWrittenThroughMirror();
+        onSuccess(done);
+    };
+    whenDone(reply, written, [this, key, expectedRevision](KvReply *refused) {
         if (refused->error() != NatsError::WrongRevision || expectedRevision == 0)
             return false;
         fail(refused->currentRevision() == 0
@@ -206,6 +210,22 @@ void CliCommand::whenWritten(KvReply *reply, const QString &key, quint64 expecte
                        .arg(refused->currentRevision()));
         return true;
     });
+}
+
+// A write through a mirror goes to its origin, as in every official client, which do it without a word:
+// the revision printed is the origin's, and the mirror shows the write only once it has copied it.
+void CliCommand::noteWrittenThroughMirror()
+{
+    if (!m_bucket)
+        return;
+    const QString stream = m_bucket->boundStatus().config.mirror.name;
+    if (stream.isEmpty())
+        return;
+    const QString bucket = KvNames::bucketFromStream(stream);
+    const QString origin = bucket.isEmpty() ? stream : bucket;
+    out()->note(tr("kvdesk-cli: note: bucket \"%1\" mirrors \"%2\": the write went to \"%2\", and \"%1\" holds it "
+                   "once it has copied it")
+                    .arg(m_bucket->name(), origin));
 }
 
 QCommandLineOption CliCommand::revisionGuardOption()

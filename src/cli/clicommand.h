@@ -128,6 +128,8 @@ protected:
     // at now, as update does.
     void whenWritten(KvReply *reply, const QString &key, quint64 expectedRevision,
                      const std::function<void(KvReply *reply)> &onSuccess);
+    // Says on stderr where a write went when the command's bucket mirrors another (whenWritten() does).
+    void noteWrittenThroughMirror();
 
     // Shared argument checks; each returns the usage problem or an empty string.
     static QString checkBucket(const QString &bucket);

@@ -5,6 +5,8 @@
 #include "natsuserinforeply.h"
 
 #include <QtCore/QFileInfo>
+#include <QtCore/QJsonDocument>
+#include <QtCore/QJsonObject>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -22,6 +24,11 @@ private Q_SLOTS:
     void writerMayWriteThroughTheMirror();
     void refusedByTheOriginsSubjects_data();
     void refusedByTheOriginsSubjects();
+    void aWriteThroughTheMirrorSaysWhereItWent_data();
+    void aWriteThroughTheMirrorSaysWhereItWent();
+    void editCannotChangeWhatIsMirrored_data();
+    void editCannotChangeWhatIsMirrored();
+    void aMirrorOfNoBucketSaysSo();
 
 private:
     QStringList as(const QString &user) const;
@@ -96,6 +103,65 @@ void tst_KvdeskCliMirror::refusedByTheOriginsSubjects()
         QVERIFY2(result.err.contains("permission denied: ") && result.err.contains(subject.toUtf8()),
                  qPrintable(result.describe()));
     }
+}
+
+void tst_KvdeskCliMirror::aWriteThroughTheMirrorSaysWhereItWent_data()
+{
+    QTest::addColumn<QStringList>("command");
+    QTest::newRow("put") << QStringList{u"put"_s, u"mir"_s, u"n"_s, u"v"_s};
+    QTest::newRow("create") << QStringList{u"create"_s, u"mir"_s, u"n2"_s, u"v"_s};
+    QTest::newRow("delete key") << QStringList{u"rm"_s, u"mir"_s, u"n"_s, u"-f"_s};
+    QTest::newRow("purge key") << QStringList{u"purge"_s, u"mir"_s, u"n2"_s, u"-f"_s};
+}
+
+// The official clients write through a mirror to its origin without a word; the revision printed (or in
+// --json) is the origin's, and the mirror shows the write only once it has copied it.
+void tst_KvdeskCliMirror::aWriteThroughTheMirrorSaysWhereItWent()
+{
+    QFETCH(QStringList, command);
+    CLI_EXPECT(write, m_runner.run(as(u"admin"_s) + command), 0);
+    QVERIFY2(write.err.contains("kvdesk-cli: note: bucket \"mir\" mirrors \"src\": the write went to \"src\""),
+             qPrintable(write.describe()));
+}
+
+void tst_KvdeskCliMirror::editCannotChangeWhatIsMirrored_data()
+{
+    QTest::addColumn<QStringList>("command");
+    QTest::addColumn<QString>("error");
+    QTest::addColumn<QString>("bucket");
+    QTest::addColumn<QString>("mirrorAfter"); // info's Mirror row afterwards, or empty for none
+    QTest::newRow("another origin") << QStringList{u"edit"_s, u"mir"_s, u"--mirror"_s, u"other"_s}
+                                    << u"bucket \"mir\" mirrors \"src\", which cannot be changed: nats-server "
+                                       u"sets what a bucket mirrors only when the bucket is made"_s
+                                    << u"mir"_s << u"src"_s;
+    QTest::newRow("not a mirror") << QStringList{u"edit"_s, u"src"_s, u"--mirror"_s, u"other"_s}
+                                  << u"bucket \"src\" cannot become a mirror: nats-server makes a bucket a mirror "
+                                     u"only when it is made (add BUCKET --mirror \"other\")"_s
+                                  << u"src"_s << QString();
+}
+
+void tst_KvdeskCliMirror::editCannotChangeWhatIsMirrored()
+{
+    QFETCH(QStringList, command);
+    QFETCH(QString, error);
+    QFETCH(QString, bucket);
+    QFETCH(QString, mirrorAfter);
+    CLI_EXPECT(edit, m_runner.run(as(u"admin"_s) + command), 1);
+    QCOMPARE(QString::fromUtf8(edit.err), u"kvdesk-cli: error: "_s + error + u'\n');
+    CLI_EXPECT(info, m_runner.run(as(u"admin"_s) + QStringList{u"info"_s, bucket, u"--json"_s}), 0);
+    QCOMPARE(QJsonDocument::fromJson(info.out).object().value("mirror"_L1).toString(), mirrorAfter);
+}
+
+// nats-server makes a mirror of a stream that does not exist (it may be made later), and the mirror stays
+// empty until then: said, so that a misspelt name is not taken for an empty origin.
+void tst_KvdeskCliMirror::aMirrorOfNoBucketSaysSo()
+{
+    CLI_EXPECT(add, m_runner.run(as(u"admin"_s) + QStringList{u"add"_s, u"orphan"_s, u"--mirror"_s, u"nosuch"_s}), 0);
+    QVERIFY2(add.err.contains("kvdesk-cli: note: there is no bucket \"nosuch\" (yet): \"orphan\" stays empty "
+                              "until it is made"),
+             qPrintable(add.describe()));
+    CLI_EXPECT(existing, m_runner.run(as(u"admin"_s) + QStringList{u"add"_s, u"mir2"_s, u"--mirror"_s, u"src"_s}), 0);
+    QVERIFY2(!existing.err.contains("note"), qPrintable(existing.describe()));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliMirror)
