@@ -620,6 +620,17 @@ void KeyPanel::expandMatches()
     }
 }
 
+// A save, a new key or a delete in a bucket that mirrors another goes to that bucket, as in every official
+// client, and this list shows it once the mirror has copied it: said, as nothing else in the window would.
+QString KeyPanel::mirrorNote() const
+{
+    const QString stream = m_bucket->boundStatus().config.mirror.name;
+    if (stream.isEmpty())
+        return {};
+    const QString origin = KvNames::bucketFromStream(stream);
+    return tr(" · a mirror of \"%1\": writes go there").arg(origin.isEmpty() ? stream : origin);
+}
+
 void KeyPanel::updateStatus()
 {
     const quint64 loaded = m_list->loadedCount();
@@ -654,6 +665,7 @@ void KeyPanel::updateStatus()
             text += tr(" · server filter %1, then %2").arg(m_serverFilters.constFirst(), m_glob.clientPart());
         else if (!m_serverFilters.isEmpty())
             text += tr(" matching %1").arg(m_serverFilters.join(u", "_s));
+        text += mirrorNote();
     }
     m_status->setText(text);
     const bool waiting = m_list->stage() == KeyListModel::Stage::Waiting;

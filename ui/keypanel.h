@@ -85,6 +85,7 @@ private:
     void applyFilter();
     void setClientFilters(const QString &text, const KeyGlob &glob);
     void updateStatus();
+    QString mirrorNote() const;
     void updateLiveActions();
     QAbstractItemView *currentView() const;
     void setUpView(QAbstractItemView *view, const QString &name);

@@ -42,6 +42,7 @@ private Q_SLOTS:
     void largeTreeFilterAndSort();
     void selectingAKeySelectsOnlyIt();
     void focusOrAClickBesideTheRowsOpensNoKey();
+    void saysWhereAMirrorsWritesGo();
 
 private:
     KvBucket *makeBucket(const QString &name, int keys);
@@ -392,6 +393,23 @@ void tst_KeyPanel::focusOrAClickBesideTheRowsOpensNoKey()
     QTest::keyClick(view, Qt::Key_Down);
     QTRY_COMPARE(picked.size(), 1);
     QCOMPARE(m_panel->selectedKeys().size(), 1);
+}
+
+// A save, a new key or a delete in a bucket that mirrors another goes to that bucket (as in every official
+// client), and the mirror shows it once it has copied it: said where the bucket's keys are counted.
+void tst_KeyPanel::saysWhereAMirrorsWritesGo()
+{
+    QVERIFY(makeBucket(u"origin"_s, 2));
+    KvBucketConfig config;
+    config.bucket = u"copy"_s;
+    config.mirror.name = u"origin"_s;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    m_panel->setBucket(m_kv->bucket(u"copy"_s, this));
+    QTRY_VERIFY_WITH_TIMEOUT(loaded(), 10000);
+    QVERIFY2(status().endsWith(u" · a mirror of \"origin\": writes go there"_s), qPrintable(status()));
+    m_panel->setBucket(m_kv->bucket(u"origin"_s, this));
+    QTRY_VERIFY_WITH_TIMEOUT(loaded(), 10000);
+    QCOMPARE(status(), u"3 keys"_s);
 }
 
 QTEST_MAIN(tst_KeyPanel)
