@@ -151,6 +151,98 @@ void diffLines(const QString &a, qsizetype aFrom, qsizetype aTo, const QString &
     flush();
 }
 
+// A span of the shown and edited texts still to be diffed: a[aFrom, aTo) against b[bFrom, bTo).
+struct Span
+{
+    qsizetype aFrom;
+    qsizetype aTo;
+    qsizetype bFrom;
+    qsizetype bTo;
+};
+
+// Spans longer than this are split at an anchor before a character diff is tried: a few edits far apart in
+// 2 MiB are past its budget, and the line diff it fell back on could pair the identical parts of a long
+// line wrongly, taking a whole part (with the editor's own break after it) for typed.
+constexpr qsizetype kSplitAbove = 64 * 1024;
+constexpr qsizetype kAnchorLength = 48;
+constexpr int kMaxSplits = 40;
+
+// Whether chunk occurs in text within radius of at, other than at at.
+bool occursNear(QStringView text, QStringView chunk, qsizetype at, qsizetype radius)
+{
+    const qsizetype after = text.indexOf(chunk, at + 1);
+    if (after >= 0 && after - at <= radius)
+        return true;
+    const qsizetype before = at > 0 ? text.lastIndexOf(chunk, at - 1) : -1;
+    return before >= 0 && at - before <= radius;
+}
+
+// Where a[at, at + kAnchorLength) is in b's part of span: the occurrence nearest to where it would be with
+// the edits spread evenly, and only if no other one, in a or in b, is near enough to be taken for it (in
+// repeating text the nearest one could be a repeat; a diff takes the alignment of fewest edits). -1: none.
+qsizetype findAnchor(const QString &a, qsizetype at, const QString &b, const Span &span)
+{
+    const QStringView inA = QStringView(a).mid(span.aFrom, span.aTo - span.aFrom);
+    const QStringView inB = QStringView(b).mid(span.bFrom, span.bTo - span.bFrom);
+    const QStringView chunk = QStringView(a).mid(at, kAnchorLength);
+    const qsizetype aAt = at - span.aFrom;
+    const qsizetype expected = qsizetype(double(aAt) * double(inB.size()) / double(inA.size()));
+    const qsizetype last = inB.size() - kAnchorLength;
+    const qsizetype after = inB.indexOf(chunk, std::clamp<qsizetype>(expected, 0, last));
+    const qsizetype before = inB.lastIndexOf(chunk, std::clamp<qsizetype>(expected, 0, last));
+    qsizetype found = after < 0 ? before : before < 0 ? after : (after - expected < expected - before ? after : before);
+    if (found < 0)
+        return -1;
+    const qsizetype radius = 4 * std::abs(found - expected) + 2 * kAnchorLength + 64;
+    if (occursNear(inB, chunk, found, radius) || occursNear(inA, chunk, aAt, radius))
+        return -1;
+    return span.bFrom + found;
+}
+
+void diffSpan(const QString &a, Span span, const QString &b, Kept *kept, int splits);
+
+// Splits span at an anchor near its middle (centred on a line break where there is one: a line's end is the
+// likeliest place to be unique) and diffs both sides. False when no anchor is found.
+bool splitAtAnchor(const QString &a, const Span &span, const QString &b, Kept *kept, int splits)
+{
+    const qsizetype middle = span.aFrom + (span.aTo - span.aFrom) / 2;
+    const qsizetype nextBreak = a.indexOf(u'\n', middle);
+    const qsizetype previousBreak = a.lastIndexOf(u'\n', middle);
+    for (const qsizetype centre : {nextBreak, previousBreak, middle}) {
+        const qsizetype at = centre - kAnchorLength / 2;
+        if (centre < 0 || at < span.aFrom || at + kAnchorLength > span.aTo)
+            continue;
+        const qsizetype inB = findAnchor(a, at, b, span);
+        if (inB < 0)
+            continue;
+        diffSpan(a, {span.aFrom, at, span.bFrom, inB}, b, kept, splits + 1);
+        for (qsizetype i = 0; i < kAnchorLength; ++i)
+            (*kept)[inB + i] = at + i;
+        diffSpan(a, {at + kAnchorLength, span.aTo, inB + kAnchorLength, span.bTo}, b, kept, splits + 1);
+        return true;
+    }
+    return false;
+}
+
+// The diff of span: its common head and tail, then a character diff where it is short enough, else split at
+// an anchor; the line diff only where neither works.
+void diffSpan(const QString &a, Span span, const QString &b, Kept *kept, int splits)
+{
+    while (span.aFrom < span.aTo && span.bFrom < span.bTo && a[span.aFrom] == b[span.bFrom])
+        (*kept)[span.bFrom++] = span.aFrom++;
+    while (span.aFrom < span.aTo && span.bFrom < span.bTo && a[span.aTo - 1] == b[span.bTo - 1])
+        (*kept)[--span.bTo] = --span.aTo;
+    if (span.aFrom == span.aTo || span.bFrom == span.bTo)
+        return; // only typed, or only removed
+    const qsizetype length = (span.aTo - span.aFrom) + (span.bTo - span.bFrom);
+    if (length <= kSplitAbove && diffCharacters(a, span.aFrom, span.aTo, b, span.bFrom, span.bTo, kept))
+        return;
+    if (splits < kMaxSplits && splitAtAnchor(a, span, b, kept, splits))
+        return;
+    if (!diffCharacters(a, span.aFrom, span.aTo, b, span.bFrom, span.bTo, kept))
+        diffLines(a, span.aFrom, span.aTo, b, span.bFrom, span.bTo, kept);
+}
+
 } // namespace
 
 EditorText::EditorText(const QString &source)
@@ -221,8 +313,7 @@ QString EditorText::applied(const QString &edited) const
     const qsizetype shownEnd = m_shown.size() - suffix;
     const qsizetype editedEnd = edited.size() - suffix;
     Kept kept{prefix, QList<qsizetype>(editedEnd - prefix, -1)};
-    if (!diffCharacters(m_shown, prefix, shownEnd, edited, prefix, editedEnd, &kept))
-        diffLines(m_shown, prefix, shownEnd, edited, prefix, editedEnd, &kept);
+    diffSpan(m_shown, {prefix, shownEnd, prefix, editedEnd}, edited, &kept, 0);
     return rebuilt(edited, prefix, kept.at, shownEnd - editedEnd);
 }
 

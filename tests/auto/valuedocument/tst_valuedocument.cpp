@@ -37,6 +37,8 @@ private Q_SLOTS:
     void editorTextKeepsEverythingBetweenManyEdits_data();
     void editorTextKeepsEverythingBetweenManyEdits();
     void editorTextTakesAVeryLargeEditAsTyped();
+    void editsAtBothEndsOfALongLineAddNoLineBreak_data();
+    void editsAtBothEndsOfALongLineAddNoLineBreak();
     void unchangedTextGivesTheSameBytes_data();
     void unchangedTextGivesTheSameBytes();
     void typingAtTheEndAddsOnlyThatCharacter_data();
@@ -127,6 +129,42 @@ void tst_ValueDocument::editorTextKeepsEverythingBetweenManyEdits()
     }
     QCOMPARE(text.applied(edited), expected);
     QCOMPARE(EditorText(text.applied(edited)).shown(), edited);
+}
+
+void tst_ValueDocument::editsAtBothEndsOfALongLineAddNoLineBreak_data()
+{
+    QTest::addColumn<QString>("source");
+    QTest::addColumn<QString>("atEnd"); // typed at the very end
+    QTest::newRow("2 MiB of one character") << QString(2 * 1024 * 1024, u'x') << u"END"_s;
+    QTest::newRow("more edits than one diff may take") << QString(2 * 1024 * 1024, u'x') << u"THE END"_s;
+    QString json = u"["_s;
+    while (json.size() < 1024 * 1024)
+        json += u"{\"id\":1,\"n\":\"a\u00A0b\"},"_s;
+    json += u"0]"_s;
+    QTest::newRow("1 MiB of minified JSON, no-break spaces") << json << u"END"_s;
+}
+
+// The tryout that found it: in a 2 MiB one-line value, a character typed at the start, one at the end of the
+// first part the editor shows, and "END" at the very end stored a line break at the first part's end: too
+// many edits for one character diff, and the line diff then took a whole part of the line for typed, with
+// the editor's own break after it.
+void tst_ValueDocument::editsAtBothEndsOfALongLineAddNoLineBreak()
+{
+    QFETCH(QString, source);
+    QFETCH(QString, atEnd);
+    const EditorText text(source);
+    QVERIFY(text.hasDisplayBreaks());
+    const qsizetype firstBreak = text.shown().indexOf(u'\n');
+    QString edited = text.shown();
+    edited.append(atEnd);
+    edited.insert(firstBreak, u'M');
+    edited.insert(0, u'S');
+    QString expected = source + atEnd;
+    expected.insert(firstBreak, u'M'); // the first part is shown as it is in the source
+    expected.insert(0, u'S');
+    const QString applied = text.applied(edited);
+    QCOMPARE(applied.size(), expected.size());
+    QVERIFY(applied == expected);
 }
 
 void tst_ValueDocument::editorTextTakesAVeryLargeEditAsTyped()
