@@ -135,13 +135,15 @@ void tst_ValueDocument::editsAtBothEndsOfALongLineAddNoLineBreak_data()
 {
     QTest::addColumn<QString>("source");
     QTest::addColumn<QString>("atEnd"); // typed at the very end
-    QTest::newRow("2 MiB of one character") << QString(2 * 1024 * 1024, u'x') << u"END"_s;
-    QTest::newRow("more edits than one diff may take") << QString(2 * 1024 * 1024, u'x') << u"THE END"_s;
+    QTest::addColumn<int>("middle");    // where 'M' is typed in the first part, -1: at its end
+    QTest::newRow("2 MiB of one character") << QString(2 * 1024 * 1024, u'x') << u"END"_s << -1;
+    QTest::newRow("typed inside the first part") << QString(2 * 1024 * 1024, u'x') << u"END"_s << 1241;
+    QTest::newRow("more edits than one diff may take") << QString(2 * 1024 * 1024, u'x') << u"THE END"_s << -1;
     QString json = u"["_s;
     while (json.size() < 1024 * 1024)
         json += u"{\"id\":1,\"n\":\"a\u00A0b\"},"_s;
     json += u"0]"_s;
-    QTest::newRow("1 MiB of minified JSON, no-break spaces") << json << u"END"_s;
+    QTest::newRow("1 MiB of minified JSON, no-break spaces") << json << u"END"_s << -1;
 }
 
 // The tryout that found it: in a 2 MiB one-line value, a character typed at the start, one at the end of the
@@ -152,9 +154,10 @@ void tst_ValueDocument::editsAtBothEndsOfALongLineAddNoLineBreak()
 {
     QFETCH(QString, source);
     QFETCH(QString, atEnd);
+    QFETCH(int, middle);
     const EditorText text(source);
     QVERIFY(text.hasDisplayBreaks());
-    const qsizetype firstBreak = text.shown().indexOf(u'\n');
+    const qsizetype firstBreak = middle >= 0 ? middle : text.shown().indexOf(u'\n');
     QString edited = text.shown();
     edited.append(atEnd);
     edited.insert(firstBreak, u'M');
