@@ -5,6 +5,7 @@
 #include <QtCore/QCoreApplication>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QSet>
 #include <QtCore/QStringDecoder>
 
 using namespace Qt::StringLiterals;
@@ -39,6 +40,79 @@ bool parseOperation(const QString &name, KvEntry::Operation *operation)
 // JSON numbers are doubles: converting one of 2^63 or more to a qint64 is undefined behaviour (x86 gives
 // INT64_MIN), and a revision that large could not be exported again (encode writes a qint64).
 constexpr double kTwoTo63 = 9223372036854775808.0;
+
+// The name of a member the object has twice, or empty: Qt's reader keeps one of them without a word, and an
+// import would write a value the line also contradicts. json is a valid JSON object.
+QString memberTwice(const QByteArray &json)
+{
+    QSet<QByteArray> names;
+    int depth = 0;
+    bool nameNext = false;
+    for (qsizetype i = 0; i < json.size(); ++i) {
+        const char c = json[i];
+        if (c == '"') {
+            qsizetype end = i + 1;
+            while (end < json.size() && json[end] != '"')
+                end += json[end] == '\\' ? 2 : 1;
+            if (depth == 1 && nameNext) {
+                const QByteArray name = json.mid(i + 1, end - i - 1);
+                if (names.contains(name))
+                    return QString::fromUtf8(name);
+                names.insert(name);
+                nameNext = false;
+            }
+            i = end;
+        } else if (c == '{' || c == '[') {
+            ++depth;
+            nameNext = depth == 1;
+        } else if (c == '}' || c == ']') {
+            --depth;
+        } else if (c == ',' && depth == 1) {
+            nameNext = true;
+        }
+    }
+    return {};
+}
+
+// The first UTF-16 surrogate of text that is not half of a pair ("\ud800" in JSON), or 0: it stands for no
+// character, and UTF-8 has no bytes for it (QString::toUtf8() writes '?').
+char16_t loneSurrogate(const QString &text)
+{
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        if (text[i].isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate())
+            ++i;
+        else if (text[i].isSurrogate())
+            return text[i].unicode();
+    }
+    return 0;
+}
+
+// The entry's value from the object's "value" and "encoding".
+bool decodeValue(const QJsonObject &object, KvEntry *decoded, QString *error)
+{
+    const QJsonValue value = object.value("value"_L1);
+    if (!value.isUndefined() && !value.isNull() && !value.isString())
+        return fail(error, tr("the \"value\" of key \"%1\" is not a string").arg(decoded->key));
+    const QString encoding = object.value("encoding"_L1).toString(QLatin1StringView(KvNdjson::TextEncoding));
+    if (encoding == QLatin1StringView(KvNdjson::TextEncoding)) {
+        const QString text = value.toString();
+        if (const char16_t surrogate = loneSurrogate(text))
+            return fail(error,
+                        tr("the value of key \"%1\" holds a lone UTF-16 surrogate (\\u%2), which is no "
+                           "character: bytes that are not UTF-8 text go in base64 (\"encoding\":\"base64\")")
+                            .arg(decoded->key, QString::number(surrogate, 16)));
+        decoded->value = text.toUtf8();
+    } else if (encoding == QLatin1StringView(KvNdjson::Base64Encoding)) {
+        const auto result = KvBase64::decode(value.toString().toLatin1());
+        if (!result)
+            return fail(error, tr("the value of key \"%1\" is not valid base64").arg(decoded->key));
+        decoded->value = *result;
+    } else {
+        return fail(error,
+                    tr("unknown encoding \"%1\" for key \"%2\" (use text or base64)").arg(encoding, decoded->key));
+    }
+    return true;
+}
 
 } // namespace
 
@@ -91,26 +165,15 @@ bool KvNdjson::decode(const QByteArray &line, KvEntry *entry, QString *error)
         return fail(error, tr("not JSON: %1 at byte %2").arg(parseError.errorString()).arg(parseError.offset));
     if (!document.isObject())
         return fail(error, tr("not a JSON object"));
+    if (const QString twice = memberTwice(json); !twice.isEmpty())
+        return fail(error, tr("the line has \"%1\" twice").arg(twice));
     const QJsonObject object = document.object();
     if (!object.value("key"_L1).isString() || object.value("key"_L1).toString().isEmpty())
         return fail(error, tr("the \"key\" field is missing"));
     KvEntry decoded;
     decoded.key = object.value("key"_L1).toString();
-    const QJsonValue value = object.value("value"_L1);
-    if (!value.isUndefined() && !value.isNull() && !value.isString())
-        return fail(error, tr("the \"value\" of key \"%1\" is not a string").arg(decoded.key));
-    const QString encoding = object.value("encoding"_L1).toString(QLatin1StringView(TextEncoding));
-    if (encoding == QLatin1StringView(TextEncoding)) {
-        decoded.value = value.toString().toUtf8();
-    } else if (encoding == QLatin1StringView(Base64Encoding)) {
-        const auto result = KvBase64::decode(value.toString().toLatin1());
-        if (!result)
-            return fail(error, tr("the value of key \"%1\" is not valid base64").arg(decoded.key));
-        decoded.value = *result;
-    } else {
-        return fail(error,
-                    tr("unknown encoding \"%1\" for key \"%2\" (use text or base64)").arg(encoding, decoded.key));
-    }
+    if (!decodeValue(object, &decoded, error))
+        return false;
     const QString operation = object.value("operation"_L1).toString();
     if (!parseOperation(operation, &decoded.operation))
         return fail(error, tr("unknown operation \"%1\" for key \"%2\"").arg(operation, decoded.key));
@@ -127,6 +190,11 @@ bool KvNdjson::decode(const QByteArray &line, KvEntry *entry, QString *error)
                 tr("the \"ttl\" of key \"%1\" is not a number of nanoseconds (or -1 for never)").arg(decoded.key));
         decoded.ttlNs = qint64(ns);
     }
+    // A put's value is never left out (an empty one is "value":""): a line without one is not made up.
+    const QJsonValue value = object.value("value"_L1);
+    if (decoded.operation == KvEntry::Operation::Put && (value.isUndefined() || value.isNull()))
+        return fail(error,
+                    tr("the \"value\" of key \"%1\" is missing (an empty value is \"value\":\"\")").arg(decoded.key));
     decoded.markerReason = object.value("marker_reason"_L1).toString().toUtf8();
     const QString created = object.value("created"_L1).toString();
     if (!created.isEmpty())

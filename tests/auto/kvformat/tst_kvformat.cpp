@@ -272,6 +272,16 @@ void tst_KvFormat::ndjsonErrors_data()
     QTest::newRow("revision too large") << R"({"key":"k","revision":1e30})"_ba << u"\"revision\" of key \"k\""_s;
     QTest::newRow("revision 2^63") << R"({"key":"k","revision":9223372036854775808})"_ba
                                    << u"\"revision\" of key \"k\""_s;
+    // Found by a tryout: each was written without a word, changed or made up.
+    QTest::newRow("lone low surrogate") << R"({"key":"k","value":"\udc00\ud800"})"_ba
+                                        << u"the value of key \"k\" holds a lone UTF-16 surrogate (\\udc00)"_s;
+    QTest::newRow("lone high surrogate") << R"({"key":"k","value":"a\ud800x"})"_ba
+                                         << u"the value of key \"k\" holds a lone UTF-16 surrogate (\\ud800)"_s;
+    QTest::newRow("no value") << R"({"key":"k"})"_ba << u"the \"value\" of key \"k\" is missing"_s;
+    QTest::newRow("no value, a put") << R"({"key":"k","operation":"PUT"})"_ba
+                                     << u"the \"value\" of key \"k\" is missing"_s;
+    QTest::newRow("value twice") << R"({"key":"k","value":"a","value":"b"})"_ba << u"\"value\" twice"_s;
+    QTest::newRow("key twice") << R"({"key":"k","key":"j","value":"b"})"_ba << u"\"key\" twice"_s;
 }
 
 void tst_KvFormat::ndjsonErrors()
