@@ -13,6 +13,7 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr char16_t kNbsp = 0x00a0;
+constexpr QChar kByteOrderMark(0xfeff);
 constexpr char16_t kLineSeparator = 0x2028;
 constexpr char16_t kParagraphSeparator = 0x2029;
 // Qt's frame markers (QTextBeginningOfFrame, QTextEndOfFrame): the editor makes them line breaks.
@@ -248,8 +249,14 @@ void diffSpan(const QString &a, Span span, const QString &b, Kept *kept, int spl
 EditorText::EditorText(const QString &source)
     : m_source(source)
 {
+    // A leading byte order mark is not shown: the editor shows nothing for it, so a character typed at the
+    // start would go before it unseen. It stays the first character of every text applied.
+    if (m_source.startsWith(kByteOrderMark)) {
+        m_source.remove(0, 1);
+        m_hasByteOrderMark = true;
+    }
     // Written in place: appending a character at a time took 100 ms for 2 MiB.
-    m_shown.resize(source.size() + source.size() / SoftLineLength + 1);
+    m_shown.resize(m_source.size() + m_source.size() / SoftLineLength + 1);
     char16_t *shown = reinterpret_cast<char16_t *>(m_shown.data());
     qsizetype n = 0;
     qsizetype delta = 0; // where the source is, against the shown text
@@ -260,21 +267,21 @@ EditorText::EditorText(const QString &source)
         }
     };
     qsizetype line = 0; // characters shown since the last line break
-    for (qsizetype i = 0; i < source.size(); ++i) {
-        const QChar c = source[i];
+    for (qsizetype i = 0; i < m_source.size(); ++i) {
+        const QChar c = m_source[i];
         from(i);
         shown[n++] = shownChar(c).unicode();
-        if (c == u'\r' && i + 1 < source.size() && source[i + 1] == u'\n')
+        if (c == u'\r' && i + 1 < m_source.size() && m_source[i + 1] == u'\n')
             ++i; // one line break in the editor
         line = shown[n - 1] == u'\n' ? 0 : line + 1;
-        if (line >= SoftLineLength && breaksAfter(source, i, line)) {
+        if (line >= SoftLineLength && breaksAfter(m_source, i, line)) {
             from(i + 1); // a break of the editor's own: it stands for no character of the source
             shown[n++] = u'\n';
             line = 0;
             ++m_displayBreaks;
         }
     }
-    from(source.size());
+    from(m_source.size());
     m_shown.truncate(n);
 }
 
@@ -298,10 +305,15 @@ bool EditorText::breaksAfter(const QString &source, qsizetype i, qsizetype lengt
     return length >= HardLineLength && !c.isHighSurrogate();
 }
 
+QString EditorText::source() const
+{
+    return m_hasByteOrderMark ? QString(kByteOrderMark) + m_source : m_source;
+}
+
 QString EditorText::applied(const QString &edited) const
 {
     if (edited == m_shown)
-        return m_source;
+        return source();
     // The common head and tail are kept as they are; only what lies between them is diffed.
     const qsizetype shortest = std::min(edited.size(), m_shown.size());
     qsizetype prefix = 0;
@@ -314,7 +326,8 @@ QString EditorText::applied(const QString &edited) const
     const qsizetype editedEnd = edited.size() - suffix;
     Kept kept{prefix, QList<qsizetype>(editedEnd - prefix, -1)};
     diffSpan(m_shown, {prefix, shownEnd, prefix, editedEnd}, edited, &kept, 0);
-    return rebuilt(edited, prefix, kept.at, shownEnd - editedEnd);
+    const QString applied = rebuilt(edited, prefix, kept.at, shownEnd - editedEnd);
+    return m_hasByteOrderMark ? QString(kByteOrderMark) + applied : applied;
 }
 
 QString EditorText::rebuilt(const QString &edited, qsizetype from, const QList<qsizetype> &middle,

@@ -21,7 +21,9 @@ public:
     EditorText() = default;
     explicit EditorText(const QString &source);
 
-    QString source() const { return m_source; }
+    QString source() const;
+    // Whether the source starts with U+FEFF, which shown() leaves out and every applied text starts with.
+    bool hasByteOrderMark() const { return m_hasByteOrderMark; }
     // What the editor holds while nothing is edited.
     QString shown() const { return m_shown; }
     // Whether shown() has breaks of its own: lines of the source too long to be shown whole.
@@ -63,4 +65,5 @@ private:
     // one line break, a break of the editor's own): a few, where an index a character took 16 MB for 2 MiB.
     QList<Shift> m_shifts;
     qsizetype m_displayBreaks = 0;
+    bool m_hasByteOrderMark = false; // then m_source is the source without it
 };

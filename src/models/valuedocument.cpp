@@ -158,6 +158,8 @@ QString ValueDocument::layoutNote() const
     const qsizetype cr = source.count(u'\r') - crlf;
     const qsizetype lf = source.count(u'\n') - crlf;
     QStringList kept;
+    if (m_text.hasByteOrderMark())
+        kept.append(tr("a byte order mark"));
     if (crlf > 0 && cr == 0 && lf == 0)
         kept.append(tr("CRLF line endings"));
     else if (cr > 0 && crlf == 0 && lf == 0)
