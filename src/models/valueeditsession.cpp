@@ -55,6 +55,7 @@ void ValueEditSession::close()
     m_entry = {};
     m_document.clear();
     m_revision = 0;
+    m_overwriting.reset();
     m_newerRevision = 0;
     m_exists = false;
     m_loading = false;
@@ -115,6 +116,7 @@ void ValueEditSession::load(const QString &key, quint64 revision)
             m_entry = {};
             m_document.clear();
             m_revision = 0;
+            m_overwriting.reset();
             m_exists = false;
             Q_EMIT openFailed(reply->errorString());
         }
@@ -126,6 +128,7 @@ void ValueEditSession::showEntry(const KvEntry &entry, bool exists, View view, b
 {
     m_entry = entry;
     m_revision = entry.revision;
+    m_overwriting.reset();
     m_newerRevision = 0;
     m_exists = exists;
     m_modified = false;
@@ -203,15 +206,16 @@ void ValueEditSession::save(const QString &editedText)
 
 void ValueEditSession::saveValue(const QByteArray &value)
 {
-    // Based on the revision the user opened: if that is no longer the latest the server refuses it.
-    KvReply *reply = m_revision == 0 ? m_bucket->create(m_key, value) : m_bucket->update(m_key, value, m_revision);
+    // Based on the revision the user opened (or chose to overwrite): if that is no longer the latest the
+    // server refuses it.
+    const quint64 base = m_overwriting.value_or(m_revision);
+    KvReply *reply = base == 0 ? m_bucket->create(m_key, value) : m_bucket->update(m_key, value, base);
     m_busy = true;
     Q_EMIT stateChanged();
     Q_EMIT info(tr("Saving…"));
     const QString key = m_key;
     NatsConnection *nats = connection();
     const quint64 reconnects = nats ? nats->statistics().reconnects : 0;
-    const quint64 base = m_revision;
     connect(reply, &NatsReply::finished, this, [this, reply, key, value, base, reconnects] {
         reply->deleteLater();
         m_busy = false;
@@ -405,9 +409,9 @@ void ValueEditSession::resolve(Choice choice)
 {
     switch (choice) {
     case Choice::Overwrite:
-        // A deliberate overwrite, still guarded: based on the revision just shown.
-        m_revision = m_theirs.revision;
-        m_exists = !m_theirs.isDeleted();
+        // A deliberate overwrite, still guarded: on the revision just shown. The edit stays based on the one
+        // opened (a refusal names it, and a merge starts from it).
+        m_overwriting = m_theirs.revision;
         m_modified = true;
         if (canWrite())
             saveValue(m_mine);
@@ -525,6 +529,7 @@ void ValueEditSession::takeMerged(const QByteArray &merged, bool modified)
 {
     m_entry = m_theirs;
     m_revision = m_theirs.revision;
+    m_overwriting.reset();
     m_exists = true;
     m_newerRevision = 0;
     m_olderRevision = false;

@@ -8,6 +8,8 @@
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 
+#include <optional>
+
 class KeyListModel;
 class KvBucket;
 class NatsConnection;
@@ -165,6 +167,7 @@ private:
     KvEntry m_entry;
     ValueDocument m_document;
     quint64 m_revision = 0;
+    std::optional<quint64> m_overwriting; // Overwrite chosen: the revision a save is guarded on (0: none)
     quint64 m_newerRevision = 0;
     KvEntry m_theirs;  // the newest revision when a save was refused
     QByteArray m_mine; // and what was to be saved

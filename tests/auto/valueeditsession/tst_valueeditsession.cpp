@@ -252,10 +252,17 @@ void tst_ValueEditSession::overwriteIsStillRefusedOverAnEvenNewerRevision()
     QVERIFY(refused.wait(10000));
     // While the user looks at both versions, a third writer comes in: the overwrite is refused too.
     WAIT_OK(m_peer->put(key(), "third"));
+    const quint64 opened = m_session->entry().revision;
     m_session->resolve(Choice::Overwrite);
     QVERIFY(refused.wait(10000));
     QCOMPARE(refused.last().at(0).value<KvEntry>().value, "third"_ba);
     QCOMPARE(KvTest::value(m_peer, key()), "third"_ba);
+    // The edit is still based on the revision opened (the refusal says so, and a merge's base is it), not
+    // on the one the overwrite was meant for: a tryout saw "you opened revision 76" of one opened at 75.
+    QCOMPARE(m_session->baseRevision(), opened);
+    m_session->resolve(Choice::Merge);
+    QTRY_VERIFY2(m_session->document().text().contains(u"||||||| revision %1"_s.arg(opened)),
+                 qPrintable(m_session->document().text()));
 }
 
 void tst_ValueEditSession::takeTheirsOpensTheNewerRevision()
