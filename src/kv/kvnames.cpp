@@ -61,8 +61,12 @@ bool isValidKey(QStringView key)
     return true;
 }
 
-QString describeChar(QChar c)
+// The character at text[i], whole: a character beyond U+FFFF is two UTF-16 units, and one alone prints as "?".
+QString describeChar(QStringView text, qsizetype i)
 {
+    const QChar c = text[i];
+    if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate())
+        return u"\"%1\""_s.arg(text.mid(i, 2));
     if (c == u' ')
         return tr("a space");
     if (c.unicode() < 0x20 || c.unicode() == 0x7f)
@@ -99,9 +103,9 @@ QString checkTokens(const QString &text, bool allowWildcards)
             return tr("has \">\" before the last token");
         if (allowWildcards && (token.contains(u'*') || token.contains(u'>')))
             return wildcardInsideToken(tokens, i);
-        for (const QChar c : token) {
-            if (!isKeyChar(c))
-                return tr("contains %1; allowed are ASCII letters, digits and - / _ = .").arg(describeChar(c));
+        for (qsizetype at = 0; at < token.size(); ++at) {
+            if (!isKeyChar(token[at]))
+                return tr("contains %1; allowed are ASCII letters, digits and - / _ = .").arg(describeChar(token, at));
         }
     }
     return {};
@@ -119,10 +123,10 @@ QString validateBucketName(const QString &name)
     constexpr qsizetype kMaxBucketName = 255 - 3;
     if (name.size() > kMaxBucketName)
         return tr("bucket name is %1 characters long: at most %2").arg(name.size()).arg(kMaxBucketName);
-    for (const QChar c : name) {
-        if (!isBucketChar(c))
+    for (qsizetype at = 0; at < name.size(); ++at) {
+        if (!isBucketChar(name[at]))
             return tr("bucket name \"%1\" is not valid: it contains %2; allowed are ASCII letters, digits, - and _")
-                .arg(name, describeChar(c));
+                .arg(name, describeChar(name, at));
     }
     return {};
 }

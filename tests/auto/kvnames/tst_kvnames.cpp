@@ -24,8 +24,11 @@ bool isKeyChar(QChar c)
         || c == u'/' || c == u'=' || c == u'.';
 }
 
-QString describeChar(QChar c)
+QString describeChar(QStringView text, qsizetype i)
 {
+    const QChar c = text[i];
+    if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate())
+        return u"\"%1\""_s.arg(text.mid(i, 2));
     if (c == u' ')
         return tr("a space");
     if (c.unicode() < 0x20 || c.unicode() == 0x7f)
@@ -48,9 +51,10 @@ QString validateKey(const QString &key)
             problem = tr("has an empty token between dots");
             break;
         }
-        for (const QChar c : tokens[i]) {
-            if (!isKeyChar(c)) {
-                problem = tr("contains %1; allowed are ASCII letters, digits and - / _ = .").arg(describeChar(c));
+        for (qsizetype at = 0; at < tokens[i].size(); ++at) {
+            if (!isKeyChar(tokens[i][at])) {
+                problem = tr("contains %1; allowed are ASCII letters, digits and - / _ = .")
+                              .arg(describeChar(tokens[i], at));
                 break;
             }
         }
@@ -106,6 +110,10 @@ void tst_KvNames::validateKey_data()
     QTest::newRow("non-ascii") << u"caf\u00e9"_s
                                << u"key \"caf\u00e9\" is not valid: it contains \"\u00e9\"; allowed are ASCII letters, "
                                   "digits and - / _ = ."_s;
+    // Two UTF-16 units: named whole, not as "?" (half of it).
+    QTest::newRow("beyond U+FFFF") << u"emoji\U0001F600"_s
+                                   << u"key \"emoji\U0001F600\" is not valid: it contains \"\U0001F600\"; allowed "
+                                      "are ASCII letters, digits and - / _ = ."_s;
     // U+0161's low byte is 'a' (0x61): a check on the low byte alone would take it.
     QTest::newRow("low byte a")
         << QString(QChar(0x0161))
