@@ -133,7 +133,7 @@ CodecChain CodecChain::identify(const QByteArray &value, const CodecOptions &opt
         chain.m_error = value.isEmpty() ? tr("the value is empty")
             : overLimit                 ? why
                                         : tr("no decoder fits: the value is not Base64, gzip, zlib, zstd, "
-                                                             "MessagePack, CBOR, JSON or text%1")
+                                                             "a MessagePack or CBOR map or array, JSON or text%1")
                               .arg(why.isEmpty() ? QString() : u" ("_s + why + u')');
     }
     return chain;

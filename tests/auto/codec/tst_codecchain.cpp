@@ -347,6 +347,11 @@ void tst_CodecChain::nothingFitsSaysWhy()
     QVERIFY(!chain.isValid());
     QVERIFY2(chain.errorString().startsWith(u"no decoder fits"_s), qPrintable(chain.errorString()));
     QVERIFY(!CodecChain::decode({}).isValid());
+    // A CBOR integer (42) is CBOR, but only a map or an array is taken for it: said so, not "not CBOR".
+    const CodecChain integer = CodecChain::decode("\x18\x2a"_ba);
+    QVERIFY(!integer.isValid());
+    QVERIFY2(integer.errorString().contains(u"a MessagePack or CBOR map or array"_s),
+             qPrintable(integer.errorString()));
     // A gzip header on garbage: the decoder that was tried says what went wrong.
     const CodecChain broken = CodecChain::decode("\x1f\x8b\x08\x00garbage"_ba);
     QVERIFY(!broken.isValid());
