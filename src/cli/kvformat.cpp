@@ -92,6 +92,15 @@ bool KvFormat::isText(QByteArrayView value)
         // U+0080..U+009F, the C1 controls (U+009B starts an escape sequence on some terminals).
         if (byte == 0xC2 && i + 1 < value.size() && uchar(value[i + 1]) < 0xA0)
             return false;
+        // U+2028 and U+2029 break the line; U+202A..U+202E and U+2066..U+2069 turn the text after them
+        // around where bidirectional text is shown: either would print something else than the value.
+        if (byte == 0xE2 && i + 2 < value.size()) {
+            const auto second = uchar(value[i + 1]);
+            const auto third = uchar(value[i + 2]);
+            if ((second == 0x80 && third >= 0xA8 && third <= 0xAE)
+                || (second == 0x81 && third >= 0xA6 && third <= 0xA9))
+                return false;
+        }
     }
     return value.isValidUtf8();
 }

@@ -108,6 +108,11 @@ void tst_KvFormat::valueTextBytes_data()
         "C1 CSI \xC2\x9B"
         "2J",
         "cut \xC3",
+        "line\xE2\x80\xA8separator", // U+2028: a line break to a terminal or a text viewer
+        "para\xE2\x80\xA9separator", // U+2029
+        "abc\xE2\x80\xAE"
+        "fed",                               // U+202E, right-to-left override: shows "abcdef" turned around
+        "isolate \xE2\x81\xA7x\xE2\x81\xA9", // U+2067 ... U+2069, right-to-left isolate
     };
     for (qsizetype i = 0; i < notText.size(); ++i)
         QTest::addRow("not text %d", int(i)) << notText.at(i) << base64(notText.at(i));
