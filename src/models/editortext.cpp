@@ -185,6 +185,8 @@ qsizetype findAnchor(const QString &a, qsizetype at, const QString &b, const Spa
 {
     const QStringView inA = QStringView(a).mid(span.aFrom, span.aTo - span.aFrom);
     const QStringView inB = QStringView(b).mid(span.bFrom, span.bTo - span.bFrom);
+    if (inB.size() < kAnchorLength)
+        return -1;
     const QStringView chunk = QStringView(a).mid(at, kAnchorLength);
     const qsizetype aAt = at - span.aFrom;
     const qsizetype expected = qsizetype(double(aAt) * double(inB.size()) / double(inA.size()));

@@ -37,6 +37,7 @@ private Q_SLOTS:
     void editorTextKeepsEverythingBetweenManyEdits_data();
     void editorTextKeepsEverythingBetweenManyEdits();
     void editorTextTakesAVeryLargeEditAsTyped();
+    void aLongLineReplacedByAFewCharacters();
     void editsAtBothEndsOfALongLineAddNoLineBreak_data();
     void editsAtBothEndsOfALongLineAddNoLineBreak();
     void unchangedTextGivesTheSameBytes_data();
@@ -172,6 +173,16 @@ void tst_ValueDocument::editsAtBothEndsOfALongLineAddNoLineBreak()
     const QString applied = text.applied(edited);
     QCOMPARE(applied.size(), expected.size());
     QVERIFY(applied == expected);
+}
+
+// Nearly all of a long line replaced by a few characters: the span left after the common head and tail is
+// long on one side and shorter than an anchor on the other.
+void tst_ValueDocument::aLongLineReplacedByAFewCharacters()
+{
+    const QString source = QString(300 * 1024, u'x');
+    const EditorText text(source);
+    const QString edited = text.shown().left(10) + u"ab"_s + text.shown().right(10);
+    QCOMPARE(text.applied(edited), QString(10, u'x') + u"ab"_s + QString(10, u'x'));
 }
 
 void tst_ValueDocument::editorTextTakesAVeryLargeEditAsTyped()
