@@ -278,8 +278,8 @@ void ValuePanel::updateMeta()
         meta = tr("%1 · %2").arg(meta, m_asOfReason);
     else if (m_session->showsOlderRevision())
         meta = tr("%1 · an older revision: a save is checked against the newest").arg(meta);
-    else if (m_session->baseRevision() != entry.revision && m_session->baseRevision() != 0)
-        meta = tr("%1 · your save goes over %2").arg(meta, HumanFormat::revision(m_session->baseRevision()));
+    else if (m_session->saveGoesOver() != entry.revision && m_session->saveGoesOver() != 0)
+        meta = tr("%1 · your save goes over %2").arg(meta, HumanFormat::revision(m_session->saveGoesOver()));
     m_meta->setText(meta);
 }
 

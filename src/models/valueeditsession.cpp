@@ -208,7 +208,7 @@ void ValueEditSession::saveValue(const QByteArray &value)
 {
     // Based on the revision the user opened (or chose to overwrite): if that is no longer the latest the
     // server refuses it.
-    const quint64 base = m_overwriting.value_or(m_revision);
+    const quint64 base = saveGoesOver();
     KvReply *reply = base == 0 ? m_bucket->create(m_key, value) : m_bucket->update(m_key, value, base);
     m_busy = true;
     Q_EMIT stateChanged();

@@ -59,8 +59,10 @@ public:
     // The entry as last loaded or saved (a marker's when the key is deleted).
     KvEntry entry() const { return m_entry; }
     bool exists() const { return m_exists; }
-    // The revision a save is based on (0: the key has none, a save creates it).
+    // The revision the edit is based on, the one opened (0: the key has none, a save creates it).
     quint64 baseRevision() const { return m_revision; }
+    // The revision a save is guarded on: the base, or the one Overwrite with Mine was chosen over.
+    quint64 saveGoesOver() const { return m_overwriting.value_or(m_revision); }
     // A newer revision by someone else, known from the live list or a refused save; 0 when none.
     quint64 newerRevision() const { return m_newerRevision; }
     // An older revision was opened (openRevision) and the key has a newer one.
