@@ -28,6 +28,7 @@ void ErrorLabel::setMessage(const QString &message)
     applyColor(true);
     setText(message);
     setVisible(!message.isEmpty());
+    fitHeight();
 }
 
 void ErrorLabel::setInfo(const QString &message)
@@ -35,4 +36,22 @@ void ErrorLabel::setInfo(const QString &message)
     applyColor(false);
     setText(message);
     setVisible(!message.isEmpty());
+    fitHeight();
+}
+
+void ErrorLabel::resizeEvent(QResizeEvent *event)
+{
+    QLabel::resizeEvent(event);
+    fitHeight();
+}
+
+// Only once a layout has given the label its width: at the default width of a new widget a message would be
+// a word a line, and a dialog would grow for it.
+void ErrorLabel::fitHeight()
+{
+    if (!testAttribute(Qt::WA_Resized))
+        return;
+    const int needed = text().isEmpty() ? 0 : heightForWidth(width());
+    if (needed != minimumHeight())
+        setMinimumHeight(std::max(needed, 0));
 }

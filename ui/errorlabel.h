@@ -2,7 +2,9 @@
 
 #include <QtWidgets/QLabel>
 
-// An inline message under the field or panel it concerns: hidden when empty, in the error colour.
+// An inline message under the field or panel it concerns: hidden when empty, in the error colour. As tall
+// as its text at its width (as WrappedLabel): a layout inside a splitter gives a wrapped label the height of
+// its size hint, one line, and a message of two lines squeezed the widgets above it.
 class ErrorLabel final : public QLabel
 {
     Q_OBJECT
@@ -15,7 +17,11 @@ public:
     QString message() const { return text(); }
     bool isError() const { return m_error; }
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    void fitHeight();
     // Also called again when the application palette changes (View → Theme).
     void applyColor(bool error);
 

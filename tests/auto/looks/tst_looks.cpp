@@ -16,6 +16,7 @@
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "mainwindow.h"
+#include "mergedialog.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "newkeydialog.h"
@@ -113,6 +114,7 @@ private Q_SLOTS:
     void watchBarControlsShareOneHeight();
     void keysAndValueKeepMostOfTheWindow();
     void conflictBannerTextIsWhole();
+    void conflictBannerStaysWholeBesideItsDialogs();
     void conflictDialogSaysWhatHappened_data();
     void conflictDialogSaysWhatHappened();
 
@@ -392,6 +394,70 @@ void tst_Looks::conflictBannerTextIsWhole()
                  qPrintable(u"%1 px for text that needs %2 px at %3 px wide"_s.arg(text->height())
                                 .arg(text->heightForWidth(text->width()))
                                 .arg(text->width())));
+}
+
+namespace {
+
+// Empty when the conflict banner's text has the height its lines need, inside the banner and clear of its
+// buttons; else what is wrong.
+QString bannerCut(const QLabel *text)
+{
+    if (!text->isVisible())
+        return u"the banner is hidden"_s;
+    const QWidget *banner = text->parentWidget();
+    const int needed = text->heightForWidth(text->width());
+    QStringList problems;
+    if (text->height() < needed)
+        problems.append(
+            u"%1 px for text that needs %2 px at %3 px wide"_s.arg(text->height()).arg(needed).arg(text->width()));
+    if (text->geometry().bottom() >= banner->height())
+        problems.append(
+            u"text ends at %1 px of a banner %2 px high"_s.arg(text->geometry().bottom()).arg(banner->height()));
+    for (const QPushButton *button : banner->findChildren<QPushButton *>()) {
+        if (button->isVisible() && button->geometry().intersects(text->geometry()))
+            problems.append(u"\"%1\" over the text"_s.arg(button->text()));
+    }
+    return problems.isEmpty() ? QString() : problems.join(u", "_s) + u": "_s + text->text();
+}
+
+} // namespace
+
+void tst_Looks::conflictBannerStaysWholeBesideItsDialogs()
+{
+    // Saved over someone else's change: while the conflict dialog, then the merge dialog, were open, the
+    // banner's third line was cut behind its buttons. Whole at the window's size and at its smallest.
+    MainWindow *window = openNewBucket(u"looks_banner_dialogs"_s);
+    QVERIFY(window);
+    KvBucket *bucket = m_peerKv->bucket(u"looks_banner_dialogs"_s, this);
+    WAIT_OK(bucket->put(u"orders.17.status"_s, R"({"id":17,"status":"shipped"})"));
+    QTRY_VERIFY_WITH_TIMEOUT(window->keyPanel()->model()->rowOfKey(u"orders.17.status"_s) >= 0, 10000);
+    window->keyPanel()->selectKey(u"orders.17.status"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(window->valuePanel()->openedRevision() > 0, 10000);
+    auto *editor = window->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    editor->setPlainText(u"{\"id\":17,\"status\":\"refunded\"}"_s);
+    editor->document()->setModified(true);
+    WAIT_OK(bucket->put(u"orders.17.status"_s, R"({"id":17,"status":"cancelled"})"));
+    auto *text = window->findChild<QLabel *>(u"conflictBannerText"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(text->isVisible(), 10000);
+    for (const bool smallest : {false, true}) {
+        if (smallest)
+            window->resize(window->minimumSizeHint());
+        QStringList cuts;
+        UiTest::onNextDialog<ConflictDialog>([&](ConflictDialog *dialog) {
+            cuts.append(QTest::qWaitFor([&] { return bannerCut(text).isEmpty(); }, 1000) ? QString() : bannerCut(text));
+            UiTest::onNextDialog<MergeDialog>([&](MergeDialog *merge) {
+                cuts.append(QTest::qWaitFor([&] { return bannerCut(text).isEmpty(); }, 1000) ? QString()
+                                                                                             : bannerCut(text));
+                merge->reject(); // keeps editing
+            });
+            dialog->findChild<QPushButton *>(u"mergeButton"_s)->click();
+        });
+        window->valuePanel()->saveAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(cuts.size(), 2, 10000);
+        QVERIFY2(cuts.join(QString()).isEmpty(),
+                 qPrintable(u"%1: %2"_s.arg(smallest ? u"smallest"_s : u"1400×900"_s, cuts.join(u" | "_s))));
+        QTRY_VERIFY2(bannerCut(text).isEmpty(), qPrintable(bannerCut(text)));
+    }
 }
 
 void tst_Looks::checkedButtonsLookChecked()
