@@ -14,6 +14,10 @@ public:
 
     void setMessage(const QString &message);
     void setInfo(const QString &message); // same place, normal colour (e.g. "Saved as rev 12")
+    // In a dialog: the room of lines is kept while there is no message, so a message of up to that many
+    // lines neither grows nor moves the dialog; a longer one grows it, and it is given back once the
+    // message is that short again.
+    void reserveRoom(int lines);
     QString message() const { return text(); }
     bool isError() const { return m_error; }
 
@@ -26,4 +30,6 @@ private:
     void applyColor(bool error);
 
     bool m_error = false;
+    int m_reservedLines = 0;
+    int m_windowHeightBefore = 0; // the window's height before a message longer than the room grew it
 };
