@@ -1,6 +1,8 @@
 #include "actionicons.h"
 #include "appearance.h"
+#include "asofbar.h"
 #include "asofdiffdialog.h"
+#include "asofview.h"
 #include "bucketdialog.h"
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
@@ -115,6 +117,7 @@ private Q_SLOTS:
     void keysAndValueKeepMostOfTheWindow();
     void conflictBannerTextIsWhole();
     void conflictBannerStaysWholeBesideItsDialogs();
+    void asOfBannerLeavesTheKeysMostOfThePanel();
     void conflictDialogSaysWhatHappened_data();
     void conflictDialogSaysWhatHappened();
 
@@ -458,6 +461,49 @@ void tst_Looks::conflictBannerStaysWholeBesideItsDialogs()
                  qPrintable(u"%1: %2"_s.arg(smallest ? u"smallest"_s : u"1400×900"_s, cuts.join(u" | "_s))));
         QTRY_VERIFY2(bannerCut(text).isEmpty(), qPrintable(bannerCut(text)));
     }
+}
+
+void tst_Looks::asOfBannerLeavesTheKeysMostOfThePanel()
+{
+    // The bucket as of a past revision: the banner's text, beside its two buttons, wrapped to eight lines
+    // (cut at the bottom) and the key list was left two rows. A line naming the point, and the list keeps
+    // most of the live list's height, also when the read is incomplete (the longest the banner has to say).
+    KvBucketConfig config;
+    config.bucket = u"looks_asof"_s;
+    config.history = 1;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    KvBucket *bucket = m_peerKv->bucket(config.bucket, this);
+    WAIT_OK(bucket->put(u"orders.1"_s, "v1"));
+    WAIT_OK(bucket->put(u"orders.2"_s, "o1")); // revision 2, the point
+    WAIT_OK(bucket->put(u"orders.1"_s, "v2")); // history 1: orders.1 then is gone
+    MainWindow *window = openWindow(m_server.url(), config.bucket);
+    QTRY_VERIFY_WITH_TIMEOUT(window->keyPanel()->model()->liveCount() == 2, 10000);
+    auto *live = window->findChild<QAbstractItemView *>(u"keyListView"_s);
+    QTRY_VERIFY(live->isVisible());
+    const int liveHeight = live->height();
+    AsOfBar *bar = window->keyPanel()->asOfBar();
+    bar->findChild<QLineEdit *>(u"asOfPoint"_s)->setText(u"2"_s);
+    bar->findChild<QPushButton *>(u"asOfShow"_s)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(bar->view()->read(), 10000);
+    auto *text = bar->findChild<QLabel *>(u"asOfBannerText"_s);
+    const int line = text->fontMetrics().lineSpacing();
+    const auto describe = [&] {
+        return u"text %1 px (needs %2 at %3 px wide, a line %4 px), list %5 px (live %6 px): %7"_s.arg(text->height())
+            .arg(text->heightForWidth(text->width()))
+            .arg(text->width())
+            .arg(line)
+            .arg(bar->view()->height())
+            .arg(liveHeight)
+            .arg(text->text());
+    };
+    QTRY_VERIFY2(text->isVisible() && text->height() >= line, qPrintable(describe()));
+    QVERIFY2(text->height() <= 2 * line, qPrintable(describe()));
+    QVERIFY2(text->text().startsWith(u"<b>As of rev 2"_s), qPrintable(describe()));
+    // The banner takes a row of buttons' height from the live list's, not the list.
+    QVERIFY2(bar->view()->height() >= liveHeight * 2 / 3, qPrintable(describe()));
+    // What the banner leaves out is in its tooltip: the whole reason, and how to restore or go back.
+    QVERIFY2(text->toolTip().contains(u"no longer holds every revision"_s), qPrintable(text->toolTip()));
+    QVERIFY2(text->toolTip().contains(u"Esc returns to live"_s), qPrintable(text->toolTip()));
 }
 
 void tst_Looks::checkedButtonsLookChecked()
