@@ -196,14 +196,26 @@ void AsOfBar::showRequested()
     KvAsOfPoint point;
     QString problem;
     if (m_point->text().trimmed().isEmpty()) {
-        m_error->setMessage(tr("Type a revision, a time (2026-11-30T10:42:00Z) or how long ago (1h)."));
+        refusePoint(tr("Type a revision, a time (2026-11-30T10:42:00Z) or how long ago (1h)."));
         return;
     }
     if (!KvAsOfPoint::parse(m_point->text(), &point, &problem)) {
-        m_error->setMessage(problem);
+        refusePoint(problem);
         return;
     }
     showAsOf(point);
+}
+
+// Over the keys of the point shown before, the error alone read as about them: it says they stay.
+void AsOfBar::refusePoint(const QString &problem)
+{
+    if (!m_active) {
+        m_error->setMessage(problem); // the live keys, no banner: nothing to mistake
+        return;
+    }
+    const QString sentence = HumanFormat::sentence(problem);
+    m_error->setMessage(m_view->read() ? tr("%1 The list still shows the bucket %2.").arg(sentence, m_view->pointText())
+                                       : tr("%1 The point before is still being read.").arg(sentence));
 }
 
 void AsOfBar::showAsOf(const KvAsOfPoint &point)
@@ -258,7 +270,9 @@ void AsOfBar::onLoaded()
 void AsOfBar::onFailed(const QString &message)
 {
     endAsOf(); // the point stays in its field, to be corrected
-    m_error->setMessage(tr("The bucket as it was could not be read: %1").arg(message));
+    // Said, as the field still holds the point: the list is live again, whatever point it showed before.
+    m_error->setMessage(tr("The bucket as it was could not be read: %1 The list shows the live keys.")
+                            .arg(message.endsWith(u'.') ? message : message + u'.'));
 }
 
 void AsOfBar::setBusy(const QString &what)

@@ -85,6 +85,8 @@ private:
     // Its point in bold and the rest, from the longest way to say it to the shortest.
     void setBannerText(const QList<QPair<QString, QString>> &texts, const QString &whole);
     void elideBanner();
+    // A point typed wrong: the problem, and which keys the list shows meanwhile.
+    void refusePoint(const QString &problem);
     bool confirmRestore(const QStringList &keys);
     void onRestored();
 

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void escShowsTheHighlightedLiveKeysValue();
     void unanswerableKeyIsListedWithoutValue();
     void loadingShowsProgressAndCancelReturnsToLive();
+    void aPointNotShownSaysWhichKeysAreShown();
     void folderOfTheTreeAsItWas();
     void differencesBetweenAPointAndNow();
     void restorePutsBackAndReportsConcurrentChange();
@@ -327,6 +328,44 @@ void tst_AsOfWindow::loadingShowsProgressAndCancelReturnsToLive()
     QVERIFY2(error->text().contains(u"cancelled"_s), qPrintable(error->text()));
     QCOMPARE(m_window->keyPanel()->findChild<QStackedWidget *>()->currentWidget()->objectName(), u"keyListView"_s);
     QTRY_VERIFY(m_window->valuePanel()->newKeyAction()->isEnabled());
+}
+
+void tst_AsOfWindow::aPointNotShownSaysWhichKeysAreShown()
+{
+    // A point typed wrong while another was shown: its error sat over the other point's keys, and nothing
+    // said which point the list was. A point that cannot be read goes back to the live keys, and says so.
+    KvBucket *bucket = peerBucket(u"asofwrong"_s, 5);
+    QVERIFY(bucket);
+    QVERIFY(put(bucket, u"a"_s, "a1"));
+    const quint64 point = put(bucket, u"b"_s, "b1");
+    QVERIFY(point);
+    const quint64 last = put(bucket, u"c"_s, "c1");
+    QVERIFY(last);
+    QVERIFY(openWindow(bucket->name(), 3));
+    QVERIFY(showAsOf(point));
+    auto *field = m_bar->findChild<QLineEdit *>(u"asOfPoint"_s);
+    auto *error = m_bar->findChild<QLabel *>(u"asOfError"_s);
+    auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
+    auto *stack = m_window->keyPanel()->findChild<QStackedWidget *>();
+    const QString shown = u"rev %1"_s.arg(point);
+
+    field->setText(u"yesterday-ish"_s);
+    m_bar->findChild<QPushButton *>(u"asOfShow"_s)->click();
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(u"yesterday-ish"_s), qPrintable(error->text()));
+    QVERIFY2(error->text().contains(u"still shows"_s) && error->text().contains(shown), qPrintable(error->text()));
+    QVERIFY(m_bar->isActive());
+    QCOMPARE(stack->currentWidget(), m_bar->view());
+    QVERIFY2(banner->isVisible() && banner->text().contains(shown), qPrintable(banner->text()));
+
+    field->setText(QString::number(last + 100));
+    m_bar->findChild<QPushButton *>(u"asOfShow"_s)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_bar->isActive(), KvTest::ReplyTimeoutMs);
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QString::number(last + 100)), qPrintable(error->text()));
+    QVERIFY2(error->text().contains(u"live keys"_s), qPrintable(error->text()));
+    QCOMPARE(stack->currentWidget()->objectName(), u"keyListView"_s);
+    QVERIFY(!banner->isVisible());
 }
 
 void tst_AsOfWindow::folderOfTheTreeAsItWas()
