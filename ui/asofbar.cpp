@@ -9,7 +9,9 @@
 #include "kvbucket.h"
 #include "kvrestorejob.h"
 
+#include <QtCore/QEvent>
 #include <QtGui/QAction>
+#include <QtGui/QFontMetrics>
 #include <QtWidgets/QFrame>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
@@ -81,9 +83,13 @@ void AsOfBar::createBanner()
     m_banner->setFrameShape(QFrame::StyledPanel);
     // Blue, apart from the conflict (yellow) and connection (orange) banners: a view, not a problem.
     Appearance::tintBackground(m_banner, QColor(0xdb, 0xea, 0xfe), QColor(0x1e, 0x3a, 0x5f));
+    // One line, cut to fit with the whole in its tooltip: wrapped beside the buttons it was a column of a few
+    // words, eight lines tall, and the key list under it was left two rows.
     m_bannerText = new QLabel(m_banner);
     m_bannerText->setObjectName(u"asOfBannerText"_s);
-    m_bannerText->setWordWrap(true);
+    m_bannerText->setTextFormat(Qt::RichText);
+    m_bannerText->setSizePolicy(QSizePolicy::Ignored, QSizePolicy::Preferred);
+    m_bannerText->installEventFilter(this);
     m_restore = new QPushButton(tr("Restore Selected…"), m_banner);
     m_restore->setObjectName(u"asOfRestore"_s);
     connect(m_restore, &QPushButton::clicked, this, &AsOfBar::restoreSelected);
@@ -190,14 +196,26 @@ void AsOfBar::showRequested()
     KvAsOfPoint point;
     QString problem;
     if (m_point->text().trimmed().isEmpty()) {
-        m_error->setMessage(tr("Type a revision, a time (2026-11-30T10:42:00Z) or how long ago (1h)."));
+        refusePoint(tr("Type a revision, a time (2026-11-30T10:42:00Z) or how long ago (1h)."));
         return;
     }
     if (!KvAsOfPoint::parse(m_point->text(), &point, &problem)) {
-        m_error->setMessage(problem);
+        refusePoint(problem);
         return;
     }
     showAsOf(point);
+}
+
+// Over the keys of the point shown before, the error alone read as about them: it says they stay.
+void AsOfBar::refusePoint(const QString &problem)
+{
+    if (!m_active) {
+        m_error->setMessage(problem); // the live keys, no banner: nothing to mistake
+        return;
+    }
+    const QString sentence = HumanFormat::sentence(problem);
+    m_error->setMessage(m_view->read() ? tr("%1 The list still shows the bucket %2.").arg(sentence, m_view->pointText())
+                                       : tr("%1 The point before is still being read.").arg(sentence));
 }
 
 void AsOfBar::showAsOf(const KvAsOfPoint &point)
@@ -252,7 +270,9 @@ void AsOfBar::onLoaded()
 void AsOfBar::onFailed(const QString &message)
 {
     endAsOf(); // the point stays in its field, to be corrected
-    m_error->setMessage(tr("The bucket as it was could not be read: %1").arg(message));
+    // Said, as the field still holds the point: the list is live again, whatever point it showed before.
+    m_error->setMessage(tr("The bucket as it was could not be read: %1 The list shows the live keys.")
+                            .arg(message.endsWith(u'.') ? message : message + u'.'));
 }
 
 void AsOfBar::setBusy(const QString &what)
@@ -282,7 +302,8 @@ void AsOfBar::updateBanner()
                                      : tr("Put the selected keys back to their values then, as new revisions"));
     const KvAsOfRead *read = m_view->read();
     if (!m_active || !read) {
-        m_bannerText->setText(tr("<b>The bucket as it was</b> — read-only, loading…"));
+        const QString loading = tr("The bucket as it was");
+        setBannerText({{loading, tr(" — read-only, loading…")}}, tr("%1 — read-only, loading…").arg(loading));
         return;
     }
     const qsizetype keys = read->entries().size();
@@ -291,15 +312,65 @@ void AsOfBar::updateBanner()
         counts.append(tr("%1 cannot be answered").arg(HumanFormat::count(read->unanswerableKeys().size())));
     if (m_view->absentThenCount() > 0)
         counts.append(tr("%1 absent then").arg(HumanFormat::count(m_view->absentThenCount())));
+    if (!read->isComplete())
+        counts.append(tr("keys removed since may be missing"));
     QString pointText = m_view->pointText();
     pointText[0] = pointText[0].toUpper();
-    if (!m_filter.isEmpty())
+    QString shortPoint = tr("As of rev %1").arg(HumanFormat::count(qint64(read->revision())));
+    if (!m_filter.isEmpty()) {
         pointText = tr("%1, keys %2").arg(pointText, m_filter);
-    QString text = tr("<b>%1</b> — read-only. %2. Select keys to restore them; Esc returns to live.")
-                       .arg(pointText.toHtmlEscaped(), counts.join(u" · "_s));
+        shortPoint = tr("%1, keys %2").arg(shortPoint, m_filter);
+    }
+    QStringList whole{tr("%1 — read-only. %2.").arg(pointText, counts.join(u" · "_s))};
     if (!read->isComplete())
-        text += u"<br>"_s + HumanFormat::sentence(read->incompleteReason()).toHtmlEscaped();
-    m_bannerText->setText(text);
+        whole.append(HumanFormat::sentence(read->incompleteReason()));
+    whole.append(tr("Select keys to restore them; Esc returns to live."));
+    const QString readOnly = tr(" — read-only");
+    setBannerText({{pointText, tr(" — read-only · %1").arg(counts.join(u" · "_s))},
+                   {pointText, readOnly},
+                   {pointText, {}},
+                   {shortPoint, readOnly},
+                   {shortPoint, {}}},
+                  whole.join(u' '));
+}
+
+void AsOfBar::setBannerText(const QList<QPair<QString, QString>> &texts, const QString &whole)
+{
+    m_bannerTexts = texts;
+    m_bannerText->setToolTip(whole);
+    m_bannerText->setAccessibleName(whole);
+    elideBanner();
+}
+
+void AsOfBar::elideBanner()
+{
+    if (m_bannerTexts.isEmpty())
+        return;
+    QFont bold = m_bannerText->font();
+    bold.setBold(true);
+    const QFontMetrics boldMetrics(bold);
+    const int width = m_bannerText->width();
+    QString point = m_bannerTexts.constLast().first;
+    QString rest;
+    for (const auto &[candidatePoint, candidateRest] : std::as_const(m_bannerTexts)) {
+        const int needed = boldMetrics.horizontalAdvance(candidatePoint)
+            + m_bannerText->fontMetrics().horizontalAdvance(candidateRest);
+        if (needed <= width) {
+            point = candidatePoint;
+            rest = candidateRest;
+            break;
+        }
+    }
+    if (rest.isEmpty())
+        point = boldMetrics.elidedText(point, Qt::ElideRight, width);
+    m_bannerText->setText(u"<b>%1</b>%2"_s.arg(point.toHtmlEscaped(), rest.toHtmlEscaped()));
+}
+
+bool AsOfBar::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_bannerText && event->type() == QEvent::Resize)
+        elideBanner();
+    return QWidget::eventFilter(watched, event);
 }
 
 void AsOfBar::compare()

@@ -65,6 +65,9 @@ Q_SIGNALS:
     void readOnlyReasonChanged(const QString &reason);
     void message(const QString &text);
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 private:
     void createWidgets();
     void createControls();
@@ -79,6 +82,11 @@ private:
     void setBusy(const QString &what);
     void onProgress(qint64 done, qint64 total);
     void updateBanner();
+    // Its point in bold and the rest, from the longest way to say it to the shortest.
+    void setBannerText(const QList<QPair<QString, QString>> &texts, const QString &whole);
+    void elideBanner();
+    // A point typed wrong: the problem, and which keys the list shows meanwhile.
+    void refusePoint(const QString &problem);
     bool confirmRestore(const QStringList &keys);
     void onRestored();
 
@@ -93,6 +101,9 @@ private:
     QPushButton *m_compare = nullptr;
     QFrame *m_banner = nullptr;
     QLabel *m_bannerText = nullptr;
+    // What the banner says in one line: the longest of these that fits (the last cut if none does), all of
+    // it in the tooltip.
+    QList<QPair<QString, QString>> m_bannerTexts;
     QPushButton *m_restore = nullptr;
     QPushButton *m_live = nullptr;
     QLabel *m_busyText = nullptr;

@@ -49,6 +49,7 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
 
     m_errorLabel = new ErrorLabel(this);
     m_errorLabel->setObjectName(u"errorLabel"_s);
+    m_errorLabel->reserveRoom(2); // most problems take a line or two: the dialog neither grows nor moves for them
 
     m_buttons = new QDialogButtonBox(QDialogButtonBox::Ok | QDialogButtonBox::Cancel, this);
     m_buttons->button(QDialogButtonBox::Ok)->setText(mode == Mode::Create ? tr("Create") : tr("Save"));

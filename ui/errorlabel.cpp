@@ -3,6 +3,7 @@
 #include "appearance.h"
 
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QLayout>
 
 ErrorLabel::ErrorLabel(QWidget *parent)
     : QLabel(parent)
@@ -28,6 +29,7 @@ void ErrorLabel::setMessage(const QString &message)
     applyColor(true);
     setText(message);
     setVisible(!message.isEmpty());
+    fitHeight();
 }
 
 void ErrorLabel::setInfo(const QString &message)
@@ -35,4 +37,44 @@ void ErrorLabel::setInfo(const QString &message)
     applyColor(false);
     setText(message);
     setVisible(!message.isEmpty());
+    fitHeight();
+}
+
+void ErrorLabel::resizeEvent(QResizeEvent *event)
+{
+    QLabel::resizeEvent(event);
+    fitHeight();
+}
+
+void ErrorLabel::reserveRoom(int lines)
+{
+    m_reservedLines = lines;
+    QSizePolicy policy = sizePolicy();
+    policy.setRetainSizeWhenHidden(true);
+    setSizePolicy(policy);
+    fitHeight();
+}
+
+// The text's height at the label's width, once a layout has given it one: at the default width of a new
+// widget a message would be a word a line, and a dialog would grow for it.
+void ErrorLabel::fitHeight()
+{
+    const int reserved = m_reservedLines * fontMetrics().lineSpacing();
+    const int needed = text().isEmpty() || !testAttribute(Qt::WA_Resized) ? 0 : heightForWidth(width());
+    const int height = std::max(needed, reserved);
+    if (height == minimumHeight())
+        return;
+    QWidget *top = window();
+    const bool dialog = m_reservedLines > 0 && top != this && top->isVisible();
+    if (dialog && height > reserved && m_windowHeightBefore == 0)
+        m_windowHeightBefore = top->height();
+    setMinimumHeight(height);
+    if (dialog && height == reserved && m_windowHeightBefore > 0) {
+        // The window's minimum is the layout's: made smaller first, or the window could not shrink.
+        if (top->layout())
+            top->layout()->activate();
+        if (top->height() > m_windowHeightBefore)
+            top->resize(top->width(), m_windowHeightBefore);
+        m_windowHeightBefore = 0;
+    }
 }

@@ -2,7 +2,9 @@
 
 #include <QtWidgets/QLabel>
 
-// An inline message under the field or panel it concerns: hidden when empty, in the error colour.
+// An inline message under the field or panel it concerns: hidden when empty, in the error colour. As tall
+// as its text at its width (as WrappedLabel): a layout inside a splitter gives a wrapped label the height of
+// its size hint, one line, and a message of two lines squeezed the widgets above it.
 class ErrorLabel final : public QLabel
 {
     Q_OBJECT
@@ -12,12 +14,22 @@ public:
 
     void setMessage(const QString &message);
     void setInfo(const QString &message); // same place, normal colour (e.g. "Saved as rev 12")
+    // In a dialog: the room of lines is kept while there is no message, so a message of up to that many
+    // lines neither grows nor moves the dialog; a longer one grows it, and it is given back once the
+    // message is that short again.
+    void reserveRoom(int lines);
     QString message() const { return text(); }
     bool isError() const { return m_error; }
 
+protected:
+    void resizeEvent(QResizeEvent *event) override;
+
 private:
+    void fitHeight();
     // Also called again when the application palette changes (View → Theme).
     void applyColor(bool error);
 
     bool m_error = false;
+    int m_reservedLines = 0;
+    int m_windowHeightBefore = 0; // the window's height before a message longer than the room grew it
 };

@@ -45,6 +45,7 @@ WatchDialog::WatchDialog(const QStringList &buckets, QWidget *parent)
     m_ignoreDeletes->setObjectName(u"watchIgnoreDeletes"_s);
     m_metaOnly->setObjectName(u"watchMetaOnly"_s);
     describeFields();
+    m_error->reserveRoom(2); // a problem of a line or two neither grows the dialog nor moves it
     m_buttons->button(QDialogButtonBox::Ok)->setText(tr("&Watch"));
 
     auto *form = new QFormLayout;

@@ -1,6 +1,6 @@
 #include "wrappedlabel.h"
 
-#include <QtCore/QEvent>
+#include <QtGui/QResizeEvent>
 
 WrappedLabel::WrappedLabel(QWidget *parent)
     : QLabel(parent)
@@ -8,23 +8,19 @@ WrappedLabel::WrappedLabel(QWidget *parent)
     setWordWrap(true);
 }
 
+QSize WrappedLabel::minimumSizeHint() const
+{
+    QSize size = QLabel::minimumSizeHint();
+    if (testAttribute(Qt::WA_Resized) && !text().isEmpty())
+        size.setHeight(std::max(size.height(), heightForWidth(width())));
+    return size;
+}
+
+// A new width, a new height: the layout asks again. The height does not change the width, so this settles
+// after one more layout pass.
 void WrappedLabel::resizeEvent(QResizeEvent *event)
 {
     QLabel::resizeEvent(event);
-    fitHeight();
-}
-
-void WrappedLabel::changeEvent(QEvent *event)
-{
-    QLabel::changeEvent(event);
-    if (event->type() == QEvent::FontChange)
-        fitHeight();
-}
-
-// The height does not change the width, so this settles after one more layout pass.
-void WrappedLabel::fitHeight()
-{
-    const int needed = heightForWidth(width());
-    if (needed > 0 && needed != minimumHeight())
-        setMinimumHeight(needed);
+    if (event->size().width() != event->oldSize().width())
+        updateGeometry();
 }

@@ -51,6 +51,7 @@ private Q_SLOTS:
     void escShowsTheHighlightedLiveKeysValue();
     void unanswerableKeyIsListedWithoutValue();
     void loadingShowsProgressAndCancelReturnsToLive();
+    void aPointNotShownSaysWhichKeysAreShown();
     void folderOfTheTreeAsItWas();
     void differencesBetweenAPointAndNow();
     void restorePutsBackAndReportsConcurrentChange();
@@ -197,9 +198,11 @@ void tst_AsOfWindow::asOfShowsThenReadOnlyAndEscReturnsToLive()
     QCOMPARE(stack->currentWidget(), m_bar->view());
     auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
     QVERIFY(banner->isVisible());
-    QVERIFY2(banner->text().contains(u"As of rev %1 ("_s.arg(point)), qPrintable(banner->text()));
-    QVERIFY2(banner->text().contains(u"UTC"_s), qPrintable(banner->text()));
-    QVERIFY2(banner->text().contains(u"read-only"_s), qPrintable(banner->text()));
+    // One line cut to the panel's width: the point first, all of it in the tooltip.
+    QVERIFY2(banner->text().startsWith(u"<b>As of rev %1"_s.arg(point)), qPrintable(banner->text()));
+    QVERIFY2(banner->toolTip().contains(u"As of rev %1 ("_s.arg(point)), qPrintable(banner->toolTip()));
+    QVERIFY2(banner->toolTip().contains(u"UTC"_s), qPrintable(banner->toolTip()));
+    QVERIFY2(banner->toolTip().contains(u"read-only"_s), qPrintable(banner->toolTip()));
     // The keys then (gone included, later not), and later listed as absent then.
     QVERIFY(rowOf(u"config"_s).isValid() && rowOf(u"gone"_s).isValid() && rowOf(u"plain"_s).isValid());
     QVERIFY(rowOf(u"later"_s).isValid());
@@ -283,7 +286,7 @@ void tst_AsOfWindow::unanswerableKeyIsListedWithoutValue()
     QVERIFY(k.siblingAtColumn(AsOfView::StateColumn).data().toString().contains(u"cannot be answered"_s));
     QVERIFY(k.siblingAtColumn(AsOfView::RevisionColumn).data().toString().isEmpty());
     auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
-    QVERIFY2(banner->text().contains(u"1 cannot be answered"_s), qPrintable(banner->text()));
+    QVERIFY2(banner->toolTip().contains(u"1 cannot be answered"_s), qPrintable(banner->toolTip()));
     // Why, as a sentence of its own; and each key's state in sight at the window's size, not scrolled off.
     const QHeaderView *header = m_bar->view()->header();
     const int stateEnd = header->sectionViewportPosition(AsOfView::StateColumn)
@@ -293,8 +296,8 @@ void tst_AsOfWindow::unanswerableKeyIsListedWithoutValue()
              qPrintable(u"state column at %1..%2 of %3"_s.arg(header->sectionViewportPosition(AsOfView::StateColumn))
                             .arg(stateEnd)
                             .arg(header->viewport()->width())));
-    QVERIFY2(banner->text().contains(u"<br>Bucket &quot;%1&quot; no longer holds"_s.arg(bucket->name())),
-             qPrintable(banner->text()));
+    QVERIFY2(banner->toolTip().contains(u". Bucket \"%1\" no longer holds"_s.arg(bucket->name())),
+             qPrintable(banner->toolTip()));
     QVERIFY(openAsOfKey(u"k"_s));
     auto *editor = m_window->valuePanel()->findChild<QPlainTextEdit *>(u"valueEditor"_s);
     auto *meta = m_window->valuePanel()->findChild<QLabel *>(u"valueMeta"_s);
@@ -327,6 +330,44 @@ void tst_AsOfWindow::loadingShowsProgressAndCancelReturnsToLive()
     QTRY_VERIFY(m_window->valuePanel()->newKeyAction()->isEnabled());
 }
 
+void tst_AsOfWindow::aPointNotShownSaysWhichKeysAreShown()
+{
+    // A point typed wrong while another was shown: its error sat over the other point's keys, and nothing
+    // said which point the list was. A point that cannot be read goes back to the live keys, and says so.
+    KvBucket *bucket = peerBucket(u"asofwrong"_s, 5);
+    QVERIFY(bucket);
+    QVERIFY(put(bucket, u"a"_s, "a1"));
+    const quint64 point = put(bucket, u"b"_s, "b1");
+    QVERIFY(point);
+    const quint64 last = put(bucket, u"c"_s, "c1");
+    QVERIFY(last);
+    QVERIFY(openWindow(bucket->name(), 3));
+    QVERIFY(showAsOf(point));
+    auto *field = m_bar->findChild<QLineEdit *>(u"asOfPoint"_s);
+    auto *error = m_bar->findChild<QLabel *>(u"asOfError"_s);
+    auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
+    auto *stack = m_window->keyPanel()->findChild<QStackedWidget *>();
+    const QString shown = u"rev %1"_s.arg(point);
+
+    field->setText(u"yesterday-ish"_s);
+    m_bar->findChild<QPushButton *>(u"asOfShow"_s)->click();
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(u"yesterday-ish"_s), qPrintable(error->text()));
+    QVERIFY2(error->text().contains(u"still shows"_s) && error->text().contains(shown), qPrintable(error->text()));
+    QVERIFY(m_bar->isActive());
+    QCOMPARE(stack->currentWidget(), m_bar->view());
+    QVERIFY2(banner->isVisible() && banner->text().contains(shown), qPrintable(banner->text()));
+
+    field->setText(QString::number(last + 100));
+    m_bar->findChild<QPushButton *>(u"asOfShow"_s)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_bar->isActive(), KvTest::ReplyTimeoutMs);
+    QVERIFY(error->isVisible());
+    QVERIFY2(error->text().contains(QString::number(last + 100)), qPrintable(error->text()));
+    QVERIFY2(error->text().contains(u"live keys"_s), qPrintable(error->text()));
+    QCOMPARE(stack->currentWidget()->objectName(), u"keyListView"_s);
+    QVERIFY(!banner->isVisible());
+}
+
 void tst_AsOfWindow::folderOfTheTreeAsItWas()
 {
     KvBucket *bucket = peerBucket(u"asoffolder"_s, 5);
@@ -345,7 +386,7 @@ void tst_AsOfWindow::folderOfTheTreeAsItWas()
         keys.append(m_bar->view()->model()->index(row, 0).data().toString());
     QCOMPARE(keys, (QStringList{u"app.a"_s, u"app.b"_s}));
     auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
-    QVERIFY2(banner->text().contains(u"keys app.&gt;"_s), qPrintable(banner->text()));
+    QVERIFY2(banner->toolTip().contains(u"keys app.>"_s), qPrintable(banner->toolTip()));
     QTest::keyClick(m_bar->view(), Qt::Key_Escape);
     QTRY_VERIFY(!m_bar->isActive());
     QCOMPARE(m_window->keyPanel()->findChild<QStackedWidget *>()->currentWidget()->objectName(), u"keyTreeView"_s);

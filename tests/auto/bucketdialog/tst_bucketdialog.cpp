@@ -21,8 +21,15 @@ private Q_SLOTS:
     void ttlReadsBackUnchanged();
     void problemsShowOnlyOnceTypedOrAccepted();
     void everyProblemShowsAtOnceInTheFormsOrder();
+    void anErrorMovesNothingAndGivesItsRoomBack();
 
 private:
+    // The dialog's place and size once the layout requests made so far are done.
+    static QRect settled(QWidget *dialog)
+    {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        return dialog->geometry();
+    }
     static QLineEdit *field(BucketDialog *dialog, const QString &name) { return dialog->findChild<QLineEdit *>(name); }
 };
 
@@ -142,6 +149,43 @@ void tst_BucketDialog::everyProblemShowsAtOnceInTheFormsOrder()
     field(&dialog, u"ttl"_s)->clear();
     field(&dialog, u"maxBytes"_s)->clear();
     QCOMPARE(dialog.validationError(), QString());
+}
+
+// The dialog grew by the error's lines when one was shown and kept them after it was fixed: an error of a
+// line or two moves nothing, a longer one gives its room back once it is gone.
+void tst_BucketDialog::anErrorMovesNothingAndGivesItsRoomBack()
+{
+    BucketDialog dialog(BucketDialog::Mode::Create);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    const QRect before = settled(&dialog);
+    auto *error = dialog.findChild<QLabel *>(u"errorLabel"_s);
+    QLineEdit *name = field(&dialog, u"bucketName"_s);
+    QTest::keyClicks(name, u"bad..name"_s);
+    QVERIFY(error->isVisible());
+    QCOMPARE(settled(&dialog), before);
+    name->clear();
+    QTest::keyClicks(name, u"good"_s);
+    QVERIFY(error->isHidden());
+    QCOMPARE(settled(&dialog), before);
+
+    // Three problems at once: room for them, then the dialog as it was.
+    QTest::keyClicks(field(&dialog, u"ttl"_s), u"soon"_s);
+    QTest::keyClicks(field(&dialog, u"maxBytes"_s), u"-3"_s);
+    name->clear();
+    QTest::keyClicks(name, u"a b"_s);
+    QCOMPARE(dialog.validationError().split(u'\n').size(), 3);
+    QVERIFY(error->isVisible());
+    const QRect grown = settled(&dialog);
+    QCOMPARE(grown.topLeft(), before.topLeft());
+    QVERIFY(grown.height() > before.height()); // more than the room kept: what follows gives it back
+    QVERIFY2(error->height() >= error->heightForWidth(error->width()),
+             qPrintable(u"%1 px for %2 px of text"_s.arg(error->height()).arg(error->heightForWidth(error->width()))));
+    for (const QString &fieldName : {u"ttl"_s, u"maxBytes"_s, u"bucketName"_s})
+        field(&dialog, fieldName)->clear();
+    QTest::keyClicks(field(&dialog, u"bucketName"_s), u"good"_s);
+    QVERIFY(error->isHidden());
+    QCOMPARE(settled(&dialog), before);
 }
 
 QTEST_MAIN(tst_BucketDialog)

@@ -1,6 +1,8 @@
 #include "actionicons.h"
 #include "appearance.h"
+#include "asofbar.h"
 #include "asofdiffdialog.h"
+#include "asofview.h"
 #include "bucketdialog.h"
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
@@ -16,6 +18,7 @@
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "mainwindow.h"
+#include "mergedialog.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "newkeydialog.h"
@@ -113,6 +116,8 @@ private Q_SLOTS:
     void watchBarControlsShareOneHeight();
     void keysAndValueKeepMostOfTheWindow();
     void conflictBannerTextIsWhole();
+    void conflictBannerStaysWholeBesideItsDialogs();
+    void asOfBannerLeavesTheKeysMostOfThePanel();
     void conflictDialogSaysWhatHappened_data();
     void conflictDialogSaysWhatHappened();
 
@@ -388,10 +393,123 @@ void tst_Looks::conflictBannerTextIsWhole()
     WAIT_OK(bucket->put(u"orders.17.status"_s, R"({"id":17,"status":"cancelled"})"));
     auto *text = window->findChild<QLabel *>(u"conflictBannerText"_s);
     QTRY_VERIFY_WITH_TIMEOUT(text->isVisible(), 10000);
-    QTRY_VERIFY2(text->height() >= text->heightForWidth(text->width()),
-                 qPrintable(u"%1 px for text that needs %2 px at %3 px wide"_s.arg(text->height())
-                                .arg(text->heightForWidth(text->width()))
-                                .arg(text->width())));
+    const auto whole = [text] {
+        return u"%1 px for text that needs %2 px at %3 px wide"_s.arg(text->height())
+            .arg(text->heightForWidth(text->width()))
+            .arg(text->width());
+    };
+    QTRY_VERIFY2(text->height() >= text->heightForWidth(text->width()), qPrintable(whole()));
+    // A later notice, longer, in a banner of the same width (after Keep Editing, say): it kept the height
+    // of the first one, and its last lines were cut.
+    text->setText(text->text() + u" "_s + text->text());
+    QTRY_VERIFY2(text->height() >= text->heightForWidth(text->width()), qPrintable(whole()));
+}
+
+namespace {
+
+// Empty when the conflict banner's text has the height its lines need, inside the banner and clear of its
+// buttons; else what is wrong.
+QString bannerCut(const QLabel *text)
+{
+    if (!text->isVisible())
+        return u"the banner is hidden"_s;
+    const QWidget *banner = text->parentWidget();
+    const int needed = text->heightForWidth(text->width());
+    QStringList problems;
+    if (text->height() < needed)
+        problems.append(
+            u"%1 px for text that needs %2 px at %3 px wide"_s.arg(text->height()).arg(needed).arg(text->width()));
+    if (text->geometry().bottom() >= banner->height())
+        problems.append(
+            u"text ends at %1 px of a banner %2 px high"_s.arg(text->geometry().bottom()).arg(banner->height()));
+    for (const QPushButton *button : banner->findChildren<QPushButton *>()) {
+        if (button->isVisible() && button->geometry().intersects(text->geometry()))
+            problems.append(u"\"%1\" over the text"_s.arg(button->text()));
+    }
+    return problems.isEmpty() ? QString() : problems.join(u", "_s) + u": "_s + text->text();
+}
+
+} // namespace
+
+void tst_Looks::conflictBannerStaysWholeBesideItsDialogs()
+{
+    // Saved over someone else's change: while the conflict dialog, then the merge dialog, were open, the
+    // banner's third line was cut behind its buttons. Whole at the window's size and at its smallest.
+    MainWindow *window = openNewBucket(u"looks_banner_dialogs"_s);
+    QVERIFY(window);
+    KvBucket *bucket = m_peerKv->bucket(u"looks_banner_dialogs"_s, this);
+    WAIT_OK(bucket->put(u"orders.17.status"_s, R"({"id":17,"status":"shipped"})"));
+    QTRY_VERIFY_WITH_TIMEOUT(window->keyPanel()->model()->rowOfKey(u"orders.17.status"_s) >= 0, 10000);
+    window->keyPanel()->selectKey(u"orders.17.status"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(window->valuePanel()->openedRevision() > 0, 10000);
+    auto *editor = window->findChild<QPlainTextEdit *>(u"valueEditor"_s);
+    editor->setPlainText(u"{\"id\":17,\"status\":\"refunded\"}"_s);
+    editor->document()->setModified(true);
+    WAIT_OK(bucket->put(u"orders.17.status"_s, R"({"id":17,"status":"cancelled"})"));
+    auto *text = window->findChild<QLabel *>(u"conflictBannerText"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(text->isVisible(), 10000);
+    for (const bool smallest : {false, true}) {
+        if (smallest)
+            window->resize(window->minimumSizeHint());
+        QStringList cuts;
+        UiTest::onNextDialog<ConflictDialog>([&](ConflictDialog *dialog) {
+            cuts.append(QTest::qWaitFor([&] { return bannerCut(text).isEmpty(); }, 1000) ? QString() : bannerCut(text));
+            UiTest::onNextDialog<MergeDialog>([&](MergeDialog *merge) {
+                cuts.append(QTest::qWaitFor([&] { return bannerCut(text).isEmpty(); }, 1000) ? QString()
+                                                                                             : bannerCut(text));
+                merge->reject(); // keeps editing
+            });
+            dialog->findChild<QPushButton *>(u"mergeButton"_s)->click();
+        });
+        window->valuePanel()->saveAction()->trigger();
+        QTRY_COMPARE_WITH_TIMEOUT(cuts.size(), 2, 10000);
+        QVERIFY2(cuts.join(QString()).isEmpty(),
+                 qPrintable(u"%1: %2"_s.arg(smallest ? u"smallest"_s : u"1400×900"_s, cuts.join(u" | "_s))));
+        QTRY_VERIFY2(bannerCut(text).isEmpty(), qPrintable(bannerCut(text)));
+    }
+}
+
+void tst_Looks::asOfBannerLeavesTheKeysMostOfThePanel()
+{
+    // The bucket as of a past revision: the banner's text, beside its two buttons, wrapped to eight lines
+    // (cut at the bottom) and the key list was left two rows. A line naming the point, and the list keeps
+    // most of the live list's height, also when the read is incomplete (the longest the banner has to say).
+    KvBucketConfig config;
+    config.bucket = u"looks_asof"_s;
+    config.history = 1;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    KvBucket *bucket = m_peerKv->bucket(config.bucket, this);
+    WAIT_OK(bucket->put(u"orders.1"_s, "v1"));
+    WAIT_OK(bucket->put(u"orders.2"_s, "o1")); // revision 2, the point
+    WAIT_OK(bucket->put(u"orders.1"_s, "v2")); // history 1: orders.1 then is gone
+    MainWindow *window = openWindow(m_server.url(), config.bucket);
+    QTRY_VERIFY_WITH_TIMEOUT(window->keyPanel()->model()->liveCount() == 2, 10000);
+    auto *live = window->findChild<QAbstractItemView *>(u"keyListView"_s);
+    QTRY_VERIFY(live->isVisible());
+    const int liveHeight = live->height();
+    AsOfBar *bar = window->keyPanel()->asOfBar();
+    bar->findChild<QLineEdit *>(u"asOfPoint"_s)->setText(u"2"_s);
+    bar->findChild<QPushButton *>(u"asOfShow"_s)->click();
+    QTRY_VERIFY_WITH_TIMEOUT(bar->view()->read(), 10000);
+    auto *text = bar->findChild<QLabel *>(u"asOfBannerText"_s);
+    const int line = text->fontMetrics().lineSpacing();
+    const auto describe = [&] {
+        return u"text %1 px (needs %2 at %3 px wide, a line %4 px), list %5 px (live %6 px): %7"_s.arg(text->height())
+            .arg(text->heightForWidth(text->width()))
+            .arg(text->width())
+            .arg(line)
+            .arg(bar->view()->height())
+            .arg(liveHeight)
+            .arg(text->text());
+    };
+    QTRY_VERIFY2(text->isVisible() && text->height() >= line, qPrintable(describe()));
+    QVERIFY2(text->height() <= 2 * line, qPrintable(describe()));
+    QVERIFY2(text->text().startsWith(u"<b>As of rev 2"_s), qPrintable(describe()));
+    // The banner takes a row of buttons' height from the live list's, not the list.
+    QVERIFY2(bar->view()->height() >= liveHeight * 2 / 3, qPrintable(describe()));
+    // What the banner leaves out is in its tooltip: the whole reason, and how to restore or go back.
+    QVERIFY2(text->toolTip().contains(u"no longer holds every revision"_s), qPrintable(text->toolTip()));
+    QVERIFY2(text->toolTip().contains(u"Esc returns to live"_s), qPrintable(text->toolTip()));
 }
 
 void tst_Looks::checkedButtonsLookChecked()

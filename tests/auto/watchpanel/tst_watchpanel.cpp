@@ -1,4 +1,5 @@
 #include "bucketpanel.h"
+#include "errorlabel.h"
 #include "historymodel.h"
 #include "historypanel.h"
 #include "jetstreamcontext.h"
@@ -81,6 +82,7 @@ private Q_SLOTS:
     void init();
     void cleanup();
     void dialogChecksAsTyped();
+    void dialogKeepsItsSizeAndPlaceWithAnError();
     void newWatchThroughTheDialog();
     void feedShowsEntriesColouredByOperation();
     void severalWatchesAsTabs();
@@ -187,6 +189,29 @@ void tst_WatchPanel::dialogChecksAsTyped()
     QCOMPARE(dialog.options().resumeFromRevision, 42u);
     dialog.setBucket(u"bad bucket"_s);
     QVERIFY(!ok->isEnabled());
+}
+
+void tst_WatchPanel::dialogKeepsItsSizeAndPlaceWithAnError()
+{
+    // The dialog grew by the error's line, kept it once the error was fixed, and jumped to centre itself
+    // again at its new size: the field being typed in moved under the cursor.
+    WatchDialog dialog({u"alpha"_s});
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    const auto settled = [&dialog] {
+        QCoreApplication::sendPostedEvents(nullptr, QEvent::LayoutRequest);
+        return dialog.geometry();
+    };
+    const QRect before = settled();
+    auto *filter = dialog.findChild<QLineEdit *>(u"watchFilter"_s);
+    auto *error = dialog.findChild<ErrorLabel *>();
+    QVERIFY(error);
+    QTest::keyClicks(filter, u"orders..1"_s);
+    QVERIFY(error->isVisible());
+    QCOMPARE(settled(), before);
+    filter->clear();
+    QVERIFY(error->isHidden());
+    QCOMPARE(settled(), before);
 }
 
 void tst_WatchPanel::newWatchThroughTheDialog()
