@@ -624,11 +624,8 @@ void KeyPanel::expandMatches()
 // client, and this list shows it once the mirror has copied it: said, as nothing else in the window would.
 QString KeyPanel::mirrorNote() const
 {
-    const QString stream = m_bucket->boundStatus().config.mirror.name;
-    if (stream.isEmpty())
-        return {};
-    const QString origin = KvNames::bucketFromStream(stream);
-    return tr(" · a mirror of \"%1\": writes go there").arg(origin.isEmpty() ? stream : origin);
+    const QString origin = KvNames::sourceBucket(m_bucket->boundStatus().config.mirror.name);
+    return origin.isEmpty() ? QString() : tr(" · a mirror of \"%1\": writes go there").arg(origin);
 }
 
 void KeyPanel::updateStatus()

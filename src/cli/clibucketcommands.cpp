@@ -341,8 +341,7 @@ namespace {
 
 QString mirroredBucket(const KvBucketConfig &config)
 {
-    const QString bucket = KvNames::bucketFromStream(config.mirror.name);
-    return bucket.isEmpty() ? config.mirror.name : bucket;
+    return KvNames::sourceBucket(config.mirror.name);
 }
 
 } // namespace

@@ -13,8 +13,7 @@ namespace {
 
 QString sourceName(const JsStreamSource &source)
 {
-    const QString bucket = KvNames::bucketFromStream(source.name);
-    return bucket.isEmpty() ? source.name : bucket;
+    return KvNames::sourceBucket(source.name);
 }
 
 } // namespace

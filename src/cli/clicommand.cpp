@@ -218,11 +218,9 @@ void CliCommand::noteWrittenThroughMirror()
 {
     if (!m_bucket)
         return;
-    const QString stream = m_bucket->boundStatus().config.mirror.name;
-    if (stream.isEmpty())
+    const QString origin = KvNames::sourceBucket(m_bucket->boundStatus().config.mirror.name);
+    if (origin.isEmpty())
         return;
-    const QString bucket = KvNames::bucketFromStream(stream);
-    const QString origin = bucket.isEmpty() ? stream : bucket;
     out()->note(tr("kvdesk-cli: note: bucket \"%1\" mirrors \"%2\": the write went to \"%2\", and \"%1\" holds it "
                    "once it has copied it")
                     .arg(m_bucket->name(), origin));

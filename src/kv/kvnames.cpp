@@ -164,9 +164,14 @@ QString bucketFromStream(const QString &stream)
     return stream.startsWith("KV_"_L1) ? stream.mid(3) : QString();
 }
 
+QString sourceBucket(const QString &stream)
+{
+    return stream.startsWith("KV_"_L1) ? stream.mid(3) : stream;
+}
+
 MirrorPrefixes mirrorPrefixes(const QString &mirrorStream, const QString &externalApiPrefix)
 {
-    const QString origin = mirrorStream.startsWith("KV_"_L1) ? mirrorStream.mid(3) : mirrorStream;
+    const QString origin = sourceBucket(mirrorStream);
     MirrorPrefixes prefixes{subjectPrefix(origin), subjectPrefix(origin)};
     if (!externalApiPrefix.isEmpty())
         prefixes.write = externalApiPrefix.toUtf8() + '.' + prefixes.read;

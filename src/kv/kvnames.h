@@ -28,6 +28,8 @@ QString streamName(const QString &bucket);       // "KV_<bucket>"
 QByteArray subjectPrefix(const QString &bucket); // "$KV.<bucket>."
 // The bucket name of stream "KV_<bucket>", or an empty string for any other stream.
 QString bucketFromStream(const QString &stream);
+// What to call a mirror's or a source's stream: its bucket's name, or the stream's own for another stream.
+QString sourceBucket(const QString &stream);
 
 // The subjects of a bucket that mirrors stream mirrorStream: a mirror has none of its own, so its keys
 // keep the origin's prefix (read), and a write goes to the origin, an external mirror's through its API
