@@ -97,11 +97,13 @@ void NewKeyDialog::validate()
             && !m_value->toPlainText().isEmpty())
             problem = error;
     }
-    if (problem.isEmpty() && m_bucket && !m_key->text().isEmpty())
-        problem = m_bucket->checkValueSize(m_key->text(), value.size());
     qint64 ttlNs = 0;
     if (problem.isEmpty())
         m_ttl->read(&ttlNs, &problem);
+    // With the headers the create carries: checked without them, Create stayed enabled for a value the
+    // create then refused, the same way at each click.
+    if (problem.isEmpty() && m_bucket && !m_key->text().isEmpty())
+        problem = m_bucket->checkCreateSize(m_key->text(), value.size(), ttlNs);
     m_error->setMessage(problem);
     if (problem.isEmpty() && m_bucket) {
         // Not an error: the key is created, and lives longer than typed (nats-modern.md §4.2).

@@ -55,6 +55,9 @@ public:
     // Why a value of size bytes cannot be stored under key (bucket max value size, server max payload),
     // or an empty string. Needs the bucket bound for the bucket's limit; the server's is always checked.
     QString checkValueSize(const QString &key, qint64 size, qint64 headerSize = 0) const;
+    // The same for a value of size bytes as create() sends it, with the headers it carries (its
+    // expected-revision guard, and the TTL's when ttlNs is not 0).
+    QString checkCreateSize(const QString &key, qint64 size, qint64 ttlNs = 0) const;
 
     // How long a write whose outcome is unknown (its ack timed out, the connection dropped) is sent
     // again with its Nats-Msg-Id: 60 s by default, never past the bucket's duplicate window; 0 turns

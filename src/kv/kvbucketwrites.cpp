@@ -104,6 +104,19 @@ NatsError KvBucket::writeError(const NatsError &error, const QString &key, quint
     }
 }
 
+QString KvBucket::checkCreateSize(const QString &key, qint64 size, qint64 ttlNs) const
+{
+    // As create() builds its first attempt; the message id that publishEntry() adds goes when it would not
+    // fit, so it is left out here.
+    NatsMessage headersOnly(writeSubject(key), {});
+    if (ttlNs != 0)
+        headersOnly.headers().append(kTtlHeader, KvTtl::toHeader(ttlNs));
+    JsPublishOptions options;
+    options.expectedLastSubjectSequence = 0;
+    JetStreamContext::applyPublishOptions(&headersOnly, options);
+    return checkValueSize(key, size, headersOnly.headers().toWire().size());
+}
+
 QString KvBucket::sizeAsSent(const QString &key, const NatsMessage &message, const JsPublishOptions &options) const
 {
     // The stream's max_msg_size and the server's max_payload count the headers too, including those

@@ -431,6 +431,14 @@ void tst_MainWindow::badKeyAndOversizeValueAreRefused()
         QVERIFY(child<QLabel>(dialog, u"newKeyError"_s)->text().contains(u"space"_s));
         key->setText(u"orders.1"_s);
         QVERIFY(ok->isEnabled());
+        // 60 bytes fit the bucket's 100, but not with the 52 bytes of headers a create carries: Create stayed
+        // enabled, and each click gave the same refusal, as if it did nothing (a tryout).
+        child<QPlainTextEdit>(dialog, u"newKeyValue"_s)->setPlainText(QString(60, u'v'));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY2(child<QLabel>(dialog, u"newKeyError"_s)->text().contains(u"with the headers this write carries"_s),
+                 qPrintable(child<QLabel>(dialog, u"newKeyError"_s)->text()));
+        child<QPlainTextEdit>(dialog, u"newKeyValue"_s)->setPlainText(QString(48, u'v'));
+        QVERIFY2(ok->isEnabled(), qPrintable(child<QLabel>(dialog, u"newKeyError"_s)->text()));
         checked = true;
         dialog->reject();
     });
