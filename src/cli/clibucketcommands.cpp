@@ -337,21 +337,12 @@ void BucketConfigCommand::submit(const KvBucketConfig &config)
     });
 }
 
-namespace {
-
-QString mirroredBucket(const KvBucketConfig &config)
-{
-    return KvNames::sourceBucket(config.mirror.name);
-}
-
-} // namespace
-
 // nats-server refuses both, with words about streams ("stream mirror configuration can not be updated",
 // "stream mirrors can not contain subjects"): said here in the bucket's terms, before anything is sent.
 QString BucketConfigCommand::mirrorChangeRefusal(const KvBucketConfig &current, const KvBucketConfig &wanted)
 {
-    const QString before = mirroredBucket(current);
-    const QString after = mirroredBucket(wanted);
+    const QString before = KvNames::sourceBucket(current.mirror.name);
+    const QString after = KvNames::sourceBucket(wanted.mirror.name);
     if (before == after)
         return {};
     if (before.isEmpty())
@@ -367,7 +358,7 @@ QString BucketConfigCommand::mirrorChangeRefusal(const KvBucketConfig &current, 
 // said, so that a misspelt origin is not taken for an empty one.
 void BucketConfigCommand::finishNotingMissingOrigin(const KvBucketConfig &config)
 {
-    const QString origin = mirroredBucket(config);
+    const QString origin = KvNames::sourceBucket(config.mirror.name);
     if (origin.isEmpty()) {
         finish();
         return;
