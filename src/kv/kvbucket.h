@@ -58,6 +58,8 @@ public:
     // The same for a value of size bytes as create() sends it, with the headers it carries (its
     // expected-revision guard, and the TTL's when ttlNs is not 0).
     QString checkCreateSize(const QString &key, qint64 size, qint64 ttlNs = 0) const;
+    // The same for a value of size bytes as update() sends it on expectedRevision.
+    QString checkUpdateSize(const QString &key, qint64 size, quint64 expectedRevision) const;
 
     // How long a write whose outcome is unknown (its ack timed out, the connection dropped) is sent
     // again with its Nats-Msg-Id: 60 s by default, never past the bucket's duplicate window; 0 turns
@@ -182,6 +184,7 @@ private:
     void publishEntry(KvReply *reply, const QString &key, const NatsMessage &message, const JsPublishOptions &options);
     // Why message (for key), with the headers options add, is too large to store, or an empty string.
     QString sizeAsSent(const QString &key, const NatsMessage &message, const JsPublishOptions &options) const;
+    QString checkGuardedSize(const QString &key, qint64 size, NatsMessage headersOnly, quint64 expectedRevision) const;
     // A write's failure in the bucket's words (WrongRevision with *currentRevision, ValueTooLarge, ...).
     NatsError writeError(const NatsError &error, const QString &key, quint64 *currentRevision) const;
     // How long a write whose outcome is unknown may be sent again (0: not at all).

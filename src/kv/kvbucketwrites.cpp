@@ -106,13 +106,24 @@ NatsError KvBucket::writeError(const NatsError &error, const QString &key, quint
 
 QString KvBucket::checkCreateSize(const QString &key, qint64 size, qint64 ttlNs) const
 {
-    // As create() builds its first attempt; the message id that publishEntry() adds goes when it would not
-    // fit, so it is left out here.
+    // As create() builds its first attempt.
     NatsMessage headersOnly(writeSubject(key), {});
     if (ttlNs != 0)
         headersOnly.headers().append(kTtlHeader, KvTtl::toHeader(ttlNs));
+    return checkGuardedSize(key, size, headersOnly, 0);
+}
+
+QString KvBucket::checkUpdateSize(const QString &key, qint64 size, quint64 expectedRevision) const
+{
+    return checkGuardedSize(key, size, NatsMessage(writeSubject(key), {}), expectedRevision);
+}
+
+QString KvBucket::checkGuardedSize(const QString &key, qint64 size, NatsMessage headersOnly,
+                                   quint64 expectedRevision) const
+{
+    // The message id that publishEntry() adds goes when it would not fit, so it is left out here.
     JsPublishOptions options;
-    options.expectedLastSubjectSequence = 0;
+    options.expectedLastSubjectSequence = expectedRevision;
     JetStreamContext::applyPublishOptions(&headersOnly, options);
     return checkValueSize(key, size, headersOnly.headers().toWire().size());
 }

@@ -187,8 +187,11 @@ bool ValueEditSession::editedValue(const QString &editedText, QByteArray *value,
 
 QString ValueEditSession::sizeProblem(qint64 size) const
 {
-    // 64: room for the KV headers an update adds.
-    return m_bucket && !m_key.isEmpty() ? m_bucket->checkValueSize(m_key, size, 64) : QString();
+    // Counted as the save sends it (saveValue()): a create, or an update guarded by the revision it goes over.
+    if (!m_bucket || m_key.isEmpty())
+        return {};
+    const quint64 base = saveGoesOver();
+    return base == 0 ? m_bucket->checkCreateSize(m_key, size) : m_bucket->checkUpdateSize(m_key, size, base);
 }
 
 void ValueEditSession::save(const QString &editedText)

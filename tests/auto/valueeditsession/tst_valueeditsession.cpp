@@ -39,6 +39,7 @@ private Q_SLOTS:
     void takeTheirsOpensTheNewerRevision();
     void deletedByOthersWhileEditing();
     void readOnlyWritesNothing();
+    void sizeWarningCountsTheHeadersTheSaveCarries();
 
 private:
     bool open(const QString &key);
@@ -315,6 +316,45 @@ void tst_ValueEditSession::readOnlyWritesNothing()
     QVERIFY(info.isEmpty());
     QVERIFY(!m_session->isBusy());
     QCOMPARE(KvTest::value(m_peer, key()), "v"_ba);
+}
+
+void tst_ValueEditSession::sizeWarningCountsTheHeadersTheSaveCarries()
+{
+    // The panel warns while typing when the value would not fit; it allowed a flat 64 bytes for the
+    // headers of an update, which carries 52 here (its guard on revision 1): a value that fits was
+    // called too big (a tryout).
+    KvBucketConfig config;
+    config.bucket = u"sized"_s;
+    config.maxValueSize = 200;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    WAIT_OK(bucket->put(u"k"_s, "v1"));
+    m_keys->load(bucket);
+    m_session->setBucket(bucket, m_keys);
+    QVERIFY(open(u"k"_s));
+    QCOMPARE(m_session->saveGoesOver(), 1u);
+    const qint64 fits = 200 - qint64(sizeof("NATS/1.0\r\nNats-Expected-Last-Subject-Sequence: 1\r\n\r\n") - 1);
+    QVERIFY2(m_session->sizeProblem(fits).isEmpty(), qPrintable(m_session->sizeProblem(fits)));
+    const QString tooBig = m_session->sizeProblem(fits + 1);
+    QVERIFY2(tooBig.contains(u"and 201 with the headers"_s), qPrintable(tooBig));
+    // What the warning says is what the server does.
+    QVERIFY(saveAndWait(QString(fits, u'x')));
+    QCOMPARE(KvTest::value(bucket, u"k"_s).size(), fits);
+    QCOMPARE(m_session->saveGoesOver(), 2u);
+    QSignalSpy failed(m_session, &ValueEditSession::failed);
+    m_session->setModified(true);
+    m_session->save(QString(fits + 1, u'y'));
+    QVERIFY(failed.wait(10000));
+    QVERIFY2(failed.first().at(0).toString().contains(u"at most 200"_s), qPrintable(failed.first().at(0).toString()));
+    QCOMPARE(KvTest::value(bucket, u"k"_s).size(), fits);
+
+    // A key nobody wrote yet is saved with a create, whose guard is the same length.
+    QSignalSpy notFound(m_session, &ValueEditSession::openFailed);
+    m_session->open(u"new"_s);
+    QVERIFY(notFound.wait(10000));
+    QCOMPARE(m_session->saveGoesOver(), 0u);
+    QVERIFY(m_session->sizeProblem(fits).isEmpty());
+    QVERIFY(!m_session->sizeProblem(fits + 1).isEmpty());
 }
 
 QTEST_MAIN(tst_ValueEditSession)
