@@ -13,27 +13,59 @@ using namespace Qt::StringLiterals;
 ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 baseRevision, const KvEntry &theirs,
                                const QString &theirsText, QWidget *parent)
     : QDialog(parent)
+    , m_key(key)
+    , m_mine(mine)
+    , m_baseRevision(baseRevision)
 {
     setObjectName(u"conflictDialog"_s);
     setWindowTitle(tr("Key Changed by Someone Else"));
-    QLabel *intro = createIntro(key, baseRevision, theirs);
-    auto *diff = new DiffView(this);
-    diff->setObjectName(u"conflictDiff"_s);
-    diff->setTexts(tr("Yours (based on revision %1)").arg(baseRevision), mine,
-                   theirs.revision > 0 ? tr("Theirs (revision %1)").arg(theirs.revision)
-                                       : tr("Theirs (the key is gone)"),
-                   theirsText);
-    QDialogButtonBox *buttons = createButtons(baseRevision, theirs);
+    m_intro = new QLabel(this);
+    m_intro->setObjectName(u"conflictIntro"_s);
+    m_intro->setWordWrap(true);
+    m_diff = new DiffView(this);
+    m_diff->setObjectName(u"conflictDiff"_s);
+    QDialogButtonBox *buttons = createButtons();
+    showTheirs(theirs, theirsText, false);
 
     auto *layout = new QVBoxLayout(this);
-    layout->addWidget(intro);
-    layout->addWidget(diff, 1);
+    layout->addWidget(m_intro);
+    layout->addWidget(m_diff, 1);
     layout->addWidget(buttons);
     resize(900, 500);
 }
 
+void ConflictDialog::setTheirs(const KvEntry &theirs, const QString &theirsText)
+{
+    showTheirs(theirs, theirsText, true);
+}
+
+// Their side everywhere it shows: the first sentence, the diff, what each choice would do.
+void ConflictDialog::showTheirs(const KvEntry &theirs, const QString &theirsText, bool again)
+{
+    m_theirsRevision = theirs.revision;
+    m_intro->setText(introText(theirs, again));
+    m_diff->setTexts(tr("Yours (based on revision %1)").arg(m_baseRevision), m_mine,
+                     theirs.revision > 0 ? tr("Theirs (revision %1)").arg(theirs.revision)
+                                         : tr("Theirs (the key is gone)"),
+                     theirsText);
+    m_overwrite->setToolTip(theirs.revision > 0
+                                ? tr("Save your version as a new revision on top of revision %1").arg(theirs.revision)
+                                : tr("Save your version as the key again"));
+    m_take->setToolTip(theirs.revision > 0 ? tr("Discard your changes and open revision %1").arg(theirs.revision)
+                                           : tr("Discard your changes: the key is gone"));
+    // Revision 0: no marker is left, no value either.
+    m_merge->setEnabled(theirs.revision > 0 && !theirs.isDeleted());
+    m_merge->setToolTip(theirs.revision == 0 ? tr("The key is gone: there is nothing to merge with")
+                            : theirs.isDeleted()
+                            ? tr("Revision %1 deleted the key: there is nothing to merge with").arg(theirs.revision)
+                            : tr("Combine your changes since revision %1 with revision %2 and save the result on top "
+                                 "of it; changes to the same JSON member or lines are shown for you to decide")
+                                  .arg(m_baseRevision)
+                                  .arg(theirs.revision));
+}
+
 // What happened: the revision the user opened, and what someone else did since.
-QLabel *ConflictDialog::createIntro(const QString &key, quint64 baseRevision, const KvEntry &theirs)
+QString ConflictDialog::introText(const KvEntry &theirs, bool again) const
 {
     // Revision 0: the key is not there at all (it expired, or was purged, and no marker is left).
     const QString what = theirs.revision == 0
@@ -49,41 +81,27 @@ QLabel *ConflictDialog::createIntro(const QString &key, quint64 baseRevision, co
               .arg(theirs.revision)
               .arg(HumanFormat::localTime(theirs.created))
         : tr("someone else saved revision %1 at %2").arg(theirs.revision).arg(HumanFormat::localTime(theirs.created));
-    auto *intro = new QLabel(tr("Your changes to <b>%1</b> were not saved: you opened revision %2, and since then "
-                                "%3. Nothing has been overwritten.")
-                                 .arg(key.toHtmlEscaped())
-                                 .arg(baseRevision)
-                                 .arg(what),
-                             this);
-    intro->setWordWrap(true);
-    return intro;
+    const QString text = tr("Your changes to <b>%1</b> were not saved: you opened revision %2, and since then "
+                            "%3. Nothing has been overwritten.")
+                             .arg(m_key.toHtmlEscaped())
+                             .arg(m_baseRevision)
+                             .arg(what);
+    return again ? text + u' '
+            + tr("<b>It changed again while this was open</b>: what is shown, and what each "
+                 "choice does, is revision %1.")
+                  .arg(theirs.revision)
+                 : text;
 }
 
-// One button per choice; Keep Editing is the default, and Merge needs a value to merge with.
-QDialogButtonBox *ConflictDialog::createButtons(quint64 baseRevision, const KvEntry &theirs)
+// One button per choice; Keep Editing is the default.
+QDialogButtonBox *ConflictDialog::createButtons()
 {
     auto *buttons = new QDialogButtonBox(this);
-    QPushButton *overwrite = addChoice(buttons, tr("&Overwrite with Mine"), QDialogButtonBox::DestructiveRole,
-                                       u"overwriteButton"_s, Choice::Overwrite);
-    overwrite->setToolTip(theirs.revision > 0
-                              ? tr("Save your version as a new revision on top of revision %1").arg(theirs.revision)
-                              : tr("Save your version as the key again"));
-    QPushButton *take = addChoice(buttons, tr("&Take Theirs"), QDialogButtonBox::ResetRole, u"takeTheirsButton"_s,
-                                  Choice::TakeTheirs);
-    take->setToolTip(theirs.revision > 0 ? tr("Discard your changes and open revision %1").arg(theirs.revision)
-                                         : tr("Discard your changes: the key is gone"));
-    // Revision 0: no marker is left, no value either.
-    const bool noValue = theirs.revision == 0 || theirs.isDeleted();
-    QPushButton *merge = addChoice(buttons, tr("&Merge"), QDialogButtonBox::AcceptRole, u"mergeButton"_s,
-                                   Choice::Merge);
-    merge->setEnabled(!noValue);
-    merge->setToolTip(theirs.revision == 0 ? tr("The key is gone: there is nothing to merge with")
-                          : theirs.isDeleted()
-                          ? tr("Revision %1 deleted the key: there is nothing to merge with").arg(theirs.revision)
-                          : tr("Combine your changes since revision %1 with revision %2 and save the result on top of "
-                               "it; changes to the same JSON member or lines are shown for you to decide")
-                                .arg(baseRevision)
-                                .arg(theirs.revision));
+    m_overwrite = addChoice(buttons, tr("&Overwrite with Mine"), QDialogButtonBox::DestructiveRole,
+                            u"overwriteButton"_s, Choice::Overwrite);
+    m_take = addChoice(buttons, tr("&Take Theirs"), QDialogButtonBox::ResetRole, u"takeTheirsButton"_s,
+                       Choice::TakeTheirs);
+    m_merge = addChoice(buttons, tr("&Merge"), QDialogButtonBox::AcceptRole, u"mergeButton"_s, Choice::Merge);
     QPushButton *keep = buttons->addButton(tr("&Keep Editing"), QDialogButtonBox::RejectRole);
     keep->setObjectName(u"keepEditingButton"_s);
     keep->setToolTip(tr("Nothing is saved; your text stays in the editor"));

@@ -5,6 +5,7 @@
 #include <QtWidgets/QDialog>
 #include <QtWidgets/QDialogButtonBox>
 
+class DiffView;
 class QLabel;
 class QPushButton;
 
@@ -27,12 +28,26 @@ public:
                    const QString &theirsText, QWidget *parent = nullptr);
 
     Choice choice() const { return m_choice; }
+    // Theirs as shown when the choice was made.
+    quint64 theirsRevision() const { return m_theirsRevision; }
+    // Someone changed the key again while the dialog is open: theirs is now this newer revision.
+    void setTheirs(const KvEntry &theirs, const QString &theirsText);
 
 private:
-    QLabel *createIntro(const QString &key, quint64 baseRevision, const KvEntry &theirs);
-    QDialogButtonBox *createButtons(quint64 baseRevision, const KvEntry &theirs);
+    void showTheirs(const KvEntry &theirs, const QString &theirsText, bool again);
+    QString introText(const KvEntry &theirs, bool again) const;
+    QDialogButtonBox *createButtons();
     QPushButton *addChoice(QDialogButtonBox *buttons, const QString &text, QDialogButtonBox::ButtonRole role,
                            const QString &objectName, Choice choice);
 
+    QString m_key;
+    QString m_mine;
+    quint64 m_baseRevision;
+    quint64 m_theirsRevision = 0;
+    QLabel *m_intro = nullptr;
+    DiffView *m_diff = nullptr;
+    QPushButton *m_overwrite = nullptr;
+    QPushButton *m_take = nullptr;
+    QPushButton *m_merge = nullptr;
     Choice m_choice = Choice::KeepEditing;
 };

@@ -562,19 +562,22 @@ void ValuePanel::showRefused(const KvEntry &theirs, const QByteArray &mine)
 {
     ConflictDialog dialog(m_session->key(), entryText(mine), m_session->baseRevision(), theirs, entryText(theirs.value),
                           this);
+    connect(m_session, &ValueEditSession::theirsChanged, &dialog,
+            [this, &dialog](const KvEntry &newer) { dialog.setTheirs(newer, entryText(newer.value)); });
     dialog.exec();
+    const quint64 shown = dialog.theirsRevision();
     switch (dialog.choice()) {
     case ConflictDialog::Choice::Overwrite:
-        m_session->resolve(ValueEditSession::Choice::Overwrite);
+        m_session->resolve(ValueEditSession::Choice::Overwrite, shown);
         break;
     case ConflictDialog::Choice::TakeTheirs:
-        m_session->resolve(ValueEditSession::Choice::TakeTheirs);
+        m_session->resolve(ValueEditSession::Choice::TakeTheirs, shown);
         break;
     case ConflictDialog::Choice::Merge:
-        m_session->resolve(ValueEditSession::Choice::Merge);
+        m_session->resolve(ValueEditSession::Choice::Merge, shown);
         break;
     case ConflictDialog::Choice::KeepEditing:
-        m_session->resolve(ValueEditSession::Choice::KeepEditing);
+        m_session->resolve(ValueEditSession::Choice::KeepEditing, shown);
         break;
     }
 }

@@ -7,6 +7,8 @@
 #include "kvmerge.h"
 #include "natsconnection.h"
 
+#include <algorithm>
+
 using View = ValueDocument::View;
 
 namespace {
@@ -90,6 +92,7 @@ void ValueEditSession::load(const QString &key, quint64 revision)
     m_key = key;
     m_loading = true;
     m_modified = false;
+    m_choosing = false;
     Q_EMIT stateChanged();
     KvReply *reply = revision == 0 ? m_bucket->get(key) : m_bucket->get(key, revision);
     const quint64 serial = ++m_loadSerial;
@@ -405,11 +408,36 @@ void ValueEditSession::showTheirs(const KvEntry &theirs, const QByteArray &mine)
     m_theirs = theirs;
     m_theirs.key = m_key;
     m_mine = mine;
+    m_choosing = true;
+    m_followed = {};
     Q_EMIT saveRefused(m_theirs, mine);
 }
 
-void ValueEditSession::resolve(Choice choice)
+// A newer revision while the user chooses what to do with a refused save: the choice must be made on the
+// key as it is, not on what it was when the save was refused.
+void ValueEditSession::followTheirs()
 {
+    KvReply *latest = m_bucket->get(m_key);
+    const QString key = m_key;
+    connect(latest, &NatsReply::finished, this, [this, latest, key] {
+        latest->deleteLater();
+        const bool gone = latest->error() == NatsError::KeyNotFound;
+        if (!m_choosing || key != m_key || (latest->error() != NatsError::NoError && !gone)
+            || latest->entry().revision <= std::max(m_theirs.revision, m_followed.revision))
+            return;
+        m_followed = latest->entry();
+        m_followed.key = m_key;
+        Q_EMIT theirsChanged(m_followed);
+    });
+}
+
+void ValueEditSession::resolve(Choice choice, quint64 shownRevision)
+{
+    // Only what the user saw is chosen on: a revision that came after it is refused by the guard.
+    if (m_choosing && shownRevision != 0 && shownRevision == m_followed.revision)
+        m_theirs = m_followed;
+    m_choosing = false;
+    m_followed = {};
     switch (choice) {
     case Choice::Overwrite:
         // A deliberate overwrite, still guarded: on the revision just shown. The edit stays based on the one
@@ -547,6 +575,8 @@ void ValueEditSession::onOtherChange(const KvEntry &entry)
 {
     if (entry.key != m_key || entry.revision <= m_revision || m_loading || m_busy)
         return;
+    if (m_choosing && entry.revision > std::max(m_theirs.revision, m_followed.revision))
+        followTheirs();
     if (!m_modified) {
         // Nothing of the user's is at stake: just show what is there now.
         reload();

@@ -102,7 +102,9 @@ public:
     // (so a third writer is refused again); text conflicts are put into the editor, marked, for editing;
     // JSON members changed differently on both sides go to mergeConflicts(), answered by resolveMerge().
     // Values that cannot be merged (binary, theirs deleted) are kept as they are, saying why.
-    void resolve(Choice choice);
+    // shownRevision: the revision of theirs the user chose on, when theirsChanged() was shown (a choice
+    // goes by the newer revision only then); 0: the one saveRefused() gave.
+    void resolve(Choice choice, quint64 shownRevision = 0);
     // The user's pick for each conflict of mergeConflicts(); the result is shown and saved as a clean
     // merge is.
     void resolveMerge(const KvJsonMerge::Choices &choices);
@@ -123,6 +125,9 @@ Q_SIGNALS:
     void saved(quint64 revision);
     // A save was refused (or compare() asked): mine against theirs, the newest revision (maybe a marker).
     void saveRefused(const KvEntry &theirs, const QByteArray &mine);
+    // Until resolve(): someone changed the key again, and theirs is now this newer revision; shown, a
+    // choice goes by it when resolve() names it.
+    void theirsChanged(const KvEntry &theirs);
     void message(const QString &text); // for the status bar
     // resolve(Merge) found JSON members changed differently on both sides (result.conflicts): the user
     // picks a side for each (resolveMerge()), or keeps editing (resolve(KeepEditing)).
@@ -153,6 +158,7 @@ private:
     bool afterReconnect(const SaveAttempt &save) const;
     void fetchTheirs(const QByteArray &mine);
     void showTheirs(const KvEntry &theirs, const QByteArray &mine);
+    void followTheirs();
     void refresh();
     QString newerText() const;
     void merge();
@@ -171,8 +177,10 @@ private:
     quint64 m_revision = 0;
     std::optional<quint64> m_overwriting; // Overwrite chosen: the revision a save is guarded on (0: none)
     quint64 m_newerRevision = 0;
-    KvEntry m_theirs;  // the newest revision when a save was refused
-    QByteArray m_mine; // and what was to be saved
+    KvEntry m_theirs;        // the newest revision when a save was refused
+    KvEntry m_followed;      // a newer revision than m_theirs, arrived while choosing (theirsChanged())
+    bool m_choosing = false; // saveRefused() was emitted, resolve() not yet called
+    QByteArray m_mine;       // and what was to be saved
     QString m_notice;
     QString m_interruption;
     bool m_exists = false;

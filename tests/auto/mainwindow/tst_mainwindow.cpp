@@ -89,6 +89,7 @@ private Q_SLOTS:
     void aKeyChangedWhileItsDeleteAsksIsKept();
     void keepingUnsavedChangesKeepsTheirKeyAndBucketSelected();
     void aSecondConflictKeepsTheHeaderTrue();
+    void theConflictDialogFollowsAThirdWriter();
     void aBucketTheServerRefusesKeepsItsDialog();
     void aServerNotUpYetIsSaidToBeTried();
 
@@ -814,6 +815,56 @@ void tst_MainWindow::aSecondConflictKeepsTheHeaderTrue()
              qPrintable(child<QLabel>(window, u"valueMeta"_s)->text()));
     auto *status = child<ErrorLabel>(window, u"valueStatus"_s);
     QVERIFY2(!status->isError() || !status->isVisible(), qPrintable(status->text()));
+}
+
+// A third writer while the conflict dialog is open: it went on showing the second revision, and a choice
+// made on it (overwrite, merge) was refused again (a tryout). It now shows the newest, and chooses on it.
+void tst_MainWindow::theConflictDialogFollowsAThirdWriter()
+{
+    const QString name = u"gui_third_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    KvReply *put = peer->put(u"doc"_s, "original");
+    QTRY_VERIFY(put->isFinished());
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"doc"_s));
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    editor->selectAll();
+    QTest::keyClicks(editor, u"mine"_s);
+    KvReply *second = peer->put(u"doc"_s, "second");
+    QTRY_VERIFY(second->isFinished());
+
+    int dialogs = 0;
+    bool followed = false;
+    QString intro;
+    UiTest::onNextDialog<ConflictDialog>([&](ConflictDialog *dialog) {
+        ++dialogs;
+        auto *theirs = child<QPlainTextEdit>(dialog, u"diffRight"_s);
+        KvReply *third = peer->put(u"doc"_s, "third");
+        followed = theirs->toPlainText().contains(u"second"_s)
+            && QTest::qWaitFor([theirs] { return theirs->toPlainText().contains(u"third"_s); }, 10000)
+            && third->isFinished();
+        if (auto *label = dialog->findChild<QLabel *>(u"conflictIntro"_s))
+            intro = label->text();
+        UiTest::onNextDialog<ConflictDialog>([&dialogs](ConflictDialog *again) {
+            ++dialogs;
+            child<QPushButton>(again, u"keepEditingButton"_s)->click();
+        });
+        child<QPushButton>(dialog, u"overwriteButton"_s)->click();
+    });
+    window->valuePanel()->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(
+        !QApplication::activeModalWidget() && (window->valuePanel()->openedRevision() == 4u || dialogs == 2), 20000);
+    QVERIFY(followed);
+    QCOMPARE(dialogs, 1);
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->openedRevision(), 4u, 10000);
+    QVERIFY2(intro.contains(u"revision 3"_s) && intro.contains(u"again"_s), qPrintable(intro));
+    KvReply *history = peer->history(u"doc"_s);
+    QTRY_VERIFY(history->isFinished());
+    QCOMPARE(history->entries().size(), 4); // original, second, third, mine: nothing lost
+    QCOMPARE(history->entries()[2].value, "third"_ba);
+    QCOMPARE(history->entries()[3].value, "mine"_ba);
 }
 
 // The server refuses a bucket the form allowed (three replicas on one server): the dialog stays open

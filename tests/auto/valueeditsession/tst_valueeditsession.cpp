@@ -36,6 +36,7 @@ private Q_SLOTS:
     void keepEditingAfterADeleteSaysItWasDeleted();
     void overwriteWritesOnTheNewerRevisionOnly();
     void overwriteIsStillRefusedOverAnEvenNewerRevision();
+    void aThirdWriterWhileChoosingIsShownAndChosenOn();
     void takeTheirsOpensTheNewerRevision();
     void deletedByOthersWhileEditing();
     void readOnlyWritesNothing();
@@ -264,6 +265,33 @@ void tst_ValueEditSession::overwriteIsStillRefusedOverAnEvenNewerRevision()
     m_session->resolve(Choice::Merge);
     QTRY_VERIFY2(m_session->document().text().contains(u"||||||| revision %1"_s.arg(opened)),
                  qPrintable(m_session->document().text()));
+}
+
+// The user is shown the newer revision (theirsChanged()) and chooses on it, naming it: the overwrite goes
+// on top of it. Not named (the dialog did not show it), the same overwrite is refused, as above.
+void tst_ValueEditSession::aThirdWriterWhileChoosingIsShownAndChosenOn()
+{
+    WAIT_OK(m_peer->put(key(), "original"));
+    QVERIFY(open(key()));
+    m_session->setModified(true);
+    WAIT_OK(m_peer->put(key(), "theirs"));
+    QSignalSpy refused(m_session, &ValueEditSession::saveRefused);
+    m_session->save(u"mine"_s);
+    QVERIFY(refused.wait(10000));
+    QSignalSpy changed(m_session, &ValueEditSession::theirsChanged);
+    WAIT_OK(m_peer->put(key(), "third"));
+    QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 10000);
+    const KvEntry third = changed.last().at(0).value<KvEntry>();
+    QCOMPARE(third.value, "third"_ba);
+    QSignalSpy saved(m_session, &ValueEditSession::saved);
+    m_session->resolve(Choice::Overwrite, third.revision);
+    QVERIFY(saved.wait(10000));
+    QCOMPARE(refused.size(), 1);
+    KvReply *history = m_peer->history(key());
+    QTRY_VERIFY(history->isFinished());
+    QCOMPARE(history->entries().size(), 4); // nothing lost
+    QCOMPARE(history->entries().at(2).value, "third"_ba);
+    QCOMPARE(history->entries().at(3).value, "mine"_ba);
 }
 
 void tst_ValueEditSession::takeTheirsOpensTheNewerRevision()
