@@ -91,6 +91,10 @@ public:
     // time, checked as create() checks it (a delete marker never takes one: it would bring back the value
     // before it when it expires).
     KvReply *purge(const QString &key, quint64 expectedRevision = 0, qint64 ttlNs = 0);
+    // A delete or purge marker written as create() writes a value: only where the key has no value now
+    // (never written, or its latest revision a marker); KeyExists otherwise. A replay of a marker that
+    // leaves a key that has a value alone (an import that keeps existing keys). ttlNs: a purge's only.
+    KvReply *createMarker(const QString &key, KvEntry::Operation operation, qint64 ttlNs = 0);
     // Writes the value the key had at revision as its newest revision, only if the key's newest
     // revision (markers included) is still expectedLatest: taken when the user chose, so a change made
     // meanwhile makes it fail with WrongRevision (currentRevision() set) instead of being overwritten.
@@ -193,6 +197,8 @@ private:
     KvReply *writeEntry(const QString &key, const QByteArray &value, const NatsHeaders &headers,
                         const JsPublishOptions &options);
     KvReply *writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision, qint64 ttlNs);
+    static NatsHeaders markerHeaders(KvEntry::Operation operation, qint64 ttlNs);
+    KvReply *createEntry(const QString &key, const QByteArray &value, const NatsHeaders &headers, qint64 ttlNs);
     void createOver(KvReply *reply, const QString &key, const QByteArray &value, const NatsHeaders &headers);
     // Runs action when a write with ttlNs may go (no TTL, or the server and this bucket take one), else
     // fails reply with the reason. Needs the bucket bound.

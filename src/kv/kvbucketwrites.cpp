@@ -213,12 +213,22 @@ void KvBucket::whenTtlAllowed(KvReply *reply, qint64 ttlNs, const Action &action
 
 KvReply *KvBucket::create(const QString &key, const QByteArray &value, qint64 ttlNs)
 {
-    KvReply *reply = newReply();
-    if (failIfInvalidKey(reply, key))
-        return reply;
     NatsHeaders headers;
     if (ttlNs != 0)
         headers.append(kTtlHeader, KvTtl::toHeader(ttlNs));
+    return createEntry(key, value, headers, ttlNs);
+}
+
+KvReply *KvBucket::createMarker(const QString &key, KvEntry::Operation operation, qint64 ttlNs)
+{
+    return createEntry(key, {}, markerHeaders(operation, ttlNs), ttlNs);
+}
+
+KvReply *KvBucket::createEntry(const QString &key, const QByteArray &value, const NatsHeaders &headers, qint64 ttlNs)
+{
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
     whenBound(reply, [this, reply, key, value, ttlNs, headers] {
         whenTtlAllowed(reply, ttlNs, [this, reply, key, value, headers] {
             // An update against "no message yet"; if the key exists it may only be a marker (delete,
@@ -291,7 +301,7 @@ KvReply *KvBucket::revert(const QString &key, quint64 revision, quint64 expected
     return reply;
 }
 
-KvReply *KvBucket::writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision, qint64 ttlNs)
+NatsHeaders KvBucket::markerHeaders(KvEntry::Operation operation, qint64 ttlNs)
 {
     NatsHeaders headers;
     if (operation == KvEntry::Operation::Purge) {
@@ -302,6 +312,12 @@ KvReply *KvBucket::writeMarker(const QString &key, KvEntry::Operation operation,
     } else {
         headers.append(kOperationHeader, "DEL"); // never with a TTL (nats-modern.md §4.3)
     }
+    return headers;
+}
+
+KvReply *KvBucket::writeMarker(const QString &key, KvEntry::Operation operation, quint64 expectedRevision, qint64 ttlNs)
+{
+    const NatsHeaders headers = markerHeaders(operation, ttlNs);
     JsPublishOptions options;
     if (expectedRevision != 0)
         options.expectedLastSubjectSequence = expectedRevision;

@@ -7,6 +7,7 @@
 #include <QtCore/QIODevice>
 #include <QtCore/QTimer>
 
+#include <limits>
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -24,6 +25,9 @@ constexpr qint64 kSkipChunk = 64 * 1024;
 // (gigabytes without a newline, or a device that never ends) must not hold the loop while it is read.
 constexpr qint64 kSkipPerTurn = 16 * kSkipChunk;
 constexpr qint64 kLineBufferStart = 4096; // the line buffer's first size; it doubles up to the limit
+// m_keys: a key whose write is in flight, and one that had a value before the import.
+constexpr quint64 kWriting = std::numeric_limits<quint64>::max();
+constexpr quint64 kExisting = kWriting - 1;
 } // namespace
 
 KvImportJob::KvImportJob(KvBucket *bucket, QIODevice *input, QObject *parent)
@@ -48,6 +52,8 @@ void KvImportJob::start(ExistingKeys existing)
     if (m_state != State::Idle)
         return;
     m_existing = existing;
+    if (existing == ExistingKeys::Stop)
+        m_window = 1; // a write in flight behind the stopping line would still be stored
     m_state = State::Running;
     m_sinceProgress.start();
     if (!m_bucket || !m_input || !m_input->isReadable()) {
@@ -191,7 +197,21 @@ void KvImportJob::pump()
         return; // (a write that finished inside submit(): the loop below continues)
     m_pumping = true;
     int lines = 0;
-    while (!m_atEnd && m_inFlight < m_window && lines < kLinesPerTurn) {
+    while (m_inFlight < m_window && lines < kLinesPerTurn) {
+        if (m_held) {
+            // The line that waited for its key's write: first, before any line after it.
+            if (m_ending != State::Idle)
+                m_held.reset(); // the import ends: not written, as the lines after it
+            else if (m_keys.value(m_held->first.key) == kWriting)
+                break;
+            else {
+                const auto [entry, number] = *std::exchange(m_held, std::nullopt);
+                submit(entry, number);
+            }
+            continue;
+        }
+        if (m_atEnd)
+            break;
         QByteArray line;
         const Read read = readLine(&line);
         if (read == Read::Wait)
@@ -239,56 +259,127 @@ void KvImportJob::pump()
 
 void KvImportJob::submit(const KvEntry &entry, qint64 line)
 {
-    KvReply *reply = nullptr;
-    if (entry.isDeleted()) {
-        if (m_existing != ExistingKeys::Overwrite) {
-            ++m_skipped; // a marker only makes sense when replaying over what is there
-            return;
-        }
-        reply = entry.operation == KvEntry::Operation::Purge ? m_bucket->purge(entry.key, 0, entry.ttlNs)
-                                                             : m_bucket->remove(entry.key);
-    } else if (entry.ttlNs != 0) {
-        reply = m_bucket->create(entry.key, entry.value, entry.ttlNs);
-    } else if (m_existing == ExistingKeys::Overwrite) {
-        reply = m_bucket->put(entry.key, entry.value);
-    } else {
-        reply = m_bucket->create(entry.key, entry.value);
+    if (m_existing != ExistingKeys::Overwrite) {
+        if (!submitKeeping(entry, line))
+            m_held = std::make_pair(entry, line);
+        return;
     }
+    KvReply *reply = write(entry);
     ++m_inFlight;
-    const QString key = entry.key;
-    connect(reply, &NatsReply::finished, this, [this, reply, key, line, ttl = entry.ttlNs] {
+    connect(reply, &NatsReply::finished, this, [this, reply, line, ttl = entry.ttlNs] {
         reply->deleteLater();
         --m_inFlight;
         if (const qint64 kept = m_config.keptKeyTtl(ttl); reply->error() == NatsError::NoError && kept != ttl)
             Q_EMIT ttlRaised(line, ttl, kept);
-        onWritten(reply->errorInfo(), key, line);
+        onWritten(reply->errorInfo(), line);
     });
 }
 
-void KvImportJob::onWritten(const NatsError &error, const QString &key, qint64 line)
+// Overwrite: the line replayed over whatever is there.
+KvReply *KvImportJob::write(const KvEntry &entry)
 {
-    if (error.code() == NatsError::ValueTooLarge && m_existing != ExistingKeys::Overwrite) {
-        checkExists(error, key, line);
-        return;
+    if (entry.isDeleted()) {
+        return entry.operation == KvEntry::Operation::Purge ? m_bucket->purge(entry.key, 0, entry.ttlNs)
+                                                            : m_bucket->remove(entry.key);
     }
-    const bool exists = error.code() == NatsError::KeyExists;
+    if (entry.ttlNs != 0)
+        return m_bucket->create(entry.key, entry.value, entry.ttlNs);
+    return m_bucket->put(entry.key, entry.value);
+}
+
+bool KvImportJob::submitKeeping(const KvEntry &entry, qint64 line)
+{
+    const quint64 known = m_keys.value(entry.key, 0);
+    if (known == kWriting)
+        return false; // its revision is not known yet
+    if (known == kExisting) {
+        existingKey(entry.key, line);
+        return true;
+    }
+    const bool purge = entry.operation == KvEntry::Operation::Purge;
+    KvReply *reply = nullptr;
+    if (known == 0) // the key's first line: only where it has no value
+        reply = entry.isDeleted() ? m_bucket->createMarker(entry.key, entry.operation, entry.ttlNs)
+                                  : m_bucket->create(entry.key, entry.value, entry.ttlNs);
+    else if (entry.isDeleted()) // on top of what this import wrote
+        reply = purge ? m_bucket->purge(entry.key, known, entry.ttlNs) : m_bucket->remove(entry.key, known);
+    else if (entry.ttlNs != 0) // a TTL only goes with a create: over a marker this import wrote
+        reply = m_bucket->create(entry.key, entry.value, entry.ttlNs);
+    else
+        reply = m_bucket->update(entry.key, entry.value, known);
+    m_keys.insert(entry.key, kWriting);
+    ++m_inFlight;
+    const QString key = entry.key;
+    connect(reply, &NatsReply::finished, this, [this, reply, key, line, known, ttl = entry.ttlNs] {
+        reply->deleteLater();
+        --m_inFlight;
+        if (const qint64 kept = m_config.keptKeyTtl(ttl); reply->error() == NatsError::NoError && kept != ttl)
+            Q_EMIT ttlRaised(line, ttl, kept);
+        onKeptWritten(reply->errorInfo(), reply->revision(), key, line, known);
+    });
+    return true;
+}
+
+void KvImportJob::onKeptWritten(const NatsError &error, quint64 revision, const QString &key, qint64 line,
+                                quint64 before)
+{
+    const bool first = before == 0;
+    if (!error.isError()) {
+        m_keys.insert(key, revision);
+        ++m_written;
+    } else if (first && error.code() == NatsError::KeyExists) {
+        m_keys.insert(key, kExisting);
+        existingKey(key, line);
+    } else if (first && error.code() == NatsError::ValueTooLarge) {
+        checkExists(error, key, line); // the key stays kWriting until it is known
+        return;
+    } else {
+        // A later line that failed leaves the key at this import's revision before it: the lines after
+        // it still go on top of that (and fail the same way if someone else has written it meanwhile).
+        if (first)
+            m_keys.remove(key);
+        else
+            m_keys.insert(key, before);
+        fail(line, error);
+        stopIfUnanswered(error, line);
+    }
+    pump();
+}
+
+void KvImportJob::onWritten(const NatsError &error, qint64 line)
+{
     if (!error.isError()) {
         ++m_written;
-    } else if (exists && m_existing == ExistingKeys::Skip) {
-        ++m_skipped;
-    } else if (exists && m_existing == ExistingKeys::Stop) {
-        ++m_skipped;
-        if (m_ending == State::Idle) {
-            m_ending = State::Stopped;
-            m_error = NatsError(NatsError::KeyExists,
-                                tr("key \"%1\" already exists (line %2): import stopped").arg(key).arg(line));
-            m_atEnd = true;
-        }
     } else {
         fail(line, error);
         stopIfUnanswered(error, line);
     }
     pump();
+}
+
+// A line for a key that had a value before the import, in a mode that keeps them.
+void KvImportJob::existingKey(const QString &key, qint64 line)
+{
+    switch (m_existing) {
+    case ExistingKeys::Skip:
+        ++m_skipped;
+        break;
+    case ExistingKeys::Fail:
+        fail(line, NatsError(NatsError::KeyExists, tr("key \"%1\" already exists").arg(key)));
+        break;
+    case ExistingKeys::Stop:
+        ++m_skipped;
+        if (m_ending == State::Idle) {
+            m_ending = State::Stopped;
+            m_error = NatsError(
+                NatsError::KeyExists,
+                tr("key \"%1\" already exists (line %2); nothing after it was written").arg(key).arg(line));
+            m_atEnd = true;
+        }
+        break;
+    case ExistingKeys::Overwrite:
+        break;
+    }
 }
 
 // A value over the limits is refused before the server is asked whether its key exists: when it does, the
@@ -301,10 +392,12 @@ void KvImportJob::checkExists(const NatsError &tooLarge, const QString &key, qin
         reply->deleteLater();
         --m_inFlight;
         if (reply->error() == NatsError::NoError && !reply->entry().isDeleted()) {
-            onWritten(NatsError(NatsError::KeyExists, tr("key \"%1\" already exists").arg(key)), key, line);
-            return;
+            m_keys.insert(key, kExisting);
+            existingKey(key, line);
+        } else {
+            m_keys.remove(key);
+            fail(line, tooLarge);
         }
-        fail(line, tooLarge);
         pump();
     });
 }
@@ -367,12 +460,13 @@ void KvImportJob::cancel()
     m_ending = State::Cancelled;
     m_error = NatsError(NatsError::Cancelled, tr("cancelled"));
     m_atEnd = true;
+    m_held.reset();
     maybeFinish();
 }
 
 void KvImportJob::maybeFinish()
 {
-    if (m_state != State::Running || !m_atEnd || m_inFlight > 0)
+    if (m_state != State::Running || !m_atEnd || m_inFlight > 0 || m_held)
         return;
     reportProgress(true);
     m_state = m_ending == State::Idle ? State::Finished : m_ending;

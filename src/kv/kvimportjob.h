@@ -1,16 +1,21 @@
 #pragma once
 
 #include "kvbucketconfig.h"
+#include "kventry.h"
 #include "natserror.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QHash>
 #include <QtCore/QMap>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtCore/QStringList>
 
+#include <optional>
+#include <utility>
+
 class KvBucket;
-class KvEntry;
+class KvReply;
 class QIODevice;
 
 // Reads NDJSON entries (KvNdjson, the format of `kvdesk-cli export`) from a device and writes them into a
@@ -25,11 +30,16 @@ class KvImportJob final : public QObject
     Q_DISABLE_COPY_MOVE(KvImportJob)
 
 public:
+    // Existing keys are those with a value before the import. The modes other than Overwrite leave them
+    // alone and still replay the file for every other key: a key's first line is created (a marker only
+    // where the key has no value: KvBucket::createMarker()), its later lines go on top of what this import
+    // wrote, each guarded by the revision written before it (a key someone else changed meanwhile fails).
     enum class ExistingKeys {
         Overwrite, // put: the imported value becomes the key's new revision; markers are replayed
-        Fail,      // create: an existing key is a failed line; markers are skipped
-        Skip,      // create: keys with a current value keep it; markers are skipped
-        Stop,      // create: the first existing key stops the import (writes already sent complete)
+        Fail,      // an existing key's lines fail
+        Skip,      // an existing key's lines are skipped
+        Stop,      // the first existing key stops the import: nothing after its line is written (the
+                   // lines are written one at a time, each once the one before is answered)
     };
     Q_ENUM(ExistingKeys)
 
@@ -106,7 +116,13 @@ private:
     Skip skipOverlongLine();
     qint64 lineLimit(qint64 bucketMaxValue); // also sets m_maxValue
     void submit(const KvEntry &entry, qint64 line);
-    void onWritten(const NatsError &error, const QString &key, qint64 line);
+    KvReply *write(const KvEntry &entry);
+    // The modes that keep existing keys: false when the line waits for its key's write in flight.
+    bool submitKeeping(const KvEntry &entry, qint64 line);
+    // before: the revision this import wrote before the line (0: the key's first line).
+    void onKeptWritten(const NatsError &error, quint64 revision, const QString &key, qint64 line, quint64 before);
+    void onWritten(const NatsError &error, qint64 line);
+    void existingKey(const QString &key, qint64 line);
     void checkExists(const NatsError &tooLarge, const QString &key, qint64 line);
     void fail(qint64 line, const NatsError &error);
     void stopIfUnanswered(const NatsError &error, qint64 line);
@@ -120,6 +136,10 @@ private:
     State m_ending = State::Idle; // the state to finish in once the writes in flight are back
     NatsError m_error;
     QMap<qint64, QString> m_problems; // line -> "line <n>: <why>"
+    // The modes that keep existing keys: each key met so far, by the revision this import last wrote
+    // (or kWriting, kExisting). A key's later line goes on top of that revision, or waits in m_held.
+    QHash<QString, quint64> m_keys;
+    std::optional<std::pair<KvEntry, qint64>> m_held; // a line waiting for its key's write, and its number
     qint64 m_lines = 0;
     qint64 m_written = 0;
     qint64 m_skipped = 0;

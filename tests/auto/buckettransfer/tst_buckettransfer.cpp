@@ -4,6 +4,7 @@
 #include "kvcontext.h"
 #include "kvexportjob.h"
 #include "kvimportjob.h"
+#include "kvkeylister.h"
 #include "kvndjson.h"
 #include "kvtestsupport.h"
 #include "natsconnection.h"
@@ -39,6 +40,9 @@ private Q_SLOTS:
     void existingKeys_data();
     void existingKeys();
     void anExistingKeyIsSkippedWhateverTheLineHolds();
+    void keepingExistingKeysStillReplaysTheFile_data();
+    void keepingExistingKeysStillReplaysTheFile();
+    void stopWritesNothingAfterTheExistingKey();
     void importCancel();
     void badLinesAreCountedAndNamed();
     void overlongLineIsRefusedAndNamed();
@@ -374,6 +378,91 @@ void tst_BucketTransfer::anExistingKeyIsSkippedWhateverTheLineHolds()
     QCOMPARE(lineFailed.size(), 1);
     QCOMPARE(lineFailed.first().first().toLongLong(), 2);
     QCOMPARE(KvTest::value(bucket, u"exists"_s), "old"_ba);
+}
+
+// A file with several lines for a key (a watch feed's export) or with markers (an export with its deletes),
+// imported in a mode that keeps existing keys: only the keys there before the import are kept. Every line
+// after a key's first was taken for an existing key and skipped, so a.1 kept its first value, a deleted key
+// came back, and every marker was skipped, all under "keys that already exist" (a tryout).
+void tst_BucketTransfer::keepingExistingKeysStillReplaysTheFile_data()
+{
+    QTest::addColumn<KvImportJob::ExistingKeys>("mode");
+    QTest::newRow("skip") << KvImportJob::ExistingKeys::Skip;
+    QTest::newRow("fail") << KvImportJob::ExistingKeys::Fail;
+}
+
+void tst_BucketTransfer::keepingExistingKeysStillReplaysTheFile()
+{
+    QFETCH(KvImportJob::ExistingKeys, mode);
+    KvBucket *bucket = makeBucket(u"replay"_s, 10);
+    WAIT_OK(bucket->put(u"c"_s, "old"));
+    const auto line = [](const char *key, KvEntry::Operation operation, const QByteArray &value = {}) -> QByteArray {
+        KvEntry entry;
+        entry.key = QString::fromLatin1(key);
+        entry.operation = operation;
+        entry.value = value;
+        return KvNdjson::encode(entry) + '\n';
+    };
+    using Op = KvEntry::Operation;
+    const QByteArray input = line("a", Op::Put, "v1") + line("a", Op::Put, "v2") + line("b", Op::Put, "x")
+        + line("b", Op::Delete) + line("c", Op::Put, "new") + line("c", Op::Delete) + line("d", Op::Purge)
+        + line("e", Op::Put, "v1") + line("e", Op::Delete) + line("e", Op::Put, "v3");
+    QBuffer file;
+    file.setData(input);
+    file.open(QIODevice::ReadOnly);
+    KvImportJob importer(bucket, &file);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    importer.start(mode);
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(importer.state(), KvImportJob::State::Finished);
+    QVERIFY2(importer.writtenCount() == 8, qPrintable(importer.problems().join(u'\n')));
+    QCOMPARE(importer.skippedCount() + importer.failedCount(), 2); // c's two lines
+    QCOMPARE(mode == KvImportJob::ExistingKeys::Skip ? importer.skippedCount() : importer.failedCount(), 2);
+    QCOMPARE(KvTest::value(bucket, u"a"_s), "v2"_ba);
+    QCOMPARE(KvTest::value(bucket, u"c"_s), "old"_ba);
+    QCOMPARE(KvTest::value(bucket, u"e"_s), "v3"_ba);
+    for (const QString &gone : {u"b"_s, u"d"_s}) {
+        KvReply *get = bucket->get(gone);
+        QTRY_VERIFY(get->isFinished());
+        QCOMPARE(get->error(), NatsError::KeyNotFound);
+        QVERIFY2(get->entry().revision > 0, qPrintable(gone)); // its marker is there, as in the file
+    }
+}
+
+// "Stop at the first existing key" wrote the lines in flight after it too: up to a window of them (a
+// tryout: 114 keys after the stopping line). Nothing after that line is written now.
+void tst_BucketTransfer::stopWritesNothingAfterTheExistingKey()
+{
+    KvBucket *bucket = makeBucket(u"stop"_s);
+    WAIT_OK(bucket->put(u"k.0300"_s, "old"));
+    QByteArray input;
+    for (int i = 0; i < 600; ++i) {
+        KvEntry entry;
+        entry.key = u"k.%1"_s.arg(i, 4, 10, QChar(u'0'));
+        entry.value = "new";
+        input += KvNdjson::encode(entry) + '\n';
+    }
+    QBuffer file;
+    file.setData(input);
+    file.open(QIODevice::ReadOnly);
+    KvImportJob importer(bucket, &file);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    importer.start(KvImportJob::ExistingKeys::Stop);
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(importer.state(), KvImportJob::State::Stopped);
+    QCOMPARE(importer.writtenCount(), 300);
+    QCOMPARE(importer.skippedCount(), 1);
+    QVERIFY2(importer.errorString().contains(u"line 301"_s) && !importer.errorString().contains(u"stopped"_s),
+             qPrintable(importer.errorString()));
+    KvKeyLister *lister = bucket->listKeys();
+    QStringList keys;
+    connect(lister, &KvKeyLister::keysReceived, this, [&keys](const QStringList &more) { keys += more; });
+    QSignalSpy listed(lister, &KvKeyLister::finished);
+    QVERIFY(listed.wait(10000));
+    keys.sort();
+    QCOMPARE(keys.size(), 301);
+    QCOMPARE(keys.last(), u"k.0300"_s);
+    QCOMPARE(KvTest::value(bucket, u"k.0300"_s), "old"_ba);
 }
 
 void tst_BucketTransfer::importCancel()
