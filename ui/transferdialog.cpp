@@ -8,6 +8,7 @@
 #include "placeholderfit.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QSaveFile>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDialogButtonBox>
@@ -17,6 +18,7 @@
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QRadioButton>
@@ -211,8 +213,11 @@ void TransferDialog::browse()
     const QString path = m_mode == Mode::Export
         ? QFileDialog::getSaveFileName(this, windowTitle(), suggested, filter)
         : QFileDialog::getOpenFileName(this, windowTitle(), m_file->text(), filter);
-    if (!path.isEmpty())
-        m_file->setText(path);
+    if (path.isEmpty())
+        return;
+    if (m_mode == Mode::Export)
+        m_confirmedPath = path; // the file dialog asked itself whether to replace an existing file
+    m_file->setText(path);
 }
 
 void TransferDialog::validate()
@@ -243,6 +248,8 @@ void TransferDialog::start()
 {
     if (isRunning() || !m_bucket || fileName().isEmpty())
         return;
+    if (m_mode == Mode::Export && !confirmReplace(fileName()))
+        return;
     m_done = false;
     m_summary.clear();
     m_message->setMessage({});
@@ -250,6 +257,24 @@ void TransferDialog::start()
         startExport();
     else
         startImport();
+}
+
+// A name typed over an existing file (Enter starts at once) replaced it without a word: ask, as the file
+// dialog does when the file is chosen there.
+bool TransferDialog::confirmReplace(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists() || info.isDir() || path == m_confirmedPath)
+        return true; // (a folder: QSaveFile refuses it, and the dialog says so)
+    QMessageBox box(QMessageBox::Question, windowTitle(), tr("%1 already exists. Replace it?").arg(path),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.setInformativeText(tr("It is replaced once the export is complete; a cancelled or failed export "
+                              "leaves it as it is."));
+    box.setDefaultButton(QMessageBox::No);
+    if (box.exec() != QMessageBox::Yes)
+        return false;
+    m_confirmedPath = path;
+    return true;
 }
 
 void TransferDialog::startExport()

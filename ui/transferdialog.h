@@ -65,6 +65,7 @@ private:
     QLayout *createFileRow(bool exporting);
     QWidget *buildExportOptions(int selectedCount);
     QWidget *buildImportOptions();
+    bool confirmReplace(const QString &path);
     void startExport();
     void startImport();
     void onProgress(qint64 done, qint64 total);
@@ -81,6 +82,7 @@ private:
     QSaveFile *m_saveFile = nullptr;
     QFile *m_readFile = nullptr;
     QString m_summary;
+    QString m_confirmedPath; // an existing file the user agreed to replace
     bool m_done = false;
     bool m_problemShown = false;
 

@@ -6,6 +6,7 @@
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "transferdialog.h"
+#include "uitestsupport.h"
 
 #include <QtCore/QFile>
 #include <QtCore/QTemporaryDir>
@@ -15,6 +16,7 @@
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QRadioButton>
 
@@ -36,8 +38,10 @@ private Q_SLOTS:
     void cancelStopsAndSays();
     void missingFileCannotStart();
     void failedLinesAreNamedInOrderAndCounted();
+    void exportAsksBeforeReplacingAFile();
 
 private:
+    static QByteArray readAll(const QString &path);
     KvBucket *makeBucket(const QString &prefix);
     static QPushButton *startButton(TransferDialog *dialog);
 
@@ -70,6 +74,12 @@ KvBucket *tst_TransferDialog::makeBucket(const QString &prefix)
 QPushButton *tst_TransferDialog::startButton(TransferDialog *dialog)
 {
     return dialog->findChild<QPushButton *>(u"transferStart"_s);
+}
+
+QByteArray tst_TransferDialog::readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<cannot read>");
 }
 
 void tst_TransferDialog::exportThenImportRoundTripsBytes()
@@ -281,6 +291,56 @@ not json
     }
     QCOMPARE(named, (QStringList{u"line 2"_s, u"line 3"_s, u"line 4"_s, u"line 6"_s, u"line 7"_s}));
     QVERIFY2(summary.constLast().contains(u"1 more"_s), qPrintable(dialog.summary()));
+}
+
+// A path typed over an existing file, then Enter: the export replaced the file without a word. It asks
+// (No by default); No writes nothing and leaves the dialog as it was, Yes exports.
+void tst_TransferDialog::exportAsksBeforeReplacingAFile()
+{
+    KvBucket *bucket = makeBucket(u"replace"_s);
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"k"_s, "v"));
+    const QString path = m_dir.filePath(u"existing.ndjson"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("precious\n");
+    file.close();
+
+    TransferDialog dialog(TransferDialog::Mode::Export, bucket, {});
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *field = dialog.findChild<QLineEdit *>(u"transferFile"_s);
+    field->setFocus();
+    QTest::keyClicks(field, path);
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    QString asked;
+    bool defaultIsNo = false;
+    UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
+        asked = box->text();
+        defaultIsNo = box->defaultButton() == box->button(QMessageBox::No);
+        QTest::keyClick(box, Qt::Key_Return); // the default: No
+    });
+    QTest::keyClick(field, Qt::Key_Return);
+    QTRY_VERIFY(!asked.isEmpty());
+    QVERIFY2(asked.contains(path) && asked.contains(u"already exists. Replace it?"_s), qPrintable(asked));
+    QVERIFY(defaultIsNo);
+    QVERIFY(dialog.isVisible());
+    QVERIFY(!dialog.exporter());
+    QCOMPARE(finished.size(), 0);
+    QCOMPARE(readAll(path), "precious\n"_ba);
+    QVERIFY(startButton(&dialog)->isEnabled()); // the user may choose another name, or start again
+
+    asked.clear();
+    UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
+        asked = box->text();
+        box->button(QMessageBox::Yes)->click();
+    });
+    QTest::keyClick(field, Qt::Key_Return);
+    QVERIFY(finished.size() == 1 || finished.wait(10000));
+    QVERIFY(!asked.isEmpty());
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(dialog.summary()));
+    const QByteArray written = readAll(path);
+    QVERIFY2(written.contains("\"key\":\"k\"") && !written.contains("precious"), written.constData());
 }
 
 QTEST_MAIN(tst_TransferDialog)
