@@ -88,7 +88,12 @@ QLayout *TransferDialog::createFileRow(bool exporting)
     m_file->setObjectName(u"transferFile"_s);
     m_file->setAccessibleName(tr("File"));
     m_file->setPlaceholderText(exporting ? tr("where to write the NDJSON file") : tr("the NDJSON file to read"));
-    connect(m_file, &QLineEdit::textChanged, this, &TransferDialog::validate);
+    connect(m_file, &QLineEdit::textChanged, this, [this] {
+        // The last run's result was about the file named then (its 100% stayed beside "… does not exist").
+        if (!isRunning())
+            clearResult();
+        validate();
+    });
     auto *browseButton = new QPushButton(tr("&Browse…"), this);
     browseButton->setObjectName(u"transferBrowse"_s);
     browseButton->setToolTip(tr("Choose the file in a file dialog"));
@@ -252,7 +257,7 @@ void TransferDialog::start()
         return;
     m_done = false;
     m_summary.clear();
-    m_message->setMessage({});
+    clearResult(); // also when the new run cannot start: only its error shows
     if (m_mode == Mode::Export)
         startExport();
     else
@@ -339,7 +344,10 @@ void TransferDialog::onExportFinished()
     const bool ok = exporter->state() == KvExportJob::State::Finished && m_saveFile->commit();
     if (!ok)
         m_saveFile->cancelWriting(); // nothing half-written replaces the file
+    showStopped(ok);
     if (ok) {
+        const qint64 done = exporter->writtenCount() + exporter->skippedCount();
+        m_progressText->setText(tr("%1 of %2 entries").arg(HumanFormat::count(done), HumanFormat::count(done)));
         m_summary = tr("Exported %1 entries to %2").arg(HumanFormat::count(exporter->writtenCount()), fileName());
         if (exporter->skippedCount() > 0)
             m_summary += tr("; %1 selected keys no longer exist").arg(HumanFormat::count(exporter->skippedCount()));
@@ -380,6 +388,7 @@ void TransferDialog::onImportFinished()
         m_summary += u"\n"_s
             + (more == 1 ? tr("…and 1 more failed line (kvdesk-cli import lists them all)")
                          : tr("…and %1 more failed lines (kvdesk-cli import lists them all)").arg(more));
+    showStopped(importer->state() == KvImportJob::State::Finished);
     if (ok)
         m_message->setInfo(m_summary);
     else
@@ -398,12 +407,30 @@ void TransferDialog::setRunning(bool running)
     if (running) {
         m_progress->setRange(0, 0);
         m_progressText->setText(tr("Starting…"));
-    } else {
-        m_progress->setRange(0, 1000);
-        m_progress->setValue(1000);
     }
     m_buttons->button(QDialogButtonBox::Cancel)->setText(running ? tr("&Cancel") : tr("&Close"));
     validate();
+}
+
+// The bar at the end of a run: full when the job went through, else where the work stopped (a cancelled
+// export showed 100% beside "26,798 of 60,000 entries"); still busy means nothing was reported: 0.
+void TransferDialog::showStopped(bool whole)
+{
+    if (whole) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(1000);
+    } else if (m_progress->maximum() == 0) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(0);
+    }
+}
+
+void TransferDialog::clearResult()
+{
+    m_progress->hide();
+    m_progressText->clear();
+    m_message->setMessage({});
+    m_problemShown = false;
 }
 
 void TransferDialog::cancel()

@@ -72,6 +72,8 @@ private:
     void onExportFinished();
     void onImportFinished();
     void setRunning(bool running);
+    void clearResult();
+    void showStopped(bool whole);
     void validate();
 
     Mode m_mode;

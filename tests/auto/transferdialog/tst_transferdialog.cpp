@@ -17,6 +17,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMessageBox>
+#include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QRadioButton>
 
@@ -39,6 +40,7 @@ private Q_SLOTS:
     void missingFileCannotStart();
     void failedLinesAreNamedInOrderAndCounted();
     void exportAsksBeforeReplacingAFile();
+    void newRunClearsTheOldResult();
 
 private:
     static QByteArray readAll(const QString &path);
@@ -231,6 +233,10 @@ void tst_TransferDialog::cancelStopsAndSays()
     QVERIFY2(dialog.summary().startsWith(u"Import cancelled"_s), qPrintable(dialog.summary()));
     QVERIFY(dialog.importer()->writtenCount() < 20000);
     QCOMPARE(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->text(), u"&Close"_s);
+    // The bar stays where the work stopped: it said 100% beside "Import cancelled".
+    auto *bar = dialog.findChild<QProgressBar *>(u"transferProgress"_s);
+    QVERIFY(bar->isVisible());
+    QVERIFY2(bar->maximum() > 0 && bar->value() < bar->maximum(), qPrintable(bar->text()));
 
     // An export cancelled at once writes no file at all.
     const QString out = m_dir.filePath(u"cancelled.ndjson"_s);
@@ -243,6 +249,8 @@ void tst_TransferDialog::cancelStopsAndSays()
     QCOMPARE(exported.first().at(0).toBool(), false);
     QVERIFY(exportDialog.summary().contains(u"cancelled; no file was written"_s));
     QVERIFY(!QFile::exists(out));
+    auto *exportBar = exportDialog.findChild<QProgressBar *>(u"transferProgress"_s);
+    QVERIFY2(exportBar->maximum() > 0 && exportBar->value() < exportBar->maximum(), qPrintable(exportBar->text()));
 }
 
 void tst_TransferDialog::missingFileCannotStart()
@@ -341,6 +349,53 @@ void tst_TransferDialog::exportAsksBeforeReplacingAFile()
     QVERIFY2(finished.first().at(0).toBool(), qPrintable(dialog.summary()));
     const QByteArray written = readAll(path);
     QVERIFY2(written.contains("\"key\":\"k\"") && !written.contains("precious"), written.constData());
+}
+
+// After a run, the next one starting or failing to start showed the old result beside the new error: 100%
+// and "60 B of 60 B read · 2 written" next to "… does not exist".
+void tst_TransferDialog::newRunClearsTheOldResult()
+{
+    KvBucket *bucket = makeBucket(u"again"_s);
+    QVERIFY(bucket);
+    const QString path = m_dir.filePath(u"again-%1.ndjson"_s.arg(m_counter));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"key":"a","value":"1"}
+{"key":"b","value":"2"}
+)");
+    file.close();
+    TransferDialog dialog(TransferDialog::Mode::Import, bucket, {});
+    dialog.show();
+    dialog.setFileName(path);
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    startButton(&dialog)->click();
+    QVERIFY(finished.wait(10000));
+    auto *bar = dialog.findChild<QProgressBar *>(u"transferProgress"_s);
+    auto *progressText = dialog.findChild<QLabel *>(u"transferProgressText"_s);
+    QVERIFY(bar->isVisible());
+    QVERIFY2(progressText->text().contains(u"2 written"_s), qPrintable(progressText->text()));
+
+    dialog.setFileName(m_dir.filePath(u"not-there.ndjson"_s));
+    QVERIFY(dialog.findChild<QLabel *>(u"transferMessage"_s)->text().contains(u"does not exist"_s));
+    QVERIFY(!bar->isVisible());
+    QVERIFY2(progressText->text().isEmpty() || !progressText->isVisible(), qPrintable(progressText->text()));
+
+    // An export that cannot open its file: only that error shows.
+    TransferDialog exportDialog(TransferDialog::Mode::Export, bucket, {});
+    exportDialog.show();
+    exportDialog.setFileName(m_dir.filePath(u"first-%1.ndjson"_s.arg(m_counter)));
+    QSignalSpy exported(&exportDialog, &TransferDialog::finished);
+    startButton(&exportDialog)->click();
+    QVERIFY(exported.wait(10000));
+    auto *exportBar = exportDialog.findChild<QProgressBar *>(u"transferProgress"_s);
+    auto *exportText = exportDialog.findChild<QLabel *>(u"transferProgressText"_s);
+    QVERIFY(exportBar->isVisible());
+    exportDialog.setFileName(m_dir.filePath(u"no-such-folder/out.ndjson"_s));
+    startButton(&exportDialog)->click();
+    QVERIFY2(exportDialog.findChild<QLabel *>(u"transferMessage"_s)->text().startsWith(u"Cannot write"_s),
+             qPrintable(exportDialog.findChild<QLabel *>(u"transferMessage"_s)->text()));
+    QVERIFY(!exportBar->isVisible());
+    QVERIFY2(exportText->text().isEmpty() || !exportText->isVisible(), qPrintable(exportText->text()));
 }
 
 QTEST_MAIN(tst_TransferDialog)
