@@ -312,6 +312,12 @@ void TransferDialog::startImport()
         m_message->setMessage(tr("Cannot read %1: %2").arg(fileName(), m_readFile->errorString()));
         return;
     }
+    // An empty file "imported 0 written, 0 skipped, 0 failed", which did not say why (a pipe has no size).
+    if (!m_readFile->isSequential() && m_readFile->size() == 0) {
+        m_message->setMessage(tr("%1 is empty: there is nothing to import").arg(fileName()));
+        m_readFile->close();
+        return;
+    }
     m_importer = new KvImportJob(m_bucket, m_readFile, this);
     connect(m_importer, &KvImportJob::progress, this, &TransferDialog::onProgress);
     connect(m_importer, &KvImportJob::finished, this, &TransferDialog::onImportFinished);
@@ -332,7 +338,7 @@ void TransferDialog::onProgress(qint64 done, qint64 total)
         m_progressText->setText(tr("%1 of %2 entries").arg(HumanFormat::count(done), HumanFormat::count(total)));
     else if (m_importer)
         m_progressText->setText(tr("%1 of %2 read · %3 written · %4 skipped · %5 failed")
-                                    .arg(KvUnits::iBytes(done), total > 0 ? KvUnits::iBytes(total) : tr("?"),
+                                    .arg(KvUnits::iBytes(done), total >= 0 ? KvUnits::iBytes(total) : tr("?"),
                                          HumanFormat::count(m_importer->writtenCount()),
                                          HumanFormat::count(m_importer->skippedCount()),
                                          HumanFormat::count(m_importer->failedCount())));
@@ -369,10 +375,12 @@ void TransferDialog::onImportFinished()
                                .arg(HumanFormat::count(importer->writtenCount()),
                                     HumanFormat::count(importer->skippedCount()),
                                     HumanFormat::count(importer->failedCount()));
-    const bool ok = importer->state() == KvImportJob::State::Finished && importer->failedCount() == 0;
+    const bool noEntries = importer->writtenCount() + importer->skippedCount() + importer->failedCount() == 0;
+    const bool ok = importer->state() == KvImportJob::State::Finished && importer->failedCount() == 0 && !noEntries;
     switch (importer->state()) {
     case KvImportJob::State::Finished:
-        m_summary = tr("Imported: %1").arg(counts);
+        m_summary = noEntries ? tr("%1 holds no entries, only empty lines: nothing was imported").arg(fileName())
+                              : tr("Imported: %1").arg(counts);
         break;
     case KvImportJob::State::Cancelled:
         m_summary = tr("Import cancelled: %1 before it stopped").arg(counts);

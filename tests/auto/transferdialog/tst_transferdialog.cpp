@@ -41,6 +41,7 @@ private Q_SLOTS:
     void failedLinesAreNamedInOrderAndCounted();
     void exportAsksBeforeReplacingAFile();
     void newRunClearsTheOldResult();
+    void emptyFileSaysSo();
 
 private:
     static QByteArray readAll(const QString &path);
@@ -396,6 +397,37 @@ void tst_TransferDialog::newRunClearsTheOldResult()
              qPrintable(exportDialog.findChild<QLabel *>(u"transferMessage"_s)->text()));
     QVERIFY(!exportBar->isVisible());
     QVERIFY2(exportText->text().isEmpty() || !exportText->isVisible(), qPrintable(exportText->text()));
+}
+
+// An empty file imported "0 written, 0 skipped, 0 failed" beside "0 B of ? read": nothing said the file
+// was empty, and the size, known, showed as "?". A file of blank lines likewise says it holds no entries.
+void tst_TransferDialog::emptyFileSaysSo()
+{
+    KvBucket *bucket = makeBucket(u"empty"_s);
+    QVERIFY(bucket);
+    const QString path = m_dir.filePath(u"empty-%1.ndjson"_s.arg(m_counter));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    TransferDialog dialog(TransferDialog::Mode::Import, bucket, {});
+    dialog.show();
+    dialog.setFileName(path);
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    startButton(&dialog)->click();
+    auto *message = dialog.findChild<QLabel *>(u"transferMessage"_s);
+    auto *progressText = dialog.findChild<QLabel *>(u"transferProgressText"_s);
+    QTRY_VERIFY(!message->text().isEmpty());
+    QVERIFY2(message->text().contains(u"is empty"_s) && message->text().contains(u"nothing"_s),
+             qPrintable(message->text()));
+    QVERIFY2(!progressText->text().contains(u"?"_s), qPrintable(progressText->text()));
+
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("\n  \n\n");
+    file.close();
+    startButton(&dialog)->click();
+    QTRY_VERIFY(message->text().contains(u"no entries"_s));
+    QVERIFY2(message->text().contains(u"nothing"_s), qPrintable(message->text()));
+    QVERIFY2(!progressText->text().contains(u"?"_s), qPrintable(progressText->text()));
 }
 
 QTEST_MAIN(tst_TransferDialog)
