@@ -7,6 +7,7 @@
 #include "kvunits.h"
 #include "placeholderfit.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QSaveFile>
@@ -88,6 +89,10 @@ QLayout *TransferDialog::createFileRow(bool exporting)
     m_file->setObjectName(u"transferFile"_s);
     m_file->setAccessibleName(tr("File"));
     m_file->setPlaceholderText(exporting ? tr("where to write the NDJSON file") : tr("the NDJSON file to read"));
+    m_file->setToolTip(exporting ? tr("The NDJSON file to write. ~ is your home folder, and a name without a "
+                                      "folder is in your home folder.")
+                                 : tr("The NDJSON file to read. ~ is your home folder, and a name without a "
+                                      "folder is in your home folder."));
     connect(m_file, &QLineEdit::textChanged, this, [this] {
         // The last run's result was about the file named then (its 100% stayed beside "… does not exist").
         if (!isRunning())
@@ -163,9 +168,16 @@ void TransferDialog::setFileName(const QString &path)
     m_file->setText(path);
 }
 
+// The typed name as a whole path: "~" is the home folder, as in a shell, and a relative name is in it (the
+// app's working folder is wherever it was started from, which the user neither sees nor chose).
 QString TransferDialog::fileName() const
 {
-    return m_file->text().trimmed();
+    QString path = QDir::fromNativeSeparators(m_file->text().trimmed());
+    if (path.isEmpty())
+        return {};
+    if (path == u"~"_s || path.startsWith(u"~/"_s))
+        path = QDir::homePath() + path.mid(1);
+    return QDir::cleanPath(QDir::home().absoluteFilePath(path));
 }
 
 void TransferDialog::setSelectedKeysOnly(bool selected)
@@ -213,11 +225,10 @@ KvImportJob::ExistingKeys TransferDialog::existingKeys() const
 void TransferDialog::browse()
 {
     const QString filter = tr("NDJSON (*.ndjson *.jsonl *.json);;All files (*)");
-    const QString suggested = m_file->text().isEmpty() && m_bucket ? u"%1.ndjson"_s.arg(m_bucket->name())
-                                                                   : m_file->text();
-    const QString path = m_mode == Mode::Export
-        ? QFileDialog::getSaveFileName(this, windowTitle(), suggested, filter)
-        : QFileDialog::getOpenFileName(this, windowTitle(), m_file->text(), filter);
+    const QString suggested = fileName().isEmpty() && m_bucket ? QDir::home().filePath(m_bucket->name() + u".ndjson"_s)
+                                                               : fileName();
+    const QString path = m_mode == Mode::Export ? QFileDialog::getSaveFileName(this, windowTitle(), suggested, filter)
+                                                : QFileDialog::getOpenFileName(this, windowTitle(), fileName(), filter);
     if (path.isEmpty())
         return;
     if (m_mode == Mode::Export)

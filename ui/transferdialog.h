@@ -37,6 +37,7 @@ public:
 
     Mode mode() const { return m_mode; }
     void setFileName(const QString &path);
+    // The file as a whole path: ~ is the home folder, and a relative name is in it.
     QString fileName() const;
     void setSelectedKeysOnly(bool selected);
     void setIncludeDeletes(bool include);

@@ -9,6 +9,7 @@
 #include "uitestsupport.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -42,6 +43,7 @@ private Q_SLOTS:
     void exportAsksBeforeReplacingAFile();
     void newRunClearsTheOldResult();
     void emptyFileSaysSo();
+    void typedPathsResolveAgainstHome();
 
 private:
     static QByteArray readAll(const QString &path);
@@ -428,6 +430,53 @@ void tst_TransferDialog::emptyFileSaysSo()
     QTRY_VERIFY(message->text().contains(u"no entries"_s));
     QVERIFY2(message->text().contains(u"nothing"_s), qPrintable(message->text()));
     QVERIFY2(!progressText->text().contains(u"?"_s), qPrintable(progressText->text()));
+}
+
+// "~/name" was taken literally ("Cannot write ~/tilde.ndjson: No such file or directory") and a bare name
+// went to the app's working folder, with a message that did not say where. ~ is the home folder, a
+// relative name is in it, and the messages name the whole path.
+void tst_TransferDialog::typedPathsResolveAgainstHome()
+{
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    const QByteArray oldHome = qgetenv("HOME");
+    qputenv("HOME", QFile::encodeName(home.path()));
+    const auto restoreHome = qScopeGuard([&oldHome] { qputenv("HOME", oldHome); });
+    KvBucket *bucket = makeBucket(u"home"_s);
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"k"_s, "v"));
+
+    TransferDialog dialog(TransferDialog::Mode::Export, bucket, {});
+    dialog.show();
+    auto *field = dialog.findChild<QLineEdit *>(u"transferFile"_s);
+    const QString hint = field->placeholderText() + field->toolTip();
+    QVERIFY2(hint.contains(u"home folder"_s), qPrintable(hint));
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    for (const QString &typed : {u"~/tilde.ndjson"_s, u"rel-exp.ndjson"_s}) {
+        field->setText(typed);
+        const QString expected = home.filePath(typed.startsWith(u'~') ? typed.mid(2) : typed);
+        QCOMPARE(dialog.fileName(), expected);
+        startButton(&dialog)->click();
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(dialog.summary()));
+        QVERIFY2(QFile::exists(expected), qPrintable(expected));
+        QVERIFY2(dialog.summary().endsWith(u" to %1"_s.arg(expected)), qPrintable(dialog.summary()));
+    }
+
+    KvBucket *target = makeBucket(u"homein"_s);
+    QVERIFY(target);
+    TransferDialog importDialog(TransferDialog::Mode::Import, target, {});
+    importDialog.show();
+    importDialog.setFileName(u"~/tilde.ndjson"_s);
+    QVERIFY(startButton(&importDialog)->isEnabled());
+    QSignalSpy imported(&importDialog, &TransferDialog::finished);
+    startButton(&importDialog)->click();
+    QVERIFY(imported.wait(10000));
+    QVERIFY2(imported.first().at(0).toBool(), qPrintable(importDialog.summary()));
+    QCOMPARE(KvTest::value(target, u"k"_s), "v"_ba);
+    importDialog.setFileName(u"missing.ndjson"_s);
+    const QString said = importDialog.findChild<QLabel *>(u"transferMessage"_s)->text();
+    QVERIFY2(said.contains(home.filePath(u"missing.ndjson"_s)), qPrintable(said));
 }
 
 QTEST_MAIN(tst_TransferDialog)
