@@ -533,11 +533,12 @@ QList<KvEntry> WatchView::selectedEntries() const
     return entries;
 }
 
-QList<KvEntry> WatchView::allEntries() const
+QList<KvEntry> WatchView::shownEntries() const
 {
     QList<KvEntry> entries;
-    entries.reserve(m_model->rowCount());
-    for (int row = 0; row < m_model->rowCount(); ++row) {
+    entries.reserve(m_proxy->rowCount());
+    for (int proxyRow = 0; proxyRow < m_proxy->rowCount(); ++proxyRow) {
+        const int row = m_proxy->mapToSource(m_proxy->index(proxyRow, 0)).row();
         if (m_model->kindAt(row) == WatchFeedModel::RowKind::Entry)
             entries.append(m_model->entryAt(row));
     }
@@ -550,6 +551,12 @@ KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
         Q_EMIT message(tr("An export of this feed is still running"));
         return nullptr;
     }
+    // The filter as typed, even within its typing delay: the export is of what the feed shows.
+    if (m_filterTimer->isActive()) {
+        m_filterTimer->stop();
+        m_proxy->setFilterFixedString(m_filter->text());
+    }
+    const QString filter = selectedOnly ? QString() : m_filter->text();
     auto *file = new QSaveFile(path, this);
     if (!file->open(QIODevice::WriteOnly)) {
         Q_EMIT message(tr("Cannot write %1: %2").arg(path, file->errorString()));
@@ -558,7 +565,7 @@ KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
     }
     auto *exporter = new KvExportJob(m_bucket, file, this);
     m_exporter = exporter;
-    connect(exporter, &KvExportJob::finished, this, [this, exporter, file, path] {
+    connect(exporter, &KvExportJob::finished, this, [this, exporter, file, path, filter] {
         const bool ok = exporter->state() == KvExportJob::State::Finished && file->commit();
         if (!ok)
             file->cancelWriting();
@@ -566,6 +573,9 @@ KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
         QString text = ok
             ? (written == 1 ? tr("Exported 1 row to %1") : tr("Exported %n rows to %1", nullptr, written)).arg(path)
             : tr("Export to %1 failed: %2").arg(path, exporter->errorString());
+        // It wrote all 11 rows and said "Exported 11 rows" while the filter showed 2: say whose rows these are.
+        if (ok && !filter.isEmpty())
+            text += tr(" (those matching the filter “%1”)").arg(filter);
         if (ok && exporter->skippedCount() > 0)
             text += exporter->skippedCount() == 1 ? tr("; 1 row left out: its value is no longer on the server")
                                                   : tr("; %n rows left out: their values are no longer on the server",
@@ -574,7 +584,7 @@ KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
         exporter->deleteLater();
         file->deleteLater();
     });
-    exporter->exportEntries(selectedOnly ? selectedEntries() : allEntries());
+    exporter->exportEntries(selectedOnly ? selectedEntries() : shownEntries());
     return exporter;
 }
 

@@ -63,12 +63,14 @@ public:
     // itself when the connection is back, after the last revision it delivered.
     void setInterruption(const QString &reason);
     QString interruption() const;
-    // Entries of the selected rows (in feed order), or of every row; gap rows are left out.
+    // Entries of the selected rows (in feed order), or of every row shown (those the text filter lets
+    // through); gap rows are left out.
     QList<KvEntry> selectedEntries() const;
-    QList<KvEntry> allEntries() const;
+    QList<KvEntry> shownEntries() const;
 
-    // Writes the feed (or the selected rows) to path as NDJSON. The exporter reports progress and
-    // finished(); the file is replaced only once everything is written.
+    // Writes the rows shown (or the selected rows) to path as NDJSON; the message says what was left out
+    // (rows the filter hides, changes waiting while paused). The exporter reports progress and finished();
+    // the file is replaced only once everything is written.
     KvExportJob *exportRows(const QString &path, bool selectedOnly);
 
 public Q_SLOTS:

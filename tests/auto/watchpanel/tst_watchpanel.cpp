@@ -97,6 +97,7 @@ private Q_SLOTS:
     void emptyFeedSaysWhatItWaitsFor();
     void resumesAcrossServerRestartWithoutLossOrRepeat();
     void gapMarkedWhenRevisionsAreGone();
+    void exportFollowsTheRowFilter();
 
 private:
     KvBucket *makeBucket(KvContext *kv, const QString &name, int history = 10);
@@ -657,6 +658,39 @@ void tst_WatchPanel::gapMarkedWhenRevisionsAreGone()
     QCOMPARE(feedRevisions(view->model()), (QList<quint64>{1, 2, 3, 5}));
     QVERIFY(view->statusText().contains(u"1 gap"_s));
     m_panel->closeAll();
+}
+
+// With the filter "w." (2 of 11 rows shown) Export Feed wrote all 11 rows and said "Exported 11 rows": it
+// exports the rows shown, and says they are those matching the filter.
+void tst_WatchPanel::exportFollowsTheRowFilter()
+{
+    WatchView *view = watch({});
+    QVERIFY(view);
+    QList<KvReply *> puts;
+    for (int i = 1; i <= 9; ++i)
+        puts.append(m_bucket->put(u"other.%1"_s.arg(i), "x"));
+    puts.append(m_bucket->put(u"w.1"_s, "x"));
+    puts.append(m_bucket->put(u"w.2"_s, "x"));
+    QTRY_COMPARE(view->model()->rowCount(), 11);
+    QTest::keyClicks(view->findChild<QLineEdit *>(u"watchTextFilter"_s), u"w."_s);
+    QTRY_COMPARE(view->proxy()->rowCount(), 2);
+    QVERIFY2(view->statusText().contains(u"2 of 11 rows match the filter"_s), qPrintable(view->statusText()));
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"filtered.ndjson"_s);
+    QSignalSpy messages(view, &WatchView::message);
+    QVERIFY(view->exportRows(path, false));
+    QTRY_COMPARE(messages.size(), 1);
+    const QString said = messages.first().at(0).toString();
+    QVERIFY2(said.startsWith(u"Exported 2 rows"_s) && said.contains(u"matching the filter"_s), qPrintable(said));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    KvEntry first;
+    QVERIFY(KvNdjson::decode(lines[0], &first, nullptr));
+    QCOMPARE(first.key, u"w.1"_s);
+    qDeleteAll(puts);
 }
 
 QTEST_MAIN(tst_WatchPanel)
