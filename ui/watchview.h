@@ -10,6 +10,7 @@
 #include <optional>
 
 class KvBucket;
+class EmptyState;
 class InterruptionBanner;
 class KvExportJob;
 class QLabel;
@@ -72,6 +73,8 @@ public:
     // (rows the filter hides, changes waiting while paused). The exporter reports progress and finished();
     // the file is replaced only once everything is written.
     KvExportJob *exportRows(const QString &path, bool selectedOnly);
+    // Rows are shown, so Export has something to write (it is off otherwise).
+    bool canExport() const { return m_canExport; }
 
 public Q_SLOTS:
     void setPaused(bool paused);
@@ -110,6 +113,7 @@ private:
     void updatePauseButton();
     void refreshStatus();
     void askAndExport(bool selectedOnly);
+    void updateExport();
 
     QPointer<KvBucket> m_bucket;
     QPointer<KvWatcher> m_watcher;
@@ -123,6 +127,10 @@ private:
     QLabel *m_state = nullptr;
     QLabel *m_status = nullptr;
     InterruptionBanner *m_interruption = nullptr;
+    EmptyState *m_empty = nullptr;
+    QPushButton *m_exportButton = nullptr;
+    QAction *m_exportFeedAction = nullptr;
+    QAction *m_exportSelectionAction = nullptr;
     QToolButton *m_pause = nullptr;
     QToolButton *m_follow = nullptr;
     QSpinBox *m_cap = nullptr;
@@ -136,4 +144,5 @@ private:
     std::optional<quint64> m_baseline; // the bucket's last revision when the watch began
     bool m_following = true;
     bool m_detectGaps = false;
+    bool m_canExport = false;
 };
