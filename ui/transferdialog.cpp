@@ -7,7 +7,9 @@
 #include "kvunits.h"
 #include "placeholderfit.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFile>
+#include <QtCore/QFileInfo>
 #include <QtCore/QSaveFile>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDialogButtonBox>
@@ -17,6 +19,7 @@
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QRadioButton>
@@ -86,7 +89,16 @@ QLayout *TransferDialog::createFileRow(bool exporting)
     m_file->setObjectName(u"transferFile"_s);
     m_file->setAccessibleName(tr("File"));
     m_file->setPlaceholderText(exporting ? tr("where to write the NDJSON file") : tr("the NDJSON file to read"));
-    connect(m_file, &QLineEdit::textChanged, this, &TransferDialog::validate);
+    m_file->setToolTip(exporting ? tr("The NDJSON file to write. ~ is your home folder, and a name without a "
+                                      "folder is in your home folder.")
+                                 : tr("The NDJSON file to read. ~ is your home folder, and a name without a "
+                                      "folder is in your home folder."));
+    connect(m_file, &QLineEdit::textChanged, this, [this] {
+        // The last run's result was about the file named then (its 100% stayed beside "… does not exist").
+        if (!isRunning())
+            clearResult();
+        validate();
+    });
     auto *browseButton = new QPushButton(tr("&Browse…"), this);
     browseButton->setObjectName(u"transferBrowse"_s);
     browseButton->setToolTip(tr("Choose the file in a file dialog"));
@@ -156,9 +168,16 @@ void TransferDialog::setFileName(const QString &path)
     m_file->setText(path);
 }
 
+// The typed name as a whole path: "~" is the home folder, as in a shell, and a relative name is in it (the
+// app's working folder is wherever it was started from, which the user neither sees nor chose).
 QString TransferDialog::fileName() const
 {
-    return m_file->text().trimmed();
+    QString path = QDir::fromNativeSeparators(m_file->text().trimmed());
+    if (path.isEmpty())
+        return {};
+    if (path == u"~"_s || path.startsWith(u"~/"_s))
+        path = QDir::homePath() + path.mid(1);
+    return QDir::cleanPath(QDir::home().absoluteFilePath(path));
 }
 
 void TransferDialog::setSelectedKeysOnly(bool selected)
@@ -206,13 +225,15 @@ KvImportJob::ExistingKeys TransferDialog::existingKeys() const
 void TransferDialog::browse()
 {
     const QString filter = tr("NDJSON (*.ndjson *.jsonl *.json);;All files (*)");
-    const QString suggested = m_file->text().isEmpty() && m_bucket ? u"%1.ndjson"_s.arg(m_bucket->name())
-                                                                   : m_file->text();
-    const QString path = m_mode == Mode::Export
-        ? QFileDialog::getSaveFileName(this, windowTitle(), suggested, filter)
-        : QFileDialog::getOpenFileName(this, windowTitle(), m_file->text(), filter);
-    if (!path.isEmpty())
-        m_file->setText(path);
+    const QString suggested = fileName().isEmpty() && m_bucket ? QDir::home().filePath(m_bucket->name() + u".ndjson"_s)
+                                                               : fileName();
+    const QString path = m_mode == Mode::Export ? QFileDialog::getSaveFileName(this, windowTitle(), suggested, filter)
+                                                : QFileDialog::getOpenFileName(this, windowTitle(), fileName(), filter);
+    if (path.isEmpty())
+        return;
+    if (m_mode == Mode::Export)
+        m_confirmedPath = path; // the file dialog asked itself whether to replace an existing file
+    m_file->setText(path);
 }
 
 void TransferDialog::validate()
@@ -243,13 +264,33 @@ void TransferDialog::start()
 {
     if (isRunning() || !m_bucket || fileName().isEmpty())
         return;
+    if (m_mode == Mode::Export && !confirmReplace(fileName()))
+        return;
     m_done = false;
     m_summary.clear();
-    m_message->setMessage({});
+    clearResult(); // also when the new run cannot start: only its error shows
     if (m_mode == Mode::Export)
         startExport();
     else
         startImport();
+}
+
+// A name typed over an existing file (Enter starts at once) replaced it without a word: ask, as the file
+// dialog does when the file is chosen there.
+bool TransferDialog::confirmReplace(const QString &path)
+{
+    const QFileInfo info(path);
+    if (!info.exists() || info.isDir() || path == m_confirmedPath)
+        return true; // (a folder: QSaveFile refuses it, and the dialog says so)
+    QMessageBox box(QMessageBox::Question, windowTitle(), tr("%1 already exists. Replace it?").arg(path),
+                    QMessageBox::Yes | QMessageBox::No, this);
+    box.setInformativeText(tr("It is replaced once the export is complete; a cancelled or failed export "
+                              "leaves it as it is."));
+    box.setDefaultButton(QMessageBox::No);
+    if (box.exec() != QMessageBox::Yes)
+        return false;
+    m_confirmedPath = path;
+    return true;
 }
 
 void TransferDialog::startExport()
@@ -282,6 +323,12 @@ void TransferDialog::startImport()
         m_message->setMessage(tr("Cannot read %1: %2").arg(fileName(), m_readFile->errorString()));
         return;
     }
+    // An empty file "imported 0 written, 0 skipped, 0 failed", which did not say why (a pipe has no size).
+    if (!m_readFile->isSequential() && m_readFile->size() == 0) {
+        m_message->setMessage(tr("%1 is empty: there is nothing to import").arg(fileName()));
+        m_readFile->close();
+        return;
+    }
     m_importer = new KvImportJob(m_bucket, m_readFile, this);
     connect(m_importer, &KvImportJob::progress, this, &TransferDialog::onProgress);
     connect(m_importer, &KvImportJob::finished, this, &TransferDialog::onImportFinished);
@@ -302,7 +349,7 @@ void TransferDialog::onProgress(qint64 done, qint64 total)
         m_progressText->setText(tr("%1 of %2 entries").arg(HumanFormat::count(done), HumanFormat::count(total)));
     else if (m_importer)
         m_progressText->setText(tr("%1 of %2 read · %3 written · %4 skipped · %5 failed")
-                                    .arg(KvUnits::iBytes(done), total > 0 ? KvUnits::iBytes(total) : tr("?"),
+                                    .arg(KvUnits::iBytes(done), total >= 0 ? KvUnits::iBytes(total) : tr("?"),
                                          HumanFormat::count(m_importer->writtenCount()),
                                          HumanFormat::count(m_importer->skippedCount()),
                                          HumanFormat::count(m_importer->failedCount())));
@@ -314,7 +361,10 @@ void TransferDialog::onExportFinished()
     const bool ok = exporter->state() == KvExportJob::State::Finished && m_saveFile->commit();
     if (!ok)
         m_saveFile->cancelWriting(); // nothing half-written replaces the file
+    showStopped(ok);
     if (ok) {
+        const qint64 done = exporter->writtenCount() + exporter->skippedCount();
+        m_progressText->setText(tr("%1 of %2 entries").arg(HumanFormat::count(done), HumanFormat::count(done)));
         m_summary = tr("Exported %1 entries to %2").arg(HumanFormat::count(exporter->writtenCount()), fileName());
         if (exporter->skippedCount() > 0)
             m_summary += tr("; %1 selected keys no longer exist").arg(HumanFormat::count(exporter->skippedCount()));
@@ -336,10 +386,12 @@ void TransferDialog::onImportFinished()
                                .arg(HumanFormat::count(importer->writtenCount()),
                                     HumanFormat::count(importer->skippedCount()),
                                     HumanFormat::count(importer->failedCount()));
-    const bool ok = importer->state() == KvImportJob::State::Finished && importer->failedCount() == 0;
+    const bool noEntries = importer->writtenCount() + importer->skippedCount() + importer->failedCount() == 0;
+    const bool ok = importer->state() == KvImportJob::State::Finished && importer->failedCount() == 0 && !noEntries;
     switch (importer->state()) {
     case KvImportJob::State::Finished:
-        m_summary = tr("Imported: %1").arg(counts);
+        m_summary = noEntries ? tr("%1 holds no entries, only empty lines: nothing was imported").arg(fileName())
+                              : tr("Imported: %1").arg(counts);
         break;
     case KvImportJob::State::Cancelled:
         m_summary = tr("Import cancelled: %1 before it stopped").arg(counts);
@@ -355,6 +407,7 @@ void TransferDialog::onImportFinished()
         m_summary += u"\n"_s
             + (more == 1 ? tr("…and 1 more failed line (kvdesk-cli import lists them all)")
                          : tr("…and %1 more failed lines (kvdesk-cli import lists them all)").arg(more));
+    showStopped(importer->state() == KvImportJob::State::Finished);
     if (ok)
         m_message->setInfo(m_summary);
     else
@@ -373,12 +426,30 @@ void TransferDialog::setRunning(bool running)
     if (running) {
         m_progress->setRange(0, 0);
         m_progressText->setText(tr("Starting…"));
-    } else {
-        m_progress->setRange(0, 1000);
-        m_progress->setValue(1000);
     }
     m_buttons->button(QDialogButtonBox::Cancel)->setText(running ? tr("&Cancel") : tr("&Close"));
     validate();
+}
+
+// The bar at the end of a run: full when the job went through, else where the work stopped (a cancelled
+// export showed 100% beside "26,798 of 60,000 entries"); still busy means nothing was reported: 0.
+void TransferDialog::showStopped(bool whole)
+{
+    if (whole) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(1000);
+    } else if (m_progress->maximum() == 0) {
+        m_progress->setRange(0, 1000);
+        m_progress->setValue(0);
+    }
+}
+
+void TransferDialog::clearResult()
+{
+    m_progress->hide();
+    m_progressText->clear();
+    m_message->setMessage({});
+    m_problemShown = false;
 }
 
 void TransferDialog::cancel()

@@ -37,6 +37,7 @@ public:
 
     Mode mode() const { return m_mode; }
     void setFileName(const QString &path);
+    // The file as a whole path: ~ is the home folder, and a relative name is in it.
     QString fileName() const;
     void setSelectedKeysOnly(bool selected);
     void setIncludeDeletes(bool include);
@@ -65,12 +66,15 @@ private:
     QLayout *createFileRow(bool exporting);
     QWidget *buildExportOptions(int selectedCount);
     QWidget *buildImportOptions();
+    bool confirmReplace(const QString &path);
     void startExport();
     void startImport();
     void onProgress(qint64 done, qint64 total);
     void onExportFinished();
     void onImportFinished();
     void setRunning(bool running);
+    void clearResult();
+    void showStopped(bool whole);
     void validate();
 
     Mode m_mode;
@@ -81,6 +85,7 @@ private:
     QSaveFile *m_saveFile = nullptr;
     QFile *m_readFile = nullptr;
     QString m_summary;
+    QString m_confirmedPath; // an existing file the user agreed to replace
     bool m_done = false;
     bool m_problemShown = false;
 

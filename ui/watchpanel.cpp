@@ -215,6 +215,7 @@ void WatchPanel::updateActions()
     const WatchView *view = currentView();
     for (QAction *action : {m_pauseAction, m_clearAction, m_followAction, m_exportAction, m_closeAction})
         action->setEnabled(view);
+    m_exportAction->setEnabled(view && view->canExport()); // with no rows there is nothing to write
     m_pauseAction->setChecked(view && view->isPaused());
     m_followAction->setChecked(view && view->isFollowing());
 }

@@ -82,6 +82,7 @@ WatchView::WatchView(KvBucket *bucket, const QStringList &filters, const KvWatch
     connect(m_statusTimer, &QTimer::timeout, this, &WatchView::refreshStatus);
     m_statusTimer->start();
     setRowCap(QSettings().value(kCapSetting, DefaultRowCap).toInt());
+    updateExport();
     startWatch(bucket);
     refreshStatus();
 }
@@ -103,12 +104,11 @@ void WatchView::buildView()
     m_view->setAccessibleDescription(tr("Live changes, newest last; Enter opens the revision"));
     m_view->setModel(m_proxy);
     // Until the first change comes, the feed says what it waits for (a bare table looked broken).
-    auto *empty = new EmptyState(
-        m_view,
-        tr("No changes yet: changes to keys matching %1 in bucket %2 appear here as they happen.")
-            .arg(m_filters.join(u" "_s), m_bucketName),
-        nullptr, {}, [this] { return m_model->rowCount() == 0; });
-    empty->label()->setObjectName(u"watchEmptyText"_s);
+    m_empty = new EmptyState(m_view,
+                             tr("No changes yet: changes to keys matching %1 in bucket %2 appear here as they happen.")
+                                 .arg(m_filters.join(u" "_s), m_bucketName),
+                             nullptr, {}, [this] { return m_model->rowCount() == 0; });
+    m_empty->label()->setObjectName(u"watchEmptyText"_s);
     // A table, not a tree: a tree lays out every row again for each batch appended (a watch of 300,000 rows
     // spent 40 ms per batch on it, growing with the feed), a table only places its fixed-height rows.
     QHeaderView *rows = m_view->verticalHeader();
@@ -135,6 +135,12 @@ void WatchView::buildView()
     for (int column = 0; column < widths.size(); ++column)
         header->resizeSection(column, widths[column]);
     connect(m_view, &QTableView::activated, this, &WatchView::onActivated);
+    // Export is offered while there are rows to write (it wrote an empty file after Clear).
+    for (const auto signal : {&QAbstractItemModel::rowsInserted, &QAbstractItemModel::rowsRemoved})
+        connect(m_proxy, signal, this, &WatchView::updateExport);
+    connect(m_proxy, &QAbstractItemModel::modelReset, this, &WatchView::updateExport);
+    connect(m_proxy, &QAbstractItemModel::layoutChanged, this, &WatchView::updateExport);
+    connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &WatchView::updateExport);
     // Scrolling up to read stops following; scrolling back to the bottom follows again.
     QScrollBar *bar = m_view->verticalScrollBar();
     connect(bar, &QScrollBar::actionTriggered, this,
@@ -235,14 +241,14 @@ void WatchView::createFilter(QWidget *bar)
 // A push button: it makes room for its menu's arrow, where a tool button drew the arrow over "Export".
 QPushButton *WatchView::createExportButton(QWidget *bar)
 {
-    auto *exportButton = new QPushButton(tr("Export"), bar);
-    exportButton->setObjectName(u"watchExport"_s);
-    exportButton->setAutoDefault(false);
-    auto *menu = new QMenu(exportButton);
-    menu->addAction(tr("Export Feed as NDJSON…"), this, &WatchView::exportFeed);
-    menu->addAction(tr("Export Selected Rows as NDJSON…"), this, &WatchView::exportSelection);
-    exportButton->setMenu(menu);
-    return exportButton;
+    m_exportButton = new QPushButton(tr("Export"), bar);
+    m_exportButton->setObjectName(u"watchExport"_s);
+    m_exportButton->setAutoDefault(false);
+    auto *menu = new QMenu(m_exportButton);
+    m_exportFeedAction = menu->addAction(tr("Export Feed as NDJSON…"), this, &WatchView::exportFeed);
+    m_exportSelectionAction = menu->addAction(tr("Export Selected Rows as NDJSON…"), this, &WatchView::exportSelection);
+    m_exportButton->setMenu(menu);
+    return m_exportButton;
 }
 
 void WatchView::startWatch(KvBucket *bucket)
@@ -424,6 +430,10 @@ void WatchView::setTextFilter(const QString &text)
 
 void WatchView::clear()
 {
+    // "No changes yet" was untrue once changes had come.
+    m_empty->label()->setText(tr("Feed cleared: new changes to keys matching %1 in bucket %2 appear here as "
+                                 "they happen.")
+                                  .arg(m_filters.join(u" "_s), m_bucketName));
     m_model->clear();
     updatePauseButton();
     refreshStatus();
@@ -533,15 +543,28 @@ QList<KvEntry> WatchView::selectedEntries() const
     return entries;
 }
 
-QList<KvEntry> WatchView::allEntries() const
+QList<KvEntry> WatchView::shownEntries() const
 {
     QList<KvEntry> entries;
-    entries.reserve(m_model->rowCount());
-    for (int row = 0; row < m_model->rowCount(); ++row) {
+    entries.reserve(m_proxy->rowCount());
+    for (int proxyRow = 0; proxyRow < m_proxy->rowCount(); ++proxyRow) {
+        const int row = m_proxy->mapToSource(m_proxy->index(proxyRow, 0)).row();
         if (m_model->kindAt(row) == WatchFeedModel::RowKind::Entry)
             entries.append(m_model->entryAt(row));
     }
     return entries;
+}
+
+void WatchView::updateExport()
+{
+    const bool rows = m_proxy->rowCount() > 0;
+    m_exportButton->setEnabled(rows);
+    m_exportButton->setToolTip(rows ? tr("Write the rows shown, or those selected, to an NDJSON file")
+                                    : tr("Nothing to export: the feed shows no rows"));
+    m_exportFeedAction->setEnabled(rows);
+    m_exportSelectionAction->setEnabled(m_view->selectionModel()->hasSelection());
+    if (std::exchange(m_canExport, rows) != rows)
+        Q_EMIT stateChanged(); // the panel's Export action follows
 }
 
 KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
@@ -550,6 +573,19 @@ KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
         Q_EMIT message(tr("An export of this feed is still running"));
         return nullptr;
     }
+    // The filter as typed, even within its typing delay: the export is of what the feed shows.
+    if (m_filterTimer->isActive()) {
+        m_filterTimer->stop();
+        m_proxy->setFilterFixedString(m_filter->text());
+    }
+    const QString filter = selectedOnly ? QString() : m_filter->text();
+    QList<KvEntry> entries = selectedOnly ? selectedEntries() : shownEntries();
+    if (entries.isEmpty()) {
+        Q_EMIT message(selectedOnly ? tr("Nothing to export: no rows are selected")
+                                    : tr("Nothing to export: the feed shows no rows"));
+        return nullptr;
+    }
+    const qsizetype waiting = m_model->waitingCount();
     auto *file = new QSaveFile(path, this);
     if (!file->open(QIODevice::WriteOnly)) {
         Q_EMIT message(tr("Cannot write %1: %2").arg(path, file->errorString()));
@@ -558,7 +594,7 @@ KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
     }
     auto *exporter = new KvExportJob(m_bucket, file, this);
     m_exporter = exporter;
-    connect(exporter, &KvExportJob::finished, this, [this, exporter, file, path] {
+    connect(exporter, &KvExportJob::finished, this, [this, exporter, file, path, filter, waiting] {
         const bool ok = exporter->state() == KvExportJob::State::Finished && file->commit();
         if (!ok)
             file->cancelWriting();
@@ -566,6 +602,14 @@ KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
         QString text = ok
             ? (written == 1 ? tr("Exported 1 row to %1") : tr("Exported %n rows to %1", nullptr, written)).arg(path)
             : tr("Export to %1 failed: %2").arg(path, exporter->errorString());
+        // It wrote all 11 rows and said "Exported 11 rows" while the filter showed 2: say whose rows these are.
+        if (ok && !filter.isEmpty())
+            text += tr(" (those matching the filter “%1”)").arg(filter);
+        // Changes that came while paused are not rows yet: the export left them out without a word.
+        if (ok && waiting > 0)
+            text += waiting == 1 ? tr("; 1 change waiting while the feed is paused is not in it")
+                                 : tr("; %1 changes waiting while the feed is paused are not in it")
+                                       .arg(HumanFormat::count(qint64(waiting)));
         if (ok && exporter->skippedCount() > 0)
             text += exporter->skippedCount() == 1 ? tr("; 1 row left out: its value is no longer on the server")
                                                   : tr("; %n rows left out: their values are no longer on the server",
@@ -574,7 +618,7 @@ KvExportJob *WatchView::exportRows(const QString &path, bool selectedOnly)
         exporter->deleteLater();
         file->deleteLater();
     });
-    exporter->exportEntries(selectedOnly ? selectedEntries() : allEntries());
+    exporter->exportEntries(std::move(entries));
     return exporter;
 }
 
@@ -590,6 +634,10 @@ void WatchView::exportSelection()
 
 void WatchView::askAndExport(bool selectedOnly)
 {
+    if (!(selectedOnly ? m_view->selectionModel()->hasSelection() : m_canExport)) {
+        exportRows({}, selectedOnly); // says there is nothing to export, before asking for a file
+        return;
+    }
     const QString suggested = u"%1-watch.ndjson"_s.arg(m_bucketName);
     const QString path = QFileDialog::getSaveFileName(this,
                                                       selectedOnly ? tr("Export Selected Rows") : tr("Export Feed"),

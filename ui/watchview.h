@@ -10,6 +10,7 @@
 #include <optional>
 
 class KvBucket;
+class EmptyState;
 class InterruptionBanner;
 class KvExportJob;
 class QLabel;
@@ -63,13 +64,17 @@ public:
     // itself when the connection is back, after the last revision it delivered.
     void setInterruption(const QString &reason);
     QString interruption() const;
-    // Entries of the selected rows (in feed order), or of every row; gap rows are left out.
+    // Entries of the selected rows (in feed order), or of every row shown (those the text filter lets
+    // through); gap rows are left out.
     QList<KvEntry> selectedEntries() const;
-    QList<KvEntry> allEntries() const;
+    QList<KvEntry> shownEntries() const;
 
-    // Writes the feed (or the selected rows) to path as NDJSON. The exporter reports progress and
-    // finished(); the file is replaced only once everything is written.
+    // Writes the rows shown (or the selected rows) to path as NDJSON; the message says what was left out
+    // (rows the filter hides, changes waiting while paused). The exporter reports progress and finished();
+    // the file is replaced only once everything is written.
     KvExportJob *exportRows(const QString &path, bool selectedOnly);
+    // Rows are shown, so Export has something to write (it is off otherwise).
+    bool canExport() const { return m_canExport; }
 
 public Q_SLOTS:
     void setPaused(bool paused);
@@ -108,6 +113,7 @@ private:
     void updatePauseButton();
     void refreshStatus();
     void askAndExport(bool selectedOnly);
+    void updateExport();
 
     QPointer<KvBucket> m_bucket;
     QPointer<KvWatcher> m_watcher;
@@ -121,6 +127,10 @@ private:
     QLabel *m_state = nullptr;
     QLabel *m_status = nullptr;
     InterruptionBanner *m_interruption = nullptr;
+    EmptyState *m_empty = nullptr;
+    QPushButton *m_exportButton = nullptr;
+    QAction *m_exportFeedAction = nullptr;
+    QAction *m_exportSelectionAction = nullptr;
     QToolButton *m_pause = nullptr;
     QToolButton *m_follow = nullptr;
     QSpinBox *m_cap = nullptr;
@@ -134,4 +144,5 @@ private:
     std::optional<quint64> m_baseline; // the bucket's last revision when the watch began
     bool m_following = true;
     bool m_detectGaps = false;
+    bool m_canExport = false;
 };

@@ -6,8 +6,10 @@
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "transferdialog.h"
+#include "uitestsupport.h"
 
 #include <QtCore/QFile>
+#include <QtCore/QScopeGuard>
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -15,6 +17,8 @@
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMessageBox>
+#include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QRadioButton>
 
@@ -36,8 +40,13 @@ private Q_SLOTS:
     void cancelStopsAndSays();
     void missingFileCannotStart();
     void failedLinesAreNamedInOrderAndCounted();
+    void exportAsksBeforeReplacingAFile();
+    void newRunClearsTheOldResult();
+    void emptyFileSaysSo();
+    void typedPathsResolveAgainstHome();
 
 private:
+    static QByteArray readAll(const QString &path);
     KvBucket *makeBucket(const QString &prefix);
     static QPushButton *startButton(TransferDialog *dialog);
 
@@ -70,6 +79,12 @@ KvBucket *tst_TransferDialog::makeBucket(const QString &prefix)
 QPushButton *tst_TransferDialog::startButton(TransferDialog *dialog)
 {
     return dialog->findChild<QPushButton *>(u"transferStart"_s);
+}
+
+QByteArray tst_TransferDialog::readAll(const QString &path)
+{
+    QFile file(path);
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<cannot read>");
 }
 
 void tst_TransferDialog::exportThenImportRoundTripsBytes()
@@ -221,6 +236,10 @@ void tst_TransferDialog::cancelStopsAndSays()
     QVERIFY2(dialog.summary().startsWith(u"Import cancelled"_s), qPrintable(dialog.summary()));
     QVERIFY(dialog.importer()->writtenCount() < 20000);
     QCOMPARE(dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Cancel)->text(), u"&Close"_s);
+    // The bar stays where the work stopped: it said 100% beside "Import cancelled".
+    auto *bar = dialog.findChild<QProgressBar *>(u"transferProgress"_s);
+    QVERIFY(bar->isVisible());
+    QVERIFY2(bar->maximum() > 0 && bar->value() < bar->maximum(), qPrintable(bar->text()));
 
     // An export cancelled at once writes no file at all.
     const QString out = m_dir.filePath(u"cancelled.ndjson"_s);
@@ -233,6 +252,8 @@ void tst_TransferDialog::cancelStopsAndSays()
     QCOMPARE(exported.first().at(0).toBool(), false);
     QVERIFY(exportDialog.summary().contains(u"cancelled; no file was written"_s));
     QVERIFY(!QFile::exists(out));
+    auto *exportBar = exportDialog.findChild<QProgressBar *>(u"transferProgress"_s);
+    QVERIFY2(exportBar->maximum() > 0 && exportBar->value() < exportBar->maximum(), qPrintable(exportBar->text()));
 }
 
 void tst_TransferDialog::missingFileCannotStart()
@@ -281,6 +302,181 @@ not json
     }
     QCOMPARE(named, (QStringList{u"line 2"_s, u"line 3"_s, u"line 4"_s, u"line 6"_s, u"line 7"_s}));
     QVERIFY2(summary.constLast().contains(u"1 more"_s), qPrintable(dialog.summary()));
+}
+
+// A path typed over an existing file, then Enter: the export replaced the file without a word. It asks
+// (No by default); No writes nothing and leaves the dialog as it was, Yes exports.
+void tst_TransferDialog::exportAsksBeforeReplacingAFile()
+{
+    KvBucket *bucket = makeBucket(u"replace"_s);
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"k"_s, "v"));
+    const QString path = m_dir.filePath(u"existing.ndjson"_s);
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("precious\n");
+    file.close();
+
+    TransferDialog dialog(TransferDialog::Mode::Export, bucket, {});
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    auto *field = dialog.findChild<QLineEdit *>(u"transferFile"_s);
+    field->setFocus();
+    QTest::keyClicks(field, path);
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    QString asked;
+    bool defaultIsNo = false;
+    UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
+        asked = box->text();
+        defaultIsNo = box->defaultButton() == box->button(QMessageBox::No);
+        QTest::keyClick(box, Qt::Key_Return); // the default: No
+    });
+    QTest::keyClick(field, Qt::Key_Return);
+    QTRY_VERIFY(!asked.isEmpty());
+    QVERIFY2(asked.contains(path) && asked.contains(u"already exists. Replace it?"_s), qPrintable(asked));
+    QVERIFY(defaultIsNo);
+    QVERIFY(dialog.isVisible());
+    QVERIFY(!dialog.exporter());
+    QCOMPARE(finished.size(), 0);
+    QCOMPARE(readAll(path), "precious\n"_ba);
+    QVERIFY(startButton(&dialog)->isEnabled()); // the user may choose another name, or start again
+
+    asked.clear();
+    UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
+        asked = box->text();
+        box->button(QMessageBox::Yes)->click();
+    });
+    QTest::keyClick(field, Qt::Key_Return);
+    QVERIFY(finished.size() == 1 || finished.wait(10000));
+    QVERIFY(!asked.isEmpty());
+    QVERIFY2(finished.first().at(0).toBool(), qPrintable(dialog.summary()));
+    const QByteArray written = readAll(path);
+    QVERIFY2(written.contains("\"key\":\"k\"") && !written.contains("precious"), written.constData());
+}
+
+// After a run, the next one starting or failing to start showed the old result beside the new error: 100%
+// and "60 B of 60 B read · 2 written" next to "… does not exist".
+void tst_TransferDialog::newRunClearsTheOldResult()
+{
+    KvBucket *bucket = makeBucket(u"again"_s);
+    QVERIFY(bucket);
+    const QString path = m_dir.filePath(u"again-%1.ndjson"_s.arg(m_counter));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write(R"({"key":"a","value":"1"}
+{"key":"b","value":"2"}
+)");
+    file.close();
+    TransferDialog dialog(TransferDialog::Mode::Import, bucket, {});
+    dialog.show();
+    dialog.setFileName(path);
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    startButton(&dialog)->click();
+    QVERIFY(finished.wait(10000));
+    auto *bar = dialog.findChild<QProgressBar *>(u"transferProgress"_s);
+    auto *progressText = dialog.findChild<QLabel *>(u"transferProgressText"_s);
+    QVERIFY(bar->isVisible());
+    QVERIFY2(progressText->text().contains(u"2 written"_s), qPrintable(progressText->text()));
+
+    dialog.setFileName(m_dir.filePath(u"not-there.ndjson"_s));
+    QVERIFY(dialog.findChild<QLabel *>(u"transferMessage"_s)->text().contains(u"does not exist"_s));
+    QVERIFY(!bar->isVisible());
+    QVERIFY2(progressText->text().isEmpty() || !progressText->isVisible(), qPrintable(progressText->text()));
+
+    // An export that cannot open its file: only that error shows.
+    TransferDialog exportDialog(TransferDialog::Mode::Export, bucket, {});
+    exportDialog.show();
+    exportDialog.setFileName(m_dir.filePath(u"first-%1.ndjson"_s.arg(m_counter)));
+    QSignalSpy exported(&exportDialog, &TransferDialog::finished);
+    startButton(&exportDialog)->click();
+    QVERIFY(exported.wait(10000));
+    auto *exportBar = exportDialog.findChild<QProgressBar *>(u"transferProgress"_s);
+    auto *exportText = exportDialog.findChild<QLabel *>(u"transferProgressText"_s);
+    QVERIFY(exportBar->isVisible());
+    exportDialog.setFileName(m_dir.filePath(u"no-such-folder/out.ndjson"_s));
+    startButton(&exportDialog)->click();
+    QVERIFY2(exportDialog.findChild<QLabel *>(u"transferMessage"_s)->text().startsWith(u"Cannot write"_s),
+             qPrintable(exportDialog.findChild<QLabel *>(u"transferMessage"_s)->text()));
+    QVERIFY(!exportBar->isVisible());
+    QVERIFY2(exportText->text().isEmpty() || !exportText->isVisible(), qPrintable(exportText->text()));
+}
+
+// An empty file imported "0 written, 0 skipped, 0 failed" beside "0 B of ? read": nothing said the file
+// was empty, and the size, known, showed as "?". A file of blank lines likewise says it holds no entries.
+void tst_TransferDialog::emptyFileSaysSo()
+{
+    KvBucket *bucket = makeBucket(u"empty"_s);
+    QVERIFY(bucket);
+    const QString path = m_dir.filePath(u"empty-%1.ndjson"_s.arg(m_counter));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.close();
+    TransferDialog dialog(TransferDialog::Mode::Import, bucket, {});
+    dialog.show();
+    dialog.setFileName(path);
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    startButton(&dialog)->click();
+    auto *message = dialog.findChild<QLabel *>(u"transferMessage"_s);
+    auto *progressText = dialog.findChild<QLabel *>(u"transferProgressText"_s);
+    QTRY_VERIFY(!message->text().isEmpty());
+    QVERIFY2(message->text().contains(u"is empty"_s) && message->text().contains(u"nothing"_s),
+             qPrintable(message->text()));
+    QVERIFY2(!progressText->text().contains(u"?"_s), qPrintable(progressText->text()));
+
+    QVERIFY(file.open(QIODevice::WriteOnly));
+    file.write("\n  \n\n");
+    file.close();
+    startButton(&dialog)->click();
+    QTRY_VERIFY(message->text().contains(u"no entries"_s));
+    QVERIFY2(message->text().contains(u"nothing"_s), qPrintable(message->text()));
+    QVERIFY2(!progressText->text().contains(u"?"_s), qPrintable(progressText->text()));
+}
+
+// "~/name" was taken literally ("Cannot write ~/tilde.ndjson: No such file or directory") and a bare name
+// went to the app's working folder, with a message that did not say where. ~ is the home folder, a
+// relative name is in it, and the messages name the whole path.
+void tst_TransferDialog::typedPathsResolveAgainstHome()
+{
+    QTemporaryDir home;
+    QVERIFY(home.isValid());
+    const QByteArray oldHome = qgetenv("HOME");
+    qputenv("HOME", QFile::encodeName(home.path()));
+    const auto restoreHome = qScopeGuard([&oldHome] { qputenv("HOME", oldHome); });
+    KvBucket *bucket = makeBucket(u"home"_s);
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"k"_s, "v"));
+
+    TransferDialog dialog(TransferDialog::Mode::Export, bucket, {});
+    dialog.show();
+    auto *field = dialog.findChild<QLineEdit *>(u"transferFile"_s);
+    const QString hint = field->placeholderText() + field->toolTip();
+    QVERIFY2(hint.contains(u"home folder"_s), qPrintable(hint));
+    QSignalSpy finished(&dialog, &TransferDialog::finished);
+    for (const QString &typed : {u"~/tilde.ndjson"_s, u"rel-exp.ndjson"_s}) {
+        field->setText(typed);
+        const QString expected = home.filePath(typed.startsWith(u'~') ? typed.mid(2) : typed);
+        QCOMPARE(dialog.fileName(), expected);
+        startButton(&dialog)->click();
+        QVERIFY(finished.wait(10000));
+        QVERIFY2(finished.last().at(0).toBool(), qPrintable(dialog.summary()));
+        QVERIFY2(QFile::exists(expected), qPrintable(expected));
+        QVERIFY2(dialog.summary().endsWith(u" to %1"_s.arg(expected)), qPrintable(dialog.summary()));
+    }
+
+    KvBucket *target = makeBucket(u"homein"_s);
+    QVERIFY(target);
+    TransferDialog importDialog(TransferDialog::Mode::Import, target, {});
+    importDialog.show();
+    importDialog.setFileName(u"~/tilde.ndjson"_s);
+    QVERIFY(startButton(&importDialog)->isEnabled());
+    QSignalSpy imported(&importDialog, &TransferDialog::finished);
+    startButton(&importDialog)->click();
+    QVERIFY(imported.wait(10000));
+    QVERIFY2(imported.first().at(0).toBool(), qPrintable(importDialog.summary()));
+    QCOMPARE(KvTest::value(target, u"k"_s), "v"_ba);
+    importDialog.setFileName(u"missing.ndjson"_s);
+    const QString said = importDialog.findChild<QLabel *>(u"transferMessage"_s)->text();
+    QVERIFY2(said.contains(home.filePath(u"missing.ndjson"_s)), qPrintable(said));
 }
 
 QTEST_MAIN(tst_TransferDialog)

@@ -97,6 +97,9 @@ private Q_SLOTS:
     void emptyFeedSaysWhatItWaitsFor();
     void resumesAcrossServerRestartWithoutLossOrRepeat();
     void gapMarkedWhenRevisionsAreGone();
+    void exportFollowsTheRowFilter();
+    void exportSaysWhatWaitsWhilePaused();
+    void clearedFeedSaysSoAndHasNothingToExport();
 
 private:
     KvBucket *makeBucket(KvContext *kv, const QString &name, int history = 10);
@@ -657,6 +660,105 @@ void tst_WatchPanel::gapMarkedWhenRevisionsAreGone()
     QCOMPARE(feedRevisions(view->model()), (QList<quint64>{1, 2, 3, 5}));
     QVERIFY(view->statusText().contains(u"1 gap"_s));
     m_panel->closeAll();
+}
+
+// With the filter "w." (2 of 11 rows shown) Export Feed wrote all 11 rows and said "Exported 11 rows": it
+// exports the rows shown, and says they are those matching the filter.
+void tst_WatchPanel::exportFollowsTheRowFilter()
+{
+    WatchView *view = watch({});
+    QVERIFY(view);
+    QList<KvReply *> puts;
+    for (int i = 1; i <= 9; ++i)
+        puts.append(m_bucket->put(u"other.%1"_s.arg(i), "x"));
+    puts.append(m_bucket->put(u"w.1"_s, "x"));
+    puts.append(m_bucket->put(u"w.2"_s, "x"));
+    QTRY_COMPARE(view->model()->rowCount(), 11);
+    QTest::keyClicks(view->findChild<QLineEdit *>(u"watchTextFilter"_s), u"w."_s);
+    QTRY_COMPARE(view->proxy()->rowCount(), 2);
+    QVERIFY2(view->statusText().contains(u"2 of 11 rows match the filter"_s), qPrintable(view->statusText()));
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"filtered.ndjson"_s);
+    QSignalSpy messages(view, &WatchView::message);
+    QVERIFY(view->exportRows(path, false));
+    QTRY_COMPARE(messages.size(), 1);
+    const QString said = messages.first().at(0).toString();
+    QVERIFY2(said.startsWith(u"Exported 2 rows"_s) && said.contains(u"matching the filter"_s), qPrintable(said));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    const QList<QByteArray> lines = file.readAll().trimmed().split('\n');
+    QCOMPARE(lines.size(), 2);
+    KvEntry first;
+    QVERIFY(KvNdjson::decode(lines[0], &first, nullptr));
+    QCOMPARE(first.key, u"w.1"_s);
+    qDeleteAll(puts);
+}
+
+// While paused ("Resume (2 waiting)") the export left out the waiting entries without a word: it says so.
+void tst_WatchPanel::exportSaysWhatWaitsWhilePaused()
+{
+    WatchView *view = watch({});
+    QVERIFY(view);
+    WAIT_OK(m_bucket->put(u"shown.1"_s, "x"));
+    WAIT_OK(m_bucket->put(u"shown.2"_s, "x"));
+    QTRY_COMPARE(view->model()->rowCount(), 2);
+    view->setPaused(true);
+    WAIT_OK(m_bucket->put(u"waits.1"_s, "x"));
+    WAIT_OK(m_bucket->put(u"waits.2"_s, "x"));
+    QTRY_COMPARE(view->model()->waitingCount(), 2);
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"paused.ndjson"_s);
+    QSignalSpy messages(view, &WatchView::message);
+    QVERIFY(view->exportRows(path, false));
+    QTRY_COMPARE(messages.size(), 1);
+    const QString said = messages.first().at(0).toString();
+    QVERIFY2(said.startsWith(u"Exported 2 rows"_s) && said.contains(u"2 changes waiting"_s), qPrintable(said));
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QCOMPARE(file.readAll().count('\n'), 2);
+}
+
+// After Clear the feed said "No changes yet" though changes had come, and Export wrote an empty file
+// ("Exported 0 rows"). The feed says it was cleared; with no rows, Export is off and writes nothing.
+void tst_WatchPanel::clearedFeedSaysSoAndHasNothingToExport()
+{
+    WatchView *view = watch({});
+    QVERIFY(view);
+    auto *exportButton = view->findChild<QPushButton *>(u"watchExport"_s);
+    QVERIFY(!exportButton->isEnabled()); // nothing yet
+    QVERIFY(!m_panel->exportAction()->isEnabled());
+    WAIT_OK(m_bucket->put(u"c.1"_s, "x"));
+    QTRY_COMPARE(view->model()->rowCount(), 1);
+    QTRY_VERIFY(exportButton->isEnabled());
+    QVERIFY(m_panel->exportAction()->isEnabled());
+
+    view->findChild<QToolButton *>(u"watchClear"_s)->click();
+    QCOMPARE(view->model()->rowCount(), 0);
+    QLabel *hint = nullptr;
+    QTRY_VERIFY((hint = view->findChild<QLabel *>(u"watchEmptyText"_s)) && hint->isVisible());
+    QVERIFY2(!hint->text().startsWith(u"No changes yet"_s) && hint->text().contains(u"cleared"_s),
+             qPrintable(hint->text()));
+    QVERIFY(!exportButton->isEnabled());
+    QVERIFY(!m_panel->exportAction()->isEnabled());
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"cleared.ndjson"_s);
+    QSignalSpy messages(view, &WatchView::message);
+    QVERIFY(!view->exportRows(path, false));
+    QCOMPARE(messages.size(), 1);
+    QVERIFY2(messages.first().at(0).toString().contains(u"Nothing to export"_s),
+             qPrintable(messages.first().at(0).toString()));
+    QVERIFY(!QFile::exists(path));
+
+    WAIT_OK(m_bucket->put(u"c.2"_s, "x"));
+    QTRY_COMPARE(view->model()->rowCount(), 1);
+    QTRY_VERIFY(exportButton->isEnabled());
+    QVERIFY(m_panel->exportAction()->isEnabled());
+    // A filter that hides every row leaves nothing to export either.
+    view->setTextFilter(u"no row has this"_s);
+    QTRY_VERIFY(!exportButton->isEnabled());
+    QVERIFY(!m_panel->exportAction()->isEnabled());
 }
 
 QTEST_MAIN(tst_WatchPanel)
