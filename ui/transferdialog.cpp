@@ -151,10 +151,12 @@ QWidget *TransferDialog::buildImportOptions()
     m_overwrite->setToolTip(tr("Earlier revisions stay in the key's history, unless the line is a PURGE"));
     m_skip = new QRadioButton(tr("S&kip them: keep their current value"), box);
     m_skip->setObjectName(u"importSkip"_s);
-    m_skip->setToolTip(tr("Only keys that do not exist yet are written; the rest are counted as skipped"));
+    m_skip->setToolTip(tr("Keys that have a value before the import keep it, their lines counted as skipped; the "
+                          "rest of the file is written as it is, in order"));
     m_stop = new QRadioButton(tr("S&top the import at the first one"), box);
     m_stop->setObjectName(u"importStop"_s);
-    m_stop->setToolTip(tr("What was written before it stays written; the dialog names the key"));
+    m_stop->setToolTip(tr("Nothing after its line is written (the lines go one at a time); what was written "
+                          "before it stays written, and the dialog names the key"));
     m_skip->setChecked(true); // the choice that never loses a value
     auto *layout = new QVBoxLayout(box);
     layout->addWidget(m_overwrite);
