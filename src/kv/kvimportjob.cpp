@@ -199,15 +199,8 @@ void KvImportJob::pump()
     int lines = 0;
     while (m_inFlight < m_window && lines < kLinesPerTurn) {
         if (m_held) {
-            // The line that waited for its key's write: first, before any line after it.
-            if (m_ending != State::Idle)
-                m_held.reset(); // the import ends: not written, as the lines after it
-            else if (m_keys.value(m_held->first.key) == kWriting)
+            if (!submitHeld())
                 break;
-            else {
-                const auto [entry, number] = *std::exchange(m_held, std::nullopt);
-                submit(entry, number);
-            }
             continue;
         }
         if (m_atEnd)
@@ -255,6 +248,20 @@ void KvImportJob::pump()
     if (lines == kLinesPerTurn && m_inFlight < m_window)
         QTimer::singleShot(0, this, &KvImportJob::pump); // a file of bad lines must not freeze the UI
     maybeFinish();
+}
+
+// The line that waited for its key's write goes first, before any line after it: false while it waits.
+bool KvImportJob::submitHeld()
+{
+    if (m_ending != State::Idle) {
+        m_held.reset(); // the import ends: not written, as the lines after it
+        return true;
+    }
+    if (m_keys.value(m_held->first.key) == kWriting)
+        return false;
+    const auto [entry, number] = *std::exchange(m_held, std::nullopt);
+    submit(entry, number);
+    return true;
 }
 
 void KvImportJob::submit(const KvEntry &entry, qint64 line)

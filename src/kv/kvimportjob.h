@@ -115,6 +115,7 @@ private:
     // Drops the rest of an overlong line; false while its end has not arrived yet.
     Skip skipOverlongLine();
     qint64 lineLimit(qint64 bucketMaxValue); // also sets m_maxValue
+    bool submitHeld();
     void submit(const KvEntry &entry, qint64 line);
     KvReply *write(const KvEntry &entry);
     // The modes that keep existing keys: false when the line waits for its key's write in flight.
