@@ -15,6 +15,7 @@
 #include "kvnames.h"
 
 #include <QtCore/QRegularExpression>
+#include <QtCore/QSet>
 #include <QtCore/QSettings>
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
@@ -497,15 +498,32 @@ void KeyPanel::applySubjectFilters()
 
 QStringList KeyPanel::selectedKeys() const
 {
-    QStringList keys;
+    QSet<QString> keys; // a folder and a key under it may both be selected
     const QModelIndexList rows = currentView()->selectionModel()->selectedRows();
     for (const QModelIndex &index : rows) {
-        const QString key = index.data(KeyListModel::KeyRole).toString();
-        if (!index.data(KeyTreeModel::IsFolderRole).toBool() && !key.isEmpty())
-            keys.append(key);
+        if (index.data(KeyTreeModel::IsFolderRole).toBool()) {
+            addKeysBelow(index, &keys);
+            continue;
+        }
+        if (const QString key = index.data(KeyListModel::KeyRole).toString(); !key.isEmpty())
+            keys.insert(key);
     }
-    keys.sort();
-    return keys;
+    QStringList sorted(keys.cbegin(), keys.cend());
+    sorted.sort();
+    return sorted;
+}
+
+// What a selected folder stands for: the keys shown under it, at any depth.
+void KeyPanel::addKeysBelow(const QModelIndex &folder, QSet<QString> *keys)
+{
+    const QAbstractItemModel *model = folder.model();
+    for (int row = 0; row < model->rowCount(folder); ++row) {
+        const QModelIndex child = model->index(row, 0, folder);
+        if (const QString key = child.data(KeyListModel::KeyRole).toString();
+            !key.isEmpty() && !child.data(KeyTreeModel::IsFolderRole).toBool())
+            keys->insert(key);
+        addKeysBelow(child, keys);
+    }
 }
 
 QString KeyPanel::currentKey() const

@@ -4,6 +4,7 @@
 
 #include <QtCore/QPersistentModelIndex>
 #include <QtCore/QPointer>
+#include <QtCore/QSet>
 #include <QtWidgets/QWidget>
 
 class AsOfBar;
@@ -44,7 +45,7 @@ public:
     KeyListModel *model() const { return m_list; }
     // The key of the current row when it is selected (picked), else an empty string.
     QString currentKey() const;
-    // The keys selected in the list or tree (folders left out), sorted.
+    // The keys selected in the list or tree, a folder's by the keys shown under it, sorted.
     QStringList selectedKeys() const;
     void selectKey(const QString &key);
     // The connection is down (why) or back (empty): a banner over the keys says they may be out of date.
@@ -77,6 +78,7 @@ Q_SIGNALS:
     void keyActivated(const QString &key);
 
 private:
+    static void addKeysBelow(const QModelIndex &folder, QSet<QString> *keys);
     void createListView();
     void createFilter();
     void createActions();

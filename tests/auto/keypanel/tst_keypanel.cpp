@@ -43,6 +43,7 @@ private Q_SLOTS:
     void selectingAKeySelectsOnlyIt();
     void focusOrAClickBesideTheRowsOpensNoKey();
     void saysWhereAMirrorsWritesGo();
+    void aSelectedFolderGivesTheKeysUnderIt();
 
 private:
     KvBucket *makeBucket(const QString &name, int keys);
@@ -410,6 +411,42 @@ void tst_KeyPanel::saysWhereAMirrorsWritesGo()
     m_panel->setBucket(m_kv->bucket(u"origin"_s, this));
     QTRY_VERIFY_WITH_TIMEOUT(loaded(), 10000);
     QCOMPARE(status(), u"3 keys"_s);
+}
+
+// A folder selected in the tree was left out of the selected keys: Export offered "The selected keys (0)"
+// for it (a tryout). It stands for the keys shown under it, at any depth; a key node is itself only.
+void tst_KeyPanel::aSelectedFolderGivesTheKeysUnderIt()
+{
+    KeyPanel panel;
+    panel.resize(600, 400);
+    panel.show();
+    QList<KvEntry> entries;
+    for (const char *key : {"multi.a", "multi.deep.b", "multi.deep.c", "other", "other.child"}) {
+        KvEntry entry;
+        entry.key = QString::fromLatin1(key);
+        entry.revision = quint64(entries.size() + 1);
+        entries.append(entry);
+    }
+    panel.model()->applyEntries(entries);
+    QTRY_VERIFY(panel.model()->isSorted());
+    panel.treeAction()->trigger();
+    auto *tree = panel.findChild<QTreeView *>(u"keyTreeView"_s);
+    QTRY_VERIFY(!panel.findChild<KeyTreeModel *>()->isBuilding());
+    const auto select = [tree](const QString &path) {
+        const QAbstractItemModel *model = tree->model();
+        for (int row = 0; row < model->rowCount(); ++row) {
+            const QModelIndex index = model->index(row, 0);
+            if (index.data(KeyTreeModel::PathRole).toString() == path) {
+                tree->selectionModel()->select(index, QItemSelectionModel::Select | QItemSelectionModel::Rows);
+                return true;
+            }
+        }
+        return false;
+    };
+    QVERIFY(select(u"multi"_s));
+    QCOMPARE(panel.selectedKeys(), (QStringList{u"multi.a"_s, u"multi.deep.b"_s, u"multi.deep.c"_s}));
+    QVERIFY(select(u"other"_s)); // a key with keys below it: itself
+    QCOMPARE(panel.selectedKeys(), (QStringList{u"multi.a"_s, u"multi.deep.b"_s, u"multi.deep.c"_s, u"other"_s}));
 }
 
 QTEST_MAIN(tst_KeyPanel)
