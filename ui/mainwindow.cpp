@@ -14,6 +14,7 @@
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "keypassphrasedialog.h"
+#include "kvasofread.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "localserver.h"
@@ -562,5 +563,16 @@ void MainWindow::transferBucket(bool import)
     }
     TransferDialog dialog(import ? TransferDialog::Mode::Import : TransferDialog::Mode::Export, m_bucket,
                           m_keys->selectedKeys(), this);
+    if (!import && m_keys->asOfBar()->isActive()) {
+        // What the list shows is what is exported: the values then, not today's.
+        const AsOfView *view = m_keys->asOfBar()->view();
+        const KvAsOfRead *read = view->read();
+        if (!read) {
+            statusBar()->showMessage(
+                tr("The keys %1 are still being read: export once they are shown").arg(view->pointText()), kMessageMs);
+            return;
+        }
+        dialog.setAsOf(view->pointText(), read->entries(), read->unanswerableKeys().size());
+    }
     dialog.exec();
 }

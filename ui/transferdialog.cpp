@@ -11,6 +11,7 @@
 #include <QtCore/QFile>
 #include <QtCore/QFileInfo>
 #include <QtCore/QSaveFile>
+#include <QtCore/QSet>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QFileDialog>
@@ -215,6 +216,22 @@ void TransferDialog::setExistingKeys(KvImportJob::ExistingKeys existing)
     }
 }
 
+void TransferDialog::setAsOf(const QString &pointText, const QList<KvEntry> &entries, qsizetype unanswerable)
+{
+    if (m_mode != Mode::Export)
+        return;
+    m_asOfEntries = entries;
+    m_asOfUnanswerable = unanswerable;
+    m_wholeBucket->setText(tr("&All the keys listed, %1: each with its value then").arg(pointText));
+    m_wholeBucket->setToolTip(tr("The keys the list shows, with their values then; keys deleted then are not in "
+                                 "the file"));
+    m_selected->setToolTip(tr("Only the keys selected in the list, with their values then"));
+    // The values then are what the point answers: a marker is no value, and a delete now is not then.
+    m_includeDeletes->setChecked(false);
+    m_includeDeletes->setEnabled(false);
+    m_includeDeletes->setToolTip(tr("An export as of a point holds the values then, not markers"));
+}
+
 KvImportJob::ExistingKeys TransferDialog::existingKeys() const
 {
     if (m_overwrite && m_overwrite->isChecked())
@@ -309,7 +326,15 @@ void TransferDialog::startExport()
     connect(m_exporter, &KvExportJob::progress, this, &TransferDialog::onProgress);
     connect(m_exporter, &KvExportJob::finished, this, &TransferDialog::onExportFinished);
     setRunning(true);
-    if (m_selected && m_selected->isChecked())
+    const bool selectedOnly = m_selected && m_selected->isChecked();
+    if (m_asOfEntries) {
+        QList<KvEntry> entries = *m_asOfEntries;
+        if (selectedOnly) {
+            const QSet<QString> chosen(m_selectedKeys.cbegin(), m_selectedKeys.cend());
+            entries.removeIf([&chosen](const KvEntry &entry) { return !chosen.contains(entry.key); });
+        }
+        m_exporter->exportEntries(std::move(entries));
+    } else if (selectedOnly)
         m_exporter->exportKeys(m_selectedKeys);
     else
         m_exporter->exportBucket(m_includeDeletes && m_includeDeletes->isChecked());
@@ -370,6 +395,9 @@ void TransferDialog::onExportFinished()
         m_summary = tr("Exported %1 entries to %2").arg(HumanFormat::count(exporter->writtenCount()), fileName());
         if (exporter->skippedCount() > 0)
             m_summary += tr("; %1 selected keys no longer exist").arg(HumanFormat::count(exporter->skippedCount()));
+        if (m_asOfEntries && m_asOfUnanswerable > 0)
+            m_summary += tr("; %1 keys are not in it: their values then are no longer in the bucket")
+                             .arg(HumanFormat::count(m_asOfUnanswerable));
         m_message->setInfo(m_summary);
     } else {
         const QString why = exporter->state() == KvExportJob::State::Cancelled ? tr("cancelled; no file was written")

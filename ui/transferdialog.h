@@ -1,10 +1,14 @@
 #pragma once
 
+#include "kventry.h"
 #include "kvexportjob.h"
 #include "kvimportjob.h"
 
+#include <QtCore/QList>
 #include <QtCore/QPointer>
 #include <QtWidgets/QDialog>
+
+#include <optional>
 
 class ErrorLabel;
 class KvBucket;
@@ -43,6 +47,9 @@ public:
     void setIncludeDeletes(bool include);
     void setExistingKeys(KvImportJob::ExistingKeys existing);
     KvImportJob::ExistingKeys existingKeys() const;
+    // Export what the key list shows as of a point (pointText: "as of rev 3 (…)"): entries are the values
+    // then, unanswerable the keys whose value then the bucket no longer holds (left out, and said so).
+    void setAsOf(const QString &pointText, const QList<KvEntry> &entries, qsizetype unanswerable);
 
     bool isRunning() const;
     bool isDone() const { return m_done; }
@@ -85,7 +92,9 @@ private:
     QSaveFile *m_saveFile = nullptr;
     QFile *m_readFile = nullptr;
     QString m_summary;
-    QString m_confirmedPath; // an existing file the user agreed to replace
+    QString m_confirmedPath;                     // an existing file the user agreed to replace
+    std::optional<QList<KvEntry>> m_asOfEntries; // setAsOf(): the values then
+    qsizetype m_asOfUnanswerable = 0;
     bool m_done = false;
     bool m_problemShown = false;
 

@@ -8,17 +8,22 @@
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
 #include "kvcontext.h"
+#include "kvndjson.h"
 #include "kvtestsupport.h"
 #include "mainwindow.h"
 #include "natsconnection.h"
 #include "natsconnectoptions.h"
 #include "natsserverinfo.h"
 #include "natsserverprocess.h"
+#include "transferdialog.h"
 #include "uitestsupport.h"
 #include "valuepanel.h"
 
+#include <QtCore/QFile>
 #include <QtCore/QSettings>
+#include <QtCore/QTemporaryDir>
 #include <QtGui/QAction>
+#include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QAbstractButton>
 #include <QtWidgets/QApplication>
@@ -28,6 +33,7 @@
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QRadioButton>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QTreeWidget>
 
@@ -55,6 +61,7 @@ private Q_SLOTS:
     void folderOfTheTreeAsItWas();
     void differencesBetweenAPointAndNow();
     void restorePutsBackAndReportsConcurrentChange();
+    void exportWritesTheValuesOfThePointShown();
 
 private:
     KvBucket *peerBucket(const QString &name, int history);
@@ -469,6 +476,58 @@ void tst_AsOfWindow::restorePutsBackAndReportsConcurrentChange()
     QCOMPARE(KvTest::value(bucket, u"raced"_s), "theirs"_ba);
     QCOMPARE(KvTest::getError(bucket, u"later"_s), NatsError::KeyNotFound);
     QTRY_VERIFY(!QApplication::activeModalWidget());
+}
+
+// Export while the list shows a point wrote today's values, keys absent then included (a tryout): what
+// the window shows is what a user means to export. It writes the values then, and says it does.
+void tst_AsOfWindow::exportWritesTheValuesOfThePointShown()
+{
+    KvBucket *bucket = peerBucket(u"asofexp"_s, 10);
+    QVERIFY(bucket);
+    QVERIFY(put(bucket, u"config"_s, "then"));
+    QVERIFY(put(bucket, u"gone"_s, "g1"));
+    const quint64 point = put(bucket, u"plain"_s, "p1");
+    QVERIFY(point);
+    QVERIFY(put(bucket, u"config"_s, "now"));
+    WAIT_OK(bucket->remove(u"gone"_s));
+    QVERIFY(put(bucket, u"later"_s, "l1"));
+    QVERIFY(openWindow(bucket->name(), 3));
+    QVERIFY(showAsOf(point));
+    QTRY_VERIFY_WITH_TIMEOUT(m_bar->view()->read(), KvTest::ReplyTimeoutMs);
+
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"then.ndjson"_s);
+    QString what;
+    bool exported = false;
+    UiTest::onNextDialog<TransferDialog>([&](TransferDialog *dialog) {
+        what = dialog->findChild<QRadioButton *>(u"exportWholeBucket"_s)->text();
+        dialog->setFileName(path);
+        QSignalSpy finished(dialog, &TransferDialog::finished);
+        dialog->start();
+        exported = (finished.wait(KvTest::ReplyTimeoutMs) || dialog->isDone()) && dialog->isDone();
+        static_cast<QDialog *>(dialog)->reject(); // Close
+    });
+    QAction *exportAction = nullptr;
+    for (QAction *action : m_window->findChildren<QAction *>()) {
+        if (action->shortcut() == QKeySequence(u"Ctrl+Shift+X"_s))
+            exportAction = action;
+    }
+    QVERIFY(exportAction);
+    exportAction->trigger();
+    QVERIFY(exported);
+    QVERIFY2(what.contains(u"as of rev %1"_s.arg(point)) && what.contains(u"then"_s), qPrintable(what));
+
+    QFile file(path);
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    QMap<QString, QByteArray> values;
+    while (!file.atEnd()) {
+        KvEntry entry;
+        QString error;
+        QVERIFY2(KvNdjson::decode(file.readLine(), &entry, &error), qPrintable(error));
+        values.insert(entry.key, entry.value);
+    }
+    const QMap<QString, QByteArray> then{{u"config"_s, "then"_ba}, {u"gone"_s, "g1"_ba}, {u"plain"_s, "p1"_ba}};
+    QCOMPARE(values, then);
 }
 
 QTEST_MAIN(tst_AsOfWindow)
