@@ -392,12 +392,16 @@ void TransferDialog::onExportFinished()
     if (ok) {
         const qint64 done = exporter->writtenCount() + exporter->skippedCount();
         m_progressText->setText(tr("%1 of %2 entries").arg(HumanFormat::count(done), HumanFormat::count(done)));
-        m_summary = tr("Exported %1 entries to %2").arg(HumanFormat::count(exporter->writtenCount()), fileName());
+        m_summary = exporter->writtenCount() == 1
+            ? tr("Exported 1 entry to %1").arg(fileName())
+            : tr("Exported %1 entries to %2").arg(HumanFormat::count(exporter->writtenCount()), fileName());
         if (exporter->skippedCount() > 0)
             m_summary += tr("; %1 selected keys no longer exist").arg(HumanFormat::count(exporter->skippedCount()));
         if (m_asOfEntries && m_asOfUnanswerable > 0)
-            m_summary += tr("; %1 keys are not in it: their values then are no longer in the bucket")
-                             .arg(HumanFormat::count(m_asOfUnanswerable));
+            m_summary += m_asOfUnanswerable == 1
+                ? tr("; 1 key is not in it: its value then is no longer in the bucket")
+                : tr("; %1 keys are not in it: their values then are no longer in the bucket")
+                      .arg(HumanFormat::count(m_asOfUnanswerable));
         m_message->setInfo(m_summary);
     } else {
         const QString why = exporter->state() == KvExportJob::State::Cancelled ? tr("cancelled; no file was written")
