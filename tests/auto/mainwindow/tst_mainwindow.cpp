@@ -97,6 +97,9 @@ private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
     KvBucket *peerBucket(const QString &name, int maxValueSize = -1);
     bool selectKey(MainWindow *window, const QString &key);
+    // A new bucket named name whose key "doc" ("original") the window has open and edited to "mine" while
+    // *peer saved "second" over it; null when a step fails.
+    MainWindow *editWhileSomeoneSaves(const QString &name, KvBucket **peer);
 
     NatsServerProcess m_server;
     NatsConnection *m_peer = nullptr;
@@ -770,24 +773,36 @@ void tst_MainWindow::keepingUnsavedChangesKeepsTheirKeyAndBucketSelected()
     QVERIFY(window->valuePanel()->isModified());
 }
 
+MainWindow *tst_MainWindow::editWhileSomeoneSaves(const QString &name, KvBucket **peer)
+{
+    *peer = peerBucket(name);
+    if (!*peer)
+        return nullptr;
+    KvReply *put = (*peer)->put(u"doc"_s, "original");
+    if (!QTest::qWaitFor([put] { return put->isFinished(); }, 10000) || put->error() != NatsError::NoError)
+        return nullptr;
+    MainWindow *window = openWindow(m_server.url(), name);
+    if (!QTest::qWaitFor([&] { return window->bucketPanel()->currentBucket() == name; }, 10000)
+        || !selectKey(window, u"doc"_s))
+        return nullptr;
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    editor->selectAll();
+    QTest::keyClicks(editor, u"mine"_s);
+    KvReply *second = (*peer)->put(u"doc"_s, "second");
+    if (!QTest::qWaitFor([second] { return second->isFinished(); }, 10000) || second->error() != NatsError::NoError)
+        return nullptr;
+    return window;
+}
+
 // Overwrite with Mine, and a third writer before it lands: the save is refused again. The header went on
 // naming the revision first opened while the banner spoke of the one the save now goes over; after Take
 // Theirs the refusal stayed in red under the value it no longer spoke of.
 void tst_MainWindow::aSecondConflictKeepsTheHeaderTrue()
 {
-    const QString name = u"gui_second_%1"_s.arg(m_counter);
-    KvBucket *peer = peerBucket(name);
-    QVERIFY(peer);
-    KvReply *put = peer->put(u"doc"_s, "original");
-    QTRY_VERIFY(put->isFinished());
-    MainWindow *window = openWindow(m_server.url(), name);
-    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
-    QVERIFY(selectKey(window, u"doc"_s));
+    KvBucket *peer = nullptr;
+    MainWindow *window = editWhileSomeoneSaves(u"gui_second_%1"_s.arg(m_counter), &peer);
+    QVERIFY(window);
     auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
-    editor->selectAll();
-    QTest::keyClicks(editor, u"mine"_s);
-    KvReply *second = peer->put(u"doc"_s, "second");
-    QTRY_VERIFY(second->isFinished());
 
     int dialogs = 0;
     UiTest::onNextDialog<ConflictDialog>([&](ConflictDialog *dialog) {
@@ -821,19 +836,9 @@ void tst_MainWindow::aSecondConflictKeepsTheHeaderTrue()
 // made on it (overwrite, merge) was refused again (a tryout). It now shows the newest, and chooses on it.
 void tst_MainWindow::theConflictDialogFollowsAThirdWriter()
 {
-    const QString name = u"gui_third_%1"_s.arg(m_counter);
-    KvBucket *peer = peerBucket(name);
-    QVERIFY(peer);
-    KvReply *put = peer->put(u"doc"_s, "original");
-    QTRY_VERIFY(put->isFinished());
-    MainWindow *window = openWindow(m_server.url(), name);
-    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
-    QVERIFY(selectKey(window, u"doc"_s));
-    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
-    editor->selectAll();
-    QTest::keyClicks(editor, u"mine"_s);
-    KvReply *second = peer->put(u"doc"_s, "second");
-    QTRY_VERIFY(second->isFinished());
+    KvBucket *peer = nullptr;
+    MainWindow *window = editWhileSomeoneSaves(u"gui_third_%1"_s.arg(m_counter), &peer);
+    QVERIFY(window);
 
     int dialogs = 0;
     bool followed = false;
