@@ -59,6 +59,9 @@ TransferDialog::TransferDialog(Mode mode, KvBucket *bucket, const QStringList &s
     m_progress->hide();
     m_progressText->setObjectName(u"transferProgressText"_s);
     m_message->setObjectName(u"transferMessage"_s);
+    // "… does not exist" while a name is typed, a summary after a run: the dialog neither grows nor moves
+    // its buttons under the pointer for a line or two.
+    m_message->reserveRoom(2);
     m_startButton = m_buttons->addButton(exporting ? tr("&Export") : tr("&Import"), QDialogButtonBox::AcceptRole);
     m_startButton->setObjectName(u"transferStart"_s);
     m_startButton->setToolTip(exporting ? tr("Write the chosen keys to the file; an unfinished file is never left")

@@ -1,3 +1,4 @@
+#include "errorlabel.h"
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
@@ -13,6 +14,7 @@
 #include <QtCore/QTemporaryDir>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
+#include <QtWidgets/QApplication>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QLabel>
@@ -33,6 +35,7 @@ class tst_TransferDialog final : public QObject
 private Q_SLOTS:
     void initTestCase();
     void init();
+    void typingAPathMovesNothing();
     void exportThenImportRoundTripsBytes();
     void exportSelectedKeysOnly();
     void importExistingKeys_data();
@@ -85,6 +88,36 @@ QByteArray tst_TransferDialog::readAll(const QString &path)
 {
     QFile file(path);
     return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray("<cannot read>");
+}
+
+// Typing a file name showed "… does not exist" under the field until the name was whole: the dialog grew
+// a line and moved its buttons under the pointer, and kept the gap after (a tryout).
+void tst_TransferDialog::typingAPathMovesNothing()
+{
+    KvBucket *bucket = makeBucket(u"typing"_s);
+    QVERIFY(bucket);
+    TransferDialog dialog(TransferDialog::Mode::Import, bucket, {});
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    const int height = dialog.height();
+    const QPoint start = startButton(&dialog)->mapTo(&dialog, QPoint());
+    auto *file = dialog.findChild<QLineEdit *>(u"transferFile"_s);
+    QTemporaryDir dir;
+    const QString path = dir.filePath(u"in.ndjson"_s);
+    file->setText(path);
+    auto *message = dialog.findChild<ErrorLabel *>(u"transferMessage"_s);
+    QTRY_VERIFY(message->isVisible() && message->text().contains(u"does not exist"_s));
+    QApplication::processEvents();
+    QCOMPARE(dialog.height(), height);
+    QCOMPARE(startButton(&dialog)->mapTo(&dialog, QPoint()), start);
+    QFile created(path);
+    QVERIFY(created.open(QIODevice::WriteOnly));
+    created.write("{\"key\":\"k\",\"value\":\"v\"}\n");
+    created.close();
+    file->setText(path + u' '); // trimmed: the same file, which now exists
+    QTRY_VERIFY(startButton(&dialog)->isEnabled());
+    QCOMPARE(dialog.height(), height);
+    QCOMPARE(startButton(&dialog)->mapTo(&dialog, QPoint()), start);
 }
 
 void tst_TransferDialog::exportThenImportRoundTripsBytes()
