@@ -45,6 +45,9 @@ private Q_SLOTS:
 private:
     bool open(const QString &key);
     bool saveAndWait(const QString &text);
+    // key() opened at "original" and edited while someone else saves "theirs": saving "mine" is refused
+    // (refused, a spy on saveRefused(), sees it).
+    bool saveOverTheirs(QSignalSpy &refused);
     QString key() const { return u"k%1"_s.arg(m_counter); }
 
     NatsServerProcess m_server;
@@ -101,6 +104,21 @@ bool tst_ValueEditSession::saveAndWait(const QString &text)
     m_session->setModified(true);
     m_session->save(text);
     return saved.wait(10000);
+}
+
+bool tst_ValueEditSession::saveOverTheirs(QSignalSpy &refused)
+{
+    const auto written = [](NatsReply *reply) {
+        return QTest::qWaitFor([reply] { return reply->isFinished(); }, KvTest::ReplyTimeoutMs)
+            && reply->error() == NatsError::NoError;
+    };
+    if (!written(m_peer->put(key(), "original")) || !open(key()))
+        return false;
+    m_session->setModified(true);
+    if (!written(m_peer->put(key(), "theirs")))
+        return false;
+    m_session->save(u"mine"_s);
+    return refused.wait(10000);
 }
 
 void tst_ValueEditSession::saveIsAnUpdateOnTheOpenedRevision()
@@ -225,13 +243,8 @@ void tst_ValueEditSession::keepEditingAfterADeleteSaysItWasDeleted()
 
 void tst_ValueEditSession::overwriteWritesOnTheNewerRevisionOnly()
 {
-    WAIT_OK(m_peer->put(key(), "original"));
-    QVERIFY(open(key()));
-    m_session->setModified(true);
-    WAIT_OK(m_peer->put(key(), "theirs"));
     QSignalSpy refused(m_session, &ValueEditSession::saveRefused);
-    m_session->save(u"mine"_s);
-    QVERIFY(refused.wait(10000));
+    QVERIFY(saveOverTheirs(refused));
     QSignalSpy saved(m_session, &ValueEditSession::saved);
     m_session->resolve(Choice::Overwrite);
     QVERIFY(saved.wait(10000));
@@ -245,13 +258,8 @@ void tst_ValueEditSession::overwriteWritesOnTheNewerRevisionOnly()
 
 void tst_ValueEditSession::overwriteIsStillRefusedOverAnEvenNewerRevision()
 {
-    WAIT_OK(m_peer->put(key(), "original"));
-    QVERIFY(open(key()));
-    m_session->setModified(true);
-    WAIT_OK(m_peer->put(key(), "theirs"));
     QSignalSpy refused(m_session, &ValueEditSession::saveRefused);
-    m_session->save(u"mine"_s);
-    QVERIFY(refused.wait(10000));
+    QVERIFY(saveOverTheirs(refused));
     // While the user looks at both versions, a third writer comes in: the overwrite is refused too.
     WAIT_OK(m_peer->put(key(), "third"));
     const quint64 opened = m_session->entry().revision;
@@ -271,13 +279,8 @@ void tst_ValueEditSession::overwriteIsStillRefusedOverAnEvenNewerRevision()
 // on top of it. Not named (the dialog did not show it), the same overwrite is refused, as above.
 void tst_ValueEditSession::aThirdWriterWhileChoosingIsShownAndChosenOn()
 {
-    WAIT_OK(m_peer->put(key(), "original"));
-    QVERIFY(open(key()));
-    m_session->setModified(true);
-    WAIT_OK(m_peer->put(key(), "theirs"));
     QSignalSpy refused(m_session, &ValueEditSession::saveRefused);
-    m_session->save(u"mine"_s);
-    QVERIFY(refused.wait(10000));
+    QVERIFY(saveOverTheirs(refused));
     QSignalSpy changed(m_session, &ValueEditSession::theirsChanged);
     WAIT_OK(m_peer->put(key(), "third"));
     QTRY_VERIFY_WITH_TIMEOUT(!changed.isEmpty(), 10000);
@@ -296,13 +299,8 @@ void tst_ValueEditSession::aThirdWriterWhileChoosingIsShownAndChosenOn()
 
 void tst_ValueEditSession::takeTheirsOpensTheNewerRevision()
 {
-    WAIT_OK(m_peer->put(key(), "original"));
-    QVERIFY(open(key()));
-    m_session->setModified(true);
-    WAIT_OK(m_peer->put(key(), "theirs"));
     QSignalSpy refused(m_session, &ValueEditSession::saveRefused);
-    m_session->save(u"mine"_s);
-    QVERIFY(refused.wait(10000));
+    QVERIFY(saveOverTheirs(refused));
     QSignalSpy opened(m_session, &ValueEditSession::opened);
     m_session->resolve(Choice::TakeTheirs);
     QVERIFY(opened.wait(10000));
