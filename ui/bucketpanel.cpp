@@ -22,6 +22,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QStyledItemDelegate>
 #include <QtWidgets/QToolBar>
 #include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
@@ -35,6 +36,20 @@ constexpr int kFigureColumns[] = {BucketListModel::CreatedColumn, BucketListMode
 constexpr int kSizeRefreshMs = 10000;
 // After a change: short enough to feel immediate, long enough to take a burst of writes in one listing.
 constexpr int kChangeRefreshMs = 300;
+
+// A description cut short keeps its beginning ("settings of…"), where the names keep both ends.
+class ElideRightDelegate final : public QStyledItemDelegate
+{
+public:
+    using QStyledItemDelegate::QStyledItemDelegate;
+
+protected:
+    void initStyleOption(QStyleOptionViewItem *option, const QModelIndex &index) const override
+    {
+        QStyledItemDelegate::initStyleOption(option, index);
+        option->textElideMode = Qt::ElideRight;
+    }
+};
 } // namespace
 
 BucketPanel::BucketPanel(QWidget *parent)
@@ -96,6 +111,7 @@ void BucketPanel::createView()
     m_view->sortByColumn(BucketListModel::BucketColumn, Qt::AscendingOrder);
     m_view->setAlternatingRowColors(true);
     m_view->setItemDelegateForColumn(BucketListModel::SizeColumn, new UsageBarDelegate(m_view));
+    m_view->setItemDelegateForColumn(BucketListModel::DescriptionColumn, new ElideRightDelegate(m_view));
     m_view->header()->setSectionResizeMode(QHeaderView::Interactive);
     m_view->header()->setStretchLastSection(false);
     // Names as wide as they are (a fixed or stretched column cut "shipping_orders" to "sh…"); narrowed
@@ -122,14 +138,27 @@ void BucketPanel::fitColumns()
     for (const int column : kFigureColumns)
         m_view->resizeColumnToContents(column);
     QHeaderView *header = m_view->header();
-    const int description = std::min(items->sizeHintForColumn(BucketListModel::DescriptionColumn),
-                                     m_view->fontMetrics().averageCharWidth() * 24);
-    header->resizeSection(BucketListModel::DescriptionColumn,
-                          std::max(description, header->sectionSizeHint(BucketListModel::DescriptionColumn)));
-    const int others = header->length() - header->sectionSize(BucketListModel::BucketColumn);
+    const int title = header->sectionSizeHint(BucketListModel::DescriptionColumn);
+    const int description = std::max(title,
+                                     std::min(items->sizeHintForColumn(BucketListModel::DescriptionColumn),
+                                              m_view->fontMetrics().averageCharWidth() * 24));
+    header->resizeSection(BucketListModel::DescriptionColumn, description);
     m_view->resizeColumnToContents(BucketListModel::BucketColumn);
     const int names = header->sectionSize(BucketListModel::BucketColumn);
-    header->resizeSection(BucketListModel::BucketColumn, std::max(names, m_view->viewport()->width() - others));
+    const int others = header->length() - names;
+    // Short of room, the description (elided, whole in its tooltip) gives it up first, down to a few
+    // letters of its title: the names, figures and dates stay whole.
+    const int overflow = header->length() - m_view->viewport()->width();
+    if (overflow > 0)
+        header->resizeSection(BucketListModel::DescriptionColumn,
+                              std::max(m_view->fontMetrics().averageCharWidth() * 6, description - overflow));
+    header->resizeSection(BucketListModel::BucketColumn,
+                          std::max(names, m_view->viewport()->width() - (header->length() - names)));
+    const int whole = names + others + width() - m_view->viewport()->width();
+    if (whole != m_wholeColumnsWidth) {
+        m_wholeColumnsWidth = whole;
+        Q_EMIT wholeColumnsWidthChanged(whole);
+    }
 }
 
 void BucketPanel::growFigureColumns()

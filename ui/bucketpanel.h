@@ -36,6 +36,8 @@ public:
     BucketListModel *model() const { return m_model; }
     // The list's header: its columns and sort order.
     QHeaderView *header() const;
+    // How wide the panel must be to show its columns whole, the names as long as the longest.
+    int wholeColumnsWidth() const { return m_wholeColumnsWidth; }
 
     QAction *newAction() const { return m_newAction; }
     QAction *editAction() const { return m_editAction; }
@@ -45,6 +47,8 @@ public:
 
 public Q_SLOTS:
     void refresh();
+    // The columns as wide as their contents, the names taking the room that is left.
+    void fitColumns();
     // A change was seen (the live feed of a bucket): sizes and counts are refreshed within a second,
     // one listing for any number of changes in that time.
     void refreshSoon();
@@ -59,12 +63,12 @@ Q_SIGNALS:
     // The open bucket went away (byThisWindow: deleted here); nothing is selected instead of a neighbour.
     void currentBucketGone(const QString &bucket, bool byThisWindow);
     void message(const QString &text);
+    void wholeColumnsWidthChanged(int width);
 
 private:
     void execUntilTaken(BucketDialog *dialog, const std::function<KvReply *(const KvBucketConfig &)> &send,
                         const std::function<QString(const KvBucketConfig &, const KvReply *)> &answered);
     void createView();
-    void fitColumns();
     void growFigureColumns();
     void createActions();
     void updateActions();
@@ -89,6 +93,7 @@ private:
     QString m_pendingSelection;
     QString m_deletedHere;
     bool m_merging = false;
+    int m_wholeColumnsWidth = 0;
     bool m_refreshing = false;
     bool m_refreshAgain = false;
     QAction *m_newAction = nullptr;

@@ -106,8 +106,7 @@ void MainWindow::buildPages()
     m_splitter->setStretchFactor(0, 2);
     m_splitter->setStretchFactor(1, 4);
     m_splitter->setStretchFactor(2, 4);
-    // Buckets: name and description in view, natscli's other columns a scroll away; keys and value share
-    // the rest.
+    // Until the bucket list arrives; then the buckets get the width their columns need (fitBucketPanel()).
     m_splitter->setSizes({380, 470, 430});
     auto *welcome = m_welcome = new WelcomePage(this);
     connect(welcome, &WelcomePage::localServerRequested, this,

@@ -96,6 +96,7 @@ private:
     void buildWatchMenu();
     void hideDocksOnWelcomePage();
     void sizeDocksOnce();
+    void fitBucketPanel(int wholeColumnsWidth);
     void updateBucketActions();
     void orderTabs();
     void showHistory();
@@ -131,6 +132,7 @@ private:
     QComboBox *m_profileChoice = nullptr; // the bar's
     QLabel *m_statusLabel = nullptr;
     PermissionGate *m_permissionGate = nullptr;
-    QString m_interruption;         // why the connection is down, while it is
-    bool m_docksNeedSizing = false; // no saved layout: the docks get their first height when shown
+    QString m_interruption;           // why the connection is down, while it is
+    bool m_docksNeedSizing = false;   // no saved layout: the docks get their first height when shown
+    bool m_bucketsNeedSizing = false; // no saved layout, no splitter moved: the buckets get the width they need
 };

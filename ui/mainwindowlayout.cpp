@@ -61,6 +61,11 @@ constexpr int kWatchDockLines = 28;
 // What the docks leave above them at least, in lines of text: the bars, and the key list and the value's
 // editor several lines each.
 constexpr int kMainAreaLines = 24;
+// The most of the width the buckets take by themselves, in per cent: the keys and the value are what the
+// window is for.
+constexpr int kBucketsShare = 42;
+// How wide the keys and the value stay at least when the buckets take room from them, in average characters.
+constexpr int kKeysAndValueChars = 52;
 } // namespace
 
 // Connection, Bucket, Key, View, Watch and Help, in that order; every action gets its icon.
@@ -160,6 +165,11 @@ void MainWindow::restoreLayout()
     restoreGeometry(settings.value(u"window/geometry"_s).toByteArray());
     restoreState(settings.value(u"window/state"_s).toByteArray());
     m_splitter->restoreState(settings.value(u"window/splitter"_s).toByteArray());
+    if (!settings.contains(u"window/splitter"_s)) {
+        m_bucketsNeedSizing = true;
+        connect(m_buckets, &BucketPanel::wholeColumnsWidthChanged, this, &MainWindow::fitBucketPanel);
+        connect(m_splitter, &QSplitter::splitterMoved, this, [this] { m_bucketsNeedSizing = false; });
+    }
     m_keys->setTreeMode(settings.value(u"window/keyTree"_s, false).toBool());
     if (!settings.contains(u"window/geometry"_s)) {
         // 1280×800 where it fits, else 90 % of the free part of the screen, centred: large fonts
@@ -185,6 +195,31 @@ void MainWindow::sizeDocksOnce()
     const int line = fontMetrics().height();
     const int dockHeight = std::min({line * kWatchDockLines, height() * 48 / 100, height() - line * kMainAreaLines});
     resizeDocks({m_watchDock}, {dockHeight}, Qt::Vertical);
+}
+
+// Until the user moves the splitter, the buckets' panel grows to show natscli's columns whole (up to
+// kBucketsShare of the width; at a fixed 380 px "Size" was cut in half and "Values" and "Last Update"
+// were a scroll away). The room comes from what the keys and the value have beyond their own needs, in
+// proportion, each keeping kKeysAndValueChars: in a small window they keep it all.
+void MainWindow::fitBucketPanel(int wholeColumnsWidth)
+{
+    QList<int> sizes = m_splitter->sizes();
+    if (!m_bucketsNeedSizing || sizes.size() != 3)
+        return;
+    const int total = sizes[0] + sizes[1] + sizes[2];
+    const int floor = fontMetrics().averageCharWidth() * kKeysAndValueChars;
+    const int keysSpare = std::max(0, sizes[1] - std::max(floor, m_keys->sizeHint().width()));
+    const int valueSpare = std::max(0, sizes[2] - std::max(floor, m_value->sizeHint().width()));
+    const int grow = std::min({wholeColumnsWidth, total * kBucketsShare / 100}) - sizes[0];
+    const int taken = std::min(grow, keysSpare + valueSpare);
+    if (taken <= 0)
+        return;
+    const int fromKeys = int(qint64(taken) * keysSpare / (keysSpare + valueSpare));
+    sizes[0] += taken;
+    sizes[1] -= fromKeys;
+    sizes[2] -= taken - fromKeys;
+    m_splitter->setSizes(sizes);
+    m_buckets->fitColumns(); // short of room, the description gives some up
 }
 
 void MainWindow::showEvent(QShowEvent *event)

@@ -68,9 +68,9 @@ QVariant BucketListModel::data(const QModelIndex &index, int role) const
         if (index.column() == DescriptionColumn)
             return status.config.description; // the whole text, elided in a column sized to a few words
         if (index.column() == CreatedColumn)
-            return HumanFormat::utcTime(status.created);
+            return HumanFormat::fullTime(status.created);
         if (index.column() == LastUpdateColumn)
-            return HumanFormat::utcTime(status.lastUpdate);
+            return HumanFormat::fullTime(status.lastUpdate);
         if (index.column() == SizeColumn && status.config.maxBytes > 0)
             return usageText(status);
         return {};
@@ -107,14 +107,14 @@ QVariant BucketListModel::displayValue(const KvBucketStatus &status, int column)
         return status.bucket;
     case DescriptionColumn:
         return status.config.description;
-    case CreatedColumn:
-        return HumanFormat::localTime(status.created);
+    case CreatedColumn: // short, so that natscli's columns fit beside the keys (the tooltip has it whole)
+        return HumanFormat::shortLocalTime(status.created);
     case SizeColumn:
         return KvUnits::iBytes(qint64(status.bytes));
     case ValuesColumn:
         return HumanFormat::count(qint64(status.values));
     case LastUpdateColumn:
-        return HumanFormat::localTime(status.lastUpdate);
+        return HumanFormat::shortLocalTime(status.lastUpdate);
     case HistoryColumn:
         return status.config.history;
     case TtlColumn:

@@ -34,6 +34,21 @@ QString utcTime(const QDateTime &time)
     return time.toUTC().toString(Qt::ISODateWithMs);
 }
 
+QString shortLocalTime(const QDateTime &time, const QDateTime &now)
+{
+    if (!time.isValid())
+        return tr("never");
+    const QDateTime local = time.toLocalTime();
+    return local.date() == now.toLocalTime().date() ? local.toString(u"HH:mm:ss"_s) : local.toString(u"yyyy-MM-dd"_s);
+}
+
+QString fullTime(const QDateTime &time)
+{
+    if (!time.isValid())
+        return tr("never");
+    return tr("%1 (UTC %2)").arg(localTime(time), utcTime(time));
+}
+
 QString revision(quint64 revision)
 {
     return tr("rev %1").arg(revision);

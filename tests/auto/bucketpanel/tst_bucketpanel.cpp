@@ -1,5 +1,6 @@
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
+#include "humanformat.h"
 #include "kvbucketstatus.h"
 #include "uitestsupport.h"
 
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void natscliColumnsAtFirstStart();
     void namesAndDatesAreNotCut();
     void nearlyFullIsSaidInWords();
+    void timesAreShortWithTheWholeInTheTooltip();
 
 private:
     static QList<KvBucketStatus> statuses();
@@ -107,6 +109,30 @@ void tst_BucketPanel::nearlyFullIsSaidInWords()
              qPrintable(tip(list[0].bucket)));
     QVERIFY2(tip(list[1].bucket).contains(u"50 %"_s) && !tip(list[1].bucket).contains(u"nearly full"_s),
              qPrintable(tip(list[1].bucket)));
+}
+
+void tst_BucketPanel::timesAreShortWithTheWholeInTheTooltip()
+{
+    // Today's time without its date, another day's date without its time: natscli's six columns then fit
+    // beside the keys. The tooltip has the whole time, local and UTC.
+    BucketListModel model;
+    QList<KvBucketStatus> list = statuses();
+    const QDateTime now = QDateTime::currentDateTime();
+    list[0].lastUpdate = now.addSecs(-1);
+    model.setStatuses(list);
+    const QModelIndex updated = model.index(model.rowOf(list[0].bucket), BucketListModel::LastUpdateColumn);
+    const QModelIndex created = model.index(model.rowOf(list[0].bucket), BucketListModel::CreatedColumn);
+    // Unless the clock passed midnight in between.
+    if (now.date() == list[0].lastUpdate.date())
+        QCOMPARE(updated.data().toString(), list[0].lastUpdate.toLocalTime().toString(u"HH:mm:ss"_s));
+    QCOMPARE(created.data().toString(), list[0].created.toLocalTime().toString(u"yyyy-MM-dd"_s));
+    QCOMPARE(
+        created.data(Qt::ToolTipRole).toString(),
+        u"%1 (UTC 2026-11-30T23:59:58.000Z)"_s.arg(list[0].created.toLocalTime().toString(u"yyyy-MM-dd HH:mm:ss"_s)));
+    QCOMPARE(HumanFormat::shortLocalTime({}), u"never"_s);
+    const QDateTime noon(now.date(), QTime(12, 0));
+    QCOMPARE(HumanFormat::shortLocalTime(noon.addSecs(-3599), noon), u"11:00:01"_s);
+    QCOMPARE(HumanFormat::shortLocalTime(now.addDays(-1), now), now.addDays(-1).toString(u"yyyy-MM-dd"_s));
 }
 
 QTEST_MAIN(tst_BucketPanel)

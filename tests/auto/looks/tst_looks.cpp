@@ -105,6 +105,7 @@ private Q_SLOTS:
     void aFilterMatchingNoLoadedKeySaysSo();
     void bucketAndKeyActionsWaitForABucketAndAKey();
     void longBucketNamesAreNotCut();
+    void bucketColumnsAreWholeInTheDefaultWindow();
     void keyColumnKeepsItsName();
     void dialogsFitTheirPlaceholders();
     void keyFilterShowsItsWholeHint();
@@ -880,6 +881,48 @@ void tst_Looks::longBucketNamesAreNotCut()
     const int needed = view->fontMetrics().horizontalAdvance(config.bucket);
     QTRY_VERIFY2(view->header()->sectionSize(BucketListModel::BucketColumn) >= needed,
                  qPrintable(u"%1 px for %2 px of name"_s.arg(view->header()->sectionSize(0)).arg(needed)));
+}
+
+void tst_Looks::bucketColumnsAreWholeInTheDefaultWindow()
+{
+    // The bucket list opened wider than its panel: natscli's six columns took 480 px of a 360 px panel,
+    // so "Size" was cut in half and "Values" and "Last Update" were behind a scrollbar.
+    KvBucketConfig config;
+    config.bucket = u"looks_columns"_s;
+    config.description = u"EU orders"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    WAIT_OK(m_peerKv->bucket(config.bucket, this)->put(u"k"_s, "v"));
+    // A long description is elided rather than pushing the other columns out of view.
+    config.bucket = u"looks_columns_described"_s;
+    config.description = u"the orders of the shop in the EU, with their status and payments"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    m_window = new MainWindow;
+    m_window->resize(1280, 800); // the window's own size on a screen with room for it
+    m_window->show();
+    m_window->start({m_server.url(), {}, false});
+    auto *view = m_window->findChild<QTreeView *>(u"bucketView"_s);
+    QVERIFY(view);
+    const BucketListModel *model = m_window->bucketPanel()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(model->rowOf(config.bucket) >= 0, 10000);
+    QTRY_VERIFY(model->index(model->rowOf(u"looks_columns"_s), BucketListModel::ValuesColumn).data().toString()
+                == u"1"_s);
+    const QAbstractItemView *items = view; // where sizeHintForColumn() is public
+    const auto sizes = [view, items]() -> QString {
+        QStringList columns;
+        for (int column = 0; column < view->header()->count(); ++column) {
+            if (!view->header()->isSectionHidden(column))
+                columns.append(
+                    u"%1 %2 px (needs %3)"_s.arg(view->model()->headerData(column, Qt::Horizontal).toString())
+                        .arg(view->header()->sectionSize(column))
+                        .arg(std::max(items->sizeHintForColumn(column), view->header()->sectionSizeHint(column))));
+        }
+        return u"%1 in %2 px: "_s.arg(view->header()->length()).arg(view->viewport()->width()) + columns.join(u", "_s);
+    };
+    QTRY_VERIFY2(view->header()->length() <= view->viewport()->width(), qPrintable(sizes()));
+    for (int column = 0; column < view->header()->count(); ++column) {
+        if (!view->header()->isSectionHidden(column) && column != BucketListModel::DescriptionColumn)
+            QVERIFY2(view->header()->sectionSize(column) >= items->sizeHintForColumn(column), qPrintable(sizes()));
+    }
 }
 
 void tst_Looks::keyColumnKeepsItsName()
