@@ -271,7 +271,11 @@ QString KvUnits::iBytes(qint64 bytes)
     static const char *const sizes[] = {"B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"};
     if (bytes < 10)
         return QString::number(bytes) + " B"_L1;
-    const int exponent = int(std::floor(std::log(double(bytes)) / std::log(1024.0)));
-    const double value = std::floor(double(bytes) / std::pow(1024.0, exponent) * 10 + 0.5) / 10;
+    int exponent = int(std::floor(std::log(double(bytes)) / std::log(1024.0)));
+    double value = std::floor(double(bytes) / std::pow(1024.0, exponent) * 10 + 0.5) / 10;
+    if (value >= 1024 && exponent + 1 < int(std::size(sizes))) { // 1,048,550 B is "1.0 MiB", not "1024 KiB"
+        ++exponent;
+        value = 1.0;
+    }
     return QString::number(value, 'f', value < 10 ? 1 : 0) + u' ' + QLatin1StringView(sizes[exponent]);
 }

@@ -267,6 +267,10 @@ void tst_KvUnits::iBytes_data()
     QTest::newRow("1 KiB") << qint64(1024) << u"1.0 KiB"_s;
     QTest::newRow("12 KiB") << qint64(12345) << u"12 KiB"_s;
     QTest::newRow("MiB") << qint64(50) * 1024 * 1024 << u"50 MiB"_s;
+    // Rounded up to the next unit, it is said in that unit ("1024 KiB" before).
+    QTest::newRow("just under 1 MiB") << qint64(1048550) << u"1.0 MiB"_s;
+    QTest::newRow("a byte under 1 GiB") << (qint64(1) << 30) - 1 << u"1.0 GiB"_s;
+    QTest::newRow("just under 10 KiB") << qint64(10230) << u"10 KiB"_s;
     QTest::newRow("GiB") << (qint64(3) << 30) + (qint64(1) << 29) << u"3.5 GiB"_s;
 }
 
