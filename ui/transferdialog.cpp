@@ -398,7 +398,9 @@ void TransferDialog::onExportFinished()
         m_summary = exporter->writtenCount() == 1
             ? tr("Exported 1 entry to %1").arg(fileName())
             : tr("Exported %1 entries to %2").arg(HumanFormat::count(exporter->writtenCount()), fileName());
-        if (exporter->skippedCount() > 0)
+        if (exporter->skippedCount() == 1)
+            m_summary += tr("; 1 selected key no longer exists");
+        else if (exporter->skippedCount() > 1)
             m_summary += tr("; %1 selected keys no longer exist").arg(HumanFormat::count(exporter->skippedCount()));
         if (m_asOfEntries && m_asOfUnanswerable > 0)
             m_summary += m_asOfUnanswerable == 1

@@ -170,11 +170,13 @@ void tst_TransferDialog::exportSelectedKeysOnly()
     WAIT_OK(bucket->put(u"a"_s, "1"));
     WAIT_OK(bucket->put(u"b"_s, "2"));
     WAIT_OK(bucket->put(u"c"_s, "3"));
+    WAIT_OK(bucket->put(u"gone"_s, "4"));
     const QString path = m_dir.filePath(u"selected.ndjson"_s);
-    TransferDialog dialog(TransferDialog::Mode::Export, bucket, {u"c"_s, u"a"_s});
+    TransferDialog dialog(TransferDialog::Mode::Export, bucket, {u"c"_s, u"a"_s, u"gone"_s});
     dialog.show();
     QVERIFY(dialog.findChild<QRadioButton *>(u"exportSelectedKeys"_s)->isChecked()); // more than one selected
-    QVERIFY(dialog.findChild<QRadioButton *>(u"exportSelectedKeys"_s)->text().contains(u"2"_s));
+    QVERIFY(dialog.findChild<QRadioButton *>(u"exportSelectedKeys"_s)->text().contains(u"3"_s));
+    WAIT_OK(bucket->purge(u"gone"_s)); // by someone else, while the dialog is open
     dialog.setFileName(path);
     QSignalSpy finished(&dialog, &TransferDialog::finished);
     startButton(&dialog)->click();
@@ -186,6 +188,7 @@ void tst_TransferDialog::exportSelectedKeysOnly()
     KvEntry first;
     QVERIFY(KvNdjson::decode(lines[0], &first, nullptr));
     QCOMPARE(first.key, u"c"_s);
+    QVERIFY2(dialog.summary().endsWith(u"; 1 selected key no longer exists"_s), qPrintable(dialog.summary()));
 }
 
 void tst_TransferDialog::importExistingKeys_data()
