@@ -26,7 +26,22 @@
 #include <QtWidgets/QRadioButton>
 #include <QtWidgets/QVBoxLayout>
 
+#include <pwd.h>
+
 using namespace Qt::StringLiterals;
+
+namespace {
+QString homeOf(const QString &user)
+{
+    const QByteArray name = user.toLocal8Bit();
+    passwd entry{};
+    passwd *found = nullptr;
+    QByteArray buffer(16384, Qt::Uninitialized);
+    if (getpwnam_r(name.constData(), &entry, buffer.data(), size_t(buffer.size()), &found) != 0 || !found)
+        return {};
+    return QFile::decodeName(found->pw_dir);
+}
+} // namespace
 
 TransferDialog::TransferDialog(Mode mode, KvBucket *bucket, const QStringList &selectedKeys, QWidget *parent)
     : QDialog(parent)
@@ -174,15 +189,21 @@ void TransferDialog::setFileName(const QString &path)
     m_file->setText(path);
 }
 
-// The typed name as a whole path: "~" is the home folder, as in a shell, and a relative name is in it (the
-// app's working folder is wherever it was started from, which the user neither sees nor chose).
+// The typed name as a whole path: "~" is the home folder and "~name" that user's, as in a shell, and a
+// relative name is in the home folder (the app's working folder is wherever it was started from, which the
+// user neither sees nor chose).
 QString TransferDialog::fileName() const
 {
     QString path = QDir::fromNativeSeparators(m_file->text().trimmed());
     if (path.isEmpty())
         return {};
-    if (path == u"~"_s || path.startsWith(u"~/"_s))
-        path = QDir::homePath() + path.mid(1);
+    if (path.startsWith(u'~')) {
+        const qsizetype slash = path.indexOf(u'/');
+        const QString user = path.mid(1, slash < 0 ? -1 : slash - 1);
+        const QString home = user.isEmpty() ? QDir::homePath() : homeOf(user);
+        if (!home.isEmpty()) // a name no user has stays a name, as in a shell
+            path = home + (slash < 0 ? QString() : path.mid(slash));
+    }
     return QDir::cleanPath(QDir::home().absoluteFilePath(path));
 }
 

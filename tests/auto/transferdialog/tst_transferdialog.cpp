@@ -24,6 +24,9 @@
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QRadioButton>
 
+#include <pwd.h>
+#include <unistd.h>
+
 using namespace Qt::StringLiterals;
 
 // The bucket export/import dialog against a real nats-server: whole bucket and selected keys, a binary
@@ -498,6 +501,14 @@ void tst_TransferDialog::typedPathsResolveAgainstHome()
         QVERIFY2(QFile::exists(expected), qPrintable(expected));
         QVERIFY2(dialog.summary().endsWith(u" to %1"_s.arg(expected)), qPrintable(dialog.summary()));
     }
+
+    // "~name" is that user's home folder, as in a shell; a name no user has stays a name.
+    const passwd *me = getpwuid(geteuid());
+    QVERIFY(me);
+    field->setText(u"~%1/other.ndjson"_s.arg(QString::fromLocal8Bit(me->pw_name)));
+    QCOMPARE(dialog.fileName(), QDir::cleanPath(QFile::decodeName(me->pw_dir) + u"/other.ndjson"_s));
+    field->setText(u"~no_such_user_here/x.ndjson"_s);
+    QCOMPARE(dialog.fileName(), home.filePath(u"~no_such_user_here/x.ndjson"_s));
 
     KvBucket *target = makeBucket(u"homein"_s);
     QVERIFY(target);
