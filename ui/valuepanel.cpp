@@ -159,6 +159,7 @@ void ValuePanel::clear()
     m_session->close();
     m_title->setText(tr("<i>Select a key to see its value</i>"));
     m_meta->clear();
+    m_countdown->clear(); // it went on ticking under the next bucket's empty panel
     setEditorText({}, false);
     m_layoutNote->hide();
     m_decodeChain->hide();

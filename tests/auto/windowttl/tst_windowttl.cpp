@@ -59,6 +59,7 @@ private Q_SLOTS:
     void purgeMarkerTakesATtl();
     void expiredKeyShowsAsExpiredEverywhere();
     void expiryWhileEditingIsNamed();
+    void anotherBucketTakesTheCountdownAway();
 
 private:
     MainWindow *openWindow(const QString &bucket);
@@ -381,6 +382,27 @@ void tst_WindowTtl::expiryWhileEditingIsNamed()
                               qPrintable(banner->text()), 10000);
     QVERIFY(banner->text().contains(u"EXPIRED (MaxAge)"_s));
     QVERIFY(editor->toPlainText().contains(u"mine"_s));
+}
+
+void tst_WindowTtl::anotherBucketTakesTheCountdownAway()
+{
+    // The countdown of the key last opened went on ticking under "Select a key to see its value" in the
+    // next bucket, then said "expired at …: the server removes it" there.
+    if (!has211())
+        QSKIP("keys have TTLs of their own from nats-server 2.11");
+    KvBucket *peer = makeBucket(u"countdown"_s, 1, 60000);
+    QVERIFY(peer);
+    QVERIFY(makeBucket(u"countdown_next"_s, 1, 0));
+    WAIT_OK(peer->create(u"k"_s, "v", 60'000'000'000));
+    openWindow(u"countdown"_s);
+    QVERIFY(selectKey(u"k"_s));
+    auto *countdown = m_window->valuePanel()->findChild<QLabel *>(u"ttlCountdown"_s);
+    QVERIFY(countdown);
+    QTRY_VERIFY(countdown->isVisible());
+    m_window->bucketPanel()->selectBucket(u"countdown_next"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->keyPanel()->bucket()->name(), u"countdown_next"_s, 10000);
+    QTRY_VERIFY(m_window->valuePanel()->key().isEmpty());
+    QTRY_VERIFY2(!countdown->isVisible(), qPrintable(countdown->text()));
 }
 
 QTEST_MAIN(tst_WindowTtl)
