@@ -16,15 +16,26 @@ using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int kFlushIntervalMs = 30;
+// A TTL longer than this is looked at again after it (a QTimer counts in int milliseconds).
+constexpr qint64 kLongestWaitMs = 24 * 3600 * 1000;
+
+// When the entry's own TTL runs out (ms since the epoch, the server's clock), 0 when it has none.
+qint64 expiryMs(const KvEntry &entry)
+{
+    return entry.ttlNs > 0 && entry.created.isValid() ? entry.created.toMSecsSinceEpoch() + entry.ttlNs / 1'000'000 : 0;
+}
 } // namespace
 
 HistoryModel::HistoryModel(QObject *parent)
     : QAbstractTableModel(parent)
     , m_flushTimer(new QTimer(this))
+    , m_expiryTimer(new QTimer(this))
 {
     m_flushTimer->setSingleShot(true);
     m_flushTimer->setInterval(kFlushIntervalMs);
     connect(m_flushTimer, &QTimer::timeout, this, &HistoryModel::flushPending);
+    m_expiryTimer->setSingleShot(true);
+    connect(m_expiryTimer, &QTimer::timeout, this, &HistoryModel::dropExpired);
 }
 
 HistoryModel::~HistoryModel()
@@ -153,6 +164,7 @@ void HistoryModel::clear()
 {
     stopWatcher();
     m_flushTimer->stop();
+    m_expiryTimer->stop();
     m_pending.clear();
     m_key.clear();
     m_loading = false;
@@ -228,6 +240,26 @@ void HistoryModel::applyEntries(const QList<KvEntry> &entries)
     m_rows = fresh + m_rows;
     endInsertRows();
     trimToLimit();
+    dropExpired();
+}
+
+// The server removes an entry whose own TTL ran out (a marker with a TTL, or a revision under newer ones)
+// and says nothing to a watch: its row goes at that time.
+void HistoryModel::dropExpired()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 next = 0;
+    for (int row = int(m_rows.size()) - 1; row >= 0; --row) {
+        const qint64 at = expiryMs(m_rows[row]);
+        if (at > 0 && at <= now)
+            removeRows(row, row);
+        else if (at > 0)
+            next = next == 0 ? at : std::min(next, at);
+    }
+    if (next > 0)
+        m_expiryTimer->start(int(std::min(next - now + 1, kLongestWaitMs)));
+    else
+        m_expiryTimer->stop();
 }
 
 void HistoryModel::removeRows(int first, int last)

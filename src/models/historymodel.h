@@ -14,8 +14,8 @@ class QTimer;
 // (a key keeps at most 64 revisions, so values are held). Loaded with a history watch, which first
 // delivers what the server keeps — exactly KvBucket::history() — and then stays open, so the rows follow
 // the key live without a race between reading the history and watching it: new revisions are added at the
-// top (coalesced, one insert per batch), a purge drops the rows it removed on the server, and the oldest
-// rows go when the bucket's history limit pushes them out.
+// top (coalesced, one insert per batch), a purge drops the rows it removed on the server, the oldest
+// rows go when the bucket's history limit pushes them out, and a row whose own TTL runs out goes then.
 class HistoryModel final : public QAbstractTableModel
 {
     Q_OBJECT
@@ -78,12 +78,14 @@ private:
     void stopWatcher();
     void removeRows(int first, int last);
     void trimToLimit();
+    void dropExpired();
     QVariant displayValue(const KvEntry &entry, int column) const;
     QVariant rawValue(const KvEntry &entry, int column) const;
 
     QList<KvEntry> m_rows; // newest first
     QList<KvEntry> m_pending;
     QTimer *m_flushTimer = nullptr;
+    QTimer *m_expiryTimer = nullptr; // the next row whose own TTL runs out
     QPointer<KvWatcher> m_watcher;
     QString m_key;
     int m_historyLimit = 0;

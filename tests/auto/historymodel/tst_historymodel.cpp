@@ -3,6 +3,7 @@
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
+#include "kvttl.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 
@@ -31,6 +32,8 @@ private Q_SLOTS:
     void reloadReplaces();
     void batchesWithPurgeAndDuplicates();
     void limitMarkersAreNamed();
+    void revisionsGoWhenTheirTtlRunsOut();
+    void aPurgeMarkerWithATtlGoesWithIt();
 
 private:
     KvBucket *makeBucket(int history);
@@ -226,6 +229,59 @@ void tst_HistoryModel::batchesWithPurgeAndDuplicates()
     QCOMPARE(revisions(model), (QList<quint64>{8, 7}));
     model.setHistoryLimit(1);
     QCOMPARE(revisions(model), (QList<quint64>{8}));
+}
+
+void tst_HistoryModel::revisionsGoWhenTheirTtlRunsOut()
+{
+    // The server removes an entry whose own TTL ran out without a word (a marker with a TTL, a revision
+    // under newer ones): the panel kept "rev 5 EXPIRED" long after `history` said the key was not found.
+    HistoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    const QDateTime now = QDateTime::currentDateTimeUtc();
+    const auto make = [now](quint64 revision, KvEntry::Operation op, qint64 ttlNs, const QByteArray &reason = {}) {
+        KvEntry e;
+        e.key = u"k"_s;
+        e.revision = revision;
+        e.operation = op;
+        e.markerReason = reason;
+        e.created = now;
+        e.ttlNs = ttlNs;
+        return e;
+    };
+    constexpr qint64 ms = 1'000'000;
+    model.applyEntries({make(1, KvEntry::Operation::Put, 300 * ms), make(2, KvEntry::Operation::Put, 0),
+                        make(3, KvEntry::Operation::Put, KvTtl::Never)});
+    QCOMPARE(revisions(model), (QList<quint64>{3, 2, 1}));
+    QTRY_COMPARE(revisions(model), (QList<quint64>{3, 2})); // no TTL, or "never": they stay
+    model.applyEntries({make(4, KvEntry::Operation::Purge, 400 * ms, "MaxAge")});
+    QCOMPARE(revisions(model), (QList<quint64>{4}));
+    QTRY_COMPARE(revisions(model), QList<quint64>{});
+    QCOMPARE(model.latestRevision(), 0u);
+}
+
+void tst_HistoryModel::aPurgeMarkerWithATtlGoesWithIt()
+{
+    // The same on a real server: a purge marker with a TTL of 1 s, removed by the server without a message.
+    if (!m_connection->serverInfo().versionAtLeast(2, 11, 0))
+        QSKIP("markers have TTLs of their own from nats-server 2.11");
+    KvBucketConfig config;
+    config.bucket = u"hist_markerttl"_s;
+    config.history = 1; // a longer history raises the marker's 1 s to the marker TTL (nats-modern.md)
+    config.markerTtlMs = 60000;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    WAIT_OK(bucket->put(u"k"_s, "v"));
+    WAIT_OK(bucket->purge(u"k"_s, 0, 1'000'000'000));
+    HistoryModel model;
+    model.load(bucket, u"k"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(model.isLoaded(), 10000);
+    // Unless the server removed it first.
+    if (model.rowCount() == 1)
+        QCOMPARE(model.entryAt(0).operation, KvEntry::Operation::Purge);
+    QTRY_COMPARE_WITH_TIMEOUT(model.rowCount(), 0, 10000);
+    KvReply *history = bucket->history(u"k"_s); // what the server says: nothing (the error: no such key)
+    QTRY_VERIFY_WITH_TIMEOUT(history->isFinished(), KvTest::ReplyTimeoutMs);
+    QVERIFY2(history->entries().isEmpty(), "the server still has the marker");
 }
 
 void tst_HistoryModel::limitMarkersAreNamed()
