@@ -84,7 +84,7 @@ void WatchCommand::run()
 
 // The library calls a connection stale after two unanswered pings, minutes apart; a server stopped with
 // the connection open (SIGSTOP, a network dropping packets) left the watch silent that long. A PING every
-// few seconds tells: unanswered for kSilenceSaidAfterMs, it is said once, and again when it is answered.
+// second tells: unanswered for kSilenceSaidAfterMs, it is said once, and again when it is answered.
 // A connection that drops says so itself (reportConnectionChanges()).
 void WatchCommand::probeServer()
 {
@@ -100,7 +100,9 @@ void WatchCommand::probeServer()
         out()->note(tr("kvdesk-cli: nats-server has not answered for %1; the watch goes on when it does")
                         .arg(KvUnits::goDuration(qint64(kSilenceSaidAfterMs) * 1000000)));
     }
-    if (m_probe || (m_lastAnswered.isValid() && !m_lastAnswered.hasExpired(kSilenceSaidAfterMs)))
+    // Asked again a tick after the last answer: asked only kSilenceSaidAfterMs after it, a server stopped
+    // just after answering was said silent after twice that.
+    if (m_probe || (m_lastAnswered.isValid() && !m_lastAnswered.hasExpired(kProbeTickMs)))
         return;
     NatsReply *probe = connection->flush();
     probe->setAutoDelete(true);
