@@ -211,7 +211,9 @@ QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
         QString problem;
         if (!KvUnits::parseSize(parser.value(name), &value, &problem))
             return u"--"_s + name + u": "_s + problem;
-        *out = value <= 0 ? -1 : value;
+        if (name == u"max-value-size"_s && value > KvBucketConfig::LargestMaxValueSize)
+            return tr("--%1: at most %2 bytes, not %3").arg(name).arg(KvBucketConfig::LargestMaxValueSize).arg(value);
+        *out = value <= 0 ? -1 : value; // 0 and any negative size are unlimited, as in natscli
         return {};
     };
     if (parser.isSet(u"description"_s))

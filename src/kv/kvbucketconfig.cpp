@@ -55,6 +55,8 @@ QString KvBucketConfig::validate() const
         return tr("maximum bucket size must be positive or -1 for unlimited, not %1").arg(maxBytes);
     if (maxValueSize < -1 || maxValueSize == 0)
         return tr("maximum value size must be positive or -1 for unlimited, not %1").arg(maxValueSize);
+    if (maxValueSize > LargestMaxValueSize)
+        return tr("maximum value size must be at most %1 bytes, not %2").arg(LargestMaxValueSize).arg(maxValueSize);
     if (replicas < 1 || replicas > 5)
         return tr("replicas must be between 1 and 5, not %1").arg(replicas);
     if (!republish.isEmpty() && republish.destination.isEmpty())

@@ -15,6 +15,8 @@ class NatsServerInfo;
 struct KvBucketConfig
 {
     static constexpr int MaxHistory = 64;
+    // The server keeps a stream's max_msg_size in 32 bits: a larger one is refused as invalid JSON.
+    static constexpr qint64 LargestMaxValueSize = 2147483647;
 
     enum class Storage {
         File,

@@ -585,6 +585,9 @@ void tst_KvdeskCli::errorPaths_data()
         << QStringList{u"add"_s, QString(253, u'b')} << 2 << u"bucket name is 253 characters long: at most 252"_s;
     QTest::newRow("bad size") << QStringList{u"add"_s, u"H"_s, u"--max-value-size"_s, u"5Q"_s} << 2
                               << u"invalid size"_s;
+    // The server reads it as a 32-bit number: 2G got "invalid JSON (JetStream error 10025)" from 2.9 and 2.10.
+    QTest::newRow("value size past 2 GiB") << QStringList{u"add"_s, u"H"_s, u"--max-value-size"_s, u"2G"_s} << 2
+                                           << u"--max-value-size: at most 2147483647 bytes, not 2147483648"_s;
     QTest::newRow("bad storage") << QStringList{u"add"_s, u"H"_s, u"--storage"_s, u"tape"_s} << 2
                                  << u"--storage must be file or memory"_s;
     QTest::newRow("bad revision") << QStringList{u"get"_s, u"T"_s, u"k"_s, u"--revision"_s, u"abc"_s} << 2
