@@ -16,6 +16,7 @@
 #include <QtCore/QCommandLineParser>
 
 #include <algorithm>
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -188,6 +189,22 @@ void BucketConfigCommand::addOptions(QCommandLineParser *parser)
     CliBucketFeatures::addOptions(parser);
 }
 
+// A size option (natscli's syntax; 0 and any negative size are unlimited, as in natscli), at most largest.
+QString BucketConfigCommand::readSize(const QCommandLineParser &parser, const QString &name, qint64 largest,
+                                      std::optional<qint64> *out)
+{
+    if (!parser.isSet(name))
+        return {};
+    qint64 value = 0;
+    QString problem;
+    if (!KvUnits::parseSize(parser.value(name), &value, &problem))
+        return u"--"_s + name + u": "_s + problem;
+    if (value > largest)
+        return tr("--%1: at most %2 bytes, not %3").arg(name).arg(largest).arg(value);
+    *out = value <= 0 ? -1 : value;
+    return {};
+}
+
 QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
 {
     const auto number = [&parser](const QString &name, int low, int high, std::optional<int> *out) -> QString {
@@ -204,18 +221,6 @@ QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
         *out = value;
         return {};
     };
-    const auto bytes = [&parser](const QString &name, std::optional<qint64> *out) -> QString {
-        if (!parser.isSet(name))
-            return {};
-        qint64 value = 0;
-        QString problem;
-        if (!KvUnits::parseSize(parser.value(name), &value, &problem))
-            return u"--"_s + name + u": "_s + problem;
-        if (name == u"max-value-size"_s && value > KvBucketConfig::LargestMaxValueSize)
-            return tr("--%1: at most %2 bytes, not %3").arg(name).arg(KvBucketConfig::LargestMaxValueSize).arg(value);
-        *out = value <= 0 ? -1 : value; // 0 and any negative size are unlimited, as in natscli
-        return {};
-    };
     if (parser.isSet(u"description"_s))
         m_description = parser.value(u"description"_s);
     if (parser.isSet(u"history"_s) && parser.value(u"history"_s).toInt() > KvBucketConfig::MaxHistory)
@@ -226,9 +231,9 @@ QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
     if (problem.isEmpty())
         problem = number(u"replicas"_s, 1, 5, &m_replicas);
     if (problem.isEmpty())
-        problem = bytes(u"max-value-size"_s, &m_maxValueSize);
+        problem = readSize(parser, u"max-value-size"_s, KvBucketConfig::LargestMaxValueSize, &m_maxValueSize);
     if (problem.isEmpty())
-        problem = bytes(u"max-bucket-size"_s, &m_maxBucketSize);
+        problem = readSize(parser, u"max-bucket-size"_s, std::numeric_limits<qint64>::max(), &m_maxBucketSize);
     if (!problem.isEmpty())
         return problem;
     if (parser.isSet(u"ttl"_s)) {

@@ -58,6 +58,8 @@ protected:
 
 private:
     QString readFlags(const QCommandLineParser &parser);
+    static QString readSize(const QCommandLineParser &parser, const QString &name, qint64 largest,
+                            std::optional<qint64> *out);
     KvBucketConfig applied(KvBucketConfig config) const;
     void submit(const KvBucketConfig &config);
     void noteSourcesKeepTheirNames(const KvBucketConfig &config);
