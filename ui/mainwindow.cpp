@@ -154,6 +154,8 @@ void MainWindow::connectPanels()
     connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
     connect(m_value, &ValuePanel::message, this, showMessage);
     connect(m_value, &ValuePanel::entryLoaded, this, &MainWindow::updateBucketActions);
+    // Delete and Purge act on every key selected (several rows, a folder of the tree), not the open one alone.
+    m_value->setSelectedKeys([this] { return m_keys->selectedKeys(); });
     connectAsOf();
     // An empty bucket says so, with the next step; a listing that failed (refused, say) is no empty bucket.
     auto listingFailed = std::make_shared<bool>(false);

@@ -1,6 +1,7 @@
 #include "purgedialog.h"
 
 #include "errorlabel.h"
+#include "humanformat.h"
 #include "keyttlfield.h"
 #include "kvbucket.h"
 #include "placeholderfit.h"
@@ -15,19 +16,35 @@
 using namespace Qt::StringLiterals;
 
 PurgeDialog::PurgeDialog(KvBucket *bucket, const QString &key, QWidget *parent)
+    : PurgeDialog(
+        bucket, tr("Purge Key"),
+        tr("Purge key \"%1\"? This removes the key and every revision of its history. It cannot be undone.").arg(key),
+        parent)
+{
+}
+
+PurgeDialog::PurgeDialog(KvBucket *bucket, const QStringList &keys, QWidget *parent)
+    : PurgeDialog(bucket, tr("Purge Keys"),
+                  tr("Purge these %1 keys? This removes each key and every revision of its history. It cannot be "
+                     "undone.\n\n%2")
+                      .arg(HumanFormat::count(keys.size()), HumanFormat::lines(keys)),
+                  parent)
+{
+}
+
+PurgeDialog::PurgeDialog(KvBucket *bucket, const QString &title, const QString &question, QWidget *parent)
     : QDialog(parent)
     , m_ttl(new KeyTtlField(this))
     , m_error(new ErrorLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Yes | QDialogButtonBox::Cancel, this))
 {
     setObjectName(u"purgeDialog"_s);
-    setWindowTitle(tr("Purge Key"));
+    setWindowTitle(title);
     auto *icon = new QLabel(this);
     icon->setPixmap(style()->standardIcon(QStyle::SP_MessageBoxWarning).pixmap(32, 32));
-    auto *text = new QLabel(tr("Purge key \"%1\"? This removes the key and every revision of its history. It "
-                               "cannot be undone.")
-                                .arg(key),
-                            this);
+    auto *text = new QLabel(question, this);
+    text->setObjectName(u"purgeQuestion"_s);
+    text->setTextFormat(Qt::PlainText); // key names, never markup
     text->setWordWrap(true);
     m_ttl->setObjectName(u"purgeTtl"_s);
     m_ttl->setBucket(bucket);

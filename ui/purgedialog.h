@@ -7,8 +7,8 @@ class KvBucket;
 class ErrorLabel;
 class QDialogButtonBox;
 
-// Confirms a purge of one key (its every revision goes; it cannot be undone) and offers a TTL for the
-// purge marker itself (nats-server 2.11+, a bucket with a marker TTL): without one the marker stays until
+// Confirms a purge of one key, or of several (counted and named; each one's every revision goes; it cannot
+// be undone), and offers a TTL for the purge marker itself (nats-server 2.11+, a bucket with a marker TTL): without one the marker stays until
 // the bucket is compacted. The TTL field says why it is disabled where it cannot be used.
 class PurgeDialog final : public QDialog
 {
@@ -16,6 +16,7 @@ class PurgeDialog final : public QDialog
 
 public:
     PurgeDialog(KvBucket *bucket, const QString &key, QWidget *parent = nullptr);
+    PurgeDialog(KvBucket *bucket, const QStringList &keys, QWidget *parent = nullptr);
 
     // The marker's TTL in ns (0: none); valid after the dialog was accepted.
     qint64 markerTtl() const { return m_ttlNs; }
@@ -23,6 +24,7 @@ public:
     void accept() override;
 
 private:
+    PurgeDialog(KvBucket *bucket, const QString &title, const QString &question, QWidget *parent);
     void validate();
 
     KeyTtlField *m_ttl = nullptr;

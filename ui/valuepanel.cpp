@@ -13,7 +13,6 @@
 #include "kvunits.h"
 #include "mergedialog.h"
 #include "newkeydialog.h"
-#include "purgedialog.h"
 #include "textfill.h"
 #include "ttlcountdown.h"
 #include "valueeditsession.h"
@@ -501,7 +500,8 @@ void ValuePanel::updateActions()
     const bool readOnly = m_session->isReadOnly();
     const bool writable = open && !readOnly;
     const bool editable = writable && m_session->document().isEditable();
-    const bool busy = m_session->isBusy() || !m_session->interruption().isEmpty(); // writes wait, either way
+    // Writes wait while one is under way or the connection is down.
+    const bool busy = m_session->isBusy() || !m_session->interruption().isEmpty() || !m_removal.isNull();
     const bool filling = m_fill->isFilling();                           // the editor holds part of the value yet
     m_editor->setReadOnly(!editable || m_session->isBusy() || filling); // a save being settled replaces the text
     m_saveAction->setEnabled(editable && isModified() && !busy && !filling);
@@ -581,30 +581,6 @@ void ValuePanel::showRefused(const KvEntry &theirs, const QByteArray &mine)
         m_session->resolve(ValueEditSession::Choice::KeepEditing, shown);
         break;
     }
-}
-
-void ValuePanel::deleteKey()
-{
-    if (!m_session->canWrite())
-        return;
-    const quint64 shown = m_session->baseRevision(); // what the user says yes to
-    const auto answer = QMessageBox::question(this, tr("Delete Key"),
-                                              tr("Delete key \"%1\"? It will read as not found; its history is kept "
-                                                 "until compacted.")
-                                                  .arg(key()),
-                                              QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
-    if (answer == QMessageBox::Yes)
-        m_session->removeKey(false, shown);
-}
-
-void ValuePanel::purgeKey()
-{
-    if (!m_session->canWrite())
-        return;
-    const quint64 shown = m_session->baseRevision(); // what the user says yes to
-    PurgeDialog dialog(m_session->bucket(), key(), this);
-    if (dialog.exec() == QDialog::Accepted)
-        m_session->removeKey(true, shown, dialog.markerTtl());
 }
 
 void ValuePanel::newKey()

@@ -7,12 +7,15 @@
 #include <QtCore/QPointer>
 #include <QtWidgets/QWidget>
 
+#include <functional>
+
 class ErrorLabel;
 class InterruptionBanner;
 class TtlCountdown;
 class JsonHighlighter;
 class KeyListModel;
 class KvBucket;
+class KvRemoveJob;
 class QAction;
 class QComboBox;
 class QFrame;
@@ -22,6 +25,7 @@ class QPushButton;
 class QTimer;
 class TextFill;
 class ValueEditSession;
+struct KvRemoveItem;
 
 // The value of the selected key: its metadata, views (text, JSON, hex, base64, CBOR, decoded; the best one
 // chosen automatically), and the editor. The decoded view says its chain above the value ("zstd →
@@ -40,6 +44,9 @@ public:
     // keys tells the panel about changes made by others (its entryChanged signal).
     void setBucket(KvBucket *bucket, KeyListModel *keys, bool readOnly);
     void setReadOnly(bool readOnly);
+    // The keys selected in the key list (the key panel's selection): Delete and Purge act on all of them
+    // when they are more than the open key, each guarded by the revision shown for it when asked.
+    void setSelectedKeys(std::function<QStringList()> selected) { m_selectedKeys = std::move(selected); }
     // Which keys hold the user's Protobuf messages (the connection profile's mapping).
     void setProtoMap(const CodecProtoMap &map) { m_protoMap = map; }
     // The connection is down (why) or back (empty): a banner says so and every write waits, saying why;
@@ -119,6 +126,13 @@ private:
     void showEditedSize();
     void showSizeHint(qint64 size, const QString &error);
     QString entryText(const QByteArray &value) const;
+    // Delete and Purge of several keys (valuepanelremove.cpp).
+    QStringList selectedForRemoval() const;
+    QList<KvRemoveItem> removeItems(const QStringList &keys, bool purge, qsizetype *deletedAlready) const;
+    void removeKeys(const QStringList &keys, bool purge);
+    bool confirmDeleteKeys(const QStringList &keys, qsizetype deletedAlready);
+    void onRemoved();
+    void reportRemoval(const KvRemoveJob *job);
 
     // Over this many characters, a value's size is worked out when typing pauses (it means reading the
     // whole editor and, for JSON, checking it all).
@@ -164,4 +178,6 @@ private:
     bool m_liveReadOnly = false;
     CodecProtoMap m_protoMap;
     QString m_protoProblem; // why the mapped .proto file gave no message for the open key
+    std::function<QStringList()> m_selectedKeys;
+    QPointer<KvRemoveJob> m_removal; // a delete or purge of several keys, under way
 };

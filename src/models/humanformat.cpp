@@ -61,4 +61,12 @@ QString sentence(const QString &text)
     return text.front().toUpper() + text.mid(1) + (text.endsWith(u'.') ? QString() : u"."_s);
 }
 
+QString lines(const QStringList &names, qsizetype shown)
+{
+    QStringList listed = names.mid(0, shown);
+    if (names.size() > shown)
+        listed.append(tr("and %1 more").arg(count(names.size() - shown)));
+    return listed.join(u'\n');
+}
+
 } // namespace HumanFormat

@@ -2,6 +2,7 @@
 
 #include <QtCore/QDateTime>
 #include <QtCore/QString>
+#include <QtCore/QStringList>
 
 // How kvdesk shows counts and times to people: times in local time (the UTC value goes in tooltips).
 // Durations and sizes are KvUnits' (src/kv), shared with kvdesk-cli.
@@ -18,5 +19,7 @@ QString revision(quint64 revision);      // "rev 88"
 // The library's messages are worded to go inside a sentence ("bucket \"a\" is ..."); shown on their
 // own, they start with a capital and end with a full stop.
 QString sentence(const QString &text);
+// Names for a question or a report, one a line: the first shown of them, then "and 3 more".
+QString lines(const QStringList &names, qsizetype shown = 10);
 
 } // namespace HumanFormat

@@ -8,6 +8,7 @@
 #include "natsconnection.h"
 
 #include <algorithm>
+#include <utility>
 
 using View = ValueDocument::View;
 
@@ -53,6 +54,7 @@ void ValueEditSession::setReadOnly(bool readOnly)
 
 void ValueEditSession::close()
 {
+    endRemovalWait();
     m_key.clear();
     m_entry = {};
     m_document.clear();
@@ -66,6 +68,13 @@ void ValueEditSession::close()
     ++m_loadSerial;
     setNotice({});
     Q_EMIT stateChanged();
+}
+
+// Another key opened, or this one read again: a removal's end no longer concerns what is shown.
+void ValueEditSession::endRemovalWait()
+{
+    if (std::exchange(m_removalHeld, false))
+        m_busy = false;
 }
 
 void ValueEditSession::open(const QString &key)
@@ -89,6 +98,7 @@ void ValueEditSession::load(const QString &key, quint64 revision)
         close();
         return;
     }
+    endRemovalWait();
     m_key = key;
     m_loading = true;
     m_modified = false;
@@ -636,6 +646,32 @@ void ValueEditSession::removeKey(bool purge, quint64 askedRevision, qint64 marke
         if (key == m_key)
             reload();
     });
+}
+
+void ValueEditSession::removalStarted()
+{
+    if (!isOpen() || m_busy)
+        return;
+    m_busy = true;
+    m_removalHeld = true;
+    Q_EMIT stateChanged();
+}
+
+void ValueEditSession::removalEnded(const QString &key, bool removed)
+{
+    if (!m_removalHeld || key != m_key)
+        return;
+    m_removalHeld = false;
+    m_busy = false;
+    Q_EMIT stateChanged();
+    if (removed) {
+        reload();
+        return;
+    }
+    // Refused (someone else changed the key) or failed: what the live list said meanwhile was held back.
+    const int row = m_keys ? m_keys->rowOfKey(key) : -1;
+    if (row >= 0)
+        onOtherChange(m_keys->entryAt(row));
 }
 
 void ValueEditSession::setInterruption(const QString &reason)

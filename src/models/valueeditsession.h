@@ -113,6 +113,13 @@ public:
     // (markerTtlNs, nats-server 2.11+): the server then removes it too. A delete never takes one: its
     // expiry would bring the old value back (nats-modern.md §4.3).
     void removeKey(bool purge, quint64 askedRevision, qint64 markerTtlNs = 0);
+    // The open key goes with other keys in a delete or purge of several (a KvRemoveJob, guarded as
+    // removeKey() is): busy until removalEnded(), so the live list's news of that marker is not taken for
+    // someone else's change. Opening a key (this one again included) ends the wait.
+    void removalStarted();
+    // removed: the marker was written, and key is read again; else it stays as shown, and a change by
+    // someone else that the wait held back is told now.
+    void removalEnded(const QString &key, bool removed);
 
 Q_SIGNALS:
     void opened();                       // entry() and document() hold the loaded value
@@ -135,6 +142,7 @@ Q_SIGNALS:
 
 private:
     void load(const QString &key, quint64 revision);
+    void endRemovalWait();
     void showEntry(const KvEntry &entry, bool exists, ValueDocument::View view, bool older = false);
     // Shows value in view, else in the view that suits it (saying why), else as hex.
     void showValue(const QByteArray &value, ValueDocument::View view);
@@ -189,5 +197,6 @@ private:
     bool m_loading = false;
     bool m_modified = false;
     bool m_olderRevision = false;
-    quint64 m_loadSerial = 0; // only the newest load is shown
+    bool m_removalHeld = false; // busy for removalStarted()
+    quint64 m_loadSerial = 0;   // only the newest load is shown
 };

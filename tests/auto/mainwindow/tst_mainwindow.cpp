@@ -7,8 +7,10 @@
 #include "jetstreamcontext.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
+#include "keytreemodel.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "kvremovejob.h"
 #include "kvtestsupport.h"
 #include "localserver.h"
 #include "mainwindow.h"
@@ -46,7 +48,9 @@
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QStackedWidget>
+#include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTableView>
+#include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
 
@@ -87,6 +91,8 @@ private Q_SLOTS:
     void aKeyDeletedElsewhereLeavesTheEditOpen();
     void enterNeverDestroys();
     void aKeyChangedWhileItsDeleteAsksIsKept();
+    void deleteActsOnEverySelectedKey();
+    void purgeActsOnEveryKeyOfASelectedFolder();
     void keepingUnsavedChangesKeepsTheirKeyAndBucketSelected();
     void aSecondConflictKeepsTheHeaderTrue();
     void theConflictDialogFollowsAThirdWriter();
@@ -97,6 +103,8 @@ private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
     KvBucket *peerBucket(const QString &name, int maxValueSize = -1);
     bool selectKey(MainWindow *window, const QString &key);
+    // Every revision the bucket keeps of key, oldest first (none when it cannot be read).
+    QList<KvEntry> history(KvBucket *bucket, const QString &key);
     // A new bucket named name whose key "doc" ("original") the window has open and edited to "mine" while
     // *peer saved "second" over it; null when a step fails.
     MainWindow *editWhileSomeoneSaves(const QString &name, KvBucket **peer);
@@ -151,6 +159,14 @@ bool tst_MainWindow::selectKey(MainWindow *window, const QString &key)
     window->keyPanel()->selectKey(key);
     return QTest::qWaitFor(
         [&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; }, 10000);
+}
+
+QList<KvEntry> tst_MainWindow::history(KvBucket *bucket, const QString &key)
+{
+    KvReply *reply = bucket->history(key);
+    if (!QTest::qWaitFor([reply] { return reply->isFinished(); }, 10000) || reply->error() != NatsError::NoError)
+        return {};
+    return reply->entries();
 }
 
 void tst_MainWindow::firstStartOffersLocalServer()
@@ -713,6 +729,141 @@ void tst_MainWindow::aKeyChangedWhileItsDeleteAsksIsKept()
     QTRY_VERIFY(removed->isFinished());
     QTRY_VERIFY_WITH_TIMEOUT(session->notice().contains(u"deleted it"_s), 10000);
     QVERIFY2(!status->isVisible() || !status->text().contains(u"Not purged"_s), qPrintable(status->text()));
+}
+
+// Five rows selected (Shift+Down four times) and Del: the question counts and names the five keys and
+// says their history stays, and every one of them is deleted, each once, the deletes in flight together
+// (only the one open in the value panel was). Each is guarded by the revision the window showed when it
+// asked: a key another client changed while the question was open is refused and named, and the others
+// are still deleted. The open key among them shows as deleted, not as someone else's delete. One key
+// selected keeps the question it always had.
+void tst_MainWindow::deleteActsOnEverySelectedKey()
+{
+    const QString name = u"gui_multidel_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    const QStringList keys{u"k1"_s, u"k2"_s, u"k3"_s, u"k4"_s, u"k5"_s, u"k6"_s, u"k7"_s};
+    for (const QString &key : keys)
+        WAIT_OK(peer->put(key, key.toUtf8()));
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    QVERIFY(selectKey(window, u"k1"_s));
+    auto *list = child<QTableView>(window, u"keyListView"_s);
+    list->setFocus();
+    for (int i = 0; i < 4; ++i)
+        QTest::keyClick(list, Qt::Key_Down, Qt::ShiftModifier);
+    const QStringList selected = keys.mid(0, 5);
+    QCOMPARE(window->keyPanel()->selectedKeys(), selected);
+    ValueEditSession *session = window->valuePanel()->session();
+    QTRY_VERIFY_WITH_TIMEOUT(session->key() == u"k5"_s && window->valuePanel()->deleteAction()->isEnabled(), 10000);
+
+    QString asked;
+    quint64 changed = 0;
+    UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
+        asked = box->text() + u'\n' + box->informativeText();
+        KvReply *put = peer->put(u"k3"_s, "changed while asking");
+        QVERIFY(QTest::qWaitFor([put] { return put->isFinished(); }, 10000));
+        changed = put->revision();
+        box->button(QMessageBox::Yes)->click();
+    });
+    QTest::keyClick(list, Qt::Key_Delete);
+    QVERIFY2(asked.contains(u"5 keys"_s) && asked.contains(u"history is kept"_s), qPrintable(asked));
+    for (const QString &key : selected)
+        QVERIFY2(asked.contains(key), qPrintable(asked));
+    QVERIFY2(!asked.contains(u"k6"_s), qPrintable(asked));
+    auto *job = window->valuePanel()->findChild<KvRemoveJob *>();
+    QVERIFY(job);
+    QSignalSpy finished(job, &KvRemoveJob::finished);
+    QString reported;
+    UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
+        reported = box->text() + u'\n' + box->informativeText();
+        box->accept();
+    });
+    QVERIFY(finished.wait(10000));
+    QCOMPARE(job->peakInFlight(), 5);
+    QTRY_VERIFY_WITH_TIMEOUT(!reported.isEmpty(), 10000);
+    QVERIFY2(reported.contains(u"4 of 5"_s) && reported.contains(u"k3"_s), qPrintable(reported));
+    QVERIFY2(reported.contains(QString::number(changed)), qPrintable(reported));
+
+    for (const QString &key : {u"k1"_s, u"k2"_s, u"k4"_s, u"k5"_s}) {
+        const QList<KvEntry> kept = history(peer, key);
+        QCOMPARE(kept.size(), 2); // the value and one delete marker: nothing lost, nothing twice
+        QCOMPARE(kept.last().operation, KvEntry::Operation::Delete);
+    }
+    QCOMPARE(KvTest::value(peer, u"k3"_s), "changed while asking"_ba);
+    QCOMPARE(KvTest::value(peer, u"k6"_s), "k6"_ba);
+    QCOMPARE(KvTest::value(peer, u"k7"_s), "k7"_ba);
+    QTRY_VERIFY_WITH_TIMEOUT(session->key() == u"k5"_s && session->isOpen() && !session->exists(), 10000);
+    QVERIFY2(session->notice().isEmpty(), qPrintable(session->notice()));
+
+    // One key: the question of old, word for word.
+    QVERIFY(selectKey(window, u"k6"_s));
+    QCOMPARE(window->keyPanel()->selectedKeys(), QStringList{u"k6"_s});
+    QTRY_VERIFY(window->valuePanel()->deleteAction()->isEnabled());
+    window->activateWindow(); // the offscreen platform gives it back to no window once the report closes
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    list->setFocus();
+    asked.clear();
+    UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
+        asked = box->text();
+        box->button(QMessageBox::No)->click();
+    });
+    QTest::keyClick(list, Qt::Key_Delete);
+    QCOMPARE(asked, u"Delete key \"k6\"? It will read as not found; its history is kept until compacted."_s);
+}
+
+// A folder selected in the tree and Shift+Del: the purge question counts and names the keys under it and
+// says their history goes, and each is purged (its history is the purge marker alone); the rest stay.
+void tst_MainWindow::purgeActsOnEveryKeyOfASelectedFolder()
+{
+    const QString name = u"gui_multipurge_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    const QStringList folder{u"p.a"_s, u"p.b"_s, u"p.c.d"_s};
+    for (const QString &key : folder + QStringList{u"q"_s}) {
+        WAIT_OK(peer->put(key, "first"));
+        WAIT_OK(peer->put(key, "second"));
+    }
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    QVERIFY(selectKey(window, u"q"_s));
+    window->keyPanel()->treeAction()->trigger();
+    auto *tree = child<QTreeView>(window, u"keyTreeView"_s);
+    QVERIFY(tree);
+    QModelIndex p;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (p = tree->model()
+                 ->match(tree->model()->index(0, 0), KeyTreeModel::PathRole, u"p"_s, 1, Qt::MatchExactly)
+                 .value(0))
+            .isValid(),
+        10000);
+    tree->setFocus();
+    tree->selectionModel()->setCurrentIndex(p, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QCOMPARE(window->keyPanel()->selectedKeys(), folder);
+    QCOMPARE(window->valuePanel()->key(), u"q"_s); // a folder opens no key
+
+    QString asked;
+    UiTest::onNextDialog<PurgeDialog>([&](PurgeDialog *dialog) {
+        for (const QLabel *label : dialog->findChildren<QLabel *>())
+            asked += label->text() + u'\n';
+        dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Yes)->click();
+    });
+    QTest::keyClick(tree, Qt::Key_Delete, Qt::ShiftModifier);
+    QVERIFY2(asked.contains(u"3 keys"_s) && asked.contains(u"every revision"_s), qPrintable(asked));
+    for (const QString &key : folder)
+        QVERIFY2(asked.contains(key), qPrintable(asked));
+    // Once every purge is answered (a history read while its key is being purged could miss the end).
+    QTRY_VERIFY2_WITH_TIMEOUT(window->statusBar()->currentMessage().contains(u"Purged 3 keys"_s),
+                              qPrintable(window->statusBar()->currentMessage()), 10000);
+    QVERIFY(!QApplication::activeModalWidget()); // nothing to report: no key was refused
+    for (const QString &key : folder) {
+        const QList<KvEntry> kept = history(peer, key);
+        QCOMPARE(kept.size(), 1);
+        QCOMPARE(kept.first().operation, KvEntry::Operation::Purge);
+    }
+    QCOMPARE(history(peer, u"q"_s).size(), 2);
 }
 
 // Clicking another key or bucket with unsaved changes asks; Cancel keeps the edit, and the lists must go
