@@ -21,6 +21,7 @@
 #include <QtGui/QAction>
 #include <QtGui/QClipboard>
 #include <QtGui/QGuiApplication>
+#include <QtGui/QTextDocument>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QFrame>
 #include <QtWidgets/QHBoxLayout>
@@ -199,6 +200,7 @@ bool ValuePanel::isModified() const
 
 bool ValuePanel::maybeDiscard()
 {
+    dropTakenBackEdit(true);
     if (!isModified())
         return true;
     QMessageBox box(QMessageBox::Question, tr("Unsaved Changes"),
@@ -312,7 +314,8 @@ void ValuePanel::showOpened()
 void ValuePanel::showDocument()
 {
     const ValueDocument &document = m_session->document();
-    const bool modified = m_session->isModified();
+    // An edit shown in another view, or JSON reformatted, may be the value as loaded after all.
+    const bool modified = m_session->isModified() && !m_session->isUnchanged(document.text());
     m_viewSelector->setCurrentIndex(m_viewSelector->findData(int(document.view())));
     // Set again, the highlighter would colour the whole text in one turn: only when it changes.
     QTextDocument *highlighted = document.showsJson() ? m_editor->document() : nullptr;
@@ -393,6 +396,22 @@ void ValuePanel::setEditorText(const QString &text, bool modified)
 QString ValuePanel::editorText() const
 {
     return m_fill->text();
+}
+
+// Typed and taken back (deleted again, undone): the text is the value as loaded again, and nothing is
+// unsaved. The document tells its length at no cost: the text is read and compared only when that is the
+// loaded text's length, and in a large value (some 10 ms a million characters) only once typing pauses, as
+// its size is (now: at once, as when the user leaves the key).
+void ValuePanel::dropTakenBackEdit(bool now)
+{
+    QTextDocument *document = m_editor->document();
+    if (m_fill->isFilling() || !document->isModified()
+        || document->characterCount() - 1 != m_session->unchangedLength())
+        return;
+    if (!now && m_session->document().text().size() > LargeText)
+        return; // the size hint's pause timer comes back (updateSizeHint())
+    if (m_session->isUnchanged(m_editor->toPlainText()))
+        document->setModified(false); // modificationChanged(): the session and the actions follow
 }
 
 bool ValuePanel::isFilling() const

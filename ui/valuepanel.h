@@ -108,6 +108,7 @@ private:
     void connectSession();
     void showDocument();
     void setEditorText(const QString &text, bool modified);
+    void dropTakenBackEdit(bool now);
     // The editor's text, or the whole value's while it is still going in.
     QString editorText() const;
     bool confirmMarkersKept(const QString &text);

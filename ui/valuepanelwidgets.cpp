@@ -132,13 +132,21 @@ void ValuePanel::createValueEditor()
     m_sizeHintTimer = new QTimer(this);
     m_sizeHintTimer->setSingleShot(true);
     m_sizeHintTimer->setInterval(500);
-    connect(m_sizeHintTimer, &QTimer::timeout, this, &ValuePanel::showEditedSize);
+    connect(m_sizeHintTimer, &QTimer::timeout, this, [this] {
+        dropTakenBackEdit(true);
+        if (isModified())
+            showEditedSize();
+        else
+            updateSizeHint();
+    });
     connect(m_editor, &QPlainTextEdit::modificationChanged, this, [this](bool modified) {
         if (m_fill->isFilling())
             return; // the document marks itself modified as parts arrive; TextFill says what it is after
         m_session->setModified(modified);
         updateActions();
     });
+    // First: the size hint reads the flag it may clear.
+    connect(m_editor, &QPlainTextEdit::textChanged, this, [this] { dropTakenBackEdit(false); });
     connect(m_editor, &QPlainTextEdit::textChanged, this, &ValuePanel::updateSizeHint);
 }
 

@@ -58,6 +58,7 @@ void ValueEditSession::close()
     m_key.clear();
     m_entry = {};
     m_document.clear();
+    m_loadedText.reset();
     m_revision = 0;
     m_overwriting.reset();
     m_newerRevision = 0;
@@ -154,13 +155,39 @@ void ValueEditSession::showEntry(const KvEntry &entry, bool exists, View view, b
 void ValueEditSession::showValue(const QByteArray &value, View view)
 {
     QString error;
-    if (m_document.setValue(value, view, &error))
+    if (m_document.setValue(value, view, &error)) {
+        noteLoadedText();
         return;
+    }
     QString ignored;
     const View fallback = m_document.detectView(value);
     if (fallback == view || !m_document.setValue(value, fallback, &ignored))
         m_document.setValue(value, View::Hex, &ignored);
+    noteLoadedText();
     Q_EMIT info(tr("Shown in the %1 view: %2").arg(ValueFormat::viewName(m_document.view()), error));
+}
+
+// Once a document change, not at every key typed: the document's own text when it shows the value as
+// loaded (opened, reverted, another view of it), else that value put in the document's view once more
+// (a view switched with edits, a reformat, a merge).
+void ValueEditSession::noteLoadedText()
+{
+    if (m_document.value() == m_entry.value) {
+        m_loadedText = m_document.text();
+        return;
+    }
+    ValueDocument loaded;
+    loaded.setCodecOptions(m_document.codecOptions());
+    QString ignored;
+    if (loaded.setValue(m_entry.value, m_document.view(), &ignored))
+        m_loadedText = loaded.text();
+    else
+        m_loadedText.reset();
+}
+
+bool ValueEditSession::isUnchanged(const QString &editedText) const
+{
+    return m_loadedText && *m_loadedText == editedText; // QString compares the lengths first
 }
 
 void ValueEditSession::revert()
@@ -180,6 +207,7 @@ bool ValueEditSession::setView(View view, const QString &editedText, QString *er
         return false;
     if (!m_document.setValue(bytes, view, error))
         return false;
+    noteLoadedText();
     Q_EMIT documentChanged();
     return true;
 }
@@ -188,6 +216,7 @@ bool ValueEditSession::reformat(const QString &editedText, QString *error)
 {
     if (!m_document.reformat(editedText, error))
         return false;
+    noteLoadedText();
     m_modified = true;
     Q_EMIT documentChanged();
     return true;

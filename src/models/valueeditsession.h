@@ -73,6 +73,12 @@ public:
     // The editor's unsaved-changes flag; a change by someone else to an unmodified key just reloads it.
     void setModified(bool modified) { m_modified = modified; }
     bool isModified() const { return m_modified; }
+    // Whether editedText is the text the value as loaded (entry()) shows in the view shown: an edit typed
+    // and taken back again leaves nothing unsaved. Read only when the lengths match.
+    bool isUnchanged(const QString &editedText) const;
+    // That text's length (-1 when the view shown cannot show the value as loaded), for a caller that knows
+    // the editor's length without reading the whole text.
+    qsizetype unchangedLength() const { return m_loadedText ? m_loadedText->size() : -1; }
     bool canWrite() const { return isOpen() && !m_readOnly && !m_busy && m_interruption.isEmpty(); }
     // Why nothing can be written now (the connection is down), said by whoever watches the connection;
     // empty while it is up. When it is back the open key is read again: a change made meanwhile shows as
@@ -146,6 +152,8 @@ private:
     void showEntry(const KvEntry &entry, bool exists, ValueDocument::View view, bool older = false);
     // Shows value in view, else in the view that suits it (saying why), else as hex.
     void showValue(const QByteArray &value, ValueDocument::View view);
+    // After the document changed: what the value as loaded shows in its view (isUnchanged()).
+    void noteLoadedText();
     void saveValue(const QByteArray &value);
     // how: "confirmed after reconnect" when the save's own answer was lost.
     void onSaved(const QString &key, const QByteArray &value, quint64 revision, const QString &how = {});
@@ -182,6 +190,7 @@ private:
     QString m_key;
     KvEntry m_entry;
     ValueDocument m_document;
+    std::optional<QString> m_loadedText; // entry()'s value in the document's view, when it can show it
     quint64 m_revision = 0;
     std::optional<quint64> m_overwriting; // Overwrite chosen: the revision a save is guarded on (0: none)
     quint64 m_newerRevision = 0;

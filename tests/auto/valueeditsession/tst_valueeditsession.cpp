@@ -41,6 +41,7 @@ private Q_SLOTS:
     void deletedByOthersWhileEditing();
     void readOnlyWritesNothing();
     void sizeWarningCountsTheHeadersTheSaveCarries();
+    void unchangedIsTheValueAsLoadedInTheViewShown();
 
 private:
     bool open(const QString &key);
@@ -381,6 +382,45 @@ void tst_ValueEditSession::sizeWarningCountsTheHeadersTheSaveCarries()
     QCOMPARE(m_session->saveGoesOver(), 0u);
     QVERIFY(m_session->sizeProblem(fits).isEmpty());
     QVERIFY(!m_session->sizeProblem(fits + 1).isEmpty());
+}
+
+// What "nothing unsaved" means is the value as loaded, in the view shown: the document's own text while it
+// shows that value, that value in the view an edit was taken to, and beside a reformat the text as loaded.
+void tst_ValueEditSession::unchangedIsTheValueAsLoadedInTheViewShown()
+{
+    using View = ValueDocument::View;
+    WAIT_OK(m_peer->put(key(), "{\"a\":1}"));
+    QVERIFY(open(key()));
+    QCOMPARE(m_session->document().view(), View::Json);
+    const QString loaded = m_session->document().text();
+    QVERIFY(m_session->isUnchanged(loaded));
+    QCOMPARE(m_session->unchangedLength(), loaded.size());
+    QVERIFY(!m_session->isUnchanged(u"{\"a\":2}"_s));
+
+    // An edit taken to the Text view: the document shows the edit, and unchanged is still the loaded value.
+    QString error;
+    m_session->setModified(true);
+    QVERIFY(m_session->setView(View::Text, u"{\"a\":2}"_s, &error));
+    QCOMPARE(m_session->document().text(), u"{\"a\":2}"_s);
+    QVERIFY(!m_session->isUnchanged(m_session->document().text()));
+    QVERIFY(m_session->isUnchanged(u"{\"a\":1}"_s));
+    // The edit taken back, then to the Hex view: the loaded value's hex dump.
+    QVERIFY(m_session->setView(View::Hex, u"{\"a\":1}"_s, &error));
+    QVERIFY(m_session->isUnchanged(m_session->document().text()));
+    QVERIFY(m_session->document().text().contains(u"7b 22 61"_s));
+    QCOMPARE(m_session->unchangedLength(), m_session->document().text().size());
+
+    // Reformatted: an edit (the value as loaded is compact).
+    QVERIFY(m_session->setView(View::Json, m_session->document().text(), &error));
+    QVERIFY(m_session->reformat(u"{\"a\":1}"_s, &error));
+    QVERIFY(!m_session->isUnchanged(m_session->document().text()));
+    QVERIFY(m_session->isUnchanged(u"{\"a\":1}"_s));
+    m_session->revert();
+    QVERIFY(m_session->isUnchanged(m_session->document().text()));
+
+    m_session->close();
+    QCOMPARE(m_session->unchangedLength(), -1);
+    QVERIFY(!m_session->isUnchanged(QString()));
 }
 
 QTEST_MAIN(tst_ValueEditSession)

@@ -12,12 +12,15 @@
 #include "valuepaneltestbase.h"
 
 #include <QtCore/QRegularExpression>
+#include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtGui/QTextCursor>
 #include <QtGui/QTextDocument>
 #include <QtTest/QTest>
+#include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QScrollBar>
@@ -50,6 +53,8 @@ private Q_SLOTS:
     void hexDumpDoesNotWrap();
     void savedMessageGoesWhenTheValueChanges();
     void aKeyThatCannotBeOpenedKeepsSayingWhy();
+    void anEditTakenBackLeavesNothingUnsaved_data();
+    void anEditTakenBackLeavesNothingUnsaved();
 };
 
 void tst_ValuePanel::initTestCase()
@@ -251,6 +256,10 @@ void tst_ValuePanel::reformatIsAnExplicitChoice()
     m_panel->saveAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isModified(), 10000);
     QCOMPARE(KvTest::value(m_bucket, u"reformat"_s), "{\n  \"a\": [\n    1,\n    2\n  ]\n}"_ba);
+    // Laid out so already, it is the value as loaded: nothing to save.
+    m_panel->reformatAction()->trigger();
+    QVERIFY(!m_panel->isModified());
+    QVERIFY(!m_panel->saveAction()->isEnabled());
 }
 
 void tst_ValuePanel::emptyValueThenAChangeJustReloads()
@@ -305,6 +314,71 @@ void tst_ValuePanel::aKeyThatCannotBeOpenedKeepsSayingWhy()
     m_panel->setReadOnly(true);
     m_panel->setReadOnly(false);
     QCOMPARE(meta->text(), said);
+}
+
+void tst_ValuePanel::anEditTakenBackLeavesNothingUnsaved_data()
+{
+    QTest::addColumn<QByteArray>("stored");
+    QTest::newRow("text") << "hello world"_ba;
+    QTest::newRow("JSON") << "{\"a\":1}"_ba;
+    QTest::newRow("CRLF and NBSP") << u"one\r\ntwo\u00A0three\r\n"_s.toUtf8();
+    // Put into the editor in parts, its one line shown in parts.
+    QTest::newRow("600 KiB on one line") << QByteArray(600 * 1024, 'v');
+}
+
+// A character typed and deleted again leaves the text as it was loaded: nothing is unsaved, so Save and
+// Revert are disabled and leaving the key asks nothing. Undo back to the loaded text is the same; undo
+// that brings the character back is an edit again. A large value is compared once typing pauses, or at
+// once when the user leaves the key.
+void tst_ValuePanel::anEditTakenBackLeavesNothingUnsaved()
+{
+    QFETCH(QByteArray, stored);
+    const QString key = u"back_"_s
+        + QString::fromLatin1(QTest::currentDataTag()).replace(QRegularExpression(u"\\W"_s), u"_"_s);
+    WAIT_OK(m_bucket->put(key, stored));
+    QVERIFY(openKey(key));
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isFilling(), 10000);
+    QVERIFY(!m_panel->isModified());
+    // Any question is recorded and answered Cancel (it would wait for an answer forever).
+    QStringList asked;
+    QTimer questions;
+    connect(&questions, &QTimer::timeout, this, [&asked] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            asked.append(box->text());
+            box->reject();
+        }
+    });
+    questions.start(10);
+
+    m_editor->setFocus();
+    m_editor->moveCursor(QTextCursor::End);
+    QTest::keyClicks(m_editor, u"x"_s);
+    QVERIFY(m_panel->isModified());
+    QVERIFY(m_panel->saveAction()->isEnabled());
+    QTest::keyClick(m_editor, Qt::Key_Backspace);
+    QTRY_VERIFY(!m_panel->isModified());
+    QVERIFY(!m_panel->session()->isModified());
+    QVERIFY(!m_panel->saveAction()->isEnabled());
+    QVERIFY(!m_panel->revertAction()->isEnabled());
+    QVERIFY(m_panel->maybeDiscard());
+    QVERIFY2(asked.isEmpty(), qPrintable(asked.join(u", "_s)));
+
+    QTest::keyClick(m_editor, Qt::Key_Z, Qt::ControlModifier); // the "x" again
+    QVERIFY(m_panel->isModified());
+    QVERIFY(m_panel->saveAction()->isEnabled());
+    QTest::keyClick(m_editor, Qt::Key_Z, Qt::ControlModifier); // and gone: leaving asks nothing, at once
+    QVERIFY(m_panel->maybeDiscard());
+    QVERIFY2(asked.isEmpty(), qPrintable(asked.join(u", "_s)));
+    QVERIFY(!m_panel->isModified());
+    QVERIFY(!m_panel->saveAction()->isEnabled());
+
+    // Another character in its place is an edit, though the length is the loaded one.
+    QTest::keyClick(m_editor, Qt::Key_Backspace);
+    QTest::keyClicks(m_editor, u"#"_s);
+    QVERIFY(m_panel->isModified());
+    QVERIFY(m_panel->saveAction()->isEnabled());
+    QVERIFY(!m_panel->maybeDiscard());
+    QCOMPARE(asked.size(), 1);
 }
 
 QTEST_MAIN(tst_ValuePanel)
