@@ -84,7 +84,9 @@ void KeyFilterProxyModel::updateMatchFilter()
     if (!tree)
         return;
     // Without a filter a folder counts its live keys (what the tree keeps anyway): no second count to keep.
-    if (hasKeyFilter())
+    // Deleted keys shown are counted as matches: a folder of deleted keys is shown while one is left (a
+    // marker's own TTL takes it from the server, and from here, nats-server 2.11+).
+    if (hasKeyFilter() || m_showDeleted)
         tree->setMatchFilter([this, tree](quint32 id) { return acceptsKey(tree->store(), id); });
     else if (tree->hasMatchFilter() || tree->isMatching())
         tree->setMatchFilter({});
@@ -164,7 +166,7 @@ void KeyFilterProxyModel::sort(int column, Qt::SortOrder order)
 
 bool KeyFilterProxyModel::acceptsKey(const KeyStore &store, quint32 id) const
 {
-    if (!m_showDeleted && store.isDeleted(id))
+    if (store.isGone(id) || (!m_showDeleted && store.isDeleted(id)))
         return false;
     const QByteArrayView key = store.key(id);
     if (!m_subjectBytes.isEmpty()
@@ -188,9 +190,10 @@ bool KeyFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sou
         return acceptsKey(list->store(), list->idAt(sourceRow));
     if (const KeyTreeModel *tree = m_tree) {
         // With a filter the tree counts what is shown below each node: a node stays while that is not 0.
-        // Without one, it counts the live keys: a node stays while one is there, or always with deleted
-        // keys shown (every node holds a key). What the tree counts, not this proxy's rules: a filter being
-        // matched in steps shows the one before until it is done.
+        // Without one, it counts the live keys: a node stays while one is there. Deleted keys shown are a
+        // filter of their own (gone keys are not shown); until the tree has matched them, every node stays
+        // (every node holds a key). What the tree counts, not this proxy's rules: a filter being matched
+        // in steps shows the one before until it is done.
         if (m_showDeleted && !tree->hasMatchFilter())
             return true;
         return tree->matchCountOf(tree->index(sourceRow, 0, sourceParent)) > 0;

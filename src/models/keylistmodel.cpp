@@ -31,13 +31,23 @@ constexpr size_t kSortedInsertLimit = 32;
 // Bounded pieces keep each turn short: held until half the rows shown, the last piece was 330,000 rows.
 constexpr size_t kShowAtOnce = 50000;
 constexpr size_t kShowStep = 25000;
+// A TTL may run for years; the expiry timer looks again at least this often.
+constexpr qint64 kLongestExpiryWaitMs = 3600 * 1000;
+
+qint64 expiryMs(qint64 createdMs, qint64 ttlNs)
+{
+    return ttlNs > 0 && createdMs > 0 ? createdMs + ttlNs / 1000000 : 0; // 0: does not expire (or unknown)
+}
 } // namespace
 
 KeyListModel::KeyListModel(QObject *parent)
     : QAbstractTableModel(parent)
     , m_sortTimer(new QTimer(this))
     , m_flushTimer(new QTimer(this))
+    , m_expiryTimer(new QTimer(this))
 {
+    m_expiryTimer->setSingleShot(true);
+    connect(m_expiryTimer, &QTimer::timeout, this, &KeyListModel::dropExpired);
     m_sortTimer->setSingleShot(true);
     m_sortTimer->setInterval(0);
     connect(m_sortTimer, &QTimer::timeout, this, &KeyListModel::sortStep);
@@ -277,6 +287,7 @@ void KeyListModel::clear()
     stopWatcher();
     m_flushTimer->stop();
     m_sortTimer->stop();
+    m_expiryTimer->stop();
     m_sorter.reset();
     m_pending.clear();
     m_held = {};
@@ -422,7 +433,12 @@ void KeyListModel::applyEntries(const QList<KvEntry> &entries)
     std::vector<quint32> added;
     std::vector<quint32> moved; // rows whose value in the sort column changed
     QList<quint32> changed;
+    qint64 firstExpiry = 0;
     for (const KvEntry &entry : entries) {
+        if (entry.ttlNs > 0 && entry.created.isValid()) {
+            const qint64 at = expiryMs(entry.created.toMSecsSinceEpoch(), entry.ttlNs);
+            firstExpiry = firstExpiry == 0 ? at : std::min(firstExpiry, at);
+        }
         const QByteArray key = entry.key.toUtf8();
         const qint64 existing = m_store.find(key);
         if (existing < 0) {
@@ -447,6 +463,43 @@ void KeyListModel::applyEntries(const QList<KvEntry> &entries)
     placeMovedRows(moved);
     emitRowChanges(changed);
     insertNewIds(added);
+    if (firstExpiry > 0)
+        scheduleExpiry(firstExpiry);
+}
+
+void KeyListModel::scheduleExpiry(qint64 atMs)
+{
+    if (m_expiryTimer->isActive() && m_nextExpiryMs <= atMs)
+        return;
+    m_nextExpiryMs = atMs;
+    const qint64 wait = atMs - QDateTime::currentMSecsSinceEpoch() + 1;
+    m_expiryTimer->start(int(std::clamp<qint64>(wait, 0, kLongestExpiryWaitMs)));
+}
+
+// The server removes an entry whose own TTL ran out and tells no watch: a marker with a TTL (nats-server
+// 2.11+), or a value on a bucket without limit markers (with them, the marker comes). Its key is gone then:
+// not shown, shown deleted keys or not, until written again.
+void KeyListModel::dropExpired()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    qint64 next = 0;
+    QList<quint32> gone;
+    for (auto it = m_store.ttls().cbegin(); it != m_store.ttls().cend(); ++it) {
+        const qint64 at = expiryMs(m_store.createdMs(it.key()), it.value());
+        if (at == 0 || m_store.isGone(it.key()))
+            continue;
+        if (at <= now)
+            gone.append(it.key());
+        else
+            next = next == 0 ? at : std::min(next, at);
+    }
+    for (const quint32 id : std::as_const(gone)) {
+        m_deletedRows += int(!m_store.isDeleted(id));
+        m_store.setGone(id);
+    }
+    emitRowChanges(gone);
+    if (next > 0)
+        scheduleExpiry(next);
 }
 
 void KeyListModel::insertNewIds(const std::vector<quint32> &ids)

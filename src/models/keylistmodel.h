@@ -154,6 +154,8 @@ private:
     void connectWatcher();
     void finishLoading(bool cancelled);
     void emitRowChanges(const QList<quint32> &ids);
+    void scheduleExpiry(qint64 atMs);
+    void dropExpired();
     void insertNewIds(const std::vector<quint32> &ids);
     void showHeld();
     void appendRows(const std::vector<quint32> &ids);
@@ -189,6 +191,8 @@ private:
     QTimer *m_sortTimer = nullptr;
     QList<KvEntry> m_pending;
     QTimer *m_flushTimer = nullptr;
+    QTimer *m_expiryTimer = nullptr; // the next key whose own TTL runs out
+    qint64 m_nextExpiryMs = 0;
     QPointer<KvWatcher> m_watcher;
     QStringList m_filters;
     QElapsedTimer m_waitClock;

@@ -52,16 +52,25 @@ public:
     qint64 createdMs(quint32 id) const { return m_createdMs[id]; }
     qint64 valueSize(quint32 id) const { return m_sizes[id]; }
     KvEntry::Operation operation(quint32 id) const { return KvEntry::Operation(m_flags[id] & 3); }
-    bool isDeleted(quint32 id) const { return (m_flags[id] & 3) != 0; }
+    // Not a live key: a delete or purge marker, or gone.
+    bool isDeleted(quint32 id) const { return (m_flags[id] & (3 | kGone)) != 0; }
+    // The server no longer holds the key: its entry's own TTL ran out (a marker, or a value on a bucket
+    // without limit markers), which no watch is told. Cleared by the key's next entry.
+    bool isGone(quint32 id) const { return (m_flags[id] & kGone) != 0; }
+    void setGone(quint32 id) { m_flags[id] |= kGone; }
     // A limit marker the server wrote: 0 none, 1 MaxAge, 2 Purge, 3 Remove.
     quint8 marker(quint32 id) const { return quint8(m_flags[id] >> 2); }
     qint64 ttlNs(quint32 id) const { return m_ttls.value(id); }
+    // Every key with a TTL of its own, and that TTL (few keys have one).
+    const QHash<quint32, qint64> &ttls() const { return m_ttls; }
     KvEntry entry(quint32 id) const;
 
     // Bytes held for the keys (capacity, not just size): the model's own accounting.
     qsizetype bytesUsed() const;
 
 private:
+    static constexpr quint8 kGone = 1 << 4;
+
     void setMeta(quint32 id, const KvEntry &meta);
     void growIndex();
     void insertIndex(quint32 id);
@@ -71,7 +80,7 @@ private:
     std::vector<quint64> m_revisions;
     std::vector<qint64> m_createdMs;
     std::vector<quint32> m_sizes;  // a value is at most max_payload (64 MiB at most)
-    std::vector<quint8> m_flags;   // operation (2 bits), marker reason (2 bits)
+    std::vector<quint8> m_flags;   // operation (2 bits), marker reason (2 bits), gone (1 bit)
     QHash<quint32, qint64> m_ttls; // few keys have a TTL of their own (nats-server 2.11+)
     // The index: id + 1 by the key's hash, 0: free; at most half full. Mapped anonymously: the kernel
     // hands zeroed pages as they are first written, so sizing it for a million keys does not clear 8 MB

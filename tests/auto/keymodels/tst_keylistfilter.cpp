@@ -23,6 +23,7 @@ private Q_SLOTS:
     void followsKeysThatComeAndGo();
     void keepsTheCurrentKeyAcrossSortAndFilter();
     void largeListIsMatchedInSteps();
+    void keysGoWhenTheirTtlRunsOut();
 
 private:
     QStringList shown() const;
@@ -41,6 +42,15 @@ KvEntry entryOf(const QString &key, quint64 revision, KvEntry::Operation op = Kv
     entry.operation = op;
     entry.created = QDateTime(QDate(2026, 12, 4), QTime(12, 0), Qt::UTC);
     entry.valueSize = 10;
+    return entry;
+}
+
+// An entry written now that the server removes after ttlMs (nats-server 2.11+).
+KvEntry expiringEntry(const QString &key, quint64 revision, KvEntry::Operation op, qint64 ttlMs)
+{
+    KvEntry entry = entryOf(key, revision, op);
+    entry.created = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), Qt::UTC);
+    entry.ttlNs = ttlMs * 1'000'000;
     return entry;
 }
 
@@ -192,3 +202,23 @@ void tst_KeyListFilter::largeListIsMatchedInSteps()
 
 QTEST_GUILESS_MAIN(tst_KeyListFilter)
 #include "tst_keylistfilter.moc"
+
+void tst_KeyListFilter::keysGoWhenTheirTtlRunsOut()
+{
+    // The server removes a marker whose own TTL ran out, and a value whose TTL ran out on a bucket without
+    // limit markers, and tells no watch: the rows go at that time, shown deleted keys or not.
+    m_shown->setShowDeleted(true);
+    m_list->applyEntries({expiringEntry(u"a.2"_s, 6, KvEntry::Operation::Purge, 300),
+                          expiringEntry(u"b.2"_s, 7, KvEntry::Operation::Put, 600)});
+    QCOMPARE(shown(), (QStringList{u"a.2"_s, u"a.10"_s, u"b.2"_s, u"C.1"_s, u"gone"_s}));
+    const int live = m_list->liveCount();
+    QTRY_COMPARE_WITH_TIMEOUT(shown(), (QStringList{u"a.10"_s, u"b.2"_s, u"C.1"_s, u"gone"_s}), 5000);
+    QTRY_COMPARE_WITH_TIMEOUT(shown(), (QStringList{u"a.10"_s, u"C.1"_s, u"gone"_s}), 5000);
+    QCOMPARE(m_list->liveCount(), live - 1);
+    // Hidden with deleted keys hidden too, and back when written again.
+    m_shown->setShowDeleted(false);
+    QCOMPARE(shown(), (QStringList{u"a.10"_s, u"C.1"_s}));
+    m_list->applyEntries({entryOf(u"b.2"_s, 8)});
+    QCOMPARE(shown(), (QStringList{u"a.10"_s, u"b.2"_s, u"C.1"_s}));
+    QCOMPARE(m_list->liveCount(), live);
+}

@@ -2,6 +2,7 @@
 #include "humanformat.h"
 #include "jetstreamcontext.h"
 #include "keyfilterproxymodel.h"
+#include "keylistfiltermodel.h"
 #include "keylistmodel.h"
 #include "keytreemodel.h"
 #include "kvbucket.h"
@@ -31,6 +32,7 @@ private Q_SLOTS:
     void treeFollowsList();
     void proxyFiltersAndSortsNaturally();
     void expiredKeysGoAndTtlsShow();
+    void aMarkerLeavesWhenTheServerRemovesIt();
     void bucketListMerges();
     void largeBucketLoadsInBatches();
 
@@ -209,6 +211,36 @@ void tst_KeyModels::expiredKeysGoAndTtlsShow()
     QCOMPARE(list.entryAt(row).markerReason, "MaxAge"_ba);
     QCOMPARE(list.index(row, KeyListModel::OperationColumn).data(Qt::ForegroundRole).value<QColor>(),
              OperationStyle::color(marker, QGuiApplication::palette())); // the server's marker, not a PURGE
+}
+
+void tst_KeyModels::aMarkerLeavesWhenTheServerRemovesIt()
+{
+    // A purge marker with a TTL of its own: the server removes it without a message to any watch, and the
+    // list of shown deleted keys lets it go then, as `kvdesk-cli ls -a` and a reload would.
+    if (!m_connection->serverInfo().versionAtLeast(2, 11, 0))
+        QSKIP("markers have TTLs of their own from nats-server 2.11");
+    KvBucketConfig config;
+    config.bucket = u"markerttl"_s;
+    config.history = 1; // a longer history raises the marker's 1 s to the marker TTL (nats-modern.md)
+    config.markerTtlMs = 60000;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    WAIT_OK(bucket->put(u"k"_s, "v"));
+    WAIT_OK(bucket->put(u"kept"_s, "v"));
+    KeyListModel list;
+    KeyListFilterModel shown(&list);
+    shown.setShowDeleted(true);
+    QSignalSpy finished(&list, &KeyListModel::loadingFinished);
+    list.load(bucket);
+    QVERIFY(finished.wait());
+    QCOMPARE(shown.rowCount(), 2);
+    WAIT_OK(bucket->purge(u"k"_s, 0, 1'000'000'000));
+    QTRY_VERIFY(list.index(list.rowOfKey(u"k"_s), 0).data(KeyListModel::DeletedRole).toBool());
+    QCOMPARE(shown.rowCount(), 2);
+    QTRY_COMPARE_WITH_TIMEOUT(shown.rowCount(), 1, 10000);
+    QCOMPARE(shown.index(0, 0).data().toString(), u"kept"_s);
+    // The server agrees: nothing of the key is left.
+    WAIT_ERROR(bucket->get(u"k"_s), NatsError::KeyNotFound);
 }
 
 void tst_KeyModels::bucketListMerges()

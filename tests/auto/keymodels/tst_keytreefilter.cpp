@@ -25,6 +25,7 @@ private Q_SLOTS:
     void textMatchesIgnoringCase_data();
     void textMatchesIgnoringCase();
     void largeTreeIsMatchedInSteps();
+    void shownDeletedKeysGoWhenTheirTtlRunsOut();
 
 private:
     QStringList shown(const QModelIndex &parent = {}) const;
@@ -257,3 +258,20 @@ void tst_KeyTreeFilter::largeTreeIsMatchedInSteps()
 QTEST_GUILESS_MAIN(tst_KeyTreeFilter)
 
 #include "tst_keytreefilter.moc"
+
+void tst_KeyTreeFilter::shownDeletedKeysGoWhenTheirTtlRunsOut()
+{
+    // A marker with a TTL of its own (nats-server 2.11+) goes from the server without a word to a watch:
+    // its key leaves the tree of shown deleted keys then, and a folder holding nothing else goes with it.
+    m_proxy->setShowDeleted(true);
+    KvEntry marker = entryOf(u"misc.x"_s, 20, KvEntry::Operation::Purge);
+    marker.created = QDateTime::fromMSecsSinceEpoch(QDateTime::currentMSecsSinceEpoch(), Qt::UTC);
+    marker.ttlNs = 300'000'000;
+    KvEntry other = marker;
+    other.key = u"spare.y"_s;
+    other.revision = 21;
+    m_list->applyEntries({marker, other});
+    QTRY_VERIFY(!m_proxy->isFiltering());
+    QCOMPARE(shown(), (QStringList{u"config (2)"_s, u"misc (1)"_s, u"orders (5)"_s, u"spare (1)"_s, u"users (2)"_s}));
+    QTRY_COMPARE_WITH_TIMEOUT(shown(), (QStringList{u"config (2)"_s, u"orders (5)"_s, u"users (2)"_s}), 5000);
+}
