@@ -556,6 +556,11 @@ void ValuePanel::save()
 {
     if (!m_session->canWrite())
         return;
+    // A large value's taken-back edit is found once typing pauses: saved before that, the same bytes
+    // would become a new revision.
+    dropTakenBackEdit(true);
+    if (!isModified())
+        return;
     const QString text = editorText();
     if (!confirmMarkersKept(text))
         return;
