@@ -216,7 +216,7 @@ void tst_KeyModels::expiredKeysGoAndTtlsShow()
 void tst_KeyModels::aMarkerLeavesWhenTheServerRemovesIt()
 {
     // A purge marker with a TTL of its own: the server removes it without a message to any watch, and the
-    // list of shown deleted keys lets it go then, as `kvdesk-cli ls -a` and a reload would.
+    // list of shown deleted keys lets it go then, as a reload of the keys would.
     if (!m_connection->serverInfo().versionAtLeast(2, 11, 0))
         QSKIP("markers have TTLs of their own from nats-server 2.11");
     KvBucketConfig config;
