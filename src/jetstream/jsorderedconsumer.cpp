@@ -380,10 +380,41 @@ void JsOrderedConsumer::onControlMessage(const NatsMessage &message)
     const QByteArray lastConsumer = message.headers().value("Nats-Last-Consumer");
     if (!lastConsumer.isEmpty()) {
         const quint64 serverLast = lastConsumer.toULongLong();
-        if (serverLast != m_expectedConsumerSequence - 1)
+        if (serverLast != m_expectedConsumerSequence - 1) {
             reset(u"heartbeat: the server delivered %1, we received %2"_s.arg(serverLast)
                       .arg(m_expectedConsumerSequence - 1));
+            return;
+        }
     }
+    if (!m_caughtUp)
+        askWhetherCaughtUp();
+}
+
+// Idle, nothing missed, and not caught up: the last message handed out said more were pending, and they
+// went before they could be delivered (a purge, a TTL, the history limit while the read was under way; seen
+// with nats-server 2.9.10), or the count was off. Nothing but heartbeats comes then; the consumer's info
+// tells whether anything is still pending.
+void JsOrderedConsumer::askWhetherCaughtUp()
+{
+    if (m_askingPending || m_consumerName.isEmpty() || !m_context)
+        return;
+    m_askingPending = true;
+    const QString name = m_consumerName;
+    const quint64 received = m_expectedConsumerSequence - 1;
+    JsApiReply *reply = m_context->request("CONSUMER.INFO." + m_config.stream.toUtf8() + '.' + name.toUtf8());
+    connect(reply, &NatsReply::finished, this, [this, reply, name, received] {
+        reply->deleteLater();
+        m_askingPending = false;
+        if (reply->error() != NatsError::NoError || m_caughtUp || name != m_consumerName
+            || received != m_expectedConsumerSequence - 1)
+            return; // asked again at the next heartbeat, if still idle
+        const QJsonObject info = reply->response();
+        const quint64 delivered = quint64(info.value("delivered"_L1).toObject().value("consumer_seq"_L1).toInteger());
+        if (info.value("num_pending"_L1).toInteger(-1) == 0 && delivered == received) {
+            kvCDebug(lcJetStream) << "ordered consumer" << name << "caught up: nothing pending at the heartbeat";
+            markCaughtUp();
+        }
+    });
 }
 
 void JsOrderedConsumer::reset(const QString &reason)

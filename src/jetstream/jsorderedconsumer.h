@@ -119,6 +119,7 @@ private:
     void setState(State state);
     void fail(const NatsError &error);
     void markCaughtUp();
+    void askWhetherCaughtUp();
     bool isInitialComplete(quint64 consumerSequence) const;
     void dropSubscription();
 
@@ -138,6 +139,7 @@ private:
     int m_resetCount = 0;
     int m_createGeneration = 0;
     bool m_createPending = false;
+    bool m_askingPending = false; // a CONSUMER.INFO of askWhetherCaughtUp() is out
     bool m_caughtUp = false;
     bool m_createdOnce = false;   // a create succeeded: later failures are retried, not final
     bool m_streamChecked = false; // the stream is the one the messages handed out came from (re-create)

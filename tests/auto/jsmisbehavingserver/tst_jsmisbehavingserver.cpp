@@ -19,6 +19,7 @@ private Q_SLOTS:
     void caughtUpWhenPendingIsOffByOne();
     void slowFirstCreateIsWaitedFor();
     void firstCreateAnswerLostAfterDeliveries();
+    void caughtUpWhenWhatWasPendingIsGone();
 };
 
 namespace {
@@ -203,6 +204,80 @@ void tst_JsMisbehavingServer::firstCreateAnswerLostAfterDeliveries()
     QTRY_VERIFY(server.received().contains(R"("opt_start_seq":3)"));
     QCOMPARE(failed.size(), 0);
     QVERIFY2(consumer->state() != JsOrderedConsumer::State::Failed, qPrintable(consumer->errorString()));
+    connection.close();
+}
+
+void tst_JsMisbehavingServer::caughtUpWhenWhatWasPendingIsGone()
+{
+    // A history read while another client purged the key and wrote it again (nats-server 2.9.10, two
+    // kvdesk-cli loops of put, history and purge): the last message handed out said more were pending,
+    // and what was pending was gone. Nothing more came but idle heartbeats, which agreed that nothing was
+    // missed: `kvdesk-cli history` waited 14 minutes (until killed), the window's history said loading.
+    // The consumer's info says nothing is pending any more: everything there is has arrived.
+    FakeNatsServer server;
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    NatsConnection connection;
+    QSignalSpy connected(&connection, &NatsConnection::connected);
+    connection.connectToServer(NatsConnectOptions::fromUrl(server.url()));
+    QVERIFY(connected.wait(5000));
+    JetStreamContext js(&connection);
+
+    JsOrderedConsumerConfig config;
+    config.stream = u"KV_t"_s;
+    config.filterSubject = "$KV.t.k";
+    config.deliverPolicy = JsOrderedConsumerConfig::DeliverPolicy::All;
+    JsOrderedConsumer *consumer = js.orderedConsumer(config);
+    QSignalSpy caughtUp(consumer, &JsOrderedConsumer::caughtUp);
+    QList<quint64> sequences;
+    connect(consumer, &JsOrderedConsumer::messageReceived, this,
+            [&sequences](const NatsMessage &, const JsDeliveryInfo &info) { sequences.append(info.streamSequence); });
+
+    QByteArray create;
+    QTRY_VERIFY(!(create = lastLine(server, "PUB $JS.API.CONSUMER.CREATE.KV_t ")).isEmpty());
+    const QByteArray createReply = create.split(' ').value(2);
+    QByteArray deliverSubject;
+    QByteArray deliverSid;
+    QByteArray muxSid;
+    for (const QByteArray &line : server.received().split('\n')) {
+        const QList<QByteArray> fields = line.trimmed().split(' ');
+        if (fields.value(0) != "SUB")
+            continue;
+        if (fields.value(1).endsWith(".*")) {
+            muxSid = fields.value(2);
+        } else {
+            deliverSubject = fields.value(1);
+            deliverSid = fields.value(2);
+        }
+    }
+    QVERIFY(!muxSid.isEmpty());
+    QVERIFY(!deliverSid.isEmpty());
+    const QByteArray created = R"({"type":"io.nats.jetstream.api.v1.consumer_create_response","stream_name":"KV_t",)"
+                               R"("name":"c1","config":{"deliver_subject":")"
+        + deliverSubject
+        + R"(","deliver_policy":"all","ack_policy":"none","filter_subject":"$KV.t.k"},)"
+          R"("delivered":{"consumer_seq":0,"stream_seq":0},"ack_floor":{"consumer_seq":0,"stream_seq":0},)"
+          R"("num_ack_pending":0,"num_redelivered":0,"num_waiting":0,"num_pending":3})";
+    server.sendToClients(msg(createReply, muxSid, {}, created).replace("  ", " "));
+    QTRY_COMPARE(consumer->consumerName(), u"c1"_s);
+    const QByteArray ack = "$JS.ACK.KV_t.c1.1.";
+    server.sendToClients(msg("$KV.t.k", deliverSid, ack + "1.1.1796398014673564038.2", "1")
+                         + msg("$KV.t.k", deliverSid, ack + "5.2.1796398014724226679.1", ""));
+    QTRY_COMPARE(sequences, (QList<quint64>{1, 5}));
+    QCOMPARE(caughtUp.size(), 0);
+
+    // The idle heartbeat: the server handed out 2, as received.
+    const QByteArray heartbeat = "NATS/1.0 100 Idle Heartbeat\r\nNats-Last-Consumer: 2\r\nNats-Last-Stream: 5\r\n\r\n";
+    server.sendToClients("HMSG " + deliverSubject + ' ' + deliverSid + ' ' + QByteArray::number(heartbeat.size()) + ' '
+                         + QByteArray::number(heartbeat.size()) + "\r\n" + heartbeat + "\r\n");
+    QByteArray info;
+    QTRY_VERIFY(!(info = lastLine(server, "PUB $JS.API.CONSUMER.INFO.KV_t.c1 ")).isEmpty());
+    const QByteArray infoReply = R"({"type":"io.nats.jetstream.api.v1.consumer_info_response","stream_name":"KV_t",)"
+                                 R"("name":"c1","delivered":{"consumer_seq":2,"stream_seq":5},)"
+                                 R"("ack_floor":{"consumer_seq":2,"stream_seq":5},"num_ack_pending":0,)"
+                                 R"("num_redelivered":0,"num_waiting":0,"num_pending":0})";
+    server.sendToClients(msg(info.split(' ').value(2), muxSid, {}, infoReply).replace("  ", " "));
+    QTRY_COMPARE(caughtUp.size(), 1);
+    QCOMPARE(consumer->resetCount(), 0);
     connection.close();
 }
 
