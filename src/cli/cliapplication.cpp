@@ -289,6 +289,10 @@ int CliApplication::execute(CliCommand *command, QCommandLineParser &parser)
                               .arg(tooFew ? tr("missing") : tr("too many"), info.name, info.syntax));
     m_out.setJson(parser.isSet(u"json"_s));
     const QString problem = command->prepare(parser, positional);
+    if (!problem.isEmpty() && command->prepareExitCode() != CliCommand::UsageError) {
+        m_out.error(problem); // no pointer to --help: the command line was right
+        return command->prepareExitCode();
+    }
     if (!problem.isEmpty())
         return usageError(problem);
 

@@ -19,7 +19,7 @@ class QTimer;
 
 // One kvdesk-cli subcommand. CliApplication gives it a QCommandLineParser with the global options, lets
 // it add its own (addOptions), lets it check its arguments before anything connects (prepare: a problem
-// there is a usage error, exit status 2), asks its confirmation question unless -f/--force (offered to
+// there is a usage error, exit status 2, unless prepareExitCode() says otherwise), asks its confirmation question unless -f/--force (offered to
 // every command whose Info says it asks), connects, and
 // then calls run(). The command ends with finish(): 0 on success, 1 when the operation failed.
 class CliCommand : public QObject
@@ -53,6 +53,9 @@ public:
     virtual void addOptions(QCommandLineParser *parser);
     // Reads positional arguments and options. Returns why they cannot be used, or an empty string.
     virtual QString prepare(const QCommandLineParser &parser, const QStringList &arguments) = 0;
+    // The exit status for prepare()'s problem: UsageError, or Failure for one that is not the command
+    // line's (kvdesk's Protobuf module that does not load).
+    int prepareExitCode() const { return m_prepareExitCode; }
     // The question to confirm before run() (empty: none); only asked when Info::asks.
     virtual QString confirmation() const { return {}; }
     // Whether the command starts a watch over the whole bucket. On nats-server 2.9, creating that
@@ -130,6 +133,7 @@ protected:
                      const std::function<void(KvReply *reply)> &onSuccess);
     // Says on stderr where a write went when the command's bucket mirrors another (whenWritten() does).
     void noteWrittenThroughMirror();
+    void setPrepareExitCode(int exitCode) { m_prepareExitCode = exitCode; }
 
     // Shared argument checks; each returns the usage problem or an empty string.
     static QString checkBucket(const QString &bucket);
@@ -150,6 +154,7 @@ private:
     qint64 m_writeRetryLimitMs = -1;
     bool m_finished = false;
     bool m_forced = false;
+    int m_prepareExitCode = UsageError;
     QTimer *m_stallGuard = nullptr;
     qint64 m_moves = 0;
     qint64 m_movesChecked = -1; // m_moves + stdout bytes at the last check

@@ -129,8 +129,7 @@ bool CliConnection::checkReadable(const QCommandLineParser &parser, const QStrin
     QFile file(path);
     if (file.open(QIODevice::ReadOnly))
         return true;
-    const QString where = parser.isSet(option) ? u"--"_s + option : QString::fromLatin1(environment);
-    *error = tr("cannot read %1 %2: %3").arg(where, path, file.errorString());
+    *error = tr("cannot read %1 %2: %3").arg(source(parser, option, environment), path, file.errorString());
     return false;
 }
 
@@ -139,6 +138,18 @@ QString CliConnection::setting(const QCommandLineParser &parser, const QString &
     if (parser.isSet(option))
         return parser.value(option);
     return qEnvironmentVariable(environment);
+}
+
+// Where setting() took a value from, for a message about it: a bad NATS_TIMEOUT blamed on --timeout sent
+// the user looking for a flag never given. Neither flag nor variable: the context's value, said as such.
+QString CliConnection::source(const QCommandLineParser &parser, const QString &option, const char *environment,
+                              const QString &inContext)
+{
+    if (parser.isSet(option))
+        return u"--"_s + option;
+    if (!qEnvironmentVariableIsEmpty(environment))
+        return QString::fromLatin1(environment);
+    return inContext;
 }
 
 bool CliConnection::loadContext(const QCommandLineParser &parser, QString *error)
@@ -168,7 +179,7 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
     if (!servers.isEmpty()) {
         QString problem;
         if (!NatsConnectOptions::parseServers(servers, &connection.servers, &problem)) {
-            *error = tr("invalid --server: %1").arg(problem);
+            *error = tr("invalid %1: %2").arg(source(parser, u"server"_s, "NATS_URL"), problem);
             return false;
         }
         connection.serversText = servers;
@@ -236,7 +247,11 @@ bool CliConnection::configureTls(const QCommandLineParser &parser, QString *erro
     connection.tlsRequired = connection.tlsRequired || connection.tlsFirst || !connection.tlsCertFile.isEmpty()
         || !connection.tlsKeyFile.isEmpty() || !connection.tlsCaFile.isEmpty();
     if (connection.tlsCertFile.isEmpty() != connection.tlsKeyFile.isEmpty()) {
-        *error = connection.tlsKeyFile.isEmpty() ? tr("--tlscert needs --tlskey") : tr("--tlskey needs --tlscert");
+        *error = connection.tlsKeyFile.isEmpty()
+            ? tr("%1 needs --tlskey (or NATS_KEY)")
+                  .arg(source(parser, u"tlscert"_s, "NATS_CERT", tr("the context's certificate")))
+            : tr("%1 needs --tlscert (or NATS_CERT)")
+                  .arg(source(parser, u"tlskey"_s, "NATS_KEY", tr("the context's key")));
         return false;
     }
     if (parser.isSet(u"tlskey-password-file"_s))
@@ -258,13 +273,14 @@ bool CliConnection::configureTimeout(const QCommandLineParser &parser, QString *
     const QString timeout = setting(parser, u"timeout"_s, "NATS_TIMEOUT");
     if (timeout.isEmpty())
         return true;
+    const QString from = source(parser, u"timeout"_s, "NATS_TIMEOUT");
     qint64 ns = 0;
     if (!KvUnits::parseDuration(timeout, &ns, error)) {
-        *error = tr("invalid --timeout: %1").arg(*error);
+        *error = tr("invalid %1: %2").arg(from, *error);
         return false;
     }
     if (ns < KvUnits::NsPerMs) {
-        *error = tr("--timeout must be at least 1ms, not %1").arg(timeout);
+        *error = tr("%1 must be at least 1ms, not %2").arg(from, timeout);
         return false;
     }
     m_timeoutMs = int(std::min<qint64>(ns / KvUnits::NsPerMs, 24 * 3600 * 1000));

@@ -39,6 +39,9 @@ private:
                        QString *error) const;
     bool configureTimeout(const QCommandLineParser &parser, QString *error);
     QString setting(const QCommandLineParser &parser, const QString &option, const char *environment) const;
+    // "--option" or the environment variable's name: where setting() found its value (else inContext).
+    static QString source(const QCommandLineParser &parser, const QString &option, const char *environment,
+                          const QString &inContext = {});
 
     KvClientOptions m_options;
     int m_timeoutMs = 5000;

@@ -38,8 +38,10 @@ QString CliDecode::prepare(const QCommandLineParser &parser)
         return {};
     auto schema = std::make_shared<CodecProtobuf>();
     QString error;
-    if (!schema->load(parser.value(u"proto"_s), {}, &error))
+    if (!schema->load(parser.value(u"proto"_s), {}, &error)) {
+        m_moduleFailed = schema->moduleFailed();
         return error;
+    }
     const QStringList types = schema->messageTypes();
     QString type = parser.value(u"type"_s);
     if (type.isEmpty() && types.size() == 1)

@@ -22,6 +22,9 @@ public:
     // Reads the flags and the .proto file; the usage problem (a .proto that does not compile, a message it
     // lacks) or an empty string.
     QString prepare(const QCommandLineParser &parser);
+    // Whether prepare()'s problem was kvdesk's Protobuf module failing to load: the installation's
+    // fault (exit status 1), not the command line's.
+    bool moduleFailed() const { return m_moduleFailed; }
     bool isEnabled() const { return m_enabled; }
 
     // value as JSON (indented; key order as stored) and its chain; false (and *error, the reason) when no
@@ -34,5 +37,6 @@ private:
     QString prepareCap(const QCommandLineParser &parser);
 
     bool m_enabled = false;
+    bool m_moduleFailed = false;
     CodecOptions m_options;
 };

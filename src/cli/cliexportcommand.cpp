@@ -46,8 +46,11 @@ QString ExportCommand::prepare(const QCommandLineParser &parser, const QStringLi
     if (m_asOfSet)
         if (const QString problem = CliAsOf::parse(u"as-of"_s, parser.value(u"as-of"_s), &m_asOf); !problem.isEmpty())
             return problem;
-    if (const QString problem = m_decode.prepare(parser); !problem.isEmpty())
+    if (const QString problem = m_decode.prepare(parser); !problem.isEmpty()) {
+        if (m_decode.moduleFailed())
+            setPrepareExitCode(Failure);
         return problem;
+    }
     return checkBucket(m_bucket);
 }
 

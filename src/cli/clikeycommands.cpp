@@ -184,6 +184,8 @@ QString GetCommand::prepare(const QCommandLineParser &parser, const QStringList 
         problem = parseRevision(parser.value(u"revision"_s), &m_revision);
     if (problem.isEmpty())
         problem = m_decode.prepare(parser);
+    if (m_decode.moduleFailed())
+        setPrepareExitCode(Failure);
     if (problem.isEmpty() && m_raw && m_decode.isEnabled())
         problem = tr("--raw prints the bytes as stored: it cannot be combined with --decode");
     return problem;

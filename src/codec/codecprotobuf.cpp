@@ -68,6 +68,7 @@ CodecProtobuf::~CodecProtobuf() = default;
 bool CodecProtobuf::load(const QString &protoFile, const QStringList &importPaths, QString *error)
 {
     if (!m_schema) {
+        m_moduleFailed = true;
         const CodecProtobufSchemaCreate create = moduleEntry(error);
         if (!create)
             return false;
@@ -77,6 +78,7 @@ bool CodecProtobuf::load(const QString &protoFile, const QStringList &importPath
                          .arg(QLatin1StringView(KVDESK_VERSION));
             return false;
         }
+        m_moduleFailed = false;
     }
     return m_schema->load(protoFile, importPaths, error);
 }

@@ -23,6 +23,9 @@ public:
     // installed protobuf). False (and *error naming file and line) when it does not compile, or when the
     // Protobuf module cannot be loaded (*error says where it was looked for).
     bool load(const QString &protoFile, const QStringList &importPaths, QString *error);
+    // Whether the last load() failed for the module (missing, broken, of another version): a fault of
+    // the installation, not of the .proto file.
+    bool moduleFailed() const { return m_moduleFailed; }
     bool hasMessage(const QString &messageType) const;
     // Every message the loaded files define, by full name ("shop.Order").
     QStringList messageTypes() const;
@@ -32,4 +35,5 @@ public:
 
 private:
     std::unique_ptr<CodecProtobufSchema> m_schema; // made by the module at the first load()
+    bool m_moduleFailed = false;
 };

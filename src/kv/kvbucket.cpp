@@ -1,6 +1,7 @@
 #include "kvbucket.h"
 
 #include "jetstreamcontext.h"
+#include "jsservercapabilities.h"
 #include "kvkeylister.h"
 #include "kvmarkerpurge.h"
 #include "kvnames.h"
@@ -123,6 +124,11 @@ void KvBucket::whenBound(KvReply *reply, const Action &action)
 
 void KvBucket::whenBound(QObject *owner, const Action &action, const ErrorHandler &onError)
 {
+    if (m_bound && m_keysElsewhere.isError()) {
+        // Not at once: the caller has not connected to its handle yet.
+        QTimer::singleShot(0, owner, [onError, error = m_keysElsewhere] { onError(error); });
+        return;
+    }
     if (m_bound) {
         action();
         return;
@@ -132,8 +138,9 @@ void KvBucket::whenBound(QObject *owner, const Action &action, const ErrorHandle
         bind();
 }
 
-void KvBucket::finishWaiting(const NatsError &error)
+void KvBucket::finishWaiting(const NatsError &bindError)
 {
+    const NatsError error = bindError.isError() ? bindError : m_keysElsewhere;
     const QList<Waiter> waiting = std::exchange(m_waiting, {});
     for (const Waiter &waiter : waiting) {
         if (!waiter.owner)
@@ -209,8 +216,31 @@ void KvBucket::onBound(const JsStreamInfo &info)
         // As nats.go: with a JetStream domain or API prefix, writes go through it too.
         m_writePrefix = m_context->apiPrefix() + m_writePrefix;
     }
+    m_keysElsewhere = keysElsewhere(info.config);
     m_bound = true;
     Q_EMIT boundChanged();
+}
+
+// A bucket of sources as made where the server has no subject transforms (nats.go 1.22.1 on 2.9): its
+// stream has no subjects, and keeps its sources' entries under their own names. Anything read or
+// written as its keys would fail in the server's words: "consumer filter subject is not a valid subset
+// of the interest subjects (JetStream error 10093)" for a listing or watch, "not found", no responders.
+NatsError KvBucket::keysElsewhere(const JsStreamConfig &config) const
+{
+    if (config.sources.isEmpty() || !config.mirror.isEmpty() || !config.subjects.isEmpty())
+        return {};
+    QStringList origins;
+    for (const JsStreamSource &source : config.sources)
+        origins.append(KvNames::sourceBucket(source.name));
+    using Feature = JsServerCapabilities::Feature;
+    JsServerCapabilities *server = m_context->capabilities();
+    const QString why = server->supports(Feature::SubjectTransforms)
+        ? tr("it was made without the subject transforms of nats-server 2.10 and newer")
+        : server->refusal(Feature::SubjectTransforms).message();
+    return NatsError(NatsError::FeatureNotSupported,
+                     tr("bucket \"%1\" has no keys of its own: it collects the entries of its sources (%2) under "
+                        "their own names; %3")
+                         .arg(m_name, origins.join(u", "_s), why));
 }
 
 KvReply *KvBucket::status()
@@ -445,8 +475,9 @@ KvWatcher *KvBucket::watch(const QStringList &filters, const KvWatchOptions &opt
 {
     // The watcher needs the subject prefix, and only binding tells whether the bucket mirrors another
     // one (whose subjects it then stores): bind first, unless already bound.
-    auto *watcher = new KvWatcher(m_context, m_name, m_bound ? m_readPrefix : QByteArray(), filters, options, this);
-    if (!m_bound) {
+    const bool ready = m_bound && !m_keysElsewhere.isError();
+    auto *watcher = new KvWatcher(m_context, m_name, ready ? m_readPrefix : QByteArray(), filters, options, this);
+    if (!ready) {
         const QPointer<KvWatcher> guard(watcher);
         whenBound(
             watcher,

@@ -163,6 +163,8 @@ private:
     void finishWaiting(const NatsError &error);
     void bind();
     void onBound(const JsStreamInfo &info);
+    // Why the bucket of this stream config has no keys of its own to read or write, or NoError.
+    NatsError keysElsewhere(const JsStreamConfig &config) const;
     // Reads key's entry (revision 0: the latest) and hands it to handler; sentAhead is the same read
     // already sent by readAhead(), used instead of sending another.
     void fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
@@ -220,6 +222,7 @@ private:
     bool m_bound = false;
     bool m_binding = false;
     bool m_directGet = true;
+    NatsError m_keysElsewhere;          // keysElsewhere() of the bound stream: what every call on its keys fails with
     qint64 m_duplicateWindowMs = 0;     // the stream's, for write retries
     qint64 m_writeRetryLimitMs = 60000; // setWriteRetryLimit()
     NatsHandleShelf m_replyShelf{this}; // puts may be pipelined by the thousand

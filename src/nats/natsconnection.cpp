@@ -29,9 +29,11 @@ QString NatsConnection::handshakeStall() const
             return tr("no TCP connection");
         if (m_parser.bufferedBytes() > 0)
             return tr("the server sent %1 bytes but no complete protocol line (no CRLF)").arg(m_parser.bufferedBytes());
-        // What a server set to the TLS handshake first does to a client that waits for INFO.
-        return m_tls ? tr("the server sent no INFO")
-                     : tr("the server sent no INFO (one that wants the TLS handshake first needs tls_first)");
+        // A server set to the TLS handshake first says nothing to a client that waits for INFO; so does a
+        // stopped or hung one. Only a client set up for TLS (not first) makes the first the likely one.
+        return m_tls || !wantsTls() ? tr("the server sent no INFO")
+                                    : tr("the server sent no INFO (one that wants the TLS handshake first needs "
+                                         "tls_first)");
     case Handshake::WaitingTls:
         return tr("the TLS handshake did not complete");
     case Handshake::WaitingPong:
@@ -41,6 +43,29 @@ QString NatsConnection::handshakeStall() const
         break;
     }
     return tr("no TCP connection");
+}
+
+bool NatsConnection::wantsTls() const
+{
+    return currentServer().scheme() == "tls"_L1 || m_options.tlsRequired;
+}
+
+// A server that closes before its INFO, having sent nothing. At once: not a NATS server, or not one
+// that takes us. After a while: most likely one set to tls { handshake_first: true }, which waits for a
+// TLS hello and closes after its TLS timeout (nats-server's default 2 s; the connect timeout's is 5 s).
+NatsError NatsConnection::explainClosedBeforeInfo(const NatsError &error) const
+{
+    if (m_handshake != Handshake::WaitingInfo || m_tls || m_attemptHasInfo || !m_openFor.isValid()
+        || m_stats.inBytes != m_inBytesWhenOpened)
+        return error;
+    const QString where = currentServer().toDisplayString(QUrl::RemoveUserInfo);
+    if (m_openFor.elapsed() < ClosedAtOnceMs)
+        return NatsError(error.code(), tr("%1 closed the connection without sending INFO").arg(where));
+    return NatsError(error.code(),
+                     tr("%1 closed the connection without sending INFO (a server set to tls { "
+                        "handshake_first: true } does so to a client that does not start with the "
+                        "TLS handshake: it needs tls_first)")
+                         .arg(where));
 }
 
 NatsConnection::NatsConnection(QObject *parent)
@@ -165,6 +190,7 @@ void NatsConnection::connectToCurrentServer()
     m_tls = false;
     m_sidsSentWithConnect = 0;
     m_attemptHasInfo = false;
+    m_openFor.invalidate();
 
     const bool tlsFromTheStart = url.scheme() == "tls"_L1 || m_options.tlsRequired || m_options.tlsFirst;
     wireSocket(NatsSocketFactory::create(tlsFromTheStart, this));
@@ -206,6 +232,8 @@ void NatsConnection::onSocketConnected()
     // No Nagle, as nats.go (Go's default) and libnats: a request written while an earlier one's answer
     // is still arriving would otherwise wait for the server's delayed ACK (40 ms).
     m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
+    m_openFor.start();
+    m_inBytesWhenOpened = m_stats.inBytes;
     kvCDebug(lcNatsConnection) << "TCP connected, waiting for INFO";
     if (m_options.tlsFirst)
         startTls(); // tls_first: the handshake before INFO (nats-server 2.10+, handshake_first)
@@ -219,6 +247,8 @@ void NatsConnection::onSocketError()
     if (auto *tlsSocket = qobject_cast<QSslSocket *>(m_socket);
         tlsSocket && m_options.tlsFirst && m_handshake == Handshake::WaitingTls)
         error = NatsTlsConfig::explainTlsFirst(error, *tlsSocket, currentServer());
+    if (m_socket->error() == QAbstractSocket::RemoteHostClosedError)
+        error = explainClosedBeforeInfo(error);
     connectionFailed(error);
 }
 
@@ -231,7 +261,7 @@ void NatsConnection::onSocketDisconnected()
     if (auto *tlsSocket = qobject_cast<QSslSocket *>(m_socket);
         tlsSocket && m_options.tlsFirst && m_handshake == Handshake::WaitingTls)
         error = NatsTlsConfig::explainTlsFirst(error, *tlsSocket, currentServer());
-    connectionFailed(error);
+    connectionFailed(explainClosedBeforeInfo(error));
 }
 
 void NatsConnection::onSocketReadyRead()

@@ -10,6 +10,7 @@
 #include "natsserverpool.h"
 #include "natssubscriptiontable.h"
 
+#include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
 #include <QtCore/QStringList>
@@ -175,6 +176,11 @@ private:
 
     // connecting and the handshake
     QString handshakeStall() const; // why a connect timed out, for its message
+    bool wantsTls() const;          // a tls:// URL or TLS options (not necessarily tls_first)
+    // error, or what a close before INFO tells (when that is what it was).
+    NatsError explainClosedBeforeInfo(const NatsError &error) const;
+    // A close sooner than this after the TCP connection opened is taken as "at once".
+    static constexpr qint64 ClosedAtOnceMs = 250;
     void startAttempt();
     void connectToCurrentServer();
     void wireSocket(QTcpSocket *socket);
@@ -277,6 +283,8 @@ private:
     QByteArray m_handshakeRequests;    // requestWithHandshake()'s, written after each CONNECT until one is accepted
     quint64 m_sidsSentWithConnect = 0; // the subscriptions up to this sid went out with this attempt's CONNECT
     bool m_attemptHasInfo = false;     // this attempt's first INFO was read
+    QElapsedTimer m_openFor;           // since this attempt's TCP connection opened (invalid: not yet)
+    quint64 m_inBytesWhenOpened = 0;   // m_stats.inBytes then: equal while the server has sent nothing
     NatsError m_inboxRefused;          // the server refused that subscription: requests fail until a new connection
 
     // drain()

@@ -24,6 +24,8 @@ private Q_SLOTS:
     void contexts_data();
     void contexts();
     void contextSelection();
+    void aBadEnvironmentValueIsNamed_data();
+    void aBadEnvironmentValueIsNamed();
 
 private:
     static QByteArray tlsConfig(const QString &dir, QString *caFile);
@@ -190,6 +192,51 @@ void tst_KvdeskCliContexts::contextSelection()
     CLI_EXPECT(domain, chosen.run({u"--context"_s, u"domain"_s, u"--timeout"_s, u"1s"_s, u"ls"_s}), 1);
     CLI_EXPECT(domainFlag, chosen.run({u"--js-domain"_s, u"elsewhere"_s, u"--timeout"_s, u"1s"_s, u"info"_s, u"T"_s}),
                1);
+}
+
+void tst_KvdeskCliContexts::aBadEnvironmentValueIsNamed_data()
+{
+    QTest::addColumn<QString>("variable");
+    QTest::addColumn<QString>("value");
+    QTest::addColumn<QStringList>("arguments"); // before ls
+    QTest::addColumn<int>("exitCode");
+    QTest::addColumn<QString>("message");   // in stderr
+    QTest::addColumn<QString>("notBlamed"); // a flag that was not given, not in stderr
+
+    QTest::newRow("NATS_TIMEOUT=abc") << u"NATS_TIMEOUT"_s << u"abc"_s << QStringList() << 2
+                                      << u"invalid NATS_TIMEOUT: invalid duration \"abc\""_s << u"--timeout"_s;
+    QTest::newRow("NATS_TIMEOUT=-1") << u"NATS_TIMEOUT"_s << u"-1"_s << QStringList() << 2
+                                     << u"invalid NATS_TIMEOUT: invalid duration \"-1\""_s << u"--timeout"_s;
+    QTest::newRow("NATS_TIMEOUT=0") << u"NATS_TIMEOUT"_s << u"0"_s << QStringList() << 2
+                                    << u"NATS_TIMEOUT must be at least 1ms, not 0"_s << u"--timeout"_s;
+    QTest::newRow("NATS_URL=http://x") << u"NATS_URL"_s << u"http://x"_s << QStringList() << 2
+                                       << u"invalid NATS_URL: \"http://x\""_s << u"--server"_s;
+    QTest::newRow("NATS_CERT without a key")
+        << u"NATS_CERT"_s << u"/dev/null"_s << QStringList() << 2 << u"NATS_CERT needs --tlskey"_s << u"--tlscert"_s;
+    QTest::newRow("NATS_KEY without a certificate")
+        << u"NATS_KEY"_s << u"/dev/null"_s << QStringList() << 2 << u"NATS_KEY needs --tlscert"_s << u"--tlskey"_s;
+    // The flag wins: the variable is not read, so it is not refused either.
+    QTest::newRow("--timeout over NATS_TIMEOUT=abc")
+        << u"NATS_TIMEOUT"_s << u"abc"_s << QStringList{u"--timeout"_s, u"5s"_s} << 0 << QString() << u"abc"_s;
+}
+
+// A value that came from the environment is named as such: "invalid --timeout" for NATS_TIMEOUT=abc sent
+// the user looking for a flag that was never given.
+void tst_KvdeskCliContexts::aBadEnvironmentValueIsNamed()
+{
+    QFETCH(QString, variable);
+    QFETCH(QString, value);
+    QFETCH(QStringList, arguments);
+    QFETCH(int, exitCode);
+    QFETCH(QString, message);
+    QFETCH(QString, notBlamed);
+    CliRunner runner;
+    runner.setEnvironment(variable, value);
+    if (variable != "NATS_URL"_L1)
+        arguments = QStringList{u"-s"_s, m_server.url()} + arguments;
+    CLI_EXPECT(result, runner.run(arguments + QStringList{u"ls"_s, u"-n"_s}), exitCode);
+    QVERIFY2(result.err.contains(message.toUtf8()), qPrintable(result.describe()));
+    QVERIFY2(!result.err.split('\n').first().contains(notBlamed.toUtf8()), qPrintable(result.describe()));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliContexts)

@@ -27,6 +27,8 @@ private Q_SLOTS:
     void getDecodeFailsWithTheReason();
     void getDecodesAProtobufMessage();
     void protoProblemsAreUsageErrors();
+    void aModuleThatDoesNotLoadIsNoUsageError_data();
+    void aModuleThatDoesNotLoadIsNoUsageError();
     void exportDecodeAddsTheDecodedValue();
     void decodedSizeCapIsChosen();
 
@@ -117,6 +119,38 @@ void tst_KvdeskCliDecode::protoProblemsAreUsageErrors()
     CLI_EXPECT(missing, cli(get + QStringList{u"--proto"_s, u"/nonexistent/x.proto"_s}), 2);
     QVERIFY2(missing.err.contains("does not exist"), qPrintable(missing.describe()));
     CLI_EXPECT(raw, cli(get + QStringList{u"--raw"_s}), 2);
+}
+
+void tst_KvdeskCliDecode::aModuleThatDoesNotLoadIsNoUsageError_data()
+{
+    QTest::addColumn<QString>("module"); // what KVDESK_PROTOBUF_MODULE names
+    QTest::addColumn<QStringList>("command");
+    const QStringList get{u"get"_s, u"DEC"_s, u"order"_s};
+    const QStringList exportCommand{u"export"_s, u"DEC"_s};
+    QTest::newRow("get, no such module") << u"/nonexistent/kvdesk-protobuf.so"_s << get;
+    QTest::newRow("export, no such module") << u"/nonexistent/kvdesk-protobuf.so"_s << exportCommand;
+    QTest::newRow("get, not a library") << CodecTestData::protoFile() << get;
+}
+
+// kvdesk's Protobuf module missing or broken is an installation fault, not the user's command line:
+// exit status 1 and one line naming the module, not status 2 and a pointer to --help, which a
+// command line given right would not have helped.
+void tst_KvdeskCliDecode::aModuleThatDoesNotLoadIsNoUsageError()
+{
+    QFETCH(QString, module);
+    QFETCH(QStringList, command);
+    CliRunner runner;
+    runner.setEnvironment(u"KVDESK_PROTOBUF_MODULE"_s, module);
+    CLI_EXPECT(result,
+               runner.run(QStringList{u"-s"_s, m_server.url()} + command
+                          + QStringList{u"--proto"_s, CodecTestData::protoFile(), u"--type"_s, u"shop.Order"_s}),
+               1);
+    QVERIFY2(result.err.startsWith("kvdesk-cli: error: Protobuf values cannot be decoded: kvdesk's Protobuf module "
+                                   "did not load")
+                 && result.err.contains(module.toUtf8()),
+             qPrintable(result.describe()));
+    QCOMPARE(result.err.count('\n'), 1);
+    QVERIFY(result.out.isEmpty());
 }
 
 void tst_KvdeskCliDecode::exportDecodeAddsTheDecodedValue()

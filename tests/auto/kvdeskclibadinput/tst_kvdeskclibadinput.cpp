@@ -28,6 +28,8 @@ private Q_SLOTS:
     void initTestCase();
     void badInput_data();
     void badInput();
+    void whatAnswersIsSaid_data();
+    void whatAnswersIsSaid();
 
 private:
     struct Outcome
@@ -53,6 +55,9 @@ private:
     NatsServerProcess m_nkey;
     NatsServerProcess m_jwt;
     NatsServerProcess m_tls;
+    NatsServerProcess m_tlsFirst; // handshake_first (2.10+), closing a silent client after 1 s
+    QString m_tlsFirstRefused;    // why the server would not start so (2.9 knows no handshake_first)
+    NatsServerProcess m_frozen;   // stopped (SIGSTOP) while a row runs
     NatsJwtIssuer m_issuer;
     NatsNKey m_nkeyUser;
     KvContext *m_kv = nullptr;
@@ -93,6 +98,15 @@ void tst_KvdeskCliBadInput::initTestCase()
     options.config = "tls { cert_file: \"" + path(u"server.pem"_s).toUtf8() + "\", key_file: \""
         + path(u"server.key"_s).toUtf8() + "\" }\n";
     QVERIFY2(m_tls.start(options), qPrintable(m_tls.errorString()));
+    // What the server says decides, not its version label: 2.9 refuses handshake_first ("unknown field").
+    options.config = "tls { cert_file: \"" + path(u"server.pem"_s).toUtf8() + "\", key_file: \""
+        + path(u"server.key"_s).toUtf8() + "\", handshake_first: true, timeout: 1 }\n";
+    if (!m_tlsFirst.start(options)) {
+        QVERIFY2(m_tlsFirst.errorString().contains(u"handshake_first"_s), qPrintable(m_tlsFirst.errorString()));
+        m_tlsFirstRefused = m_tlsFirst.errorString().section(u'\n', 0, 0);
+    }
+    options.config.clear();
+    QVERIFY2(m_frozen.start(options), qPrintable(m_frozen.errorString()));
 
     QVERIFY(writeFile(u"wrong.nk"_s, NatsNKey::create(NatsNKey::Type::User).seed() + "\n"));
     QVERIFY(writeFile(u"expired.creds"_s, m_issuer.userCreds(u"late"_s, QDateTime::currentSecsSinceEpoch() - 3600)));
@@ -244,6 +258,58 @@ void tst_KvdeskCliBadInput::badInput()
     QVERIFY2(QRegularExpression(expected).match(message).hasMatch(),
              qPrintable(u"expected /%1/ in: %2"_s.arg(expected, message)));
     QCOMPARE(bucketState(), before);
+}
+
+void tst_KvdeskCliBadInput::whatAnswersIsSaid_data()
+{
+    QTest::addColumn<QString>("there"); // what listens on the port
+    QTest::addColumn<QString>("expected");
+    QTest::addColumn<bool>("tlsHint"); // whether the message may speak of TLS at all
+
+    QTest::newRow("nothing listening") << u"nothing"_s << u"connection to nats://127.0.0.1:\\d+ refused"_s << false;
+    QTest::newRow("a port that closes at once")
+        << u"closes"_s << u"closed the connection without sending INFO"_s << false;
+    QTest::newRow("a stopped nats-server") << u"stopped"_s << u"timed out: the server sent no INFO"_s << false;
+    // It waits for a TLS hello, then gives up and closes: the hint is what the user needs there.
+    QTest::newRow("a handshake_first server")
+        << u"tls first"_s << u"closed the connection without sending INFO.*tls_first"_s << true;
+}
+
+// What is on the other end decides what is said: a refusal is a refusal, and the TLS hint (a server
+// set to handshake_first) comes only where it can apply, not to every server that is down or stopped.
+void tst_KvdeskCliBadInput::whatAnswersIsSaid()
+{
+    QFETCH(QString, there);
+    QFETCH(QString, expected);
+    QFETCH(bool, tlsHint);
+    FakeNatsServer fake;
+    QString url;
+    if (there == "nothing"_L1) {
+        url = u"nats://127.0.0.1:%1"_s.arg(NatsServerProcess::freePort());
+    } else if (there == "closes"_L1) {
+        fake.setGreeting({});
+        connect(&fake, &FakeNatsServer::clientConnected, &fake, &FakeNatsServer::disconnectClients);
+        QVERIFY2(fake.listen(), qPrintable(fake.errorString()));
+        url = fake.url();
+    } else if (there == "stopped"_L1) {
+        QVERIFY(m_frozen.freeze());
+        url = m_frozen.url();
+    } else {
+        if (!m_tlsFirstRefused.isEmpty())
+            QSKIP(qPrintable(u"the server refuses handshake_first: "_s + m_tlsFirstRefused));
+        url = m_tlsFirst.url();
+    }
+    const Outcome outcome = runCli({u"--server"_s, url, u"--timeout"_s, u"3s"_s, u"ls"_s});
+    if (there == "stopped"_L1)
+        QVERIFY(m_frozen.thaw());
+    const QString message = QString::fromUtf8(outcome.err);
+    qInfo().noquote() << message.trimmed();
+    QVERIFY2(outcome.finished, "kvdesk-cli hung");
+    QCOMPARE(outcome.exitCode, 1);
+    QVERIFY2(QRegularExpression(expected).match(message).hasMatch(),
+             qPrintable(u"expected /%1/ in: %2"_s.arg(expected, message)));
+    const QRegularExpression speaksOfTls(u"TLS|tls_first|handshake"_s, QRegularExpression::CaseInsensitiveOption);
+    QVERIFY2(tlsHint || !speaksOfTls.match(message).hasMatch(), qPrintable(message));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliBadInput)

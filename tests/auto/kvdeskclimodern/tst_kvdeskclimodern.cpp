@@ -290,7 +290,10 @@ void tst_KvdeskCliModern::importWithTtl()
 }
 
 // nats-server 2.9 has no subject transforms: a bucket of sources (made as nats.go makes it there) holds
-// its sources' entries under their names and cannot be read as keys of its own. add says so.
+// its sources' entries under their names and cannot be read as keys of its own. add says so, and so
+// does each command that reads or writes its keys (ls BUCKET got the server's raw "consumer filter
+// subject is not a valid subset of the interest subjects (JetStream error 10093)": its stream has no
+// subjects, so no consumer may filter on the bucket's own).
 void tst_KvdeskCliModern::sourcesBefore210AreSaidToKeepTheirNames()
 {
     const QString origin = unique(u"srcorigin"_s);
@@ -301,11 +304,30 @@ void tst_KvdeskCliModern::sourcesBefore210AreSaidToKeepTheirNames()
     if (modern()) {
         QVERIFY2(added.err.isEmpty(), qPrintable(added.describe()));
         QTRY_COMPARE_WITH_TIMEOUT(cli({u"get"_s, sourced, u"k"_s, u"--raw"_s}).out, "v"_ba, 10000);
+        CLI_EXPECT(keys, cli({u"ls"_s, sourced}), 0);
+        QCOMPARE(keys.out, "k\n"_ba);
         return;
     }
     QVERIFY2(added.err.contains("needs nats-server 2.10") && added.err.contains("has no keys of its own")
                  && added.err.contains(sourced.toUtf8()),
              qPrintable(added.describe()));
+    const QList<QStringList> commands{{u"ls"_s, sourced},
+                                      {u"ls"_s, sourced, u"k"_s},
+                                      {u"watch"_s, sourced},
+                                      {u"history"_s, sourced, u"k"_s},
+                                      {u"export"_s, sourced},
+                                      {u"get"_s, sourced, u"k"_s},
+                                      {u"put"_s, sourced, u"k"_s, u"w"_s}};
+    for (const QStringList &command : commands) {
+        CLI_EXPECT(refused, cli(QStringList{u"--timeout"_s, u"3s"_s} + command), 1);
+        const QByteArray expected = "bucket \"" + sourced.toUtf8()
+            + "\" has no keys of its own: it collects the "
+              "entries of its sources ("
+            + origin.toUtf8() + ") under their own names";
+        QVERIFY2(refused.err.contains(expected) && refused.err.contains("needs nats-server 2.10")
+                     && !refused.err.contains("JetStream error"),
+                 qPrintable(command.join(u' ') + u"\n"_s + refused.describe()));
+    }
 }
 
 void tst_KvdeskCliModern::severalFilters()
