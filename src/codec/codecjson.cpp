@@ -6,6 +6,8 @@
 #include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -13,6 +15,34 @@ namespace {
 QString tr(const char *text)
 {
     return QCoreApplication::translate("CodecJson", text);
+}
+
+// The length of the UTF-8 sequence at text[i]: a byte that starts no valid sequence is one character by
+// itself (it shows as U+FFFD).
+qsizetype sequenceLength(const QByteArray &text, qsizetype i)
+{
+    const auto lead = uchar(text[i]);
+    const qsizetype length = lead < 0xC2 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : lead < 0xF5 ? 4 : 1;
+    if (i + length > text.size())
+        return 1;
+    for (qsizetype k = 1; k < length; ++k) {
+        if ((uchar(text[i + k]) & 0xC0) != 0x80)
+            return 1;
+    }
+    return length;
+}
+
+// How many characters of text lie between from and to (one that to cuts through is not counted).
+qsizetype characters(const QByteArray &text, qsizetype from, qsizetype to)
+{
+    qsizetype count = 0;
+    for (qsizetype i = from; i < to; ++count) {
+        const qsizetype length = sequenceLength(text, i);
+        if (i + length > to)
+            break;
+        i += length;
+    }
+    return count;
 }
 
 // One JSON value as Qt writes it, without the array Qt needs around it (strings escaped, doubles in
@@ -113,10 +143,11 @@ bool CodecJson::read(const QString &text, const QCborValue &order, QCborValue *v
 {
     QJsonValue json;
     QJsonParseError parseError;
-    if (!parseOne(text.toUtf8(), &json, &parseError)) {
+    const QByteArray utf8 = text.toUtf8();
+    if (!parseOne(utf8, &json, &parseError)) {
         *error = parseError.error == QJsonParseError::NoError
             ? tr("not one JSON value")
-            : tr("not valid JSON: %1 at byte %2").arg(parseError.errorString()).arg(std::max(0, parseError.offset - 1));
+            : tr("not valid JSON: %1 at %2").arg(parseError.errorString(), errorPlace(utf8, parseError, 1));
         return false;
     }
     *value = ordered(QCborValue::fromJsonValue(json), order);
@@ -156,6 +187,18 @@ bool CodecJson::sameJson(const QString &a, const QString &b)
     QJsonValue right;
     QJsonParseError error;
     return parseOne(a.toUtf8(), &left, &error) && parseOne(b.toUtf8(), &right, &error) && left == right;
+}
+
+QString CodecJson::errorPlace(const QByteArray &text, const QJsonParseError &error, qsizetype prefix)
+{
+    // Qt's offset is past the character it took last, except for a number or UTF-8 it could not read,
+    // where it is at its start.
+    const bool atStart = error.error == QJsonParseError::IllegalNumber
+        || error.error == QJsonParseError::IllegalUTF8String;
+    const qsizetype at = std::clamp(qsizetype(error.offset) - prefix - (atStart ? 0 : 1), qsizetype(0), text.size());
+    const qsizetype lineStart = at == 0 ? 0 : text.lastIndexOf('\n', at - 1) + 1;
+    const qsizetype line = text.left(at).count('\n') + 1;
+    return tr("line %1, column %2").arg(line).arg(characters(text, lineStart, at) + 1);
 }
 
 bool CodecJson::isJson(const QByteArray &text)

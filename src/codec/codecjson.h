@@ -1,6 +1,7 @@
 #pragma once
 
 #include <QtCore/QCborValue>
+#include <QtCore/QJsonParseError>
 #include <QtCore/QString>
 
 // JSON text for the structured values the decoders give (MessagePack and CBOR as QCborValue), keeping the
@@ -19,6 +20,10 @@ public:
     // Whether a and b are the same JSON values (key order aside); false when either is not JSON.
     static bool sameJson(const QString &a, const QString &b);
     static bool isJson(const QByteArray &text);
+    // Where Qt's JSON parser found error in text, as an editor counts: "line 3, column 8", both from 1, the
+    // column in characters (Qt gives an offset in bytes of UTF-8, so a "é" before it counted twice).
+    // prefix: the bytes the parser read before text (the "[" that lets it take a scalar).
+    static QString errorPlace(const QByteArray &text, const QJsonParseError &error, qsizetype prefix);
 
 private:
     static void writeValue(const QCborValue &value, int depth, QString *out);

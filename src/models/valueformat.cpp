@@ -1,6 +1,7 @@
 #include "valueformat.h"
 
 #include "codecchain.h"
+#include "codecjson.h"
 #include "kvbase64.h"
 
 #include <QtCore/QCborValue>
@@ -311,7 +312,7 @@ bool isValidJson(const QByteArray &value, QString *error)
     }
     if (error)
         *error = blank ? tr("empty value")
-                       : tr("%1 at byte %2").arg(parseError.errorString()).arg(std::max(0, parseError.offset - 1));
+                       : tr("%1 at %2").arg(parseError.errorString(), CodecJson::errorPlace(value, parseError, 1));
     return false;
 }
 

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void messagePackWritesLargeDoublesAsTheyAre();
     void editedMessagePackIsEncodedWithTheSameChain();
     void editThatWouldNotReadBackIsRefused();
+    void editNotJsonSaysLineAndColumn();
     void lossyValuesAreReadOnly_data();
     void lossyValuesAreReadOnly();
     void protobufDecodesWithTheUsersProto();
@@ -263,6 +264,16 @@ void tst_CodecChain::editThatWouldNotReadBackIsRefused()
     QVERIFY2(error.contains(u"instead of gzip → MessagePack"_s), qPrintable(error));
     QVERIFY(!chain.encode(u"{\"name\": "_s, &value, &error));
     QVERIFY2(error.contains(u"not valid JSON"_s), qPrintable(error));
+}
+
+// The decoded view's JSON, edited wrong: where, as the editor counts (it said "at byte 29": ö is two).
+void tst_CodecChain::editNotJsonSaysLineAndColumn()
+{
+    const CodecChain chain = CodecChain::decode(CodecTestData::gzip(CodecTestData::messagePackRecord()));
+    QByteArray value;
+    QString error;
+    QVERIFY(!chain.encode(u"{\n  \"name\": \"Jörg\",\n  \"age\": x\n}"_s, &value, &error));
+    QVERIFY2(error.contains(u"not valid JSON"_s) && error.contains(u"line 3, column 10"_s), qPrintable(error));
 }
 
 void tst_CodecChain::lossyValuesAreReadOnly_data()

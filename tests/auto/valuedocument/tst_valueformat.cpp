@@ -19,6 +19,8 @@ private Q_SLOTS:
     void hexDumpHasSixteenBytesALine();
     void jsonIsValidWhereQtSaysSo_data();
     void jsonIsValidWhereQtSaysSo();
+    void jsonErrorsSayLineAndColumn_data();
+    void jsonErrorsSayLineAndColumn();
 };
 
 namespace {
@@ -119,6 +121,40 @@ void tst_ValueFormat::jsonIsValidWhereQtSaysSo()
     const bool qtSays = error.error == QJsonParseError::NoError && document.array().size() == 1
         && !value.trimmed().isEmpty();
     QCOMPARE(ValueFormat::isValidJson(value), qtSays);
+}
+
+void tst_ValueFormat::jsonErrorsSayLineAndColumn_data()
+{
+    QTest::addColumn<QByteArray>("value");
+    QTest::addColumn<QString>("place");
+    // Where the problem is as an editor counts it, from 1, a column in characters: the error said "at byte
+    // 31", which users had to count out themselves, and which counts é and ü twice.
+    QTest::newRow("third line") << "{\n  \"name\": \"Zoë\",\n  \"n\": x\n}"_ba << u"line 3, column 8"_s;
+    QTest::newRow("after wide characters") << "{\"é\": ü}"_ba << u"line 1, column 7"_s;
+    QTest::newRow("emoji and CJK before") << "[\"😀字\", 2 3]"_ba << u"line 1, column 10"_s;
+    QTest::newRow("trailing comma") << "{\n  \"a\": 1,\n}"_ba << u"line 3, column 1"_s;
+    QTest::newRow("first character") << "tru"_ba << u"line 1, column 1"_s;
+    QTest::newRow("cut short") << "{\"a\": \"b"_ba << u"line 1, column 9"_s;
+    QTest::newRow("invalid UTF-8") << "{\"ä\":\"xy\xff\"}"_ba << u"line 1, column 9"_s;
+    QTest::newRow("Windows line ends") << "{\r\n\"a\": 1\r\n\"b\": 2}"_ba << u"line 3, column 1"_s;
+}
+
+void tst_ValueFormat::jsonErrorsSayLineAndColumn()
+{
+    QFETCH(QByteArray, value);
+    QFETCH(QString, place);
+    QString error;
+    QVERIFY(!ValueFormat::isValidJson(value, &error));
+    QVERIFY2(error.contains(place) && !error.contains(u"byte"_s), qPrintable(error));
+    // What the value panel and the editor say.
+    QString text;
+    QVERIFY(!ValueFormat::render(value, ValueFormat::View::Json, &text, &error));
+    QVERIFY2(error.contains(place), qPrintable(error));
+    if (value.contains('\xff'))
+        return; // as the editor's text, the byte is U+FFFD: valid JSON
+    QByteArray parsed;
+    QVERIFY(!ValueFormat::parse(QString::fromUtf8(value), ValueFormat::View::Json, &parsed, &error));
+    QVERIFY2(error.contains(place), qPrintable(error));
 }
 
 QTEST_GUILESS_MAIN(tst_ValueFormat)
