@@ -1,5 +1,6 @@
 #include "asofview.h"
 
+#include "columnfit.h"
 #include "humanformat.h"
 #include "keylistmodel.h"
 #include "kvasofread.h"
@@ -43,8 +44,9 @@ AsOfView::AsOfView(QWidget *parent)
     header()->setStretchLastSection(true);
     header()->setSectionResizeMode(KeyColumn, QHeaderView::Interactive);
     header()->resizeSection(KeyColumn, 160);
-    header()->resizeSection(RevisionColumn, 64);
-    header()->resizeSection(UpdatedColumn, 140);
+    // Whole at any font (140 px cut a date at a large one).
+    header()->resizeSection(RevisionColumn, ColumnFit::width(this, header(), RevisionColumn, {u"100000000"_s}));
+    header()->resizeSection(UpdatedColumn, ColumnFit::width(this, header(), UpdatedColumn, {ColumnFit::sampleTime()}));
     header()->resizeSection(SizeColumn, 56);
     connect(selectionModel(), &QItemSelectionModel::currentChanged, this, &AsOfView::onCurrentChanged);
 }

@@ -3,6 +3,7 @@
 #include "appearance.h"
 #include "asofbar.h"
 #include "asofview.h"
+#include "columnfit.h"
 #include "errorlabel.h"
 #include "headercolumnsmenu.h"
 #include "humanformat.h"
@@ -13,6 +14,7 @@
 #include "keytreemodel.h"
 #include "kvbucket.h"
 #include "kvnames.h"
+#include "kvunits.h"
 
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSet>
@@ -26,6 +28,7 @@
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QProgressBar>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QScrollBar>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolButton>
@@ -43,6 +46,8 @@ constexpr int kFilterDelayMs = 300;
 // at most at kExpandVisits rows: a filter matching a million keys must not lay out a million rows.
 constexpr int kExpandFolders = 200;
 constexpr int kExpandVisits = 20000;
+// The key name the panel asks room for beside its other columns, in average characters ("orders.2024.eu.17").
+constexpr int kKeyNameChars = 16;
 const auto kSortOrderKey = QStringLiteral("keys/sortOrder");
 
 // A filter with a whole-token "*" or a final ">" is a NATS wildcard for the server.
@@ -323,19 +328,44 @@ void KeyPanel::createAsOf()
 
 void KeyPanel::configureColumns(QHeaderView *header, const QString &settingsKey)
 {
-    // Fixed widths: measuring the contents of 100,000 rows would stall the window.
+    // Fixed widths: measuring the contents of 100,000 rows would stall the window. Each fits the widest
+    // thing its column shows, measured in the view's font (64 px cut a server's marker to "EXPIR…", 140 a
+    // date at a large font), before any column is hidden and with room for the sort arrow.
     header->setStretchLastSection(false);
+    header->setSortIndicatorShown(true);
     header->setSectionResizeMode(KeyListModel::KeyColumn, QHeaderView::Stretch);
     // A narrow panel squeezes the stretched Key column first: never below its name (it became "Ke").
     header->setMinimumSectionSize(
         std::max(header->minimumSectionSize(), fontMetrics().horizontalAdvance(tr("Key name")) + 12));
-    header->resizeSection(KeyListModel::RevisionColumn, 64);
-    header->resizeSection(KeyListModel::OperationColumn, 64);
-    header->resizeSection(KeyListModel::UpdatedColumn, 140);
-    header->resizeSection(KeyListModel::SizeColumn, 64);
-    header->resizeSection(KeyListModel::ExpiresColumn, 140);
+    const auto *view = static_cast<const QAbstractItemView *>(header->parentWidget());
+    const QString time = ColumnFit::sampleTime();
+    const auto fit = [view, header](int column, const QStringList &samples, bool icon = false) {
+        header->resizeSection(column, ColumnFit::width(view, header, column, samples, icon));
+    };
+    fit(KeyListModel::RevisionColumn, {u"100000000"_s});
+    fit(KeyListModel::OperationColumn, ColumnFit::operationLabels(ColumnFit::Markers::Word), true);
+    fit(KeyListModel::UpdatedColumn, {time});
+    fit(KeyListModel::SizeColumn, {KvUnits::iBytes(1000 * 1024 * 1024)});
+    fit(KeyListModel::ExpiresColumn, {time, KeyListModel::tr("never")});
     // Expires (a key's own TTL, nats-server 2.11+) is there for those who look for it: right-click.
     HeaderColumnsMenu::install(header, settingsKey, {KeyListModel::UpdatedColumn, KeyListModel::ExpiresColumn});
+}
+
+QSize KeyPanel::sizeHint() const
+{
+    if (!m_treeAction) // still being built
+        return QWidget::sizeHint();
+    const QHeaderView *header = currentHeader();
+    const auto *view = static_cast<const QAbstractItemView *>(header->parentWidget());
+    int width = fontMetrics().averageCharWidth() * kKeyNameChars;
+    for (int column = 0; column < header->count(); ++column) {
+        if (column != KeyListModel::KeyColumn && !header->isSectionHidden(column))
+            width += header->sectionSize(column);
+    }
+    width += 2 * view->frameWidth() + view->verticalScrollBar()->sizeHint().width();
+    const QMargins margins = layout() ? layout()->contentsMargins() : QMargins();
+    const QSize hint = QWidget::sizeHint();
+    return {std::max(hint.width(), width + margins.left() + margins.right()), hint.height()};
 }
 
 QHeaderView *KeyPanel::currentHeader() const

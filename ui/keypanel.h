@@ -69,6 +69,10 @@ public:
     // Remembered in the settings.
     QAction *naturalSortAction() const { return m_naturalSortAction; }
 
+    // Wide enough for the columns shown whole beside a key name: what the window's first layout leaves the
+    // panel (the buckets' panel takes only what the keys and the value can spare).
+    QSize sizeHint() const override;
+
 public Q_SLOTS:
     void reload();
     void setTreeMode(bool tree);

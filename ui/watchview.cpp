@@ -1,6 +1,7 @@
 #include "watchview.h"
 
 #include "appearance.h"
+#include "columnfit.h"
 #include "emptystate.h"
 #include "humanformat.h"
 #include "interruptionbanner.h"
@@ -25,7 +26,6 @@
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QScrollBar>
 #include <QtWidgets/QSpinBox>
-#include <QtWidgets/QStyle>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
@@ -126,11 +126,11 @@ void WatchView::buildView()
     header->setHighlightSections(false);
     header->setStretchLastSection(true);
     const int digit = fontMetrics().horizontalAdvance(u'0');
-    // Op: its glyph and the longest common name, PURGE, whole, as the item delegate lays them out (a
-    // margin either side of each); a server's marker (EXPIRED (MaxAge)) may elide.
-    const int margin = m_view->style()->pixelMetric(QStyle::PM_FocusFrameHMargin, nullptr, m_view) + 1;
-    const int glyph = m_view->style()->pixelMetric(QStyle::PM_SmallIconSize, nullptr, m_view);
-    const int operation = glyph + 4 * margin + fontMetrics().horizontalAdvance(u"PURGE"_s) + digit;
+    // Op: its glyph and its longest word whole, a server's marker (EXPIRED (MaxAge)) too, as the item
+    // delegate lays them out.
+    const int operation = ColumnFit::width(
+        m_view, header, WatchFeedModel::OperationColumn,
+        ColumnFit::operationLabels(ColumnFit::Markers::Label) << WatchFeedModel::tr("GAP"), true);
     const QList<int> widths{15 * digit, 28 * digit, std::max(7 * digit, operation), 10 * digit, 7 * digit, 9 * digit};
     for (int column = 0; column < widths.size(); ++column)
         header->resizeSection(column, widths[column]);

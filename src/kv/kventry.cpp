@@ -55,12 +55,18 @@ QString KvEntry::operationLabel() const
 {
     if (!isLimitMarker())
         return operationName(operation);
-    const QString reason = QString::fromUtf8(markerReason);
+    return u"%1 (%2)"_s.arg(operationWord(), QString::fromUtf8(markerReason));
+}
+
+QString KvEntry::operationWord() const
+{
+    if (!isLimitMarker())
+        return operationName(operation);
     if (markerReason == "MaxAge")
-        return u"EXPIRED (%1)"_s.arg(reason);
+        return u"EXPIRED"_s;
     if (markerReason == "Remove")
-        return u"REMOVED (%1)"_s.arg(reason);
-    return u"PURGED (%1)"_s.arg(reason);
+        return u"REMOVED"_s;
+    return u"PURGED"_s;
 }
 
 KvEntry KvEntry::fromStoredMessage(const QString &bucket, const QString &key, const JsStoredMessage &stored)

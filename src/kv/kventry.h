@@ -46,6 +46,8 @@ public:
     // What the entry is, for people: "PUT", "DEL", "PURGE", or for a limit marker its meaning and reason,
     // "EXPIRED (MaxAge)", "PURGED (Purge)", "REMOVED (Remove)".
     QString operationLabel() const;
+    // The label without the reason ("EXPIRED"), for a column with no room for it: PUT, DEL and PURGE as they are.
+    QString operationWord() const;
 
     bool isDeleted() const { return operation != Operation::Put; }
     qint64 size() const { return valueSize >= 0 ? valueSize : value.size(); }

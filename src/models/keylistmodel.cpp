@@ -115,7 +115,8 @@ QVariant KeyListModel::data(const QModelIndex &index, int role) const
         if (column == ExpiresColumn && m_store.ttlNs(id) > 0)
             return tr("TTL %1, at %2").arg(KvUnits::goDuration(m_store.ttlNs(id)), HumanFormat::utcTime(expiresAt(id)));
         if (column == OperationColumn && m_store.marker(id) != 0)
-            return tr("The server removed this key: its TTL or the bucket's maximum age ran out");
+            return tr("%1: the server removed this key: its TTL or the bucket's maximum age ran out")
+                .arg(m_store.entry(id).operationLabel());
         return {};
     case Qt::ForegroundRole:
         if (column == OperationColumn)
@@ -171,7 +172,9 @@ QVariant KeyListModel::displayValue(quint32 id, int column) const
     case RevisionColumn:
         return m_store.revision(id);
     case OperationColumn:
-        return m_store.entry(id).operationLabel(); // EXPIRED (MaxAge) for the server's own marker
+        // EXPIRED for the server's own marker: the reason, (MaxAge), is in the tooltip, where a list of
+        // keys has the room for it.
+        return m_store.entry(id).operationWord();
     case UpdatedColumn:
         return HumanFormat::localTime(QDateTime::fromMSecsSinceEpoch(m_store.createdMs(id), Qt::UTC));
     case SizeColumn:

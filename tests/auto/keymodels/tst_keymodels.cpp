@@ -206,8 +206,12 @@ void tst_KeyModels::expiredKeysGoAndTtlsShow()
     proxy.setShowDeleted(true);
     const int row = list.rowOfKey(u"temp"_s);
     QVERIFY(list.index(row, 0).data(KeyListModel::DeletedRole).toBool());
-    QCOMPARE(list.index(row, KeyListModel::OperationColumn).data().toString(), u"EXPIRED (MaxAge)"_s);
-    QVERIFY(!list.index(row, KeyListModel::OperationColumn).data(Qt::ToolTipRole).toString().isEmpty());
+    // The word in the list, the server's reason in the tooltip ("EXPIR…" was all a list had room for).
+    QCOMPARE(list.index(row, KeyListModel::OperationColumn).data().toString(), u"EXPIRED"_s);
+    QVERIFY(list.index(row, KeyListModel::OperationColumn)
+                .data(Qt::ToolTipRole)
+                .toString()
+                .startsWith(u"EXPIRED (MaxAge): "_s));
     QCOMPARE(list.entryAt(row).markerReason, "MaxAge"_ba);
     QCOMPARE(list.index(row, KeyListModel::OperationColumn).data(Qt::ForegroundRole).value<QColor>(),
              OperationStyle::color(marker, QGuiApplication::palette())); // the server's marker, not a PURGE

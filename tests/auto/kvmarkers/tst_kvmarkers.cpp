@@ -100,6 +100,7 @@ void tst_KvMarkers::watchedMarkers()
     QCOMPARE(entry.operation, KvEntry::Operation::Purge);
     QCOMPARE(entry.markerReason, "MaxAge"_ba);
     QCOMPARE(entry.operationLabel(), u"EXPIRED (MaxAge)"_s);
+    QCOMPARE(entry.operationWord(), u"EXPIRED"_s);
     QCOMPARE(entry.ttlNs, ttlNs);
     QVERIFY(entry.value.isEmpty());
 }
@@ -204,6 +205,7 @@ void tst_KvMarkers::clientMarkersStayTheirs()
     entry.readHeaders(removed);
     QCOMPARE(entry.operation, KvEntry::Operation::Delete);
     QCOMPARE(entry.operationLabel(), u"REMOVED (Remove)"_s);
+    QCOMPARE(entry.operationWord(), u"REMOVED"_s);
     QCOMPARE(entry.ttlNs, 0);
 
     NatsHeaders purged;
@@ -211,6 +213,7 @@ void tst_KvMarkers::clientMarkersStayTheirs()
     entry.readHeaders(purged);
     QCOMPARE(entry.operation, KvEntry::Operation::Purge);
     QCOMPARE(entry.operationLabel(), u"PURGED (Purge)"_s);
+    QCOMPARE(entry.operationWord(), u"PURGED"_s);
 }
 
 void tst_KvMarkers::batchHeadersAreNotTheMessages()

@@ -107,6 +107,7 @@ private Q_SLOTS:
     void longBucketNamesAreNotCut();
     void bucketColumnsAreWholeInTheDefaultWindow();
     void keyColumnKeepsItsName();
+    void keyColumnsShowTheirWholeContent();
     void dialogsFitTheirPlaceholders();
     void keyFilterShowsItsWholeHint();
 
@@ -119,6 +120,7 @@ private Q_SLOTS:
     void conflictBannerTextIsWhole();
     void conflictBannerStaysWholeBesideItsDialogs();
     void asOfBannerLeavesTheKeysMostOfThePanel();
+    void keyColumnsAreWholeInTheDefaultWindow();
     void conflictDialogSaysWhatHappened_data();
     void conflictDialogSaysWhatHappened();
 
@@ -937,6 +939,58 @@ void tst_Looks::keyColumnKeepsItsName()
             >= view->fontMetrics().horizontalAdvance(u"Key name"_s));
 }
 
+void tst_Looks::keyColumnsShowTheirWholeContent()
+{
+    // The Operation column cut a server's marker to "EXPIR…" and Expires cut its date: 64 and 140 px,
+    // fixed, whatever the font. Each column but the key's (which stretches) shows its title and its widest
+    // content whole, as the view lays them out (icon, text, margins), here at 144 dpi and a large font.
+    const QFont font = QApplication::font();
+    const auto restore = qScopeGuard([&font] { QApplication::setFont(font); });
+    QFont large = font;
+    large.setPointSizeF(font.pointSizeF() * 1.4);
+    QApplication::setFont(large);
+    KeyPanel panel;
+    auto *view = panel.findChild<QTableView *>(u"keyListView"_s);
+    QVERIFY(view);
+    QHeaderView *header = view->horizontalHeader();
+    for (int column = 0; column < header->count(); ++column)
+        header->showSection(column);
+    panel.showDeletedAction()->setChecked(true);
+    const QDateTime time(QDate(2088, 8, 28), QTime(20, 8, 8), Qt::UTC);
+    KvEntry put;
+    put.key = u"orders.1"_s;
+    put.revision = 88888888;
+    put.created = time;
+    put.valueSize = 1000 * 1024;
+    put.ttlNs = qint64(3600) * 1000 * 1000 * 1000;
+    KvEntry expired = put;
+    expired.key = u"orders.2"_s;
+    expired.operation = KvEntry::Operation::Purge;
+    expired.markerReason = "MaxAge";
+    KvEntry removed = expired;
+    removed.key = u"orders.3"_s;
+    removed.operation = KvEntry::Operation::Delete;
+    removed.markerReason = "Remove";
+    KvEntry purged = expired;
+    purged.key = u"orders.4"_s;
+    purged.markerReason = "Purge";
+    panel.model()->applyEntries({put, expired, removed, purged});
+    panel.resize(1200, 400);
+    panel.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&panel));
+    QTRY_COMPARE(view->model()->rowCount(), 4);
+    const QAbstractItemView *items = view; // where sizeHintForColumn() is public
+    QStringList cut;
+    for (int column = 0; column < header->count(); ++column) {
+        const int needed = std::max(items->sizeHintForColumn(column), header->sectionSizeHint(column));
+        if (column != KeyListModel::KeyColumn && header->sectionSize(column) < needed)
+            cut.append(u"%1: %2 px for %3 px"_s.arg(view->model()->headerData(column, Qt::Horizontal).toString())
+                           .arg(header->sectionSize(column))
+                           .arg(needed));
+    }
+    QVERIFY2(cut.isEmpty(), qPrintable(cut.join(u", "_s)));
+}
+
 void tst_Looks::dialogsFitTheirPlaceholders()
 {
     const auto check = [](QWidget *dialog) {
@@ -995,6 +1049,52 @@ void tst_Looks::keyFilterShowsItsWholeHint()
         filter->width() >= needed + 8,
         qPrintable(u"%1 px for %2 px of \"%3\""_s.arg(filter->width()).arg(needed).arg(filter->placeholderText())));
     QVERIFY(filter->toolTip().contains(u"orders.>"_s));
+}
+
+void tst_Looks::keyColumnsAreWholeInTheDefaultWindow()
+{
+    // The buckets' panel took the keys' room for its own columns: the key list, 330 px of a 1280 px
+    // window, showed its columns behind a scrollbar once they were wide enough to show their words. The
+    // key list keeps room for its columns whole and a key name beside them.
+    KvBucketConfig config;
+    config.bucket = u"looks_key_columns"_s;
+    config.description = u"the orders of the shop in the EU, with their status and payments"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    WAIT_OK(m_peerKv->bucket(config.bucket, this)->put(u"orders.2024.eu.17"_s, "v"));
+    m_window = new MainWindow;
+    m_window->resize(1152, 720); // as it opens on a 1280×800 screen
+    m_window->show();
+    m_window->start({m_server.url(), config.bucket, false});
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->keyPanel()->model()->rowCount(), 1, 10000);
+    // Once the buckets' panel has taken what it takes for its columns.
+    const BucketListModel *buckets = m_window->bucketPanel()->model();
+    QTRY_VERIFY_WITH_TIMEOUT(buckets->rowOf(config.bucket) >= 0, 10000);
+    QTRY_VERIFY(buckets->index(buckets->rowOf(config.bucket), BucketListModel::ValuesColumn).data().toString()
+                == u"1"_s);
+    for (int i = 0; i < 3; ++i) {
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+    }
+    // A key the server expired, shown: EXPIRED is whole too.
+    KvEntry expired;
+    expired.key = u"orders.2024.eu.18"_s;
+    expired.revision = 99;
+    expired.created = QDateTime::currentDateTimeUtc();
+    expired.operation = KvEntry::Operation::Purge;
+    expired.markerReason = "MaxAge";
+    m_window->keyPanel()->model()->applyEntries({expired});
+    m_window->keyPanel()->showDeletedAction()->setChecked(true);
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    auto *view = m_window->findChild<QTableView *>(u"keyListView"_s);
+    QHeaderView *header = view->horizontalHeader();
+    QTRY_COMPARE(view->model()->rowCount(), 2);
+    const int keyName = view->fontMetrics().averageCharWidth() * 16;
+    QVERIFY2(header->length() <= view->viewport()->width() && header->sectionSize(KeyListModel::KeyColumn) >= keyName,
+             qPrintable(u"%1 px of columns in %2 px, the key's %3 px for %4"_s.arg(header->length())
+                            .arg(view->viewport()->width())
+                            .arg(header->sectionSize(KeyListModel::KeyColumn))
+                            .arg(keyName)));
 }
 
 // The conflict dialog's first sentence, for each way the key changed: a key that expired with no marker
