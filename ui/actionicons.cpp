@@ -2,6 +2,7 @@
 
 #include "bucketpanel.h"
 #include "dimmediconengine.h"
+#include "glyphiconengine.h"
 #include "keypanel.h"
 #include "valuepanel.h"
 #include "watchpanel.h"
@@ -47,10 +48,13 @@ namespace ActionIcons {
 QIcon icon(const QString &name)
 {
     useFallbackTheme();
+    if (QIcon::hasThemeIcon(name))
+        return QIcon(new DimmedIconEngine(QIcon::fromTheme(name)));
+    // The bundled ones are line drawings of one colour: drawn in the palette's text colour, they follow
+    // the theme (their grey was 2.6:1 on the dark window).
     const QString bundled = u":/icons/actions/%1.svg"_s.arg(name);
-    const QIcon themed = QIcon::fromTheme(name,
-                                          QIcon(QFile::exists(bundled) ? bundled : u":/icons/actions/action.svg"_s));
-    return QIcon(new DimmedIconEngine(themed));
+    const QIcon glyph(QFile::exists(bundled) ? bundled : u":/icons/actions/action.svg"_s);
+    return QIcon(new DimmedIconEngine(QIcon(new GlyphIconEngine(glyph))));
 }
 
 void apply(const QList<QPair<QAction *, QString>> &icons)

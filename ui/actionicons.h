@@ -16,7 +16,8 @@ class WatchPanel;
 // no theme (resources/icons/actions).
 namespace ActionIcons {
 
-// The theme's icon called name, else the bundled one of that name, else a neutral bundled one.
+// The theme's icon called name, else the bundled one of that name, else a neutral bundled one (a bundled
+// one in the text colour of the palette, so it follows the theme).
 QIcon icon(const QString &name);
 // Gives each action its icon (an action that already has one keeps it).
 void apply(const QList<QPair<QAction *, QString>> &icons);

@@ -93,6 +93,7 @@ private Q_SLOTS:
     void everyIconDrawsSomething();
     void withoutAnIconThemeEachActionHasItsOwnIcon();
     void disabledIconsLookDisabled();
+    void listAndTreeIconsStandOutInBothThemes();
     void themeSwitchChangesPaletteAndColoursStayReadable();
     void bannerFollowsTheTheme();
     void errorTextFollowsTheTheme();
@@ -326,6 +327,54 @@ void tst_Looks::disabledIconsLookDisabled()
                 alike.append(name);
         }
         QVERIFY2(alike.isEmpty(), qPrintable(u"disabled looks enabled: "_s + alike.join(u", "_s)));
+    }
+}
+
+void tst_Looks::listAndTreeIconsStandOutInBothThemes()
+{
+    // The List and Tree buttons' icons (drawn by kvdesk: Adwaita has none) were one grey, #6a7480, in
+    // every theme: 2.6:1 on the dark window, hard to make out. Their lines are as thin as a letter's, so
+    // their strongest pixels must read as text does (4.5:1) on the window and on the checked button.
+    m_window = new MainWindow;
+    const QList<QAction *> actions{m_window->keyPanel()->listAction(), m_window->keyPanel()->treeAction()};
+    const auto strongest = [](const QIcon &icon, const QColor &background) {
+        const QImage image = icon.pixmap(22, 22).toImage().convertToFormat(QImage::Format_ARGB32);
+        double most = 1.0;
+        for (int y = 0; y < image.height(); ++y) {
+            for (int x = 0; x < image.width(); ++x) {
+                const QColor pixel = QColor::fromRgba(image.pixel(x, y));
+                const double a = pixel.alphaF();
+                const QColor seen = QColor::fromRgbF(pixel.redF() * a + background.redF() * (1 - a),
+                                                     pixel.greenF() * a + background.greenF() * (1 - a),
+                                                     pixel.blueF() * a + background.blueF() * (1 - a));
+                most = std::max(most, Appearance::contrastRatio(seen, background));
+            }
+        }
+        return most;
+    };
+    for (const auto theme : {Appearance::Theme::Light, Appearance::Theme::Dark, Appearance::Theme::Light}) {
+        Appearance::apply(theme);
+        QCoreApplication::sendPostedEvents();
+        auto *tree = m_window->keyPanel()->findChildren<QToolButton *>().value(0);
+        for (QToolButton *button : m_window->keyPanel()->findChildren<QToolButton *>()) {
+            if (button->defaultAction() == actions.last())
+                tree = button;
+        }
+        QVERIFY(tree);
+        tree->defaultAction()->setChecked(true);
+        QCoreApplication::sendPostedEvents();
+        const QList<QColor> backgrounds{QApplication::palette().color(QPalette::Window),
+                                        tree->palette().color(QPalette::Button)};
+        for (const QAction *action : actions) {
+            for (const QColor &background : backgrounds) {
+                const double contrast = strongest(action->icon(), background);
+                QVERIFY2(contrast >= 4.5,
+                         qPrintable(u"theme %1, %2 on %3: %4:1"_s.arg(int(theme))
+                                        .arg(action->iconText(), background.name())
+                                        .arg(contrast, 0, 'f', 2)));
+            }
+        }
+        m_window->keyPanel()->listAction()->setChecked(true);
     }
 }
 
