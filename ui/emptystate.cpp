@@ -40,15 +40,24 @@ EmptyState::EmptyState(QAbstractItemView *view, const QString &text, QAction *ac
     refresh();
 }
 
+void EmptyState::setTextSource(std::function<QString()> text)
+{
+    m_textSource = std::move(text);
+    refresh();
+}
+
 void EmptyState::refresh()
 {
+    const bool shown = m_shown();
+    if (shown && m_textSource)
+        m_text->setText(m_textSource());
     if (m_action) {
         m_button->setEnabled(m_action->isEnabled());
         m_button->setIcon(m_action->icon());
         m_button->setToolTip(m_action->toolTip());
     }
     setGeometry(m_view->viewport()->rect());
-    setVisible(m_shown());
+    setVisible(shown);
 }
 
 // Follows the list's size, so the text and button stay centred.

@@ -23,6 +23,8 @@ public:
 
     QPushButton *button() const { return m_button; }
     QLabel *label() const { return m_text; }
+    // The text asked for whenever the state shows, for an emptiness with more than one reason.
+    void setTextSource(std::function<QString()> text);
     void refresh();
 
 protected:
@@ -34,4 +36,5 @@ private:
     QLabel *m_text;
     QPushButton *m_button;
     std::function<bool()> m_shown;
+    std::function<QString()> m_textSource;
 };

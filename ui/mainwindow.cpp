@@ -157,6 +157,24 @@ void MainWindow::connectPanels()
     // Delete and Purge act on every key selected (several rows, a folder of the tree), not the open one alone.
     m_value->setSelectedKeys([this] { return m_keys->selectedKeys(); });
     connectAsOf();
+    createKeyEmptyStates();
+    connect(m_value, &ValuePanel::keyCreated, this, [this](const QString &key) {
+        m_value->openKey(key);
+        // The live list shows the new key in a moment; select it when it is there.
+        auto *once = new QObject(this);
+        connect(m_keys->model(), &QAbstractItemModel::rowsInserted, once, [this, key, once] {
+            if (m_keys->model()->rowOfKey(key) >= 0) {
+                m_keys->selectKey(key);
+                once->deleteLater();
+            }
+        });
+    });
+}
+
+// What the key list says over an empty bucket (EmptyState), a filter matching none of its keys, or a
+// listing that failed.
+void MainWindow::createKeyEmptyStates()
+{
     // An empty bucket says so, with the next step; a listing that failed (refused, say) is no empty bucket.
     auto listingFailed = std::make_shared<bool>(false);
     // Listed, and nothing in the list shown: the bucket is empty, or a filter matches none of its keys
@@ -170,6 +188,7 @@ void MainWindow::connectPanels()
     auto *noKeys = new EmptyState(keyList, tr("This bucket has no keys yet."), m_value->newKeyAction(),
                                   tr("Add a Key…"),
                                   [this, noneListed] { return noneListed() && !m_keys->isFiltered(); });
+    noKeys->setTextSource([this] { return noKeysText(); });
     noKeys->button()->setObjectName(u"addKeyButton"_s);
     auto *noMatch = new EmptyState(keyList, tr("No key matches the filter."), nullptr, {},
                                    [this, noneListed] { return noneListed() && m_keys->isFiltered(); });
@@ -184,17 +203,18 @@ void MainWindow::connectPanels()
         noKeys->refresh();
         noMatch->refresh();
     });
-    connect(m_value, &ValuePanel::keyCreated, this, [this](const QString &key) {
-        m_value->openKey(key);
-        // The live list shows the new key in a moment; select it when it is there.
-        auto *once = new QObject(this);
-        connect(m_keys->model(), &QAbstractItemModel::rowsInserted, once, [this, key, once] {
-            if (m_keys->model()->rowOfKey(key) >= 0) {
-                m_keys->selectKey(key);
-                once->deleteLater();
-            }
-        });
-    });
+}
+
+// "No keys yet" only for a bucket never written: one whose keys were all deleted or expired has their
+// markers in the list (hidden with the deleted keys), or, compacted or expired without a marker, nothing
+// left but its stream's sequence past 0.
+QString MainWindow::noKeysText() const
+{
+    if (m_keys->model()->rowCount() > 0)
+        return tr("No keys: every key in this bucket was deleted or has expired. Show Deleted Keys lists them.");
+    if (m_bucket && m_bucket->isBound() && m_bucket->boundStatus().streamInfo.state.lastSequence > 0)
+        return tr("No keys: every key in this bucket was deleted or has expired.");
+    return tr("This bucket has no keys yet.");
 }
 
 // The bucket as it was (ui/asofbar): values open as of then, read-only, and nothing else writes.

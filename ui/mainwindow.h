@@ -73,6 +73,8 @@ private:
     void setActionIcons(const QList<QPair<QAction *, QString>> &menuActions);
     void buildPages();
     void connectPanels();
+    void createKeyEmptyStates();
+    QString noKeysText() const;
     void connectAsOf();
     void reloadProfileChoices();
     void connectSelectedProfile();

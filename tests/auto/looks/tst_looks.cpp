@@ -121,6 +121,7 @@ private Q_SLOTS:
     void conflictBannerTextIsWhole();
     void conflictBannerStaysWholeBesideItsDialogs();
     void asOfBannerLeavesTheKeysMostOfThePanel();
+    void aBucketWhoseKeysAreGoneSaysSo();
     void keyColumnsAreWholeInTheDefaultWindow();
     void conflictDialogSaysWhatHappened_data();
     void conflictDialogSaysWhatHappened();
@@ -1098,6 +1099,50 @@ void tst_Looks::keyFilterShowsItsWholeHint()
         filter->width() >= needed + 8,
         qPrintable(u"%1 px for %2 px of \"%3\""_s.arg(filter->width()).arg(needed).arg(filter->placeholderText())));
     QVERIFY(filter->toolTip().contains(u"orders.>"_s));
+}
+
+void tst_Looks::aBucketWhoseKeysAreGoneSaysSo()
+{
+    // A bucket whose keys were all deleted, or expired, or compacted away said "This bucket has no keys
+    // yet.": as if nothing had ever been written to it. "Yet" only for a bucket never written.
+    KvBucketConfig config;
+    config.bucket = u"looks_gone_deleted"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    KvBucket *deleted = m_peerKv->bucket(config.bucket, this);
+    WAIT_OK(deleted->put(u"a"_s, "1"));
+    WAIT_OK(deleted->put(u"b"_s, "2"));
+    WAIT_OK(deleted->remove(u"a"_s));
+    WAIT_OK(deleted->purge(u"b"_s));
+    // Nothing left in its stream, not even a marker: only its sequence says it held keys.
+    config.bucket = u"looks_gone_compacted"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+    KvBucket *compacted = m_peerKv->bucket(config.bucket, this);
+    WAIT_OK(compacted->put(u"a"_s, "1"));
+    WAIT_OK(compacted->purge(u"a"_s));
+    WAIT_OK(compacted->purgeDeletes(-1));
+    config.bucket = u"looks_gone_never"_s;
+    QVERIFY(KvTest::createBucket(m_peerKv, config));
+
+    MainWindow *window = openWindow(m_server.url(), u"looks_gone_deleted"_s);
+    QPushButton *button = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((button = window->findChild<QPushButton *>(u"addKeyButton"_s)) && button->isVisible(),
+                             10000);
+    QLabel *text = button->parentWidget()->findChild<QLabel *>();
+    QVERIFY(text);
+    const QString gone = u"every key in this bucket was deleted or has expired"_s;
+    QTRY_VERIFY2(text->text().contains(gone), qPrintable(text->text()));
+    for (const QString &bucket : {u"looks_gone_never"_s, u"looks_gone_compacted"_s, u"looks_gone_deleted"_s}) {
+        window->bucketPanel()->selectBucket(bucket);
+        QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->currentBucket() == bucket, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(!window->keyPanel()->model()->isLoading() && button->isVisible(), 10000);
+        const bool never = bucket == u"looks_gone_never"_s;
+        QTRY_VERIFY2(text->text().contains(never ? u"no keys yet"_s : gone),
+                     qPrintable(bucket + u": "_s + text->text()));
+        QVERIFY2(never || !text->text().contains(u"yet"_s), qPrintable(text->text()));
+    }
+    // Shown, the deleted keys fill the list: nothing is said over them.
+    window->keyPanel()->showDeletedAction()->setChecked(true);
+    QTRY_VERIFY(!button->isVisible());
 }
 
 void tst_Looks::keyColumnsAreWholeInTheDefaultWindow()
