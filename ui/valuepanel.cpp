@@ -3,6 +3,7 @@
 #include "appearance.h"
 #include "conflictdialog.h"
 #include "decodesizecap.h"
+#include "elidedlabel.h"
 #include "errorlabel.h"
 #include "humanformat.h"
 #include "interruptionbanner.h"
@@ -44,7 +45,7 @@ ValuePanel::ValuePanel(QWidget *parent)
     , m_countdown(new TtlCountdown(this))
     , m_interruption(new InterruptionBanner(this))
     , m_status(new ErrorLabel(this))
-    , m_size(new QLabel(this))
+    , m_size(new ElidedLabel(Qt::ElideLeft, this))
 {
     setObjectName(u"valuePanel"_s);
     m_title->setObjectName(u"valueTitle"_s);
@@ -53,6 +54,11 @@ ValuePanel::ValuePanel(QWidget *parent)
     m_meta->setObjectName(u"valueMeta"_s);
     m_meta->setWordWrap(true);
     m_status->setObjectName(u"valueStatus"_s);
+    // The value's size, or why it has none while typing ("not valid JSON: … at line 3, column 8"): elided
+    // at its start where the row is short of room (where the problem is stays in sight), so that the
+    // message coming and going moves nothing.
+    m_size->setObjectName(u"valueSize"_s);
+    m_size->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     createBanner();
     createEditor();
     createActions();

@@ -9,6 +9,7 @@
 #include "conflictdialog.h"
 #include "connectionbar.h"
 #include "diffview.h"
+#include "elidedlabel.h"
 #include "errorlabel.h"
 #include "findinvaluesdialog.h"
 #include "jsonhighlighter.h"
@@ -38,6 +39,7 @@
 #include <QtCore/QScopeGuard>
 #include <QtCore/QSettings>
 #include <QtGui/QAction>
+#include <QtGui/QHelpEvent>
 #include <QtGui/QImage>
 #include <QtGui/QScreen>
 #include <QtGui/QTextBlock>
@@ -47,6 +49,7 @@
 #include <QtWidgets/QAbstractItemView>
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QDockWidget>
+#include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
@@ -59,6 +62,7 @@
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolBar>
 #include <QtWidgets/QToolButton>
+#include <QtWidgets/QToolTip>
 #include <QtWidgets/QTreeView>
 
 #include <functional>
@@ -111,6 +115,7 @@ private Q_SLOTS:
     void keyColumnsShowTheirWholeContent();
     void dialogsFitTheirPlaceholders();
     void keyFilterShowsItsWholeHint();
+    void anElidedMessageIsWholeInItsTooltip();
 
     // Last: they leave buckets behind, and noBucketsOffersToCreateOne wants none.
     void coloursFollowAThemeSwitch();
@@ -1083,6 +1088,33 @@ void tst_Looks::dialogsFitTheirPlaceholders()
     m_window = new MainWindow;
     ProfileDialog profiles(m_window->profileStore(), m_window->secretStore(), m_window);
     check(&profiles);
+}
+
+void tst_Looks::anElidedMessageIsWholeInItsTooltip()
+{
+    // The value's size label (a JSON problem while typing) asked for its whole text as its width and pushed
+    // the panel wider. Elided, it asks for an ellipsis; the whole is in its tooltip.
+    const QString message = u"not valid JSON: missing value separator at line 12, column 40"_s;
+    QWidget row;
+    auto *layout = new QHBoxLayout(&row);
+    layout->addWidget(new QLabel(u"View:"_s, &row));
+    layout->addStretch(1);
+    auto *label = new ElidedLabel(Qt::ElideLeft, &row);
+    layout->addWidget(label);
+    const int before = row.minimumSizeHint().width();
+    label->setText(message);
+    QCOMPARE(row.minimumSizeHint().width(), before);
+    row.resize(before + label->fontMetrics().horizontalAdvance(u"not valid JSON"_s), 40);
+    row.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&row));
+    QVERIFY(label->isElided());
+    const QPoint inside = label->rect().center();
+    QHelpEvent help(QEvent::ToolTip, inside, label->mapToGlobal(inside));
+    QApplication::sendEvent(label, &help);
+    QTRY_COMPARE(QToolTip::text(), message);
+    QToolTip::hideText();
+    row.resize(before + label->fontMetrics().horizontalAdvance(message) * 2, 40);
+    QTRY_VERIFY(!label->isElided());
 }
 
 void tst_Looks::keyFilterShowsItsWholeHint()

@@ -82,6 +82,7 @@ private Q_SLOTS:
     void bucketsChangedElsewhereShowAtOnce();
     void bucketsAreListedWithTheConnect();
     void editAndSave();
+    void aJsonProblemMovesNothing();
     void concurrentChangeShowsConflictAndLosesNothing();
     void readOnlyProfileBlocksWrites();
     void badKeyAndOversizeValueAreRefused();
@@ -328,6 +329,59 @@ void tst_MainWindow::editAndSave()
     QTRY_VERIFY(get->isFinished());
     QCOMPARE(get->entry().value, "hello, world"_ba);
     QCOMPARE(get->entry().revision, 2u);
+}
+
+// Typing a character that made the JSON invalid moved the value panel 60-90 px left, squeezing the keys
+// and the buckets: "not valid JSON: … at byte 51" beside the View selector asked for its whole width.
+// The message shows (elided where it does not fit, ElidedLabel) and nothing moves, coming or going.
+void tst_MainWindow::aJsonProblemMovesNothing()
+{
+    const QString name = u"gui_jsonjump_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"order"_s, R"({"id": 1, "status": "shipped", "customer": "Zoë"})"));
+    m_window = new MainWindow;
+    m_window->resize(1280, 800);
+    m_window->show();
+    m_window->start({m_server.url(), name, false});
+    MainWindow *window = m_window;
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"order"_s));
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    QTRY_VERIFY(!editor->isReadOnly());
+    const auto settle = [] {
+        for (int i = 0; i < 3; ++i) {
+            QCoreApplication::sendPostedEvents();
+            QCoreApplication::processEvents();
+        }
+    };
+    settle();
+    const auto place = [window](QWidget *widget) { return QRect(widget->mapTo(window, QPoint()), widget->size()); };
+    const QRect panel = place(window->valuePanel());
+    const QRect before = place(editor);
+    const QRect keys = place(window->keyPanel());
+    const auto problem = [window]() -> QLabel * {
+        for (QLabel *label : window->valuePanel()->findChildren<QLabel *>()) {
+            if (label->isVisible() && label->text().contains(u"not valid JSON"_s))
+                return label;
+        }
+        return nullptr;
+    };
+    editor->setFocus();
+    editor->moveCursor(QTextCursor::End);
+    QTest::keyClicks(editor, u"x"_s);
+    QLabel *said = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((said = problem()), 5000);
+    settle();
+    QCOMPARE(place(window->valuePanel()), panel);
+    QCOMPARE(place(editor), before);
+    QCOMPARE(place(window->keyPanel()), keys);
+    QVERIFY2(said->text().contains(u"line 1, column 50"_s), qPrintable(said->text()));
+    QTest::keyClick(editor, Qt::Key_Backspace);
+    QTRY_VERIFY(!problem());
+    settle();
+    QCOMPARE(place(window->valuePanel()), panel);
+    QCOMPARE(place(editor), before);
 }
 
 void tst_MainWindow::concurrentChangeShowsConflictAndLosesNothing()
