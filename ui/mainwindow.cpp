@@ -19,6 +19,7 @@
 #include "kvcontext.h"
 #include "localserver.h"
 #include "localserverlogdialog.h"
+#include "menulettersguard.h"
 #include "natsconnection.h"
 #include "permissiongate.h"
 #include "profiledialog.h"
@@ -93,6 +94,7 @@ MainWindow::MainWindow(QWidget *parent)
     orderTabs();
     m_secrets->probe();
     m_profiles->moveUrlSecretsTo(m_secrets);
+    MenuLettersGuard::install(); // Alt and a letter opens a menu or does nothing, never types
 }
 
 // The connection bar over the pages: the welcome page, or buckets | keys | value.

@@ -43,6 +43,8 @@
 #include <QtWidgets/QFrame>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMenu>
+#include <QtWidgets/QMenuBar>
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
@@ -99,6 +101,7 @@ private Q_SLOTS:
     void theConflictDialogFollowsAThirdWriter();
     void aBucketTheServerRefusesKeepsItsDialog();
     void aServerNotUpYetIsSaidToBeTried();
+    void altAndALetterTypesNothing();
 
 private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
@@ -1132,6 +1135,50 @@ void tst_MainWindow::aServerNotUpYetIsSaidToBeTried()
     delete m_window;
     m_window = nullptr;
     QVERIFY(late.stop());
+}
+
+// Alt+F in the value editor (a File menu, as most apps have) typed "f" into the value: Qt's text fields take
+// any key with text but Ctrl's, and kvdesk has no menu on F. Alt and a letter is for the menus: a menu's
+// letter opens it, any other letter does nothing, in the editor as in the key filter.
+void tst_MainWindow::altAndALetterTypesNothing()
+{
+    const QString name = u"gui_alt_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"doc"_s, "{}"));
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    QVERIFY(selectKey(window, u"doc"_s));
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    auto *filter = child<QLineEdit>(window, u"keyFilter"_s);
+    QTRY_VERIFY(!editor->isReadOnly());
+    for (QWidget *field : std::initializer_list<QWidget *>{editor, filter}) {
+        field->setFocus();
+        QTRY_VERIFY(field->hasFocus());
+        for (const Qt::Key letter : {Qt::Key_F, Qt::Key_E, Qt::Key_Q, Qt::Key_X})
+            QTest::keyClick(field, letter, Qt::AltModifier);
+        QTest::keyClick(field, Qt::Key_F, Qt::AltModifier | Qt::ShiftModifier);
+        QCOMPARE(editor->toPlainText(), u"{}"_s);
+        QCOMPARE(filter->text(), QString());
+        QVERIFY(!window->valuePanel()->isModified());
+        QVERIFY(!QApplication::activePopupWidget());
+    }
+    // The menus' own letters open them, from the editor too, and type nothing either.
+    editor->setFocus();
+    QTRY_VERIFY(editor->hasFocus());
+    for (QAction *top : window->menuBar()->actions()) {
+        const qsizetype amp = top->text().indexOf(u'&');
+        QVERIFY2(amp >= 0, qPrintable(top->text()));
+        const auto letter = Qt::Key(top->text().at(amp + 1).toUpper().unicode());
+        QTest::keyClick(editor, letter, Qt::AltModifier);
+        QTRY_VERIFY2(QApplication::activePopupWidget() == top->menu(), qPrintable(top->text()));
+        top->menu()->close();
+        QTRY_VERIFY(!QApplication::activePopupWidget());
+        editor->setFocus();
+        QTRY_VERIFY(editor->hasFocus());
+        QCOMPARE(editor->toPlainText(), u"{}"_s);
+    }
 }
 
 QTEST_MAIN(tst_MainWindow)
