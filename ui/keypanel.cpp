@@ -35,6 +35,7 @@
 #include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
 
+#include <limits>
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -154,6 +155,9 @@ void KeyPanel::connectCurrentKey(QAbstractItemView *view, RowsLeaving *leaving)
         if (!leaving->removing)
             pick();
     });
+    // A reset model's selection goes without a word from the selection model.
+    connect(view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &KeyPanel::selectionChanged);
+    connect(view->model(), &QAbstractItemModel::modelReset, this, &KeyPanel::selectionChanged);
 }
 
 void KeyPanel::createFilter()
@@ -447,6 +451,7 @@ void KeyPanel::setTreeMode(bool tree)
         m_listAction->setChecked(true);
     if (!key.isEmpty())
         selectKey(key);
+    Q_EMIT selectionChanged(); // the other view's
 }
 
 QAbstractItemView *KeyPanel::currentView() const
@@ -532,7 +537,7 @@ QStringList KeyPanel::selectedKeys() const
     const QModelIndexList rows = currentView()->selectionModel()->selectedRows();
     for (const QModelIndex &index : rows) {
         if (index.data(KeyTreeModel::IsFolderRole).toBool()) {
-            addKeysBelow(index, &keys);
+            addKeysBelow(index, &keys, std::numeric_limits<qsizetype>::max());
             continue;
         }
         if (const QString key = index.data(KeyListModel::KeyRole).toString(); !key.isEmpty())
@@ -543,17 +548,40 @@ QStringList KeyPanel::selectedKeys() const
     return sorted;
 }
 
-// What a selected folder stands for: the keys shown under it, at any depth.
-void KeyPanel::addKeysBelow(const QModelIndex &folder, QSet<QString> *keys)
+// What a selected folder stands for: the keys shown under it, at any depth (more than limit of them: some).
+void KeyPanel::addKeysBelow(const QModelIndex &folder, QSet<QString> *keys, qsizetype limit)
 {
     const QAbstractItemModel *model = folder.model();
-    for (int row = 0; row < model->rowCount(folder); ++row) {
+    for (int row = 0; row < model->rowCount(folder) && keys->size() <= limit; ++row) {
         const QModelIndex child = model->index(row, 0, folder);
         if (const QString key = child.data(KeyListModel::KeyRole).toString();
             !key.isEmpty() && !child.data(KeyTreeModel::IsFolderRole).toBool())
             keys->insert(key);
-        addKeysBelow(child, keys);
+        addKeysBelow(child, keys, limit);
     }
+}
+
+qsizetype KeyPanel::selectedKeyCount(qsizetype limit, QString *only) const
+{
+    only->clear();
+    const QModelIndexList rows = currentView()->selectionModel()->selectedRows();
+    if (currentView() == m_listView) { // a row is a key
+        if (rows.size() == 1)
+            *only = rows.first().data(KeyListModel::KeyRole).toString();
+        return rows.size();
+    }
+    QSet<QString> keys;
+    for (const QModelIndex &index : rows) {
+        if (index.data(KeyTreeModel::IsFolderRole).toBool())
+            addKeysBelow(index, &keys, limit);
+        else if (const QString key = index.data(KeyListModel::KeyRole).toString(); !key.isEmpty())
+            keys.insert(key);
+        if (keys.size() > limit)
+            return -1;
+    }
+    if (keys.size() == 1)
+        *only = *keys.cbegin();
+    return keys.size();
 }
 
 QString KeyPanel::currentKey() const

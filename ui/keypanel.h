@@ -47,6 +47,9 @@ public:
     QString currentKey() const;
     // The keys selected in the list or tree, a folder's by the keys shown under it, sorted.
     QStringList selectedKeys() const;
+    // How many keys selectedKeys() holds, without listing a large selection: -1 when a selected folder holds
+    // more than limit (a list's rows are counted, never listed). *only is the key when it is one.
+    qsizetype selectedKeyCount(qsizetype limit, QString *only) const;
     void selectKey(const QString &key);
     // The connection is down (why) or back (empty): a banner over the keys says they may be out of date.
     // The list catches up by itself when the connection is back (its watch resumes where it stopped).
@@ -80,9 +83,12 @@ public Q_SLOTS:
 Q_SIGNALS:
     void keySelected(const QString &key);
     void keyActivated(const QString &key);
+    // selectedKeys() may say otherwise now: rows selected or not, the list or the tree shown, the keys listed
+    // again. After keySelected() when both come of one click.
+    void selectionChanged();
 
 private:
-    static void addKeysBelow(const QModelIndex &folder, QSet<QString> *keys);
+    static void addKeysBelow(const QModelIndex &folder, QSet<QString> *keys, qsizetype limit);
     void createListView();
     void createFilter();
     void createActions();

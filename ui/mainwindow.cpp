@@ -158,6 +158,11 @@ void MainWindow::connectPanels()
     connect(m_value, &ValuePanel::entryLoaded, this, &MainWindow::updateBucketActions);
     // Delete and Purge act on every key selected (several rows, a folder of the tree), not the open one alone.
     m_value->setSelectedKeys([this] { return m_keys->selectedKeys(); });
+    connect(m_keys, &KeyPanel::selectionChanged, m_value, [this] {
+        QString only;
+        const qsizetype count = m_keys->selectedKeyCount(kCountedKeys, &only); // a folder of a million: many
+        m_value->setKeySelection(count, only);
+    });
     connectAsOf();
     createKeyEmptyStates();
     connect(m_value, &ValuePanel::keyCreated, this, [this](const QString &key) {

@@ -533,8 +533,7 @@ void ValuePanel::updateActions()
     m_saveButton->setEnabled(m_saveAction->isEnabled());
     m_revertAction->setEnabled(open && isModified());
     m_reformatAction->setEnabled(editable && view() == View::Json && !filling);
-    m_deleteAction->setEnabled(writable && m_session->exists() && !busy);
-    m_purgeAction->setEnabled(writable && m_session->baseRevision() > 0 && !busy);
+    updateRemoveActions(writable, busy);
     m_newKeyAction->setEnabled(m_session->bucket() && !readOnly && m_session->interruption().isEmpty());
     m_copyKeyAction->setEnabled(open);
     m_copyValueAction->setEnabled(open);

@@ -86,6 +86,9 @@ public:
     QAction *copyValueAction() const { return m_copyValueAction; }
 
 public Q_SLOTS:
+    // The key list's selection changed: count keys in it (-1: many, not counted), only the key when it is
+    // one. Delete and Purge follow it and say how many ("Delete 5 Keys…").
+    void setKeySelection(qsizetype count, const QString &only);
     void save();
     void revert();
     void reformat();
@@ -129,6 +132,8 @@ private:
     QString entryText(const QByteArray &value) const;
     // Delete and Purge of several keys (valuepanelremove.cpp).
     QStringList selectedForRemoval() const;
+    qsizetype selectedForRemovalCount() const;
+    void updateRemoveActions(bool writable, bool busy);
     QList<KvRemoveItem> removeItems(const QStringList &keys, bool purge, qsizetype *deletedAlready) const;
     void removeKeys(const QStringList &keys, bool purge);
     bool confirmDeleteKeys(const QStringList &keys, qsizetype deletedAlready);
@@ -180,5 +185,7 @@ private:
     CodecProtoMap m_protoMap;
     QString m_protoProblem; // why the mapped .proto file gave no message for the open key
     std::function<QStringList()> m_selectedKeys;
+    qsizetype m_selectedCount = 0;   // keys selected in the key list (-1: many)
+    QString m_selectedOnly;          // the key selected, when it is one
     QPointer<KvRemoveJob> m_removal; // a delete or purge of several keys, under way
 };

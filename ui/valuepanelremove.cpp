@@ -11,6 +11,8 @@
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 
+#include <memory>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -43,12 +45,14 @@ QStringList notRemoved(const QList<KvRemoveJob::Result> &results)
 
 void ValuePanel::deleteKey()
 {
-    if (!m_session->canWrite() || m_removal)
+    if (!m_deleteAction->isEnabled() || m_removal)
         return;
     if (const QStringList keys = selectedForRemoval(); !keys.isEmpty()) {
         removeKeys(keys, false);
         return;
     }
+    if (!m_session->canWrite())
+        return;
     const quint64 shown = m_session->baseRevision(); // what the user says yes to
     const auto answer = QMessageBox::question(this, tr("Delete Key"),
                                               tr("Delete key \"%1\"? It will read as not found; its history is kept "
@@ -61,12 +65,14 @@ void ValuePanel::deleteKey()
 
 void ValuePanel::purgeKey()
 {
-    if (!m_session->canWrite() || m_removal)
+    if (!m_purgeAction->isEnabled() || m_removal)
         return;
     if (const QStringList keys = selectedForRemoval(); !keys.isEmpty()) {
         removeKeys(keys, true);
         return;
     }
+    if (!m_session->canWrite())
+        return;
     const quint64 shown = m_session->baseRevision(); // what the user says yes to
     PurgeDialog dialog(m_session->bucket(), key(), this);
     if (dialog.exec() == QDialog::Accepted)
@@ -81,6 +87,37 @@ QStringList ValuePanel::selectedForRemoval() const
     if (keys.isEmpty() || keys == QStringList{key()})
         return {};
     return keys;
+}
+
+void ValuePanel::setKeySelection(qsizetype count, const QString &only)
+{
+    m_selectedCount = count;
+    m_selectedOnly = only;
+    updateActions();
+}
+
+// How many keys selectedForRemoval() holds (-1: many), as counted when the selection last changed.
+qsizetype ValuePanel::selectedForRemovalCount() const
+{
+    return m_selectedCount == 1 && m_selectedOnly == key() ? 0 : m_selectedCount;
+}
+
+// Delete and Purge follow the selection: keys selected beyond the open one can be removed whether a key is
+// open or not (a folder of the tree opens none), and the actions say how many.
+void ValuePanel::updateRemoveActions(bool writable, bool busy)
+{
+    const qsizetype selected = selectedForRemovalCount();
+    const bool several = selected != 0; // keys selected besides the open one
+    const bool bucketWritable = m_session->bucket() && !m_session->isReadOnly();
+    m_deleteAction->setEnabled(!busy && (several ? bucketWritable : writable && m_session->exists()));
+    m_purgeAction->setEnabled(!busy && (several ? bucketWritable : writable && m_session->baseRevision() > 0));
+    const QString count = HumanFormat::count(selected);
+    m_deleteAction->setText(selected < 0       ? tr("&Delete Selected Keys…")
+                                : selected > 1 ? tr("&Delete %1 Keys…").arg(count)
+                                               : tr("&Delete Key…"));
+    m_purgeAction->setText(selected < 0       ? tr("&Purge Selected Keys…")
+                               : selected > 1 ? tr("&Purge %1 Keys…").arg(count)
+                                              : tr("&Purge Key…"));
 }
 
 // Each key with the revision shown for it now, before the question: a key changed while the user is asked
@@ -123,10 +160,12 @@ void ValuePanel::removeKeys(const QStringList &keys, bool purge)
         names.append(item.key);
     qint64 markerTtl = 0;
     if (purge) {
-        PurgeDialog dialog(m_session->bucket(), names, this);
-        if (dialog.exec() != QDialog::Accepted)
+        // One key selected besides the open one (or a folder of one) is asked about as one key.
+        const auto dialog = names.size() == 1 ? std::make_unique<PurgeDialog>(m_session->bucket(), names.first(), this)
+                                              : std::make_unique<PurgeDialog>(m_session->bucket(), names, this);
+        if (dialog->exec() != QDialog::Accepted)
             return;
-        markerTtl = dialog.markerTtl();
+        markerTtl = dialog->markerTtl();
     } else if (!confirmDeleteKeys(names, deletedAlready)) {
         return;
     }
@@ -147,15 +186,19 @@ void ValuePanel::removeKeys(const QStringList &keys, bool purge)
 
 bool ValuePanel::confirmDeleteKeys(const QStringList &keys, qsizetype deletedAlready)
 {
-    QMessageBox box(QMessageBox::Question, tr("Delete Keys"),
-                    tr("Delete these %1 keys? They will read as not found; their history is kept until compacted.")
-                        .arg(HumanFormat::count(keys.size())),
-                    QMessageBox::Yes | QMessageBox::No, this);
+    QMessageBox box(
+        QMessageBox::Question, keys.size() == 1 ? tr("Delete Key") : tr("Delete Keys"),
+        keys.size() == 1
+            ? tr("Delete key \"%1\"? It will read as not found; its history is kept until compacted.").arg(keys.first())
+            : tr("Delete these %1 keys? They will read as not found; their history is kept until "
+                 "compacted.")
+                  .arg(HumanFormat::count(keys.size())),
+        QMessageBox::Yes | QMessageBox::No, this);
     box.setObjectName(u"deleteKeysQuestion"_s);
     box.setTextFormat(Qt::PlainText);
-    QString names = HumanFormat::lines(keys);
+    QString names = keys.size() == 1 ? QString() : HumanFormat::lines(keys); // one is named in the question
     if (deletedAlready > 0)
-        names += u"\n\n"_s
+        names += (names.isEmpty() ? QString() : u"\n\n"_s)
             + (deletedAlready == 1 ? tr("1 other selected key is deleted already and is left as it is.")
                                    : tr("%1 other selected keys are deleted already and are left as they are.")
                                          .arg(HumanFormat::count(deletedAlready)));

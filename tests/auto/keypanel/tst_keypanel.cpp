@@ -445,8 +445,25 @@ void tst_KeyPanel::aSelectedFolderGivesTheKeysUnderIt()
     };
     QVERIFY(select(u"multi"_s));
     QCOMPARE(panel.selectedKeys(), (QStringList{u"multi.a"_s, u"multi.deep.b"_s, u"multi.deep.c"_s}));
+    QSignalSpy changed(&panel, &KeyPanel::selectionChanged);
     QVERIFY(select(u"other"_s)); // a key with keys below it: itself
     QCOMPARE(panel.selectedKeys(), (QStringList{u"multi.a"_s, u"multi.deep.b"_s, u"multi.deep.c"_s, u"other"_s}));
+    QCOMPARE(changed.size(), 1); // what the Delete and Purge actions count again
+
+    // Counted for the actions' "Delete 4 Keys…" without listing a large folder: past the limit, "many".
+    QString only;
+    QCOMPARE(panel.selectedKeyCount(10, &only), 4);
+    QCOMPARE(only, QString());
+    QCOMPARE(panel.selectedKeyCount(2, &only), -1);
+    tree->selectionModel()->clearSelection();
+    QVERIFY(select(u"other"_s));
+    QCOMPARE(panel.selectedKeyCount(10, &only), 1);
+    QCOMPARE(only, u"other"_s);
+    panel.listAction()->trigger();
+    QVERIFY(changed.size() >= 3); // the list shown: its own selection
+    auto *list = panel.findChild<QTableView *>(u"keyListView"_s);
+    list->selectAll();
+    QCOMPARE(panel.selectedKeyCount(2, &only), 5); // rows of the list: counted whatever their number
 }
 
 QTEST_MAIN(tst_KeyPanel)

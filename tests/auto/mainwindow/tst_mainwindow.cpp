@@ -96,6 +96,7 @@ private Q_SLOTS:
     void aKeyChangedWhileItsDeleteAsksIsKept();
     void deleteActsOnEverySelectedKey();
     void purgeActsOnEveryKeyOfASelectedFolder();
+    void deleteAndPurgeNameWhatIsSelected();
     void keepingUnsavedChangesKeepsTheirKeyAndBucketSelected();
     void aSecondConflictKeepsTheHeaderTrue();
     void theConflictDialogFollowsAThirdWriter();
@@ -921,6 +922,63 @@ void tst_MainWindow::purgeActsOnEveryKeyOfASelectedFolder()
         QCOMPARE(kept.first().operation, KvEntry::Operation::Purge);
     }
     QCOMPARE(history(peer, u"q"_s).size(), 2);
+}
+
+// With five keys selected the Key menu said "Delete Key…" (it deletes all five), and a folder selected in
+// the tree with no key open left Delete and Purge disabled: they follow the selection, not the open key.
+void tst_MainWindow::deleteAndPurgeNameWhatIsSelected()
+{
+    const QString name = u"gui_removetext_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    const QStringList keys{u"p.a"_s, u"p.b"_s, u"p.c"_s, u"q"_s, u"r"_s};
+    for (const QString &key : keys)
+        WAIT_OK(peer->put(key, "v"));
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    QAction *remove = window->valuePanel()->deleteAction();
+    QAction *purge = window->valuePanel()->purgeAction();
+    QTRY_COMPARE_WITH_TIMEOUT(window->keyPanel()->model()->rowCount(), 5, 10000);
+    QVERIFY(!remove->isEnabled() && !purge->isEnabled()); // nothing selected
+    QCOMPARE(remove->text(), u"&Delete Key…"_s);
+
+    // A folder of the tree, no key open.
+    window->keyPanel()->treeAction()->trigger();
+    auto *tree = child<QTreeView>(window, u"keyTreeView"_s);
+    QVERIFY(tree);
+    QModelIndex p;
+    QTRY_VERIFY_WITH_TIMEOUT(
+        (p = tree->model()
+                 ->match(tree->model()->index(0, 0), KeyTreeModel::PathRole, u"p"_s, 1, Qt::MatchExactly)
+                 .value(0))
+            .isValid(),
+        10000);
+    tree->setFocus();
+    tree->selectionModel()->setCurrentIndex(p, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    QCOMPARE(window->valuePanel()->key(), QString());
+    QTRY_VERIFY(remove->isEnabled() && purge->isEnabled());
+    QCOMPARE(remove->text(), u"&Delete 3 Keys…"_s);
+    QCOMPARE(purge->text(), u"&Purge 3 Keys…"_s);
+
+    // Rows of the list: the count follows the selection as it grows and shrinks, back to one key.
+    window->keyPanel()->listAction()->trigger();
+    QVERIFY(selectKey(window, u"p.a"_s));
+    QTRY_COMPARE(remove->text(), u"&Delete Key…"_s);
+    QCOMPARE(purge->text(), u"&Purge Key…"_s);
+    auto *list = child<QTableView>(window, u"keyListView"_s);
+    list->setFocus();
+    for (int i = 0; i < 4; ++i)
+        QTest::keyClick(list, Qt::Key_Down, Qt::ShiftModifier);
+    QCOMPARE(window->keyPanel()->selectedKeys().size(), 5);
+    QTRY_COMPARE(remove->text(), u"&Delete 5 Keys…"_s);
+    QCOMPARE(purge->text(), u"&Purge 5 Keys…"_s);
+    QVERIFY(remove->isEnabled() && purge->isEnabled());
+    QTest::keyClick(list, Qt::Key_Up, Qt::ShiftModifier);
+    QTRY_COMPARE(remove->text(), u"&Delete 4 Keys…"_s);
+    QTest::keyClick(list, Qt::Key_Up);
+    QTRY_COMPARE(remove->text(), u"&Delete Key…"_s);
+    QCOMPARE(window->keyPanel()->selectedKeys().size(), 1);
 }
 
 // Clicking another key or bucket with unsaved changes asks; Cancel keeps the edit, and the lists must go
