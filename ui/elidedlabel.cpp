@@ -27,11 +27,12 @@ bool ElidedLabel::isElided() const
     return fontMetrics().horizontalAdvance(text()) > contentsRect().width() - 2 * margin();
 }
 
-// The whole text as the tooltip while it is elided (a tooltip set besides is shown otherwise).
+// The whole text as the tooltip while it is elided, before the tooltip set besides (shown alone otherwise).
 bool ElidedLabel::event(QEvent *event)
 {
     if (event->type() == QEvent::ToolTip && isElided()) {
-        QToolTip::showText(static_cast<QHelpEvent *>(event)->globalPos(), text(), this);
+        const QString tip = toolTip().isEmpty() ? text() : text() + u'\n' + toolTip();
+        QToolTip::showText(static_cast<QHelpEvent *>(event)->globalPos(), tip, this);
         return true;
     }
     return QLabel::event(event);

@@ -4,6 +4,7 @@
 #include "difftext.h"
 #include "diffview.h"
 #include "editortext.h"
+#include "elidedlabel.h"
 #include "errorlabel.h"
 #include "historymodel.h"
 #include "humanformat.h"
@@ -133,7 +134,9 @@ void HistoryPanel::layoutWidgets()
 QWidget *HistoryPanel::buildValuePage()
 {
     auto *page = new QWidget(this);
-    m_valueMeta = new QLabel(page);
+    // Elided where the panel is short of room: a marker's line ("rev 5 · EXPIRED (MaxAge) · … — the server
+    // removed the key here: no value · newest") asked for its whole width and widened the window.
+    m_valueMeta = new ElidedLabel(Qt::ElideRight, page);
     m_valueMeta->setObjectName(u"historyValueMeta"_s);
     m_viewSelector = new QComboBox(page);
     m_viewSelector->setObjectName(u"historyViewSelector"_s);

@@ -66,6 +66,7 @@ private Q_SLOTS:
     void revertRefusedWhenSomeoneChangedTheKey();
     void followsLiveUpdates();
     void aPurgeLeavesNoValueShown();
+    void aLongRevisionLineWidensNothing();
     void readOnlyCannotRevert();
     void pendingRevisionIsSelectedOnceLoaded();
     void hiddenPanelStopsWatching();
@@ -301,6 +302,19 @@ void tst_HistoryPanel::aPurgeLeavesNoValueShown()
     QCOMPARE(m_panel->valueText(), QString());
     const QString meta = m_panel->findChild<QLabel *>(u"historyValueMeta"_s)->text();
     QVERIFY2(meta.contains(u"purged"_s) && meta.contains(u"newest"_s), qPrintable(meta));
+}
+
+// Selecting a server's marker ("rev 5 · EXPIRED (MaxAge) · … — the server removed the key here: no value ·
+// newest") widened the whole window: the line above the value asked for its whole width. Whatever a
+// revision's line says, the panel asks for no more room; the line is elided, whole in its tooltip.
+void tst_HistoryPanel::aLongRevisionLineWidensNothing()
+{
+    const int before = m_panel->minimumSizeHint().width();
+    WAIT_OK(m_bucket->purge(u"doc"_s));
+    QTRY_COMPARE(m_panel->selectedRevisions(), QList<quint64>{5});
+    auto *meta = m_panel->findChild<QLabel *>(u"historyValueMeta"_s);
+    QVERIFY2(meta->text().contains(u"the key was purged here"_s), qPrintable(meta->text()));
+    QCOMPARE(m_panel->minimumSizeHint().width(), before);
 }
 
 void tst_HistoryPanel::readOnlyCannotRevert()
