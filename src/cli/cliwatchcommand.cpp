@@ -4,7 +4,6 @@
 #include "clioutput.h"
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
-#include "kvbucketevents.h"
 #include "kvcontext.h"
 #include "kvformat.h"
 #include "kvnames.h"
@@ -81,21 +80,6 @@ void WatchCommand::run()
         m_resumedAt = fromRevision;
     });
     m_probeTimer->start();
-    endWhenDeleted();
-}
-
-// A deleted bucket was found when the consumer's heartbeats stopped and a new one found no stream: 10-20 s
-// later, after a note that the watch was interrupted. The account's stream advisory tells at once. Not
-// allowed to listen (a user without the permission), the heartbeats still tell.
-void WatchCommand::endWhenDeleted()
-{
-    KvBucketEvents *events = kv()->watchBuckets(this);
-    connect(events, &KvBucketEvents::bucketChanged, this, [this](const QString &name, KvBucketEvents::Change change) {
-        if (name == m_bucket && change == KvBucketEvents::Change::Deleted) {
-            out()->flush();
-            fail(tr("bucket \"%1\" was deleted").arg(m_bucket));
-        }
-    });
 }
 
 // The library calls a connection stale after two unanswered pings, minutes apart; a server stopped with
