@@ -41,6 +41,32 @@ QByteArray msg(const QByteArray &subject, const QByteArray &sid, const QByteArra
         + "\r\n";
 }
 
+// The two subscriptions an ordered consumer makes: its deliver subject, and the request inbox
+// ("_INBOX.<id>.*") its API requests are answered on.
+struct ClientSubscriptions
+{
+    QByteArray deliverSubject;
+    QByteArray deliverSid;
+    QByteArray muxSid;
+};
+
+ClientSubscriptions subscriptionsOf(const FakeNatsServer &server)
+{
+    ClientSubscriptions subs;
+    for (const QByteArray &line : server.received().split('\n')) {
+        const QList<QByteArray> fields = line.trimmed().split(' ');
+        if (fields.value(0) != "SUB")
+            continue;
+        if (fields.value(1).endsWith(".*")) {
+            subs.muxSid = fields.value(2);
+        } else {
+            subs.deliverSubject = fields.value(1);
+            subs.deliverSid = fields.value(2);
+        }
+    }
+    return subs;
+}
+
 } // namespace
 
 void tst_JsMisbehavingServer::caughtUpWhenPendingIsOffByOne()
@@ -72,23 +98,12 @@ void tst_JsMisbehavingServer::caughtUpWhenPendingIsOffByOne()
     QByteArray create;
     QTRY_VERIFY(!(create = lastLine(server, "PUB $JS.API.CONSUMER.CREATE.KV_t ")).isEmpty());
     const QByteArray createReply = create.split(' ').value(2);
-    // Two subscriptions: the consumer's deliver subject, and the request inbox ("_INBOX.<id>.*").
-    QByteArray deliverSubject;
-    QByteArray deliverSid;
-    QByteArray muxSid;
-    for (const QByteArray &line : server.received().split('\n')) {
-        const QList<QByteArray> fields = line.trimmed().split(' ');
-        if (fields.value(0) != "SUB")
-            continue;
-        if (fields.value(1).endsWith(".*")) {
-            muxSid = fields.value(2);
-        } else {
-            deliverSubject = fields.value(1);
-            deliverSid = fields.value(2);
-        }
-    }
-    QVERIFY(!muxSid.isEmpty());
-    QVERIFY(!deliverSid.isEmpty());
+    const ClientSubscriptions subs = subscriptionsOf(server);
+    QVERIFY(!subs.muxSid.isEmpty());
+    QVERIFY(!subs.deliverSid.isEmpty());
+    const QByteArray &deliverSubject = subs.deliverSubject;
+    const QByteArray &deliverSid = subs.deliverSid;
+    const QByteArray &muxSid = subs.muxSid;
 
     // The deliveries come first (as they often do), then the create reply.
     const QByteArray ack = "$JS.ACK.KV_t.c1.1.";
@@ -235,22 +250,12 @@ void tst_JsMisbehavingServer::caughtUpWhenWhatWasPendingIsGone()
     QByteArray create;
     QTRY_VERIFY(!(create = lastLine(server, "PUB $JS.API.CONSUMER.CREATE.KV_t ")).isEmpty());
     const QByteArray createReply = create.split(' ').value(2);
-    QByteArray deliverSubject;
-    QByteArray deliverSid;
-    QByteArray muxSid;
-    for (const QByteArray &line : server.received().split('\n')) {
-        const QList<QByteArray> fields = line.trimmed().split(' ');
-        if (fields.value(0) != "SUB")
-            continue;
-        if (fields.value(1).endsWith(".*")) {
-            muxSid = fields.value(2);
-        } else {
-            deliverSubject = fields.value(1);
-            deliverSid = fields.value(2);
-        }
-    }
-    QVERIFY(!muxSid.isEmpty());
-    QVERIFY(!deliverSid.isEmpty());
+    const ClientSubscriptions subs = subscriptionsOf(server);
+    QVERIFY(!subs.muxSid.isEmpty());
+    QVERIFY(!subs.deliverSid.isEmpty());
+    const QByteArray &deliverSubject = subs.deliverSubject;
+    const QByteArray &deliverSid = subs.deliverSid;
+    const QByteArray &muxSid = subs.muxSid;
     const QByteArray created = R"({"type":"io.nats.jetstream.api.v1.consumer_create_response","stream_name":"KV_t",)"
                                R"("name":"c1","config":{"deliver_subject":")"
         + deliverSubject
