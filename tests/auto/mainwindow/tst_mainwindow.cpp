@@ -108,6 +108,8 @@ private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
     KvBucket *peerBucket(const QString &name, int maxValueSize = -1);
     bool selectKey(MainWindow *window, const QString &key);
+    // Shows the key tree and selects (and focuses) the folder at path: the tree, or null when it is not there.
+    QTreeView *selectTreeFolder(MainWindow *window, const QString &path);
     // Every revision the bucket keeps of key, oldest first (none when it cannot be read).
     QList<KvEntry> history(KvBucket *bucket, const QString &key);
     // A new bucket named name whose key "doc" ("original") the window has open and edited to "mine" while
@@ -164,6 +166,28 @@ bool tst_MainWindow::selectKey(MainWindow *window, const QString &key)
     window->keyPanel()->selectKey(key);
     return QTest::qWaitFor(
         [&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; }, 10000);
+}
+
+QTreeView *tst_MainWindow::selectTreeFolder(MainWindow *window, const QString &path)
+{
+    window->keyPanel()->treeAction()->trigger();
+    auto *tree = child<QTreeView>(window, u"keyTreeView"_s);
+    if (!tree)
+        return nullptr;
+    QModelIndex folder;
+    const bool found = QTest::qWaitFor(
+        [&] {
+            folder = tree->model()
+                         ->match(tree->model()->index(0, 0), KeyTreeModel::PathRole, path, 1, Qt::MatchExactly)
+                         .value(0);
+            return folder.isValid();
+        },
+        10000);
+    if (!found)
+        return nullptr;
+    tree->setFocus();
+    tree->selectionModel()->setCurrentIndex(folder, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    return tree;
 }
 
 QList<KvEntry> tst_MainWindow::history(KvBucket *bucket, const QString &key)
@@ -887,18 +911,8 @@ void tst_MainWindow::purgeActsOnEveryKeyOfASelectedFolder()
     QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
     QVERIFY(QTest::qWaitForWindowActive(window));
     QVERIFY(selectKey(window, u"q"_s));
-    window->keyPanel()->treeAction()->trigger();
-    auto *tree = child<QTreeView>(window, u"keyTreeView"_s);
+    QTreeView *tree = selectTreeFolder(window, u"p"_s);
     QVERIFY(tree);
-    QModelIndex p;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        (p = tree->model()
-                 ->match(tree->model()->index(0, 0), KeyTreeModel::PathRole, u"p"_s, 1, Qt::MatchExactly)
-                 .value(0))
-            .isValid(),
-        10000);
-    tree->setFocus();
-    tree->selectionModel()->setCurrentIndex(p, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     QCOMPARE(window->keyPanel()->selectedKeys(), folder);
     QCOMPARE(window->valuePanel()->key(), u"q"_s); // a folder opens no key
 
@@ -944,18 +958,8 @@ void tst_MainWindow::deleteAndPurgeNameWhatIsSelected()
     QCOMPARE(remove->text(), u"&Delete Key…"_s);
 
     // A folder of the tree, no key open.
-    window->keyPanel()->treeAction()->trigger();
-    auto *tree = child<QTreeView>(window, u"keyTreeView"_s);
+    QTreeView *tree = selectTreeFolder(window, u"p"_s);
     QVERIFY(tree);
-    QModelIndex p;
-    QTRY_VERIFY_WITH_TIMEOUT(
-        (p = tree->model()
-                 ->match(tree->model()->index(0, 0), KeyTreeModel::PathRole, u"p"_s, 1, Qt::MatchExactly)
-                 .value(0))
-            .isValid(),
-        10000);
-    tree->setFocus();
-    tree->selectionModel()->setCurrentIndex(p, QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
     QCOMPARE(window->valuePanel()->key(), QString());
     QTRY_VERIFY(remove->isEnabled() && purge->isEnabled());
     QCOMPARE(remove->text(), u"&Delete 3 Keys…"_s);
