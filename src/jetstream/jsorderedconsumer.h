@@ -77,6 +77,8 @@ public:
     // Messages the consumer had to deliver when it was first created.
     quint64 initialPending() const { return m_initialPending; }
     bool hasCaughtUp() const { return m_caughtUp; }
+    // A create succeeded once: a stream not found later was deleted while consumed.
+    bool wasCreated() const { return m_createdOnce; }
     int resetCount() const { return m_resetCount; }
     // Failed because the stream was deleted and made again since its messages were handed out: its
     // sequences start over, so resuming after the last one seen would skip as many new messages.
@@ -114,6 +116,7 @@ private:
     void onControlMessage(const NatsMessage &message);
     void reset(const QString &reason);
     void checkLiveness();
+    void askWhetherConsumerExists();
     void deleteOnServer(const QString &consumerName);
     void onSubscriptionRefused();
     void setState(State state);
@@ -140,6 +143,7 @@ private:
     int m_createGeneration = 0;
     bool m_createPending = false;
     bool m_askingPending = false; // a CONSUMER.INFO of askWhetherCaughtUp() is out
+    bool m_askingExists = false;  // a CONSUMER.INFO of askWhetherConsumerExists() is out
     bool m_caughtUp = false;
     bool m_createdOnce = false;   // a create succeeded: later failures are retried, not final
     bool m_streamChecked = false; // the stream is the one the messages handed out came from (re-create)
@@ -151,6 +155,7 @@ private:
     quint64 m_skipThrough = 0; // a restarted last-per-subject view: handed out up to here already
     bool m_newFloorKnown = false;
     bool m_active = false;     // something arrived since the last liveness check
+    int m_silentChecks = 0;    // liveness checks in a row that found nothing arrived
     JsDeliveryInfo m_delivery; // the last delivery's: the next shares its names
     QTimer *m_livenessTimer = nullptr;
     QTimer *m_retryTimer = nullptr;

@@ -214,7 +214,9 @@ void KvWatcher::onFeedFailed(qsizetype feedIndex)
                               .arg(m_bucket)
                               .arg(consumer->lastStreamSequence()));
     } else if (error.code() == NatsError::StreamNotFound) {
-        error = NatsError(NatsError::BucketNotFound, tr("bucket \"%1\" not found").arg(m_bucket));
+        error = NatsError(NatsError::BucketNotFound,
+                          consumer->wasCreated() ? tr("bucket \"%1\" was deleted").arg(m_bucket)
+                                                 : tr("bucket \"%1\" not found").arg(m_bucket));
     }
     fail(error);
 }

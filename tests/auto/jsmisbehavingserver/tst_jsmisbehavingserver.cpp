@@ -20,6 +20,7 @@ private Q_SLOTS:
     void slowFirstCreateIsWaitedFor();
     void firstCreateAnswerLostAfterDeliveries();
     void caughtUpWhenWhatWasPendingIsGone();
+    void silentConsumerIsMadeAgain();
 };
 
 namespace {
@@ -283,6 +284,53 @@ void tst_JsMisbehavingServer::caughtUpWhenWhatWasPendingIsGone()
     server.sendToClients(msg(info.split(' ').value(2), muxSid, {}, infoReply).replace("  ", " "));
     QTRY_COMPARE(caughtUp.size(), 1);
     QCOMPARE(consumer->resetCount(), 0);
+    connection.close();
+}
+
+void tst_JsMisbehavingServer::silentConsumerIsMadeAgain()
+{
+    // A consumer the server still has, but whose heartbeats stopped (deliveries stuck on the server's
+    // side): its info, asked at the first heartbeat missed, says it is there, so that alone changes
+    // nothing; the second heartbeat missed makes it again.
+    FakeNatsServer server;
+    QVERIFY2(server.listen(), qPrintable(server.errorString()));
+    NatsConnection connection;
+    QSignalSpy connected(&connection, &NatsConnection::connected);
+    connection.connectToServer(NatsConnectOptions::fromUrl(server.url()));
+    QVERIFY(connected.wait(5000));
+    JetStreamContext js(&connection);
+
+    JsOrderedConsumerConfig config;
+    config.stream = u"KV_t"_s;
+    config.filterSubject = "$KV.t.k";
+    config.idleHeartbeatMs = 300;
+    JsOrderedConsumer *consumer = js.orderedConsumer(config);
+    QSignalSpy caughtUp(consumer, &JsOrderedConsumer::caughtUp);
+    QSignalSpy recovering(consumer, &JsOrderedConsumer::recovering);
+    QByteArray create;
+    QTRY_VERIFY(!(create = lastLine(server, "PUB $JS.API.CONSUMER.CREATE.KV_t ")).isEmpty());
+    const ClientSubscriptions subs = subscriptionsOf(server);
+    QVERIFY(!subs.muxSid.isEmpty());
+    const QByteArray created = R"({"type":"io.nats.jetstream.api.v1.consumer_create_response","stream_name":"KV_t",)"
+                               R"("name":"c1","config":{"deliver_subject":")"
+        + subs.deliverSubject
+        + R"(","deliver_policy":"all","ack_policy":"none","filter_subject":"$KV.t.k"},)"
+          R"("delivered":{"consumer_seq":0,"stream_seq":0},"ack_floor":{"consumer_seq":0,"stream_seq":0},)"
+          R"("num_ack_pending":0,"num_redelivered":0,"num_waiting":0,"num_pending":0})";
+    server.sendToClients(msg(create.split(' ').value(2), subs.muxSid, {}, created).replace("  ", " "));
+    QTRY_COMPARE(caughtUp.size(), 1);
+
+    QByteArray info;
+    QTRY_VERIFY(!(info = lastLine(server, "PUB $JS.API.CONSUMER.INFO.KV_t.c1 ")).isEmpty());
+    QCOMPARE(recovering.size(), 0);
+    const QByteArray infoReply = R"({"type":"io.nats.jetstream.api.v1.consumer_info_response","stream_name":"KV_t",)"
+                                 R"("name":"c1","delivered":{"consumer_seq":0,"stream_seq":0},)"
+                                 R"("ack_floor":{"consumer_seq":0,"stream_seq":0},"num_ack_pending":0,)"
+                                 R"("num_redelivered":0,"num_waiting":0,"num_pending":0})";
+    server.sendToClients(msg(info.split(' ').value(2), subs.muxSid, {}, infoReply).replace("  ", " "));
+    QVERIFY(recovering.wait(5000));
+    QCOMPARE(recovering.first().at(1).toString(), u"no heartbeat for 600 ms"_s);
+    QTRY_COMPARE(server.received().count("PUB $JS.API.CONSUMER.CREATE.KV_t "), 2);
     connection.close();
 }
 

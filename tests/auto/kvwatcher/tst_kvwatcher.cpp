@@ -84,6 +84,7 @@ private Q_SLOTS:
     void updatesOnly();
     void resumeFromRevision();
     void aBucketMadeAgainEndsTheWatch();
+    void aBucketDeletedEndsTheWatch();
     void initialValuesWhenEmpty();
     void invalidOptions_data();
     void invalidOptions();
@@ -175,6 +176,29 @@ void tst_KvWatcher::aBucketMadeAgainEndsTheWatch()
     QVERIFY2(watcher->errorString().contains(u"made again"_s) && watcher->errorString().contains(bucket->name()),
              qPrintable(watcher->errorString()));
     QCOMPARE(watched->entries.size(), 2); // nothing of the new bucket handed out as if it followed
+}
+
+// A deleted bucket's consumer just stops: the watch waited for two heartbeats to be missed, said it was
+// interrupted and resuming, and then met "bucket not found". The consumer's info at the first heartbeat
+// missed says the stream is gone: the watch ends, saying so, without a recovery first.
+void tst_KvWatcher::aBucketDeletedEndsTheWatch()
+{
+    KvBucket *bucket = makeBucket(u"deleted"_s, 5);
+    putAll(bucket, {{u"a"_s, "1"}});
+    KvWatchOptions options;
+    options.idleHeartbeatMs = 250;
+    KvWatcher *watcher = bucket->watchAll(options);
+    const auto watched = follow(watcher);
+    QTRY_COMPARE(watched->initialDoneCount, 1);
+    QSignalSpy recovering(watcher, &KvWatcher::recovering);
+    QSignalSpy failed(watcher, &KvWatcher::errorOccurred);
+
+    WAIT_OK(m_kv->deleteBucket(bucket->name()));
+    QVERIFY(failed.wait(10000));
+    QCOMPARE(watcher->error(), NatsError::BucketNotFound);
+    QCOMPARE(watcher->errorString(), u"bucket \"%1\" was deleted"_s.arg(bucket->name()));
+    QCOMPARE(recovering.count(), 0);
+    QCOMPARE(watched->entries.size(), 1);
 }
 
 void tst_KvWatcher::watchWildcard()
