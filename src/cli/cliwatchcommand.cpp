@@ -4,6 +4,7 @@
 #include "clioutput.h"
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvbucketevents.h"
 #include "kvcontext.h"
 #include "kvformat.h"
 #include "kvnames.h"
@@ -80,6 +81,21 @@ void WatchCommand::run()
         m_resumedAt = fromRevision;
     });
     m_probeTimer->start();
+    endWhenDeleted();
+}
+
+// The account's stream advisory tells at once that the bucket was deleted. The server does not always
+// send it (see JsOrderedConsumer::askWhetherConsumerExists()), and a user may not be allowed to listen:
+// then the watch's consumer finds it at the first heartbeat missed, and fails with the same words.
+void WatchCommand::endWhenDeleted()
+{
+    KvBucketEvents *events = kv()->watchBuckets(this);
+    connect(events, &KvBucketEvents::bucketChanged, this, [this](const QString &name, KvBucketEvents::Change change) {
+        if (name == m_bucket && change == KvBucketEvents::Change::Deleted) {
+            out()->flush();
+            fail(tr("bucket \"%1\" was deleted").arg(m_bucket));
+        }
+    });
 }
 
 // The library calls a connection stale after two unanswered pings, minutes apart; a server stopped with

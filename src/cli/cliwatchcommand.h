@@ -32,6 +32,7 @@ private:
     void noteWhatWentBy(quint64 revision);
     void appendLine(QByteArray *text, const KvEntry &entry);
     void probeServer();
+    void endWhenDeleted();
 
     static constexpr int kProbeTickMs = 1000;
     static constexpr int kSilenceSaidAfterMs = 5000;

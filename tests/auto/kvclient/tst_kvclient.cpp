@@ -174,21 +174,31 @@ void tst_KvClient::bucketEvents()
     plain.subjects = {u"plain.>"_s};
     WAIT_OK(other->jetStream()->createStream(plain));
     WAIT_OK(other->jetStream()->deleteStream(u"PLAIN"_s));
-    // The server sends advisories in order: once the last is in, the others are too.
-    QTRY_VERIFY_WITH_TIMEOUT(
-        !changed.isEmpty() && changed.last().at(1).value<KvBucketEvents::Change>() == KvBucketEvents::Change::Deleted,
-        10000);
+    // nats-server sends a deleted stream's advisory from the stream's own loop, which the deletion stops:
+    // now and then it is never sent (2.9.10 to 2.15.1: about one in forty deletions of a stream without
+    // consumers, one in ten with one). Deleted again until one comes.
+    const auto deletedSeen = [&changed] {
+        return !changed.isEmpty()
+            && changed.last().at(1).value<KvBucketEvents::Change>() == KvBucketEvents::Change::Deleted;
+    };
+    for (int attempt = 0; attempt < 5 && !QTest::qWaitFor(deletedSeen, 5000); ++attempt) {
+        QVERIFY(KvTest::createBucket(other->kv(), config));
+        WAIT_OK(other->kv()->deleteBucket(u"ev"_s));
+    }
+    QVERIFY(deletedSeen());
 
     QList<KvBucketEvents::Change> changes;
     for (const QList<QVariant> &event : std::as_const(changed)) {
         QCOMPARE(event.at(0).toString(), u"ev"_s);
         changes.append(event.at(1).value<KvBucketEvents::Change>());
     }
-    // Other advisories (a leader elected, on some servers) may come between; these three in this order.
+    // Other advisories (a leader elected, on some servers) may come between; these in this order, then
+    // the bucket made and deleted again if its first deletion went unsaid.
     changes.removeAll(KvBucketEvents::Change::Other);
-    QCOMPARE(changes,
-             (QList<KvBucketEvents::Change>{KvBucketEvents::Change::Created, KvBucketEvents::Change::Updated,
-                                            KvBucketEvents::Change::Deleted}));
+    QCOMPARE(changes.mid(0, 2),
+             (QList<KvBucketEvents::Change>{KvBucketEvents::Change::Created, KvBucketEvents::Change::Updated}));
+    QCOMPARE(changes.last(), KvBucketEvents::Change::Deleted);
+    QVERIFY(!changes.mid(2).contains(KvBucketEvents::Change::Updated));
     QCOMPARE(errors.count(), 0);
     QCOMPARE(events->error(), NatsError::NoError);
 

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void saysWhenTheServerGoesAndComesBack();
     void saysWhichRevisionsWentByWhileAway();
     void saysWhenTheServerStopsAnswering();
+    void endsWhenItsBucketIsDeleted();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -337,6 +338,26 @@ void tst_KvdeskCliWatch::saysWhenTheServerStopsAnswering()
     QTRY_VERIFY_WITH_TIMEOUT((err += watcher.readAllStandardError()).count("has not answered") == 2, 8000);
     watcher.kill();
     watcher.waitForFinished();
+}
+
+void tst_KvdeskCliWatch::endsWhenItsBucketIsDeleted()
+{
+    // The watch found out when its consumer's heartbeats stopped and a new consumer found no stream:
+    // 19 s on 2.9.10, after "watch interrupted (no heartbeat for 10000 ms)". Now the account's stream
+    // advisory ends it at once; the server drops that advisory now and then (about one deletion in ten of
+    // a watched bucket), and then the consumer's info at the first heartbeat missed does, in the same words.
+    QCOMPARE(m_runner.run(server({u"add"_s, u"GOES"_s})).exitCode, 0);
+    QCOMPARE(m_runner.run(server({u"put"_s, u"GOES"_s, u"before"_s, u"1"_s})).exitCode, 0);
+    QProcess watcher;
+    QByteArray seen;
+    startWatch(&watcher, &seen, u"GOES"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT GOES > before: 1"), 10000);
+    QCOMPARE(m_runner.run(server({u"rm"_s, u"GOES"_s, u"-f"_s})).exitCode, 0);
+    QVERIFY(watcher.waitForFinished(15000));
+    QCOMPARE(watcher.exitCode(), 1);
+    const QByteArray err = watcher.readAllStandardError();
+    QVERIFY2(err.contains("kvdesk-cli: error: bucket \"GOES\" was deleted"), err.constData());
+    QVERIFY2(!err.contains("interrupted"), err.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliWatch)
