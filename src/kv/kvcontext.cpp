@@ -11,6 +11,32 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+// Stream settings a bucket's settings do not name (another tool's limits, an administrator's choice): an
+// edit keeps them as the server has them, where nats.go's UpdateKeyValue sends a new bucket's values (and
+// 2.9 then refuses the edit, 10052, over a setting nobody touched). The duplicate window follows the TTL
+// where it did (a new bucket's: 2 min, or the TTL when shorter) and is kept otherwise, within the TTL.
+void keepUnnamedSettings(QJsonObject *merged, const JsStreamConfig &previous, const JsStreamConfig &wanted,
+                         const NatsServerInfo &serverInfo)
+{
+    const QJsonObject before = previous.toJson();
+    for (const QLatin1StringView key :
+         {"retention"_L1, "max_msgs"_L1, "max_consumers"_L1, "deny_purge"_L1, "allow_direct"_L1}) {
+        if (before.contains(key))
+            merged->insert(key, before.value(key));
+    }
+    const qint64 followedTtl = KvBucketConfig::fromStreamConfig(previous).toStreamConfig(serverInfo).duplicateWindowNs;
+    if (previous.duplicateWindowNs <= 0 || previous.duplicateWindowNs == followedTtl)
+        return;
+    qint64 window = previous.duplicateWindowNs;
+    if (wanted.maxAgeNs > 0)
+        window = std::min(window, wanted.maxAgeNs);
+    merged->insert("duplicate_window"_L1, window);
+}
+
+} // namespace
+
 KvContext::KvContext(JetStreamContext *context, QObject *parent)
     : QObject(parent)
     , m_context(context)
@@ -280,6 +306,7 @@ void KvContext::sendUpdate(KvReply *reply, const KvBucketConfig &config, const J
     const QJsonObject wanted = wantedConfig.toJson();
     for (auto it = wanted.begin(); it != wanted.end(); ++it)
         merged.insert(it.key(), it.value());
+    keepUnnamedSettings(&merged, previous, wantedConfig, serverInfo());
     // Compression is sent only when on: turning it off must say so (2.10+ knows the field).
     if (!config.compressed && merged.contains("compression"_L1))
         merged.insert("compression"_L1, "none"_L1);

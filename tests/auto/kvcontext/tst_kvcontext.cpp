@@ -27,6 +27,7 @@ private Q_SLOTS:
     void bucketLifecycle();
     void firstPutAfterCreateAsksNoStreamInfo();
     void bucketUpdateAndCreateOrUpdate();
+    void anEditKeepsWhatItDoesNotShow();
     void bucketErrors();
     void bucketNamesAndStatuses();
     void bucketNameValidation_data();
@@ -209,6 +210,46 @@ void tst_KvContext::bucketUpdateAndCreateOrUpdate()
     KvReply *updated = m_kv->createOrUpdateBucket(either);
     WAIT_OK(updated);
     QCOMPARE(updated->status().config.history, 4);
+}
+
+// A bucket made by another tool can carry stream limits a bucket's settings do not name. An edit sent them
+// back to what a new bucket gets (max_msgs and max_consumers -1, a 2 min duplicate window) on 2.15.1, and
+// 2.9.10 refused it ("can not change MaxConsumers", 10052) though only the description was asked for.
+void tst_KvContext::anEditKeepsWhatItDoesNotShow()
+{
+    KvBucketConfig made;
+    made.bucket = u"ext%1"_s.arg(m_counter);
+    made.history = 5;
+    JsStreamConfig stream = made.toStreamConfig(m_connection->serverInfo());
+    stream.maxConsumers = 7;
+    stream.maxMsgs = 1000;
+    stream.duplicateWindowNs = qint64(30) * 1000000000;
+    stream.denyPurge = false;
+    WAIT_OK(m_js->createStream(stream));
+
+    KvBucketConfig config = made;
+    config.history = 3;
+    config.description = u"edited"_s;
+    KvReply *edit = m_kv->updateBucket(config);
+    WAIT_OK(edit);
+    const JsStreamConfig after = edit->status().streamInfo.config;
+    QCOMPARE(after.maxMsgsPerSubject, 3);
+    QCOMPARE(after.description, u"edited"_s);
+    QCOMPARE(after.maxConsumers, 7);
+    QCOMPARE(after.maxMsgs, 1000);
+    QCOMPARE(after.duplicateWindowNs, qint64(30) * 1000000000);
+
+    // A TTL shorter than the window takes the window down with it (the server wants it within the TTL);
+    // a window that followed the TTL follows it up again.
+    config.ttlMs = 10 * 1000;
+    KvReply *shorter = m_kv->updateBucket(config);
+    WAIT_OK(shorter);
+    QCOMPARE(shorter->status().streamInfo.config.duplicateWindowNs, qint64(10) * 1000000000);
+    QCOMPARE(shorter->status().streamInfo.config.maxConsumers, 7);
+    config.ttlMs = 60 * 60 * 1000;
+    KvReply *longer = m_kv->updateBucket(config);
+    WAIT_OK(longer);
+    QCOMPARE(longer->status().streamInfo.config.duplicateWindowNs, qint64(120) * 1000000000);
 }
 
 void tst_KvContext::bucketErrors()
