@@ -185,6 +185,7 @@ void BucketConfigCommand::addOptions(QCommandLineParser *parser)
         QCommandLineOption(u"republish-destination"_s, tr("Republish destination for messages in --republish-source"),
                            u"DEST"_s),
         QCommandLineOption(u"republish-headers"_s, tr("Republish only message headers, no bodies")),
+        QCommandLineOption(u"no-republish-headers"_s, tr("Republish whole messages, headers and bodies")),
     });
     CliBucketFeatures::addOptions(parser);
 }
@@ -255,7 +256,10 @@ QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
         m_republishSource = parser.value(u"republish-source"_s);
     if (parser.isSet(u"republish-destination"_s))
         m_republishDestination = parser.value(u"republish-destination"_s);
-    m_republishHeaders = parser.isSet(u"republish-headers"_s);
+    if (parser.isSet(u"republish-headers"_s) && parser.isSet(u"no-republish-headers"_s))
+        return tr("--republish-headers and --no-republish-headers cannot be combined");
+    if (parser.isSet(u"republish-headers"_s) || parser.isSet(u"no-republish-headers"_s))
+        m_republishHeaders = parser.isSet(u"republish-headers"_s);
     return m_features.read(parser);
 }
 
@@ -287,8 +291,11 @@ KvBucketConfig BucketConfigCommand::applied(KvBucketConfig config) const
         config.republish.source = *m_republishSource;
     if (m_republishDestination)
         config.republish.destination = *m_republishDestination;
-    if (m_republishSource || m_republishDestination || m_republishHeaders)
-        config.republish.headersOnly = m_republishHeaders;
+    // What is not given stays as it is (an edit of the destination kept republishing whole values).
+    config.republish.headersOnly = m_republishHeaders.value_or(config.republish.headersOnly);
+    // An edit to no destination stops republishing (its other flags then say nothing).
+    if (m_mode == Mode::Edit && m_republishDestination && m_republishDestination->isEmpty())
+        config.republish = {};
     // Without a source the whole bucket is republished, as the server does for an empty source.
     if (!config.republish.destination.isEmpty() && config.republish.source.isEmpty())
         config.republish.source = QString::fromUtf8(KvNames::subjectPrefix(m_bucket)) + u'>';

@@ -77,8 +77,8 @@ private:
     std::optional<int> m_replicas;
     std::optional<QString> m_republishSource;
     std::optional<QString> m_republishDestination;
-    bool m_republishHeaders = false;
-    CliBucketFeatures m_features; // the 2.10 and 2.11+ settings
+    std::optional<bool> m_republishHeaders; // --republish-headers or --no-republish-headers
+    CliBucketFeatures m_features;           // the 2.10 and 2.11+ settings
 };
 
 // info BUCKET: natscli's "Information for Key-Value Store Bucket" page.

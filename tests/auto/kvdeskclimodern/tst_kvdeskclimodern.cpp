@@ -34,6 +34,7 @@ private Q_SLOTS:
     void importWithTtl();
     void sourcesBefore210AreSaidToKeepTheirNames();
     void severalFilters();
+    void editKeepsRepublishHeadersOnly();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -340,6 +341,33 @@ void tst_KvdeskCliModern::severalFilters()
     QStringList listed = QString::fromUtf8(keys.out).split(u'\n', Qt::SkipEmptyParts);
     listed.sort();
     QCOMPARE(listed, (QStringList{u"a.1"_s, u"a.2"_s, u"c.1"_s}));
+}
+
+// An edit naming another republish destination turned "headers only" off (the flag was read as absent:
+// whole values, maybe secrets, then went to the republish subject); and there was no way to stop
+// republishing ("republish needs a destination subject").
+void tst_KvdeskCliModern::editKeepsRepublishHeadersOnly()
+{
+    if (!modern())
+        QSKIP("nats-server 2.9 cannot change a bucket's republish (10052)");
+    const QString bucket = unique(u"rep"_s);
+    CLI_EXPECT(added, cli({u"add"_s, bucket, u"--republish-destination"_s, u"repub.>"_s, u"--republish-headers"_s}), 0);
+    const auto republishOf = [](const QByteArray &json) {
+        return QJsonDocument::fromJson(json).object().value("republish"_L1).toObject();
+    };
+    CLI_EXPECT(moved, cli({u"edit"_s, bucket, u"--republish-destination"_s, u"other.>"_s, u"--json"_s}), 0);
+    QCOMPARE(republishOf(moved.out).value("destination"_L1).toString(), u"other.>"_s);
+    QCOMPARE(republishOf(moved.out).value("headers_only"_L1).toBool(), true);
+    CLI_EXPECT(whole, cli({u"edit"_s, bucket, u"--no-republish-headers"_s, u"--json"_s}), 0);
+    QCOMPARE(republishOf(whole.out).value("destination"_L1).toString(), u"other.>"_s);
+    QCOMPARE(republishOf(whole.out).value("headers_only"_L1).toBool(true), false);
+    CLI_EXPECT(both, cli({u"edit"_s, bucket, u"--republish-headers"_s, u"--no-republish-headers"_s}), 2);
+    QVERIFY2(both.err.contains("--republish-headers") && both.err.contains("--no-republish-headers"),
+             both.err.constData());
+    CLI_EXPECT(stopped, cli({u"edit"_s, bucket, u"--republish-destination"_s, u""_s, u"--json"_s}), 0);
+    QVERIFY2(republishOf(stopped.out).isEmpty(), stopped.out.constData());
+    CLI_EXPECT(shown, cli({u"info"_s, bucket}), 0);
+    QVERIFY2(!shown.out.contains("Republishing"), shown.out.constData());
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliModern)
