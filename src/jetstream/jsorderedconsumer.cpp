@@ -212,8 +212,8 @@ void JsOrderedConsumer::onCreateAnswered(const JsApiReply *reply, int generation
 
 // A stream deleted and made again (a bucket deleted and created again) starts its sequences over: a
 // consumer resuming after the last sequence handed out would skip as many new messages, and say nothing.
-// A stream made after the last message handed out was stored is such a one: the consumer fails, saying
-// so, rather than resume. (Stream and message times come from the server's clock: a cluster's nodes
+// A stream made after the last message handed out was stored is such a one, and so is one that ends
+// before it: the consumer fails, saying so, rather than resume. (Stream and message times come from the server's clock: a cluster's nodes
 // agree to milliseconds, and a stream takes longer than that to be deleted and made again.)
 void JsOrderedConsumer::checkStreamThenCreate()
 {
@@ -231,19 +231,62 @@ void JsOrderedConsumer::checkStreamThenCreate()
         }
         // No answer (or no permission for STREAM.INFO): the check is not to be had, and a consumer that
         // never comes back would lose more than the check saves. The create goes ahead.
-        const QDateTime created = reply->error() == NatsError::NoError ? reply->streamInfo().created : QDateTime();
-        if (created.isValid() && created.toMSecsSinceEpoch() > m_lastMessageNs / 1000000) {
-            m_streamReplaced = true;
-            fail(NatsError(NatsError::StreamNotFound,
-                           tr("stream %1 was deleted and made again after its message %2 was delivered: its "
-                              "sequences start over")
-                               .arg(m_config.stream)
-                               .arg(m_lastStreamSequence)));
+        if (reply->error() != NatsError::NoError) {
+            m_streamChecked = true;
+            create();
+            return;
+        }
+        const JsStreamInfo info = reply->streamInfo();
+        if (info.created.isValid() && info.created.toMSecsSinceEpoch() > m_lastMessageNs / 1000000) {
+            failReplaced(tr("stream %1 was deleted and made again after its message %2 was delivered: its "
+                            "sequences start over")
+                             .arg(m_config.stream)
+                             .arg(m_lastStreamSequence));
+        } else if (info.state.lastSequence < m_lastStreamSequence) {
+            failReplaced(tr("stream %1 ends at sequence %2, before its message %3 that was delivered: it is "
+                            "another stream by that name (made again, or another server's copy)")
+                             .arg(m_config.stream)
+                             .arg(info.state.lastSequence)
+                             .arg(m_lastStreamSequence));
+        } else {
+            checkLastMessageThenCreate();
+        }
+    });
+}
+
+// A stream of that name made before the one read (another server's copy: a URL list naming servers that
+// are not one cluster, a server brought back on another store) goes on past the last sequence handed out,
+// with other messages. The message at that sequence, while the stream keeps it, has the time it was
+// delivered with; another time is another stream. Gone (a newer revision, a purge), it tells nothing.
+void JsOrderedConsumer::checkLastMessageThenCreate()
+{
+    const int generation = ++m_createGeneration;
+    m_createPending = true;
+    JsMessageGetRequest request;
+    request.sequence = m_lastStreamSequence;
+    JsApiReply *reply = m_context->getMessage(m_config.stream, request);
+    connect(reply, &NatsReply::finished, this, [this, reply, generation] {
+        reply->deleteLater();
+        if (generation != m_createGeneration || m_state == State::Stopped || m_state == State::Failed)
+            return;
+        m_createPending = false;
+        const QDateTime stored = reply->error() == NatsError::NoError ? reply->storedMessage().time : QDateTime();
+        if (stored.isValid() && stored.toMSecsSinceEpoch() != m_lastMessageNs / 1000000) {
+            failReplaced(tr("stream %1 holds another message at sequence %2 than the one delivered: it is "
+                            "another stream by that name (made again, or another server's copy)")
+                             .arg(m_config.stream)
+                             .arg(m_lastStreamSequence));
             return;
         }
         m_streamChecked = true;
         create();
     });
+}
+
+void JsOrderedConsumer::failReplaced(const QString &message)
+{
+    m_streamReplaced = true;
+    fail(NatsError(NatsError::StreamNotFound, message));
 }
 
 void JsOrderedConsumer::onCreated(const QJsonObject &info)

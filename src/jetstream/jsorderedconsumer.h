@@ -80,8 +80,8 @@ public:
     // A create succeeded once: a stream not found later was deleted while consumed.
     bool wasCreated() const { return m_createdOnce; }
     int resetCount() const { return m_resetCount; }
-    // Failed because the stream was deleted and made again since its messages were handed out: its
-    // sequences start over, so resuming after the last one seen would skip as many new messages.
+    // Failed because the stream is not the one whose messages were handed out (deleted and made again,
+    // or another server's copy): resuming after the last one seen would skip or mix in other messages.
     bool streamReplaced() const { return m_streamReplaced; }
     // Where the current consumer delivers (changes with every re-create).
     QByteArray deliverSubject() const { return m_deliverSubject; }
@@ -107,6 +107,8 @@ Q_SIGNALS:
 private:
     void create();
     void checkStreamThenCreate();
+    void checkLastMessageThenCreate();
+    void failReplaced(const QString &message);
     JsOrderedConsumerConfig nextConfig();
     void onCreateAnswered(const JsApiReply *reply, int generation);
     void onCreated(const QJsonObject &info);

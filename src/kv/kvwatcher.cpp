@@ -209,8 +209,9 @@ void KvWatcher::onFeedFailed(qsizetype feedIndex)
     NatsError error(consumer->error(), consumer->errorString());
     if (consumer->streamReplaced()) {
         error = NatsError(NatsError::BucketNotFound,
-                          tr("bucket \"%1\" was deleted and made again while watched: its revisions start over, "
-                             "so the watch ends after revision %2 rather than skip the new ones")
+                          tr("bucket \"%1\" is not the one watched any more (deleted and made again, or another "
+                             "server's copy): its revisions do not follow on, so the watch ends after revision %2 "
+                             "rather than skip or mix in other entries")
                               .arg(m_bucket)
                               .arg(consumer->lastStreamSequence()));
     } else if (error.code() == NatsError::StreamNotFound) {
