@@ -7,6 +7,7 @@
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "connectionbar.h"
+#include "elidedlabel.h"
 #include "emptystate.h"
 #include "findinvaluesdialog.h"
 #include "historypanel.h"
@@ -69,7 +70,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_buckets(new BucketPanel(this))
     , m_keys(new KeyPanel(this))
     , m_value(new ValuePanel(this))
-    , m_statusLabel(new QLabel(this))
+    , m_statusLabel(new ElidedLabel(Qt::ElideMiddle, this))
     , m_permissionGate(new PermissionGate(this))
 {
     setObjectName(u"mainWindow"_s);
@@ -369,9 +370,6 @@ void MainWindow::openSession(const ConnectionProfile &profile, const QString &se
             showInterruption(reason);
     });
     showInterruption({});
-    connect(m_session, &Session::failed, this, [this](const QString &message) {
-        statusBar()->showMessage(tr("Connection failed: %1").arg(message), kMessageMs);
-    });
     connect(m_session, &Session::opened, this, [this] {
         m_pages->setCurrentWidget(m_splitter);
         if (!m_pendingBucket.isEmpty())
