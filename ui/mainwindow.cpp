@@ -117,10 +117,13 @@ void MainWindow::buildPages()
     connect(welcome, &WelcomePage::addConnectionRequested, this, &MainWindow::manageConnections);
     connect(welcome, &WelcomePage::importRequested, this, [this] {
         ProfileDialog dialog(m_profiles, m_secrets, this);
-        const int count = dialog.importContexts();
+        QStringList skipped;
+        const int count = dialog.importContexts(&skipped);
         statusBar()->showMessage(count == 1 ? tr("Imported 1 natscli context")
                                             : tr("Imported %n natscli contexts", nullptr, count),
                                  kMessageMs);
+        if (!skipped.isEmpty()) // each file named, with why
+            QMessageBox::warning(this, tr("Import natscli Contexts"), ProfileDialog::importReport(count, skipped));
     });
     m_pages->addWidget(welcome);
     m_pages->addWidget(m_splitter);

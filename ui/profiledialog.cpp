@@ -204,10 +204,12 @@ QLayout *ProfileDialog::createListColumn()
     connect(add, &QPushButton::clicked, this, &ProfileDialog::newProfile);
     connect(remove, &QPushButton::clicked, this, &ProfileDialog::deleteCurrent);
     connect(import, &QPushButton::clicked, this, [this] {
-        const int count = importContexts();
-        m_error->setInfo(count > 0 ? (count == 1 ? tr("Imported 1 natscli context.")
-                                                 : tr("Imported %n natscli contexts.", nullptr, count))
-                                   : tr("No natscli contexts found in %1.").arg(NatsCliContext::configDir()));
+        QStringList skipped;
+        const QString report = importReport(importContexts(&skipped), skipped);
+        if (skipped.isEmpty())
+            m_error->setInfo(report);
+        else
+            m_error->setMessage(report);
     });
     auto *listButtons = new QHBoxLayout;
     listButtons->addWidget(add);
@@ -475,15 +477,15 @@ void ProfileDialog::deleteCurrent()
 }
 
 // Through NatsCliContext, the CLI's own reading of a context: JWT and seed, API prefix, tls_first, "~".
-int ProfileDialog::importContexts()
+int ProfileDialog::importContexts(QStringList *skipped)
 {
     int imported = 0;
-    QStringList problems;
     for (const QString &name : NatsCliContext::contextNames()) {
         NatsCliContext context;
         QString problem;
         if (!NatsCliContext::load(name, &context, &problem)) {
-            problems.append(problem);
+            if (skipped)
+                skipped->append(problem);
             continue;
         }
         QString secret;
@@ -501,7 +503,18 @@ int ProfileDialog::importContexts()
         ++imported;
     }
     reloadList();
-    if (!problems.isEmpty())
-        m_error->setMessage(problems.join(u'\n'));
     return imported;
+}
+
+QString ProfileDialog::importReport(int imported, const QStringList &skipped)
+{
+    if (imported == 0 && skipped.isEmpty())
+        return tr("No natscli contexts found in %1.").arg(NatsCliContext::configDir());
+    QString report = imported == 1 ? tr("Imported 1 natscli context.")
+                                   : tr("Imported %n natscli contexts.", nullptr, imported);
+    if (!skipped.isEmpty()) {
+        report += u' ' + tr("Skipped %n that could not be read:", nullptr, int(skipped.size())) + u'\n'
+            + skipped.join(u'\n');
+    }
+    return report;
 }

@@ -23,7 +23,9 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStatusBar>
 
@@ -78,6 +80,7 @@ private Q_SLOTS:
     void passwordTypedIntoServersGoesToTheKeychain();
     void passwordSavedByAnOlderVersionMovesToTheKeychain();
     void natscliContextsImportAsNatscliReadsThem();
+    void aContextFileThatCannotBeReadIsNamed();
 
 private:
     QString keychainSecret(const QString &profileId);
@@ -344,6 +347,47 @@ void tst_ConnectionProfile::natscliContextsImportAsNatscliReadsThem()
         QVERIFY2(!settings.contains(secret), secret.constData());
     for (const ConnectionProfile &profile : store->profiles())
         m_window->secretStore()->remove(profile.id);
+}
+
+// A context file that cannot be read (truncated JSON) was skipped without a word: "Imported 1 natscli
+// context." of two. It is named, with why, in the CLI's words.
+void tst_ConnectionProfile::aContextFileThatCannotBeReadIsNamed()
+{
+    for (const ConnectionProfile &profile : m_window->profileStore()->profiles())
+        m_window->profileStore()->remove(profile.id);
+    const QString dir = qEnvironmentVariable("XDG_CONFIG_HOME") + u"/nats/context"_s;
+    QDir(dir).removeRecursively();
+    QVERIFY(writeContext(ownId(u"good"_s), {{u"url"_s, m_userServer.url()}}));
+    const QString badPath = dir + u'/' + ownId(u"bad"_s) + u".json"_s;
+    QFile bad(badPath);
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write(R"({"url": "nats://127.0.0.1:4222", "user": "al)");
+    bad.close();
+
+    ProfileDialog dialog(m_window->profileStore(), m_window->secretStore(), m_window);
+    dialog.show();
+    dialog.findChild<QPushButton *>(u"importContexts"_s)->click();
+    QString shown;
+    for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+        if (label->isVisible() && label->text().contains(u"Imported"_s))
+            shown = label->text();
+    }
+    QVERIFY2(shown.contains(u"Imported 1 natscli context"_s), qPrintable(shown));
+    QVERIFY2(shown.contains(u"context file %1 is not a JSON object"_s.arg(badPath)), qPrintable(shown));
+    QCOMPARE(m_window->profileStore()->profiles().size(), 1);
+
+    // From the welcome page, where no dialog is open: a warning names it.
+    QString warned;
+    UiTest::onNextDialog<QMessageBox>([&warned](QMessageBox *box) {
+        warned = box->text();
+        box->accept();
+    });
+    m_window->findChild<QPushButton *>(u"welcomeImport"_s)->click();
+    QTRY_VERIFY(!warned.isEmpty());
+    QVERIFY2(warned.contains(u"context file %1 is not a JSON object"_s.arg(badPath)), qPrintable(warned));
+    for (const ConnectionProfile &profile : m_window->profileStore()->profiles())
+        m_window->profileStore()->remove(profile.id);
+    QDir(dir).removeRecursively();
 }
 
 QTEST_MAIN(tst_ConnectionProfile)
