@@ -85,6 +85,9 @@ ProfileDialog::ProfileDialog(ProfileStore *profiles, SecretStore *secrets, QWidg
     right->addLayout(form);
     right->addWidget(m_keychainStatus);
     right->addWidget(m_error);
+    // Two lines kept for the notes ("Saved; the password from the server URL is…"): appearing, a note
+    // grew the dialog by a line, and Save moved under the pointer.
+    m_error->reserveRoom(2);
     right->addStretch(1);
     auto *columns = new QHBoxLayout;
     columns->addLayout(createListColumn(), 1);
@@ -429,11 +432,14 @@ void ProfileDialog::saveCurrent(bool thenConnect)
         finish(tr("Saved."));
         return;
     }
-    m_secrets->write(profile.id, secret, this, [this, finish, fromUrl](bool ok, const QString &error) {
+    const bool token = profile.authKind == ConnectionProfile::AuthKind::Token; // nats://TOKEN@host
+    m_secrets->write(profile.id, secret, this, [this, finish, fromUrl, token](bool ok, const QString &error) {
         for (QLineEdit *field : {m_secret, m_jwt})
             field->clear();
         m_secretEdited = m_jwtEdited = false;
-        if (ok && fromUrl)
+        if (ok && fromUrl && token)
+            finish(tr("Saved; the token from the server URL is in the system keychain, the URL without it."));
+        else if (ok && fromUrl)
             finish(tr("Saved; the password from the server URL is in the system keychain, the URL without it."));
         else if (ok)
             finish(tr("Saved; the secret is in the system keychain."));

@@ -81,6 +81,7 @@ private Q_SLOTS:
     void passwordSavedByAnOlderVersionMovesToTheKeychain();
     void natscliContextsImportAsNatscliReadsThem();
     void aContextFileThatCannotBeReadIsNamed();
+    void theSavedNoteMovesNoButton();
 
 private:
     QString keychainSecret(const QString &profileId);
@@ -388,6 +389,48 @@ void tst_ConnectionProfile::aContextFileThatCannotBeReadIsNamed()
     for (const ConnectionProfile &profile : m_window->profileStore()->profiles())
         m_window->profileStore()->remove(profile.id);
     QDir(dir).removeRecursively();
+}
+
+// The note that a token (or password) written into the URL went to the keychain took a line more than the
+// dialog had, and the dialog grew by it: Save moved under the pointer. It also said "password" for a token.
+void tst_ConnectionProfile::theSavedNoteMovesNoButton()
+{
+    for (const ConnectionProfile &profile : m_window->profileStore()->profiles())
+        m_window->profileStore()->remove(profile.id);
+    QString url = m_userServer.url();
+    url.insert(url.indexOf(u"://"_s) + 3, kToken + u'@');
+    ProfileDialog dialog(m_window->profileStore(), m_window->secretStore(), m_window);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    dialog.findChild<QLineEdit *>(u"profileName"_s)->setText(u"token-url"_s);
+    dialog.findChild<QLineEdit *>(u"profileServers"_s)->setText(url);
+    auto *save = dialog.findChild<QPushButton *>(u"saveProfile"_s);
+    const QRect before(save->mapTo(&dialog, QPoint()), save->size());
+    const int heightBefore = dialog.height();
+    save->click();
+    const auto note = [&dialog] {
+        for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+            if (label->isVisible() && label->text().startsWith(u"Saved"_s))
+                return label->text();
+        }
+        return QString();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!note().isEmpty(), 10000);
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    const QRect after(save->mapTo(&dialog, QPoint()), save->size());
+    QVERIFY2(after == before && dialog.height() == heightBefore,
+             qPrintable(u"Save at %1,%2 then %3,%4; the dialog %5 then %6 px high"_s.arg(before.y())
+                            .arg(before.x())
+                            .arg(after.y())
+                            .arg(after.x())
+                            .arg(heightBefore)
+                            .arg(dialog.height())));
+    QVERIFY2(note().contains(u"token"_s) && !note().contains(u"password"_s), qPrintable(note()));
+    for (const ConnectionProfile &profile : m_window->profileStore()->profiles()) {
+        m_window->secretStore()->remove(profile.id);
+        m_window->profileStore()->remove(profile.id);
+    }
 }
 
 QTEST_MAIN(tst_ConnectionProfile)
