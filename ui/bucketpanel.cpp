@@ -64,9 +64,14 @@ BucketPanel::BucketPanel(QWidget *parent)
     setObjectName(u"bucketPanel"_s);
     createView();
     createActions();
+    // A listing that failed (the user may not list, say) is no empty server: no "Create a Bucket…" then.
+    const auto noneListed = [this] { return m_session && m_session->isConnected() && m_model->rowCount() == 0; };
     m_empty = new EmptyState(m_view, tr("No buckets on this server yet."), m_newAction, tr("Create a Bucket…"),
-                             [this] { return m_session && m_session->isConnected() && m_model->rowCount() == 0; });
+                             [this, noneListed] { return noneListed() && !m_listingFailed; });
     m_empty->button()->setObjectName(u"createBucketButton"_s);
+    m_unlisted = new EmptyState(m_view, tr("The buckets could not be listed."), nullptr, {},
+                                [this, noneListed] { return noneListed() && m_listingFailed; });
+    m_unlisted->label()->setObjectName(u"bucketsNotListedText"_s);
 
     auto *toolbar = new QToolBar(this);
     toolbar->addAction(m_newAction);
@@ -193,6 +198,7 @@ void BucketPanel::setSession(Session *session)
     m_session = session;
     m_model->clear();
     m_error->setMessage({});
+    setListingFailed(false);
     if (m_bucketEvents)
         m_bucketEvents->deleteLater();
     m_bucketEvents = nullptr;
@@ -285,14 +291,47 @@ void BucketPanel::list(Listing listing)
         if (reply->error() != NatsError::NoError) {
             // A connection that did not come about says why in the status bar; once connected, the list
             // is asked again.
-            if (listing == Listing::Ordinary || (m_session && m_session->isConnected()))
+            if (listing == Listing::Ordinary || (m_session && m_session->isConnected())) {
                 showError(tr("Could not list buckets: %1").arg(reply->errorString()));
+                setListingFailed(true);
+                if (!m_pendingSelection.isEmpty())
+                    openUnlisted(m_pendingSelection);
+            }
             return;
         }
         m_error->setMessage({});
+        setListingFailed(false);
         mergeStatuses(reply->statuses());
         if (!m_pendingSelection.isEmpty())
             selectBucket(m_pendingSelection);
+        updateActions();
+    });
+}
+
+void BucketPanel::setListingFailed(bool failed)
+{
+    m_listingFailed = failed;
+    m_empty->refresh();
+    m_unlisted->refresh();
+}
+
+// A bucket asked for by name (--bucket) while the buckets cannot be listed: a user may be allowed to read
+// a bucket and not to list them all (as the CLI, which opens it by name). Its own status puts it in the
+// list, alone, and selects it; refused too, the listing's error stays, and the name waits for a listing.
+void BucketPanel::openUnlisted(const QString &bucket)
+{
+    KvReply *reply = m_session->kv()->bucketStatus(bucket);
+    connect(reply, &NatsReply::finished, this, [this, reply, bucket, session = m_session.data()] {
+        reply->deleteLater();
+        if (session != m_session || reply->error() != NatsError::NoError || m_pendingSelection != bucket
+            || m_model->rowOf(bucket) >= 0)
+            return;
+        QList<KvBucketStatus> statuses;
+        for (int row = 0; row < m_model->rowCount(); ++row)
+            statuses.append(m_model->statusAt(row));
+        statuses.append(reply->status());
+        mergeStatuses(statuses);
+        selectBucket(bucket);
         updateActions();
     });
 }

@@ -80,6 +80,8 @@ private:
     };
     void list(Listing listing);
     void mergeStatuses(const QList<KvBucketStatus> &statuses);
+    void setListingFailed(bool failed);
+    void openUnlisted(const QString &bucket);
 
     QPointer<Session> m_session;
     BucketListModel *m_model = nullptr;
@@ -89,6 +91,8 @@ private:
     QTimer *m_refreshTimer = nullptr;
     QTimer *m_soonTimer = nullptr;
     EmptyState *m_empty = nullptr;
+    EmptyState *m_unlisted = nullptr; // what the list says when the listing failed
+    bool m_listingFailed = false;
     QPointer<KvBucketEvents> m_bucketEvents;
     QString m_pendingSelection;
     QString m_deletedHere;

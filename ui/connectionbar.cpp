@@ -1,6 +1,7 @@
 #include "connectionbar.h"
 
 #include "appearance.h"
+#include "elidedlabel.h"
 
 #include <QtWidgets/QApplication>
 #include <QtWidgets/QComboBox>
@@ -13,7 +14,7 @@ using namespace Qt::StringLiterals;
 ConnectionBar::ConnectionBar(QWidget *parent)
     : QFrame(parent)
     , m_profileChoice(new QComboBox(this))
-    , m_status(new QLabel(this))
+    , m_status(new ElidedLabel(Qt::ElideMiddle, this))
     , m_readOnlyBadge(new QLabel(tr("<b>READ-ONLY</b>"), this))
     , m_retry(new QPushButton(tr("Retry Now"), this))
 {

@@ -29,6 +29,8 @@ private:
     void applyColor();
 
     QComboBox *m_profileChoice = nullptr;
+    // Elided (whole in its tooltip): a long error ("each of the 4 servers failed: …") asked for its whole
+    // width, and the window grew past the screen for it.
     QLabel *m_status = nullptr;
     QLabel *m_readOnlyBadge = nullptr;
     QPushButton *m_retry = nullptr;

@@ -7,6 +7,7 @@
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "connectionbar.h"
+#include "elidedlabel.h"
 #include "emptystate.h"
 #include "findinvaluesdialog.h"
 #include "historypanel.h"
@@ -69,7 +70,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_buckets(new BucketPanel(this))
     , m_keys(new KeyPanel(this))
     , m_value(new ValuePanel(this))
-    , m_statusLabel(new QLabel(this))
+    , m_statusLabel(new ElidedLabel(Qt::ElideMiddle, this))
     , m_permissionGate(new PermissionGate(this))
 {
     setObjectName(u"mainWindow"_s);
@@ -116,10 +117,13 @@ void MainWindow::buildPages()
     connect(welcome, &WelcomePage::addConnectionRequested, this, &MainWindow::manageConnections);
     connect(welcome, &WelcomePage::importRequested, this, [this] {
         ProfileDialog dialog(m_profiles, m_secrets, this);
-        const int count = dialog.importContexts();
+        QStringList skipped;
+        const int count = dialog.importContexts(&skipped);
         statusBar()->showMessage(count == 1 ? tr("Imported 1 natscli context")
                                             : tr("Imported %n natscli contexts", nullptr, count),
                                  kMessageMs);
+        if (!skipped.isEmpty()) // each file named, with why
+            QMessageBox::warning(this, tr("Import natscli Contexts"), ProfileDialog::importReport(count, skipped));
     });
     m_pages->addWidget(welcome);
     m_pages->addWidget(m_splitter);
@@ -369,9 +373,6 @@ void MainWindow::openSession(const ConnectionProfile &profile, const QString &se
             showInterruption(reason);
     });
     showInterruption({});
-    connect(m_session, &Session::failed, this, [this](const QString &message) {
-        statusBar()->showMessage(tr("Connection failed: %1").arg(message), kMessageMs);
-    });
     connect(m_session, &Session::opened, this, [this] {
         m_pages->setCurrentWidget(m_splitter);
         if (!m_pendingBucket.isEmpty())

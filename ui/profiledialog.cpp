@@ -85,6 +85,9 @@ ProfileDialog::ProfileDialog(ProfileStore *profiles, SecretStore *secrets, QWidg
     right->addLayout(form);
     right->addWidget(m_keychainStatus);
     right->addWidget(m_error);
+    // Two lines kept for the notes ("Saved; the password from the server URL is…"): appearing, a note
+    // grew the dialog by a line, and Save moved under the pointer.
+    m_error->reserveRoom(2);
     right->addStretch(1);
     auto *columns = new QHBoxLayout;
     columns->addLayout(createListColumn(), 1);
@@ -204,10 +207,12 @@ QLayout *ProfileDialog::createListColumn()
     connect(add, &QPushButton::clicked, this, &ProfileDialog::newProfile);
     connect(remove, &QPushButton::clicked, this, &ProfileDialog::deleteCurrent);
     connect(import, &QPushButton::clicked, this, [this] {
-        const int count = importContexts();
-        m_error->setInfo(count > 0 ? (count == 1 ? tr("Imported 1 natscli context.")
-                                                 : tr("Imported %n natscli contexts.", nullptr, count))
-                                   : tr("No natscli contexts found in %1.").arg(NatsCliContext::configDir()));
+        QStringList skipped;
+        const QString report = importReport(importContexts(&skipped), skipped);
+        if (skipped.isEmpty())
+            m_error->setInfo(report);
+        else
+            m_error->setMessage(report);
     });
     auto *listButtons = new QHBoxLayout;
     listButtons->addWidget(add);
@@ -427,11 +432,14 @@ void ProfileDialog::saveCurrent(bool thenConnect)
         finish(tr("Saved."));
         return;
     }
-    m_secrets->write(profile.id, secret, this, [this, finish, fromUrl](bool ok, const QString &error) {
+    const bool token = profile.authKind == ConnectionProfile::AuthKind::Token; // nats://TOKEN@host
+    m_secrets->write(profile.id, secret, this, [this, finish, fromUrl, token](bool ok, const QString &error) {
         for (QLineEdit *field : {m_secret, m_jwt})
             field->clear();
         m_secretEdited = m_jwtEdited = false;
-        if (ok && fromUrl)
+        if (ok && fromUrl && token)
+            finish(tr("Saved; the token from the server URL is in the system keychain, the URL without it."));
+        else if (ok && fromUrl)
             finish(tr("Saved; the password from the server URL is in the system keychain, the URL without it."));
         else if (ok)
             finish(tr("Saved; the secret is in the system keychain."));
@@ -475,15 +483,15 @@ void ProfileDialog::deleteCurrent()
 }
 
 // Through NatsCliContext, the CLI's own reading of a context: JWT and seed, API prefix, tls_first, "~".
-int ProfileDialog::importContexts()
+int ProfileDialog::importContexts(QStringList *skipped)
 {
     int imported = 0;
-    QStringList problems;
     for (const QString &name : NatsCliContext::contextNames()) {
         NatsCliContext context;
         QString problem;
         if (!NatsCliContext::load(name, &context, &problem)) {
-            problems.append(problem);
+            if (skipped)
+                skipped->append(problem);
             continue;
         }
         QString secret;
@@ -501,7 +509,18 @@ int ProfileDialog::importContexts()
         ++imported;
     }
     reloadList();
-    if (!problems.isEmpty())
-        m_error->setMessage(problems.join(u'\n'));
     return imported;
+}
+
+QString ProfileDialog::importReport(int imported, const QStringList &skipped)
+{
+    if (imported == 0 && skipped.isEmpty())
+        return tr("No natscli contexts found in %1.").arg(NatsCliContext::configDir());
+    QString report = imported == 1 ? tr("Imported 1 natscli context.")
+                                   : tr("Imported %n natscli contexts.", nullptr, imported);
+    if (!skipped.isEmpty()) {
+        report += u' ' + tr("Skipped %n that could not be read:", nullptr, int(skipped.size())) + u'\n'
+            + skipped.join(u'\n');
+    }
+    return report;
 }

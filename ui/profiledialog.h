@@ -33,8 +33,11 @@ public:
     // The profile to connect to after the dialog closes with "Connect", or an empty id.
     QString connectId() const { return m_connectId; }
     void selectProfile(const QString &id);
-    // Imports every natscli context; returns how many became profiles.
-    int importContexts();
+    // Imports every natscli context; returns how many became profiles. *skipped gets, for each context
+    // file that could not be read, why in the CLI's words ("context file …/bad.json is not a JSON object: …").
+    int importContexts(QStringList *skipped = nullptr);
+    // What an import says: how many, and each file skipped with why.
+    static QString importReport(int imported, const QStringList &skipped);
 
 private:
     void createForm(QFormLayout *form);

@@ -236,8 +236,8 @@ QString Session::statusText() const
         return tr("starting the local nats-server…");
     const QString where = m_connection->currentServer().toDisplayString(QUrl::RemoveUserInfo);
     switch (m_connection->state()) {
-    case NatsConnection::State::Disconnected:
-        return tr("not connected");
+    case NatsConnection::State::Disconnected: // never connected: the local server did not start, say
+        return m_lastError.isEmpty() ? tr("not connected") : tr("not connected: %1").arg(m_lastError);
     case NatsConnection::State::Connecting:
         return tr("connecting to %1…").arg(where);
     case NatsConnection::State::Connected:

@@ -18,6 +18,7 @@ WelcomePage::WelcomePage(QWidget *parent)
     local->setObjectName(u"welcomeLocal"_s);
     auto *add = new QPushButton(tr("&Add a Connection…"), this);
     auto *import = new QPushButton(tr("&Import natscli Contexts"), this);
+    import->setObjectName(u"welcomeImport"_s);
     local->setAccessibleDescription(tr("Runs nats-server with JetStream on this computer and connects to it"));
     add->setAccessibleDescription(tr("Opens a form for a server's address and credentials"));
     import->setAccessibleDescription(tr("Adds the connections saved by the nats command-line tool"));

@@ -23,7 +23,9 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStatusBar>
 
@@ -78,6 +80,8 @@ private Q_SLOTS:
     void passwordTypedIntoServersGoesToTheKeychain();
     void passwordSavedByAnOlderVersionMovesToTheKeychain();
     void natscliContextsImportAsNatscliReadsThem();
+    void aContextFileThatCannotBeReadIsNamed();
+    void theSavedNoteMovesNoButton();
 
 private:
     QString keychainSecret(const QString &profileId);
@@ -344,6 +348,89 @@ void tst_ConnectionProfile::natscliContextsImportAsNatscliReadsThem()
         QVERIFY2(!settings.contains(secret), secret.constData());
     for (const ConnectionProfile &profile : store->profiles())
         m_window->secretStore()->remove(profile.id);
+}
+
+// A context file that cannot be read (truncated JSON) was skipped without a word: "Imported 1 natscli
+// context." of two. It is named, with why, in the CLI's words.
+void tst_ConnectionProfile::aContextFileThatCannotBeReadIsNamed()
+{
+    for (const ConnectionProfile &profile : m_window->profileStore()->profiles())
+        m_window->profileStore()->remove(profile.id);
+    const QString dir = qEnvironmentVariable("XDG_CONFIG_HOME") + u"/nats/context"_s;
+    QDir(dir).removeRecursively();
+    QVERIFY(writeContext(ownId(u"good"_s), {{u"url"_s, m_userServer.url()}}));
+    const QString badPath = dir + u'/' + ownId(u"bad"_s) + u".json"_s;
+    QFile bad(badPath);
+    QVERIFY(bad.open(QIODevice::WriteOnly));
+    bad.write(R"({"url": "nats://127.0.0.1:4222", "user": "al)");
+    bad.close();
+
+    ProfileDialog dialog(m_window->profileStore(), m_window->secretStore(), m_window);
+    dialog.show();
+    dialog.findChild<QPushButton *>(u"importContexts"_s)->click();
+    QString shown;
+    for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+        if (label->isVisible() && label->text().contains(u"Imported"_s))
+            shown = label->text();
+    }
+    QVERIFY2(shown.contains(u"Imported 1 natscli context"_s), qPrintable(shown));
+    QVERIFY2(shown.contains(u"context file %1 is not a JSON object"_s.arg(badPath)), qPrintable(shown));
+    QCOMPARE(m_window->profileStore()->profiles().size(), 1);
+
+    // From the welcome page, where no dialog is open: a warning names it.
+    QString warned;
+    UiTest::onNextDialog<QMessageBox>([&warned](QMessageBox *box) {
+        warned = box->text();
+        box->accept();
+    });
+    m_window->findChild<QPushButton *>(u"welcomeImport"_s)->click();
+    QTRY_VERIFY(!warned.isEmpty());
+    QVERIFY2(warned.contains(u"context file %1 is not a JSON object"_s.arg(badPath)), qPrintable(warned));
+    for (const ConnectionProfile &profile : m_window->profileStore()->profiles())
+        m_window->profileStore()->remove(profile.id);
+    QDir(dir).removeRecursively();
+}
+
+// The note that a token (or password) written into the URL went to the keychain took a line more than the
+// dialog had, and the dialog grew by it: Save moved under the pointer. It also said "password" for a token.
+void tst_ConnectionProfile::theSavedNoteMovesNoButton()
+{
+    for (const ConnectionProfile &profile : m_window->profileStore()->profiles())
+        m_window->profileStore()->remove(profile.id);
+    QString url = m_userServer.url();
+    url.insert(url.indexOf(u"://"_s) + 3, kToken + u'@');
+    ProfileDialog dialog(m_window->profileStore(), m_window->secretStore(), m_window);
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    dialog.findChild<QLineEdit *>(u"profileName"_s)->setText(u"token-url"_s);
+    dialog.findChild<QLineEdit *>(u"profileServers"_s)->setText(url);
+    auto *save = dialog.findChild<QPushButton *>(u"saveProfile"_s);
+    const QRect before(save->mapTo(&dialog, QPoint()), save->size());
+    const int heightBefore = dialog.height();
+    save->click();
+    const auto note = [&dialog] {
+        for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+            if (label->isVisible() && label->text().startsWith(u"Saved"_s))
+                return label->text();
+        }
+        return QString();
+    };
+    QTRY_VERIFY_WITH_TIMEOUT(!note().isEmpty(), 10000);
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    const QRect after(save->mapTo(&dialog, QPoint()), save->size());
+    QVERIFY2(after == before && dialog.height() == heightBefore,
+             qPrintable(u"Save at %1,%2 then %3,%4; the dialog %5 then %6 px high"_s.arg(before.y())
+                            .arg(before.x())
+                            .arg(after.y())
+                            .arg(after.x())
+                            .arg(heightBefore)
+                            .arg(dialog.height())));
+    QVERIFY2(note().contains(u"token"_s) && !note().contains(u"password"_s), qPrintable(note()));
+    for (const ConnectionProfile &profile : m_window->profileStore()->profiles()) {
+        m_window->secretStore()->remove(profile.id);
+        m_window->profileStore()->remove(profile.id);
+    }
 }
 
 QTEST_MAIN(tst_ConnectionProfile)

@@ -544,6 +544,10 @@ void tst_Looks::asOfBannerLeavesTheKeysMostOfThePanel()
     WAIT_OK(bucket->put(u"orders.2"_s, "o1")); // revision 2, the point
     WAIT_OK(bucket->put(u"orders.1"_s, "v2")); // history 1: orders.1 then is gone
     MainWindow *window = openWindow(m_server.url(), config.bucket);
+    // The window's first size on a laptop's screen: on the offscreen 800×600 one it is 720 px wide, and the
+    // banner's line is elided to a few letters (it was wider only while the status bar's text, asking for
+    // its whole width, widened the window).
+    window->resize(1280, 800);
     QTRY_VERIFY_WITH_TIMEOUT(window->keyPanel()->model()->liveCount() == 2, 10000);
     auto *live = window->findChild<QAbstractItemView *>(u"keyListView"_s);
     QTRY_VERIFY(live->isVisible());

@@ -3,6 +3,7 @@
 #include "historypanel.h"
 #include "jetstreamcontext.h"
 #include "jsapireply.h"
+#include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
@@ -24,6 +25,8 @@
 #include <QtGui/QActionGroup>
 #include <QtTest/QTest>
 #include <QtWidgets/QAbstractButton>
+#include <QtWidgets/QLabel>
+#include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
@@ -47,6 +50,7 @@ private Q_SLOTS:
     void bucketWithoutDirectGetsReadThroughMessageGet();
     void userWhoMayNotAskSeesNoError();
     void userWhoMayNotWatchAdvisoriesSeesNoError();
+    void userWhoMayNotListBucketsOpensTheirBucket();
 
 private:
     void openAsReader(const QString &bucket, const QString &user = u"reader"_s);
@@ -75,6 +79,9 @@ void tst_WindowPermissions::initTestCase()
   { user: noask, password: pw, permissions: {
       publish: { allow: ["$JS.API.>"] }
       subscribe: { allow: ["_INBOX.>", "$JS.EVENT.ADVISORY.>"] } } }
+  { user: nolist, password: pw, permissions: {
+      publish: { allow: [">"], deny: ["$JS.API.STREAM.LIST", "$JS.API.STREAM.NAMES"] }
+      subscribe: { allow: [">"] } } }
   { user: msgreader, password: pw, permissions: {
       publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"], deny: ["$JS.API.DIRECT.GET.>"] }
       subscribe: { allow: ["_INBOX.>"] } } }
@@ -306,6 +313,47 @@ void tst_WindowPermissions::userWhoMayNotWatchAdvisoriesSeesNoError()
     QVERIFY2(m_window->session()->lastError().isEmpty(), qPrintable(m_window->session()->lastError()));
     QVERIFY2(!connection->lastError().isError(), qPrintable(connection->lastError().message()));
     QVERIFY(connection->isConnected());
+}
+
+// A user who may not list the buckets (STREAM.LIST and STREAM.NAMES denied) may still read and write one
+// they know by name, as the CLI does. The panel said "No buckets on this server yet." with Create a Bucket…
+// (the server holds three), and --bucket orders was never opened: it waited for a listing that had failed.
+void tst_WindowPermissions::userWhoMayNotListBucketsOpensTheirBucket()
+{
+    QSettings().clear();
+    QUrl url(m_server.url());
+    url.setUserName(u"nolist"_s);
+    url.setPassword(u"pw"_s);
+    const auto shownTexts = [this] {
+        QStringList texts;
+        for (const QLabel *label : m_window->bucketPanel()->findChildren<QLabel *>()) {
+            if (label->isVisible())
+                texts.append(label->text());
+        }
+        return texts.join(u" | "_s);
+    };
+    // No bucket named: the list says it could not be listed (the error below says why), not that the
+    // server has none, and offers no bucket to create.
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({url.toString(), QString(), false});
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->statusBar()->currentMessage().startsWith(u"Could not list buckets"_s), 10000);
+    QVERIFY2(m_window->statusBar()->currentMessage().contains(u"STREAM."_s),
+             qPrintable(m_window->statusBar()->currentMessage()));
+    QVERIFY2(!shownTexts().contains(u"No buckets"_s), qPrintable(shownTexts()));
+    auto *create = m_window->findChild<QWidget *>(u"createBucketButton"_s);
+    QVERIFY(create);
+    QVERIFY(!create->isVisible());
+    QVERIFY2(shownTexts().contains(u"could not be listed"_s), qPrintable(shownTexts()));
+    delete m_window;
+
+    // The bucket named opens all the same: its keys are listed.
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({url.toString(), u"orders"_s, false});
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->bucketPanel()->currentBucket(), u"orders"_s, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->keyPanel()->model()->rowOfKey(u"a"_s) >= 0, 10000);
+    QVERIFY2(!shownTexts().contains(u"No buckets"_s), qPrintable(shownTexts()));
 }
 
 QTEST_MAIN(tst_WindowPermissions)

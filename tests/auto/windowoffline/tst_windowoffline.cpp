@@ -23,6 +23,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTabWidget>
 
 using namespace Qt::StringLiterals;
@@ -45,6 +46,7 @@ private Q_SLOTS:
     void interruptionIsShownAndWritesWait();
     void changeMadeWhileAwayReachesTheEditor();
     void aServerThatStopsAnsweringIsSaidSo();
+    void aLongConnectionErrorWidensNothing();
 
 private:
     MainWindow *openWindow(const QString &bucket, const QString &key);
@@ -253,6 +255,42 @@ void tst_WindowOffline::aServerThatStopsAnsweringIsSaidSo()
     QVERIFY(m_server.thaw());
     QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(u"connected"_s), 10000);
     QVERIFY2(!status->text().contains(u"not answering"_s), qPrintable(status->text()));
+}
+
+// A long connection error (several servers refused, a TLS handshake in OpenSSL's words) is elided in the
+// connection bar and the status bar, whole in their tooltips: shown whole, each label asked for its whole
+// text as its width, and the window grew past the screen (1260 → 1583 px on a 1400 px screen) and stayed
+// so. The status bar says it once, not as "Connection failed: …" beside "disconnected: …".
+void tst_WindowOffline::aLongConnectionErrorWidensNothing()
+{
+    m_window = new MainWindow;
+    m_window->resize(1000, 700);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    const int minimumBefore = m_window->minimumSizeHint().width();
+    // Nothing listens on ports 1 to 4: each is refused at once.
+    QStringList servers;
+    for (int port = 1; port <= 4; ++port)
+        servers.append(u"nats://127.0.0.1:%1"_s.arg(port));
+    m_window->start({servers.join(u", "_s), QString(), false});
+    auto *bar = m_window->findChild<QLabel *>(u"connectionStatus"_s);
+    auto *status = m_window->findChild<QLabel *>(u"connectionState"_s);
+    QVERIFY(bar && status);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(u"127.0.0.1:4 refused"_s), 15000);
+    for (int i = 0; i < 3; ++i) {
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+    }
+    const QString sizes = u"window %1 px wide, minimum %2 px (%3 before): %4"_s.arg(m_window->width())
+                              .arg(m_window->minimumSizeHint().width())
+                              .arg(minimumBefore)
+                              .arg(status->text());
+    QVERIFY2(m_window->width() == 1000, qPrintable(sizes));
+    QVERIFY2(m_window->minimumSizeHint().width() <= minimumBefore, qPrintable(sizes));
+    QVERIFY2(bar->width() < bar->fontMetrics().horizontalAdvance(bar->text()), qPrintable(sizes));
+    QVERIFY2(bar->text().contains(u"127.0.0.1:4 refused"_s), qPrintable(bar->text())); // whole, for the tooltip
+    const QString message = m_window->statusBar()->currentMessage();
+    QVERIFY2(!message.contains(u"refused"_s), qPrintable(message + u" | "_s + status->text()));
 }
 
 QTEST_MAIN(tst_WindowOffline)
