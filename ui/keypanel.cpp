@@ -294,6 +294,14 @@ void KeyPanel::connectModel()
     connect(m_list, &KeyListModel::watchResumed, this, [this] { m_error->setMessage({}); });
     connect(m_list, &KeyListModel::errorOccurred, this,
             [this](const QString &message) { m_error->setMessage(tr("Keys could not be loaded: %1").arg(message)); });
+    // The keys shown are another bucket's: list the one there is, and say why the list changed.
+    connect(m_list, &KeyListModel::bucketReplaced, this, [this] {
+        reload();
+        if (m_bucket)
+            m_error->setInfo(tr("Bucket \"%1\" is not the one listed before (deleted and made again, or another "
+                                "server's copy): its keys were listed again.")
+                                 .arg(m_bucket->name()));
+    });
 }
 
 void KeyPanel::createAsOf()

@@ -208,6 +208,7 @@ void KvWatcher::onFeedFailed(qsizetype feedIndex)
         return;
     NatsError error(consumer->error(), consumer->errorString());
     if (consumer->streamReplaced()) {
+        m_bucketReplaced = true;
         error = NatsError(NatsError::BucketNotFound,
                           tr("bucket \"%1\" is not the one watched any more (deleted and made again, or another "
                              "server's copy): its revisions do not follow on, so the watch ends after revision %2 "

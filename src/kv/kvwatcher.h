@@ -63,6 +63,9 @@ public:
     NatsError::Code error() const { return m_error.code(); }
     QString errorString() const { return m_error.message(); }
     bool initialValuesDone() const { return m_initialDone; }
+    // Failed because the bucket is not the one watched any more (deleted and made again, or another
+    // server's copy after a failover): it is there, with other revisions; watched again it can be followed.
+    bool bucketReplaced() const { return m_bucketReplaced; }
     // Highest revision delivered so far (0 before the first).
     quint64 lastRevision() const { return m_lastRevision; }
     quint64 receivedCount() const { return m_received; }
@@ -124,5 +127,6 @@ private:
     quint64 m_lastRevision = 0;
     quint64 m_received = 0;
     bool m_initialDone = false;
+    bool m_bucketReplaced = false;
     bool m_started = false;
 };

@@ -343,7 +343,10 @@ void KeyListModel::connectWatcher()
         flushPending();
         if (m_initialLoad)
             endInitialLoad(); // what came is sorted all the same
-        Q_EMIT errorOccurred(message);
+        if (m_watcher && m_watcher->bucketReplaced())
+            Q_EMIT bucketReplaced(message);
+        else
+            Q_EMIT errorOccurred(message);
     });
 }
 

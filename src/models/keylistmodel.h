@@ -146,6 +146,9 @@ Q_SIGNALS:
     void watchRecovering(const QString &reason);
     void watchResumed();
     void errorOccurred(const QString &message);
+    // The bucket is not the one listed any more (deleted and made again, or another server's copy after
+    // a failover): the list stopped following it, and loading it again lists the one there is.
+    void bucketReplaced(const QString &message);
 
 private:
     void onEntry(const KvEntry &entry);

@@ -6,6 +6,7 @@
 #include "keylistmodel.h"
 #include "keytreemodel.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "natsconnection.h"
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void proxyFiltersAndSortsNaturally();
     void expiredKeysGoAndTtlsShow();
     void aMarkerLeavesWhenTheServerRemovesIt();
+    void anotherCopyOfTheBucketIsSaidToBeIt();
     void bucketListMerges();
     void largeBucketLoadsInBatches();
 
@@ -245,6 +247,47 @@ void tst_KeyModels::aMarkerLeavesWhenTheServerRemovesIt()
     QCOMPARE(shown.index(0, 0).data().toString(), u"kept"_s);
     // The server agrees: nothing of the key is left.
     WAIT_ERROR(bucket->get(u"k"_s), NatsError::KeyNotFound);
+}
+
+// After a failover to a server that is not in the same cluster, the bucket of that name is another
+// bucket: the list it was following ended with an error that said so, and the keys shown stayed those of
+// the first one. The list says the bucket was replaced (the key panel then lists it again), apart from
+// other errors.
+void tst_KeyModels::anotherCopyOfTheBucketIsSaidToBeIt()
+{
+    NatsServerProcess first;
+    NatsServerProcess second;
+    QVERIFY2(first.start(), qPrintable(first.errorString()));
+    QVERIFY2(second.start(), qPrintable(second.errorString()));
+    for (NatsServerProcess *server : {&first, &second}) {
+        KvClient writer;
+        writer.open(KvClientOptions(NatsConnectOptions::fromUrl(server->url())));
+        QTRY_VERIFY(writer.isConnected());
+        KvBucketConfig config;
+        config.bucket = u"same"_s;
+        WAIT_OK(writer.kv()->createBucket(config));
+        for (int i = 0; i < (server == &first ? 3 : 2); ++i)
+            WAIT_OK(writer.kv()->bucket(config.bucket)->put(u"k%1"_s.arg(i), "v"));
+    }
+    NatsConnectOptions options = NatsConnectOptions::fromUrl(second.url() + u',' + first.url());
+    options.randomizeServers = false;
+    options.reconnectWaitMs = 100;
+    KvClient client;
+    client.open(KvClientOptions(options));
+    QTRY_VERIFY(client.isConnected());
+    KeyListModel model;
+    QSignalSpy loaded(&model, &KeyListModel::loadingFinished);
+    QSignalSpy replaced(&model, &KeyListModel::bucketReplaced);
+    QSignalSpy failed(&model, &KeyListModel::errorOccurred);
+    model.load(client.kv()->bucket(u"same"_s));
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.rowCount(), 2);
+
+    QVERIFY(second.kill());
+    QVERIFY(replaced.wait(20000));
+    QVERIFY2(replaced.first().first().toString().contains(u"another server"_s),
+             qPrintable(replaced.first().first().toString()));
+    QCOMPARE(failed.count(), 0);
 }
 
 void tst_KeyModels::bucketListMerges()
