@@ -117,7 +117,15 @@ NatsError JetStreamContext::translateTransportError(const NatsReply *inner, cons
     const QString where = QString::fromUtf8(subject);
     switch (inner->error()) {
     case NatsError::NoResponders:
-        // Nobody listens on $JS.API: the server runs without -js, or this account has no JetStream.
+        // Nobody listens on $JS.API: the server runs without -js, or this account has no JetStream. With a
+        // domain or a prefix of the user's, that is the likelier mistake: say it first.
+        if (!m_domain.isEmpty())
+            return NatsError(NatsError::JetStreamNotEnabled,
+                             tr("no JetStream answered in domain \"%1\": nothing answered %2").arg(m_domain, where));
+        if (m_apiPrefix != "$JS.API.")
+            return NatsError(NatsError::JetStreamNotEnabled,
+                             tr("no JetStream answered with the API prefix \"%1\": nothing answered %2")
+                                 .arg(QString::fromUtf8(m_apiPrefix), where));
         return NatsError(
             NatsError::JetStreamNotEnabled,
             tr("JetStream not enabled: nothing answered %1 (is nats-server running with -js?)").arg(where));
