@@ -27,6 +27,7 @@ private Q_SLOTS:
     void allowedCommandsRun();
     void messageGetReadsBucketWithoutDirectGets();
     void directGetsAloneStillTellWhatIsMissing();
+    void namesNeedOnlyStreamNames();
 
 private:
     QStringList as(const QString &user) const;
@@ -52,6 +53,8 @@ void tst_KvdeskCliPermissions::initTestCase()
       publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.STREAM.MSG.GET.KV_plain",
                          "$JS.API.STREAM.MSG.GET.KV_orders", "$SYS.REQ.USER.INFO"] }
       subscribe: { allow: ["_INBOX.>"] } } }
+  { user: names, password: pw, permissions: {
+      publish: { allow: [">"], deny: ["$JS.API.STREAM.LIST"] }, subscribe: ">" } }
   { user: directreader, password: pw, permissions: {
       publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.DIRECT.GET.>", "$SYS.REQ.USER.INFO"] }
       subscribe: { allow: ["_INBOX.>"] } } }
@@ -186,6 +189,19 @@ void tst_KvdeskCliPermissions::directGetsAloneStillTellWhatIsMissing()
         m_runner.run(as(u"directreader"_s) + QStringList{u"get"_s, u"orders"_s, u"b"_s, u"--revision"_s, u"999"_s}), 1);
     QCOMPARE(QString::fromUtf8(noRevision.err),
              u"kvdesk-cli: error: key \"b\" has no revision 999 in bucket \"orders\"\n"_s);
+}
+
+void tst_KvdeskCliPermissions::namesNeedOnlyStreamNames()
+{
+    // Bucket names alone (ls -n, which shell completion runs) need STREAM.NAMES, as nats.go's
+    // KeyValueStoreNames: a user refused STREAM.LIST still gets them, and the 2.10+ check agrees.
+    CLI_EXPECT(names, m_runner.run(as(u"names"_s) + QStringList{u"ls"_s, u"-n"_s}), 0);
+    QVERIFY2(names.out.contains("orders\n") && names.out.contains("secret\n"), qPrintable(names.describe()));
+    QVERIFY2(names.err.isEmpty(), qPrintable(names.describe()));
+    // The table shows each bucket's state: that is STREAM.LIST, refused by name.
+    CLI_EXPECT(table, m_runner.run(as(u"names"_s) + QStringList{u"ls"_s}), 1);
+    QVERIFY2(table.err.contains("permission denied: ") && table.err.contains("$JS.API.STREAM.LIST"),
+             qPrintable(table.describe()));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliPermissions)
