@@ -293,6 +293,12 @@ void tst_KvdeskCliSecrets::tlsSettings_data()
 
     // The whole chain in the certificate file is sent: the server trusts only the root.
     QTest::newRow("certificate chain") << mutualTls(u"chainclient-chain.pem"_s, u"chainclient.key"_s) << 0 << QString();
+    QTest::newRow("key of another certificate") << mutualTls(u"client.pem"_s, u"server.key"_s) << 1
+                                                << u"not connected: the key %1 does not match the certificate %2"_s.arg(
+                                                       m_certs.file(u"server.key"_s), m_certs.file(u"client.pem"_s));
+    QTest::newRow("server from another CA")
+        << QStringList{u"-s"_s, m_mutualTls.url(), u"--tlsca"_s, m_certs.file(u"intermediate.pem"_s)} << 1
+        << u"its certificate is not signed by the CA in %1 ("_s.arg(m_certs.file(u"intermediate.pem"_s));
     QTest::newRow("key without certificate")
         << QStringList{u"-s"_s, m_mutualTls.url(), u"--tlskey"_s, m_certs.file(u"client.key"_s)} << 2
         << u"--tlskey needs --tlscert"_s;
