@@ -28,6 +28,7 @@ private Q_SLOTS:
     void messageGetReadsBucketWithoutDirectGets();
     void directGetsAloneStillTellWhatIsMissing();
     void namesNeedOnlyStreamNames();
+    void oldRevisionsWithSuffixedDirectGets();
 
 private:
     QStringList as(const QString &user) const;
@@ -52,6 +53,12 @@ void tst_KvdeskCliPermissions::initTestCase()
   { user: msgreader, password: pw, permissions: {
       publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.STREAM.MSG.GET.KV_plain",
                          "$JS.API.STREAM.MSG.GET.KV_orders", "$SYS.REQ.USER.INFO"] }
+      subscribe: { allow: ["_INBOX.>"] } } }
+  { user: revreader, password: pw, permissions: {
+      publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.KV_hist", "$JS.API.DIRECT.GET.KV_hist.>",
+                         "$JS.API.STREAM.MSG.GET.KV_hist", "$JS.API.CONSUMER.CREATE.KV_hist",
+                         "$JS.API.CONSUMER.CREATE.KV_hist.>", "$JS.API.CONSUMER.DELETE.KV_hist.>", "$JS.FC.>",
+                         "$JS.ACK.KV_hist.>", "$KV.hist.>", "$SYS.REQ.USER.INFO"] }
       subscribe: { allow: ["_INBOX.>"] } } }
   { user: names, password: pw, permissions: {
       publish: { allow: [">"], deny: ["$JS.API.STREAM.LIST"] }, subscribe: ">" } }
@@ -202,6 +209,26 @@ void tst_KvdeskCliPermissions::namesNeedOnlyStreamNames()
     CLI_EXPECT(table, m_runner.run(as(u"names"_s) + QStringList{u"ls"_s}), 1);
     QVERIFY2(table.err.contains("permission denied: ") && table.err.contains("$JS.API.STREAM.LIST"),
              qPrintable(table.describe()));
+}
+
+void tst_KvdeskCliPermissions::oldRevisionsWithSuffixedDirectGets()
+{
+    // The usual read permissions: direct gets of the bucket's subjects (DIRECT.GET.KV_hist.>) and
+    // STREAM.MSG.GET. A given revision is asked with the unsuffixed DIRECT.GET.KV_hist, which they do not
+    // allow: STREAM.MSG.GET answers the same, for get --revision and revert alike.
+    CLI_EXPECT(add, m_runner.run(as(u"admin"_s) + QStringList{u"add"_s, u"hist"_s, u"--history"_s, u"5"_s}), 0);
+    CLI_EXPECT(first, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"hist"_s, u"k"_s, u"one"_s}), 0);
+    CLI_EXPECT(second, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"hist"_s, u"k"_s, u"two"_s}), 0);
+    CLI_EXPECT(old,
+               m_runner.run(as(u"revreader"_s)
+                            + QStringList{u"get"_s, u"hist"_s, u"k"_s, u"--revision"_s, u"1"_s, u"--raw"_s}),
+               0);
+    QCOMPARE(old.out, "one"_ba);
+    QVERIFY2(old.err.isEmpty(), qPrintable(old.describe()));
+    CLI_EXPECT(revert, m_runner.run(as(u"revreader"_s) + QStringList{u"revert"_s, u"hist"_s, u"k"_s, u"1"_s, u"-f"_s}),
+               0);
+    CLI_EXPECT(now, m_runner.run(as(u"revreader"_s) + QStringList{u"get"_s, u"hist"_s, u"k"_s, u"--raw"_s}), 0);
+    QCOMPARE(now.out, "one"_ba);
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliPermissions)
