@@ -43,6 +43,7 @@ const GlobalOption kOptions[] = {
     {"tlsca", "FILE", "TLS certificate authority chain (env NATS_CA)"},
     {"tlsfirst", nullptr, "TLS handshake before the server's INFO (nats-server 2.10+ with handshake_first)"},
     {"js-domain", "DOMAIN", "JetStream domain (env NATS_JS_DOMAIN)"},
+    {"inbox-prefix", "PREFIX", "Prefix of the reply inboxes, for a user confined to a private inbox (default _INBOX)"},
     {"timeout", "DURATION", "Time to wait for the server and for each request (env NATS_TIMEOUT; default 5s)"},
     {"context", "NAME", "natscli context to use (env NATS_CONTEXT; default the selected one)"},
 };
@@ -209,6 +210,15 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
     override(&connection.tlsKeyFile, u"tlskey"_s, "NATS_KEY");
     override(&connection.tlsCaFile, u"tlsca"_s, "NATS_CA");
     override(&m_options.jetStreamDomain, u"js-domain"_s, "NATS_JS_DOMAIN");
+    if (parser.isSet(u"inbox-prefix"_s))
+        connection.inboxPrefix = parser.value(u"inbox-prefix"_s);
+    if (const QString problem = NatsConnectOptions::validateInboxPrefix(connection.inboxPrefix);
+        !connection.inboxPrefix.isEmpty() && !problem.isEmpty()) {
+        *error = tr("invalid %1: %2")
+                     .arg(parser.isSet(u"inbox-prefix"_s) ? u"--inbox-prefix"_s : tr("inbox_prefix in the context"),
+                          problem);
+        return false;
+    }
     for (const auto &[option, environment] : kFileSettings) {
         if (!checkReadable(parser, QLatin1StringView(option), environment, error))
             return false;

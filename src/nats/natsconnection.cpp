@@ -126,9 +126,9 @@ QList<QUrl> NatsConnection::serverPool() const
     return m_pool.urls();
 }
 
-QByteArray NatsConnection::newInbox()
+QByteArray NatsConnection::newInbox() const
 {
-    return NatsNuid::newInbox();
+    return NatsNuid::newInbox(m_options.inboxPrefixOrDefault());
 }
 
 void NatsConnection::connectToServer(const NatsConnectOptions &options)

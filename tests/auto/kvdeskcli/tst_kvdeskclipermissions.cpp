@@ -29,6 +29,7 @@ private Q_SLOTS:
     void directGetsAloneStillTellWhatIsMissing();
     void namesNeedOnlyStreamNames();
     void oldRevisionsWithSuffixedDirectGets();
+    void privateInboxPrefix();
 
 private:
     QStringList as(const QString &user) const;
@@ -60,6 +61,7 @@ void tst_KvdeskCliPermissions::initTestCase()
                          "$JS.API.CONSUMER.CREATE.KV_hist.>", "$JS.API.CONSUMER.DELETE.KV_hist.>", "$JS.FC.>",
                          "$JS.ACK.KV_hist.>", "$KV.hist.>", "$SYS.REQ.USER.INFO"] }
       subscribe: { allow: ["_INBOX.>"] } } }
+  { user: inb, password: pw, permissions: { publish: ">", subscribe: { allow: ["_MY_INBOX.>"] } } }
   { user: names, password: pw, permissions: {
       publish: { allow: [">"], deny: ["$JS.API.STREAM.LIST"] }, subscribe: ">" } }
   { user: directreader, password: pw, permissions: {
@@ -229,6 +231,33 @@ void tst_KvdeskCliPermissions::oldRevisionsWithSuffixedDirectGets()
                0);
     CLI_EXPECT(now, m_runner.run(as(u"revreader"_s) + QStringList{u"get"_s, u"hist"_s, u"k"_s, u"--raw"_s}), 0);
     QCOMPARE(now.out, "one"_ba);
+}
+
+void tst_KvdeskCliPermissions::privateInboxPrefix()
+{
+    // A user confined to a private inbox (subscribe "_MY_INBOX.>"), as natscli and nats.go allow with an
+    // inbox prefix: every reply inbox (requests, a watch's deliveries) takes it, from --inbox-prefix or
+    // the context's inbox_prefix, and the 2.10+ check judges those inboxes, not "_INBOX".
+    CLI_EXPECT(put, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"orders"_s, u"inbox"_s, u"v"_s}), 0);
+    const QStringList inb = as(u"inb"_s) + QStringList{u"--inbox-prefix"_s, u"_MY_INBOX"_s};
+    CLI_EXPECT(names, m_runner.run(inb + QStringList{u"ls"_s, u"-n"_s}), 0);
+    QVERIFY2(names.out.contains("orders\n"), qPrintable(names.describe()));
+    CLI_EXPECT(get, m_runner.run(inb + QStringList{u"get"_s, u"orders"_s, u"inbox"_s, u"--raw"_s}), 0);
+    QCOMPARE(get.out, "v"_ba);
+    CLI_EXPECT(keys, m_runner.run(inb + QStringList{u"ls"_s, u"orders"_s}), 0);
+    QVERIFY2(keys.out.contains("inbox\n"), qPrintable(keys.describe()));
+    QVERIFY2(keys.err.isEmpty(), qPrintable(keys.describe()));
+
+    CliRunner context;
+    context.writeContext(u"inb"_s,
+                         R"({"url":")" + m_server.url().toUtf8()
+                             + R"(","user":"inb","password":"pw","inbox_prefix":"_MY_INBOX"})",
+                         true);
+    CLI_EXPECT(fromContext, context.run({u"get"_s, u"orders"_s, u"inbox"_s, u"--raw"_s}), 0);
+    QCOMPARE(fromContext.out, "v"_ba);
+
+    CLI_EXPECT(wildcard, m_runner.run(as(u"inb"_s) + QStringList{u"--inbox-prefix"_s, u"_MY.*"_s, u"ls"_s}), 2);
+    QVERIFY2(wildcard.err.contains("--inbox-prefix"), qPrintable(wildcard.describe()));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliPermissions)
