@@ -5,7 +5,7 @@
 # `kvdesk-cli ls -n` with the connection options typed so far, a 2 s timeout and no output on errors.
 # tests/packaging/check-completion.sh keeps the lists in step with `kvdesk-cli --help`.
 
-_kvdesk_cli_global_value_options='-s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --timeout --context'
+_kvdesk_cli_global_value_options='-s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --inbox-prefix --timeout --context'
 _kvdesk_cli_commands='ls list add new edit info view status rm del put get create update purge history revert compact watch export diff merge restore import account help'
 
 # The options of command $1 (beyond the global ones), then after a "|" those that take a value.
@@ -51,11 +51,11 @@ _kvdesk_cli_buckets()
     for ((i = 1; i < cword; i++)); do
         word=${words[i]}
         case $word in
-            -s | --server | --user | --password | --password-file | --token | --creds | --nkey | --tlscert | --tlskey | --tlskey-password-file | --tlsca | --js-domain | --context)
+            -s | --server | --user | --password | --password-file | --token | --creds | --nkey | --tlscert | --tlskey | --tlskey-password-file | --tlsca | --js-domain | --inbox-prefix | --context)
                 connection+=("$word" "${words[i + 1]}")
                 ((i++))
                 ;;
-            --tlsfirst | --server=* | --user=* | --password=* | --password-file=* | --token=* | --creds=* | --nkey=* | --tlscert=* | --tlskey=* | --tlskey-password-file=* | --tlsca=* | --js-domain=* | --context=*)
+            --tlsfirst | --server=* | --user=* | --password=* | --password-file=* | --token=* | --creds=* | --nkey=* | --tlscert=* | --tlskey=* | --tlskey-password-file=* | --tlsca=* | --js-domain=* | --inbox-prefix=* | --context=*)
                 connection+=("$word")
                 ;;
         esac

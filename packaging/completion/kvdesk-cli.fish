@@ -17,7 +17,7 @@ function __kvdesk_cli_line
             continue
         end
         switch $token
-            case -s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --timeout --context
+            case -s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --inbox-prefix --timeout --context
                 set skip 1
             case --description --ttl --max-value-size --max-bucket-size --storage --replicas --republish-source --republish-destination --older-than --mode --revision --marker-ttl --compression --metadata --mirror --source
                 test -n "$command"; and set skip 1
@@ -73,11 +73,11 @@ function __kvdesk_cli_buckets
     set -l i 2
     while test $i -le (count $tokens)
         switch $tokens[$i]
-            case -s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --context
+            case -s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --inbox-prefix --context
                 set -a connection $tokens[$i]
                 set i (math $i + 1)
                 test $i -le (count $tokens); and set -a connection $tokens[$i]
-            case --tlsfirst '--server=*' '--user=*' '--password=*' '--password-file=*' '--token=*' '--creds=*' '--nkey=*' '--tlscert=*' '--tlskey=*' '--tlskey-password-file=*' '--tlsca=*' '--js-domain=*' '--context=*'
+            case --tlsfirst '--server=*' '--user=*' '--password=*' '--password-file=*' '--token=*' '--creds=*' '--nkey=*' '--tlscert=*' '--tlskey=*' '--tlskey-password-file=*' '--tlsca=*' '--js-domain=*' '--inbox-prefix=*' '--context=*'
                 set -a connection $tokens[$i]
         end
         set i (math $i + 1)
@@ -134,6 +134,7 @@ complete -c kvdesk-cli -l tlskey-password-file -r -F -d 'File holding the TLS ke
 complete -c kvdesk-cli -l tlsca -r -F -d 'TLS certificate authority chain'
 complete -c kvdesk-cli -l tlsfirst -d 'TLS handshake before the server INFO'
 complete -c kvdesk-cli -l js-domain -x -d 'JetStream domain'
+complete -c kvdesk-cli -l inbox-prefix -x -d 'Prefix of the reply inboxes'
 complete -c kvdesk-cli -l timeout -x -d 'Time to wait for the server and each request'
 complete -c kvdesk-cli -l context -x -a '(__kvdesk_cli_contexts)' -d 'natscli context'
 complete -c kvdesk-cli -l json -d 'Print JSON (NDJSON for streams)'

@@ -338,7 +338,7 @@ int CliApplication::connectAndRun(CliCommand *command, const KvClientOptions &op
     KvUserPermissions permissions(client.jetStream());
     const auto startChecked = [&] {
         // 2.10+ says what the user may do: what the server would refuse is refused before it is sent.
-        CliPermissionCheck::check(client.kv(), command->info().name, positional, permissions.permissions(), command,
+        CliPermissionCheck::check(client.kv(), command->checkedAs(), positional, permissions.permissions(), command,
                                   [&](const QString &refusal) {
                                       if (refusal.isEmpty())
                                           return command->start(client.kv());

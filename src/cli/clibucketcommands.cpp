@@ -73,9 +73,21 @@ QString LsCommand::prepare(const QCommandLineParser &parser, const QStringList &
     return problem;
 }
 
+bool LsCommand::namesAlone() const
+{
+    return m_bucket.isEmpty() && m_namesOnly && !out()->json();
+}
+
+QString LsCommand::checkedAs() const
+{
+    return namesAlone() ? u"ls -n"_s : CliCommand::checkedAs();
+}
+
 void LsCommand::run()
 {
-    if (m_bucket.isEmpty())
+    if (namesAlone())
+        listBucketNames();
+    else if (m_bucket.isEmpty())
         listBuckets();
     else
         listKeys();
@@ -83,21 +95,28 @@ void LsCommand::run()
 
 void LsCommand::readEarly()
 {
-    if (m_bucket.isEmpty())
+    if (namesAlone())
+        m_early = kv()->bucketNames();
+    else if (m_bucket.isEmpty())
         m_early = kv()->bucketStatuses();
+}
+
+void LsCommand::listBucketNames()
+{
+    whenDone(m_early ? m_early.data() : kv()->bucketNames(), [this](KvReply *reply) {
+        for (const QString &name : reply->bucketNames())
+            out()->printLine(name);
+        finish();
+    });
 }
 
 void LsCommand::listBuckets()
 {
     whenDone(m_early ? m_early.data() : kv()->bucketStatuses(), [this](KvReply *reply) {
         QList<KvBucketStatus> statuses = reply->statuses();
-        if (out()->json() || m_namesOnly) {
-            for (const KvBucketStatus &status : std::as_const(statuses)) {
-                if (out()->json())
-                    out()->printJson(CliJson::status(status));
-                else
-                    out()->printLine(status.bucket);
-            }
+        if (out()->json()) {
+            for (const KvBucketStatus &status : std::as_const(statuses))
+                out()->printJson(CliJson::status(status));
             finish();
             return;
         }

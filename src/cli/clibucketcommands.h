@@ -23,18 +23,22 @@ public:
     QString prepare(const QCommandLineParser &parser, const QStringList &arguments) override;
     QString boundBucket() const override { return m_bucket; }
     bool streams() const override { return !m_bucket.isEmpty(); }
+    QString checkedAs() const override;
 
 protected:
     void run() override;
     void readEarly() override;
 
 private:
+    // Bucket names alone (-n, not --json): STREAM.NAMES, which a user refused STREAM.LIST may ask.
+    bool namesAlone() const;
     void listBuckets();
+    void listBucketNames();
     void listKeys();
 
     QString m_bucket;
     QStringList m_filters;
-    QPointer<KvReply> m_early; // the buckets' listing, made by readEarly()
+    QPointer<KvReply> m_early; // the buckets' listing (or names), made by readEarly()
     bool m_namesOnly = false;
 };
 

@@ -163,7 +163,14 @@ void CliCommand::askThen(const std::function<void()> &onYes)
 
 void CliCommand::fail(const NatsError &error)
 {
-    fail(describe(error));
+    QString message = describe(error);
+    // No JetStream behind a domain or API prefix of the user's (the library names it): say where it is set.
+    const JetStreamContext *js = m_kv ? m_kv->jetStream() : nullptr;
+    if (error.code() == NatsError::JetStreamNotEnabled && js && !js->domain().isEmpty())
+        message += tr(" (check --js-domain, NATS_JS_DOMAIN or the context's jetstream_domain)");
+    else if (error.code() == NatsError::JetStreamNotEnabled && js && js->apiPrefix() != "$JS.API.")
+        message += tr(" (check the context's jetstream_api_prefix)");
+    fail(message);
 }
 
 void CliCommand::fail(const QString &message, int exitCode)

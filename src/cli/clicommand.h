@@ -79,6 +79,9 @@ public:
 
     // The bucket the command reads or writes through its handle (empty: none), known once prepared.
     virtual QString boundBucket() const { return {}; }
+    // The name the permission check judges the command by (CliPermissionCheck::refusal()): its Info name,
+    // unless its options change what it sends ("ls -n": bucket names alone, STREAM.NAMES).
+    virtual QString checkedAs() const { return m_info.name; }
     // Binds boundBucket() (if any) before the command starts: called as the first connect handles the
     // server's INFO, its STREAM.INFO goes with the CONNECT (KvBucket::bindNow()), and so does
     // readEarly()'s read.

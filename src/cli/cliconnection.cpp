@@ -43,9 +43,22 @@ const GlobalOption kOptions[] = {
     {"tlsca", "FILE", "TLS certificate authority chain (env NATS_CA)"},
     {"tlsfirst", nullptr, "TLS handshake before the server's INFO (nats-server 2.10+ with handshake_first)"},
     {"js-domain", "DOMAIN", "JetStream domain (env NATS_JS_DOMAIN)"},
+    {"inbox-prefix", "PREFIX", "Prefix of the reply inboxes, for a user confined to a private inbox (default _INBOX)"},
     {"timeout", "DURATION", "Time to wait for the server and for each request (env NATS_TIMEOUT; default 5s)"},
     {"context", "NAME", "natscli context to use (env NATS_CONTEXT; default the selected one)"},
 };
+
+// The ways to authenticate, by the flag (and variable) giving each: user and password are one way.
+struct CredentialSetting
+{
+    const char *option;
+    const char *environment; // nullptr: none
+    int way;
+};
+
+constexpr CredentialSetting kCredentialSettings[] = {{"user", "NATS_USER", 0},      {"password", "NATS_PASSWORD", 0},
+                                                     {"password-file", nullptr, 0}, {"token", "NATS_TOKEN", 1},
+                                                     {"nkey", "NATS_NKEY", 2},      {"creds", "NATS_CREDS", 3}};
 
 constexpr std::pair<const char *, const char *> kFileSettings[] = {{"creds", "NATS_CREDS"},
                                                                    {"nkey", "NATS_NKEY"},
@@ -197,15 +210,67 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
     override(&connection.tlsKeyFile, u"tlskey"_s, "NATS_KEY");
     override(&connection.tlsCaFile, u"tlsca"_s, "NATS_CA");
     override(&m_options.jetStreamDomain, u"js-domain"_s, "NATS_JS_DOMAIN");
+    if (parser.isSet(u"inbox-prefix"_s))
+        connection.inboxPrefix = parser.value(u"inbox-prefix"_s);
+    if (const QString problem = NatsConnectOptions::validateInboxPrefix(connection.inboxPrefix);
+        !connection.inboxPrefix.isEmpty() && !problem.isEmpty()) {
+        *error = tr("invalid %1: %2")
+                     .arg(parser.isSet(u"inbox-prefix"_s) ? u"--inbox-prefix"_s : tr("inbox_prefix in the context"),
+                          problem);
+        return false;
+    }
     for (const auto &[option, environment] : kFileSettings) {
         if (!checkReadable(parser, QLatin1StringView(option), environment, error))
             return false;
     }
-    if (!configurePassword(parser, error) || !configureTls(parser, error) || !configureTimeout(parser, error))
+    if (!configureCredentials(parser, error) || !configurePassword(parser, error) || !configureTls(parser, error)
+        || !configureTimeout(parser, error))
         return false;
     connection.name = u"kvdesk-cli"_s;
     connection.connectTimeoutMs = m_timeoutMs;
     setRequestTimeout(m_timeoutMs);
+    return true;
+}
+
+// Two ways to authenticate given at once (--user and --token, NATS_TOKEN and --creds) cannot both be
+// meant: refused before connecting, naming both, rather than sent together for the server to pick one.
+// One given by a flag or variable replaces the context's others, as a flag beats the context everywhere.
+bool CliConnection::configureCredentials(const QCommandLineParser &parser, QString *error)
+{
+    QString first;
+    int way = -1;
+    for (const CredentialSetting &setting : kCredentialSettings) {
+        const QString option = QString::fromLatin1(setting.option);
+        const bool inEnvironment = setting.environment && !qEnvironmentVariableIsEmpty(setting.environment);
+        if (!parser.isSet(option) && !inEnvironment)
+            continue;
+        const QString where = parser.isSet(option) ? u"--"_s + option : QString::fromLatin1(setting.environment);
+        if (way < 0) {
+            first = where;
+            way = setting.way;
+        } else if (setting.way != way) {
+            *error = tr("%1 and %2: give one way to authenticate").arg(first, where);
+            return false;
+        }
+    }
+    NatsConnectOptions &connection = m_options.connection;
+    if (way < 0)
+        return true;
+    if (way != 0) {
+        connection.user.clear();
+        connection.password.clear();
+    }
+    if (way != 1)
+        connection.token.clear();
+    if (way != 2) {
+        connection.nkeyFile.clear();
+        connection.nkeySeed.clear();
+    }
+    if (way != 3) {
+        connection.credentialsFile.clear();
+        connection.userJwt.clear();
+        connection.userSeed.clear();
+    }
     return true;
 }
 
@@ -233,10 +298,30 @@ bool CliConnection::configurePassword(const QCommandLineParser &parser, QString 
                                             [](const QUrl &url) { return !url.userName().isEmpty(); });
     const bool otherCredentials = !connection.token.isEmpty() || !connection.credentialsFile.isEmpty()
         || !connection.nkeyFile.isEmpty() || !connection.userJwt.isEmpty();
-    if (!connection.user.isEmpty() && connection.password.isEmpty() && !urlCredentials && !otherCredentials
-        && CliOutput::stdinIsTerminal())
+    const bool asked = !connection.user.isEmpty() && connection.password.isEmpty() && !urlCredentials
+        && !otherCredentials && !parser.isSet(u"password"_s); // --password '': an empty one on purpose
+    if (asked && !CliOutput::stdinIsTerminal()) {
+        *error = tr("no password given for user %1 and stdin is not a terminal: use --password-file or NATS_PASSWORD")
+                     .arg(connection.user);
+        return false;
+    }
+    if (asked)
         connection.password = QString::fromLocal8Bit(askHidden(tr("Password for %1: ").arg(connection.user)));
-    return true;
+    return checkPasswordHasUser(parser, urlCredentials, error);
+}
+
+// A password with no user is sent as nothing the server can match: said before connecting, naming where
+// the password came from, instead of the server's "Authorization Violation".
+bool CliConnection::checkPasswordHasUser(const QCommandLineParser &parser, bool urlCredentials, QString *error) const
+{
+    const NatsConnectOptions &connection = m_options.connection;
+    if (connection.password.isEmpty() || !connection.user.isEmpty() || urlCredentials)
+        return true;
+    const QString where = parser.isSet(u"password-file"_s)
+        ? u"--password-file"_s
+        : source(parser, u"password"_s, "NATS_PASSWORD", tr("the context's password"));
+    *error = tr("%1 needs --user (or NATS_USER)").arg(where);
+    return false;
 }
 
 // Any TLS setting means TLS, as natscli and nats.go have it: a server offering none gets nothing.

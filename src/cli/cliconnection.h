@@ -33,7 +33,9 @@ public:
 
 private:
     bool loadContext(const QCommandLineParser &parser, QString *error);
+    bool configureCredentials(const QCommandLineParser &parser, QString *error);
     bool configurePassword(const QCommandLineParser &parser, QString *error);
+    bool checkPasswordHasUser(const QCommandLineParser &parser, bool urlCredentials, QString *error) const;
     bool configureTls(const QCommandLineParser &parser, QString *error);
     bool checkReadable(const QCommandLineParser &parser, const QString &option, const char *environment,
                        QString *error) const;

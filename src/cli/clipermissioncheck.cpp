@@ -17,6 +17,8 @@ QString refusal(const QString &command, const QStringList &arguments, const KvPe
     const QString key = arguments.value(1);
     if (command == "ls"_L1)
         return bucket.isEmpty() ? permissions.listBucketsRefusal() : permissions.watchRefusal(bucket);
+    if (command == "ls -n"_L1)
+        return permissions.listBucketsRefusal(false);
     if (command == "add"_L1)
         return permissions.createBucketRefusal(bucket);
     if (command == "edit"_L1)

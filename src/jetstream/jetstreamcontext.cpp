@@ -11,6 +11,8 @@
 #include <QtCore/QJsonDocument>
 #include <QtCore/QTimer>
 
+#include <algorithm>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -20,11 +22,15 @@ constexpr int kPublishRetries = 2;
 // Whether a request on subject fits the server's protocol line, with what else the line holds: the verb,
 // the reply inbox ("_INBOX.<nuid>.<token>", 38 bytes), the header and total sizes, CRLF. A key near the
 // limit is written with a shorter subject than the API subjects that can name it again; those requests
-// then say the subject in their body instead, or the key could be written but never read.
-bool fitsProtocolLine(const QByteArray &subject)
+// then say the subject in their body instead, or the key could be written but never read. An inbox prefix
+// longer than "_INBOX" (NatsConnectOptions::inboxPrefix) takes its extra bytes from the line too.
+bool fitsProtocolLine(const QByteArray &subject, const NatsConnection *connection)
 {
+    const qsizetype longerInbox = connection
+        ? std::max<qsizetype>(0, connection->options().inboxPrefixOrDefault().size() - 6)
+        : 0;
     constexpr qsizetype rest = 64;
-    return subject.size() + rest <= NatsProtocol::MaxControlLine;
+    return subject.size() + rest + longerInbox <= NatsProtocol::MaxControlLine;
 }
 
 // The message went out and no acknowledgement came: the stream may have stored it, and the caller must not
@@ -117,7 +123,15 @@ NatsError JetStreamContext::translateTransportError(const NatsReply *inner, cons
     const QString where = QString::fromUtf8(subject);
     switch (inner->error()) {
     case NatsError::NoResponders:
-        // Nobody listens on $JS.API: the server runs without -js, or this account has no JetStream.
+        // Nobody listens on $JS.API: the server runs without -js, or this account has no JetStream. With a
+        // domain or a prefix of the user's, that is the likelier mistake: say it first.
+        if (!m_domain.isEmpty())
+            return NatsError(NatsError::JetStreamNotEnabled,
+                             tr("no JetStream answered in domain \"%1\": nothing answered %2").arg(m_domain, where));
+        if (m_apiPrefix != "$JS.API.")
+            return NatsError(NatsError::JetStreamNotEnabled,
+                             tr("no JetStream answered with the API prefix \"%1\": nothing answered %2")
+                                 .arg(QString::fromUtf8(m_apiPrefix), where));
         return NatsError(
             NatsError::JetStreamNotEnabled,
             tr("JetStream not enabled: nothing answered %1 (is nats-server running with -js?)").arg(where));
@@ -340,7 +354,7 @@ NatsMessage JetStreamContext::directGetRequest(const QString &stream, const JsMe
 {
     const QByteArray subject = m_apiPrefix + "DIRECT.GET." + stream.toUtf8();
     if (!get.lastBySubject.isEmpty() && get.sequence == 0 && get.nextBySubject.isEmpty()
-        && fitsProtocolLine(subject + '.' + get.lastBySubject))
+        && fitsProtocolLine(subject + '.' + get.lastBySubject, m_connection))
         return NatsMessage(subject + '.' + get.lastBySubject, {});
     return NatsMessage(subject, QJsonDocument(get.toJson()).toJson(QJsonDocument::Compact));
 }
@@ -556,7 +570,7 @@ JsApiReply *JetStreamContext::createNamedConsumer(const QString &stream, const Q
     // cannot be part of a subject we publish to, so it stays in the config only, which 2.10+ accepts too.
     const QString filter = config.value("filter_subject"_L1).toString();
     if (!filter.isEmpty() && !filter.contains(u'*') && !filter.contains(u'>')
-        && fitsProtocolLine(m_apiPrefix + subject + '.' + filter.toUtf8()))
+        && fitsProtocolLine(m_apiPrefix + subject + '.' + filter.toUtf8(), m_connection))
         subject += '.' + filter.toUtf8();
     return request(subject, body, timeoutMs);
 }

@@ -64,7 +64,7 @@ void JsBatchGet::requestPage()
         return;
     }
     if (!m_subscription) {
-        m_subscription = connection->subscribe(NatsConnection::newInbox());
+        m_subscription = connection->subscribe(connection->newInbox());
         connect(m_subscription, &NatsSubscription::messageReceived, this, &JsBatchGet::onMessage);
         connect(m_subscription, &NatsSubscription::errorOccurred, this,
                 [this](NatsError::Code code) { fail(NatsError(code, NatsError::describe(code))); });

@@ -139,7 +139,7 @@ void JsOrderedConsumer::create()
     // A retry after a failed create must not leave the previous attempt's subscription behind.
     dropSubscription();
     // Subscribe before asking for the consumer: deliveries can arrive before the create reply.
-    m_deliverSubject = NatsConnection::newInbox();
+    m_deliverSubject = connection->newInbox();
     m_subscription = connection->subscribe(m_deliverSubject);
     connect(m_subscription, &NatsSubscription::messageReceived, this, &JsOrderedConsumer::onMessage);
     connect(m_subscription, &NatsSubscription::errorOccurred, this, &JsOrderedConsumer::onSubscriptionRefused);

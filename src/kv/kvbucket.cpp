@@ -269,7 +269,7 @@ KvReply *KvBucket::status()
 void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
                           JsApiReply *sentAhead)
 {
-    const bool direct = sentAhead || m_directGet;
+    const bool direct = sentAhead || (m_directGet && !(revision != 0 && m_revisionsByMessageGet));
     JsApiReply *get = sentAhead ? sentAhead : readMessage(entryRequest(readSubject(key), revision), direct);
     if (!sentAhead)
         connect(reply, &NatsReply::finished, get, [get] { get->abort(); });
@@ -280,6 +280,13 @@ void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, 
         if (sentAhead && get->error() != NatsError::NoError && get->error() != NatsError::MessageNotFound) {
             // Not an answer (timed out, refused, cut off by a reconnect): asked again the usual way.
             fetchEntry(reply, key, revision, handler);
+            return;
+        }
+        if (direct && revision != 0 && get->error() == NatsError::PermissionsViolation) {
+            // The unsuffixed DIRECT.GET.<stream> refused: STREAM.MSG.GET answers the same revision (and
+            // when it is refused too, the direct get's refusal is what is said).
+            m_revisionsByMessageGet = true;
+            askLeader(reply, key, revision, handler, get->errorInfo(), {});
             return;
         }
         if (get->error() == NatsError::DirectGetUnavailable) {

@@ -222,6 +222,9 @@ private:
     bool m_bound = false;
     bool m_binding = false;
     bool m_directGet = true;
+    // A given revision is read with the unsuffixed DIRECT.GET.<stream>, which the usual read permissions
+    // (DIRECT.GET.<stream>.>) do not allow: once refused, such reads take STREAM.MSG.GET.
+    bool m_revisionsByMessageGet = false;
     NatsError m_keysElsewhere;          // keysElsewhere() of the bound stream: what every call on its keys fails with
     qint64 m_duplicateWindowMs = 0;     // the stream's, for write retries
     qint64 m_writeRetryLimitMs = 60000; // setWriteRetryLimit()

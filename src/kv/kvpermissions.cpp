@@ -5,10 +5,10 @@
 
 namespace {
 
-// The inboxes of NatsConnection (NatsNuid::newInbox: "_INBOX." and 22 characters): the shared request
-// inbox takes one token more. Literal tokens, so a pattern such as "_INBOX.*.*" is judged as the server does.
-const QByteArray kDeliverInbox = "_INBOX.0000000000000000000000";
-const QByteArray kRequestInbox = kDeliverInbox + ".*";
+// The inboxes of NatsConnection (NatsNuid::newInbox: the inbox prefix, "_INBOX" by default, a dot and 22
+// characters): the shared request inbox takes one token more. Literal tokens, so a pattern such as
+// "_INBOX.*.*" is judged as the server does.
+const QByteArray kInboxNuid = ".0000000000000000000000";
 
 // The first non-empty refusal.
 QString firstOf(std::initializer_list<QString> refusals)
@@ -22,9 +22,11 @@ QString firstOf(std::initializer_list<QString> refusals)
 
 } // namespace
 
-KvPermissions::KvPermissions(const NatsPermissions &permissions, const QByteArray &apiPrefix)
+KvPermissions::KvPermissions(const NatsPermissions &permissions, const QByteArray &apiPrefix,
+                             const QByteArray &inboxPrefix)
     : m_permissions(permissions)
     , m_apiPrefix(apiPrefix.isEmpty() ? QByteArray("$JS.API.") : apiPrefix)
+    , m_inboxPrefix(inboxPrefix.isEmpty() ? QByteArray("_INBOX") : inboxPrefix)
 {
 }
 
@@ -86,7 +88,8 @@ void KvPermissions::setStreamConfig(const QString &bucket, const JsStreamConfig 
 
 QString KvPermissions::requestRefusal() const
 {
-    return m_permissions.maySubscribe(kRequestInbox) ? QString() : subscribeRefusal("_INBOX.>");
+    return m_permissions.maySubscribe(m_inboxPrefix + kInboxNuid + ".*") ? QString()
+                                                                         : subscribeRefusal(m_inboxPrefix + ".>");
 }
 
 QString KvPermissions::listBucketsRefusal(bool withStatus) const
@@ -145,7 +148,7 @@ QString KvPermissions::watchSomeRefusal() const
 
 QString KvPermissions::deliverRefusal() const
 {
-    return m_permissions.maySubscribe(kDeliverInbox) ? QString() : subscribeRefusal("_INBOX.*");
+    return m_permissions.maySubscribe(m_inboxPrefix + kInboxNuid) ? QString() : subscribeRefusal(m_inboxPrefix + ".*");
 }
 
 QString KvPermissions::readRefusal(const QString &bucket) const

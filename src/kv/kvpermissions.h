@@ -27,7 +27,9 @@ public:
     };
 
     KvPermissions() = default;
-    explicit KvPermissions(const NatsPermissions &permissions, const QByteArray &apiPrefix = "$JS.API.");
+    // inboxPrefix: the connection's (NatsConnectOptions::inboxPrefix), which its reply inboxes start with.
+    explicit KvPermissions(const NatsPermissions &permissions, const QByteArray &apiPrefix = "$JS.API.",
+                           const QByteArray &inboxPrefix = "_INBOX");
 
     static ReadPath readPathOf(const JsStreamConfig &config);
     // What the bucket's stream config says (KvBucketStatus::streamInfo, STREAM.INFO, STREAM.LIST): its
@@ -93,6 +95,7 @@ private:
 
     NatsPermissions m_permissions;
     QByteArray m_apiPrefix = "$JS.API.";
+    QByteArray m_inboxPrefix = "_INBOX";
     QHash<QString, ReadPath> m_readPaths;
     QHash<QString, Subjects> m_subjects;
 };

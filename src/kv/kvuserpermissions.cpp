@@ -77,7 +77,9 @@ void KvUserPermissions::onAnswer(NatsUserInfoReply *reply)
     m_pending = nullptr;
     m_settled = true;
     if (reply->error() == NatsError::NoError) {
-        m_permissions = KvPermissions(reply->userInfo().permissions, m_context->apiPrefix());
+        const NatsConnection *connection = m_context->connection();
+        m_permissions = KvPermissions(reply->userInfo().permissions, m_context->apiPrefix(),
+                                      connection ? connection->options().inboxPrefixOrDefault() : QByteArray());
         m_user = reply->userInfo().user;
     } else {
         m_unknownReason = reply->errorString();

@@ -128,6 +128,7 @@ NatsConnectOptions NatsCliContext::toConnectOptions() const
     options.tlsCaFile = expandPath(ca);
     // natscli turns TLS on as soon as any TLS setting is configured.
     options.tlsFirst = tlsFirst;
+    options.inboxPrefix = inboxPrefix;
     options.tlsRequired = !options.tlsCertFile.isEmpty() || !options.tlsKeyFile.isEmpty()
         || !options.tlsCaFile.isEmpty() || tlsFirst;
     return options;

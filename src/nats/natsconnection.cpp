@@ -126,9 +126,9 @@ QList<QUrl> NatsConnection::serverPool() const
     return m_pool.urls();
 }
 
-QByteArray NatsConnection::newInbox()
+QByteArray NatsConnection::newInbox() const
 {
-    return NatsNuid::newInbox();
+    return NatsNuid::newInbox(m_options.inboxPrefixOrDefault());
 }
 
 void NatsConnection::connectToServer(const NatsConnectOptions &options)
@@ -243,7 +243,8 @@ void NatsConnection::onSocketError()
 {
     if (!m_socket)
         return;
-    NatsError error = NatsSocketError::describe(*m_socket, currentServer(), m_info.tlsVerify, m_options.tlsCertFile);
+    NatsError error = NatsSocketError::describe(*m_socket, currentServer(), m_info.tlsVerify, m_options.tlsCertFile,
+                                                m_options.tlsCaFile);
     if (auto *tlsSocket = qobject_cast<QSslSocket *>(m_socket);
         tlsSocket && m_options.tlsFirst && m_handshake == Handshake::WaitingTls)
         error = NatsTlsConfig::explainTlsFirst(error, *tlsSocket, currentServer());

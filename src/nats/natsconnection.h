@@ -132,7 +132,8 @@ public:
     // Finishes when the server has processed everything sent before it (a PING/PONG round trip).
     NatsReply *flush(int timeoutMs = -1);
 
-    static QByteArray newInbox();
+    // A fresh inbox under the options' inbox prefix ("_INBOX.<nuid>" by default).
+    QByteArray newInbox() const;
 
 Q_SIGNALS:
     void stateChanged(NatsConnection::State state);

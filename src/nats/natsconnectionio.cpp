@@ -497,7 +497,7 @@ void NatsConnection::ensureResponseSubscription()
     if (m_responseSid != 0)
         return;
     // One wildcard inbox for every request on this connection (see NatsRequestMux).
-    m_responseSid = subscribe(m_requestMux->newInbox())->sid();
+    m_responseSid = subscribe(m_requestMux->newInbox(m_options.inboxPrefixOrDefault()))->sid();
 }
 
 NatsReply *NatsConnection::request(const QByteArray &subject, const QByteArray &data, int timeoutMs)

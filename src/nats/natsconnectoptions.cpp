@@ -145,3 +145,30 @@ NatsConnectOptions NatsConnectOptions::fromUrl(const QString &servers)
     parseServers(servers, &options.servers, nullptr);
     return options;
 }
+
+QString NatsConnectOptions::validateInboxPrefix(const QString &prefix)
+{
+    QString tokens = prefix;
+    if (tokens.endsWith(u'.'))
+        tokens.chop(1);
+    if (tokens.isEmpty())
+        return QCoreApplication::translate("NatsConnectOptions", "an inbox prefix cannot be empty");
+    for (const QString &token : tokens.split(u'.')) {
+        const bool bad = token.isEmpty() || token.contains(u'*') || token.contains(u'>')
+            || std::any_of(token.cbegin(), token.cend(), [](QChar c) { return c.isSpace() || c.unicode() < 0x20; });
+        if (bad)
+            return QCoreApplication::translate("NatsConnectOptions",
+                                               "inbox prefix \"%1\" is not a subject without wildcards, "
+                                               "empty tokens or spaces")
+                .arg(prefix);
+    }
+    return {};
+}
+
+QByteArray NatsConnectOptions::inboxPrefixOrDefault() const
+{
+    QByteArray prefix = inboxPrefix.toUtf8();
+    if (prefix.endsWith('.'))
+        prefix.chop(1);
+    return prefix.isEmpty() ? QByteArrayLiteral("_INBOX") : prefix;
+}

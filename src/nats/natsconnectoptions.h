@@ -23,12 +23,20 @@ struct NatsConnectOptions
     static QString withoutUserInfo(const QString &text, QString *userInfo);
     // Convenience: options for the given server list (parse errors surface when connecting).
     static NatsConnectOptions fromUrl(const QString &servers);
+    // Why prefix cannot start inboxes (a wildcard, an empty token, a space), or an empty string.
+    static QString validateInboxPrefix(const QString &prefix);
+    // inboxPrefix without a trailing dot, or "_INBOX".
+    QByteArray inboxPrefixOrDefault() const;
 
     QList<QUrl> servers;
     QString serversText; // the text given to fromUrl(), reported if it does not parse
     bool randomizeServers = true;
 
     QString name = QStringLiteral("kvdesk");
+    // The first tokens of every reply inbox the connection subscribes (requests, consumer deliveries):
+    // "_INBOX" when empty. A user confined to a private inbox ("_MY_INBOX.>") needs it; natscli's
+    // inbox_prefix, nats.go's CustomInboxPrefix. validInboxPrefix() says whether one can be used.
+    QString inboxPrefix;
     bool echo = true;
     bool verbose = false;
     bool pedantic = false;

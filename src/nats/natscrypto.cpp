@@ -43,6 +43,12 @@ bool NatsCrypto::load()
     // Never unloaded: OpenSSL keeps state of its own (it is NODELETE anyway).
     if (!cryptoLibrary()->load())
         return false;
+    resolve(&d2iX509, "d2i_X509");
+    resolve(&x509Free, "X509_free");
+    resolve(&x509Get0Pubkey, "X509_get0_pubkey");
+    resolve(&d2iAutoPrivateKey, "d2i_AutoPrivateKey");
+    resolve(&pkeyEq, "EVP_PKEY_eq");
+    resolve(&errClearError, "ERR_clear_error");
     return resolve(&pkeyNewRawPrivateKey, "EVP_PKEY_new_raw_private_key")
         && resolve(&pkeyNewRawPublicKey, "EVP_PKEY_new_raw_public_key")
         && resolve(&pkeyGetRawPublicKey, "EVP_PKEY_get_raw_public_key") && resolve(&pkeyFree, "EVP_PKEY_free")
@@ -50,6 +56,11 @@ bool NatsCrypto::load()
         && resolve(&digestSignInit, "EVP_DigestSignInit") && resolve(&digestSign, "EVP_DigestSign")
         && resolve(&digestVerifyInit, "EVP_DigestVerifyInit") && resolve(&digestVerify, "EVP_DigestVerify")
         && resolve(&randBytes, "RAND_bytes");
+}
+
+bool NatsCrypto::canCompareKeys() const
+{
+    return d2iX509 && x509Free && x509Get0Pubkey && d2iAutoPrivateKey && pkeyEq && errClearError && pkeyFree;
 }
 
 void NatsCrypto::cleanse(void *data, std::size_t size)

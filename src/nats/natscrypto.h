@@ -1,7 +1,9 @@
 #pragma once
 
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <openssl/x509.h>
 
 #include <cstddef>
 
@@ -29,6 +31,16 @@ public:
     decltype(&EVP_DigestVerifyInit) digestVerifyInit = nullptr;
     decltype(&EVP_DigestVerify) digestVerify = nullptr;
     decltype(&RAND_bytes) randBytes = nullptr;
+
+    // Whether a TLS client key belongs to its certificate can be told (NatsTlsConfig): the functions
+    // below, which NKeys do not need, were found (EVP_PKEY_eq is OpenSSL 3's).
+    bool canCompareKeys() const;
+    decltype(&d2i_X509) d2iX509 = nullptr;
+    decltype(&X509_free) x509Free = nullptr;
+    decltype(&X509_get0_pubkey) x509Get0Pubkey = nullptr;
+    decltype(&d2i_AutoPrivateKey) d2iAutoPrivateKey = nullptr;
+    decltype(&EVP_PKEY_eq) pkeyEq = nullptr;
+    decltype(&ERR_clear_error) errClearError = nullptr;
 
 private:
     bool load();

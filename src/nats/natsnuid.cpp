@@ -72,12 +72,12 @@ void NatsNuid::generate(char *out)
     shared().next(out);
 }
 
-QByteArray NatsNuid::newInbox()
+QByteArray NatsNuid::newInbox(const QByteArray &prefix)
 {
-    static constexpr char prefix[] = "_INBOX.";
-    constexpr int prefixLength = int(sizeof(prefix)) - 1;
+    const qsizetype prefixLength = prefix.size() + 1;
     QByteArray inbox(prefixLength + Length, Qt::Uninitialized);
-    std::copy_n(prefix, prefixLength, inbox.data());
+    std::copy_n(prefix.constData(), prefix.size(), inbox.data());
+    inbox[prefix.size()] = '.';
     generate(inbox.data() + prefixLength);
     return inbox;
 }

@@ -20,8 +20,8 @@ public:
     static QByteArray generate();
     // The same written at out, Length characters: into a buffer the caller is building anyway.
     static void generate(char *out);
-    // "_INBOX.<nuid>": a private subject for replies or consumer deliveries.
-    static QByteArray newInbox();
+    // "<prefix>.<nuid>": a private subject for replies or consumer deliveries.
+    static QByteArray newInbox(const QByteArray &prefix = QByteArrayLiteral("_INBOX"));
 
 private:
     static NatsNuid &shared();

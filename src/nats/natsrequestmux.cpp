@@ -61,9 +61,9 @@ NatsReply *NatsRequestMux::createReply()
     return new NatsReply(m_replyShelf.next());
 }
 
-QByteArray NatsRequestMux::newInbox()
+QByteArray NatsRequestMux::newInbox(const QByteArray &prefix)
 {
-    m_prefix = NatsNuid::newInbox() + '.';
+    m_prefix = NatsNuid::newInbox(prefix) + '.';
     return m_prefix + '*';
 }
 

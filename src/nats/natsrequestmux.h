@@ -49,7 +49,7 @@ public:
     NatsReply *createReply();
     // Starts a new inbox and returns the wildcard subject to subscribe to. Only after failAll(): requests
     // on the old inbox could no longer be answered.
-    QByteArray newInbox();
+    QByteArray newInbox(const QByteArray &prefix = QByteArrayLiteral("_INBOX"));
     // The wildcard subject of the current inbox ("_INBOX.<nuid>.*"), empty before newInbox().
     QByteArray inboxSubject() const { return m_prefix.isEmpty() ? QByteArray() : m_prefix + '*'; }
     // A reply subject under the current inbox, unique on this connection.

@@ -33,20 +33,39 @@ NatsError describeTlsFailure(const QSslSocket &socket, const QString &where, boo
     return NatsError(NatsError::TlsError, tr("TLS error with %1: %2").arg(where, socket.errorString()));
 }
 
+// The handshake's errors, said plainly first where they mean the server's certificate comes from no CA
+// trusted here (OpenSSL's "issuer certificate of a locally looked up certificate could not be found"
+// does not say that), then in OpenSSL's words.
+NatsError describeHandshakeErrors(const QList<QSslError> &errors, const QString &where, const QString &caFile)
+{
+    static const QList<QSslError::SslError> untrusted{
+        QSslError::UnableToGetIssuerCertificate,   QSslError::UnableToGetLocalIssuerCertificate,
+        QSslError::UnableToVerifyFirstCertificate, QSslError::SelfSignedCertificate,
+        QSslError::SelfSignedCertificateInChain,   QSslError::CertificateUntrusted};
+    QStringList texts;
+    bool notTrusted = false;
+    for (const QSslError &sslError : errors) {
+        texts.append(sslError.errorString());
+        notTrusted = notTrusted || untrusted.contains(sslError.error());
+    }
+    const QString detail = texts.join("; "_L1);
+    if (!notTrusted)
+        return NatsError(NatsError::TlsError, tr("TLS handshake with %1 failed: %2").arg(where, detail));
+    const QString plainly = caFile.isEmpty() ? tr("its certificate is not signed by a CA this system trusts")
+                                             : tr("its certificate is not signed by the CA in %1").arg(caFile);
+    return NatsError(NatsError::TlsError, tr("TLS handshake with %1 failed: %2 (%3)").arg(where, plainly, detail));
+}
+
 } // namespace
 
 NatsError NatsSocketError::describe(const QTcpSocket &socket, const QUrl &server, bool serverVerifiesClients,
-                                    const QString &clientCertFile)
+                                    const QString &clientCertFile, const QString &caFile)
 {
     const QString where = server.toDisplayString(QUrl::RemoveUserInfo);
     const auto *tlsSocket = qobject_cast<const QSslSocket *>(&socket);
     const QList<QSslError> handshakeErrors = tlsSocket ? tlsSocket->sslHandshakeErrors() : QList<QSslError>();
-    if (!handshakeErrors.isEmpty()) {
-        QStringList texts;
-        for (const QSslError &sslError : handshakeErrors)
-            texts.append(sslError.errorString());
-        return NatsError(NatsError::TlsError, tr("TLS handshake with %1 failed: %2").arg(where, texts.join("; "_L1)));
-    }
+    if (!handshakeErrors.isEmpty())
+        return describeHandshakeErrors(handshakeErrors, where, caFile);
     switch (socket.error()) {
     case QAbstractSocket::ConnectionRefusedError:
         return NatsError(NatsError::ConnectionRefused, tr("connection to %1 refused").arg(where));

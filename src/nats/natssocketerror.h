@@ -14,9 +14,10 @@ class NatsSocketError final
 {
 public:
     // The error for socket's current failure while talking to server. serverVerifiesClients is INFO's
-    // tls_verify; clientCertFile the client certificate configured, empty when none.
+    // tls_verify; clientCertFile the client certificate configured, empty when none; caFile the CA file
+    // trusted, empty for the system's CAs.
     static NatsError describe(const QTcpSocket &socket, const QUrl &server, bool serverVerifiesClients,
-                              const QString &clientCertFile);
+                              const QString &clientCertFile, const QString &caFile = {});
 
     NatsSocketError() = delete;
 };

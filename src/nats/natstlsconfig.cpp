@@ -1,6 +1,7 @@
 #include "natstlsconfig.h"
 
 #include "natsconnectoptions.h"
+#include "natscrypto.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QFile>
@@ -63,6 +64,30 @@ QSslKey clientKey(const NatsConnectOptions &options, NatsError *error)
     return key;
 }
 
+// Whether key is the private key of certificate. Qt finds a mismatch only when the handshake starts, and
+// then it reads as the server refusing the certificate. True when libcrypto cannot tell.
+bool keyMatches(const QSslCertificate &certificate, const QSslKey &key)
+{
+    const NatsCrypto *crypto = NatsCrypto::get();
+    if (!crypto || !crypto->canCompareKeys())
+        return true;
+    const QByteArray certificateDer = certificate.toDer();
+    QByteArray keyDer = key.toDer();
+    const auto *certificateData = reinterpret_cast<const unsigned char *>(certificateDer.constData());
+    const auto *keyData = reinterpret_cast<const unsigned char *>(keyDer.constData());
+    X509 *x509 = crypto->d2iX509(nullptr, &certificateData, long(certificateDer.size()));
+    EVP_PKEY *privateKey = crypto->d2iAutoPrivateKey(nullptr, &keyData, long(keyDer.size()));
+    // 1: the same key; 0: another one; -1: another type; -2: cannot be compared.
+    const int same = x509 && privateKey ? crypto->pkeyEq(crypto->x509Get0Pubkey(x509), privateKey) : -2;
+    if (privateKey)
+        crypto->pkeyFree(privateKey);
+    if (x509)
+        crypto->x509Free(x509);
+    crypto->errClearError(); // nothing of this left for Qt's next TLS error to report
+    NatsCrypto::cleanse(keyDer.data(), size_t(keyDer.size()));
+    return same == 1 || same == -2;
+}
+
 // The client certificate, and the CAs after it in its file, and its key; false with *error set when
 // either cannot be used. The whole chain goes to the server, which may trust only the root.
 bool addClientCertificate(QSslConfiguration &config, const NatsConnectOptions &options, NatsError *error)
@@ -76,6 +101,12 @@ bool addClientCertificate(QSslConfiguration &config, const NatsConnectOptions &o
     const QSslKey key = clientKey(options, error);
     if (key.isNull())
         return false;
+    if (!keyMatches(chain.first(), key)) {
+        *error = NatsError(
+            NatsError::TlsError,
+            tr("the key %1 does not match the certificate %2").arg(options.tlsKeyFile, options.tlsCertFile));
+        return false;
+    }
     config.setLocalCertificateChain(chain);
     config.setPrivateKey(key);
     return true;

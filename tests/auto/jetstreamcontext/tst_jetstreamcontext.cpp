@@ -235,10 +235,21 @@ void tst_JetStreamContext::domainAndApiPrefix()
     WAIT_OK(customInfo);
     QCOMPARE(customInfo->streamInfo().state.messages, 4u);
 
-    // A domain nobody serves: nothing answers, reported at once.
+    // A domain nobody serves: nothing answers, reported at once, and the message points at the domain
+    // (the server does run JetStream), not at -js.
     JetStreamContext elsewhere(&connection);
     elsewhere.setDomain(u"elsewhere"_s);
-    WAIT_ERROR(elsewhere.accountInfo(), NatsError::JetStreamNotEnabled);
+    JsApiReply *wrongDomain = elsewhere.accountInfo();
+    WAIT_ERROR(wrongDomain, NatsError::JetStreamNotEnabled);
+    QVERIFY2(wrongDomain->errorString().contains(u"no JetStream answered in domain \"elsewhere\""_s),
+             qPrintable(wrongDomain->errorString()));
+    QVERIFY2(!wrongDomain->errorString().contains(u"-js"_s), qPrintable(wrongDomain->errorString()));
+    JetStreamContext nowhere(&connection);
+    nowhere.setApiPrefix(u"$JS.nowhere.API"_s);
+    JsApiReply *wrongPrefix = nowhere.accountInfo();
+    WAIT_ERROR(wrongPrefix, NatsError::JetStreamNotEnabled);
+    QVERIFY2(wrongPrefix->errorString().contains(u"API prefix \"$JS.nowhere.API.\""_s),
+             qPrintable(wrongPrefix->errorString()));
     elsewhere.setDomain({});
     QCOMPARE(elsewhere.apiPrefix(), "$JS.API."_ba);
     WAIT_OK(elsewhere.accountInfo());

@@ -27,6 +27,9 @@ private Q_SLOTS:
     void allowedCommandsRun();
     void messageGetReadsBucketWithoutDirectGets();
     void directGetsAloneStillTellWhatIsMissing();
+    void namesNeedOnlyStreamNames();
+    void oldRevisionsWithSuffixedDirectGets();
+    void privateInboxPrefix();
 
 private:
     QStringList as(const QString &user) const;
@@ -52,6 +55,15 @@ void tst_KvdeskCliPermissions::initTestCase()
       publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.STREAM.MSG.GET.KV_plain",
                          "$JS.API.STREAM.MSG.GET.KV_orders", "$SYS.REQ.USER.INFO"] }
       subscribe: { allow: ["_INBOX.>"] } } }
+  { user: revreader, password: pw, permissions: {
+      publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.KV_hist", "$JS.API.DIRECT.GET.KV_hist.>",
+                         "$JS.API.STREAM.MSG.GET.KV_hist", "$JS.API.CONSUMER.CREATE.KV_hist",
+                         "$JS.API.CONSUMER.CREATE.KV_hist.>", "$JS.API.CONSUMER.DELETE.KV_hist.>", "$JS.FC.>",
+                         "$JS.ACK.KV_hist.>", "$KV.hist.>", "$SYS.REQ.USER.INFO"] }
+      subscribe: { allow: ["_INBOX.>"] } } }
+  { user: inb, password: pw, permissions: { publish: ">", subscribe: { allow: ["_MY_INBOX.>"] } } }
+  { user: names, password: pw, permissions: {
+      publish: { allow: [">"], deny: ["$JS.API.STREAM.LIST"] }, subscribe: ">" } }
   { user: directreader, password: pw, permissions: {
       publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.DIRECT.GET.>", "$SYS.REQ.USER.INFO"] }
       subscribe: { allow: ["_INBOX.>"] } } }
@@ -186,6 +198,66 @@ void tst_KvdeskCliPermissions::directGetsAloneStillTellWhatIsMissing()
         m_runner.run(as(u"directreader"_s) + QStringList{u"get"_s, u"orders"_s, u"b"_s, u"--revision"_s, u"999"_s}), 1);
     QCOMPARE(QString::fromUtf8(noRevision.err),
              u"kvdesk-cli: error: key \"b\" has no revision 999 in bucket \"orders\"\n"_s);
+}
+
+void tst_KvdeskCliPermissions::namesNeedOnlyStreamNames()
+{
+    // Bucket names alone (ls -n, which shell completion runs) need STREAM.NAMES, as nats.go's
+    // KeyValueStoreNames: a user refused STREAM.LIST still gets them, and the 2.10+ check agrees.
+    CLI_EXPECT(names, m_runner.run(as(u"names"_s) + QStringList{u"ls"_s, u"-n"_s}), 0);
+    QVERIFY2(names.out.contains("orders\n") && names.out.contains("secret\n"), qPrintable(names.describe()));
+    QVERIFY2(names.err.isEmpty(), qPrintable(names.describe()));
+    // The table shows each bucket's state: that is STREAM.LIST, refused by name.
+    CLI_EXPECT(table, m_runner.run(as(u"names"_s) + QStringList{u"ls"_s}), 1);
+    QVERIFY2(table.err.contains("permission denied: ") && table.err.contains("$JS.API.STREAM.LIST"),
+             qPrintable(table.describe()));
+}
+
+void tst_KvdeskCliPermissions::oldRevisionsWithSuffixedDirectGets()
+{
+    // The usual read permissions: direct gets of the bucket's subjects (DIRECT.GET.KV_hist.>) and
+    // STREAM.MSG.GET. A given revision is asked with the unsuffixed DIRECT.GET.KV_hist, which they do not
+    // allow: STREAM.MSG.GET answers the same, for get --revision and revert alike.
+    CLI_EXPECT(add, m_runner.run(as(u"admin"_s) + QStringList{u"add"_s, u"hist"_s, u"--history"_s, u"5"_s}), 0);
+    CLI_EXPECT(first, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"hist"_s, u"k"_s, u"one"_s}), 0);
+    CLI_EXPECT(second, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"hist"_s, u"k"_s, u"two"_s}), 0);
+    CLI_EXPECT(old,
+               m_runner.run(as(u"revreader"_s)
+                            + QStringList{u"get"_s, u"hist"_s, u"k"_s, u"--revision"_s, u"1"_s, u"--raw"_s}),
+               0);
+    QCOMPARE(old.out, "one"_ba);
+    QVERIFY2(old.err.isEmpty(), qPrintable(old.describe()));
+    CLI_EXPECT(revert, m_runner.run(as(u"revreader"_s) + QStringList{u"revert"_s, u"hist"_s, u"k"_s, u"1"_s, u"-f"_s}),
+               0);
+    CLI_EXPECT(now, m_runner.run(as(u"revreader"_s) + QStringList{u"get"_s, u"hist"_s, u"k"_s, u"--raw"_s}), 0);
+    QCOMPARE(now.out, "one"_ba);
+}
+
+void tst_KvdeskCliPermissions::privateInboxPrefix()
+{
+    // A user confined to a private inbox (subscribe "_MY_INBOX.>"), as natscli and nats.go allow with an
+    // inbox prefix: every reply inbox (requests, a watch's deliveries) takes it, from --inbox-prefix or
+    // the context's inbox_prefix, and the 2.10+ check judges those inboxes, not "_INBOX".
+    CLI_EXPECT(put, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"orders"_s, u"inbox"_s, u"v"_s}), 0);
+    const QStringList inb = as(u"inb"_s) + QStringList{u"--inbox-prefix"_s, u"_MY_INBOX"_s};
+    CLI_EXPECT(names, m_runner.run(inb + QStringList{u"ls"_s, u"-n"_s}), 0);
+    QVERIFY2(names.out.contains("orders\n"), qPrintable(names.describe()));
+    CLI_EXPECT(get, m_runner.run(inb + QStringList{u"get"_s, u"orders"_s, u"inbox"_s, u"--raw"_s}), 0);
+    QCOMPARE(get.out, "v"_ba);
+    CLI_EXPECT(keys, m_runner.run(inb + QStringList{u"ls"_s, u"orders"_s}), 0);
+    QVERIFY2(keys.out.contains("inbox\n"), qPrintable(keys.describe()));
+    QVERIFY2(keys.err.isEmpty(), qPrintable(keys.describe()));
+
+    CliRunner context;
+    context.writeContext(u"inb"_s,
+                         R"({"url":")" + m_server.url().toUtf8()
+                             + R"(","user":"inb","password":"pw","inbox_prefix":"_MY_INBOX"})",
+                         true);
+    CLI_EXPECT(fromContext, context.run({u"get"_s, u"orders"_s, u"inbox"_s, u"--raw"_s}), 0);
+    QCOMPARE(fromContext.out, "v"_ba);
+
+    CLI_EXPECT(wildcard, m_runner.run(as(u"inb"_s) + QStringList{u"--inbox-prefix"_s, u"_MY.*"_s, u"ls"_s}), 2);
+    QVERIFY2(wildcard.err.contains("--inbox-prefix"), qPrintable(wildcard.describe()));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliPermissions)

@@ -1,4 +1,5 @@
 #include "clirunner.h"
+#include "natsnkey.h"
 #include "natsserverprocess.h"
 #include "natstestcertificates.h"
 
@@ -30,6 +31,9 @@ private Q_SLOTS:
     void aFileThatCannotBeReadIsAUsageError();
     void passwordPrompt();
     void noPromptWithoutTerminal();
+    void credentialsGivenWrong_data();
+    void credentialsGivenWrong();
+    void flagCredentialsReplaceTheContexts();
     void keyPassphrase_data();
     void keyPassphrase();
     void keyPassphrasePrompt();
@@ -172,12 +176,67 @@ void tst_KvdeskCliSecrets::passwordPrompt()
     QVERIFY2(!result.err.contains(kPassword), qPrintable(result.describe()));
 }
 
-// In a script (stdin not a terminal) nothing is asked: the server refuses the empty password.
+// In a script (stdin not a terminal) nothing is asked, and nothing is sent: the command line lacks the
+// password, said before connecting (not as the server's "Authorization Violation"). An empty password
+// given on purpose (--password '') is sent as it is.
 void tst_KvdeskCliSecrets::noPromptWithoutTerminal()
 {
-    CLI_EXPECT(result, m_runner.run({u"-s"_s, m_users.url(), u"--user"_s, u"alice"_s, u"ls"_s}), 1);
+    CLI_EXPECT(result, m_runner.run({u"-s"_s, m_users.url(), u"--user"_s, u"alice"_s, u"ls"_s}), 2);
     QVERIFY2(!result.err.contains("Password for"), qPrintable(result.describe()));
-    QVERIFY2(result.err.contains("refused the credentials"), qPrintable(result.describe()));
+    QVERIFY2(result.err.contains("no password given for user alice and stdin is not a terminal: use "
+                                 "--password-file or NATS_PASSWORD"),
+             qPrintable(result.describe()));
+    CLI_EXPECT(empty, m_runner.run({u"-s"_s, m_users.url(), u"--user"_s, u"alice"_s, u"--password"_s, {}, u"ls"_s}), 1);
+    QVERIFY2(empty.err.contains("refused the credentials"), qPrintable(empty.describe()));
+}
+
+// Credentials that cannot work together are refused before connecting (exit 2), naming what was given:
+// a password without a user, or two ways to authenticate at once.
+void tst_KvdeskCliSecrets::credentialsGivenWrong_data()
+{
+    QTest::addColumn<QStringList>("arguments"); // after -s URL
+    QTest::addColumn<QString>("variable");      // NAME=VALUE in the environment, or empty
+    QTest::addColumn<QStringList>("messages");  // in stderr
+    const QString nkey = writeFile(u"user.nk"_s, NatsNKey::create(NatsNKey::Type::User).seed() + '\n');
+    const QString creds = writeFile(u"user.creds"_s, "not read: refused before\n");
+    QTest::newRow("--password without --user") << QStringList{u"--password"_s, QString::fromLatin1(kPassword)}
+                                               << QString() << QStringList{u"--password needs --user"_s};
+    QTest::newRow("NATS_PASSWORD without a user")
+        << QStringList() << u"NATS_PASSWORD=x"_s << QStringList{u"NATS_PASSWORD needs --user"_s};
+    QTest::newRow("--token and --user") << QStringList{u"--user"_s, u"alice"_s,   u"--password"_s,
+                                                       u"x"_s,      u"--token"_s, u"t"_s}
+                                        << QString() << QStringList{u"--user and --token"_s};
+    QTest::newRow("--nkey and --password") << QStringList{u"--password"_s, u"x"_s, u"--nkey"_s, nkey} << QString()
+                                           << QStringList{u"--password and --nkey"_s};
+    QTest::newRow("--creds and NATS_TOKEN")
+        << QStringList{u"--creds"_s, creds} << u"NATS_TOKEN=t"_s << QStringList{u"NATS_TOKEN and --creds"_s};
+}
+
+void tst_KvdeskCliSecrets::credentialsGivenWrong()
+{
+    QFETCH(QStringList, arguments);
+    QFETCH(QString, variable);
+    QFETCH(QStringList, messages);
+    CliRunner runner;
+    if (!variable.isEmpty())
+        runner.setEnvironment(variable.section(u'=', 0, 0), variable.section(u'=', 1));
+    CLI_EXPECT(result, runner.run(QStringList{u"-s"_s, m_users.url()} + arguments + QStringList{u"ls"_s}), 2);
+    for (const QString &message : std::as_const(messages))
+        QVERIFY2(result.err.contains(message.toUtf8()), qPrintable(result.describe()));
+    QVERIFY2(!result.err.contains("not connected") && !result.err.contains("refused the credentials"),
+             qPrintable(result.describe()));
+}
+
+// A flag (or variable) wins over the context for credentials as for every setting: a context's token
+// is not sent beside the --user and --password given.
+void tst_KvdeskCliSecrets::flagCredentialsReplaceTheContexts()
+{
+    CliRunner runner;
+    runner.writeContext(u"tokened"_s, R"({"url":")" + m_users.url().toUtf8() + R"(","token":"context-token"})", true);
+    CLI_EXPECT(tokenOnly, runner.run({u"ls"_s}), 1);
+    QVERIFY2(tokenOnly.err.contains("refused the credentials"), qPrintable(tokenOnly.describe()));
+    CLI_EXPECT(result, runner.run({u"--user"_s, u"alice"_s, u"--password"_s, QString::fromLatin1(kPassword), u"ls"_s}),
+               0);
 }
 
 void tst_KvdeskCliSecrets::keyPassphrase_data()
@@ -234,6 +293,12 @@ void tst_KvdeskCliSecrets::tlsSettings_data()
 
     // The whole chain in the certificate file is sent: the server trusts only the root.
     QTest::newRow("certificate chain") << mutualTls(u"chainclient-chain.pem"_s, u"chainclient.key"_s) << 0 << QString();
+    QTest::newRow("key of another certificate") << mutualTls(u"client.pem"_s, u"server.key"_s) << 1
+                                                << u"not connected: the key %1 does not match the certificate %2"_s.arg(
+                                                       m_certs.file(u"server.key"_s), m_certs.file(u"client.pem"_s));
+    QTest::newRow("server from another CA")
+        << QStringList{u"-s"_s, m_mutualTls.url(), u"--tlsca"_s, m_certs.file(u"intermediate.pem"_s)} << 1
+        << u"its certificate is not signed by the CA in %1 ("_s.arg(m_certs.file(u"intermediate.pem"_s));
     QTest::newRow("key without certificate")
         << QStringList{u"-s"_s, m_mutualTls.url(), u"--tlskey"_s, m_certs.file(u"client.key"_s)} << 2
         << u"--tlskey needs --tlscert"_s;

@@ -95,8 +95,10 @@ void tst_KvdeskCliStartup::questionsGoWithTheConnect_data()
     QTest::newRow("history") << QStringList{u"history"_s, u"early"_s, u"k"_s, u"--json"_s} << "\"value\":\"v\""_ba
                              << bind << QByteArray();
     QTest::newRow("ls keys") << QStringList{u"ls"_s, u"early"_s} << "k\n"_ba << bind << QByteArray();
-    QTest::newRow("ls buckets") << QStringList{u"ls"_s, u"--names"_s} << "early\n"_ba
+    QTest::newRow("ls buckets") << QStringList{u"ls"_s} << "early"_ba
                                 << "PUB $JS.API.STREAM.LIST "_ba << QByteArray();
+    QTest::newRow("ls bucket names") << QStringList{u"ls"_s, u"--names"_s} << "early\n"_ba
+                                     << "PUB $JS.API.STREAM.NAMES "_ba << QByteArray();
 }
 
 void tst_KvdeskCliStartup::questionsGoWithTheConnect()

@@ -51,6 +51,7 @@ private:
     QTemporaryDir m_dir;
     QTemporaryDir m_jwtStore;
     NatsServerProcess m_plain; // JetStream, no auth: the bucket the write rows aim at
+    NatsServerProcess m_hub;   // JetStream in domain "hub"
     NatsServerProcess m_password;
     NatsServerProcess m_nkey;
     NatsServerProcess m_jwt;
@@ -107,6 +108,9 @@ void tst_KvdeskCliBadInput::initTestCase()
     }
     options.config.clear();
     QVERIFY2(m_frozen.start(options), qPrintable(m_frozen.errorString()));
+    NatsServerProcess::Options hub;
+    hub.config = "jetstream { domain: hub }\n";
+    QVERIFY2(m_hub.start(hub), qPrintable(m_hub.errorString()));
 
     QVERIFY(writeFile(u"wrong.nk"_s, NatsNKey::create(NatsNKey::Type::User).seed() + "\n"));
     QVERIFY(writeFile(u"expired.creds"_s, m_issuer.userCreds(u"late"_s, QDateTime::currentSecsSinceEpoch() - 3600)));
@@ -186,6 +190,13 @@ void tst_KvdeskCliBadInput::badInput_data()
     QTest::newRow("wrong revision") << u"plain"_s << QStringList{u"update"_s, u"orders"_s, u"o1"_s, u"v"_s, u"999"_s}
                                     << u"revision"_s;
     QTest::newRow("no such bucket") << u"plain"_s << QStringList{u"get"_s, u"nosuch"_s, u"k"_s} << u"nosuch"_s;
+    // JetStream runs, in another domain: the domain is named, not "-js".
+    const QString wrongDomain = u"no JetStream answered in domain \"nope\".*--js-domain"_s;
+    QTest::newRow("wrong domain, names") << u"hub"_s << QStringList{u"--js-domain"_s, u"nope"_s, u"ls"_s, u"-n"_s}
+                                         << wrongDomain;
+    QTest::newRow("wrong domain, get") << u"hub"_s
+                                       << QStringList{u"--js-domain"_s, u"nope"_s, u"get"_s, u"d1"_s, u"k"_s}
+                                       << wrongDomain;
     // Credentials
     QTest::newRow("wrong password") << u"password"_s
                                     << QStringList{u"--user"_s, u"alice"_s, u"--password"_s, u"wrong"_s, u"ls"_s}
@@ -233,6 +244,8 @@ void tst_KvdeskCliBadInput::badInput()
     QString url;
     if (server == "plain"_L1)
         url = m_plain.url();
+    else if (server == "hub"_L1)
+        url = m_hub.url();
     else if (server == "password"_L1)
         url = m_password.url();
     else if (server == "nkey"_L1)

@@ -177,8 +177,11 @@ void tst_NatsTls::tlsFailures_data()
     QTest::addColumn<QString>("expectedText"); // in errorString(), besides the server
 
     QTest::newRow("wrong host name") << u"wronghost"_s << u"ca.pem"_s << QString() << QString() << u"host name"_s;
-    QTest::newRow("untrusted CA") << u"untrusted"_s << u"ca.pem"_s << QString() << QString() << u"issuer"_s;
-    QTest::newRow("no CA given (system CAs)") << u"tls"_s << QString() << QString() << QString() << u"issuer"_s;
+    // Said plainly, the CA trusted named (OpenSSL's words follow).
+    QTest::newRow("untrusted CA") << u"untrusted"_s << u"ca.pem"_s << QString() << QString()
+                                  << u"its certificate is not signed by the CA in %1 ("_s.arg(file(u"ca.pem"_s));
+    QTest::newRow("no CA given (system CAs)") << u"tls"_s << QString() << QString() << QString()
+                                              << u"its certificate is not signed by a CA this system trusts ("_s;
     QTest::newRow("CA file missing") << u"tls"_s << u"nothere.pem"_s << QString() << QString() << u"nothere.pem"_s;
     QTest::newRow("client certificate missing")
         << u"mtls"_s << u"ca.pem"_s << QString() << QString() << u"requires a client certificate"_s;
@@ -186,6 +189,10 @@ void tst_NatsTls::tlsFailures_data()
         << u"mtls"_s << u"ca.pem"_s << u"nothere.pem"_s << u"client.key"_s << u"nothere.pem"_s;
     QTest::newRow("client key not a key")
         << u"mtls"_s << u"ca.pem"_s << u"client.pem"_s << u"client.csr"_s << u"client.csr"_s;
+    // Found before anything is sent, not blamed on the server.
+    QTest::newRow("client key of another certificate")
+        << u"mtls"_s << u"ca.pem"_s << u"client.pem"_s << u"server.key"_s
+        << u"the key %1 does not match the certificate %2"_s.arg(file(u"server.key"_s), file(u"client.pem"_s));
     QTest::newRow("client certificate from another CA")
         << u"mtls"_s << u"ca.pem"_s << u"untrusted.pem"_s << u"untrusted.key"_s << u"untrusted.pem"_s;
 }
