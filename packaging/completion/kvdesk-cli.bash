@@ -15,7 +15,7 @@ _kvdesk_cli_command_options()
         ls | list) echo '-n --names |' ;;
         add | new | edit)
             echo '--description --history --ttl --max-value-size --max-bucket-size --storage --replicas' \
-                '--republish-source --republish-destination --republish-headers --marker-ttl --compression' \
+                '--republish-source --republish-destination --republish-headers --no-republish-headers --marker-ttl --compression' \
                 '--metadata --mirror --source' \
                 '| --description --history --ttl --max-value-size --max-bucket-size --storage --replicas' \
                 '--republish-source --republish-destination --marker-ttl --compression --metadata --mirror --source'

@@ -154,6 +154,7 @@ complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l replicas 
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l republish-source -x -d 'Republish messages matching this subject'
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l republish-destination -x -d 'Republish destination'
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l republish-headers -d 'Republish only headers'
+complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l no-republish-headers -d 'Republish whole messages'
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l marker-ttl -x -d 'Per-key TTLs and limit markers kept this long (2.11+)'
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l compression -x -a 's2 none' -d 'Compress the stored values (2.10+)'
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l metadata -x -d 'Metadata KEY=VALUE (2.10+)'
