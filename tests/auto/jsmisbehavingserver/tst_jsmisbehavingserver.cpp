@@ -68,6 +68,28 @@ ClientSubscriptions subscriptionsOf(const FakeNatsServer &server)
     return subs;
 }
 
+// A client connected to a scripted server, and its JetStream context.
+struct ScriptedJetStream
+{
+    FakeNatsServer server;
+    NatsConnection connection;
+    JetStreamContext js{&connection};
+    QString problem; // why start() failed
+
+    bool start()
+    {
+        if (!server.listen()) {
+            problem = server.errorString();
+            return false;
+        }
+        QSignalSpy connected(&connection, &NatsConnection::connected);
+        connection.connectToServer(NatsConnectOptions::fromUrl(server.url()));
+        if (!connected.wait(5000))
+            problem = u"the client did not connect to the scripted server"_s;
+        return problem.isEmpty();
+    }
+};
+
 } // namespace
 
 void tst_JsMisbehavingServer::caughtUpWhenPendingIsOffByOne()
@@ -77,13 +99,9 @@ void tst_JsMisbehavingServer::caughtUpWhenPendingIsOffByOne()
     // tst_kvwatcher about one run in ten under load). The create reply said 3 were pending: after the
     // third delivery everything there was at creation has arrived, and waiting for a "0" that never
     // comes would leave a watch "loading" until the next write.
-    FakeNatsServer server;
-    QVERIFY2(server.listen(), qPrintable(server.errorString()));
-    NatsConnection connection;
-    QSignalSpy connected(&connection, &NatsConnection::connected);
-    connection.connectToServer(NatsConnectOptions::fromUrl(server.url()));
-    QVERIFY(connected.wait(5000));
-    JetStreamContext js(&connection);
+    ScriptedJetStream scripted;
+    QVERIFY2(scripted.start(), qPrintable(scripted.problem));
+    auto &[server, connection, js, problem] = scripted;
 
     JsOrderedConsumerConfig config;
     config.stream = u"KV_t"_s;
@@ -132,13 +150,9 @@ void tst_JsMisbehavingServer::slowFirstCreateIsWaitedFor()
     // (it counts what is pending first): longer than the API timeout, after which the key list said
     // "Keys could not be loaded". The first create waits longer than other requests: here the context
     // gives up on a request sent with it, and the create's answer, sent after that, is still taken.
-    FakeNatsServer server;
-    QVERIFY2(server.listen(), qPrintable(server.errorString()));
-    NatsConnection connection;
-    QSignalSpy connected(&connection, &NatsConnection::connected);
-    connection.connectToServer(NatsConnectOptions::fromUrl(server.url()));
-    QVERIFY(connected.wait(5000));
-    JetStreamContext js(&connection);
+    ScriptedJetStream scripted;
+    QVERIFY2(scripted.start(), qPrintable(scripted.problem));
+    auto &[server, connection, js, problem] = scripted;
     js.setTimeout(300);
 
     JsOrderedConsumerConfig config;
@@ -230,13 +244,9 @@ void tst_JsMisbehavingServer::caughtUpWhenWhatWasPendingIsGone()
     // and what was pending was gone. Nothing more came but idle heartbeats, which agreed that nothing was
     // missed: `kvdesk-cli history` waited 14 minutes (until killed), the window's history said loading.
     // The consumer's info says nothing is pending any more: everything there is has arrived.
-    FakeNatsServer server;
-    QVERIFY2(server.listen(), qPrintable(server.errorString()));
-    NatsConnection connection;
-    QSignalSpy connected(&connection, &NatsConnection::connected);
-    connection.connectToServer(NatsConnectOptions::fromUrl(server.url()));
-    QVERIFY(connected.wait(5000));
-    JetStreamContext js(&connection);
+    ScriptedJetStream scripted;
+    QVERIFY2(scripted.start(), qPrintable(scripted.problem));
+    auto &[server, connection, js, problem] = scripted;
 
     JsOrderedConsumerConfig config;
     config.stream = u"KV_t"_s;
@@ -292,13 +302,9 @@ void tst_JsMisbehavingServer::silentConsumerIsMadeAgain()
     // A consumer the server still has, but whose heartbeats stopped (deliveries stuck on the server's
     // side): its info, asked at the first heartbeat missed, says it is there, so that alone changes
     // nothing; the second heartbeat missed makes it again.
-    FakeNatsServer server;
-    QVERIFY2(server.listen(), qPrintable(server.errorString()));
-    NatsConnection connection;
-    QSignalSpy connected(&connection, &NatsConnection::connected);
-    connection.connectToServer(NatsConnectOptions::fromUrl(server.url()));
-    QVERIFY(connected.wait(5000));
-    JetStreamContext js(&connection);
+    ScriptedJetStream scripted;
+    QVERIFY2(scripted.start(), qPrintable(scripted.problem));
+    auto &[server, connection, js, problem] = scripted;
 
     JsOrderedConsumerConfig config;
     config.stream = u"KV_t"_s;
