@@ -343,10 +343,14 @@ void KeyListModel::connectWatcher()
         flushPending();
         if (m_initialLoad)
             endInitialLoad(); // what came is sorted all the same
-        if (m_watcher && m_watcher->bucketReplaced())
+        if (m_watcher && m_watcher->bucketReplaced()) {
             Q_EMIT bucketReplaced(message);
-        else
-            Q_EMIT errorOccurred(message);
+            return;
+        }
+        const bool deleted = m_watcher && m_watcher->error() == NatsError::BucketNotFound;
+        Q_EMIT errorOccurred(message);
+        if (deleted)
+            Q_EMIT bucketDeleted();
     });
 }
 

@@ -149,6 +149,9 @@ Q_SIGNALS:
     // The bucket is not the one listed any more (deleted and made again, or another server's copy after
     // a failover): the list stopped following it, and loading it again lists the one there is.
     void bucketReplaced(const QString &message);
+    // The bucket was deleted (after errorOccurred()): a bucket made again under its name numbers its
+    // revisions from 1 again, so none seen here is its.
+    void bucketDeleted();
 
 private:
     void onEntry(const KvEntry &entry);

@@ -36,8 +36,11 @@ void ValueEditSession::setBucket(KvBucket *bucket, KeyListModel *keys)
         m_keys->disconnect(this);
     m_bucket = bucket;
     m_keys = keys;
-    if (keys)
+    if (keys) {
         connect(keys, &KeyListModel::entryChanged, this, &ValueEditSession::onOtherChange);
+        connect(keys, &KeyListModel::bucketReplaced, this, [this] { onBucketReplaced(false); });
+        connect(keys, &KeyListModel::bucketDeleted, this, [this] { onBucketReplaced(true); });
+    }
     close();
 }
 
@@ -66,6 +69,7 @@ void ValueEditSession::close()
     m_loading = false;
     m_modified = false;
     m_olderRevision = false;
+    m_baseElsewhere = false;
     ++m_loadSerial;
     setNotice({});
     Q_EMIT stateChanged();
@@ -147,6 +151,7 @@ void ValueEditSession::showEntry(const KvEntry &entry, bool exists, View view, b
     m_exists = exists;
     m_modified = false;
     m_olderRevision = older;
+    m_baseElsewhere = false;
     setNotice({});
     showValue(entry.value, view);
     Q_EMIT opened();
@@ -253,6 +258,11 @@ void ValueEditSession::saveValue(const QByteArray &value)
 {
     // Based on the revision the user opened (or chose to overwrite): if that is no longer the latest the
     // server refuses it.
+    if (m_baseElsewhere) {
+        Q_EMIT failed(tr("Not saved: %1").arg(newerText()));
+        fetchTheirs(value);
+        return;
+    }
     const quint64 base = saveGoesOver();
     KvReply *reply = base == 0 ? m_bucket->create(m_key, value) : m_bucket->update(m_key, value, base);
     m_busy = true;
@@ -483,6 +493,7 @@ void ValueEditSession::resolve(Choice choice, quint64 shownRevision)
         // opened (a refusal names it, and a merge starts from it).
         m_overwriting = m_theirs.revision;
         m_modified = true;
+        m_baseElsewhere = false; // their revision is this bucket's
         if (canWrite())
             saveValue(m_mine);
         break;
@@ -504,6 +515,15 @@ void ValueEditSession::resolve(Choice choice, quint64 shownRevision)
 // removal is said as such, not as a newer value.
 QString ValueEditSession::newerText() const
 {
+    if (m_baseElsewhere) {
+        const QString bucket = m_bucket ? m_bucket->name() : m_entry.bucket;
+        if (m_bucketDeleted)
+            return tr("Bucket \"%1\" was deleted, with revision %2 that you are editing.").arg(bucket).arg(m_revision);
+        return tr("Bucket \"%1\" is not the one revision %2 was opened from (deleted and made again, or another "
+                  "server's copy).")
+            .arg(bucket)
+            .arg(m_revision);
+    }
     if (m_theirs.revision == 0)
         return tr("The key has left the bucket since revision %1, the one you are editing.").arg(m_revision);
     if (m_theirs.isDeleted()) {
@@ -603,6 +623,7 @@ void ValueEditSession::takeMerged(const QByteArray &merged, bool modified)
     m_exists = true;
     m_newerRevision = 0;
     m_olderRevision = false;
+    m_baseElsewhere = false;
     m_modified = modified;
     setNotice({});
     showValue(merged, m_document.view());
@@ -616,6 +637,8 @@ void ValueEditSession::onOtherChange(const KvEntry &entry)
         return;
     if (m_choosing && entry.revision > std::max(m_theirs.revision, m_followed.revision))
         followTheirs();
+    if (m_baseElsewhere)
+        return; // its notice stands: any revision here is newer than nothing the edit started from
     if (!m_modified) {
         // Nothing of the user's is at stake: just show what is there now.
         reload();
@@ -639,6 +662,26 @@ void ValueEditSession::onOtherChange(const KvEntry &entry)
     setNotice(tr("Someone else %1 at %2 while you were editing revision %3. Saving will not overwrite it silently.")
                   .arg(what, HumanFormat::localTime(entry.created))
                   .arg(m_revision));
+    Q_EMIT stateChanged();
+}
+
+// Another bucket under this name (the key list's watch found it), or none (deleted): an unchanged value
+// shows what the bucket holds now; an edit stays, and its save shows theirs first (saveValue()).
+void ValueEditSession::onBucketReplaced(bool deleted)
+{
+    if (m_key.isEmpty() || !m_bucket)
+        return;
+    m_bucketDeleted = deleted;
+    if (!m_modified && !m_busy && !m_choosing) {
+        reload();
+        if (!deleted)
+            Q_EMIT message(tr("%1 was read again: bucket \"%2\" is another copy now").arg(m_key, m_bucket->name()));
+        return;
+    }
+    m_baseElsewhere = true;
+    m_overwriting.reset();
+    m_newerRevision = 0;
+    setNotice(tr("%1 Saving will show what the bucket holds first.").arg(newerText()));
     Q_EMIT stateChanged();
 }
 

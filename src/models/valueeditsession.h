@@ -182,6 +182,7 @@ private:
     void saveMerged(const KvMergeResult &result, bool chosen = false);
     void takeMerged(const QByteArray &merged, bool modified = true);
     void onOtherChange(const KvEntry &entry);
+    void onBucketReplaced(bool deleted);
     void setNotice(const QString &notice);
     NatsConnection *connection() const;
 
@@ -207,5 +208,9 @@ private:
     bool m_modified = false;
     bool m_olderRevision = false;
     bool m_removalHeld = false; // busy for removalStarted()
-    quint64 m_loadSerial = 0;   // only the newest load is shown
+    // The key list found another bucket under this name: the revision the edit started from is the other
+    // bucket's, and its number may be held here by a value the user never saw. A save shows theirs first.
+    bool m_baseElsewhere = false;
+    bool m_bucketDeleted = false; // and that bucket was deleted (rather than found to be another copy)
+    quint64 m_loadSerial = 0;     // only the newest load is shown
 };

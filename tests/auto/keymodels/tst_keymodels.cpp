@@ -259,21 +259,10 @@ void tst_KeyModels::anotherCopyOfTheBucketIsSaidToBeIt()
     NatsServerProcess second;
     QVERIFY2(first.start(), qPrintable(first.errorString()));
     QVERIFY2(second.start(), qPrintable(second.errorString()));
-    for (NatsServerProcess *server : {&first, &second}) {
-        KvClient writer;
-        writer.open(KvClientOptions(NatsConnectOptions::fromUrl(server->url())));
-        QTRY_VERIFY(writer.isConnected());
-        KvBucketConfig config;
-        config.bucket = u"same"_s;
-        WAIT_OK(writer.kv()->createBucket(config));
-        for (int i = 0; i < (server == &first ? 3 : 2); ++i)
-            WAIT_OK(writer.kv()->bucket(config.bucket)->put(u"k%1"_s.arg(i), "v"));
-    }
-    NatsConnectOptions options = NatsConnectOptions::fromUrl(second.url() + u',' + first.url());
-    options.randomizeServers = false;
-    options.reconnectWaitMs = 100;
+    QVERIFY(KvTest::fillBucket(first.url(), u"same"_s, {{u"k0"_s, "v"}, {u"k1"_s, "v"}, {u"k2"_s, "v"}}));
+    QVERIFY(KvTest::fillBucket(second.url(), u"same"_s, {{u"k0"_s, "v"}, {u"k1"_s, "v"}}));
     KvClient client;
-    client.open(KvClientOptions(options));
+    client.open(KvClientOptions(KvTest::inOrder({second.url(), first.url()})));
     QTRY_VERIFY(client.isConnected());
     KeyListModel model;
     QSignalSpy loaded(&model, &KeyListModel::loadingFinished);

@@ -1,6 +1,8 @@
 #include "keylistmodel.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
+#include "kvclient.h"
+#include "kvclientoptions.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "natsconnection.h"
@@ -42,6 +44,8 @@ private Q_SLOTS:
     void readOnlyWritesNothing();
     void sizeWarningCountsTheHeadersTheSaveCarries();
     void unchangedIsTheValueAsLoadedInTheViewShown();
+    void anotherCopyOfTheBucketIsNeverSavedOver();
+    void aBucketMadeAgainIsNeverSavedOver();
 
 private:
     bool open(const QString &key);
@@ -421,6 +425,93 @@ void tst_ValueEditSession::unchangedIsTheValueAsLoadedInTheViewShown()
     m_session->close();
     QCOMPARE(m_session->unchangedLength(), -1);
     QVERIFY(!m_session->isUnchanged(QString()));
+}
+
+// A failover to a server that is not in the same cluster finds another bucket under the same name: the
+// revision an edit started from is that other bucket's. Saving went over the copy's key at the same
+// revision number, a value the user never saw; an unchanged value kept showing the first bucket's.
+void tst_ValueEditSession::anotherCopyOfTheBucketIsNeverSavedOver()
+{
+    NatsServerProcess first;
+    NatsServerProcess second;
+    QVERIFY2(first.start(), qPrintable(first.errorString()));
+    QVERIFY2(second.start(), qPrintable(second.errorString()));
+    // The same revisions in both: k at 3, j at 4.
+    QVERIFY(
+        KvTest::fillBucket(first.url(), u"copy"_s, {{u"k"_s, "b1"}, {u"k"_s, "b2"}, {u"k"_s, "b3"}, {u"j"_s, "jb"}}));
+    QVERIFY(
+        KvTest::fillBucket(second.url(), u"copy"_s, {{u"k"_s, "a1"}, {u"k"_s, "a2"}, {u"k"_s, "a3"}, {u"j"_s, "ja"}}));
+    KvClient client;
+    client.open(KvClientOptions(KvTest::inOrder({second.url(), first.url()})));
+    QTRY_VERIFY(client.isConnected());
+    KvBucket *bucket = client.kv()->bucket(u"copy"_s, &client);
+    KeyListModel keys;
+    QSignalSpy loaded(&keys, &KeyListModel::loadingFinished);
+    QSignalSpy replaced(&keys, &KeyListModel::bucketReplaced);
+    keys.load(bucket);
+    QVERIFY(loaded.wait(10000));
+    ValueEditSession edited;
+    ValueEditSession shown;
+    for (auto [session, key] : {std::pair{&edited, u"k"_s}, std::pair{&shown, u"j"_s}}) {
+        session->setBucket(bucket, &keys);
+        QSignalSpy opened(session, &ValueEditSession::opened);
+        session->open(key);
+        QVERIFY(opened.wait(10000));
+    }
+    QCOMPARE(edited.entry().value, "a3"_ba);
+    QCOMPARE(edited.baseRevision(), 3u);
+    edited.setModified(true);
+
+    QVERIFY(second.kill());
+    QVERIFY(replaced.wait(20000));
+    QTRY_COMPARE_WITH_TIMEOUT(shown.entry().value, "jb"_ba, 10000);
+    QVERIFY2(edited.notice().contains(u"another server"_s), qPrintable(edited.notice()));
+    QCOMPARE(edited.entry().value, "a3"_ba); // the user's edit and what it started from stay
+
+    QSignalSpy refused(&edited, &ValueEditSession::saveRefused);
+    edited.save(u"mine"_s);
+    QVERIFY(refused.wait(10000));
+    QCOMPARE(refused.first().at(0).value<KvEntry>().value, "b3"_ba);
+    QCOMPARE(KvTest::value(bucket, u"k"_s), "b3"_ba);
+    // Overwriting is a choice made on the copy's revision shown, and guarded by it.
+    edited.resolve(Choice::Overwrite);
+    QTRY_COMPARE_WITH_TIMEOUT(KvTest::value(bucket, u"k"_s), "mine"_ba, 10000);
+}
+
+// A bucket deleted and made again numbers its revisions from 1 again: an edit of revision 3 of the
+// deleted one was saved as revision 4 over the new bucket's revision 3, which nobody here had seen.
+void tst_ValueEditSession::aBucketMadeAgainIsNeverSavedOver()
+{
+    KvBucketConfig config;
+    config.bucket = u"again%1"_s.arg(m_counter);
+    config.history = 5;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    for (const QByteArray &value : {"v1"_ba, "v2"_ba, "v3"_ba})
+        WAIT_OK(bucket->put(u"k"_s, value));
+    KeyListModel keys;
+    QSignalSpy loaded(&keys, &KeyListModel::loadingFinished);
+    keys.load(bucket);
+    QVERIFY(loaded.wait(10000));
+    ValueEditSession session;
+    session.setBucket(bucket, &keys);
+    QSignalSpy opened(&session, &ValueEditSession::opened);
+    session.open(u"k"_s);
+    QVERIFY(opened.wait(10000));
+    session.setModified(true);
+
+    WAIT_OK(m_kv->deleteBucket(config.bucket));
+    QTRY_VERIFY_WITH_TIMEOUT(session.notice().contains(u"deleted"_s), 20000);
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *madeAgain = m_kv->bucket(config.bucket, this);
+    for (const QByteArray &value : {"r1"_ba, "r2"_ba, "r3"_ba})
+        WAIT_OK(madeAgain->put(u"k"_s, value));
+
+    QSignalSpy refused(&session, &ValueEditSession::saveRefused);
+    session.save(u"mine"_s);
+    QVERIFY(refused.wait(10000));
+    QCOMPARE(refused.first().at(0).value<KvEntry>().value, "r3"_ba);
+    QCOMPARE(KvTest::value(bucket, u"k"_s), "r3"_ba);
 }
 
 QTEST_MAIN(tst_ValueEditSession)
