@@ -76,6 +76,19 @@ void HistoryPanel::createView()
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &HistoryPanel::updateHeader);
     connect(m_model, &HistoryModel::errorOccurred, this,
             [this](const QString &text) { m_status->setMessage(tr("The history could not be read: %1").arg(text)); });
+    connect(m_model, &HistoryModel::bucketReplaced, this, &HistoryPanel::onBucketReplaced);
+}
+
+// The revisions shown were another bucket's (the model reads the key's history again): none stays shown.
+void HistoryPanel::onBucketReplaced()
+{
+    ++m_shownSerial;
+    m_pendingRevision = 0;
+    m_followLatest = true;
+    clearShownValue();
+    m_status->setInfo(tr("Bucket \"%1\" is not the one read before (deleted and made again, or another server's "
+                         "copy): the history of %2 was read again.")
+                          .arg(m_bucket ? m_bucket->name() : QString(), m_key));
 }
 
 void HistoryPanel::createActions()

@@ -85,6 +85,7 @@ private:
     QWidget *buildValuePage();
     void load();
     void onSelectionChanged();
+    void onBucketReplaced();
     void onLoaded();
     void onRevisionAdded();
     void showRevision(const KvEntry &entry);

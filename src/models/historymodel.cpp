@@ -181,6 +181,7 @@ void HistoryModel::load(KvBucket *bucket, const QString &key)
     if (!bucket || key.isEmpty())
         return;
     m_key = key;
+    m_bucket = bucket;
     m_loading = true;
     KvWatchOptions options;
     options.includeHistory = true;
@@ -197,6 +198,13 @@ void HistoryModel::load(KvBucket *bucket, const QString &key)
     });
     connect(m_watcher, &KvWatcher::errorOccurred, this, [this] {
         const QString message = m_watcher ? m_watcher->errorString() : QString();
+        if (m_watcher && m_watcher->bucketReplaced() && m_bucket) {
+            // Its revisions were another bucket's: none of them is this one's history.
+            Q_EMIT bucketReplaced(message);
+            const QString again = m_key; // load() clears it first
+            load(m_bucket, again);
+            return;
+        }
         flushPending();
         m_loading = false;
         Q_EMIT errorOccurred(message);

@@ -71,6 +71,9 @@ Q_SIGNALS:
     // A revision that arrived after loading (not coalesced).
     void revisionAdded(const KvEntry &entry);
     void errorOccurred(const QString &message);
+    // The bucket under this name is another one now (deleted and made again, or another server's copy):
+    // the key's history is read again from it.
+    void bucketReplaced(const QString &message);
 
 private:
     void onEntry(const KvEntry &entry);
@@ -87,6 +90,7 @@ private:
     QTimer *m_flushTimer = nullptr;
     QTimer *m_expiryTimer = nullptr; // the next row whose own TTL runs out
     QPointer<KvWatcher> m_watcher;
+    QPointer<KvBucket> m_bucket;
     QString m_key;
     int m_historyLimit = 0;
     bool m_loading = false;

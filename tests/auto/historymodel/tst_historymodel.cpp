@@ -1,6 +1,8 @@
 #include "historymodel.h"
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvclient.h"
+#include "kvclientoptions.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "kvttl.h"
@@ -34,6 +36,7 @@ private Q_SLOTS:
     void limitMarkersAreNamed();
     void revisionsGoWhenTheirTtlRunsOut();
     void aPurgeMarkerWithATtlGoesWithIt();
+    void anotherCopyOfTheBucketIsReadAgain();
 
 private:
     KvBucket *makeBucket(int history);
@@ -332,6 +335,38 @@ void tst_HistoryModel::limitMarkersAreNamed()
     model.applyEntries({make(8, KvEntry::Operation::Purge, "MaxAge")});
     QCOMPARE(text(0).toString(), u"EXPIRED (MaxAge)"_s);
     QCOMPARE(model.entryAt(0).markerReason, "MaxAge"_ba);
+}
+
+// After a failover to a server that is not in the same cluster, the bucket under this name is another
+// one: the history shown was the first bucket's, under an error, until another key was chosen.
+void tst_HistoryModel::anotherCopyOfTheBucketIsReadAgain()
+{
+    NatsServerProcess first;
+    NatsServerProcess second;
+    QVERIFY2(first.start(), qPrintable(first.errorString()));
+    QVERIFY2(second.start(), qPrintable(second.errorString()));
+    QVERIFY(KvTest::fillBucket(first.url(), u"copy"_s, {{u"k"_s, "b1"}, {u"k"_s, "b2"}}));
+    QVERIFY(KvTest::fillBucket(second.url(), u"copy"_s, {{u"k"_s, "a1"}, {u"k"_s, "a2"}, {u"k"_s, "a3"}}));
+    KvClient client;
+    client.open(KvClientOptions(KvTest::inOrder({second.url(), first.url()})));
+    QTRY_VERIFY(client.isConnected());
+    HistoryModel model;
+    QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
+    QSignalSpy loaded(&model, &HistoryModel::loaded);
+    QSignalSpy replaced(&model, &HistoryModel::bucketReplaced);
+    QSignalSpy failed(&model, &HistoryModel::errorOccurred);
+    model.load(client.kv()->bucket(u"copy"_s, &client), u"k"_s);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(revisions(model), (QList<quint64>{3, 2, 1}));
+
+    QVERIFY(second.kill());
+    QVERIFY(replaced.wait(20000));
+    QVERIFY2(replaced.first().first().toString().contains(u"another server"_s),
+             qPrintable(replaced.first().first().toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(revisions(model), (QList<quint64>{2, 1}), 10000);
+    QCOMPARE(model.entryAt(0).value, "b2"_ba);
+    QVERIFY(model.isLoaded());
+    QCOMPARE(failed.count(), 0);
 }
 
 QTEST_MAIN(tst_HistoryModel)

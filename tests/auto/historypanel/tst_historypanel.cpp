@@ -5,6 +5,7 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvclient.h"
+#include "kvclientoptions.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "natsconnection.h"
@@ -73,6 +74,7 @@ private Q_SLOTS:
     void largeValueIsShownInParts();
     void revertEndingAfterTheBucketChangedNamesItsBucket_data();
     void revertEndingAfterTheBucketChangedNamesItsBucket();
+    void anotherCopyOfTheBucketShowsItsOwnHistory();
 
 private:
     KvBucket *makeBucket(int history = 10, const QString &name = {});
@@ -437,6 +439,35 @@ void tst_HistoryPanel::revertEndingAfterTheBucketChangedNamesItsBucket()
     QCOMPARE(get->entry().value, R"({"status":"new","id":7,"tags":["a"]})"_ba);
     QCOMPARE(get->entry().revision, 5u);
     get->deleteLater();
+}
+
+// A failover to a server outside the cluster finds another bucket under the name: the panel kept the first
+// bucket's revisions and the value of one of them, under an error, until another key was chosen.
+void tst_HistoryPanel::anotherCopyOfTheBucketShowsItsOwnHistory()
+{
+    NatsServerProcess first;
+    NatsServerProcess second;
+    QVERIFY2(first.start(), qPrintable(first.errorString()));
+    QVERIFY2(second.start(), qPrintable(second.errorString()));
+    QVERIFY(KvTest::fillBucket(first.url(), u"copy"_s, {{u"k"_s, "b1"}, {u"k"_s, "b2"}}));
+    QVERIFY(KvTest::fillBucket(second.url(), u"copy"_s, {{u"k"_s, "a1"}, {u"k"_s, "a2"}, {u"k"_s, "a3"}}));
+    KvClient client;
+    client.open(KvClientOptions(KvTest::inOrder({second.url(), first.url()})));
+    QTRY_VERIFY(client.isConnected());
+    HistoryPanel panel;
+    panel.resize(1000, 400);
+    panel.setBucket(client.kv()->bucket(u"copy"_s, &client), false);
+    panel.show();
+    panel.setKey(u"k"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.model()->isLoaded(), 10000);
+    QCOMPARE(panel.model()->rowCount(), 3);
+    QTRY_COMPARE(panel.valueText(), u"a3"_s);
+
+    QVERIFY(second.kill());
+    QTRY_VERIFY_WITH_TIMEOUT(panel.statusMessage().contains(u"read again"_s), 20000);
+    QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 2, 10000);
+    QTRY_COMPARE(panel.valueText(), u"b2"_s);
+    QCOMPARE(panel.selectedRevisions(), QList<quint64>{2});
 }
 
 QTEST_MAIN(tst_HistoryPanel)
