@@ -74,6 +74,7 @@ void WatchCommand::run()
 {
     KvWatcher *watcher = bucket(m_bucket)->watch(m_filters, m_options);
     connect(watcher, &KvWatcher::entryReceived, this, &WatchCommand::print);
+    connect(watcher, &KvWatcher::initialValuesReceived, this, [this] { m_followingOn = true; });
     connect(watcher, &KvWatcher::errorOccurred, this,
             [this, watcher] { fail(NatsError(watcher->error(), watcher->errorString())); });
     connect(watcher, &KvWatcher::recovering, this, [this](quint64 fromRevision, const QString &reason) {
@@ -135,27 +136,36 @@ void WatchCommand::probeServer()
     });
 }
 
-// The watch resumes after the last revision it printed. Revisions the server dropped meanwhile (the
-// history limit, a purge, a TTL) never come: an all-keys watch says which, as the window's gap row does.
-void WatchCommand::noteWhatWentBy(quint64 revision)
+// Revisions that never come: the server dropped them (the history limit, a purge, a TTL) before the watch
+// got them, while it was away (it resumes after the last revision it printed) or behind (its reader slower
+// than the writers). An all-keys watch says which, as the window's gap row does.
+void WatchCommand::noteWhatWentBy(quint64 first, quint64 last, bool away)
 {
-    const quint64 first = std::exchange(m_resumedAt, 0);
-    if (!m_getsEveryRevision || revision <= first)
+    if (first == last) {
+        out()->note(away ? tr("kvdesk-cli: revision %1 went by while the watch was away: it is no longer on the server")
+                               .arg(first)
+                         : tr("kvdesk-cli: revision %1 went by while the watch was behind: it is no longer on the "
+                              "server")
+                               .arg(first));
         return;
-    const quint64 last = revision - 1;
-    out()->note(
-        first == last
-            ? tr("kvdesk-cli: revision %1 went by while the watch was away: it is no longer on the server").arg(first)
-            : tr("kvdesk-cli: revisions %1 to %2 went by while the watch was away: they are no longer on the "
-                 "server")
-                  .arg(first)
-                  .arg(last));
+    }
+    out()->note((away ? tr("kvdesk-cli: revisions %1 to %2 went by while the watch was away: they are no longer on "
+                           "the server")
+                      : tr("kvdesk-cli: revisions %1 to %2 went by while the watch was behind: they are no longer "
+                           "on the server"))
+                    .arg(first)
+                    .arg(last));
 }
 
 void WatchCommand::print(const KvEntry &entry)
 {
-    if (m_resumedAt > 0)
-        noteWhatWentBy(entry.revision);
+    if (const quint64 resumedAt = std::exchange(m_resumedAt, 0); resumedAt > 0) {
+        if (m_getsEveryRevision && entry.revision > resumedAt)
+            noteWhatWentBy(resumedAt, entry.revision - 1, true);
+    } else if (m_getsEveryRevision && m_followingOn && m_lastPrinted > 0 && entry.revision > m_lastPrinted + 1) {
+        noteWhatWentBy(m_lastPrinted + 1, entry.revision - 1, false);
+    }
+    m_lastPrinted = std::max(m_lastPrinted, entry.revision);
     if (out()->json())
         out()->printJson(CliJson::entry(entry, true));
     else

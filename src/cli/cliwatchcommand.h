@@ -29,7 +29,7 @@ protected:
 
 private:
     void print(const KvEntry &entry);
-    void noteWhatWentBy(quint64 revision);
+    void noteWhatWentBy(quint64 first, quint64 last, bool away);
     void appendLine(QByteArray *text, const KvEntry &entry);
     void probeServer();
     void endWhenDeleted();
@@ -43,6 +43,8 @@ private:
     QTimer *m_flushTimer = nullptr;
     bool m_getsEveryRevision = false; // all keys, markers included: a jump after a resume is a real gap
     quint64 m_resumedAt = 0;          // the revision a resumed watch must see first; 0 when not resuming
+    quint64 m_lastPrinted = 0;        // the newest revision printed
+    bool m_followingOn = false;       // past the initial values: each revision must be the one after the last
     QString m_lineBucket;             // the bucket's name as last printed, and as UTF-8
     QByteArray m_lineBucketUtf8;
     QTimer *m_probeTimer = nullptr;
