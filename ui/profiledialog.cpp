@@ -132,11 +132,7 @@ void ProfileDialog::createForm(QFormLayout *form)
     m_credsFile = fileField(this, u"profileCredsFile"_s, form, tr("Credentials file"),
                             tr("A .creds file with the user's JWT and seed, as nsc writes it"));
     createTlsRows(form);
-    m_domain = lineField(this, u"profileDomain"_s, form, tr("JetStream d&omain:"),
-                         tr("The JetStream domain to use (a leaf node's), or empty for the server's own"));
-    m_apiPrefix = lineField(this, u"profileApiPrefix"_s, form, tr("JetStream API p&refix:"),
-                            tr("A JetStream API prefix imported from another account, instead of a domain"));
-    m_apiPrefix->setPlaceholderText(tr("$JS.API (instead of a domain)"));
+    createPrefixRows(form);
     m_readOnly = new QCheckBox(tr("Read-only: disable every write"), this);
     m_readOnly->setObjectName(u"profileReadOnly"_s);
     m_readOnly->setToolTip(tr("Browse without the risk of changing anything: saves, deletes and imports are off"));
@@ -162,6 +158,20 @@ void ProfileDialog::createForm(QFormLayout *form)
     m_protoMappings->setMaximumHeight(m_protoMappings->fontMetrics().lineSpacing() * 5);
     form->addRow(tr("&Protobuf messages:"), m_protoMappings);
     connect(m_authKind, &QComboBox::currentIndexChanged, this, &ProfileDialog::updateFields);
+}
+
+// Where the JetStream API and the reply inboxes are: a domain or imported API prefix, an inbox prefix.
+void ProfileDialog::createPrefixRows(QFormLayout *form)
+{
+    m_domain = lineField(this, u"profileDomain"_s, form, tr("JetStream d&omain:"),
+                         tr("The JetStream domain to use (a leaf node's), or empty for the server's own"));
+    m_apiPrefix = lineField(this, u"profileApiPrefix"_s, form, tr("JetStream API p&refix:"),
+                            tr("A JetStream API prefix imported from another account, instead of a domain"));
+    m_apiPrefix->setPlaceholderText(tr("$JS.API (instead of a domain)"));
+    m_inboxPrefix = lineField(this, u"profileInboxPrefix"_s, form, tr("In&box prefix:"),
+                              tr("Every reply inbox starts with it instead of _INBOX: for a user allowed to "
+                                 "subscribe only to a private inbox such as _MY_INBOX.> (natscli's inbox_prefix)"));
+    m_inboxPrefix->setPlaceholderText(tr("_INBOX"));
 }
 
 void ProfileDialog::createTlsRows(QFormLayout *form)
@@ -292,6 +302,7 @@ void ProfileDialog::showProfile(const ConnectionProfile &profile)
     m_requireTls->setChecked(profile.requiresTls());
     m_domain->setText(profile.jetStreamDomain);
     m_apiPrefix->setText(profile.jetStreamApiPrefix);
+    m_inboxPrefix->setText(profile.inboxPrefix);
     m_readOnly->setChecked(profile.readOnly);
     m_protoMappings->setPlainText(CodecProtoMap::toText(profile.protoMappings));
     m_color = profile.color;
@@ -347,6 +358,7 @@ ConnectionProfile ProfileDialog::formProfile() const
     profile.tlsFirst = m_tlsFirst->isChecked();
     profile.jetStreamDomain = m_domain->text().trimmed();
     profile.jetStreamApiPrefix = m_apiPrefix->text().trimmed();
+    profile.inboxPrefix = m_inboxPrefix->text().trimmed();
     profile.readOnly = m_readOnly->isChecked();
     profile.color = m_color;
     QString ignored; // validate() says what is wrong with the lines
@@ -378,6 +390,11 @@ QString ProfileDialog::validate(const ConnectionProfile &profile) const
         return tr("Choose the credentials (.creds) file.");
     if (profile.tlsCertFile.isEmpty() != profile.tlsKeyFile.isEmpty())
         return tr("A TLS client certificate needs its key, and the other way round.");
+    if (QString inboxProblem = NatsConnectOptions::validateInboxPrefix(profile.inboxPrefix);
+        !profile.inboxPrefix.isEmpty() && !inboxProblem.isEmpty()) {
+        inboxProblem[0] = inboxProblem[0].toUpper(); // "Inbox prefix "_MY.*" is not a subject without …"
+        return inboxProblem + u'.';
+    }
     return {};
 }
 

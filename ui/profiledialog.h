@@ -20,7 +20,7 @@ class QPushButton;
 class SecretStore;
 
 // Manage saved connections: names, servers, authentication, TLS files, "Require TLS" and tls_first, JetStream
-// domain or API prefix, read-only flag and colour tag. Secrets go to the keychain, a password typed
+// domain or API prefix, inbox prefix, read-only flag and colour tag. Secrets go to the keychain, a password typed
 // into a server URL included; without a keychain the dialog says so and the app asks for the secret
 // when connecting. natscli contexts are imported as the CLI reads them (NatsCliContext).
 class ProfileDialog final : public QDialog
@@ -42,6 +42,7 @@ public:
 private:
     void createForm(QFormLayout *form);
     void createTlsRows(QFormLayout *form);
+    void createPrefixRows(QFormLayout *form);
     QLayout *createListColumn();
     QDialogButtonBox *createButtons();
     void showKeychainState();
@@ -82,6 +83,7 @@ private:
     QCheckBox *m_tlsFirst = nullptr;
     QLineEdit *m_domain = nullptr;
     QLineEdit *m_apiPrefix = nullptr;
+    QLineEdit *m_inboxPrefix = nullptr;
     QCheckBox *m_readOnly = nullptr;
     QPlainTextEdit *m_protoMappings = nullptr; // ConnectionProfile::protoMappings, a line each
     QPushButton *m_colorButton = nullptr;
