@@ -502,8 +502,18 @@ void MainWindow::manageConnections()
     const QString current = m_profileChoice->currentData().toString();
     if (m_profiles->contains(current))
         dialog.selectProfile(current);
-    if (dialog.exec() == QDialog::Accepted && !dialog.connectId().isEmpty())
-        openProfile(m_profiles->profile(dialog.connectId()));
+    if (dialog.exec() != QDialog::Accepted || dialog.connectId().isEmpty())
+        return;
+    const ConnectionProfile profile = m_profiles->profile(dialog.connectId());
+    QString secret;
+    if (!dialog.takeConnectSecret(&secret)) {
+        openProfile(profile);
+        return;
+    }
+    // Typed, and not kept (no keychain): used for this connection, and the user told it will be asked again.
+    statusBar()->showMessage(dialog.savedNote(), kMessageMs);
+    openProfile(profile, secret);
+    secret.fill(u'\0');
 }
 
 void MainWindow::showAbout()

@@ -439,6 +439,7 @@ void ProfileDialog::saveCurrent(bool thenConnect)
         m_user->setText(profile.user);
     }
     const auto finish = [this, thenConnect, id = profile.id](const QString &note) {
+        m_savedNote = note;
         m_error->setInfo(note);
         if (thenConnect) {
             m_connectId = id;
@@ -450,21 +451,55 @@ void ProfileDialog::saveCurrent(bool thenConnect)
         return;
     }
     const bool token = profile.authKind == ConnectionProfile::AuthKind::Token; // nats://TOKEN@host
-    m_secrets->write(profile.id, secret, this, [this, finish, fromUrl, token](bool ok, const QString &error) {
-        for (QLineEdit *field : {m_secret, m_jwt})
-            field->clear();
-        m_secretEdited = m_jwtEdited = false;
-        if (ok && fromUrl && token)
-            finish(tr("Saved; the token from the server URL is in the system keychain, the URL without it."));
-        else if (ok && fromUrl)
-            finish(tr("Saved; the password from the server URL is in the system keychain, the URL without it."));
-        else if (ok)
-            finish(tr("Saved; the secret is in the system keychain."));
-        else
-            finish(tr("Saved without the secret: the keychain refused it (%1). kvdesk will ask for it when connecting.")
-                       .arg(error));
-    });
+    m_secrets->write(
+        profile.id, secret, this,
+        [this, finish, fromUrl, token, thenConnect, kind = profile.authKind, secret](bool ok, const QString &error) {
+            for (QLineEdit *field : {m_secret, m_jwt})
+                field->clear();
+            m_secretEdited = m_jwtEdited = false;
+            if (ok && fromUrl && token)
+                finish(tr("Saved; the token from the server URL is in the system keychain, the URL without it."));
+            else if (ok && fromUrl)
+                finish(tr("Saved; the password from the server URL is in the system keychain, the URL without it."));
+            else if (ok)
+                finish(tr("Saved; the secret is in the system keychain."));
+            else
+                finish(notKeptNote(kind, error, thenConnect));
+            // Asked for again at once, as if it had never been typed, is what no keychain must not mean.
+            if (!ok && thenConnect) {
+                m_connectSecret = secret;
+                m_hasConnectSecret = true;
+            }
+        });
     secret.fill(u'\0');
+}
+
+QString ProfileDialog::notKeptNote(ConnectionProfile::AuthKind kind, const QString &error, bool thenConnect)
+{
+    ConnectionProfile profile;
+    profile.authKind = kind;
+    const QString what = kind == AuthKind::UserPassword ? tr("password")
+        : kind == AuthKind::Token                       ? tr("token")
+                                                        : profile.secretLabel();
+    if (thenConnect) {
+        return tr("The %1 just typed is used for this connection only: the system keychain could not keep it (%2). "
+                  "kvdesk asks for it next time.")
+            .arg(what, error);
+    }
+    return tr("Saved without the %1: the system keychain could not keep it (%2). kvdesk will ask for it when "
+              "connecting.")
+        .arg(what, error);
+}
+
+bool ProfileDialog::takeConnectSecret(QString *secret)
+{
+    if (!m_hasConnectSecret)
+        return false;
+    *secret = m_connectSecret;
+    m_connectSecret.fill(u'\0');
+    m_connectSecret.clear();
+    m_hasConnectSecret = false;
+    return true;
 }
 
 void ProfileDialog::newProfile()
