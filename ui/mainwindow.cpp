@@ -139,6 +139,7 @@ void MainWindow::buildPages()
         if (m_session)
             m_session->retryNow();
     });
+    connect(m_connectionBar, &ConnectionBar::settingsRequested, this, &MainWindow::manageConnections);
     layout->addWidget(m_connectionBar);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
@@ -400,7 +401,9 @@ void MainWindow::updateConnectionBar()
     if (m_session && m_profileChoice->currentData().toString() != m_session->profile().id)
         status = tr("%1: %2").arg(m_session->profile().name, status);
     m_connectionBar->setState(status, readOnly, m_session ? m_session->profile().color : QColor());
-    m_connectionBar->setRetryOffered(m_session && m_session->isWaitingToRetry());
+    const bool stopped = m_session && m_session->isStoppedForSettings();
+    m_connectionBar->setRetryOffered(stopped || (m_session && m_session->isWaitingToRetry()));
+    m_connectionBar->setSettingsOffered(stopped);
     m_statusLabel->setText(status);
     // Qt adds " — kvdesk" itself (the application display name, set in main()).
     const QString title = m_session ? m_session->profile().name : tr("kvdesk");
