@@ -67,6 +67,7 @@ private Q_SLOTS:
     void tlsFirstInTheProfileDialog();
     void failureThatWouldRepeatIsNotRetried_data();
     void failureThatWouldRepeatIsNotRetried();
+    void wrongPassphraseLeavesTheTextWhole();
 
 private:
     ConnectionProfile tlsProfile(const QString &name, const QString &cert, const QString &key) const;
@@ -286,6 +287,29 @@ void tst_ProfileTls::failureThatWouldRepeatIsNotRetried()
     settings->click();
     QTRY_COMPARE(shown, profile.name);
     m_window->profileStore()->remove(profile.id);
+}
+
+// After a wrong passphrase the dialog grew a line for the note, and the question above was cut at the top
+// ("…Enter its passphrase:").
+void tst_ProfileTls::wrongPassphraseLeavesTheTextWhole()
+{
+    const ConnectionProfile profile = tlsProfile(u"clipped"_s, u"client.pem"_s, u"client-pkcs8.key"_s);
+    KeyPassphraseDialog dialog(profile, true, {});
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    dialog.findChild<QLineEdit *>(u"keyPassphrase"_s)->setText(u"not-the-passphrase"_s);
+    clickOk(&dialog);
+    QVERIFY(dialog.isVisible());
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+        if (!label->isVisible() || !label->wordWrap())
+            continue;
+        QVERIFY2(label->height() >= label->heightForWidth(label->width()),
+                 qPrintable(u"%1 px high for %2 px of \"%3\""_s.arg(label->height())
+                                .arg(label->heightForWidth(label->width()))
+                                .arg(label->text())));
+    }
 }
 
 QTEST_MAIN(tst_ProfileTls)
