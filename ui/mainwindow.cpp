@@ -404,6 +404,11 @@ void MainWindow::updateConnectionBar()
     const bool stopped = m_session && m_session->isStoppedForSettings();
     m_connectionBar->setRetryOffered(stopped || (m_session && m_session->isWaitingToRetry()));
     m_connectionBar->setSettingsOffered(stopped);
+    // The welcome page, seen until the session opens if none has yet, says whether it is still trying.
+    if (stopped)
+        m_welcome->setStopped(m_session->profile().name);
+    else if (m_session && !m_session->isConnected())
+        m_welcome->setConnecting(m_session->profile().name);
     m_statusLabel->setText(status);
     // Qt adds " — kvdesk" itself (the application display name, set in main()).
     const QString title = m_session ? m_session->profile().name : tr("kvdesk");

@@ -273,7 +273,7 @@ QString Session::statusText() const
         if (m_retry->isWaiting())
             text += tr(" · next try in %1 s").arg(m_retry->secondsLeft());
         else if (m_stoppedForSettings)
-            text += tr(" · not tried again by itself: it would fail the same way until the settings change");
+            text += tr(" · not tried again by itself: it would fail the same way");
         return text;
     }
     }

@@ -270,6 +270,10 @@ void tst_ProfileTls::failureThatWouldRepeatIsNotRetried()
     auto *settings = m_window->findChild<QPushButton *>(u"connectionSettings"_s);
     QVERIFY(retryNow && settings);
     QTRY_VERIFY(retryNow->isVisible() && settings->isVisible());
+    bool welcomeSaysSo = false; // not "Connecting to …, kvdesk keeps trying"
+    for (const QLabel *label : m_window->findChildren<QLabel *>())
+        welcomeSaysSo = welcomeSaysSo || label->text().contains(u"Could not connect to"_s);
+    QVERIFY(welcomeSaysSo);
 
     // Retry Now tries once more, and it fails the same way: still no timer.
     QSignalSpy failed(session, &Session::failed);
