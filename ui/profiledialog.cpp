@@ -481,11 +481,9 @@ QString ProfileDialog::notKeptNote(ConnectionProfile::AuthKind kind, const QStri
     const QString what = kind == AuthKind::UserPassword ? tr("password")
         : kind == AuthKind::Token                       ? tr("token")
                                                         : profile.secretLabel();
-    if (thenConnect) {
-        return tr("The %1 just typed is used for this connection only: the system keychain could not keep it (%2). "
-                  "kvdesk asks for it next time.")
-            .arg(what, error);
-    }
+    if (thenConnect) // the status bar's room: the keychain's own error is in the dialog
+        return tr("No keychain kept the %1 just typed: it is used for this connection only, and asked for next time.")
+            .arg(what);
     return tr("Saved without the %1: the system keychain could not keep it (%2). kvdesk will ask for it when "
               "connecting.")
         .arg(what, error);

@@ -64,7 +64,7 @@ private:
     // The secret typed into the form for profile: false (and *problem) when it is incomplete; *given is
     // false when nothing was typed and the stored secret stays.
     bool typedSecret(const ConnectionProfile &profile, QString *secret, bool *given, QString *problem) const;
-    // Why a secret of this kind is not in the keychain (error), and what becomes of it.
+    // Why a secret of this kind is not in the keychain (error, for a plain save), and what becomes of it.
     static QString notKeptNote(ConnectionProfile::AuthKind kind, const QString &error, bool thenConnect);
 
     QPointer<ProfileStore> m_profiles;
