@@ -17,6 +17,7 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     , m_status(new ElidedLabel(Qt::ElideMiddle, this))
     , m_readOnlyBadge(new QLabel(tr("<b>READ-ONLY</b>"), this))
     , m_retry(new QPushButton(tr("Retry Now"), this))
+    , m_settings(new QPushButton(tr("Connection Settings…"), this))
 {
     setObjectName(u"connectionBar"_s);
     setAutoFillBackground(true);
@@ -32,6 +33,10 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     m_retry->setToolTip(tr("Try to connect again without waiting"));
     m_retry->hide();
     connect(m_retry, &QPushButton::clicked, this, &ConnectionBar::retryRequested);
+    m_settings->setObjectName(u"connectionSettings"_s);
+    m_settings->setToolTip(tr("Change this connection's settings (Connection › Manage Connections)"));
+    m_settings->hide();
+    connect(m_settings, &QPushButton::clicked, this, &ConnectionBar::settingsRequested);
     m_status->setObjectName(u"connectionStatus"_s);
     m_readOnlyBadge->setObjectName(u"readOnlyBadge"_s);
     m_readOnlyBadge->setToolTip(tr("This connection is read-only: every write is disabled."));
@@ -42,6 +47,7 @@ ConnectionBar::ConnectionBar(QWidget *parent)
     layout->addWidget(connectButton);
     layout->addWidget(m_status, 1);
     layout->addWidget(m_retry);
+    layout->addWidget(m_settings);
     layout->addWidget(m_readOnlyBadge);
     Appearance::followPalette(this, [this] { applyColor(); });
 }
@@ -68,4 +74,9 @@ void ConnectionBar::applyColor()
 void ConnectionBar::setRetryOffered(bool offered)
 {
     m_retry->setVisible(offered);
+}
+
+void ConnectionBar::setSettingsOffered(bool offered)
+{
+    m_settings->setVisible(offered);
 }

@@ -18,12 +18,15 @@ public:
 
     QComboBox *profileChoice() const { return m_profileChoice; }
     void setState(const QString &status, bool readOnly, const QColor &color);
-    // "Retry now" is shown while a failed connection waits for its next try.
+    // "Retry now" is shown while a failed connection waits for its next try, or is not tried again.
     void setRetryOffered(bool offered);
+    // "Connection Settings…" is shown when the connection failed in a way only new settings can mend.
+    void setSettingsOffered(bool offered);
 
 Q_SIGNALS:
     void connectRequested();
     void retryRequested();
+    void settingsRequested();
 
 private:
     void applyColor();
@@ -34,5 +37,6 @@ private:
     QLabel *m_status = nullptr;
     QLabel *m_readOnlyBadge = nullptr;
     QPushButton *m_retry = nullptr;
+    QPushButton *m_settings = nullptr;
     QColor m_color; // the state's, or none: the palette's own
 };

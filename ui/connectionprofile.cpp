@@ -112,6 +112,7 @@ NatsConnectOptions ConnectionProfile::toConnectOptions(const QString &secret) co
     // CONNECT, credentials and all, in plain text.
     options.tlsRequired = requiresTls();
     options.tlsFirst = tlsFirst;
+    options.inboxPrefix = inboxPrefix;
     return options;
 }
 
@@ -209,6 +210,7 @@ ConnectionProfile ConnectionProfile::fromCliContext(const NatsCliContext &contex
     profile.requireTls = options.tlsRequired;
     profile.jetStreamDomain = context.jetStreamDomain;
     profile.jetStreamApiPrefix = context.jetStreamApiPrefix;
+    profile.inboxPrefix = context.inboxPrefix;
     return profile;
 }
 

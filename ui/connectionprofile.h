@@ -40,7 +40,10 @@ struct ConnectionProfile
     bool tlsFirst = false;   // the TLS handshake before INFO, natscli's tls_first (implies TLS)
     QString jetStreamDomain;
     QString jetStreamApiPrefix; // natscli's jetstream_api_prefix; wins over the domain
-    QColor color;               // tints the connection bar (e.g. red for production)
+    // The first tokens of every reply inbox instead of "_INBOX" (natscli's inbox_prefix), for a user
+    // allowed to subscribe only to a private inbox such as "_MY_INBOX.>". Empty for the default.
+    QString inboxPrefix;
+    QColor color; // tints the connection bar (e.g. red for production)
     bool readOnly = false;
     bool local = false; // the app-owned local nats-server
     // Which values are the user's own Protobuf messages (bucket and key pattern to a .proto file's

@@ -3,6 +3,7 @@
 #include "errorlabel.h"
 #include "natstlsconfig.h"
 #include "secretstore.h"
+#include "wrappedlabel.h"
 
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDialogButtonBox>
@@ -24,8 +25,11 @@ KeyPassphraseDialog::KeyPassphraseDialog(const ConnectionProfile &profile, bool 
 {
     setObjectName(u"keyPassphraseDialog"_s);
     setWindowTitle(tr("Connect to %1").arg(profile.name));
-    auto *intro = new QLabel(tr("The TLS client key %1 is encrypted. Enter its passphrase:").arg(m_keyFile), this);
-    intro->setWordWrap(true);
+    // As tall as its text at its width: a plain wrapped label was squeezed, cut at the top, when the note
+    // of a wrong passphrase appeared under it.
+    auto *intro = new WrappedLabel(this);
+    intro->setObjectName(u"keyPassphraseIntro"_s);
+    intro->setText(tr("The TLS client key %1 is encrypted. Enter its passphrase:").arg(m_keyFile));
     m_passphrase->setObjectName(u"keyPassphrase"_s);
     m_passphrase->setEchoMode(QLineEdit::Password);
     m_passphrase->setAccessibleName(tr("Passphrase"));

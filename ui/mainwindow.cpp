@@ -139,6 +139,7 @@ void MainWindow::buildPages()
         if (m_session)
             m_session->retryNow();
     });
+    connect(m_connectionBar, &ConnectionBar::settingsRequested, this, &MainWindow::manageConnections);
     layout->addWidget(m_connectionBar);
     layout->addWidget(m_pages, 1);
     setCentralWidget(central);
@@ -400,7 +401,14 @@ void MainWindow::updateConnectionBar()
     if (m_session && m_profileChoice->currentData().toString() != m_session->profile().id)
         status = tr("%1: %2").arg(m_session->profile().name, status);
     m_connectionBar->setState(status, readOnly, m_session ? m_session->profile().color : QColor());
-    m_connectionBar->setRetryOffered(m_session && m_session->isWaitingToRetry());
+    const bool stopped = m_session && m_session->isStoppedForSettings();
+    m_connectionBar->setRetryOffered(stopped || (m_session && m_session->isWaitingToRetry()));
+    m_connectionBar->setSettingsOffered(stopped);
+    // The welcome page, seen until the session opens if none has yet, says whether it is still trying.
+    if (stopped)
+        m_welcome->setStopped(m_session->profile().name);
+    else if (m_session && !m_session->isConnected())
+        m_welcome->setConnecting(m_session->profile().name);
     m_statusLabel->setText(status);
     // Qt adds " — kvdesk" itself (the application display name, set in main()).
     const QString title = m_session ? m_session->profile().name : tr("kvdesk");
@@ -502,8 +510,18 @@ void MainWindow::manageConnections()
     const QString current = m_profileChoice->currentData().toString();
     if (m_profiles->contains(current))
         dialog.selectProfile(current);
-    if (dialog.exec() == QDialog::Accepted && !dialog.connectId().isEmpty())
-        openProfile(m_profiles->profile(dialog.connectId()));
+    if (dialog.exec() != QDialog::Accepted || dialog.connectId().isEmpty())
+        return;
+    const ConnectionProfile profile = m_profiles->profile(dialog.connectId());
+    QString secret;
+    if (!dialog.takeConnectSecret(&secret)) {
+        openProfile(profile);
+        return;
+    }
+    // Typed, and not kept (no keychain): used for this connection, and the user told it will be asked again.
+    statusBar()->showMessage(dialog.savedNote(), kMessageMs);
+    openProfile(profile, secret);
+    secret.fill(u'\0');
 }
 
 void MainWindow::showAbout()

@@ -132,11 +132,7 @@ void ProfileDialog::createForm(QFormLayout *form)
     m_credsFile = fileField(this, u"profileCredsFile"_s, form, tr("Credentials file"),
                             tr("A .creds file with the user's JWT and seed, as nsc writes it"));
     createTlsRows(form);
-    m_domain = lineField(this, u"profileDomain"_s, form, tr("JetStream d&omain:"),
-                         tr("The JetStream domain to use (a leaf node's), or empty for the server's own"));
-    m_apiPrefix = lineField(this, u"profileApiPrefix"_s, form, tr("JetStream API p&refix:"),
-                            tr("A JetStream API prefix imported from another account, instead of a domain"));
-    m_apiPrefix->setPlaceholderText(tr("$JS.API (instead of a domain)"));
+    createPrefixRows(form);
     m_readOnly = new QCheckBox(tr("Read-only: disable every write"), this);
     m_readOnly->setObjectName(u"profileReadOnly"_s);
     m_readOnly->setToolTip(tr("Browse without the risk of changing anything: saves, deletes and imports are off"));
@@ -162,6 +158,20 @@ void ProfileDialog::createForm(QFormLayout *form)
     m_protoMappings->setMaximumHeight(m_protoMappings->fontMetrics().lineSpacing() * 5);
     form->addRow(tr("&Protobuf messages:"), m_protoMappings);
     connect(m_authKind, &QComboBox::currentIndexChanged, this, &ProfileDialog::updateFields);
+}
+
+// Where the JetStream API and the reply inboxes are: a domain or imported API prefix, an inbox prefix.
+void ProfileDialog::createPrefixRows(QFormLayout *form)
+{
+    m_domain = lineField(this, u"profileDomain"_s, form, tr("JetStream d&omain:"),
+                         tr("The JetStream domain to use (a leaf node's), or empty for the server's own"));
+    m_apiPrefix = lineField(this, u"profileApiPrefix"_s, form, tr("JetStream API p&refix:"),
+                            tr("A JetStream API prefix imported from another account, instead of a domain"));
+    m_apiPrefix->setPlaceholderText(tr("$JS.API (instead of a domain)"));
+    m_inboxPrefix = lineField(this, u"profileInboxPrefix"_s, form, tr("In&box prefix:"),
+                              tr("Every reply inbox starts with it instead of _INBOX: for a user allowed to "
+                                 "subscribe only to a private inbox such as _MY_INBOX.> (natscli's inbox_prefix)"));
+    m_inboxPrefix->setPlaceholderText(tr("_INBOX"));
 }
 
 void ProfileDialog::createTlsRows(QFormLayout *form)
@@ -292,6 +302,7 @@ void ProfileDialog::showProfile(const ConnectionProfile &profile)
     m_requireTls->setChecked(profile.requiresTls());
     m_domain->setText(profile.jetStreamDomain);
     m_apiPrefix->setText(profile.jetStreamApiPrefix);
+    m_inboxPrefix->setText(profile.inboxPrefix);
     m_readOnly->setChecked(profile.readOnly);
     m_protoMappings->setPlainText(CodecProtoMap::toText(profile.protoMappings));
     m_color = profile.color;
@@ -347,6 +358,7 @@ ConnectionProfile ProfileDialog::formProfile() const
     profile.tlsFirst = m_tlsFirst->isChecked();
     profile.jetStreamDomain = m_domain->text().trimmed();
     profile.jetStreamApiPrefix = m_apiPrefix->text().trimmed();
+    profile.inboxPrefix = m_inboxPrefix->text().trimmed();
     profile.readOnly = m_readOnly->isChecked();
     profile.color = m_color;
     QString ignored; // validate() says what is wrong with the lines
@@ -378,6 +390,11 @@ QString ProfileDialog::validate(const ConnectionProfile &profile) const
         return tr("Choose the credentials (.creds) file.");
     if (profile.tlsCertFile.isEmpty() != profile.tlsKeyFile.isEmpty())
         return tr("A TLS client certificate needs its key, and the other way round.");
+    if (QString inboxProblem = NatsConnectOptions::validateInboxPrefix(profile.inboxPrefix);
+        !profile.inboxPrefix.isEmpty() && !inboxProblem.isEmpty()) {
+        inboxProblem[0] = inboxProblem[0].toUpper(); // "Inbox prefix "_MY.*" is not a subject without …"
+        return inboxProblem + u'.';
+    }
     return {};
 }
 
@@ -422,6 +439,7 @@ void ProfileDialog::saveCurrent(bool thenConnect)
         m_user->setText(profile.user);
     }
     const auto finish = [this, thenConnect, id = profile.id](const QString &note) {
+        m_savedNote = note;
         m_error->setInfo(note);
         if (thenConnect) {
             m_connectId = id;
@@ -433,21 +451,53 @@ void ProfileDialog::saveCurrent(bool thenConnect)
         return;
     }
     const bool token = profile.authKind == ConnectionProfile::AuthKind::Token; // nats://TOKEN@host
-    m_secrets->write(profile.id, secret, this, [this, finish, fromUrl, token](bool ok, const QString &error) {
-        for (QLineEdit *field : {m_secret, m_jwt})
-            field->clear();
-        m_secretEdited = m_jwtEdited = false;
-        if (ok && fromUrl && token)
-            finish(tr("Saved; the token from the server URL is in the system keychain, the URL without it."));
-        else if (ok && fromUrl)
-            finish(tr("Saved; the password from the server URL is in the system keychain, the URL without it."));
-        else if (ok)
-            finish(tr("Saved; the secret is in the system keychain."));
-        else
-            finish(tr("Saved without the secret: the keychain refused it (%1). kvdesk will ask for it when connecting.")
-                       .arg(error));
-    });
+    m_secrets->write(
+        profile.id, secret, this,
+        [this, finish, fromUrl, token, thenConnect, kind = profile.authKind, secret](bool ok, const QString &error) {
+            for (QLineEdit *field : {m_secret, m_jwt})
+                field->clear();
+            m_secretEdited = m_jwtEdited = false;
+            if (ok && fromUrl && token)
+                finish(tr("Saved; the token from the server URL is in the system keychain, the URL without it."));
+            else if (ok && fromUrl)
+                finish(tr("Saved; the password from the server URL is in the system keychain, the URL without it."));
+            else if (ok)
+                finish(tr("Saved; the secret is in the system keychain."));
+            else
+                finish(notKeptNote(kind, error, thenConnect));
+            // Asked for again at once, as if it had never been typed, is what no keychain must not mean.
+            if (!ok && thenConnect) {
+                m_connectSecret = secret;
+                m_hasConnectSecret = true;
+            }
+        });
     secret.fill(u'\0');
+}
+
+QString ProfileDialog::notKeptNote(ConnectionProfile::AuthKind kind, const QString &error, bool thenConnect)
+{
+    ConnectionProfile profile;
+    profile.authKind = kind;
+    const QString what = kind == AuthKind::UserPassword ? tr("password")
+        : kind == AuthKind::Token                       ? tr("token")
+                                                        : profile.secretLabel();
+    if (thenConnect) // the status bar's room: the keychain's own error is in the dialog
+        return tr("No keychain kept the %1 just typed: it is used for this connection only, and asked for next time.")
+            .arg(what);
+    return tr("Saved without the %1: the system keychain could not keep it (%2). kvdesk will ask for it when "
+              "connecting.")
+        .arg(what, error);
+}
+
+bool ProfileDialog::takeConnectSecret(QString *secret)
+{
+    if (!m_hasConnectSecret)
+        return false;
+    *secret = m_connectSecret;
+    m_connectSecret.fill(u'\0');
+    m_connectSecret.clear();
+    m_hasConnectSecret = false;
+    return true;
 }
 
 void ProfileDialog::newProfile()

@@ -20,7 +20,7 @@ class QPushButton;
 class SecretStore;
 
 // Manage saved connections: names, servers, authentication, TLS files, "Require TLS" and tls_first, JetStream
-// domain or API prefix, read-only flag and colour tag. Secrets go to the keychain, a password typed
+// domain or API prefix, inbox prefix, read-only flag and colour tag. Secrets go to the keychain, a password typed
 // into a server URL included; without a keychain the dialog says so and the app asks for the secret
 // when connecting. natscli contexts are imported as the CLI reads them (NatsCliContext).
 class ProfileDialog final : public QDialog
@@ -32,6 +32,12 @@ public:
 
     // The profile to connect to after the dialog closes with "Connect", or an empty id.
     QString connectId() const { return m_connectId; }
+    // The secret typed for connectId() that the keychain could not keep, into *secret (and out of the
+    // dialog): for that connection only. False when the keychain has it, or none was typed.
+    bool takeConnectSecret(QString *secret);
+    // What saving said ("Saved; …", or why the secret was not kept), for the window to repeat once the
+    // dialog is closed.
+    QString savedNote() const { return m_savedNote; }
     void selectProfile(const QString &id);
     // Imports every natscli context; returns how many became profiles. *skipped gets, for each context
     // file that could not be read, why in the CLI's words ("context file …/bad.json is not a JSON object: …").
@@ -42,6 +48,7 @@ public:
 private:
     void createForm(QFormLayout *form);
     void createTlsRows(QFormLayout *form);
+    void createPrefixRows(QFormLayout *form);
     QLayout *createListColumn();
     QDialogButtonBox *createButtons();
     void showKeychainState();
@@ -57,11 +64,16 @@ private:
     // The secret typed into the form for profile: false (and *problem) when it is incomplete; *given is
     // false when nothing was typed and the stored secret stays.
     bool typedSecret(const ConnectionProfile &profile, QString *secret, bool *given, QString *problem) const;
+    // Why a secret of this kind is not in the keychain (error, for a plain save), and what becomes of it.
+    static QString notKeptNote(ConnectionProfile::AuthKind kind, const QString &error, bool thenConnect);
 
     QPointer<ProfileStore> m_profiles;
     QPointer<SecretStore> m_secrets;
     QString m_currentId;
     QString m_connectId;
+    QString m_connectSecret;
+    bool m_hasConnectSecret = false;
+    QString m_savedNote;
     QColor m_color;
     bool m_secretEdited = false;
     bool m_jwtEdited = false;
@@ -82,6 +94,7 @@ private:
     QCheckBox *m_tlsFirst = nullptr;
     QLineEdit *m_domain = nullptr;
     QLineEdit *m_apiPrefix = nullptr;
+    QLineEdit *m_inboxPrefix = nullptr;
     QCheckBox *m_readOnly = nullptr;
     QPlainTextEdit *m_protoMappings = nullptr; // ConnectionProfile::protoMappings, a line each
     QPushButton *m_colorButton = nullptr;

@@ -60,6 +60,7 @@ void ProfileStore::load()
         p.requireTls = settings.value(u"requireTls"_s, false).toBool();
         p.tlsFirst = settings.value(u"tlsFirst"_s, false).toBool();
         p.jetStreamApiPrefix = settings.value(u"jetStreamApiPrefix"_s).toString();
+        p.inboxPrefix = settings.value(u"inboxPrefix"_s).toString();
         p.color = QColor(settings.value(u"color"_s).toString());
         p.readOnly = settings.value(u"readOnly"_s, false).toBool();
         p.protoMappings = readProtoMappings(&settings);
@@ -91,6 +92,7 @@ void ProfileStore::write()
         settings.setValue(u"requireTls"_s, p.requireTls);
         settings.setValue(u"tlsFirst"_s, p.tlsFirst);
         settings.setValue(u"jetStreamApiPrefix"_s, p.jetStreamApiPrefix);
+        settings.setValue(u"inboxPrefix"_s, p.inboxPrefix);
         settings.setValue(u"color"_s, p.color.isValid() ? p.color.name() : QString());
         settings.setValue(u"readOnly"_s, p.readOnly);
         writeProtoMappings(&settings, p.protoMappings);

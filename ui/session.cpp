@@ -56,10 +56,10 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
         const NatsError::Code error = m_connection->error();
         if (error != NatsError::NoError) {
             m_lastError = m_connection->errorString();
-            // A server that is down (or restarting) comes back: try again. Credentials or a URL that
-            // are wrong stay wrong: only "Retry now" then.
-            if (!m_closing && !m_profile.local && error != NatsError::InvalidUrl
-                && !NatsError::isAuthenticationError(error))
+            // A server that is down (or restarting) comes back: try again. Credentials, a URL or TLS
+            // settings that are wrong stay wrong: only "Retry now" then.
+            m_stoppedForSettings = !m_closing && !m_profile.local && wouldFailAgain(error);
+            if (!m_closing && !m_profile.local && !m_stoppedForSettings)
                 m_retry->schedule();
             Q_EMIT failed(m_lastError);
         }
@@ -135,8 +135,19 @@ void Session::open()
     m_localServer->start();
 }
 
+bool Session::wouldFailAgain(NatsError::Code code)
+{
+    // TlsError is the library's word for a TLS failure on our side or in the handshake: a server
+    // certificate no trusted CA signed, a host name it does not name, a key that is not the
+    // certificate's, a file that cannot be read, a client certificate the server refuses. A connection
+    // that drops during the handshake is ConnectionLost, and one that stalls ConnectionTimeout: retried.
+    return code == NatsError::InvalidUrl || NatsError::isAuthenticationError(code) || code == NatsError::TlsError
+        || code == NatsError::TlsNotAvailable;
+}
+
 void Session::connectTo(const QString &servers)
 {
+    m_stoppedForSettings = false;
     ConnectionProfile profile = m_profile;
     profile.servers = servers;
     KvClientOptions options = profile.toClientOptions(m_secret);
@@ -261,6 +272,8 @@ QString Session::statusText() const
         QString text = m_lastError.isEmpty() ? tr("disconnected") : tr("disconnected: %1").arg(m_lastError);
         if (m_retry->isWaiting())
             text += tr(" · next try in %1 s").arg(m_retry->secondsLeft());
+        else if (m_stoppedForSettings)
+            text += tr(" · not tried again by itself: it would fail the same way");
         return text;
     }
     }

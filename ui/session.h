@@ -1,6 +1,7 @@
 #pragma once
 
 #include "connectionprofile.h"
+#include "natserror.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QObject>
@@ -49,6 +50,11 @@ public:
     // A failed connection is tried again, later each time (ConnectRetry); this tries at once.
     void retryNow();
     bool isWaitingToRetry() const;
+    // Failed in a way the next try would fail again (credentials refused, a URL that does not parse, a
+    // TLS certificate, key or host name that cannot work): not tried again until asked (retryNow()).
+    bool isStoppedForSettings() const { return m_stoppedForSettings; }
+    // Whether a try that failed with code would fail the same way, the settings (or the server's) unchanged.
+    static bool wouldFailAgain(NatsError::Code code);
 
 Q_SIGNALS:
     void opened();        // first connect done
@@ -81,4 +87,5 @@ private:
     bool m_startingLocal = false;
     bool m_opened = false;
     bool m_closing = false;
+    bool m_stoppedForSettings = false;
 };

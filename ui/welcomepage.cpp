@@ -56,3 +56,12 @@ void WelcomePage::setConnecting(const QString &name)
                        "own on this computer, or connect to another one.</p>")
                         .arg(name.toHtmlEscaped()));
 }
+
+void WelcomePage::setStopped(const QString &name)
+{
+    m_text->setText(tr("<h2>Could not connect to %1</h2><p>Trying again would fail the same way: the bar above says "
+                       "why. Change the connection's settings (or have the server's changed), then Retry Now. "
+                       "Meanwhile you can start a NATS server of your own on this computer, or connect to another "
+                       "one.</p>")
+                        .arg(name.toHtmlEscaped()));
+}

@@ -15,6 +15,8 @@ public:
     // A connection being tried (by its name; empty: none): the page says so, and offers the rest as
     // alternatives while it is tried.
     void setConnecting(const QString &name);
+    // The connection to name failed in a way trying again would repeat: not "keeps trying".
+    void setStopped(const QString &name);
 
 Q_SIGNALS:
     void localServerRequested();

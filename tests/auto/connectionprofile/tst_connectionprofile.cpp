@@ -1,6 +1,13 @@
+#include "bucketpanel.h"
 #include "connectionprofile.h"
 #include "fakenatsserver.h"
 #include "jetstreamcontext.h"
+#include "keylistmodel.h"
+#include "keypanel.h"
+#include "kvbucket.h"
+#include "kvbucketconfig.h"
+#include "kvcontext.h"
+#include "kvtestsupport.h"
 #include "mainwindow.h"
 #include "natsconnection.h"
 #include "natsconnectoptions.h"
@@ -28,6 +35,7 @@
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStatusBar>
+#include <QtWidgets/QTreeView>
 
 using namespace Qt::StringLiterals;
 
@@ -82,13 +90,15 @@ private Q_SLOTS:
     void natscliContextsImportAsNatscliReadsThem();
     void aContextFileThatCannotBeReadIsNamed();
     void theSavedNoteMovesNoButton();
+    void privateInboxPrefix();
 
 private:
     QString keychainSecret(const QString &profileId);
     bool connects(const ConnectionProfile &profile);
 
-    NatsServerProcess m_userServer; // authorization: alice and kPassword
-    NatsServerProcess m_jwtServer;  // operator mode
+    NatsServerProcess m_userServer;  // authorization: alice and kPassword
+    NatsServerProcess m_jwtServer;   // operator mode
+    NatsServerProcess m_inboxServer; // admin, and inb who may subscribe only to _MY_INBOX.>
     NatsJwtIssuer m_issuer;
     QTemporaryDir m_jwtStore;
     MainWindow *m_window = nullptr;
@@ -102,6 +112,13 @@ void tst_ConnectionProfile::initTestCase()
     options.config = m_issuer.serverConfig(m_jwtStore.path());
     options.jetStream = false; // the issuer's configuration has its own JetStream block
     QVERIFY2(m_jwtServer.start(options), qPrintable(m_jwtServer.errorString()));
+    options.jetStream = true;
+    options.config = R"(accounts { APP: { jetstream: enabled, users: [
+  { user: admin, password: pw }
+  { user: inb, password: pw, permissions: { publish: ">", subscribe: { allow: ["_MY_INBOX.>"] } } }
+] } }
+)";
+    QVERIFY2(m_inboxServer.start(options), qPrintable(m_inboxServer.errorString()));
     m_window = new MainWindow;
     SecretStore *secrets = m_window->secretStore();
     QTRY_VERIFY_WITH_TIMEOUT(secrets->isProbed(), 10000);
@@ -431,6 +448,72 @@ void tst_ConnectionProfile::theSavedNoteMovesNoButton()
         m_window->secretStore()->remove(profile.id);
         m_window->profileStore()->remove(profile.id);
     }
+}
+
+// A user confined to a private inbox (subscribe "_MY_INBOX.>"), set up as natscli does with a context's
+// inbox_prefix: the import dropped the prefix and the window could not list a bucket. The profile keeps it
+// (the Connections dialog shows and saves it) and every reply inbox of the window's connection takes it.
+void tst_ConnectionProfile::privateInboxPrefix()
+{
+    NatsConnectOptions admin = NatsConnectOptions::fromUrl(m_inboxServer.url());
+    admin.user = u"admin"_s;
+    admin.password = u"pw"_s;
+    KvContext *kv = nullptr;
+    QVERIFY(KvTest::connectClient(admin, this, nullptr, nullptr, &kv));
+    KvBucketConfig config;
+    config.bucket = u"orders"_s;
+    QVERIFY(KvTest::createBucket(kv, config));
+    WAIT_OK(kv->bucket(u"orders"_s)->put(u"inbox.key"_s, "v"));
+
+    for (const ConnectionProfile &profile : m_window->profileStore()->profiles())
+        m_window->profileStore()->remove(profile.id);
+    const QString dir = qEnvironmentVariable("XDG_CONFIG_HOME") + u"/nats/context"_s;
+    QDir(dir).removeRecursively();
+    QVERIFY(writeContext(ownId(u"inb"_s),
+                         {{u"url"_s, m_inboxServer.url()},
+                          {u"user"_s, u"inb"_s},
+                          {u"password"_s, u"pw"_s},
+                          {u"inbox_prefix"_s, u"_MY_INBOX"_s}}));
+    ProfileDialog dialog(m_window->profileStore(), m_window->secretStore(), m_window);
+    QCOMPARE(dialog.importContexts(), 1);
+    const ConnectionProfile imported = m_window->profileStore()->profile(u"natscli-"_s + ownId(u"inb"_s));
+    QCOMPARE(imported.toConnectOptions(u"pw"_s).inboxPrefix, u"_MY_INBOX"_s);
+    dialog.selectProfile(imported.id);
+    auto *field = dialog.findChild<QLineEdit *>(u"profileInboxPrefix"_s);
+    QVERIFY(field);
+    QCOMPARE(field->text(), u"_MY_INBOX"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(keychainSecret(imported.id), u"pw"_s, 10000);
+
+    // The window lists the buckets and the bucket's keys: requests and the key list's consumer both
+    // answer on _MY_INBOX.
+    QVERIFY2(connects(imported), qPrintable(m_window->session()->lastError()));
+    auto *buckets = m_window->bucketPanel()->findChild<QTreeView *>(u"bucketView"_s);
+    QVERIFY(buckets);
+    QTRY_COMPARE_WITH_TIMEOUT(buckets->model()->rowCount(), 1, 10000);
+    m_window->bucketPanel()->selectBucket(u"orders"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->keyPanel()->model()->rowCount(), 1, 10000);
+
+    // Typed into the dialog: checked as the CLI checks --inbox-prefix, and saved with the profile.
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    field->setText(u"_MY_INBOX.*"_s);
+    dialog.findChild<QPushButton *>(u"saveProfile"_s)->click();
+    const auto shown = [&dialog](const QString &start) {
+        for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+            if (label->isVisible() && label->text().contains(start))
+                return label->text();
+        }
+        return QString();
+    };
+    QVERIFY2(!shown(u"Inbox prefix"_s).isEmpty(), qPrintable(shown(u"inbox"_s)));
+    QCOMPARE(m_window->profileStore()->profile(imported.id).toConnectOptions({}).inboxPrefix, u"_MY_INBOX"_s);
+    field->setText(u"_OTHER_INBOX"_s);
+    dialog.findChild<QPushButton *>(u"saveProfile"_s)->click();
+    QTRY_VERIFY(!shown(u"Saved"_s).isEmpty());
+    QCOMPARE(ProfileStore().profile(imported.id).toConnectOptions({}).inboxPrefix, u"_OTHER_INBOX"_s);
+    m_window->secretStore()->remove(imported.id);
+    m_window->profileStore()->remove(imported.id);
+    QDir(dir).removeRecursively();
 }
 
 QTEST_MAIN(tst_ConnectionProfile)

@@ -1,6 +1,7 @@
 #include "connectionprofile.h"
 #include "keypassphrasedialog.h"
 #include "mainwindow.h"
+#include "natsconnection.h"
 #include "natsconnectoptions.h"
 #include "natsserverprocess.h"
 #include "natstestcertificates.h"
@@ -13,6 +14,7 @@
 #include <QtCore/QFile>
 #include <QtCore/QSettings>
 #include <QtCore/QTimer>
+#include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDialogButtonBox>
@@ -63,6 +65,9 @@ private Q_SLOTS:
     void encryptedKeyAsksForItsPassphrase();
     void certificateChain();
     void tlsFirstInTheProfileDialog();
+    void failureThatWouldRepeatIsNotRetried_data();
+    void failureThatWouldRepeatIsNotRetried();
+    void wrongPassphraseLeavesTheTextWhole();
 
 private:
     ConnectionProfile tlsProfile(const QString &name, const QString &cert, const QString &key) const;
@@ -72,6 +77,7 @@ private:
     NatsTestCertificates m_certs;
     NatsServerProcess m_mutualTls;
     NatsServerProcess m_tlsFirst;
+    NatsServerProcess m_otherName; // its certificate is for other.example, not 127.0.0.1
     QString m_tlsFirstRefused;
     MainWindow *m_window = nullptr;
 };
@@ -87,6 +93,10 @@ void tst_ProfileTls::initTestCase()
         QVERIFY2(m_tlsFirst.errorString().contains(u"handshake_first"_s), qPrintable(m_tlsFirst.errorString()));
         m_tlsFirstRefused = m_tlsFirst.errorString().section(u'\n', 0, 0);
     }
+    QVERIFY2(m_certs.makeCertificate(u"othername"_s, u"ca"_s, u"serverAuth"_s, u"DNS:other.example"_s),
+             qPrintable(m_certs.errorString()));
+    options.config = m_certs.serverTlsBlock(false).replace("/server.", "/othername.");
+    QVERIFY2(m_otherName.start(options), qPrintable(m_otherName.errorString()));
     m_window = new MainWindow;
     QTRY_VERIFY_WITH_TIMEOUT(m_window->secretStore()->isProbed(), 10000);
     QVERIFY2(m_window->secretStore()->isAvailable(),
@@ -217,6 +227,93 @@ void tst_ProfileTls::tlsFirstInTheProfileDialog()
         QSKIP(qPrintable(u"the server refuses handshake_first: "_s + m_tlsFirstRefused));
     QVERIFY2(connects(profile), qPrintable(m_window->session()->lastError()));
     m_window->profileStore()->remove(profile.id);
+}
+
+void tst_ProfileTls::failureThatWouldRepeatIsNotRetried_data()
+{
+    QTest::addColumn<QString>("name");
+    QTest::addColumn<QString>("said");
+    QTest::newRow("server certificate from another CA") << u"untrusted"_s << u"is not signed by the CA in"_s;
+    QTest::newRow("key of another certificate") << u"mismatch"_s << u"does not match the certificate"_s;
+    QTest::newRow("host name mismatch") << u"othername"_s << u"host name did not match"_s;
+}
+
+// A TLS failure that the next try would meet again (a server certificate no CA given trusts, a key that is
+// not the certificate's, a host name the certificate does not name) was tried again every few seconds
+// ("· next try in 4 s"). It is not: the bar says what is wrong and offers Retry Now and the settings.
+void tst_ProfileTls::failureThatWouldRepeatIsNotRetried()
+{
+    QFETCH(QString, name);
+    QFETCH(QString, said);
+    ConnectionProfile profile = tlsProfile(name, u"client.pem"_s, u"client.key"_s);
+    if (name == u"untrusted"_s) {
+        profile.tlsCaFile = m_certs.file(u"intermediate.pem"_s); // did not sign the server's certificate
+    } else if (name == u"mismatch"_s) {
+        profile.tlsKeyFile = m_certs.file(u"chainclient.key"_s);
+    } else {
+        profile.servers = m_otherName.url();
+        profile.tlsCertFile.clear();
+        profile.tlsKeyFile.clear();
+    }
+    m_window->profileStore()->save(profile);
+    m_window->show();
+    QVERIFY(QTest::qWaitForWindowExposed(m_window));
+    m_window->openProfile(profile);
+    Session *session = m_window->session();
+    auto *status = m_window->findChild<QLabel *>(u"connectionStatus"_s);
+    QTRY_VERIFY2_WITH_TIMEOUT(session->lastError().contains(said), qPrintable(session->lastError()), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(session->connection()->state() == NatsConnection::State::Closed, 10000);
+    QVERIFY2(!session->isWaitingToRetry(), qPrintable(status->text()));
+    QVERIFY2(!status->text().contains(u"next try"_s), qPrintable(status->text()));
+    QVERIFY2(status->text().contains(u"not tried again by itself"_s), qPrintable(status->text()));
+    auto *retryNow = m_window->findChild<QPushButton *>(u"retryNow"_s);
+    auto *settings = m_window->findChild<QPushButton *>(u"connectionSettings"_s);
+    QVERIFY(retryNow && settings);
+    QTRY_VERIFY(retryNow->isVisible() && settings->isVisible());
+    bool welcomeSaysSo = false; // not "Connecting to …, kvdesk keeps trying"
+    for (const QLabel *label : m_window->findChildren<QLabel *>())
+        welcomeSaysSo = welcomeSaysSo || label->text().contains(u"Could not connect to"_s);
+    QVERIFY(welcomeSaysSo);
+
+    // Retry Now tries once more, and it fails the same way: still no timer.
+    QSignalSpy failed(session, &Session::failed);
+    retryNow->click();
+    QTRY_COMPARE_WITH_TIMEOUT(failed.count(), 1, 10000);
+    QVERIFY(!session->isWaitingToRetry());
+    QVERIFY(retryNow->isVisible());
+
+    // The settings open on this connection.
+    QString shown;
+    UiTest::onNextDialog<ProfileDialog>([&shown](ProfileDialog *dialog) {
+        shown = dialog->findChild<QLineEdit *>(u"profileName"_s)->text();
+        dialog->reject();
+    });
+    settings->click();
+    QTRY_COMPARE(shown, profile.name);
+    m_window->profileStore()->remove(profile.id);
+}
+
+// After a wrong passphrase the dialog grew a line for the note, and the question above was cut at the top
+// ("…Enter its passphrase:").
+void tst_ProfileTls::wrongPassphraseLeavesTheTextWhole()
+{
+    const ConnectionProfile profile = tlsProfile(u"clipped"_s, u"client.pem"_s, u"client-pkcs8.key"_s);
+    KeyPassphraseDialog dialog(profile, true, {});
+    dialog.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&dialog));
+    dialog.findChild<QLineEdit *>(u"keyPassphrase"_s)->setText(u"not-the-passphrase"_s);
+    clickOk(&dialog);
+    QVERIFY(dialog.isVisible());
+    QCoreApplication::sendPostedEvents();
+    QCoreApplication::processEvents();
+    for (const QLabel *label : dialog.findChildren<QLabel *>()) {
+        if (!label->isVisible() || !label->wordWrap())
+            continue;
+        QVERIFY2(label->height() >= label->heightForWidth(label->width()),
+                 qPrintable(u"%1 px high for %2 px of \"%3\""_s.arg(label->height())
+                                .arg(label->heightForWidth(label->width()))
+                                .arg(label->text())));
+    }
 }
 
 QTEST_MAIN(tst_ProfileTls)

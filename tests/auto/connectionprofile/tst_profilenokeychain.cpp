@@ -1,0 +1,125 @@
+#include "mainwindow.h"
+#include "natsserverprocess.h"
+#include "profiledialog.h"
+#include "profilestore.h"
+#include "secretstore.h"
+#include "session.h"
+#include "uitestsupport.h"
+
+#include <QtCore/QFile>
+#include <QtCore/QSettings>
+#include <QtCore/QTimer>
+#include <QtGui/QAction>
+#include <QtTest/QTest>
+#include <QtWidgets/QComboBox>
+#include <QtWidgets/QInputDialog>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
+#include <QtWidgets/QStatusBar>
+
+using namespace Qt::StringLiterals;
+
+namespace {
+
+const QString kPassword = u"NoKeychain-Pw-41"_s;
+
+QByteArray settingsFile()
+{
+    QSettings settings;
+    settings.sync();
+    QFile file(settings.fileName());
+    return file.open(QIODevice::ReadOnly) ? file.readAll() : QByteArray();
+}
+
+} // namespace
+
+// The window where no keychain answers (no D-Bus session, as when the app is started without one): a
+// secret typed into the Connections dialog cannot be kept, and is used for the connection made with it.
+class tst_ProfileNoKeychain final : public QObject
+{
+    Q_OBJECT
+
+public:
+    static void initMain()
+    {
+        UiTest::useThrowAwayHome(u"kvdesk-test-nokeychain"_s);
+        // A session bus that is not there: the Secret Service cannot be reached, whatever runs the test.
+        qputenv("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/kvdesk-test-no-bus");
+    }
+
+private Q_SLOTS:
+    void initTestCase();
+    void cleanupTestCase() { delete m_window; }
+    void typedPasswordIsUsedForThisConnection();
+
+private:
+    QAction *windowAction(const QString &text) const;
+
+    NatsServerProcess m_server; // authorization: nokr and kPassword
+    MainWindow *m_window = nullptr;
+};
+
+void tst_ProfileNoKeychain::initTestCase()
+{
+    NatsServerProcess::Options options;
+    options.config = "authorization { user: nokr, password: \"" + kPassword.toUtf8() + "\" }\n";
+    QVERIFY2(m_server.start(options), qPrintable(m_server.errorString()));
+    m_window = new MainWindow;
+    m_window->show();
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->secretStore()->isProbed(), 10000);
+    QVERIFY2(!m_window->secretStore()->isAvailable(), "a keychain answered, with no session bus");
+}
+
+QAction *tst_ProfileNoKeychain::windowAction(const QString &text) const
+{
+    for (QAction *action : m_window->findChildren<QAction *>()) {
+        if (action->text() == text)
+            return action;
+    }
+    return nullptr;
+}
+
+// The password typed and "Save and Connect": it was dropped, and the window at once asked for it again
+// ("The keychain could not be read … Password for nokr:"). It is used for this connection, never written
+// to the settings file, the window says it was not kept, and the next connect asks for it.
+void tst_ProfileNoKeychain::typedPasswordIsUsedForThisConnection()
+{
+    bool asked = false;
+    QTimer answer; // a password question: noted, and cancelled
+    answer.setInterval(10);
+    connect(&answer, &QTimer::timeout, this, [&asked] {
+        if (auto *question = qobject_cast<QInputDialog *>(QApplication::activeModalWidget())) {
+            asked = true;
+            question->reject();
+        }
+    });
+    answer.start();
+    UiTest::onNextDialog<ProfileDialog>([this](ProfileDialog *dialog) {
+        dialog->findChild<QLineEdit *>(u"profileName"_s)->setText(u"nokr"_s);
+        dialog->findChild<QLineEdit *>(u"profileServers"_s)->setText(m_server.url());
+        auto *kind = dialog->findChild<QComboBox *>(u"profileAuthKind"_s);
+        kind->setCurrentIndex(kind->findData(int(ConnectionProfile::AuthKind::UserPassword)));
+        dialog->findChild<QLineEdit *>(u"profileUser"_s)->setText(u"nokr"_s);
+        QTest::keyClicks(dialog->findChild<QLineEdit *>(u"profileSecret"_s), kPassword);
+        dialog->findChild<QPushButton *>(u"connectProfile"_s)->click();
+    });
+    QAction *manage = windowAction(u"&Manage Connections…"_s);
+    QVERIFY(manage);
+    manage->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(asked || (m_window->session() && m_window->session()->isConnected()), 10000);
+    QVERIFY2(!asked, "the password just typed was asked for again");
+    const QString note = m_window->statusBar()->currentMessage();
+    QVERIFY2(note.contains(u"keychain"_s) && note.contains(u"next time"_s), qPrintable(note));
+    QVERIFY(!settingsFile().contains(kPassword.toUtf8()));
+    QCOMPARE(ProfileStore().profiles().size(), 1);
+
+    // Connecting again: the password is asked for.
+    auto *connectButton = m_window->findChild<QPushButton *>(u"connectButton"_s);
+    QVERIFY(connectButton);
+    connectButton->click();
+    QTRY_VERIFY_WITH_TIMEOUT(asked, 10000);
+}
+
+QTEST_MAIN(tst_ProfileNoKeychain)
+
+#include "tst_profilenokeychain.moc"
