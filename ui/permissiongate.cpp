@@ -156,7 +156,14 @@ void PermissionGate::setKey(const QString &key)
 
 QString PermissionGate::bucketRefusal(const QString &bucket) const
 {
-    return m_permissions.readRefusal(bucket);
+    // Locked only when its values cannot be read: a user who may not create consumers still reads and
+    // writes keys they name (bucketLimit() says what they miss).
+    return m_permissions.getRefusal(bucket);
+}
+
+QString PermissionGate::bucketLimit(const QString &bucket) const
+{
+    return bucketRefusal(bucket).isEmpty() ? m_permissions.watchRefusal(bucket) : QString();
 }
 
 QString PermissionGate::refusal(const QObject *target) const

@@ -138,9 +138,14 @@ void tst_KvPermissions::watchRefusedAtOnce_data()
     QTest::addColumn<QString>("user");
     QTest::addColumn<QString>("bucket");
     QTest::addColumn<QString>("subject");
-    QTest::newRow("consumer create") << u"writer"_s << u"secret"_s << u"$JS.API.CONSUMER.CREATE.KV_secret"_s;
+    QTest::addColumn<QString>("says"); // the words of the error, not the server's raw -ERR
+    // Said in words (the server's -ERR quoted the random consumer name and nothing about what it meant):
+    // keys can be neither listed nor watched.
+    QTest::newRow("consumer create") << u"writer"_s << u"secret"_s << u"$JS.API.CONSUMER.CREATE.KV_secret"_s
+                                     << u"you may not create consumers, so the keys of bucket \"secret\" cannot be "
+                                        "listed or watched"_s;
     // The request inbox (_INBOX.<id>.*) is allowed, the deliver inbox (_INBOX.<id>) is not.
-    QTest::newRow("deliver inbox") << u"nodeliver"_s << u"orders"_s << u"_INBOX."_s;
+    QTest::newRow("deliver inbox") << u"nodeliver"_s << u"orders"_s << u"_INBOX."_s << QString();
 }
 
 void tst_KvPermissions::watchRefusedAtOnce()
@@ -148,6 +153,7 @@ void tst_KvPermissions::watchRefusedAtOnce()
     QFETCH(QString, user);
     QFETCH(QString, bucket);
     QFETCH(QString, subject);
+    QFETCH(QString, says);
     KvContext *kv = connectAs(user);
     QVERIFY(kv);
     QElapsedTimer clock;
@@ -157,6 +163,10 @@ void tst_KvPermissions::watchRefusedAtOnce()
     QVERIFY2(clock.elapsed() < kAtOnceMs, qPrintable(u"%1 ms: %2"_s.arg(clock.elapsed()).arg(watcher->errorString())));
     QCOMPARE(watcher->error(), NatsError::PermissionsViolation);
     QVERIFY2(watcher->errorString().contains(subject), qPrintable(watcher->errorString()));
+    if (!says.isEmpty()) {
+        QVERIFY2(watcher->errorString().startsWith(says), qPrintable(watcher->errorString()));
+        QVERIFY2(!watcher->errorString().contains(u"Permissions Violation"_s), qPrintable(watcher->errorString()));
+    }
 }
 
 void tst_KvPermissions::allowedStillWorks()
