@@ -4,6 +4,7 @@
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "historypanel.h"
+#include "kvcontext.h"
 #include "kvuserpermissions.h"
 #include "permissiongatedelegate.h"
 #include "valuepanel.h"
@@ -109,9 +110,10 @@ void PermissionGate::guardFollower(QAbstractButton *button, QAction *leader)
     apply(m_guarded.last());
 }
 
-void PermissionGate::setJetStream(JetStreamContext *context)
+void PermissionGate::setJetStream(JetStreamContext *context, KvContext *kv)
 {
     delete m_source;
+    m_kv = kv;
     setPermissions({});
     if (!context)
         return;
@@ -123,6 +125,8 @@ void PermissionGate::setJetStream(JetStreamContext *context)
 void PermissionGate::setPermissions(const KvPermissions &permissions)
 {
     m_permissions = permissions;
+    if (m_kv)
+        m_kv->setPermissions(permissions);
     learnReadPaths();
     applyAll();
 }

@@ -13,6 +13,7 @@ class BucketListModel;
 class BucketPanel;
 class HistoryPanel;
 class JetStreamContext;
+class KvContext;
 class KvUserPermissions;
 class QAbstractButton;
 class QAction;
@@ -54,8 +55,9 @@ public:
     static Check getRule();
     static Check watchRule();
 
-    // Asks the user's permissions on context's connection (a new session); nullptr forgets them.
-    void setJetStream(JetStreamContext *context);
+    // Asks the user's permissions on context's connection (a new session); nullptr forgets them. kv,
+    // when given, is told them (KvContext::setPermissions()).
+    void setJetStream(JetStreamContext *context, KvContext *kv = nullptr);
     void setPermissions(const KvPermissions &permissions);
     KvPermissions permissions() const { return m_permissions; }
     void setBucket(const QString &bucket);
@@ -99,6 +101,7 @@ private:
 
     QList<Guarded> m_guarded;
     QPointer<KvUserPermissions> m_source;
+    QPointer<KvContext> m_kv;
     QPointer<BucketListModel> m_buckets;
     KvPermissions m_permissions;
     QString m_bucket;

@@ -413,6 +413,9 @@ KvReply *KvContext::bucketStatuses()
 KvBucket *KvContext::bucket(const QString &name, QObject *parent)
 {
     auto *bucket = new KvBucket(m_context, name, parent ? parent : this);
+    bucket->setPermissions(m_permissions);
+    m_buckets.removeAll(nullptr);
+    m_buckets.append(bucket);
     // Just created here: bound from the create reply's config instead of asking STREAM.INFO again.
     // Taken once, so a bucket opened later asks the server for what is current then.
     if (const auto created = m_created.constFind(name); created != m_created.cend()) {
@@ -420,6 +423,15 @@ KvBucket *KvContext::bucket(const QString &name, QObject *parent)
         m_created.erase(created);
     }
     return bucket;
+}
+
+void KvContext::setPermissions(const KvPermissions &permissions)
+{
+    m_permissions = permissions;
+    for (const QPointer<KvBucket> &bucket : std::as_const(m_buckets)) {
+        if (bucket)
+            bucket->setPermissions(permissions);
+    }
 }
 
 KvBucketEvents *KvContext::watchBuckets(QObject *parent)

@@ -2,6 +2,7 @@
 
 #include "jsstreaminfo.h"
 #include "kvbucketconfig.h"
+#include "kvpermissions.h"
 #include "kvreply.h"
 #include "natshandleshelf.h"
 
@@ -49,6 +50,9 @@ public:
 
     // A bucket handle parented to parent (this context when null). It binds on first use.
     KvBucket *bucket(const QString &name, QObject *parent = nullptr);
+    // What the user may do (KvUserPermissions): given to the buckets opened here, before and after
+    // (KvBucket::setPermissions()).
+    void setPermissions(const KvPermissions &permissions);
     // Buckets created, changed or deleted from now on, by anyone in the account; parented to parent
     // (this context when null).
     KvBucketEvents *watchBuckets(QObject *parent = nullptr);
@@ -77,4 +81,6 @@ private:
     QPointer<JetStreamContext> m_context;
     NatsHandleShelf m_replyShelf{this};
     QHash<QString, JsStreamInfo> m_created; // buckets created here, until bucket() opens them
+    KvPermissions m_permissions;
+    QList<QPointer<KvBucket>> m_buckets; // opened by bucket(), for setPermissions()
 };
