@@ -206,7 +206,7 @@ void BucketConfigCommand::addOptions(QCommandLineParser *parser)
         QCommandLineOption(u"republish-headers"_s, tr("Republish only message headers, no bodies")),
         QCommandLineOption(u"no-republish-headers"_s, tr("Republish whole messages, headers and bodies")),
     });
-    CliBucketFeatures::addOptions(parser);
+    CliBucketFeatures::addOptions(parser, m_mode == Mode::Edit);
 }
 
 // A size option (natscli's syntax; 0 and any negative size are unlimited, as in natscli), at most largest.
@@ -330,6 +330,10 @@ void BucketConfigCommand::run()
     whenDone(kv()->bucketStatus(m_bucket), [this](KvReply *reply) {
         const KvBucketConfig current = reply->status().config;
         const KvBucketConfig wanted = applied(current);
+        if (const QString problem = m_features.problemWith(current); !problem.isEmpty()) {
+            fail(problem);
+            return;
+        }
         if (const QString refusal = mirrorChangeRefusal(current, wanted); !refusal.isEmpty()) {
             fail(refusal);
             return;
