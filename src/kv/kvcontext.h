@@ -43,7 +43,8 @@ public:
     // Result: status(). BucketNotFound, or NotKeyValueBucket for a stream that is not a bucket.
     KvReply *bucketStatus(const QString &bucket);
     KvReply *deleteBucket(const QString &bucket);
-    // Result: bucketNames(), sorted: every stream named KV_<bucket>, mirror buckets included.
+    // Result: bucketNames(), sorted: the streams named KV_<bucket> that are buckets (as bucketStatuses()
+    // judges them), mirror buckets included. Needs STREAM.NAMES (and STREAM.INFO of a mirror).
     KvReply *bucketNames();
     // Result: statuses(), sorted by bucket name.
     KvReply *bucketStatuses();
@@ -74,6 +75,8 @@ private:
     // Updates the bucket's stream from its current config (or creates it, if missing and allowed).
     KvReply *changeBucket(const KvBucketConfig &config, bool createIfMissing);
     void finishWithStreamInfo(KvReply *reply, JsApiReply *info, const QString &bucket);
+    // Finishes bucketNames() from every stream's name and those with a bucket's subjects.
+    void sortOutBucketNames(KvReply *reply, const QStringList &all, const QStringList &withKeys);
     void sendUpdate(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &previous);
     NatsError bucketError(const NatsError &error, const QString &bucket) const;
     NatsServerInfo serverInfo() const;
