@@ -50,7 +50,7 @@ QString CliBucketFeatures::read(const QCommandLineParser &parser)
         if (!KvUnits::parseDuration(parser.value(u"marker-ttl"_s), &ns, &problem))
             return u"--marker-ttl: "_s + problem;
         if (ns != 0 && ns < KvUnits::NsPerSecond)
-            return tr("--marker-ttl must be at least 1s (the server's minimum), not \"%1\"")
+            return tr("--marker-ttl must be at least 1 second (the server's minimum), not \"%1\"")
                 .arg(parser.value(u"marker-ttl"_s));
         m_markerTtlMs = ns / KvUnits::NsPerMs;
     }

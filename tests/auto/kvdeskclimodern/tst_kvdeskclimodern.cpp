@@ -313,6 +313,8 @@ void tst_KvdeskCliModern::sourcesBefore210AreSaidToKeepTheirNames()
     QVERIFY2(added.err.contains("needs nats-server 2.10") && added.err.contains("has no keys of its own")
                  && added.err.contains(sourced.toUtf8()),
              qPrintable(added.describe()));
+    // With the prefix every other note has (it was "note: sourcing buckets …").
+    QVERIFY2(added.err.startsWith("kvdesk-cli: note: "), qPrintable(added.describe()));
     const QList<QStringList> commands{{u"ls"_s, sourced},
                                       {u"ls"_s, sourced, u"k"_s},
                                       {u"watch"_s, sourced},
