@@ -367,7 +367,7 @@ void MainWindow::openSession(const ConnectionProfile &profile, const QString &se
     m_session = new Session(profile, secret, m_localServer, this);
     m_session->setTlsKeyPassphrase(passphrase);
     m_watches->setContext(m_session->kv(), true);
-    m_permissionGate->setJetStream(m_session->jetStream());
+    m_permissionGate->setJetStream(m_session->jetStream(), m_session->kv());
     connect(m_session, &Session::statusChanged, this, &MainWindow::updateConnectionBar);
     connect(m_session, &Session::interruptionChanged, this, [this, session = m_session.data()](const QString &reason) {
         if (session == m_session) // not the one being closed

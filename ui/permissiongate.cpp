@@ -4,6 +4,7 @@
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
 #include "historypanel.h"
+#include "kvcontext.h"
 #include "kvuserpermissions.h"
 #include "permissiongatedelegate.h"
 #include "valuepanel.h"
@@ -109,9 +110,10 @@ void PermissionGate::guardFollower(QAbstractButton *button, QAction *leader)
     apply(m_guarded.last());
 }
 
-void PermissionGate::setJetStream(JetStreamContext *context)
+void PermissionGate::setJetStream(JetStreamContext *context, KvContext *kv)
 {
     delete m_source;
+    m_kv = kv;
     setPermissions({});
     if (!context)
         return;
@@ -123,6 +125,8 @@ void PermissionGate::setJetStream(JetStreamContext *context)
 void PermissionGate::setPermissions(const KvPermissions &permissions)
 {
     m_permissions = permissions;
+    if (m_kv)
+        m_kv->setPermissions(permissions);
     learnReadPaths();
     applyAll();
 }
@@ -156,7 +160,14 @@ void PermissionGate::setKey(const QString &key)
 
 QString PermissionGate::bucketRefusal(const QString &bucket) const
 {
-    return m_permissions.readRefusal(bucket);
+    // Locked only when its values cannot be read: a user who may not create consumers still reads and
+    // writes keys they name (bucketLimit() says what they miss).
+    return m_permissions.getRefusal(bucket);
+}
+
+QString PermissionGate::bucketLimit(const QString &bucket) const
+{
+    return bucketRefusal(bucket).isEmpty() ? m_permissions.watchRefusal(bucket) : QString();
 }
 
 QString PermissionGate::refusal(const QObject *target) const

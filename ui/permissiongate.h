@@ -13,6 +13,7 @@ class BucketListModel;
 class BucketPanel;
 class HistoryPanel;
 class JetStreamContext;
+class KvContext;
 class KvUserPermissions;
 class QAbstractButton;
 class QAction;
@@ -37,7 +38,7 @@ public:
     ~PermissionGate() override;
 
     // Guards the panels' actions and buttons, follows the bucket and key they show, and marks the
-    // buckets the user cannot read in the bucket list.
+    // buckets the user cannot read, or whose keys they cannot list, in the bucket list.
     void guardPanels(BucketPanel *buckets, ValuePanel *value, HistoryPanel *history);
     // Guards what watches a bucket or reads its past: New Watch (some bucket; its button on the empty
     // panel follows it), and the bucket as of a time and its differences (the bucket shown).
@@ -54,15 +55,19 @@ public:
     static Check getRule();
     static Check watchRule();
 
-    // Asks the user's permissions on context's connection (a new session); nullptr forgets them.
-    void setJetStream(JetStreamContext *context);
+    // Asks the user's permissions on context's connection (a new session); nullptr forgets them. kv,
+    // when given, is told them (KvContext::setPermissions()).
+    void setJetStream(JetStreamContext *context, KvContext *kv = nullptr);
     void setPermissions(const KvPermissions &permissions);
     KvPermissions permissions() const { return m_permissions; }
     void setBucket(const QString &bucket);
     void setKey(const QString &key);
 
-    // Why the user may not browse bucket ("" when allowed or unknown).
+    // Why the user may not read bucket's values ("" when allowed or unknown).
     QString bucketRefusal(const QString &bucket) const;
+    // Why the user may not list or watch the keys of a bucket whose values they may read ("" when they
+    // may, or unknown).
+    QString bucketLimit(const QString &bucket) const;
     // The refusal applied to an action or button now ("" when none).
     QString refusal(const QObject *target) const;
 
@@ -96,6 +101,7 @@ private:
 
     QList<Guarded> m_guarded;
     QPointer<KvUserPermissions> m_source;
+    QPointer<KvContext> m_kv;
     QPointer<BucketListModel> m_buckets;
     KvPermissions m_permissions;
     QString m_bucket;

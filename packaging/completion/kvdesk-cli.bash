@@ -14,11 +14,13 @@ _kvdesk_cli_command_options()
     case $1 in
         ls | list) echo '-n --names |' ;;
         add | new | edit)
+            local remove=
+            [[ $1 == edit ]] && remove=--remove-metadata
             echo '--description --history --ttl --max-value-size --max-bucket-size --storage --replicas' \
                 '--republish-source --republish-destination --republish-headers --no-republish-headers --marker-ttl --compression' \
-                '--metadata --mirror --source' \
+                "--metadata $remove --mirror --source" \
                 '| --description --history --ttl --max-value-size --max-bucket-size --storage --replicas' \
-                '--republish-source --republish-destination --marker-ttl --compression --metadata --mirror --source'
+                "--republish-source --republish-destination --marker-ttl --compression --metadata $remove --mirror --source"
             ;;
         put | create) echo '--ttl | --ttl' ;;
         purge) echo '-f --force --ttl --revision | --ttl --revision' ;;

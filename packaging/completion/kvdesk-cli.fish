@@ -19,7 +19,7 @@ function __kvdesk_cli_line
         switch $token
             case -s --server --user --password --password-file --token --creds --nkey --tlscert --tlskey --tlskey-password-file --tlsca --js-domain --inbox-prefix --timeout --context
                 set skip 1
-            case --description --ttl --max-value-size --max-bucket-size --storage --replicas --republish-source --republish-destination --older-than --mode --revision --marker-ttl --compression --metadata --mirror --source
+            case --description --ttl --max-value-size --max-bucket-size --storage --replicas --republish-source --republish-destination --older-than --mode --revision --marker-ttl --compression --metadata --remove-metadata --mirror --source
                 test -n "$command"; and set skip 1
             case --history
                 contains -- "$command" add new edit; and set skip 1
@@ -157,7 +157,8 @@ complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l republish
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l no-republish-headers -d 'Republish whole messages'
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l marker-ttl -x -d 'Per-key TTLs and limit markers kept this long (2.11+)'
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l compression -x -a 's2 none' -d 'Compress the stored values (2.10+)'
-complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l metadata -x -d 'Metadata KEY=VALUE (2.10+)'
+complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l metadata -x -d 'Set a metadata KEY=VALUE (2.10+)'
+complete -c kvdesk-cli -n '__kvdesk_cli_using edit' -l remove-metadata -x -d 'Remove a metadata key'
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l mirror -x -a '(__kvdesk_cli_buckets)' -d 'Mirror another bucket'
 complete -c kvdesk-cli -n "__kvdesk_cli_using $__kvdesk_cli_config" -l source -x -a '(__kvdesk_cli_buckets)' -d 'Collect the keys of another bucket'
 complete -c kvdesk-cli -n '__kvdesk_cli_using create purge' -l ttl -x -d 'Expires after this long (2.11+)'

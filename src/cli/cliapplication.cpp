@@ -337,7 +337,9 @@ int CliApplication::connectAndRun(CliCommand *command, const KvClientOptions &op
     KvClient client;
     KvUserPermissions permissions(client.jetStream());
     const auto startChecked = [&] {
-        // 2.10+ says what the user may do: what the server would refuse is refused before it is sent.
+        // 2.10+ says what the user may do: what the server would refuse is refused before it is sent, and
+        // what the server refuses is not tried where another way is allowed.
+        client.kv()->setPermissions(permissions.permissions());
         CliPermissionCheck::check(client.kv(), command->checkedAs(), positional, permissions.permissions(), command,
                                   [&](const QString &refusal) {
                                       if (refusal.isEmpty())

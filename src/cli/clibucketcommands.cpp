@@ -206,7 +206,7 @@ void BucketConfigCommand::addOptions(QCommandLineParser *parser)
         QCommandLineOption(u"republish-headers"_s, tr("Republish only message headers, no bodies")),
         QCommandLineOption(u"no-republish-headers"_s, tr("Republish whole messages, headers and bodies")),
     });
-    CliBucketFeatures::addOptions(parser);
+    CliBucketFeatures::addOptions(parser, m_mode == Mode::Edit);
 }
 
 // A size option (natscli's syntax; 0 and any negative size are unlimited, as in natscli), at most largest.
@@ -243,10 +243,6 @@ QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
     };
     if (parser.isSet(u"description"_s))
         m_description = parser.value(u"description"_s);
-    if (parser.isSet(u"history"_s) && parser.value(u"history"_s).toInt() > KvBucketConfig::MaxHistory)
-        return tr("history limited to a max of %1, not %2")
-            .arg(KvBucketConfig::MaxHistory)
-            .arg(parser.value(u"history"_s));
     QString problem = number(u"history"_s, 1, KvBucketConfig::MaxHistory, &m_history);
     if (problem.isEmpty())
         problem = number(u"replicas"_s, 1, 5, &m_replicas);
@@ -257,6 +253,9 @@ QString BucketConfigCommand::readFlags(const QCommandLineParser &parser)
     if (!problem.isEmpty())
         return problem;
     if (parser.isSet(u"ttl"_s)) {
+        // A negative duration parses ("-1h"); "-1" said it needed a unit.
+        if (parser.value(u"ttl"_s).trimmed().startsWith(u'-'))
+            return tr("--ttl must not be negative, not \"%1\"").arg(parser.value(u"ttl"_s));
         qint64 ttlMs = 0;
         if (!KvUnits::parseMilliseconds(parser.value(u"ttl"_s), &ttlMs, &problem))
             return u"--ttl: "_s + problem;
@@ -330,6 +329,10 @@ void BucketConfigCommand::run()
     whenDone(kv()->bucketStatus(m_bucket), [this](KvReply *reply) {
         const KvBucketConfig current = reply->status().config;
         const KvBucketConfig wanted = applied(current);
+        if (const QString problem = m_features.problemWith(current); !problem.isEmpty()) {
+            fail(problem);
+            return;
+        }
         if (const QString refusal = mirrorChangeRefusal(current, wanted); !refusal.isEmpty()) {
             fail(refusal);
             return;
@@ -415,9 +418,10 @@ void BucketConfigCommand::noteSourcesKeepTheirNames(const KvBucketConfig &config
     JsServerCapabilities *server = kv()->jetStream()->capabilities();
     if (config.sources.isEmpty() || server->supports(Feature::SubjectTransforms))
         return;
-    out()->note(tr("note: %1: bucket \"%2\" collects the entries of its sources under their own names, and has "
-                   "no keys of its own to list or read")
-                    .arg(server->refusal(Feature::SubjectTransforms).message(), config.bucket));
+    out()->note(
+        tr("kvdesk-cli: note: %1: bucket \"%2\" collects the entries of its sources under their own names, and has "
+           "no keys of its own to list or read")
+            .arg(server->refusal(Feature::SubjectTransforms).message(), config.bucket));
 }
 
 // ---- info ------------------------------------------------------------------------------------------

@@ -18,8 +18,12 @@ QString sourceName(const JsStreamSource &source)
 
 } // namespace
 
-void CliBucketFeatures::addOptions(QCommandLineParser *parser)
+void CliBucketFeatures::addOptions(QCommandLineParser *parser, bool edit)
 {
+    if (edit) {
+        parser->addOption(QCommandLineOption(u"remove-metadata"_s,
+                                             tr("Remove this key from the bucket's metadata, repeatable"), u"KEY"_s));
+    }
     parser->addOptions({
         QCommandLineOption(u"marker-ttl"_s,
                            tr("Enables per-key TTLs and limit markers: how long a marker stays when a key "
@@ -27,7 +31,8 @@ void CliBucketFeatures::addOptions(QCommandLineParser *parser)
                            u"DURATION"_s),
         QCommandLineOption(u"compression"_s, tr("Compress the stored values: s2 or none (nats-server 2.10+)"),
                            u"s2|none"_s),
-        QCommandLineOption(u"metadata"_s, tr("Metadata for the bucket, repeatable (nats-server 2.10+)"),
+        QCommandLineOption(u"metadata"_s,
+                           tr("Set a metadata key of the bucket, repeatable; other keys stay (nats-server 2.10+)"),
                            u"KEY=VALUE"_s),
         QCommandLineOption(u"mirror"_s,
                            tr("Make the bucket a mirror of another bucket (only when it is made; writes through it go "
@@ -45,7 +50,7 @@ QString CliBucketFeatures::read(const QCommandLineParser &parser)
         if (!KvUnits::parseDuration(parser.value(u"marker-ttl"_s), &ns, &problem))
             return u"--marker-ttl: "_s + problem;
         if (ns != 0 && ns < KvUnits::NsPerSecond)
-            return tr("--marker-ttl must be at least 1s (the server's minimum), not \"%1\"")
+            return tr("--marker-ttl must be at least 1 second (the server's minimum), not \"%1\"")
                 .arg(parser.value(u"marker-ttl"_s));
         m_markerTtlMs = ns / KvUnits::NsPerMs;
     }
@@ -55,16 +60,8 @@ QString CliBucketFeatures::read(const QCommandLineParser &parser)
             return tr("--compression must be s2 or none, not \"%1\"").arg(parser.value(u"compression"_s));
         m_compressed = value == "s2"_L1;
     }
-    if (parser.isSet(u"metadata"_s)) {
-        QMap<QString, QString> metadata;
-        for (const QString &pair : parser.values(u"metadata"_s)) {
-            const qsizetype equals = pair.indexOf(u'=');
-            if (equals <= 0)
-                return tr("--metadata takes KEY=VALUE, not \"%1\"").arg(pair);
-            metadata.insert(pair.left(equals), pair.mid(equals + 1));
-        }
-        m_metadata = metadata;
-    }
+    if (const QString problem = readMetadata(parser); !problem.isEmpty())
+        return problem;
     QStringList buckets;
     if (parser.isSet(u"mirror"_s))
         buckets.append(parser.value(u"mirror"_s));
@@ -90,8 +87,10 @@ KvBucketConfig CliBucketFeatures::applied(KvBucketConfig config) const
         config.markerTtlMs = *m_markerTtlMs;
     if (m_compressed)
         config.compressed = *m_compressed;
-    if (m_metadata)
-        config.metadata = *m_metadata;
+    for (const QString &key : m_removedMetadata)
+        config.metadata.remove(key);
+    for (auto it = m_metadata.cbegin(); it != m_metadata.cend(); ++it)
+        config.metadata.insert(it.key(), it.value());
     if (m_mirror) {
         config.mirror = JsStreamSource();
         config.mirror.name = *m_mirror;
@@ -105,6 +104,36 @@ KvBucketConfig CliBucketFeatures::applied(KvBucketConfig config) const
         }
     }
     return config;
+}
+
+QString CliBucketFeatures::readMetadata(const QCommandLineParser &parser)
+{
+    for (const QString &pair : parser.values(u"metadata"_s)) {
+        const qsizetype equals = pair.indexOf(u'=');
+        if (equals <= 0)
+            return tr("--metadata takes KEY=VALUE, not \"%1\"").arg(pair);
+        m_metadata.insert(pair.left(equals), pair.mid(equals + 1));
+    }
+    const bool edit = parser.optionNames().contains(u"remove-metadata"_s);
+    for (const QString &key : edit ? parser.values(u"remove-metadata"_s) : QStringList()) {
+        if (key.isEmpty() || key.contains(u'='))
+            return tr("--remove-metadata takes a KEY, not \"%1\"").arg(key);
+        if (key.startsWith("_nats."_L1))
+            return tr("--remove-metadata: metadata key \"%1\" is the server's (_nats.), not the bucket's").arg(key);
+        if (m_metadata.contains(key))
+            return tr("--metadata and --remove-metadata both name \"%1\"").arg(key);
+        m_removedMetadata.append(key);
+    }
+    return {};
+}
+
+QString CliBucketFeatures::problemWith(const KvBucketConfig &current) const
+{
+    for (const QString &key : m_removedMetadata) {
+        if (!current.metadata.contains(key))
+            return tr("bucket \"%1\" has no metadata key \"%2\" to remove").arg(current.bucket, key);
+    }
+    return {};
 }
 
 QList<QPair<QString, QString>> CliBucketFeatures::infoRows(const KvBucketStatus &status)

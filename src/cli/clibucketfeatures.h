@@ -23,11 +23,16 @@ class CliBucketFeatures
     Q_DECLARE_TR_FUNCTIONS(CliBucketFeatures)
 
 public:
-    static void addOptions(QCommandLineParser *parser);
+    // edit: also --remove-metadata KEY (a new bucket has none to remove).
+    static void addOptions(QCommandLineParser *parser, bool edit);
     // Reads the flags; returns the usage problem or an empty string.
     QString read(const QCommandLineParser &parser);
-    // config with the flags given applied (edit keeps what is not given).
+    // config with the flags given applied (edit keeps what is not given: --metadata sets or replaces
+    // the keys it names, --remove-metadata takes keys out, the other keys stay).
     KvBucketConfig applied(KvBucketConfig config) const;
+    // Why the flags cannot be applied to the bucket's current config (a key to remove that it does not
+    // have), or an empty string.
+    QString problemWith(const KvBucketConfig &current) const;
 
     // Rows for `info` (label, value), after the 2.9 ones.
     static QList<QPair<QString, QString>> infoRows(const KvBucketStatus &status);
@@ -36,9 +41,12 @@ public:
     static void addJson(QJsonObject *object, const KvBucketStatus &status);
 
 private:
+    QString readMetadata(const QCommandLineParser &parser);
+
     std::optional<qint64> m_markerTtlMs;
     std::optional<bool> m_compressed;
-    std::optional<QMap<QString, QString>> m_metadata;
+    QMap<QString, QString> m_metadata; // set or replaced
+    QStringList m_removedMetadata;
     std::optional<QString> m_mirror;
     std::optional<QStringList> m_sources;
 };

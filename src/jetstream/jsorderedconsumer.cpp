@@ -334,6 +334,7 @@ void JsOrderedConsumer::onCreateFailed(const NatsError &error)
         && (error.code() == NatsError::OutcomeUnknown || error.code() == NatsError::Timeout);
     if ((!m_createdOnce && !madeAnyway) || error.code() == NatsError::StreamNotFound
         || error.code() == NatsError::ConnectionClosed) {
+        m_createRefused = error.code() == NatsError::PermissionsViolation;
         fail(error);
         return;
     }

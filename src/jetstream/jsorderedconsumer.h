@@ -79,6 +79,9 @@ public:
     bool hasCaughtUp() const { return m_caughtUp; }
     // A create succeeded once: a stream not found later was deleted while consumed.
     bool wasCreated() const { return m_createdOnce; }
+    // Failed because the server refused the user to create the consumer (a permissions violation on
+    // CONSUMER.CREATE), rather than the deliver inbox or anything else.
+    bool createRefused() const { return m_createRefused; }
     int resetCount() const { return m_resetCount; }
     // Failed because the stream is not the one whose messages were handed out (deleted and made again,
     // or another server's copy): resuming after the last one seen would skip or mix in other messages.
@@ -150,6 +153,7 @@ private:
     bool m_createdOnce = false;   // a create succeeded: later failures are retried, not final
     bool m_streamChecked = false; // the stream is the one the messages handed out came from (re-create)
     bool m_streamReplaced = false;
+    bool m_createRefused = false;
     // The consumer being created is the first that works: its consumer sequences 1..m_initialPending are
     // the messages there were at creation, so having them all is being caught up (see isInitialComplete).
     bool m_countsInitial = true;

@@ -264,6 +264,12 @@ KvReply *KvBucket::status()
     return reply;
 }
 
+void KvBucket::setPermissions(const KvPermissions &permissions)
+{
+    if (permissions.readsRevisionsByMessageGet(m_name))
+        m_revisionsByMessageGet = true;
+}
+
 // ---- reading ---------------------------------------------------------------------------------------
 
 void KvBucket::fetchEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
@@ -369,6 +375,9 @@ JsApiReply *KvBucket::readAhead(const QString &key, quint64 revision)
 {
     // Only the first call waiting for the binding: one after a write that waits too must not overtake it.
     if (m_bound || !m_waiting.isEmpty() || !m_context || !KvNames::validateBucketName(m_name).isEmpty())
+        return nullptr;
+    // A given revision the user may not read by direct get (setPermissions()) waits for the binding.
+    if (revision != 0 && m_revisionsByMessageGet)
         return nullptr;
     return readMessage(entryRequest(KvNames::subjectPrefix(m_name) + key.toUtf8(), revision), true);
 }

@@ -2,6 +2,7 @@
 
 #include "kvbucketstatus.h"
 #include "kventry.h"
+#include "kvpermissions.h"
 #include "kvreply.h"
 #include "kvwatcher.h"
 #include "natshandleshelf.h"
@@ -65,6 +66,9 @@ public:
     // again with its Nats-Msg-Id: 60 s by default, never past the bucket's duplicate window; 0 turns
     // retries off, and such a write then ends with its error (Timeout, OutcomeUnknown...).
     void setWriteRetryLimit(qint64 ms) { m_writeRetryLimitMs = ms; }
+    // What the user may do (KvUserPermissions, 2.10+): a given revision is read through STREAM.MSG.GET
+    // from the start where the unsuffixed direct get is known to be refused, not after its refusal.
+    void setPermissions(const KvPermissions &permissions);
     qint64 writeRetryLimit() const { return m_writeRetryLimitMs; }
 
     // Fresh status. Result: status().
@@ -223,7 +227,8 @@ private:
     bool m_binding = false;
     bool m_directGet = true;
     // A given revision is read with the unsuffixed DIRECT.GET.<stream>, which the usual read permissions
-    // (DIRECT.GET.<stream>.>) do not allow: once refused, such reads take STREAM.MSG.GET.
+    // (DIRECT.GET.<stream>.>) do not allow: once refused, or known to be (setPermissions()), such reads
+    // take STREAM.MSG.GET.
     bool m_revisionsByMessageGet = false;
     NatsError m_keysElsewhere;          // keysElsewhere() of the bound stream: what every call on its keys fails with
     qint64 m_duplicateWindowMs = 0;     // the stream's, for write retries

@@ -66,7 +66,7 @@ QString KvBucketConfig::validate() const
     if (markerTtlMs < 0)
         return tr("the marker TTL cannot be negative");
     if (markerTtlMs > 0 && markerTtlMs < 1000)
-        return tr("the marker TTL must be at least 1 second, not %1 ms").arg(markerTtlMs);
+        return tr("the marker TTL must be at least 1 second (the server's minimum), not %1 ms").arg(markerTtlMs);
     if (markerTtlMs > 0 && !mirror.isEmpty())
         return tr("a mirror cannot have a marker TTL");
     for (auto it = metadata.cbegin(); it != metadata.cend(); ++it) {

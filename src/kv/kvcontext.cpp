@@ -8,6 +8,7 @@
 #include "kvreply.h"
 
 #include <algorithm>
+#include <memory>
 
 using namespace Qt::StringLiterals;
 
@@ -375,19 +376,64 @@ KvReply *KvContext::bucketNames()
     KvReply *reply = newReply();
     if (!m_context)
         return reply;
-    // No "$KV.*.>" subject filter (as nats.go uses): a mirror bucket has no subjects and would be left out.
-    JsApiReply *names = m_context->streamNames();
-    whenAnswered(reply, names, {}, [reply, names] {
-        QStringList buckets;
-        for (const QString &stream : names->streamNames()) {
-            const QString bucket = KvNames::bucketFromStream(stream);
-            if (!bucket.isEmpty())
-                buckets.append(bucket);
-        }
-        buckets.sort();
-        reply->finishWithBucketNames(buckets);
-    });
+    // STREAM.NAMES alone (no STREAM.LIST), both at once: the streams with a bucket's subjects ("$KV.*.>",
+    // as nats.go's KeyValueStoreNames() asks), and every stream, for the mirror buckets, which have no
+    // subjects. A KV_ stream in the second only is a mirror, or a stream named like a bucket that is
+    // none: its STREAM.INFO tells, as bucketStatuses() judges it.
+    JsApiReply *all = m_context->streamNames();
+    JsApiReply *withKeys = m_context->streamNames(u"$KV.*.>"_s);
+    for (JsApiReply *names : {all, withKeys}) {
+        connect(reply, &NatsReply::finished, names, [names] { names->abort(); });
+        connect(names, &NatsReply::finished, reply, [this, reply, all, withKeys, names] {
+            if (reply->isFinished())
+                return;
+            if (names->error() != NatsError::NoError) {
+                reply->finishWithError(names->errorInfo());
+                return;
+            }
+            if (all->isFinished() && withKeys->isFinished())
+                sortOutBucketNames(reply, all->streamNames(), withKeys->streamNames());
+        });
+        connect(reply, &NatsReply::finished, names, &QObject::deleteLater);
+    }
     return reply;
+}
+
+void KvContext::sortOutBucketNames(KvReply *reply, const QStringList &all, const QStringList &withKeys)
+{
+    auto buckets = std::make_shared<QStringList>();
+    QStringList unsure;
+    for (const QString &stream : all) {
+        const QString bucket = KvNames::bucketFromStream(stream);
+        if (bucket.isEmpty())
+            continue;
+        if (withKeys.contains(stream))
+            buckets->append(bucket);
+        else
+            unsure.append(stream);
+    }
+    auto waiting = std::make_shared<qsizetype>(unsure.size());
+    const auto finishWhenDone = [reply, buckets, waiting] {
+        if (*waiting > 0 || reply->isFinished())
+            return;
+        buckets->sort();
+        reply->finishWithBucketNames(*buckets);
+    };
+    finishWhenDone();
+    for (const QString &stream : std::as_const(unsure)) {
+        JsApiReply *info = m_context->streamInfo(stream);
+        connect(reply, &NatsReply::finished, info, [info] { info->abort(); });
+        connect(info, &NatsReply::finished, reply, [info, stream, buckets, waiting, finishWhenDone] {
+            info->deleteLater();
+            --*waiting;
+            // Not to be read (STREAM.INFO refused): listed, as before; gone since: not.
+            const bool bucket = info->error() == NatsError::NoError ? info->streamInfo().config.maxMsgsPerSubject >= 1
+                                                                    : info->error() != NatsError::StreamNotFound;
+            if (bucket)
+                buckets->append(KvNames::bucketFromStream(stream));
+            finishWhenDone();
+        });
+    }
 }
 
 KvReply *KvContext::bucketStatuses()
@@ -413,6 +459,9 @@ KvReply *KvContext::bucketStatuses()
 KvBucket *KvContext::bucket(const QString &name, QObject *parent)
 {
     auto *bucket = new KvBucket(m_context, name, parent ? parent : this);
+    bucket->setPermissions(m_permissions);
+    m_buckets.removeAll(nullptr);
+    m_buckets.append(bucket);
     // Just created here: bound from the create reply's config instead of asking STREAM.INFO again.
     // Taken once, so a bucket opened later asks the server for what is current then.
     if (const auto created = m_created.constFind(name); created != m_created.cend()) {
@@ -420,6 +469,15 @@ KvBucket *KvContext::bucket(const QString &name, QObject *parent)
         m_created.erase(created);
     }
     return bucket;
+}
+
+void KvContext::setPermissions(const KvPermissions &permissions)
+{
+    m_permissions = permissions;
+    for (const QPointer<KvBucket> &bucket : std::as_const(m_buckets)) {
+        if (bucket)
+            bucket->setPermissions(permissions);
+    }
 }
 
 KvBucketEvents *KvContext::watchBuckets(QObject *parent)

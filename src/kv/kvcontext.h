@@ -2,6 +2,7 @@
 
 #include "jsstreaminfo.h"
 #include "kvbucketconfig.h"
+#include "kvpermissions.h"
 #include "kvreply.h"
 #include "natshandleshelf.h"
 
@@ -42,13 +43,17 @@ public:
     // Result: status(). BucketNotFound, or NotKeyValueBucket for a stream that is not a bucket.
     KvReply *bucketStatus(const QString &bucket);
     KvReply *deleteBucket(const QString &bucket);
-    // Result: bucketNames(), sorted: every stream named KV_<bucket>, mirror buckets included.
+    // Result: bucketNames(), sorted: the streams named KV_<bucket> that are buckets (as bucketStatuses()
+    // judges them), mirror buckets included. Needs STREAM.NAMES (and STREAM.INFO of a mirror).
     KvReply *bucketNames();
     // Result: statuses(), sorted by bucket name.
     KvReply *bucketStatuses();
 
     // A bucket handle parented to parent (this context when null). It binds on first use.
     KvBucket *bucket(const QString &name, QObject *parent = nullptr);
+    // What the user may do (KvUserPermissions): given to the buckets opened here, before and after
+    // (KvBucket::setPermissions()).
+    void setPermissions(const KvPermissions &permissions);
     // Buckets created, changed or deleted from now on, by anyone in the account; parented to parent
     // (this context when null).
     KvBucketEvents *watchBuckets(QObject *parent = nullptr);
@@ -70,6 +75,8 @@ private:
     // Updates the bucket's stream from its current config (or creates it, if missing and allowed).
     KvReply *changeBucket(const KvBucketConfig &config, bool createIfMissing);
     void finishWithStreamInfo(KvReply *reply, JsApiReply *info, const QString &bucket);
+    // Finishes bucketNames() from every stream's name and those with a bucket's subjects.
+    void sortOutBucketNames(KvReply *reply, const QStringList &all, const QStringList &withKeys);
     void sendUpdate(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &previous);
     NatsError bucketError(const NatsError &error, const QString &bucket) const;
     NatsServerInfo serverInfo() const;
@@ -77,4 +84,6 @@ private:
     QPointer<JetStreamContext> m_context;
     NatsHandleShelf m_replyShelf{this};
     QHash<QString, JsStreamInfo> m_created; // buckets created here, until bucket() opens them
+    KvPermissions m_permissions;
+    QList<QPointer<KvBucket>> m_buckets; // opened by bucket(), for setPermissions()
 };

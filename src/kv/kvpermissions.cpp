@@ -134,6 +134,12 @@ QString KvPermissions::getRefusal(const QString &bucket, const QString &key, Rea
     return path == ReadPath::DirectGet || !messageGet.isEmpty() ? direct : QString();
 }
 
+bool KvPermissions::readsRevisionsByMessageGet(const QString &bucket) const
+{
+    return isKnown() && !api("DIRECT.GET." + streamOf(bucket)).isEmpty()
+        && api("STREAM.MSG.GET." + streamOf(bucket)).isEmpty();
+}
+
 QString KvPermissions::watchRefusal(const QString &bucket) const
 {
     // 2.10+ names the consumer in the subject (CONSUMER.CREATE.<stream>.<name>[.<filter>]).

@@ -55,6 +55,10 @@ public:
     QString getRefusal(const QString &bucket, const QString &key = {}) const;
     // The same by the given way (Unknown as above).
     QString getRefusal(const QString &bucket, const QString &key, ReadPath path) const;
+    // Whether a given (older) revision of the bucket's keys is better read through STREAM.MSG.GET: the
+    // unsuffixed DIRECT.GET.<stream> it takes is refused, STREAM.MSG.GET is not (the usual read
+    // permissions, DIRECT.GET.<stream>.>). False while unknown.
+    bool readsRevisionsByMessageGet(const QString &bucket) const;
     // Watching the bucket, listing its keys, a key's history: an ordered consumer on an inbox.
     QString watchRefusal(const QString &bucket) const;
     // Watching some bucket (which one is chosen later).

@@ -219,6 +219,14 @@ void KvWatcher::onFeedFailed(qsizetype feedIndex)
         error = NatsError(NatsError::BucketNotFound,
                           consumer->wasCreated() ? tr("bucket \"%1\" was deleted").arg(m_bucket)
                                                  : tr("bucket \"%1\" not found").arg(m_bucket));
+    } else if (consumer->createRefused()) {
+        // The server's -ERR names the consumer's subject, a random name in it, and not what it means.
+        const QByteArray prefix = m_context ? m_context->apiPrefix() : QByteArrayLiteral("$JS.API.");
+        error = NatsError(
+            NatsError::PermissionsViolation,
+            tr("you may not create consumers, so the keys of bucket \"%1\" cannot be listed or "
+               "watched (the server refused %2)")
+                .arg(m_bucket, QString::fromUtf8(prefix + "CONSUMER.CREATE." + consumer->config().stream.toUtf8())));
     }
     fail(error);
 }

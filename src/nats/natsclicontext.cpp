@@ -37,10 +37,9 @@ QStringList NatsCliContext::contextNames()
     QStringList names;
     const QDir dir(configDir() + "/context"_L1);
     const QFileInfoList files = dir.entryInfoList({u"*.json"_s}, QDir::Files, QDir::Name);
-    for (const QFileInfo &file : files) {
-        if (file.size() > 0)
-            names.append(file.completeBaseName());
-    }
+    // Empty files too: reading one says so (an import that left them out named nothing).
+    for (const QFileInfo &file : files)
+        names.append(file.completeBaseName());
     return names;
 }
 
@@ -73,8 +72,13 @@ bool NatsCliContext::loadFile(const QString &path, NatsCliContext *out, QString 
         *errorMessage = tr("cannot read context file %1: %2").arg(path, file.errorString());
         return false;
     }
+    const QByteArray content = file.readAll();
+    if (content.trimmed().isEmpty()) {
+        *errorMessage = tr("context file %1 is empty").arg(path);
+        return false;
+    }
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson(file.readAll(), &parseError);
+    const QJsonDocument document = QJsonDocument::fromJson(content, &parseError);
     if (parseError.error != QJsonParseError::NoError || !document.isObject()) {
         *errorMessage = tr("context file %1 is not a JSON object: %2").arg(path, parseError.errorString());
         return false;

@@ -14,12 +14,13 @@ class NatsCliContext
 public:
     // "$XDG_CONFIG_HOME/nats" or "~/.config/nats".
     static QString configDir();
-    // Names of the contexts on disk, sorted (empty files and non-.json files skipped, as natscli does).
+    // Names of the contexts on disk, sorted (non-.json files skipped; empty ones are listed, and load()
+    // says they are empty).
     static QStringList contextNames();
     // The name in context.txt, or an empty string when none is selected.
     static QString selectedName();
     // Reads context name. On failure returns false and sets *errorMessage (unknown context, invalid name,
-    // unreadable file, bad JSON).
+    // unreadable or empty file, bad JSON).
     static bool load(const QString &name, NatsCliContext *out, QString *errorMessage);
     // Reads a context file at an explicit path.
     static bool loadFile(const QString &path, NatsCliContext *out, QString *errorMessage);

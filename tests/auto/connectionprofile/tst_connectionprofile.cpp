@@ -381,6 +381,11 @@ void tst_ConnectionProfile::aContextFileThatCannotBeReadIsNamed()
     QVERIFY(bad.open(QIODevice::WriteOnly));
     bad.write(R"({"url": "nats://127.0.0.1:4222", "user": "al)");
     bad.close();
+    // An empty file was skipped without a word.
+    const QString emptyPath = dir + u'/' + ownId(u"empty"_s) + u".json"_s;
+    QFile empty(emptyPath);
+    QVERIFY(empty.open(QIODevice::WriteOnly));
+    empty.close();
 
     ProfileDialog dialog(m_window->profileStore(), m_window->secretStore(), m_window);
     dialog.show();
@@ -392,6 +397,7 @@ void tst_ConnectionProfile::aContextFileThatCannotBeReadIsNamed()
     }
     QVERIFY2(shown.contains(u"Imported 1 natscli context"_s), qPrintable(shown));
     QVERIFY2(shown.contains(u"context file %1 is not a JSON object"_s.arg(badPath)), qPrintable(shown));
+    QVERIFY2(shown.contains(u"context file %1 is empty"_s.arg(emptyPath)), qPrintable(shown));
     QCOMPARE(m_window->profileStore()->profiles().size(), 1);
 
     // From the welcome page, where no dialog is open: a warning names it.

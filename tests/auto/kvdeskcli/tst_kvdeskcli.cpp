@@ -574,8 +574,20 @@ void tst_KvdeskCli::errorPaths_data()
         << u"\"nats://alice:***@host:notaport\" is not a valid server URL"_s;
     QTest::newRow("not connected with password")
         << QStringList{u"-s"_s, u"nats://alice:Pw-S3cret-77@127.0.0.1:1"_s, u"ls"_s} << 1 << u"not connected:"_s;
+    // One form for every out-of-range --history (65 said "history limited to a max of 64, not 65").
     QTest::newRow("history too large") << QStringList{u"add"_s, u"H"_s, u"--history"_s, u"65"_s} << 2
-                                       << u"history limited to a max of 64"_s;
+                                       << u"--history must be a number from 1 to 64, not \"65\""_s;
+    QTest::newRow("history zero") << QStringList{u"add"_s, u"H"_s, u"--history"_s, u"0"_s} << 2
+                                  << u"--history must be a number from 1 to 64, not \"0\""_s;
+    // It said: invalid duration "-1": 1 needs a unit.
+    QTest::newRow("negative ttl") << QStringList{u"add"_s, u"H"_s, u"--ttl"_s, u"-1"_s} << 2
+                                  << u"--ttl must not be negative, not \"-1\""_s;
+    QTest::newRow("negative ttl with unit")
+        << QStringList{u"add"_s, u"H"_s, u"--ttl"_s, u"-1h"_s} << 2 << u"--ttl must not be negative, not \"-1h\""_s;
+    // Worded as the window says it (KvBucketConfig::validate()).
+    QTest::newRow("marker ttl too short") << QStringList{u"add"_s, u"H"_s, u"--marker-ttl"_s, u"500ms"_s} << 2
+                                          << u"--marker-ttl must be at least 1 second (the server's minimum), not "
+                                             "\"500ms\""_s;
     QTest::newRow("bad ttl") << QStringList{u"add"_s, u"H"_s, u"--ttl"_s, u"soon"_s} << 2
                              << u"invalid duration \"soon\""_s;
     QTest::newRow("bad timeout") << QStringList{u"--timeout"_s, u"banana"_s, u"ls"_s} << 2

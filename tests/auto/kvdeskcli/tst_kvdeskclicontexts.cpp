@@ -192,6 +192,10 @@ void tst_KvdeskCliContexts::contextSelection()
     CLI_EXPECT(domain, chosen.run({u"--context"_s, u"domain"_s, u"--timeout"_s, u"1s"_s, u"ls"_s}), 1);
     CLI_EXPECT(domainFlag, chosen.run({u"--js-domain"_s, u"elsewhere"_s, u"--timeout"_s, u"1s"_s, u"info"_s, u"T"_s}),
                1);
+    // An empty file is said to be one (it was "is not a JSON object: illegal value").
+    chosen.writeContext(u"blank"_s, QByteArray());
+    CLI_EXPECT(blank, chosen.run({u"--context"_s, u"blank"_s, u"ls"_s, u"-n"_s}), 1);
+    QVERIFY2(blank.err.contains("/blank.json is empty"), qPrintable(blank.describe()));
 }
 
 void tst_KvdeskCliContexts::aBadEnvironmentValueIsNamed_data()

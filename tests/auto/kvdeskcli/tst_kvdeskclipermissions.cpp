@@ -28,6 +28,7 @@ private Q_SLOTS:
     void messageGetReadsBucketWithoutDirectGets();
     void directGetsAloneStillTellWhatIsMissing();
     void namesNeedOnlyStreamNames();
+    void namesAgreeWithTheTable();
     void oldRevisionsWithSuffixedDirectGets();
     void privateInboxPrefix();
 
@@ -211,6 +212,32 @@ void tst_KvdeskCliPermissions::namesNeedOnlyStreamNames()
     CLI_EXPECT(table, m_runner.run(as(u"names"_s) + QStringList{u"ls"_s}), 1);
     QVERIFY2(table.err.contains("permission denied: ") && table.err.contains("$JS.API.STREAM.LIST"),
              qPrintable(table.describe()));
+}
+
+// A stream named like a bucket that is none (KV_notbucket: other subjects, no per-key history): the
+// table leaves it out, and ls -n listed it (every KV_* stream). Both leave it out now, with STREAM.NAMES
+// alone; a mirror bucket, which has no subjects of its own, is in both.
+void tst_KvdeskCliPermissions::namesAgreeWithTheTable()
+{
+    NatsConnectOptions admin = NatsConnectOptions::fromUrl(m_server.url());
+    admin.user = u"admin"_s;
+    admin.password = u"pw"_s;
+    JetStreamContext *js = nullptr;
+    QVERIFY(KvTest::connectClient(admin, this, nullptr, &js));
+    JsStreamConfig notBucket;
+    notBucket.name = u"KV_notbucket"_s;
+    notBucket.subjects = {u"notbucket.>"_s};
+    notBucket.storage = u"memory"_s;
+    WAIT_OK(js->createStream(notBucket));
+    CLI_EXPECT(mirror, m_runner.run(as(u"admin"_s) + QStringList{u"add"_s, u"mirrored"_s, u"--mirror"_s, u"orders"_s}),
+               0);
+    CLI_EXPECT(table, m_runner.run(as(u"admin"_s) + QStringList{u"ls"_s}), 0);
+    QVERIFY2(!table.out.contains("notbucket") && table.out.contains("mirrored"), qPrintable(table.describe()));
+    CLI_EXPECT(names, m_runner.run(as(u"names"_s) + QStringList{u"ls"_s, u"-n"_s}), 0);
+    QVERIFY2(names.out.contains("orders\n") && names.out.contains("mirrored\n"), qPrintable(names.describe()));
+    QVERIFY2(!names.out.contains("notbucket"), qPrintable(names.describe()));
+    QVERIFY2(names.err.isEmpty(), qPrintable(names.describe()));
+    WAIT_OK(js->deleteStream(u"KV_notbucket"_s));
 }
 
 void tst_KvdeskCliPermissions::oldRevisionsWithSuffixedDirectGets()

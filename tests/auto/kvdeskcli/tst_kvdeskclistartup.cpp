@@ -116,7 +116,9 @@ void tst_KvdeskCliStartup::questionsGoWithTheConnect()
         connects.append(got.err.mid(at, got.err.indexOf("\nkvdesk.protocol.wire: ", at) - at));
     QCOMPARE(connects.size(), 1);
     QVERIFY2(connects.first().contains(asked), connects.first().constData());
-    QCOMPARE(got.err.count(asked), 1);
+    // ls --names asks STREAM.NAMES twice at once: the streams with a bucket's subjects, and every
+    // stream (mirror buckets have none).
+    QCOMPARE(got.err.count(asked), asked.contains("STREAM.NAMES") ? 2 : 1);
     if (read.isEmpty()) {
         QVERIFY2(!connects.first().contains("DIRECT.GET") && !connects.first().contains("PUB $KV.early."),
                  connects.first().constData());

@@ -35,6 +35,7 @@ private Q_SLOTS:
     void sourcesBefore210AreSaidToKeepTheirNames();
     void severalFilters();
     void editKeepsRepublishHeadersOnly();
+    void editMergesMetadata();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -312,6 +313,8 @@ void tst_KvdeskCliModern::sourcesBefore210AreSaidToKeepTheirNames()
     QVERIFY2(added.err.contains("needs nats-server 2.10") && added.err.contains("has no keys of its own")
                  && added.err.contains(sourced.toUtf8()),
              qPrintable(added.describe()));
+    // With the prefix every other note has (it was "note: sourcing buckets …").
+    QVERIFY2(added.err.startsWith("kvdesk-cli: note: "), qPrintable(added.describe()));
     const QList<QStringList> commands{{u"ls"_s, sourced},
                                       {u"ls"_s, sourced, u"k"_s},
                                       {u"watch"_s, sourced},
@@ -368,6 +371,41 @@ void tst_KvdeskCliModern::editKeepsRepublishHeadersOnly()
     QVERIFY2(republishOf(stopped.out).isEmpty(), stopped.out.constData());
     CLI_EXPECT(shown, cli({u"info"_s, bucket}), 0);
     QVERIFY2(!shown.out.contains("Republishing"), shown.out.constData());
+}
+
+// edit --metadata team=ops replaced the whole map: env=prod was gone. It merges now, and
+// --remove-metadata takes a key out; the server's own _nats.* keys stay as they were.
+void tst_KvdeskCliModern::editMergesMetadata()
+{
+    if (!modern())
+        QSKIP("nats-server 2.9 has no bucket metadata (2.10+; refusals() checks the message)");
+    const QString bucket = unique(u"meta"_s);
+    CLI_EXPECT(added,
+               cli({u"add"_s, bucket, u"--metadata"_s, u"env=prod"_s, u"--metadata"_s, u"team=dev"_s, u"--metadata"_s,
+                    u"owner=qt"_s}),
+               0);
+    const auto metadataOf = [](const QByteArray &json) {
+        return QJsonDocument::fromJson(json).object().value("metadata"_L1).toObject();
+    };
+    const auto serverMetadataOf = [](const QByteArray &json) {
+        return QJsonDocument::fromJson(json).object().value("server_metadata"_L1).toObject();
+    };
+    CLI_EXPECT(before, cli({u"info"_s, bucket, u"--json"_s}), 0);
+    CLI_EXPECT(merged, cli({u"edit"_s, bucket, u"--metadata"_s, u"team=ops"_s, u"--json"_s}), 0);
+    QCOMPARE(metadataOf(merged.out),
+             (QJsonObject{{u"env"_s, u"prod"_s}, {u"team"_s, u"ops"_s}, {u"owner"_s, u"qt"_s}}));
+    CLI_EXPECT(removed,
+               cli({u"edit"_s, bucket, u"--remove-metadata"_s, u"owner"_s, u"--remove-metadata"_s, u"env"_s,
+                    u"--metadata"_s, u"new=1"_s, u"--json"_s}),
+               0);
+    QCOMPARE(metadataOf(removed.out), (QJsonObject{{u"team"_s, u"ops"_s}, {u"new"_s, u"1"_s}}));
+    QCOMPARE(serverMetadataOf(removed.out).keys(), serverMetadataOf(before.out).keys());
+    // A key that is not there, and the server's own keys, are said to be no user's metadata.
+    CLI_EXPECT(missing, cli({u"edit"_s, bucket, u"--remove-metadata"_s, u"nosuch"_s}), 1);
+    QVERIFY2(missing.err.contains("\"nosuch\""), qPrintable(missing.describe()));
+    CLI_EXPECT(reserved, cli({u"edit"_s, bucket, u"--remove-metadata"_s, u"_nats.level"_s}), 2);
+    QVERIFY2(reserved.err.contains("_nats."), qPrintable(reserved.describe()));
+    CLI_EXPECT(onAdd, cli({u"add"_s, unique(u"meta2"_s), u"--remove-metadata"_s, u"x"_s}), 2);
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliModern)

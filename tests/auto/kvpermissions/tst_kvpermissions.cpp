@@ -9,6 +9,7 @@
 #include "natsserverprocess.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QLoggingCategory>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -29,6 +30,7 @@ private Q_SLOTS:
     void watchRefusedAtOnce();
     void allowedStillWorks();
     void predictedBeforeSending();
+    void oldRevisionReadTheAllowedWay();
 
 private:
     KvContext *connectAs(const QString &user, KvClient **client = nullptr);
@@ -54,6 +56,10 @@ void tst_KvPermissions::initTestCase()
       publish: { allow: ["$KV.orders.>", "$JS.API.>", "$SYS.REQ.USER.INFO"],
                  deny: ["$KV.orders.locked.>", "$JS.API.CONSUMER.CREATE.KV_secret", "$JS.API.CONSUMER.CREATE.KV_secret.>"] }
       subscribe: { allow: ["_INBOX.>"] } } }
+  { user: revreader, password: pw, permissions: {
+      publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.KV_orders", "$JS.API.DIRECT.GET.KV_orders.>",
+                         "$JS.API.STREAM.MSG.GET.KV_orders", "$SYS.REQ.USER.INFO"] }
+      subscribe: { allow: ["_INBOX.>"] } } }
   { user: nodeliver, password: pw, permissions: {
       publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"] }
       subscribe: { allow: ["_INBOX.*.*"] } } }
@@ -65,6 +71,7 @@ void tst_KvPermissions::initTestCase()
     for (const QString &name : {u"orders"_s, u"secret"_s}) {
         KvBucketConfig config;
         config.bucket = name;
+        config.history = 5;
         QVERIFY(KvTest::createBucket(admin, config));
         WAIT_OK(admin->bucket(name)->put(u"a"_s, "1"));
     }
@@ -138,9 +145,14 @@ void tst_KvPermissions::watchRefusedAtOnce_data()
     QTest::addColumn<QString>("user");
     QTest::addColumn<QString>("bucket");
     QTest::addColumn<QString>("subject");
-    QTest::newRow("consumer create") << u"writer"_s << u"secret"_s << u"$JS.API.CONSUMER.CREATE.KV_secret"_s;
+    QTest::addColumn<QString>("says"); // the words of the error, not the server's raw -ERR
+    // Said in words (the server's -ERR quoted the random consumer name and nothing about what it meant):
+    // keys can be neither listed nor watched.
+    QTest::newRow("consumer create") << u"writer"_s << u"secret"_s << u"$JS.API.CONSUMER.CREATE.KV_secret"_s
+                                     << u"you may not create consumers, so the keys of bucket \"secret\" cannot be "
+                                        "listed or watched"_s;
     // The request inbox (_INBOX.<id>.*) is allowed, the deliver inbox (_INBOX.<id>) is not.
-    QTest::newRow("deliver inbox") << u"nodeliver"_s << u"orders"_s << u"_INBOX."_s;
+    QTest::newRow("deliver inbox") << u"nodeliver"_s << u"orders"_s << u"_INBOX."_s << QString();
 }
 
 void tst_KvPermissions::watchRefusedAtOnce()
@@ -148,6 +160,7 @@ void tst_KvPermissions::watchRefusedAtOnce()
     QFETCH(QString, user);
     QFETCH(QString, bucket);
     QFETCH(QString, subject);
+    QFETCH(QString, says);
     KvContext *kv = connectAs(user);
     QVERIFY(kv);
     QElapsedTimer clock;
@@ -157,6 +170,10 @@ void tst_KvPermissions::watchRefusedAtOnce()
     QVERIFY2(clock.elapsed() < kAtOnceMs, qPrintable(u"%1 ms: %2"_s.arg(clock.elapsed()).arg(watcher->errorString())));
     QCOMPARE(watcher->error(), NatsError::PermissionsViolation);
     QVERIFY2(watcher->errorString().contains(subject), qPrintable(watcher->errorString()));
+    if (!says.isEmpty()) {
+        QVERIFY2(watcher->errorString().startsWith(says), qPrintable(watcher->errorString()));
+        QVERIFY2(!watcher->errorString().contains(u"Permissions Violation"_s), qPrintable(watcher->errorString()));
+    }
 }
 
 void tst_KvPermissions::allowedStillWorks()
@@ -194,6 +211,72 @@ void tst_KvPermissions::predictedBeforeSending()
     QCOMPARE(kvPermissions.deleteBucketRefusal(u"orders"_s),
              u"you may not publish to $JS.API.STREAM.DELETE.KV_orders"_s);
     QCOMPARE(kvPermissions.listBucketsRefusal(), QString());
+}
+
+namespace {
+
+// What the connection wrote, from its wire log (kvdesk.protocol.wire), while one exists.
+class WireLog
+{
+public:
+    WireLog()
+    {
+        s_written.clear();
+        QLoggingCategory::setFilterRules(u"kvdesk.protocol.wire.debug=true"_s);
+        m_previous = qInstallMessageHandler(&WireLog::handle);
+    }
+    ~WireLog()
+    {
+        qInstallMessageHandler(m_previous);
+        QLoggingCategory::setFilterRules(QString());
+    }
+    static QByteArray written() { return s_written; }
+
+private:
+    static void handle(QtMsgType, const QMessageLogContext &, const QString &message)
+    {
+        s_written += message.toUtf8() + '\n';
+    }
+
+    static inline QByteArray s_written;
+    QtMessageHandler m_previous = nullptr;
+};
+
+} // namespace
+
+// An older revision is read with the unsuffixed DIRECT.GET.KV_orders, which the usual read permissions
+// (DIRECT.GET.KV_orders.>, STREAM.MSG.GET.KV_orders) refuse. Where the permissions say so (2.10+) the
+// read goes to STREAM.MSG.GET at once: before, the direct get went first and came back refused.
+void tst_KvPermissions::oldRevisionReadTheAllowedWay()
+{
+    KvContext *admin = connectAs(u"admin"_s);
+    QVERIFY(admin);
+    WAIT_OK(admin->bucket(u"orders"_s)->put(u"old"_s, "one"));
+    KvReply *second = admin->bucket(u"orders"_s)->put(u"old"_s, "two");
+    WAIT_OK(second);
+    const quint64 first = second->revision() - 1;
+    KvClient *client = nullptr;
+    KvContext *kv = connectAs(u"revreader"_s, &client);
+    QVERIFY(kv);
+    KvUserPermissions permissions(client->jetStream());
+    QTRY_VERIFY_WITH_TIMEOUT(permissions.isSettled(), kAtOnceMs);
+    kv->setPermissions(permissions.permissions());
+    for (const bool bound : {false, true}) {
+        KvBucket *bucket = kv->bucket(u"orders"_s);
+        if (bound)
+            WAIT_OK(bucket->status());
+        const WireLog log;
+        KvReply *old = bucket->get(u"old"_s, first);
+        QTRY_VERIFY_WITH_TIMEOUT(old->isFinished(), kRequestTimeoutMs);
+        QCOMPARE(old->error(), NatsError::NoError);
+        QCOMPARE(old->entry().value, "one"_ba);
+        if (!permissions.permissions().isKnown())
+            continue; // 2.9: the direct get is refused first, STREAM.MSG.GET answers (checked above)
+        QVERIFY2(!WireLog::written().contains("PUB $JS.API.DIRECT.GET.KV_orders "), WireLog::written().constData());
+        QVERIFY2(!WireLog::written().contains("Permissions Violation"), WireLog::written().constData());
+    }
+    if (!permissions.permissions().isKnown())
+        QSKIP("this nats-server has no $SYS.REQ.USER.INFO (2.10+): the refusal is met first, then the fallback");
 }
 
 QTEST_GUILESS_MAIN(tst_KvPermissions)

@@ -144,7 +144,10 @@ void tst_KvTtl::markerTtlBucket()
     // The same again is no conflict; a shorter marker TTL than the server's minimum is refused here.
     WAIT_OK(m_kv->createBucket(config));
     config.markerTtlMs = 500;
-    WAIT_ERROR(m_kv->createBucket(config), NatsError::InvalidBucketConfig);
+    KvReply *tooShort = m_kv->createBucket(config);
+    WAIT_ERROR(tooShort, NatsError::InvalidBucketConfig);
+    // Worded as kvdesk-cli's --marker-ttl says it.
+    QCOMPARE(tooShort->errorString(), u"the marker TTL must be at least 1 second (the server's minimum), not 500 ms"_s);
 }
 
 void tst_KvTtl::createWithTtlRefusedWithoutServerSupport()

@@ -218,8 +218,9 @@ void tst_WindowPermissions::readerSeesWhatTheyMayNotDo()
         const QModelIndex index = view->model()->index(row, BucketListModel::BucketColumn);
         const QString bucket = index.data(BucketListModel::BucketNameRole).toString();
         const QString refusal = delegate->refusalAt(index);
+        // Locked for what its values need (its keys could not be listed either).
         if (bucket == "secret"_L1)
-            QCOMPARE(refusal, u"you may not publish to $JS.API.CONSUMER.CREATE.KV_secret.>"_s);
+            QCOMPARE(refusal, u"you may not publish to $JS.API.DIRECT.GET.KV_secret.$KV.secret.>"_s);
         else
             QCOMPARE(refusal, QString());
     }
@@ -239,6 +240,21 @@ void tst_WindowPermissions::userWhoMayNotWatch()
     QVERIFY(find);
     QAction *asOf = windowAction(u"Bucket &As Of…"_s);
     QVERIFY(asOf);
+    // Every server: the key panel says in words why there is no key list, not the server's raw refusal
+    // of the consumer's subject (which named a random consumer name).
+    auto *keyError = m_window->keyPanel()->findChild<QLabel *>(u"keyError"_s);
+    QVERIFY(keyError);
+    QTRY_VERIFY2_WITH_TIMEOUT(keyError->text().contains(u"you may not create consumers"_s),
+                              qPrintable(keyError->text()), 10000);
+    QVERIFY2(keyError->text().contains(u"cannot be listed or watched"_s), qPrintable(keyError->text()));
+    QVERIFY2(!keyError->text().contains(u"Permissions Violation"_s), qPrintable(keyError->text()));
+    // The bucket list does not lock the buckets: their values may be read and written; it says what
+    // is limited instead (2.10+, which tells the permissions in advance).
+    auto *view = m_window->bucketPanel()->findChild<QTreeView *>(u"bucketView"_s);
+    QVERIFY(view);
+    auto *delegate = qobject_cast<PermissionGateDelegate *>(view->itemDelegateForColumn(BucketListModel::BucketColumn));
+    QVERIFY(delegate);
+    QTRY_COMPARE(view->model()->rowCount(), 3);
     if (!serverTells(u"nowatch"_s)) {
         QTRY_VERIFY(!gate->permissions().isKnown());
         QVERIFY(newWatch->isEnabled());
@@ -254,6 +270,16 @@ void tst_WindowPermissions::userWhoMayNotWatch()
     QCOMPARE(asOf->toolTip(), u"you may not publish to $JS.API.CONSUMER.CREATE.KV_orders.>"_s);
     QCOMPARE(gate->refusal(find), QString());
     QVERIFY(find->isEnabled());
+    for (int row = 0; row < view->model()->rowCount(); ++row) {
+        const QModelIndex index = view->model()->index(row, BucketListModel::BucketColumn);
+        const QString bucket = index.data(BucketListModel::BucketNameRole).toString();
+        if (bucket == "orders"_L1) {
+            QCOMPARE(gate->bucketRefusal(bucket), QString());
+            QCOMPARE(delegate->refusalAt(index), QString());
+            QCOMPARE(gate->bucketLimit(bucket), u"you may not publish to $JS.API.CONSUMER.CREATE.KV_orders.>"_s);
+            QCOMPARE(delegate->shownText(index), u"orders (no key list or watch)"_s);
+        }
+    }
 }
 
 void tst_WindowPermissions::bucketWithoutDirectGetsReadThroughMessageGet()
