@@ -3,12 +3,19 @@
 #include "diffview.h"
 #include "humanformat.h"
 
+#include <QtCore/QTimer>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QVBoxLayout>
 
 using namespace Qt::StringLiterals;
+
+namespace {
+// How long the choices that act on their version stay off after it changed: a click already on its way
+// (a tryout's came 20-50 ms after the change) must not land on a revision nobody could have read.
+constexpr int kSettleMs = 1000;
+} // namespace
 
 ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 baseRevision, const KvEntry &theirs,
                                const QString &theirsText, QWidget *parent)
@@ -25,6 +32,10 @@ ConflictDialog::ConflictDialog(const QString &key, const QString &mine, quint64 
     m_diff = new DiffView(this);
     m_diff->setObjectName(u"conflictDiff"_s);
     QDialogButtonBox *buttons = createButtons();
+    m_settle = new QTimer(this);
+    m_settle->setSingleShot(true);
+    m_settle->setInterval(kSettleMs);
+    connect(m_settle, &QTimer::timeout, this, [this] { enableChoices(true); });
     showTheirs(theirs, theirsText, false);
 
     auto *layout = new QVBoxLayout(this);
@@ -54,7 +65,10 @@ void ConflictDialog::showTheirs(const KvEntry &theirs, const QString &theirsText
     m_take->setToolTip(theirs.revision > 0 ? tr("Discard your changes and open revision %1").arg(theirs.revision)
                                            : tr("Discard your changes: the key is gone"));
     // Revision 0: no marker is left, no value either.
-    m_merge->setEnabled(theirs.revision > 0 && !theirs.isDeleted());
+    m_mergePossible = theirs.revision > 0 && !theirs.isDeleted();
+    enableChoices(!again);
+    if (again)
+        m_settle->start();
     m_merge->setToolTip(theirs.revision == 0 ? tr("The key is gone: there is nothing to merge with")
                             : theirs.isDeleted()
                             ? tr("Revision %1 deleted the key: there is nothing to merge with").arg(theirs.revision)
@@ -62,6 +76,14 @@ void ConflictDialog::showTheirs(const KvEntry &theirs, const QString &theirsText
                                  "of it; changes to the same JSON member or lines are shown for you to decide")
                                   .arg(m_baseRevision)
                                   .arg(theirs.revision));
+}
+
+// Keep Editing is always there: it writes nothing.
+void ConflictDialog::enableChoices(bool enable)
+{
+    m_overwrite->setEnabled(enable);
+    m_take->setEnabled(enable);
+    m_merge->setEnabled(enable && m_mergePossible);
 }
 
 // What happened: the revision the user opened, and what someone else did since.

@@ -8,6 +8,7 @@
 class DiffView;
 class QLabel;
 class QPushButton;
+class QTimer;
 
 // Shown when a save is refused because someone else changed the key: the user's version beside the
 // newer one, and a choice — overwrite (an update on the newer revision), take theirs, merge both (the
@@ -35,6 +36,7 @@ public:
 
 private:
     void showTheirs(const KvEntry &theirs, const QString &theirsText, bool again);
+    void enableChoices(bool enable);
     QString introText(const KvEntry &theirs, bool again) const;
     QDialogButtonBox *createButtons();
     QPushButton *addChoice(QDialogButtonBox *buttons, const QString &text, QDialogButtonBox::ButtonRole role,
@@ -49,5 +51,8 @@ private:
     QPushButton *m_overwrite = nullptr;
     QPushButton *m_take = nullptr;
     QPushButton *m_merge = nullptr;
+    bool m_mergePossible = false;
+    // After theirs changed under the pointer: the choices on it wait until it can have been seen.
+    QTimer *m_settle = nullptr;
     Choice m_choice = Choice::KeepEditing;
 };

@@ -1112,6 +1112,7 @@ void tst_MainWindow::theConflictDialogFollowsAThirdWriter()
 
     int dialogs = 0;
     bool followed = false;
+    bool waitedForTheChange = false;
     QString intro;
     UiTest::onNextDialog<ConflictDialog>([&](ConflictDialog *dialog) {
         ++dialogs;
@@ -1122,16 +1123,23 @@ void tst_MainWindow::theConflictDialogFollowsAThirdWriter()
             && third->isFinished();
         if (auto *label = dialog->findChild<QLabel *>(u"conflictIntro"_s))
             intro = label->text();
+        // A click on its way as the third revision came in (a tryout's, 20-50 ms after) overwrote what
+        // nobody could have read: the choices on theirs wait a moment; Keep Editing does not.
+        auto *overwrite = child<QPushButton>(dialog, u"overwriteButton"_s);
+        waitedForTheChange = !overwrite->isEnabled() && !child<QPushButton>(dialog, u"takeTheirsButton"_s)->isEnabled()
+            && child<QPushButton>(dialog, u"keepEditingButton"_s)->isEnabled()
+            && QTest::qWaitFor([overwrite] { return overwrite->isEnabled(); }, 5000);
         UiTest::onNextDialog<ConflictDialog>([&dialogs](ConflictDialog *again) {
             ++dialogs;
             child<QPushButton>(again, u"keepEditingButton"_s)->click();
         });
-        child<QPushButton>(dialog, u"overwriteButton"_s)->click();
+        overwrite->click();
     });
     window->valuePanel()->saveAction()->trigger();
     QTRY_VERIFY_WITH_TIMEOUT(
         !QApplication::activeModalWidget() && (window->valuePanel()->openedRevision() == 4u || dialogs == 2), 20000);
     QVERIFY(followed);
+    QVERIFY(waitedForTheChange);
     QCOMPARE(dialogs, 1);
     QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->openedRevision(), 4u, 10000);
     QVERIFY2(intro.contains(u"revision 3"_s) && intro.contains(u"again"_s), qPrintable(intro));
