@@ -316,8 +316,15 @@ void tst_KvdeskCliWatch::saysWhichRevisionsWentByWhileBehind()
     QByteArray seen;
     startWatch(&watcher, &seen, u"BEHIND"_s);
     QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT BEHIND > first: 1"), 10000);
-    const auto resume = qScopeGuard([&watcher] { ::kill(pid_t(watcher.processId()), SIGCONT); });
-    QCOMPARE(::kill(pid_t(watcher.processId()), SIGSTOP), 0);
+    // Its own pid, taken while it runs: kill(0, ...) once it has ended would signal the whole process group,
+    // and thaw the servers other tests run beside this one have frozen.
+    const pid_t pid = pid_t(watcher.processId());
+    QVERIFY(pid > 0);
+    const auto resume = qScopeGuard([&watcher, pid] {
+        if (watcher.state() != QProcess::NotRunning)
+            ::kill(pid, SIGCONT);
+    });
+    QCOMPARE(::kill(pid, SIGSTOP), 0);
 
     constexpr int count = 20000; // revisions 2 to 20001, 100 keys: the server keeps the last 100
     const QByteArray value(200, 'v');
@@ -330,7 +337,7 @@ void tst_KvdeskCliWatch::saysWhichRevisionsWentByWhileBehind()
     QSignalSpy written(batch, &KvPutBatch::finished);
     QVERIFY(written.wait(60000));
     QCOMPARE(batch->error(), NatsError::NoError);
-    ::kill(pid_t(watcher.processId()), SIGCONT);
+    ::kill(pid, SIGCONT);
 
     const QByteArray lastLine = "PUT BEHIND > k99: " + value + QByteArray::number(count - 1);
     QTRY_VERIFY_WITH_TIMEOUT(seen.contains(lastLine), 20000);
