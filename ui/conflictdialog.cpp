@@ -54,6 +54,7 @@ void ConflictDialog::setTheirs(const KvEntry &theirs, const QString &theirsText)
 void ConflictDialog::showTheirs(const KvEntry &theirs, const QString &theirsText, bool again)
 {
     m_theirsRevision = theirs.revision;
+    m_theirs = theirs;
     m_intro->setText(introText(theirs, again));
     m_diff->setTexts(tr("Yours (based on revision %1)").arg(m_baseRevision), m_mine,
                      theirs.revision > 0 ? tr("Theirs (revision %1)").arg(theirs.revision)
@@ -86,6 +87,12 @@ void ConflictDialog::enableChoices(bool enable)
     m_merge->setEnabled(enable && m_mergePossible);
 }
 
+void ConflictDialog::setElsewhere(const QString &why)
+{
+    m_elsewhere = why;
+    m_intro->setText(introText(m_theirs, false));
+}
+
 // What happened: the revision the user opened, and what someone else did since.
 QString ConflictDialog::introText(const KvEntry &theirs, bool again) const
 {
@@ -103,11 +110,18 @@ QString ConflictDialog::introText(const KvEntry &theirs, bool again) const
               .arg(theirs.revision)
               .arg(HumanFormat::localTime(theirs.created))
         : tr("someone else saved revision %1 at %2").arg(theirs.revision).arg(HumanFormat::localTime(theirs.created));
-    const QString text = tr("Your changes to <b>%1</b> were not saved: you opened revision %2, and since then "
-                            "%3. Nothing has been overwritten.")
-                             .arg(m_key.toHtmlEscaped())
-                             .arg(m_baseRevision)
-                             .arg(what);
+    const QString text = !m_elsewhere.isEmpty()
+        ? tr("Your changes to <b>%1</b> were not saved: %2 %3 Nothing has been overwritten.")
+              .arg(m_key.toHtmlEscaped(), m_elsewhere.toHtmlEscaped(),
+                   theirs.revision == 0 ? tr("It holds no such key.")
+                                        : tr("It holds revision %1 of the key (%2, %3).")
+                                              .arg(theirs.revision)
+                                              .arg(theirs.operationLabel(), HumanFormat::localTime(theirs.created)))
+        : tr("Your changes to <b>%1</b> were not saved: you opened revision %2, and since then "
+             "%3. Nothing has been overwritten.")
+              .arg(m_key.toHtmlEscaped())
+              .arg(m_baseRevision)
+              .arg(what);
     return again ? text + u' '
             + tr("<b>It changed again while this was open</b>: what is shown, and what each "
                  "choice does, is revision %1.")

@@ -33,6 +33,9 @@ public:
     quint64 theirsRevision() const { return m_theirsRevision; }
     // Someone changed the key again while the dialog is open: theirs is now this newer revision.
     void setTheirs(const KvEntry &theirs, const QString &theirsText);
+    // The edit started from another bucket under this name (deleted and made again, another server's
+    // copy): why, said instead of "someone else saved" (its revision numbers are not this bucket's).
+    void setElsewhere(const QString &why);
 
 private:
     void showTheirs(const KvEntry &theirs, const QString &theirsText, bool again);
@@ -46,6 +49,8 @@ private:
     QString m_mine;
     quint64 m_baseRevision;
     quint64 m_theirsRevision = 0;
+    KvEntry m_theirs;
+    QString m_elsewhere;
     QLabel *m_intro = nullptr;
     DiffView *m_diff = nullptr;
     QPushButton *m_overwrite = nullptr;

@@ -592,6 +592,8 @@ void ValuePanel::showRefused(const KvEntry &theirs, const QByteArray &mine)
 {
     ConflictDialog dialog(m_session->key(), entryText(mine), m_session->baseRevision(), theirs, entryText(theirs.value),
                           this);
+    if (const QString why = m_session->baseElsewhere(); !why.isEmpty())
+        dialog.setElsewhere(why);
     connect(m_session, &ValueEditSession::theirsChanged, &dialog,
             [this, &dialog](const KvEntry &newer) { dialog.setTheirs(newer, entryText(newer.value)); });
     dialog.exec();

@@ -62,6 +62,9 @@ public:
     // The revision the edit is based on, the one opened (0: the key has none, a save creates it).
     quint64 baseRevision() const { return m_revision; }
     // The revision a save is guarded on: the base, or the one Overwrite with Mine was chosen over.
+    // Why the revision the edit started from is not this bucket's (it was deleted, or another copy took its
+    // place); empty when it is.
+    QString baseElsewhere() const { return m_baseElsewhere ? newerText() : QString(); }
     quint64 saveGoesOver() const { return m_overwriting.value_or(m_revision); }
     // A newer revision by someone else, known from the live list or a refused save; 0 when none.
     quint64 newerRevision() const { return m_newerRevision; }

@@ -468,6 +468,7 @@ void tst_ValueEditSession::anotherCopyOfTheBucketIsNeverSavedOver()
     QVERIFY2(edited.notice().contains(u"another server"_s), qPrintable(edited.notice()));
     QCOMPARE(edited.entry().value, "a3"_ba); // the user's edit and what it started from stay
 
+    QVERIFY2(edited.baseElsewhere().contains(u"another server"_s), qPrintable(edited.baseElsewhere()));
     QSignalSpy refused(&edited, &ValueEditSession::saveRefused);
     edited.save(u"mine"_s);
     QVERIFY(refused.wait(10000));
