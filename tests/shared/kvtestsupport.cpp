@@ -5,15 +5,11 @@
 #include "jsstreamconfig.h"
 #include "jsstreaminfo.h"
 #include "kvbucket.h"
-#include "kvbucketconfig.h"
 #include "kvclient.h"
-#include "kvclientoptions.h"
 #include "kvcontext.h"
-#include "natsconnectoptions.h"
 
 #include <QtCore/QHash>
 #include <QtCore/QJsonObject>
-#include <QtCore/QStringList>
 #include <QtTest/QSignalSpy>
 
 using namespace Qt::StringLiterals;
@@ -72,35 +68,6 @@ bool succeeded(NatsReply *reply, const char *what)
 }
 
 } // namespace
-
-bool fillBucket(const QString &url, const QString &name, const QList<std::pair<QString, QByteArray>> &puts)
-{
-    KvClient writer;
-    writer.open(KvClientOptions(NatsConnectOptions::fromUrl(url)));
-    if (!QTest::qVerify(QTest::qWaitFor([&writer] { return writer.isConnected(); }), "fillBucket",
-                        qPrintable(u"connecting to %1 failed: %2"_s.arg(url, writer.errorString())), __FILE__,
-                        __LINE__))
-        return false;
-    KvBucketConfig config;
-    config.bucket = name;
-    config.history = 10;
-    if (!createBucket(writer.kv(), config))
-        return false;
-    KvBucket *bucket = writer.kv()->bucket(name, &writer);
-    for (const auto &[key, value] : puts) {
-        if (!succeeded(bucket->put(key, value), "put"))
-            return false;
-    }
-    return true;
-}
-
-NatsConnectOptions inOrder(const QStringList &urls)
-{
-    NatsConnectOptions options = NatsConnectOptions::fromUrl(urls.join(u','));
-    options.randomizeServers = false;
-    options.reconnectWaitMs = 100;
-    return options;
-}
 
 bool createLaggingMirror(JetStreamContext *js, KvBucket *origin, const QString &mirrorStream, const QString &key,
                          const QByteArray &value)

@@ -8,7 +8,6 @@
 #include <QtCore/QMap>
 #include <QtCore/QSet>
 #include <QtCore/QString>
-#include <QtCore/QStringList>
 #include <QtTest/QTest>
 
 class JetStreamContext;
@@ -59,14 +58,6 @@ KvClient *connectClient(const NatsConnectOptions &options, QObject *parent, Nats
 // Creates the bucket and waits for the answer. On failure it records a test failure naming the bucket
 // and the error, and returns false; the caller decides whether to go on.
 bool createBucket(KvContext *kv, const KvBucketConfig &config);
-
-// Creates bucket `name` (history 10) on the server at url, from a client of its own, and writes puts into it
-// in order (key, value). For two servers that are not one cluster, each with its own bucket of one name:
-// a client that fails over from one to the other finds another bucket under the same name. On failure it
-// records a test failure naming the step and returns false.
-bool fillBucket(const QString &url, const QString &name, const QList<std::pair<QString, QByteArray>> &puts);
-// Options for a client on urls in the order given (not shuffled), trying the next one after 100 ms.
-NatsConnectOptions inOrder(const QStringList &urls);
 
 // The latest value of key, read synchronously (for QTRY_* conditions and QCOMPARE); "<not found>" when
 // it cannot be read within timeoutMs.

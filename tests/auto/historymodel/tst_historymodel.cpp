@@ -2,10 +2,10 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvclient.h"
-#include "kvclientoptions.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "kvttl.h"
+#include "kvtwocopies.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 
@@ -341,25 +341,19 @@ void tst_HistoryModel::limitMarkersAreNamed()
 // one: the history shown was the first bucket's, under an error, until another key was chosen.
 void tst_HistoryModel::anotherCopyOfTheBucketIsReadAgain()
 {
-    NatsServerProcess first;
-    NatsServerProcess second;
-    QVERIFY2(first.start(), qPrintable(first.errorString()));
-    QVERIFY2(second.start(), qPrintable(second.errorString()));
-    QVERIFY(KvTest::fillBucket(first.url(), u"copy"_s, {{u"k"_s, "b1"}, {u"k"_s, "b2"}}));
-    QVERIFY(KvTest::fillBucket(second.url(), u"copy"_s, {{u"k"_s, "a1"}, {u"k"_s, "a2"}, {u"k"_s, "a3"}}));
-    KvClient client;
-    client.open(KvClientOptions(KvTest::inOrder({second.url(), first.url()})));
-    QTRY_VERIFY(client.isConnected());
+    KvTwoCopies copies;
+    QVERIFY(
+        copies.start(u"copy"_s, {{u"k"_s, "b1"}, {u"k"_s, "b2"}}, {{u"k"_s, "a1"}, {u"k"_s, "a2"}, {u"k"_s, "a3"}}));
     HistoryModel model;
     QAbstractItemModelTester tester(&model, QAbstractItemModelTester::FailureReportingMode::QtTest);
     QSignalSpy loaded(&model, &HistoryModel::loaded);
     QSignalSpy replaced(&model, &HistoryModel::bucketReplaced);
     QSignalSpy failed(&model, &HistoryModel::errorOccurred);
-    model.load(client.kv()->bucket(u"copy"_s, &client), u"k"_s);
+    model.load(copies.bucket(), u"k"_s);
     QVERIFY(loaded.wait(10000));
     QCOMPARE(revisions(model), (QList<quint64>{3, 2, 1}));
 
-    QVERIFY(second.kill());
+    QVERIFY(copies.killSecond());
     QVERIFY(replaced.wait(20000));
     QVERIFY2(replaced.first().first().toString().contains(u"another server"_s),
              qPrintable(replaced.first().first().toString()));

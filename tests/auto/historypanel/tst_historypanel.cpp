@@ -5,9 +5,9 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvclient.h"
-#include "kvclientoptions.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
+#include "kvtwocopies.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "uitestsupport.h"
@@ -445,25 +445,19 @@ void tst_HistoryPanel::revertEndingAfterTheBucketChangedNamesItsBucket()
 // bucket's revisions and the value of one of them, under an error, until another key was chosen.
 void tst_HistoryPanel::anotherCopyOfTheBucketShowsItsOwnHistory()
 {
-    NatsServerProcess first;
-    NatsServerProcess second;
-    QVERIFY2(first.start(), qPrintable(first.errorString()));
-    QVERIFY2(second.start(), qPrintable(second.errorString()));
-    QVERIFY(KvTest::fillBucket(first.url(), u"copy"_s, {{u"k"_s, "b1"}, {u"k"_s, "b2"}}));
-    QVERIFY(KvTest::fillBucket(second.url(), u"copy"_s, {{u"k"_s, "a1"}, {u"k"_s, "a2"}, {u"k"_s, "a3"}}));
-    KvClient client;
-    client.open(KvClientOptions(KvTest::inOrder({second.url(), first.url()})));
-    QTRY_VERIFY(client.isConnected());
+    KvTwoCopies copies;
+    QVERIFY(
+        copies.start(u"copy"_s, {{u"k"_s, "b1"}, {u"k"_s, "b2"}}, {{u"k"_s, "a1"}, {u"k"_s, "a2"}, {u"k"_s, "a3"}}));
     HistoryPanel panel;
     panel.resize(1000, 400);
-    panel.setBucket(client.kv()->bucket(u"copy"_s, &client), false);
+    panel.setBucket(copies.bucket(), false);
     panel.show();
     panel.setKey(u"k"_s);
     QTRY_VERIFY_WITH_TIMEOUT(panel.model()->isLoaded(), 10000);
     QCOMPARE(panel.model()->rowCount(), 3);
     QTRY_COMPARE(panel.valueText(), u"a3"_s);
 
-    QVERIFY(second.kill());
+    QVERIFY(copies.killSecond());
     QTRY_VERIFY_WITH_TIMEOUT(panel.statusMessage().contains(u"read again"_s), 20000);
     QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 2, 10000);
     QTRY_COMPARE(panel.valueText(), u"b2"_s);

@@ -9,6 +9,7 @@
 #include "kvclient.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
+#include "kvtwocopies.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 #include "operationstyle.h"
@@ -255,24 +256,18 @@ void tst_KeyModels::aMarkerLeavesWhenTheServerRemovesIt()
 // other errors.
 void tst_KeyModels::anotherCopyOfTheBucketIsSaidToBeIt()
 {
-    NatsServerProcess first;
-    NatsServerProcess second;
-    QVERIFY2(first.start(), qPrintable(first.errorString()));
-    QVERIFY2(second.start(), qPrintable(second.errorString()));
-    QVERIFY(KvTest::fillBucket(first.url(), u"same"_s, {{u"k0"_s, "v"}, {u"k1"_s, "v"}, {u"k2"_s, "v"}}));
-    QVERIFY(KvTest::fillBucket(second.url(), u"same"_s, {{u"k0"_s, "v"}, {u"k1"_s, "v"}}));
-    KvClient client;
-    client.open(KvClientOptions(KvTest::inOrder({second.url(), first.url()})));
-    QTRY_VERIFY(client.isConnected());
+    KvTwoCopies copies;
+    QVERIFY(
+        copies.start(u"same"_s, {{u"k0"_s, "v"}, {u"k1"_s, "v"}, {u"k2"_s, "v"}}, {{u"k0"_s, "v"}, {u"k1"_s, "v"}}));
     KeyListModel model;
     QSignalSpy loaded(&model, &KeyListModel::loadingFinished);
     QSignalSpy replaced(&model, &KeyListModel::bucketReplaced);
     QSignalSpy failed(&model, &KeyListModel::errorOccurred);
-    model.load(client.kv()->bucket(u"same"_s));
+    model.load(copies.bucket());
     QVERIFY(loaded.wait(10000));
     QCOMPARE(model.rowCount(), 2);
 
-    QVERIFY(second.kill());
+    QVERIFY(copies.killSecond());
     QVERIFY(replaced.wait(20000));
     QVERIFY2(replaced.first().first().toString().contains(u"another server"_s),
              qPrintable(replaced.first().first().toString()));

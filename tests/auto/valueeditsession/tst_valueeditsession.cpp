@@ -2,9 +2,9 @@
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
 #include "kvclient.h"
-#include "kvclientoptions.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
+#include "kvtwocopies.h"
 #include "natsconnection.h"
 #include "natsconnectoptions.h"
 #include "natsserverprocess.h"
@@ -432,19 +432,11 @@ void tst_ValueEditSession::unchangedIsTheValueAsLoadedInTheViewShown()
 // revision number, a value the user never saw; an unchanged value kept showing the first bucket's.
 void tst_ValueEditSession::anotherCopyOfTheBucketIsNeverSavedOver()
 {
-    NatsServerProcess first;
-    NatsServerProcess second;
-    QVERIFY2(first.start(), qPrintable(first.errorString()));
-    QVERIFY2(second.start(), qPrintable(second.errorString()));
     // The same revisions in both: k at 3, j at 4.
-    QVERIFY(
-        KvTest::fillBucket(first.url(), u"copy"_s, {{u"k"_s, "b1"}, {u"k"_s, "b2"}, {u"k"_s, "b3"}, {u"j"_s, "jb"}}));
-    QVERIFY(
-        KvTest::fillBucket(second.url(), u"copy"_s, {{u"k"_s, "a1"}, {u"k"_s, "a2"}, {u"k"_s, "a3"}, {u"j"_s, "ja"}}));
-    KvClient client;
-    client.open(KvClientOptions(KvTest::inOrder({second.url(), first.url()})));
-    QTRY_VERIFY(client.isConnected());
-    KvBucket *bucket = client.kv()->bucket(u"copy"_s, &client);
+    KvTwoCopies copies;
+    QVERIFY(copies.start(u"copy"_s, {{u"k"_s, "b1"}, {u"k"_s, "b2"}, {u"k"_s, "b3"}, {u"j"_s, "jb"}},
+                         {{u"k"_s, "a1"}, {u"k"_s, "a2"}, {u"k"_s, "a3"}, {u"j"_s, "ja"}}));
+    KvBucket *bucket = copies.bucket();
     KeyListModel keys;
     QSignalSpy loaded(&keys, &KeyListModel::loadingFinished);
     QSignalSpy replaced(&keys, &KeyListModel::bucketReplaced);
@@ -462,7 +454,7 @@ void tst_ValueEditSession::anotherCopyOfTheBucketIsNeverSavedOver()
     QCOMPARE(edited.baseRevision(), 3u);
     edited.setModified(true);
 
-    QVERIFY(second.kill());
+    QVERIFY(copies.killSecond());
     QVERIFY(replaced.wait(20000));
     QTRY_COMPARE_WITH_TIMEOUT(shown.entry().value, "jb"_ba, 10000);
     QVERIFY2(edited.notice().contains(u"another server"_s), qPrintable(edited.notice()));
