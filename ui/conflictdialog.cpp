@@ -53,7 +53,6 @@ void ConflictDialog::setTheirs(const KvEntry &theirs, const QString &theirsText)
 // Their side everywhere it shows: the first sentence, the diff, what each choice would do.
 void ConflictDialog::showTheirs(const KvEntry &theirs, const QString &theirsText, bool again)
 {
-    m_theirsRevision = theirs.revision;
     m_theirs = theirs;
     m_intro->setText(introText(theirs, again));
     m_diff->setTexts(tr("Yours (based on revision %1)").arg(m_baseRevision), m_mine,

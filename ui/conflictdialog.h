@@ -30,7 +30,7 @@ public:
 
     Choice choice() const { return m_choice; }
     // Theirs as shown when the choice was made.
-    quint64 theirsRevision() const { return m_theirsRevision; }
+    quint64 theirsRevision() const { return m_theirs.revision; }
     // Someone changed the key again while the dialog is open: theirs is now this newer revision.
     void setTheirs(const KvEntry &theirs, const QString &theirsText);
     // The edit started from another bucket under this name (deleted and made again, another server's
@@ -48,7 +48,6 @@ private:
     QString m_key;
     QString m_mine;
     quint64 m_baseRevision;
-    quint64 m_theirsRevision = 0;
     KvEntry m_theirs;
     QString m_elsewhere;
     QLabel *m_intro = nullptr;

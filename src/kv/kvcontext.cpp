@@ -14,6 +14,13 @@ using namespace Qt::StringLiterals;
 
 namespace {
 
+// What makes a stream a bucket beyond its name: it keeps a history per key (KV_ streams without one are
+// another tool's). One rule for opening, listing and naming buckets.
+bool keepsKeyHistory(const JsStreamConfig &config)
+{
+    return config.maxMsgsPerSubject >= 1;
+}
+
 // Stream settings a bucket's settings do not name (another tool's limits, an administrator's choice): an
 // edit keeps them as the server has them, where nats.go's UpdateKeyValue sends a new bucket's values (and
 // 2.9 then refuses the edit, 10052, over a setting nobody touched). The duplicate window follows the TTL
@@ -349,7 +356,7 @@ KvReply *KvContext::bucketStatus(const QString &bucket)
     JsApiReply *info = m_context->streamInfo(KvNames::streamName(bucket));
     whenAnswered(reply, info, bucket, [this, reply, info] {
         const JsStreamInfo streamInfo = info->streamInfo();
-        if (streamInfo.config.maxMsgsPerSubject < 1) {
+        if (!keepsKeyHistory(streamInfo.config)) {
             reply->finishWithError(
                 NatsError(NatsError::NotKeyValueBucket,
                           tr("stream \"%1\" is not a valid key-value bucket").arg(streamInfo.config.name)));
@@ -427,7 +434,7 @@ void KvContext::sortOutBucketNames(KvReply *reply, const QStringList &all, const
             info->deleteLater();
             --*waiting;
             // Not to be read (STREAM.INFO refused): listed, as before; gone since: not.
-            const bool bucket = info->error() == NatsError::NoError ? info->streamInfo().config.maxMsgsPerSubject >= 1
+            const bool bucket = info->error() == NatsError::NoError ? keepsKeyHistory(info->streamInfo().config)
                                                                     : info->error() != NatsError::StreamNotFound;
             if (bucket)
                 buckets->append(KvNames::bucketFromStream(stream));
@@ -446,7 +453,7 @@ KvReply *KvContext::bucketStatuses()
     whenAnswered(reply, list, {}, [reply, list] {
         QList<KvBucketStatus> statuses;
         for (const JsStreamInfo &info : list->streams()) {
-            if (!KvNames::bucketFromStream(info.config.name).isEmpty() && info.config.maxMsgsPerSubject >= 1)
+            if (!KvNames::bucketFromStream(info.config.name).isEmpty() && keepsKeyHistory(info.config))
                 statuses.append(KvBucketStatus::fromStreamInfo(info));
         }
         std::sort(statuses.begin(), statuses.end(),
