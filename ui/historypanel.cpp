@@ -42,6 +42,7 @@ HistoryPanel::HistoryPanel(QWidget *parent)
 {
     setObjectName(u"historyPanel"_s);
     m_header->setObjectName(u"historyHeader"_s);
+    m_status->setObjectName(u"historyStatus"_s);
     m_header->setWordWrap(true);
     createView();
     createActions();
@@ -74,8 +75,10 @@ void HistoryPanel::createView()
     connect(m_model, &HistoryModel::loaded, this, &HistoryPanel::onLoaded);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &HistoryPanel::onRevisionAdded);
     connect(m_model, &QAbstractItemModel::rowsRemoved, this, &HistoryPanel::updateHeader);
-    connect(m_model, &HistoryModel::errorOccurred, this,
-            [this](const QString &text) { m_status->setMessage(tr("The history could not be read: %1").arg(text)); });
+    connect(m_model, &HistoryModel::errorOccurred, this, [this](const QString &text) {
+        m_status->setMessage(tr("The history could not be read: %1").arg(text));
+        updateHeader(); // no longer loading
+    });
     connect(m_model, &HistoryModel::bucketReplaced, this, &HistoryPanel::onBucketReplaced);
 }
 

@@ -22,6 +22,7 @@
 #include "localserverlogdialog.h"
 #include "menulettersguard.h"
 #include "natsconnection.h"
+#include "openkeydialog.h"
 #include "permissiongate.h"
 #include "profiledialog.h"
 #include "profilestore.h"
@@ -169,6 +170,7 @@ void MainWindow::connectPanels()
         m_value->setKeySelection(count, only);
     });
     connectAsOf();
+    createOpenKeyAction();
     createKeyEmptyStates();
     connect(m_value, &ValuePanel::keyCreated, this, [this](const QString &key) {
         m_value->openKey(key);
@@ -181,6 +183,17 @@ void MainWindow::connectPanels()
             }
         });
     });
+}
+
+void MainWindow::createOpenKeyAction()
+{
+    m_openKeyAction = new QAction(tr("&Open Key by Name…"), this);
+    m_openKeyAction->setShortcut(QKeySequence(u"Ctrl+G"_s));
+    m_openKeyAction->setToolTip(tr("Open a key of the bucket by its name, listed or not (Ctrl+G)"));
+    m_openKeyAction->setEnabled(false); // until a bucket is open
+    ActionIcons::apply({{m_openKeyAction, u"document-open"_s}});
+    m_permissionGate->guard(m_openKeyAction, PermissionGate::getRule());
+    connect(m_openKeyAction, &QAction::triggered, this, &MainWindow::openKeyByName);
 }
 
 // What the key list says over an empty bucket (EmptyState), a filter matching none of its keys, or a
@@ -205,6 +218,15 @@ void MainWindow::createKeyEmptyStates()
     auto *noMatch = new EmptyState(keyList, tr("No key matches the filter."), nullptr, {},
                                    [this, noneListed] { return noneListed() && m_keys->isFiltered(); });
     noMatch->label()->setObjectName(u"noKeyMatchesText"_s);
+    // A user who may not list the keys may still read the ones they name: say how, over the empty list.
+    auto *refused = new EmptyState(keyList,
+                                   tr("The keys of this bucket cannot be listed for you. A key you know by "
+                                      "name can still be opened."),
+                                   m_openKeyAction, tr("Open Key by Name…"),
+                                   [this] { return m_bucket && m_keys->model()->isListingRefused(); });
+    refused->button()->setObjectName(u"openKeyByNameButton"_s);
+    connect(m_keys->model(), &KeyListModel::loadingStarted, refused, &EmptyState::refresh);
+    connect(m_keys->model(), &KeyListModel::errorOccurred, refused, &EmptyState::refresh);
     for (EmptyState *state : {noKeys, noMatch}) {
         connect(m_keys->model(), &KeyListModel::loadingStarted, state, &EmptyState::refresh);
         connect(m_keys->model(), &KeyListModel::loadingFinished, state, &EmptyState::refresh);
@@ -437,6 +459,7 @@ void MainWindow::updateBucketActions()
     m_importAction->setEnabled(bucket && m_interruption.isEmpty());
     m_watchBucketAction->setEnabled(bucket);
     m_findAction->setEnabled(bucket);
+    m_openKeyAction->setEnabled(bucket);
     m_historyAction->setEnabled(key);
     m_watchKeyAction->setEnabled(key);
 }
@@ -469,6 +492,24 @@ void MainWindow::onKeySelected(const QString &key)
         return;
     }
     m_value->openKey(key);
+}
+
+void MainWindow::openKeyByName()
+{
+    if (!m_bucket || m_keys->asOfBar()->isActive())
+        return;
+    auto *dialog = new OpenKeyDialog(m_bucket, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &QDialog::accepted, this, [this, dialog] {
+        const QString key = dialog->key();
+        if (key != m_value->key()) {
+            if (!m_value->maybeDiscard())
+                return;
+            m_value->openKey(key);
+        }
+        m_keys->selectKey(key); // when listed; the list follows what is open
+    });
+    dialog->open();
 }
 
 // The user kept their unsaved edit: the lists show what is open again. On the next turn: the question

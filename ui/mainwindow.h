@@ -90,6 +90,9 @@ private:
     void showInterruption(const QString &reason);
     void manageConnections();
     void findInValues();
+    // Asks for a key's name and opens it (ui/openkeydialog), selecting it in the key list if listed.
+    void openKeyByName();
+    void createOpenKeyAction();
     void showAbout();
     void restoreLayout();
     void saveLayout() const;
@@ -130,6 +133,7 @@ private:
     QAction *m_historyAction = nullptr;
     QAction *m_watchBucketAction = nullptr;
     QAction *m_findAction = nullptr;
+    QAction *m_openKeyAction = nullptr;
     QAction *m_watchKeyAction = nullptr;
     QAction *m_exportAction = nullptr;
     QAction *m_importAction = nullptr;

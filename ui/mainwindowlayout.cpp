@@ -130,8 +130,8 @@ QList<QPair<QAction *, QString>> MainWindow::buildBucketMenu()
 void MainWindow::buildKeyMenu()
 {
     QMenu *key = menuBar()->addMenu(tr("&Key"));
-    key->addActions(
-        {m_value->newKeyAction(), m_value->saveAction(), m_value->revertAction(), m_value->reformatAction()});
+    key->addActions({m_value->newKeyAction(), m_openKeyAction, m_value->saveAction(), m_value->revertAction(),
+                     m_value->reformatAction()});
     key->addSeparator();
     key->addActions({m_value->deleteAction(), m_value->purgeAction()});
     key->addSeparator();

@@ -298,6 +298,7 @@ void KeyListModel::clear()
     m_stage = Stage::Idle;
     m_initialLoad = false;
     m_failed = false;
+    m_refused = false;
     m_waitClock.invalidate();
     m_loaded = m_expected = 0;
     m_deletedRows = 0;
@@ -340,6 +341,7 @@ void KeyListModel::connectWatcher()
     connect(m_watcher, &KvWatcher::errorOccurred, this, [this] {
         const QString message = m_watcher ? m_watcher->errorString() : QString();
         m_failed = true;
+        m_refused = m_watcher && m_watcher->error() == NatsError::PermissionsViolation;
         flushPending();
         if (m_initialLoad)
             endInitialLoad(); // what came is sorted all the same

@@ -83,6 +83,9 @@ public:
     void cancelLoading();
 
     bool isLoading() const { return m_stage != Stage::Idle; }
+    // The last load was refused: the user may not create the consumer a listing needs (they may still
+    // read the keys they name).
+    bool isListingRefused() const { return m_refused; }
     Stage stage() const { return m_stage; }
     // How long the current load has been waiting for its first key.
     qint64 waitingMs() const { return m_waitClock.isValid() ? m_waitClock.elapsed() : 0; }
@@ -212,4 +215,5 @@ private:
     bool m_sorted = true;
     bool m_initialLoad = false; // keys are appended unsorted until endInitialLoad()
     bool m_failed = false;
+    bool m_refused = false;
 };

@@ -19,13 +19,18 @@
 #include "uitestsupport.h"
 #include "valuepanel.h"
 
+#include <QtCore/QPointer>
 #include <QtCore/QSettings>
 #include <QtCore/QUrl>
 #include <QtGui/QAction>
 #include <QtGui/QActionGroup>
 #include <QtTest/QTest>
 #include <QtWidgets/QAbstractButton>
+#include <QtWidgets/QDialog>
+#include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QLabel>
+#include <QtWidgets/QLineEdit>
+#include <QtWidgets/QPushButton>
 #include <QtWidgets/QStatusBar>
 #include <QtWidgets/QTreeView>
 
@@ -51,6 +56,8 @@ private Q_SLOTS:
     void userWhoMayNotAskSeesNoError();
     void userWhoMayNotWatchAdvisoriesSeesNoError();
     void userWhoMayNotListBucketsOpensTheirBucket();
+    void userWhoMayNotListKeysOpensAKeyByName();
+    void keyOpenedByNameIsSelectedAndADeletedOneOpens();
 
 private:
     void openAsReader(const QString &bucket, const QString &user = u"reader"_s);
@@ -60,6 +67,7 @@ private:
 
     NatsServerProcess m_server;
     NatsConnection *m_admin = nullptr;
+    KvContext *m_adminKv = nullptr;
     MainWindow *m_window = nullptr;
 };
 
@@ -93,6 +101,7 @@ void tst_WindowPermissions::initTestCase()
     admin.password = u"pw"_s;
     KvContext *kv = nullptr;
     QVERIFY(KvTest::connectClient(admin, this, &m_admin, nullptr, &kv));
+    m_adminKv = kv;
     for (const QString &name : {u"orders"_s, u"secret"_s, u"plain"_s}) {
         KvBucketConfig config;
         config.bucket = name;
@@ -380,6 +389,85 @@ void tst_WindowPermissions::userWhoMayNotListBucketsOpensTheirBucket()
     QTRY_COMPARE_WITH_TIMEOUT(m_window->bucketPanel()->currentBucket(), u"orders"_s, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->keyPanel()->model()->rowOfKey(u"a"_s) >= 0, 10000);
     QVERIFY2(!shownTexts().contains(u"No buckets"_s), qPrintable(shownTexts()));
+}
+
+// A user who may not create consumers reads the values of keys they name, as with kvdesk-cli get: the key
+// list cannot be had, so the window offers to open a key by its name. Before, nothing in the window led to
+// a value: the list stayed empty under its error.
+void tst_WindowPermissions::userWhoMayNotListKeysOpensAKeyByName()
+{
+    openAsReader(u"orders"_s, u"nowatch"_s);
+    auto *offer = m_window->findChild<QAbstractButton *>(u"openKeyByNameButton"_s);
+    QVERIFY(offer);
+    QTRY_VERIFY_WITH_TIMEOUT(offer->isVisible(), 10000);
+    QVERIFY(offer->isEnabled());
+    offer->click();
+    QPointer<QDialog> dialog = m_window->findChild<QDialog *>(u"openKeyDialog"_s);
+    QVERIFY(dialog);
+    QTRY_VERIFY(dialog->isVisible());
+    auto *name = dialog->findChild<QLineEdit *>(u"openKeyName"_s);
+    auto *error = dialog->findChild<QLabel *>(u"openKeyError"_s);
+    auto *buttons = dialog->findChild<QDialogButtonBox *>();
+    QVERIFY(name && error && buttons);
+    QPushButton *open = buttons->button(QDialogButtonBox::Open);
+    QVERIFY(!open->isEnabled());
+
+    // An invalid key is refused as typed, naming the problem.
+    QTest::keyClicks(name, u"a b"_s);
+    QVERIFY(!open->isEnabled());
+    QVERIFY2(error->text().contains(u"space"_s), qPrintable(error->text()));
+    // A key never written keeps the dialog, saying so.
+    name->clear();
+    QTest::keyClicks(name, u"never"_s);
+    QVERIFY(open->isEnabled());
+    open->click();
+    QTRY_VERIFY2_WITH_TIMEOUT(error->text().contains(u"not found"_s), qPrintable(error->text()), 10000);
+    QVERIFY(dialog->isVisible());
+    QVERIFY(m_window->valuePanel()->key().isEmpty());
+    // A key that is there opens, value and all.
+    name->clear();
+    QTest::keyClicks(name, u"a"_s);
+    open->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog || !dialog->isVisible(), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->key(), u"a"_s, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->currentValue(), "1"_ba, 10000);
+    // Its history is read through a consumer too: refused, and the header no longer says it is loading
+    // (it did, under the error, for as long as the key stayed open).
+    auto *historyHeader = m_window->historyPanel()->findChild<QLabel *>(u"historyHeader"_s);
+    QVERIFY(historyHeader);
+    auto *historyStatus = m_window->historyPanel()->findChild<QLabel *>(u"historyStatus"_s);
+    QVERIFY(historyStatus);
+    QTRY_VERIFY2_WITH_TIMEOUT(historyStatus->text().contains(u"could not be read"_s), qPrintable(historyStatus->text()),
+                              10000);
+    QTRY_VERIFY2_WITH_TIMEOUT(!historyHeader->text().contains(u"loading"_s), qPrintable(historyHeader->text()), 10000);
+}
+
+// Anyone may open a key by name: a listed key is then selected in the list, as if clicked; a deleted key
+// opens on its delete marker (its history is what there is to see), where a key never written does not.
+void tst_WindowPermissions::keyOpenedByNameIsSelectedAndADeletedOneOpens()
+{
+    openAsReader(u"plain"_s, u"admin"_s);
+    WAIT_OK(m_adminKv->bucket(u"plain"_s)->put(u"gone"_s, "x"));
+    WAIT_OK(m_adminKv->bucket(u"plain"_s)->remove(u"gone"_s));
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->keyPanel()->model()->rowOfKey(u"a"_s) >= 0, 10000);
+    QAction *openKey = windowAction(u"&Open Key by Name…"_s);
+    QVERIFY(openKey);
+    QCOMPARE(openKey->shortcut(), QKeySequence(u"Ctrl+G"_s));
+    QVERIFY(openKey->isEnabled());
+    const auto openByName = [this, openKey](const QString &key) {
+        openKey->trigger();
+        auto *dialog = m_window->findChild<QDialog *>(u"openKeyDialog"_s);
+        QVERIFY(dialog);
+        QTest::keyClicks(dialog->findChild<QLineEdit *>(u"openKeyName"_s), key);
+        QTest::keyClick(dialog->findChild<QLineEdit *>(u"openKeyName"_s), Qt::Key_Return);
+        QTRY_VERIFY_WITH_TIMEOUT(!m_window->findChild<QDialog *>(u"openKeyDialog"_s), 10000);
+    };
+    openByName(u"a"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->currentValue(), "1"_ba, 10000);
+    QCOMPARE(m_window->keyPanel()->selectedKeys(), QStringList{u"a"_s});
+    openByName(u"gone"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->key(), u"gone"_s, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->valuePanel()->openedRevision() > 0, 10000);
 }
 
 QTEST_MAIN(tst_WindowPermissions)
