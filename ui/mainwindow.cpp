@@ -257,6 +257,7 @@ void MainWindow::connectAsOf()
     AsOfBar *asOf = m_keys->asOfBar();
     asOf->setMayEnter([this] { return m_value->maybeDiscard(); });
     connect(asOf, &AsOfBar::readOnlyReasonChanged, m_value, &ValuePanel::setAsOf);
+    connect(asOf, &AsOfBar::activeChanged, this, &MainWindow::updateBucketActions);
     // Live again (the value of then is gone from the value panel by now): the key highlighted in the live
     // list shows its value, as it did before. Not when another bucket is being opened (the value panel
     // still has the old one then).
@@ -459,7 +460,8 @@ void MainWindow::updateBucketActions()
     m_importAction->setEnabled(bucket && m_interruption.isEmpty());
     m_watchBucketAction->setEnabled(bucket);
     m_findAction->setEnabled(bucket);
-    m_openKeyAction->setEnabled(bucket);
+    // The bucket as it was lists its keys of then, and opens them as of then: a key by name is live.
+    m_openKeyAction->setEnabled(bucket && !m_keys->asOfBar()->isActive());
     m_historyAction->setEnabled(key);
     m_watchKeyAction->setEnabled(key);
 }
@@ -497,7 +499,7 @@ void MainWindow::onKeySelected(const QString &key)
 void MainWindow::openKeyByName()
 {
     if (!m_bucket || m_keys->asOfBar()->isActive())
-        return;
+        return; // the action is off then
     auto *dialog = new OpenKeyDialog(m_bucket, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {

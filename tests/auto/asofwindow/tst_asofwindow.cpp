@@ -224,6 +224,14 @@ void tst_AsOfWindow::asOfShowsThenReadOnlyAndEscReturnsToLive()
     QVERIFY(!value->saveAction()->isEnabled());
     QVERIFY(!value->newKeyAction()->isEnabled());
     QVERIFY(!value->deleteAction()->isEnabled());
+    // A key opened by name would be the live one, not the one of then.
+    QAction *openByName = nullptr;
+    for (QAction *action : m_window->findChildren<QAction *>()) {
+        if (action->text() == u"&Open Key by Name…"_s)
+            openByName = action;
+    }
+    QVERIFY(openByName);
+    QVERIFY(!openByName->isEnabled());
     QVERIFY2(value->saveAction()->toolTip().contains(u"Read-only"_s), qPrintable(value->saveAction()->toolTip()));
     auto *meta = value->findChild<QLabel *>(u"valueMeta"_s);
     QVERIFY2(meta->text().contains(u"Read-only"_s), qPrintable(meta->text()));
@@ -244,6 +252,7 @@ void tst_AsOfWindow::asOfShowsThenReadOnlyAndEscReturnsToLive()
     QCOMPARE(stack->currentWidget()->objectName(), u"keyListView"_s);
     QVERIFY(!banner->isVisible());
     QTRY_VERIFY(value->newKeyAction()->isEnabled());
+    QVERIFY(openByName->isEnabled());
     // Its point goes with it: over the live list it read as the point shown; so on another bucket.
     auto *pointField = m_bar->findChild<QLineEdit *>(u"asOfPoint"_s);
     QVERIFY2(pointField->text().isEmpty(), qPrintable(pointField->text()));
