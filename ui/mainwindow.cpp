@@ -151,7 +151,9 @@ void MainWindow::connectPanels()
 {
     const auto showMessage = [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); };
     connect(m_buckets, &BucketPanel::bucketSelected, this, &MainWindow::onBucketSelected);
-    connect(m_buckets, &BucketPanel::currentBucketGone, m_keys, &KeyPanel::showBucketGone);
+    connect(m_buckets, &BucketPanel::currentBucketGone, this, &MainWindow::onBucketGone);
+    // The key list's watch may learn of a deletion before the bucket list does: the list follows at once.
+    connect(m_keys->model(), &KeyListModel::bucketDeleted, m_buckets, &BucketPanel::refresh);
     connect(m_keys->model(), &KeyListModel::entryChanged, m_buckets, [this] {
         if (!m_keys->model()->isLoading()) // a live change, not the initial listing
             m_buckets->refreshSoon();
@@ -443,14 +445,16 @@ void MainWindow::updateBucketActions()
 
 void MainWindow::onBucketSelected(const QString &bucket)
 {
-    if (m_bucket && m_bucket->name() == bucket)
-        return;
+    if (m_bucket ? m_bucket->name() == bucket : bucket.isEmpty())
+        return; // open already; or none, after the open one went (onBucketGone())
     if (!m_value->maybeDiscard()) {
         reselectOpenBucketAndKey();
         return;
     }
     if (m_bucket)
         m_bucket->deleteLater();
+    if (m_goneBucket)
+        m_goneBucket->deleteLater();
     m_bucket = bucket.isEmpty() || !m_session ? nullptr : m_session->kv()->bucket(bucket, this);
     m_keys->setBucket(m_bucket);
     m_keys->asOfBar()->setReadOnly(m_session && m_session->isReadOnly());
@@ -471,6 +475,31 @@ void MainWindow::onKeySelected(const QString &key)
     m_value->openKey(key);
 }
 
+// The open bucket went (deleted here or by another client): its keys and history go with it, and the key
+// list says why it is empty. Nothing the user did: an unsaved edit is neither asked about nor lost. It stays
+// in the value panel under its banner (the bucket was deleted, a save shows what is there first); opening
+// another bucket asks, as ever.
+void MainWindow::onBucketGone(const QString &bucket, bool byThisWindow)
+{
+    if (!m_bucket || m_bucket->name() != bucket)
+        return;
+    KvBucket *gone = std::exchange(m_bucket, nullptr);
+    const bool readOnly = m_session && m_session->isReadOnly();
+    const QString kept = m_value->isModified() ? m_value->key() : QString();
+    if (kept.isEmpty()) {
+        m_value->setBucket(nullptr, nullptr, readOnly);
+        gone->deleteLater();
+    } else {
+        m_value->session()->bucketDeleted(); // the key list's watch, about to go, may not have said it yet
+        m_goneBucket = gone;
+    }
+    m_keys->setBucket(nullptr);
+    m_keys->showBucketGone(bucket, byThisWindow, kept);
+    m_history->setBucket(nullptr, readOnly);
+    m_watches->setCurrentBucket({});
+    updateBucketActions();
+}
+
 // The user kept their unsaved edit: the lists show what is open again. On the next turn: the question
 // was asked from inside the view's mouse press, and the view goes on to select the row clicked once the
 // press is handled, after anything selected here and now.
@@ -479,6 +508,8 @@ void MainWindow::reselectOpenBucketAndKey()
     QTimer::singleShot(0, this, [this] {
         if (m_bucket)
             m_buckets->selectBucket(m_bucket->name());
+        else
+            m_buckets->clearSelection(); // the edit's bucket went (onBucketGone())
         if (!m_value->key().isEmpty())
             m_keys->selectKey(m_value->key());
     });

@@ -92,6 +92,7 @@ private Q_SLOTS:
     void closingWithAnswersOwedEndsCleanly();
     void anotherServerIsListedWhileTheLastOwesAListing();
     void aKeyDeletedElsewhereLeavesTheEditOpen();
+    void aBucketDeletedElsewhereLeavesTheEditOpen();
     void enterNeverDestroys();
     void aKeyChangedWhileItsDeleteAsksIsKept();
     void deleteActsOnEverySelectedKey();
@@ -720,6 +721,69 @@ void tst_MainWindow::aKeyDeletedElsewhereLeavesTheEditOpen()
     // No other row stands for what the editor shows.
     QCOMPARE(window->keyPanel()->currentKey(), QString());
     QCOMPARE(window->keyPanel()->selectedKeys(), QStringList());
+}
+
+// The open bucket is deleted by another client while its key has unsaved changes: nothing the user did,
+// so nothing is asked (it was asked twice). The edit stays under the value panel's banner; the key list
+// shows no rows of a bucket that is gone, and says so; the bucket list has it no more. Opening another
+// bucket then asks, once.
+void tst_MainWindow::aBucketDeletedElsewhereLeavesTheEditOpen()
+{
+    const QString name = u"gui_bgone_%1"_s.arg(m_counter);
+    const QString other = u"gui_bgone_other_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer && peerBucket(other));
+    for (const QString &key : {u"a"_s, u"b"_s}) {
+        KvReply *put = peer->put(key, key.toUtf8());
+        QTRY_VERIFY(put->isFinished());
+    }
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"b"_s));
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    editor->selectAll();
+    QTest::keyClicks(editor, u"mine"_s);
+
+    // Any question that comes up is recorded and cancelled (the edit kept).
+    QStringList asked;
+    QTimer dialogs;
+    connect(&dialogs, &QTimer::timeout, this, [&asked] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            asked.append(box->text());
+            box->button(QMessageBox::Cancel)->click();
+        }
+    });
+    dialogs.start(10);
+
+    WAIT_OK(m_peerKv->deleteBucket(name));
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(name) < 0, 10000);
+    auto *keyError = child<ErrorLabel>(window, u"keyError"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(keyError->text().contains(u"deleted by another client"_s), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(window, u"conflictBannerText"_s)->text().contains(u"was deleted"_s), 10000);
+    // Whatever else was still coming (the key list's watch ending, another listing) has come by now.
+    window->bucketPanel()->refresh();
+    QVERIFY(NatsTest::flushed(window->session()->connection()));
+    QVERIFY2(asked.isEmpty(), qPrintable(asked.join(u" | "_s)));
+    QCOMPARE(window->bucketPanel()->currentBucket(), QString());
+    QCOMPARE(window->keyPanel()->model()->rowCount(), 0); // no rows of the bucket that is gone
+    QVERIFY2(keyError->text().contains(u"deleted by another client"_s), qPrintable(keyError->text()));
+    QCOMPARE(window->valuePanel()->key(), u"b"_s);
+    QCOMPARE(editor->toPlainText(), u"mine"_s);
+    QVERIFY(window->valuePanel()->isModified());
+    QVERIFY(child<QFrame>(window, u"conflictBanner"_s)->isVisible());
+
+    // Opening another bucket is the user's doing: asked once; Cancel keeps the edit, Discard opens it.
+    window->bucketPanel()->selectBucket(other);
+    QTRY_COMPARE(asked.size(), 1);
+    QCoreApplication::processEvents();
+    QCOMPARE(window->valuePanel()->key(), u"b"_s);
+    QCOMPARE(editor->toPlainText(), u"mine"_s);
+    dialogs.stop();
+    UiTest::onNextDialog<QMessageBox>([](QMessageBox *box) { box->button(QMessageBox::Discard)->click(); });
+    window->bucketPanel()->selectBucket(other);
+    QTRY_COMPARE(window->bucketPanel()->currentBucket(), other);
+    QTRY_COMPARE(window->valuePanel()->key(), QString());
+    QTRY_COMPARE(keyError->text(), QString());
 }
 
 // Enter on a question that destroys something answers no: deleting takes a deliberate choice.
