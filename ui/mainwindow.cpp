@@ -447,6 +447,9 @@ void MainWindow::onBucketSelected(const QString &bucket)
 {
     if (m_bucket ? m_bucket->name() == bucket : bucket.isEmpty())
         return; // open already; or none, after the open one went (onBucketGone())
+    const bool asking = m_value->isModified();
+    if (asking)
+        highlightOpenBucketAndKey(); // while the question is open, not the row clicked
     if (!m_value->maybeDiscard()) {
         reselectOpenBucketAndKey();
         return;
@@ -462,17 +465,36 @@ void MainWindow::onBucketSelected(const QString &bucket)
     m_history->setBucket(m_bucket, m_session && m_session->isReadOnly());
     m_watches->setCurrentBucket(bucket);
     updateBucketActions();
+    if (asking && m_bucket)
+        m_buckets->selectBucket(bucket); // open now: selecting it again opens nothing
 }
 
 void MainWindow::onKeySelected(const QString &key)
 {
     if (key.isEmpty() || key == m_value->key() || m_keys->asOfBar()->isActive())
         return;
+    const bool asking = m_value->isModified();
+    if (asking)
+        highlightOpenBucketAndKey(); // while the question is open, not the row clicked
     if (!m_value->maybeDiscard()) {
         reselectOpenBucketAndKey();
         return;
     }
     m_value->openKey(key);
+    if (asking)
+        m_keys->selectKey(key); // open now: selecting it again opens nothing
+}
+
+// What is open, highlighted in the lists (while the user is asked whether to leave it): selecting it
+// anew opens nothing, it is open already.
+void MainWindow::highlightOpenBucketAndKey()
+{
+    if (m_bucket)
+        m_buckets->selectBucket(m_bucket->name());
+    else
+        m_buckets->clearSelection();
+    if (!m_value->key().isEmpty())
+        m_keys->selectKey(m_value->key());
 }
 
 // The open bucket went (deleted here or by another client): its keys and history go with it, and the key
@@ -505,14 +527,7 @@ void MainWindow::onBucketGone(const QString &bucket, bool byThisWindow)
 // press is handled, after anything selected here and now.
 void MainWindow::reselectOpenBucketAndKey()
 {
-    QTimer::singleShot(0, this, [this] {
-        if (m_bucket)
-            m_buckets->selectBucket(m_bucket->name());
-        else
-            m_buckets->clearSelection(); // the edit's bucket went (onBucketGone())
-        if (!m_value->key().isEmpty())
-            m_keys->selectKey(m_value->key());
-    });
+    QTimer::singleShot(0, this, &MainWindow::highlightOpenBucketAndKey);
 }
 
 // Searches the open bucket's values (the open key's folder first), opening the match the user picks.

@@ -86,6 +86,7 @@ private:
     void onBucketGone(const QString &bucket, bool byThisWindow);
     void onKeySelected(const QString &key);
     void reselectOpenBucketAndKey();
+    void highlightOpenBucketAndKey();
     void updateConnectionBar();
     // The connection is down (reason) or back (empty): the panels say so and writes wait.
     void showInterruption(const QString &reason);

@@ -1080,9 +1080,15 @@ void tst_MainWindow::keepingUnsavedChangesKeepsTheirKeyAndBucketSelected()
         return false;
     };
     int asked = 0;
-    const auto cancelNextQuestion = [&asked] {
-        UiTest::onNextDialog<QMessageBox>([&asked](QMessageBox *box) {
+    // What the lists highlight while the question is open: still what is open (the clicked key was
+    // highlighted already, beside the question about the other one's edit).
+    QStringList keysWhileAsked;
+    QString bucketWhileAsked;
+    const auto cancelNextQuestion = [&] {
+        UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
             ++asked;
+            keysWhileAsked = window->keyPanel()->selectedKeys() << window->keyPanel()->currentKey();
+            bucketWhileAsked = window->bucketPanel()->currentBucket();
             box->button(QMessageBox::Cancel)->click();
         });
     };
@@ -1090,6 +1096,8 @@ void tst_MainWindow::keepingUnsavedChangesKeepsTheirKeyAndBucketSelected()
     cancelNextQuestion();
     QVERIFY(clickRow(keys, u"b"_s));
     QTRY_COMPARE(asked, 1);
+    QCOMPARE(keysWhileAsked, (QStringList{u"a"_s, u"a"_s}));
+    QCOMPARE(bucketWhileAsked, name);
     QCoreApplication::processEvents();
     QCOMPARE(window->valuePanel()->key(), u"a"_s);
     QTRY_COMPARE(window->keyPanel()->selectedKeys(), QStringList{u"a"_s});
@@ -1099,12 +1107,25 @@ void tst_MainWindow::keepingUnsavedChangesKeepsTheirKeyAndBucketSelected()
     cancelNextQuestion();
     QVERIFY(clickRow(buckets, other));
     QTRY_COMPARE(asked, 2);
+    QCOMPARE(bucketWhileAsked, name);
     QCoreApplication::processEvents();
     QCOMPARE(window->valuePanel()->key(), u"a"_s);
     QTRY_COMPARE(window->bucketPanel()->currentBucket(), name);
     QCOMPARE(buckets->currentIndex().data().toString(), name);
     QVERIFY2(editor->toPlainText().contains(u"mine"_s), qPrintable(editor->toPlainText())); // the edit is kept
     QVERIFY(window->valuePanel()->isModified());
+
+    // Discard: the clicked key opens, highlighted, asked once.
+    UiTest::onNextDialog<QMessageBox>([&asked](QMessageBox *box) {
+        ++asked;
+        box->button(QMessageBox::Discard)->click();
+    });
+    QVERIFY(clickRow(keys, u"b"_s));
+    QTRY_COMPARE(window->valuePanel()->key(), u"b"_s);
+    QCoreApplication::processEvents();
+    QCOMPARE(asked, 3);
+    QCOMPARE(window->keyPanel()->selectedKeys(), QStringList{u"b"_s});
+    QCOMPARE(window->keyPanel()->currentKey(), u"b"_s);
 }
 
 MainWindow *tst_MainWindow::editWhileSomeoneSaves(const QString &name, KvBucket **peer)
