@@ -48,6 +48,7 @@
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QScrollBar>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QStatusBar>
@@ -85,6 +86,7 @@ private Q_SLOTS:
     void bucketsAreListedWithTheConnect();
     void editAndSave();
     void aJsonProblemMovesNothing();
+    void aLongLayoutNoteMovesNothing();
     void concurrentChangeShowsConflictAndLosesNothing();
     void readOnlyProfileBlocksWrites();
     void badKeyAndOversizeValueAreRefused();
@@ -411,6 +413,48 @@ void tst_MainWindow::aJsonProblemMovesNothing()
     settle();
     QCOMPARE(place(window->valuePanel()), panel);
     QCOMPARE(place(editor), before);
+}
+
+// A value whose layout note is long ("a byte order mark and CRLF line endings, kept") opened after one with
+// none: the note is elided within the room there is, the panels keep their widths (it pushed the key panel
+// left and gave the bucket list a horizontal scroll bar).
+void tst_MainWindow::aLongLayoutNoteMovesNothing()
+{
+    const QString name = u"gui_notejump_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"plain"_s, "one line"));
+    WAIT_OK(peer->put(u"bom"_s, "\xEF\xBB\xBFthe first line\r\nthe second line\r\n"));
+    m_window = new MainWindow;
+    m_window->resize(1260, 800);
+    m_window->show();
+    m_window->start({m_server.url(), name, false});
+    MainWindow *window = m_window;
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"plain"_s));
+    const auto settle = [] {
+        for (int i = 0; i < 3; ++i) {
+            QCoreApplication::sendPostedEvents();
+            QCoreApplication::processEvents();
+        }
+    };
+    settle();
+    const auto place = [window](QWidget *widget) { return QRect(widget->mapTo(window, QPoint()), widget->size()); };
+    const QRect buckets = place(window->bucketPanel());
+    const QRect keys = place(window->keyPanel());
+    const QRect value = place(window->valuePanel());
+    auto *note = child<QLabel>(window, u"layoutNote"_s);
+    QVERIFY(!note->isVisible());
+
+    QVERIFY(selectKey(window, u"bom"_s));
+    QTRY_VERIFY(note->isVisible());
+    settle();
+    QVERIFY2(note->text().contains(u"byte order mark"_s), qPrintable(note->text()));
+    QCOMPARE(place(window->bucketPanel()), buckets);
+    QCOMPARE(place(window->keyPanel()), keys);
+    QCOMPARE(place(window->valuePanel()), value);
+    QVERIFY(!child<QTreeView>(window, u"bucketView"_s)->horizontalScrollBar()->isVisible());
+    QVERIFY(note->geometry().right() <= window->valuePanel()->width());
 }
 
 void tst_MainWindow::concurrentChangeShowsConflictAndLosesNothing()
