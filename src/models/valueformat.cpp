@@ -400,8 +400,11 @@ bool decodeText(const QByteArray &value, QString *text)
 QString hexDump(const QByteArray &value)
 {
     // "00000010  41 42 …  48  49 …  50  |ABCDEFGHIJKLMNOP|\n": 79 characters a line, written in place (a
-    // QString::arg() a byte took a second for 2 MiB).
+    // QString::arg() a byte took a second for 2 MiB). The last line is padded to keep its ASCII under the
+    // others'; a value of one line is not, so that its ASCII follows its bytes (padded, it sat past the
+    // edge of a narrow value panel, and looked missing).
     constexpr qsizetype LineLength = 79;
+    const int padTo = value.size() > 16 ? 16 : int(value.size());
     static const char16_t digits[] = u"0123456789abcdef";
     QString out((value.size() + 15) / 16 * LineLength, Qt::Uninitialized);
     char16_t *at = reinterpret_cast<char16_t *>(out.data());
@@ -411,7 +414,7 @@ QString hexDump(const QByteArray &value)
         *at++ = u' ';
         *at++ = u' ';
         const qsizetype count = std::min<qsizetype>(16, value.size() - offset);
-        for (int i = 0; i < 16; ++i) {
+        for (int i = 0; i < padTo; ++i) {
             const auto byte = quint8(i < count ? value[offset + i] : 0);
             *at++ = i < count ? digits[byte >> 4] : u' ';
             *at++ = i < count ? digits[byte & 0xf] : u' ';

@@ -52,6 +52,7 @@ private Q_SLOTS:
     void reformatIsAnExplicitChoice();
     void emptyValueThenAChangeJustReloads();
     void hexDumpDoesNotWrap();
+    void aShortHexDumpShowsItsAsciiInView();
     void savedMessageGoesWhenTheValueChanges();
     void aKeyThatCannotBeOpenedKeepsSayingWhy();
     void anEditTakenBackLeavesNothingUnsaved_data();
@@ -303,6 +304,21 @@ void tst_ValuePanel::hexDumpDoesNotWrap()
     QCOMPARE(m_editor->lineWrapMode(), QPlainTextEdit::WidgetWidth);
     m_panel->setView(View::Hex);
     QCOMPARE(m_editor->lineWrapMode(), QPlainTextEdit::NoWrap);
+}
+
+// A value of a few bytes is one line of hex: its ASCII column follows its bytes, in sight, as in the history
+// dock's preview (padded to 16 bytes' width it sat past the panel's right edge, and looked missing).
+void tst_ValuePanel::aShortHexDumpShowsItsAsciiInView()
+{
+    WAIT_OK(m_bucket->put(u"short.bin"_s, "a\0b\0\xff\xfe\x80zz"_ba));
+    m_panel->resize(400, 400);
+    QVERIFY(openKey(u"short.bin"_s));
+    QCOMPARE(m_panel->view(), View::Hex);
+    const QString dump = m_editor->toPlainText();
+    QVERIFY2(dump.contains(u"|a.b....zz|"_s), qPrintable(dump));
+    QTRY_COMPARE(m_editor->horizontalScrollBar()->maximum(), 0);
+    QVERIFY2(m_editor->fontMetrics().horizontalAdvance(dump.trimmed()) < m_editor->viewport()->width(),
+             qPrintable(dump));
 }
 
 // The header says why a key could not be opened, and a later change of state (read-only, busy) does not
