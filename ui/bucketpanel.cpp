@@ -250,6 +250,12 @@ void BucketPanel::selectBucket(const QString &bucket)
     m_view->scrollTo(index);
 }
 
+void BucketPanel::clearSelection()
+{
+    m_pendingSelection.clear();
+    m_view->selectionModel()->clear();
+}
+
 void BucketPanel::showError(const QString &text)
 {
     m_error->setMessage(text);
@@ -343,14 +349,17 @@ void BucketPanel::mergeStatuses(const QList<KvBucketStatus> &statuses)
     const QString before = currentBucket();
     m_merging = true;
     m_model->setStatuses(statuses);
-    m_merging = false;
-    if (before.isEmpty() || m_model->rowOf(before) >= 0)
+    if (before.isEmpty() || m_model->rowOf(before) >= 0) {
+        m_merging = false;
         return;
+    }
     const bool here = std::exchange(m_deletedHere, {}) == before;
-    m_view->selectionModel()->clear();
+    m_view->selectionModel()->clear(); // its currentRowChanged() said "none" before "gone": one word, below
+    m_merging = false;
     updateActions();
-    Q_EMIT bucketSelected({});
+    // Gone first: the window then knows that no bucket selected is not the user's doing.
     Q_EMIT currentBucketGone(before, here);
+    Q_EMIT bucketSelected({});
 }
 
 QHeaderView *BucketPanel::header() const

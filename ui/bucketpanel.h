@@ -33,6 +33,8 @@ public:
     void setSession(Session *session);
     QString currentBucket() const;
     void selectBucket(const QString &bucket);
+    // No bucket selected (bucketSelected() with none).
+    void clearSelection();
     BucketListModel *model() const { return m_model; }
     // The list's header: its columns and sort order.
     QHeaderView *header() const;

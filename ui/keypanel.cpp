@@ -497,10 +497,13 @@ void KeyPanel::setInterruption(const QString &reason)
     m_interruption->setReason(reason, tr("The keys shown may be out of date."));
 }
 
-void KeyPanel::showBucketGone(const QString &bucket, bool byThisWindow)
+void KeyPanel::showBucketGone(const QString &bucket, bool byThisWindow, const QString &keptKey)
 {
-    m_error->setMessage(byThisWindow ? tr("Bucket \"%1\" was deleted.").arg(bucket)
-                                     : tr("Bucket \"%1\" was deleted by another client.").arg(bucket));
+    QString text = byThisWindow ? tr("Bucket \"%1\" was deleted.").arg(bucket)
+                                : tr("Bucket \"%1\" was deleted by another client.").arg(bucket);
+    if (!keptKey.isEmpty())
+        text = tr("%1 Your unsaved changes to key \"%2\" are still open.").arg(text, keptKey);
+    m_error->setMessage(text);
 }
 
 void KeyPanel::reload()

@@ -54,8 +54,9 @@ public:
     // The connection is down (why) or back (empty): a banner over the keys says they may be out of date.
     // The list catches up by itself when the connection is back (its watch resumes where it stopped).
     void setInterruption(const QString &reason);
-    // Says that the bucket shown went away (until another is opened).
-    void showBucketGone(const QString &bucket, bool byThisWindow);
+    // Says that the bucket shown went away (until another is opened); keptKey: the key whose unsaved
+    // changes stay open in the value panel.
+    void showBucketGone(const QString &bucket, bool byThisWindow, const QString &keptKey = {});
 
     QAction *filterAction() const { return m_filterAction; }
     // A filter is applied (on the server or here): an empty list is no empty bucket.

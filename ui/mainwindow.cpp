@@ -152,7 +152,9 @@ void MainWindow::connectPanels()
 {
     const auto showMessage = [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); };
     connect(m_buckets, &BucketPanel::bucketSelected, this, &MainWindow::onBucketSelected);
-    connect(m_buckets, &BucketPanel::currentBucketGone, m_keys, &KeyPanel::showBucketGone);
+    connect(m_buckets, &BucketPanel::currentBucketGone, this, &MainWindow::onBucketGone);
+    // The key list's watch may learn of a deletion before the bucket list does: the list follows at once.
+    connect(m_keys->model(), &KeyListModel::bucketDeleted, m_buckets, &BucketPanel::refresh);
     connect(m_keys->model(), &KeyListModel::entryChanged, m_buckets, [this] {
         if (!m_keys->model()->isLoading()) // a live change, not the initial listing
             m_buckets->refreshSoon();
@@ -468,14 +470,19 @@ void MainWindow::updateBucketActions()
 
 void MainWindow::onBucketSelected(const QString &bucket)
 {
-    if (m_bucket && m_bucket->name() == bucket)
-        return;
+    if (m_bucket ? m_bucket->name() == bucket : bucket.isEmpty())
+        return; // open already; or none, after the open one went (onBucketGone())
+    const bool asking = m_value->isModified();
+    if (asking)
+        highlightOpenBucketAndKey(); // while the question is open, not the row clicked
     if (!m_value->maybeDiscard()) {
         reselectOpenBucketAndKey();
         return;
     }
     if (m_bucket)
         m_bucket->deleteLater();
+    if (m_goneBucket)
+        m_goneBucket->deleteLater();
     m_bucket = bucket.isEmpty() || !m_session ? nullptr : m_session->kv()->bucket(bucket, this);
     m_keys->setBucket(m_bucket);
     m_keys->asOfBar()->setReadOnly(m_session && m_session->isReadOnly());
@@ -483,17 +490,61 @@ void MainWindow::onBucketSelected(const QString &bucket)
     m_history->setBucket(m_bucket, m_session && m_session->isReadOnly());
     m_watches->setCurrentBucket(bucket);
     updateBucketActions();
+    if (asking && m_bucket)
+        m_buckets->selectBucket(bucket); // open now: selecting it again opens nothing
 }
 
 void MainWindow::onKeySelected(const QString &key)
 {
     if (key.isEmpty() || key == m_value->key() || m_keys->asOfBar()->isActive())
         return;
+    const bool asking = m_value->isModified();
+    if (asking)
+        highlightOpenBucketAndKey(); // while the question is open, not the row clicked
     if (!m_value->maybeDiscard()) {
         reselectOpenBucketAndKey();
         return;
     }
     m_value->openKey(key);
+    if (asking)
+        m_keys->selectKey(key); // open now: selecting it again opens nothing
+}
+
+// What is open, highlighted in the lists (while the user is asked whether to leave it): selecting it
+// anew opens nothing, it is open already.
+void MainWindow::highlightOpenBucketAndKey()
+{
+    if (m_bucket)
+        m_buckets->selectBucket(m_bucket->name());
+    else
+        m_buckets->clearSelection();
+    if (!m_value->key().isEmpty())
+        m_keys->selectKey(m_value->key());
+}
+
+// The open bucket went (deleted here or by another client): its keys and history go with it, and the key
+// list says why it is empty. Nothing the user did: an unsaved edit is neither asked about nor lost. It stays
+// in the value panel under its banner (the bucket was deleted, a save shows what is there first); opening
+// another bucket asks, as ever.
+void MainWindow::onBucketGone(const QString &bucket, bool byThisWindow)
+{
+    if (!m_bucket || m_bucket->name() != bucket)
+        return;
+    KvBucket *gone = std::exchange(m_bucket, nullptr);
+    const bool readOnly = m_session && m_session->isReadOnly();
+    const QString kept = m_value->isModified() ? m_value->key() : QString();
+    if (kept.isEmpty()) {
+        m_value->setBucket(nullptr, nullptr, readOnly);
+        gone->deleteLater();
+    } else {
+        m_value->session()->bucketDeleted(); // the key list's watch, about to go, may not have said it yet
+        m_goneBucket = gone;
+    }
+    m_keys->setBucket(nullptr);
+    m_keys->showBucketGone(bucket, byThisWindow, kept);
+    m_history->setBucket(nullptr, readOnly);
+    m_watches->setCurrentBucket({});
+    updateBucketActions();
 }
 
 void MainWindow::openKeyByName()
@@ -519,12 +570,7 @@ void MainWindow::openKeyByName()
 // press is handled, after anything selected here and now.
 void MainWindow::reselectOpenBucketAndKey()
 {
-    QTimer::singleShot(0, this, [this] {
-        if (m_bucket)
-            m_buckets->selectBucket(m_bucket->name());
-        if (!m_value->key().isEmpty())
-            m_keys->selectKey(m_value->key());
-    });
+    QTimer::singleShot(0, this, &MainWindow::highlightOpenBucketAndKey);
 }
 
 // Searches the open bucket's values (the open key's folder first), opening the match the user picks.

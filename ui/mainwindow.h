@@ -83,8 +83,10 @@ private:
     void connectSelectedProfile();
     void openSession(const ConnectionProfile &profile, const QString &secret, const QByteArray &passphrase);
     void onBucketSelected(const QString &bucket);
+    void onBucketGone(const QString &bucket, bool byThisWindow);
     void onKeySelected(const QString &key);
     void reselectOpenBucketAndKey();
+    void highlightOpenBucketAndKey();
     void updateConnectionBar();
     // The connection is down (reason) or back (empty): the panels say so and writes wait.
     void showInterruption(const QString &reason);
@@ -118,6 +120,9 @@ private:
     LocalServer *m_localServer = nullptr;
     QPointer<Session> m_session;
     QPointer<KvBucket> m_bucket;
+    // The bucket that went while its key had unsaved changes: the value panel keeps the edit on it, until
+    // another bucket is opened.
+    QPointer<KvBucket> m_goneBucket;
     QString m_pendingBucket;
 
     QStackedWidget *m_pages = nullptr;

@@ -18,6 +18,7 @@
 #include "ttlcountdown.h"
 #include "valueeditsession.h"
 
+#include <QtCore/QDateTime>
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtGui/QClipboard>
@@ -32,6 +33,8 @@
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QToolButton>
 #include <QtWidgets/QVBoxLayout>
+
+#include <limits>
 
 using namespace Qt::StringLiterals;
 
@@ -48,6 +51,9 @@ ValuePanel::ValuePanel(QWidget *parent)
     , m_size(new ElidedLabel(Qt::ElideLeft, this))
 {
     setObjectName(u"valuePanel"_s);
+    m_markerTimer = new QTimer(this);
+    m_markerTimer->setSingleShot(true);
+    connect(m_markerTimer, &QTimer::timeout, this, &ValuePanel::updateMeta);
     m_title->setObjectName(u"valueTitle"_s);
     m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
     m_title->setWordWrap(true);
@@ -278,10 +284,18 @@ void ValuePanel::updateMeta()
     QString meta = tr("%1 · %2 · %3 · %4")
                        .arg(HumanFormat::revision(entry.revision), entry.operationLabel(),
                             HumanFormat::localTime(entry.created), KvUnits::iBytes(entry.value.size()));
-    if (!m_session->exists())
-        meta = (entry.isLimitMarker() ? tr("expired: %1 — saving writes a new value")
-                                      : tr("deleted: %1 — saving writes a new value"))
-                   .arg(meta);
+    if (!m_session->exists()) {
+        meta = (entry.isLimitMarker() ? tr("expired: %1") : tr("deleted: %1")).arg(meta);
+        // A marker with a TTL of its own goes at its end, and the key's last revision with it: the history
+        // then has none, and the header says so too (rather than name a revision the server no longer has).
+        const QDateTime markerGoes = entry.expires();
+        const qint64 left = markerGoes.isValid() ? QDateTime::currentDateTimeUtc().msecsTo(markerGoes) : -1;
+        if (markerGoes.isValid() && left <= 0)
+            meta = tr("%1 · its marker went too, at the end of its own TTL: no revisions kept").arg(meta);
+        else if (left > 0)
+            m_markerTimer->start(int(std::min<qint64>(left + 1, std::numeric_limits<int>::max())));
+        meta = tr("%1 — saving writes a new value").arg(meta);
+    }
     if (!m_asOfReason.isEmpty())
         meta = tr("%1 · %2").arg(meta, m_asOfReason);
     else if (m_session->showsOlderRevision())

@@ -148,6 +148,7 @@ private:
     JsonHighlighter *m_highlighter = nullptr;
     TextFill *m_fill = nullptr;
     QTimer *m_sizeHintTimer = nullptr;
+    QTimer *m_markerTimer = nullptr; // the open key's delete marker goes (its own TTL): the header says so
 
     QLabel *m_title = nullptr;
     QLabel *m_meta = nullptr;

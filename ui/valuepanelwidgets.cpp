@@ -4,6 +4,7 @@
 
 #include "appearance.h"
 #include "conflictdialog.h"
+#include "elidedlabel.h"
 #include "errorlabel.h"
 #include "humanformat.h"
 #include "interruptionbanner.h"
@@ -84,8 +85,10 @@ void ValuePanel::createEditor()
         m_viewSelector->addItem(ValueFormat::viewName(view), int(view));
     connect(m_viewSelector, &QComboBox::activated, this,
             [this](int index) { setView(View(m_viewSelector->itemData(index).toInt())); });
-    // What the editor cannot show but a save keeps: line endings, no-break spaces, separators.
-    m_layoutNote = new QLabel(this);
+    // What the editor cannot show but a save keeps: line endings, no-break spaces, separators. Elided where
+    // the row is short of room ("a byte order mark and CRLF line endings, kept" pushed the panel wider,
+    // and the keys and buckets beside it).
+    m_layoutNote = new ElidedLabel(Qt::ElideRight, this);
     m_layoutNote->setObjectName(u"layoutNote"_s);
     m_layoutNote->setToolTip(tr("A save changes only what you type: the rest of the value keeps its bytes. "
                                 "Reformat JSON saves JSON indented instead."));

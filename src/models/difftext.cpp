@@ -14,7 +14,11 @@ QString normalizedJson(const QByteArray &value)
         return {};
     // Wrapped in an array so scalars parse too. QJsonObject keeps its keys sorted, so writing the
     // document back out sorts every object; integers that fit 64 bits are written back exactly.
-    const QJsonValue parsed = QJsonDocument::fromJson("[" + value + "]").array().first();
+    // A number past a double (1e400) is valid JSON that QJsonDocument does not read: laid out as written.
+    const QJsonArray wrapped = QJsonDocument::fromJson("[" + value + "]").array();
+    if (wrapped.isEmpty())
+        return ValueFormat::prettyJson(value);
+    const QJsonValue parsed = wrapped.first();
     QByteArray compact;
     if (parsed.isObject())
         compact = QJsonDocument(parsed.toObject()).toJson(QJsonDocument::Compact);

@@ -38,6 +38,8 @@ public:
 
     // keys tells of changes made by others (its entryChanged signal); may be null.
     void setBucket(KvBucket *bucket, KeyListModel *keys);
+    // The bucket was deleted, as the key list's bucketDeleted() says (for a caller that learnt it first).
+    void bucketDeleted() { onBucketReplaced(true); }
     KvBucket *bucket() const;
     void setReadOnly(bool readOnly);
     bool isReadOnly() const { return m_readOnly; }

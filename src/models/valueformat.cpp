@@ -292,6 +292,68 @@ bool isEditable(View view)
     return view == View::Text || view == View::Json || view == View::Base64 || view == View::Decoded;
 }
 
+// The length of the JSON number (RFC 8259 §6) at json[at], or 0 when none starts there.
+static qsizetype jsonNumberLength(const QByteArray &json, qsizetype at)
+{
+    qsizetype i = at;
+    const auto isDigit = [&json](qsizetype j) { return j < json.size() && json[j] >= '0' && json[j] <= '9'; };
+    const auto digits = [&] {
+        const qsizetype from = i;
+        while (isDigit(i))
+            ++i;
+        return i > from;
+    };
+    if (i < json.size() && json[i] == '-')
+        ++i;
+    if (i < json.size() && json[i] == '0')
+        ++i;
+    else if (!digits())
+        return 0;
+    if (i < json.size() && json[i] == '.' && (++i, !digits()))
+        return 0;
+    if (i < json.size() && (json[i] == 'e' || json[i] == 'E')) {
+        if (++i < json.size() && (json[i] == '+' || json[i] == '-'))
+            ++i;
+        if (!digits())
+            return 0;
+    }
+    return isDigit(i) || (i < json.size() && json[i] == '.') ? 0 : i - at; // "01", "1.2.3": no number
+}
+
+// Numbers the JSON grammar allows and a double cannot hold (1e400): QJsonDocument calls them "illegal",
+// reading them as it does (an integer of 64 bits, else a double). Each is written over with "0" and spaces,
+// in place, so that a problem elsewhere is still said where it is. Returns how many there were.
+static int blankNumbersPastADouble(QByteArray *json)
+{
+    int count = 0;
+    bool inString = false;
+    for (qsizetype i = 0; i < json->size(); ++i) {
+        const char c = json->at(i);
+        if (inString || c == '"') {
+            if (inString && c == '\\')
+                ++i;
+            else if (c == '"')
+                inString = !inString;
+            continue;
+        }
+        const qsizetype length = (c == '-' || (c >= '0' && c <= '9')) ? jsonNumberLength(*json, i) : 0;
+        if (length == 0)
+            continue;
+        const QByteArrayView number(json->constData() + i, length);
+        bool ok = false;
+        Q_UNUSED(number.toLongLong(&ok));
+        if (!ok)
+            Q_UNUSED(number.toDouble(&ok));
+        if (!ok) {
+            (*json)[i] = '0';
+            std::fill_n(json->data() + i + 1, length - 1, ' ');
+            ++count;
+        }
+        i += length - 1;
+    }
+    return count;
+}
+
 bool isValidJson(const QByteArray &value, QString *error)
 {
     // The common case, a JSON value as a program writes it, is settled by a quick scan: QJsonDocument
@@ -300,7 +362,11 @@ bool isValidJson(const QByteArray &value, QString *error)
         return true;
     // QJsonDocument only takes objects and arrays; wrapping also accepts scalars ("42", "\"x\"").
     QJsonParseError parseError;
-    const QJsonDocument document = QJsonDocument::fromJson("[" + value + "]", &parseError);
+    QByteArray wrapped = "[" + value + "]";
+    QJsonDocument document = QJsonDocument::fromJson(wrapped, &parseError);
+    // 1e400 is JSON all the same: shown, checked and laid out (prettyJson()) as written, never converted.
+    if (parseError.error == QJsonParseError::IllegalNumber && blankNumbersPastADouble(&wrapped) > 0)
+        document = QJsonDocument::fromJson(wrapped, &parseError);
     const bool blank = value.trimmed().isEmpty();
     if (parseError.error == QJsonParseError::NoError && !blank) {
         // "1,2" would parse as an array of two: make sure it was one value.
@@ -400,8 +466,11 @@ bool decodeText(const QByteArray &value, QString *text)
 QString hexDump(const QByteArray &value)
 {
     // "00000010  41 42 …  48  49 …  50  |ABCDEFGHIJKLMNOP|\n": 79 characters a line, written in place (a
-    // QString::arg() a byte took a second for 2 MiB).
+    // QString::arg() a byte took a second for 2 MiB). The last line is padded to keep its ASCII under the
+    // others'; a value of one line is not, so that its ASCII follows its bytes (padded, it sat past the
+    // edge of a narrow value panel, and looked missing).
     constexpr qsizetype LineLength = 79;
+    const int padTo = value.size() > 16 ? 16 : int(value.size());
     static const char16_t digits[] = u"0123456789abcdef";
     QString out((value.size() + 15) / 16 * LineLength, Qt::Uninitialized);
     char16_t *at = reinterpret_cast<char16_t *>(out.data());
@@ -411,7 +480,7 @@ QString hexDump(const QByteArray &value)
         *at++ = u' ';
         *at++ = u' ';
         const qsizetype count = std::min<qsizetype>(16, value.size() - offset);
-        for (int i = 0; i < 16; ++i) {
+        for (int i = 0; i < padTo; ++i) {
             const auto byte = quint8(i < count ? value[offset + i] : 0);
             *at++ = i < count ? digits[byte >> 4] : u' ';
             *at++ = i < count ? digits[byte & 0xf] : u' ';

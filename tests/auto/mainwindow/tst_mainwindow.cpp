@@ -48,6 +48,7 @@
 #include <QtWidgets/QMessageBox>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QScrollBar>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QStatusBar>
@@ -85,6 +86,7 @@ private Q_SLOTS:
     void bucketsAreListedWithTheConnect();
     void editAndSave();
     void aJsonProblemMovesNothing();
+    void aLongLayoutNoteMovesNothing();
     void concurrentChangeShowsConflictAndLosesNothing();
     void readOnlyProfileBlocksWrites();
     void badKeyAndOversizeValueAreRefused();
@@ -92,6 +94,7 @@ private Q_SLOTS:
     void closingWithAnswersOwedEndsCleanly();
     void anotherServerIsListedWhileTheLastOwesAListing();
     void aKeyDeletedElsewhereLeavesTheEditOpen();
+    void aBucketDeletedElsewhereLeavesTheEditOpen();
     void enterNeverDestroys();
     void aKeyChangedWhileItsDeleteAsksIsKept();
     void deleteActsOnEverySelectedKey();
@@ -412,6 +415,48 @@ void tst_MainWindow::aJsonProblemMovesNothing()
     QCOMPARE(place(editor), before);
 }
 
+// A value whose layout note is long ("a byte order mark and CRLF line endings, kept") opened after one with
+// none: the note is elided within the room there is, the panels keep their widths (it pushed the key panel
+// left and gave the bucket list a horizontal scroll bar).
+void tst_MainWindow::aLongLayoutNoteMovesNothing()
+{
+    const QString name = u"gui_notejump_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"plain"_s, "one line"));
+    WAIT_OK(peer->put(u"bom"_s, "\xEF\xBB\xBFthe first line\r\nthe second line\r\n"));
+    m_window = new MainWindow;
+    m_window->resize(1260, 800);
+    m_window->show();
+    m_window->start({m_server.url(), name, false});
+    MainWindow *window = m_window;
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"plain"_s));
+    const auto settle = [] {
+        for (int i = 0; i < 3; ++i) {
+            QCoreApplication::sendPostedEvents();
+            QCoreApplication::processEvents();
+        }
+    };
+    settle();
+    const auto place = [window](QWidget *widget) { return QRect(widget->mapTo(window, QPoint()), widget->size()); };
+    const QRect buckets = place(window->bucketPanel());
+    const QRect keys = place(window->keyPanel());
+    const QRect value = place(window->valuePanel());
+    auto *note = child<QLabel>(window, u"layoutNote"_s);
+    QVERIFY(!note->isVisible());
+
+    QVERIFY(selectKey(window, u"bom"_s));
+    QTRY_VERIFY(note->isVisible());
+    settle();
+    QVERIFY2(note->text().contains(u"byte order mark"_s), qPrintable(note->text()));
+    QCOMPARE(place(window->bucketPanel()), buckets);
+    QCOMPARE(place(window->keyPanel()), keys);
+    QCOMPARE(place(window->valuePanel()), value);
+    QVERIFY(!child<QTreeView>(window, u"bucketView"_s)->horizontalScrollBar()->isVisible());
+    QVERIFY(note->geometry().right() <= window->valuePanel()->width());
+}
+
 void tst_MainWindow::concurrentChangeShowsConflictAndLosesNothing()
 {
     const QString name = u"gui_conflict_%1"_s.arg(m_counter);
@@ -722,6 +767,69 @@ void tst_MainWindow::aKeyDeletedElsewhereLeavesTheEditOpen()
     QCOMPARE(window->keyPanel()->selectedKeys(), QStringList());
 }
 
+// The open bucket is deleted by another client while its key has unsaved changes: nothing the user did,
+// so nothing is asked (it was asked twice). The edit stays under the value panel's banner; the key list
+// shows no rows of a bucket that is gone, and says so; the bucket list has it no more. Opening another
+// bucket then asks, once.
+void tst_MainWindow::aBucketDeletedElsewhereLeavesTheEditOpen()
+{
+    const QString name = u"gui_bgone_%1"_s.arg(m_counter);
+    const QString other = u"gui_bgone_other_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer && peerBucket(other));
+    for (const QString &key : {u"a"_s, u"b"_s}) {
+        KvReply *put = peer->put(key, key.toUtf8());
+        QTRY_VERIFY(put->isFinished());
+    }
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"b"_s));
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    editor->selectAll();
+    QTest::keyClicks(editor, u"mine"_s);
+
+    // Any question that comes up is recorded and cancelled (the edit kept).
+    QStringList asked;
+    QTimer dialogs;
+    connect(&dialogs, &QTimer::timeout, this, [&asked] {
+        if (auto *box = qobject_cast<QMessageBox *>(QApplication::activeModalWidget())) {
+            asked.append(box->text());
+            box->button(QMessageBox::Cancel)->click();
+        }
+    });
+    dialogs.start(10);
+
+    WAIT_OK(m_peerKv->deleteBucket(name));
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(name) < 0, 10000);
+    auto *keyError = child<ErrorLabel>(window, u"keyError"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(keyError->text().contains(u"deleted by another client"_s), 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(child<QLabel>(window, u"conflictBannerText"_s)->text().contains(u"was deleted"_s), 10000);
+    // Whatever else was still coming (the key list's watch ending, another listing) has come by now.
+    window->bucketPanel()->refresh();
+    QVERIFY(NatsTest::flushed(window->session()->connection()));
+    QVERIFY2(asked.isEmpty(), qPrintable(asked.join(u" | "_s)));
+    QCOMPARE(window->bucketPanel()->currentBucket(), QString());
+    QCOMPARE(window->keyPanel()->model()->rowCount(), 0); // no rows of the bucket that is gone
+    QVERIFY2(keyError->text().contains(u"deleted by another client"_s), qPrintable(keyError->text()));
+    QCOMPARE(window->valuePanel()->key(), u"b"_s);
+    QCOMPARE(editor->toPlainText(), u"mine"_s);
+    QVERIFY(window->valuePanel()->isModified());
+    QVERIFY(child<QFrame>(window, u"conflictBanner"_s)->isVisible());
+
+    // Opening another bucket is the user's doing: asked once; Cancel keeps the edit, Discard opens it.
+    window->bucketPanel()->selectBucket(other);
+    QTRY_COMPARE(asked.size(), 1);
+    QCoreApplication::processEvents();
+    QCOMPARE(window->valuePanel()->key(), u"b"_s);
+    QCOMPARE(editor->toPlainText(), u"mine"_s);
+    dialogs.stop();
+    UiTest::onNextDialog<QMessageBox>([](QMessageBox *box) { box->button(QMessageBox::Discard)->click(); });
+    window->bucketPanel()->selectBucket(other);
+    QTRY_COMPARE(window->bucketPanel()->currentBucket(), other);
+    QTRY_COMPARE(window->valuePanel()->key(), QString());
+    QTRY_COMPARE(keyError->text(), QString());
+}
+
 // Enter on a question that destroys something answers no: deleting takes a deliberate choice.
 void tst_MainWindow::enterNeverDestroys()
 {
@@ -1016,9 +1124,15 @@ void tst_MainWindow::keepingUnsavedChangesKeepsTheirKeyAndBucketSelected()
         return false;
     };
     int asked = 0;
-    const auto cancelNextQuestion = [&asked] {
-        UiTest::onNextDialog<QMessageBox>([&asked](QMessageBox *box) {
+    // What the lists highlight while the question is open: still what is open (the clicked key was
+    // highlighted already, beside the question about the other one's edit).
+    QStringList keysWhileAsked;
+    QString bucketWhileAsked;
+    const auto cancelNextQuestion = [&] {
+        UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
             ++asked;
+            keysWhileAsked = window->keyPanel()->selectedKeys() << window->keyPanel()->currentKey();
+            bucketWhileAsked = window->bucketPanel()->currentBucket();
             box->button(QMessageBox::Cancel)->click();
         });
     };
@@ -1026,6 +1140,8 @@ void tst_MainWindow::keepingUnsavedChangesKeepsTheirKeyAndBucketSelected()
     cancelNextQuestion();
     QVERIFY(clickRow(keys, u"b"_s));
     QTRY_COMPARE(asked, 1);
+    QCOMPARE(keysWhileAsked, (QStringList{u"a"_s, u"a"_s}));
+    QCOMPARE(bucketWhileAsked, name);
     QCoreApplication::processEvents();
     QCOMPARE(window->valuePanel()->key(), u"a"_s);
     QTRY_COMPARE(window->keyPanel()->selectedKeys(), QStringList{u"a"_s});
@@ -1035,12 +1151,25 @@ void tst_MainWindow::keepingUnsavedChangesKeepsTheirKeyAndBucketSelected()
     cancelNextQuestion();
     QVERIFY(clickRow(buckets, other));
     QTRY_COMPARE(asked, 2);
+    QCOMPARE(bucketWhileAsked, name);
     QCoreApplication::processEvents();
     QCOMPARE(window->valuePanel()->key(), u"a"_s);
     QTRY_COMPARE(window->bucketPanel()->currentBucket(), name);
     QCOMPARE(buckets->currentIndex().data().toString(), name);
     QVERIFY2(editor->toPlainText().contains(u"mine"_s), qPrintable(editor->toPlainText())); // the edit is kept
     QVERIFY(window->valuePanel()->isModified());
+
+    // Discard: the clicked key opens, highlighted, asked once.
+    UiTest::onNextDialog<QMessageBox>([&asked](QMessageBox *box) {
+        ++asked;
+        box->button(QMessageBox::Discard)->click();
+    });
+    QVERIFY(clickRow(keys, u"b"_s));
+    QTRY_COMPARE(window->valuePanel()->key(), u"b"_s);
+    QCoreApplication::processEvents();
+    QCOMPARE(asked, 3);
+    QCOMPARE(window->keyPanel()->selectedKeys(), QStringList{u"b"_s});
+    QCOMPARE(window->keyPanel()->currentKey(), u"b"_s);
 }
 
 MainWindow *tst_MainWindow::editWhileSomeoneSaves(const QString &name, KvBucket **peer)

@@ -52,6 +52,8 @@ private Q_SLOTS:
     void reformatIsAnExplicitChoice();
     void emptyValueThenAChangeJustReloads();
     void hexDumpDoesNotWrap();
+    void aShortHexDumpShowsItsAsciiInView();
+    void aNumberBeyondADoubleIsJsonKeptExactly();
     void savedMessageGoesWhenTheValueChanges();
     void aKeyThatCannotBeOpenedKeepsSayingWhy();
     void anEditTakenBackLeavesNothingUnsaved_data();
@@ -303,6 +305,52 @@ void tst_ValuePanel::hexDumpDoesNotWrap()
     QCOMPARE(m_editor->lineWrapMode(), QPlainTextEdit::WidgetWidth);
     m_panel->setView(View::Hex);
     QCOMPARE(m_editor->lineWrapMode(), QPlainTextEdit::NoWrap);
+}
+
+// A value of a few bytes is one line of hex: its ASCII column follows its bytes, in sight, as in the history
+// dock's preview (padded to 16 bytes' width it sat past the panel's right edge, and looked missing).
+void tst_ValuePanel::aShortHexDumpShowsItsAsciiInView()
+{
+    WAIT_OK(m_bucket->put(u"short.bin"_s, "a\0b\0\xff\xfe\x80zz"_ba));
+    m_panel->resize(400, 400);
+    QVERIFY(openKey(u"short.bin"_s));
+    QCOMPARE(m_panel->view(), View::Hex);
+    const QString dump = m_editor->toPlainText();
+    QVERIFY2(dump.contains(u"|a.b....zz|"_s), qPrintable(dump));
+    QTRY_COMPARE(m_editor->horizontalScrollBar()->maximum(), 0);
+    QVERIFY2(m_editor->fontMetrics().horizontalAdvance(dump.trimmed()) < m_editor->viewport()->width(),
+             qPrintable(dump));
+}
+
+// `{"a":1e400}` is JSON by the grammar; only its number is past what a double holds. It opens as JSON (it
+// was "not valid JSON: illegal number"), Reformat lays it out and keeps every number's bytes as written,
+// and a problem elsewhere in such a value is still said where it is.
+void tst_ValuePanel::aNumberBeyondADoubleIsJsonKeptExactly()
+{
+    const QByteArray json = R"({"a":1e400,"b":[-1E-400,12345678901234567890123e99999],"c":1.10})"_ba;
+    WAIT_OK(m_bucket->put(u"huge.json"_s, json));
+    QVERIFY(openKey(u"huge.json"_s));
+    QCOMPARE(m_panel->view(), View::Json);
+    QCOMPARE(m_editor->toPlainText(), QString::fromUtf8(json));
+    QVERIFY(m_panel->reformatAction()->isEnabled());
+    m_panel->reformatAction()->trigger();
+    m_panel->saveAction()->trigger();
+    QTRY_VERIFY_WITH_TIMEOUT(!m_panel->isModified(), 10000);
+    const QByteArray saved = KvTest::value(m_bucket, u"huge.json"_s);
+    QCOMPARE(
+        saved,
+        "{\n  \"a\": 1e400,\n  \"b\": [\n    -1E-400,\n    12345678901234567890123e99999\n  ],\n  \"c\": 1.10\n}"_ba);
+
+    const QByteArray bad = R"({"a":1e400,"b":tru})"_ba;
+    WAIT_OK(m_bucket->put(u"huge.bad"_s, bad));
+    QVERIFY(openKey(u"huge.bad"_s));
+    QTRY_COMPARE(m_panel->currentValue(), bad);
+    QCOMPARE(m_panel->view(), View::Text);
+    m_panel->setView(View::Json);
+    auto *status = m_panel->findChild<QLabel *>(u"valueStatus"_s);
+    QTRY_VERIFY(!status->text().isEmpty());
+    // "tru", where the value without the large number is refused too; not the number.
+    QVERIFY2(status->text().contains(u"illegal value at line 1, column 19"_s), qPrintable(status->text()));
 }
 
 // The header says why a key could not be opened, and a later change of state (read-only, busy) does not

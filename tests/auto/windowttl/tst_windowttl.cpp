@@ -59,6 +59,7 @@ private Q_SLOTS:
     void purgeMarkerTakesATtl();
     void expiredKeyShowsAsExpiredEverywhere();
     void expiryWhileEditingIsNamed();
+    void aMarkerGoneTooAgreesWithTheHistory();
     void anotherBucketTakesTheCountdownAway();
 
 private:
@@ -358,6 +359,38 @@ void tst_WindowTtl::expiredKeyShowsAsExpiredEverywhere()
     QTRY_VERIFY2_WITH_TIMEOUT(window->valuePanel()->currentValue() == "back"_ba, qPrintable(state()), 5000);
     QVERIFY(!window->valuePanel()->isModified());
     QVERIFY(!window->valuePanel()->findChild<QFrame *>(u"conflictBanner"_s)->isVisible());
+}
+
+// An expired key whose marker then went too, at the end of its own TTL: the header said "expired: rev 3 ·
+// EXPIRED (MaxAge)" as if the server still kept that revision, while the history said "no revisions kept".
+// Once the marker's TTL has run out the header says what the history says.
+void tst_WindowTtl::aMarkerGoneTooAgreesWithTheHistory()
+{
+    if (!has211())
+        QSKIP("expiry markers with a TTL of their own come from nats-server 2.11");
+    KvBucket *peer = makeBucket(u"markergone"_s, 1, 1000);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"stays"_s, "v"));
+    MainWindow *window = openWindow(u"markergone"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(window->keyPanel()->model()->rowCount(), 1, 10000);
+    WAIT_OK(peer->create(u"gone"_s, "v", 1'000'000'000));
+    window->valuePanel()->openKey(u"gone"_s);
+    auto *meta = window->valuePanel()->findChild<QLabel *>(u"valueMeta"_s);
+    QTRY_VERIFY2_WITH_TIMEOUT(meta->text().startsWith(u"expired: "_s) && meta->text().contains(u"EXPIRED (MaxAge)"_s),
+                              qPrintable(meta->text()), 15000);
+    const KvEntry marker = window->valuePanel()->session()->entry();
+    QVERIFY(marker.isLimitMarker());
+    QVERIFY2(marker.expires().isValid(), "the marker carries its own TTL");
+    QVERIFY2(!meta->text().contains(u"no revisions kept"_s), qPrintable(meta->text()));
+
+    // The marker's TTL runs out: the server keeps nothing of the key, and both panels say so.
+    QTRY_COMPARE_WITH_TIMEOUT(KvTest::getError(peer, u"gone"_s), NatsError::KeyNotFound, 15000);
+    QTRY_VERIFY_WITH_TIMEOUT(QDateTime::currentDateTimeUtc() > marker.expires(), 15000);
+    window->historyPanel()->setKey(u"gone"_s);
+    auto *history = window->historyPanel()->findChild<QLabel *>(u"historyHeader"_s);
+    QTRY_VERIFY2_WITH_TIMEOUT(history->text().contains(u"no revisions kept"_s), qPrintable(history->text()), 15000);
+    QTRY_VERIFY2_WITH_TIMEOUT(meta->text().contains(u"no revisions kept"_s), qPrintable(meta->text()), 5000);
+    QVERIFY2(meta->text().contains(u"saving writes a new value"_s), qPrintable(meta->text()));
 }
 
 void tst_WindowTtl::expiryWhileEditingIsNamed()
