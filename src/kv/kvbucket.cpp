@@ -71,9 +71,14 @@ NatsError KvBucket::keyError(const NatsError &error, const QString &key) const
             .arg(key.size()));
 }
 
+QString KvBucket::checkKey(const QString &key) const
+{
+    return KvNames::validateKey(key);
+}
+
 bool KvBucket::failIfInvalidKey(KvReply *reply, const QString &key)
 {
-    const QString problem = KvNames::validateKey(key);
+    const QString problem = checkKey(key);
     if (problem.isEmpty())
         return false;
     reply->finishWithErrorLater(NatsError(NatsError::InvalidKey, problem));

@@ -53,6 +53,8 @@ public:
     void bindTo(const JsStreamInfo &info);
     // The status read when binding (refresh with status()).
     KvBucketStatus boundStatus() const { return m_boundStatus; }
+    // Why key cannot be a key of this bucket, or an empty string (the check every call makes first).
+    QString checkKey(const QString &key) const;
     // Why a value of size bytes cannot be stored under key (bucket max value size, server max payload),
     // or an empty string. Needs the bucket bound for the bucket's limit; the server's is always checked.
     QString checkValueSize(const QString &key, qint64 size, qint64 headerSize = 0) const;

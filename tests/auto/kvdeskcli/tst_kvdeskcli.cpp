@@ -510,18 +510,35 @@ void tst_KvdeskCli::exportRmImportRoundTrip()
 
 void tst_KvdeskCli::importModes()
 {
+    // A file with bad lines wrote its good ones (a tryout: the bucket left half-imported), and a bad key
+    // was named after the later lines that were not JSON. Checked whole first now: nothing is written, and
+    // every bad line is named in line order.
+    const QByteArray bad = R"({"key":"m.a","value":"1"}
+{"key":"m.b","value":"Mg==","encoding":"base64"}
+
+{"key":"bad key","value":"x"}
+not json
+{"key":"nul","value":null}
+)"_ba;
+    CLI_EXPECT(refused, cli({u"import"_s, u"T"_s, u"--json"_s}, bad), 1);
+    const QJsonObject refusedSummary = QJsonDocument::fromJson(refused.out).object();
+    QCOMPARE(refusedSummary.value("written"_L1).toInt(), 0);
+    QCOMPARE(refusedSummary.value("failed"_L1).toInt(), 3);
+    const qsizetype line4 = refused.err.indexOf("line 4: key \"bad key\" is not valid");
+    const qsizetype line5 = refused.err.indexOf("line 5: not JSON");
+    const qsizetype line6 = refused.err.indexOf("line 6: ");
+    QVERIFY2(line4 >= 0 && line5 > line4 && line6 > line5, qPrintable(refused.describe()));
+    QVERIFY2(refused.err.contains("nothing was written"), qPrintable(refused.describe()));
+    CLI_EXPECT(none, cli({u"get"_s, u"T"_s, u"m.a"_s}), 1);
+
     const QByteArray input = R"({"key":"m.a","value":"1"}
 {"key":"m.b","value":"Mg==","encoding":"base64"}
 
-not json
-{"key":"bad key","value":"x"}
 )"_ba;
-    CLI_EXPECT(first, cli({u"import"_s, u"T"_s, u"--json"_s}, input), 1);
+    CLI_EXPECT(first, cli({u"import"_s, u"T"_s, u"--json"_s}, input), 0);
     const QJsonObject summary = QJsonDocument::fromJson(first.out).object();
     QCOMPARE(summary.value("written"_L1).toInt(), 2);
-    QCOMPARE(summary.value("failed"_L1).toInt(), 2);
-    QVERIFY2(first.err.contains("line 4: not JSON"), first.err.constData());
-    QVERIFY(first.err.contains("line 5: key \"bad key\" is not valid"));
+    QCOMPARE(summary.value("failed"_L1).toInt(), 0);
     CLI_EXPECT(value, cli({u"get"_s, u"T"_s, u"m.b"_s, u"--raw"_s}), 0);
     QCOMPARE(value.out, "2"_ba);
 
