@@ -109,7 +109,7 @@ QString WriteCommand::prepare(const QCommandLineParser &parser, const QStringLis
     m_key = arguments[1];
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty())
-        problem = checkKey(m_key);
+        problem = checkKey(m_key, m_bucket);
     if (problem.isEmpty() && m_mode == Mode::Update)
         problem = parseRevision(arguments.last(), &m_revision);
     if (!problem.isEmpty())
@@ -179,7 +179,7 @@ QString GetCommand::prepare(const QCommandLineParser &parser, const QStringList 
     m_raw = parser.isSet(u"raw"_s);
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty())
-        problem = checkKey(m_key);
+        problem = checkKey(m_key, m_bucket);
     if (problem.isEmpty() && parser.isSet(u"revision"_s))
         problem = parseRevision(parser.value(u"revision"_s), &m_revision);
     if (problem.isEmpty())
@@ -291,7 +291,7 @@ QString PurgeCommand::prepare(const QCommandLineParser &parser, const QStringLis
     m_bucket = arguments[0];
     m_key = arguments[1];
     const QString problem = checkBucket(m_bucket);
-    return problem.isEmpty() ? checkKey(m_key) : problem;
+    return problem.isEmpty() ? checkKey(m_key, m_bucket) : problem;
 }
 
 QString PurgeCommand::confirmation() const
@@ -320,7 +320,7 @@ QString HistoryCommand::prepare(const QCommandLineParser &, const QStringList &a
     m_bucket = arguments[0];
     m_key = arguments[1];
     const QString problem = checkBucket(m_bucket);
-    return problem.isEmpty() ? checkKey(m_key) : problem;
+    return problem.isEmpty() ? checkKey(m_key, m_bucket) : problem;
 }
 
 void HistoryCommand::run()
@@ -370,7 +370,7 @@ QString RevertCommand::prepare(const QCommandLineParser &, const QStringList &ar
     m_key = arguments[1];
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty())
-        problem = checkKey(m_key);
+        problem = checkKey(m_key, m_bucket);
     return problem.isEmpty() ? parseRevision(arguments[2], &m_revision) : problem;
 }
 

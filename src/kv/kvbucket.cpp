@@ -5,9 +5,12 @@
 #include "kvkeylister.h"
 #include "kvmarkerpurge.h"
 #include "kvnames.h"
+#include "natsconnection.h"
 #include "natslogging.h"
 
 #include <QtCore/QTimer>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -73,7 +76,12 @@ NatsError KvBucket::keyError(const NatsError &error, const QString &key) const
 
 QString KvBucket::checkKey(const QString &key) const
 {
-    return KvNames::validateKey(key);
+    // A longer inbox prefix (NatsConnectOptions::inboxPrefix) takes its extra bytes from the key's room.
+    const NatsConnection *connection = m_context ? m_context->connection() : nullptr;
+    const qsizetype longerInbox = connection
+        ? std::max<qsizetype>(0, connection->options().inboxPrefixOrDefault().size() - 6)
+        : 0;
+    return KvNames::validateKey(key, m_name, longerInbox);
 }
 
 bool KvBucket::failIfInvalidKey(KvReply *reply, const QString &key)

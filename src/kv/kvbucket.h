@@ -59,7 +59,7 @@ public:
     // or an empty string. Needs the bucket bound for the bucket's limit; the server's is always checked.
     QString checkValueSize(const QString &key, qint64 size, qint64 headerSize = 0) const;
     // The same for a value of size bytes as create() sends it, with the headers it carries (its
-    // expected-revision guard, and the TTL's when ttlNs is not 0).
+    // expected-revision guard, and the TTL's when ttlNs is not 0); a key checkKey() refuses first.
     QString checkCreateSize(const QString &key, qint64 size, qint64 ttlNs = 0) const;
     // The same for a value of size bytes as update() sends it on expectedRevision.
     QString checkUpdateSize(const QString &key, qint64 size, quint64 expectedRevision) const;

@@ -106,6 +106,10 @@ NatsError KvBucket::writeError(const NatsError &error, const QString &key, quint
 
 QString KvBucket::checkCreateSize(const QString &key, qint64 size, qint64 ttlNs) const
 {
+    // The key first: the New Key dialog asks this as the key is typed, and one too long for this bucket's
+    // protocol line is refused then, not when Create is pressed.
+    if (const QString problem = checkKey(key); !problem.isEmpty())
+        return problem;
     // As create() builds its first attempt.
     NatsMessage headersOnly(writeSubject(key), {});
     if (ttlNs != 0)

@@ -38,6 +38,7 @@ private Q_SLOTS:
     void exportRmImportRoundTrip();
     void failedExportKeepsTheFileItWouldReplace();
     void importModes();
+    void aKeyTooLongForTheProtocolLineIsAUsageError();
     void errorPaths_data();
     void errorPaths();
     void confirmations();
@@ -552,6 +553,29 @@ not json
     QVERIFY2(skip.out.contains("0 written, 2 skipped, 0 failed"), qPrintable(skip.describe()));
     CLI_EXPECT(kept, cli({u"get"_s, u"T"_s, u"m.a"_s, u"--raw"_s}), 0);
     QCOMPARE(kept.out, "1"_ba);
+}
+
+// A key too long for the server's protocol line (4096 bytes: "HPUB $KV.<bucket>.<key> <reply> <sizes>") made
+// put/get exit 1 as a failure of the server, not 2 as an invalid key (a tryout: 4,050 characters). The
+// longest key every write can send is taken (a put, an update and a delete carry headers), one more is
+// refused up front, naming its length and the limit for that bucket.
+void tst_KvdeskCli::aKeyTooLongForTheProtocolLineIsAUsageError()
+{
+    CLI_EXPECT(made, cli({u"add"_s, u"LONGKEYS"_s}), 0);
+    const QString longest(4096 - 62 - 8, u'k'); // 8: the bucket name's length
+    CLI_EXPECT(put, cli({u"put"_s, u"LONGKEYS"_s, longest, u"v1"_s, u"--json"_s}), 0);
+    const QByteArray large(1000000, 'v'); // a 7-digit size, and the update's guard in its headers
+    CLI_EXPECT(updated, cli({u"update"_s, u"LONGKEYS"_s, longest, u"1"_s}, large), 0);
+    CLI_EXPECT(got, cli({u"get"_s, u"LONGKEYS"_s, longest, u"--raw"_s}), 0);
+    QCOMPARE(got.out, large);
+    CLI_EXPECT(removed, cli({u"del"_s, u"LONGKEYS"_s, longest, u"-f"_s}), 0);
+    const QString tooLong = longest + u'k';
+    for (const QStringList &arguments :
+         {QStringList{u"put"_s, u"LONGKEYS"_s, tooLong, u"v"_s}, QStringList{u"get"_s, u"LONGKEYS"_s, tooLong}}) {
+        CLI_EXPECT(refused, cli(arguments), 2);
+        QVERIFY2(refused.err.contains("4027 characters") && refused.err.contains("at most 4026"),
+                 qPrintable(refused.describe()));
+    }
 }
 
 void tst_KvdeskCli::errorPaths_data()
