@@ -387,13 +387,19 @@ void RevertCommand::run()
         const QList<KvEntry> entries = history->entries();
         const auto it = std::find_if(entries.cbegin(), entries.cend(),
                                      [this](const KvEntry &entry) { return entry.revision == m_revision; });
-        if (it == entries.cend() || it->isDeleted()) {
-            fail(
-                tr("key \"%1\" has no value at revision %2 in bucket \"%3\"").arg(m_key).arg(m_revision).arg(m_bucket));
+        if (it != entries.cend() && it->isDeleted()) {
+            fail(KvBucket::markerRevision(m_key, *it));
             return;
         }
         const quint64 latest = entries.last().revision;
-        askThen([this, latest] { revertOn(latest); });
+        if (it != entries.cend()) {
+            askThen([this, latest] { revertOn(latest); });
+            return;
+        }
+        // Not among the key's revisions: the read of that revision says why (another key's, not written
+        // yet, no longer kept).
+        whenDone(bucket(m_bucket)->get(m_key, m_revision),
+                 [this, latest](KvReply *) { askThen([this, latest] { revertOn(latest); }); });
     });
 }
 

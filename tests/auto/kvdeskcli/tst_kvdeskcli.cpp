@@ -38,6 +38,7 @@ private Q_SLOTS:
     void exportRmImportRoundTrip();
     void failedExportKeepsTheFileItWouldReplace();
     void importModes();
+    void aMissingRevisionSaysWhy();
     void aKeyTooLongForTheProtocolLineIsAUsageError();
     void errorPaths_data();
     void errorPaths();
@@ -336,7 +337,8 @@ void tst_KvdeskCli::deleteHistoryRevertPurgeCompact()
     CLI_EXPECT(back, cli({u"get"_s, u"T"_s, u"h"_s, u"--raw"_s}), 0);
     QCOMPARE(back.out, "one"_ba);
     CLI_EXPECT(noSuchRevision, cli({u"revert"_s, u"T"_s, u"h"_s, u"99999"_s, u"--force"_s}), 1);
-    QVERIFY(noSuchRevision.err.contains("no value at revision 99999"));
+    QVERIFY2(noSuchRevision.err.contains("has no revision 99999 yet (its last is"),
+             qPrintable(noSuchRevision.describe()));
 
     CLI_EXPECT(purged, cli({u"purge"_s, u"T"_s, u"h"_s, u"-f"_s, u"--json"_s}), 0);
     QCOMPARE(QJsonDocument::fromJson(purged.out).object().value("operation"_L1).toString(), u"PURGE"_s);
@@ -555,6 +557,32 @@ not json
     QCOMPARE(kept.out, "1"_ba);
 }
 
+// revert and get --revision said one thing ("key "k" has no value at revision N in bucket "H"") for a
+// revision the history limit pushed out, a delete marker, one past the bucket's last, and another key's.
+void tst_KvdeskCli::aMissingRevisionSaysWhy()
+{
+    CLI_EXPECT(made, cli({u"add"_s, u"H"_s, u"--history"_s, u"3"_s}), 0);
+    for (const char *value : {"v1", "v2", "v3", "v4", "v5"}) {
+        CLI_EXPECT(put, cli({u"put"_s, u"H"_s, u"k"_s, QString::fromLatin1(value)}), 0);
+    }
+    CLI_EXPECT(deleted, cli({u"del"_s, u"H"_s, u"k"_s, u"-f"_s}), 0); // 6
+    CLI_EXPECT(other, cli({u"put"_s, u"H"_s, u"o"_s, u"x"_s}), 0);    // 7
+    const QList<std::pair<QString, QByteArray>> reverts{
+        {u"1"_s, "revision 1 is no longer kept in bucket \"H\" (it keeps 3 per key)"},
+        {u"6"_s, "revision 6 of key \"k\" is a delete marker"},
+        {u"99"_s, "bucket \"H\" has no revision 99 yet (its last is 7)"},
+        {u"7"_s, "revision 7 is of another key (\"o\"), not of key \"k\""},
+    };
+    for (const auto &[revision, message] : reverts) {
+        CLI_EXPECT(refused, cli({u"revert"_s, u"H"_s, u"k"_s, revision, u"-f"_s}), 1);
+        QVERIFY2(refused.err.contains(message), qPrintable(refused.describe()));
+    }
+    CLI_EXPECT(ahead, cli({u"get"_s, u"H"_s, u"k"_s, u"--revision"_s, u"12"_s}), 1);
+    QVERIFY2(ahead.err.contains("bucket \"H\" has no revision 12 yet (its last is 7)"), qPrintable(ahead.describe()));
+    CLI_EXPECT(gone, cli({u"get"_s, u"H"_s, u"k"_s, u"--revision"_s, u"1"_s}), 1);
+    QVERIFY2(gone.err.contains("revision 1 is no longer kept"), qPrintable(gone.describe()));
+}
+
 // A key too long for the server's protocol line (4096 bytes: "HPUB $KV.<bucket>.<key> <reply> <sizes>") made
 // put/get exit 1 as a failure of the server, not 2 as an invalid key (a tryout: 4,050 characters). The
 // longest key every write can send is taken (a put, an update and a delete carry headers), one more is
@@ -767,7 +795,7 @@ void tst_KvdeskCli::revertRefusesAWriteMadeWhileAsking()
 
     // A revision that cannot be reverted to is said before anything is asked.
     CLI_EXPECT(missing, m_runner.runAnsweringPrompts(server({u"revert"_s, u"RACE"_s, u"k"_s, u"99"_s}), {}), 1);
-    QVERIFY2(missing.err.contains("no value at revision 99") && !missing.err.contains("Really"),
+    QVERIFY2(missing.err.contains("has no revision 99 yet") && !missing.err.contains("Really"),
              qPrintable(missing.describe()));
     // Declined: nothing written.
     const CliRunner::Result declined = m_runner.runAnsweringPrompts(server({u"revert"_s, u"RACE"_s, u"k"_s, u"1"_s}),
