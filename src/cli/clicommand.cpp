@@ -246,9 +246,9 @@ QString CliCommand::checkBucket(const QString &bucket)
     return KvNames::validateBucketName(bucket);
 }
 
-QString CliCommand::checkKey(const QString &key)
+QString CliCommand::checkKey(const QString &key, const QString &bucket)
 {
-    return KvNames::validateKey(key);
+    return KvNames::validateKey(key, bucket);
 }
 
 QString CliCommand::readValue(QIODevice *input, const QString &source, QByteArray *value)

@@ -118,6 +118,11 @@ void ImportCommand::ensureBucket()
 
 void ImportCommand::showProgress()
 {
+    if (m_job->isChecking()) {
+        out()->progress(
+            tr("checked %1 lines (nothing is written before the whole input is checked)").arg(m_job->lineCount()));
+        return;
+    }
     out()->progress(tr("imported %1 lines: %2 written, %3 skipped, %4 failed")
                         .arg(m_job->lineCount())
                         .arg(m_job->writtenCount())

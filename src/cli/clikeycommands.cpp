@@ -109,7 +109,7 @@ QString WriteCommand::prepare(const QCommandLineParser &parser, const QStringLis
     m_key = arguments[1];
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty())
-        problem = checkKey(m_key);
+        problem = checkKey(m_key, m_bucket);
     if (problem.isEmpty() && m_mode == Mode::Update)
         problem = parseRevision(arguments.last(), &m_revision);
     if (!problem.isEmpty())
@@ -179,7 +179,7 @@ QString GetCommand::prepare(const QCommandLineParser &parser, const QStringList 
     m_raw = parser.isSet(u"raw"_s);
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty())
-        problem = checkKey(m_key);
+        problem = checkKey(m_key, m_bucket);
     if (problem.isEmpty() && parser.isSet(u"revision"_s))
         problem = parseRevision(parser.value(u"revision"_s), &m_revision);
     if (problem.isEmpty())
@@ -291,7 +291,7 @@ QString PurgeCommand::prepare(const QCommandLineParser &parser, const QStringLis
     m_bucket = arguments[0];
     m_key = arguments[1];
     const QString problem = checkBucket(m_bucket);
-    return problem.isEmpty() ? checkKey(m_key) : problem;
+    return problem.isEmpty() ? checkKey(m_key, m_bucket) : problem;
 }
 
 QString PurgeCommand::confirmation() const
@@ -320,7 +320,7 @@ QString HistoryCommand::prepare(const QCommandLineParser &, const QStringList &a
     m_bucket = arguments[0];
     m_key = arguments[1];
     const QString problem = checkBucket(m_bucket);
-    return problem.isEmpty() ? checkKey(m_key) : problem;
+    return problem.isEmpty() ? checkKey(m_key, m_bucket) : problem;
 }
 
 void HistoryCommand::run()
@@ -370,7 +370,7 @@ QString RevertCommand::prepare(const QCommandLineParser &, const QStringList &ar
     m_key = arguments[1];
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty())
-        problem = checkKey(m_key);
+        problem = checkKey(m_key, m_bucket);
     return problem.isEmpty() ? parseRevision(arguments[2], &m_revision) : problem;
 }
 
@@ -387,13 +387,19 @@ void RevertCommand::run()
         const QList<KvEntry> entries = history->entries();
         const auto it = std::find_if(entries.cbegin(), entries.cend(),
                                      [this](const KvEntry &entry) { return entry.revision == m_revision; });
-        if (it == entries.cend() || it->isDeleted()) {
-            fail(
-                tr("key \"%1\" has no value at revision %2 in bucket \"%3\"").arg(m_key).arg(m_revision).arg(m_bucket));
+        if (it != entries.cend() && it->isDeleted()) {
+            fail(KvBucket::markerRevision(m_key, *it));
             return;
         }
         const quint64 latest = entries.last().revision;
-        askThen([this, latest] { revertOn(latest); });
+        if (it != entries.cend()) {
+            askThen([this, latest] { revertOn(latest); });
+            return;
+        }
+        // Not among the key's revisions: the read of that revision says why (another key's, not written
+        // yet, no longer kept).
+        whenDone(bucket(m_bucket)->get(m_key, m_revision),
+                 [this, latest](KvReply *) { askThen([this, latest] { revertOn(latest); }); });
     });
 }
 

@@ -44,7 +44,7 @@ QString RestoreCommand::prepare(const QCommandLineParser &parser, const QStringL
     if (const QString problem = CliAsOf::parse(u"as-of"_s, parser.value(u"as-of"_s), &m_point); !problem.isEmpty())
         return problem;
     for (const QString &key : std::as_const(m_keys)) {
-        if (const QString problem = checkKey(key); !problem.isEmpty())
+        if (const QString problem = checkKey(key, m_bucket); !problem.isEmpty())
             return problem;
     }
     return checkBucket(m_bucket);

@@ -83,6 +83,26 @@ void WatchCommand::run()
     });
     m_probeTimer->start();
     endWhenDeleted();
+    noteWhenAhead();
+}
+
+// --revision past the bucket's last revision waits for it to be written; the watch said nothing, as if the
+// bucket were idle. Said once, from the stream's info; the watch goes on.
+void WatchCommand::noteWhenAhead()
+{
+    const quint64 from = m_options.resumeFromRevision;
+    if (from == 0)
+        return;
+    KvReply *status = bucket(m_bucket)->status();
+    connect(status, &NatsReply::finished, this, [this, status, from] {
+        status->deleteLater();
+        const quint64 last = status->status().streamInfo.state.lastSequence;
+        if (status->error() == NatsError::NoError && last < from && m_lastPrinted < from)
+            out()->note(tr("kvdesk-cli: waiting for revision %1: bucket \"%2\" is at revision %3")
+                            .arg(from)
+                            .arg(m_bucket)
+                            .arg(last));
+    });
 }
 
 // The account's stream advisory tells at once that the bucket was deleted. The server does not always

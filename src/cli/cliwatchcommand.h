@@ -33,6 +33,7 @@ private:
     void appendLine(QByteArray *text, const KvEntry &entry);
     void probeServer();
     void endWhenDeleted();
+    void noteWhenAhead();
 
     static constexpr int kProbeTickMs = 1000;
     static constexpr int kSilenceSaidAfterMs = 5000;

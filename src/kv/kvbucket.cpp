@@ -5,9 +5,12 @@
 #include "kvkeylister.h"
 #include "kvmarkerpurge.h"
 #include "kvnames.h"
+#include "natsconnection.h"
 #include "natslogging.h"
 
 #include <QtCore/QTimer>
+
+#include <algorithm>
 
 using namespace Qt::StringLiterals;
 
@@ -71,9 +74,19 @@ NatsError KvBucket::keyError(const NatsError &error, const QString &key) const
             .arg(key.size()));
 }
 
+QString KvBucket::checkKey(const QString &key) const
+{
+    // A longer inbox prefix (NatsConnectOptions::inboxPrefix) takes its extra bytes from the key's room.
+    const NatsConnection *connection = m_context ? m_context->connection() : nullptr;
+    const qsizetype longerInbox = connection
+        ? std::max<qsizetype>(0, connection->options().inboxPrefixOrDefault().size() - 6)
+        : 0;
+    return KvNames::validateKey(key, m_name, longerInbox);
+}
+
 bool KvBucket::failIfInvalidKey(KvReply *reply, const QString &key)
 {
-    const QString problem = KvNames::validateKey(key);
+    const QString problem = checkKey(key);
     if (problem.isEmpty())
         return false;
     reply->finishWithErrorLater(NatsError(NatsError::InvalidKey, problem));
@@ -355,10 +368,59 @@ void KvBucket::deliverEntry(KvReply *reply, const QString &key, quint64 revision
         return;
     }
     if (revision != 0 && stored.subject != readSubject(key)) {
-        handler(false, {}); // that revision belongs to another key
+        // That revision belongs to another key: named in the entry, for the caller's message.
+        const QByteArray subject = stored.subject;
+        const QString other = QString::fromUtf8(subject.startsWith(m_readPrefix) ? subject.mid(m_readPrefix.size())
+                                                                                 : subject);
+        handler(false, KvEntry::fromStoredMessage(m_name, other, stored));
         return;
     }
     handler(true, KvEntry::fromStoredMessage(m_name, key, stored));
+}
+
+// Why key has nothing at revision (otherKey: the key the read found there instead): another key's, one the
+// bucket has not reached yet, or one it no longer keeps, told apart with one STREAM.INFO; fallback when
+// that cannot be read (a user who may not ask it).
+void KvBucket::finishNoRevision(KvReply *reply, const QString &key, quint64 revision, const QString &otherKey,
+                                const QString &fallback)
+{
+    if (!otherKey.isEmpty()) {
+        reply->finishWithError(NatsError(
+            NatsError::KeyNotFound,
+            tr("revision %1 is of another key (\"%2\"), not of key \"%3\"").arg(revision).arg(otherKey, key)));
+        return;
+    }
+    KvReply *status = this->status();
+    connect(reply, &NatsReply::finished, status, [status] { status->abort(); });
+    connect(status, &NatsReply::finished, reply, [this, reply, status, revision, fallback] {
+        status->deleteLater();
+        if (reply->isFinished())
+            return;
+        if (status->error() != NatsError::NoError) {
+            reply->finishWithError(NatsError(NatsError::KeyNotFound, fallback));
+            return;
+        }
+        const KvBucketStatus info = status->status();
+        const quint64 last = info.streamInfo.state.lastSequence;
+        reply->finishWithError(NatsError(
+            NatsError::KeyNotFound,
+            revision > last
+                ? tr("bucket \"%1\" has no revision %2 yet (its last is %3)").arg(m_name).arg(revision).arg(last)
+                : tr("revision %1 is no longer kept in bucket \"%2\" (it keeps %3 per key)")
+                      .arg(revision)
+                      .arg(m_name)
+                      .arg(info.config.history)));
+    });
+}
+
+QString KvBucket::markerRevision(const QString &key, const KvEntry &marker)
+{
+    const QString what = marker.isLimitMarker()
+        ? (marker.markerReason == "MaxAge"
+               ? tr("an expiry marker (its TTL or the bucket's max age ran out)")
+               : tr("a marker the server wrote (%1)").arg(QString::fromUtf8(marker.markerReason)))
+        : (marker.operation == KvEntry::Operation::Purge ? tr("a purge marker") : tr("a delete marker"));
+    return tr("revision %1 of key \"%2\" is %3").arg(marker.revision).arg(key, what);
 }
 
 JsMessageGetRequest KvBucket::entryRequest(const QByteArray &subject, quint64 revision)
@@ -418,11 +480,15 @@ KvReply *KvBucket::get(const QString &key, quint64 revision)
         fetchEntry(
             reply, key, revision,
             [this, reply, key, revision](bool found, const KvEntry &entry) {
+                if (!found && revision != 0) {
+                    finishNoRevision(
+                        reply, key, revision, entry.key,
+                        tr("key \"%1\" has no revision %2 in bucket \"%3\"").arg(key).arg(revision).arg(m_name));
+                    return;
+                }
                 if (!found) {
-                    const QString message = revision == 0
-                        ? tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)
-                        : tr("key \"%1\" has no revision %2 in bucket \"%3\"").arg(key).arg(revision).arg(m_name);
-                    reply->finishWithError(NatsError(NatsError::KeyNotFound, message));
+                    reply->finishWithError(NatsError(NatsError::KeyNotFound,
+                                                     tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)));
                     return;
                 }
                 if (entry.isDeleted()) {

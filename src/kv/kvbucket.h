@@ -53,11 +53,16 @@ public:
     void bindTo(const JsStreamInfo &info);
     // The status read when binding (refresh with status()).
     KvBucketStatus boundStatus() const { return m_boundStatus; }
+    // Why a revision of key cannot be read or reverted to when it is a marker: 'revision 6 of key "k" is a
+    // delete marker' (a purge marker, an expiry marker...).
+    static QString markerRevision(const QString &key, const KvEntry &marker);
+    // Why key cannot be a key of this bucket, or an empty string (the check every call makes first).
+    QString checkKey(const QString &key) const;
     // Why a value of size bytes cannot be stored under key (bucket max value size, server max payload),
     // or an empty string. Needs the bucket bound for the bucket's limit; the server's is always checked.
     QString checkValueSize(const QString &key, qint64 size, qint64 headerSize = 0) const;
     // The same for a value of size bytes as create() sends it, with the headers it carries (its
-    // expected-revision guard, and the TTL's when ttlNs is not 0).
+    // expected-revision guard, and the TTL's when ttlNs is not 0); a key checkKey() refuses first.
     QString checkCreateSize(const QString &key, qint64 size, qint64 ttlNs = 0) const;
     // The same for a value of size bytes as update() sends it on expectedRevision.
     QString checkUpdateSize(const QString &key, qint64 size, quint64 expectedRevision) const;
@@ -161,6 +166,8 @@ private:
 
     KvReply *newReply();
     bool failIfInvalidKey(KvReply *reply, const QString &key);
+    void finishNoRevision(KvReply *reply, const QString &key, quint64 revision, const QString &otherKey,
+                          const QString &fallback);
     // Runs action once bound (at once if already), or fails reply with the binding error.
     void whenBound(KvReply *reply, const Action &action);
     void whenBound(QObject *owner, const Action &action, const ErrorHandler &onError);

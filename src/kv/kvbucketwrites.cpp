@@ -106,6 +106,10 @@ NatsError KvBucket::writeError(const NatsError &error, const QString &key, quint
 
 QString KvBucket::checkCreateSize(const QString &key, qint64 size, qint64 ttlNs) const
 {
+    // The key first: the New Key dialog asks this as the key is typed, and one too long for this bucket's
+    // protocol line is refused then, not when Create is pressed.
+    if (const QString problem = checkKey(key); !problem.isEmpty())
+        return problem;
     // As create() builds its first attempt.
     NatsMessage headersOnly(writeSubject(key), {});
     if (ttlNs != 0)
@@ -282,21 +286,26 @@ KvReply *KvBucket::revert(const QString &key, quint64 revision, quint64 expected
         return reply;
     }
     whenBound(reply, [this, reply, key, revision, expectedLatest, noValue] {
-        fetchEntry(reply, key, revision, [this, reply, key, expectedLatest, noValue](bool found, const KvEntry &old) {
-            if (!found || old.isDeleted()) {
-                reply->finishWithError(noValue);
-                return;
-            }
-            const auto write = [this, reply, key, value = old.value](quint64 latest) {
-                JsPublishOptions options;
-                options.expectedLastSubjectSequence = latest;
-                publishEntry(reply, key, NatsMessage(writeSubject(key), value), options);
-            };
-            if (expectedLatest != 0)
-                write(expectedLatest);
-            else // the newest revision, markers included: a get would hide a delete marker
-                fetchEntry(reply, key, 0, [write](bool, const KvEntry &latest) { write(latest.revision); });
-        });
+        fetchEntry(reply, key, revision,
+                   [this, reply, key, revision, expectedLatest, noValue](bool found, const KvEntry &old) {
+                       if (!found) {
+                           finishNoRevision(reply, key, revision, old.key, noValue.message());
+                           return;
+                       }
+                       if (old.isDeleted()) {
+                           reply->finishWithError(NatsError(NatsError::KeyNotFound, markerRevision(key, old)));
+                           return;
+                       }
+                       const auto write = [this, reply, key, value = old.value](quint64 latest) {
+                           JsPublishOptions options;
+                           options.expectedLastSubjectSequence = latest;
+                           publishEntry(reply, key, NatsMessage(writeSubject(key), value), options);
+                       };
+                       if (expectedLatest != 0)
+                           write(expectedLatest);
+                       else // the newest revision, markers included: a get would hide a delete marker
+                           fetchEntry(reply, key, 0, [write](bool, const KvEntry &latest) { write(latest.revision); });
+                   });
     });
     return reply;
 }

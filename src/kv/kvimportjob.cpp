@@ -5,6 +5,7 @@
 #include "kvndjson.h"
 
 #include <QtCore/QIODevice>
+#include <QtCore/QTemporaryFile>
 #include <QtCore/QTimer>
 
 #include <limits>
@@ -60,6 +61,18 @@ void KvImportJob::start(ExistingKeys existing)
         m_ending = State::Failed;
         m_error = NatsError(NatsError::InvalidArgument, tr("nothing to import from"));
         m_atEnd = true;
+    }
+    if (!m_atEnd && m_input->isSequential()) {
+        // Read once: kept aside while it is checked, and written from there.
+        m_spool = new QTemporaryFile(this);
+        if (!m_spool->open()) {
+            m_ending = State::Failed;
+            m_error = NatsError(NatsError::InvalidArgument,
+                                tr("cannot keep the input aside while it is checked: %1").arg(m_spool->errorString()));
+            m_atEnd = true;
+        }
+    } else if (!m_atEnd) {
+        m_startPos = m_input->pos();
     }
     if (m_atEnd) {
         // On the next turn, so the caller has connected finished() whatever happens.
@@ -197,7 +210,8 @@ void KvImportJob::pump()
         return; // (a write that finished inside submit(): the loop below continues)
     m_pumping = true;
     int lines = 0;
-    while (m_inFlight < m_window && lines < kLinesPerTurn) {
+    // The check goes a line at a time (a line may wait for the server: checkSizeOfExisting()).
+    while ((m_phase == Phase::Writing ? m_inFlight < m_window : m_inFlight == 0) && lines < kLinesPerTurn) {
         if (m_held) {
             if (!submitHeld())
                 break;
@@ -233,21 +247,124 @@ void KvImportJob::pump()
         m_bytesRead += line.size();
         ++m_lines;
         ++lines;
-        if (line.trimmed().isEmpty())
-            continue;
-        KvEntry entry;
-        QString error;
-        if (!KvNdjson::decode(line, &entry, &error)) {
-            fail(m_lines, NatsError(NatsError::ValueDecodeError, error));
-            continue;
-        }
-        submit(entry, m_lines);
+        take(line);
     }
     m_pumping = false;
     reportProgress(false);
     if (lines == kLinesPerTurn && m_inFlight < m_window)
         QTimer::singleShot(0, this, &KvImportJob::pump); // a file of bad lines must not freeze the UI
     maybeFinish();
+}
+
+void KvImportJob::take(const QByteArray &line)
+{
+    if (m_phase == Phase::Checking && !keepAside(line))
+        return;
+    if (line.trimmed().isEmpty())
+        return;
+    KvEntry entry;
+    QString error;
+    if (!KvNdjson::decode(line, &entry, &error))
+        fail(m_lines, NatsError(NatsError::ValueDecodeError, error));
+    else if (m_phase == Phase::Checking)
+        check(entry, m_lines);
+    else
+        submit(entry, m_lines);
+}
+
+// What the writes would refuse before sending: the key, and the value's size as the write sends it.
+bool KvImportJob::check(const KvEntry &entry, qint64 line)
+{
+    if (const QString problem = m_bucket->checkKey(entry.key); !problem.isEmpty()) {
+        fail(line, NatsError(NatsError::InvalidKey, problem));
+        return true;
+    }
+    if (entry.isDeleted())
+        return true;
+    const qint64 size = entry.value.size();
+    const QString problem = m_existing == ExistingKeys::Overwrite && entry.ttlNs == 0
+        ? m_bucket->checkValueSize(entry.key, size)
+        : m_bucket->checkCreateSize(entry.key, size, entry.ttlNs);
+    if (problem.isEmpty())
+        return true;
+    if (m_existing != ExistingKeys::Overwrite) {
+        checkSizeOfExisting(NatsError(NatsError::ValueTooLarge, problem), entry.key, line);
+        return false;
+    }
+    fail(line, NatsError(NatsError::ValueTooLarge, problem));
+    return true;
+}
+
+// The modes that keep existing keys skip an existing key's line whatever it holds (see checkExists()):
+// a value over the limits is a bad line only for a key that has no value.
+void KvImportJob::checkSizeOfExisting(const NatsError &tooLarge, const QString &key, qint64 line)
+{
+    ++m_inFlight;
+    KvReply *reply = m_bucket->get(key);
+    connect(reply, &NatsReply::finished, this, [this, reply, tooLarge, line] {
+        reply->deleteLater();
+        --m_inFlight;
+        if (reply->error() != NatsError::NoError || reply->entry().isDeleted())
+            fail(line, tooLarge);
+        pump();
+    });
+}
+
+// A sequential input's line, written to the spool to be read again; false when that failed.
+bool KvImportJob::keepAside(const QByteArray &line)
+{
+    if (!m_spool || m_failed > 0) // a bad line: nothing will be written, nothing needs keeping
+        return true;
+    if (m_spool->write(line) == line.size())
+        return true;
+    m_ending = State::Failed;
+    m_error = NatsError(NatsError::InvalidArgument,
+                        tr("cannot keep the input aside while it is checked: %1").arg(m_spool->errorString()));
+    m_atEnd = true;
+    return false;
+}
+
+void KvImportJob::endCheck()
+{
+    if (m_failed == 0) {
+        startWriting();
+        return;
+    }
+    m_ending = State::Failed;
+    m_error = NatsError(NatsError::InvalidArgument,
+                        m_failed == 1 ? tr("1 line cannot be imported: nothing was written")
+                                      : tr("%1 lines cannot be imported: nothing was written").arg(m_failed));
+    maybeFinish();
+}
+
+// The input checked and good: read again from its start (a pipe's lines from where they were kept).
+void KvImportJob::startWriting()
+{
+    m_phase = Phase::Writing;
+    m_lines = 0;
+    m_bytesRead = 0;
+    m_atEnd = false;
+    m_skipping = false;
+    m_partial.clear();
+    bool rewound = false;
+    if (m_spool) {
+        if (m_input)
+            disconnect(m_input, nullptr, this, nullptr);
+        m_input = m_spool;
+        rewound = m_spool->flush() && m_spool->seek(0);
+    } else {
+        rewound = m_input && m_input->seek(m_startPos);
+    }
+    if (!rewound) {
+        m_ending = State::Failed;
+        m_error = NatsError(NatsError::InvalidArgument,
+                            tr("cannot read the input again after checking it: %1")
+                                .arg(m_input ? m_input->errorString() : tr("it is gone")));
+        m_atEnd = true;
+        maybeFinish();
+        return;
+    }
+    pump();
 }
 
 // The line that waited for its key's write goes first, before any line after it: false while it waits.
@@ -475,6 +592,10 @@ void KvImportJob::maybeFinish()
 {
     if (m_state != State::Running || !m_atEnd || m_inFlight > 0 || m_held)
         return;
+    if (m_phase == Phase::Checking && m_ending == State::Idle) {
+        endCheck();
+        return;
+    }
     reportProgress(true);
     m_state = m_ending == State::Idle ? State::Finished : m_ending;
     if (m_error.isError())

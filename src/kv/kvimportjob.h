@@ -17,10 +17,14 @@
 class KvBucket;
 class KvReply;
 class QIODevice;
+class QTemporaryFile;
 
 // Reads NDJSON entries (KvNdjson, the format of `kvdesk-cli export`) from a device and writes them into a
 // bucket, a window of writes at a time, with progress and cancel: the engine of `kvdesk-cli import` and
-// of the app's bucket import. What happens to keys that already exist is the caller's choice. Values are
+// of the app's bucket import. The whole input is checked first (JSON, key, value, its size against the
+// bucket's limits, lines too long to be an entry): if any line is bad, every bad line is reported in
+// line order and nothing is written (State::Failed). Only then is the input read again and written; a
+// sequential input (a pipe) is kept aside in a temporary file meanwhile, never in memory. What happens to keys that already exist is the caller's choice. Values are
 // written byte for byte (base64-encoded lines included). A line with a "ttl" is created with that TTL in
 // every mode (a TTL only goes with a create, as in the official clients); where the server or the bucket
 // cannot take it, or the key exists, that line fails with the reason.
@@ -69,6 +73,8 @@ public:
 
     State state() const { return m_state; }
     bool isFinished() const { return m_state != State::Idle && m_state != State::Running; }
+    // Whether the input is still being checked (nothing written yet); lineCount() counts the lines checked.
+    bool isChecking() const { return m_state == State::Running && m_phase == Phase::Checking; }
     // Why the import ended early (cancelled, stopped at an existing key, nothing to read); NoError when it
     // read everything (lines that failed are counted, not errors of the job).
     NatsError::Code error() const { return m_error.code(); }
@@ -82,7 +88,8 @@ public:
     QStringList problems() const { return m_problems.values(); }
 
 Q_SIGNALS:
-    // One line that could not be imported: not an entry, or its write failed.
+    // One line that could not be imported: not an entry (found by the check, in line order), or its write
+    // failed.
     void lineFailed(qint64 line, const NatsError &error);
     // Bytes of the input read so far, of total (-1 when the input has no known size).
     void progress(qint64 bytesRead, qint64 bytesTotal);
@@ -94,6 +101,10 @@ Q_SIGNALS:
     void finished();
 
 private:
+    enum class Phase {
+        Checking, // every line read and checked, nothing written
+        Writing,  // the input read again and written
+    };
     enum class Read {
         Line,  // a whole line (or the last one, without its newline)
         Wait,  // a sequential input has no whole line yet
@@ -115,6 +126,15 @@ private:
     // Drops the rest of an overlong line; false while its end has not arrived yet.
     Skip skipOverlongLine();
     qint64 lineLimit(qint64 bucketMaxValue); // also sets m_maxValue
+    // One whole line: checked, or written.
+    void take(const QByteArray &line);
+    // Why entry cannot be written (its key, its value's size), or an empty string; false while the
+    // server is asked whether the key of a value over the limits exists (a mode that keeps existing keys).
+    bool check(const KvEntry &entry, qint64 line);
+    void checkSizeOfExisting(const NatsError &tooLarge, const QString &key, qint64 line);
+    bool keepAside(const QByteArray &line);
+    void endCheck();
+    void startWriting();
     bool submitHeld();
     void submit(const KvEntry &entry, qint64 line);
     KvReply *write(const KvEntry &entry);
@@ -134,7 +154,10 @@ private:
     QPointer<QIODevice> m_input;
     ExistingKeys m_existing = ExistingKeys::Overwrite;
     State m_state = State::Idle;
-    State m_ending = State::Idle; // the state to finish in once the writes in flight are back
+    Phase m_phase = Phase::Checking;
+    qint64 m_startPos = 0;             // where a file input starts, read from again once checked
+    QTemporaryFile *m_spool = nullptr; // a sequential input, kept aside while it is checked
+    State m_ending = State::Idle;      // the state to finish in once the writes in flight are back
     NatsError m_error;
     QMap<qint64, QString> m_problems; // line -> "line <n>: <why>"
     // The modes that keep existing keys: each key met so far, by the revision this import last wrote

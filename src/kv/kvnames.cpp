@@ -1,5 +1,7 @@
 #include "kvnames.h"
 
+#include "natsprotocol.h"
+
 #include <QtCore/QCoreApplication>
 #include <QtCore/QStringList>
 
@@ -131,10 +133,40 @@ QString validateBucketName(const QString &name)
     return {};
 }
 
-QString validateKey(const QString &key)
+// nats-server closes the connection on a client's control line longer than max_control_line (4096 bytes by
+// default, NatsProtocol::MaxControlLine), and a key is written in its subject: the longest write's line is
+//   HPUB $KV.<bucket>.<key> <reply inbox> <header bytes> <total bytes>
+// "HPUB " (5), "$KV." and the dot after the bucket (5), " " and the reply inbox "_INBOX.<22-character
+// nuid>.<8-character token>" (39), " " and the header size (a KV write's headers, its message id, revision
+// guard, operation, rollup and TTL, stay under 1,000 bytes: 4), " " and the total size (max_payload is at
+// most 64 MiB, 8 digits: 9): 62 bytes beside the bucket's name and the key. Every write must fit (a delete and a guarded update carry headers), not only a plain
+// put: a key that could be put but never deleted is refused. Reads name a long key in their request's body
+// (JetStreamContext), so this is the one limit; a longer key cannot have been written by this client,
+// and (but for a few bytes by a client publishing without a reply or headers) by any.
+constexpr qsizetype kWriteLineBesideKey = 62;
+
+qsizetype maxKeyLength(const QString &bucket, qsizetype longerInbox)
 {
-    if (isValidKey(key))
-        return {};
+    const qsizetype bucketLength = bucket.isEmpty() ? 1 : bucket.toUtf8().size(); // any: the shortest
+    return NatsProtocol::MaxControlLine - kWriteLineBesideKey - bucketLength - longerInbox;
+}
+
+QString validateKey(const QString &key, const QString &bucket, qsizetype longerInbox)
+{
+    if (isValidKey(key)) {
+        const qsizetype limit = maxKeyLength(bucket, longerInbox);
+        if (key.size() <= limit)
+            return {};
+        const QString shown = key.left(40) + u'…';
+        const QString where = bucket.isEmpty() ? tr("in any bucket") : tr("in bucket \"%1\"").arg(bucket);
+        return tr("key \"%1\" is %2 characters long: at most %3 fit %4 (its subject must fit the server's "
+                  "%5-byte protocol line)")
+            .arg(shown)
+            .arg(key.size())
+            .arg(limit)
+            .arg(where)
+            .arg(NatsProtocol::MaxControlLine);
+    }
     if (key.isEmpty())
         return tr("key is empty");
     const QString problem = checkTokens(key, false);

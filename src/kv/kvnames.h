@@ -10,8 +10,11 @@ namespace KvNames {
 
 // Why name is not a valid bucket name, or an empty string when it is.
 QString validateBucketName(const QString &name);
-// Why key is not a valid key, or an empty string when it is.
-QString validateKey(const QString &key);
+// The longest key this client can write into bucket (into any bucket when it is empty; longerInbox: the
+// bytes a connection's inbox prefix has beyond "_INBOX"). See kvnames.cpp for how it is reckoned.
+qsizetype maxKeyLength(const QString &bucket = {}, qsizetype longerInbox = 0);
+// Why key is not a valid key (of bucket, when given: its length counts), or an empty string when it is.
+QString validateKey(const QString &key, const QString &bucket = {}, qsizetype longerInbox = 0);
 // Why pattern is not a valid watch/list filter: a key whose tokens may also be "*" or a final ">".
 QString validateKeyFilter(const QString &pattern);
 

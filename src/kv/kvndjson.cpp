@@ -192,7 +192,11 @@ bool KvNdjson::decode(const QByteArray &line, KvEntry *entry, QString *error)
     }
     // A put's value is never left out (an empty one is "value":""): a line without one is not made up.
     const QJsonValue value = object.value("value"_L1);
-    if (decoded.operation == KvEntry::Operation::Put && (value.isUndefined() || value.isNull()))
+    if (decoded.operation == KvEntry::Operation::Put && value.isNull())
+        return fail(error,
+                    tr("the \"value\" of key \"%1\" is null: a value is a string (an empty one is \"value\":\"\")")
+                        .arg(decoded.key));
+    if (decoded.operation == KvEntry::Operation::Put && value.isUndefined())
         return fail(error,
                     tr("the \"value\" of key \"%1\" is missing (an empty value is \"value\":\"\")").arg(decoded.key));
     decoded.markerReason = object.value("marker_reason"_L1).toString().toUtf8();

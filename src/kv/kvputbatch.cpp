@@ -2,7 +2,6 @@
 
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
-#include "kvnames.h"
 #include "kvwriteretry.h"
 #include "natsnuid.h"
 
@@ -148,7 +147,7 @@ void KvPutBatch::send(qsizetype index)
         complete(index, NatsError(NatsError::ConnectionClosed, tr("the connection is gone")), 0);
         return;
     }
-    if (const QString problem = KvNames::validateKey(key); !problem.isEmpty()) {
+    if (const QString problem = m_bucket->checkKey(key); !problem.isEmpty()) {
         complete(index, NatsError(NatsError::InvalidKey, problem), 0);
         return;
     }

@@ -142,6 +142,10 @@ void KvWatcher::onMessage(qsizetype feedIndex, const NatsMessage &message, const
             return;
     }
     entry.revision = info.streamSequence;
+    // A start past the stream's last revision: nats-server before 2.11 starts such a consumer at the next
+    // message written, whatever its sequence (a watch from revision 5 of a bucket at 3 got revision 4).
+    if (entry.revision < m_options.resumeFromRevision)
+        return;
     entry.delta = info.pending;
     entry.created = info.timestamp();
     entry.readHeaders(message.headers());

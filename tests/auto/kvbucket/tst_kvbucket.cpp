@@ -35,6 +35,7 @@ private Q_SLOTS:
     void entryFields();
     void conflictsLeaveValueUnchanged();
     void revertWritesAnOldValueGuarded();
+    void aMissingRevisionSaysWhy();
     void deleteAndPurgeWithExpectedRevision();
     void markersSeenByGetKeysHistory();
     void purgeDeletesThreshold();
@@ -354,16 +355,22 @@ void tst_KvBucket::revertWritesAnOldValueGuarded()
     QCOMPARE(guarded->revision(), 4u);
     QCOMPARE(KvTest::value(bucket, u"k"_s), "second"_ba);
 
-    // Only revisions that hold a value of this key.
+    // Only revisions that hold a value of this key, and why another cannot be reverted to: it said "key "k"
+    // has no value at revision N" for another key's revision, a marker, and one not written yet alike.
     WAIT_OK(bucket->put(u"other"_s, "x")); // 5
-    for (const quint64 revision : {quint64(0), quint64(5), quint64(99)}) {
+    WAIT_OK(bucket->remove(u"k"_s));       // 6: a delete marker
+    const QString name = bucket->name();
+    const QList<std::pair<quint64, QString>> cases{
+        {0, u"key \"k\" has no value at revision 0 in bucket \"%1\""_s.arg(name)},
+        {5, u"revision 5 is of another key (\"other\"), not of key \"k\""_s},
+        {6, u"revision 6 of key \"k\" is a delete marker"_s},
+        {99, u"bucket \"%1\" has no revision 99 yet (its last is 6)"_s.arg(name)},
+    };
+    for (const auto &[revision, message] : cases) {
         KvReply *none = bucket->revert(u"k"_s, revision);
         WAIT_ERROR(none, NatsError::KeyNotFound);
-        QCOMPARE(none->errorString(),
-                 u"key \"k\" has no value at revision %1 in bucket \"%2\""_s.arg(revision).arg(bucket->name()));
+        QCOMPARE(none->errorString(), message);
     }
-    WAIT_OK(bucket->remove(u"k"_s)); // 6: a delete marker
-    WAIT_ERROR(bucket->revert(u"k"_s, 6), NatsError::KeyNotFound);
     WAIT_ERROR(bucket->revert(u"bad key"_s, 1), NatsError::InvalidKey);
 
     // Reverting undoes a delete: unguarded, it is guarded by the marker, the newest revision.
@@ -374,6 +381,30 @@ void tst_KvBucket::revertWritesAnOldValueGuarded()
     KvReply *history = bucket->history(u"k"_s);
     WAIT_OK(history);
     QCOMPARE(history->entries().size(), 6); // 1, 2, 3, 4, 6 (marker), 7
+}
+
+// A revision a get cannot read names why: pushed out by the history limit, another key's, not written yet
+// (all three were "key "k" has no revision N").
+void tst_KvBucket::aMissingRevisionSaysWhy()
+{
+    KvBucket *bucket = makeBucket(u"why"_s, 3);
+    for (const char *value : {"v1", "v2", "v3", "v4", "v5"})
+        WAIT_OK(bucket->put(u"k"_s, value)); // 1..5: 1 and 2 pushed out
+    WAIT_OK(bucket->put(u"o"_s, "x"));       // 6
+    const QString name = bucket->name();
+    const QList<std::pair<quint64, QString>> cases{
+        {1, u"revision 1 is no longer kept in bucket \"%1\" (it keeps 3 per key)"_s.arg(name)},
+        {6, u"revision 6 is of another key (\"o\"), not of key \"k\""_s},
+        {12, u"bucket \"%1\" has no revision 12 yet (its last is 6)"_s.arg(name)},
+    };
+    for (const auto &[revision, message] : cases) {
+        KvReply *get = bucket->get(u"k"_s, revision);
+        WAIT_ERROR(get, NatsError::KeyNotFound);
+        QCOMPARE(get->errorString(), message);
+        KvReply *revert = bucket->revert(u"k"_s, revision);
+        WAIT_ERROR(revert, NatsError::KeyNotFound);
+        QCOMPARE(revert->errorString(), message);
+    }
 }
 
 void tst_KvBucket::deleteAndPurgeWithExpectedRevision()
@@ -536,7 +567,7 @@ void tst_KvBucket::longKeys()
     KvReply *put = bucket->put(tooLong, "no");
     WAIT_ERROR(put, NatsError::InvalidKey);
     QVERIFY2(put->errorString().contains(u"xkkk"_s), qPrintable(put->errorString()));
-    WAIT_ERROR(bucket->get(tooLong), NatsError::KeyNotFound); // asked in the request's body: none was written
+    WAIT_ERROR(bucket->get(tooLong), NatsError::InvalidKey); // no write could have made it
     QVERIFY(m_connection->isConnected());
     QCOMPARE(KvTest::value(bucket, key), "fits"_ba);
 

@@ -197,8 +197,10 @@ void tst_KvdeskCliPermissions::directGetsAloneStillTellWhatIsMissing()
     CLI_EXPECT(
         noRevision,
         m_runner.run(as(u"directreader"_s) + QStringList{u"get"_s, u"orders"_s, u"b"_s, u"--revision"_s, u"999"_s}), 1);
-    QCOMPARE(QString::fromUtf8(noRevision.err),
-             u"kvdesk-cli: error: key \"b\" has no revision 999 in bucket \"orders\"\n"_s);
+    // Why, with the stream's info this user may read: one line, nothing about the refused question.
+    QVERIFY2(noRevision.err.startsWith("kvdesk-cli: error: bucket \"orders\" has no revision 999 yet (its last is ")
+                 && noRevision.err.count('\n') == 1,
+             noRevision.err.constData());
 }
 
 void tst_KvdeskCliPermissions::namesNeedOnlyStreamNames()

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void saysWhichRevisionsWentByWhileBehind();
     void saysWhenTheServerStopsAnswering();
     void endsWhenItsBucketIsDeleted();
+    void saysWhenItWaitsForARevisionNotWrittenYet();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -404,6 +405,36 @@ void tst_KvdeskCliWatch::endsWhenItsBucketIsDeleted()
     const QByteArray err = watcher.readAllStandardError();
     QVERIFY2(err.contains("kvdesk-cli: error: bucket \"GOES\" was deleted"), err.constData());
     QVERIFY2(!err.contains("interrupted"), err.constData());
+}
+
+// `watch B --revision N` past the bucket's last revision waited without a word (a tryout: --revision 999999),
+// as if the bucket were idle. It says once what it waits for, keeps waiting, and prints revision N when
+// it comes, nothing before it (on 2.9.10 and 2.10.27 the watch printed revision 4: those servers start a
+// consumer whose start is past the stream's end at the next message written).
+void tst_KvdeskCliWatch::saysWhenItWaitsForARevisionNotWrittenYet()
+{
+    QCOMPARE(m_runner.run(server({u"add"_s, u"AHEAD"_s})).exitCode, 0);
+    for (const char *value : {"1", "2", "3"})
+        QCOMPARE(m_runner.run(server({u"put"_s, u"AHEAD"_s, u"k"_s, QString::fromLatin1(value)})).exitCode, 0);
+    QProcess watcher;
+    watcher.setProcessEnvironment(m_runner.environment());
+    QByteArray seen;
+    QByteArray err;
+    connect(&watcher, &QProcess::readyReadStandardOutput, this, [&] { seen += watcher.readAllStandardOutput(); });
+    connect(&watcher, &QProcess::readyReadStandardError, this, [&] { err += watcher.readAllStandardError(); });
+    watcher.start(CliRunner::program(), server({u"watch"_s, u"AHEAD"_s, u"--revision"_s, u"5"_s}));
+    const auto stop = qScopeGuard([&watcher] {
+        watcher.kill();
+        watcher.waitForFinished();
+    });
+    QTRY_VERIFY2_WITH_TIMEOUT(err.contains("waiting for revision 5: bucket \"AHEAD\" is at revision 3"),
+                              err.constData(), 10000);
+    QCOMPARE(watcher.state(), QProcess::Running);
+    QCOMPARE(m_runner.run(server({u"put"_s, u"AHEAD"_s, u"k"_s, u"4"_s})).exitCode, 0);
+    QCOMPARE(m_runner.run(server({u"put"_s, u"AHEAD"_s, u"k"_s, u"5"_s})).exitCode, 0);
+    QTRY_VERIFY2_WITH_TIMEOUT(seen.contains("PUT AHEAD > k: 5"), seen.constData(), 10000);
+    QVERIFY2(!seen.contains("k: 4"), seen.constData());
+    QCOMPARE(err.count("waiting for revision"), 1);
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliWatch)

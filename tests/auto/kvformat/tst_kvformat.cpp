@@ -285,6 +285,10 @@ void tst_KvFormat::ndjsonErrors_data()
     QTest::newRow("no value") << R"({"key":"k"})"_ba << u"the \"value\" of key \"k\" is missing"_s;
     QTest::newRow("no value, a put") << R"({"key":"k","operation":"PUT"})"_ba
                                      << u"the \"value\" of key \"k\" is missing"_s;
+    // A tryout: a null value was said to be missing. It is there, and null: what is expected is a string.
+    QTest::newRow("null value") << R"({"key":"nul","value":null})"_ba
+                                << u"the \"value\" of key \"nul\" is null: a value is a string (an empty one is "
+                                   u"\"value\":\"\")"_s;
     QTest::newRow("value twice") << R"({"key":"k","value":"a","value":"b"})"_ba << u"\"value\" twice"_s;
     QTest::newRow("key twice") << R"({"key":"k","key":"j","value":"b"})"_ba << u"\"key\" twice"_s;
 }

@@ -79,6 +79,7 @@ private Q_SLOTS:
     void validateKey_data();
     void validateKey();
     void validateKeyAsBefore();
+    void aKeyTooLongForAnyBucket();
     void validateKeyFilter_data();
     void validateKeyFilter();
 };
@@ -127,6 +128,16 @@ void tst_KvNames::validateKey()
     QFETCH(QString, problem);
     QCOMPARE(KvNames::validateKey(key), problem);
     QCOMPARE(Reference::validateKey(key), problem);
+}
+
+// A key no write can send (its subject does not fit the server's 4096-byte protocol line, even in a bucket
+// of one character) was valid here: refused as typed now, with its length and the limit.
+void tst_KvNames::aKeyTooLongForAnyBucket()
+{
+    QCOMPARE(KvNames::validateKey(QString(4033, u'k')), QString());
+    const QString problem = KvNames::validateKey(QString(4034, u'k'));
+    QVERIFY2(problem.contains(u"4034 characters"_s) && problem.contains(u"at most 4033"_s), qPrintable(problem));
+    QVERIFY2(problem.size() < 200, qPrintable(problem)); // the key is shown cut
 }
 
 // The one-pass check takes and refuses exactly the keys the token-by-token check did, with the same

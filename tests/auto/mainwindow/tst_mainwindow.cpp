@@ -567,7 +567,7 @@ void tst_MainWindow::badKeyAndOversizeValueAreRefused()
 
     // A bad key is refused as it is typed, with the reason.
     bool checked = false;
-    UiTest::onNextDialog<NewKeyDialog>([&checked](NewKeyDialog *dialog) {
+    UiTest::onNextDialog<NewKeyDialog>([&checked, &name](NewKeyDialog *dialog) {
         auto *key = child<QLineEdit>(dialog, u"newKeyName"_s);
         auto *ok = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
         key->setText(u"orders..1"_s);
@@ -576,6 +576,14 @@ void tst_MainWindow::badKeyAndOversizeValueAreRefused()
         key->setText(u"orders 1"_s);
         QVERIFY(!ok->isEnabled());
         QVERIFY(child<QLabel>(dialog, u"newKeyError"_s)->text().contains(u"space"_s));
+        // Too long for the server's protocol line in this bucket: Create stayed enabled, and the refusal came
+        // only when it was pressed (a tryout, 4,050 characters). 4096 - 62 - the bucket name's length fit.
+        key->setText(QString(4096 - 62 - name.size() + 1, u'k'));
+        QVERIFY(!ok->isEnabled());
+        QVERIFY2(child<QLabel>(dialog, u"newKeyError"_s)->text().contains(u"characters long"_s),
+                 qPrintable(child<QLabel>(dialog, u"newKeyError"_s)->text()));
+        key->setText(QString(4096 - 62 - name.size(), u'k'));
+        QVERIFY(ok->isEnabled());
         key->setText(u"orders.1"_s);
         QVERIFY(ok->isEnabled());
         // 60 bytes fit the bucket's 100, but not with the 52 bytes of headers a create carries: Create stayed
