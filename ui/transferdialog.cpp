@@ -398,6 +398,10 @@ void TransferDialog::onProgress(qint64 done, qint64 total)
     }
     if (m_exporter)
         m_progressText->setText(tr("%1 of %2 entries").arg(HumanFormat::count(done), HumanFormat::count(total)));
+    else if (m_importer && m_importer->isChecking()) // the whole file first; the writes read it again
+        m_progressText->setText(tr("Checking the file: %1 of %2 read · %3 lines cannot be imported")
+                                    .arg(KvUnits::iBytes(done), total >= 0 ? KvUnits::iBytes(total) : tr("?"),
+                                         HumanFormat::count(m_importer->failedCount())));
     else if (m_importer)
         m_progressText->setText(tr("%1 of %2 read · %3 written · %4 skipped · %5 failed")
                                     .arg(KvUnits::iBytes(done), total >= 0 ? KvUnits::iBytes(total) : tr("?"),
@@ -464,9 +468,7 @@ void TransferDialog::onImportFinished()
     if (!importer->problems().isEmpty())
         m_summary += u"\n"_s + importer->problems().mid(0, kNamed).join(u'\n');
     if (const qint64 more = importer->failedCount() - kNamed; more > 0)
-        m_summary += u"\n"_s
-            + (more == 1 ? tr("…and 1 more failed line (kvdesk-cli import lists them all)")
-                         : tr("…and %1 more failed lines (kvdesk-cli import lists them all)").arg(more));
+        m_summary += u"\n"_s + (more == 1 ? tr("…and 1 more failed line") : tr("…and %1 more failed lines").arg(more));
     showStopped(importer->state() == KvImportJob::State::Finished);
     if (ok)
         m_message->setInfo(m_summary);

@@ -341,6 +341,13 @@ not json
     }
     QCOMPARE(named, (QStringList{u"line 2"_s, u"line 3"_s, u"line 4"_s, u"line 6"_s, u"line 7"_s}));
     QVERIFY2(summary.constLast().contains(u"1 more"_s), qPrintable(dialog.summary()));
+    // It did not say true that kvdesk-cli lists them all: the CLI names the first 20 and counts the rest.
+    QVERIFY2(!dialog.summary().contains(u"kvdesk-cli"_s), qPrintable(dialog.summary()));
+    // The file is checked whole first: its good lines are not written either.
+    QVERIFY2(dialog.summary().contains(u"nothing was written"_s), qPrintable(dialog.summary()));
+    KvReply *good = bucket->get(u"good1"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(good->isFinished(), KvTest::ReplyTimeoutMs);
+    QCOMPARE(good->error(), NatsError::KeyNotFound);
 }
 
 // A path typed over an existing file, then Enter: the export replaced the file without a word. It asks
