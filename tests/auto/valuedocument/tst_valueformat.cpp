@@ -77,7 +77,10 @@ void tst_ValueFormat::hexDumpHasSixteenBytesALine()
 void tst_ValueFormat::jsonIsValidWhereQtSaysSo_data()
 {
     QTest::addColumn<QByteArray>("value");
-    const auto row = [](const char *name, const QByteArray &value) { QTest::newRow(name) << value; };
+    QTest::addColumn<bool>("beyondDouble");
+    const auto row = [](const char *name, const QByteArray &value, bool beyondDouble = false) {
+        QTest::newRow(name) << value << beyondDouble;
+    };
     row("object", R"({"a":[1,-2.5e3,true,false,null,"x\"\\\/\b\f\n\r\t\u00e9"],"b":{}})");
     row("spaces around", " \r\n\t[ 1 , 2 ]\n");
     row("scalar", "42");
@@ -91,8 +94,8 @@ void tst_ValueFormat::jsonIsValidWhereQtSaysSo_data()
     row("bare minus", "[-]");
     row("dot alone", "[1.]");
     row("exponent alone", "[1e]");
-    row("big exponent", "[1e999]");
-    row("tiny exponent", "[1e-999]");
+    row("big exponent", "[1e999]", true);
+    row("tiny exponent", "[1e-999]", true);
     row("long integer", "[123456789012345678901234567890]");
     row("tab in string", "[\"a\tb\"]");
     row("newline in string", "[\"a\nb\"]");
@@ -112,15 +115,18 @@ void tst_ValueFormat::jsonIsValidWhereQtSaysSo_data()
     row("too deep", QByteArray(2000, '[') + QByteArray(2000, ']'));
 }
 
-// The quick check settles most values without QJsonDocument: whatever it says, it agrees with it.
+// The quick check settles most values without QJsonDocument: whatever it says, it agrees with it, but for
+// a number the grammar allows and a double cannot hold, which Qt calls illegal and kvdesk keeps as JSON.
 void tst_ValueFormat::jsonIsValidWhereQtSaysSo()
 {
     QFETCH(QByteArray, value);
+    QFETCH(bool, beyondDouble);
     QJsonParseError error;
     const QJsonDocument document = QJsonDocument::fromJson("[" + value + "]", &error);
     const bool qtSays = error.error == QJsonParseError::NoError && document.array().size() == 1
         && !value.trimmed().isEmpty();
-    QCOMPARE(ValueFormat::isValidJson(value), qtSays);
+    QVERIFY(!(qtSays && beyondDouble)); // that difference is what the row is about
+    QCOMPARE(ValueFormat::isValidJson(value), qtSays || beyondDouble);
 }
 
 void tst_ValueFormat::jsonErrorsSayLineAndColumn_data()
