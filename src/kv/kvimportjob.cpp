@@ -3,6 +3,8 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
 #include "kvndjson.h"
+#include "kvttl.h"
+#include "kvttlcheck.h"
 
 #include <QtCore/QIODevice>
 #include <QtCore/QTemporaryFile>
@@ -279,6 +281,8 @@ bool KvImportJob::check(const KvEntry &entry, qint64 line)
         fail(line, NatsError(NatsError::InvalidKey, problem));
         return true;
     }
+    if (entry.ttlNs != 0 && !checkTtl(entry, line))
+        return false;
     if (entry.isDeleted())
         return true;
     const qint64 size = entry.value.size();
@@ -293,6 +297,28 @@ bool KvImportJob::check(const KvEntry &entry, qint64 line)
     }
     fail(line, NatsError(NatsError::ValueTooLarge, problem));
     return true;
+}
+
+bool KvImportJob::checkTtl(const KvEntry &entry, qint64 line)
+{
+    if (const QString invalid = KvTtl::validate(entry.ttlNs); !invalid.isEmpty()) {
+        fail(line, NatsError(NatsError::InvalidArgument, invalid));
+        return true;
+    }
+    if (m_ttlAsked) {
+        if (m_ttlRefusal.isError())
+            fail(line, m_ttlRefusal);
+        return true;
+    }
+    ++m_inFlight;
+    KvTtlCheck::check(m_bucket, 0, this, [this, entry, line](const NatsError &refusal) {
+        --m_inFlight;
+        m_ttlAsked = true;
+        m_ttlRefusal = refusal;
+        check(entry, line); // the rest of the line's check, and the refusal if there is one
+        pump();
+    });
+    return false;
 }
 
 // The modes that keep existing keys skip an existing key's line whatever it holds (see checkExists()):

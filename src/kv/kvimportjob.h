@@ -132,6 +132,8 @@ private:
     // server is asked whether the key of a value over the limits exists (a mode that keeps existing keys).
     bool check(const KvEntry &entry, qint64 line);
     void checkSizeOfExisting(const NatsError &tooLarge, const QString &key, qint64 line);
+    // A line with a TTL: the server and the bucket must take per-key TTLs. False while they are asked.
+    bool checkTtl(const KvEntry &entry, qint64 line);
     bool keepAside(const QByteArray &line);
     void endCheck();
     void startWriting();
@@ -176,6 +178,10 @@ private:
     bool m_skipping = false;    // inside a line too long to import
     qint64 m_lineLimit = 0;
     KvBucketConfig m_config; // the bucket's, once its status is read
+    // Whether the server and the bucket take per-key TTLs, asked at the first line with one: the answer
+    // holds for every line of the file (m_ttlAsked false: not asked yet).
+    bool m_ttlAsked = false;
+    NatsError m_ttlRefusal;
     qint64 m_maxValue = 0;   // the largest value the bucket takes, for messages
     QByteArray m_partial;    // the start of a line from a pipe, waiting for its end
     QByteArray m_lineBuffer; // what readBoundedLine() reads into, as long as the longest line so far

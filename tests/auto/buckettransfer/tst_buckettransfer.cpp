@@ -45,6 +45,7 @@ private Q_SLOTS:
     void stopWritesNothingAfterTheExistingKey();
     void importCancel();
     void badLinesAreCountedAndNamed();
+    void aTtlTheBucketCannotTakeIsABadLine();
     void aGoodPipeIsWrittenWhole();
     void overlongLineIsRefusedAndNamed();
     void skippingALongLineLetsTheEventLoopRun();
@@ -582,6 +583,32 @@ void tst_BucketTransfer::badLinesAreCountedAndNamed()
     QCOMPARE(piped.writtenCount(), 0);
     QCOMPARE(piped.failedCount(), badLines.size());
     QCOMPARE(bucketKeys(bucket), QStringList());
+}
+
+// A line with a TTL where keys cannot have one (nats-server before 2.11, or a bucket without a marker TTL)
+// is a bad line like any other: found by the check, so nothing is written. It was refused only when written,
+// after the lines before it: the file half-imported.
+void tst_BucketTransfer::aTtlTheBucketCannotTakeIsABadLine()
+{
+    KvBucket *bucket = makeBucket(u"nottl"_s); // no marker TTL: no per-key TTL on any server
+    QBuffer file;
+    file.setData("{\"key\":\"before\",\"value\":\"1\"}\n"
+                 "{\"key\":\"expiring\",\"value\":\"2\",\"ttl\":5000000000}\n"
+                 "{\"key\":\"after\",\"value\":\"3\"}\n"
+                 "{\"key\":\"expiring.too\",\"value\":\"4\",\"ttl\":5000000000}\n");
+    file.open(QIODevice::ReadOnly);
+    KvImportJob importer(bucket, &file);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    importer.start(KvImportJob::ExistingKeys::Overwrite);
+    QVERIFY(finished.wait(20000));
+    QCOMPARE(importer.state(), KvImportJob::State::Failed);
+    QCOMPARE(importer.writtenCount(), 0);
+    QCOMPARE(bucketKeys(bucket), QStringList());
+    QCOMPARE(importer.failedCount(), 2);
+    const QStringList problems = importer.problems();
+    QCOMPARE(problems.size(), 2);
+    QVERIFY2(problems[0].startsWith(u"line 2:"_s) && problems[0].contains(u"TTL"_s), qPrintable(problems[0]));
+    QVERIFY2(problems[1].startsWith(u"line 4:"_s) && problems[1].contains(u"TTL"_s), qPrintable(problems[1]));
 }
 
 // A pipe whose lines are all good is checked, then written whole (read once: kept aside meanwhile).
