@@ -111,6 +111,9 @@ private:
     MainWindow *openWindow(const QString &server, const QString &bucket = {});
     KvBucket *peerBucket(const QString &name, int maxValueSize = -1);
     bool selectKey(MainWindow *window, const QString &key);
+    // A new bucket holding keys (each key's value its name), opened in a window with "b" open and edited
+    // to "mine", unsaved; nullptr (a test failure recorded) when a step failed.
+    MainWindow *editingKeyB(const QString &name, const QStringList &keys);
     // Shows the key tree and selects (and focuses) the folder at path: the tree, or null when it is not there.
     QTreeView *selectTreeFolder(MainWindow *window, const QString &path);
     // Every revision the bucket keeps of key, oldest first (none when it cannot be read).
@@ -169,6 +172,26 @@ bool tst_MainWindow::selectKey(MainWindow *window, const QString &key)
     window->keyPanel()->selectKey(key);
     return QTest::qWaitFor(
         [&] { return window->valuePanel()->key() == key && window->valuePanel()->openedRevision() > 0; }, 10000);
+}
+
+MainWindow *tst_MainWindow::editingKeyB(const QString &name, const QStringList &keys)
+{
+    KvBucket *peer = peerBucket(name);
+    if (!QTest::qVerify(peer != nullptr, "peerBucket", "", __FILE__, __LINE__))
+        return nullptr;
+    for (const QString &key : keys) {
+        KvReply *put = peer->put(key, key.toUtf8());
+        if (!QTest::qWaitFor([put] { return put->isFinished(); }, KvTest::ReplyTimeoutMs))
+            return nullptr;
+    }
+    MainWindow *window = openWindow(m_server.url(), name);
+    const bool opened = QTest::qWaitFor([&] { return window->bucketPanel()->currentBucket() == name; }, 10000);
+    if (!QTest::qVerify(opened && selectKey(window, u"b"_s), "open b", "", __FILE__, __LINE__))
+        return nullptr;
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    editor->selectAll();
+    QTest::keyClicks(editor, u"mine"_s);
+    return window;
 }
 
 QTreeView *tst_MainWindow::selectTreeFolder(MainWindow *window, const QString &path)
@@ -727,18 +750,10 @@ void tst_MainWindow::anotherServerIsListedWhileTheLastOwesAListing()
 void tst_MainWindow::aKeyDeletedElsewhereLeavesTheEditOpen()
 {
     const QString name = u"gui_gone_%1"_s.arg(m_counter);
-    KvBucket *peer = peerBucket(name);
-    QVERIFY(peer);
-    for (const QString &key : {u"a"_s, u"b"_s, u"c"_s}) {
-        KvReply *put = peer->put(key, key.toUtf8());
-        QTRY_VERIFY(put->isFinished());
-    }
-    MainWindow *window = openWindow(m_server.url(), name);
-    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
-    QVERIFY(selectKey(window, u"b"_s));
+    MainWindow *window = editingKeyB(name, {u"a"_s, u"b"_s, u"c"_s});
+    QVERIFY(window);
+    KvBucket *peer = m_peerKv->bucket(name, this);
     auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
-    editor->selectAll();
-    QTest::keyClicks(editor, u"mine"_s);
 
     // Any dialog that comes up by itself is recorded and closed (it would wait for an answer forever).
     QStringList asked;
@@ -783,18 +798,10 @@ void tst_MainWindow::aBucketDeletedElsewhereLeavesTheEditOpen()
 {
     const QString name = u"gui_bgone_%1"_s.arg(m_counter);
     const QString other = u"gui_bgone_other_%1"_s.arg(m_counter);
-    KvBucket *peer = peerBucket(name);
-    QVERIFY(peer && peerBucket(other));
-    for (const QString &key : {u"a"_s, u"b"_s}) {
-        KvReply *put = peer->put(key, key.toUtf8());
-        QTRY_VERIFY(put->isFinished());
-    }
-    MainWindow *window = openWindow(m_server.url(), name);
-    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
-    QVERIFY(selectKey(window, u"b"_s));
+    QVERIFY(peerBucket(other));
+    MainWindow *window = editingKeyB(name, {u"a"_s, u"b"_s});
+    QVERIFY(window);
     auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
-    editor->selectAll();
-    QTest::keyClicks(editor, u"mine"_s);
 
     // Any question that comes up is recorded and cancelled (the edit kept).
     QStringList asked;
