@@ -65,6 +65,21 @@ T *child(QObject *parent, const QString &name)
     return parent->findChild<T *>(name);
 }
 
+// Lets posted layout work (deferred resizes, elision) run to its end before widgets are measured.
+void settleLayout()
+{
+    for (int i = 0; i < 3; ++i) {
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+    }
+}
+
+// Where widget is in window, and how large.
+QRect placeIn(const QWidget *window, const QWidget *widget)
+{
+    return QRect(widget->mapTo(window, QPoint()), widget->size());
+}
+
 } // namespace
 
 class tst_MainWindow final : public QObject
@@ -403,14 +418,9 @@ void tst_MainWindow::aJsonProblemMovesNothing()
     QVERIFY(selectKey(window, u"order"_s));
     auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
     QTRY_VERIFY(!editor->isReadOnly());
-    const auto settle = [] {
-        for (int i = 0; i < 3; ++i) {
-            QCoreApplication::sendPostedEvents();
-            QCoreApplication::processEvents();
-        }
-    };
+    const auto settle = settleLayout;
     settle();
-    const auto place = [window](QWidget *widget) { return QRect(widget->mapTo(window, QPoint()), widget->size()); };
+    const auto place = [window](const QWidget *widget) { return placeIn(window, widget); };
     const QRect panel = place(window->valuePanel());
     const QRect before = place(editor);
     const QRect keys = place(window->keyPanel());
@@ -455,14 +465,9 @@ void tst_MainWindow::aLongLayoutNoteMovesNothing()
     MainWindow *window = m_window;
     QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
     QVERIFY(selectKey(window, u"plain"_s));
-    const auto settle = [] {
-        for (int i = 0; i < 3; ++i) {
-            QCoreApplication::sendPostedEvents();
-            QCoreApplication::processEvents();
-        }
-    };
+    const auto settle = settleLayout;
     settle();
-    const auto place = [window](QWidget *widget) { return QRect(widget->mapTo(window, QPoint()), widget->size()); };
+    const auto place = [window](const QWidget *widget) { return placeIn(window, widget); };
     const QRect buckets = place(window->bucketPanel());
     const QRect keys = place(window->keyPanel());
     const QRect value = place(window->valuePanel());
