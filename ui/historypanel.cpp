@@ -80,6 +80,9 @@ void HistoryPanel::createView()
         updateHeader(); // no longer loading
     });
     connect(m_model, &HistoryModel::bucketReplaced, this, &HistoryPanel::onBucketReplaced);
+    connect(m_model, &HistoryModel::notFollowed, this, [this](const QString &reason) {
+        m_status->setInfo(tr("Read one revision at a time and not followed live: %1").arg(reason));
+    });
 }
 
 // The revisions shown were another bucket's (the model reads the key's history again): none stays shown.
@@ -210,7 +213,10 @@ void HistoryPanel::setReadOnly(bool readOnly)
 
 void HistoryPanel::setKey(const QString &key)
 {
-    if (key == m_key && (m_model->isLoaded() || m_model->isLoading() || !isVisible()))
+    // A history that is not followed live (read one revision at a time) is read again whenever the key is
+    // opened again: a save, a reload, the key opened by name.
+    const bool current = m_model->isLoading() || (m_model->isLoaded() && m_model->isFollowed());
+    if (key == m_key && (current || !isVisible()))
         return;
     if (key != m_key)
         ++m_shownSerial;

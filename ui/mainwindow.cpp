@@ -555,11 +555,13 @@ void MainWindow::openKeyByName()
     dialog->setAttribute(Qt::WA_DeleteOnClose);
     connect(dialog, &QDialog::accepted, this, [this, dialog] {
         const QString key = dialog->key();
-        if (key != m_value->key()) {
-            if (!m_value->maybeDiscard())
-                return;
+        if (!m_value->maybeDiscard())
+            return;
+        // The open key asked for again is read again: how a user who may not watch it sees it change.
+        if (key != m_value->key())
             m_value->openKey(key);
-        }
+        else
+            m_value->reload();
         m_keys->selectKey(key); // when listed; the list follows what is open
     });
     dialog->open();

@@ -37,7 +37,9 @@ QString refusal(const QString &command, const QStringList &arguments, const KvPe
         return permissions.getRefusal(bucket, key);
     if (command == "revert"_L1)
         return permissions.revertRefusal(bucket, key);
-    if (command == "history"_L1 || command == "watch"_L1 || command == "export"_L1 || command == "diff"_L1)
+    if (command == "history"_L1)
+        return permissions.historyRefusal(bucket);
+    if (command == "watch"_L1 || command == "export"_L1 || command == "diff"_L1)
         return permissions.watchRefusal(bucket);
     return {};
 }

@@ -599,14 +599,95 @@ KvReply *KvBucket::history(const QString &key)
     watch({key}, options)
         ->collectInitialValues(
             reply, [entries](const KvEntry &entry) { entries->append(entry); },
-            [this, reply, entries, key] {
-                if (entries->isEmpty())
-                    reply->finishWithError(NatsError(NatsError::KeyNotFound,
-                                                     tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)));
-                else
-                    reply->finishWithEntries(*entries);
+            [this, reply, entries, key] { finishHistory(reply, key, *entries); },
+            [this, reply, key](const NatsError &error) {
+                // No consumer for this user (or no deliveries to its inbox): the gets may still be allowed.
+                // Where they are refused too, the consumer's refusal is what is said (the usual way).
+                if (error.code() != NatsError::PermissionsViolation) {
+                    reply->finishWithError(error);
+                    return;
+                }
+                KvReply *byGets = historyByGets(key);
+                connect(reply, &NatsReply::finished, byGets, [byGets] { byGets->abort(); });
+                connect(byGets, &NatsReply::finished, reply, [reply, byGets, error] {
+                    byGets->deleteLater();
+                    if (reply->isFinished())
+                        return;
+                    if (byGets->error() == NatsError::PermissionsViolation)
+                        reply->finishWithError(error);
+                    else if (byGets->error() != NatsError::NoError)
+                        reply->finishWithError(byGets->errorInfo());
+                    else
+                        reply->finishWithEntries(byGets->entries());
+                });
             });
     return reply;
+}
+
+KvReply *KvBucket::historyByGets(const QString &key)
+{
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
+    whenBound(reply, [this, reply, key] {
+        // A given sequence goes to the unsuffixed DIRECT.GET.<stream>, as a revision read does.
+        readRevisionsFrom(reply, key, 1, m_directGet && !m_revisionsByMessageGet, std::make_shared<QList<KvEntry>>());
+    });
+    return reply;
+}
+
+void KvBucket::readRevisionsFrom(KvReply *reply, const QString &key, quint64 from, bool direct,
+                                 const std::shared_ptr<QList<KvEntry>> &entries)
+{
+    JsMessageGetRequest request;
+    request.sequence = from;
+    request.nextBySubject = readSubject(key);
+    JsApiReply *get = readMessage(request, direct);
+    connect(reply, &NatsReply::finished, get, [get] { get->abort(); });
+    connect(get, &NatsReply::finished, reply, [=, this] {
+        get->deleteLater();
+        if (reply->isFinished())
+            return;
+        const bool refused = get->error() == NatsError::PermissionsViolation;
+        if (direct && (refused || get->error() == NatsError::DirectGetUnavailable)) {
+            // STREAM.MSG.GET answers the same (refused too: its refusal is said).
+            readRevisionsFrom(reply, key, from, false, entries);
+            return;
+        }
+        if (get->error() == NatsError::MessageNotFound) { // no revision of the key from there on
+            finishHistory(reply, key, *entries);
+            return;
+        }
+        if (get->error() != NatsError::NoError) {
+            reply->finishWithError(keyError(get->errorInfo(), key));
+            return;
+        }
+        // A direct get may be answered by a replica or a mirror (mirror_direct) that lags: as any direct
+        // get, it tells what that copy holds.
+        const JsStoredMessage stored = get->storedMessage();
+        if (stored.sequence < from || stored.subject != readSubject(key)) {
+            // Not what was asked: taken, it could repeat the read for ever or mix in another key.
+            reply->finishWithError(NatsError(NatsError::ProtocolError,
+                                             tr("the server answered a read of key \"%1\" from revision %2 with "
+                                                "revision %3 of \"%4\"")
+                                                 .arg(key)
+                                                 .arg(from)
+                                                 .arg(stored.sequence)
+                                                 .arg(QString::fromUtf8(stored.subject))));
+            return;
+        }
+        entries->append(KvEntry::fromStoredMessage(m_name, key, stored));
+        readRevisionsFrom(reply, key, stored.sequence + 1, direct, entries);
+    });
+}
+
+void KvBucket::finishHistory(KvReply *reply, const QString &key, const QList<KvEntry> &entries)
+{
+    if (entries.isEmpty())
+        reply->finishWithError(
+            NatsError(NatsError::KeyNotFound, tr("key \"%1\" not found in bucket \"%2\"").arg(key, m_name)));
+    else
+        reply->finishWithEntries(entries);
 }
 
 KvReply *KvBucket::keys(const QStringList &filters)

@@ -111,7 +111,11 @@ public:
     // when revision holds no value of key (another key's, a marker, or gone).
     KvReply *revert(const QString &key, quint64 revision, quint64 expectedLatest = 0);
     // Every kept revision, markers included, oldest first. Result: entries(). KeyNotFound when none.
+    // Read through a consumer, or for a user who may not create one through historyByGets().
     KvReply *history(const QString &key);
+    // The same read one revision at a time, each a get of the key's next message from a sequence on
+    // (next_by_subj): no consumer, one request per revision (a key keeps at most 64).
+    KvReply *historyByGets(const QString &key);
     // Many puts pipelined, for bulk writes: no handle per put, at most maxInFlight unacknowledged at once
     // (back-pressure: the rest wait in the batch, not in a socket buffer), sent in order, each ack
     // checked, a write whose outcome is unknown retried with its Nats-Msg-Id as put() does. Per-item
@@ -188,6 +192,10 @@ private:
     void deliverEntry(KvReply *reply, const QString &key, quint64 revision, const EntryHandler &handler,
                       const NatsError &error, const JsStoredMessage &stored);
     static JsMessageGetRequest entryRequest(const QByteArray &subject, quint64 revision);
+    // historyByGets(): reads key's first revision at or after from into entries, then the next.
+    void readRevisionsFrom(KvReply *reply, const QString &key, quint64 from, bool direct,
+                           const std::shared_ptr<QList<KvEntry>> &entries);
+    void finishHistory(KvReply *reply, const QString &key, const QList<KvEntry> &entries);
     // A get made before the bucket is bound, the first thing waiting for the binding, is sent at once as
     // the direct get almost every bucket serves (allow_direct, its own subjects): a round trip sooner
     // than after the STREAM.INFO. Reads have no effect, so sending one that turns out wrong costs nothing:

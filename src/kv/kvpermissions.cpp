@@ -147,6 +147,19 @@ QString KvPermissions::watchRefusal(const QString &bucket) const
                     deliverRefusal()});
 }
 
+QString KvPermissions::historyRefusal(const QString &bucket) const
+{
+    const QString watch = watchRefusal(bucket);
+    if (watch.isEmpty() || !statusRefusal(bucket).isEmpty())
+        return watch;
+    // A given sequence goes to the unsuffixed DIRECT.GET.<stream> where the bucket reads directly, else
+    // (or when that is refused) to STREAM.MSG.GET.<stream>.
+    const bool byDirectGet = readPath(bucket) != ReadPath::MessageGet
+        && api("DIRECT.GET." + streamOf(bucket)).isEmpty();
+    const bool byMessageGet = api("STREAM.MSG.GET." + streamOf(bucket)).isEmpty();
+    return byDirectGet || byMessageGet ? QString() : watch;
+}
+
 QString KvPermissions::watchSomeRefusal() const
 {
     return firstOf({requestRefusal(), publishSome(m_apiPrefix + "CONSUMER.CREATE.>"), deliverRefusal()});

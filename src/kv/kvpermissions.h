@@ -61,6 +61,10 @@ public:
     bool readsRevisionsByMessageGet(const QString &bucket) const;
     // Watching the bucket, listing its keys, a key's history: an ordered consumer on an inbox.
     QString watchRefusal(const QString &bucket) const;
+    // A key's history: through a consumer (watchRefusal()), or for a user who may not create one through
+    // a get of each revision by sequence (KvBucket::historyByGets()); refused when neither is allowed,
+    // naming the consumer (the usual way).
+    QString historyRefusal(const QString &bucket) const;
     // Watching some bucket (which one is chosen later).
     QString watchSomeRefusal() const;
     // Browsing the bucket: listing keys and reading values.

@@ -293,7 +293,8 @@ void KvWatcher::stop()
 }
 
 void KvWatcher::collectInitialValues(KvReply *reply, const std::function<void(const KvEntry &)> &onEntry,
-                                     const std::function<void()> &onDone)
+                                     const std::function<void()> &onDone,
+                                     const std::function<void(const NatsError &error)> &onError)
 {
     connect(this, &KvWatcher::entryReceived, reply, onEntry);
     connect(this, &KvWatcher::initialValuesReceived, reply, [this, onDone] {
@@ -301,9 +302,12 @@ void KvWatcher::collectInitialValues(KvReply *reply, const std::function<void(co
         deleteLater();
         onDone();
     });
-    connect(this, &KvWatcher::errorOccurred, reply, [this, reply] {
-        reply->finishWithError(m_error);
+    connect(this, &KvWatcher::errorOccurred, reply, [this, reply, onError] {
         deleteLater();
+        if (onError)
+            onError(m_error);
+        else
+            reply->finishWithError(m_error);
     });
     // Given up (aborted, deleted) before the initial values were in: stop watching.
     connect(reply, &NatsReply::finished, this, &QObject::deleteLater);

@@ -73,10 +73,11 @@ public:
     quint64 pendingCount() const;
 
     // For one-shot reads built on a watch (history, compaction): hands each initial value to onEntry,
-    // then stops, calls onDone and deletes itself; an error fails reply instead. The watcher goes when
-    // reply finishes first (aborted, deleted).
+    // then stops, calls onDone and deletes itself; an error fails reply instead, or goes to onError when
+    // given (which then finishes reply). The watcher goes when reply finishes first (aborted, deleted).
     void collectInitialValues(KvReply *reply, const std::function<void(const KvEntry &)> &onEntry,
-                              const std::function<void()> &onDone);
+                              const std::function<void()> &onDone,
+                              const std::function<void(const NatsError &error)> &onError = {});
 
 public Q_SLOTS:
     void stop();

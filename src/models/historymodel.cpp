@@ -160,15 +160,26 @@ void HistoryModel::stopWatcher()
     m_watcher = nullptr;
 }
 
+void HistoryModel::stopReadByGets()
+{
+    if (KvReply *reply = std::exchange(m_byGets, nullptr)) {
+        reply->disconnect(this);
+        reply->abort();
+        reply->deleteLater();
+    }
+}
+
 void HistoryModel::clear()
 {
     stopWatcher();
+    stopReadByGets();
     m_flushTimer->stop();
     m_expiryTimer->stop();
     m_pending.clear();
     m_key.clear();
     m_loading = false;
     m_loaded = false;
+    m_followed = false;
     m_historyLimit = 0;
     beginResetModel();
     m_rows.clear();
@@ -194,6 +205,7 @@ void HistoryModel::load(KvBucket *bucket, const QString &key)
         flushPending();
         m_loading = false;
         m_loaded = true;
+        m_followed = true;
         Q_EMIT loaded();
     });
     connect(m_watcher, &KvWatcher::errorOccurred, this, [this] {
@@ -205,9 +217,38 @@ void HistoryModel::load(KvBucket *bucket, const QString &key)
             load(m_bucket, again);
             return;
         }
+        if (m_watcher && m_watcher->error() == NatsError::PermissionsViolation && !m_loaded && m_bucket) {
+            // No consumer for this user: the gets of each revision may still be allowed.
+            readByGets(message);
+            return;
+        }
         flushPending();
         m_loading = false;
         Q_EMIT errorOccurred(message);
+    });
+}
+
+void HistoryModel::readByGets(const QString &whyNotWatched)
+{
+    stopWatcher();
+    m_pending.clear(); // nothing is delivered before a consumer is made
+    m_byGets = m_bucket->historyByGets(m_key);
+    connect(m_byGets, &NatsReply::finished, this, [this, whyNotWatched] {
+        KvReply *reply = std::exchange(m_byGets, nullptr);
+        reply->deleteLater();
+        m_loading = false;
+        if (reply->error() != NatsError::NoError && reply->error() != NatsError::KeyNotFound) {
+            // The gets refused too: the consumer's refusal says what the history needs.
+            Q_EMIT errorOccurred(reply->error() == NatsError::PermissionsViolation ? whyNotWatched
+                                                                                   : reply->errorString());
+            return;
+        }
+        if (m_bucket && m_bucket->isBound() && m_historyLimit == 0)
+            m_historyLimit = m_bucket->boundStatus().config.history;
+        applyEntries(reply->entries()); // none for a key never written (KeyNotFound), as a watch has none
+        m_loaded = true;
+        Q_EMIT loaded();
+        Q_EMIT notFollowed(whyNotWatched);
     });
 }
 

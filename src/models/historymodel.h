@@ -7,6 +7,7 @@
 #include <QtCore/QPointer>
 
 class KvBucket;
+class KvReply;
 class KvWatcher;
 class QTimer;
 
@@ -54,6 +55,9 @@ public:
     QString key() const { return m_key; }
     bool isLoading() const { return m_loading; }
     bool isLoaded() const { return m_loaded; }
+    // Whether new revisions arrive as they are written: false when the history was read one revision at a
+    // time because the user may not create consumers (notFollowed()).
+    bool isFollowed() const { return m_followed; }
     KvEntry entryAt(int row) const;
     int rowOfRevision(quint64 revision) const;
     // The key's newest revision (a marker's when deleted), 0 when it has none.
@@ -71,6 +75,9 @@ Q_SIGNALS:
     // A revision that arrived after loading (not coalesced).
     void revisionAdded(const KvEntry &entry);
     void errorOccurred(const QString &message);
+    // Loaded one revision at a time (KvBucket::historyByGets()), as a user who may not create consumers
+    // can: not followed live; reason says why.
+    void notFollowed(const QString &reason);
     // The bucket under this name is another one now (deleted and made again, or another server's copy):
     // the key's history is read again from it.
     void bucketReplaced(const QString &message);
@@ -79,6 +86,8 @@ private:
     void onEntry(const KvEntry &entry);
     void flushPending();
     void stopWatcher();
+    void readByGets(const QString &whyNotWatched);
+    void stopReadByGets();
     void removeRows(int first, int last);
     void trimToLimit();
     void dropExpired();
@@ -90,9 +99,11 @@ private:
     QTimer *m_flushTimer = nullptr;
     QTimer *m_expiryTimer = nullptr; // the next row whose own TTL runs out
     QPointer<KvWatcher> m_watcher;
+    QPointer<KvReply> m_byGets;
     QPointer<KvBucket> m_bucket;
     QString m_key;
     int m_historyLimit = 0;
     bool m_loading = false;
     bool m_loaded = false;
+    bool m_followed = false;
 };

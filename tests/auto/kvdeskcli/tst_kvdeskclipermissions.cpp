@@ -30,6 +30,7 @@ private Q_SLOTS:
     void namesNeedOnlyStreamNames();
     void namesAgreeWithTheTable();
     void oldRevisionsWithSuffixedDirectGets();
+    void historyWithoutConsumers();
     void privateInboxPrefix();
 
 private:
@@ -54,7 +55,7 @@ void tst_KvdeskCliPermissions::initTestCase()
       subscribe: { allow: ["_INBOX.>"] } } }
   { user: msgreader, password: pw, permissions: {
       publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.STREAM.MSG.GET.KV_plain",
-                         "$JS.API.STREAM.MSG.GET.KV_orders", "$SYS.REQ.USER.INFO"] }
+                         "$JS.API.STREAM.MSG.GET.KV_orders", "$JS.API.STREAM.MSG.GET.KV_hist2", "$SYS.REQ.USER.INFO"] }
       subscribe: { allow: ["_INBOX.>"] } } }
   { user: revreader, password: pw, permissions: {
       publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.KV_hist", "$JS.API.DIRECT.GET.KV_hist.>",
@@ -65,6 +66,9 @@ void tst_KvdeskCliPermissions::initTestCase()
   { user: inb, password: pw, permissions: { publish: ">", subscribe: { allow: ["_MY_INBOX.>"] } } }
   { user: names, password: pw, permissions: {
       publish: { allow: [">"], deny: ["$JS.API.STREAM.LIST"] }, subscribe: ">" } }
+  { user: blind, password: pw, permissions: {
+      publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.DIRECT.GET.KV_orders.>", "$SYS.REQ.USER.INFO"] }
+      subscribe: { allow: ["_INBOX.>"] } } }
   { user: directreader, password: pw, permissions: {
       publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.>", "$JS.API.DIRECT.GET.>", "$SYS.REQ.USER.INFO"] }
       subscribe: { allow: ["_INBOX.>"] } } }
@@ -108,7 +112,7 @@ void tst_KvdeskCliPermissions::refused_data()
     QTest::newRow("get") << QStringList{u"get"_s, u"secret"_s, u"a"_s}
                          << u"you may not publish to $JS.API.DIRECT.GET.KV_secret.$KV.secret.a"_s
                          << u"$JS.API.DIRECT.GET.KV_secret.$KV.secret.a"_s;
-    QTest::newRow("watch") << QStringList{u"history"_s, u"secret"_s, u"a"_s}
+    QTest::newRow("watch") << QStringList{u"watch"_s, u"secret"_s}
                            << u"you may not publish to $JS.API.CONSUMER.CREATE.KV_secret.>"_s
                            << u"$JS.API.CONSUMER.CREATE.KV_secret"_s;
 }
@@ -260,6 +264,27 @@ void tst_KvdeskCliPermissions::oldRevisionsWithSuffixedDirectGets()
                0);
     CLI_EXPECT(now, m_runner.run(as(u"revreader"_s) + QStringList{u"get"_s, u"hist"_s, u"k"_s, u"--raw"_s}), 0);
     QCOMPARE(now.out, "one"_ba);
+}
+
+void tst_KvdeskCliPermissions::historyWithoutConsumers()
+{
+    // A user who may not create consumers reads a key's history one revision at a time where the gets of
+    // its revisions are allowed (msgreader: STREAM.MSG.GET only); before, history was refused (on 2.10+
+    // before anything was sent).
+    CLI_EXPECT(add, m_runner.run(as(u"admin"_s) + QStringList{u"add"_s, u"hist2"_s, u"--history"_s, u"5"_s}), 0);
+    CLI_EXPECT(one, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"hist2"_s, u"h"_s, u"first"_s}), 0);
+    CLI_EXPECT(two, m_runner.run(as(u"admin"_s) + QStringList{u"put"_s, u"hist2"_s, u"h"_s, u"second"_s}), 0);
+    CLI_EXPECT(history, m_runner.run(as(u"msgreader"_s) + QStringList{u"history"_s, u"hist2"_s, u"h"_s}), 0);
+    QVERIFY2(history.err.isEmpty(), qPrintable(history.describe()));
+    QVERIFY2(history.out.contains("first") && history.out.contains("second")
+                 && history.out.indexOf("first") < history.out.indexOf("second"),
+             qPrintable(history.describe()));
+    // Neither a consumer nor a get by sequence (only DIRECT.GET.KV_orders.>, the latest values): refused,
+    // naming the consumer, the usual way.
+    CLI_EXPECT(blind, m_runner.run(as(u"blind"_s) + QStringList{u"history"_s, u"orders"_s, u"h"_s}), 1);
+    QVERIFY2(blind.err.contains("permission denied: ") && blind.err.contains("$JS.API.CONSUMER.CREATE.KV_orders"),
+             qPrintable(blind.describe()));
+    QCOMPARE(blind.err.count('\n'), 1);
 }
 
 void tst_KvdeskCliPermissions::privateInboxPrefix()

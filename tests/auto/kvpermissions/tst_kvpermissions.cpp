@@ -31,6 +31,8 @@ private Q_SLOTS:
     void allowedStillWorks();
     void predictedBeforeSending();
     void oldRevisionReadTheAllowedWay();
+    void historyReadByGetsWithoutConsumers_data();
+    void historyReadByGetsWithoutConsumers();
 
 private:
     KvContext *connectAs(const QString &user, KvClient **client = nullptr);
@@ -59,6 +61,12 @@ void tst_KvPermissions::initTestCase()
   { user: revreader, password: pw, permissions: {
       publish: { allow: ["$JS.API.INFO", "$JS.API.STREAM.INFO.KV_orders", "$JS.API.DIRECT.GET.KV_orders.>",
                          "$JS.API.STREAM.MSG.GET.KV_orders", "$SYS.REQ.USER.INFO"] }
+      subscribe: { allow: ["_INBOX.>"] } } }
+  { user: blind, password: pw, permissions: {
+      publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"],
+                 deny: ["$JS.API.CONSUMER.CREATE.KV_secret", "$JS.API.CONSUMER.CREATE.KV_secret.>",
+                        "$JS.API.DIRECT.GET.KV_secret", "$JS.API.DIRECT.GET.KV_secret.>",
+                        "$JS.API.STREAM.MSG.GET.KV_secret"] }
       subscribe: { allow: ["_INBOX.>"] } } }
   { user: nodeliver, password: pw, permissions: {
       publish: { allow: ["$JS.API.>", "$SYS.REQ.USER.INFO"] }
@@ -103,7 +111,8 @@ void tst_KvPermissions::refusedAtOnce_data()
     QTest::newRow("get") << u"reader"_s << u"get secret a"_s << u"KV_secret"_s;
     QTest::newRow("create bucket") << u"reader"_s << u"create fresh"_s << u"$JS.API.STREAM.CREATE.KV_fresh"_s;
     QTest::newRow("delete bucket") << u"reader"_s << u"drop orders"_s << u"$JS.API.STREAM.DELETE.KV_orders"_s;
-    QTest::newRow("history") << u"writer"_s << u"history secret a"_s << u"$JS.API.CONSUMER.CREATE.KV_secret"_s;
+    // Neither a consumer nor a get by sequence: the consumer's refusal is said (the usual way).
+    QTest::newRow("history") << u"blind"_s << u"history secret a"_s << u"$JS.API.CONSUMER.CREATE.KV_secret"_s;
 }
 
 void tst_KvPermissions::refusedAtOnce()
@@ -277,6 +286,63 @@ void tst_KvPermissions::oldRevisionReadTheAllowedWay()
     }
     if (!permissions.permissions().isKnown())
         QSKIP("this nats-server has no $SYS.REQ.USER.INFO (2.10+): the refusal is met first, then the fallback");
+}
+
+void tst_KvPermissions::historyReadByGetsWithoutConsumers_data()
+{
+    QTest::addColumn<QString>("user");
+    QTest::addColumn<QString>("bucket");
+    // May not create consumers on secret; every get allowed (the unsuffixed DIRECT.GET.KV_secret too).
+    QTest::newRow("direct gets") << u"writer"_s << u"secret"_s;
+    // No consumers at all, and only the suffixed DIRECT.GET.KV_orders.>: read through STREAM.MSG.GET.
+    QTest::newRow("message gets") << u"revreader"_s << u"orders"_s;
+}
+
+// A user who may not create consumers still reads a key's history where the gets of its revisions are
+// allowed: one revision at a time, markers included, oldest first; before, the history was refused.
+void tst_KvPermissions::historyReadByGetsWithoutConsumers()
+{
+    QFETCH(QString, user);
+    QFETCH(QString, bucket);
+    KvContext *admin = connectAs(u"admin"_s);
+    QVERIFY(admin);
+    const QString key = u"hist."_s + QString::fromLatin1(QTest::currentDataTag()).replace(u' ', u'_');
+    KvBucket *written = admin->bucket(bucket);
+    WAIT_OK(written->put(key, "one"));
+    WAIT_OK(written->put(u"other"_s, "between")); // another key's revision in between
+    WAIT_OK(written->put(key, "two"));
+    WAIT_OK(written->remove(key));
+    KvClient *client = nullptr;
+    KvContext *kv = connectAs(user, &client);
+    QVERIFY(kv);
+    KvReply *history = kv->bucket(bucket)->history(key);
+    QTRY_VERIFY_WITH_TIMEOUT(history->isFinished(), kRequestTimeoutMs);
+    QCOMPARE(history->errorString(), QString());
+    const QList<KvEntry> entries = history->entries();
+    QCOMPARE(entries.size(), 3);
+    QCOMPARE(entries[0].value, "one"_ba);
+    QCOMPARE(entries[1].value, "two"_ba);
+    QCOMPARE(entries[2].operation, KvEntry::Operation::Delete);
+    QVERIFY(entries[0].revision < entries[1].revision && entries[1].revision < entries[2].revision);
+    for (const KvEntry &entry : entries)
+        QCOMPARE(entry.key, key);
+    // A key never written: not found, as through a consumer.
+    KvReply *never = kv->bucket(bucket)->history(u"never"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(never->isFinished(), kRequestTimeoutMs);
+    QCOMPARE(never->error(), NatsError::KeyNotFound);
+
+    KvUserPermissions permissions(client->jetStream());
+    QTRY_VERIFY_WITH_TIMEOUT(permissions.isSettled(), kAtOnceMs);
+    if (!permissions.permissions().isKnown())
+        QSKIP("this nats-server has no $SYS.REQ.USER.INFO (2.10+): nothing to predict");
+    QVERIFY(!permissions.permissions().watchRefusal(bucket).isEmpty());
+    QCOMPARE(permissions.permissions().historyRefusal(bucket), QString());
+    KvClient *blindClient = nullptr;
+    QVERIFY(connectAs(u"blind"_s, &blindClient));
+    KvUserPermissions blind(blindClient->jetStream());
+    QTRY_VERIFY_WITH_TIMEOUT(blind.isSettled(), kAtOnceMs);
+    QCOMPARE(blind.permissions().historyRefusal(u"secret"_s),
+             u"you may not publish to $JS.API.CONSUMER.CREATE.KV_secret.>"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_KvPermissions)

@@ -1,5 +1,6 @@
 #include "bucketlistmodel.h"
 #include "bucketpanel.h"
+#include "historymodel.h"
 #include "historypanel.h"
 #include "jetstreamcontext.h"
 #include "jsapireply.h"
@@ -431,15 +432,36 @@ void tst_WindowPermissions::userWhoMayNotListKeysOpensAKeyByName()
     QTRY_VERIFY_WITH_TIMEOUT(!dialog || !dialog->isVisible(), 10000);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->key(), u"a"_s, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->currentValue(), "1"_ba, 10000);
-    // Its history is read through a consumer too: refused, and the header no longer says it is loading
-    // (it did, under the error, for as long as the key stayed open).
+    // Its history needs a consumer to be followed live: refused, it is read one revision at a time
+    // instead (before, the dock said "could not be read"), and the panel says it is not followed.
     auto *historyHeader = m_window->historyPanel()->findChild<QLabel *>(u"historyHeader"_s);
     QVERIFY(historyHeader);
     auto *historyStatus = m_window->historyPanel()->findChild<QLabel *>(u"historyStatus"_s);
     QVERIFY(historyStatus);
-    QTRY_VERIFY2_WITH_TIMEOUT(historyStatus->text().contains(u"could not be read"_s), qPrintable(historyStatus->text()),
+    auto *historyView = m_window->historyPanel()->findChild<QTreeView *>(u"historyView"_s);
+    QVERIFY(historyView);
+    QTRY_VERIFY2_WITH_TIMEOUT(historyStatus->text().contains(u"not followed live"_s), qPrintable(historyStatus->text()),
                               10000);
+    QVERIFY2(historyStatus->text().contains(u"you may not create consumers"_s), qPrintable(historyStatus->text()));
+    QCOMPARE(historyView->model()->rowCount(), 1);
+    QCOMPARE(historyView->model()->index(0, HistoryModel::RevisionColumn).data(HistoryModel::ValueRole).toByteArray(),
+             "1"_ba);
     QTRY_VERIFY2_WITH_TIMEOUT(!historyHeader->text().contains(u"loading"_s), qPrintable(historyHeader->text()), 10000);
+    QVERIFY2(historyHeader->text().contains(u"1 revision"_s), qPrintable(historyHeader->text()));
+    // Not followed, it is read again when the key is opened again (here after someone else's write).
+    WAIT_OK(m_adminKv->bucket(u"orders"_s)->put(u"a"_s, "2"));
+    m_window->findChild<QAbstractButton *>(u"openKeyByNameButton"_s)->click();
+    dialog = m_window->findChild<QDialog *>(u"openKeyDialog"_s);
+    QVERIFY(dialog);
+    name = dialog->findChild<QLineEdit *>(u"openKeyName"_s);
+    QTest::keyClicks(name, u"a"_s);
+    QTest::keyClick(name, Qt::Key_Return);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->currentValue(), "2"_ba, 10000);
+    // (orders keeps one revision per key: the row is the new one.)
+    QTRY_COMPARE_WITH_TIMEOUT(
+        historyView->model()->index(0, HistoryModel::RevisionColumn).data(HistoryModel::ValueRole).toByteArray(),
+        "2"_ba, 10000);
+    QCOMPARE(historyView->model()->rowCount(), 1);
 }
 
 // Anyone may open a key by name: a listed key is then selected in the list, as if clicked; a deleted key
