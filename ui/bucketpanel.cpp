@@ -17,6 +17,7 @@
 #include <QtCore/QSortFilterProxyModel>
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
+#include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QInputDialog>
 #include <QtWidgets/QLabel>
@@ -458,17 +459,27 @@ void BucketPanel::deleteBucket()
     if (!m_session || m_session->isReadOnly() || bucket.isEmpty())
         return;
     const KvBucketStatus status = m_model->statusAt(m_model->rowOf(bucket));
-    bool ok = false;
-    const QString typed = QInputDialog::getText(
-        this, tr("Delete Bucket"),
+    QInputDialog dialog(this);
+    dialog.setObjectName(u"deleteBucketDialog"_s);
+    dialog.setWindowTitle(tr("Delete Bucket"));
+    dialog.setLabelText(
         (status.values > 0 ? tr("This deletes bucket \"%1\" with all %2 values and their history. It cannot be undone.")
                                  .arg(bucket)
                                  .arg(status.values)
                            : tr("This deletes bucket \"%1\" and its history. It cannot be undone.").arg(bucket))
-            + u"\n\n"_s + tr("Type the bucket name to confirm:"),
-        QLineEdit::Normal, {}, &ok);
-    if (!ok)
+        + u"\n\n"_s + tr("Type the bucket name to confirm:"));
+    dialog.setOkButtonText(tr("&Delete Bucket")); // also makes the dialog's buttons
+    // The button waits for the name as it is (bucket names are case-sensitive): a name that does not match
+    // keeps the dialog, instead of closing it on an error.
+    if (auto *buttons = dialog.findChild<QDialogButtonBox *>()) {
+        QPushButton *confirm = buttons->button(QDialogButtonBox::Ok);
+        confirm->setEnabled(false);
+        connect(&dialog, &QInputDialog::textValueChanged, confirm,
+                [confirm, bucket](const QString &text) { confirm->setEnabled(text == bucket); });
+    }
+    if (dialog.exec() != QDialog::Accepted)
         return;
+    const QString typed = dialog.textValue();
     if (typed != bucket) {
         showError(tr("Bucket not deleted: the name typed does not match \"%1\".").arg(bucket));
         return;

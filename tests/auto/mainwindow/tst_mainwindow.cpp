@@ -41,6 +41,7 @@
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QFrame>
+#include <QtWidgets/QInputDialog>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QMenu>
@@ -110,6 +111,7 @@ private Q_SLOTS:
     void anotherServerIsListedWhileTheLastOwesAListing();
     void aKeyDeletedElsewhereLeavesTheEditOpen();
     void aBucketDeletedElsewhereLeavesTheEditOpen();
+    void deleteBucketWaitsForItsNameAsWritten();
     void enterNeverDestroys();
     void aKeyChangedWhileItsDeleteAsksIsKept();
     void deleteActsOnEverySelectedKey();
@@ -793,6 +795,42 @@ void tst_MainWindow::aKeyDeletedElsewhereLeavesTheEditOpen()
     // No other row stands for what the editor shows.
     QCOMPARE(window->keyPanel()->currentKey(), QString());
     QCOMPARE(window->keyPanel()->selectedKeys(), QStringList());
+}
+
+// Deleting a bucket asks for its name: the button waits for the name as it is written (case and all),
+// and a name that does not match keeps the dialog. Before, any text enabled it, and a wrong one closed the
+// dialog on an error.
+void tst_MainWindow::deleteBucketWaitsForItsNameAsWritten()
+{
+    const QString name = u"GUI_Case_%1"_s.arg(m_counter);
+    QVERIFY(peerBucket(name));
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QStringList seen; // what the button allowed, for each text typed
+    bool deleted = false;
+    QTimer::singleShot(0, this, [&] {
+        auto *dialog = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+        if (!QTest::qVerify(dialog != nullptr, "dialog", "", __FILE__, __LINE__))
+            return;
+        QPushButton *confirm = child<QDialogButtonBox>(dialog, QString())->button(QDialogButtonBox::Ok);
+        auto *line = dialog->findChild<QLineEdit *>();
+        for (const QString &typed : QStringList{QString(), name.toLower(), name + u' ', name}) {
+            line->clear();
+            QTest::keyClicks(line, typed);
+            QTest::keyClick(line, Qt::Key_Return); // accepts only where the button is on
+            seen.append(u"%1:%2:%3"_s.arg(typed, confirm->isEnabled() ? u"on"_s : u"off"_s,
+                                          dialog->isVisible() ? u"open"_s : u"closed"_s));
+        }
+        if (dialog->isVisible())
+            dialog->reject(); // (a failure, shown by seen: never left waiting)
+        deleted = true;
+    });
+    window->bucketPanel()->deleteAction()->trigger();
+    QVERIFY(deleted);
+    QCOMPARE(
+        seen,
+        (QStringList{u":off:open"_s, name.toLower() + u":off:open"_s, name + u" :off:open"_s, name + u":on:closed"_s}));
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(name) < 0, 10000);
 }
 
 // The open bucket is deleted by another client while its key has unsaved changes: nothing the user did,
