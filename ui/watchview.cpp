@@ -320,9 +320,13 @@ void WatchView::learnBaseline(KvBucket *bucket)
     });
 }
 
+// Revisions up to the bucket's last when the watch began are not expected after the initial values,
+// whether those came (they skip older revisions by design) or not: one removed before the watch began
+// (purged, expired, pushed out by the history limit) was never there to miss. The model goes on from
+// the later of this and the last revision it got.
 void WatchView::applyBaseline()
 {
-    if (m_baseline && m_watcher && m_watcher->initialValuesDone() && m_model->lastRevision() == 0)
+    if (m_baseline && m_watcher && m_watcher->initialValuesDone())
         m_model->setExpectedAfter(*m_baseline);
 }
 

@@ -97,6 +97,7 @@ private Q_SLOTS:
     void emptyFeedSaysWhatItWaitsFor();
     void resumesAcrossServerRestartWithoutLossOrRepeat();
     void gapMarkedWhenRevisionsAreGone();
+    void noGapForWhatWasGoneBeforeTheWatch();
     void exportFollowsTheRowFilter();
     void exportSaysWhatWaitsWhilePaused();
     void clearedFeedSaysSoAndHasNothingToExport();
@@ -660,6 +661,33 @@ void tst_WatchPanel::gapMarkedWhenRevisionsAreGone()
     QCOMPARE(feedRevisions(view->model()), (QList<quint64>{1, 2, 3, 5}));
     QVERIFY(view->statusText().contains(u"1 gap"_s));
     m_panel->closeAll();
+}
+
+// Revisions removed before the watch began (a key's whole history purged, here the bucket's last ones) are
+// no gap: the watch never had them to miss, as it never has the older revisions its initial values skip.
+// Before, the first live revision after them put a gap row "revisions 2-3 never reached this feed" in
+// the feed (it took the bucket's last revision as the point from which every one must come only when the
+// initial values were empty).
+void tst_WatchPanel::noGapForWhatWasGoneBeforeTheWatch()
+{
+    WAIT_OK(m_bucket->put(u"a"_s, "1")); // rev 1
+    WAIT_OK(m_bucket->put(u"c"_s, "2")); // rev 2
+    WAIT_OK(m_bucket->remove(u"c"_s));   // rev 3
+    JsPurgeRequest purge;
+    purge.filter = "$KV." + m_bucket->name().toUtf8() + ".c";
+    WAIT_OK(m_writerKv->jetStream()->purgeStream(u"KV_"_s + m_bucket->name(), purge)); // revs 2 and 3 gone
+    WatchView *view = watch({});
+    QVERIFY(view);
+    QVERIFY(view->detectsGaps());
+    QTRY_COMPARE(feedRevisions(view->model()), QList<quint64>{1});
+    WAIT_OK(m_bucket->put(u"d"_s, "4")); // rev 4, live
+    QTRY_COMPARE(view->model()->lastRevision(), 4u);
+    view->model()->flush();
+    QCOMPARE(view->model()->gapCount(), 0);
+    QCOMPARE(feedRevisions(view->model()), (QList<quint64>{1, 4}));
+    QVERIFY2(!view->statusText().contains(u"gap"_s), qPrintable(view->statusText()));
+    // Detection stays on for what goes by after the watch began (gapMarkedWhenRevisionsAreGone).
+    QVERIFY(view->model()->gapDetection());
 }
 
 // With the filter "w." (2 of 11 rows shown) Export Feed wrote all 11 rows and said "Exported 11 rows": it
