@@ -63,6 +63,7 @@ BucketPanel::BucketPanel(QWidget *parent)
     , m_soonTimer(new QTimer(this))
 {
     setObjectName(u"bucketPanel"_s);
+    m_error->setObjectName(u"bucketError"_s);
     createView();
     createActions();
     // A listing that failed (the user may not list, say) is no empty server: no "Create a Bucket…" then.
@@ -309,8 +310,13 @@ void BucketPanel::list(Listing listing)
         m_error->setMessage({});
         setListingFailed(false);
         mergeStatuses(reply->statuses());
-        if (!m_pendingSelection.isEmpty())
+        if (!m_pendingSelection.isEmpty()) {
             selectBucket(m_pendingSelection);
+            // Not listed (--bucket with a name the server does not have): said, and still waited for.
+            if (!m_pendingSelection.isEmpty())
+                showError(tr("Bucket \"%1\" was not found on this server; it opens when it is created.")
+                              .arg(m_pendingSelection));
+        }
         updateActions();
     });
 }

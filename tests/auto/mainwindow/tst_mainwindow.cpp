@@ -112,6 +112,7 @@ private Q_SLOTS:
     void aKeyDeletedElsewhereLeavesTheEditOpen();
     void aBucketDeletedElsewhereLeavesTheEditOpen();
     void deleteBucketWaitsForItsNameAsWritten();
+    void aBucketAskedForThatIsNotThereIsSaid();
     void enterNeverDestroys();
     void aKeyChangedWhileItsDeleteAsksIsKept();
     void deleteActsOnEverySelectedKey();
@@ -831,6 +832,22 @@ void tst_MainWindow::deleteBucketWaitsForItsNameAsWritten()
         seen,
         (QStringList{u":off:open"_s, name.toLower() + u":off:open"_s, name + u" :off:open"_s, name + u":on:closed"_s}));
     QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(name) < 0, 10000);
+}
+
+// --bucket naming a bucket the server does not have: said where the user looks (the window just showed no
+// bucket, without a word), and it still opens once someone creates it.
+void tst_MainWindow::aBucketAskedForThatIsNotThereIsSaid()
+{
+    const QString name = u"gui_notyet_%1"_s.arg(m_counter);
+    MainWindow *window = openWindow(m_server.url(), name);
+    auto *error = child<ErrorLabel>(window->bucketPanel(), u"bucketError"_s);
+    QVERIFY(error);
+    QTRY_VERIFY2_WITH_TIMEOUT(error->text().contains(u"\"%1\" was not found"_s.arg(name)), qPrintable(error->text()),
+                              10000);
+    QCOMPARE(window->bucketPanel()->currentBucket(), QString());
+    QVERIFY(peerBucket(name));
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 30000);
+    QTRY_VERIFY2(!error->text().contains(u"not found"_s), qPrintable(error->text()));
 }
 
 // The open bucket is deleted by another client while its key has unsaved changes: nothing the user did,
