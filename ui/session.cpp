@@ -29,9 +29,13 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     , m_rttTimer(new QTimer(this))
     , m_retry(new ConnectRetry(this))
 {
-    connect(m_connection, &NatsConnection::stateChanged, this, [this] {
+    connect(m_connection, &NatsConnection::stateChanged, this, [this](NatsConnection::State state) {
         if (!m_connection->isConnected())
             m_unansweredFor.invalidate(); // a connection down says so itself
+        if (state != NatsConnection::State::Reconnecting) {
+            m_failedTries = 0;
+            m_lastTryError.clear();
+        }
         Q_EMIT statusChanged();
     });
     connect(m_connection, &NatsConnection::stateChanged, this, &Session::updateInterruption);
@@ -47,6 +51,13 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     // A reconnect may land on another server (or one restarted: a new server id), whose level is unknown.
     connect(m_connection, &NatsConnection::reconnected, this, &Session::askApiLevel);
     connect(m_connection, &NatsConnection::reconnected, this, &Session::reconnected);
+    connect(m_connection, &NatsConnection::connectAttemptFailed, this, [this] {
+        if (m_connection->state() != NatsConnection::State::Reconnecting)
+            return;
+        ++m_failedTries;
+        m_lastTryError = m_connection->errorString();
+        Q_EMIT statusChanged();
+    });
     connect(m_connection, &NatsConnection::errorOccurred, this, [this] {
         m_lastError = m_connection->errorString();
         Q_EMIT statusChanged();
@@ -266,8 +277,13 @@ QString Session::statusText() const
             text += tr(" · %1 ms").arg(QString::number(double(rtt) / 1000.0, 'f', rtt < 10000 ? 2 : 0));
         return text;
     }
-    case NatsConnection::State::Reconnecting:
-        return tr("connection lost; reconnecting to %1… (%2)").arg(where, m_lastError);
+    case NatsConnection::State::Reconnecting: {
+        QString text = tr("connection lost; reconnecting to %1… (%2)").arg(where, m_lastError);
+        // What the tries meet since (refused: the server is down, not slow), and that they go on.
+        if (m_failedTries > 0)
+            text += tr(" · %n tries failed, the last: %1", nullptr, m_failedTries).arg(m_lastTryError);
+        return text;
+    }
     case NatsConnection::State::Closed: {
         QString text = m_lastError.isEmpty() ? tr("disconnected") : tr("disconnected: %1").arg(m_lastError);
         if (m_retry->isWaiting())

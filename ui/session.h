@@ -83,6 +83,9 @@ private:
     QElapsedTimer m_unansweredFor; // since the first probe not answered yet; invalid once one is
     ConnectRetry *m_retry = nullptr;
     QString m_lastError;
+    // While reconnecting: the tries that failed since the connection was lost, and what the last one met.
+    int m_failedTries = 0;
+    QString m_lastTryError;
     QString m_interruption;
     bool m_startingLocal = false;
     bool m_opened = false;

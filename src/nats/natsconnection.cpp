@@ -527,11 +527,13 @@ void NatsConnection::attemptFailed(const NatsError &error)
             giveUp(all);
             return;
         }
+        Q_EMIT connectAttemptFailed();
         scheduleNextAttempt();
         return;
     }
     if (NatsError::isAuthenticationError(error.code()))
         Q_EMIT errorOccurred(error.code());
+    Q_EMIT connectAttemptFailed();
     if (dropServer) {
         m_pool.removeCurrent();
     }

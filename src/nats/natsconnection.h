@@ -141,6 +141,9 @@ Q_SIGNALS:
     // The connection was lost; reconnecting follows unless reconnects are off.
     void disconnected();
     void reconnected();
+    // One try at a server failed (connecting or reconnecting; lastError() says why) and another follows,
+    // unless the connection gives up (closed()).
+    void connectAttemptFailed();
     void closed();
     // Errors that belong to no single reply: refused credentials, permission violations, lost
     // connections, protocol errors. Details in lastError().

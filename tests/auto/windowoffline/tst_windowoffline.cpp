@@ -46,6 +46,7 @@ private Q_SLOTS:
     void interruptionIsShownAndWritesWait();
     void changeMadeWhileAwayReachesTheEditor();
     void aServerThatStopsAnsweringIsSaidSo();
+    void aServerThatStaysDownSaysWhatTheTriesMet();
     void aLongConnectionErrorWidensNothing();
 
 private:
@@ -255,6 +256,28 @@ void tst_WindowOffline::aServerThatStopsAnsweringIsSaidSo()
     QVERIFY(m_server.thaw());
     QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(u"connected"_s), 10000);
     QVERIFY2(!status->text().contains(u"not answering"_s), qPrintable(status->text()));
+}
+
+// While the connection is being got back, the bar says what the tries meet: it said "reconnecting to X…
+// (X closed the connection)" for as long as the server stayed down, the same after 35 s as after one
+// (third tryout), and a server refusing every try looked like one still being waited for.
+void tst_WindowOffline::aServerThatStaysDownSaysWhatTheTriesMet()
+{
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({m_server.url(), QString(), false});
+    auto *status = m_window->findChild<QLabel *>(u"connectionState"_s);
+    QVERIFY(status);
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(u"connected"_s), 15000);
+    QVERIFY(m_server.kill());
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(u"reconnecting"_s), 5000);
+    QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(u"tries failed"_s) || status->text().contains(u"try failed"_s),
+                              qPrintable(status->text()), 15000);
+    QVERIFY2(status->text().contains(u"refused"_s), qPrintable(status->text()));
+    QVERIFY2(status->text().contains(u"closed the connection"_s), qPrintable(status->text())); // why it was lost
+    QVERIFY2(m_server.restart(), qPrintable(m_server.errorString()));
+    QTRY_VERIFY_WITH_TIMEOUT(status->text().startsWith(u"connected"_s), 15000);
+    QVERIFY2(!status->text().contains(u"failed"_s), qPrintable(status->text()));
 }
 
 // A long connection error (several servers refused, a TLS handshake in OpenSSL's words) is elided in the
