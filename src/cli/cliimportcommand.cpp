@@ -99,20 +99,19 @@ void ImportCommand::ensureBucket()
     KvReply *status = kv()->bucketStatus(m_bucket);
     connect(status, &NatsReply::finished, this, [this, status] {
         status->deleteLater();
-        if (status->error() == NatsError::NoError) {
-            m_job->start(m_existing);
-            return;
-        }
-        if (status->error() != NatsError::BucketNotFound) {
+        if (status->error() != NatsError::NoError && status->error() != NatsError::BucketNotFound) {
             fail(status->errorInfo());
             return;
         }
-        KvBucketConfig config;
-        config.bucket = m_bucket;
-        whenDone(kv()->createBucket(config), [this](KvReply *) {
-            out()->note(tr("Created bucket %1 with default settings").arg(m_bucket));
-            m_job->start(m_existing);
-        });
+        if (status->error() == NatsError::BucketNotFound) {
+            // Made by the job once the whole input is checked against it: a bad file leaves no bucket.
+            KvBucketConfig config;
+            config.bucket = m_bucket;
+            m_job->setCreateConfig(config);
+            connect(m_job, &KvImportJob::bucketCreated, this,
+                    [this] { out()->note(tr("Created bucket %1 with default settings").arg(m_bucket)); });
+        }
+        m_job->start(m_existing);
     });
 }
 

@@ -9,8 +9,9 @@ class CliPipeReader;
 class QTimer;
 
 // import BUCKET [FILE] [--mode put|create|skip-existing]: reads the NDJSON of `export` (stdin when FILE
-// is absent or "-"; a pipe is read as its data arrives) and writes it with up to 256 puts in flight (KvImportJob), then prints a summary. A
-// missing bucket is created with default settings first (run `add` before to choose others).
+// is absent or "-"; a pipe is read as its data arrives) and writes it with up to 256 puts in flight
+// (KvImportJob), then prints a summary. A missing bucket is created with default settings once the whole
+// input is checked against them, only if every line is good (run `add` before to choose others).
 class ImportCommand final : public CliCommand
 {
     Q_OBJECT

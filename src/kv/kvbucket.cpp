@@ -104,8 +104,8 @@ QString KvBucket::checkValueSize(const QString &key, qint64 size, qint64 headerS
               .arg(size)
               .arg(total)
         : tr("value for key \"%1\" is %2 bytes").arg(key).arg(size);
-    const qint64 bucketLimit = m_boundStatus.config.maxValueSize;
-    if (m_bound && bucketLimit > 0 && total > bucketLimit) {
+    const qint64 bucketLimit = m_bound ? m_boundStatus.config.maxValueSize : m_expectedMaxValueSize;
+    if (bucketLimit > 0 && total > bucketLimit) {
         return headerSize > 0
             ? tr("%1; bucket \"%2\" allows at most %3 bytes per message, headers included")
                   .arg(what, m_name)

@@ -66,6 +66,10 @@ public:
     QString checkCreateSize(const QString &key, qint64 size, qint64 ttlNs = 0) const;
     // The same for a value of size bytes as update() sends it on expectedRevision.
     QString checkUpdateSize(const QString &key, qint64 size, quint64 expectedRevision) const;
+    // The settings a bucket that does not exist yet is to be created with: until the handle is bound, the
+    // size checks above judge values by its max value size (an import checks its input before it creates
+    // the bucket). Once bound, the bucket's own settings count.
+    void expectConfig(const KvBucketConfig &config) { m_expectedMaxValueSize = config.maxValueSize; }
 
     // How long a write whose outcome is unknown (its ack timed out, the connection dropped) is sent
     // again with its Nats-Msg-Id: 60 s by default, never past the bucket's duplicate window; 0 turns
@@ -235,6 +239,7 @@ private:
     QPointer<JetStreamContext> m_context;
     QString m_name;
     KvBucketStatus m_boundStatus;
+    qint64 m_expectedMaxValueSize = -1; // expectConfig()'s, while not bound
     QByteArray m_readPrefix;
     QByteArray m_writePrefix;
     QList<Waiter> m_waiting;

@@ -2,6 +2,7 @@
 
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvcontext.h"
 #include "kvndjson.h"
 #include "kvttl.h"
 #include "kvttlcheck.h"
@@ -79,6 +80,14 @@ void KvImportJob::start(ExistingKeys existing)
     if (m_atEnd) {
         // On the next turn, so the caller has connected finished() whatever happens.
         QTimer::singleShot(0, this, &KvImportJob::pump);
+        return;
+    }
+    if (m_toCreate) {
+        // No bucket to read yet: the one to be created sets the limits (on a later turn, as above).
+        m_config = *m_toCreate;
+        m_bucket->expectConfig(m_config);
+        m_lineLimit = lineLimit(m_config.maxValueSize);
+        QTimer::singleShot(0, this, &KvImportJob::begin);
         return;
     }
     // The bucket's limits bound a line; reading its status binds it (and the status call answers on a
@@ -291,7 +300,7 @@ bool KvImportJob::check(const KvEntry &entry, qint64 line)
         : m_bucket->checkCreateSize(entry.key, size, entry.ttlNs);
     if (problem.isEmpty())
         return true;
-    if (m_existing != ExistingKeys::Overwrite) {
+    if (m_existing != ExistingKeys::Overwrite && !m_toCreate) { // a bucket to create has no existing keys
         checkSizeOfExisting(NatsError(NatsError::ValueTooLarge, problem), entry.key, line);
         return false;
     }
@@ -311,13 +320,17 @@ bool KvImportJob::checkTtl(const KvEntry &entry, qint64 line)
         return true;
     }
     ++m_inFlight;
-    KvTtlCheck::check(m_bucket, 0, this, [this, entry, line](const NatsError &refusal) {
+    const auto answered = [this, entry, line](const NatsError &refusal) {
         --m_inFlight;
         m_ttlAsked = true;
         m_ttlRefusal = refusal;
         check(entry, line); // the rest of the line's check, and the refusal if there is one
         pump();
-    });
+    };
+    if (m_toCreate) // no bucket to ask yet: judged by the settings it is to be created with
+        KvTtlCheck::checkToCreate(m_bucket->jetStream(), *m_toCreate, 0, this, answered);
+    else
+        KvTtlCheck::check(m_bucket, 0, this, answered);
     return false;
 }
 
@@ -353,14 +366,52 @@ bool KvImportJob::keepAside(const QByteArray &line)
 void KvImportJob::endCheck()
 {
     if (m_failed == 0) {
-        startWriting();
+        if (m_toCreate)
+            createBucket();
+        else
+            startWriting();
         return;
     }
     m_ending = State::Failed;
-    m_error = NatsError(NatsError::InvalidArgument,
-                        m_failed == 1 ? tr("1 line cannot be imported: nothing was written")
-                                      : tr("%1 lines cannot be imported: nothing was written").arg(m_failed));
+    QString outcome = m_failed == 1 ? tr("1 line cannot be imported: nothing was written")
+                                    : tr("%1 lines cannot be imported: nothing was written").arg(m_failed);
+    if (m_toCreate)
+        outcome = tr("%1, and bucket \"%2\" was not created").arg(outcome, m_toCreate->bucket);
+    m_error = NatsError(NatsError::InvalidArgument, outcome);
     maybeFinish();
+}
+
+// The input checked and good: the bucket it was checked for is made, then written. Made meanwhile by
+// someone else with the same settings, creating it again succeeds; with other settings it fails
+// (StreamNameInUse), and nothing is written into a bucket whose limits the input was not checked against.
+void KvImportJob::createBucket()
+{
+    if (!m_creator)
+        m_creator = new KvContext(m_bucket ? m_bucket->jetStream() : nullptr, this);
+    KvReply *reply = m_creator->createBucket(*m_toCreate);
+    ++m_inFlight; // holds maybeFinish() (and a cancel) until it is answered
+    connect(reply, &NatsReply::finished, this, [this, reply] {
+        reply->deleteLater();
+        --m_inFlight;
+        const QString name = m_toCreate->bucket;
+        if (reply->error() == NatsError::NoError) {
+            m_config = reply->status().config;
+            Q_EMIT bucketCreated();
+        } else if (m_ending == State::Idle) {
+            m_ending = State::Failed;
+            m_error = reply->error() == NatsError::StreamNameInUse
+                ? NatsError(NatsError::StreamNameInUse,
+                            tr("bucket \"%1\" was created meanwhile with other settings than those the input was "
+                               "checked against: nothing was written")
+                                .arg(name))
+                : NatsError(reply->error(),
+                            tr("cannot create bucket \"%1\": %2; nothing was written").arg(name, reply->errorString()));
+        }
+        if (m_ending == State::Idle)
+            startWriting();
+        else
+            maybeFinish(); // cancelled meanwhile, or not created
+    });
 }
 
 // The input checked and good: read again from its start (a pipe's lines from where they were kept).

@@ -15,6 +15,7 @@
 #include <utility>
 
 class KvBucket;
+class KvContext;
 class KvReply;
 class QIODevice;
 class QTemporaryFile;
@@ -27,7 +28,9 @@ class QTemporaryFile;
 // sequential input (a pipe) is kept aside in a temporary file meanwhile, never in memory. What happens to keys that already exist is the caller's choice. Values are
 // written byte for byte (base64-encoded lines included). A line with a "ttl" is created with that TTL in
 // every mode (a TTL only goes with a create, as in the official clients); where the server or the bucket
-// cannot take it, or the key exists, that line fails with the reason.
+// cannot take it, or the key exists, that line fails with the reason. A bucket that does not exist yet
+// may be created by the job (setCreateConfig()): the input is checked against the settings it will have,
+// and the bucket is created only once every line is good, so a bad input leaves no bucket behind.
 class KvImportJob final : public QObject
 {
     Q_OBJECT
@@ -68,6 +71,12 @@ public:
 
     // Writes in flight at most (DefaultWindow unless set before start()).
     void setWindow(int window) { m_window = window; }
+    // The bucket does not exist yet: check the input against config (its limits, whether its keys may have
+    // a TTL; the server's max_payload as ever) instead of reading the bucket's status, then create the
+    // bucket with config (bucketCreated()) and write. Created by someone else meanwhile: written only if
+    // its settings are config's (creating it again then succeeds), else the job fails and writes nothing.
+    // Call before start().
+    void setCreateConfig(const KvBucketConfig &config) { m_toCreate = config; }
     void start(ExistingKeys existing);
     void cancel();
 
@@ -96,6 +105,8 @@ Q_SIGNALS:
     // A line written with a TTL the server raised (a bucket keeping history keeps a key at least its
     // marker TTL, KvBucketConfig::keptKeyTtl()): the key lives longer than the file said.
     void ttlRaised(qint64 line, qint64 askedNs, qint64 keptNs);
+    // The bucket of setCreateConfig() was created, the input being good; the writes follow.
+    void bucketCreated();
     // The import ended early (see error()); finished() follows.
     void errorOccurred(NatsError::Code code);
     void finished();
@@ -136,6 +147,7 @@ private:
     bool checkTtl(const KvEntry &entry, qint64 line);
     bool keepAside(const QByteArray &line);
     void endCheck();
+    void createBucket();
     void startWriting();
     bool submitHeld();
     void submit(const KvEntry &entry, qint64 line);
@@ -177,7 +189,9 @@ private:
     bool m_inputClosed = false; // a sequential input said readChannelFinished()
     bool m_skipping = false;    // inside a line too long to import
     qint64 m_lineLimit = 0;
-    KvBucketConfig m_config; // the bucket's, once its status is read
+    KvBucketConfig m_config;                  // the bucket's, once its status is read (or it is created)
+    std::optional<KvBucketConfig> m_toCreate; // setCreateConfig()
+    KvContext *m_creator = nullptr;           // creates m_toCreate
     // Whether the server and the bucket take per-key TTLs, asked at the first line with one: the answer
     // holds for every line of the file (m_ttlAsked false: not asked yet).
     bool m_ttlAsked = false;

@@ -7,22 +7,40 @@
 
 #include <QtCore/QPointer>
 
-NatsError KvTtlCheck::problemNow(const KvBucket *bucket, qint64 ttlNs)
+namespace {
+
+// The bound bucket's settings, named as the bucket (the status read may leave the name empty).
+KvBucketConfig bucketConfig(const KvBucket *bucket)
+{
+    KvBucketConfig config = bucket->boundStatus().config;
+    config.bucket = bucket->name();
+    return config;
+}
+
+} // namespace
+
+NatsError KvTtlCheck::problemNow(JetStreamContext *context, const KvBucketConfig &config, qint64 ttlNs, bool toCreate)
 {
     if (ttlNs != 0) {
         const QString invalid = KvTtl::validate(ttlNs);
         if (!invalid.isEmpty())
             return NatsError(NatsError::InvalidArgument, invalid);
     }
-    JsServerCapabilities *server = bucket->jetStream()->capabilities();
+    JsServerCapabilities *server = context->capabilities();
     if (!server->supports(JsServerCapabilities::Feature::MessageTtl))
         return server->refusal(JsServerCapabilities::Feature::MessageTtl);
-    if (!bucket->boundStatus().config.allowsKeyTtl())
+    if (config.allowsKeyTtl())
+        return {};
+    if (toCreate) {
         return NatsError(NatsError::FeatureNotSupported,
-                         tr("per-key TTL needs a bucket that allows it: bucket \"%1\" has no marker TTL (set one "
-                            "in its settings, or with kvdesk-cli edit %1 --marker-ttl DURATION)")
-                             .arg(bucket->name()));
-    return {};
+                         tr("per-key TTL needs a bucket that allows it: bucket \"%1\" would be created without a "
+                            "marker TTL (create it with one first, e.g. kvdesk-cli add %1 --marker-ttl DURATION)")
+                             .arg(config.bucket));
+    }
+    return NatsError(NatsError::FeatureNotSupported,
+                     tr("per-key TTL needs a bucket that allows it: bucket \"%1\" has no marker TTL (set one "
+                        "in its settings, or with kvdesk-cli edit %1 --marker-ttl DURATION)")
+                         .arg(config.bucket));
 }
 
 void KvTtlCheck::check(KvBucket *bucket, qint64 ttlNs, QObject *guard, const Handler &then)
@@ -40,7 +58,7 @@ void KvTtlCheck::check(KvBucket *bucket, qint64 ttlNs, QObject *guard, const Han
             then(error);
             return;
         }
-        const NatsError problem = problemNow(target, ttlNs);
+        const NatsError problem = problemNow(target->jetStream(), bucketConfig(target), ttlNs, false);
         const bool onlyTheBucket = problem.code() == NatsError::FeatureNotSupported
             && target->jetStream()->capabilities()->supports(JsServerCapabilities::Feature::MessageTtl);
         if (!onlyTheBucket) {
@@ -52,7 +70,24 @@ void KvTtlCheck::check(KvBucket *bucket, qint64 ttlNs, QObject *guard, const Han
         QObject::connect(fresh, &NatsReply::finished, alive, [target, fresh, ttlNs, then] {
             fresh->deleteLater();
             if (target)
-                then(fresh->error() != NatsError::NoError ? fresh->errorInfo() : problemNow(target, ttlNs));
+                then(fresh->error() != NatsError::NoError
+                         ? fresh->errorInfo()
+                         : problemNow(target->jetStream(), bucketConfig(target), ttlNs, false));
         });
+    });
+}
+
+void KvTtlCheck::checkToCreate(JetStreamContext *context, const KvBucketConfig &config, qint64 ttlNs, QObject *guard,
+                               const Handler &then)
+{
+    const QPointer<JetStreamContext> server(context);
+    if (!context) {
+        then(NatsError(NatsError::ConnectionClosed, tr("the connection is gone")));
+        return;
+    }
+    context->capabilities()->whenKnown(guard, [server, config, ttlNs, then](const NatsError &error) {
+        if (!server)
+            return;
+        then(error.isError() ? error : problemNow(server, config, ttlNs, true));
     });
 }

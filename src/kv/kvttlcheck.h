@@ -6,7 +6,9 @@
 
 #include <functional>
 
+class JetStreamContext;
 class KvBucket;
+struct KvBucketConfig;
 class QObject;
 
 // Whether keys of a bucket may be created or purged with a TTL (nats-modern.md §4): the TTL must be at
@@ -25,8 +27,13 @@ public:
     // Calls then with NoError, or the problem (FeatureNotSupported, InvalidArgument, or what reading failed
     // with). ttlNs 0 checks the server and the bucket only. then is dropped when guard is gone.
     static void check(KvBucket *bucket, qint64 ttlNs, QObject *guard, const Handler &then);
+    // The same for a bucket that does not exist yet and is to be created with config on the server of
+    // context (an import checks its input before it creates the bucket): judged from config, nothing read.
+    static void checkToCreate(JetStreamContext *context, const KvBucketConfig &config, qint64 ttlNs, QObject *guard,
+                              const Handler &then);
 
 private:
-    // The problem with what is known now (bucket bound, API level known).
-    static NatsError problemNow(const KvBucket *bucket, qint64 ttlNs);
+    // The problem with what is known now (API level known), for a bucket with config; toCreate: it does not
+    // exist yet.
+    static NatsError problemNow(JetStreamContext *context, const KvBucketConfig &config, qint64 ttlNs, bool toCreate);
 };

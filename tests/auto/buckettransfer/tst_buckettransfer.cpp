@@ -1,4 +1,5 @@
 #include "jetstreamcontext.h"
+#include "jsservercapabilities.h"
 #include "kvbucket.h"
 #include "kvclient.h"
 #include "kvcontext.h"
@@ -46,6 +47,10 @@ private Q_SLOTS:
     void importCancel();
     void badLinesAreCountedAndNamed();
     void aTtlTheBucketCannotTakeIsABadLine();
+    void aBucketToCreateIsMadeOnlyForAGoodInput();
+    void ttlLinesAreJudgedByTheBucketToCreate();
+    void aBucketMadeMeanwhileIsWrittenOnlyWithTheSettingsChecked_data();
+    void aBucketMadeMeanwhileIsWrittenOnlyWithTheSettingsChecked();
     void aGoodPipeIsWrittenWhole();
     void overlongLineIsRefusedAndNamed();
     void skippingALongLineLetsTheEventLoopRun();
@@ -609,6 +614,141 @@ void tst_BucketTransfer::aTtlTheBucketCannotTakeIsABadLine()
     QCOMPARE(problems.size(), 2);
     QVERIFY2(problems[0].startsWith(u"line 2:"_s) && problems[0].contains(u"TTL"_s), qPrintable(problems[0]));
     QVERIFY2(problems[1].startsWith(u"line 4:"_s) && problems[1].contains(u"TTL"_s), qPrintable(problems[1]));
+}
+
+// kvdesk-cli import created a missing bucket before the job checked the input: a bad line wrote nothing
+// but left a new, empty bucket. Given the settings of the bucket to create, the job checks the input
+// against them (its max value size here) and creates the bucket only once every line is good.
+void tst_BucketTransfer::aBucketToCreateIsMadeOnlyForAGoodInput()
+{
+    KvBucketConfig config;
+    config.bucket = u"tocreate"_s + QString::number(m_counter);
+    config.history = 3;
+    config.maxValueSize = 1024;
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    QBuffer bad;
+    bad.setData("{\"key\":\"small\",\"value\":\"1\"}\n"
+                "{\"key\":\"big\",\"value\":\""
+                + QByteArray(2000, 'x') + "\"}\n");
+    bad.open(QIODevice::ReadOnly);
+    KvImportJob refused(bucket, &bad);
+    refused.setCreateConfig(config);
+    QSignalSpy refusedFinished(&refused, &KvImportJob::finished);
+    QSignalSpy refusedCreated(&refused, &KvImportJob::bucketCreated);
+    refused.start(KvImportJob::ExistingKeys::Overwrite);
+    QVERIFY(refusedFinished.wait(20000));
+    QCOMPARE(refused.state(), KvImportJob::State::Failed);
+    QCOMPARE(refused.failedCount(), 1);
+    QVERIFY2(refused.problems().value(0).startsWith(u"line 2:"_s) && refused.problems().value(0).contains(u"1024"_s),
+             qPrintable(refused.problems().join(u'\n')));
+    QVERIFY2(refused.errorString().contains(u"bucket \"%1\" was not created"_s.arg(config.bucket)),
+             qPrintable(refused.errorString()));
+    QCOMPARE(refusedCreated.count(), 0);
+    KvReply *missing = m_kv->bucketStatus(config.bucket);
+    WAIT_ERROR(missing, NatsError::BucketNotFound);
+
+    QBuffer good;
+    good.setData("{\"key\":\"small\",\"value\":\"1\"}\n{\"key\":\"small\",\"value\":\"2\"}\n");
+    good.open(QIODevice::ReadOnly);
+    KvImportJob importer(bucket, &good);
+    importer.setCreateConfig(config);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    QSignalSpy created(&importer, &KvImportJob::bucketCreated);
+    importer.start(KvImportJob::ExistingKeys::Overwrite);
+    QVERIFY(finished.wait(20000));
+    QVERIFY2(importer.state() == KvImportJob::State::Finished, qPrintable(importer.errorString()));
+    QCOMPARE(created.count(), 1);
+    QCOMPARE(importer.writtenCount(), 2);
+    QCOMPARE(KvTest::value(bucket, u"small"_s), "2"_ba);
+    KvReply *status = m_kv->bucketStatus(config.bucket);
+    WAIT_OK(status);
+    QCOMPARE(status->status().config.history, 3);
+    QCOMPARE(status->status().config.maxValueSize, 1024);
+}
+
+// Lines with a ttl are judged as the bucket to be created would take them: with a marker TTL it takes
+// them on a server with per-key TTLs (2.11+), elsewhere they are bad lines and nothing is created.
+void tst_BucketTransfer::ttlLinesAreJudgedByTheBucketToCreate()
+{
+    KvBucketConfig config;
+    config.bucket = u"ttlcreate"_s + QString::number(m_counter);
+    config.markerTtlMs = 10000;
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    QBuffer file;
+    file.setData("{\"key\":\"plain\",\"value\":\"1\"}\n{\"key\":\"temp\",\"value\":\"2\",\"ttl\":60000000000}\n");
+    file.open(QIODevice::ReadOnly);
+    KvImportJob importer(bucket, &file);
+    importer.setCreateConfig(config);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    importer.start(KvImportJob::ExistingKeys::Overwrite);
+    QVERIFY(finished.wait(20000));
+    if (m_kv->jetStream()->capabilities()->supports(JsServerCapabilities::Feature::MessageTtl)) {
+        QVERIFY2(importer.state() == KvImportJob::State::Finished,
+                 qPrintable(importer.problems().join(u'\n') + importer.errorString()));
+        QCOMPARE(importer.writtenCount(), 2);
+        KvReply *temp = bucket->get(u"temp"_s);
+        WAIT_OK(temp);
+        QCOMPARE(temp->entry().ttlNs, 60000000000LL);
+        return;
+    }
+    QCOMPARE(importer.state(), KvImportJob::State::Failed);
+    QVERIFY2(importer.problems().value(0).startsWith(u"line 2: per-key TTL needs nats-server 2.11"_s),
+             qPrintable(importer.problems().join(u'\n')));
+    KvReply *missing = m_kv->bucketStatus(config.bucket);
+    WAIT_ERROR(missing, NatsError::BucketNotFound);
+}
+
+void tst_BucketTransfer::aBucketMadeMeanwhileIsWrittenOnlyWithTheSettingsChecked_data()
+{
+    QTest::addColumn<int>("theirHistory");
+    QTest::addColumn<bool>("written");
+    QTest::newRow("the same settings") << 1 << true;
+    QTest::newRow("other settings") << 5 << false;
+}
+
+// Someone else creates the bucket while the job checks its input against the settings it would create it
+// with: the same settings, and the job writes into it (creating it again changes nothing); other ones,
+// and nothing is written into a bucket whose limits the input was not checked against.
+void tst_BucketTransfer::aBucketMadeMeanwhileIsWrittenOnlyWithTheSettingsChecked()
+{
+    QFETCH(int, theirHistory);
+    QFETCH(bool, written);
+    KvBucketConfig config;
+    config.bucket = u"meanwhile"_s + QString::number(m_counter);
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    QProcess producer; // the input ends when the test says so
+    producer.start(u"cat"_s, QStringList());
+    QVERIFY(producer.waitForStarted());
+    KvImportJob importer(bucket, &producer);
+    importer.setCreateConfig(config);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    importer.start(KvImportJob::ExistingKeys::Overwrite);
+    producer.write("{\"key\":\"a\",\"value\":\"1\"}\n{\"key\":\"b\",\"value\":\"2\"}\n");
+    QVERIFY(producer.waitForBytesWritten(5000));
+
+    KvBucketConfig theirs = config;
+    theirs.history = theirHistory;
+    QVERIFY(KvTest::createBucket(m_kv, theirs));
+    producer.closeWriteChannel();
+    QVERIFY(finished.wait(20000));
+    if (written) {
+        QVERIFY2(importer.state() == KvImportJob::State::Finished, qPrintable(importer.errorString()));
+        QCOMPARE(importer.writtenCount(), 2);
+        QStringList keys = bucketKeys(bucket);
+        keys.sort();
+        QCOMPARE(keys, (QStringList{u"a"_s, u"b"_s}));
+        return;
+    }
+    QCOMPARE(importer.state(), KvImportJob::State::Failed);
+    QCOMPARE(importer.writtenCount(), 0);
+    QVERIFY2(
+        importer.errorString().contains(u"bucket \"%1\" was created meanwhile with other settings"_s.arg(config.bucket))
+            && importer.errorString().contains(u"nothing was written"_s),
+        qPrintable(importer.errorString()));
+    QCOMPARE(bucketKeys(bucket), QStringList());
+    KvReply *status = m_kv->bucketStatus(config.bucket);
+    WAIT_OK(status);
+    QCOMPARE(status->status().config.history, theirHistory); // left as they made it
 }
 
 // A pipe whose lines are all good is checked, then written whole (read once: kept aside meanwhile).

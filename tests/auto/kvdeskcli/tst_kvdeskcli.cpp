@@ -38,6 +38,7 @@ private Q_SLOTS:
     void exportRmImportRoundTrip();
     void failedExportKeepsTheFileItWouldReplace();
     void importModes();
+    void aMissingBucketIsCreatedOnlyForAGoodFile();
     void aMissingRevisionSaysWhy();
     void aKeyTooLongForTheProtocolLineIsAUsageError();
     void errorPaths_data();
@@ -557,6 +558,46 @@ not json
     QCOMPARE(kept.out, "1"_ba);
 }
 
+// A missing bucket was created with default settings before the file was checked: a file with a bad
+// line wrote nothing, as promised, but left a new, empty bucket behind. The file is checked first, against
+// the limits of the bucket it would create (and the server's max_payload); the bucket is made only for a
+// file whose every line is good.
+void tst_KvdeskCli::aMissingBucketIsCreatedOnlyForAGoodFile()
+{
+    const QByteArray bad = R"({"key":"a","value":"1"}
+not json
+{"key":"b","value":"2"}
+)"_ba;
+    CLI_EXPECT(refused, cli({u"import"_s, u"NOTMADE"_s}, bad), 1);
+    KvReply *status = m_kv->bucketStatus(u"NOTMADE"_s);
+    QVERIFY(QTest::qWaitFor([status] { return status->isFinished(); }, KvTest::ReplyTimeoutMs));
+    QVERIFY2(status->error() == NatsError::BucketNotFound, qPrintable(refused.describe()));
+    QVERIFY2(!refused.err.contains("Created bucket"), qPrintable(refused.describe()));
+    QVERIFY2(refused.err.contains("line 2: not JSON"), qPrintable(refused.describe()));
+    QVERIFY2(refused.err.contains("nothing was written, and bucket \"NOTMADE\" was not created"),
+             qPrintable(refused.describe()));
+    QVERIFY2(refused.out.contains("0 written, 0 skipped, 1 failed"), qPrintable(refused.describe()));
+
+    // A value the server cannot take (over its max_payload, 1 MB by default) is a bad line too.
+    const QByteArray tooLarge = "{\"key\":\"big\",\"value\":\"" + QByteArray(1024 * 1024 + 1, 'x') + "\"}\n";
+    CLI_EXPECT(large, cli({u"import"_s, u"NOTMADE"_s, u"--mode"_s, u"create"_s}, tooLarge), 1);
+    QVERIFY2(large.err.contains("line 1: value for key \"big\"") && large.err.contains("max_payload"),
+             qPrintable(large.describe()));
+    CLI_EXPECT(stillMissing, cli({u"info"_s, u"NOTMADE"_s}), 1);
+
+    const QByteArray good = R"({"key":"a","value":"1"}
+{"key":"b","value":"Mg==","encoding":"base64"}
+{"key":"a","value":"3"}
+)"_ba;
+    CLI_EXPECT(imported, cli({u"import"_s, u"MADE"_s}, good), 0);
+    QVERIFY2(imported.err.contains("Created bucket MADE with default settings"), qPrintable(imported.describe()));
+    QVERIFY2(imported.out.contains("3 written, 0 skipped, 0 failed"), qPrintable(imported.describe()));
+    CLI_EXPECT(a, cli({u"get"_s, u"MADE"_s, u"a"_s, u"--raw"_s}), 0);
+    QCOMPARE(a.out, "3"_ba);
+    CLI_EXPECT(b, cli({u"get"_s, u"MADE"_s, u"b"_s, u"--raw"_s}), 0);
+    QCOMPARE(b.out, "2"_ba);
+}
+
 // revert and get --revision said one thing ("key "k" has no value at revision N in bucket "H"") for a
 // revision the history limit pushed out, a delete marker, one past the bucket's last, and another key's.
 void tst_KvdeskCli::aMissingRevisionSaysWhy()
@@ -929,14 +970,21 @@ void tst_KvdeskCli::aLongValueIsShownCutWithItsSize()
 // minute, 30 times the 2 s given), saying it may or may not have been stored.
 void tst_KvdeskCli::aWriteEndsWithinTheTimeoutGiven()
 {
+    KvBucketConfig frozen;
+    frozen.bucket = u"FROZEN"_s;
+    QVERIFY(KvTest::createBucket(m_kv, frozen));
     QProcess importing;
-    importing.setProcessEnvironment(m_runner.environment());
+    QProcessEnvironment environment = m_runner.environment();
+    environment.insert(u"QT_LOGGING_RULES"_s, u"kvdesk.protocol.wire.debug=true"_s);
+    importing.setProcessEnvironment(environment);
     importing.start(CliRunner::program(), server({u"--timeout"_s, u"2s"_s, u"import"_s, u"FROZEN"_s}));
     QVERIFY(importing.waitForStarted());
-    // Connected, and the bucket made: the import then waits for the whole input (it checks every line
-    // before it writes one).
+    // Connected, and the bucket's status read twice (whether it exists, then its limits for the check), as
+    // the wire log shows: the import then waits for the whole input (it checks every line before it
+    // writes one), and asks the server nothing more until it writes. (A missing bucket is made only once
+    // the input is checked, just before the write: too late to freeze the server in between.)
     QByteArray err;
-    QTRY_VERIFY2_WITH_TIMEOUT((err += importing.readAllStandardError()).contains("Created bucket FROZEN"),
+    QTRY_VERIFY2_WITH_TIMEOUT((err += importing.readAllStandardError()).count("stream_info_response") == 2,
                               err.constData(), 10000);
 
     QVERIFY(m_server.freeze());

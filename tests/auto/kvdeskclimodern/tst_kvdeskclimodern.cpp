@@ -32,6 +32,7 @@ private Q_SLOTS:
     void ttlScenario();
     void aTtlTheServerRaisesIsSaid();
     void importWithTtl();
+    void aTtlLineKeepsAMissingBucketUnmade();
     void sourcesBefore210AreSaidToKeepTheirNames();
     void severalFilters();
     void editKeepsRepublishHeadersOnly();
@@ -292,6 +293,29 @@ void tst_KvdeskCliModern::importWithTtl()
              qPrintable(raised.describe()));
     CLI_EXPECT(plainAgain, cli({u"import"_s, bucket}, R"({"key":"fresh","value":"f","ttl":2000000000})"), 0);
     QVERIFY2(!plainAgain.err.contains("TTL"), qPrintable(plainAgain.describe()));
+}
+
+// A missing bucket was created with default settings before the file was checked, and a default bucket
+// takes no per-key TTL: the ttl line was refused by the check, and the new, empty bucket stayed behind. The
+// line is judged as the bucket to be made would judge it, and nothing is created.
+void tst_KvdeskCliModern::aTtlLineKeepsAMissingBucketUnmade()
+{
+    const QString bucket = unique(u"impnew"_s);
+    const QByteArray lines = R"({"key":"plain","value":"p"}
+{"key":"temp","value":"t","ttl":60000000000}
+)";
+    CLI_EXPECT(refused, cli({u"import"_s, bucket}, lines), 1);
+    KvReply *status = m_kv->bucketStatus(bucket);
+    QVERIFY(QTest::qWaitFor([status] { return status->isFinished(); }, KvTest::ReplyTimeoutMs));
+    QVERIFY2(status->error() == NatsError::BucketNotFound, qPrintable(refused.describe()));
+    QVERIFY2(!refused.err.contains("Created bucket"), qPrintable(refused.describe()));
+    QVERIFY2(refused.err.contains(hasTtl()
+                                      ? "bucket \"%1\" would be created without a marker TTL"_L1.arg(bucket).toUtf8()
+                                      : "per-key TTL needs nats-server 2.11"_ba),
+             qPrintable(refused.describe()));
+    QVERIFY2(refused.err.contains("line 2:") && refused.err.contains("was not created"),
+             qPrintable(refused.describe()));
+    QVERIFY2(refused.out.contains("0 written") && refused.out.contains("1 failed"), qPrintable(refused.describe()));
 }
 
 // nats-server 2.9 has no subject transforms: a bucket of sources (made as nats.go makes it there) holds
