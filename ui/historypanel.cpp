@@ -34,6 +34,7 @@ using View = ValueFormat::View;
 HistoryPanel::HistoryPanel(QWidget *parent)
     : QWidget(parent)
     , m_model(new HistoryModel(this))
+    , m_headerKey(new ElidedLabel(Qt::ElideMiddle, this))
     , m_header(new QLabel(this))
     , m_view(new QTreeView(this))
     , m_pages(new QStackedWidget(this))
@@ -41,9 +42,12 @@ HistoryPanel::HistoryPanel(QWidget *parent)
     , m_status(new ErrorLabel(this))
 {
     setObjectName(u"historyPanel"_s);
+    m_headerKey->setObjectName(u"historyKey"_s);
     m_header->setObjectName(u"historyHeader"_s);
     m_status->setObjectName(u"historyStatus"_s);
-    m_header->setWordWrap(true);
+    QFont bold = m_headerKey->font();
+    bold.setBold(true);
+    m_headerKey->setFont(bold);
     createView();
     createActions();
     m_diff->setObjectName(u"historyDiff"_s);
@@ -133,7 +137,13 @@ void HistoryPanel::layoutWidgets()
     auto *left = new QWidget(this);
     auto *leftLayout = new QVBoxLayout(left);
     leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(m_header);
+    auto *header = new QHBoxLayout;
+    header->setContentsMargins(0, 0, 0, 0);
+    header->setSpacing(0);
+    header->addWidget(m_headerKey); // shrinks first: the count stays whole
+    header->addWidget(m_header);
+    header->addStretch(1);
+    leftLayout->addLayout(header);
     leftLayout->addWidget(m_view, 1);
     leftLayout->addLayout(buttons);
     auto *splitter = new QSplitter(Qt::Horizontal, this);
@@ -525,11 +535,13 @@ QString HistoryPanel::revertFailure(const KvReply *reply, const QString &where, 
 
 void HistoryPanel::updateHeader()
 {
+    m_headerKey->setText(m_key);
+    m_headerKey->setVisible(!m_key.isEmpty());
     if (m_key.isEmpty()) {
         m_header->setText(tr("<i>Select a key to see its history</i>"));
         return;
     }
-    QString text = tr("<b>%1</b>").arg(m_key.toHtmlEscaped());
+    QString text;
     if (m_model->isLoading())
         text += tr(" · loading…");
     else if (m_model->isLoaded() && m_model->rowCount() == 0)

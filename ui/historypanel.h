@@ -9,6 +9,7 @@
 #include <functional>
 
 class DiffView;
+class ElidedLabel;
 class ErrorLabel;
 class HistoryModel;
 class JsonHighlighter;
@@ -115,7 +116,8 @@ private:
     bool m_followLatest = true;
     bool m_renderError = false;
 
-    QLabel *m_header = nullptr;
+    ElidedLabel *m_headerKey = nullptr; // the key, elided: it has no spaces to wrap at
+    QLabel *m_header = nullptr;         // what there is of it
     QTreeView *m_view = nullptr;
     QStackedWidget *m_pages = nullptr;
     QLabel *m_valueMeta = nullptr;

@@ -43,7 +43,7 @@ using View = ValueFormat::View;
 ValuePanel::ValuePanel(QWidget *parent)
     : QWidget(parent)
     , m_session(new ValueEditSession(this))
-    , m_title(new QLabel(this))
+    , m_title(new ElidedLabel(Qt::ElideMiddle, this))
     , m_meta(new QLabel(this))
     , m_countdown(new TtlCountdown(this))
     , m_interruption(new InterruptionBanner(this))
@@ -54,9 +54,9 @@ ValuePanel::ValuePanel(QWidget *parent)
     m_markerTimer = new QTimer(this);
     m_markerTimer->setSingleShot(true);
     connect(m_markerTimer, &QTimer::timeout, this, &ValuePanel::updateMeta);
+    // Elided, not wrapped: a key has no spaces to wrap at, and a label asks for its longest word as its
+    // width (a key of 3,000 characters made the window 24,186 px wide). Copy Key copies it whole.
     m_title->setObjectName(u"valueTitle"_s);
-    m_title->setTextInteractionFlags(Qt::TextSelectableByMouse);
-    m_title->setWordWrap(true);
     m_meta->setObjectName(u"valueMeta"_s);
     m_meta->setWordWrap(true);
     m_status->setObjectName(u"valueStatus"_s);
@@ -149,7 +149,7 @@ void ValuePanel::openAsOf(const QString &key, quint64 revision, const QString &n
     m_asOfRevision = revision;
     if (revision == 0) {
         m_session->close();
-        m_title->setText(tr("<b>%1</b>").arg(key.toHtmlEscaped()));
+        setTitle(key);
         showMissing(note);
         return;
     }
@@ -169,7 +169,7 @@ void ValuePanel::setInterruption(const QString &reason)
 void ValuePanel::clear()
 {
     m_session->close();
-    m_title->setText(tr("<i>Select a key to see its value</i>"));
+    setTitle({});
     m_meta->clear();
     m_countdown->clear(); // it went on ticking under the next bucket's empty panel
     setEditorText({}, false);
@@ -223,9 +223,18 @@ bool ValuePanel::maybeDiscard()
     return box.exec() == QMessageBox::Discard;
 }
 
+void ValuePanel::setTitle(const QString &key)
+{
+    QFont font = m_title->font();
+    font.setBold(!key.isEmpty());
+    font.setItalic(key.isEmpty());
+    m_title->setFont(font);
+    m_title->setText(key.isEmpty() ? tr("Select a key to see its value") : key);
+}
+
 void ValuePanel::showLoading()
 {
-    m_title->setText(tr("<b>%1</b>").arg(m_session->key().toHtmlEscaped()));
+    setTitle(m_session->key());
     m_status->setMessage({});
     m_sizeProblemShown = false;
     m_showHex->hide();

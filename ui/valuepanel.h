@@ -9,6 +9,7 @@
 
 #include <functional>
 
+class ElidedLabel;
 class ErrorLabel;
 class InterruptionBanner;
 class TtlCountdown;
@@ -125,6 +126,8 @@ private:
     void chooseDecoders(const QString &key);
     void applyDecodeSizeCap(qint64 bytes);
     void showLoading();
+    // The open key's name, bold and elided in the middle (whole in the tooltip); empty: what to do instead.
+    void setTitle(const QString &key);
     void updateActions();
     void updateSizeHint();
     void showEditedSize();
@@ -150,7 +153,7 @@ private:
     QTimer *m_sizeHintTimer = nullptr;
     QTimer *m_markerTimer = nullptr; // the open key's delete marker goes (its own TTL): the header says so
 
-    QLabel *m_title = nullptr;
+    ElidedLabel *m_title = nullptr;
     QLabel *m_meta = nullptr;
     TtlCountdown *m_countdown = nullptr; // a key's own TTL (nats-server 2.11+)
     QFrame *m_banner = nullptr;

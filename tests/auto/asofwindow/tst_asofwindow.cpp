@@ -157,7 +157,7 @@ bool tst_AsOfWindow::openAsOfKey(const QString &key)
         return false;
     m_bar->view()->setCurrentIndex(index);
     auto *title = m_window->valuePanel()->findChild<QLabel *>(u"valueTitle"_s);
-    return QTest::qWaitFor([&] { return title->text().contains(u">%1<"_s.arg(key)); }, KvTest::ReplyTimeoutMs);
+    return QTest::qWaitFor([&] { return title->text() == key; }, KvTest::ReplyTimeoutMs);
 }
 
 void tst_AsOfWindow::answer(const QString &name, const QString &button)

@@ -4,6 +4,8 @@
 #include "conflictdialog.h"
 #include "connectionprofile.h"
 #include "errorlabel.h"
+#include "historymodel.h"
+#include "historypanel.h"
 #include "jetstreamcontext.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
@@ -40,6 +42,7 @@
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialogButtonBox>
+#include <QtWidgets/QDockWidget>
 #include <QtWidgets/QFrame>
 #include <QtWidgets/QInputDialog>
 #include <QtWidgets/QLabel>
@@ -103,6 +106,7 @@ private Q_SLOTS:
     void editAndSave();
     void aJsonProblemMovesNothing();
     void aLongLayoutNoteMovesNothing();
+    void aLongKeyWidensNothing();
     void concurrentChangeShowsConflictAndLosesNothing();
     void readOnlyProfileBlocksWrites();
     void badKeyAndOversizeValueAreRefused();
@@ -449,6 +453,50 @@ void tst_MainWindow::aJsonProblemMovesNothing()
     settle();
     QCOMPARE(place(window->valuePanel()), panel);
     QCOMPARE(place(editor), before);
+}
+
+// A key with a long name (here 299 and 3,000 characters, dots but no spaces) opened in the value panel and
+// the history dock: its name is elided there, whole in the tooltip, and the window and the panels keep their
+// widths. The titles asked for the whole name as their width: the window grew to 2,673 px for 299
+// characters and 24,186 px for 3,000, past the screen, and stayed so (third tryout).
+void tst_MainWindow::aLongKeyWidensNothing()
+{
+    const QString name = u"gui_longkey_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    QStringList segments;
+    for (int i = 0; i < 30; ++i)
+        segments.append(u"segment%1"_s.arg(QString::number(i).rightJustified(2, u'0')));
+    const QString longKey = segments.join(u'.');
+    const QString longerKey = QString(3000, u'k');
+    for (const QString &key : {u"short"_s, longKey, longerKey})
+        WAIT_OK(peer->put(key, "v"));
+    m_window = new MainWindow;
+    m_window->resize(1260, 800);
+    m_window->show();
+    m_window->start({m_server.url(), name, false});
+    MainWindow *window = m_window;
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"short"_s));
+    m_window->findChild<QDockWidget *>(u"historyDock"_s)->show();
+    QTRY_VERIFY_WITH_TIMEOUT(window->historyPanel()->model()->isLoaded(), 10000);
+    settleLayout();
+    const auto place = [window](const QWidget *widget) { return placeIn(window, widget); };
+    const QRect buckets = place(window->bucketPanel());
+    const QRect keys = place(window->keyPanel());
+    const QRect value = place(window->valuePanel());
+    for (const QString &key : {longKey, longerKey, u"short"_s}) {
+        QVERIFY(selectKey(window, key));
+        QTRY_COMPARE_WITH_TIMEOUT(window->historyPanel()->model()->key(), key, 10000);
+        QTRY_VERIFY_WITH_TIMEOUT(window->historyPanel()->model()->isLoaded(), 10000);
+        settleLayout();
+        QCOMPARE(window->width(), 1260);
+        QCOMPARE(place(window->bucketPanel()), buckets);
+        QCOMPARE(place(window->keyPanel()), keys);
+        QCOMPARE(place(window->valuePanel()), value);
+        auto *title = child<QLabel>(window->valuePanel(), u"valueTitle"_s);
+        QCOMPARE(title->text(), key); // whole, drawn elided
+    }
 }
 
 // A value whose layout note is long ("a byte order mark and CRLF line endings, kept") opened after one with
