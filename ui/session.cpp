@@ -51,13 +51,7 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     // A reconnect may land on another server (or one restarted: a new server id), whose level is unknown.
     connect(m_connection, &NatsConnection::reconnected, this, &Session::askApiLevel);
     connect(m_connection, &NatsConnection::reconnected, this, &Session::reconnected);
-    connect(m_connection, &NatsConnection::connectAttemptFailed, this, [this] {
-        if (m_connection->state() != NatsConnection::State::Reconnecting)
-            return;
-        ++m_failedTries;
-        m_lastTryError = m_connection->errorString();
-        Q_EMIT statusChanged();
-    });
+    connect(m_connection, &NatsConnection::connectAttemptFailed, this, &Session::countFailedTry);
     connect(m_connection, &NatsConnection::errorOccurred, this, [this] {
         m_lastError = m_connection->errorString();
         Q_EMIT statusChanged();
@@ -80,6 +74,16 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
     connect(m_retry, &ConnectRetry::changed, this, &Session::statusChanged);
     m_rttTimer->setInterval(kProbeTickMs);
     connect(m_rttTimer, &QTimer::timeout, this, &Session::probeRoundTrip);
+}
+
+// While a lost connection is being got back: what the tries meet, for statusText().
+void Session::countFailedTry()
+{
+    if (m_connection->state() != NatsConnection::State::Reconnecting)
+        return;
+    ++m_failedTries;
+    m_lastTryError = m_connection->errorString();
+    Q_EMIT statusChanged();
 }
 
 void Session::askApiLevel()

@@ -64,6 +64,7 @@ Q_SIGNALS:
     void interruptionChanged(const QString &reason);
 
 private:
+    void countFailedTry();
     void connectTo(const QString &servers);
     void probeRoundTrip();
     void onProbeFinished(NatsReply *probe);
