@@ -1,6 +1,7 @@
 #include "purgedialog.h"
 
 #include "errorlabel.h"
+#include "expirytext.h"
 #include "humanformat.h"
 #include "keyttlfield.h"
 #include "kvbucket.h"
@@ -34,6 +35,7 @@ PurgeDialog::PurgeDialog(KvBucket *bucket, const QStringList &keys, QWidget *par
 
 PurgeDialog::PurgeDialog(KvBucket *bucket, const QString &title, const QString &question, QWidget *parent)
     : QDialog(parent)
+    , m_bucket(bucket)
     , m_ttl(new KeyTtlField(this))
     , m_error(new ErrorLabel(this))
     , m_buttons(new QDialogButtonBox(QDialogButtonBox::Yes | QDialogButtonBox::Cancel, this))
@@ -47,6 +49,7 @@ PurgeDialog::PurgeDialog(KvBucket *bucket, const QString &title, const QString &
     text->setTextFormat(Qt::PlainText); // key names, never markup
     text->setWordWrap(true);
     m_ttl->setObjectName(u"purgeTtl"_s);
+    m_error->setObjectName(u"purgeNote"_s);
     m_ttl->setBucket(bucket);
     m_buttons->button(QDialogButtonBox::Cancel)->setDefault(true);
     m_buttons->button(QDialogButtonBox::Yes)->setText(tr("Purge"));
@@ -73,6 +76,14 @@ void PurgeDialog::validate()
     QString problem;
     m_ttl->read(&ns, &problem);
     m_error->setMessage(problem);
+    if (problem.isEmpty() && m_bucket && m_bucket->isBound()) {
+        // Not an error: the marker goes later than typed (nats-modern.md §4.2), which the user should know.
+        const qint64 kept = m_bucket->boundStatus().config.keptKeyTtl(ns);
+        if (kept != ns)
+            m_error->setInfo(tr("The purge marker will go after %1, not %2: in a bucket keeping history, "
+                                "nats-server keeps a marker at least as long as the bucket's marker TTL.")
+                                 .arg(ExpiryText::remaining(kept / 1000000), ExpiryText::remaining(ns / 1000000)));
+    }
     m_buttons->button(QDialogButtonBox::Yes)->setEnabled(problem.isEmpty());
 }
 

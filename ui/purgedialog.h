@@ -1,5 +1,6 @@
 #pragma once
 
+#include <QtCore/QPointer>
 #include <QtWidgets/QDialog>
 
 class KeyTtlField;
@@ -27,6 +28,7 @@ private:
     PurgeDialog(KvBucket *bucket, const QString &title, const QString &question, QWidget *parent);
     void validate();
 
+    QPointer<KvBucket> m_bucket;
     KeyTtlField *m_ttl = nullptr;
     ErrorLabel *m_error = nullptr;
     QDialogButtonBox *m_buttons = nullptr;

@@ -301,9 +301,17 @@ QString PurgeCommand::confirmation() const
 
 void PurgeCommand::run()
 {
-    whenWritten(bucket(m_bucket)->purge(m_key, m_revision, m_ttlNs), m_key, m_revision, [this](KvReply *reply) {
+    KvBucket *target = bucket(m_bucket);
+    whenWritten(target->purge(m_key, m_revision, m_ttlNs), m_key, m_revision, [this, target](KvReply *reply) {
         if (out()->json())
             out()->printJson(CliJson::write(m_bucket, m_key, reply->revision(), KvEntry::Operation::Purge));
+        // As create --ttl says it: the marker stays longer than asked.
+        if (const qint64 kept = target->boundStatus().config.keptKeyTtl(m_ttlNs); kept != m_ttlNs) {
+            out()->note(tr("kvdesk-cli: the purge marker of key \"%1\" goes after %2, not %3: in a bucket keeping "
+                           "history, nats-server keeps a marker at least as long as the bucket's marker TTL")
+                            .arg(m_key, QString::fromLatin1(KvTtl::toHeader(kept)),
+                                 QString::fromLatin1(KvTtl::toHeader(m_ttlNs))));
+        }
         finish();
     });
 }

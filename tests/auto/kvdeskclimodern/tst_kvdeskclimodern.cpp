@@ -250,6 +250,15 @@ void tst_KvdeskCliModern::aTtlTheServerRaisesIsSaid()
     QCOMPARE(QJsonDocument::fromJson(stored.out).object().value("ttl"_L1).toInteger(), 60000000000LL);
     CLI_EXPECT(kept, cli({u"create"_s, bucket, u"long"_s, u"v"_s, u"--ttl"_s, u"2m"_s}), 0);
     QVERIFY2(kept.err.isEmpty(), qPrintable(kept.describe()));
+    // A purge marker's TTL the same way (it went unsaid: the marker stayed a minute, not the 5 s asked).
+    CLI_EXPECT(purged, cli({u"purge"_s, bucket, u"long"_s, u"-f"_s, u"--ttl"_s, u"5s"_s}), 0);
+    QVERIFY2(purged.err.contains("the purge marker of key \"long\" goes after 1m0s, not 5s")
+                 && purged.err.contains("marker TTL"),
+             qPrintable(purged.describe()));
+    CLI_EXPECT(marker, cli({u"history"_s, bucket, u"long"_s, u"--json"_s}), 0);
+    QVERIFY2(marker.out.contains("\"ttl\":60000000000"), qPrintable(marker.describe()));
+    CLI_EXPECT(longPurge, cli({u"purge"_s, bucket, u"short"_s, u"-f"_s, u"--ttl"_s, u"2m"_s}), 0);
+    QVERIFY2(longPurge.err.isEmpty(), qPrintable(longPurge.describe()));
 }
 
 void tst_KvdeskCliModern::importWithTtl()
