@@ -279,8 +279,12 @@ void MainWindow::connectDocks()
         return m_value->editorValue(value);
     });
     // Whatever opens a key in the editor (a click, a new key, the feed) shows its history too.
-    connect(m_value, &ValuePanel::entryLoaded, m_history,
-            [this](const KvEntry &entry) { m_history->setKey(entry.key); });
+    connect(m_value, &ValuePanel::entryLoaded, m_history, [this](const KvEntry &entry) {
+        m_history->setKey(entry.key);
+        // As it was: the revision the value panel shows, not the newest (the two showed different values).
+        if (m_keys->asOfBar()->isActive())
+            m_history->selectRevision(entry.revision);
+    });
     connect(m_history, &HistoryPanel::message, this,
             [this](const QString &text) { statusBar()->showMessage(text, kMessageMs); });
     connect(m_watches, &WatchPanel::message, this,

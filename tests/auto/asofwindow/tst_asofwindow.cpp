@@ -2,6 +2,8 @@
 #include "asofdiffdialog.h"
 #include "asofview.h"
 #include "diffview.h"
+#include "historymodel.h"
+#include "historypanel.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
 #include "kvasofread.h"
@@ -27,6 +29,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QAbstractButton>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QDockWidget>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
@@ -55,6 +58,7 @@ private Q_SLOTS:
     void cleanup();
     void asOfShowsThenReadOnlyAndEscReturnsToLive();
     void escShowsTheHighlightedLiveKeysValue();
+    void theHistoryShowsTheRevisionThen();
     void unanswerableKeyIsListedWithoutValue();
     void loadingShowsProgressAndCancelReturnsToLive();
     void aPointNotShownSaysWhichKeysAreShown();
@@ -178,6 +182,26 @@ void tst_AsOfWindow::answer(const QString &name, const QString &button)
             box->button(QMessageBox::Ok) ? box->button(QMessageBox::Ok)->click() : box->reject();
     });
     timer->start();
+}
+
+// A key opened as it was: the history dock selects and shows that revision, as the value panel does (it
+// selected the newest, so the two panels showed different values of the same key; third tryout).
+void tst_AsOfWindow::theHistoryShowsTheRevisionThen()
+{
+    KvBucket *bucket = peerBucket(u"asofhist"_s, 10);
+    QVERIFY(bucket);
+    const quint64 then = put(bucket, u"k"_s, "one");
+    QVERIFY(then);
+    QVERIFY(put(bucket, u"k"_s, "two"));
+    QVERIFY(put(bucket, u"k"_s, "three"));
+    QVERIFY(openWindow(bucket->name(), 1));
+    m_window->findChild<QDockWidget *>(u"historyDock"_s)->show();
+    QVERIFY(showAsOf(then));
+    QVERIFY(openAsOfKey(u"k"_s));
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->openedRevision(), then, KvTest::ReplyTimeoutMs);
+    HistoryPanel *history = m_window->historyPanel();
+    QTRY_VERIFY_WITH_TIMEOUT(history->model()->isLoaded() && history->model()->rowCount() == 3, KvTest::ReplyTimeoutMs);
+    QTRY_COMPARE(history->selectedRevisions(), QList<quint64>{then});
 }
 
 void tst_AsOfWindow::asOfShowsThenReadOnlyAndEscReturnsToLive()
