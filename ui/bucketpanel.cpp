@@ -302,6 +302,8 @@ void BucketPanel::list(Listing listing)
             if (listing == Listing::Ordinary || (m_session && m_session->isConnected())) {
                 showError(tr("Could not list buckets: %1").arg(reply->errorString()));
                 setListingFailed(true);
+                if (m_model->rowCount() == 0)
+                    fitColumns(); // as for an empty list, below
                 if (!m_pendingSelection.isEmpty())
                     openUnlisted(m_pendingSelection);
             }
@@ -310,6 +312,10 @@ void BucketPanel::list(Listing listing)
         m_error->setMessage({});
         setListingFailed(false);
         mergeStatuses(reply->statuses());
+        // No rows came (a server with no buckets yet): the columns are fitted all the same, to their
+        // titles, and the panel gets the room for them (no row inserted, no reset asked for it).
+        if (m_model->rowCount() == 0)
+            fitColumns();
         if (!m_pendingSelection.isEmpty()) {
             selectBucket(m_pendingSelection);
             // Not listed (--bucket with a name the server does not have): said, and still waited for.

@@ -107,6 +107,7 @@ private Q_SLOTS:
     void aJsonProblemMovesNothing();
     void aLongLayoutNoteMovesNothing();
     void aLongKeyWidensNothing();
+    void anEmptyServerShowsTheBucketColumnsWhole();
     void concurrentChangeShowsConflictAndLosesNothing();
     void readOnlyProfileBlocksWrites();
     void badKeyAndOversizeValueAreRefused();
@@ -497,6 +498,27 @@ void tst_MainWindow::aLongKeyWidensNothing()
         auto *title = child<QLabel>(window->valuePanel(), u"valueTitle"_s);
         QCOMPARE(title->text(), key); // whole, drawn elided
     }
+}
+
+// A server with no buckets yet: the bucket list gets the room its columns need, as it does for a server
+// with buckets (it kept its first 380 px, and its header scrolled sideways under "No buckets on this server
+// yet", the last columns out of sight; third tryout).
+void tst_MainWindow::anEmptyServerShowsTheBucketColumnsWhole()
+{
+    NatsServerProcess empty;
+    QVERIFY2(empty.start(), qPrintable(empty.errorString()));
+    m_window = new MainWindow;
+    m_window->resize(1260, 800);
+    m_window->show();
+    m_window->start({empty.url(), QString(), false});
+    auto *create = child<QAbstractButton>(m_window->bucketPanel(), u"createBucketButton"_s);
+    QVERIFY(create);
+    QTRY_VERIFY_WITH_TIMEOUT(create->isVisible(), 10000);
+    settleLayout();
+    auto *view = child<QTreeView>(m_window->bucketPanel(), u"bucketView"_s);
+    QTRY_COMPARE(view->horizontalScrollBar()->maximum(), 0);
+    QVERIFY(m_window->bucketPanel()->wholeColumnsWidth() > 0);
+    QCOMPARE(m_window->width(), 1260);
 }
 
 // A value whose layout note is long ("a byte order mark and CRLF line endings, kept") opened after one with
