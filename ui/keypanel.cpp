@@ -16,6 +16,8 @@
 #include "kvnames.h"
 #include "kvunits.h"
 
+#include <algorithm>
+
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSet>
 #include <QtCore/QSettings>
@@ -554,8 +556,10 @@ QStringList KeyPanel::selectedKeys() const
         if (const QString key = index.data(KeyListModel::KeyRole).toString(); !key.isEmpty())
             keys.insert(key);
     }
+    // In the order the list shows keys (numbers by value), for the questions that name them.
     QStringList sorted(keys.cbegin(), keys.cend());
-    sorted.sort();
+    std::sort(sorted.begin(), sorted.end(),
+              [](const QString &a, const QString &b) { return KeyFilterProxyModel::naturalCompare(a, b) < 0; });
     return sorted;
 }
 

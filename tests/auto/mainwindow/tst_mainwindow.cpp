@@ -121,6 +121,7 @@ private Q_SLOTS:
     void enterNeverDestroys();
     void aKeyChangedWhileItsDeleteAsksIsKept();
     void deleteActsOnEverySelectedKey();
+    void selectedKeysComeInTheListsOrder();
     void purgeActsOnEveryKeyOfASelectedFolder();
     void deleteAndPurgeNameWhatIsSelected();
     void keepingUnsavedChangesKeepsTheirKeyAndBucketSelected();
@@ -1067,6 +1068,25 @@ void tst_MainWindow::aKeyChangedWhileItsDeleteAsksIsKept()
     QTRY_VERIFY(removed->isFinished());
     QTRY_VERIFY_WITH_TIMEOUT(session->notice().contains(u"deleted it"_s), 10000);
     QVERIFY2(!status->isVisible() || !status->text().contains(u"Not purged"_s), qPrintable(status->text()));
+}
+
+// The keys a Delete or Purge question names come in the order the list shows them, numbers by value
+// ("o.3" before "o.10"), not by their characters: the question listed "o.10", "o.103", "o.3" under a
+// list showing "o.3", "o.10", "o.103" (third tryout).
+void tst_MainWindow::selectedKeysComeInTheListsOrder()
+{
+    const QString name = u"gui_natural_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    const QStringList shown{u"o.3"_s, u"o.10"_s, u"o.103"_s};
+    for (const QString &key : shown)
+        WAIT_OK(peer->put(key, "v"));
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"o.3"_s));
+    auto *list = child<QTableView>(window, u"keyListView"_s);
+    list->selectAll();
+    QCOMPARE(window->keyPanel()->selectedKeys(), shown);
 }
 
 // Five rows selected (Shift+Down four times) and Del: the question counts and names the five keys and
