@@ -16,8 +16,6 @@
 #include "kvnames.h"
 #include "kvunits.h"
 
-#include <algorithm>
-
 #include <QtCore/QRegularExpression>
 #include <QtCore/QSet>
 #include <QtCore/QSettings>
@@ -37,6 +35,7 @@
 #include <QtWidgets/QTreeView>
 #include <QtWidgets/QVBoxLayout>
 
+#include <algorithm>
 #include <limits>
 #include <utility>
 
