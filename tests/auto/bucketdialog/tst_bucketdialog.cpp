@@ -19,6 +19,8 @@ private Q_SLOTS:
     void readsAsTheCliDoes();
     void ttlReadsBackUnchanged_data();
     void ttlReadsBackUnchanged();
+    void sizesShowInTheUnitsTyped_data();
+    void sizesShowInTheUnitsTyped();
     void problemsShowOnlyOnceTypedOrAccepted();
     void everyProblemShowsAtOnceInTheFormsOrder();
     void anErrorMovesNothingAndGivesItsRoomBack();
@@ -79,14 +81,21 @@ void tst_BucketDialog::ttlReadsBackUnchanged_data()
 {
     QTest::addColumn<qint64>("ttlMs");
     QTest::addColumn<QString>("shown");
-    QTest::newRow("90 minutes") << qint64(90 * 60 * 1000) << u"1h30m0s"_s;
+    constexpr qint64 hour = 3600 * 1000;
+    QTest::newRow("an hour") << hour << u"1h"_s;
+    QTest::newRow("90 minutes") << qint64(90 * 60 * 1000) << u"1h30m"_s;
     QTest::newRow("fraction of a second") << qint64(61500) << u"1m1.5s"_s;
-    QTest::newRow("a month") << qint64(30) * 24 * 3600 * 1000 << u"720h0m0s"_s;
+    QTest::newRow("milliseconds") << qint64(250) << u"250ms"_s;
+    QTest::newRow("a second and a millisecond") << qint64(1001) << u"1.001s"_s;
+    QTest::newRow("a day and a half") << 36 * hour << u"1d12h"_s;
+    QTest::newRow("a month") << 30 * 24 * hour << u"30d"_s;
+    QTest::newRow("every part") << 3 * 24 * hour + 4 * hour + 5 * 60 * 1000 + 6007 << u"3d4h5m6.007s"_s;
 }
 
 void tst_BucketDialog::ttlReadsBackUnchanged()
 {
-    // Editing a bucket without touching its TTL must save the same TTL.
+    // Editing a bucket without touching its TTL must save the same TTL; it is shown as the user would type
+    // it (and as the bucket list and kvdesk-cli show it), not in Go's long form "1h0m0s".
     QFETCH(qint64, ttlMs);
     QFETCH(QString, shown);
     KvBucketConfig config;
@@ -97,6 +106,47 @@ void tst_BucketDialog::ttlReadsBackUnchanged()
     QCOMPARE(field(&dialog, u"ttl"_s)->text(), shown);
     QCOMPARE(dialog.validationError(), QString());
     QCOMPARE(dialog.config().ttlMs, ttlMs);
+    // The marker TTL alike.
+    config.ttlMs = 0;
+    config.markerTtlMs = ttlMs;
+    BucketDialog markers(BucketDialog::Mode::Edit);
+    markers.setConfig(config);
+    QCOMPARE(field(&markers, u"markerTtl"_s)->text(), shown);
+}
+
+void tst_BucketDialog::sizesShowInTheUnitsTyped_data()
+{
+    QTest::addColumn<qint64>("bytes");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("MiB") << qint64(10485760) << u"10MiB"_s;
+    QTest::newRow("KiB") << qint64(1024) << u"1KiB"_s;
+    QTest::newRow("KiB, not a whole MiB") << qint64(1536 * 1024) << u"1536KiB"_s;
+    QTest::newRow("GiB") << (qint64(3) << 30) << u"3GiB"_s;
+    QTest::newRow("TiB") << (qint64(5) << 40) << u"5TiB"_s;
+    // Units are 1024-based (as kvdesk-cli reads them): a decimal size stays in bytes, exactly.
+    QTest::newRow("decimal") << qint64(1000) << u"1000"_s;
+    QTest::newRow("not a whole KiB") << qint64(1536) << u"1536"_s;
+    QTest::newRow("one byte") << qint64(1) << u"1"_s;
+}
+
+// Edit Bucket showed the sizes as bytes ("10485760") where the bucket list says "10 MiB": shown in the
+// unit the user would type, only when exact, so an unchanged size saves the same number of bytes.
+void tst_BucketDialog::sizesShowInTheUnitsTyped()
+{
+    QFETCH(qint64, bytes);
+    QFETCH(QString, shown);
+    KvBucketConfig config;
+    config.bucket = u"b"_s;
+    config.maxBytes = bytes;
+    const bool valueSize = bytes <= KvBucketConfig::LargestMaxValueSize;
+    config.maxValueSize = valueSize ? bytes : -1;
+    BucketDialog dialog(BucketDialog::Mode::Edit);
+    dialog.setConfig(config);
+    QCOMPARE(field(&dialog, u"maxBytes"_s)->text(), shown);
+    QCOMPARE(field(&dialog, u"maxValueSize"_s)->text(), valueSize ? shown : QString());
+    QCOMPARE(dialog.validationError(), QString());
+    QCOMPARE(dialog.config().maxBytes, bytes);
+    QCOMPARE(dialog.config().maxValueSize, config.maxValueSize);
 }
 
 void tst_BucketDialog::problemsShowOnlyOnceTypedOrAccepted()
