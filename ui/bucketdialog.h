@@ -60,6 +60,7 @@ private:
     QFormLayout *createBasicForm(Mode mode);
     QGroupBox *createAdvancedGroup(Mode mode);
     void validate();
+    void refuseHistory(const QString &input);
     void showProblems();
     bool readConfig(KvBucketConfig *config, QString *error) const;
     void readLimits(KvBucketConfig *c, QStringList *problems) const;
@@ -86,6 +87,7 @@ private:
     QDialogButtonBox *m_buttons = nullptr;
     KvBucketConfig m_original;
     QString m_error;
+    QString m_historyRefused; // why a keystroke in History was refused, until it is typed in again
     bool m_showProblems = false;
     bool m_waiting = false; // submitted, not answered yet
 };

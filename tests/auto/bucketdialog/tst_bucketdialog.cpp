@@ -5,6 +5,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
 
 using namespace Qt::StringLiterals;
 
@@ -24,6 +25,7 @@ private Q_SLOTS:
     void problemsShowOnlyOnceTypedOrAccepted();
     void everyProblemShowsAtOnceInTheFormsOrder();
     void anErrorMovesNothingAndGivesItsRoomBack();
+    void historyOutOfRangeSaysWhy();
 
 private:
     // The dialog's place and size once the layout requests made so far are done.
@@ -236,6 +238,29 @@ void tst_BucketDialog::anErrorMovesNothingAndGivesItsRoomBack()
     QTest::keyClicks(field(&dialog, u"bucketName"_s), u"good"_s);
     QVERIFY(error->isHidden());
     QCOMPARE(settled(&dialog), before);
+}
+
+// The History box takes 1 to 64: typing "70" left "7" without a word, as a spin box refuses the "0". It
+// still refuses it (the standard spin box), and says why under the form until the box is typed in again.
+void tst_BucketDialog::historyOutOfRangeSaysWhy()
+{
+    BucketDialog dialog(BucketDialog::Mode::Create);
+    dialog.show();
+    QTest::keyClicks(field(&dialog, u"bucketName"_s), u"b"_s);
+    auto *history = dialog.findChild<QSpinBox *>(u"history"_s);
+    auto *error = dialog.findChild<QLabel *>(u"errorLabel"_s);
+    QVERIFY(history && error);
+    history->setFocus();
+    history->selectAll();
+    QTest::keyClicks(history, u"70"_s);
+    QCOMPARE(history->value(), 7);
+    QVERIFY2(error->isVisible() && error->text().contains(u"70"_s) && error->text().contains(u"64"_s),
+             qPrintable(u"visible %1: \"%2\""_s.arg(error->isVisible()).arg(error->text())));
+    QCOMPARE(dialog.validationError(), QString()); // 7 is a valid history: nothing is wrong with the form
+    QTest::keyClick(history, Qt::Key_Backspace);
+    QTest::keyClicks(history, u"12"_s);
+    QCOMPARE(history->value(), 12);
+    QVERIFY2(error->isHidden(), qPrintable(error->text()));
 }
 
 QTEST_MAIN(tst_BucketDialog)
