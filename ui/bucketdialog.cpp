@@ -19,6 +19,8 @@
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QVBoxLayout>
 
+#include <functional>
+
 using namespace Qt::StringLiterals;
 
 namespace {
@@ -31,6 +33,23 @@ QLineEdit *lineEdit(QWidget *parent, const QString &objectName, const QString &p
     edit->setAccessibleName(placeholder);
     return edit;
 }
+
+// The standard spin box drops a keystroke that would leave its range without a word ("70" in a box of
+// 1 to 64 stays "7"); this one still drops it, and tells refused() what was refused, so the dialog says why.
+class RefusingSpinBox final : public QSpinBox
+{
+public:
+    using QSpinBox::QSpinBox;
+    std::function<void(const QString &input)> refused;
+
+    QValidator::State validate(QString &input, int &pos) const override
+    {
+        const QValidator::State state = QSpinBox::validate(input, pos);
+        if (state == QValidator::Invalid && refused)
+            refused(input);
+        return state;
+    }
+};
 
 } // namespace
 
@@ -69,6 +88,10 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
         connect(edit, &QLineEdit::textEdited, this, &BucketDialog::showProblems);
     }
     connect(m_history, &QSpinBox::valueChanged, this, &BucketDialog::showProblems);
+    connect(m_history, &QSpinBox::textChanged, this, [this] {
+        if (!std::exchange(m_historyRefused, QString()).isEmpty())
+            validate();
+    });
     connect(m_replicas, &QSpinBox::valueChanged, this, &BucketDialog::showProblems);
     validate();
     PlaceholderFit::apply(this);
@@ -79,7 +102,9 @@ QFormLayout *BucketDialog::createBasicForm(Mode mode)
     m_name = lineEdit(this, u"bucketName"_s, tr("letters, digits, - and _"));
     m_name->setEnabled(mode == Mode::Create);
     m_description = lineEdit(this, u"description"_s, tr("optional"));
-    m_history = new QSpinBox(this);
+    auto *history = new RefusingSpinBox(this);
+    history->refused = [this](const QString &input) { refuseHistory(input); };
+    m_history = history;
     m_history->setObjectName(u"history"_s);
     m_history->setRange(1, KvBucketConfig::MaxHistory);
     m_history->setAccessibleName(tr("History"));
@@ -159,10 +184,10 @@ void BucketDialog::setConfig(const KvBucketConfig &config, const QMap<QString, Q
     m_name->setText(config.bucket);
     m_description->setText(config.description);
     m_history->setValue(config.history);
-    // Go's form is exact, so an unchanged TTL reads back as the same value.
-    m_ttl->setText(config.ttlMs > 0 ? KvUnits::goDuration(config.ttlMs * KvUnits::NsPerMs) : QString());
-    m_maxBytes->setText(config.maxBytes > 0 ? QString::number(config.maxBytes) : QString());
-    m_maxValueSize->setText(config.maxValueSize > 0 ? QString::number(config.maxValueSize) : QString());
+    // Exact, so an unchanged limit reads back as the same value.
+    m_ttl->setText(config.ttlMs > 0 ? durationText(config.ttlMs) : QString());
+    m_maxBytes->setText(config.maxBytes > 0 ? sizeText(config.maxBytes) : QString());
+    m_maxValueSize->setText(config.maxValueSize > 0 ? sizeText(config.maxValueSize) : QString());
     m_storage->setCurrentIndex(config.storage == KvBucketConfig::Storage::Memory ? 1 : 0);
     m_replicas->setValue(config.replicas);
     m_placementCluster->setText(config.placement.cluster);
@@ -252,13 +277,41 @@ void BucketDialog::readPlacement(KvBucketConfig *c, QStringList *problems) const
     }
 }
 
+// What was typed in History and refused, with why, until History is typed in again: the value kept is a
+// valid one, so this is no problem of the form.
+void BucketDialog::refuseHistory(const QString &input)
+{
+    const QString typed = input.trimmed();
+    bool number = false;
+    const qint64 value = typed.toLongLong(&number);
+    if (!number)
+        m_historyRefused = tr("History: \"%1\" is not a number: a bucket keeps 1 to %2 revisions per key.")
+                               .arg(typed)
+                               .arg(KvBucketConfig::MaxHistory);
+    else if (value > KvBucketConfig::MaxHistory)
+        m_historyRefused = tr("History: %1 is more than a bucket can keep: 1 to %2 revisions per key.")
+                               .arg(value)
+                               .arg(KvBucketConfig::MaxHistory);
+    else
+        m_historyRefused = tr("History: %1 is too few: a bucket keeps 1 to %2 revisions per key.")
+                               .arg(value)
+                               .arg(KvBucketConfig::MaxHistory);
+    validate();
+}
+
 void BucketDialog::validate()
 {
     KvBucketConfig config;
     m_error.clear();
     if (!readConfig(&config, &m_error) && m_error.isEmpty())
         m_error = tr("invalid configuration");
-    m_errorLabel->setMessage(m_showProblems ? m_error : QString());
+    const QString problems = m_showProblems ? m_error : QString();
+    if (!m_historyRefused.isEmpty() && problems.isEmpty())
+        m_errorLabel->setInfo(m_historyRefused);
+    else if (!m_historyRefused.isEmpty())
+        m_errorLabel->setMessage(problems + u'\n' + m_historyRefused);
+    else
+        m_errorLabel->setMessage(problems);
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(!m_waiting && (m_error.isEmpty() || !m_showProblems));
 }
 
@@ -292,6 +345,49 @@ void BucketDialog::serverAnswered(const QString &refusal)
     }
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
     m_errorLabel->setMessage(refusal); // until the form changes (validate())
+}
+
+QString BucketDialog::durationText(qint64 ms)
+{
+    // Days, not Go's hours only ("720h0m0s"): KvUnits reads "d" as 24 hours. Not w, M or y: "30d" says
+    // what it is, "1M" reads as a minute to many.
+    constexpr qint64 second = 1000;
+    constexpr qint64 minute = 60 * second;
+    constexpr qint64 hour = 60 * minute;
+    constexpr qint64 day = 24 * hour;
+    QString text;
+    for (const auto &[length, unit] : {std::pair{day, u'd'}, std::pair{hour, u'h'}, std::pair{minute, u'm'}}) {
+        if (ms >= length) {
+            text += QString::number(ms / length) + unit;
+            ms %= length;
+        }
+    }
+    if (ms == 0)
+        return text;
+    if (text.isEmpty() && ms < second)
+        return QString::number(ms) + u"ms"_s;
+    text += QString::number(ms / second);
+    if (const qint64 fraction = ms % second; fraction > 0) {
+        QString digits = u"%1"_s.arg(fraction, 3, 10, QChar(u'0'));
+        while (digits.endsWith(u'0'))
+            digits.chop(1);
+        text += u'.' + digits;
+    }
+    return text + u's';
+}
+
+QString BucketDialog::sizeText(qint64 bytes)
+{
+    // Only a whole number of a unit: "1.5MiB" would not read back (sizes are whole numbers), and a
+    // rounded one would change the limit when the dialog is saved unchanged.
+    static constexpr QStringView units[] = {u"KiB", u"MiB", u"GiB", u"TiB"};
+    qsizetype unit = -1;
+    qint64 count = bytes;
+    while (unit + 1 < qsizetype(std::size(units)) && count >= 1024 && count % 1024 == 0) {
+        count /= 1024;
+        ++unit;
+    }
+    return unit < 0 ? QString::number(bytes) : QString::number(count) + units[unit];
 }
 
 KvBucketConfig BucketDialog::config() const

@@ -1,6 +1,7 @@
 #include "findinvaluesdialog.h"
 
 #include "decodesizecap.h"
+#include "humanformat.h"
 #include "kvbucket.h"
 #include "valuesearch.h"
 
@@ -99,7 +100,10 @@ void FindInValuesDialog::startSearch()
     m_search = new ValueSearch(m_bucket, keys, options, this);
     m_progress->setRange(0, int(std::min<qsizetype>(m_search->totalCount(), INT_MAX)));
     m_progress->setValue(0);
-    m_status->setText(tr("Searching %1 values…").arg(m_search->totalCount()));
+    // Keys, not values: a deleted key in the list has none, which only its read tells.
+    m_status->setText(m_search->totalCount() == 1
+                          ? tr("Searching the value of 1 key…")
+                          : tr("Searching the values of %1 keys…").arg(HumanFormat::count(m_search->totalCount())));
     connect(m_search, &ValueSearch::progress, this,
             [this](qsizetype searched) { m_progress->setValue(int(std::min<qsizetype>(searched, INT_MAX))); });
     connect(m_search, &ValueSearch::matchFound, this, [this](const ValueSearch::Match &match) {
@@ -132,15 +136,17 @@ void FindInValuesDialog::showFinished()
 {
     m_cancel->setEnabled(false);
     const qsizetype found = m_search->matches().size();
-    const QString matches = found == 1 ? tr("1 match") : tr("%1 matches").arg(found);
-    const qsizetype searched = m_search->searchedCount();
-    const QString values = searched == 1 ? tr("1 value") : tr("%1 values").arg(searched);
+    const QString matches = found == 1 ? tr("1 match") : tr("%1 matches").arg(HumanFormat::count(found));
+    // The values searched: a deleted key (in the list when deleted keys are kept) has no value.
+    const qsizetype searched = m_search->valueCount();
+    const QString values = searched == 1 ? tr("1 value") : tr("%1 values").arg(HumanFormat::count(searched));
     QString text = tr("%1 in %2").arg(matches, values);
+    const QString keys = HumanFormat::count(m_search->totalCount());
     if (!m_search->errorString().isEmpty())
         text = tr("%1; stopped: %2").arg(text, m_search->errorString());
     else if (m_search->isCancelled())
-        text = tr("%1; cancelled (of %2)").arg(text).arg(m_search->totalCount());
+        text = tr("%1; cancelled after %2 of %3 keys").arg(text, HumanFormat::count(m_search->searchedCount()), keys);
     else if (m_search->isCapped())
-        text = tr("%1; stopped at the cap (of %2 values)").arg(text).arg(m_search->totalCount());
+        text = tr("%1; stopped at the cap (of %2 keys)").arg(text, keys);
     m_status->setText(text);
 }

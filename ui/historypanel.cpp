@@ -78,7 +78,12 @@ void HistoryPanel::createView()
     connect(m_view->selectionModel(), &QItemSelectionModel::selectionChanged, this, &HistoryPanel::onSelectionChanged);
     connect(m_model, &HistoryModel::loaded, this, &HistoryPanel::onLoaded);
     connect(m_model, &QAbstractItemModel::rowsInserted, this, &HistoryPanel::onRevisionAdded);
-    connect(m_model, &QAbstractItemModel::rowsRemoved, this, &HistoryPanel::updateHeader);
+    // Rows go without the selection changing: the history limit pushes out the revision before the newest
+    // one just selected (Compare with Previous has nothing to compare with then), a TTL runs out.
+    connect(m_model, &QAbstractItemModel::rowsRemoved, this, [this] {
+        updateHeader();
+        updateActions();
+    });
     connect(m_model, &HistoryModel::errorOccurred, this, [this](const QString &text) {
         m_status->setMessage(tr("The history could not be read: %1").arg(text));
         updateHeader(); // no longer loading
@@ -563,7 +568,7 @@ void HistoryPanel::updateActions()
 {
     const KvEntry entry = selectedEntry();
     const int row = m_model->rowOfRevision(entry.revision);
-    m_compareAction->setEnabled(entry.revision > 0 && row + 1 < m_model->rowCount());
+    m_compareAction->setEnabled(row >= 0 && row + 1 < m_model->rowCount());
     m_compareEditorAction->setEnabled(entry.revision > 0 && bool(m_editorSource));
     const bool canRevert = entry.revision > 0 && !entry.isDeleted() && entry.revision != m_model->latestRevision();
     m_revertAction->setEnabled(canRevert && !m_readOnly && !m_busy && m_bucket && m_interruption.isEmpty());

@@ -157,12 +157,14 @@ void WatchPanel::updateTab(WatchView *view)
         return;
     const KvWatcher *watcher = view->watcher();
     QString text = view->title();
-    if (view->isPaused())
-        text = tr("%1 (paused)").arg(text);
-    else if (watcher && watcher->state() == KvWatcher::State::Failed)
+    // In the order the view's status line and state say it: a failed or interrupted watch is that first,
+    // paused or not.
+    if (watcher && watcher->state() == KvWatcher::State::Failed)
         text = tr("%1 (failed)").arg(text);
     else if (!m_interruption.isEmpty())
         text = tr("%1 (interrupted)").arg(text);
+    else if (view->isPaused())
+        text = tr("%1 (paused)").arg(text);
     m_tabs->setTabText(index, text);
 }
 

@@ -380,6 +380,7 @@ void WatchView::setPaused(bool paused)
     if (m_pause->isChecked() != paused)
         m_pause->setChecked(paused);
     updatePauseButton();
+    refreshStatus(); // at once, not at the status timer's next turn
     if (!paused && m_following)
         m_view->scrollToBottom();
     Q_EMIT stateChanged();
@@ -462,8 +463,11 @@ QString WatchView::statusText() const
         parts.append(tr("Starting"));
         break;
     case KvWatcher::State::Watching:
+        // As the tab and the state say: paused is the feed's state, though changes keep arriving.
         if (!interruption().isEmpty())
             parts.append(tr("Interrupted"));
+        else if (m_model->isPaused())
+            parts.append(tr("Paused"));
         else
             parts.append(watcher->initialValuesDone() ? tr("Watching") : tr("Loading current values"));
         break;

@@ -127,8 +127,10 @@ void ValueSearch::onBatch()
         ++m_searched;
         const std::optional<KvEntry> &entry = results[i];
         // Markers hold no value to search; a key gone meanwhile is no match either.
-        if (entry && entry->operation == KvEntry::Operation::Put && search(entry->key, entry->revision, entry->value)
-            && m_matches.size() >= m_options.maxMatches) {
+        if (!entry || entry->operation != KvEntry::Operation::Put)
+            continue;
+        ++m_values;
+        if (search(entry->key, entry->revision, entry->value) && m_matches.size() >= m_options.maxMatches) {
             m_capped = m_searched < m_keys.size();
             Q_EMIT progress(m_searched, m_keys.size());
             finish();

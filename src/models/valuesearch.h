@@ -58,7 +58,10 @@ public:
     void cancel();
 
     QList<Match> matches() const { return m_matches; }
+    // The keys read so far (progress), and of them those that had a value to search: a deleted key's
+    // marker has none, nor has a key gone meanwhile.
     qsizetype searchedCount() const { return m_searched; }
+    qsizetype valueCount() const { return m_values; }
     qsizetype totalCount() const { return m_keys.size(); }
     bool isCapped() const { return m_capped; }
     bool isCancelled() const { return m_cancelled; }
@@ -93,6 +96,7 @@ private:
     QPointer<KvBulkRead> m_read;
     QList<Match> m_matches;
     qsizetype m_searched = 0;
+    qsizetype m_values = 0;
     bool m_capped = false;
     bool m_cancelled = false;
     bool m_finished = false;

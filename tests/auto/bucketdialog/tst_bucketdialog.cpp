@@ -5,6 +5,7 @@
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QSpinBox>
 
 using namespace Qt::StringLiterals;
 
@@ -19,9 +20,12 @@ private Q_SLOTS:
     void readsAsTheCliDoes();
     void ttlReadsBackUnchanged_data();
     void ttlReadsBackUnchanged();
+    void sizesShowInTheUnitsTyped_data();
+    void sizesShowInTheUnitsTyped();
     void problemsShowOnlyOnceTypedOrAccepted();
     void everyProblemShowsAtOnceInTheFormsOrder();
     void anErrorMovesNothingAndGivesItsRoomBack();
+    void historyOutOfRangeSaysWhy();
 
 private:
     // The dialog's place and size once the layout requests made so far are done.
@@ -79,14 +83,21 @@ void tst_BucketDialog::ttlReadsBackUnchanged_data()
 {
     QTest::addColumn<qint64>("ttlMs");
     QTest::addColumn<QString>("shown");
-    QTest::newRow("90 minutes") << qint64(90 * 60 * 1000) << u"1h30m0s"_s;
+    constexpr qint64 hour = 3600 * 1000;
+    QTest::newRow("an hour") << hour << u"1h"_s;
+    QTest::newRow("90 minutes") << qint64(90 * 60 * 1000) << u"1h30m"_s;
     QTest::newRow("fraction of a second") << qint64(61500) << u"1m1.5s"_s;
-    QTest::newRow("a month") << qint64(30) * 24 * 3600 * 1000 << u"720h0m0s"_s;
+    QTest::newRow("milliseconds") << qint64(250) << u"250ms"_s;
+    QTest::newRow("a second and a millisecond") << qint64(1001) << u"1.001s"_s;
+    QTest::newRow("a day and a half") << 36 * hour << u"1d12h"_s;
+    QTest::newRow("a month") << 30 * 24 * hour << u"30d"_s;
+    QTest::newRow("every part") << 3 * 24 * hour + 4 * hour + 5 * 60 * 1000 + 6007 << u"3d4h5m6.007s"_s;
 }
 
 void tst_BucketDialog::ttlReadsBackUnchanged()
 {
-    // Editing a bucket without touching its TTL must save the same TTL.
+    // Editing a bucket without touching its TTL must save the same TTL; it is shown as the user would type
+    // it (and as the bucket list and kvdesk-cli show it), not in Go's long form "1h0m0s".
     QFETCH(qint64, ttlMs);
     QFETCH(QString, shown);
     KvBucketConfig config;
@@ -97,6 +108,47 @@ void tst_BucketDialog::ttlReadsBackUnchanged()
     QCOMPARE(field(&dialog, u"ttl"_s)->text(), shown);
     QCOMPARE(dialog.validationError(), QString());
     QCOMPARE(dialog.config().ttlMs, ttlMs);
+    // The marker TTL alike.
+    config.ttlMs = 0;
+    config.markerTtlMs = ttlMs;
+    BucketDialog markers(BucketDialog::Mode::Edit);
+    markers.setConfig(config);
+    QCOMPARE(field(&markers, u"markerTtl"_s)->text(), shown);
+}
+
+void tst_BucketDialog::sizesShowInTheUnitsTyped_data()
+{
+    QTest::addColumn<qint64>("bytes");
+    QTest::addColumn<QString>("shown");
+    QTest::newRow("MiB") << qint64(10485760) << u"10MiB"_s;
+    QTest::newRow("KiB") << qint64(1024) << u"1KiB"_s;
+    QTest::newRow("KiB, not a whole MiB") << qint64(1536 * 1024) << u"1536KiB"_s;
+    QTest::newRow("GiB") << (qint64(3) << 30) << u"3GiB"_s;
+    QTest::newRow("TiB") << (qint64(5) << 40) << u"5TiB"_s;
+    // Units are 1024-based (as kvdesk-cli reads them): a decimal size stays in bytes, exactly.
+    QTest::newRow("decimal") << qint64(1000) << u"1000"_s;
+    QTest::newRow("not a whole KiB") << qint64(1536) << u"1536"_s;
+    QTest::newRow("one byte") << qint64(1) << u"1"_s;
+}
+
+// Edit Bucket showed the sizes as bytes ("10485760") where the bucket list says "10 MiB": shown in the
+// unit the user would type, only when exact, so an unchanged size saves the same number of bytes.
+void tst_BucketDialog::sizesShowInTheUnitsTyped()
+{
+    QFETCH(qint64, bytes);
+    QFETCH(QString, shown);
+    KvBucketConfig config;
+    config.bucket = u"b"_s;
+    config.maxBytes = bytes;
+    const bool valueSize = bytes <= KvBucketConfig::LargestMaxValueSize;
+    config.maxValueSize = valueSize ? bytes : -1;
+    BucketDialog dialog(BucketDialog::Mode::Edit);
+    dialog.setConfig(config);
+    QCOMPARE(field(&dialog, u"maxBytes"_s)->text(), shown);
+    QCOMPARE(field(&dialog, u"maxValueSize"_s)->text(), valueSize ? shown : QString());
+    QCOMPARE(dialog.validationError(), QString());
+    QCOMPARE(dialog.config().maxBytes, bytes);
+    QCOMPARE(dialog.config().maxValueSize, config.maxValueSize);
 }
 
 void tst_BucketDialog::problemsShowOnlyOnceTypedOrAccepted()
@@ -186,6 +238,29 @@ void tst_BucketDialog::anErrorMovesNothingAndGivesItsRoomBack()
     QTest::keyClicks(field(&dialog, u"bucketName"_s), u"good"_s);
     QVERIFY(error->isHidden());
     QCOMPARE(settled(&dialog), before);
+}
+
+// The History box takes 1 to 64: typing "70" left "7" without a word, as a spin box refuses the "0". It
+// still refuses it (the standard spin box), and says why under the form until the box is typed in again.
+void tst_BucketDialog::historyOutOfRangeSaysWhy()
+{
+    BucketDialog dialog(BucketDialog::Mode::Create);
+    dialog.show();
+    QTest::keyClicks(field(&dialog, u"bucketName"_s), u"b"_s);
+    auto *history = dialog.findChild<QSpinBox *>(u"history"_s);
+    auto *error = dialog.findChild<QLabel *>(u"errorLabel"_s);
+    QVERIFY(history && error);
+    history->setFocus();
+    history->selectAll();
+    QTest::keyClicks(history, u"70"_s);
+    QCOMPARE(history->value(), 7);
+    QVERIFY2(error->isVisible() && error->text().contains(u"70"_s) && error->text().contains(u"64"_s),
+             qPrintable(u"visible %1: \"%2\""_s.arg(error->isVisible()).arg(error->text())));
+    QCOMPARE(dialog.validationError(), QString()); // 7 is a valid history: nothing is wrong with the form
+    QTest::keyClick(history, Qt::Key_Backspace);
+    QTest::keyClicks(history, u"12"_s);
+    QCOMPARE(history->value(), 12);
+    QVERIFY2(error->isHidden(), qPrintable(error->text()));
 }
 
 QTEST_MAIN(tst_BucketDialog)

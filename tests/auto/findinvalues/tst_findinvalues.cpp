@@ -3,6 +3,7 @@
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
 #include "kvcontext.h"
+#include "kvputbatch.h"
 #include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsconnectoptions.h"
@@ -33,6 +34,7 @@ private Q_SLOTS:
     void initTestCase();
     void findsAndOpensAMatch();
     void findsByJsonPath();
+    void countsTheValuesSearched();
 
 private:
     NatsServerProcess m_server;
@@ -117,6 +119,40 @@ void tst_FindInValues::findsByJsonPath()
     start->click();
     QTRY_VERIFY_WITH_TIMEOUT(status->text().contains(u"a value after =="_s), 10000);
     QCOMPARE(results->count(), 0);
+}
+
+// A deleted key is in the key list (as a row that can be shown) but has no value: the report counted the
+// keys read as "values", 50,007 where 50,003 values were searched, and without the thousands separators
+// the rest of the window uses.
+void tst_FindInValues::countsTheValuesSearched()
+{
+    KvBucketConfig config;
+    config.bucket = u"findmany"_s;
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    QList<KvPutBatch::Item> items;
+    QStringList keys;
+    for (int i = 0; i < 1003; ++i) {
+        keys.append(u"k%1"_s.arg(i, 4, 10, QChar(u'0')));
+        items.append({keys.last(), i == 500 ? "the needle"_ba : "hay"_ba});
+    }
+    KvPutBatch *batch = bucket->putMany(items);
+    QSignalSpy stored(batch, &KvPutBatch::finished);
+    QVERIFY(stored.wait(KvTest::ReplyTimeoutMs));
+    QCOMPARE(batch->error(), NatsError::NoError);
+    for (const QString &key : {u"k0001"_s, u"k0002"_s, u"k0003"_s})
+        WAIT_OK(bucket->remove(key));
+
+    FindInValuesDialog dialog(bucket, keys, QString());
+    dialog.show();
+    auto *text = dialog.findChild<QLineEdit *>(u"findText"_s);
+    auto *start = dialog.findChild<QPushButton *>(u"findStart"_s);
+    auto *status = dialog.findChild<QLabel *>(u"findStatus"_s);
+    QVERIFY(text && start && status);
+    QTest::keyClicks(text, u"needle"_s);
+    start->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!status->text().startsWith(u"Searching"_s), 20000);
+    QCOMPARE(status->text(), u"1 match in 1,000 values"_s);
 }
 
 QTEST_MAIN(tst_FindInValues)

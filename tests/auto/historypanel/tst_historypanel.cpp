@@ -75,6 +75,8 @@ private Q_SLOTS:
     void revertEndingAfterTheBucketChangedNamesItsBucket_data();
     void revertEndingAfterTheBucketChangedNamesItsBucket();
     void anotherCopyOfTheBucketShowsItsOwnHistory();
+    void compareWithPreviousNeedsAPreviousRevision_data();
+    void compareWithPreviousNeedsAPreviousRevision();
 
 private:
     KvBucket *makeBucket(int history = 10, const QString &name = {});
@@ -462,6 +464,57 @@ void tst_HistoryPanel::anotherCopyOfTheBucketShowsItsOwnHistory()
     QTRY_COMPARE_WITH_TIMEOUT(panel.model()->rowCount(), 2, 10000);
     QTRY_COMPARE(panel.valueText(), u"b2"_s);
     QCOMPARE(panel.selectedRevisions(), QList<quint64>{2});
+}
+
+void tst_HistoryPanel::compareWithPreviousNeedsAPreviousRevision_data()
+{
+    QTest::addColumn<int>("history");
+    QTest::newRow("keeps 1") << 1;
+    QTest::newRow("keeps 2") << 2;
+}
+
+// With the key changed by someone else while shown, the newest revision was selected while the one it
+// pushed out of the bucket's history was still a row: "Compare with Previous" stayed enabled once that row
+// had gone, with no previous revision to compare with, and did nothing when clicked.
+void tst_HistoryPanel::compareWithPreviousNeedsAPreviousRevision()
+{
+    QFETCH(int, history);
+    KvBucket *bucket = makeBucket(history, u"hpkeeps%1"_s.arg(history));
+    QVERIFY(bucket);
+    WAIT_OK(bucket->put(u"k"_s, "one"));
+    HistoryPanel panel;
+    panel.resize(1000, 400);
+    panel.setBucket(bucket, false);
+    panel.show();
+    panel.setKey(u"k"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(panel.model()->isLoaded(), 10000);
+    QTRY_COMPARE(panel.selectedRevisions(), QList<quint64>{1});
+    QVERIFY2(!panel.compareAction()->isEnabled(), "enabled with the only revision selected");
+
+    KvClient other;
+    other.open(KvClientOptions::fromUrl(m_server.url()));
+    QTRY_VERIFY(other.isConnected());
+    KvBucket *otherBucket = other.kv()->bucket(bucket->name());
+    for (const QByteArray &value : {"two"_ba, "three"_ba}) {
+        KvReply *put = otherBucket->put(u"k"_s, value);
+        QTRY_VERIFY_WITH_TIMEOUT(put->isFinished(), 10000);
+        QCOMPARE(put->error(), NatsError::NoError);
+        const quint64 revision = put->revision();
+        put->deleteLater();
+        QTRY_COMPARE(panel.selectedRevisions(), QList<quint64>{revision});
+        QTRY_COMPARE(panel.model()->rowCount(), history);
+        QCOMPARE(panel.valueText(), QString::fromLatin1(value));
+        const bool previous = history > 1;
+        QVERIFY2(panel.compareAction()->isEnabled() == previous,
+                 qPrintable(u"Compare with Previous %1 with %2 revision(s) shown"_s
+                                .arg(panel.compareAction()->isEnabled() ? u"enabled"_s : u"disabled"_s)
+                                .arg(panel.model()->rowCount())));
+    }
+    if (history > 1) {
+        panel.compareAction()->trigger();
+        QVERIFY(panel.isShowingDiff());
+        QCOMPARE(panel.diffView()->changeCount(), 2);
+    }
 }
 
 QTEST_MAIN(tst_HistoryPanel)

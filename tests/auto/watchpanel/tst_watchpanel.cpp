@@ -304,10 +304,25 @@ void tst_WatchPanel::pauseCountsWaitingThenResumes()
     QVERIFY(view);
     auto *pause = view->findChild<QToolButton *>(u"watchPause"_s);
     QCOMPARE(pause->text(), u"Pause"_s);
+    auto *status = view->findChild<QLabel *>(u"watchStatus"_s);
+    auto *state = view->findChild<QLabel *>(u"watchState"_s);
+    QVERIFY(status && state);
+    QTRY_VERIFY(status->text().startsWith(u"Watching"_s));
     pause->click();
     QVERIFY(view->isPaused());
     QVERIFY(m_panel->pauseAction()->isChecked());
     QVERIFY(m_panel->tabs()->tabText(0).contains(u"paused"_s));
+    // The status line said "Watching · …" under a tab saying paused: all three say paused, at once.
+    QVERIFY2(status->text().startsWith(u"Paused"_s), qPrintable(status->text()));
+    QCOMPARE(state->text(), u"paused"_s);
+    // Paused and the connection lost: interrupted, everywhere (the tab said paused under "Interrupted").
+    m_panel->setInterruption(u"the connection is lost"_s);
+    QVERIFY2(m_panel->tabs()->tabText(0).contains(u"interrupted"_s), qPrintable(m_panel->tabs()->tabText(0)));
+    QVERIFY2(status->text().startsWith(u"Interrupted"_s), qPrintable(status->text()));
+    QCOMPARE(state->text(), u"interrupted"_s);
+    m_panel->setInterruption({});
+    QVERIFY2(m_panel->tabs()->tabText(0).contains(u"paused"_s), qPrintable(m_panel->tabs()->tabText(0)));
+    QVERIFY2(status->text().startsWith(u"Paused"_s), qPrintable(status->text()));
     QList<KvReply *> puts;
     for (int i = 0; i < 30; ++i)
         puts.append(m_bucket->put(u"k.%1"_s.arg(i), QByteArray::number(i)));
@@ -316,6 +331,8 @@ void tst_WatchPanel::pauseCountsWaitingThenResumes()
     QCOMPARE(view->model()->rowCount(), 0); // the feed holds still
     pause->click();
     QVERIFY(!view->isPaused());
+    QVERIFY2(status->text().startsWith(u"Watching"_s), qPrintable(status->text()));
+    QVERIFY(!m_panel->tabs()->tabText(0).contains(u"paused"_s));
     QCOMPARE(view->model()->rowCount(), 30);
     QCOMPARE(pause->text(), u"Pause"_s);
     QCOMPARE(feedRevisions(view->model()).last(), 30u);
