@@ -14,6 +14,13 @@ ErrorLabel::ErrorLabel(QWidget *parent)
     Appearance::followPalette(this, [this] { applyColor(m_error); });
 }
 
+QSize ErrorLabel::minimumSizeHint() const
+{
+    QSize size = QLabel::minimumSizeHint();
+    size.setWidth(std::min(size.width(), fontMetrics().averageCharWidth() * 16));
+    return size;
+}
+
 void ErrorLabel::applyColor(bool error)
 {
     m_error = error;

@@ -19,6 +19,9 @@ public:
     // message is that short again.
     void reserveRoom(int lines);
     QString message() const { return text(); }
+    // At most a few words wide: a longer word (a key of thousands of characters) is cut at the edge rather
+    // than asked for as the label's width, which made the window wider than the screen.
+    QSize minimumSizeHint() const override;
     bool isError() const { return m_error; }
 
 protected:

@@ -11,6 +11,9 @@ WrappedLabel::WrappedLabel(QWidget *parent)
 QSize WrappedLabel::minimumSizeHint() const
 {
     QSize size = QLabel::minimumSizeHint();
+    // At most a few words wide: a longer word (a key of thousands of characters) is cut at the edge rather
+    // than asked for as the label's width, which made the window wider than the screen.
+    size.setWidth(std::min(size.width(), fontMetrics().averageCharWidth() * 16));
     if (testAttribute(Qt::WA_Resized) && !text().isEmpty())
         size.setHeight(std::max(size.height(), heightForWidth(width())));
     return size;

@@ -499,6 +499,20 @@ void tst_MainWindow::aLongKeyWidensNothing()
         auto *title = child<QLabel>(window->valuePanel(), u"valueTitle"_s);
         QCOMPARE(title->text(), key); // whole, drawn elided
     }
+    // Messages name keys too ("Deleted <key> (revision 4)", "Not deleted: someone else changed key ..."):
+    // a word longer than the panel is cut at its edge, not a reason for the window to grow.
+    auto *status = child<ErrorLabel>(window->valuePanel(), u"valueStatus"_s);
+    auto *banner = child<QLabel>(window->valuePanel(), u"conflictBannerText"_s);
+    QVERIFY(status && banner);
+    status->setMessage(u"Deleted %1 (revision 4)"_s.arg(longerKey));
+    banner->setText(u"Someone else changed key \"%1\"."_s.arg(longerKey));
+    banner->parentWidget()->show();
+    settleLayout();
+    QCOMPARE(window->width(), 1260);
+    // (Taller now, the banner and the message shown: the widths are what must not move.)
+    QCOMPARE(place(window->keyPanel()).left(), keys.left());
+    QCOMPARE(place(window->keyPanel()).width(), keys.width());
+    QCOMPARE(place(window->valuePanel()).width(), value.width());
 }
 
 // A server with no buckets yet: the bucket list gets the room its columns need, as it does for a server
