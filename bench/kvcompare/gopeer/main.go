@@ -62,6 +62,8 @@ func pipePut(js nats.JetStreamContext, prefix string, n int) {
 		case <-f.Ok():
 		case err := <-f.Err():
 			must(err)
+		case <-time.After(60 * time.Second): // seen: a future that never resolved, and a fill that never ended
+			must(fmt.Errorf("an ack never came"))
 		}
 	}
 }
