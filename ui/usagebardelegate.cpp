@@ -15,10 +15,13 @@ void UsageBarDelegate::paint(QPainter *painter, const QStyleOptionViewItem &opti
         QColor track = option.palette.color(QPalette::Mid);
         track.setAlpha(90);
         painter->fillRect(bar, track);
-        bar.setWidth(std::max(1, int(bar.width() * std::clamp(usage, 0.0, 1.0))));
-        painter->fillRect(bar,
-                          usage > BucketListModel::NearlyFull ? nearlyFullColor(option.palette)
-                                                              : option.palette.color(QPalette::Highlight));
+        // To scale: less than a pixel's worth is the track alone (a one-pixel mark read as a comma).
+        bar.setWidth(int(bar.width() * std::clamp(usage, 0.0, 1.0)));
+        if (bar.width() > 0) {
+            painter->fillRect(bar,
+                              usage > BucketListModel::NearlyFull ? nearlyFullColor(option.palette)
+                                                                  : option.palette.color(QPalette::Highlight));
+        }
         painter->restore();
     }
     QStyledItemDelegate::paint(painter, option, index);

@@ -3,9 +3,13 @@
 #include "humanformat.h"
 #include "kvbucketstatus.h"
 #include "uitestsupport.h"
+#include "usagebardelegate.h"
 
 #include <QtCore/QSettings>
+#include <QtGui/QImage>
+#include <QtGui/QPainter>
 #include <QtTest/QTest>
+#include <QtWidgets/QApplication>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QTreeView>
 
@@ -25,6 +29,7 @@ private Q_SLOTS:
     void natscliColumnsAtFirstStart();
     void namesAndDatesAreNotCut();
     void nearlyFullIsSaidInWords();
+    void anAlmostEmptyBucketsBarHasNoSliver();
     void timesAreShortWithTheWholeInTheTooltip();
 
 private:
@@ -109,6 +114,39 @@ void tst_BucketPanel::nearlyFullIsSaidInWords()
              qPrintable(tip(list[0].bucket)));
     QVERIFY2(tip(list[1].bucket).contains(u"50 %"_s) && !tip(list[1].bucket).contains(u"nearly full"_s),
              qPrintable(tip(list[1].bucket)));
+}
+
+// A bucket using a tiny part of its maximum (3.3 KiB of 10 MiB) draws its bar's track alone: its fill was
+// kept at least one pixel wide, a blue sliver at the left of the size that read as a comma (", 3.3 KiB";
+// third tryout). Half full still draws half.
+void tst_BucketPanel::anAlmostEmptyBucketsBarHasNoSliver()
+{
+    BucketListModel model;
+    QList<KvBucketStatus> list = statuses();
+    list[0].config.maxBytes = 10 * 1024 * 1024;
+    list[0].bytes = 3379;
+    list[1].config.maxBytes = 1000;
+    list[1].bytes = 500;
+    model.setStatuses(list);
+    UsageBarDelegate delegate;
+    const auto filled = [&](const QString &bucket) {
+        QImage image(200, 24, QImage::Format_ARGB32);
+        image.fill(Qt::white);
+        QStyleOptionViewItem option;
+        option.rect = image.rect();
+        option.palette = QApplication::palette();
+        QPainter painter(&image);
+        delegate.paint(&painter, option, model.index(model.rowOf(bucket), BucketListModel::SizeColumn));
+        painter.end();
+        const QColor fill = option.palette.color(QPalette::Highlight);
+        int count = 0;
+        for (int x = 0; x < image.width(); ++x)
+            count += image.pixelColor(x, image.height() - 3) == fill ? 1 : 0;
+        return count;
+    };
+    QCOMPARE(filled(list[0].bucket), 0);
+    QVERIFY2(filled(list[1].bucket) >= 95 && filled(list[1].bucket) <= 100,
+             qPrintable(QString::number(filled(list[1].bucket))));
 }
 
 void tst_BucketPanel::timesAreShortWithTheWholeInTheTooltip()
