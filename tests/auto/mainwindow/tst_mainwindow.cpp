@@ -132,7 +132,8 @@ private Q_SLOTS:
     void altAndALetterTypesNothing();
 
 private:
-    MainWindow *openWindow(const QString &server, const QString &bucket = {});
+    // size: the window's, before it is shown (the tests that measure panels); empty: its own first size.
+    MainWindow *openWindow(const QString &server, const QString &bucket = {}, const QSize &size = {});
     KvBucket *peerBucket(const QString &name, int maxValueSize = -1);
     bool selectKey(MainWindow *window, const QString &key);
     // A new bucket holding keys (each key's value its name), opened in a window with "b" open and edited
@@ -172,9 +173,11 @@ void tst_MainWindow::cleanup()
     m_window = nullptr;
 }
 
-MainWindow *tst_MainWindow::openWindow(const QString &server, const QString &bucket)
+MainWindow *tst_MainWindow::openWindow(const QString &server, const QString &bucket, const QSize &size)
 {
     m_window = new MainWindow;
+    if (size.isValid())
+        m_window->resize(size);
     m_window->show();
     m_window->start({server, bucket, false});
     return m_window;
@@ -418,11 +421,7 @@ void tst_MainWindow::aJsonProblemMovesNothing()
     KvBucket *peer = peerBucket(name);
     QVERIFY(peer);
     WAIT_OK(peer->put(u"order"_s, R"({"id": 1, "status": "shipped", "customer": "Zoë"})"));
-    m_window = new MainWindow;
-    m_window->resize(1280, 800);
-    m_window->show();
-    m_window->start({m_server.url(), name, false});
-    MainWindow *window = m_window;
+    MainWindow *window = openWindow(m_server.url(), name, QSize(1280, 800));
     QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
     QVERIFY(selectKey(window, u"order"_s));
     auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
@@ -473,11 +472,7 @@ void tst_MainWindow::aLongKeyWidensNothing()
     const QString longerKey = QString(3000, u'k');
     for (const QString &key : {u"short"_s, longKey, longerKey})
         WAIT_OK(peer->put(key, "v"));
-    m_window = new MainWindow;
-    m_window->resize(1260, 800);
-    m_window->show();
-    m_window->start({m_server.url(), name, false});
-    MainWindow *window = m_window;
+    MainWindow *window = openWindow(m_server.url(), name, QSize(1260, 800));
     QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
     QVERIFY(selectKey(window, u"short"_s));
     m_window->findChild<QDockWidget *>(u"historyDock"_s)->show();
@@ -522,10 +517,7 @@ void tst_MainWindow::anEmptyServerShowsTheBucketColumnsWhole()
 {
     NatsServerProcess empty;
     QVERIFY2(empty.start(), qPrintable(empty.errorString()));
-    m_window = new MainWindow;
-    m_window->resize(1260, 800);
-    m_window->show();
-    m_window->start({empty.url(), QString(), false});
+    openWindow(empty.url(), {}, QSize(1260, 800));
     auto *create = child<QAbstractButton>(m_window->bucketPanel(), u"createBucketButton"_s);
     QVERIFY(create);
     QTRY_VERIFY_WITH_TIMEOUT(create->isVisible(), 10000);
@@ -546,11 +538,7 @@ void tst_MainWindow::aLongLayoutNoteMovesNothing()
     QVERIFY(peer);
     WAIT_OK(peer->put(u"plain"_s, "one line"));
     WAIT_OK(peer->put(u"bom"_s, "\xEF\xBB\xBFthe first line\r\nthe second line\r\n"));
-    m_window = new MainWindow;
-    m_window->resize(1260, 800);
-    m_window->show();
-    m_window->start({m_server.url(), name, false});
-    MainWindow *window = m_window;
+    MainWindow *window = openWindow(m_server.url(), name, QSize(1260, 800));
     QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
     QVERIFY(selectKey(window, u"plain"_s));
     const auto settle = settleLayout;
