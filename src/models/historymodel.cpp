@@ -200,8 +200,7 @@ void HistoryModel::load(KvBucket *bucket, const QString &key)
     connect(m_watcher, &KvWatcher::entryReceived, this, &HistoryModel::onEntry);
     const QPointer<KvBucket> guard(bucket);
     connect(m_watcher, &KvWatcher::initialValuesReceived, this, [this, bucket = guard] {
-        if (bucket && bucket->isBound() && m_historyLimit == 0)
-            m_historyLimit = bucket->boundStatus().config.history;
+        learnHistoryLimit(bucket);
         flushPending();
         m_loading = false;
         m_loaded = true;
@@ -228,6 +227,13 @@ void HistoryModel::load(KvBucket *bucket, const QString &key)
     });
 }
 
+// What the bucket keeps per key, once it is bound (unless set before, setHistoryLimit()).
+void HistoryModel::learnHistoryLimit(const KvBucket *bucket)
+{
+    if (bucket && bucket->isBound() && m_historyLimit == 0)
+        m_historyLimit = bucket->boundStatus().config.history;
+}
+
 void HistoryModel::readByGets(const QString &whyNotWatched)
 {
     stopWatcher();
@@ -243,8 +249,7 @@ void HistoryModel::readByGets(const QString &whyNotWatched)
                                                                                    : reply->errorString());
             return;
         }
-        if (m_bucket && m_bucket->isBound() && m_historyLimit == 0)
-            m_historyLimit = m_bucket->boundStatus().config.history;
+        learnHistoryLimit(m_bucket);
         applyEntries(reply->entries()); // none for a key never written (KeyNotFound), as a watch has none
         m_loaded = true;
         Q_EMIT loaded();

@@ -87,6 +87,7 @@ private:
     void flushPending();
     void stopWatcher();
     void readByGets(const QString &whyNotWatched);
+    void learnHistoryLimit(const KvBucket *bucket);
     void stopReadByGets();
     void removeRows(int first, int last);
     void trimToLimit();
