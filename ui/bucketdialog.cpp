@@ -185,9 +185,9 @@ void BucketDialog::setConfig(const KvBucketConfig &config, const QMap<QString, Q
     m_description->setText(config.description);
     m_history->setValue(config.history);
     // Exact, so an unchanged limit reads back as the same value.
-    m_ttl->setText(config.ttlMs > 0 ? durationText(config.ttlMs) : QString());
-    m_maxBytes->setText(config.maxBytes > 0 ? sizeText(config.maxBytes) : QString());
-    m_maxValueSize->setText(config.maxValueSize > 0 ? sizeText(config.maxValueSize) : QString());
+    m_ttl->setText(config.ttlMs > 0 ? KvUnits::typedDuration(config.ttlMs) : QString());
+    m_maxBytes->setText(config.maxBytes > 0 ? KvUnits::typedSize(config.maxBytes) : QString());
+    m_maxValueSize->setText(config.maxValueSize > 0 ? KvUnits::typedSize(config.maxValueSize) : QString());
     m_storage->setCurrentIndex(config.storage == KvBucketConfig::Storage::Memory ? 1 : 0);
     m_replicas->setValue(config.replicas);
     m_placementCluster->setText(config.placement.cluster);
@@ -345,49 +345,6 @@ void BucketDialog::serverAnswered(const QString &refusal)
     }
     m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
     m_errorLabel->setMessage(refusal); // until the form changes (validate())
-}
-
-QString BucketDialog::durationText(qint64 ms)
-{
-    // Days, not Go's hours only ("720h0m0s"): KvUnits reads "d" as 24 hours. Not w, M or y: "30d" says
-    // what it is, "1M" reads as a minute to many.
-    constexpr qint64 second = 1000;
-    constexpr qint64 minute = 60 * second;
-    constexpr qint64 hour = 60 * minute;
-    constexpr qint64 day = 24 * hour;
-    QString text;
-    for (const auto &[length, unit] : {std::pair{day, u'd'}, std::pair{hour, u'h'}, std::pair{minute, u'm'}}) {
-        if (ms >= length) {
-            text += QString::number(ms / length) + unit;
-            ms %= length;
-        }
-    }
-    if (ms == 0)
-        return text;
-    if (text.isEmpty() && ms < second)
-        return QString::number(ms) + u"ms"_s;
-    text += QString::number(ms / second);
-    if (const qint64 fraction = ms % second; fraction > 0) {
-        QString digits = u"%1"_s.arg(fraction, 3, 10, QChar(u'0'));
-        while (digits.endsWith(u'0'))
-            digits.chop(1);
-        text += u'.' + digits;
-    }
-    return text + u's';
-}
-
-QString BucketDialog::sizeText(qint64 bytes)
-{
-    // Only a whole number of a unit: "1.5MiB" would not read back (sizes are whole numbers), and a
-    // rounded one would change the limit when the dialog is saved unchanged.
-    static constexpr QStringView units[] = {u"KiB", u"MiB", u"GiB", u"TiB"};
-    qsizetype unit = -1;
-    qint64 count = bytes;
-    while (unit + 1 < qsizetype(std::size(units)) && count >= 1024 && count % 1024 == 0) {
-        count /= 1024;
-        ++unit;
-    }
-    return unit < 0 ? QString::number(bytes) : QString::number(count) + units[unit];
 }
 
 KvBucketConfig BucketDialog::config() const

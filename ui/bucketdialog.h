@@ -38,13 +38,6 @@ public:
     KvBucketConfig config() const;
     QString validationError() const { return m_error; }
 
-    // A limit as the user would type it, exactly (what is shown reads back as the same value): a
-    // duration of ms > 0 in days, hours, minutes and seconds ("1h", "1d12h", "1m1.5s", "250ms"); a size
-    // of bytes > 0 in the largest 1024-based unit it is a whole number of ("10MiB", "1536KiB"), else in
-    // bytes ("1000"). The units are those KvUnits (and kvdesk-cli) read.
-    static QString durationText(qint64 ms);
-    static QString sizeText(qint64 bytes);
-
 public Q_SLOTS:
     // With the form valid: closes it, or, when something is connected to submitted(), hands the
     // configuration over and stays open (as typed) until serverAnswered() says whether the server took it.

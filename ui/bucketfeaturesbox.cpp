@@ -1,7 +1,5 @@
 #include "bucketfeaturesbox.h"
 
-#include "bucketdialog.h"
-
 #include "jsservercapabilities.h"
 #include "kvunits.h"
 #include "wrappedlabel.h"
@@ -94,7 +92,7 @@ void BucketFeaturesBox::updateNote()
 void BucketFeaturesBox::setConfig(const KvBucketConfig &config, const QMap<QString, QString> &serverMetadata)
 {
     m_allowsKeyTtl = config.allowsKeyTtl();
-    m_markerTtl->setText(config.markerTtlMs > 0 ? BucketDialog::durationText(config.markerTtlMs) : QString());
+    m_markerTtl->setText(config.markerTtlMs > 0 ? KvUnits::typedDuration(config.markerTtlMs) : QString());
     m_compressed->setChecked(config.compressed);
     QStringList pairs;
     for (auto it = config.metadata.cbegin(); it != config.metadata.cend(); ++it)

@@ -3,8 +3,10 @@
 #include <QtCore/QHash>
 
 #include <cmath>
+#include <iterator>
 #include <limits>
 #include <optional>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -278,4 +280,47 @@ QString KvUnits::iBytes(qint64 bytes)
         value = 1.0;
     }
     return QString::number(value, 'f', value < 10 ? 1 : 0) + u' ' + QLatin1StringView(sizes[exponent]);
+}
+
+QString KvUnits::typedDuration(qint64 ms)
+{
+    // Days, not Go's hours only ("720h0m0s"): KvUnits reads "d" as 24 hours. Not w, M or y: "30d" says
+    // what it is, "1M" reads as a minute to many.
+    constexpr qint64 second = 1000;
+    constexpr qint64 minute = 60 * second;
+    constexpr qint64 hour = 60 * minute;
+    constexpr qint64 day = 24 * hour;
+    QString text;
+    for (const auto &[length, unit] : {std::pair{day, u'd'}, std::pair{hour, u'h'}, std::pair{minute, u'm'}}) {
+        if (ms >= length) {
+            text += QString::number(ms / length) + unit;
+            ms %= length;
+        }
+    }
+    if (ms == 0)
+        return text;
+    if (text.isEmpty() && ms < second)
+        return QString::number(ms) + u"ms"_s;
+    text += QString::number(ms / second);
+    if (const qint64 fraction = ms % second; fraction > 0) {
+        QString digits = u"%1"_s.arg(fraction, 3, 10, QChar(u'0'));
+        while (digits.endsWith(u'0'))
+            digits.chop(1);
+        text += u'.' + digits;
+    }
+    return text + u's';
+}
+
+QString KvUnits::typedSize(qint64 bytes)
+{
+    // Only a whole number of a unit: "1.5MiB" would not read back (sizes are whole numbers), and a
+    // rounded one would change the limit when the dialog is saved unchanged.
+    static constexpr QStringView units[] = {u"KiB", u"MiB", u"GiB", u"TiB"};
+    qsizetype unit = -1;
+    qint64 count = bytes;
+    while (unit + 1 < qsizetype(std::size(units)) && count >= 1024 && count % 1024 == 0) {
+        count /= 1024;
+        ++unit;
+    }
+    return unit < 0 ? QString::number(bytes) : QString::number(count) + units[unit];
 }

@@ -38,4 +38,10 @@ public:
     static QString humanizeDuration(qint64 ns);
     // go-humanize's IBytes: "9 B", "1.2 KiB", "12 MiB" (1024-based, one decimal below 10).
     static QString iBytes(qint64 bytes);
+    // A limit as the user would type it, exactly (what is shown reads back as the same value, so a setting
+    // saved unchanged stays): a duration of ms > 0 in days, hours, minutes and seconds ("1h", "1d12h",
+    // "1m1.5s", "250ms"); a size of bytes > 0 in the largest 1024-based unit it is a whole number of
+    // ("10MiB", "1536KiB"), else in bytes ("1000").
+    static QString typedDuration(qint64 ms);
+    static QString typedSize(qint64 bytes);
 };
