@@ -24,7 +24,15 @@ int BucketListModel::columnCount(const QModelIndex &parent) const
 
 QVariant BucketListModel::headerData(int section, Qt::Orientation orientation, int role) const
 {
-    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+    if (orientation != Qt::Horizontal)
+        return {};
+    if (role == Qt::ToolTipRole && section == ValuesColumn) {
+        // The server's message count (as natscli's "Values"), which the key list's count of live keys
+        // would otherwise seem to contradict.
+        return tr("Revisions the bucket keeps, older ones and delete and purge markers included; the key list "
+                  "counts live keys");
+    }
+    if (role != Qt::DisplayRole)
         return {};
     switch (section) {
     case BucketColumn:

@@ -298,6 +298,17 @@ void tst_KeyModels::bucketListMerges()
     const int row = model.rowOf(u"bl_two"_s);
     QCOMPARE(model.index(row, BucketListModel::ValuesColumn).data(BucketListModel::RawValueRole).toLongLong(), 1);
     QVERIFY(model.index(row, BucketListModel::LastUpdateColumn).data().toString() != u"never"_s);
+
+    // Values is the server's message count, as natscli shows it: the header says what it counts, so
+    // that a bucket with deleted keys does not seem to disagree with its key list.
+    WAIT_OK(two->remove(u"x"_s));
+    KvReply *afterDelete = m_kv->bucketStatuses();
+    QTRY_VERIFY(afterDelete->isFinished());
+    model.setStatuses(afterDelete->statuses());
+    QCOMPARE(model.index(row, BucketListModel::ValuesColumn).data(BucketListModel::RawValueRole).toLongLong(), 2);
+    const QString valuesTip
+        = model.headerData(BucketListModel::ValuesColumn, Qt::Horizontal, Qt::ToolTipRole).toString();
+    QVERIFY2(valuesTip.contains(u"delete"_s) && valuesTip.contains(u"key list"_s), qPrintable(valuesTip));
 }
 
 void tst_KeyModels::largeBucketLoadsInBatches()
