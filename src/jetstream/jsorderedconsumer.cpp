@@ -15,6 +15,8 @@ using namespace Qt::StringLiterals;
 namespace {
 
 constexpr int kCreateRetryMs = 1000;
+// A pause in an initial read this long asks whether what was pending went (see checkForStall()).
+constexpr int kStallCheckMs = 500;
 // nats-server 2.9 counts what is pending before it answers a create: seconds for a stream of a million
 // keys. The first create waits this long (the caller shows that it waits); a re-create keeps the
 // context's timeout, so that one placed on a dead cluster peer is given up and sent again soon.
@@ -82,6 +84,7 @@ JsOrderedConsumer::JsOrderedConsumer(JetStreamContext *context, const JsOrderedC
     , m_config(config)
     , m_livenessTimer(new QTimer(this))
     , m_retryTimer(new QTimer(this))
+    , m_stallTimer(new QTimer(this))
 {
     m_retryTimer->setSingleShot(true);
     connect(m_retryTimer, &QTimer::timeout, this, &JsOrderedConsumer::create);
@@ -90,6 +93,8 @@ JsOrderedConsumer::JsOrderedConsumer(JetStreamContext *context, const JsOrderedC
     // stopped: re-create it.
     connect(m_livenessTimer, &QTimer::timeout, this, &JsOrderedConsumer::checkLiveness);
     m_livenessTimer->start(std::max(config.idleHeartbeatMs, 100));
+    connect(m_stallTimer, &QTimer::timeout, this, &JsOrderedConsumer::checkForStall);
+    m_stallTimer->start(std::min(kStallCheckMs, std::max(config.idleHeartbeatMs, 100)));
     if (NatsConnection *connection = context->connection()) {
         // After a reconnect the server may have lost the consumer (a restart) without telling anyone:
         // re-create at once rather than waiting for heartbeats to be missed.
@@ -358,6 +363,7 @@ void JsOrderedConsumer::fail(const NatsError &error)
 {
     m_error = error;
     m_livenessTimer->stop();
+    m_stallTimer->stop();
     m_retryTimer->stop();
     dropSubscription();
     setState(State::Failed);
@@ -462,6 +468,21 @@ void JsOrderedConsumer::askWhetherCaughtUp()
     });
 }
 
+// Between heartbeats: nothing arrived for a whole tick while more was said to be pending. Asking costs one
+// CONSUMER.INFO a tick of such a pause, and ends the read up to a heartbeat sooner when what was pending went.
+void JsOrderedConsumer::checkForStall()
+{
+    if (m_caughtUp || m_state == State::Stopped || m_state == State::Failed) {
+        m_stallTimer->stop();
+        return;
+    }
+    const quint64 received = m_expectedConsumerSequence - 1;
+    const bool stalled = received == m_stallMark;
+    m_stallMark = received;
+    if (stalled)
+        askWhetherCaughtUp();
+}
+
 void JsOrderedConsumer::reset(const QString &reason)
 {
     if (m_state == State::Stopped || m_state == State::Failed)
@@ -536,6 +557,7 @@ void JsOrderedConsumer::stop()
         return;
     ++m_createGeneration;
     m_livenessTimer->stop();
+    m_stallTimer->stop();
     m_retryTimer->stop();
     dropSubscription();
     deleteOnServer(m_consumerName);
@@ -563,5 +585,6 @@ bool JsOrderedConsumer::isInitialComplete(quint64 consumerSequence) const
 void JsOrderedConsumer::markCaughtUp()
 {
     m_caughtUp = true;
+    m_stallTimer->stop();
     Q_EMIT caughtUp();
 }

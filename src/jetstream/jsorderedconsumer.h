@@ -128,6 +128,7 @@ private:
     void fail(const NatsError &error);
     void markCaughtUp();
     void askWhetherCaughtUp();
+    void checkForStall();
     bool isInitialComplete(quint64 consumerSequence) const;
     void dropSubscription();
 
@@ -165,4 +166,6 @@ private:
     JsDeliveryInfo m_delivery; // the last delivery's: the next shares its names
     QTimer *m_livenessTimer = nullptr;
     QTimer *m_retryTimer = nullptr;
+    QTimer *m_stallTimer = nullptr; // until caught up: a read that stopped short is asked about
+    quint64 m_stallMark = 0;        // what had arrived at its last tick
 };
