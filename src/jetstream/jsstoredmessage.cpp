@@ -15,8 +15,8 @@ bool JsStoredMessage::fromMessageGet(const QJsonObject &message, JsStoredMessage
     result.time = JsTimestamp::parse(message.value("time"_L1).toString());
     result.data = QByteArray::fromBase64(message.value("data"_L1).toString().toLatin1());
     const QByteArray headerBlock = QByteArray::fromBase64(message.value("hdrs"_L1).toString().toLatin1());
-    if (!headerBlock.isEmpty() && !NatsHeaders::fromWire(headerBlock, &result.headers))
-        return false;
+    if (!headerBlock.isEmpty())
+        (void)NatsHeaders::fromWire(headerBlock, &result.headers); // what can be read, as a delivery's
     *out = result;
     return true;
 }

@@ -339,10 +339,9 @@ void NatsConnection::handleMessage(NatsProtocolParser::Op &op)
     NatsMessage message(op.subject, std::move(op.payload), std::move(op.replyTo));
     if (op.hasHeaders) {
         NatsHeaders headers;
-        if (!NatsHeaders::fromWire(op.headers, &headers)) {
-            kvCWarning(lcNatsProtocol) << "dropping a message on" << op.subject << "with a malformed header block";
-            return;
-        }
+        // Handed on with what could be read: another client may have stored the block so.
+        if (!NatsHeaders::fromWire(op.headers, &headers))
+            kvCDebug(lcNatsProtocol) << "a message on" << op.subject << "has header lines that are no headers";
         message.setHeaders(headers);
     }
     if (op.sid == m_responseSid && m_responseSid != 0) {

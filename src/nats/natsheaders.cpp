@@ -173,47 +173,57 @@ QByteArray NatsHeaders::toWire() const
     return out;
 }
 
+// nats-server stores any header block a client sends (2.9.10 to 2.15.1 check only its length), and hands
+// it to every reader: one that dropped the message for it would lose the entry, and a watch would meet
+// the same gap each time it started over. So what can be read is kept and what cannot is skipped, as the
+// server itself reads its own headers out of such a block.
 bool NatsHeaders::fromWire(const QByteArray &block, NatsHeaders *out)
 {
-    if (!block.startsWith(kVersionLine))
-        return false;
     NatsHeaders headers;
     const QByteArrayView view(block);
     qsizetype lineEnd = lineEndIn(view, 0);
-    if (lineEnd < 0)
+    if (!block.startsWith(kVersionLine) || lineEnd < 0) {
+        *out = std::move(headers);
         return false;
-
-    // Status line: "NATS/1.0", "NATS/1.0 503" or "NATS/1.0 100 Idle Heartbeat".
-    const QByteArrayView statusPart = view.sliced(kVersionLine.size(), lineEnd - kVersionLine.size()).trimmed();
-    if (!statusPart.isEmpty()) {
-        const qsizetype space = statusPart.indexOf(' ');
-        bool ok = false;
-        const int code = statusPart.first(space < 0 ? statusPart.size() : space).toInt(&ok);
-        if (!ok || code < 0 || code > 999)
-            return false;
-        headers.m_status = code;
-        if (space > 0)
-            headers.m_description = statusPart.sliced(space + 1).trimmed().toByteArray();
     }
+    bool clean = readStatus(view.sliced(kVersionLine.size(), lineEnd - kVersionLine.size()).trimmed(), &headers);
 
     // Views into the block: every watched entry carries a header block, so only the values kept are
     // allocated (and the keys the server does not usually send).
     qsizetype pos = lineEnd + 2;
+    bool ended = false;
     while (pos < block.size()) {
         lineEnd = lineEndIn(view, pos);
         if (lineEnd < 0)
-            return false;
-        if (lineEnd == pos)
-            break; // the empty line that ends the block
+            break;
+        if (lineEnd == pos) {
+            ended = true; // the empty line that ends the block
+            break;
+        }
         const QByteArrayView line = view.sliced(pos, lineEnd - pos);
         const qsizetype colon = line.indexOf(':');
-        if (colon <= 0)
-            return false;
-        const QByteArrayView key = line.first(colon).trimmed();
+        const QByteArrayView key = colon > 0 ? line.first(colon).trimmed() : QByteArrayView();
         if (!key.isEmpty())
             headers.m_entries.append({knownKey(key), line.sliced(colon + 1).trimmed().toByteArray()});
+        clean = clean && !key.isEmpty();
         pos = lineEnd + 2;
     }
     *out = std::move(headers);
+    return clean && ended;
+}
+
+// "503", "100 Idle Heartbeat" or nothing, after "NATS/1.0". Returns false for one that is no status.
+bool NatsHeaders::readStatus(QByteArrayView statusPart, NatsHeaders *headers)
+{
+    if (statusPart.isEmpty())
+        return true;
+    const qsizetype space = statusPart.indexOf(' ');
+    bool ok = false;
+    const int code = statusPart.first(space < 0 ? statusPart.size() : space).toInt(&ok);
+    if (!ok || code < 0 || code > 999)
+        return false;
+    headers->m_status = code;
+    if (space > 0)
+        headers->m_description = statusPart.sliced(space + 1).trimmed().toByteArray();
     return true;
 }

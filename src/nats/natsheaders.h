@@ -45,12 +45,15 @@ public:
     static QString validate(const QByteArray &key, const QByteArray &value);
     // The whole block as sent: "NATS/1.0\r\n", the lines, and the closing "\r\n".
     QByteArray toWire() const;
-    // Parses a block as received. Returns false (and leaves *out untouched) on a malformed block.
+    // Parses a block as received into *out: as much of it as can be read (a line that is no header, or a
+    // status that is no number, is skipped; a block that does not start "NATS/1.0" gives no headers).
+    // Returns false when anything was skipped.
     static bool fromWire(const QByteArray &block, NatsHeaders *out);
 
     bool operator==(const NatsHeaders &other) const = default;
 
 private:
+    static bool readStatus(QByteArrayView statusPart, NatsHeaders *headers);
     QList<Entry> m_entries;
     QByteArray m_description;
     int m_status = 0;

@@ -24,6 +24,11 @@ bool flushed(NatsConnection *connection);
 NatsConnection *connectTo(const QString &url, QObject *parent, NatsConnectOptions options = {});
 // Waits (5 s) until connection is connected or closed; true when connected.
 bool waitForConnected(NatsConnection *connection);
+// Publishes headerBlock and payload to subject as another client could, bytes as given (kvdesk's own
+// client writes only what it can parse back), and waits (10 s) for the reply to it: the JetStream ack
+// when subject is a stream's. Returns the reply's payload, or an empty array with *problem said.
+QByteArray publishRaw(const QString &url, const QByteArray &subject, const QByteArray &headerBlock,
+                      const QByteArray &payload, QString *problem);
 // The messages a messageReceived(NatsMessage) spy recorded, in order.
 QList<NatsMessage> messagesOf(const QSignalSpy &spy);
 

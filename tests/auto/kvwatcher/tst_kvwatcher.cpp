@@ -7,6 +7,7 @@
 #include "kvwatcher.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
+#include "natstestsupport.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QSet>
@@ -93,6 +94,7 @@ private Q_SLOTS:
     void flowControlBurst();
     void listHundredThousandKeys();
     void watcherAcrossServerRestartWithWriter();
+    void aForeignHeaderLineHidesNothing();
 
 private:
     KvBucket *makeBucket(const QString &name, int history = 1, bool memory = false);
@@ -654,3 +656,39 @@ void tst_KvWatcher::watcherAcrossServerRestartWithWriter()
 QTEST_GUILESS_MAIN(tst_KvWatcher)
 
 #include "tst_kvwatcher.moc"
+
+// Another client can store a header block with a line that is no header (no colon): nats-server 2.9.10
+// to 2.15.1 store it as sent. kvdesk dropped such a delivery whole: the watch saw a gap, made its consumer
+// again at that message, dropped it again (9,931 consumers in 10 s) and showed nothing after it, and a
+// get of the key timed out. nats.go hands such a message on; so does kvdesk, with the lines it can read.
+void tst_KvWatcher::aForeignHeaderLineHidesNothing()
+{
+    KvBucket *bucket = makeBucket(u"foreign"_s, 5);
+    putAll(bucket, {{u"a"_s, "1"}});
+    const QByteArray subject = "$KV." + bucket->name().toUtf8() + ".bad";
+    const QByteArray block = "NATS/1.0\r\nX-Line-Without-Colon\r\nX-Good: yes\r\n\r\n";
+    QString problem;
+    QByteArray ack = NatsTest::publishRaw(m_server.url(), subject, block, "val", &problem);
+    QVERIFY2(ack.contains(R"("seq":2)"), qPrintable(problem + QString::fromUtf8(ack)));
+    putAll(bucket, {{u"z"_s, "3"}});
+
+    KvWatcher *watcher = bucket->watchAll();
+    const auto watched = follow(watcher);
+    QSignalSpy recovering(watcher, &KvWatcher::recovering);
+    QTRY_COMPARE(watched->initialDoneCount, 1);
+    QCOMPARE(watched->keys(), (QStringList{u"a"_s, u"bad"_s, u"z"_s}));
+    QCOMPARE(watched->entries.at(1).value, "val"_ba);
+
+    ack = NatsTest::publishRaw(m_server.url(), subject, block, "live", &problem);
+    QVERIFY2(ack.contains(R"("seq":4)"), qPrintable(problem + QString::fromUtf8(ack)));
+    putAll(bucket, {{u"z"_s, "5"}});
+    QTRY_COMPARE(watched->revisions(), (QList<quint64>{1, 2, 3, 4, 5}));
+    QCOMPARE(watched->entries.at(3).value, "live"_ba);
+    QCOMPARE(recovering.size(), 0);
+
+    KvReply *get = bucket->get(u"bad"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(get->isFinished(), 20000);
+    QCOMPARE(get->error(), NatsError::NoError);
+    QCOMPARE(get->entry().value, "live"_ba);
+    QCOMPARE(get->entry().revision, 4u);
+}
