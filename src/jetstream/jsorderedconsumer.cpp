@@ -393,6 +393,7 @@ void JsOrderedConsumer::onMessage(const NatsMessage &message)
         return;
     }
     m_expectedConsumerSequence = info.consumerSequence + 1;
+    m_deliveredSinceReset = true;
     const QPointer<JsOrderedConsumer> guard(this);
     setActive();
     if (!guard)
@@ -495,7 +496,12 @@ void JsOrderedConsumer::reset(const QString &reason)
     m_retryTimer->stop();
     setState(State::Recovering);
     Q_EMIT recovering(m_lastStreamSequence + 1, reason);
-    if (m_context && m_context->connection() && m_context->connection()->isConnected())
+    // The same place again with nothing delivered since: made again at once, whatever stops it there
+    // would stop it again, as fast as the server answers. Waiting a second keeps that from a tight loop.
+    const bool again = !m_deliveredSinceReset && m_resetFrom == m_lastStreamSequence;
+    m_resetFrom = m_lastStreamSequence;
+    m_deliveredSinceReset = false;
+    if (!again && m_context && m_context->connection() && m_context->connection()->isConnected())
         create(); // a newer attempt also supersedes one still waiting for its reply
     else
         m_retryTimer->start(kCreateRetryMs);

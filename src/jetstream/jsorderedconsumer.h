@@ -168,4 +168,6 @@ private:
     QTimer *m_retryTimer = nullptr;
     QTimer *m_stallTimer = nullptr; // until caught up: a read that stopped short is asked about
     quint64 m_stallMark = 0;        // what had arrived at its last tick
+    quint64 m_resetFrom = 0;        // the last reset's stream position
+    bool m_deliveredSinceReset = true;
 };
