@@ -242,7 +242,11 @@ void JsOrderedConsumer::checkStreamThenCreate()
             return;
         }
         const JsStreamInfo info = reply->streamInfo();
-        if (info.created.isValid() && info.created.toMSecsSinceEpoch() > m_lastMessageNs / 1000000) {
+        // A stream made again holds only messages stored since. A mirror (or a restored stream) keeps its
+        // messages' first times, older than itself: there, when it was made tells nothing.
+        const bool timesAreItsOwn = info.state.firstTime.isValid() && info.created.isValid()
+            && info.state.firstTime >= info.created;
+        if (timesAreItsOwn && info.created.toMSecsSinceEpoch() > m_lastMessageNs / 1000000) {
             failReplaced(tr("stream %1 was deleted and made again after its message %2 was delivered: its "
                             "sequences start over")
                              .arg(m_config.stream)

@@ -1,4 +1,5 @@
 #include "jetstreamcontext.h"
+#include "jsapireply.h"
 #include "kvbucket.h"
 #include "kvclient.h"
 #include "kvcontext.h"
@@ -9,7 +10,10 @@
 #include "natsserverprocess.h"
 #include "natstestsupport.h"
 
+#include <QtCore/QDateTime>
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonArray>
+#include <QtCore/QJsonObject>
 #include <QtCore/QSet>
 #include <QtCore/QTimer>
 #include <QtTest/QSignalSpy>
@@ -95,6 +99,7 @@ private Q_SLOTS:
     void listHundredThousandKeys();
     void watcherAcrossServerRestartWithWriter();
     void aForeignHeaderLineHidesNothing();
+    void aMirrorsWatchGoesOnWhenItsConsumerIsMadeAgain();
 
 private:
     KvBucket *makeBucket(const QString &name, int history = 1, bool memory = false);
@@ -691,4 +696,41 @@ void tst_KvWatcher::aForeignHeaderLineHidesNothing()
     QCOMPARE(get->error(), NatsError::NoError);
     QCOMPARE(get->entry().value, "live"_ba);
     QCOMPARE(get->entry().revision, 4u);
+}
+
+// A mirror keeps its origin's message times, so a mirror made after its origin's values holds messages
+// older than itself. The watch took that for a bucket deleted and made again, and ended at its first
+// reset ("bucket "MIR" is not the one watched any more") though the mirror was fine.
+void tst_KvWatcher::aMirrorsWatchGoesOnWhenItsConsumerIsMadeAgain()
+{
+    KvBucket *origin = makeBucket(u"orig"_s, 5);
+    putAll(origin, {{u"k"_s, "v1"}});
+    const qint64 written = QDateTime::currentMSecsSinceEpoch();
+    QTRY_VERIFY(QDateTime::currentMSecsSinceEpoch() > written + 2); // the mirror made later than the value
+    KvBucketConfig config;
+    config.bucket = u"mir"_s + QString::number(m_counter);
+    config.mirror.name = origin->name();
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    KvWatchOptions options;
+    options.idleHeartbeatMs = 250;
+    KvWatcher *watcher = m_kv->bucket(config.bucket, this)->watchAll(options);
+    const auto watched = follow(watcher);
+    QSignalSpy recovering(watcher, &KvWatcher::recovering);
+    QSignalSpy failed(watcher, &KvWatcher::errorOccurred);
+    QTRY_COMPARE_WITH_TIMEOUT(watched->entries.size(), 1, 10000);
+
+    // The consumer goes (as at a server's restart): the watch makes it again after the last revision.
+    JsApiReply *names = m_js->request("CONSUMER.NAMES.KV_" + config.bucket.toUtf8());
+    QTRY_VERIFY(names->isFinished());
+    const QJsonArray consumers = names->response().value("consumers"_L1).toArray();
+    QVERIFY(!consumers.isEmpty());
+    for (const QJsonValue &name : consumers)
+        WAIT_OK(m_js->request("CONSUMER.DELETE.KV_" + config.bucket.toUtf8() + '.' + name.toString().toUtf8()));
+    QTRY_VERIFY_WITH_TIMEOUT(!recovering.isEmpty(), 10000);
+
+    putAll(origin, {{u"k"_s, "v2"}});
+    QTRY_COMPARE_WITH_TIMEOUT(watched->entries.size(), 2, 10000);
+    QCOMPARE(watched->entries.last().value, "v2"_ba);
+    QVERIFY2(failed.isEmpty(), qPrintable(watcher->errorString()));
+    QCOMPARE(watcher->state(), KvWatcher::State::Watching);
 }
