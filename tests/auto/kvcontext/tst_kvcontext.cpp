@@ -420,7 +420,13 @@ void tst_KvContext::maxBytes()
     }
     QVERIFY2(refused.isError(), "a bucket of 400 bytes took ten values of 100");
     QVERIFY(stored >= 1);
-    QVERIFY2(refused.jsErrorCode() != 0, qPrintable(refused.message()));
+    // The server's 503 (10077) says the bucket is full, naming it and the limit; it used to read as
+    // "JetStream not enabled".
+    QCOMPARE(refused.code(), NatsError::BucketFull);
+    QCOMPARE(refused.jsErrorCode(), 10077);
+    const QString expected = u"bucket \"%1\" is full: maximum bytes exceeded"_s.arg(bucket->name());
+    QVERIFY2(refused.message().contains(expected), qPrintable(refused.message()));
+    QVERIFY2(refused.message().contains(u"\"k%1\""_s.arg(stored)), qPrintable(refused.message()));
     QCOMPARE(KvTest::getError(bucket, u"k%1"_s.arg(stored)), NatsError::KeyNotFound); // the refused one
     QCOMPARE(KvTest::getError(bucket, u"k0"_s), NatsError::NoError);
     KvReply *status = bucket->status();
