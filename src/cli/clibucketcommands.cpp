@@ -12,6 +12,7 @@
 #include "kvkeylister.h"
 #include "kvnames.h"
 #include "kvunits.h"
+#include "natsconnection.h"
 
 #include <QtCore/QCommandLineParser>
 
@@ -366,11 +367,27 @@ void BucketConfigCommand::submit(const KvBucketConfig &config)
         }
         InfoCommand::printStatus(out(), reply->status());
         noteSourcesKeepTheirNames(reply->status().config);
+        noteFullBucketDropsOldValues(reply->status().config);
         if (m_mode == Mode::Add)
             finishNotingMissingOrigin(reply->status().config);
         else
             finish();
     });
+}
+
+// nats-server before 2.10 does not always keep "discard new" at the byte limit of a file-backed stream: 2.9.10
+// stored a put that did not fit into a 300-byte bucket and dropped the oldest values of other keys to make
+// room (not so with 400 bytes; the memory store and 2.10+ refuse the put). kvdesk cannot prevent it: said when such a limit is set, so it is no surprise.
+void BucketConfigCommand::noteFullBucketDropsOldValues(const KvBucketConfig &config)
+{
+    const NatsConnection *connection = kv()->jetStream()->connection();
+    if (!m_maxBucketSize || *m_maxBucketSize <= 0 || config.storage != KvBucketConfig::Storage::File || !connection
+        || !connection->serverInfo().isKnownBefore(2, 10))
+        return;
+    out()->note(tr("kvdesk-cli: note: nats-server %1 may not refuse a put to a full file-backed bucket: it can store "
+                   "it and drop the oldest values of other keys instead, so bucket \"%2\" may lose keys silently "
+                   "once it holds %3 (2.10 and later refuse the put, as memory storage does)")
+                    .arg(connection->serverInfo().version, config.bucket, KvUnits::iBytes(config.maxBytes)));
 }
 
 // nats-server refuses both, with words about streams ("stream mirror configuration can not be updated",

@@ -67,6 +67,7 @@ private:
     KvBucketConfig applied(KvBucketConfig config) const;
     void submit(const KvBucketConfig &config);
     void noteSourcesKeepTheirNames(const KvBucketConfig &config);
+    void noteFullBucketDropsOldValues(const KvBucketConfig &config);
     static QString mirrorChangeRefusal(const KvBucketConfig &current, const KvBucketConfig &wanted);
     void finishNotingMissingOrigin(const KvBucketConfig &config);
 

@@ -16,7 +16,6 @@ NatsError JsApiReply::errorFromResponse(const QJsonObject &response)
         return {};
     const QJsonObject error = errorValue.toObject();
     const int errCode = error.value("err_code"_L1).toInt();
-    const int code = error.value("code"_L1).toInt();
     const QString description = error.value("description"_L1).toString();
 
     NatsError::Code mapped = NatsError::JetStreamApiError;
@@ -47,9 +46,21 @@ NatsError JsApiReply::errorFromResponse(const QJsonObject &response)
     case 10054:
         mapped = NatsError::MessageTooLarge;
         break;
+    case 10077:
+        // "Storing a message failed", with the store's words: a stream that discards new messages at one
+        // of its limits ("maximum bytes exceeded", "maximum messages exceeded", "maximum messages per
+        // subject exceeded"). Its other texts (a closed store...) are other failures.
+        if (description.contains("exceeded"_L1))
+            mapped = NatsError::StreamFull;
+        break;
+    case 10023: // insufficient resources: the server's or account's JetStream storage is used up
+    case 10028: // insufficient memory resources available
+    case 10047: // insufficient storage resources available
+        mapped = NatsError::InsufficientResources;
+        break;
     default:
-        if (code == 503)
-            mapped = NatsError::JetStreamNotEnabled;
+        // A code of 503 by itself says nothing more: 10077, 10023 and 10163 are 503s too, and none of
+        // them means JetStream is off (only 10039 and 10076, and a no-responders status, do).
         break;
     }
     return NatsError(mapped, u"%1 (JetStream error %2)"_s.arg(description).arg(errCode), errCode);

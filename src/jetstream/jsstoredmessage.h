@@ -22,7 +22,8 @@ struct JsStoredMessage
 
     // From STREAM.MSG.GET's {"message":{subject,seq,hdrs(b64),data(b64),time}}. False when malformed.
     static bool fromMessageGet(const QJsonObject &message, JsStoredMessage *out);
-    // From a DIRECT.GET reply: Nats-Stream, Nats-Subject, Nats-Sequence, Nats-Time-Stamp headers.
+    // From a DIRECT.GET reply: the Nats-Stream, Nats-Subject, Nats-Sequence, Nats-Time-Stamp headers the
+    // server appends (the last ones: a republished message has its origin's before them).
     static bool fromDirectGet(const NatsMessage &reply, JsStoredMessage *out);
 
     // Whether the stream that answered is streamName: a mirror answering its origin's direct gets

@@ -94,6 +94,27 @@ NatsError KvBucket::writeError(const NatsError &error, const QString &key, quint
         return NatsError(NatsError::ValueTooLarge,
                          tr("value for key \"%1\" exceeds the maximum value size of bucket \"%2\"").arg(key, m_name),
                          error.jsErrorCode());
+    case NatsError::StreamFull: {
+        // The bucket discards new: a limit of its stream refuses the write (nothing older is dropped).
+        const QString limit = error.message();
+        if (limit.contains("per subject"_L1)) {
+            return NatsError(NatsError::BucketFull,
+                             tr("bucket \"%1\" refuses another revision of key \"%2\": %3 (it discards new "
+                                "revisions of a key once it holds as many as it keeps)")
+                                 .arg(m_name, key, limit),
+                             error.jsErrorCode());
+        }
+        return NatsError(NatsError::BucketFull,
+                         tr("bucket \"%1\" is full: %2; key \"%3\" was not written (purge keys or raise the "
+                            "bucket's limits to make room)")
+                             .arg(m_name, limit, key),
+                         error.jsErrorCode());
+    }
+    case NatsError::InsufficientResources:
+        return NatsError(NatsError::InsufficientResources,
+                         tr("the server has no storage left for bucket \"%1\": %2; key \"%3\" was not written")
+                             .arg(m_name, error.message(), key),
+                         error.jsErrorCode());
     case NatsError::NoStreamResponse:
         return NatsError(
             NatsError::NoStreamResponse,

@@ -113,6 +113,10 @@ QString NatsError::describe(Code code)
         return tr("JetStream API error");
     case DirectGetUnavailable:
         return tr("no such stream, or it does not allow direct gets");
+    case StreamFull:
+        return tr("the stream is full: one of its limits refuses new messages");
+    case InsufficientResources:
+        return tr("insufficient resources: the server has no storage left for JetStream");
     case InvalidBucketName:
         return tr("invalid bucket name");
     case InvalidKey:
@@ -137,6 +141,8 @@ QString NatsError::describe(Code code)
         return tr("no keys found");
     case InvalidBucketConfig:
         return tr("invalid bucket configuration");
+    case BucketFull:
+        return tr("the bucket is full: one of its limits refuses new values");
     case InvalidUrl:
         return tr("invalid server URL");
     case NoServers:

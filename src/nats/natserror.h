@@ -38,9 +38,11 @@ public:
         MessageNotFound,
         WrongLastSequence,
         MessageTooLarge,
-        NoStreamResponse,     // a publish that no stream captured (503)
-        JetStreamApiError,    // any other JetStream error
-        DirectGetUnavailable, // 2.10+: a 503 to DIRECT.GET: no such stream, or it does not allow direct gets
+        NoStreamResponse,      // a publish that no stream captured (503)
+        JetStreamApiError,     // any other JetStream error
+        DirectGetUnavailable,  // 2.10+: a 503 to DIRECT.GET: no such stream, or it does not allow direct gets
+        StreamFull,            // 10077: a limit of the stream (bytes, messages, per subject) refuses the message
+        InsufficientResources, // 10023, 10028, 10047: the server or account has no storage left
 
         // Key/Value errors
         InvalidBucketName = 200,
@@ -55,6 +57,7 @@ public:
         ValueDecodeError,
         NoKeysFound,
         InvalidBucketConfig,
+        BucketFull, // the bucket's size, value count or per-key limit refuses the write (it discards new)
 
         // Failures detected by the client itself
         InvalidUrl = 256,

@@ -1,10 +1,12 @@
 #include "jetstreamcontext.h"
+#include "jsapireply.h"
 #include "jstestsupport.h"
 #include "kvtestsupport.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonObject>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 
@@ -27,6 +29,9 @@ private Q_SLOTS:
     void publishDeduplicates();
     void publishWithoutStream();
     void pipelinedPublishes();
+    void fullStreamRefuses();
+    void apiErrors_data();
+    void apiErrors();
     void ackScan_data();
     void ackScan();
 
@@ -175,6 +180,68 @@ void tst_JetStreamPublish::pipelinedPublishes()
         WAIT_OK(message);
         QCOMPARE(message->storedMessage().data, QByteArray::number(sequence - 1));
     }
+}
+
+void tst_JetStreamPublish::fullStreamRefuses()
+{
+    // A stream that discards new messages refuses one over its limit with a 503 (10077): the stream is
+    // full, which is not "JetStream not enabled" (as every 503 used to read).
+    const QByteArray subject = uniqueSubject("full");
+    JsStreamConfig config = memoryStream(unique(u"FULL"_s), {QString::fromUtf8(subject)});
+    config.maxMsgs = 1;
+    config.discard = u"new"_s;
+    QVERIFY(createStream(config));
+    WAIT_OK(m_js->publish(NatsMessage(subject, "1")));
+    JsApiReply *refused = m_js->publish(NatsMessage(subject, "2"));
+    WAIT_ERROR(refused, NatsError::StreamFull);
+    QCOMPARE(refused->errorInfo().jsErrorCode(), 10077);
+    QVERIFY2(refused->errorString().contains(u"maximum messages exceeded"_s), qPrintable(refused->errorString()));
+}
+
+void tst_JetStreamPublish::apiErrors_data()
+{
+    // The JetStream errors the server sends with HTTP code 503 (server/errors.json): only 10039 and
+    // 10076 say JetStream is off; a full stream, a server out of storage, or a code not known here are
+    // other failures.
+    QTest::addColumn<int>("code");
+    QTest::addColumn<int>("errCode");
+    QTest::addColumn<QString>("description");
+    QTest::addColumn<NatsError::Code>("expected");
+    QTest::newRow("not enabled for account")
+        << 503 << 10039 << u"JetStream not enabled for account"_s << NatsError::JetStreamNotEnabled;
+    QTest::newRow("not enabled") << 503 << 10076 << u"JetStream not enabled"_s << NatsError::JetStreamNotEnabled;
+    QTest::newRow("temporarily unavailable")
+        << 503 << 10008 << u"JetStream system temporarily unavailable"_s << NatsError::JetStreamUnavailable;
+    QTest::newRow("maximum bytes") << 503 << 10077 << u"maximum bytes exceeded"_s << NatsError::StreamFull;
+    QTest::newRow("maximum messages") << 503 << 10077 << u"maximum messages exceeded"_s << NatsError::StreamFull;
+    QTest::newRow("maximum per subject") << 503 << 10077 << u"maximum messages per subject exceeded"_s
+                                         << NatsError::StreamFull;
+    QTest::newRow("other store failure") << 503 << 10077 << u"store is closed"_s << NatsError::JetStreamApiError;
+    QTest::newRow("insufficient resources")
+        << 503 << 10023 << u"insufficient resources"_s << NatsError::InsufficientResources;
+    QTest::newRow("insufficient storage")
+        << 500 << 10047 << u"insufficient storage resources available"_s << NatsError::InsufficientResources;
+    QTest::newRow("insufficient memory") << 500 << 10028 << u"insufficient memory resources available"_s
+                                         << NatsError::InsufficientResources;
+    QTest::newRow("sequence not ready") << 503 << 10163
+                                        << u"expected last sequence per subject temporarily unavailable"_s
+                                        << NatsError::JetStreamApiError;
+    QTest::newRow("unknown 503") << 503 << 19999 << u"something new"_s << NatsError::JetStreamApiError;
+    QTest::newRow("wrong last sequence") << 400 << 10071 << u"wrong last sequence: 4"_s << NatsError::WrongLastSequence;
+}
+
+void tst_JetStreamPublish::apiErrors()
+{
+    QFETCH(int, code);
+    QFETCH(int, errCode);
+    QFETCH(QString, description);
+    QFETCH(NatsError::Code, expected);
+    const QJsonObject response{
+        {u"error"_s, QJsonObject{{u"code"_s, code}, {u"err_code"_s, errCode}, {u"description"_s, description}}}};
+    const NatsError error = JsApiReply::errorFromResponse(response);
+    QCOMPARE(error.code(), expected);
+    QCOMPARE(error.jsErrorCode(), errCode);
+    QVERIFY2(error.message().startsWith(description), qPrintable(error.message()));
 }
 
 void tst_JetStreamPublish::ackScan_data()

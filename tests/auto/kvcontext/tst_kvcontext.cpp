@@ -37,6 +37,7 @@ private Q_SLOTS:
     void maxBytes();
     void maxValueSize();
     void republish();
+    void republishIntoAnotherBucket();
     void mirrorBucket();
     void sourcesBucket();
 
@@ -420,7 +421,13 @@ void tst_KvContext::maxBytes()
     }
     QVERIFY2(refused.isError(), "a bucket of 400 bytes took ten values of 100");
     QVERIFY(stored >= 1);
-    QVERIFY2(refused.jsErrorCode() != 0, qPrintable(refused.message()));
+    // The server's 503 (10077) says the bucket is full, naming it and the limit; it used to read as
+    // "JetStream not enabled".
+    QCOMPARE(refused.code(), NatsError::BucketFull);
+    QCOMPARE(refused.jsErrorCode(), 10077);
+    const QString expected = u"bucket \"%1\" is full: maximum bytes exceeded"_s.arg(bucket->name());
+    QVERIFY2(refused.message().contains(expected), qPrintable(refused.message()));
+    QVERIFY2(refused.message().contains(u"\"k%1\""_s.arg(stored)), qPrintable(refused.message()));
     QCOMPARE(KvTest::getError(bucket, u"k%1"_s.arg(stored)), NatsError::KeyNotFound); // the refused one
     QCOMPARE(KvTest::getError(bucket, u"k0"_s), NatsError::NoError);
     KvReply *status = bucket->status();
@@ -494,6 +501,44 @@ void tst_KvContext::republish()
     QCOMPARE(message.headers().value("Nats-Sequence"), "1"_ba);
     QCOMPARE(message.headers().value("Nats-Subject"), "$KV." + name.toUtf8() + ".orders.1");
     subscription->unsubscribe();
+}
+
+void tst_KvContext::republishIntoAnotherBucket()
+{
+    // Bucket A republishes its writes into bucket B: B stores them with A's Nats-Stream, -Subject and
+    // -Sequence headers, and a direct get of B appends B's own after them. The entry is B's (its
+    // revision and subject), and A's headers stay on it as the stored message's own.
+    KvBucket *target = makeBucket(u"rb"_s, 5);
+    WAIT_OK(target->put(u"x"_s, "1"));
+    WAIT_OK(target->put(u"y"_s, "2"));
+    KvBucketConfig config;
+    config.bucket = u"ra%1"_s.arg(m_counter);
+    config.republish.source = u"$KV.%1.>"_s.arg(config.bucket);
+    config.republish.destination = u"$KV.%1.>"_s.arg(target->name());
+    KvTest::createBucket(m_kv, config);
+    KvBucket *origin = m_kv->bucket(config.bucket, this);
+    WAIT_OK(origin->put(u"k"_s, "hello"));
+    QTRY_COMPARE(KvTest::value(target, u"k"_s), "hello"_ba);
+
+    JsMessageGetRequest request;
+    request.lastBySubject = "$KV." + target->name().toUtf8() + ".k";
+    JsApiReply *direct = m_js->directGet(u"KV_"_s + target->name(), request);
+    WAIT_OK(direct);
+    const JsStoredMessage stored = direct->storedMessage();
+    QCOMPARE(stored.stream, "KV_" + target->name().toUtf8());
+    QCOMPARE(stored.subject, request.lastBySubject);
+    QCOMPARE(stored.sequence, 3u);
+    QCOMPARE(stored.data, "hello"_ba);
+    QCOMPARE(stored.headers.value("Nats-Stream"), "KV_" + origin->name().toUtf8());
+    QCOMPARE(stored.headers.value("Nats-Subject"), "$KV." + origin->name().toUtf8() + ".k");
+    QCOMPARE(stored.headers.value("Nats-Sequence"), "1"_ba);
+    QCOMPARE(stored.headers.values("Nats-Stream").size(), 1);
+
+    KvReply *get = target->get(u"k"_s);
+    WAIT_OK(get);
+    QCOMPARE(get->entry().revision, 3u);
+    QCOMPARE(get->entry().key, u"k"_s);
+    QCOMPARE(get->entry().bucket, target->name());
 }
 
 void tst_KvContext::mirrorBucket()

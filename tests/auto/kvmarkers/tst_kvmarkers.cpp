@@ -8,6 +8,7 @@
 
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
+#include <QtCore/QTimeZone>
 #include <QtTest/QTest>
 
 using namespace Qt::StringLiterals;
@@ -125,9 +126,11 @@ void tst_KvMarkers::directGetMarker()
     QCOMPARE(entry.expires(), stored.time.addSecs(2));
 }
 
-// A direct get's reply carries the stored message's headers and those DIRECT.GET adds about the get
-// (Nats-Stream, -Subject, -Sequence, -Time-Stamp, and in a batch Nats-Num-Pending, -Last-Sequence,
-// -UpTo-Sequence): only the first are the message's, in their order, repeated ones included.
+// A direct get's reply carries the stored message's headers and, after them, those DIRECT.GET adds about
+// the get (Nats-Stream, -Subject, -Sequence, -Time-Stamp, and in a batch Nats-Num-Pending, -Last-Sequence,
+// -UpTo-Sequence): only the first are the message's, in their order, repeated ones included. A message
+// republished into the stream from another stream has Nats-Stream... headers of its own (the origin's):
+// they stay, and the get's position and subject are read from the server's, the last ones.
 void tst_KvMarkers::directGetKeepsOnlyTheMessagesHeaders_data()
 {
     QTest::addColumn<QByteArray>("stored");
@@ -140,8 +143,28 @@ void tst_KvMarkers::directGetKeepsOnlyTheMessagesHeaders_data()
     QTest::newRow("none, batch") << QByteArray() << get + batch << QList<NatsHeaders::Entry>{};
     QTest::newRow("message id") << "Nats-Msg-Id: abc\r\n"_ba << get
                                 << QList<NatsHeaders::Entry>{{"Nats-Msg-Id", "abc"}};
-    QTest::newRow("several, batch") << "KV-Operation: DEL\r\nX: 1\r\nX: 2\r\n"_ba << batch + get
+    QTest::newRow("several, batch") << "KV-Operation: DEL\r\nX: 1\r\nX: 2\r\n"_ba << get + batch
                                     << QList<NatsHeaders::Entry>{{"KV-Operation", "DEL"}, {"X", "1"}, {"X", "2"}};
+    // As nats-server 2.9 stores a message another bucket republished (Nats-Last-Sequence: 0 is the
+    // origin's: a single get adds none).
+    const QByteArray republished29 = "Nats-Msg-Id: m1\r\nNats-Stream: KV_A\r\nNats-Subject: $KV.A.k\r\n"
+                                     "Nats-Sequence: 1\r\nNats-Last-Sequence: 0\r\n"_ba;
+    const QList<NatsHeaders::Entry> kept29{{"Nats-Msg-Id", "m1"},
+                                           {"Nats-Stream", "KV_A"},
+                                           {"Nats-Subject", "$KV.A.k"},
+                                           {"Nats-Sequence", "1"},
+                                           {"Nats-Last-Sequence", "0"}};
+    QTest::newRow("republished") << republished29 << get << kept29;
+    QTest::newRow("republished, batch") << republished29 << get + batch << kept29;
+    // 2.10+ republishes the origin's time stamp too.
+    const QByteArray republished = "Nats-Stream: KV_A\r\nNats-Subject: $KV.A.k\r\nNats-Sequence: 1\r\n"
+                                   "Nats-Time-Stamp: 2026-12-04T17:00:00Z\r\nNats-Last-Sequence: 0\r\n"_ba;
+    QTest::newRow("republished 2.10, batch") << republished << get + batch
+                                             << QList<NatsHeaders::Entry>{{"Nats-Stream", "KV_A"},
+                                                                          {"Nats-Subject", "$KV.A.k"},
+                                                                          {"Nats-Sequence", "1"},
+                                                                          {"Nats-Time-Stamp", "2026-12-04T17:00:00Z"},
+                                                                          {"Nats-Last-Sequence", "0"}};
     QTest::newRow("between") << "A: 1\r\n"_ba << get + "B: 2\r\n"_ba + batch
                              << QList<NatsHeaders::Entry>{{"A", "1"}, {"B", "2"}};
 }
@@ -158,8 +181,10 @@ void tst_KvMarkers::directGetKeepsOnlyTheMessagesHeaders()
     QVERIFY(JsStoredMessage::fromDirectGet(parse(bytes), &message));
     QCOMPARE(message.headers.entries(), kept);
     QCOMPARE(message.headers.status(), 0);
+    QCOMPARE(message.stream, "KV_B"_ba);
     QCOMPARE(message.subject, "$KV.B.k"_ba);
     QCOMPARE(message.sequence, 9u);
+    QCOMPARE(message.time, QDateTime(QDate(2026, 12, 4), QTime(18, 0), QTimeZone::utc()));
     QCOMPARE(message.data, "v1"_ba);
 }
 
