@@ -11,6 +11,7 @@
 #include "kvformat.h"
 #include "kvkeylister.h"
 #include "kvnames.h"
+#include "kvndjson.h"
 #include "kvunits.h"
 #include "natsconnection.h"
 
@@ -154,9 +155,11 @@ void LsCommand::listKeys()
     connect(lister, &KvKeyLister::keysReceived, this, [this](const QStringList &keys) {
         for (const QString &key : keys) {
             if (out()->json()) {
-                out()->printJson({{u"key"_s, key}});
+                QJsonObject object;
+                KvNdjson::insertKey(&object, key);
+                out()->printJson(object);
             } else {
-                KvFormat::appendUtf8(out()->pending(), key); // no QByteArray per key
+                KvFormat::appendUtf8(out()->pending(), KvNames::displayKey(key)); // no QByteArray per key
                 out()->pending()->append('\n');
             }
         }

@@ -6,6 +6,7 @@
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
 #include "kvformat.h"
+#include "kvnames.h"
 #include "kvttl.h"
 #include "kvunits.h"
 
@@ -211,7 +212,7 @@ void GetCommand::run()
             out()->write(entry.value);
         } else {
             out()->printLine(tr("%1 > %2 revision: %3 created @ %4\n")
-                                 .arg(entry.bucket, entry.key)
+                                 .arg(entry.bucket, KvNames::displayKey(entry.key))
                                  .arg(entry.revision)
                                  .arg(KvFormat::rfc822(entry.created)));
             const QString shown = KvFormat::valueText(entry.value);
@@ -347,11 +348,11 @@ void HistoryCommand::printHistory(CliOutput *out, const QString &bucket, const Q
             out->printJson(CliJson::entry(entry));
         return;
     }
-    CliTable table(tr("History for %1 > %2").arg(bucket, key));
+    CliTable table(tr("History for %1 > %2").arg(bucket, KvNames::displayKey(key)));
     table.setHeaders({tr("Key"), tr("Revision"), tr("Op"), tr("Created"), tr("Length"), tr("Value")});
     table.setRightAligned({1, 4});
     for (const KvEntry &entry : entries) {
-        table.addRow({entry.key, QString::number(entry.revision), operationText(entry),
+        table.addRow({KvNames::displayKey(entry.key), QString::number(entry.revision), operationText(entry),
                       KvFormat::localTime(entry.created), KvFormat::comma(entry.value.size()),
                       KvFormat::abbreviate(KvFormat::valueText(entry.value))});
     }

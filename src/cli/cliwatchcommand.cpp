@@ -215,7 +215,7 @@ void WatchCommand::appendLine(QByteArray *text, const KvEntry &entry)
         text->append(entry.operation == KvEntry::Operation::Purge ? "PURGE " : "DELETE ");
     text->append(m_lineBucketUtf8);
     text->append(" > ");
-    KvFormat::appendUtf8(text, entry.key);
+    KvFormat::appendUtf8(text, KvNames::displayKey(entry.key));
     if (!entry.isDeleted()) {
         text->append(": ");
         KvFormat::appendValueText(text, entry.value);

@@ -320,7 +320,7 @@ void KvAsOfRead::nextBatch()
     JsBatchGetRequest request;
     const qsizetype end = std::min(m_keys.size(), m_nextKey + JsBatchGetRequest::MaxMultiLastSubjects);
     for (qsizetype i = m_nextKey; i < end; ++i)
-        request.multiLast.append(m_prefix + m_keys[i].toUtf8());
+        request.multiLast.append(m_prefix + KvNames::keySubject(m_keys[i]));
     request.upToSequence = m_upTo;
     m_nextKey = end;
     m_batch = new JsBatchGet(m_bucket->jetStream(), m_bucket->streamName(), request, this);
@@ -333,7 +333,7 @@ void KvAsOfRead::onBatch(const QList<JsStoredMessage> &messages)
     for (const JsStoredMessage &message : messages) {
         if (message.sequence > m_upTo || !message.subject.startsWith(m_prefix))
             continue;
-        const QString key = QString::fromUtf8(message.subject.mid(m_prefix.size()));
+        const QString key = KvNames::keyFromSubject(message.subject.mid(m_prefix.size()));
         keep(KvEntry::fromStoredMessage(m_bucket->name(), key, message));
     }
 }
@@ -400,7 +400,7 @@ void KvAsOfRead::onReplayed(const NatsMessage &message, const JsDeliveryInfo &in
     if (info.streamSequence <= m_upTo && message.subject().startsWith(m_prefix)) {
         KvEntry entry;
         entry.bucket = m_bucket->name();
-        entry.key = QString::fromUtf8(message.subject().mid(m_prefix.size()));
+        entry.key = KvNames::keyFromSubject(message.subject().mid(m_prefix.size()));
         entry.revision = info.streamSequence;
         entry.created = info.timestamp();
         entry.readHeaders(message.headers());

@@ -370,8 +370,9 @@ void KvBucket::deliverEntry(KvReply *reply, const QString &key, quint64 revision
     if (revision != 0 && stored.subject != readSubject(key)) {
         // That revision belongs to another key: named in the entry, for the caller's message.
         const QByteArray subject = stored.subject;
-        const QString other = QString::fromUtf8(subject.startsWith(m_readPrefix) ? subject.mid(m_readPrefix.size())
-                                                                                 : subject);
+        const QString other = subject.startsWith(m_readPrefix)
+            ? KvNames::keyFromSubject(subject.mid(m_readPrefix.size()))
+            : QString::fromUtf8(subject);
         handler(false, KvEntry::fromStoredMessage(m_name, other, stored));
         return;
     }
@@ -441,7 +442,7 @@ JsApiReply *KvBucket::readAhead(const QString &key, quint64 revision)
     // A given revision the user may not read by direct get (setPermissions()) waits for the binding.
     if (revision != 0 && m_revisionsByMessageGet)
         return nullptr;
-    return readMessage(entryRequest(KvNames::subjectPrefix(m_name) + key.toUtf8(), revision), true);
+    return readMessage(entryRequest(KvNames::subjectPrefix(m_name) + KvNames::keySubject(key), revision), true);
 }
 
 bool KvBucket::readAheadHolds() const

@@ -2,6 +2,7 @@
 
 #include "kvbucketstatus.h"
 #include "kventry.h"
+#include "kvnames.h"
 #include "kvpermissions.h"
 #include "kvreply.h"
 #include "kvwatcher.h"
@@ -230,8 +231,8 @@ private:
     void whenTtlAllowed(KvReply *reply, qint64 ttlNs, const Action &action); // through KvTtlCheck
     // Direct get, or STREAM.MSG.GET where direct gets are off or unavailable (2.10+'s 503).
     JsApiReply *readMessage(const JsMessageGetRequest &request, bool direct);
-    QByteArray readSubject(const QString &key) const { return m_readPrefix + key.toUtf8(); }
-    QByteArray writeSubject(const QString &key) const { return m_writePrefix + key.toUtf8(); }
+    QByteArray readSubject(const QString &key) const { return m_readPrefix + KvNames::keySubject(key); }
+    QByteArray writeSubject(const QString &key) const { return m_writePrefix + KvNames::keySubject(key); }
     QString streamName() const;
     NatsError bucketError(const NatsError &error) const;
     NatsError keyError(const NatsError &error, const QString &key) const;

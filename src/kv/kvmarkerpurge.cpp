@@ -1,6 +1,7 @@
 #include "kvmarkerpurge.h"
 
 #include "jetstreamcontext.h"
+#include "kvnames.h"
 #include "kvreply.h"
 
 #include <QtCore/QDateTime>
@@ -33,7 +34,7 @@ bool KvMarkerPurge::boundedPurge(const KvEntry &marker, JsPurgeRequest *request)
     // marker stays itself (watchers behind still learn of the delete), so the bound is the marker; an
     // old one goes too. ("seq" or "keep", not both: nats-protocol.md §3.2. nats.go's PurgeDeletes sends
     // the filter with at most "keep" 1, and has this race.)
-    request->filter = m_subjectPrefix + marker.key.toUtf8();
+    request->filter = m_subjectPrefix + KvNames::keySubject(marker.key);
     const bool young = m_thresholdMs > 0 && marker.created.isValid()
         && marker.created.msecsTo(QDateTime::currentDateTimeUtc()) < m_thresholdMs;
     request->upToSequence = young ? marker.revision : marker.revision + 1;
@@ -47,6 +48,10 @@ void KvMarkerPurge::pump()
         return;
     while (m_context && m_inFlight < kWindow && m_next < m_markers.size()) {
         const KvEntry &marker = m_markers.at(m_next++);
+        // A purge names its subject in JSON, which has no bytes that are not UTF-8: the server would read
+        // U+FFFD for them and purge another key's history ("x\xFF" as "x\uFFFD"). Such a marker stays.
+        if (KvNames::keyHasRawBytes(marker.key))
+            continue;
         JsPurgeRequest request;
         if (!boundedPurge(marker, &request)) {
             ++m_purged; // a young marker with nothing older: already as compact as it may get

@@ -14,6 +14,16 @@ QString tr(const char *text)
     return QCoreApplication::translate("KvNames", text);
 }
 
+// A byte of a key that is not UTF-8, as keyFromSubject() keeps it: U+DC00 + the byte (0x80..0xFF).
+constexpr char16_t kRawByteBase = 0xDC00;
+
+// Whether key[i] is such a byte: U+DC80..U+DCFF alone, not the low half of a pair (U+10xxxx has those too).
+bool isRawByteAt(QStringView key, qsizetype i)
+{
+    const char16_t unit = key[i].unicode();
+    return unit >= kRawByteBase + 0x80 && unit <= kRawByteBase + 0xFF && (i == 0 || !key[i - 1].isHighSurrogate());
+}
+
 bool isBucketChar(QChar c)
 {
     return (c >= u'a' && c <= u'z') || (c >= u'A' && c <= u'Z') || (c >= u'0' && c <= u'9') || c == u'_' || c == u'-';
@@ -69,11 +79,20 @@ QString describeChar(QStringView text, qsizetype i)
     const QChar c = text[i];
     if (c.isHighSurrogate() && i + 1 < text.size() && text[i + 1].isLowSurrogate())
         return u"\"%1\""_s.arg(text.mid(i, 2));
+    if (isRawByteAt(text, i))
+        return tr("the byte \\x%1, which is not UTF-8").arg(QString::number(c.unicode() - kRawByteBase, 16).toUpper());
     if (c == u' ')
         return tr("a space");
     if (c.unicode() < 0x20 || c.unicode() == 0x7f)
         return tr("a control character (U+%1)").arg(QString::number(c.unicode(), 16).rightJustified(4, u'0').toUpper());
     return u"\"%1\""_s.arg(c);
+}
+
+// A key in a message: as typed, but one read from a server with bytes that are not UTF-8 escaped (those
+// bytes print as "?" or U+FFFD).
+QString shownKey(const QString &key)
+{
+    return KvNames::keyHasRawBytes(key) ? KvNames::displayKey(key) : key;
 }
 
 // A glob's habit (widget.1*): say how NATS writes it, with the user's own filter.
@@ -111,6 +130,39 @@ QString checkTokens(const QString &text, bool allowWildcards)
         }
     }
     return {};
+}
+
+// The length of the UTF-8 sequence at bytes[i] when it is one (RFC 3629: no overlong form, no surrogate,
+// nothing beyond U+10FFFF), else 0.
+qsizetype utf8SequenceAt(QByteArrayView bytes, qsizetype i)
+{
+    const auto at = [&](qsizetype k) { return uchar(bytes[k]); };
+    const uchar lead = at(i);
+    if (lead < 0x80)
+        return 1;
+    qsizetype length = 0;
+    uchar low = 0x80; // the range of the second byte, which rules out overlong forms, surrogates and > U+10FFFF
+    uchar high = 0xBF;
+    if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        low = lead == 0xE0 ? 0xA0 : 0x80;
+        high = lead == 0xED ? 0x9F : 0xBF;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        low = lead == 0xF0 ? 0x90 : 0x80;
+        high = lead == 0xF4 ? 0x8F : 0xBF;
+    } else {
+        return 0;
+    }
+    if (i + length > bytes.size() || at(i + 1) < low || at(i + 1) > high)
+        return 0;
+    for (qsizetype k = 2; k < length; ++k) {
+        if (at(i + k) < 0x80 || at(i + k) > 0xBF)
+            return 0;
+    }
+    return length;
 }
 
 } // namespace
@@ -170,7 +222,7 @@ QString validateKey(const QString &key, const QString &bucket, qsizetype longerI
     if (key.isEmpty())
         return tr("key is empty");
     const QString problem = checkTokens(key, false);
-    return problem.isEmpty() ? QString() : tr("key \"%1\" is not valid: it %2").arg(key, problem);
+    return problem.isEmpty() ? QString() : tr("key \"%1\" is not valid: it %2").arg(shownKey(key), problem);
 }
 
 QString validateKeyFilter(const QString &pattern)
@@ -179,6 +231,73 @@ QString validateKeyFilter(const QString &pattern)
         return tr("key filter is empty");
     const QString problem = checkTokens(pattern, true);
     return problem.isEmpty() ? QString() : tr("key filter \"%1\" is not valid: it %2").arg(pattern, problem);
+}
+
+QString keyFromSubject(QByteArrayView bytes)
+{
+    QString key = QString::fromUtf8(bytes);
+    // Only a key with U+FFFD can hold bytes that are not UTF-8 (or a real U+FFFD): the usual key is done.
+    if (!key.contains(QChar::ReplacementCharacter) || bytes.isValidUtf8())
+        return key;
+    key.clear();
+    for (qsizetype i = 0; i < bytes.size();) {
+        qsizetype run = 0;
+        while (i + run < bytes.size()) {
+            const qsizetype length = utf8SequenceAt(bytes, i + run);
+            if (length == 0)
+                break;
+            run += length;
+        }
+        key += QString::fromUtf8(bytes.sliced(i, run));
+        i += run;
+        if (i < bytes.size())
+            key += QChar(char16_t(kRawByteBase + uchar(bytes[i++])));
+    }
+    return key;
+}
+
+QByteArray keySubject(QStringView key)
+{
+    if (!keyHasRawBytes(key))
+        return key.toUtf8();
+    QByteArray bytes;
+    bytes.reserve(key.size());
+    for (qsizetype i = 0; i < key.size();) {
+        qsizetype run = 0;
+        while (i + run < key.size() && !isRawByteAt(key, i + run))
+            ++run;
+        bytes += key.sliced(i, run).toUtf8();
+        i += run;
+        if (i < key.size())
+            bytes += char(key[i++].unicode() - kRawByteBase);
+    }
+    return bytes;
+}
+
+bool keyHasRawBytes(QStringView key)
+{
+    for (qsizetype i = 0; i < key.size(); ++i) {
+        if (isRawByteAt(key, i))
+            return true;
+    }
+    return false;
+}
+
+QString displayKey(const QString &key)
+{
+    if (!key.contains(u'\\') && !keyHasRawBytes(key))
+        return key;
+    QString shown;
+    shown.reserve(key.size() + 8);
+    for (qsizetype i = 0; i < key.size(); ++i) {
+        if (key[i] == u'\\')
+            shown += "\\\\"_L1;
+        else if (isRawByteAt(key, i))
+            shown += "\\x"_L1 + QString::number(key[i].unicode() - kRawByteBase, 16).toUpper();
+        else
+            shown += key[i];
+    }
+    return shown;
 }
 
 QString streamName(const QString &bucket)

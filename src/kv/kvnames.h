@@ -1,7 +1,9 @@
 #pragma once
 
 #include <QtCore/QByteArray>
+#include <QtCore/QByteArrayView>
 #include <QtCore/QString>
+#include <QtCore/QStringView>
 
 // The naming rules of Key/Value buckets and keys, shared with the official clients (nats.go kv.go):
 // buckets are [A-Za-z0-9_-]+; keys are [-/_=.A-Za-z0-9]+ and may not start or end with a dot. We also
@@ -26,6 +28,20 @@ bool filterCovers(const QString &wider, const QString &narrower);
 // whether some key matches both ("a.*" and "*.b" overlap; nats-server 2.10 refuses overlapping
 // filter_subjects with 10138).
 bool filtersOverlap(const QString &a, const QString &b);
+
+// A key is the bytes of its subject after the bucket's prefix. nats-server takes any bytes but whitespace in
+// a subject, so another client can write a key that is not UTF-8 ("x" and the byte 0xFF): QString::fromUtf8
+// would make every such byte U+FFFD, and two keys one. keyFromSubject() keeps a byte that is not part of
+// UTF-8 as the lone surrogate U+DC00 + byte (Python's "surrogateescape"; no UTF-8 decodes to one), and
+// keySubject() turns it back into the byte: every key read from a subject and every subject made from a
+// key goes through these two, so a key round-trips byte for byte and distinct keys stay distinct.
+QString keyFromSubject(QByteArrayView bytes);
+QByteArray keySubject(QStringView key);
+// Whether key holds such a byte (its bytes are not UTF-8 text).
+bool keyHasRawBytes(QStringView key);
+// The key for people (a listing, a message, a JSON "key" beside "key_base64"): each byte that is not UTF-8
+// as "\xFF", and a backslash as "\\", so that no two keys read the same; a key with neither is itself.
+QString displayKey(const QString &key);
 
 QString streamName(const QString &bucket);       // "KV_<bucket>"
 QByteArray subjectPrefix(const QString &bucket); // "$KV.<bucket>."

@@ -1,6 +1,7 @@
 #include "kvndjson.h"
 
 #include "kvbase64.h"
+#include "kvnames.h"
 
 #include <QtCore/QCoreApplication>
 #include <QtCore/QJsonDocument>
@@ -87,6 +88,34 @@ char16_t loneSurrogate(const QString &text)
     return 0;
 }
 
+// The entry's key from the object's "key", or from "key_base64" for one whose bytes are not UTF-8 text.
+bool decodeKey(const QJsonObject &object, KvEntry *decoded, QString *error)
+{
+    const QJsonValue key = object.value("key"_L1);
+    const QJsonValue keyBase64 = object.value(QLatin1StringView(KvNdjson::KeyBase64Field));
+    if (keyBase64.isUndefined()) {
+        if (!key.isString() || key.toString().isEmpty())
+            return fail(error, tr("the \"key\" field is missing"));
+        decoded->key = key.toString();
+        if (const char16_t surrogate = loneSurrogate(decoded->key))
+            return fail(error,
+                        tr("the key \"%1\" holds a lone UTF-16 surrogate (\\u%2), which is no character: a key "
+                           "whose bytes are not UTF-8 text goes in \"key_base64\"")
+                            .arg(KvNames::displayKey(decoded->key), QString::number(surrogate, 16)));
+        return true;
+    }
+    const auto bytes = keyBase64.isString() ? KvBase64::decode(keyBase64.toString().toLatin1()) : std::nullopt;
+    if (!bytes || bytes->isEmpty())
+        return fail(error, tr("the \"key_base64\" of key \"%1\" is not valid base64 of a key").arg(key.toString()));
+    decoded->key = KvNames::keyFromSubject(*bytes);
+    // "key" is the same key for people: one that names another key is a line that contradicts itself.
+    if (!key.isUndefined() && key.toString() != KvNames::displayKey(decoded->key) && key.toString() != decoded->key)
+        return fail(error,
+                    tr("the \"key\" \"%1\" and the \"key_base64\" (key \"%2\") name different keys")
+                        .arg(key.toString(), KvNames::displayKey(decoded->key)));
+    return true;
+}
+
 // The entry's value from the object's "value" and "encoding".
 bool decodeValue(const QJsonObject &object, KvEntry *decoded, QString *error)
 {
@@ -136,12 +165,12 @@ QJsonObject KvNdjson::toJson(const KvEntry &entry)
     const QString text = decoder.decode(entry.value);
     const bool isText = !decoder.hasError();
     QJsonObject object{
-        {u"key"_s, entry.key},
         {u"value"_s, isText ? text : QString::fromLatin1(entry.value.toBase64())},
         {u"encoding"_s, QLatin1StringView(isText ? TextEncoding : Base64Encoding)},
         {u"revision"_s, qint64(entry.revision)},
         {u"operation"_s, KvEntry::operationName(entry.operation)},
     };
+    insertKey(&object, entry.key);
     if (entry.created.isValid())
         object.insert(u"created"_s, entry.created.toUTC().toString(Qt::ISODateWithMs));
     if (entry.ttlNs != 0)
@@ -149,6 +178,18 @@ QJsonObject KvNdjson::toJson(const KvEntry &entry)
     if (entry.isLimitMarker())
         object.insert(u"marker_reason"_s, QString::fromUtf8(entry.markerReason));
     return object;
+}
+
+void KvNdjson::insertKey(QJsonObject *object, const QString &key)
+{
+    if (!KvNames::keyHasRawBytes(key)) {
+        object->insert(u"key"_s, key);
+        return;
+    }
+    // JSON has no bytes that are not UTF-8 (Qt would write "\udcff", other readers U+FFFD): the key's
+    // bytes go in base64, and "key" says it for people.
+    object->insert(u"key"_s, KvNames::displayKey(key));
+    object->insert(QLatin1StringView(KeyBase64Field), QString::fromLatin1(KvNames::keySubject(key).toBase64()));
 }
 
 bool KvNdjson::decode(const QByteArray &line, KvEntry *entry, QString *error)
@@ -168,10 +209,9 @@ bool KvNdjson::decode(const QByteArray &line, KvEntry *entry, QString *error)
     if (const QString twice = memberTwice(json); !twice.isEmpty())
         return fail(error, tr("the line has \"%1\" twice").arg(twice));
     const QJsonObject object = document.object();
-    if (!object.value("key"_L1).isString() || object.value("key"_L1).toString().isEmpty())
-        return fail(error, tr("the \"key\" field is missing"));
     KvEntry decoded;
-    decoded.key = object.value("key"_L1).toString();
+    if (!decodeKey(object, &decoded, error))
+        return false;
     if (!decodeValue(object, &decoded, error))
         return false;
     const QString operation = object.value("operation"_L1).toString();

@@ -128,7 +128,8 @@ QString KvPermissions::getRefusal(const QString &bucket, const QString &key, Rea
         return messageGet;
     const QByteArray prefix = m_apiPrefix + "DIRECT.GET." + streamOf(bucket) + '.' + readPrefix(bucket);
     const QString direct = firstOf(
-        {statusRefusal(bucket), key.isEmpty() ? publishSome(prefix + '>') : publish(prefix + key.toUtf8())});
+        {statusRefusal(bucket),
+         key.isEmpty() ? publishSome(prefix + '>') : publish(prefix + KvNames::keySubject(key))});
     // Unknown: either way may be the bucket's, and refusing the one it does not use would refuse a read
     // the server allows. The server's -ERR decides the rest, at once.
     return path == ReadPath::DirectGet || !messageGet.isEmpty() ? direct : QString();
@@ -178,7 +179,8 @@ QString KvPermissions::readRefusal(const QString &bucket) const
 QString KvPermissions::writeRefusal(const QString &bucket, const QString &key) const
 {
     const QByteArray prefix = writePrefix(bucket);
-    return firstOf({statusRefusal(bucket), key.isEmpty() ? publishSome(prefix + '>') : publish(prefix + key.toUtf8())});
+    return firstOf({statusRefusal(bucket),
+                    key.isEmpty() ? publishSome(prefix + '>') : publish(prefix + KvNames::keySubject(key))});
 }
 
 QString KvPermissions::revertRefusal(const QString &bucket, const QString &key) const

@@ -131,7 +131,7 @@ void KvWatcher::onMessage(qsizetype feedIndex, const NatsMessage &message, const
         return;
     KvEntry entry;
     entry.bucket = m_bucket;
-    entry.key = QString::fromUtf8(QByteArrayView(subject).sliced(m_subjectPrefix.size()));
+    entry.key = KvNames::keyFromSubject(QByteArrayView(subject).sliced(m_subjectPrefix.size()));
     if (feed.filters.size() > 1) {
         // Checked here too: a server that ignored filter_subjects delivers the whole bucket until the
         // consumer's echo shows it (and the feed is split).

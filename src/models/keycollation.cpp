@@ -1,5 +1,7 @@
 #include "keycollation.h"
 
+#include "kvnames.h"
+
 #include <cstring>
 
 using namespace Qt::StringLiterals;
@@ -109,8 +111,8 @@ int KeyCollation::compare(QByteArrayView a, QByteArrayView b, Order order)
 
 int KeyCollation::compare(const QString &a, const QString &b, Order order)
 {
-    const QByteArray ua = a.toUtf8();
-    const QByteArray ub = b.toUtf8();
+    const QByteArray ua = KvNames::keySubject(a);
+    const QByteArray ub = KvNames::keySubject(b);
     return compare(QByteArrayView(ua), QByteArrayView(ub), order);
 }
 

@@ -4,6 +4,7 @@
 #include "keylistmodel.h"
 #include "keystore.h"
 #include "keytreemodel.h"
+#include "kvnames.h"
 
 namespace {
 
@@ -175,10 +176,10 @@ bool KeyFilterProxyModel::acceptsKey(const KeyStore &store, quint32 id) const
         return false;
     if (!m_text.isEmpty()) {
         if (m_textAscii ? !containsFolded(key, m_textLower)
-                        : !QString::fromUtf8(key).contains(m_text, Qt::CaseInsensitive))
+                        : !KvNames::displayKey(KvNames::keyFromSubject(key)).contains(m_text, Qt::CaseInsensitive))
             return false;
     }
-    return m_glob.isEmpty() || m_glob.matches(QString::fromUtf8(key));
+    return m_glob.isEmpty() || m_glob.matches(KvNames::keyFromSubject(key));
 }
 
 bool KeyFilterProxyModel::filterAcceptsRow(int sourceRow, const QModelIndex &sourceParent) const

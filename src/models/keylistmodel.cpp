@@ -111,7 +111,7 @@ QVariant KeyListModel::data(const QModelIndex &index, int role) const
         if (column == UpdatedColumn)
             return HumanFormat::utcTime(QDateTime::fromMSecsSinceEpoch(m_store.createdMs(id), Qt::UTC));
         if (column == KeyColumn)
-            return m_store.keyString(id);
+            return KvNames::displayKey(m_store.keyString(id));
         if (column == ExpiresColumn && m_store.ttlNs(id) > 0)
             return tr("TTL %1, at %2").arg(KvUnits::goDuration(m_store.ttlNs(id)), HumanFormat::utcTime(expiresAt(id)));
         if (column == OperationColumn && m_store.marker(id) != 0)
@@ -168,7 +168,7 @@ QVariant KeyListModel::displayValue(quint32 id, int column) const
 {
     switch (column) {
     case KeyColumn:
-        return m_store.keyString(id);
+        return KvNames::displayKey(m_store.keyString(id)); // "x\xFF": two such keys never look alike
     case RevisionColumn:
         return m_store.revision(id);
     case OperationColumn:
@@ -231,7 +231,7 @@ KvEntry KeyListModel::entryAt(int row) const
 
 int KeyListModel::rowOfKey(const QString &key) const
 {
-    const qint64 id = m_store.find(key.toUtf8());
+    const qint64 id = m_store.find(KvNames::keySubject(key));
     return id < 0 ? -1 : rowOfId(quint32(id));
 }
 
@@ -451,7 +451,7 @@ void KeyListModel::applyEntries(const QList<KvEntry> &entries)
             const qint64 at = expiryMs(entry.created.toMSecsSinceEpoch(), entry.ttlNs);
             firstExpiry = firstExpiry == 0 ? at : std::min(firstExpiry, at);
         }
-        const QByteArray key = entry.key.toUtf8();
+        const QByteArray key = KvNames::keySubject(entry.key);
         const qint64 existing = m_store.find(key);
         if (existing < 0) {
             const quint32 id = m_store.append(key, entry);

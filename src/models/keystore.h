@@ -1,6 +1,7 @@
 #pragma once
 
 #include "kventry.h"
+#include "kvnames.h"
 
 #include <QtCore/QByteArray>
 #include <QtCore/QHash>
@@ -32,7 +33,7 @@ public:
         const quint32 end = id + 1 < m_starts.size() ? m_starts[id + 1] : quint32(m_arena.size());
         return QByteArrayView(m_arena.constData() + start, end - start);
     }
-    QString keyString(quint32 id) const { return QString::fromUtf8(key(id)); }
+    QString keyString(quint32 id) const { return KvNames::keyFromSubject(key(id)); } // key(): the subject's bytes
     // Where the key starts in the arena: tree nodes name themselves by a slice of it.
     quint32 keyStart(quint32 id) const { return m_starts[id]; }
     QByteArrayView bytes(quint32 start, quint32 length) const

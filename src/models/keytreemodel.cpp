@@ -4,6 +4,7 @@
 #include "keyfilterpass.h"
 #include "keylistmodel.h"
 #include "keysorter.h"
+#include "kvnames.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QTimer>
@@ -152,7 +153,7 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
     case IsFolderRole:
         return node.keyId < 0;
     case PathRole:
-        return QString::fromUtf8(pathOf(id));
+        return KvNames::keyFromSubject(pathOf(id));
     case LiveCountRole:
         return node.liveCount;
     case MatchCountRole:
@@ -163,7 +164,7 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
         break;
     }
     if (index.column() == KeyListModel::KeyColumn && role == Qt::DisplayRole) {
-        const QString name = QString::fromUtf8(nameOf(id));
+        const QString name = KvNames::displayKey(KvNames::keyFromSubject(nameOf(id)));
         return node.childCount > 0 ? u"%1 (%2)"_s.arg(name, HumanFormat::count(qint64(shownCount(id)))) : name;
     }
     if (node.keyId >= 0) {
@@ -171,7 +172,7 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
         return m_source->data(m_source->index(row, index.column()), role);
     }
     if (role == KeyListModel::KeyRole || (role == KeyListModel::RawValueRole && index.column() == 0))
-        return QString::fromUtf8(pathOf(id));
+        return KvNames::keyFromSubject(pathOf(id));
     if (role == KeyListModel::DeletedRole)
         return false;
     return {};
@@ -179,7 +180,7 @@ QVariant KeyTreeModel::data(const QModelIndex &index, int role) const
 
 QModelIndex KeyTreeModel::indexForPath(const QString &path) const
 {
-    const QByteArray utf8 = path.toUtf8();
+    const QByteArray utf8 = KvNames::keySubject(path);
     quint32 node = 0;
     qsizetype start = 0;
     for (;;) {

@@ -3,6 +3,7 @@
 #include "keylistmodel.h"
 #include "keysorter.h"
 #include "keytreemodel.h"
+#include "kvnames.h"
 
 #include <QtTest/QAbstractItemModelTester>
 #include <QtTest/QSignalSpy>
@@ -30,6 +31,7 @@ private Q_SLOTS:
     void treeFollowsLateKeysInOrder();
     void memoryPerKeyIsBounded();
     void largeLoadShowsRowsInFewSteps();
+    void keysThatAreNotUtf8StayApart();
 };
 
 namespace {
@@ -330,6 +332,31 @@ void tst_KeyStorage::largeLoadShowsRowsInFewSteps()
     QVERIFY2(inserts.size() <= 20, qPrintable(QString::number(inserts.size()))); // 60 batches
     QVERIFY(finished.wait(30000));
     QCOMPARE(list.keyAt(count - 1), u"k.%1"_s.arg(count - 1));
+}
+
+// Another client's keys "x\xFF" and "x\xFE" (bytes that are not UTF-8) were both "x\uFFFD": one row, and
+// the second entry taken for an update of the first. Two rows now, shown escaped, each its own key.
+void tst_KeyStorage::keysThatAreNotUtf8StayApart()
+{
+    KeyListModel list;
+    const QString ff = KvNames::keyFromSubject("grp.x\xFF"_ba);
+    const QString fe = KvNames::keyFromSubject("grp.x\xFE"_ba);
+    QVERIFY(load(&list, {ff, fe, u"grp.ok"_s}));
+    QCOMPARE(list.rowCount(), 3);
+    QVERIFY(list.rowOfKey(ff) != list.rowOfKey(fe));
+    QCOMPARE(list.index(list.rowOfKey(ff), KeyListModel::KeyColumn).data().toString(), u"grp.x\\xFF"_s);
+    QCOMPARE(list.index(list.rowOfKey(fe), KeyListModel::KeyColumn).data(KeyListModel::KeyRole).toString(), fe);
+    list.applyEntries({entryOf(fe, 50, KvEntry::Operation::Delete)});
+    QVERIFY(list.isDeletedAt(list.rowOfKey(fe)));
+    QVERIFY(!list.isDeletedAt(list.rowOfKey(ff)));
+
+    KeyTreeModel tree(&list);
+    QTRY_VERIFY(!tree.isBuilding());
+    const QModelIndex group = tree.indexForPath(u"grp"_s);
+    QCOMPARE(tree.rowCount(group), 3);
+    QCOMPARE(tree.indexForPath(ff).data(KeyTreeModel::PathRole).toString(), ff);
+    QCOMPARE(tree.indexForPath(ff).data().toString(), u"x\\xFF"_s);
+    QCOMPARE(tree.indexForPath(fe).data(KeyListModel::KeyRole).toString(), fe);
 }
 
 QTEST_GUILESS_MAIN(tst_KeyStorage)

@@ -1,6 +1,7 @@
 #include "clitable.h"
 #include "kvclientoptions.h"
 #include "kvformat.h"
+#include "kvnames.h"
 #include "kvndjson.h"
 #include "natsclicontext.h"
 
@@ -32,6 +33,7 @@ private Q_SLOTS:
     void ndjsonRoundTrip_data();
     void ndjsonRoundTrip();
     void ndjsonRawBom();
+    void ndjsonKeyThatIsNotUtf8();
     void ndjsonErrors_data();
     void ndjsonErrors();
     void cliContext();
@@ -255,6 +257,27 @@ void tst_KvFormat::ndjsonRawBom()
     QCOMPARE(decoded.value, "x"_ba);
 }
 
+// A key another client wrote with bytes that are not UTF-8 ("x" and 0xFF) is written with its bytes in
+// "key_base64", and read back as the same key; a text key is written as before.
+void tst_KvFormat::ndjsonKeyThatIsNotUtf8()
+{
+    KvEntry entry;
+    entry.key = KvNames::keyFromSubject("x\xFF"_ba);
+    entry.value = "v"_ba;
+    const QByteArray line = KvNdjson::encode(entry);
+    QVERIFY2(line.contains(R"("key":"x\\xFF")") && line.contains(R"("key_base64":"eP8=")"), line.constData());
+    KvEntry decoded;
+    QString error;
+    QVERIFY2(KvNdjson::decode(line, &decoded, &error), qPrintable(error));
+    QCOMPARE(KvNames::keySubject(decoded.key), "x\xFF"_ba);
+    // Another tool's line may have the bytes alone.
+    QVERIFY2(KvNdjson::decode(R"({"key_base64":"eP4=","value":"v"})"_ba, &decoded, &error), qPrintable(error));
+    QCOMPARE(KvNames::keySubject(decoded.key), "x\xFE"_ba);
+
+    entry.key = u"caf\u00e9"_s;
+    QVERIFY(!KvNdjson::encode(entry).contains("key_base64"));
+}
+
 void tst_KvFormat::ndjsonErrors_data()
 {
     QTest::addColumn<QByteArray>("line");
@@ -290,6 +313,13 @@ void tst_KvFormat::ndjsonErrors_data()
                                 << u"the \"value\" of key \"nul\" is null: a value is a string (an empty one is "
                                    u"\"value\":\"\")"_s;
     QTest::newRow("value twice") << R"({"key":"k","value":"a","value":"b"})"_ba << u"\"value\" twice"_s;
+    QTest::newRow("bad key_base64") << R"({"key":"k","key_base64":"!!","value":"v"})"_ba
+                                    << u"the \"key_base64\" of key \"k\" is not valid base64 of a key"_s;
+    QTest::newRow("key_base64 of another key")
+        << R"({"key":"x\\xFE","key_base64":"eP8=","value":"v"})"_ba
+        << u"the \"key\" \"x\\xFE\" and the \"key_base64\" (key \"x\\xFF\") name different keys"_s;
+    QTest::newRow("lone surrogate key") << R"({"key":"x\udcff","value":"v"})"_ba
+                                        << u"the key \"x\\xFF\" holds a lone UTF-16 surrogate (\\udcff)"_s;
     QTest::newRow("key twice") << R"({"key":"k","key":"j","value":"b"})"_ba << u"\"key\" twice"_s;
 }
 

@@ -82,6 +82,10 @@ private Q_SLOTS:
     void aKeyTooLongForAnyBucket();
     void validateKeyFilter_data();
     void validateKeyFilter();
+    void keyFromSubject_data();
+    void keyFromSubject();
+    void everyKeyRoundTripsByteForByte();
+    void aKeyThatIsNotUtf8IsNamedEscaped();
 };
 
 void tst_KvNames::validateKey_data()
@@ -183,6 +187,73 @@ void tst_KvNames::validateKeyAsBefore()
     }
     QVERIFY(valid > 1000); // the corpus holds both
     QVERIFY(compared - valid > 1000);
+}
+
+void tst_KvNames::keyFromSubject_data()
+{
+    QTest::addColumn<QByteArray>("bytes");
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("shown");
+
+    QTest::newRow("ascii") << "a.b"_ba << u"a.b"_s << u"a.b"_s;
+    QTest::newRow("utf-8") << "caf\xC3\xA9"_ba << u"caf\u00e9"_s << u"caf\u00e9"_s;
+    QTest::newRow("beyond U+FFFF") << "\xF0\x9F\x98\x80"_ba << u"\U0001F600"_s << u"\U0001F600"_s;
+    QTest::newRow("a real U+FFFD") << "x\xEF\xBF\xBD"_ba << u"x\uFFFD"_s << u"x\uFFFD"_s;
+    // Before, both of these were "x\uFFFD": two keys shown, listed and exported as one.
+    QTest::newRow("0xFF") << "x\xFF"_ba << u"x"_s + QChar(0xDCFF) << u"x\\xFF"_s;
+    QTest::newRow("0xFE") << "x\xFE"_ba << u"x"_s + QChar(0xDCFE) << u"x\\xFE"_s;
+    QTest::newRow("latin-1") << "caf\xE9.a"_ba << u"caf"_s + QChar(0xDCE9) + u".a"_s << u"caf\\xE9.a"_s;
+    QTest::newRow("cut sequence") << "\xC3"_ba << QString(QChar(0xDCC3)) << u"\\xC3"_s;
+    QTest::newRow("overlong") << "\xC0\xAF"_ba << QString(QChar(0xDCC0)) + QChar(0xDCAF) << u"\\xC0\\xAF"_s;
+    // UTF-8's form of a surrogate is not UTF-8: its bytes stay bytes, so it never reads as a kept byte.
+    QTest::newRow("surrogate's bytes") << "\xED\xB3\xBF"_ba << QString(QChar(0xDCED)) + QChar(0xDCB3) + QChar(0xDCBF)
+                                       << u"\\xED\\xB3\\xBF"_s;
+    QTest::newRow("text around") << "\xE6\x97\xA5\xFF\xE6\x97\xA5"_ba << u"\u65e5"_s + QChar(0xDCFF) + u"\u65e5"_s
+                                 << u"\u65e5\\xFF\u65e5"_s;
+    // U+1004F3's low half is U+DCF3, which alone stands for the byte 0xF3: as half of a pair it is none.
+    QTest::newRow("pair with a byte's half")
+        << "\xF0\xF4\x80\x93\xB3\x80"_ba << QString(QChar(0xDCF0)) + QChar(0xDBC1) + QChar(0xDCF3) + QChar(0xDC80)
+        << u"\\xF0"_s + QChar(0xDBC1) + QChar(0xDCF3) + u"\\x80"_s;
+    QTest::newRow("backslash") << "a\\xFF"_ba << u"a\\xFF"_s << u"a\\\\xFF"_s;
+}
+
+void tst_KvNames::keyFromSubject()
+{
+    QFETCH(QByteArray, bytes);
+    QFETCH(QString, key);
+    QFETCH(QString, shown);
+    QCOMPARE(KvNames::keyFromSubject(bytes), key);
+    QCOMPARE(KvNames::keySubject(key), bytes);
+    QCOMPARE(KvNames::displayKey(key), shown);
+    QCOMPARE(KvNames::keyHasRawBytes(key), !bytes.isValidUtf8());
+}
+
+// Any bytes read as a key are the same bytes as a subject again (so distinct keys are distinct strings).
+void tst_KvNames::everyKeyRoundTripsByteForByte()
+{
+    QRandomGenerator random(7);
+    const QByteArray pool = "a.\x80\xBF\xC2\xC3\xA9\xE0\xED\xEF\xF0\xF4\x8F\x90\xFF\xFE\x9F"_ba;
+    for (int round = 0; round < 50000; ++round) {
+        QByteArray bytes(1 + random.bounded(8), Qt::Uninitialized);
+        for (char &b : bytes)
+            b = random.bounded(2) ? pool[random.bounded(int(pool.size()))] : char(random.bounded(256));
+        const QString key = KvNames::keyFromSubject(bytes);
+        if (KvNames::keySubject(key) != bytes)
+            QFAIL(qPrintable(u"%1 read as %2, written as %3"_s.arg(
+                QString::fromLatin1(bytes.toHex()), QString::fromLatin1(key.toUtf8().toHex()),
+                QString::fromLatin1(KvNames::keySubject(key).toHex()))));
+        if (bytes.isValidUtf8() && key != QString::fromUtf8(bytes))
+            QFAIL(qPrintable(u"UTF-8 %1 read as another key"_s.arg(QString::fromLatin1(bytes.toHex()))));
+    }
+}
+
+// A key read from a server that is not a valid key to type is refused by name, its bytes escaped (printed
+// as they are they come out as "?").
+void tst_KvNames::aKeyThatIsNotUtf8IsNamedEscaped()
+{
+    QCOMPARE(KvNames::validateKey(KvNames::keyFromSubject("x\xFF"_ba)),
+             u"key \"x\\xFF\" is not valid: it contains the byte \\xFF, which is not UTF-8; allowed are ASCII "
+             "letters, digits and - / _ = ."_s);
 }
 
 QTEST_GUILESS_MAIN(tst_KvNames)
