@@ -52,6 +52,7 @@ private Q_SLOTS:
     void aLongValueIsShownCutWithItsSize();
     void textThatIsNotAsciiReadsAsText();
     void compactCountsOnlyWhatItRemoved();
+    void restoreOfAKeyNeverThereFails();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -1041,6 +1042,31 @@ void tst_KvdeskCli::compactCountsOnlyWhatItRemoved()
     QCOMPARE(marker.out, "Compacted bucket TWICE: the history of 1 deleted key removed\n"_ba);
     CLI_EXPECT(gone, cli({u"compact"_s, u"TWICE"_s, u"-f"_s, u"--older-than"_s, u"0"_s}), 0);
     QCOMPARE(gone.out, "Compacted bucket TWICE: nothing to remove\n"_ba);
+}
+
+// A key named to restore that the bucket knows neither then nor now (a typo) was reported "unchanged",
+// exit status 0: a script went on as if it had been restored. It is not found, as for get.
+void tst_KvdeskCli::restoreOfAKeyNeverThereFails()
+{
+    QCOMPARE(cli({u"add"_s, u"RST"_s, u"--history"_s, u"5"_s}).exitCode, 0);
+    QCOMPARE(cli({u"put"_s, u"RST"_s, u"k"_s, u"1"_s}).exitCode, 0); // rev 1
+    QCOMPARE(cli({u"put"_s, u"RST"_s, u"k"_s, u"2"_s}).exitCode, 0); // rev 2
+    CLI_EXPECT(typo, cli({u"restore"_s, u"RST"_s, u"kk"_s, u"--as-of"_s, u"1"_s, u"-f"_s}), 1);
+    QVERIFY2(typo.err.contains("key \"kk\" not found in bucket \"RST\", then (as of revision 1) or now"),
+             qPrintable(typo.describe()));
+    QVERIFY2(typo.out.contains("not found"), qPrintable(typo.describe()));
+    // Beside a key that is there: that one is restored, and the exit status still says the other.
+    CLI_EXPECT(both, cli({u"restore"_s, u"RST"_s, u"k"_s, u"kk"_s, u"--as-of"_s, u"1"_s, u"-f"_s, u"--json"_s}), 1);
+    const QList<QJsonObject> rows = ndjson(both.out);
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows[0].value("result"_L1).toString(), u"restored"_s);
+    QCOMPARE(rows[1].value("result"_L1).toString(), u"not found"_s);
+    QCOMPARE(cli({u"get"_s, u"RST"_s, u"k"_s, u"--raw"_s}).out, "1"_ba);
+    // A key absent then and deleted now is as it was: nothing to say.
+    QCOMPARE(cli({u"put"_s, u"RST"_s, u"late"_s, u"x"_s}).exitCode, 0);
+    QCOMPARE(cli({u"del"_s, u"RST"_s, u"late"_s}).exitCode, 0);
+    CLI_EXPECT(deleted, cli({u"restore"_s, u"RST"_s, u"late"_s, u"--as-of"_s, u"1"_s, u"-f"_s}), 0);
+    QVERIFY2(deleted.out.contains("unchanged"), qPrintable(deleted.describe()));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCli)
