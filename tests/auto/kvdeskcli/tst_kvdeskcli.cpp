@@ -53,6 +53,7 @@ private Q_SLOTS:
     void textThatIsNotAsciiReadsAsText();
     void compactCountsOnlyWhatItRemoved();
     void restoreOfAKeyNeverThereFails();
+    void pastPointsWordedAsElsewhere();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -1067,6 +1068,25 @@ void tst_KvdeskCli::restoreOfAKeyNeverThereFails()
     QCOMPARE(cli({u"del"_s, u"RST"_s, u"late"_s}).exitCode, 0);
     CLI_EXPECT(deleted, cli({u"restore"_s, u"RST"_s, u"late"_s, u"--as-of"_s, u"1"_s, u"-f"_s}), 0);
     QVERIFY2(deleted.out.contains("unchanged"), qPrintable(deleted.describe()));
+}
+
+// merge and diff said `bucket M has no revision 999 yet: its last is 4` where get, revert and the README
+// say `bucket "H" has no revision 99 yet (its last is 7)`: one fact, one wording, the name quoted.
+void tst_KvdeskCli::pastPointsWordedAsElsewhere()
+{
+    QCOMPARE(cli({u"add"_s, u"WORDS"_s}).exitCode, 0);
+    QCOMPARE(cli({u"put"_s, u"WORDS"_s, u"cfg"_s, u"1"_s}).exitCode, 0);
+    const QByteArray ahead = "bucket \"WORDS\" has no revision 999 yet (its last is 1)";
+    CLI_EXPECT(diff, cli({u"diff"_s, u"WORDS"_s, u"--from"_s, u"999"_s}), 1);
+    QVERIFY2(diff.err.contains(ahead), qPrintable(diff.describe()));
+    CLI_EXPECT(merge, cli({u"merge"_s, u"WORDS"_s, u"cfg"_s, u"999"_s}, "2"), 1);
+    QVERIFY2(merge.err.contains(ahead), qPrintable(merge.describe()));
+    CLI_EXPECT(exported, cli({u"export"_s, u"WORDS"_s, u"--as-of"_s, u"999"_s}), 1);
+    QVERIFY2(exported.err.contains(ahead), qPrintable(exported.describe()));
+    CLI_EXPECT(noKey, cli({u"merge"_s, u"WORDS"_s, u"nokey"_s, u"1"_s}, "2"), 1);
+    QVERIFY2(noKey.err.contains("key \"nokey\" not found in bucket \"WORDS\""), qPrintable(noKey.describe()));
+    CLI_EXPECT(before, cli({u"diff"_s, u"WORDS"_s, u"--from"_s, u"1h"_s}), 1);
+    QVERIFY2(before.err.contains("bucket \"WORDS\" had no entries yet at "), qPrintable(before.describe()));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCli)
