@@ -682,6 +682,9 @@ void tst_KvdeskCli::errorPaths_data()
                                                  << 1 << u"value for key \"sized\" is 1000 bytes, and 10"_s;
     QTest::newRow("not connected") << QStringList{u"-s"_s, u"nats://127.0.0.1:1"_s, u"ls"_s} << 1
                                    << u"not connected:"_s;
+    // An unset variable in a script (-s "$URL") meant nats://127.0.0.1:4222, whatever runs there.
+    QTest::newRow("empty -s") << QStringList{u"-s"_s, {}, u"ls"_s} << 2 << u"invalid --server: empty"_s;
+    QTest::newRow("empty --server=") << QStringList{u"--server="_s, u"ls"_s} << 2 << u"invalid --server: empty"_s;
     QTest::newRow("bad server url") << QStringList{u"--server"_s, u"http://x"_s, u"ls"_s} << 2 << u"invalid --server"_s;
     // A URL's password is never printed, not even when the URL is wrong.
     QTest::newRow("bad server url with password")
