@@ -361,8 +361,14 @@ int CliApplication::connectAndRun(CliCommand *command, const KvClientOptions &op
         client.connection(), &NatsConnection::serverInfoChanged, command,
         [command, &client] { command->bindEarly(client.kv()); }, Qt::SingleShotConnection);
     reportConnectionChanges(client.connection(), command);
-    connect(&client, &KvClient::failed, &loop, [this, &loop, &exitCode](const NatsError &failure) {
-        m_out.error(CliCommand::describe(failure));
+    connect(&client, &KvClient::failed, &loop, [this, &loop, &exitCode, &client, &options](const NatsError &failure) {
+        // The server's words ("refused the credentials") sent a user who gave none looking for a typo.
+        if (failure.code() == NatsError::AuthorizationViolation && !CliConnection::givesCredentials(options.connection))
+            m_out.error(tr("permission denied: %1 requires credentials and none were given (--user with "
+                           "--password-file, --token, --creds, --nkey or a --context)")
+                            .arg(client.connection()->currentServer().toDisplayString(QUrl::RemoveUserInfo)));
+        else
+            m_out.error(CliCommand::describe(failure));
         exitCode = CliCommand::Failure;
         loop.quit();
     });

@@ -19,8 +19,8 @@ QString CliAsOf::unanswerable(const QString &bucket, const KvAsOfPoint &point, c
     if (keys.size() > shown)
         list += tr(" and %1 more").arg(keys.size() - shown);
     const QString text = keys.size() == 1
-        ? tr("bucket %1 no longer holds the value as of %2 of 1 key (history limit, age or purge): %3")
-        : tr("bucket %1 no longer holds the value as of %2 of %n keys (history limit, age or purge): %3", nullptr,
+        ? tr("bucket \"%1\" no longer holds the value as of %2 of 1 key (history limit, age or purge): %3")
+        : tr("bucket \"%1\" no longer holds the value as of %2 of %n keys (history limit, age or purge): %3", nullptr,
              int(keys.size()));
     return text.arg(bucket, point.describe(), list);
 }

@@ -607,6 +607,8 @@ void CompactCommand::run()
     whenDone(bucket(m_bucket)->purgeDeletes(m_olderThanMs), [this](KvReply *reply) {
         if (out()->json())
             out()->printJson({{u"bucket"_s, m_bucket}, {u"purged_keys"_s, qint64(reply->revision())}});
+        else if (reply->revision() == 0) // markers already as compact as they may be: a second run
+            out()->printLine(tr("Compacted bucket %1: nothing to remove").arg(m_bucket));
         else
             out()->printLine(reply->revision() == 1
                                  ? tr("Compacted bucket %1: the history of 1 deleted key removed").arg(m_bucket)

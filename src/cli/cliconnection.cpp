@@ -188,6 +188,13 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
         return false;
     *usageError = true;
     NatsConnectOptions &connection = m_options.connection;
+    // An empty --server is most likely a script's unset variable (-s "$URL"): read as not given, it
+    // connected to whatever runs at nats://127.0.0.1:4222.
+    if (parser.isSet(u"server"_s) && parser.value(u"server"_s).trimmed().isEmpty()) {
+        *error = tr("invalid --server: empty (leave it out for NATS_URL, the context or %1)")
+                     .arg(QString::fromLatin1(NatsCliContext::DefaultUrl));
+        return false;
+    }
     const QString servers = setting(parser, u"server"_s, "NATS_URL");
     if (!servers.isEmpty()) {
         QString problem;
@@ -230,6 +237,15 @@ bool CliConnection::configure(const QCommandLineParser &parser, QString *error, 
     connection.connectTimeoutMs = m_timeoutMs;
     setRequestTimeout(m_timeoutMs);
     return true;
+}
+
+bool CliConnection::givesCredentials(const NatsConnectOptions &connection)
+{
+    const bool inUrl = std::any_of(connection.servers.cbegin(), connection.servers.cend(),
+                                   [](const QUrl &url) { return !url.userName().isEmpty(); });
+    return inUrl || !connection.user.isEmpty() || !connection.token.isEmpty() || !connection.nkeySeed.isEmpty()
+        || !connection.nkeyFile.isEmpty() || !connection.credentialsFile.isEmpty() || !connection.userJwt.isEmpty()
+        || !connection.tlsCertFile.isEmpty();
 }
 
 // Two ways to authenticate given at once (--user and --token, NATS_TOKEN and --creds) cannot both be

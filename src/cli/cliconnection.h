@@ -21,6 +21,10 @@ public:
     // Names of the global options that take a value (to find the subcommand among the arguments).
     static QStringList valueOptionNames();
 
+    // Whether connection carries anything to authenticate with (a user, token, NKEY, credentials, a
+    // client certificate): a server's refusal without any means it wants some, not other ones.
+    static bool givesCredentials(const NatsConnectOptions &connection);
+
     // Builds the options from flags, environment and context. On failure returns false and *error says
     // why; *usageError tells whether it was the command line (exit 2) or a context file (exit 1).
     bool configure(const QCommandLineParser &parser, QString *error, bool *usageError);

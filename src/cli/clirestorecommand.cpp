@@ -129,6 +129,13 @@ void RestoreCommand::done()
     const int notDone = m_job->count(Outcome::ChangedSince) + m_job->count(Outcome::Unanswerable)
         + m_job->count(Outcome::Failed);
     QStringList problems;
+    // A key named that the bucket knows neither then nor now is a mistyped name, most likely: said as get
+    // says a missing key, and the exit status says it (it was "unchanged", exit status 0).
+    for (const KvRestoreJob::Result &result : results) {
+        if (result.outcome == Outcome::NotFound)
+            problems.append(tr("key \"%1\" not found in bucket \"%2\", then (as of %3) or now")
+                                .arg(result.key, m_bucket, m_point.describe()));
+    }
     if (notDone > 0)
         problems.append(tr("%1: %2").arg(m_bucket, m_job->summary()));
     // Keys the bucket no longer names at all were not restored, nor named: said, never silently.

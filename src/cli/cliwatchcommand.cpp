@@ -15,6 +15,7 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QTimer>
 
+#include <algorithm>
 #include <utility>
 
 using namespace Qt::StringLiterals;
@@ -72,37 +73,59 @@ QString WatchCommand::prepare(const QCommandLineParser &parser, const QStringLis
 
 void WatchCommand::run()
 {
+    m_probeTimer->start();
+    endWhenDeleted();
+    // What the bucket's last revision is, read before the watch begins: revisions up to it are not expected
+    // after the initial values, whether those came (they skip older revisions by design) or not. One removed
+    // before the watch began (purged, compacted, expired, pushed out by the history limit) was never there
+    // to miss, and was said to have gone by while the watch was behind (as the window had it, c481d8c).
+    // Read first, not beside the watch: an answer after the first live entries would come too late to tell.
+    // (Not for --updates: its consumer starts wherever the stream is when it is made.)
+    const quint64 from = m_options.resumeFromRevision;
+    m_lastBefore = from > 0 ? from - 1 : 0;
+    if (from == 0 && (!m_getsEveryRevision || m_options.updatesOnly)) {
+        startWatch();
+        return;
+    }
+    KvReply *status = bucket(m_bucket)->status();
+    connect(status, &NatsReply::finished, this, [this, status, from] {
+        status->deleteLater();
+        // Not read (not allowed, say): the watch goes on, measuring gaps from the initial values as before.
+        if (status->error() == NatsError::NoError) {
+            const quint64 last = status->status().streamInfo.state.lastSequence;
+            m_lastBefore = std::max(m_lastBefore, last);
+            noteWhenAhead(from, last);
+        }
+        startWatch();
+    });
+}
+
+void WatchCommand::startWatch()
+{
     KvWatcher *watcher = bucket(m_bucket)->watch(m_filters, m_options);
     connect(watcher, &KvWatcher::entryReceived, this, &WatchCommand::print);
-    connect(watcher, &KvWatcher::initialValuesReceived, this, [this] { m_followingOn = true; });
+    connect(watcher, &KvWatcher::initialValuesReceived, this, [this] {
+        m_followingOn = true;
+        if (!m_options.updatesOnly)
+            m_lastPrinted = std::max(m_lastPrinted, m_lastBefore);
+    });
     connect(watcher, &KvWatcher::errorOccurred, this,
             [this, watcher] { fail(NatsError(watcher->error(), watcher->errorString())); });
     connect(watcher, &KvWatcher::recovering, this, [this](quint64 fromRevision, const QString &reason) {
         out()->note(tr("kvdesk-cli: watch interrupted (%1): resuming from revision %2").arg(reason).arg(fromRevision));
         m_resumedAt = fromRevision;
     });
-    m_probeTimer->start();
-    endWhenDeleted();
-    noteWhenAhead();
 }
 
 // --revision past the bucket's last revision waits for it to be written; the watch said nothing, as if the
 // bucket were idle. Said once, from the stream's info; the watch goes on.
-void WatchCommand::noteWhenAhead()
+void WatchCommand::noteWhenAhead(quint64 from, quint64 last)
 {
-    const quint64 from = m_options.resumeFromRevision;
-    if (from == 0)
-        return;
-    KvReply *status = bucket(m_bucket)->status();
-    connect(status, &NatsReply::finished, this, [this, status, from] {
-        status->deleteLater();
-        const quint64 last = status->status().streamInfo.state.lastSequence;
-        if (status->error() == NatsError::NoError && last < from && m_lastPrinted < from)
-            out()->note(tr("kvdesk-cli: waiting for revision %1: bucket \"%2\" is at revision %3")
-                            .arg(from)
-                            .arg(m_bucket)
-                            .arg(last));
-    });
+    if (from > 0 && last < from)
+        out()->note(tr("kvdesk-cli: waiting for revision %1: bucket \"%2\" is at revision %3")
+                        .arg(from)
+                        .arg(m_bucket)
+                        .arg(last));
 }
 
 // The account's stream advisory tells at once that the bucket was deleted. The server does not always

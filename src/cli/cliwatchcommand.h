@@ -33,7 +33,8 @@ private:
     void appendLine(QByteArray *text, const KvEntry &entry);
     void probeServer();
     void endWhenDeleted();
-    void noteWhenAhead();
+    void startWatch();
+    void noteWhenAhead(quint64 from, quint64 last);
 
     static constexpr int kProbeTickMs = 1000;
     static constexpr int kSilenceSaidAfterMs = 5000;
@@ -44,7 +45,8 @@ private:
     QTimer *m_flushTimer = nullptr;
     bool m_getsEveryRevision = false; // all keys, markers included: a jump after a resume is a real gap
     quint64 m_resumedAt = 0;          // the revision a resumed watch must see first; 0 when not resuming
-    quint64 m_lastPrinted = 0;        // the newest revision printed
+    quint64 m_lastPrinted = 0;        // the newest revision printed; past the initial values, m_lastBefore at least
+    quint64 m_lastBefore = 0;         // the bucket's last revision before the watch began (or --revision's - 1)
     bool m_followingOn = false;       // past the initial values: each revision must be the one after the last
     QString m_lineBucket;             // the bucket's name as last printed, and as UTF-8
     QByteArray m_lineBucketUtf8;

@@ -144,7 +144,7 @@ void KvAsOfRead::onInfo(const JsStreamInfo &info)
         // A revision not written yet is a mistyped number, not "now": refused, never read as the latest.
         if (m_point.revision > m_last) {
             fail(NatsError(NatsError::InvalidArgument,
-                           tr("bucket %1 has no revision %2 yet: its last is %3")
+                           tr("bucket \"%1\" has no revision %2 yet (its last is %3)")
                                .arg(m_bucket->name())
                                .arg(m_point.revision)
                                .arg(m_last)));
@@ -178,10 +178,10 @@ QString KvAsOfRead::timeProblem(const JsStreamInfo &info) const
     constexpr qint64 kClockSkewS = 60;
     const QString when = m_point.describe();
     if (m_point.time > QDateTime::currentDateTimeUtc().addSecs(kClockSkewS))
-        return tr("%1 is in the future: bucket %2 can be shown as it was, not as it will be")
+        return tr("%1 is in the future: bucket \"%2\" can be shown as it was, not as it will be")
             .arg(when, m_bucket->name());
     if (m_first <= 1 && m_last >= 1 && info.state.firstTime.isValid() && m_point.time < info.state.firstTime)
-        return tr("bucket %1 had no entries yet at %2: its first, revision 1, was written at %3")
+        return tr("bucket \"%1\" had no entries yet at %2: its first, revision 1, was written at %3")
             .arg(m_bucket->name(), when, info.state.firstTime.toString(Qt::ISODateWithMs));
     return {};
 }

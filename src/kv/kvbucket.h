@@ -133,7 +133,7 @@ public:
     KvReply *keys(const QStringList &filters = {});
     // Removes delete/purge markers (and the history behind them). Markers newer than olderThanMs keep
     // themselves; 0 means the default of 30 min; a negative value removes every marker. Result:
-    // revision() = number of keys purged.
+    // revision() = number of keys something was removed of (0 when all were already compact).
     KvReply *purgeDeletes(qint64 olderThanMs = 0);
 
     // Typed convenience, as nats.net's records: JSON documents and UTF-8 text.

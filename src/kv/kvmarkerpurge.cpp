@@ -5,6 +5,9 @@
 #include "kvreply.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QJsonObject>
+
+using namespace Qt::StringLiterals;
 
 namespace {
 constexpr int kWindow = 32;
@@ -53,10 +56,8 @@ void KvMarkerPurge::pump()
         if (KvNames::keyHasRawBytes(marker.key))
             continue;
         JsPurgeRequest request;
-        if (!boundedPurge(marker, &request)) {
-            ++m_purged; // a young marker with nothing older: already as compact as it may get
-            continue;
-        }
+        if (!boundedPurge(marker, &request))
+            continue; // a young marker with nothing older: already as compact as it may get, nothing removed
         JsApiReply *purge = m_context->purgeStream(m_stream, request);
         ++m_inFlight;
         connect(purge, &NatsReply::finished, this, [this, purge] {
@@ -66,7 +67,10 @@ void KvMarkerPurge::pump()
                 m_reply->finishWithError(m_mapError(purge->errorInfo()));
                 return;
             }
-            ++m_purged;
+            // Counted only where something went: a young marker left alone by an earlier compaction is
+            // purged below itself again each time, removing nothing ("1 deleted key removed" on every run).
+            if (purge->response().value("purged"_L1).toInteger() > 0)
+                ++m_purged;
             pump();
         });
     }

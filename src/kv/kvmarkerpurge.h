@@ -16,7 +16,8 @@ struct JsPurgeRequest;
 // The work of KvBucket::purgeDeletes (compacting a bucket): given the delete and purge markers found, one
 // STREAM.PURGE per marked key, a window of them in flight, each only up to the marker (never what the key
 // got since); a marker younger than the threshold stays so watchers that lag behind still learn of the
-// delete. Finishes the reply with the number of keys purged, or with the first error. A child of the reply.
+// delete. Finishes the reply with the number of keys something was removed of (not those already as compact
+// as they may be), or with the first error. A child of the reply.
 class KvMarkerPurge final : public QObject
 {
     Q_OBJECT

@@ -56,7 +56,7 @@ void KvMergeUpdate::baseMissing()
         const quint64 last = status->status().streamInfo.state.lastSequence;
         if (status->error() == NatsError::NoError && m_baseRevision > last) {
             fail(NatsError(NatsError::InvalidArgument,
-                           tr("bucket %1 has no revision %2 yet: its last is %3")
+                           tr("bucket \"%1\" has no revision %2 yet (its last is %3)")
                                .arg(status->status().bucket)
                                .arg(m_baseRevision)
                                .arg(last)));
@@ -105,7 +105,7 @@ void KvMergeUpdate::baseBeforeTheKeys(const QList<KvEntry> &kept, int history)
 QString KvMergeUpdate::whyNoBase(const QList<KvEntry> &kept, int history) const
 {
     if (kept.isEmpty())
-        return tr("key \"%1\" not found in bucket %2: nothing to merge from").arg(m_key, m_bucket->name());
+        return tr("key \"%1\" not found in bucket \"%2\": nothing to merge from").arg(m_key, m_bucket->name());
     for (const KvEntry &entry : kept) {
         if (entry.revision == m_baseRevision) // found, so a marker: a value would have been read
             return tr("revision %1 of key \"%2\" deleted it (%3): it holds no value to merge from")
@@ -118,7 +118,7 @@ QString KvMergeUpdate::whyNoBase(const QList<KvEntry> &kept, int history) const
             .arg(m_baseRevision)
             .arg(m_key);
     const QString limit = history > 0
-        ? tr(" (bucket %1 keeps the last %2 revisions of each key)").arg(m_bucket->name()).arg(history)
+        ? tr(" (bucket \"%1\" keeps the last %2 revisions of each key)").arg(m_bucket->name()).arg(history)
         : QString();
     return tr("revision %1 of key \"%2\" is not kept any more%3: its oldest kept is %4, nothing to merge from")
         .arg(m_baseRevision)

@@ -51,6 +51,8 @@ QString KvRestoreJob::outcomeName(Outcome outcome)
         return tr("changed since");
     case Outcome::Unanswerable:
         return tr("unanswerable");
+    case Outcome::NotFound:
+        return tr("not found");
     case Outcome::Failed:
         break;
     }
@@ -67,7 +69,7 @@ QString KvRestoreJob::summary() const
 {
     QStringList parts;
     for (const Outcome outcome : {Outcome::Restored, Outcome::Created, Outcome::Deleted, Outcome::Unchanged,
-                                  Outcome::ChangedSince, Outcome::Unanswerable, Outcome::Failed}) {
+                                  Outcome::ChangedSince, Outcome::Unanswerable, Outcome::NotFound, Outcome::Failed}) {
         if (const int n = count(outcome); n > 0) {
             parts.append(outcome == Outcome::ChangedSince ? tr("%1 changed since (not overwritten)").arg(n)
                                                           : u"%1 %2"_s.arg(n).arg(outcomeName(outcome)));
@@ -145,9 +147,11 @@ void KvRestoreJob::onCurrent(qsizetype index, KvReply *reply)
               Outcome::Created);
     } else if (exists) {
         write(index, m_bucket->remove(item.key, current), Outcome::Deleted);
+    } else if (current > 0) {
+        done(index, Outcome::Unchanged, current, tr("absent then, deleted now"));
     } else {
-        done(index, Outcome::Unchanged, current,
-             current > 0 ? tr("absent then, deleted now") : tr("no such key, then or now"));
+        // Reported as "unchanged", a mistyped name passed as restored.
+        done(index, Outcome::NotFound, 0, tr("no such key, then or now"));
     }
 }
 

@@ -43,6 +43,7 @@ public:
         Unchanged,    // already as it was: nothing written
         ChangedSince, // changed since the point was listed (or during the restore): not overwritten
         Unanswerable, // the value then is unknown: nothing written
+        NotFound,     // no such key then, and none now (no message at all): a name mistyped, most likely
         Failed,       // the read or the write failed (detail says why)
     };
     Q_ENUM(Outcome)
@@ -52,7 +53,7 @@ public:
         QString key;
         Outcome outcome = Outcome::Failed;
         quint64 revision = 0; // the revision written, or the key's current one when it changed since
-        QString detail;       // for people: why (ChangedSince, Failed, Unanswerable, Unchanged when absent)
+        QString detail;       // for people: why (ChangedSince, Failed, Unanswerable, NotFound, Unchanged when absent)
     };
 
     static constexpr int DefaultWindow = 16;
@@ -64,7 +65,7 @@ public:
     // The items for keys from what a point held (entries, unanswerable keys as KvAsOfRead gives them).
     static QList<KvRestoreItem> itemsFor(const QStringList &keys, const QList<KvEntry> &then,
                                          const QStringList &unanswerable);
-    // "restored", "created", "deleted", "unchanged", "changed since", "unanswerable", "failed".
+    // "restored", "created", "deleted", "unchanged", "changed since", "unanswerable", "not found", "failed".
     static QString outcomeName(Outcome outcome);
 
     bool isFinished() const { return m_finished; }

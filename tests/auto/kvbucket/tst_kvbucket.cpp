@@ -484,11 +484,13 @@ void tst_KvBucket::purgeDeletesThreshold()
     WAIT_OK(bucket->remove(u"b"_s));
     WAIT_OK(bucket->put(u"c"_s, "4"));
 
-    // Markers younger than the threshold stay (the values behind them go), for watchers still behind.
-    for (const qint64 olderThan : {qint64(0), qint64(30 * 60 * 1000)}) {
+    // Markers younger than the threshold stay (the values behind them go), for watchers still behind. The
+    // second run finds nothing left to remove, and counts no key (it counted both again).
+    for (const auto &[olderThan, removed] :
+         {std::pair{qint64(0), quint64(2)}, std::pair{qint64(30 * 60 * 1000), quint64(0)}}) {
         KvReply *kept = bucket->purgeDeletes(olderThan);
         WAIT_OK(kept);
-        QCOMPARE(kept->revision(), 2u);
+        QCOMPARE(kept->revision(), removed);
         KvReply *history = bucket->history(u"a"_s);
         WAIT_OK(history);
         QCOMPARE(history->entries().size(), 1);

@@ -139,7 +139,7 @@ void tst_KvCompact::compactKeepsYoungFirstMarker()
     WAIT_OK(bucket->remove(u"b"_s));
     KvReply *compact = bucket->purgeDeletes(0);
     WAIT_OK(compact);
-    QCOMPARE(compact->revision(), 2u);
+    QCOMPARE(compact->revision(), 1u); // b's value went; a had nothing to remove
     for (const QString &key : {u"a"_s, u"b"_s}) {
         KvReply *history = bucket->history(key);
         WAIT_OK(history);

@@ -51,6 +51,9 @@ private Q_SLOTS:
     void deleteAndPurgeCanBeGuardedByRevision();
     void aLongValueIsShownCutWithItsSize();
     void textThatIsNotAsciiReadsAsText();
+    void compactCountsOnlyWhatItRemoved();
+    void restoreOfAKeyNeverThereFails();
+    void pastPointsWordedAsElsewhere();
 
 private:
     QStringList server(const QStringList &arguments) const { return QStringList{u"-s"_s, m_server.url()} + arguments; }
@@ -679,6 +682,9 @@ void tst_KvdeskCli::errorPaths_data()
                                                  << 1 << u"value for key \"sized\" is 1000 bytes, and 10"_s;
     QTest::newRow("not connected") << QStringList{u"-s"_s, u"nats://127.0.0.1:1"_s, u"ls"_s} << 1
                                    << u"not connected:"_s;
+    // An unset variable in a script (-s "$URL") meant nats://127.0.0.1:4222, whatever runs there.
+    QTest::newRow("empty -s") << QStringList{u"-s"_s, {}, u"ls"_s} << 2 << u"invalid --server: empty"_s;
+    QTest::newRow("empty --server=") << QStringList{u"--server="_s, u"ls"_s} << 2 << u"invalid --server: empty"_s;
     QTest::newRow("bad server url") << QStringList{u"--server"_s, u"http://x"_s, u"ls"_s} << 2 << u"invalid --server"_s;
     // A URL's password is never printed, not even when the URL is wrong.
     QTest::newRow("bad server url with password")
@@ -1019,6 +1025,71 @@ void tst_KvdeskCli::textThatIsNotAsciiReadsAsText()
     CLI_EXPECT(getBinary, cli({u"get"_s, u"T"_s, u"binary"_s}), 0);
     QVERIFY2(getBinary.out.contains(QByteArray(QByteArray("(base64) ") + binary.toBase64())),
              getBinary.out.constData());
+}
+
+// compact said "the history of 1 deleted key removed" on every run, also when the first had left only the
+// young marker (a tryout, 2.10.27): it counted the markers it looked at, not the keys it removed anything of.
+void tst_KvdeskCli::compactCountsOnlyWhatItRemoved()
+{
+    QCOMPARE(cli({u"add"_s, u"TWICE"_s, u"--history"_s, u"5"_s}).exitCode, 0);
+    QCOMPARE(cli({u"put"_s, u"TWICE"_s, u"d1"_s, u"a"_s}).exitCode, 0);
+    QCOMPARE(cli({u"put"_s, u"TWICE"_s, u"d1"_s, u"b"_s}).exitCode, 0);
+    QCOMPARE(cli({u"del"_s, u"TWICE"_s, u"d1"_s}).exitCode, 0);
+    CLI_EXPECT(first, cli({u"compact"_s, u"TWICE"_s, u"-f"_s}), 0);
+    QCOMPARE(first.out, "Compacted bucket TWICE: the history of 1 deleted key removed\n"_ba);
+    CLI_EXPECT(again, cli({u"compact"_s, u"TWICE"_s, u"-f"_s}), 0);
+    QCOMPARE(again.out, "Compacted bucket TWICE: nothing to remove\n"_ba);
+    CLI_EXPECT(json, cli({u"compact"_s, u"TWICE"_s, u"-f"_s, u"--json"_s}), 0);
+    QCOMPARE(QJsonDocument::fromJson(json.out).object().value("purged_keys"_L1).toInteger(), 0);
+    // The marker itself goes with --older-than 0: that is something removed, once.
+    CLI_EXPECT(marker, cli({u"compact"_s, u"TWICE"_s, u"-f"_s, u"--older-than"_s, u"0"_s}), 0);
+    QCOMPARE(marker.out, "Compacted bucket TWICE: the history of 1 deleted key removed\n"_ba);
+    CLI_EXPECT(gone, cli({u"compact"_s, u"TWICE"_s, u"-f"_s, u"--older-than"_s, u"0"_s}), 0);
+    QCOMPARE(gone.out, "Compacted bucket TWICE: nothing to remove\n"_ba);
+}
+
+// A key named to restore that the bucket knows neither then nor now (a typo) was reported "unchanged",
+// exit status 0: a script went on as if it had been restored. It is not found, as for get.
+void tst_KvdeskCli::restoreOfAKeyNeverThereFails()
+{
+    QCOMPARE(cli({u"add"_s, u"RST"_s, u"--history"_s, u"5"_s}).exitCode, 0);
+    QCOMPARE(cli({u"put"_s, u"RST"_s, u"k"_s, u"1"_s}).exitCode, 0); // rev 1
+    QCOMPARE(cli({u"put"_s, u"RST"_s, u"k"_s, u"2"_s}).exitCode, 0); // rev 2
+    CLI_EXPECT(typo, cli({u"restore"_s, u"RST"_s, u"kk"_s, u"--as-of"_s, u"1"_s, u"-f"_s}), 1);
+    QVERIFY2(typo.err.contains("key \"kk\" not found in bucket \"RST\", then (as of revision 1) or now"),
+             qPrintable(typo.describe()));
+    QVERIFY2(typo.out.contains("not found"), qPrintable(typo.describe()));
+    // Beside a key that is there: that one is restored, and the exit status still says the other.
+    CLI_EXPECT(both, cli({u"restore"_s, u"RST"_s, u"k"_s, u"kk"_s, u"--as-of"_s, u"1"_s, u"-f"_s, u"--json"_s}), 1);
+    const QList<QJsonObject> rows = ndjson(both.out);
+    QCOMPARE(rows.size(), 2);
+    QCOMPARE(rows[0].value("result"_L1).toString(), u"restored"_s);
+    QCOMPARE(rows[1].value("result"_L1).toString(), u"not found"_s);
+    QCOMPARE(cli({u"get"_s, u"RST"_s, u"k"_s, u"--raw"_s}).out, "1"_ba);
+    // A key absent then and deleted now is as it was: nothing to say.
+    QCOMPARE(cli({u"put"_s, u"RST"_s, u"late"_s, u"x"_s}).exitCode, 0);
+    QCOMPARE(cli({u"del"_s, u"RST"_s, u"late"_s}).exitCode, 0);
+    CLI_EXPECT(deleted, cli({u"restore"_s, u"RST"_s, u"late"_s, u"--as-of"_s, u"1"_s, u"-f"_s}), 0);
+    QVERIFY2(deleted.out.contains("unchanged"), qPrintable(deleted.describe()));
+}
+
+// merge and diff said `bucket M has no revision 999 yet: its last is 4` where get, revert and the README
+// say `bucket "H" has no revision 99 yet (its last is 7)`: one fact, one wording, the name quoted.
+void tst_KvdeskCli::pastPointsWordedAsElsewhere()
+{
+    QCOMPARE(cli({u"add"_s, u"WORDS"_s}).exitCode, 0);
+    QCOMPARE(cli({u"put"_s, u"WORDS"_s, u"cfg"_s, u"1"_s}).exitCode, 0);
+    const QByteArray ahead = "bucket \"WORDS\" has no revision 999 yet (its last is 1)";
+    CLI_EXPECT(diff, cli({u"diff"_s, u"WORDS"_s, u"--from"_s, u"999"_s}), 1);
+    QVERIFY2(diff.err.contains(ahead), qPrintable(diff.describe()));
+    CLI_EXPECT(merge, cli({u"merge"_s, u"WORDS"_s, u"cfg"_s, u"999"_s}, "2"), 1);
+    QVERIFY2(merge.err.contains(ahead), qPrintable(merge.describe()));
+    CLI_EXPECT(exported, cli({u"export"_s, u"WORDS"_s, u"--as-of"_s, u"999"_s}), 1);
+    QVERIFY2(exported.err.contains(ahead), qPrintable(exported.describe()));
+    CLI_EXPECT(noKey, cli({u"merge"_s, u"WORDS"_s, u"nokey"_s, u"1"_s}, "2"), 1);
+    QVERIFY2(noKey.err.contains("key \"nokey\" not found in bucket \"WORDS\""), qPrintable(noKey.describe()));
+    CLI_EXPECT(before, cli({u"diff"_s, u"WORDS"_s, u"--from"_s, u"1h"_s}), 1);
+    QVERIFY2(before.err.contains("bucket \"WORDS\" had no entries yet at "), qPrintable(before.describe()));
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCli)

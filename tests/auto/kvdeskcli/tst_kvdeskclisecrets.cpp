@@ -31,6 +31,7 @@ private Q_SLOTS:
     void aFileThatCannotBeReadIsAUsageError();
     void passwordPrompt();
     void noPromptWithoutTerminal();
+    void noCredentialsGivenIsSaidSo();
     void credentialsGivenWrong_data();
     void credentialsGivenWrong();
     void flagCredentialsReplaceTheContexts();
@@ -188,6 +189,20 @@ void tst_KvdeskCliSecrets::noPromptWithoutTerminal()
              qPrintable(result.describe()));
     CLI_EXPECT(empty, m_runner.run({u"-s"_s, m_users.url(), u"--user"_s, u"alice"_s, u"--password"_s, {}, u"ls"_s}), 1);
     QVERIFY2(empty.err.contains("refused the credentials"), qPrintable(empty.describe()));
+}
+
+// A server that wants credentials, and none given: it said the server "refused the credentials", and
+// the user looked for a wrong password never typed (a tryout, 2.10.27). Says that none were given, and how.
+void tst_KvdeskCliSecrets::noCredentialsGivenIsSaidSo()
+{
+    CLI_EXPECT(none, m_runner.run({u"-s"_s, m_users.url(), u"ls"_s}), 1);
+    const QByteArray url = m_users.url().toUtf8();
+    QVERIFY2(none.err.contains(QByteArray("permission denied: " + url
+                                          + " requires credentials and none were given (--user "
+                                            "with --password-file, --token, --creds, --nkey or a "
+                                            "--context)")),
+             qPrintable(none.describe()));
+    QVERIFY2(!none.err.contains("refused the credentials"), qPrintable(none.describe()));
 }
 
 // Credentials that cannot work together are refused before connecting (exit 2), naming what was given:

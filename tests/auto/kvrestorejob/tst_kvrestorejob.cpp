@@ -179,7 +179,7 @@ void tst_KvRestoreJob::unanswerableKeyIsNotWritten()
     QVERIFY(finished.wait(KvTest::ReplyTimeoutMs));
     QCOMPARE(finished.size(), 1);
     QCOMPARE(outcomes(&job).value(u"a"_s), Outcome::Unanswerable);
-    QCOMPARE(outcomes(&job).value(u"z"_s), Outcome::Unchanged); // absent then and now
+    QCOMPARE(outcomes(&job).value(u"z"_s), Outcome::NotFound); // absent then and now: "unchanged" passed a typo
     // Said so: an "unchanged" key with no revision read as if it were there.
     const QList<KvRestoreJob::Result> results = job.results();
     const auto z = std::find_if(results.cbegin(), results.cend(),
