@@ -27,6 +27,11 @@ bool ElidedLabel::isElided() const
     return fontMetrics().horizontalAdvance(text()) > contentsRect().width() - 2 * margin();
 }
 
+QString ElidedLabel::shownText() const
+{
+    return fontMetrics().elidedText(text(), m_mode, contentsRect().width() - 2 * margin());
+}
+
 // The whole text as the tooltip while it is elided, before the tooltip set besides (shown alone otherwise).
 bool ElidedLabel::event(QEvent *event)
 {
@@ -43,6 +48,5 @@ void ElidedLabel::paintEvent(QPaintEvent *event)
     Q_UNUSED(event);
     QPainter painter(this);
     const QRect room = contentsRect().adjusted(margin(), margin(), -margin(), -margin());
-    const QString shown = fontMetrics().elidedText(text(), m_mode, room.width());
-    style()->drawItemText(&painter, room, int(alignment()), palette(), isEnabled(), shown, foregroundRole());
+    style()->drawItemText(&painter, room, int(alignment()), palette(), isEnabled(), shownText(), foregroundRole());
 }

@@ -17,6 +17,8 @@ public:
     QSize minimumSizeHint() const override;
     // The text does not fit the label's width and is drawn elided.
     bool isElided() const;
+    // The text as drawn at the label's width: elided or whole.
+    QString shownText() const;
 
 protected:
     bool event(QEvent *event) override;

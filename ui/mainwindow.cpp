@@ -361,13 +361,17 @@ void MainWindow::openProfile(const ConnectionProfile &profile)
                                                     QLineEdit::Password, {}, &ok);
         if (ok)
             openProfile(profile, asked);
+        else
+            showConnectionInUse();
     });
 }
 
 void MainWindow::openProfile(const ConnectionProfile &profile, const QString &secret)
 {
-    if (!m_value->maybeDiscard())
+    if (!m_value->maybeDiscard()) {
+        showConnectionInUse();
         return;
+    }
     // An encrypted TLS client key: its passphrase first (keychain, else asked), checked against the key.
     if (KeyPassphraseDialog::isNeeded(profile)) {
         KeyPassphraseDialog::unlock(profile, m_secrets, this, [this, profile, secret](const QByteArray &passphrase) {
@@ -416,6 +420,17 @@ void MainWindow::openSession(const ConnectionProfile &profile, const QString &se
     m_welcome->setConnecting(profile.name); // seen until the session opens, if none has yet
     m_session->open();
     updateConnectionBar();
+}
+
+// A switch given up (an unsaved edit kept, no secret given): the Connection box showed the connection
+// not connected to, beside the window still on the old one. It shows the one in use again.
+void MainWindow::showConnectionInUse()
+{
+    if (!m_session)
+        return; // none yet: the choice stays, to be connected to
+    const int index = m_profileChoice->findData(m_session->profile().id);
+    if (index >= 0)
+        m_profileChoice->setCurrentIndex(index); // the bar's status follows (updateConnectionBar())
 }
 
 void MainWindow::updateConnectionBar()

@@ -88,6 +88,7 @@ private:
     void reselectOpenBucketAndKey();
     void highlightOpenBucketAndKey();
     void updateConnectionBar();
+    void showConnectionInUse();
     // The connection is down (reason) or back (empty): the panels say so and writes wait.
     void showInterruption(const QString &reason);
     void manageConnections();

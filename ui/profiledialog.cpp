@@ -125,6 +125,7 @@ void ProfileDialog::createForm(QFormLayout *form)
     m_jwt->setEchoMode(QLineEdit::Password);
     m_secret = lineField(this, u"profileSecret"_s, form, tr("S&ecret:"), {});
     m_secret->setEchoMode(QLineEdit::Password);
+    m_secretLabel = qobject_cast<QLabel *>(form->labelForField(m_secret));
     connect(m_secret, &QLineEdit::textEdited, this, [this] { m_secretEdited = true; });
     connect(m_jwt, &QLineEdit::textEdited, this, [this] { m_jwtEdited = true; });
     m_seedFile = fileField(this, u"profileSeedFile"_s, form, tr("NKEY seed file"),
@@ -207,7 +208,7 @@ QLayout *ProfileDialog::createListColumn()
             showProfile(m_profiles->profile(m_list->item(row)->data(Qt::UserRole).toString()));
     });
     auto *add = new QPushButton(tr("Ne&w"), this);
-    auto *remove = new QPushButton(tr("&Delete"), this);
+    auto *remove = new QPushButton(tr("De&lete"), this); // Alt+D: the password
     auto *import = new QPushButton(tr("&Import natscli Contexts"), this);
     import->setObjectName(u"importContexts"_s);
     add->setToolTip(tr("Start a new connection"));
@@ -324,6 +325,12 @@ void ProfileDialog::updateFields()
                              : kind == AuthKind::Token        ? tr("The token, kept in the system keychain")
                              : kind == AuthKind::UserPassword ? tr("The password, kept in the system keychain")
                                                               : tr("Not used by this kind of authentication"));
+    // Named for what it takes ("Secret:" beside "User:" was not where a user looks for the password), and
+    // so is the field for a screen reader (the label is its buddy). Alt+D: Alt+P and Alt+W are taken.
+    m_secretLabel->setText(kind == AuthKind::UserPassword                                ? tr("Passwor&d:")
+                               : kind == AuthKind::Token                                 ? tr("Tok&en:")
+                               : kind == AuthKind::NkeySeed || kind == AuthKind::UserJwt ? tr("NKEY s&eed:")
+                                                                                         : tr("S&ecret:"));
     m_seedFile->setEnabled(kind == AuthKind::NkeySeedFile);
     m_credsFile->setEnabled(kind == AuthKind::CredsFile);
 }

@@ -84,6 +84,7 @@ private:
     QComboBox *m_authKind = nullptr;
     QLineEdit *m_user = nullptr;
     QLineEdit *m_secret = nullptr;
+    QLabel *m_secretLabel = nullptr; // named for the authentication chosen: Password:, Token:, …
     QLineEdit *m_jwt = nullptr;
     QLineEdit *m_seedFile = nullptr;
     QLineEdit *m_credsFile = nullptr;

@@ -274,7 +274,8 @@ QString Session::statusText() const
         }
         QString text = tr("connected %1 · nats-server %2").arg(where, m_connection->serverInfo().version);
         const JsServerCapabilities *server = m_client->jetStream()->capabilities();
-        if (server->isLevelKnown())
+        // Level 0: a server before 2.11, which has no API level; "level 0" read as a real one.
+        if (server->isLevelKnown() && server->apiLevel() > 0)
             text += tr(" · JetStream API level %1").arg(server->apiLevel());
         const qint64 rtt = m_connection->roundTripTime();
         if (rtt >= 0)

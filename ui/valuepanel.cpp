@@ -48,7 +48,7 @@ ValuePanel::ValuePanel(QWidget *parent)
     , m_countdown(new TtlCountdown(this))
     , m_interruption(new InterruptionBanner(this))
     , m_status(new ErrorLabel(this))
-    , m_size(new ElidedLabel(Qt::ElideLeft, this))
+    , m_size(new ElidedLabel(Qt::ElideRight, this))
 {
     setObjectName(u"valuePanel"_s);
     m_markerTimer = new QTimer(this);
@@ -61,8 +61,9 @@ ValuePanel::ValuePanel(QWidget *parent)
     m_meta->setWordWrap(true);
     m_status->setObjectName(u"valueStatus"_s);
     // The value's size, or why it has none while typing ("not valid JSON: … at line 3, column 8"): elided
-    // at its start where the row is short of room (where the problem is stays in sight), so that the
-    // message coming and going moves nothing.
+    // at its end where the row is short of room, so that the message coming and going moves nothing. Its
+    // start says what kind of problem it is ("…ON: illegal value at line 1, column 75" hid it); the whole
+    // message is the tooltip.
     m_size->setObjectName(u"valueSize"_s);
     m_size->setAlignment(Qt::AlignRight | Qt::AlignVCenter);
     createBanner();
@@ -180,6 +181,7 @@ void ValuePanel::clear()
     m_highlighter->setDocument(nullptr);
     m_status->setMessage({});
     m_sizeProblemShown = false;
+    m_textRefusal.clear();
     m_showHex->hide();
     m_size->clear();
     updateActions();
@@ -237,6 +239,7 @@ void ValuePanel::showLoading()
     setTitle(m_session->key());
     m_status->setMessage({});
     m_sizeProblemShown = false;
+    m_textRefusal.clear();
     m_showHex->hide();
     updateActions();
 }
@@ -534,6 +537,10 @@ void ValuePanel::showSizeHint(qint64 size, const QString &error)
         return;
     }
     m_size->setText(KvUnits::iBytes(size));
+    // A text a save refused can be saved now (mended, or taken back to the value as loaded): the refusal
+    // spoke of a text no longer there. Only if it is still what the status says.
+    if (!m_textRefusal.isEmpty() && m_status->message() == std::exchange(m_textRefusal, {}))
+        m_status->setMessage({});
     // Say it while typing, not only when saving; clear only what was said here (replacing the editor's
     // text counts as modified for a moment, and must not wipe why the value is shown in another view).
     const QString problem = isModified() ? m_session->sizeProblem(size) : QString();
@@ -592,7 +599,8 @@ void ValuePanel::save()
     const QString text = editorText();
     if (!confirmMarkersKept(text))
         return;
-    m_session->save(text);
+    if (!m_session->save(text))
+        m_textRefusal = m_status->message(); // goes once the text can be saved (showSizeHint())
 }
 
 // A merge leaves the lines changed on both sides in the editor between diff3 markers for the user to

@@ -177,6 +177,7 @@ private:
     QAction *m_copyKeyAction = nullptr;
     QAction *m_copyValueAction = nullptr;
     bool m_sizeProblemShown = false; // m_status says the value is too big
+    QString m_textRefusal;           // what m_status said when a save refused the text (not valid JSON, …)
     quint64 m_savedRevision = 0;     // what the status's "Saved as revision N" speaks of, if it does
     quint64 m_shownRevision = 0;     // the entry shown: an error about another one goes when it changes
     quint64 m_noticedRevision = 0;   // the newer change the banner tells of (0: none)

@@ -12,6 +12,7 @@
 #include "watchfeedmodel.h"
 
 #include <QtCore/QDateTime>
+#include <QtCore/QDir>
 #include <QtCore/QEvent>
 #include <QtCore/QSaveFile>
 #include <QtCore/QSettings>
@@ -646,7 +647,9 @@ void WatchView::askAndExport(bool selectedOnly)
         exportRows({}, selectedOnly); // says there is nothing to export, before asking for a file
         return;
     }
-    const QString suggested = u"%1-watch.ndjson"_s.arg(m_bucketName);
+    // In the home folder, as the bucket's Export: a bare name opened the dialog in the working folder
+    // (the source tree, started from it), where Enter wrote the file.
+    const QString suggested = QDir::home().filePath(u"%1-watch.ndjson"_s.arg(m_bucketName));
     const QString path = QFileDialog::getSaveFileName(this,
                                                       selectedOnly ? tr("Export Selected Rows") : tr("Export Feed"),
                                                       suggested, tr("NDJSON (*.ndjson *.jsonl);;All files (*)"));

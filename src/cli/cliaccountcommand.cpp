@@ -23,6 +23,13 @@ QString limit(qint64 value, bool bytes)
     return bytes ? KvUnits::iBytes(value) : KvFormat::comma(value);
 }
 
+// 0: a server before 2.11, which has no API level ("0" read as a real one). --json keeps the 0.
+QString apiLevelText(int level)
+{
+    return level > 0 ? QString::number(level)
+                     : QCoreApplication::translate("AccountCommand", "(not said by this server)");
+}
+
 QJsonObject limitsJson(const JsAccountLimits &limits)
 {
     return {
@@ -109,7 +116,7 @@ void AccountCommand::print(const NatsConnection *connection, const JsAccountInfo
         {tr("Connected URL"), url},
         {tr("Connected Server ID"), server.serverId},
         {tr("Connected Server Version"), server.version},
-        {tr("JetStream API Level"), QString::number(info.apiLevel)},
+        {tr("JetStream API Level"), apiLevelText(info.apiLevel)},
         {tr("JetStream Domain"), info.domain.isEmpty() ? tr("(none)") : info.domain},
     };
     const QList<QPair<QString, QString>> usageRows{

@@ -171,6 +171,20 @@ QString ValueDocument::layoutNote() const
         kept.append(tr("no-break spaces"));
     if (source.contains(QChar(0x2028)) || source.contains(QChar(0x2029)))
         kept.append(tr("Unicode line separators"));
+    // The editor draws nothing for a NUL (and for most other control characters): a value holding one
+    // looked like plain text. Tab, LF and CR are shown (or said above).
+    qsizetype nul = 0;
+    qsizetype control = 0;
+    for (const QChar c : source) {
+        if (c.isNull())
+            ++nul;
+        else if (c.category() == QChar::Other_Control && c != u'\t' && c != u'\n' && c != u'\r')
+            ++control;
+    }
+    if (nul > 0)
+        kept.append(nul == 1 ? tr("a NUL byte") : tr("%1 NUL bytes").arg(nul));
+    if (control > 0)
+        kept.append(control == 1 ? tr("a control character") : tr("%1 control characters").arg(control));
     // Shown broken by the editor's own line breaks (EditorText): a save has none of them.
     if (m_text.hasDisplayBreaks())
         kept.append(tr("long lines (shown in parts)"));

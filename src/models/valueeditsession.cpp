@@ -241,17 +241,18 @@ QString ValueEditSession::sizeProblem(qint64 size) const
     return base == 0 ? m_bucket->checkCreateSize(m_key, size) : m_bucket->checkUpdateSize(m_key, size, base);
 }
 
-void ValueEditSession::save(const QString &editedText)
+bool ValueEditSession::save(const QString &editedText)
 {
     if (!canWrite())
-        return;
+        return true; // the text is not what stands in the way
     QByteArray value;
     QString error;
     if (!m_document.toValue(editedText, &value, &error)) {
         Q_EMIT failed(tr("Not saved: %1").arg(error));
-        return;
+        return false;
     }
     saveValue(value);
+    return true;
 }
 
 void ValueEditSession::saveValue(const QByteArray &value)

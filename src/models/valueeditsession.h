@@ -105,8 +105,9 @@ public:
 
     // Saves editedText as an update on baseRevision(): saved() or failed(), or saveRefused() when someone
     // else changed the key. When no answer comes (a timeout, a lost connection) the key is read back first
-    // (once the connection is up again): saved() if it holds what was saved.
-    void save(const QString &editedText);
+    // (once the connection is up again): saved() if it holds what was saved. False when editedText is not
+    // valid for the view (failed() says why, and nothing is sent): another text may be.
+    bool save(const QString &editedText);
     // Reads the newest revision and shows both versions (saveRefused()), as a refused save does.
     void compare(const QString &editedText);
     // The answer to saveRefused(). Merge: a clean merge is shown and saved as an update on their revision

@@ -84,6 +84,8 @@ private Q_SLOTS:
     void anyTlsSettingRequiresTls_data();
     void anyTlsSettingRequiresTls();
     void requireTlsInTheProfileDialog();
+    void theSecretFieldIsNamedForTheAuthentication_data();
+    void theSecretFieldIsNamedForTheAuthentication();
     void commandLinePasswordIsNeverShown();
     void passwordTypedIntoServersGoesToTheKeychain();
     void passwordSavedByAnOlderVersionMovesToTheKeychain();
@@ -235,6 +237,37 @@ void tst_ConnectionProfile::requireTlsInTheProfileDialog()
     QVERIFY(saved.requireTls);
     QVERIFY(saved.toConnectOptions({}).tlsRequired);
     m_window->profileStore()->remove(saved.id);
+}
+
+void tst_ConnectionProfile::theSecretFieldIsNamedForTheAuthentication_data()
+{
+    QTest::addColumn<int>("kind");
+    QTest::addColumn<QString>("label");
+    QTest::newRow("user and password") << int(ConnectionProfile::AuthKind::UserPassword) << u"Password:"_s;
+    QTest::newRow("token") << int(ConnectionProfile::AuthKind::Token) << u"Token:"_s;
+    QTest::newRow("NKEY seed") << int(ConnectionProfile::AuthKind::NkeySeed) << u"NKEY seed:"_s;
+    QTest::newRow("user JWT and seed") << int(ConnectionProfile::AuthKind::UserJwt) << u"NKEY seed:"_s;
+}
+
+// Try-out 4: a user and password profile asked for "Secret:"; a user looks for "Password:". The field's
+// label (and so its accessible name) says what it takes for the authentication chosen.
+void tst_ConnectionProfile::theSecretFieldIsNamedForTheAuthentication()
+{
+    QFETCH(int, kind);
+    QFETCH(QString, label);
+    ProfileDialog dialog(m_window->profileStore(), m_window->secretStore(), m_window);
+    auto *authKind = dialog.findChild<QComboBox *>(u"profileAuthKind"_s);
+    auto *secret = dialog.findChild<QLineEdit *>(u"profileSecret"_s);
+    QVERIFY(authKind && secret);
+    authKind->setCurrentIndex(authKind->findData(kind));
+    QLabel *shown = nullptr;
+    for (QLabel *candidate : dialog.findChildren<QLabel *>()) {
+        if (candidate->buddy() == secret)
+            shown = candidate;
+    }
+    QVERIFY(shown);
+    QCOMPARE(shown->text().remove(u'&'), label);
+    QVERIFY(secret->isEnabled());
 }
 
 // kvdesk --server nats://alice:PW@host: connected with the password, never showing it.

@@ -48,6 +48,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QAbstractItemView>
 #include <QtWidgets/QApplication>
+#include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDockWidget>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QHeaderView>
@@ -57,8 +58,10 @@
 #include <QtWidgets/QMenuBar>
 #include <QtWidgets/QPlainTextEdit>
 #include <QtWidgets/QPushButton>
+#include <QtWidgets/QRadioButton>
 #include <QtWidgets/QStackedWidget>
 #include <QtWidgets/QStyle>
+#include <QtWidgets/QStyleOptionButton>
 #include <QtWidgets/QTableView>
 #include <QtWidgets/QToolBar>
 #include <QtWidgets/QToolButton>
@@ -98,6 +101,7 @@ private Q_SLOTS:
     void withoutAnIconThemeEachActionHasItsOwnIcon();
     void disabledIconsLookDisabled();
     void listAndTreeIconsStandOutInBothThemes();
+    void uncheckedBoxesShowTheirEdge();
     void themeSwitchChangesPaletteAndColoursStayReadable();
     void bannerFollowsTheTheme();
     void errorTextFollowsTheTheme();
@@ -334,6 +338,46 @@ void tst_Looks::disabledIconsLookDisabled()
         }
         QVERIFY2(alike.isEmpty(), qPrintable(u"disabled looks enabled: "_s + alike.join(u", "_s)));
     }
+}
+
+void tst_Looks::uncheckedBoxesShowTheirEdge()
+{
+    // Try-out 4: on the dark theme an unchecked check box was a slightly darker square with no edge
+    // (Fusion's outline, the window a shade darker, on the base a shade darker still): hard to see there
+    // is a box to tick. Its edge must stand out from the window as a control's does (WCAG: 3:1), in both
+    // themes; radio buttons alike.
+    QWidget row;
+    auto *layout = new QHBoxLayout(&row);
+    auto *box = new QCheckBox(u"Compress stored values (s2)"_s, &row);
+    auto *radio = new QRadioButton(u"Skip them"_s, &row);
+    layout->addWidget(box);
+    layout->addWidget(radio);
+    row.show();
+    QVERIFY(QTest::qWaitForWindowExposed(&row));
+    QStringList faint;
+    for (const auto theme : {Appearance::Theme::Light, Appearance::Theme::Dark}) {
+        Appearance::apply(theme);
+        QCoreApplication::sendPostedEvents();
+        QCoreApplication::processEvents();
+        for (QAbstractButton *button : std::initializer_list<QAbstractButton *>{box, radio}) {
+            QStyleOptionButton option;
+            option.initFrom(button);
+            const QRect indicator = button->style()->subElementRect(
+                qobject_cast<QCheckBox *>(button) ? QStyle::SE_CheckBoxIndicator : QStyle::SE_RadioButtonIndicator,
+                &option, button);
+            const QImage image = button->grab().toImage();
+            const QColor window = button->palette().color(QPalette::Window);
+            double most = 1.0; // the indicator's pixel that stands out most from the window
+            for (int y = indicator.top(); y <= indicator.bottom(); ++y) {
+                for (int x = indicator.left(); x <= indicator.right(); ++x)
+                    most = std::max(most, Appearance::contrastRatio(image.pixelColor(x, y), window));
+            }
+            if (most < 3.0)
+                faint.append(u"%1 (theme %2): %3:1"_s.arg(button->text()).arg(int(theme)).arg(most, 0, 'f', 2));
+        }
+    }
+    Appearance::apply(Appearance::Theme::Light);
+    QVERIFY2(faint.isEmpty(), qPrintable(faint.join(u", "_s)));
 }
 
 void tst_Looks::listAndTreeIconsStandOutInBothThemes()

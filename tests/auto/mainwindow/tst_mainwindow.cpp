@@ -125,6 +125,7 @@ private Q_SLOTS:
     void purgeActsOnEveryKeyOfASelectedFolder();
     void deleteAndPurgeNameWhatIsSelected();
     void keepingUnsavedChangesKeepsTheirKeyAndBucketSelected();
+    void keepingUnsavedChangesKeepsTheConnectionShown();
     void aSecondConflictKeepsTheHeaderTrue();
     void theConflictDialogFollowsAThirdWriter();
     void aBucketTheServerRefusesKeepsItsDialog();
@@ -1340,6 +1341,34 @@ void tst_MainWindow::keepingUnsavedChangesKeepsTheirKeyAndBucketSelected()
     QCOMPARE(asked, 3);
     QCOMPARE(window->keyPanel()->selectedKeys(), QStringList{u"b"_s});
     QCOMPARE(window->keyPanel()->currentKey(), u"b"_s);
+}
+
+// Try-out 4: another connection picked, Connect, and the question about the unsaved edit answered Cancel:
+// the window stayed on its connection, but the Connection box went on showing the other one.
+void tst_MainWindow::keepingUnsavedChangesKeepsTheConnectionShown()
+{
+    MainWindow *window = editingKeyB(u"gui_keepconn_%1"_s.arg(m_counter), {u"b"_s});
+    QVERIFY(window);
+    QVERIFY(window->valuePanel()->isModified());
+    const QString inUse = window->session()->profile().id;
+    auto *choice = child<QComboBox>(window, u"profileChoice"_s);
+    auto *status = child<QLabel>(window, u"connectionStatus"_s);
+    const int other = choice->findData(u"local"_s);
+    QVERIFY(other >= 0 && choice->itemData(other).toString() != inUse);
+    choice->setCurrentIndex(other);
+    int asked = 0;
+    UiTest::onNextDialog<QMessageBox>([&asked](QMessageBox *box) {
+        ++asked;
+        box->button(QMessageBox::Cancel)->click();
+    });
+    child<QPushButton>(window, u"connectButton"_s)->click();
+    QTRY_COMPARE(asked, 1);
+    QCoreApplication::processEvents();
+    QCOMPARE(window->session()->profile().id, inUse);
+    QVERIFY(window->valuePanel()->isModified());
+    QCOMPARE(choice->currentData().toString(), inUse);
+    // The status is the one of the connection shown: not prefixed as if another were chosen.
+    QVERIFY2(status->text().startsWith(u"connected"_s), qPrintable(status->text()));
 }
 
 MainWindow *tst_MainWindow::editWhileSomeoneSaves(const QString &name, KvBucket **peer)

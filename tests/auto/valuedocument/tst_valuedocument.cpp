@@ -406,6 +406,14 @@ void tst_ValueDocument::layoutNoteSaysWhatIsKept_data()
                                    << u"CRLF line endings and no-break spaces, kept"_s;
     QTest::newRow("NBSP, U+2028") << u"a\u00A0b\u2028c"_s.toUtf8() << int(View::Text)
                                   << u"no-break spaces and Unicode line separators, kept"_s;
+    // The editor draws nothing for a NUL or most other control characters: said, as they are kept.
+    QTest::newRow("NUL") << QByteArray("line1\r\nline2\n\0tail", 18) << int(View::Text)
+                         << u"mixed line endings and a NUL byte, kept"_s;
+    QTest::newRow("NULs") << QByteArray("a\0b\0c", 5) << int(View::Text) << u"2 NUL bytes, kept"_s;
+    QTest::newRow("control character") << "bell\a"_ba << int(View::Text) << u"a control character, kept"_s;
+    QTest::newRow("NUL, ESC, DEL") << QByteArray("\0\x1b[0m\x7f", 6) << int(View::Text)
+                                   << u"a NUL byte and 2 control characters, kept"_s;
+    QTest::newRow("tab") << "a\tb"_ba << int(View::Text) << QString();
     QTest::newRow("compact JSON") << "{\"a\":1}"_ba << int(View::Json) << QString();
     QTest::newRow("JSON with CRLF") << "{\r\n\"a\": 1\r\n}"_ba << int(View::Json) << u"CRLF line endings, kept"_s;
     QTest::newRow("hex") << "a\r\nb"_ba << int(View::Hex) << QString();

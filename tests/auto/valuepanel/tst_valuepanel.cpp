@@ -1,3 +1,5 @@
+#include "elidedlabel.h"
+#include "errorlabel.h"
 #include "keylistmodel.h"
 #include "kvbucket.h"
 #include "kvbucketconfig.h"
@@ -59,6 +61,7 @@ private Q_SLOTS:
     void anEditTakenBackLeavesNothingUnsaved_data();
     void anEditTakenBackLeavesNothingUnsaved();
     void aLargeEditTakenBackSavesNothing();
+    void aRefusedSaveIsForgottenOnceTheTextCanBeSaved();
 };
 
 void tst_ValuePanel::initTestCase()
@@ -450,6 +453,51 @@ void tst_ValuePanel::aLargeEditTakenBackSavesNothing()
     QVERIFY(!m_panel->isModified());
     QVERIFY(!m_panel->saveAction()->isEnabled());
     QCOMPARE(m_panel->openedRevision(), opened);
+}
+
+// Try-out 4: "Not saved: not valid JSON…" stayed under the editor after the ",," that caused it was taken
+// back, beside a value that could be saved (and was the stored one); and the note beside View, elided at
+// its start, showed "…ON: illegal value at line 1, column 75", hiding what kind of problem it was.
+void tst_ValuePanel::aRefusedSaveIsForgottenOnceTheTextCanBeSaved()
+{
+    const QByteArray stored = "{\"service\":\"orders\",\"replicas\":3,\"regions\":[\"eu-west\",\"us-east\"]}"_ba;
+    WAIT_OK(m_bucket->put(u"refused"_s, stored));
+    QVERIFY(openKey(u"refused"_s));
+    QCOMPARE(m_panel->view(), View::Json);
+    auto *status = m_panel->findChild<ErrorLabel *>(u"valueStatus"_s);
+    auto *note = m_panel->findChild<ElidedLabel *>(u"valueSize"_s);
+    QVERIFY(status && note);
+    m_editor->setFocus();
+    m_editor->moveCursor(QTextCursor::End);
+    QTest::keyClicks(m_editor, u",,"_s);
+    QVERIFY2(note->text().startsWith(u"not valid JSON"_s), qPrintable(note->text()));
+    // Short of room, the note keeps its start in sight; the whole is its tooltip.
+    m_panel->resize(300, 400);
+    QTRY_VERIFY2(note->isElided(), qPrintable(note->text()));
+    QVERIFY2(note->shownText().startsWith(u"not valid JSON"_s), qPrintable(note->shownText()));
+
+    m_panel->saveAction()->trigger();
+    QVERIFY2(status->isVisible() && status->message().startsWith(u"Not saved: not valid JSON"_s),
+             qPrintable(status->message()));
+    // One comma taken back: still not valid, still said.
+    QTest::keyClick(m_editor, Qt::Key_Backspace);
+    QVERIFY2(status->isVisible() && status->message().startsWith(u"Not saved: not valid JSON"_s),
+             qPrintable(status->message()));
+    // Both: the value as stored, nothing to save, nothing refused.
+    QTest::keyClick(m_editor, Qt::Key_Backspace);
+    QTRY_VERIFY(!m_panel->isModified());
+    QVERIFY2(!status->isVisible() || status->message().isEmpty(), qPrintable(status->message()));
+
+    // Refused again, then mended into other valid JSON: savable, so the refusal goes as well.
+    QTest::keyClicks(m_editor, u",,"_s);
+    m_panel->saveAction()->trigger();
+    QVERIFY2(status->message().startsWith(u"Not saved: not valid JSON"_s), qPrintable(status->message()));
+    QTest::keyClick(m_editor, Qt::Key_Backspace);
+    QTest::keyClick(m_editor, Qt::Key_Backspace);
+    QTest::keyClicks(m_editor, u" "_s);
+    QVERIFY(m_panel->isModified());
+    QVERIFY2(!status->isVisible() || status->message().isEmpty(), qPrintable(status->message()));
+    QVERIFY(m_panel->saveAction()->isEnabled());
 }
 
 QTEST_MAIN(tst_ValuePanel)

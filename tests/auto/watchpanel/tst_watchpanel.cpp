@@ -23,6 +23,7 @@
 #include "watchpanel.h"
 #include "watchview.h"
 
+#include <QtCore/QDir>
 #include <QtCore/QFile>
 #include <QtCore/QSettings>
 #include <QtCore/QSortFilterProxyModel>
@@ -34,6 +35,7 @@
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QDockWidget>
+#include <QtWidgets/QFileDialog>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
@@ -91,6 +93,7 @@ private Q_SLOTS:
     void rateChartCountsUpdates();
     void rateChartIsReadable();
     void exportFeedAndSelectedRows();
+    void exportAsksWhereBucketExportDoes();
     void doubleClickRequestsKeyAndRevision();
     void mainWindowOpensTheRevision();
     void watchDockShowsAUsefulNumberOfRows();
@@ -471,6 +474,27 @@ void tst_WatchPanel::exportFeedAndSelectedRows()
     QFile selectedFile(selected);
     QVERIFY(selectedFile.open(QIODevice::ReadOnly));
     QCOMPARE(selectedFile.readAll().count('\n'), 1);
+}
+
+// Try-out 4: Export Feed's file dialog opened in the process's working folder (the source tree, started
+// from it) with the name ready: Enter wrote into it. The bucket Export starts in the home folder.
+void tst_WatchPanel::exportAsksWhereBucketExportDoes()
+{
+    WAIT_OK(m_bucket->put(u"where.a"_s, "1"));
+    WatchView *view = watch({u"where.>"_s});
+    QVERIFY(view);
+    QTRY_COMPARE(view->model()->rowCount(), 1);
+    QVERIFY(QDir::currentPath() != QDir::homePath()); // else the test could not tell them apart
+    QString folder;
+    QStringList proposed;
+    UiTest::onNextDialog<QFileDialog>([&](QFileDialog *dialog) {
+        folder = dialog->directory().absolutePath();
+        proposed = dialog->selectedFiles();
+        dialog->reject();
+    });
+    view->exportFeed();
+    QCOMPARE(folder, QDir::homePath());
+    QCOMPARE(proposed, QStringList{QDir::home().filePath(m_bucket->name() + u"-watch.ndjson"_s)});
 }
 
 void tst_WatchPanel::doubleClickRequestsKeyAndRevision()

@@ -2,6 +2,8 @@
 #include "bucketpanel.h"
 #include "historymodel.h"
 #include "historypanel.h"
+#include "jetstreamcontext.h"
+#include "jsservercapabilities.h"
 #include "keyglob.h"
 #include "keylistmodel.h"
 #include "keypanel.h"
@@ -56,6 +58,7 @@ private Q_SLOTS:
     void watchedBucketSizeFollowsWritesWithinASecond();
     void serverDownAtStartIsRetried();
     void statusNamesItsConnectionWhileAnotherIsChosen();
+    void statusGivesAnApiLevelOnlyWhereTheServerHasOne();
 
 private:
     KvBucket *makeBucket(int history = 10);
@@ -421,6 +424,30 @@ void tst_WindowInfo::statusNamesItsConnectionWhileAnotherIsChosen()
     QVERIFY2(status->text().contains(url), qPrintable(status->text()));
     choice->setCurrentIndex(own);
     QVERIFY2(status->text().startsWith(u"disconnected"_s), qPrintable(status->text()));
+    delete m_window;
+    m_window = nullptr;
+}
+
+// Try-out 4: "JetStream API level 0" for nats-server 2.10, which has no API level (it came with 2.11):
+// read as a real level. The level is said where the server has one, and left out where it has none.
+void tst_WindowInfo::statusGivesAnApiLevelOnlyWhereTheServerHasOne()
+{
+    m_window = new MainWindow;
+    m_window->show();
+    m_window->start({m_server.url(), {}, false});
+    auto *status = m_window->findChild<QLabel *>(u"connectionStatus"_s);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isConnected(), 10000);
+    const JsServerCapabilities *server = m_window->session()->jetStream()->capabilities();
+    QTRY_VERIFY_WITH_TIMEOUT(server->isLevelKnown(), 10000);
+    QTRY_VERIFY2(status->text().startsWith(u"connected"_s), qPrintable(status->text()));
+    const QString version = m_window->session()->connection()->serverInfo().version;
+    qInfo("nats-server %s, API level %d: \"%s\"", qPrintable(version), server->apiLevel(), qPrintable(status->text()));
+    if (server->apiLevel() > 0) {
+        QVERIFY2(status->text().contains(u"JetStream API level %1"_s.arg(server->apiLevel())),
+                 qPrintable(status->text()));
+    } else {
+        QVERIFY2(!status->text().contains(u"API level"_s), qPrintable(status->text()));
+    }
     delete m_window;
     m_window = nullptr;
 }
