@@ -371,6 +371,9 @@ void BucketConfigCommand::submit(const KvBucketConfig &config)
         InfoCommand::printStatus(out(), reply->status());
         noteSourcesKeepTheirNames(reply->status().config);
         noteFullBucketDropsOldValues(reply->status().config);
+        // Done as asked (as natscli does it), but the server will not copy all the sources hold.
+        for (const QString &warning : reply->warnings())
+            out()->note(tr("kvdesk-cli: warning: %1").arg(warning));
         if (m_mode == Mode::Add)
             finishNotingMissingOrigin(reply->status().config);
         else

@@ -96,28 +96,40 @@ bool KvBucket::failIfInvalidKey(KvReply *reply, const QString &key)
 QString KvBucket::checkValueSize(const QString &key, qint64 size, qint64 headerSize) const
 {
     const qint64 total = size + headerSize;
-    // The limits count the headers a write carries (an update's expected revision, a TTL): a value under
-    // them may not fit with those, and is said so, its own size apart.
+    // The limits count the headers a write carries (an update's or a create's revision guard, a TTL): a
+    // value the bucket holds may not fit with them. Said with the headers' size and the largest value a
+    // write with them can carry, so that "put works, update does not" is no riddle (try-out 4, F2).
     const QString what = headerSize > 0
-        ? tr("value for key \"%1\" is %2 bytes, and %3 with the headers this write carries")
+        ? tr("value for key \"%1\" is %2 bytes, and %3 with the headers this write carries (%4 bytes)")
               .arg(key)
               .arg(size)
               .arg(total)
+              .arg(headerSize)
         : tr("value for key \"%1\" is %2 bytes").arg(key).arg(size);
+    const auto room = [size, headerSize](qint64 limit) {
+        if (headerSize <= 0)
+            return QString();
+        const QString most = limit > headerSize
+            ? tr(": with them it can carry a value of at most %1 bytes").arg(limit - headerSize)
+            : tr(": they leave no room for a value");
+        // The guard is never left out to make room; only a write without one (a plain put) can take it.
+        return size <= limit ? most + tr(" (a put without a revision guard can store this one)") : most;
+    };
     const qint64 bucketLimit = m_bound ? m_boundStatus.config.maxValueSize : m_expectedMaxValueSize;
     if (bucketLimit > 0 && total > bucketLimit) {
         return headerSize > 0
-            ? tr("%1; bucket \"%2\" allows at most %3 bytes per message, headers included")
+            ? tr("%1; bucket \"%2\" allows at most %3 bytes per message, headers included%4")
                   .arg(what, m_name)
                   .arg(bucketLimit)
+                  .arg(room(bucketLimit))
             : tr("%1; bucket \"%2\" allows at most %3 bytes per value").arg(what, m_name).arg(bucketLimit);
     }
     const qint64 serverLimit = m_context ? m_context->maxPayload() : 0;
     if (serverLimit > 0 && total > serverLimit) {
-        return tr("%1; the server accepts at most %2 bytes per message%3 (max_payload)")
+        return tr("%1; the server accepts at most %2 bytes per message%3 (max_payload)%4")
             .arg(what)
             .arg(serverLimit)
-            .arg(headerSize > 0 ? tr(", headers included") : QString());
+            .arg(headerSize > 0 ? tr(", headers included") : QString(), room(serverLimit));
     }
     return {};
 }

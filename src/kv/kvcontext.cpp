@@ -154,9 +154,91 @@ KvReply *KvContext::createBucket(const KvBucketConfig &config)
         if (unsupported.isError())
             reply->finishWithError(unsupported);
         else
-            createStream(reply, config);
+            checkSourcing(reply, config, nullptr, [this, reply, config] { createStream(reply, config); });
     });
     return reply;
+}
+
+void KvContext::checkSourcing(KvReply *reply, const KvBucketConfig &config, const JsStreamInfo *existing,
+                              const std::function<void()> &next)
+{
+    // Sources that were there before are running already: only those config adds are started.
+    QList<JsStreamSource> added;
+    for (const JsStreamSource &source : config.sources) {
+        const QString bucket = KvNames::sourceBucket(source.name);
+        const bool had = existing
+            && std::any_of(existing->config.sources.cbegin(), existing->config.sources.cend(),
+                           [&bucket](const JsStreamSource &old) { return KvNames::sourceBucket(old.name) == bucket; });
+        if (!had)
+            added.append(source);
+    }
+    // 2.9 starts every source at its beginning (KvSourcingCheck).
+    if (added.isEmpty() || !config.mirror.isEmpty() || !serverInfo().versionAtLeast(2, 10, 0)) {
+        next();
+        return;
+    }
+    const JsStreamState state = existing ? existing->state : JsStreamState();
+    const QString server = serverInfo().version;
+    const bool edit = existing != nullptr;
+    const auto say = [reply, config, edit, state, server, next](const QList<KvSourcingCheck::Source> &sources) {
+        const QStringList warnings = edit
+            ? KvSourcingCheck::forAddedSources(server, config.bucket, config.history, state, sources)
+            : KvSourcingCheck::forNewBucket(server, config.bucket, config.history, sources);
+        for (const QString &warning : warnings)
+            reply->addWarning(warning);
+        next();
+    };
+    if (existing && !KvSourcingCheck::needsSourceInfo(state, added.size())) {
+        QList<KvSourcingCheck::Source> named;
+        for (const JsStreamSource &source : std::as_const(added))
+            named.append(KvSourcingCheck::Source{KvNames::sourceBucket(source.name)});
+        say(named);
+        return;
+    }
+    if (!existing && added.size() < 2) {
+        next();
+        return;
+    }
+    readSources(reply, added, say);
+}
+
+void KvContext::readSources(KvReply *reply, const QList<JsStreamSource> &sources,
+                            const std::function<void(const QList<KvSourcingCheck::Source> &)> &done)
+{
+    struct Reading
+    {
+        QList<KvSourcingCheck::Source> sources;
+        qsizetype open = 0;
+    };
+    auto reading = std::make_shared<Reading>();
+    for (const JsStreamSource &source : sources)
+        reading->sources.append(KvSourcingCheck::Source{KvNames::sourceBucket(source.name)});
+    reading->open = sources.size();
+    for (qsizetype i = 0; i < sources.size(); ++i) {
+        // Another domain's stream is not asked about here: left out of the reckoning.
+        if (!sources.at(i).externalApiPrefix.isEmpty()) {
+            --reading->open;
+            continue;
+        }
+        JsApiReply *info = m_context->streamInfo(KvNames::streamName(KvNames::sourceBucket(sources.at(i).name)));
+        connect(info, &NatsReply::finished, reply, [reply, info, reading, i, done] {
+            info->deleteLater();
+            // A source that cannot be read (not there yet, no permission) is left out as well: the
+            // create or edit says what is wrong with it, if anything.
+            if (info->error() == NatsError::NoError) {
+                const JsStreamInfo stream = info->streamInfo();
+                KvSourcingCheck::Source &source = reading->sources[i];
+                source.known = true;
+                source.history = stream.config.maxMsgsPerSubject;
+                source.messages = stream.state.messages;
+                source.subjects = stream.state.numSubjects;
+            }
+            if (--reading->open == 0 && !reply->isFinished())
+                done(reading->sources);
+        });
+    }
+    if (reading->open == 0)
+        done(reading->sources);
 }
 
 NatsError KvContext::checkSupported(const KvBucketConfig &config) const
@@ -287,21 +369,23 @@ KvReply *KvContext::changeBucket(const KvBucketConfig &config, bool createIfMiss
     connect(info, &NatsReply::finished, reply, [this, reply, info, config, createIfMissing] {
         info->deleteLater();
         if (info->error() == NatsError::StreamNotFound && createIfMissing) {
-            createStream(reply, config);
+            checkSourcing(reply, config, nullptr, [this, reply, config] { createStream(reply, config); });
             return;
         }
         if (info->error() != NatsError::NoError) {
             reply->finishWithError(bucketError(info->errorInfo(), config.bucket));
             return;
         }
-        const JsStreamConfig previous = info->streamInfo().config;
+        const JsStreamInfo current = info->streamInfo();
         // The API level decides whether a marker TTL may be asked for: learn it before sending.
-        m_context->capabilities()->whenKnown(reply, [this, reply, config, previous](const NatsError &error) {
+        m_context->capabilities()->whenKnown(reply, [this, reply, config, current](const NatsError &error) {
             const NatsError unsupported = error.isError() ? error : checkSupported(config);
-            if (unsupported.isError())
+            if (unsupported.isError()) {
                 reply->finishWithError(unsupported);
-            else
-                sendUpdate(reply, config, previous);
+                return;
+            }
+            checkSourcing(reply, config, &current,
+                          [this, reply, config, current] { sendUpdate(reply, config, current.config); });
         });
     });
     return reply;

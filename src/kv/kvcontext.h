@@ -4,6 +4,7 @@
 #include "kvbucketconfig.h"
 #include "kvpermissions.h"
 #include "kvreply.h"
+#include "kvsourcingcheck.h"
 #include "natshandleshelf.h"
 
 #include <QtCore/QHash>
@@ -78,6 +79,13 @@ private:
     // Finishes bucketNames() from every stream's name and those with a bucket's subjects.
     void sortOutBucketNames(KvReply *reply, const QStringList &all, const QStringList &withKeys);
     void sendUpdate(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &previous);
+    // Adds to reply what the server will not copy of the sources config adds to a bucket in state existing
+    // (null: a bucket made now), reading their stream infos when that needs them; then runs next.
+    void checkSourcing(KvReply *reply, const KvBucketConfig &config, const JsStreamInfo *existing,
+                       const std::function<void()> &next);
+    // Reads each source's stream info (all at once), then calls done with what they say.
+    void readSources(KvReply *reply, const QList<JsStreamSource> &sources,
+                     const std::function<void(const QList<KvSourcingCheck::Source> &)> &done);
     NatsError bucketError(const NatsError &error, const QString &bucket) const;
     NatsServerInfo serverInfo() const;
 

@@ -27,6 +27,9 @@ public:
     QStringList bucketNames() const { return m_names; }
     QJsonDocument json() const { return m_json; }
     QString text() const { return m_text; }
+    // What a call that succeeded still has to say: it did what was asked, but the outcome may not be what
+    // the caller expects (createBucket()/updateBucket(): a source whose entries the server will not copy).
+    QStringList warnings() const { return m_warnings; }
 
     // For the KV layer: store a result, then finish.
     void finishWithEntry(const KvEntry &entry);
@@ -40,6 +43,7 @@ public:
     void finishWithText(const KvEntry &entry, const QString &text);
     void setCurrentRevision(quint64 revision) { m_currentRevision = revision; }
     void setEntry(const KvEntry &entry) { m_entry = entry; }
+    void addWarning(const QString &warning) { m_warnings.append(warning); }
     // For KvBucket, when it or its JetStream context is destroyed: ends each reply of owner (on its
     // shelves) still running with cause, before it goes unanswered; a write that may have been stored
     // ends with OutcomeUnknown instead (KvWriteRetry::endedBy()).
@@ -56,4 +60,5 @@ private:
     QStringList m_names;
     QJsonDocument m_json;
     QString m_text;
+    QStringList m_warnings;
 };

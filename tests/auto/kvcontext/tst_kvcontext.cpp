@@ -455,9 +455,25 @@ void tst_KvContext::maxValueSize()
     KvReply *update = bucket->update(u"k"_s, QByteArray(60, 'c'), exact->revision());
     WAIT_ERROR(update, NatsError::ValueTooLarge);
     QCOMPARE(sentMessages(), before);
+    // A value the bucket holds can be put but not updated (try-out 4, F2): the refusal names the value's
+    // size, the bytes of the headers the guarded write needs (its message id was left out first, never
+    // the revision guard), the bucket's limit and the largest value a write with them can carry.
+    // "NATS/1.0\r\nNats-Expected-Last-Subject-Sequence: 1\r\n\r\n" is 52 bytes.
+    KvReply *guarded = bucket->update(u"k"_s, QByteArray(100, 'c'), exact->revision());
+    WAIT_ERROR(guarded, NatsError::ValueTooLarge);
+    QCOMPARE(sentMessages(), before);
+    for (const QString &part : {u"is 100 bytes"_s, u"with the headers this write carries (52 bytes"_s,
+                                u"allows at most 100 bytes per message"_s, u"a value of at most 48 bytes"_s})
+        QVERIFY2(guarded->errorString().contains(part), qPrintable(guarded->errorString()));
+    KvReply *created = bucket->create(u"fresh"_s, QByteArray(90, 'c'));
+    WAIT_ERROR(created, NatsError::ValueTooLarge);
+    QVERIFY2(created->errorString().contains(u"a value of at most 48 bytes"_s), qPrintable(created->errorString()));
+    QCOMPARE(sentMessages(), before);
     KvReply *get = bucket->get(u"k"_s);
     WAIT_OK(get);
     QCOMPARE(get->entry().value, QByteArray(100, 'a'));
+    // The largest that fits is written, guard and all.
+    WAIT_OK(bucket->update(u"k"_s, QByteArray(48, 'g'), exact->revision()));
 
     // The server enforces it too (10054): a handle that still knows the old, larger limit.
     config.bucket = bucket->name();

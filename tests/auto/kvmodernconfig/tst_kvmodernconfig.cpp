@@ -25,6 +25,8 @@ private Q_SLOTS:
     void editBackAndForth();
     void droppedSettingIsUndone();
     void sourcesWithTransforms();
+    void sourcesWithRevisionsTheBucketDrops();
+    void sourceAddedToBucketThatDroppedRevisions();
     void severalFiltersOneConsumer();
     void overlappingFilters();
     void consumersThroughTheNewApi();
@@ -35,6 +37,8 @@ private:
     QStringList consumerNames(const QString &bucket);
     QStringList watchedKeys(KvBucket *bucket, const QStringList &filters, KvWatcher **watcher);
     KvBucket *bucketWithKeys(const QString &name, const QStringList &keys);
+    KvBucket *bucketWithRevisions(const QString &name, const QString &key, int revisions);
+    KvReply *createWithSources(const QString &name, int history, const QList<KvBucket *> &sources);
 
     NatsServerProcess m_server;
     NatsConnection *m_connection = nullptr;
@@ -83,6 +87,37 @@ KvBucket *tst_KvModernConfig::bucketWithKeys(const QString &name, const QStringL
             return nullptr;
     }
     return bucket;
+}
+
+// A bucket keeping 5 revisions whose key has the given number of them.
+KvBucket *tst_KvModernConfig::bucketWithRevisions(const QString &name, const QString &key, int revisions)
+{
+    KvBucketConfig config;
+    config.bucket = name + QString::number(m_counter);
+    config.history = 5;
+    if (!KvTest::createBucket(m_kv, config))
+        return nullptr;
+    KvBucket *bucket = m_kv->bucket(config.bucket, this);
+    for (int i = 1; i <= revisions; ++i) {
+        KvReply *put = bucket->put(key, QByteArray::number(i));
+        if (!QTest::qWaitFor([put] { return put->isFinished(); }, KvTest::ReplyTimeoutMs)
+            || put->error() != NatsError::NoError)
+            return nullptr;
+    }
+    return bucket;
+}
+
+KvReply *tst_KvModernConfig::createWithSources(const QString &name, int history, const QList<KvBucket *> &sources)
+{
+    KvBucketConfig config;
+    config.bucket = name + QString::number(m_counter);
+    config.history = history;
+    for (KvBucket *bucket : sources) {
+        JsStreamSource source;
+        source.name = bucket->name();
+        config.sources.append(source);
+    }
+    return m_kv->createBucket(config);
 }
 
 // The keys a watch's initial values name, sorted; the watcher stays running for the caller.
@@ -219,6 +254,88 @@ void tst_KvModernConfig::sourcesWithTransforms()
     KvBucket *aggregate = m_kv->bucket(config.bucket, this);
     QTRY_COMPARE_WITH_TIMEOUT(KvTest::value(aggregate, u"x"_s), "x"_ba, 10000);
     QTRY_COMPARE_WITH_TIMEOUT(KvTest::value(aggregate, u"z"_s), "z"_ba, 10000);
+}
+
+// nats-server 2.10+ starts a source that has nothing in the bucket yet at the bucket's last write once the
+// bucket has dropped a message (try-out 4, F12): with history 1, the second of two sources whose keys have
+// two revisions each was never copied, the server reporting no lag. kvdesk makes the bucket as natscli does
+// and says so; 2.9 starts every source at its beginning.
+void tst_KvModernConfig::sourcesWithRevisionsTheBucketDrops()
+{
+    KvBucket *first = bucketWithRevisions(u"twoa"_s, u"a"_s, 2);
+    KvBucket *second = bucketWithRevisions(u"twob"_s, u"b"_s, 2);
+    KvBucket *single = bucketWithKeys(u"onec"_s, {u"c"_s, u"d"_s});
+    KvBucket *other = bucketWithKeys(u"oned"_s, {u"e"_s});
+    QVERIFY(first && second && single && other);
+
+    KvReply *dropping = createWithSources(u"drops"_s, 1, {first, second});
+    WAIT_OK(dropping);
+    if (!modern()) {
+        QCOMPARE(dropping->warnings(), QStringList());
+        return;
+    }
+    QCOMPARE(dropping->warnings().size(), 1);
+    const QString warning = dropping->warnings().first();
+    for (const QString &part : {u"bucket \"drops%1\""_s.arg(m_counter), first->name(), second->name(),
+                                u"history of at least 2"_s, u"no lag"_s})
+        QVERIFY2(warning.contains(part), qPrintable(warning));
+    // The bucket is still made as natscli makes it.
+    QCOMPARE(dropping->status().streamInfo.config.sources.size(), 2);
+
+    // Room for every revision while the keys are copied: nothing is dropped, nothing to say.
+    KvReply *keeping = createWithSources(u"keeps"_s, 2, {first, second});
+    WAIT_OK(keeping);
+    QCOMPARE(keeping->warnings(), QStringList());
+    // Sources whose keys have one revision each: the bucket drops nothing while copying them.
+    KvReply *singles = createWithSources(u"singles"_s, 1, {single, other});
+    WAIT_OK(singles);
+    QCOMPARE(singles->warnings(), QStringList());
+    // One source is started before anything is dropped.
+    KvReply *alone = createWithSources(u"alone"_s, 1, {first});
+    WAIT_OK(alone);
+    QCOMPARE(alone->warnings(), QStringList());
+}
+
+// A source added to a bucket that has already dropped its first revisions is started at the bucket's last
+// write by 2.10+: none of the source's existing entries are copied (seen on 2.10.27 and 2.15.1, every time).
+void tst_KvModernConfig::sourceAddedToBucketThatDroppedRevisions()
+{
+    KvBucket *source = bucketWithKeys(u"addsrc"_s, {u"e"_s});
+    KvBucket *dropped = bucketWithKeys(u"dropped"_s, {u"x"_s, u"x"_s}); // history 1: revision 1 is gone
+    KvBucket *whole = bucketWithKeys(u"whole"_s, {u"x"_s});
+    QVERIFY(source && dropped && whole);
+    JsStreamSource added;
+    added.name = source->name();
+
+    KvBucketConfig config;
+    config.bucket = dropped->name();
+    config.sources = {added};
+    KvReply *edit = m_kv->updateBucket(config);
+    WAIT_OK(edit);
+    QCOMPARE(edit->status().streamInfo.config.sources.size(), 1);
+    if (!modern()) {
+        QCOMPARE(edit->warnings(), QStringList());
+        return;
+    }
+    QCOMPARE(edit->warnings().size(), 1);
+    const QString warning = edit->warnings().first();
+    for (const QString &part :
+         {u"bucket \"%1\""_s.arg(dropped->name()), u"\"%1\""_s.arg(source->name()), u"from now on"_s, u"no lag"_s})
+        QVERIFY2(warning.contains(part), qPrintable(warning));
+
+    // A bucket that still holds its first revision gets the source's entries: nothing to say.
+    config.bucket = whole->name();
+    KvReply *wholeEdit = m_kv->updateBucket(config);
+    WAIT_OK(wholeEdit);
+    QCOMPARE(wholeEdit->warnings(), QStringList());
+    KvBucket *copy = m_kv->bucket(whole->name(), this);
+    QTRY_COMPARE_WITH_TIMEOUT(KvTest::value(copy, u"e"_s), "e"_ba, 10000);
+    // An edit that keeps the sources it has adds none: nothing to say either.
+    config.bucket = dropped->name();
+    config.description = u"same sources"_s;
+    KvReply *again = m_kv->updateBucket(config);
+    WAIT_OK(again);
+    QCOMPARE(again->warnings(), QStringList());
 }
 
 void tst_KvModernConfig::severalFiltersOneConsumer()
