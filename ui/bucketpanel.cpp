@@ -414,6 +414,7 @@ void BucketPanel::createBucket()
             if (reply->error() != NatsError::NoError)
                 return tr("Could not create bucket \"%1\": %2").arg(config.bucket, reply->errorString());
             Q_EMIT message(tr("Bucket \"%1\" created").arg(config.bucket));
+            showWarnings(tr("Bucket \"%1\" created, with a warning").arg(config.bucket), reply->warnings());
             m_pendingSelection = config.bucket;
             refresh();
             return QString();
@@ -436,8 +437,22 @@ void BucketPanel::editBucket()
             if (reply->error() != NatsError::NoError)
                 return tr("Could not change bucket \"%1\": %2").arg(bucket, reply->errorString());
             Q_EMIT message(tr("Bucket \"%1\" changed").arg(bucket));
+            showWarnings(tr("Bucket \"%1\" changed, with a warning").arg(bucket), reply->warnings());
             return QString();
         });
+}
+
+// Done as asked, but something will not be as the user expects (sources the server will not copy): said
+// where it stays until read, not in the status bar's passing message.
+void BucketPanel::showWarnings(const QString &title, const QStringList &warnings)
+{
+    if (warnings.isEmpty())
+        return;
+    auto *box = new QMessageBox(QMessageBox::Warning, tr("Bucket"), title, QMessageBox::Ok, window());
+    box->setObjectName(u"bucketWarnings"_s);
+    box->setInformativeText(warnings.join(u"\n\n"_s));
+    box->setAttribute(Qt::WA_DeleteOnClose);
+    box->open();
 }
 
 // Runs the dialog until the server took what it submits (send), or it is cancelled: a refusal is shown

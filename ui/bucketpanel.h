@@ -68,6 +68,7 @@ Q_SIGNALS:
     void wholeColumnsWidthChanged(int width);
 
 private:
+    void showWarnings(const QString &title, const QStringList &warnings);
     void execUntilTaken(BucketDialog *dialog, const std::function<KvReply *(const KvBucketConfig &)> &send,
                         const std::function<QString(const KvBucketConfig &, const KvReply *)> &answered);
     void createView();

@@ -20,6 +20,7 @@
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
+#include <QtWidgets/QMessageBox>
 #include <QtWidgets/QSpinBox>
 #include <QtWidgets/QTreeView>
 
@@ -46,6 +47,7 @@ private Q_SLOTS:
     void bucketDialogOffersWhatTheServerHas();
     void editDialogShowsTheServersMetadataApart();
     void keyFilterTakesSeveral();
+    void sourcesTheServerWillNotCopyAreSaid();
     void statusBarKeepsApiLevelAfterReconnect(); // last: it restarts the server
 
 private:
@@ -53,6 +55,12 @@ private:
     bool has210() const { return m_peer->serverInfo().versionAtLeast(2, 10, 0); }
     bool has211() const { return m_peer->serverInfo().versionAtLeast(2, 11, 0); }
     QString version() const { return m_peer->serverInfo().version; }
+    // The status bar's server part: the API level only where the server has one (2.11+).
+    QString expectedServerStatus() const
+    {
+        return m_apiLevel > 0 ? u"nats-server %1 · JetStream API level %2"_s.arg(version()).arg(m_apiLevel)
+                              : u"nats-server %1 · "_s.arg(version());
+    }
 
     NatsServerProcess m_server;
     NatsConnection *m_peer = nullptr;
@@ -123,7 +131,7 @@ void tst_WindowServers::statusBarNamesServerAndApiLevel()
     QTRY_VERIFY_WITH_TIMEOUT(window->session() && window->session()->isConnected(), 10000);
     auto *status = child<QLabel>(window, u"connectionState"_s);
     QVERIFY(status);
-    const QString expected = u"nats-server %1 · JetStream API level %2"_s.arg(version()).arg(m_apiLevel);
+    const QString expected = expectedServerStatus();
     QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(expected), qPrintable(status->text()), 10000);
 }
 
@@ -133,7 +141,7 @@ void tst_WindowServers::statusBarKeepsApiLevelAfterReconnect()
     MainWindow *window = openWindow();
     QTRY_VERIFY_WITH_TIMEOUT(window->session() && window->session()->isConnected(), 10000);
     auto *status = child<QLabel>(window, u"connectionState"_s);
-    const QString expected = u"nats-server %1 · JetStream API level %2"_s.arg(version()).arg(m_apiLevel);
+    const QString expected = expectedServerStatus();
     QTRY_VERIFY2_WITH_TIMEOUT(status->text().contains(expected), qPrintable(status->text()), 10000);
 
     QSignalSpy reconnected(window->session()->connection(), &NatsConnection::reconnected);
@@ -275,6 +283,38 @@ void tst_WindowServers::editDialogShowsTheServersMetadataApart()
     WAIT_OK(status);
     QCOMPARE(status->status().config.description, u"edited"_s);
     QCOMPARE(status->status().config.metadata, created.metadata);
+}
+
+// nats-server 2.10+ may never copy one source's existing entries into a bucket that keeps fewer revisions
+// than they hold (nats-server issue 8387). The CLI warned; the window said only "Bucket created".
+void tst_WindowServers::sourcesTheServerWillNotCopyAreSaid()
+{
+    if (!has210())
+        QSKIP("sources keep their own keys' names before 2.10: nothing is copied under the bucket");
+    for (const QString &name : {u"src_a"_s, u"src_b"_s}) {
+        KvBucketConfig source;
+        source.bucket = name;
+        source.history = 5;
+        QVERIFY(KvTest::createBucket(m_peerKv, source));
+        KvBucket *peer = m_peerKv->bucket(name, this);
+        WAIT_OK(peer->put(name + u".k"_s, "1"));
+        WAIT_OK(peer->put(name + u".k"_s, "2"));
+    }
+    MainWindow *window = openWindow();
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->newAction()->isEnabled(), 10000);
+    UiTest::onNextDialog<BucketDialog>([](BucketDialog *dialog) {
+        child<QLineEdit>(dialog, u"bucketName"_s)->setText(u"collected"_s);
+        child<QLineEdit>(dialog, u"sources"_s)->setText(u"src_a, src_b"_s);
+        dialog->validationError().isEmpty() ? dialog->accept() : dialog->reject();
+    });
+    window->bucketPanel()->newAction()->trigger();
+
+    QMessageBox *warning = nullptr;
+    QTRY_VERIFY_WITH_TIMEOUT((warning = window->findChild<QMessageBox *>(u"bucketWarnings"_s)) != nullptr, 10000);
+    QVERIFY2(warning->text().contains(u"collected"_s), qPrintable(warning->text()));
+    QVERIFY2(warning->informativeText().contains(u"A history of at least"_s), qPrintable(warning->informativeText()));
+    QTRY_VERIFY_WITH_TIMEOUT(window->bucketPanel()->model()->rowOf(u"collected"_s) >= 0, 10000); // made, as asked
+    warning->accept();
 }
 
 void tst_WindowServers::keyFilterTakesSeveral()
