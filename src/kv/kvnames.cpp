@@ -132,37 +132,18 @@ QString checkTokens(const QString &text, bool allowWildcards)
     return {};
 }
 
-// The length of the UTF-8 sequence at bytes[i] when it is one (RFC 3629: no overlong form, no surrogate,
-// nothing beyond U+10FFFF), else 0.
+// The length of the UTF-8 sequence at bytes[i] when it is one, else 0. Its lead byte says how long it would
+// be; Qt's validator rules out overlong forms, surrogates and anything beyond U+10FFFF (RFC 3629).
 qsizetype utf8SequenceAt(QByteArrayView bytes, qsizetype i)
 {
-    const auto at = [&](qsizetype k) { return uchar(bytes[k]); };
-    const uchar lead = at(i);
-    if (lead < 0x80)
-        return 1;
-    qsizetype length = 0;
-    uchar low = 0x80; // the range of the second byte, which rules out overlong forms, surrogates and > U+10FFFF
-    uchar high = 0xBF;
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        low = lead == 0xE0 ? 0xA0 : 0x80;
-        high = lead == 0xED ? 0x9F : 0xBF;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        low = lead == 0xF0 ? 0x90 : 0x80;
-        high = lead == 0xF4 ? 0x8F : 0xBF;
-    } else {
-        return 0;
-    }
-    if (i + length > bytes.size() || at(i + 1) < low || at(i + 1) > high)
-        return 0;
-    for (qsizetype k = 2; k < length; ++k) {
-        if (at(i + k) < 0x80 || at(i + k) > 0xBF)
-            return 0;
-    }
-    return length;
+    const uchar lead = uchar(bytes[i]);
+    const qsizetype length = lead < 0x80 ? 1
+        : lead < 0xC0                    ? 0
+        : lead < 0xE0                    ? 2
+        : lead < 0xF0                    ? 3
+        : lead < 0xF8                    ? 4
+                                         : 0;
+    return length > 0 && i + length <= bytes.size() && bytes.sliced(i, length).isValidUtf8() ? length : 0;
 }
 
 } // namespace
