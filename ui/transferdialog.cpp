@@ -12,6 +12,8 @@
 #include <QtCore/QFileInfo>
 #include <QtCore/QSaveFile>
 #include <QtCore/QSet>
+#include <QtGui/QClipboard>
+#include <QtGui/QGuiApplication>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QDialogButtonBox>
 #include <QtWidgets/QFileDialog>
@@ -83,6 +85,7 @@ TransferDialog::TransferDialog(Mode mode, KvBucket *bucket, const QStringList &s
                                         : tr("Write the file's keys into the bucket, each as a guarded write"));
     m_startButton->setDefault(true);
     connect(m_startButton, &QPushButton::clicked, this, &TransferDialog::start);
+    addCopyProblemsButton();
     connect(m_buttons, &QDialogButtonBox::rejected, this, &TransferDialog::reject);
 
     auto *fileLabel = new QLabel(tr("&File:"), this);
@@ -467,8 +470,16 @@ void TransferDialog::onImportFinished()
     constexpr qsizetype kNamed = 5;
     if (!importer->problems().isEmpty())
         m_summary += u"\n"_s + importer->problems().mid(0, kNamed).join(u'\n');
-    if (const qint64 more = importer->failedCount() - kNamed; more > 0)
-        m_summary += u"\n"_s + (more == 1 ? tr("…and 1 more failed line") : tr("…and %1 more failed lines").arg(more));
+    if (const qint64 more = importer->failedCount() - kNamed; more > 0) {
+        m_summary += u"\n"_s
+            + (more == 1 ? tr("…and 1 more failed line (Copy Problems copies them all)")
+                         : tr("…and %1 more failed lines (Copy Problems copies them all)").arg(more));
+    }
+    const QStringList problems = importer->problems();
+    m_allProblems = problems.join(u'\n');
+    if (const qint64 notKept = importer->failedCount() - problems.size(); notKept > 0)
+        m_allProblems += u"\n"_s + tr("…and %1 more failed lines").arg(notKept);
+    m_copyProblems->setVisible(!problems.isEmpty());
     showStopped(importer->state() == KvImportJob::State::Finished);
     if (ok)
         m_message->setInfo(m_summary);
@@ -506,8 +517,21 @@ void TransferDialog::showStopped(bool whole)
     }
 }
 
+// Past the five lines a summary names, the failed lines were nowhere to be read: copied whole (those the
+// import keeps: the first hundred, in line order), to mend the file by.
+void TransferDialog::addCopyProblemsButton()
+{
+    m_copyProblems = m_buttons->addButton(tr("Copy &Problems"), QDialogButtonBox::ActionRole);
+    m_copyProblems->setObjectName(u"copyProblemsButton"_s);
+    m_copyProblems->setToolTip(tr("Copy why each line failed to the clipboard"));
+    m_copyProblems->hide();
+    connect(m_copyProblems, &QPushButton::clicked, this,
+            [this] { QGuiApplication::clipboard()->setText(m_allProblems); });
+}
+
 void TransferDialog::clearResult()
 {
+    m_copyProblems->hide();
     m_progress->hide();
     m_progressText->clear();
     m_message->setMessage({});

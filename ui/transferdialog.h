@@ -81,6 +81,7 @@ private:
     void onImportFinished();
     void setRunning(bool running);
     void clearResult();
+    void addCopyProblemsButton();
     void showStopped(bool whole);
     void validate();
 
@@ -110,5 +111,7 @@ private:
     ErrorLabel *m_message = nullptr;
     QDialogButtonBox *m_buttons = nullptr;
     QPushButton *m_startButton = nullptr;
+    QPushButton *m_copyProblems = nullptr; // after an import with failed lines
+    QString m_allProblems;                 // what it copies
     QWidget *m_options = nullptr;
 };

@@ -12,6 +12,8 @@
 #include <QtCore/QFile>
 #include <QtCore/QScopeGuard>
 #include <QtCore/QTemporaryDir>
+#include <QtGui/QClipboard>
+#include <QtGui/QGuiApplication>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QApplication>
@@ -341,6 +343,13 @@ not json
     }
     QCOMPARE(named, (QStringList{u"line 2"_s, u"line 3"_s, u"line 4"_s, u"line 6"_s, u"line 7"_s}));
     QVERIFY2(summary.constLast().contains(u"1 more"_s), qPrintable(dialog.summary()));
+    // The line past the fifth was nowhere to be read (a try-out's F19): Copy Problems gives them all.
+    auto *copy = dialog.findChild<QPushButton *>(u"copyProblemsButton"_s);
+    QVERIFY(copy);
+    QVERIFY(copy->isVisible());
+    copy->click();
+    const QString copied = QGuiApplication::clipboard()->text();
+    QVERIFY2(copied.contains(u"line 8: "_s) && copied.contains(u"line 2: "_s), qPrintable(copied));
     // It did not say true that kvdesk-cli lists them all: the CLI names the first 20 and counts the rest.
     QVERIFY2(!dialog.summary().contains(u"kvdesk-cli"_s), qPrintable(dialog.summary()));
     // The file is checked whole first: its good lines are not written either.
