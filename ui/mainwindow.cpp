@@ -616,6 +616,8 @@ void MainWindow::manageConnections()
     const QString current = m_profileChoice->currentData().toString();
     if (m_profiles->contains(current))
         dialog.selectProfile(current);
+    else if (m_session && current == m_session->profile().id && current != kLocalId)
+        offerToSave(&dialog, m_session->profile());
     if (dialog.exec() != QDialog::Accepted || dialog.connectId().isEmpty())
         return;
     const ConnectionProfile profile = m_profiles->profile(dialog.connectId());
@@ -628,6 +630,19 @@ void MainWindow::manageConnections()
     statusBar()->showMessage(dialog.savedNote(), kMessageMs);
     openProfile(profile, secret);
     secret.fill(u'\0');
+}
+
+// A connection given with --server: the profile saved for it already (same servers and user), or the form
+// filled with it for Save.
+void MainWindow::offerToSave(ProfileDialog *dialog, const ConnectionProfile &unsaved)
+{
+    for (const ConnectionProfile &saved : m_profiles->profiles()) {
+        if (saved.servers == unsaved.servers && saved.authKind == unsaved.authKind && saved.user == unsaved.user) {
+            dialog->selectProfile(saved.id);
+            return;
+        }
+    }
+    dialog->offerUnsaved(unsaved, m_session->secret());
 }
 
 void MainWindow::showAbout()

@@ -10,6 +10,7 @@ class ConnectionBar;
 class HistoryPanel;
 class KeyPanel;
 class PermissionGate;
+class ProfileDialog;
 class KvBucket;
 class LocalServer;
 class ProfileStore;
@@ -92,6 +93,7 @@ private:
     // The connection is down (reason) or back (empty): the panels say so and writes wait.
     void showInterruption(const QString &reason);
     void manageConnections();
+    void offerToSave(ProfileDialog *dialog, const ConnectionProfile &unsaved);
     void findInValues();
     // Asks for a key's name and opens it (ui/openkeydialog), selecting it in the key list if listed.
     void openKeyByName();

@@ -281,6 +281,26 @@ void ProfileDialog::selectProfile(const QString &id)
     }
 }
 
+void ProfileDialog::offerUnsaved(const ConnectionProfile &profile, const QString &secret)
+{
+    ConnectionProfile unsaved = profile;
+    unsaved.name = profile.servers; // its URL, without the credentials (they are in their fields)
+    showProfile(unsaved);
+    m_currentId.clear(); // saved under an id of its own
+    m_list->clearSelection();
+    const bool withSecret = profile.needsSecret() && !secret.isEmpty();
+    if (withSecret) {
+        m_secret->setText(secret);
+        m_secretEdited = true;
+    }
+    m_error->setInfo(withSecret ? tr("The connection open now is not saved: Save keeps it, its %1 in the system "
+                                     "keychain.")
+                                      .arg(profile.secretLabel().toLower())
+                                : tr("The connection open now is not saved: Save keeps it."));
+    m_name->setFocus();
+    m_name->selectAll();
+}
+
 void ProfileDialog::showProfile(const ConnectionProfile &profile)
 {
     m_currentId = profile.id;

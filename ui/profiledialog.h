@@ -39,6 +39,9 @@ public:
     // dialog is closed.
     QString savedNote() const { return m_savedNote; }
     void selectProfile(const QString &id);
+    // The connection open now that no profile holds (given with --server), shown as a new connection with
+    // its secret in the form: Save keeps it, the secret in the keychain.
+    void offerUnsaved(const ConnectionProfile &profile, const QString &secret);
     // Imports every natscli context; returns how many became profiles. *skipped gets, for each context
     // file that could not be read, why in the CLI's words ("context file …/bad.json is not a JSON object: …").
     int importContexts(QStringList *skipped = nullptr);

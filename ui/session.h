@@ -30,6 +30,9 @@ public:
 
     const ConnectionProfile &profile() const { return m_profile; }
     bool isReadOnly() const { return m_profile.readOnly; }
+    // The secret this connection was opened with (a --server URL's password included), for saving the
+    // connection as a profile: never shown.
+    QString secret() const { return m_secret; }
     KvClient *client() const { return m_client; }
     NatsConnection *connection() const;
     JetStreamContext *jetStream() const;

@@ -26,6 +26,7 @@
 #include <QtCore/QJsonObject>
 #include <QtCore/QSettings>
 #include <QtCore/QTemporaryDir>
+#include <QtGui/QAction>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
 #include <QtWidgets/QCheckBox>
@@ -66,6 +67,18 @@ bool writeContext(const QString &name, const QJsonObject &json)
     return QDir().mkpath(dir) && file.open(QIODevice::WriteOnly) && file.write(QJsonDocument(json).toJson()) > 0;
 }
 
+// The window's menu item of that text, triggered: false when there is none.
+bool triggerAction(QWidget *window, const QString &text)
+{
+    for (QAction *action : window->findChildren<QAction *>()) {
+        if (action->text() == text) {
+            action->trigger();
+            return true;
+        }
+    }
+    return false;
+}
+
 } // namespace
 
 // How a saved connection reaches the wire: TLS never downgraded, secrets never shown or written to the
@@ -87,6 +100,7 @@ private Q_SLOTS:
     void theSecretFieldIsNamedForTheAuthentication_data();
     void theSecretFieldIsNamedForTheAuthentication();
     void commandLinePasswordIsNeverShown();
+    void aCommandLineConnectionIsSavedInOneStep();
     void passwordTypedIntoServersGoesToTheKeychain();
     void passwordSavedByAnOlderVersionMovesToTheKeychain();
     void natscliContextsImportAsNatscliReadsThem();
@@ -297,6 +311,58 @@ void tst_ConnectionProfile::commandLinePasswordIsNeverShown()
     m_window->close(); // writes the window's settings
     QVERIFY(!settingsFile().isEmpty());
     QVERIFY(!settingsFile().contains(kPassword.toUtf8()));
+}
+
+// A connection given with --server is not saved, and Manage Connections offered only an empty form: the user
+// typed it all again, password included (try-out F16). The form holds it now, the password as the
+// connection has it; Save keeps it, the password in the keychain. Opened again, the dialog shows the
+// saved one and offers nothing twice.
+void tst_ConnectionProfile::aCommandLineConnectionIsSavedInOneStep()
+{
+    QString url = m_userServer.url();
+    url.insert(url.indexOf(u"://"_s) + 3, u"alice:"_s + kPassword + u'@');
+    m_window->show();
+    m_window->start({url, {}, false});
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isConnected(), 10000);
+
+    QString offeredName;
+    QString offeredServers;
+    QString offeredUser;
+    bool offeredPassword = false;
+    bool saved = false;
+    UiTest::onNextDialog<ProfileDialog>([&](ProfileDialog *dialog) {
+        offeredName = dialog->findChild<QLineEdit *>(u"profileName"_s)->text();
+        offeredServers = dialog->findChild<QLineEdit *>(u"profileServers"_s)->text();
+        offeredUser = dialog->findChild<QLineEdit *>(u"profileUser"_s)->text();
+        offeredPassword = dialog->findChild<QLineEdit *>(u"profileSecret"_s)->text() == kPassword;
+        dialog->findChild<QPushButton *>(u"saveProfile"_s)->click();
+        auto *secret = dialog->findChild<QLineEdit *>(u"profileSecret"_s);
+        saved = QTest::qWaitFor( // the field is cleared once the keychain has the password
+            [&] { return m_window->profileStore()->profiles().size() == 1 && secret->text().isEmpty(); }, 10000);
+        dialog->reject();
+    });
+    QVERIFY(triggerAction(m_window, u"&Manage Connections…"_s));
+    QVERIFY2(!offeredName.isEmpty() && !offeredName.contains(kPassword), qPrintable(offeredName));
+    QCOMPARE(offeredServers, m_userServer.url());
+    QCOMPARE(offeredUser, u"alice"_s);
+    QVERIFY2(offeredPassword, "the connection's password was not offered");
+    QVERIFY(saved);
+    const ConnectionProfile profile = m_window->profileStore()->profiles().constFirst();
+    QCOMPARE(profile.authKind, ConnectionProfile::AuthKind::UserPassword);
+    QTRY_COMPARE_WITH_TIMEOUT(keychainSecret(profile.id), kPassword, 10000);
+    QVERIFY(!settingsFile().contains(kPassword.toUtf8()));
+    QVERIFY(connects(profile));
+
+    QString shownAgain;
+    UiTest::onNextDialog<ProfileDialog>([&](ProfileDialog *dialog) {
+        shownAgain = dialog->findChild<QLineEdit *>(u"profileName"_s)->text();
+        dialog->reject();
+    });
+    QVERIFY(triggerAction(m_window, u"&Manage Connections…"_s));
+    QCOMPARE(shownAgain, profile.name);
+    QCOMPARE(m_window->profileStore()->profiles().size(), 1);
+    m_window->secretStore()->remove(profile.id);
+    m_window->profileStore()->remove(profile.id);
 }
 
 // A password typed into the Servers field: the user stays in the profile, the password goes to the keychain.
