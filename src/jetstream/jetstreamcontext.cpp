@@ -42,6 +42,16 @@ NatsError publishTimedOut(const QString &subject)
                                           "it may or may not have been stored")
                          .arg(subject));
 }
+// An acknowledgement of sequence 0 stored nothing (JsPubAck::check()): the write's error, not its ack.
+template<typename Response>
+void finishAcknowledged(JsApiReply *reply, const JsPubAck &ack, const Response &response)
+{
+    if (const NatsError unstored = ack.check(); unstored.isError())
+        reply->finishWithError(unstored);
+    else
+        reply->finishWithPubAck(ack, response);
+}
+
 } // namespace
 
 QJsonObject JsMessageGetRequest::toJson() const
@@ -458,7 +468,7 @@ void JetStreamContext::publishAttempt(JsApiReply *reply, const NatsMessage &mess
             return;
         JsPubAck ack;
         if (inner->error() == NatsError::NoError && JsPubAck::scan(inner->message().data(), &ack)) {
-            reply->finishWithPubAck(ack, inner->message().data());
+            finishAcknowledged(reply, ack, inner->message().data());
             return;
         }
         const QString subject = QString::fromUtf8(message.subject());
@@ -498,7 +508,7 @@ void JetStreamContext::publishAttempt(JsApiReply *reply, const NatsMessage &mess
         ack.sequence = quint64(response.value("seq"_L1).toInteger());
         ack.duplicate = response.value("duplicate"_L1).toBool();
         ack.domain = response.value("domain"_L1).toString();
-        reply->finishWithPubAck(ack, response);
+        finishAcknowledged(reply, ack, response);
     });
 }
 

@@ -9,6 +9,53 @@ JsApiReply::JsApiReply(QObject *parent)
 {
 }
 
+namespace {
+
+// The code for a JetStream err_code; the store's words tell a full stream (10077) from other failures.
+NatsError::Code codeOf(int errCode, const QString &description)
+{
+    switch (errCode) {
+    case 10039:
+    case 10076:
+        return NatsError::JetStreamNotEnabled;
+    case 10008:
+        return NatsError::JetStreamUnavailable;
+    case 10059:
+        return NatsError::StreamNotFound;
+    case 10058:
+        return NatsError::StreamNameInUse;
+    case 10014:
+        return NatsError::ConsumerNotFound;
+    case 10037:
+        return NatsError::MessageNotFound;
+    case 10071:
+    case 10164: // 2.11+: wrong last sequence without the number (atomic batches, R>1 contention)
+        return NatsError::WrongLastSequence;
+    case 10054:
+        return NatsError::MessageTooLarge;
+    case 10077:
+        // "Storing a message failed", with the store's words: a stream that discards new messages at one
+        // of its limits ("maximum bytes exceeded", "maximum messages exceeded", "maximum messages per
+        // subject exceeded"). Its other texts (a closed store...) are other failures.
+        return description.contains("exceeded"_L1) ? NatsError::StreamFull : NatsError::JetStreamApiError;
+    case 10158: // 2.11+: "duplicate message id is in process": a copy with this id is being stored
+    case 10163: // 2.11+: "expected last sequence per subject temporarily unavailable"
+    case 10167: // 2.11+: "too many requests"
+        return NatsError::TryAgain;
+    case 10023: // insufficient resources: the server's or account's JetStream storage is used up
+    case 10028: // insufficient memory resources available
+    case 10047: // insufficient storage resources available
+        return NatsError::InsufficientResources;
+    default:
+        // A code of 503 by itself says nothing more: 10077, 10023 and 10163 are 503s too, and none of
+        // them means JetStream is off (only 10039 and 10076, and a no-responders status, do).
+        break;
+    }
+    return NatsError::JetStreamApiError;
+}
+
+} // namespace
+
 NatsError JsApiReply::errorFromResponse(const QJsonObject &response)
 {
     const QJsonValue errorValue = response.value("error"_L1);
@@ -17,53 +64,7 @@ NatsError JsApiReply::errorFromResponse(const QJsonObject &response)
     const QJsonObject error = errorValue.toObject();
     const int errCode = error.value("err_code"_L1).toInt();
     const QString description = error.value("description"_L1).toString();
-
-    NatsError::Code mapped = NatsError::JetStreamApiError;
-    switch (errCode) {
-    case 10039:
-    case 10076:
-        mapped = NatsError::JetStreamNotEnabled;
-        break;
-    case 10008:
-        mapped = NatsError::JetStreamUnavailable;
-        break;
-    case 10059:
-        mapped = NatsError::StreamNotFound;
-        break;
-    case 10058:
-        mapped = NatsError::StreamNameInUse;
-        break;
-    case 10014:
-        mapped = NatsError::ConsumerNotFound;
-        break;
-    case 10037:
-        mapped = NatsError::MessageNotFound;
-        break;
-    case 10071:
-    case 10164: // 2.11+: wrong last sequence without the number (atomic batches, R>1 contention)
-        mapped = NatsError::WrongLastSequence;
-        break;
-    case 10054:
-        mapped = NatsError::MessageTooLarge;
-        break;
-    case 10077:
-        // "Storing a message failed", with the store's words: a stream that discards new messages at one
-        // of its limits ("maximum bytes exceeded", "maximum messages exceeded", "maximum messages per
-        // subject exceeded"). Its other texts (a closed store...) are other failures.
-        if (description.contains("exceeded"_L1))
-            mapped = NatsError::StreamFull;
-        break;
-    case 10023: // insufficient resources: the server's or account's JetStream storage is used up
-    case 10028: // insufficient memory resources available
-    case 10047: // insufficient storage resources available
-        mapped = NatsError::InsufficientResources;
-        break;
-    default:
-        // A code of 503 by itself says nothing more: 10077, 10023 and 10163 are 503s too, and none of
-        // them means JetStream is off (only 10039 and 10076, and a no-responders status, do).
-        break;
-    }
-    return NatsError(mapped, u"%1 (JetStream error %2)"_s.arg(description).arg(errCode), errCode);
+    return NatsError(codeOf(errCode, description), u"%1 (JetStream error %2)"_s.arg(description).arg(errCode), errCode);
 }
 
 void JsApiReply::finishWithResponse(const QJsonObject &response)

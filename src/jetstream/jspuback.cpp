@@ -174,10 +174,21 @@ bool JsPubAck::scan(const QByteArray &json, JsPubAck *ack)
     return true;
 }
 
+NatsError JsPubAck::check() const
+{
+    if (sequence != 0)
+        return {};
+    return NatsError(NatsError::TryAgain,
+                     QCoreApplication::translate("JetStreamContext",
+                                                 "stream %1 acknowledged the message with sequence 0: a copy of it "
+                                                 "is still being stored")
+                         .arg(stream));
+}
+
 NatsError JsPubAck::decode(const QByteArray &json, JsPubAck *ack)
 {
     if (scan(json, ack))
-        return {};
+        return ack->check();
     const QJsonObject response = QJsonDocument::fromJson(json).object();
     if (const NatsError error = JsApiReply::errorFromResponse(response); error.isError())
         return error;
@@ -192,5 +203,5 @@ NatsError JsPubAck::decode(const QByteArray &json, JsPubAck *ack)
     parsed.duplicate = response.value("duplicate"_L1).toBool();
     parsed.domain = response.value("domain"_L1).toString();
     *ack = parsed;
-    return {};
+    return parsed.check();
 }

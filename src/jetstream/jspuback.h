@@ -21,6 +21,10 @@ struct JsPubAck
     // not in the usual shape) or the error it reports (the stream's refusal, InvalidResponse). NoError
     // with *ack set on success.
     static NatsError decode(const QByteArray &json, JsPubAck *ack);
+    // An acknowledgement with sequence 0 stores nothing: nats-server 2.10 answers so (as a duplicate) to a
+    // copy of a message whose first copy, same Nats-Msg-Id, a cluster is still storing; 2.11+ answers
+    // 10158 instead. TryAgain for it, else NoError.
+    NatsError check() const;
 };
 
 Q_DECLARE_METATYPE(JsPubAck)

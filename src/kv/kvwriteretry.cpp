@@ -35,6 +35,7 @@ bool KvWriteRetry::isRetriable(NatsError::Code code, bool identified)
 {
     switch (code) {
     case NatsError::ReconnectBufferFull: // refused before it was buffered: never sent
+    case NatsError::TryAgain:            // not stored; asked for later (a first copy may still be stored)
         return true;
     case NatsError::Timeout:
     case NatsError::ConnectionLost:
@@ -110,6 +111,7 @@ NatsError KvWriteRetry::endedBy(const NatsError &cause) const
     case NatsError::NotConnected:
     case NatsError::ConnectionDraining:
     case NatsError::ReconnectBufferFull:
+    case NatsError::TryAgain: // time up while an earlier copy may still be being stored
         break;
     default:
         return cause; // an answer, or already as unsure as it gets (Timeout, OutcomeUnknown)
@@ -149,7 +151,8 @@ void KvWriteRetry::resume(const NatsError &error, qint64 elapsedMs, qint64 pause
 
 void KvWriteRetry::attemptFailed(const NatsError &error)
 {
-    if (isRetriable(error.code(), true) && error.code() != NatsError::ReconnectBufferFull)
+    if (isRetriable(error.code(), true) && error.code() != NatsError::ReconnectBufferFull
+        && error.code() != NatsError::TryAgain)
         m_unsure = true; // this copy may be stored
     if (error.code() == NatsError::WrongLastSequence && m_attempts > 1 && !m_options.messageId.isEmpty()) {
         confirmOwnWrite(error);

@@ -117,6 +117,8 @@ QString NatsError::describe(Code code)
         return tr("the stream is full: one of its limits refuses new messages");
     case InsufficientResources:
         return tr("insufficient resources: the server has no storage left for JetStream");
+    case TryAgain:
+        return tr("not done now: the server asks for the request again later");
     case InvalidBucketName:
         return tr("invalid bucket name");
     case InvalidKey:

@@ -43,6 +43,10 @@ public:
         DirectGetUnavailable,  // 2.10+: a 503 to DIRECT.GET: no such stream, or it does not allow direct gets
         StreamFull,            // 10077: a limit of the stream (bytes, messages, per subject) refuses the message
         InsufficientResources, // 10023, 10028, 10047: the server or account has no storage left
+        // 10158, 10163, 10167, and an acknowledgement with sequence 0: not done now, to be asked again (a
+        // copy of the message with its Nats-Msg-Id still being stored, a cluster not ready, too many
+        // requests). Nothing was stored for that request.
+        TryAgain,
 
         // Key/Value errors
         InvalidBucketName = 200,

@@ -6,6 +6,7 @@
 #include "natsserverprocess.h"
 
 #include <QtCore/QElapsedTimer>
+#include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtTest/QSignalSpy>
 #include <QtTest/QTest>
@@ -223,11 +224,14 @@ void tst_JetStreamPublish::apiErrors_data()
         << 500 << 10047 << u"insufficient storage resources available"_s << NatsError::InsufficientResources;
     QTest::newRow("insufficient memory") << 500 << 10028 << u"insufficient memory resources available"_s
                                          << NatsError::InsufficientResources;
-    QTest::newRow("sequence not ready") << 503 << 10163
-                                        << u"expected last sequence per subject temporarily unavailable"_s
-                                        << NatsError::JetStreamApiError;
     QTest::newRow("unknown 503") << 503 << 19999 << u"something new"_s << NatsError::JetStreamApiError;
     QTest::newRow("wrong last sequence") << 400 << 10071 << u"wrong last sequence: 4"_s << NatsError::WrongLastSequence;
+    // 2.11+: not done now, and nothing stored: asked again later (KvWriteRetry), never an answer.
+    QTest::newRow("a copy with this id in process")
+        << 409 << 10158 << u"duplicate message id is in process"_s << NatsError::TryAgain;
+    QTest::newRow("last sequence per subject not ready")
+        << 503 << 10163 << u"expected last sequence per subject temporarily unavailable"_s << NatsError::TryAgain;
+    QTest::newRow("too many requests") << 429 << 10167 << u"too many requests"_s << NatsError::TryAgain;
 }
 
 void tst_JetStreamPublish::apiErrors()
@@ -275,6 +279,8 @@ void tst_JetStreamPublish::ackScan_data()
     QTest::newRow("invalid UTF-8") << "{\"stream\":\"S\xff\",\"seq\":1}"_ba << false << QString() << quint64(0) << false
                                    << QString();
     QTest::newRow("zero") << R"({"stream":"S","seq":0})"_ba << true << u"S"_s << quint64(0) << false << QString();
+    QTest::newRow("duplicate of zero") << R"({"stream":"S","seq":0,"duplicate":true})"_ba << true << u"S"_s
+                                       << quint64(0) << true << QString();
     // Stream and domain names are shared from one ack to the next while they repeat: each row reads
     // what its own ack says, whatever came before.
     QTest::newRow("again KV_a") << R"({"stream":"KV_a","seq":43,"domain":"hub"})"_ba << true << u"KV_a"_s << quint64(43)
@@ -305,6 +311,16 @@ void tst_JetStreamPublish::ackScan()
     QCOMPARE(ack.sequence, sequence);
     QCOMPARE(ack.duplicate, duplicate);
     QCOMPARE(ack.domain, domain);
+    // What a write is told: an acknowledgement of sequence 0 stored nothing (2.10's answer to a copy of a
+    // message a cluster is still storing), whether scanned or parsed in full.
+    JsPubAck decoded;
+    const NatsError error = JsPubAck::decode(json, &decoded);
+    QCOMPARE(error.code(), sequence == 0 ? NatsError::TryAgain : NatsError::NoError);
+    if (sequence < (quint64(1) << 53)) { // exact as a JSON number that QJsonDocument reads
+        const QJsonObject spaced = QJsonDocument::fromJson(json).object();
+        QCOMPARE(JsPubAck::decode(QJsonDocument(spaced).toJson(QJsonDocument::Indented), &decoded).code(),
+                 error.code());
+    }
 }
 
 QTEST_GUILESS_MAIN(tst_JetStreamPublish)

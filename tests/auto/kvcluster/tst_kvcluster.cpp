@@ -6,6 +6,7 @@
 #include "kvwatcher.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
+#include "natssubscription.h"
 
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonArray>
@@ -92,6 +93,7 @@ private Q_SLOTS:
     void placement();
     void streamLeaderKilled();
     void watchConsumerNodeKilled();
+    void aCopyRefusedWhileTheFirstIsStoredIsSentAgain();
 
 private:
     // R3 creation right after the cluster forms can time out while leaders settle: retry for a while.
@@ -304,6 +306,71 @@ void tst_KvCluster::killWhileWriting(const QString &bucketName, const std::funct
                                                            !recovering.isEmpty());
     QVERIFY2(missing.isEmpty(), qPrintable(missing));
     delete watcher;
+}
+
+// A put whose ack timed out is sent again with its message id. nats-server 2.11+ answers a copy that
+// comes while the first one is still being stored (proposed, not yet committed) with 10158 "duplicate
+// message id is in process" (so do its 10163 and 10167: asked again later, they are not refusals). That
+// ended the write with an error, and then the first copy was stored: a write reported failed that
+// happened. Here the stream's followers are frozen, so that the leader can commit nothing: every copy
+// waits, the later ones are answered 10158 on 2.15, and the write must go on until the followers are
+// back, then end as stored, once.
+void tst_KvCluster::aCopyRefusedWhileTheFirstIsStoredIsSentAgain()
+{
+    KvBucketConfig config;
+    config.bucket = u"inflight%1"_s.arg(m_counter);
+    config.replicas = 3;
+    config.history = 10;
+    KvReply *create = createBucket(config);
+    QTRY_VERIFY_WITH_TIMEOUT(create->isFinished(), 20000);
+    QVERIFY2(create->error() == NatsError::NoError, qPrintable(create->errorString()));
+    const int leader = nodeIndex(streamLeader(u"KV_"_s + config.bucket));
+    QVERIFY(leader >= 0);
+
+    // The writer and a watcher of the copies it sends, both on the stream leader alone.
+    KvClientOptions writeOptions(clusterOptions(m_cluster.node(leader)->url()));
+    writeOptions.requestTimeoutMs = 1000; // a copy unanswered for 1 s is sent again
+    KvClient writeClient;
+    writeClient.open(writeOptions);
+    KvClient copyClient;
+    copyClient.open(KvClientOptions(clusterOptions(m_cluster.node(leader)->url())));
+    QTRY_VERIFY(writeClient.isConnected() && copyClient.isConnected());
+    KvBucket *bucket = writeClient.kv()->bucket(config.bucket, this);
+    KvReply *first = bucket->put(u"k"_s, "before");
+    WAIT_OK(first);
+    int copies = 0;
+    NatsSubscription *copiesSeen = copyClient.connection()->subscribe("$KV." + config.bucket.toUtf8() + ".k");
+    connect(copiesSeen, &NatsSubscription::messageReceived, this, [&copies] { ++copies; });
+    NatsReply *subscribed = copyClient.connection()->flush(); // the server has the SUB
+    WAIT_OK(subscribed);
+
+    QList<NatsServerProcess *> followers;
+    for (int i = 0; i < m_cluster.size(); ++i) {
+        if (i != leader)
+            followers.append(m_cluster.node(i));
+    }
+    for (NatsServerProcess *follower : std::as_const(followers))
+        QVERIFY2(follower->freeze(), qPrintable(follower->errorString()));
+    KvReply *put = bucket->put(u"k"_s, "after");
+    // The first copy and two more: on 2.15 the second was answered 10158 and ended the write.
+    QTRY_VERIFY_WITH_TIMEOUT(copies >= 3 || put->isFinished(), 8000);
+    const bool endedFrozen = put->isFinished();
+    const QString endedWith = put->errorString()
+        + u" (code %3, revision %1 after %2 copies)"_s.arg(put->revision()).arg(copies).arg(int(put->error()));
+    for (NatsServerProcess *follower : std::as_const(followers))
+        QVERIFY2(follower->thaw(), qPrintable(follower->errorString()));
+    QVERIFY2(!endedFrozen, qPrintable(u"the write ended before anything could be stored: "_s + endedWith));
+
+    QTRY_VERIFY_WITH_TIMEOUT(put->isFinished(), 30000);
+    QVERIFY2(put->error() == NatsError::NoError, qPrintable(put->errorString()));
+    KvReply *history = bucket->history(u"k"_s);
+    WAIT_OK(history);
+    QList<QByteArray> values;
+    for (const KvEntry &entry : history->entries())
+        values.append(entry.value);
+    QCOMPARE(values, (QList<QByteArray>{"before", "after"})); // stored once
+    QCOMPARE(history->entries().constLast().revision, put->revision());
+    qInfo("%d copies sent while the followers were frozen", copies);
 }
 
 void tst_KvCluster::streamLeaderKilled()
