@@ -109,6 +109,10 @@ public:
     // (never written, or its latest revision a marker); KeyExists otherwise. A replay of a marker that
     // leaves a key that has a value alone (an import that keeps existing keys). ttlNs: a purge's only.
     KvReply *createMarker(const QString &key, KvEntry::Operation operation, qint64 ttlNs = 0);
+    // create() over the delete or purge marker at markerRevision that the caller wrote, only while that
+    // marker is still the key's newest revision: WrongRevision otherwise (currentRevision() set), never
+    // over a marker someone else wrote since. ttlNs as create() takes it.
+    KvReply *createOverMarker(const QString &key, const QByteArray &value, quint64 markerRevision, qint64 ttlNs = 0);
     // Writes the value the key had at revision as its newest revision, only if the key's newest
     // revision (markers included) is still expectedLatest: taken when the user chose, so a change made
     // meanwhile makes it fail with WrongRevision (currentRevision() set) instead of being overwritten.

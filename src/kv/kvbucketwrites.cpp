@@ -277,6 +277,24 @@ KvReply *KvBucket::createEntry(const QString &key, const QByteArray &value, cons
     return reply;
 }
 
+KvReply *KvBucket::createOverMarker(const QString &key, const QByteArray &value, quint64 markerRevision, qint64 ttlNs)
+{
+    KvReply *reply = newReply();
+    if (failIfInvalidKey(reply, key))
+        return reply;
+    NatsMessage message(writeSubject(key), value);
+    if (ttlNs != 0)
+        message.headers().append(kTtlHeader, KvTtl::toHeader(ttlNs));
+    whenBound(reply, [this, reply, key, message, ttlNs, markerRevision] {
+        whenTtlAllowed(reply, ttlNs, [this, reply, key, message, markerRevision] {
+            JsPublishOptions options;
+            options.expectedLastSubjectSequence = markerRevision;
+            publishEntry(reply, key, message, options);
+        });
+    });
+    return reply;
+}
+
 void KvBucket::createOver(KvReply *reply, const QString &key, const QByteArray &value, const NatsHeaders &headers)
 {
     fetchEntry(reply, key, 0, [this, reply, key, value, headers](bool found, const KvEntry &entry) {

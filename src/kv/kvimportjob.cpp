@@ -504,20 +504,33 @@ bool KvImportJob::submitKeeping(const KvEntry &entry, qint64 line)
                                   : m_bucket->create(entry.key, entry.value, entry.ttlNs);
     else if (entry.isDeleted()) // on top of what this import wrote
         reply = purge ? m_bucket->purge(entry.key, known, entry.ttlNs) : m_bucket->remove(entry.key, known);
-    else if (entry.ttlNs != 0) // a TTL only goes with a create: over a marker this import wrote
-        reply = m_bucket->create(entry.key, entry.value, entry.ttlNs);
+    else if (entry.ttlNs != 0 && !m_markerKeys.contains(entry.key)) {
+        // A TTL only goes with a create, and the key holds the value this import wrote: what create()
+        // would say, without asking (a create could go over a delete someone else made meanwhile).
+        fail(
+            line,
+            NatsError(NatsError::KeyExists,
+                      tr("key \"%1\" already exists (revision %2, written by this import)").arg(entry.key).arg(known)));
+        return true;
+    } else if (entry.ttlNs != 0) // created over the marker this import wrote, if no one wrote since
+        reply = m_bucket->createOverMarker(entry.key, entry.value, known, entry.ttlNs);
     else
         reply = m_bucket->update(entry.key, entry.value, known);
     m_keys.insert(entry.key, kWriting);
     ++m_inFlight;
     const QString key = entry.key;
-    connect(reply, &NatsReply::finished, this, [this, reply, key, line, known, ttl = entry.ttlNs] {
-        reply->deleteLater();
-        --m_inFlight;
-        if (const qint64 kept = m_config.keptKeyTtl(ttl); reply->error() == NatsError::NoError && kept != ttl)
-            Q_EMIT ttlRaised(line, ttl, kept);
-        onKeptWritten(reply->errorInfo(), reply->revision(), key, line, known);
-    });
+    connect(reply, &NatsReply::finished, this,
+            [this, reply, key, line, known, ttl = entry.ttlNs, marker = entry.isDeleted()] {
+                reply->deleteLater();
+                --m_inFlight;
+                if (const qint64 kept = m_config.keptKeyTtl(ttl); reply->error() == NatsError::NoError && kept != ttl)
+                    Q_EMIT ttlRaised(line, ttl, kept);
+                if (reply->error() == NatsError::NoError && marker)
+                    m_markerKeys.insert(key);
+                else if (reply->error() == NatsError::NoError)
+                    m_markerKeys.remove(key);
+                onKeptWritten(reply->errorInfo(), reply->revision(), key, line, known);
+            });
     return true;
 }
 

@@ -9,6 +9,7 @@
 #include <QtCore/QMap>
 #include <QtCore/QObject>
 #include <QtCore/QPointer>
+#include <QtCore/QSet>
 #include <QtCore/QStringList>
 
 #include <optional>
@@ -177,6 +178,9 @@ private:
     // The modes that keep existing keys: each key met so far, by the revision this import last wrote
     // (or kWriting, kExisting). A key's later line goes on top of that revision, or waits in m_held.
     QHash<QString, quint64> m_keys;
+    // Of those, the keys whose revision this import last wrote is a marker (a delete or purge): a later
+    // line with a TTL is created over that marker, and only while it is still the key's newest revision.
+    QSet<QString> m_markerKeys;
     std::optional<std::pair<KvEntry, qint64>> m_held; // a line waiting for its key's write, and its number
     qint64 m_lines = 0;
     qint64 m_written = 0;

@@ -3,10 +3,12 @@
 #include "kvbucket.h"
 #include "kvcontext.h"
 #include "kvexportjob.h"
+#include "kvimportjob.h"
 #include "kvtestsupport.h"
 #include "kvttl.h"
 #include "natsconnection.h"
 #include "natsserverprocess.h"
+#include "natssubscription.h"
 
 #include <QtCore/QBuffer>
 #include <QtTest/QSignalSpy>
@@ -37,6 +39,7 @@ private Q_SLOTS:
     void maxAgeLeavesMarker();
     void bulkReadSeesMarkers();
     void markerTtlIsAFloorWhereHistoryIsKept();
+    void anImportsTtlLineGoesOnlyOverItsOwnMarker();
 
 private:
     bool hasTtl() const { return m_js->capabilities()->supports(JsServerCapabilities::Feature::MessageTtl); }
@@ -367,6 +370,49 @@ void tst_KvTtl::markerTtlIsAFloorWhereHistoryIsKept()
             QCOMPARE(stored.ttlNs, config.keptKeyTtl(asked));
         }
     }
+}
+
+// An import that keeps existing keys writes a key's later lines on top of what it wrote, each guarded by
+// its own revision before, so a key someone else changed meanwhile fails. A later line with a TTL went
+// out as a plain create(), which goes over any marker: the import wrote a delete, another client deleted
+// the key too, and the import's value with a TTL went over that delete, "2 written, 0 failed" (review 5).
+// The other client's delete is published on the import's own connection as soon as the import's marker
+// is seen there: it reaches the server before the import's next line, which waits for its marker's ack.
+void tst_KvTtl::anImportsTtlLineGoesOnlyOverItsOwnMarker()
+{
+    KvBucket *bucket = makeBucket(u"importttl"_s, 1000);
+    if (!bucket)
+        return; // makeBucket() checked that this server refuses it
+    QVERIFY(bucket);
+    const QByteArray subject = "$KV." + bucket->name().toUtf8() + ".x";
+    NatsSubscription *writes = m_connection->subscribe(subject);
+    bool deletedMeanwhile = false;
+    connect(writes, &NatsSubscription::messageReceived, this, [&] {
+        if (std::exchange(deletedMeanwhile, true))
+            return;
+        NatsMessage remove(subject, {});
+        remove.headers().append("KV-Operation", "DEL");
+        QVERIFY(!m_connection->publish(remove).isError());
+    });
+    NatsReply *subscribed = m_connection->flush();
+    WAIT_OK(subscribed);
+
+    QBuffer file;
+    file.setData("{\"key\":\"x\",\"operation\":\"DEL\",\"value\":\"\"}\n"
+                 "{\"key\":\"x\",\"value\":\"resurrected\",\"ttl\":3600000000000}\n");
+    QVERIFY(file.open(QIODevice::ReadOnly));
+    KvImportJob importer(bucket, &file);
+    QSignalSpy finished(&importer, &KvImportJob::finished);
+    importer.start(KvImportJob::ExistingKeys::Skip);
+    QVERIFY(finished.wait(20000));
+    QVERIFY(deletedMeanwhile);
+    QCOMPARE(importer.writtenCount(), 1);
+    QCOMPARE(importer.failedCount(), 1);
+    const QString problem = importer.problems().value(0);
+    QVERIFY2(problem.startsWith(u"line 2:"_s) && problem.contains(u"changed by someone else"_s), qPrintable(problem));
+    const KvEntry kept = newest(bucket, u"x"_s); // the other client's delete, not the import's value over it
+    QCOMPARE(kept.operation, KvEntry::Operation::Delete);
+    QCOMPARE(kept.revision, 2u);
 }
 
 QTEST_GUILESS_MAIN(tst_KvTtl)
