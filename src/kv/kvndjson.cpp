@@ -4,6 +4,7 @@
 #include "kvnames.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QJsonArray>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QSet>
@@ -42,6 +43,14 @@ bool parseOperation(const QString &name, KvEntry::Operation *operation)
 // INT64_MIN), and a revision that large could not be exported again (encode writes a qint64).
 constexpr double kTwoTo63 = 9223372036854775808.0;
 
+// A member's name as every JSON reader reads it, from its quoted text: "\u0076alue" is "value".
+QByteArray memberName(const QByteArray &quoted)
+{
+    if (!quoted.contains('\\'))
+        return quoted.mid(1, quoted.size() - 2);
+    return QJsonDocument::fromJson('[' + quoted + ']').array().at(0).toString().toUtf8();
+}
+
 // The name of a member the object has twice, or empty: Qt's reader keeps one of them without a word, and an
 // import would write a value the line also contradicts. json is a valid JSON object.
 QString memberTwice(const QByteArray &json)
@@ -56,7 +65,7 @@ QString memberTwice(const QByteArray &json)
             while (end < json.size() && json[end] != '"')
                 end += json[end] == '\\' ? 2 : 1;
             if (depth == 1 && nameNext) {
-                const QByteArray name = json.mid(i + 1, end - i - 1);
+                const QByteArray name = memberName(json.mid(i, end - i + 1));
                 if (names.contains(name))
                     return QString::fromUtf8(name);
                 names.insert(name);

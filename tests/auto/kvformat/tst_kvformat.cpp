@@ -321,6 +321,12 @@ void tst_KvFormat::ndjsonErrors_data()
     QTest::newRow("lone surrogate key") << R"({"key":"x\udcff","value":"v"})"_ba
                                         << u"the key \"x\\xFF\" holds a lone UTF-16 surrogate (\\udcff)"_s;
     QTest::newRow("key twice") << R"({"key":"k","key":"j","value":"b"})"_ba << u"\"key\" twice"_s;
+    // Review 5: the same name written once with an escape was not seen twice, and the last value was
+    // written without a word (another reader may take the first).
+    QTest::newRow("value twice, once escaped")
+        << R"({"key":"d1","value":"first","\u0076alue":"second"})"_ba << u"\"value\" twice"_s;
+    QTest::newRow("key twice, escaped both")
+        << R"({"\u006bey":"a","k\u0065y":"b","value":"v"})"_ba << u"\"key\" twice"_s;
 }
 
 void tst_KvFormat::ndjsonErrors()
