@@ -127,12 +127,15 @@ void tst_KvFaults::writesThroughServerKills()
     int putsFailed = 0;
     QHash<quint64, QByteArray> acknowledged;
     QStringList errors;
+    // The context of the handlers below, which use this function's locals: a check that fails returns
+    // with puts still out, and their answers must not reach a returned frame (that crashed).
+    QObject scope;
     std::function<void()> pump = [&] {
         while (sent < Puts && sent - acknowledged.size() - putsFailed < 200) {
             const QByteArray value = "value-" + QByteArray::number(sent);
             KvReply *put = bucket->put(u"k%1"_s.arg(sent), value);
             ++sent;
-            connect(put, &NatsReply::finished, this, [&, put, value] {
+            connect(put, &NatsReply::finished, &scope, [&, put, value] {
                 put->deleteLater();
                 if (put->error() == NatsError::NoError) {
                     if (acknowledged.contains(put->revision()))
@@ -156,7 +159,7 @@ void tst_KvFaults::writesThroughServerKills()
             return;
         KvReply *update = casRevision == 0 ? bucket->create(u"counter"_s, "0")
                                            : bucket->update(u"counter"_s, QByteArray::number(casDone), casRevision);
-        connect(update, &NatsReply::finished, this, [&, update] {
+        connect(update, &NatsReply::finished, &scope, [&, update] {
             update->deleteLater();
             if (update->error() != NatsError::NoError) {
                 ++casFailed;
