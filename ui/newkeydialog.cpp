@@ -5,6 +5,7 @@
 #include "keyttlfield.h"
 #include "kvbucket.h"
 #include "kvnames.h"
+#include "kvreply.h"
 #include "placeholderfit.h"
 #include "valueformat.h"
 
@@ -82,13 +83,13 @@ NewKeyDialog::NewKeyDialog(KvBucket *bucket, QWidget *parent)
     PlaceholderFit::apply(this);
 }
 
-QString NewKeyDialog::key() const
-{
-    return m_key->text();
-}
-
 void NewKeyDialog::validate()
 {
+    if (m_busy) {
+        // The fields are read-only and the label says the create is out: nothing to check until it ends.
+        m_buttons->button(QDialogButtonBox::Ok)->setEnabled(false);
+        return;
+    }
     QString problem = m_key->text().isEmpty() ? QString() : KvNames::validateKey(m_key->text());
     QByteArray value;
     if (problem.isEmpty()) {
@@ -113,7 +114,7 @@ void NewKeyDialog::validate()
                                 "keeps a key at least as long as the bucket's marker TTL.")
                                  .arg(ExpiryText::remaining(kept / 1000000), ExpiryText::remaining(ttlNs / 1000000)));
     }
-    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty() && !m_key->text().isEmpty() && !m_busy);
+    m_buttons->button(QDialogButtonBox::Ok)->setEnabled(problem.isEmpty() && !m_key->text().isEmpty());
 }
 
 void NewKeyDialog::accept()
@@ -131,18 +132,66 @@ void NewKeyDialog::accept()
         m_error->setMessage(error);
         return;
     }
-    m_busy = true;
-    validate();
-    KvReply *reply = m_bucket->create(m_key->text(), value, ttlNs);
-    connect(reply, &NatsReply::finished, this, [this, reply] {
+    // What the answer is reported for is what was sent, not what the fields show by then.
+    const QString key = m_key->text();
+    setBusy(true);
+    KvReply *reply = m_bucket->create(key, value, ttlNs);
+    m_error->setInfo(tr("Creating \"%1\"… It was sent: this dialog stays open until the server answers, so that "
+                        "you see whether it was created.")
+                         .arg(key));
+    connect(reply, &NatsReply::finished, this, [this, reply, key] {
         reply->deleteLater();
-        m_busy = false;
-        if (reply->error() != NatsError::NoError) {
-            m_error->setMessage(reply->errorString());
-            m_buttons->button(QDialogButtonBox::Ok)->setEnabled(true);
-            return;
-        }
-        m_revision = reply->revision();
-        QDialog::accept();
+        createFinished(key, reply->errorInfo(), reply->revision());
     });
+}
+
+void NewKeyDialog::reject()
+{
+    // Once sent, a create cannot be called back: closing the dialog would cancel nothing, and its answer
+    // (created, refused, or unknown) would reach no one, while the server stores the key. The wait is
+    // bounded: the write's retries end (KvBucket::writeRetryMs()), and a create left unanswered ends with
+    // Timeout or OutcomeUnknown, said below as "may have been created".
+    if (m_busy)
+        return;
+    QDialog::reject();
+}
+
+void NewKeyDialog::setBusy(bool busy)
+{
+    m_busy = busy;
+    m_key->setReadOnly(busy);
+    m_value->setReadOnly(busy);
+    m_ttl->setReadOnly(busy);
+    m_format->setEnabled(!busy);
+    m_buttons->button(QDialogButtonBox::Cancel)->setEnabled(!busy);
+    validate();
+}
+
+void NewKeyDialog::createFinished(const QString &key, const NatsError &error, quint64 revision)
+{
+    setBusy(false);
+    if (!error.isError()) {
+        m_createdKey = key;
+        m_revision = revision;
+        QDialog::accept();
+        return;
+    }
+    // validate() has set Create by the fields as they are now; what it found wrong with them, if anything,
+    // is said after the answer, which is never hidden.
+    const QString problem = m_error->isError() ? m_error->message() : QString();
+    QString said;
+    const bool unanswered = error.code() == NatsError::Timeout || error.code() == NatsError::OutcomeUnknown;
+    if (unanswered) {
+        m_unansweredKey = key;
+        said = tr("No answer came, so the key \"%1\" may have been created: look for it in the key list "
+                  "once this dialog is closed, or press Create again, which says whether it exists. (%2)")
+                   .arg(key, error.message());
+    } else if (error.code() == NatsError::KeyExists && key == m_unansweredKey) {
+        said = tr("%1. Your earlier try, whose answer did not come, may have created it: open it from "
+                  "the key list to see its value.")
+                   .arg(error.message());
+    } else {
+        said = error.message();
+    }
+    m_error->setMessage(problem.isEmpty() ? said : said + u'\n' + problem);
 }

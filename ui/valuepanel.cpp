@@ -651,7 +651,7 @@ void ValuePanel::newKey()
         return;
     NewKeyDialog dialog(m_session->bucket(), this);
     if (dialog.exec() == QDialog::Accepted) {
-        Q_EMIT message(tr("Created %1 (revision %2)").arg(dialog.key()).arg(dialog.revision()));
-        Q_EMIT keyCreated(dialog.key());
+        Q_EMIT message(tr("Created %1 (revision %2)").arg(dialog.createdKey()).arg(dialog.revision()));
+        Q_EMIT keyCreated(dialog.createdKey());
     }
 }

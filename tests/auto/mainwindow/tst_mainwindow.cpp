@@ -12,6 +12,7 @@
 #include "keytreemodel.h"
 #include "kvbucket.h"
 #include "kvcontext.h"
+#include "kvnames.h"
 #include "kvremovejob.h"
 #include "kvtestsupport.h"
 #include "localserver.h"
@@ -131,6 +132,9 @@ private Q_SLOTS:
     void aBucketTheServerRefusesKeepsItsDialog();
     void aServerNotUpYetIsSaidToBeTried();
     void altAndALetterTypesNothing();
+    void aKeyBeingCreatedTakesNoEdits();
+    void aKeyBeingCreatedKeepsItsDialog();
+    void aCreateLeftUnansweredSaysTheKeyMayExist();
 
 private:
     // size: the window's, before it is shown (the tests that measure panels); empty: its own first size.
@@ -147,6 +151,8 @@ private:
     // A new bucket named name whose key "doc" ("original") the window has open and edited to "mine" while
     // *peer saved "second" over it; null when a step fails.
     MainWindow *editWhileSomeoneSaves(const QString &name, KvBucket **peer);
+    // A new bucket named name, empty, opened in a window that may create a key in it; null when a step fails.
+    MainWindow *newKeyWindow(const QString &name, KvBucket **peer);
 
     NatsServerProcess m_server;
     NatsConnection *m_peer = nullptr;
@@ -1577,6 +1583,177 @@ void tst_MainWindow::altAndALetterTypesNothing()
         QTRY_VERIFY(editor->hasFocus());
         QCOMPARE(editor->toPlainText(), u"{}"_s);
     }
+}
+
+MainWindow *tst_MainWindow::newKeyWindow(const QString &name, KvBucket **peer)
+{
+    *peer = peerBucket(name);
+    if (!QTest::qVerify(*peer != nullptr, "peerBucket", "", __FILE__, __LINE__))
+        return nullptr;
+    MainWindow *window = openWindow(m_server.url(), name);
+    const bool ready = QTest::qWaitFor(
+        [&] {
+            return window->bucketPanel()->currentBucket() == name && window->valuePanel()->newKeyAction()->isEnabled();
+        },
+        10000);
+    if (!QTest::qVerify(ready, "New Key enabled", "", __FILE__, __LINE__))
+        return nullptr;
+    return window;
+}
+
+// What is typed while a create is out changes nothing about it: the key field stayed editable, and once
+// the answer came the status bar said "Created <the edited name>" and the panel opened that name, a key
+// that was never created (review F3 b). The server is frozen so that the create stays out meanwhile.
+void tst_MainWindow::aKeyBeingCreatedTakesNoEdits()
+{
+    const QString name = u"gui_inflight_edit_%1"_s.arg(m_counter);
+    KvBucket *peer = nullptr;
+    MainWindow *window = newKeyWindow(name, &peer);
+    QVERIFY(window);
+    const auto thawAnyway = qScopeGuard([this] { m_server.thaw(); }); // for the tests after a failure
+    QSignalSpy messages(window->valuePanel(), &ValuePanel::message);
+    bool frozen = false;
+    bool closed = false;
+    QString keyWhileOut;
+    QString valueWhileOut;
+    UiTest::onNextDialog<NewKeyDialog>([&](NewKeyDialog *dialog) {
+        auto *key = child<QLineEdit>(dialog, u"newKeyName"_s);
+        auto *value = child<QPlainTextEdit>(dialog, u"newKeyValue"_s);
+        key->setText(u"sent"_s);
+        value->setPlainText(u"first"_s);
+        frozen = m_server.freeze();
+        dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok)->click();
+        key->setFocus();
+        QTest::keyClicks(key, u".edited"_s);
+        value->setFocus();
+        QTest::keyClicks(value, u" and more"_s);
+        keyWhileOut = key->text();
+        valueWhileOut = value->toPlainText();
+        m_server.thaw();
+        closed = QTest::qWaitFor([dialog] { return !dialog->isVisible(); }, 10000);
+        if (!closed)
+            dialog->done(QDialog::Rejected); // else the test would wait on it for good
+    });
+    window->valuePanel()->newKeyAction()->trigger();
+    QVERIFY(frozen);
+    QVERIFY2(closed, "the dialog did not close when the create was answered");
+    QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty(), 10000);
+    QVERIFY2(messages.last().first().toString().startsWith(u"Created sent (revision "_s),
+             qPrintable(messages.last().first().toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->key(), u"sent"_s, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->currentValue(), "first"_ba, 10000);
+    // The fields showed what was sent all along.
+    QCOMPARE(keyWhileOut, u"sent"_s);
+    QCOMPARE(valueWhileOut, u"first"_s);
+    const QList<KvEntry> sent = history(peer, u"sent"_s);
+    QCOMPARE(sent.size(), 1);
+    QCOMPARE(sent.first().value, "first"_ba);
+    QVERIFY(history(peer, u"sent.edited"_s).isEmpty());
+}
+
+// Escape, Cancel or the close button while a create is out: it was sent and the server stores it, so
+// closing the dialog then cancelled nothing and said nothing about the key it made (review F3 a). The
+// dialog stays until the answer, and the answer is reported.
+void tst_MainWindow::aKeyBeingCreatedKeepsItsDialog()
+{
+    const QString name = u"gui_inflight_close_%1"_s.arg(m_counter);
+    KvBucket *peer = nullptr;
+    MainWindow *window = newKeyWindow(name, &peer);
+    QVERIFY(window);
+    const auto thawAnyway = qScopeGuard([this] { m_server.thaw(); });
+    QSignalSpy messages(window->valuePanel(), &ValuePanel::message);
+    bool frozen = false;
+    QStringList closedBy;
+    bool cancelEnabled = true;
+    QString saidWhileOut;
+    UiTest::onNextDialog<NewKeyDialog>([&](NewKeyDialog *dialog) {
+        child<QLineEdit>(dialog, u"newKeyName"_s)->setText(u"kept"_s);
+        child<QPlainTextEdit>(dialog, u"newKeyValue"_s)->setPlainText(u"v"_s);
+        auto *buttons = dialog->findChild<QDialogButtonBox *>();
+        frozen = m_server.freeze();
+        buttons->button(QDialogButtonBox::Ok)->click();
+        QTest::keyClick(child<QLineEdit>(dialog, u"newKeyName"_s), Qt::Key_Escape);
+        if (!dialog->isVisible())
+            closedBy.append(u"Escape"_s);
+        cancelEnabled = buttons->button(QDialogButtonBox::Cancel)->isEnabled();
+        buttons->button(QDialogButtonBox::Cancel)->click();
+        if (!dialog->isVisible() && closedBy.isEmpty())
+            closedBy.append(u"Cancel"_s);
+        dialog->close();
+        if (!dialog->isVisible() && closedBy.isEmpty())
+            closedBy.append(u"the close button"_s);
+        saidWhileOut = child<QLabel>(dialog, u"newKeyError"_s)->text();
+        m_server.thaw();
+        if (!QTest::qWaitFor([dialog] { return !dialog->isVisible(); }, 10000))
+            dialog->done(QDialog::Rejected);
+    });
+    window->valuePanel()->newKeyAction()->trigger();
+    QVERIFY(frozen);
+    QVERIFY2(closedBy.isEmpty(),
+             qPrintable(u"%1 closed the dialog while the create was out"_s.arg(closedBy.join(u", "_s))));
+    QVERIFY2(!cancelEnabled, "Cancel was offered for a create already sent");
+    QVERIFY2(saidWhileOut.contains(u"kept"_s) && saidWhileOut.contains(u"answer"_s), qPrintable(saidWhileOut));
+    QTRY_VERIFY_WITH_TIMEOUT(!messages.isEmpty(), 10000);
+    QVERIFY2(messages.last().first().toString().startsWith(u"Created kept (revision "_s),
+             qPrintable(messages.last().first().toString()));
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->key(), u"kept"_s, 10000);
+    QCOMPARE(history(peer, u"kept"_s).size(), 1);
+}
+
+// A create whose answer never came (its one try timed out) may be stored: the dialog said only the
+// timeout, as if it had failed, and Create pressed again answered "already exists" for the user's own
+// key (review F3 c). Create followed no check once the answer came: a key edited into one that is not
+// valid while the create was out could be sent.
+void tst_MainWindow::aCreateLeftUnansweredSaysTheKeyMayExist()
+{
+    const QString name = u"gui_inflight_unknown_%1"_s.arg(m_counter);
+    KvBucket *peer = nullptr;
+    MainWindow *window = newKeyWindow(name, &peer);
+    QVERIFY(window);
+    // One try, ended by its timeout (5 s), rather than a minute of tries before the outcome is unknown.
+    window->keyPanel()->bucket()->setWriteRetryLimit(0);
+    const auto thawAnyway = qScopeGuard([this] { m_server.thaw(); });
+    bool frozen = false;
+    bool answered = false;
+    bool stored = false;
+    QString saidFirst;
+    QString keyAfter;
+    bool createEnabledAfter = false;
+    QString saidAgain;
+    UiTest::onNextDialog<NewKeyDialog>([&](NewKeyDialog *dialog) {
+        auto *key = child<QLineEdit>(dialog, u"newKeyName"_s);
+        auto *error = child<QLabel>(dialog, u"newKeyError"_s);
+        QPushButton *create = dialog->findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+        key->setText(u"maybe"_s);
+        child<QPlainTextEdit>(dialog, u"newKeyValue"_s)->setPlainText(u"v"_s);
+        frozen = m_server.freeze();
+        create->click();
+        key->setFocus();
+        QTest::keyClicks(key, u" x"_s); // a space: not a valid key
+        answered = QTest::qWaitFor([&] { return create->isEnabled() || !dialog->isVisible(); }, 20000);
+        saidFirst = error->text();
+        keyAfter = key->text();
+        createEnabledAfter = create->isEnabled();
+        // Thawed, the server reads the create it was sent: the key exists now.
+        m_server.thaw();
+        stored = QTest::qWaitFor([&] { return !history(peer, u"maybe"_s).isEmpty(); }, 10000);
+        if (stored && dialog->isVisible() && key->text() == u"maybe"_s && create->isEnabled()) {
+            create->click();
+            if (QTest::qWaitFor([&] { return create->isEnabled() || !dialog->isVisible(); }, 10000))
+                saidAgain = error->text();
+        }
+        if (dialog->isVisible())
+            dialog->done(QDialog::Rejected);
+    });
+    window->valuePanel()->newKeyAction()->trigger();
+    QVERIFY(frozen);
+    QVERIFY2(answered, "the create never ended");
+    QVERIFY2(saidFirst.contains(u"may have been created"_s) && saidFirst.contains(u"key list"_s),
+             qPrintable(saidFirst));
+    QVERIFY2(!createEnabledAfter || KvNames::validateKey(keyAfter).isEmpty(),
+             qPrintable(u"Create enabled for the key \"%1\""_s.arg(keyAfter)));
+    QVERIFY2(stored, "the create sent before the freeze was not stored after it");
+    QVERIFY2(saidAgain.contains(u"already exists"_s) && saidAgain.contains(u"earlier"_s), qPrintable(saidAgain));
 }
 
 QTEST_MAIN(tst_MainWindow)
