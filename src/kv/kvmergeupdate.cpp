@@ -118,7 +118,7 @@ QString KvMergeUpdate::whyNoBase(const QList<KvEntry> &kept, int history) const
             .arg(m_baseRevision)
             .arg(m_key);
     const QString limit = history > 0
-        ? tr(" (bucket \"%1\" keeps the last %2 revisions of each key)").arg(m_bucket->name()).arg(history)
+        ? tr(" (bucket \"%1\" keeps %2 per key)").arg(m_bucket->name()).arg(history) // as KvBucket's get says it
         : QString();
     return tr("revision %1 of key \"%2\" is not kept any more%3: its oldest kept is %4, nothing to merge from")
         .arg(m_baseRevision)

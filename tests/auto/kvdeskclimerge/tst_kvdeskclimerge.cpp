@@ -29,6 +29,7 @@ private Q_SLOTS:
     void refusals();
     void aBaseNotWrittenYetIsRefused();
     void aBaseThatIsNotTheKeysIsSaidSo();
+    void aHistoryOfOneIsWordedAsGetWordsIt();
 
 private:
     CliRunner::Result cli(const QStringList &arguments, const QByteArray &input = {}) const
@@ -161,7 +162,7 @@ void tst_KvdeskCliMerge::refusals_data()
     QTest::addColumn<QString>("why");
 
     QTest::newRow("base beyond the history limit")
-        << u"old"_s << QList<QByteArray>{"1", "2", "3"} << "4"_ba << 1 << u"keeps the last 2 revisions"_s;
+        << u"old"_s << QList<QByteArray>{"1", "2", "3"} << "4"_ba << 1 << u"(bucket \"M\" keeps 2 per key)"_s;
     QTest::newRow("deleted key") << u"deleted"_s << QList<QByteArray>{"1", "-"} << "2"_ba << 1 << u"was deleted"_s;
     QTest::newRow("binary") << u"binary"_s << QList<QByteArray>{"\xff\x00"_ba, "b"} << "c"_ba << 1 << u"is not text"_s;
 }
@@ -242,4 +243,20 @@ void tst_KvdeskCliMerge::aBaseThatIsNotTheKeysIsSaidSo()
 }
 
 QTEST_GUILESS_MAIN(tst_KvdeskCliMerge)
+// It said "(bucket "ONE" keeps the last 1 revisions of each key)"; get --revision says "(it keeps 1 per key)".
+void tst_KvdeskCliMerge::aHistoryOfOneIsWordedAsGetWordsIt()
+{
+    CLI_EXPECT(made, cli({u"add"_s, u"ONE"_s}), 0);
+    CLI_EXPECT(first, cli({u"put"_s, u"ONE"_s, u"k"_s, u"1"_s, u"--json"_s}), 0);
+    const auto base = QJsonDocument::fromJson(first.out).object().value("revision"_L1).toInteger();
+    CLI_EXPECT(second, cli({u"put"_s, u"ONE"_s, u"k"_s, u"2"_s}), 0);
+    CLI_EXPECT(refused, cli({u"merge"_s, u"ONE"_s, u"k"_s, QString::number(base)}, "3"), 1);
+    QVERIFY2(
+        refused.err.contains(
+            u"revision %1 of key \"k\" is not kept any more (bucket \"ONE\" keeps 1 per key)"_s.arg(base).toUtf8()),
+        refused.err.constData());
+    CLI_EXPECT(get, cli({u"get"_s, u"ONE"_s, u"k"_s, u"--revision"_s, QString::number(base)}), 1);
+    QVERIFY2(get.err.contains("(it keeps 1 per key)"), get.err.constData());
+}
+
 #include "tst_kvdeskclimerge.moc"

@@ -169,7 +169,7 @@ void tst_KvMergeUpdate::failuresSayWhy_data()
     QTest::addColumn<QString>("why");
 
     QTest::newRow("base beyond the history limit") << u"old"_s << QList<QByteArray>{"1", "2", "3", "4"} << 0 << "5"_ba
-                                                   << int(NatsError::KeyNotFound) << u"keeps the last 3 revisions"_s;
+                                                   << int(NatsError::KeyNotFound) << u"keeps 3 per key"_s;
     QTest::newRow("key deleted") << u"gone"_s << QList<QByteArray>{"1", "-"} << 0 << "2"_ba
                                  << int(NatsError::KeyNotFound) << u"was deleted"_s;
     QTest::newRow("binary value") << u"bin"_s << QList<QByteArray>{"\x00\x01\xff"_ba, "x"} << 0 << "y"_ba
