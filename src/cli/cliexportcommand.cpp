@@ -51,7 +51,11 @@ QString ExportCommand::prepare(const QCommandLineParser &parser, const QStringLi
             setPrepareExitCode(Failure);
         return problem;
     }
-    return checkBucket(m_bucket);
+    if (const QString problem = checkBucket(m_bucket); !problem.isEmpty())
+        return problem;
+    // A FILE that cannot be written is a wrong command line, as an unreadable FILE of import or merge is:
+    // said before connecting, with the pointer to --help. What a failure after this leaves is closeFile()'s.
+    return m_path.isEmpty() ? QString() : openFile();
 }
 
 void ExportCommand::run()
@@ -63,9 +67,7 @@ void ExportCommand::run()
         output = new CliStdoutDevice(out(), this);
         output->open(QIODevice::WriteOnly | QIODevice::Unbuffered);
     } else {
-        if (!openFile())
-            return;
-        output = m_file.get();
+        output = m_file.get(); // opened by prepare()
     }
     if (m_decode.isEnabled())
         output = m_decoded = new CliDecodedExport(output, &m_decode, this);
@@ -103,7 +105,7 @@ void ExportCommand::showProgress()
     out()->progress(tr("exported %1 of %2 entries").arg(m_job->writtenCount()).arg(m_job->totalCount()));
 }
 
-bool ExportCommand::openFile()
+QString ExportCommand::openFile()
 {
     const QFileInfo info(m_path);
     if (info.exists() && !info.isFile())
@@ -113,11 +115,9 @@ bool ExportCommand::openFile()
         save->setDirectWriteFallback(true);              // a folder it may not write to: the file itself, as before
         m_file = std::move(save);
     }
-    if (!m_file->open(QIODevice::WriteOnly | QIODevice::Truncate)) {
-        fail(tr("cannot write %1: %2").arg(m_path, m_file->errorString()));
-        return false;
-    }
-    return true;
+    if (!m_file->open(QIODevice::WriteOnly | QIODevice::Truncate))
+        return tr("cannot write %1: %2").arg(m_path, m_file->errorString());
+    return {};
 }
 
 // The export is whole: FILE takes its place (an uncommitted QSaveFile is dropped with this command).

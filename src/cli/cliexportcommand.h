@@ -35,7 +35,7 @@ private:
     void done();
     void showProgress();
     void exportAsOf();
-    bool openFile();
+    QString openFile(); // the problem, or an empty string
     bool closeFile();
 
     QString m_bucket;

@@ -55,15 +55,20 @@ QString ImportCommand::prepare(const QCommandLineParser &parser, const QStringLi
         m_existing = KvImportJob::ExistingKeys::Skip;
     else
         return tr("--mode must be put, create or skip-existing, not \"%1\"").arg(mode);
-    return checkBucket(m_bucket);
+    if (const QString problem = checkBucket(m_bucket); !problem.isEmpty())
+        return problem;
+    // A FILE that cannot be read is a wrong command line, as for merge, export and --proto: said before
+    // connecting, with the pointer to --help.
+    m_file.setFileName(m_path);
+    if (!m_path.isEmpty() && !m_file.open(QIODevice::ReadOnly))
+        return tr("cannot read %1: %2").arg(m_path, m_file.errorString());
+    return {};
 }
 
 void ImportCommand::run()
 {
-    const bool opened = m_path.isEmpty() ? m_file.open(STDIN_FILENO, QIODevice::ReadOnly)
-                                         : (m_file.setFileName(m_path), m_file.open(QIODevice::ReadOnly));
-    if (!opened) {
-        fail(tr("cannot read %1: %2").arg(m_path.isEmpty() ? tr("stdin") : m_path, m_file.errorString()));
+    if (m_path.isEmpty() && !m_file.open(STDIN_FILENO, QIODevice::ReadOnly)) {
+        fail(tr("cannot read stdin: %1").arg(m_file.errorString()));
         return;
     }
     QIODevice *input = &m_file;

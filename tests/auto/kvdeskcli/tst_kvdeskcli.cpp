@@ -456,6 +456,15 @@ void tst_KvdeskCli::failedExportKeepsTheFileItWouldReplace()
     // Nor a half-written file left beside it.
     QCOMPARE(QDir(m_runner.configHome()).entryList({u"backup*"_s}, QDir::Files | QDir::Hidden),
              QStringList{u"backup.ndjson"_s});
+    // FILE is opened before connecting (one that cannot be written is a wrong command line): a server
+    // never reached leaves it as it was too, and nothing beside it.
+    CLI_EXPECT(unreached, m_runner.run({u"-s"_s, u"nats://127.0.0.1:1"_s, u"export"_s, u"T"_s, file}), 1);
+    QVERIFY2(unreached.err.contains("not connected"), qPrintable(unreached.describe()));
+    QVERIFY(kept.open(QIODevice::ReadOnly));
+    QCOMPARE(kept.readAll(), old);
+    kept.close();
+    QCOMPARE(QDir(m_runner.configHome()).entryList({u"backup*"_s}, QDir::Files | QDir::Hidden),
+             QStringList{u"backup.ndjson"_s});
 
     CLI_EXPECT(put, cli({u"put"_s, u"T"_s, u"today"_s, u"v"_s}), 0);
     CLI_EXPECT(exported, cli({u"export"_s, u"T"_s, file}), 0);
@@ -736,8 +745,24 @@ void tst_KvdeskCli::errorPaths_data()
                                      << u"--mode must be"_s;
     QTest::newRow("conflicting watch") << QStringList{u"watch"_s, u"T"_s, u"--history"_s, u"--updates"_s} << 2
                                        << u"cannot be combined"_s;
-    QTest::newRow("import missing file") << QStringList{u"import"_s, u"T"_s, u"/nonexistent/x.ndjson"_s} << 1
-                                         << u"cannot read /nonexistent/x.ndjson"_s;
+    // A FILE named on the command line that cannot be read or written is a wrong command line, as an
+    // unreadable --creds or --proto FILE is, found before connecting: import said it after connecting,
+    // exit status 1 without the pointer to --help, where merge said the same words with exit status 2.
+    QTest::newRow("import missing file") << QStringList{u"import"_s, u"T"_s, u"/nonexistent/x.ndjson"_s} << 2
+                                         << u"cannot read /nonexistent/x.ndjson: No such file or directory"_s;
+    QTest::newRow("import missing file, no server")
+        << QStringList{u"-s"_s, u"nats://127.0.0.1:1"_s, u"import"_s, u"T"_s, u"/nonexistent/x.ndjson"_s} << 2
+        << u"cannot read /nonexistent/x.ndjson"_s;
+    QTest::newRow("import a folder") << QStringList{u"import"_s, u"T"_s, u"/"_s} << 2 << u"cannot read /:"_s;
+    QTest::newRow("merge missing file") << QStringList{u"merge"_s, u"T"_s, u"greeting"_s, u"1"_s,
+                                                       u"/nonexistent/x.json"_s}
+                                        << 2 << u"cannot read /nonexistent/x.json: No such file or directory"_s;
+    QTest::newRow("export into a missing folder")
+        << QStringList{u"export"_s, u"T"_s, u"/nonexistent/x.ndjson"_s} << 2 << u"cannot write /nonexistent/x.ndjson"_s;
+    QTest::newRow("export onto a folder") << QStringList{u"export"_s, u"T"_s, u"/"_s} << 2 << u"cannot write /:"_s;
+    QTest::newRow("get --proto missing file")
+        << QStringList{u"get"_s, u"T"_s, u"greeting"_s, u"--proto"_s, u"/nonexistent/x.proto"_s} << 2
+        << u"/nonexistent/x.proto"_s;
     QTest::newRow("unknown context") << QStringList{u"--context"_s, u"nope"_s, u"ls"_s} << 1
                                      << u"unknown context \"nope\""_s;
     QTest::newRow("rm needs -f") << QStringList{u"rm"_s, u"T"_s} << 2 << u"pass -f"_s;
