@@ -113,11 +113,21 @@ void ImportCommand::ensureBucket()
             KvBucketConfig config;
             config.bucket = m_bucket;
             m_job->setCreateConfig(config);
-            connect(m_job, &KvImportJob::bucketCreated, this,
-                    [this] { out()->note(tr("Created bucket %1 with default settings").arg(m_bucket)); });
+            m_toCreate = true;
+            connect(m_job, &KvImportJob::bucketCreated, this, [this] {
+                m_created = true;
+                out()->note(tr("Created bucket %1 with default settings").arg(m_bucket));
+            });
         }
         m_job->start(m_existing);
     });
+}
+
+// Whether the import ended before its first write: the check refused lines, or the bucket to write into
+// was not created (KvImportJob writes nothing before either).
+bool ImportCommand::nothingSent() const
+{
+    return m_refused > 0 || (m_toCreate && !m_created);
 }
 
 void ImportCommand::showProgress()
@@ -125,6 +135,10 @@ void ImportCommand::showProgress()
     if (m_job->isChecking()) {
         out()->progress(
             tr("checked %1 lines (nothing is written before the whole input is checked)").arg(m_job->lineCount()));
+        return;
+    }
+    if (m_job->isFinished() && nothingSent()) {
+        out()->progress(tr("checked %1 lines, %2 refused: nothing written").arg(m_job->lineCount()).arg(m_refused));
         return;
     }
     out()->progress(tr("imported %1 lines: %2 written, %3 skipped, %4 failed")
@@ -136,6 +150,8 @@ void ImportCommand::showProgress()
 
 void ImportCommand::report(qint64 line, const NatsError &error)
 {
+    if (m_job->isChecking())
+        ++m_refused; // a line the check refused: never sent, so no failed write
     if (++m_reported <= kMaxReported)
         out()->error(tr("line %1: %2").arg(line).arg(describe(error)));
     else if (m_reported == kMaxReported + 1)
@@ -164,16 +180,22 @@ void ImportCommand::summarize()
     const qint64 lines = m_job->lineCount();
     const qint64 written = m_job->writtenCount();
     const qint64 skipped = m_job->skippedCount();
-    const qint64 failed = m_job->failedCount();
+    const qint64 failed = m_job->failedCount() - m_refused;
     if (m_job->error() != NatsError::NoError)
         out()->error(m_job->errorString()); // why it ended before the end of the input
     noteRaisedTtls();
     if (out()->json()) {
         out()->printJson({{u"bucket"_s, m_bucket},
                           {u"lines"_s, lines},
+                          {u"refused"_s, m_refused},
                           {u"written"_s, written},
                           {u"skipped"_s, skipped},
-                          {u"failed"_s, failed}});
+                          {u"failed"_s, failed},
+                          {u"bucket_created"_s, m_created}});
+    } else if (nothingSent()) {
+        // Not "Imported into bucket B: 0 written, 0 skipped, 1 failed" of a bucket that may not be there
+        // and lines never sent.
+        printNothingImported(lines);
     } else {
         out()->printLine(tr("Imported into bucket %1: %2 written, %3 skipped, %4 failed")
                              .arg(m_bucket)
@@ -181,5 +203,20 @@ void ImportCommand::summarize()
                              .arg(skipped)
                              .arg(failed));
     }
-    finish(failed > 0 || m_job->error() != NatsError::NoError ? Failure : Success);
+    finish(failed > 0 || m_refused > 0 || m_job->error() != NatsError::NoError ? Failure : Success);
+}
+
+void ImportCommand::printNothingImported(qint64 lines)
+{
+    const QString input = m_path.isEmpty() ? tr("stdin") : m_path;
+    const QString why = lines == 1
+        ? tr("the check refused the one line of %1").arg(input)
+        : tr("the check refused %1 of the %2 lines of %3").arg(m_refused).arg(lines).arg(input);
+    if (!m_toCreate)
+        out()->printLine(tr("Nothing imported into bucket %1: %2, so nothing was written").arg(m_bucket, why));
+    else if (m_refused > 0)
+        out()->printLine(
+            tr("Nothing imported: %1, so nothing was written and bucket %2 was not created").arg(why, m_bucket));
+    else // the bucket could not be made, or was made meanwhile with other settings: the error above says so
+        out()->printLine(tr("Nothing imported into bucket %1: nothing was written").arg(m_bucket));
 }

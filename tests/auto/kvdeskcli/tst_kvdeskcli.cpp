@@ -537,9 +537,13 @@ not json
 {"key":"nul","value":null}
 )"_ba;
     CLI_EXPECT(refused, cli({u"import"_s, u"T"_s, u"--json"_s}, bad), 1);
+    // Lines the check refused were never sent: not failed writes (the summary said "failed":3).
     const QJsonObject refusedSummary = QJsonDocument::fromJson(refused.out).object();
+    QCOMPARE(refusedSummary.value("lines"_L1).toInt(), 6);
+    QCOMPARE(refusedSummary.value("refused"_L1).toInt(), 3);
     QCOMPARE(refusedSummary.value("written"_L1).toInt(), 0);
-    QCOMPARE(refusedSummary.value("failed"_L1).toInt(), 3);
+    QCOMPARE(refusedSummary.value("failed"_L1).toInt(), 0);
+    QCOMPARE(refusedSummary.value("bucket_created"_L1), QJsonValue(false));
     const qsizetype line4 = refused.err.indexOf("line 4: key \"bad key\" is not valid");
     const qsizetype line5 = refused.err.indexOf("line 5: not JSON");
     const qsizetype line6 = refused.err.indexOf("line 6: ");
@@ -557,6 +561,8 @@ not json
     const QJsonObject summary = QJsonDocument::fromJson(first.out).object();
     QCOMPARE(summary.value("written"_L1).toInt(), 2);
     QCOMPARE(summary.value("failed"_L1).toInt(), 0);
+    QCOMPARE(summary.value("refused"_L1).toInt(), 0);
+    QCOMPARE(summary.value("bucket_created"_L1), QJsonValue(false));
     CLI_EXPECT(value, cli({u"get"_s, u"T"_s, u"m.b"_s, u"--raw"_s}), 0);
     QCOMPARE(value.out, "2"_ba);
 
@@ -588,13 +594,31 @@ not json
     QVERIFY2(refused.err.contains("line 2: not JSON"), qPrintable(refused.describe()));
     QVERIFY2(refused.err.contains("nothing was written, and bucket \"NOTMADE\" was not created"),
              qPrintable(refused.describe()));
-    QVERIFY2(refused.out.contains("0 written, 0 skipped, 1 failed"), qPrintable(refused.describe()));
+    // It said "Imported into bucket NOTMADE: 0 written, 0 skipped, 1 failed", of a bucket that is not
+    // there and a line never sent.
+    QCOMPARE(refused.out,
+             "Nothing imported: the check refused 1 of the 3 lines of stdin, so nothing was written and bucket "
+             "NOTMADE was not created\n"_ba);
 
     // A value the server cannot take (over its max_payload, 1 MB by default) is a bad line too.
     const QByteArray tooLarge = "{\"key\":\"big\",\"value\":\"" + QByteArray(1024 * 1024 + 1, 'x') + "\"}\n";
-    CLI_EXPECT(large, cli({u"import"_s, u"NOTMADE"_s, u"--mode"_s, u"create"_s}, tooLarge), 1);
+    const QString tooLargeFile = m_runner.configHome() + u"/toolarge.ndjson"_s;
+    {
+        QFile saved(tooLargeFile);
+        QVERIFY(saved.open(QIODevice::WriteOnly) && saved.write(tooLarge) == tooLarge.size());
+    }
+    CLI_EXPECT(large, cli({u"import"_s, u"NOTMADE"_s, tooLargeFile, u"--mode"_s, u"create"_s, u"--json"_s}), 1);
     QVERIFY2(large.err.contains("line 1: value for key \"big\"") && large.err.contains("max_payload"),
              qPrintable(large.describe()));
+    const QJsonObject largeSummary = QJsonDocument::fromJson(large.out).object();
+    QCOMPARE(largeSummary.value("refused"_L1).toInt(), 1);
+    QCOMPARE(largeSummary.value("failed"_L1).toInt(), 0);
+    QCOMPARE(largeSummary.value("bucket_created"_L1), QJsonValue(false));
+    CLI_EXPECT(largeText, cli({u"import"_s, u"NOTMADE"_s, tooLargeFile}), 1);
+    QCOMPARE(largeText.out,
+             u"Nothing imported: the check refused the one line of %1, so nothing was written and bucket NOTMADE "
+             "was not created\n"_s.arg(tooLargeFile)
+                 .toUtf8());
     CLI_EXPECT(stillMissing, cli({u"info"_s, u"NOTMADE"_s}), 1);
 
     const QByteArray good = R"({"key":"a","value":"1"}
@@ -604,6 +628,11 @@ not json
     CLI_EXPECT(imported, cli({u"import"_s, u"MADE"_s}, good), 0);
     QVERIFY2(imported.err.contains("Created bucket MADE with default settings"), qPrintable(imported.describe()));
     QVERIFY2(imported.out.contains("3 written, 0 skipped, 0 failed"), qPrintable(imported.describe()));
+    CLI_EXPECT(importedJson, cli({u"import"_s, u"MADEJSON"_s, u"--json"_s}, good), 0);
+    const QJsonObject madeSummary = QJsonDocument::fromJson(importedJson.out).object();
+    QCOMPARE(madeSummary.value("written"_L1).toInt(), 3);
+    QCOMPARE(madeSummary.value("refused"_L1).toInt(), 0);
+    QCOMPARE(madeSummary.value("bucket_created"_L1), QJsonValue(true));
     CLI_EXPECT(a, cli({u"get"_s, u"MADE"_s, u"a"_s, u"--raw"_s}), 0);
     QCOMPARE(a.out, "3"_ba);
     CLI_EXPECT(b, cli({u"get"_s, u"MADE"_s, u"b"_s, u"--raw"_s}), 0);
