@@ -11,6 +11,7 @@
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QFileInfo>
 #include <QtCore/QSaveFile>
+#include <QtCore/QTemporaryFile>
 #include <QtCore/QTimer>
 
 using namespace Qt::StringLiterals;
@@ -108,16 +109,38 @@ void ExportCommand::showProgress()
 QString ExportCommand::openFile()
 {
     const QFileInfo info(m_path);
-    if (info.exists() && !info.isFile())
+    if (info.exists() && !info.isFile()) {
         m_file = std::make_unique<QFile>(m_path);
-    else {
-        auto save = std::make_unique<QSaveFile>(m_path); // written beside it, renamed over it when whole
-        save->setDirectWriteFallback(true);              // a folder it may not write to: the file itself, as before
-        m_file = std::move(save);
+        if (!m_file->open(QIODevice::WriteOnly | QIODevice::Truncate))
+            return tr("cannot write %1: %2").arg(m_path, m_file->errorString());
+        return {};
     }
-    if (!m_file->open(QIODevice::WriteOnly | QIODevice::Truncate))
-        return tr("cannot write %1: %2").arg(m_path, m_file->errorString());
+    auto save = std::make_unique<QSaveFile>(m_path); // written beside it, renamed over it when whole
+    if (save->open(QIODevice::WriteOnly)) {
+        m_file = std::move(save);
+        return {};
+    }
+    // Nothing can be written beside FILE. Writing FILE itself emptied it at once, and an export that then
+    // failed left an empty backup: it is written elsewhere first, if FILE can be written at all.
+    return info.exists() ? openSpool(save->errorString()) : tr("cannot write %1: %2").arg(m_path, save->errorString());
+}
+
+QString ExportCommand::openSpool(const QString &whyNotBeside)
+{
+    QFile target(m_path);
+    if (!target.open(QIODevice::WriteOnly | QIODevice::Append)) // opened as it is: nothing changes
+        return tr("cannot write %1: %2").arg(m_path, target.errorString());
+    auto spool = std::make_unique<QTemporaryFile>();
+    if (!spool->open())
+        return tr("cannot write %1: %2, nor a temporary file (%3)").arg(m_path, whyNotBeside, spool->errorString());
+    m_file = std::move(spool);
+    m_spooled = true;
     return {};
+}
+
+bool ExportCommand::replacesWhenWhole() const
+{
+    return m_spooled || qobject_cast<QSaveFile *>(m_file.get());
 }
 
 // The export is whole: FILE takes its place (an uncommitted QSaveFile is dropped with this command).
@@ -125,10 +148,29 @@ bool ExportCommand::closeFile()
 {
     if (!m_file)
         return true;
+    if (m_spooled)
+        return copySpool();
     auto *save = qobject_cast<QSaveFile *>(m_file.get());
     if (save ? save->commit() : (m_file->close(), m_file->error() == QFileDevice::NoError))
         return true;
     fail(tr("cannot write %1: %2").arg(m_path, m_file->errorString()));
+    return false;
+}
+
+bool ExportCommand::copySpool()
+{
+    QFile target(m_path);
+    bool ok = m_file->seek(0) && target.open(QIODevice::WriteOnly | QIODevice::Truncate);
+    QByteArray chunk;
+    while (ok && !m_file->atEnd()) {
+        chunk = m_file->read(1 << 20);
+        ok = !chunk.isEmpty() && target.write(chunk) == chunk.size();
+    }
+    ok = ok && target.flush();
+    target.close();
+    if (ok && target.error() == QFileDevice::NoError)
+        return true;
+    fail(tr("cannot write %1: %2").arg(m_path, target.errorString()));
     return false;
 }
 
@@ -155,7 +197,7 @@ void ExportCommand::done()
     if (m_read && !m_read->isComplete())
         problems.append(m_read->incompleteReason());
     // Not whole, the export replaces no FILE: a backup there would give way to part of the bucket.
-    if (!problems.isEmpty() && qobject_cast<QSaveFile *>(m_file.get())) {
+    if (!problems.isEmpty() && replacesWhenWhole()) {
         m_file.reset(); // uncommitted: what was written beside FILE is dropped
         problems.last() += tr("; %1 is left as it was (without FILE, the values that could be answered go to "
                               "stdout)")

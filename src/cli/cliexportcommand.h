@@ -36,13 +36,19 @@ private:
     void showProgress();
     void exportAsOf();
     QString openFile(); // the problem, or an empty string
+    QString openSpool(const QString &whyNotBeside);
     bool closeFile();
+    bool copySpool(); // the whole export, from the temporary folder over FILE
+    // Whether FILE is replaced only once the export is whole (not a FIFO or device written as it goes).
+    bool replacesWhenWhole() const;
 
     QString m_bucket;
     QString m_path;
     // FILE: a QSaveFile, so that an export that fails leaves the file it would replace as it was; a QFile
-    // for what is no regular file (a FIFO, a device), written as it is.
+    // for what is no regular file (a FIFO, a device), written as it is; a temporary file (m_spooled)
+    // where nothing can be written beside FILE (a folder that is not the user's), copied over it when whole.
     std::unique_ptr<QFileDevice> m_file;
+    bool m_spooled = false;
     KvExportJob *m_job = nullptr;
     bool m_includeDeletes = false;
     bool m_asOfSet = false;

@@ -6,12 +6,14 @@
 #include "natsconnection.h"
 #include "natsserverprocess.h"
 
+#include <unistd.h>
+
 #include <QtCore/QDir>
 #include <QtCore/QElapsedTimer>
 #include <QtCore/QJsonDocument>
 #include <QtCore/QJsonObject>
 #include <QtCore/QProcess>
-#include <QtCore/QScopeGuard>
+#include <QtCore/QStandardPaths>
 #include <QtCore/QTemporaryFile>
 #include <QtTest/QTest>
 
@@ -37,6 +39,7 @@ private Q_SLOTS:
     void watch();
     void exportRmImportRoundTrip();
     void failedExportKeepsTheFileItWouldReplace();
+    void anExportIntoAFolderItCannotWriteKeepsTheFileUntilWhole();
     void importModes();
     void aMissingBucketIsCreatedOnlyForAGoodFile();
     void aMissingRevisionSaysWhy();
@@ -471,6 +474,53 @@ void tst_KvdeskCli::failedExportKeepsTheFileItWouldReplace()
     QVERIFY(kept.open(QIODevice::ReadOnly));
     const QByteArray now = kept.readAll();
     QVERIFY2(now.contains("\"key\":\"today\"") && !now.contains("yesterday"), now.constData());
+}
+
+// FILE in a folder the export may not write to (so nothing can be written beside it and renamed over it),
+// FILE itself writable: it was written directly, emptied when opened, so an export that then failed
+// (here: no server) left an empty backup (try-out 5). Now it is written in the temporary folder and
+// copied over FILE once whole. Root writes to any folder: the CLI runs as nobody (setpriv).
+void tst_KvdeskCli::anExportIntoAFolderItCannotWriteKeepsTheFileUntilWhole()
+{
+    if (::geteuid() != 0 || QStandardPaths::findExecutable(u"setpriv"_s).isEmpty())
+        QSKIP("needs root and setpriv to run the CLI as a user who cannot write the folder");
+    QTemporaryDir folder(QDir::tempPath() + u"/kvdesk-locked-XXXXXX"_s); // root's, 0755 once made so
+    QVERIFY(folder.isValid());
+    QVERIFY(QFile::setPermissions(folder.path(),
+                                  QFileDevice::ReadOwner | QFileDevice::WriteOwner | QFileDevice::ExeOwner
+                                      | QFileDevice::ReadGroup | QFileDevice::ExeGroup | QFileDevice::ReadOther
+                                      | QFileDevice::ExeOther));
+    const QString file = folder.filePath(u"backup.ndjson"_s);
+    const QByteArray old = "{\"key\":\"yesterday\"}\n";
+    {
+        QFile backup(file);
+        QVERIFY(backup.open(QIODevice::WriteOnly) && backup.write(old) == old.size());
+    }
+    QCOMPARE(::chown(QFile::encodeName(file).constData(), 65534, 65534), 0); // nobody's: writable by it
+    const auto asNobody = [&](const QString &server) {
+        QProcess process;
+        QProcessEnvironment environment = m_runner.environment();
+        environment.insert(u"XDG_CONFIG_HOME"_s, folder.path()); // one nobody can read
+        environment.insert(u"HOME"_s, folder.path());
+        process.setProcessEnvironment(environment);
+        process.start(u"setpriv"_s,
+                      {u"--reuid=65534"_s, u"--regid=65534"_s, u"--clear-groups"_s, CliRunner::program(), u"-s"_s,
+                       server, u"export"_s, u"T"_s, file});
+        const bool ended = process.waitForFinished(30000);
+        return ended && process.exitStatus() == QProcess::NormalExit ? process.exitCode() : -1;
+    };
+    const auto content = [&file] {
+        QFile kept(file);
+        return kept.open(QIODevice::ReadOnly) ? kept.readAll() : QByteArray("<unreadable>");
+    };
+
+    QCOMPARE(asNobody(u"nats://127.0.0.1:1"_s), 1);
+    QCOMPARE(content(), old);
+    CLI_EXPECT(put, cli({u"put"_s, u"T"_s, u"today"_s, u"v"_s}), 0);
+    QCOMPARE(asNobody(m_server.url()), 0);
+    const QByteArray now = content();
+    QVERIFY2(now.contains("\"key\":\"today\"") && !now.contains("yesterday"), now.constData());
+    QCOMPARE(QDir(folder.path()).entryList(QDir::Files | QDir::Hidden), QStringList{u"backup.ndjson"_s});
 }
 
 void tst_KvdeskCli::exportRmImportRoundTrip()
