@@ -733,9 +733,10 @@ void KeyPanel::updateStatus()
                    .arg(m_tree->buildPermille() / 10);
     } else {
         // Both counts from the models as they are now (keys keep arriving after the load): what the
-        // list shows, of the keys there are (deleted ones too when they are shown).
+        // list shows, of the keys the bucket holds (deleted ones too when they are shown; never a key whose
+        // marker the server removed: its row is hidden and the bucket has nothing of it).
         const int shown = m_listProxy->rowCount();
-        const int total = m_listProxy->showDeleted() ? m_list->rowCount() : m_list->liveCount();
+        const int total = m_listProxy->showDeleted() ? m_list->heldCount() : m_list->liveCount();
         const int deleted = total - m_list->liveCount(); // counted only while they are shown
         if (shown != total) {
             text = tr("%1 of %2 keys shown").arg(HumanFormat::count(shown), HumanFormat::count(total));
