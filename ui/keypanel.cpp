@@ -328,6 +328,7 @@ void KeyPanel::createAsOf()
             return index.data(KeyTreeModel::PathRole).toString() + u".>"_s;
         return m_serverFilters.size() == 1 ? m_serverFilters.constFirst() : QString();
     });
+    connect(m_asOf, &AsOfBar::countChanged, this, &KeyPanel::updateStatus);
     connect(m_asOf, &AsOfBar::activeChanged, this, [this](bool active) {
         QWidget *live = m_treeAction->isChecked() && m_treeView ? static_cast<QWidget *>(m_treeView) : m_listView;
         m_stack->setCurrentWidget(active ? m_asOf->view() : live);
@@ -725,6 +726,9 @@ void KeyPanel::updateStatus()
     QString text;
     if (!m_bucket) {
         text = tr("No bucket selected");
+    } else if (m_asOf && m_asOf->isActive()) {
+        // The list as it was: its rows, not the live keys' count underneath.
+        text = m_asOf->countText();
     } else if (loading) {
         text = loadingText();
     } else if (currentView() == m_treeView && m_tree && m_tree->isBuilding()) {

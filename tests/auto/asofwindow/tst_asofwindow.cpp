@@ -60,6 +60,7 @@ private Q_SLOTS:
     void escShowsTheHighlightedLiveKeysValue();
     void theHistoryShowsTheRevisionThen();
     void unanswerableKeyIsListedWithoutValue();
+    void theCountUnderTheListSaysWhatTheListShows();
     void loadingShowsProgressAndCancelReturnsToLive();
     void aPointNotShownSaysWhichKeysAreShown();
     void folderOfTheTreeAsItWas();
@@ -338,11 +339,60 @@ void tst_AsOfWindow::unanswerableKeyIsListedWithoutValue()
                             .arg(header->viewport()->width())));
     QVERIFY2(banner->toolTip().contains(u". Bucket \"%1\" no longer holds"_s.arg(bucket->name())),
              qPrintable(banner->toolTip()));
+    // Said once: the counts and the sentence why both ended in it (try-out 5).
+    QVERIFY2(banner->toolTip().count(u"keys removed since may be missing"_s) == 1, qPrintable(banner->toolTip()));
     QVERIFY(openAsOfKey(u"k"_s));
     auto *editor = m_window->valuePanel()->findChild<QPlainTextEdit *>(u"valueEditor"_s);
     auto *meta = m_window->valuePanel()->findChild<QLabel *>(u"valueMeta"_s);
     QTRY_VERIFY2(meta->text().contains(u"cannot be answered"_s), qPrintable(meta->text()));
     QVERIFY(editor->toPlainText().isEmpty()); // never v2 in v1's place
+}
+
+// The count under the list said the live list's "7 keys" over the list as of a point: keys absent then were
+// counted as keys, and keys that cannot be answered were not (try-out 5). It says what the list shows, in
+// the banner's words, and the live count again once back to live.
+void tst_AsOfWindow::theCountUnderTheListSaysWhatTheListShows()
+{
+    // Keys written after the point: absent then, listed, and not counted as keys.
+    KvBucket *bucket = peerBucket(u"asofcount"_s, 5);
+    QVERIFY(bucket);
+    QVERIFY(put(bucket, u"cfg.a"_s, "a1"));
+    QVERIFY(put(bucket, u"cfg.b"_s, "b1"));
+    const quint64 point = put(bucket, u"cfg.c"_s, "c1");
+    QVERIFY(point);
+    for (const QString &key : {u"cfg.d"_s, u"cfg.m"_s, u"txt"_s})
+        QVERIFY(put(bucket, key, "later"));
+    QVERIFY(openWindow(bucket->name(), 6));
+    auto *status = m_window->keyPanel()->findChild<QLabel *>(u"keyStatus"_s);
+    QTRY_COMPARE(status->text(), u"6 keys"_s);
+    QVERIFY(showAsOf(point));
+    QCOMPARE(m_bar->view()->model()->rowCount(), 6);
+    QTRY_COMPARE(status->text(), u"3 keys then, 3 absent then"_s);
+    auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
+    QVERIFY2(banner->toolTip().contains(u"3 keys then · 3 absent then."_s), qPrintable(banner->toolTip()));
+    // Every key there then: the keys then alone.
+    QVERIFY(showAsOf(point + 3));
+    QTRY_COMPARE(status->text(), u"6 keys then"_s);
+    QTest::keyClick(m_bar->view(), Qt::Key_Escape);
+    QTRY_VERIFY(!m_bar->isActive());
+    QTRY_COMPARE(status->text(), u"6 keys"_s);
+
+    // Keys whose value then the bucket no longer holds: listed, and counted as what they are.
+    delete m_window;
+    m_window = nullptr;
+    KvBucket *short_ = peerBucket(u"asofcountshort"_s, 1);
+    QVERIFY(short_);
+    QVERIFY(put(short_, u"a"_s, "a1"));
+    QVERIFY(put(short_, u"d"_s, "d1"));
+    const quint64 shortPoint = put(short_, u"b"_s, "b1");
+    QVERIFY(shortPoint);
+    QVERIFY(put(short_, u"a"_s, "a2")); // history 1: a1 and d1 are gone
+    QVERIFY(put(short_, u"d"_s, "d2"));
+    QVERIFY(openWindow(short_->name(), 3));
+    status = m_window->keyPanel()->findChild<QLabel *>(u"keyStatus"_s);
+    QVERIFY(showAsOf(shortPoint));
+    QCOMPARE(m_bar->view()->model()->rowCount(), 3);
+    QTRY_COMPARE(status->text(), u"1 key then, 2 cannot be answered"_s);
 }
 
 void tst_AsOfWindow::loadingShowsProgressAndCancelReturnsToLive()
