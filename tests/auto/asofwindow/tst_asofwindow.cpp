@@ -2,6 +2,7 @@
 #include "asofdiffdialog.h"
 #include "asofview.h"
 #include "diffview.h"
+#include "errorlabel.h"
 #include "historymodel.h"
 #include "historypanel.h"
 #include "keylistmodel.h"
@@ -65,6 +66,7 @@ private Q_SLOTS:
     void aPointNotShownSaysWhichKeysAreShown();
     void folderOfTheTreeAsItWas();
     void differencesBetweenAPointAndNow();
+    void aFailedCompareSaysOnlyWhy();
     void restorePutsBackAndReportsConcurrentChange();
     void exportWritesTheValuesOfThePointShown();
 
@@ -522,6 +524,69 @@ void tst_AsOfWindow::differencesBetweenAPointAndNow()
     const QFontMetrics metrics(list->font());
     for (const QString &change : {u"changed"_s, u"cannot be compared"_s}) // the longest a row can say
         QVERIFY2(metrics.horizontalAdvance(change) < list->columnWidth(1), qPrintable(change));
+}
+
+// A compare that failed said "No differences" under its error (the diff view of no key), and a point typed
+// afterwards was not checked until Compare, the failed one's error staying beside it (try-out 5). A failed
+// compare shows its error alone; From and To are checked as typed.
+void tst_AsOfWindow::aFailedCompareSaysOnlyWhy()
+{
+    KvBucket *bucket = peerBucket(u"asofcmpfail"_s, 10);
+    QVERIFY(bucket);
+    const quint64 point = put(bucket, u"k"_s, "one");
+    QVERIFY(point);
+    const quint64 last = put(bucket, u"k"_s, "two");
+    QVERIFY(last);
+    QVERIFY(openWindow(bucket->name(), 1));
+    m_bar->findChild<QLineEdit *>(u"asOfPoint"_s)->setText(QString::number(point));
+    m_bar->findChild<QPushButton *>(u"asOfCompare"_s)->click();
+    auto *dialog = m_bar->findChild<AsOfDiffDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isComparing(), KvTest::ReplyTimeoutMs);
+    auto *list = dialog->findChild<QTreeWidget *>(u"asOfDiffList"_s);
+    auto *summary = dialog->findChild<QLabel *>(u"asOfDiffSummary"_s);
+    auto *diffSummary = dialog->findChild<DiffView *>(u"asOfDiffView"_s)->findChild<QLabel *>(u"diffSummary"_s);
+    auto *error = dialog->findChild<ErrorLabel *>();
+    auto *from = dialog->findChild<QLineEdit *>(u"asOfDiffFrom"_s);
+    auto *to = dialog->findChild<QLineEdit *>(u"asOfDiffTo"_s);
+    auto *compare = dialog->findChild<QPushButton *>(u"asOfDiffCompare"_s);
+    QVERIFY(error && from && to && compare);
+    QCOMPARE(list->topLevelItemCount(), 1); // k changed, shown selected
+    QVERIFY2(!diffSummary->text().isEmpty(), "the selected key's diff");
+
+    // A revision the bucket has not reached: its error, and nothing that reads as a result.
+    from->selectAll();
+    QTest::keyClicks(from, QString::number(last + 90));
+    QVERIFY2(error->text().isEmpty(), qPrintable(error->text())); // a number is a revision: fine as typed
+    QVERIFY(compare->isEnabled());
+    compare->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isComparing(), KvTest::ReplyTimeoutMs);
+    QVERIFY2(error->isVisible() && error->text().contains(u"no revision %1"_s.arg(last + 90)),
+             qPrintable(error->text()));
+    QCOMPARE(list->topLevelItemCount(), 0);
+    QVERIFY2(summary->text().isEmpty(), qPrintable(summary->text()));
+    QVERIFY2(diffSummary->text().isEmpty(), qPrintable(diffSummary->text()));
+
+    // Typed: checked at once, the old error replaced, Compare off until the point is one.
+    from->selectAll();
+    QTest::keyClicks(from, u"abc"_s);
+    QVERIFY2(error->text().contains(u"\"abc\""_s) && !error->text().contains(QString::number(last + 90)),
+             qPrintable(error->text()));
+    QVERIFY2(error->text().startsWith(u"From"_s), qPrintable(error->text()));
+    QVERIFY(!compare->isEnabled());
+    from->selectAll();
+    QTest::keyClicks(from, QString::number(point));
+    QVERIFY2(error->text().isEmpty(), qPrintable(error->text()));
+    QVERIFY(compare->isEnabled());
+    QTest::keyClicks(to, u"0"_s);
+    QVERIFY2(error->text().startsWith(u"To"_s) && error->text().contains(u"Revision 0 is before"_s),
+             qPrintable(error->text()));
+    QVERIFY(!compare->isEnabled());
+    to->clear(); // empty: now
+    QVERIFY2(error->text().isEmpty(), qPrintable(error->text()));
+    QVERIFY(compare->isEnabled());
+    from->clear();
+    QVERIFY(!compare->isEnabled());
 }
 
 void tst_AsOfWindow::restorePutsBackAndReportsConcurrentChange()
