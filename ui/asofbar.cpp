@@ -300,18 +300,15 @@ void AsOfBar::updateBanner()
     m_restore->setEnabled(m_active && !m_view->isLoading() && !m_restoreJob && !m_readOnly);
     m_restore->setToolTip(m_readOnly ? tr("This connection is read-only.")
                                      : tr("Put the selected keys back to their values then, as new revisions"));
+    Q_EMIT countChanged();
     const KvAsOfRead *read = m_view->read();
     if (!m_active || !read) {
         const QString loading = tr("The bucket as it was");
         setBannerText({{loading, tr(" — read-only, loading…")}}, tr("%1 — read-only, loading…").arg(loading));
         return;
     }
-    const qsizetype keys = read->entries().size();
-    QStringList counts{keys == 1 ? tr("1 key then") : tr("%1 keys then").arg(HumanFormat::count(keys))};
-    if (!read->unanswerableKeys().isEmpty())
-        counts.append(tr("%1 cannot be answered").arg(HumanFormat::count(read->unanswerableKeys().size())));
-    if (m_view->absentThenCount() > 0)
-        counts.append(tr("%1 absent then").arg(HumanFormat::count(m_view->absentThenCount())));
+    const QStringList rows = rowCounts();
+    QStringList counts = rows;
     if (!read->isComplete())
         counts.append(tr("keys removed since may be missing"));
     QString pointText = m_view->pointText();
@@ -321,7 +318,8 @@ void AsOfBar::updateBanner()
         pointText = tr("%1, keys %2").arg(pointText, m_filter);
         shortPoint = tr("%1, keys %2").arg(shortPoint, m_filter);
     }
-    QStringList whole{tr("%1 — read-only. %2.").arg(pointText, counts.join(u" · "_s))};
+    // In full the reason follows, which ends in the same clause: said once (it was twice in a row).
+    QStringList whole{tr("%1 — read-only. %2.").arg(pointText, rows.join(u" · "_s))};
     if (!read->isComplete())
         whole.append(HumanFormat::sentence(read->incompleteReason()));
     whole.append(tr("Select keys to restore them; Esc returns to live."));
@@ -332,6 +330,31 @@ void AsOfBar::updateBanner()
                    {shortPoint, readOnly},
                    {shortPoint, {}}},
                   whole.join(u' '));
+}
+
+QStringList AsOfBar::rowCounts() const
+{
+    const KvAsOfRead *read = m_view->read();
+    if (!read)
+        return {};
+    const qsizetype keys = read->entries().size();
+    QStringList counts{keys == 1 ? tr("1 key then") : tr("%1 keys then").arg(HumanFormat::count(keys))};
+    if (!read->unanswerableKeys().isEmpty())
+        counts.append(tr("%1 cannot be answered").arg(HumanFormat::count(read->unanswerableKeys().size())));
+    if (m_view->absentThenCount() > 0)
+        counts.append(tr("%1 absent then").arg(HumanFormat::count(m_view->absentThenCount())));
+    return counts;
+}
+
+// Every row counted by what it is: the live list's "n keys" counted keys that did not exist then as keys
+// and left out the keys that cannot be answered.
+QString AsOfBar::countText() const
+{
+    if (!m_active)
+        return {};
+    if (!m_view->read())
+        return m_view->isLoading() ? tr("Reading the keys as they were…") : QString();
+    return rowCounts().join(u", "_s);
 }
 
 void AsOfBar::setBannerText(const QList<QPair<QString, QString>> &texts, const QString &whole)

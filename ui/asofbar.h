@@ -49,6 +49,9 @@ public:
     bool isActive() const { return m_active; }
     // Why writes are off while active, for people (empty when live).
     QString readOnlyReason() const;
+    // What the list shows while active, in the banner's words, for the count under it ("2 keys then, 1
+    // absent then"); empty when live.
+    QString countText() const;
     // What the last restore did, one line per key (for the report and tests).
     QString lastReport() const { return m_lastReport; }
 
@@ -64,6 +67,8 @@ Q_SIGNALS:
     // Entering, loaded (the reason now names the point), or live again (empty).
     void readOnlyReasonChanged(const QString &reason);
     void message(const QString &text);
+    // countText() changed.
+    void countChanged();
 
 protected:
     bool eventFilter(QObject *watched, QEvent *event) override;
@@ -82,6 +87,8 @@ private:
     void setBusy(const QString &what);
     void onProgress(qint64 done, qint64 total);
     void updateBanner();
+    // The rows of the list by what they are: keys then, cannot be answered, absent then.
+    QStringList rowCounts() const;
     // Its point in bold and the rest, from the longest way to say it to the shortest.
     void setBannerText(const QList<QPair<QString, QString>> &texts, const QString &whole);
     void elideBanner();

@@ -79,6 +79,9 @@ AsOfDiffDialog::AsOfDiffDialog(KvBucket *bucket, const QString &from, const QStr
             m_diff->cancel();
     });
     connect(m_list, &QTreeWidget::currentItemChanged, this, &AsOfDiffDialog::showChange);
+    for (QLineEdit *point : {m_from, m_to})
+        connect(point, &QLineEdit::textChanged, this, &AsOfDiffDialog::validate);
+    validate();
     if (!from.trimmed().isEmpty())
         compare();
 }
@@ -89,6 +92,7 @@ void AsOfDiffDialog::setUpWidgets()
     m_from->setToolTip(
         tr("The earlier point: a revision of the bucket, a time such as 2026-01-31T12:00:00Z, or how long ago, "
            "such as 2h"));
+    m_from->setPlaceholderText(tr("revision, time or 1h ago"));
     m_to->setObjectName(u"asOfDiffTo"_s);
     m_to->setPlaceholderText(tr("now"));
     m_compare->setObjectName(u"asOfDiffCompare"_s);
@@ -147,21 +151,44 @@ bool AsOfDiffDialog::isComparing() const
     return m_diff && !m_diff->isFinished();
 }
 
+QString AsOfDiffDialog::pointProblem(KvAsOfPoint *from, KvAsOfPoint *to) const
+{
+    QString problem;
+    if (m_from->text().trimmed().isEmpty())
+        return tr("Type the earlier point in From: a revision, a time or how long ago (1h).");
+    if (!KvAsOfPoint::parse(m_from->text(), from, &problem))
+        return tr("From: %1").arg(HumanFormat::sentence(problem));
+    if (!m_to->text().trimmed().isEmpty() && !KvAsOfPoint::parse(m_to->text(), to, &problem))
+        return tr("To: %1").arg(HumanFormat::sentence(problem));
+    return {};
+}
+
+// As typed, as the other dialogs' fields: an error left from the last compare, or from what was typed
+// before, read as about the point typed now.
+void AsOfDiffDialog::validate()
+{
+    KvAsOfPoint from;
+    KvAsOfPoint to;
+    const QString problem = pointProblem(&from, &to);
+    // An empty From is no mistake yet: Compare waits for it, the placeholder says what goes there.
+    m_error->setMessage(m_from->text().trimmed().isEmpty() ? QString() : problem);
+    m_compare->setEnabled(problem.isEmpty() && !isComparing());
+}
+
 void AsOfDiffDialog::compare()
 {
     KvAsOfPoint from;
     KvAsOfPoint to;
-    QString problem;
-    if (!KvAsOfPoint::parse(m_from->text(), &from, &problem)
-        || (!m_to->text().trimmed().isEmpty() && !KvAsOfPoint::parse(m_to->text(), &to, &problem))) {
+    if (const QString problem = pointProblem(&from, &to); !problem.isEmpty()) {
         m_error->setMessage(problem);
         return;
     }
     if (!m_bucket || isComparing())
         return;
     m_error->setMessage({});
+    m_summary->clear();
     m_list->clear();
-    m_diffView->setTexts({}, {}, {}, {});
+    m_diffView->clear();
     if (m_diff)
         m_diff->deleteLater();
     m_diff = new KvAsOfDiff(m_bucket, from, to, m_filter, this);
@@ -183,8 +210,11 @@ void AsOfDiffDialog::onFinished()
     m_cancel->hide();
     m_compare->setEnabled(true);
     if (m_diff->error() != NatsError::NoError) {
+        // Its error alone: no keys, no summary, no diff of no key ("No differences" read as a result).
         m_summary->clear();
-        m_error->setMessage(m_diff->errorString());
+        m_list->clear();
+        m_diffView->clear();
+        m_error->setMessage(HumanFormat::sentence(m_diff->errorString()));
         Q_EMIT compared();
         return;
     }
@@ -226,7 +256,7 @@ void AsOfDiffDialog::showChange(QTreeWidgetItem *item)
     const int index = item && m_diff ? item->data(0, kChangeRole).toInt() : -1;
     const QList<KvAsOfChange> changes = m_diff ? m_diff->changes() : QList<KvAsOfChange>();
     if (index < 0 || index >= changes.size()) {
-        m_diffView->setTexts({}, {}, {}, {});
+        m_diffView->clear(); // no key, nothing compared
         return;
     }
     const KvAsOfChange &change = changes[index];

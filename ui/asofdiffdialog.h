@@ -6,6 +6,7 @@
 class DiffView;
 class ErrorLabel;
 class KvAsOfDiff;
+struct KvAsOfPoint;
 class KvBucket;
 class QDialogButtonBox;
 class QLabel;
@@ -39,6 +40,9 @@ private:
     void setUpWidgets();
     QDialogButtonBox *layOut();
     void onFinished();
+    // From and To as typed: the first one that is not a point, said, and Compare off until both are.
+    void validate();
+    QString pointProblem(KvAsOfPoint *from, KvAsOfPoint *to) const;
     void showChange(QTreeWidgetItem *item);
 
     QPointer<KvBucket> m_bucket;

@@ -183,6 +183,12 @@ void DiffView::setTexts(const QString &leftTitle, const QString &left, const QSt
     markChanges();
 }
 
+void DiffView::clear()
+{
+    setTexts({}, {}, {}, {});
+    m_summary->clear();
+}
+
 void DiffView::changeEvent(QEvent *event)
 {
     QWidget::changeEvent(event);

@@ -18,6 +18,8 @@ public:
     explicit DiffView(QWidget *parent = nullptr);
 
     void setTexts(const QString &leftTitle, const QString &left, const QString &rightTitle, const QString &right);
+    // Nothing compared: no titles, texts or summary (two empty texts say "No differences").
+    void clear();
     void setUnified(bool unified);
     bool isUnified() const;
     int changeCount() const { return m_changes; }

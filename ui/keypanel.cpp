@@ -328,6 +328,7 @@ void KeyPanel::createAsOf()
             return index.data(KeyTreeModel::PathRole).toString() + u".>"_s;
         return m_serverFilters.size() == 1 ? m_serverFilters.constFirst() : QString();
     });
+    connect(m_asOf, &AsOfBar::countChanged, this, &KeyPanel::updateStatus);
     connect(m_asOf, &AsOfBar::activeChanged, this, [this](bool active) {
         QWidget *live = m_treeAction->isChecked() && m_treeView ? static_cast<QWidget *>(m_treeView) : m_listView;
         m_stack->setCurrentWidget(active ? m_asOf->view() : live);
@@ -725,6 +726,9 @@ void KeyPanel::updateStatus()
     QString text;
     if (!m_bucket) {
         text = tr("No bucket selected");
+    } else if (m_asOf && m_asOf->isActive()) {
+        // The list as it was: its rows, not the live keys' count underneath.
+        text = m_asOf->countText();
     } else if (loading) {
         text = loadingText();
     } else if (currentView() == m_treeView && m_tree && m_tree->isBuilding()) {
@@ -733,9 +737,10 @@ void KeyPanel::updateStatus()
                    .arg(m_tree->buildPermille() / 10);
     } else {
         // Both counts from the models as they are now (keys keep arriving after the load): what the
-        // list shows, of the keys there are (deleted ones too when they are shown).
+        // list shows, of the keys the bucket holds (deleted ones too when they are shown; never a key whose
+        // marker the server removed: its row is hidden and the bucket has nothing of it).
         const int shown = m_listProxy->rowCount();
-        const int total = m_listProxy->showDeleted() ? m_list->rowCount() : m_list->liveCount();
+        const int total = m_listProxy->showDeleted() ? m_list->heldCount() : m_list->liveCount();
         const int deleted = total - m_list->liveCount(); // counted only while they are shown
         if (shown != total) {
             text = tr("%1 of %2 keys shown").arg(HumanFormat::count(shown), HumanFormat::count(total));

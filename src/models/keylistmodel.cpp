@@ -302,6 +302,7 @@ void KeyListModel::clear()
     m_waitClock.invalidate();
     m_loaded = m_expected = 0;
     m_deletedRows = 0;
+    m_goneRows = 0;
     beginResetModel();
     m_store.clear();
     m_order = {};
@@ -464,6 +465,7 @@ void KeyListModel::applyEntries(const QList<KvEntry> &entries)
             continue;
         const qint64 before = sortValue(id);
         m_deletedRows -= int(m_store.isDeleted(id));
+        m_goneRows -= int(m_store.isGone(id)); // written again: held again
         m_store.update(id, entry);
         m_deletedRows += int(m_store.isDeleted(id));
         if (sortValue(id) != before)
@@ -507,6 +509,7 @@ void KeyListModel::dropExpired()
     }
     for (const quint32 id : std::as_const(gone)) {
         m_deletedRows += int(!m_store.isDeleted(id));
+        ++m_goneRows;
         m_store.setGone(id);
     }
     emitRowChanges(gone);

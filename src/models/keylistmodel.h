@@ -98,6 +98,10 @@ public:
     quint64 expectedCount() const { return m_expected; }
     // Rows whose key exists (a put): what "n keys" counts, deleted and expired keys left out.
     int liveCount() const { return int(m_order.size()) - m_deletedRows; }
+    // Rows whose key the bucket holds: the live keys and the delete, purge and limit markers, what "show
+    // deleted" counts. A key whose last entry's own TTL ran out is not held: the server removed it without a
+    // word to any watch, so its row stays (hidden) until the key is written again.
+    int heldCount() const { return int(m_order.size()) - m_goneRows; }
     QStringList filters() const { return m_filters; }
     KvWatcher *watcher() const;
 
@@ -207,7 +211,8 @@ private:
     QElapsedTimer m_waitClock;
     quint64 m_loaded = 0;
     quint64 m_expected = 0;
-    int m_deletedRows = 0;
+    int m_deletedRows = 0; // gone ones too
+    int m_goneRows = 0;
     Stage m_stage = Stage::Idle;
     KeyCollation::Order m_collation = KeyCollation::Order::Natural;
     int m_sortColumn = KeyColumn;

@@ -2,6 +2,7 @@
 #include "asofdiffdialog.h"
 #include "asofview.h"
 #include "diffview.h"
+#include "errorlabel.h"
 #include "historymodel.h"
 #include "historypanel.h"
 #include "keylistmodel.h"
@@ -60,10 +61,12 @@ private Q_SLOTS:
     void escShowsTheHighlightedLiveKeysValue();
     void theHistoryShowsTheRevisionThen();
     void unanswerableKeyIsListedWithoutValue();
+    void theCountUnderTheListSaysWhatTheListShows();
     void loadingShowsProgressAndCancelReturnsToLive();
     void aPointNotShownSaysWhichKeysAreShown();
     void folderOfTheTreeAsItWas();
     void differencesBetweenAPointAndNow();
+    void aFailedCompareSaysOnlyWhy();
     void restorePutsBackAndReportsConcurrentChange();
     void exportWritesTheValuesOfThePointShown();
 
@@ -338,11 +341,60 @@ void tst_AsOfWindow::unanswerableKeyIsListedWithoutValue()
                             .arg(header->viewport()->width())));
     QVERIFY2(banner->toolTip().contains(u". Bucket \"%1\" no longer holds"_s.arg(bucket->name())),
              qPrintable(banner->toolTip()));
+    // Said once: the counts and the sentence why both ended in it (try-out 5).
+    QVERIFY2(banner->toolTip().count(u"keys removed since may be missing"_s) == 1, qPrintable(banner->toolTip()));
     QVERIFY(openAsOfKey(u"k"_s));
     auto *editor = m_window->valuePanel()->findChild<QPlainTextEdit *>(u"valueEditor"_s);
     auto *meta = m_window->valuePanel()->findChild<QLabel *>(u"valueMeta"_s);
     QTRY_VERIFY2(meta->text().contains(u"cannot be answered"_s), qPrintable(meta->text()));
     QVERIFY(editor->toPlainText().isEmpty()); // never v2 in v1's place
+}
+
+// The count under the list said the live list's "7 keys" over the list as of a point: keys absent then were
+// counted as keys, and keys that cannot be answered were not (try-out 5). It says what the list shows, in
+// the banner's words, and the live count again once back to live.
+void tst_AsOfWindow::theCountUnderTheListSaysWhatTheListShows()
+{
+    // Keys written after the point: absent then, listed, and not counted as keys.
+    KvBucket *bucket = peerBucket(u"asofcount"_s, 5);
+    QVERIFY(bucket);
+    QVERIFY(put(bucket, u"cfg.a"_s, "a1"));
+    QVERIFY(put(bucket, u"cfg.b"_s, "b1"));
+    const quint64 point = put(bucket, u"cfg.c"_s, "c1");
+    QVERIFY(point);
+    for (const QString &key : {u"cfg.d"_s, u"cfg.m"_s, u"txt"_s})
+        QVERIFY(put(bucket, key, "later"));
+    QVERIFY(openWindow(bucket->name(), 6));
+    auto *status = m_window->keyPanel()->findChild<QLabel *>(u"keyStatus"_s);
+    QTRY_COMPARE(status->text(), u"6 keys"_s);
+    QVERIFY(showAsOf(point));
+    QCOMPARE(m_bar->view()->model()->rowCount(), 6);
+    QTRY_COMPARE(status->text(), u"3 keys then, 3 absent then"_s);
+    auto *banner = m_bar->findChild<QLabel *>(u"asOfBannerText"_s);
+    QVERIFY2(banner->toolTip().contains(u"3 keys then · 3 absent then."_s), qPrintable(banner->toolTip()));
+    // Every key there then: the keys then alone.
+    QVERIFY(showAsOf(point + 3));
+    QTRY_COMPARE(status->text(), u"6 keys then"_s);
+    QTest::keyClick(m_bar->view(), Qt::Key_Escape);
+    QTRY_VERIFY(!m_bar->isActive());
+    QTRY_COMPARE(status->text(), u"6 keys"_s);
+
+    // Keys whose value then the bucket no longer holds: listed, and counted as what they are.
+    delete m_window;
+    m_window = nullptr;
+    KvBucket *short_ = peerBucket(u"asofcountshort"_s, 1);
+    QVERIFY(short_);
+    QVERIFY(put(short_, u"a"_s, "a1"));
+    QVERIFY(put(short_, u"d"_s, "d1"));
+    const quint64 shortPoint = put(short_, u"b"_s, "b1");
+    QVERIFY(shortPoint);
+    QVERIFY(put(short_, u"a"_s, "a2")); // history 1: a1 and d1 are gone
+    QVERIFY(put(short_, u"d"_s, "d2"));
+    QVERIFY(openWindow(short_->name(), 3));
+    status = m_window->keyPanel()->findChild<QLabel *>(u"keyStatus"_s);
+    QVERIFY(showAsOf(shortPoint));
+    QCOMPARE(m_bar->view()->model()->rowCount(), 3);
+    QTRY_COMPARE(status->text(), u"1 key then, 2 cannot be answered"_s);
 }
 
 void tst_AsOfWindow::loadingShowsProgressAndCancelReturnsToLive()
@@ -472,6 +524,69 @@ void tst_AsOfWindow::differencesBetweenAPointAndNow()
     const QFontMetrics metrics(list->font());
     for (const QString &change : {u"changed"_s, u"cannot be compared"_s}) // the longest a row can say
         QVERIFY2(metrics.horizontalAdvance(change) < list->columnWidth(1), qPrintable(change));
+}
+
+// A compare that failed said "No differences" under its error (the diff view of no key), and a point typed
+// afterwards was not checked until Compare, the failed one's error staying beside it (try-out 5). A failed
+// compare shows its error alone; From and To are checked as typed.
+void tst_AsOfWindow::aFailedCompareSaysOnlyWhy()
+{
+    KvBucket *bucket = peerBucket(u"asofcmpfail"_s, 10);
+    QVERIFY(bucket);
+    const quint64 point = put(bucket, u"k"_s, "one");
+    QVERIFY(point);
+    const quint64 last = put(bucket, u"k"_s, "two");
+    QVERIFY(last);
+    QVERIFY(openWindow(bucket->name(), 1));
+    m_bar->findChild<QLineEdit *>(u"asOfPoint"_s)->setText(QString::number(point));
+    m_bar->findChild<QPushButton *>(u"asOfCompare"_s)->click();
+    auto *dialog = m_bar->findChild<AsOfDiffDialog *>();
+    QVERIFY(dialog);
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isComparing(), KvTest::ReplyTimeoutMs);
+    auto *list = dialog->findChild<QTreeWidget *>(u"asOfDiffList"_s);
+    auto *summary = dialog->findChild<QLabel *>(u"asOfDiffSummary"_s);
+    auto *diffSummary = dialog->findChild<DiffView *>(u"asOfDiffView"_s)->findChild<QLabel *>(u"diffSummary"_s);
+    auto *error = dialog->findChild<ErrorLabel *>();
+    auto *from = dialog->findChild<QLineEdit *>(u"asOfDiffFrom"_s);
+    auto *to = dialog->findChild<QLineEdit *>(u"asOfDiffTo"_s);
+    auto *compare = dialog->findChild<QPushButton *>(u"asOfDiffCompare"_s);
+    QVERIFY(error && from && to && compare);
+    QCOMPARE(list->topLevelItemCount(), 1); // k changed, shown selected
+    QVERIFY2(!diffSummary->text().isEmpty(), "the selected key's diff");
+
+    // A revision the bucket has not reached: its error, and nothing that reads as a result.
+    from->selectAll();
+    QTest::keyClicks(from, QString::number(last + 90));
+    QVERIFY2(error->text().isEmpty(), qPrintable(error->text())); // a number is a revision: fine as typed
+    QVERIFY(compare->isEnabled());
+    compare->click();
+    QTRY_VERIFY_WITH_TIMEOUT(!dialog->isComparing(), KvTest::ReplyTimeoutMs);
+    QVERIFY2(error->isVisible() && error->text().contains(u"no revision %1"_s.arg(last + 90)),
+             qPrintable(error->text()));
+    QCOMPARE(list->topLevelItemCount(), 0);
+    QVERIFY2(summary->text().isEmpty(), qPrintable(summary->text()));
+    QVERIFY2(diffSummary->text().isEmpty(), qPrintable(diffSummary->text()));
+
+    // Typed: checked at once, the old error replaced, Compare off until the point is one.
+    from->selectAll();
+    QTest::keyClicks(from, u"abc"_s);
+    QVERIFY2(error->text().contains(u"\"abc\""_s) && !error->text().contains(QString::number(last + 90)),
+             qPrintable(error->text()));
+    QVERIFY2(error->text().startsWith(u"From"_s), qPrintable(error->text()));
+    QVERIFY(!compare->isEnabled());
+    from->selectAll();
+    QTest::keyClicks(from, QString::number(point));
+    QVERIFY2(error->text().isEmpty(), qPrintable(error->text()));
+    QVERIFY(compare->isEnabled());
+    QTest::keyClicks(to, u"0"_s);
+    QVERIFY2(error->text().startsWith(u"To"_s) && error->text().contains(u"Revision 0 is before"_s),
+             qPrintable(error->text()));
+    QVERIFY(!compare->isEnabled());
+    to->clear(); // empty: now
+    QVERIFY2(error->text().isEmpty(), qPrintable(error->text()));
+    QVERIFY(compare->isEnabled());
+    from->clear();
+    QVERIFY(!compare->isEnabled());
 }
 
 void tst_AsOfWindow::restorePutsBackAndReportsConcurrentChange()

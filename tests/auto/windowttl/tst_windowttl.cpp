@@ -61,6 +61,7 @@ private Q_SLOTS:
     void expiredKeyShowsAsExpiredEverywhere();
     void expiryWhileEditingIsNamed();
     void aMarkerGoneTooAgreesWithTheHistory();
+    void aMarkerGoneIsNotCountedWithTheDeletedKeys();
     void anotherBucketTakesTheCountdownAway();
 
 private:
@@ -417,6 +418,56 @@ void tst_WindowTtl::aMarkerGoneTooAgreesWithTheHistory()
     QTRY_VERIFY2_WITH_TIMEOUT(history->text().contains(u"no revisions kept"_s), qPrintable(history->text()), 15000);
     QTRY_VERIFY2_WITH_TIMEOUT(meta->text().contains(u"no revisions kept"_s), qPrintable(meta->text()), 5000);
     QVERIFY2(meta->text().contains(u"saving writes a new value"_s), qPrintable(meta->text()));
+}
+
+// Show Deleted Keys on: the expired key's marker is counted with the deleted keys, and once the server
+// removed the marker (the bucket's marker TTL), the row went but the count kept the key: "2 of 3 keys shown
+// (1 of the 3 deleted)" for a bucket of 2 keys (try-out 5). The count is of what the bucket holds.
+void tst_WindowTtl::aMarkerGoneIsNotCountedWithTheDeletedKeys()
+{
+    if (!has211()) {
+        // No marker TTL before 2.11: the server refuses the bucket, and nothing is created.
+        KvBucketConfig config;
+        config.bucket = u"markercount"_s;
+        config.markerTtlMs = 1000;
+        KvReply *create = m_peerKv->createBucket(config);
+        QTRY_VERIFY_WITH_TIMEOUT(create->isFinished(), KvTest::ReplyTimeoutMs);
+        QCOMPARE(create->error(), NatsError::FeatureNotSupported);
+        QVERIFY2(create->errorString().contains(u"needs nats-server 2.11 or newer"_s),
+                 qPrintable(create->errorString()));
+        WAIT_ERROR(m_peerKv->bucketStatus(config.bucket), NatsError::BucketNotFound);
+        return;
+    }
+    KvBucket *peer = makeBucket(u"markercount"_s, 1, 1000);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"e.b"_s, "long"));
+    WAIT_OK(peer->put(u"e.c"_s, "plain"));
+    MainWindow *window = openWindow(u"markercount"_s);
+    KeyPanel *keys = window->keyPanel();
+    keys->showDeletedAction()->setChecked(true);
+    auto *status = keys->findChild<QLabel *>(u"keyStatus"_s);
+    QTRY_COMPARE_WITH_TIMEOUT(status->text(), u"2 keys"_s, 10000);
+    QAbstractItemModel *listed = keys->findChild<QAbstractItemView *>(u"keyListView"_s)->model();
+
+    // The key expires (its marker comes and is shown deleted), then the marker goes too.
+    QSignalSpy marked(keys->model(), &KeyListModel::entryChanged);
+    WAIT_OK(peer->create(u"e.h"_s, "hh", 1'000'000'000));
+    QTRY_VERIFY_WITH_TIMEOUT(
+        std::any_of(marked.cbegin(), marked.cend(),
+                    [](const QList<QVariant> &args) { return args.constFirst().value<KvEntry>().isLimitMarker(); }),
+        15000);
+    // The server holds the two keys only (kvdesk-cli info: "Values Stored: 2").
+    const auto stored = [this] {
+        KvReply *info = m_peerKv->bucketStatus(u"markercount"_s);
+        const bool ok = QTest::qWaitFor([info] { return info->isFinished(); }, KvTest::ReplyTimeoutMs)
+            && info->error() == NatsError::NoError;
+        info->deleteLater();
+        return ok ? info->status().values : quint64(-1);
+    };
+    QTRY_COMPARE_WITH_TIMEOUT(stored(), quint64(2), 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(listed->rowCount(), 2, 15000);
+    QTRY_COMPARE_WITH_TIMEOUT(status->text(), u"2 keys"_s, 5000);
+    QCOMPARE(keys->model()->liveCount(), 2);
 }
 
 void tst_WindowTtl::expiryWhileEditingIsNamed()
