@@ -384,11 +384,6 @@ void TransferDialog::startImport()
         return;
     }
     m_importer = new KvImportJob(m_bucket, m_readFile, this);
-    m_refused = 0;
-    connect(m_importer, &KvImportJob::lineFailed, this, [this] {
-        if (m_importer->isChecking())
-            ++m_refused;
-    });
     connect(m_importer, &KvImportJob::progress, this, &TransferDialog::onProgress);
     connect(m_importer, &KvImportJob::finished, this, &TransferDialog::onImportFinished);
     setRunning(true);
@@ -470,11 +465,12 @@ void TransferDialog::onImportFinished()
         break;
     default:
         // Refused by the check, the file wrote nothing: not "0 written, 0 skipped, 6 failed" (as the CLI).
-        m_summary = m_refused > 0 ? tr("Nothing imported: the check refused %1 of the %2 lines of %3, so nothing "
-                                       "was written")
-                                        .arg(HumanFormat::count(m_refused), HumanFormat::count(importer->lineCount()),
-                                             QFileInfo(fileName()).fileName())
-                                  : tr("Import stopped: %1. %2").arg(importer->errorString(), counts);
+        m_summary = importer->refusedCount() > 0
+            ? tr("Nothing imported: the check refused %1 of the %2 lines of %3, so nothing "
+                 "was written")
+                  .arg(HumanFormat::count(importer->refusedCount()), HumanFormat::count(importer->lineCount()),
+                       QFileInfo(fileName()).fileName())
+            : tr("Import stopped: %1. %2").arg(importer->errorString(), counts);
         break;
     }
     constexpr qsizetype kNamed = 5;

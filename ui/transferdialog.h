@@ -93,7 +93,6 @@ private:
     QSaveFile *m_saveFile = nullptr;
     QFile *m_readFile = nullptr;
     QString m_summary;
-    qint64 m_refused = 0;                        // lines the import's check refused: none of the file was sent
     QString m_confirmedPath;                     // an existing file the user agreed to replace
     std::optional<QList<KvEntry>> m_asOfEntries; // setAsOf(): the values then
     qsizetype m_asOfUnanswerable = 0;

@@ -127,7 +127,7 @@ void ImportCommand::ensureBucket()
 // was not created (KvImportJob writes nothing before either).
 bool ImportCommand::nothingSent() const
 {
-    return m_refused > 0 || (m_toCreate && !m_created);
+    return m_job->refusedCount() > 0 || (m_toCreate && !m_created);
 }
 
 void ImportCommand::showProgress()
@@ -138,7 +138,8 @@ void ImportCommand::showProgress()
         return;
     }
     if (m_job->isFinished() && nothingSent()) {
-        out()->progress(tr("checked %1 lines, %2 refused: nothing written").arg(m_job->lineCount()).arg(m_refused));
+        out()->progress(
+            tr("checked %1 lines, %2 refused: nothing written").arg(m_job->lineCount()).arg(m_job->refusedCount()));
         return;
     }
     out()->progress(tr("imported %1 lines: %2 written, %3 skipped, %4 failed")
@@ -150,8 +151,6 @@ void ImportCommand::showProgress()
 
 void ImportCommand::report(qint64 line, const NatsError &error)
 {
-    if (m_job->isChecking())
-        ++m_refused; // a line the check refused: never sent, so no failed write
     if (++m_reported <= kMaxReported)
         out()->error(tr("line %1: %2").arg(line).arg(describe(error)));
     else if (m_reported == kMaxReported + 1)
@@ -180,14 +179,14 @@ void ImportCommand::summarize()
     const qint64 lines = m_job->lineCount();
     const qint64 written = m_job->writtenCount();
     const qint64 skipped = m_job->skippedCount();
-    const qint64 failed = m_job->failedCount() - m_refused;
+    const qint64 failed = m_job->failedCount() - m_job->refusedCount();
     if (m_job->error() != NatsError::NoError)
         out()->error(m_job->errorString()); // why it ended before the end of the input
     noteRaisedTtls();
     if (out()->json()) {
         out()->printJson({{u"bucket"_s, m_bucket},
                           {u"lines"_s, lines},
-                          {u"refused"_s, m_refused},
+                          {u"refused"_s, m_job->refusedCount()},
                           {u"written"_s, written},
                           {u"skipped"_s, skipped},
                           {u"failed"_s, failed},
@@ -203,7 +202,7 @@ void ImportCommand::summarize()
                              .arg(skipped)
                              .arg(failed));
     }
-    finish(failed > 0 || m_refused > 0 || m_job->error() != NatsError::NoError ? Failure : Success);
+    finish(failed > 0 || m_job->refusedCount() > 0 || m_job->error() != NatsError::NoError ? Failure : Success);
 }
 
 void ImportCommand::printNothingImported(qint64 lines)
@@ -211,10 +210,10 @@ void ImportCommand::printNothingImported(qint64 lines)
     const QString input = m_path.isEmpty() ? tr("stdin") : m_path;
     const QString why = lines == 1
         ? tr("the check refused the one line of %1").arg(input)
-        : tr("the check refused %1 of the %2 lines of %3").arg(m_refused).arg(lines).arg(input);
+        : tr("the check refused %1 of the %2 lines of %3").arg(m_job->refusedCount()).arg(lines).arg(input);
     if (!m_toCreate)
         out()->printLine(tr("Nothing imported into bucket %1: %2, so nothing was written").arg(m_bucket, why));
-    else if (m_refused > 0)
+    else if (m_job->refusedCount() > 0)
         out()->printLine(
             tr("Nothing imported: %1, so nothing was written and bucket %2 was not created").arg(why, m_bucket));
     else // the bucket could not be made, or was made meanwhile with other settings: the error above says so

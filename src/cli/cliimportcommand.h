@@ -45,7 +45,6 @@ private:
     KvImportJob *m_job = nullptr;
     QTimer *m_progressTimer = nullptr;
     quint64 m_reported = 0;
-    qint64 m_refused = 0;    // lines the check refused (then nothing is written)
     bool m_toCreate = false; // the bucket was missing: the job creates it once the input is checked
     bool m_created = false;
     qint64 m_raisedTtls = 0; // lines whose TTL the server raised; the first of them:

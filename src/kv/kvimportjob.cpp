@@ -525,21 +525,21 @@ bool KvImportJob::submitKeeping(const KvEntry &entry, qint64 line)
                 --m_inFlight;
                 if (const qint64 kept = m_config.keptKeyTtl(ttl); reply->error() == NatsError::NoError && kept != ttl)
                     Q_EMIT ttlRaised(line, ttl, kept);
-                if (reply->error() == NatsError::NoError && marker)
-                    m_markerKeys.insert(key);
-                else if (reply->error() == NatsError::NoError)
-                    m_markerKeys.remove(key);
-                onKeptWritten(reply->errorInfo(), reply->revision(), key, line, known);
+                onKeptWritten(reply->errorInfo(), reply->revision(), key, line, known, marker);
             });
     return true;
 }
 
 void KvImportJob::onKeptWritten(const NatsError &error, quint64 revision, const QString &key, qint64 line,
-                                quint64 before)
+                                quint64 before, bool marker)
 {
     const bool first = before == 0;
     if (!error.isError()) {
         m_keys.insert(key, revision);
+        if (marker)
+            m_markerKeys.insert(key);
+        else
+            m_markerKeys.remove(key);
         ++m_written;
     } else if (first && error.code() == NatsError::KeyExists) {
         m_keys.insert(key, kExisting);
@@ -646,6 +646,7 @@ void KvImportJob::stopIfUnanswered(const NatsError &error, qint64 line)
 void KvImportJob::fail(qint64 line, const NatsError &error)
 {
     ++m_failed;
+    m_refused += int(m_phase == Phase::Checking);
     // Failures come out of line order (a line that is not an entry fails when read, a bad key when its
     // write is answered): the first kMaxProblems by line are kept, in line order.
     if (m_problems.size() < kMaxProblems || line < m_problems.lastKey()) {

@@ -94,6 +94,8 @@ public:
     qint64 writtenCount() const { return m_written; }
     qint64 skippedCount() const { return m_skipped; }
     qint64 failedCount() const { return m_failed; }
+    // Of the failed lines, those the check refused: none of the input was sent when there are any.
+    qint64 refusedCount() const { return m_refused; }
     // Lines that failed and why, as "line <n>: <why>" (the first 100 by line, in line order).
     QStringList problems() const { return m_problems.values(); }
 
@@ -156,7 +158,8 @@ private:
     // The modes that keep existing keys: false when the line waits for its key's write in flight.
     bool submitKeeping(const KvEntry &entry, qint64 line);
     // before: the revision this import wrote before the line (0: the key's first line).
-    void onKeptWritten(const NatsError &error, quint64 revision, const QString &key, qint64 line, quint64 before);
+    void onKeptWritten(const NatsError &error, quint64 revision, const QString &key, qint64 line, quint64 before,
+                       bool marker);
     void onWritten(const NatsError &error, qint64 line);
     void existingKey(const QString &key, qint64 line);
     void checkExists(const NatsError &tooLarge, const QString &key, qint64 line);
@@ -186,6 +189,7 @@ private:
     qint64 m_written = 0;
     qint64 m_skipped = 0;
     qint64 m_failed = 0;
+    qint64 m_refused = 0;
     qint64 m_bytesRead = 0;
     int m_window = DefaultWindow;
     int m_inFlight = 0;
