@@ -65,6 +65,7 @@ void AsOfBar::createControls()
     m_point->setPlaceholderText(tr("As of: revision, time or 1h ago"));
     m_point->setClearButtonEnabled(true);
     connect(m_point, &QLineEdit::returnPressed, this, &AsOfBar::showRequested);
+    connect(m_point, &QLineEdit::textEdited, this, &AsOfBar::checkTyped);
     m_show = new QPushButton(tr("Show"), this);
     m_show->setObjectName(u"asOfShow"_s);
     m_show->setToolTip(tr("Show the keys as they were then, read-only"));
@@ -204,6 +205,18 @@ void AsOfBar::showRequested()
         return;
     }
     showAsOf(point);
+}
+
+// As typed, as the Compare dialog's fields: a refusal seen only on Enter, or left from the point typed
+// before, read as about the point typed now. An empty field is no mistake yet.
+void AsOfBar::checkTyped()
+{
+    KvAsOfPoint point;
+    QString problem;
+    if (m_point->text().trimmed().isEmpty() || KvAsOfPoint::parse(m_point->text(), &point, &problem))
+        m_error->setMessage({});
+    else
+        refusePoint(problem);
 }
 
 // Over the keys of the point shown before, the error alone read as about them: it says they stay.

@@ -81,6 +81,7 @@ private:
     void createActions();
     void layoutWidgets();
     void showRequested();
+    void checkTyped();
     void onLoaded();
     void onFailed(const QString &message);
     void endAsOf();

@@ -64,6 +64,7 @@ private Q_SLOTS:
     void theCountUnderTheListSaysWhatTheListShows();
     void loadingShowsProgressAndCancelReturnsToLive();
     void aPointNotShownSaysWhichKeysAreShown();
+    void aPointIsCheckedAsTyped();
     void folderOfTheTreeAsItWas();
     void differencesBetweenAPointAndNow();
     void aFailedCompareSaysOnlyWhy();
@@ -458,6 +459,38 @@ void tst_AsOfWindow::aPointNotShownSaysWhichKeysAreShown()
     QVERIFY2(error->text().contains(u"live keys"_s), qPrintable(error->text()));
     QCOMPARE(stack->currentWidget()->objectName(), u"keyListView"_s);
     QVERIFY(!banner->isVisible());
+}
+
+void tst_AsOfWindow::aPointIsCheckedAsTyped()
+{
+    // As the Compare dialog's From and To: a point typed wrong said nothing until Enter, and a point typed
+    // right after one refused left that refusal beside it.
+    KvBucket *bucket = peerBucket(u"asoftyped"_s, 5);
+    QVERIFY(bucket);
+    const quint64 point = put(bucket, u"a"_s, "a1");
+    QVERIFY(point);
+    QVERIFY(openWindow(bucket->name(), 1));
+    auto *field = m_bar->findChild<QLineEdit *>(u"asOfPoint"_s);
+    auto *error = m_bar->findChild<QLabel *>(u"asOfError"_s);
+    field->setFocus();
+    QTest::keyClicks(field, u"3x"_s);
+    QVERIFY(!m_bar->isActive());
+    QVERIFY2(error->isVisible() && error->text().contains(u"3x"_s), qPrintable(error->text()));
+    QTest::keyClick(field, Qt::Key_Backspace);
+    QVERIFY2(!error->isVisible() || error->text().isEmpty(), qPrintable(error->text()));
+    QTest::keyClick(field, Qt::Key_Backspace);
+    QVERIFY2(!error->isVisible() || error->text().isEmpty(), qPrintable(error->text())); // empty: no mistake yet
+
+    // While a point is shown, the refusal says the list still shows it.
+    QVERIFY(showAsOf(point));
+    field->selectAll();
+    QTest::keyClicks(field, u"yesterday"_s);
+    QVERIFY(m_bar->isActive());
+    QVERIFY2(error->isVisible() && error->text().contains(u"yesterday"_s), qPrintable(error->text()));
+    QVERIFY2(error->text().contains(u"still shows"_s), qPrintable(error->text()));
+    field->selectAll();
+    QTest::keyClicks(field, u"1h"_s);
+    QVERIFY2(!error->isVisible() || error->text().isEmpty(), qPrintable(error->text()));
 }
 
 void tst_AsOfWindow::folderOfTheTreeAsItWas()
