@@ -30,8 +30,13 @@ bool KvAsOfPoint::parse(const QString &text, KvAsOfPoint *point, QString *error,
         *point = atRevision(revision);
         return true;
     }
-    const QDateTime time = QDateTime::fromString(trimmed, Qt::ISODateWithMs);
-    if (time.isValid() && trimmed.contains(u'T')) {
+    // "2026-11-30 10:42" as well as RFC 3339's T: the window's field describes a time so, and people write
+    // it so (RFC 3339 allows the space too).
+    QString iso = trimmed;
+    if (iso.size() > 10 && iso.at(10) == u' ')
+        iso[10] = u'T';
+    const QDateTime time = QDateTime::fromString(iso, Qt::ISODateWithMs);
+    if (time.isValid() && iso.contains(u'T')) {
         *point = atTime(time);
         return true;
     }

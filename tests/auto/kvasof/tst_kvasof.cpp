@@ -151,6 +151,13 @@ void tst_KvAsOf::parsesPoints()
     QVERIFY(!KvAsOfPoint::parse(u"ago"_s, &point, &error, now));
     QVERIFY(KvAsOfPoint::parse(u"2026-11-30T09:00:00+01:00"_s, &point, &error, now));
     QCOMPARE(point.time, QDateTime::fromString(u"2026-11-30T08:00:00Z"_s, Qt::ISODate));
+    // With a space for the T, as the window's field describes a time and as people write one; without an
+    // offset, local time.
+    QVERIFY2(KvAsOfPoint::parse(u"2026-11-30 09:00:00+01:00"_s, &point, &error, now), qPrintable(error));
+    QCOMPARE(point.time, QDateTime::fromString(u"2026-11-30T08:00:00Z"_s, Qt::ISODate));
+    QVERIFY2(KvAsOfPoint::parse(u"2026-11-30 10:42"_s, &point, &error, now), qPrintable(error));
+    QCOMPARE(point.time, QDateTime(QDate(2026, 11, 30), QTime(10, 42)));
+    QVERIFY(!KvAsOfPoint::parse(u"2026-11-30  10:42"_s, &point, &error, now));
     QVERIFY(!KvAsOfPoint::parse(u"yesterday"_s, &point, &error, now));
     QVERIFY(error.contains(u"yesterday"_s));
     QVERIFY(!KvAsOfPoint::parse(u"0"_s, &point, &error, now));
