@@ -51,7 +51,8 @@ QString OpenKeyDialog::key() const
 
 void OpenKeyDialog::validate()
 {
-    const QString problem = m_key->text().isEmpty() ? QString() : KvNames::validateKey(m_key->text());
+    // A key that is there, which another client may have named with any characters (not only nats.go's).
+    const QString problem = m_key->text().isEmpty() ? QString() : KvNames::validateExistingKey(m_key->text());
     m_error->setMessage(problem);
     m_buttons->button(QDialogButtonBox::Open)->setEnabled(problem.isEmpty() && !m_key->text().isEmpty() && !m_busy);
 }

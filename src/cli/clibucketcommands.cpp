@@ -531,7 +531,7 @@ QString DeleteCommand::prepare(const QCommandLineParser &parser, const QStringLi
     m_key = arguments.value(1);
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty() && arguments.size() > 1)
-        problem = checkKey(m_key, m_bucket);
+        problem = checkExistingKey(m_key, m_bucket);
     if (problem.isEmpty() && parser.isSet(u"revision"_s)) {
         problem = m_key.isEmpty() ? tr("--revision is for a key's delete (rm BUCKET KEY --revision N), not a bucket's")
                                   : parseRevision(parser.value(u"revision"_s), &m_revision);

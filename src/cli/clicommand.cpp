@@ -251,6 +251,11 @@ QString CliCommand::checkKey(const QString &key, const QString &bucket)
     return KvNames::validateKey(key, bucket);
 }
 
+QString CliCommand::checkExistingKey(const QString &key, const QString &bucket)
+{
+    return KvNames::validateExistingKey(key, bucket);
+}
+
 QString CliCommand::readValue(QIODevice *input, const QString &source, QByteArray *value)
 {
     constexpr qint64 kChunk = 64 * 1024;

@@ -141,7 +141,8 @@ protected:
     // Shared argument checks; each returns the usage problem or an empty string.
     static QString checkBucket(const QString &bucket);
     // A key of bucket: its characters, and its length (KvNames::maxKeyLength()).
-    static QString checkKey(const QString &key, const QString &bucket);
+    static QString checkKey(const QString &key, const QString &bucket);         // a key a write may make
+    static QString checkExistingKey(const QString &key, const QString &bucket); // a key read, deleted, updated
     static QString parseRevision(const QString &text, quint64 *revision);
     // --revision N of a write to one key: only if the key is still at N (whenWritten() says when not).
     static QCommandLineOption revisionGuardOption();

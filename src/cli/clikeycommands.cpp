@@ -109,10 +109,12 @@ QString WriteCommand::prepare(const QCommandLineParser &parser, const QStringLis
     m_bucket = arguments[0];
     m_key = arguments[1];
     QString problem = checkBucket(m_bucket);
-    if (problem.isEmpty())
-        problem = checkKey(m_key, m_bucket);
     if (problem.isEmpty() && m_mode == Mode::Update)
         problem = parseRevision(arguments.last(), &m_revision);
+    // An update goes only to a key that is there, named by whoever wrote it; put and create may make one.
+    if (problem.isEmpty())
+        problem = m_mode == Mode::Update && m_revision > 0 ? checkExistingKey(m_key, m_bucket)
+                                                           : checkKey(m_key, m_bucket);
     if (!problem.isEmpty())
         return problem;
     m_valueGiven = arguments.size() > (m_mode == Mode::Update ? 3 : 2);
@@ -180,7 +182,7 @@ QString GetCommand::prepare(const QCommandLineParser &parser, const QStringList 
     m_raw = parser.isSet(u"raw"_s);
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty())
-        problem = checkKey(m_key, m_bucket);
+        problem = checkExistingKey(m_key, m_bucket);
     if (problem.isEmpty() && parser.isSet(u"revision"_s))
         problem = parseRevision(parser.value(u"revision"_s), &m_revision);
     if (problem.isEmpty())
@@ -292,7 +294,7 @@ QString PurgeCommand::prepare(const QCommandLineParser &parser, const QStringLis
     m_bucket = arguments[0];
     m_key = arguments[1];
     const QString problem = checkBucket(m_bucket);
-    return problem.isEmpty() ? checkKey(m_key, m_bucket) : problem;
+    return problem.isEmpty() ? checkExistingKey(m_key, m_bucket) : problem;
 }
 
 QString PurgeCommand::confirmation() const
@@ -329,7 +331,7 @@ QString HistoryCommand::prepare(const QCommandLineParser &, const QStringList &a
     m_bucket = arguments[0];
     m_key = arguments[1];
     const QString problem = checkBucket(m_bucket);
-    return problem.isEmpty() ? checkKey(m_key, m_bucket) : problem;
+    return problem.isEmpty() ? checkExistingKey(m_key, m_bucket) : problem;
 }
 
 void HistoryCommand::run()
@@ -379,7 +381,7 @@ QString RevertCommand::prepare(const QCommandLineParser &, const QStringList &ar
     m_key = arguments[1];
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty())
-        problem = checkKey(m_key, m_bucket);
+        problem = checkExistingKey(m_key, m_bucket);
     return problem.isEmpty() ? parseRevision(arguments[2], &m_revision) : problem;
 }
 

@@ -30,7 +30,7 @@ QString MergeCommand::prepare(const QCommandLineParser &, const QStringList &arg
     m_key = arguments[1];
     QString problem = checkBucket(m_bucket);
     if (problem.isEmpty())
-        problem = checkKey(m_key, m_bucket);
+        problem = checkExistingKey(m_key, m_bucket); // merged into the value it has
     if (problem.isEmpty())
         problem = parseRevision(arguments[2], &m_baseRevision);
     if (!problem.isEmpty())

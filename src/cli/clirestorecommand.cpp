@@ -44,7 +44,8 @@ QString RestoreCommand::prepare(const QCommandLineParser &parser, const QStringL
     if (const QString problem = CliAsOf::parse(u"as-of"_s, parser.value(u"as-of"_s), &m_point); !problem.isEmpty())
         return problem;
     for (const QString &key : std::as_const(m_keys)) {
-        if (const QString problem = checkKey(key, m_bucket); !problem.isEmpty())
+        // Keys the bucket held then; one absent now is made again only with nats.go's characters (KvBucket).
+        if (const QString problem = checkExistingKey(key, m_bucket); !problem.isEmpty())
             return problem;
     }
     return checkBucket(m_bucket);

@@ -74,19 +74,26 @@ NatsError KvBucket::keyError(const NatsError &error, const QString &key) const
             .arg(key.size()));
 }
 
-QString KvBucket::checkKey(const QString &key) const
+// A longer inbox prefix (NatsConnectOptions::inboxPrefix) takes its extra bytes from the key's room.
+qsizetype KvBucket::longerInbox() const
 {
-    // A longer inbox prefix (NatsConnectOptions::inboxPrefix) takes its extra bytes from the key's room.
     const NatsConnection *connection = m_context ? m_context->connection() : nullptr;
-    const qsizetype longerInbox = connection
-        ? std::max<qsizetype>(0, connection->options().inboxPrefixOrDefault().size() - 6)
-        : 0;
-    return KvNames::validateKey(key, m_name, longerInbox);
+    return connection ? std::max<qsizetype>(0, connection->options().inboxPrefixOrDefault().size() - 6) : 0;
 }
 
-bool KvBucket::failIfInvalidKey(KvReply *reply, const QString &key)
+QString KvBucket::checkKey(const QString &key) const
 {
-    const QString problem = checkKey(key);
+    return KvNames::validateKey(key, m_name, longerInbox());
+}
+
+QString KvBucket::checkExistingKey(const QString &key) const
+{
+    return KvNames::validateExistingKey(key, m_name, longerInbox());
+}
+
+bool KvBucket::failIfInvalidKey(KvReply *reply, const QString &key, KeyUse use)
+{
+    const QString problem = use == KeyUse::New ? checkKey(key) : checkExistingKey(key);
     if (problem.isEmpty())
         return false;
     reply->finishWithErrorLater(NatsError(NatsError::InvalidKey, problem));
@@ -476,7 +483,7 @@ KvReply *KvBucket::get(const QString &key)
 KvReply *KvBucket::get(const QString &key, quint64 revision)
 {
     KvReply *reply = newReply();
-    if (failIfInvalidKey(reply, key))
+    if (failIfInvalidKey(reply, key, KeyUse::Existing))
         return reply;
     // Not bound yet: the get goes now, beside the STREAM.INFO, not a round trip after it (readAhead()).
     const QPointer<JsApiReply> ahead = readAhead(key, revision);
@@ -604,7 +611,7 @@ KvKeyLister *KvBucket::listKeys(const QStringList &filters, bool includeDeleted)
 KvReply *KvBucket::history(const QString &key)
 {
     KvReply *reply = newReply();
-    if (failIfInvalidKey(reply, key))
+    if (failIfInvalidKey(reply, key, KeyUse::Existing))
         return reply;
     KvWatchOptions options;
     options.includeHistory = true;
@@ -640,7 +647,7 @@ KvReply *KvBucket::history(const QString &key)
 KvReply *KvBucket::historyByGets(const QString &key)
 {
     KvReply *reply = newReply();
-    if (failIfInvalidKey(reply, key))
+    if (failIfInvalidKey(reply, key, KeyUse::Existing))
         return reply;
     whenBound(reply, [this, reply, key] {
         // A given sequence goes to the unsuffixed DIRECT.GET.<stream>, as a revision read does.

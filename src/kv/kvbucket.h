@@ -57,8 +57,12 @@ public:
     // Why a revision of key cannot be read or reverted to when it is a marker: 'revision 6 of key "k" is a
     // delete marker' (a purge marker, an expiry marker...).
     static QString markerRevision(const QString &key, const KvEntry &marker);
-    // Why key cannot be a key of this bucket, or an empty string (the check every call makes first).
+    // Why key cannot be a new key of this bucket, or an empty string (the check every write of a key that
+    // may not exist yet makes first): nats.go's characters (KvNames::validateKey()).
     QString checkKey(const QString &key) const;
+    // Why key cannot name a key this bucket holds, or an empty string: for reads, deletes, purges and
+    // guarded updates, which take any key another client may have written (KvNames::validateExistingKey()).
+    QString checkExistingKey(const QString &key) const;
     // Why a value of size bytes cannot be stored under key (bucket max value size, server max payload),
     // or an empty string. Needs the bucket bound for the bucket's limit; the server's is always checked.
     QString checkValueSize(const QString &key, qint64 size, qint64 headerSize = 0) const;
@@ -178,7 +182,12 @@ private:
     };
 
     KvReply *newReply();
-    bool failIfInvalidKey(KvReply *reply, const QString &key);
+    enum class KeyUse {
+        New,      // a write that may make the key
+        Existing, // a read, or a write only to a key that is there (guarded, or a marker)
+    };
+    bool failIfInvalidKey(KvReply *reply, const QString &key, KeyUse use);
+    qsizetype longerInbox() const;
     void finishNoRevision(KvReply *reply, const QString &key, quint64 revision, const QString &otherKey,
                           const QString &fallback);
     // Runs action once bound (at once if already), or fails reply with the binding error.

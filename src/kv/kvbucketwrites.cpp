@@ -176,7 +176,10 @@ KvReply *KvBucket::writeEntry(const QString &key, const QByteArray &value, const
                               const JsPublishOptions &options)
 {
     KvReply *reply = newReply();
-    if (failIfInvalidKey(reply, key))
+    // A guarded update or a marker goes to a key that is there, which another client may have named with
+    // any characters; a plain put may make the key, and kvdesk makes only keys nats.go can write.
+    const bool existing = options.expectedLastSubjectSequence.value_or(0) > 0 || headers.contains(kOperationHeader);
+    if (failIfInvalidKey(reply, key, existing ? KeyUse::Existing : KeyUse::New))
         return reply;
     whenBound(reply, [this, reply, key, value, headers, options] {
         NatsMessage message(writeSubject(key), value);
@@ -252,7 +255,7 @@ KvReply *KvBucket::createMarker(const QString &key, KvEntry::Operation operation
 KvReply *KvBucket::createEntry(const QString &key, const QByteArray &value, const NatsHeaders &headers, qint64 ttlNs)
 {
     KvReply *reply = newReply();
-    if (failIfInvalidKey(reply, key))
+    if (failIfInvalidKey(reply, key, KeyUse::New))
         return reply;
     whenBound(reply, [this, reply, key, value, ttlNs, headers] {
         whenTtlAllowed(reply, ttlNs, [this, reply, key, value, headers] {
@@ -280,7 +283,7 @@ KvReply *KvBucket::createEntry(const QString &key, const QByteArray &value, cons
 KvReply *KvBucket::createOverMarker(const QString &key, const QByteArray &value, quint64 markerRevision, qint64 ttlNs)
 {
     KvReply *reply = newReply();
-    if (failIfInvalidKey(reply, key))
+    if (failIfInvalidKey(reply, key, KeyUse::New))
         return reply;
     NatsMessage message(writeSubject(key), value);
     if (ttlNs != 0)
@@ -315,7 +318,7 @@ void KvBucket::createOver(KvReply *reply, const QString &key, const QByteArray &
 KvReply *KvBucket::revert(const QString &key, quint64 revision, quint64 expectedLatest)
 {
     KvReply *reply = newReply();
-    if (failIfInvalidKey(reply, key))
+    if (failIfInvalidKey(reply, key, KeyUse::Existing))
         return reply;
     const NatsError noValue(
         NatsError::KeyNotFound,
@@ -372,7 +375,7 @@ KvReply *KvBucket::writeMarker(const QString &key, KvEntry::Operation operation,
     if (ttlNs == 0)
         return writeEntry(key, {}, headers, options);
     KvReply *reply = newReply();
-    if (failIfInvalidKey(reply, key))
+    if (failIfInvalidKey(reply, key, KeyUse::Existing))
         return reply;
     whenBound(reply, [this, reply, key, ttlNs, headers, options] {
         whenTtlAllowed(reply, ttlNs, [this, reply, key, headers, options] {

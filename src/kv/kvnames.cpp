@@ -107,7 +107,27 @@ QString wildcardInsideToken(QStringList tokens, qsizetype index)
         .arg(token, tokens.join(u'.'));
 }
 
-QString checkTokens(const QString &text, bool allowWildcards)
+// What a subject can hold, so a key another client wrote: anything but whitespace, control characters
+// and wildcards. A byte that is not UTF-8 is refused too: a read or a history names its key in JSON.
+QString checkSubjectChar(QStringView token, qsizetype at)
+{
+    const QChar c = token[at];
+    if (isRawByteAt(token, at))
+        return tr("contains %1 text: such a key can be listed, watched and exported, not read or changed by name")
+            .arg(describeChar(token, at));
+    if (c == u' ' || c.unicode() < 0x20 || c.unicode() == 0x7f || c == u'*' || c == u'>')
+        return tr("contains %1, which no key can hold").arg(describeChar(token, at));
+    return {};
+}
+
+// keys: which characters a key may have: those nats.go writes (KeyChars::Official), or any a subject
+// can hold (KeyChars::Subject: keys that exist, and filters).
+enum class KeyChars {
+    Official,
+    Subject
+};
+
+QString checkTokens(const QString &text, bool allowWildcards, KeyChars keys = KeyChars::Official)
 {
     if (text.startsWith(u'.'))
         return tr("starts with a dot");
@@ -125,8 +145,12 @@ QString checkTokens(const QString &text, bool allowWildcards)
         if (allowWildcards && (token.contains(u'*') || token.contains(u'>')))
             return wildcardInsideToken(tokens, i);
         for (qsizetype at = 0; at < token.size(); ++at) {
-            if (!isKeyChar(token[at]))
+            if (keys == KeyChars::Subject) {
+                if (const QString problem = checkSubjectChar(token, at); !problem.isEmpty())
+                    return problem;
+            } else if (!isKeyChar(token[at])) {
                 return tr("contains %1; allowed are ASCII letters, digits and - / _ = .").arg(describeChar(token, at));
+            }
         }
     }
     return {};
@@ -206,11 +230,31 @@ QString validateKey(const QString &key, const QString &bucket, qsizetype longerI
     return problem.isEmpty() ? QString() : tr("key \"%1\" is not valid: it %2").arg(shownKey(key), problem);
 }
 
+QString validateExistingKey(const QString &key, const QString &bucket, qsizetype longerInbox)
+{
+    if (isValidKey(key))
+        return validateKey(key, bucket, longerInbox); // its length
+    if (key.isEmpty())
+        return tr("key is empty");
+    if (const QString problem = checkTokens(key, false, KeyChars::Subject); !problem.isEmpty())
+        return tr("key \"%1\" is not valid: it %2").arg(shownKey(key), problem);
+    // Its subject's bytes are what the protocol line holds: "é" is two.
+    const qsizetype bytes = key.toUtf8().size();
+    const qsizetype limit = maxKeyLength(bucket, longerInbox);
+    if (bytes <= limit)
+        return {};
+    return tr("key \"%1\" is %2 bytes long: at most %3 fit (its subject must fit the server's %4-byte protocol line)")
+        .arg(key.left(40) + u'…')
+        .arg(bytes)
+        .arg(limit)
+        .arg(NatsProtocol::MaxControlLine);
+}
+
 QString validateKeyFilter(const QString &pattern)
 {
     if (pattern.isEmpty())
         return tr("key filter is empty");
-    const QString problem = checkTokens(pattern, true);
+    const QString problem = checkTokens(pattern, true, KeyChars::Subject);
     return problem.isEmpty() ? QString() : tr("key filter \"%1\" is not valid: it %2").arg(pattern, problem);
 }
 

@@ -17,7 +17,13 @@ QString validateBucketName(const QString &name);
 qsizetype maxKeyLength(const QString &bucket = {}, qsizetype longerInbox = 0);
 // Why key is not a valid key (of bucket, when given: its length counts), or an empty string when it is.
 QString validateKey(const QString &key, const QString &bucket = {}, qsizetype longerInbox = 0);
-// Why pattern is not a valid watch/list filter: a key whose tokens may also be "*" or a final ">".
+// Why key cannot name a key the bucket holds, or an empty string when it can: for reading, deleting,
+// purging and guarded updates. Another client may have written any key a subject can hold ("café",
+// "user@example.com"); kvdesk creates only keys validateKey() takes, as nats.go, but opens and removes
+// the others. A key that is not UTF-8 text is refused: its requests name it in JSON.
+QString validateExistingKey(const QString &key, const QString &bucket = {}, qsizetype longerInbox = 0);
+// Why pattern is not a valid watch/list filter: an existing key (validateExistingKey()) whose tokens may
+// also be "*" or a final ">".
 QString validateKeyFilter(const QString &pattern);
 
 // Key filters as NATS subject patterns ("*" one token, a final ">" one or more):

@@ -260,8 +260,10 @@ void tst_KvBucket::keysWithFilters()
 void tst_KvBucket::validation_data()
 {
     QTest::addColumn<QString>("key");
-    for (const char *key : {"", ".a", "a.", "a b", "a*", "a.>", "é", "a..b"})
-        QTest::newRow(key[0] ? key : "empty") << QString::fromUtf8(key);
+    QTest::addColumn<bool>("mayExist"); // another client may have written it: read, deleted, updated
+    for (const char *key : {"", ".a", "a.", "a b", "a*", "a.>", "a..b"})
+        QTest::newRow(key[0] ? key : "empty") << QString::fromUtf8(key) << false;
+    QTest::newRow("é") << u"é"_s << true;
 }
 
 void tst_KvBucket::validation()
@@ -273,11 +275,17 @@ void tst_KvBucket::validation()
     // The message names the key itself (or says it is empty).
     QVERIFY2(put->errorString().contains(key.isEmpty() ? u"empty"_s : u'"' + key + u'"'),
              qPrintable(put->errorString()));
+    QFETCH(bool, mayExist);
+    WAIT_ERROR(bucket->create(key, "x"), NatsError::InvalidKey);
+    WAIT_ERROR(bucket->update(key, "x", 0), NatsError::InvalidKey); // a create too
     for (NatsReply *other :
-         {static_cast<NatsReply *>(bucket->get(key)), static_cast<NatsReply *>(bucket->create(key, "x")),
-          static_cast<NatsReply *>(bucket->update(key, "x", 1)), static_cast<NatsReply *>(bucket->remove(key)),
-          static_cast<NatsReply *>(bucket->purge(key)), static_cast<NatsReply *>(bucket->history(key))})
-        WAIT_ERROR(other, NatsError::InvalidKey);
+         {static_cast<NatsReply *>(bucket->get(key)), static_cast<NatsReply *>(bucket->update(key, "x", 1)),
+          static_cast<NatsReply *>(bucket->remove(key)), static_cast<NatsReply *>(bucket->purge(key)),
+          static_cast<NatsReply *>(bucket->history(key))}) {
+        QTRY_VERIFY_WITH_TIMEOUT(other->isFinished(), KvTest::ReplyTimeoutMs);
+        // A key that may exist goes to the server (here: no bucket "whatever"); one that cannot is refused.
+        QVERIFY2((other->error() == NatsError::InvalidKey) != mayExist, qPrintable(other->errorString()));
+    }
 }
 
 void tst_KvBucket::entryFields()

@@ -86,6 +86,8 @@ private Q_SLOTS:
     void keyFromSubject();
     void everyKeyRoundTripsByteForByte();
     void aKeyThatIsNotUtf8IsNamedEscaped();
+    void validateExistingKey_data();
+    void validateExistingKey();
 };
 
 void tst_KvNames::validateKey_data()
@@ -274,9 +276,10 @@ void tst_KvNames::validateKeyFilter_data()
     QTest::newRow("tail inside") << u"a.b>"_s
                                  << u"key filter \"a.b>\" is not valid: it has \">\" inside the token \"b>\"; a "
                                     "wildcard stands for a whole token, as in a.>"_s;
+    // Filters read keys, any a subject can hold: another client's "café" is found by "caf*"'s "café.>".
+    QTest::newRow("beyond nats.go's characters") << u"caf\u00e9.>"_s << QString();
     QTest::newRow("space") << u"a b"_s
-                           << u"key filter \"a b\" is not valid: it contains a space; allowed are ASCII letters, "
-                              "digits and - / _ = ."_s;
+                           << u"key filter \"a b\" is not valid: it contains a space, which no key can hold"_s;
 }
 
 void tst_KvNames::validateKeyFilter()
@@ -284,4 +287,35 @@ void tst_KvNames::validateKeyFilter()
     QFETCH(QString, filter);
     QFETCH(QString, problem);
     QCOMPARE(KvNames::validateKeyFilter(filter), problem);
+}
+
+// A key read, deleted or updated exists already: any a subject can hold (another client's "café",
+// "user@example.com"), though kvdesk writes new keys only with nats.go's characters (validateKey).
+void tst_KvNames::validateExistingKey_data()
+{
+    QTest::addColumn<QString>("key");
+    QTest::addColumn<QString>("problem"); // empty: valid
+
+    QTest::newRow("official") << u"a.b-c_d/e=f"_s << QString();
+    QTest::newRow("non-ascii") << u"caf\u00e9"_s << QString();
+    QTest::newRow("at") << u"user@example.com"_s << QString();
+    QTest::newRow("beyond U+FFFF") << u"emoji\U0001F600"_s << QString();
+    QTest::newRow("empty") << QString() << u"key is empty"_s;
+    QTest::newRow("empty token") << u"a..b"_s << u"key \"a..b\" is not valid: it has an empty token between dots"_s;
+    QTest::newRow("space") << u"a b"_s << u"key \"a b\" is not valid: it contains a space, which no key can hold"_s;
+    QTest::newRow("tab") << u"a\tb"_s
+                         << u"key \"a\tb\" is not valid: it contains a control character (U+0009), which no key can "
+                            "hold"_s;
+    QTest::newRow("wildcard") << u"a.*"_s << u"key \"a.*\" is not valid: it contains \"*\", which no key can hold"_s;
+    QTest::newRow("not UTF-8") << KvNames::keyFromSubject("x\xFF"_ba)
+                               << u"key \"x\\xFF\" is not valid: it contains the byte \\xFF, which is not UTF-8 "
+                                  "text: such a key can be listed, watched and exported, not read or changed by "
+                                  "name"_s;
+}
+
+void tst_KvNames::validateExistingKey()
+{
+    QFETCH(QString, key);
+    QFETCH(QString, problem);
+    QCOMPARE(KvNames::validateExistingKey(key), problem);
 }

@@ -12,6 +12,7 @@
 #include "kvtestsupport.h"
 #include "mainwindow.h"
 #include "natsconnection.h"
+#include "natsmessage.h"
 #include "natsserverprocess.h"
 #include "natsuserinforeply.h"
 #include "permissiongate.h"
@@ -490,6 +491,19 @@ void tst_WindowPermissions::keyOpenedByNameIsSelectedAndADeletedOneOpens()
     openByName(u"gone"_s);
     QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->key(), u"gone"_s, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(m_window->valuePanel()->openedRevision() > 0, 10000);
+    // Another client's key with characters nats.go does not write (on the raw subject): it opens by name
+    // too, where the dialog refused it ("allowed are ASCII letters, digits and - / _ = .").
+    WAIT_OK(m_adminKv->jetStream()->publish(NatsMessage("$KV.plain.caf\xC3\xA9", "utf-8")));
+    openKey->trigger();
+    auto *dialog = m_window->findChild<QDialog *>(u"openKeyDialog"_s);
+    QVERIFY(dialog);
+    auto *name = dialog->findChild<QLineEdit *>(u"openKeyName"_s);
+    name->setText(u"caf\u00e9"_s); // typed with a compose key: QTest types ASCII only
+    QVERIFY2(dialog->findChild<QLabel *>(u"openKeyError"_s)->text().isEmpty(),
+             qPrintable(dialog->findChild<QLabel *>(u"openKeyError"_s)->text()));
+    QTest::keyClick(name, Qt::Key_Return);
+    QTRY_VERIFY_WITH_TIMEOUT(!m_window->findChild<QDialog *>(u"openKeyDialog"_s), 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(m_window->valuePanel()->currentValue(), "utf-8"_ba, 10000);
 }
 
 QTEST_MAIN(tst_WindowPermissions)
