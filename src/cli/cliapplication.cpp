@@ -14,6 +14,7 @@
 #include "cliwatchcommand.h"
 #include "kvclient.h"
 #include "kvcontext.h"
+#include "kvnames.h"
 #include "kvuserpermissions.h"
 #include "natsconnection.h"
 
@@ -179,9 +180,11 @@ bool CliApplication::refusedArgumentNotUtf8(const QList<QByteArray> &given)
 {
     for (qsizetype i = 1; i < given.size(); ++i) {
         if (!QByteArrayView(given.at(i)).isValidUtf8()) {
-            usageError(tr("argument %1 is not UTF-8 text, and would not be taken as it is; give a value that is "
-                          "not text on stdin (put BUCKET KEY < FILE)")
-                           .arg(i));
+            // Shown escaped as ls shows such a key: its bytes would garble the terminal.
+            usageError(tr("argument %1 (%2) is not UTF-8 text, and would not be taken as it is: bucket names, keys "
+                          "and filters are text; a value that is not text goes on stdin (put BUCKET KEY < FILE)")
+                           .arg(i)
+                           .arg(KvNames::displayKey(KvNames::keyFromSubject(given.at(i)))));
             return true;
         }
     }

@@ -298,11 +298,15 @@ void tst_KvdeskCli::anArgumentThatIsNotUtf8IsRefused()
     };
     const auto [putCode, putErr] = runRaw({u"put"_s, u"T"_s, u"notutf8"_s}, "x\\377\\376y");
     QCOMPARE(putCode, 2);
-    QVERIFY2(putErr.contains("argument 6 is not UTF-8"), putErr.constData());
+    QVERIFY2(putErr.contains("argument 6 (x\\xFF\\xFEy) is not UTF-8"), putErr.constData());
     CLI_EXPECT(absent, cli({u"get"_s, u"T"_s, u"notutf8"_s, u"--raw"_s}), 1);
     const auto [addCode, addErr] = runRaw({u"add"_s, u"DESC"_s, u"--description"_s}, "caf\\351");
     QCOMPARE(addCode, 2);
     QVERIFY2(addErr.contains("not UTF-8") && addErr.contains("stdin"), addErr.constData());
+    // A key so given: named as ls prints such a key, and told apart from a value (it read as about values only).
+    const auto [getCode, getErr] = runRaw({u"get"_s, u"T"_s}, "x\\377");
+    QCOMPARE(getCode, 2);
+    QVERIFY2(getErr.contains("argument 5 (x\\xFF) is not UTF-8") && getErr.contains("keys"), getErr.constData());
     // UTF-8 text is kept as given.
     const auto [textCode, textErr] = runRaw({u"put"_s, u"T"_s, u"utf8"_s}, "caf\\303\\251");
     QCOMPARE(textCode, 0);
