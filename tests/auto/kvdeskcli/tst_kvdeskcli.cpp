@@ -985,8 +985,13 @@ void tst_KvdeskCli::exportFromAServerThatStopsAnsweringEnds()
     QCOMPARE(exporting.state(), QProcess::NotRunning);
     out += exporting.readAllStandardOutput();
     const QByteArray err = exporting.readAllStandardError();
-    QCOMPARE(exporting.exitCode(), 1);
-    QVERIFY2(err.contains("nats-server sent nothing for 2s while exporting bucket STALL"), err.constData());
+    // All that was seen, if not: it once exited 0 in a loaded run (two servers' copies of this test side by
+    // side, helpers beside them), and nothing said how far it had come.
+    const QByteArray seen = "exit status " + QByteArray::number(int(exporting.exitStatus())) + ", code "
+        + QByteArray::number(exporting.exitCode()) + ", " + QByteArray::number(out.count('\n'))
+        + " lines out, stderr: " + err;
+    QVERIFY2(exporting.exitStatus() == QProcess::NormalExit && exporting.exitCode() == 1, seen.constData());
+    QVERIFY2(err.contains("nats-server sent nothing for 2s while exporting bucket STALL"), seen.constData());
     QVERIFY2(out.count('\n') < 30000, "the whole bucket came before the server stopped: nothing was tested");
 }
 
