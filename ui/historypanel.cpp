@@ -89,6 +89,7 @@ void HistoryPanel::createView()
         updateHeader(); // no longer loading
     });
     connect(m_model, &HistoryModel::bucketReplaced, this, &HistoryPanel::onBucketReplaced);
+    connect(m_model, &HistoryModel::historyLimitChanged, this, &HistoryPanel::updateHeader);
     connect(m_model, &HistoryModel::notFollowed, this, [this](const QString &reason) {
         m_status->setInfo(tr("Read one revision at a time and not followed live: %1").arg(reason));
     });

@@ -229,6 +229,16 @@ void KvBucket::bindTo(const JsStreamInfo &info)
         onBound(info);
 }
 
+void KvBucket::follow(const JsStreamInfo &info)
+{
+    if (!m_bound || info.config.name != streamName())
+        return;
+    // The sizes of a listing change all the time, and say nothing to the checks: settings alone rebind.
+    if (info.config.toJson() == m_boundStatus.streamInfo.config.toJson())
+        return;
+    onBound(info);
+}
+
 void KvBucket::onBound(const JsStreamInfo &info)
 {
     m_boundStatus = KvBucketStatus::fromStreamInfo(info);

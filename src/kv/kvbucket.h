@@ -52,7 +52,11 @@ public:
     // Binds to the bucket's stream as info describes it (a create reply's), without asking the server;
     // info that is no key-value bucket's is ignored and the bucket asks when first used.
     void bindTo(const JsStreamInfo &info);
-    // The status read when binding (refresh with status()).
+    // Takes the bucket's settings from info, read elsewhere (an edit's reply, a listing), when they are not
+    // those it is bound with: boundChanged(), and every later check and write goes by them. An unbound
+    // bucket, or info of another stream, is left alone (it binds when used).
+    void follow(const JsStreamInfo &info);
+    // The status read when binding (refresh with status(), or follow()).
     KvBucketStatus boundStatus() const { return m_boundStatus; }
     // Why a revision of key cannot be read or reverted to when it is a marker: 'revision 6 of key "k" is a
     // delete marker' (a purge marker, an expiry marker...).

@@ -139,7 +139,16 @@ void KvContext::finishWithStreamInfo(KvReply *reply, JsApiReply *info, const QSt
         reply->finishWithError(bucketError(info->errorInfo(), bucket));
         return;
     }
+    passOn(info->streamInfo());
     reply->finishWithStatus(KvBucketStatus::fromStreamInfo(info->streamInfo()));
+}
+
+void KvContext::passOn(const JsStreamInfo &info)
+{
+    for (const QPointer<KvBucket> &bucket : std::as_const(m_buckets)) {
+        if (bucket)
+            bucket->follow(info);
+    }
 }
 
 KvReply *KvContext::createBucket(const KvBucketConfig &config)
@@ -446,6 +455,7 @@ KvReply *KvContext::bucketStatus(const QString &bucket)
                           tr("stream \"%1\" is not a valid key-value bucket").arg(streamInfo.config.name)));
             return;
         }
+        passOn(streamInfo);
         reply->finishWithStatus(KvBucketStatus::fromStreamInfo(streamInfo));
     });
     return reply;
@@ -534,11 +544,13 @@ KvReply *KvContext::bucketStatuses()
         return reply;
     // Unfiltered, as bucketNames(): mirror buckets have no subjects.
     JsApiReply *list = m_context->listStreams();
-    whenAnswered(reply, list, {}, [reply, list] {
+    whenAnswered(reply, list, {}, [this, reply, list] {
         QList<KvBucketStatus> statuses;
         for (const JsStreamInfo &info : list->streams()) {
-            if (!KvNames::bucketFromStream(info.config.name).isEmpty() && keepsKeyHistory(info.config))
+            if (!KvNames::bucketFromStream(info.config.name).isEmpty() && keepsKeyHistory(info.config)) {
+                passOn(info);
                 statuses.append(KvBucketStatus::fromStreamInfo(info));
+            }
         }
         std::sort(statuses.begin(), statuses.end(),
                   [](const KvBucketStatus &a, const KvBucketStatus &b) { return a.bucket < b.bucket; });

@@ -76,6 +76,9 @@ private:
     // Updates the bucket's stream from its current config (or creates it, if missing and allowed).
     KvReply *changeBucket(const KvBucketConfig &config, bool createIfMissing);
     void finishWithStreamInfo(KvReply *reply, JsApiReply *info, const QString &bucket);
+    // A bucket's settings, read here (an edit's reply, a status, a listing), to the handles open on it
+    // (KvBucket::follow()): opened once, a bucket kept the settings it was bound with.
+    void passOn(const JsStreamInfo &info);
     // Finishes bucketNames() from every stream's name and those with a bucket's subjects.
     void sortOutBucketNames(KvReply *reply, const QStringList &all, const QStringList &withKeys);
     void sendUpdate(KvReply *reply, const KvBucketConfig &config, const JsStreamConfig &previous);

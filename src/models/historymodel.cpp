@@ -181,6 +181,7 @@ void HistoryModel::clear()
     m_loaded = false;
     m_followed = false;
     m_historyLimit = 0;
+    disconnect(m_followSettings);
     beginResetModel();
     m_rows.clear();
     endResetModel();
@@ -198,6 +199,13 @@ void HistoryModel::load(KvBucket *bucket, const QString &key)
     options.includeHistory = true;
     m_watcher = bucket->watch({key}, options);
     connect(m_watcher, &KvWatcher::entryReceived, this, &HistoryModel::onEntry);
+    // "(the bucket keeps 10)" said on after an edit made it 20.
+    m_followSettings = connect(bucket, &KvBucket::boundChanged, this, [this, bucket] {
+        if (m_historyLimit == 0 || m_historyLimit == bucket->boundStatus().config.history)
+            return;
+        m_historyLimit = bucket->boundStatus().config.history;
+        Q_EMIT historyLimitChanged();
+    });
     const QPointer<KvBucket> guard(bucket);
     connect(m_watcher, &KvWatcher::initialValuesReceived, this, [this, bucket = guard] {
         learnHistoryLimit(bucket);

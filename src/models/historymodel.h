@@ -81,6 +81,8 @@ Q_SIGNALS:
     // The bucket under this name is another one now (deleted and made again, or another server's copy):
     // the key's history is read again from it.
     void bucketReplaced(const QString &message);
+    // historyLimit() changed: the bucket was edited (here or by another client) while its key was shown.
+    void historyLimitChanged();
 
 private:
     void onEntry(const KvEntry &entry);
@@ -102,6 +104,7 @@ private:
     QPointer<KvWatcher> m_watcher;
     QPointer<KvReply> m_byGets;
     QPointer<KvBucket> m_bucket;
+    QMetaObject::Connection m_followSettings; // m_bucket's boundChanged(), while its key is shown
     QString m_key;
     int m_historyLimit = 0;
     bool m_loading = false;

@@ -27,6 +27,7 @@ private Q_SLOTS:
     void initTestCase();
     void init();
     void loadsEveryKeptRevisionNewestFirst();
+    void historyLimitFollowsAnEdit();
     void followsLiveUpdates();
     void historyLimitDropsOldest();
     void purgeDropsOlderRevisions();
@@ -106,6 +107,24 @@ void tst_HistoryModel::loadsEveryKeptRevisionNewestFirst()
     QCOMPARE(model.index(1, HistoryModel::SizeColumn).data().toString(), QString()); // a marker has no size
     QVERIFY(model.index(0, HistoryModel::CreatedColumn).data(Qt::ToolTipRole).toString().endsWith(u'Z'));
     QCOMPARE(model.index(2, 0).data(HistoryModel::ValueRole).toByteArray(), R"({"a":1})"_ba);
+}
+
+// Try-out 6 #4: "(the bucket keeps 10)" stayed after the bucket was edited to keep 20.
+void tst_HistoryModel::historyLimitFollowsAnEdit()
+{
+    KvBucket *bucket = makeBucket(10);
+    WAIT_OK(bucket->put(u"k"_s, "one"));
+    HistoryModel model;
+    QSignalSpy loaded(&model, &HistoryModel::loaded);
+    model.load(bucket, u"k"_s);
+    QVERIFY(loaded.wait(10000));
+    QCOMPARE(model.historyLimit(), 10);
+    QSignalSpy changed(&model, &HistoryModel::historyLimitChanged);
+    KvBucketConfig config = bucket->boundStatus().config;
+    config.history = 20;
+    WAIT_OK(m_kv->updateBucket(config));
+    QTRY_COMPARE(changed.count(), 1);
+    QCOMPARE(model.historyLimit(), 20);
 }
 
 void tst_HistoryModel::followsLiveUpdates()

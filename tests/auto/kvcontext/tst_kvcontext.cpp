@@ -1,5 +1,6 @@
 #include "jetstreamcontext.h"
 #include "kvbucket.h"
+#include "kvclient.h"
 #include "kvcontext.h"
 #include "kvtestsupport.h"
 #include "kvwatcher.h"
@@ -36,6 +37,7 @@ private Q_SLOTS:
     void ttlExpiry();
     void maxBytes();
     void maxValueSize();
+    void anOpenBucketFollowsAnEdit();
     void republish();
     void republishIntoAnotherBucket();
     void mirrorBucket();
@@ -436,6 +438,54 @@ void tst_KvContext::maxBytes()
     QVERIFY(status->status().bytes <= 400);
 }
 
+// Try-out 6 #4: an open bucket kept the settings it was bound with. After Edit Bucket raised its max
+// value size (here, or in another client), a value the bucket now takes was refused against the old
+// limit, and after one was lowered a value over the new limit went out unchecked; its history and
+// marker TTL were stale as well, until the bucket was opened again. The edit's reply, and any status
+// read of the bucket (the window's bucket list reads them all every few seconds and on every stream
+// advisory), now reach the open handles.
+void tst_KvContext::anOpenBucketFollowsAnEdit()
+{
+    KvBucketConfig config;
+    config.bucket = u"followed"_s;
+    config.history = 10;
+    config.maxValueSize = 1024;
+    KvBucket *bucket = makeBucket(config);
+    config.bucket = bucket->name();
+    WAIT_OK(bucket->put(u"k"_s, "v"));
+    QVERIFY(bucket->isBound());
+    QVERIFY(!bucket->checkValueSize(u"k"_s, 1500).isEmpty());
+
+    // Edited here: the update's reply brings the new settings.
+    QSignalSpy rebound(bucket, &KvBucket::boundChanged);
+    config.history = 20;
+    config.maxValueSize = 2048;
+    WAIT_OK(m_kv->updateBucket(config));
+    QCOMPARE(bucket->boundStatus().config.history, 20);
+    QVERIFY2(bucket->checkValueSize(u"k"_s, 1500).isEmpty(), qPrintable(bucket->checkValueSize(u"k"_s, 1500)));
+    QCOMPARE(rebound.count(), 1);
+    WAIT_OK(bucket->put(u"k"_s, QByteArray(1500, 'a')));
+
+    // Edited by another client: the next status read of the bucket brings it.
+    KvContext *otherKv = nullptr;
+    std::unique_ptr<KvClient> other(
+        KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), nullptr, nullptr, nullptr, &otherKv));
+    QVERIFY(other);
+    config.maxValueSize = 256;
+    WAIT_OK(otherKv->updateBucket(config));
+    QVERIFY(bucket->checkValueSize(u"k"_s, 600).isEmpty()); // not known yet
+    WAIT_OK(m_kv->bucketStatuses());
+    QVERIFY(!bucket->checkValueSize(u"k"_s, 600).isEmpty());
+    config.history = 5;
+    WAIT_OK(otherKv->updateBucket(config));
+    WAIT_OK(m_kv->bucketStatus(config.bucket));
+    QCOMPARE(bucket->boundStatus().config.history, 5);
+    // A read that changes nothing (sizes only) says nothing.
+    const int changes = int(rebound.count());
+    WAIT_OK(m_kv->bucketStatuses());
+    QCOMPARE(rebound.count(), changes);
+}
+
 void tst_KvContext::maxValueSize()
 {
     KvBucketConfig config;
@@ -475,10 +525,15 @@ void tst_KvContext::maxValueSize()
     // The largest that fits is written, guard and all.
     WAIT_OK(bucket->update(u"k"_s, QByteArray(48, 'g'), exact->revision()));
 
-    // The server enforces it too (10054): a handle that still knows the old, larger limit.
+    // The server enforces it too (10054): a handle that still knows the old, larger limit (lowered by
+    // another client, and not read here since).
     config.bucket = bucket->name();
     config.maxValueSize = 50;
-    WAIT_OK(m_kv->updateBucket(config));
+    KvContext *otherKv = nullptr;
+    std::unique_ptr<KvClient> other(
+        KvTest::connectClient(NatsConnectOptions::fromUrl(m_server.url()), nullptr, nullptr, nullptr, &otherKv));
+    QVERIFY(other);
+    WAIT_OK(otherKv->updateBucket(config));
     KvReply *server = bucket->put(u"k"_s, QByteArray(80, 'd'));
     WAIT_ERROR(server, NatsError::ValueTooLarge);
     QCOMPARE(server->errorInfo().jsErrorCode(), 10054);
