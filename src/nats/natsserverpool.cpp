@@ -104,6 +104,7 @@ void NatsServerPool::removeCurrent()
 void NatsServerPool::addImplicitServers(const QStringList &hostPorts)
 {
     const QUrl current = currentUrl();
+    QList<QUrl> listed;
     for (const QString &hostPort : hostPorts) {
         QUrl url(current.scheme() + "://"_L1 + hostPort);
         if (!url.isValid() || url.host().isEmpty())
@@ -112,13 +113,42 @@ void NatsServerPool::addImplicitServers(const QStringList &hostPorts)
             url.setPort(NatsConnectOptions::DefaultPort);
         url.setUserName(current.userName());
         url.setPassword(current.password());
-        const bool known = std::any_of(m_servers.cbegin(), m_servers.cend(), [&url](const Server &server) {
-            return server.url.host() == url.host() && server.url.port() == url.port();
-        });
-        if (!known) {
-            kvCDebug(lcNatsConnection) << "learned server" << hostPort;
+        listed.append(url);
+    }
+    if (!listed.isEmpty())
+        forgetUnlisted(listed);
+    for (const QUrl &url : std::as_const(listed)) {
+        if (indexOf(url) < 0) {
+            kvCDebug(lcNatsConnection) << "learned server" << url.host() << url.port();
             m_servers.append(Server{url, {}, 0, {}, true});
         }
+    }
+}
+
+qsizetype NatsServerPool::indexOf(const QUrl &url) const
+{
+    const auto found = std::find_if(m_servers.cbegin(), m_servers.cend(), [&url](const Server &server) {
+        return server.url.host() == url.host() && server.url.port() == url.port();
+    });
+    return found == m_servers.cend() ? -1 : found - m_servers.cbegin();
+}
+
+// A cluster's INFO lists the servers it has now: one learned before and no longer listed left it (a node
+// removed, a pod restarted on another address) and would only cost a failed attempt, or a whole connect
+// timeout, on every reconnect, as nats.go prunes them. The servers given and the one connected to stay.
+void NatsServerPool::forgetUnlisted(const QList<QUrl> &listed)
+{
+    for (qsizetype i = m_servers.size() - 1; i >= 0; --i) {
+        const QUrl &url = m_servers[i].url;
+        const bool isListed = std::any_of(listed.cbegin(), listed.cend(), [&url](const QUrl &other) {
+            return other.host() == url.host() && other.port() == url.port();
+        });
+        if (!m_servers[i].implicit || isListed || i == m_index)
+            continue;
+        kvCDebug(lcNatsConnection) << "forgot server" << url.host() << url.port() << "(no longer listed)";
+        m_servers.removeAt(i);
+        if (i < m_index)
+            --m_index;
     }
 }
 

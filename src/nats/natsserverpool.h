@@ -56,14 +56,18 @@ public:
     bool attemptFailed(const NatsError &error, const NatsConnectOptions &options);
     // Takes the current server out; the next advance() moves to the one that followed it.
     void removeCurrent();
-    // Adds the INFO connect_urls ("host:port") not in the pool yet, with the current server's scheme
-    // and user info.
+    // Follows the INFO connect_urls ("host:port"): adds those not in the pool yet, with the current
+    // server's scheme and user info, and forgets servers learned before that the list no longer has
+    // (an empty list, a server in no cluster, forgets nothing).
     void addImplicitServers(const QStringList &hostPorts);
 
     // How long server must still wait before it is tried again, jitter included.
     static qint64 reconnectDelay(const Server &server, const NatsConnectOptions &options);
 
 private:
+    qsizetype indexOf(const QUrl &url) const; // by host and port; -1: not in the pool
+    void forgetUnlisted(const QList<QUrl> &listed);
+
     QList<Server> m_servers;
     qsizetype m_index = -1;
     QString m_tlsHostName; // the first configured server's host, for servers learned as bare IPs

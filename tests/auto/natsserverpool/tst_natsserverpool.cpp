@@ -71,6 +71,7 @@ private Q_SLOTS:
     void successForgetsFailures();
     void removeCurrent();
     void implicitServers();
+    void learnedServersGoWhenTheClusterNoLongerListsThem();
     void tlsPeerName();
 };
 
@@ -373,6 +374,34 @@ void tst_NatsServerPool::implicitServers()
     QVERIFY(servers.at(2).implicit);
     QCOMPARE(servers.at(2).failedAttempts, 0);
     QVERIFY(!servers.at(2).lastAttempt.isValid());
+}
+
+// Review 6 F3: the pool only ever grew. A cluster that shrank, or pods restarted on new addresses, left
+// servers that would never answer, each tried (a connect timeout for an address that drops packets) on
+// every reconnect, for as long as the window ran. As nats.go: a learned server the cluster no longer
+// lists goes; the servers given, and the one connected to, stay.
+void tst_NatsServerPool::learnedServersGoWhenTheClusterNoLongerListsThem()
+{
+    NatsServerPool pool;
+    pool.reset({url(u"nats://seed.example:4222"_s)});
+    pool.advance(pacing(0));
+    pool.addImplicitServers({u"10.0.0.1:4222"_s, u"10.0.0.2:4222"_s, u"10.0.0.3:4222"_s});
+    QCOMPARE(pool.size(), 4);
+    pool.advance(pacing(0));
+    pool.advance(pacing(0));
+    QCOMPARE(pool.currentUrl().host(), u"10.0.0.2"_s);
+    // 10.0.0.3 left the cluster; the seed and 10.0.0.2 (connected) are not listed but stay.
+    pool.addImplicitServers({u"10.0.0.1:4222"_s, u"10.0.0.4:4222"_s});
+    QStringList hosts;
+    for (const QUrl &server : pool.urls())
+        hosts.append(server.host());
+    QCOMPARE(hosts, (QStringList{u"seed.example"_s, u"10.0.0.1"_s, u"10.0.0.2"_s, u"10.0.0.4"_s}));
+    QCOMPARE(pool.currentUrl().host(), u"10.0.0.2"_s); // still the current one
+    pool.advance(pacing(0));
+    QCOMPARE(pool.currentUrl().host(), u"10.0.0.4"_s); // the round goes on from there
+    // An INFO without connect_urls (a server outside any cluster) removes nothing.
+    pool.addImplicitServers({});
+    QCOMPARE(pool.size(), 4);
 }
 
 void tst_NatsServerPool::tlsPeerName()
