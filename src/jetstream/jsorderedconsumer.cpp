@@ -155,9 +155,11 @@ void JsOrderedConsumer::create()
     JsApiReply *reply = nullptr;
     if (m_context->capabilities()->supports(JsServerCapabilities::Feature::ConsumerActions)) {
         // 2.10+: a consumer of our own name, made only if no other has it (nats-modern.md §3.4).
-        json.insert("name"_L1, QString::fromLatin1("kvdesk_" + NatsNuid::generate()));
+        m_requestedName = QString::fromLatin1("kvdesk_" + NatsNuid::generate());
+        json.insert("name"_L1, m_requestedName);
         reply = m_context->createNamedConsumer(m_config.stream, json, u"create"_s, createTimeout);
     } else {
+        m_requestedName.clear(); // the server names it
         reply = m_context->createConsumer(m_config.stream, json, createTimeout);
     }
     connect(reply, &NatsReply::finished, this, [this, reply, generation] {
@@ -190,8 +192,13 @@ JsOrderedConsumerConfig JsOrderedConsumer::nextConfig()
 
 void JsOrderedConsumer::onCreateAnswered(const JsApiReply *reply, int generation)
 {
-    if (generation != m_createGeneration)
-        return; // superseded by a newer attempt
+    if (generation != m_createGeneration) {
+        // Superseded by a newer attempt, or stopped: a consumer made for it all the same is nobody's, and
+        // would stay on the server until its own clean-up.
+        if (reply->error() == NatsError::NoError)
+            deleteOnServer(reply->response().value("name"_L1).toString());
+        return;
+    }
     m_createPending = false;
     if (m_state == State::Failed) {
         // The deliver subject was refused meanwhile: nothing would reach a consumer made now.
@@ -570,7 +577,9 @@ void JsOrderedConsumer::stop()
     m_stallTimer->stop();
     m_retryTimer->stop();
     dropSubscription();
-    deleteOnServer(m_consumerName);
+    // Stopped before the create's reply (2.10 may send every delivery first): the name asked for is the
+    // one to delete; a consumer the server names is deleted when its reply comes (onCreateAnswered()).
+    deleteOnServer(m_consumerName.isEmpty() && m_createPending ? m_requestedName : m_consumerName);
     setState(State::Stopped);
 }
 

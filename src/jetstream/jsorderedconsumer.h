@@ -137,6 +137,7 @@ private:
     QPointer<NatsSubscription> m_subscription;
     QByteArray m_deliverSubject;
     QString m_consumerName;
+    QString m_requestedName; // the name the pending create asks for (2.10+), or empty: the server's choice
     State m_state = State::Creating;
     NatsError m_error;
     quint64 m_expectedConsumerSequence = 1;

@@ -73,6 +73,7 @@ private Q_SLOTS:
     void orderedConsumerReconnect();
     void orderedConsumerStreamDeleted();
     void orderedConsumerConnectionClosed();
+    void stoppedBeforeItsCreateReplyItIsDeletedAnyway();
 
 private:
     QString unique(const QString &base) const { return base + QString::number(m_counter); }
@@ -149,6 +150,38 @@ void tst_JsOrderedConsumer::orderedConsumerDelivers()
     consumer->stop();
     QCOMPARE(consumer->state(), JsOrderedConsumer::State::Stopped);
     QTRY_COMPARE(consumerInfoError(name, consumerName), NatsError::ConsumerNotFound);
+    consumer->deleteLater();
+}
+
+// Review 6 F1: `kvdesk-cli ls` ends on the last delivery, which 2.10 may send before the create reply.
+// The consumer was stopped with no name known yet: no CONSUMER.DELETE went, and it stayed on the server
+// until its own clean-up 5 s later (a script listing in a loop kept dozens). Stopped, or superseded, before
+// its create reply, a consumer is deleted all the same.
+void tst_JsOrderedConsumer::stoppedBeforeItsCreateReplyItIsDeletedAnyway()
+{
+    const QString name = unique(u"SB"_s);
+    const QByteArray subject = uniqueSubject("sb");
+    QVERIFY(createStream(memoryStream(name, {QString::fromUtf8(subject) + u".>"_s})));
+    QVERIFY(publish(subject + ".x", "x") > 0);
+    // The connection hears its own requests (echo): the create's copy comes before its reply.
+    NatsSubscription *creates = m_connection->subscribe("$JS.API.CONSUMER.CREATE.>"); // 2.9: no name after
+    WAIT_OK(m_connection->flush());
+    JsOrderedConsumer *consumer = startConsumer(name, subject + ".>", 5000);
+    int seen = 0;
+    connect(creates, &NatsSubscription::messageReceived, consumer, [consumer, &seen] {
+        ++seen;
+        consumer->stop();
+    });
+    QTRY_COMPARE(seen, 1);
+    const auto consumers = [this, &name] {
+        JsApiReply *info = m_js->streamInfo(name);
+        const bool answered = QTest::qWaitFor([info] { return info->isFinished(); }, 5000);
+        info->deleteLater();
+        return answered ? info->streamInfo().state.consumerCount : -1;
+    };
+    // The server's own clean-up of a consumer nobody listens to takes 5 s: well past this wait.
+    QTRY_COMPARE_WITH_TIMEOUT(consumers(), 0, 2000);
+    creates->deleteLater();
     consumer->deleteLater();
 }
 
