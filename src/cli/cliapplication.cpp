@@ -19,10 +19,12 @@
 #include "natsconnection.h"
 
 #include <QtCore/QCommandLineParser>
+#include <QtCore/QCoreApplication>
 #include <QtCore/QEventLoop>
 
 #include <algorithm>
 #include <array>
+#include <utility>
 
 using namespace Qt::StringLiterals;
 
@@ -72,6 +74,18 @@ const CommandEntry kCommands[] = {
     {{"import"_L1}, make<ImportCommand>},
     {{"account"_L1}, make<AccountCommand>},
 };
+
+// The one error for a client that failed (could not connect, or gave up reconnecting).
+QString describeClientFailure(const NatsError &failure, const KvClientOptions &options, KvClient &client)
+{
+    // The server's words ("refused the credentials") sent a user who gave none looking for a typo.
+    if (failure.code() == NatsError::AuthorizationViolation && !CliConnection::givesCredentials(options.connection))
+        return QCoreApplication::translate("CliApplication",
+                                           "permission denied: %1 requires credentials and none were given (--user "
+                                           "with --password-file, --token, --creds, --nkey or a --context)")
+            .arg(client.connection()->currentServer().toDisplayString(QUrl::RemoveUserInfo));
+    return CliCommand::describe(failure);
+}
 
 } // namespace
 
@@ -364,17 +378,17 @@ int CliApplication::connectAndRun(CliCommand *command, const KvClientOptions &op
         client.connection(), &NatsConnection::serverInfoChanged, command,
         [command, &client] { command->bindEarly(client.kv()); }, Qt::SingleShotConnection);
     reportConnectionChanges(client.connection(), command);
-    connect(&client, &KvClient::failed, &loop, [this, &loop, &exitCode, &client, &options](const NatsError &failure) {
-        // The server's words ("refused the credentials") sent a user who gave none looking for a typo.
-        if (failure.code() == NatsError::AuthorizationViolation && !CliConnection::givesCredentials(options.connection))
-            m_out.error(tr("permission denied: %1 requires credentials and none were given (--user with "
-                           "--password-file, --token, --creds, --nkey or a --context)")
-                            .arg(client.connection()->currentServer().toDisplayString(QUrl::RemoveUserInfo)));
-        else
-            m_out.error(CliCommand::describe(failure));
-        exitCode = CliCommand::Failure;
-        loop.quit();
-    });
+    connect(&client, &KvClient::failed, &loop,
+            [this, &loop, &exitCode, &client, &options, &command](const NatsError &failure) {
+                m_out.error(describeClientFailure(failure, options, client));
+                exitCode = CliCommand::Failure;
+                loop.quit();
+                // This is why the command ends. Still there, it would hear of the closed connection next
+                // (a watch's consumer from the same closed() signal) and say a second, misleading error,
+                // "not connected: the connection was closed". Deleted here rather than after the loop:
+                // nothing of it is on the stack, as closed() comes from the connection's own events.
+                delete std::exchange(command, nullptr);
+            });
     // A command that streams (ls, watch, export) stops at the first line stdout cannot take.
     m_out.setStdoutFailedHandler([&loop] { loop.quit(); });
     client.open(options);

@@ -1,6 +1,7 @@
 #include "natsconnectoptions.h"
 
 #include <QtCore/QCoreApplication>
+#include <QtCore/QStringList>
 
 #include <algorithm>
 #include <optional>
@@ -8,6 +9,34 @@
 using namespace Qt::StringLiterals;
 
 namespace {
+
+// The entries of a server list: text split on ",", except where a "," may be inside credentials. A
+// password, user or token may hold a "," of its own ("nats://alice:ab,cdSecret@host"): then the piece after
+// it has credentials and no scheme ("cdSecret@host"), and the piece before has no "@" of its own, so it
+// would be taken for a server and shown as typed, part of the secret in clear. Such a piece is joined with
+// those before it, back to the one with a scheme (or the first): one entry, its ","s kept, that is shown
+// and stripped as one URL and refused by parseServers(). A server with credentials after a "," needs its
+// scheme for that reason ("nats://h1,nats://alice:pw@h2"), and a "," in a secret is written %2C.
+QStringList serverEntries(const QString &text)
+{
+    QStringList entries;
+    qsizetype lastWithScheme = -1;
+    const QStringList pieces = text.split(u',');
+    for (const QString &piece : pieces) {
+        const bool hasScheme = piece.contains("://"_L1);
+        if (!entries.isEmpty() && !hasScheme && piece.contains(u'@')) {
+            const qsizetype first = std::max<qsizetype>(lastWithScheme, 0);
+            const QString joined = entries.mid(first).join(u',') + u',' + piece;
+            entries.resize(first);
+            entries.append(joined);
+            continue;
+        }
+        if (hasScheme)
+            lastWithScheme = entries.size();
+        entries.append(piece);
+    }
+    return entries;
+}
 
 // Where the userinfo of a URL (parsable or not) starts, and its "@" (< start when it has none): what
 // lies before the last "@". Not only of the authority: a password with an unencoded "/", "?" or "#"
@@ -67,7 +96,7 @@ std::optional<qint64> portOutOfRange(const QString &url)
 QString NatsConnectOptions::withoutUserInfo(const QString &text, QString *userInfo)
 {
     userInfo->clear();
-    QStringList entries = text.split(u',');
+    QStringList entries = serverEntries(text);
     for (QString &entry : entries) {
         qsizetype at = -1;
         const qsizetype start = userInfoStart(entry, &at);
@@ -82,7 +111,7 @@ QString NatsConnectOptions::withoutUserInfo(const QString &text, QString *userIn
 
 QString NatsConnectOptions::redactedUrls(const QString &text)
 {
-    QStringList entries = text.split(u',');
+    QStringList entries = serverEntries(text);
     for (QString &entry : entries)
         entry = redactedUrl(entry);
     return entries.join(u',');
@@ -96,11 +125,18 @@ bool NatsConnectOptions::parseServers(const QString &text, QList<QUrl> *out, QSt
         return false;
     };
     QList<QUrl> urls;
-    const QStringList entries = text.split(u',', Qt::SkipEmptyParts);
+    const QStringList entries = serverEntries(text);
     for (QString entry : entries) {
         entry = entry.trimmed();
         if (entry.isEmpty())
             continue;
+        if (entry.contains(u',')) // see serverEntries(): which part is a server and which a secret is unknown
+            return fail(QCoreApplication::translate("NatsConnectOptions",
+                                                    "\"%1\" is not a valid server URL: a \",\" separates servers, so "
+                                                    "one in a password, user or token must be written %2, and a "
+                                                    "server with credentials after a \",\" needs its scheme "
+                                                    "(nats://user:password@host)")
+                            .arg(redactedUrl(entry), u"%2C"_s));
         if (!entry.contains("://"_L1))
             entry.prepend("nats://"_L1);
         if (hostIsANumber(entry))

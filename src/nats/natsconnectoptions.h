@@ -13,13 +13,16 @@ struct NatsConnectOptions
     static constexpr int DefaultPort = 4222;
 
     // Parses "nats://host:4222", "tls://host", "user:pass@host:port", "host" and comma-separated lists
-    // of them. Returns false and sets *errorMessage naming the bad entry.
+    // of them. Returns false and sets *errorMessage naming the bad entry (its secrets as "***"). A ","
+    // that may be part of credentials (one in a password not written %2C, or a server with credentials
+    // but no scheme after a ",") makes the text refused: which part is a server is not known.
     static bool parseServers(const QString &text, QList<QUrl> *out, QString *errorMessage);
     // text (one URL or a comma-separated list, parsable or not) with every password, and every token
-    // (a user without a password), shown as "***": for messages, titles and logs.
+    // (a user without a password), shown as "***": for messages, titles and logs. Credentials holding a
+    // "," are hidden whole, as parseServers() reads them.
     static QString redactedUrls(const QString &text);
     // text without the userinfo ("user:password@", "token@") of its URLs; *userInfo receives the first
-    // one found, as written (percent-encoded), or an empty string.
+    // one found, as written (percent-encoded), or an empty string. Userinfo holding a "," leaves whole.
     static QString withoutUserInfo(const QString &text, QString *userInfo);
     // Convenience: options for the given server list (parse errors surface when connecting).
     static NatsConnectOptions fromUrl(const QString &servers);

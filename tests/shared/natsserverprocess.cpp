@@ -403,3 +403,30 @@ bool NatsServerProcess::thaw()
     const pid_t pid = pid_t(this->pid());
     return pid > 0 && ::kill(pid, SIGCONT) == 0;
 }
+
+bool NatsServerProcess::reload(const QByteArray &config)
+{
+    const pid_t pid = pid_t(this->pid());
+    if (pid <= 0 || m_options.config.isEmpty()) { // without -c the server has no file to read again
+        m_error = u"reload: the server is not running with a config file"_s;
+        return false;
+    }
+    QFile file(m_dir->filePath(u"server.conf"_s));
+    if (!file.open(QIODevice::WriteOnly | QIODevice::Truncate) || file.write(config) != config.size()) {
+        m_error = u"cannot write the server config: "_s + file.errorString();
+        return false;
+    }
+    file.close();
+    m_options.config = config; // what a restart() uses too
+    const QString done = u"Reloaded server configuration"_s;
+    const qsizetype before = log().count(done);
+    if (::kill(pid, SIGHUP) != 0) {
+        m_error = u"cannot send SIGHUP to the server"_s;
+        return false;
+    }
+    if (!QTest::qWaitFor([&] { return log().count(done) > before; }, kStartTimeoutMs)) {
+        m_error = u"the server did not say it reloaded its config: "_s + log().right(500);
+        return false;
+    }
+    return true;
+}

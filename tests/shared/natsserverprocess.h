@@ -49,6 +49,9 @@ public:
     // sockets stay open. thaw() sends SIGCONT.
     bool freeze();
     bool thaw();
+    // Writes config as the server's config file and has the running server load it (SIGHUP), returning
+    // once its log says it did: changed credentials then apply to connections already open.
+    bool reload(const QByteArray &config);
     bool isRunning() const;
 
     QString url() const;    // nats://127.0.0.1:<port>

@@ -40,6 +40,7 @@ private Q_SLOTS:
     void keyPassphrasePrompt();
     void tlsSettings_data();
     void tlsSettings();
+    void aCommaInAPassword();
     void tlsFirst_data();
     void tlsFirst();
     void keyCommandOverTls();
@@ -335,6 +336,24 @@ void tst_KvdeskCliSecrets::tlsSettings()
     CLI_EXPECT(result, m_runner.run(arguments + QStringList{u"ls"_s}), exitCode);
     QVERIFY2(result.err.contains(message.toUtf8()), qPrintable(result.describe()));
     QVERIFY2(!result.err.contains("S3cret"), qPrintable(result.describe()));
+}
+
+// -s nats://alice:Pw-S3cret,7x7q@host: the "," split it as a list, and the error quoted its first piece,
+// "nats://alice:Pw-S3cret", password and all. Refused as a whole now, naming none of it and saying how to
+// write it; written that way (%2C), the password works.
+void tst_KvdeskCliSecrets::aCommaInAPassword()
+{
+    NatsServerProcess server;
+    NatsServerProcess::Options options;
+    options.config = "authorization { user: alice, password: \"Pw-S3cret,7x7q\" }\n";
+    QVERIFY2(server.start(options), qPrintable(server.errorString()));
+    const QString hostPort = server.url().mid(server.url().indexOf(u"://"_s) + 3);
+    CLI_EXPECT(typed, m_runner.run({u"-s"_s, u"nats://alice:Pw-S3cret,7x7q@"_s + hostPort, u"ls"_s}), 2);
+    QVERIFY2(!typed.err.contains("Pw-S3cret") && !typed.err.contains("7x7q"), qPrintable(typed.describe()));
+    QVERIFY2(typed.err.contains(QByteArray("\"nats://alice:***@" + hostPort.toUtf8() + '"')),
+             qPrintable(typed.describe()));
+    QVERIFY2(typed.err.contains("%2C"), qPrintable(typed.describe()));
+    CLI_EXPECT(encoded, m_runner.run({u"-s"_s, u"nats://alice:Pw-S3cret%2C7x7q@"_s + hostPort, u"ls"_s}), 0);
 }
 
 void tst_KvdeskCliSecrets::tlsFirst_data()

@@ -36,6 +36,7 @@ private Q_SLOTS:
     void burstWholeAndIdleLineAtOnce();
     void aReaderThatLeavesEndsTheWatch();
     void saysWhenTheServerGoesAndComesBack();
+    void givingUpSaysOnlyWhy();
     void saysWhichRevisionsWentByWhileAway();
     void saysWhichRevisionsWentByWhileBehind();
     void noGapForWhatWasGoneBeforeTheWatch();
@@ -266,6 +267,39 @@ void tst_KvdeskCliWatch::saysWhenTheServerGoesAndComesBack()
     QCOMPARE(watcher.state(), QProcess::Running);
     watcher.kill();
     watcher.waitForFinished();
+}
+
+// The server stops taking the watch's password (changed and reloaded): it closes the connection, refuses
+// the reconnects twice with the same error, and the watch gives up with it, as nats.go does. A second
+// error followed, "not connected: the connection was closed", from the watch's consumer closed with the
+// connection: it read like another failure. The one that ends the command is said once.
+void tst_KvdeskCliWatch::givingUpSaysOnlyWhy()
+{
+    NatsServerProcess server;
+    NatsServerProcess::Options options;
+    options.config = "authorization { user: alice, password: FirstPass1 }\n";
+    QVERIFY2(server.start(options), qPrintable(server.errorString()));
+    QString url = server.url();
+    url.insert(url.indexOf(u"://"_s) + 3, u"alice:FirstPass1@"_s);
+    const QStringList at{u"-s"_s, url};
+    QCOMPARE(m_runner.run(at + QStringList{u"add"_s, u"GONE"_s}).exitCode, 0);
+    QCOMPARE(m_runner.run(at + QStringList{u"put"_s, u"GONE"_s, u"before"_s, u"1"_s}).exitCode, 0);
+    QProcess watcher;
+    QByteArray seen;
+    startWatch(&watcher, &seen, u"GONE"_s, url);
+    QTRY_VERIFY_WITH_TIMEOUT(seen.contains("PUT GONE > before: 1"), 10000);
+
+    QVERIFY2(server.reload("authorization { user: alice, password: SecondPass2 }\n"), qPrintable(server.errorString()));
+    QTRY_COMPARE_WITH_TIMEOUT(watcher.state(), QProcess::NotRunning, 30000);
+    const QByteArray err = watcher.readAllStandardError();
+    QCOMPARE(watcher.exitStatus(), QProcess::NormalExit);
+    QVERIFY2(watcher.exitCode() == 1, err.constData());
+    QVERIFY2(err.contains("kvdesk-cli: connection lost: "), err.constData());
+    QList<QByteArray> errors = err.split('\n');
+    errors.removeIf([](const QByteArray &line) { return !line.startsWith("kvdesk-cli: error: "); });
+    QCOMPARE(errors.size(), 1);
+    QVERIFY2(errors.first().contains("refused the credentials"), err.constData());
+    QVERIFY2(!err.contains("FirstPass1"), err.constData());
 }
 
 // While a watch is away, a bucket keeping one revision per key loses one: kvdesk-cli says which on stderr,

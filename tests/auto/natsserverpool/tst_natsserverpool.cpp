@@ -58,6 +58,9 @@ private Q_SLOTS:
     void aPortOutOfRangeIsNamed();
     void passwordsInUrlsAreNeverShown_data();
     void passwordsInUrlsAreNeverShown();
+    void aCommaInAPasswordIsNeverShown_data();
+    void aCommaInAPasswordIsNeverShown();
+    void anEncodedCommaInAPasswordWorks();
     void startsWithoutCurrentServer();
     void roundRobin();
     void untriedServerWaitsNothing();
@@ -197,6 +200,72 @@ void tst_NatsServerPool::passwordsInUrlsAreNeverShown()
         return;
     QVERIFY2(!error.contains(u"Pw-S3cret-77"_s), qPrintable(error));
     QVERIFY2(error.contains(u"***@"_s), qPrintable(error));
+}
+
+void tst_NatsServerPool::aCommaInAPasswordIsNeverShown_data()
+{
+    QTest::addColumn<QString>("servers");
+    QTest::addColumn<QString>("redacted");
+    QTest::addColumn<QString>("stripped"); // withoutUserInfo()
+    QTest::addColumn<QString>("userInfo");
+    // Secrets hold "Pw1x", "S3cr" and "77zz", in pieces between the commas.
+    QTest::newRow("password") << u"nats://alice:Pw1x,S3cr@127.0.0.1:4222"_s << u"nats://alice:***@127.0.0.1:4222"_s
+                              << u"nats://127.0.0.1:4222"_s << u"alice:Pw1x,S3cr"_s;
+    QTest::newRow("two commas") << u"nats://alice:Pw1x,S3cr,77zz@host"_s << u"nats://alice:***@host"_s
+                                << u"nats://host"_s << u"alice:Pw1x,S3cr,77zz"_s;
+    QTest::newRow("empty piece") << u"nats://alice:Pw1x,,S3cr@host"_s << u"nats://alice:***@host"_s << u"nats://host"_s
+                                 << u"alice:Pw1x,,S3cr"_s;
+    QTest::newRow("no scheme") << u"alice:Pw1x,S3cr@host:4222"_s << u"alice:***@host:4222"_s << u"host:4222"_s
+                               << u"alice:Pw1x,S3cr"_s;
+    QTest::newRow("token") << u"tls://Pw1x,S3cr@host"_s << u"tls://***@host"_s << u"tls://host"_s << u"Pw1x,S3cr"_s;
+    QTest::newRow("and an @") << u"nats://alice:Pw1x@S3cr,77zz@host"_s << u"nats://alice:***@host"_s << u"nats://host"_s
+                              << u"alice:Pw1x@S3cr,77zz"_s;
+    QTest::newRow("second of a list") << u"nats://h1:4222, nats://alice:Pw1x,S3cr@h2"_s
+                                      << u"nats://h1:4222, nats://alice:***@h2"_s << u"nats://h1:4222, nats://h2"_s
+                                      << u"alice:Pw1x,S3cr"_s;
+    // Which cannot be told from a password holding ",alice:": refused as well, and shown as one URL.
+    QTest::newRow("credentials without a scheme after a ','")
+        << u"nats://h1:4222,alice:Pw1x@h2"_s << u"nats://h1:***@h2"_s << u"nats://h2"_s << u"h1:4222,alice:Pw1x"_s;
+}
+
+// "nats://alice:ab,cdSecret@host" was split as a list: its first piece, "nats://alice:ab", was no URL
+// with credentials, so the message refusing it (and the window's title and status) showed it as typed,
+// with the password up to its comma. Such a value is refused as a whole, naming no part of the secret.
+void tst_NatsServerPool::aCommaInAPasswordIsNeverShown()
+{
+    QFETCH(QString, servers);
+    QFETCH(QString, redacted);
+    QFETCH(QString, stripped);
+    QFETCH(QString, userInfo);
+    const auto showsNoSecret = [](const QString &text) {
+        return !text.contains(u"Pw1x"_s) && !text.contains(u"S3cr"_s) && !text.contains(u"77zz"_s);
+    };
+    QCOMPARE(NatsConnectOptions::redactedUrls(servers), redacted);
+    QString taken;
+    QCOMPARE(NatsConnectOptions::withoutUserInfo(servers, &taken), stripped);
+    QCOMPARE(taken, userInfo);
+    QList<QUrl> urls;
+    QString error;
+    QVERIFY(!NatsConnectOptions::parseServers(servers, &urls, &error));
+    QVERIFY2(showsNoSecret(error), qPrintable(error));
+    QVERIFY2(error.contains(redacted.split(u", "_s).last()), qPrintable(error));
+    QVERIFY2(error.contains(u"%2C"_s), qPrintable(error));
+}
+
+// The way to write it: percent-encoded, the password is the user's, comma and all.
+void tst_NatsServerPool::anEncodedCommaInAPasswordWorks()
+{
+    const QString servers = u"nats://alice:Pw1x%2CS3cr@127.0.0.1:4222"_s;
+    QList<QUrl> urls;
+    QString error;
+    QVERIFY2(NatsConnectOptions::parseServers(servers, &urls, &error), qPrintable(error));
+    QCOMPARE(urls.size(), 1);
+    QCOMPARE(urls.first().host(), u"127.0.0.1"_s);
+    QCOMPARE(urls.first().password(QUrl::FullyDecoded), u"Pw1x,S3cr"_s);
+    QCOMPARE(NatsConnectOptions::redactedUrls(servers), u"nats://alice:***@127.0.0.1:4222"_s);
+    QString userInfo;
+    QCOMPARE(NatsConnectOptions::withoutUserInfo(servers, &userInfo), u"nats://127.0.0.1:4222"_s);
+    QCOMPARE(userInfo, u"alice:Pw1x%2CS3cr"_s);
 }
 
 void tst_NatsServerPool::startsWithoutCurrentServer()

@@ -18,6 +18,7 @@ class tst_ProfileOptions final : public QObject
 private Q_SLOTS:
     void profileFromCliContext();
     void clientOptions();
+    void aCommaInACommandLinePassword();
 };
 
 void tst_ProfileOptions::profileFromCliContext()
@@ -69,6 +70,24 @@ void tst_ProfileOptions::clientOptions()
     QCOMPARE(options.connection.maxReconnectAttempts, -1); // a window keeps trying
     QCOMPARE(options.jetStreamDomain, u"leaf"_s);
     QVERIFY(options.jetStreamApiPrefix.isEmpty());
+}
+
+// kvdesk --server nats://alice:ab,cdSecret@host: the "," split it as a list, and the profile kept the
+// first piece, "nats://alice:ab", as a server: the title, the connection choice and the status showed it,
+// a saved profile would have stored it. The password leaves the URL whole, "," and all, as one with an "@"
+// in it does, and is what the window connects with.
+void tst_ProfileOptions::aCommaInACommandLinePassword()
+{
+    QString secret;
+    const ConnectionProfile profile = ConnectionProfile::fromServerUrl(u"nats://alice:Pw1x,S3cr@127.0.0.1:4222"_s,
+                                                                       &secret);
+    for (const QString &shown : {profile.name, profile.servers})
+        QVERIFY2(!shown.contains(u"Pw1x"_s) && !shown.contains(u"S3cr"_s), qPrintable(shown));
+    QCOMPARE(profile.name, u"nats://alice:***@127.0.0.1:4222"_s);
+    QCOMPARE(profile.servers, u"nats://127.0.0.1:4222"_s);
+    QCOMPARE(profile.authKind, ConnectionProfile::AuthKind::UserPassword);
+    QCOMPARE(profile.user, u"alice"_s);
+    QCOMPARE(secret, u"Pw1x,S3cr"_s);
 }
 
 QTEST_GUILESS_MAIN(tst_ProfileOptions)
