@@ -76,6 +76,18 @@ void ConnectionBar::setRetryOffered(bool offered)
     m_retry->setVisible(offered);
 }
 
+void ConnectionBar::setRetryAsksFor(const QString &secretLabel)
+{
+    if (secretLabel.isEmpty()) {
+        m_retry->setText(tr("Retry Now"));
+        m_retry->setToolTip(tr("Try to connect again without waiting"));
+    } else {
+        m_retry->setText(tr("Retry Now…"));
+        m_retry->setToolTip(tr("The server refused the %1 given: asks for the %1 again and connects with it")
+                                .arg(secretLabel.toLower()));
+    }
+}
+
 void ConnectionBar::setSettingsOffered(bool offered)
 {
     m_settings->setVisible(offered);

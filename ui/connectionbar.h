@@ -20,6 +20,9 @@ public:
     void setState(const QString &status, bool readOnly, const QColor &color);
     // "Retry now" is shown while a failed connection waits for its next try, or is not tried again.
     void setRetryOffered(bool offered);
+    // After the server refused the credentials Retry Now asks for the secret (secretLabel: "Password",
+    // "Token"…) instead of sending the refused one again, and says so; empty: it just tries again.
+    void setRetryAsksFor(const QString &secretLabel);
     // "Connection Settings…" is shown when the connection failed in a way only new settings can mend.
     void setSettingsOffered(bool offered);
 

@@ -13,6 +13,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QInputDialog>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStatusBar>
@@ -51,9 +52,11 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase() { delete m_window; }
     void typedPasswordIsUsedForThisConnection();
+    void retryAfterARefusedPasswordAsksForIt();
 
 private:
     QAction *windowAction(const QString &text) const;
+    ConnectionProfile savedProfile(const QString &name) const;
 
     NatsServerProcess m_server; // authorization: nokr and kPassword
     MainWindow *m_window = nullptr;
@@ -118,6 +121,62 @@ void tst_ProfileNoKeychain::typedPasswordIsUsedForThisConnection()
     QVERIFY(connectButton);
     connectButton->click();
     QTRY_VERIFY_WITH_TIMEOUT(asked, 10000);
+}
+
+ConnectionProfile tst_ProfileNoKeychain::savedProfile(const QString &name) const
+{
+    ConnectionProfile profile;
+    profile.id = ConnectionProfile::newId();
+    profile.name = name;
+    profile.servers = m_server.url();
+    profile.authKind = ConnectionProfile::AuthKind::UserPassword;
+    profile.user = u"nokr"_s;
+    m_window->profileStore()->save(profile);
+    return profile;
+}
+
+// A wrong password typed at "No password is stored": Retry Now sent the same wrong one again, quietly (the
+// server logged a second authentication error), while the bar said a retry would fail the same way; only
+// Connect asked again. A refusal of the credentials is not retried with them: Retry Now asks for the
+// password, and connects with the one typed. The password is in no title, status or setting.
+void tst_ProfileNoKeychain::retryAfterARefusedPasswordAsksForIt()
+{
+    const ConnectionProfile profile = savedProfile(u"retry-asks"_s);
+    QStringList answers{u"wrong-pw-1"_s, kPassword};
+    int asked = 0;
+    QTimer answer; // each password question: the next answer typed
+    answer.setInterval(10);
+    connect(&answer, &QTimer::timeout, this, [&] {
+        auto *question = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+        if (!question || !question->isVisible())
+            return;
+        ++asked;
+        if (answers.isEmpty()) {
+            question->reject();
+            return;
+        }
+        question->setTextValue(answers.takeFirst());
+        question->accept();
+    });
+    answer.start();
+    m_window->openProfile(profile);
+    QTRY_COMPARE_WITH_TIMEOUT(asked, 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isStoppedForSettings(), 10000);
+    auto *retryNow = m_window->findChild<QPushButton *>(u"retryNow"_s);
+    QVERIFY(retryNow);
+    QTRY_VERIFY(retryNow->isVisible());
+    // Said before it is pressed: it asks (a button that opens a question ends in "…").
+    QVERIFY2(retryNow->text().endsWith(u"…"_s), qPrintable(retryNow->text()));
+    QVERIFY2(retryNow->toolTip().contains(u"password"_s), qPrintable(retryNow->toolTip()));
+
+    retryNow->click();
+    QTRY_VERIFY2_WITH_TIMEOUT(asked == 2, "Retry Now did not ask for the refused password again", 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isConnected(), 10000);
+    QVERIFY(!retryNow->isVisible());
+    const QString status = m_window->findChild<QLabel *>(u"connectionStatus"_s)->text();
+    for (const QString &shown : {m_window->windowTitle(), status, QString::fromUtf8(settingsFile())})
+        QVERIFY2(!shown.contains(u"wrong-pw-1"_s) && !shown.contains(kPassword), qPrintable(shown));
+    m_window->profileStore()->remove(profile.id);
 }
 
 QTEST_MAIN(tst_ProfileNoKeychain)
