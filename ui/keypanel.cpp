@@ -22,6 +22,7 @@
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtGui/QActionGroup>
+#include <QtGui/QKeyEvent>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
@@ -175,8 +176,44 @@ void KeyPanel::createFilter()
     m_filterTimer->setSingleShot(true);
     m_filterTimer->setInterval(kFilterDelayMs);
     connect(m_filter, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
-    connect(m_filter, &QLineEdit::returnPressed, this, &KeyPanel::applyFilter);
+    connect(m_filter, &QLineEdit::returnPressed, this, [this] {
+        applyFilter();
+        enterKeys();
+    });
     connect(m_filterTimer, &QTimer::timeout, this, &KeyPanel::applyFilter);
+    m_filter->installEventFilter(this); // Down: to the keys
+}
+
+// Down in the filter box goes to the keys, as Enter does: from typing the filter to its results.
+bool KeyPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_filter && event->type() == QEvent::KeyPress) {
+        const auto *press = static_cast<QKeyEvent *>(event);
+        if (press->key() == Qt::Key_Down && press->modifiers() == Qt::NoModifier) {
+            if (m_filterTimer->isActive())
+                applyFilter(); // what was typed, without waiting for the pause
+            enterKeys();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+// The focus to the list or tree, on its first key when none is picked (Down in the list itself would pick
+// it): the view alone, taking the focus, makes its first row current without picking it, and Down then
+// went to the second.
+void KeyPanel::enterKeys()
+{
+    QAbstractItemView *view = currentView();
+    if (!view->isEnabled())
+        return;
+    view->setFocus(Qt::OtherFocusReason);
+    if (currentKey().isEmpty() && view->selectionModel()->selectedRows().isEmpty()) {
+        const QModelIndex first = view->model()->index(0, 0);
+        if (first.isValid())
+            view->selectionModel()->setCurrentIndex(first,
+                                                    QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    }
 }
 
 void KeyPanel::createActions()

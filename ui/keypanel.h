@@ -77,6 +77,9 @@ public:
     // panel (the buckets' panel takes only what the keys and the value can spare).
     QSize sizeHint() const override;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 public Q_SLOTS:
     void reload();
     void setTreeMode(bool tree);
@@ -96,6 +99,7 @@ private:
     void layoutWidgets();
     void connectModel();
     void applyFilter();
+    void enterKeys();
     void setClientFilters(const QString &text, const KeyGlob &glob);
     void updateStatus();
     QString mirrorNote() const;

@@ -158,7 +158,15 @@ void MainWindow::connectPanels()
     });
     connect(m_buckets, &BucketPanel::message, this, showMessage);
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
-    connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
+    // Enter on a key (or a double click): it is open already (selecting opened it), or opened now; the
+    // cursor goes to its value, eight Tabs away otherwise.
+    connect(m_keys, &KeyPanel::keyActivated, this, [this](const QString &key) {
+        onKeySelected(key);
+        if (m_value->key() != key)
+            return; // kept the unsaved edit of another
+        m_keys->selectKey(key);
+        m_value->focusEditor();
+    });
     connect(m_value, &ValuePanel::message, this, showMessage);
     connect(m_value, &ValuePanel::entryLoaded, this, &MainWindow::updateBucketActions);
     // Delete and Purge act on every key selected (several rows, a folder of the tree), not the open one alone.

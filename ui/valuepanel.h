@@ -97,6 +97,8 @@ public Q_SLOTS:
     void purgeKey();
     void newKey();
     void reload();
+    // The cursor to the value (Enter on a key in the list).
+    void focusEditor();
 
 Q_SIGNALS:
     void message(const QString &text);

@@ -120,6 +120,7 @@ private Q_SLOTS:
     void deleteBucketWaitsForItsNameAsWritten();
     void aBucketAskedForThatIsNotThereIsSaid();
     void enterNeverDestroys();
+    void enterOnAKeyGoesToItsValue();
     void aKeyChangedWhileItsDeleteAsksIsKept();
     void deleteActsOnEverySelectedKey();
     void selectedKeysComeInTheListsOrder();
@@ -1016,6 +1017,39 @@ void tst_MainWindow::enterNeverDestroys()
     QCOMPARE(get->error(), NatsError::NoError);
     QCOMPARE(get->entry().value, "v"_ba);
     QCOMPARE(get->entry().revision, 1u);
+}
+
+// Enter on a key in the list did nothing (the key opens when it is selected), and the value was 8 Tabs
+// away. Enter opens the key and puts the cursor in its value; a key not open yet is opened by it too.
+void tst_MainWindow::enterOnAKeyGoesToItsValue()
+{
+    const QString name = u"gui_enterkey_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"a"_s, "first"));
+    WAIT_OK(peer->put(u"b"_s, "second"));
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    QVERIFY(selectKey(window, u"a"_s));
+    auto *list = window->keyPanel()->findChild<QAbstractItemView *>(u"keyListView"_s);
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    QVERIFY(list && editor);
+    list->setFocus();
+    QTRY_VERIFY(list->hasFocus());
+    QTest::keyClick(list, Qt::Key_Return);
+    QTRY_VERIFY2(editor->hasFocus(),
+                 QApplication::focusWidget() ? qPrintable(QApplication::focusWidget()->objectName()) : "no focus");
+    QCOMPARE(window->valuePanel()->key(), u"a"_s);
+
+    // The current row not picked yet (Ctrl+Down moves it alone): Enter opens that key, then goes to it.
+    list->setFocus();
+    QTRY_VERIFY(list->hasFocus());
+    QTest::keyClick(list, Qt::Key_Down, Qt::ControlModifier);
+    QTest::keyClick(list, Qt::Key_Enter, Qt::KeypadModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->key(), u"b"_s, 10000);
+    QTRY_VERIFY(editor->hasFocus());
+    QTRY_COMPARE(editor->toPlainText(), u"second"_s);
 }
 
 // Another client writes the key while the Delete or Purge question is open. The panel shows that value
