@@ -14,7 +14,7 @@ using namespace Qt::StringLiterals;
 ConnectionBar::ConnectionBar(QWidget *parent)
     : QFrame(parent)
     , m_profileChoice(new QComboBox(this))
-    , m_status(new ElidedLabel(Qt::ElideMiddle, this))
+    , m_status(new ElidedLabel(Qt::ElideRight, this))
     , m_readOnlyBadge(new QLabel(tr("<b>READ-ONLY</b>"), this))
     , m_retry(new QPushButton(tr("Retry Now"), this))
     , m_settings(new QPushButton(tr("Connection Settings…"), this))

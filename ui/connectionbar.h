@@ -36,7 +36,8 @@ private:
 
     QComboBox *m_profileChoice = nullptr;
     // Elided (whole in its tooltip): a long error ("each of the 4 servers failed: …") asked for its whole
-    // width, and the window grew past the screen for it.
+    // width, and the window grew past the screen for it. At its end: cut in the middle, "… not tried again
+    // by itself: it would fail the same way" lost its "not" and its reason.
     QLabel *m_status = nullptr;
     QLabel *m_readOnlyBadge = nullptr;
     QPushButton *m_retry = nullptr;

@@ -71,7 +71,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_buckets(new BucketPanel(this))
     , m_keys(new KeyPanel(this))
     , m_value(new ValuePanel(this))
-    , m_statusLabel(new ElidedLabel(Qt::ElideMiddle, this))
+    , m_statusLabel(new ElidedLabel(Qt::ElideRight, this))
     , m_permissionGate(new PermissionGate(this))
 {
     setObjectName(u"mainWindow"_s);

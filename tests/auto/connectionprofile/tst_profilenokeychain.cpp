@@ -1,3 +1,4 @@
+#include "elidedlabel.h"
 #include "mainwindow.h"
 #include "natsserverprocess.h"
 #include "profiledialog.h"
@@ -53,6 +54,7 @@ private Q_SLOTS:
     void cleanupTestCase() { delete m_window; }
     void typedPasswordIsUsedForThisConnection();
     void retryAfterARefusedPasswordAsksForIt();
+    void aShortenedStatusKeepsItsMeaning();
 
 private:
     QAction *windowAction(const QString &text) const;
@@ -176,6 +178,37 @@ void tst_ProfileNoKeychain::retryAfterARefusedPasswordAsksForIt()
     const QString status = m_window->findChild<QLabel *>(u"connectionStatus"_s)->text();
     for (const QString &shown : {m_window->windowTitle(), status, QString::fromUtf8(settingsFile())})
         QVERIFY2(!shown.contains(u"wrong-pw-1"_s) && !shown.contains(kPassword), qPrintable(shown));
+    m_window->profileStore()->remove(profile.id);
+}
+
+// The bar's status, too long for the window, was shortened in the middle: after a refused password it read
+// "… refused the c… tried again by itself: it would fail the same way", the "not" and the reason cut out.
+// It is shortened at its end (the whole in its tooltip): what is shown is the text's own beginning.
+void tst_ProfileNoKeychain::aShortenedStatusKeepsItsMeaning()
+{
+    const ConnectionProfile profile = savedProfile(u"shortened"_s);
+    bool asked = false;
+    UiTest::onNextDialog<QInputDialog>([&asked](QInputDialog *question) {
+        asked = true;
+        question->setTextValue(u"wrong-pw-2"_s);
+        question->accept();
+    });
+    m_window->openProfile(profile);
+    QTRY_VERIFY_WITH_TIMEOUT(asked, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isStoppedForSettings(), 10000);
+    auto *status = m_window->findChild<ElidedLabel *>(u"connectionStatus"_s);
+    QVERIFY(status);
+    QTRY_VERIFY2(status->text().contains(u"not tried again"_s), qPrintable(status->text()));
+    m_window->resize(900, m_window->height());
+    QTRY_VERIFY2(status->isElided(), qPrintable(status->shownText())); // else this shows nothing
+    // The status bar's copy of it likewise, where it is shortened too.
+    auto *below = m_window->findChild<ElidedLabel *>(u"connectionState"_s);
+    QVERIFY(below);
+    for (const ElidedLabel *label : {status, below}) {
+        const QString shown = label->shownText();
+        QVERIFY2(!label->isElided() || (shown.endsWith(u"…"_s) && label->text().startsWith(shown.chopped(1))),
+                 qPrintable(u"%1 shows \"%2\" of \"%3\""_s.arg(label->objectName(), shown, label->text())));
+    }
     m_window->profileStore()->remove(profile.id);
 }
 
