@@ -168,6 +168,7 @@ void MainWindow::connectPanels()
         m_value->focusEditor();
     });
     connect(m_value, &ValuePanel::message, this, showMessage);
+    connect(m_value, &ValuePanel::removingKey, m_keys, &KeyPanel::moveOnWhenGone);
     connect(m_value, &ValuePanel::entryLoaded, this, &MainWindow::updateBucketActions);
     // Delete and Purge act on every key selected (several rows, a folder of the tree), not the open one alone.
     m_value->setSelectedKeys([this] { return m_keys->selectedKeys(); });

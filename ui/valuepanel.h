@@ -103,6 +103,8 @@ public Q_SLOTS:
 Q_SIGNALS:
     void message(const QString &text);
     void keyCreated(const QString &key);
+    // The user said yes to deleting or purging the open key (key): the list moves on from it once it goes.
+    void removingKey(const QString &key);
     void entryLoaded(const KvEntry &entry);
 
 private:
