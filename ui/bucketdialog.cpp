@@ -7,7 +7,9 @@
 #include "kvunits.h"
 #include "placeholderfit.h"
 
+#include <QtCore/QLocale>
 #include <QtCore/QMetaMethod>
+#include <QtGui/QKeyEvent>
 #include <QtWidgets/QCheckBox>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QDialogButtonBox>
@@ -35,7 +37,9 @@ QLineEdit *lineEdit(QWidget *parent, const QString &objectName, const QString &p
 }
 
 // The standard spin box drops a keystroke that would leave its range without a word ("70" in a box of
-// 1 to 64 stays "7"); this one still drops it, and tells refused() what was refused, so the dialog says why.
+// 1 to 64 stays "7"). This one keeps a number out of range as typed, for the form to say what is wrong
+// with it (the box showed "9" while the note spoke of the "99" typed); what is not a number it still
+// drops, and tells refused() what was, so the dialog says why.
 class RefusingSpinBox final : public QSpinBox
 {
 public:
@@ -45,9 +49,27 @@ public:
     QValidator::State validate(QString &input, int &pos) const override
     {
         const QValidator::State state = QSpinBox::validate(input, pos);
-        if (state == QValidator::Invalid && refused)
+        if (state != QValidator::Invalid)
+            return state;
+        bool number = false;
+        input.trimmed().toLongLong(&number);
+        if (number)
+            return QValidator::Intermediate;
+        if (refused)
             refused(input);
         return state;
+    }
+
+protected:
+    void keyPressEvent(QKeyEvent *event) override
+    {
+        // Enter puts the box back to its last value in range before the dialog takes the key: the form
+        // would be accepted with a number the user did not type. The error under the form says why not.
+        if ((event->key() == Qt::Key_Return || event->key() == Qt::Key_Enter) && !hasAcceptableInput()) {
+            event->accept();
+            return;
+        }
+        QSpinBox::keyPressEvent(event);
     }
 };
 
@@ -88,9 +110,14 @@ BucketDialog::BucketDialog(Mode mode, QWidget *parent)
         connect(edit, &QLineEdit::textEdited, this, &BucketDialog::showProblems);
     }
     connect(m_history, &QSpinBox::valueChanged, this, &BucketDialog::showProblems);
-    connect(m_history, &QSpinBox::textChanged, this, [this] {
-        if (!std::exchange(m_historyRefused, QString()).isEmpty())
+    // A number out of range stays as typed (RefusingSpinBox) and changes no value: the form follows the text.
+    // (The box's own line: QSpinBox::textChanged comes only with a value.)
+    connect(m_history->findChild<QLineEdit *>(), &QLineEdit::textChanged, this, [this] {
+        m_historyRefused.clear();
+        if (m_history->hasAcceptableInput())
             validate();
+        else
+            showProblems();
     });
     connect(m_replicas, &QSpinBox::valueChanged, this, &BucketDialog::showProblems);
     validate();
@@ -216,6 +243,8 @@ bool BucketDialog::readConfig(KvBucketConfig *config, QString *error) const
     QStringList problems;
     if (const QString nameProblem = KvNames::validateBucketName(c.bucket); !nameProblem.isEmpty())
         problems.append(nameProblem);
+    if (const QString historyProblem = this->historyProblem(); !historyProblem.isEmpty())
+        problems.append(historyProblem);
     readLimits(&c, &problems);
     readPlacement(&c, &problems);
     if (QString featureProblem; !m_features->apply(&c, &featureProblem))
@@ -248,6 +277,32 @@ void BucketDialog::readLimits(KvBucketConfig *c, QStringList *problems) const
     };
     readSize(m_maxBytes, &c->maxBytes, tr("Max bucket size"));
     readSize(m_maxValueSize, &c->maxValueSize, tr("Max value size"));
+    // Here, with the field's name and beside the other fields' problems: the configuration's own check
+    // comes only once every field reads, and names no field.
+    if (c->maxValueSize > KvBucketConfig::LargestMaxValueSize) {
+        problems->append(
+            tr("Max value size: at most %1 bytes (just under 2 GiB), not %2")
+                .arg(QLocale().toString(KvBucketConfig::LargestMaxValueSize), m_maxValueSize->text().trimmed()));
+    }
+}
+
+// What is wrong with the number in History as typed (RefusingSpinBox keeps one out of range), if anything.
+QString BucketDialog::historyProblem() const
+{
+    if (m_history->hasAcceptableInput())
+        return {};
+    const QString typed = m_history->cleanText().trimmed();
+    bool number = false;
+    const qint64 value = typed.toLongLong(&number);
+    if (!number)
+        return tr("History: empty: a bucket keeps 1 to %1 revisions per key.").arg(KvBucketConfig::MaxHistory);
+    if (value > KvBucketConfig::MaxHistory)
+        return tr("History: %1 is more than a bucket can keep: 1 to %2 revisions per key.")
+            .arg(value)
+            .arg(KvBucketConfig::MaxHistory);
+    return tr("History: %1 is too few: a bucket keeps 1 to %2 revisions per key.")
+        .arg(value)
+        .arg(KvBucketConfig::MaxHistory);
 }
 
 // Where the bucket lives and what it takes from or gives to other streams: placement, republish, the
@@ -277,25 +332,14 @@ void BucketDialog::readPlacement(KvBucketConfig *c, QStringList *problems) const
     }
 }
 
-// What was typed in History and refused, with why, until History is typed in again: the value kept is a
-// valid one, so this is no problem of the form.
+// What was typed in History and refused (not a number), with why, until History is typed in again: the
+// value kept is a valid one, so this is no problem of the form. A number out of range is kept as typed, and
+// is one (historyProblem()).
 void BucketDialog::refuseHistory(const QString &input)
 {
-    const QString typed = input.trimmed();
-    bool number = false;
-    const qint64 value = typed.toLongLong(&number);
-    if (!number)
-        m_historyRefused = tr("History: \"%1\" is not a number: a bucket keeps 1 to %2 revisions per key.")
-                               .arg(typed)
-                               .arg(KvBucketConfig::MaxHistory);
-    else if (value > KvBucketConfig::MaxHistory)
-        m_historyRefused = tr("History: %1 is more than a bucket can keep: 1 to %2 revisions per key.")
-                               .arg(value)
-                               .arg(KvBucketConfig::MaxHistory);
-    else
-        m_historyRefused = tr("History: %1 is too few: a bucket keeps 1 to %2 revisions per key.")
-                               .arg(value)
-                               .arg(KvBucketConfig::MaxHistory);
+    m_historyRefused = tr("History: \"%1\" is not a number: a bucket keeps 1 to %2 revisions per key.")
+                           .arg(input.trimmed())
+                           .arg(KvBucketConfig::MaxHistory);
     validate();
 }
 

@@ -54,6 +54,7 @@ private:
     QGroupBox *createAdvancedGroup(Mode mode);
     void validate();
     void refuseHistory(const QString &input);
+    QString historyProblem() const;
     void showProblems();
     bool readConfig(KvBucketConfig *config, QString *error) const;
     void readLimits(KvBucketConfig *c, QStringList *problems) const;

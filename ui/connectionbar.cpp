@@ -14,7 +14,7 @@ using namespace Qt::StringLiterals;
 ConnectionBar::ConnectionBar(QWidget *parent)
     : QFrame(parent)
     , m_profileChoice(new QComboBox(this))
-    , m_status(new ElidedLabel(Qt::ElideMiddle, this))
+    , m_status(new ElidedLabel(Qt::ElideRight, this))
     , m_readOnlyBadge(new QLabel(tr("<b>READ-ONLY</b>"), this))
     , m_retry(new QPushButton(tr("Retry Now"), this))
     , m_settings(new QPushButton(tr("Connection Settings…"), this))
@@ -74,6 +74,18 @@ void ConnectionBar::applyColor()
 void ConnectionBar::setRetryOffered(bool offered)
 {
     m_retry->setVisible(offered);
+}
+
+void ConnectionBar::setRetryAsksFor(const QString &secretLabel)
+{
+    if (secretLabel.isEmpty()) {
+        m_retry->setText(tr("Retry Now"));
+        m_retry->setToolTip(tr("Try to connect again without waiting"));
+    } else {
+        m_retry->setText(tr("Retry Now…"));
+        m_retry->setToolTip(tr("The server refused the %1 given: asks for the %1 again and connects with it")
+                                .arg(secretLabel.toLower()));
+    }
 }
 
 void ConnectionBar::setSettingsOffered(bool offered)

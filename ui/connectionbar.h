@@ -20,6 +20,9 @@ public:
     void setState(const QString &status, bool readOnly, const QColor &color);
     // "Retry now" is shown while a failed connection waits for its next try, or is not tried again.
     void setRetryOffered(bool offered);
+    // After the server refused the credentials Retry Now asks for the secret (secretLabel: "Password",
+    // "Token"…) instead of sending the refused one again, and says so; empty: it just tries again.
+    void setRetryAsksFor(const QString &secretLabel);
     // "Connection Settings…" is shown when the connection failed in a way only new settings can mend.
     void setSettingsOffered(bool offered);
 
@@ -33,7 +36,8 @@ private:
 
     QComboBox *m_profileChoice = nullptr;
     // Elided (whole in its tooltip): a long error ("each of the 4 servers failed: …") asked for its whole
-    // width, and the window grew past the screen for it.
+    // width, and the window grew past the screen for it. At its end: cut in the middle, "… not tried again
+    // by itself: it would fail the same way" lost its "not" and its reason.
     QLabel *m_status = nullptr;
     QLabel *m_readOnlyBadge = nullptr;
     QPushButton *m_retry = nullptr;

@@ -312,6 +312,8 @@ void HistoryPanel::onLoaded()
 void HistoryPanel::onRevisionAdded()
 {
     updateHeader();
+    if (m_model->latestRevision() > m_refusalAt)
+        dropRefusalNote(); // the key moved on since the refusal: "it is now at" is no longer true
     if (!m_model->isLoaded())
         return;
     if (m_pendingRevision > 0 && m_model->rowOfRevision(m_pendingRevision) >= 0)
@@ -340,9 +342,18 @@ KvEntry HistoryPanel::selectedEntry() const
     return revisions.size() == 1 ? m_model->entryAt(m_model->rowOfRevision(revisions.first())) : KvEntry();
 }
 
+void HistoryPanel::dropRefusalNote()
+{
+    if (!m_refusalNote.isEmpty() && m_status->message() == m_refusalNote)
+        m_status->setMessage({});
+    m_refusalNote.clear();
+}
+
 void HistoryPanel::onSelectionChanged()
 {
     const QList<quint64> revisions = selectedRevisions();
+    if (revisions != m_refusalSelection)
+        dropRefusalNote();
     if (revisions.isEmpty()) {
         // Its rows went (a purge removes every revision before it): what was shown is no longer there.
         // Following the newest goes on, so the purge's own row is shown once it is in.
@@ -512,6 +523,15 @@ void HistoryPanel::revertTo(quint64 revision, quint64 expectedLatest)
         m_status->setMessage(revertFailure(reply, where, revision, expectedLatest, elsewhere));
         if (elsewhere)
             Q_EMIT message(m_status->message()); // in the status bar too: the panel shows another key now
+        const bool unknown = reply->error() == NatsError::OutcomeUnknown || reply->error() == NatsError::Timeout
+            || reply->error() == NatsError::ConnectionLost;
+        // A refusal is about the revisions as they are now; an outcome not known waits for the revision
+        // that would settle it, and says so: it stays.
+        if (!elsewhere && !unknown) {
+            m_refusalNote = m_status->message();
+            m_refusalAt = std::max(m_model->latestRevision(), reply->currentRevision());
+            m_refusalSelection = selectedRevisions();
+        }
     });
 }
 

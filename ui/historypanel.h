@@ -101,6 +101,7 @@ private:
     QString revertFailure(const KvReply *reply, const QString &where, quint64 revision, quint64 expectedLatest,
                           bool elsewhere) const;
     KvEntry selectedEntry() const;
+    void dropRefusalNote();
 
     QPointer<KvBucket> m_bucket;
     QString m_key;
@@ -115,6 +116,11 @@ private:
     quint64 m_shownSerial = 0; // counts the keys and buckets shown: a revert's answer knows if it is elsewhere
     bool m_followLatest = true;
     bool m_renderError = false;
+    // A refused revert's note, true while the key is at m_refusalAt and the revisions then selected are:
+    // it goes when either changes, so it never reads as current when it is not.
+    QString m_refusalNote;
+    quint64 m_refusalAt = 0;
+    QList<quint64> m_refusalSelection;
 
     ElidedLabel *m_headerKey = nullptr; // the key, elided: it has no spaces to wrap at
     QLabel *m_header = nullptr;         // what there is of it

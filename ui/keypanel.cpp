@@ -22,6 +22,7 @@
 #include <QtCore/QTimer>
 #include <QtGui/QAction>
 #include <QtGui/QActionGroup>
+#include <QtGui/QKeyEvent>
 #include <QtWidgets/QHBoxLayout>
 #include <QtWidgets/QHeaderView>
 #include <QtWidgets/QLabel>
@@ -119,11 +120,32 @@ void KeyPanel::createListView()
 // model: these slots then run before its selection model's, which moves the current row on.
 void KeyPanel::followRowsLeaving(QAbstractItemView *view, QAbstractItemModel *proxy, RowsLeaving *leaving)
 {
-    connect(proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this, [leaving] { leaving->removing = true; });
-    connect(proxy, &QAbstractItemModel::rowsRemoved, this, [view, leaving] {
+    connect(proxy, &QAbstractItemModel::rowsAboutToBeRemoved, this,
+            [view, leaving](const QModelIndex &parent, int first, int last) {
+                leaving->removing = true;
+                const QModelIndex current = view->selectionModel()->currentIndex();
+                const bool goes = current.isValid() && current.parent() == parent && current.row() >= first
+                    && current.row() <= last;
+                leaving->currentKey = goes ? current.data(KeyListModel::KeyRole).toString() : QString();
+                leaving->parent = parent;
+                leaving->first = first;
+            });
+    connect(proxy, &QAbstractItemModel::rowsRemoved, this, [this, view, leaving] {
         leaving->removing = false;
-        if (std::exchange(leaving->currentLeft, false))
-            view->selectionModel()->clear();
+        if (!std::exchange(leaving->currentLeft, false))
+            return;
+        view->selectionModel()->clear();
+        // The user's own Del: on to the neighbour, as a file manager does (the focus coming back to the list
+        // made the first row current instead).
+        if (m_moveOnKey.isEmpty() || leaving->currentKey != std::exchange(m_moveOnKey, {}))
+            return;
+        const QModelIndex parent = leaving->parent;
+        const int rows = view->model()->rowCount(parent);
+        if (rows > 0) {
+            const QModelIndex next = view->model()->index(std::min(leaving->first, rows - 1), 0, parent);
+            view->selectionModel()->setCurrentIndex(next,
+                                                    QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+        }
     });
 }
 
@@ -175,8 +197,44 @@ void KeyPanel::createFilter()
     m_filterTimer->setSingleShot(true);
     m_filterTimer->setInterval(kFilterDelayMs);
     connect(m_filter, &QLineEdit::textChanged, m_filterTimer, qOverload<>(&QTimer::start));
-    connect(m_filter, &QLineEdit::returnPressed, this, &KeyPanel::applyFilter);
+    connect(m_filter, &QLineEdit::returnPressed, this, [this] {
+        applyFilter();
+        enterKeys();
+    });
     connect(m_filterTimer, &QTimer::timeout, this, &KeyPanel::applyFilter);
+    m_filter->installEventFilter(this); // Down: to the keys
+}
+
+// Down in the filter box goes to the keys, as Enter does: from typing the filter to its results.
+bool KeyPanel::eventFilter(QObject *watched, QEvent *event)
+{
+    if (watched == m_filter && event->type() == QEvent::KeyPress) {
+        const auto *press = static_cast<QKeyEvent *>(event);
+        if (press->key() == Qt::Key_Down && press->modifiers() == Qt::NoModifier) {
+            if (m_filterTimer->isActive())
+                applyFilter(); // what was typed, without waiting for the pause
+            enterKeys();
+            return true;
+        }
+    }
+    return QWidget::eventFilter(watched, event);
+}
+
+// The focus to the list or tree, on its first key when none is picked (Down in the list itself would pick
+// it): the view alone, taking the focus, makes its first row current without picking it, and Down then
+// went to the second.
+void KeyPanel::enterKeys()
+{
+    QAbstractItemView *view = currentView();
+    if (!view->isEnabled())
+        return;
+    view->setFocus(Qt::OtherFocusReason);
+    if (currentKey().isEmpty() && view->selectionModel()->selectedRows().isEmpty()) {
+        const QModelIndex first = view->model()->index(0, 0);
+        if (first.isValid())
+            view->selectionModel()->setCurrentIndex(first,
+                                                    QItemSelectionModel::ClearAndSelect | QItemSelectionModel::Rows);
+    }
 }
 
 void KeyPanel::createActions()
@@ -477,6 +535,7 @@ KvBucket *KeyPanel::bucket() const
 void KeyPanel::setBucket(KvBucket *bucket)
 {
     m_bucket = bucket;
+    m_moveOnKey.clear();
     m_error->setMessage({});
     m_asOf->setBucket(bucket);
     updateLiveActions();
@@ -623,8 +682,10 @@ void KeyPanel::selectKey(const QString &key)
         if (row >= 0)
             index = m_listProxy->mapFromSource(m_list->index(row, 0));
     }
-    if (!index.isValid())
+    if (!index.isValid()) {
+        currentView()->selectionModel()->clear();
         return;
+    }
     // That row alone: the view's setCurrentIndex() would read the keys held down (Ctrl adds to the
     // selection), and Ctrl may still be down from the shortcut that led here (Ctrl+N).
     currentView()->selectionModel()->setCurrentIndex(index,

@@ -50,7 +50,12 @@ public:
     // How many keys selectedKeys() holds, without listing a large selection: -1 when a selected folder holds
     // more than limit (a list's rows are counted, never listed). *only is the key when it is one.
     qsizetype selectedKeyCount(qsizetype limit, QString *only) const;
+    // Selects key's row alone; none when the key is not shown (a deleted key opened by name): no other row
+    // then stands for what is open.
     void selectKey(const QString &key);
+    // The user removes key (Del, Purge): when its row leaves while it is the one picked, the row after it
+    // (or before it, at the end) is picked, as where the user goes on. Any other key leaving picks nothing.
+    void moveOnWhenGone(const QString &key) { m_moveOnKey = key; }
     // The connection is down (why) or back (empty): a banner over the keys says they may be out of date.
     // The list catches up by itself when the connection is back (its watch resumes where it stopped).
     void setInterruption(const QString &reason);
@@ -77,6 +82,9 @@ public:
     // panel (the buckets' panel takes only what the keys and the value can spare).
     QSize sizeHint() const override;
 
+protected:
+    bool eventFilter(QObject *watched, QEvent *event) override;
+
 public Q_SLOTS:
     void reload();
     void setTreeMode(bool tree);
@@ -96,6 +104,7 @@ private:
     void layoutWidgets();
     void connectModel();
     void applyFilter();
+    void enterKeys();
     void setClientFilters(const QString &text, const KeyGlob &glob);
     void updateStatus();
     QString mirrorNote() const;
@@ -110,6 +119,9 @@ private:
         bool removing = false;
         bool currentLeft = false;
         QPersistentModelIndex picked; // the row last opened, while it stays current and selected
+        QString currentKey;           // while removing: the key of the current row leaving, if it is
+        QPersistentModelIndex parent; // while removing: where, and from which row
+        int first = -1;
     };
     void followRowsLeaving(QAbstractItemView *view, QAbstractItemModel *proxy, RowsLeaving *leaving);
     void connectCurrentKey(QAbstractItemView *view, RowsLeaving *leaving);
@@ -145,6 +157,7 @@ private:
     QTimer *m_waitTimer = nullptr; // ticks the "waiting for the server" seconds
     QStringList m_serverFilters;
     QString m_pendingKey; // to select once the tree is built
+    QString m_moveOnKey;  // moveOnWhenGone()
     KeyGlob m_glob;
     AsOfBar *m_asOf = nullptr;
     bool m_treeFiltered = false; // the tree's folders were opened for a filter

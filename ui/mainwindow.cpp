@@ -71,7 +71,7 @@ MainWindow::MainWindow(QWidget *parent)
     , m_buckets(new BucketPanel(this))
     , m_keys(new KeyPanel(this))
     , m_value(new ValuePanel(this))
-    , m_statusLabel(new ElidedLabel(Qt::ElideMiddle, this))
+    , m_statusLabel(new ElidedLabel(Qt::ElideRight, this))
     , m_permissionGate(new PermissionGate(this))
 {
     setObjectName(u"mainWindow"_s);
@@ -136,10 +136,7 @@ void MainWindow::buildPages()
     m_profileChoice = m_connectionBar->profileChoice();
     connect(m_connectionBar, &ConnectionBar::connectRequested, this, &MainWindow::connectSelectedProfile);
     connect(m_profileChoice, &QComboBox::currentIndexChanged, this, &MainWindow::updateConnectionBar);
-    connect(m_connectionBar, &ConnectionBar::retryRequested, this, [this] {
-        if (m_session)
-            m_session->retryNow();
-    });
+    connect(m_connectionBar, &ConnectionBar::retryRequested, this, &MainWindow::retryConnection);
     connect(m_connectionBar, &ConnectionBar::settingsRequested, this, &MainWindow::manageConnections);
     layout->addWidget(m_connectionBar);
     layout->addWidget(m_pages, 1);
@@ -161,8 +158,17 @@ void MainWindow::connectPanels()
     });
     connect(m_buckets, &BucketPanel::message, this, showMessage);
     connect(m_keys, &KeyPanel::keySelected, this, &MainWindow::onKeySelected);
-    connect(m_keys, &KeyPanel::keyActivated, this, &MainWindow::onKeySelected);
+    // Enter on a key (or a double click): it is open already (selecting opened it), or opened now; the
+    // cursor goes to its value, eight Tabs away otherwise.
+    connect(m_keys, &KeyPanel::keyActivated, this, [this](const QString &key) {
+        onKeySelected(key);
+        if (m_value->key() != key)
+            return; // kept the unsaved edit of another
+        m_keys->selectKey(key);
+        m_value->focusEditor();
+    });
     connect(m_value, &ValuePanel::message, this, showMessage);
+    connect(m_value, &ValuePanel::removingKey, m_keys, &KeyPanel::moveOnWhenGone);
     connect(m_value, &ValuePanel::entryLoaded, this, &MainWindow::updateBucketActions);
     // Delete and Purge act on every key selected (several rows, a folder of the tree), not the open one alone.
     m_value->setSelectedKeys([this] { return m_keys->selectedKeys(); });
@@ -352,18 +358,44 @@ void MainWindow::openProfile(const ConnectionProfile &profile)
             openProfile(profile, secret);
             return;
         }
-        bool ok = false;
-        const QString why = error.isEmpty()
-            ? tr("No %1 is stored for \"%2\".").arg(profile.secretLabel().toLower(), profile.name)
-            : tr("The keychain could not be read (%1).").arg(error);
-        const QString asked = QInputDialog::getText(this, tr("Connect to %1").arg(profile.name),
-                                                    tr("%1\n%2 for %3:").arg(why, profile.secretLabel(), profile.name),
-                                                    QLineEdit::Password, {}, &ok);
-        if (ok)
-            openProfile(profile, asked);
-        else
-            showConnectionInUse();
+        askSecret(profile,
+                  error.isEmpty() ? tr("No %1 is stored for \"%2\".").arg(profile.secretLabel().toLower(), profile.name)
+                                  : tr("The keychain could not be read (%1).").arg(error));
     });
+}
+
+// The secret asked for (why: the line above the question), and used for this connection only.
+void MainWindow::askSecret(const ConnectionProfile &profile, const QString &why)
+{
+    bool ok = false;
+    QString asked = QInputDialog::getText(this, tr("Connect to %1").arg(profile.name),
+                                          tr("%1\n%2 for %3:").arg(why, profile.secretLabel(), profile.name),
+                                          QLineEdit::Password, {}, &ok);
+    if (ok)
+        openProfile(profile, asked);
+    else
+        showConnectionInUse();
+    asked.fill(u'\0');
+}
+
+// A secret the server refused would be refused again: Retry Now asks for it instead of sending it once
+// more (the bar says a retry would fail the same way).
+bool MainWindow::retryAsksForSecret() const
+{
+    return m_session && m_session->isCredentialsRefused() && m_session->profile().needsSecret();
+}
+
+void MainWindow::retryConnection()
+{
+    if (!m_session)
+        return;
+    if (!retryAsksForSecret()) {
+        m_session->retryNow();
+        return;
+    }
+    const ConnectionProfile profile = m_session->profile();
+    askSecret(profile,
+              tr("The server refused the %1 given for \"%2\".").arg(profile.secretLabel().toLower(), profile.name));
 }
 
 void MainWindow::openProfile(const ConnectionProfile &profile, const QString &secret)
@@ -443,6 +475,7 @@ void MainWindow::updateConnectionBar()
     m_connectionBar->setState(status, readOnly, m_session ? m_session->profile().color : QColor());
     const bool stopped = m_session && m_session->isStoppedForSettings();
     m_connectionBar->setRetryOffered(stopped || (m_session && m_session->isWaitingToRetry()));
+    m_connectionBar->setRetryAsksFor(retryAsksForSecret() ? m_session->profile().secretLabel() : QString());
     m_connectionBar->setSettingsOffered(stopped);
     // The welcome page, seen until the session opens if none has yet, says whether it is still trying.
     if (stopped)

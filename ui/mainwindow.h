@@ -90,6 +90,9 @@ private:
     void highlightOpenBucketAndKey();
     void updateConnectionBar();
     void showConnectionInUse();
+    void askSecret(const ConnectionProfile &profile, const QString &why);
+    bool retryAsksForSecret() const;
+    void retryConnection();
     // The connection is down (reason) or back (empty): the panels say so and writes wait.
     void showInterruption(const QString &reason);
     void manageConnections();

@@ -64,6 +64,7 @@ Session::Session(const ConnectionProfile &profile, const QString &secret, LocalS
             // A server that is down (or restarting) comes back: try again. Credentials, a URL or TLS
             // settings that are wrong stay wrong: only "Retry now" then.
             m_stoppedForSettings = !m_closing && !m_profile.local && wouldFailAgain(error);
+            m_stopCode = error;
             if (!m_closing && !m_profile.local && !m_stoppedForSettings)
                 m_retry->schedule();
             Q_EMIT failed(m_lastError);

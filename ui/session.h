@@ -56,6 +56,8 @@ public:
     // Failed in a way the next try would fail again (credentials refused, a URL that does not parse, a
     // TLS certificate, key or host name that cannot work): not tried again until asked (retryNow()).
     bool isStoppedForSettings() const { return m_stoppedForSettings; }
+    // Stopped because the server refused the credentials: the same secret would be refused again.
+    bool isCredentialsRefused() const { return m_stoppedForSettings && NatsError::isAuthenticationError(m_stopCode); }
     // Whether a try that failed with code would fail the same way, the settings (or the server's) unchanged.
     static bool wouldFailAgain(NatsError::Code code);
 
@@ -95,4 +97,5 @@ private:
     bool m_opened = false;
     bool m_closing = false;
     bool m_stoppedForSettings = false;
+    NatsError::Code m_stopCode = NatsError::NoError; // why, while m_stoppedForSettings
 };

@@ -268,6 +268,11 @@ void ValuePanel::openRevision(const QString &key, quint64 revision)
     showLoading();
 }
 
+void ValuePanel::focusEditor()
+{
+    m_editor->setFocus(Qt::OtherFocusReason);
+}
+
 void ValuePanel::reload()
 {
     m_session->reload();

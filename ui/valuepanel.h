@@ -97,10 +97,14 @@ public Q_SLOTS:
     void purgeKey();
     void newKey();
     void reload();
+    // The cursor to the value (Enter on a key in the list).
+    void focusEditor();
 
 Q_SIGNALS:
     void message(const QString &text);
     void keyCreated(const QString &key);
+    // The user said yes to deleting or purging the open key (key): the list moves on from it once it goes.
+    void removingKey(const QString &key);
     void entryLoaded(const KvEntry &entry);
 
 private:

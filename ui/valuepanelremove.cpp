@@ -59,8 +59,10 @@ void ValuePanel::deleteKey()
                                                  "until compacted.")
                                                   .arg(key()),
                                               QMessageBox::Yes | QMessageBox::No, QMessageBox::No);
-    if (answer == QMessageBox::Yes)
+    if (answer == QMessageBox::Yes) {
+        Q_EMIT removingKey(key());
         m_session->removeKey(false, shown);
+    }
 }
 
 void ValuePanel::purgeKey()
@@ -75,8 +77,10 @@ void ValuePanel::purgeKey()
         return;
     const quint64 shown = m_session->baseRevision(); // what the user says yes to
     PurgeDialog dialog(m_session->bucket(), key(), this);
-    if (dialog.exec() == QDialog::Accepted)
+    if (dialog.exec() == QDialog::Accepted) {
+        Q_EMIT removingKey(key());
         m_session->removeKey(true, shown, dialog.markerTtl());
+    }
 }
 
 // The keys selected in the list when they are more than the open key (several rows, a folder of the

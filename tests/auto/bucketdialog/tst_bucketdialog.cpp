@@ -26,6 +26,7 @@ private Q_SLOTS:
     void everyProblemShowsAtOnceInTheFormsOrder();
     void anErrorMovesNothingAndGivesItsRoomBack();
     void historyOutOfRangeSaysWhy();
+    void tooLargeAValueSizeIsSaidWithItsField();
 
 private:
     // The dialog's place and size once the layout requests made so far are done.
@@ -240,8 +241,10 @@ void tst_BucketDialog::anErrorMovesNothingAndGivesItsRoomBack()
     QCOMPARE(settled(&dialog), before);
 }
 
-// The History box takes 1 to 64: typing "70" left "7" without a word, as a spin box refuses the "0". It
-// still refuses it (the standard spin box), and says why under the form until the box is typed in again.
+// The History box takes 1 to 64: typing "70" left "7" without a word, as a spin box refuses the "0". Then
+// the box showed "9" for "99" typed while the note said "99 is more than…", and Create stayed on. The box
+// shows what was typed, the error says what is wrong with it and Create waits; the error follows the box
+// as it is typed.
 void tst_BucketDialog::historyOutOfRangeSaysWhy()
 {
     BucketDialog dialog(BucketDialog::Mode::Create);
@@ -249,18 +252,45 @@ void tst_BucketDialog::historyOutOfRangeSaysWhy()
     QTest::keyClicks(field(&dialog, u"bucketName"_s), u"b"_s);
     auto *history = dialog.findChild<QSpinBox *>(u"history"_s);
     auto *error = dialog.findChild<QLabel *>(u"errorLabel"_s);
-    QVERIFY(history && error);
+    QPushButton *create = dialog.findChild<QDialogButtonBox *>()->button(QDialogButtonBox::Ok);
+    QVERIFY(history && error && create);
     history->setFocus();
     history->selectAll();
-    QTest::keyClicks(history, u"70"_s);
-    QCOMPARE(history->value(), 7);
-    QVERIFY2(error->isVisible() && error->text().contains(u"70"_s) && error->text().contains(u"64"_s),
+    QTest::keyClicks(history, u"99"_s);
+    QCOMPARE(history->text(), u"99"_s);
+    QVERIFY2(error->isVisible() && error->text().contains(u"History: 99"_s) && error->text().contains(u"64"_s),
              qPrintable(u"visible %1: \"%2\""_s.arg(error->isVisible()).arg(error->text())));
-    QCOMPARE(dialog.validationError(), QString()); // 7 is a valid history: nothing is wrong with the form
-    QTest::keyClick(history, Qt::Key_Backspace);
-    QTest::keyClicks(history, u"12"_s);
+    QVERIFY2(dialog.validationError().contains(u"History"_s), qPrintable(dialog.validationError()));
+    QVERIFY(!create->isEnabled());
+    QTest::keyClick(history, Qt::Key_Return); // the box put back to 9, and the form accepted with it: no
+    QCOMPARE(history->text(), u"99"_s);
+    QVERIFY(dialog.isVisible());
+    QTest::keyClick(history, Qt::Key_Backspace); // "9": right
+    QCOMPARE(history->value(), 9);
+    QVERIFY2(error->isHidden(), qPrintable(error->text()));
+    QVERIFY(create->isEnabled());
+    history->selectAll();
+    QTest::keyClicks(history, u"0"_s); // too few
+    QVERIFY2(error->isVisible() && error->text().contains(u"History: 0"_s), qPrintable(error->text()));
+    QVERIFY(!create->isEnabled());
+    QTest::keyClicks(history, u"12"_s); // "012"
     QCOMPARE(history->value(), 12);
     QVERIFY2(error->isHidden(), qPrintable(error->text()));
+    QVERIFY(create->isEnabled());
+}
+
+// "3GiB" as the max value size was said only once every other field was right, and without the field's
+// name ("maximum value size must be at most 2147483647 bytes, not 3221225472").
+void tst_BucketDialog::tooLargeAValueSizeIsSaidWithItsField()
+{
+    BucketDialog dialog(BucketDialog::Mode::Create);
+    dialog.show();
+    field(&dialog, u"maxBytes"_s)->setText(u"-3"_s);
+    field(&dialog, u"maxValueSize"_s)->setText(u"3GiB"_s);
+    const QStringList problems = dialog.validationError().split(u'\n');
+    QCOMPARE(problems.size(), 3); // the name, the bucket size, the value size
+    QVERIFY2(problems.at(2).startsWith(u"Max value size: "_s) && problems.at(2).contains(u"2 GiB"_s),
+             qPrintable(problems.at(2)));
 }
 
 QTEST_MAIN(tst_BucketDialog)

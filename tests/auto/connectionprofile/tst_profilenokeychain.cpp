@@ -1,3 +1,4 @@
+#include "elidedlabel.h"
 #include "mainwindow.h"
 #include "natsserverprocess.h"
 #include "profiledialog.h"
@@ -13,6 +14,7 @@
 #include <QtTest/QTest>
 #include <QtWidgets/QComboBox>
 #include <QtWidgets/QInputDialog>
+#include <QtWidgets/QLabel>
 #include <QtWidgets/QLineEdit>
 #include <QtWidgets/QPushButton>
 #include <QtWidgets/QStatusBar>
@@ -51,9 +53,12 @@ private Q_SLOTS:
     void initTestCase();
     void cleanupTestCase() { delete m_window; }
     void typedPasswordIsUsedForThisConnection();
+    void retryAfterARefusedPasswordAsksForIt();
+    void aShortenedStatusKeepsItsMeaning();
 
 private:
     QAction *windowAction(const QString &text) const;
+    ConnectionProfile savedProfile(const QString &name) const;
 
     NatsServerProcess m_server; // authorization: nokr and kPassword
     MainWindow *m_window = nullptr;
@@ -118,6 +123,93 @@ void tst_ProfileNoKeychain::typedPasswordIsUsedForThisConnection()
     QVERIFY(connectButton);
     connectButton->click();
     QTRY_VERIFY_WITH_TIMEOUT(asked, 10000);
+}
+
+ConnectionProfile tst_ProfileNoKeychain::savedProfile(const QString &name) const
+{
+    ConnectionProfile profile;
+    profile.id = ConnectionProfile::newId();
+    profile.name = name;
+    profile.servers = m_server.url();
+    profile.authKind = ConnectionProfile::AuthKind::UserPassword;
+    profile.user = u"nokr"_s;
+    m_window->profileStore()->save(profile);
+    return profile;
+}
+
+// A wrong password typed at "No password is stored": Retry Now sent the same wrong one again, quietly (the
+// server logged a second authentication error), while the bar said a retry would fail the same way; only
+// Connect asked again. A refusal of the credentials is not retried with them: Retry Now asks for the
+// password, and connects with the one typed. The password is in no title, status or setting.
+void tst_ProfileNoKeychain::retryAfterARefusedPasswordAsksForIt()
+{
+    const ConnectionProfile profile = savedProfile(u"retry-asks"_s);
+    QStringList answers{u"wrong-pw-1"_s, kPassword};
+    int asked = 0;
+    QTimer answer; // each password question: the next answer typed
+    answer.setInterval(10);
+    connect(&answer, &QTimer::timeout, this, [&] {
+        auto *question = qobject_cast<QInputDialog *>(QApplication::activeModalWidget());
+        if (!question || !question->isVisible())
+            return;
+        ++asked;
+        if (answers.isEmpty()) {
+            question->reject();
+            return;
+        }
+        question->setTextValue(answers.takeFirst());
+        question->accept();
+    });
+    answer.start();
+    m_window->openProfile(profile);
+    QTRY_COMPARE_WITH_TIMEOUT(asked, 1, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isStoppedForSettings(), 10000);
+    auto *retryNow = m_window->findChild<QPushButton *>(u"retryNow"_s);
+    QVERIFY(retryNow);
+    QTRY_VERIFY(retryNow->isVisible());
+    // Said before it is pressed: it asks (a button that opens a question ends in "…").
+    QVERIFY2(retryNow->text().endsWith(u"…"_s), qPrintable(retryNow->text()));
+    QVERIFY2(retryNow->toolTip().contains(u"password"_s), qPrintable(retryNow->toolTip()));
+
+    retryNow->click();
+    QTRY_VERIFY2_WITH_TIMEOUT(asked == 2, "Retry Now did not ask for the refused password again", 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isConnected(), 10000);
+    QVERIFY(!retryNow->isVisible());
+    const QString status = m_window->findChild<QLabel *>(u"connectionStatus"_s)->text();
+    for (const QString &shown : {m_window->windowTitle(), status, QString::fromUtf8(settingsFile())})
+        QVERIFY2(!shown.contains(u"wrong-pw-1"_s) && !shown.contains(kPassword), qPrintable(shown));
+    m_window->profileStore()->remove(profile.id);
+}
+
+// The bar's status, too long for the window, was shortened in the middle: after a refused password it read
+// "… refused the c… tried again by itself: it would fail the same way", the "not" and the reason cut out.
+// It is shortened at its end (the whole in its tooltip): what is shown is the text's own beginning.
+void tst_ProfileNoKeychain::aShortenedStatusKeepsItsMeaning()
+{
+    const ConnectionProfile profile = savedProfile(u"shortened"_s);
+    bool asked = false;
+    UiTest::onNextDialog<QInputDialog>([&asked](QInputDialog *question) {
+        asked = true;
+        question->setTextValue(u"wrong-pw-2"_s);
+        question->accept();
+    });
+    m_window->openProfile(profile);
+    QTRY_VERIFY_WITH_TIMEOUT(asked, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(m_window->session() && m_window->session()->isStoppedForSettings(), 10000);
+    auto *status = m_window->findChild<ElidedLabel *>(u"connectionStatus"_s);
+    QVERIFY(status);
+    QTRY_VERIFY2(status->text().contains(u"not tried again"_s), qPrintable(status->text()));
+    m_window->resize(900, m_window->height());
+    QTRY_VERIFY2(status->isElided(), qPrintable(status->shownText())); // else this shows nothing
+    // The status bar's copy of it likewise, where it is shortened too.
+    auto *below = m_window->findChild<ElidedLabel *>(u"connectionState"_s);
+    QVERIFY(below);
+    for (const ElidedLabel *label : {status, below}) {
+        const QString shown = label->shownText();
+        QVERIFY2(!label->isElided() || (shown.endsWith(u"…"_s) && label->text().startsWith(shown.chopped(1))),
+                 qPrintable(u"%1 shows \"%2\" of \"%3\""_s.arg(label->objectName(), shown, label->text())));
+    }
+    m_window->profileStore()->remove(profile.id);
 }
 
 QTEST_MAIN(tst_ProfileNoKeychain)

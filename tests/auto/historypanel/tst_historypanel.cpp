@@ -65,6 +65,7 @@ private Q_SLOTS:
     void compareWithPreviousAndWithEditor();
     void revertWritesTheOldValueAsNewRevision();
     void revertRefusedWhenSomeoneChangedTheKey();
+    void aRefusedRevertsNoteGoesWhenItIsNoLongerCurrent();
     void followsLiveUpdates();
     void aPurgeLeavesNoValueShown();
     void aLongRevisionLineWidensNothing();
@@ -273,6 +274,42 @@ void tst_HistoryPanel::revertRefusedWhenSomeoneChangedTheKey()
     QCOMPARE(revision, 5u);
     QTRY_COMPARE(m_panel->model()->latestRevision(), 5u);
     QCOMPARE(m_panel->model()->rowCount(), 4);
+}
+
+// A refused revert's note ("Not reverted: someone changed "doc" after rev 4 …") stayed under the history
+// through later revisions and other selections, reading as current when it no longer was. It stays while
+// it is true (the revision that refused it arriving changes nothing), and goes with the next revision or
+// another selection.
+void tst_HistoryPanel::aRefusedRevertsNoteGoesWhenItIsNoLongerCurrent()
+{
+    const auto refuse = [this](int row) {
+        if (!selectRows({row}))
+            return false;
+        bool written = false;
+        UiTest::onNextDialog<QMessageBox>([&](QMessageBox *box) {
+            KvReply *put = m_bucket->put(u"doc"_s, R"({"id":7,"status":"written while asking"})");
+            written = QTest::qWaitFor([put] { return put->isFinished(); }, 10000) && put->error() == NatsError::NoError;
+            box->button(QMessageBox::Yes)->click();
+        });
+        m_panel->revertAction()->trigger();
+        return written
+            && QTest::qWaitFor([this] { return m_panel->statusMessage().startsWith(u"Not reverted"_s); }, 10000);
+    };
+    QVERIFY(refuse(1));                                   // rev 2
+    QTRY_COMPARE(m_panel->model()->latestRevision(), 5u); // the write that refused it: the note is true
+    QVERIFY2(m_panel->statusMessage().startsWith(u"Not reverted"_s), qPrintable(m_panel->statusMessage()));
+    QCOMPARE(m_panel->selectedRevisions(), QList<quint64>{2});
+
+    // A newer revision: the note no longer says where the key is.
+    WAIT_OK(m_bucket->put(u"doc"_s, R"({"id":7,"status":"later"})"));
+    QTRY_COMPARE(m_panel->model()->latestRevision(), 6u);
+    QTRY_VERIFY2(m_panel->statusMessage().isEmpty(), qPrintable(m_panel->statusMessage()));
+
+    // Another revision selected: the note was about the one before.
+    QVERIFY(refuse(2)); // rev 4
+    QTRY_COMPARE(m_panel->model()->latestRevision(), 7u);
+    QVERIFY(selectRows({1}));
+    QTRY_VERIFY2(m_panel->statusMessage().isEmpty(), qPrintable(m_panel->statusMessage()));
 }
 
 void tst_HistoryPanel::followsLiveUpdates()

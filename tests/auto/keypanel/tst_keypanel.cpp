@@ -42,6 +42,7 @@ private Q_SLOTS:
     void largeTreeFilterAndSort();
     void selectingAKeySelectsOnlyIt();
     void focusOrAClickBesideTheRowsOpensNoKey();
+    void downOrEnterInTheFilterGoesToTheKeys();
     void saysWhereAMirrorsWritesGo();
     void aSelectedFolderGivesTheKeysUnderIt();
 
@@ -394,6 +395,40 @@ void tst_KeyPanel::focusOrAClickBesideTheRowsOpensNoKey()
     QTest::keyClick(view, Qt::Key_Down);
     QTRY_COMPARE(picked.size(), 1);
     QCOMPARE(m_panel->selectedKeys().size(), 1);
+}
+
+// Down and Enter in the filter box left the focus there (only Tab reached the keys): both go to the list,
+// on its first key when none is picked, as Down in the list itself would.
+void tst_KeyPanel::downOrEnterInTheFilterGoesToTheKeys()
+{
+    KvBucket *bucket = makeBucket(u"filterdown"_s, 3);
+    QVERIFY(bucket);
+    m_panel->setBucket(bucket);
+    QTRY_VERIFY_WITH_TIMEOUT(loaded(), 10000);
+    QApplication::setActiveWindow(m_panel);
+    QVERIFY(QTest::qWaitForWindowActive(m_panel));
+    auto *view = m_panel->findChild<QAbstractItemView *>(u"keyListView"_s);
+    auto *box = m_panel->findChild<QLineEdit *>(u"keyFilter"_s);
+    for (const Qt::Key key : {Qt::Key_Down, Qt::Key_Return}) {
+        view->selectionModel()->clear();
+        box->clear();
+        box->setFocus(Qt::OtherFocusReason);
+        QTRY_VERIFY(box->hasFocus());
+        QTest::keyClicks(box, u"dev"_s);
+        QSignalSpy picked(m_panel, &KeyPanel::keySelected);
+        QTest::keyClick(box, key);
+        QTRY_VERIFY2(view->hasFocus(), key == Qt::Key_Down ? "Down" : "Return");
+        QTRY_COMPARE(m_panel->selectedKeys(), QStringList{u"dev.1"_s});
+        QCOMPARE(picked.size(), 1);
+        // A key picked already stays picked: the focus alone moves.
+        m_panel->selectKey(u"dev.2"_s);
+        box->setFocus(Qt::OtherFocusReason);
+        QTRY_VERIFY(box->hasFocus());
+        QTest::keyClick(box, key);
+        QTRY_VERIFY(view->hasFocus());
+        QCOMPARE(m_panel->selectedKeys(), QStringList{u"dev.2"_s});
+    }
+    filter({}); // now: the next test's bucket is not filtered
 }
 
 // A save, a new key or a delete in a bucket that mirrors another goes to that bucket (as in every official

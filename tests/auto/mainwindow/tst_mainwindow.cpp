@@ -21,6 +21,7 @@
 #include "natsserverprocess.h"
 #include "natstestsupport.h"
 #include "newkeydialog.h"
+#include "openkeydialog.h"
 #include "profiledialog.h"
 #include "profilestore.h"
 #include "purgedialog.h"
@@ -120,6 +121,9 @@ private Q_SLOTS:
     void deleteBucketWaitsForItsNameAsWritten();
     void aBucketAskedForThatIsNotThereIsSaid();
     void enterNeverDestroys();
+    void enterOnAKeyGoesToItsValue();
+    void aKeyOpenedByNameThatIsNotListedLeavesNoRowSelected();
+    void deletingTheOpenKeyMovesToItsNeighbour();
     void aKeyChangedWhileItsDeleteAsksIsKept();
     void deleteActsOnEverySelectedKey();
     void selectedKeysComeInTheListsOrder();
@@ -1016,6 +1020,107 @@ void tst_MainWindow::enterNeverDestroys()
     QCOMPARE(get->error(), NatsError::NoError);
     QCOMPARE(get->entry().value, "v"_ba);
     QCOMPARE(get->entry().revision, 1u);
+}
+
+// Enter on a key in the list did nothing (the key opens when it is selected), and the value was 8 Tabs
+// away. Enter opens the key and puts the cursor in its value; a key not open yet is opened by it too.
+void tst_MainWindow::enterOnAKeyGoesToItsValue()
+{
+    const QString name = u"gui_enterkey_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"a"_s, "first"));
+    WAIT_OK(peer->put(u"b"_s, "second"));
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(QTest::qWaitForWindowActive(window));
+    QVERIFY(selectKey(window, u"a"_s));
+    auto *list = window->keyPanel()->findChild<QAbstractItemView *>(u"keyListView"_s);
+    auto *editor = child<QPlainTextEdit>(window, u"valueEditor"_s);
+    QVERIFY(list && editor);
+    list->setFocus();
+    QTRY_VERIFY(list->hasFocus());
+    QTest::keyClick(list, Qt::Key_Return);
+    QTRY_VERIFY2(editor->hasFocus(),
+                 QApplication::focusWidget() ? qPrintable(QApplication::focusWidget()->objectName()) : "no focus");
+    QCOMPARE(window->valuePanel()->key(), u"a"_s);
+
+    // The current row not picked yet (Ctrl+Down moves it alone): Enter opens that key, then goes to it.
+    list->setFocus();
+    QTRY_VERIFY(list->hasFocus());
+    QTest::keyClick(list, Qt::Key_Down, Qt::ControlModifier);
+    QTest::keyClick(list, Qt::Key_Enter, Qt::KeypadModifier);
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->key(), u"b"_s, 10000);
+    QTRY_VERIFY(editor->hasFocus());
+    QTRY_COMPARE(editor->toPlainText(), u"second"_s);
+}
+
+// Ctrl+G on a deleted key showed it in the value panel while the list kept another key highlighted: two
+// keys looked open. A key opened by name that the list does not show leaves no row selected.
+void tst_MainWindow::aKeyOpenedByNameThatIsNotListedLeavesNoRowSelected()
+{
+    const QString name = u"gui_openname_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    WAIT_OK(peer->put(u"a"_s, "1"));
+    WAIT_OK(peer->put(u"gone"_s, "2"));
+    WAIT_OK(peer->remove(u"gone"_s));
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    QVERIFY(selectKey(window, u"a"_s));
+    QCOMPARE(window->keyPanel()->selectedKeys(), QStringList{u"a"_s});
+    bool opened = false;
+    UiTest::onNextDialog<OpenKeyDialog>([&opened](OpenKeyDialog *dialog) {
+        dialog->findChild<QLineEdit *>(u"openKeyName"_s)->setText(u"gone"_s);
+        dialog->accept();
+        opened = true;
+    });
+    QAction *openByName = nullptr;
+    for (QAction *action : window->findChildren<QAction *>()) {
+        if (action->shortcut() == QKeySequence(u"Ctrl+G"_s))
+            openByName = action;
+    }
+    QVERIFY(openByName);
+    QTRY_VERIFY(openByName->isEnabled());
+    openByName->trigger();
+    QTRY_VERIFY(opened);
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->key(), u"gone"_s, 10000);
+    QTRY_COMPARE(window->keyPanel()->selectedKeys(), QStringList());
+    QCOMPARE(window->keyPanel()->currentKey(), QString());
+}
+
+// Del on the open key moved the selection to the first row (the focus coming back to the list) instead of
+// the key after it. The user's own delete moves on to the next key, or the one before at the end.
+void tst_MainWindow::deletingTheOpenKeyMovesToItsNeighbour()
+{
+    const QString name = u"gui_delnext_%1"_s.arg(m_counter);
+    KvBucket *peer = peerBucket(name);
+    QVERIFY(peer);
+    for (const QString &key : {u"k1"_s, u"k2"_s, u"k3"_s, u"k4"_s})
+        WAIT_OK(peer->put(key, key.toUtf8()));
+    MainWindow *window = openWindow(m_server.url(), name);
+    QTRY_COMPARE_WITH_TIMEOUT(window->bucketPanel()->currentBucket(), name, 10000);
+    const auto deleteOpenKey = [window] {
+        bool asked = false;
+        UiTest::onNextDialog<QMessageBox>([&asked](QMessageBox *box) {
+            asked = true;
+            box->button(QMessageBox::Yes)->click();
+        });
+        QAction *remove = window->valuePanel()->deleteAction();
+        if (!QTest::qWaitFor([remove] { return remove->isEnabled(); }, 10000))
+            return false;
+        remove->trigger();
+        return asked;
+    };
+    QVERIFY(selectKey(window, u"k2"_s));
+    QVERIFY(deleteOpenKey());
+    QTRY_COMPARE_WITH_TIMEOUT(window->keyPanel()->selectedKeys(), QStringList{u"k3"_s}, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->key(), u"k3"_s, 10000);
+
+    QVERIFY(selectKey(window, u"k4"_s)); // the last row: the one before it
+    QVERIFY(deleteOpenKey());
+    QTRY_COMPARE_WITH_TIMEOUT(window->keyPanel()->selectedKeys(), QStringList{u"k3"_s}, 10000);
+    QTRY_COMPARE_WITH_TIMEOUT(window->valuePanel()->key(), u"k3"_s, 10000);
 }
 
 // Another client writes the key while the Delete or Purge question is open. The panel shows that value
