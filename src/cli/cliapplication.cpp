@@ -17,6 +17,7 @@
 #include "kvnames.h"
 #include "kvuserpermissions.h"
 #include "natsconnection.h"
+#include "natsreply.h"
 
 #include <QtCore/QCommandLineParser>
 #include <QtCore/QCoreApplication>
@@ -398,6 +399,25 @@ int CliApplication::connectAndRun(CliCommand *command, const KvClientOptions &op
     m_out.setStdoutFailedHandler({});
     disconnect(&client, nullptr, &loop, nullptr);
     delete command;
-    client.close();
+    closeSettled(client);
     return exitCode;
+}
+
+// A request still out as the command ends may be what lets it clean up: a consumer whose deliveries came
+// before its create reply, as 2.9 sends them now and then, is deleted when that reply names it, and was
+// left on the server for its own clean-up seconds later. One round trip (the server answers in order),
+// bounded; a command with nothing out (get, put) pays nothing.
+void CliApplication::closeSettled(KvClient &client)
+{
+    NatsConnection *connection = client.connection();
+    if (connection && connection->isConnected() && connection->pendingRequests() > 0) {
+        constexpr int kSettleMs = 1000;
+        QEventLoop settle;
+        NatsReply *flushed = connection->flush(kSettleMs);
+        connect(flushed, &NatsReply::finished, &settle, &QEventLoop::quit);
+        connect(connection, &NatsConnection::closed, &settle, &QEventLoop::quit);
+        if (!flushed->isFinished())
+            settle.exec();
+    }
+    client.close();
 }

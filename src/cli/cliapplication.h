@@ -8,6 +8,7 @@
 #include <memory>
 
 class CliCommand;
+class KvClient;
 class NatsConnection;
 class QCommandLineParser;
 struct KvClientOptions;
@@ -44,6 +45,7 @@ private:
     int execute(CliCommand *command, QCommandLineParser &parser);
     // Connects, checks the user's permissions for the command (2.10+), runs it; its exit code.
     int connectAndRun(CliCommand *command, const KvClientOptions &options, const QStringList &positional);
+    void closeSettled(KvClient &client);
 
     CliOutput m_out;
 };

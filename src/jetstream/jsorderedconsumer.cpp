@@ -162,6 +162,7 @@ void JsOrderedConsumer::create()
         m_requestedName.clear(); // the server names it
         reply = m_context->createConsumer(m_config.stream, json, createTimeout);
     }
+    m_createReply = reply;
     connect(reply, &NatsReply::finished, this, [this, reply, generation] {
         reply->deleteLater();
         onCreateAnswered(reply, generation);
@@ -193,9 +194,9 @@ JsOrderedConsumerConfig JsOrderedConsumer::nextConfig()
 void JsOrderedConsumer::onCreateAnswered(const JsApiReply *reply, int generation)
 {
     if (generation != m_createGeneration) {
-        // Superseded by a newer attempt, or stopped: a consumer made for it all the same is nobody's, and
-        // would stay on the server until its own clean-up.
-        if (reply->error() == NatsError::NoError)
+        // Superseded by a newer attempt: a consumer made for it all the same is nobody's, and would stay
+        // on the server until its own clean-up. (Stopped: stop() saw to it.)
+        if (reply->error() == NatsError::NoError && m_state != State::Stopped)
             deleteOnServer(reply->response().value("name"_L1).toString());
         return;
     }
@@ -568,6 +569,24 @@ void JsOrderedConsumer::deleteOnServer(const QString &consumerName)
     reply->setAutoDelete(true);
 }
 
+// Stopped before the server named its consumer (2.9): deleted when the create's reply names it, by the
+// context, as this consumer may be gone by then (a command ends, and its watcher with it).
+void JsOrderedConsumer::deleteWhenCreated()
+{
+    JsApiReply *reply = m_createReply;
+    if (!reply || !m_context || reply->isFinished())
+        return;
+    const QPointer<JetStreamContext> context = m_context;
+    const QString stream = m_config.stream;
+    connect(reply, &NatsReply::finished, m_context, [reply, context, stream] {
+        reply->deleteLater();
+        const QString name = reply->error() == NatsError::NoError ? reply->response().value("name"_L1).toString()
+                                                                  : QString();
+        if (context && !name.isEmpty() && context->connection() && context->connection()->isConnected())
+            context->deleteConsumer(stream, name)->setAutoDelete(true);
+    });
+}
+
 void JsOrderedConsumer::stop()
 {
     if (m_state == State::Stopped)
@@ -580,6 +599,8 @@ void JsOrderedConsumer::stop()
     // Stopped before the create's reply (2.10 may send every delivery first): the name asked for is the
     // one to delete; a consumer the server names is deleted when its reply comes (onCreateAnswered()).
     deleteOnServer(m_consumerName.isEmpty() && m_createPending ? m_requestedName : m_consumerName);
+    if (m_consumerName.isEmpty() && m_createPending && m_requestedName.isEmpty())
+        deleteWhenCreated();
     setState(State::Stopped);
 }
 

@@ -123,6 +123,7 @@ private:
     void checkLiveness();
     void askWhetherConsumerExists();
     void deleteOnServer(const QString &consumerName);
+    void deleteWhenCreated();
     void onSubscriptionRefused();
     void setState(State state);
     void fail(const NatsError &error);
@@ -137,7 +138,8 @@ private:
     QPointer<NatsSubscription> m_subscription;
     QByteArray m_deliverSubject;
     QString m_consumerName;
-    QString m_requestedName; // the name the pending create asks for (2.10+), or empty: the server's choice
+    QPointer<JsApiReply> m_createReply; // the last create sent
+    QString m_requestedName;            // the name the pending create asks for (2.10+), or empty: the server's choice
     State m_state = State::Creating;
     NatsError m_error;
     quint64 m_expectedConsumerSequence = 1;

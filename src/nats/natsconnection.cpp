@@ -626,9 +626,12 @@ void NatsConnection::close()
     // the reconnect buffer, dropped below.
     moveBatchToSocket();
     if (m_socket) {
-        // Let bytes already written reach the server before the socket goes.
+        // Let bytes already written reach the server before the socket goes. Handed to the kernel now
+        // (flush() does not block): a program that closes and exits runs no event loop to write them
+        // later, and kvdesk-cli's last UNSUB and CONSUMER.DELETE were lost so, leaving its consumer behind.
         QTcpSocket *socket = m_socket;
         m_socket = nullptr;
+        socket->flush();
         socket->disconnect(this);
         connect(socket, &QTcpSocket::disconnected, socket, &QObject::deleteLater);
         socket->disconnectFromHost();

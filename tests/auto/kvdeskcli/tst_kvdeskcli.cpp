@@ -27,6 +27,7 @@ private Q_SLOTS:
     void initTestCase();
     void revertRefusesAWriteMadeWhileAsking();
     void exportFromAServerThatStopsAnsweringEnds();
+    void aCommandLeavesNoConsumerBehind();
     void usage_data();
     void usage();
     void everyCommandAndAliasIsFound();
@@ -993,6 +994,31 @@ void tst_KvdeskCli::exportFromAServerThatStopsAnsweringEnds()
     QVERIFY2(exporting.exitStatus() == QProcess::NormalExit && exporting.exitCode() == 1, seen.constData());
     QVERIFY2(err.contains("nats-server sent nothing for 2s while exporting bucket STALL"), seen.constData());
     QVERIFY2(out.count('\n') < 30000, "the whole bucket came before the server stopped: nothing was tested");
+}
+
+// Review 6 F1: the consumer of a listing is deleted as the command ends. The UNSUB and CONSUMER.DELETE
+// were written into the socket's buffer and the process exited with them there: every `ls`, `export`,
+// `history` left its consumer on the server until the server's own clean-up, seconds later (a script
+// listing in a loop kept dozens).
+void tst_KvdeskCli::aCommandLeavesNoConsumerBehind()
+{
+    KvBucket *listed = bucket(u"NOLEFT"_s);
+    KvBucketConfig config;
+    config.bucket = listed->name();
+    QVERIFY(KvTest::createBucket(m_kv, config));
+    WAIT_OK(listed->put(u"a"_s, "1"));
+    for (int i = 0; i < 3; ++i) {
+        CLI_EXPECT(keys, cli({u"ls"_s, u"NOLEFT"_s}), 0);
+    }
+    CLI_EXPECT(history, cli({u"history"_s, u"NOLEFT"_s, u"a"_s}), 0);
+    const auto consumers = [this] {
+        KvReply *status = m_kv->bucketStatus(u"NOLEFT"_s);
+        const bool answered = QTest::qWaitFor([status] { return status->isFinished(); }, KvTest::ReplyTimeoutMs);
+        status->deleteLater();
+        return answered ? status->status().streamInfo.state.consumerCount : -1;
+    };
+    // The server's own clean-up of a consumer nobody listens to takes 5 s: well past this wait.
+    QTRY_COMPARE_WITH_TIMEOUT(consumers(), 0, 2000);
 }
 
 // Without --timeout an export waits a minute for a silent server (2.9 takes seconds to make a big
