@@ -9,6 +9,16 @@
 
 using namespace Qt::StringLiterals;
 
+namespace {
+
+// One server, however its URL was written (scheme and credentials aside).
+bool sameServer(const QUrl &a, const QUrl &b)
+{
+    return a.host() == b.host() && a.port() == b.port();
+}
+
+} // namespace
+
 bool NatsServerPool::reset(const NatsConnectOptions &options, QString *errorMessage)
 {
     QList<QUrl> urls = options.servers;
@@ -118,19 +128,13 @@ void NatsServerPool::addImplicitServers(const QStringList &hostPorts)
     if (!listed.isEmpty())
         forgetUnlisted(listed);
     for (const QUrl &url : std::as_const(listed)) {
-        if (indexOf(url) < 0) {
+        const bool known = std::any_of(m_servers.cbegin(), m_servers.cend(),
+                                       [&url](const Server &server) { return sameServer(server.url, url); });
+        if (!known) {
             kvCDebug(lcNatsConnection) << "learned server" << url.host() << url.port();
             m_servers.append(Server{url, {}, 0, {}, true});
         }
     }
-}
-
-qsizetype NatsServerPool::indexOf(const QUrl &url) const
-{
-    const auto found = std::find_if(m_servers.cbegin(), m_servers.cend(), [&url](const Server &server) {
-        return server.url.host() == url.host() && server.url.port() == url.port();
-    });
-    return found == m_servers.cend() ? -1 : found - m_servers.cbegin();
 }
 
 // A cluster's INFO lists the servers it has now: one learned before and no longer listed left it (a node
@@ -140,9 +144,8 @@ void NatsServerPool::forgetUnlisted(const QList<QUrl> &listed)
 {
     for (qsizetype i = m_servers.size() - 1; i >= 0; --i) {
         const QUrl &url = m_servers[i].url;
-        const bool isListed = std::any_of(listed.cbegin(), listed.cend(), [&url](const QUrl &other) {
-            return other.host() == url.host() && other.port() == url.port();
-        });
+        const bool isListed = std::any_of(listed.cbegin(), listed.cend(),
+                                          [&url](const QUrl &other) { return sameServer(other, url); });
         if (!m_servers[i].implicit || isListed || i == m_index)
             continue;
         kvCDebug(lcNatsConnection) << "forgot server" << url.host() << url.port() << "(no longer listed)";

@@ -65,7 +65,6 @@ public:
     static qint64 reconnectDelay(const Server &server, const NatsConnectOptions &options);
 
 private:
-    qsizetype indexOf(const QUrl &url) const; // by host and port; -1: not in the pool
     void forgetUnlisted(const QList<QUrl> &listed);
 
     QList<Server> m_servers;
